@@ -25,6 +25,10 @@ printf "build time: %.1f s; libzstack.a: %.1f MiB (%.1f MiB stripped of debug in
   "$(strip -g -o /tmp/libzstack-stripped.a "$lib" && echo "$(stat -c %s /tmp/libzstack-stripped.a) / 1048576" | bc -l)"
 
 echo
+echo "== the whole API: a user file's compile, the largest chunks, the archive"
+bash bench/api_cost.sh build/bench-libonly
+
+echo
 echo "== building the benchmarks (Release)"
 cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DZSTACK_BUILD_BENCHMARKS=ON -DZSTACK_BUILD_TESTS=OFF \
   -DZSTACK_BUILD_EXAMPLES=OFF -DZSTACK_BUILD_CLI=OFF >/dev/null

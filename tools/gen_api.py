@@ -634,6 +634,7 @@ class Emitter:
         self.rule_cache = {}
         self.rule_count = {}
         self.rule_lists = {}
+        self.local_count = {}
 
     # ---- type graph ---------------------------------------------------------------------------
     def sccs(self):
@@ -694,6 +695,13 @@ class Emitter:
 
     def emit_types(self):
         comps = self.sccs()
+        # The replies the API wraps types in: their describe() is declared an explicit
+        # specialization in the type's header and defined once, in the type's source.
+        self.wrappers = defaultdict(set)
+        for a in self.actions:
+            kind, t = a["reply"]
+            if kind in ("inventory", "inventories") and t in self.m.types:
+                self.wrappers[t].add("InventoryReply" if kind == "inventory" else "QueryReply")
         for comp in comps:
             lead = comp[0]
             cyc = set(comp) if (len(comp) > 1 or lead in self.graph[lead]) else set()
@@ -710,6 +718,9 @@ class Emitter:
                             incs.add(self.type_header(r))
                 if base and base in self.m.types and base not in comp:
                     incs.add(self.type_header(base))
+            ext = [(w, t) for t in self.order_in_comp(comp) for w in sorted(self.wrappers.get(t, ()))]
+            if ext:
+                incs.add("zstack/replies.hpp")
             h = [HEADER, "#pragma once\n\n"]
             h += ['#include "%s"\n' % i for i in sorted(incs)]
             h.append('#include "zstack/json.hpp"\n#include "zstack/schema.hpp"\n#include "zstack/timestamp.hpp"\n\n')
@@ -719,6 +730,9 @@ class Emitter:
                 h.append("\n" + "".join("struct %s;\n" % t for t in comp))
             for t in self.order_in_comp(comp):
                 h.append(self.struct_decl(t))
+            if ext:
+                h.append("\n/// \\cond\n" + "".join("template <>\nconst schema::TypeDesc& %s<%s>::describe();\n" % x for x in ext)
+                         + "/// \\endcond\n")
             h.append("\n}  // namespace zstack\n")
             self.out["include/zstack/types/%s.hpp" % lead] = "".join(h)
             for t in comp[1:]:
@@ -749,8 +763,12 @@ class Emitter:
             rules = []
             body = []
             for n in chunk:
-                body.append(self.type_table(n, rules))
-            c.append("namespace {\n" + "".join(rules) + "}  // namespace\n" if rules else "")
+                body.append(self.type_table(n, rules))  # its constants go to `rules`, the anonymous namespace
+                body.append(special_defs(n))
+            for n in chunk:
+                for w in sorted(self.wrappers.get(n, ())):
+                    body.append(self.reply_def(w, n, rules))
+            c.append("namespace {\n" + LOCAL_TAG + "".join(rules) + "}  // namespace\n")
             c += body
             c.append("\n}  // namespace zstack\n")
             self.out["src/generated/types_%s.cpp" % label] = "".join(c)
@@ -805,6 +823,7 @@ class Emitter:
         members, request_object = self.members(name)
         for fname, mname, decl, src in members:
             s.append("  %s %s;  ///< %s\n" % (decl, mname, self.field_doc(name, fname, mname, src, request_object)))
+        s.append(special_decls(name))
         s.append("\n  static const schema::TypeDesc& describe();  ///< The field table of this type.\n};\n")
         return "".join(s)
 
@@ -961,16 +980,41 @@ class Emitter:
         members, request_object = self.members(name)
         for fname, mname, decl, _ in members:
             r = self.rule(doc_fields.get(fname, {}), rules) if request_object else "nullptr"
-            rows.append("    {%s, &schema::typeOf<%s>, offsetof(%s, %s), schema::Location::Body, 0, %s},\n" % (
+            rows.append("    {%s, schema::Local<%s, L>::ref, offsetof(%s, %s), schema::Location::Body, 0, %s},\n" % (
                 c_string(fname), decl, name, mname, r))
         first = self.first_field(base) if base else None
-        inh = ", schema::rebased(%s::describe(), offsetof(%s, %s) - offsetof(%s, %s))" % (base, name, first, base, first) if first else ""
+        bases = ["{&%s::describe, offsetof(%s, %s) - offsetof(%s, %s)}" % (base, name, first, base, first)] if first else []
+        return self.table_def(name, rows, bases, rules)
+
+    def reply_def(self, w, n, rules):
+        """describe() of InventoryReply<n> or QueryReply<n>, as the template in replies.hpp would
+        make it."""
+        t = "%s<%s>" % (w, n)
+        if w == "InventoryReply":
+            rows = ["    {\"inventory\", schema::Local<std::optional<%s>, L>::ref, offsetof(%s, inventory), schema::Location::Body, 0, nullptr},\n" % (n, t)]
+        else:
+            rows = ["    {\"inventories\", schema::Local<std::vector<%s>, L>::ref, offsetof(%s, inventories), schema::Location::Body, 0, nullptr},\n" % (n, t),
+                    "    {\"total\", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(%s, total), schema::Location::Body, 0, nullptr},\n" % t]
+        return "\ntemplate <>" + self.table_def(t, rows, [], rules)
+
+    def local_id(self, rules):
+        """A number for the next constant of the file whose anonymous namespace is `rules`."""
+        i = self.local_count.get(id(rules), 0)
+        self.local_count[id(rules)] = i + 1
+        self.rule_lists.setdefault(id(rules), rules)
+        return i
+
+    def table_def(self, n, rows, bases, rules):
+        """n::describe(): constant rows and bases in the file's anonymous namespace (short local
+        names), made into the description at first use by one non-template call."""
+        i = self.local_id(rules)
         if rows:
-            return ("\nconst schema::TypeDesc& %s::describe() {\n  static constexpr schema::Row rows[] = {\n%s  };\n"
-                    "  static const schema::TypeDesc d = schema::table<%s>(%s, rows, %d%s);\n  return d;\n}\n"
-                    % (name, "".join(rows), name, c_string(name), len(rows), inh))
-        return ("\nconst schema::TypeDesc& %s::describe() {\n  static const schema::TypeDesc d = schema::table<%s>(%s, nullptr, 0%s);\n  return d;\n}\n"
-                % (name, name, c_string(name), inh))
+            rules.append("constexpr schema::Row kRows%d[] = {  // %s\n%s};\n" % (i, n, "".join(r[2:] for r in rows)))
+        if bases:
+            rules.append("constexpr schema::Base kBases%d[] = {%s};\n" % (i, ", ".join(bases)))
+        rules.append("schema::LazyTable kTable%d{{nullptr}, %s, %s, %d, %s, %d, %s};\n" % (
+            i, c_string(n), "kRows%d" % i if rows else "nullptr", len(rows), "kBases%d" % i if bases else "nullptr", len(bases), ops(n)))
+        return "\nconst schema::TypeDesc& %s::describe() { return schema::lazyTable(kTable%d); }\n" % (n, i)
 
     # ---- actions ------------------------------------------------------------------------------
     def reply_cpp(self, a):
@@ -998,7 +1042,7 @@ class Emitter:
                 flags.append("schema::kSha512")
             if any(w in low for w in SECRET_WORDS):
                 flags.append("schema::kSecret")
-            rows.append("    {%s, &schema::typeOf<%s>, offsetof(%s, %s), schema::Location::%s, %s, %s},\n" % (
+            rows.append("    {%s, schema::Local<%s, L>::ref, offsetof(%s, %s), schema::Location::%s, %s, %s},\n" % (
                 c_string(p["name"]), decl, n, mname, p["loc"], " | ".join(flags) or "0", self.rule(p, rules)))
             decls.append((decl, mname, p))
         return rows, decls
@@ -1163,20 +1207,21 @@ class Emitter:
                     h.append("struct %s : Action<%s, %s> {\n" % (n, n, self.reply_cpp(a)))
                 for decl, mname, p in decls:
                     h.append("  %s %s;%s\n" % (decl, mname, self.param_doc(p)))
+                h.append(special_decls(n, move=False))
                 h.append(self.action_tail(a))
-                inh = "schema::rebased(ActionBase::describe(), offsetof(%s, systemTags) - offsetof(ActionBase, systemTags))" % n
+                bases = ["{&ActionBase::describe, offsetof(%s, systemTags) - offsetof(ActionBase, systemTags)}" % n]
                 if a["isQuery"]:
-                    inh = "schema::rebased(QueryParams::describe(), offsetof(%s, conditions) - offsetof(QueryParams, conditions), %s)" % (n, inh)
-                if rows:
-                    body.append("\nconst schema::TypeDesc& %s::describe() {\n  static constexpr schema::Row rows[] = {\n%s  };\n"
-                                "  static const schema::TypeDesc d = schema::table<%s>(%s, rows, %d, %s);\n  return d;\n}\n"
-                                % (n, "".join(rows), n, c_string(n), len(rows), inh))
-                else:
-                    body.append("\nconst schema::TypeDesc& %s::describe() {\n  static const schema::TypeDesc d = schema::table<%s>(%s, nullptr, 0, %s);\n  return d;\n}\n"
-                                % (n, n, c_string(n), inh))
-                body.append("\nconst ActionSpec& %s::spec() {\n  static const ActionSpec s = ActionSpec::make<%s>(%s, HttpMethod::%s, %s, %s, %s, %s, %s, %d);\n  return s;\n}\n"
-                            % (n, n, c_string(a["name"]), a["method"].capitalize(), c_string(a["path"]), c_string(a["bodyKey"]),
-                               b(a["needSession"]), b(a["needPoll"]), c_string(a.get("summary", "")), 1 if a["sendsBody"] else 0))
+                    bases.append("{&QueryParams::describe, offsetof(%s, conditions) - offsetof(QueryParams, conditions)}" % n)
+                body.append(self.table_def(n, rows, bases, rules))
+                i = self.local_id(rules)
+                rules.append("static_assert(offsetof(%s, systemTags) == offsetof(ActionBase, systemTags), \"ActionBase at offset 0\");\n"
+                             "detail::LazySpec kSpec%d{{nullptr}, %s, HttpMethod::%s, %s, %s, %s, %s, %s, %s, %s, &%s::describe,\n"
+                             "                        schema::Ref<%s::ReplyType>::value};\n"
+                             % (n, i, c_string(a["name"]), a["method"].capitalize(), c_string(a["path"]), c_string(a["bodyKey"]),
+                                b(a["sendsBody"]), b(a["needSession"]), b(a["needPoll"]), b(a["isQuery"]),
+                                c_string(a.get("summary", "")), n, n))
+                body.append("\nconst ActionSpec& %s::spec() { return detail::lazySpec(kSpec%d); }\n" % (n, i))
+                body.append(special_defs(n, move=False))
                 body.append("\nconst ActionSpec& detail::spec_%s() { return %s::spec(); }\n" % (a["name"], n))
             h.append("\n}  // namespace zstack\n")
             self.out["include/zstack/actions/%s.hpp" % area] = "".join(h)
@@ -1187,8 +1232,7 @@ class Emitter:
             c += ['#include "zstack/actions/%s.hpp"\n' % x for x in areas]
             c.append("\n#include <cstddef>\n\nnamespace zstack {\n")
             c.append("namespace detail {\n" + "".join("const ActionSpec& spec_%s();\n" % n for n in names) + "}  // namespace detail\n")
-            if chunk_rules[i]:
-                c.append("namespace {\n" + "".join(chunk_rules[i]) + "}  // namespace\n")
+            c.append("namespace {\n" + LOCAL_TAG + "".join(chunk_rules[i]) + "}  // namespace\n")
             c += chunk_body[i]
             c.append("\n}  // namespace zstack\n")
             self.out["src/generated/actions_%s.cpp" % ("documented" if i == doc_chunk else "%02d" % i)] = "".join(c)
@@ -1226,6 +1270,31 @@ class Emitter:
 
 def b(v):
     return "true" if v else "false"
+
+
+# A generated struct's special members: the default constructor and the destructor (and, for
+# types, which vectors of them move, the move constructor) are defined once, in the struct's own
+# source (special_defs), so that the library's other sources and the users' files call them
+# instead of each emitting its own copy (the copies and their symbols and relocations were most
+# of libzstack.a). Copies and assignments stay implicit (inline), made only where used.
+def special_decls(n, move=True):
+    # Hidden from the reference (\cond): the compiler's defaults, only defined out of line.
+    return ("\n  /// \\cond\n  %s();\n  %s(const %s&) = default;\n  %s(%s&&)%s;\n  %s& operator=(const %s&) = default;\n"
+            "  %s& operator=(%s&&) = default;\n  ~%s();\n  /// \\endcond\n" % (n, n, n, n, n, " noexcept" if move else " = default", n, n, n, n, n))
+
+
+def special_defs(n, move=True):
+    return "\n%s::%s() = default;\n%s%s::~%s() = default;\n" % (
+        n, n, "%s::%s(%s&&) noexcept = default;\n" % (n, n, n) if move else "", n, n)
+
+
+def ops(n):
+    return "&schema::ObjectOps<%s, L>::make, &schema::ObjectOps<%s, L>::destroy, &schema::ObjectOps<%s, L>::clear" % (n, n, n)
+
+
+# Every generated source's anonymous namespace starts with its tag type: the templates it
+# instantiates with it (schema::Local, schema::ObjectOps) have internal linkage (see schema.hpp).
+LOCAL_TAG = "struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own\n"
 
 
 def main():

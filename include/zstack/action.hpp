@@ -15,12 +15,13 @@
 
 #include "zstack/cancel.hpp"
 #include "zstack/client.hpp"
+#include "zstack/function.hpp"
 #include "zstack/http.hpp"
 #include "zstack/result.hpp"
 #include "zstack/schema.hpp"
 
+#include <atomic>
 #include <chrono>
-#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -39,6 +40,16 @@ struct ActionBase {
   /// between them (default ClientConfig::poll.deadline). Must be positive.
   std::optional<std::chrono::milliseconds> timeout;
   CancelToken cancel;  ///< Cancels the call (see CancelToken); a default token is never cancelled.
+
+  /// \cond
+  // Defined once in the library, not in every file that makes, copies or destroys an action.
+  ActionBase();
+  ActionBase(const ActionBase&);
+  ActionBase(ActionBase&&) noexcept;
+  ActionBase& operator=(const ActionBase&);
+  ActionBase& operator=(ActionBase&&) noexcept;
+  ~ActionBase();
+  /// \endcond
 
   static const schema::TypeDesc& describe();  ///< The field table of systemTags and userTags.
 };
@@ -82,6 +93,26 @@ struct ActionSpec {
     return s;
   }
 };
+
+namespace detail {
+// An ActionSpec as constant data, made into the ActionSpec at first use (the generated actions
+// keep one each; see schema::LazyTable). The action's ActionBase must sit at its start.
+struct LazySpec {
+  std::atomic<const ActionSpec*> built;
+  const char* name;
+  HttpMethod method;
+  const char* path;
+  const char* bodyKey;
+  bool sendsBody;
+  bool needSession;
+  bool needPoll;
+  bool isQuery;
+  const char* summary;
+  schema::TypeRef params;
+  schema::TypeRef reply;
+};
+const ActionSpec& lazySpec(LazySpec& s);
+}  // namespace detail
 
 /// The base of every action struct: `Derived` is the action (CRTP), `Reply` what it decodes to.
 /// Set the parameters, then call() or callAsync().

@@ -8,9 +8,9 @@
 
 #include "zstack/config.hpp"
 #include "zstack/error.hpp"
+#include "zstack/function.hpp"
 #include "zstack/webhook.hpp"
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>

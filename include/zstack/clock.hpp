@@ -3,9 +3,10 @@
 /// Every wait in the SDK goes through a Clock, so tests can replace time (see FakeClock in the
 /// tests) and a 3-hour poll deadline runs in microseconds.
 
+#include "zstack/function.hpp"
+
 #include <chrono>
 #include <condition_variable>
-#include <functional>
 #include <memory>
 #include <mutex>
 

@@ -26,6 +26,16 @@ struct ErrorCode {
   std::shared_ptr<ErrorCode> cause;  ///< The error that caused this one, recursively.
   std::vector<ErrorCode> causes;     ///< Set when the server sent an ErrorCodeList.
 
+  /// \cond
+  // Defined once in the library (src/core/error.cpp), not in every file that handles a Result.
+  ErrorCode();
+  ErrorCode(const ErrorCode&);
+  ErrorCode(ErrorCode&&) noexcept;
+  ErrorCode& operator=(const ErrorCode&);
+  ErrorCode& operator=(ErrorCode&&) noexcept;
+  ~ErrorCode();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< Its field table.
   /// The chain from this error down to the root cause.
   std::vector<const ErrorCode*> chain() const;
@@ -71,6 +81,16 @@ struct Error {
   /// The SDK does not send it again; look at the job (jobUuid) or the resource before repeating.
   bool outcomeUnknown = false;
   std::vector<FieldViolation> violations;  ///< ErrorKind::Validation: every broken constraint.
+
+  /// \cond
+  // Defined once in the library (src/core/error.cpp): every Result<T> destroys or moves one.
+  Error();
+  Error(const Error&);
+  Error(Error&&) noexcept;
+  Error& operator=(const Error&);
+  Error& operator=(Error&&) noexcept;
+  ~Error();
+  /// \endcond
 
   /// "CreateVip: API error SYS.1001 (...)" with the cause chain.
   std::string describe() const;

@@ -3,8 +3,9 @@
 /// The transport seam: one request in, one response (or a transport failure) out. The SDK's
 /// libcurl transport implements it; tests and users can plug in their own.
 
+#include "zstack/function.hpp"
+
 #include <chrono>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>

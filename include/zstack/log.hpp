@@ -3,7 +3,8 @@
 /// Logging: off unless the user installs a sink. Authorization headers, session UUIDs, passwords
 /// and access-key secrets are redacted before a line is formatted.
 
-#include <functional>
+#include "zstack/function.hpp"
+
 #include <string_view>
 
 namespace zstack::log {

@@ -16,7 +16,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -35,11 +34,23 @@ namespace detail {
 inline std::string toText(const std::string& v) { return v; }
 inline std::string toText(const char* v) { return v; }
 inline std::string toText(bool v) { return v ? "true" : "false"; }
+// What `std::ostringstream << v` writes, defined in the library (no <sstream> here).
+std::string signedText(long long v);
+std::string unsignedText(unsigned long long v);
+std::string floatText(double v);        // %g: 6 significant digits
+std::string floatText(long double v);
 template <class T, class = std::enable_if_t<std::is_arithmetic_v<T>>>
 std::string toText(T v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
+  if constexpr (std::is_same_v<T, char> || std::is_same_v<T, signed char> || std::is_same_v<T, unsigned char>)
+    return std::string(1, static_cast<char>(v));  // a character, as a stream writes it
+  else if constexpr (std::is_same_v<T, long double>)
+    return floatText(v);
+  else if constexpr (std::is_floating_point_v<T>)
+    return floatText(static_cast<double>(v));
+  else if constexpr (std::is_signed_v<T> || std::is_same_v<T, wchar_t>)
+    return signedText(static_cast<long long>(v));
+  else
+    return unsignedText(static_cast<unsigned long long>(v));
 }
 template <class T>
 std::string join(const std::vector<T>& values) {
@@ -105,6 +116,16 @@ struct QueryParams {
   std::optional<std::string> sortBy;            ///< Sent as sort=+field / sort=-field.
   std::optional<std::string> sortDirection;     ///< "asc" (default) or "desc".
   std::vector<std::string> fields;              ///< Only these columns (comma-joined).
+
+  /// \cond
+  // Defined once in the library (src/core/action.cpp).
+  QueryParams();
+  QueryParams(const QueryParams&);
+  QueryParams(QueryParams&&) noexcept;
+  QueryParams& operator=(const QueryParams&);
+  QueryParams& operator=(QueryParams&&) noexcept;
+  ~QueryParams();
+  /// \endcond
 
   static const schema::TypeDesc& describe();  ///< Its field table.
 };

@@ -4,6 +4,7 @@
 
 #include "zstack/schema.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -16,12 +17,7 @@ namespace zstack {
 template <class T>
 struct InventoryReply {
   std::optional<T> inventory;  ///< The resource; empty when the server answered {}.
-  /// Its field table.
-  static const schema::TypeDesc& describe() {
-    using Self = InventoryReply;
-    static const schema::TypeDesc d = schema::object<Self>("InventoryReply<" + schema::typeOf<T>().name + ">", {ZS_F(inventory)});
-    return d;
-  }
+  static const schema::TypeDesc& describe();  ///< Its field table.
 };
 
 /// `{"inventories": [...], "total": N}`; total is present when the query asked for it.
@@ -29,14 +25,43 @@ template <class T>
 struct QueryReply {
   std::vector<T> inventories;  ///< The page of results.
   std::optional<std::int64_t> total;  ///< The number of matches (with `count` or `replyWithCount`).
-  /// Its field table.
-  static const schema::TypeDesc& describe() {
-    using Self = QueryReply;
-    static const schema::TypeDesc d =
-        schema::object<Self>("QueryReply<" + schema::typeOf<T>().name + ">", {ZS_F(inventories), ZS_F(total)});
-    return d;
-  }
+  static const schema::TypeDesc& describe();  ///< Its field table.
 };
+
+/// \cond
+namespace schema {
+// Non-template: the description of Wrapper<element> ("InventoryReply", "QueryReply") from its rows.
+TypeDesc replyDesc(const char* wrapper, TypeRef element, const Row* rows, std::size_t n, void* (*make)(), void (*destroy)(void*),
+                   void (*clear)(void*));
+}  // namespace schema
+
+// Defined out of the class (so not inline): a generated type's header declares the replies of
+// it that the API uses `extern template`, and the library instantiates them once, in the type's
+// own source, instead of in every file that names the reply.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // T may have bases: GCC and Clang support offsetof then
+template <class T>
+const schema::TypeDesc& InventoryReply<T>::describe() {
+  using Self = InventoryReply;
+  static constexpr schema::Row rows[] = {
+      {"inventory", &schema::TypeOf<std::optional<T>>::get, offsetof(Self, inventory), schema::Location::Body, 0, nullptr}};
+  static const schema::TypeDesc d = schema::replyDesc("InventoryReply", &schema::TypeOf<T>::get, rows, 1, &schema::ObjectOps<Self>::make,
+                                                      &schema::ObjectOps<Self>::destroy, &schema::ObjectOps<Self>::clear);
+  return d;
+}
+
+template <class T>
+const schema::TypeDesc& QueryReply<T>::describe() {
+  using Self = QueryReply;
+  static constexpr schema::Row rows[] = {
+      {"inventories", &schema::TypeOf<std::vector<T>>::get, offsetof(Self, inventories), schema::Location::Body, 0, nullptr},
+      {"total", &schema::TypeOf<std::optional<std::int64_t>>::get, offsetof(Self, total), schema::Location::Body, 0, nullptr}};
+  static const schema::TypeDesc d = schema::replyDesc("QueryReply", &schema::TypeOf<T>::get, rows, 2, &schema::ObjectOps<Self>::make,
+                                                      &schema::ObjectOps<Self>::destroy, &schema::ObjectOps<Self>::clear);
+  return d;
+}
+#pragma GCC diagnostic pop
+/// \endcond
 
 /// `{}` (or no body at all): the reply of APIs that return nothing but success.
 struct EmptyReply {

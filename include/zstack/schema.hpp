@@ -10,6 +10,7 @@
 #include "zstack/json.hpp"
 #include "zstack/timestamp.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -160,15 +161,12 @@ struct TypeOf;
 template <class T>
 const TypeDesc& typeOf() { return TypeOf<T>::get(); }
 
-/// Defines TypeOf<T> for a scalar (std::string, bool, std::int32_t, std::int64_t, double,
-/// Timestamp, Json); undefined again after use.
-#define ZSTACK_SCALAR_TYPE(T, K, N)                               \
-  template <>                                                     \
-  struct TypeOf<T> {                                              \
-    static const TypeDesc& get() {                                \
-      static const TypeDesc d{K, N};                              \
-      return d;                                                   \
-    }                                                             \
+/// \cond
+// Defined in the library (src/core/action.cpp): one description each for every user.
+#define ZSTACK_SCALAR_TYPE(T, K, N) \
+  template <>                       \
+  struct TypeOf<T> {                \
+    static const TypeDesc& get();   \
   };
 ZSTACK_SCALAR_TYPE(std::string, Kind::String, "String")
 ZSTACK_SCALAR_TYPE(bool, Kind::Bool, "Boolean")
@@ -178,21 +176,63 @@ ZSTACK_SCALAR_TYPE(double, Kind::Double, "Double")
 ZSTACK_SCALAR_TYPE(::zstack::Timestamp, Kind::Timestamp, "Timestamp")
 ZSTACK_SCALAR_TYPE(::zstack::Json, Kind::Json, "Json")
 #undef ZSTACK_SCALAR_TYPE
+/// \endcond
+
+/// \cond
+// The operations behind Optional, List and Map descriptions, as named functions of short-named
+// templates: one set per element type, with short symbols (lambdas here had long ones). Tag is
+// void for TypeOf<T>; see Local<T, Tag> for the generated sources' own copies.
+template <class T, class Tag = void>
+struct Opt {  // std::optional<T>
+  static bool has(const void* p) { return static_cast<const std::optional<T>*>(p)->has_value(); }
+  static const void* get(const void* p) { return &**static_cast<const std::optional<T>*>(p); }
+  static void* emplace(void* p) { return &static_cast<std::optional<T>*>(p)->emplace(); }
+  static void reset(void* p) { static_cast<std::optional<T>*>(p)->reset(); }
+};
+template <class T, class Tag = void>
+struct Ptr {  // std::shared_ptr<T>
+  static bool has(const void* p) { return static_cast<bool>(*static_cast<const std::shared_ptr<T>*>(p)); }
+  static const void* get(const void* p) { return static_cast<const std::shared_ptr<T>*>(p)->get(); }
+  static void* emplace(void* p) {
+    auto& sp = *static_cast<std::shared_ptr<T>*>(p);
+    sp = std::make_shared<T>();
+    return sp.get();
+  }
+  static void reset(void* p) { static_cast<std::shared_ptr<T>*>(p)->reset(); }
+};
+template <class T, class Tag = void>
+struct Vec {  // std::vector<T>
+  static std::size_t size(const void* p) { return static_cast<const std::vector<T>*>(p)->size(); }
+  static const void* at(const void* p, std::size_t i) { return &(*static_cast<const std::vector<T>*>(p))[i]; }
+  static void* append(void* p) { return &static_cast<std::vector<T>*>(p)->emplace_back(); }
+  static void clear(void* p) { static_cast<std::vector<T>*>(p)->clear(); }
+};
+template <class T, class Tag = void>
+struct Dict {  // std::map<std::string, T>
+  static std::vector<TypeDesc::MapCursor> entries(const void* p) {
+    std::vector<TypeDesc::MapCursor> out;
+    for (const auto& [k, v] : *static_cast<const std::map<std::string, T>*>(p)) out.push_back({&k, &v});
+    return out;
+  }
+  static void* insert(void* p, const std::string& k) { return &(*static_cast<std::map<std::string, T>*>(p))[k]; }
+  static void clear(void* p) { static_cast<std::map<std::string, T>*>(p)->clear(); }
+};
+
+// Non-template: the descriptions made of an element type and the operations above.
+TypeDesc optionalDesc(TypeRef element, bool (*has)(const void*), const void* (*get)(const void*), void* (*emplace)(void*),
+                      void (*reset)(void*));
+TypeDesc listDesc(TypeRef element, std::size_t (*size)(const void*), const void* (*at)(const void*, std::size_t),
+                  void* (*append)(void*), void (*clear)(void*));
+TypeDesc mapDesc(TypeRef element, std::vector<TypeDesc::MapCursor> (*entries)(const void*),
+                 void* (*insert)(void*, const std::string&), void (*clear)(void*));
+/// \endcond
 
 /// std::optional<T>: Kind::Optional.
 template <class T>
 struct TypeOf<std::optional<T>> {
   /// Its description.
   static const TypeDesc& get() {
-    static const TypeDesc d = [] {
-      TypeDesc t{Kind::Optional, typeOf<T>().name};
-      t.element = &typeOf<T>;
-      t.has = [](const void* p) { return static_cast<const std::optional<T>*>(p)->has_value(); };
-      t.get = [](const void* p) -> const void* { return &**static_cast<const std::optional<T>*>(p); };
-      t.emplace = [](void* p) -> void* { return &static_cast<std::optional<T>*>(p)->emplace(); };
-      t.reset = [](void* p) { static_cast<std::optional<T>*>(p)->reset(); };
-      return t;
-    }();
+    static const TypeDesc d = optionalDesc(&TypeOf<T>::get, &Opt<T>::has, &Opt<T>::get, &Opt<T>::emplace, &Opt<T>::reset);
     return d;
   }
 };
@@ -202,19 +242,7 @@ template <class T>
 struct TypeOf<std::shared_ptr<T>> {
   /// Its description.
   static const TypeDesc& get() {
-    static const TypeDesc d = [] {
-      TypeDesc t{Kind::Optional, typeOf<T>().name};
-      t.element = &typeOf<T>;
-      t.has = [](const void* p) { return static_cast<bool>(*static_cast<const std::shared_ptr<T>*>(p)); };
-      t.get = [](const void* p) -> const void* { return static_cast<const std::shared_ptr<T>*>(p)->get(); };
-      t.emplace = [](void* p) -> void* {
-        auto& sp = *static_cast<std::shared_ptr<T>*>(p);
-        sp = std::make_shared<T>();
-        return sp.get();
-      };
-      t.reset = [](void* p) { static_cast<std::shared_ptr<T>*>(p)->reset(); };
-      return t;
-    }();
+    static const TypeDesc d = optionalDesc(&TypeOf<T>::get, &Ptr<T>::has, &Ptr<T>::get, &Ptr<T>::emplace, &Ptr<T>::reset);
     return d;
   }
 };
@@ -224,15 +252,7 @@ template <class T>
 struct TypeOf<std::vector<T>> {
   /// Its description.
   static const TypeDesc& get() {
-    static const TypeDesc d = [] {
-      TypeDesc t{Kind::List, "List<" + typeOf<T>().name + ">"};
-      t.element = &typeOf<T>;
-      t.size = [](const void* p) { return static_cast<const std::vector<T>*>(p)->size(); };
-      t.at = [](const void* p, std::size_t i) -> const void* { return &(*static_cast<const std::vector<T>*>(p))[i]; };
-      t.append = [](void* p) -> void* { return &static_cast<std::vector<T>*>(p)->emplace_back(); };
-      t.clear = [](void* p) { static_cast<std::vector<T>*>(p)->clear(); };
-      return t;
-    }();
+    static const TypeDesc d = listDesc(&TypeOf<T>::get, &Vec<T>::size, &Vec<T>::at, &Vec<T>::append, &Vec<T>::clear);
     return d;
   }
 };
@@ -242,18 +262,7 @@ template <class T>
 struct TypeOf<std::map<std::string, T>> {
   /// Its description.
   static const TypeDesc& get() {
-    static const TypeDesc d = [] {
-      TypeDesc t{Kind::Map, "Map<String," + typeOf<T>().name + ">"};
-      t.element = &typeOf<T>;
-      t.entries = [](const void* p) {
-        std::vector<TypeDesc::MapCursor> out;
-        for (const auto& [k, v] : *static_cast<const std::map<std::string, T>*>(p)) out.push_back({&k, &v});
-        return out;
-      };
-      t.insert = [](void* p, const std::string& k) -> void* { return &(*static_cast<std::map<std::string, T>*>(p))[k]; };
-      t.clear = [](void* p) { static_cast<std::map<std::string, T>*>(p)->clear(); };
-      return t;
-    }();
+    static const TypeDesc d = mapDesc(&TypeOf<T>::get, &Dict<T>::entries, &Dict<T>::insert, &Dict<T>::clear);
     return d;
   }
 };
@@ -264,6 +273,68 @@ struct TypeOf<T, std::void_t<decltype(T::describe())>> {
   /// Its description.
   static const TypeDesc& get() { return T::describe(); }
 };
+
+/// \cond
+// The TypeRef of T: T::describe itself for a described struct (no forwarding function).
+template <class T, class = void>
+struct Ref {
+  static constexpr TypeRef value = &TypeOf<T>::get;
+};
+template <class T>
+struct Ref<T, std::void_t<decltype(T::describe())>> {
+  static constexpr TypeRef value = &T::describe;
+};
+
+/// \endcond
+
+/// \cond
+// ---- file-local descriptions: what the generated sources use -------------------------------
+// Local<T, Tag>::ref describes T as TypeOf<T> does. A generated source passes a Tag type of its
+// own anonymous namespace, so that the Optional/List/Map descriptions and their operations are
+// instantiated with internal linkage: in the file's one .text section, instead of a COMDAT
+// group (section, group, symbol and relocation headers) per function, which made most of
+// libzstack.a. Each source that uses optional<X> then keeps its own small copy.
+template <class T, class Tag>
+struct Local {  // scalars and described structs: shared
+  static constexpr TypeRef ref = Ref<T>::value;
+};
+template <class T, class Tag>
+struct Local<std::optional<T>, Tag> {
+  static const TypeDesc& desc() {
+    static const TypeDesc d = optionalDesc(Local<T, Tag>::ref, &Opt<T, Tag>::has, &Opt<T, Tag>::get, &Opt<T, Tag>::emplace,
+                                           &Opt<T, Tag>::reset);
+    return d;
+  }
+  static constexpr TypeRef ref = &desc;
+};
+template <class T, class Tag>
+struct Local<std::shared_ptr<T>, Tag> {
+  static const TypeDesc& desc() {
+    static const TypeDesc d = optionalDesc(Local<T, Tag>::ref, &Ptr<T, Tag>::has, &Ptr<T, Tag>::get, &Ptr<T, Tag>::emplace,
+                                           &Ptr<T, Tag>::reset);
+    return d;
+  }
+  static constexpr TypeRef ref = &desc;
+};
+template <class T, class Tag>
+struct Local<std::vector<T>, Tag> {
+  static const TypeDesc& desc() {
+    static const TypeDesc d = listDesc(Local<T, Tag>::ref, &Vec<T, Tag>::size, &Vec<T, Tag>::at, &Vec<T, Tag>::append,
+                                       &Vec<T, Tag>::clear);
+    return d;
+  }
+  static constexpr TypeRef ref = &desc;
+};
+template <class T, class Tag>
+struct Local<std::map<std::string, T>, Tag> {
+  static const TypeDesc& desc() {
+    static const TypeDesc d = mapDesc(Local<T, Tag>::ref, &Dict<T, Tag>::entries, &Dict<T, Tag>::insert, &Dict<T, Tag>::clear);
+    return d;
+  }
+  static constexpr TypeRef ref = &desc;
+};
+
+/// \endcond
 
 // ---- building an object description ---------------------------------------------------------
 
@@ -303,8 +374,9 @@ std::vector<FieldDesc> inherit() {
   return out;
 }
 
-/// The three operations the catalog and the decoder need on any described struct.
-template <class T>
+/// The three operations the catalog and the decoder need on any described struct (Tag: the
+/// generated sources' own, as for their file-local descriptions; void otherwise).
+template <class T, class Tag = void>
 struct ObjectOps {
   static void* make() { return new T{}; }  ///< new T{}.
   static void destroy(void* p) { delete static_cast<T*>(p); }  ///< Deletes a T made by make().
@@ -364,11 +436,39 @@ TypeDesc tableDesc(const char* name, const Row* rows, std::size_t n, std::vector
 /// `before` (fields of other bases) come first.
 std::vector<FieldDesc> rebased(const TypeDesc& base, std::ptrdiff_t shift, std::vector<FieldDesc> before = {});
 
-/// The description of struct T from `n` constant rows, after the `inherited` fields.
+/// \cond
+// A described base class and where it sits inside the derived struct, as constant data.
+struct Base {
+  TypeRef type;
+  std::ptrdiff_t shift;
+};
+// As above, with the bases' fields (in the order given) taken from constant data: what the
+// generated tables call, so that no vector of fields is built or destroyed in generated code.
+TypeDesc tableDesc(const char* name, const Row* rows, std::size_t n, const Base* bases, std::size_t nBases, void* (*make)(),
+                   void (*destroy)(void*), void (*clear)(void*));
+
+// A described struct as constant data, made into its TypeDesc at first use: what the generated
+// types and actions keep, one per struct. Declared as a non-const static with a constant
+// initializer ({nullptr}, ...), so it needs no guard and no code at start-up; `built` is set once.
+struct LazyTable {
+  std::atomic<const TypeDesc*> built;
+  const char* name;
+  const Row* rows;
+  std::size_t n;
+  const Base* bases;
+  std::size_t nBases;
+  void* (*make)();
+  void (*destroy)(void*);
+  void (*clear)(void*);
+};
+// The description of `t`, built on the first call (thread-safe) and kept for the process.
+const TypeDesc& lazyTable(LazyTable& t);
+
 template <class T>
 TypeDesc table(const char* name, const Row* rows, std::size_t n, std::vector<FieldDesc> inherited = {}) {
   return tableDesc(name, rows, n, std::move(inherited), &ObjectOps<T>::make, &ObjectOps<T>::destroy, &ObjectOps<T>::clear);
 }
+/// \endcond
 
 }  // namespace zstack::schema
 

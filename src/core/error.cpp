@@ -4,6 +4,20 @@
 
 namespace zstack {
 
+ErrorCode::ErrorCode() = default;
+ErrorCode::ErrorCode(const ErrorCode&) = default;
+ErrorCode::ErrorCode(ErrorCode&&) noexcept = default;
+ErrorCode& ErrorCode::operator=(const ErrorCode&) = default;
+ErrorCode& ErrorCode::operator=(ErrorCode&&) noexcept = default;
+ErrorCode::~ErrorCode() = default;
+
+Error::Error() = default;
+Error::Error(const Error&) = default;
+Error::Error(Error&&) noexcept = default;
+Error& Error::operator=(const Error&) = default;
+Error& Error::operator=(Error&&) noexcept = default;
+Error::~Error() = default;
+
 const schema::TypeDesc& ErrorCode::describe() {
   using Self = ErrorCode;
   static const schema::TypeDesc d = schema::object<Self>(

@@ -1,7 +1,25 @@
 #include "codec/codec.hpp"
 #include "zstack/query.hpp"
 
+#include <cstdio>
 #include <functional>
+
+namespace zstack::query::detail {
+
+std::string signedText(long long v) { return std::to_string(v); }
+std::string unsignedText(unsigned long long v) { return std::to_string(v); }
+std::string floatText(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+std::string floatText(long double v) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%Lg", v);
+  return buf;
+}
+
+}  // namespace zstack::query::detail
 
 namespace zstack::detail {
 

@@ -112,1599 +112,1784 @@ const ActionSpec& spec_UpdateUserGroup();
 const ActionSpec& spec_ValidateSession();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddAccessControlListEntryAction
+  {"aclUuid", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListEntryAction, aclUuid), schema::Location::Path, 0, &kRule0},
+  {"entries", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListEntryAction, entries), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListEntryAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListEntryAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAccessControlListEntryAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListEntryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddAccessControlListEntryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddAccessControlListEntryAction", kRows0, 6, kBases0, 1, &schema::ObjectOps<AddAccessControlListEntryAction, L>::make, &schema::ObjectOps<AddAccessControlListEntryAction, L>::destroy, &schema::ObjectOps<AddAccessControlListEntryAction, L>::clear};
+static_assert(offsetof(AddAccessControlListEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddAccessControlListEntry", HttpMethod::Post, "/access-control-lists/{aclUuid}/ipentries", "params", true, true, true, false, "", &AddAccessControlListEntryAction::describe,
+                        schema::Ref<AddAccessControlListEntryAction::ReplyType>::value};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 80, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // AddAccessControlListRedirectRuleAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, description), schema::Location::Body, 0, &kRule2},
+  {"domain", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, domain), schema::Location::Body, 0, &kRule3},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, url), schema::Location::Body, 0, &kRule4},
+  {"aclUuid", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, aclUuid), schema::Location::Path, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddAccessControlListRedirectRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddAccessControlListRedirectRuleAction", kRows2, 8, kBases2, 1, &schema::ObjectOps<AddAccessControlListRedirectRuleAction, L>::make, &schema::ObjectOps<AddAccessControlListRedirectRuleAction, L>::destroy, &schema::ObjectOps<AddAccessControlListRedirectRuleAction, L>::clear};
+static_assert(offsetof(AddAccessControlListRedirectRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddAccessControlListRedirectRule", HttpMethod::Post, "/access-control-lists/{aclUuid}/redirectRules", "params", true, true, true, false, "", &AddAccessControlListRedirectRuleAction::describe,
+                        schema::Ref<AddAccessControlListRedirectRuleAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // ChangeAccessControlListRedirectRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccessControlListRedirectRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAccessControlListRedirectRuleAction, name), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAccessControlListRedirectRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(ChangeAccessControlListRedirectRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "ChangeAccessControlListRedirectRuleAction", kRows4, 3, kBases4, 1, &schema::ObjectOps<ChangeAccessControlListRedirectRuleAction, L>::make, &schema::ObjectOps<ChangeAccessControlListRedirectRuleAction, L>::destroy, &schema::ObjectOps<ChangeAccessControlListRedirectRuleAction, L>::clear};
+static_assert(offsetof(ChangeAccessControlListRedirectRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "ChangeAccessControlListRedirectRule", HttpMethod::Put, "/access-control-lists/redirectRules/{uuid}/actions", "changeAccessControlListRedirectRule", true, true, true, false, "", &ChangeAccessControlListRedirectRuleAction::describe,
+                        schema::Ref<ChangeAccessControlListRedirectRuleAction::ReplyType>::value};
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr const char* kRule6V[] = {"4", "6"};
 constexpr schema::Rule kRule6{false, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows6[] = {  // CreateAccessControlListAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAccessControlListAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessControlListAction, description), schema::Location::Body, 0, &kRule2},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAccessControlListAction, ipVersion), schema::Location::Body, 0, &kRule6},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessControlListAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAccessControlListAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessControlListAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateAccessControlListAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "CreateAccessControlListAction", kRows6, 6, kBases6, 1, &schema::ObjectOps<CreateAccessControlListAction, L>::make, &schema::ObjectOps<CreateAccessControlListAction, L>::destroy, &schema::ObjectOps<CreateAccessControlListAction, L>::clear};
+static_assert(offsetof(CreateAccessControlListAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "CreateAccessControlList", HttpMethod::Post, "/access-control-lists", "params", true, true, true, false, "", &CreateAccessControlListAction::describe,
+                        schema::Ref<CreateAccessControlListAction::ReplyType>::value};
+constexpr schema::Row kRows8[] = {  // DeleteAccessControlListAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccessControlListAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessControlListAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessControlListAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(DeleteAccessControlListAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "DeleteAccessControlListAction", kRows8, 3, kBases8, 1, &schema::ObjectOps<DeleteAccessControlListAction, L>::make, &schema::ObjectOps<DeleteAccessControlListAction, L>::destroy, &schema::ObjectOps<DeleteAccessControlListAction, L>::clear};
+static_assert(offsetof(DeleteAccessControlListAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "DeleteAccessControlList", HttpMethod::Delete, "/access-control-lists/{uuid}", "", false, true, true, false, "", &DeleteAccessControlListAction::describe,
+                        schema::Ref<DeleteAccessControlListAction::ReplyType>::value};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(QueryAccessControlListAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccessControlListAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable10{{nullptr}, "QueryAccessControlListAction", nullptr, 0, kBases10, 2, &schema::ObjectOps<QueryAccessControlListAction, L>::make, &schema::ObjectOps<QueryAccessControlListAction, L>::destroy, &schema::ObjectOps<QueryAccessControlListAction, L>::clear};
+static_assert(offsetof(QueryAccessControlListAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "QueryAccessControlList", HttpMethod::Get, "/access-control-lists", "", false, true, false, true, "", &QueryAccessControlListAction::describe,
+                        schema::Ref<QueryAccessControlListAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // RemoveAccessControlListEntryAction
+  {"aclUuid", schema::Local<std::string, L>::ref, offsetof(RemoveAccessControlListEntryAction, aclUuid), schema::Location::Path, 0, &kRule0},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveAccessControlListEntryAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveAccessControlListEntryAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveAccessControlListEntryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(RemoveAccessControlListEntryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "RemoveAccessControlListEntryAction", kRows12, 4, kBases12, 1, &schema::ObjectOps<RemoveAccessControlListEntryAction, L>::make, &schema::ObjectOps<RemoveAccessControlListEntryAction, L>::destroy, &schema::ObjectOps<RemoveAccessControlListEntryAction, L>::clear};
+static_assert(offsetof(RemoveAccessControlListEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "RemoveAccessControlListEntry", HttpMethod::Delete, "/access-control-lists/{aclUuid}/ipentries/{uuid}", "", false, true, true, false, "", &RemoveAccessControlListEntryAction::describe,
+                        schema::Ref<RemoveAccessControlListEntryAction::ReplyType>::value};
 constexpr const char* kRule7V[] = {"enable", "disable"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows14[] = {  // ChangeAccessKeyStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccessKeyStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAccessKeyStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAccessKeyStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeAccessKeyStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "ChangeAccessKeyStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeAccessKeyStateAction, L>::make, &schema::ObjectOps<ChangeAccessKeyStateAction, L>::destroy, &schema::ObjectOps<ChangeAccessKeyStateAction, L>::clear};
+static_assert(offsetof(ChangeAccessKeyStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "ChangeAccessKeyState", HttpMethod::Put, "/accesskeys/{uuid}/actions", "changeAccessKeyState", true, true, true, false, "", &ChangeAccessKeyStateAction::describe,
+                        schema::Ref<ChangeAccessKeyStateAction::ReplyType>::value};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 10, 20, false, 0, 0};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, 10, 40, false, 0, 0};
+constexpr schema::Row kRows16[] = {  // CreateAccessKeyAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CreateAccessKeyAction, accountUuid), schema::Location::Body, 0, &kRule8},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(CreateAccessKeyAction, userUuid), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessKeyAction, description), schema::Location::Body, 0, &kRule2},
+  {"AccessKeyID", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessKeyAction, AccessKeyID), schema::Location::Body, 0, &kRule9},
+  {"AccessKeySecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessKeyAction, AccessKeySecret), schema::Location::Body, schema::kSecret, &kRule10},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessKeyAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAccessKeyAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateAccessKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "CreateAccessKeyAction", kRows16, 8, kBases16, 1, &schema::ObjectOps<CreateAccessKeyAction, L>::make, &schema::ObjectOps<CreateAccessKeyAction, L>::destroy, &schema::ObjectOps<CreateAccessKeyAction, L>::clear};
+static_assert(offsetof(CreateAccessKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "CreateAccessKey", HttpMethod::Post, "/accesskeys", "params", true, true, true, false, "", &CreateAccessKeyAction::describe,
+                        schema::Ref<CreateAccessKeyAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // DeleteAccessKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccessKeyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessKeyAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(DeleteAccessKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "DeleteAccessKeyAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<DeleteAccessKeyAction, L>::make, &schema::ObjectOps<DeleteAccessKeyAction, L>::destroy, &schema::ObjectOps<DeleteAccessKeyAction, L>::clear};
+static_assert(offsetof(DeleteAccessKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "DeleteAccessKey", HttpMethod::Delete, "/accesskeys/{uuid}", "", false, true, true, false, "", &DeleteAccessKeyAction::describe,
+                        schema::Ref<DeleteAccessKeyAction::ReplyType>::value};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(QueryAccessKeyAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccessKeyAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable20{{nullptr}, "QueryAccessKeyAction", nullptr, 0, kBases20, 2, &schema::ObjectOps<QueryAccessKeyAction, L>::make, &schema::ObjectOps<QueryAccessKeyAction, L>::destroy, &schema::ObjectOps<QueryAccessKeyAction, L>::clear};
+static_assert(offsetof(QueryAccessKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "QueryAccessKey", HttpMethod::Get, "/accesskeys", "", false, true, false, true, "", &QueryAccessKeyAction::describe,
+                        schema::Ref<QueryAccessKeyAction::ReplyType>::value};
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows22[] = {  // ChangeResourceOwnerAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(ChangeResourceOwnerAction, accountUuid), schema::Location::Path, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(ChangeResourceOwnerAction, resourceUuid), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeResourceOwnerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(ChangeResourceOwnerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "ChangeResourceOwnerAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<ChangeResourceOwnerAction, L>::make, &schema::ObjectOps<ChangeResourceOwnerAction, L>::destroy, &schema::ObjectOps<ChangeResourceOwnerAction, L>::clear};
+static_assert(offsetof(ChangeResourceOwnerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "ChangeResourceOwner", HttpMethod::Post, "/account/{accountUuid}/resources", "params", true, true, true, false, "", &ChangeResourceOwnerAction::describe,
+                        schema::Ref<ChangeResourceOwnerAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // AddUserToGroupAction
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(AddUserToGroupAction, userUuid), schema::Location::Body, 0, &kRule0},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AddUserToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddUserToGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(AddUserToGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "AddUserToGroupAction", kRows24, 3, kBases24, 1, &schema::ObjectOps<AddUserToGroupAction, L>::make, &schema::ObjectOps<AddUserToGroupAction, L>::destroy, &schema::ObjectOps<AddUserToGroupAction, L>::clear};
+static_assert(offsetof(AddUserToGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "AddUserToGroup", HttpMethod::Post, "/accounts/groups/{groupUuid}/users", "params", true, true, true, false, "", &AddUserToGroupAction::describe,
+                        schema::Ref<AddUserToGroupAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // AttachPoliciesToUserAction
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(AttachPoliciesToUserAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"policyUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AttachPoliciesToUserAction, policyUuids), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPoliciesToUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(AttachPoliciesToUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "AttachPoliciesToUserAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<AttachPoliciesToUserAction, L>::make, &schema::ObjectOps<AttachPoliciesToUserAction, L>::destroy, &schema::ObjectOps<AttachPoliciesToUserAction, L>::clear};
+static_assert(offsetof(AttachPoliciesToUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "AttachPoliciesToUser", HttpMethod::Post, "/accounts/users/{userUuid}/policy-collection", "params", true, true, true, false, "", &AttachPoliciesToUserAction::describe,
+                        schema::Ref<AttachPoliciesToUserAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // AttachPolicyToUserAction
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyToUserAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyToUserAction, policyUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPolicyToUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(AttachPolicyToUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "AttachPolicyToUserAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<AttachPolicyToUserAction, L>::make, &schema::ObjectOps<AttachPolicyToUserAction, L>::destroy, &schema::ObjectOps<AttachPolicyToUserAction, L>::clear};
+static_assert(offsetof(AttachPolicyToUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "AttachPolicyToUser", HttpMethod::Post, "/accounts/users/{userUuid}/policies", "params", true, true, true, false, "", &AttachPolicyToUserAction::describe,
+                        schema::Ref<AttachPolicyToUserAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // AttachPolicyToUserGroupAction
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyToUserGroupAction, policyUuid), schema::Location::Body, 0, &kRule0},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyToUserGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPolicyToUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(AttachPolicyToUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "AttachPolicyToUserGroupAction", kRows30, 3, kBases30, 1, &schema::ObjectOps<AttachPolicyToUserGroupAction, L>::make, &schema::ObjectOps<AttachPolicyToUserGroupAction, L>::destroy, &schema::ObjectOps<AttachPolicyToUserGroupAction, L>::clear};
+static_assert(offsetof(AttachPolicyToUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "AttachPolicyToUserGroup", HttpMethod::Post, "/accounts/groups/{groupUuid}/policies", "params", true, true, true, false, "", &AttachPolicyToUserGroupAction::describe,
+                        schema::Ref<AttachPolicyToUserGroupAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // CheckApiPermissionAction
+  {"userUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckApiPermissionAction, userUuid), schema::Location::Body, 0, nullptr},
+  {"apiNames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckApiPermissionAction, apiNames), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckApiPermissionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CheckApiPermissionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "CheckApiPermissionAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<CheckApiPermissionAction, L>::make, &schema::ObjectOps<CheckApiPermissionAction, L>::destroy, &schema::ObjectOps<CheckApiPermissionAction, L>::clear};
+static_assert(offsetof(CheckApiPermissionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "CheckApiPermission", HttpMethod::Put, "/accounts/permissions/actions", "checkApiPermission", true, true, false, false, "", &CheckApiPermissionAction::describe,
+                        schema::Ref<CheckApiPermissionAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // CheckResourcePermissionAction
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(CheckResourcePermissionAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckResourcePermissionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(CheckResourcePermissionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "CheckResourcePermissionAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<CheckResourcePermissionAction, L>::make, &schema::ObjectOps<CheckResourcePermissionAction, L>::destroy, &schema::ObjectOps<CheckResourcePermissionAction, L>::clear};
+static_assert(offsetof(CheckResourcePermissionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "CheckResourcePermission", HttpMethod::Get, "/accounts/resource/api-permissions", "", false, true, false, false, "", &CheckResourcePermissionAction::describe,
+                        schema::Ref<CheckResourcePermissionAction::ReplyType>::value};
 constexpr const char* kRule12V[] = {"SystemAdmin", "Normal"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows36[] = {  // CreateAccountAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAccountAction, name), schema::Location::Body, 0, &kRule5},
+  {"password", schema::Local<std::string, L>::ref, offsetof(CreateAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccountAction, type), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccountAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccountAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAccountAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "CreateAccountAction", kRows36, 7, kBases36, 1, &schema::ObjectOps<CreateAccountAction, L>::make, &schema::ObjectOps<CreateAccountAction, L>::destroy, &schema::ObjectOps<CreateAccountAction, L>::clear};
+static_assert(offsetof(CreateAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "CreateAccount", HttpMethod::Post, "/accounts", "params", true, true, true, false, "", &CreateAccountAction::describe,
+                        schema::Ref<CreateAccountAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // CreatePolicyAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreatePolicyAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyAction, description), schema::Location::Body, 0, &kRule2},
+  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(CreatePolicyAction, statements), schema::Location::Body, 0, &kRule11},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePolicyAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(CreatePolicyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "CreatePolicyAction", kRows38, 6, kBases38, 1, &schema::ObjectOps<CreatePolicyAction, L>::make, &schema::ObjectOps<CreatePolicyAction, L>::destroy, &schema::ObjectOps<CreatePolicyAction, L>::clear};
+static_assert(offsetof(CreatePolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "CreatePolicy", HttpMethod::Post, "/accounts/policies", "params", true, true, true, false, "", &CreatePolicyAction::describe,
+                        schema::Ref<CreatePolicyAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // CreateUserAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateUserAction, name), schema::Location::Body, 0, &kRule5},
+  {"password", schema::Local<std::string, L>::ref, offsetof(CreateUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateUserAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(CreateUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "CreateUserAction", kRows40, 6, kBases40, 1, &schema::ObjectOps<CreateUserAction, L>::make, &schema::ObjectOps<CreateUserAction, L>::destroy, &schema::ObjectOps<CreateUserAction, L>::clear};
+static_assert(offsetof(CreateUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "CreateUser", HttpMethod::Post, "/accounts/users", "params", true, true, true, false, "", &CreateUserAction::describe,
+                        schema::Ref<CreateUserAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // CreateUserGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateUserGroupAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateUserGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(CreateUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "CreateUserGroupAction", kRows42, 5, kBases42, 1, &schema::ObjectOps<CreateUserGroupAction, L>::make, &schema::ObjectOps<CreateUserGroupAction, L>::destroy, &schema::ObjectOps<CreateUserGroupAction, L>::clear};
+static_assert(offsetof(CreateUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "CreateUserGroup", HttpMethod::Post, "/accounts/groups", "params", true, true, true, false, "", &CreateUserGroupAction::describe,
+                        schema::Ref<CreateUserGroupAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // DeleteAccountAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccountAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccountAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(DeleteAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "DeleteAccountAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<DeleteAccountAction, L>::make, &schema::ObjectOps<DeleteAccountAction, L>::destroy, &schema::ObjectOps<DeleteAccountAction, L>::clear};
+static_assert(offsetof(DeleteAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "DeleteAccount", HttpMethod::Delete, "/accounts/{uuid}", "", false, true, true, false, "", &DeleteAccountAction::describe,
+                        schema::Ref<DeleteAccountAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // DeletePolicyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePolicyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(DeletePolicyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "DeletePolicyAction", kRows46, 3, kBases46, 1, &schema::ObjectOps<DeletePolicyAction, L>::make, &schema::ObjectOps<DeletePolicyAction, L>::destroy, &schema::ObjectOps<DeletePolicyAction, L>::clear};
+static_assert(offsetof(DeletePolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "DeletePolicy", HttpMethod::Delete, "/accounts/policies/{uuid}", "", false, true, true, false, "", &DeletePolicyAction::describe,
+                        schema::Ref<DeletePolicyAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // DeleteUserAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteUserAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteUserAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(DeleteUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "DeleteUserAction", kRows48, 3, kBases48, 1, &schema::ObjectOps<DeleteUserAction, L>::make, &schema::ObjectOps<DeleteUserAction, L>::destroy, &schema::ObjectOps<DeleteUserAction, L>::clear};
+static_assert(offsetof(DeleteUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "DeleteUser", HttpMethod::Delete, "/accounts/users/{uuid}", "", false, true, true, false, "", &DeleteUserAction::describe,
+                        schema::Ref<DeleteUserAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // DeleteUserGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteUserGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteUserGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(DeleteUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "DeleteUserGroupAction", kRows50, 3, kBases50, 1, &schema::ObjectOps<DeleteUserGroupAction, L>::make, &schema::ObjectOps<DeleteUserGroupAction, L>::destroy, &schema::ObjectOps<DeleteUserGroupAction, L>::clear};
+static_assert(offsetof(DeleteUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "DeleteUserGroup", HttpMethod::Delete, "/accounts/groups/{uuid}", "", false, true, true, false, "", &DeleteUserGroupAction::describe,
+                        schema::Ref<DeleteUserGroupAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // DetachPoliciesFromUserAction
+  {"policyUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DetachPoliciesFromUserAction, policyUuids), schema::Location::Body, 0, &kRule0},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(DetachPoliciesFromUserAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPoliciesFromUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(DetachPoliciesFromUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "DetachPoliciesFromUserAction", kRows52, 3, kBases52, 1, &schema::ObjectOps<DetachPoliciesFromUserAction, L>::make, &schema::ObjectOps<DetachPoliciesFromUserAction, L>::destroy, &schema::ObjectOps<DetachPoliciesFromUserAction, L>::clear};
+static_assert(offsetof(DetachPoliciesFromUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "DetachPoliciesFromUser", HttpMethod::Delete, "/accounts/users/{userUuid}/policies", "", false, true, true, false, "", &DetachPoliciesFromUserAction::describe,
+                        schema::Ref<DetachPoliciesFromUserAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // DetachPolicyFromUserAction
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyFromUserAction, policyUuid), schema::Location::Path, 0, &kRule0},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyFromUserAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPolicyFromUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(DetachPolicyFromUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "DetachPolicyFromUserAction", kRows54, 3, kBases54, 1, &schema::ObjectOps<DetachPolicyFromUserAction, L>::make, &schema::ObjectOps<DetachPolicyFromUserAction, L>::destroy, &schema::ObjectOps<DetachPolicyFromUserAction, L>::clear};
+static_assert(offsetof(DetachPolicyFromUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "DetachPolicyFromUser", HttpMethod::Delete, "/accounts/users/{userUuid}/policies/{policyUuid}", "", false, true, true, false, "", &DetachPolicyFromUserAction::describe,
+                        schema::Ref<DetachPolicyFromUserAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // DetachPolicyFromUserGroupAction
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyFromUserGroupAction, policyUuid), schema::Location::Path, 0, &kRule0},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyFromUserGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPolicyFromUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(DetachPolicyFromUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "DetachPolicyFromUserGroupAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<DetachPolicyFromUserGroupAction, L>::make, &schema::ObjectOps<DetachPolicyFromUserGroupAction, L>::destroy, &schema::ObjectOps<DetachPolicyFromUserGroupAction, L>::clear};
+static_assert(offsetof(DetachPolicyFromUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "DetachPolicyFromUserGroup", HttpMethod::Delete, "/accounts/groups/{groupUuid}/policies/{policyUuid}", "", false, true, true, false, "", &DetachPolicyFromUserGroupAction::describe,
+                        schema::Ref<DetachPolicyFromUserGroupAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // GetAccountQuotaUsageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetAccountQuotaUsageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAccountQuotaUsageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(GetAccountQuotaUsageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "GetAccountQuotaUsageAction", kRows58, 2, kBases58, 1, &schema::ObjectOps<GetAccountQuotaUsageAction, L>::make, &schema::ObjectOps<GetAccountQuotaUsageAction, L>::destroy, &schema::ObjectOps<GetAccountQuotaUsageAction, L>::clear};
+static_assert(offsetof(GetAccountQuotaUsageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "GetAccountQuotaUsage", HttpMethod::Get, "/accounts/quota/{uuid}/usages", "", false, true, false, false, "", &GetAccountQuotaUsageAction::describe,
+                        schema::Ref<GetAccountQuotaUsageAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // LogInByUserAction
+  {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByUserAction, accountUuid), schema::Location::Body, 0, nullptr},
+  {"accountName", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByUserAction, accountName), schema::Location::Body, 0, nullptr},
+  {"userName", schema::Local<std::string, L>::ref, offsetof(LogInByUserAction, userName), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(LogInByUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
+  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInByUserAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(LogInByUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "LogInByUserAction", kRows60, 6, kBases60, 1, &schema::ObjectOps<LogInByUserAction, L>::make, &schema::ObjectOps<LogInByUserAction, L>::destroy, &schema::ObjectOps<LogInByUserAction, L>::clear};
+static_assert(offsetof(LogInByUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "LogInByUser", HttpMethod::Put, "/accounts/users/login", "logInByUser", true, false, false, false, "", &LogInByUserAction::describe,
+                        schema::Ref<LogInByUserAction::ReplyType>::value};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryAccountAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccountAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable62{{nullptr}, "QueryAccountAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryAccountAction, L>::make, &schema::ObjectOps<QueryAccountAction, L>::destroy, &schema::ObjectOps<QueryAccountAction, L>::clear};
+static_assert(offsetof(QueryAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "QueryAccount", HttpMethod::Get, "/accounts", "", false, true, false, true, "", &QueryAccountAction::describe,
+                        schema::Ref<QueryAccountAction::ReplyType>::value};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryAccountPriceTableRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccountPriceTableRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable64{{nullptr}, "QueryAccountPriceTableRefAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryAccountPriceTableRefAction, L>::make, &schema::ObjectOps<QueryAccountPriceTableRefAction, L>::destroy, &schema::ObjectOps<QueryAccountPriceTableRefAction, L>::clear};
+static_assert(offsetof(QueryAccountPriceTableRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "QueryAccountPriceTableRef", HttpMethod::Get, "/accounts/price-tables/refs", "", false, true, false, true, "", &QueryAccountPriceTableRefAction::describe,
+                        schema::Ref<QueryAccountPriceTableRefAction::ReplyType>::value};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(QueryAccountResourceRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccountResourceRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable66{{nullptr}, "QueryAccountResourceRefAction", nullptr, 0, kBases66, 2, &schema::ObjectOps<QueryAccountResourceRefAction, L>::make, &schema::ObjectOps<QueryAccountResourceRefAction, L>::destroy, &schema::ObjectOps<QueryAccountResourceRefAction, L>::clear};
+static_assert(offsetof(QueryAccountResourceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "QueryAccountResourceRef", HttpMethod::Get, "/accounts/resources/refs", "", false, true, false, true, "", &QueryAccountResourceRefAction::describe,
+                        schema::Ref<QueryAccountResourceRefAction::ReplyType>::value};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable68{{nullptr}, "QueryPolicyAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryPolicyAction, L>::make, &schema::ObjectOps<QueryPolicyAction, L>::destroy, &schema::ObjectOps<QueryPolicyAction, L>::clear};
+static_assert(offsetof(QueryPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "QueryPolicy", HttpMethod::Get, "/accounts/policies", "", false, true, false, true, "", &QueryPolicyAction::describe,
+                        schema::Ref<QueryPolicyAction::ReplyType>::value};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryQuotaAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryQuotaAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable70{{nullptr}, "QueryQuotaAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryQuotaAction, L>::make, &schema::ObjectOps<QueryQuotaAction, L>::destroy, &schema::ObjectOps<QueryQuotaAction, L>::clear};
+static_assert(offsetof(QueryQuotaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "QueryQuota", HttpMethod::Get, "/accounts/quotas", "", false, true, false, true, "", &QueryQuotaAction::describe,
+                        schema::Ref<QueryQuotaAction::ReplyType>::value};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QuerySharedResourceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedResourceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable72{{nullptr}, "QuerySharedResourceAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QuerySharedResourceAction, L>::make, &schema::ObjectOps<QuerySharedResourceAction, L>::destroy, &schema::ObjectOps<QuerySharedResourceAction, L>::clear};
+static_assert(offsetof(QuerySharedResourceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "QuerySharedResource", HttpMethod::Get, "/accounts/resources", "", false, true, false, true, "", &QuerySharedResourceAction::describe,
+                        schema::Ref<QuerySharedResourceAction::ReplyType>::value};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryUserAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUserAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable74{{nullptr}, "QueryUserAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryUserAction, L>::make, &schema::ObjectOps<QueryUserAction, L>::destroy, &schema::ObjectOps<QueryUserAction, L>::clear};
+static_assert(offsetof(QueryUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "QueryUser", HttpMethod::Get, "/accounts/users", "", false, true, false, true, "", &QueryUserAction::describe,
+                        schema::Ref<QueryUserAction::ReplyType>::value};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUserGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable76{{nullptr}, "QueryUserGroupAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryUserGroupAction, L>::make, &schema::ObjectOps<QueryUserGroupAction, L>::destroy, &schema::ObjectOps<QueryUserGroupAction, L>::clear};
+static_assert(offsetof(QueryUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "QueryUserGroup", HttpMethod::Get, "/accounts/groups", "", false, true, false, true, "", &QueryUserGroupAction::describe,
+                        schema::Ref<QueryUserGroupAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // RemoveUserFromGroupAction
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(RemoveUserFromGroupAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveUserFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveUserFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(RemoveUserFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "RemoveUserFromGroupAction", kRows78, 3, kBases78, 1, &schema::ObjectOps<RemoveUserFromGroupAction, L>::make, &schema::ObjectOps<RemoveUserFromGroupAction, L>::destroy, &schema::ObjectOps<RemoveUserFromGroupAction, L>::clear};
+static_assert(offsetof(RemoveUserFromGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "RemoveUserFromGroup", HttpMethod::Delete, "/accounts/groups/{groupUuid}/users/{userUuid}", "", false, true, true, false, "", &RemoveUserFromGroupAction::describe,
+                        schema::Ref<RemoveUserFromGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, -1, true, 60LL, 31536000LL};
+constexpr schema::Row kRows80[] = {  // RenewSessionAction
+  {"sessionUuid", schema::Local<std::string, L>::ref, offsetof(RenewSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
+  {"duration", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(RenewSessionAction, duration), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RenewSessionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(RenewSessionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "RenewSessionAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<RenewSessionAction, L>::make, &schema::ObjectOps<RenewSessionAction, L>::destroy, &schema::ObjectOps<RenewSessionAction, L>::clear};
+static_assert(offsetof(RenewSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "RenewSession", HttpMethod::Put, "/accounts/sessions/{sessionUuid}/renew", "renewSession", true, true, true, false, "", &RenewSessionAction::describe,
+                        schema::Ref<RenewSessionAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // RevokeResourceSharingAction
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RevokeResourceSharingAction, resourceUuids), schema::Location::Body, 0, &kRule11},
+  {"toPublic", schema::Local<std::optional<bool>, L>::ref, offsetof(RevokeResourceSharingAction, toPublic), schema::Location::Body, 0, nullptr},
+  {"accountUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RevokeResourceSharingAction, accountUuids), schema::Location::Body, 0, nullptr},
+  {"all", schema::Local<std::optional<bool>, L>::ref, offsetof(RevokeResourceSharingAction, all), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevokeResourceSharingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(RevokeResourceSharingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "RevokeResourceSharingAction", kRows82, 5, kBases82, 1, &schema::ObjectOps<RevokeResourceSharingAction, L>::make, &schema::ObjectOps<RevokeResourceSharingAction, L>::destroy, &schema::ObjectOps<RevokeResourceSharingAction, L>::clear};
+static_assert(offsetof(RevokeResourceSharingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "RevokeResourceSharing", HttpMethod::Put, "/accounts/resources/actions", "revokeResourceSharing", true, true, true, false, "", &RevokeResourceSharingAction::describe,
+                        schema::Ref<RevokeResourceSharingAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // ShareResourceAction
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ShareResourceAction, resourceUuids), schema::Location::Body, 0, &kRule11},
+  {"accountUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ShareResourceAction, accountUuids), schema::Location::Body, 0, nullptr},
+  {"toPublic", schema::Local<std::optional<bool>, L>::ref, offsetof(ShareResourceAction, toPublic), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ShareResourceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(ShareResourceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "ShareResourceAction", kRows84, 4, kBases84, 1, &schema::ObjectOps<ShareResourceAction, L>::make, &schema::ObjectOps<ShareResourceAction, L>::destroy, &schema::ObjectOps<ShareResourceAction, L>::clear};
+static_assert(offsetof(ShareResourceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "ShareResource", HttpMethod::Put, "/accounts/resources/actions", "shareResource", true, true, true, false, "", &ShareResourceAction::describe,
+                        schema::Ref<ShareResourceAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // UpdateAccountAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAccountAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccountAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccountAction, description), schema::Location::Body, 0, &kRule2},
+  {"oldPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccountAction, oldPassword), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(UpdateAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "UpdateAccountAction", kRows86, 6, kBases86, 1, &schema::ObjectOps<UpdateAccountAction, L>::make, &schema::ObjectOps<UpdateAccountAction, L>::destroy, &schema::ObjectOps<UpdateAccountAction, L>::clear};
+static_assert(offsetof(UpdateAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "UpdateAccount", HttpMethod::Put, "/accounts/{uuid}", "updateAccount", true, true, true, false, "", &UpdateAccountAction::describe,
+                        schema::Ref<UpdateAccountAction::ReplyType>::value};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Row kRows88[] = {  // UpdateQuotaAction
+  {"identityUuid", schema::Local<std::string, L>::ref, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateQuotaAction, name), schema::Location::Body, 0, &kRule0},
+  {"value", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateQuotaAction, value), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(UpdateQuotaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "UpdateQuotaAction", kRows88, 4, kBases88, 1, &schema::ObjectOps<UpdateQuotaAction, L>::make, &schema::ObjectOps<UpdateQuotaAction, L>::destroy, &schema::ObjectOps<UpdateQuotaAction, L>::clear};
+static_assert(offsetof(UpdateQuotaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "UpdateQuota", HttpMethod::Put, "/accounts/quotas/actions", "updateQuota", true, true, true, false, "", &UpdateQuotaAction::describe,
+                        schema::Ref<UpdateQuotaAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // UpdateUserAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, uuid), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, description), schema::Location::Body, 0, &kRule2},
+  {"oldPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, oldPassword), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(UpdateUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "UpdateUserAction", kRows90, 6, kBases90, 1, &schema::ObjectOps<UpdateUserAction, L>::make, &schema::ObjectOps<UpdateUserAction, L>::destroy, &schema::ObjectOps<UpdateUserAction, L>::clear};
+static_assert(offsetof(UpdateUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "UpdateUser", HttpMethod::Put, "/accounts/users/actions", "updateUser", true, true, true, false, "", &UpdateUserAction::describe,
+                        schema::Ref<UpdateUserAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // UpdateUserGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateUserGroupAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserGroupAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "UpdateUserGroupAction", kRows92, 4, kBases92, 1, &schema::ObjectOps<UpdateUserGroupAction, L>::make, &schema::ObjectOps<UpdateUserGroupAction, L>::destroy, &schema::ObjectOps<UpdateUserGroupAction, L>::clear};
+static_assert(offsetof(UpdateUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "UpdateUserGroup", HttpMethod::Put, "/accounts/groups/actions", "updateUserGroup", true, true, true, false, "", &UpdateUserGroupAction::describe,
+                        schema::Ref<UpdateUserGroupAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // ValidateSessionAction
+  {"sessionUuid", schema::Local<std::string, L>::ref, offsetof(ValidateSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSessionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(ValidateSessionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "ValidateSessionAction", kRows94, 2, kBases94, 1, &schema::ObjectOps<ValidateSessionAction, L>::make, &schema::ObjectOps<ValidateSessionAction, L>::destroy, &schema::ObjectOps<ValidateSessionAction, L>::clear};
+static_assert(offsetof(ValidateSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "ValidateSession", HttpMethod::Get, "/accounts/sessions/{sessionUuid}/valid", "", false, false, false, false, "", &ValidateSessionAction::describe,
+                        schema::Ref<ValidateSessionAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // AddResourcesToDirectoryAction
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddResourcesToDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule11},
+  {"directoryUuid", schema::Local<std::string, L>::ref, offsetof(AddResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddResourcesToDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(AddResourcesToDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "AddResourcesToDirectoryAction", kRows96, 3, kBases96, 1, &schema::ObjectOps<AddResourcesToDirectoryAction, L>::make, &schema::ObjectOps<AddResourcesToDirectoryAction, L>::destroy, &schema::ObjectOps<AddResourcesToDirectoryAction, L>::clear};
+static_assert(offsetof(AddResourcesToDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "AddResourcesToDirectory", HttpMethod::Post, "/add/resources/directory", "params", true, true, true, false, "", &AddResourcesToDirectoryAction::describe,
+                        schema::Ref<AddResourcesToDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // AddVmToAffinityGroupAction
+  {"affinityGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddVmToAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddVmToAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVmToAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(AddVmToAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "AddVmToAffinityGroupAction", kRows98, 3, kBases98, 1, &schema::ObjectOps<AddVmToAffinityGroupAction, L>::make, &schema::ObjectOps<AddVmToAffinityGroupAction, L>::destroy, &schema::ObjectOps<AddVmToAffinityGroupAction, L>::clear};
+static_assert(offsetof(AddVmToAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "AddVmToAffinityGroup", HttpMethod::Post, "/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}", "params", true, true, true, false, "", &AddVmToAffinityGroupAction::describe,
+                        schema::Ref<AddVmToAffinityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // ChangeAffinityGroupStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAffinityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAffinityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAffinityGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(ChangeAffinityGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "ChangeAffinityGroupStateAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<ChangeAffinityGroupStateAction, L>::make, &schema::ObjectOps<ChangeAffinityGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeAffinityGroupStateAction, L>::clear};
+static_assert(offsetof(ChangeAffinityGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "ChangeAffinityGroupState", HttpMethod::Put, "/affinity-groups/{uuid}/actions", "changeAffinityGroupState", true, true, true, false, "", &ChangeAffinityGroupStateAction::describe,
+                        schema::Ref<ChangeAffinityGroupStateAction::ReplyType>::value};
 constexpr const char* kRule15V[] = {"antiSoft", "antiHard"};
 constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule16V[] = {"host"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows102[] = {  // CreateAffinityGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAffinityGroupAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, description), schema::Location::Body, 0, &kRule3},
+  {"policy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, policy), schema::Location::Body, 0, &kRule15},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, type), schema::Location::Body, 0, &kRule16},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"subType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, subType), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAffinityGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "CreateAffinityGroupAction", kRows102, 9, kBases102, 1, &schema::ObjectOps<CreateAffinityGroupAction, L>::make, &schema::ObjectOps<CreateAffinityGroupAction, L>::destroy, &schema::ObjectOps<CreateAffinityGroupAction, L>::clear};
+static_assert(offsetof(CreateAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "CreateAffinityGroup", HttpMethod::Post, "/affinity-groups", "params", true, true, true, false, "", &CreateAffinityGroupAction::describe,
+                        schema::Ref<CreateAffinityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // DeleteAffinityGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAffinityGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(DeleteAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "DeleteAffinityGroupAction", kRows104, 3, kBases104, 1, &schema::ObjectOps<DeleteAffinityGroupAction, L>::make, &schema::ObjectOps<DeleteAffinityGroupAction, L>::destroy, &schema::ObjectOps<DeleteAffinityGroupAction, L>::clear};
+static_assert(offsetof(DeleteAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "DeleteAffinityGroup", HttpMethod::Delete, "/affinity-groups/{uuid}", "", false, true, true, false, "", &DeleteAffinityGroupAction::describe,
+                        schema::Ref<DeleteAffinityGroupAction::ReplyType>::value};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(QueryAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAffinityGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable106{{nullptr}, "QueryAffinityGroupAction", nullptr, 0, kBases106, 2, &schema::ObjectOps<QueryAffinityGroupAction, L>::make, &schema::ObjectOps<QueryAffinityGroupAction, L>::destroy, &schema::ObjectOps<QueryAffinityGroupAction, L>::clear};
+static_assert(offsetof(QueryAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "QueryAffinityGroup", HttpMethod::Get, "/affinity-groups", "", false, true, false, true, "", &QueryAffinityGroupAction::describe,
+                        schema::Ref<QueryAffinityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // RemoveVmFromAffinityGroupAction
+  {"affinityGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmFromAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmFromAffinityGroupAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVmFromAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveVmFromAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "RemoveVmFromAffinityGroupAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<RemoveVmFromAffinityGroupAction, L>::make, &schema::ObjectOps<RemoveVmFromAffinityGroupAction, L>::destroy, &schema::ObjectOps<RemoveVmFromAffinityGroupAction, L>::clear};
+static_assert(offsetof(RemoveVmFromAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "RemoveVmFromAffinityGroup", HttpMethod::Delete, "/affinity-groups/{affinityGroupUuid}/vm-instances", "", false, true, true, false, "", &RemoveVmFromAffinityGroupAction::describe,
+                        schema::Ref<RemoveVmFromAffinityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // UpdateAffinityGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAffinityGroupAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAffinityGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(UpdateAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "UpdateAffinityGroupAction", kRows110, 4, kBases110, 1, &schema::ObjectOps<UpdateAffinityGroupAction, L>::make, &schema::ObjectOps<UpdateAffinityGroupAction, L>::destroy, &schema::ObjectOps<UpdateAffinityGroupAction, L>::clear};
+static_assert(offsetof(UpdateAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "UpdateAffinityGroup", HttpMethod::Put, "/affinity-groups/{uuid}/actions", "updateAffinityGroup", true, true, true, false, "", &UpdateAffinityGroupAction::describe,
+                        schema::Ref<UpdateAffinityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // GetCandidateAffinityGroupForAttachingVmAction
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateAffinityGroupForAttachingVmAction, vmUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateAffinityGroupForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(GetCandidateAffinityGroupForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "GetCandidateAffinityGroupForAttachingVmAction", kRows112, 2, kBases112, 1, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmAction, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmAction, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmAction, L>::clear};
+static_assert(offsetof(GetCandidateAffinityGroupForAttachingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "GetCandidateAffinityGroupForAttachingVm", HttpMethod::Get, "/affinityGroup/attachingVm", "", false, true, false, false, "", &GetCandidateAffinityGroupForAttachingVmAction::describe,
+                        schema::Ref<GetCandidateAffinityGroupForAttachingVmAction::ReplyType>::value};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QueryAgentVersionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAgentVersionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable114{{nullptr}, "QueryAgentVersionAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QueryAgentVersionAction, L>::make, &schema::ObjectOps<QueryAgentVersionAction, L>::destroy, &schema::ObjectOps<QueryAgentVersionAction, L>::clear};
+static_assert(offsetof(QueryAgentVersionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "QueryAgentVersion", HttpMethod::Get, "/agent-version", "", false, true, false, true, "", &QueryAgentVersionAction::describe,
+                        schema::Ref<QueryAgentVersionAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // AddAliyunPanguPartitionAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
+  {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunPanguPartitionAction, identityZoneUuid), schema::Location::Body, 0, &kRule0},
+  {"appName", schema::Local<std::string, L>::ref, offsetof(AddAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule5},
+  {"partitionName", schema::Local<std::string, L>::ref, offsetof(AddAliyunPanguPartitionAction, partitionName), schema::Location::Body, 0, &kRule5},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunPanguPartitionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunPanguPartitionAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(AddAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "AddAliyunPanguPartitionAction", kRows116, 8, kBases116, 1, &schema::ObjectOps<AddAliyunPanguPartitionAction, L>::make, &schema::ObjectOps<AddAliyunPanguPartitionAction, L>::destroy, &schema::ObjectOps<AddAliyunPanguPartitionAction, L>::clear};
+static_assert(offsetof(AddAliyunPanguPartitionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "AddAliyunPanguPartition", HttpMethod::Post, "/aliyun/pangu", "params", true, true, true, false, "", &AddAliyunPanguPartitionAction::describe,
+                        schema::Ref<AddAliyunPanguPartitionAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // DeleteAliyunPanguPartitionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunPanguPartitionAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(DeleteAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "DeleteAliyunPanguPartitionAction", kRows118, 3, kBases118, 1, &schema::ObjectOps<DeleteAliyunPanguPartitionAction, L>::make, &schema::ObjectOps<DeleteAliyunPanguPartitionAction, L>::destroy, &schema::ObjectOps<DeleteAliyunPanguPartitionAction, L>::clear};
+static_assert(offsetof(DeleteAliyunPanguPartitionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "DeleteAliyunPanguPartition", HttpMethod::Delete, "/aliyun/pangu/{uuid}", "", false, true, true, false, "", &DeleteAliyunPanguPartitionAction::describe,
+                        schema::Ref<DeleteAliyunPanguPartitionAction::ReplyType>::value};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QueryAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunPanguPartitionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable120{{nullptr}, "QueryAliyunPanguPartitionAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QueryAliyunPanguPartitionAction, L>::make, &schema::ObjectOps<QueryAliyunPanguPartitionAction, L>::destroy, &schema::ObjectOps<QueryAliyunPanguPartitionAction, L>::clear};
+static_assert(offsetof(QueryAliyunPanguPartitionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "QueryAliyunPanguPartition", HttpMethod::Get, "/aliyun/pangu", "", false, true, false, true, "", &QueryAliyunPanguPartitionAction::describe,
+                        schema::Ref<QueryAliyunPanguPartitionAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // UpdateAliyunPanguPartitionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
+  {"appName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule3},
+  {"partitionName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, partitionName), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(UpdateAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "UpdateAliyunPanguPartitionAction", kRows122, 6, kBases122, 1, &schema::ObjectOps<UpdateAliyunPanguPartitionAction, L>::make, &schema::ObjectOps<UpdateAliyunPanguPartitionAction, L>::destroy, &schema::ObjectOps<UpdateAliyunPanguPartitionAction, L>::clear};
+static_assert(offsetof(UpdateAliyunPanguPartitionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "UpdateAliyunPanguPartition", HttpMethod::Put, "/aliyun/pangu/{uuid}/actions", "updateAliyunPanguPartition", true, true, true, false, "", &UpdateAliyunPanguPartitionAction::describe,
+                        schema::Ref<UpdateAliyunPanguPartitionAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // CreateAliyunProxyVSwitchAction
+  {"aliyunProxyVpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, aliyunProxyVpcUuid), schema::Location::Body, 0, &kRule8},
+  {"vpcL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, vpcL3NetworkUuid), schema::Location::Body, 0, &kRule8},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "CreateAliyunProxyVSwitchAction", kRows124, 6, kBases124, 1, &schema::ObjectOps<CreateAliyunProxyVSwitchAction, L>::make, &schema::ObjectOps<CreateAliyunProxyVSwitchAction, L>::destroy, &schema::ObjectOps<CreateAliyunProxyVSwitchAction, L>::clear};
+static_assert(offsetof(CreateAliyunProxyVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "CreateAliyunProxyVSwitch", HttpMethod::Post, "/aliyun-proxy/vpcs/vswitches", "params", true, true, true, false, "", &CreateAliyunProxyVSwitchAction::describe,
+                        schema::Ref<CreateAliyunProxyVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // CreateAliyunProxyVpcAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
+  {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVpcAction, cidrBlock), schema::Location::Body, 0, &kRule5},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVpcAction, vRouterUuid), schema::Location::Body, 0, &kRule8},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunProxyVpcAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunProxyVpcAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(CreateAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "CreateAliyunProxyVpcAction", kRows126, 8, kBases126, 1, &schema::ObjectOps<CreateAliyunProxyVpcAction, L>::make, &schema::ObjectOps<CreateAliyunProxyVpcAction, L>::destroy, &schema::ObjectOps<CreateAliyunProxyVpcAction, L>::clear};
+static_assert(offsetof(CreateAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "CreateAliyunProxyVpc", HttpMethod::Post, "/aliyun-proxy/vpcs", "params", true, true, true, false, "", &CreateAliyunProxyVpcAction::describe,
+                        schema::Ref<CreateAliyunProxyVpcAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // DeleteAliyunProxyVSwitchAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunProxyVSwitchAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(DeleteAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "DeleteAliyunProxyVSwitchAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<DeleteAliyunProxyVSwitchAction, L>::make, &schema::ObjectOps<DeleteAliyunProxyVSwitchAction, L>::destroy, &schema::ObjectOps<DeleteAliyunProxyVSwitchAction, L>::clear};
+static_assert(offsetof(DeleteAliyunProxyVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "DeleteAliyunProxyVSwitch", HttpMethod::Delete, "/aliyun-proxy/vpcs/vswitches/{uuid}", "", false, true, true, false, "", &DeleteAliyunProxyVSwitchAction::describe,
+                        schema::Ref<DeleteAliyunProxyVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // DeleteAliyunProxyVpcAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunProxyVpcAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(DeleteAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "DeleteAliyunProxyVpcAction", kRows130, 3, kBases130, 1, &schema::ObjectOps<DeleteAliyunProxyVpcAction, L>::make, &schema::ObjectOps<DeleteAliyunProxyVpcAction, L>::destroy, &schema::ObjectOps<DeleteAliyunProxyVpcAction, L>::clear};
+static_assert(offsetof(DeleteAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "DeleteAliyunProxyVpc", HttpMethod::Delete, "/aliyun-proxy/vpcs/{uuid}", "", false, true, true, false, "", &DeleteAliyunProxyVpcAction::describe,
+                        schema::Ref<DeleteAliyunProxyVpcAction::ReplyType>::value};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(QueryAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunProxyVSwitchAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable132{{nullptr}, "QueryAliyunProxyVSwitchAction", nullptr, 0, kBases132, 2, &schema::ObjectOps<QueryAliyunProxyVSwitchAction, L>::make, &schema::ObjectOps<QueryAliyunProxyVSwitchAction, L>::destroy, &schema::ObjectOps<QueryAliyunProxyVSwitchAction, L>::clear};
+static_assert(offsetof(QueryAliyunProxyVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "QueryAliyunProxyVSwitch", HttpMethod::Get, "/aliyun-proxy/vpcs/vswitches", "", false, true, false, true, "", &QueryAliyunProxyVSwitchAction::describe,
+                        schema::Ref<QueryAliyunProxyVSwitchAction::ReplyType>::value};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(QueryAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunProxyVpcAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable134{{nullptr}, "QueryAliyunProxyVpcAction", nullptr, 0, kBases134, 2, &schema::ObjectOps<QueryAliyunProxyVpcAction, L>::make, &schema::ObjectOps<QueryAliyunProxyVpcAction, L>::destroy, &schema::ObjectOps<QueryAliyunProxyVpcAction, L>::clear};
+static_assert(offsetof(QueryAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "QueryAliyunProxyVpc", HttpMethod::Get, "/aliyun-proxy/vpcs", "", false, true, false, true, "", &QueryAliyunProxyVpcAction::describe,
+                        schema::Ref<QueryAliyunProxyVpcAction::ReplyType>::value};
 constexpr const char* kRule17V[] = {"Available", "Pending"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows136[] = {  // UpdateAliyunProxyVSwitchAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"status", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVSwitchAction, status), schema::Location::Body, 0, &kRule17},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(UpdateAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "UpdateAliyunProxyVSwitchAction", kRows136, 4, kBases136, 1, &schema::ObjectOps<UpdateAliyunProxyVSwitchAction, L>::make, &schema::ObjectOps<UpdateAliyunProxyVSwitchAction, L>::destroy, &schema::ObjectOps<UpdateAliyunProxyVSwitchAction, L>::clear};
+static_assert(offsetof(UpdateAliyunProxyVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "UpdateAliyunProxyVSwitch", HttpMethod::Put, "/aliyun-proxy/vswitches/{uuid}/actions", "updateAliyunProxyVSwitch", true, true, true, false, "", &UpdateAliyunProxyVSwitchAction::describe,
+                        schema::Ref<UpdateAliyunProxyVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // UpdateAliyunProxyVpcAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVpcAction, status), schema::Location::Body, 0, &kRule17},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(UpdateAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "UpdateAliyunProxyVpcAction", kRows138, 6, kBases138, 1, &schema::ObjectOps<UpdateAliyunProxyVpcAction, L>::make, &schema::ObjectOps<UpdateAliyunProxyVpcAction, L>::destroy, &schema::ObjectOps<UpdateAliyunProxyVpcAction, L>::clear};
+static_assert(offsetof(UpdateAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "UpdateAliyunProxyVpc", HttpMethod::Put, "/aliyun-proxy/vpcs/{uuid}/actions", "updateAliyunProxyVpc", true, true, true, false, "", &UpdateAliyunProxyVpcAction::describe,
+                        schema::Ref<UpdateAliyunProxyVpcAction::ReplyType>::value};
 constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule19V[] = {"localStorage"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 1, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows140[] = {  // AddAppBuildSystemAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddAppBuildSystemAction, url), schema::Location::Body, 0, &kRule18},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAppBuildSystemAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAppBuildSystemAction, description), schema::Location::Body, 0, &kRule2},
+  {"storageType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAppBuildSystemAction, storageType), schema::Location::Body, 0, &kRule19},
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddAppBuildSystemAction, username), schema::Location::Body, 0, &kRule5},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddAppBuildSystemAction, password), schema::Location::Body, schema::kSecret, &kRule5},
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(AddAppBuildSystemAction, hostname), schema::Location::Body, 0, &kRule5},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddAppBuildSystemAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAppBuildSystemAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAppBuildSystemAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(AddAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "AddAppBuildSystemAction", kRows140, 11, kBases140, 1, &schema::ObjectOps<AddAppBuildSystemAction, L>::make, &schema::ObjectOps<AddAppBuildSystemAction, L>::destroy, &schema::ObjectOps<AddAppBuildSystemAction, L>::clear};
+static_assert(offsetof(AddAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "AddAppBuildSystem", HttpMethod::Post, "/appcenter/buildsystem", "params", true, true, true, false, "", &AddAppBuildSystemAction::describe,
+                        schema::Ref<AddAppBuildSystemAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"zstack"};
 constexpr schema::Rule kRule21{false, false, false, kRule21V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows142[] = {  // AddBuildAppAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddBuildAppAction, url), schema::Location::Body, 0, &kRule18},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBuildAppAction, type), schema::Location::Body, 0, &kRule21},
+  {"backupStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBuildAppAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"hostname", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBuildAppAction, hostname), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBuildAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddBuildAppAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(AddBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "AddBuildAppAction", kRows142, 7, kBases142, 1, &schema::ObjectOps<AddBuildAppAction, L>::make, &schema::ObjectOps<AddBuildAppAction, L>::destroy, &schema::ObjectOps<AddBuildAppAction, L>::clear};
+static_assert(offsetof(AddBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "AddBuildApp", HttpMethod::Post, "/appcenter/buildapp/add", "params", true, true, true, false, "", &AddBuildAppAction::describe,
+                        schema::Ref<AddBuildAppAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // ChangeAppBuildSystemStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAppBuildSystemStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAppBuildSystemStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAppBuildSystemStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(ChangeAppBuildSystemStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "ChangeAppBuildSystemStateAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<ChangeAppBuildSystemStateAction, L>::make, &schema::ObjectOps<ChangeAppBuildSystemStateAction, L>::destroy, &schema::ObjectOps<ChangeAppBuildSystemStateAction, L>::clear};
+static_assert(offsetof(ChangeAppBuildSystemStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "ChangeAppBuildSystemState", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "changeAppBuildSystemState", true, true, true, false, "", &ChangeAppBuildSystemStateAction::describe,
+                        schema::Ref<ChangeAppBuildSystemStateAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // CheckBuildAppParametersAction
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBuildAppParametersAction, type), schema::Location::Body, 0, &kRule21},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CheckBuildAppParametersAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBuildAppParametersAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(CheckBuildAppParametersAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "CheckBuildAppParametersAction", kRows146, 3, kBases146, 1, &schema::ObjectOps<CheckBuildAppParametersAction, L>::make, &schema::ObjectOps<CheckBuildAppParametersAction, L>::destroy, &schema::ObjectOps<CheckBuildAppParametersAction, L>::clear};
+static_assert(offsetof(CheckBuildAppParametersAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "CheckBuildAppParameters", HttpMethod::Post, "/appcenter/buildapp/check", "params", true, true, false, false, "", &CheckBuildAppParametersAction::describe,
+                        schema::Ref<CheckBuildAppParametersAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // CreateBuildAppAction
+  {"buildSystemUuid", schema::Local<std::string, L>::ref, offsetof(CreateBuildAppAction, buildSystemUuid), schema::Location::Body, 0, &kRule0},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CreateBuildAppAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"dataPath", schema::Local<std::string, L>::ref, offsetof(CreateBuildAppAction, dataPath), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBuildAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBuildAppAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(CreateBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "CreateBuildAppAction", kRows148, 6, kBases148, 1, &schema::ObjectOps<CreateBuildAppAction, L>::make, &schema::ObjectOps<CreateBuildAppAction, L>::destroy, &schema::ObjectOps<CreateBuildAppAction, L>::clear};
+static_assert(offsetof(CreateBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "CreateBuildApp", HttpMethod::Post, "/appcenter/buildapp", "params", true, true, true, false, "", &CreateBuildAppAction::describe,
+                        schema::Ref<CreateBuildAppAction::ReplyType>::value};
 constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 524288, false, 0, 0};
+constexpr schema::Row kRows150[] = {  // CreateResourceStackFromAppAction
+  {"appUuid", schema::Local<std::string, L>::ref, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateResourceStackFromAppAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackFromAppAction, description), schema::Location::Body, 0, &kRule2},
+  {"rollback", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateResourceStackFromAppAction, rollback), schema::Location::Body, 0, nullptr},
+  {"parameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackFromAppAction, parameters), schema::Location::Body, 0, &kRule22},
+  {"withoutAppInfo", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateResourceStackFromAppAction, withoutAppInfo), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackFromAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateResourceStackFromAppAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackFromAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateResourceStackFromAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "CreateResourceStackFromAppAction", kRows150, 9, kBases150, 1, &schema::ObjectOps<CreateResourceStackFromAppAction, L>::make, &schema::ObjectOps<CreateResourceStackFromAppAction, L>::destroy, &schema::ObjectOps<CreateResourceStackFromAppAction, L>::clear};
+static_assert(offsetof(CreateResourceStackFromAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "CreateResourceStackFromApp", HttpMethod::Post, "/appcenter/app/stack", "params", true, true, true, false, "", &CreateResourceStackFromAppAction::describe,
+                        schema::Ref<CreateResourceStackFromAppAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // DeleteAppBuildSystemAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAppBuildSystemAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(DeleteAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "DeleteAppBuildSystemAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<DeleteAppBuildSystemAction, L>::make, &schema::ObjectOps<DeleteAppBuildSystemAction, L>::destroy, &schema::ObjectOps<DeleteAppBuildSystemAction, L>::clear};
+static_assert(offsetof(DeleteAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "DeleteAppBuildSystem", HttpMethod::Delete, "/appcenter/buildsystem/{uuid}", "", false, true, true, false, "", &DeleteAppBuildSystemAction::describe,
+                        schema::Ref<DeleteAppBuildSystemAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // DeleteBuildAppAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBuildAppAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(DeleteBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "DeleteBuildAppAction", kRows154, 3, kBases154, 1, &schema::ObjectOps<DeleteBuildAppAction, L>::make, &schema::ObjectOps<DeleteBuildAppAction, L>::destroy, &schema::ObjectOps<DeleteBuildAppAction, L>::clear};
+static_assert(offsetof(DeleteBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "DeleteBuildApp", HttpMethod::Delete, "/appcenter/buildapp/{uuid}", "", false, true, true, false, "", &DeleteBuildAppAction::describe,
+                        schema::Ref<DeleteBuildAppAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // DeletePublishAppAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePublishAppAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(DeletePublishAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "DeletePublishAppAction", kRows156, 3, kBases156, 1, &schema::ObjectOps<DeletePublishAppAction, L>::make, &schema::ObjectOps<DeletePublishAppAction, L>::destroy, &schema::ObjectOps<DeletePublishAppAction, L>::clear};
+static_assert(offsetof(DeletePublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "DeletePublishApp", HttpMethod::Delete, "/appcenter/app/{uuid}", "", false, true, true, false, "", &DeletePublishAppAction::describe,
+                        schema::Ref<DeletePublishAppAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // ExportBuildAppAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExportBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(ExportBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "ExportBuildAppAction", kRows158, 2, kBases158, 1, &schema::ObjectOps<ExportBuildAppAction, L>::make, &schema::ObjectOps<ExportBuildAppAction, L>::destroy, &schema::ObjectOps<ExportBuildAppAction, L>::clear};
+static_assert(offsetof(ExportBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "ExportBuildApp", HttpMethod::Put, "/appcenter/buildapp/{uuid}/actions", "exportBuildApp", true, true, true, false, "", &ExportBuildAppAction::describe,
+                        schema::Ref<ExportBuildAppAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // GetAppBuildSystemCapacityAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetAppBuildSystemCapacityAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAppBuildSystemCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(GetAppBuildSystemCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "GetAppBuildSystemCapacityAction", kRows160, 2, kBases160, 1, &schema::ObjectOps<GetAppBuildSystemCapacityAction, L>::make, &schema::ObjectOps<GetAppBuildSystemCapacityAction, L>::destroy, &schema::ObjectOps<GetAppBuildSystemCapacityAction, L>::clear};
+static_assert(offsetof(GetAppBuildSystemCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "GetAppBuildSystemCapacity", HttpMethod::Get, "/appcenter/buildsystem/capacities", "", false, true, false, false, "", &GetAppBuildSystemCapacityAction::describe,
+                        schema::Ref<GetAppBuildSystemCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows162[] = {  // GetResourceFromPublishAppAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceFromPublishAppAction, uuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceFromPublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(GetResourceFromPublishAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable162{{nullptr}, "GetResourceFromPublishAppAction", kRows162, 2, kBases162, 1, &schema::ObjectOps<GetResourceFromPublishAppAction, L>::make, &schema::ObjectOps<GetResourceFromPublishAppAction, L>::destroy, &schema::ObjectOps<GetResourceFromPublishAppAction, L>::clear};
+static_assert(offsetof(GetResourceFromPublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "GetResourceFromPublishApp", HttpMethod::Get, "/appcenter/app/resources", "", false, true, false, false, "", &GetResourceFromPublishAppAction::describe,
+                        schema::Ref<GetResourceFromPublishAppAction::ReplyType>::value};
+constexpr schema::Row kRows164[] = {  // PreviewResourceFromAppAction
+  {"appUuid", schema::Local<std::string, L>::ref, offsetof(PreviewResourceFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
+  {"parameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceFromAppAction, parameters), schema::Location::Body, 0, &kRule22},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceFromAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(PreviewResourceFromAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "PreviewResourceFromAppAction", kRows164, 3, kBases164, 1, &schema::ObjectOps<PreviewResourceFromAppAction, L>::make, &schema::ObjectOps<PreviewResourceFromAppAction, L>::destroy, &schema::ObjectOps<PreviewResourceFromAppAction, L>::clear};
+static_assert(offsetof(PreviewResourceFromAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "PreviewResourceFromApp", HttpMethod::Post, "/appcenter/app/preview", "params", true, true, false, false, "", &PreviewResourceFromAppAction::describe,
+                        schema::Ref<PreviewResourceFromAppAction::ReplyType>::value};
+constexpr schema::Row kRows166[] = {  // PublishAppAction
+  {"buildAppUuid", schema::Local<std::string, L>::ref, offsetof(PublishAppAction, buildAppUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(PublishAppAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(PublishAppAction, description), schema::Location::Body, 0, &kRule2},
+  {"parameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(PublishAppAction, parameters), schema::Location::Body, 0, &kRule22},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(PublishAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(PublishAppAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(PublishAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "PublishAppAction", kRows166, 7, kBases166, 1, &schema::ObjectOps<PublishAppAction, L>::make, &schema::ObjectOps<PublishAppAction, L>::destroy, &schema::ObjectOps<PublishAppAction, L>::clear};
+static_assert(offsetof(PublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "PublishApp", HttpMethod::Post, "/appcenter/app", "params", true, true, true, false, "", &PublishAppAction::describe,
+                        schema::Ref<PublishAppAction::ReplyType>::value};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(QueryAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAppBuildSystemAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable168{{nullptr}, "QueryAppBuildSystemAction", nullptr, 0, kBases168, 2, &schema::ObjectOps<QueryAppBuildSystemAction, L>::make, &schema::ObjectOps<QueryAppBuildSystemAction, L>::destroy, &schema::ObjectOps<QueryAppBuildSystemAction, L>::clear};
+static_assert(offsetof(QueryAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "QueryAppBuildSystem", HttpMethod::Get, "/appcenter/buildsystem", "", false, true, false, true, "", &QueryAppBuildSystemAction::describe,
+                        schema::Ref<QueryAppBuildSystemAction::ReplyType>::value};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(QueryBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBuildAppAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable170{{nullptr}, "QueryBuildAppAction", nullptr, 0, kBases170, 2, &schema::ObjectOps<QueryBuildAppAction, L>::make, &schema::ObjectOps<QueryBuildAppAction, L>::destroy, &schema::ObjectOps<QueryBuildAppAction, L>::clear};
+static_assert(offsetof(QueryBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "QueryBuildApp", HttpMethod::Get, "/appcenter/buildapp", "", false, true, false, true, "", &QueryBuildAppAction::describe,
+                        schema::Ref<QueryBuildAppAction::ReplyType>::value};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(QueryBuildAppExportHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBuildAppExportHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable172{{nullptr}, "QueryBuildAppExportHistoryAction", nullptr, 0, kBases172, 2, &schema::ObjectOps<QueryBuildAppExportHistoryAction, L>::make, &schema::ObjectOps<QueryBuildAppExportHistoryAction, L>::destroy, &schema::ObjectOps<QueryBuildAppExportHistoryAction, L>::clear};
+static_assert(offsetof(QueryBuildAppExportHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "QueryBuildAppExportHistory", HttpMethod::Get, "/appcenter/exportapp", "", false, true, false, true, "", &QueryBuildAppExportHistoryAction::describe,
+                        schema::Ref<QueryBuildAppExportHistoryAction::ReplyType>::value};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(QueryPublishAppAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPublishAppAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable174{{nullptr}, "QueryPublishAppAction", nullptr, 0, kBases174, 2, &schema::ObjectOps<QueryPublishAppAction, L>::make, &schema::ObjectOps<QueryPublishAppAction, L>::destroy, &schema::ObjectOps<QueryPublishAppAction, L>::clear};
+static_assert(offsetof(QueryPublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "QueryPublishApp", HttpMethod::Get, "/appcenter/app", "", false, true, false, true, "", &QueryPublishAppAction::describe,
+                        schema::Ref<QueryPublishAppAction::ReplyType>::value};
+constexpr schema::Row kRows176[] = {  // ReconnectAppBuildSystemAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(ReconnectAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "ReconnectAppBuildSystemAction", kRows176, 2, kBases176, 1, &schema::ObjectOps<ReconnectAppBuildSystemAction, L>::make, &schema::ObjectOps<ReconnectAppBuildSystemAction, L>::destroy, &schema::ObjectOps<ReconnectAppBuildSystemAction, L>::clear};
+static_assert(offsetof(ReconnectAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "ReconnectAppBuildSystem", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "reconnectAppBuildSystem", true, true, true, false, "", &ReconnectAppBuildSystemAction::describe,
+                        schema::Ref<ReconnectAppBuildSystemAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // UpdateAppBuildSystemAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAppBuildSystemAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAppBuildSystemAction, description), schema::Location::Body, 0, &kRule2},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAppBuildSystemAction, username), schema::Location::Body, 0, &kRule3},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAppBuildSystemAction, password), schema::Location::Body, schema::kSecret, &kRule3},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAppBuildSystemAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "UpdateAppBuildSystemAction", kRows178, 7, kBases178, 1, &schema::ObjectOps<UpdateAppBuildSystemAction, L>::make, &schema::ObjectOps<UpdateAppBuildSystemAction, L>::destroy, &schema::ObjectOps<UpdateAppBuildSystemAction, L>::clear};
+static_assert(offsetof(UpdateAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "UpdateAppBuildSystem", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "updateAppBuildSystem", true, true, true, false, "", &UpdateAppBuildSystemAction::describe,
+                        schema::Ref<UpdateAppBuildSystemAction::ReplyType>::value};
+constexpr schema::Row kRows180[] = {  // UpdateBuildAppAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBuildAppAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBuildAppAction, description), schema::Location::Body, 0, &kRule2},
+  {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBuildAppAction, version), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(UpdateBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable180{{nullptr}, "UpdateBuildAppAction", kRows180, 5, kBases180, 1, &schema::ObjectOps<UpdateBuildAppAction, L>::make, &schema::ObjectOps<UpdateBuildAppAction, L>::destroy, &schema::ObjectOps<UpdateBuildAppAction, L>::clear};
+static_assert(offsetof(UpdateBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec181{{nullptr}, "UpdateBuildApp", HttpMethod::Put, "/appcenter/buildapp/{uuid}/actions", "updateBuildApp", true, true, true, false, "", &UpdateBuildAppAction::describe,
+                        schema::Ref<UpdateBuildAppAction::ReplyType>::value};
+constexpr schema::Row kRows182[] = {  // UpdatePublishAppAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePublishAppAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePublishAppAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(UpdatePublishAppAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable182{{nullptr}, "UpdatePublishAppAction", kRows182, 4, kBases182, 1, &schema::ObjectOps<UpdatePublishAppAction, L>::make, &schema::ObjectOps<UpdatePublishAppAction, L>::destroy, &schema::ObjectOps<UpdatePublishAppAction, L>::clear};
+static_assert(offsetof(UpdatePublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec183{{nullptr}, "UpdatePublishApp", HttpMethod::Put, "/appcenter/app/{uuid}/actions", "updatePublishApp", true, true, true, false, "", &UpdatePublishAppAction::describe,
+                        schema::Ref<UpdatePublishAppAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddAccessControlListEntryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(AddAccessControlListEntryAction, aclUuid), schema::Location::Path, 0, &kRule0},
-    {"entries", &schema::typeOf<std::string>, offsetof(AddAccessControlListEntryAction, entries), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListEntryAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListEntryAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAccessControlListEntryAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListEntryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAccessControlListEntryAction>("AddAccessControlListEntryAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddAccessControlListEntryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAccessControlListEntryAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddAccessControlListEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAccessControlListEntryAction>("AddAccessControlListEntry", HttpMethod::Post, "/access-control-lists/{aclUuid}/ipentries", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAccessControlListEntryAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddAccessControlListEntryAction::AddAccessControlListEntryAction() = default;
+AddAccessControlListEntryAction::~AddAccessControlListEntryAction() = default;
 
 const ActionSpec& detail::spec_AddAccessControlListEntry() { return AddAccessControlListEntryAction::spec(); }
 
-const schema::TypeDesc& AddAccessControlListRedirectRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListRedirectRuleAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListRedirectRuleAction, description), schema::Location::Body, 0, &kRule2},
-    {"domain", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListRedirectRuleAction, domain), schema::Location::Body, 0, &kRule3},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListRedirectRuleAction, url), schema::Location::Body, 0, &kRule4},
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(AddAccessControlListRedirectRuleAction, aclUuid), schema::Location::Path, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListRedirectRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAccessControlListRedirectRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListRedirectRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAccessControlListRedirectRuleAction>("AddAccessControlListRedirectRuleAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddAccessControlListRedirectRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAccessControlListRedirectRuleAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddAccessControlListRedirectRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAccessControlListRedirectRuleAction>("AddAccessControlListRedirectRule", HttpMethod::Post, "/access-control-lists/{aclUuid}/redirectRules", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAccessControlListRedirectRuleAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddAccessControlListRedirectRuleAction::AddAccessControlListRedirectRuleAction() = default;
+AddAccessControlListRedirectRuleAction::~AddAccessControlListRedirectRuleAction() = default;
 
 const ActionSpec& detail::spec_AddAccessControlListRedirectRule() { return AddAccessControlListRedirectRuleAction::spec(); }
 
-const schema::TypeDesc& ChangeAccessControlListRedirectRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListRedirectRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAccessControlListRedirectRuleAction, name), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAccessControlListRedirectRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAccessControlListRedirectRuleAction>("ChangeAccessControlListRedirectRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAccessControlListRedirectRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAccessControlListRedirectRuleAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& ChangeAccessControlListRedirectRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAccessControlListRedirectRuleAction>("ChangeAccessControlListRedirectRule", HttpMethod::Put, "/access-control-lists/redirectRules/{uuid}/actions", "changeAccessControlListRedirectRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAccessControlListRedirectRuleAction::spec() { return detail::lazySpec(kSpec5); }
+
+ChangeAccessControlListRedirectRuleAction::ChangeAccessControlListRedirectRuleAction() = default;
+ChangeAccessControlListRedirectRuleAction::~ChangeAccessControlListRedirectRuleAction() = default;
 
 const ActionSpec& detail::spec_ChangeAccessControlListRedirectRule() { return ChangeAccessControlListRedirectRuleAction::spec(); }
 
-const schema::TypeDesc& CreateAccessControlListAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAccessControlListAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessControlListAction, description), schema::Location::Body, 0, &kRule2},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAccessControlListAction, ipVersion), schema::Location::Body, 0, &kRule6},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessControlListAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAccessControlListAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessControlListAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAccessControlListAction>("CreateAccessControlListAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateAccessControlListAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAccessControlListAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& CreateAccessControlListAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAccessControlListAction>("CreateAccessControlList", HttpMethod::Post, "/access-control-lists", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAccessControlListAction::spec() { return detail::lazySpec(kSpec7); }
+
+CreateAccessControlListAction::CreateAccessControlListAction() = default;
+CreateAccessControlListAction::~CreateAccessControlListAction() = default;
 
 const ActionSpec& detail::spec_CreateAccessControlList() { return CreateAccessControlListAction::spec(); }
 
-const schema::TypeDesc& DeleteAccessControlListAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAccessControlListAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccessControlListAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccessControlListAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAccessControlListAction>("DeleteAccessControlListAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAccessControlListAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAccessControlListAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& DeleteAccessControlListAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAccessControlListAction>("DeleteAccessControlList", HttpMethod::Delete, "/access-control-lists/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAccessControlListAction::spec() { return detail::lazySpec(kSpec9); }
+
+DeleteAccessControlListAction::DeleteAccessControlListAction() = default;
+DeleteAccessControlListAction::~DeleteAccessControlListAction() = default;
 
 const ActionSpec& detail::spec_DeleteAccessControlList() { return DeleteAccessControlListAction::spec(); }
 
-const schema::TypeDesc& QueryAccessControlListAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAccessControlListAction>("QueryAccessControlListAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccessControlListAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccessControlListAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAccessControlListAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& QueryAccessControlListAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAccessControlListAction>("QueryAccessControlList", HttpMethod::Get, "/access-control-lists", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAccessControlListAction::spec() { return detail::lazySpec(kSpec11); }
+
+QueryAccessControlListAction::QueryAccessControlListAction() = default;
+QueryAccessControlListAction::~QueryAccessControlListAction() = default;
 
 const ActionSpec& detail::spec_QueryAccessControlList() { return QueryAccessControlListAction::spec(); }
 
-const schema::TypeDesc& RemoveAccessControlListEntryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(RemoveAccessControlListEntryAction, aclUuid), schema::Location::Path, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAccessControlListEntryAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAccessControlListEntryAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAccessControlListEntryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveAccessControlListEntryAction>("RemoveAccessControlListEntryAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveAccessControlListEntryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveAccessControlListEntryAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& RemoveAccessControlListEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveAccessControlListEntryAction>("RemoveAccessControlListEntry", HttpMethod::Delete, "/access-control-lists/{aclUuid}/ipentries/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveAccessControlListEntryAction::spec() { return detail::lazySpec(kSpec13); }
+
+RemoveAccessControlListEntryAction::RemoveAccessControlListEntryAction() = default;
+RemoveAccessControlListEntryAction::~RemoveAccessControlListEntryAction() = default;
 
 const ActionSpec& detail::spec_RemoveAccessControlListEntry() { return RemoveAccessControlListEntryAction::spec(); }
 
-const schema::TypeDesc& ChangeAccessKeyStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAccessKeyStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAccessKeyStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAccessKeyStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAccessKeyStateAction>("ChangeAccessKeyStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAccessKeyStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAccessKeyStateAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& ChangeAccessKeyStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAccessKeyStateAction>("ChangeAccessKeyState", HttpMethod::Put, "/accesskeys/{uuid}/actions", "changeAccessKeyState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAccessKeyStateAction::spec() { return detail::lazySpec(kSpec15); }
+
+ChangeAccessKeyStateAction::ChangeAccessKeyStateAction() = default;
+ChangeAccessKeyStateAction::~ChangeAccessKeyStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeAccessKeyState() { return ChangeAccessKeyStateAction::spec(); }
 
-const schema::TypeDesc& CreateAccessKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(CreateAccessKeyAction, accountUuid), schema::Location::Body, 0, &kRule8},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(CreateAccessKeyAction, userUuid), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessKeyAction, description), schema::Location::Body, 0, &kRule2},
-    {"AccessKeyID", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessKeyAction, AccessKeyID), schema::Location::Body, 0, &kRule9},
-    {"AccessKeySecret", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessKeyAction, AccessKeySecret), schema::Location::Body, schema::kSecret, &kRule10},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessKeyAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAccessKeyAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccessKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAccessKeyAction>("CreateAccessKeyAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateAccessKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAccessKeyAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& CreateAccessKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAccessKeyAction>("CreateAccessKey", HttpMethod::Post, "/accesskeys", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAccessKeyAction::spec() { return detail::lazySpec(kSpec17); }
+
+CreateAccessKeyAction::CreateAccessKeyAction() = default;
+CreateAccessKeyAction::~CreateAccessKeyAction() = default;
 
 const ActionSpec& detail::spec_CreateAccessKey() { return CreateAccessKeyAction::spec(); }
 
-const schema::TypeDesc& DeleteAccessKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAccessKeyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccessKeyAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccessKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAccessKeyAction>("DeleteAccessKeyAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAccessKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAccessKeyAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& DeleteAccessKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAccessKeyAction>("DeleteAccessKey", HttpMethod::Delete, "/accesskeys/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAccessKeyAction::spec() { return detail::lazySpec(kSpec19); }
+
+DeleteAccessKeyAction::DeleteAccessKeyAction() = default;
+DeleteAccessKeyAction::~DeleteAccessKeyAction() = default;
 
 const ActionSpec& detail::spec_DeleteAccessKey() { return DeleteAccessKeyAction::spec(); }
 
-const schema::TypeDesc& QueryAccessKeyAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAccessKeyAction>("QueryAccessKeyAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccessKeyAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccessKeyAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAccessKeyAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& QueryAccessKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAccessKeyAction>("QueryAccessKey", HttpMethod::Get, "/accesskeys", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAccessKeyAction::spec() { return detail::lazySpec(kSpec21); }
+
+QueryAccessKeyAction::QueryAccessKeyAction() = default;
+QueryAccessKeyAction::~QueryAccessKeyAction() = default;
 
 const ActionSpec& detail::spec_QueryAccessKey() { return QueryAccessKeyAction::spec(); }
 
-const schema::TypeDesc& ChangeResourceOwnerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(ChangeResourceOwnerAction, accountUuid), schema::Location::Path, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(ChangeResourceOwnerAction, resourceUuid), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeResourceOwnerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeResourceOwnerAction>("ChangeResourceOwnerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeResourceOwnerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeResourceOwnerAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& ChangeResourceOwnerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeResourceOwnerAction>("ChangeResourceOwner", HttpMethod::Post, "/account/{accountUuid}/resources", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeResourceOwnerAction::spec() { return detail::lazySpec(kSpec23); }
+
+ChangeResourceOwnerAction::ChangeResourceOwnerAction() = default;
+ChangeResourceOwnerAction::~ChangeResourceOwnerAction() = default;
 
 const ActionSpec& detail::spec_ChangeResourceOwner() { return ChangeResourceOwnerAction::spec(); }
 
-const schema::TypeDesc& AddUserToGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(AddUserToGroupAction, userUuid), schema::Location::Body, 0, &kRule0},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(AddUserToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddUserToGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddUserToGroupAction>("AddUserToGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddUserToGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddUserToGroupAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& AddUserToGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddUserToGroupAction>("AddUserToGroup", HttpMethod::Post, "/accounts/groups/{groupUuid}/users", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddUserToGroupAction::spec() { return detail::lazySpec(kSpec25); }
+
+AddUserToGroupAction::AddUserToGroupAction() = default;
+AddUserToGroupAction::~AddUserToGroupAction() = default;
 
 const ActionSpec& detail::spec_AddUserToGroup() { return AddUserToGroupAction::spec(); }
 
-const schema::TypeDesc& AttachPoliciesToUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(AttachPoliciesToUserAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"policyUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AttachPoliciesToUserAction, policyUuids), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPoliciesToUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPoliciesToUserAction>("AttachPoliciesToUserAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPoliciesToUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPoliciesToUserAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& AttachPoliciesToUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPoliciesToUserAction>("AttachPoliciesToUser", HttpMethod::Post, "/accounts/users/{userUuid}/policy-collection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPoliciesToUserAction::spec() { return detail::lazySpec(kSpec27); }
+
+AttachPoliciesToUserAction::AttachPoliciesToUserAction() = default;
+AttachPoliciesToUserAction::~AttachPoliciesToUserAction() = default;
 
 const ActionSpec& detail::spec_AttachPoliciesToUser() { return AttachPoliciesToUserAction::spec(); }
 
-const schema::TypeDesc& AttachPolicyToUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(AttachPolicyToUserAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(AttachPolicyToUserAction, policyUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPolicyToUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPolicyToUserAction>("AttachPolicyToUserAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPolicyToUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPolicyToUserAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& AttachPolicyToUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPolicyToUserAction>("AttachPolicyToUser", HttpMethod::Post, "/accounts/users/{userUuid}/policies", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPolicyToUserAction::spec() { return detail::lazySpec(kSpec29); }
+
+AttachPolicyToUserAction::AttachPolicyToUserAction() = default;
+AttachPolicyToUserAction::~AttachPolicyToUserAction() = default;
 
 const ActionSpec& detail::spec_AttachPolicyToUser() { return AttachPolicyToUserAction::spec(); }
 
-const schema::TypeDesc& AttachPolicyToUserGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(AttachPolicyToUserGroupAction, policyUuid), schema::Location::Body, 0, &kRule0},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(AttachPolicyToUserGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPolicyToUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPolicyToUserGroupAction>("AttachPolicyToUserGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPolicyToUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPolicyToUserGroupAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& AttachPolicyToUserGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPolicyToUserGroupAction>("AttachPolicyToUserGroup", HttpMethod::Post, "/accounts/groups/{groupUuid}/policies", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPolicyToUserGroupAction::spec() { return detail::lazySpec(kSpec31); }
+
+AttachPolicyToUserGroupAction::AttachPolicyToUserGroupAction() = default;
+AttachPolicyToUserGroupAction::~AttachPolicyToUserGroupAction() = default;
 
 const ActionSpec& detail::spec_AttachPolicyToUserGroup() { return AttachPolicyToUserGroupAction::spec(); }
 
-const schema::TypeDesc& CheckApiPermissionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CheckApiPermissionAction, userUuid), schema::Location::Body, 0, nullptr},
-    {"apiNames", &schema::typeOf<std::optional<Json>>, offsetof(CheckApiPermissionAction, apiNames), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckApiPermissionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckApiPermissionAction>("CheckApiPermissionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckApiPermissionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckApiPermissionAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& CheckApiPermissionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckApiPermissionAction>("CheckApiPermission", HttpMethod::Put, "/accounts/permissions/actions", "checkApiPermission", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckApiPermissionAction::spec() { return detail::lazySpec(kSpec33); }
+
+CheckApiPermissionAction::CheckApiPermissionAction() = default;
+CheckApiPermissionAction::~CheckApiPermissionAction() = default;
 
 const ActionSpec& detail::spec_CheckApiPermission() { return CheckApiPermissionAction::spec(); }
 
-const schema::TypeDesc& CheckResourcePermissionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceType", &schema::typeOf<std::string>, offsetof(CheckResourcePermissionAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckResourcePermissionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckResourcePermissionAction>("CheckResourcePermissionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CheckResourcePermissionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckResourcePermissionAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& CheckResourcePermissionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckResourcePermissionAction>("CheckResourcePermission", HttpMethod::Get, "/accounts/resource/api-permissions", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& CheckResourcePermissionAction::spec() { return detail::lazySpec(kSpec35); }
+
+CheckResourcePermissionAction::CheckResourcePermissionAction() = default;
+CheckResourcePermissionAction::~CheckResourcePermissionAction() = default;
 
 const ActionSpec& detail::spec_CheckResourcePermission() { return CheckResourcePermissionAction::spec(); }
 
-const schema::TypeDesc& CreateAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAccountAction, name), schema::Location::Body, 0, &kRule5},
-    {"password", &schema::typeOf<std::string>, offsetof(CreateAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccountAction, type), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccountAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccountAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAccountAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAccountAction>("CreateAccountAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAccountAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& CreateAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAccountAction>("CreateAccount", HttpMethod::Post, "/accounts", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAccountAction::spec() { return detail::lazySpec(kSpec37); }
+
+CreateAccountAction::CreateAccountAction() = default;
+CreateAccountAction::~CreateAccountAction() = default;
 
 const ActionSpec& detail::spec_CreateAccount() { return CreateAccountAction::spec(); }
 
-const schema::TypeDesc& CreatePolicyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePolicyAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyAction, description), schema::Location::Body, 0, &kRule2},
-    {"statements", &schema::typeOf<std::optional<Json>>, offsetof(CreatePolicyAction, statements), schema::Location::Body, 0, &kRule11},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePolicyAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePolicyAction>("CreatePolicyAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreatePolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePolicyAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& CreatePolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePolicyAction>("CreatePolicy", HttpMethod::Post, "/accounts/policies", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePolicyAction::spec() { return detail::lazySpec(kSpec39); }
+
+CreatePolicyAction::CreatePolicyAction() = default;
+CreatePolicyAction::~CreatePolicyAction() = default;
 
 const ActionSpec& detail::spec_CreatePolicy() { return CreatePolicyAction::spec(); }
 
-const schema::TypeDesc& CreateUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateUserAction, name), schema::Location::Body, 0, &kRule5},
-    {"password", &schema::typeOf<std::string>, offsetof(CreateUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateUserAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateUserAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateUserAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateUserAction>("CreateUserAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateUserAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& CreateUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateUserAction>("CreateUser", HttpMethod::Post, "/accounts/users", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateUserAction::spec() { return detail::lazySpec(kSpec41); }
+
+CreateUserAction::CreateUserAction() = default;
+CreateUserAction::~CreateUserAction() = default;
 
 const ActionSpec& detail::spec_CreateUser() { return CreateUserAction::spec(); }
 
-const schema::TypeDesc& CreateUserGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateUserGroupAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateUserGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateUserGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateUserGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateUserGroupAction>("CreateUserGroupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateUserGroupAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& CreateUserGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateUserGroupAction>("CreateUserGroup", HttpMethod::Post, "/accounts/groups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateUserGroupAction::spec() { return detail::lazySpec(kSpec43); }
+
+CreateUserGroupAction::CreateUserGroupAction() = default;
+CreateUserGroupAction::~CreateUserGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateUserGroup() { return CreateUserGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAccountAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccountAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAccountAction>("DeleteAccountAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAccountAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& DeleteAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAccountAction>("DeleteAccount", HttpMethod::Delete, "/accounts/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAccountAction::spec() { return detail::lazySpec(kSpec45); }
+
+DeleteAccountAction::DeleteAccountAction() = default;
+DeleteAccountAction::~DeleteAccountAction() = default;
 
 const ActionSpec& detail::spec_DeleteAccount() { return DeleteAccountAction::spec(); }
 
-const schema::TypeDesc& DeletePolicyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePolicyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePolicyAction>("DeletePolicyAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePolicyAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& DeletePolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePolicyAction>("DeletePolicy", HttpMethod::Delete, "/accounts/policies/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePolicyAction::spec() { return detail::lazySpec(kSpec47); }
+
+DeletePolicyAction::DeletePolicyAction() = default;
+DeletePolicyAction::~DeletePolicyAction() = default;
 
 const ActionSpec& detail::spec_DeletePolicy() { return DeletePolicyAction::spec(); }
 
-const schema::TypeDesc& DeleteUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteUserAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteUserAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteUserAction>("DeleteUserAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteUserAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& DeleteUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteUserAction>("DeleteUser", HttpMethod::Delete, "/accounts/users/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteUserAction::spec() { return detail::lazySpec(kSpec49); }
+
+DeleteUserAction::DeleteUserAction() = default;
+DeleteUserAction::~DeleteUserAction() = default;
 
 const ActionSpec& detail::spec_DeleteUser() { return DeleteUserAction::spec(); }
 
-const schema::TypeDesc& DeleteUserGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteUserGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteUserGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteUserGroupAction>("DeleteUserGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteUserGroupAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& DeleteUserGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteUserGroupAction>("DeleteUserGroup", HttpMethod::Delete, "/accounts/groups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteUserGroupAction::spec() { return detail::lazySpec(kSpec51); }
+
+DeleteUserGroupAction::DeleteUserGroupAction() = default;
+DeleteUserGroupAction::~DeleteUserGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteUserGroup() { return DeleteUserGroupAction::spec(); }
 
-const schema::TypeDesc& DetachPoliciesFromUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"policyUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DetachPoliciesFromUserAction, policyUuids), schema::Location::Body, 0, &kRule0},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(DetachPoliciesFromUserAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPoliciesFromUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPoliciesFromUserAction>("DetachPoliciesFromUserAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPoliciesFromUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPoliciesFromUserAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& DetachPoliciesFromUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPoliciesFromUserAction>("DetachPoliciesFromUser", HttpMethod::Delete, "/accounts/users/{userUuid}/policies", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachPoliciesFromUserAction::spec() { return detail::lazySpec(kSpec53); }
+
+DetachPoliciesFromUserAction::DetachPoliciesFromUserAction() = default;
+DetachPoliciesFromUserAction::~DetachPoliciesFromUserAction() = default;
 
 const ActionSpec& detail::spec_DetachPoliciesFromUser() { return DetachPoliciesFromUserAction::spec(); }
 
-const schema::TypeDesc& DetachPolicyFromUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(DetachPolicyFromUserAction, policyUuid), schema::Location::Path, 0, &kRule0},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(DetachPolicyFromUserAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPolicyFromUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPolicyFromUserAction>("DetachPolicyFromUserAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPolicyFromUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPolicyFromUserAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& DetachPolicyFromUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPolicyFromUserAction>("DetachPolicyFromUser", HttpMethod::Delete, "/accounts/users/{userUuid}/policies/{policyUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachPolicyFromUserAction::spec() { return detail::lazySpec(kSpec55); }
+
+DetachPolicyFromUserAction::DetachPolicyFromUserAction() = default;
+DetachPolicyFromUserAction::~DetachPolicyFromUserAction() = default;
 
 const ActionSpec& detail::spec_DetachPolicyFromUser() { return DetachPolicyFromUserAction::spec(); }
 
-const schema::TypeDesc& DetachPolicyFromUserGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(DetachPolicyFromUserGroupAction, policyUuid), schema::Location::Path, 0, &kRule0},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(DetachPolicyFromUserGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPolicyFromUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPolicyFromUserGroupAction>("DetachPolicyFromUserGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPolicyFromUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPolicyFromUserGroupAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& DetachPolicyFromUserGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPolicyFromUserGroupAction>("DetachPolicyFromUserGroup", HttpMethod::Delete, "/accounts/groups/{groupUuid}/policies/{policyUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachPolicyFromUserGroupAction::spec() { return detail::lazySpec(kSpec57); }
+
+DetachPolicyFromUserGroupAction::DetachPolicyFromUserGroupAction() = default;
+DetachPolicyFromUserGroupAction::~DetachPolicyFromUserGroupAction() = default;
 
 const ActionSpec& detail::spec_DetachPolicyFromUserGroup() { return DetachPolicyFromUserGroupAction::spec(); }
 
-const schema::TypeDesc& GetAccountQuotaUsageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetAccountQuotaUsageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAccountQuotaUsageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAccountQuotaUsageAction>("GetAccountQuotaUsageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAccountQuotaUsageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAccountQuotaUsageAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& GetAccountQuotaUsageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAccountQuotaUsageAction>("GetAccountQuotaUsage", HttpMethod::Get, "/accounts/quota/{uuid}/usages", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAccountQuotaUsageAction::spec() { return detail::lazySpec(kSpec59); }
+
+GetAccountQuotaUsageAction::GetAccountQuotaUsageAction() = default;
+GetAccountQuotaUsageAction::~GetAccountQuotaUsageAction() = default;
 
 const ActionSpec& detail::spec_GetAccountQuotaUsage() { return GetAccountQuotaUsageAction::spec(); }
 
-const schema::TypeDesc& LogInByUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, accountUuid), schema::Location::Body, 0, nullptr},
-    {"accountName", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, accountName), schema::Location::Body, 0, nullptr},
-    {"userName", &schema::typeOf<std::string>, offsetof(LogInByUserAction, userName), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
-    {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LogInByUserAction, clientInfo), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LogInByUserAction>("LogInByUserAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(LogInByUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LogInByUserAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& LogInByUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LogInByUserAction>("LogInByUser", HttpMethod::Put, "/accounts/users/login", "logInByUser", false, false, "", 1);
-  return s;
-}
+const ActionSpec& LogInByUserAction::spec() { return detail::lazySpec(kSpec61); }
+
+LogInByUserAction::LogInByUserAction() = default;
+LogInByUserAction::~LogInByUserAction() = default;
 
 const ActionSpec& detail::spec_LogInByUser() { return LogInByUserAction::spec(); }
 
-const schema::TypeDesc& QueryAccountAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAccountAction>("QueryAccountAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccountAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccountAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAccountAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& QueryAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAccountAction>("QueryAccount", HttpMethod::Get, "/accounts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAccountAction::spec() { return detail::lazySpec(kSpec63); }
+
+QueryAccountAction::QueryAccountAction() = default;
+QueryAccountAction::~QueryAccountAction() = default;
 
 const ActionSpec& detail::spec_QueryAccount() { return QueryAccountAction::spec(); }
 
-const schema::TypeDesc& QueryAccountPriceTableRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAccountPriceTableRefAction>("QueryAccountPriceTableRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccountPriceTableRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccountPriceTableRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAccountPriceTableRefAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& QueryAccountPriceTableRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAccountPriceTableRefAction>("QueryAccountPriceTableRef", HttpMethod::Get, "/accounts/price-tables/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAccountPriceTableRefAction::spec() { return detail::lazySpec(kSpec65); }
+
+QueryAccountPriceTableRefAction::QueryAccountPriceTableRefAction() = default;
+QueryAccountPriceTableRefAction::~QueryAccountPriceTableRefAction() = default;
 
 const ActionSpec& detail::spec_QueryAccountPriceTableRef() { return QueryAccountPriceTableRefAction::spec(); }
 
-const schema::TypeDesc& QueryAccountResourceRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAccountResourceRefAction>("QueryAccountResourceRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccountResourceRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccountResourceRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAccountResourceRefAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& QueryAccountResourceRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAccountResourceRefAction>("QueryAccountResourceRef", HttpMethod::Get, "/accounts/resources/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAccountResourceRefAction::spec() { return detail::lazySpec(kSpec67); }
+
+QueryAccountResourceRefAction::QueryAccountResourceRefAction() = default;
+QueryAccountResourceRefAction::~QueryAccountResourceRefAction() = default;
 
 const ActionSpec& detail::spec_QueryAccountResourceRef() { return QueryAccountResourceRefAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyAction>("QueryPolicyAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& QueryPolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyAction>("QueryPolicy", HttpMethod::Get, "/accounts/policies", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyAction::spec() { return detail::lazySpec(kSpec69); }
+
+QueryPolicyAction::QueryPolicyAction() = default;
+QueryPolicyAction::~QueryPolicyAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicy() { return QueryPolicyAction::spec(); }
 
-const schema::TypeDesc& QueryQuotaAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryQuotaAction>("QueryQuotaAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryQuotaAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryQuotaAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryQuotaAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& QueryQuotaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryQuotaAction>("QueryQuota", HttpMethod::Get, "/accounts/quotas", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryQuotaAction::spec() { return detail::lazySpec(kSpec71); }
+
+QueryQuotaAction::QueryQuotaAction() = default;
+QueryQuotaAction::~QueryQuotaAction() = default;
 
 const ActionSpec& detail::spec_QueryQuota() { return QueryQuotaAction::spec(); }
 
-const schema::TypeDesc& QuerySharedResourceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySharedResourceAction>("QuerySharedResourceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySharedResourceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySharedResourceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySharedResourceAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& QuerySharedResourceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySharedResourceAction>("QuerySharedResource", HttpMethod::Get, "/accounts/resources", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySharedResourceAction::spec() { return detail::lazySpec(kSpec73); }
+
+QuerySharedResourceAction::QuerySharedResourceAction() = default;
+QuerySharedResourceAction::~QuerySharedResourceAction() = default;
 
 const ActionSpec& detail::spec_QuerySharedResource() { return QuerySharedResourceAction::spec(); }
 
-const schema::TypeDesc& QueryUserAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryUserAction>("QueryUserAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryUserAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryUserAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryUserAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& QueryUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryUserAction>("QueryUser", HttpMethod::Get, "/accounts/users", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryUserAction::spec() { return detail::lazySpec(kSpec75); }
+
+QueryUserAction::QueryUserAction() = default;
+QueryUserAction::~QueryUserAction() = default;
 
 const ActionSpec& detail::spec_QueryUser() { return QueryUserAction::spec(); }
 
-const schema::TypeDesc& QueryUserGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryUserGroupAction>("QueryUserGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryUserGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryUserGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryUserGroupAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& QueryUserGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryUserGroupAction>("QueryUserGroup", HttpMethod::Get, "/accounts/groups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryUserGroupAction::spec() { return detail::lazySpec(kSpec77); }
+
+QueryUserGroupAction::QueryUserGroupAction() = default;
+QueryUserGroupAction::~QueryUserGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryUserGroup() { return QueryUserGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveUserFromGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveUserFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveUserFromGroupAction>("RemoveUserFromGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveUserFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveUserFromGroupAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& RemoveUserFromGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveUserFromGroupAction>("RemoveUserFromGroup", HttpMethod::Delete, "/accounts/groups/{groupUuid}/users/{userUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveUserFromGroupAction::spec() { return detail::lazySpec(kSpec79); }
+
+RemoveUserFromGroupAction::RemoveUserFromGroupAction() = default;
+RemoveUserFromGroupAction::~RemoveUserFromGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveUserFromGroup() { return RemoveUserFromGroupAction::spec(); }
 
-const schema::TypeDesc& RenewSessionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(RenewSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
-    {"duration", &schema::typeOf<std::optional<std::int64_t>>, offsetof(RenewSessionAction, duration), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RenewSessionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RenewSessionAction>("RenewSessionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RenewSessionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RenewSessionAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& RenewSessionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RenewSessionAction>("RenewSession", HttpMethod::Put, "/accounts/sessions/{sessionUuid}/renew", "renewSession", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RenewSessionAction::spec() { return detail::lazySpec(kSpec81); }
+
+RenewSessionAction::RenewSessionAction() = default;
+RenewSessionAction::~RenewSessionAction() = default;
 
 const ActionSpec& detail::spec_RenewSession() { return RenewSessionAction::spec(); }
 
-const schema::TypeDesc& RevokeResourceSharingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RevokeResourceSharingAction, resourceUuids), schema::Location::Body, 0, &kRule11},
-    {"toPublic", &schema::typeOf<std::optional<bool>>, offsetof(RevokeResourceSharingAction, toPublic), schema::Location::Body, 0, nullptr},
-    {"accountUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RevokeResourceSharingAction, accountUuids), schema::Location::Body, 0, nullptr},
-    {"all", &schema::typeOf<std::optional<bool>>, offsetof(RevokeResourceSharingAction, all), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RevokeResourceSharingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevokeResourceSharingAction>("RevokeResourceSharingAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(RevokeResourceSharingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RevokeResourceSharingAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& RevokeResourceSharingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RevokeResourceSharingAction>("RevokeResourceSharing", HttpMethod::Put, "/accounts/resources/actions", "revokeResourceSharing", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RevokeResourceSharingAction::spec() { return detail::lazySpec(kSpec83); }
+
+RevokeResourceSharingAction::RevokeResourceSharingAction() = default;
+RevokeResourceSharingAction::~RevokeResourceSharingAction() = default;
 
 const ActionSpec& detail::spec_RevokeResourceSharing() { return RevokeResourceSharingAction::spec(); }
 
-const schema::TypeDesc& ShareResourceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ShareResourceAction, resourceUuids), schema::Location::Body, 0, &kRule11},
-    {"accountUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ShareResourceAction, accountUuids), schema::Location::Body, 0, nullptr},
-    {"toPublic", &schema::typeOf<std::optional<bool>>, offsetof(ShareResourceAction, toPublic), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ShareResourceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ShareResourceAction>("ShareResourceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ShareResourceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ShareResourceAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& ShareResourceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ShareResourceAction>("ShareResource", HttpMethod::Put, "/accounts/resources/actions", "shareResource", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ShareResourceAction::spec() { return detail::lazySpec(kSpec85); }
+
+ShareResourceAction::ShareResourceAction() = default;
+ShareResourceAction::~ShareResourceAction() = default;
 
 const ActionSpec& detail::spec_ShareResource() { return ShareResourceAction::spec(); }
 
-const schema::TypeDesc& UpdateAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAccountAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, description), schema::Location::Body, 0, &kRule2},
-    {"oldPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, oldPassword), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAccountAction>("UpdateAccountAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAccountAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& UpdateAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAccountAction>("UpdateAccount", HttpMethod::Put, "/accounts/{uuid}", "updateAccount", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAccountAction::spec() { return detail::lazySpec(kSpec87); }
+
+UpdateAccountAction::UpdateAccountAction() = default;
+UpdateAccountAction::~UpdateAccountAction() = default;
 
 const ActionSpec& detail::spec_UpdateAccount() { return UpdateAccountAction::spec(); }
 
-const schema::TypeDesc& UpdateQuotaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, name), schema::Location::Body, 0, &kRule0},
-    {"value", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateQuotaAction, value), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateQuotaAction>("UpdateQuotaAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateQuotaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateQuotaAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& UpdateQuotaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateQuotaAction>("UpdateQuota", HttpMethod::Put, "/accounts/quotas/actions", "updateQuota", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateQuotaAction::spec() { return detail::lazySpec(kSpec89); }
+
+UpdateQuotaAction::UpdateQuotaAction() = default;
+UpdateQuotaAction::~UpdateQuotaAction() = default;
 
 const ActionSpec& detail::spec_UpdateQuota() { return UpdateQuotaAction::spec(); }
 
-const schema::TypeDesc& UpdateUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserAction, uuid), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserAction, description), schema::Location::Body, 0, &kRule2},
-    {"oldPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserAction, oldPassword), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateUserAction>("UpdateUserAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateUserAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& UpdateUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateUserAction>("UpdateUser", HttpMethod::Put, "/accounts/users/actions", "updateUser", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateUserAction::spec() { return detail::lazySpec(kSpec91); }
+
+UpdateUserAction::UpdateUserAction() = default;
+UpdateUserAction::~UpdateUserAction() = default;
 
 const ActionSpec& detail::spec_UpdateUser() { return UpdateUserAction::spec(); }
 
-const schema::TypeDesc& UpdateUserGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateUserGroupAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateUserGroupAction>("UpdateUserGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateUserGroupAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& UpdateUserGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateUserGroupAction>("UpdateUserGroup", HttpMethod::Put, "/accounts/groups/actions", "updateUserGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateUserGroupAction::spec() { return detail::lazySpec(kSpec93); }
+
+UpdateUserGroupAction::UpdateUserGroupAction() = default;
+UpdateUserGroupAction::~UpdateUserGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateUserGroup() { return UpdateUserGroupAction::spec(); }
 
-const schema::TypeDesc& ValidateSessionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(ValidateSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSessionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateSessionAction>("ValidateSessionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateSessionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateSessionAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& ValidateSessionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateSessionAction>("ValidateSession", HttpMethod::Get, "/accounts/sessions/{sessionUuid}/valid", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& ValidateSessionAction::spec() { return detail::lazySpec(kSpec95); }
+
+ValidateSessionAction::ValidateSessionAction() = default;
+ValidateSessionAction::~ValidateSessionAction() = default;
 
 const ActionSpec& detail::spec_ValidateSession() { return ValidateSessionAction::spec(); }
 
-const schema::TypeDesc& AddResourcesToDirectoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddResourcesToDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule11},
-    {"directoryUuid", &schema::typeOf<std::string>, offsetof(AddResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourcesToDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddResourcesToDirectoryAction>("AddResourcesToDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddResourcesToDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddResourcesToDirectoryAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& AddResourcesToDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddResourcesToDirectoryAction>("AddResourcesToDirectory", HttpMethod::Post, "/add/resources/directory", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddResourcesToDirectoryAction::spec() { return detail::lazySpec(kSpec97); }
+
+AddResourcesToDirectoryAction::AddResourcesToDirectoryAction() = default;
+AddResourcesToDirectoryAction::~AddResourcesToDirectoryAction() = default;
 
 const ActionSpec& detail::spec_AddResourcesToDirectory() { return AddResourcesToDirectoryAction::spec(); }
 
-const schema::TypeDesc& AddVmToAffinityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVmToAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVmToAffinityGroupAction>("AddVmToAffinityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddVmToAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVmToAffinityGroupAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& AddVmToAffinityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVmToAffinityGroupAction>("AddVmToAffinityGroup", HttpMethod::Post, "/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddVmToAffinityGroupAction::spec() { return detail::lazySpec(kSpec99); }
+
+AddVmToAffinityGroupAction::AddVmToAffinityGroupAction() = default;
+AddVmToAffinityGroupAction::~AddVmToAffinityGroupAction() = default;
 
 const ActionSpec& detail::spec_AddVmToAffinityGroup() { return AddVmToAffinityGroupAction::spec(); }
 
-const schema::TypeDesc& ChangeAffinityGroupStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAffinityGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAffinityGroupStateAction>("ChangeAffinityGroupStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAffinityGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAffinityGroupStateAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& ChangeAffinityGroupStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAffinityGroupStateAction>("ChangeAffinityGroupState", HttpMethod::Put, "/affinity-groups/{uuid}/actions", "changeAffinityGroupState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAffinityGroupStateAction::spec() { return detail::lazySpec(kSpec101); }
+
+ChangeAffinityGroupStateAction::ChangeAffinityGroupStateAction() = default;
+ChangeAffinityGroupStateAction::~ChangeAffinityGroupStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeAffinityGroupState() { return ChangeAffinityGroupStateAction::spec(); }
 
-const schema::TypeDesc& CreateAffinityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAffinityGroupAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAffinityGroupAction, description), schema::Location::Body, 0, &kRule3},
-    {"policy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAffinityGroupAction, policy), schema::Location::Body, 0, &kRule15},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAffinityGroupAction, type), schema::Location::Body, 0, &kRule16},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAffinityGroupAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"subType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAffinityGroupAction, subType), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAffinityGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAffinityGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAffinityGroupAction>("CreateAffinityGroupAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAffinityGroupAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& CreateAffinityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAffinityGroupAction>("CreateAffinityGroup", HttpMethod::Post, "/affinity-groups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAffinityGroupAction::spec() { return detail::lazySpec(kSpec103); }
+
+CreateAffinityGroupAction::CreateAffinityGroupAction() = default;
+CreateAffinityGroupAction::~CreateAffinityGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateAffinityGroup() { return CreateAffinityGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteAffinityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAffinityGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAffinityGroupAction>("DeleteAffinityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAffinityGroupAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& DeleteAffinityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAffinityGroupAction>("DeleteAffinityGroup", HttpMethod::Delete, "/affinity-groups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAffinityGroupAction::spec() { return detail::lazySpec(kSpec105); }
+
+DeleteAffinityGroupAction::DeleteAffinityGroupAction() = default;
+DeleteAffinityGroupAction::~DeleteAffinityGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteAffinityGroup() { return DeleteAffinityGroupAction::spec(); }
 
-const schema::TypeDesc& QueryAffinityGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAffinityGroupAction>("QueryAffinityGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAffinityGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAffinityGroupAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& QueryAffinityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAffinityGroupAction>("QueryAffinityGroup", HttpMethod::Get, "/affinity-groups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAffinityGroupAction::spec() { return detail::lazySpec(kSpec107); }
+
+QueryAffinityGroupAction::QueryAffinityGroupAction() = default;
+QueryAffinityGroupAction::~QueryAffinityGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryAffinityGroup() { return QueryAffinityGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveVmFromAffinityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVmFromAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveVmFromAffinityGroupAction>("RemoveVmFromAffinityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveVmFromAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveVmFromAffinityGroupAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& RemoveVmFromAffinityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveVmFromAffinityGroupAction>("RemoveVmFromAffinityGroup", HttpMethod::Delete, "/affinity-groups/{affinityGroupUuid}/vm-instances", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveVmFromAffinityGroupAction::spec() { return detail::lazySpec(kSpec109); }
+
+RemoveVmFromAffinityGroupAction::RemoveVmFromAffinityGroupAction() = default;
+RemoveVmFromAffinityGroupAction::~RemoveVmFromAffinityGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveVmFromAffinityGroup() { return RemoveVmFromAffinityGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateAffinityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAffinityGroupAction>("UpdateAffinityGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAffinityGroupAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& UpdateAffinityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAffinityGroupAction>("UpdateAffinityGroup", HttpMethod::Put, "/affinity-groups/{uuid}/actions", "updateAffinityGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAffinityGroupAction::spec() { return detail::lazySpec(kSpec111); }
+
+UpdateAffinityGroupAction::UpdateAffinityGroupAction() = default;
+UpdateAffinityGroupAction::~UpdateAffinityGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateAffinityGroup() { return UpdateAffinityGroupAction::spec(); }
 
-const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, vmUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateAffinityGroupForAttachingVmAction>("GetCandidateAffinityGroupForAttachingVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateAffinityGroupForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& GetCandidateAffinityGroupForAttachingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateAffinityGroupForAttachingVmAction>("GetCandidateAffinityGroupForAttachingVm", HttpMethod::Get, "/affinityGroup/attachingVm", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateAffinityGroupForAttachingVmAction::spec() { return detail::lazySpec(kSpec113); }
+
+GetCandidateAffinityGroupForAttachingVmAction::GetCandidateAffinityGroupForAttachingVmAction() = default;
+GetCandidateAffinityGroupForAttachingVmAction::~GetCandidateAffinityGroupForAttachingVmAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateAffinityGroupForAttachingVm() { return GetCandidateAffinityGroupForAttachingVmAction::spec(); }
 
-const schema::TypeDesc& QueryAgentVersionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAgentVersionAction>("QueryAgentVersionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAgentVersionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAgentVersionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAgentVersionAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& QueryAgentVersionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAgentVersionAction>("QueryAgentVersion", HttpMethod::Get, "/agent-version", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAgentVersionAction::spec() { return detail::lazySpec(kSpec115); }
+
+QueryAgentVersionAction::QueryAgentVersionAction() = default;
+QueryAgentVersionAction::~QueryAgentVersionAction() = default;
 
 const ActionSpec& detail::spec_QueryAgentVersion() { return QueryAgentVersionAction::spec(); }
 
-const schema::TypeDesc& AddAliyunPanguPartitionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, identityZoneUuid), schema::Location::Body, 0, &kRule0},
-    {"appName", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule5},
-    {"partitionName", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, partitionName), schema::Location::Body, 0, &kRule5},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunPanguPartitionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunPanguPartitionAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunPanguPartitionAction>("AddAliyunPanguPartitionAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunPanguPartitionAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& AddAliyunPanguPartitionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunPanguPartitionAction>("AddAliyunPanguPartition", HttpMethod::Post, "/aliyun/pangu", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunPanguPartitionAction::spec() { return detail::lazySpec(kSpec117); }
+
+AddAliyunPanguPartitionAction::AddAliyunPanguPartitionAction() = default;
+AddAliyunPanguPartitionAction::~AddAliyunPanguPartitionAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunPanguPartition() { return AddAliyunPanguPartitionAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunPanguPartitionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunPanguPartitionAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunPanguPartitionAction>("DeleteAliyunPanguPartitionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunPanguPartitionAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& DeleteAliyunPanguPartitionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunPanguPartitionAction>("DeleteAliyunPanguPartition", HttpMethod::Delete, "/aliyun/pangu/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunPanguPartitionAction::spec() { return detail::lazySpec(kSpec119); }
+
+DeleteAliyunPanguPartitionAction::DeleteAliyunPanguPartitionAction() = default;
+DeleteAliyunPanguPartitionAction::~DeleteAliyunPanguPartitionAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunPanguPartition() { return DeleteAliyunPanguPartitionAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunPanguPartitionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunPanguPartitionAction>("QueryAliyunPanguPartitionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunPanguPartitionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunPanguPartitionAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& QueryAliyunPanguPartitionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunPanguPartitionAction>("QueryAliyunPanguPartition", HttpMethod::Get, "/aliyun/pangu", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunPanguPartitionAction::spec() { return detail::lazySpec(kSpec121); }
+
+QueryAliyunPanguPartitionAction::QueryAliyunPanguPartitionAction() = default;
+QueryAliyunPanguPartitionAction::~QueryAliyunPanguPartitionAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunPanguPartition() { return QueryAliyunPanguPartitionAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunPanguPartitionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
-    {"appName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule3},
-    {"partitionName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, partitionName), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunPanguPartitionAction>("UpdateAliyunPanguPartitionAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunPanguPartitionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunPanguPartitionAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& UpdateAliyunPanguPartitionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunPanguPartitionAction>("UpdateAliyunPanguPartition", HttpMethod::Put, "/aliyun/pangu/{uuid}/actions", "updateAliyunPanguPartition", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunPanguPartitionAction::spec() { return detail::lazySpec(kSpec123); }
+
+UpdateAliyunPanguPartitionAction::UpdateAliyunPanguPartitionAction() = default;
+UpdateAliyunPanguPartitionAction::~UpdateAliyunPanguPartitionAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunPanguPartition() { return UpdateAliyunPanguPartitionAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunProxyVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"aliyunProxyVpcUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVSwitchAction, aliyunProxyVpcUuid), schema::Location::Body, 0, &kRule8},
-    {"vpcL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVSwitchAction, vpcL3NetworkUuid), schema::Location::Body, 0, &kRule8},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunProxyVSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunProxyVSwitchAction>("CreateAliyunProxyVSwitchAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunProxyVSwitchAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& CreateAliyunProxyVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunProxyVSwitchAction>("CreateAliyunProxyVSwitch", HttpMethod::Post, "/aliyun-proxy/vpcs/vswitches", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunProxyVSwitchAction::spec() { return detail::lazySpec(kSpec125); }
+
+CreateAliyunProxyVSwitchAction::CreateAliyunProxyVSwitchAction() = default;
+CreateAliyunProxyVSwitchAction::~CreateAliyunProxyVSwitchAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunProxyVSwitch() { return CreateAliyunProxyVSwitchAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunProxyVpcAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
-    {"cidrBlock", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVpcAction, cidrBlock), schema::Location::Body, 0, &kRule5},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVpcAction, vRouterUuid), schema::Location::Body, 0, &kRule8},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunProxyVpcAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunProxyVpcAction>("CreateAliyunProxyVpcAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunProxyVpcAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& CreateAliyunProxyVpcAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunProxyVpcAction>("CreateAliyunProxyVpc", HttpMethod::Post, "/aliyun-proxy/vpcs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunProxyVpcAction::spec() { return detail::lazySpec(kSpec127); }
+
+CreateAliyunProxyVpcAction::CreateAliyunProxyVpcAction() = default;
+CreateAliyunProxyVpcAction::~CreateAliyunProxyVpcAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunProxyVpc() { return CreateAliyunProxyVpcAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunProxyVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVSwitchAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunProxyVSwitchAction>("DeleteAliyunProxyVSwitchAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunProxyVSwitchAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& DeleteAliyunProxyVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunProxyVSwitchAction>("DeleteAliyunProxyVSwitch", HttpMethod::Delete, "/aliyun-proxy/vpcs/vswitches/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunProxyVSwitchAction::spec() { return detail::lazySpec(kSpec129); }
+
+DeleteAliyunProxyVSwitchAction::DeleteAliyunProxyVSwitchAction() = default;
+DeleteAliyunProxyVSwitchAction::~DeleteAliyunProxyVSwitchAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunProxyVSwitch() { return DeleteAliyunProxyVSwitchAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunProxyVpcAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVpcAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunProxyVpcAction>("DeleteAliyunProxyVpcAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunProxyVpcAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& DeleteAliyunProxyVpcAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunProxyVpcAction>("DeleteAliyunProxyVpc", HttpMethod::Delete, "/aliyun-proxy/vpcs/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunProxyVpcAction::spec() { return detail::lazySpec(kSpec131); }
+
+DeleteAliyunProxyVpcAction::DeleteAliyunProxyVpcAction() = default;
+DeleteAliyunProxyVpcAction::~DeleteAliyunProxyVpcAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunProxyVpc() { return DeleteAliyunProxyVpcAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunProxyVSwitchAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunProxyVSwitchAction>("QueryAliyunProxyVSwitchAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunProxyVSwitchAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunProxyVSwitchAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& QueryAliyunProxyVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunProxyVSwitchAction>("QueryAliyunProxyVSwitch", HttpMethod::Get, "/aliyun-proxy/vpcs/vswitches", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunProxyVSwitchAction::spec() { return detail::lazySpec(kSpec133); }
+
+QueryAliyunProxyVSwitchAction::QueryAliyunProxyVSwitchAction() = default;
+QueryAliyunProxyVSwitchAction::~QueryAliyunProxyVSwitchAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunProxyVSwitch() { return QueryAliyunProxyVSwitchAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunProxyVpcAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunProxyVpcAction>("QueryAliyunProxyVpcAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunProxyVpcAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunProxyVpcAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& QueryAliyunProxyVpcAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunProxyVpcAction>("QueryAliyunProxyVpc", HttpMethod::Get, "/aliyun-proxy/vpcs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunProxyVpcAction::spec() { return detail::lazySpec(kSpec135); }
+
+QueryAliyunProxyVpcAction::QueryAliyunProxyVpcAction() = default;
+QueryAliyunProxyVpcAction::~QueryAliyunProxyVpcAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunProxyVpc() { return QueryAliyunProxyVpcAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunProxyVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"status", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVSwitchAction, status), schema::Location::Body, 0, &kRule17},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunProxyVSwitchAction>("UpdateAliyunProxyVSwitchAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunProxyVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunProxyVSwitchAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& UpdateAliyunProxyVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunProxyVSwitchAction>("UpdateAliyunProxyVSwitch", HttpMethod::Put, "/aliyun-proxy/vswitches/{uuid}/actions", "updateAliyunProxyVSwitch", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunProxyVSwitchAction::spec() { return detail::lazySpec(kSpec137); }
+
+UpdateAliyunProxyVSwitchAction::UpdateAliyunProxyVSwitchAction() = default;
+UpdateAliyunProxyVSwitchAction::~UpdateAliyunProxyVSwitchAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunProxyVSwitch() { return UpdateAliyunProxyVSwitchAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunProxyVpcAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, status), schema::Location::Body, 0, &kRule17},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunProxyVpcAction>("UpdateAliyunProxyVpcAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunProxyVpcAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& UpdateAliyunProxyVpcAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunProxyVpcAction>("UpdateAliyunProxyVpc", HttpMethod::Put, "/aliyun-proxy/vpcs/{uuid}/actions", "updateAliyunProxyVpc", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunProxyVpcAction::spec() { return detail::lazySpec(kSpec139); }
+
+UpdateAliyunProxyVpcAction::UpdateAliyunProxyVpcAction() = default;
+UpdateAliyunProxyVpcAction::~UpdateAliyunProxyVpcAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunProxyVpc() { return UpdateAliyunProxyVpcAction::spec(); }
 
-const schema::TypeDesc& AddAppBuildSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(AddAppBuildSystemAction, url), schema::Location::Body, 0, &kRule18},
-    {"name", &schema::typeOf<std::string>, offsetof(AddAppBuildSystemAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAppBuildSystemAction, description), schema::Location::Body, 0, &kRule2},
-    {"storageType", &schema::typeOf<std::optional<std::string>>, offsetof(AddAppBuildSystemAction, storageType), schema::Location::Body, 0, &kRule19},
-    {"username", &schema::typeOf<std::string>, offsetof(AddAppBuildSystemAction, username), schema::Location::Body, 0, &kRule5},
-    {"password", &schema::typeOf<std::string>, offsetof(AddAppBuildSystemAction, password), schema::Location::Body, schema::kSecret, &kRule5},
-    {"hostname", &schema::typeOf<std::string>, offsetof(AddAppBuildSystemAction, hostname), schema::Location::Body, 0, &kRule5},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddAppBuildSystemAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAppBuildSystemAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAppBuildSystemAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAppBuildSystemAction>("AddAppBuildSystemAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAppBuildSystemAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& AddAppBuildSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAppBuildSystemAction>("AddAppBuildSystem", HttpMethod::Post, "/appcenter/buildsystem", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAppBuildSystemAction::spec() { return detail::lazySpec(kSpec141); }
+
+AddAppBuildSystemAction::AddAppBuildSystemAction() = default;
+AddAppBuildSystemAction::~AddAppBuildSystemAction() = default;
 
 const ActionSpec& detail::spec_AddAppBuildSystem() { return AddAppBuildSystemAction::spec(); }
 
-const schema::TypeDesc& AddBuildAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(AddBuildAppAction, url), schema::Location::Body, 0, &kRule18},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddBuildAppAction, type), schema::Location::Body, 0, &kRule21},
-    {"backupStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddBuildAppAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"hostname", &schema::typeOf<std::optional<std::string>>, offsetof(AddBuildAppAction, hostname), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddBuildAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddBuildAppAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddBuildAppAction>("AddBuildAppAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AddBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddBuildAppAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& AddBuildAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddBuildAppAction>("AddBuildApp", HttpMethod::Post, "/appcenter/buildapp/add", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddBuildAppAction::spec() { return detail::lazySpec(kSpec143); }
+
+AddBuildAppAction::AddBuildAppAction() = default;
+AddBuildAppAction::~AddBuildAppAction() = default;
 
 const ActionSpec& detail::spec_AddBuildApp() { return AddBuildAppAction::spec(); }
 
-const schema::TypeDesc& ChangeAppBuildSystemStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAppBuildSystemStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAppBuildSystemStateAction>("ChangeAppBuildSystemStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAppBuildSystemStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAppBuildSystemStateAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& ChangeAppBuildSystemStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAppBuildSystemStateAction>("ChangeAppBuildSystemState", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "changeAppBuildSystemState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAppBuildSystemStateAction::spec() { return detail::lazySpec(kSpec145); }
+
+ChangeAppBuildSystemStateAction::ChangeAppBuildSystemStateAction() = default;
+ChangeAppBuildSystemStateAction::~ChangeAppBuildSystemStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeAppBuildSystemState() { return ChangeAppBuildSystemStateAction::spec(); }
 
-const schema::TypeDesc& CheckBuildAppParametersAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBuildAppParametersAction, type), schema::Location::Body, 0, &kRule21},
-    {"uuid", &schema::typeOf<std::string>, offsetof(CheckBuildAppParametersAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBuildAppParametersAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckBuildAppParametersAction>("CheckBuildAppParametersAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckBuildAppParametersAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckBuildAppParametersAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& CheckBuildAppParametersAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckBuildAppParametersAction>("CheckBuildAppParameters", HttpMethod::Post, "/appcenter/buildapp/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckBuildAppParametersAction::spec() { return detail::lazySpec(kSpec147); }
+
+CheckBuildAppParametersAction::CheckBuildAppParametersAction() = default;
+CheckBuildAppParametersAction::~CheckBuildAppParametersAction() = default;
 
 const ActionSpec& detail::spec_CheckBuildAppParameters() { return CheckBuildAppParametersAction::spec(); }
 
-const schema::TypeDesc& CreateBuildAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, buildSystemUuid), schema::Location::Body, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"dataPath", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, dataPath), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBuildAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBuildAppAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBuildAppAction>("CreateBuildAppAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBuildAppAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& CreateBuildAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBuildAppAction>("CreateBuildApp", HttpMethod::Post, "/appcenter/buildapp", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBuildAppAction::spec() { return detail::lazySpec(kSpec149); }
+
+CreateBuildAppAction::CreateBuildAppAction() = default;
+CreateBuildAppAction::~CreateBuildAppAction() = default;
 
 const ActionSpec& detail::spec_CreateBuildApp() { return CreateBuildAppAction::spec(); }
 
-const schema::TypeDesc& CreateResourceStackFromAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"appUuid", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackFromAppAction, description), schema::Location::Body, 0, &kRule2},
-    {"rollback", &schema::typeOf<std::optional<bool>>, offsetof(CreateResourceStackFromAppAction, rollback), schema::Location::Body, 0, nullptr},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackFromAppAction, parameters), schema::Location::Body, 0, &kRule22},
-    {"withoutAppInfo", &schema::typeOf<std::optional<bool>>, offsetof(CreateResourceStackFromAppAction, withoutAppInfo), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackFromAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateResourceStackFromAppAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackFromAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateResourceStackFromAppAction>("CreateResourceStackFromAppAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateResourceStackFromAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateResourceStackFromAppAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& CreateResourceStackFromAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateResourceStackFromAppAction>("CreateResourceStackFromApp", HttpMethod::Post, "/appcenter/app/stack", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateResourceStackFromAppAction::spec() { return detail::lazySpec(kSpec151); }
+
+CreateResourceStackFromAppAction::CreateResourceStackFromAppAction() = default;
+CreateResourceStackFromAppAction::~CreateResourceStackFromAppAction() = default;
 
 const ActionSpec& detail::spec_CreateResourceStackFromApp() { return CreateResourceStackFromAppAction::spec(); }
 
-const schema::TypeDesc& DeleteAppBuildSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAppBuildSystemAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAppBuildSystemAction>("DeleteAppBuildSystemAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAppBuildSystemAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& DeleteAppBuildSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAppBuildSystemAction>("DeleteAppBuildSystem", HttpMethod::Delete, "/appcenter/buildsystem/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAppBuildSystemAction::spec() { return detail::lazySpec(kSpec153); }
+
+DeleteAppBuildSystemAction::DeleteAppBuildSystemAction() = default;
+DeleteAppBuildSystemAction::~DeleteAppBuildSystemAction() = default;
 
 const ActionSpec& detail::spec_DeleteAppBuildSystem() { return DeleteAppBuildSystemAction::spec(); }
 
-const schema::TypeDesc& DeleteBuildAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBuildAppAction>("DeleteBuildAppAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBuildAppAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& DeleteBuildAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBuildAppAction>("DeleteBuildApp", HttpMethod::Delete, "/appcenter/buildapp/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBuildAppAction::spec() { return detail::lazySpec(kSpec155); }
+
+DeleteBuildAppAction::DeleteBuildAppAction() = default;
+DeleteBuildAppAction::~DeleteBuildAppAction() = default;
 
 const ActionSpec& detail::spec_DeleteBuildApp() { return DeleteBuildAppAction::spec(); }
 
-const schema::TypeDesc& DeletePublishAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePublishAppAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePublishAppAction>("DeletePublishAppAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePublishAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePublishAppAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& DeletePublishAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePublishAppAction>("DeletePublishApp", HttpMethod::Delete, "/appcenter/app/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePublishAppAction::spec() { return detail::lazySpec(kSpec157); }
+
+DeletePublishAppAction::DeletePublishAppAction() = default;
+DeletePublishAppAction::~DeletePublishAppAction() = default;
 
 const ActionSpec& detail::spec_DeletePublishApp() { return DeletePublishAppAction::spec(); }
 
-const schema::TypeDesc& ExportBuildAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExportBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExportBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExportBuildAppAction>("ExportBuildAppAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExportBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExportBuildAppAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& ExportBuildAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExportBuildAppAction>("ExportBuildApp", HttpMethod::Put, "/appcenter/buildapp/{uuid}/actions", "exportBuildApp", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExportBuildAppAction::spec() { return detail::lazySpec(kSpec159); }
+
+ExportBuildAppAction::ExportBuildAppAction() = default;
+ExportBuildAppAction::~ExportBuildAppAction() = default;
 
 const ActionSpec& detail::spec_ExportBuildApp() { return ExportBuildAppAction::spec(); }
 
-const schema::TypeDesc& GetAppBuildSystemCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetAppBuildSystemCapacityAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAppBuildSystemCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAppBuildSystemCapacityAction>("GetAppBuildSystemCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAppBuildSystemCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAppBuildSystemCapacityAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& GetAppBuildSystemCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAppBuildSystemCapacityAction>("GetAppBuildSystemCapacity", HttpMethod::Get, "/appcenter/buildsystem/capacities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAppBuildSystemCapacityAction::spec() { return detail::lazySpec(kSpec161); }
+
+GetAppBuildSystemCapacityAction::GetAppBuildSystemCapacityAction() = default;
+GetAppBuildSystemCapacityAction::~GetAppBuildSystemCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetAppBuildSystemCapacity() { return GetAppBuildSystemCapacityAction::spec(); }
 
-const schema::TypeDesc& GetResourceFromPublishAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceFromPublishAppAction, uuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceFromPublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceFromPublishAppAction>("GetResourceFromPublishAppAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceFromPublishAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceFromPublishAppAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& GetResourceFromPublishAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceFromPublishAppAction>("GetResourceFromPublishApp", HttpMethod::Get, "/appcenter/app/resources", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceFromPublishAppAction::spec() { return detail::lazySpec(kSpec163); }
+
+GetResourceFromPublishAppAction::GetResourceFromPublishAppAction() = default;
+GetResourceFromPublishAppAction::~GetResourceFromPublishAppAction() = default;
 
 const ActionSpec& detail::spec_GetResourceFromPublishApp() { return GetResourceFromPublishAppAction::spec(); }
 
-const schema::TypeDesc& PreviewResourceFromAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"appUuid", &schema::typeOf<std::string>, offsetof(PreviewResourceFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceFromAppAction, parameters), schema::Location::Body, 0, &kRule22},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceFromAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PreviewResourceFromAppAction>("PreviewResourceFromAppAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(PreviewResourceFromAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PreviewResourceFromAppAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& PreviewResourceFromAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PreviewResourceFromAppAction>("PreviewResourceFromApp", HttpMethod::Post, "/appcenter/app/preview", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& PreviewResourceFromAppAction::spec() { return detail::lazySpec(kSpec165); }
+
+PreviewResourceFromAppAction::PreviewResourceFromAppAction() = default;
+PreviewResourceFromAppAction::~PreviewResourceFromAppAction() = default;
 
 const ActionSpec& detail::spec_PreviewResourceFromApp() { return PreviewResourceFromAppAction::spec(); }
 
-const schema::TypeDesc& PublishAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(PublishAppAction, buildAppUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(PublishAppAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, description), schema::Location::Body, 0, &kRule2},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, parameters), schema::Location::Body, 0, &kRule22},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(PublishAppAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PublishAppAction>("PublishAppAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(PublishAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PublishAppAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& PublishAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PublishAppAction>("PublishApp", HttpMethod::Post, "/appcenter/app", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PublishAppAction::spec() { return detail::lazySpec(kSpec167); }
+
+PublishAppAction::PublishAppAction() = default;
+PublishAppAction::~PublishAppAction() = default;
 
 const ActionSpec& detail::spec_PublishApp() { return PublishAppAction::spec(); }
 
-const schema::TypeDesc& QueryAppBuildSystemAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAppBuildSystemAction>("QueryAppBuildSystemAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAppBuildSystemAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAppBuildSystemAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& QueryAppBuildSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAppBuildSystemAction>("QueryAppBuildSystem", HttpMethod::Get, "/appcenter/buildsystem", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAppBuildSystemAction::spec() { return detail::lazySpec(kSpec169); }
+
+QueryAppBuildSystemAction::QueryAppBuildSystemAction() = default;
+QueryAppBuildSystemAction::~QueryAppBuildSystemAction() = default;
 
 const ActionSpec& detail::spec_QueryAppBuildSystem() { return QueryAppBuildSystemAction::spec(); }
 
-const schema::TypeDesc& QueryBuildAppAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBuildAppAction>("QueryBuildAppAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBuildAppAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBuildAppAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBuildAppAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& QueryBuildAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBuildAppAction>("QueryBuildApp", HttpMethod::Get, "/appcenter/buildapp", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBuildAppAction::spec() { return detail::lazySpec(kSpec171); }
+
+QueryBuildAppAction::QueryBuildAppAction() = default;
+QueryBuildAppAction::~QueryBuildAppAction() = default;
 
 const ActionSpec& detail::spec_QueryBuildApp() { return QueryBuildAppAction::spec(); }
 
-const schema::TypeDesc& QueryBuildAppExportHistoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBuildAppExportHistoryAction>("QueryBuildAppExportHistoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBuildAppExportHistoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBuildAppExportHistoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBuildAppExportHistoryAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& QueryBuildAppExportHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBuildAppExportHistoryAction>("QueryBuildAppExportHistory", HttpMethod::Get, "/appcenter/exportapp", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBuildAppExportHistoryAction::spec() { return detail::lazySpec(kSpec173); }
+
+QueryBuildAppExportHistoryAction::QueryBuildAppExportHistoryAction() = default;
+QueryBuildAppExportHistoryAction::~QueryBuildAppExportHistoryAction() = default;
 
 const ActionSpec& detail::spec_QueryBuildAppExportHistory() { return QueryBuildAppExportHistoryAction::spec(); }
 
-const schema::TypeDesc& QueryPublishAppAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPublishAppAction>("QueryPublishAppAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPublishAppAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPublishAppAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPublishAppAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& QueryPublishAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPublishAppAction>("QueryPublishApp", HttpMethod::Get, "/appcenter/app", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPublishAppAction::spec() { return detail::lazySpec(kSpec175); }
+
+QueryPublishAppAction::QueryPublishAppAction() = default;
+QueryPublishAppAction::~QueryPublishAppAction() = default;
 
 const ActionSpec& detail::spec_QueryPublishApp() { return QueryPublishAppAction::spec(); }
 
-const schema::TypeDesc& ReconnectAppBuildSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectAppBuildSystemAction>("ReconnectAppBuildSystemAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectAppBuildSystemAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& ReconnectAppBuildSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectAppBuildSystemAction>("ReconnectAppBuildSystem", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "reconnectAppBuildSystem", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectAppBuildSystemAction::spec() { return detail::lazySpec(kSpec177); }
+
+ReconnectAppBuildSystemAction::ReconnectAppBuildSystemAction() = default;
+ReconnectAppBuildSystemAction::~ReconnectAppBuildSystemAction() = default;
 
 const ActionSpec& detail::spec_ReconnectAppBuildSystem() { return ReconnectAppBuildSystemAction::spec(); }
 
-const schema::TypeDesc& UpdateAppBuildSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, description), schema::Location::Body, 0, &kRule2},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, username), schema::Location::Body, 0, &kRule3},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, password), schema::Location::Body, schema::kSecret, &kRule3},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAppBuildSystemAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAppBuildSystemAction>("UpdateAppBuildSystemAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAppBuildSystemAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& UpdateAppBuildSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAppBuildSystemAction>("UpdateAppBuildSystem", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "updateAppBuildSystem", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAppBuildSystemAction::spec() { return detail::lazySpec(kSpec179); }
+
+UpdateAppBuildSystemAction::UpdateAppBuildSystemAction() = default;
+UpdateAppBuildSystemAction::~UpdateAppBuildSystemAction() = default;
 
 const ActionSpec& detail::spec_UpdateAppBuildSystem() { return UpdateAppBuildSystemAction::spec(); }
 
-const schema::TypeDesc& UpdateBuildAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, description), schema::Location::Body, 0, &kRule2},
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, version), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBuildAppAction>("UpdateBuildAppAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBuildAppAction::describe() { return schema::lazyTable(kTable180); }
 
-const ActionSpec& UpdateBuildAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBuildAppAction>("UpdateBuildApp", HttpMethod::Put, "/appcenter/buildapp/{uuid}/actions", "updateBuildApp", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBuildAppAction::spec() { return detail::lazySpec(kSpec181); }
+
+UpdateBuildAppAction::UpdateBuildAppAction() = default;
+UpdateBuildAppAction::~UpdateBuildAppAction() = default;
 
 const ActionSpec& detail::spec_UpdateBuildApp() { return UpdateBuildAppAction::spec(); }
 
-const schema::TypeDesc& UpdatePublishAppAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePublishAppAction>("UpdatePublishAppAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdatePublishAppAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePublishAppAction::describe() { return schema::lazyTable(kTable182); }
 
-const ActionSpec& UpdatePublishAppAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePublishAppAction>("UpdatePublishApp", HttpMethod::Put, "/appcenter/app/{uuid}/actions", "updatePublishApp", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePublishAppAction::spec() { return detail::lazySpec(kSpec183); }
+
+UpdatePublishAppAction::UpdatePublishAppAction() = default;
+UpdatePublishAppAction::~UpdatePublishAppAction() = default;
 
 const ActionSpec& detail::spec_UpdatePublishApp() { return UpdatePublishAppAction::spec(); }
 

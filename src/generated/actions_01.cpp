@@ -112,9 +112,30 @@ const ActionSpec& spec_UpdatePreconfigurationTemplate();
 const ActionSpec& spec_UpdateSftpBackupStorage();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AttachAutoScalingTemplateToGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachAutoScalingTemplateToGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AttachAutoScalingTemplateToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachAutoScalingTemplateToGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AttachAutoScalingTemplateToGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AttachAutoScalingTemplateToGroupAction", kRows0, 3, kBases0, 1, &schema::ObjectOps<AttachAutoScalingTemplateToGroupAction, L>::make, &schema::ObjectOps<AttachAutoScalingTemplateToGroupAction, L>::destroy, &schema::ObjectOps<AttachAutoScalingTemplateToGroupAction, L>::clear};
+static_assert(offsetof(AttachAutoScalingTemplateToGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AttachAutoScalingTemplateToGroup", HttpMethod::Post, "/autoscaling/template/{uuid}/groups/{groupUuid}", "params", true, true, true, false, "", &AttachAutoScalingTemplateToGroupAction::describe,
+                        schema::Ref<AttachAutoScalingTemplateToGroupAction::ReplyType>::value};
 constexpr const char* kRule1V[] = {"enable", "disable"};
 constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // ChangeAutoScalingGroupStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAutoScalingGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAutoScalingGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAutoScalingGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(ChangeAutoScalingGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "ChangeAutoScalingGroupStateAction", kRows2, 3, kBases2, 1, &schema::ObjectOps<ChangeAutoScalingGroupStateAction, L>::make, &schema::ObjectOps<ChangeAutoScalingGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeAutoScalingGroupStateAction, L>::clear};
+static_assert(offsetof(ChangeAutoScalingGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "ChangeAutoScalingGroupState", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "changeAutoScalingGroupState", true, true, true, false, "", &ChangeAutoScalingGroupStateAction::describe,
+                        schema::Ref<ChangeAutoScalingGroupStateAction::ReplyType>::value};
 constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule4V[] = {"VmInstance"};
@@ -122,1833 +143,2011 @@ constexpr schema::Rule kRule4{true, false, false, kRule4V, 1, -1, -1, false, 0, 
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
 constexpr const char* kRule6V[] = {"OldestInstance", "NewestInstance", "OldestScalingConfiguration", "MinimumCPUUsageInstance", "MinimumMemoryUsageInstance"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 5, -1, -1, false, 0, 0};
+constexpr schema::Row kRows4[] = {  // CreateAutoScalingGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAction, description), schema::Location::Body, 0, &kRule3},
+  {"scalingResourceType", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAction, scalingResourceType), schema::Location::Body, 0, &kRule4},
+  {"minResourceSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAutoScalingGroupAction, minResourceSize), schema::Location::Body, 0, &kRule5},
+  {"maxResourceSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAutoScalingGroupAction, maxResourceSize), schema::Location::Body, 0, &kRule5},
+  {"defaultCooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateAutoScalingGroupAction, defaultCooldown), schema::Location::Body, 0, &kRule5},
+  {"removalPolicy", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAction, removalPolicy), schema::Location::Body, 0, &kRule6},
+  {"defaultEnable", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateAutoScalingGroupAction, defaultEnable), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAutoScalingGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(CreateAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "CreateAutoScalingGroupAction", kRows4, 11, kBases4, 1, &schema::ObjectOps<CreateAutoScalingGroupAction, L>::make, &schema::ObjectOps<CreateAutoScalingGroupAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingGroupAction, L>::clear};
+static_assert(offsetof(CreateAutoScalingGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "CreateAutoScalingGroup", HttpMethod::Post, "/autoscaling/groups", "params", true, true, true, false, "", &CreateAutoScalingGroupAction::describe,
+                        schema::Ref<CreateAutoScalingGroupAction::ReplyType>::value};
 constexpr const char* kRule7V[] = {"QuantityChangeInCapacity", "PercentChangeInCapacity", "TotalCapacity"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Row kRows6[] = {  // CreateAutoScalingGroupAddingNewInstanceRuleAction
+  {"adjustmentType", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule7},
+  {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule8},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"autoScalingGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, autoScalingGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, type), schema::Location::Body, 0, nullptr},
+  {"cooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule9},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "CreateAutoScalingGroupAddingNewInstanceRuleAction", kRows6, 10, kBases6, 1, &schema::ObjectOps<CreateAutoScalingGroupAddingNewInstanceRuleAction, L>::make, &schema::ObjectOps<CreateAutoScalingGroupAddingNewInstanceRuleAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingGroupAddingNewInstanceRuleAction, L>::clear};
+static_assert(offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "CreateAutoScalingGroupAddingNewInstanceRule", HttpMethod::Post, "/autoscaling/rules/adding-new-instance", "params", true, true, true, false, "", &CreateAutoScalingGroupAddingNewInstanceRuleAction::describe,
+                        schema::Ref<CreateAutoScalingGroupAddingNewInstanceRuleAction::ReplyType>::value};
+constexpr schema::Row kRows8[] = {  // CreateAutoScalingGroupRemovalInstanceRuleAction
+  {"adjustmentType", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule7},
+  {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule8},
+  {"removalPolicy", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, removalPolicy), schema::Location::Body, 0, &kRule6},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"autoScalingGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, autoScalingGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, type), schema::Location::Body, 0, nullptr},
+  {"cooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule9},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "CreateAutoScalingGroupRemovalInstanceRuleAction", kRows8, 11, kBases8, 1, &schema::ObjectOps<CreateAutoScalingGroupRemovalInstanceRuleAction, L>::make, &schema::ObjectOps<CreateAutoScalingGroupRemovalInstanceRuleAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingGroupRemovalInstanceRuleAction, L>::clear};
+static_assert(offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "CreateAutoScalingGroupRemovalInstanceRule", HttpMethod::Post, "/autoscaling/rules/removal-instance", "params", true, true, true, false, "", &CreateAutoScalingGroupRemovalInstanceRuleAction::describe,
+                        schema::Ref<CreateAutoScalingGroupRemovalInstanceRuleAction::ReplyType>::value};
 constexpr schema::Rule kRule10{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule11V[] = {"UserVm", "ApplianceVm"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule12V[] = {"InstantStart", "CreateStopped"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows10[] = {  // CreateAutoScalingVmTemplateAction
+  {"vmInstanceName", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceName), schema::Location::Body, 0, &kRule2},
+  {"vmInstanceDescription", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceDescription), schema::Location::Body, 0, &kRule3},
+  {"vmInstanceOfferingUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceOfferingUuid), schema::Location::Body, 0, &kRule0},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, l3NetworkUuids), schema::Location::Body, 0, &kRule10},
+  {"vmInstanceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceType), schema::Location::Body, 0, &kRule11},
+  {"rootDiskOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
+  {"vmInstanceZoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceZoneUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceClusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceClusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, defaultL3NetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, strategy), schema::Location::Body, 0, &kRule12},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, type), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(CreateAutoScalingVmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "CreateAutoScalingVmTemplateAction", kRows10, 20, kBases10, 1, &schema::ObjectOps<CreateAutoScalingVmTemplateAction, L>::make, &schema::ObjectOps<CreateAutoScalingVmTemplateAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingVmTemplateAction, L>::clear};
+static_assert(offsetof(CreateAutoScalingVmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "CreateAutoScalingVmTemplate", HttpMethod::Post, "/autoscaling/vmtemplate", "params", true, true, true, false, "", &CreateAutoScalingVmTemplateAction::describe,
+                        schema::Ref<CreateAutoScalingVmTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // DeleteAutoScalingGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAutoScalingGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(DeleteAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "DeleteAutoScalingGroupAction", kRows12, 3, kBases12, 1, &schema::ObjectOps<DeleteAutoScalingGroupAction, L>::make, &schema::ObjectOps<DeleteAutoScalingGroupAction, L>::destroy, &schema::ObjectOps<DeleteAutoScalingGroupAction, L>::clear};
+static_assert(offsetof(DeleteAutoScalingGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "DeleteAutoScalingGroup", HttpMethod::Delete, "/autoscaling/groups/{uuid}", "", false, true, true, false, "", &DeleteAutoScalingGroupAction::describe,
+                        schema::Ref<DeleteAutoScalingGroupAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // DeleteAutoScalingGroupInstanceAction
+  {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteAutoScalingGroupInstanceAction, instanceUuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingGroupInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingGroupInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(DeleteAutoScalingGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "DeleteAutoScalingGroupInstanceAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<DeleteAutoScalingGroupInstanceAction, L>::make, &schema::ObjectOps<DeleteAutoScalingGroupInstanceAction, L>::destroy, &schema::ObjectOps<DeleteAutoScalingGroupInstanceAction, L>::clear};
+static_assert(offsetof(DeleteAutoScalingGroupInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "DeleteAutoScalingGroupInstance", HttpMethod::Delete, "/autoscaling/groups/instances/{instanceUuid}", "", false, true, true, false, "", &DeleteAutoScalingGroupInstanceAction::describe,
+                        schema::Ref<DeleteAutoScalingGroupInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // DeleteAutoScalingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(DeleteAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "DeleteAutoScalingRuleAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<DeleteAutoScalingRuleAction, L>::make, &schema::ObjectOps<DeleteAutoScalingRuleAction, L>::destroy, &schema::ObjectOps<DeleteAutoScalingRuleAction, L>::clear};
+static_assert(offsetof(DeleteAutoScalingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "DeleteAutoScalingRule", HttpMethod::Delete, "/autoscaling/rules/{uuid}", "", false, true, true, false, "", &DeleteAutoScalingRuleAction::describe,
+                        schema::Ref<DeleteAutoScalingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // DeleteAutoScalingRuleTriggerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAutoScalingRuleTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingRuleTriggerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingRuleTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(DeleteAutoScalingRuleTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "DeleteAutoScalingRuleTriggerAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<DeleteAutoScalingRuleTriggerAction, L>::make, &schema::ObjectOps<DeleteAutoScalingRuleTriggerAction, L>::destroy, &schema::ObjectOps<DeleteAutoScalingRuleTriggerAction, L>::clear};
+static_assert(offsetof(DeleteAutoScalingRuleTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "DeleteAutoScalingRuleTrigger", HttpMethod::Delete, "/autoscaling/groups/rules/triggers/{uuid}", "", false, true, true, false, "", &DeleteAutoScalingRuleTriggerAction::describe,
+                        schema::Ref<DeleteAutoScalingRuleTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // DeleteAutoScalingTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAutoScalingTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(DeleteAutoScalingTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "DeleteAutoScalingTemplateAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<DeleteAutoScalingTemplateAction, L>::make, &schema::ObjectOps<DeleteAutoScalingTemplateAction, L>::destroy, &schema::ObjectOps<DeleteAutoScalingTemplateAction, L>::clear};
+static_assert(offsetof(DeleteAutoScalingTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "DeleteAutoScalingTemplate", HttpMethod::Delete, "/autoscaling/template/{uuid}", "", false, true, true, false, "", &DeleteAutoScalingTemplateAction::describe,
+                        schema::Ref<DeleteAutoScalingTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // DetachAutoScalingTemplateFromGroupAction
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(DetachAutoScalingTemplateFromGroupAction, templateUuid), schema::Location::Path, 0, &kRule0},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(DetachAutoScalingTemplateFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachAutoScalingTemplateFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(DetachAutoScalingTemplateFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "DetachAutoScalingTemplateFromGroupAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<DetachAutoScalingTemplateFromGroupAction, L>::make, &schema::ObjectOps<DetachAutoScalingTemplateFromGroupAction, L>::destroy, &schema::ObjectOps<DetachAutoScalingTemplateFromGroupAction, L>::clear};
+static_assert(offsetof(DetachAutoScalingTemplateFromGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "DetachAutoScalingTemplateFromGroup", HttpMethod::Delete, "/autoscaling/template/{templateUuid}/groups/{groupUuid}", "", false, true, true, false, "", &DetachAutoScalingTemplateFromGroupAction::describe,
+                        schema::Ref<DetachAutoScalingTemplateFromGroupAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // ExecuteAutoScalingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExecuteAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExecuteAutoScalingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(ExecuteAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "ExecuteAutoScalingRuleAction", kRows24, 2, kBases24, 1, &schema::ObjectOps<ExecuteAutoScalingRuleAction, L>::make, &schema::ObjectOps<ExecuteAutoScalingRuleAction, L>::destroy, &schema::ObjectOps<ExecuteAutoScalingRuleAction, L>::clear};
+static_assert(offsetof(ExecuteAutoScalingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "ExecuteAutoScalingRule", HttpMethod::Put, "/autoscaling/rules/{uuid}/actions", "executeAutoScalingRule", true, true, true, false, "", &ExecuteAutoScalingRuleAction::describe,
+                        schema::Ref<ExecuteAutoScalingRuleAction::ReplyType>::value};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(QueryAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable26{{nullptr}, "QueryAutoScalingGroupAction", nullptr, 0, kBases26, 2, &schema::ObjectOps<QueryAutoScalingGroupAction, L>::make, &schema::ObjectOps<QueryAutoScalingGroupAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingGroupAction, L>::clear};
+static_assert(offsetof(QueryAutoScalingGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "QueryAutoScalingGroup", HttpMethod::Get, "/autoscaling/groups", "", false, true, false, true, "", &QueryAutoScalingGroupAction::describe,
+                        schema::Ref<QueryAutoScalingGroupAction::ReplyType>::value};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(QueryAutoScalingGroupActivityAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingGroupActivityAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable28{{nullptr}, "QueryAutoScalingGroupActivityAction", nullptr, 0, kBases28, 2, &schema::ObjectOps<QueryAutoScalingGroupActivityAction, L>::make, &schema::ObjectOps<QueryAutoScalingGroupActivityAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingGroupActivityAction, L>::clear};
+static_assert(offsetof(QueryAutoScalingGroupActivityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "QueryAutoScalingGroupActivity", HttpMethod::Get, "/autoscaling/groups/activities", "", false, true, false, true, "", &QueryAutoScalingGroupActivityAction::describe,
+                        schema::Ref<QueryAutoScalingGroupActivityAction::ReplyType>::value};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(QueryAutoScalingGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingGroupInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable30{{nullptr}, "QueryAutoScalingGroupInstanceAction", nullptr, 0, kBases30, 2, &schema::ObjectOps<QueryAutoScalingGroupInstanceAction, L>::make, &schema::ObjectOps<QueryAutoScalingGroupInstanceAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingGroupInstanceAction, L>::clear};
+static_assert(offsetof(QueryAutoScalingGroupInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "QueryAutoScalingGroupInstance", HttpMethod::Get, "/autoscaling/groups/instances", "", false, true, false, true, "", &QueryAutoScalingGroupInstanceAction::describe,
+                        schema::Ref<QueryAutoScalingGroupInstanceAction::ReplyType>::value};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(QueryAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingRuleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable32{{nullptr}, "QueryAutoScalingRuleAction", nullptr, 0, kBases32, 2, &schema::ObjectOps<QueryAutoScalingRuleAction, L>::make, &schema::ObjectOps<QueryAutoScalingRuleAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingRuleAction, L>::clear};
+static_assert(offsetof(QueryAutoScalingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "QueryAutoScalingRule", HttpMethod::Get, "/autoscaling/groups/rules", "", false, true, false, true, "", &QueryAutoScalingRuleAction::describe,
+                        schema::Ref<QueryAutoScalingRuleAction::ReplyType>::value};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(QueryAutoScalingRuleTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingRuleTriggerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable34{{nullptr}, "QueryAutoScalingRuleTriggerAction", nullptr, 0, kBases34, 2, &schema::ObjectOps<QueryAutoScalingRuleTriggerAction, L>::make, &schema::ObjectOps<QueryAutoScalingRuleTriggerAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingRuleTriggerAction, L>::clear};
+static_assert(offsetof(QueryAutoScalingRuleTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "QueryAutoScalingRuleTrigger", HttpMethod::Get, "/autoscaling/groups/rules/trigger", "", false, true, false, true, "", &QueryAutoScalingRuleTriggerAction::describe,
+                        schema::Ref<QueryAutoScalingRuleTriggerAction::ReplyType>::value};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryAutoScalingVmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingVmTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable36{{nullptr}, "QueryAutoScalingVmTemplateAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryAutoScalingVmTemplateAction, L>::make, &schema::ObjectOps<QueryAutoScalingVmTemplateAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingVmTemplateAction, L>::clear};
+static_assert(offsetof(QueryAutoScalingVmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "QueryAutoScalingVmTemplate", HttpMethod::Get, "/autoscaling/vmtemplate", "", false, true, false, true, "", &QueryAutoScalingVmTemplateAction::describe,
+                        schema::Ref<QueryAutoScalingVmTemplateAction::ReplyType>::value};
 constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
 constexpr const char* kRule15V[] = {"OldestInstance", "NewestInstance", "OldestScalingConfiguration", "MinimumCPUUsageInstance", "MinimumMemoryUsageInstance"};
 constexpr schema::Rule kRule15{false, false, false, kRule15V, 5, -1, -1, false, 0, 0};
+constexpr schema::Row kRows38[] = {  // UpdateAutoScalingGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAction, description), schema::Location::Body, 0, &kRule3},
+  {"minResourceSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAutoScalingGroupAction, minResourceSize), schema::Location::Body, 0, &kRule14},
+  {"maxResourceSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAutoScalingGroupAction, maxResourceSize), schema::Location::Body, 0, &kRule14},
+  {"removalPolicy", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAction, removalPolicy), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(UpdateAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "UpdateAutoScalingGroupAction", kRows38, 7, kBases38, 1, &schema::ObjectOps<UpdateAutoScalingGroupAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupAction, L>::clear};
+static_assert(offsetof(UpdateAutoScalingGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "UpdateAutoScalingGroup", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "updateAutoScalingGroup", true, true, true, false, "", &UpdateAutoScalingGroupAction::describe,
+                        schema::Ref<UpdateAutoScalingGroupAction::ReplyType>::value};
 constexpr const char* kRule16V[] = {"QuantityChangeInCapacity", "PercentChangeInCapacity", "TotalCapacity"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 900LL};
+constexpr schema::Row kRows40[] = {  // UpdateAutoScalingGroupAddingNewInstanceRuleAction
+  {"adjustmentType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule16},
+  {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule17},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"cooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "UpdateAutoScalingGroupAddingNewInstanceRuleAction", kRows40, 7, kBases40, 1, &schema::ObjectOps<UpdateAutoScalingGroupAddingNewInstanceRuleAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupAddingNewInstanceRuleAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupAddingNewInstanceRuleAction, L>::clear};
+static_assert(offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "UpdateAutoScalingGroupAddingNewInstanceRule", HttpMethod::Put, "/autoscaling/rules/adding-new-instance/{uuid}/actions", "updateAutoScalingGroupAddingNewInstanceRule", true, true, true, false, "", &UpdateAutoScalingGroupAddingNewInstanceRuleAction::describe,
+                        schema::Ref<UpdateAutoScalingGroupAddingNewInstanceRuleAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"Protected", "Unprotected"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 128, false, 0, 0};
+constexpr schema::Row kRows42[] = {  // UpdateAutoScalingGroupInstanceAction
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupInstanceAction, groupUuid), schema::Location::Body, 0, &kRule0},
+  {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupInstanceAction, instanceUuid), schema::Location::Path, 0, &kRule0},
+  {"protectionStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupInstanceAction, protectionStrategy), schema::Location::Body, 0, &kRule19},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(UpdateAutoScalingGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "UpdateAutoScalingGroupInstanceAction", kRows42, 4, kBases42, 1, &schema::ObjectOps<UpdateAutoScalingGroupInstanceAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupInstanceAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupInstanceAction, L>::clear};
+static_assert(offsetof(UpdateAutoScalingGroupInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "UpdateAutoScalingGroupInstance", HttpMethod::Put, "/autoscaling/groups/instances/{instanceUuid}/actions", "updateAutoScalingGroupInstance", true, true, true, false, "", &UpdateAutoScalingGroupInstanceAction::describe,
+                        schema::Ref<UpdateAutoScalingGroupInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // UpdateAutoScalingGroupRemovalInstanceRuleAction
+  {"adjustmentType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule16},
+  {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule17},
+  {"removalPolicy", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, removalPolicy), schema::Location::Body, 0, &kRule15},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"cooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "UpdateAutoScalingGroupRemovalInstanceRuleAction", kRows44, 8, kBases44, 1, &schema::ObjectOps<UpdateAutoScalingGroupRemovalInstanceRuleAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupRemovalInstanceRuleAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupRemovalInstanceRuleAction, L>::clear};
+static_assert(offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "UpdateAutoScalingGroupRemovalInstanceRule", HttpMethod::Put, "/autoscaling/rules/removal-instance/{uuid}/actions", "updateAutoScalingGroupRemovalInstanceRule", true, true, true, false, "", &UpdateAutoScalingGroupRemovalInstanceRuleAction::describe,
+                        schema::Ref<UpdateAutoScalingGroupRemovalInstanceRuleAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // UpdateAutoScalingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingRuleAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"cooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateAutoScalingRuleAction, cooldown), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(UpdateAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "UpdateAutoScalingRuleAction", kRows46, 5, kBases46, 1, &schema::ObjectOps<UpdateAutoScalingRuleAction, L>::make, &schema::ObjectOps<UpdateAutoScalingRuleAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingRuleAction, L>::clear};
+static_assert(offsetof(UpdateAutoScalingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "UpdateAutoScalingRule", HttpMethod::Put, "/autoscaling/rules/{uuid}/actions", "updateAutoScalingRule", true, true, true, false, "", &UpdateAutoScalingRuleAction::describe,
+                        schema::Ref<UpdateAutoScalingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // UpdateAutoScalingVmTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"vmInstanceName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceName), schema::Location::Body, 0, &kRule13},
+  {"vmInstanceDescription", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceDescription), schema::Location::Body, 0, &kRule3},
+  {"vmInstanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, imageUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceClusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceClusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(UpdateAutoScalingVmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "UpdateAutoScalingVmTemplateAction", kRows48, 10, kBases48, 1, &schema::ObjectOps<UpdateAutoScalingVmTemplateAction, L>::make, &schema::ObjectOps<UpdateAutoScalingVmTemplateAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingVmTemplateAction, L>::clear};
+static_assert(offsetof(UpdateAutoScalingVmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "UpdateAutoScalingVmTemplate", HttpMethod::Put, "/autoscaling/vmtemplate/{uuid}/actions", "updateAutoScalingVmTemplate", true, true, true, false, "", &UpdateAutoScalingVmTemplateAction::describe,
+                        schema::Ref<UpdateAutoScalingVmTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // AddAliyunEbsBackupStorageAction
+  {"ossBucketUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, ossBucketUuid), schema::Location::Body, 0, &kRule0},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"importImages", schema::Local<std::optional<bool>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(AddAliyunEbsBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "AddAliyunEbsBackupStorageAction", kRows50, 9, kBases50, 1, &schema::ObjectOps<AddAliyunEbsBackupStorageAction, L>::make, &schema::ObjectOps<AddAliyunEbsBackupStorageAction, L>::destroy, &schema::ObjectOps<AddAliyunEbsBackupStorageAction, L>::clear};
+static_assert(offsetof(AddAliyunEbsBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "AddAliyunEbsBackupStorage", HttpMethod::Post, "/backup-storage/aliyun/ebs", "params", true, true, true, false, "", &AddAliyunEbsBackupStorageAction::describe,
+                        schema::Ref<AddAliyunEbsBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // AddCephBackupStorageAction
+  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule0},
+  {"poolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, poolName), schema::Location::Body, 0, &kRule13},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddCephBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"importImages", schema::Local<std::optional<bool>, L>::ref, offsetof(AddCephBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddCephBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(AddCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "AddCephBackupStorageAction", kRows52, 10, kBases52, 1, &schema::ObjectOps<AddCephBackupStorageAction, L>::make, &schema::ObjectOps<AddCephBackupStorageAction, L>::destroy, &schema::ObjectOps<AddCephBackupStorageAction, L>::clear};
+static_assert(offsetof(AddCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "AddCephBackupStorage", HttpMethod::Post, "/backup-storage/ceph", "params", true, true, true, false, "", &AddCephBackupStorageAction::describe,
+                        schema::Ref<AddCephBackupStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule21{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows54[] = {  // AddDisasterImageStoreBackupStorageAction
+  {"attachPoint", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, attachPoint), schema::Location::Body, 0, nullptr},
+  {"endPoint", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, endPoint), schema::Location::Body, 0, nullptr},
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule2},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"importImages", schema::Local<std::optional<bool>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(AddDisasterImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "AddDisasterImageStoreBackupStorageAction", kRows54, 14, kBases54, 1, &schema::ObjectOps<AddDisasterImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<AddDisasterImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<AddDisasterImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(AddDisasterImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "AddDisasterImageStoreBackupStorage", HttpMethod::Post, "/backup-storage/image-store/disaster", "params", true, true, true, false, "", &AddDisasterImageStoreBackupStorageAction::describe,
+                        schema::Ref<AddDisasterImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // AddExternalBackupStorageAction
+  {"identity", schema::Local<std::string, L>::ref, offsetof(AddExternalBackupStorageAction, identity), schema::Location::Body, 0, &kRule2},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddExternalBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddExternalBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalBackupStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"importImages", schema::Local<std::optional<bool>, L>::ref, offsetof(AddExternalBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddExternalBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(AddExternalBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "AddExternalBackupStorageAction", kRows56, 9, kBases56, 1, &schema::ObjectOps<AddExternalBackupStorageAction, L>::make, &schema::ObjectOps<AddExternalBackupStorageAction, L>::destroy, &schema::ObjectOps<AddExternalBackupStorageAction, L>::clear};
+static_assert(offsetof(AddExternalBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "AddExternalBackupStorage", HttpMethod::Post, "/backup-storage/addon", "params", true, true, true, false, "", &AddExternalBackupStorageAction::describe,
+                        schema::Ref<AddExternalBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // AddImageStoreBackupStorageAction
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(AddImageStoreBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddImageStoreBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule2},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddImageStoreBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddImageStoreBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageStoreBackupStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"importImages", schema::Local<std::optional<bool>, L>::ref, offsetof(AddImageStoreBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageStoreBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddImageStoreBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(AddImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "AddImageStoreBackupStorageAction", kRows58, 12, kBases58, 1, &schema::ObjectOps<AddImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<AddImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<AddImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(AddImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "AddImageStoreBackupStorage", HttpMethod::Post, "/backup-storage/image-store", "params", true, true, true, false, "", &AddImageStoreBackupStorageAction::describe,
+                        schema::Ref<AddImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // AddMonToCephBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddMonToCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddMonToCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMonToCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(AddMonToCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "AddMonToCephBackupStorageAction", kRows60, 3, kBases60, 1, &schema::ObjectOps<AddMonToCephBackupStorageAction, L>::make, &schema::ObjectOps<AddMonToCephBackupStorageAction, L>::destroy, &schema::ObjectOps<AddMonToCephBackupStorageAction, L>::clear};
+static_assert(offsetof(AddMonToCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "AddMonToCephBackupStorage", HttpMethod::Post, "/backup-storage/ceph/{uuid}/mons", "params", true, true, true, false, "", &AddMonToCephBackupStorageAction::describe,
+                        schema::Ref<AddMonToCephBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // AddSftpBackupStorageAction
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(AddSftpBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddSftpBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddSftpBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule2},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddSftpBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddSftpBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSftpBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSftpBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSftpBackupStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"importImages", schema::Local<std::optional<bool>, L>::ref, offsetof(AddSftpBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSftpBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSftpBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSftpBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(AddSftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "AddSftpBackupStorageAction", kRows62, 12, kBases62, 1, &schema::ObjectOps<AddSftpBackupStorageAction, L>::make, &schema::ObjectOps<AddSftpBackupStorageAction, L>::destroy, &schema::ObjectOps<AddSftpBackupStorageAction, L>::clear};
+static_assert(offsetof(AddSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "AddSftpBackupStorage", HttpMethod::Post, "/backup-storage/sftp", "params", true, true, true, false, "", &AddSftpBackupStorageAction::describe,
+                        schema::Ref<AddSftpBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // AddSimulatorBackupStorageAction
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorBackupStorageAction, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorBackupStorageAction, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddSimulatorBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSimulatorBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorBackupStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"importImages", schema::Local<std::optional<bool>, L>::ref, offsetof(AddSimulatorBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSimulatorBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(AddSimulatorBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "AddSimulatorBackupStorageAction", kRows64, 10, kBases64, 1, &schema::ObjectOps<AddSimulatorBackupStorageAction, L>::make, &schema::ObjectOps<AddSimulatorBackupStorageAction, L>::destroy, &schema::ObjectOps<AddSimulatorBackupStorageAction, L>::clear};
+static_assert(offsetof(AddSimulatorBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "AddSimulatorBackupStorage", HttpMethod::Post, "/backup-storage/simulators", "params", true, true, true, false, "", &AddSimulatorBackupStorageAction::describe,
+                        schema::Ref<AddSimulatorBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // BackupStorageMigrateImageAction
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(BackupStorageMigrateImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
+  {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(BackupStorageMigrateImageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"dstBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(BackupStorageMigrateImageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BackupStorageMigrateImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(BackupStorageMigrateImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "BackupStorageMigrateImageAction", kRows66, 4, kBases66, 1, &schema::ObjectOps<BackupStorageMigrateImageAction, L>::make, &schema::ObjectOps<BackupStorageMigrateImageAction, L>::destroy, &schema::ObjectOps<BackupStorageMigrateImageAction, L>::clear};
+static_assert(offsetof(BackupStorageMigrateImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "BackupStorageMigrateImage", HttpMethod::Put, "/backup-storage/images/{imageUuid}/actions", "backupStorageMigrateImage", true, true, true, false, "", &BackupStorageMigrateImageAction::describe,
+                        schema::Ref<BackupStorageMigrateImageAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // ChangeBackupStorageStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBackupStorageStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBackupStorageStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBackupStorageStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(ChangeBackupStorageStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "ChangeBackupStorageStateAction", kRows68, 3, kBases68, 1, &schema::ObjectOps<ChangeBackupStorageStateAction, L>::make, &schema::ObjectOps<ChangeBackupStorageStateAction, L>::destroy, &schema::ObjectOps<ChangeBackupStorageStateAction, L>::clear};
+static_assert(offsetof(ChangeBackupStorageStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "ChangeBackupStorageState", HttpMethod::Put, "/backup-storage/{uuid}/actions", "changeBackupStorageState", true, true, true, false, "", &ChangeBackupStorageStateAction::describe,
+                        schema::Ref<ChangeBackupStorageStateAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // CleanUpTrashOnBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanUpTrashOnBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"trashId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CleanUpTrashOnBackupStorageAction, trashId), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanUpTrashOnBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CleanUpTrashOnBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "CleanUpTrashOnBackupStorageAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<CleanUpTrashOnBackupStorageAction, L>::make, &schema::ObjectOps<CleanUpTrashOnBackupStorageAction, L>::destroy, &schema::ObjectOps<CleanUpTrashOnBackupStorageAction, L>::clear};
+static_assert(offsetof(CleanUpTrashOnBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "CleanUpTrashOnBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/trash/actions", "cleanUpTrashOnBackupStorage", true, true, true, false, "", &CleanUpTrashOnBackupStorageAction::describe,
+                        schema::Ref<CleanUpTrashOnBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // DeleteBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBackupStorageAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(DeleteBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "DeleteBackupStorageAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<DeleteBackupStorageAction, L>::make, &schema::ObjectOps<DeleteBackupStorageAction, L>::destroy, &schema::ObjectOps<DeleteBackupStorageAction, L>::clear};
+static_assert(offsetof(DeleteBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "DeleteBackupStorage", HttpMethod::Delete, "/backup-storage/{uuid}", "", false, true, true, false, "", &DeleteBackupStorageAction::describe,
+                        schema::Ref<DeleteBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // DeleteExportedImageFromBackupStorageAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(DeleteExportedImageFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(DeleteExportedImageFromBackupStorageAction, imageUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteExportedImageFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(DeleteExportedImageFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "DeleteExportedImageFromBackupStorageAction", kRows74, 3, kBases74, 1, &schema::ObjectOps<DeleteExportedImageFromBackupStorageAction, L>::make, &schema::ObjectOps<DeleteExportedImageFromBackupStorageAction, L>::destroy, &schema::ObjectOps<DeleteExportedImageFromBackupStorageAction, L>::clear};
+static_assert(offsetof(DeleteExportedImageFromBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "DeleteExportedImageFromBackupStorage", HttpMethod::Delete, "/backup-storage/{backupStorageUuid}/exported-images/{imageUuid}", "", false, true, true, false, "", &DeleteExportedImageFromBackupStorageAction::describe,
+                        schema::Ref<DeleteExportedImageFromBackupStorageAction::ReplyType>::value};
 constexpr const char* kRule22V[] = {"raw", "qcow2"};
 constexpr schema::Rule kRule22{false, false, false, kRule22V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows76[] = {  // ExportImageFromBackupStorageAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"exportFormat", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportImageFromBackupStorageAction, exportFormat), schema::Location::Body, 0, &kRule22},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportImageFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(ExportImageFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "ExportImageFromBackupStorageAction", kRows76, 4, kBases76, 1, &schema::ObjectOps<ExportImageFromBackupStorageAction, L>::make, &schema::ObjectOps<ExportImageFromBackupStorageAction, L>::destroy, &schema::ObjectOps<ExportImageFromBackupStorageAction, L>::clear};
+static_assert(offsetof(ExportImageFromBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "ExportImageFromBackupStorage", HttpMethod::Put, "/backup-storage/{backupStorageUuid}/actions", "exportImageFromBackupStorage", true, true, true, false, "", &ExportImageFromBackupStorageAction::describe,
+                        schema::Ref<ExportImageFromBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // GetBackupStorageCandidatesForImageMigrationAction
+  {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetBackupStorageCandidatesForImageMigrationAction, srcBackupStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBackupStorageCandidatesForImageMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(GetBackupStorageCandidatesForImageMigrationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "GetBackupStorageCandidatesForImageMigrationAction", kRows78, 2, kBases78, 1, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationAction, L>::make, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationAction, L>::destroy, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationAction, L>::clear};
+static_assert(offsetof(GetBackupStorageCandidatesForImageMigrationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "GetBackupStorageCandidatesForImageMigration", HttpMethod::Get, "/backup-storage/{srcBackupStorageUuid}/migration-candidates", "", false, true, false, false, "", &GetBackupStorageCandidatesForImageMigrationAction::describe,
+                        schema::Ref<GetBackupStorageCandidatesForImageMigrationAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // GetBackupStorageCapacityAction
+  {"zoneUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetBackupStorageCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetBackupStorageCapacityAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
+  {"all", schema::Local<std::optional<bool>, L>::ref, offsetof(GetBackupStorageCapacityAction, all), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBackupStorageCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(GetBackupStorageCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "GetBackupStorageCapacityAction", kRows80, 4, kBases80, 1, &schema::ObjectOps<GetBackupStorageCapacityAction, L>::make, &schema::ObjectOps<GetBackupStorageCapacityAction, L>::destroy, &schema::ObjectOps<GetBackupStorageCapacityAction, L>::clear};
+static_assert(offsetof(GetBackupStorageCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "GetBackupStorageCapacity", HttpMethod::Get, "/backup-storage/capacities", "", false, true, false, false, "", &GetBackupStorageCapacityAction::describe,
+                        schema::Ref<GetBackupStorageCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // GetBackupStorageTypesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBackupStorageTypesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(GetBackupStorageTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "GetBackupStorageTypesAction", kRows82, 1, kBases82, 1, &schema::ObjectOps<GetBackupStorageTypesAction, L>::make, &schema::ObjectOps<GetBackupStorageTypesAction, L>::destroy, &schema::ObjectOps<GetBackupStorageTypesAction, L>::clear};
+static_assert(offsetof(GetBackupStorageTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "GetBackupStorageTypes", HttpMethod::Get, "/backup-storage/types", "", false, true, false, false, "", &GetBackupStorageTypesAction::describe,
+                        schema::Ref<GetBackupStorageTypesAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // GetImagesFromImageStoreBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetImagesFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetImagesFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(GetImagesFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "GetImagesFromImageStoreBackupStorageAction", kRows84, 2, kBases84, 1, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(GetImagesFromImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "GetImagesFromImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/image-store", "getImagesFromImageStoreBackupStorage", true, true, false, false, "", &GetImagesFromImageStoreBackupStorageAction::describe,
+                        schema::Ref<GetImagesFromImageStoreBackupStorageAction::ReplyType>::value};
 constexpr const char* kRule23V[] = {"MigrateImage"};
 constexpr schema::Rule kRule23{false, false, false, kRule23V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows86[] = {  // GetTrashOnBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetTrashOnBackupStorageAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnBackupStorageAction, resourceType), schema::Location::Body, 0, nullptr},
+  {"trashType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnBackupStorageAction, trashType), schema::Location::Body, 0, &kRule23},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(GetTrashOnBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "GetTrashOnBackupStorageAction", kRows86, 5, kBases86, 1, &schema::ObjectOps<GetTrashOnBackupStorageAction, L>::make, &schema::ObjectOps<GetTrashOnBackupStorageAction, L>::destroy, &schema::ObjectOps<GetTrashOnBackupStorageAction, L>::clear};
+static_assert(offsetof(GetTrashOnBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "GetTrashOnBackupStorage", HttpMethod::Get, "/backup-storage/trash", "", false, true, false, false, "", &GetTrashOnBackupStorageAction::describe,
+                        schema::Ref<GetTrashOnBackupStorageAction::ReplyType>::value};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(QueryAliyunEbsBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunEbsBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable88{{nullptr}, "QueryAliyunEbsBackupStorageAction", nullptr, 0, kBases88, 2, &schema::ObjectOps<QueryAliyunEbsBackupStorageAction, L>::make, &schema::ObjectOps<QueryAliyunEbsBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryAliyunEbsBackupStorageAction, L>::clear};
+static_assert(offsetof(QueryAliyunEbsBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "QueryAliyunEbsBackupStorage", HttpMethod::Get, "/backup-storage/aliyun/ebs", "", false, true, false, true, "", &QueryAliyunEbsBackupStorageAction::describe,
+                        schema::Ref<QueryAliyunEbsBackupStorageAction::ReplyType>::value};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QueryBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable90{{nullptr}, "QueryBackupStorageAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QueryBackupStorageAction, L>::make, &schema::ObjectOps<QueryBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryBackupStorageAction, L>::clear};
+static_assert(offsetof(QueryBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "QueryBackupStorage", HttpMethod::Get, "/backup-storage", "", false, true, false, true, "", &QueryBackupStorageAction::describe,
+                        schema::Ref<QueryBackupStorageAction::ReplyType>::value};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(QueryCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable92{{nullptr}, "QueryCephBackupStorageAction", nullptr, 0, kBases92, 2, &schema::ObjectOps<QueryCephBackupStorageAction, L>::make, &schema::ObjectOps<QueryCephBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryCephBackupStorageAction, L>::clear};
+static_assert(offsetof(QueryCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "QueryCephBackupStorage", HttpMethod::Get, "/backup-storage/ceph", "", false, true, false, true, "", &QueryCephBackupStorageAction::describe,
+                        schema::Ref<QueryCephBackupStorageAction::ReplyType>::value};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryImageStoreBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable94{{nullptr}, "QueryImageStoreBackupStorageAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<QueryImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(QueryImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "QueryImageStoreBackupStorage", HttpMethod::Get, "/backup-storage/image-store", "", false, true, false, true, "", &QueryImageStoreBackupStorageAction::describe,
+                        schema::Ref<QueryImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QuerySftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySftpBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable96{{nullptr}, "QuerySftpBackupStorageAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QuerySftpBackupStorageAction, L>::make, &schema::ObjectOps<QuerySftpBackupStorageAction, L>::destroy, &schema::ObjectOps<QuerySftpBackupStorageAction, L>::clear};
+static_assert(offsetof(QuerySftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "QuerySftpBackupStorage", HttpMethod::Get, "/backup-storage/sftp", "", false, true, false, true, "", &QuerySftpBackupStorageAction::describe,
+                        schema::Ref<QuerySftpBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // ReclaimSpaceFromImageStoreAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReclaimSpaceFromImageStoreAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReclaimSpaceFromImageStoreAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(ReclaimSpaceFromImageStoreAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "ReclaimSpaceFromImageStoreAction", kRows98, 2, kBases98, 1, &schema::ObjectOps<ReclaimSpaceFromImageStoreAction, L>::make, &schema::ObjectOps<ReclaimSpaceFromImageStoreAction, L>::destroy, &schema::ObjectOps<ReclaimSpaceFromImageStoreAction, L>::clear};
+static_assert(offsetof(ReclaimSpaceFromImageStoreAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "ReclaimSpaceFromImageStore", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "reclaimSpaceFromImageStore", true, true, true, false, "", &ReclaimSpaceFromImageStoreAction::describe,
+                        schema::Ref<ReclaimSpaceFromImageStoreAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // ReconnectBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(ReconnectBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "ReconnectBackupStorageAction", kRows100, 2, kBases100, 1, &schema::ObjectOps<ReconnectBackupStorageAction, L>::make, &schema::ObjectOps<ReconnectBackupStorageAction, L>::destroy, &schema::ObjectOps<ReconnectBackupStorageAction, L>::clear};
+static_assert(offsetof(ReconnectBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "ReconnectBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "reconnectBackupStorage", true, true, true, false, "", &ReconnectBackupStorageAction::describe,
+                        schema::Ref<ReconnectBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // ReconnectImageStoreBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(ReconnectImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "ReconnectImageStoreBackupStorageAction", kRows102, 2, kBases102, 1, &schema::ObjectOps<ReconnectImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<ReconnectImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<ReconnectImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(ReconnectImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "ReconnectImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "reconnectImageStoreBackupStorage", true, true, true, false, "", &ReconnectImageStoreBackupStorageAction::describe,
+                        schema::Ref<ReconnectImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // ReconnectSftpBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectSftpBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectSftpBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(ReconnectSftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "ReconnectSftpBackupStorageAction", kRows104, 2, kBases104, 1, &schema::ObjectOps<ReconnectSftpBackupStorageAction, L>::make, &schema::ObjectOps<ReconnectSftpBackupStorageAction, L>::destroy, &schema::ObjectOps<ReconnectSftpBackupStorageAction, L>::clear};
+static_assert(offsetof(ReconnectSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "ReconnectSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "reconnectSftpBackupStorage", true, true, true, false, "", &ReconnectSftpBackupStorageAction::describe,
+                        schema::Ref<ReconnectSftpBackupStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows106[] = {  // RecoveryImageFromImageStoreBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"dstBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule24},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(RecoveryImageFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "RecoveryImageFromImageStoreBackupStorageAction", kRows106, 6, kBases106, 1, &schema::ObjectOps<RecoveryImageFromImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<RecoveryImageFromImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<RecoveryImageFromImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(RecoveryImageFromImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "RecoveryImageFromImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "recoveryImageFromImageStoreBackupStorage", true, true, true, false, "", &RecoveryImageFromImageStoreBackupStorageAction::describe,
+                        schema::Ref<RecoveryImageFromImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // RemoveMonFromCephBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"monHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, monHostnames), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveMonFromCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "RemoveMonFromCephBackupStorageAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<RemoveMonFromCephBackupStorageAction, L>::make, &schema::ObjectOps<RemoveMonFromCephBackupStorageAction, L>::destroy, &schema::ObjectOps<RemoveMonFromCephBackupStorageAction, L>::clear};
+static_assert(offsetof(RemoveMonFromCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "RemoveMonFromCephBackupStorage", HttpMethod::Delete, "/backup-storage/ceph/{uuid}/mons", "", false, true, true, false, "", &RemoveMonFromCephBackupStorageAction::describe,
+                        schema::Ref<RemoveMonFromCephBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // SetImageStoreBackupStorageQuotaAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, uuids), schema::Location::Body, 0, nullptr},
+  {"maxCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, maxCapacity), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(SetImageStoreBackupStorageQuotaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "SetImageStoreBackupStorageQuotaAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<SetImageStoreBackupStorageQuotaAction, L>::make, &schema::ObjectOps<SetImageStoreBackupStorageQuotaAction, L>::destroy, &schema::ObjectOps<SetImageStoreBackupStorageQuotaAction, L>::clear};
+static_assert(offsetof(SetImageStoreBackupStorageQuotaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "SetImageStoreBackupStorageQuota", HttpMethod::Put, "/backup-storage/image-store/actions", "setImageStoreBackupStorageQuota", true, true, true, false, "", &SetImageStoreBackupStorageQuotaAction::describe,
+                        schema::Ref<SetImageStoreBackupStorageQuotaAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // SyncImageAction
+  {"imageStoreUuid", schema::Local<std::string, L>::ref, offsetof(SyncImageAction, imageStoreUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(SyncImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "SyncImageAction", kRows112, 2, kBases112, 1, &schema::ObjectOps<SyncImageAction, L>::make, &schema::ObjectOps<SyncImageAction, L>::destroy, &schema::ObjectOps<SyncImageAction, L>::clear};
+static_assert(offsetof(SyncImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "SyncImage", HttpMethod::Put, "/backup-storage/image-store/{imageStoreUuid}/actions", "syncImage", true, true, true, false, "", &SyncImageAction::describe,
+                        schema::Ref<SyncImageAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // UpdateAliyunEbsBackupStorageAction
+  {"ossBucketUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsBackupStorageAction, ossBucketUuid), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunEbsBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(UpdateAliyunEbsBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "UpdateAliyunEbsBackupStorageAction", kRows114, 6, kBases114, 1, &schema::ObjectOps<UpdateAliyunEbsBackupStorageAction, L>::make, &schema::ObjectOps<UpdateAliyunEbsBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateAliyunEbsBackupStorageAction, L>::clear};
+static_assert(offsetof(UpdateAliyunEbsBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "UpdateAliyunEbsBackupStorage", HttpMethod::Put, "/backup-storage/aliyun/ebs/{uuid}/actions", "updateAliyunEbsBackupStorage", true, true, true, false, "", &UpdateAliyunEbsBackupStorageAction::describe,
+                        schema::Ref<UpdateAliyunEbsBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // UpdateBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "UpdateBackupStorageAction", kRows116, 4, kBases116, 1, &schema::ObjectOps<UpdateBackupStorageAction, L>::make, &schema::ObjectOps<UpdateBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateBackupStorageAction, L>::clear};
+static_assert(offsetof(UpdateBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "UpdateBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "updateBackupStorage", true, true, true, false, "", &UpdateBackupStorageAction::describe,
+                        schema::Ref<UpdateBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // UpdateCephBackupStorageMonAction
+  {"monUuid", schema::Local<std::string, L>::ref, offsetof(UpdateCephBackupStorageMonAction, monUuid), schema::Location::Path, 0, &kRule0},
+  {"hostname", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephBackupStorageMonAction, hostname), schema::Location::Body, 0, &kRule13},
+  {"sshUsername", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephBackupStorageMonAction, sshUsername), schema::Location::Body, 0, &kRule13},
+  {"sshPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephBackupStorageMonAction, sshPassword), schema::Location::Body, schema::kSecret, &kRule13},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCephBackupStorageMonAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"monPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCephBackupStorageMonAction, monPort), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephBackupStorageMonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(UpdateCephBackupStorageMonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "UpdateCephBackupStorageMonAction", kRows118, 7, kBases118, 1, &schema::ObjectOps<UpdateCephBackupStorageMonAction, L>::make, &schema::ObjectOps<UpdateCephBackupStorageMonAction, L>::destroy, &schema::ObjectOps<UpdateCephBackupStorageMonAction, L>::clear};
+static_assert(offsetof(UpdateCephBackupStorageMonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "UpdateCephBackupStorageMon", HttpMethod::Put, "/backup-storage/ceph/mons/{monUuid}/actions", "updateCephBackupStorageMon", true, true, true, false, "", &UpdateCephBackupStorageMonAction::describe,
+                        schema::Ref<UpdateCephBackupStorageMonAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // UpdateImageStoreBackupStorageAction
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule13},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule13},
+  {"hostname", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, hostname), schema::Location::Body, 0, &kRule13},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(UpdateImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "UpdateImageStoreBackupStorageAction", kRows120, 8, kBases120, 1, &schema::ObjectOps<UpdateImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<UpdateImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(UpdateImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "UpdateImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "updateImageStoreBackupStorage", true, true, true, false, "", &UpdateImageStoreBackupStorageAction::describe,
+                        schema::Ref<UpdateImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // UpdateSftpBackupStorageAction
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, username), schema::Location::Body, 0, &kRule13},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule13},
+  {"hostname", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, hostname), schema::Location::Body, 0, &kRule13},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSftpBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSftpBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(UpdateSftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "UpdateSftpBackupStorageAction", kRows122, 8, kBases122, 1, &schema::ObjectOps<UpdateSftpBackupStorageAction, L>::make, &schema::ObjectOps<UpdateSftpBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateSftpBackupStorageAction, L>::clear};
+static_assert(offsetof(UpdateSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "UpdateSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "updateSftpBackupStorage", true, true, true, false, "", &UpdateSftpBackupStorageAction::describe,
+                        schema::Ref<UpdateSftpBackupStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows124[] = {  // GetInterdependentL3NetworksBackupStoragesAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"backupStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesAction, l3NetworkUuids), schema::Location::Body, 0, &kRule25},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(GetInterdependentL3NetworksBackupStoragesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "GetInterdependentL3NetworksBackupStoragesAction", kRows124, 4, kBases124, 1, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesAction, L>::make, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesAction, L>::destroy, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesAction, L>::clear};
+static_assert(offsetof(GetInterdependentL3NetworksBackupStoragesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "GetInterdependentL3NetworksBackupStorages", HttpMethod::Get, "/backupStorage-l3networks/dependencies", "", false, true, false, false, "", &GetInterdependentL3NetworksBackupStoragesAction::describe,
+                        schema::Ref<GetInterdependentL3NetworksBackupStoragesAction::ReplyType>::value};
 constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr const char* kRule27V[] = {"kickstart", "preseed", "autoyast"};
 constexpr schema::Rule kRule27{true, false, false, kRule27V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule28{true, false, false, nullptr, 0, -1, 16777215, false, 0, 0};
+constexpr schema::Row kRows126[] = {  // AddPreconfigurationTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddPreconfigurationTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddPreconfigurationTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"distribution", schema::Local<std::string, L>::ref, offsetof(AddPreconfigurationTemplateAction, distribution), schema::Location::Body, 0, &kRule26},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddPreconfigurationTemplateAction, type), schema::Location::Body, 0, &kRule27},
+  {"content", schema::Local<std::string, L>::ref, offsetof(AddPreconfigurationTemplateAction, content), schema::Location::Body, 0, &kRule28},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddPreconfigurationTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddPreconfigurationTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddPreconfigurationTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(AddPreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "AddPreconfigurationTemplateAction", kRows126, 8, kBases126, 1, &schema::ObjectOps<AddPreconfigurationTemplateAction, L>::make, &schema::ObjectOps<AddPreconfigurationTemplateAction, L>::destroy, &schema::ObjectOps<AddPreconfigurationTemplateAction, L>::clear};
+static_assert(offsetof(AddPreconfigurationTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "AddPreconfigurationTemplate", HttpMethod::Post, "/baremetal/preconfigurations", "params", true, true, true, false, "", &AddPreconfigurationTemplateAction::describe,
+                        schema::Ref<AddPreconfigurationTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // BatchCreateBaremetalChassisAction
+  {"baremetalChassisInfo", schema::Local<std::string, L>::ref, offsetof(BatchCreateBaremetalChassisAction, baremetalChassisInfo), schema::Location::Body, 0, &kRule10},
+  {"longJobName", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateBaremetalChassisAction, longJobName), schema::Location::Body, 0, &kRule13},
+  {"longJobDescription", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateBaremetalChassisAction, longJobDescription), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateBaremetalChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(BatchCreateBaremetalChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(BatchCreateBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "BatchCreateBaremetalChassisAction", kRows128, 6, kBases128, 1, &schema::ObjectOps<BatchCreateBaremetalChassisAction, L>::make, &schema::ObjectOps<BatchCreateBaremetalChassisAction, L>::destroy, &schema::ObjectOps<BatchCreateBaremetalChassisAction, L>::clear};
+static_assert(offsetof(BatchCreateBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "BatchCreateBaremetalChassis", HttpMethod::Post, "/baremetal/chassis/from-file", "params", true, true, true, false, "", &BatchCreateBaremetalChassisAction::describe,
+                        schema::Ref<BatchCreateBaremetalChassisAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // ChangeBaremetalChassisStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBaremetalChassisStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBaremetalChassisStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBaremetalChassisStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(ChangeBaremetalChassisStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "ChangeBaremetalChassisStateAction", kRows130, 3, kBases130, 1, &schema::ObjectOps<ChangeBaremetalChassisStateAction, L>::make, &schema::ObjectOps<ChangeBaremetalChassisStateAction, L>::destroy, &schema::ObjectOps<ChangeBaremetalChassisStateAction, L>::clear};
+static_assert(offsetof(ChangeBaremetalChassisStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "ChangeBaremetalChassisState", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "changeBaremetalChassisState", true, true, true, false, "", &ChangeBaremetalChassisStateAction::describe,
+                        schema::Ref<ChangeBaremetalChassisStateAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // ChangePreconfigurationTemplateStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePreconfigurationTemplateStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePreconfigurationTemplateStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangePreconfigurationTemplateStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(ChangePreconfigurationTemplateStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "ChangePreconfigurationTemplateStateAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<ChangePreconfigurationTemplateStateAction, L>::make, &schema::ObjectOps<ChangePreconfigurationTemplateStateAction, L>::destroy, &schema::ObjectOps<ChangePreconfigurationTemplateStateAction, L>::clear};
+static_assert(offsetof(ChangePreconfigurationTemplateStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "ChangePreconfigurationTemplateState", HttpMethod::Put, "/baremetal/preconfigurations/{uuid}/actions", "changePreconfigurationTemplateState", true, true, true, false, "", &ChangePreconfigurationTemplateStateAction::describe,
+                        schema::Ref<ChangePreconfigurationTemplateStateAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // CheckBaremetalChassisConfigFileAction
+  {"baremetalChassisInfo", schema::Local<std::string, L>::ref, offsetof(CheckBaremetalChassisConfigFileAction, baremetalChassisInfo), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBaremetalChassisConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(CheckBaremetalChassisConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "CheckBaremetalChassisConfigFileAction", kRows134, 2, kBases134, 1, &schema::ObjectOps<CheckBaremetalChassisConfigFileAction, L>::make, &schema::ObjectOps<CheckBaremetalChassisConfigFileAction, L>::destroy, &schema::ObjectOps<CheckBaremetalChassisConfigFileAction, L>::clear};
+static_assert(offsetof(CheckBaremetalChassisConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "CheckBaremetalChassisConfigFile", HttpMethod::Post, "/baremetal/chassis/from-file/check", "params", true, true, false, false, "", &CheckBaremetalChassisConfigFileAction::describe,
+                        schema::Ref<CheckBaremetalChassisConfigFileAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // CleanUpBaremetalChassisBondingAction
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(CleanUpBaremetalChassisBondingAction, chassisUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanUpBaremetalChassisBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(CleanUpBaremetalChassisBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "CleanUpBaremetalChassisBondingAction", kRows136, 2, kBases136, 1, &schema::ObjectOps<CleanUpBaremetalChassisBondingAction, L>::make, &schema::ObjectOps<CleanUpBaremetalChassisBondingAction, L>::destroy, &schema::ObjectOps<CleanUpBaremetalChassisBondingAction, L>::clear};
+static_assert(offsetof(CleanUpBaremetalChassisBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "CleanUpBaremetalChassisBonding", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "cleanUpBaremetalChassisBonding", true, true, true, false, "", &CleanUpBaremetalChassisBondingAction::describe,
+                        schema::Ref<CleanUpBaremetalChassisBondingAction::ReplyType>::value};
 constexpr schema::Rule kRule29{true, false, false, nullptr, 0, -1, -1, true, 0LL, 6LL};
+constexpr schema::Row kRows138[] = {  // CreateBaremetalBondingAction
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalBondingAction, chassisUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalBondingAction, name), schema::Location::Body, 0, &kRule2},
+  {"mode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateBaremetalBondingAction, mode), schema::Location::Body, 0, &kRule29},
+  {"slaves", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalBondingAction, slaves), schema::Location::Body, 0, &kRule21},
+  {"opts", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalBondingAction, opts), schema::Location::Body, 0, &kRule24},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalBondingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBaremetalBondingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateBaremetalBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "CreateBaremetalBondingAction", kRows138, 8, kBases138, 1, &schema::ObjectOps<CreateBaremetalBondingAction, L>::make, &schema::ObjectOps<CreateBaremetalBondingAction, L>::destroy, &schema::ObjectOps<CreateBaremetalBondingAction, L>::clear};
+static_assert(offsetof(CreateBaremetalBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "CreateBaremetalBonding", HttpMethod::Post, "/baremetal/network/bondings", "params", true, true, true, false, "", &CreateBaremetalBondingAction::describe,
+                        schema::Ref<CreateBaremetalBondingAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // CreateBaremetalChassisAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalChassisAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalChassisAction, description), schema::Location::Body, 0, &kRule3},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalChassisAction, clusterUuid), schema::Location::Body, 0, &kRule0},
+  {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalChassisAction, ipmiAddress), schema::Location::Body, 0, &kRule0},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateBaremetalChassisAction, ipmiPort), schema::Location::Body, 0, &kRule20},
+  {"ipmiUsername", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule2},
+  {"ipmiPassword", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBaremetalChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "CreateBaremetalChassisAction", kRows140, 10, kBases140, 1, &schema::ObjectOps<CreateBaremetalChassisAction, L>::make, &schema::ObjectOps<CreateBaremetalChassisAction, L>::destroy, &schema::ObjectOps<CreateBaremetalChassisAction, L>::clear};
+static_assert(offsetof(CreateBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "CreateBaremetalChassis", HttpMethod::Post, "/baremetal/chassis", "params", true, true, true, false, "", &CreateBaremetalChassisAction::describe,
+                        schema::Ref<CreateBaremetalChassisAction::ReplyType>::value};
 constexpr const char* kRule30V[] = {"InstantStart", "JustCreate"};
 constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows142[] = {  // CreateBaremetalInstanceAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalInstanceAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalInstanceAction, description), schema::Location::Body, 0, &kRule3},
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalInstanceAction, chassisUuid), schema::Location::Body, 0, &kRule0},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalInstanceAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"templateUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalInstanceAction, templateUuid), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalInstanceAction, username), schema::Location::Body, 0, &kRule13},
+  {"password", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule2},
+  {"nicCfgs", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateBaremetalInstanceAction, nicCfgs), schema::Location::Body, 0, nullptr},
+  {"bondingCfgs", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateBaremetalInstanceAction, bondingCfgs), schema::Location::Body, 0, nullptr},
+  {"customConfigurations", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateBaremetalInstanceAction, customConfigurations), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalInstanceAction, strategy), schema::Location::Body, 0, &kRule30},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBaremetalInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(CreateBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "CreateBaremetalInstanceAction", kRows142, 14, kBases142, 1, &schema::ObjectOps<CreateBaremetalInstanceAction, L>::make, &schema::ObjectOps<CreateBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<CreateBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(CreateBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "CreateBaremetalInstance", HttpMethod::Post, "/baremetal/instances", "params", true, true, true, false, "", &CreateBaremetalInstanceAction::describe,
+                        schema::Ref<CreateBaremetalInstanceAction::ReplyType>::value};
 constexpr schema::Rule kRule31{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Row kRows144[] = {  // CreateBaremetalPxeServerAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalPxeServerAction, description), schema::Location::Body, 0, &kRule3},
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, hostname), schema::Location::Body, 0, &kRule2},
+  {"sshUsername", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, sshUsername), schema::Location::Body, 0, &kRule2},
+  {"sshPassword", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, sshPassword), schema::Location::Body, schema::kSecret, &kRule2},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateBaremetalPxeServerAction, sshPort), schema::Location::Body, 0, &kRule20},
+  {"storagePath", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, storagePath), schema::Location::Body, 0, &kRule21},
+  {"dhcpInterface", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, dhcpInterface), schema::Location::Body, 0, &kRule31},
+  {"dhcpRangeBegin", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalPxeServerAction, dhcpRangeBegin), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeEnd", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalPxeServerAction, dhcpRangeEnd), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeNetmask", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalPxeServerAction, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalPxeServerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBaremetalPxeServerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(CreateBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "CreateBaremetalPxeServerAction", kRows144, 15, kBases144, 1, &schema::ObjectOps<CreateBaremetalPxeServerAction, L>::make, &schema::ObjectOps<CreateBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<CreateBaremetalPxeServerAction, L>::clear};
+static_assert(offsetof(CreateBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "CreateBaremetalPxeServer", HttpMethod::Post, "/baremetal/pxeservers", "params", true, true, true, false, "", &CreateBaremetalPxeServerAction::describe,
+                        schema::Ref<CreateBaremetalPxeServerAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // DeleteBaremetalChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBaremetalChassisAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(DeleteBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "DeleteBaremetalChassisAction", kRows146, 3, kBases146, 1, &schema::ObjectOps<DeleteBaremetalChassisAction, L>::make, &schema::ObjectOps<DeleteBaremetalChassisAction, L>::destroy, &schema::ObjectOps<DeleteBaremetalChassisAction, L>::clear};
+static_assert(offsetof(DeleteBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "DeleteBaremetalChassis", HttpMethod::Delete, "/baremetal/chassis/{uuid}", "", false, true, true, false, "", &DeleteBaremetalChassisAction::describe,
+                        schema::Ref<DeleteBaremetalChassisAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // DeleteBaremetalPxeServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBaremetalPxeServerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(DeleteBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "DeleteBaremetalPxeServerAction", kRows148, 3, kBases148, 1, &schema::ObjectOps<DeleteBaremetalPxeServerAction, L>::make, &schema::ObjectOps<DeleteBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<DeleteBaremetalPxeServerAction, L>::clear};
+static_assert(offsetof(DeleteBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "DeleteBaremetalPxeServer", HttpMethod::Delete, "/baremetal/pxeservers/{uuid}", "", false, true, true, false, "", &DeleteBaremetalPxeServerAction::describe,
+                        schema::Ref<DeleteBaremetalPxeServerAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // DeletePreconfigurationTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePreconfigurationTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePreconfigurationTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePreconfigurationTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(DeletePreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "DeletePreconfigurationTemplateAction", kRows150, 3, kBases150, 1, &schema::ObjectOps<DeletePreconfigurationTemplateAction, L>::make, &schema::ObjectOps<DeletePreconfigurationTemplateAction, L>::destroy, &schema::ObjectOps<DeletePreconfigurationTemplateAction, L>::clear};
+static_assert(offsetof(DeletePreconfigurationTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "DeletePreconfigurationTemplate", HttpMethod::Delete, "/baremetal/preconfigurations/{uuid}", "", false, true, true, false, "", &DeletePreconfigurationTemplateAction::describe,
+                        schema::Ref<DeletePreconfigurationTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // DestroyBaremetalInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DestroyBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DestroyBaremetalInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DestroyBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(DestroyBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "DestroyBaremetalInstanceAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<DestroyBaremetalInstanceAction, L>::make, &schema::ObjectOps<DestroyBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<DestroyBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(DestroyBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "DestroyBaremetalInstance", HttpMethod::Delete, "/baremetal/instances/{uuid}", "", false, true, true, false, "", &DestroyBaremetalInstanceAction::describe,
+                        schema::Ref<DestroyBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // ExpungeBaremetalInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExpungeBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(ExpungeBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "ExpungeBaremetalInstanceAction", kRows154, 2, kBases154, 1, &schema::ObjectOps<ExpungeBaremetalInstanceAction, L>::make, &schema::ObjectOps<ExpungeBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<ExpungeBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(ExpungeBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "ExpungeBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "expungeBaremetalInstance", true, true, true, false, "", &ExpungeBaremetalInstanceAction::describe,
+                        schema::Ref<ExpungeBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // GetBaremetalChassisPowerStatusAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetBaremetalChassisPowerStatusAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBaremetalChassisPowerStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(GetBaremetalChassisPowerStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "GetBaremetalChassisPowerStatusAction", kRows156, 2, kBases156, 1, &schema::ObjectOps<GetBaremetalChassisPowerStatusAction, L>::make, &schema::ObjectOps<GetBaremetalChassisPowerStatusAction, L>::destroy, &schema::ObjectOps<GetBaremetalChassisPowerStatusAction, L>::clear};
+static_assert(offsetof(GetBaremetalChassisPowerStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "GetBaremetalChassisPowerStatus", HttpMethod::Get, "/baremetal/chassis/{uuid}/powerstatus", "", false, true, false, false, "", &GetBaremetalChassisPowerStatusAction::describe,
+                        schema::Ref<GetBaremetalChassisPowerStatusAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // InspectBaremetalChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(InspectBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(InspectBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(InspectBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "InspectBaremetalChassisAction", kRows158, 2, kBases158, 1, &schema::ObjectOps<InspectBaremetalChassisAction, L>::make, &schema::ObjectOps<InspectBaremetalChassisAction, L>::destroy, &schema::ObjectOps<InspectBaremetalChassisAction, L>::clear};
+static_assert(offsetof(InspectBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "InspectBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "inspectBaremetalChassis", true, true, true, false, "", &InspectBaremetalChassisAction::describe,
+                        schema::Ref<InspectBaremetalChassisAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // PowerOffBaremetalChassisAction
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(PowerOffBaremetalChassisAction, chassisUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOffBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(PowerOffBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "PowerOffBaremetalChassisAction", kRows160, 2, kBases160, 1, &schema::ObjectOps<PowerOffBaremetalChassisAction, L>::make, &schema::ObjectOps<PowerOffBaremetalChassisAction, L>::destroy, &schema::ObjectOps<PowerOffBaremetalChassisAction, L>::clear};
+static_assert(offsetof(PowerOffBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "PowerOffBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "powerOffBaremetalChassis", true, true, true, false, "", &PowerOffBaremetalChassisAction::describe,
+                        schema::Ref<PowerOffBaremetalChassisAction::ReplyType>::value};
+constexpr schema::Row kRows162[] = {  // PowerOnBaremetalChassisAction
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(PowerOnBaremetalChassisAction, chassisUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOnBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(PowerOnBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable162{{nullptr}, "PowerOnBaremetalChassisAction", kRows162, 2, kBases162, 1, &schema::ObjectOps<PowerOnBaremetalChassisAction, L>::make, &schema::ObjectOps<PowerOnBaremetalChassisAction, L>::destroy, &schema::ObjectOps<PowerOnBaremetalChassisAction, L>::clear};
+static_assert(offsetof(PowerOnBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "PowerOnBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "powerOnBaremetalChassis", true, true, true, false, "", &PowerOnBaremetalChassisAction::describe,
+                        schema::Ref<PowerOnBaremetalChassisAction::ReplyType>::value};
+constexpr schema::Row kRows164[] = {  // PowerResetBaremetalChassisAction
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(PowerResetBaremetalChassisAction, chassisUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerResetBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(PowerResetBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "PowerResetBaremetalChassisAction", kRows164, 2, kBases164, 1, &schema::ObjectOps<PowerResetBaremetalChassisAction, L>::make, &schema::ObjectOps<PowerResetBaremetalChassisAction, L>::destroy, &schema::ObjectOps<PowerResetBaremetalChassisAction, L>::clear};
+static_assert(offsetof(PowerResetBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "PowerResetBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "powerResetBaremetalChassis", true, true, true, false, "", &PowerResetBaremetalChassisAction::describe,
+                        schema::Ref<PowerResetBaremetalChassisAction::ReplyType>::value};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(QueryBaremetalBondingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBaremetalBondingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable166{{nullptr}, "QueryBaremetalBondingAction", nullptr, 0, kBases166, 2, &schema::ObjectOps<QueryBaremetalBondingAction, L>::make, &schema::ObjectOps<QueryBaremetalBondingAction, L>::destroy, &schema::ObjectOps<QueryBaremetalBondingAction, L>::clear};
+static_assert(offsetof(QueryBaremetalBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "QueryBaremetalBonding", HttpMethod::Get, "/baremetal/network/bondings", "", false, true, false, true, "", &QueryBaremetalBondingAction::describe,
+                        schema::Ref<QueryBaremetalBondingAction::ReplyType>::value};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(QueryBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBaremetalChassisAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable168{{nullptr}, "QueryBaremetalChassisAction", nullptr, 0, kBases168, 2, &schema::ObjectOps<QueryBaremetalChassisAction, L>::make, &schema::ObjectOps<QueryBaremetalChassisAction, L>::destroy, &schema::ObjectOps<QueryBaremetalChassisAction, L>::clear};
+static_assert(offsetof(QueryBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "QueryBaremetalChassis", HttpMethod::Get, "/baremetal/chassis", "", false, true, false, true, "", &QueryBaremetalChassisAction::describe,
+                        schema::Ref<QueryBaremetalChassisAction::ReplyType>::value};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(QueryBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBaremetalInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable170{{nullptr}, "QueryBaremetalInstanceAction", nullptr, 0, kBases170, 2, &schema::ObjectOps<QueryBaremetalInstanceAction, L>::make, &schema::ObjectOps<QueryBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<QueryBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(QueryBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "QueryBaremetalInstance", HttpMethod::Get, "/baremetal/instances", "", false, true, false, true, "", &QueryBaremetalInstanceAction::describe,
+                        schema::Ref<QueryBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(QueryBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBaremetalPxeServerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable172{{nullptr}, "QueryBaremetalPxeServerAction", nullptr, 0, kBases172, 2, &schema::ObjectOps<QueryBaremetalPxeServerAction, L>::make, &schema::ObjectOps<QueryBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<QueryBaremetalPxeServerAction, L>::clear};
+static_assert(offsetof(QueryBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "QueryBaremetalPxeServer", HttpMethod::Get, "/baremetal/pxeservers", "", false, true, false, true, "", &QueryBaremetalPxeServerAction::describe,
+                        schema::Ref<QueryBaremetalPxeServerAction::ReplyType>::value};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(QueryPreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPreconfigurationTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable174{{nullptr}, "QueryPreconfigurationTemplateAction", nullptr, 0, kBases174, 2, &schema::ObjectOps<QueryPreconfigurationTemplateAction, L>::make, &schema::ObjectOps<QueryPreconfigurationTemplateAction, L>::destroy, &schema::ObjectOps<QueryPreconfigurationTemplateAction, L>::clear};
+static_assert(offsetof(QueryPreconfigurationTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "QueryPreconfigurationTemplate", HttpMethod::Get, "/baremetal/preconfigurations", "", false, true, false, true, "", &QueryPreconfigurationTemplateAction::describe,
+                        schema::Ref<QueryPreconfigurationTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows176[] = {  // RebootBaremetalInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RebootBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"pxeBoot", schema::Local<std::optional<bool>, L>::ref, offsetof(RebootBaremetalInstanceAction, pxeBoot), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RebootBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(RebootBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "RebootBaremetalInstanceAction", kRows176, 3, kBases176, 1, &schema::ObjectOps<RebootBaremetalInstanceAction, L>::make, &schema::ObjectOps<RebootBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<RebootBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(RebootBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "RebootBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "rebootBaremetalInstance", true, true, true, false, "", &RebootBaremetalInstanceAction::describe,
+                        schema::Ref<RebootBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // ReconnectBaremetalPxeServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(ReconnectBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "ReconnectBaremetalPxeServerAction", kRows178, 2, kBases178, 1, &schema::ObjectOps<ReconnectBaremetalPxeServerAction, L>::make, &schema::ObjectOps<ReconnectBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<ReconnectBaremetalPxeServerAction, L>::clear};
+static_assert(offsetof(ReconnectBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "ReconnectBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "reconnectBaremetalPxeServer", true, true, true, false, "", &ReconnectBaremetalPxeServerAction::describe,
+                        schema::Ref<ReconnectBaremetalPxeServerAction::ReplyType>::value};
+constexpr schema::Row kRows180[] = {  // RecoverBaremetalInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(RecoverBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable180{{nullptr}, "RecoverBaremetalInstanceAction", kRows180, 2, kBases180, 1, &schema::ObjectOps<RecoverBaremetalInstanceAction, L>::make, &schema::ObjectOps<RecoverBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<RecoverBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(RecoverBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec181{{nullptr}, "RecoverBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "recoverBaremetalInstance", true, true, true, false, "", &RecoverBaremetalInstanceAction::describe,
+                        schema::Ref<RecoverBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows182[] = {  // StartBaremetalInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StartBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"pxeBoot", schema::Local<std::optional<bool>, L>::ref, offsetof(StartBaremetalInstanceAction, pxeBoot), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(StartBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable182{{nullptr}, "StartBaremetalInstanceAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<StartBaremetalInstanceAction, L>::make, &schema::ObjectOps<StartBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<StartBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(StartBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec183{{nullptr}, "StartBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "startBaremetalInstance", true, true, true, false, "", &StartBaremetalInstanceAction::describe,
+                        schema::Ref<StartBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows184[] = {  // StartBaremetalPxeServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StartBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(StartBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable184{{nullptr}, "StartBaremetalPxeServerAction", kRows184, 2, kBases184, 1, &schema::ObjectOps<StartBaremetalPxeServerAction, L>::make, &schema::ObjectOps<StartBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<StartBaremetalPxeServerAction, L>::clear};
+static_assert(offsetof(StartBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec185{{nullptr}, "StartBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "startBaremetalPxeServer", true, true, true, false, "", &StartBaremetalPxeServerAction::describe,
+                        schema::Ref<StartBaremetalPxeServerAction::ReplyType>::value};
 constexpr const char* kRule32V[] = {"grace", "cold"};
 constexpr schema::Rule kRule32{false, false, false, kRule32V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows186[] = {  // StopBaremetalInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StopBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopBaremetalInstanceAction, type), schema::Location::Body, 0, &kRule32},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases186[] = {{&ActionBase::describe, offsetof(StopBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable186{{nullptr}, "StopBaremetalInstanceAction", kRows186, 3, kBases186, 1, &schema::ObjectOps<StopBaremetalInstanceAction, L>::make, &schema::ObjectOps<StopBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<StopBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(StopBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec187{{nullptr}, "StopBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "stopBaremetalInstance", true, true, true, false, "", &StopBaremetalInstanceAction::describe,
+                        schema::Ref<StopBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows188[] = {  // StopBaremetalPxeServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StopBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases188[] = {{&ActionBase::describe, offsetof(StopBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable188{{nullptr}, "StopBaremetalPxeServerAction", kRows188, 2, kBases188, 1, &schema::ObjectOps<StopBaremetalPxeServerAction, L>::make, &schema::ObjectOps<StopBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<StopBaremetalPxeServerAction, L>::clear};
+static_assert(offsetof(StopBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec189{{nullptr}, "StopBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "stopBaremetalPxeServer", true, true, true, false, "", &StopBaremetalPxeServerAction::describe,
+                        schema::Ref<StopBaremetalPxeServerAction::ReplyType>::value};
+constexpr schema::Row kRows190[] = {  // UpdateBaremetalChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalChassisAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalChassisAction, description), schema::Location::Body, 0, &kRule3},
+  {"ipmiAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalChassisAction, ipmiAddress), schema::Location::Body, 0, nullptr},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateBaremetalChassisAction, ipmiPort), schema::Location::Body, 0, &kRule20},
+  {"ipmiUsername", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule13},
+  {"ipmiPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases190[] = {{&ActionBase::describe, offsetof(UpdateBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable190{{nullptr}, "UpdateBaremetalChassisAction", kRows190, 8, kBases190, 1, &schema::ObjectOps<UpdateBaremetalChassisAction, L>::make, &schema::ObjectOps<UpdateBaremetalChassisAction, L>::destroy, &schema::ObjectOps<UpdateBaremetalChassisAction, L>::clear};
+static_assert(offsetof(UpdateBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec191{{nullptr}, "UpdateBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "updateBaremetalChassis", true, true, true, false, "", &UpdateBaremetalChassisAction::describe,
+                        schema::Ref<UpdateBaremetalChassisAction::ReplyType>::value};
 constexpr const char* kRule33V[] = {"Linux"};
 constexpr schema::Rule kRule33{false, false, false, kRule33V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows192[] = {  // UpdateBaremetalInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalInstanceAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalInstanceAction, description), schema::Location::Body, 0, &kRule3},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule13},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalInstanceAction, platform), schema::Location::Body, 0, &kRule33},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases192[] = {{&ActionBase::describe, offsetof(UpdateBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable192{{nullptr}, "UpdateBaremetalInstanceAction", kRows192, 6, kBases192, 1, &schema::ObjectOps<UpdateBaremetalInstanceAction, L>::make, &schema::ObjectOps<UpdateBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<UpdateBaremetalInstanceAction, L>::clear};
+static_assert(offsetof(UpdateBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec193{{nullptr}, "UpdateBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "updateBaremetalInstance", true, true, true, false, "", &UpdateBaremetalInstanceAction::describe,
+                        schema::Ref<UpdateBaremetalInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows194[] = {  // UpdateBaremetalPxeServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalPxeServerAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalPxeServerAction, description), schema::Location::Body, 0, &kRule3},
+  {"dhcpRangeBegin", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalPxeServerAction, dhcpRangeBegin), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeEnd", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalPxeServerAction, dhcpRangeEnd), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeNetmask", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalPxeServerAction, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases194[] = {{&ActionBase::describe, offsetof(UpdateBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable194{{nullptr}, "UpdateBaremetalPxeServerAction", kRows194, 7, kBases194, 1, &schema::ObjectOps<UpdateBaremetalPxeServerAction, L>::make, &schema::ObjectOps<UpdateBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<UpdateBaremetalPxeServerAction, L>::clear};
+static_assert(offsetof(UpdateBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec195{{nullptr}, "UpdateBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "updateBaremetalPxeServer", true, true, true, false, "", &UpdateBaremetalPxeServerAction::describe,
+                        schema::Ref<UpdateBaremetalPxeServerAction::ReplyType>::value};
 constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr const char* kRule35V[] = {"kickstart", "preseed", "autoyast"};
 constexpr schema::Rule kRule35{false, false, false, kRule35V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 16777215, false, 0, 0};
+constexpr schema::Row kRows196[] = {  // UpdatePreconfigurationTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, name), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"distribution", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, distribution), schema::Location::Body, 0, &kRule34},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, type), schema::Location::Body, 0, &kRule35},
+  {"content", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, content), schema::Location::Body, 0, &kRule36},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases196[] = {{&ActionBase::describe, offsetof(UpdatePreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable196{{nullptr}, "UpdatePreconfigurationTemplateAction", kRows196, 7, kBases196, 1, &schema::ObjectOps<UpdatePreconfigurationTemplateAction, L>::make, &schema::ObjectOps<UpdatePreconfigurationTemplateAction, L>::destroy, &schema::ObjectOps<UpdatePreconfigurationTemplateAction, L>::clear};
+static_assert(offsetof(UpdatePreconfigurationTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec197{{nullptr}, "UpdatePreconfigurationTemplate", HttpMethod::Put, "/baremetal/preconfigurations/{uuid}/actions", "updatePreconfigurationTemplate", true, true, true, false, "", &UpdatePreconfigurationTemplateAction::describe,
+                        schema::Ref<UpdatePreconfigurationTemplateAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AttachAutoScalingTemplateToGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachAutoScalingTemplateToGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(AttachAutoScalingTemplateToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachAutoScalingTemplateToGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachAutoScalingTemplateToGroupAction>("AttachAutoScalingTemplateToGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachAutoScalingTemplateToGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachAutoScalingTemplateToGroupAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AttachAutoScalingTemplateToGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachAutoScalingTemplateToGroupAction>("AttachAutoScalingTemplateToGroup", HttpMethod::Post, "/autoscaling/template/{uuid}/groups/{groupUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachAutoScalingTemplateToGroupAction::spec() { return detail::lazySpec(kSpec1); }
+
+AttachAutoScalingTemplateToGroupAction::AttachAutoScalingTemplateToGroupAction() = default;
+AttachAutoScalingTemplateToGroupAction::~AttachAutoScalingTemplateToGroupAction() = default;
 
 const ActionSpec& detail::spec_AttachAutoScalingTemplateToGroup() { return AttachAutoScalingTemplateToGroupAction::spec(); }
 
-const schema::TypeDesc& ChangeAutoScalingGroupStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAutoScalingGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAutoScalingGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAutoScalingGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAutoScalingGroupStateAction>("ChangeAutoScalingGroupStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAutoScalingGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAutoScalingGroupStateAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& ChangeAutoScalingGroupStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAutoScalingGroupStateAction>("ChangeAutoScalingGroupState", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "changeAutoScalingGroupState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAutoScalingGroupStateAction::spec() { return detail::lazySpec(kSpec3); }
+
+ChangeAutoScalingGroupStateAction::ChangeAutoScalingGroupStateAction() = default;
+ChangeAutoScalingGroupStateAction::~ChangeAutoScalingGroupStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeAutoScalingGroupState() { return ChangeAutoScalingGroupStateAction::spec(); }
 
-const schema::TypeDesc& CreateAutoScalingGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupAction, description), schema::Location::Body, 0, &kRule3},
-    {"scalingResourceType", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupAction, scalingResourceType), schema::Location::Body, 0, &kRule4},
-    {"minResourceSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAutoScalingGroupAction, minResourceSize), schema::Location::Body, 0, &kRule5},
-    {"maxResourceSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAutoScalingGroupAction, maxResourceSize), schema::Location::Body, 0, &kRule5},
-    {"defaultCooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateAutoScalingGroupAction, defaultCooldown), schema::Location::Body, 0, &kRule5},
-    {"removalPolicy", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupAction, removalPolicy), schema::Location::Body, 0, &kRule6},
-    {"defaultEnable", &schema::typeOf<std::optional<bool>>, offsetof(CreateAutoScalingGroupAction, defaultEnable), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAutoScalingGroupAction>("CreateAutoScalingGroupAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAutoScalingGroupAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& CreateAutoScalingGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAutoScalingGroupAction>("CreateAutoScalingGroup", HttpMethod::Post, "/autoscaling/groups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAutoScalingGroupAction::spec() { return detail::lazySpec(kSpec5); }
+
+CreateAutoScalingGroupAction::CreateAutoScalingGroupAction() = default;
+CreateAutoScalingGroupAction::~CreateAutoScalingGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateAutoScalingGroup() { return CreateAutoScalingGroupAction::spec(); }
 
-const schema::TypeDesc& CreateAutoScalingGroupAddingNewInstanceRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"adjustmentType", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule7},
-    {"adjustmentValue", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule8},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"autoScalingGroupUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, autoScalingGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, type), schema::Location::Body, 0, nullptr},
-    {"cooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule9},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAutoScalingGroupAddingNewInstanceRuleAction>("CreateAutoScalingGroupAddingNewInstanceRuleAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAutoScalingGroupAddingNewInstanceRuleAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& CreateAutoScalingGroupAddingNewInstanceRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAutoScalingGroupAddingNewInstanceRuleAction>("CreateAutoScalingGroupAddingNewInstanceRule", HttpMethod::Post, "/autoscaling/rules/adding-new-instance", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAutoScalingGroupAddingNewInstanceRuleAction::spec() { return detail::lazySpec(kSpec7); }
+
+CreateAutoScalingGroupAddingNewInstanceRuleAction::CreateAutoScalingGroupAddingNewInstanceRuleAction() = default;
+CreateAutoScalingGroupAddingNewInstanceRuleAction::~CreateAutoScalingGroupAddingNewInstanceRuleAction() = default;
 
 const ActionSpec& detail::spec_CreateAutoScalingGroupAddingNewInstanceRule() { return CreateAutoScalingGroupAddingNewInstanceRuleAction::spec(); }
 
-const schema::TypeDesc& CreateAutoScalingGroupRemovalInstanceRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"adjustmentType", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule7},
-    {"adjustmentValue", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule8},
-    {"removalPolicy", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, removalPolicy), schema::Location::Body, 0, &kRule6},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"autoScalingGroupUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, autoScalingGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, type), schema::Location::Body, 0, nullptr},
-    {"cooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule9},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAutoScalingGroupRemovalInstanceRuleAction>("CreateAutoScalingGroupRemovalInstanceRuleAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAutoScalingGroupRemovalInstanceRuleAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& CreateAutoScalingGroupRemovalInstanceRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAutoScalingGroupRemovalInstanceRuleAction>("CreateAutoScalingGroupRemovalInstanceRule", HttpMethod::Post, "/autoscaling/rules/removal-instance", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAutoScalingGroupRemovalInstanceRuleAction::spec() { return detail::lazySpec(kSpec9); }
+
+CreateAutoScalingGroupRemovalInstanceRuleAction::CreateAutoScalingGroupRemovalInstanceRuleAction() = default;
+CreateAutoScalingGroupRemovalInstanceRuleAction::~CreateAutoScalingGroupRemovalInstanceRuleAction() = default;
 
 const ActionSpec& detail::spec_CreateAutoScalingGroupRemovalInstanceRule() { return CreateAutoScalingGroupRemovalInstanceRuleAction::spec(); }
 
-const schema::TypeDesc& CreateAutoScalingVmTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceName", &schema::typeOf<std::string>, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceName), schema::Location::Body, 0, &kRule2},
-    {"vmInstanceDescription", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceDescription), schema::Location::Body, 0, &kRule3},
-    {"vmInstanceOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceOfferingUuid), schema::Location::Body, 0, &kRule0},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingVmTemplateAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, l3NetworkUuids), schema::Location::Body, 0, &kRule10},
-    {"vmInstanceType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceType), schema::Location::Body, 0, &kRule11},
-    {"rootDiskOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingVmTemplateAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
-    {"vmInstanceZoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceZoneUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceClusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceClusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingVmTemplateAction, defaultL3NetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, strategy), schema::Location::Body, 0, &kRule12},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAutoScalingVmTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, type), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingVmTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingVmTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAutoScalingVmTemplateAction>("CreateAutoScalingVmTemplateAction", rows, 20, schema::rebased(ActionBase::describe(), offsetof(CreateAutoScalingVmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAutoScalingVmTemplateAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& CreateAutoScalingVmTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAutoScalingVmTemplateAction>("CreateAutoScalingVmTemplate", HttpMethod::Post, "/autoscaling/vmtemplate", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAutoScalingVmTemplateAction::spec() { return detail::lazySpec(kSpec11); }
+
+CreateAutoScalingVmTemplateAction::CreateAutoScalingVmTemplateAction() = default;
+CreateAutoScalingVmTemplateAction::~CreateAutoScalingVmTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateAutoScalingVmTemplate() { return CreateAutoScalingVmTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteAutoScalingGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAutoScalingGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAutoScalingGroupAction>("DeleteAutoScalingGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAutoScalingGroupAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& DeleteAutoScalingGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAutoScalingGroupAction>("DeleteAutoScalingGroup", HttpMethod::Delete, "/autoscaling/groups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAutoScalingGroupAction::spec() { return detail::lazySpec(kSpec13); }
+
+DeleteAutoScalingGroupAction::DeleteAutoScalingGroupAction() = default;
+DeleteAutoScalingGroupAction::~DeleteAutoScalingGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteAutoScalingGroup() { return DeleteAutoScalingGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteAutoScalingGroupInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"instanceUuid", &schema::typeOf<std::string>, offsetof(DeleteAutoScalingGroupInstanceAction, instanceUuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingGroupInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingGroupInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAutoScalingGroupInstanceAction>("DeleteAutoScalingGroupInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAutoScalingGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAutoScalingGroupInstanceAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& DeleteAutoScalingGroupInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAutoScalingGroupInstanceAction>("DeleteAutoScalingGroupInstance", HttpMethod::Delete, "/autoscaling/groups/instances/{instanceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAutoScalingGroupInstanceAction::spec() { return detail::lazySpec(kSpec15); }
+
+DeleteAutoScalingGroupInstanceAction::DeleteAutoScalingGroupInstanceAction() = default;
+DeleteAutoScalingGroupInstanceAction::~DeleteAutoScalingGroupInstanceAction() = default;
 
 const ActionSpec& detail::spec_DeleteAutoScalingGroupInstance() { return DeleteAutoScalingGroupInstanceAction::spec(); }
 
-const schema::TypeDesc& DeleteAutoScalingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAutoScalingRuleAction>("DeleteAutoScalingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAutoScalingRuleAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& DeleteAutoScalingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAutoScalingRuleAction>("DeleteAutoScalingRule", HttpMethod::Delete, "/autoscaling/rules/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAutoScalingRuleAction::spec() { return detail::lazySpec(kSpec17); }
+
+DeleteAutoScalingRuleAction::DeleteAutoScalingRuleAction() = default;
+DeleteAutoScalingRuleAction::~DeleteAutoScalingRuleAction() = default;
 
 const ActionSpec& detail::spec_DeleteAutoScalingRule() { return DeleteAutoScalingRuleAction::spec(); }
 
-const schema::TypeDesc& DeleteAutoScalingRuleTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAutoScalingRuleTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingRuleTriggerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingRuleTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAutoScalingRuleTriggerAction>("DeleteAutoScalingRuleTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAutoScalingRuleTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAutoScalingRuleTriggerAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& DeleteAutoScalingRuleTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAutoScalingRuleTriggerAction>("DeleteAutoScalingRuleTrigger", HttpMethod::Delete, "/autoscaling/groups/rules/triggers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAutoScalingRuleTriggerAction::spec() { return detail::lazySpec(kSpec19); }
+
+DeleteAutoScalingRuleTriggerAction::DeleteAutoScalingRuleTriggerAction() = default;
+DeleteAutoScalingRuleTriggerAction::~DeleteAutoScalingRuleTriggerAction() = default;
 
 const ActionSpec& detail::spec_DeleteAutoScalingRuleTrigger() { return DeleteAutoScalingRuleTriggerAction::spec(); }
 
-const schema::TypeDesc& DeleteAutoScalingTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAutoScalingTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAutoScalingTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAutoScalingTemplateAction>("DeleteAutoScalingTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAutoScalingTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAutoScalingTemplateAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& DeleteAutoScalingTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAutoScalingTemplateAction>("DeleteAutoScalingTemplate", HttpMethod::Delete, "/autoscaling/template/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAutoScalingTemplateAction::spec() { return detail::lazySpec(kSpec21); }
+
+DeleteAutoScalingTemplateAction::DeleteAutoScalingTemplateAction() = default;
+DeleteAutoScalingTemplateAction::~DeleteAutoScalingTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteAutoScalingTemplate() { return DeleteAutoScalingTemplateAction::spec(); }
 
-const schema::TypeDesc& DetachAutoScalingTemplateFromGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(DetachAutoScalingTemplateFromGroupAction, templateUuid), schema::Location::Path, 0, &kRule0},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(DetachAutoScalingTemplateFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachAutoScalingTemplateFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachAutoScalingTemplateFromGroupAction>("DetachAutoScalingTemplateFromGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachAutoScalingTemplateFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachAutoScalingTemplateFromGroupAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& DetachAutoScalingTemplateFromGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachAutoScalingTemplateFromGroupAction>("DetachAutoScalingTemplateFromGroup", HttpMethod::Delete, "/autoscaling/template/{templateUuid}/groups/{groupUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachAutoScalingTemplateFromGroupAction::spec() { return detail::lazySpec(kSpec23); }
+
+DetachAutoScalingTemplateFromGroupAction::DetachAutoScalingTemplateFromGroupAction() = default;
+DetachAutoScalingTemplateFromGroupAction::~DetachAutoScalingTemplateFromGroupAction() = default;
 
 const ActionSpec& detail::spec_DetachAutoScalingTemplateFromGroup() { return DetachAutoScalingTemplateFromGroupAction::spec(); }
 
-const schema::TypeDesc& ExecuteAutoScalingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExecuteAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExecuteAutoScalingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExecuteAutoScalingRuleAction>("ExecuteAutoScalingRuleAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExecuteAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExecuteAutoScalingRuleAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& ExecuteAutoScalingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExecuteAutoScalingRuleAction>("ExecuteAutoScalingRule", HttpMethod::Put, "/autoscaling/rules/{uuid}/actions", "executeAutoScalingRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExecuteAutoScalingRuleAction::spec() { return detail::lazySpec(kSpec25); }
+
+ExecuteAutoScalingRuleAction::ExecuteAutoScalingRuleAction() = default;
+ExecuteAutoScalingRuleAction::~ExecuteAutoScalingRuleAction() = default;
 
 const ActionSpec& detail::spec_ExecuteAutoScalingRule() { return ExecuteAutoScalingRuleAction::spec(); }
 
-const schema::TypeDesc& QueryAutoScalingGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAutoScalingGroupAction>("QueryAutoScalingGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAutoScalingGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAutoScalingGroupAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& QueryAutoScalingGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAutoScalingGroupAction>("QueryAutoScalingGroup", HttpMethod::Get, "/autoscaling/groups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAutoScalingGroupAction::spec() { return detail::lazySpec(kSpec27); }
+
+QueryAutoScalingGroupAction::QueryAutoScalingGroupAction() = default;
+QueryAutoScalingGroupAction::~QueryAutoScalingGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryAutoScalingGroup() { return QueryAutoScalingGroupAction::spec(); }
 
-const schema::TypeDesc& QueryAutoScalingGroupActivityAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAutoScalingGroupActivityAction>("QueryAutoScalingGroupActivityAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAutoScalingGroupActivityAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAutoScalingGroupActivityAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAutoScalingGroupActivityAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& QueryAutoScalingGroupActivityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAutoScalingGroupActivityAction>("QueryAutoScalingGroupActivity", HttpMethod::Get, "/autoscaling/groups/activities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAutoScalingGroupActivityAction::spec() { return detail::lazySpec(kSpec29); }
+
+QueryAutoScalingGroupActivityAction::QueryAutoScalingGroupActivityAction() = default;
+QueryAutoScalingGroupActivityAction::~QueryAutoScalingGroupActivityAction() = default;
 
 const ActionSpec& detail::spec_QueryAutoScalingGroupActivity() { return QueryAutoScalingGroupActivityAction::spec(); }
 
-const schema::TypeDesc& QueryAutoScalingGroupInstanceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAutoScalingGroupInstanceAction>("QueryAutoScalingGroupInstanceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAutoScalingGroupInstanceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAutoScalingGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAutoScalingGroupInstanceAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& QueryAutoScalingGroupInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAutoScalingGroupInstanceAction>("QueryAutoScalingGroupInstance", HttpMethod::Get, "/autoscaling/groups/instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAutoScalingGroupInstanceAction::spec() { return detail::lazySpec(kSpec31); }
+
+QueryAutoScalingGroupInstanceAction::QueryAutoScalingGroupInstanceAction() = default;
+QueryAutoScalingGroupInstanceAction::~QueryAutoScalingGroupInstanceAction() = default;
 
 const ActionSpec& detail::spec_QueryAutoScalingGroupInstance() { return QueryAutoScalingGroupInstanceAction::spec(); }
 
-const schema::TypeDesc& QueryAutoScalingRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAutoScalingRuleAction>("QueryAutoScalingRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAutoScalingRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAutoScalingRuleAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& QueryAutoScalingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAutoScalingRuleAction>("QueryAutoScalingRule", HttpMethod::Get, "/autoscaling/groups/rules", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAutoScalingRuleAction::spec() { return detail::lazySpec(kSpec33); }
+
+QueryAutoScalingRuleAction::QueryAutoScalingRuleAction() = default;
+QueryAutoScalingRuleAction::~QueryAutoScalingRuleAction() = default;
 
 const ActionSpec& detail::spec_QueryAutoScalingRule() { return QueryAutoScalingRuleAction::spec(); }
 
-const schema::TypeDesc& QueryAutoScalingRuleTriggerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAutoScalingRuleTriggerAction>("QueryAutoScalingRuleTriggerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAutoScalingRuleTriggerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAutoScalingRuleTriggerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAutoScalingRuleTriggerAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& QueryAutoScalingRuleTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAutoScalingRuleTriggerAction>("QueryAutoScalingRuleTrigger", HttpMethod::Get, "/autoscaling/groups/rules/trigger", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAutoScalingRuleTriggerAction::spec() { return detail::lazySpec(kSpec35); }
+
+QueryAutoScalingRuleTriggerAction::QueryAutoScalingRuleTriggerAction() = default;
+QueryAutoScalingRuleTriggerAction::~QueryAutoScalingRuleTriggerAction() = default;
 
 const ActionSpec& detail::spec_QueryAutoScalingRuleTrigger() { return QueryAutoScalingRuleTriggerAction::spec(); }
 
-const schema::TypeDesc& QueryAutoScalingVmTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAutoScalingVmTemplateAction>("QueryAutoScalingVmTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAutoScalingVmTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAutoScalingVmTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAutoScalingVmTemplateAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& QueryAutoScalingVmTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAutoScalingVmTemplateAction>("QueryAutoScalingVmTemplate", HttpMethod::Get, "/autoscaling/vmtemplate", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAutoScalingVmTemplateAction::spec() { return detail::lazySpec(kSpec37); }
+
+QueryAutoScalingVmTemplateAction::QueryAutoScalingVmTemplateAction() = default;
+QueryAutoScalingVmTemplateAction::~QueryAutoScalingVmTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryAutoScalingVmTemplate() { return QueryAutoScalingVmTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateAutoScalingGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAutoScalingGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAction, description), schema::Location::Body, 0, &kRule3},
-    {"minResourceSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAutoScalingGroupAction, minResourceSize), schema::Location::Body, 0, &kRule14},
-    {"maxResourceSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAutoScalingGroupAction, maxResourceSize), schema::Location::Body, 0, &kRule14},
-    {"removalPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAction, removalPolicy), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAutoScalingGroupAction>("UpdateAutoScalingGroupAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateAutoScalingGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAutoScalingGroupAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& UpdateAutoScalingGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAutoScalingGroupAction>("UpdateAutoScalingGroup", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "updateAutoScalingGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAutoScalingGroupAction::spec() { return detail::lazySpec(kSpec39); }
+
+UpdateAutoScalingGroupAction::UpdateAutoScalingGroupAction() = default;
+UpdateAutoScalingGroupAction::~UpdateAutoScalingGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateAutoScalingGroup() { return UpdateAutoScalingGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateAutoScalingGroupAddingNewInstanceRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"adjustmentType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule16},
-    {"adjustmentValue", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule17},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"cooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAutoScalingGroupAddingNewInstanceRuleAction>("UpdateAutoScalingGroupAddingNewInstanceRuleAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAutoScalingGroupAddingNewInstanceRuleAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& UpdateAutoScalingGroupAddingNewInstanceRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAutoScalingGroupAddingNewInstanceRuleAction>("UpdateAutoScalingGroupAddingNewInstanceRule", HttpMethod::Put, "/autoscaling/rules/adding-new-instance/{uuid}/actions", "updateAutoScalingGroupAddingNewInstanceRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAutoScalingGroupAddingNewInstanceRuleAction::spec() { return detail::lazySpec(kSpec41); }
+
+UpdateAutoScalingGroupAddingNewInstanceRuleAction::UpdateAutoScalingGroupAddingNewInstanceRuleAction() = default;
+UpdateAutoScalingGroupAddingNewInstanceRuleAction::~UpdateAutoScalingGroupAddingNewInstanceRuleAction() = default;
 
 const ActionSpec& detail::spec_UpdateAutoScalingGroupAddingNewInstanceRule() { return UpdateAutoScalingGroupAddingNewInstanceRuleAction::spec(); }
 
-const schema::TypeDesc& UpdateAutoScalingGroupInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(UpdateAutoScalingGroupInstanceAction, groupUuid), schema::Location::Body, 0, &kRule0},
-    {"instanceUuid", &schema::typeOf<std::string>, offsetof(UpdateAutoScalingGroupInstanceAction, instanceUuid), schema::Location::Path, 0, &kRule0},
-    {"protectionStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupInstanceAction, protectionStrategy), schema::Location::Body, 0, &kRule19},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAutoScalingGroupInstanceAction>("UpdateAutoScalingGroupInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateAutoScalingGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAutoScalingGroupInstanceAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& UpdateAutoScalingGroupInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAutoScalingGroupInstanceAction>("UpdateAutoScalingGroupInstance", HttpMethod::Put, "/autoscaling/groups/instances/{instanceUuid}/actions", "updateAutoScalingGroupInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAutoScalingGroupInstanceAction::spec() { return detail::lazySpec(kSpec43); }
+
+UpdateAutoScalingGroupInstanceAction::UpdateAutoScalingGroupInstanceAction() = default;
+UpdateAutoScalingGroupInstanceAction::~UpdateAutoScalingGroupInstanceAction() = default;
 
 const ActionSpec& detail::spec_UpdateAutoScalingGroupInstance() { return UpdateAutoScalingGroupInstanceAction::spec(); }
 
-const schema::TypeDesc& UpdateAutoScalingGroupRemovalInstanceRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"adjustmentType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule16},
-    {"adjustmentValue", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule17},
-    {"removalPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, removalPolicy), schema::Location::Body, 0, &kRule15},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"cooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, cooldown), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAutoScalingGroupRemovalInstanceRuleAction>("UpdateAutoScalingGroupRemovalInstanceRuleAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAutoScalingGroupRemovalInstanceRuleAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& UpdateAutoScalingGroupRemovalInstanceRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAutoScalingGroupRemovalInstanceRuleAction>("UpdateAutoScalingGroupRemovalInstanceRule", HttpMethod::Put, "/autoscaling/rules/removal-instance/{uuid}/actions", "updateAutoScalingGroupRemovalInstanceRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAutoScalingGroupRemovalInstanceRuleAction::spec() { return detail::lazySpec(kSpec45); }
+
+UpdateAutoScalingGroupRemovalInstanceRuleAction::UpdateAutoScalingGroupRemovalInstanceRuleAction() = default;
+UpdateAutoScalingGroupRemovalInstanceRuleAction::~UpdateAutoScalingGroupRemovalInstanceRuleAction() = default;
 
 const ActionSpec& detail::spec_UpdateAutoScalingGroupRemovalInstanceRule() { return UpdateAutoScalingGroupRemovalInstanceRuleAction::spec(); }
 
-const schema::TypeDesc& UpdateAutoScalingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingRuleAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"cooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateAutoScalingRuleAction, cooldown), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAutoScalingRuleAction>("UpdateAutoScalingRuleAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAutoScalingRuleAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& UpdateAutoScalingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAutoScalingRuleAction>("UpdateAutoScalingRule", HttpMethod::Put, "/autoscaling/rules/{uuid}/actions", "updateAutoScalingRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAutoScalingRuleAction::spec() { return detail::lazySpec(kSpec47); }
+
+UpdateAutoScalingRuleAction::UpdateAutoScalingRuleAction() = default;
+UpdateAutoScalingRuleAction::~UpdateAutoScalingRuleAction() = default;
 
 const ActionSpec& detail::spec_UpdateAutoScalingRule() { return UpdateAutoScalingRuleAction::spec(); }
 
-const schema::TypeDesc& UpdateAutoScalingVmTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAutoScalingVmTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"vmInstanceName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceName), schema::Location::Body, 0, &kRule13},
-    {"vmInstanceDescription", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceDescription), schema::Location::Body, 0, &kRule3},
-    {"vmInstanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, imageUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceClusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, vmInstanceClusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAutoScalingVmTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAutoScalingVmTemplateAction>("UpdateAutoScalingVmTemplateAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(UpdateAutoScalingVmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAutoScalingVmTemplateAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& UpdateAutoScalingVmTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAutoScalingVmTemplateAction>("UpdateAutoScalingVmTemplate", HttpMethod::Put, "/autoscaling/vmtemplate/{uuid}/actions", "updateAutoScalingVmTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAutoScalingVmTemplateAction::spec() { return detail::lazySpec(kSpec49); }
+
+UpdateAutoScalingVmTemplateAction::UpdateAutoScalingVmTemplateAction() = default;
+UpdateAutoScalingVmTemplateAction::~UpdateAutoScalingVmTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateAutoScalingVmTemplate() { return UpdateAutoScalingVmTemplateAction::spec(); }
 
-const schema::TypeDesc& AddAliyunEbsBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ossBucketUuid", &schema::typeOf<std::string>, offsetof(AddAliyunEbsBackupStorageAction, ossBucketUuid), schema::Location::Body, 0, &kRule0},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(AddAliyunEbsBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsBackupStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"importImages", &schema::typeOf<std::optional<bool>>, offsetof(AddAliyunEbsBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunEbsBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunEbsBackupStorageAction>("AddAliyunEbsBackupStorageAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddAliyunEbsBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunEbsBackupStorageAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& AddAliyunEbsBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunEbsBackupStorageAction>("AddAliyunEbsBackupStorage", HttpMethod::Post, "/backup-storage/aliyun/ebs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunEbsBackupStorageAction::spec() { return detail::lazySpec(kSpec51); }
+
+AddAliyunEbsBackupStorageAction::AddAliyunEbsBackupStorageAction() = default;
+AddAliyunEbsBackupStorageAction::~AddAliyunEbsBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunEbsBackupStorage() { return AddAliyunEbsBackupStorageAction::spec(); }
 
-const schema::TypeDesc& AddCephBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"monUrls", &schema::typeOf<std::optional<Json>>, offsetof(AddCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule0},
-    {"poolName", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephBackupStorageAction, poolName), schema::Location::Body, 0, &kRule13},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(AddCephBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephBackupStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"importImages", &schema::typeOf<std::optional<bool>>, offsetof(AddCephBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddCephBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddCephBackupStorageAction>("AddCephBackupStorageAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(AddCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddCephBackupStorageAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& AddCephBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddCephBackupStorageAction>("AddCephBackupStorage", HttpMethod::Post, "/backup-storage/ceph", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddCephBackupStorageAction::spec() { return detail::lazySpec(kSpec53); }
+
+AddCephBackupStorageAction::AddCephBackupStorageAction() = default;
+AddCephBackupStorageAction::~AddCephBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddCephBackupStorage() { return AddCephBackupStorageAction::spec(); }
 
-const schema::TypeDesc& AddDisasterImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"attachPoint", &schema::typeOf<std::optional<std::string>>, offsetof(AddDisasterImageStoreBackupStorageAction, attachPoint), schema::Location::Body, 0, nullptr},
-    {"endPoint", &schema::typeOf<std::optional<std::string>>, offsetof(AddDisasterImageStoreBackupStorageAction, endPoint), schema::Location::Body, 0, nullptr},
-    {"hostname", &schema::typeOf<std::string>, offsetof(AddDisasterImageStoreBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
-    {"username", &schema::typeOf<std::string>, offsetof(AddDisasterImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
-    {"password", &schema::typeOf<std::string>, offsetof(AddDisasterImageStoreBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule2},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddDisasterImageStoreBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"url", &schema::typeOf<std::string>, offsetof(AddDisasterImageStoreBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
-    {"name", &schema::typeOf<std::string>, offsetof(AddDisasterImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddDisasterImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddDisasterImageStoreBackupStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"importImages", &schema::typeOf<std::optional<bool>>, offsetof(AddDisasterImageStoreBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddDisasterImageStoreBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddDisasterImageStoreBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddDisasterImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddDisasterImageStoreBackupStorageAction>("AddDisasterImageStoreBackupStorageAction", rows, 14, schema::rebased(ActionBase::describe(), offsetof(AddDisasterImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddDisasterImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& AddDisasterImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddDisasterImageStoreBackupStorageAction>("AddDisasterImageStoreBackupStorage", HttpMethod::Post, "/backup-storage/image-store/disaster", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddDisasterImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec55); }
+
+AddDisasterImageStoreBackupStorageAction::AddDisasterImageStoreBackupStorageAction() = default;
+AddDisasterImageStoreBackupStorageAction::~AddDisasterImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddDisasterImageStoreBackupStorage() { return AddDisasterImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& AddExternalBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identity", &schema::typeOf<std::string>, offsetof(AddExternalBackupStorageAction, identity), schema::Location::Body, 0, &kRule2},
-    {"url", &schema::typeOf<std::string>, offsetof(AddExternalBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
-    {"name", &schema::typeOf<std::string>, offsetof(AddExternalBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalBackupStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"importImages", &schema::typeOf<std::optional<bool>>, offsetof(AddExternalBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddExternalBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddExternalBackupStorageAction>("AddExternalBackupStorageAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddExternalBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddExternalBackupStorageAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& AddExternalBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddExternalBackupStorageAction>("AddExternalBackupStorage", HttpMethod::Post, "/backup-storage/addon", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddExternalBackupStorageAction::spec() { return detail::lazySpec(kSpec57); }
+
+AddExternalBackupStorageAction::AddExternalBackupStorageAction() = default;
+AddExternalBackupStorageAction::~AddExternalBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddExternalBackupStorage() { return AddExternalBackupStorageAction::spec(); }
 
-const schema::TypeDesc& AddImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostname", &schema::typeOf<std::string>, offsetof(AddImageStoreBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
-    {"username", &schema::typeOf<std::string>, offsetof(AddImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
-    {"password", &schema::typeOf<std::string>, offsetof(AddImageStoreBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule2},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddImageStoreBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"url", &schema::typeOf<std::string>, offsetof(AddImageStoreBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
-    {"name", &schema::typeOf<std::string>, offsetof(AddImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageStoreBackupStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"importImages", &schema::typeOf<std::optional<bool>>, offsetof(AddImageStoreBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageStoreBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddImageStoreBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddImageStoreBackupStorageAction>("AddImageStoreBackupStorageAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& AddImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddImageStoreBackupStorageAction>("AddImageStoreBackupStorage", HttpMethod::Post, "/backup-storage/image-store", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec59); }
+
+AddImageStoreBackupStorageAction::AddImageStoreBackupStorageAction() = default;
+AddImageStoreBackupStorageAction::~AddImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddImageStoreBackupStorage() { return AddImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& AddMonToCephBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddMonToCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"monUrls", &schema::typeOf<std::optional<Json>>, offsetof(AddMonToCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddMonToCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddMonToCephBackupStorageAction>("AddMonToCephBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddMonToCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddMonToCephBackupStorageAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& AddMonToCephBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddMonToCephBackupStorageAction>("AddMonToCephBackupStorage", HttpMethod::Post, "/backup-storage/ceph/{uuid}/mons", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddMonToCephBackupStorageAction::spec() { return detail::lazySpec(kSpec61); }
+
+AddMonToCephBackupStorageAction::AddMonToCephBackupStorageAction() = default;
+AddMonToCephBackupStorageAction::~AddMonToCephBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddMonToCephBackupStorage() { return AddMonToCephBackupStorageAction::spec(); }
 
-const schema::TypeDesc& AddSftpBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostname", &schema::typeOf<std::string>, offsetof(AddSftpBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
-    {"username", &schema::typeOf<std::string>, offsetof(AddSftpBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
-    {"password", &schema::typeOf<std::string>, offsetof(AddSftpBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule2},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddSftpBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"url", &schema::typeOf<std::string>, offsetof(AddSftpBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSftpBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSftpBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddSftpBackupStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"importImages", &schema::typeOf<std::optional<bool>>, offsetof(AddSftpBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSftpBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSftpBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSftpBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSftpBackupStorageAction>("AddSftpBackupStorageAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddSftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSftpBackupStorageAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& AddSftpBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSftpBackupStorageAction>("AddSftpBackupStorage", HttpMethod::Post, "/backup-storage/sftp", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSftpBackupStorageAction::spec() { return detail::lazySpec(kSpec63); }
+
+AddSftpBackupStorageAction::AddSftpBackupStorageAction() = default;
+AddSftpBackupStorageAction::~AddSftpBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddSftpBackupStorage() { return AddSftpBackupStorageAction::spec(); }
 
-const schema::TypeDesc& AddSimulatorBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorBackupStorageAction, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorBackupStorageAction, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(AddSimulatorBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSimulatorBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorBackupStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"importImages", &schema::typeOf<std::optional<bool>>, offsetof(AddSimulatorBackupStorageAction, importImages), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSimulatorBackupStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSimulatorBackupStorageAction>("AddSimulatorBackupStorageAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(AddSimulatorBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSimulatorBackupStorageAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& AddSimulatorBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSimulatorBackupStorageAction>("AddSimulatorBackupStorage", HttpMethod::Post, "/backup-storage/simulators", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSimulatorBackupStorageAction::spec() { return detail::lazySpec(kSpec65); }
+
+AddSimulatorBackupStorageAction::AddSimulatorBackupStorageAction() = default;
+AddSimulatorBackupStorageAction::~AddSimulatorBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_AddSimulatorBackupStorage() { return AddSimulatorBackupStorageAction::spec(); }
 
-const schema::TypeDesc& BackupStorageMigrateImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(BackupStorageMigrateImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
-    {"srcBackupStorageUuid", &schema::typeOf<std::string>, offsetof(BackupStorageMigrateImageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"dstBackupStorageUuid", &schema::typeOf<std::string>, offsetof(BackupStorageMigrateImageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BackupStorageMigrateImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BackupStorageMigrateImageAction>("BackupStorageMigrateImageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(BackupStorageMigrateImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BackupStorageMigrateImageAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& BackupStorageMigrateImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BackupStorageMigrateImageAction>("BackupStorageMigrateImage", HttpMethod::Put, "/backup-storage/images/{imageUuid}/actions", "backupStorageMigrateImage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& BackupStorageMigrateImageAction::spec() { return detail::lazySpec(kSpec67); }
+
+BackupStorageMigrateImageAction::BackupStorageMigrateImageAction() = default;
+BackupStorageMigrateImageAction::~BackupStorageMigrateImageAction() = default;
 
 const ActionSpec& detail::spec_BackupStorageMigrateImage() { return BackupStorageMigrateImageAction::spec(); }
 
-const schema::TypeDesc& ChangeBackupStorageStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeBackupStorageStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeBackupStorageStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBackupStorageStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBackupStorageStateAction>("ChangeBackupStorageStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeBackupStorageStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBackupStorageStateAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& ChangeBackupStorageStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBackupStorageStateAction>("ChangeBackupStorageState", HttpMethod::Put, "/backup-storage/{uuid}/actions", "changeBackupStorageState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBackupStorageStateAction::spec() { return detail::lazySpec(kSpec69); }
+
+ChangeBackupStorageStateAction::ChangeBackupStorageStateAction() = default;
+ChangeBackupStorageStateAction::~ChangeBackupStorageStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeBackupStorageState() { return ChangeBackupStorageStateAction::spec(); }
 
-const schema::TypeDesc& CleanUpTrashOnBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CleanUpTrashOnBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"trashId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CleanUpTrashOnBackupStorageAction, trashId), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanUpTrashOnBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpTrashOnBackupStorageAction>("CleanUpTrashOnBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CleanUpTrashOnBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanUpTrashOnBackupStorageAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& CleanUpTrashOnBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanUpTrashOnBackupStorageAction>("CleanUpTrashOnBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/trash/actions", "cleanUpTrashOnBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanUpTrashOnBackupStorageAction::spec() { return detail::lazySpec(kSpec71); }
+
+CleanUpTrashOnBackupStorageAction::CleanUpTrashOnBackupStorageAction() = default;
+CleanUpTrashOnBackupStorageAction::~CleanUpTrashOnBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_CleanUpTrashOnBackupStorage() { return CleanUpTrashOnBackupStorageAction::spec(); }
 
-const schema::TypeDesc& DeleteBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBackupStorageAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBackupStorageAction>("DeleteBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBackupStorageAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& DeleteBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBackupStorageAction>("DeleteBackupStorage", HttpMethod::Delete, "/backup-storage/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBackupStorageAction::spec() { return detail::lazySpec(kSpec73); }
+
+DeleteBackupStorageAction::DeleteBackupStorageAction() = default;
+DeleteBackupStorageAction::~DeleteBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_DeleteBackupStorage() { return DeleteBackupStorageAction::spec(); }
 
-const schema::TypeDesc& DeleteExportedImageFromBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedImageFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedImageFromBackupStorageAction, imageUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExportedImageFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteExportedImageFromBackupStorageAction>("DeleteExportedImageFromBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteExportedImageFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteExportedImageFromBackupStorageAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& DeleteExportedImageFromBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteExportedImageFromBackupStorageAction>("DeleteExportedImageFromBackupStorage", HttpMethod::Delete, "/backup-storage/{backupStorageUuid}/exported-images/{imageUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteExportedImageFromBackupStorageAction::spec() { return detail::lazySpec(kSpec75); }
+
+DeleteExportedImageFromBackupStorageAction::DeleteExportedImageFromBackupStorageAction() = default;
+DeleteExportedImageFromBackupStorageAction::~DeleteExportedImageFromBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_DeleteExportedImageFromBackupStorage() { return DeleteExportedImageFromBackupStorageAction::spec(); }
 
-const schema::TypeDesc& ExportImageFromBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(ExportImageFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(ExportImageFromBackupStorageAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"exportFormat", &schema::typeOf<std::optional<std::string>>, offsetof(ExportImageFromBackupStorageAction, exportFormat), schema::Location::Body, 0, &kRule22},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExportImageFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExportImageFromBackupStorageAction>("ExportImageFromBackupStorageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ExportImageFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExportImageFromBackupStorageAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& ExportImageFromBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExportImageFromBackupStorageAction>("ExportImageFromBackupStorage", HttpMethod::Put, "/backup-storage/{backupStorageUuid}/actions", "exportImageFromBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExportImageFromBackupStorageAction::spec() { return detail::lazySpec(kSpec77); }
+
+ExportImageFromBackupStorageAction::ExportImageFromBackupStorageAction() = default;
+ExportImageFromBackupStorageAction::~ExportImageFromBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_ExportImageFromBackupStorage() { return ExportImageFromBackupStorageAction::spec(); }
 
-const schema::TypeDesc& GetBackupStorageCandidatesForImageMigrationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"srcBackupStorageUuid", &schema::typeOf<std::string>, offsetof(GetBackupStorageCandidatesForImageMigrationAction, srcBackupStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBackupStorageCandidatesForImageMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageCandidatesForImageMigrationAction>("GetBackupStorageCandidatesForImageMigrationAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetBackupStorageCandidatesForImageMigrationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBackupStorageCandidatesForImageMigrationAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& GetBackupStorageCandidatesForImageMigrationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBackupStorageCandidatesForImageMigrationAction>("GetBackupStorageCandidatesForImageMigration", HttpMethod::Get, "/backup-storage/{srcBackupStorageUuid}/migration-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBackupStorageCandidatesForImageMigrationAction::spec() { return detail::lazySpec(kSpec79); }
+
+GetBackupStorageCandidatesForImageMigrationAction::GetBackupStorageCandidatesForImageMigrationAction() = default;
+GetBackupStorageCandidatesForImageMigrationAction::~GetBackupStorageCandidatesForImageMigrationAction() = default;
 
 const ActionSpec& detail::spec_GetBackupStorageCandidatesForImageMigration() { return GetBackupStorageCandidatesForImageMigrationAction::spec(); }
 
-const schema::TypeDesc& GetBackupStorageCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetBackupStorageCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetBackupStorageCapacityAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
-    {"all", &schema::typeOf<std::optional<bool>>, offsetof(GetBackupStorageCapacityAction, all), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBackupStorageCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageCapacityAction>("GetBackupStorageCapacityAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetBackupStorageCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBackupStorageCapacityAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& GetBackupStorageCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBackupStorageCapacityAction>("GetBackupStorageCapacity", HttpMethod::Get, "/backup-storage/capacities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBackupStorageCapacityAction::spec() { return detail::lazySpec(kSpec81); }
+
+GetBackupStorageCapacityAction::GetBackupStorageCapacityAction() = default;
+GetBackupStorageCapacityAction::~GetBackupStorageCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetBackupStorageCapacity() { return GetBackupStorageCapacityAction::spec(); }
 
-const schema::TypeDesc& GetBackupStorageTypesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBackupStorageTypesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageTypesAction>("GetBackupStorageTypesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetBackupStorageTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBackupStorageTypesAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& GetBackupStorageTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBackupStorageTypesAction>("GetBackupStorageTypes", HttpMethod::Get, "/backup-storage/types", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBackupStorageTypesAction::spec() { return detail::lazySpec(kSpec83); }
+
+GetBackupStorageTypesAction::GetBackupStorageTypesAction() = default;
+GetBackupStorageTypesAction::~GetBackupStorageTypesAction() = default;
 
 const ActionSpec& detail::spec_GetBackupStorageTypes() { return GetBackupStorageTypesAction::spec(); }
 
-const schema::TypeDesc& GetImagesFromImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetImagesFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetImagesFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetImagesFromImageStoreBackupStorageAction>("GetImagesFromImageStoreBackupStorageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetImagesFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetImagesFromImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& GetImagesFromImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetImagesFromImageStoreBackupStorageAction>("GetImagesFromImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/image-store", "getImagesFromImageStoreBackupStorage", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetImagesFromImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec85); }
+
+GetImagesFromImageStoreBackupStorageAction::GetImagesFromImageStoreBackupStorageAction() = default;
+GetImagesFromImageStoreBackupStorageAction::~GetImagesFromImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_GetImagesFromImageStoreBackupStorage() { return GetImagesFromImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& GetTrashOnBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetTrashOnBackupStorageAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnBackupStorageAction, resourceType), schema::Location::Body, 0, nullptr},
-    {"trashType", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnBackupStorageAction, trashType), schema::Location::Body, 0, &kRule23},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetTrashOnBackupStorageAction>("GetTrashOnBackupStorageAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetTrashOnBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetTrashOnBackupStorageAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& GetTrashOnBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetTrashOnBackupStorageAction>("GetTrashOnBackupStorage", HttpMethod::Get, "/backup-storage/trash", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetTrashOnBackupStorageAction::spec() { return detail::lazySpec(kSpec87); }
+
+GetTrashOnBackupStorageAction::GetTrashOnBackupStorageAction() = default;
+GetTrashOnBackupStorageAction::~GetTrashOnBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_GetTrashOnBackupStorage() { return GetTrashOnBackupStorageAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunEbsBackupStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunEbsBackupStorageAction>("QueryAliyunEbsBackupStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunEbsBackupStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunEbsBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunEbsBackupStorageAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& QueryAliyunEbsBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunEbsBackupStorageAction>("QueryAliyunEbsBackupStorage", HttpMethod::Get, "/backup-storage/aliyun/ebs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunEbsBackupStorageAction::spec() { return detail::lazySpec(kSpec89); }
+
+QueryAliyunEbsBackupStorageAction::QueryAliyunEbsBackupStorageAction() = default;
+QueryAliyunEbsBackupStorageAction::~QueryAliyunEbsBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunEbsBackupStorage() { return QueryAliyunEbsBackupStorageAction::spec(); }
 
-const schema::TypeDesc& QueryBackupStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBackupStorageAction>("QueryBackupStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBackupStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBackupStorageAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& QueryBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBackupStorageAction>("QueryBackupStorage", HttpMethod::Get, "/backup-storage", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBackupStorageAction::spec() { return detail::lazySpec(kSpec91); }
+
+QueryBackupStorageAction::QueryBackupStorageAction() = default;
+QueryBackupStorageAction::~QueryBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryBackupStorage() { return QueryBackupStorageAction::spec(); }
 
-const schema::TypeDesc& QueryCephBackupStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCephBackupStorageAction>("QueryCephBackupStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCephBackupStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCephBackupStorageAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& QueryCephBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCephBackupStorageAction>("QueryCephBackupStorage", HttpMethod::Get, "/backup-storage/ceph", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryCephBackupStorageAction::spec() { return detail::lazySpec(kSpec93); }
+
+QueryCephBackupStorageAction::QueryCephBackupStorageAction() = default;
+QueryCephBackupStorageAction::~QueryCephBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryCephBackupStorage() { return QueryCephBackupStorageAction::spec(); }
 
-const schema::TypeDesc& QueryImageStoreBackupStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryImageStoreBackupStorageAction>("QueryImageStoreBackupStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryImageStoreBackupStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& QueryImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryImageStoreBackupStorageAction>("QueryImageStoreBackupStorage", HttpMethod::Get, "/backup-storage/image-store", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec95); }
+
+QueryImageStoreBackupStorageAction::QueryImageStoreBackupStorageAction() = default;
+QueryImageStoreBackupStorageAction::~QueryImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryImageStoreBackupStorage() { return QueryImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& QuerySftpBackupStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySftpBackupStorageAction>("QuerySftpBackupStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySftpBackupStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySftpBackupStorageAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& QuerySftpBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySftpBackupStorageAction>("QuerySftpBackupStorage", HttpMethod::Get, "/backup-storage/sftp", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySftpBackupStorageAction::spec() { return detail::lazySpec(kSpec97); }
+
+QuerySftpBackupStorageAction::QuerySftpBackupStorageAction() = default;
+QuerySftpBackupStorageAction::~QuerySftpBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_QuerySftpBackupStorage() { return QuerySftpBackupStorageAction::spec(); }
 
-const schema::TypeDesc& ReclaimSpaceFromImageStoreAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReclaimSpaceFromImageStoreAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReclaimSpaceFromImageStoreAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReclaimSpaceFromImageStoreAction>("ReclaimSpaceFromImageStoreAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReclaimSpaceFromImageStoreAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReclaimSpaceFromImageStoreAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& ReclaimSpaceFromImageStoreAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReclaimSpaceFromImageStoreAction>("ReclaimSpaceFromImageStore", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "reclaimSpaceFromImageStore", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReclaimSpaceFromImageStoreAction::spec() { return detail::lazySpec(kSpec99); }
+
+ReclaimSpaceFromImageStoreAction::ReclaimSpaceFromImageStoreAction() = default;
+ReclaimSpaceFromImageStoreAction::~ReclaimSpaceFromImageStoreAction() = default;
 
 const ActionSpec& detail::spec_ReclaimSpaceFromImageStore() { return ReclaimSpaceFromImageStoreAction::spec(); }
 
-const schema::TypeDesc& ReconnectBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectBackupStorageAction>("ReconnectBackupStorageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectBackupStorageAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& ReconnectBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectBackupStorageAction>("ReconnectBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "reconnectBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectBackupStorageAction::spec() { return detail::lazySpec(kSpec101); }
+
+ReconnectBackupStorageAction::ReconnectBackupStorageAction() = default;
+ReconnectBackupStorageAction::~ReconnectBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_ReconnectBackupStorage() { return ReconnectBackupStorageAction::spec(); }
 
-const schema::TypeDesc& ReconnectImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectImageStoreBackupStorageAction>("ReconnectImageStoreBackupStorageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& ReconnectImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectImageStoreBackupStorageAction>("ReconnectImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "reconnectImageStoreBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec103); }
+
+ReconnectImageStoreBackupStorageAction::ReconnectImageStoreBackupStorageAction() = default;
+ReconnectImageStoreBackupStorageAction::~ReconnectImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_ReconnectImageStoreBackupStorage() { return ReconnectImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& ReconnectSftpBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectSftpBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectSftpBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectSftpBackupStorageAction>("ReconnectSftpBackupStorageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectSftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectSftpBackupStorageAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& ReconnectSftpBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectSftpBackupStorageAction>("ReconnectSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "reconnectSftpBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectSftpBackupStorageAction::spec() { return detail::lazySpec(kSpec105); }
+
+ReconnectSftpBackupStorageAction::ReconnectSftpBackupStorageAction() = default;
+ReconnectSftpBackupStorageAction::~ReconnectSftpBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_ReconnectSftpBackupStorage() { return ReconnectSftpBackupStorageAction::spec(); }
 
-const schema::TypeDesc& RecoveryImageFromImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoveryImageFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"srcBackupStorageUuid", &schema::typeOf<std::string>, offsetof(RecoveryImageFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"dstBackupStorageUuid", &schema::typeOf<std::string>, offsetof(RecoveryImageFromImageStoreBackupStorageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(RecoveryImageFromImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(RecoveryImageFromImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule24},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoveryImageFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoveryImageFromImageStoreBackupStorageAction>("RecoveryImageFromImageStoreBackupStorageAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(RecoveryImageFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoveryImageFromImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& RecoveryImageFromImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoveryImageFromImageStoreBackupStorageAction>("RecoveryImageFromImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "recoveryImageFromImageStoreBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoveryImageFromImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec107); }
+
+RecoveryImageFromImageStoreBackupStorageAction::RecoveryImageFromImageStoreBackupStorageAction() = default;
+RecoveryImageFromImageStoreBackupStorageAction::~RecoveryImageFromImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_RecoveryImageFromImageStoreBackupStorage() { return RecoveryImageFromImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& RemoveMonFromCephBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveMonFromCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"monHostnames", &schema::typeOf<std::optional<Json>>, offsetof(RemoveMonFromCephBackupStorageAction, monHostnames), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveMonFromCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveMonFromCephBackupStorageAction>("RemoveMonFromCephBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveMonFromCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveMonFromCephBackupStorageAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& RemoveMonFromCephBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveMonFromCephBackupStorageAction>("RemoveMonFromCephBackupStorage", HttpMethod::Delete, "/backup-storage/ceph/{uuid}/mons", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveMonFromCephBackupStorageAction::spec() { return detail::lazySpec(kSpec109); }
+
+RemoveMonFromCephBackupStorageAction::RemoveMonFromCephBackupStorageAction() = default;
+RemoveMonFromCephBackupStorageAction::~RemoveMonFromCephBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_RemoveMonFromCephBackupStorage() { return RemoveMonFromCephBackupStorageAction::spec(); }
 
-const schema::TypeDesc& SetImageStoreBackupStorageQuotaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(SetImageStoreBackupStorageQuotaAction, uuids), schema::Location::Body, 0, nullptr},
-    {"maxCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetImageStoreBackupStorageQuotaAction, maxCapacity), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetImageStoreBackupStorageQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetImageStoreBackupStorageQuotaAction>("SetImageStoreBackupStorageQuotaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetImageStoreBackupStorageQuotaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetImageStoreBackupStorageQuotaAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& SetImageStoreBackupStorageQuotaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetImageStoreBackupStorageQuotaAction>("SetImageStoreBackupStorageQuota", HttpMethod::Put, "/backup-storage/image-store/actions", "setImageStoreBackupStorageQuota", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetImageStoreBackupStorageQuotaAction::spec() { return detail::lazySpec(kSpec111); }
+
+SetImageStoreBackupStorageQuotaAction::SetImageStoreBackupStorageQuotaAction() = default;
+SetImageStoreBackupStorageQuotaAction::~SetImageStoreBackupStorageQuotaAction() = default;
 
 const ActionSpec& detail::spec_SetImageStoreBackupStorageQuota() { return SetImageStoreBackupStorageQuotaAction::spec(); }
 
-const schema::TypeDesc& SyncImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageStoreUuid", &schema::typeOf<std::string>, offsetof(SyncImageAction, imageStoreUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncImageAction>("SyncImageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncImageAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& SyncImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncImageAction>("SyncImage", HttpMethod::Put, "/backup-storage/image-store/{imageStoreUuid}/actions", "syncImage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncImageAction::spec() { return detail::lazySpec(kSpec113); }
+
+SyncImageAction::SyncImageAction() = default;
+SyncImageAction::~SyncImageAction() = default;
 
 const ActionSpec& detail::spec_SyncImage() { return SyncImageAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunEbsBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ossBucketUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsBackupStorageAction, ossBucketUuid), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunEbsBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunEbsBackupStorageAction>("UpdateAliyunEbsBackupStorageAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunEbsBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunEbsBackupStorageAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& UpdateAliyunEbsBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunEbsBackupStorageAction>("UpdateAliyunEbsBackupStorage", HttpMethod::Put, "/backup-storage/aliyun/ebs/{uuid}/actions", "updateAliyunEbsBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunEbsBackupStorageAction::spec() { return detail::lazySpec(kSpec115); }
+
+UpdateAliyunEbsBackupStorageAction::UpdateAliyunEbsBackupStorageAction() = default;
+UpdateAliyunEbsBackupStorageAction::~UpdateAliyunEbsBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunEbsBackupStorage() { return UpdateAliyunEbsBackupStorageAction::spec(); }
 
-const schema::TypeDesc& UpdateBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBackupStorageAction>("UpdateBackupStorageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBackupStorageAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& UpdateBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBackupStorageAction>("UpdateBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "updateBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBackupStorageAction::spec() { return detail::lazySpec(kSpec117); }
+
+UpdateBackupStorageAction::UpdateBackupStorageAction() = default;
+UpdateBackupStorageAction::~UpdateBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdateBackupStorage() { return UpdateBackupStorageAction::spec(); }
 
-const schema::TypeDesc& UpdateCephBackupStorageMonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"monUuid", &schema::typeOf<std::string>, offsetof(UpdateCephBackupStorageMonAction, monUuid), schema::Location::Path, 0, &kRule0},
-    {"hostname", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephBackupStorageMonAction, hostname), schema::Location::Body, 0, &kRule13},
-    {"sshUsername", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephBackupStorageMonAction, sshUsername), schema::Location::Body, 0, &kRule13},
-    {"sshPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephBackupStorageMonAction, sshPassword), schema::Location::Body, schema::kSecret, &kRule13},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCephBackupStorageMonAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"monPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCephBackupStorageMonAction, monPort), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephBackupStorageMonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCephBackupStorageMonAction>("UpdateCephBackupStorageMonAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateCephBackupStorageMonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCephBackupStorageMonAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& UpdateCephBackupStorageMonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCephBackupStorageMonAction>("UpdateCephBackupStorageMon", HttpMethod::Put, "/backup-storage/ceph/mons/{monUuid}/actions", "updateCephBackupStorageMon", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCephBackupStorageMonAction::spec() { return detail::lazySpec(kSpec119); }
+
+UpdateCephBackupStorageMonAction::UpdateCephBackupStorageMonAction() = default;
+UpdateCephBackupStorageMonAction::~UpdateCephBackupStorageMonAction() = default;
 
 const ActionSpec& detail::spec_UpdateCephBackupStorageMon() { return UpdateCephBackupStorageMonAction::spec(); }
 
-const schema::TypeDesc& UpdateImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule13},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageStoreBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule13},
-    {"hostname", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageStoreBackupStorageAction, hostname), schema::Location::Body, 0, &kRule13},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateImageStoreBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateImageStoreBackupStorageAction>("UpdateImageStoreBackupStorageAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& UpdateImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateImageStoreBackupStorageAction>("UpdateImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "updateImageStoreBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec121); }
+
+UpdateImageStoreBackupStorageAction::UpdateImageStoreBackupStorageAction() = default;
+UpdateImageStoreBackupStorageAction::~UpdateImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdateImageStoreBackupStorage() { return UpdateImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& UpdateSftpBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSftpBackupStorageAction, username), schema::Location::Body, 0, &kRule13},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSftpBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule13},
-    {"hostname", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSftpBackupStorageAction, hostname), schema::Location::Body, 0, &kRule13},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSftpBackupStorageAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSftpBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSftpBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSftpBackupStorageAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSftpBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSftpBackupStorageAction>("UpdateSftpBackupStorageAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateSftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSftpBackupStorageAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& UpdateSftpBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSftpBackupStorageAction>("UpdateSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "updateSftpBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSftpBackupStorageAction::spec() { return detail::lazySpec(kSpec123); }
+
+UpdateSftpBackupStorageAction::UpdateSftpBackupStorageAction() = default;
+UpdateSftpBackupStorageAction::~UpdateSftpBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdateSftpBackupStorage() { return UpdateSftpBackupStorageAction::spec(); }
 
-const schema::TypeDesc& GetInterdependentL3NetworksBackupStoragesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(GetInterdependentL3NetworksBackupStoragesAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterdependentL3NetworksBackupStoragesAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetInterdependentL3NetworksBackupStoragesAction, l3NetworkUuids), schema::Location::Body, 0, &kRule25},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterdependentL3NetworksBackupStoragesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetInterdependentL3NetworksBackupStoragesAction>("GetInterdependentL3NetworksBackupStoragesAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetInterdependentL3NetworksBackupStoragesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetInterdependentL3NetworksBackupStoragesAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& GetInterdependentL3NetworksBackupStoragesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetInterdependentL3NetworksBackupStoragesAction>("GetInterdependentL3NetworksBackupStorages", HttpMethod::Get, "/backupStorage-l3networks/dependencies", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetInterdependentL3NetworksBackupStoragesAction::spec() { return detail::lazySpec(kSpec125); }
+
+GetInterdependentL3NetworksBackupStoragesAction::GetInterdependentL3NetworksBackupStoragesAction() = default;
+GetInterdependentL3NetworksBackupStoragesAction::~GetInterdependentL3NetworksBackupStoragesAction() = default;
 
 const ActionSpec& detail::spec_GetInterdependentL3NetworksBackupStorages() { return GetInterdependentL3NetworksBackupStoragesAction::spec(); }
 
-const schema::TypeDesc& AddPreconfigurationTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddPreconfigurationTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddPreconfigurationTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"distribution", &schema::typeOf<std::string>, offsetof(AddPreconfigurationTemplateAction, distribution), schema::Location::Body, 0, &kRule26},
-    {"type", &schema::typeOf<std::string>, offsetof(AddPreconfigurationTemplateAction, type), schema::Location::Body, 0, &kRule27},
-    {"content", &schema::typeOf<std::string>, offsetof(AddPreconfigurationTemplateAction, content), schema::Location::Body, 0, &kRule28},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddPreconfigurationTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddPreconfigurationTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddPreconfigurationTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddPreconfigurationTemplateAction>("AddPreconfigurationTemplateAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddPreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddPreconfigurationTemplateAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& AddPreconfigurationTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddPreconfigurationTemplateAction>("AddPreconfigurationTemplate", HttpMethod::Post, "/baremetal/preconfigurations", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddPreconfigurationTemplateAction::spec() { return detail::lazySpec(kSpec127); }
+
+AddPreconfigurationTemplateAction::AddPreconfigurationTemplateAction() = default;
+AddPreconfigurationTemplateAction::~AddPreconfigurationTemplateAction() = default;
 
 const ActionSpec& detail::spec_AddPreconfigurationTemplate() { return AddPreconfigurationTemplateAction::spec(); }
 
-const schema::TypeDesc& BatchCreateBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"baremetalChassisInfo", &schema::typeOf<std::string>, offsetof(BatchCreateBaremetalChassisAction, baremetalChassisInfo), schema::Location::Body, 0, &kRule10},
-    {"longJobName", &schema::typeOf<std::optional<std::string>>, offsetof(BatchCreateBaremetalChassisAction, longJobName), schema::Location::Body, 0, &kRule13},
-    {"longJobDescription", &schema::typeOf<std::optional<std::string>>, offsetof(BatchCreateBaremetalChassisAction, longJobDescription), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(BatchCreateBaremetalChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(BatchCreateBaremetalChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BatchCreateBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchCreateBaremetalChassisAction>("BatchCreateBaremetalChassisAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(BatchCreateBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BatchCreateBaremetalChassisAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& BatchCreateBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BatchCreateBaremetalChassisAction>("BatchCreateBaremetalChassis", HttpMethod::Post, "/baremetal/chassis/from-file", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& BatchCreateBaremetalChassisAction::spec() { return detail::lazySpec(kSpec129); }
+
+BatchCreateBaremetalChassisAction::BatchCreateBaremetalChassisAction() = default;
+BatchCreateBaremetalChassisAction::~BatchCreateBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_BatchCreateBaremetalChassis() { return BatchCreateBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& ChangeBaremetalChassisStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeBaremetalChassisStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeBaremetalChassisStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBaremetalChassisStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBaremetalChassisStateAction>("ChangeBaremetalChassisStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeBaremetalChassisStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBaremetalChassisStateAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& ChangeBaremetalChassisStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBaremetalChassisStateAction>("ChangeBaremetalChassisState", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "changeBaremetalChassisState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBaremetalChassisStateAction::spec() { return detail::lazySpec(kSpec131); }
+
+ChangeBaremetalChassisStateAction::ChangeBaremetalChassisStateAction() = default;
+ChangeBaremetalChassisStateAction::~ChangeBaremetalChassisStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeBaremetalChassisState() { return ChangeBaremetalChassisStateAction::spec(); }
 
-const schema::TypeDesc& ChangePreconfigurationTemplateStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePreconfigurationTemplateStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePreconfigurationTemplateStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangePreconfigurationTemplateStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangePreconfigurationTemplateStateAction>("ChangePreconfigurationTemplateStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangePreconfigurationTemplateStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangePreconfigurationTemplateStateAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& ChangePreconfigurationTemplateStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangePreconfigurationTemplateStateAction>("ChangePreconfigurationTemplateState", HttpMethod::Put, "/baremetal/preconfigurations/{uuid}/actions", "changePreconfigurationTemplateState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangePreconfigurationTemplateStateAction::spec() { return detail::lazySpec(kSpec133); }
+
+ChangePreconfigurationTemplateStateAction::ChangePreconfigurationTemplateStateAction() = default;
+ChangePreconfigurationTemplateStateAction::~ChangePreconfigurationTemplateStateAction() = default;
 
 const ActionSpec& detail::spec_ChangePreconfigurationTemplateState() { return ChangePreconfigurationTemplateStateAction::spec(); }
 
-const schema::TypeDesc& CheckBaremetalChassisConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"baremetalChassisInfo", &schema::typeOf<std::string>, offsetof(CheckBaremetalChassisConfigFileAction, baremetalChassisInfo), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBaremetalChassisConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckBaremetalChassisConfigFileAction>("CheckBaremetalChassisConfigFileAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CheckBaremetalChassisConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckBaremetalChassisConfigFileAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& CheckBaremetalChassisConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckBaremetalChassisConfigFileAction>("CheckBaremetalChassisConfigFile", HttpMethod::Post, "/baremetal/chassis/from-file/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckBaremetalChassisConfigFileAction::spec() { return detail::lazySpec(kSpec135); }
+
+CheckBaremetalChassisConfigFileAction::CheckBaremetalChassisConfigFileAction() = default;
+CheckBaremetalChassisConfigFileAction::~CheckBaremetalChassisConfigFileAction() = default;
 
 const ActionSpec& detail::spec_CheckBaremetalChassisConfigFile() { return CheckBaremetalChassisConfigFileAction::spec(); }
 
-const schema::TypeDesc& CleanUpBaremetalChassisBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(CleanUpBaremetalChassisBondingAction, chassisUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanUpBaremetalChassisBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpBaremetalChassisBondingAction>("CleanUpBaremetalChassisBondingAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CleanUpBaremetalChassisBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanUpBaremetalChassisBondingAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& CleanUpBaremetalChassisBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanUpBaremetalChassisBondingAction>("CleanUpBaremetalChassisBonding", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "cleanUpBaremetalChassisBonding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanUpBaremetalChassisBondingAction::spec() { return detail::lazySpec(kSpec137); }
+
+CleanUpBaremetalChassisBondingAction::CleanUpBaremetalChassisBondingAction() = default;
+CleanUpBaremetalChassisBondingAction::~CleanUpBaremetalChassisBondingAction() = default;
 
 const ActionSpec& detail::spec_CleanUpBaremetalChassisBonding() { return CleanUpBaremetalChassisBondingAction::spec(); }
 
-const schema::TypeDesc& CreateBaremetalBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(CreateBaremetalBondingAction, chassisUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBaremetalBondingAction, name), schema::Location::Body, 0, &kRule2},
-    {"mode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateBaremetalBondingAction, mode), schema::Location::Body, 0, &kRule29},
-    {"slaves", &schema::typeOf<std::string>, offsetof(CreateBaremetalBondingAction, slaves), schema::Location::Body, 0, &kRule21},
-    {"opts", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalBondingAction, opts), schema::Location::Body, 0, &kRule24},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalBondingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBaremetalBondingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBaremetalBondingAction>("CreateBaremetalBondingAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateBaremetalBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBaremetalBondingAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& CreateBaremetalBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBaremetalBondingAction>("CreateBaremetalBonding", HttpMethod::Post, "/baremetal/network/bondings", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBaremetalBondingAction::spec() { return detail::lazySpec(kSpec139); }
+
+CreateBaremetalBondingAction::CreateBaremetalBondingAction() = default;
+CreateBaremetalBondingAction::~CreateBaremetalBondingAction() = default;
 
 const ActionSpec& detail::spec_CreateBaremetalBonding() { return CreateBaremetalBondingAction::spec(); }
 
-const schema::TypeDesc& CreateBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBaremetalChassisAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalChassisAction, description), schema::Location::Body, 0, &kRule3},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(CreateBaremetalChassisAction, clusterUuid), schema::Location::Body, 0, &kRule0},
-    {"ipmiAddress", &schema::typeOf<std::string>, offsetof(CreateBaremetalChassisAction, ipmiAddress), schema::Location::Body, 0, &kRule0},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateBaremetalChassisAction, ipmiPort), schema::Location::Body, 0, &kRule20},
-    {"ipmiUsername", &schema::typeOf<std::string>, offsetof(CreateBaremetalChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule2},
-    {"ipmiPassword", &schema::typeOf<std::string>, offsetof(CreateBaremetalChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBaremetalChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBaremetalChassisAction>("CreateBaremetalChassisAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBaremetalChassisAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& CreateBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBaremetalChassisAction>("CreateBaremetalChassis", HttpMethod::Post, "/baremetal/chassis", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBaremetalChassisAction::spec() { return detail::lazySpec(kSpec141); }
+
+CreateBaremetalChassisAction::CreateBaremetalChassisAction() = default;
+CreateBaremetalChassisAction::~CreateBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_CreateBaremetalChassis() { return CreateBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& CreateBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBaremetalInstanceAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalInstanceAction, description), schema::Location::Body, 0, &kRule3},
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(CreateBaremetalInstanceAction, chassisUuid), schema::Location::Body, 0, &kRule0},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateBaremetalInstanceAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"templateUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalInstanceAction, templateUuid), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalInstanceAction, username), schema::Location::Body, 0, &kRule13},
-    {"password", &schema::typeOf<std::string>, offsetof(CreateBaremetalInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule2},
-    {"nicCfgs", &schema::typeOf<std::optional<Json>>, offsetof(CreateBaremetalInstanceAction, nicCfgs), schema::Location::Body, 0, nullptr},
-    {"bondingCfgs", &schema::typeOf<std::optional<Json>>, offsetof(CreateBaremetalInstanceAction, bondingCfgs), schema::Location::Body, 0, nullptr},
-    {"customConfigurations", &schema::typeOf<std::optional<Json>>, offsetof(CreateBaremetalInstanceAction, customConfigurations), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalInstanceAction, strategy), schema::Location::Body, 0, &kRule30},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBaremetalInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBaremetalInstanceAction>("CreateBaremetalInstanceAction", rows, 14, schema::rebased(ActionBase::describe(), offsetof(CreateBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBaremetalInstanceAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& CreateBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBaremetalInstanceAction>("CreateBaremetalInstance", HttpMethod::Post, "/baremetal/instances", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec143); }
+
+CreateBaremetalInstanceAction::CreateBaremetalInstanceAction() = default;
+CreateBaremetalInstanceAction::~CreateBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_CreateBaremetalInstance() { return CreateBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& CreateBaremetalPxeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateBaremetalPxeServerAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBaremetalPxeServerAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalPxeServerAction, description), schema::Location::Body, 0, &kRule3},
-    {"hostname", &schema::typeOf<std::string>, offsetof(CreateBaremetalPxeServerAction, hostname), schema::Location::Body, 0, &kRule2},
-    {"sshUsername", &schema::typeOf<std::string>, offsetof(CreateBaremetalPxeServerAction, sshUsername), schema::Location::Body, 0, &kRule2},
-    {"sshPassword", &schema::typeOf<std::string>, offsetof(CreateBaremetalPxeServerAction, sshPassword), schema::Location::Body, schema::kSecret, &kRule2},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateBaremetalPxeServerAction, sshPort), schema::Location::Body, 0, &kRule20},
-    {"storagePath", &schema::typeOf<std::string>, offsetof(CreateBaremetalPxeServerAction, storagePath), schema::Location::Body, 0, &kRule21},
-    {"dhcpInterface", &schema::typeOf<std::string>, offsetof(CreateBaremetalPxeServerAction, dhcpInterface), schema::Location::Body, 0, &kRule31},
-    {"dhcpRangeBegin", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalPxeServerAction, dhcpRangeBegin), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeEnd", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalPxeServerAction, dhcpRangeEnd), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeNetmask", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalPxeServerAction, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalPxeServerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBaremetalPxeServerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBaremetalPxeServerAction>("CreateBaremetalPxeServerAction", rows, 15, schema::rebased(ActionBase::describe(), offsetof(CreateBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBaremetalPxeServerAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& CreateBaremetalPxeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBaremetalPxeServerAction>("CreateBaremetalPxeServer", HttpMethod::Post, "/baremetal/pxeservers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBaremetalPxeServerAction::spec() { return detail::lazySpec(kSpec145); }
+
+CreateBaremetalPxeServerAction::CreateBaremetalPxeServerAction() = default;
+CreateBaremetalPxeServerAction::~CreateBaremetalPxeServerAction() = default;
 
 const ActionSpec& detail::spec_CreateBaremetalPxeServer() { return CreateBaremetalPxeServerAction::spec(); }
 
-const schema::TypeDesc& DeleteBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBaremetalChassisAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBaremetalChassisAction>("DeleteBaremetalChassisAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBaremetalChassisAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& DeleteBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBaremetalChassisAction>("DeleteBaremetalChassis", HttpMethod::Delete, "/baremetal/chassis/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBaremetalChassisAction::spec() { return detail::lazySpec(kSpec147); }
+
+DeleteBaremetalChassisAction::DeleteBaremetalChassisAction() = default;
+DeleteBaremetalChassisAction::~DeleteBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_DeleteBaremetalChassis() { return DeleteBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& DeleteBaremetalPxeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBaremetalPxeServerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBaremetalPxeServerAction>("DeleteBaremetalPxeServerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBaremetalPxeServerAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& DeleteBaremetalPxeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBaremetalPxeServerAction>("DeleteBaremetalPxeServer", HttpMethod::Delete, "/baremetal/pxeservers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBaremetalPxeServerAction::spec() { return detail::lazySpec(kSpec149); }
+
+DeleteBaremetalPxeServerAction::DeleteBaremetalPxeServerAction() = default;
+DeleteBaremetalPxeServerAction::~DeleteBaremetalPxeServerAction() = default;
 
 const ActionSpec& detail::spec_DeleteBaremetalPxeServer() { return DeleteBaremetalPxeServerAction::spec(); }
 
-const schema::TypeDesc& DeletePreconfigurationTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePreconfigurationTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePreconfigurationTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePreconfigurationTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePreconfigurationTemplateAction>("DeletePreconfigurationTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePreconfigurationTemplateAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& DeletePreconfigurationTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePreconfigurationTemplateAction>("DeletePreconfigurationTemplate", HttpMethod::Delete, "/baremetal/preconfigurations/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePreconfigurationTemplateAction::spec() { return detail::lazySpec(kSpec151); }
+
+DeletePreconfigurationTemplateAction::DeletePreconfigurationTemplateAction() = default;
+DeletePreconfigurationTemplateAction::~DeletePreconfigurationTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeletePreconfigurationTemplate() { return DeletePreconfigurationTemplateAction::spec(); }
 
-const schema::TypeDesc& DestroyBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DestroyBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DestroyBaremetalInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DestroyBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DestroyBaremetalInstanceAction>("DestroyBaremetalInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DestroyBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DestroyBaremetalInstanceAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& DestroyBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DestroyBaremetalInstanceAction>("DestroyBaremetalInstance", HttpMethod::Delete, "/baremetal/instances/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DestroyBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec153); }
+
+DestroyBaremetalInstanceAction::DestroyBaremetalInstanceAction() = default;
+DestroyBaremetalInstanceAction::~DestroyBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_DestroyBaremetalInstance() { return DestroyBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& ExpungeBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExpungeBaremetalInstanceAction>("ExpungeBaremetalInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExpungeBaremetalInstanceAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& ExpungeBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExpungeBaremetalInstanceAction>("ExpungeBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "expungeBaremetalInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExpungeBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec155); }
+
+ExpungeBaremetalInstanceAction::ExpungeBaremetalInstanceAction() = default;
+ExpungeBaremetalInstanceAction::~ExpungeBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_ExpungeBaremetalInstance() { return ExpungeBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& GetBaremetalChassisPowerStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetBaremetalChassisPowerStatusAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBaremetalChassisPowerStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBaremetalChassisPowerStatusAction>("GetBaremetalChassisPowerStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetBaremetalChassisPowerStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBaremetalChassisPowerStatusAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& GetBaremetalChassisPowerStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBaremetalChassisPowerStatusAction>("GetBaremetalChassisPowerStatus", HttpMethod::Get, "/baremetal/chassis/{uuid}/powerstatus", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBaremetalChassisPowerStatusAction::spec() { return detail::lazySpec(kSpec157); }
+
+GetBaremetalChassisPowerStatusAction::GetBaremetalChassisPowerStatusAction() = default;
+GetBaremetalChassisPowerStatusAction::~GetBaremetalChassisPowerStatusAction() = default;
 
 const ActionSpec& detail::spec_GetBaremetalChassisPowerStatus() { return GetBaremetalChassisPowerStatusAction::spec(); }
 
-const schema::TypeDesc& InspectBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(InspectBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(InspectBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<InspectBaremetalChassisAction>("InspectBaremetalChassisAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(InspectBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& InspectBaremetalChassisAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& InspectBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<InspectBaremetalChassisAction>("InspectBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "inspectBaremetalChassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& InspectBaremetalChassisAction::spec() { return detail::lazySpec(kSpec159); }
+
+InspectBaremetalChassisAction::InspectBaremetalChassisAction() = default;
+InspectBaremetalChassisAction::~InspectBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_InspectBaremetalChassis() { return InspectBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& PowerOffBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(PowerOffBaremetalChassisAction, chassisUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerOffBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerOffBaremetalChassisAction>("PowerOffBaremetalChassisAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PowerOffBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerOffBaremetalChassisAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& PowerOffBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerOffBaremetalChassisAction>("PowerOffBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "powerOffBaremetalChassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerOffBaremetalChassisAction::spec() { return detail::lazySpec(kSpec161); }
+
+PowerOffBaremetalChassisAction::PowerOffBaremetalChassisAction() = default;
+PowerOffBaremetalChassisAction::~PowerOffBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_PowerOffBaremetalChassis() { return PowerOffBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& PowerOnBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(PowerOnBaremetalChassisAction, chassisUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerOnBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerOnBaremetalChassisAction>("PowerOnBaremetalChassisAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PowerOnBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerOnBaremetalChassisAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& PowerOnBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerOnBaremetalChassisAction>("PowerOnBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "powerOnBaremetalChassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerOnBaremetalChassisAction::spec() { return detail::lazySpec(kSpec163); }
+
+PowerOnBaremetalChassisAction::PowerOnBaremetalChassisAction() = default;
+PowerOnBaremetalChassisAction::~PowerOnBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_PowerOnBaremetalChassis() { return PowerOnBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& PowerResetBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(PowerResetBaremetalChassisAction, chassisUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerResetBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerResetBaremetalChassisAction>("PowerResetBaremetalChassisAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PowerResetBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerResetBaremetalChassisAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& PowerResetBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerResetBaremetalChassisAction>("PowerResetBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "powerResetBaremetalChassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerResetBaremetalChassisAction::spec() { return detail::lazySpec(kSpec165); }
+
+PowerResetBaremetalChassisAction::PowerResetBaremetalChassisAction() = default;
+PowerResetBaremetalChassisAction::~PowerResetBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_PowerResetBaremetalChassis() { return PowerResetBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& QueryBaremetalBondingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBaremetalBondingAction>("QueryBaremetalBondingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBaremetalBondingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBaremetalBondingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBaremetalBondingAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& QueryBaremetalBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBaremetalBondingAction>("QueryBaremetalBonding", HttpMethod::Get, "/baremetal/network/bondings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBaremetalBondingAction::spec() { return detail::lazySpec(kSpec167); }
+
+QueryBaremetalBondingAction::QueryBaremetalBondingAction() = default;
+QueryBaremetalBondingAction::~QueryBaremetalBondingAction() = default;
 
 const ActionSpec& detail::spec_QueryBaremetalBonding() { return QueryBaremetalBondingAction::spec(); }
 
-const schema::TypeDesc& QueryBaremetalChassisAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBaremetalChassisAction>("QueryBaremetalChassisAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBaremetalChassisAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBaremetalChassisAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& QueryBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBaremetalChassisAction>("QueryBaremetalChassis", HttpMethod::Get, "/baremetal/chassis", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBaremetalChassisAction::spec() { return detail::lazySpec(kSpec169); }
+
+QueryBaremetalChassisAction::QueryBaremetalChassisAction() = default;
+QueryBaremetalChassisAction::~QueryBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_QueryBaremetalChassis() { return QueryBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& QueryBaremetalInstanceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBaremetalInstanceAction>("QueryBaremetalInstanceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBaremetalInstanceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBaremetalInstanceAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& QueryBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBaremetalInstanceAction>("QueryBaremetalInstance", HttpMethod::Get, "/baremetal/instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec171); }
+
+QueryBaremetalInstanceAction::QueryBaremetalInstanceAction() = default;
+QueryBaremetalInstanceAction::~QueryBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_QueryBaremetalInstance() { return QueryBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& QueryBaremetalPxeServerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBaremetalPxeServerAction>("QueryBaremetalPxeServerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBaremetalPxeServerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBaremetalPxeServerAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& QueryBaremetalPxeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBaremetalPxeServerAction>("QueryBaremetalPxeServer", HttpMethod::Get, "/baremetal/pxeservers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBaremetalPxeServerAction::spec() { return detail::lazySpec(kSpec173); }
+
+QueryBaremetalPxeServerAction::QueryBaremetalPxeServerAction() = default;
+QueryBaremetalPxeServerAction::~QueryBaremetalPxeServerAction() = default;
 
 const ActionSpec& detail::spec_QueryBaremetalPxeServer() { return QueryBaremetalPxeServerAction::spec(); }
 
-const schema::TypeDesc& QueryPreconfigurationTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPreconfigurationTemplateAction>("QueryPreconfigurationTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPreconfigurationTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPreconfigurationTemplateAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& QueryPreconfigurationTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPreconfigurationTemplateAction>("QueryPreconfigurationTemplate", HttpMethod::Get, "/baremetal/preconfigurations", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPreconfigurationTemplateAction::spec() { return detail::lazySpec(kSpec175); }
+
+QueryPreconfigurationTemplateAction::QueryPreconfigurationTemplateAction() = default;
+QueryPreconfigurationTemplateAction::~QueryPreconfigurationTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryPreconfigurationTemplate() { return QueryPreconfigurationTemplateAction::spec(); }
 
-const schema::TypeDesc& RebootBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RebootBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"pxeBoot", &schema::typeOf<std::optional<bool>>, offsetof(RebootBaremetalInstanceAction, pxeBoot), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RebootBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RebootBaremetalInstanceAction>("RebootBaremetalInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RebootBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RebootBaremetalInstanceAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& RebootBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RebootBaremetalInstanceAction>("RebootBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "rebootBaremetalInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RebootBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec177); }
+
+RebootBaremetalInstanceAction::RebootBaremetalInstanceAction() = default;
+RebootBaremetalInstanceAction::~RebootBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_RebootBaremetalInstance() { return RebootBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& ReconnectBaremetalPxeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectBaremetalPxeServerAction>("ReconnectBaremetalPxeServerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectBaremetalPxeServerAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& ReconnectBaremetalPxeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectBaremetalPxeServerAction>("ReconnectBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "reconnectBaremetalPxeServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectBaremetalPxeServerAction::spec() { return detail::lazySpec(kSpec179); }
+
+ReconnectBaremetalPxeServerAction::ReconnectBaremetalPxeServerAction() = default;
+ReconnectBaremetalPxeServerAction::~ReconnectBaremetalPxeServerAction() = default;
 
 const ActionSpec& detail::spec_ReconnectBaremetalPxeServer() { return ReconnectBaremetalPxeServerAction::spec(); }
 
-const schema::TypeDesc& RecoverBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverBaremetalInstanceAction>("RecoverBaremetalInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RecoverBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoverBaremetalInstanceAction::describe() { return schema::lazyTable(kTable180); }
 
-const ActionSpec& RecoverBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoverBaremetalInstanceAction>("RecoverBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "recoverBaremetalInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoverBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec181); }
+
+RecoverBaremetalInstanceAction::RecoverBaremetalInstanceAction() = default;
+RecoverBaremetalInstanceAction::~RecoverBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_RecoverBaremetalInstance() { return RecoverBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& StartBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StartBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"pxeBoot", &schema::typeOf<std::optional<bool>>, offsetof(StartBaremetalInstanceAction, pxeBoot), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartBaremetalInstanceAction>("StartBaremetalInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(StartBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartBaremetalInstanceAction::describe() { return schema::lazyTable(kTable182); }
 
-const ActionSpec& StartBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartBaremetalInstanceAction>("StartBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "startBaremetalInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec183); }
+
+StartBaremetalInstanceAction::StartBaremetalInstanceAction() = default;
+StartBaremetalInstanceAction::~StartBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_StartBaremetalInstance() { return StartBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& StartBaremetalPxeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StartBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartBaremetalPxeServerAction>("StartBaremetalPxeServerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StartBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartBaremetalPxeServerAction::describe() { return schema::lazyTable(kTable184); }
 
-const ActionSpec& StartBaremetalPxeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartBaremetalPxeServerAction>("StartBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "startBaremetalPxeServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartBaremetalPxeServerAction::spec() { return detail::lazySpec(kSpec185); }
+
+StartBaremetalPxeServerAction::StartBaremetalPxeServerAction() = default;
+StartBaremetalPxeServerAction::~StartBaremetalPxeServerAction() = default;
 
 const ActionSpec& detail::spec_StartBaremetalPxeServer() { return StartBaremetalPxeServerAction::spec(); }
 
-const schema::TypeDesc& StopBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(StopBaremetalInstanceAction, type), schema::Location::Body, 0, &kRule32},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StopBaremetalInstanceAction>("StopBaremetalInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(StopBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StopBaremetalInstanceAction::describe() { return schema::lazyTable(kTable186); }
 
-const ActionSpec& StopBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StopBaremetalInstanceAction>("StopBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "stopBaremetalInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StopBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec187); }
+
+StopBaremetalInstanceAction::StopBaremetalInstanceAction() = default;
+StopBaremetalInstanceAction::~StopBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_StopBaremetalInstance() { return StopBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& StopBaremetalPxeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StopBaremetalPxeServerAction>("StopBaremetalPxeServerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StopBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StopBaremetalPxeServerAction::describe() { return schema::lazyTable(kTable188); }
 
-const ActionSpec& StopBaremetalPxeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StopBaremetalPxeServerAction>("StopBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "stopBaremetalPxeServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StopBaremetalPxeServerAction::spec() { return detail::lazySpec(kSpec189); }
+
+StopBaremetalPxeServerAction::StopBaremetalPxeServerAction() = default;
+StopBaremetalPxeServerAction::~StopBaremetalPxeServerAction() = default;
 
 const ActionSpec& detail::spec_StopBaremetalPxeServer() { return StopBaremetalPxeServerAction::spec(); }
 
-const schema::TypeDesc& UpdateBaremetalChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalChassisAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalChassisAction, description), schema::Location::Body, 0, &kRule3},
-    {"ipmiAddress", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalChassisAction, ipmiAddress), schema::Location::Body, 0, nullptr},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateBaremetalChassisAction, ipmiPort), schema::Location::Body, 0, &kRule20},
-    {"ipmiUsername", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule13},
-    {"ipmiPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBaremetalChassisAction>("UpdateBaremetalChassisAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBaremetalChassisAction::describe() { return schema::lazyTable(kTable190); }
 
-const ActionSpec& UpdateBaremetalChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBaremetalChassisAction>("UpdateBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "updateBaremetalChassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBaremetalChassisAction::spec() { return detail::lazySpec(kSpec191); }
+
+UpdateBaremetalChassisAction::UpdateBaremetalChassisAction() = default;
+UpdateBaremetalChassisAction::~UpdateBaremetalChassisAction() = default;
 
 const ActionSpec& detail::spec_UpdateBaremetalChassis() { return UpdateBaremetalChassisAction::spec(); }
 
-const schema::TypeDesc& UpdateBaremetalInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalInstanceAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalInstanceAction, description), schema::Location::Body, 0, &kRule3},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule13},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalInstanceAction, platform), schema::Location::Body, 0, &kRule33},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBaremetalInstanceAction>("UpdateBaremetalInstanceAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBaremetalInstanceAction::describe() { return schema::lazyTable(kTable192); }
 
-const ActionSpec& UpdateBaremetalInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBaremetalInstanceAction>("UpdateBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "updateBaremetalInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBaremetalInstanceAction::spec() { return detail::lazySpec(kSpec193); }
+
+UpdateBaremetalInstanceAction::UpdateBaremetalInstanceAction() = default;
+UpdateBaremetalInstanceAction::~UpdateBaremetalInstanceAction() = default;
 
 const ActionSpec& detail::spec_UpdateBaremetalInstance() { return UpdateBaremetalInstanceAction::spec(); }
 
-const schema::TypeDesc& UpdateBaremetalPxeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalPxeServerAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalPxeServerAction, description), schema::Location::Body, 0, &kRule3},
-    {"dhcpRangeBegin", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalPxeServerAction, dhcpRangeBegin), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeEnd", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalPxeServerAction, dhcpRangeEnd), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeNetmask", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalPxeServerAction, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBaremetalPxeServerAction>("UpdateBaremetalPxeServerAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBaremetalPxeServerAction::describe() { return schema::lazyTable(kTable194); }
 
-const ActionSpec& UpdateBaremetalPxeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBaremetalPxeServerAction>("UpdateBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "updateBaremetalPxeServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBaremetalPxeServerAction::spec() { return detail::lazySpec(kSpec195); }
+
+UpdateBaremetalPxeServerAction::UpdateBaremetalPxeServerAction() = default;
+UpdateBaremetalPxeServerAction::~UpdateBaremetalPxeServerAction() = default;
 
 const ActionSpec& detail::spec_UpdateBaremetalPxeServer() { return UpdateBaremetalPxeServerAction::spec(); }
 
-const schema::TypeDesc& UpdatePreconfigurationTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePreconfigurationTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePreconfigurationTemplateAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePreconfigurationTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"distribution", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePreconfigurationTemplateAction, distribution), schema::Location::Body, 0, &kRule34},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePreconfigurationTemplateAction, type), schema::Location::Body, 0, &kRule35},
-    {"content", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePreconfigurationTemplateAction, content), schema::Location::Body, 0, &kRule36},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePreconfigurationTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePreconfigurationTemplateAction>("UpdatePreconfigurationTemplateAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdatePreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePreconfigurationTemplateAction::describe() { return schema::lazyTable(kTable196); }
 
-const ActionSpec& UpdatePreconfigurationTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePreconfigurationTemplateAction>("UpdatePreconfigurationTemplate", HttpMethod::Put, "/baremetal/preconfigurations/{uuid}/actions", "updatePreconfigurationTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePreconfigurationTemplateAction::spec() { return detail::lazySpec(kSpec197); }
+
+UpdatePreconfigurationTemplateAction::UpdatePreconfigurationTemplateAction() = default;
+UpdatePreconfigurationTemplateAction::~UpdatePreconfigurationTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdatePreconfigurationTemplate() { return UpdatePreconfigurationTemplateAction::spec(); }
 

@@ -94,1427 +94,1588 @@ const ActionSpec& spec_ValidateInstanceOfferingUserConfig();
 const ActionSpec& spec_ValidatePriceUserConfig();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddBareMetal2GatewayAction
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2GatewayAction, username), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2GatewayAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddBareMetal2GatewayAction, sshPort), schema::Location::Body, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2GatewayAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBareMetal2GatewayAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2GatewayAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2GatewayAction, clusterUuid), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBareMetal2GatewayAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddBareMetal2GatewayAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddBareMetal2GatewayAction", kRows0, 10, kBases0, 1, &schema::ObjectOps<AddBareMetal2GatewayAction, L>::make, &schema::ObjectOps<AddBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<AddBareMetal2GatewayAction, L>::clear};
+static_assert(offsetof(AddBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddBareMetal2Gateway", HttpMethod::Post, "/baremetal2/gateways", "params", true, true, true, false, "", &AddBareMetal2GatewayAction::describe,
+                        schema::Ref<AddBareMetal2GatewayAction::ReplyType>::value};
 constexpr const char* kRule4V[] = {"Remote", "Local", "Direct"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // AddBareMetal2IpmiChassisAction
+  {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, ipmiAddress), schema::Location::Body, 0, &kRule3},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, ipmiPort), schema::Location::Body, 0, &kRule1},
+  {"ipmiUsername", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule0},
+  {"ipmiPassword", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, description), schema::Location::Body, 0, &kRule2},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, clusterUuid), schema::Location::Body, 0, &kRule3},
+  {"provisionType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, provisionType), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddBareMetal2IpmiChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddBareMetal2IpmiChassisAction", kRows2, 11, kBases2, 1, &schema::ObjectOps<AddBareMetal2IpmiChassisAction, L>::make, &schema::ObjectOps<AddBareMetal2IpmiChassisAction, L>::destroy, &schema::ObjectOps<AddBareMetal2IpmiChassisAction, L>::clear};
+static_assert(offsetof(AddBareMetal2IpmiChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddBareMetal2IpmiChassis", HttpMethod::Post, "/baremetal2/chassis/ipmi", "params", true, true, true, false, "", &AddBareMetal2IpmiChassisAction::describe,
+                        schema::Ref<AddBareMetal2IpmiChassisAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AttachBareMetal2GatewayToClusterAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2GatewayToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
+  {"gatewayUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2GatewayToClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachBareMetal2GatewayToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AttachBareMetal2GatewayToClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AttachBareMetal2GatewayToClusterAction", kRows4, 3, kBases4, 1, &schema::ObjectOps<AttachBareMetal2GatewayToClusterAction, L>::make, &schema::ObjectOps<AttachBareMetal2GatewayToClusterAction, L>::destroy, &schema::ObjectOps<AttachBareMetal2GatewayToClusterAction, L>::clear};
+static_assert(offsetof(AttachBareMetal2GatewayToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AttachBareMetal2GatewayToCluster", HttpMethod::Post, "/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}", "params", true, true, true, false, "", &AttachBareMetal2GatewayToClusterAction::describe,
+                        schema::Ref<AttachBareMetal2GatewayToClusterAction::ReplyType>::value};
+constexpr schema::Row kRows6[] = {  // AttachBareMetal2ProvisionNetworkToClusterAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
+  {"networkUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, networkUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "AttachBareMetal2ProvisionNetworkToClusterAction", kRows6, 3, kBases6, 1, &schema::ObjectOps<AttachBareMetal2ProvisionNetworkToClusterAction, L>::make, &schema::ObjectOps<AttachBareMetal2ProvisionNetworkToClusterAction, L>::destroy, &schema::ObjectOps<AttachBareMetal2ProvisionNetworkToClusterAction, L>::clear};
+static_assert(offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "AttachBareMetal2ProvisionNetworkToCluster", HttpMethod::Post, "/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}", "params", true, true, true, false, "", &AttachBareMetal2ProvisionNetworkToClusterAction::describe,
+                        schema::Ref<AttachBareMetal2ProvisionNetworkToClusterAction::ReplyType>::value};
+constexpr schema::Row kRows8[] = {  // AttachProvisionNicToBondingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachProvisionNicToBondingAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"provisionNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachProvisionNicToBondingAction, provisionNicUuid), schema::Location::Body, 0, &kRule3},
+  {"bondingUuid", schema::Local<std::string, L>::ref, offsetof(AttachProvisionNicToBondingAction, bondingUuid), schema::Location::Path, 0, &kRule3},
+  {"provisionIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachProvisionNicToBondingAction, provisionIp), schema::Location::Body, 0, nullptr},
+  {"customMac", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachProvisionNicToBondingAction, customMac), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachProvisionNicToBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AttachProvisionNicToBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "AttachProvisionNicToBondingAction", kRows8, 6, kBases8, 1, &schema::ObjectOps<AttachProvisionNicToBondingAction, L>::make, &schema::ObjectOps<AttachProvisionNicToBondingAction, L>::destroy, &schema::ObjectOps<AttachProvisionNicToBondingAction, L>::clear};
+static_assert(offsetof(AttachProvisionNicToBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "AttachProvisionNicToBonding", HttpMethod::Post, "/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}", "params", true, true, true, false, "", &AttachProvisionNicToBondingAction::describe,
+                        schema::Ref<AttachProvisionNicToBondingAction::ReplyType>::value};
 constexpr schema::Rule kRule5{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows10[] = {  // BatchAddBareMetal2IpmiChassisAction
+  {"chassisInfo", schema::Local<std::string, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, chassisInfo), schema::Location::Body, 0, &kRule5},
+  {"longJobName", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, longJobName), schema::Location::Body, 0, &kRule6},
+  {"longJobDescription", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, longJobDescription), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(BatchAddBareMetal2IpmiChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "BatchAddBareMetal2IpmiChassisAction", kRows10, 6, kBases10, 1, &schema::ObjectOps<BatchAddBareMetal2IpmiChassisAction, L>::make, &schema::ObjectOps<BatchAddBareMetal2IpmiChassisAction, L>::destroy, &schema::ObjectOps<BatchAddBareMetal2IpmiChassisAction, L>::clear};
+static_assert(offsetof(BatchAddBareMetal2IpmiChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "BatchAddBareMetal2IpmiChassis", HttpMethod::Post, "/baremetal2/chassis/ipmi/from-file", "params", true, true, true, false, "", &BatchAddBareMetal2IpmiChassisAction::describe,
+                        schema::Ref<BatchAddBareMetal2IpmiChassisAction::ReplyType>::value};
 constexpr const char* kRule7V[] = {"enable", "disable"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows12[] = {  // ChangeBareMetal2ChassisOfferingStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisOfferingStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBareMetal2ChassisOfferingStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(ChangeBareMetal2ChassisOfferingStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "ChangeBareMetal2ChassisOfferingStateAction", kRows12, 3, kBases12, 1, &schema::ObjectOps<ChangeBareMetal2ChassisOfferingStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2ChassisOfferingStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2ChassisOfferingStateAction, L>::clear};
+static_assert(offsetof(ChangeBareMetal2ChassisOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "ChangeBareMetal2ChassisOfferingState", HttpMethod::Put, "/baremetal2/chassis/offerings/{uuid}/actions", "changeBareMetal2ChassisOfferingState", true, true, true, false, "", &ChangeBareMetal2ChassisOfferingStateAction::describe,
+                        schema::Ref<ChangeBareMetal2ChassisOfferingStateAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // ChangeBareMetal2ChassisStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBareMetal2ChassisStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeBareMetal2ChassisStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "ChangeBareMetal2ChassisStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeBareMetal2ChassisStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2ChassisStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2ChassisStateAction, L>::clear};
+static_assert(offsetof(ChangeBareMetal2ChassisStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "ChangeBareMetal2ChassisState", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "changeBareMetal2ChassisState", true, true, true, false, "", &ChangeBareMetal2ChassisStateAction::describe,
+                        schema::Ref<ChangeBareMetal2ChassisStateAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // ChangeBareMetal2GatewayClusterAction
+  {"gatewayUuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayClusterAction, clusterUuid), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBareMetal2GatewayClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(ChangeBareMetal2GatewayClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "ChangeBareMetal2GatewayClusterAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<ChangeBareMetal2GatewayClusterAction, L>::make, &schema::ObjectOps<ChangeBareMetal2GatewayClusterAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2GatewayClusterAction, L>::clear};
+static_assert(offsetof(ChangeBareMetal2GatewayClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "ChangeBareMetal2GatewayCluster", HttpMethod::Put, "/baremetal2/gateways/{gatewayUuid}/actions", "changeBareMetal2GatewayCluster", true, true, true, false, "", &ChangeBareMetal2GatewayClusterAction::describe,
+                        schema::Ref<ChangeBareMetal2GatewayClusterAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // ChangeBareMetal2GatewayStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBareMetal2GatewayStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(ChangeBareMetal2GatewayStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "ChangeBareMetal2GatewayStateAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<ChangeBareMetal2GatewayStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2GatewayStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2GatewayStateAction, L>::clear};
+static_assert(offsetof(ChangeBareMetal2GatewayStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "ChangeBareMetal2GatewayState", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "changeBareMetal2GatewayState", true, true, true, false, "", &ChangeBareMetal2GatewayStateAction::describe,
+                        schema::Ref<ChangeBareMetal2GatewayStateAction::ReplyType>::value};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows20[] = {  // ChangeBareMetal2InstancePasswordAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2InstancePasswordAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"username", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2InstancePasswordAction, username), schema::Location::Body, 0, &kRule5},
+  {"password", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2InstancePasswordAction, password), schema::Location::Body, schema::kSecret, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBareMetal2InstancePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(ChangeBareMetal2InstancePasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "ChangeBareMetal2InstancePasswordAction", kRows20, 4, kBases20, 1, &schema::ObjectOps<ChangeBareMetal2InstancePasswordAction, L>::make, &schema::ObjectOps<ChangeBareMetal2InstancePasswordAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2InstancePasswordAction, L>::clear};
+static_assert(offsetof(ChangeBareMetal2InstancePasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "ChangeBareMetal2InstancePassword", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "changeBareMetal2InstancePassword", true, true, true, false, "", &ChangeBareMetal2InstancePasswordAction::describe,
+                        schema::Ref<ChangeBareMetal2InstancePasswordAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // ChangeBareMetal2ProvisionNetworkStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "ChangeBareMetal2ProvisionNetworkStateAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<ChangeBareMetal2ProvisionNetworkStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2ProvisionNetworkStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2ProvisionNetworkStateAction, L>::clear};
+static_assert(offsetof(ChangeBareMetal2ProvisionNetworkStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "ChangeBareMetal2ProvisionNetworkState", HttpMethod::Put, "/baremetal2/provision-networks/{uuid}/actions", "changeBareMetal2ProvisionNetworkState", true, true, true, false, "", &ChangeBareMetal2ProvisionNetworkStateAction::describe,
+                        schema::Ref<ChangeBareMetal2ProvisionNetworkStateAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // CheckBareMetal2IpmiChassisConfigFileAction
+  {"chassisInfo", schema::Local<std::string, L>::ref, offsetof(CheckBareMetal2IpmiChassisConfigFileAction, chassisInfo), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBareMetal2IpmiChassisConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(CheckBareMetal2IpmiChassisConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "CheckBareMetal2IpmiChassisConfigFileAction", kRows24, 2, kBases24, 1, &schema::ObjectOps<CheckBareMetal2IpmiChassisConfigFileAction, L>::make, &schema::ObjectOps<CheckBareMetal2IpmiChassisConfigFileAction, L>::destroy, &schema::ObjectOps<CheckBareMetal2IpmiChassisConfigFileAction, L>::clear};
+static_assert(offsetof(CheckBareMetal2IpmiChassisConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "CheckBareMetal2IpmiChassisConfigFile", HttpMethod::Post, "/baremetal2/chassis/ipmi/from-file/check", "params", true, true, false, false, "", &CheckBareMetal2IpmiChassisConfigFileAction::describe,
+                        schema::Ref<CheckBareMetal2IpmiChassisConfigFileAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // CheckStaticProvisionIpAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(CheckStaticProvisionIpAction, clusterUuid), schema::Location::Body, 0, &kRule3},
+  {"provisionIp", schema::Local<std::string, L>::ref, offsetof(CheckStaticProvisionIpAction, provisionIp), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckStaticProvisionIpAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(CheckStaticProvisionIpAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "CheckStaticProvisionIpAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<CheckStaticProvisionIpAction, L>::make, &schema::ObjectOps<CheckStaticProvisionIpAction, L>::destroy, &schema::ObjectOps<CheckStaticProvisionIpAction, L>::clear};
+static_assert(offsetof(CheckStaticProvisionIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "CheckStaticProvisionIp", HttpMethod::Post, "/baremetal2/bm-instances/static/provision/ip/check", "params", true, true, false, false, "", &CheckStaticProvisionIpAction::describe,
+                        schema::Ref<CheckStaticProvisionIpAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // CleanUpBareMetal2BondingAction
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(CleanUpBareMetal2BondingAction, chassisUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanUpBareMetal2BondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(CleanUpBareMetal2BondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "CleanUpBareMetal2BondingAction", kRows28, 2, kBases28, 1, &schema::ObjectOps<CleanUpBareMetal2BondingAction, L>::make, &schema::ObjectOps<CleanUpBareMetal2BondingAction, L>::destroy, &schema::ObjectOps<CleanUpBareMetal2BondingAction, L>::clear};
+static_assert(offsetof(CleanUpBareMetal2BondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "CleanUpBareMetal2Bonding", HttpMethod::Put, "/baremetal2/chassis/{chassisUuid}/actions", "cleanUpBareMetal2Bonding", true, true, true, false, "", &CleanUpBareMetal2BondingAction::describe,
+                        schema::Ref<CleanUpBareMetal2BondingAction::ReplyType>::value};
 constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, true, 0LL, 6LL};
 constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows30[] = {  // CreateBareMetal2BondingAction
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2BondingAction, chassisUuid), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2BondingAction, name), schema::Location::Body, 0, &kRule0},
+  {"mode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateBareMetal2BondingAction, mode), schema::Location::Body, 0, &kRule9},
+  {"slaves", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2BondingAction, slaves), schema::Location::Body, 0, &kRule10},
+  {"opts", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2BondingAction, opts), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2BondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(CreateBareMetal2BondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "CreateBareMetal2BondingAction", kRows30, 6, kBases30, 1, &schema::ObjectOps<CreateBareMetal2BondingAction, L>::make, &schema::ObjectOps<CreateBareMetal2BondingAction, L>::destroy, &schema::ObjectOps<CreateBareMetal2BondingAction, L>::clear};
+static_assert(offsetof(CreateBareMetal2BondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "CreateBareMetal2Bonding", HttpMethod::Post, "/baremetal2/chassis/bond", "params", true, true, true, false, "", &CreateBareMetal2BondingAction::describe,
+                        schema::Ref<CreateBareMetal2BondingAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // CreateBareMetal2InstanceAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2InstanceAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, description), schema::Location::Body, 0, &kRule2},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"gatewayUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, gatewayUuid), schema::Location::Body, 0, nullptr},
+  {"chassisUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, chassisUuid), schema::Location::Body, 0, nullptr},
+  {"chassisOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, imageUuid), schema::Location::Body, 0, nullptr},
+  {"chassisDiskUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, chassisDiskUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForDataVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
+  {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBareMetal2InstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateBareMetal2InstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateBareMetal2InstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"gatewayAllocatorStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, gatewayAllocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBareMetal2InstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "CreateBareMetal2InstanceAction", kRows32, 18, kBases32, 1, &schema::ObjectOps<CreateBareMetal2InstanceAction, L>::make, &schema::ObjectOps<CreateBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<CreateBareMetal2InstanceAction, L>::clear};
+static_assert(offsetof(CreateBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "CreateBareMetal2Instance", HttpMethod::Post, "/baremetal2/bm-instances", "params", true, true, true, false, "", &CreateBareMetal2InstanceAction::describe,
+                        schema::Ref<CreateBareMetal2InstanceAction::ReplyType>::value};
 constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows34[] = {  // CreateBareMetal2IpmiChassisHardwareInfoAction
+  {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, ipmiAddress), schema::Location::Body, 0, &kRule5},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, ipmiPort), schema::Location::Body, 0, &kRule12},
+  {"hardwareInfo", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, hardwareInfo), schema::Location::Body, 0, &kRule5},
+  {"convertInfo", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, convertInfo), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "CreateBareMetal2IpmiChassisHardwareInfoAction", kRows34, 5, kBases34, 1, &schema::ObjectOps<CreateBareMetal2IpmiChassisHardwareInfoAction, L>::make, &schema::ObjectOps<CreateBareMetal2IpmiChassisHardwareInfoAction, L>::destroy, &schema::ObjectOps<CreateBareMetal2IpmiChassisHardwareInfoAction, L>::clear};
+static_assert(offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "CreateBareMetal2IpmiChassisHardwareInfo", HttpMethod::Post, "/baremetal2/chassis/ipmi/hardwareinfos", "params", true, false, false, false, "", &CreateBareMetal2IpmiChassisHardwareInfoAction::describe,
+                        schema::Ref<CreateBareMetal2IpmiChassisHardwareInfoAction::ReplyType>::value};
 constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Row kRows36[] = {  // CreateBareMetal2ProvisionNetworkAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, description), schema::Location::Body, 0, &kRule2},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule3},
+  {"dhcpInterface", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpInterface), schema::Location::Body, 0, &kRule13},
+  {"dhcpRangeStartIp", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeStartIp), schema::Location::Body, 0, &kRule3},
+  {"dhcpRangeEndIp", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeEndIp), schema::Location::Body, 0, &kRule3},
+  {"dhcpRangeNetmask", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeNetmask), schema::Location::Body, 0, &kRule3},
+  {"dhcpRangeGateway", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeGateway), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "CreateBareMetal2ProvisionNetworkAction", kRows36, 11, kBases36, 1, &schema::ObjectOps<CreateBareMetal2ProvisionNetworkAction, L>::make, &schema::ObjectOps<CreateBareMetal2ProvisionNetworkAction, L>::destroy, &schema::ObjectOps<CreateBareMetal2ProvisionNetworkAction, L>::clear};
+static_assert(offsetof(CreateBareMetal2ProvisionNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "CreateBareMetal2ProvisionNetwork", HttpMethod::Post, "/baremetal2/provision-networks", "params", true, true, true, false, "", &CreateBareMetal2ProvisionNetworkAction::describe,
+                        schema::Ref<CreateBareMetal2ProvisionNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // DeleteBareMetal2ChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBareMetal2ChassisAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(DeleteBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "DeleteBareMetal2ChassisAction", kRows38, 3, kBases38, 1, &schema::ObjectOps<DeleteBareMetal2ChassisAction, L>::make, &schema::ObjectOps<DeleteBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<DeleteBareMetal2ChassisAction, L>::clear};
+static_assert(offsetof(DeleteBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "DeleteBareMetal2Chassis", HttpMethod::Delete, "/baremetal2/chassis/{uuid}", "", false, true, true, false, "", &DeleteBareMetal2ChassisAction::describe,
+                        schema::Ref<DeleteBareMetal2ChassisAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // DeleteBareMetal2GatewayAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBareMetal2GatewayAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBareMetal2GatewayAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(DeleteBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "DeleteBareMetal2GatewayAction", kRows40, 3, kBases40, 1, &schema::ObjectOps<DeleteBareMetal2GatewayAction, L>::make, &schema::ObjectOps<DeleteBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<DeleteBareMetal2GatewayAction, L>::clear};
+static_assert(offsetof(DeleteBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "DeleteBareMetal2Gateway", HttpMethod::Delete, "/baremetal2/gateways/{uuid}", "", false, true, true, false, "", &DeleteBareMetal2GatewayAction::describe,
+                        schema::Ref<DeleteBareMetal2GatewayAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // DeleteBareMetal2ProvisionNetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBareMetal2ProvisionNetworkAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBareMetal2ProvisionNetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBareMetal2ProvisionNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(DeleteBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "DeleteBareMetal2ProvisionNetworkAction", kRows42, 3, kBases42, 1, &schema::ObjectOps<DeleteBareMetal2ProvisionNetworkAction, L>::make, &schema::ObjectOps<DeleteBareMetal2ProvisionNetworkAction, L>::destroy, &schema::ObjectOps<DeleteBareMetal2ProvisionNetworkAction, L>::clear};
+static_assert(offsetof(DeleteBareMetal2ProvisionNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "DeleteBareMetal2ProvisionNetwork", HttpMethod::Delete, "/baremetal2/provision-networks/{uuid}", "", false, true, true, false, "", &DeleteBareMetal2ProvisionNetworkAction::describe,
+                        schema::Ref<DeleteBareMetal2ProvisionNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // DetachBareMetal2GatewayFromClusterAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachBareMetal2GatewayFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
+  {"gatewayUuid", schema::Local<std::string, L>::ref, offsetof(DetachBareMetal2GatewayFromClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachBareMetal2GatewayFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(DetachBareMetal2GatewayFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "DetachBareMetal2GatewayFromClusterAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<DetachBareMetal2GatewayFromClusterAction, L>::make, &schema::ObjectOps<DetachBareMetal2GatewayFromClusterAction, L>::destroy, &schema::ObjectOps<DetachBareMetal2GatewayFromClusterAction, L>::clear};
+static_assert(offsetof(DetachBareMetal2GatewayFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "DetachBareMetal2GatewayFromCluster", HttpMethod::Delete, "/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}", "", false, true, true, false, "", &DetachBareMetal2GatewayFromClusterAction::describe,
+                        schema::Ref<DetachBareMetal2GatewayFromClusterAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // DetachBareMetal2ProvisionNetworkFromClusterAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
+  {"networkUuid", schema::Local<std::string, L>::ref, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, networkUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "DetachBareMetal2ProvisionNetworkFromClusterAction", kRows46, 3, kBases46, 1, &schema::ObjectOps<DetachBareMetal2ProvisionNetworkFromClusterAction, L>::make, &schema::ObjectOps<DetachBareMetal2ProvisionNetworkFromClusterAction, L>::destroy, &schema::ObjectOps<DetachBareMetal2ProvisionNetworkFromClusterAction, L>::clear};
+static_assert(offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "DetachBareMetal2ProvisionNetworkFromCluster", HttpMethod::Delete, "/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}", "", false, true, true, false, "", &DetachBareMetal2ProvisionNetworkFromClusterAction::describe,
+                        schema::Ref<DetachBareMetal2ProvisionNetworkFromClusterAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // DetachProvisionNicFromBondingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachProvisionNicFromBondingAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"provisionNicUuid", schema::Local<std::string, L>::ref, offsetof(DetachProvisionNicFromBondingAction, provisionNicUuid), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachProvisionNicFromBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(DetachProvisionNicFromBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "DetachProvisionNicFromBondingAction", kRows48, 3, kBases48, 1, &schema::ObjectOps<DetachProvisionNicFromBondingAction, L>::make, &schema::ObjectOps<DetachProvisionNicFromBondingAction, L>::destroy, &schema::ObjectOps<DetachProvisionNicFromBondingAction, L>::clear};
+static_assert(offsetof(DetachProvisionNicFromBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "DetachProvisionNicFromBonding", HttpMethod::Delete, "/baremetal2/bm-instances/bm2-bondings/{uuid}", "", false, true, true, false, "", &DetachProvisionNicFromBondingAction::describe,
+                        schema::Ref<DetachProvisionNicFromBondingAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // GetBareMetal2ChassisPowerStatusAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetBareMetal2ChassisPowerStatusAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBareMetal2ChassisPowerStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(GetBareMetal2ChassisPowerStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "GetBareMetal2ChassisPowerStatusAction", kRows50, 2, kBases50, 1, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusAction, L>::make, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusAction, L>::destroy, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusAction, L>::clear};
+static_assert(offsetof(GetBareMetal2ChassisPowerStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "GetBareMetal2ChassisPowerStatus", HttpMethod::Get, "/baremetal2/chassis/{uuid}/powerstatus", "", false, true, false, false, "", &GetBareMetal2ChassisPowerStatusAction::describe,
+                        schema::Ref<GetBareMetal2ChassisPowerStatusAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // GetBareMetal2GatewayAllocatorStrategiesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBareMetal2GatewayAllocatorStrategiesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(GetBareMetal2GatewayAllocatorStrategiesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "GetBareMetal2GatewayAllocatorStrategiesAction", kRows52, 1, kBases52, 1, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesAction, L>::make, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesAction, L>::destroy, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesAction, L>::clear};
+static_assert(offsetof(GetBareMetal2GatewayAllocatorStrategiesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "GetBareMetal2GatewayAllocatorStrategies", HttpMethod::Get, "/baremetal2/gateways/allocators/strategies", "", false, true, false, false, "", &GetBareMetal2GatewayAllocatorStrategiesAction::describe,
+                        schema::Ref<GetBareMetal2GatewayAllocatorStrategiesAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // GetBareMetal2ProvisionNetworkIpAddressCapacityAction
+  {"networkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityAction, networkUuids), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "GetBareMetal2ProvisionNetworkIpAddressCapacityAction", kRows54, 2, kBases54, 1, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityAction, L>::make, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityAction, L>::destroy, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityAction, L>::clear};
+static_assert(offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "GetBareMetal2ProvisionNetworkIpAddressCapacity", HttpMethod::Get, "/baremetal2/provision-networks/ip-capacity", "", false, true, false, false, "", &GetBareMetal2ProvisionNetworkIpAddressCapacityAction::describe,
+                        schema::Ref<GetBareMetal2ProvisionNetworkIpAddressCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // GetBareMetal2SupportedBootModeAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBareMetal2SupportedBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(GetBareMetal2SupportedBootModeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "GetBareMetal2SupportedBootModeAction", kRows56, 1, kBases56, 1, &schema::ObjectOps<GetBareMetal2SupportedBootModeAction, L>::make, &schema::ObjectOps<GetBareMetal2SupportedBootModeAction, L>::destroy, &schema::ObjectOps<GetBareMetal2SupportedBootModeAction, L>::clear};
+static_assert(offsetof(GetBareMetal2SupportedBootModeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "GetBareMetal2SupportedBootMode", HttpMethod::Get, "/baremetal2/chassis/supported-boot-modes", "", false, true, false, false, "", &GetBareMetal2SupportedBootModeAction::describe,
+                        schema::Ref<GetBareMetal2SupportedBootModeAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // InspectBareMetal2ChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(InspectBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(InspectBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(InspectBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "InspectBareMetal2ChassisAction", kRows58, 2, kBases58, 1, &schema::ObjectOps<InspectBareMetal2ChassisAction, L>::make, &schema::ObjectOps<InspectBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<InspectBareMetal2ChassisAction, L>::clear};
+static_assert(offsetof(InspectBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "InspectBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "inspectBareMetal2Chassis", true, true, true, false, "", &InspectBareMetal2ChassisAction::describe,
+                        schema::Ref<InspectBareMetal2ChassisAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // InspectBareMetal2ChassisByInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(InspectBareMetal2ChassisByInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(InspectBareMetal2ChassisByInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(InspectBareMetal2ChassisByInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "InspectBareMetal2ChassisByInstanceAction", kRows60, 2, kBases60, 1, &schema::ObjectOps<InspectBareMetal2ChassisByInstanceAction, L>::make, &schema::ObjectOps<InspectBareMetal2ChassisByInstanceAction, L>::destroy, &schema::ObjectOps<InspectBareMetal2ChassisByInstanceAction, L>::clear};
+static_assert(offsetof(InspectBareMetal2ChassisByInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "InspectBareMetal2ChassisByInstance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/actions", "inspectBareMetal2ChassisByInstance", true, true, true, false, "", &InspectBareMetal2ChassisByInstanceAction::describe,
+                        schema::Ref<InspectBareMetal2ChassisByInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // PowerOffBareMetal2ChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerOffBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOffBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(PowerOffBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "PowerOffBareMetal2ChassisAction", kRows62, 2, kBases62, 1, &schema::ObjectOps<PowerOffBareMetal2ChassisAction, L>::make, &schema::ObjectOps<PowerOffBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<PowerOffBareMetal2ChassisAction, L>::clear};
+static_assert(offsetof(PowerOffBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "PowerOffBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerOffBareMetal2Chassis", true, true, true, false, "", &PowerOffBareMetal2ChassisAction::describe,
+                        schema::Ref<PowerOffBareMetal2ChassisAction::ReplyType>::value};
 constexpr const char* kRule14V[] = {"disk", "ipxe"};
 constexpr schema::Rule kRule14{false, false, false, kRule14V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows64[] = {  // PowerOnBareMetal2ChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerOnBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"bootDev", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOnBareMetal2ChassisAction, bootDev), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOnBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(PowerOnBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "PowerOnBareMetal2ChassisAction", kRows64, 3, kBases64, 1, &schema::ObjectOps<PowerOnBareMetal2ChassisAction, L>::make, &schema::ObjectOps<PowerOnBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<PowerOnBareMetal2ChassisAction, L>::clear};
+static_assert(offsetof(PowerOnBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "PowerOnBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerOnBareMetal2Chassis", true, true, true, false, "", &PowerOnBareMetal2ChassisAction::describe,
+                        schema::Ref<PowerOnBareMetal2ChassisAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // PowerResetBareMetal2ChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerResetBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"bootDev", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerResetBareMetal2ChassisAction, bootDev), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerResetBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(PowerResetBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "PowerResetBareMetal2ChassisAction", kRows66, 3, kBases66, 1, &schema::ObjectOps<PowerResetBareMetal2ChassisAction, L>::make, &schema::ObjectOps<PowerResetBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<PowerResetBareMetal2ChassisAction, L>::clear};
+static_assert(offsetof(PowerResetBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "PowerResetBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerResetBareMetal2Chassis", true, true, true, false, "", &PowerResetBareMetal2ChassisAction::describe,
+                        schema::Ref<PowerResetBareMetal2ChassisAction::ReplyType>::value};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryBareMetal2BondingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2BondingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable68{{nullptr}, "QueryBareMetal2BondingAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryBareMetal2BondingAction, L>::make, &schema::ObjectOps<QueryBareMetal2BondingAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2BondingAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2BondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "QueryBareMetal2Bonding", HttpMethod::Get, "/baremetal2/bonding", "", false, true, false, true, "", &QueryBareMetal2BondingAction::describe,
+                        schema::Ref<QueryBareMetal2BondingAction::ReplyType>::value};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryBareMetal2BondingNicRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2BondingNicRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable70{{nullptr}, "QueryBareMetal2BondingNicRefAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryBareMetal2BondingNicRefAction, L>::make, &schema::ObjectOps<QueryBareMetal2BondingNicRefAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2BondingNicRefAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2BondingNicRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "QueryBareMetal2BondingNicRef", HttpMethod::Get, "/baremetal2/bonding/nic/refs", "", false, true, false, true, "", &QueryBareMetal2BondingNicRefAction::describe,
+                        schema::Ref<QueryBareMetal2BondingNicRefAction::ReplyType>::value};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ChassisAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable72{{nullptr}, "QueryBareMetal2ChassisAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QueryBareMetal2ChassisAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "QueryBareMetal2Chassis", HttpMethod::Get, "/baremetal2/chassis", "", false, true, false, true, "", &QueryBareMetal2ChassisAction::describe,
+                        schema::Ref<QueryBareMetal2ChassisAction::ReplyType>::value};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ChassisGpuDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ChassisGpuDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable74{{nullptr}, "QueryBareMetal2ChassisGpuDeviceAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryBareMetal2ChassisGpuDeviceAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisGpuDeviceAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisGpuDeviceAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2ChassisGpuDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "QueryBareMetal2ChassisGpuDevice", HttpMethod::Get, "/baremetal2/chassis/gpu-device/gpu-devices", "", false, true, false, true, "", &QueryBareMetal2ChassisGpuDeviceAction::describe,
+                        schema::Ref<QueryBareMetal2ChassisGpuDeviceAction::ReplyType>::value};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ChassisOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ChassisOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable76{{nullptr}, "QueryBareMetal2ChassisOfferingAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryBareMetal2ChassisOfferingAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisOfferingAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisOfferingAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2ChassisOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "QueryBareMetal2ChassisOffering", HttpMethod::Get, "/baremetal2/chassis/offerings", "", false, true, false, true, "", &QueryBareMetal2ChassisOfferingAction::describe,
+                        schema::Ref<QueryBareMetal2ChassisOfferingAction::ReplyType>::value};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ChassisPciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ChassisPciDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable78{{nullptr}, "QueryBareMetal2ChassisPciDeviceAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryBareMetal2ChassisPciDeviceAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisPciDeviceAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisPciDeviceAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2ChassisPciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "QueryBareMetal2ChassisPciDevice", HttpMethod::Get, "/baremetal2/chassis/pci-device/pci-devices", "", false, true, false, true, "", &QueryBareMetal2ChassisPciDeviceAction::describe,
+                        schema::Ref<QueryBareMetal2ChassisPciDeviceAction::ReplyType>::value};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(QueryBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2GatewayAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable80{{nullptr}, "QueryBareMetal2GatewayAction", nullptr, 0, kBases80, 2, &schema::ObjectOps<QueryBareMetal2GatewayAction, L>::make, &schema::ObjectOps<QueryBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2GatewayAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "QueryBareMetal2Gateway", HttpMethod::Get, "/baremetal2/gateways", "", false, true, false, true, "", &QueryBareMetal2GatewayAction::describe,
+                        schema::Ref<QueryBareMetal2GatewayAction::ReplyType>::value};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2InstanceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable82{{nullptr}, "QueryBareMetal2InstanceAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryBareMetal2InstanceAction, L>::make, &schema::ObjectOps<QueryBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2InstanceAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "QueryBareMetal2Instance", HttpMethod::Get, "/baremetal2/bm-instances", "", false, true, false, true, "", &QueryBareMetal2InstanceAction::describe,
+                        schema::Ref<QueryBareMetal2InstanceAction::ReplyType>::value};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ProvisionNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable84{{nullptr}, "QueryBareMetal2ProvisionNetworkAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryBareMetal2ProvisionNetworkAction, L>::make, &schema::ObjectOps<QueryBareMetal2ProvisionNetworkAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ProvisionNetworkAction, L>::clear};
+static_assert(offsetof(QueryBareMetal2ProvisionNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "QueryBareMetal2ProvisionNetwork", HttpMethod::Get, "/baremetal2/provision-networks", "", false, true, false, true, "", &QueryBareMetal2ProvisionNetworkAction::describe,
+                        schema::Ref<QueryBareMetal2ProvisionNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // ReconnectBareMetal2GatewayAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectBareMetal2GatewayAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(ReconnectBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "ReconnectBareMetal2GatewayAction", kRows86, 2, kBases86, 1, &schema::ObjectOps<ReconnectBareMetal2GatewayAction, L>::make, &schema::ObjectOps<ReconnectBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<ReconnectBareMetal2GatewayAction, L>::clear};
+static_assert(offsetof(ReconnectBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "ReconnectBareMetal2Gateway", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "reconnectBareMetal2Gateway", true, true, true, false, "", &ReconnectBareMetal2GatewayAction::describe,
+                        schema::Ref<ReconnectBareMetal2GatewayAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // ReconnectBareMetal2InstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(ReconnectBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "ReconnectBareMetal2InstanceAction", kRows88, 2, kBases88, 1, &schema::ObjectOps<ReconnectBareMetal2InstanceAction, L>::make, &schema::ObjectOps<ReconnectBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<ReconnectBareMetal2InstanceAction, L>::clear};
+static_assert(offsetof(ReconnectBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "ReconnectBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/actions", "reconnectBareMetal2Instance", true, true, true, false, "", &ReconnectBareMetal2InstanceAction::describe,
+                        schema::Ref<ReconnectBareMetal2InstanceAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // StartBareMetal2InstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StartBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBareMetal2InstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"gatewayUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBareMetal2InstanceAction, gatewayUuid), schema::Location::Body, 0, nullptr},
+  {"chassisUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBareMetal2InstanceAction, chassisUuid), schema::Location::Body, 0, nullptr},
+  {"chassisOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBareMetal2InstanceAction, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(StartBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "StartBareMetal2InstanceAction", kRows90, 6, kBases90, 1, &schema::ObjectOps<StartBareMetal2InstanceAction, L>::make, &schema::ObjectOps<StartBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<StartBareMetal2InstanceAction, L>::clear};
+static_assert(offsetof(StartBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "StartBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "startBareMetal2Instance", true, true, true, false, "", &StartBareMetal2InstanceAction::describe,
+                        schema::Ref<StartBareMetal2InstanceAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // UpdateBareMetal2ChassisAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "UpdateBareMetal2ChassisAction", kRows92, 4, kBases92, 1, &schema::ObjectOps<UpdateBareMetal2ChassisAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ChassisAction, L>::clear};
+static_assert(offsetof(UpdateBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "UpdateBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "updateBareMetal2Chassis", true, true, true, false, "", &UpdateBareMetal2ChassisAction::describe,
+                        schema::Ref<UpdateBareMetal2ChassisAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // UpdateBareMetal2ChassisOfferingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisOfferingAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisOfferingAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisOfferingAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(UpdateBareMetal2ChassisOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "UpdateBareMetal2ChassisOfferingAction", kRows94, 4, kBases94, 1, &schema::ObjectOps<UpdateBareMetal2ChassisOfferingAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ChassisOfferingAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ChassisOfferingAction, L>::clear};
+static_assert(offsetof(UpdateBareMetal2ChassisOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "UpdateBareMetal2ChassisOffering", HttpMethod::Put, "/baremetal2/chassis/offerings/{uuid}/actions", "updateBareMetal2ChassisOffering", true, true, true, false, "", &UpdateBareMetal2ChassisOfferingAction::describe,
+                        schema::Ref<UpdateBareMetal2ChassisOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // UpdateBareMetal2ChassisPciDeviceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisPciDeviceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisPciDeviceAction, chassisUuid), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisPciDeviceAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisPciDeviceAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisPciDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(UpdateBareMetal2ChassisPciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "UpdateBareMetal2ChassisPciDeviceAction", kRows96, 5, kBases96, 1, &schema::ObjectOps<UpdateBareMetal2ChassisPciDeviceAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ChassisPciDeviceAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ChassisPciDeviceAction, L>::clear};
+static_assert(offsetof(UpdateBareMetal2ChassisPciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "UpdateBareMetal2ChassisPciDevice", HttpMethod::Put, "/baremetal2/chassis/pci-devices/{uuid}/actions", "updateBareMetal2ChassisPciDevice", true, true, true, false, "", &UpdateBareMetal2ChassisPciDeviceAction::describe,
+                        schema::Ref<UpdateBareMetal2ChassisPciDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // UpdateBareMetal2GatewayAction
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, sshPort), schema::Location::Body, 0, &kRule1},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, username), schema::Location::Body, 0, &kRule6},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, password), schema::Location::Body, schema::kSecret, &kRule6},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2GatewayAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, managementIp), schema::Location::Body, 0, &kRule6},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(UpdateBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "UpdateBareMetal2GatewayAction", kRows98, 8, kBases98, 1, &schema::ObjectOps<UpdateBareMetal2GatewayAction, L>::make, &schema::ObjectOps<UpdateBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2GatewayAction, L>::clear};
+static_assert(offsetof(UpdateBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "UpdateBareMetal2Gateway", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "updateBareMetal2Gateway", true, true, true, false, "", &UpdateBareMetal2GatewayAction::describe,
+                        schema::Ref<UpdateBareMetal2GatewayAction::ReplyType>::value};
 constexpr const char* kRule15V[] = {"Stopped", "Running"};
 constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule16V[] = {"enable", "disable"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows100[] = {  // UpdateBareMetal2InstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, description), schema::Location::Body, 0, &kRule2},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, state), schema::Location::Body, 0, &kRule15},
+  {"chassisOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"autoReleaseChassisEvent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, autoReleaseChassisEvent), schema::Location::Body, 0, &kRule16},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(UpdateBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "UpdateBareMetal2InstanceAction", kRows100, 8, kBases100, 1, &schema::ObjectOps<UpdateBareMetal2InstanceAction, L>::make, &schema::ObjectOps<UpdateBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2InstanceAction, L>::clear};
+static_assert(offsetof(UpdateBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "UpdateBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "updateBareMetal2Instance", true, true, true, false, "", &UpdateBareMetal2InstanceAction::describe,
+                        schema::Ref<UpdateBareMetal2InstanceAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // UpdateBareMetal2IpmiChassisAction
+  {"ipmiAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiAddress), schema::Location::Body, 0, nullptr},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiPort), schema::Location::Body, 0, &kRule1},
+  {"ipmiUsername", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule6},
+  {"ipmiPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule6},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateBareMetal2IpmiChassisAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "UpdateBareMetal2IpmiChassisAction", kRows102, 8, kBases102, 1, &schema::ObjectOps<UpdateBareMetal2IpmiChassisAction, L>::make, &schema::ObjectOps<UpdateBareMetal2IpmiChassisAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2IpmiChassisAction, L>::clear};
+static_assert(offsetof(UpdateBareMetal2IpmiChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "UpdateBareMetal2IpmiChassis", HttpMethod::Put, "/baremetal2/chassis/ipmi/{uuid}/actions", "updateBareMetal2IpmiChassis", true, true, true, false, "", &UpdateBareMetal2IpmiChassisAction::describe,
+                        schema::Ref<UpdateBareMetal2IpmiChassisAction::ReplyType>::value};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Row kRows104[] = {  // UpdateBareMetal2ProvisionNetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, description), schema::Location::Body, 0, &kRule2},
+  {"dhcpInterface", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpInterface), schema::Location::Body, 0, &kRule17},
+  {"dhcpRangeStartIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeStartIp), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeEndIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeEndIp), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeNetmask", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeGateway", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeGateway), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(UpdateBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "UpdateBareMetal2ProvisionNetworkAction", kRows104, 9, kBases104, 1, &schema::ObjectOps<UpdateBareMetal2ProvisionNetworkAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ProvisionNetworkAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ProvisionNetworkAction, L>::clear};
+static_assert(offsetof(UpdateBareMetal2ProvisionNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "UpdateBareMetal2ProvisionNetwork", HttpMethod::Put, "/baremetal2/provision-networks/{uuid}/actions", "updateBareMetal2ProvisionNetwork", true, true, true, false, "", &UpdateBareMetal2ProvisionNetworkAction::describe,
+                        schema::Ref<UpdateBareMetal2ProvisionNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // BatchQueryAction
+  {"script", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchQueryAction, script), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchQueryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(BatchQueryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "BatchQueryAction", kRows106, 2, kBases106, 1, &schema::ObjectOps<BatchQueryAction, L>::make, &schema::ObjectOps<BatchQueryAction, L>::destroy, &schema::ObjectOps<BatchQueryAction, L>::clear};
+static_assert(offsetof(BatchQueryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "BatchQuery", HttpMethod::Get, "/batch-queries", "", false, true, false, false, "", &BatchQueryAction::describe,
+                        schema::Ref<BatchQueryAction::ReplyType>::value};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(QueryAccountBillingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccountBillingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable108{{nullptr}, "QueryAccountBillingAction", nullptr, 0, kBases108, 2, &schema::ObjectOps<QueryAccountBillingAction, L>::make, &schema::ObjectOps<QueryAccountBillingAction, L>::destroy, &schema::ObjectOps<QueryAccountBillingAction, L>::clear};
+static_assert(offsetof(QueryAccountBillingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "QueryAccountBilling", HttpMethod::Get, "/billing/billings", "", false, true, false, true, "", &QueryAccountBillingAction::describe,
+                        schema::Ref<QueryAccountBillingAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // AttachPriceTableToAccountAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(AttachPriceTableToAccountAction, accountUuid), schema::Location::Path, 0, &kRule3},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(AttachPriceTableToAccountAction, tableUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPriceTableToAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(AttachPriceTableToAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "AttachPriceTableToAccountAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<AttachPriceTableToAccountAction, L>::make, &schema::ObjectOps<AttachPriceTableToAccountAction, L>::destroy, &schema::ObjectOps<AttachPriceTableToAccountAction, L>::clear};
+static_assert(offsetof(AttachPriceTableToAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "AttachPriceTableToAccount", HttpMethod::Post, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "params", true, true, true, false, "", &AttachPriceTableToAccountAction::describe,
+                        schema::Ref<AttachPriceTableToAccountAction::ReplyType>::value};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Row kRows112[] = {  // CalculateAccountBillingSpendingAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CalculateAccountBillingSpendingAction, accountUuid), schema::Location::Path, 0, &kRule3},
+  {"dateStart", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CalculateAccountBillingSpendingAction, dateStart), schema::Location::Body, 0, &kRule18},
+  {"dateEnd", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CalculateAccountBillingSpendingAction, dateEnd), schema::Location::Body, 0, &kRule18},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateAccountBillingSpendingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"simple", schema::Local<std::optional<bool>, L>::ref, offsetof(CalculateAccountBillingSpendingAction, simple), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateAccountBillingSpendingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(CalculateAccountBillingSpendingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "CalculateAccountBillingSpendingAction", kRows112, 6, kBases112, 1, &schema::ObjectOps<CalculateAccountBillingSpendingAction, L>::make, &schema::ObjectOps<CalculateAccountBillingSpendingAction, L>::destroy, &schema::ObjectOps<CalculateAccountBillingSpendingAction, L>::clear};
+static_assert(offsetof(CalculateAccountBillingSpendingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "CalculateAccountBillingSpending", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "calculateAccountBillingSpending", true, true, false, false, "", &CalculateAccountBillingSpendingAction::describe,
+                        schema::Ref<CalculateAccountBillingSpendingAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"KVM", "Simulator", "ESX", "xdragon"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows114[] = {  // CalculateAccountSpendingAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CalculateAccountSpendingAction, accountUuid), schema::Location::Path, 0, &kRule3},
+  {"hypervisorType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateAccountSpendingAction, hypervisorType), schema::Location::Body, 0, &kRule19},
+  {"dateStart", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CalculateAccountSpendingAction, dateStart), schema::Location::Body, 0, &kRule18},
+  {"dateEnd", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CalculateAccountSpendingAction, dateEnd), schema::Location::Body, 0, &kRule18},
+  {"simple", schema::Local<std::optional<bool>, L>::ref, offsetof(CalculateAccountSpendingAction, simple), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateAccountSpendingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(CalculateAccountSpendingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "CalculateAccountSpendingAction", kRows114, 6, kBases114, 1, &schema::ObjectOps<CalculateAccountSpendingAction, L>::make, &schema::ObjectOps<CalculateAccountSpendingAction, L>::destroy, &schema::ObjectOps<CalculateAccountSpendingAction, L>::clear};
+static_assert(offsetof(CalculateAccountSpendingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "CalculateAccountSpending", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "calculateAccountSpending", true, true, false, false, "", &CalculateAccountSpendingAction::describe,
+                        schema::Ref<CalculateAccountSpendingAction::ReplyType>::value};
 constexpr const char* kRule20V[] = {"VM", "cpu", "memory", "rootVolume", "dataVolume", "snapShot", "gpu", "pubIpVipBandwidth", "pubIpVipBandwidthIn", "pubIpVipBandwidthOut", "pubIpVmNicBandwidth", "pubIpVmNicBandwidthIn", "pubIpVmNicBandwidthOut", "bareMetal2Instance", "all"};
 constexpr schema::Rule kRule20{false, false, false, kRule20V, 15, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, -1, true, 1LL, 10000LL};
+constexpr schema::Row kRows116[] = {  // CalculateResourceSpendingAction
+  {"resourceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, resourceType), schema::Location::Body, 0, &kRule20},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"dateStart", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, dateStart), schema::Location::Body, 0, nullptr},
+  {"dateEnd", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, dateEnd), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CalculateResourceSpendingAction, start), schema::Location::Body, 0, &kRule18},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CalculateResourceSpendingAction, limit), schema::Location::Body, 0, &kRule21},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(CalculateResourceSpendingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "CalculateResourceSpendingAction", kRows116, 7, kBases116, 1, &schema::ObjectOps<CalculateResourceSpendingAction, L>::make, &schema::ObjectOps<CalculateResourceSpendingAction, L>::destroy, &schema::ObjectOps<CalculateResourceSpendingAction, L>::clear};
+static_assert(offsetof(CalculateResourceSpendingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "CalculateResourceSpending", HttpMethod::Put, "/billings/resources/actions", "calculateResourceSpending", true, true, false, false, "", &CalculateResourceSpendingAction::describe,
+                        schema::Ref<CalculateResourceSpendingAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // ChangeAccountPriceTableBindingAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccountPriceTableBindingAction, accountUuid), schema::Location::Path, 0, &kRule3},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccountPriceTableBindingAction, tableUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAccountPriceTableBindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(ChangeAccountPriceTableBindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "ChangeAccountPriceTableBindingAction", kRows118, 3, kBases118, 1, &schema::ObjectOps<ChangeAccountPriceTableBindingAction, L>::make, &schema::ObjectOps<ChangeAccountPriceTableBindingAction, L>::destroy, &schema::ObjectOps<ChangeAccountPriceTableBindingAction, L>::clear};
+static_assert(offsetof(ChangeAccountPriceTableBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "ChangeAccountPriceTableBinding", HttpMethod::Put, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "changeAccountPriceTableBinding", true, true, true, false, "", &ChangeAccountPriceTableBindingAction::describe,
+                        schema::Ref<ChangeAccountPriceTableBindingAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // CleanupBillingUsageAction
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanupBillingUsageAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanupBillingUsageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(CleanupBillingUsageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "CleanupBillingUsageAction", kRows120, 2, kBases120, 1, &schema::ObjectOps<CleanupBillingUsageAction, L>::make, &schema::ObjectOps<CleanupBillingUsageAction, L>::destroy, &schema::ObjectOps<CleanupBillingUsageAction, L>::clear};
+static_assert(offsetof(CleanupBillingUsageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "CleanupBillingUsage", HttpMethod::Delete, "/billings/usage", "", false, true, true, false, "", &CleanupBillingUsageAction::describe,
+                        schema::Ref<CleanupBillingUsageAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // CreatePriceTableAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreatePriceTableAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePriceTableAction, description), schema::Location::Body, 0, &kRule2},
+  {"prices", schema::Local<std::optional<Json>, L>::ref, offsetof(CreatePriceTableAction, prices), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePriceTableAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePriceTableAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePriceTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(CreatePriceTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "CreatePriceTableAction", kRows122, 6, kBases122, 1, &schema::ObjectOps<CreatePriceTableAction, L>::make, &schema::ObjectOps<CreatePriceTableAction, L>::destroy, &schema::ObjectOps<CreatePriceTableAction, L>::clear};
+static_assert(offsetof(CreatePriceTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "CreatePriceTable", HttpMethod::Post, "/billings/price-tables", "params", true, true, true, false, "", &CreatePriceTableAction::describe,
+                        schema::Ref<CreatePriceTableAction::ReplyType>::value};
 constexpr const char* kRule22V[] = {"cpu", "memory", "rootVolume", "dataVolume", "snapShot", "gpu", "pubIpVmNicBandwidthOut", "pubIpVmNicBandwidthIn", "pubIpVipBandwidthOut", "pubIpVipBandwidthIn", "bareMetal2Instance"};
 constexpr schema::Rule kRule22{true, false, false, kRule22V, 11, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Row kRows124[] = {  // CreateResourcePriceAction
+  {"resourceName", schema::Local<std::string, L>::ref, offsetof(CreateResourcePriceAction, resourceName), schema::Location::Body, 0, &kRule22},
+  {"resourceUnit", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, resourceUnit), schema::Location::Body, 0, nullptr},
+  {"timeUnit", schema::Local<std::string, L>::ref, offsetof(CreateResourcePriceAction, timeUnit), schema::Location::Body, 0, &kRule3},
+  {"price", schema::Local<std::optional<double>, L>::ref, offsetof(CreateResourcePriceAction, price), schema::Location::Body, 0, &kRule23},
+  {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, accountUuid), schema::Location::Body, 0, nullptr},
+  {"dateInLong", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateResourcePriceAction, dateInLong), schema::Location::Body, 0, &kRule18},
+  {"tableUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, tableUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateResourcePriceAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "CreateResourcePriceAction", kRows124, 10, kBases124, 1, &schema::ObjectOps<CreateResourcePriceAction, L>::make, &schema::ObjectOps<CreateResourcePriceAction, L>::destroy, &schema::ObjectOps<CreateResourcePriceAction, L>::clear};
+static_assert(offsetof(CreateResourcePriceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "CreateResourcePrice", HttpMethod::Post, "/billings/prices", "params", true, true, true, false, "", &CreateResourcePriceAction::describe,
+                        schema::Ref<CreateResourcePriceAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // DeleteBillingAction
+  {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBillingAction, accountUuid), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DeleteBillingAction, startTime), schema::Location::Body, 0, nullptr},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DeleteBillingAction, endTime), schema::Location::Body, 0, nullptr},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBillingAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBillingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(DeleteBillingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "DeleteBillingAction", kRows126, 5, kBases126, 1, &schema::ObjectOps<DeleteBillingAction, L>::make, &schema::ObjectOps<DeleteBillingAction, L>::destroy, &schema::ObjectOps<DeleteBillingAction, L>::clear};
+static_assert(offsetof(DeleteBillingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "DeleteBilling", HttpMethod::Delete, "/billings/billings", "", false, true, true, false, "", &DeleteBillingAction::describe,
+                        schema::Ref<DeleteBillingAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // DeletePriceTableAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePriceTableAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePriceTableAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePriceTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(DeletePriceTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "DeletePriceTableAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<DeletePriceTableAction, L>::make, &schema::ObjectOps<DeletePriceTableAction, L>::destroy, &schema::ObjectOps<DeletePriceTableAction, L>::clear};
+static_assert(offsetof(DeletePriceTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "DeletePriceTable", HttpMethod::Delete, "/billings/price-tables/{uuid}", "", false, true, true, false, "", &DeletePriceTableAction::describe,
+                        schema::Ref<DeletePriceTableAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // DeleteResourcePriceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteResourcePriceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"cutoffPrice", schema::Local<std::optional<bool>, L>::ref, offsetof(DeleteResourcePriceAction, cutoffPrice), schema::Location::Body, 0, nullptr},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourcePriceAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourcePriceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(DeleteResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "DeleteResourcePriceAction", kRows130, 4, kBases130, 1, &schema::ObjectOps<DeleteResourcePriceAction, L>::make, &schema::ObjectOps<DeleteResourcePriceAction, L>::destroy, &schema::ObjectOps<DeleteResourcePriceAction, L>::clear};
+static_assert(offsetof(DeleteResourcePriceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "DeleteResourcePrice", HttpMethod::Delete, "/billings/prices/{uuid}", "", false, true, true, false, "", &DeleteResourcePriceAction::describe,
+                        schema::Ref<DeleteResourcePriceAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // DetachPriceTableFromAccountAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(DetachPriceTableFromAccountAction, accountUuid), schema::Location::Path, 0, &kRule3},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(DetachPriceTableFromAccountAction, tableUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPriceTableFromAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(DetachPriceTableFromAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "DetachPriceTableFromAccountAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<DetachPriceTableFromAccountAction, L>::make, &schema::ObjectOps<DetachPriceTableFromAccountAction, L>::destroy, &schema::ObjectOps<DetachPriceTableFromAccountAction, L>::clear};
+static_assert(offsetof(DetachPriceTableFromAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "DetachPriceTableFromAccount", HttpMethod::Delete, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "", false, true, true, false, "", &DetachPriceTableFromAccountAction::describe,
+                        schema::Ref<DetachPriceTableFromAccountAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // GenerateAccountBillingAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(GenerateAccountBillingAction, accountUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GenerateAccountBillingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(GenerateAccountBillingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "GenerateAccountBillingAction", kRows134, 2, kBases134, 1, &schema::ObjectOps<GenerateAccountBillingAction, L>::make, &schema::ObjectOps<GenerateAccountBillingAction, L>::destroy, &schema::ObjectOps<GenerateAccountBillingAction, L>::clear};
+static_assert(offsetof(GenerateAccountBillingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "GenerateAccountBilling", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "generateAccountBilling", true, true, true, false, "", &GenerateAccountBillingAction::describe,
+                        schema::Ref<GenerateAccountBillingAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // GetAccountPriceTableRefAction
+  {"tableUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAccountPriceTableRefAction, tableUuid), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAccountPriceTableRefAction, accountUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAccountPriceTableRefAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(GetAccountPriceTableRefAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "GetAccountPriceTableRefAction", kRows136, 3, kBases136, 1, &schema::ObjectOps<GetAccountPriceTableRefAction, L>::make, &schema::ObjectOps<GetAccountPriceTableRefAction, L>::destroy, &schema::ObjectOps<GetAccountPriceTableRefAction, L>::clear};
+static_assert(offsetof(GetAccountPriceTableRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "GetAccountPriceTableRef", HttpMethod::Get, "/billings/price-tables/refs", "", false, true, false, false, "", &GetAccountPriceTableRefAction::describe,
+                        schema::Ref<GetAccountPriceTableRefAction::ReplyType>::value};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(QueryPriceTableAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPriceTableAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable138{{nullptr}, "QueryPriceTableAction", nullptr, 0, kBases138, 2, &schema::ObjectOps<QueryPriceTableAction, L>::make, &schema::ObjectOps<QueryPriceTableAction, L>::destroy, &schema::ObjectOps<QueryPriceTableAction, L>::clear};
+static_assert(offsetof(QueryPriceTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "QueryPriceTable", HttpMethod::Get, "/billings/price-tables", "", false, true, false, true, "", &QueryPriceTableAction::describe,
+                        schema::Ref<QueryPriceTableAction::ReplyType>::value};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(QueryResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryResourcePriceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable140{{nullptr}, "QueryResourcePriceAction", nullptr, 0, kBases140, 2, &schema::ObjectOps<QueryResourcePriceAction, L>::make, &schema::ObjectOps<QueryResourcePriceAction, L>::destroy, &schema::ObjectOps<QueryResourcePriceAction, L>::clear};
+static_assert(offsetof(QueryResourcePriceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "QueryResourcePrice", HttpMethod::Get, "/billings/prices", "", false, true, false, true, "", &QueryResourcePriceAction::describe,
+                        schema::Ref<QueryResourcePriceAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // UpdatePriceTableAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePriceTableAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePriceTableAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePriceTableAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePriceTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(UpdatePriceTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "UpdatePriceTableAction", kRows142, 4, kBases142, 1, &schema::ObjectOps<UpdatePriceTableAction, L>::make, &schema::ObjectOps<UpdatePriceTableAction, L>::destroy, &schema::ObjectOps<UpdatePriceTableAction, L>::clear};
+static_assert(offsetof(UpdatePriceTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "UpdatePriceTable", HttpMethod::Put, "/billings/price-tables/{uuid}/actions", "updatePriceTable", true, true, true, false, "", &UpdatePriceTableAction::describe,
+                        schema::Ref<UpdatePriceTableAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // UpdateResourcePriceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateResourcePriceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"endDateInLong", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateResourcePriceAction, endDateInLong), schema::Location::Body, 0, nullptr},
+  {"setEndDateInLongBaseOnCurrentTime", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateResourcePriceAction, setEndDateInLongBaseOnCurrentTime), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourcePriceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(UpdateResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "UpdateResourcePriceAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<UpdateResourcePriceAction, L>::make, &schema::ObjectOps<UpdateResourcePriceAction, L>::destroy, &schema::ObjectOps<UpdateResourcePriceAction, L>::clear};
+static_assert(offsetof(UpdateResourcePriceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "UpdateResourcePrice", HttpMethod::Put, "/billings/prices/{uuid}/actions", "updateResourcePrice", true, true, true, false, "", &UpdateResourcePriceAction::describe,
+                        schema::Ref<UpdateResourcePriceAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // ValidateDiskOfferingUserConfigAction
+  {"config", schema::Local<std::string, L>::ref, offsetof(ValidateDiskOfferingUserConfigAction, config), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateDiskOfferingUserConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(ValidateDiskOfferingUserConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "ValidateDiskOfferingUserConfigAction", kRows146, 2, kBases146, 1, &schema::ObjectOps<ValidateDiskOfferingUserConfigAction, L>::make, &schema::ObjectOps<ValidateDiskOfferingUserConfigAction, L>::destroy, &schema::ObjectOps<ValidateDiskOfferingUserConfigAction, L>::clear};
+static_assert(offsetof(ValidateDiskOfferingUserConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "ValidateDiskOfferingUserConfig", HttpMethod::Put, "/billings/accounts/actions", "validateDiskOfferingUserConfig", true, true, true, false, "", &ValidateDiskOfferingUserConfigAction::describe,
+                        schema::Ref<ValidateDiskOfferingUserConfigAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // ValidateInstanceOfferingUserConfigAction
+  {"config", schema::Local<std::string, L>::ref, offsetof(ValidateInstanceOfferingUserConfigAction, config), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateInstanceOfferingUserConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(ValidateInstanceOfferingUserConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "ValidateInstanceOfferingUserConfigAction", kRows148, 2, kBases148, 1, &schema::ObjectOps<ValidateInstanceOfferingUserConfigAction, L>::make, &schema::ObjectOps<ValidateInstanceOfferingUserConfigAction, L>::destroy, &schema::ObjectOps<ValidateInstanceOfferingUserConfigAction, L>::clear};
+static_assert(offsetof(ValidateInstanceOfferingUserConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "ValidateInstanceOfferingUserConfig", HttpMethod::Put, "/billings/accounts/actions", "validateInstanceOfferingUserConfig", true, true, true, false, "", &ValidateInstanceOfferingUserConfigAction::describe,
+                        schema::Ref<ValidateInstanceOfferingUserConfigAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // ValidatePriceUserConfigAction
+  {"config", schema::Local<std::string, L>::ref, offsetof(ValidatePriceUserConfigAction, config), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidatePriceUserConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(ValidatePriceUserConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "ValidatePriceUserConfigAction", kRows150, 2, kBases150, 1, &schema::ObjectOps<ValidatePriceUserConfigAction, L>::make, &schema::ObjectOps<ValidatePriceUserConfigAction, L>::destroy, &schema::ObjectOps<ValidatePriceUserConfigAction, L>::clear};
+static_assert(offsetof(ValidatePriceUserConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "ValidatePriceUserConfig", HttpMethod::Put, "/billings/accounts/actions", "validatePriceUserConfig", true, true, true, false, "", &ValidatePriceUserConfigAction::describe,
+                        schema::Ref<ValidatePriceUserConfigAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // CreateBlockVolumeAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateBlockVolumeAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBlockVolumeAction, description), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateBlockVolumeAction, size), schema::Location::Body, 0, &kRule3},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(CreateBlockVolumeAction, primaryStorageUuid), schema::Location::Body, 0, &kRule3},
+  {"accessPathId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateBlockVolumeAction, accessPathId), schema::Location::Body, 0, nullptr},
+  {"accessPathIqn", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBlockVolumeAction, accessPathIqn), schema::Location::Body, 0, nullptr},
+  {"burstTotalBw", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateBlockVolumeAction, burstTotalBw), schema::Location::Body, 0, nullptr},
+  {"burstTotalIops", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateBlockVolumeAction, burstTotalIops), schema::Location::Body, 0, nullptr},
+  {"maxTotalBw", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateBlockVolumeAction, maxTotalBw), schema::Location::Body, 0, nullptr},
+  {"maxTotalIops", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateBlockVolumeAction, maxTotalIops), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBlockVolumeAction, protocol), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBlockVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBlockVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBlockVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(CreateBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "CreateBlockVolumeAction", kRows152, 14, kBases152, 1, &schema::ObjectOps<CreateBlockVolumeAction, L>::make, &schema::ObjectOps<CreateBlockVolumeAction, L>::destroy, &schema::ObjectOps<CreateBlockVolumeAction, L>::clear};
+static_assert(offsetof(CreateBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "CreateBlockVolume", HttpMethod::Post, "/block-volumes", "params", true, true, true, false, "", &CreateBlockVolumeAction::describe,
+                        schema::Ref<CreateBlockVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // GetAccessPathAction
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetAccessPathAction, primaryStorageUuid), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAccessPathAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(GetAccessPathAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "GetAccessPathAction", kRows154, 2, kBases154, 1, &schema::ObjectOps<GetAccessPathAction, L>::make, &schema::ObjectOps<GetAccessPathAction, L>::destroy, &schema::ObjectOps<GetAccessPathAction, L>::clear};
+static_assert(offsetof(GetAccessPathAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "GetAccessPath", HttpMethod::Get, "/block-volumes/access/path", "", false, true, false, false, "", &GetAccessPathAction::describe,
+                        schema::Ref<GetAccessPathAction::ReplyType>::value};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(QueryBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBlockVolumeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable156{{nullptr}, "QueryBlockVolumeAction", nullptr, 0, kBases156, 2, &schema::ObjectOps<QueryBlockVolumeAction, L>::make, &schema::ObjectOps<QueryBlockVolumeAction, L>::destroy, &schema::ObjectOps<QueryBlockVolumeAction, L>::clear};
+static_assert(offsetof(QueryBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "QueryBlockVolume", HttpMethod::Get, "/block-volumes", "", false, true, false, true, "", &QueryBlockVolumeAction::describe,
+                        schema::Ref<QueryBlockVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // UpdateBlockVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBlockVolumeAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockVolumeAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockVolumeAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(UpdateBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "UpdateBlockVolumeAction", kRows158, 4, kBases158, 1, &schema::ObjectOps<UpdateBlockVolumeAction, L>::make, &schema::ObjectOps<UpdateBlockVolumeAction, L>::destroy, &schema::ObjectOps<UpdateBlockVolumeAction, L>::clear};
+static_assert(offsetof(UpdateBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "UpdateBlockVolume", HttpMethod::Put, "/block-volumes/{uuid}/actions", "updateBlockVolume", true, true, true, false, "", &UpdateBlockVolumeAction::describe,
+                        schema::Ref<UpdateBlockVolumeAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddBareMetal2GatewayAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::string>, offsetof(AddBareMetal2GatewayAction, username), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(AddBareMetal2GatewayAction, password), schema::Location::Body, schema::kSecret, &kRule0},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddBareMetal2GatewayAction, sshPort), schema::Location::Body, 0, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(AddBareMetal2GatewayAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddBareMetal2GatewayAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddBareMetal2GatewayAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AddBareMetal2GatewayAction, clusterUuid), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddBareMetal2GatewayAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddBareMetal2GatewayAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddBareMetal2GatewayAction>("AddBareMetal2GatewayAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(AddBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddBareMetal2GatewayAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddBareMetal2GatewayAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddBareMetal2GatewayAction>("AddBareMetal2Gateway", HttpMethod::Post, "/baremetal2/gateways", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddBareMetal2GatewayAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddBareMetal2GatewayAction::AddBareMetal2GatewayAction() = default;
+AddBareMetal2GatewayAction::~AddBareMetal2GatewayAction() = default;
 
 const ActionSpec& detail::spec_AddBareMetal2Gateway() { return AddBareMetal2GatewayAction::spec(); }
 
-const schema::TypeDesc& AddBareMetal2IpmiChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipmiAddress", &schema::typeOf<std::string>, offsetof(AddBareMetal2IpmiChassisAction, ipmiAddress), schema::Location::Body, 0, &kRule3},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddBareMetal2IpmiChassisAction, ipmiPort), schema::Location::Body, 0, &kRule1},
-    {"ipmiUsername", &schema::typeOf<std::string>, offsetof(AddBareMetal2IpmiChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule0},
-    {"ipmiPassword", &schema::typeOf<std::string>, offsetof(AddBareMetal2IpmiChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddBareMetal2IpmiChassisAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddBareMetal2IpmiChassisAction, description), schema::Location::Body, 0, &kRule2},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AddBareMetal2IpmiChassisAction, clusterUuid), schema::Location::Body, 0, &kRule3},
-    {"provisionType", &schema::typeOf<std::optional<std::string>>, offsetof(AddBareMetal2IpmiChassisAction, provisionType), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddBareMetal2IpmiChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddBareMetal2IpmiChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddBareMetal2IpmiChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddBareMetal2IpmiChassisAction>("AddBareMetal2IpmiChassisAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddBareMetal2IpmiChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddBareMetal2IpmiChassisAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddBareMetal2IpmiChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddBareMetal2IpmiChassisAction>("AddBareMetal2IpmiChassis", HttpMethod::Post, "/baremetal2/chassis/ipmi", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddBareMetal2IpmiChassisAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddBareMetal2IpmiChassisAction::AddBareMetal2IpmiChassisAction() = default;
+AddBareMetal2IpmiChassisAction::~AddBareMetal2IpmiChassisAction() = default;
 
 const ActionSpec& detail::spec_AddBareMetal2IpmiChassis() { return AddBareMetal2IpmiChassisAction::spec(); }
 
-const schema::TypeDesc& AttachBareMetal2GatewayToClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachBareMetal2GatewayToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
-    {"gatewayUuid", &schema::typeOf<std::string>, offsetof(AttachBareMetal2GatewayToClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachBareMetal2GatewayToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachBareMetal2GatewayToClusterAction>("AttachBareMetal2GatewayToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachBareMetal2GatewayToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachBareMetal2GatewayToClusterAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AttachBareMetal2GatewayToClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachBareMetal2GatewayToClusterAction>("AttachBareMetal2GatewayToCluster", HttpMethod::Post, "/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachBareMetal2GatewayToClusterAction::spec() { return detail::lazySpec(kSpec5); }
+
+AttachBareMetal2GatewayToClusterAction::AttachBareMetal2GatewayToClusterAction() = default;
+AttachBareMetal2GatewayToClusterAction::~AttachBareMetal2GatewayToClusterAction() = default;
 
 const ActionSpec& detail::spec_AttachBareMetal2GatewayToCluster() { return AttachBareMetal2GatewayToClusterAction::spec(); }
 
-const schema::TypeDesc& AttachBareMetal2ProvisionNetworkToClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
-    {"networkUuid", &schema::typeOf<std::string>, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, networkUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachBareMetal2ProvisionNetworkToClusterAction>("AttachBareMetal2ProvisionNetworkToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachBareMetal2ProvisionNetworkToClusterAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& AttachBareMetal2ProvisionNetworkToClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachBareMetal2ProvisionNetworkToClusterAction>("AttachBareMetal2ProvisionNetworkToCluster", HttpMethod::Post, "/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachBareMetal2ProvisionNetworkToClusterAction::spec() { return detail::lazySpec(kSpec7); }
+
+AttachBareMetal2ProvisionNetworkToClusterAction::AttachBareMetal2ProvisionNetworkToClusterAction() = default;
+AttachBareMetal2ProvisionNetworkToClusterAction::~AttachBareMetal2ProvisionNetworkToClusterAction() = default;
 
 const ActionSpec& detail::spec_AttachBareMetal2ProvisionNetworkToCluster() { return AttachBareMetal2ProvisionNetworkToClusterAction::spec(); }
 
-const schema::TypeDesc& AttachProvisionNicToBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachProvisionNicToBondingAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"provisionNicUuid", &schema::typeOf<std::string>, offsetof(AttachProvisionNicToBondingAction, provisionNicUuid), schema::Location::Body, 0, &kRule3},
-    {"bondingUuid", &schema::typeOf<std::string>, offsetof(AttachProvisionNicToBondingAction, bondingUuid), schema::Location::Path, 0, &kRule3},
-    {"provisionIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachProvisionNicToBondingAction, provisionIp), schema::Location::Body, 0, nullptr},
-    {"customMac", &schema::typeOf<std::optional<std::string>>, offsetof(AttachProvisionNicToBondingAction, customMac), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachProvisionNicToBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachProvisionNicToBondingAction>("AttachProvisionNicToBondingAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AttachProvisionNicToBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachProvisionNicToBondingAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& AttachProvisionNicToBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachProvisionNicToBondingAction>("AttachProvisionNicToBonding", HttpMethod::Post, "/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachProvisionNicToBondingAction::spec() { return detail::lazySpec(kSpec9); }
+
+AttachProvisionNicToBondingAction::AttachProvisionNicToBondingAction() = default;
+AttachProvisionNicToBondingAction::~AttachProvisionNicToBondingAction() = default;
 
 const ActionSpec& detail::spec_AttachProvisionNicToBonding() { return AttachProvisionNicToBondingAction::spec(); }
 
-const schema::TypeDesc& BatchAddBareMetal2IpmiChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisInfo", &schema::typeOf<std::string>, offsetof(BatchAddBareMetal2IpmiChassisAction, chassisInfo), schema::Location::Body, 0, &kRule5},
-    {"longJobName", &schema::typeOf<std::optional<std::string>>, offsetof(BatchAddBareMetal2IpmiChassisAction, longJobName), schema::Location::Body, 0, &kRule6},
-    {"longJobDescription", &schema::typeOf<std::optional<std::string>>, offsetof(BatchAddBareMetal2IpmiChassisAction, longJobDescription), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(BatchAddBareMetal2IpmiChassisAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(BatchAddBareMetal2IpmiChassisAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BatchAddBareMetal2IpmiChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchAddBareMetal2IpmiChassisAction>("BatchAddBareMetal2IpmiChassisAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(BatchAddBareMetal2IpmiChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BatchAddBareMetal2IpmiChassisAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& BatchAddBareMetal2IpmiChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BatchAddBareMetal2IpmiChassisAction>("BatchAddBareMetal2IpmiChassis", HttpMethod::Post, "/baremetal2/chassis/ipmi/from-file", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& BatchAddBareMetal2IpmiChassisAction::spec() { return detail::lazySpec(kSpec11); }
+
+BatchAddBareMetal2IpmiChassisAction::BatchAddBareMetal2IpmiChassisAction() = default;
+BatchAddBareMetal2IpmiChassisAction::~BatchAddBareMetal2IpmiChassisAction() = default;
 
 const ActionSpec& detail::spec_BatchAddBareMetal2IpmiChassis() { return BatchAddBareMetal2IpmiChassisAction::spec(); }
 
-const schema::TypeDesc& ChangeBareMetal2ChassisOfferingStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2ChassisOfferingStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2ChassisOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBareMetal2ChassisOfferingStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBareMetal2ChassisOfferingStateAction>("ChangeBareMetal2ChassisOfferingStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeBareMetal2ChassisOfferingStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBareMetal2ChassisOfferingStateAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& ChangeBareMetal2ChassisOfferingStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBareMetal2ChassisOfferingStateAction>("ChangeBareMetal2ChassisOfferingState", HttpMethod::Put, "/baremetal2/chassis/offerings/{uuid}/actions", "changeBareMetal2ChassisOfferingState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBareMetal2ChassisOfferingStateAction::spec() { return detail::lazySpec(kSpec13); }
+
+ChangeBareMetal2ChassisOfferingStateAction::ChangeBareMetal2ChassisOfferingStateAction() = default;
+ChangeBareMetal2ChassisOfferingStateAction::~ChangeBareMetal2ChassisOfferingStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeBareMetal2ChassisOfferingState() { return ChangeBareMetal2ChassisOfferingStateAction::spec(); }
 
-const schema::TypeDesc& ChangeBareMetal2ChassisStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2ChassisStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2ChassisStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBareMetal2ChassisStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBareMetal2ChassisStateAction>("ChangeBareMetal2ChassisStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeBareMetal2ChassisStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBareMetal2ChassisStateAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& ChangeBareMetal2ChassisStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBareMetal2ChassisStateAction>("ChangeBareMetal2ChassisState", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "changeBareMetal2ChassisState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBareMetal2ChassisStateAction::spec() { return detail::lazySpec(kSpec15); }
+
+ChangeBareMetal2ChassisStateAction::ChangeBareMetal2ChassisStateAction() = default;
+ChangeBareMetal2ChassisStateAction::~ChangeBareMetal2ChassisStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeBareMetal2ChassisState() { return ChangeBareMetal2ChassisStateAction::spec(); }
 
-const schema::TypeDesc& ChangeBareMetal2GatewayClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"gatewayUuid", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2GatewayClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2GatewayClusterAction, clusterUuid), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBareMetal2GatewayClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBareMetal2GatewayClusterAction>("ChangeBareMetal2GatewayClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeBareMetal2GatewayClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBareMetal2GatewayClusterAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& ChangeBareMetal2GatewayClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBareMetal2GatewayClusterAction>("ChangeBareMetal2GatewayCluster", HttpMethod::Put, "/baremetal2/gateways/{gatewayUuid}/actions", "changeBareMetal2GatewayCluster", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBareMetal2GatewayClusterAction::spec() { return detail::lazySpec(kSpec17); }
+
+ChangeBareMetal2GatewayClusterAction::ChangeBareMetal2GatewayClusterAction() = default;
+ChangeBareMetal2GatewayClusterAction::~ChangeBareMetal2GatewayClusterAction() = default;
 
 const ActionSpec& detail::spec_ChangeBareMetal2GatewayCluster() { return ChangeBareMetal2GatewayClusterAction::spec(); }
 
-const schema::TypeDesc& ChangeBareMetal2GatewayStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2GatewayStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2GatewayStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBareMetal2GatewayStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBareMetal2GatewayStateAction>("ChangeBareMetal2GatewayStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeBareMetal2GatewayStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBareMetal2GatewayStateAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& ChangeBareMetal2GatewayStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBareMetal2GatewayStateAction>("ChangeBareMetal2GatewayState", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "changeBareMetal2GatewayState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBareMetal2GatewayStateAction::spec() { return detail::lazySpec(kSpec19); }
+
+ChangeBareMetal2GatewayStateAction::ChangeBareMetal2GatewayStateAction() = default;
+ChangeBareMetal2GatewayStateAction::~ChangeBareMetal2GatewayStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeBareMetal2GatewayState() { return ChangeBareMetal2GatewayStateAction::spec(); }
 
-const schema::TypeDesc& ChangeBareMetal2InstancePasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2InstancePasswordAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"username", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2InstancePasswordAction, username), schema::Location::Body, 0, &kRule5},
-    {"password", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2InstancePasswordAction, password), schema::Location::Body, schema::kSecret, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBareMetal2InstancePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBareMetal2InstancePasswordAction>("ChangeBareMetal2InstancePasswordAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeBareMetal2InstancePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBareMetal2InstancePasswordAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& ChangeBareMetal2InstancePasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBareMetal2InstancePasswordAction>("ChangeBareMetal2InstancePassword", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "changeBareMetal2InstancePassword", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBareMetal2InstancePasswordAction::spec() { return detail::lazySpec(kSpec21); }
+
+ChangeBareMetal2InstancePasswordAction::ChangeBareMetal2InstancePasswordAction() = default;
+ChangeBareMetal2InstancePasswordAction::~ChangeBareMetal2InstancePasswordAction() = default;
 
 const ActionSpec& detail::spec_ChangeBareMetal2InstancePassword() { return ChangeBareMetal2InstancePasswordAction::spec(); }
 
-const schema::TypeDesc& ChangeBareMetal2ProvisionNetworkStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeBareMetal2ProvisionNetworkStateAction>("ChangeBareMetal2ProvisionNetworkStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeBareMetal2ProvisionNetworkStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeBareMetal2ProvisionNetworkStateAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& ChangeBareMetal2ProvisionNetworkStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeBareMetal2ProvisionNetworkStateAction>("ChangeBareMetal2ProvisionNetworkState", HttpMethod::Put, "/baremetal2/provision-networks/{uuid}/actions", "changeBareMetal2ProvisionNetworkState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeBareMetal2ProvisionNetworkStateAction::spec() { return detail::lazySpec(kSpec23); }
+
+ChangeBareMetal2ProvisionNetworkStateAction::ChangeBareMetal2ProvisionNetworkStateAction() = default;
+ChangeBareMetal2ProvisionNetworkStateAction::~ChangeBareMetal2ProvisionNetworkStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeBareMetal2ProvisionNetworkState() { return ChangeBareMetal2ProvisionNetworkStateAction::spec(); }
 
-const schema::TypeDesc& CheckBareMetal2IpmiChassisConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisInfo", &schema::typeOf<std::string>, offsetof(CheckBareMetal2IpmiChassisConfigFileAction, chassisInfo), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBareMetal2IpmiChassisConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckBareMetal2IpmiChassisConfigFileAction>("CheckBareMetal2IpmiChassisConfigFileAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CheckBareMetal2IpmiChassisConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckBareMetal2IpmiChassisConfigFileAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& CheckBareMetal2IpmiChassisConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckBareMetal2IpmiChassisConfigFileAction>("CheckBareMetal2IpmiChassisConfigFile", HttpMethod::Post, "/baremetal2/chassis/ipmi/from-file/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckBareMetal2IpmiChassisConfigFileAction::spec() { return detail::lazySpec(kSpec25); }
+
+CheckBareMetal2IpmiChassisConfigFileAction::CheckBareMetal2IpmiChassisConfigFileAction() = default;
+CheckBareMetal2IpmiChassisConfigFileAction::~CheckBareMetal2IpmiChassisConfigFileAction() = default;
 
 const ActionSpec& detail::spec_CheckBareMetal2IpmiChassisConfigFile() { return CheckBareMetal2IpmiChassisConfigFileAction::spec(); }
 
-const schema::TypeDesc& CheckStaticProvisionIpAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(CheckStaticProvisionIpAction, clusterUuid), schema::Location::Body, 0, &kRule3},
-    {"provisionIp", &schema::typeOf<std::string>, offsetof(CheckStaticProvisionIpAction, provisionIp), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStaticProvisionIpAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckStaticProvisionIpAction>("CheckStaticProvisionIpAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckStaticProvisionIpAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckStaticProvisionIpAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& CheckStaticProvisionIpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckStaticProvisionIpAction>("CheckStaticProvisionIp", HttpMethod::Post, "/baremetal2/bm-instances/static/provision/ip/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckStaticProvisionIpAction::spec() { return detail::lazySpec(kSpec27); }
+
+CheckStaticProvisionIpAction::CheckStaticProvisionIpAction() = default;
+CheckStaticProvisionIpAction::~CheckStaticProvisionIpAction() = default;
 
 const ActionSpec& detail::spec_CheckStaticProvisionIp() { return CheckStaticProvisionIpAction::spec(); }
 
-const schema::TypeDesc& CleanUpBareMetal2BondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(CleanUpBareMetal2BondingAction, chassisUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanUpBareMetal2BondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpBareMetal2BondingAction>("CleanUpBareMetal2BondingAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CleanUpBareMetal2BondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanUpBareMetal2BondingAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& CleanUpBareMetal2BondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanUpBareMetal2BondingAction>("CleanUpBareMetal2Bonding", HttpMethod::Put, "/baremetal2/chassis/{chassisUuid}/actions", "cleanUpBareMetal2Bonding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanUpBareMetal2BondingAction::spec() { return detail::lazySpec(kSpec29); }
+
+CleanUpBareMetal2BondingAction::CleanUpBareMetal2BondingAction() = default;
+CleanUpBareMetal2BondingAction::~CleanUpBareMetal2BondingAction() = default;
 
 const ActionSpec& detail::spec_CleanUpBareMetal2Bonding() { return CleanUpBareMetal2BondingAction::spec(); }
 
-const schema::TypeDesc& CreateBareMetal2BondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(CreateBareMetal2BondingAction, chassisUuid), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBareMetal2BondingAction, name), schema::Location::Body, 0, &kRule0},
-    {"mode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateBareMetal2BondingAction, mode), schema::Location::Body, 0, &kRule9},
-    {"slaves", &schema::typeOf<std::string>, offsetof(CreateBareMetal2BondingAction, slaves), schema::Location::Body, 0, &kRule10},
-    {"opts", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2BondingAction, opts), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2BondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBareMetal2BondingAction>("CreateBareMetal2BondingAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateBareMetal2BondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBareMetal2BondingAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& CreateBareMetal2BondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBareMetal2BondingAction>("CreateBareMetal2Bonding", HttpMethod::Post, "/baremetal2/chassis/bond", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBareMetal2BondingAction::spec() { return detail::lazySpec(kSpec31); }
+
+CreateBareMetal2BondingAction::CreateBareMetal2BondingAction() = default;
+CreateBareMetal2BondingAction::~CreateBareMetal2BondingAction() = default;
 
 const ActionSpec& detail::spec_CreateBareMetal2Bonding() { return CreateBareMetal2BondingAction::spec(); }
 
-const schema::TypeDesc& CreateBareMetal2InstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBareMetal2InstanceAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, description), schema::Location::Body, 0, &kRule2},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"gatewayUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, gatewayUuid), schema::Location::Body, 0, nullptr},
-    {"chassisUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, chassisUuid), schema::Location::Body, 0, nullptr},
-    {"chassisOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, imageUuid), schema::Location::Body, 0, nullptr},
-    {"chassisDiskUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, chassisDiskUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForDataVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
-    {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBareMetal2InstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateBareMetal2InstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateBareMetal2InstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"gatewayAllocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, gatewayAllocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBareMetal2InstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBareMetal2InstanceAction>("CreateBareMetal2InstanceAction", rows, 18, schema::rebased(ActionBase::describe(), offsetof(CreateBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBareMetal2InstanceAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& CreateBareMetal2InstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBareMetal2InstanceAction>("CreateBareMetal2Instance", HttpMethod::Post, "/baremetal2/bm-instances", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBareMetal2InstanceAction::spec() { return detail::lazySpec(kSpec33); }
+
+CreateBareMetal2InstanceAction::CreateBareMetal2InstanceAction() = default;
+CreateBareMetal2InstanceAction::~CreateBareMetal2InstanceAction() = default;
 
 const ActionSpec& detail::spec_CreateBareMetal2Instance() { return CreateBareMetal2InstanceAction::spec(); }
 
-const schema::TypeDesc& CreateBareMetal2IpmiChassisHardwareInfoAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipmiAddress", &schema::typeOf<std::string>, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, ipmiAddress), schema::Location::Body, 0, &kRule5},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, ipmiPort), schema::Location::Body, 0, &kRule12},
-    {"hardwareInfo", &schema::typeOf<std::string>, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, hardwareInfo), schema::Location::Body, 0, &kRule5},
-    {"convertInfo", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, convertInfo), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBareMetal2IpmiChassisHardwareInfoAction>("CreateBareMetal2IpmiChassisHardwareInfoAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBareMetal2IpmiChassisHardwareInfoAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& CreateBareMetal2IpmiChassisHardwareInfoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBareMetal2IpmiChassisHardwareInfoAction>("CreateBareMetal2IpmiChassisHardwareInfo", HttpMethod::Post, "/baremetal2/chassis/ipmi/hardwareinfos", "params", false, false, "", 1);
-  return s;
-}
+const ActionSpec& CreateBareMetal2IpmiChassisHardwareInfoAction::spec() { return detail::lazySpec(kSpec35); }
+
+CreateBareMetal2IpmiChassisHardwareInfoAction::CreateBareMetal2IpmiChassisHardwareInfoAction() = default;
+CreateBareMetal2IpmiChassisHardwareInfoAction::~CreateBareMetal2IpmiChassisHardwareInfoAction() = default;
 
 const ActionSpec& detail::spec_CreateBareMetal2IpmiChassisHardwareInfo() { return CreateBareMetal2IpmiChassisHardwareInfoAction::spec(); }
 
-const schema::TypeDesc& CreateBareMetal2ProvisionNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBareMetal2ProvisionNetworkAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2ProvisionNetworkAction, description), schema::Location::Body, 0, &kRule2},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateBareMetal2ProvisionNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule3},
-    {"dhcpInterface", &schema::typeOf<std::string>, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpInterface), schema::Location::Body, 0, &kRule13},
-    {"dhcpRangeStartIp", &schema::typeOf<std::string>, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeStartIp), schema::Location::Body, 0, &kRule3},
-    {"dhcpRangeEndIp", &schema::typeOf<std::string>, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeEndIp), schema::Location::Body, 0, &kRule3},
-    {"dhcpRangeNetmask", &schema::typeOf<std::string>, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeNetmask), schema::Location::Body, 0, &kRule3},
-    {"dhcpRangeGateway", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2ProvisionNetworkAction, dhcpRangeGateway), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2ProvisionNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBareMetal2ProvisionNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBareMetal2ProvisionNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBareMetal2ProvisionNetworkAction>("CreateBareMetal2ProvisionNetworkAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBareMetal2ProvisionNetworkAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& CreateBareMetal2ProvisionNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBareMetal2ProvisionNetworkAction>("CreateBareMetal2ProvisionNetwork", HttpMethod::Post, "/baremetal2/provision-networks", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBareMetal2ProvisionNetworkAction::spec() { return detail::lazySpec(kSpec37); }
+
+CreateBareMetal2ProvisionNetworkAction::CreateBareMetal2ProvisionNetworkAction() = default;
+CreateBareMetal2ProvisionNetworkAction::~CreateBareMetal2ProvisionNetworkAction() = default;
 
 const ActionSpec& detail::spec_CreateBareMetal2ProvisionNetwork() { return CreateBareMetal2ProvisionNetworkAction::spec(); }
 
-const schema::TypeDesc& DeleteBareMetal2ChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBareMetal2ChassisAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBareMetal2ChassisAction>("DeleteBareMetal2ChassisAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBareMetal2ChassisAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& DeleteBareMetal2ChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBareMetal2ChassisAction>("DeleteBareMetal2Chassis", HttpMethod::Delete, "/baremetal2/chassis/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBareMetal2ChassisAction::spec() { return detail::lazySpec(kSpec39); }
+
+DeleteBareMetal2ChassisAction::DeleteBareMetal2ChassisAction() = default;
+DeleteBareMetal2ChassisAction::~DeleteBareMetal2ChassisAction() = default;
 
 const ActionSpec& detail::spec_DeleteBareMetal2Chassis() { return DeleteBareMetal2ChassisAction::spec(); }
 
-const schema::TypeDesc& DeleteBareMetal2GatewayAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBareMetal2GatewayAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBareMetal2GatewayAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBareMetal2GatewayAction>("DeleteBareMetal2GatewayAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBareMetal2GatewayAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& DeleteBareMetal2GatewayAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBareMetal2GatewayAction>("DeleteBareMetal2Gateway", HttpMethod::Delete, "/baremetal2/gateways/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBareMetal2GatewayAction::spec() { return detail::lazySpec(kSpec41); }
+
+DeleteBareMetal2GatewayAction::DeleteBareMetal2GatewayAction() = default;
+DeleteBareMetal2GatewayAction::~DeleteBareMetal2GatewayAction() = default;
 
 const ActionSpec& detail::spec_DeleteBareMetal2Gateway() { return DeleteBareMetal2GatewayAction::spec(); }
 
-const schema::TypeDesc& DeleteBareMetal2ProvisionNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBareMetal2ProvisionNetworkAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBareMetal2ProvisionNetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBareMetal2ProvisionNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBareMetal2ProvisionNetworkAction>("DeleteBareMetal2ProvisionNetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBareMetal2ProvisionNetworkAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& DeleteBareMetal2ProvisionNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBareMetal2ProvisionNetworkAction>("DeleteBareMetal2ProvisionNetwork", HttpMethod::Delete, "/baremetal2/provision-networks/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBareMetal2ProvisionNetworkAction::spec() { return detail::lazySpec(kSpec43); }
+
+DeleteBareMetal2ProvisionNetworkAction::DeleteBareMetal2ProvisionNetworkAction() = default;
+DeleteBareMetal2ProvisionNetworkAction::~DeleteBareMetal2ProvisionNetworkAction() = default;
 
 const ActionSpec& detail::spec_DeleteBareMetal2ProvisionNetwork() { return DeleteBareMetal2ProvisionNetworkAction::spec(); }
 
-const schema::TypeDesc& DetachBareMetal2GatewayFromClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachBareMetal2GatewayFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
-    {"gatewayUuid", &schema::typeOf<std::string>, offsetof(DetachBareMetal2GatewayFromClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachBareMetal2GatewayFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachBareMetal2GatewayFromClusterAction>("DetachBareMetal2GatewayFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachBareMetal2GatewayFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachBareMetal2GatewayFromClusterAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& DetachBareMetal2GatewayFromClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachBareMetal2GatewayFromClusterAction>("DetachBareMetal2GatewayFromCluster", HttpMethod::Delete, "/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachBareMetal2GatewayFromClusterAction::spec() { return detail::lazySpec(kSpec45); }
+
+DetachBareMetal2GatewayFromClusterAction::DetachBareMetal2GatewayFromClusterAction() = default;
+DetachBareMetal2GatewayFromClusterAction::~DetachBareMetal2GatewayFromClusterAction() = default;
 
 const ActionSpec& detail::spec_DetachBareMetal2GatewayFromCluster() { return DetachBareMetal2GatewayFromClusterAction::spec(); }
 
-const schema::TypeDesc& DetachBareMetal2ProvisionNetworkFromClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
-    {"networkUuid", &schema::typeOf<std::string>, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, networkUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachBareMetal2ProvisionNetworkFromClusterAction>("DetachBareMetal2ProvisionNetworkFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachBareMetal2ProvisionNetworkFromClusterAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& DetachBareMetal2ProvisionNetworkFromClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachBareMetal2ProvisionNetworkFromClusterAction>("DetachBareMetal2ProvisionNetworkFromCluster", HttpMethod::Delete, "/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachBareMetal2ProvisionNetworkFromClusterAction::spec() { return detail::lazySpec(kSpec47); }
+
+DetachBareMetal2ProvisionNetworkFromClusterAction::DetachBareMetal2ProvisionNetworkFromClusterAction() = default;
+DetachBareMetal2ProvisionNetworkFromClusterAction::~DetachBareMetal2ProvisionNetworkFromClusterAction() = default;
 
 const ActionSpec& detail::spec_DetachBareMetal2ProvisionNetworkFromCluster() { return DetachBareMetal2ProvisionNetworkFromClusterAction::spec(); }
 
-const schema::TypeDesc& DetachProvisionNicFromBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachProvisionNicFromBondingAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"provisionNicUuid", &schema::typeOf<std::string>, offsetof(DetachProvisionNicFromBondingAction, provisionNicUuid), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachProvisionNicFromBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachProvisionNicFromBondingAction>("DetachProvisionNicFromBondingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachProvisionNicFromBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachProvisionNicFromBondingAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& DetachProvisionNicFromBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachProvisionNicFromBondingAction>("DetachProvisionNicFromBonding", HttpMethod::Delete, "/baremetal2/bm-instances/bm2-bondings/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachProvisionNicFromBondingAction::spec() { return detail::lazySpec(kSpec49); }
+
+DetachProvisionNicFromBondingAction::DetachProvisionNicFromBondingAction() = default;
+DetachProvisionNicFromBondingAction::~DetachProvisionNicFromBondingAction() = default;
 
 const ActionSpec& detail::spec_DetachProvisionNicFromBonding() { return DetachProvisionNicFromBondingAction::spec(); }
 
-const schema::TypeDesc& GetBareMetal2ChassisPowerStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetBareMetal2ChassisPowerStatusAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBareMetal2ChassisPowerStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2ChassisPowerStatusAction>("GetBareMetal2ChassisPowerStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetBareMetal2ChassisPowerStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBareMetal2ChassisPowerStatusAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& GetBareMetal2ChassisPowerStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBareMetal2ChassisPowerStatusAction>("GetBareMetal2ChassisPowerStatus", HttpMethod::Get, "/baremetal2/chassis/{uuid}/powerstatus", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBareMetal2ChassisPowerStatusAction::spec() { return detail::lazySpec(kSpec51); }
+
+GetBareMetal2ChassisPowerStatusAction::GetBareMetal2ChassisPowerStatusAction() = default;
+GetBareMetal2ChassisPowerStatusAction::~GetBareMetal2ChassisPowerStatusAction() = default;
 
 const ActionSpec& detail::spec_GetBareMetal2ChassisPowerStatus() { return GetBareMetal2ChassisPowerStatusAction::spec(); }
 
-const schema::TypeDesc& GetBareMetal2GatewayAllocatorStrategiesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBareMetal2GatewayAllocatorStrategiesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2GatewayAllocatorStrategiesAction>("GetBareMetal2GatewayAllocatorStrategiesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetBareMetal2GatewayAllocatorStrategiesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBareMetal2GatewayAllocatorStrategiesAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& GetBareMetal2GatewayAllocatorStrategiesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBareMetal2GatewayAllocatorStrategiesAction>("GetBareMetal2GatewayAllocatorStrategies", HttpMethod::Get, "/baremetal2/gateways/allocators/strategies", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBareMetal2GatewayAllocatorStrategiesAction::spec() { return detail::lazySpec(kSpec53); }
+
+GetBareMetal2GatewayAllocatorStrategiesAction::GetBareMetal2GatewayAllocatorStrategiesAction() = default;
+GetBareMetal2GatewayAllocatorStrategiesAction::~GetBareMetal2GatewayAllocatorStrategiesAction() = default;
 
 const ActionSpec& detail::spec_GetBareMetal2GatewayAllocatorStrategies() { return GetBareMetal2GatewayAllocatorStrategiesAction::spec(); }
 
-const schema::TypeDesc& GetBareMetal2ProvisionNetworkIpAddressCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"networkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityAction, networkUuids), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2ProvisionNetworkIpAddressCapacityAction>("GetBareMetal2ProvisionNetworkIpAddressCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBareMetal2ProvisionNetworkIpAddressCapacityAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& GetBareMetal2ProvisionNetworkIpAddressCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBareMetal2ProvisionNetworkIpAddressCapacityAction>("GetBareMetal2ProvisionNetworkIpAddressCapacity", HttpMethod::Get, "/baremetal2/provision-networks/ip-capacity", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBareMetal2ProvisionNetworkIpAddressCapacityAction::spec() { return detail::lazySpec(kSpec55); }
+
+GetBareMetal2ProvisionNetworkIpAddressCapacityAction::GetBareMetal2ProvisionNetworkIpAddressCapacityAction() = default;
+GetBareMetal2ProvisionNetworkIpAddressCapacityAction::~GetBareMetal2ProvisionNetworkIpAddressCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetBareMetal2ProvisionNetworkIpAddressCapacity() { return GetBareMetal2ProvisionNetworkIpAddressCapacityAction::spec(); }
 
-const schema::TypeDesc& GetBareMetal2SupportedBootModeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBareMetal2SupportedBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2SupportedBootModeAction>("GetBareMetal2SupportedBootModeAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetBareMetal2SupportedBootModeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBareMetal2SupportedBootModeAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& GetBareMetal2SupportedBootModeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBareMetal2SupportedBootModeAction>("GetBareMetal2SupportedBootMode", HttpMethod::Get, "/baremetal2/chassis/supported-boot-modes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBareMetal2SupportedBootModeAction::spec() { return detail::lazySpec(kSpec57); }
+
+GetBareMetal2SupportedBootModeAction::GetBareMetal2SupportedBootModeAction() = default;
+GetBareMetal2SupportedBootModeAction::~GetBareMetal2SupportedBootModeAction() = default;
 
 const ActionSpec& detail::spec_GetBareMetal2SupportedBootMode() { return GetBareMetal2SupportedBootModeAction::spec(); }
 
-const schema::TypeDesc& InspectBareMetal2ChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(InspectBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(InspectBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<InspectBareMetal2ChassisAction>("InspectBareMetal2ChassisAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(InspectBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& InspectBareMetal2ChassisAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& InspectBareMetal2ChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<InspectBareMetal2ChassisAction>("InspectBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "inspectBareMetal2Chassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& InspectBareMetal2ChassisAction::spec() { return detail::lazySpec(kSpec59); }
+
+InspectBareMetal2ChassisAction::InspectBareMetal2ChassisAction() = default;
+InspectBareMetal2ChassisAction::~InspectBareMetal2ChassisAction() = default;
 
 const ActionSpec& detail::spec_InspectBareMetal2Chassis() { return InspectBareMetal2ChassisAction::spec(); }
 
-const schema::TypeDesc& InspectBareMetal2ChassisByInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(InspectBareMetal2ChassisByInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(InspectBareMetal2ChassisByInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<InspectBareMetal2ChassisByInstanceAction>("InspectBareMetal2ChassisByInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(InspectBareMetal2ChassisByInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& InspectBareMetal2ChassisByInstanceAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& InspectBareMetal2ChassisByInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<InspectBareMetal2ChassisByInstanceAction>("InspectBareMetal2ChassisByInstance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/actions", "inspectBareMetal2ChassisByInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& InspectBareMetal2ChassisByInstanceAction::spec() { return detail::lazySpec(kSpec61); }
+
+InspectBareMetal2ChassisByInstanceAction::InspectBareMetal2ChassisByInstanceAction() = default;
+InspectBareMetal2ChassisByInstanceAction::~InspectBareMetal2ChassisByInstanceAction() = default;
 
 const ActionSpec& detail::spec_InspectBareMetal2ChassisByInstance() { return InspectBareMetal2ChassisByInstanceAction::spec(); }
 
-const schema::TypeDesc& PowerOffBareMetal2ChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(PowerOffBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerOffBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerOffBareMetal2ChassisAction>("PowerOffBareMetal2ChassisAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PowerOffBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerOffBareMetal2ChassisAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& PowerOffBareMetal2ChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerOffBareMetal2ChassisAction>("PowerOffBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerOffBareMetal2Chassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerOffBareMetal2ChassisAction::spec() { return detail::lazySpec(kSpec63); }
+
+PowerOffBareMetal2ChassisAction::PowerOffBareMetal2ChassisAction() = default;
+PowerOffBareMetal2ChassisAction::~PowerOffBareMetal2ChassisAction() = default;
 
 const ActionSpec& detail::spec_PowerOffBareMetal2Chassis() { return PowerOffBareMetal2ChassisAction::spec(); }
 
-const schema::TypeDesc& PowerOnBareMetal2ChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(PowerOnBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"bootDev", &schema::typeOf<std::optional<std::string>>, offsetof(PowerOnBareMetal2ChassisAction, bootDev), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerOnBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerOnBareMetal2ChassisAction>("PowerOnBareMetal2ChassisAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(PowerOnBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerOnBareMetal2ChassisAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& PowerOnBareMetal2ChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerOnBareMetal2ChassisAction>("PowerOnBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerOnBareMetal2Chassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerOnBareMetal2ChassisAction::spec() { return detail::lazySpec(kSpec65); }
+
+PowerOnBareMetal2ChassisAction::PowerOnBareMetal2ChassisAction() = default;
+PowerOnBareMetal2ChassisAction::~PowerOnBareMetal2ChassisAction() = default;
 
 const ActionSpec& detail::spec_PowerOnBareMetal2Chassis() { return PowerOnBareMetal2ChassisAction::spec(); }
 
-const schema::TypeDesc& PowerResetBareMetal2ChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(PowerResetBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"bootDev", &schema::typeOf<std::optional<std::string>>, offsetof(PowerResetBareMetal2ChassisAction, bootDev), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerResetBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerResetBareMetal2ChassisAction>("PowerResetBareMetal2ChassisAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(PowerResetBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerResetBareMetal2ChassisAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& PowerResetBareMetal2ChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerResetBareMetal2ChassisAction>("PowerResetBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerResetBareMetal2Chassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerResetBareMetal2ChassisAction::spec() { return detail::lazySpec(kSpec67); }
+
+PowerResetBareMetal2ChassisAction::PowerResetBareMetal2ChassisAction() = default;
+PowerResetBareMetal2ChassisAction::~PowerResetBareMetal2ChassisAction() = default;
 
 const ActionSpec& detail::spec_PowerResetBareMetal2Chassis() { return PowerResetBareMetal2ChassisAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2BondingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2BondingAction>("QueryBareMetal2BondingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2BondingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2BondingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2BondingAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& QueryBareMetal2BondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2BondingAction>("QueryBareMetal2Bonding", HttpMethod::Get, "/baremetal2/bonding", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2BondingAction::spec() { return detail::lazySpec(kSpec69); }
+
+QueryBareMetal2BondingAction::QueryBareMetal2BondingAction() = default;
+QueryBareMetal2BondingAction::~QueryBareMetal2BondingAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2Bonding() { return QueryBareMetal2BondingAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2BondingNicRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2BondingNicRefAction>("QueryBareMetal2BondingNicRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2BondingNicRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2BondingNicRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2BondingNicRefAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& QueryBareMetal2BondingNicRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2BondingNicRefAction>("QueryBareMetal2BondingNicRef", HttpMethod::Get, "/baremetal2/bonding/nic/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2BondingNicRefAction::spec() { return detail::lazySpec(kSpec71); }
+
+QueryBareMetal2BondingNicRefAction::QueryBareMetal2BondingNicRefAction() = default;
+QueryBareMetal2BondingNicRefAction::~QueryBareMetal2BondingNicRefAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2BondingNicRef() { return QueryBareMetal2BondingNicRefAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2ChassisAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2ChassisAction>("QueryBareMetal2ChassisAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2ChassisAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2ChassisAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& QueryBareMetal2ChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2ChassisAction>("QueryBareMetal2Chassis", HttpMethod::Get, "/baremetal2/chassis", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2ChassisAction::spec() { return detail::lazySpec(kSpec73); }
+
+QueryBareMetal2ChassisAction::QueryBareMetal2ChassisAction() = default;
+QueryBareMetal2ChassisAction::~QueryBareMetal2ChassisAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2Chassis() { return QueryBareMetal2ChassisAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2ChassisGpuDeviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2ChassisGpuDeviceAction>("QueryBareMetal2ChassisGpuDeviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2ChassisGpuDeviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2ChassisGpuDeviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2ChassisGpuDeviceAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& QueryBareMetal2ChassisGpuDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2ChassisGpuDeviceAction>("QueryBareMetal2ChassisGpuDevice", HttpMethod::Get, "/baremetal2/chassis/gpu-device/gpu-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2ChassisGpuDeviceAction::spec() { return detail::lazySpec(kSpec75); }
+
+QueryBareMetal2ChassisGpuDeviceAction::QueryBareMetal2ChassisGpuDeviceAction() = default;
+QueryBareMetal2ChassisGpuDeviceAction::~QueryBareMetal2ChassisGpuDeviceAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2ChassisGpuDevice() { return QueryBareMetal2ChassisGpuDeviceAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2ChassisOfferingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2ChassisOfferingAction>("QueryBareMetal2ChassisOfferingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2ChassisOfferingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2ChassisOfferingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2ChassisOfferingAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& QueryBareMetal2ChassisOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2ChassisOfferingAction>("QueryBareMetal2ChassisOffering", HttpMethod::Get, "/baremetal2/chassis/offerings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2ChassisOfferingAction::spec() { return detail::lazySpec(kSpec77); }
+
+QueryBareMetal2ChassisOfferingAction::QueryBareMetal2ChassisOfferingAction() = default;
+QueryBareMetal2ChassisOfferingAction::~QueryBareMetal2ChassisOfferingAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2ChassisOffering() { return QueryBareMetal2ChassisOfferingAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2ChassisPciDeviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2ChassisPciDeviceAction>("QueryBareMetal2ChassisPciDeviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2ChassisPciDeviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2ChassisPciDeviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2ChassisPciDeviceAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& QueryBareMetal2ChassisPciDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2ChassisPciDeviceAction>("QueryBareMetal2ChassisPciDevice", HttpMethod::Get, "/baremetal2/chassis/pci-device/pci-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2ChassisPciDeviceAction::spec() { return detail::lazySpec(kSpec79); }
+
+QueryBareMetal2ChassisPciDeviceAction::QueryBareMetal2ChassisPciDeviceAction() = default;
+QueryBareMetal2ChassisPciDeviceAction::~QueryBareMetal2ChassisPciDeviceAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2ChassisPciDevice() { return QueryBareMetal2ChassisPciDeviceAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2GatewayAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2GatewayAction>("QueryBareMetal2GatewayAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2GatewayAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2GatewayAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& QueryBareMetal2GatewayAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2GatewayAction>("QueryBareMetal2Gateway", HttpMethod::Get, "/baremetal2/gateways", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2GatewayAction::spec() { return detail::lazySpec(kSpec81); }
+
+QueryBareMetal2GatewayAction::QueryBareMetal2GatewayAction() = default;
+QueryBareMetal2GatewayAction::~QueryBareMetal2GatewayAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2Gateway() { return QueryBareMetal2GatewayAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2InstanceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2InstanceAction>("QueryBareMetal2InstanceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2InstanceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2InstanceAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& QueryBareMetal2InstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2InstanceAction>("QueryBareMetal2Instance", HttpMethod::Get, "/baremetal2/bm-instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2InstanceAction::spec() { return detail::lazySpec(kSpec83); }
+
+QueryBareMetal2InstanceAction::QueryBareMetal2InstanceAction() = default;
+QueryBareMetal2InstanceAction::~QueryBareMetal2InstanceAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2Instance() { return QueryBareMetal2InstanceAction::spec(); }
 
-const schema::TypeDesc& QueryBareMetal2ProvisionNetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBareMetal2ProvisionNetworkAction>("QueryBareMetal2ProvisionNetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBareMetal2ProvisionNetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBareMetal2ProvisionNetworkAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& QueryBareMetal2ProvisionNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBareMetal2ProvisionNetworkAction>("QueryBareMetal2ProvisionNetwork", HttpMethod::Get, "/baremetal2/provision-networks", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBareMetal2ProvisionNetworkAction::spec() { return detail::lazySpec(kSpec85); }
+
+QueryBareMetal2ProvisionNetworkAction::QueryBareMetal2ProvisionNetworkAction() = default;
+QueryBareMetal2ProvisionNetworkAction::~QueryBareMetal2ProvisionNetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryBareMetal2ProvisionNetwork() { return QueryBareMetal2ProvisionNetworkAction::spec(); }
 
-const schema::TypeDesc& ReconnectBareMetal2GatewayAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectBareMetal2GatewayAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectBareMetal2GatewayAction>("ReconnectBareMetal2GatewayAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectBareMetal2GatewayAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& ReconnectBareMetal2GatewayAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectBareMetal2GatewayAction>("ReconnectBareMetal2Gateway", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "reconnectBareMetal2Gateway", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectBareMetal2GatewayAction::spec() { return detail::lazySpec(kSpec87); }
+
+ReconnectBareMetal2GatewayAction::ReconnectBareMetal2GatewayAction() = default;
+ReconnectBareMetal2GatewayAction::~ReconnectBareMetal2GatewayAction() = default;
 
 const ActionSpec& detail::spec_ReconnectBareMetal2Gateway() { return ReconnectBareMetal2GatewayAction::spec(); }
 
-const schema::TypeDesc& ReconnectBareMetal2InstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectBareMetal2InstanceAction>("ReconnectBareMetal2InstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectBareMetal2InstanceAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& ReconnectBareMetal2InstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectBareMetal2InstanceAction>("ReconnectBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/actions", "reconnectBareMetal2Instance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectBareMetal2InstanceAction::spec() { return detail::lazySpec(kSpec89); }
+
+ReconnectBareMetal2InstanceAction::ReconnectBareMetal2InstanceAction() = default;
+ReconnectBareMetal2InstanceAction::~ReconnectBareMetal2InstanceAction() = default;
 
 const ActionSpec& detail::spec_ReconnectBareMetal2Instance() { return ReconnectBareMetal2InstanceAction::spec(); }
 
-const schema::TypeDesc& StartBareMetal2InstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StartBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartBareMetal2InstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"gatewayUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartBareMetal2InstanceAction, gatewayUuid), schema::Location::Body, 0, nullptr},
-    {"chassisUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartBareMetal2InstanceAction, chassisUuid), schema::Location::Body, 0, nullptr},
-    {"chassisOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartBareMetal2InstanceAction, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartBareMetal2InstanceAction>("StartBareMetal2InstanceAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(StartBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartBareMetal2InstanceAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& StartBareMetal2InstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartBareMetal2InstanceAction>("StartBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "startBareMetal2Instance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartBareMetal2InstanceAction::spec() { return detail::lazySpec(kSpec91); }
+
+StartBareMetal2InstanceAction::StartBareMetal2InstanceAction() = default;
+StartBareMetal2InstanceAction::~StartBareMetal2InstanceAction() = default;
 
 const ActionSpec& detail::spec_StartBareMetal2Instance() { return StartBareMetal2InstanceAction::spec(); }
 
-const schema::TypeDesc& UpdateBareMetal2ChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBareMetal2ChassisAction>("UpdateBareMetal2ChassisAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateBareMetal2ChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBareMetal2ChassisAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& UpdateBareMetal2ChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBareMetal2ChassisAction>("UpdateBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "updateBareMetal2Chassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBareMetal2ChassisAction::spec() { return detail::lazySpec(kSpec93); }
+
+UpdateBareMetal2ChassisAction::UpdateBareMetal2ChassisAction() = default;
+UpdateBareMetal2ChassisAction::~UpdateBareMetal2ChassisAction() = default;
 
 const ActionSpec& detail::spec_UpdateBareMetal2Chassis() { return UpdateBareMetal2ChassisAction::spec(); }
 
-const schema::TypeDesc& UpdateBareMetal2ChassisOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2ChassisOfferingAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisOfferingAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisOfferingAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBareMetal2ChassisOfferingAction>("UpdateBareMetal2ChassisOfferingAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateBareMetal2ChassisOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBareMetal2ChassisOfferingAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& UpdateBareMetal2ChassisOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBareMetal2ChassisOfferingAction>("UpdateBareMetal2ChassisOffering", HttpMethod::Put, "/baremetal2/chassis/offerings/{uuid}/actions", "updateBareMetal2ChassisOffering", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBareMetal2ChassisOfferingAction::spec() { return detail::lazySpec(kSpec95); }
+
+UpdateBareMetal2ChassisOfferingAction::UpdateBareMetal2ChassisOfferingAction() = default;
+UpdateBareMetal2ChassisOfferingAction::~UpdateBareMetal2ChassisOfferingAction() = default;
 
 const ActionSpec& detail::spec_UpdateBareMetal2ChassisOffering() { return UpdateBareMetal2ChassisOfferingAction::spec(); }
 
-const schema::TypeDesc& UpdateBareMetal2ChassisPciDeviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2ChassisPciDeviceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2ChassisPciDeviceAction, chassisUuid), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisPciDeviceAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisPciDeviceAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ChassisPciDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBareMetal2ChassisPciDeviceAction>("UpdateBareMetal2ChassisPciDeviceAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateBareMetal2ChassisPciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBareMetal2ChassisPciDeviceAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& UpdateBareMetal2ChassisPciDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBareMetal2ChassisPciDeviceAction>("UpdateBareMetal2ChassisPciDevice", HttpMethod::Put, "/baremetal2/chassis/pci-devices/{uuid}/actions", "updateBareMetal2ChassisPciDevice", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBareMetal2ChassisPciDeviceAction::spec() { return detail::lazySpec(kSpec97); }
+
+UpdateBareMetal2ChassisPciDeviceAction::UpdateBareMetal2ChassisPciDeviceAction() = default;
+UpdateBareMetal2ChassisPciDeviceAction::~UpdateBareMetal2ChassisPciDeviceAction() = default;
 
 const ActionSpec& detail::spec_UpdateBareMetal2ChassisPciDevice() { return UpdateBareMetal2ChassisPciDeviceAction::spec(); }
 
-const schema::TypeDesc& UpdateBareMetal2GatewayAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateBareMetal2GatewayAction, sshPort), schema::Location::Body, 0, &kRule1},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2GatewayAction, username), schema::Location::Body, 0, &kRule6},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2GatewayAction, password), schema::Location::Body, schema::kSecret, &kRule6},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2GatewayAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2GatewayAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2GatewayAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2GatewayAction, managementIp), schema::Location::Body, 0, &kRule6},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBareMetal2GatewayAction>("UpdateBareMetal2GatewayAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBareMetal2GatewayAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& UpdateBareMetal2GatewayAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBareMetal2GatewayAction>("UpdateBareMetal2Gateway", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "updateBareMetal2Gateway", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBareMetal2GatewayAction::spec() { return detail::lazySpec(kSpec99); }
+
+UpdateBareMetal2GatewayAction::UpdateBareMetal2GatewayAction() = default;
+UpdateBareMetal2GatewayAction::~UpdateBareMetal2GatewayAction() = default;
 
 const ActionSpec& detail::spec_UpdateBareMetal2Gateway() { return UpdateBareMetal2GatewayAction::spec(); }
 
-const schema::TypeDesc& UpdateBareMetal2InstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2InstanceAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2InstanceAction, description), schema::Location::Body, 0, &kRule2},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2InstanceAction, state), schema::Location::Body, 0, &kRule15},
-    {"chassisOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2InstanceAction, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2InstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"autoReleaseChassisEvent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2InstanceAction, autoReleaseChassisEvent), schema::Location::Body, 0, &kRule16},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBareMetal2InstanceAction>("UpdateBareMetal2InstanceAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBareMetal2InstanceAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& UpdateBareMetal2InstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBareMetal2InstanceAction>("UpdateBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "updateBareMetal2Instance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBareMetal2InstanceAction::spec() { return detail::lazySpec(kSpec101); }
+
+UpdateBareMetal2InstanceAction::UpdateBareMetal2InstanceAction() = default;
+UpdateBareMetal2InstanceAction::~UpdateBareMetal2InstanceAction() = default;
 
 const ActionSpec& detail::spec_UpdateBareMetal2Instance() { return UpdateBareMetal2InstanceAction::spec(); }
 
-const schema::TypeDesc& UpdateBareMetal2IpmiChassisAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipmiAddress", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiAddress), schema::Location::Body, 0, nullptr},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiPort), schema::Location::Body, 0, &kRule1},
-    {"ipmiUsername", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiUsername), schema::Location::Body, 0, &kRule6},
-    {"ipmiPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule6},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2IpmiChassisAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2IpmiChassisAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2IpmiChassisAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2IpmiChassisAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBareMetal2IpmiChassisAction>("UpdateBareMetal2IpmiChassisAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateBareMetal2IpmiChassisAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBareMetal2IpmiChassisAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& UpdateBareMetal2IpmiChassisAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBareMetal2IpmiChassisAction>("UpdateBareMetal2IpmiChassis", HttpMethod::Put, "/baremetal2/chassis/ipmi/{uuid}/actions", "updateBareMetal2IpmiChassis", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBareMetal2IpmiChassisAction::spec() { return detail::lazySpec(kSpec103); }
+
+UpdateBareMetal2IpmiChassisAction::UpdateBareMetal2IpmiChassisAction() = default;
+UpdateBareMetal2IpmiChassisAction::~UpdateBareMetal2IpmiChassisAction() = default;
 
 const ActionSpec& detail::spec_UpdateBareMetal2IpmiChassis() { return UpdateBareMetal2IpmiChassisAction::spec(); }
 
-const schema::TypeDesc& UpdateBareMetal2ProvisionNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBareMetal2ProvisionNetworkAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, description), schema::Location::Body, 0, &kRule2},
-    {"dhcpInterface", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpInterface), schema::Location::Body, 0, &kRule17},
-    {"dhcpRangeStartIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeStartIp), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeEndIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeEndIp), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeNetmask", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeGateway", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, dhcpRangeGateway), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBareMetal2ProvisionNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBareMetal2ProvisionNetworkAction>("UpdateBareMetal2ProvisionNetworkAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBareMetal2ProvisionNetworkAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& UpdateBareMetal2ProvisionNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBareMetal2ProvisionNetworkAction>("UpdateBareMetal2ProvisionNetwork", HttpMethod::Put, "/baremetal2/provision-networks/{uuid}/actions", "updateBareMetal2ProvisionNetwork", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBareMetal2ProvisionNetworkAction::spec() { return detail::lazySpec(kSpec105); }
+
+UpdateBareMetal2ProvisionNetworkAction::UpdateBareMetal2ProvisionNetworkAction() = default;
+UpdateBareMetal2ProvisionNetworkAction::~UpdateBareMetal2ProvisionNetworkAction() = default;
 
 const ActionSpec& detail::spec_UpdateBareMetal2ProvisionNetwork() { return UpdateBareMetal2ProvisionNetworkAction::spec(); }
 
-const schema::TypeDesc& BatchQueryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"script", &schema::typeOf<std::optional<std::string>>, offsetof(BatchQueryAction, script), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BatchQueryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchQueryAction>("BatchQueryAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(BatchQueryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BatchQueryAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& BatchQueryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BatchQueryAction>("BatchQuery", HttpMethod::Get, "/batch-queries", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& BatchQueryAction::spec() { return detail::lazySpec(kSpec107); }
+
+BatchQueryAction::BatchQueryAction() = default;
+BatchQueryAction::~BatchQueryAction() = default;
 
 const ActionSpec& detail::spec_BatchQuery() { return BatchQueryAction::spec(); }
 
-const schema::TypeDesc& QueryAccountBillingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAccountBillingAction>("QueryAccountBillingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccountBillingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccountBillingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAccountBillingAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& QueryAccountBillingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAccountBillingAction>("QueryAccountBilling", HttpMethod::Get, "/billing/billings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAccountBillingAction::spec() { return detail::lazySpec(kSpec109); }
+
+QueryAccountBillingAction::QueryAccountBillingAction() = default;
+QueryAccountBillingAction::~QueryAccountBillingAction() = default;
 
 const ActionSpec& detail::spec_QueryAccountBilling() { return QueryAccountBillingAction::spec(); }
 
-const schema::TypeDesc& AttachPriceTableToAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(AttachPriceTableToAccountAction, accountUuid), schema::Location::Path, 0, &kRule3},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(AttachPriceTableToAccountAction, tableUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPriceTableToAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPriceTableToAccountAction>("AttachPriceTableToAccountAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPriceTableToAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPriceTableToAccountAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& AttachPriceTableToAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPriceTableToAccountAction>("AttachPriceTableToAccount", HttpMethod::Post, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPriceTableToAccountAction::spec() { return detail::lazySpec(kSpec111); }
+
+AttachPriceTableToAccountAction::AttachPriceTableToAccountAction() = default;
+AttachPriceTableToAccountAction::~AttachPriceTableToAccountAction() = default;
 
 const ActionSpec& detail::spec_AttachPriceTableToAccount() { return AttachPriceTableToAccountAction::spec(); }
 
-const schema::TypeDesc& CalculateAccountBillingSpendingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(CalculateAccountBillingSpendingAction, accountUuid), schema::Location::Path, 0, &kRule3},
-    {"dateStart", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CalculateAccountBillingSpendingAction, dateStart), schema::Location::Body, 0, &kRule18},
-    {"dateEnd", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CalculateAccountBillingSpendingAction, dateEnd), schema::Location::Body, 0, &kRule18},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateAccountBillingSpendingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"simple", &schema::typeOf<std::optional<bool>>, offsetof(CalculateAccountBillingSpendingAction, simple), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateAccountBillingSpendingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CalculateAccountBillingSpendingAction>("CalculateAccountBillingSpendingAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CalculateAccountBillingSpendingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CalculateAccountBillingSpendingAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& CalculateAccountBillingSpendingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CalculateAccountBillingSpendingAction>("CalculateAccountBillingSpending", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "calculateAccountBillingSpending", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CalculateAccountBillingSpendingAction::spec() { return detail::lazySpec(kSpec113); }
+
+CalculateAccountBillingSpendingAction::CalculateAccountBillingSpendingAction() = default;
+CalculateAccountBillingSpendingAction::~CalculateAccountBillingSpendingAction() = default;
 
 const ActionSpec& detail::spec_CalculateAccountBillingSpending() { return CalculateAccountBillingSpendingAction::spec(); }
 
-const schema::TypeDesc& CalculateAccountSpendingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(CalculateAccountSpendingAction, accountUuid), schema::Location::Path, 0, &kRule3},
-    {"hypervisorType", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateAccountSpendingAction, hypervisorType), schema::Location::Body, 0, &kRule19},
-    {"dateStart", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CalculateAccountSpendingAction, dateStart), schema::Location::Body, 0, &kRule18},
-    {"dateEnd", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CalculateAccountSpendingAction, dateEnd), schema::Location::Body, 0, &kRule18},
-    {"simple", &schema::typeOf<std::optional<bool>>, offsetof(CalculateAccountSpendingAction, simple), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateAccountSpendingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CalculateAccountSpendingAction>("CalculateAccountSpendingAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CalculateAccountSpendingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CalculateAccountSpendingAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& CalculateAccountSpendingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CalculateAccountSpendingAction>("CalculateAccountSpending", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "calculateAccountSpending", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CalculateAccountSpendingAction::spec() { return detail::lazySpec(kSpec115); }
+
+CalculateAccountSpendingAction::CalculateAccountSpendingAction() = default;
+CalculateAccountSpendingAction::~CalculateAccountSpendingAction() = default;
 
 const ActionSpec& detail::spec_CalculateAccountSpending() { return CalculateAccountSpendingAction::spec(); }
 
-const schema::TypeDesc& CalculateResourceSpendingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceType", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateResourceSpendingAction, resourceType), schema::Location::Body, 0, &kRule20},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateResourceSpendingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"dateStart", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateResourceSpendingAction, dateStart), schema::Location::Body, 0, nullptr},
-    {"dateEnd", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateResourceSpendingAction, dateEnd), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CalculateResourceSpendingAction, start), schema::Location::Body, 0, &kRule18},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CalculateResourceSpendingAction, limit), schema::Location::Body, 0, &kRule21},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateResourceSpendingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CalculateResourceSpendingAction>("CalculateResourceSpendingAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CalculateResourceSpendingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CalculateResourceSpendingAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& CalculateResourceSpendingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CalculateResourceSpendingAction>("CalculateResourceSpending", HttpMethod::Put, "/billings/resources/actions", "calculateResourceSpending", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CalculateResourceSpendingAction::spec() { return detail::lazySpec(kSpec117); }
+
+CalculateResourceSpendingAction::CalculateResourceSpendingAction() = default;
+CalculateResourceSpendingAction::~CalculateResourceSpendingAction() = default;
 
 const ActionSpec& detail::spec_CalculateResourceSpending() { return CalculateResourceSpendingAction::spec(); }
 
-const schema::TypeDesc& ChangeAccountPriceTableBindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(ChangeAccountPriceTableBindingAction, accountUuid), schema::Location::Path, 0, &kRule3},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(ChangeAccountPriceTableBindingAction, tableUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAccountPriceTableBindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAccountPriceTableBindingAction>("ChangeAccountPriceTableBindingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAccountPriceTableBindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAccountPriceTableBindingAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& ChangeAccountPriceTableBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAccountPriceTableBindingAction>("ChangeAccountPriceTableBinding", HttpMethod::Put, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "changeAccountPriceTableBinding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAccountPriceTableBindingAction::spec() { return detail::lazySpec(kSpec119); }
+
+ChangeAccountPriceTableBindingAction::ChangeAccountPriceTableBindingAction() = default;
+ChangeAccountPriceTableBindingAction::~ChangeAccountPriceTableBindingAction() = default;
 
 const ActionSpec& detail::spec_ChangeAccountPriceTableBinding() { return ChangeAccountPriceTableBindingAction::spec(); }
 
-const schema::TypeDesc& CleanupBillingUsageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(CleanupBillingUsageAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanupBillingUsageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanupBillingUsageAction>("CleanupBillingUsageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CleanupBillingUsageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanupBillingUsageAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& CleanupBillingUsageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanupBillingUsageAction>("CleanupBillingUsage", HttpMethod::Delete, "/billings/usage", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& CleanupBillingUsageAction::spec() { return detail::lazySpec(kSpec121); }
+
+CleanupBillingUsageAction::CleanupBillingUsageAction() = default;
+CleanupBillingUsageAction::~CleanupBillingUsageAction() = default;
 
 const ActionSpec& detail::spec_CleanupBillingUsage() { return CleanupBillingUsageAction::spec(); }
 
-const schema::TypeDesc& CreatePriceTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePriceTableAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePriceTableAction, description), schema::Location::Body, 0, &kRule2},
-    {"prices", &schema::typeOf<std::optional<Json>>, offsetof(CreatePriceTableAction, prices), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePriceTableAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePriceTableAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePriceTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePriceTableAction>("CreatePriceTableAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreatePriceTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePriceTableAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& CreatePriceTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePriceTableAction>("CreatePriceTable", HttpMethod::Post, "/billings/price-tables", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePriceTableAction::spec() { return detail::lazySpec(kSpec123); }
+
+CreatePriceTableAction::CreatePriceTableAction() = default;
+CreatePriceTableAction::~CreatePriceTableAction() = default;
 
 const ActionSpec& detail::spec_CreatePriceTable() { return CreatePriceTableAction::spec(); }
 
-const schema::TypeDesc& CreateResourcePriceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceName", &schema::typeOf<std::string>, offsetof(CreateResourcePriceAction, resourceName), schema::Location::Body, 0, &kRule22},
-    {"resourceUnit", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourcePriceAction, resourceUnit), schema::Location::Body, 0, nullptr},
-    {"timeUnit", &schema::typeOf<std::string>, offsetof(CreateResourcePriceAction, timeUnit), schema::Location::Body, 0, &kRule3},
-    {"price", &schema::typeOf<std::optional<double>>, offsetof(CreateResourcePriceAction, price), schema::Location::Body, 0, &kRule23},
-    {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourcePriceAction, accountUuid), schema::Location::Body, 0, nullptr},
-    {"dateInLong", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateResourcePriceAction, dateInLong), schema::Location::Body, 0, &kRule18},
-    {"tableUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourcePriceAction, tableUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourcePriceAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateResourcePriceAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourcePriceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateResourcePriceAction>("CreateResourcePriceAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateResourcePriceAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& CreateResourcePriceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateResourcePriceAction>("CreateResourcePrice", HttpMethod::Post, "/billings/prices", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateResourcePriceAction::spec() { return detail::lazySpec(kSpec125); }
+
+CreateResourcePriceAction::CreateResourcePriceAction() = default;
+CreateResourcePriceAction::~CreateResourcePriceAction() = default;
 
 const ActionSpec& detail::spec_CreateResourcePrice() { return CreateResourcePriceAction::spec(); }
 
-const schema::TypeDesc& DeleteBillingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBillingAction, accountUuid), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(DeleteBillingAction, startTime), schema::Location::Body, 0, nullptr},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(DeleteBillingAction, endTime), schema::Location::Body, 0, nullptr},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBillingAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBillingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBillingAction>("DeleteBillingAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DeleteBillingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBillingAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& DeleteBillingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBillingAction>("DeleteBilling", HttpMethod::Delete, "/billings/billings", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBillingAction::spec() { return detail::lazySpec(kSpec127); }
+
+DeleteBillingAction::DeleteBillingAction() = default;
+DeleteBillingAction::~DeleteBillingAction() = default;
 
 const ActionSpec& detail::spec_DeleteBilling() { return DeleteBillingAction::spec(); }
 
-const schema::TypeDesc& DeletePriceTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePriceTableAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePriceTableAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePriceTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePriceTableAction>("DeletePriceTableAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePriceTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePriceTableAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& DeletePriceTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePriceTableAction>("DeletePriceTable", HttpMethod::Delete, "/billings/price-tables/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePriceTableAction::spec() { return detail::lazySpec(kSpec129); }
+
+DeletePriceTableAction::DeletePriceTableAction() = default;
+DeletePriceTableAction::~DeletePriceTableAction() = default;
 
 const ActionSpec& detail::spec_DeletePriceTable() { return DeletePriceTableAction::spec(); }
 
-const schema::TypeDesc& DeleteResourcePriceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteResourcePriceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"cutoffPrice", &schema::typeOf<std::optional<bool>>, offsetof(DeleteResourcePriceAction, cutoffPrice), schema::Location::Body, 0, nullptr},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourcePriceAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourcePriceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteResourcePriceAction>("DeleteResourcePriceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteResourcePriceAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& DeleteResourcePriceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteResourcePriceAction>("DeleteResourcePrice", HttpMethod::Delete, "/billings/prices/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteResourcePriceAction::spec() { return detail::lazySpec(kSpec131); }
+
+DeleteResourcePriceAction::DeleteResourcePriceAction() = default;
+DeleteResourcePriceAction::~DeleteResourcePriceAction() = default;
 
 const ActionSpec& detail::spec_DeleteResourcePrice() { return DeleteResourcePriceAction::spec(); }
 
-const schema::TypeDesc& DetachPriceTableFromAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(DetachPriceTableFromAccountAction, accountUuid), schema::Location::Path, 0, &kRule3},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(DetachPriceTableFromAccountAction, tableUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPriceTableFromAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPriceTableFromAccountAction>("DetachPriceTableFromAccountAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPriceTableFromAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPriceTableFromAccountAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& DetachPriceTableFromAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPriceTableFromAccountAction>("DetachPriceTableFromAccount", HttpMethod::Delete, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachPriceTableFromAccountAction::spec() { return detail::lazySpec(kSpec133); }
+
+DetachPriceTableFromAccountAction::DetachPriceTableFromAccountAction() = default;
+DetachPriceTableFromAccountAction::~DetachPriceTableFromAccountAction() = default;
 
 const ActionSpec& detail::spec_DetachPriceTableFromAccount() { return DetachPriceTableFromAccountAction::spec(); }
 
-const schema::TypeDesc& GenerateAccountBillingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(GenerateAccountBillingAction, accountUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GenerateAccountBillingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GenerateAccountBillingAction>("GenerateAccountBillingAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GenerateAccountBillingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GenerateAccountBillingAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& GenerateAccountBillingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GenerateAccountBillingAction>("GenerateAccountBilling", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "generateAccountBilling", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GenerateAccountBillingAction::spec() { return detail::lazySpec(kSpec135); }
+
+GenerateAccountBillingAction::GenerateAccountBillingAction() = default;
+GenerateAccountBillingAction::~GenerateAccountBillingAction() = default;
 
 const ActionSpec& detail::spec_GenerateAccountBilling() { return GenerateAccountBillingAction::spec(); }
 
-const schema::TypeDesc& GetAccountPriceTableRefAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tableUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetAccountPriceTableRefAction, tableUuid), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetAccountPriceTableRefAction, accountUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAccountPriceTableRefAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAccountPriceTableRefAction>("GetAccountPriceTableRefAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetAccountPriceTableRefAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAccountPriceTableRefAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& GetAccountPriceTableRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAccountPriceTableRefAction>("GetAccountPriceTableRef", HttpMethod::Get, "/billings/price-tables/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAccountPriceTableRefAction::spec() { return detail::lazySpec(kSpec137); }
+
+GetAccountPriceTableRefAction::GetAccountPriceTableRefAction() = default;
+GetAccountPriceTableRefAction::~GetAccountPriceTableRefAction() = default;
 
 const ActionSpec& detail::spec_GetAccountPriceTableRef() { return GetAccountPriceTableRefAction::spec(); }
 
-const schema::TypeDesc& QueryPriceTableAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPriceTableAction>("QueryPriceTableAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPriceTableAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPriceTableAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPriceTableAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& QueryPriceTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPriceTableAction>("QueryPriceTable", HttpMethod::Get, "/billings/price-tables", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPriceTableAction::spec() { return detail::lazySpec(kSpec139); }
+
+QueryPriceTableAction::QueryPriceTableAction() = default;
+QueryPriceTableAction::~QueryPriceTableAction() = default;
 
 const ActionSpec& detail::spec_QueryPriceTable() { return QueryPriceTableAction::spec(); }
 
-const schema::TypeDesc& QueryResourcePriceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryResourcePriceAction>("QueryResourcePriceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryResourcePriceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryResourcePriceAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& QueryResourcePriceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryResourcePriceAction>("QueryResourcePrice", HttpMethod::Get, "/billings/prices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryResourcePriceAction::spec() { return detail::lazySpec(kSpec141); }
+
+QueryResourcePriceAction::QueryResourcePriceAction() = default;
+QueryResourcePriceAction::~QueryResourcePriceAction() = default;
 
 const ActionSpec& detail::spec_QueryResourcePrice() { return QueryResourcePriceAction::spec(); }
 
-const schema::TypeDesc& UpdatePriceTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePriceTableAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePriceTableAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePriceTableAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePriceTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePriceTableAction>("UpdatePriceTableAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdatePriceTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePriceTableAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& UpdatePriceTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePriceTableAction>("UpdatePriceTable", HttpMethod::Put, "/billings/price-tables/{uuid}/actions", "updatePriceTable", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePriceTableAction::spec() { return detail::lazySpec(kSpec143); }
+
+UpdatePriceTableAction::UpdatePriceTableAction() = default;
+UpdatePriceTableAction::~UpdatePriceTableAction() = default;
 
 const ActionSpec& detail::spec_UpdatePriceTable() { return UpdatePriceTableAction::spec(); }
 
-const schema::TypeDesc& UpdateResourcePriceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateResourcePriceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"endDateInLong", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateResourcePriceAction, endDateInLong), schema::Location::Body, 0, nullptr},
-    {"setEndDateInLongBaseOnCurrentTime", &schema::typeOf<std::optional<bool>>, offsetof(UpdateResourcePriceAction, setEndDateInLongBaseOnCurrentTime), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourcePriceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateResourcePriceAction>("UpdateResourcePriceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateResourcePriceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateResourcePriceAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& UpdateResourcePriceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateResourcePriceAction>("UpdateResourcePrice", HttpMethod::Put, "/billings/prices/{uuid}/actions", "updateResourcePrice", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateResourcePriceAction::spec() { return detail::lazySpec(kSpec145); }
+
+UpdateResourcePriceAction::UpdateResourcePriceAction() = default;
+UpdateResourcePriceAction::~UpdateResourcePriceAction() = default;
 
 const ActionSpec& detail::spec_UpdateResourcePrice() { return UpdateResourcePriceAction::spec(); }
 
-const schema::TypeDesc& ValidateDiskOfferingUserConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"config", &schema::typeOf<std::string>, offsetof(ValidateDiskOfferingUserConfigAction, config), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateDiskOfferingUserConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateDiskOfferingUserConfigAction>("ValidateDiskOfferingUserConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateDiskOfferingUserConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateDiskOfferingUserConfigAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& ValidateDiskOfferingUserConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateDiskOfferingUserConfigAction>("ValidateDiskOfferingUserConfig", HttpMethod::Put, "/billings/accounts/actions", "validateDiskOfferingUserConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ValidateDiskOfferingUserConfigAction::spec() { return detail::lazySpec(kSpec147); }
+
+ValidateDiskOfferingUserConfigAction::ValidateDiskOfferingUserConfigAction() = default;
+ValidateDiskOfferingUserConfigAction::~ValidateDiskOfferingUserConfigAction() = default;
 
 const ActionSpec& detail::spec_ValidateDiskOfferingUserConfig() { return ValidateDiskOfferingUserConfigAction::spec(); }
 
-const schema::TypeDesc& ValidateInstanceOfferingUserConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"config", &schema::typeOf<std::string>, offsetof(ValidateInstanceOfferingUserConfigAction, config), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateInstanceOfferingUserConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateInstanceOfferingUserConfigAction>("ValidateInstanceOfferingUserConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateInstanceOfferingUserConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateInstanceOfferingUserConfigAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& ValidateInstanceOfferingUserConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateInstanceOfferingUserConfigAction>("ValidateInstanceOfferingUserConfig", HttpMethod::Put, "/billings/accounts/actions", "validateInstanceOfferingUserConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ValidateInstanceOfferingUserConfigAction::spec() { return detail::lazySpec(kSpec149); }
+
+ValidateInstanceOfferingUserConfigAction::ValidateInstanceOfferingUserConfigAction() = default;
+ValidateInstanceOfferingUserConfigAction::~ValidateInstanceOfferingUserConfigAction() = default;
 
 const ActionSpec& detail::spec_ValidateInstanceOfferingUserConfig() { return ValidateInstanceOfferingUserConfigAction::spec(); }
 
-const schema::TypeDesc& ValidatePriceUserConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"config", &schema::typeOf<std::string>, offsetof(ValidatePriceUserConfigAction, config), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidatePriceUserConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidatePriceUserConfigAction>("ValidatePriceUserConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidatePriceUserConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidatePriceUserConfigAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& ValidatePriceUserConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidatePriceUserConfigAction>("ValidatePriceUserConfig", HttpMethod::Put, "/billings/accounts/actions", "validatePriceUserConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ValidatePriceUserConfigAction::spec() { return detail::lazySpec(kSpec151); }
+
+ValidatePriceUserConfigAction::ValidatePriceUserConfigAction() = default;
+ValidatePriceUserConfigAction::~ValidatePriceUserConfigAction() = default;
 
 const ActionSpec& detail::spec_ValidatePriceUserConfig() { return ValidatePriceUserConfigAction::spec(); }
 
-const schema::TypeDesc& CreateBlockVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateBlockVolumeAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBlockVolumeAction, description), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateBlockVolumeAction, size), schema::Location::Body, 0, &kRule3},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(CreateBlockVolumeAction, primaryStorageUuid), schema::Location::Body, 0, &kRule3},
-    {"accessPathId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateBlockVolumeAction, accessPathId), schema::Location::Body, 0, nullptr},
-    {"accessPathIqn", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBlockVolumeAction, accessPathIqn), schema::Location::Body, 0, nullptr},
-    {"burstTotalBw", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateBlockVolumeAction, burstTotalBw), schema::Location::Body, 0, nullptr},
-    {"burstTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateBlockVolumeAction, burstTotalIops), schema::Location::Body, 0, nullptr},
-    {"maxTotalBw", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateBlockVolumeAction, maxTotalBw), schema::Location::Body, 0, nullptr},
-    {"maxTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateBlockVolumeAction, maxTotalIops), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBlockVolumeAction, protocol), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBlockVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBlockVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBlockVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBlockVolumeAction>("CreateBlockVolumeAction", rows, 14, schema::rebased(ActionBase::describe(), offsetof(CreateBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBlockVolumeAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& CreateBlockVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBlockVolumeAction>("CreateBlockVolume", HttpMethod::Post, "/block-volumes", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBlockVolumeAction::spec() { return detail::lazySpec(kSpec153); }
+
+CreateBlockVolumeAction::CreateBlockVolumeAction() = default;
+CreateBlockVolumeAction::~CreateBlockVolumeAction() = default;
 
 const ActionSpec& detail::spec_CreateBlockVolume() { return CreateBlockVolumeAction::spec(); }
 
-const schema::TypeDesc& GetAccessPathAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(GetAccessPathAction, primaryStorageUuid), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAccessPathAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAccessPathAction>("GetAccessPathAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAccessPathAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAccessPathAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& GetAccessPathAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAccessPathAction>("GetAccessPath", HttpMethod::Get, "/block-volumes/access/path", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAccessPathAction::spec() { return detail::lazySpec(kSpec155); }
+
+GetAccessPathAction::GetAccessPathAction() = default;
+GetAccessPathAction::~GetAccessPathAction() = default;
 
 const ActionSpec& detail::spec_GetAccessPath() { return GetAccessPathAction::spec(); }
 
-const schema::TypeDesc& QueryBlockVolumeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBlockVolumeAction>("QueryBlockVolumeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBlockVolumeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBlockVolumeAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& QueryBlockVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBlockVolumeAction>("QueryBlockVolume", HttpMethod::Get, "/block-volumes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBlockVolumeAction::spec() { return detail::lazySpec(kSpec157); }
+
+QueryBlockVolumeAction::QueryBlockVolumeAction() = default;
+QueryBlockVolumeAction::~QueryBlockVolumeAction() = default;
 
 const ActionSpec& detail::spec_QueryBlockVolume() { return QueryBlockVolumeAction::spec(); }
 
-const schema::TypeDesc& UpdateBlockVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBlockVolumeAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBlockVolumeAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBlockVolumeAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBlockVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBlockVolumeAction>("UpdateBlockVolumeAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBlockVolumeAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& UpdateBlockVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBlockVolumeAction>("UpdateBlockVolume", HttpMethod::Put, "/block-volumes/{uuid}/actions", "updateBlockVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBlockVolumeAction::spec() { return detail::lazySpec(kSpec159); }
+
+UpdateBlockVolumeAction::UpdateBlockVolumeAction() = default;
+UpdateBlockVolumeAction::~UpdateBlockVolumeAction() = default;
 
 const ActionSpec& detail::spec_UpdateBlockVolume() { return UpdateBlockVolumeAction::spec(); }
 

@@ -102,1454 +102,1611 @@ const ActionSpec& spec_UpgradeBackupStorageCdpTasks();
 const ActionSpec& spec_ValidateClusterSupportDRS();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // DeleteBuildAppExportHistoryAction
+  {"buildAppUuid", schema::Local<std::string, L>::ref, offsetof(DeleteBuildAppExportHistoryAction, buildAppUuid), schema::Location::Path, 0, nullptr},
+  {"exportId", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBuildAppExportHistoryAction, exportId), schema::Location::Body, 0, nullptr},
+  {"buildSystemUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBuildAppExportHistoryAction, buildSystemUuid), schema::Location::Body, 0, nullptr},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBuildAppExportHistoryAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBuildAppExportHistoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(DeleteBuildAppExportHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "DeleteBuildAppExportHistoryAction", kRows0, 5, kBases0, 1, &schema::ObjectOps<DeleteBuildAppExportHistoryAction, L>::make, &schema::ObjectOps<DeleteBuildAppExportHistoryAction, L>::destroy, &schema::ObjectOps<DeleteBuildAppExportHistoryAction, L>::clear};
+static_assert(offsetof(DeleteBuildAppExportHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "DeleteBuildAppExportHistory", HttpMethod::Delete, "/buildapp/exports/{buildAppUuid}", "", false, true, true, false, "", &DeleteBuildAppExportHistoryAction::describe,
+                        schema::Ref<DeleteBuildAppExportHistoryAction::ReplyType>::value};
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // RefreshCaptchaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshCaptchaAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshCaptchaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(RefreshCaptchaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "RefreshCaptchaAction", kRows2, 2, kBases2, 1, &schema::ObjectOps<RefreshCaptchaAction, L>::make, &schema::ObjectOps<RefreshCaptchaAction, L>::destroy, &schema::ObjectOps<RefreshCaptchaAction, L>::clear};
+static_assert(offsetof(RefreshCaptchaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "RefreshCaptcha", HttpMethod::Get, "/captcha/refresh", "", false, false, false, false, "", &RefreshCaptchaAction::describe,
+                        schema::Ref<RefreshCaptchaAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // LoginByCasAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(LoginByCasAction, name), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(LoginByCasAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+  {"type", schema::Local<std::string, L>::ref, offsetof(LoginByCasAction, type), schema::Location::Body, 0, &kRule0},
+  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LoginByCasAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginByCasAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(LoginByCasAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "LoginByCasAction", kRows4, 5, kBases4, 1, &schema::ObjectOps<LoginByCasAction, L>::make, &schema::ObjectOps<LoginByCasAction, L>::destroy, &schema::ObjectOps<LoginByCasAction, L>::clear};
+static_assert(offsetof(LoginByCasAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "LoginByCas", HttpMethod::Put, "/cas/login/", "loginByCas", true, false, false, false, "", &LoginByCasAction::describe,
+                        schema::Ref<LoginByCasAction::ReplyType>::value};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, -1, true, 1LL, 30LL};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, -1, true, 1LL, 10LL};
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Row kRows6[] = {  // CreateCdpPolicyAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateCdpPolicyAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpPolicyAction, description), schema::Location::Body, 0, &kRule2},
+  {"retentionTimePerDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCdpPolicyAction, retentionTimePerDay), schema::Location::Body, 0, &kRule3},
+  {"hourlyRpSinceDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCdpPolicyAction, hourlyRpSinceDay), schema::Location::Body, 0, &kRule3},
+  {"dailyRpSinceDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCdpPolicyAction, dailyRpSinceDay), schema::Location::Body, 0, nullptr},
+  {"expireTimeInDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCdpPolicyAction, expireTimeInDay), schema::Location::Body, 0, nullptr},
+  {"fullBackupIntervalInDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCdpPolicyAction, fullBackupIntervalInDay), schema::Location::Body, 0, &kRule4},
+  {"recoveryPointPerSecond", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCdpPolicyAction, recoveryPointPerSecond), schema::Location::Body, 0, &kRule5},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpPolicyAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateCdpPolicyAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "CreateCdpPolicyAction", kRows6, 11, kBases6, 1, &schema::ObjectOps<CreateCdpPolicyAction, L>::make, &schema::ObjectOps<CreateCdpPolicyAction, L>::destroy, &schema::ObjectOps<CreateCdpPolicyAction, L>::clear};
+static_assert(offsetof(CreateCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "CreateCdpPolicy", HttpMethod::Post, "/cdp-backup-storage/policy", "params", true, true, true, false, "", &CreateCdpPolicyAction::describe,
+                        schema::Ref<CreateCdpPolicyAction::ReplyType>::value};
 constexpr schema::Rule kRule6{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // CreateCdpTaskAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateCdpTaskAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpTaskAction, description), schema::Location::Body, 0, &kRule2},
+  {"taskType", schema::Local<std::string, L>::ref, offsetof(CreateCdpTaskAction, taskType), schema::Location::Body, 0, &kRule0},
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(CreateCdpTaskAction, policyUuid), schema::Location::Body, 0, &kRule0},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CreateCdpTaskAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateCdpTaskAction, resourceUuids), schema::Location::Body, 0, &kRule6},
+  {"backupBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateCdpTaskAction, backupBandwidth), schema::Location::Body, 0, nullptr},
+  {"maxCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateCdpTaskAction, maxCapacity), schema::Location::Body, 0, nullptr},
+  {"maxLatency", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateCdpTaskAction, maxLatency), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpTaskAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateCdpTaskAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "CreateCdpTaskAction", kRows8, 12, kBases8, 1, &schema::ObjectOps<CreateCdpTaskAction, L>::make, &schema::ObjectOps<CreateCdpTaskAction, L>::destroy, &schema::ObjectOps<CreateCdpTaskAction, L>::clear};
+static_assert(offsetof(CreateCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "CreateCdpTask", HttpMethod::Post, "/cdp-backup-storage/task", "params", true, true, true, false, "", &CreateCdpTaskAction::describe,
+                        schema::Ref<CreateCdpTaskAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // DeleteCdpPolicyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCdpPolicyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCdpPolicyAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCdpPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(DeleteCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "DeleteCdpPolicyAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<DeleteCdpPolicyAction, L>::make, &schema::ObjectOps<DeleteCdpPolicyAction, L>::destroy, &schema::ObjectOps<DeleteCdpPolicyAction, L>::clear};
+static_assert(offsetof(DeleteCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "DeleteCdpPolicy", HttpMethod::Delete, "/cdp-backup-storage/policy/{uuid}", "", false, true, true, false, "", &DeleteCdpPolicyAction::describe,
+                        schema::Ref<DeleteCdpPolicyAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // GetCdpBackupStorageRequirementAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetCdpBackupStorageRequirementAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCdpBackupStorageRequirementAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCdpBackupStorageRequirementAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCdpBackupStorageRequirementAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(GetCdpBackupStorageRequirementAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "GetCdpBackupStorageRequirementAction", kRows12, 4, kBases12, 1, &schema::ObjectOps<GetCdpBackupStorageRequirementAction, L>::make, &schema::ObjectOps<GetCdpBackupStorageRequirementAction, L>::destroy, &schema::ObjectOps<GetCdpBackupStorageRequirementAction, L>::clear};
+static_assert(offsetof(GetCdpBackupStorageRequirementAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "GetCdpBackupStorageRequirement", HttpMethod::Get, "/cdp-backup-storage/{backupStorageUuid}/requirement", "", false, true, false, false, "", &GetCdpBackupStorageRequirementAction::describe,
+                        schema::Ref<GetCdpBackupStorageRequirementAction::ReplyType>::value};
 constexpr schema::Rule kRule7{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Row kRows14[] = {  // MountVmInstanceRecoveryPointAction
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(MountVmInstanceRecoveryPointAction, vmUuid), schema::Location::Body, 0, &kRule0},
+  {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MountVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule7},
+  {"https", schema::Local<std::optional<bool>, L>::ref, offsetof(MountVmInstanceRecoveryPointAction, https), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(MountVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(MountVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "MountVmInstanceRecoveryPointAction", kRows14, 4, kBases14, 1, &schema::ObjectOps<MountVmInstanceRecoveryPointAction, L>::make, &schema::ObjectOps<MountVmInstanceRecoveryPointAction, L>::destroy, &schema::ObjectOps<MountVmInstanceRecoveryPointAction, L>::clear};
+static_assert(offsetof(MountVmInstanceRecoveryPointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "MountVmInstanceRecoveryPoint", HttpMethod::Post, "/cdp-backup-storage/mount-recovery-point", "params", true, true, true, false, "", &MountVmInstanceRecoveryPointAction::describe,
+                        schema::Ref<MountVmInstanceRecoveryPointAction::ReplyType>::value};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(QueryCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCdpPolicyAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable16{{nullptr}, "QueryCdpPolicyAction", nullptr, 0, kBases16, 2, &schema::ObjectOps<QueryCdpPolicyAction, L>::make, &schema::ObjectOps<QueryCdpPolicyAction, L>::destroy, &schema::ObjectOps<QueryCdpPolicyAction, L>::clear};
+static_assert(offsetof(QueryCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "QueryCdpPolicy", HttpMethod::Get, "/cdp-backup-storage/policy", "", false, true, false, true, "", &QueryCdpPolicyAction::describe,
+                        schema::Ref<QueryCdpPolicyAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // UnmountVmInstanceRecoveryPointAction
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(UnmountVmInstanceRecoveryPointAction, vmUuid), schema::Location::Body, 0, &kRule0},
+  {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UnmountVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UnmountVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(UnmountVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "UnmountVmInstanceRecoveryPointAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<UnmountVmInstanceRecoveryPointAction, L>::make, &schema::ObjectOps<UnmountVmInstanceRecoveryPointAction, L>::destroy, &schema::ObjectOps<UnmountVmInstanceRecoveryPointAction, L>::clear};
+static_assert(offsetof(UnmountVmInstanceRecoveryPointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "UnmountVmInstanceRecoveryPoint", HttpMethod::Post, "/cdp-backup-storage/unmount-recovery-point", "params", true, true, true, false, "", &UnmountVmInstanceRecoveryPointAction::describe,
+                        schema::Ref<UnmountVmInstanceRecoveryPointAction::ReplyType>::value};
 constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Row kRows20[] = {  // UpdateCdpPolicyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCdpPolicyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpPolicyAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpPolicyAction, description), schema::Location::Body, 0, &kRule2},
+  {"retentionTimePerDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCdpPolicyAction, retentionTimePerDay), schema::Location::Body, 0, &kRule3},
+  {"hourlyRpSinceDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCdpPolicyAction, hourlyRpSinceDay), schema::Location::Body, 0, &kRule3},
+  {"dailyRpSinceDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCdpPolicyAction, dailyRpSinceDay), schema::Location::Body, 0, nullptr},
+  {"expireTimeInDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCdpPolicyAction, expireTimeInDay), schema::Location::Body, 0, nullptr},
+  {"fullBackupIntervalInDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCdpPolicyAction, fullBackupIntervalInDay), schema::Location::Body, 0, &kRule4},
+  {"recoveryPointPerSecond", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCdpPolicyAction, recoveryPointPerSecond), schema::Location::Body, 0, &kRule9},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpPolicyAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateCdpPolicyAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(UpdateCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "UpdateCdpPolicyAction", kRows20, 12, kBases20, 1, &schema::ObjectOps<UpdateCdpPolicyAction, L>::make, &schema::ObjectOps<UpdateCdpPolicyAction, L>::destroy, &schema::ObjectOps<UpdateCdpPolicyAction, L>::clear};
+static_assert(offsetof(UpdateCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "UpdateCdpPolicy", HttpMethod::Put, "/cdp-backup-storage/policy/{uuid}/actions", "updateCdpPolicy", true, true, true, false, "", &UpdateCdpPolicyAction::describe,
+                        schema::Ref<UpdateCdpPolicyAction::ReplyType>::value};
 constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows22[] = {  // UpdateCdpTaskAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCdpTaskAction, uuid), schema::Location::Path, 0, &kRule10},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpTaskAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpTaskAction, description), schema::Location::Body, 0, &kRule2},
+  {"backupBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateCdpTaskAction, backupBandwidth), schema::Location::Body, 0, nullptr},
+  {"maxCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateCdpTaskAction, maxCapacity), schema::Location::Body, 0, nullptr},
+  {"maxLatency", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateCdpTaskAction, maxLatency), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpTaskAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateCdpTaskAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "UpdateCdpTaskAction", kRows22, 9, kBases22, 1, &schema::ObjectOps<UpdateCdpTaskAction, L>::make, &schema::ObjectOps<UpdateCdpTaskAction, L>::destroy, &schema::ObjectOps<UpdateCdpTaskAction, L>::clear};
+static_assert(offsetof(UpdateCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "UpdateCdpTask", HttpMethod::Put, "/cdp-backup-storage/task/{uuid}/actions", "updateCdpTask", true, true, true, false, "", &UpdateCdpTaskAction::describe,
+                        schema::Ref<UpdateCdpTaskAction::ReplyType>::value};
 constexpr schema::Rule kRule11{true, false, false, nullptr, 0, 32, 32, false, 0, 0};
 constexpr const char* kRule12V[] = {"UserVm", "ApplianceVm"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows24[] = {  // CreateVmFromCdpBackupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmFromCdpBackupAction, name), schema::Location::Body, 0, &kRule1},
+  {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmFromCdpBackupAction, groupId), schema::Location::Body, 0, &kRule7},
+  {"cdpTaskUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmFromCdpBackupAction, cdpTaskUuid), schema::Location::Body, 0, &kRule11},
+  {"instanceOfferingUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmFromCdpBackupAction, instanceOfferingUuid), schema::Location::Body, 0, &kRule0},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmFromCdpBackupAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, type), schema::Location::Body, 0, &kRule12},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForDataVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
+  {"recoverBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmFromCdpBackupAction, recoverBandwidth), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, description), schema::Location::Body, 0, &kRule2},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmFromCdpBackupAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmFromCdpBackupAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmFromCdpBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmFromCdpBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(CreateVmFromCdpBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "CreateVmFromCdpBackupAction", kRows24, 19, kBases24, 1, &schema::ObjectOps<CreateVmFromCdpBackupAction, L>::make, &schema::ObjectOps<CreateVmFromCdpBackupAction, L>::destroy, &schema::ObjectOps<CreateVmFromCdpBackupAction, L>::clear};
+static_assert(offsetof(CreateVmFromCdpBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "CreateVmFromCdpBackup", HttpMethod::Put, "/cdp-backups/actions", "createVmFromCdpBackup", true, true, true, false, "", &CreateVmFromCdpBackupAction::describe,
+                        schema::Ref<CreateVmFromCdpBackupAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // RevertVmFromCdpBackupAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(RevertVmFromCdpBackupAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(RevertVmFromCdpBackupAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(RevertVmFromCdpBackupAction, groupId), schema::Location::Body, 0, &kRule7},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertVmFromCdpBackupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForDataVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertVmFromCdpBackupAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertVmFromCdpBackupAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"useExistingVolume", schema::Local<std::optional<bool>, L>::ref, offsetof(RevertVmFromCdpBackupAction, useExistingVolume), schema::Location::Body, 0, nullptr},
+  {"recoverBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(RevertVmFromCdpBackupAction, recoverBandwidth), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertVmFromCdpBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(RevertVmFromCdpBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "RevertVmFromCdpBackupAction", kRows26, 9, kBases26, 1, &schema::ObjectOps<RevertVmFromCdpBackupAction, L>::make, &schema::ObjectOps<RevertVmFromCdpBackupAction, L>::destroy, &schema::ObjectOps<RevertVmFromCdpBackupAction, L>::clear};
+static_assert(offsetof(RevertVmFromCdpBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "RevertVmFromCdpBackup", HttpMethod::Put, "/cdp-backups/{vmInstanceUuid}/actions", "revertVmFromCdpBackup", true, true, true, false, "", &RevertVmFromCdpBackupAction::describe,
+                        schema::Ref<RevertVmFromCdpBackupAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // DeleteCdpTaskAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCdpTaskAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(DeleteCdpTaskAction, force), schema::Location::Body, 0, nullptr},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCdpTaskAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(DeleteCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "DeleteCdpTaskAction", kRows28, 4, kBases28, 1, &schema::ObjectOps<DeleteCdpTaskAction, L>::make, &schema::ObjectOps<DeleteCdpTaskAction, L>::destroy, &schema::ObjectOps<DeleteCdpTaskAction, L>::clear};
+static_assert(offsetof(DeleteCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "DeleteCdpTask", HttpMethod::Delete, "/cdp-task/{uuid}", "", false, true, true, false, "", &DeleteCdpTaskAction::describe,
+                        schema::Ref<DeleteCdpTaskAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // DeleteCdpTaskDataAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCdpTaskDataAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCdpTaskDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(DeleteCdpTaskDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "DeleteCdpTaskDataAction", kRows30, 2, kBases30, 1, &schema::ObjectOps<DeleteCdpTaskDataAction, L>::make, &schema::ObjectOps<DeleteCdpTaskDataAction, L>::destroy, &schema::ObjectOps<DeleteCdpTaskDataAction, L>::clear};
+static_assert(offsetof(DeleteCdpTaskDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "DeleteCdpTaskData", HttpMethod::Post, "/cdp-task/{uuid}/data", "params", true, true, true, false, "", &DeleteCdpTaskDataAction::describe,
+                        schema::Ref<DeleteCdpTaskDataAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // DisableCdpTaskAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DisableCdpTaskAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(DisableCdpTaskAction, force), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DisableCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(DisableCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "DisableCdpTaskAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<DisableCdpTaskAction, L>::make, &schema::ObjectOps<DisableCdpTaskAction, L>::destroy, &schema::ObjectOps<DisableCdpTaskAction, L>::clear};
+static_assert(offsetof(DisableCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "DisableCdpTask", HttpMethod::Post, "/cdp-task/disable/{uuid}", "params", true, true, true, false, "", &DisableCdpTaskAction::describe,
+                        schema::Ref<DisableCdpTaskAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // EnableCdpTaskAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(EnableCdpTaskAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(EnableCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(EnableCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "EnableCdpTaskAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<EnableCdpTaskAction, L>::make, &schema::ObjectOps<EnableCdpTaskAction, L>::destroy, &schema::ObjectOps<EnableCdpTaskAction, L>::clear};
+static_assert(offsetof(EnableCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "EnableCdpTask", HttpMethod::Post, "/cdp-task/enable/{uuid}", "params", true, true, true, false, "", &EnableCdpTaskAction::describe,
+                        schema::Ref<EnableCdpTaskAction::ReplyType>::value};
+constexpr schema::Row kRows36[] = {  // MergeDataOnBackupStorageAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(MergeDataOnBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(MergeDataOnBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(MergeDataOnBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "MergeDataOnBackupStorageAction", kRows36, 2, kBases36, 1, &schema::ObjectOps<MergeDataOnBackupStorageAction, L>::make, &schema::ObjectOps<MergeDataOnBackupStorageAction, L>::destroy, &schema::ObjectOps<MergeDataOnBackupStorageAction, L>::clear};
+static_assert(offsetof(MergeDataOnBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "MergeDataOnBackupStorage", HttpMethod::Put, "/cdp-task/mergedata/{backupStorageUuid}/actions", "mergeDataOnBackupStorage", true, true, true, false, "", &MergeDataOnBackupStorageAction::describe,
+                        schema::Ref<MergeDataOnBackupStorageAction::ReplyType>::value};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCdpTaskAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable38{{nullptr}, "QueryCdpTaskAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryCdpTaskAction, L>::make, &schema::ObjectOps<QueryCdpTaskAction, L>::destroy, &schema::ObjectOps<QueryCdpTaskAction, L>::clear};
+static_assert(offsetof(QueryCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "QueryCdpTask", HttpMethod::Get, "/cdp-task", "", false, true, false, true, "", &QueryCdpTaskAction::describe,
+                        schema::Ref<QueryCdpTaskAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // UpgradeBackupStorageCdpTasksAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(UpgradeBackupStorageCdpTasksAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpgradeBackupStorageCdpTasksAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(UpgradeBackupStorageCdpTasksAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "UpgradeBackupStorageCdpTasksAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<UpgradeBackupStorageCdpTasksAction, L>::make, &schema::ObjectOps<UpgradeBackupStorageCdpTasksAction, L>::destroy, &schema::ObjectOps<UpgradeBackupStorageCdpTasksAction, L>::clear};
+static_assert(offsetof(UpgradeBackupStorageCdpTasksAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "UpgradeBackupStorageCdpTasks", HttpMethod::Put, "/cdp-task/upgrade/{backupStorageUuid}/actions", "upgradeBackupStorageCdpTasks", true, true, true, false, "", &UpgradeBackupStorageCdpTasksAction::describe,
+                        schema::Ref<UpgradeBackupStorageCdpTasksAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // CheckBatchDataIntegrityAction
+  {"resourceUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CheckBatchDataIntegrityAction, resourceUuids), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(CheckBatchDataIntegrityAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBatchDataIntegrityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(CheckBatchDataIntegrityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "CheckBatchDataIntegrityAction", kRows42, 3, kBases42, 1, &schema::ObjectOps<CheckBatchDataIntegrityAction, L>::make, &schema::ObjectOps<CheckBatchDataIntegrityAction, L>::destroy, &schema::ObjectOps<CheckBatchDataIntegrityAction, L>::clear};
+static_assert(offsetof(CheckBatchDataIntegrityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "CheckBatchDataIntegrity", HttpMethod::Get, "/check/batch/data/integrity/", "", false, true, false, false, "", &CheckBatchDataIntegrityAction::describe,
+                        schema::Ref<CheckBatchDataIntegrityAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // CleanQueueAction
+  {"signatureName", schema::Local<std::string, L>::ref, offsetof(CleanQueueAction, signatureName), schema::Location::Body, 0, &kRule0},
+  {"taskIndex", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CleanQueueAction, taskIndex), schema::Location::Body, 0, nullptr},
+  {"isCleanUp", schema::Local<std::optional<bool>, L>::ref, offsetof(CleanQueueAction, isCleanUp), schema::Location::Body, 0, nullptr},
+  {"isRunningTask", schema::Local<std::optional<bool>, L>::ref, offsetof(CleanQueueAction, isRunningTask), schema::Location::Body, 0, nullptr},
+  {"managementiUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanQueueAction, managementiUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanQueueAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(CleanQueueAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "CleanQueueAction", kRows44, 6, kBases44, 1, &schema::ObjectOps<CleanQueueAction, L>::make, &schema::ObjectOps<CleanQueueAction, L>::destroy, &schema::ObjectOps<CleanQueueAction, L>::clear};
+static_assert(offsetof(CleanQueueAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "CleanQueue", HttpMethod::Put, "/clean/queue", "cleanQueue", true, true, true, false, "", &CleanQueueAction::describe,
+                        schema::Ref<CleanQueueAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // AddResourceStackVmPortMonitorAction
+  {"stackUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddResourceStackVmPortMonitorAction, stackUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AddResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddResourceStackVmPortMonitorAction, port), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddResourceStackVmPortMonitorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(AddResourceStackVmPortMonitorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "AddResourceStackVmPortMonitorAction", kRows46, 4, kBases46, 1, &schema::ObjectOps<AddResourceStackVmPortMonitorAction, L>::make, &schema::ObjectOps<AddResourceStackVmPortMonitorAction, L>::destroy, &schema::ObjectOps<AddResourceStackVmPortMonitorAction, L>::clear};
+static_assert(offsetof(AddResourceStackVmPortMonitorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "AddResourceStackVmPortMonitor", HttpMethod::Post, "/cloudformation/stack/monitor/addvm", "params", true, true, true, false, "", &AddResourceStackVmPortMonitorAction::describe,
+                        schema::Ref<AddResourceStackVmPortMonitorAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"zstack"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 1, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 4194304, false, 0, 0};
+constexpr schema::Row kRows48[] = {  // AddStackTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddStackTemplateAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddStackTemplateAction, description), schema::Location::Body, 0, &kRule2},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddStackTemplateAction, type), schema::Location::Body, 0, &kRule13},
+  {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddStackTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddStackTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(AddStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "AddStackTemplateAction", kRows48, 7, kBases48, 1, &schema::ObjectOps<AddStackTemplateAction, L>::make, &schema::ObjectOps<AddStackTemplateAction, L>::destroy, &schema::ObjectOps<AddStackTemplateAction, L>::clear};
+static_assert(offsetof(AddStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "AddStackTemplate", HttpMethod::Post, "/cloudformation/template", "params", true, true, true, false, "", &AddStackTemplateAction::describe,
+                        schema::Ref<AddStackTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // CheckStackTemplateParametersAction
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckStackTemplateParametersAction, type), schema::Location::Body, 0, &kRule13},
+  {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckStackTemplateParametersAction, templateContent), schema::Location::Body, 0, &kRule14},
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckStackTemplateParametersAction, uuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckStackTemplateParametersAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(CheckStackTemplateParametersAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "CheckStackTemplateParametersAction", kRows50, 4, kBases50, 1, &schema::ObjectOps<CheckStackTemplateParametersAction, L>::make, &schema::ObjectOps<CheckStackTemplateParametersAction, L>::destroy, &schema::ObjectOps<CheckStackTemplateParametersAction, L>::clear};
+static_assert(offsetof(CheckStackTemplateParametersAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "CheckStackTemplateParameters", HttpMethod::Post, "/cloudformation/stack/check", "params", true, true, false, false, "", &CheckStackTemplateParametersAction::describe,
+                        schema::Ref<CheckStackTemplateParametersAction::ReplyType>::value};
 constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 524288, false, 0, 0};
+constexpr schema::Row kRows52[] = {  // CreateResourceStackAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateResourceStackAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, description), schema::Location::Body, 0, &kRule2},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, type), schema::Location::Body, 0, &kRule13},
+  {"rollback", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateResourceStackAction, rollback), schema::Location::Body, 0, nullptr},
+  {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
+  {"templateUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, templateUuid), schema::Location::Body, 0, nullptr},
+  {"parameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateResourceStackAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(CreateResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "CreateResourceStackAction", kRows52, 10, kBases52, 1, &schema::ObjectOps<CreateResourceStackAction, L>::make, &schema::ObjectOps<CreateResourceStackAction, L>::destroy, &schema::ObjectOps<CreateResourceStackAction, L>::clear};
+static_assert(offsetof(CreateResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "CreateResourceStack", HttpMethod::Post, "/cloudformation/stack", "params", true, true, true, false, "", &CreateResourceStackAction::describe,
+                        schema::Ref<CreateResourceStackAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // DecodeStackTemplateAction
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, type), schema::Location::Body, 0, &kRule13},
+  {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, uuid), schema::Location::Body, 0, nullptr},
+  {"parameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, parameters), schema::Location::Body, 0, &kRule15},
+  {"preparameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, preparameters), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(DecodeStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "DecodeStackTemplateAction", kRows54, 6, kBases54, 1, &schema::ObjectOps<DecodeStackTemplateAction, L>::make, &schema::ObjectOps<DecodeStackTemplateAction, L>::destroy, &schema::ObjectOps<DecodeStackTemplateAction, L>::clear};
+static_assert(offsetof(DecodeStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "DecodeStackTemplate", HttpMethod::Post, "/cloudformation/stack/preview/resource", "params", true, true, false, false, "", &DecodeStackTemplateAction::describe,
+                        schema::Ref<DecodeStackTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // DeleteResourceStackAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourceStackAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(DeleteResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "DeleteResourceStackAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<DeleteResourceStackAction, L>::make, &schema::ObjectOps<DeleteResourceStackAction, L>::destroy, &schema::ObjectOps<DeleteResourceStackAction, L>::clear};
+static_assert(offsetof(DeleteResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "DeleteResourceStack", HttpMethod::Delete, "/cloudformation/stack/{uuid}", "", false, true, true, false, "", &DeleteResourceStackAction::describe,
+                        schema::Ref<DeleteResourceStackAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // DeleteResourceStackVmPortMonitorAction
+  {"stackUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourceStackVmPortMonitorAction, stackUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(DeleteResourceStackVmPortMonitorAction, port), schema::Location::Body, 0, nullptr},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourceStackVmPortMonitorAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourceStackVmPortMonitorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(DeleteResourceStackVmPortMonitorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "DeleteResourceStackVmPortMonitorAction", kRows58, 5, kBases58, 1, &schema::ObjectOps<DeleteResourceStackVmPortMonitorAction, L>::make, &schema::ObjectOps<DeleteResourceStackVmPortMonitorAction, L>::destroy, &schema::ObjectOps<DeleteResourceStackVmPortMonitorAction, L>::clear};
+static_assert(offsetof(DeleteResourceStackVmPortMonitorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "DeleteResourceStackVmPortMonitor", HttpMethod::Delete, "/cloudformation/stack/monitor/delvm", "", false, true, true, false, "", &DeleteResourceStackVmPortMonitorAction::describe,
+                        schema::Ref<DeleteResourceStackVmPortMonitorAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // DeleteStackTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteStackTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteStackTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(DeleteStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "DeleteStackTemplateAction", kRows60, 3, kBases60, 1, &schema::ObjectOps<DeleteStackTemplateAction, L>::make, &schema::ObjectOps<DeleteStackTemplateAction, L>::destroy, &schema::ObjectOps<DeleteStackTemplateAction, L>::clear};
+static_assert(offsetof(DeleteStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "DeleteStackTemplate", HttpMethod::Delete, "/cloudformation/template/{uuid}", "", false, true, true, false, "", &DeleteStackTemplateAction::describe,
+                        schema::Ref<DeleteStackTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // GetResourceFromResourceStackAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetResourceFromResourceStackAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceFromResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(GetResourceFromResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "GetResourceFromResourceStackAction", kRows62, 2, kBases62, 1, &schema::ObjectOps<GetResourceFromResourceStackAction, L>::make, &schema::ObjectOps<GetResourceFromResourceStackAction, L>::destroy, &schema::ObjectOps<GetResourceFromResourceStackAction, L>::clear};
+static_assert(offsetof(GetResourceFromResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "GetResourceFromResourceStack", HttpMethod::Get, "/cloudformation/stack/resources", "", false, true, false, false, "", &GetResourceFromResourceStackAction::describe,
+                        schema::Ref<GetResourceFromResourceStackAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // GetResourceStackFromResourceAction
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(GetResourceStackFromResourceAction, resourceUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceStackFromResourceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(GetResourceStackFromResourceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "GetResourceStackFromResourceAction", kRows64, 2, kBases64, 1, &schema::ObjectOps<GetResourceStackFromResourceAction, L>::make, &schema::ObjectOps<GetResourceStackFromResourceAction, L>::destroy, &schema::ObjectOps<GetResourceStackFromResourceAction, L>::clear};
+static_assert(offsetof(GetResourceStackFromResourceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "GetResourceStackFromResource", HttpMethod::Get, "/cloudformation/resources/stack", "", false, true, false, false, "", &GetResourceStackFromResourceAction::describe,
+                        schema::Ref<GetResourceStackFromResourceAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // GetResourceStackVmStatusAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetResourceStackVmStatusAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceStackVmStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(GetResourceStackVmStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "GetResourceStackVmStatusAction", kRows66, 2, kBases66, 1, &schema::ObjectOps<GetResourceStackVmStatusAction, L>::make, &schema::ObjectOps<GetResourceStackVmStatusAction, L>::destroy, &schema::ObjectOps<GetResourceStackVmStatusAction, L>::clear};
+static_assert(offsetof(GetResourceStackVmStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "GetResourceStackVmStatus", HttpMethod::Get, "/cloudformation/stack/monitor/vmstatus", "", false, true, false, false, "", &GetResourceStackVmStatusAction::describe,
+                        schema::Ref<GetResourceStackVmStatusAction::ReplyType>::value};
 constexpr const char* kRule16V[] = {"v1"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows68[] = {  // GetSupportedCloudFormationResourcesAction
+  {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportedCloudFormationResourcesAction, version), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportedCloudFormationResourcesAction, type), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportedCloudFormationResourcesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(GetSupportedCloudFormationResourcesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "GetSupportedCloudFormationResourcesAction", kRows68, 3, kBases68, 1, &schema::ObjectOps<GetSupportedCloudFormationResourcesAction, L>::make, &schema::ObjectOps<GetSupportedCloudFormationResourcesAction, L>::destroy, &schema::ObjectOps<GetSupportedCloudFormationResourcesAction, L>::clear};
+static_assert(offsetof(GetSupportedCloudFormationResourcesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "GetSupportedCloudFormationResources", HttpMethod::Get, "/cloudformation/resources", "", false, true, false, false, "", &GetSupportedCloudFormationResourcesAction::describe,
+                        schema::Ref<GetSupportedCloudFormationResourcesAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // PreviewResourceStackAction
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceStackAction, type), schema::Location::Body, 0, &kRule13},
+  {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceStackAction, uuid), schema::Location::Body, 0, nullptr},
+  {"parameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
+  {"preParameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceStackAction, preParameters), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PreviewResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(PreviewResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "PreviewResourceStackAction", kRows70, 6, kBases70, 1, &schema::ObjectOps<PreviewResourceStackAction, L>::make, &schema::ObjectOps<PreviewResourceStackAction, L>::destroy, &schema::ObjectOps<PreviewResourceStackAction, L>::clear};
+static_assert(offsetof(PreviewResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "PreviewResourceStack", HttpMethod::Post, "/cloudformation/stack/preview", "params", true, true, false, false, "", &PreviewResourceStackAction::describe,
+                        schema::Ref<PreviewResourceStackAction::ReplyType>::value};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QueryEventFromResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEventFromResourceStackAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable72{{nullptr}, "QueryEventFromResourceStackAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QueryEventFromResourceStackAction, L>::make, &schema::ObjectOps<QueryEventFromResourceStackAction, L>::destroy, &schema::ObjectOps<QueryEventFromResourceStackAction, L>::clear};
+static_assert(offsetof(QueryEventFromResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "QueryEventFromResourceStack", HttpMethod::Get, "/cloudformation/event", "", false, true, false, true, "", &QueryEventFromResourceStackAction::describe,
+                        schema::Ref<QueryEventFromResourceStackAction::ReplyType>::value};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryResourceStackAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable74{{nullptr}, "QueryResourceStackAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryResourceStackAction, L>::make, &schema::ObjectOps<QueryResourceStackAction, L>::destroy, &schema::ObjectOps<QueryResourceStackAction, L>::clear};
+static_assert(offsetof(QueryResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "QueryResourceStack", HttpMethod::Get, "/cloudformation/stack", "", false, true, false, true, "", &QueryResourceStackAction::describe,
+                        schema::Ref<QueryResourceStackAction::ReplyType>::value};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryStackTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable76{{nullptr}, "QueryStackTemplateAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryStackTemplateAction, L>::make, &schema::ObjectOps<QueryStackTemplateAction, L>::destroy, &schema::ObjectOps<QueryStackTemplateAction, L>::clear};
+static_assert(offsetof(QueryStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "QueryStackTemplate", HttpMethod::Get, "/cloudformation/template", "", false, true, false, true, "", &QueryStackTemplateAction::describe,
+                        schema::Ref<QueryStackTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // RestartResourceStackAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RestartResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RestartResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(RestartResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "RestartResourceStackAction", kRows78, 2, kBases78, 1, &schema::ObjectOps<RestartResourceStackAction, L>::make, &schema::ObjectOps<RestartResourceStackAction, L>::destroy, &schema::ObjectOps<RestartResourceStackAction, L>::clear};
+static_assert(offsetof(RestartResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "RestartResourceStack", HttpMethod::Put, "/cloudformation/stack/{uuid}/actions", "restartResourceStack", true, true, true, false, "", &RestartResourceStackAction::describe,
+                        schema::Ref<RestartResourceStackAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // UpdateResourceStackAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceStackAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceStackAction, description), schema::Location::Body, 0, &kRule2},
+  {"rollback", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateResourceStackAction, rollback), schema::Location::Body, 0, nullptr},
+  {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
+  {"parameters", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(UpdateResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "UpdateResourceStackAction", kRows80, 7, kBases80, 1, &schema::ObjectOps<UpdateResourceStackAction, L>::make, &schema::ObjectOps<UpdateResourceStackAction, L>::destroy, &schema::ObjectOps<UpdateResourceStackAction, L>::clear};
+static_assert(offsetof(UpdateResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "UpdateResourceStack", HttpMethod::Put, "/cloudformation/stack/{uuid}/actions", "updateResourceStack", true, true, true, false, "", &UpdateResourceStackAction::describe,
+                        schema::Ref<UpdateResourceStackAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // UpdateStackTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateStackTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateStackTemplateAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateStackTemplateAction, description), schema::Location::Body, 0, &kRule2},
+  {"state", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateStackTemplateAction, state), schema::Location::Body, 0, nullptr},
+  {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(UpdateStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "UpdateStackTemplateAction", kRows82, 6, kBases82, 1, &schema::ObjectOps<UpdateStackTemplateAction, L>::make, &schema::ObjectOps<UpdateStackTemplateAction, L>::destroy, &schema::ObjectOps<UpdateStackTemplateAction, L>::clear};
+static_assert(offsetof(UpdateStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "UpdateStackTemplate", HttpMethod::Put, "/cloudformation/template/{uuid}/actions", "updateStackTemplate", true, true, true, false, "", &UpdateStackTemplateAction::describe,
+                        schema::Ref<UpdateStackTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // GetCandidateL2NetworksForAttachingClusterAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(GetCandidateL2NetworksForAttachingClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "GetCandidateL2NetworksForAttachingClusterAction", kRows84, 4, kBases84, 1, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterAction, L>::make, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterAction, L>::destroy, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterAction, L>::clear};
+static_assert(offsetof(GetCandidateL2NetworksForAttachingClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "GetCandidateL2NetworksForAttachingCluster", HttpMethod::Get, "/cluster/{clusterUuid}/l2-candidates", "", false, true, false, false, "", &GetCandidateL2NetworksForAttachingClusterAction::describe,
+                        schema::Ref<GetCandidateL2NetworksForAttachingClusterAction::ReplyType>::value};
 constexpr const char* kRule17V[] = {"interface", "bonding", "all"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows86[] = {  // GetCandidateNetworkInterfacesAction
+  {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetCandidateNetworkInterfacesAction, hostUuids), schema::Location::Body, 0, &kRule0},
+  {"interfaceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateNetworkInterfacesAction, interfaceType), schema::Location::Body, 0, &kRule17},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateNetworkInterfacesAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateNetworkInterfacesAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateNetworkInterfacesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(GetCandidateNetworkInterfacesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "GetCandidateNetworkInterfacesAction", kRows86, 5, kBases86, 1, &schema::ObjectOps<GetCandidateNetworkInterfacesAction, L>::make, &schema::ObjectOps<GetCandidateNetworkInterfacesAction, L>::destroy, &schema::ObjectOps<GetCandidateNetworkInterfacesAction, L>::clear};
+static_assert(offsetof(GetCandidateNetworkInterfacesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "GetCandidateNetworkInterfaces", HttpMethod::Get, "/cluster/hosts-network-interfaces", "", false, true, false, false, "", &GetCandidateNetworkInterfacesAction::describe,
+                        schema::Ref<GetCandidateNetworkInterfacesAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // GetClusterHostNetworkFactsAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(GetClusterHostNetworkFactsAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetClusterHostNetworkFactsAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetClusterHostNetworkFactsAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetClusterHostNetworkFactsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(GetClusterHostNetworkFactsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "GetClusterHostNetworkFactsAction", kRows88, 4, kBases88, 1, &schema::ObjectOps<GetClusterHostNetworkFactsAction, L>::make, &schema::ObjectOps<GetClusterHostNetworkFactsAction, L>::destroy, &schema::ObjectOps<GetClusterHostNetworkFactsAction, L>::clear};
+static_assert(offsetof(GetClusterHostNetworkFactsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "GetClusterHostNetworkFacts", HttpMethod::Get, "/cluster/hosts-network-facts/{clusterUuid}", "", false, true, false, false, "", &GetClusterHostNetworkFactsAction::describe,
+                        schema::Ref<GetClusterHostNetworkFactsAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // ApplyDRSAdviceAction
+  {"adviceUuid", schema::Local<std::string, L>::ref, offsetof(ApplyDRSAdviceAction, adviceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ApplyDRSAdviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(ApplyDRSAdviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "ApplyDRSAdviceAction", kRows90, 2, kBases90, 1, &schema::ObjectOps<ApplyDRSAdviceAction, L>::make, &schema::ObjectOps<ApplyDRSAdviceAction, L>::destroy, &schema::ObjectOps<ApplyDRSAdviceAction, L>::clear};
+static_assert(offsetof(ApplyDRSAdviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "ApplyDRSAdvice", HttpMethod::Put, "/clusters/drs/advice/{adviceUuid}/actions", "applyDRSAdvice", true, true, true, false, "", &ApplyDRSAdviceAction::describe,
+                        schema::Ref<ApplyDRSAdviceAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // AttachBaremetalPxeServerToClusterAction
+  {"pxeServerUuid", schema::Local<std::string, L>::ref, offsetof(AttachBaremetalPxeServerToClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachBaremetalPxeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachBaremetalPxeServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(AttachBaremetalPxeServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "AttachBaremetalPxeServerToClusterAction", kRows92, 3, kBases92, 1, &schema::ObjectOps<AttachBaremetalPxeServerToClusterAction, L>::make, &schema::ObjectOps<AttachBaremetalPxeServerToClusterAction, L>::destroy, &schema::ObjectOps<AttachBaremetalPxeServerToClusterAction, L>::clear};
+static_assert(offsetof(AttachBaremetalPxeServerToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "AttachBaremetalPxeServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}", "params", true, true, true, false, "", &AttachBaremetalPxeServerToClusterAction::describe,
+                        schema::Ref<AttachBaremetalPxeServerToClusterAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // AttachIscsiServerToClusterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachIscsiServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachIscsiServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachIscsiServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(AttachIscsiServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "AttachIscsiServerToClusterAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<AttachIscsiServerToClusterAction, L>::make, &schema::ObjectOps<AttachIscsiServerToClusterAction, L>::destroy, &schema::ObjectOps<AttachIscsiServerToClusterAction, L>::clear};
+static_assert(offsetof(AttachIscsiServerToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "AttachIscsiServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}", "params", true, true, true, false, "", &AttachIscsiServerToClusterAction::describe,
+                        schema::Ref<AttachIscsiServerToClusterAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // AttachNvmeServerToClusterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachNvmeServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachNvmeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachNvmeServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(AttachNvmeServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "AttachNvmeServerToClusterAction", kRows96, 3, kBases96, 1, &schema::ObjectOps<AttachNvmeServerToClusterAction, L>::make, &schema::ObjectOps<AttachNvmeServerToClusterAction, L>::destroy, &schema::ObjectOps<AttachNvmeServerToClusterAction, L>::clear};
+static_assert(offsetof(AttachNvmeServerToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "AttachNvmeServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}", "params", true, true, true, false, "", &AttachNvmeServerToClusterAction::describe,
+                        schema::Ref<AttachNvmeServerToClusterAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // AttachPrimaryStorageToClusterAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachPrimaryStorageToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(AttachPrimaryStorageToClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPrimaryStorageToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(AttachPrimaryStorageToClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "AttachPrimaryStorageToClusterAction", kRows98, 3, kBases98, 1, &schema::ObjectOps<AttachPrimaryStorageToClusterAction, L>::make, &schema::ObjectOps<AttachPrimaryStorageToClusterAction, L>::destroy, &schema::ObjectOps<AttachPrimaryStorageToClusterAction, L>::clear};
+static_assert(offsetof(AttachPrimaryStorageToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "AttachPrimaryStorageToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}", "params", true, true, true, false, "", &AttachPrimaryStorageToClusterAction::describe,
+                        schema::Ref<AttachPrimaryStorageToClusterAction::ReplyType>::value};
 constexpr const char* kRule18V[] = {"enable", "disable"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows100[] = {  // ChangeClusterStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeClusterStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeClusterStateAction, stateEvent), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeClusterStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(ChangeClusterStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "ChangeClusterStateAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<ChangeClusterStateAction, L>::make, &schema::ObjectOps<ChangeClusterStateAction, L>::destroy, &schema::ObjectOps<ChangeClusterStateAction, L>::clear};
+static_assert(offsetof(ChangeClusterStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "ChangeClusterState", HttpMethod::Put, "/clusters/{uuid}/actions", "changeClusterState", true, true, true, false, "", &ChangeClusterStateAction::describe,
+                        schema::Ref<ChangeClusterStateAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"KVM", "Simulator", "baremetal", "baremetal2", "xdragon"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 5, -1, -1, false, 0, 0};
 constexpr const char* kRule20V[] = {"zstack", "baremetal", "baremetal2"};
 constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule21V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
 constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows102[] = {  // CreateClusterAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateClusterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateClusterAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterAction, description), schema::Location::Body, 0, &kRule2},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(CreateClusterAction, hypervisorType), schema::Location::Body, 0, &kRule19},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterAction, type), schema::Location::Body, 0, &kRule20},
+  {"architecture", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterAction, architecture), schema::Location::Body, 0, &kRule21},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateClusterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "CreateClusterAction", kRows102, 9, kBases102, 1, &schema::ObjectOps<CreateClusterAction, L>::make, &schema::ObjectOps<CreateClusterAction, L>::destroy, &schema::ObjectOps<CreateClusterAction, L>::clear};
+static_assert(offsetof(CreateClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "CreateCluster", HttpMethod::Post, "/clusters", "params", true, true, true, false, "", &CreateClusterAction::describe,
+                        schema::Ref<CreateClusterAction::ReplyType>::value};
 constexpr const char* kRule22V[] = {"Automatic", "Manual"};
 constexpr schema::Rule kRule22{true, false, false, kRule22V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows104[] = {  // CreateClusterDRSAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateClusterDRSAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterDRSAction, description), schema::Location::Body, 0, &kRule2},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(CreateClusterDRSAction, clusterUuid), schema::Location::Path, 0, &kRule10},
+  {"automationLevel", schema::Local<std::string, L>::ref, offsetof(CreateClusterDRSAction, automationLevel), schema::Location::Body, 0, &kRule22},
+  {"thresholds", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateClusterDRSAction, thresholds), schema::Location::Body, 0, &kRule0},
+  {"thresholdDuration", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateClusterDRSAction, thresholdDuration), schema::Location::Body, 0, &kRule0},
+  {"defaultEnable", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateClusterDRSAction, defaultEnable), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterDRSAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateClusterDRSAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterDRSAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(CreateClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "CreateClusterDRSAction", kRows104, 10, kBases104, 1, &schema::ObjectOps<CreateClusterDRSAction, L>::make, &schema::ObjectOps<CreateClusterDRSAction, L>::destroy, &schema::ObjectOps<CreateClusterDRSAction, L>::clear};
+static_assert(offsetof(CreateClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "CreateClusterDRS", HttpMethod::Post, "/clusters/{clusterUuid}/drs", "params", true, true, true, false, "", &CreateClusterDRSAction::describe,
+                        schema::Ref<CreateClusterDRSAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // DeleteClusterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteClusterAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(DeleteClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "DeleteClusterAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<DeleteClusterAction, L>::make, &schema::ObjectOps<DeleteClusterAction, L>::destroy, &schema::ObjectOps<DeleteClusterAction, L>::clear};
+static_assert(offsetof(DeleteClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "DeleteCluster", HttpMethod::Delete, "/clusters/{uuid}", "", false, true, true, false, "", &DeleteClusterAction::describe,
+                        schema::Ref<DeleteClusterAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // DeleteClusterDRSAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteClusterDRSAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteClusterDRSAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteClusterDRSAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(DeleteClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "DeleteClusterDRSAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<DeleteClusterDRSAction, L>::make, &schema::ObjectOps<DeleteClusterDRSAction, L>::destroy, &schema::ObjectOps<DeleteClusterDRSAction, L>::clear};
+static_assert(offsetof(DeleteClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "DeleteClusterDRS", HttpMethod::Delete, "/clusters/drs/{uuid}", "", false, true, true, false, "", &DeleteClusterDRSAction::describe,
+                        schema::Ref<DeleteClusterDRSAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // DetachBaremetalPxeServerFromClusterAction
+  {"pxeServerUuid", schema::Local<std::string, L>::ref, offsetof(DetachBaremetalPxeServerFromClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachBaremetalPxeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachBaremetalPxeServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(DetachBaremetalPxeServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "DetachBaremetalPxeServerFromClusterAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<DetachBaremetalPxeServerFromClusterAction, L>::make, &schema::ObjectOps<DetachBaremetalPxeServerFromClusterAction, L>::destroy, &schema::ObjectOps<DetachBaremetalPxeServerFromClusterAction, L>::clear};
+static_assert(offsetof(DetachBaremetalPxeServerFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "DetachBaremetalPxeServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}", "", false, true, true, false, "", &DetachBaremetalPxeServerFromClusterAction::describe,
+                        schema::Ref<DetachBaremetalPxeServerFromClusterAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // DetachIscsiServerFromClusterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachIscsiServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachIscsiServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachIscsiServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(DetachIscsiServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "DetachIscsiServerFromClusterAction", kRows112, 3, kBases112, 1, &schema::ObjectOps<DetachIscsiServerFromClusterAction, L>::make, &schema::ObjectOps<DetachIscsiServerFromClusterAction, L>::destroy, &schema::ObjectOps<DetachIscsiServerFromClusterAction, L>::clear};
+static_assert(offsetof(DetachIscsiServerFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "DetachIscsiServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}", "", false, true, true, false, "", &DetachIscsiServerFromClusterAction::describe,
+                        schema::Ref<DetachIscsiServerFromClusterAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // DetachNvmeServerFromClusterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachNvmeServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachNvmeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachNvmeServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DetachNvmeServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "DetachNvmeServerFromClusterAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<DetachNvmeServerFromClusterAction, L>::make, &schema::ObjectOps<DetachNvmeServerFromClusterAction, L>::destroy, &schema::ObjectOps<DetachNvmeServerFromClusterAction, L>::clear};
+static_assert(offsetof(DetachNvmeServerFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "DetachNvmeServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}", "", false, true, true, false, "", &DetachNvmeServerFromClusterAction::describe,
+                        schema::Ref<DetachNvmeServerFromClusterAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // DetachPrimaryStorageFromClusterAction
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(DetachPrimaryStorageFromClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachPrimaryStorageFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPrimaryStorageFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(DetachPrimaryStorageFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "DetachPrimaryStorageFromClusterAction", kRows116, 3, kBases116, 1, &schema::ObjectOps<DetachPrimaryStorageFromClusterAction, L>::make, &schema::ObjectOps<DetachPrimaryStorageFromClusterAction, L>::destroy, &schema::ObjectOps<DetachPrimaryStorageFromClusterAction, L>::clear};
+static_assert(offsetof(DetachPrimaryStorageFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "DetachPrimaryStorageFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}", "", false, true, true, false, "", &DetachPrimaryStorageFromClusterAction::describe,
+                        schema::Ref<DetachPrimaryStorageFromClusterAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // ExecuteDRSSchedulingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExecuteDRSSchedulingAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExecuteDRSSchedulingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(ExecuteDRSSchedulingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "ExecuteDRSSchedulingAction", kRows118, 2, kBases118, 1, &schema::ObjectOps<ExecuteDRSSchedulingAction, L>::make, &schema::ObjectOps<ExecuteDRSSchedulingAction, L>::destroy, &schema::ObjectOps<ExecuteDRSSchedulingAction, L>::clear};
+static_assert(offsetof(ExecuteDRSSchedulingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "ExecuteDRSScheduling", HttpMethod::Put, "/clusters/drs/{uuid}/actions", "executeDRSScheduling", true, true, true, false, "", &ExecuteDRSSchedulingAction::describe,
+                        schema::Ref<ExecuteDRSSchedulingAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // GetClusterDRSStatusAction
+  {"drsUuid", schema::Local<std::string, L>::ref, offsetof(GetClusterDRSStatusAction, drsUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetClusterDRSStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(GetClusterDRSStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "GetClusterDRSStatusAction", kRows120, 2, kBases120, 1, &schema::ObjectOps<GetClusterDRSStatusAction, L>::make, &schema::ObjectOps<GetClusterDRSStatusAction, L>::destroy, &schema::ObjectOps<GetClusterDRSStatusAction, L>::clear};
+static_assert(offsetof(GetClusterDRSStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "GetClusterDRSStatus", HttpMethod::Get, "/clusters/drs/status", "", false, true, false, false, "", &GetClusterDRSStatusAction::describe,
+                        schema::Ref<GetClusterDRSStatusAction::ReplyType>::value};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QueryClusterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryClusterAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable122{{nullptr}, "QueryClusterAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QueryClusterAction, L>::make, &schema::ObjectOps<QueryClusterAction, L>::destroy, &schema::ObjectOps<QueryClusterAction, L>::clear};
+static_assert(offsetof(QueryClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "QueryCluster", HttpMethod::Get, "/clusters", "", false, true, false, true, "", &QueryClusterAction::describe,
+                        schema::Ref<QueryClusterAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryClusterDRSAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QueryClusterDRSAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryClusterDRSAction, L>::make, &schema::ObjectOps<QueryClusterDRSAction, L>::destroy, &schema::ObjectOps<QueryClusterDRSAction, L>::clear};
+static_assert(offsetof(QueryClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QueryClusterDRS", HttpMethod::Get, "/clusters/drs", "", false, true, false, true, "", &QueryClusterDRSAction::describe,
+                        schema::Ref<QueryClusterDRSAction::ReplyType>::value};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryDRSAdviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDRSAdviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable126{{nullptr}, "QueryDRSAdviceAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryDRSAdviceAction, L>::make, &schema::ObjectOps<QueryDRSAdviceAction, L>::destroy, &schema::ObjectOps<QueryDRSAdviceAction, L>::clear};
+static_assert(offsetof(QueryDRSAdviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "QueryDRSAdvice", HttpMethod::Get, "/clusters/drs/advice", "", false, true, false, true, "", &QueryDRSAdviceAction::describe,
+                        schema::Ref<QueryDRSAdviceAction::ReplyType>::value};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(QueryDRSVmMigrationActivityAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDRSVmMigrationActivityAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable128{{nullptr}, "QueryDRSVmMigrationActivityAction", nullptr, 0, kBases128, 2, &schema::ObjectOps<QueryDRSVmMigrationActivityAction, L>::make, &schema::ObjectOps<QueryDRSVmMigrationActivityAction, L>::destroy, &schema::ObjectOps<QueryDRSVmMigrationActivityAction, L>::clear};
+static_assert(offsetof(QueryDRSVmMigrationActivityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "QueryDRSVmMigrationActivity", HttpMethod::Get, "/clusters/drs/vm-migration-activities", "", false, true, false, true, "", &QueryDRSVmMigrationActivityAction::describe,
+                        schema::Ref<QueryDRSVmMigrationActivityAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // UpdateClusterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(UpdateClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "UpdateClusterAction", kRows130, 4, kBases130, 1, &schema::ObjectOps<UpdateClusterAction, L>::make, &schema::ObjectOps<UpdateClusterAction, L>::destroy, &schema::ObjectOps<UpdateClusterAction, L>::clear};
+static_assert(offsetof(UpdateClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "UpdateCluster", HttpMethod::Put, "/clusters/{uuid}/actions", "updateCluster", true, true, true, false, "", &UpdateClusterAction::describe,
+                        schema::Ref<UpdateClusterAction::ReplyType>::value};
 constexpr const char* kRule23V[] = {"Automatic", "Manual"};
 constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule24V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows132[] = {  // UpdateClusterDRSAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterDRSAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterDRSAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterDRSAction, description), schema::Location::Body, 0, &kRule2},
+  {"automationLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterDRSAction, automationLevel), schema::Location::Body, 0, &kRule23},
+  {"thresholds", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateClusterDRSAction, thresholds), schema::Location::Body, 0, nullptr},
+  {"thresholdDuration", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateClusterDRSAction, thresholdDuration), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterDRSAction, state), schema::Location::Body, 0, &kRule24},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterDRSAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(UpdateClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "UpdateClusterDRSAction", kRows132, 8, kBases132, 1, &schema::ObjectOps<UpdateClusterDRSAction, L>::make, &schema::ObjectOps<UpdateClusterDRSAction, L>::destroy, &schema::ObjectOps<UpdateClusterDRSAction, L>::clear};
+static_assert(offsetof(UpdateClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "UpdateClusterDRS", HttpMethod::Put, "/clusters/drs/{uuid}/actions", "updateClusterDRS", true, true, true, false, "", &UpdateClusterDRSAction::describe,
+                        schema::Ref<UpdateClusterDRSAction::ReplyType>::value};
 constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows134[] = {  // UpdateClusterOSAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterOSAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"excludePackages", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateClusterOSAction, excludePackages), schema::Location::Body, 0, &kRule25},
+  {"updatePackages", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateClusterOSAction, updatePackages), schema::Location::Body, 0, &kRule25},
+  {"releaseVersion", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, releaseVersion), schema::Location::Body, 0, &kRule25},
+  {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateClusterOSAction, force), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateClusterOSAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(UpdateClusterOSAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "UpdateClusterOSAction", kRows134, 9, kBases134, 1, &schema::ObjectOps<UpdateClusterOSAction, L>::make, &schema::ObjectOps<UpdateClusterOSAction, L>::destroy, &schema::ObjectOps<UpdateClusterOSAction, L>::clear};
+static_assert(offsetof(UpdateClusterOSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "UpdateClusterOS", HttpMethod::Put, "/clusters/{uuid}/actions", "updateClusterOS", true, true, true, false, "", &UpdateClusterOSAction::describe,
+                        schema::Ref<UpdateClusterOSAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // ValidateClusterSupportDRSAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(ValidateClusterSupportDRSAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateClusterSupportDRSAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(ValidateClusterSupportDRSAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "ValidateClusterSupportDRSAction", kRows136, 2, kBases136, 1, &schema::ObjectOps<ValidateClusterSupportDRSAction, L>::make, &schema::ObjectOps<ValidateClusterSupportDRSAction, L>::destroy, &schema::ObjectOps<ValidateClusterSupportDRSAction, L>::clear};
+static_assert(offsetof(ValidateClusterSupportDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "ValidateClusterSupportDRS", HttpMethod::Get, "/clusters/{clusterUuid}/drs/valid", "", false, true, false, false, "", &ValidateClusterSupportDRSAction::describe,
+                        schema::Ref<ValidateClusterSupportDRSAction::ReplyType>::value};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(QueryConsoleProxyAgentAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryConsoleProxyAgentAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable138{{nullptr}, "QueryConsoleProxyAgentAction", nullptr, 0, kBases138, 2, &schema::ObjectOps<QueryConsoleProxyAgentAction, L>::make, &schema::ObjectOps<QueryConsoleProxyAgentAction, L>::destroy, &schema::ObjectOps<QueryConsoleProxyAgentAction, L>::clear};
+static_assert(offsetof(QueryConsoleProxyAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "QueryConsoleProxyAgent", HttpMethod::Get, "/consoles/agents", "", false, true, false, true, "", &QueryConsoleProxyAgentAction::describe,
+                        schema::Ref<QueryConsoleProxyAgentAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // ReconnectConsoleProxyAgentAction
+  {"agentUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ReconnectConsoleProxyAgentAction, agentUuids), schema::Location::Body, 0, &kRule25},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectConsoleProxyAgentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(ReconnectConsoleProxyAgentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "ReconnectConsoleProxyAgentAction", kRows140, 2, kBases140, 1, &schema::ObjectOps<ReconnectConsoleProxyAgentAction, L>::make, &schema::ObjectOps<ReconnectConsoleProxyAgentAction, L>::destroy, &schema::ObjectOps<ReconnectConsoleProxyAgentAction, L>::clear};
+static_assert(offsetof(ReconnectConsoleProxyAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "ReconnectConsoleProxyAgent", HttpMethod::Put, "/consoles/agents", "reconnectConsoleProxyAgent", true, true, true, false, "", &ReconnectConsoleProxyAgentAction::describe,
+                        schema::Ref<ReconnectConsoleProxyAgentAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // RequestConsoleAccessAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(RequestConsoleAccessAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RequestConsoleAccessAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(RequestConsoleAccessAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "RequestConsoleAccessAction", kRows142, 2, kBases142, 1, &schema::ObjectOps<RequestConsoleAccessAction, L>::make, &schema::ObjectOps<RequestConsoleAccessAction, L>::destroy, &schema::ObjectOps<RequestConsoleAccessAction, L>::clear};
+static_assert(offsetof(RequestConsoleAccessAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "RequestConsoleAccess", HttpMethod::Post, "/consoles", "params", true, true, true, false, "", &RequestConsoleAccessAction::describe,
+                        schema::Ref<RequestConsoleAccessAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // UpdateConsoleProxyAgentAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateConsoleProxyAgentAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"consoleProxyOverriddenIp", schema::Local<std::string, L>::ref, offsetof(UpdateConsoleProxyAgentAction, consoleProxyOverriddenIp), schema::Location::Body, 0, &kRule0},
+  {"consoleProxyPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateConsoleProxyAgentAction, consoleProxyPort), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConsoleProxyAgentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(UpdateConsoleProxyAgentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "UpdateConsoleProxyAgentAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<UpdateConsoleProxyAgentAction, L>::make, &schema::ObjectOps<UpdateConsoleProxyAgentAction, L>::destroy, &schema::ObjectOps<UpdateConsoleProxyAgentAction, L>::clear};
+static_assert(offsetof(UpdateConsoleProxyAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "UpdateConsoleProxyAgent", HttpMethod::Put, "/consoles/agents/{uuid}/actions", "updateConsoleProxyAgent", true, true, true, false, "", &UpdateConsoleProxyAgentAction::describe,
+                        schema::Ref<UpdateConsoleProxyAgentAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // GetChainTaskAction
+  {"syncSignatures", schema::Local<std::optional<Json>, L>::ref, offsetof(GetChainTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetChainTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(GetChainTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "GetChainTaskAction", kRows146, 2, kBases146, 1, &schema::ObjectOps<GetChainTaskAction, L>::make, &schema::ObjectOps<GetChainTaskAction, L>::destroy, &schema::ObjectOps<GetChainTaskAction, L>::clear};
+static_assert(offsetof(GetChainTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "GetChainTask", HttpMethod::Get, "/core/task-details", "", false, true, false, false, "", &GetChainTaskAction::describe,
+                        schema::Ref<GetChainTaskAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // CreateCasClientAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateCasClientAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCasClientAction, description), schema::Location::Body, 0, nullptr},
+  {"casServerLoginUrl", schema::Local<std::string, L>::ref, offsetof(CreateCasClientAction, casServerLoginUrl), schema::Location::Body, 0, &kRule0},
+  {"casServerUrlPrefix", schema::Local<std::string, L>::ref, offsetof(CreateCasClientAction, casServerUrlPrefix), schema::Location::Body, 0, &kRule0},
+  {"serverName", schema::Local<std::string, L>::ref, offsetof(CreateCasClientAction, serverName), schema::Location::Body, 0, &kRule0},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(CreateCasClientAction, loginType), schema::Location::Body, 0, &kRule0},
+  {"urlTemplate", schema::Local<std::string, L>::ref, offsetof(CreateCasClientAction, urlTemplate), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCasClientAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateCasClientAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCasClientAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(CreateCasClientAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "CreateCasClientAction", kRows148, 10, kBases148, 1, &schema::ObjectOps<CreateCasClientAction, L>::make, &schema::ObjectOps<CreateCasClientAction, L>::destroy, &schema::ObjectOps<CreateCasClientAction, L>::clear};
+static_assert(offsetof(CreateCasClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "CreateCasClient", HttpMethod::Post, "/create/cas/client", "params", true, true, true, false, "", &CreateCasClientAction::describe,
+                        schema::Ref<CreateCasClientAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // CreateDirectoryAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
+  {"parentUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDirectoryAction, parentUuid), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateDirectoryAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateDirectoryAction, type), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDirectoryAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDirectoryAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "CreateDirectoryAction", kRows150, 7, kBases150, 1, &schema::ObjectOps<CreateDirectoryAction, L>::make, &schema::ObjectOps<CreateDirectoryAction, L>::destroy, &schema::ObjectOps<CreateDirectoryAction, L>::clear};
+static_assert(offsetof(CreateDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "CreateDirectory", HttpMethod::Post, "/create/directory", "params", true, true, true, false, "", &CreateDirectoryAction::describe,
+                        schema::Ref<CreateDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // CreateOAuthClientAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, description), schema::Location::Body, 0, nullptr},
+  {"clientId", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, clientId), schema::Location::Body, 0, &kRule0},
+  {"clientSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, clientSecret), schema::Location::Body, schema::kSecret, nullptr},
+  {"authorizationUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, authorizationUrl), schema::Location::Body, 0, nullptr},
+  {"tokenUrl", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, tokenUrl), schema::Location::Body, schema::kSecret, &kRule0},
+  {"userinfoUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, userinfoUrl), schema::Location::Body, 0, nullptr},
+  {"redirectUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, redirectUrl), schema::Location::Body, 0, nullptr},
+  {"logoutUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, logoutUrl), schema::Location::Body, 0, nullptr},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, loginType), schema::Location::Body, 0, &kRule0},
+  {"grantType", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, grantType), schema::Location::Body, 0, &kRule0},
+  {"identityProvider", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, identityProvider), schema::Location::Body, 0, nullptr},
+  {"urlTemplate", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, urlTemplate), schema::Location::Body, 0, &kRule0},
+  {"clientType", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, clientType), schema::Location::Body, 0, &kRule0},
+  {"scopeList", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateOAuthClientAction, scopeList), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateOAuthClientAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(CreateOAuthClientAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "CreateOAuthClientAction", kRows152, 18, kBases152, 1, &schema::ObjectOps<CreateOAuthClientAction, L>::make, &schema::ObjectOps<CreateOAuthClientAction, L>::destroy, &schema::ObjectOps<CreateOAuthClientAction, L>::clear};
+static_assert(offsetof(CreateOAuthClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "CreateOAuthClient", HttpMethod::Post, "/create/oauth2/client", "params", true, true, true, false, "", &CreateOAuthClientAction::describe,
+                        schema::Ref<CreateOAuthClientAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // CreateSSORedirectTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSSORedirectTemplateAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::string, L>::ref, offsetof(CreateSSORedirectTemplateAction, description), schema::Location::Body, 0, &kRule0},
+  {"clientUuid", schema::Local<std::string, L>::ref, offsetof(CreateSSORedirectTemplateAction, clientUuid), schema::Location::Body, 0, &kRule0},
+  {"redirectTemplate", schema::Local<std::string, L>::ref, offsetof(CreateSSORedirectTemplateAction, redirectTemplate), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSSORedirectTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSSORedirectTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSSORedirectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(CreateSSORedirectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "CreateSSORedirectTemplateAction", kRows154, 7, kBases154, 1, &schema::ObjectOps<CreateSSORedirectTemplateAction, L>::make, &schema::ObjectOps<CreateSSORedirectTemplateAction, L>::destroy, &schema::ObjectOps<CreateSSORedirectTemplateAction, L>::clear};
+static_assert(offsetof(CreateSSORedirectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "CreateSSORedirectTemplate", HttpMethod::Post, "/create/sso/redirect/template/", "params", true, true, true, false, "", &CreateSSORedirectTemplateAction::describe,
+                        schema::Ref<CreateSSORedirectTemplateAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& DeleteBuildAppExportHistoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(DeleteBuildAppExportHistoryAction, buildAppUuid), schema::Location::Path, 0, nullptr},
-    {"exportId", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppExportHistoryAction, exportId), schema::Location::Body, 0, nullptr},
-    {"buildSystemUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppExportHistoryAction, buildSystemUuid), schema::Location::Body, 0, nullptr},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppExportHistoryAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppExportHistoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBuildAppExportHistoryAction>("DeleteBuildAppExportHistoryAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DeleteBuildAppExportHistoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBuildAppExportHistoryAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& DeleteBuildAppExportHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBuildAppExportHistoryAction>("DeleteBuildAppExportHistory", HttpMethod::Delete, "/buildapp/exports/{buildAppUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBuildAppExportHistoryAction::spec() { return detail::lazySpec(kSpec1); }
+
+DeleteBuildAppExportHistoryAction::DeleteBuildAppExportHistoryAction() = default;
+DeleteBuildAppExportHistoryAction::~DeleteBuildAppExportHistoryAction() = default;
 
 const ActionSpec& detail::spec_DeleteBuildAppExportHistory() { return DeleteBuildAppExportHistoryAction::spec(); }
 
-const schema::TypeDesc& RefreshCaptchaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshCaptchaAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshCaptchaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshCaptchaAction>("RefreshCaptchaAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RefreshCaptchaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshCaptchaAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& RefreshCaptchaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshCaptchaAction>("RefreshCaptcha", HttpMethod::Get, "/captcha/refresh", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& RefreshCaptchaAction::spec() { return detail::lazySpec(kSpec3); }
+
+RefreshCaptchaAction::RefreshCaptchaAction() = default;
+RefreshCaptchaAction::~RefreshCaptchaAction() = default;
 
 const ActionSpec& detail::spec_RefreshCaptcha() { return RefreshCaptchaAction::spec(); }
 
-const schema::TypeDesc& LoginByCasAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(LoginByCasAction, name), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LoginByCasAction, password), schema::Location::Body, schema::kSecret, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(LoginByCasAction, type), schema::Location::Body, 0, &kRule0},
-    {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LoginByCasAction, clientInfo), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LoginByCasAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoginByCasAction>("LoginByCasAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(LoginByCasAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LoginByCasAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& LoginByCasAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LoginByCasAction>("LoginByCas", HttpMethod::Put, "/cas/login/", "loginByCas", false, false, "", 1);
-  return s;
-}
+const ActionSpec& LoginByCasAction::spec() { return detail::lazySpec(kSpec5); }
+
+LoginByCasAction::LoginByCasAction() = default;
+LoginByCasAction::~LoginByCasAction() = default;
 
 const ActionSpec& detail::spec_LoginByCas() { return LoginByCasAction::spec(); }
 
-const schema::TypeDesc& CreateCdpPolicyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateCdpPolicyAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCdpPolicyAction, description), schema::Location::Body, 0, &kRule2},
-    {"retentionTimePerDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCdpPolicyAction, retentionTimePerDay), schema::Location::Body, 0, &kRule3},
-    {"hourlyRpSinceDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCdpPolicyAction, hourlyRpSinceDay), schema::Location::Body, 0, &kRule3},
-    {"dailyRpSinceDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCdpPolicyAction, dailyRpSinceDay), schema::Location::Body, 0, nullptr},
-    {"expireTimeInDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCdpPolicyAction, expireTimeInDay), schema::Location::Body, 0, nullptr},
-    {"fullBackupIntervalInDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCdpPolicyAction, fullBackupIntervalInDay), schema::Location::Body, 0, &kRule4},
-    {"recoveryPointPerSecond", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCdpPolicyAction, recoveryPointPerSecond), schema::Location::Body, 0, &kRule5},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCdpPolicyAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateCdpPolicyAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCdpPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateCdpPolicyAction>("CreateCdpPolicyAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateCdpPolicyAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& CreateCdpPolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateCdpPolicyAction>("CreateCdpPolicy", HttpMethod::Post, "/cdp-backup-storage/policy", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateCdpPolicyAction::spec() { return detail::lazySpec(kSpec7); }
+
+CreateCdpPolicyAction::CreateCdpPolicyAction() = default;
+CreateCdpPolicyAction::~CreateCdpPolicyAction() = default;
 
 const ActionSpec& detail::spec_CreateCdpPolicy() { return CreateCdpPolicyAction::spec(); }
 
-const schema::TypeDesc& CreateCdpTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateCdpTaskAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCdpTaskAction, description), schema::Location::Body, 0, &kRule2},
-    {"taskType", &schema::typeOf<std::string>, offsetof(CreateCdpTaskAction, taskType), schema::Location::Body, 0, &kRule0},
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(CreateCdpTaskAction, policyUuid), schema::Location::Body, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateCdpTaskAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateCdpTaskAction, resourceUuids), schema::Location::Body, 0, &kRule6},
-    {"backupBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateCdpTaskAction, backupBandwidth), schema::Location::Body, 0, nullptr},
-    {"maxCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateCdpTaskAction, maxCapacity), schema::Location::Body, 0, nullptr},
-    {"maxLatency", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateCdpTaskAction, maxLatency), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCdpTaskAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateCdpTaskAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateCdpTaskAction>("CreateCdpTaskAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateCdpTaskAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& CreateCdpTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateCdpTaskAction>("CreateCdpTask", HttpMethod::Post, "/cdp-backup-storage/task", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateCdpTaskAction::spec() { return detail::lazySpec(kSpec9); }
+
+CreateCdpTaskAction::CreateCdpTaskAction() = default;
+CreateCdpTaskAction::~CreateCdpTaskAction() = default;
 
 const ActionSpec& detail::spec_CreateCdpTask() { return CreateCdpTaskAction::spec(); }
 
-const schema::TypeDesc& DeleteCdpPolicyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCdpPolicyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCdpPolicyAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCdpPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteCdpPolicyAction>("DeleteCdpPolicyAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteCdpPolicyAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& DeleteCdpPolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteCdpPolicyAction>("DeleteCdpPolicy", HttpMethod::Delete, "/cdp-backup-storage/policy/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteCdpPolicyAction::spec() { return detail::lazySpec(kSpec11); }
+
+DeleteCdpPolicyAction::DeleteCdpPolicyAction() = default;
+DeleteCdpPolicyAction::~DeleteCdpPolicyAction() = default;
 
 const ActionSpec& detail::spec_DeleteCdpPolicy() { return DeleteCdpPolicyAction::spec(); }
 
-const schema::TypeDesc& GetCdpBackupStorageRequirementAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(GetCdpBackupStorageRequirementAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCdpBackupStorageRequirementAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCdpBackupStorageRequirementAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCdpBackupStorageRequirementAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCdpBackupStorageRequirementAction>("GetCdpBackupStorageRequirementAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetCdpBackupStorageRequirementAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCdpBackupStorageRequirementAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& GetCdpBackupStorageRequirementAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCdpBackupStorageRequirementAction>("GetCdpBackupStorageRequirement", HttpMethod::Get, "/cdp-backup-storage/{backupStorageUuid}/requirement", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCdpBackupStorageRequirementAction::spec() { return detail::lazySpec(kSpec13); }
+
+GetCdpBackupStorageRequirementAction::GetCdpBackupStorageRequirementAction() = default;
+GetCdpBackupStorageRequirementAction::~GetCdpBackupStorageRequirementAction() = default;
 
 const ActionSpec& detail::spec_GetCdpBackupStorageRequirement() { return GetCdpBackupStorageRequirementAction::spec(); }
 
-const schema::TypeDesc& MountVmInstanceRecoveryPointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(MountVmInstanceRecoveryPointAction, vmUuid), schema::Location::Body, 0, &kRule0},
-    {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(MountVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule7},
-    {"https", &schema::typeOf<std::optional<bool>>, offsetof(MountVmInstanceRecoveryPointAction, https), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(MountVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MountVmInstanceRecoveryPointAction>("MountVmInstanceRecoveryPointAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(MountVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& MountVmInstanceRecoveryPointAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& MountVmInstanceRecoveryPointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<MountVmInstanceRecoveryPointAction>("MountVmInstanceRecoveryPoint", HttpMethod::Post, "/cdp-backup-storage/mount-recovery-point", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& MountVmInstanceRecoveryPointAction::spec() { return detail::lazySpec(kSpec15); }
+
+MountVmInstanceRecoveryPointAction::MountVmInstanceRecoveryPointAction() = default;
+MountVmInstanceRecoveryPointAction::~MountVmInstanceRecoveryPointAction() = default;
 
 const ActionSpec& detail::spec_MountVmInstanceRecoveryPoint() { return MountVmInstanceRecoveryPointAction::spec(); }
 
-const schema::TypeDesc& QueryCdpPolicyAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCdpPolicyAction>("QueryCdpPolicyAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCdpPolicyAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCdpPolicyAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& QueryCdpPolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCdpPolicyAction>("QueryCdpPolicy", HttpMethod::Get, "/cdp-backup-storage/policy", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryCdpPolicyAction::spec() { return detail::lazySpec(kSpec17); }
+
+QueryCdpPolicyAction::QueryCdpPolicyAction() = default;
+QueryCdpPolicyAction::~QueryCdpPolicyAction() = default;
 
 const ActionSpec& detail::spec_QueryCdpPolicy() { return QueryCdpPolicyAction::spec(); }
 
-const schema::TypeDesc& UnmountVmInstanceRecoveryPointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(UnmountVmInstanceRecoveryPointAction, vmUuid), schema::Location::Body, 0, &kRule0},
-    {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UnmountVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UnmountVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UnmountVmInstanceRecoveryPointAction>("UnmountVmInstanceRecoveryPointAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UnmountVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UnmountVmInstanceRecoveryPointAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& UnmountVmInstanceRecoveryPointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UnmountVmInstanceRecoveryPointAction>("UnmountVmInstanceRecoveryPoint", HttpMethod::Post, "/cdp-backup-storage/unmount-recovery-point", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UnmountVmInstanceRecoveryPointAction::spec() { return detail::lazySpec(kSpec19); }
+
+UnmountVmInstanceRecoveryPointAction::UnmountVmInstanceRecoveryPointAction() = default;
+UnmountVmInstanceRecoveryPointAction::~UnmountVmInstanceRecoveryPointAction() = default;
 
 const ActionSpec& detail::spec_UnmountVmInstanceRecoveryPoint() { return UnmountVmInstanceRecoveryPointAction::spec(); }
 
-const schema::TypeDesc& UpdateCdpPolicyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCdpPolicyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpPolicyAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpPolicyAction, description), schema::Location::Body, 0, &kRule2},
-    {"retentionTimePerDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCdpPolicyAction, retentionTimePerDay), schema::Location::Body, 0, &kRule3},
-    {"hourlyRpSinceDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCdpPolicyAction, hourlyRpSinceDay), schema::Location::Body, 0, &kRule3},
-    {"dailyRpSinceDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCdpPolicyAction, dailyRpSinceDay), schema::Location::Body, 0, nullptr},
-    {"expireTimeInDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCdpPolicyAction, expireTimeInDay), schema::Location::Body, 0, nullptr},
-    {"fullBackupIntervalInDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCdpPolicyAction, fullBackupIntervalInDay), schema::Location::Body, 0, &kRule4},
-    {"recoveryPointPerSecond", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCdpPolicyAction, recoveryPointPerSecond), schema::Location::Body, 0, &kRule9},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpPolicyAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(UpdateCdpPolicyAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCdpPolicyAction>("UpdateCdpPolicyAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(UpdateCdpPolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCdpPolicyAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& UpdateCdpPolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCdpPolicyAction>("UpdateCdpPolicy", HttpMethod::Put, "/cdp-backup-storage/policy/{uuid}/actions", "updateCdpPolicy", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCdpPolicyAction::spec() { return detail::lazySpec(kSpec21); }
+
+UpdateCdpPolicyAction::UpdateCdpPolicyAction() = default;
+UpdateCdpPolicyAction::~UpdateCdpPolicyAction() = default;
 
 const ActionSpec& detail::spec_UpdateCdpPolicy() { return UpdateCdpPolicyAction::spec(); }
 
-const schema::TypeDesc& UpdateCdpTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCdpTaskAction, uuid), schema::Location::Path, 0, &kRule10},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpTaskAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpTaskAction, description), schema::Location::Body, 0, &kRule2},
-    {"backupBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateCdpTaskAction, backupBandwidth), schema::Location::Body, 0, nullptr},
-    {"maxCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateCdpTaskAction, maxCapacity), schema::Location::Body, 0, nullptr},
-    {"maxLatency", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateCdpTaskAction, maxLatency), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpTaskAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(UpdateCdpTaskAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCdpTaskAction>("UpdateCdpTaskAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCdpTaskAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& UpdateCdpTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCdpTaskAction>("UpdateCdpTask", HttpMethod::Put, "/cdp-backup-storage/task/{uuid}/actions", "updateCdpTask", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCdpTaskAction::spec() { return detail::lazySpec(kSpec23); }
+
+UpdateCdpTaskAction::UpdateCdpTaskAction() = default;
+UpdateCdpTaskAction::~UpdateCdpTaskAction() = default;
 
 const ActionSpec& detail::spec_UpdateCdpTask() { return UpdateCdpTaskAction::spec(); }
 
-const schema::TypeDesc& CreateVmFromCdpBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmFromCdpBackupAction, name), schema::Location::Body, 0, &kRule1},
-    {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmFromCdpBackupAction, groupId), schema::Location::Body, 0, &kRule7},
-    {"cdpTaskUuid", &schema::typeOf<std::string>, offsetof(CreateVmFromCdpBackupAction, cdpTaskUuid), schema::Location::Body, 0, &kRule11},
-    {"instanceOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateVmFromCdpBackupAction, instanceOfferingUuid), schema::Location::Body, 0, &kRule0},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmFromCdpBackupAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, type), schema::Location::Body, 0, &kRule12},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForDataVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
-    {"recoverBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmFromCdpBackupAction, recoverBandwidth), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, description), schema::Location::Body, 0, &kRule2},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmFromCdpBackupAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmFromCdpBackupAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmFromCdpBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmFromCdpBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmFromCdpBackupAction>("CreateVmFromCdpBackupAction", rows, 19, schema::rebased(ActionBase::describe(), offsetof(CreateVmFromCdpBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmFromCdpBackupAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& CreateVmFromCdpBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmFromCdpBackupAction>("CreateVmFromCdpBackup", HttpMethod::Put, "/cdp-backups/actions", "createVmFromCdpBackup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmFromCdpBackupAction::spec() { return detail::lazySpec(kSpec25); }
+
+CreateVmFromCdpBackupAction::CreateVmFromCdpBackupAction() = default;
+CreateVmFromCdpBackupAction::~CreateVmFromCdpBackupAction() = default;
 
 const ActionSpec& detail::spec_CreateVmFromCdpBackup() { return CreateVmFromCdpBackupAction::spec(); }
 
-const schema::TypeDesc& RevertVmFromCdpBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(RevertVmFromCdpBackupAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(RevertVmFromCdpBackupAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(RevertVmFromCdpBackupAction, groupId), schema::Location::Body, 0, &kRule7},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(RevertVmFromCdpBackupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForDataVolume", &schema::typeOf<std::optional<std::string>>, offsetof(RevertVmFromCdpBackupAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RevertVmFromCdpBackupAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"useExistingVolume", &schema::typeOf<std::optional<bool>>, offsetof(RevertVmFromCdpBackupAction, useExistingVolume), schema::Location::Body, 0, nullptr},
-    {"recoverBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(RevertVmFromCdpBackupAction, recoverBandwidth), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RevertVmFromCdpBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevertVmFromCdpBackupAction>("RevertVmFromCdpBackupAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(RevertVmFromCdpBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RevertVmFromCdpBackupAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& RevertVmFromCdpBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RevertVmFromCdpBackupAction>("RevertVmFromCdpBackup", HttpMethod::Put, "/cdp-backups/{vmInstanceUuid}/actions", "revertVmFromCdpBackup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RevertVmFromCdpBackupAction::spec() { return detail::lazySpec(kSpec27); }
+
+RevertVmFromCdpBackupAction::RevertVmFromCdpBackupAction() = default;
+RevertVmFromCdpBackupAction::~RevertVmFromCdpBackupAction() = default;
 
 const ActionSpec& detail::spec_RevertVmFromCdpBackup() { return RevertVmFromCdpBackupAction::spec(); }
 
-const schema::TypeDesc& DeleteCdpTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCdpTaskAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"force", &schema::typeOf<std::optional<bool>>, offsetof(DeleteCdpTaskAction, force), schema::Location::Body, 0, nullptr},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCdpTaskAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteCdpTaskAction>("DeleteCdpTaskAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteCdpTaskAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& DeleteCdpTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteCdpTaskAction>("DeleteCdpTask", HttpMethod::Delete, "/cdp-task/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteCdpTaskAction::spec() { return detail::lazySpec(kSpec29); }
+
+DeleteCdpTaskAction::DeleteCdpTaskAction() = default;
+DeleteCdpTaskAction::~DeleteCdpTaskAction() = default;
 
 const ActionSpec& detail::spec_DeleteCdpTask() { return DeleteCdpTaskAction::spec(); }
 
-const schema::TypeDesc& DeleteCdpTaskDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCdpTaskDataAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCdpTaskDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteCdpTaskDataAction>("DeleteCdpTaskDataAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteCdpTaskDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteCdpTaskDataAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& DeleteCdpTaskDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteCdpTaskDataAction>("DeleteCdpTaskData", HttpMethod::Post, "/cdp-task/{uuid}/data", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DeleteCdpTaskDataAction::spec() { return detail::lazySpec(kSpec31); }
+
+DeleteCdpTaskDataAction::DeleteCdpTaskDataAction() = default;
+DeleteCdpTaskDataAction::~DeleteCdpTaskDataAction() = default;
 
 const ActionSpec& detail::spec_DeleteCdpTaskData() { return DeleteCdpTaskDataAction::spec(); }
 
-const schema::TypeDesc& DisableCdpTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DisableCdpTaskAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"force", &schema::typeOf<std::optional<bool>>, offsetof(DisableCdpTaskAction, force), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DisableCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DisableCdpTaskAction>("DisableCdpTaskAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DisableCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DisableCdpTaskAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& DisableCdpTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DisableCdpTaskAction>("DisableCdpTask", HttpMethod::Post, "/cdp-task/disable/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DisableCdpTaskAction::spec() { return detail::lazySpec(kSpec33); }
+
+DisableCdpTaskAction::DisableCdpTaskAction() = default;
+DisableCdpTaskAction::~DisableCdpTaskAction() = default;
 
 const ActionSpec& detail::spec_DisableCdpTask() { return DisableCdpTaskAction::spec(); }
 
-const schema::TypeDesc& EnableCdpTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(EnableCdpTaskAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(EnableCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EnableCdpTaskAction>("EnableCdpTaskAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(EnableCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& EnableCdpTaskAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& EnableCdpTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<EnableCdpTaskAction>("EnableCdpTask", HttpMethod::Post, "/cdp-task/enable/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& EnableCdpTaskAction::spec() { return detail::lazySpec(kSpec35); }
+
+EnableCdpTaskAction::EnableCdpTaskAction() = default;
+EnableCdpTaskAction::~EnableCdpTaskAction() = default;
 
 const ActionSpec& detail::spec_EnableCdpTask() { return EnableCdpTaskAction::spec(); }
 
-const schema::TypeDesc& MergeDataOnBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(MergeDataOnBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(MergeDataOnBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MergeDataOnBackupStorageAction>("MergeDataOnBackupStorageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(MergeDataOnBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& MergeDataOnBackupStorageAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& MergeDataOnBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<MergeDataOnBackupStorageAction>("MergeDataOnBackupStorage", HttpMethod::Put, "/cdp-task/mergedata/{backupStorageUuid}/actions", "mergeDataOnBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& MergeDataOnBackupStorageAction::spec() { return detail::lazySpec(kSpec37); }
+
+MergeDataOnBackupStorageAction::MergeDataOnBackupStorageAction() = default;
+MergeDataOnBackupStorageAction::~MergeDataOnBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_MergeDataOnBackupStorage() { return MergeDataOnBackupStorageAction::spec(); }
 
-const schema::TypeDesc& QueryCdpTaskAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCdpTaskAction>("QueryCdpTaskAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCdpTaskAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCdpTaskAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCdpTaskAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& QueryCdpTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCdpTaskAction>("QueryCdpTask", HttpMethod::Get, "/cdp-task", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryCdpTaskAction::spec() { return detail::lazySpec(kSpec39); }
+
+QueryCdpTaskAction::QueryCdpTaskAction() = default;
+QueryCdpTaskAction::~QueryCdpTaskAction() = default;
 
 const ActionSpec& detail::spec_QueryCdpTask() { return QueryCdpTaskAction::spec(); }
 
-const schema::TypeDesc& UpgradeBackupStorageCdpTasksAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(UpgradeBackupStorageCdpTasksAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpgradeBackupStorageCdpTasksAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpgradeBackupStorageCdpTasksAction>("UpgradeBackupStorageCdpTasksAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UpgradeBackupStorageCdpTasksAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpgradeBackupStorageCdpTasksAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& UpgradeBackupStorageCdpTasksAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpgradeBackupStorageCdpTasksAction>("UpgradeBackupStorageCdpTasks", HttpMethod::Put, "/cdp-task/upgrade/{backupStorageUuid}/actions", "upgradeBackupStorageCdpTasks", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpgradeBackupStorageCdpTasksAction::spec() { return detail::lazySpec(kSpec41); }
+
+UpgradeBackupStorageCdpTasksAction::UpgradeBackupStorageCdpTasksAction() = default;
+UpgradeBackupStorageCdpTasksAction::~UpgradeBackupStorageCdpTasksAction() = default;
 
 const ActionSpec& detail::spec_UpgradeBackupStorageCdpTasks() { return UpgradeBackupStorageCdpTasksAction::spec(); }
 
-const schema::TypeDesc& CheckBatchDataIntegrityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CheckBatchDataIntegrityAction, resourceUuids), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(CheckBatchDataIntegrityAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBatchDataIntegrityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckBatchDataIntegrityAction>("CheckBatchDataIntegrityAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckBatchDataIntegrityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckBatchDataIntegrityAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& CheckBatchDataIntegrityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckBatchDataIntegrityAction>("CheckBatchDataIntegrity", HttpMethod::Get, "/check/batch/data/integrity/", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& CheckBatchDataIntegrityAction::spec() { return detail::lazySpec(kSpec43); }
+
+CheckBatchDataIntegrityAction::CheckBatchDataIntegrityAction() = default;
+CheckBatchDataIntegrityAction::~CheckBatchDataIntegrityAction() = default;
 
 const ActionSpec& detail::spec_CheckBatchDataIntegrity() { return CheckBatchDataIntegrityAction::spec(); }
 
-const schema::TypeDesc& CleanQueueAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"signatureName", &schema::typeOf<std::string>, offsetof(CleanQueueAction, signatureName), schema::Location::Body, 0, &kRule0},
-    {"taskIndex", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CleanQueueAction, taskIndex), schema::Location::Body, 0, nullptr},
-    {"isCleanUp", &schema::typeOf<std::optional<bool>>, offsetof(CleanQueueAction, isCleanUp), schema::Location::Body, 0, nullptr},
-    {"isRunningTask", &schema::typeOf<std::optional<bool>>, offsetof(CleanQueueAction, isRunningTask), schema::Location::Body, 0, nullptr},
-    {"managementiUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CleanQueueAction, managementiUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanQueueAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanQueueAction>("CleanQueueAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CleanQueueAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanQueueAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& CleanQueueAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanQueueAction>("CleanQueue", HttpMethod::Put, "/clean/queue", "cleanQueue", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanQueueAction::spec() { return detail::lazySpec(kSpec45); }
+
+CleanQueueAction::CleanQueueAction() = default;
+CleanQueueAction::~CleanQueueAction() = default;
 
 const ActionSpec& detail::spec_CleanQueue() { return CleanQueueAction::spec(); }
 
-const schema::TypeDesc& AddResourceStackVmPortMonitorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"stackUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourceStackVmPortMonitorAction, stackUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AddResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddResourceStackVmPortMonitorAction, port), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourceStackVmPortMonitorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddResourceStackVmPortMonitorAction>("AddResourceStackVmPortMonitorAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddResourceStackVmPortMonitorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddResourceStackVmPortMonitorAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& AddResourceStackVmPortMonitorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddResourceStackVmPortMonitorAction>("AddResourceStackVmPortMonitor", HttpMethod::Post, "/cloudformation/stack/monitor/addvm", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddResourceStackVmPortMonitorAction::spec() { return detail::lazySpec(kSpec47); }
+
+AddResourceStackVmPortMonitorAction::AddResourceStackVmPortMonitorAction() = default;
+AddResourceStackVmPortMonitorAction::~AddResourceStackVmPortMonitorAction() = default;
 
 const ActionSpec& detail::spec_AddResourceStackVmPortMonitor() { return AddResourceStackVmPortMonitorAction::spec(); }
 
-const schema::TypeDesc& AddStackTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddStackTemplateAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, description), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, type), schema::Location::Body, 0, &kRule13},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddStackTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddStackTemplateAction>("AddStackTemplateAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AddStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddStackTemplateAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& AddStackTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddStackTemplateAction>("AddStackTemplate", HttpMethod::Post, "/cloudformation/template", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddStackTemplateAction::spec() { return detail::lazySpec(kSpec49); }
+
+AddStackTemplateAction::AddStackTemplateAction() = default;
+AddStackTemplateAction::~AddStackTemplateAction() = default;
 
 const ActionSpec& detail::spec_AddStackTemplate() { return AddStackTemplateAction::spec(); }
 
-const schema::TypeDesc& CheckStackTemplateParametersAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, type), schema::Location::Body, 0, &kRule13},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, templateContent), schema::Location::Body, 0, &kRule14},
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, uuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckStackTemplateParametersAction>("CheckStackTemplateParametersAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CheckStackTemplateParametersAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckStackTemplateParametersAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& CheckStackTemplateParametersAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckStackTemplateParametersAction>("CheckStackTemplateParameters", HttpMethod::Post, "/cloudformation/stack/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckStackTemplateParametersAction::spec() { return detail::lazySpec(kSpec51); }
+
+CheckStackTemplateParametersAction::CheckStackTemplateParametersAction() = default;
+CheckStackTemplateParametersAction::~CheckStackTemplateParametersAction() = default;
 
 const ActionSpec& detail::spec_CheckStackTemplateParameters() { return CheckStackTemplateParametersAction::spec(); }
 
-const schema::TypeDesc& CreateResourceStackAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateResourceStackAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, description), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, type), schema::Location::Body, 0, &kRule13},
-    {"rollback", &schema::typeOf<std::optional<bool>>, offsetof(CreateResourceStackAction, rollback), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
-    {"templateUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, templateUuid), schema::Location::Body, 0, nullptr},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateResourceStackAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateResourceStackAction>("CreateResourceStackAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateResourceStackAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& CreateResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateResourceStackAction>("CreateResourceStack", HttpMethod::Post, "/cloudformation/stack", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateResourceStackAction::spec() { return detail::lazySpec(kSpec53); }
+
+CreateResourceStackAction::CreateResourceStackAction() = default;
+CreateResourceStackAction::~CreateResourceStackAction() = default;
 
 const ActionSpec& detail::spec_CreateResourceStack() { return CreateResourceStackAction::spec(); }
 
-const schema::TypeDesc& DecodeStackTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, type), schema::Location::Body, 0, &kRule13},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, uuid), schema::Location::Body, 0, nullptr},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, parameters), schema::Location::Body, 0, &kRule15},
-    {"preparameters", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, preparameters), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DecodeStackTemplateAction>("DecodeStackTemplateAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(DecodeStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DecodeStackTemplateAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& DecodeStackTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DecodeStackTemplateAction>("DecodeStackTemplate", HttpMethod::Post, "/cloudformation/stack/preview/resource", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& DecodeStackTemplateAction::spec() { return detail::lazySpec(kSpec55); }
+
+DecodeStackTemplateAction::DecodeStackTemplateAction() = default;
+DecodeStackTemplateAction::~DecodeStackTemplateAction() = default;
 
 const ActionSpec& detail::spec_DecodeStackTemplate() { return DecodeStackTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteResourceStackAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteResourceStackAction>("DeleteResourceStackAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteResourceStackAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& DeleteResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteResourceStackAction>("DeleteResourceStack", HttpMethod::Delete, "/cloudformation/stack/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteResourceStackAction::spec() { return detail::lazySpec(kSpec57); }
+
+DeleteResourceStackAction::DeleteResourceStackAction() = default;
+DeleteResourceStackAction::~DeleteResourceStackAction() = default;
 
 const ActionSpec& detail::spec_DeleteResourceStack() { return DeleteResourceStackAction::spec(); }
 
-const schema::TypeDesc& DeleteResourceStackVmPortMonitorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"stackUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackVmPortMonitorAction, stackUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DeleteResourceStackVmPortMonitorAction, port), schema::Location::Body, 0, nullptr},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackVmPortMonitorAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackVmPortMonitorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteResourceStackVmPortMonitorAction>("DeleteResourceStackVmPortMonitorAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DeleteResourceStackVmPortMonitorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteResourceStackVmPortMonitorAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& DeleteResourceStackVmPortMonitorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteResourceStackVmPortMonitorAction>("DeleteResourceStackVmPortMonitor", HttpMethod::Delete, "/cloudformation/stack/monitor/delvm", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteResourceStackVmPortMonitorAction::spec() { return detail::lazySpec(kSpec59); }
+
+DeleteResourceStackVmPortMonitorAction::DeleteResourceStackVmPortMonitorAction() = default;
+DeleteResourceStackVmPortMonitorAction::~DeleteResourceStackVmPortMonitorAction() = default;
 
 const ActionSpec& detail::spec_DeleteResourceStackVmPortMonitor() { return DeleteResourceStackVmPortMonitorAction::spec(); }
 
-const schema::TypeDesc& DeleteStackTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteStackTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteStackTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteStackTemplateAction>("DeleteStackTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteStackTemplateAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& DeleteStackTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteStackTemplateAction>("DeleteStackTemplate", HttpMethod::Delete, "/cloudformation/template/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteStackTemplateAction::spec() { return detail::lazySpec(kSpec61); }
+
+DeleteStackTemplateAction::DeleteStackTemplateAction() = default;
+DeleteStackTemplateAction::~DeleteStackTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteStackTemplate() { return DeleteStackTemplateAction::spec(); }
 
-const schema::TypeDesc& GetResourceFromResourceStackAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetResourceFromResourceStackAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceFromResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceFromResourceStackAction>("GetResourceFromResourceStackAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceFromResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceFromResourceStackAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& GetResourceFromResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceFromResourceStackAction>("GetResourceFromResourceStack", HttpMethod::Get, "/cloudformation/stack/resources", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceFromResourceStackAction::spec() { return detail::lazySpec(kSpec63); }
+
+GetResourceFromResourceStackAction::GetResourceFromResourceStackAction() = default;
+GetResourceFromResourceStackAction::~GetResourceFromResourceStackAction() = default;
 
 const ActionSpec& detail::spec_GetResourceFromResourceStack() { return GetResourceFromResourceStackAction::spec(); }
 
-const schema::TypeDesc& GetResourceStackFromResourceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(GetResourceStackFromResourceAction, resourceUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceStackFromResourceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceStackFromResourceAction>("GetResourceStackFromResourceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceStackFromResourceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceStackFromResourceAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& GetResourceStackFromResourceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceStackFromResourceAction>("GetResourceStackFromResource", HttpMethod::Get, "/cloudformation/resources/stack", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceStackFromResourceAction::spec() { return detail::lazySpec(kSpec65); }
+
+GetResourceStackFromResourceAction::GetResourceStackFromResourceAction() = default;
+GetResourceStackFromResourceAction::~GetResourceStackFromResourceAction() = default;
 
 const ActionSpec& detail::spec_GetResourceStackFromResource() { return GetResourceStackFromResourceAction::spec(); }
 
-const schema::TypeDesc& GetResourceStackVmStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetResourceStackVmStatusAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceStackVmStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceStackVmStatusAction>("GetResourceStackVmStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceStackVmStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceStackVmStatusAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& GetResourceStackVmStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceStackVmStatusAction>("GetResourceStackVmStatus", HttpMethod::Get, "/cloudformation/stack/monitor/vmstatus", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceStackVmStatusAction::spec() { return detail::lazySpec(kSpec67); }
+
+GetResourceStackVmStatusAction::GetResourceStackVmStatusAction() = default;
+GetResourceStackVmStatusAction::~GetResourceStackVmStatusAction() = default;
 
 const ActionSpec& detail::spec_GetResourceStackVmStatus() { return GetResourceStackVmStatusAction::spec(); }
 
-const schema::TypeDesc& GetSupportedCloudFormationResourcesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, version), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, type), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSupportedCloudFormationResourcesAction>("GetSupportedCloudFormationResourcesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetSupportedCloudFormationResourcesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSupportedCloudFormationResourcesAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& GetSupportedCloudFormationResourcesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSupportedCloudFormationResourcesAction>("GetSupportedCloudFormationResources", HttpMethod::Get, "/cloudformation/resources", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetSupportedCloudFormationResourcesAction::spec() { return detail::lazySpec(kSpec69); }
+
+GetSupportedCloudFormationResourcesAction::GetSupportedCloudFormationResourcesAction() = default;
+GetSupportedCloudFormationResourcesAction::~GetSupportedCloudFormationResourcesAction() = default;
 
 const ActionSpec& detail::spec_GetSupportedCloudFormationResources() { return GetSupportedCloudFormationResourcesAction::spec(); }
 
-const schema::TypeDesc& PreviewResourceStackAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, type), schema::Location::Body, 0, &kRule13},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, uuid), schema::Location::Body, 0, nullptr},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
-    {"preParameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, preParameters), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PreviewResourceStackAction>("PreviewResourceStackAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(PreviewResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PreviewResourceStackAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& PreviewResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PreviewResourceStackAction>("PreviewResourceStack", HttpMethod::Post, "/cloudformation/stack/preview", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& PreviewResourceStackAction::spec() { return detail::lazySpec(kSpec71); }
+
+PreviewResourceStackAction::PreviewResourceStackAction() = default;
+PreviewResourceStackAction::~PreviewResourceStackAction() = default;
 
 const ActionSpec& detail::spec_PreviewResourceStack() { return PreviewResourceStackAction::spec(); }
 
-const schema::TypeDesc& QueryEventFromResourceStackAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEventFromResourceStackAction>("QueryEventFromResourceStackAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEventFromResourceStackAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEventFromResourceStackAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEventFromResourceStackAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& QueryEventFromResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEventFromResourceStackAction>("QueryEventFromResourceStack", HttpMethod::Get, "/cloudformation/event", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEventFromResourceStackAction::spec() { return detail::lazySpec(kSpec73); }
+
+QueryEventFromResourceStackAction::QueryEventFromResourceStackAction() = default;
+QueryEventFromResourceStackAction::~QueryEventFromResourceStackAction() = default;
 
 const ActionSpec& detail::spec_QueryEventFromResourceStack() { return QueryEventFromResourceStackAction::spec(); }
 
-const schema::TypeDesc& QueryResourceStackAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryResourceStackAction>("QueryResourceStackAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryResourceStackAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryResourceStackAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryResourceStackAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& QueryResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryResourceStackAction>("QueryResourceStack", HttpMethod::Get, "/cloudformation/stack", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryResourceStackAction::spec() { return detail::lazySpec(kSpec75); }
+
+QueryResourceStackAction::QueryResourceStackAction() = default;
+QueryResourceStackAction::~QueryResourceStackAction() = default;
 
 const ActionSpec& detail::spec_QueryResourceStack() { return QueryResourceStackAction::spec(); }
 
-const schema::TypeDesc& QueryStackTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryStackTemplateAction>("QueryStackTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryStackTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryStackTemplateAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& QueryStackTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryStackTemplateAction>("QueryStackTemplate", HttpMethod::Get, "/cloudformation/template", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryStackTemplateAction::spec() { return detail::lazySpec(kSpec77); }
+
+QueryStackTemplateAction::QueryStackTemplateAction() = default;
+QueryStackTemplateAction::~QueryStackTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryStackTemplate() { return QueryStackTemplateAction::spec(); }
 
-const schema::TypeDesc& RestartResourceStackAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RestartResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RestartResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RestartResourceStackAction>("RestartResourceStackAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RestartResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RestartResourceStackAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& RestartResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RestartResourceStackAction>("RestartResourceStack", HttpMethod::Put, "/cloudformation/stack/{uuid}/actions", "restartResourceStack", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RestartResourceStackAction::spec() { return detail::lazySpec(kSpec79); }
+
+RestartResourceStackAction::RestartResourceStackAction() = default;
+RestartResourceStackAction::~RestartResourceStackAction() = default;
 
 const ActionSpec& detail::spec_RestartResourceStack() { return RestartResourceStackAction::spec(); }
 
-const schema::TypeDesc& UpdateResourceStackAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, description), schema::Location::Body, 0, &kRule2},
-    {"rollback", &schema::typeOf<std::optional<bool>>, offsetof(UpdateResourceStackAction, rollback), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateResourceStackAction>("UpdateResourceStackAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateResourceStackAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& UpdateResourceStackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateResourceStackAction>("UpdateResourceStack", HttpMethod::Put, "/cloudformation/stack/{uuid}/actions", "updateResourceStack", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateResourceStackAction::spec() { return detail::lazySpec(kSpec81); }
+
+UpdateResourceStackAction::UpdateResourceStackAction() = default;
+UpdateResourceStackAction::~UpdateResourceStackAction() = default;
 
 const ActionSpec& detail::spec_UpdateResourceStack() { return UpdateResourceStackAction::spec(); }
 
-const schema::TypeDesc& UpdateStackTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateStackTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, description), schema::Location::Body, 0, &kRule2},
-    {"state", &schema::typeOf<std::optional<bool>>, offsetof(UpdateStackTemplateAction, state), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateStackTemplateAction>("UpdateStackTemplateAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateStackTemplateAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& UpdateStackTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateStackTemplateAction>("UpdateStackTemplate", HttpMethod::Put, "/cloudformation/template/{uuid}/actions", "updateStackTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateStackTemplateAction::spec() { return detail::lazySpec(kSpec83); }
+
+UpdateStackTemplateAction::UpdateStackTemplateAction() = default;
+UpdateStackTemplateAction::~UpdateStackTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateStackTemplate() { return UpdateStackTemplateAction::spec(); }
 
-const schema::TypeDesc& GetCandidateL2NetworksForAttachingClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL2NetworksForAttachingClusterAction>("GetCandidateL2NetworksForAttachingClusterAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetCandidateL2NetworksForAttachingClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateL2NetworksForAttachingClusterAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& GetCandidateL2NetworksForAttachingClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateL2NetworksForAttachingClusterAction>("GetCandidateL2NetworksForAttachingCluster", HttpMethod::Get, "/cluster/{clusterUuid}/l2-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateL2NetworksForAttachingClusterAction::spec() { return detail::lazySpec(kSpec85); }
+
+GetCandidateL2NetworksForAttachingClusterAction::GetCandidateL2NetworksForAttachingClusterAction() = default;
+GetCandidateL2NetworksForAttachingClusterAction::~GetCandidateL2NetworksForAttachingClusterAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateL2NetworksForAttachingCluster() { return GetCandidateL2NetworksForAttachingClusterAction::spec(); }
 
-const schema::TypeDesc& GetCandidateNetworkInterfacesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateNetworkInterfacesAction, hostUuids), schema::Location::Body, 0, &kRule0},
-    {"interfaceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateNetworkInterfacesAction, interfaceType), schema::Location::Body, 0, &kRule17},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateNetworkInterfacesAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateNetworkInterfacesAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateNetworkInterfacesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateNetworkInterfacesAction>("GetCandidateNetworkInterfacesAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetCandidateNetworkInterfacesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateNetworkInterfacesAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& GetCandidateNetworkInterfacesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateNetworkInterfacesAction>("GetCandidateNetworkInterfaces", HttpMethod::Get, "/cluster/hosts-network-interfaces", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateNetworkInterfacesAction::spec() { return detail::lazySpec(kSpec87); }
+
+GetCandidateNetworkInterfacesAction::GetCandidateNetworkInterfacesAction() = default;
+GetCandidateNetworkInterfacesAction::~GetCandidateNetworkInterfacesAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateNetworkInterfaces() { return GetCandidateNetworkInterfacesAction::spec(); }
 
-const schema::TypeDesc& GetClusterHostNetworkFactsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(GetClusterHostNetworkFactsAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetClusterHostNetworkFactsAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetClusterHostNetworkFactsAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetClusterHostNetworkFactsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetClusterHostNetworkFactsAction>("GetClusterHostNetworkFactsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetClusterHostNetworkFactsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetClusterHostNetworkFactsAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& GetClusterHostNetworkFactsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetClusterHostNetworkFactsAction>("GetClusterHostNetworkFacts", HttpMethod::Get, "/cluster/hosts-network-facts/{clusterUuid}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetClusterHostNetworkFactsAction::spec() { return detail::lazySpec(kSpec89); }
+
+GetClusterHostNetworkFactsAction::GetClusterHostNetworkFactsAction() = default;
+GetClusterHostNetworkFactsAction::~GetClusterHostNetworkFactsAction() = default;
 
 const ActionSpec& detail::spec_GetClusterHostNetworkFacts() { return GetClusterHostNetworkFactsAction::spec(); }
 
-const schema::TypeDesc& ApplyDRSAdviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"adviceUuid", &schema::typeOf<std::string>, offsetof(ApplyDRSAdviceAction, adviceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ApplyDRSAdviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ApplyDRSAdviceAction>("ApplyDRSAdviceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ApplyDRSAdviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ApplyDRSAdviceAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& ApplyDRSAdviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ApplyDRSAdviceAction>("ApplyDRSAdvice", HttpMethod::Put, "/clusters/drs/advice/{adviceUuid}/actions", "applyDRSAdvice", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ApplyDRSAdviceAction::spec() { return detail::lazySpec(kSpec91); }
+
+ApplyDRSAdviceAction::ApplyDRSAdviceAction() = default;
+ApplyDRSAdviceAction::~ApplyDRSAdviceAction() = default;
 
 const ActionSpec& detail::spec_ApplyDRSAdvice() { return ApplyDRSAdviceAction::spec(); }
 
-const schema::TypeDesc& AttachBaremetalPxeServerToClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(AttachBaremetalPxeServerToClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachBaremetalPxeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachBaremetalPxeServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachBaremetalPxeServerToClusterAction>("AttachBaremetalPxeServerToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachBaremetalPxeServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachBaremetalPxeServerToClusterAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& AttachBaremetalPxeServerToClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachBaremetalPxeServerToClusterAction>("AttachBaremetalPxeServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachBaremetalPxeServerToClusterAction::spec() { return detail::lazySpec(kSpec93); }
+
+AttachBaremetalPxeServerToClusterAction::AttachBaremetalPxeServerToClusterAction() = default;
+AttachBaremetalPxeServerToClusterAction::~AttachBaremetalPxeServerToClusterAction() = default;
 
 const ActionSpec& detail::spec_AttachBaremetalPxeServerToCluster() { return AttachBaremetalPxeServerToClusterAction::spec(); }
 
-const schema::TypeDesc& AttachIscsiServerToClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachIscsiServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachIscsiServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachIscsiServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachIscsiServerToClusterAction>("AttachIscsiServerToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachIscsiServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachIscsiServerToClusterAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& AttachIscsiServerToClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachIscsiServerToClusterAction>("AttachIscsiServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachIscsiServerToClusterAction::spec() { return detail::lazySpec(kSpec95); }
+
+AttachIscsiServerToClusterAction::AttachIscsiServerToClusterAction() = default;
+AttachIscsiServerToClusterAction::~AttachIscsiServerToClusterAction() = default;
 
 const ActionSpec& detail::spec_AttachIscsiServerToCluster() { return AttachIscsiServerToClusterAction::spec(); }
 
-const schema::TypeDesc& AttachNvmeServerToClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachNvmeServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachNvmeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachNvmeServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachNvmeServerToClusterAction>("AttachNvmeServerToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachNvmeServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachNvmeServerToClusterAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& AttachNvmeServerToClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachNvmeServerToClusterAction>("AttachNvmeServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachNvmeServerToClusterAction::spec() { return detail::lazySpec(kSpec97); }
+
+AttachNvmeServerToClusterAction::AttachNvmeServerToClusterAction() = default;
+AttachNvmeServerToClusterAction::~AttachNvmeServerToClusterAction() = default;
 
 const ActionSpec& detail::spec_AttachNvmeServerToCluster() { return AttachNvmeServerToClusterAction::spec(); }
 
-const schema::TypeDesc& AttachPrimaryStorageToClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachPrimaryStorageToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(AttachPrimaryStorageToClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPrimaryStorageToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPrimaryStorageToClusterAction>("AttachPrimaryStorageToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPrimaryStorageToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPrimaryStorageToClusterAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& AttachPrimaryStorageToClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPrimaryStorageToClusterAction>("AttachPrimaryStorageToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPrimaryStorageToClusterAction::spec() { return detail::lazySpec(kSpec99); }
+
+AttachPrimaryStorageToClusterAction::AttachPrimaryStorageToClusterAction() = default;
+AttachPrimaryStorageToClusterAction::~AttachPrimaryStorageToClusterAction() = default;
 
 const ActionSpec& detail::spec_AttachPrimaryStorageToCluster() { return AttachPrimaryStorageToClusterAction::spec(); }
 
-const schema::TypeDesc& ChangeClusterStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeClusterStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeClusterStateAction, stateEvent), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeClusterStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeClusterStateAction>("ChangeClusterStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeClusterStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeClusterStateAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& ChangeClusterStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeClusterStateAction>("ChangeClusterState", HttpMethod::Put, "/clusters/{uuid}/actions", "changeClusterState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeClusterStateAction::spec() { return detail::lazySpec(kSpec101); }
+
+ChangeClusterStateAction::ChangeClusterStateAction() = default;
+ChangeClusterStateAction::~ChangeClusterStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeClusterState() { return ChangeClusterStateAction::spec(); }
 
-const schema::TypeDesc& CreateClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateClusterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateClusterAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, description), schema::Location::Body, 0, &kRule2},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(CreateClusterAction, hypervisorType), schema::Location::Body, 0, &kRule19},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, type), schema::Location::Body, 0, &kRule20},
-    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, architecture), schema::Location::Body, 0, &kRule21},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateClusterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateClusterAction>("CreateClusterAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateClusterAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& CreateClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateClusterAction>("CreateCluster", HttpMethod::Post, "/clusters", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateClusterAction::spec() { return detail::lazySpec(kSpec103); }
+
+CreateClusterAction::CreateClusterAction() = default;
+CreateClusterAction::~CreateClusterAction() = default;
 
 const ActionSpec& detail::spec_CreateCluster() { return CreateClusterAction::spec(); }
 
-const schema::TypeDesc& CreateClusterDRSAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateClusterDRSAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterDRSAction, description), schema::Location::Body, 0, &kRule2},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(CreateClusterDRSAction, clusterUuid), schema::Location::Path, 0, &kRule10},
-    {"automationLevel", &schema::typeOf<std::string>, offsetof(CreateClusterDRSAction, automationLevel), schema::Location::Body, 0, &kRule22},
-    {"thresholds", &schema::typeOf<std::optional<Json>>, offsetof(CreateClusterDRSAction, thresholds), schema::Location::Body, 0, &kRule0},
-    {"thresholdDuration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateClusterDRSAction, thresholdDuration), schema::Location::Body, 0, &kRule0},
-    {"defaultEnable", &schema::typeOf<std::optional<bool>>, offsetof(CreateClusterDRSAction, defaultEnable), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterDRSAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateClusterDRSAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterDRSAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateClusterDRSAction>("CreateClusterDRSAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateClusterDRSAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& CreateClusterDRSAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateClusterDRSAction>("CreateClusterDRS", HttpMethod::Post, "/clusters/{clusterUuid}/drs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateClusterDRSAction::spec() { return detail::lazySpec(kSpec105); }
+
+CreateClusterDRSAction::CreateClusterDRSAction() = default;
+CreateClusterDRSAction::~CreateClusterDRSAction() = default;
 
 const ActionSpec& detail::spec_CreateClusterDRS() { return CreateClusterDRSAction::spec(); }
 
-const schema::TypeDesc& DeleteClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteClusterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteClusterAction>("DeleteClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteClusterAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& DeleteClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteClusterAction>("DeleteCluster", HttpMethod::Delete, "/clusters/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteClusterAction::spec() { return detail::lazySpec(kSpec107); }
+
+DeleteClusterAction::DeleteClusterAction() = default;
+DeleteClusterAction::~DeleteClusterAction() = default;
 
 const ActionSpec& detail::spec_DeleteCluster() { return DeleteClusterAction::spec(); }
 
-const schema::TypeDesc& DeleteClusterDRSAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteClusterDRSAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterDRSAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterDRSAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteClusterDRSAction>("DeleteClusterDRSAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteClusterDRSAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& DeleteClusterDRSAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteClusterDRSAction>("DeleteClusterDRS", HttpMethod::Delete, "/clusters/drs/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteClusterDRSAction::spec() { return detail::lazySpec(kSpec109); }
+
+DeleteClusterDRSAction::DeleteClusterDRSAction() = default;
+DeleteClusterDRSAction::~DeleteClusterDRSAction() = default;
 
 const ActionSpec& detail::spec_DeleteClusterDRS() { return DeleteClusterDRSAction::spec(); }
 
-const schema::TypeDesc& DetachBaremetalPxeServerFromClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(DetachBaremetalPxeServerFromClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachBaremetalPxeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachBaremetalPxeServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachBaremetalPxeServerFromClusterAction>("DetachBaremetalPxeServerFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachBaremetalPxeServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachBaremetalPxeServerFromClusterAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& DetachBaremetalPxeServerFromClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachBaremetalPxeServerFromClusterAction>("DetachBaremetalPxeServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachBaremetalPxeServerFromClusterAction::spec() { return detail::lazySpec(kSpec111); }
+
+DetachBaremetalPxeServerFromClusterAction::DetachBaremetalPxeServerFromClusterAction() = default;
+DetachBaremetalPxeServerFromClusterAction::~DetachBaremetalPxeServerFromClusterAction() = default;
 
 const ActionSpec& detail::spec_DetachBaremetalPxeServerFromCluster() { return DetachBaremetalPxeServerFromClusterAction::spec(); }
 
-const schema::TypeDesc& DetachIscsiServerFromClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachIscsiServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachIscsiServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIscsiServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachIscsiServerFromClusterAction>("DetachIscsiServerFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachIscsiServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachIscsiServerFromClusterAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& DetachIscsiServerFromClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachIscsiServerFromClusterAction>("DetachIscsiServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachIscsiServerFromClusterAction::spec() { return detail::lazySpec(kSpec113); }
+
+DetachIscsiServerFromClusterAction::DetachIscsiServerFromClusterAction() = default;
+DetachIscsiServerFromClusterAction::~DetachIscsiServerFromClusterAction() = default;
 
 const ActionSpec& detail::spec_DetachIscsiServerFromCluster() { return DetachIscsiServerFromClusterAction::spec(); }
 
-const schema::TypeDesc& DetachNvmeServerFromClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachNvmeServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachNvmeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachNvmeServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachNvmeServerFromClusterAction>("DetachNvmeServerFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachNvmeServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachNvmeServerFromClusterAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& DetachNvmeServerFromClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachNvmeServerFromClusterAction>("DetachNvmeServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachNvmeServerFromClusterAction::spec() { return detail::lazySpec(kSpec115); }
+
+DetachNvmeServerFromClusterAction::DetachNvmeServerFromClusterAction() = default;
+DetachNvmeServerFromClusterAction::~DetachNvmeServerFromClusterAction() = default;
 
 const ActionSpec& detail::spec_DetachNvmeServerFromCluster() { return DetachNvmeServerFromClusterAction::spec(); }
 
-const schema::TypeDesc& DetachPrimaryStorageFromClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(DetachPrimaryStorageFromClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachPrimaryStorageFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPrimaryStorageFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPrimaryStorageFromClusterAction>("DetachPrimaryStorageFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPrimaryStorageFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPrimaryStorageFromClusterAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& DetachPrimaryStorageFromClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPrimaryStorageFromClusterAction>("DetachPrimaryStorageFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachPrimaryStorageFromClusterAction::spec() { return detail::lazySpec(kSpec117); }
+
+DetachPrimaryStorageFromClusterAction::DetachPrimaryStorageFromClusterAction() = default;
+DetachPrimaryStorageFromClusterAction::~DetachPrimaryStorageFromClusterAction() = default;
 
 const ActionSpec& detail::spec_DetachPrimaryStorageFromCluster() { return DetachPrimaryStorageFromClusterAction::spec(); }
 
-const schema::TypeDesc& ExecuteDRSSchedulingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExecuteDRSSchedulingAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExecuteDRSSchedulingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExecuteDRSSchedulingAction>("ExecuteDRSSchedulingAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExecuteDRSSchedulingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExecuteDRSSchedulingAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& ExecuteDRSSchedulingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExecuteDRSSchedulingAction>("ExecuteDRSScheduling", HttpMethod::Put, "/clusters/drs/{uuid}/actions", "executeDRSScheduling", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExecuteDRSSchedulingAction::spec() { return detail::lazySpec(kSpec119); }
+
+ExecuteDRSSchedulingAction::ExecuteDRSSchedulingAction() = default;
+ExecuteDRSSchedulingAction::~ExecuteDRSSchedulingAction() = default;
 
 const ActionSpec& detail::spec_ExecuteDRSScheduling() { return ExecuteDRSSchedulingAction::spec(); }
 
-const schema::TypeDesc& GetClusterDRSStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"drsUuid", &schema::typeOf<std::string>, offsetof(GetClusterDRSStatusAction, drsUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetClusterDRSStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetClusterDRSStatusAction>("GetClusterDRSStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetClusterDRSStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetClusterDRSStatusAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& GetClusterDRSStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetClusterDRSStatusAction>("GetClusterDRSStatus", HttpMethod::Get, "/clusters/drs/status", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetClusterDRSStatusAction::spec() { return detail::lazySpec(kSpec121); }
+
+GetClusterDRSStatusAction::GetClusterDRSStatusAction() = default;
+GetClusterDRSStatusAction::~GetClusterDRSStatusAction() = default;
 
 const ActionSpec& detail::spec_GetClusterDRSStatus() { return GetClusterDRSStatusAction::spec(); }
 
-const schema::TypeDesc& QueryClusterAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryClusterAction>("QueryClusterAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryClusterAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryClusterAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryClusterAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& QueryClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryClusterAction>("QueryCluster", HttpMethod::Get, "/clusters", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryClusterAction::spec() { return detail::lazySpec(kSpec123); }
+
+QueryClusterAction::QueryClusterAction() = default;
+QueryClusterAction::~QueryClusterAction() = default;
 
 const ActionSpec& detail::spec_QueryCluster() { return QueryClusterAction::spec(); }
 
-const schema::TypeDesc& QueryClusterDRSAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryClusterDRSAction>("QueryClusterDRSAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryClusterDRSAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryClusterDRSAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QueryClusterDRSAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryClusterDRSAction>("QueryClusterDRS", HttpMethod::Get, "/clusters/drs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryClusterDRSAction::spec() { return detail::lazySpec(kSpec125); }
+
+QueryClusterDRSAction::QueryClusterDRSAction() = default;
+QueryClusterDRSAction::~QueryClusterDRSAction() = default;
 
 const ActionSpec& detail::spec_QueryClusterDRS() { return QueryClusterDRSAction::spec(); }
 
-const schema::TypeDesc& QueryDRSAdviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryDRSAdviceAction>("QueryDRSAdviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryDRSAdviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryDRSAdviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryDRSAdviceAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& QueryDRSAdviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryDRSAdviceAction>("QueryDRSAdvice", HttpMethod::Get, "/clusters/drs/advice", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryDRSAdviceAction::spec() { return detail::lazySpec(kSpec127); }
+
+QueryDRSAdviceAction::QueryDRSAdviceAction() = default;
+QueryDRSAdviceAction::~QueryDRSAdviceAction() = default;
 
 const ActionSpec& detail::spec_QueryDRSAdvice() { return QueryDRSAdviceAction::spec(); }
 
-const schema::TypeDesc& QueryDRSVmMigrationActivityAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryDRSVmMigrationActivityAction>("QueryDRSVmMigrationActivityAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryDRSVmMigrationActivityAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryDRSVmMigrationActivityAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryDRSVmMigrationActivityAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& QueryDRSVmMigrationActivityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryDRSVmMigrationActivityAction>("QueryDRSVmMigrationActivity", HttpMethod::Get, "/clusters/drs/vm-migration-activities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryDRSVmMigrationActivityAction::spec() { return detail::lazySpec(kSpec129); }
+
+QueryDRSVmMigrationActivityAction::QueryDRSVmMigrationActivityAction() = default;
+QueryDRSVmMigrationActivityAction::~QueryDRSVmMigrationActivityAction() = default;
 
 const ActionSpec& detail::spec_QueryDRSVmMigrationActivity() { return QueryDRSVmMigrationActivityAction::spec(); }
 
-const schema::TypeDesc& UpdateClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateClusterAction>("UpdateClusterAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateClusterAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& UpdateClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateClusterAction>("UpdateCluster", HttpMethod::Put, "/clusters/{uuid}/actions", "updateCluster", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateClusterAction::spec() { return detail::lazySpec(kSpec131); }
+
+UpdateClusterAction::UpdateClusterAction() = default;
+UpdateClusterAction::~UpdateClusterAction() = default;
 
 const ActionSpec& detail::spec_UpdateCluster() { return UpdateClusterAction::spec(); }
 
-const schema::TypeDesc& UpdateClusterDRSAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterDRSAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, description), schema::Location::Body, 0, &kRule2},
-    {"automationLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, automationLevel), schema::Location::Body, 0, &kRule23},
-    {"thresholds", &schema::typeOf<std::optional<Json>>, offsetof(UpdateClusterDRSAction, thresholds), schema::Location::Body, 0, nullptr},
-    {"thresholdDuration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateClusterDRSAction, thresholdDuration), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, state), schema::Location::Body, 0, &kRule24},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateClusterDRSAction>("UpdateClusterDRSAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateClusterDRSAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& UpdateClusterDRSAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateClusterDRSAction>("UpdateClusterDRS", HttpMethod::Put, "/clusters/drs/{uuid}/actions", "updateClusterDRS", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateClusterDRSAction::spec() { return detail::lazySpec(kSpec133); }
+
+UpdateClusterDRSAction::UpdateClusterDRSAction() = default;
+UpdateClusterDRSAction::~UpdateClusterDRSAction() = default;
 
 const ActionSpec& detail::spec_UpdateClusterDRS() { return UpdateClusterDRSAction::spec(); }
 
-const schema::TypeDesc& UpdateClusterOSAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterOSAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterOSAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"excludePackages", &schema::typeOf<std::optional<Json>>, offsetof(UpdateClusterOSAction, excludePackages), schema::Location::Body, 0, &kRule25},
-    {"updatePackages", &schema::typeOf<std::optional<Json>>, offsetof(UpdateClusterOSAction, updatePackages), schema::Location::Body, 0, &kRule25},
-    {"releaseVersion", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterOSAction, releaseVersion), schema::Location::Body, 0, &kRule25},
-    {"force", &schema::typeOf<std::optional<bool>>, offsetof(UpdateClusterOSAction, force), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterOSAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(UpdateClusterOSAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterOSAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateClusterOSAction>("UpdateClusterOSAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateClusterOSAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateClusterOSAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& UpdateClusterOSAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateClusterOSAction>("UpdateClusterOS", HttpMethod::Put, "/clusters/{uuid}/actions", "updateClusterOS", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateClusterOSAction::spec() { return detail::lazySpec(kSpec135); }
+
+UpdateClusterOSAction::UpdateClusterOSAction() = default;
+UpdateClusterOSAction::~UpdateClusterOSAction() = default;
 
 const ActionSpec& detail::spec_UpdateClusterOS() { return UpdateClusterOSAction::spec(); }
 
-const schema::TypeDesc& ValidateClusterSupportDRSAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(ValidateClusterSupportDRSAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateClusterSupportDRSAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateClusterSupportDRSAction>("ValidateClusterSupportDRSAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateClusterSupportDRSAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateClusterSupportDRSAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& ValidateClusterSupportDRSAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateClusterSupportDRSAction>("ValidateClusterSupportDRS", HttpMethod::Get, "/clusters/{clusterUuid}/drs/valid", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& ValidateClusterSupportDRSAction::spec() { return detail::lazySpec(kSpec137); }
+
+ValidateClusterSupportDRSAction::ValidateClusterSupportDRSAction() = default;
+ValidateClusterSupportDRSAction::~ValidateClusterSupportDRSAction() = default;
 
 const ActionSpec& detail::spec_ValidateClusterSupportDRS() { return ValidateClusterSupportDRSAction::spec(); }
 
-const schema::TypeDesc& QueryConsoleProxyAgentAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryConsoleProxyAgentAction>("QueryConsoleProxyAgentAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryConsoleProxyAgentAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryConsoleProxyAgentAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryConsoleProxyAgentAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& QueryConsoleProxyAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryConsoleProxyAgentAction>("QueryConsoleProxyAgent", HttpMethod::Get, "/consoles/agents", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryConsoleProxyAgentAction::spec() { return detail::lazySpec(kSpec139); }
+
+QueryConsoleProxyAgentAction::QueryConsoleProxyAgentAction() = default;
+QueryConsoleProxyAgentAction::~QueryConsoleProxyAgentAction() = default;
 
 const ActionSpec& detail::spec_QueryConsoleProxyAgent() { return QueryConsoleProxyAgentAction::spec(); }
 
-const schema::TypeDesc& ReconnectConsoleProxyAgentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"agentUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ReconnectConsoleProxyAgentAction, agentUuids), schema::Location::Body, 0, &kRule25},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectConsoleProxyAgentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectConsoleProxyAgentAction>("ReconnectConsoleProxyAgentAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectConsoleProxyAgentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectConsoleProxyAgentAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& ReconnectConsoleProxyAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectConsoleProxyAgentAction>("ReconnectConsoleProxyAgent", HttpMethod::Put, "/consoles/agents", "reconnectConsoleProxyAgent", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectConsoleProxyAgentAction::spec() { return detail::lazySpec(kSpec141); }
+
+ReconnectConsoleProxyAgentAction::ReconnectConsoleProxyAgentAction() = default;
+ReconnectConsoleProxyAgentAction::~ReconnectConsoleProxyAgentAction() = default;
 
 const ActionSpec& detail::spec_ReconnectConsoleProxyAgent() { return ReconnectConsoleProxyAgentAction::spec(); }
 
-const schema::TypeDesc& RequestConsoleAccessAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(RequestConsoleAccessAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RequestConsoleAccessAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RequestConsoleAccessAction>("RequestConsoleAccessAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RequestConsoleAccessAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RequestConsoleAccessAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& RequestConsoleAccessAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RequestConsoleAccessAction>("RequestConsoleAccess", HttpMethod::Post, "/consoles", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RequestConsoleAccessAction::spec() { return detail::lazySpec(kSpec143); }
+
+RequestConsoleAccessAction::RequestConsoleAccessAction() = default;
+RequestConsoleAccessAction::~RequestConsoleAccessAction() = default;
 
 const ActionSpec& detail::spec_RequestConsoleAccess() { return RequestConsoleAccessAction::spec(); }
 
-const schema::TypeDesc& UpdateConsoleProxyAgentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateConsoleProxyAgentAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"consoleProxyOverriddenIp", &schema::typeOf<std::string>, offsetof(UpdateConsoleProxyAgentAction, consoleProxyOverriddenIp), schema::Location::Body, 0, &kRule0},
-    {"consoleProxyPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateConsoleProxyAgentAction, consoleProxyPort), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateConsoleProxyAgentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateConsoleProxyAgentAction>("UpdateConsoleProxyAgentAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateConsoleProxyAgentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateConsoleProxyAgentAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& UpdateConsoleProxyAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateConsoleProxyAgentAction>("UpdateConsoleProxyAgent", HttpMethod::Put, "/consoles/agents/{uuid}/actions", "updateConsoleProxyAgent", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateConsoleProxyAgentAction::spec() { return detail::lazySpec(kSpec145); }
+
+UpdateConsoleProxyAgentAction::UpdateConsoleProxyAgentAction() = default;
+UpdateConsoleProxyAgentAction::~UpdateConsoleProxyAgentAction() = default;
 
 const ActionSpec& detail::spec_UpdateConsoleProxyAgent() { return UpdateConsoleProxyAgentAction::spec(); }
 
-const schema::TypeDesc& GetChainTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"syncSignatures", &schema::typeOf<std::optional<Json>>, offsetof(GetChainTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetChainTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetChainTaskAction>("GetChainTaskAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetChainTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetChainTaskAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& GetChainTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetChainTaskAction>("GetChainTask", HttpMethod::Get, "/core/task-details", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetChainTaskAction::spec() { return detail::lazySpec(kSpec147); }
+
+GetChainTaskAction::GetChainTaskAction() = default;
+GetChainTaskAction::~GetChainTaskAction() = default;
 
 const ActionSpec& detail::spec_GetChainTask() { return GetChainTaskAction::spec(); }
 
-const schema::TypeDesc& CreateCasClientAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCasClientAction, description), schema::Location::Body, 0, nullptr},
-    {"casServerLoginUrl", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, casServerLoginUrl), schema::Location::Body, 0, &kRule0},
-    {"casServerUrlPrefix", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, casServerUrlPrefix), schema::Location::Body, 0, &kRule0},
-    {"serverName", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, serverName), schema::Location::Body, 0, &kRule0},
-    {"loginType", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, loginType), schema::Location::Body, 0, &kRule0},
-    {"urlTemplate", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, urlTemplate), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCasClientAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateCasClientAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCasClientAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateCasClientAction>("CreateCasClientAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateCasClientAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateCasClientAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& CreateCasClientAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateCasClientAction>("CreateCasClient", HttpMethod::Post, "/create/cas/client", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateCasClientAction::spec() { return detail::lazySpec(kSpec149); }
+
+CreateCasClientAction::CreateCasClientAction() = default;
+CreateCasClientAction::~CreateCasClientAction() = default;
 
 const ActionSpec& detail::spec_CreateCasClient() { return CreateCasClientAction::spec(); }
 
-const schema::TypeDesc& CreateDirectoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
-    {"parentUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDirectoryAction, parentUuid), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, type), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDirectoryAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDirectoryAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDirectoryAction>("CreateDirectoryAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDirectoryAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& CreateDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDirectoryAction>("CreateDirectory", HttpMethod::Post, "/create/directory", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDirectoryAction::spec() { return detail::lazySpec(kSpec151); }
+
+CreateDirectoryAction::CreateDirectoryAction() = default;
+CreateDirectoryAction::~CreateDirectoryAction() = default;
 
 const ActionSpec& detail::spec_CreateDirectory() { return CreateDirectoryAction::spec(); }
 
-const schema::TypeDesc& CreateOAuthClientAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, description), schema::Location::Body, 0, nullptr},
-    {"clientId", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, clientId), schema::Location::Body, 0, &kRule0},
-    {"clientSecret", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, clientSecret), schema::Location::Body, schema::kSecret, nullptr},
-    {"authorizationUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, authorizationUrl), schema::Location::Body, 0, nullptr},
-    {"tokenUrl", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, tokenUrl), schema::Location::Body, schema::kSecret, &kRule0},
-    {"userinfoUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, userinfoUrl), schema::Location::Body, 0, nullptr},
-    {"redirectUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, redirectUrl), schema::Location::Body, 0, nullptr},
-    {"logoutUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, logoutUrl), schema::Location::Body, 0, nullptr},
-    {"loginType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, loginType), schema::Location::Body, 0, &kRule0},
-    {"grantType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, grantType), schema::Location::Body, 0, &kRule0},
-    {"identityProvider", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, identityProvider), schema::Location::Body, 0, nullptr},
-    {"urlTemplate", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, urlTemplate), schema::Location::Body, 0, &kRule0},
-    {"clientType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, clientType), schema::Location::Body, 0, &kRule0},
-    {"scopeList", &schema::typeOf<std::optional<Json>>, offsetof(CreateOAuthClientAction, scopeList), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateOAuthClientAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateOAuthClientAction>("CreateOAuthClientAction", rows, 18, schema::rebased(ActionBase::describe(), offsetof(CreateOAuthClientAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateOAuthClientAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& CreateOAuthClientAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateOAuthClientAction>("CreateOAuthClient", HttpMethod::Post, "/create/oauth2/client", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateOAuthClientAction::spec() { return detail::lazySpec(kSpec153); }
+
+CreateOAuthClientAction::CreateOAuthClientAction() = default;
+CreateOAuthClientAction::~CreateOAuthClientAction() = default;
 
 const ActionSpec& detail::spec_CreateOAuthClient() { return CreateOAuthClientAction::spec(); }
 
-const schema::TypeDesc& CreateSSORedirectTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, description), schema::Location::Body, 0, &kRule0},
-    {"clientUuid", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, clientUuid), schema::Location::Body, 0, &kRule0},
-    {"redirectTemplate", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, redirectTemplate), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSSORedirectTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSSORedirectTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSSORedirectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSSORedirectTemplateAction>("CreateSSORedirectTemplateAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateSSORedirectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSSORedirectTemplateAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& CreateSSORedirectTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSSORedirectTemplateAction>("CreateSSORedirectTemplate", HttpMethod::Post, "/create/sso/redirect/template/", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSSORedirectTemplateAction::spec() { return detail::lazySpec(kSpec155); }
+
+CreateSSORedirectTemplateAction::CreateSSORedirectTemplateAction() = default;
+CreateSSORedirectTemplateAction::~CreateSSORedirectTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateSSORedirectTemplate() { return CreateSSORedirectTemplateAction::spec(); }
 

@@ -107,1225 +107,1374 @@ const ActionSpec& spec_UpdateGlobalConfig();
 const ActionSpec& spec_UpdateHaStrategyCondition();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddCCSCertificateAction
+  {"certificate", schema::Local<std::string, L>::ref, offsetof(AddCCSCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCCSCertificateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddCCSCertificateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddCCSCertificateAction", kRows0, 2, kBases0, 1, &schema::ObjectOps<AddCCSCertificateAction, L>::make, &schema::ObjectOps<AddCCSCertificateAction, L>::destroy, &schema::ObjectOps<AddCCSCertificateAction, L>::clear};
+static_assert(offsetof(AddCCSCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddCCSCertificate", HttpMethod::Put, "/crypto/ccs-certificate/add", "addCCSCertificate", true, true, true, false, "", &AddCCSCertificateAction::describe,
+                        schema::Ref<AddCCSCertificateAction::ReplyType>::value};
 constexpr const char* kRule1V[] = {"enable", "disable"};
 constexpr schema::Rule kRule1{false, false, false, kRule1V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // AttachCCSCertificateToUserAction
+  {"certificateUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachCCSCertificateToUserAction, certificateUuid), schema::Location::Body, schema::kSecret, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(AttachCCSCertificateToUserAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachCCSCertificateToUserAction, state), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachCCSCertificateToUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachCCSCertificateToUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AttachCCSCertificateToUserAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<AttachCCSCertificateToUserAction, L>::make, &schema::ObjectOps<AttachCCSCertificateToUserAction, L>::destroy, &schema::ObjectOps<AttachCCSCertificateToUserAction, L>::clear};
+static_assert(offsetof(AttachCCSCertificateToUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AttachCCSCertificateToUser", HttpMethod::Post, "/crypto/ccs-certificate/attach-user/{userUuid}", "params", true, true, true, false, "", &AttachCCSCertificateToUserAction::describe,
+                        schema::Ref<AttachCCSCertificateToUserAction::ReplyType>::value};
 constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows4[] = {  // DeleteCCSCertificateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCCSCertificateAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCCSCertificateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCCSCertificateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(DeleteCCSCertificateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "DeleteCCSCertificateAction", kRows4, 3, kBases4, 1, &schema::ObjectOps<DeleteCCSCertificateAction, L>::make, &schema::ObjectOps<DeleteCCSCertificateAction, L>::destroy, &schema::ObjectOps<DeleteCCSCertificateAction, L>::clear};
+static_assert(offsetof(DeleteCCSCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "DeleteCCSCertificate", HttpMethod::Delete, "/crypto/ccs-certificate/delete/{uuid}", "", false, true, true, false, "", &DeleteCCSCertificateAction::describe,
+                        schema::Ref<DeleteCCSCertificateAction::ReplyType>::value};
+constexpr schema::Row kRows6[] = {  // DetachCCSCertificateFromUserAction
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(DetachCCSCertificateFromUserAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachCCSCertificateFromUserAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(DetachCCSCertificateFromUserAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "DetachCCSCertificateFromUserAction", kRows6, 2, kBases6, 1, &schema::ObjectOps<DetachCCSCertificateFromUserAction, L>::make, &schema::ObjectOps<DetachCCSCertificateFromUserAction, L>::destroy, &schema::ObjectOps<DetachCCSCertificateFromUserAction, L>::clear};
+static_assert(offsetof(DetachCCSCertificateFromUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "DetachCCSCertificateFromUser", HttpMethod::Post, "/crypto/ccs-certificate/detach-user/{userUuid}", "params", true, true, true, false, "", &DetachCCSCertificateFromUserAction::describe,
+                        schema::Ref<DetachCCSCertificateFromUserAction::ReplyType>::value};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(QueryCCSCertificateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCCSCertificateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable8{{nullptr}, "QueryCCSCertificateAction", nullptr, 0, kBases8, 2, &schema::ObjectOps<QueryCCSCertificateAction, L>::make, &schema::ObjectOps<QueryCCSCertificateAction, L>::destroy, &schema::ObjectOps<QueryCCSCertificateAction, L>::clear};
+static_assert(offsetof(QueryCCSCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "QueryCCSCertificate", HttpMethod::Get, "/crypto/ccs-certificate/certificates/", "", false, true, false, true, "", &QueryCCSCertificateAction::describe,
+                        schema::Ref<QueryCCSCertificateAction::ReplyType>::value};
 constexpr const char* kRule3V[] = {"enable", "disable"};
 constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows10[] = {  // UpdateCCSCertificateUserStateAction
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(UpdateCCSCertificateUserStateAction, userUuid), schema::Location::Path, 0, &kRule0},
+  {"state", schema::Local<std::string, L>::ref, offsetof(UpdateCCSCertificateUserStateAction, state), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCCSCertificateUserStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(UpdateCCSCertificateUserStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "UpdateCCSCertificateUserStateAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<UpdateCCSCertificateUserStateAction, L>::make, &schema::ObjectOps<UpdateCCSCertificateUserStateAction, L>::destroy, &schema::ObjectOps<UpdateCCSCertificateUserStateAction, L>::clear};
+static_assert(offsetof(UpdateCCSCertificateUserStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "UpdateCCSCertificateUserState", HttpMethod::Post, "/crypto/ccs-certificate/update-state/{userUuid}", "params", true, true, true, false, "", &UpdateCCSCertificateUserStateAction::describe,
+                        schema::Ref<UpdateCCSCertificateUserStateAction::ReplyType>::value};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows12[] = {  // CreateDatabaseBackupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDatabaseBackupAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDatabaseBackupAction, description), schema::Location::Body, 0, &kRule5},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CreateDatabaseBackupAction, backupStorageUuid), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDatabaseBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDatabaseBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDatabaseBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(CreateDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "CreateDatabaseBackupAction", kRows12, 6, kBases12, 1, &schema::ObjectOps<CreateDatabaseBackupAction, L>::make, &schema::ObjectOps<CreateDatabaseBackupAction, L>::destroy, &schema::ObjectOps<CreateDatabaseBackupAction, L>::clear};
+static_assert(offsetof(CreateDatabaseBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "CreateDatabaseBackup", HttpMethod::Post, "/database-backups", "params", true, true, true, false, "", &CreateDatabaseBackupAction::describe,
+                        schema::Ref<CreateDatabaseBackupAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // DeleteDatabaseBackupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteDatabaseBackupAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(DeleteDatabaseBackupAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDatabaseBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(DeleteDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "DeleteDatabaseBackupAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<DeleteDatabaseBackupAction, L>::make, &schema::ObjectOps<DeleteDatabaseBackupAction, L>::destroy, &schema::ObjectOps<DeleteDatabaseBackupAction, L>::clear};
+static_assert(offsetof(DeleteDatabaseBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "DeleteDatabaseBackup", HttpMethod::Delete, "/database-backups/{uuid}", "", false, true, true, false, "", &DeleteDatabaseBackupAction::describe,
+                        schema::Ref<DeleteDatabaseBackupAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // ExportDatabaseBackupFromBackupStorageAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ExportDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
+  {"databaseBackupUuid", schema::Local<std::string, L>::ref, offsetof(ExportDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportDatabaseBackupFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(ExportDatabaseBackupFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "ExportDatabaseBackupFromBackupStorageAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageAction, L>::make, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageAction, L>::destroy, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageAction, L>::clear};
+static_assert(offsetof(ExportDatabaseBackupFromBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "ExportDatabaseBackupFromBackupStorage", HttpMethod::Put, "/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions", "exportDatabaseBackupFromBackupStorage", true, true, true, false, "", &ExportDatabaseBackupFromBackupStorageAction::describe,
+                        schema::Ref<ExportDatabaseBackupFromBackupStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows18[] = {  // GetDatabaseBackupFromImageStoreAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(GetDatabaseBackupFromImageStoreAction, url), schema::Location::Body, 0, &kRule2},
+  {"registryPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetDatabaseBackupFromImageStoreAction, registryPort), schema::Location::Body, 0, &kRule6},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetDatabaseBackupFromImageStoreAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(GetDatabaseBackupFromImageStoreAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "GetDatabaseBackupFromImageStoreAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<GetDatabaseBackupFromImageStoreAction, L>::make, &schema::ObjectOps<GetDatabaseBackupFromImageStoreAction, L>::destroy, &schema::ObjectOps<GetDatabaseBackupFromImageStoreAction, L>::clear};
+static_assert(offsetof(GetDatabaseBackupFromImageStoreAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "GetDatabaseBackupFromImageStore", HttpMethod::Get, "/database-backups/image-store", "", false, true, false, false, "", &GetDatabaseBackupFromImageStoreAction::describe,
+                        schema::Ref<GetDatabaseBackupFromImageStoreAction::ReplyType>::value};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(QueryDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDatabaseBackupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable20{{nullptr}, "QueryDatabaseBackupAction", nullptr, 0, kBases20, 2, &schema::ObjectOps<QueryDatabaseBackupAction, L>::make, &schema::ObjectOps<QueryDatabaseBackupAction, L>::destroy, &schema::ObjectOps<QueryDatabaseBackupAction, L>::clear};
+static_assert(offsetof(QueryDatabaseBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "QueryDatabaseBackup", HttpMethod::Get, "/database-backups", "", false, true, false, true, "", &QueryDatabaseBackupAction::describe,
+                        schema::Ref<QueryDatabaseBackupAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // RecoverDatabaseFromBackupAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDatabaseFromBackupAction, uuid), schema::Location::Body, 0, nullptr},
+  {"backupStorageUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDatabaseFromBackupAction, backupStorageUrl), schema::Location::Body, 0, nullptr},
+  {"backupInstallPath", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDatabaseFromBackupAction, backupInstallPath), schema::Location::Body, 0, nullptr},
+  {"mysqlRootPassword", schema::Local<std::string, L>::ref, offsetof(RecoverDatabaseFromBackupAction, mysqlRootPassword), schema::Location::Body, schema::kSecret, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDatabaseFromBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(RecoverDatabaseFromBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "RecoverDatabaseFromBackupAction", kRows22, 5, kBases22, 1, &schema::ObjectOps<RecoverDatabaseFromBackupAction, L>::make, &schema::ObjectOps<RecoverDatabaseFromBackupAction, L>::destroy, &schema::ObjectOps<RecoverDatabaseFromBackupAction, L>::clear};
+static_assert(offsetof(RecoverDatabaseFromBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "RecoverDatabaseFromBackup", HttpMethod::Put, "/database-backups/actions", "recoverDatabaseFromBackup", true, true, true, false, "", &RecoverDatabaseFromBackupAction::describe,
+                        schema::Ref<RecoverDatabaseFromBackupAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // SyncDatabaseBackupAction
+  {"imageStoreUuid", schema::Local<std::string, L>::ref, offsetof(SyncDatabaseBackupAction, imageStoreUuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncDatabaseBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(SyncDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "SyncDatabaseBackupAction", kRows24, 2, kBases24, 1, &schema::ObjectOps<SyncDatabaseBackupAction, L>::make, &schema::ObjectOps<SyncDatabaseBackupAction, L>::destroy, &schema::ObjectOps<SyncDatabaseBackupAction, L>::clear};
+static_assert(offsetof(SyncDatabaseBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "SyncDatabaseBackup", HttpMethod::Put, "/database-backups/imageStore/{imageStoreUuid}/actions", "syncDatabaseBackup", true, true, true, false, "", &SyncDatabaseBackupAction::describe,
+                        schema::Ref<SyncDatabaseBackupAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // SyncDatabaseBackupFromImageStoreBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule2},
+  {"dstBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "SyncDatabaseBackupFromImageStoreBackupStorageAction", kRows26, 4, kBases26, 1, &schema::ObjectOps<SyncDatabaseBackupFromImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<SyncDatabaseBackupFromImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<SyncDatabaseBackupFromImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "SyncDatabaseBackupFromImageStoreBackupStorage", HttpMethod::Put, "/database-backups/{uuid}/actions", "syncDatabaseBackupFromImageStoreBackupStorage", true, true, true, false, "", &SyncDatabaseBackupFromImageStoreBackupStorageAction::describe,
+                        schema::Ref<SyncDatabaseBackupFromImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // DebugSignalAction
+  {"signals", schema::Local<std::optional<Json>, L>::ref, offsetof(DebugSignalAction, signals), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DebugSignalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(DebugSignalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "DebugSignalAction", kRows28, 2, kBases28, 1, &schema::ObjectOps<DebugSignalAction, L>::make, &schema::ObjectOps<DebugSignalAction, L>::destroy, &schema::ObjectOps<DebugSignalAction, L>::clear};
+static_assert(offsetof(DebugSignalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "DebugSignal", HttpMethod::Post, "/debug", "params", true, true, true, false, "", &DebugSignalAction::describe,
+                        schema::Ref<DebugSignalAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // GetDebugSignalAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetDebugSignalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(GetDebugSignalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "GetDebugSignalAction", kRows30, 1, kBases30, 1, &schema::ObjectOps<GetDebugSignalAction, L>::make, &schema::ObjectOps<GetDebugSignalAction, L>::destroy, &schema::ObjectOps<GetDebugSignalAction, L>::clear};
+static_assert(offsetof(GetDebugSignalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "GetDebugSignal", HttpMethod::Get, "/debug", "", false, true, false, false, "", &GetDebugSignalAction::describe,
+                        schema::Ref<GetDebugSignalAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // DeleteDirectoryAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteDirectoryAction, uuid), schema::Location::Body, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDirectoryAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(DeleteDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "DeleteDirectoryAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<DeleteDirectoryAction, L>::make, &schema::ObjectOps<DeleteDirectoryAction, L>::destroy, &schema::ObjectOps<DeleteDirectoryAction, L>::clear};
+static_assert(offsetof(DeleteDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "DeleteDirectory", HttpMethod::Delete, "/delete/directory", "", false, true, true, false, "", &DeleteDirectoryAction::describe,
+                        schema::Ref<DeleteDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // DeleteSSOClientAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSSOClientAction, uuid), schema::Location::Body, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSSOClientAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSSOClientAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(DeleteSSOClientAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "DeleteSSOClientAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<DeleteSSOClientAction, L>::make, &schema::ObjectOps<DeleteSSOClientAction, L>::destroy, &schema::ObjectOps<DeleteSSOClientAction, L>::clear};
+static_assert(offsetof(DeleteSSOClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "DeleteSSOClient", HttpMethod::Post, "/delete/sso/client", "params", true, true, true, false, "", &DeleteSSOClientAction::describe,
+                        schema::Ref<DeleteSSOClientAction::ReplyType>::value};
+constexpr schema::Row kRows36[] = {  // DeleteSSORedirectTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSSORedirectTemplateAction, uuid), schema::Location::Body, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSSORedirectTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSSORedirectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(DeleteSSORedirectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "DeleteSSORedirectTemplateAction", kRows36, 3, kBases36, 1, &schema::ObjectOps<DeleteSSORedirectTemplateAction, L>::make, &schema::ObjectOps<DeleteSSORedirectTemplateAction, L>::destroy, &schema::ObjectOps<DeleteSSORedirectTemplateAction, L>::clear};
+static_assert(offsetof(DeleteSSORedirectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "DeleteSSORedirectTemplate", HttpMethod::Post, "/delete/sso/redirect/template", "params", true, true, true, false, "", &DeleteSSORedirectTemplateAction::describe,
+                        schema::Ref<DeleteSSORedirectTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDirectoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable38{{nullptr}, "QueryDirectoryAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryDirectoryAction, L>::make, &schema::ObjectOps<QueryDirectoryAction, L>::destroy, &schema::ObjectOps<QueryDirectoryAction, L>::clear};
+static_assert(offsetof(QueryDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "QueryDirectory", HttpMethod::Get, "/directories", "", false, true, false, true, "", &QueryDirectoryAction::describe,
+                        schema::Ref<QueryDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // ChangeDiskOfferingStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeDiskOfferingStateAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeDiskOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeDiskOfferingStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(ChangeDiskOfferingStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "ChangeDiskOfferingStateAction", kRows40, 3, kBases40, 1, &schema::ObjectOps<ChangeDiskOfferingStateAction, L>::make, &schema::ObjectOps<ChangeDiskOfferingStateAction, L>::destroy, &schema::ObjectOps<ChangeDiskOfferingStateAction, L>::clear};
+static_assert(offsetof(ChangeDiskOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "ChangeDiskOfferingState", HttpMethod::Put, "/disk-offerings/{uuid}/actions", "changeDiskOfferingState", true, true, true, false, "", &ChangeDiskOfferingStateAction::describe,
+                        schema::Ref<ChangeDiskOfferingStateAction::ReplyType>::value};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr const char* kRule9V[] = {"zstack"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows42[] = {  // CreateDiskOfferingAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDiskOfferingAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDiskOfferingAction, description), schema::Location::Body, 0, &kRule7},
+  {"diskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateDiskOfferingAction, diskSize), schema::Location::Body, 0, &kRule8},
+  {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateDiskOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
+  {"allocationStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDiskOfferingAction, allocationStrategy), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDiskOfferingAction, type), schema::Location::Body, 0, &kRule9},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDiskOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDiskOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDiskOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(CreateDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "CreateDiskOfferingAction", kRows42, 9, kBases42, 1, &schema::ObjectOps<CreateDiskOfferingAction, L>::make, &schema::ObjectOps<CreateDiskOfferingAction, L>::destroy, &schema::ObjectOps<CreateDiskOfferingAction, L>::clear};
+static_assert(offsetof(CreateDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "CreateDiskOffering", HttpMethod::Post, "/disk-offerings", "params", true, true, true, false, "", &CreateDiskOfferingAction::describe,
+                        schema::Ref<CreateDiskOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // DeleteDiskOfferingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteDiskOfferingAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDiskOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDiskOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(DeleteDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "DeleteDiskOfferingAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<DeleteDiskOfferingAction, L>::make, &schema::ObjectOps<DeleteDiskOfferingAction, L>::destroy, &schema::ObjectOps<DeleteDiskOfferingAction, L>::clear};
+static_assert(offsetof(DeleteDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "DeleteDiskOffering", HttpMethod::Delete, "/disk-offerings/{uuid}", "", false, true, true, false, "", &DeleteDiskOfferingAction::describe,
+                        schema::Ref<DeleteDiskOfferingAction::ReplyType>::value};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(QueryDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDiskOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable46{{nullptr}, "QueryDiskOfferingAction", nullptr, 0, kBases46, 2, &schema::ObjectOps<QueryDiskOfferingAction, L>::make, &schema::ObjectOps<QueryDiskOfferingAction, L>::destroy, &schema::ObjectOps<QueryDiskOfferingAction, L>::clear};
+static_assert(offsetof(QueryDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "QueryDiskOffering", HttpMethod::Get, "/disk-offerings", "", false, true, false, true, "", &QueryDiskOfferingAction::describe,
+                        schema::Ref<QueryDiskOfferingAction::ReplyType>::value};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows48[] = {  // UpdateDiskOfferingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateDiskOfferingAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateDiskOfferingAction, name), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateDiskOfferingAction, description), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateDiskOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(UpdateDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "UpdateDiskOfferingAction", kRows48, 4, kBases48, 1, &schema::ObjectOps<UpdateDiskOfferingAction, L>::make, &schema::ObjectOps<UpdateDiskOfferingAction, L>::destroy, &schema::ObjectOps<UpdateDiskOfferingAction, L>::clear};
+static_assert(offsetof(UpdateDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "UpdateDiskOffering", HttpMethod::Put, "/disk-offerings/{uuid}/actions", "updateDiskOffering", true, true, true, false, "", &UpdateDiskOfferingAction::describe,
+                        schema::Ref<UpdateDiskOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // GetEncryptedFieldAction
+  {"encryptedType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEncryptedFieldAction, encryptedType), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEncryptedFieldAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(GetEncryptedFieldAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "GetEncryptedFieldAction", kRows50, 2, kBases50, 1, &schema::ObjectOps<GetEncryptedFieldAction, L>::make, &schema::ObjectOps<GetEncryptedFieldAction, L>::destroy, &schema::ObjectOps<GetEncryptedFieldAction, L>::clear};
+static_assert(offsetof(GetEncryptedFieldAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "GetEncryptedField", HttpMethod::Get, "/encrypted/fields", "", false, true, false, false, "", &GetEncryptedFieldAction::describe,
+                        schema::Ref<GetEncryptedFieldAction::ReplyType>::value};
 constexpr schema::Rule kRule11{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows52[] = {  // CheckElaborationContentAction
+  {"elaborateFile", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckElaborationContentAction, elaborateFile), schema::Location::Body, 0, &kRule11},
+  {"elaborateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckElaborationContentAction, elaborateContent), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckElaborationContentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(CheckElaborationContentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "CheckElaborationContentAction", kRows52, 3, kBases52, 1, &schema::ObjectOps<CheckElaborationContentAction, L>::make, &schema::ObjectOps<CheckElaborationContentAction, L>::destroy, &schema::ObjectOps<CheckElaborationContentAction, L>::clear};
+static_assert(offsetof(CheckElaborationContentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "CheckElaborationContent", HttpMethod::Post, "/errorcode/elaborations/check", "params", true, true, false, false, "", &CheckElaborationContentAction::describe,
+                        schema::Ref<CheckElaborationContentAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // GetElaborationCategoriesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetElaborationCategoriesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(GetElaborationCategoriesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "GetElaborationCategoriesAction", kRows54, 1, kBases54, 1, &schema::ObjectOps<GetElaborationCategoriesAction, L>::make, &schema::ObjectOps<GetElaborationCategoriesAction, L>::destroy, &schema::ObjectOps<GetElaborationCategoriesAction, L>::clear};
+static_assert(offsetof(GetElaborationCategoriesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "GetElaborationCategories", HttpMethod::Get, "/errorcode/elaborations/categories", "", false, true, false, false, "", &GetElaborationCategoriesAction::describe,
+                        schema::Ref<GetElaborationCategoriesAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // GetElaborationsAction
+  {"category", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetElaborationsAction, category), schema::Location::Body, 0, nullptr},
+  {"code", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetElaborationsAction, code), schema::Location::Body, 0, nullptr},
+  {"regex", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetElaborationsAction, regex), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetElaborationsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(GetElaborationsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "GetElaborationsAction", kRows56, 4, kBases56, 1, &schema::ObjectOps<GetElaborationsAction, L>::make, &schema::ObjectOps<GetElaborationsAction, L>::destroy, &schema::ObjectOps<GetElaborationsAction, L>::clear};
+static_assert(offsetof(GetElaborationsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "GetElaborations", HttpMethod::Get, "/errorcode/elaborations", "", false, true, false, false, "", &GetElaborationsAction::describe,
+                        schema::Ref<GetElaborationsAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // ReloadElaborationAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReloadElaborationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(ReloadElaborationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "ReloadElaborationAction", kRows58, 1, kBases58, 1, &schema::ObjectOps<ReloadElaborationAction, L>::make, &schema::ObjectOps<ReloadElaborationAction, L>::destroy, &schema::ObjectOps<ReloadElaborationAction, L>::clear};
+static_assert(offsetof(ReloadElaborationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "ReloadElaboration", HttpMethod::Put, "/errorcode/actions", "reloadElaboration", true, true, true, false, "", &ReloadElaborationAction::describe,
+                        schema::Ref<ReloadElaborationAction::ReplyType>::value};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(QueryEventLogAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEventLogAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable60{{nullptr}, "QueryEventLogAction", nullptr, 0, kBases60, 2, &schema::ObjectOps<QueryEventLogAction, L>::make, &schema::ObjectOps<QueryEventLogAction, L>::destroy, &schema::ObjectOps<QueryEventLogAction, L>::clear};
+static_assert(offsetof(QueryEventLogAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "QueryEventLog", HttpMethod::Get, "/eventlogs", "", false, true, false, true, "", &QueryEventLogAction::describe,
+                        schema::Ref<QueryEventLogAction::ReplyType>::value};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryExponBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryExponBlockVolumeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable62{{nullptr}, "QueryExponBlockVolumeAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryExponBlockVolumeAction, L>::make, &schema::ObjectOps<QueryExponBlockVolumeAction, L>::destroy, &schema::ObjectOps<QueryExponBlockVolumeAction, L>::clear};
+static_assert(offsetof(QueryExponBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "QueryExponBlockVolume", HttpMethod::Get, "/expon/block-volumes", "", false, true, false, true, "", &QueryExponBlockVolumeAction::describe,
+                        schema::Ref<QueryExponBlockVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // DeleteExportedDatabaseBackupFromBackupStorageAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
+  {"databaseBackupUuid", schema::Local<std::string, L>::ref, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "DeleteExportedDatabaseBackupFromBackupStorageAction", kRows64, 3, kBases64, 1, &schema::ObjectOps<DeleteExportedDatabaseBackupFromBackupStorageAction, L>::make, &schema::ObjectOps<DeleteExportedDatabaseBackupFromBackupStorageAction, L>::destroy, &schema::ObjectOps<DeleteExportedDatabaseBackupFromBackupStorageAction, L>::clear};
+static_assert(offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "DeleteExportedDatabaseBackupFromBackupStorage", HttpMethod::Delete, "/exported-database-backup/{databaseBackupUuid}/backup-storage/{backupStorageUuid}", "", false, true, true, false, "", &DeleteExportedDatabaseBackupFromBackupStorageAction::describe,
+                        schema::Ref<DeleteExportedDatabaseBackupFromBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // GetExternalServicesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetExternalServicesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(GetExternalServicesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "GetExternalServicesAction", kRows66, 1, kBases66, 1, &schema::ObjectOps<GetExternalServicesAction, L>::make, &schema::ObjectOps<GetExternalServicesAction, L>::destroy, &schema::ObjectOps<GetExternalServicesAction, L>::clear};
+static_assert(offsetof(GetExternalServicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "GetExternalServices", HttpMethod::Get, "/external/services", "", false, true, false, false, "", &GetExternalServicesAction::describe,
+                        schema::Ref<GetExternalServicesAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // ReloadExternalServiceAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(ReloadExternalServiceAction, name), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReloadExternalServiceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(ReloadExternalServiceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "ReloadExternalServiceAction", kRows68, 2, kBases68, 1, &schema::ObjectOps<ReloadExternalServiceAction, L>::make, &schema::ObjectOps<ReloadExternalServiceAction, L>::destroy, &schema::ObjectOps<ReloadExternalServiceAction, L>::clear};
+static_assert(offsetof(ReloadExternalServiceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "ReloadExternalService", HttpMethod::Put, "/external/services", "reloadExternalService", true, true, true, false, "", &ReloadExternalServiceAction::describe,
+                        schema::Ref<ReloadExternalServiceAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // CreateZBoxBackupAction
+  {"zBoxUuid", schema::Local<std::string, L>::ref, offsetof(CreateZBoxBackupAction, zBoxUuid), schema::Location::Body, 0, &kRule2},
+  {"hostUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateZBoxBackupAction, hostUuids), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateZBoxBackupAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
+  {"dryRun", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateZBoxBackupAction, dryRun), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateZBoxBackupAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZBoxBackupAction, description), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZBoxBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateZBoxBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZBoxBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateZBoxBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "CreateZBoxBackupAction", kRows70, 9, kBases70, 1, &schema::ObjectOps<CreateZBoxBackupAction, L>::make, &schema::ObjectOps<CreateZBoxBackupAction, L>::destroy, &schema::ObjectOps<CreateZBoxBackupAction, L>::clear};
+static_assert(offsetof(CreateZBoxBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "CreateZBoxBackup", HttpMethod::Post, "/externalbackup/zbox", "params", true, true, true, false, "", &CreateZBoxBackupAction::describe,
+                        schema::Ref<CreateZBoxBackupAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // DeleteExternalBackupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteExternalBackupAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteExternalBackupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteExternalBackupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(DeleteExternalBackupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "DeleteExternalBackupAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<DeleteExternalBackupAction, L>::make, &schema::ObjectOps<DeleteExternalBackupAction, L>::destroy, &schema::ObjectOps<DeleteExternalBackupAction, L>::clear};
+static_assert(offsetof(DeleteExternalBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "DeleteExternalBackup", HttpMethod::Delete, "/externalbackup/{uuid}", "", false, true, true, false, "", &DeleteExternalBackupAction::describe,
+                        schema::Ref<DeleteExternalBackupAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // GetZBoxBackupDetailsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetZBoxBackupDetailsAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetZBoxBackupDetailsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(GetZBoxBackupDetailsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "GetZBoxBackupDetailsAction", kRows74, 2, kBases74, 1, &schema::ObjectOps<GetZBoxBackupDetailsAction, L>::make, &schema::ObjectOps<GetZBoxBackupDetailsAction, L>::destroy, &schema::ObjectOps<GetZBoxBackupDetailsAction, L>::clear};
+static_assert(offsetof(GetZBoxBackupDetailsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "GetZBoxBackupDetails", HttpMethod::Get, "/externalbackup/zbox/{uuid}/details", "", false, true, false, false, "", &GetZBoxBackupDetailsAction::describe,
+                        schema::Ref<GetZBoxBackupDetailsAction::ReplyType>::value};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryExternalBackupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryExternalBackupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable76{{nullptr}, "QueryExternalBackupAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryExternalBackupAction, L>::make, &schema::ObjectOps<QueryExternalBackupAction, L>::destroy, &schema::ObjectOps<QueryExternalBackupAction, L>::clear};
+static_assert(offsetof(QueryExternalBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "QueryExternalBackup", HttpMethod::Get, "/externalbackup", "", false, true, false, true, "", &QueryExternalBackupAction::describe,
+                        schema::Ref<QueryExternalBackupAction::ReplyType>::value};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryZBoxBackupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryZBoxBackupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable78{{nullptr}, "QueryZBoxBackupAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryZBoxBackupAction, L>::make, &schema::ObjectOps<QueryZBoxBackupAction, L>::destroy, &schema::ObjectOps<QueryZBoxBackupAction, L>::clear};
+static_assert(offsetof(QueryZBoxBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "QueryZBoxBackup", HttpMethod::Get, "/externalbackup/zbox", "", false, true, false, true, "", &QueryZBoxBackupAction::describe,
+                        schema::Ref<QueryZBoxBackupAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // AddVRouterNetworksToFlowMeterAction
+  {"flowMeterUuid", schema::Local<std::string, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, flowMeterUuid), schema::Location::Path, 0, &kRule0},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, vRouterUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(AddVRouterNetworksToFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "AddVRouterNetworksToFlowMeterAction", kRows80, 6, kBases80, 1, &schema::ObjectOps<AddVRouterNetworksToFlowMeterAction, L>::make, &schema::ObjectOps<AddVRouterNetworksToFlowMeterAction, L>::destroy, &schema::ObjectOps<AddVRouterNetworksToFlowMeterAction, L>::clear};
+static_assert(offsetof(AddVRouterNetworksToFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "AddVRouterNetworksToFlowMeter", HttpMethod::Post, "/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks", "params", true, true, true, false, "", &AddVRouterNetworksToFlowMeterAction::describe,
+                        schema::Ref<AddVRouterNetworksToFlowMeterAction::ReplyType>::value};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 48, false, 0, 0};
 constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1025LL, 65535LL};
+constexpr schema::Row kRows82[] = {  // CreateFlowCollectorAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowCollectorAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowCollectorAction, description), schema::Location::Body, 0, &kRule13},
+  {"flowMeterUuid", schema::Local<std::string, L>::ref, offsetof(CreateFlowCollectorAction, flowMeterUuid), schema::Location::Path, 0, &kRule0},
+  {"server", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowCollectorAction, server), schema::Location::Body, 0, &kRule14},
+  {"port", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateFlowCollectorAction, port), schema::Location::Body, 0, &kRule15},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowCollectorAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFlowCollectorAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(CreateFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "CreateFlowCollectorAction", kRows82, 8, kBases82, 1, &schema::ObjectOps<CreateFlowCollectorAction, L>::make, &schema::ObjectOps<CreateFlowCollectorAction, L>::destroy, &schema::ObjectOps<CreateFlowCollectorAction, L>::clear};
+static_assert(offsetof(CreateFlowCollectorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "CreateFlowCollector", HttpMethod::Post, "/flowmeters/{flowMeterUuid}/collectors", "params", true, true, true, false, "", &CreateFlowCollectorAction::describe,
+                        schema::Ref<CreateFlowCollectorAction::ReplyType>::value};
 constexpr const char* kRule16V[] = {"V5", "V9"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule17V[] = {"NetFlow", "sFlow"};
 constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
 constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Row kRows84[] = {  // CreateFlowMeterAction
+  {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateFlowMeterAction, type), schema::Location::Body, 0, &kRule17},
+  {"sample", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateFlowMeterAction, sample), schema::Location::Body, 0, &kRule18},
+  {"generateInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateFlowMeterAction, generateInterval), schema::Location::Body, 0, &kRule19},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowMeterAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowMeterAction, description), schema::Location::Body, 0, &kRule13},
+  {"server", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowMeterAction, server), schema::Location::Body, 0, &kRule14},
+  {"port", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateFlowMeterAction, port), schema::Location::Body, 0, &kRule15},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowMeterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFlowMeterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(CreateFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "CreateFlowMeterAction", kRows84, 11, kBases84, 1, &schema::ObjectOps<CreateFlowMeterAction, L>::make, &schema::ObjectOps<CreateFlowMeterAction, L>::destroy, &schema::ObjectOps<CreateFlowMeterAction, L>::clear};
+static_assert(offsetof(CreateFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "CreateFlowMeter", HttpMethod::Post, "/flowmeters", "params", true, true, true, false, "", &CreateFlowMeterAction::describe,
+                        schema::Ref<CreateFlowMeterAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // DeleteFlowCollectorAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFlowCollectorAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(DeleteFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "DeleteFlowCollectorAction", kRows86, 3, kBases86, 1, &schema::ObjectOps<DeleteFlowCollectorAction, L>::make, &schema::ObjectOps<DeleteFlowCollectorAction, L>::destroy, &schema::ObjectOps<DeleteFlowCollectorAction, L>::clear};
+static_assert(offsetof(DeleteFlowCollectorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "DeleteFlowCollector", HttpMethod::Delete, "/flowmeters/collectors/{uuid}", "", false, true, true, false, "", &DeleteFlowCollectorAction::describe,
+                        schema::Ref<DeleteFlowCollectorAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // DeleteFlowMeterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(DeleteFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "DeleteFlowMeterAction", kRows88, 3, kBases88, 1, &schema::ObjectOps<DeleteFlowMeterAction, L>::make, &schema::ObjectOps<DeleteFlowMeterAction, L>::destroy, &schema::ObjectOps<DeleteFlowMeterAction, L>::clear};
+static_assert(offsetof(DeleteFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "DeleteFlowMeter", HttpMethod::Delete, "/flowmeters/{uuid}", "", false, true, true, false, "", &DeleteFlowMeterAction::describe,
+                        schema::Ref<DeleteFlowMeterAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // GetFlowMeterRouterIdAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(GetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(GetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "GetFlowMeterRouterIdAction", kRows90, 2, kBases90, 1, &schema::ObjectOps<GetFlowMeterRouterIdAction, L>::make, &schema::ObjectOps<GetFlowMeterRouterIdAction, L>::destroy, &schema::ObjectOps<GetFlowMeterRouterIdAction, L>::clear};
+static_assert(offsetof(GetFlowMeterRouterIdAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "GetFlowMeterRouterId", HttpMethod::Get, "/flowmeters/{vRouterUuid}/routerid", "", false, true, false, false, "", &GetFlowMeterRouterIdAction::describe,
+                        schema::Ref<GetFlowMeterRouterIdAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // GetVRouterFlowCounterAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(GetVRouterFlowCounterAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVRouterFlowCounterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(GetVRouterFlowCounterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "GetVRouterFlowCounterAction", kRows92, 2, kBases92, 1, &schema::ObjectOps<GetVRouterFlowCounterAction, L>::make, &schema::ObjectOps<GetVRouterFlowCounterAction, L>::destroy, &schema::ObjectOps<GetVRouterFlowCounterAction, L>::clear};
+static_assert(offsetof(GetVRouterFlowCounterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "GetVRouterFlowCounter", HttpMethod::Get, "/flowmeters/{vRouterUuid}/counter", "", false, true, false, false, "", &GetVRouterFlowCounterAction::describe,
+                        schema::Ref<GetVRouterFlowCounterAction::ReplyType>::value};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFlowCollectorAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable94{{nullptr}, "QueryFlowCollectorAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryFlowCollectorAction, L>::make, &schema::ObjectOps<QueryFlowCollectorAction, L>::destroy, &schema::ObjectOps<QueryFlowCollectorAction, L>::clear};
+static_assert(offsetof(QueryFlowCollectorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "QueryFlowCollector", HttpMethod::Get, "/flowmeters/collectors", "", false, true, false, true, "", &QueryFlowCollectorAction::describe,
+                        schema::Ref<QueryFlowCollectorAction::ReplyType>::value};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFlowMeterAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable96{{nullptr}, "QueryFlowMeterAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryFlowMeterAction, L>::make, &schema::ObjectOps<QueryFlowMeterAction, L>::destroy, &schema::ObjectOps<QueryFlowMeterAction, L>::clear};
+static_assert(offsetof(QueryFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "QueryFlowMeter", HttpMethod::Get, "/flowmeters", "", false, true, false, true, "", &QueryFlowMeterAction::describe,
+                        schema::Ref<QueryFlowMeterAction::ReplyType>::value};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryVRouterFlowMeterNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVRouterFlowMeterNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable98{{nullptr}, "QueryVRouterFlowMeterNetworkAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryVRouterFlowMeterNetworkAction, L>::make, &schema::ObjectOps<QueryVRouterFlowMeterNetworkAction, L>::destroy, &schema::ObjectOps<QueryVRouterFlowMeterNetworkAction, L>::clear};
+static_assert(offsetof(QueryVRouterFlowMeterNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "QueryVRouterFlowMeterNetwork", HttpMethod::Get, "/flowmeters/networks", "", false, true, false, true, "", &QueryVRouterFlowMeterNetworkAction::describe,
+                        schema::Ref<QueryVRouterFlowMeterNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // RemoveVRouterNetworksFromFlowMeterAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule2},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(RemoveVRouterNetworksFromFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "RemoveVRouterNetworksFromFlowMeterAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<RemoveVRouterNetworksFromFlowMeterAction, L>::make, &schema::ObjectOps<RemoveVRouterNetworksFromFlowMeterAction, L>::destroy, &schema::ObjectOps<RemoveVRouterNetworksFromFlowMeterAction, L>::clear};
+static_assert(offsetof(RemoveVRouterNetworksFromFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "RemoveVRouterNetworksFromFlowMeter", HttpMethod::Delete, "/flowmeters/networks", "", false, true, true, false, "", &RemoveVRouterNetworksFromFlowMeterAction::describe,
+                        schema::Ref<RemoveVRouterNetworksFromFlowMeterAction::ReplyType>::value};
 constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr schema::Row kRows102[] = {  // SetFlowMeterRouterIdAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(SetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
+  {"routerId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetFlowMeterRouterIdAction, routerId), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(SetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "SetFlowMeterRouterIdAction", kRows102, 3, kBases102, 1, &schema::ObjectOps<SetFlowMeterRouterIdAction, L>::make, &schema::ObjectOps<SetFlowMeterRouterIdAction, L>::destroy, &schema::ObjectOps<SetFlowMeterRouterIdAction, L>::clear};
+static_assert(offsetof(SetFlowMeterRouterIdAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "SetFlowMeterRouterId", HttpMethod::Post, "/flowmeters/{vRouterUuid}/routerid", "params", true, true, true, false, "", &SetFlowMeterRouterIdAction::describe,
+                        schema::Ref<SetFlowMeterRouterIdAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // UpdateFlowCollectorAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"server", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlowCollectorAction, server), schema::Location::Body, 0, &kRule14},
+  {"port", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateFlowCollectorAction, port), schema::Location::Body, 0, &kRule6},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(UpdateFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "UpdateFlowCollectorAction", kRows104, 4, kBases104, 1, &schema::ObjectOps<UpdateFlowCollectorAction, L>::make, &schema::ObjectOps<UpdateFlowCollectorAction, L>::destroy, &schema::ObjectOps<UpdateFlowCollectorAction, L>::clear};
+static_assert(offsetof(UpdateFlowCollectorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "UpdateFlowCollector", HttpMethod::Put, "/flowmeters/collectors/{uuid}/actions", "updateFlowCollector", true, true, true, false, "", &UpdateFlowCollectorAction::describe,
+                        schema::Ref<UpdateFlowCollectorAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // UpdateFlowMeterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
+  {"sample", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateFlowMeterAction, sample), schema::Location::Body, 0, &kRule18},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlowMeterAction, name), schema::Location::Body, 0, &kRule12},
+  {"expireInterval", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateFlowMeterAction, expireInterval), schema::Location::Body, 0, &kRule19},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlowMeterAction, description), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(UpdateFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "UpdateFlowMeterAction", kRows106, 7, kBases106, 1, &schema::ObjectOps<UpdateFlowMeterAction, L>::make, &schema::ObjectOps<UpdateFlowMeterAction, L>::destroy, &schema::ObjectOps<UpdateFlowMeterAction, L>::clear};
+static_assert(offsetof(UpdateFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "UpdateFlowMeter", HttpMethod::Put, "/flowmeters/{uuid}/actions", "updateFlowMeter", true, true, true, false, "", &UpdateFlowMeterAction::describe,
+                        schema::Ref<UpdateFlowMeterAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // DeleteGCJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(DeleteGCJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "DeleteGCJobAction", kRows108, 2, kBases108, 1, &schema::ObjectOps<DeleteGCJobAction, L>::make, &schema::ObjectOps<DeleteGCJobAction, L>::destroy, &schema::ObjectOps<DeleteGCJobAction, L>::clear};
+static_assert(offsetof(DeleteGCJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "DeleteGCJob", HttpMethod::Delete, "/gc-jobs/{uuid}", "", false, true, true, false, "", &DeleteGCJobAction::describe,
+                        schema::Ref<DeleteGCJobAction::ReplyType>::value};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(QueryGCJobAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGCJobAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable110{{nullptr}, "QueryGCJobAction", nullptr, 0, kBases110, 2, &schema::ObjectOps<QueryGCJobAction, L>::make, &schema::ObjectOps<QueryGCJobAction, L>::destroy, &schema::ObjectOps<QueryGCJobAction, L>::clear};
+static_assert(offsetof(QueryGCJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "QueryGCJob", HttpMethod::Get, "/gc-jobs", "", false, true, false, true, "", &QueryGCJobAction::describe,
+                        schema::Ref<QueryGCJobAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // TriggerGCJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(TriggerGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(TriggerGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(TriggerGCJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "TriggerGCJobAction", kRows112, 2, kBases112, 1, &schema::ObjectOps<TriggerGCJobAction, L>::make, &schema::ObjectOps<TriggerGCJobAction, L>::destroy, &schema::ObjectOps<TriggerGCJobAction, L>::clear};
+static_assert(offsetof(TriggerGCJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "TriggerGCJob", HttpMethod::Put, "/gc-jobs/{uuid}/actions", "triggerGCJob", true, true, true, false, "", &TriggerGCJobAction::describe,
+                        schema::Ref<TriggerGCJobAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // GetOAuth2TokenAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOAuth2TokenAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(GetOAuth2TokenAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "GetOAuth2TokenAction", kRows114, 1, kBases114, 1, &schema::ObjectOps<GetOAuth2TokenAction, L>::make, &schema::ObjectOps<GetOAuth2TokenAction, L>::destroy, &schema::ObjectOps<GetOAuth2TokenAction, L>::clear};
+static_assert(offsetof(GetOAuth2TokenAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "GetOAuth2Token", HttpMethod::Get, "/get/oauth2/token", "", false, true, false, false, "", &GetOAuth2TokenAction::describe,
+                        schema::Ref<GetOAuth2TokenAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // GetSSOClientAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSSOClientAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(GetSSOClientAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "GetSSOClientAction", kRows116, 1, kBases116, 1, &schema::ObjectOps<GetSSOClientAction, L>::make, &schema::ObjectOps<GetSSOClientAction, L>::destroy, &schema::ObjectOps<GetSSOClientAction, L>::clear};
+static_assert(offsetof(GetSSOClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "GetSSOClient", HttpMethod::Get, "/get/sso/client", "", false, false, false, false, "", &GetSSOClientAction::describe,
+                        schema::Ref<GetSSOClientAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // GetVmSchedulingRulesExecuteStateAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmSchedulingRulesExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(GetVmSchedulingRulesExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "GetVmSchedulingRulesExecuteStateAction", kRows118, 2, kBases118, 1, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateAction, L>::make, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateAction, L>::destroy, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateAction, L>::clear};
+static_assert(offsetof(GetVmSchedulingRulesExecuteStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "GetVmSchedulingRulesExecuteState", HttpMethod::Post, "/get/vmSchedulingRules/conflict/state", "params", true, true, false, false, "", &GetVmSchedulingRulesExecuteStateAction::describe,
+                        schema::Ref<GetVmSchedulingRulesExecuteStateAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // GetVmsSchedulingStateFromSchedulingRuleAction
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, ruleUuid), schema::Location::Body, 0, &kRule2},
+  {"vmUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, vmUuids), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "GetVmsSchedulingStateFromSchedulingRuleAction", kRows120, 3, kBases120, 1, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleAction, L>::make, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleAction, L>::destroy, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleAction, L>::clear};
+static_assert(offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "GetVmsSchedulingStateFromSchedulingRule", HttpMethod::Post, "/get/vms/schedulingState/from/SchedulingRule", "params", true, true, false, false, "", &GetVmsSchedulingStateFromSchedulingRuleAction::describe,
+                        schema::Ref<GetVmsSchedulingStateFromSchedulingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // GetGlobalConfigOptionsAction
+  {"category", schema::Local<std::string, L>::ref, offsetof(GetGlobalConfigOptionsAction, category), schema::Location::Path, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(GetGlobalConfigOptionsAction, name), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetGlobalConfigOptionsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(GetGlobalConfigOptionsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "GetGlobalConfigOptionsAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<GetGlobalConfigOptionsAction, L>::make, &schema::ObjectOps<GetGlobalConfigOptionsAction, L>::destroy, &schema::ObjectOps<GetGlobalConfigOptionsAction, L>::clear};
+static_assert(offsetof(GetGlobalConfigOptionsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "GetGlobalConfigOptions", HttpMethod::Get, "/global-configurations/{category}/{name}", "", false, true, false, false, "", &GetGlobalConfigOptionsAction::describe,
+                        schema::Ref<GetGlobalConfigOptionsAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryGlobalConfigAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGlobalConfigAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QueryGlobalConfigAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryGlobalConfigAction, L>::make, &schema::ObjectOps<QueryGlobalConfigAction, L>::destroy, &schema::ObjectOps<QueryGlobalConfigAction, L>::clear};
+static_assert(offsetof(QueryGlobalConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QueryGlobalConfig", HttpMethod::Get, "/global-configurations", "", false, true, false, true, "", &QueryGlobalConfigAction::describe,
+                        schema::Ref<QueryGlobalConfigAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // ResetGlobalConfigAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetGlobalConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(ResetGlobalConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "ResetGlobalConfigAction", kRows126, 1, kBases126, 1, &schema::ObjectOps<ResetGlobalConfigAction, L>::make, &schema::ObjectOps<ResetGlobalConfigAction, L>::destroy, &schema::ObjectOps<ResetGlobalConfigAction, L>::clear};
+static_assert(offsetof(ResetGlobalConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "ResetGlobalConfig", HttpMethod::Put, "/global-configurations/actions", "resetGlobalConfig", true, true, true, false, "", &ResetGlobalConfigAction::describe,
+                        schema::Ref<ResetGlobalConfigAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // UpdateGlobalConfigAction
+  {"category", schema::Local<std::string, L>::ref, offsetof(UpdateGlobalConfigAction, category), schema::Location::Path, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateGlobalConfigAction, name), schema::Location::Path, 0, &kRule2},
+  {"value", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGlobalConfigAction, value), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGlobalConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateGlobalConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "UpdateGlobalConfigAction", kRows128, 4, kBases128, 1, &schema::ObjectOps<UpdateGlobalConfigAction, L>::make, &schema::ObjectOps<UpdateGlobalConfigAction, L>::destroy, &schema::ObjectOps<UpdateGlobalConfigAction, L>::clear};
+static_assert(offsetof(UpdateGlobalConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "UpdateGlobalConfig", HttpMethod::Put, "/global-configurations/{category}/{name}/actions", "updateGlobalConfig", true, true, true, false, "", &UpdateGlobalConfigAction::describe,
+                        schema::Ref<UpdateGlobalConfigAction::ReplyType>::value};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(QueryGpuDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGpuDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable130{{nullptr}, "QueryGpuDeviceAction", nullptr, 0, kBases130, 2, &schema::ObjectOps<QueryGpuDeviceAction, L>::make, &schema::ObjectOps<QueryGpuDeviceAction, L>::destroy, &schema::ObjectOps<QueryGpuDeviceAction, L>::clear};
+static_assert(offsetof(QueryGpuDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "QueryGpuDevice", HttpMethod::Get, "/gpu-device/gpu-devices", "", false, true, false, true, "", &QueryGpuDeviceAction::describe,
+                        schema::Ref<QueryGpuDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // GetGuestOsMetadataAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetGuestOsMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(GetGuestOsMetadataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "GetGuestOsMetadataAction", kRows132, 1, kBases132, 1, &schema::ObjectOps<GetGuestOsMetadataAction, L>::make, &schema::ObjectOps<GetGuestOsMetadataAction, L>::destroy, &schema::ObjectOps<GetGuestOsMetadataAction, L>::clear};
+static_assert(offsetof(GetGuestOsMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "GetGuestOsMetadata", HttpMethod::Get, "/guest-os/metadata", "", false, true, false, false, "", &GetGuestOsMetadataAction::describe,
+                        schema::Ref<GetGuestOsMetadataAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // RefreshGuestOsMetadataAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshGuestOsMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(RefreshGuestOsMetadataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "RefreshGuestOsMetadataAction", kRows134, 1, kBases134, 1, &schema::ObjectOps<RefreshGuestOsMetadataAction, L>::make, &schema::ObjectOps<RefreshGuestOsMetadataAction, L>::destroy, &schema::ObjectOps<RefreshGuestOsMetadataAction, L>::clear};
+static_assert(offsetof(RefreshGuestOsMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "RefreshGuestOsMetadata", HttpMethod::Put, "/guest-os/metadata/actions", "refreshGuestOsMetadata", true, true, true, false, "", &RefreshGuestOsMetadataAction::describe,
+                        schema::Ref<RefreshGuestOsMetadataAction::ReplyType>::value};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(QueryGuestToolsStateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGuestToolsStateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable136{{nullptr}, "QueryGuestToolsStateAction", nullptr, 0, kBases136, 2, &schema::ObjectOps<QueryGuestToolsStateAction, L>::make, &schema::ObjectOps<QueryGuestToolsStateAction, L>::destroy, &schema::ObjectOps<QueryGuestToolsStateAction, L>::clear};
+static_assert(offsetof(QueryGuestToolsStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "QueryGuestToolsState", HttpMethod::Get, "/guesttools", "", false, true, false, true, "", &QueryGuestToolsStateAction::describe,
+                        schema::Ref<QueryGuestToolsStateAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // UpdateHaStrategyConditionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHaStrategyConditionAction, uuid), schema::Location::Path, 0, &kRule2},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHaStrategyConditionAction, name), schema::Location::Body, 0, &kRule10},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHaStrategyConditionAction, state), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHaStrategyConditionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(UpdateHaStrategyConditionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "UpdateHaStrategyConditionAction", kRows138, 4, kBases138, 1, &schema::ObjectOps<UpdateHaStrategyConditionAction, L>::make, &schema::ObjectOps<UpdateHaStrategyConditionAction, L>::destroy, &schema::ObjectOps<UpdateHaStrategyConditionAction, L>::clear};
+static_assert(offsetof(UpdateHaStrategyConditionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "UpdateHaStrategyCondition", HttpMethod::Put, "/ha-strategy-condition/{uuid}/actions", "updateHaStrategyCondition", true, true, true, false, "", &UpdateHaStrategyConditionAction::describe,
+                        schema::Ref<UpdateHaStrategyConditionAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // GetCandidateInterfaceVlanIdsAction
+  {"interfaceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetCandidateInterfaceVlanIdsAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateInterfaceVlanIdsAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateInterfaceVlanIdsAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateInterfaceVlanIdsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(GetCandidateInterfaceVlanIdsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "GetCandidateInterfaceVlanIdsAction", kRows140, 4, kBases140, 1, &schema::ObjectOps<GetCandidateInterfaceVlanIdsAction, L>::make, &schema::ObjectOps<GetCandidateInterfaceVlanIdsAction, L>::destroy, &schema::ObjectOps<GetCandidateInterfaceVlanIdsAction, L>::clear};
+static_assert(offsetof(GetCandidateInterfaceVlanIdsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "GetCandidateInterfaceVlanIds", HttpMethod::Get, "/host/network-interface-vlan-ids", "", false, true, false, false, "", &GetCandidateInterfaceVlanIdsAction::describe,
+                        schema::Ref<GetCandidateInterfaceVlanIdsAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"rx_only", "tx_only", "rx_and_tx", "disable"};
 constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows142[] = {  // ChangeHostNetworkInterfaceLldpModeAction
+  {"interfaceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ChangeHostNetworkInterfaceLldpModeAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
+  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeHostNetworkInterfaceLldpModeAction, mode), schema::Location::Body, 0, &kRule21},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeHostNetworkInterfaceLldpModeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(ChangeHostNetworkInterfaceLldpModeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "ChangeHostNetworkInterfaceLldpModeAction", kRows142, 3, kBases142, 1, &schema::ObjectOps<ChangeHostNetworkInterfaceLldpModeAction, L>::make, &schema::ObjectOps<ChangeHostNetworkInterfaceLldpModeAction, L>::destroy, &schema::ObjectOps<ChangeHostNetworkInterfaceLldpModeAction, L>::clear};
+static_assert(offsetof(ChangeHostNetworkInterfaceLldpModeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "ChangeHostNetworkInterfaceLldpMode", HttpMethod::Put, "/hostNetworkInterface/lldp/actions", "changeHostNetworkInterfaceLldpMode", true, true, true, false, "", &ChangeHostNetworkInterfaceLldpModeAction::describe,
+                        schema::Ref<ChangeHostNetworkInterfaceLldpModeAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // GetHostNetworkInterfaceLldpAction
+  {"interfaceUuid", schema::Local<std::string, L>::ref, offsetof(GetHostNetworkInterfaceLldpAction, interfaceUuid), schema::Location::Path, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostNetworkInterfaceLldpAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(GetHostNetworkInterfaceLldpAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "GetHostNetworkInterfaceLldpAction", kRows144, 2, kBases144, 1, &schema::ObjectOps<GetHostNetworkInterfaceLldpAction, L>::make, &schema::ObjectOps<GetHostNetworkInterfaceLldpAction, L>::destroy, &schema::ObjectOps<GetHostNetworkInterfaceLldpAction, L>::clear};
+static_assert(offsetof(GetHostNetworkInterfaceLldpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "GetHostNetworkInterfaceLldp", HttpMethod::Get, "/hostNetworkInterface/lldp/{interfaceUuid}/info", "", false, true, false, false, "", &GetHostNetworkInterfaceLldpAction::describe,
+                        schema::Ref<GetHostNetworkInterfaceLldpAction::ReplyType>::value};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(QueryHostNetworkInterfaceLldpAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostNetworkInterfaceLldpAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable146{{nullptr}, "QueryHostNetworkInterfaceLldpAction", nullptr, 0, kBases146, 2, &schema::ObjectOps<QueryHostNetworkInterfaceLldpAction, L>::make, &schema::ObjectOps<QueryHostNetworkInterfaceLldpAction, L>::destroy, &schema::ObjectOps<QueryHostNetworkInterfaceLldpAction, L>::clear};
+static_assert(offsetof(QueryHostNetworkInterfaceLldpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "QueryHostNetworkInterfaceLldp", HttpMethod::Get, "/hostNetworkInterface/lldp/all", "", false, true, false, true, "", &QueryHostNetworkInterfaceLldpAction::describe,
+                        schema::Ref<QueryHostNetworkInterfaceLldpAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddCCSCertificateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificate", &schema::typeOf<std::string>, offsetof(AddCCSCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddCCSCertificateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddCCSCertificateAction>("AddCCSCertificateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddCCSCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddCCSCertificateAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddCCSCertificateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddCCSCertificateAction>("AddCCSCertificate", HttpMethod::Put, "/crypto/ccs-certificate/add", "addCCSCertificate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddCCSCertificateAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddCCSCertificateAction::AddCCSCertificateAction() = default;
+AddCCSCertificateAction::~AddCCSCertificateAction() = default;
 
 const ActionSpec& detail::spec_AddCCSCertificate() { return AddCCSCertificateAction::spec(); }
 
-const schema::TypeDesc& AttachCCSCertificateToUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificateUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AttachCCSCertificateToUserAction, certificateUuid), schema::Location::Body, schema::kSecret, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(AttachCCSCertificateToUserAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(AttachCCSCertificateToUserAction, state), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachCCSCertificateToUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachCCSCertificateToUserAction>("AttachCCSCertificateToUserAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachCCSCertificateToUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachCCSCertificateToUserAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AttachCCSCertificateToUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachCCSCertificateToUserAction>("AttachCCSCertificateToUser", HttpMethod::Post, "/crypto/ccs-certificate/attach-user/{userUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachCCSCertificateToUserAction::spec() { return detail::lazySpec(kSpec3); }
+
+AttachCCSCertificateToUserAction::AttachCCSCertificateToUserAction() = default;
+AttachCCSCertificateToUserAction::~AttachCCSCertificateToUserAction() = default;
 
 const ActionSpec& detail::spec_AttachCCSCertificateToUser() { return AttachCCSCertificateToUserAction::spec(); }
 
-const schema::TypeDesc& DeleteCCSCertificateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCCSCertificateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCCSCertificateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCCSCertificateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteCCSCertificateAction>("DeleteCCSCertificateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteCCSCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteCCSCertificateAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& DeleteCCSCertificateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteCCSCertificateAction>("DeleteCCSCertificate", HttpMethod::Delete, "/crypto/ccs-certificate/delete/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteCCSCertificateAction::spec() { return detail::lazySpec(kSpec5); }
+
+DeleteCCSCertificateAction::DeleteCCSCertificateAction() = default;
+DeleteCCSCertificateAction::~DeleteCCSCertificateAction() = default;
 
 const ActionSpec& detail::spec_DeleteCCSCertificate() { return DeleteCCSCertificateAction::spec(); }
 
-const schema::TypeDesc& DetachCCSCertificateFromUserAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(DetachCCSCertificateFromUserAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachCCSCertificateFromUserAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachCCSCertificateFromUserAction>("DetachCCSCertificateFromUserAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachCCSCertificateFromUserAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachCCSCertificateFromUserAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& DetachCCSCertificateFromUserAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachCCSCertificateFromUserAction>("DetachCCSCertificateFromUser", HttpMethod::Post, "/crypto/ccs-certificate/detach-user/{userUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachCCSCertificateFromUserAction::spec() { return detail::lazySpec(kSpec7); }
+
+DetachCCSCertificateFromUserAction::DetachCCSCertificateFromUserAction() = default;
+DetachCCSCertificateFromUserAction::~DetachCCSCertificateFromUserAction() = default;
 
 const ActionSpec& detail::spec_DetachCCSCertificateFromUser() { return DetachCCSCertificateFromUserAction::spec(); }
 
-const schema::TypeDesc& QueryCCSCertificateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCCSCertificateAction>("QueryCCSCertificateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCCSCertificateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCCSCertificateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCCSCertificateAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& QueryCCSCertificateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCCSCertificateAction>("QueryCCSCertificate", HttpMethod::Get, "/crypto/ccs-certificate/certificates/", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryCCSCertificateAction::spec() { return detail::lazySpec(kSpec9); }
+
+QueryCCSCertificateAction::QueryCCSCertificateAction() = default;
+QueryCCSCertificateAction::~QueryCCSCertificateAction() = default;
 
 const ActionSpec& detail::spec_QueryCCSCertificate() { return QueryCCSCertificateAction::spec(); }
 
-const schema::TypeDesc& UpdateCCSCertificateUserStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(UpdateCCSCertificateUserStateAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(UpdateCCSCertificateUserStateAction, state), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCCSCertificateUserStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCCSCertificateUserStateAction>("UpdateCCSCertificateUserStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateCCSCertificateUserStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCCSCertificateUserStateAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& UpdateCCSCertificateUserStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCCSCertificateUserStateAction>("UpdateCCSCertificateUserState", HttpMethod::Post, "/crypto/ccs-certificate/update-state/{userUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCCSCertificateUserStateAction::spec() { return detail::lazySpec(kSpec11); }
+
+UpdateCCSCertificateUserStateAction::UpdateCCSCertificateUserStateAction() = default;
+UpdateCCSCertificateUserStateAction::~UpdateCCSCertificateUserStateAction() = default;
 
 const ActionSpec& detail::spec_UpdateCCSCertificateUserState() { return UpdateCCSCertificateUserStateAction::spec(); }
 
-const schema::TypeDesc& CreateDatabaseBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDatabaseBackupAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDatabaseBackupAction, description), schema::Location::Body, 0, &kRule5},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateDatabaseBackupAction, backupStorageUuid), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDatabaseBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDatabaseBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDatabaseBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDatabaseBackupAction>("CreateDatabaseBackupAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDatabaseBackupAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& CreateDatabaseBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDatabaseBackupAction>("CreateDatabaseBackup", HttpMethod::Post, "/database-backups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDatabaseBackupAction::spec() { return detail::lazySpec(kSpec13); }
+
+CreateDatabaseBackupAction::CreateDatabaseBackupAction() = default;
+CreateDatabaseBackupAction::~CreateDatabaseBackupAction() = default;
 
 const ActionSpec& detail::spec_CreateDatabaseBackup() { return CreateDatabaseBackupAction::spec(); }
 
-const schema::TypeDesc& DeleteDatabaseBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteDatabaseBackupAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(DeleteDatabaseBackupAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDatabaseBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteDatabaseBackupAction>("DeleteDatabaseBackupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteDatabaseBackupAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& DeleteDatabaseBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteDatabaseBackupAction>("DeleteDatabaseBackup", HttpMethod::Delete, "/database-backups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteDatabaseBackupAction::spec() { return detail::lazySpec(kSpec15); }
+
+DeleteDatabaseBackupAction::DeleteDatabaseBackupAction() = default;
+DeleteDatabaseBackupAction::~DeleteDatabaseBackupAction() = default;
 
 const ActionSpec& detail::spec_DeleteDatabaseBackup() { return DeleteDatabaseBackupAction::spec(); }
 
-const schema::TypeDesc& ExportDatabaseBackupFromBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(ExportDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
-    {"databaseBackupUuid", &schema::typeOf<std::string>, offsetof(ExportDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExportDatabaseBackupFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExportDatabaseBackupFromBackupStorageAction>("ExportDatabaseBackupFromBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ExportDatabaseBackupFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExportDatabaseBackupFromBackupStorageAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& ExportDatabaseBackupFromBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExportDatabaseBackupFromBackupStorageAction>("ExportDatabaseBackupFromBackupStorage", HttpMethod::Put, "/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions", "exportDatabaseBackupFromBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExportDatabaseBackupFromBackupStorageAction::spec() { return detail::lazySpec(kSpec17); }
+
+ExportDatabaseBackupFromBackupStorageAction::ExportDatabaseBackupFromBackupStorageAction() = default;
+ExportDatabaseBackupFromBackupStorageAction::~ExportDatabaseBackupFromBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_ExportDatabaseBackupFromBackupStorage() { return ExportDatabaseBackupFromBackupStorageAction::spec(); }
 
-const schema::TypeDesc& GetDatabaseBackupFromImageStoreAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(GetDatabaseBackupFromImageStoreAction, url), schema::Location::Body, 0, &kRule2},
-    {"registryPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetDatabaseBackupFromImageStoreAction, registryPort), schema::Location::Body, 0, &kRule6},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetDatabaseBackupFromImageStoreAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDatabaseBackupFromImageStoreAction>("GetDatabaseBackupFromImageStoreAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetDatabaseBackupFromImageStoreAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetDatabaseBackupFromImageStoreAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& GetDatabaseBackupFromImageStoreAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetDatabaseBackupFromImageStoreAction>("GetDatabaseBackupFromImageStore", HttpMethod::Get, "/database-backups/image-store", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetDatabaseBackupFromImageStoreAction::spec() { return detail::lazySpec(kSpec19); }
+
+GetDatabaseBackupFromImageStoreAction::GetDatabaseBackupFromImageStoreAction() = default;
+GetDatabaseBackupFromImageStoreAction::~GetDatabaseBackupFromImageStoreAction() = default;
 
 const ActionSpec& detail::spec_GetDatabaseBackupFromImageStore() { return GetDatabaseBackupFromImageStoreAction::spec(); }
 
-const schema::TypeDesc& QueryDatabaseBackupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryDatabaseBackupAction>("QueryDatabaseBackupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryDatabaseBackupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryDatabaseBackupAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& QueryDatabaseBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryDatabaseBackupAction>("QueryDatabaseBackup", HttpMethod::Get, "/database-backups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryDatabaseBackupAction::spec() { return detail::lazySpec(kSpec21); }
+
+QueryDatabaseBackupAction::QueryDatabaseBackupAction() = default;
+QueryDatabaseBackupAction::~QueryDatabaseBackupAction() = default;
 
 const ActionSpec& detail::spec_QueryDatabaseBackup() { return QueryDatabaseBackupAction::spec(); }
 
-const schema::TypeDesc& RecoverDatabaseFromBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverDatabaseFromBackupAction, uuid), schema::Location::Body, 0, nullptr},
-    {"backupStorageUrl", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverDatabaseFromBackupAction, backupStorageUrl), schema::Location::Body, 0, nullptr},
-    {"backupInstallPath", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverDatabaseFromBackupAction, backupInstallPath), schema::Location::Body, 0, nullptr},
-    {"mysqlRootPassword", &schema::typeOf<std::string>, offsetof(RecoverDatabaseFromBackupAction, mysqlRootPassword), schema::Location::Body, schema::kSecret, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverDatabaseFromBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverDatabaseFromBackupAction>("RecoverDatabaseFromBackupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(RecoverDatabaseFromBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoverDatabaseFromBackupAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& RecoverDatabaseFromBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoverDatabaseFromBackupAction>("RecoverDatabaseFromBackup", HttpMethod::Put, "/database-backups/actions", "recoverDatabaseFromBackup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoverDatabaseFromBackupAction::spec() { return detail::lazySpec(kSpec23); }
+
+RecoverDatabaseFromBackupAction::RecoverDatabaseFromBackupAction() = default;
+RecoverDatabaseFromBackupAction::~RecoverDatabaseFromBackupAction() = default;
 
 const ActionSpec& detail::spec_RecoverDatabaseFromBackup() { return RecoverDatabaseFromBackupAction::spec(); }
 
-const schema::TypeDesc& SyncDatabaseBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageStoreUuid", &schema::typeOf<std::string>, offsetof(SyncDatabaseBackupAction, imageStoreUuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncDatabaseBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncDatabaseBackupAction>("SyncDatabaseBackupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncDatabaseBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncDatabaseBackupAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& SyncDatabaseBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncDatabaseBackupAction>("SyncDatabaseBackup", HttpMethod::Put, "/database-backups/imageStore/{imageStoreUuid}/actions", "syncDatabaseBackup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncDatabaseBackupAction::spec() { return detail::lazySpec(kSpec25); }
+
+SyncDatabaseBackupAction::SyncDatabaseBackupAction() = default;
+SyncDatabaseBackupAction::~SyncDatabaseBackupAction() = default;
 
 const ActionSpec& detail::spec_SyncDatabaseBackup() { return SyncDatabaseBackupAction::spec(); }
 
-const schema::TypeDesc& SyncDatabaseBackupFromImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"srcBackupStorageUuid", &schema::typeOf<std::string>, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule2},
-    {"dstBackupStorageUuid", &schema::typeOf<std::string>, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncDatabaseBackupFromImageStoreBackupStorageAction>("SyncDatabaseBackupFromImageStoreBackupStorageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncDatabaseBackupFromImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& SyncDatabaseBackupFromImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncDatabaseBackupFromImageStoreBackupStorageAction>("SyncDatabaseBackupFromImageStoreBackupStorage", HttpMethod::Put, "/database-backups/{uuid}/actions", "syncDatabaseBackupFromImageStoreBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncDatabaseBackupFromImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec27); }
+
+SyncDatabaseBackupFromImageStoreBackupStorageAction::SyncDatabaseBackupFromImageStoreBackupStorageAction() = default;
+SyncDatabaseBackupFromImageStoreBackupStorageAction::~SyncDatabaseBackupFromImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_SyncDatabaseBackupFromImageStoreBackupStorage() { return SyncDatabaseBackupFromImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& DebugSignalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"signals", &schema::typeOf<std::optional<Json>>, offsetof(DebugSignalAction, signals), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DebugSignalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DebugSignalAction>("DebugSignalAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DebugSignalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DebugSignalAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& DebugSignalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DebugSignalAction>("DebugSignal", HttpMethod::Post, "/debug", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DebugSignalAction::spec() { return detail::lazySpec(kSpec29); }
+
+DebugSignalAction::DebugSignalAction() = default;
+DebugSignalAction::~DebugSignalAction() = default;
 
 const ActionSpec& detail::spec_DebugSignal() { return DebugSignalAction::spec(); }
 
-const schema::TypeDesc& GetDebugSignalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetDebugSignalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDebugSignalAction>("GetDebugSignalAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetDebugSignalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetDebugSignalAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& GetDebugSignalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetDebugSignalAction>("GetDebugSignal", HttpMethod::Get, "/debug", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetDebugSignalAction::spec() { return detail::lazySpec(kSpec31); }
+
+GetDebugSignalAction::GetDebugSignalAction() = default;
+GetDebugSignalAction::~GetDebugSignalAction() = default;
 
 const ActionSpec& detail::spec_GetDebugSignal() { return GetDebugSignalAction::spec(); }
 
-const schema::TypeDesc& DeleteDirectoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteDirectoryAction, uuid), schema::Location::Body, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDirectoryAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteDirectoryAction>("DeleteDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteDirectoryAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& DeleteDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteDirectoryAction>("DeleteDirectory", HttpMethod::Delete, "/delete/directory", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteDirectoryAction::spec() { return detail::lazySpec(kSpec33); }
+
+DeleteDirectoryAction::DeleteDirectoryAction() = default;
+DeleteDirectoryAction::~DeleteDirectoryAction() = default;
 
 const ActionSpec& detail::spec_DeleteDirectory() { return DeleteDirectoryAction::spec(); }
 
-const schema::TypeDesc& DeleteSSOClientAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSSOClientAction, uuid), schema::Location::Body, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSSOClientAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSSOClientAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSSOClientAction>("DeleteSSOClientAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSSOClientAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSSOClientAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& DeleteSSOClientAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSSOClientAction>("DeleteSSOClient", HttpMethod::Post, "/delete/sso/client", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DeleteSSOClientAction::spec() { return detail::lazySpec(kSpec35); }
+
+DeleteSSOClientAction::DeleteSSOClientAction() = default;
+DeleteSSOClientAction::~DeleteSSOClientAction() = default;
 
 const ActionSpec& detail::spec_DeleteSSOClient() { return DeleteSSOClientAction::spec(); }
 
-const schema::TypeDesc& DeleteSSORedirectTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSSORedirectTemplateAction, uuid), schema::Location::Body, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSSORedirectTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSSORedirectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSSORedirectTemplateAction>("DeleteSSORedirectTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSSORedirectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSSORedirectTemplateAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& DeleteSSORedirectTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSSORedirectTemplateAction>("DeleteSSORedirectTemplate", HttpMethod::Post, "/delete/sso/redirect/template", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DeleteSSORedirectTemplateAction::spec() { return detail::lazySpec(kSpec37); }
+
+DeleteSSORedirectTemplateAction::DeleteSSORedirectTemplateAction() = default;
+DeleteSSORedirectTemplateAction::~DeleteSSORedirectTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteSSORedirectTemplate() { return DeleteSSORedirectTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryDirectoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryDirectoryAction>("QueryDirectoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryDirectoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryDirectoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryDirectoryAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& QueryDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryDirectoryAction>("QueryDirectory", HttpMethod::Get, "/directories", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryDirectoryAction::spec() { return detail::lazySpec(kSpec39); }
+
+QueryDirectoryAction::QueryDirectoryAction() = default;
+QueryDirectoryAction::~QueryDirectoryAction() = default;
 
 const ActionSpec& detail::spec_QueryDirectory() { return QueryDirectoryAction::spec(); }
 
-const schema::TypeDesc& ChangeDiskOfferingStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeDiskOfferingStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeDiskOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeDiskOfferingStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeDiskOfferingStateAction>("ChangeDiskOfferingStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeDiskOfferingStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeDiskOfferingStateAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& ChangeDiskOfferingStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeDiskOfferingStateAction>("ChangeDiskOfferingState", HttpMethod::Put, "/disk-offerings/{uuid}/actions", "changeDiskOfferingState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeDiskOfferingStateAction::spec() { return detail::lazySpec(kSpec41); }
+
+ChangeDiskOfferingStateAction::ChangeDiskOfferingStateAction() = default;
+ChangeDiskOfferingStateAction::~ChangeDiskOfferingStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeDiskOfferingState() { return ChangeDiskOfferingStateAction::spec(); }
 
-const schema::TypeDesc& CreateDiskOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDiskOfferingAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDiskOfferingAction, description), schema::Location::Body, 0, &kRule7},
-    {"diskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateDiskOfferingAction, diskSize), schema::Location::Body, 0, &kRule8},
-    {"sortKey", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateDiskOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
-    {"allocationStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDiskOfferingAction, allocationStrategy), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDiskOfferingAction, type), schema::Location::Body, 0, &kRule9},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDiskOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDiskOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDiskOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDiskOfferingAction>("CreateDiskOfferingAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDiskOfferingAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& CreateDiskOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDiskOfferingAction>("CreateDiskOffering", HttpMethod::Post, "/disk-offerings", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDiskOfferingAction::spec() { return detail::lazySpec(kSpec43); }
+
+CreateDiskOfferingAction::CreateDiskOfferingAction() = default;
+CreateDiskOfferingAction::~CreateDiskOfferingAction() = default;
 
 const ActionSpec& detail::spec_CreateDiskOffering() { return CreateDiskOfferingAction::spec(); }
 
-const schema::TypeDesc& DeleteDiskOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteDiskOfferingAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDiskOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDiskOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteDiskOfferingAction>("DeleteDiskOfferingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteDiskOfferingAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& DeleteDiskOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteDiskOfferingAction>("DeleteDiskOffering", HttpMethod::Delete, "/disk-offerings/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteDiskOfferingAction::spec() { return detail::lazySpec(kSpec45); }
+
+DeleteDiskOfferingAction::DeleteDiskOfferingAction() = default;
+DeleteDiskOfferingAction::~DeleteDiskOfferingAction() = default;
 
 const ActionSpec& detail::spec_DeleteDiskOffering() { return DeleteDiskOfferingAction::spec(); }
 
-const schema::TypeDesc& QueryDiskOfferingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryDiskOfferingAction>("QueryDiskOfferingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryDiskOfferingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryDiskOfferingAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& QueryDiskOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryDiskOfferingAction>("QueryDiskOffering", HttpMethod::Get, "/disk-offerings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryDiskOfferingAction::spec() { return detail::lazySpec(kSpec47); }
+
+QueryDiskOfferingAction::QueryDiskOfferingAction() = default;
+QueryDiskOfferingAction::~QueryDiskOfferingAction() = default;
 
 const ActionSpec& detail::spec_QueryDiskOffering() { return QueryDiskOfferingAction::spec(); }
 
-const schema::TypeDesc& UpdateDiskOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateDiskOfferingAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateDiskOfferingAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateDiskOfferingAction, description), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateDiskOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateDiskOfferingAction>("UpdateDiskOfferingAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateDiskOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateDiskOfferingAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& UpdateDiskOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateDiskOfferingAction>("UpdateDiskOffering", HttpMethod::Put, "/disk-offerings/{uuid}/actions", "updateDiskOffering", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateDiskOfferingAction::spec() { return detail::lazySpec(kSpec49); }
+
+UpdateDiskOfferingAction::UpdateDiskOfferingAction() = default;
+UpdateDiskOfferingAction::~UpdateDiskOfferingAction() = default;
 
 const ActionSpec& detail::spec_UpdateDiskOffering() { return UpdateDiskOfferingAction::spec(); }
 
-const schema::TypeDesc& GetEncryptedFieldAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"encryptedType", &schema::typeOf<std::optional<std::string>>, offsetof(GetEncryptedFieldAction, encryptedType), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetEncryptedFieldAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEncryptedFieldAction>("GetEncryptedFieldAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetEncryptedFieldAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetEncryptedFieldAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& GetEncryptedFieldAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetEncryptedFieldAction>("GetEncryptedField", HttpMethod::Get, "/encrypted/fields", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetEncryptedFieldAction::spec() { return detail::lazySpec(kSpec51); }
+
+GetEncryptedFieldAction::GetEncryptedFieldAction() = default;
+GetEncryptedFieldAction::~GetEncryptedFieldAction() = default;
 
 const ActionSpec& detail::spec_GetEncryptedField() { return GetEncryptedFieldAction::spec(); }
 
-const schema::TypeDesc& CheckElaborationContentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"elaborateFile", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateFile), schema::Location::Body, 0, &kRule11},
-    {"elaborateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateContent), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckElaborationContentAction>("CheckElaborationContentAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckElaborationContentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckElaborationContentAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& CheckElaborationContentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckElaborationContentAction>("CheckElaborationContent", HttpMethod::Post, "/errorcode/elaborations/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckElaborationContentAction::spec() { return detail::lazySpec(kSpec53); }
+
+CheckElaborationContentAction::CheckElaborationContentAction() = default;
+CheckElaborationContentAction::~CheckElaborationContentAction() = default;
 
 const ActionSpec& detail::spec_CheckElaborationContent() { return CheckElaborationContentAction::spec(); }
 
-const schema::TypeDesc& GetElaborationCategoriesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetElaborationCategoriesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetElaborationCategoriesAction>("GetElaborationCategoriesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetElaborationCategoriesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetElaborationCategoriesAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& GetElaborationCategoriesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetElaborationCategoriesAction>("GetElaborationCategories", HttpMethod::Get, "/errorcode/elaborations/categories", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetElaborationCategoriesAction::spec() { return detail::lazySpec(kSpec55); }
+
+GetElaborationCategoriesAction::GetElaborationCategoriesAction() = default;
+GetElaborationCategoriesAction::~GetElaborationCategoriesAction() = default;
 
 const ActionSpec& detail::spec_GetElaborationCategories() { return GetElaborationCategoriesAction::spec(); }
 
-const schema::TypeDesc& GetElaborationsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::optional<std::string>>, offsetof(GetElaborationsAction, category), schema::Location::Body, 0, nullptr},
-    {"code", &schema::typeOf<std::optional<std::string>>, offsetof(GetElaborationsAction, code), schema::Location::Body, 0, nullptr},
-    {"regex", &schema::typeOf<std::optional<std::string>>, offsetof(GetElaborationsAction, regex), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetElaborationsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetElaborationsAction>("GetElaborationsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetElaborationsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetElaborationsAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& GetElaborationsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetElaborationsAction>("GetElaborations", HttpMethod::Get, "/errorcode/elaborations", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetElaborationsAction::spec() { return detail::lazySpec(kSpec57); }
+
+GetElaborationsAction::GetElaborationsAction() = default;
+GetElaborationsAction::~GetElaborationsAction() = default;
 
 const ActionSpec& detail::spec_GetElaborations() { return GetElaborationsAction::spec(); }
 
-const schema::TypeDesc& ReloadElaborationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReloadElaborationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReloadElaborationAction>("ReloadElaborationAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(ReloadElaborationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReloadElaborationAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& ReloadElaborationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReloadElaborationAction>("ReloadElaboration", HttpMethod::Put, "/errorcode/actions", "reloadElaboration", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReloadElaborationAction::spec() { return detail::lazySpec(kSpec59); }
+
+ReloadElaborationAction::ReloadElaborationAction() = default;
+ReloadElaborationAction::~ReloadElaborationAction() = default;
 
 const ActionSpec& detail::spec_ReloadElaboration() { return ReloadElaborationAction::spec(); }
 
-const schema::TypeDesc& QueryEventLogAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEventLogAction>("QueryEventLogAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEventLogAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEventLogAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEventLogAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& QueryEventLogAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEventLogAction>("QueryEventLog", HttpMethod::Get, "/eventlogs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEventLogAction::spec() { return detail::lazySpec(kSpec61); }
+
+QueryEventLogAction::QueryEventLogAction() = default;
+QueryEventLogAction::~QueryEventLogAction() = default;
 
 const ActionSpec& detail::spec_QueryEventLog() { return QueryEventLogAction::spec(); }
 
-const schema::TypeDesc& QueryExponBlockVolumeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryExponBlockVolumeAction>("QueryExponBlockVolumeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryExponBlockVolumeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryExponBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryExponBlockVolumeAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& QueryExponBlockVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryExponBlockVolumeAction>("QueryExponBlockVolume", HttpMethod::Get, "/expon/block-volumes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryExponBlockVolumeAction::spec() { return detail::lazySpec(kSpec63); }
+
+QueryExponBlockVolumeAction::QueryExponBlockVolumeAction() = default;
+QueryExponBlockVolumeAction::~QueryExponBlockVolumeAction() = default;
 
 const ActionSpec& detail::spec_QueryExponBlockVolume() { return QueryExponBlockVolumeAction::spec(); }
 
-const schema::TypeDesc& DeleteExportedDatabaseBackupFromBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
-    {"databaseBackupUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteExportedDatabaseBackupFromBackupStorageAction>("DeleteExportedDatabaseBackupFromBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteExportedDatabaseBackupFromBackupStorageAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& DeleteExportedDatabaseBackupFromBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteExportedDatabaseBackupFromBackupStorageAction>("DeleteExportedDatabaseBackupFromBackupStorage", HttpMethod::Delete, "/exported-database-backup/{databaseBackupUuid}/backup-storage/{backupStorageUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteExportedDatabaseBackupFromBackupStorageAction::spec() { return detail::lazySpec(kSpec65); }
+
+DeleteExportedDatabaseBackupFromBackupStorageAction::DeleteExportedDatabaseBackupFromBackupStorageAction() = default;
+DeleteExportedDatabaseBackupFromBackupStorageAction::~DeleteExportedDatabaseBackupFromBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_DeleteExportedDatabaseBackupFromBackupStorage() { return DeleteExportedDatabaseBackupFromBackupStorageAction::spec(); }
 
-const schema::TypeDesc& GetExternalServicesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetExternalServicesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetExternalServicesAction>("GetExternalServicesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetExternalServicesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetExternalServicesAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& GetExternalServicesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetExternalServicesAction>("GetExternalServices", HttpMethod::Get, "/external/services", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetExternalServicesAction::spec() { return detail::lazySpec(kSpec67); }
+
+GetExternalServicesAction::GetExternalServicesAction() = default;
+GetExternalServicesAction::~GetExternalServicesAction() = default;
 
 const ActionSpec& detail::spec_GetExternalServices() { return GetExternalServicesAction::spec(); }
 
-const schema::TypeDesc& ReloadExternalServiceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(ReloadExternalServiceAction, name), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReloadExternalServiceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReloadExternalServiceAction>("ReloadExternalServiceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReloadExternalServiceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReloadExternalServiceAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& ReloadExternalServiceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReloadExternalServiceAction>("ReloadExternalService", HttpMethod::Put, "/external/services", "reloadExternalService", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReloadExternalServiceAction::spec() { return detail::lazySpec(kSpec69); }
+
+ReloadExternalServiceAction::ReloadExternalServiceAction() = default;
+ReloadExternalServiceAction::~ReloadExternalServiceAction() = default;
 
 const ActionSpec& detail::spec_ReloadExternalService() { return ReloadExternalServiceAction::spec(); }
 
-const schema::TypeDesc& CreateZBoxBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zBoxUuid", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, zBoxUuid), schema::Location::Body, 0, &kRule2},
-    {"hostUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, hostUuids), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
-    {"dryRun", &schema::typeOf<std::optional<bool>>, offsetof(CreateZBoxBackupAction, dryRun), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZBoxBackupAction, description), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZBoxBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZBoxBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateZBoxBackupAction>("CreateZBoxBackupAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateZBoxBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateZBoxBackupAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& CreateZBoxBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateZBoxBackupAction>("CreateZBoxBackup", HttpMethod::Post, "/externalbackup/zbox", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateZBoxBackupAction::spec() { return detail::lazySpec(kSpec71); }
+
+CreateZBoxBackupAction::CreateZBoxBackupAction() = default;
+CreateZBoxBackupAction::~CreateZBoxBackupAction() = default;
 
 const ActionSpec& detail::spec_CreateZBoxBackup() { return CreateZBoxBackupAction::spec(); }
 
-const schema::TypeDesc& DeleteExternalBackupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteExternalBackupAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExternalBackupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExternalBackupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteExternalBackupAction>("DeleteExternalBackupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteExternalBackupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteExternalBackupAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& DeleteExternalBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteExternalBackupAction>("DeleteExternalBackup", HttpMethod::Delete, "/externalbackup/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteExternalBackupAction::spec() { return detail::lazySpec(kSpec73); }
+
+DeleteExternalBackupAction::DeleteExternalBackupAction() = default;
+DeleteExternalBackupAction::~DeleteExternalBackupAction() = default;
 
 const ActionSpec& detail::spec_DeleteExternalBackup() { return DeleteExternalBackupAction::spec(); }
 
-const schema::TypeDesc& GetZBoxBackupDetailsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetZBoxBackupDetailsAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetZBoxBackupDetailsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetZBoxBackupDetailsAction>("GetZBoxBackupDetailsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetZBoxBackupDetailsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetZBoxBackupDetailsAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& GetZBoxBackupDetailsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetZBoxBackupDetailsAction>("GetZBoxBackupDetails", HttpMethod::Get, "/externalbackup/zbox/{uuid}/details", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetZBoxBackupDetailsAction::spec() { return detail::lazySpec(kSpec75); }
+
+GetZBoxBackupDetailsAction::GetZBoxBackupDetailsAction() = default;
+GetZBoxBackupDetailsAction::~GetZBoxBackupDetailsAction() = default;
 
 const ActionSpec& detail::spec_GetZBoxBackupDetails() { return GetZBoxBackupDetailsAction::spec(); }
 
-const schema::TypeDesc& QueryExternalBackupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryExternalBackupAction>("QueryExternalBackupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryExternalBackupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryExternalBackupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryExternalBackupAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& QueryExternalBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryExternalBackupAction>("QueryExternalBackup", HttpMethod::Get, "/externalbackup", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryExternalBackupAction::spec() { return detail::lazySpec(kSpec77); }
+
+QueryExternalBackupAction::QueryExternalBackupAction() = default;
+QueryExternalBackupAction::~QueryExternalBackupAction() = default;
 
 const ActionSpec& detail::spec_QueryExternalBackup() { return QueryExternalBackupAction::spec(); }
 
-const schema::TypeDesc& QueryZBoxBackupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryZBoxBackupAction>("QueryZBoxBackupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryZBoxBackupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryZBoxBackupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryZBoxBackupAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& QueryZBoxBackupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryZBoxBackupAction>("QueryZBoxBackup", HttpMethod::Get, "/externalbackup/zbox", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryZBoxBackupAction::spec() { return detail::lazySpec(kSpec79); }
+
+QueryZBoxBackupAction::QueryZBoxBackupAction() = default;
+QueryZBoxBackupAction::~QueryZBoxBackupAction() = default;
 
 const ActionSpec& detail::spec_QueryZBoxBackup() { return QueryZBoxBackupAction::spec(); }
 
-const schema::TypeDesc& AddVRouterNetworksToFlowMeterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"flowMeterUuid", &schema::typeOf<std::string>, offsetof(AddVRouterNetworksToFlowMeterAction, flowMeterUuid), schema::Location::Path, 0, &kRule0},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(AddVRouterNetworksToFlowMeterAction, vRouterUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVRouterNetworksToFlowMeterAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterNetworksToFlowMeterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddVRouterNetworksToFlowMeterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterNetworksToFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVRouterNetworksToFlowMeterAction>("AddVRouterNetworksToFlowMeterAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddVRouterNetworksToFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVRouterNetworksToFlowMeterAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& AddVRouterNetworksToFlowMeterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVRouterNetworksToFlowMeterAction>("AddVRouterNetworksToFlowMeter", HttpMethod::Post, "/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddVRouterNetworksToFlowMeterAction::spec() { return detail::lazySpec(kSpec81); }
+
+AddVRouterNetworksToFlowMeterAction::AddVRouterNetworksToFlowMeterAction() = default;
+AddVRouterNetworksToFlowMeterAction::~AddVRouterNetworksToFlowMeterAction() = default;
 
 const ActionSpec& detail::spec_AddVRouterNetworksToFlowMeter() { return AddVRouterNetworksToFlowMeterAction::spec(); }
 
-const schema::TypeDesc& CreateFlowCollectorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, description), schema::Location::Body, 0, &kRule13},
-    {"flowMeterUuid", &schema::typeOf<std::string>, offsetof(CreateFlowCollectorAction, flowMeterUuid), schema::Location::Path, 0, &kRule0},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, server), schema::Location::Body, 0, &kRule14},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowCollectorAction, port), schema::Location::Body, 0, &kRule15},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFlowCollectorAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFlowCollectorAction>("CreateFlowCollectorAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFlowCollectorAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& CreateFlowCollectorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFlowCollectorAction>("CreateFlowCollector", HttpMethod::Post, "/flowmeters/{flowMeterUuid}/collectors", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFlowCollectorAction::spec() { return detail::lazySpec(kSpec83); }
+
+CreateFlowCollectorAction::CreateFlowCollectorAction() = default;
+CreateFlowCollectorAction::~CreateFlowCollectorAction() = default;
 
 const ActionSpec& detail::spec_CreateFlowCollector() { return CreateFlowCollectorAction::spec(); }
 
-const schema::TypeDesc& CreateFlowMeterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateFlowMeterAction, type), schema::Location::Body, 0, &kRule17},
-    {"sample", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, sample), schema::Location::Body, 0, &kRule18},
-    {"generateInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, generateInterval), schema::Location::Body, 0, &kRule19},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, description), schema::Location::Body, 0, &kRule13},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, server), schema::Location::Body, 0, &kRule14},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowMeterAction, port), schema::Location::Body, 0, &kRule15},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFlowMeterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFlowMeterAction>("CreateFlowMeterAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFlowMeterAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& CreateFlowMeterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFlowMeterAction>("CreateFlowMeter", HttpMethod::Post, "/flowmeters", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFlowMeterAction::spec() { return detail::lazySpec(kSpec85); }
+
+CreateFlowMeterAction::CreateFlowMeterAction() = default;
+CreateFlowMeterAction::~CreateFlowMeterAction() = default;
 
 const ActionSpec& detail::spec_CreateFlowMeter() { return CreateFlowMeterAction::spec(); }
 
-const schema::TypeDesc& DeleteFlowCollectorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowCollectorAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteFlowCollectorAction>("DeleteFlowCollectorAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteFlowCollectorAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& DeleteFlowCollectorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteFlowCollectorAction>("DeleteFlowCollector", HttpMethod::Delete, "/flowmeters/collectors/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteFlowCollectorAction::spec() { return detail::lazySpec(kSpec87); }
+
+DeleteFlowCollectorAction::DeleteFlowCollectorAction() = default;
+DeleteFlowCollectorAction::~DeleteFlowCollectorAction() = default;
 
 const ActionSpec& detail::spec_DeleteFlowCollector() { return DeleteFlowCollectorAction::spec(); }
 
-const schema::TypeDesc& DeleteFlowMeterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteFlowMeterAction>("DeleteFlowMeterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteFlowMeterAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& DeleteFlowMeterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteFlowMeterAction>("DeleteFlowMeter", HttpMethod::Delete, "/flowmeters/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteFlowMeterAction::spec() { return detail::lazySpec(kSpec89); }
+
+DeleteFlowMeterAction::DeleteFlowMeterAction() = default;
+DeleteFlowMeterAction::~DeleteFlowMeterAction() = default;
 
 const ActionSpec& detail::spec_DeleteFlowMeter() { return DeleteFlowMeterAction::spec(); }
 
-const schema::TypeDesc& GetFlowMeterRouterIdAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFlowMeterRouterIdAction>("GetFlowMeterRouterIdAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetFlowMeterRouterIdAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& GetFlowMeterRouterIdAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetFlowMeterRouterIdAction>("GetFlowMeterRouterId", HttpMethod::Get, "/flowmeters/{vRouterUuid}/routerid", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetFlowMeterRouterIdAction::spec() { return detail::lazySpec(kSpec91); }
+
+GetFlowMeterRouterIdAction::GetFlowMeterRouterIdAction() = default;
+GetFlowMeterRouterIdAction::~GetFlowMeterRouterIdAction() = default;
 
 const ActionSpec& detail::spec_GetFlowMeterRouterId() { return GetFlowMeterRouterIdAction::spec(); }
 
-const schema::TypeDesc& GetVRouterFlowCounterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetVRouterFlowCounterAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVRouterFlowCounterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVRouterFlowCounterAction>("GetVRouterFlowCounterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVRouterFlowCounterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVRouterFlowCounterAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& GetVRouterFlowCounterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVRouterFlowCounterAction>("GetVRouterFlowCounter", HttpMethod::Get, "/flowmeters/{vRouterUuid}/counter", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVRouterFlowCounterAction::spec() { return detail::lazySpec(kSpec93); }
+
+GetVRouterFlowCounterAction::GetVRouterFlowCounterAction() = default;
+GetVRouterFlowCounterAction::~GetVRouterFlowCounterAction() = default;
 
 const ActionSpec& detail::spec_GetVRouterFlowCounter() { return GetVRouterFlowCounterAction::spec(); }
 
-const schema::TypeDesc& QueryFlowCollectorAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFlowCollectorAction>("QueryFlowCollectorAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFlowCollectorAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFlowCollectorAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& QueryFlowCollectorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFlowCollectorAction>("QueryFlowCollector", HttpMethod::Get, "/flowmeters/collectors", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFlowCollectorAction::spec() { return detail::lazySpec(kSpec95); }
+
+QueryFlowCollectorAction::QueryFlowCollectorAction() = default;
+QueryFlowCollectorAction::~QueryFlowCollectorAction() = default;
 
 const ActionSpec& detail::spec_QueryFlowCollector() { return QueryFlowCollectorAction::spec(); }
 
-const schema::TypeDesc& QueryFlowMeterAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFlowMeterAction>("QueryFlowMeterAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFlowMeterAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFlowMeterAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& QueryFlowMeterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFlowMeterAction>("QueryFlowMeter", HttpMethod::Get, "/flowmeters", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFlowMeterAction::spec() { return detail::lazySpec(kSpec97); }
+
+QueryFlowMeterAction::QueryFlowMeterAction() = default;
+QueryFlowMeterAction::~QueryFlowMeterAction() = default;
 
 const ActionSpec& detail::spec_QueryFlowMeter() { return QueryFlowMeterAction::spec(); }
 
-const schema::TypeDesc& QueryVRouterFlowMeterNetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVRouterFlowMeterNetworkAction>("QueryVRouterFlowMeterNetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVRouterFlowMeterNetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVRouterFlowMeterNetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVRouterFlowMeterNetworkAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& QueryVRouterFlowMeterNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVRouterFlowMeterNetworkAction>("QueryVRouterFlowMeterNetwork", HttpMethod::Get, "/flowmeters/networks", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVRouterFlowMeterNetworkAction::spec() { return detail::lazySpec(kSpec99); }
+
+QueryVRouterFlowMeterNetworkAction::QueryVRouterFlowMeterNetworkAction() = default;
+QueryVRouterFlowMeterNetworkAction::~QueryVRouterFlowMeterNetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryVRouterFlowMeterNetwork() { return QueryVRouterFlowMeterNetworkAction::spec(); }
 
-const schema::TypeDesc& RemoveVRouterNetworksFromFlowMeterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveVRouterNetworksFromFlowMeterAction>("RemoveVRouterNetworksFromFlowMeterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveVRouterNetworksFromFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveVRouterNetworksFromFlowMeterAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& RemoveVRouterNetworksFromFlowMeterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveVRouterNetworksFromFlowMeterAction>("RemoveVRouterNetworksFromFlowMeter", HttpMethod::Delete, "/flowmeters/networks", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveVRouterNetworksFromFlowMeterAction::spec() { return detail::lazySpec(kSpec101); }
+
+RemoveVRouterNetworksFromFlowMeterAction::RemoveVRouterNetworksFromFlowMeterAction() = default;
+RemoveVRouterNetworksFromFlowMeterAction::~RemoveVRouterNetworksFromFlowMeterAction() = default;
 
 const ActionSpec& detail::spec_RemoveVRouterNetworksFromFlowMeter() { return RemoveVRouterNetworksFromFlowMeterAction::spec(); }
 
-const schema::TypeDesc& SetFlowMeterRouterIdAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(SetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
-    {"routerId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetFlowMeterRouterIdAction, routerId), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetFlowMeterRouterIdAction>("SetFlowMeterRouterIdAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetFlowMeterRouterIdAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& SetFlowMeterRouterIdAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetFlowMeterRouterIdAction>("SetFlowMeterRouterId", HttpMethod::Post, "/flowmeters/{vRouterUuid}/routerid", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetFlowMeterRouterIdAction::spec() { return detail::lazySpec(kSpec103); }
+
+SetFlowMeterRouterIdAction::SetFlowMeterRouterIdAction() = default;
+SetFlowMeterRouterIdAction::~SetFlowMeterRouterIdAction() = default;
 
 const ActionSpec& detail::spec_SetFlowMeterRouterId() { return SetFlowMeterRouterIdAction::spec(); }
 
-const schema::TypeDesc& UpdateFlowCollectorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, server), schema::Location::Body, 0, &kRule14},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowCollectorAction, port), schema::Location::Body, 0, &kRule6},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFlowCollectorAction>("UpdateFlowCollectorAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateFlowCollectorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFlowCollectorAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& UpdateFlowCollectorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFlowCollectorAction>("UpdateFlowCollector", HttpMethod::Put, "/flowmeters/collectors/{uuid}/actions", "updateFlowCollector", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFlowCollectorAction::spec() { return detail::lazySpec(kSpec105); }
+
+UpdateFlowCollectorAction::UpdateFlowCollectorAction() = default;
+UpdateFlowCollectorAction::~UpdateFlowCollectorAction() = default;
 
 const ActionSpec& detail::spec_UpdateFlowCollector() { return UpdateFlowCollectorAction::spec(); }
 
-const schema::TypeDesc& UpdateFlowMeterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
-    {"sample", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, sample), schema::Location::Body, 0, &kRule18},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, name), schema::Location::Body, 0, &kRule12},
-    {"expireInterval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, expireInterval), schema::Location::Body, 0, &kRule19},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, description), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFlowMeterAction>("UpdateFlowMeterAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFlowMeterAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& UpdateFlowMeterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFlowMeterAction>("UpdateFlowMeter", HttpMethod::Put, "/flowmeters/{uuid}/actions", "updateFlowMeter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFlowMeterAction::spec() { return detail::lazySpec(kSpec107); }
+
+UpdateFlowMeterAction::UpdateFlowMeterAction() = default;
+UpdateFlowMeterAction::~UpdateFlowMeterAction() = default;
 
 const ActionSpec& detail::spec_UpdateFlowMeter() { return UpdateFlowMeterAction::spec(); }
 
-const schema::TypeDesc& DeleteGCJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteGCJobAction>("DeleteGCJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteGCJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteGCJobAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& DeleteGCJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteGCJobAction>("DeleteGCJob", HttpMethod::Delete, "/gc-jobs/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteGCJobAction::spec() { return detail::lazySpec(kSpec109); }
+
+DeleteGCJobAction::DeleteGCJobAction() = default;
+DeleteGCJobAction::~DeleteGCJobAction() = default;
 
 const ActionSpec& detail::spec_DeleteGCJob() { return DeleteGCJobAction::spec(); }
 
-const schema::TypeDesc& QueryGCJobAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGCJobAction>("QueryGCJobAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGCJobAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGCJobAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGCJobAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& QueryGCJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGCJobAction>("QueryGCJob", HttpMethod::Get, "/gc-jobs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGCJobAction::spec() { return detail::lazySpec(kSpec111); }
+
+QueryGCJobAction::QueryGCJobAction() = default;
+QueryGCJobAction::~QueryGCJobAction() = default;
 
 const ActionSpec& detail::spec_QueryGCJob() { return QueryGCJobAction::spec(); }
 
-const schema::TypeDesc& TriggerGCJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(TriggerGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(TriggerGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TriggerGCJobAction>("TriggerGCJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(TriggerGCJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& TriggerGCJobAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& TriggerGCJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<TriggerGCJobAction>("TriggerGCJob", HttpMethod::Put, "/gc-jobs/{uuid}/actions", "triggerGCJob", true, true, "", 1);
-  return s;
-}
+const ActionSpec& TriggerGCJobAction::spec() { return detail::lazySpec(kSpec113); }
+
+TriggerGCJobAction::TriggerGCJobAction() = default;
+TriggerGCJobAction::~TriggerGCJobAction() = default;
 
 const ActionSpec& detail::spec_TriggerGCJob() { return TriggerGCJobAction::spec(); }
 
-const schema::TypeDesc& GetOAuth2TokenAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetOAuth2TokenAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetOAuth2TokenAction>("GetOAuth2TokenAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetOAuth2TokenAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetOAuth2TokenAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& GetOAuth2TokenAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetOAuth2TokenAction>("GetOAuth2Token", HttpMethod::Get, "/get/oauth2/token", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetOAuth2TokenAction::spec() { return detail::lazySpec(kSpec115); }
+
+GetOAuth2TokenAction::GetOAuth2TokenAction() = default;
+GetOAuth2TokenAction::~GetOAuth2TokenAction() = default;
 
 const ActionSpec& detail::spec_GetOAuth2Token() { return GetOAuth2TokenAction::spec(); }
 
-const schema::TypeDesc& GetSSOClientAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSSOClientAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSSOClientAction>("GetSSOClientAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetSSOClientAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSSOClientAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& GetSSOClientAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSSOClientAction>("GetSSOClient", HttpMethod::Get, "/get/sso/client", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetSSOClientAction::spec() { return detail::lazySpec(kSpec117); }
+
+GetSSOClientAction::GetSSOClientAction() = default;
+GetSSOClientAction::~GetSSOClientAction() = default;
 
 const ActionSpec& detail::spec_GetSSOClient() { return GetSSOClientAction::spec(); }
 
-const schema::TypeDesc& GetVmSchedulingRulesExecuteStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmSchedulingRulesExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmSchedulingRulesExecuteStateAction>("GetVmSchedulingRulesExecuteStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmSchedulingRulesExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmSchedulingRulesExecuteStateAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& GetVmSchedulingRulesExecuteStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmSchedulingRulesExecuteStateAction>("GetVmSchedulingRulesExecuteState", HttpMethod::Post, "/get/vmSchedulingRules/conflict/state", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVmSchedulingRulesExecuteStateAction::spec() { return detail::lazySpec(kSpec119); }
+
+GetVmSchedulingRulesExecuteStateAction::GetVmSchedulingRulesExecuteStateAction() = default;
+GetVmSchedulingRulesExecuteStateAction::~GetVmSchedulingRulesExecuteStateAction() = default;
 
 const ActionSpec& detail::spec_GetVmSchedulingRulesExecuteState() { return GetVmSchedulingRulesExecuteStateAction::spec(); }
 
-const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, ruleUuid), schema::Location::Body, 0, &kRule2},
-    {"vmUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, vmUuids), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmsSchedulingStateFromSchedulingRuleAction>("GetVmsSchedulingStateFromSchedulingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& GetVmsSchedulingStateFromSchedulingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmsSchedulingStateFromSchedulingRuleAction>("GetVmsSchedulingStateFromSchedulingRule", HttpMethod::Post, "/get/vms/schedulingState/from/SchedulingRule", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVmsSchedulingStateFromSchedulingRuleAction::spec() { return detail::lazySpec(kSpec121); }
+
+GetVmsSchedulingStateFromSchedulingRuleAction::GetVmsSchedulingStateFromSchedulingRuleAction() = default;
+GetVmsSchedulingStateFromSchedulingRuleAction::~GetVmsSchedulingStateFromSchedulingRuleAction() = default;
 
 const ActionSpec& detail::spec_GetVmsSchedulingStateFromSchedulingRule() { return GetVmsSchedulingStateFromSchedulingRuleAction::spec(); }
 
-const schema::TypeDesc& GetGlobalConfigOptionsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, category), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, name), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetGlobalConfigOptionsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetGlobalConfigOptionsAction>("GetGlobalConfigOptionsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetGlobalConfigOptionsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetGlobalConfigOptionsAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& GetGlobalConfigOptionsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetGlobalConfigOptionsAction>("GetGlobalConfigOptions", HttpMethod::Get, "/global-configurations/{category}/{name}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetGlobalConfigOptionsAction::spec() { return detail::lazySpec(kSpec123); }
+
+GetGlobalConfigOptionsAction::GetGlobalConfigOptionsAction() = default;
+GetGlobalConfigOptionsAction::~GetGlobalConfigOptionsAction() = default;
 
 const ActionSpec& detail::spec_GetGlobalConfigOptions() { return GetGlobalConfigOptionsAction::spec(); }
 
-const schema::TypeDesc& QueryGlobalConfigAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGlobalConfigAction>("QueryGlobalConfigAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGlobalConfigAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGlobalConfigAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGlobalConfigAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QueryGlobalConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGlobalConfigAction>("QueryGlobalConfig", HttpMethod::Get, "/global-configurations", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGlobalConfigAction::spec() { return detail::lazySpec(kSpec125); }
+
+QueryGlobalConfigAction::QueryGlobalConfigAction() = default;
+QueryGlobalConfigAction::~QueryGlobalConfigAction() = default;
 
 const ActionSpec& detail::spec_QueryGlobalConfig() { return QueryGlobalConfigAction::spec(); }
 
-const schema::TypeDesc& ResetGlobalConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResetGlobalConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResetGlobalConfigAction>("ResetGlobalConfigAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(ResetGlobalConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ResetGlobalConfigAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& ResetGlobalConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ResetGlobalConfigAction>("ResetGlobalConfig", HttpMethod::Put, "/global-configurations/actions", "resetGlobalConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ResetGlobalConfigAction::spec() { return detail::lazySpec(kSpec127); }
+
+ResetGlobalConfigAction::ResetGlobalConfigAction() = default;
+ResetGlobalConfigAction::~ResetGlobalConfigAction() = default;
 
 const ActionSpec& detail::spec_ResetGlobalConfig() { return ResetGlobalConfigAction::spec(); }
 
-const schema::TypeDesc& UpdateGlobalConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, category), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, name), schema::Location::Path, 0, &kRule2},
-    {"value", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGlobalConfigAction, value), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGlobalConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateGlobalConfigAction>("UpdateGlobalConfigAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateGlobalConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateGlobalConfigAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& UpdateGlobalConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateGlobalConfigAction>("UpdateGlobalConfig", HttpMethod::Put, "/global-configurations/{category}/{name}/actions", "updateGlobalConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateGlobalConfigAction::spec() { return detail::lazySpec(kSpec129); }
+
+UpdateGlobalConfigAction::UpdateGlobalConfigAction() = default;
+UpdateGlobalConfigAction::~UpdateGlobalConfigAction() = default;
 
 const ActionSpec& detail::spec_UpdateGlobalConfig() { return UpdateGlobalConfigAction::spec(); }
 
-const schema::TypeDesc& QueryGpuDeviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGpuDeviceAction>("QueryGpuDeviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGpuDeviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGpuDeviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGpuDeviceAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& QueryGpuDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGpuDeviceAction>("QueryGpuDevice", HttpMethod::Get, "/gpu-device/gpu-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGpuDeviceAction::spec() { return detail::lazySpec(kSpec131); }
+
+QueryGpuDeviceAction::QueryGpuDeviceAction() = default;
+QueryGpuDeviceAction::~QueryGpuDeviceAction() = default;
 
 const ActionSpec& detail::spec_QueryGpuDevice() { return QueryGpuDeviceAction::spec(); }
 
-const schema::TypeDesc& GetGuestOsMetadataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetGuestOsMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetGuestOsMetadataAction>("GetGuestOsMetadataAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetGuestOsMetadataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetGuestOsMetadataAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& GetGuestOsMetadataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetGuestOsMetadataAction>("GetGuestOsMetadata", HttpMethod::Get, "/guest-os/metadata", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetGuestOsMetadataAction::spec() { return detail::lazySpec(kSpec133); }
+
+GetGuestOsMetadataAction::GetGuestOsMetadataAction() = default;
+GetGuestOsMetadataAction::~GetGuestOsMetadataAction() = default;
 
 const ActionSpec& detail::spec_GetGuestOsMetadata() { return GetGuestOsMetadataAction::spec(); }
 
-const schema::TypeDesc& RefreshGuestOsMetadataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshGuestOsMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshGuestOsMetadataAction>("RefreshGuestOsMetadataAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(RefreshGuestOsMetadataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshGuestOsMetadataAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& RefreshGuestOsMetadataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshGuestOsMetadataAction>("RefreshGuestOsMetadata", HttpMethod::Put, "/guest-os/metadata/actions", "refreshGuestOsMetadata", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RefreshGuestOsMetadataAction::spec() { return detail::lazySpec(kSpec135); }
+
+RefreshGuestOsMetadataAction::RefreshGuestOsMetadataAction() = default;
+RefreshGuestOsMetadataAction::~RefreshGuestOsMetadataAction() = default;
 
 const ActionSpec& detail::spec_RefreshGuestOsMetadata() { return RefreshGuestOsMetadataAction::spec(); }
 
-const schema::TypeDesc& QueryGuestToolsStateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGuestToolsStateAction>("QueryGuestToolsStateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGuestToolsStateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGuestToolsStateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGuestToolsStateAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& QueryGuestToolsStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGuestToolsStateAction>("QueryGuestToolsState", HttpMethod::Get, "/guesttools", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGuestToolsStateAction::spec() { return detail::lazySpec(kSpec137); }
+
+QueryGuestToolsStateAction::QueryGuestToolsStateAction() = default;
+QueryGuestToolsStateAction::~QueryGuestToolsStateAction() = default;
 
 const ActionSpec& detail::spec_QueryGuestToolsState() { return QueryGuestToolsStateAction::spec(); }
 
-const schema::TypeDesc& UpdateHaStrategyConditionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHaStrategyConditionAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, name), schema::Location::Body, 0, &kRule10},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, state), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHaStrategyConditionAction>("UpdateHaStrategyConditionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateHaStrategyConditionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHaStrategyConditionAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& UpdateHaStrategyConditionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHaStrategyConditionAction>("UpdateHaStrategyCondition", HttpMethod::Put, "/ha-strategy-condition/{uuid}/actions", "updateHaStrategyCondition", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHaStrategyConditionAction::spec() { return detail::lazySpec(kSpec139); }
+
+UpdateHaStrategyConditionAction::UpdateHaStrategyConditionAction() = default;
+UpdateHaStrategyConditionAction::~UpdateHaStrategyConditionAction() = default;
 
 const ActionSpec& detail::spec_UpdateHaStrategyCondition() { return UpdateHaStrategyConditionAction::spec(); }
 
-const schema::TypeDesc& GetCandidateInterfaceVlanIdsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateInterfaceVlanIdsAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateInterfaceVlanIdsAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateInterfaceVlanIdsAction>("GetCandidateInterfaceVlanIdsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetCandidateInterfaceVlanIdsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateInterfaceVlanIdsAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& GetCandidateInterfaceVlanIdsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateInterfaceVlanIdsAction>("GetCandidateInterfaceVlanIds", HttpMethod::Get, "/host/network-interface-vlan-ids", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateInterfaceVlanIdsAction::spec() { return detail::lazySpec(kSpec141); }
+
+GetCandidateInterfaceVlanIdsAction::GetCandidateInterfaceVlanIdsAction() = default;
+GetCandidateInterfaceVlanIdsAction::~GetCandidateInterfaceVlanIdsAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateInterfaceVlanIds() { return GetCandidateInterfaceVlanIdsAction::spec(); }
 
-const schema::TypeDesc& ChangeHostNetworkInterfaceLldpModeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, mode), schema::Location::Body, 0, &kRule21},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeHostNetworkInterfaceLldpModeAction>("ChangeHostNetworkInterfaceLldpModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeHostNetworkInterfaceLldpModeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeHostNetworkInterfaceLldpModeAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& ChangeHostNetworkInterfaceLldpModeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeHostNetworkInterfaceLldpModeAction>("ChangeHostNetworkInterfaceLldpMode", HttpMethod::Put, "/hostNetworkInterface/lldp/actions", "changeHostNetworkInterfaceLldpMode", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeHostNetworkInterfaceLldpModeAction::spec() { return detail::lazySpec(kSpec143); }
+
+ChangeHostNetworkInterfaceLldpModeAction::ChangeHostNetworkInterfaceLldpModeAction() = default;
+ChangeHostNetworkInterfaceLldpModeAction::~ChangeHostNetworkInterfaceLldpModeAction() = default;
 
 const ActionSpec& detail::spec_ChangeHostNetworkInterfaceLldpMode() { return ChangeHostNetworkInterfaceLldpModeAction::spec(); }
 
-const schema::TypeDesc& GetHostNetworkInterfaceLldpAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(GetHostNetworkInterfaceLldpAction, interfaceUuid), schema::Location::Path, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostNetworkInterfaceLldpAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostNetworkInterfaceLldpAction>("GetHostNetworkInterfaceLldpAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostNetworkInterfaceLldpAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostNetworkInterfaceLldpAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& GetHostNetworkInterfaceLldpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostNetworkInterfaceLldpAction>("GetHostNetworkInterfaceLldp", HttpMethod::Get, "/hostNetworkInterface/lldp/{interfaceUuid}/info", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostNetworkInterfaceLldpAction::spec() { return detail::lazySpec(kSpec145); }
+
+GetHostNetworkInterfaceLldpAction::GetHostNetworkInterfaceLldpAction() = default;
+GetHostNetworkInterfaceLldpAction::~GetHostNetworkInterfaceLldpAction() = default;
 
 const ActionSpec& detail::spec_GetHostNetworkInterfaceLldp() { return GetHostNetworkInterfaceLldpAction::spec(); }
 
-const schema::TypeDesc& QueryHostNetworkInterfaceLldpAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHostNetworkInterfaceLldpAction>("QueryHostNetworkInterfaceLldpAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHostNetworkInterfaceLldpAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHostNetworkInterfaceLldpAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHostNetworkInterfaceLldpAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& QueryHostNetworkInterfaceLldpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHostNetworkInterfaceLldpAction>("QueryHostNetworkInterfaceLldp", HttpMethod::Get, "/hostNetworkInterface/lldp/all", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHostNetworkInterfaceLldpAction::spec() { return detail::lazySpec(kSpec147); }
+
+QueryHostNetworkInterfaceLldpAction::QueryHostNetworkInterfaceLldpAction() = default;
+QueryHostNetworkInterfaceLldpAction::~QueryHostNetworkInterfaceLldpAction() = default;
 
 const ActionSpec& detail::spec_QueryHostNetworkInterfaceLldp() { return QueryHostNetworkInterfaceLldpAction::spec(); }
 

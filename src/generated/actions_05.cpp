@@ -221,25 +221,143 @@ const ActionSpec& spec_UpdateVpcVpnConnectionRemote();
 const ActionSpec& spec_UpdateVpcVpnGateway();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddKVMHostAction
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddKVMHostAction, username), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddKVMHostAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddKVMHostAction, sshPort), schema::Location::Body, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddKVMHostAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddKVMHostAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddKVMHostAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AddKVMHostAction, clusterUuid), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddKVMHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddKVMHostAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddKVMHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddKVMHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddKVMHostAction", kRows0, 10, kBases0, 1, &schema::ObjectOps<AddKVMHostAction, L>::make, &schema::ObjectOps<AddKVMHostAction, L>::destroy, &schema::ObjectOps<AddKVMHostAction, L>::clear};
+static_assert(offsetof(AddKVMHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddKVMHost", HttpMethod::Post, "/hosts/kvm", "params", true, true, true, false, "", &AddKVMHostAction::describe,
+                        schema::Ref<AddKVMHostAction::ReplyType>::value};
 constexpr schema::Rule kRule4{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // AddKVMHostFromConfigFileAction
+  {"hostInfo", schema::Local<std::string, L>::ref, offsetof(AddKVMHostFromConfigFileAction, hostInfo), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddKVMHostFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddKVMHostFromConfigFileAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddKVMHostFromConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddKVMHostFromConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddKVMHostFromConfigFileAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<AddKVMHostFromConfigFileAction, L>::make, &schema::ObjectOps<AddKVMHostFromConfigFileAction, L>::destroy, &schema::ObjectOps<AddKVMHostFromConfigFileAction, L>::clear};
+static_assert(offsetof(AddKVMHostFromConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddKVMHostFromConfigFile", HttpMethod::Post, "/hosts/kvm/from-file", "params", true, true, true, false, "", &AddKVMHostFromConfigFileAction::describe,
+                        schema::Ref<AddKVMHostFromConfigFileAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AddSimulatorHostAction
+  {"memoryCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorHostAction, memoryCapacity), schema::Location::Body, 0, &kRule3},
+  {"cpuCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorHostAction, cpuCapacity), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSimulatorHostAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorHostAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddSimulatorHostAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AddSimulatorHostAction, clusterUuid), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSimulatorHostAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddSimulatorHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AddSimulatorHostAction", kRows4, 9, kBases4, 1, &schema::ObjectOps<AddSimulatorHostAction, L>::make, &schema::ObjectOps<AddSimulatorHostAction, L>::destroy, &schema::ObjectOps<AddSimulatorHostAction, L>::clear};
+static_assert(offsetof(AddSimulatorHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AddSimulatorHost", HttpMethod::Post, "/hosts/simulators", "params", true, true, true, false, "", &AddSimulatorHostAction::describe,
+                        schema::Ref<AddSimulatorHostAction::ReplyType>::value};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 64LL, 256LL};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, -1, true, 137438953472LL, 9223372036854775807LL};
+constexpr schema::Row kRows6[] = {  // AddXDragonHostAction
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddXDragonHostAction, username), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddXDragonHostAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddXDragonHostAction, cpuNum), schema::Location::Body, 0, &kRule5},
+  {"cpuSockets", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddXDragonHostAction, cpuSockets), schema::Location::Body, 0, &kRule6},
+  {"totalPhysicalMemory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddXDragonHostAction, totalPhysicalMemory), schema::Location::Body, 0, &kRule7},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddXDragonHostAction, sshPort), schema::Location::Body, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddXDragonHostAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddXDragonHostAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddXDragonHostAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AddXDragonHostAction, clusterUuid), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddXDragonHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddXDragonHostAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddXDragonHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddXDragonHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "AddXDragonHostAction", kRows6, 13, kBases6, 1, &schema::ObjectOps<AddXDragonHostAction, L>::make, &schema::ObjectOps<AddXDragonHostAction, L>::destroy, &schema::ObjectOps<AddXDragonHostAction, L>::clear};
+static_assert(offsetof(AddXDragonHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "AddXDragonHost", HttpMethod::Post, "/hosts/xdragon", "params", true, true, true, false, "", &AddXDragonHostAction::describe,
+                        schema::Ref<AddXDragonHostAction::ReplyType>::value};
 constexpr const char* kRule8V[] = {"continuous"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 1, -1, -1, false, 0, 0};
 constexpr const char* kRule9V[] = {"normal", "performance"};
 constexpr schema::Rule kRule9{true, false, false, kRule9V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, -1, true, 1LL, 512LL};
 constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Row kRows8[] = {  // AllocateHostResourceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AllocateHostResourceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"strategy", schema::Local<std::string, L>::ref, offsetof(AllocateHostResourceAction, strategy), schema::Location::Body, 0, &kRule8},
+  {"scene", schema::Local<std::string, L>::ref, offsetof(AllocateHostResourceAction, scene), schema::Location::Body, 0, &kRule9},
+  {"vcpu", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AllocateHostResourceAction, vcpu), schema::Location::Body, 0, &kRule10},
+  {"memSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AllocateHostResourceAction, memSize), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AllocateHostResourceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AllocateHostResourceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "AllocateHostResourceAction", kRows8, 6, kBases8, 1, &schema::ObjectOps<AllocateHostResourceAction, L>::make, &schema::ObjectOps<AllocateHostResourceAction, L>::destroy, &schema::ObjectOps<AllocateHostResourceAction, L>::clear};
+static_assert(offsetof(AllocateHostResourceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "AllocateHostResource", HttpMethod::Post, "/hosts/{uuid}/allocate-resource", "params", true, true, true, false, "", &AllocateHostResourceAction::describe,
+                        schema::Ref<AllocateHostResourceAction::ReplyType>::value};
 constexpr const char* kRule12V[] = {"LinuxBonding", "OvsBonding"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows10[] = {  // AttachNicToBondingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachNicToBondingAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"slaveUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AttachNicToBondingAction, slaveUuids), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachNicToBondingAction, type), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachNicToBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(AttachNicToBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "AttachNicToBondingAction", kRows10, 4, kBases10, 1, &schema::ObjectOps<AttachNicToBondingAction, L>::make, &schema::ObjectOps<AttachNicToBondingAction, L>::destroy, &schema::ObjectOps<AttachNicToBondingAction, L>::clear};
+static_assert(offsetof(AttachNicToBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "AttachNicToBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/attach", "attachNicToBonding", true, true, true, false, "", &AttachNicToBondingAction::describe,
+                        schema::Ref<AttachNicToBondingAction::ReplyType>::value};
 constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows12[] = {  // ChangeHostPasswordAction
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(ChangeHostPasswordAction, hostUuid), schema::Location::Path, 0, &kRule4},
+  {"password", schema::Local<std::string, L>::ref, offsetof(ChangeHostPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeHostPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(ChangeHostPasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "ChangeHostPasswordAction", kRows12, 3, kBases12, 1, &schema::ObjectOps<ChangeHostPasswordAction, L>::make, &schema::ObjectOps<ChangeHostPasswordAction, L>::destroy, &schema::ObjectOps<ChangeHostPasswordAction, L>::clear};
+static_assert(offsetof(ChangeHostPasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "ChangeHostPassword", HttpMethod::Put, "/hosts/kvm/{hostUuid}/actions", "changeHostPassword", true, true, true, false, "", &ChangeHostPasswordAction::describe,
+                        schema::Ref<ChangeHostPasswordAction::ReplyType>::value};
 constexpr const char* kRule14V[] = {"enable", "disable", "maintain"};
 constexpr schema::Rule kRule14{true, false, false, kRule14V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows14[] = {  // ChangeHostStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeHostStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeHostStateAction, stateEvent), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeHostStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeHostStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "ChangeHostStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeHostStateAction, L>::make, &schema::ObjectOps<ChangeHostStateAction, L>::destroy, &schema::ObjectOps<ChangeHostStateAction, L>::clear};
+static_assert(offsetof(ChangeHostStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "ChangeHostState", HttpMethod::Put, "/hosts/{uuid}/actions", "changeHostState", true, true, true, false, "", &ChangeHostStateAction::describe,
+                        schema::Ref<ChangeHostStateAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // CheckKVMHostConfigFileAction
+  {"hostInfo", schema::Local<std::string, L>::ref, offsetof(CheckKVMHostConfigFileAction, hostInfo), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckKVMHostConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CheckKVMHostConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "CheckKVMHostConfigFileAction", kRows16, 2, kBases16, 1, &schema::ObjectOps<CheckKVMHostConfigFileAction, L>::make, &schema::ObjectOps<CheckKVMHostConfigFileAction, L>::destroy, &schema::ObjectOps<CheckKVMHostConfigFileAction, L>::clear};
+static_assert(offsetof(CheckKVMHostConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "CheckKVMHostConfigFile", HttpMethod::Post, "/hosts/kvm/from-file/check", "params", true, true, false, false, "", &CheckKVMHostConfigFileAction::describe,
+                        schema::Ref<CheckKVMHostConfigFileAction::ReplyType>::value};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 7, false, 0, 0};
 constexpr const char* kRule16V[] = {"LinuxBonding", "OvsBonding"};
 constexpr schema::Rule kRule16{true, false, false, kRule16V, 2, -1, -1, false, 0, 0};
@@ -247,10 +365,160 @@ constexpr const char* kRule17V[] = {"802.3ad", "active-backup"};
 constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule18V[] = {"layer2", "layer2+3", "layer3+4"};
 constexpr schema::Rule kRule18{false, false, false, kRule18V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows18[] = {  // CreateBondingAction
+  {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateBondingAction, hostUuids), schema::Location::Body, 0, &kRule3},
+  {"bondingName", schema::Local<std::string, L>::ref, offsetof(CreateBondingAction, bondingName), schema::Location::Body, 0, &kRule15},
+  {"slaveUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBondingAction, slaveUuids), schema::Location::Body, 0, nullptr},
+  {"slaveNames", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateBondingAction, slaveNames), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateBondingAction, type), schema::Location::Body, 0, &kRule16},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(CreateBondingAction, mode), schema::Location::Body, 0, &kRule17},
+  {"xmitHashPolicy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBondingAction, xmitHashPolicy), schema::Location::Body, 0, &kRule18},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBondingAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBondingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateBondingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(CreateBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "CreateBondingAction", kRows18, 11, kBases18, 1, &schema::ObjectOps<CreateBondingAction, L>::make, &schema::ObjectOps<CreateBondingAction, L>::destroy, &schema::ObjectOps<CreateBondingAction, L>::clear};
+static_assert(offsetof(CreateBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "CreateBonding", HttpMethod::Post, "/hosts/bondings", "params", true, true, true, false, "", &CreateBondingAction::describe,
+                        schema::Ref<CreateBondingAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // DeleteBondingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBondingAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBondingAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(DeleteBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "DeleteBondingAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<DeleteBondingAction, L>::make, &schema::ObjectOps<DeleteBondingAction, L>::destroy, &schema::ObjectOps<DeleteBondingAction, L>::clear};
+static_assert(offsetof(DeleteBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "DeleteBonding", HttpMethod::Delete, "/hosts/bondings/{uuid}", "", false, true, true, false, "", &DeleteBondingAction::describe,
+                        schema::Ref<DeleteBondingAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // DeleteHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteHostAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHostAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(DeleteHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "DeleteHostAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<DeleteHostAction, L>::make, &schema::ObjectOps<DeleteHostAction, L>::destroy, &schema::ObjectOps<DeleteHostAction, L>::clear};
+static_assert(offsetof(DeleteHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "DeleteHost", HttpMethod::Delete, "/hosts/{uuid}", "", false, true, true, false, "", &DeleteHostAction::describe,
+                        schema::Ref<DeleteHostAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // DetachNicFromBondingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachNicFromBondingAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"slaveUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DetachNicFromBondingAction, slaveUuids), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachNicFromBondingAction, type), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachNicFromBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(DetachNicFromBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "DetachNicFromBondingAction", kRows24, 4, kBases24, 1, &schema::ObjectOps<DetachNicFromBondingAction, L>::make, &schema::ObjectOps<DetachNicFromBondingAction, L>::destroy, &schema::ObjectOps<DetachNicFromBondingAction, L>::clear};
+static_assert(offsetof(DetachNicFromBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "DetachNicFromBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/detach", "detachNicFromBonding", true, true, true, false, "", &DetachNicFromBondingAction::describe,
+                        schema::Ref<DetachNicFromBondingAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"KVM", "ESX"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows26[] = {  // GetCpuMemoryCapacityAction
+  {"zoneUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCpuMemoryCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
+  {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCpuMemoryCapacityAction, clusterUuids), schema::Location::Body, 0, nullptr},
+  {"hostUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCpuMemoryCapacityAction, hostUuids), schema::Location::Body, 0, nullptr},
+  {"hypervisorType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCpuMemoryCapacityAction, hypervisorType), schema::Location::Body, 0, &kRule19},
+  {"all", schema::Local<std::optional<bool>, L>::ref, offsetof(GetCpuMemoryCapacityAction, all), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCpuMemoryCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(GetCpuMemoryCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "GetCpuMemoryCapacityAction", kRows26, 6, kBases26, 1, &schema::ObjectOps<GetCpuMemoryCapacityAction, L>::make, &schema::ObjectOps<GetCpuMemoryCapacityAction, L>::destroy, &schema::ObjectOps<GetCpuMemoryCapacityAction, L>::clear};
+static_assert(offsetof(GetCpuMemoryCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "GetCpuMemoryCapacity", HttpMethod::Get, "/hosts/capacities/cpu-memory", "", false, true, false, false, "", &GetCpuMemoryCapacityAction::describe,
+                        schema::Ref<GetCpuMemoryCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // GetHostAllocatorStrategiesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostAllocatorStrategiesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(GetHostAllocatorStrategiesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "GetHostAllocatorStrategiesAction", kRows28, 1, kBases28, 1, &schema::ObjectOps<GetHostAllocatorStrategiesAction, L>::make, &schema::ObjectOps<GetHostAllocatorStrategiesAction, L>::destroy, &schema::ObjectOps<GetHostAllocatorStrategiesAction, L>::clear};
+static_assert(offsetof(GetHostAllocatorStrategiesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "GetHostAllocatorStrategies", HttpMethod::Get, "/hosts/allocators/strategies", "", false, true, false, false, "", &GetHostAllocatorStrategiesAction::describe,
+                        schema::Ref<GetHostAllocatorStrategiesAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // GetHostNUMATopologyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostNUMATopologyAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostNUMATopologyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(GetHostNUMATopologyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "GetHostNUMATopologyAction", kRows30, 2, kBases30, 1, &schema::ObjectOps<GetHostNUMATopologyAction, L>::make, &schema::ObjectOps<GetHostNUMATopologyAction, L>::destroy, &schema::ObjectOps<GetHostNUMATopologyAction, L>::clear};
+static_assert(offsetof(GetHostNUMATopologyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "GetHostNUMATopology", HttpMethod::Post, "/hosts/{uuid}/numa", "params", true, true, true, false, "", &GetHostNUMATopologyAction::describe,
+                        schema::Ref<GetHostNUMATopologyAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // GetHostNetworkFactsAction
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(GetHostNetworkFactsAction, hostUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostNetworkFactsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(GetHostNetworkFactsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "GetHostNetworkFactsAction", kRows32, 2, kBases32, 1, &schema::ObjectOps<GetHostNetworkFactsAction, L>::make, &schema::ObjectOps<GetHostNetworkFactsAction, L>::destroy, &schema::ObjectOps<GetHostNetworkFactsAction, L>::clear};
+static_assert(offsetof(GetHostNetworkFactsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "GetHostNetworkFacts", HttpMethod::Get, "/hosts/network-facts/{hostUuid}", "", false, true, false, false, "", &GetHostNetworkFactsAction::describe,
+                        schema::Ref<GetHostNetworkFactsAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // GetHostPhysicalMemoryFactsAction
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(GetHostPhysicalMemoryFactsAction, hostUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostPhysicalMemoryFactsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(GetHostPhysicalMemoryFactsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "GetHostPhysicalMemoryFactsAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<GetHostPhysicalMemoryFactsAction, L>::make, &schema::ObjectOps<GetHostPhysicalMemoryFactsAction, L>::destroy, &schema::ObjectOps<GetHostPhysicalMemoryFactsAction, L>::clear};
+static_assert(offsetof(GetHostPhysicalMemoryFactsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "GetHostPhysicalMemoryFacts", HttpMethod::Get, "/hosts/physical-memory-facts/{hostUuid}", "", false, true, false, false, "", &GetHostPhysicalMemoryFactsAction::describe,
+                        schema::Ref<GetHostPhysicalMemoryFactsAction::ReplyType>::value};
 constexpr const char* kRule20V[] = {"AUTO", "AGENT", "IPMI"};
 constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows36[] = {  // GetHostPowerStatusAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostPowerStatusAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"method", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostPowerStatusAction, method), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostPowerStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(GetHostPowerStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "GetHostPowerStatusAction", kRows36, 3, kBases36, 1, &schema::ObjectOps<GetHostPowerStatusAction, L>::make, &schema::ObjectOps<GetHostPowerStatusAction, L>::destroy, &schema::ObjectOps<GetHostPowerStatusAction, L>::clear};
+static_assert(offsetof(GetHostPowerStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "GetHostPowerStatus", HttpMethod::Put, "/hosts/power/{uuid}/actions", "getHostPowerStatus", true, true, true, false, "", &GetHostPowerStatusAction::describe,
+                        schema::Ref<GetHostPowerStatusAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // GetHostResourceAllocationAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"strategy", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationAction, strategy), schema::Location::Body, 0, &kRule8},
+  {"scene", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationAction, scene), schema::Location::Body, 0, &kRule9},
+  {"vcpu", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetHostResourceAllocationAction, vcpu), schema::Location::Body, 0, &kRule10},
+  {"memSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetHostResourceAllocationAction, memSize), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostResourceAllocationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(GetHostResourceAllocationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "GetHostResourceAllocationAction", kRows38, 6, kBases38, 1, &schema::ObjectOps<GetHostResourceAllocationAction, L>::make, &schema::ObjectOps<GetHostResourceAllocationAction, L>::destroy, &schema::ObjectOps<GetHostResourceAllocationAction, L>::clear};
+static_assert(offsetof(GetHostResourceAllocationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "GetHostResourceAllocation", HttpMethod::Post, "/hosts/{uuid}/resource-allocation", "params", true, true, true, false, "", &GetHostResourceAllocationAction::describe,
+                        schema::Ref<GetHostResourceAllocationAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // GetHostTaskAction
+  {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetHostTaskAction, hostUuids), schema::Location::Body, 0, &kRule4},
+  {"syncSignatures", schema::Local<std::optional<Json>, L>::ref, offsetof(GetHostTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(GetHostTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "GetHostTaskAction", kRows40, 3, kBases40, 1, &schema::ObjectOps<GetHostTaskAction, L>::make, &schema::ObjectOps<GetHostTaskAction, L>::destroy, &schema::ObjectOps<GetHostTaskAction, L>::clear};
+static_assert(offsetof(GetHostTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "GetHostTask", HttpMethod::Get, "/hosts/task-details", "", false, true, false, false, "", &GetHostTaskAction::describe,
+                        schema::Ref<GetHostTaskAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // GetHostWebSshUrlAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostWebSshUrlAction, uuid), schema::Location::Body, 0, &kRule4},
+  {"https", schema::Local<std::optional<bool>, L>::ref, offsetof(GetHostWebSshUrlAction, https), schema::Location::Body, 0, nullptr},
+  {"userName", schema::Local<std::string, L>::ref, offsetof(GetHostWebSshUrlAction, userName), schema::Location::Body, 0, &kRule4},
+  {"password", schema::Local<std::string, L>::ref, offsetof(GetHostWebSshUrlAction, password), schema::Location::Body, schema::kSecret, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostWebSshUrlAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(GetHostWebSshUrlAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "GetHostWebSshUrlAction", kRows42, 5, kBases42, 1, &schema::ObjectOps<GetHostWebSshUrlAction, L>::make, &schema::ObjectOps<GetHostWebSshUrlAction, L>::destroy, &schema::ObjectOps<GetHostWebSshUrlAction, L>::clear};
+static_assert(offsetof(GetHostWebSshUrlAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "GetHostWebSshUrl", HttpMethod::Post, "/hosts/webssh", "params", true, true, true, false, "", &GetHostWebSshUrlAction::describe,
+                        schema::Ref<GetHostWebSshUrlAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // GetHypervisorTypesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHypervisorTypesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(GetHypervisorTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "GetHypervisorTypesAction", kRows44, 1, kBases44, 1, &schema::ObjectOps<GetHypervisorTypesAction, L>::make, &schema::ObjectOps<GetHypervisorTypesAction, L>::destroy, &schema::ObjectOps<GetHypervisorTypesAction, L>::clear};
+static_assert(offsetof(GetHypervisorTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "GetHypervisorTypes", HttpMethod::Get, "/hosts/hypervisor-types", "", false, true, false, false, "", &GetHypervisorTypesAction::describe,
+                        schema::Ref<GetHypervisorTypesAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"All", "Interface", "Bonding"};
 constexpr schema::Rule kRule21{false, false, false, kRule21V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule22V[] = {"InterfaceName", "VlanId", "HostIp", "HostName", "ClusterName", "CreateDate"};
@@ -258,34 +526,589 @@ constexpr schema::Rule kRule22{false, false, false, kRule22V, 6, -1, -1, false, 
 constexpr const char* kRule23V[] = {"asc", "desc"};
 constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Row kRows46[] = {  // GetInterfaceServiceTypeStatisticAction
+  {"interfaceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, interfaceUuid), schema::Location::Body, 0, nullptr},
+  {"vlanId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, vlanId), schema::Location::Body, 0, nullptr},
+  {"interfaceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, interfaceType), schema::Location::Body, 0, &kRule21},
+  {"serviceType", schema::Local<std::optional<Json>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, serviceType), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"sortBy", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, sortBy), schema::Location::Body, 0, &kRule22},
+  {"sortDirection", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, sortDirection), schema::Location::Body, 0, &kRule23},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, start), schema::Location::Body, 0, &kRule24},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, limit), schema::Location::Body, 0, &kRule24},
+  {"replyWithCount", schema::Local<std::optional<bool>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, replyWithCount), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(GetInterfaceServiceTypeStatisticAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "GetInterfaceServiceTypeStatisticAction", kRows46, 13, kBases46, 1, &schema::ObjectOps<GetInterfaceServiceTypeStatisticAction, L>::make, &schema::ObjectOps<GetInterfaceServiceTypeStatisticAction, L>::destroy, &schema::ObjectOps<GetInterfaceServiceTypeStatisticAction, L>::clear};
+static_assert(offsetof(GetInterfaceServiceTypeStatisticAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "GetInterfaceServiceTypeStatistic", HttpMethod::Get, "/hosts/hosts-network-interfaces/service-type-statistic", "", false, true, false, false, "", &GetInterfaceServiceTypeStatisticAction::describe,
+                        schema::Ref<GetInterfaceServiceTypeStatisticAction::ReplyType>::value};
 constexpr schema::Rule kRule25{false, false, false, nullptr, 0, -1, -1, true, 0LL, 255LL};
+constexpr schema::Row kRows48[] = {  // IdentifyHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(IdentifyHostAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"interval", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IdentifyHostAction, interval), schema::Location::Body, 0, &kRule25},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(IdentifyHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(IdentifyHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "IdentifyHostAction", kRows48, 3, kBases48, 1, &schema::ObjectOps<IdentifyHostAction, L>::make, &schema::ObjectOps<IdentifyHostAction, L>::destroy, &schema::ObjectOps<IdentifyHostAction, L>::clear};
+static_assert(offsetof(IdentifyHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "IdentifyHost", HttpMethod::Put, "/hosts/kvm/{uuid}/actions", "identifyHost", true, true, true, false, "", &IdentifyHostAction::describe,
+                        schema::Ref<IdentifyHostAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // KvmRunShellAction
+  {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(KvmRunShellAction, hostUuids), schema::Location::Body, 0, &kRule4},
+  {"script", schema::Local<std::string, L>::ref, offsetof(KvmRunShellAction, script), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(KvmRunShellAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(KvmRunShellAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "KvmRunShellAction", kRows50, 3, kBases50, 1, &schema::ObjectOps<KvmRunShellAction, L>::make, &schema::ObjectOps<KvmRunShellAction, L>::destroy, &schema::ObjectOps<KvmRunShellAction, L>::clear};
+static_assert(offsetof(KvmRunShellAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "KvmRunShell", HttpMethod::Put, "/hosts/kvm/actions", "kvmRunShell", true, true, true, false, "", &KvmRunShellAction::describe,
+                        schema::Ref<KvmRunShellAction::ReplyType>::value};
 constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr schema::Row kRows52[] = {  // LocateHostNetworkInterfaceAction
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(LocateHostNetworkInterfaceAction, hostUuid), schema::Location::Path, 0, &kRule3},
+  {"networkInterfaceName", schema::Local<std::string, L>::ref, offsetof(LocateHostNetworkInterfaceAction, networkInterfaceName), schema::Location::Body, 0, &kRule3},
+  {"interval", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LocateHostNetworkInterfaceAction, interval), schema::Location::Body, 0, &kRule26},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LocateHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(LocateHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "LocateHostNetworkInterfaceAction", kRows52, 4, kBases52, 1, &schema::ObjectOps<LocateHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<LocateHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<LocateHostNetworkInterfaceAction, L>::clear};
+static_assert(offsetof(LocateHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "LocateHostNetworkInterface", HttpMethod::Put, "/hosts/{hostUuid}/locate/network-interface", "locateHostNetworkInterface", true, true, true, false, "", &LocateHostNetworkInterfaceAction::describe,
+                        schema::Ref<LocateHostNetworkInterfaceAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // PowerOffHostAction
+  {"adminPassword", schema::Local<std::string, L>::ref, offsetof(PowerOffHostAction, adminPassword), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule4},
+  {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(PowerOffHostAction, hostUuids), schema::Location::Body, 0, &kRule4},
+  {"waitTaskCompleted", schema::Local<std::optional<bool>, L>::ref, offsetof(PowerOffHostAction, waitTaskCompleted), schema::Location::Body, 0, nullptr},
+  {"maxWaitTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PowerOffHostAction, maxWaitTime), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOffHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(PowerOffHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "PowerOffHostAction", kRows54, 5, kBases54, 1, &schema::ObjectOps<PowerOffHostAction, L>::make, &schema::ObjectOps<PowerOffHostAction, L>::destroy, &schema::ObjectOps<PowerOffHostAction, L>::clear};
+static_assert(offsetof(PowerOffHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "PowerOffHost", HttpMethod::Put, "/hosts/power-off/actions", "powerOffHost", true, true, true, false, "", &PowerOffHostAction::describe,
+                        schema::Ref<PowerOffHostAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // PowerOnHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerOnHostAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"returnEarly", schema::Local<std::optional<bool>, L>::ref, offsetof(PowerOnHostAction, returnEarly), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOnHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(PowerOnHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "PowerOnHostAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<PowerOnHostAction, L>::make, &schema::ObjectOps<PowerOnHostAction, L>::destroy, &schema::ObjectOps<PowerOnHostAction, L>::clear};
+static_assert(offsetof(PowerOnHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "PowerOnHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "powerOnHost", true, true, true, false, "", &PowerOnHostAction::describe,
+                        schema::Ref<PowerOnHostAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // PowerResetHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerResetHostAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"returnEarly", schema::Local<std::optional<bool>, L>::ref, offsetof(PowerResetHostAction, returnEarly), schema::Location::Body, 0, nullptr},
+  {"method", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerResetHostAction, method), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerResetHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(PowerResetHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "PowerResetHostAction", kRows58, 4, kBases58, 1, &schema::ObjectOps<PowerResetHostAction, L>::make, &schema::ObjectOps<PowerResetHostAction, L>::destroy, &schema::ObjectOps<PowerResetHostAction, L>::clear};
+static_assert(offsetof(PowerResetHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "PowerResetHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "powerResetHost", true, true, true, false, "", &PowerResetHostAction::describe,
+                        schema::Ref<PowerResetHostAction::ReplyType>::value};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(QueryHostAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable60{{nullptr}, "QueryHostAction", nullptr, 0, kBases60, 2, &schema::ObjectOps<QueryHostAction, L>::make, &schema::ObjectOps<QueryHostAction, L>::destroy, &schema::ObjectOps<QueryHostAction, L>::clear};
+static_assert(offsetof(QueryHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "QueryHost", HttpMethod::Get, "/hosts", "", false, true, false, true, "", &QueryHostAction::describe,
+                        schema::Ref<QueryHostAction::ReplyType>::value};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryHostNetworkBondingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostNetworkBondingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable62{{nullptr}, "QueryHostNetworkBondingAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryHostNetworkBondingAction, L>::make, &schema::ObjectOps<QueryHostNetworkBondingAction, L>::destroy, &schema::ObjectOps<QueryHostNetworkBondingAction, L>::clear};
+static_assert(offsetof(QueryHostNetworkBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "QueryHostNetworkBonding", HttpMethod::Get, "/hosts/bondings", "", false, true, false, true, "", &QueryHostNetworkBondingAction::describe,
+                        schema::Ref<QueryHostNetworkBondingAction::ReplyType>::value};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostNetworkInterfaceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable64{{nullptr}, "QueryHostNetworkInterfaceAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<QueryHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<QueryHostNetworkInterfaceAction, L>::clear};
+static_assert(offsetof(QueryHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "QueryHostNetworkInterface", HttpMethod::Get, "/hosts/nics", "", false, true, false, true, "", &QueryHostNetworkInterfaceAction::describe,
+                        schema::Ref<QueryHostNetworkInterfaceAction::ReplyType>::value};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(QueryHostOsCategoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostOsCategoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable66{{nullptr}, "QueryHostOsCategoryAction", nullptr, 0, kBases66, 2, &schema::ObjectOps<QueryHostOsCategoryAction, L>::make, &schema::ObjectOps<QueryHostOsCategoryAction, L>::destroy, &schema::ObjectOps<QueryHostOsCategoryAction, L>::clear};
+static_assert(offsetof(QueryHostOsCategoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "QueryHostOsCategory", HttpMethod::Get, "/hosts/os/category", "", false, true, false, true, "", &QueryHostOsCategoryAction::describe,
+                        schema::Ref<QueryHostOsCategoryAction::ReplyType>::value};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryHostPhysicalMemoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostPhysicalMemoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable68{{nullptr}, "QueryHostPhysicalMemoryAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryHostPhysicalMemoryAction, L>::make, &schema::ObjectOps<QueryHostPhysicalMemoryAction, L>::destroy, &schema::ObjectOps<QueryHostPhysicalMemoryAction, L>::clear};
+static_assert(offsetof(QueryHostPhysicalMemoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "QueryHostPhysicalMemory", HttpMethod::Get, "/hosts/physicalmemory", "", false, true, false, true, "", &QueryHostPhysicalMemoryAction::describe,
+                        schema::Ref<QueryHostPhysicalMemoryAction::ReplyType>::value};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryKvmHypervisorInfoAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryKvmHypervisorInfoAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable70{{nullptr}, "QueryKvmHypervisorInfoAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryKvmHypervisorInfoAction, L>::make, &schema::ObjectOps<QueryKvmHypervisorInfoAction, L>::destroy, &schema::ObjectOps<QueryKvmHypervisorInfoAction, L>::clear};
+static_assert(offsetof(QueryKvmHypervisorInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "QueryKvmHypervisorInfo", HttpMethod::Get, "/hosts/kvm/hypervisor/info", "", false, true, false, true, "", &QueryKvmHypervisorInfoAction::describe,
+                        schema::Ref<QueryKvmHypervisorInfoAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // ReconnectHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectHostAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(ReconnectHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "ReconnectHostAction", kRows72, 2, kBases72, 1, &schema::ObjectOps<ReconnectHostAction, L>::make, &schema::ObjectOps<ReconnectHostAction, L>::destroy, &schema::ObjectOps<ReconnectHostAction, L>::clear};
+static_assert(offsetof(ReconnectHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "ReconnectHost", HttpMethod::Put, "/hosts/{uuid}/actions", "reconnectHost", true, true, true, false, "", &ReconnectHostAction::describe,
+                        schema::Ref<ReconnectHostAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // SetIpOnHostNetworkBondingAction
+  {"bondingUuid", schema::Local<std::string, L>::ref, offsetof(SetIpOnHostNetworkBondingAction, bondingUuid), schema::Location::Path, 0, &kRule3},
+  {"ipAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkBondingAction, ipAddress), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkBondingAction, netmask), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(SetIpOnHostNetworkBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "SetIpOnHostNetworkBondingAction", kRows74, 4, kBases74, 1, &schema::ObjectOps<SetIpOnHostNetworkBondingAction, L>::make, &schema::ObjectOps<SetIpOnHostNetworkBondingAction, L>::destroy, &schema::ObjectOps<SetIpOnHostNetworkBondingAction, L>::clear};
+static_assert(offsetof(SetIpOnHostNetworkBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "SetIpOnHostNetworkBonding", HttpMethod::Post, "/hosts/bondings/{bondingUuid}/ip", "params", true, true, true, false, "", &SetIpOnHostNetworkBondingAction::describe,
+                        schema::Ref<SetIpOnHostNetworkBondingAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // SetIpOnHostNetworkInterfaceAction
+  {"interfaceUuid", schema::Local<std::string, L>::ref, offsetof(SetIpOnHostNetworkInterfaceAction, interfaceUuid), schema::Location::Path, 0, &kRule3},
+  {"ipAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkInterfaceAction, ipAddress), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkInterfaceAction, netmask), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(SetIpOnHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "SetIpOnHostNetworkInterfaceAction", kRows76, 4, kBases76, 1, &schema::ObjectOps<SetIpOnHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<SetIpOnHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<SetIpOnHostNetworkInterfaceAction, L>::clear};
+static_assert(offsetof(SetIpOnHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "SetIpOnHostNetworkInterface", HttpMethod::Post, "/hosts/nics/{interfaceUuid}/ip", "params", true, true, true, false, "", &SetIpOnHostNetworkInterfaceAction::describe,
+                        schema::Ref<SetIpOnHostNetworkInterfaceAction::ReplyType>::value};
 constexpr const char* kRule27V[] = {"ManagementNetwork", "TenantNetwork", "StorageNetwork", "BackupNetwork", "MigrationNetwork"};
 constexpr schema::Rule kRule27{false, false, false, kRule27V, 5, -1, 128, false, 0, 0};
+constexpr schema::Row kRows78[] = {  // SetServiceTypeOnHostNetworkBondingAction
+  {"bondingUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingAction, bondingUuids), schema::Location::Body, 0, &kRule3},
+  {"vlanIds", schema::Local<std::optional<Json>, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingAction, vlanIds), schema::Location::Body, 0, nullptr},
+  {"serviceTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingAction, serviceTypes), schema::Location::Body, 0, &kRule27},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(SetServiceTypeOnHostNetworkBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "SetServiceTypeOnHostNetworkBondingAction", kRows78, 4, kBases78, 1, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingAction, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingAction, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingAction, L>::clear};
+static_assert(offsetof(SetServiceTypeOnHostNetworkBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "SetServiceTypeOnHostNetworkBonding", HttpMethod::Post, "/hosts/bondings/service-types", "params", true, true, true, false, "", &SetServiceTypeOnHostNetworkBondingAction::describe,
+                        schema::Ref<SetServiceTypeOnHostNetworkBondingAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // SetServiceTypeOnHostNetworkInterfaceAction
+  {"interfaceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, interfaceUuids), schema::Location::Body, 0, &kRule3},
+  {"vlanIds", schema::Local<std::optional<Json>, L>::ref, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, vlanIds), schema::Location::Body, 0, nullptr},
+  {"serviceTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, serviceTypes), schema::Location::Body, 0, &kRule27},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "SetServiceTypeOnHostNetworkInterfaceAction", kRows80, 4, kBases80, 1, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceAction, L>::clear};
+static_assert(offsetof(SetServiceTypeOnHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "SetServiceTypeOnHostNetworkInterface", HttpMethod::Post, "/hosts/nics/service-types", "params", true, true, true, false, "", &SetServiceTypeOnHostNetworkInterfaceAction::describe,
+                        schema::Ref<SetServiceTypeOnHostNetworkInterfaceAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // ShutdownHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ShutdownHostAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"returnEarly", schema::Local<std::optional<bool>, L>::ref, offsetof(ShutdownHostAction, returnEarly), schema::Location::Body, 0, nullptr},
+  {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(ShutdownHostAction, force), schema::Location::Body, 0, nullptr},
+  {"method", schema::Local<std::optional<std::string>, L>::ref, offsetof(ShutdownHostAction, method), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ShutdownHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(ShutdownHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "ShutdownHostAction", kRows82, 5, kBases82, 1, &schema::ObjectOps<ShutdownHostAction, L>::make, &schema::ObjectOps<ShutdownHostAction, L>::destroy, &schema::ObjectOps<ShutdownHostAction, L>::clear};
+static_assert(offsetof(ShutdownHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "ShutdownHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "shutdownHost", true, true, true, false, "", &ShutdownHostAction::describe,
+                        schema::Ref<ShutdownHostAction::ReplyType>::value};
 constexpr const char* kRule28V[] = {"802.3ad", "active-backup"};
 constexpr schema::Rule kRule28{false, false, false, kRule28V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows84[] = {  // UpdateBondingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBondingAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"slaveUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateBondingAction, slaveUuids), schema::Location::Body, 0, nullptr},
+  {"slaveNames", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateBondingAction, slaveNames), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBondingAction, type), schema::Location::Body, 0, &kRule12},
+  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBondingAction, mode), schema::Location::Body, 0, &kRule28},
+  {"xmitHashPolicy", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBondingAction, xmitHashPolicy), schema::Location::Body, 0, &kRule18},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBondingAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBondingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(UpdateBondingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "UpdateBondingAction", kRows84, 8, kBases84, 1, &schema::ObjectOps<UpdateBondingAction, L>::make, &schema::ObjectOps<UpdateBondingAction, L>::destroy, &schema::ObjectOps<UpdateBondingAction, L>::clear};
+static_assert(offsetof(UpdateBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "UpdateBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/actions", "updateBonding", true, true, true, false, "", &UpdateBondingAction::describe,
+                        schema::Ref<UpdateBondingAction::ReplyType>::value};
 constexpr schema::Rule kRule29{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows86[] = {  // UpdateHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostAction, name), schema::Location::Body, 0, &kRule29},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostAction, managementIp), schema::Location::Body, 0, &kRule29},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(UpdateHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "UpdateHostAction", kRows86, 5, kBases86, 1, &schema::ObjectOps<UpdateHostAction, L>::make, &schema::ObjectOps<UpdateHostAction, L>::destroy, &schema::ObjectOps<UpdateHostAction, L>::clear};
+static_assert(offsetof(UpdateHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "UpdateHost", HttpMethod::Put, "/hosts/{uuid}/actions", "updateHost", true, true, true, false, "", &UpdateHostAction::describe,
+                        schema::Ref<UpdateHostAction::ReplyType>::value};
 constexpr schema::Rule kRule30{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows88[] = {  // UpdateHostIpmiAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostIpmiAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"ipmiAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostIpmiAction, ipmiAddress), schema::Location::Body, 0, &kRule30},
+  {"ipmiUsername", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostIpmiAction, ipmiUsername), schema::Location::Body, 0, &kRule30},
+  {"ipmiPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostIpmiAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule30},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateHostIpmiAction, ipmiPort), schema::Location::Body, 0, &kRule30},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostIpmiAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(UpdateHostIpmiAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "UpdateHostIpmiAction", kRows88, 6, kBases88, 1, &schema::ObjectOps<UpdateHostIpmiAction, L>::make, &schema::ObjectOps<UpdateHostIpmiAction, L>::destroy, &schema::ObjectOps<UpdateHostIpmiAction, L>::clear};
+static_assert(offsetof(UpdateHostIpmiAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "UpdateHostIpmi", HttpMethod::Put, "/hosts/ipmi/{uuid}/actions", "updateHostIpmi", true, true, true, false, "", &UpdateHostIpmiAction::describe,
+                        schema::Ref<UpdateHostIpmiAction::ReplyType>::value};
 constexpr schema::Rule kRule31{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows90[] = {  // UpdateHostNetworkInterfaceAction
+  {"interfaceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostNetworkInterfaceAction, interfaceUuid), schema::Location::Path, 0, &kRule3},
+  {"description", schema::Local<std::string, L>::ref, offsetof(UpdateHostNetworkInterfaceAction, description), schema::Location::Body, 0, &kRule31},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(UpdateHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "UpdateHostNetworkInterfaceAction", kRows90, 3, kBases90, 1, &schema::ObjectOps<UpdateHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<UpdateHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<UpdateHostNetworkInterfaceAction, L>::clear};
+static_assert(offsetof(UpdateHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "UpdateHostNetworkInterface", HttpMethod::Post, "/hosts/nics/{interfaceUuid}/actions", "params", true, true, true, false, "", &UpdateHostNetworkInterfaceAction::describe,
+                        schema::Ref<UpdateHostNetworkInterfaceAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // UpdateKVMHostAction
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, username), schema::Location::Body, 0, &kRule29},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, password), schema::Location::Body, schema::kSecret, &kRule29},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateKVMHostAction, sshPort), schema::Location::Body, 0, &kRule1},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateKVMHostAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, name), schema::Location::Body, 0, &kRule29},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, managementIp), schema::Location::Body, 0, &kRule29},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateKVMHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "UpdateKVMHostAction", kRows92, 8, kBases92, 1, &schema::ObjectOps<UpdateKVMHostAction, L>::make, &schema::ObjectOps<UpdateKVMHostAction, L>::destroy, &schema::ObjectOps<UpdateKVMHostAction, L>::clear};
+static_assert(offsetof(UpdateKVMHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "UpdateKVMHost", HttpMethod::Put, "/hosts/kvm/{uuid}/actions", "updateKVMHost", true, true, true, false, "", &UpdateKVMHostAction::describe,
+                        schema::Ref<UpdateKVMHostAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // AddHostToHostSchedulingRuleGroupAction
+  {"hostGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddHostToHostSchedulingRuleGroupAction, hostGroupUuid), schema::Location::Path, 0, &kRule3},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(AddHostToHostSchedulingRuleGroupAction, hostUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddHostToHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(AddHostToHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "AddHostToHostSchedulingRuleGroupAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<AddHostToHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<AddHostToHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<AddHostToHostSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(AddHostToHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "AddHostToHostSchedulingRuleGroup", HttpMethod::Post, "/hostSchedulingRuleGroup/{hostGroupUuid}/host/{hostUuid}", "", true, true, true, false, "", &AddHostToHostSchedulingRuleGroupAction::describe,
+                        schema::Ref<AddHostToHostSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // CreateHostSchedulingRuleGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateHostSchedulingRuleGroupAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHostSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateHostSchedulingRuleGroupAction, zoneUuid), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHostSchedulingRuleGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateHostSchedulingRuleGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(CreateHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "CreateHostSchedulingRuleGroupAction", kRows96, 6, kBases96, 1, &schema::ObjectOps<CreateHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<CreateHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<CreateHostSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(CreateHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "CreateHostSchedulingRuleGroup", HttpMethod::Post, "/hostSchedulingRuleGroup", "params", true, true, true, false, "", &CreateHostSchedulingRuleGroupAction::describe,
+                        schema::Ref<CreateHostSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // DeleteHostSchedulingRuleGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteHostSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(DeleteHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "DeleteHostSchedulingRuleGroupAction", kRows98, 2, kBases98, 1, &schema::ObjectOps<DeleteHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<DeleteHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<DeleteHostSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(DeleteHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "DeleteHostSchedulingRuleGroup", HttpMethod::Delete, "/hostSchedulingRuleGroup/{uuid}", "", false, true, true, false, "", &DeleteHostSchedulingRuleGroupAction::describe,
+                        schema::Ref<DeleteHostSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // DetachHostFromHostSchedulingRuleGroupAction
+  {"hostGroupUuid", schema::Local<std::string, L>::ref, offsetof(DetachHostFromHostSchedulingRuleGroupAction, hostGroupUuid), schema::Location::Path, 0, &kRule3},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(DetachHostFromHostSchedulingRuleGroupAction, hostUuid), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachHostFromHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(DetachHostFromHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "DetachHostFromHostSchedulingRuleGroupAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<DetachHostFromHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<DetachHostFromHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<DetachHostFromHostSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(DetachHostFromHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "DetachHostFromHostSchedulingRuleGroup", HttpMethod::Delete, "/hostSchedulingRuleGroup/{hostGroupUuid}/host", "", false, true, true, false, "", &DetachHostFromHostSchedulingRuleGroupAction::describe,
+                        schema::Ref<DetachHostFromHostSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // UpdateHostSchedulingRuleGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostSchedulingRuleGroupAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "UpdateHostSchedulingRuleGroupAction", kRows102, 4, kBases102, 1, &schema::ObjectOps<UpdateHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<UpdateHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<UpdateHostSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(UpdateHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "UpdateHostSchedulingRuleGroup", HttpMethod::Put, "/hostSchedulingRuleGroup/{uuid}", "updateHostSchedulingRuleGroup", true, true, true, false, "", &UpdateHostSchedulingRuleGroupAction::describe,
+                        schema::Ref<UpdateHostSchedulingRuleGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows104[] = {  // AddAliyunKeySecretAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunKeySecretAction, name), schema::Location::Body, 0, &kRule3},
+  {"key", schema::Local<std::string, L>::ref, offsetof(AddAliyunKeySecretAction, key), schema::Location::Body, 0, &kRule3},
+  {"secret", schema::Local<std::string, L>::ref, offsetof(AddAliyunKeySecretAction, secret), schema::Location::Body, schema::kSecret, &kRule3},
+  {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunKeySecretAction, accountUuid), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunKeySecretAction, description), schema::Location::Body, 0, &kRule32},
+  {"sync", schema::Local<std::optional<bool>, L>::ref, offsetof(AddAliyunKeySecretAction, sync), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunKeySecretAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunKeySecretAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(AddAliyunKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "AddAliyunKeySecretAction", kRows104, 9, kBases104, 1, &schema::ObjectOps<AddAliyunKeySecretAction, L>::make, &schema::ObjectOps<AddAliyunKeySecretAction, L>::destroy, &schema::ObjectOps<AddAliyunKeySecretAction, L>::clear};
+static_assert(offsetof(AddAliyunKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "AddAliyunKeySecret", HttpMethod::Post, "/hybrid/aliyun/key", "params", true, true, true, false, "", &AddAliyunKeySecretAction::describe,
+                        schema::Ref<AddAliyunKeySecretAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // AddConnectionAccessPointFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddConnectionAccessPointFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"accessPointId", schema::Local<std::string, L>::ref, offsetof(AddConnectionAccessPointFromRemoteAction, accessPointId), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddConnectionAccessPointFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddConnectionAccessPointFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddConnectionAccessPointFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(AddConnectionAccessPointFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "AddConnectionAccessPointFromRemoteAction", kRows106, 5, kBases106, 1, &schema::ObjectOps<AddConnectionAccessPointFromRemoteAction, L>::make, &schema::ObjectOps<AddConnectionAccessPointFromRemoteAction, L>::destroy, &schema::ObjectOps<AddConnectionAccessPointFromRemoteAction, L>::clear};
+static_assert(offsetof(AddConnectionAccessPointFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "AddConnectionAccessPointFromRemote", HttpMethod::Post, "/hybrid/aliyun/access-point", "params", true, true, true, false, "", &AddConnectionAccessPointFromRemoteAction::describe,
+                        schema::Ref<AddConnectionAccessPointFromRemoteAction::ReplyType>::value};
 constexpr schema::Rule kRule33{false, false, false, nullptr, 0, -1, 127, false, 0, 0};
+constexpr schema::Row kRows108[] = {  // AddDataCenterFromRemoteAction
+  {"regionId", schema::Local<std::string, L>::ref, offsetof(AddDataCenterFromRemoteAction, regionId), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddDataCenterFromRemoteAction, type), schema::Location::Body, 0, &kRule3},
+  {"syncZones", schema::Local<std::optional<bool>, L>::ref, offsetof(AddDataCenterFromRemoteAction, syncZones), schema::Location::Body, 0, nullptr},
+  {"endpoint", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDataCenterFromRemoteAction, endpoint), schema::Location::Body, 0, &kRule33},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDataCenterFromRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDataCenterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddDataCenterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDataCenterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(AddDataCenterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "AddDataCenterFromRemoteAction", kRows108, 8, kBases108, 1, &schema::ObjectOps<AddDataCenterFromRemoteAction, L>::make, &schema::ObjectOps<AddDataCenterFromRemoteAction, L>::destroy, &schema::ObjectOps<AddDataCenterFromRemoteAction, L>::clear};
+static_assert(offsetof(AddDataCenterFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "AddDataCenterFromRemote", HttpMethod::Post, "/hybrid/data-center", "params", true, true, true, false, "", &AddDataCenterFromRemoteAction::describe,
+                        schema::Ref<AddDataCenterFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // AddHybridKeySecretAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddHybridKeySecretAction, name), schema::Location::Body, 0, &kRule0},
+  {"key", schema::Local<std::string, L>::ref, offsetof(AddHybridKeySecretAction, key), schema::Location::Body, 0, &kRule3},
+  {"secret", schema::Local<std::string, L>::ref, offsetof(AddHybridKeySecretAction, secret), schema::Location::Body, schema::kSecret, &kRule3},
+  {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddHybridKeySecretAction, accountUuid), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddHybridKeySecretAction, description), schema::Location::Body, 0, &kRule32},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddHybridKeySecretAction, type), schema::Location::Body, 0, &kRule3},
+  {"sync", schema::Local<std::optional<bool>, L>::ref, offsetof(AddHybridKeySecretAction, sync), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddHybridKeySecretAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddHybridKeySecretAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddHybridKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(AddHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "AddHybridKeySecretAction", kRows110, 10, kBases110, 1, &schema::ObjectOps<AddHybridKeySecretAction, L>::make, &schema::ObjectOps<AddHybridKeySecretAction, L>::destroy, &schema::ObjectOps<AddHybridKeySecretAction, L>::clear};
+static_assert(offsetof(AddHybridKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "AddHybridKeySecret", HttpMethod::Post, "/hybrid/hybrid/key", "params", true, true, true, false, "", &AddHybridKeySecretAction::describe,
+                        schema::Ref<AddHybridKeySecretAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // AddIdentityZoneFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"zoneId", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, zoneId), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, type), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(AddIdentityZoneFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "AddIdentityZoneFromRemoteAction", kRows112, 7, kBases112, 1, &schema::ObjectOps<AddIdentityZoneFromRemoteAction, L>::make, &schema::ObjectOps<AddIdentityZoneFromRemoteAction, L>::destroy, &schema::ObjectOps<AddIdentityZoneFromRemoteAction, L>::clear};
+static_assert(offsetof(AddIdentityZoneFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "AddIdentityZoneFromRemote", HttpMethod::Post, "/hybrid/identity-zone", "params", true, true, true, false, "", &AddIdentityZoneFromRemoteAction::describe,
+                        schema::Ref<AddIdentityZoneFromRemoteAction::ReplyType>::value};
 constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule35{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Row kRows114[] = {  // AddOssBucketFromRemoteAction
+  {"bucketName", schema::Local<std::string, L>::ref, offsetof(AddOssBucketFromRemoteAction, bucketName), schema::Location::Body, 0, &kRule34},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddOssBucketFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddOssBucketFromRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"ossDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddOssBucketFromRemoteAction, ossDomain), schema::Location::Body, 0, &kRule35},
+  {"ossKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddOssBucketFromRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
+  {"ossSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddOssBucketFromRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddOssBucketFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddOssBucketFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddOssBucketFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(AddOssBucketFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "AddOssBucketFromRemoteAction", kRows114, 9, kBases114, 1, &schema::ObjectOps<AddOssBucketFromRemoteAction, L>::make, &schema::ObjectOps<AddOssBucketFromRemoteAction, L>::destroy, &schema::ObjectOps<AddOssBucketFromRemoteAction, L>::clear};
+static_assert(offsetof(AddOssBucketFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "AddOssBucketFromRemote", HttpMethod::Post, "/hybrid/aliyun/oss-bucket", "params", true, true, true, false, "", &AddOssBucketFromRemoteAction::describe,
+                        schema::Ref<AddOssBucketFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // AttachAliyunDiskToEcsAction
+  {"ecsUuid", schema::Local<std::string, L>::ref, offsetof(AttachAliyunDiskToEcsAction, ecsUuid), schema::Location::Body, 0, &kRule3},
+  {"diskUuid", schema::Local<std::string, L>::ref, offsetof(AttachAliyunDiskToEcsAction, diskUuid), schema::Location::Path, 0, &kRule3},
+  {"deleteWithInstance", schema::Local<std::optional<bool>, L>::ref, offsetof(AttachAliyunDiskToEcsAction, deleteWithInstance), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachAliyunDiskToEcsAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AttachAliyunDiskToEcsAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachAliyunDiskToEcsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(AttachAliyunDiskToEcsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "AttachAliyunDiskToEcsAction", kRows116, 6, kBases116, 1, &schema::ObjectOps<AttachAliyunDiskToEcsAction, L>::make, &schema::ObjectOps<AttachAliyunDiskToEcsAction, L>::destroy, &schema::ObjectOps<AttachAliyunDiskToEcsAction, L>::clear};
+static_assert(offsetof(AttachAliyunDiskToEcsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "AttachAliyunDiskToEcs", HttpMethod::Post, "/hybrid/aliyun/disk/{diskUuid}/attach", "params", true, true, true, false, "", &AttachAliyunDiskToEcsAction::describe,
+                        schema::Ref<AttachAliyunDiskToEcsAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // AttachAliyunKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachAliyunKeyAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachAliyunKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(AttachAliyunKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "AttachAliyunKeyAction", kRows118, 2, kBases118, 1, &schema::ObjectOps<AttachAliyunKeyAction, L>::make, &schema::ObjectOps<AttachAliyunKeyAction, L>::destroy, &schema::ObjectOps<AttachAliyunKeyAction, L>::clear};
+static_assert(offsetof(AttachAliyunKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "AttachAliyunKey", HttpMethod::Put, "/hybrid/aliyun/key/{uuid}/attach", "attachAliyunKey", true, true, true, false, "", &AttachAliyunKeyAction::describe,
+                        schema::Ref<AttachAliyunKeyAction::ReplyType>::value};
 constexpr const char* kRule36V[] = {"aliyun"};
 constexpr schema::Rule kRule36{true, false, false, kRule36V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows120[] = {  // AttachHybridEipToEcsAction
+  {"eipUuid", schema::Local<std::string, L>::ref, offsetof(AttachHybridEipToEcsAction, eipUuid), schema::Location::Path, 0, &kRule3},
+  {"ecsUuid", schema::Local<std::string, L>::ref, offsetof(AttachHybridEipToEcsAction, ecsUuid), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AttachHybridEipToEcsAction, type), schema::Location::Body, 0, &kRule36},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachHybridEipToEcsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(AttachHybridEipToEcsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "AttachHybridEipToEcsAction", kRows120, 4, kBases120, 1, &schema::ObjectOps<AttachHybridEipToEcsAction, L>::make, &schema::ObjectOps<AttachHybridEipToEcsAction, L>::destroy, &schema::ObjectOps<AttachHybridEipToEcsAction, L>::clear};
+static_assert(offsetof(AttachHybridEipToEcsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "AttachHybridEipToEcs", HttpMethod::Post, "/hybrid/eip/{eipUuid}/attach", "params", true, true, true, false, "", &AttachHybridEipToEcsAction::describe,
+                        schema::Ref<AttachHybridEipToEcsAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // AttachHybridKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachHybridKeyAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachHybridKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(AttachHybridKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "AttachHybridKeyAction", kRows122, 2, kBases122, 1, &schema::ObjectOps<AttachHybridKeyAction, L>::make, &schema::ObjectOps<AttachHybridKeyAction, L>::destroy, &schema::ObjectOps<AttachHybridKeyAction, L>::clear};
+static_assert(offsetof(AttachHybridKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "AttachHybridKey", HttpMethod::Put, "/hybrid/hybrid/key/{uuid}/attach", "attachHybridKey", true, true, true, false, "", &AttachHybridKeyAction::describe,
+                        schema::Ref<AttachHybridKeyAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // AttachOssBucketToEcsDataCenterAction
+  {"ossBucketUuid", schema::Local<std::string, L>::ref, offsetof(AttachOssBucketToEcsDataCenterAction, ossBucketUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachOssBucketToEcsDataCenterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(AttachOssBucketToEcsDataCenterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "AttachOssBucketToEcsDataCenterAction", kRows124, 2, kBases124, 1, &schema::ObjectOps<AttachOssBucketToEcsDataCenterAction, L>::make, &schema::ObjectOps<AttachOssBucketToEcsDataCenterAction, L>::destroy, &schema::ObjectOps<AttachOssBucketToEcsDataCenterAction, L>::clear};
+static_assert(offsetof(AttachOssBucketToEcsDataCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "AttachOssBucketToEcsDataCenter", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach", "attachOssBucketToEcsDataCenter", true, true, true, false, "", &AttachOssBucketToEcsDataCenterAction::describe,
+                        schema::Ref<AttachOssBucketToEcsDataCenterAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // BackupDatabaseToPublicCloudAction
+  {"type", schema::Local<std::string, L>::ref, offsetof(BackupDatabaseToPublicCloudAction, type), schema::Location::Body, 0, &kRule36},
+  {"regionId", schema::Local<std::string, L>::ref, offsetof(BackupDatabaseToPublicCloudAction, regionId), schema::Location::Body, 0, &kRule3},
+  {"local", schema::Local<std::optional<bool>, L>::ref, offsetof(BackupDatabaseToPublicCloudAction, local), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BackupDatabaseToPublicCloudAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(BackupDatabaseToPublicCloudAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "BackupDatabaseToPublicCloudAction", kRows126, 4, kBases126, 1, &schema::ObjectOps<BackupDatabaseToPublicCloudAction, L>::make, &schema::ObjectOps<BackupDatabaseToPublicCloudAction, L>::destroy, &schema::ObjectOps<BackupDatabaseToPublicCloudAction, L>::clear};
+static_assert(offsetof(BackupDatabaseToPublicCloudAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "BackupDatabaseToPublicCloud", HttpMethod::Post, "/hybrid/backup-mysql", "params", true, true, true, false, "", &BackupDatabaseToPublicCloudAction::describe,
+                        schema::Ref<BackupDatabaseToPublicCloudAction::ReplyType>::value};
 constexpr schema::Rule kRule37{true, false, false, nullptr, 0, 2, 128, false, 0, 0};
 constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 20LL, 32768LL};
 constexpr schema::Rule kRule39{false, false, false, nullptr, 0, 2, 1024, false, 0, 0};
 constexpr const char* kRule40V[] = {"cloud_efficiency", "cloud_ssd"};
 constexpr schema::Rule kRule40{false, false, false, kRule40V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows128[] = {  // CreateAliyunDiskFromRemoteAction
+  {"identityUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, identityUuid), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, name), schema::Location::Body, 0, &kRule37},
+  {"sizeWithGB", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, sizeWithGB), schema::Location::Body, 0, &kRule38},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, description), schema::Location::Body, 0, &kRule39},
+  {"diskCategory", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, diskCategory), schema::Location::Body, 0, &kRule40},
+  {"snapshotUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, snapshotUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(CreateAliyunDiskFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "CreateAliyunDiskFromRemoteAction", kRows128, 9, kBases128, 1, &schema::ObjectOps<CreateAliyunDiskFromRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunDiskFromRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunDiskFromRemoteAction, L>::clear};
+static_assert(offsetof(CreateAliyunDiskFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "CreateAliyunDiskFromRemote", HttpMethod::Post, "/hybrid/aliyun/disk", "params", true, true, true, false, "", &CreateAliyunDiskFromRemoteAction::describe,
+                        schema::Ref<CreateAliyunDiskFromRemoteAction::ReplyType>::value};
 constexpr const char* kRule41V[] = {"VBR", "VRouter"};
 constexpr schema::Rule kRule41{true, false, false, kRule41V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows130[] = {  // CreateAliyunRouterInterfaceRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"accessPointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, accessPointUuid), schema::Location::Body, 0, nullptr},
+  {"spec", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, spec_), schema::Location::Body, 0, nullptr},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, vRouterUuid), schema::Location::Body, 0, &kRule3},
+  {"routerType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, routerType), schema::Location::Body, 0, &kRule41},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, name), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(CreateAliyunRouterInterfaceRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "CreateAliyunRouterInterfaceRemoteAction", kRows130, 10, kBases130, 1, &schema::ObjectOps<CreateAliyunRouterInterfaceRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunRouterInterfaceRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunRouterInterfaceRemoteAction, L>::clear};
+static_assert(offsetof(CreateAliyunRouterInterfaceRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "CreateAliyunRouterInterfaceRemote", HttpMethod::Post, "/hybrid/aliyun/router-interface", "params", true, true, true, false, "", &CreateAliyunRouterInterfaceRemoteAction::describe,
+                        schema::Ref<CreateAliyunRouterInterfaceRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // CreateAliyunSnapshotRemoteAction
+  {"diskUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, diskUuid), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, name), schema::Location::Body, 0, &kRule37},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, description), schema::Location::Body, 0, &kRule39},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(CreateAliyunSnapshotRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "CreateAliyunSnapshotRemoteAction", kRows132, 6, kBases132, 1, &schema::ObjectOps<CreateAliyunSnapshotRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunSnapshotRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunSnapshotRemoteAction, L>::clear};
+static_assert(offsetof(CreateAliyunSnapshotRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "CreateAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot", "params", true, true, true, false, "", &CreateAliyunSnapshotRemoteAction::describe,
+                        schema::Ref<CreateAliyunSnapshotRemoteAction::ReplyType>::value};
 constexpr const char* kRule42V[] = {"Instance", "RouterInterface", "VpnGateway"};
 constexpr schema::Rule kRule42{true, false, false, kRule42V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule43V[] = {"vbr", "vrouter"};
 constexpr schema::Rule kRule43{true, false, false, kRule43V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows134[] = {  // CreateAliyunVpcVirtualRouterEntryRemoteAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, vRouterUuid), schema::Location::Body, 0, &kRule3},
+  {"dstCidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, dstCidrBlock), schema::Location::Body, 0, &kRule3},
+  {"nextHopUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, nextHopUuid), schema::Location::Body, 0, &kRule3},
+  {"nextHopType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, nextHopType), schema::Location::Body, 0, &kRule42},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "CreateAliyunVpcVirtualRouterEntryRemoteAction", kRows134, 8, kBases134, 1, &schema::ObjectOps<CreateAliyunVpcVirtualRouterEntryRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunVpcVirtualRouterEntryRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunVpcVirtualRouterEntryRemoteAction, L>::clear};
+static_assert(offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "CreateAliyunVpcVirtualRouterEntryRemote", HttpMethod::Post, "/hybrid/aliyun/route-entry", "params", true, true, true, false, "", &CreateAliyunVpcVirtualRouterEntryRemoteAction::describe,
+                        schema::Ref<CreateAliyunVpcVirtualRouterEntryRemoteAction::ReplyType>::value};
 constexpr const char* kRule44V[] = {"in", "out", "both"};
 constexpr schema::Rule kRule44{true, false, false, kRule44V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows136[] = {  // CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction
+  {"l3networkUuid", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, l3networkUuid), schema::Location::Body, 0, &kRule3},
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, vpcUuid), schema::Location::Body, 0, &kRule3},
+  {"vbrUuid", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, vbrUuid), schema::Location::Body, 0, &kRule3},
+  {"cpeIp", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, cpeIp), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, name), schema::Location::Body, 0, &kRule34},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, description), schema::Location::Body, 0, &kRule32},
+  {"direction", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, direction), schema::Location::Body, 0, &kRule44},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction", kRows136, 10, kBases136, 1, &schema::ObjectOps<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::make, &schema::ObjectOps<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::destroy, &schema::ObjectOps<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::clear};
+static_assert(offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "CreateConnectionBetweenL3NetworkAndAliyunVSwitch", HttpMethod::Post, "/hybrid/aliyun/connections", "params", true, true, true, false, "", &CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe,
+                        schema::Ref<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // CreateEcsImageFromEcsSnapshotAction
+  {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, snapshotUuid), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, name), schema::Location::Body, 0, &kRule37},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, description), schema::Location::Body, 0, &kRule39},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateEcsImageFromEcsSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "CreateEcsImageFromEcsSnapshotAction", kRows138, 6, kBases138, 1, &schema::ObjectOps<CreateEcsImageFromEcsSnapshotAction, L>::make, &schema::ObjectOps<CreateEcsImageFromEcsSnapshotAction, L>::destroy, &schema::ObjectOps<CreateEcsImageFromEcsSnapshotAction, L>::clear};
+static_assert(offsetof(CreateEcsImageFromEcsSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "CreateEcsImageFromEcsSnapshot", HttpMethod::Post, "/hybrid/aliyun/image/snapshot", "params", true, true, true, false, "", &CreateEcsImageFromEcsSnapshotAction::describe,
+                        schema::Ref<CreateEcsImageFromEcsSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // CreateEcsImageFromLocalImageAction
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, imageUuid), schema::Location::Body, 0, &kRule3},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"backupStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, description), schema::Location::Body, 0, &kRule32},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, name), schema::Location::Body, 0, &kRule37},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateEcsImageFromLocalImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "CreateEcsImageFromLocalImageAction", kRows140, 8, kBases140, 1, &schema::ObjectOps<CreateEcsImageFromLocalImageAction, L>::make, &schema::ObjectOps<CreateEcsImageFromLocalImageAction, L>::destroy, &schema::ObjectOps<CreateEcsImageFromLocalImageAction, L>::clear};
+static_assert(offsetof(CreateEcsImageFromLocalImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "CreateEcsImageFromLocalImage", HttpMethod::Post, "/hybrid/aliyun/image", "params", true, true, true, false, "", &CreateEcsImageFromLocalImageAction::describe,
+                        schema::Ref<CreateEcsImageFromLocalImageAction::ReplyType>::value};
 constexpr schema::Rule kRule45{false, false, false, nullptr, 0, -1, -1, true, 40LL, 500LL};
 constexpr const char* kRule46V[] = {"atomic", "permissive"};
 constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0};
@@ -294,13 +1117,179 @@ constexpr schema::Rule kRule47{false, false, false, kRule47V, 2, -1, -1, false, 
 constexpr schema::Rule kRule48{false, false, false, nullptr, 0, 6, 6, false, 0, 0};
 constexpr schema::Rule kRule49{true, false, false, nullptr, 0, 8, 30, false, 0, 0};
 constexpr schema::Rule kRule50{false, false, false, nullptr, 0, -1, -1, true, 1LL, 200LL};
+constexpr schema::Row kRows142[] = {  // CreateEcsInstanceFromEcsImageAction
+  {"ecsRootVolumeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootVolumeType), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, description), schema::Location::Body, 0, &kRule39},
+  {"ecsRootVolumeGBSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootVolumeGBSize), schema::Location::Body, 0, &kRule45},
+  {"createMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, createMode), schema::Location::Body, 0, &kRule46},
+  {"privateIpAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, privateIpAddress), schema::Location::Body, 0, nullptr},
+  {"allocatePublicIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, allocatePublicIp), schema::Location::Body, 0, &kRule47},
+  {"ecsConsolePassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsConsolePassword), schema::Location::Body, schema::kSecret, &kRule48},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, name), schema::Location::Body, 0, &kRule34},
+  {"ecsImageUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsImageUuid), schema::Location::Body, 0, &kRule3},
+  {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"instanceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, instanceType), schema::Location::Body, 0, nullptr},
+  {"ecsVSwitchUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsVSwitchUuid), schema::Location::Body, 0, &kRule3},
+  {"ecsSecurityGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsSecurityGroupUuid), schema::Location::Body, 0, &kRule3},
+  {"ecsRootPassword", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootPassword), schema::Location::Body, schema::kSecret, &kRule49},
+  {"ecsBandWidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsBandWidth), schema::Location::Body, 0, &kRule50},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(CreateEcsInstanceFromEcsImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "CreateEcsInstanceFromEcsImageAction", kRows142, 18, kBases142, 1, &schema::ObjectOps<CreateEcsInstanceFromEcsImageAction, L>::make, &schema::ObjectOps<CreateEcsInstanceFromEcsImageAction, L>::destroy, &schema::ObjectOps<CreateEcsInstanceFromEcsImageAction, L>::clear};
+static_assert(offsetof(CreateEcsInstanceFromEcsImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "CreateEcsInstanceFromEcsImage", HttpMethod::Post, "/hybrid/aliyun/ecs", "params", true, true, true, false, "", &CreateEcsInstanceFromEcsImageAction::describe,
+                        schema::Ref<CreateEcsInstanceFromEcsImageAction::ReplyType>::value};
 constexpr schema::Rule kRule51{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr const char* kRule52V[] = {"all", "security", "basic"};
 constexpr schema::Rule kRule52{false, false, false, kRule52V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows144[] = {  // CreateEcsSecurityGroupRemoteAction
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, vpcUuid), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, description), schema::Location::Body, 0, &kRule35},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, name), schema::Location::Body, 0, &kRule51},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, strategy), schema::Location::Body, 0, &kRule52},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(CreateEcsSecurityGroupRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "CreateEcsSecurityGroupRemoteAction", kRows144, 7, kBases144, 1, &schema::ObjectOps<CreateEcsSecurityGroupRemoteAction, L>::make, &schema::ObjectOps<CreateEcsSecurityGroupRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsSecurityGroupRemoteAction, L>::clear};
+static_assert(offsetof(CreateEcsSecurityGroupRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "CreateEcsSecurityGroupRemote", HttpMethod::Post, "/hybrid/aliyun/security-group/remote", "params", true, true, true, false, "", &CreateEcsSecurityGroupRemoteAction::describe,
+                        schema::Ref<CreateEcsSecurityGroupRemoteAction::ReplyType>::value};
 constexpr schema::Rule kRule53{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
+constexpr schema::Row kRows146[] = {  // CreateEcsSecurityGroupRuleRemoteAction
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, groupUuid), schema::Location::Body, 0, &kRule3},
+  {"direction", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, direction), schema::Location::Body, 0, &kRule3},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, protocol), schema::Location::Body, 0, &kRule3},
+  {"portRange", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, portRange), schema::Location::Body, 0, &kRule3},
+  {"cidr", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, cidr), schema::Location::Body, 0, &kRule3},
+  {"policy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, policy), schema::Location::Body, 0, nullptr},
+  {"nictype", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, nictype), schema::Location::Body, 0, nullptr},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, priority), schema::Location::Body, 0, &kRule53},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, description), schema::Location::Body, 0, &kRule35},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(CreateEcsSecurityGroupRuleRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "CreateEcsSecurityGroupRuleRemoteAction", kRows146, 12, kBases146, 1, &schema::ObjectOps<CreateEcsSecurityGroupRuleRemoteAction, L>::make, &schema::ObjectOps<CreateEcsSecurityGroupRuleRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsSecurityGroupRuleRemoteAction, L>::clear};
+static_assert(offsetof(CreateEcsSecurityGroupRuleRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "CreateEcsSecurityGroupRuleRemote", HttpMethod::Post, "/hybrid/aliyun/security-group-rule", "params", true, true, true, false, "", &CreateEcsSecurityGroupRuleRemoteAction::describe,
+                        schema::Ref<CreateEcsSecurityGroupRuleRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // CreateEcsVSwitchRemoteAction
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, vpcUuid), schema::Location::Body, 0, &kRule3},
+  {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, identityZoneUuid), schema::Location::Body, 0, &kRule3},
+  {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, cidrBlock), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, name), schema::Location::Body, 0, &kRule37},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(CreateEcsVSwitchRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "CreateEcsVSwitchRemoteAction", kRows148, 8, kBases148, 1, &schema::ObjectOps<CreateEcsVSwitchRemoteAction, L>::make, &schema::ObjectOps<CreateEcsVSwitchRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsVSwitchRemoteAction, L>::clear};
+static_assert(offsetof(CreateEcsVSwitchRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "CreateEcsVSwitchRemote", HttpMethod::Post, "/hybrid/aliyun/vswitch", "params", true, true, true, false, "", &CreateEcsVSwitchRemoteAction::describe,
+                        schema::Ref<CreateEcsVSwitchRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // CreateEcsVpcRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, cidrBlock), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, name), schema::Location::Body, 0, &kRule51},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVpcRemoteAction, description), schema::Location::Body, 0, &kRule35},
+  {"vRouterName", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, vRouterName), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVpcRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsVpcRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVpcRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateEcsVpcRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "CreateEcsVpcRemoteAction", kRows150, 8, kBases150, 1, &schema::ObjectOps<CreateEcsVpcRemoteAction, L>::make, &schema::ObjectOps<CreateEcsVpcRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsVpcRemoteAction, L>::clear};
+static_assert(offsetof(CreateEcsVpcRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "CreateEcsVpcRemote", HttpMethod::Post, "/hybrid/aliyun/vpc", "params", true, true, true, false, "", &CreateEcsVpcRemoteAction::describe,
+                        schema::Ref<CreateEcsVpcRemoteAction::ReplyType>::value};
 constexpr schema::Rule kRule54{true, false, false, nullptr, 0, -1, -1, true, 1LL, 200LL};
 constexpr const char* kRule55V[] = {"PayByTraffic"};
 constexpr schema::Rule kRule55{true, false, false, kRule55V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows152[] = {  // CreateHybridEipAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, name), schema::Location::Body, 0, &kRule34},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHybridEipAction, description), schema::Location::Body, 0, &kRule2},
+  {"bandWidthMb", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateHybridEipAction, bandWidthMb), schema::Location::Body, 0, &kRule54},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, type), schema::Location::Body, 0, &kRule36},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"chargeType", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, chargeType), schema::Location::Body, 0, &kRule55},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHybridEipAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateHybridEipAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHybridEipAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(CreateHybridEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "CreateHybridEipAction", kRows152, 9, kBases152, 1, &schema::ObjectOps<CreateHybridEipAction, L>::make, &schema::ObjectOps<CreateHybridEipAction, L>::destroy, &schema::ObjectOps<CreateHybridEipAction, L>::clear};
+static_assert(offsetof(CreateHybridEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "CreateHybridEip", HttpMethod::Post, "/hybrid/eip", "params", true, true, true, false, "", &CreateHybridEipAction::describe,
+                        schema::Ref<CreateHybridEipAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // CreateOssBackupBucketRemoteAction
+  {"regionId", schema::Local<std::string, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, regionId), schema::Location::Body, 0, &kRule3},
+  {"ossDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, ossDomain), schema::Location::Body, 0, &kRule33},
+  {"ossKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
+  {"ossSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(CreateOssBackupBucketRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "CreateOssBackupBucketRemoteAction", kRows154, 7, kBases154, 1, &schema::ObjectOps<CreateOssBackupBucketRemoteAction, L>::make, &schema::ObjectOps<CreateOssBackupBucketRemoteAction, L>::destroy, &schema::ObjectOps<CreateOssBackupBucketRemoteAction, L>::clear};
+static_assert(offsetof(CreateOssBackupBucketRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "CreateOssBackupBucketRemote", HttpMethod::Post, "/hybrid/backup-mysql/oss", "params", true, true, true, false, "", &CreateOssBackupBucketRemoteAction::describe,
+                        schema::Ref<CreateOssBackupBucketRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // CreateOssBucketRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateOssBucketRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"bucketName", schema::Local<std::string, L>::ref, offsetof(CreateOssBucketRemoteAction, bucketName), schema::Location::Body, 0, &kRule34},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBucketRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"ossDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBucketRemoteAction, ossDomain), schema::Location::Body, 0, &kRule35},
+  {"ossKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBucketRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
+  {"ossSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBucketRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBucketRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateOssBucketRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBucketRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(CreateOssBucketRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "CreateOssBucketRemoteAction", kRows156, 9, kBases156, 1, &schema::ObjectOps<CreateOssBucketRemoteAction, L>::make, &schema::ObjectOps<CreateOssBucketRemoteAction, L>::destroy, &schema::ObjectOps<CreateOssBucketRemoteAction, L>::clear};
+static_assert(offsetof(CreateOssBucketRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "CreateOssBucketRemote", HttpMethod::Post, "/hybrid/aliyun/oss-bucket/remote", "params", true, true, true, false, "", &CreateOssBucketRemoteAction::describe,
+                        schema::Ref<CreateOssBucketRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // CreateVpcUserVpnGatewayRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, ip), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, name), schema::Location::Body, 0, &kRule37},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(CreateVpcUserVpnGatewayRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "CreateVpcUserVpnGatewayRemoteAction", kRows158, 7, kBases158, 1, &schema::ObjectOps<CreateVpcUserVpnGatewayRemoteAction, L>::make, &schema::ObjectOps<CreateVpcUserVpnGatewayRemoteAction, L>::destroy, &schema::ObjectOps<CreateVpcUserVpnGatewayRemoteAction, L>::clear};
+static_assert(offsetof(CreateVpcUserVpnGatewayRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "CreateVpcUserVpnGatewayRemote", HttpMethod::Post, "/hybrid/user-vpn", "params", true, true, true, false, "", &CreateVpcUserVpnGatewayRemoteAction::describe,
+                        schema::Ref<CreateVpcUserVpnGatewayRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // CreateVpcVpnConnectionRemoteAction
+  {"userGatewayUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, userGatewayUuid), schema::Location::Body, 0, &kRule3},
+  {"vpnGatewayUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, vpnGatewayUuid), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule51},
+  {"localCidr", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, localCidr), schema::Location::Body, 0, &kRule3},
+  {"remoteCidr", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, remoteCidr), schema::Location::Body, 0, &kRule3},
+  {"active", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, active), schema::Location::Body, 0, &kRule3},
+  {"ikeConfUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, ikeConfUuid), schema::Location::Body, 0, &kRule3},
+  {"ipsecConfUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, ipsecConfUuid), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(CreateVpcVpnConnectionRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "CreateVpcVpnConnectionRemoteAction", kRows160, 11, kBases160, 1, &schema::ObjectOps<CreateVpcVpnConnectionRemoteAction, L>::make, &schema::ObjectOps<CreateVpcVpnConnectionRemoteAction, L>::destroy, &schema::ObjectOps<CreateVpcVpnConnectionRemoteAction, L>::clear};
+static_assert(offsetof(CreateVpcVpnConnectionRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "CreateVpcVpnConnectionRemote", HttpMethod::Post, "/hybrid/vpn-connection", "params", true, true, true, false, "", &CreateVpcVpnConnectionRemoteAction::describe,
+                        schema::Ref<CreateVpcVpnConnectionRemoteAction::ReplyType>::value};
 constexpr schema::Rule kRule56{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr const char* kRule57V[] = {"disabled", "group1", "group2", "group5", "group14", "group24"};
 constexpr schema::Rule kRule57{false, false, false, kRule57V, 6, -1, -1, false, 0, 0};
@@ -313,3710 +1302,3140 @@ constexpr schema::Rule kRule60{false, false, false, kRule60V, 5, -1, -1, false, 
 constexpr const char* kRule61V[] = {"md5", "sha1"};
 constexpr schema::Rule kRule61{false, false, false, kRule61V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule62{false, false, false, nullptr, 0, -1, -1, true, 60LL, 86400LL};
+constexpr schema::Row kRows162[] = {  // CreateVpnIkeConfigAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, name), schema::Location::Body, 0, &kRule51},
+  {"psk", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, psk), schema::Location::Body, 0, &kRule56},
+  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, pfs), schema::Location::Body, 0, &kRule57},
+  {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, version), schema::Location::Body, 0, &kRule58},
+  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, mode), schema::Location::Body, 0, &kRule59},
+  {"encAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, encAlg), schema::Location::Body, 0, &kRule60},
+  {"authAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, authAlg), schema::Location::Body, 0, &kRule61},
+  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVpnIkeConfigAction, lifetime), schema::Location::Body, 0, &kRule62},
+  {"localIp", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, localIp), schema::Location::Body, 0, &kRule3},
+  {"remoteIp", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, remoteIp), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, description), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpnIkeConfigAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(CreateVpnIkeConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable162{{nullptr}, "CreateVpnIkeConfigAction", kRows162, 14, kBases162, 1, &schema::ObjectOps<CreateVpnIkeConfigAction, L>::make, &schema::ObjectOps<CreateVpnIkeConfigAction, L>::destroy, &schema::ObjectOps<CreateVpnIkeConfigAction, L>::clear};
+static_assert(offsetof(CreateVpnIkeConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "CreateVpnIkeConfig", HttpMethod::Post, "/hybrid/vpn-connection/ike", "params", true, true, true, false, "", &CreateVpnIkeConfigAction::describe,
+                        schema::Ref<CreateVpnIkeConfigAction::ReplyType>::value};
+constexpr schema::Row kRows164[] = {  // CreateVpnIpsecConfigAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpnIpsecConfigAction, name), schema::Location::Body, 0, &kRule51},
+  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, pfs), schema::Location::Body, 0, &kRule57},
+  {"encAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, encAlg), schema::Location::Body, 0, &kRule60},
+  {"authAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, authAlg), schema::Location::Body, 0, &kRule61},
+  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVpnIpsecConfigAction, lifetime), schema::Location::Body, 0, &kRule62},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, description), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpnIpsecConfigAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(CreateVpnIpsecConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "CreateVpnIpsecConfigAction", kRows164, 9, kBases164, 1, &schema::ObjectOps<CreateVpnIpsecConfigAction, L>::make, &schema::ObjectOps<CreateVpnIpsecConfigAction, L>::destroy, &schema::ObjectOps<CreateVpnIpsecConfigAction, L>::clear};
+static_assert(offsetof(CreateVpnIpsecConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "CreateVpnIpsecConfig", HttpMethod::Post, "/hybrid/vpn-connection/ipsec", "params", true, true, true, false, "", &CreateVpnIpsecConfigAction::describe,
+                        schema::Ref<CreateVpnIpsecConfigAction::ReplyType>::value};
+constexpr schema::Row kRows166[] = {  // DeleteAliyunDiskFromLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunDiskFromLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunDiskFromLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunDiskFromLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(DeleteAliyunDiskFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "DeleteAliyunDiskFromLocalAction", kRows166, 3, kBases166, 1, &schema::ObjectOps<DeleteAliyunDiskFromLocalAction, L>::make, &schema::ObjectOps<DeleteAliyunDiskFromLocalAction, L>::destroy, &schema::ObjectOps<DeleteAliyunDiskFromLocalAction, L>::clear};
+static_assert(offsetof(DeleteAliyunDiskFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "DeleteAliyunDiskFromLocal", HttpMethod::Delete, "/hybrid/aliyun/disk/{uuid}", "", false, true, true, false, "", &DeleteAliyunDiskFromLocalAction::describe,
+                        schema::Ref<DeleteAliyunDiskFromLocalAction::ReplyType>::value};
+constexpr schema::Row kRows168[] = {  // DeleteAliyunDiskFromRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunDiskFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunDiskFromRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunDiskFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(DeleteAliyunDiskFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable168{{nullptr}, "DeleteAliyunDiskFromRemoteAction", kRows168, 3, kBases168, 1, &schema::ObjectOps<DeleteAliyunDiskFromRemoteAction, L>::make, &schema::ObjectOps<DeleteAliyunDiskFromRemoteAction, L>::destroy, &schema::ObjectOps<DeleteAliyunDiskFromRemoteAction, L>::clear};
+static_assert(offsetof(DeleteAliyunDiskFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "DeleteAliyunDiskFromRemote", HttpMethod::Delete, "/hybrid/aliyun/disk/{uuid}/remote", "", false, true, true, false, "", &DeleteAliyunDiskFromRemoteAction::describe,
+                        schema::Ref<DeleteAliyunDiskFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows170[] = {  // DeleteAliyunKeySecretAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunKeySecretAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(DeleteAliyunKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable170{{nullptr}, "DeleteAliyunKeySecretAction", kRows170, 3, kBases170, 1, &schema::ObjectOps<DeleteAliyunKeySecretAction, L>::make, &schema::ObjectOps<DeleteAliyunKeySecretAction, L>::destroy, &schema::ObjectOps<DeleteAliyunKeySecretAction, L>::clear};
+static_assert(offsetof(DeleteAliyunKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "DeleteAliyunKeySecret", HttpMethod::Delete, "/hybrid/aliyun/key/{uuid}", "", false, true, true, false, "", &DeleteAliyunKeySecretAction::describe,
+                        schema::Ref<DeleteAliyunKeySecretAction::ReplyType>::value};
+constexpr schema::Row kRows172[] = {  // DeleteAliyunRouteEntryRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunRouteEntryRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouteEntryRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouteEntryRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(DeleteAliyunRouteEntryRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable172{{nullptr}, "DeleteAliyunRouteEntryRemoteAction", kRows172, 3, kBases172, 1, &schema::ObjectOps<DeleteAliyunRouteEntryRemoteAction, L>::make, &schema::ObjectOps<DeleteAliyunRouteEntryRemoteAction, L>::destroy, &schema::ObjectOps<DeleteAliyunRouteEntryRemoteAction, L>::clear};
+static_assert(offsetof(DeleteAliyunRouteEntryRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "DeleteAliyunRouteEntryRemote", HttpMethod::Delete, "/hybrid/aliyun/route-entry/{uuid}", "", false, true, true, false, "", &DeleteAliyunRouteEntryRemoteAction::describe,
+                        schema::Ref<DeleteAliyunRouteEntryRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows174[] = {  // DeleteAliyunRouterInterfaceLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunRouterInterfaceLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouterInterfaceLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouterInterfaceLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(DeleteAliyunRouterInterfaceLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable174{{nullptr}, "DeleteAliyunRouterInterfaceLocalAction", kRows174, 3, kBases174, 1, &schema::ObjectOps<DeleteAliyunRouterInterfaceLocalAction, L>::make, &schema::ObjectOps<DeleteAliyunRouterInterfaceLocalAction, L>::destroy, &schema::ObjectOps<DeleteAliyunRouterInterfaceLocalAction, L>::clear};
+static_assert(offsetof(DeleteAliyunRouterInterfaceLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "DeleteAliyunRouterInterfaceLocal", HttpMethod::Delete, "/hybrid/aliyun/router-interface/{uuid}", "", false, true, true, false, "", &DeleteAliyunRouterInterfaceLocalAction::describe,
+                        schema::Ref<DeleteAliyunRouterInterfaceLocalAction::ReplyType>::value};
 constexpr const char* kRule63V[] = {"vrouter", "vbr"};
 constexpr schema::Rule kRule63{true, false, false, kRule63V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows176[] = {  // DeleteAliyunRouterInterfaceRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule63},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(DeleteAliyunRouterInterfaceRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "DeleteAliyunRouterInterfaceRemoteAction", kRows176, 4, kBases176, 1, &schema::ObjectOps<DeleteAliyunRouterInterfaceRemoteAction, L>::make, &schema::ObjectOps<DeleteAliyunRouterInterfaceRemoteAction, L>::destroy, &schema::ObjectOps<DeleteAliyunRouterInterfaceRemoteAction, L>::clear};
+static_assert(offsetof(DeleteAliyunRouterInterfaceRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "DeleteAliyunRouterInterfaceRemote", HttpMethod::Delete, "/hybrid/aliyun/router-interface/remote/{uuid}", "", false, true, true, false, "", &DeleteAliyunRouterInterfaceRemoteAction::describe,
+                        schema::Ref<DeleteAliyunRouterInterfaceRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // DeleteAliyunSnapshotFromLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunSnapshotFromLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunSnapshotFromLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunSnapshotFromLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(DeleteAliyunSnapshotFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "DeleteAliyunSnapshotFromLocalAction", kRows178, 3, kBases178, 1, &schema::ObjectOps<DeleteAliyunSnapshotFromLocalAction, L>::make, &schema::ObjectOps<DeleteAliyunSnapshotFromLocalAction, L>::destroy, &schema::ObjectOps<DeleteAliyunSnapshotFromLocalAction, L>::clear};
+static_assert(offsetof(DeleteAliyunSnapshotFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "DeleteAliyunSnapshotFromLocal", HttpMethod::Delete, "/hybrid/aliyun/snapshot/{uuid}", "", false, true, true, false, "", &DeleteAliyunSnapshotFromLocalAction::describe,
+                        schema::Ref<DeleteAliyunSnapshotFromLocalAction::ReplyType>::value};
+constexpr schema::Row kRows180[] = {  // DeleteAliyunSnapshotFromRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunSnapshotFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunSnapshotFromRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunSnapshotFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(DeleteAliyunSnapshotFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable180{{nullptr}, "DeleteAliyunSnapshotFromRemoteAction", kRows180, 3, kBases180, 1, &schema::ObjectOps<DeleteAliyunSnapshotFromRemoteAction, L>::make, &schema::ObjectOps<DeleteAliyunSnapshotFromRemoteAction, L>::destroy, &schema::ObjectOps<DeleteAliyunSnapshotFromRemoteAction, L>::clear};
+static_assert(offsetof(DeleteAliyunSnapshotFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec181{{nullptr}, "DeleteAliyunSnapshotFromRemote", HttpMethod::Delete, "/hybrid/aliyun/snapshot/{uuid}/remote", "", false, true, true, false, "", &DeleteAliyunSnapshotFromRemoteAction::describe,
+                        schema::Ref<DeleteAliyunSnapshotFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows182[] = {  // DeleteAllEcsInstancesFromDataCenterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAllEcsInstancesFromDataCenterAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAllEcsInstancesFromDataCenterAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAllEcsInstancesFromDataCenterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(DeleteAllEcsInstancesFromDataCenterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable182{{nullptr}, "DeleteAllEcsInstancesFromDataCenterAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<DeleteAllEcsInstancesFromDataCenterAction, L>::make, &schema::ObjectOps<DeleteAllEcsInstancesFromDataCenterAction, L>::destroy, &schema::ObjectOps<DeleteAllEcsInstancesFromDataCenterAction, L>::clear};
+static_assert(offsetof(DeleteAllEcsInstancesFromDataCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec183{{nullptr}, "DeleteAllEcsInstancesFromDataCenter", HttpMethod::Delete, "/hybrid/aliyun/dc-ecs/{uuid}", "", false, true, true, false, "", &DeleteAllEcsInstancesFromDataCenterAction::describe,
+                        schema::Ref<DeleteAllEcsInstancesFromDataCenterAction::ReplyType>::value};
+constexpr schema::Row kRows184[] = {  // DeleteBackupFileInPublicAction
+  {"type", schema::Local<std::string, L>::ref, offsetof(DeleteBackupFileInPublicAction, type), schema::Location::Body, 0, &kRule36},
+  {"regionId", schema::Local<std::string, L>::ref, offsetof(DeleteBackupFileInPublicAction, regionId), schema::Location::Body, 0, &kRule3},
+  {"file", schema::Local<std::string, L>::ref, offsetof(DeleteBackupFileInPublicAction, file), schema::Location::Body, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBackupFileInPublicAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBackupFileInPublicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(DeleteBackupFileInPublicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable184{{nullptr}, "DeleteBackupFileInPublicAction", kRows184, 5, kBases184, 1, &schema::ObjectOps<DeleteBackupFileInPublicAction, L>::make, &schema::ObjectOps<DeleteBackupFileInPublicAction, L>::destroy, &schema::ObjectOps<DeleteBackupFileInPublicAction, L>::clear};
+static_assert(offsetof(DeleteBackupFileInPublicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec185{{nullptr}, "DeleteBackupFileInPublic", HttpMethod::Delete, "/hybrid/backup-mysql", "", false, true, true, false, "", &DeleteBackupFileInPublicAction::describe,
+                        schema::Ref<DeleteBackupFileInPublicAction::ReplyType>::value};
+constexpr schema::Row kRows186[] = {  // DeleteConnectionAccessPointLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteConnectionAccessPointLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteConnectionAccessPointLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteConnectionAccessPointLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases186[] = {{&ActionBase::describe, offsetof(DeleteConnectionAccessPointLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable186{{nullptr}, "DeleteConnectionAccessPointLocalAction", kRows186, 3, kBases186, 1, &schema::ObjectOps<DeleteConnectionAccessPointLocalAction, L>::make, &schema::ObjectOps<DeleteConnectionAccessPointLocalAction, L>::destroy, &schema::ObjectOps<DeleteConnectionAccessPointLocalAction, L>::clear};
+static_assert(offsetof(DeleteConnectionAccessPointLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec187{{nullptr}, "DeleteConnectionAccessPointLocal", HttpMethod::Delete, "/hybrid/aliyun/access-point/{uuid}", "", false, true, true, false, "", &DeleteConnectionAccessPointLocalAction::describe,
+                        schema::Ref<DeleteConnectionAccessPointLocalAction::ReplyType>::value};
+constexpr schema::Row kRows188[] = {  // DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases188[] = {{&ActionBase::describe, offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable188{{nullptr}, "DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction", kRows188, 3, kBases188, 1, &schema::ObjectOps<DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::make, &schema::ObjectOps<DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::destroy, &schema::ObjectOps<DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::clear};
+static_assert(offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec189{{nullptr}, "DeleteConnectionBetweenL3NetWorkAndAliyunVSwitch", HttpMethod::Delete, "/hybrid/aliyun/connections/{uuid}", "", false, true, true, false, "", &DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe,
+                        schema::Ref<DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows190[] = {  // DeleteDataCenterInLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteDataCenterInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDataCenterInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDataCenterInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases190[] = {{&ActionBase::describe, offsetof(DeleteDataCenterInLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable190{{nullptr}, "DeleteDataCenterInLocalAction", kRows190, 3, kBases190, 1, &schema::ObjectOps<DeleteDataCenterInLocalAction, L>::make, &schema::ObjectOps<DeleteDataCenterInLocalAction, L>::destroy, &schema::ObjectOps<DeleteDataCenterInLocalAction, L>::clear};
+static_assert(offsetof(DeleteDataCenterInLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec191{{nullptr}, "DeleteDataCenterInLocal", HttpMethod::Delete, "/hybrid/data-center/{uuid}", "", false, true, true, false, "", &DeleteDataCenterInLocalAction::describe,
+                        schema::Ref<DeleteDataCenterInLocalAction::ReplyType>::value};
+constexpr schema::Row kRows192[] = {  // DeleteEcsImageLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsImageLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsImageLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsImageLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases192[] = {{&ActionBase::describe, offsetof(DeleteEcsImageLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable192{{nullptr}, "DeleteEcsImageLocalAction", kRows192, 3, kBases192, 1, &schema::ObjectOps<DeleteEcsImageLocalAction, L>::make, &schema::ObjectOps<DeleteEcsImageLocalAction, L>::destroy, &schema::ObjectOps<DeleteEcsImageLocalAction, L>::clear};
+static_assert(offsetof(DeleteEcsImageLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec193{{nullptr}, "DeleteEcsImageLocal", HttpMethod::Delete, "/hybrid/aliyun/image/{uuid}", "", false, true, true, false, "", &DeleteEcsImageLocalAction::describe,
+                        schema::Ref<DeleteEcsImageLocalAction::ReplyType>::value};
+constexpr schema::Row kRows194[] = {  // DeleteEcsImageRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsImageRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsImageRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsImageRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases194[] = {{&ActionBase::describe, offsetof(DeleteEcsImageRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable194{{nullptr}, "DeleteEcsImageRemoteAction", kRows194, 3, kBases194, 1, &schema::ObjectOps<DeleteEcsImageRemoteAction, L>::make, &schema::ObjectOps<DeleteEcsImageRemoteAction, L>::destroy, &schema::ObjectOps<DeleteEcsImageRemoteAction, L>::clear};
+static_assert(offsetof(DeleteEcsImageRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec195{{nullptr}, "DeleteEcsImageRemote", HttpMethod::Delete, "/hybrid/aliyun/image/remote/{uuid}", "", false, true, true, false, "", &DeleteEcsImageRemoteAction::describe,
+                        schema::Ref<DeleteEcsImageRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows196[] = {  // DeleteEcsInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases196[] = {{&ActionBase::describe, offsetof(DeleteEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable196{{nullptr}, "DeleteEcsInstanceAction", kRows196, 3, kBases196, 1, &schema::ObjectOps<DeleteEcsInstanceAction, L>::make, &schema::ObjectOps<DeleteEcsInstanceAction, L>::destroy, &schema::ObjectOps<DeleteEcsInstanceAction, L>::clear};
+static_assert(offsetof(DeleteEcsInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec197{{nullptr}, "DeleteEcsInstance", HttpMethod::Delete, "/hybrid/aliyun/ecs/{uuid}/remote", "", false, true, true, false, "", &DeleteEcsInstanceAction::describe,
+                        schema::Ref<DeleteEcsInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows198[] = {  // DeleteEcsInstanceLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsInstanceLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsInstanceLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsInstanceLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases198[] = {{&ActionBase::describe, offsetof(DeleteEcsInstanceLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable198{{nullptr}, "DeleteEcsInstanceLocalAction", kRows198, 3, kBases198, 1, &schema::ObjectOps<DeleteEcsInstanceLocalAction, L>::make, &schema::ObjectOps<DeleteEcsInstanceLocalAction, L>::destroy, &schema::ObjectOps<DeleteEcsInstanceLocalAction, L>::clear};
+static_assert(offsetof(DeleteEcsInstanceLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec199{{nullptr}, "DeleteEcsInstanceLocal", HttpMethod::Delete, "/hybrid/aliyun/ecs/{uuid}", "", false, true, true, false, "", &DeleteEcsInstanceLocalAction::describe,
+                        schema::Ref<DeleteEcsInstanceLocalAction::ReplyType>::value};
+constexpr schema::Row kRows200[] = {  // DeleteEcsSecurityGroupInLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsSecurityGroupInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsSecurityGroupInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsSecurityGroupInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases200[] = {{&ActionBase::describe, offsetof(DeleteEcsSecurityGroupInLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable200{{nullptr}, "DeleteEcsSecurityGroupInLocalAction", kRows200, 3, kBases200, 1, &schema::ObjectOps<DeleteEcsSecurityGroupInLocalAction, L>::make, &schema::ObjectOps<DeleteEcsSecurityGroupInLocalAction, L>::destroy, &schema::ObjectOps<DeleteEcsSecurityGroupInLocalAction, L>::clear};
+static_assert(offsetof(DeleteEcsSecurityGroupInLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec201{{nullptr}, "DeleteEcsSecurityGroupInLocal", HttpMethod::Delete, "/hybrid/aliyun/security-group/{uuid}", "", false, true, true, false, "", &DeleteEcsSecurityGroupInLocalAction::describe,
+                        schema::Ref<DeleteEcsSecurityGroupInLocalAction::ReplyType>::value};
+constexpr schema::Row kRows202[] = {  // DeleteEcsSecurityGroupRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsSecurityGroupRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsSecurityGroupRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsSecurityGroupRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases202[] = {{&ActionBase::describe, offsetof(DeleteEcsSecurityGroupRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable202{{nullptr}, "DeleteEcsSecurityGroupRemoteAction", kRows202, 3, kBases202, 1, &schema::ObjectOps<DeleteEcsSecurityGroupRemoteAction, L>::make, &schema::ObjectOps<DeleteEcsSecurityGroupRemoteAction, L>::destroy, &schema::ObjectOps<DeleteEcsSecurityGroupRemoteAction, L>::clear};
+static_assert(offsetof(DeleteEcsSecurityGroupRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec203{{nullptr}, "DeleteEcsSecurityGroupRemote", HttpMethod::Delete, "/hybrid/aliyun/security-group/remote/{uuid}", "", false, true, true, false, "", &DeleteEcsSecurityGroupRemoteAction::describe,
+                        schema::Ref<DeleteEcsSecurityGroupRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows204[] = {  // DeleteEcsSecurityGroupRuleRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsSecurityGroupRuleRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsSecurityGroupRuleRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsSecurityGroupRuleRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases204[] = {{&ActionBase::describe, offsetof(DeleteEcsSecurityGroupRuleRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable204{{nullptr}, "DeleteEcsSecurityGroupRuleRemoteAction", kRows204, 3, kBases204, 1, &schema::ObjectOps<DeleteEcsSecurityGroupRuleRemoteAction, L>::make, &schema::ObjectOps<DeleteEcsSecurityGroupRuleRemoteAction, L>::destroy, &schema::ObjectOps<DeleteEcsSecurityGroupRuleRemoteAction, L>::clear};
+static_assert(offsetof(DeleteEcsSecurityGroupRuleRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec205{{nullptr}, "DeleteEcsSecurityGroupRuleRemote", HttpMethod::Delete, "/hybrid/aliyun/security-group-rule/remote/{uuid}", "", false, true, true, false, "", &DeleteEcsSecurityGroupRuleRemoteAction::describe,
+                        schema::Ref<DeleteEcsSecurityGroupRuleRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows206[] = {  // DeleteEcsVSwitchInLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsVSwitchInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVSwitchInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVSwitchInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases206[] = {{&ActionBase::describe, offsetof(DeleteEcsVSwitchInLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable206{{nullptr}, "DeleteEcsVSwitchInLocalAction", kRows206, 3, kBases206, 1, &schema::ObjectOps<DeleteEcsVSwitchInLocalAction, L>::make, &schema::ObjectOps<DeleteEcsVSwitchInLocalAction, L>::destroy, &schema::ObjectOps<DeleteEcsVSwitchInLocalAction, L>::clear};
+static_assert(offsetof(DeleteEcsVSwitchInLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec207{{nullptr}, "DeleteEcsVSwitchInLocal", HttpMethod::Delete, "/hybrid/aliyun/vswitch/{uuid}", "", false, true, true, false, "", &DeleteEcsVSwitchInLocalAction::describe,
+                        schema::Ref<DeleteEcsVSwitchInLocalAction::ReplyType>::value};
+constexpr schema::Row kRows208[] = {  // DeleteEcsVSwitchRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsVSwitchRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVSwitchRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVSwitchRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases208[] = {{&ActionBase::describe, offsetof(DeleteEcsVSwitchRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable208{{nullptr}, "DeleteEcsVSwitchRemoteAction", kRows208, 3, kBases208, 1, &schema::ObjectOps<DeleteEcsVSwitchRemoteAction, L>::make, &schema::ObjectOps<DeleteEcsVSwitchRemoteAction, L>::destroy, &schema::ObjectOps<DeleteEcsVSwitchRemoteAction, L>::clear};
+static_assert(offsetof(DeleteEcsVSwitchRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec209{{nullptr}, "DeleteEcsVSwitchRemote", HttpMethod::Delete, "/hybrid/aliyun/vswitch/remote/{uuid}", "", false, true, true, false, "", &DeleteEcsVSwitchRemoteAction::describe,
+                        schema::Ref<DeleteEcsVSwitchRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows210[] = {  // DeleteEcsVpcInLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsVpcInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVpcInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVpcInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases210[] = {{&ActionBase::describe, offsetof(DeleteEcsVpcInLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable210{{nullptr}, "DeleteEcsVpcInLocalAction", kRows210, 3, kBases210, 1, &schema::ObjectOps<DeleteEcsVpcInLocalAction, L>::make, &schema::ObjectOps<DeleteEcsVpcInLocalAction, L>::destroy, &schema::ObjectOps<DeleteEcsVpcInLocalAction, L>::clear};
+static_assert(offsetof(DeleteEcsVpcInLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec211{{nullptr}, "DeleteEcsVpcInLocal", HttpMethod::Delete, "/hybrid/aliyun/vpc/{uuid}", "", false, true, true, false, "", &DeleteEcsVpcInLocalAction::describe,
+                        schema::Ref<DeleteEcsVpcInLocalAction::ReplyType>::value};
+constexpr schema::Row kRows212[] = {  // DeleteEcsVpcRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEcsVpcRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVpcRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEcsVpcRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases212[] = {{&ActionBase::describe, offsetof(DeleteEcsVpcRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable212{{nullptr}, "DeleteEcsVpcRemoteAction", kRows212, 3, kBases212, 1, &schema::ObjectOps<DeleteEcsVpcRemoteAction, L>::make, &schema::ObjectOps<DeleteEcsVpcRemoteAction, L>::destroy, &schema::ObjectOps<DeleteEcsVpcRemoteAction, L>::clear};
+static_assert(offsetof(DeleteEcsVpcRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec213{{nullptr}, "DeleteEcsVpcRemote", HttpMethod::Delete, "/hybrid/aliyun/vpc/remote/{uuid}", "", false, true, true, false, "", &DeleteEcsVpcRemoteAction::describe,
+                        schema::Ref<DeleteEcsVpcRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows214[] = {  // DeleteHybridEipFromLocalAction
+  {"type", schema::Local<std::string, L>::ref, offsetof(DeleteHybridEipFromLocalAction, type), schema::Location::Body, 0, &kRule36},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteHybridEipFromLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHybridEipFromLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHybridEipFromLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases214[] = {{&ActionBase::describe, offsetof(DeleteHybridEipFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable214{{nullptr}, "DeleteHybridEipFromLocalAction", kRows214, 4, kBases214, 1, &schema::ObjectOps<DeleteHybridEipFromLocalAction, L>::make, &schema::ObjectOps<DeleteHybridEipFromLocalAction, L>::destroy, &schema::ObjectOps<DeleteHybridEipFromLocalAction, L>::clear};
+static_assert(offsetof(DeleteHybridEipFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec215{{nullptr}, "DeleteHybridEipFromLocal", HttpMethod::Delete, "/hybrid/eip/{uuid}", "", false, true, true, false, "", &DeleteHybridEipFromLocalAction::describe,
+                        schema::Ref<DeleteHybridEipFromLocalAction::ReplyType>::value};
+constexpr schema::Row kRows216[] = {  // DeleteHybridEipRemoteAction
+  {"type", schema::Local<std::string, L>::ref, offsetof(DeleteHybridEipRemoteAction, type), schema::Location::Body, 0, &kRule36},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteHybridEipRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHybridEipRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHybridEipRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases216[] = {{&ActionBase::describe, offsetof(DeleteHybridEipRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable216{{nullptr}, "DeleteHybridEipRemoteAction", kRows216, 4, kBases216, 1, &schema::ObjectOps<DeleteHybridEipRemoteAction, L>::make, &schema::ObjectOps<DeleteHybridEipRemoteAction, L>::destroy, &schema::ObjectOps<DeleteHybridEipRemoteAction, L>::clear};
+static_assert(offsetof(DeleteHybridEipRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec217{{nullptr}, "DeleteHybridEipRemote", HttpMethod::Delete, "/hybrid/eip/{uuid}/remote", "", false, true, true, false, "", &DeleteHybridEipRemoteAction::describe,
+                        schema::Ref<DeleteHybridEipRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows218[] = {  // DeleteHybridKeySecretAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteHybridKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHybridKeySecretAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHybridKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases218[] = {{&ActionBase::describe, offsetof(DeleteHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable218{{nullptr}, "DeleteHybridKeySecretAction", kRows218, 3, kBases218, 1, &schema::ObjectOps<DeleteHybridKeySecretAction, L>::make, &schema::ObjectOps<DeleteHybridKeySecretAction, L>::destroy, &schema::ObjectOps<DeleteHybridKeySecretAction, L>::clear};
+static_assert(offsetof(DeleteHybridKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec219{{nullptr}, "DeleteHybridKeySecret", HttpMethod::Delete, "/hybrid/hybrid/key/{uuid}", "", false, true, true, false, "", &DeleteHybridKeySecretAction::describe,
+                        schema::Ref<DeleteHybridKeySecretAction::ReplyType>::value};
+constexpr schema::Row kRows220[] = {  // DeleteIdentityZoneInLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIdentityZoneInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIdentityZoneInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIdentityZoneInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases220[] = {{&ActionBase::describe, offsetof(DeleteIdentityZoneInLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable220{{nullptr}, "DeleteIdentityZoneInLocalAction", kRows220, 3, kBases220, 1, &schema::ObjectOps<DeleteIdentityZoneInLocalAction, L>::make, &schema::ObjectOps<DeleteIdentityZoneInLocalAction, L>::destroy, &schema::ObjectOps<DeleteIdentityZoneInLocalAction, L>::clear};
+static_assert(offsetof(DeleteIdentityZoneInLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec221{{nullptr}, "DeleteIdentityZoneInLocal", HttpMethod::Delete, "/hybrid/identity-zone/{uuid}", "", false, true, true, false, "", &DeleteIdentityZoneInLocalAction::describe,
+                        schema::Ref<DeleteIdentityZoneInLocalAction::ReplyType>::value};
+constexpr schema::Row kRows222[] = {  // DeleteOssBucketFileRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteOssBucketFileRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"fileName", schema::Local<std::string, L>::ref, offsetof(DeleteOssBucketFileRemoteAction, fileName), schema::Location::Body, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteOssBucketFileRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteOssBucketFileRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases222[] = {{&ActionBase::describe, offsetof(DeleteOssBucketFileRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable222{{nullptr}, "DeleteOssBucketFileRemoteAction", kRows222, 4, kBases222, 1, &schema::ObjectOps<DeleteOssBucketFileRemoteAction, L>::make, &schema::ObjectOps<DeleteOssBucketFileRemoteAction, L>::destroy, &schema::ObjectOps<DeleteOssBucketFileRemoteAction, L>::clear};
+static_assert(offsetof(DeleteOssBucketFileRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec223{{nullptr}, "DeleteOssBucketFileRemote", HttpMethod::Delete, "/hybrid/aliyun/oss-bucket-file/remote/{uuid}", "", false, true, true, false, "", &DeleteOssBucketFileRemoteAction::describe,
+                        schema::Ref<DeleteOssBucketFileRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows224[] = {  // DeleteOssBucketNameLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteOssBucketNameLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteOssBucketNameLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteOssBucketNameLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases224[] = {{&ActionBase::describe, offsetof(DeleteOssBucketNameLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable224{{nullptr}, "DeleteOssBucketNameLocalAction", kRows224, 3, kBases224, 1, &schema::ObjectOps<DeleteOssBucketNameLocalAction, L>::make, &schema::ObjectOps<DeleteOssBucketNameLocalAction, L>::destroy, &schema::ObjectOps<DeleteOssBucketNameLocalAction, L>::clear};
+static_assert(offsetof(DeleteOssBucketNameLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec225{{nullptr}, "DeleteOssBucketNameLocal", HttpMethod::Delete, "/hybrid/aliyun/oss-bucket/{uuid}", "", false, true, true, false, "", &DeleteOssBucketNameLocalAction::describe,
+                        schema::Ref<DeleteOssBucketNameLocalAction::ReplyType>::value};
+constexpr schema::Row kRows226[] = {  // DeleteOssBucketRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteOssBucketRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteOssBucketRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteOssBucketRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases226[] = {{&ActionBase::describe, offsetof(DeleteOssBucketRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable226{{nullptr}, "DeleteOssBucketRemoteAction", kRows226, 3, kBases226, 1, &schema::ObjectOps<DeleteOssBucketRemoteAction, L>::make, &schema::ObjectOps<DeleteOssBucketRemoteAction, L>::destroy, &schema::ObjectOps<DeleteOssBucketRemoteAction, L>::clear};
+static_assert(offsetof(DeleteOssBucketRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec227{{nullptr}, "DeleteOssBucketRemote", HttpMethod::Delete, "/hybrid/aliyun/oss-bucket/remote/{uuid}", "", false, true, true, false, "", &DeleteOssBucketRemoteAction::describe,
+                        schema::Ref<DeleteOssBucketRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows228[] = {  // DeleteVirtualBorderRouterLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVirtualBorderRouterLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVirtualBorderRouterLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVirtualBorderRouterLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases228[] = {{&ActionBase::describe, offsetof(DeleteVirtualBorderRouterLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable228{{nullptr}, "DeleteVirtualBorderRouterLocalAction", kRows228, 3, kBases228, 1, &schema::ObjectOps<DeleteVirtualBorderRouterLocalAction, L>::make, &schema::ObjectOps<DeleteVirtualBorderRouterLocalAction, L>::destroy, &schema::ObjectOps<DeleteVirtualBorderRouterLocalAction, L>::clear};
+static_assert(offsetof(DeleteVirtualBorderRouterLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec229{{nullptr}, "DeleteVirtualBorderRouterLocal", HttpMethod::Delete, "/hybrid/aliyun/border-router/{uuid}", "", false, true, true, false, "", &DeleteVirtualBorderRouterLocalAction::describe,
+                        schema::Ref<DeleteVirtualBorderRouterLocalAction::ReplyType>::value};
+constexpr schema::Row kRows230[] = {  // DeleteVirtualRouterLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVirtualRouterLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVirtualRouterLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVirtualRouterLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases230[] = {{&ActionBase::describe, offsetof(DeleteVirtualRouterLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable230{{nullptr}, "DeleteVirtualRouterLocalAction", kRows230, 3, kBases230, 1, &schema::ObjectOps<DeleteVirtualRouterLocalAction, L>::make, &schema::ObjectOps<DeleteVirtualRouterLocalAction, L>::destroy, &schema::ObjectOps<DeleteVirtualRouterLocalAction, L>::clear};
+static_assert(offsetof(DeleteVirtualRouterLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec231{{nullptr}, "DeleteVirtualRouterLocal", HttpMethod::Delete, "/hybrid/aliyun/vrouter/{uuid}", "", false, true, true, false, "", &DeleteVirtualRouterLocalAction::describe,
+                        schema::Ref<DeleteVirtualRouterLocalAction::ReplyType>::value};
+constexpr schema::Row kRows232[] = {  // DeleteVpcIkeConfigLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcIkeConfigLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcIkeConfigLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcIkeConfigLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases232[] = {{&ActionBase::describe, offsetof(DeleteVpcIkeConfigLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable232{{nullptr}, "DeleteVpcIkeConfigLocalAction", kRows232, 3, kBases232, 1, &schema::ObjectOps<DeleteVpcIkeConfigLocalAction, L>::make, &schema::ObjectOps<DeleteVpcIkeConfigLocalAction, L>::destroy, &schema::ObjectOps<DeleteVpcIkeConfigLocalAction, L>::clear};
+static_assert(offsetof(DeleteVpcIkeConfigLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec233{{nullptr}, "DeleteVpcIkeConfigLocal", HttpMethod::Delete, "/hybrid/vpn-connection/ike/{uuid}", "", false, true, true, false, "", &DeleteVpcIkeConfigLocalAction::describe,
+                        schema::Ref<DeleteVpcIkeConfigLocalAction::ReplyType>::value};
+constexpr schema::Row kRows234[] = {  // DeleteVpcIpSecConfigLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcIpSecConfigLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcIpSecConfigLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcIpSecConfigLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases234[] = {{&ActionBase::describe, offsetof(DeleteVpcIpSecConfigLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable234{{nullptr}, "DeleteVpcIpSecConfigLocalAction", kRows234, 3, kBases234, 1, &schema::ObjectOps<DeleteVpcIpSecConfigLocalAction, L>::make, &schema::ObjectOps<DeleteVpcIpSecConfigLocalAction, L>::destroy, &schema::ObjectOps<DeleteVpcIpSecConfigLocalAction, L>::clear};
+static_assert(offsetof(DeleteVpcIpSecConfigLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec235{{nullptr}, "DeleteVpcIpSecConfigLocal", HttpMethod::Delete, "/hybrid/vpn-connection/ipsec/{uuid}", "", false, true, true, false, "", &DeleteVpcIpSecConfigLocalAction::describe,
+                        schema::Ref<DeleteVpcIpSecConfigLocalAction::ReplyType>::value};
+constexpr schema::Row kRows236[] = {  // DeleteVpcUserVpnGatewayLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcUserVpnGatewayLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcUserVpnGatewayLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcUserVpnGatewayLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases236[] = {{&ActionBase::describe, offsetof(DeleteVpcUserVpnGatewayLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable236{{nullptr}, "DeleteVpcUserVpnGatewayLocalAction", kRows236, 3, kBases236, 1, &schema::ObjectOps<DeleteVpcUserVpnGatewayLocalAction, L>::make, &schema::ObjectOps<DeleteVpcUserVpnGatewayLocalAction, L>::destroy, &schema::ObjectOps<DeleteVpcUserVpnGatewayLocalAction, L>::clear};
+static_assert(offsetof(DeleteVpcUserVpnGatewayLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec237{{nullptr}, "DeleteVpcUserVpnGatewayLocal", HttpMethod::Delete, "/hybrid/user-gateway/{uuid}", "", false, true, true, false, "", &DeleteVpcUserVpnGatewayLocalAction::describe,
+                        schema::Ref<DeleteVpcUserVpnGatewayLocalAction::ReplyType>::value};
+constexpr schema::Row kRows238[] = {  // DeleteVpcUserVpnGatewayRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcUserVpnGatewayRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcUserVpnGatewayRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcUserVpnGatewayRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases238[] = {{&ActionBase::describe, offsetof(DeleteVpcUserVpnGatewayRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable238{{nullptr}, "DeleteVpcUserVpnGatewayRemoteAction", kRows238, 3, kBases238, 1, &schema::ObjectOps<DeleteVpcUserVpnGatewayRemoteAction, L>::make, &schema::ObjectOps<DeleteVpcUserVpnGatewayRemoteAction, L>::destroy, &schema::ObjectOps<DeleteVpcUserVpnGatewayRemoteAction, L>::clear};
+static_assert(offsetof(DeleteVpcUserVpnGatewayRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec239{{nullptr}, "DeleteVpcUserVpnGatewayRemote", HttpMethod::Delete, "/hybrid/user-gateway/{uuid}/remote", "", false, true, true, false, "", &DeleteVpcUserVpnGatewayRemoteAction::describe,
+                        schema::Ref<DeleteVpcUserVpnGatewayRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows240[] = {  // DeleteVpcVpnConnectionLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcVpnConnectionLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcVpnConnectionLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcVpnConnectionLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases240[] = {{&ActionBase::describe, offsetof(DeleteVpcVpnConnectionLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable240{{nullptr}, "DeleteVpcVpnConnectionLocalAction", kRows240, 3, kBases240, 1, &schema::ObjectOps<DeleteVpcVpnConnectionLocalAction, L>::make, &schema::ObjectOps<DeleteVpcVpnConnectionLocalAction, L>::destroy, &schema::ObjectOps<DeleteVpcVpnConnectionLocalAction, L>::clear};
+static_assert(offsetof(DeleteVpcVpnConnectionLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec241{{nullptr}, "DeleteVpcVpnConnectionLocal", HttpMethod::Delete, "/hybrid/vpn-connection/{uuid}", "", false, true, true, false, "", &DeleteVpcVpnConnectionLocalAction::describe,
+                        schema::Ref<DeleteVpcVpnConnectionLocalAction::ReplyType>::value};
+constexpr schema::Row kRows242[] = {  // DeleteVpcVpnConnectionRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcVpnConnectionRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcVpnConnectionRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcVpnConnectionRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases242[] = {{&ActionBase::describe, offsetof(DeleteVpcVpnConnectionRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable242{{nullptr}, "DeleteVpcVpnConnectionRemoteAction", kRows242, 3, kBases242, 1, &schema::ObjectOps<DeleteVpcVpnConnectionRemoteAction, L>::make, &schema::ObjectOps<DeleteVpcVpnConnectionRemoteAction, L>::destroy, &schema::ObjectOps<DeleteVpcVpnConnectionRemoteAction, L>::clear};
+static_assert(offsetof(DeleteVpcVpnConnectionRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec243{{nullptr}, "DeleteVpcVpnConnectionRemote", HttpMethod::Delete, "/hybrid/vpn-connection/{uuid}/remote", "", false, true, true, false, "", &DeleteVpcVpnConnectionRemoteAction::describe,
+                        schema::Ref<DeleteVpcVpnConnectionRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows244[] = {  // DeleteVpcVpnGatewayLocalAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcVpnGatewayLocalAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcVpnGatewayLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcVpnGatewayLocalAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases244[] = {{&ActionBase::describe, offsetof(DeleteVpcVpnGatewayLocalAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable244{{nullptr}, "DeleteVpcVpnGatewayLocalAction", kRows244, 3, kBases244, 1, &schema::ObjectOps<DeleteVpcVpnGatewayLocalAction, L>::make, &schema::ObjectOps<DeleteVpcVpnGatewayLocalAction, L>::destroy, &schema::ObjectOps<DeleteVpcVpnGatewayLocalAction, L>::clear};
+static_assert(offsetof(DeleteVpcVpnGatewayLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec245{{nullptr}, "DeleteVpcVpnGatewayLocal", HttpMethod::Delete, "/hybrid/vpn-gateway/{uuid}", "", false, true, true, false, "", &DeleteVpcVpnGatewayLocalAction::describe,
+                        schema::Ref<DeleteVpcVpnGatewayLocalAction::ReplyType>::value};
+constexpr schema::Row kRows246[] = {  // DetachAliyunDiskFromEcsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachAliyunDiskFromEcsAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachAliyunDiskFromEcsAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(DetachAliyunDiskFromEcsAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachAliyunDiskFromEcsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases246[] = {{&ActionBase::describe, offsetof(DetachAliyunDiskFromEcsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable246{{nullptr}, "DetachAliyunDiskFromEcsAction", kRows246, 4, kBases246, 1, &schema::ObjectOps<DetachAliyunDiskFromEcsAction, L>::make, &schema::ObjectOps<DetachAliyunDiskFromEcsAction, L>::destroy, &schema::ObjectOps<DetachAliyunDiskFromEcsAction, L>::clear};
+static_assert(offsetof(DetachAliyunDiskFromEcsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec247{{nullptr}, "DetachAliyunDiskFromEcs", HttpMethod::Post, "/hybrid/aliyun/disk/{uuid}/detach", "params", true, true, true, false, "", &DetachAliyunDiskFromEcsAction::describe,
+                        schema::Ref<DetachAliyunDiskFromEcsAction::ReplyType>::value};
+constexpr schema::Row kRows248[] = {  // DetachAliyunKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachAliyunKeyAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachAliyunKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases248[] = {{&ActionBase::describe, offsetof(DetachAliyunKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable248{{nullptr}, "DetachAliyunKeyAction", kRows248, 2, kBases248, 1, &schema::ObjectOps<DetachAliyunKeyAction, L>::make, &schema::ObjectOps<DetachAliyunKeyAction, L>::destroy, &schema::ObjectOps<DetachAliyunKeyAction, L>::clear};
+static_assert(offsetof(DetachAliyunKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec249{{nullptr}, "DetachAliyunKey", HttpMethod::Put, "/hybrid/aliyun/key/{uuid}/detach", "detachAliyunKey", true, true, true, false, "", &DetachAliyunKeyAction::describe,
+                        schema::Ref<DetachAliyunKeyAction::ReplyType>::value};
+constexpr schema::Row kRows250[] = {  // DetachHybridEipFromEcsAction
+  {"eipUuid", schema::Local<std::string, L>::ref, offsetof(DetachHybridEipFromEcsAction, eipUuid), schema::Location::Path, 0, &kRule3},
+  {"type", schema::Local<std::string, L>::ref, offsetof(DetachHybridEipFromEcsAction, type), schema::Location::Body, 0, &kRule36},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachHybridEipFromEcsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases250[] = {{&ActionBase::describe, offsetof(DetachHybridEipFromEcsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable250{{nullptr}, "DetachHybridEipFromEcsAction", kRows250, 3, kBases250, 1, &schema::ObjectOps<DetachHybridEipFromEcsAction, L>::make, &schema::ObjectOps<DetachHybridEipFromEcsAction, L>::destroy, &schema::ObjectOps<DetachHybridEipFromEcsAction, L>::clear};
+static_assert(offsetof(DetachHybridEipFromEcsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec251{{nullptr}, "DetachHybridEipFromEcs", HttpMethod::Post, "/hybrid/eip/{eipUuid}/detach", "params", true, true, true, false, "", &DetachHybridEipFromEcsAction::describe,
+                        schema::Ref<DetachHybridEipFromEcsAction::ReplyType>::value};
+constexpr schema::Row kRows252[] = {  // DetachHybridKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachHybridKeyAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachHybridKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases252[] = {{&ActionBase::describe, offsetof(DetachHybridKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable252{{nullptr}, "DetachHybridKeyAction", kRows252, 2, kBases252, 1, &schema::ObjectOps<DetachHybridKeyAction, L>::make, &schema::ObjectOps<DetachHybridKeyAction, L>::destroy, &schema::ObjectOps<DetachHybridKeyAction, L>::clear};
+static_assert(offsetof(DetachHybridKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec253{{nullptr}, "DetachHybridKey", HttpMethod::Put, "/hybrid/hybrid/key/{uuid}/detach", "detachHybridKey", true, true, true, false, "", &DetachHybridKeyAction::describe,
+                        schema::Ref<DetachHybridKeyAction::ReplyType>::value};
+constexpr schema::Row kRows254[] = {  // DetachOssBucketFromEcsDataCenterAction
+  {"ossBucketUuid", schema::Local<std::string, L>::ref, offsetof(DetachOssBucketFromEcsDataCenterAction, ossBucketUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachOssBucketFromEcsDataCenterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases254[] = {{&ActionBase::describe, offsetof(DetachOssBucketFromEcsDataCenterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable254{{nullptr}, "DetachOssBucketFromEcsDataCenterAction", kRows254, 2, kBases254, 1, &schema::ObjectOps<DetachOssBucketFromEcsDataCenterAction, L>::make, &schema::ObjectOps<DetachOssBucketFromEcsDataCenterAction, L>::destroy, &schema::ObjectOps<DetachOssBucketFromEcsDataCenterAction, L>::clear};
+static_assert(offsetof(DetachOssBucketFromEcsDataCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec255{{nullptr}, "DetachOssBucketFromEcsDataCenter", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach", "detachOssBucketFromEcsDataCenter", true, true, true, false, "", &DetachOssBucketFromEcsDataCenterAction::describe,
+                        schema::Ref<DetachOssBucketFromEcsDataCenterAction::ReplyType>::value};
+constexpr schema::Row kRows256[] = {  // DownloadBackupFileFromPublicCloudAction
+  {"regionId", schema::Local<std::string, L>::ref, offsetof(DownloadBackupFileFromPublicCloudAction, regionId), schema::Location::Body, 0, &kRule3},
+  {"file", schema::Local<std::string, L>::ref, offsetof(DownloadBackupFileFromPublicCloudAction, file), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::string, L>::ref, offsetof(DownloadBackupFileFromPublicCloudAction, type), schema::Location::Body, 0, &kRule36},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DownloadBackupFileFromPublicCloudAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases256[] = {{&ActionBase::describe, offsetof(DownloadBackupFileFromPublicCloudAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable256{{nullptr}, "DownloadBackupFileFromPublicCloudAction", kRows256, 4, kBases256, 1, &schema::ObjectOps<DownloadBackupFileFromPublicCloudAction, L>::make, &schema::ObjectOps<DownloadBackupFileFromPublicCloudAction, L>::destroy, &schema::ObjectOps<DownloadBackupFileFromPublicCloudAction, L>::clear};
+static_assert(offsetof(DownloadBackupFileFromPublicCloudAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec257{{nullptr}, "DownloadBackupFileFromPublicCloud", HttpMethod::Post, "/hybrid/backup-mysql/download", "params", true, true, true, false, "", &DownloadBackupFileFromPublicCloudAction::describe,
+                        schema::Ref<DownloadBackupFileFromPublicCloudAction::ReplyType>::value};
+constexpr schema::Row kRows258[] = {  // GCAliyunSnapshotRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(GCAliyunSnapshotRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(GCAliyunSnapshotRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GCAliyunSnapshotRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases258[] = {{&ActionBase::describe, offsetof(GCAliyunSnapshotRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable258{{nullptr}, "GCAliyunSnapshotRemoteAction", kRows258, 3, kBases258, 1, &schema::ObjectOps<GCAliyunSnapshotRemoteAction, L>::make, &schema::ObjectOps<GCAliyunSnapshotRemoteAction, L>::destroy, &schema::ObjectOps<GCAliyunSnapshotRemoteAction, L>::clear};
+static_assert(offsetof(GCAliyunSnapshotRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec259{{nullptr}, "GCAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot/{dataCenterUuid}/gc", "params", true, true, true, false, "", &GCAliyunSnapshotRemoteAction::describe,
+                        schema::Ref<GCAliyunSnapshotRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows260[] = {  // GetConnectionAccessPointFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(GetConnectionAccessPointFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetConnectionAccessPointFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases260[] = {{&ActionBase::describe, offsetof(GetConnectionAccessPointFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable260{{nullptr}, "GetConnectionAccessPointFromRemoteAction", kRows260, 2, kBases260, 1, &schema::ObjectOps<GetConnectionAccessPointFromRemoteAction, L>::make, &schema::ObjectOps<GetConnectionAccessPointFromRemoteAction, L>::destroy, &schema::ObjectOps<GetConnectionAccessPointFromRemoteAction, L>::clear};
+static_assert(offsetof(GetConnectionAccessPointFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec261{{nullptr}, "GetConnectionAccessPointFromRemote", HttpMethod::Get, "/hybrid/aliyun/access-point{dataCenterUuid}/remote", "", false, true, false, false, "", &GetConnectionAccessPointFromRemoteAction::describe,
+                        schema::Ref<GetConnectionAccessPointFromRemoteAction::ReplyType>::value};
 constexpr const char* kRule64V[] = {"l3network", "vroutervm", "vbr", "vpc"};
 constexpr schema::Rule kRule64{true, false, false, kRule64V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows262[] = {  // GetConnectionBetweenL3NetworkAndAliyunVSwitchAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, uuid), schema::Location::Body, 0, &kRule3},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, resourceType), schema::Location::Body, 0, &kRule64},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases262[] = {{&ActionBase::describe, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable262{{nullptr}, "GetConnectionBetweenL3NetworkAndAliyunVSwitchAction", kRows262, 3, kBases262, 1, &schema::ObjectOps<GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::make, &schema::ObjectOps<GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::destroy, &schema::ObjectOps<GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::clear};
+static_assert(offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec263{{nullptr}, "GetConnectionBetweenL3NetworkAndAliyunVSwitch", HttpMethod::Post, "/hybrid/aliyun/relationships", "params", true, true, false, false, "", &GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe,
+                        schema::Ref<GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows264[] = {  // GetCreateEcsImageProgressAction
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(GetCreateEcsImageProgressAction, imageUuid), schema::Location::Path, 0, &kRule3},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(GetCreateEcsImageProgressAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCreateEcsImageProgressAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases264[] = {{&ActionBase::describe, offsetof(GetCreateEcsImageProgressAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable264{{nullptr}, "GetCreateEcsImageProgressAction", kRows264, 3, kBases264, 1, &schema::ObjectOps<GetCreateEcsImageProgressAction, L>::make, &schema::ObjectOps<GetCreateEcsImageProgressAction, L>::destroy, &schema::ObjectOps<GetCreateEcsImageProgressAction, L>::clear};
+static_assert(offsetof(GetCreateEcsImageProgressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec265{{nullptr}, "GetCreateEcsImageProgress", HttpMethod::Get, "/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress", "", false, true, false, false, "", &GetCreateEcsImageProgressAction::describe,
+                        schema::Ref<GetCreateEcsImageProgressAction::ReplyType>::value};
+constexpr schema::Row kRows266[] = {  // GetDataCenterFromRemoteAction
+  {"type", schema::Local<std::string, L>::ref, offsetof(GetDataCenterFromRemoteAction, type), schema::Location::Body, 0, &kRule3},
+  {"endpoint", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetDataCenterFromRemoteAction, endpoint), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetDataCenterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases266[] = {{&ActionBase::describe, offsetof(GetDataCenterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable266{{nullptr}, "GetDataCenterFromRemoteAction", kRows266, 3, kBases266, 1, &schema::ObjectOps<GetDataCenterFromRemoteAction, L>::make, &schema::ObjectOps<GetDataCenterFromRemoteAction, L>::destroy, &schema::ObjectOps<GetDataCenterFromRemoteAction, L>::clear};
+static_assert(offsetof(GetDataCenterFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec267{{nullptr}, "GetDataCenterFromRemote", HttpMethod::Get, "/hybrid/data-center/remote", "", false, true, false, false, "", &GetDataCenterFromRemoteAction::describe,
+                        schema::Ref<GetDataCenterFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows268[] = {  // GetEcsInstanceTypeAction
+  {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(GetEcsInstanceTypeAction, identityZoneUuid), schema::Location::Body, 0, &kRule3},
+  {"ecsImageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEcsInstanceTypeAction, ecsImageUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEcsInstanceTypeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases268[] = {{&ActionBase::describe, offsetof(GetEcsInstanceTypeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable268{{nullptr}, "GetEcsInstanceTypeAction", kRows268, 3, kBases268, 1, &schema::ObjectOps<GetEcsInstanceTypeAction, L>::make, &schema::ObjectOps<GetEcsInstanceTypeAction, L>::destroy, &schema::ObjectOps<GetEcsInstanceTypeAction, L>::clear};
+static_assert(offsetof(GetEcsInstanceTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec269{{nullptr}, "GetEcsInstanceType", HttpMethod::Get, "/hybrid/ecs/type", "", false, true, false, false, "", &GetEcsInstanceTypeAction::describe,
+                        schema::Ref<GetEcsInstanceTypeAction::ReplyType>::value};
+constexpr schema::Row kRows270[] = {  // GetEcsInstanceVncUrlAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetEcsInstanceVncUrlAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEcsInstanceVncUrlAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases270[] = {{&ActionBase::describe, offsetof(GetEcsInstanceVncUrlAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable270{{nullptr}, "GetEcsInstanceVncUrlAction", kRows270, 2, kBases270, 1, &schema::ObjectOps<GetEcsInstanceVncUrlAction, L>::make, &schema::ObjectOps<GetEcsInstanceVncUrlAction, L>::destroy, &schema::ObjectOps<GetEcsInstanceVncUrlAction, L>::clear};
+static_assert(offsetof(GetEcsInstanceVncUrlAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec271{{nullptr}, "GetEcsInstanceVncUrl", HttpMethod::Get, "/hybrid/aliyun/ecs-vnc/{uuid}", "", false, true, false, false, "", &GetEcsInstanceVncUrlAction::describe,
+                        schema::Ref<GetEcsInstanceVncUrlAction::ReplyType>::value};
+constexpr schema::Row kRows272[] = {  // GetIdentityZoneFromRemoteAction
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIdentityZoneFromRemoteAction, type), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(GetIdentityZoneFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
+  {"regionId", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIdentityZoneFromRemoteAction, regionId), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIdentityZoneFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases272[] = {{&ActionBase::describe, offsetof(GetIdentityZoneFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable272{{nullptr}, "GetIdentityZoneFromRemoteAction", kRows272, 4, kBases272, 1, &schema::ObjectOps<GetIdentityZoneFromRemoteAction, L>::make, &schema::ObjectOps<GetIdentityZoneFromRemoteAction, L>::destroy, &schema::ObjectOps<GetIdentityZoneFromRemoteAction, L>::clear};
+static_assert(offsetof(GetIdentityZoneFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec273{{nullptr}, "GetIdentityZoneFromRemote", HttpMethod::Get, "/hybrid/identity-zone/remote", "", false, true, false, false, "", &GetIdentityZoneFromRemoteAction::describe,
+                        schema::Ref<GetIdentityZoneFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows274[] = {  // GetOssBackupBucketFromRemoteAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBackupBucketFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases274[] = {{&ActionBase::describe, offsetof(GetOssBackupBucketFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable274{{nullptr}, "GetOssBackupBucketFromRemoteAction", kRows274, 1, kBases274, 1, &schema::ObjectOps<GetOssBackupBucketFromRemoteAction, L>::make, &schema::ObjectOps<GetOssBackupBucketFromRemoteAction, L>::destroy, &schema::ObjectOps<GetOssBackupBucketFromRemoteAction, L>::clear};
+static_assert(offsetof(GetOssBackupBucketFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec275{{nullptr}, "GetOssBackupBucketFromRemote", HttpMethod::Get, "/hybrid/backup-mysql/oss", "", false, true, false, false, "", &GetOssBackupBucketFromRemoteAction::describe,
+                        schema::Ref<GetOssBackupBucketFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows276[] = {  // GetOssBucketFileFromRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetOssBucketFileFromRemoteAction, uuid), schema::Location::Body, 0, &kRule3},
+  {"ossDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketFileFromRemoteAction, ossDomain), schema::Location::Body, 0, &kRule33},
+  {"ossKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketFileFromRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
+  {"ossSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketFileFromRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketFileFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases276[] = {{&ActionBase::describe, offsetof(GetOssBucketFileFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable276{{nullptr}, "GetOssBucketFileFromRemoteAction", kRows276, 5, kBases276, 1, &schema::ObjectOps<GetOssBucketFileFromRemoteAction, L>::make, &schema::ObjectOps<GetOssBucketFileFromRemoteAction, L>::destroy, &schema::ObjectOps<GetOssBucketFileFromRemoteAction, L>::clear};
+static_assert(offsetof(GetOssBucketFileFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec277{{nullptr}, "GetOssBucketFileFromRemote", HttpMethod::Get, "/hybrid/oss/file/remote", "", false, true, false, false, "", &GetOssBucketFileFromRemoteAction::describe,
+                        schema::Ref<GetOssBucketFileFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows278[] = {  // GetOssBucketNameFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(GetOssBucketNameFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"ossDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketNameFromRemoteAction, ossDomain), schema::Location::Body, 0, &kRule35},
+  {"ossKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketNameFromRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
+  {"ossSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketNameFromRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOssBucketNameFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases278[] = {{&ActionBase::describe, offsetof(GetOssBucketNameFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable278{{nullptr}, "GetOssBucketNameFromRemoteAction", kRows278, 5, kBases278, 1, &schema::ObjectOps<GetOssBucketNameFromRemoteAction, L>::make, &schema::ObjectOps<GetOssBucketNameFromRemoteAction, L>::destroy, &schema::ObjectOps<GetOssBucketNameFromRemoteAction, L>::clear};
+static_assert(offsetof(GetOssBucketNameFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec279{{nullptr}, "GetOssBucketNameFromRemote", HttpMethod::Get, "/hybrid/oss/{dataCenterUuid}/remote", "", false, true, false, false, "", &GetOssBucketNameFromRemoteAction::describe,
+                        schema::Ref<GetOssBucketNameFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows280[] = {  // GetVpcVpnConfigurationFromRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcVpnConfigurationFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcVpnConfigurationFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases280[] = {{&ActionBase::describe, offsetof(GetVpcVpnConfigurationFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable280{{nullptr}, "GetVpcVpnConfigurationFromRemoteAction", kRows280, 2, kBases280, 1, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteAction, L>::make, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteAction, L>::destroy, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteAction, L>::clear};
+static_assert(offsetof(GetVpcVpnConfigurationFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec281{{nullptr}, "GetVpcVpnConfigurationFromRemote", HttpMethod::Get, "/hybrid/vpn-conf/{uuid}/remote", "", false, true, false, false, "", &GetVpcVpnConfigurationFromRemoteAction::describe,
+                        schema::Ref<GetVpcVpnConfigurationFromRemoteAction::ReplyType>::value};
+constexpr schema::Base kBases282[] = {{&ActionBase::describe, offsetof(QueryAliyunDiskFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunDiskFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable282{{nullptr}, "QueryAliyunDiskFromLocalAction", nullptr, 0, kBases282, 2, &schema::ObjectOps<QueryAliyunDiskFromLocalAction, L>::make, &schema::ObjectOps<QueryAliyunDiskFromLocalAction, L>::destroy, &schema::ObjectOps<QueryAliyunDiskFromLocalAction, L>::clear};
+static_assert(offsetof(QueryAliyunDiskFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec283{{nullptr}, "QueryAliyunDiskFromLocal", HttpMethod::Get, "/hybrid/aliyun/disk", "", false, true, false, true, "", &QueryAliyunDiskFromLocalAction::describe,
+                        schema::Ref<QueryAliyunDiskFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases284[] = {{&ActionBase::describe, offsetof(QueryAliyunRouteEntryFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunRouteEntryFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable284{{nullptr}, "QueryAliyunRouteEntryFromLocalAction", nullptr, 0, kBases284, 2, &schema::ObjectOps<QueryAliyunRouteEntryFromLocalAction, L>::make, &schema::ObjectOps<QueryAliyunRouteEntryFromLocalAction, L>::destroy, &schema::ObjectOps<QueryAliyunRouteEntryFromLocalAction, L>::clear};
+static_assert(offsetof(QueryAliyunRouteEntryFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec285{{nullptr}, "QueryAliyunRouteEntryFromLocal", HttpMethod::Get, "/hybrid/aliyun/route-entry", "", false, true, false, true, "", &QueryAliyunRouteEntryFromLocalAction::describe,
+                        schema::Ref<QueryAliyunRouteEntryFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases286[] = {{&ActionBase::describe, offsetof(QueryAliyunRouterInterfaceFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunRouterInterfaceFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable286{{nullptr}, "QueryAliyunRouterInterfaceFromLocalAction", nullptr, 0, kBases286, 2, &schema::ObjectOps<QueryAliyunRouterInterfaceFromLocalAction, L>::make, &schema::ObjectOps<QueryAliyunRouterInterfaceFromLocalAction, L>::destroy, &schema::ObjectOps<QueryAliyunRouterInterfaceFromLocalAction, L>::clear};
+static_assert(offsetof(QueryAliyunRouterInterfaceFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec287{{nullptr}, "QueryAliyunRouterInterfaceFromLocal", HttpMethod::Get, "/hybrid/aliyun/router-interface", "", false, true, false, true, "", &QueryAliyunRouterInterfaceFromLocalAction::describe,
+                        schema::Ref<QueryAliyunRouterInterfaceFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases288[] = {{&ActionBase::describe, offsetof(QueryAliyunSnapshotFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunSnapshotFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable288{{nullptr}, "QueryAliyunSnapshotFromLocalAction", nullptr, 0, kBases288, 2, &schema::ObjectOps<QueryAliyunSnapshotFromLocalAction, L>::make, &schema::ObjectOps<QueryAliyunSnapshotFromLocalAction, L>::destroy, &schema::ObjectOps<QueryAliyunSnapshotFromLocalAction, L>::clear};
+static_assert(offsetof(QueryAliyunSnapshotFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec289{{nullptr}, "QueryAliyunSnapshotFromLocal", HttpMethod::Get, "/hybrid/aliyun/snapshot", "", false, true, false, true, "", &QueryAliyunSnapshotFromLocalAction::describe,
+                        schema::Ref<QueryAliyunSnapshotFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases290[] = {{&ActionBase::describe, offsetof(QueryAliyunVirtualRouterFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunVirtualRouterFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable290{{nullptr}, "QueryAliyunVirtualRouterFromLocalAction", nullptr, 0, kBases290, 2, &schema::ObjectOps<QueryAliyunVirtualRouterFromLocalAction, L>::make, &schema::ObjectOps<QueryAliyunVirtualRouterFromLocalAction, L>::destroy, &schema::ObjectOps<QueryAliyunVirtualRouterFromLocalAction, L>::clear};
+static_assert(offsetof(QueryAliyunVirtualRouterFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec291{{nullptr}, "QueryAliyunVirtualRouterFromLocal", HttpMethod::Get, "/hybrid/aliyun/vrouter", "", false, true, false, true, "", &QueryAliyunVirtualRouterFromLocalAction::describe,
+                        schema::Ref<QueryAliyunVirtualRouterFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases292[] = {{&ActionBase::describe, offsetof(QueryConnectionAccessPointFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryConnectionAccessPointFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable292{{nullptr}, "QueryConnectionAccessPointFromLocalAction", nullptr, 0, kBases292, 2, &schema::ObjectOps<QueryConnectionAccessPointFromLocalAction, L>::make, &schema::ObjectOps<QueryConnectionAccessPointFromLocalAction, L>::destroy, &schema::ObjectOps<QueryConnectionAccessPointFromLocalAction, L>::clear};
+static_assert(offsetof(QueryConnectionAccessPointFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec293{{nullptr}, "QueryConnectionAccessPointFromLocal", HttpMethod::Get, "/hybrid/aliyun/access-point", "", false, true, false, true, "", &QueryConnectionAccessPointFromLocalAction::describe,
+                        schema::Ref<QueryConnectionAccessPointFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases294[] = {{&ActionBase::describe, offsetof(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable294{{nullptr}, "QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction", nullptr, 0, kBases294, 2, &schema::ObjectOps<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::make, &schema::ObjectOps<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::destroy, &schema::ObjectOps<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::clear};
+static_assert(offsetof(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec295{{nullptr}, "QueryConnectionBetweenL3NetworkAndAliyunVSwitch", HttpMethod::Get, "/hybrid/aliyun/relationships", "", false, true, false, true, "", &QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe,
+                        schema::Ref<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::ReplyType>::value};
+constexpr schema::Base kBases296[] = {{&ActionBase::describe, offsetof(QueryDataCenterFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDataCenterFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable296{{nullptr}, "QueryDataCenterFromLocalAction", nullptr, 0, kBases296, 2, &schema::ObjectOps<QueryDataCenterFromLocalAction, L>::make, &schema::ObjectOps<QueryDataCenterFromLocalAction, L>::destroy, &schema::ObjectOps<QueryDataCenterFromLocalAction, L>::clear};
+static_assert(offsetof(QueryDataCenterFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec297{{nullptr}, "QueryDataCenterFromLocal", HttpMethod::Get, "/hybrid/data-center", "", false, true, false, true, "", &QueryDataCenterFromLocalAction::describe,
+                        schema::Ref<QueryDataCenterFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases298[] = {{&ActionBase::describe, offsetof(QueryEcsImageFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEcsImageFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable298{{nullptr}, "QueryEcsImageFromLocalAction", nullptr, 0, kBases298, 2, &schema::ObjectOps<QueryEcsImageFromLocalAction, L>::make, &schema::ObjectOps<QueryEcsImageFromLocalAction, L>::destroy, &schema::ObjectOps<QueryEcsImageFromLocalAction, L>::clear};
+static_assert(offsetof(QueryEcsImageFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec299{{nullptr}, "QueryEcsImageFromLocal", HttpMethod::Get, "/hybrid/aliyun/image", "", false, true, false, true, "", &QueryEcsImageFromLocalAction::describe,
+                        schema::Ref<QueryEcsImageFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases300[] = {{&ActionBase::describe, offsetof(QueryEcsInstanceFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEcsInstanceFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable300{{nullptr}, "QueryEcsInstanceFromLocalAction", nullptr, 0, kBases300, 2, &schema::ObjectOps<QueryEcsInstanceFromLocalAction, L>::make, &schema::ObjectOps<QueryEcsInstanceFromLocalAction, L>::destroy, &schema::ObjectOps<QueryEcsInstanceFromLocalAction, L>::clear};
+static_assert(offsetof(QueryEcsInstanceFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec301{{nullptr}, "QueryEcsInstanceFromLocal", HttpMethod::Get, "/hybrid/aliyun/ecs", "", false, true, false, true, "", &QueryEcsInstanceFromLocalAction::describe,
+                        schema::Ref<QueryEcsInstanceFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases302[] = {{&ActionBase::describe, offsetof(QueryEcsSecurityGroupFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEcsSecurityGroupFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable302{{nullptr}, "QueryEcsSecurityGroupFromLocalAction", nullptr, 0, kBases302, 2, &schema::ObjectOps<QueryEcsSecurityGroupFromLocalAction, L>::make, &schema::ObjectOps<QueryEcsSecurityGroupFromLocalAction, L>::destroy, &schema::ObjectOps<QueryEcsSecurityGroupFromLocalAction, L>::clear};
+static_assert(offsetof(QueryEcsSecurityGroupFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec303{{nullptr}, "QueryEcsSecurityGroupFromLocal", HttpMethod::Get, "/hybrid/aliyun/security-group", "", false, true, false, true, "", &QueryEcsSecurityGroupFromLocalAction::describe,
+                        schema::Ref<QueryEcsSecurityGroupFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases304[] = {{&ActionBase::describe, offsetof(QueryEcsSecurityGroupRuleFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEcsSecurityGroupRuleFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable304{{nullptr}, "QueryEcsSecurityGroupRuleFromLocalAction", nullptr, 0, kBases304, 2, &schema::ObjectOps<QueryEcsSecurityGroupRuleFromLocalAction, L>::make, &schema::ObjectOps<QueryEcsSecurityGroupRuleFromLocalAction, L>::destroy, &schema::ObjectOps<QueryEcsSecurityGroupRuleFromLocalAction, L>::clear};
+static_assert(offsetof(QueryEcsSecurityGroupRuleFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec305{{nullptr}, "QueryEcsSecurityGroupRuleFromLocal", HttpMethod::Get, "/hybrid/aliyun/security-group-rule", "", false, true, false, true, "", &QueryEcsSecurityGroupRuleFromLocalAction::describe,
+                        schema::Ref<QueryEcsSecurityGroupRuleFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases306[] = {{&ActionBase::describe, offsetof(QueryEcsVSwitchFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEcsVSwitchFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable306{{nullptr}, "QueryEcsVSwitchFromLocalAction", nullptr, 0, kBases306, 2, &schema::ObjectOps<QueryEcsVSwitchFromLocalAction, L>::make, &schema::ObjectOps<QueryEcsVSwitchFromLocalAction, L>::destroy, &schema::ObjectOps<QueryEcsVSwitchFromLocalAction, L>::clear};
+static_assert(offsetof(QueryEcsVSwitchFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec307{{nullptr}, "QueryEcsVSwitchFromLocal", HttpMethod::Get, "/hybrid/aliyun/vswitch", "", false, true, false, true, "", &QueryEcsVSwitchFromLocalAction::describe,
+                        schema::Ref<QueryEcsVSwitchFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases308[] = {{&ActionBase::describe, offsetof(QueryEcsVpcFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEcsVpcFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable308{{nullptr}, "QueryEcsVpcFromLocalAction", nullptr, 0, kBases308, 2, &schema::ObjectOps<QueryEcsVpcFromLocalAction, L>::make, &schema::ObjectOps<QueryEcsVpcFromLocalAction, L>::destroy, &schema::ObjectOps<QueryEcsVpcFromLocalAction, L>::clear};
+static_assert(offsetof(QueryEcsVpcFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec309{{nullptr}, "QueryEcsVpcFromLocal", HttpMethod::Get, "/hybrid/aliyun/vpc", "", false, true, false, true, "", &QueryEcsVpcFromLocalAction::describe,
+                        schema::Ref<QueryEcsVpcFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases310[] = {{&ActionBase::describe, offsetof(QueryHybridEipFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHybridEipFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable310{{nullptr}, "QueryHybridEipFromLocalAction", nullptr, 0, kBases310, 2, &schema::ObjectOps<QueryHybridEipFromLocalAction, L>::make, &schema::ObjectOps<QueryHybridEipFromLocalAction, L>::destroy, &schema::ObjectOps<QueryHybridEipFromLocalAction, L>::clear};
+static_assert(offsetof(QueryHybridEipFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec311{{nullptr}, "QueryHybridEipFromLocal", HttpMethod::Get, "/hybrid/eip", "", false, true, false, true, "", &QueryHybridEipFromLocalAction::describe,
+                        schema::Ref<QueryHybridEipFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases312[] = {{&ActionBase::describe, offsetof(QueryHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHybridKeySecretAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable312{{nullptr}, "QueryHybridKeySecretAction", nullptr, 0, kBases312, 2, &schema::ObjectOps<QueryHybridKeySecretAction, L>::make, &schema::ObjectOps<QueryHybridKeySecretAction, L>::destroy, &schema::ObjectOps<QueryHybridKeySecretAction, L>::clear};
+static_assert(offsetof(QueryHybridKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec313{{nullptr}, "QueryHybridKeySecret", HttpMethod::Get, "/hybrid/hybrid/key", "", false, true, false, true, "", &QueryHybridKeySecretAction::describe,
+                        schema::Ref<QueryHybridKeySecretAction::ReplyType>::value};
+constexpr schema::Base kBases314[] = {{&ActionBase::describe, offsetof(QueryIdentityZoneFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIdentityZoneFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable314{{nullptr}, "QueryIdentityZoneFromLocalAction", nullptr, 0, kBases314, 2, &schema::ObjectOps<QueryIdentityZoneFromLocalAction, L>::make, &schema::ObjectOps<QueryIdentityZoneFromLocalAction, L>::destroy, &schema::ObjectOps<QueryIdentityZoneFromLocalAction, L>::clear};
+static_assert(offsetof(QueryIdentityZoneFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec315{{nullptr}, "QueryIdentityZoneFromLocal", HttpMethod::Get, "/hybrid/identity-zone", "", false, true, false, true, "", &QueryIdentityZoneFromLocalAction::describe,
+                        schema::Ref<QueryIdentityZoneFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases316[] = {{&ActionBase::describe, offsetof(QueryOssBucketFileNameAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryOssBucketFileNameAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable316{{nullptr}, "QueryOssBucketFileNameAction", nullptr, 0, kBases316, 2, &schema::ObjectOps<QueryOssBucketFileNameAction, L>::make, &schema::ObjectOps<QueryOssBucketFileNameAction, L>::destroy, &schema::ObjectOps<QueryOssBucketFileNameAction, L>::clear};
+static_assert(offsetof(QueryOssBucketFileNameAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec317{{nullptr}, "QueryOssBucketFileName", HttpMethod::Get, "/hybrid/aliyun/oss-bucket", "", false, true, false, true, "", &QueryOssBucketFileNameAction::describe,
+                        schema::Ref<QueryOssBucketFileNameAction::ReplyType>::value};
+constexpr schema::Base kBases318[] = {{&ActionBase::describe, offsetof(QueryVirtualBorderRouterFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVirtualBorderRouterFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable318{{nullptr}, "QueryVirtualBorderRouterFromLocalAction", nullptr, 0, kBases318, 2, &schema::ObjectOps<QueryVirtualBorderRouterFromLocalAction, L>::make, &schema::ObjectOps<QueryVirtualBorderRouterFromLocalAction, L>::destroy, &schema::ObjectOps<QueryVirtualBorderRouterFromLocalAction, L>::clear};
+static_assert(offsetof(QueryVirtualBorderRouterFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec319{{nullptr}, "QueryVirtualBorderRouterFromLocal", HttpMethod::Get, "/hybrid/aliyun/border-router", "", false, true, false, true, "", &QueryVirtualBorderRouterFromLocalAction::describe,
+                        schema::Ref<QueryVirtualBorderRouterFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases320[] = {{&ActionBase::describe, offsetof(QueryVpcIkeConfigFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcIkeConfigFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable320{{nullptr}, "QueryVpcIkeConfigFromLocalAction", nullptr, 0, kBases320, 2, &schema::ObjectOps<QueryVpcIkeConfigFromLocalAction, L>::make, &schema::ObjectOps<QueryVpcIkeConfigFromLocalAction, L>::destroy, &schema::ObjectOps<QueryVpcIkeConfigFromLocalAction, L>::clear};
+static_assert(offsetof(QueryVpcIkeConfigFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec321{{nullptr}, "QueryVpcIkeConfigFromLocal", HttpMethod::Get, "/hybrid/vpn-connection/ike", "", false, true, false, true, "", &QueryVpcIkeConfigFromLocalAction::describe,
+                        schema::Ref<QueryVpcIkeConfigFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases322[] = {{&ActionBase::describe, offsetof(QueryVpcIpSecConfigFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcIpSecConfigFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable322{{nullptr}, "QueryVpcIpSecConfigFromLocalAction", nullptr, 0, kBases322, 2, &schema::ObjectOps<QueryVpcIpSecConfigFromLocalAction, L>::make, &schema::ObjectOps<QueryVpcIpSecConfigFromLocalAction, L>::destroy, &schema::ObjectOps<QueryVpcIpSecConfigFromLocalAction, L>::clear};
+static_assert(offsetof(QueryVpcIpSecConfigFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec323{{nullptr}, "QueryVpcIpSecConfigFromLocal", HttpMethod::Get, "/hybrid/vpn-connection/ipsec", "", false, true, false, true, "", &QueryVpcIpSecConfigFromLocalAction::describe,
+                        schema::Ref<QueryVpcIpSecConfigFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases324[] = {{&ActionBase::describe, offsetof(QueryVpcUserVpnGatewayFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcUserVpnGatewayFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable324{{nullptr}, "QueryVpcUserVpnGatewayFromLocalAction", nullptr, 0, kBases324, 2, &schema::ObjectOps<QueryVpcUserVpnGatewayFromLocalAction, L>::make, &schema::ObjectOps<QueryVpcUserVpnGatewayFromLocalAction, L>::destroy, &schema::ObjectOps<QueryVpcUserVpnGatewayFromLocalAction, L>::clear};
+static_assert(offsetof(QueryVpcUserVpnGatewayFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec325{{nullptr}, "QueryVpcUserVpnGatewayFromLocal", HttpMethod::Get, "/hybrid/user-vpn", "", false, true, false, true, "", &QueryVpcUserVpnGatewayFromLocalAction::describe,
+                        schema::Ref<QueryVpcUserVpnGatewayFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases326[] = {{&ActionBase::describe, offsetof(QueryVpcVpnConnectionFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcVpnConnectionFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable326{{nullptr}, "QueryVpcVpnConnectionFromLocalAction", nullptr, 0, kBases326, 2, &schema::ObjectOps<QueryVpcVpnConnectionFromLocalAction, L>::make, &schema::ObjectOps<QueryVpcVpnConnectionFromLocalAction, L>::destroy, &schema::ObjectOps<QueryVpcVpnConnectionFromLocalAction, L>::clear};
+static_assert(offsetof(QueryVpcVpnConnectionFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec327{{nullptr}, "QueryVpcVpnConnectionFromLocal", HttpMethod::Get, "/hybrid/vpn-connection", "", false, true, false, true, "", &QueryVpcVpnConnectionFromLocalAction::describe,
+                        schema::Ref<QueryVpcVpnConnectionFromLocalAction::ReplyType>::value};
+constexpr schema::Base kBases328[] = {{&ActionBase::describe, offsetof(QueryVpcVpnGatewayFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcVpnGatewayFromLocalAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable328{{nullptr}, "QueryVpcVpnGatewayFromLocalAction", nullptr, 0, kBases328, 2, &schema::ObjectOps<QueryVpcVpnGatewayFromLocalAction, L>::make, &schema::ObjectOps<QueryVpcVpnGatewayFromLocalAction, L>::destroy, &schema::ObjectOps<QueryVpcVpnGatewayFromLocalAction, L>::clear};
+static_assert(offsetof(QueryVpcVpnGatewayFromLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec329{{nullptr}, "QueryVpcVpnGatewayFromLocal", HttpMethod::Get, "/hybrid/vpc-vpn", "", false, true, false, true, "", &QueryVpcVpnGatewayFromLocalAction::describe,
+                        schema::Ref<QueryVpcVpnGatewayFromLocalAction::ReplyType>::value};
+constexpr schema::Row kRows330[] = {  // RebootEcsInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RebootEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RebootEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases330[] = {{&ActionBase::describe, offsetof(RebootEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable330{{nullptr}, "RebootEcsInstanceAction", kRows330, 2, kBases330, 1, &schema::ObjectOps<RebootEcsInstanceAction, L>::make, &schema::ObjectOps<RebootEcsInstanceAction, L>::destroy, &schema::ObjectOps<RebootEcsInstanceAction, L>::clear};
+static_assert(offsetof(RebootEcsInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec331{{nullptr}, "RebootEcsInstance", HttpMethod::Put, "/hybrid/aliyun/ecs/{uuid}/actions", "rebootEcsInstance", true, true, true, false, "", &RebootEcsInstanceAction::describe,
+                        schema::Ref<RebootEcsInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows332[] = {  // RecoveryVirtualBorderRouterRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoveryVirtualBorderRouterRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoveryVirtualBorderRouterRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases332[] = {{&ActionBase::describe, offsetof(RecoveryVirtualBorderRouterRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable332{{nullptr}, "RecoveryVirtualBorderRouterRemoteAction", kRows332, 2, kBases332, 1, &schema::ObjectOps<RecoveryVirtualBorderRouterRemoteAction, L>::make, &schema::ObjectOps<RecoveryVirtualBorderRouterRemoteAction, L>::destroy, &schema::ObjectOps<RecoveryVirtualBorderRouterRemoteAction, L>::clear};
+static_assert(offsetof(RecoveryVirtualBorderRouterRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec333{{nullptr}, "RecoveryVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "recoveryVirtualBorderRouterRemote", true, true, true, false, "", &RecoveryVirtualBorderRouterRemoteAction::describe,
+                        schema::Ref<RecoveryVirtualBorderRouterRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows334[] = {  // StartConnectionBetweenAliyunRouterInterfaceAction
+  {"vrouterInterfaceUuid", schema::Local<std::string, L>::ref, offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, vrouterInterfaceUuid), schema::Location::Body, 0, &kRule3},
+  {"vbrInterfaceUuid", schema::Local<std::string, L>::ref, offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, vbrInterfaceUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases334[] = {{&ActionBase::describe, offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable334{{nullptr}, "StartConnectionBetweenAliyunRouterInterfaceAction", kRows334, 3, kBases334, 1, &schema::ObjectOps<StartConnectionBetweenAliyunRouterInterfaceAction, L>::make, &schema::ObjectOps<StartConnectionBetweenAliyunRouterInterfaceAction, L>::destroy, &schema::ObjectOps<StartConnectionBetweenAliyunRouterInterfaceAction, L>::clear};
+static_assert(offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec335{{nullptr}, "StartConnectionBetweenAliyunRouterInterface", HttpMethod::Put, "/hybrid/aliyun/router-interface/{vbrInterfaceUuid}/actions", "startConnectionBetweenAliyunRouterInterface", true, true, true, false, "", &StartConnectionBetweenAliyunRouterInterfaceAction::describe,
+                        schema::Ref<StartConnectionBetweenAliyunRouterInterfaceAction::ReplyType>::value};
+constexpr schema::Row kRows336[] = {  // StartEcsInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StartEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases336[] = {{&ActionBase::describe, offsetof(StartEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable336{{nullptr}, "StartEcsInstanceAction", kRows336, 2, kBases336, 1, &schema::ObjectOps<StartEcsInstanceAction, L>::make, &schema::ObjectOps<StartEcsInstanceAction, L>::destroy, &schema::ObjectOps<StartEcsInstanceAction, L>::clear};
+static_assert(offsetof(StartEcsInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec337{{nullptr}, "StartEcsInstance", HttpMethod::Put, "/hybrid/aliyun/ecs/{uuid}/actions", "startEcsInstance", true, true, true, false, "", &StartEcsInstanceAction::describe,
+                        schema::Ref<StartEcsInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows338[] = {  // StopEcsInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StopEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases338[] = {{&ActionBase::describe, offsetof(StopEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable338{{nullptr}, "StopEcsInstanceAction", kRows338, 2, kBases338, 1, &schema::ObjectOps<StopEcsInstanceAction, L>::make, &schema::ObjectOps<StopEcsInstanceAction, L>::destroy, &schema::ObjectOps<StopEcsInstanceAction, L>::clear};
+static_assert(offsetof(StopEcsInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec339{{nullptr}, "StopEcsInstance", HttpMethod::Put, "/hybrid/aliyun/ecs/{uuid}/actions", "stopEcsInstance", true, true, true, false, "", &StopEcsInstanceAction::describe,
+                        schema::Ref<StopEcsInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows340[] = {  // SyncAliyunRouteEntryFromRemoteAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, vRouterUuid), schema::Location::Path, 0, &kRule3},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases340[] = {{&ActionBase::describe, offsetof(SyncAliyunRouteEntryFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable340{{nullptr}, "SyncAliyunRouteEntryFromRemoteAction", kRows340, 5, kBases340, 1, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteAction, L>::make, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncAliyunRouteEntryFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec341{{nullptr}, "SyncAliyunRouteEntryFromRemote", HttpMethod::Put, "/hybrid/aliyun/route-entry/{vRouterUuid}/sync", "syncAliyunRouteEntryFromRemote", true, true, true, false, "", &SyncAliyunRouteEntryFromRemoteAction::describe,
+                        schema::Ref<SyncAliyunRouteEntryFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows342[] = {  // SyncAliyunRouterInterfaceFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases342[] = {{&ActionBase::describe, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable342{{nullptr}, "SyncAliyunRouterInterfaceFromRemoteAction", kRows342, 4, kBases342, 1, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteAction, L>::make, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncAliyunRouterInterfaceFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec343{{nullptr}, "SyncAliyunRouterInterfaceFromRemote", HttpMethod::Put, "/hybrid/aliyun/router-interface/{dataCenterUuid}/sync", "syncAliyunRouterInterfaceFromRemote", true, true, true, false, "", &SyncAliyunRouterInterfaceFromRemoteAction::describe,
+                        schema::Ref<SyncAliyunRouterInterfaceFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows344[] = {  // SyncAliyunSnapshotRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncAliyunSnapshotRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"snapshotId", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunSnapshotRemoteAction, snapshotId), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunSnapshotRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncAliyunSnapshotRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunSnapshotRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases344[] = {{&ActionBase::describe, offsetof(SyncAliyunSnapshotRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable344{{nullptr}, "SyncAliyunSnapshotRemoteAction", kRows344, 5, kBases344, 1, &schema::ObjectOps<SyncAliyunSnapshotRemoteAction, L>::make, &schema::ObjectOps<SyncAliyunSnapshotRemoteAction, L>::destroy, &schema::ObjectOps<SyncAliyunSnapshotRemoteAction, L>::clear};
+static_assert(offsetof(SyncAliyunSnapshotRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec345{{nullptr}, "SyncAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot/{dataCenterUuid}/sync", "params", true, true, true, false, "", &SyncAliyunSnapshotRemoteAction::describe,
+                        schema::Ref<SyncAliyunSnapshotRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows346[] = {  // SyncAliyunVirtualRouterFromRemoteAction
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(SyncAliyunVirtualRouterFromRemoteAction, vpcUuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunVirtualRouterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncAliyunVirtualRouterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunVirtualRouterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases346[] = {{&ActionBase::describe, offsetof(SyncAliyunVirtualRouterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable346{{nullptr}, "SyncAliyunVirtualRouterFromRemoteAction", kRows346, 4, kBases346, 1, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteAction, L>::make, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncAliyunVirtualRouterFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec347{{nullptr}, "SyncAliyunVirtualRouterFromRemote", HttpMethod::Put, "/hybrid/aliyun/vrouter/{vpcUuid}/sync", "syncAliyunVirtualRouterFromRemote", true, true, true, false, "", &SyncAliyunVirtualRouterFromRemoteAction::describe,
+                        schema::Ref<SyncAliyunVirtualRouterFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows348[] = {  // SyncConnectionAccessPointFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncConnectionAccessPointFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"accessPointId", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncConnectionAccessPointFromRemoteAction, accessPointId), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncConnectionAccessPointFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncConnectionAccessPointFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncConnectionAccessPointFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases348[] = {{&ActionBase::describe, offsetof(SyncConnectionAccessPointFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable348{{nullptr}, "SyncConnectionAccessPointFromRemoteAction", kRows348, 5, kBases348, 1, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteAction, L>::make, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncConnectionAccessPointFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec349{{nullptr}, "SyncConnectionAccessPointFromRemote", HttpMethod::Put, "/hybrid/aliyun/access-point/{dataCenterUuid}/sync", "syncConnectionAccessPointFromRemote", true, true, true, false, "", &SyncConnectionAccessPointFromRemoteAction::describe,
+                        schema::Ref<SyncConnectionAccessPointFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows350[] = {  // SyncDataCenterFromRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncDataCenterFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncDataCenterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncDataCenterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncDataCenterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases350[] = {{&ActionBase::describe, offsetof(SyncDataCenterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable350{{nullptr}, "SyncDataCenterFromRemoteAction", kRows350, 4, kBases350, 1, &schema::ObjectOps<SyncDataCenterFromRemoteAction, L>::make, &schema::ObjectOps<SyncDataCenterFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncDataCenterFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncDataCenterFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec351{{nullptr}, "SyncDataCenterFromRemote", HttpMethod::Get, "/hybrid/data-center/{uuid}/sync", "", false, true, true, false, "", &SyncDataCenterFromRemoteAction::describe,
+                        schema::Ref<SyncDataCenterFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows352[] = {  // SyncDiskFromAliyunFromRemoteAction
+  {"identityUuid", schema::Local<std::string, L>::ref, offsetof(SyncDiskFromAliyunFromRemoteAction, identityUuid), schema::Location::Path, 0, &kRule3},
+  {"diskId", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncDiskFromAliyunFromRemoteAction, diskId), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncDiskFromAliyunFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncDiskFromAliyunFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncDiskFromAliyunFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases352[] = {{&ActionBase::describe, offsetof(SyncDiskFromAliyunFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable352{{nullptr}, "SyncDiskFromAliyunFromRemoteAction", kRows352, 5, kBases352, 1, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteAction, L>::make, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncDiskFromAliyunFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec353{{nullptr}, "SyncDiskFromAliyunFromRemote", HttpMethod::Post, "/hybrid/aliyun/disk/{identityUuid}/sync", "params", true, true, true, false, "", &SyncDiskFromAliyunFromRemoteAction::describe,
+                        schema::Ref<SyncDiskFromAliyunFromRemoteAction::ReplyType>::value};
 constexpr const char* kRule65V[] = {"system", "self"};
 constexpr schema::Rule kRule65{false, false, false, kRule65V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows354[] = {  // SyncEcsImageFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncEcsImageFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, type), schema::Location::Body, 0, &kRule65},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases354[] = {{&ActionBase::describe, offsetof(SyncEcsImageFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable354{{nullptr}, "SyncEcsImageFromRemoteAction", kRows354, 5, kBases354, 1, &schema::ObjectOps<SyncEcsImageFromRemoteAction, L>::make, &schema::ObjectOps<SyncEcsImageFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncEcsImageFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncEcsImageFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec355{{nullptr}, "SyncEcsImageFromRemote", HttpMethod::Post, "/hybrid/aliyun/image/{dataCenterUuid}/sync", "params", true, true, true, false, "", &SyncEcsImageFromRemoteAction::describe,
+                        schema::Ref<SyncEcsImageFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows356[] = {  // SyncEcsInstanceFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncEcsInstanceFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"onlyZstack", schema::Local<std::optional<bool>, L>::ref, offsetof(SyncEcsInstanceFromRemoteAction, onlyZstack), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsInstanceFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncEcsInstanceFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsInstanceFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases356[] = {{&ActionBase::describe, offsetof(SyncEcsInstanceFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable356{{nullptr}, "SyncEcsInstanceFromRemoteAction", kRows356, 5, kBases356, 1, &schema::ObjectOps<SyncEcsInstanceFromRemoteAction, L>::make, &schema::ObjectOps<SyncEcsInstanceFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncEcsInstanceFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncEcsInstanceFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec357{{nullptr}, "SyncEcsInstanceFromRemote", HttpMethod::Post, "/hybrid/aliyun/ecs/{dataCenterUuid}/sync", "params", true, true, true, false, "", &SyncEcsInstanceFromRemoteAction::describe,
+                        schema::Ref<SyncEcsInstanceFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows358[] = {  // SyncEcsSecurityGroupFromRemoteAction
+  {"ecsVpcUuid", schema::Local<std::string, L>::ref, offsetof(SyncEcsSecurityGroupFromRemoteAction, ecsVpcUuid), schema::Location::Path, 0, &kRule3},
+  {"securityGroupId", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsSecurityGroupFromRemoteAction, securityGroupId), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsSecurityGroupFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncEcsSecurityGroupFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsSecurityGroupFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases358[] = {{&ActionBase::describe, offsetof(SyncEcsSecurityGroupFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable358{{nullptr}, "SyncEcsSecurityGroupFromRemoteAction", kRows358, 5, kBases358, 1, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteAction, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncEcsSecurityGroupFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec359{{nullptr}, "SyncEcsSecurityGroupFromRemote", HttpMethod::Put, "/hybrid/aliyun/security-group/{ecsVpcUuid}/sync", "syncEcsSecurityGroupFromRemote", true, true, true, false, "", &SyncEcsSecurityGroupFromRemoteAction::describe,
+                        schema::Ref<SyncEcsSecurityGroupFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows360[] = {  // SyncEcsSecurityGroupRuleFromRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases360[] = {{&ActionBase::describe, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable360{{nullptr}, "SyncEcsSecurityGroupRuleFromRemoteAction", kRows360, 4, kBases360, 1, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteAction, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec361{{nullptr}, "SyncEcsSecurityGroupRuleFromRemote", HttpMethod::Put, "/hybrid/aliyun/security-group-rule/{uuid}/sync", "syncEcsSecurityGroupRuleFromRemote", true, true, true, false, "", &SyncEcsSecurityGroupRuleFromRemoteAction::describe,
+                        schema::Ref<SyncEcsSecurityGroupRuleFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows362[] = {  // SyncEcsVSwitchFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncEcsVSwitchFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"vSwitchId", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsVSwitchFromRemoteAction, vSwitchId), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsVSwitchFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncEcsVSwitchFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsVSwitchFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases362[] = {{&ActionBase::describe, offsetof(SyncEcsVSwitchFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable362{{nullptr}, "SyncEcsVSwitchFromRemoteAction", kRows362, 5, kBases362, 1, &schema::ObjectOps<SyncEcsVSwitchFromRemoteAction, L>::make, &schema::ObjectOps<SyncEcsVSwitchFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncEcsVSwitchFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncEcsVSwitchFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec363{{nullptr}, "SyncEcsVSwitchFromRemote", HttpMethod::Post, "/hybrid/aliyun/vswitch/{dataCenterUuid}/sync", "params", true, true, true, false, "", &SyncEcsVSwitchFromRemoteAction::describe,
+                        schema::Ref<SyncEcsVSwitchFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows364[] = {  // SyncEcsVpcFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncEcsVpcFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"ecsVpcId", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsVpcFromRemoteAction, ecsVpcId), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsVpcFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncEcsVpcFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsVpcFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases364[] = {{&ActionBase::describe, offsetof(SyncEcsVpcFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable364{{nullptr}, "SyncEcsVpcFromRemoteAction", kRows364, 5, kBases364, 1, &schema::ObjectOps<SyncEcsVpcFromRemoteAction, L>::make, &schema::ObjectOps<SyncEcsVpcFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncEcsVpcFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncEcsVpcFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec365{{nullptr}, "SyncEcsVpcFromRemote", HttpMethod::Post, "/hybrid/aliyun/vpc/{dataCenterUuid}/sync", "params", true, true, true, false, "", &SyncEcsVpcFromRemoteAction::describe,
+                        schema::Ref<SyncEcsVpcFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows366[] = {  // SyncHybridEipFromRemoteAction
+  {"type", schema::Local<std::string, L>::ref, offsetof(SyncHybridEipFromRemoteAction, type), schema::Location::Body, 0, &kRule36},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncHybridEipFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncHybridEipFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncHybridEipFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncHybridEipFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases366[] = {{&ActionBase::describe, offsetof(SyncHybridEipFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable366{{nullptr}, "SyncHybridEipFromRemoteAction", kRows366, 5, kBases366, 1, &schema::ObjectOps<SyncHybridEipFromRemoteAction, L>::make, &schema::ObjectOps<SyncHybridEipFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncHybridEipFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncHybridEipFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec367{{nullptr}, "SyncHybridEipFromRemote", HttpMethod::Put, "/hybrid/eip/{dataCenterUuid}/sync", "syncHybridEipFromRemote", true, true, true, false, "", &SyncHybridEipFromRemoteAction::describe,
+                        schema::Ref<SyncHybridEipFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows368[] = {  // SyncIdentityFromRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncIdentityFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncIdentityFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncIdentityFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncIdentityFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases368[] = {{&ActionBase::describe, offsetof(SyncIdentityFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable368{{nullptr}, "SyncIdentityFromRemoteAction", kRows368, 4, kBases368, 1, &schema::ObjectOps<SyncIdentityFromRemoteAction, L>::make, &schema::ObjectOps<SyncIdentityFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncIdentityFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncIdentityFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec369{{nullptr}, "SyncIdentityFromRemote", HttpMethod::Get, "/hybrid/identity-zone/{uuid}/sync", "", false, true, true, false, "", &SyncIdentityFromRemoteAction::describe,
+                        schema::Ref<SyncIdentityFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows370[] = {  // SyncVirtualBorderRouterFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncVirtualBorderRouterFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVirtualBorderRouterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncVirtualBorderRouterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVirtualBorderRouterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases370[] = {{&ActionBase::describe, offsetof(SyncVirtualBorderRouterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable370{{nullptr}, "SyncVirtualBorderRouterFromRemoteAction", kRows370, 4, kBases370, 1, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteAction, L>::make, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncVirtualBorderRouterFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec371{{nullptr}, "SyncVirtualBorderRouterFromRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{dataCenterUuid}/sync", "syncVirtualBorderRouterFromRemote", true, true, true, false, "", &SyncVirtualBorderRouterFromRemoteAction::describe,
+                        schema::Ref<SyncVirtualBorderRouterFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows372[] = {  // SyncVpcUserVpnGatewayFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases372[] = {{&ActionBase::describe, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable372{{nullptr}, "SyncVpcUserVpnGatewayFromRemoteAction", kRows372, 4, kBases372, 1, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteAction, L>::make, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncVpcUserVpnGatewayFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec373{{nullptr}, "SyncVpcUserVpnGatewayFromRemote", HttpMethod::Put, "/hybrid/user-vpn/{dataCenterUuid}/sync", "syncVpcUserVpnGatewayFromRemote", true, true, true, false, "", &SyncVpcUserVpnGatewayFromRemoteAction::describe,
+                        schema::Ref<SyncVpcUserVpnGatewayFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows374[] = {  // SyncVpcVpnConnectionFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncVpcVpnConnectionFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVpcVpnConnectionFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncVpcVpnConnectionFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVpcVpnConnectionFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases374[] = {{&ActionBase::describe, offsetof(SyncVpcVpnConnectionFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable374{{nullptr}, "SyncVpcVpnConnectionFromRemoteAction", kRows374, 4, kBases374, 1, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteAction, L>::make, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncVpcVpnConnectionFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec375{{nullptr}, "SyncVpcVpnConnectionFromRemote", HttpMethod::Put, "/hybrid/vpn-connection/{dataCenterUuid}/sync", "syncVpcVpnConnectionFromRemote", true, true, true, false, "", &SyncVpcVpnConnectionFromRemoteAction::describe,
+                        schema::Ref<SyncVpcVpnConnectionFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows376[] = {  // SyncVpcVpnGatewayFromRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncVpcVpnGatewayFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVpcVpnGatewayFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncVpcVpnGatewayFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVpcVpnGatewayFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases376[] = {{&ActionBase::describe, offsetof(SyncVpcVpnGatewayFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable376{{nullptr}, "SyncVpcVpnGatewayFromRemoteAction", kRows376, 4, kBases376, 1, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteAction, L>::make, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteAction, L>::destroy, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteAction, L>::clear};
+static_assert(offsetof(SyncVpcVpnGatewayFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec377{{nullptr}, "SyncVpcVpnGatewayFromRemote", HttpMethod::Put, "/hybrid/vpc-vpn/{dataCenterUuid}/sync", "syncVpcVpnGatewayFromRemote", true, true, true, false, "", &SyncVpcVpnGatewayFromRemoteAction::describe,
+                        schema::Ref<SyncVpcVpnGatewayFromRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows378[] = {  // TerminateVirtualBorderRouterRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(TerminateVirtualBorderRouterRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(TerminateVirtualBorderRouterRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases378[] = {{&ActionBase::describe, offsetof(TerminateVirtualBorderRouterRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable378{{nullptr}, "TerminateVirtualBorderRouterRemoteAction", kRows378, 2, kBases378, 1, &schema::ObjectOps<TerminateVirtualBorderRouterRemoteAction, L>::make, &schema::ObjectOps<TerminateVirtualBorderRouterRemoteAction, L>::destroy, &schema::ObjectOps<TerminateVirtualBorderRouterRemoteAction, L>::clear};
+static_assert(offsetof(TerminateVirtualBorderRouterRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec379{{nullptr}, "TerminateVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "terminateVirtualBorderRouterRemote", true, true, true, false, "", &TerminateVirtualBorderRouterRemoteAction::describe,
+                        schema::Ref<TerminateVirtualBorderRouterRemoteAction::ReplyType>::value};
 constexpr schema::Rule kRule66{false, false, false, nullptr, 0, 2, 128, false, 0, 0};
+constexpr schema::Row kRows380[] = {  // UpdateAliyunDiskAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunDiskAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunDiskAction, name), schema::Location::Body, 0, &kRule66},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunDiskAction, description), schema::Location::Body, 0, &kRule39},
+  {"deleteWithInstance", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunDiskAction, deleteWithInstance), schema::Location::Body, 0, nullptr},
+  {"deleteAutoSnapshot", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunDiskAction, deleteAutoSnapshot), schema::Location::Body, 0, nullptr},
+  {"enableAutoSnapshot", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunDiskAction, enableAutoSnapshot), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunDiskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases380[] = {{&ActionBase::describe, offsetof(UpdateAliyunDiskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable380{{nullptr}, "UpdateAliyunDiskAction", kRows380, 7, kBases380, 1, &schema::ObjectOps<UpdateAliyunDiskAction, L>::make, &schema::ObjectOps<UpdateAliyunDiskAction, L>::destroy, &schema::ObjectOps<UpdateAliyunDiskAction, L>::clear};
+static_assert(offsetof(UpdateAliyunDiskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec381{{nullptr}, "UpdateAliyunDisk", HttpMethod::Put, "/hybrid/aliyun/disk/{uuid}/actions", "updateAliyunDisk", true, true, true, false, "", &UpdateAliyunDiskAction::describe,
+                        schema::Ref<UpdateAliyunDiskAction::ReplyType>::value};
+constexpr schema::Row kRows382[] = {  // UpdateAliyunKeySecretAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunKeySecretAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunKeySecretAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases382[] = {{&ActionBase::describe, offsetof(UpdateAliyunKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable382{{nullptr}, "UpdateAliyunKeySecretAction", kRows382, 4, kBases382, 1, &schema::ObjectOps<UpdateAliyunKeySecretAction, L>::make, &schema::ObjectOps<UpdateAliyunKeySecretAction, L>::destroy, &schema::ObjectOps<UpdateAliyunKeySecretAction, L>::clear};
+static_assert(offsetof(UpdateAliyunKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec383{{nullptr}, "UpdateAliyunKeySecret", HttpMethod::Post, "/hybrid/aliyun/{uuid}/key", "params", true, true, true, false, "", &UpdateAliyunKeySecretAction::describe,
+                        schema::Ref<UpdateAliyunKeySecretAction::ReplyType>::value};
 constexpr const char* kRule67V[] = {"active", "inactive"};
 constexpr schema::Rule kRule67{true, false, false, kRule67V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows384[] = {  // UpdateAliyunRouteInterfaceRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"op", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, op), schema::Location::Body, 0, &kRule67},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases384[] = {{&ActionBase::describe, offsetof(UpdateAliyunRouteInterfaceRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable384{{nullptr}, "UpdateAliyunRouteInterfaceRemoteAction", kRows384, 4, kBases384, 1, &schema::ObjectOps<UpdateAliyunRouteInterfaceRemoteAction, L>::make, &schema::ObjectOps<UpdateAliyunRouteInterfaceRemoteAction, L>::destroy, &schema::ObjectOps<UpdateAliyunRouteInterfaceRemoteAction, L>::clear};
+static_assert(offsetof(UpdateAliyunRouteInterfaceRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec385{{nullptr}, "UpdateAliyunRouteInterfaceRemote", HttpMethod::Put, "/hybrid/aliyun/router-interface/{uuid}/actions", "updateAliyunRouteInterfaceRemote", true, true, true, false, "", &UpdateAliyunRouteInterfaceRemoteAction::describe,
+                        schema::Ref<UpdateAliyunRouteInterfaceRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows386[] = {  // UpdateAliyunSnapshotAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunSnapshotAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSnapshotAction, name), schema::Location::Body, 0, &kRule66},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSnapshotAction, description), schema::Location::Body, 0, &kRule39},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases386[] = {{&ActionBase::describe, offsetof(UpdateAliyunSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable386{{nullptr}, "UpdateAliyunSnapshotAction", kRows386, 4, kBases386, 1, &schema::ObjectOps<UpdateAliyunSnapshotAction, L>::make, &schema::ObjectOps<UpdateAliyunSnapshotAction, L>::destroy, &schema::ObjectOps<UpdateAliyunSnapshotAction, L>::clear};
+static_assert(offsetof(UpdateAliyunSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec387{{nullptr}, "UpdateAliyunSnapshot", HttpMethod::Put, "/hybrid/aliyun/snapshot/{uuid}/actions", "updateAliyunSnapshot", true, true, true, false, "", &UpdateAliyunSnapshotAction::describe,
+                        schema::Ref<UpdateAliyunSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows388[] = {  // UpdateAliyunVirtualRouterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, name), schema::Location::Body, 0, &kRule66},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, description), schema::Location::Body, 0, &kRule32},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases388[] = {{&ActionBase::describe, offsetof(UpdateAliyunVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable388{{nullptr}, "UpdateAliyunVirtualRouterAction", kRows388, 4, kBases388, 1, &schema::ObjectOps<UpdateAliyunVirtualRouterAction, L>::make, &schema::ObjectOps<UpdateAliyunVirtualRouterAction, L>::destroy, &schema::ObjectOps<UpdateAliyunVirtualRouterAction, L>::clear};
+static_assert(offsetof(UpdateAliyunVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec389{{nullptr}, "UpdateAliyunVirtualRouter", HttpMethod::Put, "/hybrid/aliyun/vrouter/{uuid}/actions", "updateAliyunVirtualRouter", true, true, true, false, "", &UpdateAliyunVirtualRouterAction::describe,
+                        schema::Ref<UpdateAliyunVirtualRouterAction::ReplyType>::value};
 constexpr schema::Rule kRule68{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Row kRows390[] = {  // UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, name), schema::Location::Body, 0, &kRule68},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, description), schema::Location::Body, 0, &kRule32},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases390[] = {{&ActionBase::describe, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable390{{nullptr}, "UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction", kRows390, 4, kBases390, 1, &schema::ObjectOps<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::make, &schema::ObjectOps<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::destroy, &schema::ObjectOps<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::clear};
+static_assert(offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec391{{nullptr}, "UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch", HttpMethod::Put, "/hybrid/aliyun/connections/{uuid}", "updateConnectionBetweenL3NetWorkAndAliyunVSwitch", true, true, true, false, "", &UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe,
+                        schema::Ref<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows392[] = {  // UpdateEcsImageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsImageAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, description), schema::Location::Body, 0, &kRule32},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, name), schema::Location::Body, 0, &kRule66},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases392[] = {{&ActionBase::describe, offsetof(UpdateEcsImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable392{{nullptr}, "UpdateEcsImageAction", kRows392, 4, kBases392, 1, &schema::ObjectOps<UpdateEcsImageAction, L>::make, &schema::ObjectOps<UpdateEcsImageAction, L>::destroy, &schema::ObjectOps<UpdateEcsImageAction, L>::clear};
+static_assert(offsetof(UpdateEcsImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec393{{nullptr}, "UpdateEcsImage", HttpMethod::Put, "/hybrid/aliyun/image/{uuid}/actions", "updateEcsImage", true, true, true, false, "", &UpdateEcsImageAction::describe,
+                        schema::Ref<UpdateEcsImageAction::ReplyType>::value};
 constexpr schema::Rule kRule69{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule70{false, false, false, nullptr, 0, 8, 30, false, 0, 0};
+constexpr schema::Row kRows394[] = {  // UpdateEcsInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, name), schema::Location::Body, 0, &kRule69},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, description), schema::Location::Body, 0, &kRule39},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule70},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases394[] = {{&ActionBase::describe, offsetof(UpdateEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable394{{nullptr}, "UpdateEcsInstanceAction", kRows394, 5, kBases394, 1, &schema::ObjectOps<UpdateEcsInstanceAction, L>::make, &schema::ObjectOps<UpdateEcsInstanceAction, L>::destroy, &schema::ObjectOps<UpdateEcsInstanceAction, L>::clear};
+static_assert(offsetof(UpdateEcsInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec395{{nullptr}, "UpdateEcsInstance", HttpMethod::Post, "/hybrid/aliyun/{uuid}/ecs", "params", true, true, true, false, "", &UpdateEcsInstanceAction::describe,
+                        schema::Ref<UpdateEcsInstanceAction::ReplyType>::value};
 constexpr schema::Rule kRule71{true, false, false, nullptr, 0, 6, 6, false, 0, 0};
+constexpr schema::Row kRows396[] = {  // UpdateEcsInstanceVncPasswordAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"password", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule71},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases396[] = {{&ActionBase::describe, offsetof(UpdateEcsInstanceVncPasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable396{{nullptr}, "UpdateEcsInstanceVncPasswordAction", kRows396, 3, kBases396, 1, &schema::ObjectOps<UpdateEcsInstanceVncPasswordAction, L>::make, &schema::ObjectOps<UpdateEcsInstanceVncPasswordAction, L>::destroy, &schema::ObjectOps<UpdateEcsInstanceVncPasswordAction, L>::clear};
+static_assert(offsetof(UpdateEcsInstanceVncPasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec397{{nullptr}, "UpdateEcsInstanceVncPassword", HttpMethod::Post, "/hybrid/aliyun/{uuid}/ecs-vnc", "params", true, true, true, false, "", &UpdateEcsInstanceVncPasswordAction::describe,
+                        schema::Ref<UpdateEcsInstanceVncPasswordAction::ReplyType>::value};
+constexpr schema::Row kRows398[] = {  // UpdateEcsSecurityGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsSecurityGroupAction, description), schema::Location::Body, 0, &kRule35},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsSecurityGroupAction, name), schema::Location::Body, 0, &kRule68},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases398[] = {{&ActionBase::describe, offsetof(UpdateEcsSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable398{{nullptr}, "UpdateEcsSecurityGroupAction", kRows398, 4, kBases398, 1, &schema::ObjectOps<UpdateEcsSecurityGroupAction, L>::make, &schema::ObjectOps<UpdateEcsSecurityGroupAction, L>::destroy, &schema::ObjectOps<UpdateEcsSecurityGroupAction, L>::clear};
+static_assert(offsetof(UpdateEcsSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec399{{nullptr}, "UpdateEcsSecurityGroup", HttpMethod::Put, "/hybrid/aliyun/security-group/{uuid}/actions", "updateEcsSecurityGroup", true, true, true, false, "", &UpdateEcsSecurityGroupAction::describe,
+                        schema::Ref<UpdateEcsSecurityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows400[] = {  // UpdateEcsVSwitchAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, name), schema::Location::Body, 0, &kRule66},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, description), schema::Location::Body, 0, &kRule32},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases400[] = {{&ActionBase::describe, offsetof(UpdateEcsVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable400{{nullptr}, "UpdateEcsVSwitchAction", kRows400, 4, kBases400, 1, &schema::ObjectOps<UpdateEcsVSwitchAction, L>::make, &schema::ObjectOps<UpdateEcsVSwitchAction, L>::destroy, &schema::ObjectOps<UpdateEcsVSwitchAction, L>::clear};
+static_assert(offsetof(UpdateEcsVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec401{{nullptr}, "UpdateEcsVSwitch", HttpMethod::Put, "/hybrid/aliyun/vswitch/{uuid}/actions", "updateEcsVSwitch", true, true, true, false, "", &UpdateEcsVSwitchAction::describe,
+                        schema::Ref<UpdateEcsVSwitchAction::ReplyType>::value};
+constexpr schema::Row kRows402[] = {  // UpdateEcsVpcAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsVpcAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, name), schema::Location::Body, 0, &kRule68},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, description), schema::Location::Body, 0, &kRule35},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases402[] = {{&ActionBase::describe, offsetof(UpdateEcsVpcAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable402{{nullptr}, "UpdateEcsVpcAction", kRows402, 4, kBases402, 1, &schema::ObjectOps<UpdateEcsVpcAction, L>::make, &schema::ObjectOps<UpdateEcsVpcAction, L>::destroy, &schema::ObjectOps<UpdateEcsVpcAction, L>::clear};
+static_assert(offsetof(UpdateEcsVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec403{{nullptr}, "UpdateEcsVpc", HttpMethod::Put, "/hybrid/aliyun/vpc/{uuid}/actions", "updateEcsVpc", true, true, true, false, "", &UpdateEcsVpcAction::describe,
+                        schema::Ref<UpdateEcsVpcAction::ReplyType>::value};
+constexpr schema::Row kRows404[] = {  // UpdateHybridEipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHybridEipAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, name), schema::Location::Body, 0, &kRule69},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, description), schema::Location::Body, 0, &kRule2},
+  {"type", schema::Local<std::string, L>::ref, offsetof(UpdateHybridEipAction, type), schema::Location::Body, 0, &kRule36},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases404[] = {{&ActionBase::describe, offsetof(UpdateHybridEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable404{{nullptr}, "UpdateHybridEipAction", kRows404, 5, kBases404, 1, &schema::ObjectOps<UpdateHybridEipAction, L>::make, &schema::ObjectOps<UpdateHybridEipAction, L>::destroy, &schema::ObjectOps<UpdateHybridEipAction, L>::clear};
+static_assert(offsetof(UpdateHybridEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec405{{nullptr}, "UpdateHybridEip", HttpMethod::Put, "/hybrid/eip/{uuid}/actions", "updateHybridEip", true, true, true, false, "", &UpdateHybridEipAction::describe,
+                        schema::Ref<UpdateHybridEipAction::ReplyType>::value};
+constexpr schema::Row kRows406[] = {  // UpdateHybridKeySecretAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHybridKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridKeySecretAction, name), schema::Location::Body, 0, &kRule29},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridKeySecretAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases406[] = {{&ActionBase::describe, offsetof(UpdateHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable406{{nullptr}, "UpdateHybridKeySecretAction", kRows406, 4, kBases406, 1, &schema::ObjectOps<UpdateHybridKeySecretAction, L>::make, &schema::ObjectOps<UpdateHybridKeySecretAction, L>::destroy, &schema::ObjectOps<UpdateHybridKeySecretAction, L>::clear};
+static_assert(offsetof(UpdateHybridKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec407{{nullptr}, "UpdateHybridKeySecret", HttpMethod::Post, "/hybrid/hybrid/{uuid}/key", "params", true, true, true, false, "", &UpdateHybridKeySecretAction::describe,
+                        schema::Ref<UpdateHybridKeySecretAction::ReplyType>::value};
+constexpr schema::Row kRows408[] = {  // UpdateOssBucketAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateOssBucketAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOssBucketAction, description), schema::Location::Body, 0, &kRule32},
+  {"ossDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOssBucketAction, ossDomain), schema::Location::Body, 0, &kRule35},
+  {"ossKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOssBucketAction, ossKey), schema::Location::Body, 0, &kRule33},
+  {"ossSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOssBucketAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOssBucketAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases408[] = {{&ActionBase::describe, offsetof(UpdateOssBucketAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable408{{nullptr}, "UpdateOssBucketAction", kRows408, 6, kBases408, 1, &schema::ObjectOps<UpdateOssBucketAction, L>::make, &schema::ObjectOps<UpdateOssBucketAction, L>::destroy, &schema::ObjectOps<UpdateOssBucketAction, L>::clear};
+static_assert(offsetof(UpdateOssBucketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec409{{nullptr}, "UpdateOssBucket", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{uuid}/actions", "updateOssBucket", true, true, true, false, "", &UpdateOssBucketAction::describe,
+                        schema::Ref<UpdateOssBucketAction::ReplyType>::value};
+constexpr schema::Row kRows410[] = {  // UpdateVirtualBorderRouterRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"localGatewayIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, localGatewayIp), schema::Location::Body, 0, nullptr},
+  {"peerGatewayIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, peerGatewayIp), schema::Location::Body, 0, nullptr},
+  {"peeringSubnetMask", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, peeringSubnetMask), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, name), schema::Location::Body, 0, &kRule68},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"vlanId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, vlanId), schema::Location::Body, 0, nullptr},
+  {"circuitCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, circuitCode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases410[] = {{&ActionBase::describe, offsetof(UpdateVirtualBorderRouterRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable410{{nullptr}, "UpdateVirtualBorderRouterRemoteAction", kRows410, 9, kBases410, 1, &schema::ObjectOps<UpdateVirtualBorderRouterRemoteAction, L>::make, &schema::ObjectOps<UpdateVirtualBorderRouterRemoteAction, L>::destroy, &schema::ObjectOps<UpdateVirtualBorderRouterRemoteAction, L>::clear};
+static_assert(offsetof(UpdateVirtualBorderRouterRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec411{{nullptr}, "UpdateVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "updateVirtualBorderRouterRemote", true, true, true, false, "", &UpdateVirtualBorderRouterRemoteAction::describe,
+                        schema::Ref<UpdateVirtualBorderRouterRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows412[] = {  // UpdateVpcUserVpnGatewayAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, name), schema::Location::Body, 0, &kRule66},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, description), schema::Location::Body, 0, &kRule32},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases412[] = {{&ActionBase::describe, offsetof(UpdateVpcUserVpnGatewayAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable412{{nullptr}, "UpdateVpcUserVpnGatewayAction", kRows412, 4, kBases412, 1, &schema::ObjectOps<UpdateVpcUserVpnGatewayAction, L>::make, &schema::ObjectOps<UpdateVpcUserVpnGatewayAction, L>::destroy, &schema::ObjectOps<UpdateVpcUserVpnGatewayAction, L>::clear};
+static_assert(offsetof(UpdateVpcUserVpnGatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec413{{nullptr}, "UpdateVpcUserVpnGateway", HttpMethod::Put, "/hybrid/user-vpn/{uuid}/actions", "updateVpcUserVpnGateway", true, true, true, false, "", &UpdateVpcUserVpnGatewayAction::describe,
+                        schema::Ref<UpdateVpcUserVpnGatewayAction::ReplyType>::value};
+constexpr schema::Row kRows414[] = {  // UpdateVpcVpnConnectionRemoteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule68},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, description), schema::Location::Body, 0, &kRule32},
+  {"localCidr", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, localCidr), schema::Location::Body, 0, nullptr},
+  {"remoteCidr", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, remoteCidr), schema::Location::Body, 0, nullptr},
+  {"active", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, active), schema::Location::Body, 0, nullptr},
+  {"ikeConfUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, ikeConfUuid), schema::Location::Body, 0, nullptr},
+  {"ipsecConfUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, ipsecConfUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases414[] = {{&ActionBase::describe, offsetof(UpdateVpcVpnConnectionRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable414{{nullptr}, "UpdateVpcVpnConnectionRemoteAction", kRows414, 9, kBases414, 1, &schema::ObjectOps<UpdateVpcVpnConnectionRemoteAction, L>::make, &schema::ObjectOps<UpdateVpcVpnConnectionRemoteAction, L>::destroy, &schema::ObjectOps<UpdateVpcVpnConnectionRemoteAction, L>::clear};
+static_assert(offsetof(UpdateVpcVpnConnectionRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec415{{nullptr}, "UpdateVpcVpnConnectionRemote", HttpMethod::Put, "/hybrid/vpn-connection/{uuid}/actions", "updateVpcVpnConnectionRemote", true, true, true, false, "", &UpdateVpcVpnConnectionRemoteAction::describe,
+                        schema::Ref<UpdateVpcVpnConnectionRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows416[] = {  // UpdateVpcVpnGatewayAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, name), schema::Location::Body, 0, &kRule69},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, description), schema::Location::Body, 0, &kRule32},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases416[] = {{&ActionBase::describe, offsetof(UpdateVpcVpnGatewayAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable416{{nullptr}, "UpdateVpcVpnGatewayAction", kRows416, 4, kBases416, 1, &schema::ObjectOps<UpdateVpcVpnGatewayAction, L>::make, &schema::ObjectOps<UpdateVpcVpnGatewayAction, L>::destroy, &schema::ObjectOps<UpdateVpcVpnGatewayAction, L>::clear};
+static_assert(offsetof(UpdateVpcVpnGatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec417{{nullptr}, "UpdateVpcVpnGateway", HttpMethod::Put, "/hybrid/vpc-vpn/{uuid}/actions", "updateVpcVpnGateway", true, true, true, false, "", &UpdateVpcVpnGatewayAction::describe,
+                        schema::Ref<UpdateVpcVpnGatewayAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddKVMHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::string>, offsetof(AddKVMHostAction, username), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(AddKVMHostAction, password), schema::Location::Body, schema::kSecret, &kRule0},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddKVMHostAction, sshPort), schema::Location::Body, 0, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(AddKVMHostAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddKVMHostAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddKVMHostAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AddKVMHostAction, clusterUuid), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddKVMHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddKVMHostAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddKVMHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddKVMHostAction>("AddKVMHostAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(AddKVMHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddKVMHostAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddKVMHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddKVMHostAction>("AddKVMHost", HttpMethod::Post, "/hosts/kvm", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddKVMHostAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddKVMHostAction::AddKVMHostAction() = default;
+AddKVMHostAction::~AddKVMHostAction() = default;
 
 const ActionSpec& detail::spec_AddKVMHost() { return AddKVMHostAction::spec(); }
 
-const schema::TypeDesc& AddKVMHostFromConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostInfo", &schema::typeOf<std::string>, offsetof(AddKVMHostFromConfigFileAction, hostInfo), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddKVMHostFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddKVMHostFromConfigFileAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddKVMHostFromConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddKVMHostFromConfigFileAction>("AddKVMHostFromConfigFileAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddKVMHostFromConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddKVMHostFromConfigFileAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddKVMHostFromConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddKVMHostFromConfigFileAction>("AddKVMHostFromConfigFile", HttpMethod::Post, "/hosts/kvm/from-file", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddKVMHostFromConfigFileAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddKVMHostFromConfigFileAction::AddKVMHostFromConfigFileAction() = default;
+AddKVMHostFromConfigFileAction::~AddKVMHostFromConfigFileAction() = default;
 
 const ActionSpec& detail::spec_AddKVMHostFromConfigFile() { return AddKVMHostFromConfigFileAction::spec(); }
 
-const schema::TypeDesc& AddSimulatorHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"memoryCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorHostAction, memoryCapacity), schema::Location::Body, 0, &kRule3},
-    {"cpuCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorHostAction, cpuCapacity), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSimulatorHostAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorHostAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddSimulatorHostAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AddSimulatorHostAction, clusterUuid), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSimulatorHostAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSimulatorHostAction>("AddSimulatorHostAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddSimulatorHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSimulatorHostAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AddSimulatorHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSimulatorHostAction>("AddSimulatorHost", HttpMethod::Post, "/hosts/simulators", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSimulatorHostAction::spec() { return detail::lazySpec(kSpec5); }
+
+AddSimulatorHostAction::AddSimulatorHostAction() = default;
+AddSimulatorHostAction::~AddSimulatorHostAction() = default;
 
 const ActionSpec& detail::spec_AddSimulatorHost() { return AddSimulatorHostAction::spec(); }
 
-const schema::TypeDesc& AddXDragonHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::string>, offsetof(AddXDragonHostAction, username), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(AddXDragonHostAction, password), schema::Location::Body, schema::kSecret, &kRule0},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddXDragonHostAction, cpuNum), schema::Location::Body, 0, &kRule5},
-    {"cpuSockets", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddXDragonHostAction, cpuSockets), schema::Location::Body, 0, &kRule6},
-    {"totalPhysicalMemory", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddXDragonHostAction, totalPhysicalMemory), schema::Location::Body, 0, &kRule7},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddXDragonHostAction, sshPort), schema::Location::Body, 0, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(AddXDragonHostAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddXDragonHostAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddXDragonHostAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AddXDragonHostAction, clusterUuid), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddXDragonHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddXDragonHostAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddXDragonHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddXDragonHostAction>("AddXDragonHostAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(AddXDragonHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddXDragonHostAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& AddXDragonHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddXDragonHostAction>("AddXDragonHost", HttpMethod::Post, "/hosts/xdragon", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddXDragonHostAction::spec() { return detail::lazySpec(kSpec7); }
+
+AddXDragonHostAction::AddXDragonHostAction() = default;
+AddXDragonHostAction::~AddXDragonHostAction() = default;
 
 const ActionSpec& detail::spec_AddXDragonHost() { return AddXDragonHostAction::spec(); }
 
-const schema::TypeDesc& AllocateHostResourceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AllocateHostResourceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"strategy", &schema::typeOf<std::string>, offsetof(AllocateHostResourceAction, strategy), schema::Location::Body, 0, &kRule8},
-    {"scene", &schema::typeOf<std::string>, offsetof(AllocateHostResourceAction, scene), schema::Location::Body, 0, &kRule9},
-    {"vcpu", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AllocateHostResourceAction, vcpu), schema::Location::Body, 0, &kRule10},
-    {"memSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AllocateHostResourceAction, memSize), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AllocateHostResourceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AllocateHostResourceAction>("AllocateHostResourceAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AllocateHostResourceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AllocateHostResourceAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& AllocateHostResourceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AllocateHostResourceAction>("AllocateHostResource", HttpMethod::Post, "/hosts/{uuid}/allocate-resource", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AllocateHostResourceAction::spec() { return detail::lazySpec(kSpec9); }
+
+AllocateHostResourceAction::AllocateHostResourceAction() = default;
+AllocateHostResourceAction::~AllocateHostResourceAction() = default;
 
 const ActionSpec& detail::spec_AllocateHostResource() { return AllocateHostResourceAction::spec(); }
 
-const schema::TypeDesc& AttachNicToBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachNicToBondingAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"slaveUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AttachNicToBondingAction, slaveUuids), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AttachNicToBondingAction, type), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachNicToBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachNicToBondingAction>("AttachNicToBondingAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachNicToBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachNicToBondingAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& AttachNicToBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachNicToBondingAction>("AttachNicToBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/attach", "attachNicToBonding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachNicToBondingAction::spec() { return detail::lazySpec(kSpec11); }
+
+AttachNicToBondingAction::AttachNicToBondingAction() = default;
+AttachNicToBondingAction::~AttachNicToBondingAction() = default;
 
 const ActionSpec& detail::spec_AttachNicToBonding() { return AttachNicToBondingAction::spec(); }
 
-const schema::TypeDesc& ChangeHostPasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(ChangeHostPasswordAction, hostUuid), schema::Location::Path, 0, &kRule4},
-    {"password", &schema::typeOf<std::string>, offsetof(ChangeHostPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeHostPasswordAction>("ChangeHostPasswordAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeHostPasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeHostPasswordAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& ChangeHostPasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeHostPasswordAction>("ChangeHostPassword", HttpMethod::Put, "/hosts/kvm/{hostUuid}/actions", "changeHostPassword", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeHostPasswordAction::spec() { return detail::lazySpec(kSpec13); }
+
+ChangeHostPasswordAction::ChangeHostPasswordAction() = default;
+ChangeHostPasswordAction::~ChangeHostPasswordAction() = default;
 
 const ActionSpec& detail::spec_ChangeHostPassword() { return ChangeHostPasswordAction::spec(); }
 
-const schema::TypeDesc& ChangeHostStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeHostStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeHostStateAction, stateEvent), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeHostStateAction>("ChangeHostStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeHostStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeHostStateAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& ChangeHostStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeHostStateAction>("ChangeHostState", HttpMethod::Put, "/hosts/{uuid}/actions", "changeHostState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeHostStateAction::spec() { return detail::lazySpec(kSpec15); }
+
+ChangeHostStateAction::ChangeHostStateAction() = default;
+ChangeHostStateAction::~ChangeHostStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeHostState() { return ChangeHostStateAction::spec(); }
 
-const schema::TypeDesc& CheckKVMHostConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostInfo", &schema::typeOf<std::string>, offsetof(CheckKVMHostConfigFileAction, hostInfo), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckKVMHostConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckKVMHostConfigFileAction>("CheckKVMHostConfigFileAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CheckKVMHostConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckKVMHostConfigFileAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& CheckKVMHostConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckKVMHostConfigFileAction>("CheckKVMHostConfigFile", HttpMethod::Post, "/hosts/kvm/from-file/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckKVMHostConfigFileAction::spec() { return detail::lazySpec(kSpec17); }
+
+CheckKVMHostConfigFileAction::CheckKVMHostConfigFileAction() = default;
+CheckKVMHostConfigFileAction::~CheckKVMHostConfigFileAction() = default;
 
 const ActionSpec& detail::spec_CheckKVMHostConfigFile() { return CheckKVMHostConfigFileAction::spec(); }
 
-const schema::TypeDesc& CreateBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateBondingAction, hostUuids), schema::Location::Body, 0, &kRule3},
-    {"bondingName", &schema::typeOf<std::string>, offsetof(CreateBondingAction, bondingName), schema::Location::Body, 0, &kRule15},
-    {"slaveUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBondingAction, slaveUuids), schema::Location::Body, 0, nullptr},
-    {"slaveNames", &schema::typeOf<std::optional<Json>>, offsetof(CreateBondingAction, slaveNames), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateBondingAction, type), schema::Location::Body, 0, &kRule16},
-    {"mode", &schema::typeOf<std::string>, offsetof(CreateBondingAction, mode), schema::Location::Body, 0, &kRule17},
-    {"xmitHashPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBondingAction, xmitHashPolicy), schema::Location::Body, 0, &kRule18},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBondingAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBondingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBondingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBondingAction>("CreateBondingAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateBondingAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& CreateBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateBondingAction>("CreateBonding", HttpMethod::Post, "/hosts/bondings", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateBondingAction::spec() { return detail::lazySpec(kSpec19); }
+
+CreateBondingAction::CreateBondingAction() = default;
+CreateBondingAction::~CreateBondingAction() = default;
 
 const ActionSpec& detail::spec_CreateBonding() { return CreateBondingAction::spec(); }
 
-const schema::TypeDesc& DeleteBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBondingAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBondingAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBondingAction>("DeleteBondingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBondingAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& DeleteBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBondingAction>("DeleteBonding", HttpMethod::Delete, "/hosts/bondings/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBondingAction::spec() { return detail::lazySpec(kSpec21); }
+
+DeleteBondingAction::DeleteBondingAction() = default;
+DeleteBondingAction::~DeleteBondingAction() = default;
 
 const ActionSpec& detail::spec_DeleteBonding() { return DeleteBondingAction::spec(); }
 
-const schema::TypeDesc& DeleteHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteHostAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHostAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteHostAction>("DeleteHostAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteHostAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& DeleteHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteHostAction>("DeleteHost", HttpMethod::Delete, "/hosts/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteHostAction::spec() { return detail::lazySpec(kSpec23); }
+
+DeleteHostAction::DeleteHostAction() = default;
+DeleteHostAction::~DeleteHostAction() = default;
 
 const ActionSpec& detail::spec_DeleteHost() { return DeleteHostAction::spec(); }
 
-const schema::TypeDesc& DetachNicFromBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachNicFromBondingAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"slaveUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DetachNicFromBondingAction, slaveUuids), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(DetachNicFromBondingAction, type), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachNicFromBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachNicFromBondingAction>("DetachNicFromBondingAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DetachNicFromBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachNicFromBondingAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& DetachNicFromBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachNicFromBondingAction>("DetachNicFromBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/detach", "detachNicFromBonding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachNicFromBondingAction::spec() { return detail::lazySpec(kSpec25); }
+
+DetachNicFromBondingAction::DetachNicFromBondingAction() = default;
+DetachNicFromBondingAction::~DetachNicFromBondingAction() = default;
 
 const ActionSpec& detail::spec_DetachNicFromBonding() { return DetachNicFromBondingAction::spec(); }
 
-const schema::TypeDesc& GetCpuMemoryCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetCpuMemoryCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
-    {"clusterUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetCpuMemoryCapacityAction, clusterUuids), schema::Location::Body, 0, nullptr},
-    {"hostUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetCpuMemoryCapacityAction, hostUuids), schema::Location::Body, 0, nullptr},
-    {"hypervisorType", &schema::typeOf<std::optional<std::string>>, offsetof(GetCpuMemoryCapacityAction, hypervisorType), schema::Location::Body, 0, &kRule19},
-    {"all", &schema::typeOf<std::optional<bool>>, offsetof(GetCpuMemoryCapacityAction, all), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCpuMemoryCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCpuMemoryCapacityAction>("GetCpuMemoryCapacityAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetCpuMemoryCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCpuMemoryCapacityAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& GetCpuMemoryCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCpuMemoryCapacityAction>("GetCpuMemoryCapacity", HttpMethod::Get, "/hosts/capacities/cpu-memory", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCpuMemoryCapacityAction::spec() { return detail::lazySpec(kSpec27); }
+
+GetCpuMemoryCapacityAction::GetCpuMemoryCapacityAction() = default;
+GetCpuMemoryCapacityAction::~GetCpuMemoryCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetCpuMemoryCapacity() { return GetCpuMemoryCapacityAction::spec(); }
 
-const schema::TypeDesc& GetHostAllocatorStrategiesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostAllocatorStrategiesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostAllocatorStrategiesAction>("GetHostAllocatorStrategiesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetHostAllocatorStrategiesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostAllocatorStrategiesAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& GetHostAllocatorStrategiesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostAllocatorStrategiesAction>("GetHostAllocatorStrategies", HttpMethod::Get, "/hosts/allocators/strategies", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostAllocatorStrategiesAction::spec() { return detail::lazySpec(kSpec29); }
+
+GetHostAllocatorStrategiesAction::GetHostAllocatorStrategiesAction() = default;
+GetHostAllocatorStrategiesAction::~GetHostAllocatorStrategiesAction() = default;
 
 const ActionSpec& detail::spec_GetHostAllocatorStrategies() { return GetHostAllocatorStrategiesAction::spec(); }
 
-const schema::TypeDesc& GetHostNUMATopologyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostNUMATopologyAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostNUMATopologyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostNUMATopologyAction>("GetHostNUMATopologyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostNUMATopologyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostNUMATopologyAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& GetHostNUMATopologyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostNUMATopologyAction>("GetHostNUMATopology", HttpMethod::Post, "/hosts/{uuid}/numa", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GetHostNUMATopologyAction::spec() { return detail::lazySpec(kSpec31); }
+
+GetHostNUMATopologyAction::GetHostNUMATopologyAction() = default;
+GetHostNUMATopologyAction::~GetHostNUMATopologyAction() = default;
 
 const ActionSpec& detail::spec_GetHostNUMATopology() { return GetHostNUMATopologyAction::spec(); }
 
-const schema::TypeDesc& GetHostNetworkFactsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(GetHostNetworkFactsAction, hostUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostNetworkFactsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostNetworkFactsAction>("GetHostNetworkFactsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostNetworkFactsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostNetworkFactsAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& GetHostNetworkFactsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostNetworkFactsAction>("GetHostNetworkFacts", HttpMethod::Get, "/hosts/network-facts/{hostUuid}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostNetworkFactsAction::spec() { return detail::lazySpec(kSpec33); }
+
+GetHostNetworkFactsAction::GetHostNetworkFactsAction() = default;
+GetHostNetworkFactsAction::~GetHostNetworkFactsAction() = default;
 
 const ActionSpec& detail::spec_GetHostNetworkFacts() { return GetHostNetworkFactsAction::spec(); }
 
-const schema::TypeDesc& GetHostPhysicalMemoryFactsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(GetHostPhysicalMemoryFactsAction, hostUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostPhysicalMemoryFactsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostPhysicalMemoryFactsAction>("GetHostPhysicalMemoryFactsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostPhysicalMemoryFactsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostPhysicalMemoryFactsAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& GetHostPhysicalMemoryFactsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostPhysicalMemoryFactsAction>("GetHostPhysicalMemoryFacts", HttpMethod::Get, "/hosts/physical-memory-facts/{hostUuid}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostPhysicalMemoryFactsAction::spec() { return detail::lazySpec(kSpec35); }
+
+GetHostPhysicalMemoryFactsAction::GetHostPhysicalMemoryFactsAction() = default;
+GetHostPhysicalMemoryFactsAction::~GetHostPhysicalMemoryFactsAction() = default;
 
 const ActionSpec& detail::spec_GetHostPhysicalMemoryFacts() { return GetHostPhysicalMemoryFactsAction::spec(); }
 
-const schema::TypeDesc& GetHostPowerStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostPowerStatusAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"method", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostPowerStatusAction, method), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostPowerStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostPowerStatusAction>("GetHostPowerStatusAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetHostPowerStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostPowerStatusAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& GetHostPowerStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostPowerStatusAction>("GetHostPowerStatus", HttpMethod::Put, "/hosts/power/{uuid}/actions", "getHostPowerStatus", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GetHostPowerStatusAction::spec() { return detail::lazySpec(kSpec37); }
+
+GetHostPowerStatusAction::GetHostPowerStatusAction() = default;
+GetHostPowerStatusAction::~GetHostPowerStatusAction() = default;
 
 const ActionSpec& detail::spec_GetHostPowerStatus() { return GetHostPowerStatusAction::spec(); }
 
-const schema::TypeDesc& GetHostResourceAllocationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostResourceAllocationAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"strategy", &schema::typeOf<std::string>, offsetof(GetHostResourceAllocationAction, strategy), schema::Location::Body, 0, &kRule8},
-    {"scene", &schema::typeOf<std::string>, offsetof(GetHostResourceAllocationAction, scene), schema::Location::Body, 0, &kRule9},
-    {"vcpu", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetHostResourceAllocationAction, vcpu), schema::Location::Body, 0, &kRule10},
-    {"memSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetHostResourceAllocationAction, memSize), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostResourceAllocationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostResourceAllocationAction>("GetHostResourceAllocationAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetHostResourceAllocationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostResourceAllocationAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& GetHostResourceAllocationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostResourceAllocationAction>("GetHostResourceAllocation", HttpMethod::Post, "/hosts/{uuid}/resource-allocation", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GetHostResourceAllocationAction::spec() { return detail::lazySpec(kSpec39); }
+
+GetHostResourceAllocationAction::GetHostResourceAllocationAction() = default;
+GetHostResourceAllocationAction::~GetHostResourceAllocationAction() = default;
 
 const ActionSpec& detail::spec_GetHostResourceAllocation() { return GetHostResourceAllocationAction::spec(); }
 
-const schema::TypeDesc& GetHostTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetHostTaskAction, hostUuids), schema::Location::Body, 0, &kRule4},
-    {"syncSignatures", &schema::typeOf<std::optional<Json>>, offsetof(GetHostTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostTaskAction>("GetHostTaskAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetHostTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostTaskAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& GetHostTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostTaskAction>("GetHostTask", HttpMethod::Get, "/hosts/task-details", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostTaskAction::spec() { return detail::lazySpec(kSpec41); }
+
+GetHostTaskAction::GetHostTaskAction() = default;
+GetHostTaskAction::~GetHostTaskAction() = default;
 
 const ActionSpec& detail::spec_GetHostTask() { return GetHostTaskAction::spec(); }
 
-const schema::TypeDesc& GetHostWebSshUrlAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostWebSshUrlAction, uuid), schema::Location::Body, 0, &kRule4},
-    {"https", &schema::typeOf<std::optional<bool>>, offsetof(GetHostWebSshUrlAction, https), schema::Location::Body, 0, nullptr},
-    {"userName", &schema::typeOf<std::string>, offsetof(GetHostWebSshUrlAction, userName), schema::Location::Body, 0, &kRule4},
-    {"password", &schema::typeOf<std::string>, offsetof(GetHostWebSshUrlAction, password), schema::Location::Body, schema::kSecret, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostWebSshUrlAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostWebSshUrlAction>("GetHostWebSshUrlAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetHostWebSshUrlAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostWebSshUrlAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& GetHostWebSshUrlAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostWebSshUrlAction>("GetHostWebSshUrl", HttpMethod::Post, "/hosts/webssh", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GetHostWebSshUrlAction::spec() { return detail::lazySpec(kSpec43); }
+
+GetHostWebSshUrlAction::GetHostWebSshUrlAction() = default;
+GetHostWebSshUrlAction::~GetHostWebSshUrlAction() = default;
 
 const ActionSpec& detail::spec_GetHostWebSshUrl() { return GetHostWebSshUrlAction::spec(); }
 
-const schema::TypeDesc& GetHypervisorTypesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHypervisorTypesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHypervisorTypesAction>("GetHypervisorTypesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetHypervisorTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHypervisorTypesAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& GetHypervisorTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHypervisorTypesAction>("GetHypervisorTypes", HttpMethod::Get, "/hosts/hypervisor-types", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHypervisorTypesAction::spec() { return detail::lazySpec(kSpec45); }
+
+GetHypervisorTypesAction::GetHypervisorTypesAction() = default;
+GetHypervisorTypesAction::~GetHypervisorTypesAction() = default;
 
 const ActionSpec& detail::spec_GetHypervisorTypes() { return GetHypervisorTypesAction::spec(); }
 
-const schema::TypeDesc& GetInterfaceServiceTypeStatisticAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, interfaceUuid), schema::Location::Body, 0, nullptr},
-    {"vlanId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetInterfaceServiceTypeStatisticAction, vlanId), schema::Location::Body, 0, nullptr},
-    {"interfaceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, interfaceType), schema::Location::Body, 0, &kRule21},
-    {"serviceType", &schema::typeOf<std::optional<Json>>, offsetof(GetInterfaceServiceTypeStatisticAction, serviceType), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"sortBy", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, sortBy), schema::Location::Body, 0, &kRule22},
-    {"sortDirection", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, sortDirection), schema::Location::Body, 0, &kRule23},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetInterfaceServiceTypeStatisticAction, start), schema::Location::Body, 0, &kRule24},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetInterfaceServiceTypeStatisticAction, limit), schema::Location::Body, 0, &kRule24},
-    {"replyWithCount", &schema::typeOf<std::optional<bool>>, offsetof(GetInterfaceServiceTypeStatisticAction, replyWithCount), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterfaceServiceTypeStatisticAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetInterfaceServiceTypeStatisticAction>("GetInterfaceServiceTypeStatisticAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(GetInterfaceServiceTypeStatisticAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetInterfaceServiceTypeStatisticAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& GetInterfaceServiceTypeStatisticAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetInterfaceServiceTypeStatisticAction>("GetInterfaceServiceTypeStatistic", HttpMethod::Get, "/hosts/hosts-network-interfaces/service-type-statistic", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetInterfaceServiceTypeStatisticAction::spec() { return detail::lazySpec(kSpec47); }
+
+GetInterfaceServiceTypeStatisticAction::GetInterfaceServiceTypeStatisticAction() = default;
+GetInterfaceServiceTypeStatisticAction::~GetInterfaceServiceTypeStatisticAction() = default;
 
 const ActionSpec& detail::spec_GetInterfaceServiceTypeStatistic() { return GetInterfaceServiceTypeStatisticAction::spec(); }
 
-const schema::TypeDesc& IdentifyHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(IdentifyHostAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"interval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IdentifyHostAction, interval), schema::Location::Body, 0, &kRule25},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(IdentifyHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IdentifyHostAction>("IdentifyHostAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(IdentifyHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& IdentifyHostAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& IdentifyHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<IdentifyHostAction>("IdentifyHost", HttpMethod::Put, "/hosts/kvm/{uuid}/actions", "identifyHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& IdentifyHostAction::spec() { return detail::lazySpec(kSpec49); }
+
+IdentifyHostAction::IdentifyHostAction() = default;
+IdentifyHostAction::~IdentifyHostAction() = default;
 
 const ActionSpec& detail::spec_IdentifyHost() { return IdentifyHostAction::spec(); }
 
-const schema::TypeDesc& KvmRunShellAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuids", &schema::typeOf<std::vector<std::string>>, offsetof(KvmRunShellAction, hostUuids), schema::Location::Body, 0, &kRule4},
-    {"script", &schema::typeOf<std::string>, offsetof(KvmRunShellAction, script), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(KvmRunShellAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<KvmRunShellAction>("KvmRunShellAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(KvmRunShellAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& KvmRunShellAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& KvmRunShellAction::spec() {
-  static const ActionSpec s = ActionSpec::make<KvmRunShellAction>("KvmRunShell", HttpMethod::Put, "/hosts/kvm/actions", "kvmRunShell", true, true, "", 1);
-  return s;
-}
+const ActionSpec& KvmRunShellAction::spec() { return detail::lazySpec(kSpec51); }
+
+KvmRunShellAction::KvmRunShellAction() = default;
+KvmRunShellAction::~KvmRunShellAction() = default;
 
 const ActionSpec& detail::spec_KvmRunShell() { return KvmRunShellAction::spec(); }
 
-const schema::TypeDesc& LocateHostNetworkInterfaceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(LocateHostNetworkInterfaceAction, hostUuid), schema::Location::Path, 0, &kRule3},
-    {"networkInterfaceName", &schema::typeOf<std::string>, offsetof(LocateHostNetworkInterfaceAction, networkInterfaceName), schema::Location::Body, 0, &kRule3},
-    {"interval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LocateHostNetworkInterfaceAction, interval), schema::Location::Body, 0, &kRule26},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LocateHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LocateHostNetworkInterfaceAction>("LocateHostNetworkInterfaceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(LocateHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LocateHostNetworkInterfaceAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& LocateHostNetworkInterfaceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LocateHostNetworkInterfaceAction>("LocateHostNetworkInterface", HttpMethod::Put, "/hosts/{hostUuid}/locate/network-interface", "locateHostNetworkInterface", true, true, "", 1);
-  return s;
-}
+const ActionSpec& LocateHostNetworkInterfaceAction::spec() { return detail::lazySpec(kSpec53); }
+
+LocateHostNetworkInterfaceAction::LocateHostNetworkInterfaceAction() = default;
+LocateHostNetworkInterfaceAction::~LocateHostNetworkInterfaceAction() = default;
 
 const ActionSpec& detail::spec_LocateHostNetworkInterface() { return LocateHostNetworkInterfaceAction::spec(); }
 
-const schema::TypeDesc& PowerOffHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"adminPassword", &schema::typeOf<std::string>, offsetof(PowerOffHostAction, adminPassword), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule4},
-    {"hostUuids", &schema::typeOf<std::vector<std::string>>, offsetof(PowerOffHostAction, hostUuids), schema::Location::Body, 0, &kRule4},
-    {"waitTaskCompleted", &schema::typeOf<std::optional<bool>>, offsetof(PowerOffHostAction, waitTaskCompleted), schema::Location::Body, 0, nullptr},
-    {"maxWaitTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PowerOffHostAction, maxWaitTime), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerOffHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerOffHostAction>("PowerOffHostAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(PowerOffHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerOffHostAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& PowerOffHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerOffHostAction>("PowerOffHost", HttpMethod::Put, "/hosts/power-off/actions", "powerOffHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerOffHostAction::spec() { return detail::lazySpec(kSpec55); }
+
+PowerOffHostAction::PowerOffHostAction() = default;
+PowerOffHostAction::~PowerOffHostAction() = default;
 
 const ActionSpec& detail::spec_PowerOffHost() { return PowerOffHostAction::spec(); }
 
-const schema::TypeDesc& PowerOnHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(PowerOnHostAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"returnEarly", &schema::typeOf<std::optional<bool>>, offsetof(PowerOnHostAction, returnEarly), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerOnHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerOnHostAction>("PowerOnHostAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(PowerOnHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerOnHostAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& PowerOnHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerOnHostAction>("PowerOnHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "powerOnHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerOnHostAction::spec() { return detail::lazySpec(kSpec57); }
+
+PowerOnHostAction::PowerOnHostAction() = default;
+PowerOnHostAction::~PowerOnHostAction() = default;
 
 const ActionSpec& detail::spec_PowerOnHost() { return PowerOnHostAction::spec(); }
 
-const schema::TypeDesc& PowerResetHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(PowerResetHostAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"returnEarly", &schema::typeOf<std::optional<bool>>, offsetof(PowerResetHostAction, returnEarly), schema::Location::Body, 0, nullptr},
-    {"method", &schema::typeOf<std::optional<std::string>>, offsetof(PowerResetHostAction, method), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PowerResetHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerResetHostAction>("PowerResetHostAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(PowerResetHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PowerResetHostAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& PowerResetHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PowerResetHostAction>("PowerResetHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "powerResetHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PowerResetHostAction::spec() { return detail::lazySpec(kSpec59); }
+
+PowerResetHostAction::PowerResetHostAction() = default;
+PowerResetHostAction::~PowerResetHostAction() = default;
 
 const ActionSpec& detail::spec_PowerResetHost() { return PowerResetHostAction::spec(); }
 
-const schema::TypeDesc& QueryHostAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHostAction>("QueryHostAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHostAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHostAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHostAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& QueryHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHostAction>("QueryHost", HttpMethod::Get, "/hosts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHostAction::spec() { return detail::lazySpec(kSpec61); }
+
+QueryHostAction::QueryHostAction() = default;
+QueryHostAction::~QueryHostAction() = default;
 
 const ActionSpec& detail::spec_QueryHost() { return QueryHostAction::spec(); }
 
-const schema::TypeDesc& QueryHostNetworkBondingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHostNetworkBondingAction>("QueryHostNetworkBondingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHostNetworkBondingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHostNetworkBondingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHostNetworkBondingAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& QueryHostNetworkBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHostNetworkBondingAction>("QueryHostNetworkBonding", HttpMethod::Get, "/hosts/bondings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHostNetworkBondingAction::spec() { return detail::lazySpec(kSpec63); }
+
+QueryHostNetworkBondingAction::QueryHostNetworkBondingAction() = default;
+QueryHostNetworkBondingAction::~QueryHostNetworkBondingAction() = default;
 
 const ActionSpec& detail::spec_QueryHostNetworkBonding() { return QueryHostNetworkBondingAction::spec(); }
 
-const schema::TypeDesc& QueryHostNetworkInterfaceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHostNetworkInterfaceAction>("QueryHostNetworkInterfaceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHostNetworkInterfaceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHostNetworkInterfaceAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& QueryHostNetworkInterfaceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHostNetworkInterfaceAction>("QueryHostNetworkInterface", HttpMethod::Get, "/hosts/nics", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHostNetworkInterfaceAction::spec() { return detail::lazySpec(kSpec65); }
+
+QueryHostNetworkInterfaceAction::QueryHostNetworkInterfaceAction() = default;
+QueryHostNetworkInterfaceAction::~QueryHostNetworkInterfaceAction() = default;
 
 const ActionSpec& detail::spec_QueryHostNetworkInterface() { return QueryHostNetworkInterfaceAction::spec(); }
 
-const schema::TypeDesc& QueryHostOsCategoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHostOsCategoryAction>("QueryHostOsCategoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHostOsCategoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHostOsCategoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHostOsCategoryAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& QueryHostOsCategoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHostOsCategoryAction>("QueryHostOsCategory", HttpMethod::Get, "/hosts/os/category", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHostOsCategoryAction::spec() { return detail::lazySpec(kSpec67); }
+
+QueryHostOsCategoryAction::QueryHostOsCategoryAction() = default;
+QueryHostOsCategoryAction::~QueryHostOsCategoryAction() = default;
 
 const ActionSpec& detail::spec_QueryHostOsCategory() { return QueryHostOsCategoryAction::spec(); }
 
-const schema::TypeDesc& QueryHostPhysicalMemoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHostPhysicalMemoryAction>("QueryHostPhysicalMemoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHostPhysicalMemoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHostPhysicalMemoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHostPhysicalMemoryAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& QueryHostPhysicalMemoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHostPhysicalMemoryAction>("QueryHostPhysicalMemory", HttpMethod::Get, "/hosts/physicalmemory", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHostPhysicalMemoryAction::spec() { return detail::lazySpec(kSpec69); }
+
+QueryHostPhysicalMemoryAction::QueryHostPhysicalMemoryAction() = default;
+QueryHostPhysicalMemoryAction::~QueryHostPhysicalMemoryAction() = default;
 
 const ActionSpec& detail::spec_QueryHostPhysicalMemory() { return QueryHostPhysicalMemoryAction::spec(); }
 
-const schema::TypeDesc& QueryKvmHypervisorInfoAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryKvmHypervisorInfoAction>("QueryKvmHypervisorInfoAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryKvmHypervisorInfoAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryKvmHypervisorInfoAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryKvmHypervisorInfoAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& QueryKvmHypervisorInfoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryKvmHypervisorInfoAction>("QueryKvmHypervisorInfo", HttpMethod::Get, "/hosts/kvm/hypervisor/info", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryKvmHypervisorInfoAction::spec() { return detail::lazySpec(kSpec71); }
+
+QueryKvmHypervisorInfoAction::QueryKvmHypervisorInfoAction() = default;
+QueryKvmHypervisorInfoAction::~QueryKvmHypervisorInfoAction() = default;
 
 const ActionSpec& detail::spec_QueryKvmHypervisorInfo() { return QueryKvmHypervisorInfoAction::spec(); }
 
-const schema::TypeDesc& ReconnectHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectHostAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectHostAction>("ReconnectHostAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectHostAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& ReconnectHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectHostAction>("ReconnectHost", HttpMethod::Put, "/hosts/{uuid}/actions", "reconnectHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectHostAction::spec() { return detail::lazySpec(kSpec73); }
+
+ReconnectHostAction::ReconnectHostAction() = default;
+ReconnectHostAction::~ReconnectHostAction() = default;
 
 const ActionSpec& detail::spec_ReconnectHost() { return ReconnectHostAction::spec(); }
 
-const schema::TypeDesc& SetIpOnHostNetworkBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"bondingUuid", &schema::typeOf<std::string>, offsetof(SetIpOnHostNetworkBondingAction, bondingUuid), schema::Location::Path, 0, &kRule3},
-    {"ipAddress", &schema::typeOf<std::optional<std::string>>, offsetof(SetIpOnHostNetworkBondingAction, ipAddress), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::optional<std::string>>, offsetof(SetIpOnHostNetworkBondingAction, netmask), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetIpOnHostNetworkBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetIpOnHostNetworkBondingAction>("SetIpOnHostNetworkBondingAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetIpOnHostNetworkBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetIpOnHostNetworkBondingAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& SetIpOnHostNetworkBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetIpOnHostNetworkBondingAction>("SetIpOnHostNetworkBonding", HttpMethod::Post, "/hosts/bondings/{bondingUuid}/ip", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetIpOnHostNetworkBondingAction::spec() { return detail::lazySpec(kSpec75); }
+
+SetIpOnHostNetworkBondingAction::SetIpOnHostNetworkBondingAction() = default;
+SetIpOnHostNetworkBondingAction::~SetIpOnHostNetworkBondingAction() = default;
 
 const ActionSpec& detail::spec_SetIpOnHostNetworkBonding() { return SetIpOnHostNetworkBondingAction::spec(); }
 
-const schema::TypeDesc& SetIpOnHostNetworkInterfaceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(SetIpOnHostNetworkInterfaceAction, interfaceUuid), schema::Location::Path, 0, &kRule3},
-    {"ipAddress", &schema::typeOf<std::optional<std::string>>, offsetof(SetIpOnHostNetworkInterfaceAction, ipAddress), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::optional<std::string>>, offsetof(SetIpOnHostNetworkInterfaceAction, netmask), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetIpOnHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetIpOnHostNetworkInterfaceAction>("SetIpOnHostNetworkInterfaceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetIpOnHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetIpOnHostNetworkInterfaceAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& SetIpOnHostNetworkInterfaceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetIpOnHostNetworkInterfaceAction>("SetIpOnHostNetworkInterface", HttpMethod::Post, "/hosts/nics/{interfaceUuid}/ip", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetIpOnHostNetworkInterfaceAction::spec() { return detail::lazySpec(kSpec77); }
+
+SetIpOnHostNetworkInterfaceAction::SetIpOnHostNetworkInterfaceAction() = default;
+SetIpOnHostNetworkInterfaceAction::~SetIpOnHostNetworkInterfaceAction() = default;
 
 const ActionSpec& detail::spec_SetIpOnHostNetworkInterface() { return SetIpOnHostNetworkInterfaceAction::spec(); }
 
-const schema::TypeDesc& SetServiceTypeOnHostNetworkBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"bondingUuids", &schema::typeOf<std::vector<std::string>>, offsetof(SetServiceTypeOnHostNetworkBondingAction, bondingUuids), schema::Location::Body, 0, &kRule3},
-    {"vlanIds", &schema::typeOf<std::optional<Json>>, offsetof(SetServiceTypeOnHostNetworkBondingAction, vlanIds), schema::Location::Body, 0, nullptr},
-    {"serviceTypes", &schema::typeOf<std::optional<Json>>, offsetof(SetServiceTypeOnHostNetworkBondingAction, serviceTypes), schema::Location::Body, 0, &kRule27},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetServiceTypeOnHostNetworkBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetServiceTypeOnHostNetworkBondingAction>("SetServiceTypeOnHostNetworkBondingAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetServiceTypeOnHostNetworkBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetServiceTypeOnHostNetworkBondingAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& SetServiceTypeOnHostNetworkBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetServiceTypeOnHostNetworkBondingAction>("SetServiceTypeOnHostNetworkBonding", HttpMethod::Post, "/hosts/bondings/service-types", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetServiceTypeOnHostNetworkBondingAction::spec() { return detail::lazySpec(kSpec79); }
+
+SetServiceTypeOnHostNetworkBondingAction::SetServiceTypeOnHostNetworkBondingAction() = default;
+SetServiceTypeOnHostNetworkBondingAction::~SetServiceTypeOnHostNetworkBondingAction() = default;
 
 const ActionSpec& detail::spec_SetServiceTypeOnHostNetworkBonding() { return SetServiceTypeOnHostNetworkBondingAction::spec(); }
 
-const schema::TypeDesc& SetServiceTypeOnHostNetworkInterfaceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, interfaceUuids), schema::Location::Body, 0, &kRule3},
-    {"vlanIds", &schema::typeOf<std::optional<Json>>, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, vlanIds), schema::Location::Body, 0, nullptr},
-    {"serviceTypes", &schema::typeOf<std::optional<Json>>, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, serviceTypes), schema::Location::Body, 0, &kRule27},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetServiceTypeOnHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetServiceTypeOnHostNetworkInterfaceAction>("SetServiceTypeOnHostNetworkInterfaceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetServiceTypeOnHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetServiceTypeOnHostNetworkInterfaceAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& SetServiceTypeOnHostNetworkInterfaceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetServiceTypeOnHostNetworkInterfaceAction>("SetServiceTypeOnHostNetworkInterface", HttpMethod::Post, "/hosts/nics/service-types", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetServiceTypeOnHostNetworkInterfaceAction::spec() { return detail::lazySpec(kSpec81); }
+
+SetServiceTypeOnHostNetworkInterfaceAction::SetServiceTypeOnHostNetworkInterfaceAction() = default;
+SetServiceTypeOnHostNetworkInterfaceAction::~SetServiceTypeOnHostNetworkInterfaceAction() = default;
 
 const ActionSpec& detail::spec_SetServiceTypeOnHostNetworkInterface() { return SetServiceTypeOnHostNetworkInterfaceAction::spec(); }
 
-const schema::TypeDesc& ShutdownHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ShutdownHostAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"returnEarly", &schema::typeOf<std::optional<bool>>, offsetof(ShutdownHostAction, returnEarly), schema::Location::Body, 0, nullptr},
-    {"force", &schema::typeOf<std::optional<bool>>, offsetof(ShutdownHostAction, force), schema::Location::Body, 0, nullptr},
-    {"method", &schema::typeOf<std::optional<std::string>>, offsetof(ShutdownHostAction, method), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ShutdownHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ShutdownHostAction>("ShutdownHostAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(ShutdownHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ShutdownHostAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& ShutdownHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ShutdownHostAction>("ShutdownHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "shutdownHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ShutdownHostAction::spec() { return detail::lazySpec(kSpec83); }
+
+ShutdownHostAction::ShutdownHostAction() = default;
+ShutdownHostAction::~ShutdownHostAction() = default;
 
 const ActionSpec& detail::spec_ShutdownHost() { return ShutdownHostAction::spec(); }
 
-const schema::TypeDesc& UpdateBondingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBondingAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"slaveUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(UpdateBondingAction, slaveUuids), schema::Location::Body, 0, nullptr},
-    {"slaveNames", &schema::typeOf<std::optional<Json>>, offsetof(UpdateBondingAction, slaveNames), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBondingAction, type), schema::Location::Body, 0, &kRule12},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBondingAction, mode), schema::Location::Body, 0, &kRule28},
-    {"xmitHashPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBondingAction, xmitHashPolicy), schema::Location::Body, 0, &kRule18},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBondingAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBondingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBondingAction>("UpdateBondingAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateBondingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBondingAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& UpdateBondingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBondingAction>("UpdateBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/actions", "updateBonding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBondingAction::spec() { return detail::lazySpec(kSpec85); }
+
+UpdateBondingAction::UpdateBondingAction() = default;
+UpdateBondingAction::~UpdateBondingAction() = default;
 
 const ActionSpec& detail::spec_UpdateBonding() { return UpdateBondingAction::spec(); }
 
-const schema::TypeDesc& UpdateHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHostAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostAction, name), schema::Location::Body, 0, &kRule29},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostAction, managementIp), schema::Location::Body, 0, &kRule29},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHostAction>("UpdateHostAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHostAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& UpdateHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHostAction>("UpdateHost", HttpMethod::Put, "/hosts/{uuid}/actions", "updateHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHostAction::spec() { return detail::lazySpec(kSpec87); }
+
+UpdateHostAction::UpdateHostAction() = default;
+UpdateHostAction::~UpdateHostAction() = default;
 
 const ActionSpec& detail::spec_UpdateHost() { return UpdateHostAction::spec(); }
 
-const schema::TypeDesc& UpdateHostIpmiAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHostIpmiAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"ipmiAddress", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostIpmiAction, ipmiAddress), schema::Location::Body, 0, &kRule30},
-    {"ipmiUsername", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostIpmiAction, ipmiUsername), schema::Location::Body, 0, &kRule30},
-    {"ipmiPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostIpmiAction, ipmiPassword), schema::Location::Body, schema::kSecret, &kRule30},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateHostIpmiAction, ipmiPort), schema::Location::Body, 0, &kRule30},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostIpmiAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHostIpmiAction>("UpdateHostIpmiAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateHostIpmiAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHostIpmiAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& UpdateHostIpmiAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHostIpmiAction>("UpdateHostIpmi", HttpMethod::Put, "/hosts/ipmi/{uuid}/actions", "updateHostIpmi", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHostIpmiAction::spec() { return detail::lazySpec(kSpec89); }
+
+UpdateHostIpmiAction::UpdateHostIpmiAction() = default;
+UpdateHostIpmiAction::~UpdateHostIpmiAction() = default;
 
 const ActionSpec& detail::spec_UpdateHostIpmi() { return UpdateHostIpmiAction::spec(); }
 
-const schema::TypeDesc& UpdateHostNetworkInterfaceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(UpdateHostNetworkInterfaceAction, interfaceUuid), schema::Location::Path, 0, &kRule3},
-    {"description", &schema::typeOf<std::string>, offsetof(UpdateHostNetworkInterfaceAction, description), schema::Location::Body, 0, &kRule31},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostNetworkInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHostNetworkInterfaceAction>("UpdateHostNetworkInterfaceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHostNetworkInterfaceAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& UpdateHostNetworkInterfaceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHostNetworkInterfaceAction>("UpdateHostNetworkInterface", HttpMethod::Post, "/hosts/nics/{interfaceUuid}/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHostNetworkInterfaceAction::spec() { return detail::lazySpec(kSpec91); }
+
+UpdateHostNetworkInterfaceAction::UpdateHostNetworkInterfaceAction() = default;
+UpdateHostNetworkInterfaceAction::~UpdateHostNetworkInterfaceAction() = default;
 
 const ActionSpec& detail::spec_UpdateHostNetworkInterface() { return UpdateHostNetworkInterfaceAction::spec(); }
 
-const schema::TypeDesc& UpdateKVMHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateKVMHostAction, username), schema::Location::Body, 0, &kRule29},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateKVMHostAction, password), schema::Location::Body, schema::kSecret, &kRule29},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateKVMHostAction, sshPort), schema::Location::Body, 0, &kRule1},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateKVMHostAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateKVMHostAction, name), schema::Location::Body, 0, &kRule29},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateKVMHostAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateKVMHostAction, managementIp), schema::Location::Body, 0, &kRule29},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateKVMHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateKVMHostAction>("UpdateKVMHostAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateKVMHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateKVMHostAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& UpdateKVMHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateKVMHostAction>("UpdateKVMHost", HttpMethod::Put, "/hosts/kvm/{uuid}/actions", "updateKVMHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateKVMHostAction::spec() { return detail::lazySpec(kSpec93); }
+
+UpdateKVMHostAction::UpdateKVMHostAction() = default;
+UpdateKVMHostAction::~UpdateKVMHostAction() = default;
 
 const ActionSpec& detail::spec_UpdateKVMHost() { return UpdateKVMHostAction::spec(); }
 
-const schema::TypeDesc& AddHostToHostSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostGroupUuid", &schema::typeOf<std::string>, offsetof(AddHostToHostSchedulingRuleGroupAction, hostGroupUuid), schema::Location::Path, 0, &kRule3},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(AddHostToHostSchedulingRuleGroupAction, hostUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddHostToHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddHostToHostSchedulingRuleGroupAction>("AddHostToHostSchedulingRuleGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddHostToHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddHostToHostSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& AddHostToHostSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddHostToHostSchedulingRuleGroupAction>("AddHostToHostSchedulingRuleGroup", HttpMethod::Post, "/hostSchedulingRuleGroup/{hostGroupUuid}/host/{hostUuid}", "", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddHostToHostSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec95); }
+
+AddHostToHostSchedulingRuleGroupAction::AddHostToHostSchedulingRuleGroupAction() = default;
+AddHostToHostSchedulingRuleGroupAction::~AddHostToHostSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_AddHostToHostSchedulingRuleGroup() { return AddHostToHostSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& CreateHostSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateHostSchedulingRuleGroupAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHostSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateHostSchedulingRuleGroupAction, zoneUuid), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHostSchedulingRuleGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateHostSchedulingRuleGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateHostSchedulingRuleGroupAction>("CreateHostSchedulingRuleGroupAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateHostSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& CreateHostSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateHostSchedulingRuleGroupAction>("CreateHostSchedulingRuleGroup", HttpMethod::Post, "/hostSchedulingRuleGroup", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateHostSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec97); }
+
+CreateHostSchedulingRuleGroupAction::CreateHostSchedulingRuleGroupAction() = default;
+CreateHostSchedulingRuleGroupAction::~CreateHostSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateHostSchedulingRuleGroup() { return CreateHostSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteHostSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteHostSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteHostSchedulingRuleGroupAction>("DeleteHostSchedulingRuleGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteHostSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& DeleteHostSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteHostSchedulingRuleGroupAction>("DeleteHostSchedulingRuleGroup", HttpMethod::Delete, "/hostSchedulingRuleGroup/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteHostSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec99); }
+
+DeleteHostSchedulingRuleGroupAction::DeleteHostSchedulingRuleGroupAction() = default;
+DeleteHostSchedulingRuleGroupAction::~DeleteHostSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteHostSchedulingRuleGroup() { return DeleteHostSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& DetachHostFromHostSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostGroupUuid", &schema::typeOf<std::string>, offsetof(DetachHostFromHostSchedulingRuleGroupAction, hostGroupUuid), schema::Location::Path, 0, &kRule3},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(DetachHostFromHostSchedulingRuleGroupAction, hostUuid), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachHostFromHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachHostFromHostSchedulingRuleGroupAction>("DetachHostFromHostSchedulingRuleGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachHostFromHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachHostFromHostSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& DetachHostFromHostSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachHostFromHostSchedulingRuleGroupAction>("DetachHostFromHostSchedulingRuleGroup", HttpMethod::Delete, "/hostSchedulingRuleGroup/{hostGroupUuid}/host", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachHostFromHostSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec101); }
+
+DetachHostFromHostSchedulingRuleGroupAction::DetachHostFromHostSchedulingRuleGroupAction() = default;
+DetachHostFromHostSchedulingRuleGroupAction::~DetachHostFromHostSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_DetachHostFromHostSchedulingRuleGroup() { return DetachHostFromHostSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateHostSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHostSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostSchedulingRuleGroupAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHostSchedulingRuleGroupAction>("UpdateHostSchedulingRuleGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHostSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& UpdateHostSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHostSchedulingRuleGroupAction>("UpdateHostSchedulingRuleGroup", HttpMethod::Put, "/hostSchedulingRuleGroup/{uuid}", "updateHostSchedulingRuleGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHostSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec103); }
+
+UpdateHostSchedulingRuleGroupAction::UpdateHostSchedulingRuleGroupAction() = default;
+UpdateHostSchedulingRuleGroupAction::~UpdateHostSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateHostSchedulingRuleGroup() { return UpdateHostSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& AddAliyunKeySecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddAliyunKeySecretAction, name), schema::Location::Body, 0, &kRule3},
-    {"key", &schema::typeOf<std::string>, offsetof(AddAliyunKeySecretAction, key), schema::Location::Body, 0, &kRule3},
-    {"secret", &schema::typeOf<std::string>, offsetof(AddAliyunKeySecretAction, secret), schema::Location::Body, schema::kSecret, &kRule3},
-    {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunKeySecretAction, accountUuid), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunKeySecretAction, description), schema::Location::Body, 0, &kRule32},
-    {"sync", &schema::typeOf<std::optional<bool>>, offsetof(AddAliyunKeySecretAction, sync), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunKeySecretAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunKeySecretAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunKeySecretAction>("AddAliyunKeySecretAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddAliyunKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunKeySecretAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& AddAliyunKeySecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunKeySecretAction>("AddAliyunKeySecret", HttpMethod::Post, "/hybrid/aliyun/key", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunKeySecretAction::spec() { return detail::lazySpec(kSpec105); }
+
+AddAliyunKeySecretAction::AddAliyunKeySecretAction() = default;
+AddAliyunKeySecretAction::~AddAliyunKeySecretAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunKeySecret() { return AddAliyunKeySecretAction::spec(); }
 
-const schema::TypeDesc& AddConnectionAccessPointFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AddConnectionAccessPointFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"accessPointId", &schema::typeOf<std::string>, offsetof(AddConnectionAccessPointFromRemoteAction, accessPointId), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddConnectionAccessPointFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddConnectionAccessPointFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddConnectionAccessPointFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddConnectionAccessPointFromRemoteAction>("AddConnectionAccessPointFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AddConnectionAccessPointFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddConnectionAccessPointFromRemoteAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& AddConnectionAccessPointFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddConnectionAccessPointFromRemoteAction>("AddConnectionAccessPointFromRemote", HttpMethod::Post, "/hybrid/aliyun/access-point", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddConnectionAccessPointFromRemoteAction::spec() { return detail::lazySpec(kSpec107); }
+
+AddConnectionAccessPointFromRemoteAction::AddConnectionAccessPointFromRemoteAction() = default;
+AddConnectionAccessPointFromRemoteAction::~AddConnectionAccessPointFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_AddConnectionAccessPointFromRemote() { return AddConnectionAccessPointFromRemoteAction::spec(); }
 
-const schema::TypeDesc& AddDataCenterFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"regionId", &schema::typeOf<std::string>, offsetof(AddDataCenterFromRemoteAction, regionId), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::string>, offsetof(AddDataCenterFromRemoteAction, type), schema::Location::Body, 0, &kRule3},
-    {"syncZones", &schema::typeOf<std::optional<bool>>, offsetof(AddDataCenterFromRemoteAction, syncZones), schema::Location::Body, 0, nullptr},
-    {"endpoint", &schema::typeOf<std::optional<std::string>>, offsetof(AddDataCenterFromRemoteAction, endpoint), schema::Location::Body, 0, &kRule33},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddDataCenterFromRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddDataCenterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddDataCenterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddDataCenterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddDataCenterFromRemoteAction>("AddDataCenterFromRemoteAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddDataCenterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddDataCenterFromRemoteAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& AddDataCenterFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddDataCenterFromRemoteAction>("AddDataCenterFromRemote", HttpMethod::Post, "/hybrid/data-center", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddDataCenterFromRemoteAction::spec() { return detail::lazySpec(kSpec109); }
+
+AddDataCenterFromRemoteAction::AddDataCenterFromRemoteAction() = default;
+AddDataCenterFromRemoteAction::~AddDataCenterFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_AddDataCenterFromRemote() { return AddDataCenterFromRemoteAction::spec(); }
 
-const schema::TypeDesc& AddHybridKeySecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddHybridKeySecretAction, name), schema::Location::Body, 0, &kRule0},
-    {"key", &schema::typeOf<std::string>, offsetof(AddHybridKeySecretAction, key), schema::Location::Body, 0, &kRule3},
-    {"secret", &schema::typeOf<std::string>, offsetof(AddHybridKeySecretAction, secret), schema::Location::Body, schema::kSecret, &kRule3},
-    {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddHybridKeySecretAction, accountUuid), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddHybridKeySecretAction, description), schema::Location::Body, 0, &kRule32},
-    {"type", &schema::typeOf<std::string>, offsetof(AddHybridKeySecretAction, type), schema::Location::Body, 0, &kRule3},
-    {"sync", &schema::typeOf<std::optional<bool>>, offsetof(AddHybridKeySecretAction, sync), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddHybridKeySecretAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddHybridKeySecretAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddHybridKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddHybridKeySecretAction>("AddHybridKeySecretAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(AddHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddHybridKeySecretAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& AddHybridKeySecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddHybridKeySecretAction>("AddHybridKeySecret", HttpMethod::Post, "/hybrid/hybrid/key", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddHybridKeySecretAction::spec() { return detail::lazySpec(kSpec111); }
+
+AddHybridKeySecretAction::AddHybridKeySecretAction() = default;
+AddHybridKeySecretAction::~AddHybridKeySecretAction() = default;
 
 const ActionSpec& detail::spec_AddHybridKeySecret() { return AddHybridKeySecretAction::spec(); }
 
-const schema::TypeDesc& AddIdentityZoneFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AddIdentityZoneFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"zoneId", &schema::typeOf<std::optional<std::string>>, offsetof(AddIdentityZoneFromRemoteAction, zoneId), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddIdentityZoneFromRemoteAction, type), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddIdentityZoneFromRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIdentityZoneFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIdentityZoneFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIdentityZoneFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIdentityZoneFromRemoteAction>("AddIdentityZoneFromRemoteAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AddIdentityZoneFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIdentityZoneFromRemoteAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& AddIdentityZoneFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIdentityZoneFromRemoteAction>("AddIdentityZoneFromRemote", HttpMethod::Post, "/hybrid/identity-zone", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIdentityZoneFromRemoteAction::spec() { return detail::lazySpec(kSpec113); }
+
+AddIdentityZoneFromRemoteAction::AddIdentityZoneFromRemoteAction() = default;
+AddIdentityZoneFromRemoteAction::~AddIdentityZoneFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_AddIdentityZoneFromRemote() { return AddIdentityZoneFromRemoteAction::spec(); }
 
-const schema::TypeDesc& AddOssBucketFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"bucketName", &schema::typeOf<std::string>, offsetof(AddOssBucketFromRemoteAction, bucketName), schema::Location::Body, 0, &kRule34},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AddOssBucketFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddOssBucketFromRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"ossDomain", &schema::typeOf<std::optional<std::string>>, offsetof(AddOssBucketFromRemoteAction, ossDomain), schema::Location::Body, 0, &kRule35},
-    {"ossKey", &schema::typeOf<std::optional<std::string>>, offsetof(AddOssBucketFromRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
-    {"ossSecret", &schema::typeOf<std::optional<std::string>>, offsetof(AddOssBucketFromRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddOssBucketFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddOssBucketFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddOssBucketFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddOssBucketFromRemoteAction>("AddOssBucketFromRemoteAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddOssBucketFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddOssBucketFromRemoteAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& AddOssBucketFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddOssBucketFromRemoteAction>("AddOssBucketFromRemote", HttpMethod::Post, "/hybrid/aliyun/oss-bucket", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddOssBucketFromRemoteAction::spec() { return detail::lazySpec(kSpec115); }
+
+AddOssBucketFromRemoteAction::AddOssBucketFromRemoteAction() = default;
+AddOssBucketFromRemoteAction::~AddOssBucketFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_AddOssBucketFromRemote() { return AddOssBucketFromRemoteAction::spec(); }
 
-const schema::TypeDesc& AttachAliyunDiskToEcsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ecsUuid", &schema::typeOf<std::string>, offsetof(AttachAliyunDiskToEcsAction, ecsUuid), schema::Location::Body, 0, &kRule3},
-    {"diskUuid", &schema::typeOf<std::string>, offsetof(AttachAliyunDiskToEcsAction, diskUuid), schema::Location::Path, 0, &kRule3},
-    {"deleteWithInstance", &schema::typeOf<std::optional<bool>>, offsetof(AttachAliyunDiskToEcsAction, deleteWithInstance), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AttachAliyunDiskToEcsAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AttachAliyunDiskToEcsAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachAliyunDiskToEcsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachAliyunDiskToEcsAction>("AttachAliyunDiskToEcsAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AttachAliyunDiskToEcsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachAliyunDiskToEcsAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& AttachAliyunDiskToEcsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachAliyunDiskToEcsAction>("AttachAliyunDiskToEcs", HttpMethod::Post, "/hybrid/aliyun/disk/{diskUuid}/attach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachAliyunDiskToEcsAction::spec() { return detail::lazySpec(kSpec117); }
+
+AttachAliyunDiskToEcsAction::AttachAliyunDiskToEcsAction() = default;
+AttachAliyunDiskToEcsAction::~AttachAliyunDiskToEcsAction() = default;
 
 const ActionSpec& detail::spec_AttachAliyunDiskToEcs() { return AttachAliyunDiskToEcsAction::spec(); }
 
-const schema::TypeDesc& AttachAliyunKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachAliyunKeyAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachAliyunKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachAliyunKeyAction>("AttachAliyunKeyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachAliyunKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachAliyunKeyAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& AttachAliyunKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachAliyunKeyAction>("AttachAliyunKey", HttpMethod::Put, "/hybrid/aliyun/key/{uuid}/attach", "attachAliyunKey", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachAliyunKeyAction::spec() { return detail::lazySpec(kSpec119); }
+
+AttachAliyunKeyAction::AttachAliyunKeyAction() = default;
+AttachAliyunKeyAction::~AttachAliyunKeyAction() = default;
 
 const ActionSpec& detail::spec_AttachAliyunKey() { return AttachAliyunKeyAction::spec(); }
 
-const schema::TypeDesc& AttachHybridEipToEcsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eipUuid", &schema::typeOf<std::string>, offsetof(AttachHybridEipToEcsAction, eipUuid), schema::Location::Path, 0, &kRule3},
-    {"ecsUuid", &schema::typeOf<std::string>, offsetof(AttachHybridEipToEcsAction, ecsUuid), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::string>, offsetof(AttachHybridEipToEcsAction, type), schema::Location::Body, 0, &kRule36},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachHybridEipToEcsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachHybridEipToEcsAction>("AttachHybridEipToEcsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachHybridEipToEcsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachHybridEipToEcsAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& AttachHybridEipToEcsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachHybridEipToEcsAction>("AttachHybridEipToEcs", HttpMethod::Post, "/hybrid/eip/{eipUuid}/attach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachHybridEipToEcsAction::spec() { return detail::lazySpec(kSpec121); }
+
+AttachHybridEipToEcsAction::AttachHybridEipToEcsAction() = default;
+AttachHybridEipToEcsAction::~AttachHybridEipToEcsAction() = default;
 
 const ActionSpec& detail::spec_AttachHybridEipToEcs() { return AttachHybridEipToEcsAction::spec(); }
 
-const schema::TypeDesc& AttachHybridKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachHybridKeyAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachHybridKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachHybridKeyAction>("AttachHybridKeyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachHybridKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachHybridKeyAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& AttachHybridKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachHybridKeyAction>("AttachHybridKey", HttpMethod::Put, "/hybrid/hybrid/key/{uuid}/attach", "attachHybridKey", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachHybridKeyAction::spec() { return detail::lazySpec(kSpec123); }
+
+AttachHybridKeyAction::AttachHybridKeyAction() = default;
+AttachHybridKeyAction::~AttachHybridKeyAction() = default;
 
 const ActionSpec& detail::spec_AttachHybridKey() { return AttachHybridKeyAction::spec(); }
 
-const schema::TypeDesc& AttachOssBucketToEcsDataCenterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ossBucketUuid", &schema::typeOf<std::string>, offsetof(AttachOssBucketToEcsDataCenterAction, ossBucketUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachOssBucketToEcsDataCenterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachOssBucketToEcsDataCenterAction>("AttachOssBucketToEcsDataCenterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachOssBucketToEcsDataCenterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachOssBucketToEcsDataCenterAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& AttachOssBucketToEcsDataCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachOssBucketToEcsDataCenterAction>("AttachOssBucketToEcsDataCenter", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach", "attachOssBucketToEcsDataCenter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachOssBucketToEcsDataCenterAction::spec() { return detail::lazySpec(kSpec125); }
+
+AttachOssBucketToEcsDataCenterAction::AttachOssBucketToEcsDataCenterAction() = default;
+AttachOssBucketToEcsDataCenterAction::~AttachOssBucketToEcsDataCenterAction() = default;
 
 const ActionSpec& detail::spec_AttachOssBucketToEcsDataCenter() { return AttachOssBucketToEcsDataCenterAction::spec(); }
 
-const schema::TypeDesc& BackupDatabaseToPublicCloudAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(BackupDatabaseToPublicCloudAction, type), schema::Location::Body, 0, &kRule36},
-    {"regionId", &schema::typeOf<std::string>, offsetof(BackupDatabaseToPublicCloudAction, regionId), schema::Location::Body, 0, &kRule3},
-    {"local", &schema::typeOf<std::optional<bool>>, offsetof(BackupDatabaseToPublicCloudAction, local), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BackupDatabaseToPublicCloudAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BackupDatabaseToPublicCloudAction>("BackupDatabaseToPublicCloudAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(BackupDatabaseToPublicCloudAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BackupDatabaseToPublicCloudAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& BackupDatabaseToPublicCloudAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BackupDatabaseToPublicCloudAction>("BackupDatabaseToPublicCloud", HttpMethod::Post, "/hybrid/backup-mysql", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& BackupDatabaseToPublicCloudAction::spec() { return detail::lazySpec(kSpec127); }
+
+BackupDatabaseToPublicCloudAction::BackupDatabaseToPublicCloudAction() = default;
+BackupDatabaseToPublicCloudAction::~BackupDatabaseToPublicCloudAction() = default;
 
 const ActionSpec& detail::spec_BackupDatabaseToPublicCloud() { return BackupDatabaseToPublicCloudAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunDiskFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunDiskFromRemoteAction, identityUuid), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunDiskFromRemoteAction, name), schema::Location::Body, 0, &kRule37},
-    {"sizeWithGB", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAliyunDiskFromRemoteAction, sizeWithGB), schema::Location::Body, 0, &kRule38},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunDiskFromRemoteAction, description), schema::Location::Body, 0, &kRule39},
-    {"diskCategory", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunDiskFromRemoteAction, diskCategory), schema::Location::Body, 0, &kRule40},
-    {"snapshotUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunDiskFromRemoteAction, snapshotUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunDiskFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunDiskFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunDiskFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunDiskFromRemoteAction>("CreateAliyunDiskFromRemoteAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunDiskFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunDiskFromRemoteAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& CreateAliyunDiskFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunDiskFromRemoteAction>("CreateAliyunDiskFromRemote", HttpMethod::Post, "/hybrid/aliyun/disk", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunDiskFromRemoteAction::spec() { return detail::lazySpec(kSpec129); }
+
+CreateAliyunDiskFromRemoteAction::CreateAliyunDiskFromRemoteAction() = default;
+CreateAliyunDiskFromRemoteAction::~CreateAliyunDiskFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunDiskFromRemote() { return CreateAliyunDiskFromRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunRouterInterfaceRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunRouterInterfaceRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"accessPointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunRouterInterfaceRemoteAction, accessPointUuid), schema::Location::Body, 0, nullptr},
-    {"spec", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunRouterInterfaceRemoteAction, spec_), schema::Location::Body, 0, nullptr},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunRouterInterfaceRemoteAction, vRouterUuid), schema::Location::Body, 0, &kRule3},
-    {"routerType", &schema::typeOf<std::string>, offsetof(CreateAliyunRouterInterfaceRemoteAction, routerType), schema::Location::Body, 0, &kRule41},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunRouterInterfaceRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunRouterInterfaceRemoteAction, name), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunRouterInterfaceRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunRouterInterfaceRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunRouterInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunRouterInterfaceRemoteAction>("CreateAliyunRouterInterfaceRemoteAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunRouterInterfaceRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunRouterInterfaceRemoteAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& CreateAliyunRouterInterfaceRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunRouterInterfaceRemoteAction>("CreateAliyunRouterInterfaceRemote", HttpMethod::Post, "/hybrid/aliyun/router-interface", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunRouterInterfaceRemoteAction::spec() { return detail::lazySpec(kSpec131); }
+
+CreateAliyunRouterInterfaceRemoteAction::CreateAliyunRouterInterfaceRemoteAction() = default;
+CreateAliyunRouterInterfaceRemoteAction::~CreateAliyunRouterInterfaceRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunRouterInterfaceRemote() { return CreateAliyunRouterInterfaceRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunSnapshotRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"diskUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunSnapshotRemoteAction, diskUuid), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunSnapshotRemoteAction, name), schema::Location::Body, 0, &kRule37},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSnapshotRemoteAction, description), schema::Location::Body, 0, &kRule39},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSnapshotRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunSnapshotRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSnapshotRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunSnapshotRemoteAction>("CreateAliyunSnapshotRemoteAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunSnapshotRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunSnapshotRemoteAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& CreateAliyunSnapshotRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunSnapshotRemoteAction>("CreateAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunSnapshotRemoteAction::spec() { return detail::lazySpec(kSpec133); }
+
+CreateAliyunSnapshotRemoteAction::CreateAliyunSnapshotRemoteAction() = default;
+CreateAliyunSnapshotRemoteAction::~CreateAliyunSnapshotRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunSnapshotRemote() { return CreateAliyunSnapshotRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunVpcVirtualRouterEntryRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, vRouterUuid), schema::Location::Body, 0, &kRule3},
-    {"dstCidrBlock", &schema::typeOf<std::string>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, dstCidrBlock), schema::Location::Body, 0, &kRule3},
-    {"nextHopUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, nextHopUuid), schema::Location::Body, 0, &kRule3},
-    {"nextHopType", &schema::typeOf<std::string>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, nextHopType), schema::Location::Body, 0, &kRule42},
-    {"vRouterType", &schema::typeOf<std::string>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunVpcVirtualRouterEntryRemoteAction>("CreateAliyunVpcVirtualRouterEntryRemoteAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunVpcVirtualRouterEntryRemoteAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& CreateAliyunVpcVirtualRouterEntryRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunVpcVirtualRouterEntryRemoteAction>("CreateAliyunVpcVirtualRouterEntryRemote", HttpMethod::Post, "/hybrid/aliyun/route-entry", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunVpcVirtualRouterEntryRemoteAction::spec() { return detail::lazySpec(kSpec135); }
+
+CreateAliyunVpcVirtualRouterEntryRemoteAction::CreateAliyunVpcVirtualRouterEntryRemoteAction() = default;
+CreateAliyunVpcVirtualRouterEntryRemoteAction::~CreateAliyunVpcVirtualRouterEntryRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunVpcVirtualRouterEntryRemote() { return CreateAliyunVpcVirtualRouterEntryRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3networkUuid", &schema::typeOf<std::string>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, l3networkUuid), schema::Location::Body, 0, &kRule3},
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, vpcUuid), schema::Location::Body, 0, &kRule3},
-    {"vbrUuid", &schema::typeOf<std::string>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, vbrUuid), schema::Location::Body, 0, &kRule3},
-    {"cpeIp", &schema::typeOf<std::string>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, cpeIp), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, name), schema::Location::Body, 0, &kRule34},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, description), schema::Location::Body, 0, &kRule32},
-    {"direction", &schema::typeOf<std::string>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, direction), schema::Location::Body, 0, &kRule44},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction>("CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction>("CreateConnectionBetweenL3NetworkAndAliyunVSwitch", HttpMethod::Post, "/hybrid/aliyun/connections", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec() { return detail::lazySpec(kSpec137); }
+
+CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction() = default;
+CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::~CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction() = default;
 
 const ActionSpec& detail::spec_CreateConnectionBetweenL3NetworkAndAliyunVSwitch() { return CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec(); }
 
-const schema::TypeDesc& CreateEcsImageFromEcsSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotUuid", &schema::typeOf<std::string>, offsetof(CreateEcsImageFromEcsSnapshotAction, snapshotUuid), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEcsImageFromEcsSnapshotAction, name), schema::Location::Body, 0, &kRule37},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsImageFromEcsSnapshotAction, description), schema::Location::Body, 0, &kRule39},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsImageFromEcsSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEcsImageFromEcsSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsImageFromEcsSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEcsImageFromEcsSnapshotAction>("CreateEcsImageFromEcsSnapshotAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateEcsImageFromEcsSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEcsImageFromEcsSnapshotAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& CreateEcsImageFromEcsSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEcsImageFromEcsSnapshotAction>("CreateEcsImageFromEcsSnapshot", HttpMethod::Post, "/hybrid/aliyun/image/snapshot", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEcsImageFromEcsSnapshotAction::spec() { return detail::lazySpec(kSpec139); }
+
+CreateEcsImageFromEcsSnapshotAction::CreateEcsImageFromEcsSnapshotAction() = default;
+CreateEcsImageFromEcsSnapshotAction::~CreateEcsImageFromEcsSnapshotAction() = default;
 
 const ActionSpec& detail::spec_CreateEcsImageFromEcsSnapshot() { return CreateEcsImageFromEcsSnapshotAction::spec(); }
 
-const schema::TypeDesc& CreateEcsImageFromLocalImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateEcsImageFromLocalImageAction, imageUuid), schema::Location::Body, 0, &kRule3},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateEcsImageFromLocalImageAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"backupStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsImageFromLocalImageAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsImageFromLocalImageAction, description), schema::Location::Body, 0, &kRule32},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEcsImageFromLocalImageAction, name), schema::Location::Body, 0, &kRule37},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsImageFromLocalImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEcsImageFromLocalImageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsImageFromLocalImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEcsImageFromLocalImageAction>("CreateEcsImageFromLocalImageAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateEcsImageFromLocalImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEcsImageFromLocalImageAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& CreateEcsImageFromLocalImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEcsImageFromLocalImageAction>("CreateEcsImageFromLocalImage", HttpMethod::Post, "/hybrid/aliyun/image", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEcsImageFromLocalImageAction::spec() { return detail::lazySpec(kSpec141); }
+
+CreateEcsImageFromLocalImageAction::CreateEcsImageFromLocalImageAction() = default;
+CreateEcsImageFromLocalImageAction::~CreateEcsImageFromLocalImageAction() = default;
 
 const ActionSpec& detail::spec_CreateEcsImageFromLocalImage() { return CreateEcsImageFromLocalImageAction::spec(); }
 
-const schema::TypeDesc& CreateEcsInstanceFromEcsImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ecsRootVolumeType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootVolumeType), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, description), schema::Location::Body, 0, &kRule39},
-    {"ecsRootVolumeGBSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootVolumeGBSize), schema::Location::Body, 0, &kRule45},
-    {"createMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, createMode), schema::Location::Body, 0, &kRule46},
-    {"privateIpAddress", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, privateIpAddress), schema::Location::Body, 0, nullptr},
-    {"allocatePublicIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, allocatePublicIp), schema::Location::Body, 0, &kRule47},
-    {"ecsConsolePassword", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsConsolePassword), schema::Location::Body, schema::kSecret, &kRule48},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEcsInstanceFromEcsImageAction, name), schema::Location::Body, 0, &kRule34},
-    {"ecsImageUuid", &schema::typeOf<std::string>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsImageUuid), schema::Location::Body, 0, &kRule3},
-    {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"instanceType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, instanceType), schema::Location::Body, 0, nullptr},
-    {"ecsVSwitchUuid", &schema::typeOf<std::string>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsVSwitchUuid), schema::Location::Body, 0, &kRule3},
-    {"ecsSecurityGroupUuid", &schema::typeOf<std::string>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsSecurityGroupUuid), schema::Location::Body, 0, &kRule3},
-    {"ecsRootPassword", &schema::typeOf<std::string>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootPassword), schema::Location::Body, schema::kSecret, &kRule49},
-    {"ecsBandWidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateEcsInstanceFromEcsImageAction, ecsBandWidth), schema::Location::Body, 0, &kRule50},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEcsInstanceFromEcsImageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsInstanceFromEcsImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEcsInstanceFromEcsImageAction>("CreateEcsInstanceFromEcsImageAction", rows, 18, schema::rebased(ActionBase::describe(), offsetof(CreateEcsInstanceFromEcsImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEcsInstanceFromEcsImageAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& CreateEcsInstanceFromEcsImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEcsInstanceFromEcsImageAction>("CreateEcsInstanceFromEcsImage", HttpMethod::Post, "/hybrid/aliyun/ecs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEcsInstanceFromEcsImageAction::spec() { return detail::lazySpec(kSpec143); }
+
+CreateEcsInstanceFromEcsImageAction::CreateEcsInstanceFromEcsImageAction() = default;
+CreateEcsInstanceFromEcsImageAction::~CreateEcsInstanceFromEcsImageAction() = default;
 
 const ActionSpec& detail::spec_CreateEcsInstanceFromEcsImage() { return CreateEcsInstanceFromEcsImageAction::spec(); }
 
-const schema::TypeDesc& CreateEcsSecurityGroupRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(CreateEcsSecurityGroupRemoteAction, vpcUuid), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRemoteAction, description), schema::Location::Body, 0, &kRule35},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEcsSecurityGroupRemoteAction, name), schema::Location::Body, 0, &kRule51},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRemoteAction, strategy), schema::Location::Body, 0, &kRule52},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEcsSecurityGroupRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEcsSecurityGroupRemoteAction>("CreateEcsSecurityGroupRemoteAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateEcsSecurityGroupRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEcsSecurityGroupRemoteAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& CreateEcsSecurityGroupRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEcsSecurityGroupRemoteAction>("CreateEcsSecurityGroupRemote", HttpMethod::Post, "/hybrid/aliyun/security-group/remote", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEcsSecurityGroupRemoteAction::spec() { return detail::lazySpec(kSpec145); }
+
+CreateEcsSecurityGroupRemoteAction::CreateEcsSecurityGroupRemoteAction() = default;
+CreateEcsSecurityGroupRemoteAction::~CreateEcsSecurityGroupRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateEcsSecurityGroupRemote() { return CreateEcsSecurityGroupRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateEcsSecurityGroupRuleRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, groupUuid), schema::Location::Body, 0, &kRule3},
-    {"direction", &schema::typeOf<std::string>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, direction), schema::Location::Body, 0, &kRule3},
-    {"protocol", &schema::typeOf<std::string>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, protocol), schema::Location::Body, 0, &kRule3},
-    {"portRange", &schema::typeOf<std::string>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, portRange), schema::Location::Body, 0, &kRule3},
-    {"cidr", &schema::typeOf<std::string>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, cidr), schema::Location::Body, 0, &kRule3},
-    {"policy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, policy), schema::Location::Body, 0, nullptr},
-    {"nictype", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, nictype), schema::Location::Body, 0, nullptr},
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, priority), schema::Location::Body, 0, &kRule53},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, description), schema::Location::Body, 0, &kRule35},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsSecurityGroupRuleRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEcsSecurityGroupRuleRemoteAction>("CreateEcsSecurityGroupRuleRemoteAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateEcsSecurityGroupRuleRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEcsSecurityGroupRuleRemoteAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& CreateEcsSecurityGroupRuleRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEcsSecurityGroupRuleRemoteAction>("CreateEcsSecurityGroupRuleRemote", HttpMethod::Post, "/hybrid/aliyun/security-group-rule", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEcsSecurityGroupRuleRemoteAction::spec() { return detail::lazySpec(kSpec147); }
+
+CreateEcsSecurityGroupRuleRemoteAction::CreateEcsSecurityGroupRuleRemoteAction() = default;
+CreateEcsSecurityGroupRuleRemoteAction::~CreateEcsSecurityGroupRuleRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateEcsSecurityGroupRuleRemote() { return CreateEcsSecurityGroupRuleRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateEcsVSwitchRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(CreateEcsVSwitchRemoteAction, vpcUuid), schema::Location::Body, 0, &kRule3},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(CreateEcsVSwitchRemoteAction, identityZoneUuid), schema::Location::Body, 0, &kRule3},
-    {"cidrBlock", &schema::typeOf<std::string>, offsetof(CreateEcsVSwitchRemoteAction, cidrBlock), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEcsVSwitchRemoteAction, name), schema::Location::Body, 0, &kRule37},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsVSwitchRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsVSwitchRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEcsVSwitchRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsVSwitchRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEcsVSwitchRemoteAction>("CreateEcsVSwitchRemoteAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateEcsVSwitchRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEcsVSwitchRemoteAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& CreateEcsVSwitchRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEcsVSwitchRemoteAction>("CreateEcsVSwitchRemote", HttpMethod::Post, "/hybrid/aliyun/vswitch", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEcsVSwitchRemoteAction::spec() { return detail::lazySpec(kSpec149); }
+
+CreateEcsVSwitchRemoteAction::CreateEcsVSwitchRemoteAction() = default;
+CreateEcsVSwitchRemoteAction::~CreateEcsVSwitchRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateEcsVSwitchRemote() { return CreateEcsVSwitchRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateEcsVpcRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateEcsVpcRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"cidrBlock", &schema::typeOf<std::string>, offsetof(CreateEcsVpcRemoteAction, cidrBlock), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEcsVpcRemoteAction, name), schema::Location::Body, 0, &kRule51},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsVpcRemoteAction, description), schema::Location::Body, 0, &kRule35},
-    {"vRouterName", &schema::typeOf<std::string>, offsetof(CreateEcsVpcRemoteAction, vRouterName), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsVpcRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEcsVpcRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEcsVpcRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEcsVpcRemoteAction>("CreateEcsVpcRemoteAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateEcsVpcRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEcsVpcRemoteAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& CreateEcsVpcRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEcsVpcRemoteAction>("CreateEcsVpcRemote", HttpMethod::Post, "/hybrid/aliyun/vpc", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEcsVpcRemoteAction::spec() { return detail::lazySpec(kSpec151); }
+
+CreateEcsVpcRemoteAction::CreateEcsVpcRemoteAction() = default;
+CreateEcsVpcRemoteAction::~CreateEcsVpcRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateEcsVpcRemote() { return CreateEcsVpcRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateHybridEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateHybridEipAction, name), schema::Location::Body, 0, &kRule34},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHybridEipAction, description), schema::Location::Body, 0, &kRule2},
-    {"bandWidthMb", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateHybridEipAction, bandWidthMb), schema::Location::Body, 0, &kRule54},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateHybridEipAction, type), schema::Location::Body, 0, &kRule36},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateHybridEipAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"chargeType", &schema::typeOf<std::string>, offsetof(CreateHybridEipAction, chargeType), schema::Location::Body, 0, &kRule55},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHybridEipAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateHybridEipAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHybridEipAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateHybridEipAction>("CreateHybridEipAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateHybridEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateHybridEipAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& CreateHybridEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateHybridEipAction>("CreateHybridEip", HttpMethod::Post, "/hybrid/eip", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateHybridEipAction::spec() { return detail::lazySpec(kSpec153); }
+
+CreateHybridEipAction::CreateHybridEipAction() = default;
+CreateHybridEipAction::~CreateHybridEipAction() = default;
 
 const ActionSpec& detail::spec_CreateHybridEip() { return CreateHybridEipAction::spec(); }
 
-const schema::TypeDesc& CreateOssBackupBucketRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"regionId", &schema::typeOf<std::string>, offsetof(CreateOssBackupBucketRemoteAction, regionId), schema::Location::Body, 0, &kRule3},
-    {"ossDomain", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBackupBucketRemoteAction, ossDomain), schema::Location::Body, 0, &kRule33},
-    {"ossKey", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBackupBucketRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
-    {"ossSecret", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBackupBucketRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBackupBucketRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateOssBackupBucketRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBackupBucketRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateOssBackupBucketRemoteAction>("CreateOssBackupBucketRemoteAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateOssBackupBucketRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateOssBackupBucketRemoteAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& CreateOssBackupBucketRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateOssBackupBucketRemoteAction>("CreateOssBackupBucketRemote", HttpMethod::Post, "/hybrid/backup-mysql/oss", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateOssBackupBucketRemoteAction::spec() { return detail::lazySpec(kSpec155); }
+
+CreateOssBackupBucketRemoteAction::CreateOssBackupBucketRemoteAction() = default;
+CreateOssBackupBucketRemoteAction::~CreateOssBackupBucketRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateOssBackupBucketRemote() { return CreateOssBackupBucketRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateOssBucketRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateOssBucketRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"bucketName", &schema::typeOf<std::string>, offsetof(CreateOssBucketRemoteAction, bucketName), schema::Location::Body, 0, &kRule34},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBucketRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"ossDomain", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBucketRemoteAction, ossDomain), schema::Location::Body, 0, &kRule35},
-    {"ossKey", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBucketRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
-    {"ossSecret", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBucketRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBucketRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateOssBucketRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOssBucketRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateOssBucketRemoteAction>("CreateOssBucketRemoteAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateOssBucketRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateOssBucketRemoteAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& CreateOssBucketRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateOssBucketRemoteAction>("CreateOssBucketRemote", HttpMethod::Post, "/hybrid/aliyun/oss-bucket/remote", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateOssBucketRemoteAction::spec() { return detail::lazySpec(kSpec157); }
+
+CreateOssBucketRemoteAction::CreateOssBucketRemoteAction() = default;
+CreateOssBucketRemoteAction::~CreateOssBucketRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateOssBucketRemote() { return CreateOssBucketRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateVpcUserVpnGatewayRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateVpcUserVpnGatewayRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"ip", &schema::typeOf<std::string>, offsetof(CreateVpcUserVpnGatewayRemoteAction, ip), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcUserVpnGatewayRemoteAction, name), schema::Location::Body, 0, &kRule37},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcUserVpnGatewayRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcUserVpnGatewayRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcUserVpnGatewayRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcUserVpnGatewayRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpcUserVpnGatewayRemoteAction>("CreateVpcUserVpnGatewayRemoteAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateVpcUserVpnGatewayRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpcUserVpnGatewayRemoteAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& CreateVpcUserVpnGatewayRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpcUserVpnGatewayRemoteAction>("CreateVpcUserVpnGatewayRemote", HttpMethod::Post, "/hybrid/user-vpn", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpcUserVpnGatewayRemoteAction::spec() { return detail::lazySpec(kSpec159); }
+
+CreateVpcUserVpnGatewayRemoteAction::CreateVpcUserVpnGatewayRemoteAction() = default;
+CreateVpcUserVpnGatewayRemoteAction::~CreateVpcUserVpnGatewayRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateVpcUserVpnGatewayRemote() { return CreateVpcUserVpnGatewayRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateVpcVpnConnectionRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userGatewayUuid", &schema::typeOf<std::string>, offsetof(CreateVpcVpnConnectionRemoteAction, userGatewayUuid), schema::Location::Body, 0, &kRule3},
-    {"vpnGatewayUuid", &schema::typeOf<std::string>, offsetof(CreateVpcVpnConnectionRemoteAction, vpnGatewayUuid), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule51},
-    {"localCidr", &schema::typeOf<std::string>, offsetof(CreateVpcVpnConnectionRemoteAction, localCidr), schema::Location::Body, 0, &kRule3},
-    {"remoteCidr", &schema::typeOf<std::string>, offsetof(CreateVpcVpnConnectionRemoteAction, remoteCidr), schema::Location::Body, 0, &kRule3},
-    {"active", &schema::typeOf<std::optional<bool>>, offsetof(CreateVpcVpnConnectionRemoteAction, active), schema::Location::Body, 0, &kRule3},
-    {"ikeConfUuid", &schema::typeOf<std::string>, offsetof(CreateVpcVpnConnectionRemoteAction, ikeConfUuid), schema::Location::Body, 0, &kRule3},
-    {"ipsecConfUuid", &schema::typeOf<std::string>, offsetof(CreateVpcVpnConnectionRemoteAction, ipsecConfUuid), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVpnConnectionRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcVpnConnectionRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVpnConnectionRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpcVpnConnectionRemoteAction>("CreateVpcVpnConnectionRemoteAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateVpcVpnConnectionRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpcVpnConnectionRemoteAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& CreateVpcVpnConnectionRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpcVpnConnectionRemoteAction>("CreateVpcVpnConnectionRemote", HttpMethod::Post, "/hybrid/vpn-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpcVpnConnectionRemoteAction::spec() { return detail::lazySpec(kSpec161); }
+
+CreateVpcVpnConnectionRemoteAction::CreateVpcVpnConnectionRemoteAction() = default;
+CreateVpcVpnConnectionRemoteAction::~CreateVpcVpnConnectionRemoteAction() = default;
 
 const ActionSpec& detail::spec_CreateVpcVpnConnectionRemote() { return CreateVpcVpnConnectionRemoteAction::spec(); }
 
-const schema::TypeDesc& CreateVpnIkeConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpnIkeConfigAction, name), schema::Location::Body, 0, &kRule51},
-    {"psk", &schema::typeOf<std::string>, offsetof(CreateVpnIkeConfigAction, psk), schema::Location::Body, 0, &kRule56},
-    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, pfs), schema::Location::Body, 0, &kRule57},
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, version), schema::Location::Body, 0, &kRule58},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, mode), schema::Location::Body, 0, &kRule59},
-    {"encAlg", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, encAlg), schema::Location::Body, 0, &kRule60},
-    {"authAlg", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, authAlg), schema::Location::Body, 0, &kRule61},
-    {"lifetime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVpnIkeConfigAction, lifetime), schema::Location::Body, 0, &kRule62},
-    {"localIp", &schema::typeOf<std::string>, offsetof(CreateVpnIkeConfigAction, localIp), schema::Location::Body, 0, &kRule3},
-    {"remoteIp", &schema::typeOf<std::string>, offsetof(CreateVpnIkeConfigAction, remoteIp), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, description), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpnIkeConfigAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIkeConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpnIkeConfigAction>("CreateVpnIkeConfigAction", rows, 14, schema::rebased(ActionBase::describe(), offsetof(CreateVpnIkeConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpnIkeConfigAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& CreateVpnIkeConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpnIkeConfigAction>("CreateVpnIkeConfig", HttpMethod::Post, "/hybrid/vpn-connection/ike", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpnIkeConfigAction::spec() { return detail::lazySpec(kSpec163); }
+
+CreateVpnIkeConfigAction::CreateVpnIkeConfigAction() = default;
+CreateVpnIkeConfigAction::~CreateVpnIkeConfigAction() = default;
 
 const ActionSpec& detail::spec_CreateVpnIkeConfig() { return CreateVpnIkeConfigAction::spec(); }
 
-const schema::TypeDesc& CreateVpnIpsecConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpnIpsecConfigAction, name), schema::Location::Body, 0, &kRule51},
-    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIpsecConfigAction, pfs), schema::Location::Body, 0, &kRule57},
-    {"encAlg", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIpsecConfigAction, encAlg), schema::Location::Body, 0, &kRule60},
-    {"authAlg", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIpsecConfigAction, authAlg), schema::Location::Body, 0, &kRule61},
-    {"lifetime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVpnIpsecConfigAction, lifetime), schema::Location::Body, 0, &kRule62},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIpsecConfigAction, description), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIpsecConfigAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpnIpsecConfigAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpnIpsecConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpnIpsecConfigAction>("CreateVpnIpsecConfigAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateVpnIpsecConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpnIpsecConfigAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& CreateVpnIpsecConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpnIpsecConfigAction>("CreateVpnIpsecConfig", HttpMethod::Post, "/hybrid/vpn-connection/ipsec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpnIpsecConfigAction::spec() { return detail::lazySpec(kSpec165); }
+
+CreateVpnIpsecConfigAction::CreateVpnIpsecConfigAction() = default;
+CreateVpnIpsecConfigAction::~CreateVpnIpsecConfigAction() = default;
 
 const ActionSpec& detail::spec_CreateVpnIpsecConfig() { return CreateVpnIpsecConfigAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunDiskFromLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunDiskFromLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunDiskFromLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunDiskFromLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunDiskFromLocalAction>("DeleteAliyunDiskFromLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunDiskFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunDiskFromLocalAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& DeleteAliyunDiskFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunDiskFromLocalAction>("DeleteAliyunDiskFromLocal", HttpMethod::Delete, "/hybrid/aliyun/disk/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunDiskFromLocalAction::spec() { return detail::lazySpec(kSpec167); }
+
+DeleteAliyunDiskFromLocalAction::DeleteAliyunDiskFromLocalAction() = default;
+DeleteAliyunDiskFromLocalAction::~DeleteAliyunDiskFromLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunDiskFromLocal() { return DeleteAliyunDiskFromLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunDiskFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunDiskFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunDiskFromRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunDiskFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunDiskFromRemoteAction>("DeleteAliyunDiskFromRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunDiskFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunDiskFromRemoteAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& DeleteAliyunDiskFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunDiskFromRemoteAction>("DeleteAliyunDiskFromRemote", HttpMethod::Delete, "/hybrid/aliyun/disk/{uuid}/remote", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunDiskFromRemoteAction::spec() { return detail::lazySpec(kSpec169); }
+
+DeleteAliyunDiskFromRemoteAction::DeleteAliyunDiskFromRemoteAction() = default;
+DeleteAliyunDiskFromRemoteAction::~DeleteAliyunDiskFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunDiskFromRemote() { return DeleteAliyunDiskFromRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunKeySecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunKeySecretAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunKeySecretAction>("DeleteAliyunKeySecretAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunKeySecretAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& DeleteAliyunKeySecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunKeySecretAction>("DeleteAliyunKeySecret", HttpMethod::Delete, "/hybrid/aliyun/key/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunKeySecretAction::spec() { return detail::lazySpec(kSpec171); }
+
+DeleteAliyunKeySecretAction::DeleteAliyunKeySecretAction() = default;
+DeleteAliyunKeySecretAction::~DeleteAliyunKeySecretAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunKeySecret() { return DeleteAliyunKeySecretAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunRouteEntryRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunRouteEntryRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunRouteEntryRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunRouteEntryRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunRouteEntryRemoteAction>("DeleteAliyunRouteEntryRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunRouteEntryRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunRouteEntryRemoteAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& DeleteAliyunRouteEntryRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunRouteEntryRemoteAction>("DeleteAliyunRouteEntryRemote", HttpMethod::Delete, "/hybrid/aliyun/route-entry/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunRouteEntryRemoteAction::spec() { return detail::lazySpec(kSpec173); }
+
+DeleteAliyunRouteEntryRemoteAction::DeleteAliyunRouteEntryRemoteAction() = default;
+DeleteAliyunRouteEntryRemoteAction::~DeleteAliyunRouteEntryRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunRouteEntryRemote() { return DeleteAliyunRouteEntryRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunRouterInterfaceLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunRouterInterfaceLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunRouterInterfaceLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunRouterInterfaceLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunRouterInterfaceLocalAction>("DeleteAliyunRouterInterfaceLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunRouterInterfaceLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunRouterInterfaceLocalAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& DeleteAliyunRouterInterfaceLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunRouterInterfaceLocalAction>("DeleteAliyunRouterInterfaceLocal", HttpMethod::Delete, "/hybrid/aliyun/router-interface/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunRouterInterfaceLocalAction::spec() { return detail::lazySpec(kSpec175); }
+
+DeleteAliyunRouterInterfaceLocalAction::DeleteAliyunRouterInterfaceLocalAction() = default;
+DeleteAliyunRouterInterfaceLocalAction::~DeleteAliyunRouterInterfaceLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunRouterInterfaceLocal() { return DeleteAliyunRouterInterfaceLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunRouterInterfaceRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunRouterInterfaceRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"vRouterType", &schema::typeOf<std::string>, offsetof(DeleteAliyunRouterInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule63},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunRouterInterfaceRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunRouterInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunRouterInterfaceRemoteAction>("DeleteAliyunRouterInterfaceRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunRouterInterfaceRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunRouterInterfaceRemoteAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& DeleteAliyunRouterInterfaceRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunRouterInterfaceRemoteAction>("DeleteAliyunRouterInterfaceRemote", HttpMethod::Delete, "/hybrid/aliyun/router-interface/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunRouterInterfaceRemoteAction::spec() { return detail::lazySpec(kSpec177); }
+
+DeleteAliyunRouterInterfaceRemoteAction::DeleteAliyunRouterInterfaceRemoteAction() = default;
+DeleteAliyunRouterInterfaceRemoteAction::~DeleteAliyunRouterInterfaceRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunRouterInterfaceRemote() { return DeleteAliyunRouterInterfaceRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunSnapshotFromLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunSnapshotFromLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunSnapshotFromLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunSnapshotFromLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunSnapshotFromLocalAction>("DeleteAliyunSnapshotFromLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunSnapshotFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunSnapshotFromLocalAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& DeleteAliyunSnapshotFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunSnapshotFromLocalAction>("DeleteAliyunSnapshotFromLocal", HttpMethod::Delete, "/hybrid/aliyun/snapshot/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunSnapshotFromLocalAction::spec() { return detail::lazySpec(kSpec179); }
+
+DeleteAliyunSnapshotFromLocalAction::DeleteAliyunSnapshotFromLocalAction() = default;
+DeleteAliyunSnapshotFromLocalAction::~DeleteAliyunSnapshotFromLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunSnapshotFromLocal() { return DeleteAliyunSnapshotFromLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunSnapshotFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunSnapshotFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunSnapshotFromRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunSnapshotFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunSnapshotFromRemoteAction>("DeleteAliyunSnapshotFromRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunSnapshotFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunSnapshotFromRemoteAction::describe() { return schema::lazyTable(kTable180); }
 
-const ActionSpec& DeleteAliyunSnapshotFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunSnapshotFromRemoteAction>("DeleteAliyunSnapshotFromRemote", HttpMethod::Delete, "/hybrid/aliyun/snapshot/{uuid}/remote", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunSnapshotFromRemoteAction::spec() { return detail::lazySpec(kSpec181); }
+
+DeleteAliyunSnapshotFromRemoteAction::DeleteAliyunSnapshotFromRemoteAction() = default;
+DeleteAliyunSnapshotFromRemoteAction::~DeleteAliyunSnapshotFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunSnapshotFromRemote() { return DeleteAliyunSnapshotFromRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteAllEcsInstancesFromDataCenterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAllEcsInstancesFromDataCenterAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAllEcsInstancesFromDataCenterAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAllEcsInstancesFromDataCenterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAllEcsInstancesFromDataCenterAction>("DeleteAllEcsInstancesFromDataCenterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAllEcsInstancesFromDataCenterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAllEcsInstancesFromDataCenterAction::describe() { return schema::lazyTable(kTable182); }
 
-const ActionSpec& DeleteAllEcsInstancesFromDataCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAllEcsInstancesFromDataCenterAction>("DeleteAllEcsInstancesFromDataCenter", HttpMethod::Delete, "/hybrid/aliyun/dc-ecs/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAllEcsInstancesFromDataCenterAction::spec() { return detail::lazySpec(kSpec183); }
+
+DeleteAllEcsInstancesFromDataCenterAction::DeleteAllEcsInstancesFromDataCenterAction() = default;
+DeleteAllEcsInstancesFromDataCenterAction::~DeleteAllEcsInstancesFromDataCenterAction() = default;
 
 const ActionSpec& detail::spec_DeleteAllEcsInstancesFromDataCenter() { return DeleteAllEcsInstancesFromDataCenterAction::spec(); }
 
-const schema::TypeDesc& DeleteBackupFileInPublicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(DeleteBackupFileInPublicAction, type), schema::Location::Body, 0, &kRule36},
-    {"regionId", &schema::typeOf<std::string>, offsetof(DeleteBackupFileInPublicAction, regionId), schema::Location::Body, 0, &kRule3},
-    {"file", &schema::typeOf<std::string>, offsetof(DeleteBackupFileInPublicAction, file), schema::Location::Body, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBackupFileInPublicAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBackupFileInPublicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteBackupFileInPublicAction>("DeleteBackupFileInPublicAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DeleteBackupFileInPublicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteBackupFileInPublicAction::describe() { return schema::lazyTable(kTable184); }
 
-const ActionSpec& DeleteBackupFileInPublicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteBackupFileInPublicAction>("DeleteBackupFileInPublic", HttpMethod::Delete, "/hybrid/backup-mysql", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteBackupFileInPublicAction::spec() { return detail::lazySpec(kSpec185); }
+
+DeleteBackupFileInPublicAction::DeleteBackupFileInPublicAction() = default;
+DeleteBackupFileInPublicAction::~DeleteBackupFileInPublicAction() = default;
 
 const ActionSpec& detail::spec_DeleteBackupFileInPublic() { return DeleteBackupFileInPublicAction::spec(); }
 
-const schema::TypeDesc& DeleteConnectionAccessPointLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteConnectionAccessPointLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteConnectionAccessPointLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteConnectionAccessPointLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteConnectionAccessPointLocalAction>("DeleteConnectionAccessPointLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteConnectionAccessPointLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteConnectionAccessPointLocalAction::describe() { return schema::lazyTable(kTable186); }
 
-const ActionSpec& DeleteConnectionAccessPointLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteConnectionAccessPointLocalAction>("DeleteConnectionAccessPointLocal", HttpMethod::Delete, "/hybrid/aliyun/access-point/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteConnectionAccessPointLocalAction::spec() { return detail::lazySpec(kSpec187); }
+
+DeleteConnectionAccessPointLocalAction::DeleteConnectionAccessPointLocalAction() = default;
+DeleteConnectionAccessPointLocalAction::~DeleteConnectionAccessPointLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteConnectionAccessPointLocal() { return DeleteConnectionAccessPointLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction>("DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe() { return schema::lazyTable(kTable188); }
 
-const ActionSpec& DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction>("DeleteConnectionBetweenL3NetWorkAndAliyunVSwitch", HttpMethod::Delete, "/hybrid/aliyun/connections/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::spec() { return detail::lazySpec(kSpec189); }
+
+DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction() = default;
+DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::~DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction() = default;
 
 const ActionSpec& detail::spec_DeleteConnectionBetweenL3NetWorkAndAliyunVSwitch() { return DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction::spec(); }
 
-const schema::TypeDesc& DeleteDataCenterInLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteDataCenterInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDataCenterInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDataCenterInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteDataCenterInLocalAction>("DeleteDataCenterInLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteDataCenterInLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteDataCenterInLocalAction::describe() { return schema::lazyTable(kTable190); }
 
-const ActionSpec& DeleteDataCenterInLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteDataCenterInLocalAction>("DeleteDataCenterInLocal", HttpMethod::Delete, "/hybrid/data-center/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteDataCenterInLocalAction::spec() { return detail::lazySpec(kSpec191); }
+
+DeleteDataCenterInLocalAction::DeleteDataCenterInLocalAction() = default;
+DeleteDataCenterInLocalAction::~DeleteDataCenterInLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteDataCenterInLocal() { return DeleteDataCenterInLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsImageLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsImageLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsImageLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsImageLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsImageLocalAction>("DeleteEcsImageLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsImageLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsImageLocalAction::describe() { return schema::lazyTable(kTable192); }
 
-const ActionSpec& DeleteEcsImageLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsImageLocalAction>("DeleteEcsImageLocal", HttpMethod::Delete, "/hybrid/aliyun/image/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsImageLocalAction::spec() { return detail::lazySpec(kSpec193); }
+
+DeleteEcsImageLocalAction::DeleteEcsImageLocalAction() = default;
+DeleteEcsImageLocalAction::~DeleteEcsImageLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsImageLocal() { return DeleteEcsImageLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsImageRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsImageRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsImageRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsImageRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsImageRemoteAction>("DeleteEcsImageRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsImageRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsImageRemoteAction::describe() { return schema::lazyTable(kTable194); }
 
-const ActionSpec& DeleteEcsImageRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsImageRemoteAction>("DeleteEcsImageRemote", HttpMethod::Delete, "/hybrid/aliyun/image/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsImageRemoteAction::spec() { return detail::lazySpec(kSpec195); }
+
+DeleteEcsImageRemoteAction::DeleteEcsImageRemoteAction() = default;
+DeleteEcsImageRemoteAction::~DeleteEcsImageRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsImageRemote() { return DeleteEcsImageRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsInstanceAction>("DeleteEcsInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsInstanceAction::describe() { return schema::lazyTable(kTable196); }
 
-const ActionSpec& DeleteEcsInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsInstanceAction>("DeleteEcsInstance", HttpMethod::Delete, "/hybrid/aliyun/ecs/{uuid}/remote", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsInstanceAction::spec() { return detail::lazySpec(kSpec197); }
+
+DeleteEcsInstanceAction::DeleteEcsInstanceAction() = default;
+DeleteEcsInstanceAction::~DeleteEcsInstanceAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsInstance() { return DeleteEcsInstanceAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsInstanceLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsInstanceLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsInstanceLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsInstanceLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsInstanceLocalAction>("DeleteEcsInstanceLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsInstanceLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsInstanceLocalAction::describe() { return schema::lazyTable(kTable198); }
 
-const ActionSpec& DeleteEcsInstanceLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsInstanceLocalAction>("DeleteEcsInstanceLocal", HttpMethod::Delete, "/hybrid/aliyun/ecs/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsInstanceLocalAction::spec() { return detail::lazySpec(kSpec199); }
+
+DeleteEcsInstanceLocalAction::DeleteEcsInstanceLocalAction() = default;
+DeleteEcsInstanceLocalAction::~DeleteEcsInstanceLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsInstanceLocal() { return DeleteEcsInstanceLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsSecurityGroupInLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsSecurityGroupInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsSecurityGroupInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsSecurityGroupInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsSecurityGroupInLocalAction>("DeleteEcsSecurityGroupInLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsSecurityGroupInLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsSecurityGroupInLocalAction::describe() { return schema::lazyTable(kTable200); }
 
-const ActionSpec& DeleteEcsSecurityGroupInLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsSecurityGroupInLocalAction>("DeleteEcsSecurityGroupInLocal", HttpMethod::Delete, "/hybrid/aliyun/security-group/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsSecurityGroupInLocalAction::spec() { return detail::lazySpec(kSpec201); }
+
+DeleteEcsSecurityGroupInLocalAction::DeleteEcsSecurityGroupInLocalAction() = default;
+DeleteEcsSecurityGroupInLocalAction::~DeleteEcsSecurityGroupInLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsSecurityGroupInLocal() { return DeleteEcsSecurityGroupInLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsSecurityGroupRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsSecurityGroupRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsSecurityGroupRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsSecurityGroupRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsSecurityGroupRemoteAction>("DeleteEcsSecurityGroupRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsSecurityGroupRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsSecurityGroupRemoteAction::describe() { return schema::lazyTable(kTable202); }
 
-const ActionSpec& DeleteEcsSecurityGroupRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsSecurityGroupRemoteAction>("DeleteEcsSecurityGroupRemote", HttpMethod::Delete, "/hybrid/aliyun/security-group/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsSecurityGroupRemoteAction::spec() { return detail::lazySpec(kSpec203); }
+
+DeleteEcsSecurityGroupRemoteAction::DeleteEcsSecurityGroupRemoteAction() = default;
+DeleteEcsSecurityGroupRemoteAction::~DeleteEcsSecurityGroupRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsSecurityGroupRemote() { return DeleteEcsSecurityGroupRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsSecurityGroupRuleRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsSecurityGroupRuleRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsSecurityGroupRuleRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsSecurityGroupRuleRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsSecurityGroupRuleRemoteAction>("DeleteEcsSecurityGroupRuleRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsSecurityGroupRuleRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsSecurityGroupRuleRemoteAction::describe() { return schema::lazyTable(kTable204); }
 
-const ActionSpec& DeleteEcsSecurityGroupRuleRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsSecurityGroupRuleRemoteAction>("DeleteEcsSecurityGroupRuleRemote", HttpMethod::Delete, "/hybrid/aliyun/security-group-rule/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsSecurityGroupRuleRemoteAction::spec() { return detail::lazySpec(kSpec205); }
+
+DeleteEcsSecurityGroupRuleRemoteAction::DeleteEcsSecurityGroupRuleRemoteAction() = default;
+DeleteEcsSecurityGroupRuleRemoteAction::~DeleteEcsSecurityGroupRuleRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsSecurityGroupRuleRemote() { return DeleteEcsSecurityGroupRuleRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsVSwitchInLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsVSwitchInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVSwitchInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVSwitchInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsVSwitchInLocalAction>("DeleteEcsVSwitchInLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsVSwitchInLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsVSwitchInLocalAction::describe() { return schema::lazyTable(kTable206); }
 
-const ActionSpec& DeleteEcsVSwitchInLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsVSwitchInLocalAction>("DeleteEcsVSwitchInLocal", HttpMethod::Delete, "/hybrid/aliyun/vswitch/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsVSwitchInLocalAction::spec() { return detail::lazySpec(kSpec207); }
+
+DeleteEcsVSwitchInLocalAction::DeleteEcsVSwitchInLocalAction() = default;
+DeleteEcsVSwitchInLocalAction::~DeleteEcsVSwitchInLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsVSwitchInLocal() { return DeleteEcsVSwitchInLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsVSwitchRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsVSwitchRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVSwitchRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVSwitchRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsVSwitchRemoteAction>("DeleteEcsVSwitchRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsVSwitchRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsVSwitchRemoteAction::describe() { return schema::lazyTable(kTable208); }
 
-const ActionSpec& DeleteEcsVSwitchRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsVSwitchRemoteAction>("DeleteEcsVSwitchRemote", HttpMethod::Delete, "/hybrid/aliyun/vswitch/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsVSwitchRemoteAction::spec() { return detail::lazySpec(kSpec209); }
+
+DeleteEcsVSwitchRemoteAction::DeleteEcsVSwitchRemoteAction() = default;
+DeleteEcsVSwitchRemoteAction::~DeleteEcsVSwitchRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsVSwitchRemote() { return DeleteEcsVSwitchRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsVpcInLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsVpcInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVpcInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVpcInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsVpcInLocalAction>("DeleteEcsVpcInLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsVpcInLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsVpcInLocalAction::describe() { return schema::lazyTable(kTable210); }
 
-const ActionSpec& DeleteEcsVpcInLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsVpcInLocalAction>("DeleteEcsVpcInLocal", HttpMethod::Delete, "/hybrid/aliyun/vpc/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsVpcInLocalAction::spec() { return detail::lazySpec(kSpec211); }
+
+DeleteEcsVpcInLocalAction::DeleteEcsVpcInLocalAction() = default;
+DeleteEcsVpcInLocalAction::~DeleteEcsVpcInLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsVpcInLocal() { return DeleteEcsVpcInLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteEcsVpcRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEcsVpcRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVpcRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEcsVpcRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEcsVpcRemoteAction>("DeleteEcsVpcRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEcsVpcRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEcsVpcRemoteAction::describe() { return schema::lazyTable(kTable212); }
 
-const ActionSpec& DeleteEcsVpcRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEcsVpcRemoteAction>("DeleteEcsVpcRemote", HttpMethod::Delete, "/hybrid/aliyun/vpc/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEcsVpcRemoteAction::spec() { return detail::lazySpec(kSpec213); }
+
+DeleteEcsVpcRemoteAction::DeleteEcsVpcRemoteAction() = default;
+DeleteEcsVpcRemoteAction::~DeleteEcsVpcRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteEcsVpcRemote() { return DeleteEcsVpcRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteHybridEipFromLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(DeleteHybridEipFromLocalAction, type), schema::Location::Body, 0, &kRule36},
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteHybridEipFromLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHybridEipFromLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHybridEipFromLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteHybridEipFromLocalAction>("DeleteHybridEipFromLocalAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteHybridEipFromLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteHybridEipFromLocalAction::describe() { return schema::lazyTable(kTable214); }
 
-const ActionSpec& DeleteHybridEipFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteHybridEipFromLocalAction>("DeleteHybridEipFromLocal", HttpMethod::Delete, "/hybrid/eip/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteHybridEipFromLocalAction::spec() { return detail::lazySpec(kSpec215); }
+
+DeleteHybridEipFromLocalAction::DeleteHybridEipFromLocalAction() = default;
+DeleteHybridEipFromLocalAction::~DeleteHybridEipFromLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteHybridEipFromLocal() { return DeleteHybridEipFromLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteHybridEipRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(DeleteHybridEipRemoteAction, type), schema::Location::Body, 0, &kRule36},
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteHybridEipRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHybridEipRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHybridEipRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteHybridEipRemoteAction>("DeleteHybridEipRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteHybridEipRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteHybridEipRemoteAction::describe() { return schema::lazyTable(kTable216); }
 
-const ActionSpec& DeleteHybridEipRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteHybridEipRemoteAction>("DeleteHybridEipRemote", HttpMethod::Delete, "/hybrid/eip/{uuid}/remote", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteHybridEipRemoteAction::spec() { return detail::lazySpec(kSpec217); }
+
+DeleteHybridEipRemoteAction::DeleteHybridEipRemoteAction() = default;
+DeleteHybridEipRemoteAction::~DeleteHybridEipRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteHybridEipRemote() { return DeleteHybridEipRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteHybridKeySecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteHybridKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHybridKeySecretAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteHybridKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteHybridKeySecretAction>("DeleteHybridKeySecretAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteHybridKeySecretAction::describe() { return schema::lazyTable(kTable218); }
 
-const ActionSpec& DeleteHybridKeySecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteHybridKeySecretAction>("DeleteHybridKeySecret", HttpMethod::Delete, "/hybrid/hybrid/key/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteHybridKeySecretAction::spec() { return detail::lazySpec(kSpec219); }
+
+DeleteHybridKeySecretAction::DeleteHybridKeySecretAction() = default;
+DeleteHybridKeySecretAction::~DeleteHybridKeySecretAction() = default;
 
 const ActionSpec& detail::spec_DeleteHybridKeySecret() { return DeleteHybridKeySecretAction::spec(); }
 
-const schema::TypeDesc& DeleteIdentityZoneInLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIdentityZoneInLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIdentityZoneInLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIdentityZoneInLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIdentityZoneInLocalAction>("DeleteIdentityZoneInLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteIdentityZoneInLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIdentityZoneInLocalAction::describe() { return schema::lazyTable(kTable220); }
 
-const ActionSpec& DeleteIdentityZoneInLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIdentityZoneInLocalAction>("DeleteIdentityZoneInLocal", HttpMethod::Delete, "/hybrid/identity-zone/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIdentityZoneInLocalAction::spec() { return detail::lazySpec(kSpec221); }
+
+DeleteIdentityZoneInLocalAction::DeleteIdentityZoneInLocalAction() = default;
+DeleteIdentityZoneInLocalAction::~DeleteIdentityZoneInLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteIdentityZoneInLocal() { return DeleteIdentityZoneInLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteOssBucketFileRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteOssBucketFileRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"fileName", &schema::typeOf<std::string>, offsetof(DeleteOssBucketFileRemoteAction, fileName), schema::Location::Body, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteOssBucketFileRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteOssBucketFileRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteOssBucketFileRemoteAction>("DeleteOssBucketFileRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteOssBucketFileRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteOssBucketFileRemoteAction::describe() { return schema::lazyTable(kTable222); }
 
-const ActionSpec& DeleteOssBucketFileRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteOssBucketFileRemoteAction>("DeleteOssBucketFileRemote", HttpMethod::Delete, "/hybrid/aliyun/oss-bucket-file/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteOssBucketFileRemoteAction::spec() { return detail::lazySpec(kSpec223); }
+
+DeleteOssBucketFileRemoteAction::DeleteOssBucketFileRemoteAction() = default;
+DeleteOssBucketFileRemoteAction::~DeleteOssBucketFileRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteOssBucketFileRemote() { return DeleteOssBucketFileRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteOssBucketNameLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteOssBucketNameLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteOssBucketNameLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteOssBucketNameLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteOssBucketNameLocalAction>("DeleteOssBucketNameLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteOssBucketNameLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteOssBucketNameLocalAction::describe() { return schema::lazyTable(kTable224); }
 
-const ActionSpec& DeleteOssBucketNameLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteOssBucketNameLocalAction>("DeleteOssBucketNameLocal", HttpMethod::Delete, "/hybrid/aliyun/oss-bucket/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteOssBucketNameLocalAction::spec() { return detail::lazySpec(kSpec225); }
+
+DeleteOssBucketNameLocalAction::DeleteOssBucketNameLocalAction() = default;
+DeleteOssBucketNameLocalAction::~DeleteOssBucketNameLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteOssBucketNameLocal() { return DeleteOssBucketNameLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteOssBucketRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteOssBucketRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteOssBucketRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteOssBucketRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteOssBucketRemoteAction>("DeleteOssBucketRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteOssBucketRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteOssBucketRemoteAction::describe() { return schema::lazyTable(kTable226); }
 
-const ActionSpec& DeleteOssBucketRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteOssBucketRemoteAction>("DeleteOssBucketRemote", HttpMethod::Delete, "/hybrid/aliyun/oss-bucket/remote/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteOssBucketRemoteAction::spec() { return detail::lazySpec(kSpec227); }
+
+DeleteOssBucketRemoteAction::DeleteOssBucketRemoteAction() = default;
+DeleteOssBucketRemoteAction::~DeleteOssBucketRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteOssBucketRemote() { return DeleteOssBucketRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteVirtualBorderRouterLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVirtualBorderRouterLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVirtualBorderRouterLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVirtualBorderRouterLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVirtualBorderRouterLocalAction>("DeleteVirtualBorderRouterLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVirtualBorderRouterLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVirtualBorderRouterLocalAction::describe() { return schema::lazyTable(kTable228); }
 
-const ActionSpec& DeleteVirtualBorderRouterLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVirtualBorderRouterLocalAction>("DeleteVirtualBorderRouterLocal", HttpMethod::Delete, "/hybrid/aliyun/border-router/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVirtualBorderRouterLocalAction::spec() { return detail::lazySpec(kSpec229); }
+
+DeleteVirtualBorderRouterLocalAction::DeleteVirtualBorderRouterLocalAction() = default;
+DeleteVirtualBorderRouterLocalAction::~DeleteVirtualBorderRouterLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteVirtualBorderRouterLocal() { return DeleteVirtualBorderRouterLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteVirtualRouterLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVirtualRouterLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVirtualRouterLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVirtualRouterLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVirtualRouterLocalAction>("DeleteVirtualRouterLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVirtualRouterLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVirtualRouterLocalAction::describe() { return schema::lazyTable(kTable230); }
 
-const ActionSpec& DeleteVirtualRouterLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVirtualRouterLocalAction>("DeleteVirtualRouterLocal", HttpMethod::Delete, "/hybrid/aliyun/vrouter/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVirtualRouterLocalAction::spec() { return detail::lazySpec(kSpec231); }
+
+DeleteVirtualRouterLocalAction::DeleteVirtualRouterLocalAction() = default;
+DeleteVirtualRouterLocalAction::~DeleteVirtualRouterLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteVirtualRouterLocal() { return DeleteVirtualRouterLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcIkeConfigLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcIkeConfigLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcIkeConfigLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcIkeConfigLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcIkeConfigLocalAction>("DeleteVpcIkeConfigLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcIkeConfigLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcIkeConfigLocalAction::describe() { return schema::lazyTable(kTable232); }
 
-const ActionSpec& DeleteVpcIkeConfigLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcIkeConfigLocalAction>("DeleteVpcIkeConfigLocal", HttpMethod::Delete, "/hybrid/vpn-connection/ike/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcIkeConfigLocalAction::spec() { return detail::lazySpec(kSpec233); }
+
+DeleteVpcIkeConfigLocalAction::DeleteVpcIkeConfigLocalAction() = default;
+DeleteVpcIkeConfigLocalAction::~DeleteVpcIkeConfigLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcIkeConfigLocal() { return DeleteVpcIkeConfigLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcIpSecConfigLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcIpSecConfigLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcIpSecConfigLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcIpSecConfigLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcIpSecConfigLocalAction>("DeleteVpcIpSecConfigLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcIpSecConfigLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcIpSecConfigLocalAction::describe() { return schema::lazyTable(kTable234); }
 
-const ActionSpec& DeleteVpcIpSecConfigLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcIpSecConfigLocalAction>("DeleteVpcIpSecConfigLocal", HttpMethod::Delete, "/hybrid/vpn-connection/ipsec/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcIpSecConfigLocalAction::spec() { return detail::lazySpec(kSpec235); }
+
+DeleteVpcIpSecConfigLocalAction::DeleteVpcIpSecConfigLocalAction() = default;
+DeleteVpcIpSecConfigLocalAction::~DeleteVpcIpSecConfigLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcIpSecConfigLocal() { return DeleteVpcIpSecConfigLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcUserVpnGatewayLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcUserVpnGatewayLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcUserVpnGatewayLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcUserVpnGatewayLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcUserVpnGatewayLocalAction>("DeleteVpcUserVpnGatewayLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcUserVpnGatewayLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcUserVpnGatewayLocalAction::describe() { return schema::lazyTable(kTable236); }
 
-const ActionSpec& DeleteVpcUserVpnGatewayLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcUserVpnGatewayLocalAction>("DeleteVpcUserVpnGatewayLocal", HttpMethod::Delete, "/hybrid/user-gateway/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcUserVpnGatewayLocalAction::spec() { return detail::lazySpec(kSpec237); }
+
+DeleteVpcUserVpnGatewayLocalAction::DeleteVpcUserVpnGatewayLocalAction() = default;
+DeleteVpcUserVpnGatewayLocalAction::~DeleteVpcUserVpnGatewayLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcUserVpnGatewayLocal() { return DeleteVpcUserVpnGatewayLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcUserVpnGatewayRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcUserVpnGatewayRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcUserVpnGatewayRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcUserVpnGatewayRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcUserVpnGatewayRemoteAction>("DeleteVpcUserVpnGatewayRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcUserVpnGatewayRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcUserVpnGatewayRemoteAction::describe() { return schema::lazyTable(kTable238); }
 
-const ActionSpec& DeleteVpcUserVpnGatewayRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcUserVpnGatewayRemoteAction>("DeleteVpcUserVpnGatewayRemote", HttpMethod::Delete, "/hybrid/user-gateway/{uuid}/remote", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcUserVpnGatewayRemoteAction::spec() { return detail::lazySpec(kSpec239); }
+
+DeleteVpcUserVpnGatewayRemoteAction::DeleteVpcUserVpnGatewayRemoteAction() = default;
+DeleteVpcUserVpnGatewayRemoteAction::~DeleteVpcUserVpnGatewayRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcUserVpnGatewayRemote() { return DeleteVpcUserVpnGatewayRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcVpnConnectionLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcVpnConnectionLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcVpnConnectionLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcVpnConnectionLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcVpnConnectionLocalAction>("DeleteVpcVpnConnectionLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcVpnConnectionLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcVpnConnectionLocalAction::describe() { return schema::lazyTable(kTable240); }
 
-const ActionSpec& DeleteVpcVpnConnectionLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcVpnConnectionLocalAction>("DeleteVpcVpnConnectionLocal", HttpMethod::Delete, "/hybrid/vpn-connection/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcVpnConnectionLocalAction::spec() { return detail::lazySpec(kSpec241); }
+
+DeleteVpcVpnConnectionLocalAction::DeleteVpcVpnConnectionLocalAction() = default;
+DeleteVpcVpnConnectionLocalAction::~DeleteVpcVpnConnectionLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcVpnConnectionLocal() { return DeleteVpcVpnConnectionLocalAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcVpnConnectionRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcVpnConnectionRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcVpnConnectionRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcVpnConnectionRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcVpnConnectionRemoteAction>("DeleteVpcVpnConnectionRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcVpnConnectionRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcVpnConnectionRemoteAction::describe() { return schema::lazyTable(kTable242); }
 
-const ActionSpec& DeleteVpcVpnConnectionRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcVpnConnectionRemoteAction>("DeleteVpcVpnConnectionRemote", HttpMethod::Delete, "/hybrid/vpn-connection/{uuid}/remote", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcVpnConnectionRemoteAction::spec() { return detail::lazySpec(kSpec243); }
+
+DeleteVpcVpnConnectionRemoteAction::DeleteVpcVpnConnectionRemoteAction() = default;
+DeleteVpcVpnConnectionRemoteAction::~DeleteVpcVpnConnectionRemoteAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcVpnConnectionRemote() { return DeleteVpcVpnConnectionRemoteAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcVpnGatewayLocalAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcVpnGatewayLocalAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcVpnGatewayLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcVpnGatewayLocalAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcVpnGatewayLocalAction>("DeleteVpcVpnGatewayLocalAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcVpnGatewayLocalAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcVpnGatewayLocalAction::describe() { return schema::lazyTable(kTable244); }
 
-const ActionSpec& DeleteVpcVpnGatewayLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcVpnGatewayLocalAction>("DeleteVpcVpnGatewayLocal", HttpMethod::Delete, "/hybrid/vpn-gateway/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcVpnGatewayLocalAction::spec() { return detail::lazySpec(kSpec245); }
+
+DeleteVpcVpnGatewayLocalAction::DeleteVpcVpnGatewayLocalAction() = default;
+DeleteVpcVpnGatewayLocalAction::~DeleteVpcVpnGatewayLocalAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcVpnGatewayLocal() { return DeleteVpcVpnGatewayLocalAction::spec(); }
 
-const schema::TypeDesc& DetachAliyunDiskFromEcsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachAliyunDiskFromEcsAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DetachAliyunDiskFromEcsAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(DetachAliyunDiskFromEcsAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachAliyunDiskFromEcsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachAliyunDiskFromEcsAction>("DetachAliyunDiskFromEcsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DetachAliyunDiskFromEcsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachAliyunDiskFromEcsAction::describe() { return schema::lazyTable(kTable246); }
 
-const ActionSpec& DetachAliyunDiskFromEcsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachAliyunDiskFromEcsAction>("DetachAliyunDiskFromEcs", HttpMethod::Post, "/hybrid/aliyun/disk/{uuid}/detach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachAliyunDiskFromEcsAction::spec() { return detail::lazySpec(kSpec247); }
+
+DetachAliyunDiskFromEcsAction::DetachAliyunDiskFromEcsAction() = default;
+DetachAliyunDiskFromEcsAction::~DetachAliyunDiskFromEcsAction() = default;
 
 const ActionSpec& detail::spec_DetachAliyunDiskFromEcs() { return DetachAliyunDiskFromEcsAction::spec(); }
 
-const schema::TypeDesc& DetachAliyunKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachAliyunKeyAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachAliyunKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachAliyunKeyAction>("DetachAliyunKeyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachAliyunKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachAliyunKeyAction::describe() { return schema::lazyTable(kTable248); }
 
-const ActionSpec& DetachAliyunKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachAliyunKeyAction>("DetachAliyunKey", HttpMethod::Put, "/hybrid/aliyun/key/{uuid}/detach", "detachAliyunKey", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachAliyunKeyAction::spec() { return detail::lazySpec(kSpec249); }
+
+DetachAliyunKeyAction::DetachAliyunKeyAction() = default;
+DetachAliyunKeyAction::~DetachAliyunKeyAction() = default;
 
 const ActionSpec& detail::spec_DetachAliyunKey() { return DetachAliyunKeyAction::spec(); }
 
-const schema::TypeDesc& DetachHybridEipFromEcsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eipUuid", &schema::typeOf<std::string>, offsetof(DetachHybridEipFromEcsAction, eipUuid), schema::Location::Path, 0, &kRule3},
-    {"type", &schema::typeOf<std::string>, offsetof(DetachHybridEipFromEcsAction, type), schema::Location::Body, 0, &kRule36},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachHybridEipFromEcsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachHybridEipFromEcsAction>("DetachHybridEipFromEcsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachHybridEipFromEcsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachHybridEipFromEcsAction::describe() { return schema::lazyTable(kTable250); }
 
-const ActionSpec& DetachHybridEipFromEcsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachHybridEipFromEcsAction>("DetachHybridEipFromEcs", HttpMethod::Post, "/hybrid/eip/{eipUuid}/detach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachHybridEipFromEcsAction::spec() { return detail::lazySpec(kSpec251); }
+
+DetachHybridEipFromEcsAction::DetachHybridEipFromEcsAction() = default;
+DetachHybridEipFromEcsAction::~DetachHybridEipFromEcsAction() = default;
 
 const ActionSpec& detail::spec_DetachHybridEipFromEcs() { return DetachHybridEipFromEcsAction::spec(); }
 
-const schema::TypeDesc& DetachHybridKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachHybridKeyAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachHybridKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachHybridKeyAction>("DetachHybridKeyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachHybridKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachHybridKeyAction::describe() { return schema::lazyTable(kTable252); }
 
-const ActionSpec& DetachHybridKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachHybridKeyAction>("DetachHybridKey", HttpMethod::Put, "/hybrid/hybrid/key/{uuid}/detach", "detachHybridKey", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachHybridKeyAction::spec() { return detail::lazySpec(kSpec253); }
+
+DetachHybridKeyAction::DetachHybridKeyAction() = default;
+DetachHybridKeyAction::~DetachHybridKeyAction() = default;
 
 const ActionSpec& detail::spec_DetachHybridKey() { return DetachHybridKeyAction::spec(); }
 
-const schema::TypeDesc& DetachOssBucketFromEcsDataCenterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ossBucketUuid", &schema::typeOf<std::string>, offsetof(DetachOssBucketFromEcsDataCenterAction, ossBucketUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachOssBucketFromEcsDataCenterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachOssBucketFromEcsDataCenterAction>("DetachOssBucketFromEcsDataCenterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachOssBucketFromEcsDataCenterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachOssBucketFromEcsDataCenterAction::describe() { return schema::lazyTable(kTable254); }
 
-const ActionSpec& DetachOssBucketFromEcsDataCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachOssBucketFromEcsDataCenterAction>("DetachOssBucketFromEcsDataCenter", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach", "detachOssBucketFromEcsDataCenter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachOssBucketFromEcsDataCenterAction::spec() { return detail::lazySpec(kSpec255); }
+
+DetachOssBucketFromEcsDataCenterAction::DetachOssBucketFromEcsDataCenterAction() = default;
+DetachOssBucketFromEcsDataCenterAction::~DetachOssBucketFromEcsDataCenterAction() = default;
 
 const ActionSpec& detail::spec_DetachOssBucketFromEcsDataCenter() { return DetachOssBucketFromEcsDataCenterAction::spec(); }
 
-const schema::TypeDesc& DownloadBackupFileFromPublicCloudAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"regionId", &schema::typeOf<std::string>, offsetof(DownloadBackupFileFromPublicCloudAction, regionId), schema::Location::Body, 0, &kRule3},
-    {"file", &schema::typeOf<std::string>, offsetof(DownloadBackupFileFromPublicCloudAction, file), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::string>, offsetof(DownloadBackupFileFromPublicCloudAction, type), schema::Location::Body, 0, &kRule36},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DownloadBackupFileFromPublicCloudAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DownloadBackupFileFromPublicCloudAction>("DownloadBackupFileFromPublicCloudAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DownloadBackupFileFromPublicCloudAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DownloadBackupFileFromPublicCloudAction::describe() { return schema::lazyTable(kTable256); }
 
-const ActionSpec& DownloadBackupFileFromPublicCloudAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DownloadBackupFileFromPublicCloudAction>("DownloadBackupFileFromPublicCloud", HttpMethod::Post, "/hybrid/backup-mysql/download", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DownloadBackupFileFromPublicCloudAction::spec() { return detail::lazySpec(kSpec257); }
+
+DownloadBackupFileFromPublicCloudAction::DownloadBackupFileFromPublicCloudAction() = default;
+DownloadBackupFileFromPublicCloudAction::~DownloadBackupFileFromPublicCloudAction() = default;
 
 const ActionSpec& detail::spec_DownloadBackupFileFromPublicCloud() { return DownloadBackupFileFromPublicCloudAction::spec(); }
 
-const schema::TypeDesc& GCAliyunSnapshotRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(GCAliyunSnapshotRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(GCAliyunSnapshotRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GCAliyunSnapshotRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GCAliyunSnapshotRemoteAction>("GCAliyunSnapshotRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GCAliyunSnapshotRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GCAliyunSnapshotRemoteAction::describe() { return schema::lazyTable(kTable258); }
 
-const ActionSpec& GCAliyunSnapshotRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GCAliyunSnapshotRemoteAction>("GCAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot/{dataCenterUuid}/gc", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GCAliyunSnapshotRemoteAction::spec() { return detail::lazySpec(kSpec259); }
+
+GCAliyunSnapshotRemoteAction::GCAliyunSnapshotRemoteAction() = default;
+GCAliyunSnapshotRemoteAction::~GCAliyunSnapshotRemoteAction() = default;
 
 const ActionSpec& detail::spec_GCAliyunSnapshotRemote() { return GCAliyunSnapshotRemoteAction::spec(); }
 
-const schema::TypeDesc& GetConnectionAccessPointFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(GetConnectionAccessPointFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetConnectionAccessPointFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetConnectionAccessPointFromRemoteAction>("GetConnectionAccessPointFromRemoteAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetConnectionAccessPointFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetConnectionAccessPointFromRemoteAction::describe() { return schema::lazyTable(kTable260); }
 
-const ActionSpec& GetConnectionAccessPointFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetConnectionAccessPointFromRemoteAction>("GetConnectionAccessPointFromRemote", HttpMethod::Get, "/hybrid/aliyun/access-point{dataCenterUuid}/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetConnectionAccessPointFromRemoteAction::spec() { return detail::lazySpec(kSpec261); }
+
+GetConnectionAccessPointFromRemoteAction::GetConnectionAccessPointFromRemoteAction() = default;
+GetConnectionAccessPointFromRemoteAction::~GetConnectionAccessPointFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetConnectionAccessPointFromRemote() { return GetConnectionAccessPointFromRemoteAction::spec(); }
 
-const schema::TypeDesc& GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, uuid), schema::Location::Body, 0, &kRule3},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, resourceType), schema::Location::Body, 0, &kRule64},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetConnectionBetweenL3NetworkAndAliyunVSwitchAction>("GetConnectionBetweenL3NetworkAndAliyunVSwitchAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe() { return schema::lazyTable(kTable262); }
 
-const ActionSpec& GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetConnectionBetweenL3NetworkAndAliyunVSwitchAction>("GetConnectionBetweenL3NetworkAndAliyunVSwitch", HttpMethod::Post, "/hybrid/aliyun/relationships", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec() { return detail::lazySpec(kSpec263); }
+
+GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::GetConnectionBetweenL3NetworkAndAliyunVSwitchAction() = default;
+GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::~GetConnectionBetweenL3NetworkAndAliyunVSwitchAction() = default;
 
 const ActionSpec& detail::spec_GetConnectionBetweenL3NetworkAndAliyunVSwitch() { return GetConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec(); }
 
-const schema::TypeDesc& GetCreateEcsImageProgressAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(GetCreateEcsImageProgressAction, imageUuid), schema::Location::Path, 0, &kRule3},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(GetCreateEcsImageProgressAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCreateEcsImageProgressAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCreateEcsImageProgressAction>("GetCreateEcsImageProgressAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCreateEcsImageProgressAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCreateEcsImageProgressAction::describe() { return schema::lazyTable(kTable264); }
 
-const ActionSpec& GetCreateEcsImageProgressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCreateEcsImageProgressAction>("GetCreateEcsImageProgress", HttpMethod::Get, "/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCreateEcsImageProgressAction::spec() { return detail::lazySpec(kSpec265); }
+
+GetCreateEcsImageProgressAction::GetCreateEcsImageProgressAction() = default;
+GetCreateEcsImageProgressAction::~GetCreateEcsImageProgressAction() = default;
 
 const ActionSpec& detail::spec_GetCreateEcsImageProgress() { return GetCreateEcsImageProgressAction::spec(); }
 
-const schema::TypeDesc& GetDataCenterFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(GetDataCenterFromRemoteAction, type), schema::Location::Body, 0, &kRule3},
-    {"endpoint", &schema::typeOf<std::optional<std::string>>, offsetof(GetDataCenterFromRemoteAction, endpoint), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetDataCenterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDataCenterFromRemoteAction>("GetDataCenterFromRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetDataCenterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetDataCenterFromRemoteAction::describe() { return schema::lazyTable(kTable266); }
 
-const ActionSpec& GetDataCenterFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetDataCenterFromRemoteAction>("GetDataCenterFromRemote", HttpMethod::Get, "/hybrid/data-center/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetDataCenterFromRemoteAction::spec() { return detail::lazySpec(kSpec267); }
+
+GetDataCenterFromRemoteAction::GetDataCenterFromRemoteAction() = default;
+GetDataCenterFromRemoteAction::~GetDataCenterFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetDataCenterFromRemote() { return GetDataCenterFromRemoteAction::spec(); }
 
-const schema::TypeDesc& GetEcsInstanceTypeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(GetEcsInstanceTypeAction, identityZoneUuid), schema::Location::Body, 0, &kRule3},
-    {"ecsImageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetEcsInstanceTypeAction, ecsImageUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetEcsInstanceTypeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEcsInstanceTypeAction>("GetEcsInstanceTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetEcsInstanceTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetEcsInstanceTypeAction::describe() { return schema::lazyTable(kTable268); }
 
-const ActionSpec& GetEcsInstanceTypeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetEcsInstanceTypeAction>("GetEcsInstanceType", HttpMethod::Get, "/hybrid/ecs/type", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetEcsInstanceTypeAction::spec() { return detail::lazySpec(kSpec269); }
+
+GetEcsInstanceTypeAction::GetEcsInstanceTypeAction() = default;
+GetEcsInstanceTypeAction::~GetEcsInstanceTypeAction() = default;
 
 const ActionSpec& detail::spec_GetEcsInstanceType() { return GetEcsInstanceTypeAction::spec(); }
 
-const schema::TypeDesc& GetEcsInstanceVncUrlAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetEcsInstanceVncUrlAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetEcsInstanceVncUrlAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEcsInstanceVncUrlAction>("GetEcsInstanceVncUrlAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetEcsInstanceVncUrlAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetEcsInstanceVncUrlAction::describe() { return schema::lazyTable(kTable270); }
 
-const ActionSpec& GetEcsInstanceVncUrlAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetEcsInstanceVncUrlAction>("GetEcsInstanceVncUrl", HttpMethod::Get, "/hybrid/aliyun/ecs-vnc/{uuid}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetEcsInstanceVncUrlAction::spec() { return detail::lazySpec(kSpec271); }
+
+GetEcsInstanceVncUrlAction::GetEcsInstanceVncUrlAction() = default;
+GetEcsInstanceVncUrlAction::~GetEcsInstanceVncUrlAction() = default;
 
 const ActionSpec& detail::spec_GetEcsInstanceVncUrl() { return GetEcsInstanceVncUrlAction::spec(); }
 
-const schema::TypeDesc& GetIdentityZoneFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetIdentityZoneFromRemoteAction, type), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(GetIdentityZoneFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-    {"regionId", &schema::typeOf<std::optional<std::string>>, offsetof(GetIdentityZoneFromRemoteAction, regionId), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIdentityZoneFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetIdentityZoneFromRemoteAction>("GetIdentityZoneFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetIdentityZoneFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetIdentityZoneFromRemoteAction::describe() { return schema::lazyTable(kTable272); }
 
-const ActionSpec& GetIdentityZoneFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetIdentityZoneFromRemoteAction>("GetIdentityZoneFromRemote", HttpMethod::Get, "/hybrid/identity-zone/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetIdentityZoneFromRemoteAction::spec() { return detail::lazySpec(kSpec273); }
+
+GetIdentityZoneFromRemoteAction::GetIdentityZoneFromRemoteAction() = default;
+GetIdentityZoneFromRemoteAction::~GetIdentityZoneFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetIdentityZoneFromRemote() { return GetIdentityZoneFromRemoteAction::spec(); }
 
-const schema::TypeDesc& GetOssBackupBucketFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBackupBucketFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetOssBackupBucketFromRemoteAction>("GetOssBackupBucketFromRemoteAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetOssBackupBucketFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetOssBackupBucketFromRemoteAction::describe() { return schema::lazyTable(kTable274); }
 
-const ActionSpec& GetOssBackupBucketFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetOssBackupBucketFromRemoteAction>("GetOssBackupBucketFromRemote", HttpMethod::Get, "/hybrid/backup-mysql/oss", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetOssBackupBucketFromRemoteAction::spec() { return detail::lazySpec(kSpec275); }
+
+GetOssBackupBucketFromRemoteAction::GetOssBackupBucketFromRemoteAction() = default;
+GetOssBackupBucketFromRemoteAction::~GetOssBackupBucketFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetOssBackupBucketFromRemote() { return GetOssBackupBucketFromRemoteAction::spec(); }
 
-const schema::TypeDesc& GetOssBucketFileFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetOssBucketFileFromRemoteAction, uuid), schema::Location::Body, 0, &kRule3},
-    {"ossDomain", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketFileFromRemoteAction, ossDomain), schema::Location::Body, 0, &kRule33},
-    {"ossKey", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketFileFromRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
-    {"ossSecret", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketFileFromRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketFileFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetOssBucketFileFromRemoteAction>("GetOssBucketFileFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetOssBucketFileFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetOssBucketFileFromRemoteAction::describe() { return schema::lazyTable(kTable276); }
 
-const ActionSpec& GetOssBucketFileFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetOssBucketFileFromRemoteAction>("GetOssBucketFileFromRemote", HttpMethod::Get, "/hybrid/oss/file/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetOssBucketFileFromRemoteAction::spec() { return detail::lazySpec(kSpec277); }
+
+GetOssBucketFileFromRemoteAction::GetOssBucketFileFromRemoteAction() = default;
+GetOssBucketFileFromRemoteAction::~GetOssBucketFileFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetOssBucketFileFromRemote() { return GetOssBucketFileFromRemoteAction::spec(); }
 
-const schema::TypeDesc& GetOssBucketNameFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(GetOssBucketNameFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"ossDomain", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketNameFromRemoteAction, ossDomain), schema::Location::Body, 0, &kRule35},
-    {"ossKey", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketNameFromRemoteAction, ossKey), schema::Location::Body, 0, &kRule33},
-    {"ossSecret", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketNameFromRemoteAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetOssBucketNameFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetOssBucketNameFromRemoteAction>("GetOssBucketNameFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetOssBucketNameFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetOssBucketNameFromRemoteAction::describe() { return schema::lazyTable(kTable278); }
 
-const ActionSpec& GetOssBucketNameFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetOssBucketNameFromRemoteAction>("GetOssBucketNameFromRemote", HttpMethod::Get, "/hybrid/oss/{dataCenterUuid}/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetOssBucketNameFromRemoteAction::spec() { return detail::lazySpec(kSpec279); }
+
+GetOssBucketNameFromRemoteAction::GetOssBucketNameFromRemoteAction() = default;
+GetOssBucketNameFromRemoteAction::~GetOssBucketNameFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetOssBucketNameFromRemote() { return GetOssBucketNameFromRemoteAction::spec(); }
 
-const schema::TypeDesc& GetVpcVpnConfigurationFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcVpnConfigurationFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcVpnConfigurationFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVpnConfigurationFromRemoteAction>("GetVpcVpnConfigurationFromRemoteAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVpcVpnConfigurationFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcVpnConfigurationFromRemoteAction::describe() { return schema::lazyTable(kTable280); }
 
-const ActionSpec& GetVpcVpnConfigurationFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcVpnConfigurationFromRemoteAction>("GetVpcVpnConfigurationFromRemote", HttpMethod::Get, "/hybrid/vpn-conf/{uuid}/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVpcVpnConfigurationFromRemoteAction::spec() { return detail::lazySpec(kSpec281); }
+
+GetVpcVpnConfigurationFromRemoteAction::GetVpcVpnConfigurationFromRemoteAction() = default;
+GetVpcVpnConfigurationFromRemoteAction::~GetVpcVpnConfigurationFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetVpcVpnConfigurationFromRemote() { return GetVpcVpnConfigurationFromRemoteAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunDiskFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunDiskFromLocalAction>("QueryAliyunDiskFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunDiskFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunDiskFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunDiskFromLocalAction::describe() { return schema::lazyTable(kTable282); }
 
-const ActionSpec& QueryAliyunDiskFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunDiskFromLocalAction>("QueryAliyunDiskFromLocal", HttpMethod::Get, "/hybrid/aliyun/disk", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunDiskFromLocalAction::spec() { return detail::lazySpec(kSpec283); }
+
+QueryAliyunDiskFromLocalAction::QueryAliyunDiskFromLocalAction() = default;
+QueryAliyunDiskFromLocalAction::~QueryAliyunDiskFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunDiskFromLocal() { return QueryAliyunDiskFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunRouteEntryFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunRouteEntryFromLocalAction>("QueryAliyunRouteEntryFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunRouteEntryFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunRouteEntryFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunRouteEntryFromLocalAction::describe() { return schema::lazyTable(kTable284); }
 
-const ActionSpec& QueryAliyunRouteEntryFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunRouteEntryFromLocalAction>("QueryAliyunRouteEntryFromLocal", HttpMethod::Get, "/hybrid/aliyun/route-entry", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunRouteEntryFromLocalAction::spec() { return detail::lazySpec(kSpec285); }
+
+QueryAliyunRouteEntryFromLocalAction::QueryAliyunRouteEntryFromLocalAction() = default;
+QueryAliyunRouteEntryFromLocalAction::~QueryAliyunRouteEntryFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunRouteEntryFromLocal() { return QueryAliyunRouteEntryFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunRouterInterfaceFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunRouterInterfaceFromLocalAction>("QueryAliyunRouterInterfaceFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunRouterInterfaceFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunRouterInterfaceFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunRouterInterfaceFromLocalAction::describe() { return schema::lazyTable(kTable286); }
 
-const ActionSpec& QueryAliyunRouterInterfaceFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunRouterInterfaceFromLocalAction>("QueryAliyunRouterInterfaceFromLocal", HttpMethod::Get, "/hybrid/aliyun/router-interface", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunRouterInterfaceFromLocalAction::spec() { return detail::lazySpec(kSpec287); }
+
+QueryAliyunRouterInterfaceFromLocalAction::QueryAliyunRouterInterfaceFromLocalAction() = default;
+QueryAliyunRouterInterfaceFromLocalAction::~QueryAliyunRouterInterfaceFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunRouterInterfaceFromLocal() { return QueryAliyunRouterInterfaceFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunSnapshotFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunSnapshotFromLocalAction>("QueryAliyunSnapshotFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunSnapshotFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunSnapshotFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunSnapshotFromLocalAction::describe() { return schema::lazyTable(kTable288); }
 
-const ActionSpec& QueryAliyunSnapshotFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunSnapshotFromLocalAction>("QueryAliyunSnapshotFromLocal", HttpMethod::Get, "/hybrid/aliyun/snapshot", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunSnapshotFromLocalAction::spec() { return detail::lazySpec(kSpec289); }
+
+QueryAliyunSnapshotFromLocalAction::QueryAliyunSnapshotFromLocalAction() = default;
+QueryAliyunSnapshotFromLocalAction::~QueryAliyunSnapshotFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunSnapshotFromLocal() { return QueryAliyunSnapshotFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunVirtualRouterFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunVirtualRouterFromLocalAction>("QueryAliyunVirtualRouterFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunVirtualRouterFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunVirtualRouterFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunVirtualRouterFromLocalAction::describe() { return schema::lazyTable(kTable290); }
 
-const ActionSpec& QueryAliyunVirtualRouterFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunVirtualRouterFromLocalAction>("QueryAliyunVirtualRouterFromLocal", HttpMethod::Get, "/hybrid/aliyun/vrouter", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunVirtualRouterFromLocalAction::spec() { return detail::lazySpec(kSpec291); }
+
+QueryAliyunVirtualRouterFromLocalAction::QueryAliyunVirtualRouterFromLocalAction() = default;
+QueryAliyunVirtualRouterFromLocalAction::~QueryAliyunVirtualRouterFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunVirtualRouterFromLocal() { return QueryAliyunVirtualRouterFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryConnectionAccessPointFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryConnectionAccessPointFromLocalAction>("QueryConnectionAccessPointFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryConnectionAccessPointFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryConnectionAccessPointFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryConnectionAccessPointFromLocalAction::describe() { return schema::lazyTable(kTable292); }
 
-const ActionSpec& QueryConnectionAccessPointFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryConnectionAccessPointFromLocalAction>("QueryConnectionAccessPointFromLocal", HttpMethod::Get, "/hybrid/aliyun/access-point", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryConnectionAccessPointFromLocalAction::spec() { return detail::lazySpec(kSpec293); }
+
+QueryConnectionAccessPointFromLocalAction::QueryConnectionAccessPointFromLocalAction() = default;
+QueryConnectionAccessPointFromLocalAction::~QueryConnectionAccessPointFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryConnectionAccessPointFromLocal() { return QueryConnectionAccessPointFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction>("QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe() { return schema::lazyTable(kTable294); }
 
-const ActionSpec& QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction>("QueryConnectionBetweenL3NetworkAndAliyunVSwitch", HttpMethod::Get, "/hybrid/aliyun/relationships", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec() { return detail::lazySpec(kSpec295); }
+
+QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction() = default;
+QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::~QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction() = default;
 
 const ActionSpec& detail::spec_QueryConnectionBetweenL3NetworkAndAliyunVSwitch() { return QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction::spec(); }
 
-const schema::TypeDesc& QueryDataCenterFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryDataCenterFromLocalAction>("QueryDataCenterFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryDataCenterFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryDataCenterFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryDataCenterFromLocalAction::describe() { return schema::lazyTable(kTable296); }
 
-const ActionSpec& QueryDataCenterFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryDataCenterFromLocalAction>("QueryDataCenterFromLocal", HttpMethod::Get, "/hybrid/data-center", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryDataCenterFromLocalAction::spec() { return detail::lazySpec(kSpec297); }
+
+QueryDataCenterFromLocalAction::QueryDataCenterFromLocalAction() = default;
+QueryDataCenterFromLocalAction::~QueryDataCenterFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryDataCenterFromLocal() { return QueryDataCenterFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryEcsImageFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEcsImageFromLocalAction>("QueryEcsImageFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEcsImageFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEcsImageFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEcsImageFromLocalAction::describe() { return schema::lazyTable(kTable298); }
 
-const ActionSpec& QueryEcsImageFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEcsImageFromLocalAction>("QueryEcsImageFromLocal", HttpMethod::Get, "/hybrid/aliyun/image", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEcsImageFromLocalAction::spec() { return detail::lazySpec(kSpec299); }
+
+QueryEcsImageFromLocalAction::QueryEcsImageFromLocalAction() = default;
+QueryEcsImageFromLocalAction::~QueryEcsImageFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryEcsImageFromLocal() { return QueryEcsImageFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryEcsInstanceFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEcsInstanceFromLocalAction>("QueryEcsInstanceFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEcsInstanceFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEcsInstanceFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEcsInstanceFromLocalAction::describe() { return schema::lazyTable(kTable300); }
 
-const ActionSpec& QueryEcsInstanceFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEcsInstanceFromLocalAction>("QueryEcsInstanceFromLocal", HttpMethod::Get, "/hybrid/aliyun/ecs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEcsInstanceFromLocalAction::spec() { return detail::lazySpec(kSpec301); }
+
+QueryEcsInstanceFromLocalAction::QueryEcsInstanceFromLocalAction() = default;
+QueryEcsInstanceFromLocalAction::~QueryEcsInstanceFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryEcsInstanceFromLocal() { return QueryEcsInstanceFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryEcsSecurityGroupFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEcsSecurityGroupFromLocalAction>("QueryEcsSecurityGroupFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEcsSecurityGroupFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEcsSecurityGroupFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEcsSecurityGroupFromLocalAction::describe() { return schema::lazyTable(kTable302); }
 
-const ActionSpec& QueryEcsSecurityGroupFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEcsSecurityGroupFromLocalAction>("QueryEcsSecurityGroupFromLocal", HttpMethod::Get, "/hybrid/aliyun/security-group", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEcsSecurityGroupFromLocalAction::spec() { return detail::lazySpec(kSpec303); }
+
+QueryEcsSecurityGroupFromLocalAction::QueryEcsSecurityGroupFromLocalAction() = default;
+QueryEcsSecurityGroupFromLocalAction::~QueryEcsSecurityGroupFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryEcsSecurityGroupFromLocal() { return QueryEcsSecurityGroupFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryEcsSecurityGroupRuleFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEcsSecurityGroupRuleFromLocalAction>("QueryEcsSecurityGroupRuleFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEcsSecurityGroupRuleFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEcsSecurityGroupRuleFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEcsSecurityGroupRuleFromLocalAction::describe() { return schema::lazyTable(kTable304); }
 
-const ActionSpec& QueryEcsSecurityGroupRuleFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEcsSecurityGroupRuleFromLocalAction>("QueryEcsSecurityGroupRuleFromLocal", HttpMethod::Get, "/hybrid/aliyun/security-group-rule", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEcsSecurityGroupRuleFromLocalAction::spec() { return detail::lazySpec(kSpec305); }
+
+QueryEcsSecurityGroupRuleFromLocalAction::QueryEcsSecurityGroupRuleFromLocalAction() = default;
+QueryEcsSecurityGroupRuleFromLocalAction::~QueryEcsSecurityGroupRuleFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryEcsSecurityGroupRuleFromLocal() { return QueryEcsSecurityGroupRuleFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryEcsVSwitchFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEcsVSwitchFromLocalAction>("QueryEcsVSwitchFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEcsVSwitchFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEcsVSwitchFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEcsVSwitchFromLocalAction::describe() { return schema::lazyTable(kTable306); }
 
-const ActionSpec& QueryEcsVSwitchFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEcsVSwitchFromLocalAction>("QueryEcsVSwitchFromLocal", HttpMethod::Get, "/hybrid/aliyun/vswitch", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEcsVSwitchFromLocalAction::spec() { return detail::lazySpec(kSpec307); }
+
+QueryEcsVSwitchFromLocalAction::QueryEcsVSwitchFromLocalAction() = default;
+QueryEcsVSwitchFromLocalAction::~QueryEcsVSwitchFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryEcsVSwitchFromLocal() { return QueryEcsVSwitchFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryEcsVpcFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEcsVpcFromLocalAction>("QueryEcsVpcFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEcsVpcFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEcsVpcFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEcsVpcFromLocalAction::describe() { return schema::lazyTable(kTable308); }
 
-const ActionSpec& QueryEcsVpcFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEcsVpcFromLocalAction>("QueryEcsVpcFromLocal", HttpMethod::Get, "/hybrid/aliyun/vpc", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEcsVpcFromLocalAction::spec() { return detail::lazySpec(kSpec309); }
+
+QueryEcsVpcFromLocalAction::QueryEcsVpcFromLocalAction() = default;
+QueryEcsVpcFromLocalAction::~QueryEcsVpcFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryEcsVpcFromLocal() { return QueryEcsVpcFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryHybridEipFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHybridEipFromLocalAction>("QueryHybridEipFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHybridEipFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHybridEipFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHybridEipFromLocalAction::describe() { return schema::lazyTable(kTable310); }
 
-const ActionSpec& QueryHybridEipFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHybridEipFromLocalAction>("QueryHybridEipFromLocal", HttpMethod::Get, "/hybrid/eip", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHybridEipFromLocalAction::spec() { return detail::lazySpec(kSpec311); }
+
+QueryHybridEipFromLocalAction::QueryHybridEipFromLocalAction() = default;
+QueryHybridEipFromLocalAction::~QueryHybridEipFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryHybridEipFromLocal() { return QueryHybridEipFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryHybridKeySecretAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHybridKeySecretAction>("QueryHybridKeySecretAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHybridKeySecretAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHybridKeySecretAction::describe() { return schema::lazyTable(kTable312); }
 
-const ActionSpec& QueryHybridKeySecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHybridKeySecretAction>("QueryHybridKeySecret", HttpMethod::Get, "/hybrid/hybrid/key", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHybridKeySecretAction::spec() { return detail::lazySpec(kSpec313); }
+
+QueryHybridKeySecretAction::QueryHybridKeySecretAction() = default;
+QueryHybridKeySecretAction::~QueryHybridKeySecretAction() = default;
 
 const ActionSpec& detail::spec_QueryHybridKeySecret() { return QueryHybridKeySecretAction::spec(); }
 
-const schema::TypeDesc& QueryIdentityZoneFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIdentityZoneFromLocalAction>("QueryIdentityZoneFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIdentityZoneFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIdentityZoneFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIdentityZoneFromLocalAction::describe() { return schema::lazyTable(kTable314); }
 
-const ActionSpec& QueryIdentityZoneFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIdentityZoneFromLocalAction>("QueryIdentityZoneFromLocal", HttpMethod::Get, "/hybrid/identity-zone", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIdentityZoneFromLocalAction::spec() { return detail::lazySpec(kSpec315); }
+
+QueryIdentityZoneFromLocalAction::QueryIdentityZoneFromLocalAction() = default;
+QueryIdentityZoneFromLocalAction::~QueryIdentityZoneFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryIdentityZoneFromLocal() { return QueryIdentityZoneFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryOssBucketFileNameAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryOssBucketFileNameAction>("QueryOssBucketFileNameAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryOssBucketFileNameAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryOssBucketFileNameAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryOssBucketFileNameAction::describe() { return schema::lazyTable(kTable316); }
 
-const ActionSpec& QueryOssBucketFileNameAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryOssBucketFileNameAction>("QueryOssBucketFileName", HttpMethod::Get, "/hybrid/aliyun/oss-bucket", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryOssBucketFileNameAction::spec() { return detail::lazySpec(kSpec317); }
+
+QueryOssBucketFileNameAction::QueryOssBucketFileNameAction() = default;
+QueryOssBucketFileNameAction::~QueryOssBucketFileNameAction() = default;
 
 const ActionSpec& detail::spec_QueryOssBucketFileName() { return QueryOssBucketFileNameAction::spec(); }
 
-const schema::TypeDesc& QueryVirtualBorderRouterFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVirtualBorderRouterFromLocalAction>("QueryVirtualBorderRouterFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVirtualBorderRouterFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVirtualBorderRouterFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVirtualBorderRouterFromLocalAction::describe() { return schema::lazyTable(kTable318); }
 
-const ActionSpec& QueryVirtualBorderRouterFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVirtualBorderRouterFromLocalAction>("QueryVirtualBorderRouterFromLocal", HttpMethod::Get, "/hybrid/aliyun/border-router", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVirtualBorderRouterFromLocalAction::spec() { return detail::lazySpec(kSpec319); }
+
+QueryVirtualBorderRouterFromLocalAction::QueryVirtualBorderRouterFromLocalAction() = default;
+QueryVirtualBorderRouterFromLocalAction::~QueryVirtualBorderRouterFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryVirtualBorderRouterFromLocal() { return QueryVirtualBorderRouterFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryVpcIkeConfigFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcIkeConfigFromLocalAction>("QueryVpcIkeConfigFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcIkeConfigFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcIkeConfigFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcIkeConfigFromLocalAction::describe() { return schema::lazyTable(kTable320); }
 
-const ActionSpec& QueryVpcIkeConfigFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcIkeConfigFromLocalAction>("QueryVpcIkeConfigFromLocal", HttpMethod::Get, "/hybrid/vpn-connection/ike", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcIkeConfigFromLocalAction::spec() { return detail::lazySpec(kSpec321); }
+
+QueryVpcIkeConfigFromLocalAction::QueryVpcIkeConfigFromLocalAction() = default;
+QueryVpcIkeConfigFromLocalAction::~QueryVpcIkeConfigFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcIkeConfigFromLocal() { return QueryVpcIkeConfigFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryVpcIpSecConfigFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcIpSecConfigFromLocalAction>("QueryVpcIpSecConfigFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcIpSecConfigFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcIpSecConfigFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcIpSecConfigFromLocalAction::describe() { return schema::lazyTable(kTable322); }
 
-const ActionSpec& QueryVpcIpSecConfigFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcIpSecConfigFromLocalAction>("QueryVpcIpSecConfigFromLocal", HttpMethod::Get, "/hybrid/vpn-connection/ipsec", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcIpSecConfigFromLocalAction::spec() { return detail::lazySpec(kSpec323); }
+
+QueryVpcIpSecConfigFromLocalAction::QueryVpcIpSecConfigFromLocalAction() = default;
+QueryVpcIpSecConfigFromLocalAction::~QueryVpcIpSecConfigFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcIpSecConfigFromLocal() { return QueryVpcIpSecConfigFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryVpcUserVpnGatewayFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcUserVpnGatewayFromLocalAction>("QueryVpcUserVpnGatewayFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcUserVpnGatewayFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcUserVpnGatewayFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcUserVpnGatewayFromLocalAction::describe() { return schema::lazyTable(kTable324); }
 
-const ActionSpec& QueryVpcUserVpnGatewayFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcUserVpnGatewayFromLocalAction>("QueryVpcUserVpnGatewayFromLocal", HttpMethod::Get, "/hybrid/user-vpn", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcUserVpnGatewayFromLocalAction::spec() { return detail::lazySpec(kSpec325); }
+
+QueryVpcUserVpnGatewayFromLocalAction::QueryVpcUserVpnGatewayFromLocalAction() = default;
+QueryVpcUserVpnGatewayFromLocalAction::~QueryVpcUserVpnGatewayFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcUserVpnGatewayFromLocal() { return QueryVpcUserVpnGatewayFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryVpcVpnConnectionFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcVpnConnectionFromLocalAction>("QueryVpcVpnConnectionFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcVpnConnectionFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcVpnConnectionFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcVpnConnectionFromLocalAction::describe() { return schema::lazyTable(kTable326); }
 
-const ActionSpec& QueryVpcVpnConnectionFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcVpnConnectionFromLocalAction>("QueryVpcVpnConnectionFromLocal", HttpMethod::Get, "/hybrid/vpn-connection", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcVpnConnectionFromLocalAction::spec() { return detail::lazySpec(kSpec327); }
+
+QueryVpcVpnConnectionFromLocalAction::QueryVpcVpnConnectionFromLocalAction() = default;
+QueryVpcVpnConnectionFromLocalAction::~QueryVpcVpnConnectionFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcVpnConnectionFromLocal() { return QueryVpcVpnConnectionFromLocalAction::spec(); }
 
-const schema::TypeDesc& QueryVpcVpnGatewayFromLocalAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcVpnGatewayFromLocalAction>("QueryVpcVpnGatewayFromLocalAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcVpnGatewayFromLocalAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcVpnGatewayFromLocalAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcVpnGatewayFromLocalAction::describe() { return schema::lazyTable(kTable328); }
 
-const ActionSpec& QueryVpcVpnGatewayFromLocalAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcVpnGatewayFromLocalAction>("QueryVpcVpnGatewayFromLocal", HttpMethod::Get, "/hybrid/vpc-vpn", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcVpnGatewayFromLocalAction::spec() { return detail::lazySpec(kSpec329); }
+
+QueryVpcVpnGatewayFromLocalAction::QueryVpcVpnGatewayFromLocalAction() = default;
+QueryVpcVpnGatewayFromLocalAction::~QueryVpcVpnGatewayFromLocalAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcVpnGatewayFromLocal() { return QueryVpcVpnGatewayFromLocalAction::spec(); }
 
-const schema::TypeDesc& RebootEcsInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RebootEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RebootEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RebootEcsInstanceAction>("RebootEcsInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RebootEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RebootEcsInstanceAction::describe() { return schema::lazyTable(kTable330); }
 
-const ActionSpec& RebootEcsInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RebootEcsInstanceAction>("RebootEcsInstance", HttpMethod::Put, "/hybrid/aliyun/ecs/{uuid}/actions", "rebootEcsInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RebootEcsInstanceAction::spec() { return detail::lazySpec(kSpec331); }
+
+RebootEcsInstanceAction::RebootEcsInstanceAction() = default;
+RebootEcsInstanceAction::~RebootEcsInstanceAction() = default;
 
 const ActionSpec& detail::spec_RebootEcsInstance() { return RebootEcsInstanceAction::spec(); }
 
-const schema::TypeDesc& RecoveryVirtualBorderRouterRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoveryVirtualBorderRouterRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoveryVirtualBorderRouterRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoveryVirtualBorderRouterRemoteAction>("RecoveryVirtualBorderRouterRemoteAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RecoveryVirtualBorderRouterRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoveryVirtualBorderRouterRemoteAction::describe() { return schema::lazyTable(kTable332); }
 
-const ActionSpec& RecoveryVirtualBorderRouterRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoveryVirtualBorderRouterRemoteAction>("RecoveryVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "recoveryVirtualBorderRouterRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoveryVirtualBorderRouterRemoteAction::spec() { return detail::lazySpec(kSpec333); }
+
+RecoveryVirtualBorderRouterRemoteAction::RecoveryVirtualBorderRouterRemoteAction() = default;
+RecoveryVirtualBorderRouterRemoteAction::~RecoveryVirtualBorderRouterRemoteAction() = default;
 
 const ActionSpec& detail::spec_RecoveryVirtualBorderRouterRemote() { return RecoveryVirtualBorderRouterRemoteAction::spec(); }
 
-const schema::TypeDesc& StartConnectionBetweenAliyunRouterInterfaceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vrouterInterfaceUuid", &schema::typeOf<std::string>, offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, vrouterInterfaceUuid), schema::Location::Body, 0, &kRule3},
-    {"vbrInterfaceUuid", &schema::typeOf<std::string>, offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, vbrInterfaceUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartConnectionBetweenAliyunRouterInterfaceAction>("StartConnectionBetweenAliyunRouterInterfaceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartConnectionBetweenAliyunRouterInterfaceAction::describe() { return schema::lazyTable(kTable334); }
 
-const ActionSpec& StartConnectionBetweenAliyunRouterInterfaceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartConnectionBetweenAliyunRouterInterfaceAction>("StartConnectionBetweenAliyunRouterInterface", HttpMethod::Put, "/hybrid/aliyun/router-interface/{vbrInterfaceUuid}/actions", "startConnectionBetweenAliyunRouterInterface", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartConnectionBetweenAliyunRouterInterfaceAction::spec() { return detail::lazySpec(kSpec335); }
+
+StartConnectionBetweenAliyunRouterInterfaceAction::StartConnectionBetweenAliyunRouterInterfaceAction() = default;
+StartConnectionBetweenAliyunRouterInterfaceAction::~StartConnectionBetweenAliyunRouterInterfaceAction() = default;
 
 const ActionSpec& detail::spec_StartConnectionBetweenAliyunRouterInterface() { return StartConnectionBetweenAliyunRouterInterfaceAction::spec(); }
 
-const schema::TypeDesc& StartEcsInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StartEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartEcsInstanceAction>("StartEcsInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StartEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartEcsInstanceAction::describe() { return schema::lazyTable(kTable336); }
 
-const ActionSpec& StartEcsInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartEcsInstanceAction>("StartEcsInstance", HttpMethod::Put, "/hybrid/aliyun/ecs/{uuid}/actions", "startEcsInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartEcsInstanceAction::spec() { return detail::lazySpec(kSpec337); }
+
+StartEcsInstanceAction::StartEcsInstanceAction() = default;
+StartEcsInstanceAction::~StartEcsInstanceAction() = default;
 
 const ActionSpec& detail::spec_StartEcsInstance() { return StartEcsInstanceAction::spec(); }
 
-const schema::TypeDesc& StopEcsInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StopEcsInstanceAction>("StopEcsInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StopEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StopEcsInstanceAction::describe() { return schema::lazyTable(kTable338); }
 
-const ActionSpec& StopEcsInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StopEcsInstanceAction>("StopEcsInstance", HttpMethod::Put, "/hybrid/aliyun/ecs/{uuid}/actions", "stopEcsInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StopEcsInstanceAction::spec() { return detail::lazySpec(kSpec339); }
+
+StopEcsInstanceAction::StopEcsInstanceAction() = default;
+StopEcsInstanceAction::~StopEcsInstanceAction() = default;
 
 const ActionSpec& detail::spec_StopEcsInstance() { return StopEcsInstanceAction::spec(); }
 
-const schema::TypeDesc& SyncAliyunRouteEntryFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(SyncAliyunRouteEntryFromRemoteAction, vRouterUuid), schema::Location::Path, 0, &kRule3},
-    {"vRouterType", &schema::typeOf<std::string>, offsetof(SyncAliyunRouteEntryFromRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunRouteEntryFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncAliyunRouteEntryFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunRouteEntryFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunRouteEntryFromRemoteAction>("SyncAliyunRouteEntryFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncAliyunRouteEntryFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncAliyunRouteEntryFromRemoteAction::describe() { return schema::lazyTable(kTable340); }
 
-const ActionSpec& SyncAliyunRouteEntryFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncAliyunRouteEntryFromRemoteAction>("SyncAliyunRouteEntryFromRemote", HttpMethod::Put, "/hybrid/aliyun/route-entry/{vRouterUuid}/sync", "syncAliyunRouteEntryFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncAliyunRouteEntryFromRemoteAction::spec() { return detail::lazySpec(kSpec341); }
+
+SyncAliyunRouteEntryFromRemoteAction::SyncAliyunRouteEntryFromRemoteAction() = default;
+SyncAliyunRouteEntryFromRemoteAction::~SyncAliyunRouteEntryFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncAliyunRouteEntryFromRemote() { return SyncAliyunRouteEntryFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncAliyunRouterInterfaceFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunRouterInterfaceFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunRouterInterfaceFromRemoteAction>("SyncAliyunRouterInterfaceFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncAliyunRouterInterfaceFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncAliyunRouterInterfaceFromRemoteAction::describe() { return schema::lazyTable(kTable342); }
 
-const ActionSpec& SyncAliyunRouterInterfaceFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncAliyunRouterInterfaceFromRemoteAction>("SyncAliyunRouterInterfaceFromRemote", HttpMethod::Put, "/hybrid/aliyun/router-interface/{dataCenterUuid}/sync", "syncAliyunRouterInterfaceFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncAliyunRouterInterfaceFromRemoteAction::spec() { return detail::lazySpec(kSpec343); }
+
+SyncAliyunRouterInterfaceFromRemoteAction::SyncAliyunRouterInterfaceFromRemoteAction() = default;
+SyncAliyunRouterInterfaceFromRemoteAction::~SyncAliyunRouterInterfaceFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncAliyunRouterInterfaceFromRemote() { return SyncAliyunRouterInterfaceFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncAliyunSnapshotRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncAliyunSnapshotRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"snapshotId", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunSnapshotRemoteAction, snapshotId), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunSnapshotRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncAliyunSnapshotRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunSnapshotRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunSnapshotRemoteAction>("SyncAliyunSnapshotRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncAliyunSnapshotRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncAliyunSnapshotRemoteAction::describe() { return schema::lazyTable(kTable344); }
 
-const ActionSpec& SyncAliyunSnapshotRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncAliyunSnapshotRemoteAction>("SyncAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot/{dataCenterUuid}/sync", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncAliyunSnapshotRemoteAction::spec() { return detail::lazySpec(kSpec345); }
+
+SyncAliyunSnapshotRemoteAction::SyncAliyunSnapshotRemoteAction() = default;
+SyncAliyunSnapshotRemoteAction::~SyncAliyunSnapshotRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncAliyunSnapshotRemote() { return SyncAliyunSnapshotRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncAliyunVirtualRouterFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(SyncAliyunVirtualRouterFromRemoteAction, vpcUuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunVirtualRouterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncAliyunVirtualRouterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncAliyunVirtualRouterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunVirtualRouterFromRemoteAction>("SyncAliyunVirtualRouterFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncAliyunVirtualRouterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncAliyunVirtualRouterFromRemoteAction::describe() { return schema::lazyTable(kTable346); }
 
-const ActionSpec& SyncAliyunVirtualRouterFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncAliyunVirtualRouterFromRemoteAction>("SyncAliyunVirtualRouterFromRemote", HttpMethod::Put, "/hybrid/aliyun/vrouter/{vpcUuid}/sync", "syncAliyunVirtualRouterFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncAliyunVirtualRouterFromRemoteAction::spec() { return detail::lazySpec(kSpec347); }
+
+SyncAliyunVirtualRouterFromRemoteAction::SyncAliyunVirtualRouterFromRemoteAction() = default;
+SyncAliyunVirtualRouterFromRemoteAction::~SyncAliyunVirtualRouterFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncAliyunVirtualRouterFromRemote() { return SyncAliyunVirtualRouterFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncConnectionAccessPointFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncConnectionAccessPointFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"accessPointId", &schema::typeOf<std::optional<std::string>>, offsetof(SyncConnectionAccessPointFromRemoteAction, accessPointId), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncConnectionAccessPointFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncConnectionAccessPointFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncConnectionAccessPointFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncConnectionAccessPointFromRemoteAction>("SyncConnectionAccessPointFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncConnectionAccessPointFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncConnectionAccessPointFromRemoteAction::describe() { return schema::lazyTable(kTable348); }
 
-const ActionSpec& SyncConnectionAccessPointFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncConnectionAccessPointFromRemoteAction>("SyncConnectionAccessPointFromRemote", HttpMethod::Put, "/hybrid/aliyun/access-point/{dataCenterUuid}/sync", "syncConnectionAccessPointFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncConnectionAccessPointFromRemoteAction::spec() { return detail::lazySpec(kSpec349); }
+
+SyncConnectionAccessPointFromRemoteAction::SyncConnectionAccessPointFromRemoteAction() = default;
+SyncConnectionAccessPointFromRemoteAction::~SyncConnectionAccessPointFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncConnectionAccessPointFromRemote() { return SyncConnectionAccessPointFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncDataCenterFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncDataCenterFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncDataCenterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncDataCenterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncDataCenterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncDataCenterFromRemoteAction>("SyncDataCenterFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncDataCenterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncDataCenterFromRemoteAction::describe() { return schema::lazyTable(kTable350); }
 
-const ActionSpec& SyncDataCenterFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncDataCenterFromRemoteAction>("SyncDataCenterFromRemote", HttpMethod::Get, "/hybrid/data-center/{uuid}/sync", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& SyncDataCenterFromRemoteAction::spec() { return detail::lazySpec(kSpec351); }
+
+SyncDataCenterFromRemoteAction::SyncDataCenterFromRemoteAction() = default;
+SyncDataCenterFromRemoteAction::~SyncDataCenterFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncDataCenterFromRemote() { return SyncDataCenterFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncDiskFromAliyunFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(SyncDiskFromAliyunFromRemoteAction, identityUuid), schema::Location::Path, 0, &kRule3},
-    {"diskId", &schema::typeOf<std::optional<std::string>>, offsetof(SyncDiskFromAliyunFromRemoteAction, diskId), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncDiskFromAliyunFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncDiskFromAliyunFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncDiskFromAliyunFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncDiskFromAliyunFromRemoteAction>("SyncDiskFromAliyunFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncDiskFromAliyunFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncDiskFromAliyunFromRemoteAction::describe() { return schema::lazyTable(kTable352); }
 
-const ActionSpec& SyncDiskFromAliyunFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncDiskFromAliyunFromRemoteAction>("SyncDiskFromAliyunFromRemote", HttpMethod::Post, "/hybrid/aliyun/disk/{identityUuid}/sync", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncDiskFromAliyunFromRemoteAction::spec() { return detail::lazySpec(kSpec353); }
+
+SyncDiskFromAliyunFromRemoteAction::SyncDiskFromAliyunFromRemoteAction() = default;
+SyncDiskFromAliyunFromRemoteAction::~SyncDiskFromAliyunFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncDiskFromAliyunFromRemote() { return SyncDiskFromAliyunFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncEcsImageFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncEcsImageFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsImageFromRemoteAction, type), schema::Location::Body, 0, &kRule65},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsImageFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncEcsImageFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsImageFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsImageFromRemoteAction>("SyncEcsImageFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncEcsImageFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncEcsImageFromRemoteAction::describe() { return schema::lazyTable(kTable354); }
 
-const ActionSpec& SyncEcsImageFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncEcsImageFromRemoteAction>("SyncEcsImageFromRemote", HttpMethod::Post, "/hybrid/aliyun/image/{dataCenterUuid}/sync", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncEcsImageFromRemoteAction::spec() { return detail::lazySpec(kSpec355); }
+
+SyncEcsImageFromRemoteAction::SyncEcsImageFromRemoteAction() = default;
+SyncEcsImageFromRemoteAction::~SyncEcsImageFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncEcsImageFromRemote() { return SyncEcsImageFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncEcsInstanceFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncEcsInstanceFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"onlyZstack", &schema::typeOf<std::optional<bool>>, offsetof(SyncEcsInstanceFromRemoteAction, onlyZstack), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsInstanceFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncEcsInstanceFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsInstanceFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsInstanceFromRemoteAction>("SyncEcsInstanceFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncEcsInstanceFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncEcsInstanceFromRemoteAction::describe() { return schema::lazyTable(kTable356); }
 
-const ActionSpec& SyncEcsInstanceFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncEcsInstanceFromRemoteAction>("SyncEcsInstanceFromRemote", HttpMethod::Post, "/hybrid/aliyun/ecs/{dataCenterUuid}/sync", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncEcsInstanceFromRemoteAction::spec() { return detail::lazySpec(kSpec357); }
+
+SyncEcsInstanceFromRemoteAction::SyncEcsInstanceFromRemoteAction() = default;
+SyncEcsInstanceFromRemoteAction::~SyncEcsInstanceFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncEcsInstanceFromRemote() { return SyncEcsInstanceFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncEcsSecurityGroupFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ecsVpcUuid", &schema::typeOf<std::string>, offsetof(SyncEcsSecurityGroupFromRemoteAction, ecsVpcUuid), schema::Location::Path, 0, &kRule3},
-    {"securityGroupId", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsSecurityGroupFromRemoteAction, securityGroupId), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsSecurityGroupFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncEcsSecurityGroupFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsSecurityGroupFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsSecurityGroupFromRemoteAction>("SyncEcsSecurityGroupFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncEcsSecurityGroupFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncEcsSecurityGroupFromRemoteAction::describe() { return schema::lazyTable(kTable358); }
 
-const ActionSpec& SyncEcsSecurityGroupFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncEcsSecurityGroupFromRemoteAction>("SyncEcsSecurityGroupFromRemote", HttpMethod::Put, "/hybrid/aliyun/security-group/{ecsVpcUuid}/sync", "syncEcsSecurityGroupFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncEcsSecurityGroupFromRemoteAction::spec() { return detail::lazySpec(kSpec359); }
+
+SyncEcsSecurityGroupFromRemoteAction::SyncEcsSecurityGroupFromRemoteAction() = default;
+SyncEcsSecurityGroupFromRemoteAction::~SyncEcsSecurityGroupFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncEcsSecurityGroupFromRemote() { return SyncEcsSecurityGroupFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncEcsSecurityGroupRuleFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsSecurityGroupRuleFromRemoteAction>("SyncEcsSecurityGroupRuleFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncEcsSecurityGroupRuleFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncEcsSecurityGroupRuleFromRemoteAction::describe() { return schema::lazyTable(kTable360); }
 
-const ActionSpec& SyncEcsSecurityGroupRuleFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncEcsSecurityGroupRuleFromRemoteAction>("SyncEcsSecurityGroupRuleFromRemote", HttpMethod::Put, "/hybrid/aliyun/security-group-rule/{uuid}/sync", "syncEcsSecurityGroupRuleFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncEcsSecurityGroupRuleFromRemoteAction::spec() { return detail::lazySpec(kSpec361); }
+
+SyncEcsSecurityGroupRuleFromRemoteAction::SyncEcsSecurityGroupRuleFromRemoteAction() = default;
+SyncEcsSecurityGroupRuleFromRemoteAction::~SyncEcsSecurityGroupRuleFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncEcsSecurityGroupRuleFromRemote() { return SyncEcsSecurityGroupRuleFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncEcsVSwitchFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncEcsVSwitchFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"vSwitchId", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsVSwitchFromRemoteAction, vSwitchId), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsVSwitchFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncEcsVSwitchFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsVSwitchFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsVSwitchFromRemoteAction>("SyncEcsVSwitchFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncEcsVSwitchFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncEcsVSwitchFromRemoteAction::describe() { return schema::lazyTable(kTable362); }
 
-const ActionSpec& SyncEcsVSwitchFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncEcsVSwitchFromRemoteAction>("SyncEcsVSwitchFromRemote", HttpMethod::Post, "/hybrid/aliyun/vswitch/{dataCenterUuid}/sync", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncEcsVSwitchFromRemoteAction::spec() { return detail::lazySpec(kSpec363); }
+
+SyncEcsVSwitchFromRemoteAction::SyncEcsVSwitchFromRemoteAction() = default;
+SyncEcsVSwitchFromRemoteAction::~SyncEcsVSwitchFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncEcsVSwitchFromRemote() { return SyncEcsVSwitchFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncEcsVpcFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncEcsVpcFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"ecsVpcId", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsVpcFromRemoteAction, ecsVpcId), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsVpcFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncEcsVpcFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncEcsVpcFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsVpcFromRemoteAction>("SyncEcsVpcFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncEcsVpcFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncEcsVpcFromRemoteAction::describe() { return schema::lazyTable(kTable364); }
 
-const ActionSpec& SyncEcsVpcFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncEcsVpcFromRemoteAction>("SyncEcsVpcFromRemote", HttpMethod::Post, "/hybrid/aliyun/vpc/{dataCenterUuid}/sync", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncEcsVpcFromRemoteAction::spec() { return detail::lazySpec(kSpec365); }
+
+SyncEcsVpcFromRemoteAction::SyncEcsVpcFromRemoteAction() = default;
+SyncEcsVpcFromRemoteAction::~SyncEcsVpcFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncEcsVpcFromRemote() { return SyncEcsVpcFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncHybridEipFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(SyncHybridEipFromRemoteAction, type), schema::Location::Body, 0, &kRule36},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncHybridEipFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncHybridEipFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncHybridEipFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncHybridEipFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncHybridEipFromRemoteAction>("SyncHybridEipFromRemoteAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SyncHybridEipFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncHybridEipFromRemoteAction::describe() { return schema::lazyTable(kTable366); }
 
-const ActionSpec& SyncHybridEipFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncHybridEipFromRemoteAction>("SyncHybridEipFromRemote", HttpMethod::Put, "/hybrid/eip/{dataCenterUuid}/sync", "syncHybridEipFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncHybridEipFromRemoteAction::spec() { return detail::lazySpec(kSpec367); }
+
+SyncHybridEipFromRemoteAction::SyncHybridEipFromRemoteAction() = default;
+SyncHybridEipFromRemoteAction::~SyncHybridEipFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncHybridEipFromRemote() { return SyncHybridEipFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncIdentityFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncIdentityFromRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncIdentityFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncIdentityFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncIdentityFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncIdentityFromRemoteAction>("SyncIdentityFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncIdentityFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncIdentityFromRemoteAction::describe() { return schema::lazyTable(kTable368); }
 
-const ActionSpec& SyncIdentityFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncIdentityFromRemoteAction>("SyncIdentityFromRemote", HttpMethod::Get, "/hybrid/identity-zone/{uuid}/sync", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& SyncIdentityFromRemoteAction::spec() { return detail::lazySpec(kSpec369); }
+
+SyncIdentityFromRemoteAction::SyncIdentityFromRemoteAction() = default;
+SyncIdentityFromRemoteAction::~SyncIdentityFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncIdentityFromRemote() { return SyncIdentityFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncVirtualBorderRouterFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncVirtualBorderRouterFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVirtualBorderRouterFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncVirtualBorderRouterFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVirtualBorderRouterFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVirtualBorderRouterFromRemoteAction>("SyncVirtualBorderRouterFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncVirtualBorderRouterFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncVirtualBorderRouterFromRemoteAction::describe() { return schema::lazyTable(kTable370); }
 
-const ActionSpec& SyncVirtualBorderRouterFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncVirtualBorderRouterFromRemoteAction>("SyncVirtualBorderRouterFromRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{dataCenterUuid}/sync", "syncVirtualBorderRouterFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncVirtualBorderRouterFromRemoteAction::spec() { return detail::lazySpec(kSpec371); }
+
+SyncVirtualBorderRouterFromRemoteAction::SyncVirtualBorderRouterFromRemoteAction() = default;
+SyncVirtualBorderRouterFromRemoteAction::~SyncVirtualBorderRouterFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncVirtualBorderRouterFromRemote() { return SyncVirtualBorderRouterFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncVpcUserVpnGatewayFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVpcUserVpnGatewayFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVpcUserVpnGatewayFromRemoteAction>("SyncVpcUserVpnGatewayFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncVpcUserVpnGatewayFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncVpcUserVpnGatewayFromRemoteAction::describe() { return schema::lazyTable(kTable372); }
 
-const ActionSpec& SyncVpcUserVpnGatewayFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncVpcUserVpnGatewayFromRemoteAction>("SyncVpcUserVpnGatewayFromRemote", HttpMethod::Put, "/hybrid/user-vpn/{dataCenterUuid}/sync", "syncVpcUserVpnGatewayFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncVpcUserVpnGatewayFromRemoteAction::spec() { return detail::lazySpec(kSpec373); }
+
+SyncVpcUserVpnGatewayFromRemoteAction::SyncVpcUserVpnGatewayFromRemoteAction() = default;
+SyncVpcUserVpnGatewayFromRemoteAction::~SyncVpcUserVpnGatewayFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncVpcUserVpnGatewayFromRemote() { return SyncVpcUserVpnGatewayFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncVpcVpnConnectionFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncVpcVpnConnectionFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVpcVpnConnectionFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncVpcVpnConnectionFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVpcVpnConnectionFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVpcVpnConnectionFromRemoteAction>("SyncVpcVpnConnectionFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncVpcVpnConnectionFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncVpcVpnConnectionFromRemoteAction::describe() { return schema::lazyTable(kTable374); }
 
-const ActionSpec& SyncVpcVpnConnectionFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncVpcVpnConnectionFromRemoteAction>("SyncVpcVpnConnectionFromRemote", HttpMethod::Put, "/hybrid/vpn-connection/{dataCenterUuid}/sync", "syncVpcVpnConnectionFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncVpcVpnConnectionFromRemoteAction::spec() { return detail::lazySpec(kSpec375); }
+
+SyncVpcVpnConnectionFromRemoteAction::SyncVpcVpnConnectionFromRemoteAction() = default;
+SyncVpcVpnConnectionFromRemoteAction::~SyncVpcVpnConnectionFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncVpcVpnConnectionFromRemote() { return SyncVpcVpnConnectionFromRemoteAction::spec(); }
 
-const schema::TypeDesc& SyncVpcVpnGatewayFromRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(SyncVpcVpnGatewayFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVpcVpnGatewayFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SyncVpcVpnGatewayFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVpcVpnGatewayFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVpcVpnGatewayFromRemoteAction>("SyncVpcVpnGatewayFromRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SyncVpcVpnGatewayFromRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncVpcVpnGatewayFromRemoteAction::describe() { return schema::lazyTable(kTable376); }
 
-const ActionSpec& SyncVpcVpnGatewayFromRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncVpcVpnGatewayFromRemoteAction>("SyncVpcVpnGatewayFromRemote", HttpMethod::Put, "/hybrid/vpc-vpn/{dataCenterUuid}/sync", "syncVpcVpnGatewayFromRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncVpcVpnGatewayFromRemoteAction::spec() { return detail::lazySpec(kSpec377); }
+
+SyncVpcVpnGatewayFromRemoteAction::SyncVpcVpnGatewayFromRemoteAction() = default;
+SyncVpcVpnGatewayFromRemoteAction::~SyncVpcVpnGatewayFromRemoteAction() = default;
 
 const ActionSpec& detail::spec_SyncVpcVpnGatewayFromRemote() { return SyncVpcVpnGatewayFromRemoteAction::spec(); }
 
-const schema::TypeDesc& TerminateVirtualBorderRouterRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(TerminateVirtualBorderRouterRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(TerminateVirtualBorderRouterRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TerminateVirtualBorderRouterRemoteAction>("TerminateVirtualBorderRouterRemoteAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(TerminateVirtualBorderRouterRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& TerminateVirtualBorderRouterRemoteAction::describe() { return schema::lazyTable(kTable378); }
 
-const ActionSpec& TerminateVirtualBorderRouterRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<TerminateVirtualBorderRouterRemoteAction>("TerminateVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "terminateVirtualBorderRouterRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& TerminateVirtualBorderRouterRemoteAction::spec() { return detail::lazySpec(kSpec379); }
+
+TerminateVirtualBorderRouterRemoteAction::TerminateVirtualBorderRouterRemoteAction() = default;
+TerminateVirtualBorderRouterRemoteAction::~TerminateVirtualBorderRouterRemoteAction() = default;
 
 const ActionSpec& detail::spec_TerminateVirtualBorderRouterRemote() { return TerminateVirtualBorderRouterRemoteAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunDiskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunDiskAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunDiskAction, name), schema::Location::Body, 0, &kRule66},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunDiskAction, description), schema::Location::Body, 0, &kRule39},
-    {"deleteWithInstance", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunDiskAction, deleteWithInstance), schema::Location::Body, 0, nullptr},
-    {"deleteAutoSnapshot", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunDiskAction, deleteAutoSnapshot), schema::Location::Body, 0, nullptr},
-    {"enableAutoSnapshot", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunDiskAction, enableAutoSnapshot), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunDiskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunDiskAction>("UpdateAliyunDiskAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunDiskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunDiskAction::describe() { return schema::lazyTable(kTable380); }
 
-const ActionSpec& UpdateAliyunDiskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunDiskAction>("UpdateAliyunDisk", HttpMethod::Put, "/hybrid/aliyun/disk/{uuid}/actions", "updateAliyunDisk", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunDiskAction::spec() { return detail::lazySpec(kSpec381); }
+
+UpdateAliyunDiskAction::UpdateAliyunDiskAction() = default;
+UpdateAliyunDiskAction::~UpdateAliyunDiskAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunDisk() { return UpdateAliyunDiskAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunKeySecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunKeySecretAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunKeySecretAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunKeySecretAction>("UpdateAliyunKeySecretAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunKeySecretAction::describe() { return schema::lazyTable(kTable382); }
 
-const ActionSpec& UpdateAliyunKeySecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunKeySecretAction>("UpdateAliyunKeySecret", HttpMethod::Post, "/hybrid/aliyun/{uuid}/key", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunKeySecretAction::spec() { return detail::lazySpec(kSpec383); }
+
+UpdateAliyunKeySecretAction::UpdateAliyunKeySecretAction() = default;
+UpdateAliyunKeySecretAction::~UpdateAliyunKeySecretAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunKeySecret() { return UpdateAliyunKeySecretAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunRouteInterfaceRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunRouteInterfaceRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"op", &schema::typeOf<std::string>, offsetof(UpdateAliyunRouteInterfaceRemoteAction, op), schema::Location::Body, 0, &kRule67},
-    {"vRouterType", &schema::typeOf<std::string>, offsetof(UpdateAliyunRouteInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunRouteInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunRouteInterfaceRemoteAction>("UpdateAliyunRouteInterfaceRemoteAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunRouteInterfaceRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunRouteInterfaceRemoteAction::describe() { return schema::lazyTable(kTable384); }
 
-const ActionSpec& UpdateAliyunRouteInterfaceRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunRouteInterfaceRemoteAction>("UpdateAliyunRouteInterfaceRemote", HttpMethod::Put, "/hybrid/aliyun/router-interface/{uuid}/actions", "updateAliyunRouteInterfaceRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunRouteInterfaceRemoteAction::spec() { return detail::lazySpec(kSpec385); }
+
+UpdateAliyunRouteInterfaceRemoteAction::UpdateAliyunRouteInterfaceRemoteAction() = default;
+UpdateAliyunRouteInterfaceRemoteAction::~UpdateAliyunRouteInterfaceRemoteAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunRouteInterfaceRemote() { return UpdateAliyunRouteInterfaceRemoteAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunSnapshotAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSnapshotAction, name), schema::Location::Body, 0, &kRule66},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSnapshotAction, description), schema::Location::Body, 0, &kRule39},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunSnapshotAction>("UpdateAliyunSnapshotAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunSnapshotAction::describe() { return schema::lazyTable(kTable386); }
 
-const ActionSpec& UpdateAliyunSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunSnapshotAction>("UpdateAliyunSnapshot", HttpMethod::Put, "/hybrid/aliyun/snapshot/{uuid}/actions", "updateAliyunSnapshot", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunSnapshotAction::spec() { return detail::lazySpec(kSpec387); }
+
+UpdateAliyunSnapshotAction::UpdateAliyunSnapshotAction() = default;
+UpdateAliyunSnapshotAction::~UpdateAliyunSnapshotAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunSnapshot() { return UpdateAliyunSnapshotAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunVirtualRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunVirtualRouterAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunVirtualRouterAction, name), schema::Location::Body, 0, &kRule66},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunVirtualRouterAction, description), schema::Location::Body, 0, &kRule32},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunVirtualRouterAction>("UpdateAliyunVirtualRouterAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunVirtualRouterAction::describe() { return schema::lazyTable(kTable388); }
 
-const ActionSpec& UpdateAliyunVirtualRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunVirtualRouterAction>("UpdateAliyunVirtualRouter", HttpMethod::Put, "/hybrid/aliyun/vrouter/{uuid}/actions", "updateAliyunVirtualRouter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunVirtualRouterAction::spec() { return detail::lazySpec(kSpec389); }
+
+UpdateAliyunVirtualRouterAction::UpdateAliyunVirtualRouterAction() = default;
+UpdateAliyunVirtualRouterAction::~UpdateAliyunVirtualRouterAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunVirtualRouter() { return UpdateAliyunVirtualRouterAction::spec(); }
 
-const schema::TypeDesc& UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, name), schema::Location::Body, 0, &kRule68},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, description), schema::Location::Body, 0, &kRule32},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction>("UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe() { return schema::lazyTable(kTable390); }
 
-const ActionSpec& UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction>("UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch", HttpMethod::Put, "/hybrid/aliyun/connections/{uuid}", "updateConnectionBetweenL3NetWorkAndAliyunVSwitch", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::spec() { return detail::lazySpec(kSpec391); }
+
+UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction() = default;
+UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::~UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction() = default;
 
 const ActionSpec& detail::spec_UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch() { return UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::spec(); }
 
-const schema::TypeDesc& UpdateEcsImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEcsImageAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsImageAction, description), schema::Location::Body, 0, &kRule32},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsImageAction, name), schema::Location::Body, 0, &kRule66},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEcsImageAction>("UpdateEcsImageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateEcsImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEcsImageAction::describe() { return schema::lazyTable(kTable392); }
 
-const ActionSpec& UpdateEcsImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEcsImageAction>("UpdateEcsImage", HttpMethod::Put, "/hybrid/aliyun/image/{uuid}/actions", "updateEcsImage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEcsImageAction::spec() { return detail::lazySpec(kSpec393); }
+
+UpdateEcsImageAction::UpdateEcsImageAction() = default;
+UpdateEcsImageAction::~UpdateEcsImageAction() = default;
 
 const ActionSpec& detail::spec_UpdateEcsImage() { return UpdateEcsImageAction::spec(); }
 
-const schema::TypeDesc& UpdateEcsInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsInstanceAction, name), schema::Location::Body, 0, &kRule69},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsInstanceAction, description), schema::Location::Body, 0, &kRule39},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule70},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEcsInstanceAction>("UpdateEcsInstanceAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEcsInstanceAction::describe() { return schema::lazyTable(kTable394); }
 
-const ActionSpec& UpdateEcsInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEcsInstanceAction>("UpdateEcsInstance", HttpMethod::Post, "/hybrid/aliyun/{uuid}/ecs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEcsInstanceAction::spec() { return detail::lazySpec(kSpec395); }
+
+UpdateEcsInstanceAction::UpdateEcsInstanceAction() = default;
+UpdateEcsInstanceAction::~UpdateEcsInstanceAction() = default;
 
 const ActionSpec& detail::spec_UpdateEcsInstance() { return UpdateEcsInstanceAction::spec(); }
 
-const schema::TypeDesc& UpdateEcsInstanceVncPasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEcsInstanceVncPasswordAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"password", &schema::typeOf<std::string>, offsetof(UpdateEcsInstanceVncPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule71},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsInstanceVncPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEcsInstanceVncPasswordAction>("UpdateEcsInstanceVncPasswordAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateEcsInstanceVncPasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEcsInstanceVncPasswordAction::describe() { return schema::lazyTable(kTable396); }
 
-const ActionSpec& UpdateEcsInstanceVncPasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEcsInstanceVncPasswordAction>("UpdateEcsInstanceVncPassword", HttpMethod::Post, "/hybrid/aliyun/{uuid}/ecs-vnc", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEcsInstanceVncPasswordAction::spec() { return detail::lazySpec(kSpec397); }
+
+UpdateEcsInstanceVncPasswordAction::UpdateEcsInstanceVncPasswordAction() = default;
+UpdateEcsInstanceVncPasswordAction::~UpdateEcsInstanceVncPasswordAction() = default;
 
 const ActionSpec& detail::spec_UpdateEcsInstanceVncPassword() { return UpdateEcsInstanceVncPasswordAction::spec(); }
 
-const schema::TypeDesc& UpdateEcsSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEcsSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsSecurityGroupAction, description), schema::Location::Body, 0, &kRule35},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsSecurityGroupAction, name), schema::Location::Body, 0, &kRule68},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEcsSecurityGroupAction>("UpdateEcsSecurityGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateEcsSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEcsSecurityGroupAction::describe() { return schema::lazyTable(kTable398); }
 
-const ActionSpec& UpdateEcsSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEcsSecurityGroupAction>("UpdateEcsSecurityGroup", HttpMethod::Put, "/hybrid/aliyun/security-group/{uuid}/actions", "updateEcsSecurityGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEcsSecurityGroupAction::spec() { return detail::lazySpec(kSpec399); }
+
+UpdateEcsSecurityGroupAction::UpdateEcsSecurityGroupAction() = default;
+UpdateEcsSecurityGroupAction::~UpdateEcsSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateEcsSecurityGroup() { return UpdateEcsSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateEcsVSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEcsVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsVSwitchAction, name), schema::Location::Body, 0, &kRule66},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsVSwitchAction, description), schema::Location::Body, 0, &kRule32},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEcsVSwitchAction>("UpdateEcsVSwitchAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateEcsVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEcsVSwitchAction::describe() { return schema::lazyTable(kTable400); }
 
-const ActionSpec& UpdateEcsVSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEcsVSwitchAction>("UpdateEcsVSwitch", HttpMethod::Put, "/hybrid/aliyun/vswitch/{uuid}/actions", "updateEcsVSwitch", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEcsVSwitchAction::spec() { return detail::lazySpec(kSpec401); }
+
+UpdateEcsVSwitchAction::UpdateEcsVSwitchAction() = default;
+UpdateEcsVSwitchAction::~UpdateEcsVSwitchAction() = default;
 
 const ActionSpec& detail::spec_UpdateEcsVSwitch() { return UpdateEcsVSwitchAction::spec(); }
 
-const schema::TypeDesc& UpdateEcsVpcAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEcsVpcAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsVpcAction, name), schema::Location::Body, 0, &kRule68},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsVpcAction, description), schema::Location::Body, 0, &kRule35},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEcsVpcAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEcsVpcAction>("UpdateEcsVpcAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateEcsVpcAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEcsVpcAction::describe() { return schema::lazyTable(kTable402); }
 
-const ActionSpec& UpdateEcsVpcAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEcsVpcAction>("UpdateEcsVpc", HttpMethod::Put, "/hybrid/aliyun/vpc/{uuid}/actions", "updateEcsVpc", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEcsVpcAction::spec() { return detail::lazySpec(kSpec403); }
+
+UpdateEcsVpcAction::UpdateEcsVpcAction() = default;
+UpdateEcsVpcAction::~UpdateEcsVpcAction() = default;
 
 const ActionSpec& detail::spec_UpdateEcsVpc() { return UpdateEcsVpcAction::spec(); }
 
-const schema::TypeDesc& UpdateHybridEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHybridEipAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHybridEipAction, name), schema::Location::Body, 0, &kRule69},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHybridEipAction, description), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::string>, offsetof(UpdateHybridEipAction, type), schema::Location::Body, 0, &kRule36},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHybridEipAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHybridEipAction>("UpdateHybridEipAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateHybridEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHybridEipAction::describe() { return schema::lazyTable(kTable404); }
 
-const ActionSpec& UpdateHybridEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHybridEipAction>("UpdateHybridEip", HttpMethod::Put, "/hybrid/eip/{uuid}/actions", "updateHybridEip", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHybridEipAction::spec() { return detail::lazySpec(kSpec405); }
+
+UpdateHybridEipAction::UpdateHybridEipAction() = default;
+UpdateHybridEipAction::~UpdateHybridEipAction() = default;
 
 const ActionSpec& detail::spec_UpdateHybridEip() { return UpdateHybridEipAction::spec(); }
 
-const schema::TypeDesc& UpdateHybridKeySecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHybridKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHybridKeySecretAction, name), schema::Location::Body, 0, &kRule29},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHybridKeySecretAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHybridKeySecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHybridKeySecretAction>("UpdateHybridKeySecretAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateHybridKeySecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHybridKeySecretAction::describe() { return schema::lazyTable(kTable406); }
 
-const ActionSpec& UpdateHybridKeySecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHybridKeySecretAction>("UpdateHybridKeySecret", HttpMethod::Post, "/hybrid/hybrid/{uuid}/key", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHybridKeySecretAction::spec() { return detail::lazySpec(kSpec407); }
+
+UpdateHybridKeySecretAction::UpdateHybridKeySecretAction() = default;
+UpdateHybridKeySecretAction::~UpdateHybridKeySecretAction() = default;
 
 const ActionSpec& detail::spec_UpdateHybridKeySecret() { return UpdateHybridKeySecretAction::spec(); }
 
-const schema::TypeDesc& UpdateOssBucketAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateOssBucketAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOssBucketAction, description), schema::Location::Body, 0, &kRule32},
-    {"ossDomain", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOssBucketAction, ossDomain), schema::Location::Body, 0, &kRule35},
-    {"ossKey", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOssBucketAction, ossKey), schema::Location::Body, 0, &kRule33},
-    {"ossSecret", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOssBucketAction, ossSecret), schema::Location::Body, schema::kSecret, &kRule33},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOssBucketAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateOssBucketAction>("UpdateOssBucketAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateOssBucketAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateOssBucketAction::describe() { return schema::lazyTable(kTable408); }
 
-const ActionSpec& UpdateOssBucketAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateOssBucketAction>("UpdateOssBucket", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{uuid}/actions", "updateOssBucket", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateOssBucketAction::spec() { return detail::lazySpec(kSpec409); }
+
+UpdateOssBucketAction::UpdateOssBucketAction() = default;
+UpdateOssBucketAction::~UpdateOssBucketAction() = default;
 
 const ActionSpec& detail::spec_UpdateOssBucket() { return UpdateOssBucketAction::spec(); }
 
-const schema::TypeDesc& UpdateVirtualBorderRouterRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVirtualBorderRouterRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"localGatewayIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, localGatewayIp), schema::Location::Body, 0, nullptr},
-    {"peerGatewayIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, peerGatewayIp), schema::Location::Body, 0, nullptr},
-    {"peeringSubnetMask", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, peeringSubnetMask), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, name), schema::Location::Body, 0, &kRule68},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"vlanId", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, vlanId), schema::Location::Body, 0, nullptr},
-    {"circuitCode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, circuitCode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualBorderRouterRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVirtualBorderRouterRemoteAction>("UpdateVirtualBorderRouterRemoteAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateVirtualBorderRouterRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVirtualBorderRouterRemoteAction::describe() { return schema::lazyTable(kTable410); }
 
-const ActionSpec& UpdateVirtualBorderRouterRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVirtualBorderRouterRemoteAction>("UpdateVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "updateVirtualBorderRouterRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVirtualBorderRouterRemoteAction::spec() { return detail::lazySpec(kSpec411); }
+
+UpdateVirtualBorderRouterRemoteAction::UpdateVirtualBorderRouterRemoteAction() = default;
+UpdateVirtualBorderRouterRemoteAction::~UpdateVirtualBorderRouterRemoteAction() = default;
 
 const ActionSpec& detail::spec_UpdateVirtualBorderRouterRemote() { return UpdateVirtualBorderRouterRemoteAction::spec(); }
 
-const schema::TypeDesc& UpdateVpcUserVpnGatewayAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcUserVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcUserVpnGatewayAction, name), schema::Location::Body, 0, &kRule66},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcUserVpnGatewayAction, description), schema::Location::Body, 0, &kRule32},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcUserVpnGatewayAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVpcUserVpnGatewayAction>("UpdateVpcUserVpnGatewayAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVpcUserVpnGatewayAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVpcUserVpnGatewayAction::describe() { return schema::lazyTable(kTable412); }
 
-const ActionSpec& UpdateVpcUserVpnGatewayAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVpcUserVpnGatewayAction>("UpdateVpcUserVpnGateway", HttpMethod::Put, "/hybrid/user-vpn/{uuid}/actions", "updateVpcUserVpnGateway", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVpcUserVpnGatewayAction::spec() { return detail::lazySpec(kSpec413); }
+
+UpdateVpcUserVpnGatewayAction::UpdateVpcUserVpnGatewayAction() = default;
+UpdateVpcUserVpnGatewayAction::~UpdateVpcUserVpnGatewayAction() = default;
 
 const ActionSpec& detail::spec_UpdateVpcUserVpnGateway() { return UpdateVpcUserVpnGatewayAction::spec(); }
 
-const schema::TypeDesc& UpdateVpcVpnConnectionRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcVpnConnectionRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule68},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnConnectionRemoteAction, description), schema::Location::Body, 0, &kRule32},
-    {"localCidr", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnConnectionRemoteAction, localCidr), schema::Location::Body, 0, nullptr},
-    {"remoteCidr", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnConnectionRemoteAction, remoteCidr), schema::Location::Body, 0, nullptr},
-    {"active", &schema::typeOf<std::optional<bool>>, offsetof(UpdateVpcVpnConnectionRemoteAction, active), schema::Location::Body, 0, nullptr},
-    {"ikeConfUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnConnectionRemoteAction, ikeConfUuid), schema::Location::Body, 0, nullptr},
-    {"ipsecConfUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnConnectionRemoteAction, ipsecConfUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnConnectionRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVpcVpnConnectionRemoteAction>("UpdateVpcVpnConnectionRemoteAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateVpcVpnConnectionRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVpcVpnConnectionRemoteAction::describe() { return schema::lazyTable(kTable414); }
 
-const ActionSpec& UpdateVpcVpnConnectionRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVpcVpnConnectionRemoteAction>("UpdateVpcVpnConnectionRemote", HttpMethod::Put, "/hybrid/vpn-connection/{uuid}/actions", "updateVpcVpnConnectionRemote", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVpcVpnConnectionRemoteAction::spec() { return detail::lazySpec(kSpec415); }
+
+UpdateVpcVpnConnectionRemoteAction::UpdateVpcVpnConnectionRemoteAction() = default;
+UpdateVpcVpnConnectionRemoteAction::~UpdateVpcVpnConnectionRemoteAction() = default;
 
 const ActionSpec& detail::spec_UpdateVpcVpnConnectionRemote() { return UpdateVpcVpnConnectionRemoteAction::spec(); }
 
-const schema::TypeDesc& UpdateVpcVpnGatewayAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnGatewayAction, name), schema::Location::Body, 0, &kRule69},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnGatewayAction, description), schema::Location::Body, 0, &kRule32},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcVpnGatewayAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVpcVpnGatewayAction>("UpdateVpcVpnGatewayAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVpcVpnGatewayAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVpcVpnGatewayAction::describe() { return schema::lazyTable(kTable416); }
 
-const ActionSpec& UpdateVpcVpnGatewayAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVpcVpnGatewayAction>("UpdateVpcVpnGateway", HttpMethod::Put, "/hybrid/vpc-vpn/{uuid}/actions", "updateVpcVpnGateway", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVpcVpnGatewayAction::spec() { return detail::lazySpec(kSpec417); }
+
+UpdateVpcVpnGatewayAction::UpdateVpcVpnGatewayAction() = default;
+UpdateVpcVpnGatewayAction::~UpdateVpcVpnGatewayAction() = default;
 
 const ActionSpec& detail::spec_UpdateVpcVpnGateway() { return UpdateVpcVpnGatewayAction::spec(); }
 

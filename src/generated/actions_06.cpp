@@ -103,1593 +103,1780 @@ const ActionSpec& spec_UpdateIAM2VirtualIDGroupAttribute();
 const ActionSpec& spec_UpdateOrganizationQuota();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddAttributesToIAM2OrganizationAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddAttributesToIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(AddAttributesToIAM2OrganizationAction, attributes), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAttributesToIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddAttributesToIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddAttributesToIAM2OrganizationAction", kRows0, 3, kBases0, 1, &schema::ObjectOps<AddAttributesToIAM2OrganizationAction, L>::make, &schema::ObjectOps<AddAttributesToIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<AddAttributesToIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(AddAttributesToIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddAttributesToIAM2Organization", HttpMethod::Post, "/iam2/organizations/{uuid}/attributes", "params", true, true, true, false, "", &AddAttributesToIAM2OrganizationAction::describe,
+                        schema::Ref<AddAttributesToIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // AddAttributesToIAM2ProjectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddAttributesToIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(AddAttributesToIAM2ProjectAction, attributes), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAttributesToIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddAttributesToIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddAttributesToIAM2ProjectAction", kRows2, 3, kBases2, 1, &schema::ObjectOps<AddAttributesToIAM2ProjectAction, L>::make, &schema::ObjectOps<AddAttributesToIAM2ProjectAction, L>::destroy, &schema::ObjectOps<AddAttributesToIAM2ProjectAction, L>::clear};
+static_assert(offsetof(AddAttributesToIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddAttributesToIAM2Project", HttpMethod::Post, "/iam2/projects/{uuid}/attributes", "params", true, true, true, false, "", &AddAttributesToIAM2ProjectAction::describe,
+                        schema::Ref<AddAttributesToIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AddAttributesToIAM2VirtualIDAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddAttributesToIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(AddAttributesToIAM2VirtualIDAction, attributes), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAttributesToIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddAttributesToIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AddAttributesToIAM2VirtualIDAction", kRows4, 3, kBases4, 1, &schema::ObjectOps<AddAttributesToIAM2VirtualIDAction, L>::make, &schema::ObjectOps<AddAttributesToIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<AddAttributesToIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(AddAttributesToIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AddAttributesToIAM2VirtualID", HttpMethod::Post, "/iam2/virtual-ids/{uuid}/attributes", "params", true, true, true, false, "", &AddAttributesToIAM2VirtualIDAction::describe,
+                        schema::Ref<AddAttributesToIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows6[] = {  // AddAttributesToIAM2VirtualIDGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddAttributesToIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(AddAttributesToIAM2VirtualIDGroupAction, attributes), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAttributesToIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddAttributesToIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "AddAttributesToIAM2VirtualIDGroupAction", kRows6, 3, kBases6, 1, &schema::ObjectOps<AddAttributesToIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<AddAttributesToIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<AddAttributesToIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(AddAttributesToIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "AddAttributesToIAM2VirtualIDGroup", HttpMethod::Post, "/iam2/projects/groups/{uuid}/attributes", "params", true, true, true, false, "", &AddAttributesToIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<AddAttributesToIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Row kRows8[] = {  // AddIAM2VirtualIDGroupToProjectsAction
+  {"structs", schema::Local<std::optional<Json>, L>::ref, offsetof(AddIAM2VirtualIDGroupToProjectsAction, structs), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2VirtualIDGroupToProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AddIAM2VirtualIDGroupToProjectsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "AddIAM2VirtualIDGroupToProjectsAction", kRows8, 2, kBases8, 1, &schema::ObjectOps<AddIAM2VirtualIDGroupToProjectsAction, L>::make, &schema::ObjectOps<AddIAM2VirtualIDGroupToProjectsAction, L>::destroy, &schema::ObjectOps<AddIAM2VirtualIDGroupToProjectsAction, L>::clear};
+static_assert(offsetof(AddIAM2VirtualIDGroupToProjectsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "AddIAM2VirtualIDGroupToProjects", HttpMethod::Post, "/iam2/projects/groups", "params", true, true, true, false, "", &AddIAM2VirtualIDGroupToProjectsAction::describe,
+                        schema::Ref<AddIAM2VirtualIDGroupToProjectsAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // AddIAM2VirtualIDsToGroupAction
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToGroupAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AddIAM2VirtualIDsToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(AddIAM2VirtualIDsToGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "AddIAM2VirtualIDsToGroupAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<AddIAM2VirtualIDsToGroupAction, L>::make, &schema::ObjectOps<AddIAM2VirtualIDsToGroupAction, L>::destroy, &schema::ObjectOps<AddIAM2VirtualIDsToGroupAction, L>::clear};
+static_assert(offsetof(AddIAM2VirtualIDsToGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "AddIAM2VirtualIDsToGroup", HttpMethod::Post, "/iam2/projects/groups/{groupUuid}/virtual-ids", "params", true, true, true, false, "", &AddIAM2VirtualIDsToGroupAction::describe,
+                        schema::Ref<AddIAM2VirtualIDsToGroupAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // AddIAM2VirtualIDsToOrganizationAction
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToOrganizationAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
+  {"organizationUuid", schema::Local<std::string, L>::ref, offsetof(AddIAM2VirtualIDsToOrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToOrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(AddIAM2VirtualIDsToOrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "AddIAM2VirtualIDsToOrganizationAction", kRows12, 3, kBases12, 1, &schema::ObjectOps<AddIAM2VirtualIDsToOrganizationAction, L>::make, &schema::ObjectOps<AddIAM2VirtualIDsToOrganizationAction, L>::destroy, &schema::ObjectOps<AddIAM2VirtualIDsToOrganizationAction, L>::clear};
+static_assert(offsetof(AddIAM2VirtualIDsToOrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "AddIAM2VirtualIDsToOrganization", HttpMethod::Post, "/iam2/organizations/{organizationUuid}/virtual-ids", "params", true, true, true, false, "", &AddIAM2VirtualIDsToOrganizationAction::describe,
+                        schema::Ref<AddIAM2VirtualIDsToOrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // AddIAM2VirtualIDsToProjectAction
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(AddIAM2VirtualIDsToProjectAction, projectUuid), schema::Location::Path, 0, nullptr},
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToProjectAction, virtualIDUuids), schema::Location::Body, 0, &kRule0},
+  {"roleUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIAM2VirtualIDsToProjectAction, roleUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(AddIAM2VirtualIDsToProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "AddIAM2VirtualIDsToProjectAction", kRows14, 4, kBases14, 1, &schema::ObjectOps<AddIAM2VirtualIDsToProjectAction, L>::make, &schema::ObjectOps<AddIAM2VirtualIDsToProjectAction, L>::destroy, &schema::ObjectOps<AddIAM2VirtualIDsToProjectAction, L>::clear};
+static_assert(offsetof(AddIAM2VirtualIDsToProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "AddIAM2VirtualIDsToProject", HttpMethod::Post, "/iam2/projects/{projectUuid}/virtual-ids", "params", true, true, true, false, "", &AddIAM2VirtualIDsToProjectAction::describe,
+                        schema::Ref<AddIAM2VirtualIDsToProjectAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // AddIAM2VirtualIDsToProjectsAction
+  {"projectUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToProjectsAction, projectUuids), schema::Location::Body, 0, &kRule0},
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToProjectsAction, virtualIDUuids), schema::Location::Body, 0, &kRule0},
+  {"roleUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIAM2VirtualIDsToProjectsAction, roleUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2VirtualIDsToProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(AddIAM2VirtualIDsToProjectsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "AddIAM2VirtualIDsToProjectsAction", kRows16, 4, kBases16, 1, &schema::ObjectOps<AddIAM2VirtualIDsToProjectsAction, L>::make, &schema::ObjectOps<AddIAM2VirtualIDsToProjectsAction, L>::destroy, &schema::ObjectOps<AddIAM2VirtualIDsToProjectsAction, L>::clear};
+static_assert(offsetof(AddIAM2VirtualIDsToProjectsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "AddIAM2VirtualIDsToProjects", HttpMethod::Post, "/iam2/projects/virtual-ids", "params", true, true, true, false, "", &AddIAM2VirtualIDsToProjectsAction::describe,
+                        schema::Ref<AddIAM2VirtualIDsToProjectsAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // AddResourceToIAM2ProjectAction
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(AddResourceToIAM2ProjectAction, projectUuid), schema::Location::Body, 0, &kRule0},
+  {"resourceTemplates", schema::Local<std::optional<Json>, L>::ref, offsetof(AddResourceToIAM2ProjectAction, resourceTemplates), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddResourceToIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(AddResourceToIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "AddResourceToIAM2ProjectAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<AddResourceToIAM2ProjectAction, L>::make, &schema::ObjectOps<AddResourceToIAM2ProjectAction, L>::destroy, &schema::ObjectOps<AddResourceToIAM2ProjectAction, L>::clear};
+static_assert(offsetof(AddResourceToIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "AddResourceToIAM2Project", HttpMethod::Post, "/iam2/projects/add/resource/", "params", true, true, true, false, "", &AddResourceToIAM2ProjectAction::describe,
+                        schema::Ref<AddResourceToIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // AddRolesToIAM2VirtualIDAction
+  {"virtualIDUuid", schema::Local<std::string, L>::ref, offsetof(AddRolesToIAM2VirtualIDAction, virtualIDUuid), schema::Location::Path, 0, &kRule0},
+  {"roleUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddRolesToIAM2VirtualIDAction, roleUuids), schema::Location::Body, 0, &kRule1},
+  {"projectUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddRolesToIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddRolesToIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(AddRolesToIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "AddRolesToIAM2VirtualIDAction", kRows20, 4, kBases20, 1, &schema::ObjectOps<AddRolesToIAM2VirtualIDAction, L>::make, &schema::ObjectOps<AddRolesToIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<AddRolesToIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(AddRolesToIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "AddRolesToIAM2VirtualID", HttpMethod::Post, "/iam2/projects/virtual-ids/{virtualIDUuid}/roles", "params", true, true, true, false, "", &AddRolesToIAM2VirtualIDAction::describe,
+                        schema::Ref<AddRolesToIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // AddRolesToIAM2VirtualIDGroupAction
+  {"roleUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddRolesToIAM2VirtualIDGroupAction, roleUuids), schema::Location::Body, 0, &kRule1},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AddRolesToIAM2VirtualIDGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"projectUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddRolesToIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddRolesToIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(AddRolesToIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "AddRolesToIAM2VirtualIDGroupAction", kRows22, 4, kBases22, 1, &schema::ObjectOps<AddRolesToIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<AddRolesToIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<AddRolesToIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(AddRolesToIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "AddRolesToIAM2VirtualIDGroup", HttpMethod::Post, "/iam2/projects/groups/{groupUuid}/roles", "params", true, true, true, false, "", &AddRolesToIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<AddRolesToIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // AttachIAM2ProjectToIAM2OrganizationAction
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(AttachIAM2ProjectToIAM2OrganizationAction, projectUuid), schema::Location::Path, 0, &kRule0},
+  {"organizationUuid", schema::Local<std::string, L>::ref, offsetof(AttachIAM2ProjectToIAM2OrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachIAM2ProjectToIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(AttachIAM2ProjectToIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "AttachIAM2ProjectToIAM2OrganizationAction", kRows24, 3, kBases24, 1, &schema::ObjectOps<AttachIAM2ProjectToIAM2OrganizationAction, L>::make, &schema::ObjectOps<AttachIAM2ProjectToIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<AttachIAM2ProjectToIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(AttachIAM2ProjectToIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "AttachIAM2ProjectToIAM2Organization", HttpMethod::Post, "/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}", "params", true, true, true, false, "", &AttachIAM2ProjectToIAM2OrganizationAction::describe,
+                        schema::Ref<AttachIAM2ProjectToIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // BatchCreateIAM2VirtualIDFromConfigFileAction
+  {"virtualIDInfos", schema::Local<std::string, L>::ref, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, virtualIDInfos), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "BatchCreateIAM2VirtualIDFromConfigFileAction", kRows26, 4, kBases26, 1, &schema::ObjectOps<BatchCreateIAM2VirtualIDFromConfigFileAction, L>::make, &schema::ObjectOps<BatchCreateIAM2VirtualIDFromConfigFileAction, L>::destroy, &schema::ObjectOps<BatchCreateIAM2VirtualIDFromConfigFileAction, L>::clear};
+static_assert(offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "BatchCreateIAM2VirtualIDFromConfigFile", HttpMethod::Post, "/iam2/virtual-ids/from-file", "params", true, true, true, false, "", &BatchCreateIAM2VirtualIDFromConfigFileAction::describe,
+                        schema::Ref<BatchCreateIAM2VirtualIDFromConfigFileAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // ChangeIAM2OrganizationParentAction
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2OrganizationParentAction, parentUuid), schema::Location::Path, 0, &kRule0},
+  {"childrenUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ChangeIAM2OrganizationParentAction, childrenUuids), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIAM2OrganizationParentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(ChangeIAM2OrganizationParentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "ChangeIAM2OrganizationParentAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<ChangeIAM2OrganizationParentAction, L>::make, &schema::ObjectOps<ChangeIAM2OrganizationParentAction, L>::destroy, &schema::ObjectOps<ChangeIAM2OrganizationParentAction, L>::clear};
+static_assert(offsetof(ChangeIAM2OrganizationParentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "ChangeIAM2OrganizationParent", HttpMethod::Put, "/iam2/organizations/{parentUuid}/actions", "changeIAM2OrganizationParent", true, true, true, false, "", &ChangeIAM2OrganizationParentAction::describe,
+                        schema::Ref<ChangeIAM2OrganizationParentAction::ReplyType>::value};
 constexpr const char* kRule2V[] = {"enable", "disable"};
 constexpr schema::Rule kRule2{true, false, false, kRule2V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows30[] = {  // ChangeIAM2OrganizationStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2OrganizationStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2OrganizationStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIAM2OrganizationStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(ChangeIAM2OrganizationStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "ChangeIAM2OrganizationStateAction", kRows30, 3, kBases30, 1, &schema::ObjectOps<ChangeIAM2OrganizationStateAction, L>::make, &schema::ObjectOps<ChangeIAM2OrganizationStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2OrganizationStateAction, L>::clear};
+static_assert(offsetof(ChangeIAM2OrganizationStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "ChangeIAM2OrganizationState", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "changeIAM2OrganizationState", true, true, true, false, "", &ChangeIAM2OrganizationStateAction::describe,
+                        schema::Ref<ChangeIAM2OrganizationStateAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // ChangeIAM2ProjectStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2ProjectStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2ProjectStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIAM2ProjectStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(ChangeIAM2ProjectStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "ChangeIAM2ProjectStateAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<ChangeIAM2ProjectStateAction, L>::make, &schema::ObjectOps<ChangeIAM2ProjectStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2ProjectStateAction, L>::clear};
+static_assert(offsetof(ChangeIAM2ProjectStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "ChangeIAM2ProjectState", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "changeIAM2ProjectState", true, true, true, false, "", &ChangeIAM2ProjectStateAction::describe,
+                        schema::Ref<ChangeIAM2ProjectStateAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // ChangeIAM2VirtualIDGroupStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIAM2VirtualIDGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(ChangeIAM2VirtualIDGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "ChangeIAM2VirtualIDGroupStateAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<ChangeIAM2VirtualIDGroupStateAction, L>::make, &schema::ObjectOps<ChangeIAM2VirtualIDGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2VirtualIDGroupStateAction, L>::clear};
+static_assert(offsetof(ChangeIAM2VirtualIDGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "ChangeIAM2VirtualIDGroupState", HttpMethod::Put, "/iam2/projects/groups/{uuid}/actions", "changeIAM2VirtualIDGroupState", true, true, true, false, "", &ChangeIAM2VirtualIDGroupStateAction::describe,
+                        schema::Ref<ChangeIAM2VirtualIDGroupStateAction::ReplyType>::value};
 constexpr const char* kRule3V[] = {"ZStack"};
 constexpr schema::Rule kRule3{true, false, false, kRule3V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows36[] = {  // ChangeIAM2VirtualIDTypeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDTypeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDTypeAction, type), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIAM2VirtualIDTypeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(ChangeIAM2VirtualIDTypeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "ChangeIAM2VirtualIDTypeAction", kRows36, 3, kBases36, 1, &schema::ObjectOps<ChangeIAM2VirtualIDTypeAction, L>::make, &schema::ObjectOps<ChangeIAM2VirtualIDTypeAction, L>::destroy, &schema::ObjectOps<ChangeIAM2VirtualIDTypeAction, L>::clear};
+static_assert(offsetof(ChangeIAM2VirtualIDTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "ChangeIAM2VirtualIDType", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "changeIAM2VirtualIDType", true, true, true, false, "", &ChangeIAM2VirtualIDTypeAction::describe,
+                        schema::Ref<ChangeIAM2VirtualIDTypeAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // CheckIAM2OrganizationAvailabilityAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckIAM2OrganizationAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(CheckIAM2OrganizationAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "CheckIAM2OrganizationAvailabilityAction", kRows38, 1, kBases38, 1, &schema::ObjectOps<CheckIAM2OrganizationAvailabilityAction, L>::make, &schema::ObjectOps<CheckIAM2OrganizationAvailabilityAction, L>::destroy, &schema::ObjectOps<CheckIAM2OrganizationAvailabilityAction, L>::clear};
+static_assert(offsetof(CheckIAM2OrganizationAvailabilityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "CheckIAM2OrganizationAvailability", HttpMethod::Get, "/iam2/organizations/availabilities", "", false, true, false, false, "", &CheckIAM2OrganizationAvailabilityAction::describe,
+                        schema::Ref<CheckIAM2OrganizationAvailabilityAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // CheckIAM2VirtualIDConfigFileAction
+  {"virtualIDInfos", schema::Local<std::string, L>::ref, offsetof(CheckIAM2VirtualIDConfigFileAction, virtualIDInfos), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckIAM2VirtualIDConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(CheckIAM2VirtualIDConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "CheckIAM2VirtualIDConfigFileAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<CheckIAM2VirtualIDConfigFileAction, L>::make, &schema::ObjectOps<CheckIAM2VirtualIDConfigFileAction, L>::destroy, &schema::ObjectOps<CheckIAM2VirtualIDConfigFileAction, L>::clear};
+static_assert(offsetof(CheckIAM2VirtualIDConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "CheckIAM2VirtualIDConfigFile", HttpMethod::Put, "/iam2/virtual-ids/from-file", "checkIAM2VirtualIDConfigFile", true, true, false, false, "", &CheckIAM2VirtualIDConfigFileAction::describe,
+                        schema::Ref<CheckIAM2VirtualIDConfigFileAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // CleanInvalidLdapIAM2BindingAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanInvalidLdapIAM2BindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(CleanInvalidLdapIAM2BindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "CleanInvalidLdapIAM2BindingAction", kRows42, 1, kBases42, 1, &schema::ObjectOps<CleanInvalidLdapIAM2BindingAction, L>::make, &schema::ObjectOps<CleanInvalidLdapIAM2BindingAction, L>::destroy, &schema::ObjectOps<CleanInvalidLdapIAM2BindingAction, L>::clear};
+static_assert(offsetof(CleanInvalidLdapIAM2BindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "CleanInvalidLdapIAM2Binding", HttpMethod::Put, "/iam2/ldap/bindings/actions", "cleanInvalidLdapIAM2Binding", true, true, true, false, "", &CleanInvalidLdapIAM2BindingAction::describe,
+                        schema::Ref<CleanInvalidLdapIAM2BindingAction::ReplyType>::value};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule6V[] = {"Company", "Department"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows44[] = {  // CreateIAM2OrganizationAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule5},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule6},
+  {"parentUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2OrganizationAction, parentUuid), schema::Location::Body, 0, nullptr},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2OrganizationAction, attributes), schema::Location::Body, 0, nullptr},
+  {"quota", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2OrganizationAction, quota), schema::Location::Body, 0, nullptr},
+  {"srcType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2OrganizationAction, srcType), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2OrganizationAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2OrganizationAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(CreateIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "CreateIAM2OrganizationAction", kRows44, 10, kBases44, 1, &schema::ObjectOps<CreateIAM2OrganizationAction, L>::make, &schema::ObjectOps<CreateIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<CreateIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(CreateIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "CreateIAM2Organization", HttpMethod::Post, "/iam2/organizations", "params", true, true, true, false, "", &CreateIAM2OrganizationAction::describe,
+                        schema::Ref<CreateIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // CreateIAM2ProjectAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule5},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2ProjectAction, attributes), schema::Location::Body, 0, nullptr},
+  {"quota", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2ProjectAction, quota), schema::Location::Body, 0, nullptr},
+  {"roleUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectAction, roleUuids), schema::Location::Body, 0, nullptr},
+  {"resourceTemplates", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2ProjectAction, resourceTemplates), schema::Location::Body, 0, nullptr},
+  {"organizationUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectAction, organizationUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(CreateIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "CreateIAM2ProjectAction", kRows46, 10, kBases46, 1, &schema::ObjectOps<CreateIAM2ProjectAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectAction, L>::clear};
+static_assert(offsetof(CreateIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "CreateIAM2Project", HttpMethod::Post, "/iam2/projects", "params", true, true, true, false, "", &CreateIAM2ProjectAction::describe,
+                        schema::Ref<CreateIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // CreateIAM2ProjectFromTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, description), schema::Location::Body, 0, &kRule5},
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, templateUuid), schema::Location::Path, 0, &kRule0},
+  {"roleUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, roleUuids), schema::Location::Body, 0, nullptr},
+  {"organizationUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, organizationUuid), schema::Location::Body, 0, nullptr},
+  {"resourceTemplates", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, resourceTemplates), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(CreateIAM2ProjectFromTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "CreateIAM2ProjectFromTemplateAction", kRows48, 9, kBases48, 1, &schema::ObjectOps<CreateIAM2ProjectFromTemplateAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectFromTemplateAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectFromTemplateAction, L>::clear};
+static_assert(offsetof(CreateIAM2ProjectFromTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "CreateIAM2ProjectFromTemplate", HttpMethod::Post, "/iam2/projects/from/templates/{templateUuid}", "params", true, true, true, false, "", &CreateIAM2ProjectFromTemplateAction::describe,
+                        schema::Ref<CreateIAM2ProjectFromTemplateAction::ReplyType>::value};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows50[] = {  // CreateIAM2ProjectRoleAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectRoleAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, description), schema::Location::Body, 0, &kRule5},
+  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, statements), schema::Location::Body, 0, nullptr},
+  {"policyUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
+  {"identity", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, identity), schema::Location::Body, 0, &kRule7},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(CreateIAM2ProjectRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "CreateIAM2ProjectRoleAction", kRows50, 8, kBases50, 1, &schema::ObjectOps<CreateIAM2ProjectRoleAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectRoleAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectRoleAction, L>::clear};
+static_assert(offsetof(CreateIAM2ProjectRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "CreateIAM2ProjectRole", HttpMethod::Post, "/iam2/project-roles", "params", true, true, true, false, "", &CreateIAM2ProjectRoleAction::describe,
+                        schema::Ref<CreateIAM2ProjectRoleAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // CreateIAM2ProjectTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule5},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, attributes), schema::Location::Body, 0, nullptr},
+  {"quota", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, quota), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(CreateIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "CreateIAM2ProjectTemplateAction", kRows52, 7, kBases52, 1, &schema::ObjectOps<CreateIAM2ProjectTemplateAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectTemplateAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectTemplateAction, L>::clear};
+static_assert(offsetof(CreateIAM2ProjectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "CreateIAM2ProjectTemplate", HttpMethod::Post, "/iam2/projects/templates", "params", true, true, true, false, "", &CreateIAM2ProjectTemplateAction::describe,
+                        schema::Ref<CreateIAM2ProjectTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // CreateIAM2ProjectTemplateFromProjectAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, description), schema::Location::Body, 0, &kRule5},
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, projectUuid), schema::Location::Path, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(CreateIAM2ProjectTemplateFromProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "CreateIAM2ProjectTemplateFromProjectAction", kRows54, 6, kBases54, 1, &schema::ObjectOps<CreateIAM2ProjectTemplateFromProjectAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectTemplateFromProjectAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectTemplateFromProjectAction, L>::clear};
+static_assert(offsetof(CreateIAM2ProjectTemplateFromProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "CreateIAM2ProjectTemplateFromProject", HttpMethod::Post, "/iam2/projects/templates/from/projects/{projectUuid}", "params", true, true, true, false, "", &CreateIAM2ProjectTemplateFromProjectAction::describe,
+                        schema::Ref<CreateIAM2ProjectTemplateFromProjectAction::ReplyType>::value};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows56[] = {  // CreateIAM2VirtualIDAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule4},
+  {"password", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule5},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2VirtualIDAction, attributes), schema::Location::Body, 0, nullptr},
+  {"projectUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
+  {"organizationUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDAction, organizationUuid), schema::Location::Body, 0, nullptr},
+  {"withoutDefaultRole", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateIAM2VirtualIDAction, withoutDefaultRole), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2VirtualIDAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(CreateIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "CreateIAM2VirtualIDAction", kRows56, 10, kBases56, 1, &schema::ObjectOps<CreateIAM2VirtualIDAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(CreateIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "CreateIAM2VirtualID", HttpMethod::Post, "/iam2/virtual-ids", "params", true, true, true, false, "", &CreateIAM2VirtualIDAction::describe,
+                        schema::Ref<CreateIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // CreateIAM2VirtualIDFromLdapUidAction
+  {"ldapUid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDFromLdapUidAction, ldapUid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDFromLdapUidAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2VirtualIDFromLdapUidAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDFromLdapUidAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(CreateIAM2VirtualIDFromLdapUidAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "CreateIAM2VirtualIDFromLdapUidAction", kRows58, 4, kBases58, 1, &schema::ObjectOps<CreateIAM2VirtualIDFromLdapUidAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDFromLdapUidAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDFromLdapUidAction, L>::clear};
+static_assert(offsetof(CreateIAM2VirtualIDFromLdapUidAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "CreateIAM2VirtualIDFromLdapUid", HttpMethod::Post, "/iam2/virtual-id/ldap/uid", "params", true, true, true, false, "", &CreateIAM2VirtualIDFromLdapUidAction::describe,
+                        schema::Ref<CreateIAM2VirtualIDFromLdapUidAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // CreateIAM2VirtualIDGroupAction
+  {"projectUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule5},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, attributes), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "CreateIAM2VirtualIDGroupAction", kRows60, 7, kBases60, 1, &schema::ObjectOps<CreateIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(CreateIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "CreateIAM2VirtualIDGroup", HttpMethod::Post, "/iam2/groups", "params", true, true, true, false, "", &CreateIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<CreateIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // CreateIAM2VirtualIDLdapBindingAction
+  {"virtualIDUuid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDLdapBindingAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
+  {"ldapUid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDLdapBindingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2VirtualIDLdapBindingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(CreateIAM2VirtualIDLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "CreateIAM2VirtualIDLdapBindingAction", kRows62, 5, kBases62, 1, &schema::ObjectOps<CreateIAM2VirtualIDLdapBindingAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDLdapBindingAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDLdapBindingAction, L>::clear};
+static_assert(offsetof(CreateIAM2VirtualIDLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "CreateIAM2VirtualIDLdapBinding", HttpMethod::Post, "/iam2/ldap/bindings", "params", true, true, true, false, "", &CreateIAM2VirtualIDLdapBindingAction::describe,
+                        schema::Ref<CreateIAM2VirtualIDLdapBindingAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // DeleteIAM2OrganizationAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(DeleteIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "DeleteIAM2OrganizationAction", kRows64, 2, kBases64, 1, &schema::ObjectOps<DeleteIAM2OrganizationAction, L>::make, &schema::ObjectOps<DeleteIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<DeleteIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(DeleteIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "DeleteIAM2Organization", HttpMethod::Delete, "/iam2/organizations/{uuid}", "", false, true, true, false, "", &DeleteIAM2OrganizationAction::describe,
+                        schema::Ref<DeleteIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // DeleteIAM2ProjectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(DeleteIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "DeleteIAM2ProjectAction", kRows66, 2, kBases66, 1, &schema::ObjectOps<DeleteIAM2ProjectAction, L>::make, &schema::ObjectOps<DeleteIAM2ProjectAction, L>::destroy, &schema::ObjectOps<DeleteIAM2ProjectAction, L>::clear};
+static_assert(offsetof(DeleteIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "DeleteIAM2Project", HttpMethod::Delete, "/iam2/projects/{uuid}", "", false, true, true, false, "", &DeleteIAM2ProjectAction::describe,
+                        schema::Ref<DeleteIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // DeleteIAM2ProjectTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(DeleteIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "DeleteIAM2ProjectTemplateAction", kRows68, 2, kBases68, 1, &schema::ObjectOps<DeleteIAM2ProjectTemplateAction, L>::make, &schema::ObjectOps<DeleteIAM2ProjectTemplateAction, L>::destroy, &schema::ObjectOps<DeleteIAM2ProjectTemplateAction, L>::clear};
+static_assert(offsetof(DeleteIAM2ProjectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "DeleteIAM2ProjectTemplate", HttpMethod::Delete, "/iam2/projects/templates/{uuid}", "", false, true, true, false, "", &DeleteIAM2ProjectTemplateAction::describe,
+                        schema::Ref<DeleteIAM2ProjectTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // DeleteIAM2VirtualIDAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2VirtualIDAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(DeleteIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "DeleteIAM2VirtualIDAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<DeleteIAM2VirtualIDAction, L>::make, &schema::ObjectOps<DeleteIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<DeleteIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(DeleteIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "DeleteIAM2VirtualID", HttpMethod::Delete, "/iam2/virtual-ids/{uuid}", "", false, true, true, false, "", &DeleteIAM2VirtualIDAction::describe,
+                        schema::Ref<DeleteIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // DeleteIAM2VirtualIDGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(DeleteIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "DeleteIAM2VirtualIDGroupAction", kRows72, 2, kBases72, 1, &schema::ObjectOps<DeleteIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<DeleteIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<DeleteIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(DeleteIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "DeleteIAM2VirtualIDGroup", HttpMethod::Delete, "/iam2/projects/groups/{uuid}", "", false, true, true, false, "", &DeleteIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<DeleteIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // DeleteIAM2VirtualIDLdapBindingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2VirtualIDLdapBindingAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2VirtualIDLdapBindingAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2VirtualIDLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(DeleteIAM2VirtualIDLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "DeleteIAM2VirtualIDLdapBindingAction", kRows74, 3, kBases74, 1, &schema::ObjectOps<DeleteIAM2VirtualIDLdapBindingAction, L>::make, &schema::ObjectOps<DeleteIAM2VirtualIDLdapBindingAction, L>::destroy, &schema::ObjectOps<DeleteIAM2VirtualIDLdapBindingAction, L>::clear};
+static_assert(offsetof(DeleteIAM2VirtualIDLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "DeleteIAM2VirtualIDLdapBinding", HttpMethod::Delete, "/iam2/ldap/bindings/{uuid}", "", false, true, true, false, "", &DeleteIAM2VirtualIDLdapBindingAction::describe,
+                        schema::Ref<DeleteIAM2VirtualIDLdapBindingAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // DetachIAM2ProjectFromIAM2OrganizationAction
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, projectUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "DetachIAM2ProjectFromIAM2OrganizationAction", kRows76, 2, kBases76, 1, &schema::ObjectOps<DetachIAM2ProjectFromIAM2OrganizationAction, L>::make, &schema::ObjectOps<DetachIAM2ProjectFromIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<DetachIAM2ProjectFromIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "DetachIAM2ProjectFromIAM2Organization", HttpMethod::Delete, "/iam2/projects/{projectUuid}/iam2/organizations", "", false, true, true, false, "", &DetachIAM2ProjectFromIAM2OrganizationAction::describe,
+                        schema::Ref<DetachIAM2ProjectFromIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // ExpungeIAM2ProjectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExpungeIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(ExpungeIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "ExpungeIAM2ProjectAction", kRows78, 2, kBases78, 1, &schema::ObjectOps<ExpungeIAM2ProjectAction, L>::make, &schema::ObjectOps<ExpungeIAM2ProjectAction, L>::destroy, &schema::ObjectOps<ExpungeIAM2ProjectAction, L>::clear};
+static_assert(offsetof(ExpungeIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "ExpungeIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "expungeIAM2Project", true, true, true, false, "", &ExpungeIAM2ProjectAction::describe,
+                        schema::Ref<ExpungeIAM2ProjectAction::ReplyType>::value};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Row kRows80[] = {  // GetCandidateLdapEntryForIAM2BindingAction
+  {"ldapFilter", schema::Local<std::string, L>::ref, offsetof(GetCandidateLdapEntryForIAM2BindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateLdapEntryForIAM2BindingAction, limit), schema::Location::Body, 0, &kRule9},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateLdapEntryForIAM2BindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(GetCandidateLdapEntryForIAM2BindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "GetCandidateLdapEntryForIAM2BindingAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<GetCandidateLdapEntryForIAM2BindingAction, L>::make, &schema::ObjectOps<GetCandidateLdapEntryForIAM2BindingAction, L>::destroy, &schema::ObjectOps<GetCandidateLdapEntryForIAM2BindingAction, L>::clear};
+static_assert(offsetof(GetCandidateLdapEntryForIAM2BindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "GetCandidateLdapEntryForIAM2Binding", HttpMethod::Get, "/iam2/ldap/entries/candidates", "", false, true, false, false, "", &GetCandidateLdapEntryForIAM2BindingAction::describe,
+                        schema::Ref<GetCandidateLdapEntryForIAM2BindingAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // GetIAM2OrganizationVirtualIDNumberAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetIAM2OrganizationVirtualIDNumberAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIAM2OrganizationVirtualIDNumberAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(GetIAM2OrganizationVirtualIDNumberAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "GetIAM2OrganizationVirtualIDNumberAction", kRows82, 2, kBases82, 1, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberAction, L>::make, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberAction, L>::destroy, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberAction, L>::clear};
+static_assert(offsetof(GetIAM2OrganizationVirtualIDNumberAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "GetIAM2OrganizationVirtualIDNumber", HttpMethod::Get, "/iam2/organizations/{uuid}/virtualIDNumber", "", false, true, false, false, "", &GetIAM2OrganizationVirtualIDNumberAction::describe,
+                        schema::Ref<GetIAM2OrganizationVirtualIDNumberAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // GetIAM2ProjectsOfVirtualIDAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIAM2ProjectsOfVirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(GetIAM2ProjectsOfVirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "GetIAM2ProjectsOfVirtualIDAction", kRows84, 1, kBases84, 1, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDAction, L>::make, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDAction, L>::destroy, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDAction, L>::clear};
+static_assert(offsetof(GetIAM2ProjectsOfVirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "GetIAM2ProjectsOfVirtualID", HttpMethod::Get, "/iam2/virtual-ids/projects", "", false, true, false, false, "", &GetIAM2ProjectsOfVirtualIDAction::describe,
+                        schema::Ref<GetIAM2ProjectsOfVirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // GetIAM2SystemAttributesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIAM2SystemAttributesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(GetIAM2SystemAttributesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "GetIAM2SystemAttributesAction", kRows86, 1, kBases86, 1, &schema::ObjectOps<GetIAM2SystemAttributesAction, L>::make, &schema::ObjectOps<GetIAM2SystemAttributesAction, L>::destroy, &schema::ObjectOps<GetIAM2SystemAttributesAction, L>::clear};
+static_assert(offsetof(GetIAM2SystemAttributesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "GetIAM2SystemAttributes", HttpMethod::Get, "/iam2/attributes/system", "", false, true, false, false, "", &GetIAM2SystemAttributesAction::describe,
+                        schema::Ref<GetIAM2SystemAttributesAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // GetIAM2VirtualIDAPIPermissionAction
+  {"apisToCheck", schema::Local<std::optional<Json>, L>::ref, offsetof(GetIAM2VirtualIDAPIPermissionAction, apisToCheck), schema::Location::Body, 0, nullptr},
+  {"onlyCheckParams", schema::Local<std::optional<bool>, L>::ref, offsetof(GetIAM2VirtualIDAPIPermissionAction, onlyCheckParams), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIAM2VirtualIDAPIPermissionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(GetIAM2VirtualIDAPIPermissionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "GetIAM2VirtualIDAPIPermissionAction", kRows88, 3, kBases88, 1, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionAction, L>::make, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionAction, L>::destroy, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionAction, L>::clear};
+static_assert(offsetof(GetIAM2VirtualIDAPIPermissionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "GetIAM2VirtualIDAPIPermission", HttpMethod::Get, "/iam2/virtual-ids/api-permissions", "", false, true, false, false, "", &GetIAM2VirtualIDAPIPermissionAction::describe,
+                        schema::Ref<GetIAM2VirtualIDAPIPermissionAction::ReplyType>::value};
 constexpr const char* kRule10V[] = {"asc", "desc"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows90[] = {  // GetIAM2VirtualIDInGroupAction
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, groupUuid), schema::Location::Body, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, start), schema::Location::Body, 0, nullptr},
+  {"count", schema::Local<std::optional<bool>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, count), schema::Location::Body, 0, nullptr},
+  {"sortDirection", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, sortDirection), schema::Location::Body, 0, &kRule10},
+  {"sortBy", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, sortBy), schema::Location::Body, 0, nullptr},
+  {"replyWithCount", schema::Local<std::optional<bool>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, replyWithCount), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(GetIAM2VirtualIDInGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "GetIAM2VirtualIDInGroupAction", kRows90, 8, kBases90, 1, &schema::ObjectOps<GetIAM2VirtualIDInGroupAction, L>::make, &schema::ObjectOps<GetIAM2VirtualIDInGroupAction, L>::destroy, &schema::ObjectOps<GetIAM2VirtualIDInGroupAction, L>::clear};
+static_assert(offsetof(GetIAM2VirtualIDInGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "GetIAM2VirtualIDInGroup", HttpMethod::Get, "/iam2/IAM2VirtualIDGroup/IAM2VirtualID", "", false, true, false, false, "", &GetIAM2VirtualIDInGroupAction::describe,
+                        schema::Ref<GetIAM2VirtualIDInGroupAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // GetOrganizationQuotaUsageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetOrganizationQuotaUsageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetOrganizationQuotaUsageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(GetOrganizationQuotaUsageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "GetOrganizationQuotaUsageAction", kRows92, 2, kBases92, 1, &schema::ObjectOps<GetOrganizationQuotaUsageAction, L>::make, &schema::ObjectOps<GetOrganizationQuotaUsageAction, L>::destroy, &schema::ObjectOps<GetOrganizationQuotaUsageAction, L>::clear};
+static_assert(offsetof(GetOrganizationQuotaUsageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "GetOrganizationQuotaUsage", HttpMethod::Get, "/iam2/organizations/quota/{uuid}/usages", "", false, true, false, false, "", &GetOrganizationQuotaUsageAction::describe,
+                        schema::Ref<GetOrganizationQuotaUsageAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // LoginIAM2PlatformAction
+  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LoginIAM2PlatformAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2PlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(LoginIAM2PlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "LoginIAM2PlatformAction", kRows94, 2, kBases94, 1, &schema::ObjectOps<LoginIAM2PlatformAction, L>::make, &schema::ObjectOps<LoginIAM2PlatformAction, L>::destroy, &schema::ObjectOps<LoginIAM2PlatformAction, L>::clear};
+static_assert(offsetof(LoginIAM2PlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "LoginIAM2Platform", HttpMethod::Put, "/iam2/platform/login", "loginIAM2Platform", true, true, false, false, "", &LoginIAM2PlatformAction::describe,
+                        schema::Ref<LoginIAM2PlatformAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // LoginIAM2ProjectAction
+  {"projectName", schema::Local<std::string, L>::ref, offsetof(LoginIAM2ProjectAction, projectName), schema::Location::Body, 0, &kRule0},
+  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LoginIAM2ProjectAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(LoginIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "LoginIAM2ProjectAction", kRows96, 3, kBases96, 1, &schema::ObjectOps<LoginIAM2ProjectAction, L>::make, &schema::ObjectOps<LoginIAM2ProjectAction, L>::destroy, &schema::ObjectOps<LoginIAM2ProjectAction, L>::clear};
+static_assert(offsetof(LoginIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "LoginIAM2Project", HttpMethod::Put, "/iam2/projects/login", "loginIAM2Project", true, true, false, false, "", &LoginIAM2ProjectAction::describe,
+                        schema::Ref<LoginIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // LoginIAM2VirtualIDAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
+  {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2VirtualIDAction, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2VirtualIDAction, verifyCode), schema::Location::Body, 0, nullptr},
+  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LoginIAM2VirtualIDAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(LoginIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "LoginIAM2VirtualIDAction", kRows98, 6, kBases98, 1, &schema::ObjectOps<LoginIAM2VirtualIDAction, L>::make, &schema::ObjectOps<LoginIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<LoginIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(LoginIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "LoginIAM2VirtualID", HttpMethod::Put, "/iam2/virtual-ids/login", "loginIAM2VirtualID", true, false, false, false, "", &LoginIAM2VirtualIDAction::describe,
+                        schema::Ref<LoginIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // LoginIAM2VirtualIDWithLdapAction
+  {"uid", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDWithLdapAction, uid), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDWithLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+  {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2VirtualIDWithLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
+  {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2VirtualIDWithLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LoginIAM2VirtualIDWithLdapAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(LoginIAM2VirtualIDWithLdapAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "LoginIAM2VirtualIDWithLdapAction", kRows100, 5, kBases100, 1, &schema::ObjectOps<LoginIAM2VirtualIDWithLdapAction, L>::make, &schema::ObjectOps<LoginIAM2VirtualIDWithLdapAction, L>::destroy, &schema::ObjectOps<LoginIAM2VirtualIDWithLdapAction, L>::clear};
+static_assert(offsetof(LoginIAM2VirtualIDWithLdapAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "LoginIAM2VirtualIDWithLdap", HttpMethod::Put, "/iam2/login/virtual-ids/ldap", "loginIAM2VirtualIDWithLdap", true, false, false, false, "", &LoginIAM2VirtualIDWithLdapAction::describe,
+                        schema::Ref<LoginIAM2VirtualIDWithLdapAction::ReplyType>::value};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(QueryIAM2LdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2LdapBindingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable102{{nullptr}, "QueryIAM2LdapBindingAction", nullptr, 0, kBases102, 2, &schema::ObjectOps<QueryIAM2LdapBindingAction, L>::make, &schema::ObjectOps<QueryIAM2LdapBindingAction, L>::destroy, &schema::ObjectOps<QueryIAM2LdapBindingAction, L>::clear};
+static_assert(offsetof(QueryIAM2LdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "QueryIAM2LdapBinding", HttpMethod::Get, "/iam2/ldap/bindings", "", false, true, false, true, "", &QueryIAM2LdapBindingAction::describe,
+                        schema::Ref<QueryIAM2LdapBindingAction::ReplyType>::value};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(QueryIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2OrganizationAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable104{{nullptr}, "QueryIAM2OrganizationAction", nullptr, 0, kBases104, 2, &schema::ObjectOps<QueryIAM2OrganizationAction, L>::make, &schema::ObjectOps<QueryIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<QueryIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(QueryIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "QueryIAM2Organization", HttpMethod::Get, "/iam2/organizations", "", false, true, false, true, "", &QueryIAM2OrganizationAction::describe,
+                        schema::Ref<QueryIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(QueryIAM2OrganizationAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2OrganizationAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable106{{nullptr}, "QueryIAM2OrganizationAttributeAction", nullptr, 0, kBases106, 2, &schema::ObjectOps<QueryIAM2OrganizationAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2OrganizationAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2OrganizationAttributeAction, L>::clear};
+static_assert(offsetof(QueryIAM2OrganizationAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "QueryIAM2OrganizationAttribute", HttpMethod::Get, "/iam2/organizations/attributes", "", false, true, false, true, "", &QueryIAM2OrganizationAttributeAction::describe,
+                        schema::Ref<QueryIAM2OrganizationAttributeAction::ReplyType>::value};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(QueryIAM2OrganizationProjectRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2OrganizationProjectRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable108{{nullptr}, "QueryIAM2OrganizationProjectRefAction", nullptr, 0, kBases108, 2, &schema::ObjectOps<QueryIAM2OrganizationProjectRefAction, L>::make, &schema::ObjectOps<QueryIAM2OrganizationProjectRefAction, L>::destroy, &schema::ObjectOps<QueryIAM2OrganizationProjectRefAction, L>::clear};
+static_assert(offsetof(QueryIAM2OrganizationProjectRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "QueryIAM2OrganizationProjectRef", HttpMethod::Get, "/iam2/projects/organizations/refs", "", false, true, false, true, "", &QueryIAM2OrganizationProjectRefAction::describe,
+                        schema::Ref<QueryIAM2OrganizationProjectRefAction::ReplyType>::value};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable110{{nullptr}, "QueryIAM2ProjectAction", nullptr, 0, kBases110, 2, &schema::ObjectOps<QueryIAM2ProjectAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectAction, L>::clear};
+static_assert(offsetof(QueryIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "QueryIAM2Project", HttpMethod::Get, "/iam2/projects", "", false, true, false, true, "", &QueryIAM2ProjectAction::describe,
+                        schema::Ref<QueryIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectAccountRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectAccountRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable112{{nullptr}, "QueryIAM2ProjectAccountRefAction", nullptr, 0, kBases112, 2, &schema::ObjectOps<QueryIAM2ProjectAccountRefAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectAccountRefAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectAccountRefAction, L>::clear};
+static_assert(offsetof(QueryIAM2ProjectAccountRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "QueryIAM2ProjectAccountRef", HttpMethod::Get, "/iam2/projects/account/refs", "", false, true, false, true, "", &QueryIAM2ProjectAccountRefAction::describe,
+                        schema::Ref<QueryIAM2ProjectAccountRefAction::ReplyType>::value};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable114{{nullptr}, "QueryIAM2ProjectAttributeAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QueryIAM2ProjectAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectAttributeAction, L>::clear};
+static_assert(offsetof(QueryIAM2ProjectAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "QueryIAM2ProjectAttribute", HttpMethod::Get, "/iam2/projects/attributes", "", false, true, false, true, "", &QueryIAM2ProjectAttributeAction::describe,
+                        schema::Ref<QueryIAM2ProjectAttributeAction::ReplyType>::value};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectRoleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectRoleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable116{{nullptr}, "QueryIAM2ProjectRoleAction", nullptr, 0, kBases116, 2, &schema::ObjectOps<QueryIAM2ProjectRoleAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectRoleAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectRoleAction, L>::clear};
+static_assert(offsetof(QueryIAM2ProjectRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "QueryIAM2ProjectRole", HttpMethod::Get, "/iam2/project-roles", "", false, true, false, true, "", &QueryIAM2ProjectRoleAction::describe,
+                        schema::Ref<QueryIAM2ProjectRoleAction::ReplyType>::value};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable118{{nullptr}, "QueryIAM2ProjectTemplateAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QueryIAM2ProjectTemplateAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectTemplateAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectTemplateAction, L>::clear};
+static_assert(offsetof(QueryIAM2ProjectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "QueryIAM2ProjectTemplate", HttpMethod::Get, "/iam2/projects/templates", "", false, true, false, true, "", &QueryIAM2ProjectTemplateAction::describe,
+                        schema::Ref<QueryIAM2ProjectTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable120{{nullptr}, "QueryIAM2VirtualIDAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QueryIAM2VirtualIDAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(QueryIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "QueryIAM2VirtualID", HttpMethod::Get, "/iam2/virtual-ids", "", false, true, false, true, "", &QueryIAM2VirtualIDAction::describe,
+                        schema::Ref<QueryIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable122{{nullptr}, "QueryIAM2VirtualIDAttributeAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QueryIAM2VirtualIDAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDAttributeAction, L>::clear};
+static_assert(offsetof(QueryIAM2VirtualIDAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "QueryIAM2VirtualIDAttribute", HttpMethod::Get, "/iam2/virtual-ids/attributes", "", false, true, false, true, "", &QueryIAM2VirtualIDAttributeAction::describe,
+                        schema::Ref<QueryIAM2VirtualIDAttributeAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QueryIAM2VirtualIDGroupAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(QueryIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QueryIAM2VirtualIDGroup", HttpMethod::Get, "/iam2/projects/groups", "", false, true, false, true, "", &QueryIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<QueryIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDGroupAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDGroupAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable126{{nullptr}, "QueryIAM2VirtualIDGroupAttributeAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryIAM2VirtualIDGroupAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDGroupAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDGroupAttributeAction, L>::clear};
+static_assert(offsetof(QueryIAM2VirtualIDGroupAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "QueryIAM2VirtualIDGroupAttribute", HttpMethod::Get, "/iam2/projects/groups/attributes/", "", false, true, false, true, "", &QueryIAM2VirtualIDGroupAttributeAction::describe,
+                        schema::Ref<QueryIAM2VirtualIDGroupAttributeAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // RecoverIAM2ProjectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(RecoverIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "RecoverIAM2ProjectAction", kRows128, 2, kBases128, 1, &schema::ObjectOps<RecoverIAM2ProjectAction, L>::make, &schema::ObjectOps<RecoverIAM2ProjectAction, L>::destroy, &schema::ObjectOps<RecoverIAM2ProjectAction, L>::clear};
+static_assert(offsetof(RecoverIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "RecoverIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "recoverIAM2Project", true, true, true, false, "", &RecoverIAM2ProjectAction::describe,
+                        schema::Ref<RecoverIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // RemoveAttributesFromIAM2OrganizationAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveAttributesFromIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2OrganizationAction, attributeUuids), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(RemoveAttributesFromIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "RemoveAttributesFromIAM2OrganizationAction", kRows130, 3, kBases130, 1, &schema::ObjectOps<RemoveAttributesFromIAM2OrganizationAction, L>::make, &schema::ObjectOps<RemoveAttributesFromIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<RemoveAttributesFromIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(RemoveAttributesFromIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "RemoveAttributesFromIAM2Organization", HttpMethod::Delete, "/iam2/organizations/{uuid}/attributes", "", false, true, true, false, "", &RemoveAttributesFromIAM2OrganizationAction::describe,
+                        schema::Ref<RemoveAttributesFromIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // RemoveAttributesFromIAM2ProjectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveAttributesFromIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2ProjectAction, attributeUuids), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(RemoveAttributesFromIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "RemoveAttributesFromIAM2ProjectAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<RemoveAttributesFromIAM2ProjectAction, L>::make, &schema::ObjectOps<RemoveAttributesFromIAM2ProjectAction, L>::destroy, &schema::ObjectOps<RemoveAttributesFromIAM2ProjectAction, L>::clear};
+static_assert(offsetof(RemoveAttributesFromIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "RemoveAttributesFromIAM2Project", HttpMethod::Delete, "/iam2/projects/{uuid}/attributes", "", false, true, true, false, "", &RemoveAttributesFromIAM2ProjectAction::describe,
+                        schema::Ref<RemoveAttributesFromIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // RemoveAttributesFromIAM2VirtualIDAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveAttributesFromIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2VirtualIDAction, attributeUuids), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(RemoveAttributesFromIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "RemoveAttributesFromIAM2VirtualIDAction", kRows134, 3, kBases134, 1, &schema::ObjectOps<RemoveAttributesFromIAM2VirtualIDAction, L>::make, &schema::ObjectOps<RemoveAttributesFromIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<RemoveAttributesFromIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(RemoveAttributesFromIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "RemoveAttributesFromIAM2VirtualID", HttpMethod::Delete, "/iam2/virtual-ids/{uuid}/attributes", "", false, true, true, false, "", &RemoveAttributesFromIAM2VirtualIDAction::describe,
+                        schema::Ref<RemoveAttributesFromIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // RemoveAttributesFromIAM2VirtualIDGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, attributeUuids), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "RemoveAttributesFromIAM2VirtualIDGroupAction", kRows136, 3, kBases136, 1, &schema::ObjectOps<RemoveAttributesFromIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<RemoveAttributesFromIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<RemoveAttributesFromIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "RemoveAttributesFromIAM2VirtualIDGroup", HttpMethod::Delete, "/iam2/projects/groups/{uuid}/attributes", "", false, true, true, false, "", &RemoveAttributesFromIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<RemoveAttributesFromIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // RemoveIAM2ProjectLoginExpiredAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"attributeUuid", schema::Local<std::string, L>::ref, offsetof(RemoveIAM2ProjectLoginExpiredAction, attributeUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveIAM2ProjectLoginExpiredAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(RemoveIAM2ProjectLoginExpiredAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "RemoveIAM2ProjectLoginExpiredAction", kRows138, 3, kBases138, 1, &schema::ObjectOps<RemoveIAM2ProjectLoginExpiredAction, L>::make, &schema::ObjectOps<RemoveIAM2ProjectLoginExpiredAction, L>::destroy, &schema::ObjectOps<RemoveIAM2ProjectLoginExpiredAction, L>::clear};
+static_assert(offsetof(RemoveIAM2ProjectLoginExpiredAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "RemoveIAM2ProjectLoginExpired", HttpMethod::Put, "/iam2/projects/remove/login-expired/{uuid}/actions", "removeIAM2ProjectLoginExpired", true, true, true, false, "", &RemoveIAM2ProjectLoginExpiredAction::describe,
+                        schema::Ref<RemoveIAM2ProjectLoginExpiredAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // RemoveIAM2VirtualIDGroupFromProjectsAction
+  {"projectUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, projectUuids), schema::Location::Body, 0, nullptr},
+  {"groupUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, groupUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "RemoveIAM2VirtualIDGroupFromProjectsAction", kRows140, 3, kBases140, 1, &schema::ObjectOps<RemoveIAM2VirtualIDGroupFromProjectsAction, L>::make, &schema::ObjectOps<RemoveIAM2VirtualIDGroupFromProjectsAction, L>::destroy, &schema::ObjectOps<RemoveIAM2VirtualIDGroupFromProjectsAction, L>::clear};
+static_assert(offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "RemoveIAM2VirtualIDGroupFromProjects", HttpMethod::Delete, "/iam2/projects/groups", "", false, true, true, false, "", &RemoveIAM2VirtualIDGroupFromProjectsAction::describe,
+                        schema::Ref<RemoveIAM2VirtualIDGroupFromProjectsAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // RemoveIAM2VirtualIDsFromGroupAction
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromGroupAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveIAM2VirtualIDsFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(RemoveIAM2VirtualIDsFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "RemoveIAM2VirtualIDsFromGroupAction", kRows142, 3, kBases142, 1, &schema::ObjectOps<RemoveIAM2VirtualIDsFromGroupAction, L>::make, &schema::ObjectOps<RemoveIAM2VirtualIDsFromGroupAction, L>::destroy, &schema::ObjectOps<RemoveIAM2VirtualIDsFromGroupAction, L>::clear};
+static_assert(offsetof(RemoveIAM2VirtualIDsFromGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "RemoveIAM2VirtualIDsFromGroup", HttpMethod::Delete, "/iam2/projects/groups/{groupUuid}/virtual-ids", "", false, true, true, false, "", &RemoveIAM2VirtualIDsFromGroupAction::describe,
+                        schema::Ref<RemoveIAM2VirtualIDsFromGroupAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // RemoveIAM2VirtualIDsFromOrganizationAction
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
+  {"organizationUuid", schema::Local<std::string, L>::ref, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "RemoveIAM2VirtualIDsFromOrganizationAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<RemoveIAM2VirtualIDsFromOrganizationAction, L>::make, &schema::ObjectOps<RemoveIAM2VirtualIDsFromOrganizationAction, L>::destroy, &schema::ObjectOps<RemoveIAM2VirtualIDsFromOrganizationAction, L>::clear};
+static_assert(offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "RemoveIAM2VirtualIDsFromOrganization", HttpMethod::Delete, "/iam2/organizations/{organizationUuid}/virtual-ids", "", false, true, true, false, "", &RemoveIAM2VirtualIDsFromOrganizationAction::describe,
+                        schema::Ref<RemoveIAM2VirtualIDsFromOrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // RemoveIAM2VirtualIDsFromProjectAction
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(RemoveIAM2VirtualIDsFromProjectAction, projectUuid), schema::Location::Path, 0, nullptr},
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromProjectAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(RemoveIAM2VirtualIDsFromProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "RemoveIAM2VirtualIDsFromProjectAction", kRows146, 3, kBases146, 1, &schema::ObjectOps<RemoveIAM2VirtualIDsFromProjectAction, L>::make, &schema::ObjectOps<RemoveIAM2VirtualIDsFromProjectAction, L>::destroy, &schema::ObjectOps<RemoveIAM2VirtualIDsFromProjectAction, L>::clear};
+static_assert(offsetof(RemoveIAM2VirtualIDsFromProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "RemoveIAM2VirtualIDsFromProject", HttpMethod::Delete, "/iam2/projects/{projectUuid}/virtual-ids", "", false, true, true, false, "", &RemoveIAM2VirtualIDsFromProjectAction::describe,
+                        schema::Ref<RemoveIAM2VirtualIDsFromProjectAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // RemoveIAM2VirtualIDsFromProjectsAction
+  {"projectUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, projectUuids), schema::Location::Body, 0, &kRule0},
+  {"virtualIDUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "RemoveIAM2VirtualIDsFromProjectsAction", kRows148, 3, kBases148, 1, &schema::ObjectOps<RemoveIAM2VirtualIDsFromProjectsAction, L>::make, &schema::ObjectOps<RemoveIAM2VirtualIDsFromProjectsAction, L>::destroy, &schema::ObjectOps<RemoveIAM2VirtualIDsFromProjectsAction, L>::clear};
+static_assert(offsetof(RemoveIAM2VirtualIDsFromProjectsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "RemoveIAM2VirtualIDsFromProjects", HttpMethod::Delete, "/iam2/projects/virtual-ids", "", false, true, true, false, "", &RemoveIAM2VirtualIDsFromProjectsAction::describe,
+                        schema::Ref<RemoveIAM2VirtualIDsFromProjectsAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // RemoveRolesFromIAM2VirtualIDAction
+  {"roleUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDAction, roleUuids), schema::Location::Body, 0, &kRule1},
+  {"virtualIDUuid", schema::Local<std::string, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDAction, virtualIDUuid), schema::Location::Path, 0, &kRule0},
+  {"projectUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(RemoveRolesFromIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "RemoveRolesFromIAM2VirtualIDAction", kRows150, 4, kBases150, 1, &schema::ObjectOps<RemoveRolesFromIAM2VirtualIDAction, L>::make, &schema::ObjectOps<RemoveRolesFromIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<RemoveRolesFromIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(RemoveRolesFromIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "RemoveRolesFromIAM2VirtualID", HttpMethod::Delete, "/iam2/projects/virtual-ids/{virtualIDUuid}/roles", "", false, true, true, false, "", &RemoveRolesFromIAM2VirtualIDAction::describe,
+                        schema::Ref<RemoveRolesFromIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // RemoveRolesFromIAM2VirtualIDGroupAction
+  {"roleUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, roleUuids), schema::Location::Body, 0, &kRule1},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+  {"projectUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "RemoveRolesFromIAM2VirtualIDGroupAction", kRows152, 4, kBases152, 1, &schema::ObjectOps<RemoveRolesFromIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<RemoveRolesFromIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<RemoveRolesFromIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "RemoveRolesFromIAM2VirtualIDGroup", HttpMethod::Delete, "/iam2/projects/groups/{groupUuid}/roles", "", false, true, true, false, "", &RemoveRolesFromIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<RemoveRolesFromIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // RunIAM2ScriptAction
+  {"scriptContent", schema::Local<std::string, L>::ref, offsetof(RunIAM2ScriptAction, scriptContent), schema::Location::Body, 0, &kRule0},
+  {"scriptExecutor", schema::Local<std::optional<std::string>, L>::ref, offsetof(RunIAM2ScriptAction, scriptExecutor), schema::Location::Body, 0, nullptr},
+  {"scriptParams", schema::Local<std::optional<Json>, L>::ref, offsetof(RunIAM2ScriptAction, scriptParams), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RunIAM2ScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(RunIAM2ScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "RunIAM2ScriptAction", kRows154, 4, kBases154, 1, &schema::ObjectOps<RunIAM2ScriptAction, L>::make, &schema::ObjectOps<RunIAM2ScriptAction, L>::destroy, &schema::ObjectOps<RunIAM2ScriptAction, L>::clear};
+static_assert(offsetof(RunIAM2ScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "RunIAM2Script", HttpMethod::Post, "/iam2/iam2-script/run", "params", true, true, true, false, "", &RunIAM2ScriptAction::describe,
+                        schema::Ref<RunIAM2ScriptAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // SetIAM2ProjectLoginExpiredAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"loginExpired", schema::Local<std::string, L>::ref, offsetof(SetIAM2ProjectLoginExpiredAction, loginExpired), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIAM2ProjectLoginExpiredAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(SetIAM2ProjectLoginExpiredAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "SetIAM2ProjectLoginExpiredAction", kRows156, 3, kBases156, 1, &schema::ObjectOps<SetIAM2ProjectLoginExpiredAction, L>::make, &schema::ObjectOps<SetIAM2ProjectLoginExpiredAction, L>::destroy, &schema::ObjectOps<SetIAM2ProjectLoginExpiredAction, L>::clear};
+static_assert(offsetof(SetIAM2ProjectLoginExpiredAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "SetIAM2ProjectLoginExpired", HttpMethod::Put, "/iam2/projects/add/login-expired/{uuid}/actions", "setIAM2ProjectLoginExpired", true, true, true, false, "", &SetIAM2ProjectLoginExpiredAction::describe,
+                        schema::Ref<SetIAM2ProjectLoginExpiredAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // SetIAM2ProjectRetirePolicyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetIAM2ProjectRetirePolicyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"policy", schema::Local<std::string, L>::ref, offsetof(SetIAM2ProjectRetirePolicyAction, policy), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIAM2ProjectRetirePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(SetIAM2ProjectRetirePolicyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "SetIAM2ProjectRetirePolicyAction", kRows158, 3, kBases158, 1, &schema::ObjectOps<SetIAM2ProjectRetirePolicyAction, L>::make, &schema::ObjectOps<SetIAM2ProjectRetirePolicyAction, L>::destroy, &schema::ObjectOps<SetIAM2ProjectRetirePolicyAction, L>::clear};
+static_assert(offsetof(SetIAM2ProjectRetirePolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "SetIAM2ProjectRetirePolicy", HttpMethod::Put, "/iam2/projects/retire-policies/{uuid}/actions", "setIAM2ProjectRetirePolicy", true, true, true, false, "", &SetIAM2ProjectRetirePolicyAction::describe,
+                        schema::Ref<SetIAM2ProjectRetirePolicyAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // SetOrganizationOperationAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetOrganizationOperationAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"virtualIDUuid", schema::Local<std::string, L>::ref, offsetof(SetOrganizationOperationAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetOrganizationOperationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(SetOrganizationOperationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "SetOrganizationOperationAction", kRows160, 3, kBases160, 1, &schema::ObjectOps<SetOrganizationOperationAction, L>::make, &schema::ObjectOps<SetOrganizationOperationAction, L>::destroy, &schema::ObjectOps<SetOrganizationOperationAction, L>::clear};
+static_assert(offsetof(SetOrganizationOperationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "SetOrganizationOperation", HttpMethod::Put, "/iam2/organizations/{uuid}/operation", "setOrganizationOperation", true, true, true, false, "", &SetOrganizationOperationAction::describe,
+                        schema::Ref<SetOrganizationOperationAction::ReplyType>::value};
+constexpr schema::Row kRows162[] = {  // SetOrganizationSupervisorAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetOrganizationSupervisorAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"virtualIDUuid", schema::Local<std::string, L>::ref, offsetof(SetOrganizationSupervisorAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetOrganizationSupervisorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(SetOrganizationSupervisorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable162{{nullptr}, "SetOrganizationSupervisorAction", kRows162, 3, kBases162, 1, &schema::ObjectOps<SetOrganizationSupervisorAction, L>::make, &schema::ObjectOps<SetOrganizationSupervisorAction, L>::destroy, &schema::ObjectOps<SetOrganizationSupervisorAction, L>::clear};
+static_assert(offsetof(SetOrganizationSupervisorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "SetOrganizationSupervisor", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "setOrganizationSupervisor", true, true, true, false, "", &SetOrganizationSupervisorAction::describe,
+                        schema::Ref<SetOrganizationSupervisorAction::ReplyType>::value};
+constexpr schema::Row kRows164[] = {  // StopAllResourcesInIAM2ProjectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StopAllResourcesInIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopAllResourcesInIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(StopAllResourcesInIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "StopAllResourcesInIAM2ProjectAction", kRows164, 2, kBases164, 1, &schema::ObjectOps<StopAllResourcesInIAM2ProjectAction, L>::make, &schema::ObjectOps<StopAllResourcesInIAM2ProjectAction, L>::destroy, &schema::ObjectOps<StopAllResourcesInIAM2ProjectAction, L>::clear};
+static_assert(offsetof(StopAllResourcesInIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "StopAllResourcesInIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "stopAllResourcesInIAM2Project", true, true, true, false, "", &StopAllResourcesInIAM2ProjectAction::describe,
+                        schema::Ref<StopAllResourcesInIAM2ProjectAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"Company", "Department"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows166[] = {  // UpdateIAM2OrganizationAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule5},
+  {"parentUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2OrganizationAction, parentUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(UpdateIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "UpdateIAM2OrganizationAction", kRows166, 6, kBases166, 1, &schema::ObjectOps<UpdateIAM2OrganizationAction, L>::make, &schema::ObjectOps<UpdateIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<UpdateIAM2OrganizationAction, L>::clear};
+static_assert(offsetof(UpdateIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "UpdateIAM2Organization", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "updateIAM2Organization", true, true, true, false, "", &UpdateIAM2OrganizationAction::describe,
+                        schema::Ref<UpdateIAM2OrganizationAction::ReplyType>::value};
+constexpr schema::Row kRows168[] = {  // UpdateIAM2OrganizationAttributeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2OrganizationAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2OrganizationAttributeAction, value), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2OrganizationAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(UpdateIAM2OrganizationAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable168{{nullptr}, "UpdateIAM2OrganizationAttributeAction", kRows168, 3, kBases168, 1, &schema::ObjectOps<UpdateIAM2OrganizationAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2OrganizationAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2OrganizationAttributeAction, L>::clear};
+static_assert(offsetof(UpdateIAM2OrganizationAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "UpdateIAM2OrganizationAttribute", HttpMethod::Put, "/iam2/organizations/attributes/{uuid}/actions", "updateIAM2OrganizationAttribute", true, true, true, false, "", &UpdateIAM2OrganizationAttributeAction::describe,
+                        schema::Ref<UpdateIAM2OrganizationAttributeAction::ReplyType>::value};
+constexpr schema::Row kRows170[] = {  // UpdateIAM2ProjectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(UpdateIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable170{{nullptr}, "UpdateIAM2ProjectAction", kRows170, 4, kBases170, 1, &schema::ObjectOps<UpdateIAM2ProjectAction, L>::make, &schema::ObjectOps<UpdateIAM2ProjectAction, L>::destroy, &schema::ObjectOps<UpdateIAM2ProjectAction, L>::clear};
+static_assert(offsetof(UpdateIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "UpdateIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "updateIAM2Project", true, true, true, false, "", &UpdateIAM2ProjectAction::describe,
+                        schema::Ref<UpdateIAM2ProjectAction::ReplyType>::value};
+constexpr schema::Row kRows172[] = {  // UpdateIAM2ProjectAttributeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectAttributeAction, value), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(UpdateIAM2ProjectAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable172{{nullptr}, "UpdateIAM2ProjectAttributeAction", kRows172, 3, kBases172, 1, &schema::ObjectOps<UpdateIAM2ProjectAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2ProjectAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2ProjectAttributeAction, L>::clear};
+static_assert(offsetof(UpdateIAM2ProjectAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "UpdateIAM2ProjectAttribute", HttpMethod::Put, "/iam2/projects/attributes/{uuid}/actions", "updateIAM2ProjectAttribute", true, true, true, false, "", &UpdateIAM2ProjectAttributeAction::describe,
+                        schema::Ref<UpdateIAM2ProjectAttributeAction::ReplyType>::value};
+constexpr schema::Row kRows174[] = {  // UpdateIAM2ProjectTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule5},
+  {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, attributes), schema::Location::Body, 0, nullptr},
+  {"quota", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, quota), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(UpdateIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable174{{nullptr}, "UpdateIAM2ProjectTemplateAction", kRows174, 6, kBases174, 1, &schema::ObjectOps<UpdateIAM2ProjectTemplateAction, L>::make, &schema::ObjectOps<UpdateIAM2ProjectTemplateAction, L>::destroy, &schema::ObjectOps<UpdateIAM2ProjectTemplateAction, L>::clear};
+static_assert(offsetof(UpdateIAM2ProjectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "UpdateIAM2ProjectTemplate", HttpMethod::Put, "/iam2/projects/templates/{uuid}/actions", "updateIAM2ProjectTemplate", true, true, true, false, "", &UpdateIAM2ProjectTemplateAction::describe,
+                        schema::Ref<UpdateIAM2ProjectTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows176[] = {  // UpdateIAM2VirtualIDAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule5},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
+  {"oldPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDAction, oldPassword), schema::Location::Body, schema::kSecret, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(UpdateIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "UpdateIAM2VirtualIDAction", kRows176, 6, kBases176, 1, &schema::ObjectOps<UpdateIAM2VirtualIDAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDAction, L>::clear};
+static_assert(offsetof(UpdateIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "UpdateIAM2VirtualID", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "updateIAM2VirtualID", true, true, true, false, "", &UpdateIAM2VirtualIDAction::describe,
+                        schema::Ref<UpdateIAM2VirtualIDAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // UpdateIAM2VirtualIDAttributeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDAttributeAction, value), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateIAM2VirtualIDAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "UpdateIAM2VirtualIDAttributeAction", kRows178, 3, kBases178, 1, &schema::ObjectOps<UpdateIAM2VirtualIDAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDAttributeAction, L>::clear};
+static_assert(offsetof(UpdateIAM2VirtualIDAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "UpdateIAM2VirtualIDAttribute", HttpMethod::Put, "/iam2/virtual-ids/attributes/{uuid}/actions", "updateIAM2VirtualIDAttribute", true, true, true, false, "", &UpdateIAM2VirtualIDAttributeAction::describe,
+                        schema::Ref<UpdateIAM2VirtualIDAttributeAction::ReplyType>::value};
+constexpr schema::Row kRows180[] = {  // UpdateIAM2VirtualIDGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(UpdateIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable180{{nullptr}, "UpdateIAM2VirtualIDGroupAction", kRows180, 4, kBases180, 1, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAction, L>::clear};
+static_assert(offsetof(UpdateIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec181{{nullptr}, "UpdateIAM2VirtualIDGroup", HttpMethod::Put, "/iam2/projects/groups/{uuid}/actions", "updateIAM2VirtualIDGroup", true, true, true, false, "", &UpdateIAM2VirtualIDGroupAction::describe,
+                        schema::Ref<UpdateIAM2VirtualIDGroupAction::ReplyType>::value};
+constexpr schema::Row kRows182[] = {  // UpdateIAM2VirtualIDGroupAttributeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, value), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable182{{nullptr}, "UpdateIAM2VirtualIDGroupAttributeAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAttributeAction, L>::clear};
+static_assert(offsetof(UpdateIAM2VirtualIDGroupAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec183{{nullptr}, "UpdateIAM2VirtualIDGroupAttribute", HttpMethod::Put, "/iam2/projects/groups/attributes/{uuid}/actions", "updateIAM2VirtualIDGroupAttribute", true, true, true, false, "", &UpdateIAM2VirtualIDGroupAttributeAction::describe,
+                        schema::Ref<UpdateIAM2VirtualIDGroupAttributeAction::ReplyType>::value};
+constexpr schema::Row kRows184[] = {  // UpdateOrganizationQuotaAction
+  {"identityUuid", schema::Local<std::string, L>::ref, offsetof(UpdateOrganizationQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateOrganizationQuotaAction, name), schema::Location::Body, 0, &kRule0},
+  {"value", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateOrganizationQuotaAction, value), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOrganizationQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(UpdateOrganizationQuotaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable184{{nullptr}, "UpdateOrganizationQuotaAction", kRows184, 4, kBases184, 1, &schema::ObjectOps<UpdateOrganizationQuotaAction, L>::make, &schema::ObjectOps<UpdateOrganizationQuotaAction, L>::destroy, &schema::ObjectOps<UpdateOrganizationQuotaAction, L>::clear};
+static_assert(offsetof(UpdateOrganizationQuotaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec185{{nullptr}, "UpdateOrganizationQuota", HttpMethod::Put, "/iam2/Organization/quotas/actions", "updateOrganizationQuota", true, true, true, false, "", &UpdateOrganizationQuotaAction::describe,
+                        schema::Ref<UpdateOrganizationQuotaAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddAttributesToIAM2OrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddAttributesToIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(AddAttributesToIAM2OrganizationAction, attributes), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAttributesToIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAttributesToIAM2OrganizationAction>("AddAttributesToIAM2OrganizationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddAttributesToIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAttributesToIAM2OrganizationAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddAttributesToIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAttributesToIAM2OrganizationAction>("AddAttributesToIAM2Organization", HttpMethod::Post, "/iam2/organizations/{uuid}/attributes", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAttributesToIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddAttributesToIAM2OrganizationAction::AddAttributesToIAM2OrganizationAction() = default;
+AddAttributesToIAM2OrganizationAction::~AddAttributesToIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_AddAttributesToIAM2Organization() { return AddAttributesToIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& AddAttributesToIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddAttributesToIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(AddAttributesToIAM2ProjectAction, attributes), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAttributesToIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAttributesToIAM2ProjectAction>("AddAttributesToIAM2ProjectAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddAttributesToIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAttributesToIAM2ProjectAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddAttributesToIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAttributesToIAM2ProjectAction>("AddAttributesToIAM2Project", HttpMethod::Post, "/iam2/projects/{uuid}/attributes", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAttributesToIAM2ProjectAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddAttributesToIAM2ProjectAction::AddAttributesToIAM2ProjectAction() = default;
+AddAttributesToIAM2ProjectAction::~AddAttributesToIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_AddAttributesToIAM2Project() { return AddAttributesToIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& AddAttributesToIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddAttributesToIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(AddAttributesToIAM2VirtualIDAction, attributes), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAttributesToIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAttributesToIAM2VirtualIDAction>("AddAttributesToIAM2VirtualIDAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddAttributesToIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAttributesToIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AddAttributesToIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAttributesToIAM2VirtualIDAction>("AddAttributesToIAM2VirtualID", HttpMethod::Post, "/iam2/virtual-ids/{uuid}/attributes", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAttributesToIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec5); }
+
+AddAttributesToIAM2VirtualIDAction::AddAttributesToIAM2VirtualIDAction() = default;
+AddAttributesToIAM2VirtualIDAction::~AddAttributesToIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_AddAttributesToIAM2VirtualID() { return AddAttributesToIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& AddAttributesToIAM2VirtualIDGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddAttributesToIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(AddAttributesToIAM2VirtualIDGroupAction, attributes), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAttributesToIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAttributesToIAM2VirtualIDGroupAction>("AddAttributesToIAM2VirtualIDGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddAttributesToIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAttributesToIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& AddAttributesToIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAttributesToIAM2VirtualIDGroupAction>("AddAttributesToIAM2VirtualIDGroup", HttpMethod::Post, "/iam2/projects/groups/{uuid}/attributes", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAttributesToIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec7); }
+
+AddAttributesToIAM2VirtualIDGroupAction::AddAttributesToIAM2VirtualIDGroupAction() = default;
+AddAttributesToIAM2VirtualIDGroupAction::~AddAttributesToIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_AddAttributesToIAM2VirtualIDGroup() { return AddAttributesToIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& AddIAM2VirtualIDGroupToProjectsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"structs", &schema::typeOf<std::optional<Json>>, offsetof(AddIAM2VirtualIDGroupToProjectsAction, structs), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2VirtualIDGroupToProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIAM2VirtualIDGroupToProjectsAction>("AddIAM2VirtualIDGroupToProjectsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddIAM2VirtualIDGroupToProjectsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIAM2VirtualIDGroupToProjectsAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& AddIAM2VirtualIDGroupToProjectsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIAM2VirtualIDGroupToProjectsAction>("AddIAM2VirtualIDGroupToProjects", HttpMethod::Post, "/iam2/projects/groups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIAM2VirtualIDGroupToProjectsAction::spec() { return detail::lazySpec(kSpec9); }
+
+AddIAM2VirtualIDGroupToProjectsAction::AddIAM2VirtualIDGroupToProjectsAction() = default;
+AddIAM2VirtualIDGroupToProjectsAction::~AddIAM2VirtualIDGroupToProjectsAction() = default;
 
 const ActionSpec& detail::spec_AddIAM2VirtualIDGroupToProjects() { return AddIAM2VirtualIDGroupToProjectsAction::spec(); }
 
-const schema::TypeDesc& AddIAM2VirtualIDsToGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddIAM2VirtualIDsToGroupAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(AddIAM2VirtualIDsToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2VirtualIDsToGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIAM2VirtualIDsToGroupAction>("AddIAM2VirtualIDsToGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddIAM2VirtualIDsToGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIAM2VirtualIDsToGroupAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& AddIAM2VirtualIDsToGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIAM2VirtualIDsToGroupAction>("AddIAM2VirtualIDsToGroup", HttpMethod::Post, "/iam2/projects/groups/{groupUuid}/virtual-ids", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIAM2VirtualIDsToGroupAction::spec() { return detail::lazySpec(kSpec11); }
+
+AddIAM2VirtualIDsToGroupAction::AddIAM2VirtualIDsToGroupAction() = default;
+AddIAM2VirtualIDsToGroupAction::~AddIAM2VirtualIDsToGroupAction() = default;
 
 const ActionSpec& detail::spec_AddIAM2VirtualIDsToGroup() { return AddIAM2VirtualIDsToGroupAction::spec(); }
 
-const schema::TypeDesc& AddIAM2VirtualIDsToOrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddIAM2VirtualIDsToOrganizationAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"organizationUuid", &schema::typeOf<std::string>, offsetof(AddIAM2VirtualIDsToOrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2VirtualIDsToOrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIAM2VirtualIDsToOrganizationAction>("AddIAM2VirtualIDsToOrganizationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddIAM2VirtualIDsToOrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIAM2VirtualIDsToOrganizationAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& AddIAM2VirtualIDsToOrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIAM2VirtualIDsToOrganizationAction>("AddIAM2VirtualIDsToOrganization", HttpMethod::Post, "/iam2/organizations/{organizationUuid}/virtual-ids", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIAM2VirtualIDsToOrganizationAction::spec() { return detail::lazySpec(kSpec13); }
+
+AddIAM2VirtualIDsToOrganizationAction::AddIAM2VirtualIDsToOrganizationAction() = default;
+AddIAM2VirtualIDsToOrganizationAction::~AddIAM2VirtualIDsToOrganizationAction() = default;
 
 const ActionSpec& detail::spec_AddIAM2VirtualIDsToOrganization() { return AddIAM2VirtualIDsToOrganizationAction::spec(); }
 
-const schema::TypeDesc& AddIAM2VirtualIDsToProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(AddIAM2VirtualIDsToProjectAction, projectUuid), schema::Location::Path, 0, nullptr},
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddIAM2VirtualIDsToProjectAction, virtualIDUuids), schema::Location::Body, 0, &kRule0},
-    {"roleUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIAM2VirtualIDsToProjectAction, roleUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2VirtualIDsToProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIAM2VirtualIDsToProjectAction>("AddIAM2VirtualIDsToProjectAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddIAM2VirtualIDsToProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIAM2VirtualIDsToProjectAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& AddIAM2VirtualIDsToProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIAM2VirtualIDsToProjectAction>("AddIAM2VirtualIDsToProject", HttpMethod::Post, "/iam2/projects/{projectUuid}/virtual-ids", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIAM2VirtualIDsToProjectAction::spec() { return detail::lazySpec(kSpec15); }
+
+AddIAM2VirtualIDsToProjectAction::AddIAM2VirtualIDsToProjectAction() = default;
+AddIAM2VirtualIDsToProjectAction::~AddIAM2VirtualIDsToProjectAction() = default;
 
 const ActionSpec& detail::spec_AddIAM2VirtualIDsToProject() { return AddIAM2VirtualIDsToProjectAction::spec(); }
 
-const schema::TypeDesc& AddIAM2VirtualIDsToProjectsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddIAM2VirtualIDsToProjectsAction, projectUuids), schema::Location::Body, 0, &kRule0},
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddIAM2VirtualIDsToProjectsAction, virtualIDUuids), schema::Location::Body, 0, &kRule0},
-    {"roleUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIAM2VirtualIDsToProjectsAction, roleUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2VirtualIDsToProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIAM2VirtualIDsToProjectsAction>("AddIAM2VirtualIDsToProjectsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddIAM2VirtualIDsToProjectsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIAM2VirtualIDsToProjectsAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& AddIAM2VirtualIDsToProjectsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIAM2VirtualIDsToProjectsAction>("AddIAM2VirtualIDsToProjects", HttpMethod::Post, "/iam2/projects/virtual-ids", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIAM2VirtualIDsToProjectsAction::spec() { return detail::lazySpec(kSpec17); }
+
+AddIAM2VirtualIDsToProjectsAction::AddIAM2VirtualIDsToProjectsAction() = default;
+AddIAM2VirtualIDsToProjectsAction::~AddIAM2VirtualIDsToProjectsAction() = default;
 
 const ActionSpec& detail::spec_AddIAM2VirtualIDsToProjects() { return AddIAM2VirtualIDsToProjectsAction::spec(); }
 
-const schema::TypeDesc& AddResourceToIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(AddResourceToIAM2ProjectAction, projectUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceTemplates", &schema::typeOf<std::optional<Json>>, offsetof(AddResourceToIAM2ProjectAction, resourceTemplates), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourceToIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddResourceToIAM2ProjectAction>("AddResourceToIAM2ProjectAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddResourceToIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddResourceToIAM2ProjectAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& AddResourceToIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddResourceToIAM2ProjectAction>("AddResourceToIAM2Project", HttpMethod::Post, "/iam2/projects/add/resource/", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddResourceToIAM2ProjectAction::spec() { return detail::lazySpec(kSpec19); }
+
+AddResourceToIAM2ProjectAction::AddResourceToIAM2ProjectAction() = default;
+AddResourceToIAM2ProjectAction::~AddResourceToIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_AddResourceToIAM2Project() { return AddResourceToIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& AddRolesToIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(AddRolesToIAM2VirtualIDAction, virtualIDUuid), schema::Location::Path, 0, &kRule0},
-    {"roleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddRolesToIAM2VirtualIDAction, roleUuids), schema::Location::Body, 0, &kRule1},
-    {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddRolesToIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddRolesToIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddRolesToIAM2VirtualIDAction>("AddRolesToIAM2VirtualIDAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddRolesToIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddRolesToIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& AddRolesToIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddRolesToIAM2VirtualIDAction>("AddRolesToIAM2VirtualID", HttpMethod::Post, "/iam2/projects/virtual-ids/{virtualIDUuid}/roles", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddRolesToIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec21); }
+
+AddRolesToIAM2VirtualIDAction::AddRolesToIAM2VirtualIDAction() = default;
+AddRolesToIAM2VirtualIDAction::~AddRolesToIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_AddRolesToIAM2VirtualID() { return AddRolesToIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& AddRolesToIAM2VirtualIDGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddRolesToIAM2VirtualIDGroupAction, roleUuids), schema::Location::Body, 0, &kRule1},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(AddRolesToIAM2VirtualIDGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddRolesToIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddRolesToIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddRolesToIAM2VirtualIDGroupAction>("AddRolesToIAM2VirtualIDGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddRolesToIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddRolesToIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& AddRolesToIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddRolesToIAM2VirtualIDGroupAction>("AddRolesToIAM2VirtualIDGroup", HttpMethod::Post, "/iam2/projects/groups/{groupUuid}/roles", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddRolesToIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec23); }
+
+AddRolesToIAM2VirtualIDGroupAction::AddRolesToIAM2VirtualIDGroupAction() = default;
+AddRolesToIAM2VirtualIDGroupAction::~AddRolesToIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_AddRolesToIAM2VirtualIDGroup() { return AddRolesToIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& AttachIAM2ProjectToIAM2OrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(AttachIAM2ProjectToIAM2OrganizationAction, projectUuid), schema::Location::Path, 0, &kRule0},
-    {"organizationUuid", &schema::typeOf<std::string>, offsetof(AttachIAM2ProjectToIAM2OrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachIAM2ProjectToIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachIAM2ProjectToIAM2OrganizationAction>("AttachIAM2ProjectToIAM2OrganizationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachIAM2ProjectToIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachIAM2ProjectToIAM2OrganizationAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& AttachIAM2ProjectToIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachIAM2ProjectToIAM2OrganizationAction>("AttachIAM2ProjectToIAM2Organization", HttpMethod::Post, "/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachIAM2ProjectToIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec25); }
+
+AttachIAM2ProjectToIAM2OrganizationAction::AttachIAM2ProjectToIAM2OrganizationAction() = default;
+AttachIAM2ProjectToIAM2OrganizationAction::~AttachIAM2ProjectToIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_AttachIAM2ProjectToIAM2Organization() { return AttachIAM2ProjectToIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& BatchCreateIAM2VirtualIDFromConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDInfos", &schema::typeOf<std::string>, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, virtualIDInfos), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchCreateIAM2VirtualIDFromConfigFileAction>("BatchCreateIAM2VirtualIDFromConfigFileAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BatchCreateIAM2VirtualIDFromConfigFileAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& BatchCreateIAM2VirtualIDFromConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BatchCreateIAM2VirtualIDFromConfigFileAction>("BatchCreateIAM2VirtualIDFromConfigFile", HttpMethod::Post, "/iam2/virtual-ids/from-file", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& BatchCreateIAM2VirtualIDFromConfigFileAction::spec() { return detail::lazySpec(kSpec27); }
+
+BatchCreateIAM2VirtualIDFromConfigFileAction::BatchCreateIAM2VirtualIDFromConfigFileAction() = default;
+BatchCreateIAM2VirtualIDFromConfigFileAction::~BatchCreateIAM2VirtualIDFromConfigFileAction() = default;
 
 const ActionSpec& detail::spec_BatchCreateIAM2VirtualIDFromConfigFile() { return BatchCreateIAM2VirtualIDFromConfigFileAction::spec(); }
 
-const schema::TypeDesc& ChangeIAM2OrganizationParentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2OrganizationParentAction, parentUuid), schema::Location::Path, 0, &kRule0},
-    {"childrenUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeIAM2OrganizationParentAction, childrenUuids), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIAM2OrganizationParentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIAM2OrganizationParentAction>("ChangeIAM2OrganizationParentAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2OrganizationParentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIAM2OrganizationParentAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& ChangeIAM2OrganizationParentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIAM2OrganizationParentAction>("ChangeIAM2OrganizationParent", HttpMethod::Put, "/iam2/organizations/{parentUuid}/actions", "changeIAM2OrganizationParent", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeIAM2OrganizationParentAction::spec() { return detail::lazySpec(kSpec29); }
+
+ChangeIAM2OrganizationParentAction::ChangeIAM2OrganizationParentAction() = default;
+ChangeIAM2OrganizationParentAction::~ChangeIAM2OrganizationParentAction() = default;
 
 const ActionSpec& detail::spec_ChangeIAM2OrganizationParent() { return ChangeIAM2OrganizationParentAction::spec(); }
 
-const schema::TypeDesc& ChangeIAM2OrganizationStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2OrganizationStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIAM2OrganizationStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIAM2OrganizationStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIAM2OrganizationStateAction>("ChangeIAM2OrganizationStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2OrganizationStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIAM2OrganizationStateAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& ChangeIAM2OrganizationStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIAM2OrganizationStateAction>("ChangeIAM2OrganizationState", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "changeIAM2OrganizationState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeIAM2OrganizationStateAction::spec() { return detail::lazySpec(kSpec31); }
+
+ChangeIAM2OrganizationStateAction::ChangeIAM2OrganizationStateAction() = default;
+ChangeIAM2OrganizationStateAction::~ChangeIAM2OrganizationStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeIAM2OrganizationState() { return ChangeIAM2OrganizationStateAction::spec(); }
 
-const schema::TypeDesc& ChangeIAM2ProjectStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2ProjectStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIAM2ProjectStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIAM2ProjectStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIAM2ProjectStateAction>("ChangeIAM2ProjectStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2ProjectStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIAM2ProjectStateAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& ChangeIAM2ProjectStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIAM2ProjectStateAction>("ChangeIAM2ProjectState", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "changeIAM2ProjectState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeIAM2ProjectStateAction::spec() { return detail::lazySpec(kSpec33); }
+
+ChangeIAM2ProjectStateAction::ChangeIAM2ProjectStateAction() = default;
+ChangeIAM2ProjectStateAction::~ChangeIAM2ProjectStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeIAM2ProjectState() { return ChangeIAM2ProjectStateAction::spec(); }
 
-const schema::TypeDesc& ChangeIAM2VirtualIDGroupStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIAM2VirtualIDGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIAM2VirtualIDGroupStateAction>("ChangeIAM2VirtualIDGroupStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2VirtualIDGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIAM2VirtualIDGroupStateAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& ChangeIAM2VirtualIDGroupStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIAM2VirtualIDGroupStateAction>("ChangeIAM2VirtualIDGroupState", HttpMethod::Put, "/iam2/projects/groups/{uuid}/actions", "changeIAM2VirtualIDGroupState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeIAM2VirtualIDGroupStateAction::spec() { return detail::lazySpec(kSpec35); }
+
+ChangeIAM2VirtualIDGroupStateAction::ChangeIAM2VirtualIDGroupStateAction() = default;
+ChangeIAM2VirtualIDGroupStateAction::~ChangeIAM2VirtualIDGroupStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeIAM2VirtualIDGroupState() { return ChangeIAM2VirtualIDGroupStateAction::spec(); }
 
-const schema::TypeDesc& ChangeIAM2VirtualIDTypeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDTypeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDTypeAction, type), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIAM2VirtualIDTypeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIAM2VirtualIDTypeAction>("ChangeIAM2VirtualIDTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2VirtualIDTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIAM2VirtualIDTypeAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& ChangeIAM2VirtualIDTypeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIAM2VirtualIDTypeAction>("ChangeIAM2VirtualIDType", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "changeIAM2VirtualIDType", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeIAM2VirtualIDTypeAction::spec() { return detail::lazySpec(kSpec37); }
+
+ChangeIAM2VirtualIDTypeAction::ChangeIAM2VirtualIDTypeAction() = default;
+ChangeIAM2VirtualIDTypeAction::~ChangeIAM2VirtualIDTypeAction() = default;
 
 const ActionSpec& detail::spec_ChangeIAM2VirtualIDType() { return ChangeIAM2VirtualIDTypeAction::spec(); }
 
-const schema::TypeDesc& CheckIAM2OrganizationAvailabilityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckIAM2OrganizationAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckIAM2OrganizationAvailabilityAction>("CheckIAM2OrganizationAvailabilityAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(CheckIAM2OrganizationAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckIAM2OrganizationAvailabilityAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& CheckIAM2OrganizationAvailabilityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckIAM2OrganizationAvailabilityAction>("CheckIAM2OrganizationAvailability", HttpMethod::Get, "/iam2/organizations/availabilities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& CheckIAM2OrganizationAvailabilityAction::spec() { return detail::lazySpec(kSpec39); }
+
+CheckIAM2OrganizationAvailabilityAction::CheckIAM2OrganizationAvailabilityAction() = default;
+CheckIAM2OrganizationAvailabilityAction::~CheckIAM2OrganizationAvailabilityAction() = default;
 
 const ActionSpec& detail::spec_CheckIAM2OrganizationAvailability() { return CheckIAM2OrganizationAvailabilityAction::spec(); }
 
-const schema::TypeDesc& CheckIAM2VirtualIDConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDInfos", &schema::typeOf<std::string>, offsetof(CheckIAM2VirtualIDConfigFileAction, virtualIDInfos), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckIAM2VirtualIDConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckIAM2VirtualIDConfigFileAction>("CheckIAM2VirtualIDConfigFileAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CheckIAM2VirtualIDConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckIAM2VirtualIDConfigFileAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& CheckIAM2VirtualIDConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckIAM2VirtualIDConfigFileAction>("CheckIAM2VirtualIDConfigFile", HttpMethod::Put, "/iam2/virtual-ids/from-file", "checkIAM2VirtualIDConfigFile", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckIAM2VirtualIDConfigFileAction::spec() { return detail::lazySpec(kSpec41); }
+
+CheckIAM2VirtualIDConfigFileAction::CheckIAM2VirtualIDConfigFileAction() = default;
+CheckIAM2VirtualIDConfigFileAction::~CheckIAM2VirtualIDConfigFileAction() = default;
 
 const ActionSpec& detail::spec_CheckIAM2VirtualIDConfigFile() { return CheckIAM2VirtualIDConfigFileAction::spec(); }
 
-const schema::TypeDesc& CleanInvalidLdapIAM2BindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanInvalidLdapIAM2BindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanInvalidLdapIAM2BindingAction>("CleanInvalidLdapIAM2BindingAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(CleanInvalidLdapIAM2BindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanInvalidLdapIAM2BindingAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& CleanInvalidLdapIAM2BindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanInvalidLdapIAM2BindingAction>("CleanInvalidLdapIAM2Binding", HttpMethod::Put, "/iam2/ldap/bindings/actions", "cleanInvalidLdapIAM2Binding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanInvalidLdapIAM2BindingAction::spec() { return detail::lazySpec(kSpec43); }
+
+CleanInvalidLdapIAM2BindingAction::CleanInvalidLdapIAM2BindingAction() = default;
+CleanInvalidLdapIAM2BindingAction::~CleanInvalidLdapIAM2BindingAction() = default;
 
 const ActionSpec& detail::spec_CleanInvalidLdapIAM2Binding() { return CleanInvalidLdapIAM2BindingAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2OrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule5},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule6},
-    {"parentUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, parentUuid), schema::Location::Body, 0, nullptr},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2OrganizationAction, attributes), schema::Location::Body, 0, nullptr},
-    {"quota", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2OrganizationAction, quota), schema::Location::Body, 0, nullptr},
-    {"srcType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, srcType), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2OrganizationAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2OrganizationAction>("CreateIAM2OrganizationAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2OrganizationAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& CreateIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2OrganizationAction>("CreateIAM2Organization", HttpMethod::Post, "/iam2/organizations", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec45); }
+
+CreateIAM2OrganizationAction::CreateIAM2OrganizationAction() = default;
+CreateIAM2OrganizationAction::~CreateIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2Organization() { return CreateIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule5},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectAction, attributes), schema::Location::Body, 0, nullptr},
-    {"quota", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectAction, quota), schema::Location::Body, 0, nullptr},
-    {"roleUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectAction, roleUuids), schema::Location::Body, 0, nullptr},
-    {"resourceTemplates", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectAction, resourceTemplates), schema::Location::Body, 0, nullptr},
-    {"organizationUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectAction, organizationUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2ProjectAction>("CreateIAM2ProjectAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2ProjectAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& CreateIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2ProjectAction>("CreateIAM2Project", HttpMethod::Post, "/iam2/projects", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2ProjectAction::spec() { return detail::lazySpec(kSpec47); }
+
+CreateIAM2ProjectAction::CreateIAM2ProjectAction() = default;
+CreateIAM2ProjectAction::~CreateIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2Project() { return CreateIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2ProjectFromTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectFromTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectFromTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectFromTemplateAction, templateUuid), schema::Location::Path, 0, &kRule0},
-    {"roleUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectFromTemplateAction, roleUuids), schema::Location::Body, 0, nullptr},
-    {"organizationUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectFromTemplateAction, organizationUuid), schema::Location::Body, 0, nullptr},
-    {"resourceTemplates", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectFromTemplateAction, resourceTemplates), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectFromTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectFromTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectFromTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2ProjectFromTemplateAction>("CreateIAM2ProjectFromTemplateAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2ProjectFromTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2ProjectFromTemplateAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& CreateIAM2ProjectFromTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2ProjectFromTemplateAction>("CreateIAM2ProjectFromTemplate", HttpMethod::Post, "/iam2/projects/from/templates/{templateUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2ProjectFromTemplateAction::spec() { return detail::lazySpec(kSpec49); }
+
+CreateIAM2ProjectFromTemplateAction::CreateIAM2ProjectFromTemplateAction() = default;
+CreateIAM2ProjectFromTemplateAction::~CreateIAM2ProjectFromTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2ProjectFromTemplate() { return CreateIAM2ProjectFromTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2ProjectRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectRoleAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, description), schema::Location::Body, 0, &kRule5},
-    {"statements", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectRoleAction, statements), schema::Location::Body, 0, nullptr},
-    {"policyUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
-    {"identity", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, identity), schema::Location::Body, 0, &kRule7},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectRoleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2ProjectRoleAction>("CreateIAM2ProjectRoleAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2ProjectRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2ProjectRoleAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& CreateIAM2ProjectRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2ProjectRoleAction>("CreateIAM2ProjectRole", HttpMethod::Post, "/iam2/project-roles", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2ProjectRoleAction::spec() { return detail::lazySpec(kSpec51); }
+
+CreateIAM2ProjectRoleAction::CreateIAM2ProjectRoleAction() = default;
+CreateIAM2ProjectRoleAction::~CreateIAM2ProjectRoleAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2ProjectRole() { return CreateIAM2ProjectRoleAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2ProjectTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectTemplateAction, attributes), schema::Location::Body, 0, nullptr},
-    {"quota", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectTemplateAction, quota), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2ProjectTemplateAction>("CreateIAM2ProjectTemplateAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2ProjectTemplateAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& CreateIAM2ProjectTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2ProjectTemplateAction>("CreateIAM2ProjectTemplate", HttpMethod::Post, "/iam2/projects/templates", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2ProjectTemplateAction::spec() { return detail::lazySpec(kSpec53); }
+
+CreateIAM2ProjectTemplateAction::CreateIAM2ProjectTemplateAction() = default;
+CreateIAM2ProjectTemplateAction::~CreateIAM2ProjectTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2ProjectTemplate() { return CreateIAM2ProjectTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2ProjectTemplateFromProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, description), schema::Location::Body, 0, &kRule5},
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, projectUuid), schema::Location::Path, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2ProjectTemplateFromProjectAction>("CreateIAM2ProjectTemplateFromProjectAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2ProjectTemplateFromProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2ProjectTemplateFromProjectAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& CreateIAM2ProjectTemplateFromProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2ProjectTemplateFromProjectAction>("CreateIAM2ProjectTemplateFromProject", HttpMethod::Post, "/iam2/projects/templates/from/projects/{projectUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2ProjectTemplateFromProjectAction::spec() { return detail::lazySpec(kSpec55); }
+
+CreateIAM2ProjectTemplateFromProjectAction::CreateIAM2ProjectTemplateFromProjectAction() = default;
+CreateIAM2ProjectTemplateFromProjectAction::~CreateIAM2ProjectTemplateFromProjectAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2ProjectTemplateFromProject() { return CreateIAM2ProjectTemplateFromProjectAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule4},
-    {"password", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule5},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2VirtualIDAction, attributes), schema::Location::Body, 0, nullptr},
-    {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
-    {"organizationUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, organizationUuid), schema::Location::Body, 0, nullptr},
-    {"withoutDefaultRole", &schema::typeOf<std::optional<bool>>, offsetof(CreateIAM2VirtualIDAction, withoutDefaultRole), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2VirtualIDAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2VirtualIDAction>("CreateIAM2VirtualIDAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& CreateIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2VirtualIDAction>("CreateIAM2VirtualID", HttpMethod::Post, "/iam2/virtual-ids", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec57); }
+
+CreateIAM2VirtualIDAction::CreateIAM2VirtualIDAction() = default;
+CreateIAM2VirtualIDAction::~CreateIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2VirtualID() { return CreateIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2VirtualIDFromLdapUidAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapUid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, ldapUid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2VirtualIDFromLdapUidAction>("CreateIAM2VirtualIDFromLdapUidAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2VirtualIDFromLdapUidAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2VirtualIDFromLdapUidAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& CreateIAM2VirtualIDFromLdapUidAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2VirtualIDFromLdapUidAction>("CreateIAM2VirtualIDFromLdapUid", HttpMethod::Post, "/iam2/virtual-id/ldap/uid", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2VirtualIDFromLdapUidAction::spec() { return detail::lazySpec(kSpec59); }
+
+CreateIAM2VirtualIDFromLdapUidAction::CreateIAM2VirtualIDFromLdapUidAction() = default;
+CreateIAM2VirtualIDFromLdapUidAction::~CreateIAM2VirtualIDFromLdapUidAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2VirtualIDFromLdapUid() { return CreateIAM2VirtualIDFromLdapUidAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2VirtualIDGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule5},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2VirtualIDGroupAction, attributes), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2VirtualIDGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2VirtualIDGroupAction>("CreateIAM2VirtualIDGroupAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& CreateIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2VirtualIDGroupAction>("CreateIAM2VirtualIDGroup", HttpMethod::Post, "/iam2/groups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec61); }
+
+CreateIAM2VirtualIDGroupAction::CreateIAM2VirtualIDGroupAction() = default;
+CreateIAM2VirtualIDGroupAction::~CreateIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2VirtualIDGroup() { return CreateIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2VirtualIDLdapBindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDLdapBindingAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
-    {"ldapUid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDLdapBindingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2VirtualIDLdapBindingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2VirtualIDLdapBindingAction>("CreateIAM2VirtualIDLdapBindingAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2VirtualIDLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2VirtualIDLdapBindingAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& CreateIAM2VirtualIDLdapBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2VirtualIDLdapBindingAction>("CreateIAM2VirtualIDLdapBinding", HttpMethod::Post, "/iam2/ldap/bindings", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2VirtualIDLdapBindingAction::spec() { return detail::lazySpec(kSpec63); }
+
+CreateIAM2VirtualIDLdapBindingAction::CreateIAM2VirtualIDLdapBindingAction() = default;
+CreateIAM2VirtualIDLdapBindingAction::~CreateIAM2VirtualIDLdapBindingAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2VirtualIDLdapBinding() { return CreateIAM2VirtualIDLdapBindingAction::spec(); }
 
-const schema::TypeDesc& DeleteIAM2OrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIAM2OrganizationAction>("DeleteIAM2OrganizationAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIAM2OrganizationAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& DeleteIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIAM2OrganizationAction>("DeleteIAM2Organization", HttpMethod::Delete, "/iam2/organizations/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec65); }
+
+DeleteIAM2OrganizationAction::DeleteIAM2OrganizationAction() = default;
+DeleteIAM2OrganizationAction::~DeleteIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_DeleteIAM2Organization() { return DeleteIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& DeleteIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIAM2ProjectAction>("DeleteIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIAM2ProjectAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& DeleteIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIAM2ProjectAction>("DeleteIAM2Project", HttpMethod::Delete, "/iam2/projects/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIAM2ProjectAction::spec() { return detail::lazySpec(kSpec67); }
+
+DeleteIAM2ProjectAction::DeleteIAM2ProjectAction() = default;
+DeleteIAM2ProjectAction::~DeleteIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_DeleteIAM2Project() { return DeleteIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& DeleteIAM2ProjectTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIAM2ProjectTemplateAction>("DeleteIAM2ProjectTemplateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIAM2ProjectTemplateAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& DeleteIAM2ProjectTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIAM2ProjectTemplateAction>("DeleteIAM2ProjectTemplate", HttpMethod::Delete, "/iam2/projects/templates/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIAM2ProjectTemplateAction::spec() { return detail::lazySpec(kSpec69); }
+
+DeleteIAM2ProjectTemplateAction::DeleteIAM2ProjectTemplateAction() = default;
+DeleteIAM2ProjectTemplateAction::~DeleteIAM2ProjectTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteIAM2ProjectTemplate() { return DeleteIAM2ProjectTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIAM2VirtualIDAction>("DeleteIAM2VirtualIDAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& DeleteIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIAM2VirtualIDAction>("DeleteIAM2VirtualID", HttpMethod::Delete, "/iam2/virtual-ids/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec71); }
+
+DeleteIAM2VirtualIDAction::DeleteIAM2VirtualIDAction() = default;
+DeleteIAM2VirtualIDAction::~DeleteIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_DeleteIAM2VirtualID() { return DeleteIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& DeleteIAM2VirtualIDGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIAM2VirtualIDGroupAction>("DeleteIAM2VirtualIDGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& DeleteIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIAM2VirtualIDGroupAction>("DeleteIAM2VirtualIDGroup", HttpMethod::Delete, "/iam2/projects/groups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec73); }
+
+DeleteIAM2VirtualIDGroupAction::DeleteIAM2VirtualIDGroupAction() = default;
+DeleteIAM2VirtualIDGroupAction::~DeleteIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteIAM2VirtualIDGroup() { return DeleteIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteIAM2VirtualIDLdapBindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDLdapBindingAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDLdapBindingAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIAM2VirtualIDLdapBindingAction>("DeleteIAM2VirtualIDLdapBindingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2VirtualIDLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIAM2VirtualIDLdapBindingAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& DeleteIAM2VirtualIDLdapBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIAM2VirtualIDLdapBindingAction>("DeleteIAM2VirtualIDLdapBinding", HttpMethod::Delete, "/iam2/ldap/bindings/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIAM2VirtualIDLdapBindingAction::spec() { return detail::lazySpec(kSpec75); }
+
+DeleteIAM2VirtualIDLdapBindingAction::DeleteIAM2VirtualIDLdapBindingAction() = default;
+DeleteIAM2VirtualIDLdapBindingAction::~DeleteIAM2VirtualIDLdapBindingAction() = default;
 
 const ActionSpec& detail::spec_DeleteIAM2VirtualIDLdapBinding() { return DeleteIAM2VirtualIDLdapBindingAction::spec(); }
 
-const schema::TypeDesc& DetachIAM2ProjectFromIAM2OrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, projectUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachIAM2ProjectFromIAM2OrganizationAction>("DetachIAM2ProjectFromIAM2OrganizationAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachIAM2ProjectFromIAM2OrganizationAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& DetachIAM2ProjectFromIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachIAM2ProjectFromIAM2OrganizationAction>("DetachIAM2ProjectFromIAM2Organization", HttpMethod::Delete, "/iam2/projects/{projectUuid}/iam2/organizations", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachIAM2ProjectFromIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec77); }
+
+DetachIAM2ProjectFromIAM2OrganizationAction::DetachIAM2ProjectFromIAM2OrganizationAction() = default;
+DetachIAM2ProjectFromIAM2OrganizationAction::~DetachIAM2ProjectFromIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_DetachIAM2ProjectFromIAM2Organization() { return DetachIAM2ProjectFromIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& ExpungeIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExpungeIAM2ProjectAction>("ExpungeIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExpungeIAM2ProjectAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& ExpungeIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExpungeIAM2ProjectAction>("ExpungeIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "expungeIAM2Project", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExpungeIAM2ProjectAction::spec() { return detail::lazySpec(kSpec79); }
+
+ExpungeIAM2ProjectAction::ExpungeIAM2ProjectAction() = default;
+ExpungeIAM2ProjectAction::~ExpungeIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_ExpungeIAM2Project() { return ExpungeIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& GetCandidateLdapEntryForIAM2BindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, limit), schema::Location::Body, 0, &kRule9},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateLdapEntryForIAM2BindingAction>("GetCandidateLdapEntryForIAM2BindingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateLdapEntryForIAM2BindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateLdapEntryForIAM2BindingAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& GetCandidateLdapEntryForIAM2BindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateLdapEntryForIAM2BindingAction>("GetCandidateLdapEntryForIAM2Binding", HttpMethod::Get, "/iam2/ldap/entries/candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateLdapEntryForIAM2BindingAction::spec() { return detail::lazySpec(kSpec81); }
+
+GetCandidateLdapEntryForIAM2BindingAction::GetCandidateLdapEntryForIAM2BindingAction() = default;
+GetCandidateLdapEntryForIAM2BindingAction::~GetCandidateLdapEntryForIAM2BindingAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateLdapEntryForIAM2Binding() { return GetCandidateLdapEntryForIAM2BindingAction::spec(); }
 
-const schema::TypeDesc& GetIAM2OrganizationVirtualIDNumberAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetIAM2OrganizationVirtualIDNumberAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2OrganizationVirtualIDNumberAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetIAM2OrganizationVirtualIDNumberAction>("GetIAM2OrganizationVirtualIDNumberAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetIAM2OrganizationVirtualIDNumberAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetIAM2OrganizationVirtualIDNumberAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& GetIAM2OrganizationVirtualIDNumberAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetIAM2OrganizationVirtualIDNumberAction>("GetIAM2OrganizationVirtualIDNumber", HttpMethod::Get, "/iam2/organizations/{uuid}/virtualIDNumber", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetIAM2OrganizationVirtualIDNumberAction::spec() { return detail::lazySpec(kSpec83); }
+
+GetIAM2OrganizationVirtualIDNumberAction::GetIAM2OrganizationVirtualIDNumberAction() = default;
+GetIAM2OrganizationVirtualIDNumberAction::~GetIAM2OrganizationVirtualIDNumberAction() = default;
 
 const ActionSpec& detail::spec_GetIAM2OrganizationVirtualIDNumber() { return GetIAM2OrganizationVirtualIDNumberAction::spec(); }
 
-const schema::TypeDesc& GetIAM2ProjectsOfVirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2ProjectsOfVirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetIAM2ProjectsOfVirtualIDAction>("GetIAM2ProjectsOfVirtualIDAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetIAM2ProjectsOfVirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetIAM2ProjectsOfVirtualIDAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& GetIAM2ProjectsOfVirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetIAM2ProjectsOfVirtualIDAction>("GetIAM2ProjectsOfVirtualID", HttpMethod::Get, "/iam2/virtual-ids/projects", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetIAM2ProjectsOfVirtualIDAction::spec() { return detail::lazySpec(kSpec85); }
+
+GetIAM2ProjectsOfVirtualIDAction::GetIAM2ProjectsOfVirtualIDAction() = default;
+GetIAM2ProjectsOfVirtualIDAction::~GetIAM2ProjectsOfVirtualIDAction() = default;
 
 const ActionSpec& detail::spec_GetIAM2ProjectsOfVirtualID() { return GetIAM2ProjectsOfVirtualIDAction::spec(); }
 
-const schema::TypeDesc& GetIAM2SystemAttributesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2SystemAttributesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetIAM2SystemAttributesAction>("GetIAM2SystemAttributesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetIAM2SystemAttributesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetIAM2SystemAttributesAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& GetIAM2SystemAttributesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetIAM2SystemAttributesAction>("GetIAM2SystemAttributes", HttpMethod::Get, "/iam2/attributes/system", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetIAM2SystemAttributesAction::spec() { return detail::lazySpec(kSpec87); }
+
+GetIAM2SystemAttributesAction::GetIAM2SystemAttributesAction() = default;
+GetIAM2SystemAttributesAction::~GetIAM2SystemAttributesAction() = default;
 
 const ActionSpec& detail::spec_GetIAM2SystemAttributes() { return GetIAM2SystemAttributesAction::spec(); }
 
-const schema::TypeDesc& GetIAM2VirtualIDAPIPermissionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"apisToCheck", &schema::typeOf<std::optional<Json>>, offsetof(GetIAM2VirtualIDAPIPermissionAction, apisToCheck), schema::Location::Body, 0, nullptr},
-    {"onlyCheckParams", &schema::typeOf<std::optional<bool>>, offsetof(GetIAM2VirtualIDAPIPermissionAction, onlyCheckParams), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDAPIPermissionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetIAM2VirtualIDAPIPermissionAction>("GetIAM2VirtualIDAPIPermissionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetIAM2VirtualIDAPIPermissionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetIAM2VirtualIDAPIPermissionAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& GetIAM2VirtualIDAPIPermissionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetIAM2VirtualIDAPIPermissionAction>("GetIAM2VirtualIDAPIPermission", HttpMethod::Get, "/iam2/virtual-ids/api-permissions", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetIAM2VirtualIDAPIPermissionAction::spec() { return detail::lazySpec(kSpec89); }
+
+GetIAM2VirtualIDAPIPermissionAction::GetIAM2VirtualIDAPIPermissionAction() = default;
+GetIAM2VirtualIDAPIPermissionAction::~GetIAM2VirtualIDAPIPermissionAction() = default;
 
 const ActionSpec& detail::spec_GetIAM2VirtualIDAPIPermission() { return GetIAM2VirtualIDAPIPermissionAction::spec(); }
 
-const schema::TypeDesc& GetIAM2VirtualIDInGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(GetIAM2VirtualIDInGroupAction, groupUuid), schema::Location::Body, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetIAM2VirtualIDInGroupAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetIAM2VirtualIDInGroupAction, start), schema::Location::Body, 0, nullptr},
-    {"count", &schema::typeOf<std::optional<bool>>, offsetof(GetIAM2VirtualIDInGroupAction, count), schema::Location::Body, 0, nullptr},
-    {"sortDirection", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDInGroupAction, sortDirection), schema::Location::Body, 0, &kRule10},
-    {"sortBy", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDInGroupAction, sortBy), schema::Location::Body, 0, nullptr},
-    {"replyWithCount", &schema::typeOf<std::optional<bool>>, offsetof(GetIAM2VirtualIDInGroupAction, replyWithCount), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDInGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetIAM2VirtualIDInGroupAction>("GetIAM2VirtualIDInGroupAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(GetIAM2VirtualIDInGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetIAM2VirtualIDInGroupAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& GetIAM2VirtualIDInGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetIAM2VirtualIDInGroupAction>("GetIAM2VirtualIDInGroup", HttpMethod::Get, "/iam2/IAM2VirtualIDGroup/IAM2VirtualID", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetIAM2VirtualIDInGroupAction::spec() { return detail::lazySpec(kSpec91); }
+
+GetIAM2VirtualIDInGroupAction::GetIAM2VirtualIDInGroupAction() = default;
+GetIAM2VirtualIDInGroupAction::~GetIAM2VirtualIDInGroupAction() = default;
 
 const ActionSpec& detail::spec_GetIAM2VirtualIDInGroup() { return GetIAM2VirtualIDInGroupAction::spec(); }
 
-const schema::TypeDesc& GetOrganizationQuotaUsageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetOrganizationQuotaUsageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetOrganizationQuotaUsageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetOrganizationQuotaUsageAction>("GetOrganizationQuotaUsageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetOrganizationQuotaUsageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetOrganizationQuotaUsageAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& GetOrganizationQuotaUsageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetOrganizationQuotaUsageAction>("GetOrganizationQuotaUsage", HttpMethod::Get, "/iam2/organizations/quota/{uuid}/usages", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetOrganizationQuotaUsageAction::spec() { return detail::lazySpec(kSpec93); }
+
+GetOrganizationQuotaUsageAction::GetOrganizationQuotaUsageAction() = default;
+GetOrganizationQuotaUsageAction::~GetOrganizationQuotaUsageAction() = default;
 
 const ActionSpec& detail::spec_GetOrganizationQuotaUsage() { return GetOrganizationQuotaUsageAction::spec(); }
 
-const schema::TypeDesc& LoginIAM2PlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LoginIAM2PlatformAction, clientInfo), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2PlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoginIAM2PlatformAction>("LoginIAM2PlatformAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(LoginIAM2PlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LoginIAM2PlatformAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& LoginIAM2PlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LoginIAM2PlatformAction>("LoginIAM2Platform", HttpMethod::Put, "/iam2/platform/login", "loginIAM2Platform", true, false, "", 1);
-  return s;
-}
+const ActionSpec& LoginIAM2PlatformAction::spec() { return detail::lazySpec(kSpec95); }
+
+LoginIAM2PlatformAction::LoginIAM2PlatformAction() = default;
+LoginIAM2PlatformAction::~LoginIAM2PlatformAction() = default;
 
 const ActionSpec& detail::spec_LoginIAM2Platform() { return LoginIAM2PlatformAction::spec(); }
 
-const schema::TypeDesc& LoginIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectName", &schema::typeOf<std::string>, offsetof(LoginIAM2ProjectAction, projectName), schema::Location::Body, 0, &kRule0},
-    {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LoginIAM2ProjectAction, clientInfo), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoginIAM2ProjectAction>("LoginIAM2ProjectAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(LoginIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LoginIAM2ProjectAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& LoginIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LoginIAM2ProjectAction>("LoginIAM2Project", HttpMethod::Put, "/iam2/projects/login", "loginIAM2Project", true, false, "", 1);
-  return s;
-}
+const ActionSpec& LoginIAM2ProjectAction::spec() { return detail::lazySpec(kSpec97); }
+
+LoginIAM2ProjectAction::LoginIAM2ProjectAction() = default;
+LoginIAM2ProjectAction::~LoginIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_LoginIAM2Project() { return LoginIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& LoginIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
-    {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDAction, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDAction, verifyCode), schema::Location::Body, 0, nullptr},
-    {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LoginIAM2VirtualIDAction, clientInfo), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoginIAM2VirtualIDAction>("LoginIAM2VirtualIDAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(LoginIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LoginIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& LoginIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LoginIAM2VirtualIDAction>("LoginIAM2VirtualID", HttpMethod::Put, "/iam2/virtual-ids/login", "loginIAM2VirtualID", false, false, "", 1);
-  return s;
-}
+const ActionSpec& LoginIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec99); }
+
+LoginIAM2VirtualIDAction::LoginIAM2VirtualIDAction() = default;
+LoginIAM2VirtualIDAction::~LoginIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_LoginIAM2VirtualID() { return LoginIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& LoginIAM2VirtualIDWithLdapAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uid", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDWithLdapAction, uid), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDWithLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
-    {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDWithLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
-    {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDWithLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDWithLdapAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoginIAM2VirtualIDWithLdapAction>("LoginIAM2VirtualIDWithLdapAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(LoginIAM2VirtualIDWithLdapAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LoginIAM2VirtualIDWithLdapAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& LoginIAM2VirtualIDWithLdapAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LoginIAM2VirtualIDWithLdapAction>("LoginIAM2VirtualIDWithLdap", HttpMethod::Put, "/iam2/login/virtual-ids/ldap", "loginIAM2VirtualIDWithLdap", false, false, "", 1);
-  return s;
-}
+const ActionSpec& LoginIAM2VirtualIDWithLdapAction::spec() { return detail::lazySpec(kSpec101); }
+
+LoginIAM2VirtualIDWithLdapAction::LoginIAM2VirtualIDWithLdapAction() = default;
+LoginIAM2VirtualIDWithLdapAction::~LoginIAM2VirtualIDWithLdapAction() = default;
 
 const ActionSpec& detail::spec_LoginIAM2VirtualIDWithLdap() { return LoginIAM2VirtualIDWithLdapAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2LdapBindingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2LdapBindingAction>("QueryIAM2LdapBindingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2LdapBindingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2LdapBindingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2LdapBindingAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& QueryIAM2LdapBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2LdapBindingAction>("QueryIAM2LdapBinding", HttpMethod::Get, "/iam2/ldap/bindings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2LdapBindingAction::spec() { return detail::lazySpec(kSpec103); }
+
+QueryIAM2LdapBindingAction::QueryIAM2LdapBindingAction() = default;
+QueryIAM2LdapBindingAction::~QueryIAM2LdapBindingAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2LdapBinding() { return QueryIAM2LdapBindingAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2OrganizationAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2OrganizationAction>("QueryIAM2OrganizationAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2OrganizationAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2OrganizationAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& QueryIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2OrganizationAction>("QueryIAM2Organization", HttpMethod::Get, "/iam2/organizations", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec105); }
+
+QueryIAM2OrganizationAction::QueryIAM2OrganizationAction() = default;
+QueryIAM2OrganizationAction::~QueryIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2Organization() { return QueryIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2OrganizationAttributeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2OrganizationAttributeAction>("QueryIAM2OrganizationAttributeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2OrganizationAttributeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2OrganizationAttributeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2OrganizationAttributeAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& QueryIAM2OrganizationAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2OrganizationAttributeAction>("QueryIAM2OrganizationAttribute", HttpMethod::Get, "/iam2/organizations/attributes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2OrganizationAttributeAction::spec() { return detail::lazySpec(kSpec107); }
+
+QueryIAM2OrganizationAttributeAction::QueryIAM2OrganizationAttributeAction() = default;
+QueryIAM2OrganizationAttributeAction::~QueryIAM2OrganizationAttributeAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2OrganizationAttribute() { return QueryIAM2OrganizationAttributeAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2OrganizationProjectRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2OrganizationProjectRefAction>("QueryIAM2OrganizationProjectRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2OrganizationProjectRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2OrganizationProjectRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2OrganizationProjectRefAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& QueryIAM2OrganizationProjectRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2OrganizationProjectRefAction>("QueryIAM2OrganizationProjectRef", HttpMethod::Get, "/iam2/projects/organizations/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2OrganizationProjectRefAction::spec() { return detail::lazySpec(kSpec109); }
+
+QueryIAM2OrganizationProjectRefAction::QueryIAM2OrganizationProjectRefAction() = default;
+QueryIAM2OrganizationProjectRefAction::~QueryIAM2OrganizationProjectRefAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2OrganizationProjectRef() { return QueryIAM2OrganizationProjectRefAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2ProjectAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2ProjectAction>("QueryIAM2ProjectAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2ProjectAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2ProjectAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& QueryIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2ProjectAction>("QueryIAM2Project", HttpMethod::Get, "/iam2/projects", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2ProjectAction::spec() { return detail::lazySpec(kSpec111); }
+
+QueryIAM2ProjectAction::QueryIAM2ProjectAction() = default;
+QueryIAM2ProjectAction::~QueryIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2Project() { return QueryIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2ProjectAccountRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2ProjectAccountRefAction>("QueryIAM2ProjectAccountRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2ProjectAccountRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2ProjectAccountRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2ProjectAccountRefAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& QueryIAM2ProjectAccountRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2ProjectAccountRefAction>("QueryIAM2ProjectAccountRef", HttpMethod::Get, "/iam2/projects/account/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2ProjectAccountRefAction::spec() { return detail::lazySpec(kSpec113); }
+
+QueryIAM2ProjectAccountRefAction::QueryIAM2ProjectAccountRefAction() = default;
+QueryIAM2ProjectAccountRefAction::~QueryIAM2ProjectAccountRefAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2ProjectAccountRef() { return QueryIAM2ProjectAccountRefAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2ProjectAttributeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2ProjectAttributeAction>("QueryIAM2ProjectAttributeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2ProjectAttributeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2ProjectAttributeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2ProjectAttributeAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& QueryIAM2ProjectAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2ProjectAttributeAction>("QueryIAM2ProjectAttribute", HttpMethod::Get, "/iam2/projects/attributes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2ProjectAttributeAction::spec() { return detail::lazySpec(kSpec115); }
+
+QueryIAM2ProjectAttributeAction::QueryIAM2ProjectAttributeAction() = default;
+QueryIAM2ProjectAttributeAction::~QueryIAM2ProjectAttributeAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2ProjectAttribute() { return QueryIAM2ProjectAttributeAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2ProjectRoleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2ProjectRoleAction>("QueryIAM2ProjectRoleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2ProjectRoleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2ProjectRoleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2ProjectRoleAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& QueryIAM2ProjectRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2ProjectRoleAction>("QueryIAM2ProjectRole", HttpMethod::Get, "/iam2/project-roles", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2ProjectRoleAction::spec() { return detail::lazySpec(kSpec117); }
+
+QueryIAM2ProjectRoleAction::QueryIAM2ProjectRoleAction() = default;
+QueryIAM2ProjectRoleAction::~QueryIAM2ProjectRoleAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2ProjectRole() { return QueryIAM2ProjectRoleAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2ProjectTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2ProjectTemplateAction>("QueryIAM2ProjectTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2ProjectTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2ProjectTemplateAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& QueryIAM2ProjectTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2ProjectTemplateAction>("QueryIAM2ProjectTemplate", HttpMethod::Get, "/iam2/projects/templates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2ProjectTemplateAction::spec() { return detail::lazySpec(kSpec119); }
+
+QueryIAM2ProjectTemplateAction::QueryIAM2ProjectTemplateAction() = default;
+QueryIAM2ProjectTemplateAction::~QueryIAM2ProjectTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2ProjectTemplate() { return QueryIAM2ProjectTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2VirtualIDAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2VirtualIDAction>("QueryIAM2VirtualIDAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2VirtualIDAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& QueryIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2VirtualIDAction>("QueryIAM2VirtualID", HttpMethod::Get, "/iam2/virtual-ids", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec121); }
+
+QueryIAM2VirtualIDAction::QueryIAM2VirtualIDAction() = default;
+QueryIAM2VirtualIDAction::~QueryIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2VirtualID() { return QueryIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2VirtualIDAttributeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2VirtualIDAttributeAction>("QueryIAM2VirtualIDAttributeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2VirtualIDAttributeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2VirtualIDAttributeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2VirtualIDAttributeAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& QueryIAM2VirtualIDAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2VirtualIDAttributeAction>("QueryIAM2VirtualIDAttribute", HttpMethod::Get, "/iam2/virtual-ids/attributes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2VirtualIDAttributeAction::spec() { return detail::lazySpec(kSpec123); }
+
+QueryIAM2VirtualIDAttributeAction::QueryIAM2VirtualIDAttributeAction() = default;
+QueryIAM2VirtualIDAttributeAction::~QueryIAM2VirtualIDAttributeAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2VirtualIDAttribute() { return QueryIAM2VirtualIDAttributeAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2VirtualIDGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2VirtualIDGroupAction>("QueryIAM2VirtualIDGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2VirtualIDGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QueryIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2VirtualIDGroupAction>("QueryIAM2VirtualIDGroup", HttpMethod::Get, "/iam2/projects/groups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec125); }
+
+QueryIAM2VirtualIDGroupAction::QueryIAM2VirtualIDGroupAction() = default;
+QueryIAM2VirtualIDGroupAction::~QueryIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2VirtualIDGroup() { return QueryIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& QueryIAM2VirtualIDGroupAttributeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIAM2VirtualIDGroupAttributeAction>("QueryIAM2VirtualIDGroupAttributeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIAM2VirtualIDGroupAttributeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIAM2VirtualIDGroupAttributeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIAM2VirtualIDGroupAttributeAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& QueryIAM2VirtualIDGroupAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIAM2VirtualIDGroupAttributeAction>("QueryIAM2VirtualIDGroupAttribute", HttpMethod::Get, "/iam2/projects/groups/attributes/", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIAM2VirtualIDGroupAttributeAction::spec() { return detail::lazySpec(kSpec127); }
+
+QueryIAM2VirtualIDGroupAttributeAction::QueryIAM2VirtualIDGroupAttributeAction() = default;
+QueryIAM2VirtualIDGroupAttributeAction::~QueryIAM2VirtualIDGroupAttributeAction() = default;
 
 const ActionSpec& detail::spec_QueryIAM2VirtualIDGroupAttribute() { return QueryIAM2VirtualIDGroupAttributeAction::spec(); }
 
-const schema::TypeDesc& RecoverIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverIAM2ProjectAction>("RecoverIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RecoverIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoverIAM2ProjectAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& RecoverIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoverIAM2ProjectAction>("RecoverIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "recoverIAM2Project", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoverIAM2ProjectAction::spec() { return detail::lazySpec(kSpec129); }
+
+RecoverIAM2ProjectAction::RecoverIAM2ProjectAction() = default;
+RecoverIAM2ProjectAction::~RecoverIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_RecoverIAM2Project() { return RecoverIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& RemoveAttributesFromIAM2OrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2OrganizationAction, attributeUuids), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveAttributesFromIAM2OrganizationAction>("RemoveAttributesFromIAM2OrganizationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveAttributesFromIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveAttributesFromIAM2OrganizationAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& RemoveAttributesFromIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveAttributesFromIAM2OrganizationAction>("RemoveAttributesFromIAM2Organization", HttpMethod::Delete, "/iam2/organizations/{uuid}/attributes", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveAttributesFromIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec131); }
+
+RemoveAttributesFromIAM2OrganizationAction::RemoveAttributesFromIAM2OrganizationAction() = default;
+RemoveAttributesFromIAM2OrganizationAction::~RemoveAttributesFromIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_RemoveAttributesFromIAM2Organization() { return RemoveAttributesFromIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& RemoveAttributesFromIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2ProjectAction, attributeUuids), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveAttributesFromIAM2ProjectAction>("RemoveAttributesFromIAM2ProjectAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveAttributesFromIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveAttributesFromIAM2ProjectAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& RemoveAttributesFromIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveAttributesFromIAM2ProjectAction>("RemoveAttributesFromIAM2Project", HttpMethod::Delete, "/iam2/projects/{uuid}/attributes", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveAttributesFromIAM2ProjectAction::spec() { return detail::lazySpec(kSpec133); }
+
+RemoveAttributesFromIAM2ProjectAction::RemoveAttributesFromIAM2ProjectAction() = default;
+RemoveAttributesFromIAM2ProjectAction::~RemoveAttributesFromIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_RemoveAttributesFromIAM2Project() { return RemoveAttributesFromIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& RemoveAttributesFromIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDAction, attributeUuids), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveAttributesFromIAM2VirtualIDAction>("RemoveAttributesFromIAM2VirtualIDAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveAttributesFromIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveAttributesFromIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& RemoveAttributesFromIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveAttributesFromIAM2VirtualIDAction>("RemoveAttributesFromIAM2VirtualID", HttpMethod::Delete, "/iam2/virtual-ids/{uuid}/attributes", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveAttributesFromIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec135); }
+
+RemoveAttributesFromIAM2VirtualIDAction::RemoveAttributesFromIAM2VirtualIDAction() = default;
+RemoveAttributesFromIAM2VirtualIDAction::~RemoveAttributesFromIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_RemoveAttributesFromIAM2VirtualID() { return RemoveAttributesFromIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& RemoveAttributesFromIAM2VirtualIDGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, attributeUuids), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveAttributesFromIAM2VirtualIDGroupAction>("RemoveAttributesFromIAM2VirtualIDGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveAttributesFromIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& RemoveAttributesFromIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveAttributesFromIAM2VirtualIDGroupAction>("RemoveAttributesFromIAM2VirtualIDGroup", HttpMethod::Delete, "/iam2/projects/groups/{uuid}/attributes", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveAttributesFromIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec137); }
+
+RemoveAttributesFromIAM2VirtualIDGroupAction::RemoveAttributesFromIAM2VirtualIDGroupAction() = default;
+RemoveAttributesFromIAM2VirtualIDGroupAction::~RemoveAttributesFromIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveAttributesFromIAM2VirtualIDGroup() { return RemoveAttributesFromIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveIAM2ProjectLoginExpiredAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"attributeUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2ProjectLoginExpiredAction, attributeUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2ProjectLoginExpiredAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveIAM2ProjectLoginExpiredAction>("RemoveIAM2ProjectLoginExpiredAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2ProjectLoginExpiredAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveIAM2ProjectLoginExpiredAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& RemoveIAM2ProjectLoginExpiredAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveIAM2ProjectLoginExpiredAction>("RemoveIAM2ProjectLoginExpired", HttpMethod::Put, "/iam2/projects/remove/login-expired/{uuid}/actions", "removeIAM2ProjectLoginExpired", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RemoveIAM2ProjectLoginExpiredAction::spec() { return detail::lazySpec(kSpec139); }
+
+RemoveIAM2ProjectLoginExpiredAction::RemoveIAM2ProjectLoginExpiredAction() = default;
+RemoveIAM2ProjectLoginExpiredAction::~RemoveIAM2ProjectLoginExpiredAction() = default;
 
 const ActionSpec& detail::spec_RemoveIAM2ProjectLoginExpired() { return RemoveIAM2ProjectLoginExpiredAction::spec(); }
 
-const schema::TypeDesc& RemoveIAM2VirtualIDGroupFromProjectsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, projectUuids), schema::Location::Body, 0, nullptr},
-    {"groupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, groupUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveIAM2VirtualIDGroupFromProjectsAction>("RemoveIAM2VirtualIDGroupFromProjectsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2VirtualIDGroupFromProjectsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveIAM2VirtualIDGroupFromProjectsAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& RemoveIAM2VirtualIDGroupFromProjectsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveIAM2VirtualIDGroupFromProjectsAction>("RemoveIAM2VirtualIDGroupFromProjects", HttpMethod::Delete, "/iam2/projects/groups", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveIAM2VirtualIDGroupFromProjectsAction::spec() { return detail::lazySpec(kSpec141); }
+
+RemoveIAM2VirtualIDGroupFromProjectsAction::RemoveIAM2VirtualIDGroupFromProjectsAction() = default;
+RemoveIAM2VirtualIDGroupFromProjectsAction::~RemoveIAM2VirtualIDGroupFromProjectsAction() = default;
 
 const ActionSpec& detail::spec_RemoveIAM2VirtualIDGroupFromProjects() { return RemoveIAM2VirtualIDGroupFromProjectsAction::spec(); }
 
-const schema::TypeDesc& RemoveIAM2VirtualIDsFromGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromGroupAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2VirtualIDsFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDsFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveIAM2VirtualIDsFromGroupAction>("RemoveIAM2VirtualIDsFromGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2VirtualIDsFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveIAM2VirtualIDsFromGroupAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& RemoveIAM2VirtualIDsFromGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveIAM2VirtualIDsFromGroupAction>("RemoveIAM2VirtualIDsFromGroup", HttpMethod::Delete, "/iam2/projects/groups/{groupUuid}/virtual-ids", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveIAM2VirtualIDsFromGroupAction::spec() { return detail::lazySpec(kSpec143); }
+
+RemoveIAM2VirtualIDsFromGroupAction::RemoveIAM2VirtualIDsFromGroupAction() = default;
+RemoveIAM2VirtualIDsFromGroupAction::~RemoveIAM2VirtualIDsFromGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveIAM2VirtualIDsFromGroup() { return RemoveIAM2VirtualIDsFromGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveIAM2VirtualIDsFromOrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"organizationUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveIAM2VirtualIDsFromOrganizationAction>("RemoveIAM2VirtualIDsFromOrganizationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveIAM2VirtualIDsFromOrganizationAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& RemoveIAM2VirtualIDsFromOrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveIAM2VirtualIDsFromOrganizationAction>("RemoveIAM2VirtualIDsFromOrganization", HttpMethod::Delete, "/iam2/organizations/{organizationUuid}/virtual-ids", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveIAM2VirtualIDsFromOrganizationAction::spec() { return detail::lazySpec(kSpec145); }
+
+RemoveIAM2VirtualIDsFromOrganizationAction::RemoveIAM2VirtualIDsFromOrganizationAction() = default;
+RemoveIAM2VirtualIDsFromOrganizationAction::~RemoveIAM2VirtualIDsFromOrganizationAction() = default;
 
 const ActionSpec& detail::spec_RemoveIAM2VirtualIDsFromOrganization() { return RemoveIAM2VirtualIDsFromOrganizationAction::spec(); }
 
-const schema::TypeDesc& RemoveIAM2VirtualIDsFromProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2VirtualIDsFromProjectAction, projectUuid), schema::Location::Path, 0, nullptr},
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveIAM2VirtualIDsFromProjectAction>("RemoveIAM2VirtualIDsFromProjectAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2VirtualIDsFromProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveIAM2VirtualIDsFromProjectAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& RemoveIAM2VirtualIDsFromProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveIAM2VirtualIDsFromProjectAction>("RemoveIAM2VirtualIDsFromProject", HttpMethod::Delete, "/iam2/projects/{projectUuid}/virtual-ids", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveIAM2VirtualIDsFromProjectAction::spec() { return detail::lazySpec(kSpec147); }
+
+RemoveIAM2VirtualIDsFromProjectAction::RemoveIAM2VirtualIDsFromProjectAction() = default;
+RemoveIAM2VirtualIDsFromProjectAction::~RemoveIAM2VirtualIDsFromProjectAction() = default;
 
 const ActionSpec& detail::spec_RemoveIAM2VirtualIDsFromProject() { return RemoveIAM2VirtualIDsFromProjectAction::spec(); }
 
-const schema::TypeDesc& RemoveIAM2VirtualIDsFromProjectsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, projectUuids), schema::Location::Body, 0, &kRule0},
-    {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveIAM2VirtualIDsFromProjectsAction>("RemoveIAM2VirtualIDsFromProjectsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2VirtualIDsFromProjectsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveIAM2VirtualIDsFromProjectsAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& RemoveIAM2VirtualIDsFromProjectsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveIAM2VirtualIDsFromProjectsAction>("RemoveIAM2VirtualIDsFromProjects", HttpMethod::Delete, "/iam2/projects/virtual-ids", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveIAM2VirtualIDsFromProjectsAction::spec() { return detail::lazySpec(kSpec149); }
+
+RemoveIAM2VirtualIDsFromProjectsAction::RemoveIAM2VirtualIDsFromProjectsAction() = default;
+RemoveIAM2VirtualIDsFromProjectsAction::~RemoveIAM2VirtualIDsFromProjectsAction() = default;
 
 const ActionSpec& detail::spec_RemoveIAM2VirtualIDsFromProjects() { return RemoveIAM2VirtualIDsFromProjectsAction::spec(); }
 
-const schema::TypeDesc& RemoveRolesFromIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDAction, roleUuids), schema::Location::Body, 0, &kRule1},
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(RemoveRolesFromIAM2VirtualIDAction, virtualIDUuid), schema::Location::Path, 0, &kRule0},
-    {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveRolesFromIAM2VirtualIDAction>("RemoveRolesFromIAM2VirtualIDAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveRolesFromIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveRolesFromIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& RemoveRolesFromIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveRolesFromIAM2VirtualIDAction>("RemoveRolesFromIAM2VirtualID", HttpMethod::Delete, "/iam2/projects/virtual-ids/{virtualIDUuid}/roles", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveRolesFromIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec151); }
+
+RemoveRolesFromIAM2VirtualIDAction::RemoveRolesFromIAM2VirtualIDAction() = default;
+RemoveRolesFromIAM2VirtualIDAction::~RemoveRolesFromIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_RemoveRolesFromIAM2VirtualID() { return RemoveRolesFromIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& RemoveRolesFromIAM2VirtualIDGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, roleUuids), schema::Location::Body, 0, &kRule1},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
-    {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveRolesFromIAM2VirtualIDGroupAction>("RemoveRolesFromIAM2VirtualIDGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveRolesFromIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& RemoveRolesFromIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveRolesFromIAM2VirtualIDGroupAction>("RemoveRolesFromIAM2VirtualIDGroup", HttpMethod::Delete, "/iam2/projects/groups/{groupUuid}/roles", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveRolesFromIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec153); }
+
+RemoveRolesFromIAM2VirtualIDGroupAction::RemoveRolesFromIAM2VirtualIDGroupAction() = default;
+RemoveRolesFromIAM2VirtualIDGroupAction::~RemoveRolesFromIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveRolesFromIAM2VirtualIDGroup() { return RemoveRolesFromIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& RunIAM2ScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"scriptContent", &schema::typeOf<std::string>, offsetof(RunIAM2ScriptAction, scriptContent), schema::Location::Body, 0, &kRule0},
-    {"scriptExecutor", &schema::typeOf<std::optional<std::string>>, offsetof(RunIAM2ScriptAction, scriptExecutor), schema::Location::Body, 0, nullptr},
-    {"scriptParams", &schema::typeOf<std::optional<Json>>, offsetof(RunIAM2ScriptAction, scriptParams), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RunIAM2ScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RunIAM2ScriptAction>("RunIAM2ScriptAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RunIAM2ScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RunIAM2ScriptAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& RunIAM2ScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RunIAM2ScriptAction>("RunIAM2Script", HttpMethod::Post, "/iam2/iam2-script/run", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RunIAM2ScriptAction::spec() { return detail::lazySpec(kSpec155); }
+
+RunIAM2ScriptAction::RunIAM2ScriptAction() = default;
+RunIAM2ScriptAction::~RunIAM2ScriptAction() = default;
 
 const ActionSpec& detail::spec_RunIAM2Script() { return RunIAM2ScriptAction::spec(); }
 
-const schema::TypeDesc& SetIAM2ProjectLoginExpiredAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"loginExpired", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectLoginExpiredAction, loginExpired), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetIAM2ProjectLoginExpiredAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetIAM2ProjectLoginExpiredAction>("SetIAM2ProjectLoginExpiredAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetIAM2ProjectLoginExpiredAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetIAM2ProjectLoginExpiredAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& SetIAM2ProjectLoginExpiredAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetIAM2ProjectLoginExpiredAction>("SetIAM2ProjectLoginExpired", HttpMethod::Put, "/iam2/projects/add/login-expired/{uuid}/actions", "setIAM2ProjectLoginExpired", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetIAM2ProjectLoginExpiredAction::spec() { return detail::lazySpec(kSpec157); }
+
+SetIAM2ProjectLoginExpiredAction::SetIAM2ProjectLoginExpiredAction() = default;
+SetIAM2ProjectLoginExpiredAction::~SetIAM2ProjectLoginExpiredAction() = default;
 
 const ActionSpec& detail::spec_SetIAM2ProjectLoginExpired() { return SetIAM2ProjectLoginExpiredAction::spec(); }
 
-const schema::TypeDesc& SetIAM2ProjectRetirePolicyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectRetirePolicyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"policy", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectRetirePolicyAction, policy), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetIAM2ProjectRetirePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetIAM2ProjectRetirePolicyAction>("SetIAM2ProjectRetirePolicyAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetIAM2ProjectRetirePolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetIAM2ProjectRetirePolicyAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& SetIAM2ProjectRetirePolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetIAM2ProjectRetirePolicyAction>("SetIAM2ProjectRetirePolicy", HttpMethod::Put, "/iam2/projects/retire-policies/{uuid}/actions", "setIAM2ProjectRetirePolicy", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetIAM2ProjectRetirePolicyAction::spec() { return detail::lazySpec(kSpec159); }
+
+SetIAM2ProjectRetirePolicyAction::SetIAM2ProjectRetirePolicyAction() = default;
+SetIAM2ProjectRetirePolicyAction::~SetIAM2ProjectRetirePolicyAction() = default;
 
 const ActionSpec& detail::spec_SetIAM2ProjectRetirePolicy() { return SetIAM2ProjectRetirePolicyAction::spec(); }
 
-const schema::TypeDesc& SetOrganizationOperationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetOrganizationOperationAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(SetOrganizationOperationAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetOrganizationOperationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetOrganizationOperationAction>("SetOrganizationOperationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetOrganizationOperationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetOrganizationOperationAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& SetOrganizationOperationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetOrganizationOperationAction>("SetOrganizationOperation", HttpMethod::Put, "/iam2/organizations/{uuid}/operation", "setOrganizationOperation", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetOrganizationOperationAction::spec() { return detail::lazySpec(kSpec161); }
+
+SetOrganizationOperationAction::SetOrganizationOperationAction() = default;
+SetOrganizationOperationAction::~SetOrganizationOperationAction() = default;
 
 const ActionSpec& detail::spec_SetOrganizationOperation() { return SetOrganizationOperationAction::spec(); }
 
-const schema::TypeDesc& SetOrganizationSupervisorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetOrganizationSupervisorAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(SetOrganizationSupervisorAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetOrganizationSupervisorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetOrganizationSupervisorAction>("SetOrganizationSupervisorAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetOrganizationSupervisorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetOrganizationSupervisorAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& SetOrganizationSupervisorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetOrganizationSupervisorAction>("SetOrganizationSupervisor", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "setOrganizationSupervisor", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetOrganizationSupervisorAction::spec() { return detail::lazySpec(kSpec163); }
+
+SetOrganizationSupervisorAction::SetOrganizationSupervisorAction() = default;
+SetOrganizationSupervisorAction::~SetOrganizationSupervisorAction() = default;
 
 const ActionSpec& detail::spec_SetOrganizationSupervisor() { return SetOrganizationSupervisorAction::spec(); }
 
-const schema::TypeDesc& StopAllResourcesInIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopAllResourcesInIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopAllResourcesInIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StopAllResourcesInIAM2ProjectAction>("StopAllResourcesInIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StopAllResourcesInIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StopAllResourcesInIAM2ProjectAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& StopAllResourcesInIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StopAllResourcesInIAM2ProjectAction>("StopAllResourcesInIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "stopAllResourcesInIAM2Project", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StopAllResourcesInIAM2ProjectAction::spec() { return detail::lazySpec(kSpec165); }
+
+StopAllResourcesInIAM2ProjectAction::StopAllResourcesInIAM2ProjectAction() = default;
+StopAllResourcesInIAM2ProjectAction::~StopAllResourcesInIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_StopAllResourcesInIAM2Project() { return StopAllResourcesInIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2OrganizationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule5},
-    {"parentUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, parentUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2OrganizationAction>("UpdateIAM2OrganizationAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2OrganizationAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& UpdateIAM2OrganizationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2OrganizationAction>("UpdateIAM2Organization", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "updateIAM2Organization", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2OrganizationAction::spec() { return detail::lazySpec(kSpec167); }
+
+UpdateIAM2OrganizationAction::UpdateIAM2OrganizationAction() = default;
+UpdateIAM2OrganizationAction::~UpdateIAM2OrganizationAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2Organization() { return UpdateIAM2OrganizationAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2OrganizationAttributeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAttributeAction, value), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2OrganizationAttributeAction>("UpdateIAM2OrganizationAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2OrganizationAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2OrganizationAttributeAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& UpdateIAM2OrganizationAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2OrganizationAttributeAction>("UpdateIAM2OrganizationAttribute", HttpMethod::Put, "/iam2/organizations/attributes/{uuid}/actions", "updateIAM2OrganizationAttribute", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2OrganizationAttributeAction::spec() { return detail::lazySpec(kSpec169); }
+
+UpdateIAM2OrganizationAttributeAction::UpdateIAM2OrganizationAttributeAction() = default;
+UpdateIAM2OrganizationAttributeAction::~UpdateIAM2OrganizationAttributeAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2OrganizationAttribute() { return UpdateIAM2OrganizationAttributeAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2ProjectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2ProjectAction>("UpdateIAM2ProjectAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2ProjectAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& UpdateIAM2ProjectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2ProjectAction>("UpdateIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "updateIAM2Project", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2ProjectAction::spec() { return detail::lazySpec(kSpec171); }
+
+UpdateIAM2ProjectAction::UpdateIAM2ProjectAction() = default;
+UpdateIAM2ProjectAction::~UpdateIAM2ProjectAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2Project() { return UpdateIAM2ProjectAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2ProjectAttributeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAttributeAction, value), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2ProjectAttributeAction>("UpdateIAM2ProjectAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2ProjectAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2ProjectAttributeAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& UpdateIAM2ProjectAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2ProjectAttributeAction>("UpdateIAM2ProjectAttribute", HttpMethod::Put, "/iam2/projects/attributes/{uuid}/actions", "updateIAM2ProjectAttribute", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2ProjectAttributeAction::spec() { return detail::lazySpec(kSpec173); }
+
+UpdateIAM2ProjectAttributeAction::UpdateIAM2ProjectAttributeAction() = default;
+UpdateIAM2ProjectAttributeAction::~UpdateIAM2ProjectAttributeAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2ProjectAttribute() { return UpdateIAM2ProjectAttributeAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2ProjectTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(UpdateIAM2ProjectTemplateAction, attributes), schema::Location::Body, 0, nullptr},
-    {"quota", &schema::typeOf<std::optional<Json>>, offsetof(UpdateIAM2ProjectTemplateAction, quota), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2ProjectTemplateAction>("UpdateIAM2ProjectTemplateAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2ProjectTemplateAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& UpdateIAM2ProjectTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2ProjectTemplateAction>("UpdateIAM2ProjectTemplate", HttpMethod::Put, "/iam2/projects/templates/{uuid}/actions", "updateIAM2ProjectTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2ProjectTemplateAction::spec() { return detail::lazySpec(kSpec175); }
+
+UpdateIAM2ProjectTemplateAction::UpdateIAM2ProjectTemplateAction() = default;
+UpdateIAM2ProjectTemplateAction::~UpdateIAM2ProjectTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2ProjectTemplate() { return UpdateIAM2ProjectTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2VirtualIDAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule5},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
-    {"oldPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, oldPassword), schema::Location::Body, schema::kSecret, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDAction>("UpdateIAM2VirtualIDAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2VirtualIDAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& UpdateIAM2VirtualIDAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2VirtualIDAction>("UpdateIAM2VirtualID", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "updateIAM2VirtualID", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2VirtualIDAction::spec() { return detail::lazySpec(kSpec177); }
+
+UpdateIAM2VirtualIDAction::UpdateIAM2VirtualIDAction() = default;
+UpdateIAM2VirtualIDAction::~UpdateIAM2VirtualIDAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2VirtualID() { return UpdateIAM2VirtualIDAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2VirtualIDAttributeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAttributeAction, value), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDAttributeAction>("UpdateIAM2VirtualIDAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2VirtualIDAttributeAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& UpdateIAM2VirtualIDAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2VirtualIDAttributeAction>("UpdateIAM2VirtualIDAttribute", HttpMethod::Put, "/iam2/virtual-ids/attributes/{uuid}/actions", "updateIAM2VirtualIDAttribute", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2VirtualIDAttributeAction::spec() { return detail::lazySpec(kSpec179); }
+
+UpdateIAM2VirtualIDAttributeAction::UpdateIAM2VirtualIDAttributeAction() = default;
+UpdateIAM2VirtualIDAttributeAction::~UpdateIAM2VirtualIDAttributeAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2VirtualIDAttribute() { return UpdateIAM2VirtualIDAttributeAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2VirtualIDGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDGroupAction>("UpdateIAM2VirtualIDGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2VirtualIDGroupAction::describe() { return schema::lazyTable(kTable180); }
 
-const ActionSpec& UpdateIAM2VirtualIDGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2VirtualIDGroupAction>("UpdateIAM2VirtualIDGroup", HttpMethod::Put, "/iam2/projects/groups/{uuid}/actions", "updateIAM2VirtualIDGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2VirtualIDGroupAction::spec() { return detail::lazySpec(kSpec181); }
+
+UpdateIAM2VirtualIDGroupAction::UpdateIAM2VirtualIDGroupAction() = default;
+UpdateIAM2VirtualIDGroupAction::~UpdateIAM2VirtualIDGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2VirtualIDGroup() { return UpdateIAM2VirtualIDGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2VirtualIDGroupAttributeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, value), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDGroupAttributeAction>("UpdateIAM2VirtualIDGroupAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDGroupAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2VirtualIDGroupAttributeAction::describe() { return schema::lazyTable(kTable182); }
 
-const ActionSpec& UpdateIAM2VirtualIDGroupAttributeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2VirtualIDGroupAttributeAction>("UpdateIAM2VirtualIDGroupAttribute", HttpMethod::Put, "/iam2/projects/groups/attributes/{uuid}/actions", "updateIAM2VirtualIDGroupAttribute", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2VirtualIDGroupAttributeAction::spec() { return detail::lazySpec(kSpec183); }
+
+UpdateIAM2VirtualIDGroupAttributeAction::UpdateIAM2VirtualIDGroupAttributeAction() = default;
+UpdateIAM2VirtualIDGroupAttributeAction::~UpdateIAM2VirtualIDGroupAttributeAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2VirtualIDGroupAttribute() { return UpdateIAM2VirtualIDGroupAttributeAction::spec(); }
 
-const schema::TypeDesc& UpdateOrganizationQuotaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateOrganizationQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateOrganizationQuotaAction, name), schema::Location::Body, 0, &kRule0},
-    {"value", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateOrganizationQuotaAction, value), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOrganizationQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateOrganizationQuotaAction>("UpdateOrganizationQuotaAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateOrganizationQuotaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateOrganizationQuotaAction::describe() { return schema::lazyTable(kTable184); }
 
-const ActionSpec& UpdateOrganizationQuotaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateOrganizationQuotaAction>("UpdateOrganizationQuota", HttpMethod::Put, "/iam2/Organization/quotas/actions", "updateOrganizationQuota", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateOrganizationQuotaAction::spec() { return detail::lazySpec(kSpec185); }
+
+UpdateOrganizationQuotaAction::UpdateOrganizationQuotaAction() = default;
+UpdateOrganizationQuotaAction::~UpdateOrganizationQuotaAction() = default;
 
 const ActionSpec& detail::spec_UpdateOrganizationQuota() { return UpdateOrganizationQuotaAction::spec(); }
 

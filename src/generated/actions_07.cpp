@@ -110,13 +110,201 @@ const ActionSpec& spec_UpdateVirtualRouterOffering();
 const ActionSpec& spec_UpdateVniRange();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddPolicyStatementsToRoleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddPolicyStatementsToRoleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(AddPolicyStatementsToRoleAction, statements), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddPolicyStatementsToRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddPolicyStatementsToRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddPolicyStatementsToRoleAction", kRows0, 3, kBases0, 1, &schema::ObjectOps<AddPolicyStatementsToRoleAction, L>::make, &schema::ObjectOps<AddPolicyStatementsToRoleAction, L>::destroy, &schema::ObjectOps<AddPolicyStatementsToRoleAction, L>::clear};
+static_assert(offsetof(AddPolicyStatementsToRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddPolicyStatementsToRole", HttpMethod::Post, "/identities/roles/{uuid}/policy-statements", "params", true, true, true, false, "", &AddPolicyStatementsToRoleAction::describe,
+                        schema::Ref<AddPolicyStatementsToRoleAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // AttachPolicyToRoleAction
+  {"roleUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyToRoleAction, roleUuid), schema::Location::Path, 0, &kRule0},
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyToRoleAction, policyUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPolicyToRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachPolicyToRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AttachPolicyToRoleAction", kRows2, 3, kBases2, 1, &schema::ObjectOps<AttachPolicyToRoleAction, L>::make, &schema::ObjectOps<AttachPolicyToRoleAction, L>::destroy, &schema::ObjectOps<AttachPolicyToRoleAction, L>::clear};
+static_assert(offsetof(AttachPolicyToRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AttachPolicyToRole", HttpMethod::Post, "/identities/policies/{policyUuid}/roles/{roleUuid}", "params", true, true, true, false, "", &AttachPolicyToRoleAction::describe,
+                        schema::Ref<AttachPolicyToRoleAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AttachRoleToAccountAction
+  {"roleUuid", schema::Local<std::string, L>::ref, offsetof(AttachRoleToAccountAction, roleUuid), schema::Location::Path, 0, &kRule0},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(AttachRoleToAccountAction, accountUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachRoleToAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AttachRoleToAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AttachRoleToAccountAction", kRows4, 3, kBases4, 1, &schema::ObjectOps<AttachRoleToAccountAction, L>::make, &schema::ObjectOps<AttachRoleToAccountAction, L>::destroy, &schema::ObjectOps<AttachRoleToAccountAction, L>::clear};
+static_assert(offsetof(AttachRoleToAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AttachRoleToAccount", HttpMethod::Post, "/identities/accounts/{accountUuid}/roles/{roleUuid}", "params", true, true, true, false, "", &AttachRoleToAccountAction::describe,
+                        schema::Ref<AttachRoleToAccountAction::ReplyType>::value};
 constexpr const char* kRule2V[] = {"enable", "disable"};
 constexpr schema::Rule kRule2{true, false, false, kRule2V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows6[] = {  // ChangeRoleStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeRoleStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeRoleStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeRoleStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(ChangeRoleStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "ChangeRoleStateAction", kRows6, 3, kBases6, 1, &schema::ObjectOps<ChangeRoleStateAction, L>::make, &schema::ObjectOps<ChangeRoleStateAction, L>::destroy, &schema::ObjectOps<ChangeRoleStateAction, L>::clear};
+static_assert(offsetof(ChangeRoleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "ChangeRoleState", HttpMethod::Put, "/identities/roles/{uuid}/actions", "changeRoleState", true, true, true, false, "", &ChangeRoleStateAction::describe,
+                        schema::Ref<ChangeRoleStateAction::ReplyType>::value};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // CreateRoleAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateRoleAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, description), schema::Location::Body, 0, &kRule4},
+  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateRoleAction, statements), schema::Location::Body, 0, nullptr},
+  {"policyUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
+  {"identity", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, identity), schema::Location::Body, 0, &kRule5},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateRoleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "CreateRoleAction", kRows8, 8, kBases8, 1, &schema::ObjectOps<CreateRoleAction, L>::make, &schema::ObjectOps<CreateRoleAction, L>::destroy, &schema::ObjectOps<CreateRoleAction, L>::clear};
+static_assert(offsetof(CreateRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "CreateRole", HttpMethod::Post, "/identities/roles", "params", true, true, true, false, "", &CreateRoleAction::describe,
+                        schema::Ref<CreateRoleAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // DeleteRoleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteRoleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteRoleAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(DeleteRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "DeleteRoleAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<DeleteRoleAction, L>::make, &schema::ObjectOps<DeleteRoleAction, L>::destroy, &schema::ObjectOps<DeleteRoleAction, L>::clear};
+static_assert(offsetof(DeleteRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "DeleteRole", HttpMethod::Delete, "/identities/roles/{uuid}", "", false, true, true, false, "", &DeleteRoleAction::describe,
+                        schema::Ref<DeleteRoleAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // DetachPolicyFromRoleAction
+  {"roleUuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyFromRoleAction, roleUuid), schema::Location::Path, 0, &kRule0},
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyFromRoleAction, policyUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPolicyFromRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(DetachPolicyFromRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "DetachPolicyFromRoleAction", kRows12, 3, kBases12, 1, &schema::ObjectOps<DetachPolicyFromRoleAction, L>::make, &schema::ObjectOps<DetachPolicyFromRoleAction, L>::destroy, &schema::ObjectOps<DetachPolicyFromRoleAction, L>::clear};
+static_assert(offsetof(DetachPolicyFromRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "DetachPolicyFromRole", HttpMethod::Delete, "/identities/policies/{policyUuid}/roles/{roleUuid}", "", false, true, true, false, "", &DetachPolicyFromRoleAction::describe,
+                        schema::Ref<DetachPolicyFromRoleAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // DetachRoleFromAccountAction
+  {"roleUuid", schema::Local<std::string, L>::ref, offsetof(DetachRoleFromAccountAction, roleUuid), schema::Location::Path, 0, &kRule0},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(DetachRoleFromAccountAction, accountUuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachRoleFromAccountAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachRoleFromAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(DetachRoleFromAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "DetachRoleFromAccountAction", kRows14, 4, kBases14, 1, &schema::ObjectOps<DetachRoleFromAccountAction, L>::make, &schema::ObjectOps<DetachRoleFromAccountAction, L>::destroy, &schema::ObjectOps<DetachRoleFromAccountAction, L>::clear};
+static_assert(offsetof(DetachRoleFromAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "DetachRoleFromAccount", HttpMethod::Delete, "/identities/accounts/{accountUuid}/roles/{roleUuid}", "", false, true, true, false, "", &DetachRoleFromAccountAction::describe,
+                        schema::Ref<DetachRoleFromAccountAction::ReplyType>::value};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(QueryRoleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryRoleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable16{{nullptr}, "QueryRoleAction", nullptr, 0, kBases16, 2, &schema::ObjectOps<QueryRoleAction, L>::make, &schema::ObjectOps<QueryRoleAction, L>::destroy, &schema::ObjectOps<QueryRoleAction, L>::clear};
+static_assert(offsetof(QueryRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "QueryRole", HttpMethod::Get, "/identities/roles", "", false, true, false, true, "", &QueryRoleAction::describe,
+                        schema::Ref<QueryRoleAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // RemovePolicyStatementsFromRoleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemovePolicyStatementsFromRoleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"policyStatementUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemovePolicyStatementsFromRoleAction, policyStatementUuids), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemovePolicyStatementsFromRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(RemovePolicyStatementsFromRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "RemovePolicyStatementsFromRoleAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<RemovePolicyStatementsFromRoleAction, L>::make, &schema::ObjectOps<RemovePolicyStatementsFromRoleAction, L>::destroy, &schema::ObjectOps<RemovePolicyStatementsFromRoleAction, L>::clear};
+static_assert(offsetof(RemovePolicyStatementsFromRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "RemovePolicyStatementsFromRole", HttpMethod::Delete, "/identities/roles/{uuid}/policy-statements", "", false, true, true, false, "", &RemovePolicyStatementsFromRoleAction::describe,
+                        schema::Ref<RemovePolicyStatementsFromRoleAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // UpdateRoleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateRoleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateRoleAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateRoleAction, description), schema::Location::Body, 0, &kRule4},
+  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateRoleAction, statements), schema::Location::Body, 0, nullptr},
+  {"policyUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateRoleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(UpdateRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "UpdateRoleAction", kRows20, 6, kBases20, 1, &schema::ObjectOps<UpdateRoleAction, L>::make, &schema::ObjectOps<UpdateRoleAction, L>::destroy, &schema::ObjectOps<UpdateRoleAction, L>::clear};
+static_assert(offsetof(UpdateRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "UpdateRole", HttpMethod::Put, "/identities/roles/{uuid}/actions", "updateRole", true, true, true, false, "", &UpdateRoleAction::describe,
+                        schema::Ref<UpdateRoleAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // GetSupportedIdentityModelsAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportedIdentityModelsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(GetSupportedIdentityModelsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "GetSupportedIdentityModelsAction", kRows22, 1, kBases22, 1, &schema::ObjectOps<GetSupportedIdentityModelsAction, L>::make, &schema::ObjectOps<GetSupportedIdentityModelsAction, L>::destroy, &schema::ObjectOps<GetSupportedIdentityModelsAction, L>::clear};
+static_assert(offsetof(GetSupportedIdentityModelsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "GetSupportedIdentityModels", HttpMethod::Get, "/identity-models", "", false, false, false, false, "", &GetSupportedIdentityModelsAction::describe,
+                        schema::Ref<GetSupportedIdentityModelsAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // DeleteImagePackageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteImagePackageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteImagePackageAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteImagePackageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(DeleteImagePackageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "DeleteImagePackageAction", kRows24, 3, kBases24, 1, &schema::ObjectOps<DeleteImagePackageAction, L>::make, &schema::ObjectOps<DeleteImagePackageAction, L>::destroy, &schema::ObjectOps<DeleteImagePackageAction, L>::clear};
+static_assert(offsetof(DeleteImagePackageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "DeleteImagePackage", HttpMethod::Delete, "/image-packages/{uuid}", "", false, true, true, false, "", &DeleteImagePackageAction::describe,
+                        schema::Ref<DeleteImagePackageAction::ReplyType>::value};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(QueryImagePackageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryImagePackageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable26{{nullptr}, "QueryImagePackageAction", nullptr, 0, kBases26, 2, &schema::ObjectOps<QueryImagePackageAction, L>::make, &schema::ObjectOps<QueryImagePackageAction, L>::destroy, &schema::ObjectOps<QueryImagePackageAction, L>::clear};
+static_assert(offsetof(QueryImagePackageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "QueryImagePackage", HttpMethod::Get, "/image-packages", "", false, true, false, true, "", &QueryImagePackageAction::describe,
+                        schema::Ref<QueryImagePackageAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // UpdateImagePackageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateImagePackageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImagePackageAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImagePackageAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImagePackageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(UpdateImagePackageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "UpdateImagePackageAction", kRows28, 4, kBases28, 1, &schema::ObjectOps<UpdateImagePackageAction, L>::make, &schema::ObjectOps<UpdateImagePackageAction, L>::destroy, &schema::ObjectOps<UpdateImagePackageAction, L>::clear};
+static_assert(offsetof(UpdateImagePackageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "UpdateImagePackage", HttpMethod::Put, "/image-packages/{uuid}", "updateImagePackage", true, true, true, false, "", &UpdateImagePackageAction::describe,
+                        schema::Ref<UpdateImagePackageAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // AddBackupStoragesToReplicationGroupAction
+  {"replicationGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddBackupStoragesToReplicationGroupAction, replicationGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"backupStorageUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddBackupStoragesToReplicationGroupAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBackupStoragesToReplicationGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddBackupStoragesToReplicationGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBackupStoragesToReplicationGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(AddBackupStoragesToReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "AddBackupStoragesToReplicationGroupAction", kRows30, 5, kBases30, 1, &schema::ObjectOps<AddBackupStoragesToReplicationGroupAction, L>::make, &schema::ObjectOps<AddBackupStoragesToReplicationGroupAction, L>::destroy, &schema::ObjectOps<AddBackupStoragesToReplicationGroupAction, L>::clear};
+static_assert(offsetof(AddBackupStoragesToReplicationGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "AddBackupStoragesToReplicationGroup", HttpMethod::Post, "/image-replication-groups/{replicationGroupUuid}", "params", true, true, true, false, "", &AddBackupStoragesToReplicationGroupAction::describe,
+                        schema::Ref<AddBackupStoragesToReplicationGroupAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // CreateImageReplicationGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateImageReplicationGroupAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateImageReplicationGroupAction, description), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateImageReplicationGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateImageReplicationGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateImageReplicationGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateImageReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "CreateImageReplicationGroupAction", kRows32, 5, kBases32, 1, &schema::ObjectOps<CreateImageReplicationGroupAction, L>::make, &schema::ObjectOps<CreateImageReplicationGroupAction, L>::destroy, &schema::ObjectOps<CreateImageReplicationGroupAction, L>::clear};
+static_assert(offsetof(CreateImageReplicationGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "CreateImageReplicationGroup", HttpMethod::Post, "/image-replication-groups", "params", true, true, true, false, "", &CreateImageReplicationGroupAction::describe,
+                        schema::Ref<CreateImageReplicationGroupAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // DeleteImageReplicationGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteImageReplicationGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteImageReplicationGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteImageReplicationGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(DeleteImageReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "DeleteImageReplicationGroupAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<DeleteImageReplicationGroupAction, L>::make, &schema::ObjectOps<DeleteImageReplicationGroupAction, L>::destroy, &schema::ObjectOps<DeleteImageReplicationGroupAction, L>::clear};
+static_assert(offsetof(DeleteImageReplicationGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "DeleteImageReplicationGroup", HttpMethod::Delete, "/image-replication-groups/{uuid}", "", false, true, true, false, "", &DeleteImageReplicationGroupAction::describe,
+                        schema::Ref<DeleteImageReplicationGroupAction::ReplyType>::value};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryImageReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryImageReplicationGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable36{{nullptr}, "QueryImageReplicationGroupAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryImageReplicationGroupAction, L>::make, &schema::ObjectOps<QueryImageReplicationGroupAction, L>::destroy, &schema::ObjectOps<QueryImageReplicationGroupAction, L>::clear};
+static_assert(offsetof(QueryImageReplicationGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "QueryImageReplicationGroup", HttpMethod::Get, "/image-replication-groups", "", false, true, false, true, "", &QueryImageReplicationGroupAction::describe,
+                        schema::Ref<QueryImageReplicationGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule7V[] = {"RootVolumeTemplate", "ISO", "DataVolumeTemplate"};
 constexpr schema::Rule kRule7{false, false, false, kRule7V, 3, -1, -1, false, 0, 0};
@@ -124,18 +312,448 @@ constexpr const char* kRule8V[] = {"x86_64", "aarch64", "mips64el", "loongarch64
 constexpr schema::Rule kRule8{false, false, false, kRule8V, 4, -1, 32, false, 0, 0};
 constexpr const char* kRule9V[] = {"Linux", "Windows", "Other", "Paravirtualization", "WindowsVirtio"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 5, -1, -1, false, 0, 0};
+constexpr schema::Row kRows38[] = {  // AddImageAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddImageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, description), schema::Location::Body, 0, &kRule4},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddImageAction, url), schema::Location::Body, 0, &kRule6},
+  {"mediaType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, mediaType), schema::Location::Body, 0, &kRule7},
+  {"guestOsType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, guestOsType), schema::Location::Body, 0, &kRule5},
+  {"architecture", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, architecture), schema::Location::Body, 0, &kRule8},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(AddImageAction, system), schema::Location::Body, 0, nullptr},
+  {"format", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, format), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, platform), schema::Location::Body, 0, &kRule9},
+  {"backupStorageUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddImageAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, type), schema::Location::Body, 0, nullptr},
+  {"virtio", schema::Local<std::optional<bool>, L>::ref, offsetof(AddImageAction, virtio), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddImageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(AddImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "AddImageAction", kRows38, 15, kBases38, 1, &schema::ObjectOps<AddImageAction, L>::make, &schema::ObjectOps<AddImageAction, L>::destroy, &schema::ObjectOps<AddImageAction, L>::clear};
+static_assert(offsetof(AddImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "AddImage", HttpMethod::Post, "/images", "params", true, true, true, false, "", &AddImageAction::describe,
+                        schema::Ref<AddImageAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // CalculateImageHashAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CalculateImageHashAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CalculateImageHashAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"algorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateImageHashAction, algorithm), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateImageHashAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(CalculateImageHashAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "CalculateImageHashAction", kRows40, 4, kBases40, 1, &schema::ObjectOps<CalculateImageHashAction, L>::make, &schema::ObjectOps<CalculateImageHashAction, L>::destroy, &schema::ObjectOps<CalculateImageHashAction, L>::clear};
+static_assert(offsetof(CalculateImageHashAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "CalculateImageHash", HttpMethod::Put, "/images/{uuid}/actions", "calculateImageHash", true, true, true, false, "", &CalculateImageHashAction::describe,
+                        schema::Ref<CalculateImageHashAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // ChangeImageStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeImageStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeImageStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeImageStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(ChangeImageStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "ChangeImageStateAction", kRows42, 3, kBases42, 1, &schema::ObjectOps<ChangeImageStateAction, L>::make, &schema::ObjectOps<ChangeImageStateAction, L>::destroy, &schema::ObjectOps<ChangeImageStateAction, L>::clear};
+static_assert(offsetof(ChangeImageStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "ChangeImageState", HttpMethod::Put, "/images/{uuid}/actions", "changeImageState", true, true, true, false, "", &ChangeImageStateAction::describe,
+                        schema::Ref<ChangeImageStateAction::ReplyType>::value};
 constexpr schema::Rule kRule10{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows44[] = {  // CreateDataVolumeTemplateFromVolumeAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, description), schema::Location::Body, 0, &kRule4},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, volumeUuid), schema::Location::Path, 0, &kRule0},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(CreateDataVolumeTemplateFromVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "CreateDataVolumeTemplateFromVolumeAction", kRows44, 7, kBases44, 1, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeAction, L>::make, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeAction, L>::clear};
+static_assert(offsetof(CreateDataVolumeTemplateFromVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "CreateDataVolumeTemplateFromVolume", HttpMethod::Post, "/images/data-volume-templates/from/volumes/{volumeUuid}", "params", true, true, true, false, "", &CreateDataVolumeTemplateFromVolumeAction::describe,
+                        schema::Ref<CreateDataVolumeTemplateFromVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // CreateDataVolumeTemplateFromVolumeSnapshotAction
+  {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, snapshotUuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule4},
+  {"backupStorageUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "CreateDataVolumeTemplateFromVolumeSnapshotAction", kRows46, 7, kBases46, 1, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "CreateDataVolumeTemplateFromVolumeSnapshot", HttpMethod::Post, "/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}", "params", true, true, true, false, "", &CreateDataVolumeTemplateFromVolumeSnapshotAction::describe,
+                        schema::Ref<CreateDataVolumeTemplateFromVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // CreateRootVolumeTemplateFromRootVolumeAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, description), schema::Location::Body, 0, &kRule4},
+  {"guestOsType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, guestOsType), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
+  {"rootVolumeUuid", schema::Local<std::string, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, rootVolumeUuid), schema::Location::Path, 0, &kRule0},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, platform), schema::Location::Body, 0, &kRule9},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, system), schema::Location::Body, 0, nullptr},
+  {"architecture", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, architecture), schema::Location::Body, 0, nullptr},
+  {"virtio", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, virtio), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "CreateRootVolumeTemplateFromRootVolumeAction", kRows48, 12, kBases48, 1, &schema::ObjectOps<CreateRootVolumeTemplateFromRootVolumeAction, L>::make, &schema::ObjectOps<CreateRootVolumeTemplateFromRootVolumeAction, L>::destroy, &schema::ObjectOps<CreateRootVolumeTemplateFromRootVolumeAction, L>::clear};
+static_assert(offsetof(CreateRootVolumeTemplateFromRootVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "CreateRootVolumeTemplateFromRootVolume", HttpMethod::Post, "/images/root-volume-templates/from/volumes/{rootVolumeUuid}", "params", true, true, true, false, "", &CreateRootVolumeTemplateFromRootVolumeAction::describe,
+                        schema::Ref<CreateRootVolumeTemplateFromRootVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // CreateRootVolumeTemplateFromVolumeSnapshotAction
+  {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, snapshotUuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule4},
+  {"guestOsType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, guestOsType), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, platform), schema::Location::Body, 0, &kRule9},
+  {"architecture", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, architecture), schema::Location::Body, 0, nullptr},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, system), schema::Location::Body, 0, nullptr},
+  {"virtio", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, virtio), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "CreateRootVolumeTemplateFromVolumeSnapshotAction", kRows50, 12, kBases50, 1, &schema::ObjectOps<CreateRootVolumeTemplateFromVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateRootVolumeTemplateFromVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateRootVolumeTemplateFromVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "CreateRootVolumeTemplateFromVolumeSnapshot", HttpMethod::Post, "/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}", "params", true, true, true, false, "", &CreateRootVolumeTemplateFromVolumeSnapshotAction::describe,
+                        schema::Ref<CreateRootVolumeTemplateFromVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // DeleteImageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteImageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(DeleteImageAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteImageAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(DeleteImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "DeleteImageAction", kRows52, 4, kBases52, 1, &schema::ObjectOps<DeleteImageAction, L>::make, &schema::ObjectOps<DeleteImageAction, L>::destroy, &schema::ObjectOps<DeleteImageAction, L>::clear};
+static_assert(offsetof(DeleteImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "DeleteImage", HttpMethod::Delete, "/images/{uuid}", "", false, true, true, false, "", &DeleteImageAction::describe,
+                        schema::Ref<DeleteImageAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // ExpungeImageAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeImageAction, uuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ExpungeImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ExpungeImageAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(ExpungeImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "ExpungeImageAction", kRows54, 4, kBases54, 1, &schema::ObjectOps<ExpungeImageAction, L>::make, &schema::ObjectOps<ExpungeImageAction, L>::destroy, &schema::ObjectOps<ExpungeImageAction, L>::clear};
+static_assert(offsetof(ExpungeImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "ExpungeImage", HttpMethod::Put, "/images/{imageUuid}/actions", "expungeImage", true, true, true, false, "", &ExpungeImageAction::describe,
+                        schema::Ref<ExpungeImageAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // GetBackupStorageForCreatingImageFromVolumeAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetBackupStorageForCreatingImageFromVolumeAction, volumeUuid), schema::Location::Path, 0, nullptr},
+  {"volumeSnapshotUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBackupStorageForCreatingImageFromVolumeAction, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBackupStorageForCreatingImageFromVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(GetBackupStorageForCreatingImageFromVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "GetBackupStorageForCreatingImageFromVolumeAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<GetBackupStorageForCreatingImageFromVolumeAction, L>::make, &schema::ObjectOps<GetBackupStorageForCreatingImageFromVolumeAction, L>::destroy, &schema::ObjectOps<GetBackupStorageForCreatingImageFromVolumeAction, L>::clear};
+static_assert(offsetof(GetBackupStorageForCreatingImageFromVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "GetBackupStorageForCreatingImageFromVolume", HttpMethod::Get, "/images/volumes/{volumeUuid}/candidate-backup-storage", "", false, true, false, false, "", &GetBackupStorageForCreatingImageFromVolumeAction::describe,
+                        schema::Ref<GetBackupStorageForCreatingImageFromVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // GetBackupStorageForCreatingImageFromVolumeSnapshotAction
+  {"volumeUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"volumeSnapshotUuid", schema::Local<std::string, L>::ref, offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "GetBackupStorageForCreatingImageFromVolumeSnapshotAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<GetBackupStorageForCreatingImageFromVolumeSnapshotAction, L>::make, &schema::ObjectOps<GetBackupStorageForCreatingImageFromVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<GetBackupStorageForCreatingImageFromVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "GetBackupStorageForCreatingImageFromVolumeSnapshot", HttpMethod::Get, "/images/volume-snapshots/{volumeSnapshotUuid}/candidate-backup-storage", "", false, true, false, false, "", &GetBackupStorageForCreatingImageFromVolumeSnapshotAction::describe,
+                        schema::Ref<GetBackupStorageForCreatingImageFromVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // GetCandidateBackupStorageForCreatingImageAction
+  {"volumeUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateBackupStorageForCreatingImageAction, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"volumeSnapshotUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateBackupStorageForCreatingImageAction, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateBackupStorageForCreatingImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(GetCandidateBackupStorageForCreatingImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "GetCandidateBackupStorageForCreatingImageAction", kRows60, 3, kBases60, 1, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageAction, L>::make, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageAction, L>::destroy, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageAction, L>::clear};
+static_assert(offsetof(GetCandidateBackupStorageForCreatingImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "GetCandidateBackupStorageForCreatingImage", HttpMethod::Get, "/images/candidate-backup-storage", "", false, true, false, false, "", &GetCandidateBackupStorageForCreatingImageAction::describe,
+                        schema::Ref<GetCandidateBackupStorageForCreatingImageAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // GetCandidateVmForAttachingIsoAction
+  {"isoUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmForAttachingIsoAction, isoUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateVmForAttachingIsoAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(GetCandidateVmForAttachingIsoAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "GetCandidateVmForAttachingIsoAction", kRows62, 2, kBases62, 1, &schema::ObjectOps<GetCandidateVmForAttachingIsoAction, L>::make, &schema::ObjectOps<GetCandidateVmForAttachingIsoAction, L>::destroy, &schema::ObjectOps<GetCandidateVmForAttachingIsoAction, L>::clear};
+static_assert(offsetof(GetCandidateVmForAttachingIsoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "GetCandidateVmForAttachingIso", HttpMethod::Get, "/images/iso/{isoUuid}/vm-candidates", "", false, true, false, false, "", &GetCandidateVmForAttachingIsoAction::describe,
+                        schema::Ref<GetCandidateVmForAttachingIsoAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // GetImageQgaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetImageQgaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetImageQgaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(GetImageQgaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "GetImageQgaAction", kRows64, 2, kBases64, 1, &schema::ObjectOps<GetImageQgaAction, L>::make, &schema::ObjectOps<GetImageQgaAction, L>::destroy, &schema::ObjectOps<GetImageQgaAction, L>::clear};
+static_assert(offsetof(GetImageQgaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "GetImageQga", HttpMethod::Get, "/images/{uuid}/qga", "", false, true, false, false, "", &GetImageQgaAction::describe,
+                        schema::Ref<GetImageQgaAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // GetUploadImageJobDetailsAction
+  {"imageId", schema::Local<std::string, L>::ref, offsetof(GetUploadImageJobDetailsAction, imageId), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetUploadImageJobDetailsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(GetUploadImageJobDetailsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "GetUploadImageJobDetailsAction", kRows66, 2, kBases66, 1, &schema::ObjectOps<GetUploadImageJobDetailsAction, L>::make, &schema::ObjectOps<GetUploadImageJobDetailsAction, L>::destroy, &schema::ObjectOps<GetUploadImageJobDetailsAction, L>::clear};
+static_assert(offsetof(GetUploadImageJobDetailsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "GetUploadImageJobDetails", HttpMethod::Get, "/images/upload-job/details/{imageId}", "", false, true, false, false, "", &GetUploadImageJobDetailsAction::describe,
+                        schema::Ref<GetUploadImageJobDetailsAction::ReplyType>::value};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryImageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryImageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable68{{nullptr}, "QueryImageAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryImageAction, L>::make, &schema::ObjectOps<QueryImageAction, L>::destroy, &schema::ObjectOps<QueryImageAction, L>::clear};
+static_assert(offsetof(QueryImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "QueryImage", HttpMethod::Get, "/images", "", false, true, false, true, "", &QueryImageAction::describe,
+                        schema::Ref<QueryImageAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // RecoverImageAction
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(RecoverImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
+  {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RecoverImageAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(RecoverImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "RecoverImageAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<RecoverImageAction, L>::make, &schema::ObjectOps<RecoverImageAction, L>::destroy, &schema::ObjectOps<RecoverImageAction, L>::clear};
+static_assert(offsetof(RecoverImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "RecoverImage", HttpMethod::Put, "/images/{imageUuid}/actions", "recoverImage", true, true, true, false, "", &RecoverImageAction::describe,
+                        schema::Ref<RecoverImageAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"Legacy", "UEFI", "UEFI_WITH_CSM"};
 constexpr schema::Rule kRule11{true, false, false, kRule11V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows72[] = {  // SetImageBootModeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetImageBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"bootMode", schema::Local<std::string, L>::ref, offsetof(SetImageBootModeAction, bootMode), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetImageBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(SetImageBootModeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "SetImageBootModeAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<SetImageBootModeAction, L>::make, &schema::ObjectOps<SetImageBootModeAction, L>::destroy, &schema::ObjectOps<SetImageBootModeAction, L>::clear};
+static_assert(offsetof(SetImageBootModeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "SetImageBootMode", HttpMethod::Put, "/images/{uuid}/actions", "setImageBootMode", true, true, true, false, "", &SetImageBootModeAction::describe,
+                        schema::Ref<SetImageBootModeAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // SetImageQgaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetImageQgaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(SetImageQgaAction, enable), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetImageQgaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(SetImageQgaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "SetImageQgaAction", kRows74, 3, kBases74, 1, &schema::ObjectOps<SetImageQgaAction, L>::make, &schema::ObjectOps<SetImageQgaAction, L>::destroy, &schema::ObjectOps<SetImageQgaAction, L>::clear};
+static_assert(offsetof(SetImageQgaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "SetImageQga", HttpMethod::Put, "/images/{uuid}/actions", "setImageQga", true, true, true, false, "", &SetImageQgaAction::describe,
+                        schema::Ref<SetImageQgaAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // SetImageSecurityLevelAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetImageSecurityLevelAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"securityLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetImageSecurityLevelAction, securityLevel), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetImageSecurityLevelAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(SetImageSecurityLevelAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "SetImageSecurityLevelAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<SetImageSecurityLevelAction, L>::make, &schema::ObjectOps<SetImageSecurityLevelAction, L>::destroy, &schema::ObjectOps<SetImageSecurityLevelAction, L>::clear};
+static_assert(offsetof(SetImageSecurityLevelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "SetImageSecurityLevel", HttpMethod::Put, "/images/{uuid}/actions", "setImageSecurityLevel", true, true, true, false, "", &SetImageSecurityLevelAction::describe,
+                        schema::Ref<SetImageSecurityLevelAction::ReplyType>::value};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows78[] = {  // SyncImageFromImageStoreBackupStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"dstBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(SyncImageFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "SyncImageFromImageStoreBackupStorageAction", kRows78, 6, kBases78, 1, &schema::ObjectOps<SyncImageFromImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<SyncImageFromImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<SyncImageFromImageStoreBackupStorageAction, L>::clear};
+static_assert(offsetof(SyncImageFromImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "SyncImageFromImageStoreBackupStorage", HttpMethod::Put, "/images/{uuid}/actions", "syncImageFromImageStoreBackupStorage", true, true, true, false, "", &SyncImageFromImageStoreBackupStorageAction::describe,
+                        schema::Ref<SyncImageFromImageStoreBackupStorageAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // SyncImageSizeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncImageSizeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncImageSizeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(SyncImageSizeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "SyncImageSizeAction", kRows80, 2, kBases80, 1, &schema::ObjectOps<SyncImageSizeAction, L>::make, &schema::ObjectOps<SyncImageSizeAction, L>::destroy, &schema::ObjectOps<SyncImageSizeAction, L>::clear};
+static_assert(offsetof(SyncImageSizeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "SyncImageSize", HttpMethod::Put, "/images/{uuid}/actions", "syncImageSize", true, true, true, false, "", &SyncImageSizeAction::describe,
+                        schema::Ref<SyncImageSizeAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"RootVolumeTemplate", "DataVolumeTemplate", "ISO"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 3, -1, 255, false, 0, 0};
 constexpr const char* kRule14V[] = {"raw", "qcow2", "iso"};
 constexpr schema::Rule kRule14{false, false, false, kRule14V, 3, -1, 255, false, 0, 0};
+constexpr schema::Row kRows82[] = {  // UpdateImageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateImageAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, description), schema::Location::Body, 0, &kRule4},
+  {"guestOsType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, guestOsType), schema::Location::Body, 0, &kRule5},
+  {"mediaType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, mediaType), schema::Location::Body, 0, &kRule13},
+  {"format", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, format), schema::Location::Body, 0, &kRule14},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateImageAction, system), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, platform), schema::Location::Body, 0, &kRule9},
+  {"architecture", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, architecture), schema::Location::Body, 0, &kRule8},
+  {"virtio", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateImageAction, virtio), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(UpdateImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "UpdateImageAction", kRows82, 11, kBases82, 1, &schema::ObjectOps<UpdateImageAction, L>::make, &schema::ObjectOps<UpdateImageAction, L>::destroy, &schema::ObjectOps<UpdateImageAction, L>::clear};
+static_assert(offsetof(UpdateImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "UpdateImage", HttpMethod::Put, "/images/{uuid}/actions", "updateImage", true, true, true, false, "", &UpdateImageAction::describe,
+                        schema::Ref<UpdateImageAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // GetInterdependentL3NetworksImagesAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(GetInterdependentL3NetworksImagesAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetInterdependentL3NetworksImagesAction, l3NetworkUuids), schema::Location::Body, 0, &kRule10},
+  {"imageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterdependentL3NetworksImagesAction, imageUuid), schema::Location::Body, 0, nullptr},
+  {"raiseException", schema::Local<std::optional<bool>, L>::ref, offsetof(GetInterdependentL3NetworksImagesAction, raiseException), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterdependentL3NetworksImagesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(GetInterdependentL3NetworksImagesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "GetInterdependentL3NetworksImagesAction", kRows84, 5, kBases84, 1, &schema::ObjectOps<GetInterdependentL3NetworksImagesAction, L>::make, &schema::ObjectOps<GetInterdependentL3NetworksImagesAction, L>::destroy, &schema::ObjectOps<GetInterdependentL3NetworksImagesAction, L>::clear};
+static_assert(offsetof(GetInterdependentL3NetworksImagesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "GetInterdependentL3NetworksImages", HttpMethod::Get, "/images-l3networks/dependencies", "", false, true, false, false, "", &GetInterdependentL3NetworksImagesAction::describe,
+                        schema::Ref<GetInterdependentL3NetworksImagesAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // ChangeInstanceOfferingStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeInstanceOfferingStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeInstanceOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeInstanceOfferingStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(ChangeInstanceOfferingStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "ChangeInstanceOfferingStateAction", kRows86, 3, kBases86, 1, &schema::ObjectOps<ChangeInstanceOfferingStateAction, L>::make, &schema::ObjectOps<ChangeInstanceOfferingStateAction, L>::destroy, &schema::ObjectOps<ChangeInstanceOfferingStateAction, L>::clear};
+static_assert(offsetof(ChangeInstanceOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "ChangeInstanceOfferingState", HttpMethod::Put, "/instance-offerings/{uuid}/actions", "changeInstanceOfferingState", true, true, true, false, "", &ChangeInstanceOfferingStateAction::describe,
+                        schema::Ref<ChangeInstanceOfferingStateAction::ReplyType>::value};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
 constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Row kRows88[] = {  // CreateInstanceOfferingAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateInstanceOfferingAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInstanceOfferingAction, description), schema::Location::Body, 0, &kRule4},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateInstanceOfferingAction, cpuNum), schema::Location::Body, 0, &kRule15},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateInstanceOfferingAction, memorySize), schema::Location::Body, 0, &kRule16},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateInstanceOfferingAction, reservedMemorySize), schema::Location::Body, 0, &kRule17},
+  {"allocatorStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInstanceOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateInstanceOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInstanceOfferingAction, type), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInstanceOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateInstanceOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(CreateInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "CreateInstanceOfferingAction", kRows88, 11, kBases88, 1, &schema::ObjectOps<CreateInstanceOfferingAction, L>::make, &schema::ObjectOps<CreateInstanceOfferingAction, L>::destroy, &schema::ObjectOps<CreateInstanceOfferingAction, L>::clear};
+static_assert(offsetof(CreateInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "CreateInstanceOffering", HttpMethod::Post, "/instance-offerings", "params", true, true, true, false, "", &CreateInstanceOfferingAction::describe,
+                        schema::Ref<CreateInstanceOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // CreateSlbOfferingAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbOfferingAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbOfferingAction, managementNetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbOfferingAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSlbOfferingAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbOfferingAction, description), schema::Location::Body, 0, &kRule4},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSlbOfferingAction, cpuNum), schema::Location::Body, 0, &kRule15},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateSlbOfferingAction, memorySize), schema::Location::Body, 0, &kRule16},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateSlbOfferingAction, reservedMemorySize), schema::Location::Body, 0, &kRule17},
+  {"allocatorStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSlbOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbOfferingAction, type), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSlbOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(CreateSlbOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "CreateSlbOfferingAction", kRows90, 14, kBases90, 1, &schema::ObjectOps<CreateSlbOfferingAction, L>::make, &schema::ObjectOps<CreateSlbOfferingAction, L>::destroy, &schema::ObjectOps<CreateSlbOfferingAction, L>::clear};
+static_assert(offsetof(CreateSlbOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "CreateSlbOffering", HttpMethod::Post, "/instance-offerings/slb", "params", true, true, true, false, "", &CreateSlbOfferingAction::describe,
+                        schema::Ref<CreateSlbOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // CreateVirtualRouterOfferingAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateVirtualRouterOfferingAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVirtualRouterOfferingAction, managementNetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateVirtualRouterOfferingAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"publicNetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, publicNetworkUuid), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVirtualRouterOfferingAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, description), schema::Location::Body, 0, &kRule4},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, cpuNum), schema::Location::Body, 0, &kRule15},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, memorySize), schema::Location::Body, 0, &kRule16},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, reservedMemorySize), schema::Location::Body, 0, &kRule17},
+  {"allocatorStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, type), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVirtualRouterOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(CreateVirtualRouterOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "CreateVirtualRouterOfferingAction", kRows92, 16, kBases92, 1, &schema::ObjectOps<CreateVirtualRouterOfferingAction, L>::make, &schema::ObjectOps<CreateVirtualRouterOfferingAction, L>::destroy, &schema::ObjectOps<CreateVirtualRouterOfferingAction, L>::clear};
+static_assert(offsetof(CreateVirtualRouterOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "CreateVirtualRouterOffering", HttpMethod::Post, "/instance-offerings/virtual-routers", "params", true, true, true, false, "", &CreateVirtualRouterOfferingAction::describe,
+                        schema::Ref<CreateVirtualRouterOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // DeleteInstanceOfferingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteInstanceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteInstanceOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(DeleteInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "DeleteInstanceOfferingAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<DeleteInstanceOfferingAction, L>::make, &schema::ObjectOps<DeleteInstanceOfferingAction, L>::destroy, &schema::ObjectOps<DeleteInstanceOfferingAction, L>::clear};
+static_assert(offsetof(DeleteInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "DeleteInstanceOffering", HttpMethod::Delete, "/instance-offerings/{uuid}", "", false, true, true, false, "", &DeleteInstanceOfferingAction::describe,
+                        schema::Ref<DeleteInstanceOfferingAction::ReplyType>::value};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryInstanceOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable96{{nullptr}, "QueryInstanceOfferingAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryInstanceOfferingAction, L>::make, &schema::ObjectOps<QueryInstanceOfferingAction, L>::destroy, &schema::ObjectOps<QueryInstanceOfferingAction, L>::clear};
+static_assert(offsetof(QueryInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "QueryInstanceOffering", HttpMethod::Get, "/instance-offerings", "", false, true, false, true, "", &QueryInstanceOfferingAction::describe,
+                        schema::Ref<QueryInstanceOfferingAction::ReplyType>::value};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QuerySlbOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySlbOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable98{{nullptr}, "QuerySlbOfferingAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QuerySlbOfferingAction, L>::make, &schema::ObjectOps<QuerySlbOfferingAction, L>::destroy, &schema::ObjectOps<QuerySlbOfferingAction, L>::clear};
+static_assert(offsetof(QuerySlbOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "QuerySlbOffering", HttpMethod::Get, "/instance-offerings/slb", "", false, true, false, true, "", &QuerySlbOfferingAction::describe,
+                        schema::Ref<QuerySlbOfferingAction::ReplyType>::value};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QueryVirtualRouterOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVirtualRouterOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable100{{nullptr}, "QueryVirtualRouterOfferingAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QueryVirtualRouterOfferingAction, L>::make, &schema::ObjectOps<QueryVirtualRouterOfferingAction, L>::destroy, &schema::ObjectOps<QueryVirtualRouterOfferingAction, L>::clear};
+static_assert(offsetof(QueryVirtualRouterOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "QueryVirtualRouterOffering", HttpMethod::Get, "/instance-offerings/virtual-routers", "", false, true, false, true, "", &QueryVirtualRouterOfferingAction::describe,
+                        schema::Ref<QueryVirtualRouterOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // UpdateInstanceOfferingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateInstanceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInstanceOfferingAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInstanceOfferingAction, description), schema::Location::Body, 0, &kRule4},
+  {"allocatorStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInstanceOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "UpdateInstanceOfferingAction", kRows102, 5, kBases102, 1, &schema::ObjectOps<UpdateInstanceOfferingAction, L>::make, &schema::ObjectOps<UpdateInstanceOfferingAction, L>::destroy, &schema::ObjectOps<UpdateInstanceOfferingAction, L>::clear};
+static_assert(offsetof(UpdateInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "UpdateInstanceOffering", HttpMethod::Put, "/instance-offerings/{uuid}/actions", "updateInstanceOffering", true, true, true, false, "", &UpdateInstanceOfferingAction::describe,
+                        schema::Ref<UpdateInstanceOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // UpdateVirtualRouterOfferingAction
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, imageUuid), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, description), schema::Location::Body, 0, &kRule4},
+  {"allocatorStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(UpdateVirtualRouterOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "UpdateVirtualRouterOfferingAction", kRows104, 7, kBases104, 1, &schema::ObjectOps<UpdateVirtualRouterOfferingAction, L>::make, &schema::ObjectOps<UpdateVirtualRouterOfferingAction, L>::destroy, &schema::ObjectOps<UpdateVirtualRouterOfferingAction, L>::clear};
+static_assert(offsetof(UpdateVirtualRouterOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "UpdateVirtualRouterOffering", HttpMethod::Put, "/instance-offerings/virtual-routers/{uuid}/actions", "updateVirtualRouterOffering", true, true, true, false, "", &UpdateVirtualRouterOfferingAction::describe,
+                        schema::Ref<UpdateVirtualRouterOfferingAction::ReplyType>::value};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows106[] = {  // AddIntegrityResourceAction
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(AddIntegrityResourceAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"integrityResourceDataRangeInDays", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddIntegrityResourceAction, integrityResourceDataRangeInDays), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIntegrityResourceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(AddIntegrityResourceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "AddIntegrityResourceAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<AddIntegrityResourceAction, L>::make, &schema::ObjectOps<AddIntegrityResourceAction, L>::destroy, &schema::ObjectOps<AddIntegrityResourceAction, L>::clear};
+static_assert(offsetof(AddIntegrityResourceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "AddIntegrityResource", HttpMethod::Post, "/integrity/resource/actions", "params", true, true, true, false, "", &AddIntegrityResourceAction::describe,
+                        schema::Ref<AddIntegrityResourceAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // GetIpAddressCapacityAction
+  {"zoneUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetIpAddressCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetIpAddressCapacityAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"ipRangeUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetIpAddressCapacityAction, ipRangeUuids), schema::Location::Body, 0, nullptr},
+  {"all", schema::Local<std::optional<bool>, L>::ref, offsetof(GetIpAddressCapacityAction, all), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetIpAddressCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(GetIpAddressCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "GetIpAddressCapacityAction", kRows108, 5, kBases108, 1, &schema::ObjectOps<GetIpAddressCapacityAction, L>::make, &schema::ObjectOps<GetIpAddressCapacityAction, L>::destroy, &schema::ObjectOps<GetIpAddressCapacityAction, L>::clear};
+static_assert(offsetof(GetIpAddressCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "GetIpAddressCapacity", HttpMethod::Get, "/ip-capacity", "", false, true, false, false, "", &GetIpAddressCapacityAction::describe,
+                        schema::Ref<GetIpAddressCapacityAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"psk", "certs"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 255, false, 0, 0};
 constexpr const char* kRule20V[] = {"ip", "name", "fqdn"};
@@ -154,1691 +772,1254 @@ constexpr schema::Rule kRule26{false, false, false, kRule26V, 2, -1, 32, false, 
 constexpr const char* kRule27V[] = {"esp", "ah", "ah-esp"};
 constexpr schema::Rule kRule27{false, false, false, kRule27V, 3, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, -1, true, 30LL, 604800LL};
+constexpr schema::Row kRows110[] = {  // ChangeIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"peerAddress", schema::Local<std::string, L>::ref, offsetof(ChangeIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule3},
+  {"authMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule19},
+  {"authKey", schema::Local<std::string, L>::ref, offsetof(ChangeIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule0},
+  {"idType", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, idType), schema::Location::Body, 0, &kRule20},
+  {"localId", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, localId), schema::Location::Body, 0, &kRule5},
+  {"remoteId", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, remoteId), schema::Location::Body, 0, &kRule5},
+  {"ikeVersion", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, ikeVersion), schema::Location::Body, 0, &kRule21},
+  {"ikeAuthAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule22},
+  {"ikeEncryptionAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule23},
+  {"ikeDhGroup", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeIPsecConnectionAction, ikeDhGroup), schema::Location::Body, 0, nullptr},
+  {"ikeLifeTime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeIPsecConnectionAction, ikeLifeTime), schema::Location::Body, 0, &kRule24},
+  {"policyAuthAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule22},
+  {"policyEncryptionAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule23},
+  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule25},
+  {"policyMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule26},
+  {"transformProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule27},
+  {"lifeTime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeIPsecConnectionAction, lifeTime), schema::Location::Body, 0, &kRule28},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeIPsecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(ChangeIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "ChangeIPsecConnectionAction", kRows110, 19, kBases110, 1, &schema::ObjectOps<ChangeIPsecConnectionAction, L>::make, &schema::ObjectOps<ChangeIPsecConnectionAction, L>::destroy, &schema::ObjectOps<ChangeIPsecConnectionAction, L>::clear};
+static_assert(offsetof(ChangeIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "ChangeIPsecConnection", HttpMethod::Put, "/ipsec/config/{uuid}", "changeIPsecConnection", true, true, true, false, "", &ChangeIPsecConnectionAction::describe,
+                        schema::Ref<ChangeIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // GetCandidateL3NetworksForIpSecConnectionAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, uuid), schema::Location::Body, 0, nullptr},
+  {"publicL3Uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, publicL3Uuid), schema::Location::Body, 0, nullptr},
+  {"vipUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, vipUuid), schema::Location::Body, 0, nullptr},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "GetCandidateL3NetworksForIpSecConnectionAction", kRows112, 6, kBases112, 1, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionAction, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionAction, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionAction, L>::clear};
+static_assert(offsetof(GetCandidateL3NetworksForIpSecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "GetCandidateL3NetworksForIpSecConnection", HttpMethod::Get, "/ipsec/candidatesL3Networks", "", false, true, false, false, "", &GetCandidateL3NetworksForIpSecConnectionAction::describe,
+                        schema::Ref<GetCandidateL3NetworksForIpSecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // ReconnectIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectIPsecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(ReconnectIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "ReconnectIPsecConnectionAction", kRows114, 2, kBases114, 1, &schema::ObjectOps<ReconnectIPsecConnectionAction, L>::make, &schema::ObjectOps<ReconnectIPsecConnectionAction, L>::destroy, &schema::ObjectOps<ReconnectIPsecConnectionAction, L>::clear};
+static_assert(offsetof(ReconnectIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "ReconnectIPsecConnection", HttpMethod::Put, "/ipsec/{uuid}/actions", "reconnectIPsecConnection", true, true, true, false, "", &ReconnectIPsecConnectionAction::describe,
+                        schema::Ref<ReconnectIPsecConnectionAction::ReplyType>::value};
 constexpr const char* kRule29V[] = {"LinuxBridge"};
 constexpr schema::Rule kRule29{false, false, false, kRule29V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows116[] = {  // AttachL2NetworkToClusterAction
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachL2NetworkToClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachL2NetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"l2ProviderType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL2NetworkToClusterAction, l2ProviderType), schema::Location::Body, 0, &kRule29},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL2NetworkToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(AttachL2NetworkToClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "AttachL2NetworkToClusterAction", kRows116, 4, kBases116, 1, &schema::ObjectOps<AttachL2NetworkToClusterAction, L>::make, &schema::ObjectOps<AttachL2NetworkToClusterAction, L>::destroy, &schema::ObjectOps<AttachL2NetworkToClusterAction, L>::clear};
+static_assert(offsetof(AttachL2NetworkToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "AttachL2NetworkToCluster", HttpMethod::Post, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}", "null", true, true, true, false, "", &AttachL2NetworkToClusterAction::describe,
+                        schema::Ref<AttachL2NetworkToClusterAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // ChangeL2NetworkVlanIdAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeL2NetworkVlanIdAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeL2NetworkVlanIdAction, vlan), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeL2NetworkVlanIdAction, type), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeL2NetworkVlanIdAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(ChangeL2NetworkVlanIdAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "ChangeL2NetworkVlanIdAction", kRows118, 4, kBases118, 1, &schema::ObjectOps<ChangeL2NetworkVlanIdAction, L>::make, &schema::ObjectOps<ChangeL2NetworkVlanIdAction, L>::destroy, &schema::ObjectOps<ChangeL2NetworkVlanIdAction, L>::clear};
+static_assert(offsetof(ChangeL2NetworkVlanIdAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "ChangeL2NetworkVlanId", HttpMethod::Put, "/l2-networks/{uuid}/actions", "changeL2NetworkVlanId", true, true, true, false, "", &ChangeL2NetworkVlanIdAction::describe,
+                        schema::Ref<ChangeL2NetworkVlanIdAction::ReplyType>::value};
 constexpr schema::Rule kRule30{false, false, false, nullptr, 0, -1, -1, true, 1LL, 16777214LL};
 constexpr const char* kRule31V[] = {"LinuxBridge", "OvsDpdk", "MacVlan"};
 constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows120[] = {  // CreateL2HardwareVxlanNetworkAction
+  {"vni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
+  {"poolUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
+  {"physicalInterface", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(CreateL2HardwareVxlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "CreateL2HardwareVxlanNetworkAction", kRows120, 13, kBases120, 1, &schema::ObjectOps<CreateL2HardwareVxlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2HardwareVxlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2HardwareVxlanNetworkAction, L>::clear};
+static_assert(offsetof(CreateL2HardwareVxlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "CreateL2HardwareVxlanNetwork", HttpMethod::Post, "/l2-networks/hardware-vxlan", "params", true, true, true, false, "", &CreateL2HardwareVxlanNetworkAction::describe,
+                        schema::Ref<CreateL2HardwareVxlanNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // CreateL2HardwareVxlanNetworkPoolAction
+  {"sdnControllerUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, sdnControllerUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, physicalInterface), schema::Location::Body, 0, &kRule6},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(CreateL2HardwareVxlanNetworkPoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "CreateL2HardwareVxlanNetworkPoolAction", kRows122, 12, kBases122, 1, &schema::ObjectOps<CreateL2HardwareVxlanNetworkPoolAction, L>::make, &schema::ObjectOps<CreateL2HardwareVxlanNetworkPoolAction, L>::destroy, &schema::ObjectOps<CreateL2HardwareVxlanNetworkPoolAction, L>::clear};
+static_assert(offsetof(CreateL2HardwareVxlanNetworkPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "CreateL2HardwareVxlanNetworkPool", HttpMethod::Post, "/l2-networks/hardware-vxlan-pool", "params", true, true, true, false, "", &CreateL2HardwareVxlanNetworkPoolAction::describe,
+                        schema::Ref<CreateL2HardwareVxlanNetworkPoolAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // CreateL2NoVlanNetworkAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2NoVlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2NoVlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(CreateL2NoVlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule6},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateL2NoVlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "CreateL2NoVlanNetworkAction", kRows124, 11, kBases124, 1, &schema::ObjectOps<CreateL2NoVlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2NoVlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2NoVlanNetworkAction, L>::clear};
+static_assert(offsetof(CreateL2NoVlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "CreateL2NoVlanNetwork", HttpMethod::Post, "/l2-networks/no-vlan", "params", true, true, true, false, "", &CreateL2NoVlanNetworkAction::describe,
+                        schema::Ref<CreateL2NoVlanNetworkAction::ReplyType>::value};
 constexpr const char* kRule32V[] = {"ACCESS", "TRUNK", "PVLAN"};
 constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, -1, true, 0LL, 4094LL};
+constexpr schema::Row kRows126[] = {  // CreateL2PortGroupAction
+  {"vSwitchUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2PortGroupAction, vSwitchUuid), schema::Location::Body, 0, &kRule0},
+  {"vlanMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, vlanMode), schema::Location::Body, 0, &kRule32},
+  {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2PortGroupAction, vlan), schema::Location::Body, 0, &kRule33},
+  {"vlanRanges", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, vlanRanges), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2PortGroupAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, zoneUuid), schema::Location::Body, 0, &kRule12},
+  {"physicalInterface", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, physicalInterface), schema::Location::Body, 0, &kRule12},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2PortGroupAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2PortGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(CreateL2PortGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "CreateL2PortGroupAction", kRows126, 15, kBases126, 1, &schema::ObjectOps<CreateL2PortGroupAction, L>::make, &schema::ObjectOps<CreateL2PortGroupAction, L>::destroy, &schema::ObjectOps<CreateL2PortGroupAction, L>::clear};
+static_assert(offsetof(CreateL2PortGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "CreateL2PortGroup", HttpMethod::Post, "/l2-networks/port-group", "params", true, true, true, false, "", &CreateL2PortGroupAction::describe,
+                        schema::Ref<CreateL2PortGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
+constexpr schema::Row kRows128[] = {  // CreateL2TfNetworkAction
+  {"ipPrefix", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, ipPrefix), schema::Location::Body, 0, &kRule5},
+  {"ipPrefixLength", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2TfNetworkAction, ipPrefixLength), schema::Location::Body, 0, &kRule34},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2TfNetworkAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
+  {"physicalInterface", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2TfNetworkAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2TfNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(CreateL2TfNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "CreateL2TfNetworkAction", kRows128, 13, kBases128, 1, &schema::ObjectOps<CreateL2TfNetworkAction, L>::make, &schema::ObjectOps<CreateL2TfNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2TfNetworkAction, L>::clear};
+static_assert(offsetof(CreateL2TfNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "CreateL2TfNetwork", HttpMethod::Post, "/l2-networks/tf", "params", true, true, true, false, "", &CreateL2TfNetworkAction::describe,
+                        schema::Ref<CreateL2TfNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // CreateL2VirtualSwitchAction
+  {"isDistributed", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2VirtualSwitchAction, isDistributed), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2VirtualSwitchAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VirtualSwitchAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2VirtualSwitchAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(CreateL2VirtualSwitchAction, physicalInterface), schema::Location::Body, 0, &kRule6},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VirtualSwitchAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VirtualSwitchAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2VirtualSwitchAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VirtualSwitchAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VirtualSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2VirtualSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VirtualSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(CreateL2VirtualSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "CreateL2VirtualSwitchAction", kRows130, 12, kBases130, 1, &schema::ObjectOps<CreateL2VirtualSwitchAction, L>::make, &schema::ObjectOps<CreateL2VirtualSwitchAction, L>::destroy, &schema::ObjectOps<CreateL2VirtualSwitchAction, L>::clear};
+static_assert(offsetof(CreateL2VirtualSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "CreateL2VirtualSwitch", HttpMethod::Post, "/l2-networks/virtual-switch", "params", true, true, true, false, "", &CreateL2VirtualSwitchAction::describe,
+                        schema::Ref<CreateL2VirtualSwitchAction::ReplyType>::value};
 constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4094LL};
+constexpr schema::Row kRows132[] = {  // CreateL2VlanNetworkAction
+  {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2VlanNetworkAction, vlan), schema::Location::Body, 0, &kRule35},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2VlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2VlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(CreateL2VlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule6},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VlanNetworkAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2VlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2VlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(CreateL2VlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "CreateL2VlanNetworkAction", kRows132, 12, kBases132, 1, &schema::ObjectOps<CreateL2VlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2VlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2VlanNetworkAction, L>::clear};
+static_assert(offsetof(CreateL2VlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "CreateL2VlanNetwork", HttpMethod::Post, "/l2-networks/vlan", "params", true, true, true, false, "", &CreateL2VlanNetworkAction::describe,
+                        schema::Ref<CreateL2VlanNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // CreateL2VxlanNetworkAction
+  {"vni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2VxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
+  {"poolUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2VxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2VxlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
+  {"physicalInterface", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2VxlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2VxlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(CreateL2VxlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "CreateL2VxlanNetworkAction", kRows134, 13, kBases134, 1, &schema::ObjectOps<CreateL2VxlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2VxlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2VxlanNetworkAction, L>::clear};
+static_assert(offsetof(CreateL2VxlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "CreateL2VxlanNetwork", HttpMethod::Post, "/l2-networks/vxlan", "params", true, true, true, false, "", &CreateL2VxlanNetworkAction::describe,
+                        schema::Ref<CreateL2VxlanNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // CreateL2VxlanNetworkPoolAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"physicalInterface", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, physicalInterface), schema::Location::Body, 0, &kRule12},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule31},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, pvlan), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(CreateL2VxlanNetworkPoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "CreateL2VxlanNetworkPoolAction", kRows136, 11, kBases136, 1, &schema::ObjectOps<CreateL2VxlanNetworkPoolAction, L>::make, &schema::ObjectOps<CreateL2VxlanNetworkPoolAction, L>::destroy, &schema::ObjectOps<CreateL2VxlanNetworkPoolAction, L>::clear};
+static_assert(offsetof(CreateL2VxlanNetworkPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "CreateL2VxlanNetworkPool", HttpMethod::Post, "/l2-networks/vxlan-pool", "params", true, true, true, false, "", &CreateL2VxlanNetworkPoolAction::describe,
+                        schema::Ref<CreateL2VxlanNetworkPoolAction::ReplyType>::value};
 constexpr schema::Rule kRule36{true, false, false, nullptr, 0, -1, -1, true, 0LL, 16777214LL};
+constexpr schema::Row kRows138[] = {  // CreateVniRangeAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVniRangeAction, description), schema::Location::Body, 0, &kRule4},
+  {"startVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVniRangeAction, startVni), schema::Location::Body, 0, &kRule36},
+  {"endVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVniRangeAction, endVni), schema::Location::Body, 0, &kRule36},
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVniRangeAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVniRangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVniRangeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "CreateVniRangeAction", kRows138, 8, kBases138, 1, &schema::ObjectOps<CreateVniRangeAction, L>::make, &schema::ObjectOps<CreateVniRangeAction, L>::destroy, &schema::ObjectOps<CreateVniRangeAction, L>::clear};
+static_assert(offsetof(CreateVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "CreateVniRange", HttpMethod::Post, "/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges", "params", true, true, true, false, "", &CreateVniRangeAction::describe,
+                        schema::Ref<CreateVniRangeAction::ReplyType>::value};
 constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, 15, false, 0, 0};
+constexpr schema::Row kRows140[] = {  // CreateVxlanPoolRemoteVtepAction
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"remoteVtepIp", schema::Local<std::string, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule37},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateVxlanPoolRemoteVtepAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "CreateVxlanPoolRemoteVtepAction", kRows140, 6, kBases140, 1, &schema::ObjectOps<CreateVxlanPoolRemoteVtepAction, L>::make, &schema::ObjectOps<CreateVxlanPoolRemoteVtepAction, L>::destroy, &schema::ObjectOps<CreateVxlanPoolRemoteVtepAction, L>::clear};
+static_assert(offsetof(CreateVxlanPoolRemoteVtepAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "CreateVxlanPoolRemoteVtep", HttpMethod::Post, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip", "params", true, true, true, false, "", &CreateVxlanPoolRemoteVtepAction::describe,
+                        schema::Ref<CreateVxlanPoolRemoteVtepAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // CreateVxlanVtepAction
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanVtepAction, hostUuid), schema::Location::Body, 0, &kRule0},
+  {"poolUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanVtepAction, poolUuid), schema::Location::Body, 0, &kRule0},
+  {"vtepIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVxlanVtepAction, vtepIp), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVxlanVtepAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVxlanVtepAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVxlanVtepAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(CreateVxlanVtepAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "CreateVxlanVtepAction", kRows142, 6, kBases142, 1, &schema::ObjectOps<CreateVxlanVtepAction, L>::make, &schema::ObjectOps<CreateVxlanVtepAction, L>::destroy, &schema::ObjectOps<CreateVxlanVtepAction, L>::clear};
+static_assert(offsetof(CreateVxlanVtepAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "CreateVxlanVtep", HttpMethod::Post, "/l2-networks/vxlan/vteps", "params", true, true, true, false, "", &CreateVxlanVtepAction::describe,
+                        schema::Ref<CreateVxlanVtepAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // DeleteL2NetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteL2NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(DeleteL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "DeleteL2NetworkAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<DeleteL2NetworkAction, L>::make, &schema::ObjectOps<DeleteL2NetworkAction, L>::destroy, &schema::ObjectOps<DeleteL2NetworkAction, L>::clear};
+static_assert(offsetof(DeleteL2NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "DeleteL2Network", HttpMethod::Delete, "/l2-networks/{uuid}", "", false, true, true, false, "", &DeleteL2NetworkAction::describe,
+                        schema::Ref<DeleteL2NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // DeleteVniRangeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVniRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVniRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(DeleteVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "DeleteVniRangeAction", kRows146, 3, kBases146, 1, &schema::ObjectOps<DeleteVniRangeAction, L>::make, &schema::ObjectOps<DeleteVniRangeAction, L>::destroy, &schema::ObjectOps<DeleteVniRangeAction, L>::clear};
+static_assert(offsetof(DeleteVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "DeleteVniRange", HttpMethod::Delete, "/l2-networks/vxlan-pool/vni-ranges/{uuid}", "", false, true, true, false, "", &DeleteVniRangeAction::describe,
+                        schema::Ref<DeleteVniRangeAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // DeleteVxlanL2NetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVxlanL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVxlanL2NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVxlanL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(DeleteVxlanL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "DeleteVxlanL2NetworkAction", kRows148, 3, kBases148, 1, &schema::ObjectOps<DeleteVxlanL2NetworkAction, L>::make, &schema::ObjectOps<DeleteVxlanL2NetworkAction, L>::destroy, &schema::ObjectOps<DeleteVxlanL2NetworkAction, L>::clear};
+static_assert(offsetof(DeleteVxlanL2NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "DeleteVxlanL2Network", HttpMethod::Delete, "/l2-networks/vxlan/{uuid}", "", false, true, true, false, "", &DeleteVxlanL2NetworkAction::describe,
+                        schema::Ref<DeleteVxlanL2NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // DeleteVxlanPoolRemoteVtepAction
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"remoteVtepIp", schema::Local<std::string, L>::ref, offsetof(DeleteVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule37},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVxlanPoolRemoteVtepAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVxlanPoolRemoteVtepAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(DeleteVxlanPoolRemoteVtepAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "DeleteVxlanPoolRemoteVtepAction", kRows150, 5, kBases150, 1, &schema::ObjectOps<DeleteVxlanPoolRemoteVtepAction, L>::make, &schema::ObjectOps<DeleteVxlanPoolRemoteVtepAction, L>::destroy, &schema::ObjectOps<DeleteVxlanPoolRemoteVtepAction, L>::clear};
+static_assert(offsetof(DeleteVxlanPoolRemoteVtepAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "DeleteVxlanPoolRemoteVtep", HttpMethod::Delete, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/delete/remote-vtep-ip", "", false, true, true, false, "", &DeleteVxlanPoolRemoteVtepAction::describe,
+                        schema::Ref<DeleteVxlanPoolRemoteVtepAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // DetachL2NetworkFromClusterAction
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DetachL2NetworkFromClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachL2NetworkFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachL2NetworkFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(DetachL2NetworkFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "DetachL2NetworkFromClusterAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<DetachL2NetworkFromClusterAction, L>::make, &schema::ObjectOps<DetachL2NetworkFromClusterAction, L>::destroy, &schema::ObjectOps<DetachL2NetworkFromClusterAction, L>::clear};
+static_assert(offsetof(DetachL2NetworkFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "DetachL2NetworkFromCluster", HttpMethod::Delete, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}", "", false, true, true, false, "", &DetachL2NetworkFromClusterAction::describe,
+                        schema::Ref<DetachL2NetworkFromClusterAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // GetCandidateClustersForAttachingL2NetworkAction
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"clusterTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, clusterTypes), schema::Location::Body, 0, nullptr},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(GetCandidateClustersForAttachingL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "GetCandidateClustersForAttachingL2NetworkAction", kRows154, 5, kBases154, 1, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkAction, L>::make, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkAction, L>::destroy, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkAction, L>::clear};
+static_assert(offsetof(GetCandidateClustersForAttachingL2NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "GetCandidateClustersForAttachingL2Network", HttpMethod::Get, "/l2-networks/{l2NetworkUuid}/cluster-candidates", "", false, true, false, false, "", &GetCandidateClustersForAttachingL2NetworkAction::describe,
+                        schema::Ref<GetCandidateClustersForAttachingL2NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // GetL2NetworkTypesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL2NetworkTypesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(GetL2NetworkTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "GetL2NetworkTypesAction", kRows156, 1, kBases156, 1, &schema::ObjectOps<GetL2NetworkTypesAction, L>::make, &schema::ObjectOps<GetL2NetworkTypesAction, L>::destroy, &schema::ObjectOps<GetL2NetworkTypesAction, L>::clear};
+static_assert(offsetof(GetL2NetworkTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "GetL2NetworkTypes", HttpMethod::Get, "/l2-networks/types", "", false, true, false, false, "", &GetL2NetworkTypesAction::describe,
+                        schema::Ref<GetL2NetworkTypesAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // GetVSwitchTypesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVSwitchTypesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(GetVSwitchTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "GetVSwitchTypesAction", kRows158, 1, kBases158, 1, &schema::ObjectOps<GetVSwitchTypesAction, L>::make, &schema::ObjectOps<GetVSwitchTypesAction, L>::destroy, &schema::ObjectOps<GetVSwitchTypesAction, L>::clear};
+static_assert(offsetof(GetVSwitchTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "GetVSwitchTypes", HttpMethod::Get, "/l2-networks/vSwitchTypes", "", false, true, false, false, "", &GetVSwitchTypesAction::describe,
+                        schema::Ref<GetVSwitchTypesAction::ReplyType>::value};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(QueryL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2NetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable160{{nullptr}, "QueryL2NetworkAction", nullptr, 0, kBases160, 2, &schema::ObjectOps<QueryL2NetworkAction, L>::make, &schema::ObjectOps<QueryL2NetworkAction, L>::destroy, &schema::ObjectOps<QueryL2NetworkAction, L>::clear};
+static_assert(offsetof(QueryL2NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "QueryL2Network", HttpMethod::Get, "/l2-networks", "", false, true, false, true, "", &QueryL2NetworkAction::describe,
+                        schema::Ref<QueryL2NetworkAction::ReplyType>::value};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(QueryL2PortGroupNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2PortGroupNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable162{{nullptr}, "QueryL2PortGroupNetworkAction", nullptr, 0, kBases162, 2, &schema::ObjectOps<QueryL2PortGroupNetworkAction, L>::make, &schema::ObjectOps<QueryL2PortGroupNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2PortGroupNetworkAction, L>::clear};
+static_assert(offsetof(QueryL2PortGroupNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "QueryL2PortGroupNetwork", HttpMethod::Get, "/l2-networks/port-group", "", false, true, false, true, "", &QueryL2PortGroupNetworkAction::describe,
+                        schema::Ref<QueryL2PortGroupNetworkAction::ReplyType>::value};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(QueryL2VirtualSwitchNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VirtualSwitchNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable164{{nullptr}, "QueryL2VirtualSwitchNetworkAction", nullptr, 0, kBases164, 2, &schema::ObjectOps<QueryL2VirtualSwitchNetworkAction, L>::make, &schema::ObjectOps<QueryL2VirtualSwitchNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2VirtualSwitchNetworkAction, L>::clear};
+static_assert(offsetof(QueryL2VirtualSwitchNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "QueryL2VirtualSwitchNetwork", HttpMethod::Get, "/l2-networks/virtual-switch", "", false, true, false, true, "", &QueryL2VirtualSwitchNetworkAction::describe,
+                        schema::Ref<QueryL2VirtualSwitchNetworkAction::ReplyType>::value};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(QueryL2VlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VlanNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable166{{nullptr}, "QueryL2VlanNetworkAction", nullptr, 0, kBases166, 2, &schema::ObjectOps<QueryL2VlanNetworkAction, L>::make, &schema::ObjectOps<QueryL2VlanNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2VlanNetworkAction, L>::clear};
+static_assert(offsetof(QueryL2VlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "QueryL2VlanNetwork", HttpMethod::Get, "/l2-networks/vlan", "", false, true, false, true, "", &QueryL2VlanNetworkAction::describe,
+                        schema::Ref<QueryL2VlanNetworkAction::ReplyType>::value};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(QueryL2VxlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VxlanNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable168{{nullptr}, "QueryL2VxlanNetworkAction", nullptr, 0, kBases168, 2, &schema::ObjectOps<QueryL2VxlanNetworkAction, L>::make, &schema::ObjectOps<QueryL2VxlanNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2VxlanNetworkAction, L>::clear};
+static_assert(offsetof(QueryL2VxlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "QueryL2VxlanNetwork", HttpMethod::Get, "/l2-networks/vxlan", "", false, true, false, true, "", &QueryL2VxlanNetworkAction::describe,
+                        schema::Ref<QueryL2VxlanNetworkAction::ReplyType>::value};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(QueryL2VxlanNetworkPoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VxlanNetworkPoolAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable170{{nullptr}, "QueryL2VxlanNetworkPoolAction", nullptr, 0, kBases170, 2, &schema::ObjectOps<QueryL2VxlanNetworkPoolAction, L>::make, &schema::ObjectOps<QueryL2VxlanNetworkPoolAction, L>::destroy, &schema::ObjectOps<QueryL2VxlanNetworkPoolAction, L>::clear};
+static_assert(offsetof(QueryL2VxlanNetworkPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "QueryL2VxlanNetworkPool", HttpMethod::Get, "/l2-networks/vxlan-pool", "", false, true, false, true, "", &QueryL2VxlanNetworkPoolAction::describe,
+                        schema::Ref<QueryL2VxlanNetworkPoolAction::ReplyType>::value};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(QueryVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVniRangeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable172{{nullptr}, "QueryVniRangeAction", nullptr, 0, kBases172, 2, &schema::ObjectOps<QueryVniRangeAction, L>::make, &schema::ObjectOps<QueryVniRangeAction, L>::destroy, &schema::ObjectOps<QueryVniRangeAction, L>::clear};
+static_assert(offsetof(QueryVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "QueryVniRange", HttpMethod::Get, "/l2-networks/vxlan-pool/vni-range", "", false, true, false, true, "", &QueryVniRangeAction::describe,
+                        schema::Ref<QueryVniRangeAction::ReplyType>::value};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(QueryVtepAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVtepAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable174{{nullptr}, "QueryVtepAction", nullptr, 0, kBases174, 2, &schema::ObjectOps<QueryVtepAction, L>::make, &schema::ObjectOps<QueryVtepAction, L>::destroy, &schema::ObjectOps<QueryVtepAction, L>::clear};
+static_assert(offsetof(QueryVtepAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "QueryVtep", HttpMethod::Get, "/l2-networks/vteps", "", false, true, false, true, "", &QueryVtepAction::describe,
+                        schema::Ref<QueryVtepAction::ReplyType>::value};
+constexpr schema::Row kRows176[] = {  // UpdateL2NetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL2NetworkAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL2NetworkAction, description), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(UpdateL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "UpdateL2NetworkAction", kRows176, 4, kBases176, 1, &schema::ObjectOps<UpdateL2NetworkAction, L>::make, &schema::ObjectOps<UpdateL2NetworkAction, L>::destroy, &schema::ObjectOps<UpdateL2NetworkAction, L>::clear};
+static_assert(offsetof(UpdateL2NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "UpdateL2Network", HttpMethod::Put, "/l2-networks/{uuid}/actions", "updateL2Network", true, true, true, false, "", &UpdateL2NetworkAction::describe,
+                        schema::Ref<UpdateL2NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // UpdateVniRangeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVniRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "UpdateVniRangeAction", kRows178, 3, kBases178, 1, &schema::ObjectOps<UpdateVniRangeAction, L>::make, &schema::ObjectOps<UpdateVniRangeAction, L>::destroy, &schema::ObjectOps<UpdateVniRangeAction, L>::clear};
+static_assert(offsetof(UpdateVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "UpdateVniRange", HttpMethod::Put, "/l2-networks/vxlan-pool/vni-ranges/{uuid}", "updateVniRange", true, true, true, false, "", &UpdateVniRangeAction::describe,
+                        schema::Ref<UpdateVniRangeAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddPolicyStatementsToRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddPolicyStatementsToRoleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"statements", &schema::typeOf<std::optional<Json>>, offsetof(AddPolicyStatementsToRoleAction, statements), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddPolicyStatementsToRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddPolicyStatementsToRoleAction>("AddPolicyStatementsToRoleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddPolicyStatementsToRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddPolicyStatementsToRoleAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddPolicyStatementsToRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddPolicyStatementsToRoleAction>("AddPolicyStatementsToRole", HttpMethod::Post, "/identities/roles/{uuid}/policy-statements", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddPolicyStatementsToRoleAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddPolicyStatementsToRoleAction::AddPolicyStatementsToRoleAction() = default;
+AddPolicyStatementsToRoleAction::~AddPolicyStatementsToRoleAction() = default;
 
 const ActionSpec& detail::spec_AddPolicyStatementsToRole() { return AddPolicyStatementsToRoleAction::spec(); }
 
-const schema::TypeDesc& AttachPolicyToRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuid", &schema::typeOf<std::string>, offsetof(AttachPolicyToRoleAction, roleUuid), schema::Location::Path, 0, &kRule0},
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(AttachPolicyToRoleAction, policyUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPolicyToRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPolicyToRoleAction>("AttachPolicyToRoleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPolicyToRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPolicyToRoleAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AttachPolicyToRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPolicyToRoleAction>("AttachPolicyToRole", HttpMethod::Post, "/identities/policies/{policyUuid}/roles/{roleUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPolicyToRoleAction::spec() { return detail::lazySpec(kSpec3); }
+
+AttachPolicyToRoleAction::AttachPolicyToRoleAction() = default;
+AttachPolicyToRoleAction::~AttachPolicyToRoleAction() = default;
 
 const ActionSpec& detail::spec_AttachPolicyToRole() { return AttachPolicyToRoleAction::spec(); }
 
-const schema::TypeDesc& AttachRoleToAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuid", &schema::typeOf<std::string>, offsetof(AttachRoleToAccountAction, roleUuid), schema::Location::Path, 0, &kRule0},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(AttachRoleToAccountAction, accountUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachRoleToAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachRoleToAccountAction>("AttachRoleToAccountAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachRoleToAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachRoleToAccountAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AttachRoleToAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachRoleToAccountAction>("AttachRoleToAccount", HttpMethod::Post, "/identities/accounts/{accountUuid}/roles/{roleUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachRoleToAccountAction::spec() { return detail::lazySpec(kSpec5); }
+
+AttachRoleToAccountAction::AttachRoleToAccountAction() = default;
+AttachRoleToAccountAction::~AttachRoleToAccountAction() = default;
 
 const ActionSpec& detail::spec_AttachRoleToAccount() { return AttachRoleToAccountAction::spec(); }
 
-const schema::TypeDesc& ChangeRoleStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeRoleStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeRoleStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeRoleStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeRoleStateAction>("ChangeRoleStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeRoleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeRoleStateAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& ChangeRoleStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeRoleStateAction>("ChangeRoleState", HttpMethod::Put, "/identities/roles/{uuid}/actions", "changeRoleState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeRoleStateAction::spec() { return detail::lazySpec(kSpec7); }
+
+ChangeRoleStateAction::ChangeRoleStateAction() = default;
+ChangeRoleStateAction::~ChangeRoleStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeRoleState() { return ChangeRoleStateAction::spec(); }
 
-const schema::TypeDesc& CreateRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateRoleAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRoleAction, description), schema::Location::Body, 0, &kRule4},
-    {"statements", &schema::typeOf<std::optional<Json>>, offsetof(CreateRoleAction, statements), schema::Location::Body, 0, nullptr},
-    {"policyUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
-    {"identity", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRoleAction, identity), schema::Location::Body, 0, &kRule5},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRoleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateRoleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateRoleAction>("CreateRoleAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateRoleAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& CreateRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateRoleAction>("CreateRole", HttpMethod::Post, "/identities/roles", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateRoleAction::spec() { return detail::lazySpec(kSpec9); }
+
+CreateRoleAction::CreateRoleAction() = default;
+CreateRoleAction::~CreateRoleAction() = default;
 
 const ActionSpec& detail::spec_CreateRole() { return CreateRoleAction::spec(); }
 
-const schema::TypeDesc& DeleteRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteRoleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteRoleAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteRoleAction>("DeleteRoleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteRoleAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& DeleteRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteRoleAction>("DeleteRole", HttpMethod::Delete, "/identities/roles/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteRoleAction::spec() { return detail::lazySpec(kSpec11); }
+
+DeleteRoleAction::DeleteRoleAction() = default;
+DeleteRoleAction::~DeleteRoleAction() = default;
 
 const ActionSpec& detail::spec_DeleteRole() { return DeleteRoleAction::spec(); }
 
-const schema::TypeDesc& DetachPolicyFromRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuid", &schema::typeOf<std::string>, offsetof(DetachPolicyFromRoleAction, roleUuid), schema::Location::Path, 0, &kRule0},
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(DetachPolicyFromRoleAction, policyUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPolicyFromRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPolicyFromRoleAction>("DetachPolicyFromRoleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPolicyFromRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPolicyFromRoleAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& DetachPolicyFromRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPolicyFromRoleAction>("DetachPolicyFromRole", HttpMethod::Delete, "/identities/policies/{policyUuid}/roles/{roleUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachPolicyFromRoleAction::spec() { return detail::lazySpec(kSpec13); }
+
+DetachPolicyFromRoleAction::DetachPolicyFromRoleAction() = default;
+DetachPolicyFromRoleAction::~DetachPolicyFromRoleAction() = default;
 
 const ActionSpec& detail::spec_DetachPolicyFromRole() { return DetachPolicyFromRoleAction::spec(); }
 
-const schema::TypeDesc& DetachRoleFromAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuid", &schema::typeOf<std::string>, offsetof(DetachRoleFromAccountAction, roleUuid), schema::Location::Path, 0, &kRule0},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(DetachRoleFromAccountAction, accountUuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DetachRoleFromAccountAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachRoleFromAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachRoleFromAccountAction>("DetachRoleFromAccountAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DetachRoleFromAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachRoleFromAccountAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& DetachRoleFromAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachRoleFromAccountAction>("DetachRoleFromAccount", HttpMethod::Delete, "/identities/accounts/{accountUuid}/roles/{roleUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachRoleFromAccountAction::spec() { return detail::lazySpec(kSpec15); }
+
+DetachRoleFromAccountAction::DetachRoleFromAccountAction() = default;
+DetachRoleFromAccountAction::~DetachRoleFromAccountAction() = default;
 
 const ActionSpec& detail::spec_DetachRoleFromAccount() { return DetachRoleFromAccountAction::spec(); }
 
-const schema::TypeDesc& QueryRoleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryRoleAction>("QueryRoleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryRoleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryRoleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryRoleAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& QueryRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryRoleAction>("QueryRole", HttpMethod::Get, "/identities/roles", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryRoleAction::spec() { return detail::lazySpec(kSpec17); }
+
+QueryRoleAction::QueryRoleAction() = default;
+QueryRoleAction::~QueryRoleAction() = default;
 
 const ActionSpec& detail::spec_QueryRole() { return QueryRoleAction::spec(); }
 
-const schema::TypeDesc& RemovePolicyStatementsFromRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemovePolicyStatementsFromRoleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"policyStatementUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemovePolicyStatementsFromRoleAction, policyStatementUuids), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemovePolicyStatementsFromRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemovePolicyStatementsFromRoleAction>("RemovePolicyStatementsFromRoleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemovePolicyStatementsFromRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemovePolicyStatementsFromRoleAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& RemovePolicyStatementsFromRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemovePolicyStatementsFromRoleAction>("RemovePolicyStatementsFromRole", HttpMethod::Delete, "/identities/roles/{uuid}/policy-statements", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemovePolicyStatementsFromRoleAction::spec() { return detail::lazySpec(kSpec19); }
+
+RemovePolicyStatementsFromRoleAction::RemovePolicyStatementsFromRoleAction() = default;
+RemovePolicyStatementsFromRoleAction::~RemovePolicyStatementsFromRoleAction() = default;
 
 const ActionSpec& detail::spec_RemovePolicyStatementsFromRole() { return RemovePolicyStatementsFromRoleAction::spec(); }
 
-const schema::TypeDesc& UpdateRoleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateRoleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateRoleAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateRoleAction, description), schema::Location::Body, 0, &kRule4},
-    {"statements", &schema::typeOf<std::optional<Json>>, offsetof(UpdateRoleAction, statements), schema::Location::Body, 0, nullptr},
-    {"policyUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(UpdateRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateRoleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateRoleAction>("UpdateRoleAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateRoleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateRoleAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& UpdateRoleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateRoleAction>("UpdateRole", HttpMethod::Put, "/identities/roles/{uuid}/actions", "updateRole", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateRoleAction::spec() { return detail::lazySpec(kSpec21); }
+
+UpdateRoleAction::UpdateRoleAction() = default;
+UpdateRoleAction::~UpdateRoleAction() = default;
 
 const ActionSpec& detail::spec_UpdateRole() { return UpdateRoleAction::spec(); }
 
-const schema::TypeDesc& GetSupportedIdentityModelsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedIdentityModelsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSupportedIdentityModelsAction>("GetSupportedIdentityModelsAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetSupportedIdentityModelsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSupportedIdentityModelsAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& GetSupportedIdentityModelsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSupportedIdentityModelsAction>("GetSupportedIdentityModels", HttpMethod::Get, "/identity-models", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetSupportedIdentityModelsAction::spec() { return detail::lazySpec(kSpec23); }
+
+GetSupportedIdentityModelsAction::GetSupportedIdentityModelsAction() = default;
+GetSupportedIdentityModelsAction::~GetSupportedIdentityModelsAction() = default;
 
 const ActionSpec& detail::spec_GetSupportedIdentityModels() { return GetSupportedIdentityModelsAction::spec(); }
 
-const schema::TypeDesc& DeleteImagePackageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteImagePackageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteImagePackageAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteImagePackageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteImagePackageAction>("DeleteImagePackageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteImagePackageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteImagePackageAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& DeleteImagePackageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteImagePackageAction>("DeleteImagePackage", HttpMethod::Delete, "/image-packages/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteImagePackageAction::spec() { return detail::lazySpec(kSpec25); }
+
+DeleteImagePackageAction::DeleteImagePackageAction() = default;
+DeleteImagePackageAction::~DeleteImagePackageAction() = default;
 
 const ActionSpec& detail::spec_DeleteImagePackage() { return DeleteImagePackageAction::spec(); }
 
-const schema::TypeDesc& QueryImagePackageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryImagePackageAction>("QueryImagePackageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryImagePackageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryImagePackageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryImagePackageAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& QueryImagePackageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryImagePackageAction>("QueryImagePackage", HttpMethod::Get, "/image-packages", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryImagePackageAction::spec() { return detail::lazySpec(kSpec27); }
+
+QueryImagePackageAction::QueryImagePackageAction() = default;
+QueryImagePackageAction::~QueryImagePackageAction() = default;
 
 const ActionSpec& detail::spec_QueryImagePackage() { return QueryImagePackageAction::spec(); }
 
-const schema::TypeDesc& UpdateImagePackageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateImagePackageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImagePackageAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImagePackageAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImagePackageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateImagePackageAction>("UpdateImagePackageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateImagePackageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateImagePackageAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& UpdateImagePackageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateImagePackageAction>("UpdateImagePackage", HttpMethod::Put, "/image-packages/{uuid}", "updateImagePackage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateImagePackageAction::spec() { return detail::lazySpec(kSpec29); }
+
+UpdateImagePackageAction::UpdateImagePackageAction() = default;
+UpdateImagePackageAction::~UpdateImagePackageAction() = default;
 
 const ActionSpec& detail::spec_UpdateImagePackage() { return UpdateImagePackageAction::spec(); }
 
-const schema::TypeDesc& AddBackupStoragesToReplicationGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"replicationGroupUuid", &schema::typeOf<std::string>, offsetof(AddBackupStoragesToReplicationGroupAction, replicationGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"backupStorageUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddBackupStoragesToReplicationGroupAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddBackupStoragesToReplicationGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddBackupStoragesToReplicationGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddBackupStoragesToReplicationGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddBackupStoragesToReplicationGroupAction>("AddBackupStoragesToReplicationGroupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AddBackupStoragesToReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddBackupStoragesToReplicationGroupAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& AddBackupStoragesToReplicationGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddBackupStoragesToReplicationGroupAction>("AddBackupStoragesToReplicationGroup", HttpMethod::Post, "/image-replication-groups/{replicationGroupUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddBackupStoragesToReplicationGroupAction::spec() { return detail::lazySpec(kSpec31); }
+
+AddBackupStoragesToReplicationGroupAction::AddBackupStoragesToReplicationGroupAction() = default;
+AddBackupStoragesToReplicationGroupAction::~AddBackupStoragesToReplicationGroupAction() = default;
 
 const ActionSpec& detail::spec_AddBackupStoragesToReplicationGroup() { return AddBackupStoragesToReplicationGroupAction::spec(); }
 
-const schema::TypeDesc& CreateImageReplicationGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateImageReplicationGroupAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateImageReplicationGroupAction, description), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateImageReplicationGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateImageReplicationGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateImageReplicationGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateImageReplicationGroupAction>("CreateImageReplicationGroupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateImageReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateImageReplicationGroupAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& CreateImageReplicationGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateImageReplicationGroupAction>("CreateImageReplicationGroup", HttpMethod::Post, "/image-replication-groups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateImageReplicationGroupAction::spec() { return detail::lazySpec(kSpec33); }
+
+CreateImageReplicationGroupAction::CreateImageReplicationGroupAction() = default;
+CreateImageReplicationGroupAction::~CreateImageReplicationGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateImageReplicationGroup() { return CreateImageReplicationGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteImageReplicationGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteImageReplicationGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteImageReplicationGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteImageReplicationGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteImageReplicationGroupAction>("DeleteImageReplicationGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteImageReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteImageReplicationGroupAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& DeleteImageReplicationGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteImageReplicationGroupAction>("DeleteImageReplicationGroup", HttpMethod::Delete, "/image-replication-groups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteImageReplicationGroupAction::spec() { return detail::lazySpec(kSpec35); }
+
+DeleteImageReplicationGroupAction::DeleteImageReplicationGroupAction() = default;
+DeleteImageReplicationGroupAction::~DeleteImageReplicationGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteImageReplicationGroup() { return DeleteImageReplicationGroupAction::spec(); }
 
-const schema::TypeDesc& QueryImageReplicationGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryImageReplicationGroupAction>("QueryImageReplicationGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryImageReplicationGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryImageReplicationGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryImageReplicationGroupAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& QueryImageReplicationGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryImageReplicationGroupAction>("QueryImageReplicationGroup", HttpMethod::Get, "/image-replication-groups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryImageReplicationGroupAction::spec() { return detail::lazySpec(kSpec37); }
+
+QueryImageReplicationGroupAction::QueryImageReplicationGroupAction() = default;
+QueryImageReplicationGroupAction::~QueryImageReplicationGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryImageReplicationGroup() { return QueryImageReplicationGroupAction::spec(); }
 
-const schema::TypeDesc& AddImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddImageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, description), schema::Location::Body, 0, &kRule4},
-    {"url", &schema::typeOf<std::string>, offsetof(AddImageAction, url), schema::Location::Body, 0, &kRule6},
-    {"mediaType", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, mediaType), schema::Location::Body, 0, &kRule7},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, guestOsType), schema::Location::Body, 0, &kRule5},
-    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, architecture), schema::Location::Body, 0, &kRule8},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(AddImageAction, system), schema::Location::Body, 0, nullptr},
-    {"format", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, format), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, platform), schema::Location::Body, 0, &kRule9},
-    {"backupStorageUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddImageAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, type), schema::Location::Body, 0, nullptr},
-    {"virtio", &schema::typeOf<std::optional<bool>>, offsetof(AddImageAction, virtio), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddImageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddImageAction>("AddImageAction", rows, 15, schema::rebased(ActionBase::describe(), offsetof(AddImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddImageAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& AddImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddImageAction>("AddImage", HttpMethod::Post, "/images", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddImageAction::spec() { return detail::lazySpec(kSpec39); }
+
+AddImageAction::AddImageAction() = default;
+AddImageAction::~AddImageAction() = default;
 
 const ActionSpec& detail::spec_AddImage() { return AddImageAction::spec(); }
 
-const schema::TypeDesc& CalculateImageHashAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CalculateImageHashAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CalculateImageHashAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"algorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateImageHashAction, algorithm), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CalculateImageHashAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CalculateImageHashAction>("CalculateImageHashAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CalculateImageHashAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CalculateImageHashAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& CalculateImageHashAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CalculateImageHashAction>("CalculateImageHash", HttpMethod::Put, "/images/{uuid}/actions", "calculateImageHash", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CalculateImageHashAction::spec() { return detail::lazySpec(kSpec41); }
+
+CalculateImageHashAction::CalculateImageHashAction() = default;
+CalculateImageHashAction::~CalculateImageHashAction() = default;
 
 const ActionSpec& detail::spec_CalculateImageHash() { return CalculateImageHashAction::spec(); }
 
-const schema::TypeDesc& ChangeImageStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeImageStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeImageStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeImageStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeImageStateAction>("ChangeImageStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeImageStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeImageStateAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& ChangeImageStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeImageStateAction>("ChangeImageState", HttpMethod::Put, "/images/{uuid}/actions", "changeImageState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeImageStateAction::spec() { return detail::lazySpec(kSpec43); }
+
+ChangeImageStateAction::ChangeImageStateAction() = default;
+ChangeImageStateAction::~ChangeImageStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeImageState() { return ChangeImageStateAction::spec(); }
 
-const schema::TypeDesc& CreateDataVolumeTemplateFromVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDataVolumeTemplateFromVolumeAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeTemplateFromVolumeAction, description), schema::Location::Body, 0, &kRule4},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(CreateDataVolumeTemplateFromVolumeAction, volumeUuid), schema::Location::Path, 0, &kRule0},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDataVolumeTemplateFromVolumeAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeTemplateFromVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDataVolumeTemplateFromVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeTemplateFromVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDataVolumeTemplateFromVolumeAction>("CreateDataVolumeTemplateFromVolumeAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateDataVolumeTemplateFromVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDataVolumeTemplateFromVolumeAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& CreateDataVolumeTemplateFromVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDataVolumeTemplateFromVolumeAction>("CreateDataVolumeTemplateFromVolume", HttpMethod::Post, "/images/data-volume-templates/from/volumes/{volumeUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDataVolumeTemplateFromVolumeAction::spec() { return detail::lazySpec(kSpec45); }
+
+CreateDataVolumeTemplateFromVolumeAction::CreateDataVolumeTemplateFromVolumeAction() = default;
+CreateDataVolumeTemplateFromVolumeAction::~CreateDataVolumeTemplateFromVolumeAction() = default;
 
 const ActionSpec& detail::spec_CreateDataVolumeTemplateFromVolume() { return CreateDataVolumeTemplateFromVolumeAction::spec(); }
 
-const schema::TypeDesc& CreateDataVolumeTemplateFromVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotUuid", &schema::typeOf<std::string>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, snapshotUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule4},
-    {"backupStorageUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDataVolumeTemplateFromVolumeSnapshotAction>("CreateDataVolumeTemplateFromVolumeSnapshotAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDataVolumeTemplateFromVolumeSnapshotAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& CreateDataVolumeTemplateFromVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDataVolumeTemplateFromVolumeSnapshotAction>("CreateDataVolumeTemplateFromVolumeSnapshot", HttpMethod::Post, "/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDataVolumeTemplateFromVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec47); }
+
+CreateDataVolumeTemplateFromVolumeSnapshotAction::CreateDataVolumeTemplateFromVolumeSnapshotAction() = default;
+CreateDataVolumeTemplateFromVolumeSnapshotAction::~CreateDataVolumeTemplateFromVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_CreateDataVolumeTemplateFromVolumeSnapshot() { return CreateDataVolumeTemplateFromVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& CreateRootVolumeTemplateFromRootVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, description), schema::Location::Body, 0, &kRule4},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, guestOsType), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
-    {"rootVolumeUuid", &schema::typeOf<std::string>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, rootVolumeUuid), schema::Location::Path, 0, &kRule0},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, platform), schema::Location::Body, 0, &kRule9},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, system), schema::Location::Body, 0, nullptr},
-    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, architecture), schema::Location::Body, 0, nullptr},
-    {"virtio", &schema::typeOf<std::optional<bool>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, virtio), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromRootVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateRootVolumeTemplateFromRootVolumeAction>("CreateRootVolumeTemplateFromRootVolumeAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateRootVolumeTemplateFromRootVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateRootVolumeTemplateFromRootVolumeAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& CreateRootVolumeTemplateFromRootVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateRootVolumeTemplateFromRootVolumeAction>("CreateRootVolumeTemplateFromRootVolume", HttpMethod::Post, "/images/root-volume-templates/from/volumes/{rootVolumeUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateRootVolumeTemplateFromRootVolumeAction::spec() { return detail::lazySpec(kSpec49); }
+
+CreateRootVolumeTemplateFromRootVolumeAction::CreateRootVolumeTemplateFromRootVolumeAction() = default;
+CreateRootVolumeTemplateFromRootVolumeAction::~CreateRootVolumeTemplateFromRootVolumeAction() = default;
 
 const ActionSpec& detail::spec_CreateRootVolumeTemplateFromRootVolume() { return CreateRootVolumeTemplateFromRootVolumeAction::spec(); }
 
-const schema::TypeDesc& CreateRootVolumeTemplateFromVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotUuid", &schema::typeOf<std::string>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, snapshotUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule4},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, guestOsType), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, platform), schema::Location::Body, 0, &kRule9},
-    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, architecture), schema::Location::Body, 0, nullptr},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, system), schema::Location::Body, 0, nullptr},
-    {"virtio", &schema::typeOf<std::optional<bool>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, virtio), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateRootVolumeTemplateFromVolumeSnapshotAction>("CreateRootVolumeTemplateFromVolumeSnapshotAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateRootVolumeTemplateFromVolumeSnapshotAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& CreateRootVolumeTemplateFromVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateRootVolumeTemplateFromVolumeSnapshotAction>("CreateRootVolumeTemplateFromVolumeSnapshot", HttpMethod::Post, "/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateRootVolumeTemplateFromVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec51); }
+
+CreateRootVolumeTemplateFromVolumeSnapshotAction::CreateRootVolumeTemplateFromVolumeSnapshotAction() = default;
+CreateRootVolumeTemplateFromVolumeSnapshotAction::~CreateRootVolumeTemplateFromVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_CreateRootVolumeTemplateFromVolumeSnapshot() { return CreateRootVolumeTemplateFromVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& DeleteImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteImageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(DeleteImageAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteImageAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteImageAction>("DeleteImageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteImageAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& DeleteImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteImageAction>("DeleteImage", HttpMethod::Delete, "/images/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteImageAction::spec() { return detail::lazySpec(kSpec53); }
+
+DeleteImageAction::DeleteImageAction() = default;
+DeleteImageAction::~DeleteImageAction() = default;
 
 const ActionSpec& detail::spec_DeleteImage() { return DeleteImageAction::spec(); }
 
-const schema::TypeDesc& ExpungeImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeImageAction, uuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(ExpungeImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ExpungeImageAction, backupStorageUuids), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExpungeImageAction>("ExpungeImageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ExpungeImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExpungeImageAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& ExpungeImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExpungeImageAction>("ExpungeImage", HttpMethod::Put, "/images/{imageUuid}/actions", "expungeImage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExpungeImageAction::spec() { return detail::lazySpec(kSpec55); }
+
+ExpungeImageAction::ExpungeImageAction() = default;
+ExpungeImageAction::~ExpungeImageAction() = default;
 
 const ActionSpec& detail::spec_ExpungeImage() { return ExpungeImageAction::spec(); }
 
-const schema::TypeDesc& GetBackupStorageForCreatingImageFromVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(GetBackupStorageForCreatingImageFromVolumeAction, volumeUuid), schema::Location::Path, 0, nullptr},
-    {"volumeSnapshotUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetBackupStorageForCreatingImageFromVolumeAction, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBackupStorageForCreatingImageFromVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageForCreatingImageFromVolumeAction>("GetBackupStorageForCreatingImageFromVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetBackupStorageForCreatingImageFromVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBackupStorageForCreatingImageFromVolumeAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& GetBackupStorageForCreatingImageFromVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBackupStorageForCreatingImageFromVolumeAction>("GetBackupStorageForCreatingImageFromVolume", HttpMethod::Get, "/images/volumes/{volumeUuid}/candidate-backup-storage", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBackupStorageForCreatingImageFromVolumeAction::spec() { return detail::lazySpec(kSpec57); }
+
+GetBackupStorageForCreatingImageFromVolumeAction::GetBackupStorageForCreatingImageFromVolumeAction() = default;
+GetBackupStorageForCreatingImageFromVolumeAction::~GetBackupStorageForCreatingImageFromVolumeAction() = default;
 
 const ActionSpec& detail::spec_GetBackupStorageForCreatingImageFromVolume() { return GetBackupStorageForCreatingImageFromVolumeAction::spec(); }
 
-const schema::TypeDesc& GetBackupStorageForCreatingImageFromVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"volumeSnapshotUuid", &schema::typeOf<std::string>, offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageForCreatingImageFromVolumeSnapshotAction>("GetBackupStorageForCreatingImageFromVolumeSnapshotAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetBackupStorageForCreatingImageFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBackupStorageForCreatingImageFromVolumeSnapshotAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& GetBackupStorageForCreatingImageFromVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBackupStorageForCreatingImageFromVolumeSnapshotAction>("GetBackupStorageForCreatingImageFromVolumeSnapshot", HttpMethod::Get, "/images/volume-snapshots/{volumeSnapshotUuid}/candidate-backup-storage", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetBackupStorageForCreatingImageFromVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec59); }
+
+GetBackupStorageForCreatingImageFromVolumeSnapshotAction::GetBackupStorageForCreatingImageFromVolumeSnapshotAction() = default;
+GetBackupStorageForCreatingImageFromVolumeSnapshotAction::~GetBackupStorageForCreatingImageFromVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_GetBackupStorageForCreatingImageFromVolumeSnapshot() { return GetBackupStorageForCreatingImageFromVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& GetCandidateBackupStorageForCreatingImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateBackupStorageForCreatingImageAction, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"volumeSnapshotUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateBackupStorageForCreatingImageAction, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateBackupStorageForCreatingImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateBackupStorageForCreatingImageAction>("GetCandidateBackupStorageForCreatingImageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateBackupStorageForCreatingImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateBackupStorageForCreatingImageAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& GetCandidateBackupStorageForCreatingImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateBackupStorageForCreatingImageAction>("GetCandidateBackupStorageForCreatingImage", HttpMethod::Get, "/images/candidate-backup-storage", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateBackupStorageForCreatingImageAction::spec() { return detail::lazySpec(kSpec61); }
+
+GetCandidateBackupStorageForCreatingImageAction::GetCandidateBackupStorageForCreatingImageAction() = default;
+GetCandidateBackupStorageForCreatingImageAction::~GetCandidateBackupStorageForCreatingImageAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateBackupStorageForCreatingImage() { return GetCandidateBackupStorageForCreatingImageAction::spec(); }
 
-const schema::TypeDesc& GetCandidateVmForAttachingIsoAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"isoUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmForAttachingIsoAction, isoUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmForAttachingIsoAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmForAttachingIsoAction>("GetCandidateVmForAttachingIsoAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmForAttachingIsoAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateVmForAttachingIsoAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& GetCandidateVmForAttachingIsoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVmForAttachingIsoAction>("GetCandidateVmForAttachingIso", HttpMethod::Get, "/images/iso/{isoUuid}/vm-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateVmForAttachingIsoAction::spec() { return detail::lazySpec(kSpec63); }
+
+GetCandidateVmForAttachingIsoAction::GetCandidateVmForAttachingIsoAction() = default;
+GetCandidateVmForAttachingIsoAction::~GetCandidateVmForAttachingIsoAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateVmForAttachingIso() { return GetCandidateVmForAttachingIsoAction::spec(); }
 
-const schema::TypeDesc& GetImageQgaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetImageQgaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetImageQgaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetImageQgaAction>("GetImageQgaAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetImageQgaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetImageQgaAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& GetImageQgaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetImageQgaAction>("GetImageQga", HttpMethod::Get, "/images/{uuid}/qga", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetImageQgaAction::spec() { return detail::lazySpec(kSpec65); }
+
+GetImageQgaAction::GetImageQgaAction() = default;
+GetImageQgaAction::~GetImageQgaAction() = default;
 
 const ActionSpec& detail::spec_GetImageQga() { return GetImageQgaAction::spec(); }
 
-const schema::TypeDesc& GetUploadImageJobDetailsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageId", &schema::typeOf<std::string>, offsetof(GetUploadImageJobDetailsAction, imageId), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetUploadImageJobDetailsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetUploadImageJobDetailsAction>("GetUploadImageJobDetailsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetUploadImageJobDetailsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetUploadImageJobDetailsAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& GetUploadImageJobDetailsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetUploadImageJobDetailsAction>("GetUploadImageJobDetails", HttpMethod::Get, "/images/upload-job/details/{imageId}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetUploadImageJobDetailsAction::spec() { return detail::lazySpec(kSpec67); }
+
+GetUploadImageJobDetailsAction::GetUploadImageJobDetailsAction() = default;
+GetUploadImageJobDetailsAction::~GetUploadImageJobDetailsAction() = default;
 
 const ActionSpec& detail::spec_GetUploadImageJobDetails() { return GetUploadImageJobDetailsAction::spec(); }
 
-const schema::TypeDesc& QueryImageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryImageAction>("QueryImageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryImageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryImageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryImageAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& QueryImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryImageAction>("QueryImage", HttpMethod::Get, "/images", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryImageAction::spec() { return detail::lazySpec(kSpec69); }
+
+QueryImageAction::QueryImageAction() = default;
+QueryImageAction::~QueryImageAction() = default;
 
 const ActionSpec& detail::spec_QueryImage() { return QueryImageAction::spec(); }
 
-const schema::TypeDesc& RecoverImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(RecoverImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
-    {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RecoverImageAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverImageAction>("RecoverImageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RecoverImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoverImageAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& RecoverImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoverImageAction>("RecoverImage", HttpMethod::Put, "/images/{imageUuid}/actions", "recoverImage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoverImageAction::spec() { return detail::lazySpec(kSpec71); }
+
+RecoverImageAction::RecoverImageAction() = default;
+RecoverImageAction::~RecoverImageAction() = default;
 
 const ActionSpec& detail::spec_RecoverImage() { return RecoverImageAction::spec(); }
 
-const schema::TypeDesc& SetImageBootModeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetImageBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"bootMode", &schema::typeOf<std::string>, offsetof(SetImageBootModeAction, bootMode), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetImageBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetImageBootModeAction>("SetImageBootModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetImageBootModeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetImageBootModeAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& SetImageBootModeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetImageBootModeAction>("SetImageBootMode", HttpMethod::Put, "/images/{uuid}/actions", "setImageBootMode", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetImageBootModeAction::spec() { return detail::lazySpec(kSpec73); }
+
+SetImageBootModeAction::SetImageBootModeAction() = default;
+SetImageBootModeAction::~SetImageBootModeAction() = default;
 
 const ActionSpec& detail::spec_SetImageBootMode() { return SetImageBootModeAction::spec(); }
 
-const schema::TypeDesc& SetImageQgaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetImageQgaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetImageQgaAction, enable), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetImageQgaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetImageQgaAction>("SetImageQgaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetImageQgaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetImageQgaAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& SetImageQgaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetImageQgaAction>("SetImageQga", HttpMethod::Put, "/images/{uuid}/actions", "setImageQga", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetImageQgaAction::spec() { return detail::lazySpec(kSpec75); }
+
+SetImageQgaAction::SetImageQgaAction() = default;
+SetImageQgaAction::~SetImageQgaAction() = default;
 
 const ActionSpec& detail::spec_SetImageQga() { return SetImageQgaAction::spec(); }
 
-const schema::TypeDesc& SetImageSecurityLevelAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetImageSecurityLevelAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"securityLevel", &schema::typeOf<std::optional<std::string>>, offsetof(SetImageSecurityLevelAction, securityLevel), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetImageSecurityLevelAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetImageSecurityLevelAction>("SetImageSecurityLevelAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetImageSecurityLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetImageSecurityLevelAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& SetImageSecurityLevelAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetImageSecurityLevelAction>("SetImageSecurityLevel", HttpMethod::Put, "/images/{uuid}/actions", "setImageSecurityLevel", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetImageSecurityLevelAction::spec() { return detail::lazySpec(kSpec77); }
+
+SetImageSecurityLevelAction::SetImageSecurityLevelAction() = default;
+SetImageSecurityLevelAction::~SetImageSecurityLevelAction() = default;
 
 const ActionSpec& detail::spec_SetImageSecurityLevel() { return SetImageSecurityLevelAction::spec(); }
 
-const schema::TypeDesc& SyncImageFromImageStoreBackupStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncImageFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"srcBackupStorageUuid", &schema::typeOf<std::string>, offsetof(SyncImageFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"dstBackupStorageUuid", &schema::typeOf<std::string>, offsetof(SyncImageFromImageStoreBackupStorageAction, dstBackupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(SyncImageFromImageStoreBackupStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(SyncImageFromImageStoreBackupStorageAction, description), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncImageFromImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncImageFromImageStoreBackupStorageAction>("SyncImageFromImageStoreBackupStorageAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(SyncImageFromImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncImageFromImageStoreBackupStorageAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& SyncImageFromImageStoreBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncImageFromImageStoreBackupStorageAction>("SyncImageFromImageStoreBackupStorage", HttpMethod::Put, "/images/{uuid}/actions", "syncImageFromImageStoreBackupStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncImageFromImageStoreBackupStorageAction::spec() { return detail::lazySpec(kSpec79); }
+
+SyncImageFromImageStoreBackupStorageAction::SyncImageFromImageStoreBackupStorageAction() = default;
+SyncImageFromImageStoreBackupStorageAction::~SyncImageFromImageStoreBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_SyncImageFromImageStoreBackupStorage() { return SyncImageFromImageStoreBackupStorageAction::spec(); }
 
-const schema::TypeDesc& SyncImageSizeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncImageSizeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncImageSizeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncImageSizeAction>("SyncImageSizeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncImageSizeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncImageSizeAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& SyncImageSizeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncImageSizeAction>("SyncImageSize", HttpMethod::Put, "/images/{uuid}/actions", "syncImageSize", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncImageSizeAction::spec() { return detail::lazySpec(kSpec81); }
+
+SyncImageSizeAction::SyncImageSizeAction() = default;
+SyncImageSizeAction::~SyncImageSizeAction() = default;
 
 const ActionSpec& detail::spec_SyncImageSize() { return SyncImageSizeAction::spec(); }
 
-const schema::TypeDesc& UpdateImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateImageAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, description), schema::Location::Body, 0, &kRule4},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, guestOsType), schema::Location::Body, 0, &kRule5},
-    {"mediaType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, mediaType), schema::Location::Body, 0, &kRule13},
-    {"format", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, format), schema::Location::Body, 0, &kRule14},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(UpdateImageAction, system), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, platform), schema::Location::Body, 0, &kRule9},
-    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, architecture), schema::Location::Body, 0, &kRule8},
-    {"virtio", &schema::typeOf<std::optional<bool>>, offsetof(UpdateImageAction, virtio), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateImageAction>("UpdateImageAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(UpdateImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateImageAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& UpdateImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateImageAction>("UpdateImage", HttpMethod::Put, "/images/{uuid}/actions", "updateImage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateImageAction::spec() { return detail::lazySpec(kSpec83); }
+
+UpdateImageAction::UpdateImageAction() = default;
+UpdateImageAction::~UpdateImageAction() = default;
 
 const ActionSpec& detail::spec_UpdateImage() { return UpdateImageAction::spec(); }
 
-const schema::TypeDesc& GetInterdependentL3NetworksImagesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(GetInterdependentL3NetworksImagesAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetInterdependentL3NetworksImagesAction, l3NetworkUuids), schema::Location::Body, 0, &kRule10},
-    {"imageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterdependentL3NetworksImagesAction, imageUuid), schema::Location::Body, 0, nullptr},
-    {"raiseException", &schema::typeOf<std::optional<bool>>, offsetof(GetInterdependentL3NetworksImagesAction, raiseException), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetInterdependentL3NetworksImagesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetInterdependentL3NetworksImagesAction>("GetInterdependentL3NetworksImagesAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetInterdependentL3NetworksImagesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetInterdependentL3NetworksImagesAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& GetInterdependentL3NetworksImagesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetInterdependentL3NetworksImagesAction>("GetInterdependentL3NetworksImages", HttpMethod::Get, "/images-l3networks/dependencies", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetInterdependentL3NetworksImagesAction::spec() { return detail::lazySpec(kSpec85); }
+
+GetInterdependentL3NetworksImagesAction::GetInterdependentL3NetworksImagesAction() = default;
+GetInterdependentL3NetworksImagesAction::~GetInterdependentL3NetworksImagesAction() = default;
 
 const ActionSpec& detail::spec_GetInterdependentL3NetworksImages() { return GetInterdependentL3NetworksImagesAction::spec(); }
 
-const schema::TypeDesc& ChangeInstanceOfferingStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeInstanceOfferingStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeInstanceOfferingStateAction>("ChangeInstanceOfferingStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeInstanceOfferingStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeInstanceOfferingStateAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& ChangeInstanceOfferingStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeInstanceOfferingStateAction>("ChangeInstanceOfferingState", HttpMethod::Put, "/instance-offerings/{uuid}/actions", "changeInstanceOfferingState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeInstanceOfferingStateAction::spec() { return detail::lazySpec(kSpec87); }
+
+ChangeInstanceOfferingStateAction::ChangeInstanceOfferingStateAction() = default;
+ChangeInstanceOfferingStateAction::~ChangeInstanceOfferingStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeInstanceOfferingState() { return ChangeInstanceOfferingStateAction::spec(); }
 
-const schema::TypeDesc& CreateInstanceOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateInstanceOfferingAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInstanceOfferingAction, description), schema::Location::Body, 0, &kRule4},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateInstanceOfferingAction, cpuNum), schema::Location::Body, 0, &kRule15},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateInstanceOfferingAction, memorySize), schema::Location::Body, 0, &kRule16},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateInstanceOfferingAction, reservedMemorySize), schema::Location::Body, 0, &kRule17},
-    {"allocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInstanceOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"sortKey", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateInstanceOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInstanceOfferingAction, type), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInstanceOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateInstanceOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateInstanceOfferingAction>("CreateInstanceOfferingAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateInstanceOfferingAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& CreateInstanceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateInstanceOfferingAction>("CreateInstanceOffering", HttpMethod::Post, "/instance-offerings", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateInstanceOfferingAction::spec() { return detail::lazySpec(kSpec89); }
+
+CreateInstanceOfferingAction::CreateInstanceOfferingAction() = default;
+CreateInstanceOfferingAction::~CreateInstanceOfferingAction() = default;
 
 const ActionSpec& detail::spec_CreateInstanceOffering() { return CreateInstanceOfferingAction::spec(); }
 
-const schema::TypeDesc& CreateSlbOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateSlbOfferingAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"managementNetworkUuid", &schema::typeOf<std::string>, offsetof(CreateSlbOfferingAction, managementNetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateSlbOfferingAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbOfferingAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbOfferingAction, description), schema::Location::Body, 0, &kRule4},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSlbOfferingAction, cpuNum), schema::Location::Body, 0, &kRule15},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateSlbOfferingAction, memorySize), schema::Location::Body, 0, &kRule16},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateSlbOfferingAction, reservedMemorySize), schema::Location::Body, 0, &kRule17},
-    {"allocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"sortKey", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSlbOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbOfferingAction, type), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSlbOfferingAction>("CreateSlbOfferingAction", rows, 14, schema::rebased(ActionBase::describe(), offsetof(CreateSlbOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSlbOfferingAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& CreateSlbOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSlbOfferingAction>("CreateSlbOffering", HttpMethod::Post, "/instance-offerings/slb", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSlbOfferingAction::spec() { return detail::lazySpec(kSpec91); }
+
+CreateSlbOfferingAction::CreateSlbOfferingAction() = default;
+CreateSlbOfferingAction::~CreateSlbOfferingAction() = default;
 
 const ActionSpec& detail::spec_CreateSlbOffering() { return CreateSlbOfferingAction::spec(); }
 
-const schema::TypeDesc& CreateVirtualRouterOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateVirtualRouterOfferingAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"managementNetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVirtualRouterOfferingAction, managementNetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateVirtualRouterOfferingAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"publicNetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVirtualRouterOfferingAction, publicNetworkUuid), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateVirtualRouterOfferingAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVirtualRouterOfferingAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVirtualRouterOfferingAction, description), schema::Location::Body, 0, &kRule4},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVirtualRouterOfferingAction, cpuNum), schema::Location::Body, 0, &kRule15},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVirtualRouterOfferingAction, memorySize), schema::Location::Body, 0, &kRule16},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVirtualRouterOfferingAction, reservedMemorySize), schema::Location::Body, 0, &kRule17},
-    {"allocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVirtualRouterOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"sortKey", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVirtualRouterOfferingAction, sortKey), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVirtualRouterOfferingAction, type), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVirtualRouterOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVirtualRouterOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVirtualRouterOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVirtualRouterOfferingAction>("CreateVirtualRouterOfferingAction", rows, 16, schema::rebased(ActionBase::describe(), offsetof(CreateVirtualRouterOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVirtualRouterOfferingAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& CreateVirtualRouterOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVirtualRouterOfferingAction>("CreateVirtualRouterOffering", HttpMethod::Post, "/instance-offerings/virtual-routers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVirtualRouterOfferingAction::spec() { return detail::lazySpec(kSpec93); }
+
+CreateVirtualRouterOfferingAction::CreateVirtualRouterOfferingAction() = default;
+CreateVirtualRouterOfferingAction::~CreateVirtualRouterOfferingAction() = default;
 
 const ActionSpec& detail::spec_CreateVirtualRouterOffering() { return CreateVirtualRouterOfferingAction::spec(); }
 
-const schema::TypeDesc& DeleteInstanceOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteInstanceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteInstanceOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteInstanceOfferingAction>("DeleteInstanceOfferingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteInstanceOfferingAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& DeleteInstanceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteInstanceOfferingAction>("DeleteInstanceOffering", HttpMethod::Delete, "/instance-offerings/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteInstanceOfferingAction::spec() { return detail::lazySpec(kSpec95); }
+
+DeleteInstanceOfferingAction::DeleteInstanceOfferingAction() = default;
+DeleteInstanceOfferingAction::~DeleteInstanceOfferingAction() = default;
 
 const ActionSpec& detail::spec_DeleteInstanceOffering() { return DeleteInstanceOfferingAction::spec(); }
 
-const schema::TypeDesc& QueryInstanceOfferingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryInstanceOfferingAction>("QueryInstanceOfferingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryInstanceOfferingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryInstanceOfferingAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& QueryInstanceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryInstanceOfferingAction>("QueryInstanceOffering", HttpMethod::Get, "/instance-offerings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryInstanceOfferingAction::spec() { return detail::lazySpec(kSpec97); }
+
+QueryInstanceOfferingAction::QueryInstanceOfferingAction() = default;
+QueryInstanceOfferingAction::~QueryInstanceOfferingAction() = default;
 
 const ActionSpec& detail::spec_QueryInstanceOffering() { return QueryInstanceOfferingAction::spec(); }
 
-const schema::TypeDesc& QuerySlbOfferingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySlbOfferingAction>("QuerySlbOfferingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySlbOfferingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySlbOfferingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySlbOfferingAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& QuerySlbOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySlbOfferingAction>("QuerySlbOffering", HttpMethod::Get, "/instance-offerings/slb", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySlbOfferingAction::spec() { return detail::lazySpec(kSpec99); }
+
+QuerySlbOfferingAction::QuerySlbOfferingAction() = default;
+QuerySlbOfferingAction::~QuerySlbOfferingAction() = default;
 
 const ActionSpec& detail::spec_QuerySlbOffering() { return QuerySlbOfferingAction::spec(); }
 
-const schema::TypeDesc& QueryVirtualRouterOfferingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVirtualRouterOfferingAction>("QueryVirtualRouterOfferingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVirtualRouterOfferingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVirtualRouterOfferingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVirtualRouterOfferingAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& QueryVirtualRouterOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVirtualRouterOfferingAction>("QueryVirtualRouterOffering", HttpMethod::Get, "/instance-offerings/virtual-routers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVirtualRouterOfferingAction::spec() { return detail::lazySpec(kSpec101); }
+
+QueryVirtualRouterOfferingAction::QueryVirtualRouterOfferingAction() = default;
+QueryVirtualRouterOfferingAction::~QueryVirtualRouterOfferingAction() = default;
 
 const ActionSpec& detail::spec_QueryVirtualRouterOffering() { return QueryVirtualRouterOfferingAction::spec(); }
 
-const schema::TypeDesc& UpdateInstanceOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateInstanceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInstanceOfferingAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInstanceOfferingAction, description), schema::Location::Body, 0, &kRule4},
-    {"allocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInstanceOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateInstanceOfferingAction>("UpdateInstanceOfferingAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateInstanceOfferingAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& UpdateInstanceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateInstanceOfferingAction>("UpdateInstanceOffering", HttpMethod::Put, "/instance-offerings/{uuid}/actions", "updateInstanceOffering", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateInstanceOfferingAction::spec() { return detail::lazySpec(kSpec103); }
+
+UpdateInstanceOfferingAction::UpdateInstanceOfferingAction() = default;
+UpdateInstanceOfferingAction::~UpdateInstanceOfferingAction() = default;
 
 const ActionSpec& detail::spec_UpdateInstanceOffering() { return UpdateInstanceOfferingAction::spec(); }
 
-const schema::TypeDesc& UpdateVirtualRouterOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateVirtualRouterOfferingAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterOfferingAction, imageUuid), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVirtualRouterOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterOfferingAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterOfferingAction, description), schema::Location::Body, 0, &kRule4},
-    {"allocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterOfferingAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVirtualRouterOfferingAction>("UpdateVirtualRouterOfferingAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateVirtualRouterOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVirtualRouterOfferingAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& UpdateVirtualRouterOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVirtualRouterOfferingAction>("UpdateVirtualRouterOffering", HttpMethod::Put, "/instance-offerings/virtual-routers/{uuid}/actions", "updateVirtualRouterOffering", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVirtualRouterOfferingAction::spec() { return detail::lazySpec(kSpec105); }
+
+UpdateVirtualRouterOfferingAction::UpdateVirtualRouterOfferingAction() = default;
+UpdateVirtualRouterOfferingAction::~UpdateVirtualRouterOfferingAction() = default;
 
 const ActionSpec& detail::spec_UpdateVirtualRouterOffering() { return UpdateVirtualRouterOfferingAction::spec(); }
 
-const schema::TypeDesc& AddIntegrityResourceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceType", &schema::typeOf<std::string>, offsetof(AddIntegrityResourceAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"integrityResourceDataRangeInDays", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddIntegrityResourceAction, integrityResourceDataRangeInDays), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIntegrityResourceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIntegrityResourceAction>("AddIntegrityResourceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddIntegrityResourceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIntegrityResourceAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& AddIntegrityResourceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIntegrityResourceAction>("AddIntegrityResource", HttpMethod::Post, "/integrity/resource/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIntegrityResourceAction::spec() { return detail::lazySpec(kSpec107); }
+
+AddIntegrityResourceAction::AddIntegrityResourceAction() = default;
+AddIntegrityResourceAction::~AddIntegrityResourceAction() = default;
 
 const ActionSpec& detail::spec_AddIntegrityResource() { return AddIntegrityResourceAction::spec(); }
 
-const schema::TypeDesc& GetIpAddressCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetIpAddressCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetIpAddressCapacityAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"ipRangeUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetIpAddressCapacityAction, ipRangeUuids), schema::Location::Body, 0, nullptr},
-    {"all", &schema::typeOf<std::optional<bool>>, offsetof(GetIpAddressCapacityAction, all), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIpAddressCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetIpAddressCapacityAction>("GetIpAddressCapacityAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetIpAddressCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetIpAddressCapacityAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& GetIpAddressCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetIpAddressCapacityAction>("GetIpAddressCapacity", HttpMethod::Get, "/ip-capacity", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetIpAddressCapacityAction::spec() { return detail::lazySpec(kSpec109); }
+
+GetIpAddressCapacityAction::GetIpAddressCapacityAction() = default;
+GetIpAddressCapacityAction::~GetIpAddressCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetIpAddressCapacity() { return GetIpAddressCapacityAction::spec(); }
 
-const schema::TypeDesc& ChangeIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"peerAddress", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule3},
-    {"authMode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule19},
-    {"authKey", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule0},
-    {"idType", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, idType), schema::Location::Body, 0, &kRule20},
-    {"localId", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, localId), schema::Location::Body, 0, &kRule5},
-    {"remoteId", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, remoteId), schema::Location::Body, 0, &kRule5},
-    {"ikeVersion", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeVersion), schema::Location::Body, 0, &kRule21},
-    {"ikeAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule22},
-    {"ikeEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule23},
-    {"ikeDhGroup", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, ikeDhGroup), schema::Location::Body, 0, nullptr},
-    {"ikeLifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, ikeLifeTime), schema::Location::Body, 0, &kRule24},
-    {"policyAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule22},
-    {"policyEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule23},
-    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule25},
-    {"policyMode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule26},
-    {"transformProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule27},
-    {"lifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, lifeTime), schema::Location::Body, 0, &kRule28},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIPsecConnectionAction>("ChangeIPsecConnectionAction", rows, 19, schema::rebased(ActionBase::describe(), offsetof(ChangeIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIPsecConnectionAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& ChangeIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIPsecConnectionAction>("ChangeIPsecConnection", HttpMethod::Put, "/ipsec/config/{uuid}", "changeIPsecConnection", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeIPsecConnectionAction::spec() { return detail::lazySpec(kSpec111); }
+
+ChangeIPsecConnectionAction::ChangeIPsecConnectionAction() = default;
+ChangeIPsecConnectionAction::~ChangeIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_ChangeIPsecConnection() { return ChangeIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& GetCandidateL3NetworksForIpSecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, uuid), schema::Location::Body, 0, nullptr},
-    {"publicL3Uuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, publicL3Uuid), schema::Location::Body, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, vipUuid), schema::Location::Body, 0, nullptr},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForIpSecConnectionAction>("GetCandidateL3NetworksForIpSecConnectionAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetCandidateL3NetworksForIpSecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateL3NetworksForIpSecConnectionAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& GetCandidateL3NetworksForIpSecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateL3NetworksForIpSecConnectionAction>("GetCandidateL3NetworksForIpSecConnection", HttpMethod::Get, "/ipsec/candidatesL3Networks", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateL3NetworksForIpSecConnectionAction::spec() { return detail::lazySpec(kSpec113); }
+
+GetCandidateL3NetworksForIpSecConnectionAction::GetCandidateL3NetworksForIpSecConnectionAction() = default;
+GetCandidateL3NetworksForIpSecConnectionAction::~GetCandidateL3NetworksForIpSecConnectionAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateL3NetworksForIpSecConnection() { return GetCandidateL3NetworksForIpSecConnectionAction::spec(); }
 
-const schema::TypeDesc& ReconnectIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectIPsecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectIPsecConnectionAction>("ReconnectIPsecConnectionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectIPsecConnectionAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& ReconnectIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectIPsecConnectionAction>("ReconnectIPsecConnection", HttpMethod::Put, "/ipsec/{uuid}/actions", "reconnectIPsecConnection", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectIPsecConnectionAction::spec() { return detail::lazySpec(kSpec115); }
+
+ReconnectIPsecConnectionAction::ReconnectIPsecConnectionAction() = default;
+ReconnectIPsecConnectionAction::~ReconnectIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_ReconnectIPsecConnection() { return ReconnectIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& AttachL2NetworkToClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachL2NetworkToClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachL2NetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"l2ProviderType", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL2NetworkToClusterAction, l2ProviderType), schema::Location::Body, 0, &kRule29},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL2NetworkToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachL2NetworkToClusterAction>("AttachL2NetworkToClusterAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachL2NetworkToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachL2NetworkToClusterAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& AttachL2NetworkToClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachL2NetworkToClusterAction>("AttachL2NetworkToCluster", HttpMethod::Post, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}", "null", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachL2NetworkToClusterAction::spec() { return detail::lazySpec(kSpec117); }
+
+AttachL2NetworkToClusterAction::AttachL2NetworkToClusterAction() = default;
+AttachL2NetworkToClusterAction::~AttachL2NetworkToClusterAction() = default;
 
 const ActionSpec& detail::spec_AttachL2NetworkToCluster() { return AttachL2NetworkToClusterAction::spec(); }
 
-const schema::TypeDesc& ChangeL2NetworkVlanIdAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL2NetworkVlanIdAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeL2NetworkVlanIdAction, vlan), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL2NetworkVlanIdAction, type), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL2NetworkVlanIdAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeL2NetworkVlanIdAction>("ChangeL2NetworkVlanIdAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeL2NetworkVlanIdAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeL2NetworkVlanIdAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& ChangeL2NetworkVlanIdAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeL2NetworkVlanIdAction>("ChangeL2NetworkVlanId", HttpMethod::Put, "/l2-networks/{uuid}/actions", "changeL2NetworkVlanId", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeL2NetworkVlanIdAction::spec() { return detail::lazySpec(kSpec119); }
+
+ChangeL2NetworkVlanIdAction::ChangeL2NetworkVlanIdAction() = default;
+ChangeL2NetworkVlanIdAction::~ChangeL2NetworkVlanIdAction() = default;
 
 const ActionSpec& detail::spec_ChangeL2NetworkVlanId() { return ChangeL2NetworkVlanIdAction::spec(); }
 
-const schema::TypeDesc& CreateL2HardwareVxlanNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2HardwareVxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
-    {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2HardwareVxlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2HardwareVxlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2HardwareVxlanNetworkAction>("CreateL2HardwareVxlanNetworkAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(CreateL2HardwareVxlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2HardwareVxlanNetworkAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& CreateL2HardwareVxlanNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2HardwareVxlanNetworkAction>("CreateL2HardwareVxlanNetwork", HttpMethod::Post, "/l2-networks/hardware-vxlan", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2HardwareVxlanNetworkAction::spec() { return detail::lazySpec(kSpec121); }
+
+CreateL2HardwareVxlanNetworkAction::CreateL2HardwareVxlanNetworkAction() = default;
+CreateL2HardwareVxlanNetworkAction::~CreateL2HardwareVxlanNetworkAction() = default;
 
 const ActionSpec& detail::spec_CreateL2HardwareVxlanNetwork() { return CreateL2HardwareVxlanNetworkAction::spec(); }
 
-const schema::TypeDesc& CreateL2HardwareVxlanNetworkPoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sdnControllerUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, sdnControllerUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, physicalInterface), schema::Location::Body, 0, &kRule6},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2HardwareVxlanNetworkPoolAction>("CreateL2HardwareVxlanNetworkPoolAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateL2HardwareVxlanNetworkPoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2HardwareVxlanNetworkPoolAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& CreateL2HardwareVxlanNetworkPoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2HardwareVxlanNetworkPoolAction>("CreateL2HardwareVxlanNetworkPool", HttpMethod::Post, "/l2-networks/hardware-vxlan-pool", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2HardwareVxlanNetworkPoolAction::spec() { return detail::lazySpec(kSpec123); }
+
+CreateL2HardwareVxlanNetworkPoolAction::CreateL2HardwareVxlanNetworkPoolAction() = default;
+CreateL2HardwareVxlanNetworkPoolAction::~CreateL2HardwareVxlanNetworkPoolAction() = default;
 
 const ActionSpec& detail::spec_CreateL2HardwareVxlanNetworkPool() { return CreateL2HardwareVxlanNetworkPoolAction::spec(); }
 
-const schema::TypeDesc& CreateL2NoVlanNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule6},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2NoVlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2NoVlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2NoVlanNetworkAction>("CreateL2NoVlanNetworkAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateL2NoVlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2NoVlanNetworkAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& CreateL2NoVlanNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2NoVlanNetworkAction>("CreateL2NoVlanNetwork", HttpMethod::Post, "/l2-networks/no-vlan", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2NoVlanNetworkAction::spec() { return detail::lazySpec(kSpec125); }
+
+CreateL2NoVlanNetworkAction::CreateL2NoVlanNetworkAction() = default;
+CreateL2NoVlanNetworkAction::~CreateL2NoVlanNetworkAction() = default;
 
 const ActionSpec& detail::spec_CreateL2NoVlanNetwork() { return CreateL2NoVlanNetworkAction::spec(); }
 
-const schema::TypeDesc& CreateL2PortGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vSwitchUuid", &schema::typeOf<std::string>, offsetof(CreateL2PortGroupAction, vSwitchUuid), schema::Location::Body, 0, &kRule0},
-    {"vlanMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vlanMode), schema::Location::Body, 0, &kRule32},
-    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2PortGroupAction, vlan), schema::Location::Body, 0, &kRule33},
-    {"vlanRanges", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vlanRanges), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2PortGroupAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, zoneUuid), schema::Location::Body, 0, &kRule12},
-    {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, physicalInterface), schema::Location::Body, 0, &kRule12},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2PortGroupAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2PortGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2PortGroupAction>("CreateL2PortGroupAction", rows, 15, schema::rebased(ActionBase::describe(), offsetof(CreateL2PortGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2PortGroupAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& CreateL2PortGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2PortGroupAction>("CreateL2PortGroup", HttpMethod::Post, "/l2-networks/port-group", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2PortGroupAction::spec() { return detail::lazySpec(kSpec127); }
+
+CreateL2PortGroupAction::CreateL2PortGroupAction() = default;
+CreateL2PortGroupAction::~CreateL2PortGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateL2PortGroup() { return CreateL2PortGroupAction::spec(); }
 
-const schema::TypeDesc& CreateL2TfNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipPrefix", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, ipPrefix), schema::Location::Body, 0, &kRule5},
-    {"ipPrefixLength", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2TfNetworkAction, ipPrefixLength), schema::Location::Body, 0, &kRule34},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2TfNetworkAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
-    {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2TfNetworkAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2TfNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2TfNetworkAction>("CreateL2TfNetworkAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(CreateL2TfNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2TfNetworkAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& CreateL2TfNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2TfNetworkAction>("CreateL2TfNetwork", HttpMethod::Post, "/l2-networks/tf", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2TfNetworkAction::spec() { return detail::lazySpec(kSpec129); }
+
+CreateL2TfNetworkAction::CreateL2TfNetworkAction() = default;
+CreateL2TfNetworkAction::~CreateL2TfNetworkAction() = default;
 
 const ActionSpec& detail::spec_CreateL2TfNetwork() { return CreateL2TfNetworkAction::spec(); }
 
-const schema::TypeDesc& CreateL2VirtualSwitchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"isDistributed", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VirtualSwitchAction, isDistributed), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, physicalInterface), schema::Location::Body, 0, &kRule6},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VirtualSwitchAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2VirtualSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2VirtualSwitchAction>("CreateL2VirtualSwitchAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateL2VirtualSwitchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2VirtualSwitchAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& CreateL2VirtualSwitchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2VirtualSwitchAction>("CreateL2VirtualSwitch", HttpMethod::Post, "/l2-networks/virtual-switch", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2VirtualSwitchAction::spec() { return detail::lazySpec(kSpec131); }
+
+CreateL2VirtualSwitchAction::CreateL2VirtualSwitchAction() = default;
+CreateL2VirtualSwitchAction::~CreateL2VirtualSwitchAction() = default;
 
 const ActionSpec& detail::spec_CreateL2VirtualSwitch() { return CreateL2VirtualSwitchAction::spec(); }
 
-const schema::TypeDesc& CreateL2VlanNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2VlanNetworkAction, vlan), schema::Location::Body, 0, &kRule35},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule6},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2VlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2VlanNetworkAction>("CreateL2VlanNetworkAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateL2VlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2VlanNetworkAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& CreateL2VlanNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2VlanNetworkAction>("CreateL2VlanNetwork", HttpMethod::Post, "/l2-networks/vlan", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2VlanNetworkAction::spec() { return detail::lazySpec(kSpec133); }
+
+CreateL2VlanNetworkAction::CreateL2VlanNetworkAction() = default;
+CreateL2VlanNetworkAction::~CreateL2VlanNetworkAction() = default;
 
 const ActionSpec& detail::spec_CreateL2VlanNetwork() { return CreateL2VlanNetworkAction::spec(); }
 
-const schema::TypeDesc& CreateL2VxlanNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2VxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
-    {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VxlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2VxlanNetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2VxlanNetworkAction>("CreateL2VxlanNetworkAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(CreateL2VxlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2VxlanNetworkAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& CreateL2VxlanNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2VxlanNetworkAction>("CreateL2VxlanNetwork", HttpMethod::Post, "/l2-networks/vxlan", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2VxlanNetworkAction::spec() { return detail::lazySpec(kSpec135); }
+
+CreateL2VxlanNetworkAction::CreateL2VxlanNetworkAction() = default;
+CreateL2VxlanNetworkAction::~CreateL2VxlanNetworkAction() = default;
 
 const ActionSpec& detail::spec_CreateL2VxlanNetwork() { return CreateL2VxlanNetworkAction::spec(); }
 
-const schema::TypeDesc& CreateL2VxlanNetworkPoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, physicalInterface), schema::Location::Body, 0, &kRule12},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule31},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VxlanNetworkPoolAction, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, pvlan), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL2VxlanNetworkPoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL2VxlanNetworkPoolAction>("CreateL2VxlanNetworkPoolAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateL2VxlanNetworkPoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL2VxlanNetworkPoolAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& CreateL2VxlanNetworkPoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL2VxlanNetworkPoolAction>("CreateL2VxlanNetworkPool", HttpMethod::Post, "/l2-networks/vxlan-pool", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL2VxlanNetworkPoolAction::spec() { return detail::lazySpec(kSpec137); }
+
+CreateL2VxlanNetworkPoolAction::CreateL2VxlanNetworkPoolAction() = default;
+CreateL2VxlanNetworkPoolAction::~CreateL2VxlanNetworkPoolAction() = default;
 
 const ActionSpec& detail::spec_CreateL2VxlanNetworkPool() { return CreateL2VxlanNetworkPoolAction::spec(); }
 
-const schema::TypeDesc& CreateVniRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVniRangeAction, description), schema::Location::Body, 0, &kRule4},
-    {"startVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVniRangeAction, startVni), schema::Location::Body, 0, &kRule36},
-    {"endVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVniRangeAction, endVni), schema::Location::Body, 0, &kRule36},
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVniRangeAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVniRangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVniRangeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVniRangeAction>("CreateVniRangeAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVniRangeAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& CreateVniRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVniRangeAction>("CreateVniRange", HttpMethod::Post, "/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVniRangeAction::spec() { return detail::lazySpec(kSpec139); }
+
+CreateVniRangeAction::CreateVniRangeAction() = default;
+CreateVniRangeAction::~CreateVniRangeAction() = default;
 
 const ActionSpec& detail::spec_CreateVniRange() { return CreateVniRangeAction::spec(); }
 
-const schema::TypeDesc& CreateVxlanPoolRemoteVtepAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"remoteVtepIp", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule37},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanPoolRemoteVtepAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVxlanPoolRemoteVtepAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanPoolRemoteVtepAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVxlanPoolRemoteVtepAction>("CreateVxlanPoolRemoteVtepAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVxlanPoolRemoteVtepAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVxlanPoolRemoteVtepAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& CreateVxlanPoolRemoteVtepAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVxlanPoolRemoteVtepAction>("CreateVxlanPoolRemoteVtep", HttpMethod::Post, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVxlanPoolRemoteVtepAction::spec() { return detail::lazySpec(kSpec141); }
+
+CreateVxlanPoolRemoteVtepAction::CreateVxlanPoolRemoteVtepAction() = default;
+CreateVxlanPoolRemoteVtepAction::~CreateVxlanPoolRemoteVtepAction() = default;
 
 const ActionSpec& detail::spec_CreateVxlanPoolRemoteVtep() { return CreateVxlanPoolRemoteVtepAction::spec(); }
 
-const schema::TypeDesc& CreateVxlanVtepAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanVtepAction, hostUuid), schema::Location::Body, 0, &kRule0},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanVtepAction, poolUuid), schema::Location::Body, 0, &kRule0},
-    {"vtepIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanVtepAction, vtepIp), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanVtepAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVxlanVtepAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanVtepAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVxlanVtepAction>("CreateVxlanVtepAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVxlanVtepAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVxlanVtepAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& CreateVxlanVtepAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVxlanVtepAction>("CreateVxlanVtep", HttpMethod::Post, "/l2-networks/vxlan/vteps", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVxlanVtepAction::spec() { return detail::lazySpec(kSpec143); }
+
+CreateVxlanVtepAction::CreateVxlanVtepAction() = default;
+CreateVxlanVtepAction::~CreateVxlanVtepAction() = default;
 
 const ActionSpec& detail::spec_CreateVxlanVtep() { return CreateVxlanVtepAction::spec(); }
 
-const schema::TypeDesc& DeleteL2NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL2NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteL2NetworkAction>("DeleteL2NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteL2NetworkAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& DeleteL2NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteL2NetworkAction>("DeleteL2Network", HttpMethod::Delete, "/l2-networks/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteL2NetworkAction::spec() { return detail::lazySpec(kSpec145); }
+
+DeleteL2NetworkAction::DeleteL2NetworkAction() = default;
+DeleteL2NetworkAction::~DeleteL2NetworkAction() = default;
 
 const ActionSpec& detail::spec_DeleteL2Network() { return DeleteL2NetworkAction::spec(); }
 
-const schema::TypeDesc& DeleteVniRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVniRangeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVniRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVniRangeAction>("DeleteVniRangeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVniRangeAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& DeleteVniRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVniRangeAction>("DeleteVniRange", HttpMethod::Delete, "/l2-networks/vxlan-pool/vni-ranges/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVniRangeAction::spec() { return detail::lazySpec(kSpec147); }
+
+DeleteVniRangeAction::DeleteVniRangeAction() = default;
+DeleteVniRangeAction::~DeleteVniRangeAction() = default;
 
 const ActionSpec& detail::spec_DeleteVniRange() { return DeleteVniRangeAction::spec(); }
 
-const schema::TypeDesc& DeleteVxlanL2NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanL2NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVxlanL2NetworkAction>("DeleteVxlanL2NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVxlanL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVxlanL2NetworkAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& DeleteVxlanL2NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVxlanL2NetworkAction>("DeleteVxlanL2Network", HttpMethod::Delete, "/l2-networks/vxlan/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVxlanL2NetworkAction::spec() { return detail::lazySpec(kSpec149); }
+
+DeleteVxlanL2NetworkAction::DeleteVxlanL2NetworkAction() = default;
+DeleteVxlanL2NetworkAction::~DeleteVxlanL2NetworkAction() = default;
 
 const ActionSpec& detail::spec_DeleteVxlanL2Network() { return DeleteVxlanL2NetworkAction::spec(); }
 
-const schema::TypeDesc& DeleteVxlanPoolRemoteVtepAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"remoteVtepIp", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule37},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanPoolRemoteVtepAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanPoolRemoteVtepAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVxlanPoolRemoteVtepAction>("DeleteVxlanPoolRemoteVtepAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DeleteVxlanPoolRemoteVtepAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVxlanPoolRemoteVtepAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& DeleteVxlanPoolRemoteVtepAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVxlanPoolRemoteVtepAction>("DeleteVxlanPoolRemoteVtep", HttpMethod::Delete, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/delete/remote-vtep-ip", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVxlanPoolRemoteVtepAction::spec() { return detail::lazySpec(kSpec151); }
+
+DeleteVxlanPoolRemoteVtepAction::DeleteVxlanPoolRemoteVtepAction() = default;
+DeleteVxlanPoolRemoteVtepAction::~DeleteVxlanPoolRemoteVtepAction() = default;
 
 const ActionSpec& detail::spec_DeleteVxlanPoolRemoteVtep() { return DeleteVxlanPoolRemoteVtepAction::spec(); }
 
-const schema::TypeDesc& DetachL2NetworkFromClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachL2NetworkFromClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachL2NetworkFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachL2NetworkFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachL2NetworkFromClusterAction>("DetachL2NetworkFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachL2NetworkFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachL2NetworkFromClusterAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& DetachL2NetworkFromClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachL2NetworkFromClusterAction>("DetachL2NetworkFromCluster", HttpMethod::Delete, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachL2NetworkFromClusterAction::spec() { return detail::lazySpec(kSpec153); }
+
+DetachL2NetworkFromClusterAction::DetachL2NetworkFromClusterAction() = default;
+DetachL2NetworkFromClusterAction::~DetachL2NetworkFromClusterAction() = default;
 
 const ActionSpec& detail::spec_DetachL2NetworkFromCluster() { return DetachL2NetworkFromClusterAction::spec(); }
 
-const schema::TypeDesc& GetCandidateClustersForAttachingL2NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"clusterTypes", &schema::typeOf<std::optional<Json>>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, clusterTypes), schema::Location::Body, 0, nullptr},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateClustersForAttachingL2NetworkAction>("GetCandidateClustersForAttachingL2NetworkAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetCandidateClustersForAttachingL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateClustersForAttachingL2NetworkAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& GetCandidateClustersForAttachingL2NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateClustersForAttachingL2NetworkAction>("GetCandidateClustersForAttachingL2Network", HttpMethod::Get, "/l2-networks/{l2NetworkUuid}/cluster-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateClustersForAttachingL2NetworkAction::spec() { return detail::lazySpec(kSpec155); }
+
+GetCandidateClustersForAttachingL2NetworkAction::GetCandidateClustersForAttachingL2NetworkAction() = default;
+GetCandidateClustersForAttachingL2NetworkAction::~GetCandidateClustersForAttachingL2NetworkAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateClustersForAttachingL2Network() { return GetCandidateClustersForAttachingL2NetworkAction::spec(); }
 
-const schema::TypeDesc& GetL2NetworkTypesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL2NetworkTypesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetL2NetworkTypesAction>("GetL2NetworkTypesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetL2NetworkTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetL2NetworkTypesAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& GetL2NetworkTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetL2NetworkTypesAction>("GetL2NetworkTypes", HttpMethod::Get, "/l2-networks/types", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetL2NetworkTypesAction::spec() { return detail::lazySpec(kSpec157); }
+
+GetL2NetworkTypesAction::GetL2NetworkTypesAction() = default;
+GetL2NetworkTypesAction::~GetL2NetworkTypesAction() = default;
 
 const ActionSpec& detail::spec_GetL2NetworkTypes() { return GetL2NetworkTypesAction::spec(); }
 
-const schema::TypeDesc& GetVSwitchTypesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVSwitchTypesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVSwitchTypesAction>("GetVSwitchTypesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetVSwitchTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVSwitchTypesAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& GetVSwitchTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVSwitchTypesAction>("GetVSwitchTypes", HttpMethod::Get, "/l2-networks/vSwitchTypes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVSwitchTypesAction::spec() { return detail::lazySpec(kSpec159); }
+
+GetVSwitchTypesAction::GetVSwitchTypesAction() = default;
+GetVSwitchTypesAction::~GetVSwitchTypesAction() = default;
 
 const ActionSpec& detail::spec_GetVSwitchTypes() { return GetVSwitchTypesAction::spec(); }
 
-const schema::TypeDesc& QueryL2NetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryL2NetworkAction>("QueryL2NetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryL2NetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryL2NetworkAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& QueryL2NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryL2NetworkAction>("QueryL2Network", HttpMethod::Get, "/l2-networks", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryL2NetworkAction::spec() { return detail::lazySpec(kSpec161); }
+
+QueryL2NetworkAction::QueryL2NetworkAction() = default;
+QueryL2NetworkAction::~QueryL2NetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryL2Network() { return QueryL2NetworkAction::spec(); }
 
-const schema::TypeDesc& QueryL2PortGroupNetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryL2PortGroupNetworkAction>("QueryL2PortGroupNetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryL2PortGroupNetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryL2PortGroupNetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryL2PortGroupNetworkAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& QueryL2PortGroupNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryL2PortGroupNetworkAction>("QueryL2PortGroupNetwork", HttpMethod::Get, "/l2-networks/port-group", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryL2PortGroupNetworkAction::spec() { return detail::lazySpec(kSpec163); }
+
+QueryL2PortGroupNetworkAction::QueryL2PortGroupNetworkAction() = default;
+QueryL2PortGroupNetworkAction::~QueryL2PortGroupNetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryL2PortGroupNetwork() { return QueryL2PortGroupNetworkAction::spec(); }
 
-const schema::TypeDesc& QueryL2VirtualSwitchNetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryL2VirtualSwitchNetworkAction>("QueryL2VirtualSwitchNetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryL2VirtualSwitchNetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryL2VirtualSwitchNetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryL2VirtualSwitchNetworkAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& QueryL2VirtualSwitchNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryL2VirtualSwitchNetworkAction>("QueryL2VirtualSwitchNetwork", HttpMethod::Get, "/l2-networks/virtual-switch", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryL2VirtualSwitchNetworkAction::spec() { return detail::lazySpec(kSpec165); }
+
+QueryL2VirtualSwitchNetworkAction::QueryL2VirtualSwitchNetworkAction() = default;
+QueryL2VirtualSwitchNetworkAction::~QueryL2VirtualSwitchNetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryL2VirtualSwitchNetwork() { return QueryL2VirtualSwitchNetworkAction::spec(); }
 
-const schema::TypeDesc& QueryL2VlanNetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryL2VlanNetworkAction>("QueryL2VlanNetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryL2VlanNetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryL2VlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryL2VlanNetworkAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& QueryL2VlanNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryL2VlanNetworkAction>("QueryL2VlanNetwork", HttpMethod::Get, "/l2-networks/vlan", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryL2VlanNetworkAction::spec() { return detail::lazySpec(kSpec167); }
+
+QueryL2VlanNetworkAction::QueryL2VlanNetworkAction() = default;
+QueryL2VlanNetworkAction::~QueryL2VlanNetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryL2VlanNetwork() { return QueryL2VlanNetworkAction::spec(); }
 
-const schema::TypeDesc& QueryL2VxlanNetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryL2VxlanNetworkAction>("QueryL2VxlanNetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryL2VxlanNetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryL2VxlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryL2VxlanNetworkAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& QueryL2VxlanNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryL2VxlanNetworkAction>("QueryL2VxlanNetwork", HttpMethod::Get, "/l2-networks/vxlan", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryL2VxlanNetworkAction::spec() { return detail::lazySpec(kSpec169); }
+
+QueryL2VxlanNetworkAction::QueryL2VxlanNetworkAction() = default;
+QueryL2VxlanNetworkAction::~QueryL2VxlanNetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryL2VxlanNetwork() { return QueryL2VxlanNetworkAction::spec(); }
 
-const schema::TypeDesc& QueryL2VxlanNetworkPoolAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryL2VxlanNetworkPoolAction>("QueryL2VxlanNetworkPoolAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryL2VxlanNetworkPoolAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryL2VxlanNetworkPoolAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryL2VxlanNetworkPoolAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& QueryL2VxlanNetworkPoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryL2VxlanNetworkPoolAction>("QueryL2VxlanNetworkPool", HttpMethod::Get, "/l2-networks/vxlan-pool", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryL2VxlanNetworkPoolAction::spec() { return detail::lazySpec(kSpec171); }
+
+QueryL2VxlanNetworkPoolAction::QueryL2VxlanNetworkPoolAction() = default;
+QueryL2VxlanNetworkPoolAction::~QueryL2VxlanNetworkPoolAction() = default;
 
 const ActionSpec& detail::spec_QueryL2VxlanNetworkPool() { return QueryL2VxlanNetworkPoolAction::spec(); }
 
-const schema::TypeDesc& QueryVniRangeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVniRangeAction>("QueryVniRangeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVniRangeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVniRangeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVniRangeAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& QueryVniRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVniRangeAction>("QueryVniRange", HttpMethod::Get, "/l2-networks/vxlan-pool/vni-range", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVniRangeAction::spec() { return detail::lazySpec(kSpec173); }
+
+QueryVniRangeAction::QueryVniRangeAction() = default;
+QueryVniRangeAction::~QueryVniRangeAction() = default;
 
 const ActionSpec& detail::spec_QueryVniRange() { return QueryVniRangeAction::spec(); }
 
-const schema::TypeDesc& QueryVtepAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVtepAction>("QueryVtepAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVtepAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVtepAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVtepAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& QueryVtepAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVtepAction>("QueryVtep", HttpMethod::Get, "/l2-networks/vteps", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVtepAction::spec() { return detail::lazySpec(kSpec175); }
+
+QueryVtepAction::QueryVtepAction() = default;
+QueryVtepAction::~QueryVtepAction() = default;
 
 const ActionSpec& detail::spec_QueryVtep() { return QueryVtepAction::spec(); }
 
-const schema::TypeDesc& UpdateL2NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, description), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateL2NetworkAction>("UpdateL2NetworkAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateL2NetworkAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& UpdateL2NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateL2NetworkAction>("UpdateL2Network", HttpMethod::Put, "/l2-networks/{uuid}/actions", "updateL2Network", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateL2NetworkAction::spec() { return detail::lazySpec(kSpec177); }
+
+UpdateL2NetworkAction::UpdateL2NetworkAction() = default;
+UpdateL2NetworkAction::~UpdateL2NetworkAction() = default;
 
 const ActionSpec& detail::spec_UpdateL2Network() { return UpdateL2NetworkAction::spec(); }
 
-const schema::TypeDesc& UpdateVniRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVniRangeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVniRangeAction>("UpdateVniRangeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVniRangeAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& UpdateVniRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVniRangeAction>("UpdateVniRange", HttpMethod::Put, "/l2-networks/vxlan-pool/vni-ranges/{uuid}", "updateVniRange", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVniRangeAction::spec() { return detail::lazySpec(kSpec179); }
+
+UpdateVniRangeAction::UpdateVniRangeAction() = default;
+UpdateVniRangeAction::~UpdateVniRangeAction() = default;
 
 const ActionSpec& detail::spec_UpdateVniRange() { return UpdateVniRangeAction::spec(); }
 

@@ -101,22 +101,270 @@ const ActionSpec& spec_UpdateLoadBalancerServerGroup();
 const ActionSpec& spec_UpdateSlbGroup();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddDnsToL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddDnsToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"dns", schema::Local<std::string, L>::ref, offsetof(AddDnsToL3NetworkAction, dns), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDnsToL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddDnsToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddDnsToL3NetworkAction", kRows0, 3, kBases0, 1, &schema::ObjectOps<AddDnsToL3NetworkAction, L>::make, &schema::ObjectOps<AddDnsToL3NetworkAction, L>::destroy, &schema::ObjectOps<AddDnsToL3NetworkAction, L>::clear};
+static_assert(offsetof(AddDnsToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddDnsToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/dns", "params", true, true, true, false, "", &AddDnsToL3NetworkAction::describe,
+                        schema::Ref<AddDnsToL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // AddHostRouteToL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddHostRouteToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"prefix", schema::Local<std::string, L>::ref, offsetof(AddHostRouteToL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
+  {"nexthop", schema::Local<std::string, L>::ref, offsetof(AddHostRouteToL3NetworkAction, nexthop), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddHostRouteToL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddHostRouteToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddHostRouteToL3NetworkAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<AddHostRouteToL3NetworkAction, L>::make, &schema::ObjectOps<AddHostRouteToL3NetworkAction, L>::destroy, &schema::ObjectOps<AddHostRouteToL3NetworkAction, L>::clear};
+static_assert(offsetof(AddHostRouteToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddHostRouteToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/hostroute", "params", true, true, true, false, "", &AddHostRouteToL3NetworkAction::describe,
+                        schema::Ref<AddHostRouteToL3NetworkAction::ReplyType>::value};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule3V[] = {"Normal", "AddressPool"};
 constexpr schema::Rule kRule3{false, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows4[] = {  // AddIpRangeAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddIpRangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddIpRangeAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeAction, description), schema::Location::Body, 0, &kRule2},
+  {"startIp", schema::Local<std::string, L>::ref, offsetof(AddIpRangeAction, startIp), schema::Location::Body, 0, &kRule0},
+  {"endIp", schema::Local<std::string, L>::ref, offsetof(AddIpRangeAction, endIp), schema::Location::Body, 0, &kRule0},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(AddIpRangeAction, netmask), schema::Location::Body, 0, &kRule0},
+  {"gateway", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeAction, gateway), schema::Location::Body, 0, nullptr},
+  {"ipRangeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeAction, ipRangeType), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIpRangeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AddIpRangeAction", kRows4, 11, kBases4, 1, &schema::ObjectOps<AddIpRangeAction, L>::make, &schema::ObjectOps<AddIpRangeAction, L>::destroy, &schema::ObjectOps<AddIpRangeAction, L>::clear};
+static_assert(offsetof(AddIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AddIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ip-ranges", "params", true, true, true, false, "", &AddIpRangeAction::describe,
+                        schema::Ref<AddIpRangeAction::ReplyType>::value};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Row kRows6[] = {  // AddIpRangeByNetworkCidrAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, description), schema::Location::Body, 0, &kRule2},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"networkCidr", schema::Local<std::string, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, networkCidr), schema::Location::Body, 0, &kRule0},
+  {"gateway", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, gateway), schema::Location::Body, 0, &kRule4},
+  {"ipRangeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, ipRangeType), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddIpRangeByNetworkCidrAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "AddIpRangeByNetworkCidrAction", kRows6, 9, kBases6, 1, &schema::ObjectOps<AddIpRangeByNetworkCidrAction, L>::make, &schema::ObjectOps<AddIpRangeByNetworkCidrAction, L>::destroy, &schema::ObjectOps<AddIpRangeByNetworkCidrAction, L>::clear};
+static_assert(offsetof(AddIpRangeByNetworkCidrAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "AddIpRangeByNetworkCidr", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr", "params", true, true, true, false, "", &AddIpRangeByNetworkCidrAction::describe,
+                        schema::Ref<AddIpRangeByNetworkCidrAction::ReplyType>::value};
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 8LL, 126LL};
 constexpr const char* kRule6V[] = {"SLAAC", "Stateful-DHCP", "Stateless-DHCP"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // AddIpv6RangeAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeAction, description), schema::Location::Body, 0, &kRule2},
+  {"startIp", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, startIp), schema::Location::Body, 0, &kRule0},
+  {"endIp", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, endIp), schema::Location::Body, 0, &kRule0},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, gateway), schema::Location::Body, 0, &kRule0},
+  {"prefixLen", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddIpv6RangeAction, prefixLen), schema::Location::Body, 0, &kRule5},
+  {"addressMode", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, addressMode), schema::Location::Body, 0, &kRule6},
+  {"ipRangeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeAction, ipRangeType), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIpv6RangeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AddIpv6RangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "AddIpv6RangeAction", kRows8, 12, kBases8, 1, &schema::ObjectOps<AddIpv6RangeAction, L>::make, &schema::ObjectOps<AddIpv6RangeAction, L>::destroy, &schema::ObjectOps<AddIpv6RangeAction, L>::clear};
+static_assert(offsetof(AddIpv6RangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "AddIpv6Range", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ipv6-ranges", "params", true, true, true, false, "", &AddIpv6RangeAction::describe,
+                        schema::Ref<AddIpv6RangeAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // AddIpv6RangeByNetworkCidrAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, description), schema::Location::Body, 0, &kRule2},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"networkCidr", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, networkCidr), schema::Location::Body, 0, &kRule0},
+  {"addressMode", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, addressMode), schema::Location::Body, 0, &kRule6},
+  {"ipRangeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, ipRangeType), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(AddIpv6RangeByNetworkCidrAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "AddIpv6RangeByNetworkCidrAction", kRows10, 9, kBases10, 1, &schema::ObjectOps<AddIpv6RangeByNetworkCidrAction, L>::make, &schema::ObjectOps<AddIpv6RangeByNetworkCidrAction, L>::destroy, &schema::ObjectOps<AddIpv6RangeByNetworkCidrAction, L>::clear};
+static_assert(offsetof(AddIpv6RangeByNetworkCidrAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "AddIpv6RangeByNetworkCidr", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr", "params", true, true, true, false, "", &AddIpv6RangeByNetworkCidrAction::describe,
+                        schema::Ref<AddIpv6RangeByNetworkCidrAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // AddReservedIpRangeAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddReservedIpRangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"startIp", schema::Local<std::string, L>::ref, offsetof(AddReservedIpRangeAction, startIp), schema::Location::Body, 0, &kRule0},
+  {"endIp", schema::Local<std::string, L>::ref, offsetof(AddReservedIpRangeAction, endIp), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddReservedIpRangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddReservedIpRangeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddReservedIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(AddReservedIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "AddReservedIpRangeAction", kRows12, 6, kBases12, 1, &schema::ObjectOps<AddReservedIpRangeAction, L>::make, &schema::ObjectOps<AddReservedIpRangeAction, L>::destroy, &schema::ObjectOps<AddReservedIpRangeAction, L>::clear};
+static_assert(offsetof(AddReservedIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "AddReservedIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/reserved-ip-ranges", "params", true, true, true, false, "", &AddReservedIpRangeAction::describe,
+                        schema::Ref<AddReservedIpRangeAction::ReplyType>::value};
 constexpr schema::Rule kRule7{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows14[] = {  // ChangeL3NetworkDhcpIpAddressAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"dhcpServerIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpServerIp), schema::Location::Body, 0, &kRule7},
+  {"dhcpv6ServerIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpv6ServerIp), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeL3NetworkDhcpIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "ChangeL3NetworkDhcpIpAddressAction", kRows14, 4, kBases14, 1, &schema::ObjectOps<ChangeL3NetworkDhcpIpAddressAction, L>::make, &schema::ObjectOps<ChangeL3NetworkDhcpIpAddressAction, L>::destroy, &schema::ObjectOps<ChangeL3NetworkDhcpIpAddressAction, L>::clear};
+static_assert(offsetof(ChangeL3NetworkDhcpIpAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "ChangeL3NetworkDhcpIpAddress", HttpMethod::Put, "/l3-networks/{l3NetworkUuid}/dhcp-ip", "changeL3NetworkDhcpIpAddress", true, true, true, false, "", &ChangeL3NetworkDhcpIpAddressAction::describe,
+                        schema::Ref<ChangeL3NetworkDhcpIpAddressAction::ReplyType>::value};
 constexpr const char* kRule8V[] = {"enable", "disable"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows16[] = {  // ChangeL3NetworkStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeL3NetworkStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(ChangeL3NetworkStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "ChangeL3NetworkStateAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<ChangeL3NetworkStateAction, L>::make, &schema::ObjectOps<ChangeL3NetworkStateAction, L>::destroy, &schema::ObjectOps<ChangeL3NetworkStateAction, L>::clear};
+static_assert(offsetof(ChangeL3NetworkStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "ChangeL3NetworkState", HttpMethod::Put, "/l3-networks/{uuid}/actions", "changeL3NetworkState", true, true, true, false, "", &ChangeL3NetworkStateAction::describe,
+                        schema::Ref<ChangeL3NetworkStateAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // CheckIpAvailabilityAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CheckIpAvailabilityAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(CheckIpAvailabilityAction, ip), schema::Location::Path, 0, &kRule1},
+  {"arpCheck", schema::Local<std::optional<bool>, L>::ref, offsetof(CheckIpAvailabilityAction, arpCheck), schema::Location::Body, 0, nullptr},
+  {"ipRangeCheck", schema::Local<std::optional<bool>, L>::ref, offsetof(CheckIpAvailabilityAction, ipRangeCheck), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckIpAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(CheckIpAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "CheckIpAvailabilityAction", kRows18, 5, kBases18, 1, &schema::ObjectOps<CheckIpAvailabilityAction, L>::make, &schema::ObjectOps<CheckIpAvailabilityAction, L>::destroy, &schema::ObjectOps<CheckIpAvailabilityAction, L>::clear};
+static_assert(offsetof(CheckIpAvailabilityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "CheckIpAvailability", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/ip/{ip}/availability", "", false, true, false, false, "", &CheckIpAvailabilityAction::describe,
+                        schema::Ref<CheckIpAvailabilityAction::ReplyType>::value};
 constexpr const char* kRule9V[] = {"Public", "Private", "System"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule10V[] = {"4", "6"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows20[] = {  // CreateL3NetworkAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateL3NetworkAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL3NetworkAction, type), schema::Location::Body, 0, nullptr},
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateL3NetworkAction, l2NetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"category", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL3NetworkAction, category), schema::Location::Body, 0, &kRule9},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL3NetworkAction, ipVersion), schema::Location::Body, 0, &kRule10},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL3NetworkAction, system), schema::Location::Body, 0, nullptr},
+  {"dnsDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL3NetworkAction, dnsDomain), schema::Location::Body, 0, nullptr},
+  {"enableIPAM", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL3NetworkAction, enableIPAM), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL3NetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateL3NetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(CreateL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "CreateL3NetworkAction", kRows20, 12, kBases20, 1, &schema::ObjectOps<CreateL3NetworkAction, L>::make, &schema::ObjectOps<CreateL3NetworkAction, L>::destroy, &schema::ObjectOps<CreateL3NetworkAction, L>::clear};
+static_assert(offsetof(CreateL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "CreateL3Network", HttpMethod::Post, "/l3-networks", "params", true, true, true, false, "", &CreateL3NetworkAction::describe,
+                        schema::Ref<CreateL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // DeleteIpAddressAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DeleteIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"usedIpUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DeleteIpAddressAction, usedIpUuids), schema::Location::Body, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIpAddressAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(DeleteIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "DeleteIpAddressAction", kRows22, 4, kBases22, 1, &schema::ObjectOps<DeleteIpAddressAction, L>::make, &schema::ObjectOps<DeleteIpAddressAction, L>::destroy, &schema::ObjectOps<DeleteIpAddressAction, L>::clear};
+static_assert(offsetof(DeleteIpAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "DeleteIpAddress", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/ip-address", "", false, true, true, false, "", &DeleteIpAddressAction::describe,
+                        schema::Ref<DeleteIpAddressAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // DeleteIpRangeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(DeleteIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "DeleteIpRangeAction", kRows24, 3, kBases24, 1, &schema::ObjectOps<DeleteIpRangeAction, L>::make, &schema::ObjectOps<DeleteIpRangeAction, L>::destroy, &schema::ObjectOps<DeleteIpRangeAction, L>::clear};
+static_assert(offsetof(DeleteIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "DeleteIpRange", HttpMethod::Delete, "/l3-networks/ip-ranges/{uuid}", "", false, true, true, false, "", &DeleteIpRangeAction::describe,
+                        schema::Ref<DeleteIpRangeAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // DeleteL3NetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteL3NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(DeleteL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "DeleteL3NetworkAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<DeleteL3NetworkAction, L>::make, &schema::ObjectOps<DeleteL3NetworkAction, L>::destroy, &schema::ObjectOps<DeleteL3NetworkAction, L>::clear};
+static_assert(offsetof(DeleteL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "DeleteL3Network", HttpMethod::Delete, "/l3-networks/{uuid}", "", false, true, true, false, "", &DeleteL3NetworkAction::describe,
+                        schema::Ref<DeleteL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // DeleteReservedIpRangeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteReservedIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteReservedIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteReservedIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(DeleteReservedIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "DeleteReservedIpRangeAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<DeleteReservedIpRangeAction, L>::make, &schema::ObjectOps<DeleteReservedIpRangeAction, L>::destroy, &schema::ObjectOps<DeleteReservedIpRangeAction, L>::clear};
+static_assert(offsetof(DeleteReservedIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "DeleteReservedIpRange", HttpMethod::Delete, "/l3-networks/reserved-ip-ranges/{uuid}", "", false, true, true, false, "", &DeleteReservedIpRangeAction::describe,
+                        schema::Ref<DeleteReservedIpRangeAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // GetFreeIpAction
+  {"l3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"ipRangeUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpAction, ipRangeUuid), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpAction, start), schema::Location::Body, 0, nullptr},
+  {"ipRangeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpAction, ipRangeType), schema::Location::Body, 0, &kRule3},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetFreeIpAction, ipVersion), schema::Location::Body, 0, &kRule10},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetFreeIpAction, limit), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(GetFreeIpAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "GetFreeIpAction", kRows30, 7, kBases30, 1, &schema::ObjectOps<GetFreeIpAction, L>::make, &schema::ObjectOps<GetFreeIpAction, L>::destroy, &schema::ObjectOps<GetFreeIpAction, L>::clear};
+static_assert(offsetof(GetFreeIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "GetFreeIp", HttpMethod::Get, "/l3-networks/ip/free", "", false, true, false, false, "", &GetFreeIpAction::describe,
+                        schema::Ref<GetFreeIpAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // GetFreeIpOfIpRangeAction
+  {"l3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfIpRangeAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"ipRangeUuid", schema::Local<std::string, L>::ref, offsetof(GetFreeIpOfIpRangeAction, ipRangeUuid), schema::Location::Path, 0, nullptr},
+  {"start", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfIpRangeAction, start), schema::Location::Body, 0, nullptr},
+  {"ipRangeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfIpRangeAction, ipRangeType), schema::Location::Body, 0, &kRule3},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetFreeIpOfIpRangeAction, ipVersion), schema::Location::Body, 0, &kRule10},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetFreeIpOfIpRangeAction, limit), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(GetFreeIpOfIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "GetFreeIpOfIpRangeAction", kRows32, 7, kBases32, 1, &schema::ObjectOps<GetFreeIpOfIpRangeAction, L>::make, &schema::ObjectOps<GetFreeIpOfIpRangeAction, L>::destroy, &schema::ObjectOps<GetFreeIpOfIpRangeAction, L>::clear};
+static_assert(offsetof(GetFreeIpOfIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "GetFreeIpOfIpRange", HttpMethod::Get, "/l3-networks/ip-ranges/{ipRangeUuid}/ip/free", "", false, true, false, false, "", &GetFreeIpOfIpRangeAction::describe,
+                        schema::Ref<GetFreeIpOfIpRangeAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // GetFreeIpOfL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetFreeIpOfL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, nullptr},
+  {"ipRangeUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfL3NetworkAction, ipRangeUuid), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfL3NetworkAction, start), schema::Location::Body, 0, nullptr},
+  {"ipRangeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfL3NetworkAction, ipRangeType), schema::Location::Body, 0, &kRule3},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetFreeIpOfL3NetworkAction, ipVersion), schema::Location::Body, 0, &kRule10},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetFreeIpOfL3NetworkAction, limit), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFreeIpOfL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(GetFreeIpOfL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "GetFreeIpOfL3NetworkAction", kRows34, 7, kBases34, 1, &schema::ObjectOps<GetFreeIpOfL3NetworkAction, L>::make, &schema::ObjectOps<GetFreeIpOfL3NetworkAction, L>::destroy, &schema::ObjectOps<GetFreeIpOfL3NetworkAction, L>::clear};
+static_assert(offsetof(GetFreeIpOfL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "GetFreeIpOfL3Network", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/ip/free", "", false, true, false, false, "", &GetFreeIpOfL3NetworkAction::describe,
+                        schema::Ref<GetFreeIpOfL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows36[] = {  // GetL3NetworkDhcpIpAddressAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(GetL3NetworkDhcpIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "GetL3NetworkDhcpIpAddressAction", kRows36, 2, kBases36, 1, &schema::ObjectOps<GetL3NetworkDhcpIpAddressAction, L>::make, &schema::ObjectOps<GetL3NetworkDhcpIpAddressAction, L>::destroy, &schema::ObjectOps<GetL3NetworkDhcpIpAddressAction, L>::clear};
+static_assert(offsetof(GetL3NetworkDhcpIpAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "GetL3NetworkDhcpIpAddress", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/dhcp-ip", "", false, true, false, false, "", &GetL3NetworkDhcpIpAddressAction::describe,
+                        schema::Ref<GetL3NetworkDhcpIpAddressAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"All", "Vip", "VM"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule12V[] = {"Ip", "CreateDate"};
@@ -124,23 +372,472 @@ constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 
 constexpr const char* kRule13V[] = {"asc", "desc"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Row kRows38[] = {  // GetL3NetworkIpStatisticAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkIpStatisticAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"resourceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, resourceType), schema::Location::Body, 0, &kRule11},
+  {"ip", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, ip), schema::Location::Body, 0, nullptr},
+  {"sortBy", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, sortBy), schema::Location::Body, 0, &kRule12},
+  {"sortDirection", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, sortDirection), schema::Location::Body, 0, &kRule13},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, start), schema::Location::Body, 0, &kRule14},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, limit), schema::Location::Body, 0, &kRule14},
+  {"replyWithCount", schema::Local<std::optional<bool>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, replyWithCount), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(GetL3NetworkIpStatisticAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "GetL3NetworkIpStatisticAction", kRows38, 9, kBases38, 1, &schema::ObjectOps<GetL3NetworkIpStatisticAction, L>::make, &schema::ObjectOps<GetL3NetworkIpStatisticAction, L>::destroy, &schema::ObjectOps<GetL3NetworkIpStatisticAction, L>::clear};
+static_assert(offsetof(GetL3NetworkIpStatisticAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "GetL3NetworkIpStatistic", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/ip-statistic", "", false, true, false, false, "", &GetL3NetworkIpStatisticAction::describe,
+                        schema::Ref<GetL3NetworkIpStatisticAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // GetL3NetworkMtuAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(GetL3NetworkMtuAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "GetL3NetworkMtuAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<GetL3NetworkMtuAction, L>::make, &schema::ObjectOps<GetL3NetworkMtuAction, L>::destroy, &schema::ObjectOps<GetL3NetworkMtuAction, L>::clear};
+static_assert(offsetof(GetL3NetworkMtuAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "GetL3NetworkMtu", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/mtu", "", false, true, false, false, "", &GetL3NetworkMtuAction::describe,
+                        schema::Ref<GetL3NetworkMtuAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // GetL3NetworkRouterInterfaceIpAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(GetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "GetL3NetworkRouterInterfaceIpAction", kRows42, 2, kBases42, 1, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpAction, L>::make, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpAction, L>::destroy, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpAction, L>::clear};
+static_assert(offsetof(GetL3NetworkRouterInterfaceIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "GetL3NetworkRouterInterfaceIp", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/router-interface-ip", "", false, true, false, false, "", &GetL3NetworkRouterInterfaceIpAction::describe,
+                        schema::Ref<GetL3NetworkRouterInterfaceIpAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // GetL3NetworkTypesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkTypesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(GetL3NetworkTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "GetL3NetworkTypesAction", kRows44, 1, kBases44, 1, &schema::ObjectOps<GetL3NetworkTypesAction, L>::make, &schema::ObjectOps<GetL3NetworkTypesAction, L>::destroy, &schema::ObjectOps<GetL3NetworkTypesAction, L>::clear};
+static_assert(offsetof(GetL3NetworkTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "GetL3NetworkTypes", HttpMethod::Get, "/l3-networks/types", "", false, true, false, false, "", &GetL3NetworkTypesAction::describe,
+                        schema::Ref<GetL3NetworkTypesAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // IsVfNicAvailableInL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(IsVfNicAvailableInL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(IsVfNicAvailableInL3NetworkAction, hostUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(IsVfNicAvailableInL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(IsVfNicAvailableInL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "IsVfNicAvailableInL3NetworkAction", kRows46, 3, kBases46, 1, &schema::ObjectOps<IsVfNicAvailableInL3NetworkAction, L>::make, &schema::ObjectOps<IsVfNicAvailableInL3NetworkAction, L>::destroy, &schema::ObjectOps<IsVfNicAvailableInL3NetworkAction, L>::clear};
+static_assert(offsetof(IsVfNicAvailableInL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "IsVfNicAvailableInL3Network", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable", "", false, true, false, false, "", &IsVfNicAvailableInL3NetworkAction::describe,
+                        schema::Ref<IsVfNicAvailableInL3NetworkAction::ReplyType>::value};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(QueryAddressPoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAddressPoolAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable48{{nullptr}, "QueryAddressPoolAction", nullptr, 0, kBases48, 2, &schema::ObjectOps<QueryAddressPoolAction, L>::make, &schema::ObjectOps<QueryAddressPoolAction, L>::destroy, &schema::ObjectOps<QueryAddressPoolAction, L>::clear};
+static_assert(offsetof(QueryAddressPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "QueryAddressPool", HttpMethod::Get, "/l3-networks/address-pools", "", false, true, false, true, "", &QueryAddressPoolAction::describe,
+                        schema::Ref<QueryAddressPoolAction::ReplyType>::value};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(QueryIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIpAddressAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable50{{nullptr}, "QueryIpAddressAction", nullptr, 0, kBases50, 2, &schema::ObjectOps<QueryIpAddressAction, L>::make, &schema::ObjectOps<QueryIpAddressAction, L>::destroy, &schema::ObjectOps<QueryIpAddressAction, L>::clear};
+static_assert(offsetof(QueryIpAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "QueryIpAddress", HttpMethod::Get, "/l3-networks/ip-address", "", false, true, false, true, "", &QueryIpAddressAction::describe,
+                        schema::Ref<QueryIpAddressAction::ReplyType>::value};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QueryIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIpRangeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable52{{nullptr}, "QueryIpRangeAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QueryIpRangeAction, L>::make, &schema::ObjectOps<QueryIpRangeAction, L>::destroy, &schema::ObjectOps<QueryIpRangeAction, L>::clear};
+static_assert(offsetof(QueryIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "QueryIpRange", HttpMethod::Get, "/l3-networks/ip-ranges", "", false, true, false, true, "", &QueryIpRangeAction::describe,
+                        schema::Ref<QueryIpRangeAction::ReplyType>::value};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(QueryL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL3NetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable54{{nullptr}, "QueryL3NetworkAction", nullptr, 0, kBases54, 2, &schema::ObjectOps<QueryL3NetworkAction, L>::make, &schema::ObjectOps<QueryL3NetworkAction, L>::destroy, &schema::ObjectOps<QueryL3NetworkAction, L>::clear};
+static_assert(offsetof(QueryL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "QueryL3Network", HttpMethod::Get, "/l3-networks", "", false, true, false, true, "", &QueryL3NetworkAction::describe,
+                        schema::Ref<QueryL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // RemoveDnsFromL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"dns", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromL3NetworkAction, dns), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveDnsFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(RemoveDnsFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "RemoveDnsFromL3NetworkAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<RemoveDnsFromL3NetworkAction, L>::make, &schema::ObjectOps<RemoveDnsFromL3NetworkAction, L>::destroy, &schema::ObjectOps<RemoveDnsFromL3NetworkAction, L>::clear};
+static_assert(offsetof(RemoveDnsFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "RemoveDnsFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/dns/{dns}", "", false, true, true, false, "", &RemoveDnsFromL3NetworkAction::describe,
+                        schema::Ref<RemoveDnsFromL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // RemoveHostRouteFromL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(RemoveHostRouteFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"prefix", schema::Local<std::string, L>::ref, offsetof(RemoveHostRouteFromL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveHostRouteFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(RemoveHostRouteFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "RemoveHostRouteFromL3NetworkAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<RemoveHostRouteFromL3NetworkAction, L>::make, &schema::ObjectOps<RemoveHostRouteFromL3NetworkAction, L>::destroy, &schema::ObjectOps<RemoveHostRouteFromL3NetworkAction, L>::clear};
+static_assert(offsetof(RemoveHostRouteFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "RemoveHostRouteFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/hostroute", "", false, true, true, false, "", &RemoveHostRouteFromL3NetworkAction::describe,
+                        schema::Ref<RemoveHostRouteFromL3NetworkAction::ReplyType>::value};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 68LL, 9216LL};
+constexpr schema::Row kRows60[] = {  // SetL3NetworkMtuAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"mtu", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetL3NetworkMtuAction, mtu), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(SetL3NetworkMtuAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "SetL3NetworkMtuAction", kRows60, 3, kBases60, 1, &schema::ObjectOps<SetL3NetworkMtuAction, L>::make, &schema::ObjectOps<SetL3NetworkMtuAction, L>::destroy, &schema::ObjectOps<SetL3NetworkMtuAction, L>::clear};
+static_assert(offsetof(SetL3NetworkMtuAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "SetL3NetworkMtu", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/mtu", "params", true, true, true, false, "", &SetL3NetworkMtuAction::describe,
+                        schema::Ref<SetL3NetworkMtuAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // SetL3NetworkRouterInterfaceIpAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(SetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"routerInterfaceIp", schema::Local<std::string, L>::ref, offsetof(SetL3NetworkRouterInterfaceIpAction, routerInterfaceIp), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(SetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "SetL3NetworkRouterInterfaceIpAction", kRows62, 3, kBases62, 1, &schema::ObjectOps<SetL3NetworkRouterInterfaceIpAction, L>::make, &schema::ObjectOps<SetL3NetworkRouterInterfaceIpAction, L>::destroy, &schema::ObjectOps<SetL3NetworkRouterInterfaceIpAction, L>::clear};
+static_assert(offsetof(SetL3NetworkRouterInterfaceIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "SetL3NetworkRouterInterfaceIp", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/router-interface-ip", "params", true, true, true, false, "", &SetL3NetworkRouterInterfaceIpAction::describe,
+                        schema::Ref<SetL3NetworkRouterInterfaceIpAction::ReplyType>::value};
 constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows64[] = {  // UpdateIpRangeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIpRangeAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIpRangeAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(UpdateIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "UpdateIpRangeAction", kRows64, 4, kBases64, 1, &schema::ObjectOps<UpdateIpRangeAction, L>::make, &schema::ObjectOps<UpdateIpRangeAction, L>::destroy, &schema::ObjectOps<UpdateIpRangeAction, L>::clear};
+static_assert(offsetof(UpdateIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "UpdateIpRange", HttpMethod::Put, "/l3-networks/ip-ranges/{uuid}/actions", "updateIpRange", true, true, true, false, "", &UpdateIpRangeAction::describe,
+                        schema::Ref<UpdateIpRangeAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // UpdateL3NetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL3NetworkAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
+  {"dnsDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL3NetworkAction, dnsDomain), schema::Location::Body, 0, &kRule16},
+  {"category", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL3NetworkAction, category), schema::Location::Body, 0, &kRule9},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateL3NetworkAction, system), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(UpdateL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "UpdateL3NetworkAction", kRows66, 7, kBases66, 1, &schema::ObjectOps<UpdateL3NetworkAction, L>::make, &schema::ObjectOps<UpdateL3NetworkAction, L>::destroy, &schema::ObjectOps<UpdateL3NetworkAction, L>::clear};
+static_assert(offsetof(UpdateL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "UpdateL3Network", HttpMethod::Put, "/l3-networks/{uuid}/actions", "updateL3Network", true, true, true, false, "", &UpdateL3NetworkAction::describe,
+                        schema::Ref<UpdateL3NetworkAction::ReplyType>::value};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule18V[] = {"None", "TLS"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, 1024, false, 0, 0};
 constexpr const char* kRule19V[] = {"account", "IAM2"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows68[] = {  // AddLdapServerAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLdapServerAction, description), schema::Location::Body, 0, &kRule2},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, url), schema::Location::Body, 0, &kRule17},
+  {"base", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, base), schema::Location::Body, 0, &kRule17},
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, username), schema::Location::Body, 0, &kRule17},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, password), schema::Location::Body, schema::kSecret, &kRule17},
+  {"encryption", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, encryption), schema::Location::Body, 0, &kRule18},
+  {"scope", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, scope), schema::Location::Body, 0, &kRule19},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(AddLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "AddLdapServerAction", kRows68, 9, kBases68, 1, &schema::ObjectOps<AddLdapServerAction, L>::make, &schema::ObjectOps<AddLdapServerAction, L>::destroy, &schema::ObjectOps<AddLdapServerAction, L>::clear};
+static_assert(offsetof(AddLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "AddLdapServer", HttpMethod::Post, "/ldap/servers", "params", true, true, true, false, "", &AddLdapServerAction::describe,
+                        schema::Ref<AddLdapServerAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // CleanInvalidLdapBindingAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanInvalidLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CleanInvalidLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "CleanInvalidLdapBindingAction", kRows70, 1, kBases70, 1, &schema::ObjectOps<CleanInvalidLdapBindingAction, L>::make, &schema::ObjectOps<CleanInvalidLdapBindingAction, L>::destroy, &schema::ObjectOps<CleanInvalidLdapBindingAction, L>::clear};
+static_assert(offsetof(CleanInvalidLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "CleanInvalidLdapBinding", HttpMethod::Put, "/ldap/bindings/actions", "cleanInvalidLdapBinding", true, true, true, false, "", &CleanInvalidLdapBindingAction::describe,
+                        schema::Ref<CleanInvalidLdapBindingAction::ReplyType>::value};
 constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows72[] = {  // CreateLdapBindingAction
+  {"ldapUid", schema::Local<std::string, L>::ref, offsetof(CreateLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule1},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CreateLdapBindingAction, accountUuid), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(CreateLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "CreateLdapBindingAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<CreateLdapBindingAction, L>::make, &schema::ObjectOps<CreateLdapBindingAction, L>::destroy, &schema::ObjectOps<CreateLdapBindingAction, L>::clear};
+static_assert(offsetof(CreateLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "CreateLdapBinding", HttpMethod::Post, "/ldap/bindings", "params", true, true, true, false, "", &CreateLdapBindingAction::describe,
+                        schema::Ref<CreateLdapBindingAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // DeleteLdapBindingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLdapBindingAction, uuid), schema::Location::Path, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(DeleteLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "DeleteLdapBindingAction", kRows74, 2, kBases74, 1, &schema::ObjectOps<DeleteLdapBindingAction, L>::make, &schema::ObjectOps<DeleteLdapBindingAction, L>::destroy, &schema::ObjectOps<DeleteLdapBindingAction, L>::clear};
+static_assert(offsetof(DeleteLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "DeleteLdapBinding", HttpMethod::Delete, "/ldap/bindings/{uuid}", "", false, true, true, false, "", &DeleteLdapBindingAction::describe,
+                        schema::Ref<DeleteLdapBindingAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // DeleteLdapServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLdapServerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(DeleteLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "DeleteLdapServerAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<DeleteLdapServerAction, L>::make, &schema::ObjectOps<DeleteLdapServerAction, L>::destroy, &schema::ObjectOps<DeleteLdapServerAction, L>::clear};
+static_assert(offsetof(DeleteLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "DeleteLdapServer", HttpMethod::Delete, "/ldap/servers/{uuid}", "", false, true, true, false, "", &DeleteLdapServerAction::describe,
+                        schema::Ref<DeleteLdapServerAction::ReplyType>::value};
 constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Row kRows78[] = {  // GetCandidateLdapEntryForBindingAction
+  {"ldapFilter", schema::Local<std::string, L>::ref, offsetof(GetCandidateLdapEntryForBindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateLdapEntryForBindingAction, limit), schema::Location::Body, 0, &kRule21},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateLdapEntryForBindingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(GetCandidateLdapEntryForBindingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "GetCandidateLdapEntryForBindingAction", kRows78, 3, kBases78, 1, &schema::ObjectOps<GetCandidateLdapEntryForBindingAction, L>::make, &schema::ObjectOps<GetCandidateLdapEntryForBindingAction, L>::destroy, &schema::ObjectOps<GetCandidateLdapEntryForBindingAction, L>::clear};
+static_assert(offsetof(GetCandidateLdapEntryForBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "GetCandidateLdapEntryForBinding", HttpMethod::Get, "/ldap/entries/candidates", "", false, true, false, false, "", &GetCandidateLdapEntryForBindingAction::describe,
+                        schema::Ref<GetCandidateLdapEntryForBindingAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // GetLdapEntryAction
+  {"ldapFilter", schema::Local<std::string, L>::ref, offsetof(GetLdapEntryAction, ldapFilter), schema::Location::Body, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetLdapEntryAction, limit), schema::Location::Body, 0, &kRule21},
+  {"ldapServerUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLdapEntryAction, ldapServerUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLdapEntryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(GetLdapEntryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "GetLdapEntryAction", kRows80, 4, kBases80, 1, &schema::ObjectOps<GetLdapEntryAction, L>::make, &schema::ObjectOps<GetLdapEntryAction, L>::destroy, &schema::ObjectOps<GetLdapEntryAction, L>::clear};
+static_assert(offsetof(GetLdapEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "GetLdapEntry", HttpMethod::Get, "/ldap/entry", "", false, true, false, false, "", &GetLdapEntryAction::describe,
+                        schema::Ref<GetLdapEntryAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // GetLdapServerAvailableAttributesAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetLdapServerAvailableAttributesAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLdapServerAvailableAttributesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(GetLdapServerAvailableAttributesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "GetLdapServerAvailableAttributesAction", kRows82, 2, kBases82, 1, &schema::ObjectOps<GetLdapServerAvailableAttributesAction, L>::make, &schema::ObjectOps<GetLdapServerAvailableAttributesAction, L>::destroy, &schema::ObjectOps<GetLdapServerAvailableAttributesAction, L>::clear};
+static_assert(offsetof(GetLdapServerAvailableAttributesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "GetLdapServerAvailableAttributes", HttpMethod::Get, "/ldap/server/attributes/{uuid}", "", false, true, false, false, "", &GetLdapServerAvailableAttributesAction::describe,
+                        schema::Ref<GetLdapServerAvailableAttributesAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // LogInByLdapAction
+  {"uid", schema::Local<std::string, L>::ref, offsetof(LogInByLdapAction, uid), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(LogInByLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+  {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
+  {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInByLdapAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByLdapAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(LogInByLdapAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "LogInByLdapAction", kRows84, 6, kBases84, 1, &schema::ObjectOps<LogInByLdapAction, L>::make, &schema::ObjectOps<LogInByLdapAction, L>::destroy, &schema::ObjectOps<LogInByLdapAction, L>::clear};
+static_assert(offsetof(LogInByLdapAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "LogInByLdap", HttpMethod::Put, "/ldap/login", "logInByLdap", true, false, false, false, "", &LogInByLdapAction::describe,
+                        schema::Ref<LogInByLdapAction::ReplyType>::value};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLdapBindingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable86{{nullptr}, "QueryLdapBindingAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryLdapBindingAction, L>::make, &schema::ObjectOps<QueryLdapBindingAction, L>::destroy, &schema::ObjectOps<QueryLdapBindingAction, L>::clear};
+static_assert(offsetof(QueryLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "QueryLdapBinding", HttpMethod::Get, "/ldap/bindings", "", false, true, false, true, "", &QueryLdapBindingAction::describe,
+                        schema::Ref<QueryLdapBindingAction::ReplyType>::value};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(QueryLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLdapServerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable88{{nullptr}, "QueryLdapServerAction", nullptr, 0, kBases88, 2, &schema::ObjectOps<QueryLdapServerAction, L>::make, &schema::ObjectOps<QueryLdapServerAction, L>::destroy, &schema::ObjectOps<QueryLdapServerAction, L>::clear};
+static_assert(offsetof(QueryLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "QueryLdapServer", HttpMethod::Get, "/ldap/servers", "", false, true, false, true, "", &QueryLdapServerAction::describe,
+                        schema::Ref<QueryLdapServerAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // SyncLdapServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(SyncLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "SyncLdapServerAction", kRows90, 2, kBases90, 1, &schema::ObjectOps<SyncLdapServerAction, L>::make, &schema::ObjectOps<SyncLdapServerAction, L>::destroy, &schema::ObjectOps<SyncLdapServerAction, L>::clear};
+static_assert(offsetof(SyncLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "SyncLdapServer", HttpMethod::Put, "/ldap/servers/{uuid}/actions", "syncLdapServer", true, true, true, false, "", &SyncLdapServerAction::describe,
+                        schema::Ref<SyncLdapServerAction::ReplyType>::value};
 constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule23V[] = {"None", "TLS"};
 constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows92[] = {  // UpdateLdapServerAction
+  {"ldapServerUuid", schema::Local<std::string, L>::ref, offsetof(UpdateLdapServerAction, ldapServerUuid), schema::Location::Path, 0, &kRule20},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, description), schema::Location::Body, 0, &kRule2},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, url), schema::Location::Body, 0, &kRule22},
+  {"base", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, base), schema::Location::Body, 0, &kRule22},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, username), schema::Location::Body, 0, &kRule22},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, password), schema::Location::Body, schema::kSecret, &kRule22},
+  {"encryption", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, encryption), schema::Location::Body, 0, &kRule23},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "UpdateLdapServerAction", kRows92, 9, kBases92, 1, &schema::ObjectOps<UpdateLdapServerAction, L>::make, &schema::ObjectOps<UpdateLdapServerAction, L>::destroy, &schema::ObjectOps<UpdateLdapServerAction, L>::clear};
+static_assert(offsetof(UpdateLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "UpdateLdapServer", HttpMethod::Put, "/ldap/servers/{ldapServerUuid}", "updateLdapServer", true, true, true, false, "", &UpdateLdapServerAction::describe,
+                        schema::Ref<UpdateLdapServerAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // DeleteLicenseAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLicenseAction, uuid), schema::Location::Body, 0, nullptr},
+  {"module", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLicenseAction, module), schema::Location::Body, 0, nullptr},
+  {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(DeleteLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(DeleteLicenseAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "DeleteLicenseAction", kRows94, 4, kBases94, 1, &schema::ObjectOps<DeleteLicenseAction, L>::make, &schema::ObjectOps<DeleteLicenseAction, L>::destroy, &schema::ObjectOps<DeleteLicenseAction, L>::clear};
+static_assert(offsetof(DeleteLicenseAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "DeleteLicense", HttpMethod::Delete, "/licenses/mn/{managementNodeUuid}/actions", "", false, true, true, false, "", &DeleteLicenseAction::describe,
+                        schema::Ref<DeleteLicenseAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // GetLicenseAddOnsAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseAddOnsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(GetLicenseAddOnsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "GetLicenseAddOnsAction", kRows96, 1, kBases96, 1, &schema::ObjectOps<GetLicenseAddOnsAction, L>::make, &schema::ObjectOps<GetLicenseAddOnsAction, L>::destroy, &schema::ObjectOps<GetLicenseAddOnsAction, L>::clear};
+static_assert(offsetof(GetLicenseAddOnsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "GetLicenseAddOns", HttpMethod::Get, "/licenses/addons", "", false, false, false, false, "", &GetLicenseAddOnsAction::describe,
+                        schema::Ref<GetLicenseAddOnsAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // GetLicenseCapabilitiesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(GetLicenseCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "GetLicenseCapabilitiesAction", kRows98, 1, kBases98, 1, &schema::ObjectOps<GetLicenseCapabilitiesAction, L>::make, &schema::ObjectOps<GetLicenseCapabilitiesAction, L>::destroy, &schema::ObjectOps<GetLicenseCapabilitiesAction, L>::clear};
+static_assert(offsetof(GetLicenseCapabilitiesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "GetLicenseCapabilities", HttpMethod::Get, "/licenses/capabilities", "", false, true, false, false, "", &GetLicenseCapabilitiesAction::describe,
+                        schema::Ref<GetLicenseCapabilitiesAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // GetLicenseInfoAction
+  {"additionSession", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseInfoAction, additionSession), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseInfoAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(GetLicenseInfoAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "GetLicenseInfoAction", kRows100, 2, kBases100, 1, &schema::ObjectOps<GetLicenseInfoAction, L>::make, &schema::ObjectOps<GetLicenseInfoAction, L>::destroy, &schema::ObjectOps<GetLicenseInfoAction, L>::clear};
+static_assert(offsetof(GetLicenseInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "GetLicenseInfo", HttpMethod::Get, "/licenses", "", false, false, false, false, "", &GetLicenseInfoAction::describe,
+                        schema::Ref<GetLicenseInfoAction::ReplyType>::value};
 constexpr const char* kRule24V[] = {"issuedDate", "expiredDate", "uploadDate"};
 constexpr schema::Rule kRule24{false, false, false, kRule24V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows102[] = {  // GetLicenseRecordsAction
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetLicenseRecordsAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetLicenseRecordsAction, start), schema::Location::Body, 0, nullptr},
+  {"replyWithCount", schema::Local<std::optional<bool>, L>::ref, offsetof(GetLicenseRecordsAction, replyWithCount), schema::Location::Body, 0, nullptr},
+  {"count", schema::Local<std::optional<bool>, L>::ref, offsetof(GetLicenseRecordsAction, count), schema::Location::Body, 0, nullptr},
+  {"sortBy", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseRecordsAction, sortBy), schema::Location::Body, 0, &kRule24},
+  {"sortDirection", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseRecordsAction, sortDirection), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseRecordsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(GetLicenseRecordsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "GetLicenseRecordsAction", kRows102, 7, kBases102, 1, &schema::ObjectOps<GetLicenseRecordsAction, L>::make, &schema::ObjectOps<GetLicenseRecordsAction, L>::destroy, &schema::ObjectOps<GetLicenseRecordsAction, L>::clear};
+static_assert(offsetof(GetLicenseRecordsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "GetLicenseRecords", HttpMethod::Get, "/licenses/records", "", false, false, false, false, "", &GetLicenseRecordsAction::describe,
+                        schema::Ref<GetLicenseRecordsAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // GetLicenseUKeyStatusAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLicenseUKeyStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(GetLicenseUKeyStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "GetLicenseUKeyStatusAction", kRows104, 1, kBases104, 1, &schema::ObjectOps<GetLicenseUKeyStatusAction, L>::make, &schema::ObjectOps<GetLicenseUKeyStatusAction, L>::destroy, &schema::ObjectOps<GetLicenseUKeyStatusAction, L>::clear};
+static_assert(offsetof(GetLicenseUKeyStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "GetLicenseUKeyStatus", HttpMethod::Post, "/licenses/actions", "params", true, true, true, false, "", &GetLicenseUKeyStatusAction::describe,
+                        schema::Ref<GetLicenseUKeyStatusAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // PushLicenseAddOnsUsageAction
+  {"addOnsUsage", schema::Local<std::string, L>::ref, offsetof(PushLicenseAddOnsUsageAction, addOnsUsage), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PushLicenseAddOnsUsageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(PushLicenseAddOnsUsageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "PushLicenseAddOnsUsageAction", kRows106, 2, kBases106, 1, &schema::ObjectOps<PushLicenseAddOnsUsageAction, L>::make, &schema::ObjectOps<PushLicenseAddOnsUsageAction, L>::destroy, &schema::ObjectOps<PushLicenseAddOnsUsageAction, L>::clear};
+static_assert(offsetof(PushLicenseAddOnsUsageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "PushLicenseAddOnsUsage", HttpMethod::Put, "/licenses/addons/usage", "pushLicenseAddOnsUsage", true, true, true, false, "", &PushLicenseAddOnsUsageAction::describe,
+                        schema::Ref<PushLicenseAddOnsUsageAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // RegisterLicenseRequestedApplicationAction
+  {"licenseRequestCode", schema::Local<std::string, L>::ref, offsetof(RegisterLicenseRequestedApplicationAction, licenseRequestCode), schema::Location::Body, 0, &kRule0},
+  {"clientPubKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(RegisterLicenseRequestedApplicationAction, clientPubKey), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RegisterLicenseRequestedApplicationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RegisterLicenseRequestedApplicationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "RegisterLicenseRequestedApplicationAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<RegisterLicenseRequestedApplicationAction, L>::make, &schema::ObjectOps<RegisterLicenseRequestedApplicationAction, L>::destroy, &schema::ObjectOps<RegisterLicenseRequestedApplicationAction, L>::clear};
+static_assert(offsetof(RegisterLicenseRequestedApplicationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "RegisterLicenseRequestedApplication", HttpMethod::Post, "/licenses/applications", "params", true, true, true, false, "", &RegisterLicenseRequestedApplicationAction::describe,
+                        schema::Ref<RegisterLicenseRequestedApplicationAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // ReloadLicenseAction
+  {"managementNodeUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ReloadLicenseAction, managementNodeUuids), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReloadLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(ReloadLicenseAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "ReloadLicenseAction", kRows110, 2, kBases110, 1, &schema::ObjectOps<ReloadLicenseAction, L>::make, &schema::ObjectOps<ReloadLicenseAction, L>::destroy, &schema::ObjectOps<ReloadLicenseAction, L>::clear};
+static_assert(offsetof(ReloadLicenseAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "ReloadLicense", HttpMethod::Put, "/licenses/actions", "reloadLicense", true, true, false, false, "", &ReloadLicenseAction::describe,
+                        schema::Ref<ReloadLicenseAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // UpdateLicenseAction
+  {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(UpdateLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
+  {"license", schema::Local<std::string, L>::ref, offsetof(UpdateLicenseAction, license), schema::Location::Body, 0, &kRule0},
+  {"additionSession", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLicenseAction, additionSession), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(UpdateLicenseAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "UpdateLicenseAction", kRows112, 4, kBases112, 1, &schema::ObjectOps<UpdateLicenseAction, L>::make, &schema::ObjectOps<UpdateLicenseAction, L>::destroy, &schema::ObjectOps<UpdateLicenseAction, L>::clear};
+static_assert(offsetof(UpdateLicenseAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "UpdateLicense", HttpMethod::Put, "/licenses/mn/{managementNodeUuid}/actions", "updateLicense", true, true, true, false, "", &UpdateLicenseAction::describe,
+                        schema::Ref<UpdateLicenseAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // ListVmSchedulingRulesFromExecuteStateAction
+  {"executeStates", schema::Local<std::optional<Json>, L>::ref, offsetof(ListVmSchedulingRulesFromExecuteStateAction, executeStates), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ListVmSchedulingRulesFromExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(ListVmSchedulingRulesFromExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "ListVmSchedulingRulesFromExecuteStateAction", kRows114, 2, kBases114, 1, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateAction, L>::make, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateAction, L>::destroy, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateAction, L>::clear};
+static_assert(offsetof(ListVmSchedulingRulesFromExecuteStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "ListVmSchedulingRulesFromExecuteState", HttpMethod::Post, "/list/vmSchedulingRules/from/conflict/state", "params", true, true, false, false, "", &ListVmSchedulingRulesFromExecuteStateAction::describe,
+                        schema::Ref<ListVmSchedulingRulesFromExecuteStateAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // ListVmsFromSchedulingStateAction
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(ListVmsFromSchedulingStateAction, ruleUuid), schema::Location::Body, 0, &kRule0},
+  {"executeStates", schema::Local<std::optional<Json>, L>::ref, offsetof(ListVmsFromSchedulingStateAction, executeStates), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ListVmsFromSchedulingStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(ListVmsFromSchedulingStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "ListVmsFromSchedulingStateAction", kRows116, 3, kBases116, 1, &schema::ObjectOps<ListVmsFromSchedulingStateAction, L>::make, &schema::ObjectOps<ListVmsFromSchedulingStateAction, L>::destroy, &schema::ObjectOps<ListVmsFromSchedulingStateAction, L>::clear};
+static_assert(offsetof(ListVmsFromSchedulingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "ListVmsFromSchedulingState", HttpMethod::Post, "/list/vms/from/executeState", "params", true, true, false, false, "", &ListVmsFromSchedulingStateAction::describe,
+                        schema::Ref<ListVmsFromSchedulingStateAction::ReplyType>::value};
 constexpr schema::Rule kRule25{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule26V[] = {"white", "black", "redirect"};
 constexpr schema::Rule kRule26{true, false, false, kRule26V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows118[] = {  // AddAccessControlListToLoadBalancerAction
+  {"aclUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddAccessControlListToLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
+  {"aclType", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListToLoadBalancerAction, aclType), schema::Location::Body, 0, &kRule26},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+  {"serverGroupUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAccessControlListToLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(AddAccessControlListToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "AddAccessControlListToLoadBalancerAction", kRows118, 5, kBases118, 1, &schema::ObjectOps<AddAccessControlListToLoadBalancerAction, L>::make, &schema::ObjectOps<AddAccessControlListToLoadBalancerAction, L>::destroy, &schema::ObjectOps<AddAccessControlListToLoadBalancerAction, L>::clear};
+static_assert(offsetof(AddAccessControlListToLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "AddAccessControlListToLoadBalancer", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/access-control-lists", "params", true, true, true, false, "", &AddAccessControlListToLoadBalancerAction::describe,
+                        schema::Ref<AddAccessControlListToLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // AddBackendServerToServerGroupAction
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddBackendServerToServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
+  {"vmNics", schema::Local<std::optional<Json>, L>::ref, offsetof(AddBackendServerToServerGroupAction, vmNics), schema::Location::Body, 0, nullptr},
+  {"servers", schema::Local<std::optional<Json>, L>::ref, offsetof(AddBackendServerToServerGroupAction, servers), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBackendServerToServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(AddBackendServerToServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "AddBackendServerToServerGroupAction", kRows120, 4, kBases120, 1, &schema::ObjectOps<AddBackendServerToServerGroupAction, L>::make, &schema::ObjectOps<AddBackendServerToServerGroupAction, L>::destroy, &schema::ObjectOps<AddBackendServerToServerGroupAction, L>::clear};
+static_assert(offsetof(AddBackendServerToServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "AddBackendServerToServerGroup", HttpMethod::Post, "/load-balancers/servergroups/{serverGroupUuid}/backendservers", "params", true, true, true, false, "", &AddBackendServerToServerGroupAction::describe,
+                        schema::Ref<AddBackendServerToServerGroupAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // AddServerGroupToLoadBalancerListenerAction
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddServerGroupToLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(AddServerGroupToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddServerGroupToLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(AddServerGroupToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "AddServerGroupToLoadBalancerListenerAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<AddServerGroupToLoadBalancerListenerAction, L>::make, &schema::ObjectOps<AddServerGroupToLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<AddServerGroupToLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(AddServerGroupToLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "AddServerGroupToLoadBalancerListener", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/servergroups", "params", true, true, true, false, "", &AddServerGroupToLoadBalancerListenerAction::describe,
+                        schema::Ref<AddServerGroupToLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // AttachVipToLoadBalancerAction
+  {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(AttachVipToLoadBalancerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(AttachVipToLoadBalancerAction, vipUuid), schema::Location::Path, 0, &kRule25},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachVipToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(AttachVipToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "AttachVipToLoadBalancerAction", kRows124, 3, kBases124, 1, &schema::ObjectOps<AttachVipToLoadBalancerAction, L>::make, &schema::ObjectOps<AttachVipToLoadBalancerAction, L>::destroy, &schema::ObjectOps<AttachVipToLoadBalancerAction, L>::clear};
+static_assert(offsetof(AttachVipToLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "AttachVipToLoadBalancer", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/vip/{vipUuid}", "params", true, true, true, false, "", &AttachVipToLoadBalancerAction::describe,
+                        schema::Ref<AttachVipToLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // ChangeAccessControlListServerGroupAction
+  {"serverGroupUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ChangeAccessControlListServerGroupAction, serverGroupUuids), schema::Location::Body, 0, &kRule25},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccessControlListServerGroupAction, listenerUuid), schema::Location::Body, 0, &kRule0},
+  {"aclUuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccessControlListServerGroupAction, aclUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAccessControlListServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(ChangeAccessControlListServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "ChangeAccessControlListServerGroupAction", kRows126, 4, kBases126, 1, &schema::ObjectOps<ChangeAccessControlListServerGroupAction, L>::make, &schema::ObjectOps<ChangeAccessControlListServerGroupAction, L>::destroy, &schema::ObjectOps<ChangeAccessControlListServerGroupAction, L>::clear};
+static_assert(offsetof(ChangeAccessControlListServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "ChangeAccessControlListServerGroup", HttpMethod::Put, "/load-balancers/listener/acl/{aclUuid}/servergroup/actions", "changeAccessControlListServerGroup", true, true, true, false, "", &ChangeAccessControlListServerGroupAction::describe,
+                        schema::Ref<ChangeAccessControlListServerGroupAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // ChangeLoadBalancerBackendServerAction
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
+  {"vmNics", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, vmNics), schema::Location::Body, 0, nullptr},
+  {"servers", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, servers), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(ChangeLoadBalancerBackendServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "ChangeLoadBalancerBackendServerAction", kRows128, 4, kBases128, 1, &schema::ObjectOps<ChangeLoadBalancerBackendServerAction, L>::make, &schema::ObjectOps<ChangeLoadBalancerBackendServerAction, L>::destroy, &schema::ObjectOps<ChangeLoadBalancerBackendServerAction, L>::clear};
+static_assert(offsetof(ChangeLoadBalancerBackendServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "ChangeLoadBalancerBackendServer", HttpMethod::Put, "/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions", "changeLoadBalancerBackendServer", true, true, true, false, "", &ChangeLoadBalancerBackendServerAction::describe,
+                        schema::Ref<ChangeLoadBalancerBackendServerAction::ReplyType>::value};
 constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 0LL, 10000000LL};
 constexpr const char* kRule28V[] = {"weightroundrobin", "roundrobin", "leastconn", "source"};
 constexpr schema::Rule kRule28{false, false, false, kRule28V, 4, -1, -1, false, 0, 0};
@@ -165,1569 +862,1047 @@ constexpr schema::Rule kRule39{false, false, false, kRule39V, 2, -1, -1, false, 
 constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr const char* kRule41V[] = {"301", "302", "303", "307", "308"};
 constexpr schema::Rule kRule41{false, false, false, kRule41V, 5, -1, -1, false, 0, 0};
+constexpr schema::Row kRows130[] = {  // ChangeLoadBalancerListenerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"connectionIdleTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, connectionIdleTimeout), schema::Location::Body, 0, &kRule14},
+  {"maxConnection", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, maxConnection), schema::Location::Body, 0, &kRule27},
+  {"balancerAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, balancerAlgorithm), schema::Location::Body, 0, &kRule28},
+  {"healthCheckTarget", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckTarget), schema::Location::Body, 0, nullptr},
+  {"healthyThreshold", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthyThreshold), schema::Location::Body, 0, &kRule21},
+  {"unhealthyThreshold", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, unhealthyThreshold), schema::Location::Body, 0, &kRule21},
+  {"healthCheckInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckInterval), schema::Location::Body, 0, &kRule21},
+  {"healthCheckProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckProtocol), schema::Location::Body, 0, &kRule29},
+  {"healthCheckMethod", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckMethod), schema::Location::Body, 0, &kRule30},
+  {"healthCheckURI", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckURI), schema::Location::Body, 0, &kRule31},
+  {"healthCheckHttpCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckHttpCode), schema::Location::Body, 0, &kRule31},
+  {"aclStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, aclStatus), schema::Location::Body, 0, &kRule32},
+  {"securityPolicyType", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, securityPolicyType), schema::Location::Body, 0, &kRule33},
+  {"nbprocess", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, nbprocess), schema::Location::Body, 0, &kRule34},
+  {"httpMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpMode), schema::Location::Body, 0, &kRule35},
+  {"sessionPersistence", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionPersistence), schema::Location::Body, 0, &kRule36},
+  {"sessionIdleTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionIdleTimeout), schema::Location::Body, 0, &kRule37},
+  {"cookieName", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, cookieName), schema::Location::Body, 0, &kRule38},
+  {"httpVersions", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpVersions), schema::Location::Body, 0, nullptr},
+  {"httpRedirectHttps", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpRedirectHttps), schema::Location::Body, 0, &kRule39},
+  {"redirectPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, redirectPort), schema::Location::Body, 0, &kRule40},
+  {"statusCode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, statusCode), schema::Location::Body, 0, &kRule41},
+  {"tcpProxyProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, tcpProxyProtocol), schema::Location::Body, 0, nullptr},
+  {"httpCompressAlgos", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpCompressAlgos), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(ChangeLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "ChangeLoadBalancerListenerAction", kRows130, 26, kBases130, 1, &schema::ObjectOps<ChangeLoadBalancerListenerAction, L>::make, &schema::ObjectOps<ChangeLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<ChangeLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(ChangeLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "ChangeLoadBalancerListener", HttpMethod::Put, "/load-balancers/listeners/{uuid}/actions", "changeLoadBalancerListener", true, true, true, false, "", &ChangeLoadBalancerListenerAction::describe,
+                        schema::Ref<ChangeLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // ChangeSlbGroupDeployTypeAction
+  {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeSlbGroupDeployTypeAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"deployType", schema::Local<std::string, L>::ref, offsetof(ChangeSlbGroupDeployTypeAction, deployType), schema::Location::Body, 0, &kRule25},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSlbGroupDeployTypeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(ChangeSlbGroupDeployTypeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "ChangeSlbGroupDeployTypeAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<ChangeSlbGroupDeployTypeAction, L>::make, &schema::ObjectOps<ChangeSlbGroupDeployTypeAction, L>::destroy, &schema::ObjectOps<ChangeSlbGroupDeployTypeAction, L>::clear};
+static_assert(offsetof(ChangeSlbGroupDeployTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "ChangeSlbGroupDeployType", HttpMethod::Put, "/load-balancers/slb/groups/{slbGroupUuid}/deployType", "changeSlbGroupDeployType", true, true, true, false, "", &ChangeSlbGroupDeployTypeAction::describe,
+                        schema::Ref<ChangeSlbGroupDeployTypeAction::ReplyType>::value};
 constexpr schema::Rule kRule42{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows134[] = {  // ChangeSlbGroupMonitorIpsAction
+  {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule42},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(ChangeSlbGroupMonitorIpsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "ChangeSlbGroupMonitorIpsAction", kRows134, 3, kBases134, 1, &schema::ObjectOps<ChangeSlbGroupMonitorIpsAction, L>::make, &schema::ObjectOps<ChangeSlbGroupMonitorIpsAction, L>::destroy, &schema::ObjectOps<ChangeSlbGroupMonitorIpsAction, L>::clear};
+static_assert(offsetof(ChangeSlbGroupMonitorIpsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "ChangeSlbGroupMonitorIps", HttpMethod::Put, "/load-balancers/slb/groups/{slbGroupUuid}/monitorIps", "changeSlbGroupMonitorIps", true, true, true, false, "", &ChangeSlbGroupMonitorIpsAction::describe,
+                        schema::Ref<ChangeSlbGroupMonitorIpsAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // CreateLoadBalancerServerGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, ipVersion), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(CreateLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "CreateLoadBalancerServerGroupAction", kRows136, 7, kBases136, 1, &schema::ObjectOps<CreateLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<CreateLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<CreateLoadBalancerServerGroupAction, L>::clear};
+static_assert(offsetof(CreateLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "CreateLoadBalancerServerGroup", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/servergroups", "params", true, true, true, false, "", &CreateLoadBalancerServerGroupAction::describe,
+                        schema::Ref<CreateLoadBalancerServerGroupAction::ReplyType>::value};
 constexpr const char* kRule43V[] = {"VYOS"};
 constexpr schema::Rule kRule43{false, false, false, kRule43V, 1, -1, -1, false, 0, 0};
 constexpr const char* kRule44V[] = {"NoHA", "HA"};
 constexpr schema::Rule kRule44{false, false, false, kRule44V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows138[] = {  // CreateSlbGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSlbGroupAction, name), schema::Location::Body, 0, &kRule1},
+  {"slbOfferingUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, &kRule0},
+  {"frontEndL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbGroupAction, frontEndL3NetworkUuid), schema::Location::Body, 0, &kRule25},
+  {"backendL3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSlbGroupAction, backendL3NetworkUuids), schema::Location::Body, 0, &kRule7},
+  {"backendType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule43},
+  {"deployType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule44},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSlbGroupAction, monitorIps), schema::Location::Body, 0, &kRule7},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSlbGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateSlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "CreateSlbGroupAction", kRows138, 11, kBases138, 1, &schema::ObjectOps<CreateSlbGroupAction, L>::make, &schema::ObjectOps<CreateSlbGroupAction, L>::destroy, &schema::ObjectOps<CreateSlbGroupAction, L>::clear};
+static_assert(offsetof(CreateSlbGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "CreateSlbGroup", HttpMethod::Post, "/load-balancers/slb/groups", "params", true, true, true, false, "", &CreateSlbGroupAction::describe,
+                        schema::Ref<CreateSlbGroupAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // CreateSlbInstanceAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSlbInstanceAction, name), schema::Location::Body, 0, &kRule1},
+  {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbInstanceAction, slbGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbInstanceAction, description), schema::Location::Body, 0, &kRule2},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSlbInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateSlbInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "CreateSlbInstanceAction", kRows140, 9, kBases140, 1, &schema::ObjectOps<CreateSlbInstanceAction, L>::make, &schema::ObjectOps<CreateSlbInstanceAction, L>::destroy, &schema::ObjectOps<CreateSlbInstanceAction, L>::clear};
+static_assert(offsetof(CreateSlbInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "CreateSlbInstance", HttpMethod::Post, "/load-balancers/slb/instances", "params", true, true, true, false, "", &CreateSlbInstanceAction::describe,
+                        schema::Ref<CreateSlbInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // DeleteLoadBalancerServerGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(DeleteLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "DeleteLoadBalancerServerGroupAction", kRows142, 2, kBases142, 1, &schema::ObjectOps<DeleteLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<DeleteLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<DeleteLoadBalancerServerGroupAction, L>::clear};
+static_assert(offsetof(DeleteLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "DeleteLoadBalancerServerGroup", HttpMethod::Delete, "/load-balancers/servergroups/{uuid}", "", false, true, true, false, "", &DeleteLoadBalancerServerGroupAction::describe,
+                        schema::Ref<DeleteLoadBalancerServerGroupAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // DeleteSlbGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSlbGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(DeleteSlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "DeleteSlbGroupAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<DeleteSlbGroupAction, L>::make, &schema::ObjectOps<DeleteSlbGroupAction, L>::destroy, &schema::ObjectOps<DeleteSlbGroupAction, L>::clear};
+static_assert(offsetof(DeleteSlbGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "DeleteSlbGroup", HttpMethod::Delete, "/load-balancers/slb/group/{uuid}", "", false, true, true, false, "", &DeleteSlbGroupAction::describe,
+                        schema::Ref<DeleteSlbGroupAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // GetCandidateL3NetworksForLoadBalancerAction
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateL3NetworksForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL3NetworksForLoadBalancerAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL3NetworksForLoadBalancerAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(GetCandidateL3NetworksForLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "GetCandidateL3NetworksForLoadBalancerAction", kRows146, 4, kBases146, 1, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerAction, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerAction, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerAction, L>::clear};
+static_assert(offsetof(GetCandidateL3NetworksForLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "GetCandidateL3NetworksForLoadBalancer", HttpMethod::Get, "/load-balancers/listeners/{listenerUuid}/networks/candidates", "", false, true, false, false, "", &GetCandidateL3NetworksForLoadBalancerAction::describe,
+                        schema::Ref<GetCandidateL3NetworksForLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // GetCandidateL3NetworksForServerGroupAction
+  {"serverGroupUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForServerGroupAction, serverGroupUuid), schema::Location::Body, 0, nullptr},
+  {"loadBalancerUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForServerGroupAction, loadBalancerUuid), schema::Location::Body, 0, nullptr},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL3NetworksForServerGroupAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL3NetworksForServerGroupAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(GetCandidateL3NetworksForServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "GetCandidateL3NetworksForServerGroupAction", kRows148, 5, kBases148, 1, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupAction, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupAction, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupAction, L>::clear};
+static_assert(offsetof(GetCandidateL3NetworksForServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "GetCandidateL3NetworksForServerGroup", HttpMethod::Get, "/load-balancers/servergroups/candidate-l3network", "", false, true, false, false, "", &GetCandidateL3NetworksForServerGroupAction::describe,
+                        schema::Ref<GetCandidateL3NetworksForServerGroupAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // GetCandidateVmNicsForLoadBalancerServerGroupAction
+  {"servergroupUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, servergroupUuid), schema::Location::Body, 0, nullptr},
+  {"loadBalancerUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, ipVersion), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "GetCandidateVmNicsForLoadBalancerServerGroupAction", kRows150, 4, kBases150, 1, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupAction, L>::clear};
+static_assert(offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "GetCandidateVmNicsForLoadBalancerServerGroup", HttpMethod::Get, "/load-balancers/servergroups/candidate-nics", "", false, true, false, false, "", &GetCandidateVmNicsForLoadBalancerServerGroupAction::describe,
+                        schema::Ref<GetCandidateVmNicsForLoadBalancerServerGroupAction::ReplyType>::value};
 constexpr const char* kRule45V[] = {"RedirectRule", "IpEntry"};
 constexpr schema::Rule kRule45{false, false, false, kRule45V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows152[] = {  // GetLoadBalancerListenerACLEntriesAction
+  {"listenerUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesAction, listenerUuids), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule45},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(GetLoadBalancerListenerACLEntriesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "GetLoadBalancerListenerACLEntriesAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesAction, L>::make, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesAction, L>::destroy, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesAction, L>::clear};
+static_assert(offsetof(GetLoadBalancerListenerACLEntriesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "GetLoadBalancerListenerACLEntries", HttpMethod::Get, "/load-balancers/listeners/access-control-lists/entries", "", false, true, false, false, "", &GetLoadBalancerListenerACLEntriesAction::describe,
+                        schema::Ref<GetLoadBalancerListenerACLEntriesAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // GetLoadBalancerOwnerAction
+  {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(GetLoadBalancerOwnerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoadBalancerOwnerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(GetLoadBalancerOwnerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "GetLoadBalancerOwnerAction", kRows154, 2, kBases154, 1, &schema::ObjectOps<GetLoadBalancerOwnerAction, L>::make, &schema::ObjectOps<GetLoadBalancerOwnerAction, L>::destroy, &schema::ObjectOps<GetLoadBalancerOwnerAction, L>::clear};
+static_assert(offsetof(GetLoadBalancerOwnerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "GetLoadBalancerOwner", HttpMethod::Get, "/load-balancers/{loadBalancerUuid}/owner", "", false, true, false, false, "", &GetLoadBalancerOwnerAction::describe,
+                        schema::Ref<GetLoadBalancerOwnerAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // ProvisionSlbInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ProvisionSlbInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ProvisionSlbInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(ProvisionSlbInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "ProvisionSlbInstanceAction", kRows156, 2, kBases156, 1, &schema::ObjectOps<ProvisionSlbInstanceAction, L>::make, &schema::ObjectOps<ProvisionSlbInstanceAction, L>::destroy, &schema::ObjectOps<ProvisionSlbInstanceAction, L>::clear};
+static_assert(offsetof(ProvisionSlbInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "ProvisionSlbInstance", HttpMethod::Put, "/load-balancers/slb/instances/{uuid}/provision", "provisionSlbInstance", true, true, true, false, "", &ProvisionSlbInstanceAction::describe,
+                        schema::Ref<ProvisionSlbInstanceAction::ReplyType>::value};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(QueryLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLoadBalancerServerGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable158{{nullptr}, "QueryLoadBalancerServerGroupAction", nullptr, 0, kBases158, 2, &schema::ObjectOps<QueryLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<QueryLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<QueryLoadBalancerServerGroupAction, L>::clear};
+static_assert(offsetof(QueryLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "QueryLoadBalancerServerGroup", HttpMethod::Get, "/load-balancers/servergroups", "", false, true, false, true, "", &QueryLoadBalancerServerGroupAction::describe,
+                        schema::Ref<QueryLoadBalancerServerGroupAction::ReplyType>::value};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(QuerySlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySlbGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable160{{nullptr}, "QuerySlbGroupAction", nullptr, 0, kBases160, 2, &schema::ObjectOps<QuerySlbGroupAction, L>::make, &schema::ObjectOps<QuerySlbGroupAction, L>::destroy, &schema::ObjectOps<QuerySlbGroupAction, L>::clear};
+static_assert(offsetof(QuerySlbGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "QuerySlbGroup", HttpMethod::Get, "/load-balancers/slb/groups", "", false, true, false, true, "", &QuerySlbGroupAction::describe,
+                        schema::Ref<QuerySlbGroupAction::ReplyType>::value};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(QuerySlbVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySlbVmInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable162{{nullptr}, "QuerySlbVmInstanceAction", nullptr, 0, kBases162, 2, &schema::ObjectOps<QuerySlbVmInstanceAction, L>::make, &schema::ObjectOps<QuerySlbVmInstanceAction, L>::destroy, &schema::ObjectOps<QuerySlbVmInstanceAction, L>::clear};
+static_assert(offsetof(QuerySlbVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "QuerySlbVmInstance", HttpMethod::Get, "/load-balancers/slb/instances", "", false, true, false, true, "", &QuerySlbVmInstanceAction::describe,
+                        schema::Ref<QuerySlbVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows164[] = {  // RemoveAccessControlListFromLoadBalancerAction
+  {"aclUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveAccessControlListFromLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveAccessControlListFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+  {"serverGroupUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RemoveAccessControlListFromLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveAccessControlListFromLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(RemoveAccessControlListFromLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "RemoveAccessControlListFromLoadBalancerAction", kRows164, 4, kBases164, 1, &schema::ObjectOps<RemoveAccessControlListFromLoadBalancerAction, L>::make, &schema::ObjectOps<RemoveAccessControlListFromLoadBalancerAction, L>::destroy, &schema::ObjectOps<RemoveAccessControlListFromLoadBalancerAction, L>::clear};
+static_assert(offsetof(RemoveAccessControlListFromLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "RemoveAccessControlListFromLoadBalancer", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/access-control-lists", "", false, true, true, false, "", &RemoveAccessControlListFromLoadBalancerAction::describe,
+                        schema::Ref<RemoveAccessControlListFromLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows166[] = {  // RemoveBackendServerFromServerGroupAction
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
+  {"vmNicUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, vmNicUuids), schema::Location::Body, 0, nullptr},
+  {"serverIps", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, serverIps), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(RemoveBackendServerFromServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "RemoveBackendServerFromServerGroupAction", kRows166, 4, kBases166, 1, &schema::ObjectOps<RemoveBackendServerFromServerGroupAction, L>::make, &schema::ObjectOps<RemoveBackendServerFromServerGroupAction, L>::destroy, &schema::ObjectOps<RemoveBackendServerFromServerGroupAction, L>::clear};
+static_assert(offsetof(RemoveBackendServerFromServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "RemoveBackendServerFromServerGroup", HttpMethod::Put, "/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions", "removeBackendServerFromServerGroup", true, true, true, false, "", &RemoveBackendServerFromServerGroupAction::describe,
+                        schema::Ref<RemoveBackendServerFromServerGroupAction::ReplyType>::value};
+constexpr schema::Row kRows168[] = {  // RemoveServerGroupFromLoadBalancerListenerAction
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable168{{nullptr}, "RemoveServerGroupFromLoadBalancerListenerAction", kRows168, 3, kBases168, 1, &schema::ObjectOps<RemoveServerGroupFromLoadBalancerListenerAction, L>::make, &schema::ObjectOps<RemoveServerGroupFromLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<RemoveServerGroupFromLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(RemoveServerGroupFromLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "RemoveServerGroupFromLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/servergroups", "", false, true, true, false, "", &RemoveServerGroupFromLoadBalancerListenerAction::describe,
+                        schema::Ref<RemoveServerGroupFromLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows170[] = {  // UpdateLoadBalancerServerGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(UpdateLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable170{{nullptr}, "UpdateLoadBalancerServerGroupAction", kRows170, 4, kBases170, 1, &schema::ObjectOps<UpdateLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<UpdateLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<UpdateLoadBalancerServerGroupAction, L>::clear};
+static_assert(offsetof(UpdateLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "UpdateLoadBalancerServerGroup", HttpMethod::Put, "/load-balancers/servergroups/{uuid}/actions", "updateLoadBalancerServerGroup", true, true, true, false, "", &UpdateLoadBalancerServerGroupAction::describe,
+                        schema::Ref<UpdateLoadBalancerServerGroupAction::ReplyType>::value};
+constexpr schema::Row kRows172[] = {  // UpdateSlbGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSlbGroupAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"slbOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(UpdateSlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable172{{nullptr}, "UpdateSlbGroupAction", kRows172, 5, kBases172, 1, &schema::ObjectOps<UpdateSlbGroupAction, L>::make, &schema::ObjectOps<UpdateSlbGroupAction, L>::destroy, &schema::ObjectOps<UpdateSlbGroupAction, L>::clear};
+static_assert(offsetof(UpdateSlbGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "UpdateSlbGroup", HttpMethod::Put, "/load-balancers/slb/group/{uuid}/actions", "updateSlbGroup", true, true, true, false, "", &UpdateSlbGroupAction::describe,
+                        schema::Ref<UpdateSlbGroupAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddDnsToL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AddDnsToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"dns", &schema::typeOf<std::string>, offsetof(AddDnsToL3NetworkAction, dns), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddDnsToL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddDnsToL3NetworkAction>("AddDnsToL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddDnsToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddDnsToL3NetworkAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddDnsToL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddDnsToL3NetworkAction>("AddDnsToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/dns", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddDnsToL3NetworkAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddDnsToL3NetworkAction::AddDnsToL3NetworkAction() = default;
+AddDnsToL3NetworkAction::~AddDnsToL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_AddDnsToL3Network() { return AddDnsToL3NetworkAction::spec(); }
 
-const schema::TypeDesc& AddHostRouteToL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AddHostRouteToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"prefix", &schema::typeOf<std::string>, offsetof(AddHostRouteToL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
-    {"nexthop", &schema::typeOf<std::string>, offsetof(AddHostRouteToL3NetworkAction, nexthop), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddHostRouteToL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddHostRouteToL3NetworkAction>("AddHostRouteToL3NetworkAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddHostRouteToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddHostRouteToL3NetworkAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddHostRouteToL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddHostRouteToL3NetworkAction>("AddHostRouteToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/hostroute", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddHostRouteToL3NetworkAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddHostRouteToL3NetworkAction::AddHostRouteToL3NetworkAction() = default;
+AddHostRouteToL3NetworkAction::~AddHostRouteToL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_AddHostRouteToL3Network() { return AddHostRouteToL3NetworkAction::spec(); }
 
-const schema::TypeDesc& AddIpRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AddIpRangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddIpRangeAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeAction, description), schema::Location::Body, 0, &kRule2},
-    {"startIp", &schema::typeOf<std::string>, offsetof(AddIpRangeAction, startIp), schema::Location::Body, 0, &kRule0},
-    {"endIp", &schema::typeOf<std::string>, offsetof(AddIpRangeAction, endIp), schema::Location::Body, 0, &kRule0},
-    {"netmask", &schema::typeOf<std::string>, offsetof(AddIpRangeAction, netmask), schema::Location::Body, 0, &kRule0},
-    {"gateway", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeAction, gateway), schema::Location::Body, 0, nullptr},
-    {"ipRangeType", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeAction, ipRangeType), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIpRangeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIpRangeAction>("AddIpRangeAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIpRangeAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AddIpRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIpRangeAction>("AddIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ip-ranges", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIpRangeAction::spec() { return detail::lazySpec(kSpec5); }
+
+AddIpRangeAction::AddIpRangeAction() = default;
+AddIpRangeAction::~AddIpRangeAction() = default;
 
 const ActionSpec& detail::spec_AddIpRange() { return AddIpRangeAction::spec(); }
 
-const schema::TypeDesc& AddIpRangeByNetworkCidrAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddIpRangeByNetworkCidrAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeByNetworkCidrAction, description), schema::Location::Body, 0, &kRule2},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AddIpRangeByNetworkCidrAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"networkCidr", &schema::typeOf<std::string>, offsetof(AddIpRangeByNetworkCidrAction, networkCidr), schema::Location::Body, 0, &kRule0},
-    {"gateway", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeByNetworkCidrAction, gateway), schema::Location::Body, 0, &kRule4},
-    {"ipRangeType", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeByNetworkCidrAction, ipRangeType), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeByNetworkCidrAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIpRangeByNetworkCidrAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpRangeByNetworkCidrAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIpRangeByNetworkCidrAction>("AddIpRangeByNetworkCidrAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddIpRangeByNetworkCidrAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIpRangeByNetworkCidrAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& AddIpRangeByNetworkCidrAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIpRangeByNetworkCidrAction>("AddIpRangeByNetworkCidr", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIpRangeByNetworkCidrAction::spec() { return detail::lazySpec(kSpec7); }
+
+AddIpRangeByNetworkCidrAction::AddIpRangeByNetworkCidrAction() = default;
+AddIpRangeByNetworkCidrAction::~AddIpRangeByNetworkCidrAction() = default;
 
 const ActionSpec& detail::spec_AddIpRangeByNetworkCidr() { return AddIpRangeByNetworkCidrAction::spec(); }
 
-const schema::TypeDesc& AddIpv6RangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AddIpv6RangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddIpv6RangeAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeAction, description), schema::Location::Body, 0, &kRule2},
-    {"startIp", &schema::typeOf<std::string>, offsetof(AddIpv6RangeAction, startIp), schema::Location::Body, 0, &kRule0},
-    {"endIp", &schema::typeOf<std::string>, offsetof(AddIpv6RangeAction, endIp), schema::Location::Body, 0, &kRule0},
-    {"gateway", &schema::typeOf<std::string>, offsetof(AddIpv6RangeAction, gateway), schema::Location::Body, 0, &kRule0},
-    {"prefixLen", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddIpv6RangeAction, prefixLen), schema::Location::Body, 0, &kRule5},
-    {"addressMode", &schema::typeOf<std::string>, offsetof(AddIpv6RangeAction, addressMode), schema::Location::Body, 0, &kRule6},
-    {"ipRangeType", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeAction, ipRangeType), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIpv6RangeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIpv6RangeAction>("AddIpv6RangeAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddIpv6RangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIpv6RangeAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& AddIpv6RangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIpv6RangeAction>("AddIpv6Range", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ipv6-ranges", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIpv6RangeAction::spec() { return detail::lazySpec(kSpec9); }
+
+AddIpv6RangeAction::AddIpv6RangeAction() = default;
+AddIpv6RangeAction::~AddIpv6RangeAction() = default;
 
 const ActionSpec& detail::spec_AddIpv6Range() { return AddIpv6RangeAction::spec(); }
 
-const schema::TypeDesc& AddIpv6RangeByNetworkCidrAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddIpv6RangeByNetworkCidrAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeByNetworkCidrAction, description), schema::Location::Body, 0, &kRule2},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AddIpv6RangeByNetworkCidrAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"networkCidr", &schema::typeOf<std::string>, offsetof(AddIpv6RangeByNetworkCidrAction, networkCidr), schema::Location::Body, 0, &kRule0},
-    {"addressMode", &schema::typeOf<std::string>, offsetof(AddIpv6RangeByNetworkCidrAction, addressMode), schema::Location::Body, 0, &kRule6},
-    {"ipRangeType", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeByNetworkCidrAction, ipRangeType), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeByNetworkCidrAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIpv6RangeByNetworkCidrAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIpv6RangeByNetworkCidrAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIpv6RangeByNetworkCidrAction>("AddIpv6RangeByNetworkCidrAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddIpv6RangeByNetworkCidrAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIpv6RangeByNetworkCidrAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& AddIpv6RangeByNetworkCidrAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIpv6RangeByNetworkCidrAction>("AddIpv6RangeByNetworkCidr", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIpv6RangeByNetworkCidrAction::spec() { return detail::lazySpec(kSpec11); }
+
+AddIpv6RangeByNetworkCidrAction::AddIpv6RangeByNetworkCidrAction() = default;
+AddIpv6RangeByNetworkCidrAction::~AddIpv6RangeByNetworkCidrAction() = default;
 
 const ActionSpec& detail::spec_AddIpv6RangeByNetworkCidr() { return AddIpv6RangeByNetworkCidrAction::spec(); }
 
-const schema::TypeDesc& AddReservedIpRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AddReservedIpRangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"startIp", &schema::typeOf<std::string>, offsetof(AddReservedIpRangeAction, startIp), schema::Location::Body, 0, &kRule0},
-    {"endIp", &schema::typeOf<std::string>, offsetof(AddReservedIpRangeAction, endIp), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddReservedIpRangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddReservedIpRangeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddReservedIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddReservedIpRangeAction>("AddReservedIpRangeAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddReservedIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddReservedIpRangeAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& AddReservedIpRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddReservedIpRangeAction>("AddReservedIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/reserved-ip-ranges", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddReservedIpRangeAction::spec() { return detail::lazySpec(kSpec13); }
+
+AddReservedIpRangeAction::AddReservedIpRangeAction() = default;
+AddReservedIpRangeAction::~AddReservedIpRangeAction() = default;
 
 const ActionSpec& detail::spec_AddReservedIpRange() { return AddReservedIpRangeAction::spec(); }
 
-const schema::TypeDesc& ChangeL3NetworkDhcpIpAddressAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"dhcpServerIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpServerIp), schema::Location::Body, 0, &kRule7},
-    {"dhcpv6ServerIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpv6ServerIp), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeL3NetworkDhcpIpAddressAction>("ChangeL3NetworkDhcpIpAddressAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeL3NetworkDhcpIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeL3NetworkDhcpIpAddressAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& ChangeL3NetworkDhcpIpAddressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeL3NetworkDhcpIpAddressAction>("ChangeL3NetworkDhcpIpAddress", HttpMethod::Put, "/l3-networks/{l3NetworkUuid}/dhcp-ip", "changeL3NetworkDhcpIpAddress", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeL3NetworkDhcpIpAddressAction::spec() { return detail::lazySpec(kSpec15); }
+
+ChangeL3NetworkDhcpIpAddressAction::ChangeL3NetworkDhcpIpAddressAction() = default;
+ChangeL3NetworkDhcpIpAddressAction::~ChangeL3NetworkDhcpIpAddressAction() = default;
 
 const ActionSpec& detail::spec_ChangeL3NetworkDhcpIpAddress() { return ChangeL3NetworkDhcpIpAddressAction::spec(); }
 
-const schema::TypeDesc& ChangeL3NetworkStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeL3NetworkStateAction>("ChangeL3NetworkStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeL3NetworkStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeL3NetworkStateAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& ChangeL3NetworkStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeL3NetworkStateAction>("ChangeL3NetworkState", HttpMethod::Put, "/l3-networks/{uuid}/actions", "changeL3NetworkState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeL3NetworkStateAction::spec() { return detail::lazySpec(kSpec17); }
+
+ChangeL3NetworkStateAction::ChangeL3NetworkStateAction() = default;
+ChangeL3NetworkStateAction::~ChangeL3NetworkStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeL3NetworkState() { return ChangeL3NetworkStateAction::spec(); }
 
-const schema::TypeDesc& CheckIpAvailabilityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"ip", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, ip), schema::Location::Path, 0, &kRule1},
-    {"arpCheck", &schema::typeOf<std::optional<bool>>, offsetof(CheckIpAvailabilityAction, arpCheck), schema::Location::Body, 0, nullptr},
-    {"ipRangeCheck", &schema::typeOf<std::optional<bool>>, offsetof(CheckIpAvailabilityAction, ipRangeCheck), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckIpAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckIpAvailabilityAction>("CheckIpAvailabilityAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CheckIpAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckIpAvailabilityAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& CheckIpAvailabilityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckIpAvailabilityAction>("CheckIpAvailability", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/ip/{ip}/availability", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& CheckIpAvailabilityAction::spec() { return detail::lazySpec(kSpec19); }
+
+CheckIpAvailabilityAction::CheckIpAvailabilityAction() = default;
+CheckIpAvailabilityAction::~CheckIpAvailabilityAction() = default;
 
 const ActionSpec& detail::spec_CheckIpAvailability() { return CheckIpAvailabilityAction::spec(); }
 
-const schema::TypeDesc& CreateL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, l2NetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"category", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, category), schema::Location::Body, 0, &kRule9},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL3NetworkAction, ipVersion), schema::Location::Body, 0, &kRule10},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(CreateL3NetworkAction, system), schema::Location::Body, 0, nullptr},
-    {"dnsDomain", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, dnsDomain), schema::Location::Body, 0, nullptr},
-    {"enableIPAM", &schema::typeOf<std::optional<bool>>, offsetof(CreateL3NetworkAction, enableIPAM), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateL3NetworkAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateL3NetworkAction>("CreateL3NetworkAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateL3NetworkAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& CreateL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateL3NetworkAction>("CreateL3Network", HttpMethod::Post, "/l3-networks", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateL3NetworkAction::spec() { return detail::lazySpec(kSpec21); }
+
+CreateL3NetworkAction::CreateL3NetworkAction() = default;
+CreateL3NetworkAction::~CreateL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_CreateL3Network() { return CreateL3NetworkAction::spec(); }
 
-const schema::TypeDesc& DeleteIpAddressAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"usedIpUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteIpAddressAction, usedIpUuids), schema::Location::Body, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpAddressAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIpAddressAction>("DeleteIpAddressAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIpAddressAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& DeleteIpAddressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIpAddressAction>("DeleteIpAddress", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/ip-address", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIpAddressAction::spec() { return detail::lazySpec(kSpec23); }
+
+DeleteIpAddressAction::DeleteIpAddressAction() = default;
+DeleteIpAddressAction::~DeleteIpAddressAction() = default;
 
 const ActionSpec& detail::spec_DeleteIpAddress() { return DeleteIpAddressAction::spec(); }
 
-const schema::TypeDesc& DeleteIpRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIpRangeAction>("DeleteIpRangeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIpRangeAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& DeleteIpRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIpRangeAction>("DeleteIpRange", HttpMethod::Delete, "/l3-networks/ip-ranges/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIpRangeAction::spec() { return detail::lazySpec(kSpec25); }
+
+DeleteIpRangeAction::DeleteIpRangeAction() = default;
+DeleteIpRangeAction::~DeleteIpRangeAction() = default;
 
 const ActionSpec& detail::spec_DeleteIpRange() { return DeleteIpRangeAction::spec(); }
 
-const schema::TypeDesc& DeleteL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL3NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteL3NetworkAction>("DeleteL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteL3NetworkAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& DeleteL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteL3NetworkAction>("DeleteL3Network", HttpMethod::Delete, "/l3-networks/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteL3NetworkAction::spec() { return detail::lazySpec(kSpec27); }
+
+DeleteL3NetworkAction::DeleteL3NetworkAction() = default;
+DeleteL3NetworkAction::~DeleteL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_DeleteL3Network() { return DeleteL3NetworkAction::spec(); }
 
-const schema::TypeDesc& DeleteReservedIpRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteReservedIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteReservedIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteReservedIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteReservedIpRangeAction>("DeleteReservedIpRangeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteReservedIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteReservedIpRangeAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& DeleteReservedIpRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteReservedIpRangeAction>("DeleteReservedIpRange", HttpMethod::Delete, "/l3-networks/reserved-ip-ranges/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteReservedIpRangeAction::spec() { return detail::lazySpec(kSpec29); }
+
+DeleteReservedIpRangeAction::DeleteReservedIpRangeAction() = default;
+DeleteReservedIpRangeAction::~DeleteReservedIpRangeAction() = default;
 
 const ActionSpec& detail::spec_DeleteReservedIpRange() { return DeleteReservedIpRangeAction::spec(); }
 
-const schema::TypeDesc& GetFreeIpAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"ipRangeUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpAction, ipRangeUuid), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpAction, start), schema::Location::Body, 0, nullptr},
-    {"ipRangeType", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpAction, ipRangeType), schema::Location::Body, 0, &kRule3},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetFreeIpAction, ipVersion), schema::Location::Body, 0, &kRule10},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetFreeIpAction, limit), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFreeIpAction>("GetFreeIpAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(GetFreeIpAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetFreeIpAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& GetFreeIpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetFreeIpAction>("GetFreeIp", HttpMethod::Get, "/l3-networks/ip/free", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetFreeIpAction::spec() { return detail::lazySpec(kSpec31); }
+
+GetFreeIpAction::GetFreeIpAction() = default;
+GetFreeIpAction::~GetFreeIpAction() = default;
 
 const ActionSpec& detail::spec_GetFreeIp() { return GetFreeIpAction::spec(); }
 
-const schema::TypeDesc& GetFreeIpOfIpRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfIpRangeAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"ipRangeUuid", &schema::typeOf<std::string>, offsetof(GetFreeIpOfIpRangeAction, ipRangeUuid), schema::Location::Path, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfIpRangeAction, start), schema::Location::Body, 0, nullptr},
-    {"ipRangeType", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfIpRangeAction, ipRangeType), schema::Location::Body, 0, &kRule3},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetFreeIpOfIpRangeAction, ipVersion), schema::Location::Body, 0, &kRule10},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetFreeIpOfIpRangeAction, limit), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFreeIpOfIpRangeAction>("GetFreeIpOfIpRangeAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(GetFreeIpOfIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetFreeIpOfIpRangeAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& GetFreeIpOfIpRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetFreeIpOfIpRangeAction>("GetFreeIpOfIpRange", HttpMethod::Get, "/l3-networks/ip-ranges/{ipRangeUuid}/ip/free", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetFreeIpOfIpRangeAction::spec() { return detail::lazySpec(kSpec33); }
+
+GetFreeIpOfIpRangeAction::GetFreeIpOfIpRangeAction() = default;
+GetFreeIpOfIpRangeAction::~GetFreeIpOfIpRangeAction() = default;
 
 const ActionSpec& detail::spec_GetFreeIpOfIpRange() { return GetFreeIpOfIpRangeAction::spec(); }
 
-const schema::TypeDesc& GetFreeIpOfL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetFreeIpOfL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, nullptr},
-    {"ipRangeUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfL3NetworkAction, ipRangeUuid), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfL3NetworkAction, start), schema::Location::Body, 0, nullptr},
-    {"ipRangeType", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfL3NetworkAction, ipRangeType), schema::Location::Body, 0, &kRule3},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetFreeIpOfL3NetworkAction, ipVersion), schema::Location::Body, 0, &kRule10},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetFreeIpOfL3NetworkAction, limit), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFreeIpOfL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFreeIpOfL3NetworkAction>("GetFreeIpOfL3NetworkAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(GetFreeIpOfL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetFreeIpOfL3NetworkAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& GetFreeIpOfL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetFreeIpOfL3NetworkAction>("GetFreeIpOfL3Network", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/ip/free", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetFreeIpOfL3NetworkAction::spec() { return detail::lazySpec(kSpec35); }
+
+GetFreeIpOfL3NetworkAction::GetFreeIpOfL3NetworkAction() = default;
+GetFreeIpOfL3NetworkAction::~GetFreeIpOfL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_GetFreeIpOfL3Network() { return GetFreeIpOfL3NetworkAction::spec(); }
 
-const schema::TypeDesc& GetL3NetworkDhcpIpAddressAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetL3NetworkDhcpIpAddressAction>("GetL3NetworkDhcpIpAddressAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkDhcpIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetL3NetworkDhcpIpAddressAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& GetL3NetworkDhcpIpAddressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetL3NetworkDhcpIpAddressAction>("GetL3NetworkDhcpIpAddress", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/dhcp-ip", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetL3NetworkDhcpIpAddressAction::spec() { return detail::lazySpec(kSpec37); }
+
+GetL3NetworkDhcpIpAddressAction::GetL3NetworkDhcpIpAddressAction() = default;
+GetL3NetworkDhcpIpAddressAction::~GetL3NetworkDhcpIpAddressAction() = default;
 
 const ActionSpec& detail::spec_GetL3NetworkDhcpIpAddress() { return GetL3NetworkDhcpIpAddressAction::spec(); }
 
-const schema::TypeDesc& GetL3NetworkIpStatisticAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkIpStatisticAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"resourceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, resourceType), schema::Location::Body, 0, &kRule11},
-    {"ip", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, ip), schema::Location::Body, 0, nullptr},
-    {"sortBy", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, sortBy), schema::Location::Body, 0, &kRule12},
-    {"sortDirection", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, sortDirection), schema::Location::Body, 0, &kRule13},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetL3NetworkIpStatisticAction, start), schema::Location::Body, 0, &kRule14},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetL3NetworkIpStatisticAction, limit), schema::Location::Body, 0, &kRule14},
-    {"replyWithCount", &schema::typeOf<std::optional<bool>>, offsetof(GetL3NetworkIpStatisticAction, replyWithCount), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetL3NetworkIpStatisticAction>("GetL3NetworkIpStatisticAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkIpStatisticAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetL3NetworkIpStatisticAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& GetL3NetworkIpStatisticAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetL3NetworkIpStatisticAction>("GetL3NetworkIpStatistic", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/ip-statistic", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetL3NetworkIpStatisticAction::spec() { return detail::lazySpec(kSpec39); }
+
+GetL3NetworkIpStatisticAction::GetL3NetworkIpStatisticAction() = default;
+GetL3NetworkIpStatisticAction::~GetL3NetworkIpStatisticAction() = default;
 
 const ActionSpec& detail::spec_GetL3NetworkIpStatistic() { return GetL3NetworkIpStatisticAction::spec(); }
 
-const schema::TypeDesc& GetL3NetworkMtuAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetL3NetworkMtuAction>("GetL3NetworkMtuAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkMtuAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetL3NetworkMtuAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& GetL3NetworkMtuAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetL3NetworkMtuAction>("GetL3NetworkMtu", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/mtu", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetL3NetworkMtuAction::spec() { return detail::lazySpec(kSpec41); }
+
+GetL3NetworkMtuAction::GetL3NetworkMtuAction() = default;
+GetL3NetworkMtuAction::~GetL3NetworkMtuAction() = default;
 
 const ActionSpec& detail::spec_GetL3NetworkMtu() { return GetL3NetworkMtuAction::spec(); }
 
-const schema::TypeDesc& GetL3NetworkRouterInterfaceIpAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetL3NetworkRouterInterfaceIpAction>("GetL3NetworkRouterInterfaceIpAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetL3NetworkRouterInterfaceIpAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& GetL3NetworkRouterInterfaceIpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetL3NetworkRouterInterfaceIpAction>("GetL3NetworkRouterInterfaceIp", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/router-interface-ip", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetL3NetworkRouterInterfaceIpAction::spec() { return detail::lazySpec(kSpec43); }
+
+GetL3NetworkRouterInterfaceIpAction::GetL3NetworkRouterInterfaceIpAction() = default;
+GetL3NetworkRouterInterfaceIpAction::~GetL3NetworkRouterInterfaceIpAction() = default;
 
 const ActionSpec& detail::spec_GetL3NetworkRouterInterfaceIp() { return GetL3NetworkRouterInterfaceIpAction::spec(); }
 
-const schema::TypeDesc& GetL3NetworkTypesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkTypesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetL3NetworkTypesAction>("GetL3NetworkTypesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetL3NetworkTypesAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& GetL3NetworkTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetL3NetworkTypesAction>("GetL3NetworkTypes", HttpMethod::Get, "/l3-networks/types", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetL3NetworkTypesAction::spec() { return detail::lazySpec(kSpec45); }
+
+GetL3NetworkTypesAction::GetL3NetworkTypesAction() = default;
+GetL3NetworkTypesAction::~GetL3NetworkTypesAction() = default;
 
 const ActionSpec& detail::spec_GetL3NetworkTypes() { return GetL3NetworkTypesAction::spec(); }
 
-const schema::TypeDesc& IsVfNicAvailableInL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, hostUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(IsVfNicAvailableInL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IsVfNicAvailableInL3NetworkAction>("IsVfNicAvailableInL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(IsVfNicAvailableInL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& IsVfNicAvailableInL3NetworkAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& IsVfNicAvailableInL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<IsVfNicAvailableInL3NetworkAction>("IsVfNicAvailableInL3Network", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& IsVfNicAvailableInL3NetworkAction::spec() { return detail::lazySpec(kSpec47); }
+
+IsVfNicAvailableInL3NetworkAction::IsVfNicAvailableInL3NetworkAction() = default;
+IsVfNicAvailableInL3NetworkAction::~IsVfNicAvailableInL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_IsVfNicAvailableInL3Network() { return IsVfNicAvailableInL3NetworkAction::spec(); }
 
-const schema::TypeDesc& QueryAddressPoolAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAddressPoolAction>("QueryAddressPoolAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAddressPoolAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAddressPoolAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAddressPoolAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& QueryAddressPoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAddressPoolAction>("QueryAddressPool", HttpMethod::Get, "/l3-networks/address-pools", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAddressPoolAction::spec() { return detail::lazySpec(kSpec49); }
+
+QueryAddressPoolAction::QueryAddressPoolAction() = default;
+QueryAddressPoolAction::~QueryAddressPoolAction() = default;
 
 const ActionSpec& detail::spec_QueryAddressPool() { return QueryAddressPoolAction::spec(); }
 
-const schema::TypeDesc& QueryIpAddressAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIpAddressAction>("QueryIpAddressAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIpAddressAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIpAddressAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIpAddressAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& QueryIpAddressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIpAddressAction>("QueryIpAddress", HttpMethod::Get, "/l3-networks/ip-address", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIpAddressAction::spec() { return detail::lazySpec(kSpec51); }
+
+QueryIpAddressAction::QueryIpAddressAction() = default;
+QueryIpAddressAction::~QueryIpAddressAction() = default;
 
 const ActionSpec& detail::spec_QueryIpAddress() { return QueryIpAddressAction::spec(); }
 
-const schema::TypeDesc& QueryIpRangeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIpRangeAction>("QueryIpRangeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIpRangeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIpRangeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIpRangeAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& QueryIpRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIpRangeAction>("QueryIpRange", HttpMethod::Get, "/l3-networks/ip-ranges", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIpRangeAction::spec() { return detail::lazySpec(kSpec53); }
+
+QueryIpRangeAction::QueryIpRangeAction() = default;
+QueryIpRangeAction::~QueryIpRangeAction() = default;
 
 const ActionSpec& detail::spec_QueryIpRange() { return QueryIpRangeAction::spec(); }
 
-const schema::TypeDesc& QueryL3NetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryL3NetworkAction>("QueryL3NetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryL3NetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryL3NetworkAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& QueryL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryL3NetworkAction>("QueryL3Network", HttpMethod::Get, "/l3-networks", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryL3NetworkAction::spec() { return detail::lazySpec(kSpec55); }
+
+QueryL3NetworkAction::QueryL3NetworkAction() = default;
+QueryL3NetworkAction::~QueryL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryL3Network() { return QueryL3NetworkAction::spec(); }
 
-const schema::TypeDesc& RemoveDnsFromL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"dns", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, dns), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveDnsFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveDnsFromL3NetworkAction>("RemoveDnsFromL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveDnsFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveDnsFromL3NetworkAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& RemoveDnsFromL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveDnsFromL3NetworkAction>("RemoveDnsFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/dns/{dns}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveDnsFromL3NetworkAction::spec() { return detail::lazySpec(kSpec57); }
+
+RemoveDnsFromL3NetworkAction::RemoveDnsFromL3NetworkAction() = default;
+RemoveDnsFromL3NetworkAction::~RemoveDnsFromL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_RemoveDnsFromL3Network() { return RemoveDnsFromL3NetworkAction::spec(); }
 
-const schema::TypeDesc& RemoveHostRouteFromL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"prefix", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveHostRouteFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveHostRouteFromL3NetworkAction>("RemoveHostRouteFromL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveHostRouteFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveHostRouteFromL3NetworkAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& RemoveHostRouteFromL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveHostRouteFromL3NetworkAction>("RemoveHostRouteFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/hostroute", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveHostRouteFromL3NetworkAction::spec() { return detail::lazySpec(kSpec59); }
+
+RemoveHostRouteFromL3NetworkAction::RemoveHostRouteFromL3NetworkAction() = default;
+RemoveHostRouteFromL3NetworkAction::~RemoveHostRouteFromL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_RemoveHostRouteFromL3Network() { return RemoveHostRouteFromL3NetworkAction::spec(); }
 
-const schema::TypeDesc& SetL3NetworkMtuAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"mtu", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetL3NetworkMtuAction, mtu), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetL3NetworkMtuAction>("SetL3NetworkMtuAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetL3NetworkMtuAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetL3NetworkMtuAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& SetL3NetworkMtuAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetL3NetworkMtuAction>("SetL3NetworkMtu", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/mtu", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetL3NetworkMtuAction::spec() { return detail::lazySpec(kSpec61); }
+
+SetL3NetworkMtuAction::SetL3NetworkMtuAction() = default;
+SetL3NetworkMtuAction::~SetL3NetworkMtuAction() = default;
 
 const ActionSpec& detail::spec_SetL3NetworkMtu() { return SetL3NetworkMtuAction::spec(); }
 
-const schema::TypeDesc& SetL3NetworkRouterInterfaceIpAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"routerInterfaceIp", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, routerInterfaceIp), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetL3NetworkRouterInterfaceIpAction>("SetL3NetworkRouterInterfaceIpAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetL3NetworkRouterInterfaceIpAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& SetL3NetworkRouterInterfaceIpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetL3NetworkRouterInterfaceIpAction>("SetL3NetworkRouterInterfaceIp", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/router-interface-ip", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetL3NetworkRouterInterfaceIpAction::spec() { return detail::lazySpec(kSpec63); }
+
+SetL3NetworkRouterInterfaceIpAction::SetL3NetworkRouterInterfaceIpAction() = default;
+SetL3NetworkRouterInterfaceIpAction::~SetL3NetworkRouterInterfaceIpAction() = default;
 
 const ActionSpec& detail::spec_SetL3NetworkRouterInterfaceIp() { return SetL3NetworkRouterInterfaceIpAction::spec(); }
 
-const schema::TypeDesc& UpdateIpRangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIpRangeAction>("UpdateIpRangeAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIpRangeAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& UpdateIpRangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIpRangeAction>("UpdateIpRange", HttpMethod::Put, "/l3-networks/ip-ranges/{uuid}/actions", "updateIpRange", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIpRangeAction::spec() { return detail::lazySpec(kSpec65); }
+
+UpdateIpRangeAction::UpdateIpRangeAction() = default;
+UpdateIpRangeAction::~UpdateIpRangeAction() = default;
 
 const ActionSpec& detail::spec_UpdateIpRange() { return UpdateIpRangeAction::spec(); }
 
-const schema::TypeDesc& UpdateL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
-    {"dnsDomain", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, dnsDomain), schema::Location::Body, 0, &kRule16},
-    {"category", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, category), schema::Location::Body, 0, &kRule9},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(UpdateL3NetworkAction, system), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateL3NetworkAction>("UpdateL3NetworkAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateL3NetworkAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& UpdateL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateL3NetworkAction>("UpdateL3Network", HttpMethod::Put, "/l3-networks/{uuid}/actions", "updateL3Network", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateL3NetworkAction::spec() { return detail::lazySpec(kSpec67); }
+
+UpdateL3NetworkAction::UpdateL3NetworkAction() = default;
+UpdateL3NetworkAction::~UpdateL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_UpdateL3Network() { return UpdateL3NetworkAction::spec(); }
 
-const schema::TypeDesc& AddLdapServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddLdapServerAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddLdapServerAction, description), schema::Location::Body, 0, &kRule2},
-    {"url", &schema::typeOf<std::string>, offsetof(AddLdapServerAction, url), schema::Location::Body, 0, &kRule17},
-    {"base", &schema::typeOf<std::string>, offsetof(AddLdapServerAction, base), schema::Location::Body, 0, &kRule17},
-    {"username", &schema::typeOf<std::string>, offsetof(AddLdapServerAction, username), schema::Location::Body, 0, &kRule17},
-    {"password", &schema::typeOf<std::string>, offsetof(AddLdapServerAction, password), schema::Location::Body, schema::kSecret, &kRule17},
-    {"encryption", &schema::typeOf<std::string>, offsetof(AddLdapServerAction, encryption), schema::Location::Body, 0, &kRule18},
-    {"scope", &schema::typeOf<std::string>, offsetof(AddLdapServerAction, scope), schema::Location::Body, 0, &kRule19},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddLdapServerAction>("AddLdapServerAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddLdapServerAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& AddLdapServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddLdapServerAction>("AddLdapServer", HttpMethod::Post, "/ldap/servers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddLdapServerAction::spec() { return detail::lazySpec(kSpec69); }
+
+AddLdapServerAction::AddLdapServerAction() = default;
+AddLdapServerAction::~AddLdapServerAction() = default;
 
 const ActionSpec& detail::spec_AddLdapServer() { return AddLdapServerAction::spec(); }
 
-const schema::TypeDesc& CleanInvalidLdapBindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanInvalidLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanInvalidLdapBindingAction>("CleanInvalidLdapBindingAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(CleanInvalidLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanInvalidLdapBindingAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& CleanInvalidLdapBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanInvalidLdapBindingAction>("CleanInvalidLdapBinding", HttpMethod::Put, "/ldap/bindings/actions", "cleanInvalidLdapBinding", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanInvalidLdapBindingAction::spec() { return detail::lazySpec(kSpec71); }
+
+CleanInvalidLdapBindingAction::CleanInvalidLdapBindingAction() = default;
+CleanInvalidLdapBindingAction::~CleanInvalidLdapBindingAction() = default;
 
 const ActionSpec& detail::spec_CleanInvalidLdapBinding() { return CleanInvalidLdapBindingAction::spec(); }
 
-const schema::TypeDesc& CreateLdapBindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapUid", &schema::typeOf<std::string>, offsetof(CreateLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule1},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(CreateLdapBindingAction, accountUuid), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateLdapBindingAction>("CreateLdapBindingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CreateLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateLdapBindingAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& CreateLdapBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateLdapBindingAction>("CreateLdapBinding", HttpMethod::Post, "/ldap/bindings", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateLdapBindingAction::spec() { return detail::lazySpec(kSpec73); }
+
+CreateLdapBindingAction::CreateLdapBindingAction() = default;
+CreateLdapBindingAction::~CreateLdapBindingAction() = default;
 
 const ActionSpec& detail::spec_CreateLdapBinding() { return CreateLdapBindingAction::spec(); }
 
-const schema::TypeDesc& DeleteLdapBindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLdapBindingAction, uuid), schema::Location::Path, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLdapBindingAction>("DeleteLdapBindingAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLdapBindingAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& DeleteLdapBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLdapBindingAction>("DeleteLdapBinding", HttpMethod::Delete, "/ldap/bindings/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteLdapBindingAction::spec() { return detail::lazySpec(kSpec75); }
+
+DeleteLdapBindingAction::DeleteLdapBindingAction() = default;
+DeleteLdapBindingAction::~DeleteLdapBindingAction() = default;
 
 const ActionSpec& detail::spec_DeleteLdapBinding() { return DeleteLdapBindingAction::spec(); }
 
-const schema::TypeDesc& DeleteLdapServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLdapServerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLdapServerAction>("DeleteLdapServerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLdapServerAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& DeleteLdapServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLdapServerAction>("DeleteLdapServer", HttpMethod::Delete, "/ldap/servers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteLdapServerAction::spec() { return detail::lazySpec(kSpec77); }
+
+DeleteLdapServerAction::DeleteLdapServerAction() = default;
+DeleteLdapServerAction::~DeleteLdapServerAction() = default;
 
 const ActionSpec& detail::spec_DeleteLdapServer() { return DeleteLdapServerAction::spec(); }
 
-const schema::TypeDesc& GetCandidateLdapEntryForBindingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForBindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateLdapEntryForBindingAction, limit), schema::Location::Body, 0, &kRule21},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateLdapEntryForBindingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateLdapEntryForBindingAction>("GetCandidateLdapEntryForBindingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateLdapEntryForBindingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateLdapEntryForBindingAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& GetCandidateLdapEntryForBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateLdapEntryForBindingAction>("GetCandidateLdapEntryForBinding", HttpMethod::Get, "/ldap/entries/candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateLdapEntryForBindingAction::spec() { return detail::lazySpec(kSpec79); }
+
+GetCandidateLdapEntryForBindingAction::GetCandidateLdapEntryForBindingAction() = default;
+GetCandidateLdapEntryForBindingAction::~GetCandidateLdapEntryForBindingAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateLdapEntryForBinding() { return GetCandidateLdapEntryForBindingAction::spec(); }
 
-const schema::TypeDesc& GetLdapEntryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetLdapEntryAction, ldapFilter), schema::Location::Body, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetLdapEntryAction, limit), schema::Location::Body, 0, &kRule21},
-    {"ldapServerUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapEntryAction, ldapServerUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapEntryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLdapEntryAction>("GetLdapEntryAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetLdapEntryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLdapEntryAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& GetLdapEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLdapEntryAction>("GetLdapEntry", HttpMethod::Get, "/ldap/entry", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLdapEntryAction::spec() { return detail::lazySpec(kSpec81); }
+
+GetLdapEntryAction::GetLdapEntryAction() = default;
+GetLdapEntryAction::~GetLdapEntryAction() = default;
 
 const ActionSpec& detail::spec_GetLdapEntry() { return GetLdapEntryAction::spec(); }
 
-const schema::TypeDesc& GetLdapServerAvailableAttributesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetLdapServerAvailableAttributesAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapServerAvailableAttributesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLdapServerAvailableAttributesAction>("GetLdapServerAvailableAttributesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLdapServerAvailableAttributesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLdapServerAvailableAttributesAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& GetLdapServerAvailableAttributesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLdapServerAvailableAttributesAction>("GetLdapServerAvailableAttributes", HttpMethod::Get, "/ldap/server/attributes/{uuid}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLdapServerAvailableAttributesAction::spec() { return detail::lazySpec(kSpec83); }
+
+GetLdapServerAvailableAttributesAction::GetLdapServerAvailableAttributesAction() = default;
+GetLdapServerAvailableAttributesAction::~GetLdapServerAvailableAttributesAction() = default;
 
 const ActionSpec& detail::spec_GetLdapServerAvailableAttributes() { return GetLdapServerAvailableAttributesAction::spec(); }
 
-const schema::TypeDesc& LogInByLdapAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uid", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, uid), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
-    {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
-    {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LogInByLdapAction, clientInfo), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByLdapAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LogInByLdapAction>("LogInByLdapAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(LogInByLdapAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LogInByLdapAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& LogInByLdapAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LogInByLdapAction>("LogInByLdap", HttpMethod::Put, "/ldap/login", "logInByLdap", false, false, "", 1);
-  return s;
-}
+const ActionSpec& LogInByLdapAction::spec() { return detail::lazySpec(kSpec85); }
+
+LogInByLdapAction::LogInByLdapAction() = default;
+LogInByLdapAction::~LogInByLdapAction() = default;
 
 const ActionSpec& detail::spec_LogInByLdap() { return LogInByLdapAction::spec(); }
 
-const schema::TypeDesc& QueryLdapBindingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLdapBindingAction>("QueryLdapBindingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLdapBindingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLdapBindingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLdapBindingAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& QueryLdapBindingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLdapBindingAction>("QueryLdapBinding", HttpMethod::Get, "/ldap/bindings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryLdapBindingAction::spec() { return detail::lazySpec(kSpec87); }
+
+QueryLdapBindingAction::QueryLdapBindingAction() = default;
+QueryLdapBindingAction::~QueryLdapBindingAction() = default;
 
 const ActionSpec& detail::spec_QueryLdapBinding() { return QueryLdapBindingAction::spec(); }
 
-const schema::TypeDesc& QueryLdapServerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLdapServerAction>("QueryLdapServerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLdapServerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLdapServerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLdapServerAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& QueryLdapServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLdapServerAction>("QueryLdapServer", HttpMethod::Get, "/ldap/servers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryLdapServerAction::spec() { return detail::lazySpec(kSpec89); }
+
+QueryLdapServerAction::QueryLdapServerAction() = default;
+QueryLdapServerAction::~QueryLdapServerAction() = default;
 
 const ActionSpec& detail::spec_QueryLdapServer() { return QueryLdapServerAction::spec(); }
 
-const schema::TypeDesc& SyncLdapServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncLdapServerAction>("SyncLdapServerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncLdapServerAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& SyncLdapServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncLdapServerAction>("SyncLdapServer", HttpMethod::Put, "/ldap/servers/{uuid}/actions", "syncLdapServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncLdapServerAction::spec() { return detail::lazySpec(kSpec91); }
+
+SyncLdapServerAction::SyncLdapServerAction() = default;
+SyncLdapServerAction::~SyncLdapServerAction() = default;
 
 const ActionSpec& detail::spec_SyncLdapServer() { return SyncLdapServerAction::spec(); }
 
-const schema::TypeDesc& UpdateLdapServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapServerUuid", &schema::typeOf<std::string>, offsetof(UpdateLdapServerAction, ldapServerUuid), schema::Location::Path, 0, &kRule20},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, description), schema::Location::Body, 0, &kRule2},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, url), schema::Location::Body, 0, &kRule22},
-    {"base", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, base), schema::Location::Body, 0, &kRule22},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, username), schema::Location::Body, 0, &kRule22},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, password), schema::Location::Body, schema::kSecret, &kRule22},
-    {"encryption", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, encryption), schema::Location::Body, 0, &kRule23},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLdapServerAction>("UpdateLdapServerAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateLdapServerAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& UpdateLdapServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLdapServerAction>("UpdateLdapServer", HttpMethod::Put, "/ldap/servers/{ldapServerUuid}", "updateLdapServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateLdapServerAction::spec() { return detail::lazySpec(kSpec93); }
+
+UpdateLdapServerAction::UpdateLdapServerAction() = default;
+UpdateLdapServerAction::~UpdateLdapServerAction() = default;
 
 const ActionSpec& detail::spec_UpdateLdapServer() { return UpdateLdapServerAction::spec(); }
 
-const schema::TypeDesc& DeleteLicenseAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, uuid), schema::Location::Body, 0, nullptr},
-    {"module", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, module), schema::Location::Body, 0, nullptr},
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(DeleteLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLicenseAction>("DeleteLicenseAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteLicenseAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLicenseAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& DeleteLicenseAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLicenseAction>("DeleteLicense", HttpMethod::Delete, "/licenses/mn/{managementNodeUuid}/actions", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteLicenseAction::spec() { return detail::lazySpec(kSpec95); }
+
+DeleteLicenseAction::DeleteLicenseAction() = default;
+DeleteLicenseAction::~DeleteLicenseAction() = default;
 
 const ActionSpec& detail::spec_DeleteLicense() { return DeleteLicenseAction::spec(); }
 
-const schema::TypeDesc& GetLicenseAddOnsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseAddOnsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLicenseAddOnsAction>("GetLicenseAddOnsAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetLicenseAddOnsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLicenseAddOnsAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& GetLicenseAddOnsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLicenseAddOnsAction>("GetLicenseAddOns", HttpMethod::Get, "/licenses/addons", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLicenseAddOnsAction::spec() { return detail::lazySpec(kSpec97); }
+
+GetLicenseAddOnsAction::GetLicenseAddOnsAction() = default;
+GetLicenseAddOnsAction::~GetLicenseAddOnsAction() = default;
 
 const ActionSpec& detail::spec_GetLicenseAddOns() { return GetLicenseAddOnsAction::spec(); }
 
-const schema::TypeDesc& GetLicenseCapabilitiesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLicenseCapabilitiesAction>("GetLicenseCapabilitiesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetLicenseCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLicenseCapabilitiesAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& GetLicenseCapabilitiesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLicenseCapabilitiesAction>("GetLicenseCapabilities", HttpMethod::Get, "/licenses/capabilities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLicenseCapabilitiesAction::spec() { return detail::lazySpec(kSpec99); }
+
+GetLicenseCapabilitiesAction::GetLicenseCapabilitiesAction() = default;
+GetLicenseCapabilitiesAction::~GetLicenseCapabilitiesAction() = default;
 
 const ActionSpec& detail::spec_GetLicenseCapabilities() { return GetLicenseCapabilitiesAction::spec(); }
 
-const schema::TypeDesc& GetLicenseInfoAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"additionSession", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseInfoAction, additionSession), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseInfoAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLicenseInfoAction>("GetLicenseInfoAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLicenseInfoAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLicenseInfoAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& GetLicenseInfoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLicenseInfoAction>("GetLicenseInfo", HttpMethod::Get, "/licenses", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLicenseInfoAction::spec() { return detail::lazySpec(kSpec101); }
+
+GetLicenseInfoAction::GetLicenseInfoAction() = default;
+GetLicenseInfoAction::~GetLicenseInfoAction() = default;
 
 const ActionSpec& detail::spec_GetLicenseInfo() { return GetLicenseInfoAction::spec(); }
 
-const schema::TypeDesc& GetLicenseRecordsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetLicenseRecordsAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetLicenseRecordsAction, start), schema::Location::Body, 0, nullptr},
-    {"replyWithCount", &schema::typeOf<std::optional<bool>>, offsetof(GetLicenseRecordsAction, replyWithCount), schema::Location::Body, 0, nullptr},
-    {"count", &schema::typeOf<std::optional<bool>>, offsetof(GetLicenseRecordsAction, count), schema::Location::Body, 0, nullptr},
-    {"sortBy", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseRecordsAction, sortBy), schema::Location::Body, 0, &kRule24},
-    {"sortDirection", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseRecordsAction, sortDirection), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseRecordsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLicenseRecordsAction>("GetLicenseRecordsAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(GetLicenseRecordsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLicenseRecordsAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& GetLicenseRecordsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLicenseRecordsAction>("GetLicenseRecords", HttpMethod::Get, "/licenses/records", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLicenseRecordsAction::spec() { return detail::lazySpec(kSpec103); }
+
+GetLicenseRecordsAction::GetLicenseRecordsAction() = default;
+GetLicenseRecordsAction::~GetLicenseRecordsAction() = default;
 
 const ActionSpec& detail::spec_GetLicenseRecords() { return GetLicenseRecordsAction::spec(); }
 
-const schema::TypeDesc& GetLicenseUKeyStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLicenseUKeyStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLicenseUKeyStatusAction>("GetLicenseUKeyStatusAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetLicenseUKeyStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLicenseUKeyStatusAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& GetLicenseUKeyStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLicenseUKeyStatusAction>("GetLicenseUKeyStatus", HttpMethod::Post, "/licenses/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GetLicenseUKeyStatusAction::spec() { return detail::lazySpec(kSpec105); }
+
+GetLicenseUKeyStatusAction::GetLicenseUKeyStatusAction() = default;
+GetLicenseUKeyStatusAction::~GetLicenseUKeyStatusAction() = default;
 
 const ActionSpec& detail::spec_GetLicenseUKeyStatus() { return GetLicenseUKeyStatusAction::spec(); }
 
-const schema::TypeDesc& PushLicenseAddOnsUsageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"addOnsUsage", &schema::typeOf<std::string>, offsetof(PushLicenseAddOnsUsageAction, addOnsUsage), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PushLicenseAddOnsUsageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PushLicenseAddOnsUsageAction>("PushLicenseAddOnsUsageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PushLicenseAddOnsUsageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PushLicenseAddOnsUsageAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& PushLicenseAddOnsUsageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PushLicenseAddOnsUsageAction>("PushLicenseAddOnsUsage", HttpMethod::Put, "/licenses/addons/usage", "pushLicenseAddOnsUsage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PushLicenseAddOnsUsageAction::spec() { return detail::lazySpec(kSpec107); }
+
+PushLicenseAddOnsUsageAction::PushLicenseAddOnsUsageAction() = default;
+PushLicenseAddOnsUsageAction::~PushLicenseAddOnsUsageAction() = default;
 
 const ActionSpec& detail::spec_PushLicenseAddOnsUsage() { return PushLicenseAddOnsUsageAction::spec(); }
 
-const schema::TypeDesc& RegisterLicenseRequestedApplicationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"licenseRequestCode", &schema::typeOf<std::string>, offsetof(RegisterLicenseRequestedApplicationAction, licenseRequestCode), schema::Location::Body, 0, &kRule0},
-    {"clientPubKey", &schema::typeOf<std::optional<std::string>>, offsetof(RegisterLicenseRequestedApplicationAction, clientPubKey), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RegisterLicenseRequestedApplicationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RegisterLicenseRequestedApplicationAction>("RegisterLicenseRequestedApplicationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RegisterLicenseRequestedApplicationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RegisterLicenseRequestedApplicationAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& RegisterLicenseRequestedApplicationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RegisterLicenseRequestedApplicationAction>("RegisterLicenseRequestedApplication", HttpMethod::Post, "/licenses/applications", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RegisterLicenseRequestedApplicationAction::spec() { return detail::lazySpec(kSpec109); }
+
+RegisterLicenseRequestedApplicationAction::RegisterLicenseRequestedApplicationAction() = default;
+RegisterLicenseRequestedApplicationAction::~RegisterLicenseRequestedApplicationAction() = default;
 
 const ActionSpec& detail::spec_RegisterLicenseRequestedApplication() { return RegisterLicenseRequestedApplicationAction::spec(); }
 
-const schema::TypeDesc& ReloadLicenseAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementNodeUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ReloadLicenseAction, managementNodeUuids), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReloadLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReloadLicenseAction>("ReloadLicenseAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReloadLicenseAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReloadLicenseAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& ReloadLicenseAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReloadLicenseAction>("ReloadLicense", HttpMethod::Put, "/licenses/actions", "reloadLicense", true, false, "", 1);
-  return s;
-}
+const ActionSpec& ReloadLicenseAction::spec() { return detail::lazySpec(kSpec111); }
+
+ReloadLicenseAction::ReloadLicenseAction() = default;
+ReloadLicenseAction::~ReloadLicenseAction() = default;
 
 const ActionSpec& detail::spec_ReloadLicense() { return ReloadLicenseAction::spec(); }
 
-const schema::TypeDesc& UpdateLicenseAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
-    {"license", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, license), schema::Location::Body, 0, &kRule0},
-    {"additionSession", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLicenseAction, additionSession), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLicenseAction>("UpdateLicenseAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLicenseAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateLicenseAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& UpdateLicenseAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLicenseAction>("UpdateLicense", HttpMethod::Put, "/licenses/mn/{managementNodeUuid}/actions", "updateLicense", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateLicenseAction::spec() { return detail::lazySpec(kSpec113); }
+
+UpdateLicenseAction::UpdateLicenseAction() = default;
+UpdateLicenseAction::~UpdateLicenseAction() = default;
 
 const ActionSpec& detail::spec_UpdateLicense() { return UpdateLicenseAction::spec(); }
 
-const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, executeStates), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ListVmSchedulingRulesFromExecuteStateAction>("ListVmSchedulingRulesFromExecuteStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ListVmSchedulingRulesFromExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& ListVmSchedulingRulesFromExecuteStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ListVmSchedulingRulesFromExecuteStateAction>("ListVmSchedulingRulesFromExecuteState", HttpMethod::Post, "/list/vmSchedulingRules/from/conflict/state", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& ListVmSchedulingRulesFromExecuteStateAction::spec() { return detail::lazySpec(kSpec115); }
+
+ListVmSchedulingRulesFromExecuteStateAction::ListVmSchedulingRulesFromExecuteStateAction() = default;
+ListVmSchedulingRulesFromExecuteStateAction::~ListVmSchedulingRulesFromExecuteStateAction() = default;
 
 const ActionSpec& detail::spec_ListVmSchedulingRulesFromExecuteState() { return ListVmSchedulingRulesFromExecuteStateAction::spec(); }
 
-const schema::TypeDesc& ListVmsFromSchedulingStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(ListVmsFromSchedulingStateAction, ruleUuid), schema::Location::Body, 0, &kRule0},
-    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmsFromSchedulingStateAction, executeStates), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ListVmsFromSchedulingStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ListVmsFromSchedulingStateAction>("ListVmsFromSchedulingStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ListVmsFromSchedulingStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ListVmsFromSchedulingStateAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& ListVmsFromSchedulingStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ListVmsFromSchedulingStateAction>("ListVmsFromSchedulingState", HttpMethod::Post, "/list/vms/from/executeState", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& ListVmsFromSchedulingStateAction::spec() { return detail::lazySpec(kSpec117); }
+
+ListVmsFromSchedulingStateAction::ListVmsFromSchedulingStateAction() = default;
+ListVmsFromSchedulingStateAction::~ListVmsFromSchedulingStateAction() = default;
 
 const ActionSpec& detail::spec_ListVmsFromSchedulingState() { return ListVmsFromSchedulingStateAction::spec(); }
 
-const schema::TypeDesc& AddAccessControlListToLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddAccessControlListToLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
-    {"aclType", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, aclType), schema::Location::Body, 0, &kRule26},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-    {"serverGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAccessControlListToLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAccessControlListToLoadBalancerAction>("AddAccessControlListToLoadBalancerAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AddAccessControlListToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAccessControlListToLoadBalancerAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& AddAccessControlListToLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAccessControlListToLoadBalancerAction>("AddAccessControlListToLoadBalancer", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/access-control-lists", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAccessControlListToLoadBalancerAction::spec() { return detail::lazySpec(kSpec119); }
+
+AddAccessControlListToLoadBalancerAction::AddAccessControlListToLoadBalancerAction() = default;
+AddAccessControlListToLoadBalancerAction::~AddAccessControlListToLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_AddAccessControlListToLoadBalancer() { return AddAccessControlListToLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& AddBackendServerToServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(AddBackendServerToServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
-    {"vmNics", &schema::typeOf<std::optional<Json>>, offsetof(AddBackendServerToServerGroupAction, vmNics), schema::Location::Body, 0, nullptr},
-    {"servers", &schema::typeOf<std::optional<Json>>, offsetof(AddBackendServerToServerGroupAction, servers), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddBackendServerToServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddBackendServerToServerGroupAction>("AddBackendServerToServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddBackendServerToServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddBackendServerToServerGroupAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& AddBackendServerToServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddBackendServerToServerGroupAction>("AddBackendServerToServerGroup", HttpMethod::Post, "/load-balancers/servergroups/{serverGroupUuid}/backendservers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddBackendServerToServerGroupAction::spec() { return detail::lazySpec(kSpec121); }
+
+AddBackendServerToServerGroupAction::AddBackendServerToServerGroupAction() = default;
+AddBackendServerToServerGroupAction::~AddBackendServerToServerGroupAction() = default;
 
 const ActionSpec& detail::spec_AddBackendServerToServerGroup() { return AddBackendServerToServerGroupAction::spec(); }
 
-const schema::TypeDesc& AddServerGroupToLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddServerGroupToLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddServerGroupToLoadBalancerListenerAction>("AddServerGroupToLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddServerGroupToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddServerGroupToLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& AddServerGroupToLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddServerGroupToLoadBalancerListenerAction>("AddServerGroupToLoadBalancerListener", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/servergroups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddServerGroupToLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec123); }
+
+AddServerGroupToLoadBalancerListenerAction::AddServerGroupToLoadBalancerListenerAction() = default;
+AddServerGroupToLoadBalancerListenerAction::~AddServerGroupToLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_AddServerGroupToLoadBalancerListener() { return AddServerGroupToLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& AttachVipToLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, vipUuid), schema::Location::Path, 0, &kRule25},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVipToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachVipToLoadBalancerAction>("AttachVipToLoadBalancerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachVipToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachVipToLoadBalancerAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& AttachVipToLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachVipToLoadBalancerAction>("AttachVipToLoadBalancer", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/vip/{vipUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachVipToLoadBalancerAction::spec() { return detail::lazySpec(kSpec125); }
+
+AttachVipToLoadBalancerAction::AttachVipToLoadBalancerAction() = default;
+AttachVipToLoadBalancerAction::~AttachVipToLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_AttachVipToLoadBalancer() { return AttachVipToLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& ChangeAccessControlListServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, serverGroupUuids), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, listenerUuid), schema::Location::Body, 0, &kRule0},
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, aclUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAccessControlListServerGroupAction>("ChangeAccessControlListServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeAccessControlListServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAccessControlListServerGroupAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& ChangeAccessControlListServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAccessControlListServerGroupAction>("ChangeAccessControlListServerGroup", HttpMethod::Put, "/load-balancers/listener/acl/{aclUuid}/servergroup/actions", "changeAccessControlListServerGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAccessControlListServerGroupAction::spec() { return detail::lazySpec(kSpec127); }
+
+ChangeAccessControlListServerGroupAction::ChangeAccessControlListServerGroupAction() = default;
+ChangeAccessControlListServerGroupAction::~ChangeAccessControlListServerGroupAction() = default;
 
 const ActionSpec& detail::spec_ChangeAccessControlListServerGroup() { return ChangeAccessControlListServerGroupAction::spec(); }
 
-const schema::TypeDesc& ChangeLoadBalancerBackendServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
-    {"vmNics", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerBackendServerAction, vmNics), schema::Location::Body, 0, nullptr},
-    {"servers", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerBackendServerAction, servers), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerBackendServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeLoadBalancerBackendServerAction>("ChangeLoadBalancerBackendServerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeLoadBalancerBackendServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeLoadBalancerBackendServerAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& ChangeLoadBalancerBackendServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeLoadBalancerBackendServerAction>("ChangeLoadBalancerBackendServer", HttpMethod::Put, "/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions", "changeLoadBalancerBackendServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeLoadBalancerBackendServerAction::spec() { return detail::lazySpec(kSpec129); }
+
+ChangeLoadBalancerBackendServerAction::ChangeLoadBalancerBackendServerAction() = default;
+ChangeLoadBalancerBackendServerAction::~ChangeLoadBalancerBackendServerAction() = default;
 
 const ActionSpec& detail::spec_ChangeLoadBalancerBackendServer() { return ChangeLoadBalancerBackendServerAction::spec(); }
 
-const schema::TypeDesc& ChangeLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"connectionIdleTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, connectionIdleTimeout), schema::Location::Body, 0, &kRule14},
-    {"maxConnection", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, maxConnection), schema::Location::Body, 0, &kRule27},
-    {"balancerAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, balancerAlgorithm), schema::Location::Body, 0, &kRule28},
-    {"healthCheckTarget", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, healthCheckTarget), schema::Location::Body, 0, nullptr},
-    {"healthyThreshold", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, healthyThreshold), schema::Location::Body, 0, &kRule21},
-    {"unhealthyThreshold", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, unhealthyThreshold), schema::Location::Body, 0, &kRule21},
-    {"healthCheckInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, healthCheckInterval), schema::Location::Body, 0, &kRule21},
-    {"healthCheckProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, healthCheckProtocol), schema::Location::Body, 0, &kRule29},
-    {"healthCheckMethod", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, healthCheckMethod), schema::Location::Body, 0, &kRule30},
-    {"healthCheckURI", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, healthCheckURI), schema::Location::Body, 0, &kRule31},
-    {"healthCheckHttpCode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, healthCheckHttpCode), schema::Location::Body, 0, &kRule31},
-    {"aclStatus", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, aclStatus), schema::Location::Body, 0, &kRule32},
-    {"securityPolicyType", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, securityPolicyType), schema::Location::Body, 0, &kRule33},
-    {"nbprocess", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, nbprocess), schema::Location::Body, 0, &kRule34},
-    {"httpMode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, httpMode), schema::Location::Body, 0, &kRule35},
-    {"sessionPersistence", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, sessionPersistence), schema::Location::Body, 0, &kRule36},
-    {"sessionIdleTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, sessionIdleTimeout), schema::Location::Body, 0, &kRule37},
-    {"cookieName", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, cookieName), schema::Location::Body, 0, &kRule38},
-    {"httpVersions", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerListenerAction, httpVersions), schema::Location::Body, 0, nullptr},
-    {"httpRedirectHttps", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, httpRedirectHttps), schema::Location::Body, 0, &kRule39},
-    {"redirectPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, redirectPort), schema::Location::Body, 0, &kRule40},
-    {"statusCode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, statusCode), schema::Location::Body, 0, &kRule41},
-    {"tcpProxyProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, tcpProxyProtocol), schema::Location::Body, 0, nullptr},
-    {"httpCompressAlgos", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerListenerAction, httpCompressAlgos), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeLoadBalancerListenerAction>("ChangeLoadBalancerListenerAction", rows, 26, schema::rebased(ActionBase::describe(), offsetof(ChangeLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& ChangeLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeLoadBalancerListenerAction>("ChangeLoadBalancerListener", HttpMethod::Put, "/load-balancers/listeners/{uuid}/actions", "changeLoadBalancerListener", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec131); }
+
+ChangeLoadBalancerListenerAction::ChangeLoadBalancerListenerAction() = default;
+ChangeLoadBalancerListenerAction::~ChangeLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_ChangeLoadBalancerListener() { return ChangeLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& ChangeSlbGroupDeployTypeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"deployType", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, deployType), schema::Location::Body, 0, &kRule25},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSlbGroupDeployTypeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSlbGroupDeployTypeAction>("ChangeSlbGroupDeployTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSlbGroupDeployTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSlbGroupDeployTypeAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& ChangeSlbGroupDeployTypeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSlbGroupDeployTypeAction>("ChangeSlbGroupDeployType", HttpMethod::Put, "/load-balancers/slb/groups/{slbGroupUuid}/deployType", "changeSlbGroupDeployType", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSlbGroupDeployTypeAction::spec() { return detail::lazySpec(kSpec133); }
+
+ChangeSlbGroupDeployTypeAction::ChangeSlbGroupDeployTypeAction() = default;
+ChangeSlbGroupDeployTypeAction::~ChangeSlbGroupDeployTypeAction() = default;
 
 const ActionSpec& detail::spec_ChangeSlbGroupDeployType() { return ChangeSlbGroupDeployTypeAction::spec(); }
 
-const schema::TypeDesc& ChangeSlbGroupMonitorIpsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(ChangeSlbGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule42},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSlbGroupMonitorIpsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSlbGroupMonitorIpsAction>("ChangeSlbGroupMonitorIpsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSlbGroupMonitorIpsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSlbGroupMonitorIpsAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& ChangeSlbGroupMonitorIpsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSlbGroupMonitorIpsAction>("ChangeSlbGroupMonitorIps", HttpMethod::Put, "/load-balancers/slb/groups/{slbGroupUuid}/monitorIps", "changeSlbGroupMonitorIps", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSlbGroupMonitorIpsAction::spec() { return detail::lazySpec(kSpec135); }
+
+ChangeSlbGroupMonitorIpsAction::ChangeSlbGroupMonitorIpsAction() = default;
+ChangeSlbGroupMonitorIpsAction::~ChangeSlbGroupMonitorIpsAction() = default;
 
 const ActionSpec& detail::spec_ChangeSlbGroupMonitorIps() { return ChangeSlbGroupMonitorIpsAction::spec(); }
 
-const schema::TypeDesc& CreateLoadBalancerServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerServerGroupAction, ipVersion), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateLoadBalancerServerGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateLoadBalancerServerGroupAction>("CreateLoadBalancerServerGroupAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateLoadBalancerServerGroupAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& CreateLoadBalancerServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateLoadBalancerServerGroupAction>("CreateLoadBalancerServerGroup", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/servergroups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateLoadBalancerServerGroupAction::spec() { return detail::lazySpec(kSpec137); }
+
+CreateLoadBalancerServerGroupAction::CreateLoadBalancerServerGroupAction() = default;
+CreateLoadBalancerServerGroupAction::~CreateLoadBalancerServerGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateLoadBalancerServerGroup() { return CreateLoadBalancerServerGroupAction::spec(); }
 
-const schema::TypeDesc& CreateSlbGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, name), schema::Location::Body, 0, &kRule1},
-    {"slbOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, &kRule0},
-    {"frontEndL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, frontEndL3NetworkUuid), schema::Location::Body, 0, &kRule25},
-    {"backendL3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbGroupAction, backendL3NetworkUuids), schema::Location::Body, 0, &kRule7},
-    {"backendType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule43},
-    {"deployType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule44},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(CreateSlbGroupAction, monitorIps), schema::Location::Body, 0, &kRule7},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSlbGroupAction>("CreateSlbGroupAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateSlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSlbGroupAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& CreateSlbGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSlbGroupAction>("CreateSlbGroup", HttpMethod::Post, "/load-balancers/slb/groups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSlbGroupAction::spec() { return detail::lazySpec(kSpec139); }
+
+CreateSlbGroupAction::CreateSlbGroupAction() = default;
+CreateSlbGroupAction::~CreateSlbGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateSlbGroup() { return CreateSlbGroupAction::spec(); }
 
-const schema::TypeDesc& CreateSlbInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, name), schema::Location::Body, 0, &kRule1},
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, slbGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, description), schema::Location::Body, 0, &kRule2},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSlbInstanceAction>("CreateSlbInstanceAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateSlbInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSlbInstanceAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& CreateSlbInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSlbInstanceAction>("CreateSlbInstance", HttpMethod::Post, "/load-balancers/slb/instances", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSlbInstanceAction::spec() { return detail::lazySpec(kSpec141); }
+
+CreateSlbInstanceAction::CreateSlbInstanceAction() = default;
+CreateSlbInstanceAction::~CreateSlbInstanceAction() = default;
 
 const ActionSpec& detail::spec_CreateSlbInstance() { return CreateSlbInstanceAction::spec(); }
 
-const schema::TypeDesc& DeleteLoadBalancerServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLoadBalancerServerGroupAction>("DeleteLoadBalancerServerGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLoadBalancerServerGroupAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& DeleteLoadBalancerServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLoadBalancerServerGroupAction>("DeleteLoadBalancerServerGroup", HttpMethod::Delete, "/load-balancers/servergroups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteLoadBalancerServerGroupAction::spec() { return detail::lazySpec(kSpec143); }
+
+DeleteLoadBalancerServerGroupAction::DeleteLoadBalancerServerGroupAction() = default;
+DeleteLoadBalancerServerGroupAction::~DeleteLoadBalancerServerGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteLoadBalancerServerGroup() { return DeleteLoadBalancerServerGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteSlbGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSlbGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSlbGroupAction>("DeleteSlbGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSlbGroupAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& DeleteSlbGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSlbGroupAction>("DeleteSlbGroup", HttpMethod::Delete, "/load-balancers/slb/group/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSlbGroupAction::spec() { return detail::lazySpec(kSpec145); }
+
+DeleteSlbGroupAction::DeleteSlbGroupAction() = default;
+DeleteSlbGroupAction::~DeleteSlbGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteSlbGroup() { return DeleteSlbGroupAction::spec(); }
 
-const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForLoadBalancerAction>("GetCandidateL3NetworksForLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetCandidateL3NetworksForLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& GetCandidateL3NetworksForLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateL3NetworksForLoadBalancerAction>("GetCandidateL3NetworksForLoadBalancer", HttpMethod::Get, "/load-balancers/listeners/{listenerUuid}/networks/candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateL3NetworksForLoadBalancerAction::spec() { return detail::lazySpec(kSpec147); }
+
+GetCandidateL3NetworksForLoadBalancerAction::GetCandidateL3NetworksForLoadBalancerAction() = default;
+GetCandidateL3NetworksForLoadBalancerAction::~GetCandidateL3NetworksForLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateL3NetworksForLoadBalancer() { return GetCandidateL3NetworksForLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& GetCandidateL3NetworksForServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForServerGroupAction, serverGroupUuid), schema::Location::Body, 0, nullptr},
-    {"loadBalancerUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForServerGroupAction, loadBalancerUuid), schema::Location::Body, 0, nullptr},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForServerGroupAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForServerGroupAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForServerGroupAction>("GetCandidateL3NetworksForServerGroupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetCandidateL3NetworksForServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateL3NetworksForServerGroupAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& GetCandidateL3NetworksForServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateL3NetworksForServerGroupAction>("GetCandidateL3NetworksForServerGroup", HttpMethod::Get, "/load-balancers/servergroups/candidate-l3network", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateL3NetworksForServerGroupAction::spec() { return detail::lazySpec(kSpec149); }
+
+GetCandidateL3NetworksForServerGroupAction::GetCandidateL3NetworksForServerGroupAction() = default;
+GetCandidateL3NetworksForServerGroupAction::~GetCandidateL3NetworksForServerGroupAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateL3NetworksForServerGroup() { return GetCandidateL3NetworksForServerGroupAction::spec(); }
 
-const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"servergroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, servergroupUuid), schema::Location::Body, 0, nullptr},
-    {"loadBalancerUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, ipVersion), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForLoadBalancerServerGroupAction>("GetCandidateVmNicsForLoadBalancerServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerServerGroupAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& GetCandidateVmNicsForLoadBalancerServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVmNicsForLoadBalancerServerGroupAction>("GetCandidateVmNicsForLoadBalancerServerGroup", HttpMethod::Get, "/load-balancers/servergroups/candidate-nics", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateVmNicsForLoadBalancerServerGroupAction::spec() { return detail::lazySpec(kSpec151); }
+
+GetCandidateVmNicsForLoadBalancerServerGroupAction::GetCandidateVmNicsForLoadBalancerServerGroupAction() = default;
+GetCandidateVmNicsForLoadBalancerServerGroupAction::~GetCandidateVmNicsForLoadBalancerServerGroupAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateVmNicsForLoadBalancerServerGroup() { return GetCandidateVmNicsForLoadBalancerServerGroupAction::spec(); }
 
-const schema::TypeDesc& GetLoadBalancerListenerACLEntriesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"listenerUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetLoadBalancerListenerACLEntriesAction, listenerUuids), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule45},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLoadBalancerListenerACLEntriesAction>("GetLoadBalancerListenerACLEntriesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetLoadBalancerListenerACLEntriesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLoadBalancerListenerACLEntriesAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& GetLoadBalancerListenerACLEntriesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLoadBalancerListenerACLEntriesAction>("GetLoadBalancerListenerACLEntries", HttpMethod::Get, "/load-balancers/listeners/access-control-lists/entries", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLoadBalancerListenerACLEntriesAction::spec() { return detail::lazySpec(kSpec153); }
+
+GetLoadBalancerListenerACLEntriesAction::GetLoadBalancerListenerACLEntriesAction() = default;
+GetLoadBalancerListenerACLEntriesAction::~GetLoadBalancerListenerACLEntriesAction() = default;
 
 const ActionSpec& detail::spec_GetLoadBalancerListenerACLEntries() { return GetLoadBalancerListenerACLEntriesAction::spec(); }
 
-const schema::TypeDesc& GetLoadBalancerOwnerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(GetLoadBalancerOwnerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerOwnerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLoadBalancerOwnerAction>("GetLoadBalancerOwnerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLoadBalancerOwnerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLoadBalancerOwnerAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& GetLoadBalancerOwnerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLoadBalancerOwnerAction>("GetLoadBalancerOwner", HttpMethod::Get, "/load-balancers/{loadBalancerUuid}/owner", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLoadBalancerOwnerAction::spec() { return detail::lazySpec(kSpec155); }
+
+GetLoadBalancerOwnerAction::GetLoadBalancerOwnerAction() = default;
+GetLoadBalancerOwnerAction::~GetLoadBalancerOwnerAction() = default;
 
 const ActionSpec& detail::spec_GetLoadBalancerOwner() { return GetLoadBalancerOwnerAction::spec(); }
 
-const schema::TypeDesc& ProvisionSlbInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ProvisionSlbInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ProvisionSlbInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ProvisionSlbInstanceAction>("ProvisionSlbInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ProvisionSlbInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ProvisionSlbInstanceAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& ProvisionSlbInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ProvisionSlbInstanceAction>("ProvisionSlbInstance", HttpMethod::Put, "/load-balancers/slb/instances/{uuid}/provision", "provisionSlbInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ProvisionSlbInstanceAction::spec() { return detail::lazySpec(kSpec157); }
+
+ProvisionSlbInstanceAction::ProvisionSlbInstanceAction() = default;
+ProvisionSlbInstanceAction::~ProvisionSlbInstanceAction() = default;
 
 const ActionSpec& detail::spec_ProvisionSlbInstance() { return ProvisionSlbInstanceAction::spec(); }
 
-const schema::TypeDesc& QueryLoadBalancerServerGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLoadBalancerServerGroupAction>("QueryLoadBalancerServerGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLoadBalancerServerGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLoadBalancerServerGroupAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& QueryLoadBalancerServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLoadBalancerServerGroupAction>("QueryLoadBalancerServerGroup", HttpMethod::Get, "/load-balancers/servergroups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryLoadBalancerServerGroupAction::spec() { return detail::lazySpec(kSpec159); }
+
+QueryLoadBalancerServerGroupAction::QueryLoadBalancerServerGroupAction() = default;
+QueryLoadBalancerServerGroupAction::~QueryLoadBalancerServerGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryLoadBalancerServerGroup() { return QueryLoadBalancerServerGroupAction::spec(); }
 
-const schema::TypeDesc& QuerySlbGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySlbGroupAction>("QuerySlbGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySlbGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySlbGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySlbGroupAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& QuerySlbGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySlbGroupAction>("QuerySlbGroup", HttpMethod::Get, "/load-balancers/slb/groups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySlbGroupAction::spec() { return detail::lazySpec(kSpec161); }
+
+QuerySlbGroupAction::QuerySlbGroupAction() = default;
+QuerySlbGroupAction::~QuerySlbGroupAction() = default;
 
 const ActionSpec& detail::spec_QuerySlbGroup() { return QuerySlbGroupAction::spec(); }
 
-const schema::TypeDesc& QuerySlbVmInstanceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySlbVmInstanceAction>("QuerySlbVmInstanceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySlbVmInstanceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySlbVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySlbVmInstanceAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& QuerySlbVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySlbVmInstanceAction>("QuerySlbVmInstance", HttpMethod::Get, "/load-balancers/slb/instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySlbVmInstanceAction::spec() { return detail::lazySpec(kSpec163); }
+
+QuerySlbVmInstanceAction::QuerySlbVmInstanceAction() = default;
+QuerySlbVmInstanceAction::~QuerySlbVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_QuerySlbVmInstance() { return QuerySlbVmInstanceAction::spec(); }
 
-const schema::TypeDesc& RemoveAccessControlListFromLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveAccessControlListFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-    {"serverGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveAccessControlListFromLoadBalancerAction>("RemoveAccessControlListFromLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveAccessControlListFromLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveAccessControlListFromLoadBalancerAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& RemoveAccessControlListFromLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveAccessControlListFromLoadBalancerAction>("RemoveAccessControlListFromLoadBalancer", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/access-control-lists", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveAccessControlListFromLoadBalancerAction::spec() { return detail::lazySpec(kSpec165); }
+
+RemoveAccessControlListFromLoadBalancerAction::RemoveAccessControlListFromLoadBalancerAction() = default;
+RemoveAccessControlListFromLoadBalancerAction::~RemoveAccessControlListFromLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_RemoveAccessControlListFromLoadBalancer() { return RemoveAccessControlListFromLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& RemoveBackendServerFromServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
-    {"vmNicUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveBackendServerFromServerGroupAction, vmNicUuids), schema::Location::Body, 0, nullptr},
-    {"serverIps", &schema::typeOf<std::optional<Json>>, offsetof(RemoveBackendServerFromServerGroupAction, serverIps), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveBackendServerFromServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveBackendServerFromServerGroupAction>("RemoveBackendServerFromServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveBackendServerFromServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveBackendServerFromServerGroupAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& RemoveBackendServerFromServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveBackendServerFromServerGroupAction>("RemoveBackendServerFromServerGroup", HttpMethod::Put, "/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions", "removeBackendServerFromServerGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RemoveBackendServerFromServerGroupAction::spec() { return detail::lazySpec(kSpec167); }
+
+RemoveBackendServerFromServerGroupAction::RemoveBackendServerFromServerGroupAction() = default;
+RemoveBackendServerFromServerGroupAction::~RemoveBackendServerFromServerGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveBackendServerFromServerGroup() { return RemoveBackendServerFromServerGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveServerGroupFromLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveServerGroupFromLoadBalancerListenerAction>("RemoveServerGroupFromLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveServerGroupFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveServerGroupFromLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& RemoveServerGroupFromLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveServerGroupFromLoadBalancerListenerAction>("RemoveServerGroupFromLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/servergroups", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveServerGroupFromLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec169); }
+
+RemoveServerGroupFromLoadBalancerListenerAction::RemoveServerGroupFromLoadBalancerListenerAction() = default;
+RemoveServerGroupFromLoadBalancerListenerAction::~RemoveServerGroupFromLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_RemoveServerGroupFromLoadBalancerListener() { return RemoveServerGroupFromLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& UpdateLoadBalancerServerGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLoadBalancerServerGroupAction>("UpdateLoadBalancerServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateLoadBalancerServerGroupAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& UpdateLoadBalancerServerGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLoadBalancerServerGroupAction>("UpdateLoadBalancerServerGroup", HttpMethod::Put, "/load-balancers/servergroups/{uuid}/actions", "updateLoadBalancerServerGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateLoadBalancerServerGroupAction::spec() { return detail::lazySpec(kSpec171); }
+
+UpdateLoadBalancerServerGroupAction::UpdateLoadBalancerServerGroupAction() = default;
+UpdateLoadBalancerServerGroupAction::~UpdateLoadBalancerServerGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateLoadBalancerServerGroup() { return UpdateLoadBalancerServerGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateSlbGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"slbOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSlbGroupAction>("UpdateSlbGroupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateSlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSlbGroupAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& UpdateSlbGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSlbGroupAction>("UpdateSlbGroup", HttpMethod::Put, "/load-balancers/slb/group/{uuid}/actions", "updateSlbGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSlbGroupAction::spec() { return detail::lazySpec(kSpec173); }
+
+UpdateSlbGroupAction::UpdateSlbGroupAction() = default;
+UpdateSlbGroupAction::~UpdateSlbGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateSlbGroup() { return UpdateSlbGroupAction::spec(); }
 

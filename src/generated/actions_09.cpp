@@ -105,1375 +105,1536 @@ const ActionSpec& spec_UpdateMdevDeviceSpec();
 const ActionSpec& spec_UpdateMonitorTrigger();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule1V[] = {"OFF", "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL"};
 constexpr schema::Rule kRule1{false, false, false, kRule1V, 8, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddLogConfigurationAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddLogConfigurationAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLogConfigurationAction, description), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddLogConfigurationAction, type), schema::Location::Body, 0, &kRule0},
+  {"level", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLogConfigurationAction, level), schema::Location::Body, 0, &kRule1},
+  {"configuration", schema::Local<std::string, L>::ref, offsetof(AddLogConfigurationAction, configuration), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLogConfigurationAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddLogConfigurationAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddLogConfigurationAction", kRows0, 8, kBases0, 1, &schema::ObjectOps<AddLogConfigurationAction, L>::make, &schema::ObjectOps<AddLogConfigurationAction, L>::destroy, &schema::ObjectOps<AddLogConfigurationAction, L>::clear};
+static_assert(offsetof(AddLogConfigurationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddLogConfiguration", HttpMethod::Post, "/log/configurations", "params", true, true, true, false, "", &AddLogConfigurationAction::describe,
+                        schema::Ref<AddLogConfigurationAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // DeleteLogConfigurationAction
+  {"configId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DeleteLogConfigurationAction, configId), schema::Location::Body, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLogConfigurationAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(DeleteLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "DeleteLogConfigurationAction", kRows2, 3, kBases2, 1, &schema::ObjectOps<DeleteLogConfigurationAction, L>::make, &schema::ObjectOps<DeleteLogConfigurationAction, L>::destroy, &schema::ObjectOps<DeleteLogConfigurationAction, L>::clear};
+static_assert(offsetof(DeleteLogConfigurationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "DeleteLogConfiguration", HttpMethod::Delete, "/log/configurations/log4j2", "", false, true, true, false, "", &DeleteLogConfigurationAction::describe,
+                        schema::Ref<DeleteLogConfigurationAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // GetLogConfigurationAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(GetLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "GetLogConfigurationAction", kRows4, 1, kBases4, 1, &schema::ObjectOps<GetLogConfigurationAction, L>::make, &schema::ObjectOps<GetLogConfigurationAction, L>::destroy, &schema::ObjectOps<GetLogConfigurationAction, L>::clear};
+static_assert(offsetof(GetLogConfigurationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "GetLogConfiguration", HttpMethod::Get, "/log/configurations", "", false, true, false, false, "", &GetLogConfigurationAction::describe,
+                        schema::Ref<GetLogConfigurationAction::ReplyType>::value};
+constexpr schema::Row kRows6[] = {  // UpdateLogConfigurationAction
+  {"configId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateLogConfigurationAction, configId), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLogConfigurationAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLogConfigurationAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(UpdateLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "UpdateLogConfigurationAction", kRows6, 4, kBases6, 1, &schema::ObjectOps<UpdateLogConfigurationAction, L>::make, &schema::ObjectOps<UpdateLogConfigurationAction, L>::destroy, &schema::ObjectOps<UpdateLogConfigurationAction, L>::clear};
+static_assert(offsetof(UpdateLogConfigurationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "UpdateLogConfiguration", HttpMethod::Put, "/log/configurations", "updateLogConfiguration", true, true, true, false, "", &UpdateLogConfigurationAction::describe,
+                        schema::Ref<UpdateLogConfigurationAction::ReplyType>::value};
+constexpr schema::Row kRows8[] = {  // GetLoginCaptchaAction
+  {"resourceName", schema::Local<std::string, L>::ref, offsetof(GetLoginCaptchaAction, resourceName), schema::Location::Body, 0, &kRule0},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(GetLoginCaptchaAction, loginType), schema::Location::Body, 0, &kRule0},
+  {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoginCaptchaAction, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoginCaptchaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(GetLoginCaptchaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "GetLoginCaptchaAction", kRows8, 4, kBases8, 1, &schema::ObjectOps<GetLoginCaptchaAction, L>::make, &schema::ObjectOps<GetLoginCaptchaAction, L>::destroy, &schema::ObjectOps<GetLoginCaptchaAction, L>::clear};
+static_assert(offsetof(GetLoginCaptchaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "GetLoginCaptcha", HttpMethod::Get, "/login/control/captcha", "", false, false, false, false, "", &GetLoginCaptchaAction::describe,
+                        schema::Ref<GetLoginCaptchaAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // GetLoginProceduresAction
+  {"username", schema::Local<std::string, L>::ref, offsetof(GetLoginProceduresAction, username), schema::Location::Body, 0, &kRule0},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(GetLoginProceduresAction, loginType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoginProceduresAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(GetLoginProceduresAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "GetLoginProceduresAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<GetLoginProceduresAction, L>::make, &schema::ObjectOps<GetLoginProceduresAction, L>::destroy, &schema::ObjectOps<GetLoginProceduresAction, L>::clear};
+static_assert(offsetof(GetLoginProceduresAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "GetLoginProcedures", HttpMethod::Get, "/login/procedures", "", false, false, false, false, "", &GetLoginProceduresAction::describe,
+                        schema::Ref<GetLoginProceduresAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // LogInAction
+  {"username", schema::Local<std::string, L>::ref, offsetof(LogInAction, username), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(LogInAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(LogInAction, loginType), schema::Location::Body, 0, &kRule0},
+  {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInAction, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInAction, verifyCode), schema::Location::Body, 0, nullptr},
+  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"properties", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInAction, properties), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(LogInAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "LogInAction", kRows12, 8, kBases12, 1, &schema::ObjectOps<LogInAction, L>::make, &schema::ObjectOps<LogInAction, L>::destroy, &schema::ObjectOps<LogInAction, L>::clear};
+static_assert(offsetof(LogInAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "LogIn", HttpMethod::Put, "/login", "logIn", true, false, false, false, "", &LogInAction::describe,
+                        schema::Ref<LogInAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // UnlockIdentityAction
+  {"resourceName", schema::Local<std::string, L>::ref, offsetof(UnlockIdentityAction, resourceName), schema::Location::Body, 0, &kRule0},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(UnlockIdentityAction, loginType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UnlockIdentityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(UnlockIdentityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "UnlockIdentityAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<UnlockIdentityAction, L>::make, &schema::ObjectOps<UnlockIdentityAction, L>::destroy, &schema::ObjectOps<UnlockIdentityAction, L>::clear};
+static_assert(offsetof(UnlockIdentityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "UnlockIdentity", HttpMethod::Get, "/login/control/unlock", "", false, true, false, false, "", &UnlockIdentityAction::describe,
+                        schema::Ref<UnlockIdentityAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // AddAccessControlRuleAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAccessControlRuleAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlRuleAction, description), schema::Location::Body, 0, nullptr},
+  {"rule", schema::Local<std::string, L>::ref, offsetof(AddAccessControlRuleAction, rule), schema::Location::Body, 0, &kRule0},
+  {"controlStrategy", schema::Local<std::string, L>::ref, offsetof(AddAccessControlRuleAction, controlStrategy), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAccessControlRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(AddAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "AddAccessControlRuleAction", kRows16, 7, kBases16, 1, &schema::ObjectOps<AddAccessControlRuleAction, L>::make, &schema::ObjectOps<AddAccessControlRuleAction, L>::destroy, &schema::ObjectOps<AddAccessControlRuleAction, L>::clear};
+static_assert(offsetof(AddAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "AddAccessControlRule", HttpMethod::Post, "/login-control/access-control/rules", "params", true, true, true, false, "", &AddAccessControlRuleAction::describe,
+                        schema::Ref<AddAccessControlRuleAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // DeleteAccessControlRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccessControlRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessControlRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessControlRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(DeleteAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "DeleteAccessControlRuleAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<DeleteAccessControlRuleAction, L>::make, &schema::ObjectOps<DeleteAccessControlRuleAction, L>::destroy, &schema::ObjectOps<DeleteAccessControlRuleAction, L>::clear};
+static_assert(offsetof(DeleteAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "DeleteAccessControlRule", HttpMethod::Delete, "/login-control/access-control/rules/{uuid}", "", false, true, true, false, "", &DeleteAccessControlRuleAction::describe,
+                        schema::Ref<DeleteAccessControlRuleAction::ReplyType>::value};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(QueryAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccessControlRuleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable20{{nullptr}, "QueryAccessControlRuleAction", nullptr, 0, kBases20, 2, &schema::ObjectOps<QueryAccessControlRuleAction, L>::make, &schema::ObjectOps<QueryAccessControlRuleAction, L>::destroy, &schema::ObjectOps<QueryAccessControlRuleAction, L>::clear};
+static_assert(offsetof(QueryAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "QueryAccessControlRule", HttpMethod::Get, "/login-control/access-control/rules", "", false, true, false, true, "", &QueryAccessControlRuleAction::describe,
+                        schema::Ref<QueryAccessControlRuleAction::ReplyType>::value};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows22[] = {  // UpdateAccessControlRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAccessControlRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccessControlRuleAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccessControlRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"rule", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccessControlRuleAction, rule), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccessControlRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "UpdateAccessControlRuleAction", kRows22, 5, kBases22, 1, &schema::ObjectOps<UpdateAccessControlRuleAction, L>::make, &schema::ObjectOps<UpdateAccessControlRuleAction, L>::destroy, &schema::ObjectOps<UpdateAccessControlRuleAction, L>::clear};
+static_assert(offsetof(UpdateAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "UpdateAccessControlRule", HttpMethod::Put, "/login-control/access-control/rules/{uuid}/actions", "updateAccessControlRule", true, true, true, false, "", &UpdateAccessControlRuleAction::describe,
+                        schema::Ref<UpdateAccessControlRuleAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // CancelLongJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CancelLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CancelLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(CancelLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "CancelLongJobAction", kRows24, 2, kBases24, 1, &schema::ObjectOps<CancelLongJobAction, L>::make, &schema::ObjectOps<CancelLongJobAction, L>::destroy, &schema::ObjectOps<CancelLongJobAction, L>::clear};
+static_assert(offsetof(CancelLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "CancelLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "cancelLongJob", true, true, true, false, "", &CancelLongJobAction::describe,
+                        schema::Ref<CancelLongJobAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // CleanLongJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(CleanLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "CleanLongJobAction", kRows26, 2, kBases26, 1, &schema::ObjectOps<CleanLongJobAction, L>::make, &schema::ObjectOps<CleanLongJobAction, L>::destroy, &schema::ObjectOps<CleanLongJobAction, L>::clear};
+static_assert(offsetof(CleanLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "CleanLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "cleanLongJob", true, true, true, false, "", &CleanLongJobAction::describe,
+                        schema::Ref<CleanLongJobAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // DeleteLongJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(DeleteLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "DeleteLongJobAction", kRows28, 2, kBases28, 1, &schema::ObjectOps<DeleteLongJobAction, L>::make, &schema::ObjectOps<DeleteLongJobAction, L>::destroy, &schema::ObjectOps<DeleteLongJobAction, L>::clear};
+static_assert(offsetof(DeleteLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "DeleteLongJob", HttpMethod::Delete, "/longjobs/{uuid}", "", false, true, true, false, "", &DeleteLongJobAction::describe,
+                        schema::Ref<DeleteLongJobAction::ReplyType>::value};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(QueryLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLongJobAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable30{{nullptr}, "QueryLongJobAction", nullptr, 0, kBases30, 2, &schema::ObjectOps<QueryLongJobAction, L>::make, &schema::ObjectOps<QueryLongJobAction, L>::destroy, &schema::ObjectOps<QueryLongJobAction, L>::clear};
+static_assert(offsetof(QueryLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "QueryLongJob", HttpMethod::Get, "/longjobs", "", false, true, false, true, "", &QueryLongJobAction::describe,
+                        schema::Ref<QueryLongJobAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // RerunLongJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RerunLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RerunLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(RerunLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "RerunLongJobAction", kRows32, 2, kBases32, 1, &schema::ObjectOps<RerunLongJobAction, L>::make, &schema::ObjectOps<RerunLongJobAction, L>::destroy, &schema::ObjectOps<RerunLongJobAction, L>::clear};
+static_assert(offsetof(RerunLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "RerunLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "rerunLongJob", true, true, true, false, "", &RerunLongJobAction::describe,
+                        schema::Ref<RerunLongJobAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // ResumeLongJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ResumeLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResumeLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(ResumeLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "ResumeLongJobAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<ResumeLongJobAction, L>::make, &schema::ObjectOps<ResumeLongJobAction, L>::destroy, &schema::ObjectOps<ResumeLongJobAction, L>::clear};
+static_assert(offsetof(ResumeLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "ResumeLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "resumeLongJob", true, true, true, false, "", &ResumeLongJobAction::describe,
+                        schema::Ref<ResumeLongJobAction::ReplyType>::value};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows36[] = {  // SubmitLongJobAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubmitLongJobAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubmitLongJobAction, description), schema::Location::Body, 0, &kRule3},
+  {"jobName", schema::Local<std::string, L>::ref, offsetof(SubmitLongJobAction, jobName), schema::Location::Body, 0, &kRule4},
+  {"jobData", schema::Local<std::string, L>::ref, offsetof(SubmitLongJobAction, jobData), schema::Location::Body, 0, &kRule0},
+  {"targetResourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubmitLongJobAction, targetResourceUuid), schema::Location::Body, 0, &kRule5},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubmitLongJobAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SubmitLongJobAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubmitLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(SubmitLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "SubmitLongJobAction", kRows36, 8, kBases36, 1, &schema::ObjectOps<SubmitLongJobAction, L>::make, &schema::ObjectOps<SubmitLongJobAction, L>::destroy, &schema::ObjectOps<SubmitLongJobAction, L>::clear};
+static_assert(offsetof(SubmitLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "SubmitLongJob", HttpMethod::Post, "/longjobs", "params", true, true, true, false, "", &SubmitLongJobAction::describe,
+                        schema::Ref<SubmitLongJobAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // UpdateLongJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLongJobAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLongJobAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(UpdateLongJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "UpdateLongJobAction", kRows38, 4, kBases38, 1, &schema::ObjectOps<UpdateLongJobAction, L>::make, &schema::ObjectOps<UpdateLongJobAction, L>::destroy, &schema::ObjectOps<UpdateLongJobAction, L>::clear};
+static_assert(offsetof(UpdateLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "UpdateLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "updateLongJob", true, true, true, false, "", &UpdateLongJobAction::describe,
+                        schema::Ref<UpdateLongJobAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // GetManagementNodeOSAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetManagementNodeOSAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(GetManagementNodeOSAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "GetManagementNodeOSAction", kRows40, 1, kBases40, 1, &schema::ObjectOps<GetManagementNodeOSAction, L>::make, &schema::ObjectOps<GetManagementNodeOSAction, L>::destroy, &schema::ObjectOps<GetManagementNodeOSAction, L>::clear};
+static_assert(offsetof(GetManagementNodeOSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "GetManagementNodeOS", HttpMethod::Put, "/management/actions", "getManagementNodeOS", true, false, false, false, "", &GetManagementNodeOSAction::describe,
+                        schema::Ref<GetManagementNodeOSAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // GetCurrentTimeAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCurrentTimeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(GetCurrentTimeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "GetCurrentTimeAction", kRows42, 1, kBases42, 1, &schema::ObjectOps<GetCurrentTimeAction, L>::make, &schema::ObjectOps<GetCurrentTimeAction, L>::destroy, &schema::ObjectOps<GetCurrentTimeAction, L>::clear};
+static_assert(offsetof(GetCurrentTimeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "GetCurrentTime", HttpMethod::Put, "/management-nodes/actions", "getCurrentTime", true, false, false, false, "", &GetCurrentTimeAction::describe,
+                        schema::Ref<GetCurrentTimeAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // GetFactoryModeStateAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFactoryModeStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(GetFactoryModeStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "GetFactoryModeStateAction", kRows44, 1, kBases44, 1, &schema::ObjectOps<GetFactoryModeStateAction, L>::make, &schema::ObjectOps<GetFactoryModeStateAction, L>::destroy, &schema::ObjectOps<GetFactoryModeStateAction, L>::clear};
+static_assert(offsetof(GetFactoryModeStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "GetFactoryModeState", HttpMethod::Get, "/management-nodes/factory-mode-state", "", false, true, false, false, "", &GetFactoryModeStateAction::describe,
+                        schema::Ref<GetFactoryModeStateAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // GetManagementNodeArchAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetManagementNodeArchAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(GetManagementNodeArchAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "GetManagementNodeArchAction", kRows46, 1, kBases46, 1, &schema::ObjectOps<GetManagementNodeArchAction, L>::make, &schema::ObjectOps<GetManagementNodeArchAction, L>::destroy, &schema::ObjectOps<GetManagementNodeArchAction, L>::clear};
+static_assert(offsetof(GetManagementNodeArchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "GetManagementNodeArch", HttpMethod::Put, "/management-nodes/actions", "getManagementNodeArch", true, false, false, false, "", &GetManagementNodeArchAction::describe,
+                        schema::Ref<GetManagementNodeArchAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // GetPlatformTimeZoneAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPlatformTimeZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(GetPlatformTimeZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "GetPlatformTimeZoneAction", kRows48, 1, kBases48, 1, &schema::ObjectOps<GetPlatformTimeZoneAction, L>::make, &schema::ObjectOps<GetPlatformTimeZoneAction, L>::destroy, &schema::ObjectOps<GetPlatformTimeZoneAction, L>::clear};
+static_assert(offsetof(GetPlatformTimeZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "GetPlatformTimeZone", HttpMethod::Get, "/management-nodes/platform-timezone", "", false, true, false, false, "", &GetPlatformTimeZoneAction::describe,
+                        schema::Ref<GetPlatformTimeZoneAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // GetSupportAPIsAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportAPIsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(GetSupportAPIsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "GetSupportAPIsAction", kRows50, 1, kBases50, 1, &schema::ObjectOps<GetSupportAPIsAction, L>::make, &schema::ObjectOps<GetSupportAPIsAction, L>::destroy, &schema::ObjectOps<GetSupportAPIsAction, L>::clear};
+static_assert(offsetof(GetSupportAPIsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "GetSupportAPIs", HttpMethod::Put, "/management-nodes/actions", "getSupportAPIs", true, false, false, false, "", &GetSupportAPIsAction::describe,
+                        schema::Ref<GetSupportAPIsAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // GetVersionAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVersionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(GetVersionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "GetVersionAction", kRows52, 1, kBases52, 1, &schema::ObjectOps<GetVersionAction, L>::make, &schema::ObjectOps<GetVersionAction, L>::destroy, &schema::ObjectOps<GetVersionAction, L>::clear};
+static_assert(offsetof(GetVersionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "GetVersion", HttpMethod::Put, "/management-nodes/actions", "getVersion", true, false, false, false, "", &GetVersionAction::describe,
+                        schema::Ref<GetVersionAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // IsReadyToGoAction
+  {"managementNodeId", schema::Local<std::optional<std::string>, L>::ref, offsetof(IsReadyToGoAction, managementNodeId), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(IsReadyToGoAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(IsReadyToGoAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "IsReadyToGoAction", kRows54, 2, kBases54, 1, &schema::ObjectOps<IsReadyToGoAction, L>::make, &schema::ObjectOps<IsReadyToGoAction, L>::destroy, &schema::ObjectOps<IsReadyToGoAction, L>::clear};
+static_assert(offsetof(IsReadyToGoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "IsReadyToGo", HttpMethod::Get, "/management-nodes/ready", "", false, false, false, false, "", &IsReadyToGoAction::describe,
+                        schema::Ref<IsReadyToGoAction::ReplyType>::value};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(QueryManagementNodeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryManagementNodeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable56{{nullptr}, "QueryManagementNodeAction", nullptr, 0, kBases56, 2, &schema::ObjectOps<QueryManagementNodeAction, L>::make, &schema::ObjectOps<QueryManagementNodeAction, L>::destroy, &schema::ObjectOps<QueryManagementNodeAction, L>::clear};
+static_assert(offsetof(QueryManagementNodeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "QueryManagementNode", HttpMethod::Get, "/management-nodes", "", false, true, false, true, "", &QueryManagementNodeAction::describe,
+                        schema::Ref<QueryManagementNodeAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // UpdateFactoryModeStateAction
+  {"factoryModeState", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateFactoryModeStateAction, factoryModeState), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFactoryModeStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(UpdateFactoryModeStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "UpdateFactoryModeStateAction", kRows58, 2, kBases58, 1, &schema::ObjectOps<UpdateFactoryModeStateAction, L>::make, &schema::ObjectOps<UpdateFactoryModeStateAction, L>::destroy, &schema::ObjectOps<UpdateFactoryModeStateAction, L>::clear};
+static_assert(offsetof(UpdateFactoryModeStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "UpdateFactoryModeState", HttpMethod::Put, "/management-nodes/actions", "updateFactoryModeState", true, true, true, false, "", &UpdateFactoryModeStateAction::describe,
+                        schema::Ref<UpdateFactoryModeStateAction::ReplyType>::value};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
+constexpr schema::Row kRows60[] = {  // AddMdevDeviceSpecToVmInstanceAction
+  {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(AddMdevDeviceSpecToVmInstanceAction, mdevSpecUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AddMdevDeviceSpecToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"mdevDeviceNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMdevDeviceSpecToVmInstanceAction, mdevDeviceNumber), schema::Location::Body, 0, &kRule6},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMdevDeviceSpecToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(AddMdevDeviceSpecToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "AddMdevDeviceSpecToVmInstanceAction", kRows60, 4, kBases60, 1, &schema::ObjectOps<AddMdevDeviceSpecToVmInstanceAction, L>::make, &schema::ObjectOps<AddMdevDeviceSpecToVmInstanceAction, L>::destroy, &schema::ObjectOps<AddMdevDeviceSpecToVmInstanceAction, L>::clear};
+static_assert(offsetof(AddMdevDeviceSpecToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "AddMdevDeviceSpecToVmInstance", HttpMethod::Post, "/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AddMdevDeviceSpecToVmInstanceAction::describe,
+                        schema::Ref<AddMdevDeviceSpecToVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // GetMdevDeviceSpecCandidatesAction
+  {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, vmInstanceUuids), schema::Location::Body, 0, nullptr},
+  {"types", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, types), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(GetMdevDeviceSpecCandidatesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "GetMdevDeviceSpecCandidatesAction", kRows62, 6, kBases62, 1, &schema::ObjectOps<GetMdevDeviceSpecCandidatesAction, L>::make, &schema::ObjectOps<GetMdevDeviceSpecCandidatesAction, L>::destroy, &schema::ObjectOps<GetMdevDeviceSpecCandidatesAction, L>::clear};
+static_assert(offsetof(GetMdevDeviceSpecCandidatesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "GetMdevDeviceSpecCandidates", HttpMethod::Get, "/mdev-device-specs/candidates", "", false, true, false, false, "", &GetMdevDeviceSpecCandidatesAction::describe,
+                        schema::Ref<GetMdevDeviceSpecCandidatesAction::ReplyType>::value};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryMdevDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMdevDeviceSpecAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable64{{nullptr}, "QueryMdevDeviceSpecAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryMdevDeviceSpecAction, L>::make, &schema::ObjectOps<QueryMdevDeviceSpecAction, L>::destroy, &schema::ObjectOps<QueryMdevDeviceSpecAction, L>::clear};
+static_assert(offsetof(QueryMdevDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "QueryMdevDeviceSpec", HttpMethod::Get, "/mdev-device-specs", "", false, true, false, true, "", &QueryMdevDeviceSpecAction::describe,
+                        schema::Ref<QueryMdevDeviceSpecAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // RemoveMdevDeviceSpecFromVmInstanceAction
+  {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, mdevSpecUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "RemoveMdevDeviceSpecFromVmInstanceAction", kRows66, 3, kBases66, 1, &schema::ObjectOps<RemoveMdevDeviceSpecFromVmInstanceAction, L>::make, &schema::ObjectOps<RemoveMdevDeviceSpecFromVmInstanceAction, L>::destroy, &schema::ObjectOps<RemoveMdevDeviceSpecFromVmInstanceAction, L>::clear};
+static_assert(offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "RemoveMdevDeviceSpecFromVmInstance", HttpMethod::Delete, "/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}", "", false, true, true, false, "", &RemoveMdevDeviceSpecFromVmInstanceAction::describe,
+                        schema::Ref<RemoveMdevDeviceSpecFromVmInstanceAction::ReplyType>::value};
 constexpr const char* kRule7V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule7{false, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows68[] = {  // UpdateMdevDeviceSpecAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMdevDeviceSpecAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceSpecAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceSpecAction, description), schema::Location::Body, 0, &kRule3},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceSpecAction, state), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceSpecAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateMdevDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "UpdateMdevDeviceSpecAction", kRows68, 5, kBases68, 1, &schema::ObjectOps<UpdateMdevDeviceSpecAction, L>::make, &schema::ObjectOps<UpdateMdevDeviceSpecAction, L>::destroy, &schema::ObjectOps<UpdateMdevDeviceSpecAction, L>::clear};
+static_assert(offsetof(UpdateMdevDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "UpdateMdevDeviceSpec", HttpMethod::Put, "/mdev-device-specs/{uuid}/actions", "updateMdevDeviceSpec", true, true, true, false, "", &UpdateMdevDeviceSpecAction::describe,
+                        schema::Ref<UpdateMdevDeviceSpecAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // AttachMdevDeviceToVmAction
+  {"mdevDeviceUuid", schema::Local<std::string, L>::ref, offsetof(AttachMdevDeviceToVmAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachMdevDeviceToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachMdevDeviceToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(AttachMdevDeviceToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "AttachMdevDeviceToVmAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<AttachMdevDeviceToVmAction, L>::make, &schema::ObjectOps<AttachMdevDeviceToVmAction, L>::destroy, &schema::ObjectOps<AttachMdevDeviceToVmAction, L>::clear};
+static_assert(offsetof(AttachMdevDeviceToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "AttachMdevDeviceToVm", HttpMethod::Post, "/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachMdevDeviceToVmAction::describe,
+                        schema::Ref<AttachMdevDeviceToVmAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // DeleteMdevDeviceAction
+  {"mdevDeviceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteMdevDeviceAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMdevDeviceAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMdevDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(DeleteMdevDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "DeleteMdevDeviceAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<DeleteMdevDeviceAction, L>::make, &schema::ObjectOps<DeleteMdevDeviceAction, L>::destroy, &schema::ObjectOps<DeleteMdevDeviceAction, L>::clear};
+static_assert(offsetof(DeleteMdevDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "DeleteMdevDevice", HttpMethod::Delete, "/mdev-devices/{mdevDeviceUuid}", "", false, true, true, false, "", &DeleteMdevDeviceAction::describe,
+                        schema::Ref<DeleteMdevDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // DetachMdevDeviceFromVmAction
+  {"mdevDeviceUuid", schema::Local<std::string, L>::ref, offsetof(DetachMdevDeviceFromVmAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DetachMdevDeviceFromVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachMdevDeviceFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(DetachMdevDeviceFromVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "DetachMdevDeviceFromVmAction", kRows74, 3, kBases74, 1, &schema::ObjectOps<DetachMdevDeviceFromVmAction, L>::make, &schema::ObjectOps<DetachMdevDeviceFromVmAction, L>::destroy, &schema::ObjectOps<DetachMdevDeviceFromVmAction, L>::clear};
+static_assert(offsetof(DetachMdevDeviceFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "DetachMdevDeviceFromVm", HttpMethod::Delete, "/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}", "", false, true, true, false, "", &DetachMdevDeviceFromVmAction::describe,
+                        schema::Ref<DetachMdevDeviceFromVmAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // GetMdevDeviceCandidatesAction
+  {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetMdevDeviceCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceCandidatesAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"types", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMdevDeviceCandidatesAction, types), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceCandidatesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(GetMdevDeviceCandidatesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "GetMdevDeviceCandidatesAction", kRows76, 5, kBases76, 1, &schema::ObjectOps<GetMdevDeviceCandidatesAction, L>::make, &schema::ObjectOps<GetMdevDeviceCandidatesAction, L>::destroy, &schema::ObjectOps<GetMdevDeviceCandidatesAction, L>::clear};
+static_assert(offsetof(GetMdevDeviceCandidatesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "GetMdevDeviceCandidates", HttpMethod::Get, "/mdev-devices/candidates", "", false, true, false, false, "", &GetMdevDeviceCandidatesAction::describe,
+                        schema::Ref<GetMdevDeviceCandidatesAction::ReplyType>::value};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryMdevDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMdevDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable78{{nullptr}, "QueryMdevDeviceAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryMdevDeviceAction, L>::make, &schema::ObjectOps<QueryMdevDeviceAction, L>::destroy, &schema::ObjectOps<QueryMdevDeviceAction, L>::clear};
+static_assert(offsetof(QueryMdevDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "QueryMdevDevice", HttpMethod::Get, "/mdev-devices", "", false, true, false, true, "", &QueryMdevDeviceAction::describe,
+                        schema::Ref<QueryMdevDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // UpdateMdevDeviceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMdevDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceAction, description), schema::Location::Body, 0, &kRule3},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceAction, state), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(UpdateMdevDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "UpdateMdevDeviceAction", kRows80, 5, kBases80, 1, &schema::ObjectOps<UpdateMdevDeviceAction, L>::make, &schema::ObjectOps<UpdateMdevDeviceAction, L>::destroy, &schema::ObjectOps<UpdateMdevDeviceAction, L>::clear};
+static_assert(offsetof(UpdateMdevDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "UpdateMdevDevice", HttpMethod::Put, "/mdev-devices/{uuid}/actions", "updateMdevDevice", true, true, true, false, "", &UpdateMdevDeviceAction::describe,
+                        schema::Ref<UpdateMdevDeviceAction::ReplyType>::value};
 constexpr const char* kRule8V[] = {"enable", "disable"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows82[] = {  // ChangeMediaStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeMediaStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeMediaStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeMediaStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(ChangeMediaStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "ChangeMediaStateAction", kRows82, 3, kBases82, 1, &schema::ObjectOps<ChangeMediaStateAction, L>::make, &schema::ObjectOps<ChangeMediaStateAction, L>::destroy, &schema::ObjectOps<ChangeMediaStateAction, L>::clear};
+static_assert(offsetof(ChangeMediaStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "ChangeMediaState", HttpMethod::Put, "/media/{uuid}/actions", "changeMediaState", true, true, true, false, "", &ChangeMediaStateAction::describe,
+                        schema::Ref<ChangeMediaStateAction::ReplyType>::value};
 constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows84[] = {  // CreateEmailMediaAction
+  {"smtpServer", schema::Local<std::string, L>::ref, offsetof(CreateEmailMediaAction, smtpServer), schema::Location::Body, 0, &kRule0},
+  {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateEmailMediaAction, smtpPort), schema::Location::Body, 0, &kRule9},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMediaAction, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMediaAction, password), schema::Location::Body, schema::kSecret, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEmailMediaAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMediaAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMediaAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEmailMediaAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMediaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(CreateEmailMediaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "CreateEmailMediaAction", kRows84, 9, kBases84, 1, &schema::ObjectOps<CreateEmailMediaAction, L>::make, &schema::ObjectOps<CreateEmailMediaAction, L>::destroy, &schema::ObjectOps<CreateEmailMediaAction, L>::clear};
+static_assert(offsetof(CreateEmailMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "CreateEmailMedia", HttpMethod::Post, "/media/emails", "params", true, true, true, false, "", &CreateEmailMediaAction::describe,
+                        schema::Ref<CreateEmailMediaAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // DeleteMediaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMediaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMediaAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMediaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(DeleteMediaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "DeleteMediaAction", kRows86, 3, kBases86, 1, &schema::ObjectOps<DeleteMediaAction, L>::make, &schema::ObjectOps<DeleteMediaAction, L>::destroy, &schema::ObjectOps<DeleteMediaAction, L>::clear};
+static_assert(offsetof(DeleteMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "DeleteMedia", HttpMethod::Delete, "/media/{uuid}", "", false, true, true, false, "", &DeleteMediaAction::describe,
+                        schema::Ref<DeleteMediaAction::ReplyType>::value};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(QueryEmailMediaAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEmailMediaAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable88{{nullptr}, "QueryEmailMediaAction", nullptr, 0, kBases88, 2, &schema::ObjectOps<QueryEmailMediaAction, L>::make, &schema::ObjectOps<QueryEmailMediaAction, L>::destroy, &schema::ObjectOps<QueryEmailMediaAction, L>::clear};
+static_assert(offsetof(QueryEmailMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "QueryEmailMedia", HttpMethod::Get, "/media/emails", "", false, true, false, true, "", &QueryEmailMediaAction::describe,
+                        schema::Ref<QueryEmailMediaAction::ReplyType>::value};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QueryMediaAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMediaAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable90{{nullptr}, "QueryMediaAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QueryMediaAction, L>::make, &schema::ObjectOps<QueryMediaAction, L>::destroy, &schema::ObjectOps<QueryMediaAction, L>::clear};
+static_assert(offsetof(QueryMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "QueryMedia", HttpMethod::Get, "/media", "", false, true, false, true, "", &QueryMediaAction::describe,
+                        schema::Ref<QueryMediaAction::ReplyType>::value};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows92[] = {  // UpdateEmailMediaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailMediaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMediaAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMediaAction, description), schema::Location::Body, 0, &kRule3},
+  {"smtpServer", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMediaAction, smtpServer), schema::Location::Body, 0, nullptr},
+  {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateEmailMediaAction, smtpPort), schema::Location::Body, 0, &kRule10},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMediaAction, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMediaAction, password), schema::Location::Body, schema::kSecret, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMediaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateEmailMediaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "UpdateEmailMediaAction", kRows92, 8, kBases92, 1, &schema::ObjectOps<UpdateEmailMediaAction, L>::make, &schema::ObjectOps<UpdateEmailMediaAction, L>::destroy, &schema::ObjectOps<UpdateEmailMediaAction, L>::clear};
+static_assert(offsetof(UpdateEmailMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "UpdateEmailMedia", HttpMethod::Put, "/media/emails/{uuid}", "updateEmailMedia", true, true, true, false, "", &UpdateEmailMediaAction::describe,
+                        schema::Ref<UpdateEmailMediaAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // GetMemorySnapshotGroupReferenceAction
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(GetMemorySnapshotGroupReferenceAction, resourceUuid), schema::Location::Body, 0, &kRule0},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetMemorySnapshotGroupReferenceAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMemorySnapshotGroupReferenceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(GetMemorySnapshotGroupReferenceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "GetMemorySnapshotGroupReferenceAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<GetMemorySnapshotGroupReferenceAction, L>::make, &schema::ObjectOps<GetMemorySnapshotGroupReferenceAction, L>::destroy, &schema::ObjectOps<GetMemorySnapshotGroupReferenceAction, L>::clear};
+static_assert(offsetof(GetMemorySnapshotGroupReferenceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "GetMemorySnapshotGroupReference", HttpMethod::Get, "/memory-snapshots/group/reference", "", false, true, false, false, "", &GetMemorySnapshotGroupReferenceAction::describe,
+                        schema::Ref<GetMemorySnapshotGroupReferenceAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // IsOpensourceVersionAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(IsOpensourceVersionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(IsOpensourceVersionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "IsOpensourceVersionAction", kRows96, 1, kBases96, 1, &schema::ObjectOps<IsOpensourceVersionAction, L>::make, &schema::ObjectOps<IsOpensourceVersionAction, L>::destroy, &schema::ObjectOps<IsOpensourceVersionAction, L>::clear};
+static_assert(offsetof(IsOpensourceVersionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "IsOpensourceVersion", HttpMethod::Get, "/meta-data/opensource", "", false, false, false, false, "", &IsOpensourceVersionAction::describe,
+                        schema::Ref<IsOpensourceVersionAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // BootstrapMiniHostAction
+  {"local", schema::Local<std::optional<MiniHostInfo>, L>::ref, offsetof(BootstrapMiniHostAction, local), schema::Location::Body, 0, &kRule0},
+  {"peer", schema::Local<std::optional<MiniHostInfo>, L>::ref, offsetof(BootstrapMiniHostAction, peer), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(BootstrapMiniHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(BootstrapMiniHostAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BootstrapMiniHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(BootstrapMiniHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "BootstrapMiniHostAction", kRows98, 5, kBases98, 1, &schema::ObjectOps<BootstrapMiniHostAction, L>::make, &schema::ObjectOps<BootstrapMiniHostAction, L>::destroy, &schema::ObjectOps<BootstrapMiniHostAction, L>::clear};
+static_assert(offsetof(BootstrapMiniHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "BootstrapMiniHost", HttpMethod::Post, "/mini-clusters/hosts", "params", true, true, true, false, "", &BootstrapMiniHostAction::describe,
+                        schema::Ref<BootstrapMiniHostAction::ReplyType>::value};
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule12V[] = {"KVM", "Simulator"};
 constexpr schema::Rule kRule12{true, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows100[] = {  // CreateMiniClusterAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateMiniClusterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateMiniClusterAction, name), schema::Location::Body, 0, &kRule4},
+  {"hostManagementIps", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateMiniClusterAction, hostManagementIps), schema::Location::Body, 0, &kRule11},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMiniClusterAction, username), schema::Location::Body, 0, &kRule2},
+  {"password", schema::Local<std::string, L>::ref, offsetof(CreateMiniClusterAction, password), schema::Location::Body, schema::kSecret, &kRule4},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateMiniClusterAction, sshPort), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMiniClusterAction, description), schema::Location::Body, 0, &kRule3},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(CreateMiniClusterAction, hypervisorType), schema::Location::Body, 0, &kRule12},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMiniClusterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMiniClusterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMiniClusterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(CreateMiniClusterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "CreateMiniClusterAction", kRows100, 11, kBases100, 1, &schema::ObjectOps<CreateMiniClusterAction, L>::make, &schema::ObjectOps<CreateMiniClusterAction, L>::destroy, &schema::ObjectOps<CreateMiniClusterAction, L>::clear};
+static_assert(offsetof(CreateMiniClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "CreateMiniCluster", HttpMethod::Post, "/mini-clusters", "params", true, true, true, false, "", &CreateMiniClusterAction::describe,
+                        schema::Ref<CreateMiniClusterAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // GetCandidateMiniHostsAction
+  {"local", schema::Local<std::optional<bool>, L>::ref, offsetof(GetCandidateMiniHostsAction, local), schema::Location::Body, 0, nullptr},
+  {"configure", schema::Local<std::optional<bool>, L>::ref, offsetof(GetCandidateMiniHostsAction, configure), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateMiniHostsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(GetCandidateMiniHostsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "GetCandidateMiniHostsAction", kRows102, 3, kBases102, 1, &schema::ObjectOps<GetCandidateMiniHostsAction, L>::make, &schema::ObjectOps<GetCandidateMiniHostsAction, L>::destroy, &schema::ObjectOps<GetCandidateMiniHostsAction, L>::clear};
+static_assert(offsetof(GetCandidateMiniHostsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "GetCandidateMiniHosts", HttpMethod::Get, "/mini-clusters/candidate-hosts", "", false, true, false, false, "", &GetCandidateMiniHostsAction::describe,
+                        schema::Ref<GetCandidateMiniHostsAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // AttachMonitorTriggerActionToTriggerAction
+  {"triggerUuid", schema::Local<std::string, L>::ref, offsetof(AttachMonitorTriggerActionToTriggerAction, triggerUuid), schema::Location::Path, 0, &kRule0},
+  {"actionUuid", schema::Local<std::string, L>::ref, offsetof(AttachMonitorTriggerActionToTriggerAction, actionUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachMonitorTriggerActionToTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(AttachMonitorTriggerActionToTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "AttachMonitorTriggerActionToTriggerAction", kRows104, 3, kBases104, 1, &schema::ObjectOps<AttachMonitorTriggerActionToTriggerAction, L>::make, &schema::ObjectOps<AttachMonitorTriggerActionToTriggerAction, L>::destroy, &schema::ObjectOps<AttachMonitorTriggerActionToTriggerAction, L>::clear};
+static_assert(offsetof(AttachMonitorTriggerActionToTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "AttachMonitorTriggerActionToTrigger", HttpMethod::Post, "/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}", "params", true, true, true, false, "", &AttachMonitorTriggerActionToTriggerAction::describe,
+                        schema::Ref<AttachMonitorTriggerActionToTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // ChangeMonitorTriggerActionStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeMonitorTriggerActionStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeMonitorTriggerActionStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeMonitorTriggerActionStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(ChangeMonitorTriggerActionStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "ChangeMonitorTriggerActionStateAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<ChangeMonitorTriggerActionStateAction, L>::make, &schema::ObjectOps<ChangeMonitorTriggerActionStateAction, L>::destroy, &schema::ObjectOps<ChangeMonitorTriggerActionStateAction, L>::clear};
+static_assert(offsetof(ChangeMonitorTriggerActionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "ChangeMonitorTriggerActionState", HttpMethod::Put, "/monitoring/trigger-actions/{uuid}/actions", "changeMonitorTriggerActionState", true, true, true, false, "", &ChangeMonitorTriggerActionStateAction::describe,
+                        schema::Ref<ChangeMonitorTriggerActionStateAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // ChangeMonitorTriggerStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeMonitorTriggerStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeMonitorTriggerStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeMonitorTriggerStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(ChangeMonitorTriggerStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "ChangeMonitorTriggerStateAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<ChangeMonitorTriggerStateAction, L>::make, &schema::ObjectOps<ChangeMonitorTriggerStateAction, L>::destroy, &schema::ObjectOps<ChangeMonitorTriggerStateAction, L>::clear};
+static_assert(offsetof(ChangeMonitorTriggerStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "ChangeMonitorTriggerState", HttpMethod::Put, "/monitoring/triggers/{uuid}/actions", "changeMonitorTriggerState", true, true, true, false, "", &ChangeMonitorTriggerStateAction::describe,
+                        schema::Ref<ChangeMonitorTriggerStateAction::ReplyType>::value};
 constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 512, false, 0, 0};
 constexpr schema::Rule kRule14{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows110[] = {  // CreateEmailMonitorTriggerActionAction
+  {"email", schema::Local<std::string, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, email), schema::Location::Body, 0, &kRule13},
+  {"mediaUuid", schema::Local<std::string, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, mediaUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, description), schema::Location::Body, 0, &kRule3},
+  {"triggerUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, triggerUuids), schema::Location::Body, 0, &kRule14},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateEmailMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "CreateEmailMonitorTriggerActionAction", kRows110, 8, kBases110, 1, &schema::ObjectOps<CreateEmailMonitorTriggerActionAction, L>::make, &schema::ObjectOps<CreateEmailMonitorTriggerActionAction, L>::destroy, &schema::ObjectOps<CreateEmailMonitorTriggerActionAction, L>::clear};
+static_assert(offsetof(CreateEmailMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "CreateEmailMonitorTriggerAction", HttpMethod::Post, "/monitoring/trigger-actions/emails", "params", true, true, true, false, "", &CreateEmailMonitorTriggerActionAction::describe,
+                        schema::Ref<CreateEmailMonitorTriggerActionAction::ReplyType>::value};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows112[] = {  // CreateMonitorTriggerAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateMonitorTriggerAction, name), schema::Location::Body, 0, &kRule4},
+  {"expression", schema::Local<std::string, L>::ref, offsetof(CreateMonitorTriggerAction, expression), schema::Location::Body, 0, &kRule15},
+  {"duration", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateMonitorTriggerAction, duration), schema::Location::Body, 0, &kRule16},
+  {"recoveryExpression", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTriggerAction, recoveryExpression), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTriggerAction, description), schema::Location::Body, 0, &kRule3},
+  {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateMonitorTriggerAction, targetResourceUuid), schema::Location::Body, 0, &kRule17},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMonitorTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(CreateMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "CreateMonitorTriggerAction", kRows112, 9, kBases112, 1, &schema::ObjectOps<CreateMonitorTriggerAction, L>::make, &schema::ObjectOps<CreateMonitorTriggerAction, L>::destroy, &schema::ObjectOps<CreateMonitorTriggerAction, L>::clear};
+static_assert(offsetof(CreateMonitorTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "CreateMonitorTrigger", HttpMethod::Post, "/monitoring/triggers", "params", true, true, true, false, "", &CreateMonitorTriggerAction::describe,
+                        schema::Ref<CreateMonitorTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // DeleteAlertAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(DeleteAlertAction, uuids), schema::Location::Body, 0, &kRule11},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlertAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlertAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DeleteAlertAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "DeleteAlertAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<DeleteAlertAction, L>::make, &schema::ObjectOps<DeleteAlertAction, L>::destroy, &schema::ObjectOps<DeleteAlertAction, L>::clear};
+static_assert(offsetof(DeleteAlertAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "DeleteAlert", HttpMethod::Delete, "/monitoring/alerts", "", false, true, true, false, "", &DeleteAlertAction::describe,
+                        schema::Ref<DeleteAlertAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // DeleteMonitorTriggerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMonitorTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorTriggerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(DeleteMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "DeleteMonitorTriggerAction", kRows116, 3, kBases116, 1, &schema::ObjectOps<DeleteMonitorTriggerAction, L>::make, &schema::ObjectOps<DeleteMonitorTriggerAction, L>::destroy, &schema::ObjectOps<DeleteMonitorTriggerAction, L>::clear};
+static_assert(offsetof(DeleteMonitorTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "DeleteMonitorTrigger", HttpMethod::Delete, "/monitoring/triggers/{uuid}", "", false, true, true, false, "", &DeleteMonitorTriggerAction::describe,
+                        schema::Ref<DeleteMonitorTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // DeleteMonitorTriggerActionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMonitorTriggerActionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorTriggerActionAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorTriggerActionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(DeleteMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "DeleteMonitorTriggerActionAction", kRows118, 3, kBases118, 1, &schema::ObjectOps<DeleteMonitorTriggerActionAction, L>::make, &schema::ObjectOps<DeleteMonitorTriggerActionAction, L>::destroy, &schema::ObjectOps<DeleteMonitorTriggerActionAction, L>::clear};
+static_assert(offsetof(DeleteMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "DeleteMonitorTriggerAction", HttpMethod::Delete, "/monitoring/trigger-actions/{uuid}", "", false, true, true, false, "", &DeleteMonitorTriggerActionAction::describe,
+                        schema::Ref<DeleteMonitorTriggerActionAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // DetachMonitorTriggerActionFromTriggerAction
+  {"triggerUuid", schema::Local<std::string, L>::ref, offsetof(DetachMonitorTriggerActionFromTriggerAction, triggerUuid), schema::Location::Path, 0, &kRule0},
+  {"actionUuid", schema::Local<std::string, L>::ref, offsetof(DetachMonitorTriggerActionFromTriggerAction, actionUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachMonitorTriggerActionFromTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(DetachMonitorTriggerActionFromTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "DetachMonitorTriggerActionFromTriggerAction", kRows120, 3, kBases120, 1, &schema::ObjectOps<DetachMonitorTriggerActionFromTriggerAction, L>::make, &schema::ObjectOps<DetachMonitorTriggerActionFromTriggerAction, L>::destroy, &schema::ObjectOps<DetachMonitorTriggerActionFromTriggerAction, L>::clear};
+static_assert(offsetof(DetachMonitorTriggerActionFromTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "DetachMonitorTriggerActionFromTrigger", HttpMethod::Delete, "/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}", "", false, true, true, false, "", &DetachMonitorTriggerActionFromTriggerAction::describe,
+                        schema::Ref<DetachMonitorTriggerActionFromTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // GetMonitorItemAction
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetMonitorItemAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMonitorItemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(GetMonitorItemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "GetMonitorItemAction", kRows122, 2, kBases122, 1, &schema::ObjectOps<GetMonitorItemAction, L>::make, &schema::ObjectOps<GetMonitorItemAction, L>::destroy, &schema::ObjectOps<GetMonitorItemAction, L>::clear};
+static_assert(offsetof(GetMonitorItemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "GetMonitorItem", HttpMethod::Get, "/monitoring/items", "", false, true, false, false, "", &GetMonitorItemAction::describe,
+                        schema::Ref<GetMonitorItemAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryAlertAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAlertAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QueryAlertAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryAlertAction, L>::make, &schema::ObjectOps<QueryAlertAction, L>::destroy, &schema::ObjectOps<QueryAlertAction, L>::clear};
+static_assert(offsetof(QueryAlertAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QueryAlert", HttpMethod::Get, "/monitoring/alerts", "", false, true, false, true, "", &QueryAlertAction::describe,
+                        schema::Ref<QueryAlertAction::ReplyType>::value};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryEmailTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEmailTriggerActionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable126{{nullptr}, "QueryEmailTriggerActionAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryEmailTriggerActionAction, L>::make, &schema::ObjectOps<QueryEmailTriggerActionAction, L>::destroy, &schema::ObjectOps<QueryEmailTriggerActionAction, L>::clear};
+static_assert(offsetof(QueryEmailTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "QueryEmailTriggerAction", HttpMethod::Get, "/monitoring/trigger-actions/emails", "", false, true, false, true, "", &QueryEmailTriggerActionAction::describe,
+                        schema::Ref<QueryEmailTriggerActionAction::ReplyType>::value};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(QueryMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorTriggerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable128{{nullptr}, "QueryMonitorTriggerAction", nullptr, 0, kBases128, 2, &schema::ObjectOps<QueryMonitorTriggerAction, L>::make, &schema::ObjectOps<QueryMonitorTriggerAction, L>::destroy, &schema::ObjectOps<QueryMonitorTriggerAction, L>::clear};
+static_assert(offsetof(QueryMonitorTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "QueryMonitorTrigger", HttpMethod::Get, "/monitoring/triggers", "", false, true, false, true, "", &QueryMonitorTriggerAction::describe,
+                        schema::Ref<QueryMonitorTriggerAction::ReplyType>::value};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(QueryMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorTriggerActionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable130{{nullptr}, "QueryMonitorTriggerActionAction", nullptr, 0, kBases130, 2, &schema::ObjectOps<QueryMonitorTriggerActionAction, L>::make, &schema::ObjectOps<QueryMonitorTriggerActionAction, L>::destroy, &schema::ObjectOps<QueryMonitorTriggerActionAction, L>::clear};
+static_assert(offsetof(QueryMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "QueryMonitorTriggerAction", HttpMethod::Get, "/monitoring/trigger-actions", "", false, true, false, true, "", &QueryMonitorTriggerActionAction::describe,
+                        schema::Ref<QueryMonitorTriggerActionAction::ReplyType>::value};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 512, false, 0, 0};
+constexpr schema::Row kRows132[] = {  // UpdateEmailMonitorTriggerActionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, name), schema::Location::Body, 0, &kRule2},
+  {"email", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, email), schema::Location::Body, 0, &kRule18},
+  {"mediaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, mediaUuid), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(UpdateEmailMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "UpdateEmailMonitorTriggerActionAction", kRows132, 6, kBases132, 1, &schema::ObjectOps<UpdateEmailMonitorTriggerActionAction, L>::make, &schema::ObjectOps<UpdateEmailMonitorTriggerActionAction, L>::destroy, &schema::ObjectOps<UpdateEmailMonitorTriggerActionAction, L>::clear};
+static_assert(offsetof(UpdateEmailMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "UpdateEmailMonitorTriggerAction", HttpMethod::Put, "/monitoring/trigger-actions/emails/{uuid}", "updateEmailMonitorTriggerAction", true, true, true, false, "", &UpdateEmailMonitorTriggerActionAction::describe,
+                        schema::Ref<UpdateEmailMonitorTriggerActionAction::ReplyType>::value};
 constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Row kRows134[] = {  // UpdateMonitorTriggerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMonitorTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTriggerAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTriggerAction, description), schema::Location::Body, 0, &kRule3},
+  {"expression", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTriggerAction, expression), schema::Location::Body, 0, &kRule3},
+  {"duration", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMonitorTriggerAction, duration), schema::Location::Body, 0, &kRule19},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(UpdateMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "UpdateMonitorTriggerAction", kRows134, 6, kBases134, 1, &schema::ObjectOps<UpdateMonitorTriggerAction, L>::make, &schema::ObjectOps<UpdateMonitorTriggerAction, L>::destroy, &schema::ObjectOps<UpdateMonitorTriggerAction, L>::clear};
+static_assert(offsetof(UpdateMonitorTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "UpdateMonitorTrigger", HttpMethod::Put, "/monitoring/triggers/{uuid}/actions", "updateMonitorTrigger", true, true, true, false, "", &UpdateMonitorTriggerAction::describe,
+                        schema::Ref<UpdateMonitorTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // MoveDirectoryAction
+  {"targetParentUuid", schema::Local<std::string, L>::ref, offsetof(MoveDirectoryAction, targetParentUuid), schema::Location::Body, 0, &kRule0},
+  {"directoryUuid", schema::Local<std::string, L>::ref, offsetof(MoveDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(MoveDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(MoveDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "MoveDirectoryAction", kRows136, 3, kBases136, 1, &schema::ObjectOps<MoveDirectoryAction, L>::make, &schema::ObjectOps<MoveDirectoryAction, L>::destroy, &schema::ObjectOps<MoveDirectoryAction, L>::clear};
+static_assert(offsetof(MoveDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "MoveDirectory", HttpMethod::Put, "/move/directory", "moveDirectory", true, true, true, false, "", &MoveDirectoryAction::describe,
+                        schema::Ref<MoveDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // MoveResourcesToDirectoryAction
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(MoveResourcesToDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule11},
+  {"directoryUuid", schema::Local<std::string, L>::ref, offsetof(MoveResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(MoveResourcesToDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(MoveResourcesToDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "MoveResourcesToDirectoryAction", kRows138, 3, kBases138, 1, &schema::ObjectOps<MoveResourcesToDirectoryAction, L>::make, &schema::ObjectOps<MoveResourcesToDirectoryAction, L>::destroy, &schema::ObjectOps<MoveResourcesToDirectoryAction, L>::clear};
+static_assert(offsetof(MoveResourcesToDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "MoveResourcesToDirectory", HttpMethod::Put, "/move/resources/directory", "moveResourcesToDirectory", true, true, true, false, "", &MoveResourcesToDirectoryAction::describe,
+                        schema::Ref<MoveResourcesToDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // GenerateSeMdevDevicesAction
+  {"mttyDeviceUuid", schema::Local<std::string, L>::ref, offsetof(GenerateSeMdevDevicesAction, mttyDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"virtPartNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GenerateSeMdevDevicesAction, virtPartNum), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GenerateSeMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(GenerateSeMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "GenerateSeMdevDevicesAction", kRows140, 3, kBases140, 1, &schema::ObjectOps<GenerateSeMdevDevicesAction, L>::make, &schema::ObjectOps<GenerateSeMdevDevicesAction, L>::destroy, &schema::ObjectOps<GenerateSeMdevDevicesAction, L>::clear};
+static_assert(offsetof(GenerateSeMdevDevicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "GenerateSeMdevDevices", HttpMethod::Put, "/mtty-devices/{mttyDeviceUuid}/actions", "generateSeMdevDevices", true, true, true, false, "", &GenerateSeMdevDevicesAction::describe,
+                        schema::Ref<GenerateSeMdevDevicesAction::ReplyType>::value};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryMttyDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMttyDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable142{{nullptr}, "QueryMttyDeviceAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryMttyDeviceAction, L>::make, &schema::ObjectOps<QueryMttyDeviceAction, L>::destroy, &schema::ObjectOps<QueryMttyDeviceAction, L>::clear};
+static_assert(offsetof(QueryMttyDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "QueryMttyDevice", HttpMethod::Get, "/mtty-devices", "", false, true, false, true, "", &QueryMttyDeviceAction::describe,
+                        schema::Ref<QueryMttyDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // UngenerateSeMdevDevicesAction
+  {"mttyDeviceUuid", schema::Local<std::string, L>::ref, offsetof(UngenerateSeMdevDevicesAction, mttyDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UngenerateSeMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(UngenerateSeMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "UngenerateSeMdevDevicesAction", kRows144, 2, kBases144, 1, &schema::ObjectOps<UngenerateSeMdevDevicesAction, L>::make, &schema::ObjectOps<UngenerateSeMdevDevicesAction, L>::destroy, &schema::ObjectOps<UngenerateSeMdevDevicesAction, L>::clear};
+static_assert(offsetof(UngenerateSeMdevDevicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "UngenerateSeMdevDevices", HttpMethod::Put, "/mtty-devices/{mttyDeviceUuid}/actions", "ungenerateSeMdevDevices", true, true, true, false, "", &UngenerateSeMdevDevicesAction::describe,
+                        schema::Ref<UngenerateSeMdevDevicesAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // AddRendezvousPointToMulticastRouterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddRendezvousPointToMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"rpAddress", schema::Local<std::string, L>::ref, offsetof(AddRendezvousPointToMulticastRouterAction, rpAddress), schema::Location::Body, 0, &kRule0},
+  {"groupAddress", schema::Local<std::string, L>::ref, offsetof(AddRendezvousPointToMulticastRouterAction, groupAddress), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddRendezvousPointToMulticastRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddRendezvousPointToMulticastRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddRendezvousPointToMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(AddRendezvousPointToMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "AddRendezvousPointToMulticastRouterAction", kRows146, 6, kBases146, 1, &schema::ObjectOps<AddRendezvousPointToMulticastRouterAction, L>::make, &schema::ObjectOps<AddRendezvousPointToMulticastRouterAction, L>::destroy, &schema::ObjectOps<AddRendezvousPointToMulticastRouterAction, L>::clear};
+static_assert(offsetof(AddRendezvousPointToMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "AddRendezvousPointToMulticastRouter", HttpMethod::Post, "/multicast/virtual-routers/{uuid}/RendezvousPoint", "params", true, true, true, false, "", &AddRendezvousPointToMulticastRouterAction::describe,
+                        schema::Ref<AddRendezvousPointToMulticastRouterAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // ChangeMulticastRouterStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeMulticastRouterStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeMulticastRouterStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeMulticastRouterStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(ChangeMulticastRouterStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "ChangeMulticastRouterStateAction", kRows148, 3, kBases148, 1, &schema::ObjectOps<ChangeMulticastRouterStateAction, L>::make, &schema::ObjectOps<ChangeMulticastRouterStateAction, L>::destroy, &schema::ObjectOps<ChangeMulticastRouterStateAction, L>::clear};
+static_assert(offsetof(ChangeMulticastRouterStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "ChangeMulticastRouterState", HttpMethod::Put, "/multicast/virtual-routers/{uuid}/actions", "changeMulticastRouterState", true, true, true, false, "", &ChangeMulticastRouterStateAction::describe,
+                        schema::Ref<ChangeMulticastRouterStateAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // CreateMulticastRouterAction
+  {"vpcRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(CreateMulticastRouterAction, vpcRouterVmUuid), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMulticastRouterAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMulticastRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMulticastRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "CreateMulticastRouterAction", kRows150, 5, kBases150, 1, &schema::ObjectOps<CreateMulticastRouterAction, L>::make, &schema::ObjectOps<CreateMulticastRouterAction, L>::destroy, &schema::ObjectOps<CreateMulticastRouterAction, L>::clear};
+static_assert(offsetof(CreateMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "CreateMulticastRouter", HttpMethod::Post, "/multicast/virtual-routers", "params", true, true, true, false, "", &CreateMulticastRouterAction::describe,
+                        schema::Ref<CreateMulticastRouterAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // DeleteMulticastRouterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMulticastRouterAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(DeleteMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "DeleteMulticastRouterAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<DeleteMulticastRouterAction, L>::make, &schema::ObjectOps<DeleteMulticastRouterAction, L>::destroy, &schema::ObjectOps<DeleteMulticastRouterAction, L>::clear};
+static_assert(offsetof(DeleteMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "DeleteMulticastRouter", HttpMethod::Delete, "/multicast/virtual-routers/{uuid}", "", false, true, true, false, "", &DeleteMulticastRouterAction::describe,
+                        schema::Ref<DeleteMulticastRouterAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // GetVpcMulticastRouteAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcMulticastRouteAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcMulticastRouteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(GetVpcMulticastRouteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "GetVpcMulticastRouteAction", kRows154, 2, kBases154, 1, &schema::ObjectOps<GetVpcMulticastRouteAction, L>::make, &schema::ObjectOps<GetVpcMulticastRouteAction, L>::destroy, &schema::ObjectOps<GetVpcMulticastRouteAction, L>::clear};
+static_assert(offsetof(GetVpcMulticastRouteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "GetVpcMulticastRoute", HttpMethod::Get, "/multicast/virtual-routers/{uuid}/routes", "", false, true, false, false, "", &GetVpcMulticastRouteAction::describe,
+                        schema::Ref<GetVpcMulticastRouteAction::ReplyType>::value};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(QueryMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMulticastRouterAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable156{{nullptr}, "QueryMulticastRouterAction", nullptr, 0, kBases156, 2, &schema::ObjectOps<QueryMulticastRouterAction, L>::make, &schema::ObjectOps<QueryMulticastRouterAction, L>::destroy, &schema::ObjectOps<QueryMulticastRouterAction, L>::clear};
+static_assert(offsetof(QueryMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "QueryMulticastRouter", HttpMethod::Get, "/multicast/virtual-routers", "", false, true, false, true, "", &QueryMulticastRouterAction::describe,
+                        schema::Ref<QueryMulticastRouterAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // RemoveRendezvousPointFromMulticastRouterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveRendezvousPointFromMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"rpAddress", schema::Local<std::string, L>::ref, offsetof(RemoveRendezvousPointFromMulticastRouterAction, rpAddress), schema::Location::Body, 0, &kRule0},
+  {"groupAddress", schema::Local<std::string, L>::ref, offsetof(RemoveRendezvousPointFromMulticastRouterAction, groupAddress), schema::Location::Body, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveRendezvousPointFromMulticastRouterAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveRendezvousPointFromMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(RemoveRendezvousPointFromMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "RemoveRendezvousPointFromMulticastRouterAction", kRows158, 5, kBases158, 1, &schema::ObjectOps<RemoveRendezvousPointFromMulticastRouterAction, L>::make, &schema::ObjectOps<RemoveRendezvousPointFromMulticastRouterAction, L>::destroy, &schema::ObjectOps<RemoveRendezvousPointFromMulticastRouterAction, L>::clear};
+static_assert(offsetof(RemoveRendezvousPointFromMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "RemoveRendezvousPointFromMulticastRouter", HttpMethod::Delete, "/multicast/virtual-routers/{uuid}/RendezvousPoint", "", false, true, true, false, "", &RemoveRendezvousPointFromMulticastRouterAction::describe,
+                        schema::Ref<RemoveRendezvousPointFromMulticastRouterAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddLogConfigurationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddLogConfigurationAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddLogConfigurationAction, description), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(AddLogConfigurationAction, type), schema::Location::Body, 0, &kRule0},
-    {"level", &schema::typeOf<std::optional<std::string>>, offsetof(AddLogConfigurationAction, level), schema::Location::Body, 0, &kRule1},
-    {"configuration", &schema::typeOf<std::string>, offsetof(AddLogConfigurationAction, configuration), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddLogConfigurationAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddLogConfigurationAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddLogConfigurationAction>("AddLogConfigurationAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddLogConfigurationAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddLogConfigurationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddLogConfigurationAction>("AddLogConfiguration", HttpMethod::Post, "/log/configurations", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddLogConfigurationAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddLogConfigurationAction::AddLogConfigurationAction() = default;
+AddLogConfigurationAction::~AddLogConfigurationAction() = default;
 
 const ActionSpec& detail::spec_AddLogConfiguration() { return AddLogConfigurationAction::spec(); }
 
-const schema::TypeDesc& DeleteLogConfigurationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"configId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(DeleteLogConfigurationAction, configId), schema::Location::Body, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLogConfigurationAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLogConfigurationAction>("DeleteLogConfigurationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLogConfigurationAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& DeleteLogConfigurationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLogConfigurationAction>("DeleteLogConfiguration", HttpMethod::Delete, "/log/configurations/log4j2", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteLogConfigurationAction::spec() { return detail::lazySpec(kSpec3); }
+
+DeleteLogConfigurationAction::DeleteLogConfigurationAction() = default;
+DeleteLogConfigurationAction::~DeleteLogConfigurationAction() = default;
 
 const ActionSpec& detail::spec_DeleteLogConfiguration() { return DeleteLogConfigurationAction::spec(); }
 
-const schema::TypeDesc& GetLogConfigurationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLogConfigurationAction>("GetLogConfigurationAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLogConfigurationAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& GetLogConfigurationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLogConfigurationAction>("GetLogConfiguration", HttpMethod::Get, "/log/configurations", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLogConfigurationAction::spec() { return detail::lazySpec(kSpec5); }
+
+GetLogConfigurationAction::GetLogConfigurationAction() = default;
+GetLogConfigurationAction::~GetLogConfigurationAction() = default;
 
 const ActionSpec& detail::spec_GetLogConfiguration() { return GetLogConfigurationAction::spec(); }
 
-const schema::TypeDesc& UpdateLogConfigurationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"configId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateLogConfigurationAction, configId), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLogConfigurationAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLogConfigurationAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLogConfigurationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLogConfigurationAction>("UpdateLogConfigurationAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLogConfigurationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateLogConfigurationAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& UpdateLogConfigurationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLogConfigurationAction>("UpdateLogConfiguration", HttpMethod::Put, "/log/configurations", "updateLogConfiguration", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateLogConfigurationAction::spec() { return detail::lazySpec(kSpec7); }
+
+UpdateLogConfigurationAction::UpdateLogConfigurationAction() = default;
+UpdateLogConfigurationAction::~UpdateLogConfigurationAction() = default;
 
 const ActionSpec& detail::spec_UpdateLogConfiguration() { return UpdateLogConfigurationAction::spec(); }
 
-const schema::TypeDesc& GetLoginCaptchaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceName", &schema::typeOf<std::string>, offsetof(GetLoginCaptchaAction, resourceName), schema::Location::Body, 0, &kRule0},
-    {"loginType", &schema::typeOf<std::string>, offsetof(GetLoginCaptchaAction, loginType), schema::Location::Body, 0, &kRule0},
-    {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoginCaptchaAction, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoginCaptchaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLoginCaptchaAction>("GetLoginCaptchaAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetLoginCaptchaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLoginCaptchaAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& GetLoginCaptchaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLoginCaptchaAction>("GetLoginCaptcha", HttpMethod::Get, "/login/control/captcha", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLoginCaptchaAction::spec() { return detail::lazySpec(kSpec9); }
+
+GetLoginCaptchaAction::GetLoginCaptchaAction() = default;
+GetLoginCaptchaAction::~GetLoginCaptchaAction() = default;
 
 const ActionSpec& detail::spec_GetLoginCaptcha() { return GetLoginCaptchaAction::spec(); }
 
-const schema::TypeDesc& GetLoginProceduresAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::string>, offsetof(GetLoginProceduresAction, username), schema::Location::Body, 0, &kRule0},
-    {"loginType", &schema::typeOf<std::string>, offsetof(GetLoginProceduresAction, loginType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoginProceduresAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLoginProceduresAction>("GetLoginProceduresAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetLoginProceduresAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLoginProceduresAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& GetLoginProceduresAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLoginProceduresAction>("GetLoginProcedures", HttpMethod::Get, "/login/procedures", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLoginProceduresAction::spec() { return detail::lazySpec(kSpec11); }
+
+GetLoginProceduresAction::GetLoginProceduresAction() = default;
+GetLoginProceduresAction::~GetLoginProceduresAction() = default;
 
 const ActionSpec& detail::spec_GetLoginProcedures() { return GetLoginProceduresAction::spec(); }
 
-const schema::TypeDesc& LogInAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::string>, offsetof(LogInAction, username), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
-    {"loginType", &schema::typeOf<std::string>, offsetof(LogInAction, loginType), schema::Location::Body, 0, &kRule0},
-    {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LogInAction, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LogInAction, verifyCode), schema::Location::Body, 0, nullptr},
-    {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LogInAction, clientInfo), schema::Location::Body, 0, nullptr},
-    {"properties", &schema::typeOf<std::optional<Json>>, offsetof(LogInAction, properties), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LogInAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LogInAction>("LogInAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(LogInAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LogInAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& LogInAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LogInAction>("LogIn", HttpMethod::Put, "/login", "logIn", false, false, "", 1);
-  return s;
-}
+const ActionSpec& LogInAction::spec() { return detail::lazySpec(kSpec13); }
+
+LogInAction::LogInAction() = default;
+LogInAction::~LogInAction() = default;
 
 const ActionSpec& detail::spec_LogIn() { return LogInAction::spec(); }
 
-const schema::TypeDesc& UnlockIdentityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceName", &schema::typeOf<std::string>, offsetof(UnlockIdentityAction, resourceName), schema::Location::Body, 0, &kRule0},
-    {"loginType", &schema::typeOf<std::string>, offsetof(UnlockIdentityAction, loginType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UnlockIdentityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UnlockIdentityAction>("UnlockIdentityAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UnlockIdentityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UnlockIdentityAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& UnlockIdentityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UnlockIdentityAction>("UnlockIdentity", HttpMethod::Get, "/login/control/unlock", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& UnlockIdentityAction::spec() { return detail::lazySpec(kSpec15); }
+
+UnlockIdentityAction::UnlockIdentityAction() = default;
+UnlockIdentityAction::~UnlockIdentityAction() = default;
 
 const ActionSpec& detail::spec_UnlockIdentity() { return UnlockIdentityAction::spec(); }
 
-const schema::TypeDesc& AddAccessControlRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddAccessControlRuleAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlRuleAction, description), schema::Location::Body, 0, nullptr},
-    {"rule", &schema::typeOf<std::string>, offsetof(AddAccessControlRuleAction, rule), schema::Location::Body, 0, &kRule0},
-    {"controlStrategy", &schema::typeOf<std::string>, offsetof(AddAccessControlRuleAction, controlStrategy), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAccessControlRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAccessControlRuleAction>("AddAccessControlRuleAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AddAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAccessControlRuleAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& AddAccessControlRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAccessControlRuleAction>("AddAccessControlRule", HttpMethod::Post, "/login-control/access-control/rules", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAccessControlRuleAction::spec() { return detail::lazySpec(kSpec17); }
+
+AddAccessControlRuleAction::AddAccessControlRuleAction() = default;
+AddAccessControlRuleAction::~AddAccessControlRuleAction() = default;
 
 const ActionSpec& detail::spec_AddAccessControlRule() { return AddAccessControlRuleAction::spec(); }
 
-const schema::TypeDesc& DeleteAccessControlRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAccessControlRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccessControlRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAccessControlRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAccessControlRuleAction>("DeleteAccessControlRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAccessControlRuleAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& DeleteAccessControlRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAccessControlRuleAction>("DeleteAccessControlRule", HttpMethod::Delete, "/login-control/access-control/rules/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAccessControlRuleAction::spec() { return detail::lazySpec(kSpec19); }
+
+DeleteAccessControlRuleAction::DeleteAccessControlRuleAction() = default;
+DeleteAccessControlRuleAction::~DeleteAccessControlRuleAction() = default;
 
 const ActionSpec& detail::spec_DeleteAccessControlRule() { return DeleteAccessControlRuleAction::spec(); }
 
-const schema::TypeDesc& QueryAccessControlRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAccessControlRuleAction>("QueryAccessControlRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccessControlRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAccessControlRuleAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& QueryAccessControlRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAccessControlRuleAction>("QueryAccessControlRule", HttpMethod::Get, "/login-control/access-control/rules", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAccessControlRuleAction::spec() { return detail::lazySpec(kSpec21); }
+
+QueryAccessControlRuleAction::QueryAccessControlRuleAction() = default;
+QueryAccessControlRuleAction::~QueryAccessControlRuleAction() = default;
 
 const ActionSpec& detail::spec_QueryAccessControlRule() { return QueryAccessControlRuleAction::spec(); }
 
-const schema::TypeDesc& UpdateAccessControlRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAccessControlRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccessControlRuleAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccessControlRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"rule", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccessControlRuleAction, rule), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccessControlRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAccessControlRuleAction>("UpdateAccessControlRuleAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateAccessControlRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAccessControlRuleAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& UpdateAccessControlRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAccessControlRuleAction>("UpdateAccessControlRule", HttpMethod::Put, "/login-control/access-control/rules/{uuid}/actions", "updateAccessControlRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAccessControlRuleAction::spec() { return detail::lazySpec(kSpec23); }
+
+UpdateAccessControlRuleAction::UpdateAccessControlRuleAction() = default;
+UpdateAccessControlRuleAction::~UpdateAccessControlRuleAction() = default;
 
 const ActionSpec& detail::spec_UpdateAccessControlRule() { return UpdateAccessControlRuleAction::spec(); }
 
-const schema::TypeDesc& CancelLongJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CancelLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CancelLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CancelLongJobAction>("CancelLongJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CancelLongJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CancelLongJobAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& CancelLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CancelLongJobAction>("CancelLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "cancelLongJob", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CancelLongJobAction::spec() { return detail::lazySpec(kSpec25); }
+
+CancelLongJobAction::CancelLongJobAction() = default;
+CancelLongJobAction::~CancelLongJobAction() = default;
 
 const ActionSpec& detail::spec_CancelLongJob() { return CancelLongJobAction::spec(); }
 
-const schema::TypeDesc& CleanLongJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CleanLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanLongJobAction>("CleanLongJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CleanLongJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanLongJobAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& CleanLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanLongJobAction>("CleanLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "cleanLongJob", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanLongJobAction::spec() { return detail::lazySpec(kSpec27); }
+
+CleanLongJobAction::CleanLongJobAction() = default;
+CleanLongJobAction::~CleanLongJobAction() = default;
 
 const ActionSpec& detail::spec_CleanLongJob() { return CleanLongJobAction::spec(); }
 
-const schema::TypeDesc& DeleteLongJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLongJobAction>("DeleteLongJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLongJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLongJobAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& DeleteLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLongJobAction>("DeleteLongJob", HttpMethod::Delete, "/longjobs/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteLongJobAction::spec() { return detail::lazySpec(kSpec29); }
+
+DeleteLongJobAction::DeleteLongJobAction() = default;
+DeleteLongJobAction::~DeleteLongJobAction() = default;
 
 const ActionSpec& detail::spec_DeleteLongJob() { return DeleteLongJobAction::spec(); }
 
-const schema::TypeDesc& QueryLongJobAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLongJobAction>("QueryLongJobAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLongJobAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLongJobAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLongJobAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& QueryLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLongJobAction>("QueryLongJob", HttpMethod::Get, "/longjobs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryLongJobAction::spec() { return detail::lazySpec(kSpec31); }
+
+QueryLongJobAction::QueryLongJobAction() = default;
+QueryLongJobAction::~QueryLongJobAction() = default;
 
 const ActionSpec& detail::spec_QueryLongJob() { return QueryLongJobAction::spec(); }
 
-const schema::TypeDesc& RerunLongJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RerunLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RerunLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RerunLongJobAction>("RerunLongJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RerunLongJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RerunLongJobAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& RerunLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RerunLongJobAction>("RerunLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "rerunLongJob", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RerunLongJobAction::spec() { return detail::lazySpec(kSpec33); }
+
+RerunLongJobAction::RerunLongJobAction() = default;
+RerunLongJobAction::~RerunLongJobAction() = default;
 
 const ActionSpec& detail::spec_RerunLongJob() { return RerunLongJobAction::spec(); }
 
-const schema::TypeDesc& ResumeLongJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ResumeLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResumeLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResumeLongJobAction>("ResumeLongJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ResumeLongJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ResumeLongJobAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& ResumeLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ResumeLongJobAction>("ResumeLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "resumeLongJob", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ResumeLongJobAction::spec() { return detail::lazySpec(kSpec35); }
+
+ResumeLongJobAction::ResumeLongJobAction() = default;
+ResumeLongJobAction::~ResumeLongJobAction() = default;
 
 const ActionSpec& detail::spec_ResumeLongJob() { return ResumeLongJobAction::spec(); }
 
-const schema::TypeDesc& SubmitLongJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(SubmitLongJobAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(SubmitLongJobAction, description), schema::Location::Body, 0, &kRule3},
-    {"jobName", &schema::typeOf<std::string>, offsetof(SubmitLongJobAction, jobName), schema::Location::Body, 0, &kRule4},
-    {"jobData", &schema::typeOf<std::string>, offsetof(SubmitLongJobAction, jobData), schema::Location::Body, 0, &kRule0},
-    {"targetResourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SubmitLongJobAction, targetResourceUuid), schema::Location::Body, 0, &kRule5},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SubmitLongJobAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SubmitLongJobAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SubmitLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SubmitLongJobAction>("SubmitLongJobAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(SubmitLongJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SubmitLongJobAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& SubmitLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SubmitLongJobAction>("SubmitLongJob", HttpMethod::Post, "/longjobs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SubmitLongJobAction::spec() { return detail::lazySpec(kSpec37); }
+
+SubmitLongJobAction::SubmitLongJobAction() = default;
+SubmitLongJobAction::~SubmitLongJobAction() = default;
 
 const ActionSpec& detail::spec_SubmitLongJob() { return SubmitLongJobAction::spec(); }
 
-const schema::TypeDesc& UpdateLongJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLongJobAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLongJobAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLongJobAction>("UpdateLongJobAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLongJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateLongJobAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& UpdateLongJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLongJobAction>("UpdateLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "updateLongJob", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateLongJobAction::spec() { return detail::lazySpec(kSpec39); }
+
+UpdateLongJobAction::UpdateLongJobAction() = default;
+UpdateLongJobAction::~UpdateLongJobAction() = default;
 
 const ActionSpec& detail::spec_UpdateLongJob() { return UpdateLongJobAction::spec(); }
 
-const schema::TypeDesc& GetManagementNodeOSAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetManagementNodeOSAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetManagementNodeOSAction>("GetManagementNodeOSAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetManagementNodeOSAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetManagementNodeOSAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& GetManagementNodeOSAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetManagementNodeOSAction>("GetManagementNodeOS", HttpMethod::Put, "/management/actions", "getManagementNodeOS", false, false, "", 1);
-  return s;
-}
+const ActionSpec& GetManagementNodeOSAction::spec() { return detail::lazySpec(kSpec41); }
+
+GetManagementNodeOSAction::GetManagementNodeOSAction() = default;
+GetManagementNodeOSAction::~GetManagementNodeOSAction() = default;
 
 const ActionSpec& detail::spec_GetManagementNodeOS() { return GetManagementNodeOSAction::spec(); }
 
-const schema::TypeDesc& GetCurrentTimeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCurrentTimeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCurrentTimeAction>("GetCurrentTimeAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetCurrentTimeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCurrentTimeAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& GetCurrentTimeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCurrentTimeAction>("GetCurrentTime", HttpMethod::Put, "/management-nodes/actions", "getCurrentTime", false, false, "", 1);
-  return s;
-}
+const ActionSpec& GetCurrentTimeAction::spec() { return detail::lazySpec(kSpec43); }
+
+GetCurrentTimeAction::GetCurrentTimeAction() = default;
+GetCurrentTimeAction::~GetCurrentTimeAction() = default;
 
 const ActionSpec& detail::spec_GetCurrentTime() { return GetCurrentTimeAction::spec(); }
 
-const schema::TypeDesc& GetFactoryModeStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFactoryModeStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFactoryModeStateAction>("GetFactoryModeStateAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetFactoryModeStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetFactoryModeStateAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& GetFactoryModeStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetFactoryModeStateAction>("GetFactoryModeState", HttpMethod::Get, "/management-nodes/factory-mode-state", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetFactoryModeStateAction::spec() { return detail::lazySpec(kSpec45); }
+
+GetFactoryModeStateAction::GetFactoryModeStateAction() = default;
+GetFactoryModeStateAction::~GetFactoryModeStateAction() = default;
 
 const ActionSpec& detail::spec_GetFactoryModeState() { return GetFactoryModeStateAction::spec(); }
 
-const schema::TypeDesc& GetManagementNodeArchAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetManagementNodeArchAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetManagementNodeArchAction>("GetManagementNodeArchAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetManagementNodeArchAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetManagementNodeArchAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& GetManagementNodeArchAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetManagementNodeArchAction>("GetManagementNodeArch", HttpMethod::Put, "/management-nodes/actions", "getManagementNodeArch", false, false, "", 1);
-  return s;
-}
+const ActionSpec& GetManagementNodeArchAction::spec() { return detail::lazySpec(kSpec47); }
+
+GetManagementNodeArchAction::GetManagementNodeArchAction() = default;
+GetManagementNodeArchAction::~GetManagementNodeArchAction() = default;
 
 const ActionSpec& detail::spec_GetManagementNodeArch() { return GetManagementNodeArchAction::spec(); }
 
-const schema::TypeDesc& GetPlatformTimeZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPlatformTimeZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPlatformTimeZoneAction>("GetPlatformTimeZoneAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetPlatformTimeZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPlatformTimeZoneAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& GetPlatformTimeZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPlatformTimeZoneAction>("GetPlatformTimeZone", HttpMethod::Get, "/management-nodes/platform-timezone", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPlatformTimeZoneAction::spec() { return detail::lazySpec(kSpec49); }
+
+GetPlatformTimeZoneAction::GetPlatformTimeZoneAction() = default;
+GetPlatformTimeZoneAction::~GetPlatformTimeZoneAction() = default;
 
 const ActionSpec& detail::spec_GetPlatformTimeZone() { return GetPlatformTimeZoneAction::spec(); }
 
-const schema::TypeDesc& GetSupportAPIsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportAPIsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSupportAPIsAction>("GetSupportAPIsAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetSupportAPIsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSupportAPIsAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& GetSupportAPIsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSupportAPIsAction>("GetSupportAPIs", HttpMethod::Put, "/management-nodes/actions", "getSupportAPIs", false, false, "", 1);
-  return s;
-}
+const ActionSpec& GetSupportAPIsAction::spec() { return detail::lazySpec(kSpec51); }
+
+GetSupportAPIsAction::GetSupportAPIsAction() = default;
+GetSupportAPIsAction::~GetSupportAPIsAction() = default;
 
 const ActionSpec& detail::spec_GetSupportAPIs() { return GetSupportAPIsAction::spec(); }
 
-const schema::TypeDesc& GetVersionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVersionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVersionAction>("GetVersionAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetVersionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVersionAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& GetVersionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVersionAction>("GetVersion", HttpMethod::Put, "/management-nodes/actions", "getVersion", false, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVersionAction::spec() { return detail::lazySpec(kSpec53); }
+
+GetVersionAction::GetVersionAction() = default;
+GetVersionAction::~GetVersionAction() = default;
 
 const ActionSpec& detail::spec_GetVersion() { return GetVersionAction::spec(); }
 
-const schema::TypeDesc& IsReadyToGoAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementNodeId", &schema::typeOf<std::optional<std::string>>, offsetof(IsReadyToGoAction, managementNodeId), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(IsReadyToGoAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IsReadyToGoAction>("IsReadyToGoAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(IsReadyToGoAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& IsReadyToGoAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& IsReadyToGoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<IsReadyToGoAction>("IsReadyToGo", HttpMethod::Get, "/management-nodes/ready", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& IsReadyToGoAction::spec() { return detail::lazySpec(kSpec55); }
+
+IsReadyToGoAction::IsReadyToGoAction() = default;
+IsReadyToGoAction::~IsReadyToGoAction() = default;
 
 const ActionSpec& detail::spec_IsReadyToGo() { return IsReadyToGoAction::spec(); }
 
-const schema::TypeDesc& QueryManagementNodeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryManagementNodeAction>("QueryManagementNodeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryManagementNodeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryManagementNodeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryManagementNodeAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& QueryManagementNodeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryManagementNodeAction>("QueryManagementNode", HttpMethod::Get, "/management-nodes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryManagementNodeAction::spec() { return detail::lazySpec(kSpec57); }
+
+QueryManagementNodeAction::QueryManagementNodeAction() = default;
+QueryManagementNodeAction::~QueryManagementNodeAction() = default;
 
 const ActionSpec& detail::spec_QueryManagementNode() { return QueryManagementNodeAction::spec(); }
 
-const schema::TypeDesc& UpdateFactoryModeStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"factoryModeState", &schema::typeOf<std::optional<bool>>, offsetof(UpdateFactoryModeStateAction, factoryModeState), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFactoryModeStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFactoryModeStateAction>("UpdateFactoryModeStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UpdateFactoryModeStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFactoryModeStateAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& UpdateFactoryModeStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFactoryModeStateAction>("UpdateFactoryModeState", HttpMethod::Put, "/management-nodes/actions", "updateFactoryModeState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFactoryModeStateAction::spec() { return detail::lazySpec(kSpec59); }
+
+UpdateFactoryModeStateAction::UpdateFactoryModeStateAction() = default;
+UpdateFactoryModeStateAction::~UpdateFactoryModeStateAction() = default;
 
 const ActionSpec& detail::spec_UpdateFactoryModeState() { return UpdateFactoryModeStateAction::spec(); }
 
-const schema::TypeDesc& AddMdevDeviceSpecToVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mdevSpecUuid", &schema::typeOf<std::string>, offsetof(AddMdevDeviceSpecToVmInstanceAction, mdevSpecUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AddMdevDeviceSpecToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"mdevDeviceNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddMdevDeviceSpecToVmInstanceAction, mdevDeviceNumber), schema::Location::Body, 0, &kRule6},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddMdevDeviceSpecToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddMdevDeviceSpecToVmInstanceAction>("AddMdevDeviceSpecToVmInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddMdevDeviceSpecToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddMdevDeviceSpecToVmInstanceAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& AddMdevDeviceSpecToVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddMdevDeviceSpecToVmInstanceAction>("AddMdevDeviceSpecToVmInstance", HttpMethod::Post, "/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddMdevDeviceSpecToVmInstanceAction::spec() { return detail::lazySpec(kSpec61); }
+
+AddMdevDeviceSpecToVmInstanceAction::AddMdevDeviceSpecToVmInstanceAction() = default;
+AddMdevDeviceSpecToVmInstanceAction::~AddMdevDeviceSpecToVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_AddMdevDeviceSpecToVmInstance() { return AddMdevDeviceSpecToVmInstanceAction::spec(); }
 
-const schema::TypeDesc& GetMdevDeviceSpecCandidatesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetMdevDeviceSpecCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetMdevDeviceSpecCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetMdevDeviceSpecCandidatesAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetMdevDeviceSpecCandidatesAction, vmInstanceUuids), schema::Location::Body, 0, nullptr},
-    {"types", &schema::typeOf<std::optional<Json>>, offsetof(GetMdevDeviceSpecCandidatesAction, types), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetMdevDeviceSpecCandidatesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetMdevDeviceSpecCandidatesAction>("GetMdevDeviceSpecCandidatesAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetMdevDeviceSpecCandidatesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetMdevDeviceSpecCandidatesAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& GetMdevDeviceSpecCandidatesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetMdevDeviceSpecCandidatesAction>("GetMdevDeviceSpecCandidates", HttpMethod::Get, "/mdev-device-specs/candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetMdevDeviceSpecCandidatesAction::spec() { return detail::lazySpec(kSpec63); }
+
+GetMdevDeviceSpecCandidatesAction::GetMdevDeviceSpecCandidatesAction() = default;
+GetMdevDeviceSpecCandidatesAction::~GetMdevDeviceSpecCandidatesAction() = default;
 
 const ActionSpec& detail::spec_GetMdevDeviceSpecCandidates() { return GetMdevDeviceSpecCandidatesAction::spec(); }
 
-const schema::TypeDesc& QueryMdevDeviceSpecAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMdevDeviceSpecAction>("QueryMdevDeviceSpecAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMdevDeviceSpecAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMdevDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMdevDeviceSpecAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& QueryMdevDeviceSpecAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMdevDeviceSpecAction>("QueryMdevDeviceSpec", HttpMethod::Get, "/mdev-device-specs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMdevDeviceSpecAction::spec() { return detail::lazySpec(kSpec65); }
+
+QueryMdevDeviceSpecAction::QueryMdevDeviceSpecAction() = default;
+QueryMdevDeviceSpecAction::~QueryMdevDeviceSpecAction() = default;
 
 const ActionSpec& detail::spec_QueryMdevDeviceSpec() { return QueryMdevDeviceSpecAction::spec(); }
 
-const schema::TypeDesc& RemoveMdevDeviceSpecFromVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mdevSpecUuid", &schema::typeOf<std::string>, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, mdevSpecUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveMdevDeviceSpecFromVmInstanceAction>("RemoveMdevDeviceSpecFromVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveMdevDeviceSpecFromVmInstanceAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& RemoveMdevDeviceSpecFromVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveMdevDeviceSpecFromVmInstanceAction>("RemoveMdevDeviceSpecFromVmInstance", HttpMethod::Delete, "/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveMdevDeviceSpecFromVmInstanceAction::spec() { return detail::lazySpec(kSpec67); }
+
+RemoveMdevDeviceSpecFromVmInstanceAction::RemoveMdevDeviceSpecFromVmInstanceAction() = default;
+RemoveMdevDeviceSpecFromVmInstanceAction::~RemoveMdevDeviceSpecFromVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_RemoveMdevDeviceSpecFromVmInstance() { return RemoveMdevDeviceSpecFromVmInstanceAction::spec(); }
 
-const schema::TypeDesc& UpdateMdevDeviceSpecAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMdevDeviceSpecAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceSpecAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceSpecAction, description), schema::Location::Body, 0, &kRule3},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceSpecAction, state), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceSpecAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateMdevDeviceSpecAction>("UpdateMdevDeviceSpecAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateMdevDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateMdevDeviceSpecAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& UpdateMdevDeviceSpecAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateMdevDeviceSpecAction>("UpdateMdevDeviceSpec", HttpMethod::Put, "/mdev-device-specs/{uuid}/actions", "updateMdevDeviceSpec", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateMdevDeviceSpecAction::spec() { return detail::lazySpec(kSpec69); }
+
+UpdateMdevDeviceSpecAction::UpdateMdevDeviceSpecAction() = default;
+UpdateMdevDeviceSpecAction::~UpdateMdevDeviceSpecAction() = default;
 
 const ActionSpec& detail::spec_UpdateMdevDeviceSpec() { return UpdateMdevDeviceSpecAction::spec(); }
 
-const schema::TypeDesc& AttachMdevDeviceToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mdevDeviceUuid", &schema::typeOf<std::string>, offsetof(AttachMdevDeviceToVmAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachMdevDeviceToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachMdevDeviceToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachMdevDeviceToVmAction>("AttachMdevDeviceToVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachMdevDeviceToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachMdevDeviceToVmAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& AttachMdevDeviceToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachMdevDeviceToVmAction>("AttachMdevDeviceToVm", HttpMethod::Post, "/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachMdevDeviceToVmAction::spec() { return detail::lazySpec(kSpec71); }
+
+AttachMdevDeviceToVmAction::AttachMdevDeviceToVmAction() = default;
+AttachMdevDeviceToVmAction::~AttachMdevDeviceToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachMdevDeviceToVm() { return AttachMdevDeviceToVmAction::spec(); }
 
-const schema::TypeDesc& DeleteMdevDeviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mdevDeviceUuid", &schema::typeOf<std::string>, offsetof(DeleteMdevDeviceAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMdevDeviceAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMdevDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMdevDeviceAction>("DeleteMdevDeviceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMdevDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMdevDeviceAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& DeleteMdevDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMdevDeviceAction>("DeleteMdevDevice", HttpMethod::Delete, "/mdev-devices/{mdevDeviceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMdevDeviceAction::spec() { return detail::lazySpec(kSpec73); }
+
+DeleteMdevDeviceAction::DeleteMdevDeviceAction() = default;
+DeleteMdevDeviceAction::~DeleteMdevDeviceAction() = default;
 
 const ActionSpec& detail::spec_DeleteMdevDevice() { return DeleteMdevDeviceAction::spec(); }
 
-const schema::TypeDesc& DetachMdevDeviceFromVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mdevDeviceUuid", &schema::typeOf<std::string>, offsetof(DetachMdevDeviceFromVmAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachMdevDeviceFromVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachMdevDeviceFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachMdevDeviceFromVmAction>("DetachMdevDeviceFromVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachMdevDeviceFromVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachMdevDeviceFromVmAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& DetachMdevDeviceFromVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachMdevDeviceFromVmAction>("DetachMdevDeviceFromVm", HttpMethod::Delete, "/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachMdevDeviceFromVmAction::spec() { return detail::lazySpec(kSpec75); }
+
+DetachMdevDeviceFromVmAction::DetachMdevDeviceFromVmAction() = default;
+DetachMdevDeviceFromVmAction::~DetachMdevDeviceFromVmAction() = default;
 
 const ActionSpec& detail::spec_DetachMdevDeviceFromVm() { return DetachMdevDeviceFromVmAction::spec(); }
 
-const schema::TypeDesc& GetMdevDeviceCandidatesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetMdevDeviceCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetMdevDeviceCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetMdevDeviceCandidatesAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"types", &schema::typeOf<std::optional<Json>>, offsetof(GetMdevDeviceCandidatesAction, types), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetMdevDeviceCandidatesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetMdevDeviceCandidatesAction>("GetMdevDeviceCandidatesAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetMdevDeviceCandidatesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetMdevDeviceCandidatesAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& GetMdevDeviceCandidatesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetMdevDeviceCandidatesAction>("GetMdevDeviceCandidates", HttpMethod::Get, "/mdev-devices/candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetMdevDeviceCandidatesAction::spec() { return detail::lazySpec(kSpec77); }
+
+GetMdevDeviceCandidatesAction::GetMdevDeviceCandidatesAction() = default;
+GetMdevDeviceCandidatesAction::~GetMdevDeviceCandidatesAction() = default;
 
 const ActionSpec& detail::spec_GetMdevDeviceCandidates() { return GetMdevDeviceCandidatesAction::spec(); }
 
-const schema::TypeDesc& QueryMdevDeviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMdevDeviceAction>("QueryMdevDeviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMdevDeviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMdevDeviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMdevDeviceAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& QueryMdevDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMdevDeviceAction>("QueryMdevDevice", HttpMethod::Get, "/mdev-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMdevDeviceAction::spec() { return detail::lazySpec(kSpec79); }
+
+QueryMdevDeviceAction::QueryMdevDeviceAction() = default;
+QueryMdevDeviceAction::~QueryMdevDeviceAction() = default;
 
 const ActionSpec& detail::spec_QueryMdevDevice() { return QueryMdevDeviceAction::spec(); }
 
-const schema::TypeDesc& UpdateMdevDeviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMdevDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceAction, description), schema::Location::Body, 0, &kRule3},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceAction, state), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMdevDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateMdevDeviceAction>("UpdateMdevDeviceAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateMdevDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateMdevDeviceAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& UpdateMdevDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateMdevDeviceAction>("UpdateMdevDevice", HttpMethod::Put, "/mdev-devices/{uuid}/actions", "updateMdevDevice", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateMdevDeviceAction::spec() { return detail::lazySpec(kSpec81); }
+
+UpdateMdevDeviceAction::UpdateMdevDeviceAction() = default;
+UpdateMdevDeviceAction::~UpdateMdevDeviceAction() = default;
 
 const ActionSpec& detail::spec_UpdateMdevDevice() { return UpdateMdevDeviceAction::spec(); }
 
-const schema::TypeDesc& ChangeMediaStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeMediaStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeMediaStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeMediaStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeMediaStateAction>("ChangeMediaStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeMediaStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeMediaStateAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& ChangeMediaStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeMediaStateAction>("ChangeMediaState", HttpMethod::Put, "/media/{uuid}/actions", "changeMediaState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeMediaStateAction::spec() { return detail::lazySpec(kSpec83); }
+
+ChangeMediaStateAction::ChangeMediaStateAction() = default;
+ChangeMediaStateAction::~ChangeMediaStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeMediaState() { return ChangeMediaStateAction::spec(); }
 
-const schema::TypeDesc& CreateEmailMediaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"smtpServer", &schema::typeOf<std::string>, offsetof(CreateEmailMediaAction, smtpServer), schema::Location::Body, 0, &kRule0},
-    {"smtpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateEmailMediaAction, smtpPort), schema::Location::Body, 0, &kRule9},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMediaAction, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMediaAction, password), schema::Location::Body, schema::kSecret, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEmailMediaAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMediaAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMediaAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEmailMediaAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMediaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEmailMediaAction>("CreateEmailMediaAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateEmailMediaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEmailMediaAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& CreateEmailMediaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEmailMediaAction>("CreateEmailMedia", HttpMethod::Post, "/media/emails", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEmailMediaAction::spec() { return detail::lazySpec(kSpec85); }
+
+CreateEmailMediaAction::CreateEmailMediaAction() = default;
+CreateEmailMediaAction::~CreateEmailMediaAction() = default;
 
 const ActionSpec& detail::spec_CreateEmailMedia() { return CreateEmailMediaAction::spec(); }
 
-const schema::TypeDesc& DeleteMediaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMediaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMediaAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMediaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMediaAction>("DeleteMediaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMediaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMediaAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& DeleteMediaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMediaAction>("DeleteMedia", HttpMethod::Delete, "/media/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMediaAction::spec() { return detail::lazySpec(kSpec87); }
+
+DeleteMediaAction::DeleteMediaAction() = default;
+DeleteMediaAction::~DeleteMediaAction() = default;
 
 const ActionSpec& detail::spec_DeleteMedia() { return DeleteMediaAction::spec(); }
 
-const schema::TypeDesc& QueryEmailMediaAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEmailMediaAction>("QueryEmailMediaAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEmailMediaAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEmailMediaAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEmailMediaAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& QueryEmailMediaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEmailMediaAction>("QueryEmailMedia", HttpMethod::Get, "/media/emails", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEmailMediaAction::spec() { return detail::lazySpec(kSpec89); }
+
+QueryEmailMediaAction::QueryEmailMediaAction() = default;
+QueryEmailMediaAction::~QueryEmailMediaAction() = default;
 
 const ActionSpec& detail::spec_QueryEmailMedia() { return QueryEmailMediaAction::spec(); }
 
-const schema::TypeDesc& QueryMediaAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMediaAction>("QueryMediaAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMediaAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMediaAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMediaAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& QueryMediaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMediaAction>("QueryMedia", HttpMethod::Get, "/media", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMediaAction::spec() { return detail::lazySpec(kSpec91); }
+
+QueryMediaAction::QueryMediaAction() = default;
+QueryMediaAction::~QueryMediaAction() = default;
 
 const ActionSpec& detail::spec_QueryMedia() { return QueryMediaAction::spec(); }
 
-const schema::TypeDesc& UpdateEmailMediaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEmailMediaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMediaAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMediaAction, description), schema::Location::Body, 0, &kRule3},
-    {"smtpServer", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMediaAction, smtpServer), schema::Location::Body, 0, nullptr},
-    {"smtpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateEmailMediaAction, smtpPort), schema::Location::Body, 0, &kRule10},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMediaAction, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMediaAction, password), schema::Location::Body, schema::kSecret, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMediaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEmailMediaAction>("UpdateEmailMediaAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateEmailMediaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEmailMediaAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& UpdateEmailMediaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEmailMediaAction>("UpdateEmailMedia", HttpMethod::Put, "/media/emails/{uuid}", "updateEmailMedia", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEmailMediaAction::spec() { return detail::lazySpec(kSpec93); }
+
+UpdateEmailMediaAction::UpdateEmailMediaAction() = default;
+UpdateEmailMediaAction::~UpdateEmailMediaAction() = default;
 
 const ActionSpec& detail::spec_UpdateEmailMedia() { return UpdateEmailMediaAction::spec(); }
 
-const schema::TypeDesc& GetMemorySnapshotGroupReferenceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(GetMemorySnapshotGroupReferenceAction, resourceUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(GetMemorySnapshotGroupReferenceAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetMemorySnapshotGroupReferenceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetMemorySnapshotGroupReferenceAction>("GetMemorySnapshotGroupReferenceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetMemorySnapshotGroupReferenceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetMemorySnapshotGroupReferenceAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& GetMemorySnapshotGroupReferenceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetMemorySnapshotGroupReferenceAction>("GetMemorySnapshotGroupReference", HttpMethod::Get, "/memory-snapshots/group/reference", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetMemorySnapshotGroupReferenceAction::spec() { return detail::lazySpec(kSpec95); }
+
+GetMemorySnapshotGroupReferenceAction::GetMemorySnapshotGroupReferenceAction() = default;
+GetMemorySnapshotGroupReferenceAction::~GetMemorySnapshotGroupReferenceAction() = default;
 
 const ActionSpec& detail::spec_GetMemorySnapshotGroupReference() { return GetMemorySnapshotGroupReferenceAction::spec(); }
 
-const schema::TypeDesc& IsOpensourceVersionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(IsOpensourceVersionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IsOpensourceVersionAction>("IsOpensourceVersionAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(IsOpensourceVersionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& IsOpensourceVersionAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& IsOpensourceVersionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<IsOpensourceVersionAction>("IsOpensourceVersion", HttpMethod::Get, "/meta-data/opensource", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& IsOpensourceVersionAction::spec() { return detail::lazySpec(kSpec97); }
+
+IsOpensourceVersionAction::IsOpensourceVersionAction() = default;
+IsOpensourceVersionAction::~IsOpensourceVersionAction() = default;
 
 const ActionSpec& detail::spec_IsOpensourceVersion() { return IsOpensourceVersionAction::spec(); }
 
-const schema::TypeDesc& BootstrapMiniHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"local", &schema::typeOf<std::optional<MiniHostInfo>>, offsetof(BootstrapMiniHostAction, local), schema::Location::Body, 0, &kRule0},
-    {"peer", &schema::typeOf<std::optional<MiniHostInfo>>, offsetof(BootstrapMiniHostAction, peer), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(BootstrapMiniHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(BootstrapMiniHostAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BootstrapMiniHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BootstrapMiniHostAction>("BootstrapMiniHostAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(BootstrapMiniHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BootstrapMiniHostAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& BootstrapMiniHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BootstrapMiniHostAction>("BootstrapMiniHost", HttpMethod::Post, "/mini-clusters/hosts", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& BootstrapMiniHostAction::spec() { return detail::lazySpec(kSpec99); }
+
+BootstrapMiniHostAction::BootstrapMiniHostAction() = default;
+BootstrapMiniHostAction::~BootstrapMiniHostAction() = default;
 
 const ActionSpec& detail::spec_BootstrapMiniHost() { return BootstrapMiniHostAction::spec(); }
 
-const schema::TypeDesc& CreateMiniClusterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateMiniClusterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMiniClusterAction, name), schema::Location::Body, 0, &kRule4},
-    {"hostManagementIps", &schema::typeOf<std::optional<Json>>, offsetof(CreateMiniClusterAction, hostManagementIps), schema::Location::Body, 0, &kRule11},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMiniClusterAction, username), schema::Location::Body, 0, &kRule2},
-    {"password", &schema::typeOf<std::string>, offsetof(CreateMiniClusterAction, password), schema::Location::Body, schema::kSecret, &kRule4},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateMiniClusterAction, sshPort), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMiniClusterAction, description), schema::Location::Body, 0, &kRule3},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(CreateMiniClusterAction, hypervisorType), schema::Location::Body, 0, &kRule12},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMiniClusterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMiniClusterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMiniClusterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateMiniClusterAction>("CreateMiniClusterAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateMiniClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateMiniClusterAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& CreateMiniClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateMiniClusterAction>("CreateMiniCluster", HttpMethod::Post, "/mini-clusters", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateMiniClusterAction::spec() { return detail::lazySpec(kSpec101); }
+
+CreateMiniClusterAction::CreateMiniClusterAction() = default;
+CreateMiniClusterAction::~CreateMiniClusterAction() = default;
 
 const ActionSpec& detail::spec_CreateMiniCluster() { return CreateMiniClusterAction::spec(); }
 
-const schema::TypeDesc& GetCandidateMiniHostsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"local", &schema::typeOf<std::optional<bool>>, offsetof(GetCandidateMiniHostsAction, local), schema::Location::Body, 0, nullptr},
-    {"configure", &schema::typeOf<std::optional<bool>>, offsetof(GetCandidateMiniHostsAction, configure), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateMiniHostsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateMiniHostsAction>("GetCandidateMiniHostsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateMiniHostsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateMiniHostsAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& GetCandidateMiniHostsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateMiniHostsAction>("GetCandidateMiniHosts", HttpMethod::Get, "/mini-clusters/candidate-hosts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateMiniHostsAction::spec() { return detail::lazySpec(kSpec103); }
+
+GetCandidateMiniHostsAction::GetCandidateMiniHostsAction() = default;
+GetCandidateMiniHostsAction::~GetCandidateMiniHostsAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateMiniHosts() { return GetCandidateMiniHostsAction::spec(); }
 
-const schema::TypeDesc& AttachMonitorTriggerActionToTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"triggerUuid", &schema::typeOf<std::string>, offsetof(AttachMonitorTriggerActionToTriggerAction, triggerUuid), schema::Location::Path, 0, &kRule0},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(AttachMonitorTriggerActionToTriggerAction, actionUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachMonitorTriggerActionToTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachMonitorTriggerActionToTriggerAction>("AttachMonitorTriggerActionToTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachMonitorTriggerActionToTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachMonitorTriggerActionToTriggerAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& AttachMonitorTriggerActionToTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachMonitorTriggerActionToTriggerAction>("AttachMonitorTriggerActionToTrigger", HttpMethod::Post, "/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachMonitorTriggerActionToTriggerAction::spec() { return detail::lazySpec(kSpec105); }
+
+AttachMonitorTriggerActionToTriggerAction::AttachMonitorTriggerActionToTriggerAction() = default;
+AttachMonitorTriggerActionToTriggerAction::~AttachMonitorTriggerActionToTriggerAction() = default;
 
 const ActionSpec& detail::spec_AttachMonitorTriggerActionToTrigger() { return AttachMonitorTriggerActionToTriggerAction::spec(); }
 
-const schema::TypeDesc& ChangeMonitorTriggerActionStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeMonitorTriggerActionStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeMonitorTriggerActionStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeMonitorTriggerActionStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeMonitorTriggerActionStateAction>("ChangeMonitorTriggerActionStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeMonitorTriggerActionStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeMonitorTriggerActionStateAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& ChangeMonitorTriggerActionStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeMonitorTriggerActionStateAction>("ChangeMonitorTriggerActionState", HttpMethod::Put, "/monitoring/trigger-actions/{uuid}/actions", "changeMonitorTriggerActionState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeMonitorTriggerActionStateAction::spec() { return detail::lazySpec(kSpec107); }
+
+ChangeMonitorTriggerActionStateAction::ChangeMonitorTriggerActionStateAction() = default;
+ChangeMonitorTriggerActionStateAction::~ChangeMonitorTriggerActionStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeMonitorTriggerActionState() { return ChangeMonitorTriggerActionStateAction::spec(); }
 
-const schema::TypeDesc& ChangeMonitorTriggerStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeMonitorTriggerStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeMonitorTriggerStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeMonitorTriggerStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeMonitorTriggerStateAction>("ChangeMonitorTriggerStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeMonitorTriggerStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeMonitorTriggerStateAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& ChangeMonitorTriggerStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeMonitorTriggerStateAction>("ChangeMonitorTriggerState", HttpMethod::Put, "/monitoring/triggers/{uuid}/actions", "changeMonitorTriggerState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeMonitorTriggerStateAction::spec() { return detail::lazySpec(kSpec109); }
+
+ChangeMonitorTriggerStateAction::ChangeMonitorTriggerStateAction() = default;
+ChangeMonitorTriggerStateAction::~ChangeMonitorTriggerStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeMonitorTriggerState() { return ChangeMonitorTriggerStateAction::spec(); }
 
-const schema::TypeDesc& CreateEmailMonitorTriggerActionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"email", &schema::typeOf<std::string>, offsetof(CreateEmailMonitorTriggerActionAction, email), schema::Location::Body, 0, &kRule13},
-    {"mediaUuid", &schema::typeOf<std::string>, offsetof(CreateEmailMonitorTriggerActionAction, mediaUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEmailMonitorTriggerActionAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMonitorTriggerActionAction, description), schema::Location::Body, 0, &kRule3},
-    {"triggerUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEmailMonitorTriggerActionAction, triggerUuids), schema::Location::Body, 0, &kRule14},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMonitorTriggerActionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateEmailMonitorTriggerActionAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEmailMonitorTriggerActionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEmailMonitorTriggerActionAction>("CreateEmailMonitorTriggerActionAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateEmailMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEmailMonitorTriggerActionAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& CreateEmailMonitorTriggerActionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEmailMonitorTriggerActionAction>("CreateEmailMonitorTriggerAction", HttpMethod::Post, "/monitoring/trigger-actions/emails", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateEmailMonitorTriggerActionAction::spec() { return detail::lazySpec(kSpec111); }
+
+CreateEmailMonitorTriggerActionAction::CreateEmailMonitorTriggerActionAction() = default;
+CreateEmailMonitorTriggerActionAction::~CreateEmailMonitorTriggerActionAction() = default;
 
 const ActionSpec& detail::spec_CreateEmailMonitorTriggerAction() { return CreateEmailMonitorTriggerActionAction::spec(); }
 
-const schema::TypeDesc& CreateMonitorTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMonitorTriggerAction, name), schema::Location::Body, 0, &kRule4},
-    {"expression", &schema::typeOf<std::string>, offsetof(CreateMonitorTriggerAction, expression), schema::Location::Body, 0, &kRule15},
-    {"duration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateMonitorTriggerAction, duration), schema::Location::Body, 0, &kRule16},
-    {"recoveryExpression", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTriggerAction, recoveryExpression), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTriggerAction, description), schema::Location::Body, 0, &kRule3},
-    {"targetResourceUuid", &schema::typeOf<std::string>, offsetof(CreateMonitorTriggerAction, targetResourceUuid), schema::Location::Body, 0, &kRule17},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMonitorTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateMonitorTriggerAction>("CreateMonitorTriggerAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateMonitorTriggerAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& CreateMonitorTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateMonitorTriggerAction>("CreateMonitorTrigger", HttpMethod::Post, "/monitoring/triggers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateMonitorTriggerAction::spec() { return detail::lazySpec(kSpec113); }
+
+CreateMonitorTriggerAction::CreateMonitorTriggerAction() = default;
+CreateMonitorTriggerAction::~CreateMonitorTriggerAction() = default;
 
 const ActionSpec& detail::spec_CreateMonitorTrigger() { return CreateMonitorTriggerAction::spec(); }
 
-const schema::TypeDesc& DeleteAlertAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(DeleteAlertAction, uuids), schema::Location::Body, 0, &kRule11},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAlertAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAlertAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAlertAction>("DeleteAlertAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAlertAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAlertAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& DeleteAlertAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAlertAction>("DeleteAlert", HttpMethod::Delete, "/monitoring/alerts", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAlertAction::spec() { return detail::lazySpec(kSpec115); }
+
+DeleteAlertAction::DeleteAlertAction() = default;
+DeleteAlertAction::~DeleteAlertAction() = default;
 
 const ActionSpec& detail::spec_DeleteAlert() { return DeleteAlertAction::spec(); }
 
-const schema::TypeDesc& DeleteMonitorTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTriggerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMonitorTriggerAction>("DeleteMonitorTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMonitorTriggerAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& DeleteMonitorTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMonitorTriggerAction>("DeleteMonitorTrigger", HttpMethod::Delete, "/monitoring/triggers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMonitorTriggerAction::spec() { return detail::lazySpec(kSpec117); }
+
+DeleteMonitorTriggerAction::DeleteMonitorTriggerAction() = default;
+DeleteMonitorTriggerAction::~DeleteMonitorTriggerAction() = default;
 
 const ActionSpec& detail::spec_DeleteMonitorTrigger() { return DeleteMonitorTriggerAction::spec(); }
 
-const schema::TypeDesc& DeleteMonitorTriggerActionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorTriggerActionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTriggerActionAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTriggerActionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMonitorTriggerActionAction>("DeleteMonitorTriggerActionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMonitorTriggerActionAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& DeleteMonitorTriggerActionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMonitorTriggerActionAction>("DeleteMonitorTriggerAction", HttpMethod::Delete, "/monitoring/trigger-actions/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMonitorTriggerActionAction::spec() { return detail::lazySpec(kSpec119); }
+
+DeleteMonitorTriggerActionAction::DeleteMonitorTriggerActionAction() = default;
+DeleteMonitorTriggerActionAction::~DeleteMonitorTriggerActionAction() = default;
 
 const ActionSpec& detail::spec_DeleteMonitorTriggerAction() { return DeleteMonitorTriggerActionAction::spec(); }
 
-const schema::TypeDesc& DetachMonitorTriggerActionFromTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"triggerUuid", &schema::typeOf<std::string>, offsetof(DetachMonitorTriggerActionFromTriggerAction, triggerUuid), schema::Location::Path, 0, &kRule0},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(DetachMonitorTriggerActionFromTriggerAction, actionUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachMonitorTriggerActionFromTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachMonitorTriggerActionFromTriggerAction>("DetachMonitorTriggerActionFromTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachMonitorTriggerActionFromTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachMonitorTriggerActionFromTriggerAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& DetachMonitorTriggerActionFromTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachMonitorTriggerActionFromTriggerAction>("DetachMonitorTriggerActionFromTrigger", HttpMethod::Delete, "/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachMonitorTriggerActionFromTriggerAction::spec() { return detail::lazySpec(kSpec121); }
+
+DetachMonitorTriggerActionFromTriggerAction::DetachMonitorTriggerActionFromTriggerAction() = default;
+DetachMonitorTriggerActionFromTriggerAction::~DetachMonitorTriggerActionFromTriggerAction() = default;
 
 const ActionSpec& detail::spec_DetachMonitorTriggerActionFromTrigger() { return DetachMonitorTriggerActionFromTriggerAction::spec(); }
 
-const schema::TypeDesc& GetMonitorItemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceType", &schema::typeOf<std::string>, offsetof(GetMonitorItemAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetMonitorItemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetMonitorItemAction>("GetMonitorItemAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetMonitorItemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetMonitorItemAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& GetMonitorItemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetMonitorItemAction>("GetMonitorItem", HttpMethod::Get, "/monitoring/items", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetMonitorItemAction::spec() { return detail::lazySpec(kSpec123); }
+
+GetMonitorItemAction::GetMonitorItemAction() = default;
+GetMonitorItemAction::~GetMonitorItemAction() = default;
 
 const ActionSpec& detail::spec_GetMonitorItem() { return GetMonitorItemAction::spec(); }
 
-const schema::TypeDesc& QueryAlertAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAlertAction>("QueryAlertAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAlertAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAlertAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAlertAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QueryAlertAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAlertAction>("QueryAlert", HttpMethod::Get, "/monitoring/alerts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAlertAction::spec() { return detail::lazySpec(kSpec125); }
+
+QueryAlertAction::QueryAlertAction() = default;
+QueryAlertAction::~QueryAlertAction() = default;
 
 const ActionSpec& detail::spec_QueryAlert() { return QueryAlertAction::spec(); }
 
-const schema::TypeDesc& QueryEmailTriggerActionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEmailTriggerActionAction>("QueryEmailTriggerActionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEmailTriggerActionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEmailTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEmailTriggerActionAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& QueryEmailTriggerActionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEmailTriggerActionAction>("QueryEmailTriggerAction", HttpMethod::Get, "/monitoring/trigger-actions/emails", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEmailTriggerActionAction::spec() { return detail::lazySpec(kSpec127); }
+
+QueryEmailTriggerActionAction::QueryEmailTriggerActionAction() = default;
+QueryEmailTriggerActionAction::~QueryEmailTriggerActionAction() = default;
 
 const ActionSpec& detail::spec_QueryEmailTriggerAction() { return QueryEmailTriggerActionAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorTriggerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorTriggerAction>("QueryMonitorTriggerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorTriggerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorTriggerAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& QueryMonitorTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorTriggerAction>("QueryMonitorTrigger", HttpMethod::Get, "/monitoring/triggers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorTriggerAction::spec() { return detail::lazySpec(kSpec129); }
+
+QueryMonitorTriggerAction::QueryMonitorTriggerAction() = default;
+QueryMonitorTriggerAction::~QueryMonitorTriggerAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorTrigger() { return QueryMonitorTriggerAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorTriggerActionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorTriggerActionAction>("QueryMonitorTriggerActionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorTriggerActionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorTriggerActionAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& QueryMonitorTriggerActionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorTriggerActionAction>("QueryMonitorTriggerAction", HttpMethod::Get, "/monitoring/trigger-actions", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorTriggerActionAction::spec() { return detail::lazySpec(kSpec131); }
+
+QueryMonitorTriggerActionAction::QueryMonitorTriggerActionAction() = default;
+QueryMonitorTriggerActionAction::~QueryMonitorTriggerActionAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorTriggerAction() { return QueryMonitorTriggerActionAction::spec(); }
 
-const schema::TypeDesc& UpdateEmailMonitorTriggerActionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEmailMonitorTriggerActionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMonitorTriggerActionAction, name), schema::Location::Body, 0, &kRule2},
-    {"email", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMonitorTriggerActionAction, email), schema::Location::Body, 0, &kRule18},
-    {"mediaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMonitorTriggerActionAction, mediaUuid), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMonitorTriggerActionAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailMonitorTriggerActionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEmailMonitorTriggerActionAction>("UpdateEmailMonitorTriggerActionAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateEmailMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEmailMonitorTriggerActionAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& UpdateEmailMonitorTriggerActionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEmailMonitorTriggerActionAction>("UpdateEmailMonitorTriggerAction", HttpMethod::Put, "/monitoring/trigger-actions/emails/{uuid}", "updateEmailMonitorTriggerAction", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEmailMonitorTriggerActionAction::spec() { return detail::lazySpec(kSpec133); }
+
+UpdateEmailMonitorTriggerActionAction::UpdateEmailMonitorTriggerActionAction() = default;
+UpdateEmailMonitorTriggerActionAction::~UpdateEmailMonitorTriggerActionAction() = default;
 
 const ActionSpec& detail::spec_UpdateEmailMonitorTriggerAction() { return UpdateEmailMonitorTriggerActionAction::spec(); }
 
-const schema::TypeDesc& UpdateMonitorTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMonitorTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTriggerAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTriggerAction, description), schema::Location::Body, 0, &kRule3},
-    {"expression", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTriggerAction, expression), schema::Location::Body, 0, &kRule3},
-    {"duration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateMonitorTriggerAction, duration), schema::Location::Body, 0, &kRule19},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateMonitorTriggerAction>("UpdateMonitorTriggerAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateMonitorTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateMonitorTriggerAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& UpdateMonitorTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateMonitorTriggerAction>("UpdateMonitorTrigger", HttpMethod::Put, "/monitoring/triggers/{uuid}/actions", "updateMonitorTrigger", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateMonitorTriggerAction::spec() { return detail::lazySpec(kSpec135); }
+
+UpdateMonitorTriggerAction::UpdateMonitorTriggerAction() = default;
+UpdateMonitorTriggerAction::~UpdateMonitorTriggerAction() = default;
 
 const ActionSpec& detail::spec_UpdateMonitorTrigger() { return UpdateMonitorTriggerAction::spec(); }
 
-const schema::TypeDesc& MoveDirectoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"targetParentUuid", &schema::typeOf<std::string>, offsetof(MoveDirectoryAction, targetParentUuid), schema::Location::Body, 0, &kRule0},
-    {"directoryUuid", &schema::typeOf<std::string>, offsetof(MoveDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(MoveDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MoveDirectoryAction>("MoveDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(MoveDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& MoveDirectoryAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& MoveDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<MoveDirectoryAction>("MoveDirectory", HttpMethod::Put, "/move/directory", "moveDirectory", true, true, "", 1);
-  return s;
-}
+const ActionSpec& MoveDirectoryAction::spec() { return detail::lazySpec(kSpec137); }
+
+MoveDirectoryAction::MoveDirectoryAction() = default;
+MoveDirectoryAction::~MoveDirectoryAction() = default;
 
 const ActionSpec& detail::spec_MoveDirectory() { return MoveDirectoryAction::spec(); }
 
-const schema::TypeDesc& MoveResourcesToDirectoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(MoveResourcesToDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule11},
-    {"directoryUuid", &schema::typeOf<std::string>, offsetof(MoveResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(MoveResourcesToDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MoveResourcesToDirectoryAction>("MoveResourcesToDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(MoveResourcesToDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& MoveResourcesToDirectoryAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& MoveResourcesToDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<MoveResourcesToDirectoryAction>("MoveResourcesToDirectory", HttpMethod::Put, "/move/resources/directory", "moveResourcesToDirectory", true, true, "", 1);
-  return s;
-}
+const ActionSpec& MoveResourcesToDirectoryAction::spec() { return detail::lazySpec(kSpec139); }
+
+MoveResourcesToDirectoryAction::MoveResourcesToDirectoryAction() = default;
+MoveResourcesToDirectoryAction::~MoveResourcesToDirectoryAction() = default;
 
 const ActionSpec& detail::spec_MoveResourcesToDirectory() { return MoveResourcesToDirectoryAction::spec(); }
 
-const schema::TypeDesc& GenerateSeMdevDevicesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mttyDeviceUuid", &schema::typeOf<std::string>, offsetof(GenerateSeMdevDevicesAction, mttyDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"virtPartNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GenerateSeMdevDevicesAction, virtPartNum), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GenerateSeMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GenerateSeMdevDevicesAction>("GenerateSeMdevDevicesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GenerateSeMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GenerateSeMdevDevicesAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& GenerateSeMdevDevicesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GenerateSeMdevDevicesAction>("GenerateSeMdevDevices", HttpMethod::Put, "/mtty-devices/{mttyDeviceUuid}/actions", "generateSeMdevDevices", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GenerateSeMdevDevicesAction::spec() { return detail::lazySpec(kSpec141); }
+
+GenerateSeMdevDevicesAction::GenerateSeMdevDevicesAction() = default;
+GenerateSeMdevDevicesAction::~GenerateSeMdevDevicesAction() = default;
 
 const ActionSpec& detail::spec_GenerateSeMdevDevices() { return GenerateSeMdevDevicesAction::spec(); }
 
-const schema::TypeDesc& QueryMttyDeviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMttyDeviceAction>("QueryMttyDeviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMttyDeviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMttyDeviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMttyDeviceAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& QueryMttyDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMttyDeviceAction>("QueryMttyDevice", HttpMethod::Get, "/mtty-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMttyDeviceAction::spec() { return detail::lazySpec(kSpec143); }
+
+QueryMttyDeviceAction::QueryMttyDeviceAction() = default;
+QueryMttyDeviceAction::~QueryMttyDeviceAction() = default;
 
 const ActionSpec& detail::spec_QueryMttyDevice() { return QueryMttyDeviceAction::spec(); }
 
-const schema::TypeDesc& UngenerateSeMdevDevicesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mttyDeviceUuid", &schema::typeOf<std::string>, offsetof(UngenerateSeMdevDevicesAction, mttyDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UngenerateSeMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UngenerateSeMdevDevicesAction>("UngenerateSeMdevDevicesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UngenerateSeMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UngenerateSeMdevDevicesAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& UngenerateSeMdevDevicesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UngenerateSeMdevDevicesAction>("UngenerateSeMdevDevices", HttpMethod::Put, "/mtty-devices/{mttyDeviceUuid}/actions", "ungenerateSeMdevDevices", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UngenerateSeMdevDevicesAction::spec() { return detail::lazySpec(kSpec145); }
+
+UngenerateSeMdevDevicesAction::UngenerateSeMdevDevicesAction() = default;
+UngenerateSeMdevDevicesAction::~UngenerateSeMdevDevicesAction() = default;
 
 const ActionSpec& detail::spec_UngenerateSeMdevDevices() { return UngenerateSeMdevDevicesAction::spec(); }
 
-const schema::TypeDesc& AddRendezvousPointToMulticastRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddRendezvousPointToMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"rpAddress", &schema::typeOf<std::string>, offsetof(AddRendezvousPointToMulticastRouterAction, rpAddress), schema::Location::Body, 0, &kRule0},
-    {"groupAddress", &schema::typeOf<std::string>, offsetof(AddRendezvousPointToMulticastRouterAction, groupAddress), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddRendezvousPointToMulticastRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddRendezvousPointToMulticastRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddRendezvousPointToMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddRendezvousPointToMulticastRouterAction>("AddRendezvousPointToMulticastRouterAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddRendezvousPointToMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddRendezvousPointToMulticastRouterAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& AddRendezvousPointToMulticastRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddRendezvousPointToMulticastRouterAction>("AddRendezvousPointToMulticastRouter", HttpMethod::Post, "/multicast/virtual-routers/{uuid}/RendezvousPoint", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddRendezvousPointToMulticastRouterAction::spec() { return detail::lazySpec(kSpec147); }
+
+AddRendezvousPointToMulticastRouterAction::AddRendezvousPointToMulticastRouterAction() = default;
+AddRendezvousPointToMulticastRouterAction::~AddRendezvousPointToMulticastRouterAction() = default;
 
 const ActionSpec& detail::spec_AddRendezvousPointToMulticastRouter() { return AddRendezvousPointToMulticastRouterAction::spec(); }
 
-const schema::TypeDesc& ChangeMulticastRouterStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeMulticastRouterStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeMulticastRouterStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeMulticastRouterStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeMulticastRouterStateAction>("ChangeMulticastRouterStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeMulticastRouterStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeMulticastRouterStateAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& ChangeMulticastRouterStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeMulticastRouterStateAction>("ChangeMulticastRouterState", HttpMethod::Put, "/multicast/virtual-routers/{uuid}/actions", "changeMulticastRouterState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeMulticastRouterStateAction::spec() { return detail::lazySpec(kSpec149); }
+
+ChangeMulticastRouterStateAction::ChangeMulticastRouterStateAction() = default;
+ChangeMulticastRouterStateAction::~ChangeMulticastRouterStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeMulticastRouterState() { return ChangeMulticastRouterStateAction::spec(); }
 
-const schema::TypeDesc& CreateMulticastRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcRouterVmUuid", &schema::typeOf<std::string>, offsetof(CreateMulticastRouterAction, vpcRouterVmUuid), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMulticastRouterAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMulticastRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMulticastRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateMulticastRouterAction>("CreateMulticastRouterAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateMulticastRouterAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& CreateMulticastRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateMulticastRouterAction>("CreateMulticastRouter", HttpMethod::Post, "/multicast/virtual-routers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateMulticastRouterAction::spec() { return detail::lazySpec(kSpec151); }
+
+CreateMulticastRouterAction::CreateMulticastRouterAction() = default;
+CreateMulticastRouterAction::~CreateMulticastRouterAction() = default;
 
 const ActionSpec& detail::spec_CreateMulticastRouter() { return CreateMulticastRouterAction::spec(); }
 
-const schema::TypeDesc& DeleteMulticastRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMulticastRouterAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMulticastRouterAction>("DeleteMulticastRouterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMulticastRouterAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& DeleteMulticastRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMulticastRouterAction>("DeleteMulticastRouter", HttpMethod::Delete, "/multicast/virtual-routers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMulticastRouterAction::spec() { return detail::lazySpec(kSpec153); }
+
+DeleteMulticastRouterAction::DeleteMulticastRouterAction() = default;
+DeleteMulticastRouterAction::~DeleteMulticastRouterAction() = default;
 
 const ActionSpec& detail::spec_DeleteMulticastRouter() { return DeleteMulticastRouterAction::spec(); }
 
-const schema::TypeDesc& GetVpcMulticastRouteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcMulticastRouteAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcMulticastRouteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcMulticastRouteAction>("GetVpcMulticastRouteAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVpcMulticastRouteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcMulticastRouteAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& GetVpcMulticastRouteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcMulticastRouteAction>("GetVpcMulticastRoute", HttpMethod::Get, "/multicast/virtual-routers/{uuid}/routes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVpcMulticastRouteAction::spec() { return detail::lazySpec(kSpec155); }
+
+GetVpcMulticastRouteAction::GetVpcMulticastRouteAction() = default;
+GetVpcMulticastRouteAction::~GetVpcMulticastRouteAction() = default;
 
 const ActionSpec& detail::spec_GetVpcMulticastRoute() { return GetVpcMulticastRouteAction::spec(); }
 
-const schema::TypeDesc& QueryMulticastRouterAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMulticastRouterAction>("QueryMulticastRouterAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMulticastRouterAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMulticastRouterAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& QueryMulticastRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMulticastRouterAction>("QueryMulticastRouter", HttpMethod::Get, "/multicast/virtual-routers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMulticastRouterAction::spec() { return detail::lazySpec(kSpec157); }
+
+QueryMulticastRouterAction::QueryMulticastRouterAction() = default;
+QueryMulticastRouterAction::~QueryMulticastRouterAction() = default;
 
 const ActionSpec& detail::spec_QueryMulticastRouter() { return QueryMulticastRouterAction::spec(); }
 
-const schema::TypeDesc& RemoveRendezvousPointFromMulticastRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveRendezvousPointFromMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"rpAddress", &schema::typeOf<std::string>, offsetof(RemoveRendezvousPointFromMulticastRouterAction, rpAddress), schema::Location::Body, 0, &kRule0},
-    {"groupAddress", &schema::typeOf<std::string>, offsetof(RemoveRendezvousPointFromMulticastRouterAction, groupAddress), schema::Location::Body, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRendezvousPointFromMulticastRouterAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRendezvousPointFromMulticastRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveRendezvousPointFromMulticastRouterAction>("RemoveRendezvousPointFromMulticastRouterAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(RemoveRendezvousPointFromMulticastRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveRendezvousPointFromMulticastRouterAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& RemoveRendezvousPointFromMulticastRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveRendezvousPointFromMulticastRouterAction>("RemoveRendezvousPointFromMulticastRouter", HttpMethod::Delete, "/multicast/virtual-routers/{uuid}/RendezvousPoint", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveRendezvousPointFromMulticastRouterAction::spec() { return detail::lazySpec(kSpec159); }
+
+RemoveRendezvousPointFromMulticastRouterAction::RemoveRendezvousPointFromMulticastRouterAction() = default;
+RemoveRendezvousPointFromMulticastRouterAction::~RemoveRendezvousPointFromMulticastRouterAction() = default;
 
 const ActionSpec& detail::spec_RemoveRendezvousPointFromMulticastRouter() { return RemoveRendezvousPointFromMulticastRouterAction::spec(); }
 

@@ -94,1307 +94,1456 @@ const ActionSpec& spec_UpdatePortMirror();
 const ActionSpec& spec_ValidatePassword();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddAliyunNasAccessGroupAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasAccessGroupAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
+  {"groupName", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasAccessGroupAction, groupName), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasAccessGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunNasAccessGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddAliyunNasAccessGroupAction", kRows0, 5, kBases0, 1, &schema::ObjectOps<AddAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<AddAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<AddAliyunNasAccessGroupAction, L>::clear};
+static_assert(offsetof(AddAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddAliyunNasAccessGroup", HttpMethod::Put, "/nas/aliyun/access", "addAliyunNasAccessGroup", true, true, true, false, "", &AddAliyunNasAccessGroupAction::describe,
+                        schema::Ref<AddAliyunNasAccessGroupAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // AddAliyunNasFileSystemAction
+  {"fileSystemId", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasFileSystemAction, fileSystemId), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasFileSystemAction, name), schema::Location::Body, 0, &kRule1},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasFileSystemAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasFileSystemAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunNasFileSystemAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddAliyunNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddAliyunNasFileSystemAction", kRows2, 6, kBases2, 1, &schema::ObjectOps<AddAliyunNasFileSystemAction, L>::make, &schema::ObjectOps<AddAliyunNasFileSystemAction, L>::destroy, &schema::ObjectOps<AddAliyunNasFileSystemAction, L>::clear};
+static_assert(offsetof(AddAliyunNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddAliyunNasFileSystem", HttpMethod::Put, "/nas/aliyun", "addAliyunNasFileSystem", true, true, true, false, "", &AddAliyunNasFileSystemAction::describe,
+                        schema::Ref<AddAliyunNasFileSystemAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AddAliyunNasMountTargetAction
+  {"nasFSUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasMountTargetAction, nasFSUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasMountTargetAction, name), schema::Location::Body, 0, &kRule1},
+  {"mountDomain", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasMountTargetAction, mountDomain), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasMountTargetAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunNasMountTargetAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddAliyunNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AddAliyunNasMountTargetAction", kRows4, 6, kBases4, 1, &schema::ObjectOps<AddAliyunNasMountTargetAction, L>::make, &schema::ObjectOps<AddAliyunNasMountTargetAction, L>::destroy, &schema::ObjectOps<AddAliyunNasMountTargetAction, L>::clear};
+static_assert(offsetof(AddAliyunNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AddAliyunNasMountTarget", HttpMethod::Put, "/nas/aliyun/mount", "addAliyunNasMountTarget", true, true, true, false, "", &AddAliyunNasMountTargetAction::describe,
+                        schema::Ref<AddAliyunNasMountTargetAction::ReplyType>::value};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule3V[] = {"classic", "vpc"};
 constexpr schema::Rule kRule3{false, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows6[] = {  // CreateAliyunNasAccessGroupAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"networkType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, networkType), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "CreateAliyunNasAccessGroupAction", kRows6, 7, kBases6, 1, &schema::ObjectOps<CreateAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<CreateAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasAccessGroupAction, L>::clear};
+static_assert(offsetof(CreateAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "CreateAliyunNasAccessGroup", HttpMethod::Post, "/nas/aliyun/access", "params", true, true, true, false, "", &CreateAliyunNasAccessGroupAction::describe,
+                        schema::Ref<CreateAliyunNasAccessGroupAction::ReplyType>::value};
 constexpr const char* kRule4V[] = {"RDWR", "RDONLY"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
+constexpr schema::Row kRows8[] = {  // CreateAliyunNasAccessGroupRuleAction
+  {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, accessGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"sourceCidrIp", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, sourceCidrIp), schema::Location::Body, 0, &kRule0},
+  {"rwAccessType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, rwAccessType), schema::Location::Body, 0, &kRule4},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, priority), schema::Location::Body, 0, &kRule5},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateAliyunNasAccessGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "CreateAliyunNasAccessGroupRuleAction", kRows8, 7, kBases8, 1, &schema::ObjectOps<CreateAliyunNasAccessGroupRuleAction, L>::make, &schema::ObjectOps<CreateAliyunNasAccessGroupRuleAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasAccessGroupRuleAction, L>::clear};
+static_assert(offsetof(CreateAliyunNasAccessGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "CreateAliyunNasAccessGroupRule", HttpMethod::Post, "/nas/aliyun/rule", "params", true, true, true, false, "", &CreateAliyunNasAccessGroupRuleAction::describe,
+                        schema::Ref<CreateAliyunNasAccessGroupRuleAction::ReplyType>::value};
 constexpr const char* kRule6V[] = {"Performance", "Capacity"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule7V[] = {"NFS", "SMB"};
 constexpr schema::Rule kRule7{false, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows10[] = {  // CreateAliyunNasFileSystemAction
+  {"storageType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasFileSystemAction, storageType), schema::Location::Body, 0, &kRule6},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasFileSystemAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasFileSystemAction, protocol), schema::Location::Body, 0, &kRule7},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasFileSystemAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasFileSystemAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasFileSystemAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunNasFileSystemAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(CreateAliyunNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "CreateAliyunNasFileSystemAction", kRows10, 8, kBases10, 1, &schema::ObjectOps<CreateAliyunNasFileSystemAction, L>::make, &schema::ObjectOps<CreateAliyunNasFileSystemAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasFileSystemAction, L>::clear};
+static_assert(offsetof(CreateAliyunNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "CreateAliyunNasFileSystem", HttpMethod::Post, "/nas/aliyun", "params", true, true, true, false, "", &CreateAliyunNasFileSystemAction::describe,
+                        schema::Ref<CreateAliyunNasFileSystemAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // CreateAliyunNasMountTargetAction
+  {"nasAccessGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasMountTargetAction, nasAccessGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"vSwitchUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasMountTargetAction, vSwitchUuid), schema::Location::Body, 0, nullptr},
+  {"nasFSUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasMountTargetAction, nasFSUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasMountTargetAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasMountTargetAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasMountTargetAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunNasMountTargetAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(CreateAliyunNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "CreateAliyunNasMountTargetAction", kRows12, 8, kBases12, 1, &schema::ObjectOps<CreateAliyunNasMountTargetAction, L>::make, &schema::ObjectOps<CreateAliyunNasMountTargetAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasMountTargetAction, L>::clear};
+static_assert(offsetof(CreateAliyunNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "CreateAliyunNasMountTarget", HttpMethod::Post, "/nas/aliyun/mount", "params", true, true, true, false, "", &CreateAliyunNasMountTargetAction::describe,
+                        schema::Ref<CreateAliyunNasMountTargetAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // DeleteAliyunNasAccessGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunNasAccessGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunNasAccessGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(DeleteAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "DeleteAliyunNasAccessGroupAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<DeleteAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<DeleteAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<DeleteAliyunNasAccessGroupAction, L>::clear};
+static_assert(offsetof(DeleteAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "DeleteAliyunNasAccessGroup", HttpMethod::Delete, "/nas/access/{uuid}", "", false, true, true, false, "", &DeleteAliyunNasAccessGroupAction::describe,
+                        schema::Ref<DeleteAliyunNasAccessGroupAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // DeleteAliyunNasAccessGroupRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunNasAccessGroupRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunNasAccessGroupRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunNasAccessGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(DeleteAliyunNasAccessGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "DeleteAliyunNasAccessGroupRuleAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<DeleteAliyunNasAccessGroupRuleAction, L>::make, &schema::ObjectOps<DeleteAliyunNasAccessGroupRuleAction, L>::destroy, &schema::ObjectOps<DeleteAliyunNasAccessGroupRuleAction, L>::clear};
+static_assert(offsetof(DeleteAliyunNasAccessGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "DeleteAliyunNasAccessGroupRule", HttpMethod::Delete, "/nas/access/rule/{uuid}", "", false, true, true, false, "", &DeleteAliyunNasAccessGroupRuleAction::describe,
+                        schema::Ref<DeleteAliyunNasAccessGroupRuleAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // GetAliyunNasAccessGroupRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(GetAliyunNasAccessGroupRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
+  {"groupName", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAliyunNasAccessGroupRemoteAction, groupName), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAliyunNasAccessGroupRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(GetAliyunNasAccessGroupRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "GetAliyunNasAccessGroupRemoteAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteAction, L>::make, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteAction, L>::destroy, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteAction, L>::clear};
+static_assert(offsetof(GetAliyunNasAccessGroupRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "GetAliyunNasAccessGroupRemote", HttpMethod::Get, "/nas/aliyun/access/remote", "", false, true, false, false, "", &GetAliyunNasAccessGroupRemoteAction::describe,
+                        schema::Ref<GetAliyunNasAccessGroupRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // GetAliyunNasFileSystemRemoteAction
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(GetAliyunNasFileSystemRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
+  {"fileSystemId", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAliyunNasFileSystemRemoteAction, fileSystemId), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAliyunNasFileSystemRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(GetAliyunNasFileSystemRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "GetAliyunNasFileSystemRemoteAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<GetAliyunNasFileSystemRemoteAction, L>::make, &schema::ObjectOps<GetAliyunNasFileSystemRemoteAction, L>::destroy, &schema::ObjectOps<GetAliyunNasFileSystemRemoteAction, L>::clear};
+static_assert(offsetof(GetAliyunNasFileSystemRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "GetAliyunNasFileSystemRemote", HttpMethod::Get, "/nas/aliyun/remote", "", false, true, false, false, "", &GetAliyunNasFileSystemRemoteAction::describe,
+                        schema::Ref<GetAliyunNasFileSystemRemoteAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // GetAliyunNasMountTargetRemoteAction
+  {"nasFSUuid", schema::Local<std::string, L>::ref, offsetof(GetAliyunNasMountTargetRemoteAction, nasFSUuid), schema::Location::Body, 0, &kRule0},
+  {"mountDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAliyunNasMountTargetRemoteAction, mountDomain), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAliyunNasMountTargetRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(GetAliyunNasMountTargetRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "GetAliyunNasMountTargetRemoteAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<GetAliyunNasMountTargetRemoteAction, L>::make, &schema::ObjectOps<GetAliyunNasMountTargetRemoteAction, L>::destroy, &schema::ObjectOps<GetAliyunNasMountTargetRemoteAction, L>::clear};
+static_assert(offsetof(GetAliyunNasMountTargetRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "GetAliyunNasMountTargetRemote", HttpMethod::Get, "/nas/aliyun/mount/remote", "", false, true, false, false, "", &GetAliyunNasMountTargetRemoteAction::describe,
+                        schema::Ref<GetAliyunNasMountTargetRemoteAction::ReplyType>::value};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(QueryAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunNasAccessGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable24{{nullptr}, "QueryAliyunNasAccessGroupAction", nullptr, 0, kBases24, 2, &schema::ObjectOps<QueryAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<QueryAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<QueryAliyunNasAccessGroupAction, L>::clear};
+static_assert(offsetof(QueryAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "QueryAliyunNasAccessGroup", HttpMethod::Get, "/nas/aliyun/access", "", false, true, false, true, "", &QueryAliyunNasAccessGroupAction::describe,
+                        schema::Ref<QueryAliyunNasAccessGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows26[] = {  // UpdateAliyunMountTargetAction
+  {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunMountTargetAction, accessGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunMountTargetAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunMountTargetAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunMountTargetAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateAliyunMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "UpdateAliyunMountTargetAction", kRows26, 5, kBases26, 1, &schema::ObjectOps<UpdateAliyunMountTargetAction, L>::make, &schema::ObjectOps<UpdateAliyunMountTargetAction, L>::destroy, &schema::ObjectOps<UpdateAliyunMountTargetAction, L>::clear};
+static_assert(offsetof(UpdateAliyunMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "UpdateAliyunMountTarget", HttpMethod::Put, "/nas/aliyun/mount", "updateAliyunMountTarget", true, true, true, false, "", &UpdateAliyunMountTargetAction::describe,
+                        schema::Ref<UpdateAliyunMountTargetAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // UpdateAliyunNasAccessGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunNasAccessGroupAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunNasAccessGroupAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(UpdateAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "UpdateAliyunNasAccessGroupAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<UpdateAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<UpdateAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<UpdateAliyunNasAccessGroupAction, L>::clear};
+static_assert(offsetof(UpdateAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "UpdateAliyunNasAccessGroup", HttpMethod::Put, "/nas/aliyun/access", "updateAliyunNasAccessGroup", true, true, true, false, "", &UpdateAliyunNasAccessGroupAction::describe,
+                        schema::Ref<UpdateAliyunNasAccessGroupAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // AttachL3NetworkToVmNicAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmNicAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmNicAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"staticIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworkToVmNicAction, staticIp), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworkToVmNicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(AttachL3NetworkToVmNicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "AttachL3NetworkToVmNicAction", kRows30, 4, kBases30, 1, &schema::ObjectOps<AttachL3NetworkToVmNicAction, L>::make, &schema::ObjectOps<AttachL3NetworkToVmNicAction, L>::destroy, &schema::ObjectOps<AttachL3NetworkToVmNicAction, L>::clear};
+static_assert(offsetof(AttachL3NetworkToVmNicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "AttachL3NetworkToVmNic", HttpMethod::Post, "/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}", "params", true, true, true, false, "", &AttachL3NetworkToVmNicAction::describe,
+                        schema::Ref<AttachL3NetworkToVmNicAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // CreateVmNicAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmNicAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"ip", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmNicAction, ip), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmNicAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmNicAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmNicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateVmNicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "CreateVmNicAction", kRows32, 5, kBases32, 1, &schema::ObjectOps<CreateVmNicAction, L>::make, &schema::ObjectOps<CreateVmNicAction, L>::destroy, &schema::ObjectOps<CreateVmNicAction, L>::clear};
+static_assert(offsetof(CreateVmNicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "CreateVmNic", HttpMethod::Post, "/nics", "params", true, true, true, false, "", &CreateVmNicAction::describe,
+                        schema::Ref<CreateVmNicAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // DeleteVmNicAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmNicAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmNicAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmNicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(DeleteVmNicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "DeleteVmNicAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<DeleteVmNicAction, L>::make, &schema::ObjectOps<DeleteVmNicAction, L>::destroy, &schema::ObjectOps<DeleteVmNicAction, L>::clear};
+static_assert(offsetof(DeleteVmNicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "DeleteVmNic", HttpMethod::Delete, "/nics/{uuid}", "", false, true, true, false, "", &DeleteVmNicAction::describe,
+                        schema::Ref<DeleteVmNicAction::ReplyType>::value};
+constexpr schema::Row kRows36[] = {  // CreateVmInstanceFromOvfAction
+  {"xmlBase64", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromOvfAction, xmlBase64), schema::Location::Body, 0, &kRule0},
+  {"jsonImageInfos", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromOvfAction, jsonImageInfos), schema::Location::Body, 0, &kRule0},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromOvfAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"jsonCreateVmParam", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromOvfAction, jsonCreateVmParam), schema::Location::Body, 0, &kRule0},
+  {"deleteImageAfterSuccess", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVmInstanceFromOvfAction, deleteImageAfterSuccess), schema::Location::Body, 0, nullptr},
+  {"deleteImageOnFail", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVmInstanceFromOvfAction, deleteImageOnFail), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromOvfAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromOvfAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromOvfAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateVmInstanceFromOvfAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "CreateVmInstanceFromOvfAction", kRows36, 9, kBases36, 1, &schema::ObjectOps<CreateVmInstanceFromOvfAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromOvfAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromOvfAction, L>::clear};
+static_assert(offsetof(CreateVmInstanceFromOvfAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "CreateVmInstanceFromOvf", HttpMethod::Post, "/ovf/create-vm-instance", "params", true, true, true, false, "", &CreateVmInstanceFromOvfAction::describe,
+                        schema::Ref<CreateVmInstanceFromOvfAction::ReplyType>::value};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows38[] = {  // ExportVmOvaPackageAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportVmOvaPackageAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportVmOvaPackageAction, description), schema::Location::Body, 0, &kRule9},
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(ExportVmOvaPackageAction, vmUuid), schema::Location::Body, 0, &kRule0},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ExportVmOvaPackageAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportVmOvaPackageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ExportVmOvaPackageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportVmOvaPackageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(ExportVmOvaPackageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "ExportVmOvaPackageAction", kRows38, 7, kBases38, 1, &schema::ObjectOps<ExportVmOvaPackageAction, L>::make, &schema::ObjectOps<ExportVmOvaPackageAction, L>::destroy, &schema::ObjectOps<ExportVmOvaPackageAction, L>::clear};
+static_assert(offsetof(ExportVmOvaPackageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "ExportVmOvaPackage", HttpMethod::Post, "/ovf/ova-packages", "params", true, true, true, false, "", &ExportVmOvaPackageAction::describe,
+                        schema::Ref<ExportVmOvaPackageAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // ParseOvfAction
+  {"xmlBase64", schema::Local<std::string, L>::ref, offsetof(ParseOvfAction, xmlBase64), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ParseOvfAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(ParseOvfAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "ParseOvfAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<ParseOvfAction, L>::make, &schema::ObjectOps<ParseOvfAction, L>::destroy, &schema::ObjectOps<ParseOvfAction, L>::clear};
+static_assert(offsetof(ParseOvfAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "ParseOvf", HttpMethod::Post, "/ovf/parse", "params", true, true, false, false, "", &ParseOvfAction::describe,
+                        schema::Ref<ParseOvfAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // ValidatePasswordAction
+  {"loginName", schema::Local<std::string, L>::ref, offsetof(ValidatePasswordAction, loginName), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(ValidatePasswordAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(ValidatePasswordAction, loginType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidatePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(ValidatePasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "ValidatePasswordAction", kRows42, 4, kBases42, 1, &schema::ObjectOps<ValidatePasswordAction, L>::make, &schema::ObjectOps<ValidatePasswordAction, L>::destroy, &schema::ObjectOps<ValidatePasswordAction, L>::clear};
+static_assert(offsetof(ValidatePasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "ValidatePassword", HttpMethod::Put, "/password/verify", "validatePassword", true, false, false, false, "", &ValidatePasswordAction::describe,
+                        schema::Ref<ValidatePasswordAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // AttachPciDeviceToVmAction
+  {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(AttachPciDeviceToVmAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachPciDeviceToVmAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPciDeviceToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(AttachPciDeviceToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "AttachPciDeviceToVmAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<AttachPciDeviceToVmAction, L>::make, &schema::ObjectOps<AttachPciDeviceToVmAction, L>::destroy, &schema::ObjectOps<AttachPciDeviceToVmAction, L>::clear};
+static_assert(offsetof(AttachPciDeviceToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "AttachPciDeviceToVm", HttpMethod::Post, "/pci-device/pci-devices/{pciDeviceUuid}/attach", "params", true, true, true, false, "", &AttachPciDeviceToVmAction::describe,
+                        schema::Ref<AttachPciDeviceToVmAction::ReplyType>::value};
 constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 4, false, 0, 0};
 constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 4, false, 0, 0};
+constexpr schema::Row kRows46[] = {  // CreatePciDeviceOfferingAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, description), schema::Location::Body, 0, &kRule9},
+  {"vendorId", schema::Local<std::string, L>::ref, offsetof(CreatePciDeviceOfferingAction, vendorId), schema::Location::Body, 0, &kRule10},
+  {"deviceId", schema::Local<std::string, L>::ref, offsetof(CreatePciDeviceOfferingAction, deviceId), schema::Location::Body, 0, &kRule10},
+  {"subvendorId", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, subvendorId), schema::Location::Body, 0, &kRule11},
+  {"subdeviceId", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, subdeviceId), schema::Location::Body, 0, &kRule11},
+  {"ramSize", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, ramSize), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePciDeviceOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(CreatePciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "CreatePciDeviceOfferingAction", kRows46, 10, kBases46, 1, &schema::ObjectOps<CreatePciDeviceOfferingAction, L>::make, &schema::ObjectOps<CreatePciDeviceOfferingAction, L>::destroy, &schema::ObjectOps<CreatePciDeviceOfferingAction, L>::clear};
+static_assert(offsetof(CreatePciDeviceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "CreatePciDeviceOffering", HttpMethod::Post, "/pci-device/pci-device-offerings", "params", true, true, true, false, "", &CreatePciDeviceOfferingAction::describe,
+                        schema::Ref<CreatePciDeviceOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // DeletePciDeviceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePciDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePciDeviceAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePciDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(DeletePciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "DeletePciDeviceAction", kRows48, 3, kBases48, 1, &schema::ObjectOps<DeletePciDeviceAction, L>::make, &schema::ObjectOps<DeletePciDeviceAction, L>::destroy, &schema::ObjectOps<DeletePciDeviceAction, L>::clear};
+static_assert(offsetof(DeletePciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "DeletePciDevice", HttpMethod::Delete, "/pci-device/pci-devices/{uuid}", "", false, true, true, false, "", &DeletePciDeviceAction::describe,
+                        schema::Ref<DeletePciDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // DeletePciDeviceOfferingAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePciDeviceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePciDeviceOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePciDeviceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(DeletePciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "DeletePciDeviceOfferingAction", kRows50, 3, kBases50, 1, &schema::ObjectOps<DeletePciDeviceOfferingAction, L>::make, &schema::ObjectOps<DeletePciDeviceOfferingAction, L>::destroy, &schema::ObjectOps<DeletePciDeviceOfferingAction, L>::clear};
+static_assert(offsetof(DeletePciDeviceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "DeletePciDeviceOffering", HttpMethod::Delete, "/pci-device/pci-device-offerings/{uuid}", "", false, true, true, false, "", &DeletePciDeviceOfferingAction::describe,
+                        schema::Ref<DeletePciDeviceOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // DetachPciDeviceFromVmAction
+  {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(DetachPciDeviceFromVmAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DetachPciDeviceFromVmAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPciDeviceFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(DetachPciDeviceFromVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "DetachPciDeviceFromVmAction", kRows52, 3, kBases52, 1, &schema::ObjectOps<DetachPciDeviceFromVmAction, L>::make, &schema::ObjectOps<DetachPciDeviceFromVmAction, L>::destroy, &schema::ObjectOps<DetachPciDeviceFromVmAction, L>::clear};
+static_assert(offsetof(DetachPciDeviceFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "DetachPciDeviceFromVm", HttpMethod::Post, "/pci-device/pci-devices/{pciDeviceUuid}/detach", "params", true, true, true, false, "", &DetachPciDeviceFromVmAction::describe,
+                        schema::Ref<DetachPciDeviceFromVmAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // GetHostIommuStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostIommuStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostIommuStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(GetHostIommuStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "GetHostIommuStateAction", kRows54, 2, kBases54, 1, &schema::ObjectOps<GetHostIommuStateAction, L>::make, &schema::ObjectOps<GetHostIommuStateAction, L>::destroy, &schema::ObjectOps<GetHostIommuStateAction, L>::clear};
+static_assert(offsetof(GetHostIommuStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "GetHostIommuState", HttpMethod::Get, "/pci-device/hosts/{uuid}/state", "", false, true, false, false, "", &GetHostIommuStateAction::describe,
+                        schema::Ref<GetHostIommuStateAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // GetHostIommuStatusAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostIommuStatusAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostIommuStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(GetHostIommuStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "GetHostIommuStatusAction", kRows56, 2, kBases56, 1, &schema::ObjectOps<GetHostIommuStatusAction, L>::make, &schema::ObjectOps<GetHostIommuStatusAction, L>::destroy, &schema::ObjectOps<GetHostIommuStatusAction, L>::clear};
+static_assert(offsetof(GetHostIommuStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "GetHostIommuStatus", HttpMethod::Get, "/pci-device/hosts/{uuid}/status", "", false, true, false, false, "", &GetHostIommuStatusAction::describe,
+                        schema::Ref<GetHostIommuStatusAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // GetPciDeviceCandidatesForNewCreateVmAction
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, clusterUuids), schema::Location::Body, 0, nullptr},
+  {"types", schema::Local<std::optional<Json>, L>::ref, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, types), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "GetPciDeviceCandidatesForNewCreateVmAction", kRows58, 4, kBases58, 1, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmAction, L>::make, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmAction, L>::destroy, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmAction, L>::clear};
+static_assert(offsetof(GetPciDeviceCandidatesForNewCreateVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "GetPciDeviceCandidatesForNewCreateVm", HttpMethod::Get, "/pci-device/candidate-pci-devices-for-new-create-vm", "", false, true, false, false, "", &GetPciDeviceCandidatesForNewCreateVmAction::describe,
+                        schema::Ref<GetPciDeviceCandidatesForNewCreateVmAction::ReplyType>::value};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(QueryEthernetVFAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEthernetVFAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable60{{nullptr}, "QueryEthernetVFAction", nullptr, 0, kBases60, 2, &schema::ObjectOps<QueryEthernetVFAction, L>::make, &schema::ObjectOps<QueryEthernetVFAction, L>::destroy, &schema::ObjectOps<QueryEthernetVFAction, L>::clear};
+static_assert(offsetof(QueryEthernetVFAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "QueryEthernetVF", HttpMethod::Get, "/pci-device/ethernet-vfs", "", false, true, false, true, "", &QueryEthernetVFAction::describe,
+                        schema::Ref<QueryEthernetVFAction::ReplyType>::value};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryPciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPciDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable62{{nullptr}, "QueryPciDeviceAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryPciDeviceAction, L>::make, &schema::ObjectOps<QueryPciDeviceAction, L>::destroy, &schema::ObjectOps<QueryPciDeviceAction, L>::clear};
+static_assert(offsetof(QueryPciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "QueryPciDevice", HttpMethod::Get, "/pci-device/pci-devices", "", false, true, false, true, "", &QueryPciDeviceAction::describe,
+                        schema::Ref<QueryPciDeviceAction::ReplyType>::value};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryPciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPciDeviceOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable64{{nullptr}, "QueryPciDeviceOfferingAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryPciDeviceOfferingAction, L>::make, &schema::ObjectOps<QueryPciDeviceOfferingAction, L>::destroy, &schema::ObjectOps<QueryPciDeviceOfferingAction, L>::clear};
+static_assert(offsetof(QueryPciDeviceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "QueryPciDeviceOffering", HttpMethod::Get, "/pci-device/pci-device-offerings", "", false, true, false, true, "", &QueryPciDeviceOfferingAction::describe,
+                        schema::Ref<QueryPciDeviceOfferingAction::ReplyType>::value};
 constexpr const char* kRule12V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule12{true, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows66[] = {  // UpdateHostIommuStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostIommuStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"state", schema::Local<std::string, L>::ref, offsetof(UpdateHostIommuStateAction, state), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostIommuStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(UpdateHostIommuStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "UpdateHostIommuStateAction", kRows66, 3, kBases66, 1, &schema::ObjectOps<UpdateHostIommuStateAction, L>::make, &schema::ObjectOps<UpdateHostIommuStateAction, L>::destroy, &schema::ObjectOps<UpdateHostIommuStateAction, L>::clear};
+static_assert(offsetof(UpdateHostIommuStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "UpdateHostIommuState", HttpMethod::Put, "/pci-device/hosts/{uuid}/actions", "updateHostIommuState", true, true, true, false, "", &UpdateHostIommuStateAction::describe,
+                        schema::Ref<UpdateHostIommuStateAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows68[] = {  // UpdatePciDeviceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePciDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceAction, state), schema::Location::Body, 0, &kRule13},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceAction, description), schema::Location::Body, 0, &kRule9},
+  {"metaData", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceAction, metaData), schema::Location::Body, 0, &kRule9},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdatePciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "UpdatePciDeviceAction", kRows68, 6, kBases68, 1, &schema::ObjectOps<UpdatePciDeviceAction, L>::make, &schema::ObjectOps<UpdatePciDeviceAction, L>::destroy, &schema::ObjectOps<UpdatePciDeviceAction, L>::clear};
+static_assert(offsetof(UpdatePciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "UpdatePciDevice", HttpMethod::Put, "/pci-device/pci-devices/{uuid}/actions", "updatePciDevice", true, true, true, false, "", &UpdatePciDeviceAction::describe,
+                        schema::Ref<UpdatePciDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // AddPciDeviceSpecToVmInstanceAction
+  {"pciSpecUuid", schema::Local<std::string, L>::ref, offsetof(AddPciDeviceSpecToVmInstanceAction, pciSpecUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AddPciDeviceSpecToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"pciDeviceNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddPciDeviceSpecToVmInstanceAction, pciDeviceNumber), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddPciDeviceSpecToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(AddPciDeviceSpecToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "AddPciDeviceSpecToVmInstanceAction", kRows70, 4, kBases70, 1, &schema::ObjectOps<AddPciDeviceSpecToVmInstanceAction, L>::make, &schema::ObjectOps<AddPciDeviceSpecToVmInstanceAction, L>::destroy, &schema::ObjectOps<AddPciDeviceSpecToVmInstanceAction, L>::clear};
+static_assert(offsetof(AddPciDeviceSpecToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "AddPciDeviceSpecToVmInstance", HttpMethod::Post, "/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AddPciDeviceSpecToVmInstanceAction::describe,
+                        schema::Ref<AddPciDeviceSpecToVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // GetPciDeviceSpecCandidatesAction
+  {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, vmInstanceUuids), schema::Location::Body, 0, nullptr},
+  {"types", schema::Local<std::optional<Json>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, types), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(GetPciDeviceSpecCandidatesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "GetPciDeviceSpecCandidatesAction", kRows72, 6, kBases72, 1, &schema::ObjectOps<GetPciDeviceSpecCandidatesAction, L>::make, &schema::ObjectOps<GetPciDeviceSpecCandidatesAction, L>::destroy, &schema::ObjectOps<GetPciDeviceSpecCandidatesAction, L>::clear};
+static_assert(offsetof(GetPciDeviceSpecCandidatesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "GetPciDeviceSpecCandidates", HttpMethod::Get, "/pci-device-specs/candidates", "", false, true, false, false, "", &GetPciDeviceSpecCandidatesAction::describe,
+                        schema::Ref<GetPciDeviceSpecCandidatesAction::ReplyType>::value};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryPciDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPciDeviceSpecAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable74{{nullptr}, "QueryPciDeviceSpecAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryPciDeviceSpecAction, L>::make, &schema::ObjectOps<QueryPciDeviceSpecAction, L>::destroy, &schema::ObjectOps<QueryPciDeviceSpecAction, L>::clear};
+static_assert(offsetof(QueryPciDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "QueryPciDeviceSpec", HttpMethod::Get, "/pci-device-specs", "", false, true, false, true, "", &QueryPciDeviceSpecAction::describe,
+                        schema::Ref<QueryPciDeviceSpecAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // RemovePciDeviceSpecFromVmInstanceAction
+  {"pciSpecUuid", schema::Local<std::string, L>::ref, offsetof(RemovePciDeviceSpecFromVmInstanceAction, pciSpecUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(RemovePciDeviceSpecFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemovePciDeviceSpecFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(RemovePciDeviceSpecFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "RemovePciDeviceSpecFromVmInstanceAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<RemovePciDeviceSpecFromVmInstanceAction, L>::make, &schema::ObjectOps<RemovePciDeviceSpecFromVmInstanceAction, L>::destroy, &schema::ObjectOps<RemovePciDeviceSpecFromVmInstanceAction, L>::clear};
+static_assert(offsetof(RemovePciDeviceSpecFromVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "RemovePciDeviceSpecFromVmInstance", HttpMethod::Delete, "/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}", "", false, true, true, false, "", &RemovePciDeviceSpecFromVmInstanceAction::describe,
+                        schema::Ref<RemovePciDeviceSpecFromVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // UpdatePciDeviceSpecAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePciDeviceSpecAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceSpecAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceSpecAction, description), schema::Location::Body, 0, &kRule9},
+  {"romContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceSpecAction, romContent), schema::Location::Body, 0, nullptr},
+  {"romVersion", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceSpecAction, romVersion), schema::Location::Body, 0, &kRule8},
+  {"abandonSpecRom", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdatePciDeviceSpecAction, abandonSpecRom), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceSpecAction, state), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceSpecAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(UpdatePciDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "UpdatePciDeviceSpecAction", kRows78, 8, kBases78, 1, &schema::ObjectOps<UpdatePciDeviceSpecAction, L>::make, &schema::ObjectOps<UpdatePciDeviceSpecAction, L>::destroy, &schema::ObjectOps<UpdatePciDeviceSpecAction, L>::clear};
+static_assert(offsetof(UpdatePciDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "UpdatePciDeviceSpec", HttpMethod::Put, "/pci-device-specs/{uuid}/actions", "updatePciDeviceSpec", true, true, true, false, "", &UpdatePciDeviceSpecAction::describe,
+                        schema::Ref<UpdatePciDeviceSpecAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // GenerateMdevDevicesAction
+  {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(GenerateMdevDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(GenerateMdevDevicesAction, mdevSpecUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GenerateMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(GenerateMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "GenerateMdevDevicesAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<GenerateMdevDevicesAction, L>::make, &schema::ObjectOps<GenerateMdevDevicesAction, L>::destroy, &schema::ObjectOps<GenerateMdevDevicesAction, L>::clear};
+static_assert(offsetof(GenerateMdevDevicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "GenerateMdevDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "generateMdevDevices", true, true, true, false, "", &GenerateMdevDevicesAction::describe,
+                        schema::Ref<GenerateMdevDevicesAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // GenerateSriovPciDevicesAction
+  {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(GenerateSriovPciDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"virtPartNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GenerateSriovPciDevicesAction, virtPartNum), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GenerateSriovPciDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(GenerateSriovPciDevicesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "GenerateSriovPciDevicesAction", kRows82, 3, kBases82, 1, &schema::ObjectOps<GenerateSriovPciDevicesAction, L>::make, &schema::ObjectOps<GenerateSriovPciDevicesAction, L>::destroy, &schema::ObjectOps<GenerateSriovPciDevicesAction, L>::clear};
+static_assert(offsetof(GenerateSriovPciDevicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "GenerateSriovPciDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "generateSriovPciDevices", true, true, true, false, "", &GenerateSriovPciDevicesAction::describe,
+                        schema::Ref<GenerateSriovPciDevicesAction::ReplyType>::value};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryPciDevicePciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPciDevicePciDeviceOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable84{{nullptr}, "QueryPciDevicePciDeviceOfferingAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryPciDevicePciDeviceOfferingAction, L>::make, &schema::ObjectOps<QueryPciDevicePciDeviceOfferingAction, L>::destroy, &schema::ObjectOps<QueryPciDevicePciDeviceOfferingAction, L>::clear};
+static_assert(offsetof(QueryPciDevicePciDeviceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "QueryPciDevicePciDeviceOffering", HttpMethod::Get, "/pci-devices/pci-devices/pci-device-offerings", "", false, true, false, true, "", &QueryPciDevicePciDeviceOfferingAction::describe,
+                        schema::Ref<QueryPciDevicePciDeviceOfferingAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // UngenerateMdevDevicesAction
+  {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(UngenerateMdevDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UngenerateMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(UngenerateMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "UngenerateMdevDevicesAction", kRows86, 2, kBases86, 1, &schema::ObjectOps<UngenerateMdevDevicesAction, L>::make, &schema::ObjectOps<UngenerateMdevDevicesAction, L>::destroy, &schema::ObjectOps<UngenerateMdevDevicesAction, L>::clear};
+static_assert(offsetof(UngenerateMdevDevicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "UngenerateMdevDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "ungenerateMdevDevices", true, true, true, false, "", &UngenerateMdevDevicesAction::describe,
+                        schema::Ref<UngenerateMdevDevicesAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // UngenerateSriovPciDevicesAction
+  {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(UngenerateSriovPciDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UngenerateSriovPciDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(UngenerateSriovPciDevicesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "UngenerateSriovPciDevicesAction", kRows88, 2, kBases88, 1, &schema::ObjectOps<UngenerateSriovPciDevicesAction, L>::make, &schema::ObjectOps<UngenerateSriovPciDevicesAction, L>::destroy, &schema::ObjectOps<UngenerateSriovPciDevicesAction, L>::clear};
+static_assert(offsetof(UngenerateSriovPciDevicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "UngenerateSriovPciDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "ungenerateSriovPciDevices", true, true, true, false, "", &UngenerateSriovPciDevicesAction::describe,
+                        schema::Ref<UngenerateSriovPciDevicesAction::ReplyType>::value};
 constexpr schema::Rule kRule14{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows90[] = {  // AttachPolicyRouteRuleSetToL3Action
+  {"l3Uuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyRouteRuleSetToL3Action, l3Uuid), schema::Location::Path, 0, &kRule14},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyRouteRuleSetToL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachPolicyRouteRuleSetToL3Action, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(AttachPolicyRouteRuleSetToL3Action, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "AttachPolicyRouteRuleSetToL3Action", kRows90, 3, kBases90, 1, &schema::ObjectOps<AttachPolicyRouteRuleSetToL3Action, L>::make, &schema::ObjectOps<AttachPolicyRouteRuleSetToL3Action, L>::destroy, &schema::ObjectOps<AttachPolicyRouteRuleSetToL3Action, L>::clear};
+static_assert(offsetof(AttachPolicyRouteRuleSetToL3Action, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "AttachPolicyRouteRuleSetToL3", HttpMethod::Post, "/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}", "params", true, true, true, false, "", &AttachPolicyRouteRuleSetToL3Action::describe,
+                        schema::Ref<AttachPolicyRouteRuleSetToL3Action::ReplyType>::value};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL};
+constexpr schema::Row kRows92[] = {  // CreatePolicyRouteRuleAction
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule14},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteRuleAction, tableUuid), schema::Location::Body, 0, &kRule14},
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePolicyRouteRuleAction, ruleNumber), schema::Location::Body, 0, &kRule15},
+  {"destIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleAction, destIp), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleAction, sourceIp), schema::Location::Body, 0, nullptr},
+  {"destPort", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleAction, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleAction, protocol), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePolicyRouteRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(CreatePolicyRouteRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "CreatePolicyRouteRuleAction", kRows92, 11, kBases92, 1, &schema::ObjectOps<CreatePolicyRouteRuleAction, L>::make, &schema::ObjectOps<CreatePolicyRouteRuleAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteRuleAction, L>::clear};
+static_assert(offsetof(CreatePolicyRouteRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "CreatePolicyRouteRule", HttpMethod::Post, "/policy-routes/rules", "params", true, true, true, false, "", &CreatePolicyRouteRuleAction::describe,
+                        schema::Ref<CreatePolicyRouteRuleAction::ReplyType>::value};
 constexpr const char* kRule16V[] = {"User", "EgressWhereComeFrom"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows94[] = {  // CreatePolicyRouteRuleSetAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, description), schema::Location::Body, 0, nullptr},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, vRouterUuid), schema::Location::Body, 0, &kRule14},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, type), schema::Location::Body, 0, &kRule16},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(CreatePolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "CreatePolicyRouteRuleSetAction", kRows94, 7, kBases94, 1, &schema::ObjectOps<CreatePolicyRouteRuleSetAction, L>::make, &schema::ObjectOps<CreatePolicyRouteRuleSetAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteRuleSetAction, L>::clear};
+static_assert(offsetof(CreatePolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "CreatePolicyRouteRuleSet", HttpMethod::Post, "/policy-routes/rulesets", "params", true, true, true, false, "", &CreatePolicyRouteRuleSetAction::describe,
+                        schema::Ref<CreatePolicyRouteRuleSetAction::ReplyType>::value};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 3, true, 1LL, 179LL};
+constexpr schema::Row kRows96[] = {  // CreatePolicyRouteTableAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableAction, vRouterUuid), schema::Location::Body, 0, &kRule14},
+  {"number", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePolicyRouteTableAction, number), schema::Location::Body, 0, &kRule17},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteTableAction, description), schema::Location::Body, 0, &kRule8},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteTableAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePolicyRouteTableAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(CreatePolicyRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "CreatePolicyRouteTableAction", kRows96, 6, kBases96, 1, &schema::ObjectOps<CreatePolicyRouteTableAction, L>::make, &schema::ObjectOps<CreatePolicyRouteTableAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteTableAction, L>::clear};
+static_assert(offsetof(CreatePolicyRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "CreatePolicyRouteTable", HttpMethod::Post, "/policy-routes/tables", "params", true, true, true, false, "", &CreatePolicyRouteTableAction::describe,
+                        schema::Ref<CreatePolicyRouteTableAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // CreatePolicyRouteTableRouteEntryAction
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, tableUuid), schema::Location::Body, 0, &kRule14},
+  {"destinationCidr", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, destinationCidr), schema::Location::Body, 0, &kRule0},
+  {"nextHopIp", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, nextHopIp), schema::Location::Body, 0, &kRule0},
+  {"distance", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, distance), schema::Location::Body, 0, &kRule5},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(CreatePolicyRouteTableRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "CreatePolicyRouteTableRouteEntryAction", kRows98, 7, kBases98, 1, &schema::ObjectOps<CreatePolicyRouteTableRouteEntryAction, L>::make, &schema::ObjectOps<CreatePolicyRouteTableRouteEntryAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteTableRouteEntryAction, L>::clear};
+static_assert(offsetof(CreatePolicyRouteTableRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "CreatePolicyRouteTableRouteEntry", HttpMethod::Post, "/policy-routes/routes", "params", true, true, true, false, "", &CreatePolicyRouteTableRouteEntryAction::describe,
+                        schema::Ref<CreatePolicyRouteTableRouteEntryAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // DeletePolicyRouteRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePolicyRouteRuleAction, uuid), schema::Location::Path, 0, &kRule14},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(DeletePolicyRouteRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "DeletePolicyRouteRuleAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<DeletePolicyRouteRuleAction, L>::make, &schema::ObjectOps<DeletePolicyRouteRuleAction, L>::destroy, &schema::ObjectOps<DeletePolicyRouteRuleAction, L>::clear};
+static_assert(offsetof(DeletePolicyRouteRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "DeletePolicyRouteRule", HttpMethod::Delete, "/policy-routes/rules/{uuid}", "", false, true, true, false, "", &DeletePolicyRouteRuleAction::describe,
+                        schema::Ref<DeletePolicyRouteRuleAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // DeletePolicyRouteRuleSetAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePolicyRouteRuleSetAction, uuid), schema::Location::Path, 0, &kRule14},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteRuleSetAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(DeletePolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "DeletePolicyRouteRuleSetAction", kRows102, 3, kBases102, 1, &schema::ObjectOps<DeletePolicyRouteRuleSetAction, L>::make, &schema::ObjectOps<DeletePolicyRouteRuleSetAction, L>::destroy, &schema::ObjectOps<DeletePolicyRouteRuleSetAction, L>::clear};
+static_assert(offsetof(DeletePolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "DeletePolicyRouteRuleSet", HttpMethod::Delete, "/policy-routes/ruleSets/{uuid}", "", false, true, true, false, "", &DeletePolicyRouteRuleSetAction::describe,
+                        schema::Ref<DeletePolicyRouteRuleSetAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // DeletePolicyRouteTableAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePolicyRouteTableAction, uuid), schema::Location::Path, 0, &kRule14},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteTableAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(DeletePolicyRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "DeletePolicyRouteTableAction", kRows104, 3, kBases104, 1, &schema::ObjectOps<DeletePolicyRouteTableAction, L>::make, &schema::ObjectOps<DeletePolicyRouteTableAction, L>::destroy, &schema::ObjectOps<DeletePolicyRouteTableAction, L>::clear};
+static_assert(offsetof(DeletePolicyRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "DeletePolicyRouteTable", HttpMethod::Delete, "/policy-routes/tables/{uuid}", "", false, true, true, false, "", &DeletePolicyRouteTableAction::describe,
+                        schema::Ref<DeletePolicyRouteTableAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // DeletePolicyRouteTableRouteEntryAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePolicyRouteTableRouteEntryAction, uuid), schema::Location::Path, 0, &kRule14},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteTableRouteEntryAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteTableRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(DeletePolicyRouteTableRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "DeletePolicyRouteTableRouteEntryAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<DeletePolicyRouteTableRouteEntryAction, L>::make, &schema::ObjectOps<DeletePolicyRouteTableRouteEntryAction, L>::destroy, &schema::ObjectOps<DeletePolicyRouteTableRouteEntryAction, L>::clear};
+static_assert(offsetof(DeletePolicyRouteTableRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "DeletePolicyRouteTableRouteEntry", HttpMethod::Delete, "/policy-routes/routes/{uuid}", "", false, true, true, false, "", &DeletePolicyRouteTableRouteEntryAction::describe,
+                        schema::Ref<DeletePolicyRouteTableRouteEntryAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // DetachPolicyRouteRuleSetFromL3Action
+  {"l3Uuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyRouteRuleSetFromL3Action, l3Uuid), schema::Location::Path, 0, &kRule14},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(DetachPolicyRouteRuleSetFromL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachPolicyRouteRuleSetFromL3Action, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(DetachPolicyRouteRuleSetFromL3Action, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "DetachPolicyRouteRuleSetFromL3Action", kRows108, 3, kBases108, 1, &schema::ObjectOps<DetachPolicyRouteRuleSetFromL3Action, L>::make, &schema::ObjectOps<DetachPolicyRouteRuleSetFromL3Action, L>::destroy, &schema::ObjectOps<DetachPolicyRouteRuleSetFromL3Action, L>::clear};
+static_assert(offsetof(DetachPolicyRouteRuleSetFromL3Action, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "DetachPolicyRouteRuleSetFromL3", HttpMethod::Delete, "/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}", "", false, true, true, false, "", &DetachPolicyRouteRuleSetFromL3Action::describe,
+                        schema::Ref<DetachPolicyRouteRuleSetFromL3Action::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // GetPolicyRouteRuleSetFromVirtualRouterAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetPolicyRouteRuleSetFromVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPolicyRouteRuleSetFromVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(GetPolicyRouteRuleSetFromVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "GetPolicyRouteRuleSetFromVirtualRouterAction", kRows110, 2, kBases110, 1, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterAction, L>::make, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterAction, L>::destroy, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterAction, L>::clear};
+static_assert(offsetof(GetPolicyRouteRuleSetFromVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "GetPolicyRouteRuleSetFromVirtualRouter", HttpMethod::Get, "/policy-routes/rulesets/virtualrouter/{vmInstanceUuid}", "", false, true, false, false, "", &GetPolicyRouteRuleSetFromVirtualRouterAction::describe,
+                        schema::Ref<GetPolicyRouteRuleSetFromVirtualRouterAction::ReplyType>::value};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteRuleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable112{{nullptr}, "QueryPolicyRouteRuleAction", nullptr, 0, kBases112, 2, &schema::ObjectOps<QueryPolicyRouteRuleAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleAction, L>::clear};
+static_assert(offsetof(QueryPolicyRouteRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "QueryPolicyRouteRule", HttpMethod::Get, "/policy-routes/rules", "", false, true, false, true, "", &QueryPolicyRouteRuleAction::describe,
+                        schema::Ref<QueryPolicyRouteRuleAction::ReplyType>::value};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteRuleSetAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable114{{nullptr}, "QueryPolicyRouteRuleSetAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QueryPolicyRouteRuleSetAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleSetAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleSetAction, L>::clear};
+static_assert(offsetof(QueryPolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "QueryPolicyRouteRuleSet", HttpMethod::Get, "/policy-routes/rulesets", "", false, true, false, true, "", &QueryPolicyRouteRuleSetAction::describe,
+                        schema::Ref<QueryPolicyRouteRuleSetAction::ReplyType>::value};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteRuleSetL3RefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteRuleSetL3RefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable116{{nullptr}, "QueryPolicyRouteRuleSetL3RefAction", nullptr, 0, kBases116, 2, &schema::ObjectOps<QueryPolicyRouteRuleSetL3RefAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleSetL3RefAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleSetL3RefAction, L>::clear};
+static_assert(offsetof(QueryPolicyRouteRuleSetL3RefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "QueryPolicyRouteRuleSetL3Ref", HttpMethod::Get, "/policy-routes/rulesets/l3networdks/refs", "", false, true, false, true, "", &QueryPolicyRouteRuleSetL3RefAction::describe,
+                        schema::Ref<QueryPolicyRouteRuleSetL3RefAction::ReplyType>::value};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteRuleSetVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteRuleSetVRouterRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable118{{nullptr}, "QueryPolicyRouteRuleSetVRouterRefAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QueryPolicyRouteRuleSetVRouterRefAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleSetVRouterRefAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleSetVRouterRefAction, L>::clear};
+static_assert(offsetof(QueryPolicyRouteRuleSetVRouterRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "QueryPolicyRouteRuleSetVRouterRef", HttpMethod::Get, "/policy-routes/rulesets/vrouters/refs", "", false, true, false, true, "", &QueryPolicyRouteRuleSetVRouterRefAction::describe,
+                        schema::Ref<QueryPolicyRouteRuleSetVRouterRefAction::ReplyType>::value};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteTableAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable120{{nullptr}, "QueryPolicyRouteTableAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QueryPolicyRouteTableAction, L>::make, &schema::ObjectOps<QueryPolicyRouteTableAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteTableAction, L>::clear};
+static_assert(offsetof(QueryPolicyRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "QueryPolicyRouteTable", HttpMethod::Get, "/policy-routes/tables", "", false, true, false, true, "", &QueryPolicyRouteTableAction::describe,
+                        schema::Ref<QueryPolicyRouteTableAction::ReplyType>::value};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteTableRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteTableRouteEntryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable122{{nullptr}, "QueryPolicyRouteTableRouteEntryAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QueryPolicyRouteTableRouteEntryAction, L>::make, &schema::ObjectOps<QueryPolicyRouteTableRouteEntryAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteTableRouteEntryAction, L>::clear};
+static_assert(offsetof(QueryPolicyRouteTableRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "QueryPolicyRouteTableRouteEntry", HttpMethod::Get, "/policy-routes/routes", "", false, true, false, true, "", &QueryPolicyRouteTableRouteEntryAction::describe,
+                        schema::Ref<QueryPolicyRouteTableRouteEntryAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteTableVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteTableVRouterRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QueryPolicyRouteTableVRouterRefAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryPolicyRouteTableVRouterRefAction, L>::make, &schema::ObjectOps<QueryPolicyRouteTableVRouterRefAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteTableVRouterRefAction, L>::clear};
+static_assert(offsetof(QueryPolicyRouteTableVRouterRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QueryPolicyRouteTableVRouterRef", HttpMethod::Get, "/policy-routes/tables/vrouters/refs", "", false, true, false, true, "", &QueryPolicyRouteTableVRouterRefAction::describe,
+                        schema::Ref<QueryPolicyRouteTableVRouterRefAction::ReplyType>::value};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 16, false, 0, 0};
+constexpr schema::Row kRows126[] = {  // UpdatePolicyRouteRuleSetAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePolicyRouteRuleSetAction, uuid), schema::Location::Path, 0, &kRule14},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePolicyRouteRuleSetAction, name), schema::Location::Body, 0, &kRule18},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePolicyRouteRuleSetAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePolicyRouteRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(UpdatePolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "UpdatePolicyRouteRuleSetAction", kRows126, 4, kBases126, 1, &schema::ObjectOps<UpdatePolicyRouteRuleSetAction, L>::make, &schema::ObjectOps<UpdatePolicyRouteRuleSetAction, L>::destroy, &schema::ObjectOps<UpdatePolicyRouteRuleSetAction, L>::clear};
+static_assert(offsetof(UpdatePolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "UpdatePolicyRouteRuleSet", HttpMethod::Put, "/policy-routes/ruleSets/{uuid}/actions", "updatePolicyRouteRuleSet", true, true, true, false, "", &UpdatePolicyRouteRuleSetAction::describe,
+                        schema::Ref<UpdatePolicyRouteRuleSetAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"enable", "disable"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows128[] = {  // ChangePortMirrorStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePortMirrorStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePortMirrorStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangePortMirrorStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(ChangePortMirrorStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "ChangePortMirrorStateAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<ChangePortMirrorStateAction, L>::make, &schema::ObjectOps<ChangePortMirrorStateAction, L>::destroy, &schema::ObjectOps<ChangePortMirrorStateAction, L>::clear};
+static_assert(offsetof(ChangePortMirrorStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "ChangePortMirrorState", HttpMethod::Put, "/port-mirrors/{uuid}/actions", "changePortMirrorState", true, true, true, false, "", &ChangePortMirrorStateAction::describe,
+                        schema::Ref<ChangePortMirrorStateAction::ReplyType>::value};
 constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr const char* kRule21V[] = {"enable", "disable"};
 constexpr schema::Rule kRule21{false, false, false, kRule21V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows130[] = {  // CreatePortMirrorAction
+  {"mirrorNetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorAction, mirrorNetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
+  {"stateEvent", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorAction, stateEvent), schema::Location::Body, 0, &kRule21},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePortMirrorAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(CreatePortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "CreatePortMirrorAction", kRows130, 7, kBases130, 1, &schema::ObjectOps<CreatePortMirrorAction, L>::make, &schema::ObjectOps<CreatePortMirrorAction, L>::destroy, &schema::ObjectOps<CreatePortMirrorAction, L>::clear};
+static_assert(offsetof(CreatePortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "CreatePortMirror", HttpMethod::Post, "/port-mirrors", "params", true, true, true, false, "", &CreatePortMirrorAction::describe,
+                        schema::Ref<CreatePortMirrorAction::ReplyType>::value};
 constexpr schema::Rule kRule22{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr const char* kRule23V[] = {"Ingress", "Egress", "Bidirection"};
 constexpr schema::Rule kRule23{true, false, false, kRule23V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule24{true, true, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows132[] = {  // CreatePortMirrorSessionAction
+  {"portMirrorUuid", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorSessionAction, portMirrorUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorSessionAction, name), schema::Location::Body, 0, &kRule22},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorSessionAction, description), schema::Location::Body, 0, &kRule2},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorSessionAction, type), schema::Location::Body, 0, &kRule23},
+  {"srcEndPoint", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorSessionAction, srcEndPoint), schema::Location::Body, 0, &kRule0},
+  {"dstEndPoint", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorSessionAction, dstEndPoint), schema::Location::Body, 0, &kRule24},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorSessionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePortMirrorSessionAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(CreatePortMirrorSessionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "CreatePortMirrorSessionAction", kRows132, 9, kBases132, 1, &schema::ObjectOps<CreatePortMirrorSessionAction, L>::make, &schema::ObjectOps<CreatePortMirrorSessionAction, L>::destroy, &schema::ObjectOps<CreatePortMirrorSessionAction, L>::clear};
+static_assert(offsetof(CreatePortMirrorSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "CreatePortMirrorSession", HttpMethod::Post, "/port-mirrors/sessions", "params", true, true, true, false, "", &CreatePortMirrorSessionAction::describe,
+                        schema::Ref<CreatePortMirrorSessionAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // DeletePortMirrorAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePortMirrorAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(DeletePortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "DeletePortMirrorAction", kRows134, 3, kBases134, 1, &schema::ObjectOps<DeletePortMirrorAction, L>::make, &schema::ObjectOps<DeletePortMirrorAction, L>::destroy, &schema::ObjectOps<DeletePortMirrorAction, L>::clear};
+static_assert(offsetof(DeletePortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "DeletePortMirror", HttpMethod::Delete, "/port-mirrors/{uuid}", "", false, true, true, false, "", &DeletePortMirrorAction::describe,
+                        schema::Ref<DeletePortMirrorAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // DeletePortMirrorSessionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePortMirrorSessionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePortMirrorSessionAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(DeletePortMirrorSessionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "DeletePortMirrorSessionAction", kRows136, 3, kBases136, 1, &schema::ObjectOps<DeletePortMirrorSessionAction, L>::make, &schema::ObjectOps<DeletePortMirrorSessionAction, L>::destroy, &schema::ObjectOps<DeletePortMirrorSessionAction, L>::clear};
+static_assert(offsetof(DeletePortMirrorSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "DeletePortMirrorSession", HttpMethod::Delete, "/port-mirrors/sessons/{uuid}", "", false, true, true, false, "", &DeletePortMirrorSessionAction::describe,
+                        schema::Ref<DeletePortMirrorSessionAction::ReplyType>::value};
 constexpr const char* kRule25V[] = {"source", "dest"};
 constexpr schema::Rule kRule25{true, false, false, kRule25V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows138[] = {  // GetCandidateVmNicsForPortMirrorAction
+  {"portMirrorUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicsForPortMirrorAction, portMirrorUuid), schema::Location::Path, 0, &kRule0},
+  {"type", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicsForPortMirrorAction, type), schema::Location::Path, 0, &kRule25},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateVmNicsForPortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(GetCandidateVmNicsForPortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "GetCandidateVmNicsForPortMirrorAction", kRows138, 3, kBases138, 1, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorAction, L>::make, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorAction, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorAction, L>::clear};
+static_assert(offsetof(GetCandidateVmNicsForPortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "GetCandidateVmNicsForPortMirror", HttpMethod::Get, "/port-mirrors/{portMirrorUuid}/vm-instances/candidate-nics/{type}", "", false, true, false, false, "", &GetCandidateVmNicsForPortMirrorAction::describe,
+                        schema::Ref<GetCandidateVmNicsForPortMirrorAction::ReplyType>::value};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(QueryPortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPortMirrorAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable140{{nullptr}, "QueryPortMirrorAction", nullptr, 0, kBases140, 2, &schema::ObjectOps<QueryPortMirrorAction, L>::make, &schema::ObjectOps<QueryPortMirrorAction, L>::destroy, &schema::ObjectOps<QueryPortMirrorAction, L>::clear};
+static_assert(offsetof(QueryPortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "QueryPortMirror", HttpMethod::Get, "/port-mirrors", "", false, true, false, true, "", &QueryPortMirrorAction::describe,
+                        schema::Ref<QueryPortMirrorAction::ReplyType>::value};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryPortMirrorNetworkUsedIpAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPortMirrorNetworkUsedIpAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable142{{nullptr}, "QueryPortMirrorNetworkUsedIpAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryPortMirrorNetworkUsedIpAction, L>::make, &schema::ObjectOps<QueryPortMirrorNetworkUsedIpAction, L>::destroy, &schema::ObjectOps<QueryPortMirrorNetworkUsedIpAction, L>::clear};
+static_assert(offsetof(QueryPortMirrorNetworkUsedIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "QueryPortMirrorNetworkUsedIp", HttpMethod::Get, "/port-mirrors/networks/usedIps", "", false, true, false, true, "", &QueryPortMirrorNetworkUsedIpAction::describe,
+                        schema::Ref<QueryPortMirrorNetworkUsedIpAction::ReplyType>::value};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(QueryPortMirrorSessionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPortMirrorSessionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable144{{nullptr}, "QueryPortMirrorSessionAction", nullptr, 0, kBases144, 2, &schema::ObjectOps<QueryPortMirrorSessionAction, L>::make, &schema::ObjectOps<QueryPortMirrorSessionAction, L>::destroy, &schema::ObjectOps<QueryPortMirrorSessionAction, L>::clear};
+static_assert(offsetof(QueryPortMirrorSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "QueryPortMirrorSession", HttpMethod::Get, "/port-mirrors/sessions", "", false, true, false, true, "", &QueryPortMirrorSessionAction::describe,
+                        schema::Ref<QueryPortMirrorSessionAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // UpdatePortMirrorAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(UpdatePortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "UpdatePortMirrorAction", kRows146, 4, kBases146, 1, &schema::ObjectOps<UpdatePortMirrorAction, L>::make, &schema::ObjectOps<UpdatePortMirrorAction, L>::destroy, &schema::ObjectOps<UpdatePortMirrorAction, L>::clear};
+static_assert(offsetof(UpdatePortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "UpdatePortMirror", HttpMethod::Put, "/port-mirrors/{uuid}/actions", "updatePortMirror", true, true, true, false, "", &UpdatePortMirrorAction::describe,
+                        schema::Ref<UpdatePortMirrorAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddAliyunNasAccessGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AddAliyunNasAccessGroupAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
-    {"groupName", &schema::typeOf<std::string>, offsetof(AddAliyunNasAccessGroupAction, groupName), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasAccessGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunNasAccessGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunNasAccessGroupAction>("AddAliyunNasAccessGroupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AddAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunNasAccessGroupAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddAliyunNasAccessGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunNasAccessGroupAction>("AddAliyunNasAccessGroup", HttpMethod::Put, "/nas/aliyun/access", "addAliyunNasAccessGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunNasAccessGroupAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddAliyunNasAccessGroupAction::AddAliyunNasAccessGroupAction() = default;
+AddAliyunNasAccessGroupAction::~AddAliyunNasAccessGroupAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunNasAccessGroup() { return AddAliyunNasAccessGroupAction::spec(); }
 
-const schema::TypeDesc& AddAliyunNasFileSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"fileSystemId", &schema::typeOf<std::string>, offsetof(AddAliyunNasFileSystemAction, fileSystemId), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddAliyunNasFileSystemAction, name), schema::Location::Body, 0, &kRule1},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AddAliyunNasFileSystemAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasFileSystemAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunNasFileSystemAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunNasFileSystemAction>("AddAliyunNasFileSystemAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddAliyunNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunNasFileSystemAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddAliyunNasFileSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunNasFileSystemAction>("AddAliyunNasFileSystem", HttpMethod::Put, "/nas/aliyun", "addAliyunNasFileSystem", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunNasFileSystemAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddAliyunNasFileSystemAction::AddAliyunNasFileSystemAction() = default;
+AddAliyunNasFileSystemAction::~AddAliyunNasFileSystemAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunNasFileSystem() { return AddAliyunNasFileSystemAction::spec(); }
 
-const schema::TypeDesc& AddAliyunNasMountTargetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"nasFSUuid", &schema::typeOf<std::string>, offsetof(AddAliyunNasMountTargetAction, nasFSUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddAliyunNasMountTargetAction, name), schema::Location::Body, 0, &kRule1},
-    {"mountDomain", &schema::typeOf<std::string>, offsetof(AddAliyunNasMountTargetAction, mountDomain), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasMountTargetAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunNasMountTargetAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunNasMountTargetAction>("AddAliyunNasMountTargetAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddAliyunNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunNasMountTargetAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AddAliyunNasMountTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunNasMountTargetAction>("AddAliyunNasMountTarget", HttpMethod::Put, "/nas/aliyun/mount", "addAliyunNasMountTarget", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunNasMountTargetAction::spec() { return detail::lazySpec(kSpec5); }
+
+AddAliyunNasMountTargetAction::AddAliyunNasMountTargetAction() = default;
+AddAliyunNasMountTargetAction::~AddAliyunNasMountTargetAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunNasMountTarget() { return AddAliyunNasMountTargetAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunNasAccessGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunNasAccessGroupAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunNasAccessGroupAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasAccessGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"networkType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasAccessGroupAction, networkType), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasAccessGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunNasAccessGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunNasAccessGroupAction>("CreateAliyunNasAccessGroupAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunNasAccessGroupAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& CreateAliyunNasAccessGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunNasAccessGroupAction>("CreateAliyunNasAccessGroup", HttpMethod::Post, "/nas/aliyun/access", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunNasAccessGroupAction::spec() { return detail::lazySpec(kSpec7); }
+
+CreateAliyunNasAccessGroupAction::CreateAliyunNasAccessGroupAction() = default;
+CreateAliyunNasAccessGroupAction::~CreateAliyunNasAccessGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunNasAccessGroup() { return CreateAliyunNasAccessGroupAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunNasAccessGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessGroupUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunNasAccessGroupRuleAction, accessGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"sourceCidrIp", &schema::typeOf<std::string>, offsetof(CreateAliyunNasAccessGroupRuleAction, sourceCidrIp), schema::Location::Body, 0, &kRule0},
-    {"rwAccessType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasAccessGroupRuleAction, rwAccessType), schema::Location::Body, 0, &kRule4},
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAliyunNasAccessGroupRuleAction, priority), schema::Location::Body, 0, &kRule5},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasAccessGroupRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunNasAccessGroupRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasAccessGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunNasAccessGroupRuleAction>("CreateAliyunNasAccessGroupRuleAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunNasAccessGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunNasAccessGroupRuleAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& CreateAliyunNasAccessGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunNasAccessGroupRuleAction>("CreateAliyunNasAccessGroupRule", HttpMethod::Post, "/nas/aliyun/rule", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunNasAccessGroupRuleAction::spec() { return detail::lazySpec(kSpec9); }
+
+CreateAliyunNasAccessGroupRuleAction::CreateAliyunNasAccessGroupRuleAction() = default;
+CreateAliyunNasAccessGroupRuleAction::~CreateAliyunNasAccessGroupRuleAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunNasAccessGroupRule() { return CreateAliyunNasAccessGroupRuleAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunNasFileSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"storageType", &schema::typeOf<std::string>, offsetof(CreateAliyunNasFileSystemAction, storageType), schema::Location::Body, 0, &kRule6},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunNasFileSystemAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasFileSystemAction, protocol), schema::Location::Body, 0, &kRule7},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunNasFileSystemAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasFileSystemAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasFileSystemAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunNasFileSystemAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunNasFileSystemAction>("CreateAliyunNasFileSystemAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunNasFileSystemAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& CreateAliyunNasFileSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunNasFileSystemAction>("CreateAliyunNasFileSystem", HttpMethod::Post, "/nas/aliyun", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunNasFileSystemAction::spec() { return detail::lazySpec(kSpec11); }
+
+CreateAliyunNasFileSystemAction::CreateAliyunNasFileSystemAction() = default;
+CreateAliyunNasFileSystemAction::~CreateAliyunNasFileSystemAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunNasFileSystem() { return CreateAliyunNasFileSystemAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunNasMountTargetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"nasAccessGroupUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunNasMountTargetAction, nasAccessGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"vSwitchUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasMountTargetAction, vSwitchUuid), schema::Location::Body, 0, nullptr},
-    {"nasFSUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunNasMountTargetAction, nasFSUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunNasMountTargetAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasMountTargetAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasMountTargetAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunNasMountTargetAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunNasMountTargetAction>("CreateAliyunNasMountTargetAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunNasMountTargetAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& CreateAliyunNasMountTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunNasMountTargetAction>("CreateAliyunNasMountTarget", HttpMethod::Post, "/nas/aliyun/mount", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunNasMountTargetAction::spec() { return detail::lazySpec(kSpec13); }
+
+CreateAliyunNasMountTargetAction::CreateAliyunNasMountTargetAction() = default;
+CreateAliyunNasMountTargetAction::~CreateAliyunNasMountTargetAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunNasMountTarget() { return CreateAliyunNasMountTargetAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunNasAccessGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunNasAccessGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunNasAccessGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunNasAccessGroupAction>("DeleteAliyunNasAccessGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunNasAccessGroupAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& DeleteAliyunNasAccessGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunNasAccessGroupAction>("DeleteAliyunNasAccessGroup", HttpMethod::Delete, "/nas/access/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunNasAccessGroupAction::spec() { return detail::lazySpec(kSpec15); }
+
+DeleteAliyunNasAccessGroupAction::DeleteAliyunNasAccessGroupAction() = default;
+DeleteAliyunNasAccessGroupAction::~DeleteAliyunNasAccessGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunNasAccessGroup() { return DeleteAliyunNasAccessGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteAliyunNasAccessGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunNasAccessGroupRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunNasAccessGroupRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunNasAccessGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAliyunNasAccessGroupRuleAction>("DeleteAliyunNasAccessGroupRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAliyunNasAccessGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAliyunNasAccessGroupRuleAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& DeleteAliyunNasAccessGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAliyunNasAccessGroupRuleAction>("DeleteAliyunNasAccessGroupRule", HttpMethod::Delete, "/nas/access/rule/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAliyunNasAccessGroupRuleAction::spec() { return detail::lazySpec(kSpec17); }
+
+DeleteAliyunNasAccessGroupRuleAction::DeleteAliyunNasAccessGroupRuleAction() = default;
+DeleteAliyunNasAccessGroupRuleAction::~DeleteAliyunNasAccessGroupRuleAction() = default;
 
 const ActionSpec& detail::spec_DeleteAliyunNasAccessGroupRule() { return DeleteAliyunNasAccessGroupRuleAction::spec(); }
 
-const schema::TypeDesc& GetAliyunNasAccessGroupRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(GetAliyunNasAccessGroupRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
-    {"groupName", &schema::typeOf<std::optional<std::string>>, offsetof(GetAliyunNasAccessGroupRemoteAction, groupName), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAliyunNasAccessGroupRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAliyunNasAccessGroupRemoteAction>("GetAliyunNasAccessGroupRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetAliyunNasAccessGroupRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAliyunNasAccessGroupRemoteAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& GetAliyunNasAccessGroupRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAliyunNasAccessGroupRemoteAction>("GetAliyunNasAccessGroupRemote", HttpMethod::Get, "/nas/aliyun/access/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAliyunNasAccessGroupRemoteAction::spec() { return detail::lazySpec(kSpec19); }
+
+GetAliyunNasAccessGroupRemoteAction::GetAliyunNasAccessGroupRemoteAction() = default;
+GetAliyunNasAccessGroupRemoteAction::~GetAliyunNasAccessGroupRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetAliyunNasAccessGroupRemote() { return GetAliyunNasAccessGroupRemoteAction::spec(); }
 
-const schema::TypeDesc& GetAliyunNasFileSystemRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(GetAliyunNasFileSystemRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
-    {"fileSystemId", &schema::typeOf<std::optional<std::string>>, offsetof(GetAliyunNasFileSystemRemoteAction, fileSystemId), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAliyunNasFileSystemRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAliyunNasFileSystemRemoteAction>("GetAliyunNasFileSystemRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetAliyunNasFileSystemRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAliyunNasFileSystemRemoteAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& GetAliyunNasFileSystemRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAliyunNasFileSystemRemoteAction>("GetAliyunNasFileSystemRemote", HttpMethod::Get, "/nas/aliyun/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAliyunNasFileSystemRemoteAction::spec() { return detail::lazySpec(kSpec21); }
+
+GetAliyunNasFileSystemRemoteAction::GetAliyunNasFileSystemRemoteAction() = default;
+GetAliyunNasFileSystemRemoteAction::~GetAliyunNasFileSystemRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetAliyunNasFileSystemRemote() { return GetAliyunNasFileSystemRemoteAction::spec(); }
 
-const schema::TypeDesc& GetAliyunNasMountTargetRemoteAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"nasFSUuid", &schema::typeOf<std::string>, offsetof(GetAliyunNasMountTargetRemoteAction, nasFSUuid), schema::Location::Body, 0, &kRule0},
-    {"mountDomain", &schema::typeOf<std::optional<std::string>>, offsetof(GetAliyunNasMountTargetRemoteAction, mountDomain), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAliyunNasMountTargetRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAliyunNasMountTargetRemoteAction>("GetAliyunNasMountTargetRemoteAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetAliyunNasMountTargetRemoteAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAliyunNasMountTargetRemoteAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& GetAliyunNasMountTargetRemoteAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAliyunNasMountTargetRemoteAction>("GetAliyunNasMountTargetRemote", HttpMethod::Get, "/nas/aliyun/mount/remote", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAliyunNasMountTargetRemoteAction::spec() { return detail::lazySpec(kSpec23); }
+
+GetAliyunNasMountTargetRemoteAction::GetAliyunNasMountTargetRemoteAction() = default;
+GetAliyunNasMountTargetRemoteAction::~GetAliyunNasMountTargetRemoteAction() = default;
 
 const ActionSpec& detail::spec_GetAliyunNasMountTargetRemote() { return GetAliyunNasMountTargetRemoteAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunNasAccessGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunNasAccessGroupAction>("QueryAliyunNasAccessGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunNasAccessGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunNasAccessGroupAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& QueryAliyunNasAccessGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunNasAccessGroupAction>("QueryAliyunNasAccessGroup", HttpMethod::Get, "/nas/aliyun/access", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunNasAccessGroupAction::spec() { return detail::lazySpec(kSpec25); }
+
+QueryAliyunNasAccessGroupAction::QueryAliyunNasAccessGroupAction() = default;
+QueryAliyunNasAccessGroupAction::~QueryAliyunNasAccessGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunNasAccessGroup() { return QueryAliyunNasAccessGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunMountTargetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessGroupUuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunMountTargetAction, accessGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunMountTargetAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunMountTargetAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunMountTargetAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunMountTargetAction>("UpdateAliyunMountTargetAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunMountTargetAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& UpdateAliyunMountTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunMountTargetAction>("UpdateAliyunMountTarget", HttpMethod::Put, "/nas/aliyun/mount", "updateAliyunMountTarget", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunMountTargetAction::spec() { return detail::lazySpec(kSpec27); }
+
+UpdateAliyunMountTargetAction::UpdateAliyunMountTargetAction() = default;
+UpdateAliyunMountTargetAction::~UpdateAliyunMountTargetAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunMountTarget() { return UpdateAliyunMountTargetAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunNasAccessGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunNasAccessGroupAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunNasAccessGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunNasAccessGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunNasAccessGroupAction>("UpdateAliyunNasAccessGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunNasAccessGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunNasAccessGroupAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& UpdateAliyunNasAccessGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunNasAccessGroupAction>("UpdateAliyunNasAccessGroup", HttpMethod::Put, "/nas/aliyun/access", "updateAliyunNasAccessGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunNasAccessGroupAction::spec() { return detail::lazySpec(kSpec29); }
+
+UpdateAliyunNasAccessGroupAction::UpdateAliyunNasAccessGroupAction() = default;
+UpdateAliyunNasAccessGroupAction::~UpdateAliyunNasAccessGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunNasAccessGroup() { return UpdateAliyunNasAccessGroupAction::spec(); }
 
-const schema::TypeDesc& AttachL3NetworkToVmNicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmNicAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmNicAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"staticIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmNicAction, staticIp), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmNicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachL3NetworkToVmNicAction>("AttachL3NetworkToVmNicAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachL3NetworkToVmNicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachL3NetworkToVmNicAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& AttachL3NetworkToVmNicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachL3NetworkToVmNicAction>("AttachL3NetworkToVmNic", HttpMethod::Post, "/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachL3NetworkToVmNicAction::spec() { return detail::lazySpec(kSpec31); }
+
+AttachL3NetworkToVmNicAction::AttachL3NetworkToVmNicAction() = default;
+AttachL3NetworkToVmNicAction::~AttachL3NetworkToVmNicAction() = default;
 
 const ActionSpec& detail::spec_AttachL3NetworkToVmNic() { return AttachL3NetworkToVmNicAction::spec(); }
 
-const schema::TypeDesc& CreateVmNicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVmNicAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"ip", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmNicAction, ip), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmNicAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmNicAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmNicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmNicAction>("CreateVmNicAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateVmNicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmNicAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& CreateVmNicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmNicAction>("CreateVmNic", HttpMethod::Post, "/nics", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmNicAction::spec() { return detail::lazySpec(kSpec33); }
+
+CreateVmNicAction::CreateVmNicAction() = default;
+CreateVmNicAction::~CreateVmNicAction() = default;
 
 const ActionSpec& detail::spec_CreateVmNic() { return CreateVmNicAction::spec(); }
 
-const schema::TypeDesc& DeleteVmNicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmNicAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmNicAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmNicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmNicAction>("DeleteVmNicAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVmNicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmNicAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& DeleteVmNicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmNicAction>("DeleteVmNic", HttpMethod::Delete, "/nics/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmNicAction::spec() { return detail::lazySpec(kSpec35); }
+
+DeleteVmNicAction::DeleteVmNicAction() = default;
+DeleteVmNicAction::~DeleteVmNicAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmNic() { return DeleteVmNicAction::spec(); }
 
-const schema::TypeDesc& CreateVmInstanceFromOvfAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"xmlBase64", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromOvfAction, xmlBase64), schema::Location::Body, 0, &kRule0},
-    {"jsonImageInfos", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromOvfAction, jsonImageInfos), schema::Location::Body, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromOvfAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"jsonCreateVmParam", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromOvfAction, jsonCreateVmParam), schema::Location::Body, 0, &kRule0},
-    {"deleteImageAfterSuccess", &schema::typeOf<std::optional<bool>>, offsetof(CreateVmInstanceFromOvfAction, deleteImageAfterSuccess), schema::Location::Body, 0, nullptr},
-    {"deleteImageOnFail", &schema::typeOf<std::optional<bool>>, offsetof(CreateVmInstanceFromOvfAction, deleteImageOnFail), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromOvfAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromOvfAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromOvfAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmInstanceFromOvfAction>("CreateVmInstanceFromOvfAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateVmInstanceFromOvfAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmInstanceFromOvfAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& CreateVmInstanceFromOvfAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmInstanceFromOvfAction>("CreateVmInstanceFromOvf", HttpMethod::Post, "/ovf/create-vm-instance", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmInstanceFromOvfAction::spec() { return detail::lazySpec(kSpec37); }
+
+CreateVmInstanceFromOvfAction::CreateVmInstanceFromOvfAction() = default;
+CreateVmInstanceFromOvfAction::~CreateVmInstanceFromOvfAction() = default;
 
 const ActionSpec& detail::spec_CreateVmInstanceFromOvf() { return CreateVmInstanceFromOvfAction::spec(); }
 
-const schema::TypeDesc& ExportVmOvaPackageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(ExportVmOvaPackageAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(ExportVmOvaPackageAction, description), schema::Location::Body, 0, &kRule9},
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(ExportVmOvaPackageAction, vmUuid), schema::Location::Body, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(ExportVmOvaPackageAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ExportVmOvaPackageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ExportVmOvaPackageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExportVmOvaPackageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExportVmOvaPackageAction>("ExportVmOvaPackageAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(ExportVmOvaPackageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExportVmOvaPackageAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& ExportVmOvaPackageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExportVmOvaPackageAction>("ExportVmOvaPackage", HttpMethod::Post, "/ovf/ova-packages", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExportVmOvaPackageAction::spec() { return detail::lazySpec(kSpec39); }
+
+ExportVmOvaPackageAction::ExportVmOvaPackageAction() = default;
+ExportVmOvaPackageAction::~ExportVmOvaPackageAction() = default;
 
 const ActionSpec& detail::spec_ExportVmOvaPackage() { return ExportVmOvaPackageAction::spec(); }
 
-const schema::TypeDesc& ParseOvfAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"xmlBase64", &schema::typeOf<std::string>, offsetof(ParseOvfAction, xmlBase64), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ParseOvfAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ParseOvfAction>("ParseOvfAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ParseOvfAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ParseOvfAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& ParseOvfAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ParseOvfAction>("ParseOvf", HttpMethod::Post, "/ovf/parse", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& ParseOvfAction::spec() { return detail::lazySpec(kSpec41); }
+
+ParseOvfAction::ParseOvfAction() = default;
+ParseOvfAction::~ParseOvfAction() = default;
 
 const ActionSpec& detail::spec_ParseOvf() { return ParseOvfAction::spec(); }
 
-const schema::TypeDesc& ValidatePasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"loginName", &schema::typeOf<std::string>, offsetof(ValidatePasswordAction, loginName), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(ValidatePasswordAction, password), schema::Location::Body, schema::kSecret, &kRule0},
-    {"loginType", &schema::typeOf<std::string>, offsetof(ValidatePasswordAction, loginType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidatePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidatePasswordAction>("ValidatePasswordAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ValidatePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidatePasswordAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& ValidatePasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidatePasswordAction>("ValidatePassword", HttpMethod::Put, "/password/verify", "validatePassword", false, false, "", 1);
-  return s;
-}
+const ActionSpec& ValidatePasswordAction::spec() { return detail::lazySpec(kSpec43); }
+
+ValidatePasswordAction::ValidatePasswordAction() = default;
+ValidatePasswordAction::~ValidatePasswordAction() = default;
 
 const ActionSpec& detail::spec_ValidatePassword() { return ValidatePasswordAction::spec(); }
 
-const schema::TypeDesc& AttachPciDeviceToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciDeviceUuid", &schema::typeOf<std::string>, offsetof(AttachPciDeviceToVmAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachPciDeviceToVmAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPciDeviceToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPciDeviceToVmAction>("AttachPciDeviceToVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPciDeviceToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPciDeviceToVmAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& AttachPciDeviceToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPciDeviceToVmAction>("AttachPciDeviceToVm", HttpMethod::Post, "/pci-device/pci-devices/{pciDeviceUuid}/attach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPciDeviceToVmAction::spec() { return detail::lazySpec(kSpec45); }
+
+AttachPciDeviceToVmAction::AttachPciDeviceToVmAction() = default;
+AttachPciDeviceToVmAction::~AttachPciDeviceToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachPciDeviceToVm() { return AttachPciDeviceToVmAction::spec(); }
 
-const schema::TypeDesc& CreatePciDeviceOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePciDeviceOfferingAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePciDeviceOfferingAction, description), schema::Location::Body, 0, &kRule9},
-    {"vendorId", &schema::typeOf<std::string>, offsetof(CreatePciDeviceOfferingAction, vendorId), schema::Location::Body, 0, &kRule10},
-    {"deviceId", &schema::typeOf<std::string>, offsetof(CreatePciDeviceOfferingAction, deviceId), schema::Location::Body, 0, &kRule10},
-    {"subvendorId", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePciDeviceOfferingAction, subvendorId), schema::Location::Body, 0, &kRule11},
-    {"subdeviceId", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePciDeviceOfferingAction, subdeviceId), schema::Location::Body, 0, &kRule11},
-    {"ramSize", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePciDeviceOfferingAction, ramSize), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePciDeviceOfferingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePciDeviceOfferingAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePciDeviceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePciDeviceOfferingAction>("CreatePciDeviceOfferingAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreatePciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePciDeviceOfferingAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& CreatePciDeviceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePciDeviceOfferingAction>("CreatePciDeviceOffering", HttpMethod::Post, "/pci-device/pci-device-offerings", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePciDeviceOfferingAction::spec() { return detail::lazySpec(kSpec47); }
+
+CreatePciDeviceOfferingAction::CreatePciDeviceOfferingAction() = default;
+CreatePciDeviceOfferingAction::~CreatePciDeviceOfferingAction() = default;
 
 const ActionSpec& detail::spec_CreatePciDeviceOffering() { return CreatePciDeviceOfferingAction::spec(); }
 
-const schema::TypeDesc& DeletePciDeviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePciDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePciDeviceAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePciDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePciDeviceAction>("DeletePciDeviceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePciDeviceAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& DeletePciDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePciDeviceAction>("DeletePciDevice", HttpMethod::Delete, "/pci-device/pci-devices/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePciDeviceAction::spec() { return detail::lazySpec(kSpec49); }
+
+DeletePciDeviceAction::DeletePciDeviceAction() = default;
+DeletePciDeviceAction::~DeletePciDeviceAction() = default;
 
 const ActionSpec& detail::spec_DeletePciDevice() { return DeletePciDeviceAction::spec(); }
 
-const schema::TypeDesc& DeletePciDeviceOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePciDeviceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePciDeviceOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePciDeviceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePciDeviceOfferingAction>("DeletePciDeviceOfferingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePciDeviceOfferingAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& DeletePciDeviceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePciDeviceOfferingAction>("DeletePciDeviceOffering", HttpMethod::Delete, "/pci-device/pci-device-offerings/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePciDeviceOfferingAction::spec() { return detail::lazySpec(kSpec51); }
+
+DeletePciDeviceOfferingAction::DeletePciDeviceOfferingAction() = default;
+DeletePciDeviceOfferingAction::~DeletePciDeviceOfferingAction() = default;
 
 const ActionSpec& detail::spec_DeletePciDeviceOffering() { return DeletePciDeviceOfferingAction::spec(); }
 
-const schema::TypeDesc& DetachPciDeviceFromVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciDeviceUuid", &schema::typeOf<std::string>, offsetof(DetachPciDeviceFromVmAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachPciDeviceFromVmAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPciDeviceFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPciDeviceFromVmAction>("DetachPciDeviceFromVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPciDeviceFromVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPciDeviceFromVmAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& DetachPciDeviceFromVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPciDeviceFromVmAction>("DetachPciDeviceFromVm", HttpMethod::Post, "/pci-device/pci-devices/{pciDeviceUuid}/detach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachPciDeviceFromVmAction::spec() { return detail::lazySpec(kSpec53); }
+
+DetachPciDeviceFromVmAction::DetachPciDeviceFromVmAction() = default;
+DetachPciDeviceFromVmAction::~DetachPciDeviceFromVmAction() = default;
 
 const ActionSpec& detail::spec_DetachPciDeviceFromVm() { return DetachPciDeviceFromVmAction::spec(); }
 
-const schema::TypeDesc& GetHostIommuStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostIommuStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostIommuStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostIommuStateAction>("GetHostIommuStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostIommuStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostIommuStateAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& GetHostIommuStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostIommuStateAction>("GetHostIommuState", HttpMethod::Get, "/pci-device/hosts/{uuid}/state", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostIommuStateAction::spec() { return detail::lazySpec(kSpec55); }
+
+GetHostIommuStateAction::GetHostIommuStateAction() = default;
+GetHostIommuStateAction::~GetHostIommuStateAction() = default;
 
 const ActionSpec& detail::spec_GetHostIommuState() { return GetHostIommuStateAction::spec(); }
 
-const schema::TypeDesc& GetHostIommuStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostIommuStatusAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostIommuStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostIommuStatusAction>("GetHostIommuStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostIommuStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostIommuStatusAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& GetHostIommuStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostIommuStatusAction>("GetHostIommuStatus", HttpMethod::Get, "/pci-device/hosts/{uuid}/status", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostIommuStatusAction::spec() { return detail::lazySpec(kSpec57); }
+
+GetHostIommuStatusAction::GetHostIommuStatusAction() = default;
+GetHostIommuStatusAction::~GetHostIommuStatusAction() = default;
 
 const ActionSpec& detail::spec_GetHostIommuStatus() { return GetHostIommuStatusAction::spec(); }
 
-const schema::TypeDesc& GetPciDeviceCandidatesForNewCreateVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, clusterUuids), schema::Location::Body, 0, nullptr},
-    {"types", &schema::typeOf<std::optional<Json>>, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, types), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPciDeviceCandidatesForNewCreateVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPciDeviceCandidatesForNewCreateVmAction>("GetPciDeviceCandidatesForNewCreateVmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetPciDeviceCandidatesForNewCreateVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPciDeviceCandidatesForNewCreateVmAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& GetPciDeviceCandidatesForNewCreateVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPciDeviceCandidatesForNewCreateVmAction>("GetPciDeviceCandidatesForNewCreateVm", HttpMethod::Get, "/pci-device/candidate-pci-devices-for-new-create-vm", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPciDeviceCandidatesForNewCreateVmAction::spec() { return detail::lazySpec(kSpec59); }
+
+GetPciDeviceCandidatesForNewCreateVmAction::GetPciDeviceCandidatesForNewCreateVmAction() = default;
+GetPciDeviceCandidatesForNewCreateVmAction::~GetPciDeviceCandidatesForNewCreateVmAction() = default;
 
 const ActionSpec& detail::spec_GetPciDeviceCandidatesForNewCreateVm() { return GetPciDeviceCandidatesForNewCreateVmAction::spec(); }
 
-const schema::TypeDesc& QueryEthernetVFAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEthernetVFAction>("QueryEthernetVFAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEthernetVFAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEthernetVFAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEthernetVFAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& QueryEthernetVFAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEthernetVFAction>("QueryEthernetVF", HttpMethod::Get, "/pci-device/ethernet-vfs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEthernetVFAction::spec() { return detail::lazySpec(kSpec61); }
+
+QueryEthernetVFAction::QueryEthernetVFAction() = default;
+QueryEthernetVFAction::~QueryEthernetVFAction() = default;
 
 const ActionSpec& detail::spec_QueryEthernetVF() { return QueryEthernetVFAction::spec(); }
 
-const schema::TypeDesc& QueryPciDeviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPciDeviceAction>("QueryPciDeviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPciDeviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPciDeviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPciDeviceAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& QueryPciDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPciDeviceAction>("QueryPciDevice", HttpMethod::Get, "/pci-device/pci-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPciDeviceAction::spec() { return detail::lazySpec(kSpec63); }
+
+QueryPciDeviceAction::QueryPciDeviceAction() = default;
+QueryPciDeviceAction::~QueryPciDeviceAction() = default;
 
 const ActionSpec& detail::spec_QueryPciDevice() { return QueryPciDeviceAction::spec(); }
 
-const schema::TypeDesc& QueryPciDeviceOfferingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPciDeviceOfferingAction>("QueryPciDeviceOfferingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPciDeviceOfferingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPciDeviceOfferingAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& QueryPciDeviceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPciDeviceOfferingAction>("QueryPciDeviceOffering", HttpMethod::Get, "/pci-device/pci-device-offerings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPciDeviceOfferingAction::spec() { return detail::lazySpec(kSpec65); }
+
+QueryPciDeviceOfferingAction::QueryPciDeviceOfferingAction() = default;
+QueryPciDeviceOfferingAction::~QueryPciDeviceOfferingAction() = default;
 
 const ActionSpec& detail::spec_QueryPciDeviceOffering() { return QueryPciDeviceOfferingAction::spec(); }
 
-const schema::TypeDesc& UpdateHostIommuStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHostIommuStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(UpdateHostIommuStateAction, state), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHostIommuStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHostIommuStateAction>("UpdateHostIommuStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateHostIommuStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateHostIommuStateAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& UpdateHostIommuStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateHostIommuStateAction>("UpdateHostIommuState", HttpMethod::Put, "/pci-device/hosts/{uuid}/actions", "updateHostIommuState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateHostIommuStateAction::spec() { return detail::lazySpec(kSpec67); }
+
+UpdateHostIommuStateAction::UpdateHostIommuStateAction() = default;
+UpdateHostIommuStateAction::~UpdateHostIommuStateAction() = default;
 
 const ActionSpec& detail::spec_UpdateHostIommuState() { return UpdateHostIommuStateAction::spec(); }
 
-const schema::TypeDesc& UpdatePciDeviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePciDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceAction, state), schema::Location::Body, 0, &kRule13},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceAction, description), schema::Location::Body, 0, &kRule9},
-    {"metaData", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceAction, metaData), schema::Location::Body, 0, &kRule9},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePciDeviceAction>("UpdatePciDeviceAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdatePciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePciDeviceAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& UpdatePciDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePciDeviceAction>("UpdatePciDevice", HttpMethod::Put, "/pci-device/pci-devices/{uuid}/actions", "updatePciDevice", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePciDeviceAction::spec() { return detail::lazySpec(kSpec69); }
+
+UpdatePciDeviceAction::UpdatePciDeviceAction() = default;
+UpdatePciDeviceAction::~UpdatePciDeviceAction() = default;
 
 const ActionSpec& detail::spec_UpdatePciDevice() { return UpdatePciDeviceAction::spec(); }
 
-const schema::TypeDesc& AddPciDeviceSpecToVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciSpecUuid", &schema::typeOf<std::string>, offsetof(AddPciDeviceSpecToVmInstanceAction, pciSpecUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AddPciDeviceSpecToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"pciDeviceNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddPciDeviceSpecToVmInstanceAction, pciDeviceNumber), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddPciDeviceSpecToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddPciDeviceSpecToVmInstanceAction>("AddPciDeviceSpecToVmInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddPciDeviceSpecToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddPciDeviceSpecToVmInstanceAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& AddPciDeviceSpecToVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddPciDeviceSpecToVmInstanceAction>("AddPciDeviceSpecToVmInstance", HttpMethod::Post, "/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddPciDeviceSpecToVmInstanceAction::spec() { return detail::lazySpec(kSpec71); }
+
+AddPciDeviceSpecToVmInstanceAction::AddPciDeviceSpecToVmInstanceAction() = default;
+AddPciDeviceSpecToVmInstanceAction::~AddPciDeviceSpecToVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_AddPciDeviceSpecToVmInstance() { return AddPciDeviceSpecToVmInstanceAction::spec(); }
 
-const schema::TypeDesc& GetPciDeviceSpecCandidatesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPciDeviceSpecCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetPciDeviceSpecCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetPciDeviceSpecCandidatesAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPciDeviceSpecCandidatesAction, vmInstanceUuids), schema::Location::Body, 0, nullptr},
-    {"types", &schema::typeOf<std::optional<Json>>, offsetof(GetPciDeviceSpecCandidatesAction, types), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPciDeviceSpecCandidatesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPciDeviceSpecCandidatesAction>("GetPciDeviceSpecCandidatesAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetPciDeviceSpecCandidatesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPciDeviceSpecCandidatesAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& GetPciDeviceSpecCandidatesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPciDeviceSpecCandidatesAction>("GetPciDeviceSpecCandidates", HttpMethod::Get, "/pci-device-specs/candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPciDeviceSpecCandidatesAction::spec() { return detail::lazySpec(kSpec73); }
+
+GetPciDeviceSpecCandidatesAction::GetPciDeviceSpecCandidatesAction() = default;
+GetPciDeviceSpecCandidatesAction::~GetPciDeviceSpecCandidatesAction() = default;
 
 const ActionSpec& detail::spec_GetPciDeviceSpecCandidates() { return GetPciDeviceSpecCandidatesAction::spec(); }
 
-const schema::TypeDesc& QueryPciDeviceSpecAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPciDeviceSpecAction>("QueryPciDeviceSpecAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPciDeviceSpecAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPciDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPciDeviceSpecAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& QueryPciDeviceSpecAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPciDeviceSpecAction>("QueryPciDeviceSpec", HttpMethod::Get, "/pci-device-specs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPciDeviceSpecAction::spec() { return detail::lazySpec(kSpec75); }
+
+QueryPciDeviceSpecAction::QueryPciDeviceSpecAction() = default;
+QueryPciDeviceSpecAction::~QueryPciDeviceSpecAction() = default;
 
 const ActionSpec& detail::spec_QueryPciDeviceSpec() { return QueryPciDeviceSpecAction::spec(); }
 
-const schema::TypeDesc& RemovePciDeviceSpecFromVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciSpecUuid", &schema::typeOf<std::string>, offsetof(RemovePciDeviceSpecFromVmInstanceAction, pciSpecUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(RemovePciDeviceSpecFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemovePciDeviceSpecFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemovePciDeviceSpecFromVmInstanceAction>("RemovePciDeviceSpecFromVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemovePciDeviceSpecFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemovePciDeviceSpecFromVmInstanceAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& RemovePciDeviceSpecFromVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemovePciDeviceSpecFromVmInstanceAction>("RemovePciDeviceSpecFromVmInstance", HttpMethod::Delete, "/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemovePciDeviceSpecFromVmInstanceAction::spec() { return detail::lazySpec(kSpec77); }
+
+RemovePciDeviceSpecFromVmInstanceAction::RemovePciDeviceSpecFromVmInstanceAction() = default;
+RemovePciDeviceSpecFromVmInstanceAction::~RemovePciDeviceSpecFromVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_RemovePciDeviceSpecFromVmInstance() { return RemovePciDeviceSpecFromVmInstanceAction::spec(); }
 
-const schema::TypeDesc& UpdatePciDeviceSpecAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePciDeviceSpecAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceSpecAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceSpecAction, description), schema::Location::Body, 0, &kRule9},
-    {"romContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceSpecAction, romContent), schema::Location::Body, 0, nullptr},
-    {"romVersion", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceSpecAction, romVersion), schema::Location::Body, 0, &kRule8},
-    {"abandonSpecRom", &schema::typeOf<std::optional<bool>>, offsetof(UpdatePciDeviceSpecAction, abandonSpecRom), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceSpecAction, state), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePciDeviceSpecAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePciDeviceSpecAction>("UpdatePciDeviceSpecAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdatePciDeviceSpecAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePciDeviceSpecAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& UpdatePciDeviceSpecAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePciDeviceSpecAction>("UpdatePciDeviceSpec", HttpMethod::Put, "/pci-device-specs/{uuid}/actions", "updatePciDeviceSpec", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePciDeviceSpecAction::spec() { return detail::lazySpec(kSpec79); }
+
+UpdatePciDeviceSpecAction::UpdatePciDeviceSpecAction() = default;
+UpdatePciDeviceSpecAction::~UpdatePciDeviceSpecAction() = default;
 
 const ActionSpec& detail::spec_UpdatePciDeviceSpec() { return UpdatePciDeviceSpecAction::spec(); }
 
-const schema::TypeDesc& GenerateMdevDevicesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciDeviceUuid", &schema::typeOf<std::string>, offsetof(GenerateMdevDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"mdevSpecUuid", &schema::typeOf<std::string>, offsetof(GenerateMdevDevicesAction, mdevSpecUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GenerateMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GenerateMdevDevicesAction>("GenerateMdevDevicesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GenerateMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GenerateMdevDevicesAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& GenerateMdevDevicesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GenerateMdevDevicesAction>("GenerateMdevDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "generateMdevDevices", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GenerateMdevDevicesAction::spec() { return detail::lazySpec(kSpec81); }
+
+GenerateMdevDevicesAction::GenerateMdevDevicesAction() = default;
+GenerateMdevDevicesAction::~GenerateMdevDevicesAction() = default;
 
 const ActionSpec& detail::spec_GenerateMdevDevices() { return GenerateMdevDevicesAction::spec(); }
 
-const schema::TypeDesc& GenerateSriovPciDevicesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciDeviceUuid", &schema::typeOf<std::string>, offsetof(GenerateSriovPciDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"virtPartNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GenerateSriovPciDevicesAction, virtPartNum), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GenerateSriovPciDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GenerateSriovPciDevicesAction>("GenerateSriovPciDevicesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GenerateSriovPciDevicesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GenerateSriovPciDevicesAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& GenerateSriovPciDevicesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GenerateSriovPciDevicesAction>("GenerateSriovPciDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "generateSriovPciDevices", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GenerateSriovPciDevicesAction::spec() { return detail::lazySpec(kSpec83); }
+
+GenerateSriovPciDevicesAction::GenerateSriovPciDevicesAction() = default;
+GenerateSriovPciDevicesAction::~GenerateSriovPciDevicesAction() = default;
 
 const ActionSpec& detail::spec_GenerateSriovPciDevices() { return GenerateSriovPciDevicesAction::spec(); }
 
-const schema::TypeDesc& QueryPciDevicePciDeviceOfferingAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPciDevicePciDeviceOfferingAction>("QueryPciDevicePciDeviceOfferingAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPciDevicePciDeviceOfferingAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPciDevicePciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPciDevicePciDeviceOfferingAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& QueryPciDevicePciDeviceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPciDevicePciDeviceOfferingAction>("QueryPciDevicePciDeviceOffering", HttpMethod::Get, "/pci-devices/pci-devices/pci-device-offerings", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPciDevicePciDeviceOfferingAction::spec() { return detail::lazySpec(kSpec85); }
+
+QueryPciDevicePciDeviceOfferingAction::QueryPciDevicePciDeviceOfferingAction() = default;
+QueryPciDevicePciDeviceOfferingAction::~QueryPciDevicePciDeviceOfferingAction() = default;
 
 const ActionSpec& detail::spec_QueryPciDevicePciDeviceOffering() { return QueryPciDevicePciDeviceOfferingAction::spec(); }
 
-const schema::TypeDesc& UngenerateMdevDevicesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciDeviceUuid", &schema::typeOf<std::string>, offsetof(UngenerateMdevDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UngenerateMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UngenerateMdevDevicesAction>("UngenerateMdevDevicesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UngenerateMdevDevicesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UngenerateMdevDevicesAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& UngenerateMdevDevicesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UngenerateMdevDevicesAction>("UngenerateMdevDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "ungenerateMdevDevices", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UngenerateMdevDevicesAction::spec() { return detail::lazySpec(kSpec87); }
+
+UngenerateMdevDevicesAction::UngenerateMdevDevicesAction() = default;
+UngenerateMdevDevicesAction::~UngenerateMdevDevicesAction() = default;
 
 const ActionSpec& detail::spec_UngenerateMdevDevices() { return UngenerateMdevDevicesAction::spec(); }
 
-const schema::TypeDesc& UngenerateSriovPciDevicesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciDeviceUuid", &schema::typeOf<std::string>, offsetof(UngenerateSriovPciDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UngenerateSriovPciDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UngenerateSriovPciDevicesAction>("UngenerateSriovPciDevicesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UngenerateSriovPciDevicesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UngenerateSriovPciDevicesAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& UngenerateSriovPciDevicesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UngenerateSriovPciDevicesAction>("UngenerateSriovPciDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "ungenerateSriovPciDevices", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UngenerateSriovPciDevicesAction::spec() { return detail::lazySpec(kSpec89); }
+
+UngenerateSriovPciDevicesAction::UngenerateSriovPciDevicesAction() = default;
+UngenerateSriovPciDevicesAction::~UngenerateSriovPciDevicesAction() = default;
 
 const ActionSpec& detail::spec_UngenerateSriovPciDevices() { return UngenerateSriovPciDevicesAction::spec(); }
 
-const schema::TypeDesc& AttachPolicyRouteRuleSetToL3Action::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3Uuid", &schema::typeOf<std::string>, offsetof(AttachPolicyRouteRuleSetToL3Action, l3Uuid), schema::Location::Path, 0, &kRule14},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(AttachPolicyRouteRuleSetToL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPolicyRouteRuleSetToL3Action, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPolicyRouteRuleSetToL3Action>("AttachPolicyRouteRuleSetToL3Action", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPolicyRouteRuleSetToL3Action, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPolicyRouteRuleSetToL3Action::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& AttachPolicyRouteRuleSetToL3Action::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPolicyRouteRuleSetToL3Action>("AttachPolicyRouteRuleSetToL3", HttpMethod::Post, "/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachPolicyRouteRuleSetToL3Action::spec() { return detail::lazySpec(kSpec91); }
+
+AttachPolicyRouteRuleSetToL3Action::AttachPolicyRouteRuleSetToL3Action() = default;
+AttachPolicyRouteRuleSetToL3Action::~AttachPolicyRouteRuleSetToL3Action() = default;
 
 const ActionSpec& detail::spec_AttachPolicyRouteRuleSetToL3() { return AttachPolicyRouteRuleSetToL3Action::spec(); }
 
-const schema::TypeDesc& CreatePolicyRouteRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule14},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteRuleAction, tableUuid), schema::Location::Body, 0, &kRule14},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePolicyRouteRuleAction, ruleNumber), schema::Location::Body, 0, &kRule15},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleAction, destIp), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleAction, sourceIp), schema::Location::Body, 0, nullptr},
-    {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleAction, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleAction, protocol), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePolicyRouteRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePolicyRouteRuleAction>("CreatePolicyRouteRuleAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreatePolicyRouteRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePolicyRouteRuleAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& CreatePolicyRouteRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePolicyRouteRuleAction>("CreatePolicyRouteRule", HttpMethod::Post, "/policy-routes/rules", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePolicyRouteRuleAction::spec() { return detail::lazySpec(kSpec93); }
+
+CreatePolicyRouteRuleAction::CreatePolicyRouteRuleAction() = default;
+CreatePolicyRouteRuleAction::~CreatePolicyRouteRuleAction() = default;
 
 const ActionSpec& detail::spec_CreatePolicyRouteRule() { return CreatePolicyRouteRuleAction::spec(); }
 
-const schema::TypeDesc& CreatePolicyRouteRuleSetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteRuleSetAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleSetAction, description), schema::Location::Body, 0, nullptr},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteRuleSetAction, vRouterUuid), schema::Location::Body, 0, &kRule14},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleSetAction, type), schema::Location::Body, 0, &kRule16},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleSetAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePolicyRouteRuleSetAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePolicyRouteRuleSetAction>("CreatePolicyRouteRuleSetAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreatePolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePolicyRouteRuleSetAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& CreatePolicyRouteRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePolicyRouteRuleSetAction>("CreatePolicyRouteRuleSet", HttpMethod::Post, "/policy-routes/rulesets", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePolicyRouteRuleSetAction::spec() { return detail::lazySpec(kSpec95); }
+
+CreatePolicyRouteRuleSetAction::CreatePolicyRouteRuleSetAction() = default;
+CreatePolicyRouteRuleSetAction::~CreatePolicyRouteRuleSetAction() = default;
 
 const ActionSpec& detail::spec_CreatePolicyRouteRuleSet() { return CreatePolicyRouteRuleSetAction::spec(); }
 
-const schema::TypeDesc& CreatePolicyRouteTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteTableAction, vRouterUuid), schema::Location::Body, 0, &kRule14},
-    {"number", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePolicyRouteTableAction, number), schema::Location::Body, 0, &kRule17},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteTableAction, description), schema::Location::Body, 0, &kRule8},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteTableAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePolicyRouteTableAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePolicyRouteTableAction>("CreatePolicyRouteTableAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreatePolicyRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePolicyRouteTableAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& CreatePolicyRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePolicyRouteTableAction>("CreatePolicyRouteTable", HttpMethod::Post, "/policy-routes/tables", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePolicyRouteTableAction::spec() { return detail::lazySpec(kSpec97); }
+
+CreatePolicyRouteTableAction::CreatePolicyRouteTableAction() = default;
+CreatePolicyRouteTableAction::~CreatePolicyRouteTableAction() = default;
 
 const ActionSpec& detail::spec_CreatePolicyRouteTable() { return CreatePolicyRouteTableAction::spec(); }
 
-const schema::TypeDesc& CreatePolicyRouteTableRouteEntryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteTableRouteEntryAction, tableUuid), schema::Location::Body, 0, &kRule14},
-    {"destinationCidr", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteTableRouteEntryAction, destinationCidr), schema::Location::Body, 0, &kRule0},
-    {"nextHopIp", &schema::typeOf<std::string>, offsetof(CreatePolicyRouteTableRouteEntryAction, nextHopIp), schema::Location::Body, 0, &kRule0},
-    {"distance", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePolicyRouteTableRouteEntryAction, distance), schema::Location::Body, 0, &kRule5},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteTableRouteEntryAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePolicyRouteTableRouteEntryAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePolicyRouteTableRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePolicyRouteTableRouteEntryAction>("CreatePolicyRouteTableRouteEntryAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreatePolicyRouteTableRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePolicyRouteTableRouteEntryAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& CreatePolicyRouteTableRouteEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePolicyRouteTableRouteEntryAction>("CreatePolicyRouteTableRouteEntry", HttpMethod::Post, "/policy-routes/routes", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePolicyRouteTableRouteEntryAction::spec() { return detail::lazySpec(kSpec99); }
+
+CreatePolicyRouteTableRouteEntryAction::CreatePolicyRouteTableRouteEntryAction() = default;
+CreatePolicyRouteTableRouteEntryAction::~CreatePolicyRouteTableRouteEntryAction() = default;
 
 const ActionSpec& detail::spec_CreatePolicyRouteTableRouteEntry() { return CreatePolicyRouteTableRouteEntryAction::spec(); }
 
-const schema::TypeDesc& DeletePolicyRouteRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePolicyRouteRuleAction, uuid), schema::Location::Path, 0, &kRule14},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePolicyRouteRuleAction>("DeletePolicyRouteRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePolicyRouteRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePolicyRouteRuleAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& DeletePolicyRouteRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePolicyRouteRuleAction>("DeletePolicyRouteRule", HttpMethod::Delete, "/policy-routes/rules/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePolicyRouteRuleAction::spec() { return detail::lazySpec(kSpec101); }
+
+DeletePolicyRouteRuleAction::DeletePolicyRouteRuleAction() = default;
+DeletePolicyRouteRuleAction::~DeletePolicyRouteRuleAction() = default;
 
 const ActionSpec& detail::spec_DeletePolicyRouteRule() { return DeletePolicyRouteRuleAction::spec(); }
 
-const schema::TypeDesc& DeletePolicyRouteRuleSetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePolicyRouteRuleSetAction, uuid), schema::Location::Path, 0, &kRule14},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteRuleSetAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePolicyRouteRuleSetAction>("DeletePolicyRouteRuleSetAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePolicyRouteRuleSetAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& DeletePolicyRouteRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePolicyRouteRuleSetAction>("DeletePolicyRouteRuleSet", HttpMethod::Delete, "/policy-routes/ruleSets/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePolicyRouteRuleSetAction::spec() { return detail::lazySpec(kSpec103); }
+
+DeletePolicyRouteRuleSetAction::DeletePolicyRouteRuleSetAction() = default;
+DeletePolicyRouteRuleSetAction::~DeletePolicyRouteRuleSetAction() = default;
 
 const ActionSpec& detail::spec_DeletePolicyRouteRuleSet() { return DeletePolicyRouteRuleSetAction::spec(); }
 
-const schema::TypeDesc& DeletePolicyRouteTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePolicyRouteTableAction, uuid), schema::Location::Path, 0, &kRule14},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteTableAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePolicyRouteTableAction>("DeletePolicyRouteTableAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePolicyRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePolicyRouteTableAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& DeletePolicyRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePolicyRouteTableAction>("DeletePolicyRouteTable", HttpMethod::Delete, "/policy-routes/tables/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePolicyRouteTableAction::spec() { return detail::lazySpec(kSpec105); }
+
+DeletePolicyRouteTableAction::DeletePolicyRouteTableAction() = default;
+DeletePolicyRouteTableAction::~DeletePolicyRouteTableAction() = default;
 
 const ActionSpec& detail::spec_DeletePolicyRouteTable() { return DeletePolicyRouteTableAction::spec(); }
 
-const schema::TypeDesc& DeletePolicyRouteTableRouteEntryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePolicyRouteTableRouteEntryAction, uuid), schema::Location::Path, 0, &kRule14},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteTableRouteEntryAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePolicyRouteTableRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePolicyRouteTableRouteEntryAction>("DeletePolicyRouteTableRouteEntryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePolicyRouteTableRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePolicyRouteTableRouteEntryAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& DeletePolicyRouteTableRouteEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePolicyRouteTableRouteEntryAction>("DeletePolicyRouteTableRouteEntry", HttpMethod::Delete, "/policy-routes/routes/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePolicyRouteTableRouteEntryAction::spec() { return detail::lazySpec(kSpec107); }
+
+DeletePolicyRouteTableRouteEntryAction::DeletePolicyRouteTableRouteEntryAction() = default;
+DeletePolicyRouteTableRouteEntryAction::~DeletePolicyRouteTableRouteEntryAction() = default;
 
 const ActionSpec& detail::spec_DeletePolicyRouteTableRouteEntry() { return DeletePolicyRouteTableRouteEntryAction::spec(); }
 
-const schema::TypeDesc& DetachPolicyRouteRuleSetFromL3Action::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3Uuid", &schema::typeOf<std::string>, offsetof(DetachPolicyRouteRuleSetFromL3Action, l3Uuid), schema::Location::Path, 0, &kRule14},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(DetachPolicyRouteRuleSetFromL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPolicyRouteRuleSetFromL3Action, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPolicyRouteRuleSetFromL3Action>("DetachPolicyRouteRuleSetFromL3Action", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPolicyRouteRuleSetFromL3Action, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPolicyRouteRuleSetFromL3Action::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& DetachPolicyRouteRuleSetFromL3Action::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPolicyRouteRuleSetFromL3Action>("DetachPolicyRouteRuleSetFromL3", HttpMethod::Delete, "/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachPolicyRouteRuleSetFromL3Action::spec() { return detail::lazySpec(kSpec109); }
+
+DetachPolicyRouteRuleSetFromL3Action::DetachPolicyRouteRuleSetFromL3Action() = default;
+DetachPolicyRouteRuleSetFromL3Action::~DetachPolicyRouteRuleSetFromL3Action() = default;
 
 const ActionSpec& detail::spec_DetachPolicyRouteRuleSetFromL3() { return DetachPolicyRouteRuleSetFromL3Action::spec(); }
 
-const schema::TypeDesc& GetPolicyRouteRuleSetFromVirtualRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetPolicyRouteRuleSetFromVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPolicyRouteRuleSetFromVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPolicyRouteRuleSetFromVirtualRouterAction>("GetPolicyRouteRuleSetFromVirtualRouterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetPolicyRouteRuleSetFromVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPolicyRouteRuleSetFromVirtualRouterAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& GetPolicyRouteRuleSetFromVirtualRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPolicyRouteRuleSetFromVirtualRouterAction>("GetPolicyRouteRuleSetFromVirtualRouter", HttpMethod::Get, "/policy-routes/rulesets/virtualrouter/{vmInstanceUuid}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPolicyRouteRuleSetFromVirtualRouterAction::spec() { return detail::lazySpec(kSpec111); }
+
+GetPolicyRouteRuleSetFromVirtualRouterAction::GetPolicyRouteRuleSetFromVirtualRouterAction() = default;
+GetPolicyRouteRuleSetFromVirtualRouterAction::~GetPolicyRouteRuleSetFromVirtualRouterAction() = default;
 
 const ActionSpec& detail::spec_GetPolicyRouteRuleSetFromVirtualRouter() { return GetPolicyRouteRuleSetFromVirtualRouterAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyRouteRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyRouteRuleAction>("QueryPolicyRouteRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyRouteRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyRouteRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyRouteRuleAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& QueryPolicyRouteRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyRouteRuleAction>("QueryPolicyRouteRule", HttpMethod::Get, "/policy-routes/rules", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyRouteRuleAction::spec() { return detail::lazySpec(kSpec113); }
+
+QueryPolicyRouteRuleAction::QueryPolicyRouteRuleAction() = default;
+QueryPolicyRouteRuleAction::~QueryPolicyRouteRuleAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicyRouteRule() { return QueryPolicyRouteRuleAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyRouteRuleSetAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyRouteRuleSetAction>("QueryPolicyRouteRuleSetAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyRouteRuleSetAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyRouteRuleSetAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& QueryPolicyRouteRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyRouteRuleSetAction>("QueryPolicyRouteRuleSet", HttpMethod::Get, "/policy-routes/rulesets", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyRouteRuleSetAction::spec() { return detail::lazySpec(kSpec115); }
+
+QueryPolicyRouteRuleSetAction::QueryPolicyRouteRuleSetAction() = default;
+QueryPolicyRouteRuleSetAction::~QueryPolicyRouteRuleSetAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicyRouteRuleSet() { return QueryPolicyRouteRuleSetAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyRouteRuleSetL3RefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyRouteRuleSetL3RefAction>("QueryPolicyRouteRuleSetL3RefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyRouteRuleSetL3RefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyRouteRuleSetL3RefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyRouteRuleSetL3RefAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& QueryPolicyRouteRuleSetL3RefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyRouteRuleSetL3RefAction>("QueryPolicyRouteRuleSetL3Ref", HttpMethod::Get, "/policy-routes/rulesets/l3networdks/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyRouteRuleSetL3RefAction::spec() { return detail::lazySpec(kSpec117); }
+
+QueryPolicyRouteRuleSetL3RefAction::QueryPolicyRouteRuleSetL3RefAction() = default;
+QueryPolicyRouteRuleSetL3RefAction::~QueryPolicyRouteRuleSetL3RefAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicyRouteRuleSetL3Ref() { return QueryPolicyRouteRuleSetL3RefAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyRouteRuleSetVRouterRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyRouteRuleSetVRouterRefAction>("QueryPolicyRouteRuleSetVRouterRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyRouteRuleSetVRouterRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyRouteRuleSetVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyRouteRuleSetVRouterRefAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& QueryPolicyRouteRuleSetVRouterRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyRouteRuleSetVRouterRefAction>("QueryPolicyRouteRuleSetVRouterRef", HttpMethod::Get, "/policy-routes/rulesets/vrouters/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyRouteRuleSetVRouterRefAction::spec() { return detail::lazySpec(kSpec119); }
+
+QueryPolicyRouteRuleSetVRouterRefAction::QueryPolicyRouteRuleSetVRouterRefAction() = default;
+QueryPolicyRouteRuleSetVRouterRefAction::~QueryPolicyRouteRuleSetVRouterRefAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicyRouteRuleSetVRouterRef() { return QueryPolicyRouteRuleSetVRouterRefAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyRouteTableAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyRouteTableAction>("QueryPolicyRouteTableAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyRouteTableAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyRouteTableAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyRouteTableAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& QueryPolicyRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyRouteTableAction>("QueryPolicyRouteTable", HttpMethod::Get, "/policy-routes/tables", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyRouteTableAction::spec() { return detail::lazySpec(kSpec121); }
+
+QueryPolicyRouteTableAction::QueryPolicyRouteTableAction() = default;
+QueryPolicyRouteTableAction::~QueryPolicyRouteTableAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicyRouteTable() { return QueryPolicyRouteTableAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyRouteTableRouteEntryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyRouteTableRouteEntryAction>("QueryPolicyRouteTableRouteEntryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyRouteTableRouteEntryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyRouteTableRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyRouteTableRouteEntryAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& QueryPolicyRouteTableRouteEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyRouteTableRouteEntryAction>("QueryPolicyRouteTableRouteEntry", HttpMethod::Get, "/policy-routes/routes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyRouteTableRouteEntryAction::spec() { return detail::lazySpec(kSpec123); }
+
+QueryPolicyRouteTableRouteEntryAction::QueryPolicyRouteTableRouteEntryAction() = default;
+QueryPolicyRouteTableRouteEntryAction::~QueryPolicyRouteTableRouteEntryAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicyRouteTableRouteEntry() { return QueryPolicyRouteTableRouteEntryAction::spec(); }
 
-const schema::TypeDesc& QueryPolicyRouteTableVRouterRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPolicyRouteTableVRouterRefAction>("QueryPolicyRouteTableVRouterRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPolicyRouteTableVRouterRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPolicyRouteTableVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPolicyRouteTableVRouterRefAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QueryPolicyRouteTableVRouterRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPolicyRouteTableVRouterRefAction>("QueryPolicyRouteTableVRouterRef", HttpMethod::Get, "/policy-routes/tables/vrouters/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPolicyRouteTableVRouterRefAction::spec() { return detail::lazySpec(kSpec125); }
+
+QueryPolicyRouteTableVRouterRefAction::QueryPolicyRouteTableVRouterRefAction() = default;
+QueryPolicyRouteTableVRouterRefAction::~QueryPolicyRouteTableVRouterRefAction() = default;
 
 const ActionSpec& detail::spec_QueryPolicyRouteTableVRouterRef() { return QueryPolicyRouteTableVRouterRefAction::spec(); }
 
-const schema::TypeDesc& UpdatePolicyRouteRuleSetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePolicyRouteRuleSetAction, uuid), schema::Location::Path, 0, &kRule14},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePolicyRouteRuleSetAction, name), schema::Location::Body, 0, &kRule18},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePolicyRouteRuleSetAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePolicyRouteRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePolicyRouteRuleSetAction>("UpdatePolicyRouteRuleSetAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdatePolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePolicyRouteRuleSetAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& UpdatePolicyRouteRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePolicyRouteRuleSetAction>("UpdatePolicyRouteRuleSet", HttpMethod::Put, "/policy-routes/ruleSets/{uuid}/actions", "updatePolicyRouteRuleSet", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePolicyRouteRuleSetAction::spec() { return detail::lazySpec(kSpec127); }
+
+UpdatePolicyRouteRuleSetAction::UpdatePolicyRouteRuleSetAction() = default;
+UpdatePolicyRouteRuleSetAction::~UpdatePolicyRouteRuleSetAction() = default;
 
 const ActionSpec& detail::spec_UpdatePolicyRouteRuleSet() { return UpdatePolicyRouteRuleSetAction::spec(); }
 
-const schema::TypeDesc& ChangePortMirrorStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangePortMirrorStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangePortMirrorStateAction>("ChangePortMirrorStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangePortMirrorStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangePortMirrorStateAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& ChangePortMirrorStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangePortMirrorStateAction>("ChangePortMirrorState", HttpMethod::Put, "/port-mirrors/{uuid}/actions", "changePortMirrorState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangePortMirrorStateAction::spec() { return detail::lazySpec(kSpec129); }
+
+ChangePortMirrorStateAction::ChangePortMirrorStateAction() = default;
+ChangePortMirrorStateAction::~ChangePortMirrorStateAction() = default;
 
 const ActionSpec& detail::spec_ChangePortMirrorState() { return ChangePortMirrorStateAction::spec(); }
 
-const schema::TypeDesc& CreatePortMirrorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mirrorNetworkUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorAction, mirrorNetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, stateEvent), schema::Location::Body, 0, &kRule21},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePortMirrorAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePortMirrorAction>("CreatePortMirrorAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreatePortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePortMirrorAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& CreatePortMirrorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePortMirrorAction>("CreatePortMirror", HttpMethod::Post, "/port-mirrors", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePortMirrorAction::spec() { return detail::lazySpec(kSpec131); }
+
+CreatePortMirrorAction::CreatePortMirrorAction() = default;
+CreatePortMirrorAction::~CreatePortMirrorAction() = default;
 
 const ActionSpec& detail::spec_CreatePortMirror() { return CreatePortMirrorAction::spec(); }
 
-const schema::TypeDesc& CreatePortMirrorSessionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, portMirrorUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, name), schema::Location::Body, 0, &kRule22},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, description), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, type), schema::Location::Body, 0, &kRule23},
-    {"srcEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, srcEndPoint), schema::Location::Body, 0, &kRule0},
-    {"dstEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, dstEndPoint), schema::Location::Body, 0, &kRule24},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePortMirrorSessionAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePortMirrorSessionAction>("CreatePortMirrorSessionAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreatePortMirrorSessionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePortMirrorSessionAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& CreatePortMirrorSessionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePortMirrorSessionAction>("CreatePortMirrorSession", HttpMethod::Post, "/port-mirrors/sessions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreatePortMirrorSessionAction::spec() { return detail::lazySpec(kSpec133); }
+
+CreatePortMirrorSessionAction::CreatePortMirrorSessionAction() = default;
+CreatePortMirrorSessionAction::~CreatePortMirrorSessionAction() = default;
 
 const ActionSpec& detail::spec_CreatePortMirrorSession() { return CreatePortMirrorSessionAction::spec(); }
 
-const schema::TypeDesc& DeletePortMirrorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePortMirrorAction>("DeletePortMirrorAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePortMirrorAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& DeletePortMirrorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePortMirrorAction>("DeletePortMirror", HttpMethod::Delete, "/port-mirrors/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePortMirrorAction::spec() { return detail::lazySpec(kSpec135); }
+
+DeletePortMirrorAction::DeletePortMirrorAction() = default;
+DeletePortMirrorAction::~DeletePortMirrorAction() = default;
 
 const ActionSpec& detail::spec_DeletePortMirror() { return DeletePortMirrorAction::spec(); }
 
-const schema::TypeDesc& DeletePortMirrorSessionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorSessionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorSessionAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePortMirrorSessionAction>("DeletePortMirrorSessionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePortMirrorSessionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePortMirrorSessionAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& DeletePortMirrorSessionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePortMirrorSessionAction>("DeletePortMirrorSession", HttpMethod::Delete, "/port-mirrors/sessons/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePortMirrorSessionAction::spec() { return detail::lazySpec(kSpec137); }
+
+DeletePortMirrorSessionAction::DeletePortMirrorSessionAction() = default;
+DeletePortMirrorSessionAction::~DeletePortMirrorSessionAction() = default;
 
 const ActionSpec& detail::spec_DeletePortMirrorSession() { return DeletePortMirrorSessionAction::spec(); }
 
-const schema::TypeDesc& GetCandidateVmNicsForPortMirrorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, portMirrorUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, type), schema::Location::Path, 0, &kRule25},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmNicsForPortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForPortMirrorAction>("GetCandidateVmNicsForPortMirrorAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicsForPortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateVmNicsForPortMirrorAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& GetCandidateVmNicsForPortMirrorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVmNicsForPortMirrorAction>("GetCandidateVmNicsForPortMirror", HttpMethod::Get, "/port-mirrors/{portMirrorUuid}/vm-instances/candidate-nics/{type}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateVmNicsForPortMirrorAction::spec() { return detail::lazySpec(kSpec139); }
+
+GetCandidateVmNicsForPortMirrorAction::GetCandidateVmNicsForPortMirrorAction() = default;
+GetCandidateVmNicsForPortMirrorAction::~GetCandidateVmNicsForPortMirrorAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateVmNicsForPortMirror() { return GetCandidateVmNicsForPortMirrorAction::spec(); }
 
-const schema::TypeDesc& QueryPortMirrorAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPortMirrorAction>("QueryPortMirrorAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPortMirrorAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPortMirrorAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPortMirrorAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& QueryPortMirrorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPortMirrorAction>("QueryPortMirror", HttpMethod::Get, "/port-mirrors", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPortMirrorAction::spec() { return detail::lazySpec(kSpec141); }
+
+QueryPortMirrorAction::QueryPortMirrorAction() = default;
+QueryPortMirrorAction::~QueryPortMirrorAction() = default;
 
 const ActionSpec& detail::spec_QueryPortMirror() { return QueryPortMirrorAction::spec(); }
 
-const schema::TypeDesc& QueryPortMirrorNetworkUsedIpAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPortMirrorNetworkUsedIpAction>("QueryPortMirrorNetworkUsedIpAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPortMirrorNetworkUsedIpAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPortMirrorNetworkUsedIpAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPortMirrorNetworkUsedIpAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& QueryPortMirrorNetworkUsedIpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPortMirrorNetworkUsedIpAction>("QueryPortMirrorNetworkUsedIp", HttpMethod::Get, "/port-mirrors/networks/usedIps", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPortMirrorNetworkUsedIpAction::spec() { return detail::lazySpec(kSpec143); }
+
+QueryPortMirrorNetworkUsedIpAction::QueryPortMirrorNetworkUsedIpAction() = default;
+QueryPortMirrorNetworkUsedIpAction::~QueryPortMirrorNetworkUsedIpAction() = default;
 
 const ActionSpec& detail::spec_QueryPortMirrorNetworkUsedIp() { return QueryPortMirrorNetworkUsedIpAction::spec(); }
 
-const schema::TypeDesc& QueryPortMirrorSessionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPortMirrorSessionAction>("QueryPortMirrorSessionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPortMirrorSessionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPortMirrorSessionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPortMirrorSessionAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& QueryPortMirrorSessionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPortMirrorSessionAction>("QueryPortMirrorSession", HttpMethod::Get, "/port-mirrors/sessions", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPortMirrorSessionAction::spec() { return detail::lazySpec(kSpec145); }
+
+QueryPortMirrorSessionAction::QueryPortMirrorSessionAction() = default;
+QueryPortMirrorSessionAction::~QueryPortMirrorSessionAction() = default;
 
 const ActionSpec& detail::spec_QueryPortMirrorSession() { return QueryPortMirrorSessionAction::spec(); }
 
-const schema::TypeDesc& UpdatePortMirrorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePortMirrorAction>("UpdatePortMirrorAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdatePortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePortMirrorAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& UpdatePortMirrorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePortMirrorAction>("UpdatePortMirror", HttpMethod::Put, "/port-mirrors/{uuid}/actions", "updatePortMirror", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePortMirrorAction::spec() { return detail::lazySpec(kSpec147); }
+
+UpdatePortMirrorAction::UpdatePortMirrorAction() = default;
+UpdatePortMirrorAction::~UpdatePortMirrorAction() = default;
 
 const ActionSpec& detail::spec_UpdatePortMirror() { return UpdatePortMirrorAction::spec(); }
 

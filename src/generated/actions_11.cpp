@@ -94,1412 +94,1573 @@ const ActionSpec& spec_UpdateResourceConfigs();
 const ActionSpec& spec_UpdateSharedBlock();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr const char* kRule0V[] = {"io7", "io8"};
 constexpr schema::Rule kRule0{false, false, false, kRule0V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddAliyunEbsPrimaryStorageAction
+  {"panguPartitionUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, panguPartitionUuid), schema::Location::Body, 0, nullptr},
+  {"identityZoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, identityZoneUuid), schema::Location::Body, 0, nullptr},
+  {"defaultIoType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, defaultIoType), schema::Location::Body, 0, &kRule0},
+  {"tdcConfigContent", schema::Local<std::string, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, tdcConfigContent), schema::Location::Body, 0, &kRule1},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddAliyunEbsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddAliyunEbsPrimaryStorageAction", kRows0, 12, kBases0, 1, &schema::ObjectOps<AddAliyunEbsPrimaryStorageAction, L>::make, &schema::ObjectOps<AddAliyunEbsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddAliyunEbsPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddAliyunEbsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddAliyunEbsPrimaryStorage", HttpMethod::Post, "/primary-storage/aliyun/ebs", "params", true, true, true, false, "", &AddAliyunEbsPrimaryStorageAction::describe,
+                        schema::Ref<AddAliyunEbsPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // AddAliyunNasPrimaryStorageAction
+  {"nasUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, nasUuid), schema::Location::Body, 0, &kRule1},
+  {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, accessGroupUuid), schema::Location::Body, 0, &kRule1},
+  {"vSwitchUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, vSwitchUuid), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddAliyunNasPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddAliyunNasPrimaryStorageAction", kRows2, 11, kBases2, 1, &schema::ObjectOps<AddAliyunNasPrimaryStorageAction, L>::make, &schema::ObjectOps<AddAliyunNasPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddAliyunNasPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddAliyunNasPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddAliyunNasPrimaryStorage", HttpMethod::Post, "/primary-storage/aliyun/nas", "params", true, true, true, false, "", &AddAliyunNasPrimaryStorageAction::describe,
+                        schema::Ref<AddAliyunNasPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AddBlockPrimaryStorageAction
+  {"vendorName", schema::Local<std::string, L>::ref, offsetof(AddBlockPrimaryStorageAction, vendorName), schema::Location::Body, 0, &kRule1},
+  {"metadata", schema::Local<std::string, L>::ref, offsetof(AddBlockPrimaryStorageAction, metadata), schema::Location::Body, 0, &kRule1},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddBlockPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddBlockPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBlockPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBlockPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddBlockPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBlockPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddBlockPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBlockPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddBlockPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AddBlockPrimaryStorageAction", kRows4, 10, kBases4, 1, &schema::ObjectOps<AddBlockPrimaryStorageAction, L>::make, &schema::ObjectOps<AddBlockPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddBlockPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AddBlockPrimaryStorage", HttpMethod::Post, "/primary-storage/block", "param", true, true, true, false, "", &AddBlockPrimaryStorageAction::describe,
+                        schema::Ref<AddBlockPrimaryStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows6[] = {  // AddCephPrimaryStorageAction
+  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule1},
+  {"rootVolumePoolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, rootVolumePoolName), schema::Location::Body, 0, &kRule5},
+  {"dataVolumePoolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, dataVolumePoolName), schema::Location::Body, 0, &kRule5},
+  {"imageCachePoolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, imageCachePoolName), schema::Location::Body, 0, &kRule5},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddCephPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddCephPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddCephPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "AddCephPrimaryStorageAction", kRows6, 12, kBases6, 1, &schema::ObjectOps<AddCephPrimaryStorageAction, L>::make, &schema::ObjectOps<AddCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddCephPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "AddCephPrimaryStorage", HttpMethod::Post, "/primary-storage/ceph", "params", true, true, true, false, "", &AddCephPrimaryStorageAction::describe,
+                        schema::Ref<AddCephPrimaryStorageAction::ReplyType>::value};
 constexpr const char* kRule6V[] = {"Root", "Data"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // AddCephPrimaryStoragePoolAction
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
+  {"poolName", schema::Local<std::string, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, poolName), schema::Location::Body, 0, &kRule3},
+  {"aliasName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, aliasName), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, type), schema::Location::Body, 0, &kRule6},
+  {"isCreate", schema::Local<std::optional<bool>, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, isCreate), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AddCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "AddCephPrimaryStoragePoolAction", kRows8, 9, kBases8, 1, &schema::ObjectOps<AddCephPrimaryStoragePoolAction, L>::make, &schema::ObjectOps<AddCephPrimaryStoragePoolAction, L>::destroy, &schema::ObjectOps<AddCephPrimaryStoragePoolAction, L>::clear};
+static_assert(offsetof(AddCephPrimaryStoragePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "AddCephPrimaryStoragePool", HttpMethod::Post, "/primary-storage/ceph/{primaryStorageUuid}/pools", "params", true, true, true, false, "", &AddCephPrimaryStoragePoolAction::describe,
+                        schema::Ref<AddCephPrimaryStoragePoolAction::ReplyType>::value};
 constexpr const char* kRule7V[] = {"Vhost", "iSCSI", "NVMEoF", "CBD", "file"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 5, -1, -1, false, 0, 0};
+constexpr schema::Row kRows10[] = {  // AddExternalPrimaryStorageAction
+  {"identity", schema::Local<std::string, L>::ref, offsetof(AddExternalPrimaryStorageAction, identity), schema::Location::Body, 0, &kRule3},
+  {"defaultOutputProtocol", schema::Local<std::string, L>::ref, offsetof(AddExternalPrimaryStorageAction, defaultOutputProtocol), schema::Location::Body, 0, &kRule7},
+  {"config", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalPrimaryStorageAction, config), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddExternalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddExternalPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddExternalPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddExternalPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddExternalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(AddExternalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "AddExternalPrimaryStorageAction", kRows10, 11, kBases10, 1, &schema::ObjectOps<AddExternalPrimaryStorageAction, L>::make, &schema::ObjectOps<AddExternalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddExternalPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddExternalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "AddExternalPrimaryStorage", HttpMethod::Post, "/primary-storage/addon", "params", true, true, true, false, "", &AddExternalPrimaryStorageAction::describe,
+                        schema::Ref<AddExternalPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // AddLocalPrimaryStorageAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddLocalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddLocalPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLocalPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLocalPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddLocalPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLocalPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddLocalPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLocalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(AddLocalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "AddLocalPrimaryStorageAction", kRows12, 8, kBases12, 1, &schema::ObjectOps<AddLocalPrimaryStorageAction, L>::make, &schema::ObjectOps<AddLocalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddLocalPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddLocalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "AddLocalPrimaryStorage", HttpMethod::Post, "/primary-storage/local-storage", "params", true, true, true, false, "", &AddLocalPrimaryStorageAction::describe,
+                        schema::Ref<AddLocalPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // AddMiniStorageAction
+  {"diskIdentifier", schema::Local<std::string, L>::ref, offsetof(AddMiniStorageAction, diskIdentifier), schema::Location::Body, 0, &kRule1},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMiniStorageAction, url), schema::Location::Body, 0, &kRule4},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddMiniStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMiniStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMiniStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddMiniStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMiniStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddMiniStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMiniStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(AddMiniStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "AddMiniStorageAction", kRows14, 9, kBases14, 1, &schema::ObjectOps<AddMiniStorageAction, L>::make, &schema::ObjectOps<AddMiniStorageAction, L>::destroy, &schema::ObjectOps<AddMiniStorageAction, L>::clear};
+static_assert(offsetof(AddMiniStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "AddMiniStorage", HttpMethod::Post, "/primary-storage/mini", "params", true, true, true, false, "", &AddMiniStorageAction::describe,
+                        schema::Ref<AddMiniStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule8{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows16[] = {  // AddMonToCephPrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(AddMonToCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "AddMonToCephPrimaryStorageAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<AddMonToCephPrimaryStorageAction, L>::make, &schema::ObjectOps<AddMonToCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddMonToCephPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddMonToCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "AddMonToCephPrimaryStorage", HttpMethod::Post, "/primary-storage/ceph/{uuid}/mons", "params", true, true, true, false, "", &AddMonToCephPrimaryStorageAction::describe,
+                        schema::Ref<AddMonToCephPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // AddNfsPrimaryStorageAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddNfsPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddNfsPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNfsPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNfsPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddNfsPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNfsPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddNfsPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNfsPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(AddNfsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "AddNfsPrimaryStorageAction", kRows18, 8, kBases18, 1, &schema::ObjectOps<AddNfsPrimaryStorageAction, L>::make, &schema::ObjectOps<AddNfsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddNfsPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddNfsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "AddNfsPrimaryStorage", HttpMethod::Post, "/primary-storage/nfs", "params", true, true, true, false, "", &AddNfsPrimaryStorageAction::describe,
+                        schema::Ref<AddNfsPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // AddSharedBlockGroupPrimaryStorageAction
+  {"diskUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, diskUuids), schema::Location::Body, 0, &kRule1},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(AddSharedBlockGroupPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "AddSharedBlockGroupPrimaryStorageAction", kRows20, 9, kBases20, 1, &schema::ObjectOps<AddSharedBlockGroupPrimaryStorageAction, L>::make, &schema::ObjectOps<AddSharedBlockGroupPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddSharedBlockGroupPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddSharedBlockGroupPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "AddSharedBlockGroupPrimaryStorage", HttpMethod::Post, "/primary-storage/sharedblockgroup", "params", true, true, true, false, "", &AddSharedBlockGroupPrimaryStorageAction::describe,
+                        schema::Ref<AddSharedBlockGroupPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // AddSharedBlockToSharedBlockGroupAction
+  {"diskUuid", schema::Local<std::string, L>::ref, offsetof(AddSharedBlockToSharedBlockGroupAction, diskUuid), schema::Location::Body, 0, &kRule1},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddSharedBlockToSharedBlockGroupAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedBlockToSharedBlockGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(AddSharedBlockToSharedBlockGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "AddSharedBlockToSharedBlockGroupAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<AddSharedBlockToSharedBlockGroupAction, L>::make, &schema::ObjectOps<AddSharedBlockToSharedBlockGroupAction, L>::destroy, &schema::ObjectOps<AddSharedBlockToSharedBlockGroupAction, L>::clear};
+static_assert(offsetof(AddSharedBlockToSharedBlockGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "AddSharedBlockToSharedBlockGroup", HttpMethod::Post, "/primary-storage/sharedblockgroup/{uuid}/sharedblocks", "params", true, true, true, false, "", &AddSharedBlockToSharedBlockGroupAction::describe,
+                        schema::Ref<AddSharedBlockToSharedBlockGroupAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // AddSharedMountPointPrimaryStorageAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(AddSharedMountPointPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "AddSharedMountPointPrimaryStorageAction", kRows24, 8, kBases24, 1, &schema::ObjectOps<AddSharedMountPointPrimaryStorageAction, L>::make, &schema::ObjectOps<AddSharedMountPointPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddSharedMountPointPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddSharedMountPointPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "AddSharedMountPointPrimaryStorage", HttpMethod::Post, "/primary-storage/smp", "params", true, true, true, false, "", &AddSharedMountPointPrimaryStorageAction::describe,
+                        schema::Ref<AddSharedMountPointPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // AddSimulatorPrimaryStorageAction
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"availablePhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"totalPhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(AddSimulatorPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "AddSimulatorPrimaryStorageAction", kRows26, 12, kBases26, 1, &schema::ObjectOps<AddSimulatorPrimaryStorageAction, L>::make, &schema::ObjectOps<AddSimulatorPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddSimulatorPrimaryStorageAction, L>::clear};
+static_assert(offsetof(AddSimulatorPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "AddSimulatorPrimaryStorage", HttpMethod::Post, "/primary-storage/simulators", "params", true, true, true, false, "", &AddSimulatorPrimaryStorageAction::describe,
+                        schema::Ref<AddSimulatorPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // AddStorageProtocolAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddStorageProtocolAction, uuid), schema::Location::Body, 0, &kRule1},
+  {"outputProtocol", schema::Local<std::string, L>::ref, offsetof(AddStorageProtocolAction, outputProtocol), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddStorageProtocolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(AddStorageProtocolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "AddStorageProtocolAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<AddStorageProtocolAction, L>::make, &schema::ObjectOps<AddStorageProtocolAction, L>::destroy, &schema::ObjectOps<AddStorageProtocolAction, L>::clear};
+static_assert(offsetof(AddStorageProtocolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "AddStorageProtocol", HttpMethod::Post, "/primary-storage/protocol", "params", true, true, true, false, "", &AddStorageProtocolAction::describe,
+                        schema::Ref<AddStorageProtocolAction::ReplyType>::value};
 constexpr const char* kRule9V[] = {"enable", "disable", "maintain", "deleting"};
 constexpr schema::Rule kRule9{true, false, false, kRule9V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows30[] = {  // ChangePrimaryStorageStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePrimaryStorageStateAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePrimaryStorageStateAction, stateEvent), schema::Location::Body, 0, &kRule9},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangePrimaryStorageStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(ChangePrimaryStorageStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "ChangePrimaryStorageStateAction", kRows30, 3, kBases30, 1, &schema::ObjectOps<ChangePrimaryStorageStateAction, L>::make, &schema::ObjectOps<ChangePrimaryStorageStateAction, L>::destroy, &schema::ObjectOps<ChangePrimaryStorageStateAction, L>::clear};
+static_assert(offsetof(ChangePrimaryStorageStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "ChangePrimaryStorageState", HttpMethod::Put, "/primary-storage/{uuid}/actions", "changePrimaryStorageState", true, true, true, false, "", &ChangePrimaryStorageStateAction::describe,
+                        schema::Ref<ChangePrimaryStorageStateAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // CleanUpImageCacheOnPrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanUpImageCacheOnPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(CleanUpImageCacheOnPrimaryStorageAction, force), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanUpImageCacheOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CleanUpImageCacheOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "CleanUpImageCacheOnPrimaryStorageAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<CleanUpImageCacheOnPrimaryStorageAction, L>::make, &schema::ObjectOps<CleanUpImageCacheOnPrimaryStorageAction, L>::destroy, &schema::ObjectOps<CleanUpImageCacheOnPrimaryStorageAction, L>::clear};
+static_assert(offsetof(CleanUpImageCacheOnPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "CleanUpImageCacheOnPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "cleanUpImageCacheOnPrimaryStorage", true, true, true, false, "", &CleanUpImageCacheOnPrimaryStorageAction::describe,
+                        schema::Ref<CleanUpImageCacheOnPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // CleanUpStorageTrashOnPrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanUpStorageTrashOnPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(CleanUpStorageTrashOnPrimaryStorageAction, force), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanUpStorageTrashOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(CleanUpStorageTrashOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "CleanUpStorageTrashOnPrimaryStorageAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<CleanUpStorageTrashOnPrimaryStorageAction, L>::make, &schema::ObjectOps<CleanUpStorageTrashOnPrimaryStorageAction, L>::destroy, &schema::ObjectOps<CleanUpStorageTrashOnPrimaryStorageAction, L>::clear};
+static_assert(offsetof(CleanUpStorageTrashOnPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "CleanUpStorageTrashOnPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/storagetrash/actions", "cleanUpStorageTrashOnPrimaryStorage", true, true, true, false, "", &CleanUpStorageTrashOnPrimaryStorageAction::describe,
+                        schema::Ref<CleanUpStorageTrashOnPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows36[] = {  // CleanUpTrashOnPrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanUpTrashOnPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"trashId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CleanUpTrashOnPrimaryStorageAction, trashId), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanUpTrashOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CleanUpTrashOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "CleanUpTrashOnPrimaryStorageAction", kRows36, 3, kBases36, 1, &schema::ObjectOps<CleanUpTrashOnPrimaryStorageAction, L>::make, &schema::ObjectOps<CleanUpTrashOnPrimaryStorageAction, L>::destroy, &schema::ObjectOps<CleanUpTrashOnPrimaryStorageAction, L>::clear};
+static_assert(offsetof(CleanUpTrashOnPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "CleanUpTrashOnPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/trash/actions", "cleanUpTrashOnPrimaryStorage", true, true, true, false, "", &CleanUpTrashOnPrimaryStorageAction::describe,
+                        schema::Ref<CleanUpTrashOnPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // DeleteCephPrimaryStoragePoolAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCephPrimaryStoragePoolAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCephPrimaryStoragePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(DeleteCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "DeleteCephPrimaryStoragePoolAction", kRows38, 2, kBases38, 1, &schema::ObjectOps<DeleteCephPrimaryStoragePoolAction, L>::make, &schema::ObjectOps<DeleteCephPrimaryStoragePoolAction, L>::destroy, &schema::ObjectOps<DeleteCephPrimaryStoragePoolAction, L>::clear};
+static_assert(offsetof(DeleteCephPrimaryStoragePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "DeleteCephPrimaryStoragePool", HttpMethod::Delete, "/primary-storage/ceph/pools/{uuid}", "", false, true, true, false, "", &DeleteCephPrimaryStoragePoolAction::describe,
+                        schema::Ref<DeleteCephPrimaryStoragePoolAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // DeleteNasFileSystemAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteNasFileSystemAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteNasFileSystemAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(DeleteNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "DeleteNasFileSystemAction", kRows40, 3, kBases40, 1, &schema::ObjectOps<DeleteNasFileSystemAction, L>::make, &schema::ObjectOps<DeleteNasFileSystemAction, L>::destroy, &schema::ObjectOps<DeleteNasFileSystemAction, L>::clear};
+static_assert(offsetof(DeleteNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "DeleteNasFileSystem", HttpMethod::Delete, "/primary-storage/nas/{uuid}", "", false, true, true, false, "", &DeleteNasFileSystemAction::describe,
+                        schema::Ref<DeleteNasFileSystemAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // DeleteNasMountTargetAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteNasMountTargetAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteNasMountTargetAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(DeleteNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "DeleteNasMountTargetAction", kRows42, 3, kBases42, 1, &schema::ObjectOps<DeleteNasMountTargetAction, L>::make, &schema::ObjectOps<DeleteNasMountTargetAction, L>::destroy, &schema::ObjectOps<DeleteNasMountTargetAction, L>::clear};
+static_assert(offsetof(DeleteNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "DeleteNasMountTarget", HttpMethod::Delete, "/primary-storage/nas/mount/{uuid}", "", false, true, true, false, "", &DeleteNasMountTargetAction::describe,
+                        schema::Ref<DeleteNasMountTargetAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // DeletePrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePrimaryStorageAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(DeletePrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "DeletePrimaryStorageAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<DeletePrimaryStorageAction, L>::make, &schema::ObjectOps<DeletePrimaryStorageAction, L>::destroy, &schema::ObjectOps<DeletePrimaryStorageAction, L>::clear};
+static_assert(offsetof(DeletePrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "DeletePrimaryStorage", HttpMethod::Delete, "/primary-storage/{uuid}", "", false, true, true, false, "", &DeletePrimaryStorageAction::describe,
+                        schema::Ref<DeletePrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // DiscoverExternalPrimaryStorageAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(DiscoverExternalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule1},
+  {"identity", schema::Local<std::optional<std::string>, L>::ref, offsetof(DiscoverExternalPrimaryStorageAction, identity), schema::Location::Body, 0, nullptr},
+  {"config", schema::Local<std::optional<std::string>, L>::ref, offsetof(DiscoverExternalPrimaryStorageAction, config), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DiscoverExternalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(DiscoverExternalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "DiscoverExternalPrimaryStorageAction", kRows46, 4, kBases46, 1, &schema::ObjectOps<DiscoverExternalPrimaryStorageAction, L>::make, &schema::ObjectOps<DiscoverExternalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<DiscoverExternalPrimaryStorageAction, L>::clear};
+static_assert(offsetof(DiscoverExternalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "DiscoverExternalPrimaryStorage", HttpMethod::Post, "/primary-storage/addon/discover", "params", true, true, true, false, "", &DiscoverExternalPrimaryStorageAction::describe,
+                        schema::Ref<DiscoverExternalPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // GetBlockPrimaryStorageMetadataAction
+  {"vendorName", schema::Local<std::string, L>::ref, offsetof(GetBlockPrimaryStorageMetadataAction, vendorName), schema::Location::Body, 0, &kRule1},
+  {"metadata", schema::Local<std::string, L>::ref, offsetof(GetBlockPrimaryStorageMetadataAction, metadata), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBlockPrimaryStorageMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(GetBlockPrimaryStorageMetadataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "GetBlockPrimaryStorageMetadataAction", kRows48, 3, kBases48, 1, &schema::ObjectOps<GetBlockPrimaryStorageMetadataAction, L>::make, &schema::ObjectOps<GetBlockPrimaryStorageMetadataAction, L>::destroy, &schema::ObjectOps<GetBlockPrimaryStorageMetadataAction, L>::clear};
+static_assert(offsetof(GetBlockPrimaryStorageMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "GetBlockPrimaryStorageMetadata", HttpMethod::Post, "/primary-storage/block/metadata", "param", true, true, false, false, "", &GetBlockPrimaryStorageMetadataAction::describe,
+                        schema::Ref<GetBlockPrimaryStorageMetadataAction::ReplyType>::value};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Row kRows50[] = {  // GetHostCandidatesForVmMigrationAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetHostCandidatesForVmMigrationAction, vmInstanceUuid), schema::Location::Path, 0, &kRule1},
+  {"dstPrimaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetHostCandidatesForVmMigrationAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule1},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetHostCandidatesForVmMigrationAction, limit), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostCandidatesForVmMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(GetHostCandidatesForVmMigrationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "GetHostCandidatesForVmMigrationAction", kRows50, 4, kBases50, 1, &schema::ObjectOps<GetHostCandidatesForVmMigrationAction, L>::make, &schema::ObjectOps<GetHostCandidatesForVmMigrationAction, L>::destroy, &schema::ObjectOps<GetHostCandidatesForVmMigrationAction, L>::clear};
+static_assert(offsetof(GetHostCandidatesForVmMigrationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "GetHostCandidatesForVmMigration", HttpMethod::Get, "/primary-storage/hosts/{vmInstanceUuid}/migration-candidates", "", false, true, false, false, "", &GetHostCandidatesForVmMigrationAction::describe,
+                        schema::Ref<GetHostCandidatesForVmMigrationAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // GetLocalStorageHostDiskCapacityAction
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLocalStorageHostDiskCapacityAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetLocalStorageHostDiskCapacityAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLocalStorageHostDiskCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(GetLocalStorageHostDiskCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "GetLocalStorageHostDiskCapacityAction", kRows52, 3, kBases52, 1, &schema::ObjectOps<GetLocalStorageHostDiskCapacityAction, L>::make, &schema::ObjectOps<GetLocalStorageHostDiskCapacityAction, L>::destroy, &schema::ObjectOps<GetLocalStorageHostDiskCapacityAction, L>::clear};
+static_assert(offsetof(GetLocalStorageHostDiskCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "GetLocalStorageHostDiskCapacity", HttpMethod::Get, "/primary-storage/local-storage/{primaryStorageUuid}/capacities", "", false, true, false, false, "", &GetLocalStorageHostDiskCapacityAction::describe,
+                        schema::Ref<GetLocalStorageHostDiskCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // GetPrimaryStorageAllocatorStrategiesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageAllocatorStrategiesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageAllocatorStrategiesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "GetPrimaryStorageAllocatorStrategiesAction", kRows54, 1, kBases54, 1, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesAction, L>::make, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesAction, L>::destroy, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesAction, L>::clear};
+static_assert(offsetof(GetPrimaryStorageAllocatorStrategiesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "GetPrimaryStorageAllocatorStrategies", HttpMethod::Get, "/primary-storage/allocators/strategies", "", false, true, false, false, "", &GetPrimaryStorageAllocatorStrategiesAction::describe,
+                        schema::Ref<GetPrimaryStorageAllocatorStrategiesAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // GetPrimaryStorageCandidatesForVolumeMigrationAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageCandidatesForVolumeMigrationAction, volumeUuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageCandidatesForVolumeMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageCandidatesForVolumeMigrationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "GetPrimaryStorageCandidatesForVolumeMigrationAction", kRows56, 2, kBases56, 1, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationAction, L>::make, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationAction, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationAction, L>::clear};
+static_assert(offsetof(GetPrimaryStorageCandidatesForVolumeMigrationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "GetPrimaryStorageCandidatesForVolumeMigration", HttpMethod::Get, "/primary-storage/volumes/{volumeUuid}/migration-candidates", "", false, true, false, false, "", &GetPrimaryStorageCandidatesForVolumeMigrationAction::describe,
+                        schema::Ref<GetPrimaryStorageCandidatesForVolumeMigrationAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // GetPrimaryStorageCapacityAction
+  {"zoneUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPrimaryStorageCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
+  {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPrimaryStorageCapacityAction, clusterUuids), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPrimaryStorageCapacityAction, primaryStorageUuids), schema::Location::Body, 0, nullptr},
+  {"all", schema::Local<std::optional<bool>, L>::ref, offsetof(GetPrimaryStorageCapacityAction, all), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "GetPrimaryStorageCapacityAction", kRows58, 5, kBases58, 1, &schema::ObjectOps<GetPrimaryStorageCapacityAction, L>::make, &schema::ObjectOps<GetPrimaryStorageCapacityAction, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCapacityAction, L>::clear};
+static_assert(offsetof(GetPrimaryStorageCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "GetPrimaryStorageCapacity", HttpMethod::Get, "/primary-storage/capacities", "", false, true, false, false, "", &GetPrimaryStorageCapacityAction::describe,
+                        schema::Ref<GetPrimaryStorageCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // GetPrimaryStorageLicenseInfoAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageLicenseInfoAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageLicenseInfoAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageLicenseInfoAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "GetPrimaryStorageLicenseInfoAction", kRows60, 2, kBases60, 1, &schema::ObjectOps<GetPrimaryStorageLicenseInfoAction, L>::make, &schema::ObjectOps<GetPrimaryStorageLicenseInfoAction, L>::destroy, &schema::ObjectOps<GetPrimaryStorageLicenseInfoAction, L>::clear};
+static_assert(offsetof(GetPrimaryStorageLicenseInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "GetPrimaryStorageLicenseInfo", HttpMethod::Get, "/primary-storage/{uuid}/license", "", false, true, false, false, "", &GetPrimaryStorageLicenseInfoAction::describe,
+                        schema::Ref<GetPrimaryStorageLicenseInfoAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // GetPrimaryStorageTypesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageTypesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "GetPrimaryStorageTypesAction", kRows62, 1, kBases62, 1, &schema::ObjectOps<GetPrimaryStorageTypesAction, L>::make, &schema::ObjectOps<GetPrimaryStorageTypesAction, L>::destroy, &schema::ObjectOps<GetPrimaryStorageTypesAction, L>::clear};
+static_assert(offsetof(GetPrimaryStorageTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "GetPrimaryStorageTypes", HttpMethod::Get, "/primary-storage/types", "", false, true, false, false, "", &GetPrimaryStorageTypesAction::describe,
+                        schema::Ref<GetPrimaryStorageTypesAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // GetPrimaryStorageUsageReportAction
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageUsageReportAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
+  {"uris", schema::Local<std::optional<Json>, L>::ref, offsetof(GetPrimaryStorageUsageReportAction, uris), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageUsageReportAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageUsageReportAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "GetPrimaryStorageUsageReportAction", kRows64, 3, kBases64, 1, &schema::ObjectOps<GetPrimaryStorageUsageReportAction, L>::make, &schema::ObjectOps<GetPrimaryStorageUsageReportAction, L>::destroy, &schema::ObjectOps<GetPrimaryStorageUsageReportAction, L>::clear};
+static_assert(offsetof(GetPrimaryStorageUsageReportAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "GetPrimaryStorageUsageReport", HttpMethod::Get, "/primary-storage/{primaryStorageUuid}/usage/report", "", false, true, false, false, "", &GetPrimaryStorageUsageReportAction::describe,
+                        schema::Ref<GetPrimaryStorageUsageReportAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // GetSharedBlockCandidateAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(GetSharedBlockCandidateAction, clusterUuid), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSharedBlockCandidateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(GetSharedBlockCandidateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "GetSharedBlockCandidateAction", kRows66, 2, kBases66, 1, &schema::ObjectOps<GetSharedBlockCandidateAction, L>::make, &schema::ObjectOps<GetSharedBlockCandidateAction, L>::destroy, &schema::ObjectOps<GetSharedBlockCandidateAction, L>::clear};
+static_assert(offsetof(GetSharedBlockCandidateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "GetSharedBlockCandidate", HttpMethod::Get, "/primary-storage/sharedblockgroup/sharedblock-candidates", "", false, true, false, false, "", &GetSharedBlockCandidateAction::describe,
+                        schema::Ref<GetSharedBlockCandidateAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"MigrateVolume", "MigrateVolumeSnapshot", "RevertVolume", "VolumeSnapshot"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows68[] = {  // GetTrashOnPrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetTrashOnPrimaryStorageAction, uuid), schema::Location::Body, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnPrimaryStorageAction, resourceType), schema::Location::Body, 0, nullptr},
+  {"trashType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnPrimaryStorageAction, trashType), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(GetTrashOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "GetTrashOnPrimaryStorageAction", kRows68, 5, kBases68, 1, &schema::ObjectOps<GetTrashOnPrimaryStorageAction, L>::make, &schema::ObjectOps<GetTrashOnPrimaryStorageAction, L>::destroy, &schema::ObjectOps<GetTrashOnPrimaryStorageAction, L>::clear};
+static_assert(offsetof(GetTrashOnPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "GetTrashOnPrimaryStorage", HttpMethod::Get, "/primary-storage/trash", "", false, true, false, false, "", &GetTrashOnPrimaryStorageAction::describe,
+                        schema::Ref<GetTrashOnPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // LocalStorageMigrateVolumeAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageMigrateVolumeAction, volumeUuid), schema::Location::Path, 0, &kRule1},
+  {"destHostUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageMigrateVolumeAction, destHostUuid), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LocalStorageMigrateVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(LocalStorageMigrateVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "LocalStorageMigrateVolumeAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<LocalStorageMigrateVolumeAction, L>::make, &schema::ObjectOps<LocalStorageMigrateVolumeAction, L>::destroy, &schema::ObjectOps<LocalStorageMigrateVolumeAction, L>::clear};
+static_assert(offsetof(LocalStorageMigrateVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "LocalStorageMigrateVolume", HttpMethod::Put, "/primary-storage/local-storage/volumes/{volumeUuid}/actions", "localStorageMigrateVolume", true, true, true, false, "", &LocalStorageMigrateVolumeAction::describe,
+                        schema::Ref<LocalStorageMigrateVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // PrimaryStorageMigrateVolumeAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVolumeAction, volumeUuid), schema::Location::Path, 0, &kRule1},
+  {"dstPrimaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVolumeAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrimaryStorageMigrateVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(PrimaryStorageMigrateVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "PrimaryStorageMigrateVolumeAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<PrimaryStorageMigrateVolumeAction, L>::make, &schema::ObjectOps<PrimaryStorageMigrateVolumeAction, L>::destroy, &schema::ObjectOps<PrimaryStorageMigrateVolumeAction, L>::clear};
+static_assert(offsetof(PrimaryStorageMigrateVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "PrimaryStorageMigrateVolume", HttpMethod::Put, "/primary-storage/volumes/{volumeUuid}/actions", "primaryStorageMigrateVolume", true, true, true, false, "", &PrimaryStorageMigrateVolumeAction::describe,
+                        schema::Ref<PrimaryStorageMigrateVolumeAction::ReplyType>::value};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryAliyunEbsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunEbsPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable74{{nullptr}, "QueryAliyunEbsPrimaryStorageAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryAliyunEbsPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryAliyunEbsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryAliyunEbsPrimaryStorageAction, L>::clear};
+static_assert(offsetof(QueryAliyunEbsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "QueryAliyunEbsPrimaryStorage", HttpMethod::Get, "/primary-storage/aliyun/ebs", "", false, true, false, true, "", &QueryAliyunEbsPrimaryStorageAction::describe,
+                        schema::Ref<QueryAliyunEbsPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryBlockPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBlockPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable76{{nullptr}, "QueryBlockPrimaryStorageAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryBlockPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryBlockPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryBlockPrimaryStorageAction, L>::clear};
+static_assert(offsetof(QueryBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "QueryBlockPrimaryStorage", HttpMethod::Get, "/primary-storage/block", "", false, true, false, true, "", &QueryBlockPrimaryStorageAction::describe,
+                        schema::Ref<QueryBlockPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryCephOsdGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephOsdGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable78{{nullptr}, "QueryCephOsdGroupAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryCephOsdGroupAction, L>::make, &schema::ObjectOps<QueryCephOsdGroupAction, L>::destroy, &schema::ObjectOps<QueryCephOsdGroupAction, L>::clear};
+static_assert(offsetof(QueryCephOsdGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "QueryCephOsdGroup", HttpMethod::Get, "/primary-storage/ceph/osdgroups", "", false, true, false, true, "", &QueryCephOsdGroupAction::describe,
+                        schema::Ref<QueryCephOsdGroupAction::ReplyType>::value};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(QueryCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable80{{nullptr}, "QueryCephPrimaryStorageAction", nullptr, 0, kBases80, 2, &schema::ObjectOps<QueryCephPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryCephPrimaryStorageAction, L>::clear};
+static_assert(offsetof(QueryCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "QueryCephPrimaryStorage", HttpMethod::Get, "/primary-storage/ceph", "", false, true, false, true, "", &QueryCephPrimaryStorageAction::describe,
+                        schema::Ref<QueryCephPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephPrimaryStoragePoolAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable82{{nullptr}, "QueryCephPrimaryStoragePoolAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryCephPrimaryStoragePoolAction, L>::make, &schema::ObjectOps<QueryCephPrimaryStoragePoolAction, L>::destroy, &schema::ObjectOps<QueryCephPrimaryStoragePoolAction, L>::clear};
+static_assert(offsetof(QueryCephPrimaryStoragePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "QueryCephPrimaryStoragePool", HttpMethod::Get, "/primary-storage/ceph/pools", "", false, true, false, true, "", &QueryCephPrimaryStoragePoolAction::describe,
+                        schema::Ref<QueryCephPrimaryStoragePoolAction::ReplyType>::value};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryImageCacheAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryImageCacheAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable84{{nullptr}, "QueryImageCacheAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryImageCacheAction, L>::make, &schema::ObjectOps<QueryImageCacheAction, L>::destroy, &schema::ObjectOps<QueryImageCacheAction, L>::clear};
+static_assert(offsetof(QueryImageCacheAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "QueryImageCache", HttpMethod::Get, "/primary-storage/imagecache", "", false, true, false, true, "", &QueryImageCacheAction::describe,
+                        schema::Ref<QueryImageCacheAction::ReplyType>::value};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryLocalStorageResourceRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLocalStorageResourceRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable86{{nullptr}, "QueryLocalStorageResourceRefAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryLocalStorageResourceRefAction, L>::make, &schema::ObjectOps<QueryLocalStorageResourceRefAction, L>::destroy, &schema::ObjectOps<QueryLocalStorageResourceRefAction, L>::clear};
+static_assert(offsetof(QueryLocalStorageResourceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "QueryLocalStorageResourceRef", HttpMethod::Get, "/primary-storage/local-storage/resource-refs", "", false, true, false, true, "", &QueryLocalStorageResourceRefAction::describe,
+                        schema::Ref<QueryLocalStorageResourceRefAction::ReplyType>::value};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(QueryMiniStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMiniStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable88{{nullptr}, "QueryMiniStorageAction", nullptr, 0, kBases88, 2, &schema::ObjectOps<QueryMiniStorageAction, L>::make, &schema::ObjectOps<QueryMiniStorageAction, L>::destroy, &schema::ObjectOps<QueryMiniStorageAction, L>::clear};
+static_assert(offsetof(QueryMiniStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "QueryMiniStorage", HttpMethod::Get, "/primary-storage/mini", "", false, true, false, true, "", &QueryMiniStorageAction::describe,
+                        schema::Ref<QueryMiniStorageAction::ReplyType>::value};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QueryMiniStorageHostRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMiniStorageHostRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable90{{nullptr}, "QueryMiniStorageHostRefAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QueryMiniStorageHostRefAction, L>::make, &schema::ObjectOps<QueryMiniStorageHostRefAction, L>::destroy, &schema::ObjectOps<QueryMiniStorageHostRefAction, L>::clear};
+static_assert(offsetof(QueryMiniStorageHostRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "QueryMiniStorageHostRef", HttpMethod::Get, "/primary-storage/mini/host-refs", "", false, true, false, true, "", &QueryMiniStorageHostRefAction::describe,
+                        schema::Ref<QueryMiniStorageHostRefAction::ReplyType>::value};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(QueryMiniStorageResourceReplicationAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMiniStorageResourceReplicationAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable92{{nullptr}, "QueryMiniStorageResourceReplicationAction", nullptr, 0, kBases92, 2, &schema::ObjectOps<QueryMiniStorageResourceReplicationAction, L>::make, &schema::ObjectOps<QueryMiniStorageResourceReplicationAction, L>::destroy, &schema::ObjectOps<QueryMiniStorageResourceReplicationAction, L>::clear};
+static_assert(offsetof(QueryMiniStorageResourceReplicationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "QueryMiniStorageResourceReplication", HttpMethod::Get, "/primary-storage/mini/replications", "", false, true, false, true, "", &QueryMiniStorageResourceReplicationAction::describe,
+                        schema::Ref<QueryMiniStorageResourceReplicationAction::ReplyType>::value};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNasFileSystemAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable94{{nullptr}, "QueryNasFileSystemAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryNasFileSystemAction, L>::make, &schema::ObjectOps<QueryNasFileSystemAction, L>::destroy, &schema::ObjectOps<QueryNasFileSystemAction, L>::clear};
+static_assert(offsetof(QueryNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "QueryNasFileSystem", HttpMethod::Get, "/primary-storage/nas", "", false, true, false, true, "", &QueryNasFileSystemAction::describe,
+                        schema::Ref<QueryNasFileSystemAction::ReplyType>::value};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNasMountTargetAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable96{{nullptr}, "QueryNasMountTargetAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryNasMountTargetAction, L>::make, &schema::ObjectOps<QueryNasMountTargetAction, L>::destroy, &schema::ObjectOps<QueryNasMountTargetAction, L>::clear};
+static_assert(offsetof(QueryNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "QueryNasMountTarget", HttpMethod::Get, "/primary-storage/nas/mount", "", false, true, false, true, "", &QueryNasMountTargetAction::describe,
+                        schema::Ref<QueryNasMountTargetAction::ReplyType>::value};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable98{{nullptr}, "QueryPrimaryStorageAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryPrimaryStorageAction, L>::clear};
+static_assert(offsetof(QueryPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "QueryPrimaryStorage", HttpMethod::Get, "/primary-storage", "", false, true, false, true, "", &QueryPrimaryStorageAction::describe,
+                        schema::Ref<QueryPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QuerySharedBlockGroupPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedBlockGroupPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable100{{nullptr}, "QuerySharedBlockGroupPrimaryStorageAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageAction, L>::make, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageAction, L>::clear};
+static_assert(offsetof(QuerySharedBlockGroupPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "QuerySharedBlockGroupPrimaryStorage", HttpMethod::Get, "/primary-storage/sharedblockgroup", "", false, true, false, true, "", &QuerySharedBlockGroupPrimaryStorageAction::describe,
+                        schema::Ref<QuerySharedBlockGroupPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // ReconnectPrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(ReconnectPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "ReconnectPrimaryStorageAction", kRows102, 2, kBases102, 1, &schema::ObjectOps<ReconnectPrimaryStorageAction, L>::make, &schema::ObjectOps<ReconnectPrimaryStorageAction, L>::destroy, &schema::ObjectOps<ReconnectPrimaryStorageAction, L>::clear};
+static_assert(offsetof(ReconnectPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "ReconnectPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "reconnectPrimaryStorage", true, true, true, false, "", &ReconnectPrimaryStorageAction::describe,
+                        schema::Ref<ReconnectPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // RecoverResourceSplitBrainAction
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(RecoverResourceSplitBrainAction, resourceUuid), schema::Location::Path, 0, &kRule1},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(RecoverResourceSplitBrainAction, hostUuid), schema::Location::Body, 0, &kRule1},
+  {"primaryStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverResourceSplitBrainAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"forceRecover", schema::Local<std::optional<bool>, L>::ref, offsetof(RecoverResourceSplitBrainAction, forceRecover), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverResourceSplitBrainAction, resourceType), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverResourceSplitBrainAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(RecoverResourceSplitBrainAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "RecoverResourceSplitBrainAction", kRows104, 6, kBases104, 1, &schema::ObjectOps<RecoverResourceSplitBrainAction, L>::make, &schema::ObjectOps<RecoverResourceSplitBrainAction, L>::destroy, &schema::ObjectOps<RecoverResourceSplitBrainAction, L>::clear};
+static_assert(offsetof(RecoverResourceSplitBrainAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "RecoverResourceSplitBrain", HttpMethod::Put, "/primary-storage/mini/{resourceUuid}/actions", "recoverResourceSplitBrain", true, true, true, false, "", &RecoverResourceSplitBrainAction::describe,
+                        schema::Ref<RecoverResourceSplitBrainAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // RefreshSharedblockDeviceCapacityAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshSharedblockDeviceCapacityAction, uuid), schema::Location::Path, 0, nullptr},
+  {"sharedBlockGroupUuid", schema::Local<std::string, L>::ref, offsetof(RefreshSharedblockDeviceCapacityAction, sharedBlockGroupUuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshSharedblockDeviceCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(RefreshSharedblockDeviceCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "RefreshSharedblockDeviceCapacityAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<RefreshSharedblockDeviceCapacityAction, L>::make, &schema::ObjectOps<RefreshSharedblockDeviceCapacityAction, L>::destroy, &schema::ObjectOps<RefreshSharedblockDeviceCapacityAction, L>::clear};
+static_assert(offsetof(RefreshSharedblockDeviceCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "RefreshSharedblockDeviceCapacity", HttpMethod::Post, "/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}", "params", true, true, true, false, "", &RefreshSharedblockDeviceCapacityAction::describe,
+                        schema::Ref<RefreshSharedblockDeviceCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // RemoveMonFromCephPrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"monHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, monHostnames), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveMonFromCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "RemoveMonFromCephPrimaryStorageAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<RemoveMonFromCephPrimaryStorageAction, L>::make, &schema::ObjectOps<RemoveMonFromCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<RemoveMonFromCephPrimaryStorageAction, L>::clear};
+static_assert(offsetof(RemoveMonFromCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "RemoveMonFromCephPrimaryStorage", HttpMethod::Delete, "/primary-storage/ceph/{uuid}/mons", "", false, true, true, false, "", &RemoveMonFromCephPrimaryStorageAction::describe,
+                        schema::Ref<RemoveMonFromCephPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // SyncPrimaryStorageCapacityAction
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(SyncPrimaryStorageCapacityAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncPrimaryStorageCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(SyncPrimaryStorageCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "SyncPrimaryStorageCapacityAction", kRows110, 2, kBases110, 1, &schema::ObjectOps<SyncPrimaryStorageCapacityAction, L>::make, &schema::ObjectOps<SyncPrimaryStorageCapacityAction, L>::destroy, &schema::ObjectOps<SyncPrimaryStorageCapacityAction, L>::clear};
+static_assert(offsetof(SyncPrimaryStorageCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "SyncPrimaryStorageCapacity", HttpMethod::Put, "/primary-storage/{primaryStorageUuid}/actions", "syncPrimaryStorageCapacity", true, true, true, false, "", &SyncPrimaryStorageCapacityAction::describe,
+                        schema::Ref<SyncPrimaryStorageCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // UpdateAliyunEbsPrimaryStorageAction
+  {"panguAppName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, panguAppName), schema::Location::Body, 0, &kRule5},
+  {"panguPartitionName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, panguPartitionName), schema::Location::Body, 0, &kRule5},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(UpdateAliyunEbsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "UpdateAliyunEbsPrimaryStorageAction", kRows112, 7, kBases112, 1, &schema::ObjectOps<UpdateAliyunEbsPrimaryStorageAction, L>::make, &schema::ObjectOps<UpdateAliyunEbsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdateAliyunEbsPrimaryStorageAction, L>::clear};
+static_assert(offsetof(UpdateAliyunEbsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "UpdateAliyunEbsPrimaryStorage", HttpMethod::Put, "/primary-storage/aliyun/ebs/{uuid}/actions", "updateAliyunEbsPrimaryStorage", true, true, true, false, "", &UpdateAliyunEbsPrimaryStorageAction::describe,
+                        schema::Ref<UpdateAliyunEbsPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // UpdateBlockPrimaryStorageAction
+  {"vendorName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockPrimaryStorageAction, vendorName), schema::Location::Body, 0, nullptr},
+  {"metadata", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockPrimaryStorageAction, metadata), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBlockPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(UpdateBlockPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "UpdateBlockPrimaryStorageAction", kRows114, 4, kBases114, 1, &schema::ObjectOps<UpdateBlockPrimaryStorageAction, L>::make, &schema::ObjectOps<UpdateBlockPrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdateBlockPrimaryStorageAction, L>::clear};
+static_assert(offsetof(UpdateBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "UpdateBlockPrimaryStorage", HttpMethod::Put, "/primary-storage/block/{uuid}/actions", "updateBlockPrimaryStorage", true, true, true, false, "", &UpdateBlockPrimaryStorageAction::describe,
+                        schema::Ref<UpdateBlockPrimaryStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows116[] = {  // UpdateCephPrimaryStorageMonAction
+  {"monUuid", schema::Local<std::string, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, monUuid), schema::Location::Path, 0, &kRule1},
+  {"hostname", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, hostname), schema::Location::Body, 0, &kRule5},
+  {"sshUsername", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, sshUsername), schema::Location::Body, 0, &kRule5},
+  {"sshPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, sshPassword), schema::Location::Body, schema::kSecret, &kRule5},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, sshPort), schema::Location::Body, 0, &kRule12},
+  {"monPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, monPort), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateCephPrimaryStorageMonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "UpdateCephPrimaryStorageMonAction", kRows116, 7, kBases116, 1, &schema::ObjectOps<UpdateCephPrimaryStorageMonAction, L>::make, &schema::ObjectOps<UpdateCephPrimaryStorageMonAction, L>::destroy, &schema::ObjectOps<UpdateCephPrimaryStorageMonAction, L>::clear};
+static_assert(offsetof(UpdateCephPrimaryStorageMonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "UpdateCephPrimaryStorageMon", HttpMethod::Put, "/primary-storage/ceph/mons/{monUuid}/actions", "updateCephPrimaryStorageMon", true, true, true, false, "", &UpdateCephPrimaryStorageMonAction::describe,
+                        schema::Ref<UpdateCephPrimaryStorageMonAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // UpdateCephPrimaryStoragePoolAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCephPrimaryStoragePoolAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"aliasName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStoragePoolAction, aliasName), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStoragePoolAction, description), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStoragePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(UpdateCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "UpdateCephPrimaryStoragePoolAction", kRows118, 4, kBases118, 1, &schema::ObjectOps<UpdateCephPrimaryStoragePoolAction, L>::make, &schema::ObjectOps<UpdateCephPrimaryStoragePoolAction, L>::destroy, &schema::ObjectOps<UpdateCephPrimaryStoragePoolAction, L>::clear};
+static_assert(offsetof(UpdateCephPrimaryStoragePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "UpdateCephPrimaryStoragePool", HttpMethod::Put, "/primary-storage/ceph/pools/{uuid}/actions", "updateCephPrimaryStoragePool", true, true, true, false, "", &UpdateCephPrimaryStoragePoolAction::describe,
+                        schema::Ref<UpdateCephPrimaryStoragePoolAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"Vhost", "Scsi", "Nvme", "CBD", "file"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 5, -1, 255, false, 0, 0};
+constexpr schema::Row kRows120[] = {  // UpdateExternalPrimaryStorageAction
+  {"config", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, config), schema::Location::Body, 0, nullptr},
+  {"defaultProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, defaultProtocol), schema::Location::Body, 0, &kRule13},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(UpdateExternalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "UpdateExternalPrimaryStorageAction", kRows120, 7, kBases120, 1, &schema::ObjectOps<UpdateExternalPrimaryStorageAction, L>::make, &schema::ObjectOps<UpdateExternalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdateExternalPrimaryStorageAction, L>::clear};
+static_assert(offsetof(UpdateExternalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "UpdateExternalPrimaryStorage", HttpMethod::Put, "/primary-storage/addon/{uuid}/actions", "updateExternalPrimaryStorage", true, true, true, false, "", &UpdateExternalPrimaryStorageAction::describe,
+                        schema::Ref<UpdateExternalPrimaryStorageAction::ReplyType>::value};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows122[] = {  // UpdateNasFileSystemAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateNasFileSystemAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasFileSystemAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasFileSystemAction, description), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(UpdateNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "UpdateNasFileSystemAction", kRows122, 4, kBases122, 1, &schema::ObjectOps<UpdateNasFileSystemAction, L>::make, &schema::ObjectOps<UpdateNasFileSystemAction, L>::destroy, &schema::ObjectOps<UpdateNasFileSystemAction, L>::clear};
+static_assert(offsetof(UpdateNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "UpdateNasFileSystem", HttpMethod::Put, "/primary-storage/nas/{uuid}/actions", "updateNasFileSystem", true, true, true, false, "", &UpdateNasFileSystemAction::describe,
+                        schema::Ref<UpdateNasFileSystemAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // UpdateNasMountTargetAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateNasMountTargetAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasMountTargetAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasMountTargetAction, description), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(UpdateNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "UpdateNasMountTargetAction", kRows124, 4, kBases124, 1, &schema::ObjectOps<UpdateNasMountTargetAction, L>::make, &schema::ObjectOps<UpdateNasMountTargetAction, L>::destroy, &schema::ObjectOps<UpdateNasMountTargetAction, L>::clear};
+static_assert(offsetof(UpdateNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "UpdateNasMountTarget", HttpMethod::Put, "/primary-storage/nas/mount/{uuid}/actions", "updateNasMountTarget", true, true, true, false, "", &UpdateNasMountTargetAction::describe,
+                        schema::Ref<UpdateNasMountTargetAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // UpdatePrimaryStorageAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePrimaryStorageAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(UpdatePrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "UpdatePrimaryStorageAction", kRows126, 5, kBases126, 1, &schema::ObjectOps<UpdatePrimaryStorageAction, L>::make, &schema::ObjectOps<UpdatePrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdatePrimaryStorageAction, L>::clear};
+static_assert(offsetof(UpdatePrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "UpdatePrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "updatePrimaryStorage", true, true, true, false, "", &UpdatePrimaryStorageAction::describe,
+                        schema::Ref<UpdatePrimaryStorageAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // UpdateSharedBlockAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSharedBlockAction, uuid), schema::Location::Path, 0, &kRule1},
+  {"sharedBlockGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateSharedBlockAction, sharedBlockGroupUuid), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSharedBlockAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSharedBlockAction, description), schema::Location::Body, 0, &kRule4},
+  {"diskUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSharedBlockAction, diskUuid), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSharedBlockAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateSharedBlockAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "UpdateSharedBlockAction", kRows128, 6, kBases128, 1, &schema::ObjectOps<UpdateSharedBlockAction, L>::make, &schema::ObjectOps<UpdateSharedBlockAction, L>::destroy, &schema::ObjectOps<UpdateSharedBlockAction, L>::clear};
+static_assert(offsetof(UpdateSharedBlockAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "UpdateSharedBlock", HttpMethod::Put, "/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions", "updateSharedBlock", true, true, true, false, "", &UpdateSharedBlockAction::describe,
+                        schema::Ref<UpdateSharedBlockAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // PrometheusQueryLabelValuesAction
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(PrometheusQueryLabelValuesAction, labels), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryLabelValuesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(PrometheusQueryLabelValuesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "PrometheusQueryLabelValuesAction", kRows130, 2, kBases130, 1, &schema::ObjectOps<PrometheusQueryLabelValuesAction, L>::make, &schema::ObjectOps<PrometheusQueryLabelValuesAction, L>::destroy, &schema::ObjectOps<PrometheusQueryLabelValuesAction, L>::clear};
+static_assert(offsetof(PrometheusQueryLabelValuesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "PrometheusQueryLabelValues", HttpMethod::Get, "/prometheus/labels", "", false, true, false, false, "", &PrometheusQueryLabelValuesAction::describe,
+                        schema::Ref<PrometheusQueryLabelValuesAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // PrometheusQueryMetadataAction
+  {"matches", schema::Local<std::optional<Json>, L>::ref, offsetof(PrometheusQueryMetadataAction, matches), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(PrometheusQueryMetadataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "PrometheusQueryMetadataAction", kRows132, 2, kBases132, 1, &schema::ObjectOps<PrometheusQueryMetadataAction, L>::make, &schema::ObjectOps<PrometheusQueryMetadataAction, L>::destroy, &schema::ObjectOps<PrometheusQueryMetadataAction, L>::clear};
+static_assert(offsetof(PrometheusQueryMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "PrometheusQueryMetadata", HttpMethod::Get, "/prometheus/meta-data", "", false, true, false, false, "", &PrometheusQueryMetadataAction::describe,
+                        schema::Ref<PrometheusQueryMetadataAction::ReplyType>::value};
 constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Row kRows134[] = {  // PrometheusQueryPassThroughAction
+  {"instant", schema::Local<std::optional<bool>, L>::ref, offsetof(PrometheusQueryPassThroughAction, instant), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrometheusQueryPassThroughAction, startTime), schema::Location::Body, 0, &kRule15},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrometheusQueryPassThroughAction, endTime), schema::Location::Body, 0, &kRule15},
+  {"step", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryPassThroughAction, step), schema::Location::Body, 0, nullptr},
+  {"expression", schema::Local<std::string, L>::ref, offsetof(PrometheusQueryPassThroughAction, expression), schema::Location::Body, 0, &kRule1},
+  {"relativeTime", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryPassThroughAction, relativeTime), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryPassThroughAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(PrometheusQueryPassThroughAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "PrometheusQueryPassThroughAction", kRows134, 7, kBases134, 1, &schema::ObjectOps<PrometheusQueryPassThroughAction, L>::make, &schema::ObjectOps<PrometheusQueryPassThroughAction, L>::destroy, &schema::ObjectOps<PrometheusQueryPassThroughAction, L>::clear};
+static_assert(offsetof(PrometheusQueryPassThroughAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "PrometheusQueryPassThrough", HttpMethod::Get, "/prometheus/all", "", false, true, false, false, "", &PrometheusQueryPassThroughAction::describe,
+                        schema::Ref<PrometheusQueryPassThroughAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // PrometheusQueryVmMonitoringDataAction
+  {"vmUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, vmUuids), schema::Location::Body, 0, &kRule8},
+  {"instant", schema::Local<std::optional<bool>, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, instant), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, startTime), schema::Location::Body, 0, &kRule15},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, endTime), schema::Location::Body, 0, &kRule15},
+  {"step", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, step), schema::Location::Body, 0, nullptr},
+  {"expression", schema::Local<std::string, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, expression), schema::Location::Body, 0, &kRule1},
+  {"relativeTime", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, relativeTime), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryVmMonitoringDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(PrometheusQueryVmMonitoringDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "PrometheusQueryVmMonitoringDataAction", kRows136, 8, kBases136, 1, &schema::ObjectOps<PrometheusQueryVmMonitoringDataAction, L>::make, &schema::ObjectOps<PrometheusQueryVmMonitoringDataAction, L>::destroy, &schema::ObjectOps<PrometheusQueryVmMonitoringDataAction, L>::clear};
+static_assert(offsetof(PrometheusQueryVmMonitoringDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "PrometheusQueryVmMonitoringData", HttpMethod::Get, "/prometheus/vm-instances", "", false, true, false, false, "", &PrometheusQueryVmMonitoringDataAction::describe,
+                        schema::Ref<PrometheusQueryVmMonitoringDataAction::ReplyType>::value};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(QueryHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostSchedulingRuleGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable138{{nullptr}, "QueryHostSchedulingRuleGroupAction", nullptr, 0, kBases138, 2, &schema::ObjectOps<QueryHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<QueryHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<QueryHostSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(QueryHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "QueryHostSchedulingRuleGroup", HttpMethod::Get, "/query/host/schedulingRule/group", "", false, true, false, true, "", &QueryHostSchedulingRuleGroupAction::describe,
+                        schema::Ref<QueryHostSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(QueryVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmSchedulingRuleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable140{{nullptr}, "QueryVmSchedulingRuleAction", nullptr, 0, kBases140, 2, &schema::ObjectOps<QueryVmSchedulingRuleAction, L>::make, &schema::ObjectOps<QueryVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<QueryVmSchedulingRuleAction, L>::clear};
+static_assert(offsetof(QueryVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "QueryVmSchedulingRule", HttpMethod::Get, "/query/vm/schedulingRule", "", false, true, false, true, "", &QueryVmSchedulingRuleAction::describe,
+                        schema::Ref<QueryVmSchedulingRuleAction::ReplyType>::value};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmSchedulingRuleGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable142{{nullptr}, "QueryVmSchedulingRuleGroupAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<QueryVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<QueryVmSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(QueryVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "QueryVmSchedulingRuleGroup", HttpMethod::Get, "/query/vm/schedulingRule/group", "", false, true, false, true, "", &QueryVmSchedulingRuleGroupAction::describe,
+                        schema::Ref<QueryVmSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // RemoveResourcesFromDirectoryAction
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveResourcesFromDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule8},
+  {"directoryUuid", schema::Local<std::string, L>::ref, offsetof(RemoveResourcesFromDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveResourcesFromDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(RemoveResourcesFromDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "RemoveResourcesFromDirectoryAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<RemoveResourcesFromDirectoryAction, L>::make, &schema::ObjectOps<RemoveResourcesFromDirectoryAction, L>::destroy, &schema::ObjectOps<RemoveResourcesFromDirectoryAction, L>::clear};
+static_assert(offsetof(RemoveResourcesFromDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "RemoveResourcesFromDirectory", HttpMethod::Delete, "/remove/resources/directory", "", false, true, true, false, "", &RemoveResourcesFromDirectoryAction::describe,
+                        schema::Ref<RemoveResourcesFromDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // DeleteResourceConfigAction
+  {"category", schema::Local<std::string, L>::ref, offsetof(DeleteResourceConfigAction, category), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(DeleteResourceConfigAction, name), schema::Location::Path, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteResourceConfigAction, resourceUuid), schema::Location::Path, 0, &kRule1},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourceConfigAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteResourceConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(DeleteResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "DeleteResourceConfigAction", kRows146, 5, kBases146, 1, &schema::ObjectOps<DeleteResourceConfigAction, L>::make, &schema::ObjectOps<DeleteResourceConfigAction, L>::destroy, &schema::ObjectOps<DeleteResourceConfigAction, L>::clear};
+static_assert(offsetof(DeleteResourceConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "DeleteResourceConfig", HttpMethod::Delete, "/resource-configurations/{category}/{name}/{resourceUuid}", "", false, true, true, false, "", &DeleteResourceConfigAction::describe,
+                        schema::Ref<DeleteResourceConfigAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // GetResourceBindableConfigAction
+  {"category", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceBindableConfigAction, category), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceBindableConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(GetResourceBindableConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "GetResourceBindableConfigAction", kRows148, 2, kBases148, 1, &schema::ObjectOps<GetResourceBindableConfigAction, L>::make, &schema::ObjectOps<GetResourceBindableConfigAction, L>::destroy, &schema::ObjectOps<GetResourceBindableConfigAction, L>::clear};
+static_assert(offsetof(GetResourceBindableConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "GetResourceBindableConfig", HttpMethod::Get, "/resource-configurations/bindable", "", false, true, false, false, "", &GetResourceBindableConfigAction::describe,
+                        schema::Ref<GetResourceBindableConfigAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // GetResourceConfigAction
+  {"category", schema::Local<std::string, L>::ref, offsetof(GetResourceConfigAction, category), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(GetResourceConfigAction, name), schema::Location::Path, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(GetResourceConfigAction, resourceUuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(GetResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "GetResourceConfigAction", kRows150, 4, kBases150, 1, &schema::ObjectOps<GetResourceConfigAction, L>::make, &schema::ObjectOps<GetResourceConfigAction, L>::destroy, &schema::ObjectOps<GetResourceConfigAction, L>::clear};
+static_assert(offsetof(GetResourceConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "GetResourceConfig", HttpMethod::Get, "/resource-configurations/{resourceUuid}/{category}/{name}", "", false, true, false, false, "", &GetResourceConfigAction::describe,
+                        schema::Ref<GetResourceConfigAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // GetResourceConfigsAction
+  {"category", schema::Local<std::string, L>::ref, offsetof(GetResourceConfigsAction, category), schema::Location::Path, 0, &kRule1},
+  {"names", schema::Local<std::optional<Json>, L>::ref, offsetof(GetResourceConfigsAction, names), schema::Location::Body, 0, &kRule8},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(GetResourceConfigsAction, resourceUuid), schema::Location::Path, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceConfigsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(GetResourceConfigsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "GetResourceConfigsAction", kRows152, 4, kBases152, 1, &schema::ObjectOps<GetResourceConfigsAction, L>::make, &schema::ObjectOps<GetResourceConfigsAction, L>::destroy, &schema::ObjectOps<GetResourceConfigsAction, L>::clear};
+static_assert(offsetof(GetResourceConfigsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "GetResourceConfigs", HttpMethod::Get, "/resource-configurations/{resourceUuid}/{category}", "", false, true, false, false, "", &GetResourceConfigsAction::describe,
+                        schema::Ref<GetResourceConfigsAction::ReplyType>::value};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(QueryResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryResourceConfigAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable154{{nullptr}, "QueryResourceConfigAction", nullptr, 0, kBases154, 2, &schema::ObjectOps<QueryResourceConfigAction, L>::make, &schema::ObjectOps<QueryResourceConfigAction, L>::destroy, &schema::ObjectOps<QueryResourceConfigAction, L>::clear};
+static_assert(offsetof(QueryResourceConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "QueryResourceConfig", HttpMethod::Get, "/resource-configurations", "", false, true, false, true, "", &QueryResourceConfigAction::describe,
+                        schema::Ref<QueryResourceConfigAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // UpdateResourceConfigAction
+  {"category", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigAction, category), schema::Location::Path, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigAction, name), schema::Location::Path, 0, &kRule1},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigAction, resourceUuid), schema::Location::Path, 0, &kRule1},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigAction, value), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(UpdateResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "UpdateResourceConfigAction", kRows156, 5, kBases156, 1, &schema::ObjectOps<UpdateResourceConfigAction, L>::make, &schema::ObjectOps<UpdateResourceConfigAction, L>::destroy, &schema::ObjectOps<UpdateResourceConfigAction, L>::clear};
+static_assert(offsetof(UpdateResourceConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "UpdateResourceConfig", HttpMethod::Put, "/resource-configurations/{category}/{name}/{resourceUuid}/actions", "updateResourceConfig", true, true, true, false, "", &UpdateResourceConfigAction::describe,
+                        schema::Ref<UpdateResourceConfigAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // UpdateResourceConfigsAction
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigsAction, resourceUuid), schema::Location::Path, 0, &kRule1},
+  {"resourceConfigs", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateResourceConfigsAction, resourceConfigs), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceConfigsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(UpdateResourceConfigsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "UpdateResourceConfigsAction", kRows158, 3, kBases158, 1, &schema::ObjectOps<UpdateResourceConfigsAction, L>::make, &schema::ObjectOps<UpdateResourceConfigsAction, L>::destroy, &schema::ObjectOps<UpdateResourceConfigsAction, L>::clear};
+static_assert(offsetof(UpdateResourceConfigsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "UpdateResourceConfigs", HttpMethod::Post, "/resource-configurations/{resourceUuid}/resource-configs/actions", "params", true, true, true, false, "", &UpdateResourceConfigsAction::describe,
+                        schema::Ref<UpdateResourceConfigsAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddAliyunEbsPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"panguPartitionUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsPrimaryStorageAction, panguPartitionUuid), schema::Location::Body, 0, nullptr},
-    {"identityZoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsPrimaryStorageAction, identityZoneUuid), schema::Location::Body, 0, nullptr},
-    {"defaultIoType", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsPrimaryStorageAction, defaultIoType), schema::Location::Body, 0, &kRule0},
-    {"tdcConfigContent", &schema::typeOf<std::string>, offsetof(AddAliyunEbsPrimaryStorageAction, tdcConfigContent), schema::Location::Body, 0, &kRule1},
-    {"url", &schema::typeOf<std::string>, offsetof(AddAliyunEbsPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddAliyunEbsPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddAliyunEbsPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunEbsPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunEbsPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunEbsPrimaryStorageAction>("AddAliyunEbsPrimaryStorageAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddAliyunEbsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunEbsPrimaryStorageAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddAliyunEbsPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunEbsPrimaryStorageAction>("AddAliyunEbsPrimaryStorage", HttpMethod::Post, "/primary-storage/aliyun/ebs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunEbsPrimaryStorageAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddAliyunEbsPrimaryStorageAction::AddAliyunEbsPrimaryStorageAction() = default;
+AddAliyunEbsPrimaryStorageAction::~AddAliyunEbsPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunEbsPrimaryStorage() { return AddAliyunEbsPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddAliyunNasPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"nasUuid", &schema::typeOf<std::string>, offsetof(AddAliyunNasPrimaryStorageAction, nasUuid), schema::Location::Body, 0, &kRule1},
-    {"accessGroupUuid", &schema::typeOf<std::string>, offsetof(AddAliyunNasPrimaryStorageAction, accessGroupUuid), schema::Location::Body, 0, &kRule1},
-    {"vSwitchUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasPrimaryStorageAction, vSwitchUuid), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(AddAliyunNasPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddAliyunNasPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddAliyunNasPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAliyunNasPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunNasPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddAliyunNasPrimaryStorageAction>("AddAliyunNasPrimaryStorageAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddAliyunNasPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddAliyunNasPrimaryStorageAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddAliyunNasPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddAliyunNasPrimaryStorageAction>("AddAliyunNasPrimaryStorage", HttpMethod::Post, "/primary-storage/aliyun/nas", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddAliyunNasPrimaryStorageAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddAliyunNasPrimaryStorageAction::AddAliyunNasPrimaryStorageAction() = default;
+AddAliyunNasPrimaryStorageAction::~AddAliyunNasPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddAliyunNasPrimaryStorage() { return AddAliyunNasPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddBlockPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vendorName", &schema::typeOf<std::string>, offsetof(AddBlockPrimaryStorageAction, vendorName), schema::Location::Body, 0, &kRule1},
-    {"metadata", &schema::typeOf<std::string>, offsetof(AddBlockPrimaryStorageAction, metadata), schema::Location::Body, 0, &kRule1},
-    {"url", &schema::typeOf<std::string>, offsetof(AddBlockPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddBlockPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddBlockPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddBlockPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddBlockPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddBlockPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddBlockPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddBlockPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddBlockPrimaryStorageAction>("AddBlockPrimaryStorageAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(AddBlockPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddBlockPrimaryStorageAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AddBlockPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddBlockPrimaryStorageAction>("AddBlockPrimaryStorage", HttpMethod::Post, "/primary-storage/block", "param", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddBlockPrimaryStorageAction::spec() { return detail::lazySpec(kSpec5); }
+
+AddBlockPrimaryStorageAction::AddBlockPrimaryStorageAction() = default;
+AddBlockPrimaryStorageAction::~AddBlockPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddBlockPrimaryStorage() { return AddBlockPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddCephPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"monUrls", &schema::typeOf<std::optional<Json>>, offsetof(AddCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule1},
-    {"rootVolumePoolName", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, rootVolumePoolName), schema::Location::Body, 0, &kRule5},
-    {"dataVolumePoolName", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, dataVolumePoolName), schema::Location::Body, 0, &kRule5},
-    {"imageCachePoolName", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, imageCachePoolName), schema::Location::Body, 0, &kRule5},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
-    {"name", &schema::typeOf<std::string>, offsetof(AddCephPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddCephPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddCephPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddCephPrimaryStorageAction>("AddCephPrimaryStorageAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddCephPrimaryStorageAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& AddCephPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddCephPrimaryStorageAction>("AddCephPrimaryStorage", HttpMethod::Post, "/primary-storage/ceph", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddCephPrimaryStorageAction::spec() { return detail::lazySpec(kSpec7); }
+
+AddCephPrimaryStorageAction::AddCephPrimaryStorageAction() = default;
+AddCephPrimaryStorageAction::~AddCephPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddCephPrimaryStorage() { return AddCephPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddCephPrimaryStoragePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(AddCephPrimaryStoragePoolAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
-    {"poolName", &schema::typeOf<std::string>, offsetof(AddCephPrimaryStoragePoolAction, poolName), schema::Location::Body, 0, &kRule3},
-    {"aliasName", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStoragePoolAction, aliasName), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStoragePoolAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::string>, offsetof(AddCephPrimaryStoragePoolAction, type), schema::Location::Body, 0, &kRule6},
-    {"isCreate", &schema::typeOf<std::optional<bool>>, offsetof(AddCephPrimaryStoragePoolAction, isCreate), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStoragePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddCephPrimaryStoragePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddCephPrimaryStoragePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddCephPrimaryStoragePoolAction>("AddCephPrimaryStoragePoolAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddCephPrimaryStoragePoolAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& AddCephPrimaryStoragePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddCephPrimaryStoragePoolAction>("AddCephPrimaryStoragePool", HttpMethod::Post, "/primary-storage/ceph/{primaryStorageUuid}/pools", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddCephPrimaryStoragePoolAction::spec() { return detail::lazySpec(kSpec9); }
+
+AddCephPrimaryStoragePoolAction::AddCephPrimaryStoragePoolAction() = default;
+AddCephPrimaryStoragePoolAction::~AddCephPrimaryStoragePoolAction() = default;
 
 const ActionSpec& detail::spec_AddCephPrimaryStoragePool() { return AddCephPrimaryStoragePoolAction::spec(); }
 
-const schema::TypeDesc& AddExternalPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identity", &schema::typeOf<std::string>, offsetof(AddExternalPrimaryStorageAction, identity), schema::Location::Body, 0, &kRule3},
-    {"defaultOutputProtocol", &schema::typeOf<std::string>, offsetof(AddExternalPrimaryStorageAction, defaultOutputProtocol), schema::Location::Body, 0, &kRule7},
-    {"config", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalPrimaryStorageAction, config), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(AddExternalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddExternalPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddExternalPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddExternalPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddExternalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddExternalPrimaryStorageAction>("AddExternalPrimaryStorageAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddExternalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddExternalPrimaryStorageAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& AddExternalPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddExternalPrimaryStorageAction>("AddExternalPrimaryStorage", HttpMethod::Post, "/primary-storage/addon", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddExternalPrimaryStorageAction::spec() { return detail::lazySpec(kSpec11); }
+
+AddExternalPrimaryStorageAction::AddExternalPrimaryStorageAction() = default;
+AddExternalPrimaryStorageAction::~AddExternalPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddExternalPrimaryStorage() { return AddExternalPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddLocalPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(AddLocalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddLocalPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddLocalPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddLocalPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddLocalPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddLocalPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddLocalPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddLocalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddLocalPrimaryStorageAction>("AddLocalPrimaryStorageAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddLocalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddLocalPrimaryStorageAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& AddLocalPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddLocalPrimaryStorageAction>("AddLocalPrimaryStorage", HttpMethod::Post, "/primary-storage/local-storage", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddLocalPrimaryStorageAction::spec() { return detail::lazySpec(kSpec13); }
+
+AddLocalPrimaryStorageAction::AddLocalPrimaryStorageAction() = default;
+AddLocalPrimaryStorageAction::~AddLocalPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddLocalPrimaryStorage() { return AddLocalPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddMiniStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"diskIdentifier", &schema::typeOf<std::string>, offsetof(AddMiniStorageAction, diskIdentifier), schema::Location::Body, 0, &kRule1},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(AddMiniStorageAction, url), schema::Location::Body, 0, &kRule4},
-    {"name", &schema::typeOf<std::string>, offsetof(AddMiniStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddMiniStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddMiniStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddMiniStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddMiniStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddMiniStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddMiniStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddMiniStorageAction>("AddMiniStorageAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddMiniStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddMiniStorageAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& AddMiniStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddMiniStorageAction>("AddMiniStorage", HttpMethod::Post, "/primary-storage/mini", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddMiniStorageAction::spec() { return detail::lazySpec(kSpec15); }
+
+AddMiniStorageAction::AddMiniStorageAction() = default;
+AddMiniStorageAction::~AddMiniStorageAction() = default;
 
 const ActionSpec& detail::spec_AddMiniStorage() { return AddMiniStorageAction::spec(); }
 
-const schema::TypeDesc& AddMonToCephPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddMonToCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"monUrls", &schema::typeOf<std::optional<Json>>, offsetof(AddMonToCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddMonToCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddMonToCephPrimaryStorageAction>("AddMonToCephPrimaryStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddMonToCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddMonToCephPrimaryStorageAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& AddMonToCephPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddMonToCephPrimaryStorageAction>("AddMonToCephPrimaryStorage", HttpMethod::Post, "/primary-storage/ceph/{uuid}/mons", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddMonToCephPrimaryStorageAction::spec() { return detail::lazySpec(kSpec17); }
+
+AddMonToCephPrimaryStorageAction::AddMonToCephPrimaryStorageAction() = default;
+AddMonToCephPrimaryStorageAction::~AddMonToCephPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddMonToCephPrimaryStorage() { return AddMonToCephPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddNfsPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(AddNfsPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddNfsPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddNfsPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddNfsPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddNfsPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddNfsPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddNfsPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddNfsPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddNfsPrimaryStorageAction>("AddNfsPrimaryStorageAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddNfsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddNfsPrimaryStorageAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& AddNfsPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddNfsPrimaryStorageAction>("AddNfsPrimaryStorage", HttpMethod::Post, "/primary-storage/nfs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddNfsPrimaryStorageAction::spec() { return detail::lazySpec(kSpec19); }
+
+AddNfsPrimaryStorageAction::AddNfsPrimaryStorageAction() = default;
+AddNfsPrimaryStorageAction::~AddNfsPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddNfsPrimaryStorage() { return AddNfsPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddSharedBlockGroupPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"diskUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddSharedBlockGroupPrimaryStorageAction, diskUuids), schema::Location::Body, 0, &kRule1},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedBlockGroupPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSharedBlockGroupPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedBlockGroupPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedBlockGroupPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddSharedBlockGroupPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedBlockGroupPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSharedBlockGroupPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedBlockGroupPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSharedBlockGroupPrimaryStorageAction>("AddSharedBlockGroupPrimaryStorageAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddSharedBlockGroupPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSharedBlockGroupPrimaryStorageAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& AddSharedBlockGroupPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSharedBlockGroupPrimaryStorageAction>("AddSharedBlockGroupPrimaryStorage", HttpMethod::Post, "/primary-storage/sharedblockgroup", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSharedBlockGroupPrimaryStorageAction::spec() { return detail::lazySpec(kSpec21); }
+
+AddSharedBlockGroupPrimaryStorageAction::AddSharedBlockGroupPrimaryStorageAction() = default;
+AddSharedBlockGroupPrimaryStorageAction::~AddSharedBlockGroupPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddSharedBlockGroupPrimaryStorage() { return AddSharedBlockGroupPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddSharedBlockToSharedBlockGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"diskUuid", &schema::typeOf<std::string>, offsetof(AddSharedBlockToSharedBlockGroupAction, diskUuid), schema::Location::Body, 0, &kRule1},
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddSharedBlockToSharedBlockGroupAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedBlockToSharedBlockGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSharedBlockToSharedBlockGroupAction>("AddSharedBlockToSharedBlockGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddSharedBlockToSharedBlockGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSharedBlockToSharedBlockGroupAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& AddSharedBlockToSharedBlockGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSharedBlockToSharedBlockGroupAction>("AddSharedBlockToSharedBlockGroup", HttpMethod::Post, "/primary-storage/sharedblockgroup/{uuid}/sharedblocks", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSharedBlockToSharedBlockGroupAction::spec() { return detail::lazySpec(kSpec23); }
+
+AddSharedBlockToSharedBlockGroupAction::AddSharedBlockToSharedBlockGroupAction() = default;
+AddSharedBlockToSharedBlockGroupAction::~AddSharedBlockToSharedBlockGroupAction() = default;
 
 const ActionSpec& detail::spec_AddSharedBlockToSharedBlockGroup() { return AddSharedBlockToSharedBlockGroupAction::spec(); }
 
-const schema::TypeDesc& AddSharedMountPointPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(AddSharedMountPointPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSharedMountPointPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedMountPointPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedMountPointPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddSharedMountPointPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedMountPointPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSharedMountPointPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSharedMountPointPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSharedMountPointPrimaryStorageAction>("AddSharedMountPointPrimaryStorageAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddSharedMountPointPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSharedMountPointPrimaryStorageAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& AddSharedMountPointPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSharedMountPointPrimaryStorageAction>("AddSharedMountPointPrimaryStorage", HttpMethod::Post, "/primary-storage/smp", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSharedMountPointPrimaryStorageAction::spec() { return detail::lazySpec(kSpec25); }
+
+AddSharedMountPointPrimaryStorageAction::AddSharedMountPointPrimaryStorageAction() = default;
+AddSharedMountPointPrimaryStorageAction::~AddSharedMountPointPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddSharedMountPointPrimaryStorage() { return AddSharedMountPointPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddSimulatorPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorPrimaryStorageAction, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorPrimaryStorageAction, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"availablePhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorPrimaryStorageAction, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"totalPhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AddSimulatorPrimaryStorageAction, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(AddSimulatorPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSimulatorPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorPrimaryStorageAction, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddSimulatorPrimaryStorageAction, zoneUuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSimulatorPrimaryStorageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSimulatorPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSimulatorPrimaryStorageAction>("AddSimulatorPrimaryStorageAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddSimulatorPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSimulatorPrimaryStorageAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& AddSimulatorPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSimulatorPrimaryStorageAction>("AddSimulatorPrimaryStorage", HttpMethod::Post, "/primary-storage/simulators", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSimulatorPrimaryStorageAction::spec() { return detail::lazySpec(kSpec27); }
+
+AddSimulatorPrimaryStorageAction::AddSimulatorPrimaryStorageAction() = default;
+AddSimulatorPrimaryStorageAction::~AddSimulatorPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_AddSimulatorPrimaryStorage() { return AddSimulatorPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& AddStorageProtocolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddStorageProtocolAction, uuid), schema::Location::Body, 0, &kRule1},
-    {"outputProtocol", &schema::typeOf<std::string>, offsetof(AddStorageProtocolAction, outputProtocol), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddStorageProtocolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddStorageProtocolAction>("AddStorageProtocolAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddStorageProtocolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddStorageProtocolAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& AddStorageProtocolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddStorageProtocolAction>("AddStorageProtocol", HttpMethod::Post, "/primary-storage/protocol", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddStorageProtocolAction::spec() { return detail::lazySpec(kSpec29); }
+
+AddStorageProtocolAction::AddStorageProtocolAction() = default;
+AddStorageProtocolAction::~AddStorageProtocolAction() = default;
 
 const ActionSpec& detail::spec_AddStorageProtocol() { return AddStorageProtocolAction::spec(); }
 
-const schema::TypeDesc& ChangePrimaryStorageStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePrimaryStorageStateAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePrimaryStorageStateAction, stateEvent), schema::Location::Body, 0, &kRule9},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangePrimaryStorageStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangePrimaryStorageStateAction>("ChangePrimaryStorageStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangePrimaryStorageStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangePrimaryStorageStateAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& ChangePrimaryStorageStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangePrimaryStorageStateAction>("ChangePrimaryStorageState", HttpMethod::Put, "/primary-storage/{uuid}/actions", "changePrimaryStorageState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangePrimaryStorageStateAction::spec() { return detail::lazySpec(kSpec31); }
+
+ChangePrimaryStorageStateAction::ChangePrimaryStorageStateAction() = default;
+ChangePrimaryStorageStateAction::~ChangePrimaryStorageStateAction() = default;
 
 const ActionSpec& detail::spec_ChangePrimaryStorageState() { return ChangePrimaryStorageStateAction::spec(); }
 
-const schema::TypeDesc& CleanUpImageCacheOnPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CleanUpImageCacheOnPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"force", &schema::typeOf<std::optional<bool>>, offsetof(CleanUpImageCacheOnPrimaryStorageAction, force), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanUpImageCacheOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpImageCacheOnPrimaryStorageAction>("CleanUpImageCacheOnPrimaryStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CleanUpImageCacheOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanUpImageCacheOnPrimaryStorageAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& CleanUpImageCacheOnPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanUpImageCacheOnPrimaryStorageAction>("CleanUpImageCacheOnPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "cleanUpImageCacheOnPrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanUpImageCacheOnPrimaryStorageAction::spec() { return detail::lazySpec(kSpec33); }
+
+CleanUpImageCacheOnPrimaryStorageAction::CleanUpImageCacheOnPrimaryStorageAction() = default;
+CleanUpImageCacheOnPrimaryStorageAction::~CleanUpImageCacheOnPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_CleanUpImageCacheOnPrimaryStorage() { return CleanUpImageCacheOnPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& CleanUpStorageTrashOnPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CleanUpStorageTrashOnPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"force", &schema::typeOf<std::optional<bool>>, offsetof(CleanUpStorageTrashOnPrimaryStorageAction, force), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanUpStorageTrashOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpStorageTrashOnPrimaryStorageAction>("CleanUpStorageTrashOnPrimaryStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CleanUpStorageTrashOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanUpStorageTrashOnPrimaryStorageAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& CleanUpStorageTrashOnPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanUpStorageTrashOnPrimaryStorageAction>("CleanUpStorageTrashOnPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/storagetrash/actions", "cleanUpStorageTrashOnPrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanUpStorageTrashOnPrimaryStorageAction::spec() { return detail::lazySpec(kSpec35); }
+
+CleanUpStorageTrashOnPrimaryStorageAction::CleanUpStorageTrashOnPrimaryStorageAction() = default;
+CleanUpStorageTrashOnPrimaryStorageAction::~CleanUpStorageTrashOnPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_CleanUpStorageTrashOnPrimaryStorage() { return CleanUpStorageTrashOnPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& CleanUpTrashOnPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CleanUpTrashOnPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"trashId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CleanUpTrashOnPrimaryStorageAction, trashId), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanUpTrashOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpTrashOnPrimaryStorageAction>("CleanUpTrashOnPrimaryStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CleanUpTrashOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanUpTrashOnPrimaryStorageAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& CleanUpTrashOnPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanUpTrashOnPrimaryStorageAction>("CleanUpTrashOnPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/trash/actions", "cleanUpTrashOnPrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanUpTrashOnPrimaryStorageAction::spec() { return detail::lazySpec(kSpec37); }
+
+CleanUpTrashOnPrimaryStorageAction::CleanUpTrashOnPrimaryStorageAction() = default;
+CleanUpTrashOnPrimaryStorageAction::~CleanUpTrashOnPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_CleanUpTrashOnPrimaryStorage() { return CleanUpTrashOnPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& DeleteCephPrimaryStoragePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCephPrimaryStoragePoolAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCephPrimaryStoragePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteCephPrimaryStoragePoolAction>("DeleteCephPrimaryStoragePoolAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteCephPrimaryStoragePoolAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& DeleteCephPrimaryStoragePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteCephPrimaryStoragePoolAction>("DeleteCephPrimaryStoragePool", HttpMethod::Delete, "/primary-storage/ceph/pools/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteCephPrimaryStoragePoolAction::spec() { return detail::lazySpec(kSpec39); }
+
+DeleteCephPrimaryStoragePoolAction::DeleteCephPrimaryStoragePoolAction() = default;
+DeleteCephPrimaryStoragePoolAction::~DeleteCephPrimaryStoragePoolAction() = default;
 
 const ActionSpec& detail::spec_DeleteCephPrimaryStoragePool() { return DeleteCephPrimaryStoragePoolAction::spec(); }
 
-const schema::TypeDesc& DeleteNasFileSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteNasFileSystemAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNasFileSystemAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteNasFileSystemAction>("DeleteNasFileSystemAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteNasFileSystemAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& DeleteNasFileSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteNasFileSystemAction>("DeleteNasFileSystem", HttpMethod::Delete, "/primary-storage/nas/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteNasFileSystemAction::spec() { return detail::lazySpec(kSpec41); }
+
+DeleteNasFileSystemAction::DeleteNasFileSystemAction() = default;
+DeleteNasFileSystemAction::~DeleteNasFileSystemAction() = default;
 
 const ActionSpec& detail::spec_DeleteNasFileSystem() { return DeleteNasFileSystemAction::spec(); }
 
-const schema::TypeDesc& DeleteNasMountTargetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteNasMountTargetAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNasMountTargetAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteNasMountTargetAction>("DeleteNasMountTargetAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteNasMountTargetAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& DeleteNasMountTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteNasMountTargetAction>("DeleteNasMountTarget", HttpMethod::Delete, "/primary-storage/nas/mount/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteNasMountTargetAction::spec() { return detail::lazySpec(kSpec43); }
+
+DeleteNasMountTargetAction::DeleteNasMountTargetAction() = default;
+DeleteNasMountTargetAction::~DeleteNasMountTargetAction() = default;
 
 const ActionSpec& detail::spec_DeleteNasMountTarget() { return DeleteNasMountTargetAction::spec(); }
 
-const schema::TypeDesc& DeletePrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePrimaryStorageAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePrimaryStorageAction>("DeletePrimaryStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeletePrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePrimaryStorageAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& DeletePrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePrimaryStorageAction>("DeletePrimaryStorage", HttpMethod::Delete, "/primary-storage/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeletePrimaryStorageAction::spec() { return detail::lazySpec(kSpec45); }
+
+DeletePrimaryStorageAction::DeletePrimaryStorageAction() = default;
+DeletePrimaryStorageAction::~DeletePrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_DeletePrimaryStorage() { return DeletePrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& DiscoverExternalPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(DiscoverExternalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule1},
-    {"identity", &schema::typeOf<std::optional<std::string>>, offsetof(DiscoverExternalPrimaryStorageAction, identity), schema::Location::Body, 0, nullptr},
-    {"config", &schema::typeOf<std::optional<std::string>>, offsetof(DiscoverExternalPrimaryStorageAction, config), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DiscoverExternalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DiscoverExternalPrimaryStorageAction>("DiscoverExternalPrimaryStorageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DiscoverExternalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DiscoverExternalPrimaryStorageAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& DiscoverExternalPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DiscoverExternalPrimaryStorageAction>("DiscoverExternalPrimaryStorage", HttpMethod::Post, "/primary-storage/addon/discover", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DiscoverExternalPrimaryStorageAction::spec() { return detail::lazySpec(kSpec47); }
+
+DiscoverExternalPrimaryStorageAction::DiscoverExternalPrimaryStorageAction() = default;
+DiscoverExternalPrimaryStorageAction::~DiscoverExternalPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_DiscoverExternalPrimaryStorage() { return DiscoverExternalPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& GetBlockPrimaryStorageMetadataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vendorName", &schema::typeOf<std::string>, offsetof(GetBlockPrimaryStorageMetadataAction, vendorName), schema::Location::Body, 0, &kRule1},
-    {"metadata", &schema::typeOf<std::string>, offsetof(GetBlockPrimaryStorageMetadataAction, metadata), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetBlockPrimaryStorageMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBlockPrimaryStorageMetadataAction>("GetBlockPrimaryStorageMetadataAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetBlockPrimaryStorageMetadataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetBlockPrimaryStorageMetadataAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& GetBlockPrimaryStorageMetadataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetBlockPrimaryStorageMetadataAction>("GetBlockPrimaryStorageMetadata", HttpMethod::Post, "/primary-storage/block/metadata", "param", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetBlockPrimaryStorageMetadataAction::spec() { return detail::lazySpec(kSpec49); }
+
+GetBlockPrimaryStorageMetadataAction::GetBlockPrimaryStorageMetadataAction() = default;
+GetBlockPrimaryStorageMetadataAction::~GetBlockPrimaryStorageMetadataAction() = default;
 
 const ActionSpec& detail::spec_GetBlockPrimaryStorageMetadata() { return GetBlockPrimaryStorageMetadataAction::spec(); }
 
-const schema::TypeDesc& GetHostCandidatesForVmMigrationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetHostCandidatesForVmMigrationAction, vmInstanceUuid), schema::Location::Path, 0, &kRule1},
-    {"dstPrimaryStorageUuid", &schema::typeOf<std::string>, offsetof(GetHostCandidatesForVmMigrationAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule1},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetHostCandidatesForVmMigrationAction, limit), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostCandidatesForVmMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostCandidatesForVmMigrationAction>("GetHostCandidatesForVmMigrationAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetHostCandidatesForVmMigrationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetHostCandidatesForVmMigrationAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& GetHostCandidatesForVmMigrationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetHostCandidatesForVmMigrationAction>("GetHostCandidatesForVmMigration", HttpMethod::Get, "/primary-storage/hosts/{vmInstanceUuid}/migration-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetHostCandidatesForVmMigrationAction::spec() { return detail::lazySpec(kSpec51); }
+
+GetHostCandidatesForVmMigrationAction::GetHostCandidatesForVmMigrationAction() = default;
+GetHostCandidatesForVmMigrationAction::~GetHostCandidatesForVmMigrationAction() = default;
 
 const ActionSpec& detail::spec_GetHostCandidatesForVmMigration() { return GetHostCandidatesForVmMigrationAction::spec(); }
 
-const schema::TypeDesc& GetLocalStorageHostDiskCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetLocalStorageHostDiskCapacityAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(GetLocalStorageHostDiskCapacityAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLocalStorageHostDiskCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLocalStorageHostDiskCapacityAction>("GetLocalStorageHostDiskCapacityAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetLocalStorageHostDiskCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLocalStorageHostDiskCapacityAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& GetLocalStorageHostDiskCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLocalStorageHostDiskCapacityAction>("GetLocalStorageHostDiskCapacity", HttpMethod::Get, "/primary-storage/local-storage/{primaryStorageUuid}/capacities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLocalStorageHostDiskCapacityAction::spec() { return detail::lazySpec(kSpec53); }
+
+GetLocalStorageHostDiskCapacityAction::GetLocalStorageHostDiskCapacityAction() = default;
+GetLocalStorageHostDiskCapacityAction::~GetLocalStorageHostDiskCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetLocalStorageHostDiskCapacity() { return GetLocalStorageHostDiskCapacityAction::spec(); }
 
-const schema::TypeDesc& GetPrimaryStorageAllocatorStrategiesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageAllocatorStrategiesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPrimaryStorageAllocatorStrategiesAction>("GetPrimaryStorageAllocatorStrategiesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetPrimaryStorageAllocatorStrategiesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPrimaryStorageAllocatorStrategiesAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& GetPrimaryStorageAllocatorStrategiesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPrimaryStorageAllocatorStrategiesAction>("GetPrimaryStorageAllocatorStrategies", HttpMethod::Get, "/primary-storage/allocators/strategies", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPrimaryStorageAllocatorStrategiesAction::spec() { return detail::lazySpec(kSpec55); }
+
+GetPrimaryStorageAllocatorStrategiesAction::GetPrimaryStorageAllocatorStrategiesAction() = default;
+GetPrimaryStorageAllocatorStrategiesAction::~GetPrimaryStorageAllocatorStrategiesAction() = default;
 
 const ActionSpec& detail::spec_GetPrimaryStorageAllocatorStrategies() { return GetPrimaryStorageAllocatorStrategiesAction::spec(); }
 
-const schema::TypeDesc& GetPrimaryStorageCandidatesForVolumeMigrationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(GetPrimaryStorageCandidatesForVolumeMigrationAction, volumeUuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageCandidatesForVolumeMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPrimaryStorageCandidatesForVolumeMigrationAction>("GetPrimaryStorageCandidatesForVolumeMigrationAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetPrimaryStorageCandidatesForVolumeMigrationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPrimaryStorageCandidatesForVolumeMigrationAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& GetPrimaryStorageCandidatesForVolumeMigrationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPrimaryStorageCandidatesForVolumeMigrationAction>("GetPrimaryStorageCandidatesForVolumeMigration", HttpMethod::Get, "/primary-storage/volumes/{volumeUuid}/migration-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPrimaryStorageCandidatesForVolumeMigrationAction::spec() { return detail::lazySpec(kSpec57); }
+
+GetPrimaryStorageCandidatesForVolumeMigrationAction::GetPrimaryStorageCandidatesForVolumeMigrationAction() = default;
+GetPrimaryStorageCandidatesForVolumeMigrationAction::~GetPrimaryStorageCandidatesForVolumeMigrationAction() = default;
 
 const ActionSpec& detail::spec_GetPrimaryStorageCandidatesForVolumeMigration() { return GetPrimaryStorageCandidatesForVolumeMigrationAction::spec(); }
 
-const schema::TypeDesc& GetPrimaryStorageCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPrimaryStorageCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
-    {"clusterUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPrimaryStorageCapacityAction, clusterUuids), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPrimaryStorageCapacityAction, primaryStorageUuids), schema::Location::Body, 0, nullptr},
-    {"all", &schema::typeOf<std::optional<bool>>, offsetof(GetPrimaryStorageCapacityAction, all), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPrimaryStorageCapacityAction>("GetPrimaryStorageCapacityAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetPrimaryStorageCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPrimaryStorageCapacityAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& GetPrimaryStorageCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPrimaryStorageCapacityAction>("GetPrimaryStorageCapacity", HttpMethod::Get, "/primary-storage/capacities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPrimaryStorageCapacityAction::spec() { return detail::lazySpec(kSpec59); }
+
+GetPrimaryStorageCapacityAction::GetPrimaryStorageCapacityAction() = default;
+GetPrimaryStorageCapacityAction::~GetPrimaryStorageCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetPrimaryStorageCapacity() { return GetPrimaryStorageCapacityAction::spec(); }
 
-const schema::TypeDesc& GetPrimaryStorageLicenseInfoAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetPrimaryStorageLicenseInfoAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageLicenseInfoAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPrimaryStorageLicenseInfoAction>("GetPrimaryStorageLicenseInfoAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetPrimaryStorageLicenseInfoAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPrimaryStorageLicenseInfoAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& GetPrimaryStorageLicenseInfoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPrimaryStorageLicenseInfoAction>("GetPrimaryStorageLicenseInfo", HttpMethod::Get, "/primary-storage/{uuid}/license", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPrimaryStorageLicenseInfoAction::spec() { return detail::lazySpec(kSpec61); }
+
+GetPrimaryStorageLicenseInfoAction::GetPrimaryStorageLicenseInfoAction() = default;
+GetPrimaryStorageLicenseInfoAction::~GetPrimaryStorageLicenseInfoAction() = default;
 
 const ActionSpec& detail::spec_GetPrimaryStorageLicenseInfo() { return GetPrimaryStorageLicenseInfoAction::spec(); }
 
-const schema::TypeDesc& GetPrimaryStorageTypesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageTypesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPrimaryStorageTypesAction>("GetPrimaryStorageTypesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetPrimaryStorageTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPrimaryStorageTypesAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& GetPrimaryStorageTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPrimaryStorageTypesAction>("GetPrimaryStorageTypes", HttpMethod::Get, "/primary-storage/types", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPrimaryStorageTypesAction::spec() { return detail::lazySpec(kSpec63); }
+
+GetPrimaryStorageTypesAction::GetPrimaryStorageTypesAction() = default;
+GetPrimaryStorageTypesAction::~GetPrimaryStorageTypesAction() = default;
 
 const ActionSpec& detail::spec_GetPrimaryStorageTypes() { return GetPrimaryStorageTypesAction::spec(); }
 
-const schema::TypeDesc& GetPrimaryStorageUsageReportAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(GetPrimaryStorageUsageReportAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
-    {"uris", &schema::typeOf<std::optional<Json>>, offsetof(GetPrimaryStorageUsageReportAction, uris), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageUsageReportAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPrimaryStorageUsageReportAction>("GetPrimaryStorageUsageReportAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetPrimaryStorageUsageReportAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPrimaryStorageUsageReportAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& GetPrimaryStorageUsageReportAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPrimaryStorageUsageReportAction>("GetPrimaryStorageUsageReport", HttpMethod::Get, "/primary-storage/{primaryStorageUuid}/usage/report", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPrimaryStorageUsageReportAction::spec() { return detail::lazySpec(kSpec65); }
+
+GetPrimaryStorageUsageReportAction::GetPrimaryStorageUsageReportAction() = default;
+GetPrimaryStorageUsageReportAction::~GetPrimaryStorageUsageReportAction() = default;
 
 const ActionSpec& detail::spec_GetPrimaryStorageUsageReport() { return GetPrimaryStorageUsageReportAction::spec(); }
 
-const schema::TypeDesc& GetSharedBlockCandidateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(GetSharedBlockCandidateAction, clusterUuid), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSharedBlockCandidateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSharedBlockCandidateAction>("GetSharedBlockCandidateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetSharedBlockCandidateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSharedBlockCandidateAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& GetSharedBlockCandidateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSharedBlockCandidateAction>("GetSharedBlockCandidate", HttpMethod::Get, "/primary-storage/sharedblockgroup/sharedblock-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetSharedBlockCandidateAction::spec() { return detail::lazySpec(kSpec67); }
+
+GetSharedBlockCandidateAction::GetSharedBlockCandidateAction() = default;
+GetSharedBlockCandidateAction::~GetSharedBlockCandidateAction() = default;
 
 const ActionSpec& detail::spec_GetSharedBlockCandidate() { return GetSharedBlockCandidateAction::spec(); }
 
-const schema::TypeDesc& GetTrashOnPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetTrashOnPrimaryStorageAction, uuid), schema::Location::Body, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnPrimaryStorageAction, resourceType), schema::Location::Body, 0, nullptr},
-    {"trashType", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnPrimaryStorageAction, trashType), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetTrashOnPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetTrashOnPrimaryStorageAction>("GetTrashOnPrimaryStorageAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetTrashOnPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetTrashOnPrimaryStorageAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& GetTrashOnPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetTrashOnPrimaryStorageAction>("GetTrashOnPrimaryStorage", HttpMethod::Get, "/primary-storage/trash", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetTrashOnPrimaryStorageAction::spec() { return detail::lazySpec(kSpec69); }
+
+GetTrashOnPrimaryStorageAction::GetTrashOnPrimaryStorageAction() = default;
+GetTrashOnPrimaryStorageAction::~GetTrashOnPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_GetTrashOnPrimaryStorage() { return GetTrashOnPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& LocalStorageMigrateVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(LocalStorageMigrateVolumeAction, volumeUuid), schema::Location::Path, 0, &kRule1},
-    {"destHostUuid", &schema::typeOf<std::string>, offsetof(LocalStorageMigrateVolumeAction, destHostUuid), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LocalStorageMigrateVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LocalStorageMigrateVolumeAction>("LocalStorageMigrateVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(LocalStorageMigrateVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LocalStorageMigrateVolumeAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& LocalStorageMigrateVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LocalStorageMigrateVolumeAction>("LocalStorageMigrateVolume", HttpMethod::Put, "/primary-storage/local-storage/volumes/{volumeUuid}/actions", "localStorageMigrateVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& LocalStorageMigrateVolumeAction::spec() { return detail::lazySpec(kSpec71); }
+
+LocalStorageMigrateVolumeAction::LocalStorageMigrateVolumeAction() = default;
+LocalStorageMigrateVolumeAction::~LocalStorageMigrateVolumeAction() = default;
 
 const ActionSpec& detail::spec_LocalStorageMigrateVolume() { return LocalStorageMigrateVolumeAction::spec(); }
 
-const schema::TypeDesc& PrimaryStorageMigrateVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVolumeAction, volumeUuid), schema::Location::Path, 0, &kRule1},
-    {"dstPrimaryStorageUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVolumeAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrimaryStorageMigrateVolumeAction>("PrimaryStorageMigrateVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(PrimaryStorageMigrateVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PrimaryStorageMigrateVolumeAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& PrimaryStorageMigrateVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PrimaryStorageMigrateVolumeAction>("PrimaryStorageMigrateVolume", HttpMethod::Put, "/primary-storage/volumes/{volumeUuid}/actions", "primaryStorageMigrateVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PrimaryStorageMigrateVolumeAction::spec() { return detail::lazySpec(kSpec73); }
+
+PrimaryStorageMigrateVolumeAction::PrimaryStorageMigrateVolumeAction() = default;
+PrimaryStorageMigrateVolumeAction::~PrimaryStorageMigrateVolumeAction() = default;
 
 const ActionSpec& detail::spec_PrimaryStorageMigrateVolume() { return PrimaryStorageMigrateVolumeAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunEbsPrimaryStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunEbsPrimaryStorageAction>("QueryAliyunEbsPrimaryStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunEbsPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunEbsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunEbsPrimaryStorageAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& QueryAliyunEbsPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunEbsPrimaryStorageAction>("QueryAliyunEbsPrimaryStorage", HttpMethod::Get, "/primary-storage/aliyun/ebs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunEbsPrimaryStorageAction::spec() { return detail::lazySpec(kSpec75); }
+
+QueryAliyunEbsPrimaryStorageAction::QueryAliyunEbsPrimaryStorageAction() = default;
+QueryAliyunEbsPrimaryStorageAction::~QueryAliyunEbsPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunEbsPrimaryStorage() { return QueryAliyunEbsPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& QueryBlockPrimaryStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryBlockPrimaryStorageAction>("QueryBlockPrimaryStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryBlockPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryBlockPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryBlockPrimaryStorageAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& QueryBlockPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryBlockPrimaryStorageAction>("QueryBlockPrimaryStorage", HttpMethod::Get, "/primary-storage/block", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryBlockPrimaryStorageAction::spec() { return detail::lazySpec(kSpec77); }
+
+QueryBlockPrimaryStorageAction::QueryBlockPrimaryStorageAction() = default;
+QueryBlockPrimaryStorageAction::~QueryBlockPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryBlockPrimaryStorage() { return QueryBlockPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& QueryCephOsdGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCephOsdGroupAction>("QueryCephOsdGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCephOsdGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCephOsdGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCephOsdGroupAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& QueryCephOsdGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCephOsdGroupAction>("QueryCephOsdGroup", HttpMethod::Get, "/primary-storage/ceph/osdgroups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryCephOsdGroupAction::spec() { return detail::lazySpec(kSpec79); }
+
+QueryCephOsdGroupAction::QueryCephOsdGroupAction() = default;
+QueryCephOsdGroupAction::~QueryCephOsdGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryCephOsdGroup() { return QueryCephOsdGroupAction::spec(); }
 
-const schema::TypeDesc& QueryCephPrimaryStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCephPrimaryStorageAction>("QueryCephPrimaryStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCephPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCephPrimaryStorageAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& QueryCephPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCephPrimaryStorageAction>("QueryCephPrimaryStorage", HttpMethod::Get, "/primary-storage/ceph", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryCephPrimaryStorageAction::spec() { return detail::lazySpec(kSpec81); }
+
+QueryCephPrimaryStorageAction::QueryCephPrimaryStorageAction() = default;
+QueryCephPrimaryStorageAction::~QueryCephPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryCephPrimaryStorage() { return QueryCephPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& QueryCephPrimaryStoragePoolAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCephPrimaryStoragePoolAction>("QueryCephPrimaryStoragePoolAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCephPrimaryStoragePoolAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCephPrimaryStoragePoolAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& QueryCephPrimaryStoragePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCephPrimaryStoragePoolAction>("QueryCephPrimaryStoragePool", HttpMethod::Get, "/primary-storage/ceph/pools", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryCephPrimaryStoragePoolAction::spec() { return detail::lazySpec(kSpec83); }
+
+QueryCephPrimaryStoragePoolAction::QueryCephPrimaryStoragePoolAction() = default;
+QueryCephPrimaryStoragePoolAction::~QueryCephPrimaryStoragePoolAction() = default;
 
 const ActionSpec& detail::spec_QueryCephPrimaryStoragePool() { return QueryCephPrimaryStoragePoolAction::spec(); }
 
-const schema::TypeDesc& QueryImageCacheAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryImageCacheAction>("QueryImageCacheAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryImageCacheAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryImageCacheAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryImageCacheAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& QueryImageCacheAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryImageCacheAction>("QueryImageCache", HttpMethod::Get, "/primary-storage/imagecache", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryImageCacheAction::spec() { return detail::lazySpec(kSpec85); }
+
+QueryImageCacheAction::QueryImageCacheAction() = default;
+QueryImageCacheAction::~QueryImageCacheAction() = default;
 
 const ActionSpec& detail::spec_QueryImageCache() { return QueryImageCacheAction::spec(); }
 
-const schema::TypeDesc& QueryLocalStorageResourceRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLocalStorageResourceRefAction>("QueryLocalStorageResourceRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLocalStorageResourceRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLocalStorageResourceRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLocalStorageResourceRefAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& QueryLocalStorageResourceRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLocalStorageResourceRefAction>("QueryLocalStorageResourceRef", HttpMethod::Get, "/primary-storage/local-storage/resource-refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryLocalStorageResourceRefAction::spec() { return detail::lazySpec(kSpec87); }
+
+QueryLocalStorageResourceRefAction::QueryLocalStorageResourceRefAction() = default;
+QueryLocalStorageResourceRefAction::~QueryLocalStorageResourceRefAction() = default;
 
 const ActionSpec& detail::spec_QueryLocalStorageResourceRef() { return QueryLocalStorageResourceRefAction::spec(); }
 
-const schema::TypeDesc& QueryMiniStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMiniStorageAction>("QueryMiniStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMiniStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMiniStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMiniStorageAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& QueryMiniStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMiniStorageAction>("QueryMiniStorage", HttpMethod::Get, "/primary-storage/mini", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMiniStorageAction::spec() { return detail::lazySpec(kSpec89); }
+
+QueryMiniStorageAction::QueryMiniStorageAction() = default;
+QueryMiniStorageAction::~QueryMiniStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryMiniStorage() { return QueryMiniStorageAction::spec(); }
 
-const schema::TypeDesc& QueryMiniStorageHostRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMiniStorageHostRefAction>("QueryMiniStorageHostRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMiniStorageHostRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMiniStorageHostRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMiniStorageHostRefAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& QueryMiniStorageHostRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMiniStorageHostRefAction>("QueryMiniStorageHostRef", HttpMethod::Get, "/primary-storage/mini/host-refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMiniStorageHostRefAction::spec() { return detail::lazySpec(kSpec91); }
+
+QueryMiniStorageHostRefAction::QueryMiniStorageHostRefAction() = default;
+QueryMiniStorageHostRefAction::~QueryMiniStorageHostRefAction() = default;
 
 const ActionSpec& detail::spec_QueryMiniStorageHostRef() { return QueryMiniStorageHostRefAction::spec(); }
 
-const schema::TypeDesc& QueryMiniStorageResourceReplicationAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMiniStorageResourceReplicationAction>("QueryMiniStorageResourceReplicationAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMiniStorageResourceReplicationAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMiniStorageResourceReplicationAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMiniStorageResourceReplicationAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& QueryMiniStorageResourceReplicationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMiniStorageResourceReplicationAction>("QueryMiniStorageResourceReplication", HttpMethod::Get, "/primary-storage/mini/replications", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMiniStorageResourceReplicationAction::spec() { return detail::lazySpec(kSpec93); }
+
+QueryMiniStorageResourceReplicationAction::QueryMiniStorageResourceReplicationAction() = default;
+QueryMiniStorageResourceReplicationAction::~QueryMiniStorageResourceReplicationAction() = default;
 
 const ActionSpec& detail::spec_QueryMiniStorageResourceReplication() { return QueryMiniStorageResourceReplicationAction::spec(); }
 
-const schema::TypeDesc& QueryNasFileSystemAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNasFileSystemAction>("QueryNasFileSystemAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNasFileSystemAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryNasFileSystemAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& QueryNasFileSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNasFileSystemAction>("QueryNasFileSystem", HttpMethod::Get, "/primary-storage/nas", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryNasFileSystemAction::spec() { return detail::lazySpec(kSpec95); }
+
+QueryNasFileSystemAction::QueryNasFileSystemAction() = default;
+QueryNasFileSystemAction::~QueryNasFileSystemAction() = default;
 
 const ActionSpec& detail::spec_QueryNasFileSystem() { return QueryNasFileSystemAction::spec(); }
 
-const schema::TypeDesc& QueryNasMountTargetAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNasMountTargetAction>("QueryNasMountTargetAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNasMountTargetAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryNasMountTargetAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& QueryNasMountTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNasMountTargetAction>("QueryNasMountTarget", HttpMethod::Get, "/primary-storage/nas/mount", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryNasMountTargetAction::spec() { return detail::lazySpec(kSpec97); }
+
+QueryNasMountTargetAction::QueryNasMountTargetAction() = default;
+QueryNasMountTargetAction::~QueryNasMountTargetAction() = default;
 
 const ActionSpec& detail::spec_QueryNasMountTarget() { return QueryNasMountTargetAction::spec(); }
 
-const schema::TypeDesc& QueryPrimaryStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPrimaryStorageAction>("QueryPrimaryStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPrimaryStorageAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& QueryPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPrimaryStorageAction>("QueryPrimaryStorage", HttpMethod::Get, "/primary-storage", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPrimaryStorageAction::spec() { return detail::lazySpec(kSpec99); }
+
+QueryPrimaryStorageAction::QueryPrimaryStorageAction() = default;
+QueryPrimaryStorageAction::~QueryPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryPrimaryStorage() { return QueryPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& QuerySharedBlockGroupPrimaryStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySharedBlockGroupPrimaryStorageAction>("QuerySharedBlockGroupPrimaryStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySharedBlockGroupPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySharedBlockGroupPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySharedBlockGroupPrimaryStorageAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& QuerySharedBlockGroupPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySharedBlockGroupPrimaryStorageAction>("QuerySharedBlockGroupPrimaryStorage", HttpMethod::Get, "/primary-storage/sharedblockgroup", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySharedBlockGroupPrimaryStorageAction::spec() { return detail::lazySpec(kSpec101); }
+
+QuerySharedBlockGroupPrimaryStorageAction::QuerySharedBlockGroupPrimaryStorageAction() = default;
+QuerySharedBlockGroupPrimaryStorageAction::~QuerySharedBlockGroupPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_QuerySharedBlockGroupPrimaryStorage() { return QuerySharedBlockGroupPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& ReconnectPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectPrimaryStorageAction>("ReconnectPrimaryStorageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectPrimaryStorageAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& ReconnectPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectPrimaryStorageAction>("ReconnectPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "reconnectPrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectPrimaryStorageAction::spec() { return detail::lazySpec(kSpec103); }
+
+ReconnectPrimaryStorageAction::ReconnectPrimaryStorageAction() = default;
+ReconnectPrimaryStorageAction::~ReconnectPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_ReconnectPrimaryStorage() { return ReconnectPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& RecoverResourceSplitBrainAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(RecoverResourceSplitBrainAction, resourceUuid), schema::Location::Path, 0, &kRule1},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(RecoverResourceSplitBrainAction, hostUuid), schema::Location::Body, 0, &kRule1},
-    {"primaryStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverResourceSplitBrainAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"forceRecover", &schema::typeOf<std::optional<bool>>, offsetof(RecoverResourceSplitBrainAction, forceRecover), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverResourceSplitBrainAction, resourceType), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverResourceSplitBrainAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverResourceSplitBrainAction>("RecoverResourceSplitBrainAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(RecoverResourceSplitBrainAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoverResourceSplitBrainAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& RecoverResourceSplitBrainAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoverResourceSplitBrainAction>("RecoverResourceSplitBrain", HttpMethod::Put, "/primary-storage/mini/{resourceUuid}/actions", "recoverResourceSplitBrain", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoverResourceSplitBrainAction::spec() { return detail::lazySpec(kSpec105); }
+
+RecoverResourceSplitBrainAction::RecoverResourceSplitBrainAction() = default;
+RecoverResourceSplitBrainAction::~RecoverResourceSplitBrainAction() = default;
 
 const ActionSpec& detail::spec_RecoverResourceSplitBrain() { return RecoverResourceSplitBrainAction::spec(); }
 
-const schema::TypeDesc& RefreshSharedblockDeviceCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshSharedblockDeviceCapacityAction, uuid), schema::Location::Path, 0, nullptr},
-    {"sharedBlockGroupUuid", &schema::typeOf<std::string>, offsetof(RefreshSharedblockDeviceCapacityAction, sharedBlockGroupUuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshSharedblockDeviceCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshSharedblockDeviceCapacityAction>("RefreshSharedblockDeviceCapacityAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RefreshSharedblockDeviceCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshSharedblockDeviceCapacityAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& RefreshSharedblockDeviceCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshSharedblockDeviceCapacityAction>("RefreshSharedblockDeviceCapacity", HttpMethod::Post, "/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RefreshSharedblockDeviceCapacityAction::spec() { return detail::lazySpec(kSpec107); }
+
+RefreshSharedblockDeviceCapacityAction::RefreshSharedblockDeviceCapacityAction() = default;
+RefreshSharedblockDeviceCapacityAction::~RefreshSharedblockDeviceCapacityAction() = default;
 
 const ActionSpec& detail::spec_RefreshSharedblockDeviceCapacity() { return RefreshSharedblockDeviceCapacityAction::spec(); }
 
-const schema::TypeDesc& RemoveMonFromCephPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveMonFromCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"monHostnames", &schema::typeOf<std::optional<Json>>, offsetof(RemoveMonFromCephPrimaryStorageAction, monHostnames), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveMonFromCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveMonFromCephPrimaryStorageAction>("RemoveMonFromCephPrimaryStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveMonFromCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveMonFromCephPrimaryStorageAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& RemoveMonFromCephPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveMonFromCephPrimaryStorageAction>("RemoveMonFromCephPrimaryStorage", HttpMethod::Delete, "/primary-storage/ceph/{uuid}/mons", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveMonFromCephPrimaryStorageAction::spec() { return detail::lazySpec(kSpec109); }
+
+RemoveMonFromCephPrimaryStorageAction::RemoveMonFromCephPrimaryStorageAction() = default;
+RemoveMonFromCephPrimaryStorageAction::~RemoveMonFromCephPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_RemoveMonFromCephPrimaryStorage() { return RemoveMonFromCephPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& SyncPrimaryStorageCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(SyncPrimaryStorageCapacityAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncPrimaryStorageCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncPrimaryStorageCapacityAction>("SyncPrimaryStorageCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncPrimaryStorageCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncPrimaryStorageCapacityAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& SyncPrimaryStorageCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncPrimaryStorageCapacityAction>("SyncPrimaryStorageCapacity", HttpMethod::Put, "/primary-storage/{primaryStorageUuid}/actions", "syncPrimaryStorageCapacity", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncPrimaryStorageCapacityAction::spec() { return detail::lazySpec(kSpec111); }
+
+SyncPrimaryStorageCapacityAction::SyncPrimaryStorageCapacityAction() = default;
+SyncPrimaryStorageCapacityAction::~SyncPrimaryStorageCapacityAction() = default;
 
 const ActionSpec& detail::spec_SyncPrimaryStorageCapacity() { return SyncPrimaryStorageCapacityAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunEbsPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"panguAppName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsPrimaryStorageAction, panguAppName), schema::Location::Body, 0, &kRule5},
-    {"panguPartitionName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsPrimaryStorageAction, panguPartitionName), schema::Location::Body, 0, &kRule5},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunEbsPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsPrimaryStorageAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunEbsPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunEbsPrimaryStorageAction>("UpdateAliyunEbsPrimaryStorageAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunEbsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunEbsPrimaryStorageAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& UpdateAliyunEbsPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunEbsPrimaryStorageAction>("UpdateAliyunEbsPrimaryStorage", HttpMethod::Put, "/primary-storage/aliyun/ebs/{uuid}/actions", "updateAliyunEbsPrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunEbsPrimaryStorageAction::spec() { return detail::lazySpec(kSpec113); }
+
+UpdateAliyunEbsPrimaryStorageAction::UpdateAliyunEbsPrimaryStorageAction() = default;
+UpdateAliyunEbsPrimaryStorageAction::~UpdateAliyunEbsPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunEbsPrimaryStorage() { return UpdateAliyunEbsPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& UpdateBlockPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vendorName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBlockPrimaryStorageAction, vendorName), schema::Location::Body, 0, nullptr},
-    {"metadata", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBlockPrimaryStorageAction, metadata), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBlockPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBlockPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateBlockPrimaryStorageAction>("UpdateBlockPrimaryStorageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateBlockPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateBlockPrimaryStorageAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& UpdateBlockPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateBlockPrimaryStorageAction>("UpdateBlockPrimaryStorage", HttpMethod::Put, "/primary-storage/block/{uuid}/actions", "updateBlockPrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateBlockPrimaryStorageAction::spec() { return detail::lazySpec(kSpec115); }
+
+UpdateBlockPrimaryStorageAction::UpdateBlockPrimaryStorageAction() = default;
+UpdateBlockPrimaryStorageAction::~UpdateBlockPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdateBlockPrimaryStorage() { return UpdateBlockPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& UpdateCephPrimaryStorageMonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"monUuid", &schema::typeOf<std::string>, offsetof(UpdateCephPrimaryStorageMonAction, monUuid), schema::Location::Path, 0, &kRule1},
-    {"hostname", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephPrimaryStorageMonAction, hostname), schema::Location::Body, 0, &kRule5},
-    {"sshUsername", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephPrimaryStorageMonAction, sshUsername), schema::Location::Body, 0, &kRule5},
-    {"sshPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephPrimaryStorageMonAction, sshPassword), schema::Location::Body, schema::kSecret, &kRule5},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCephPrimaryStorageMonAction, sshPort), schema::Location::Body, 0, &kRule12},
-    {"monPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCephPrimaryStorageMonAction, monPort), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephPrimaryStorageMonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCephPrimaryStorageMonAction>("UpdateCephPrimaryStorageMonAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateCephPrimaryStorageMonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCephPrimaryStorageMonAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& UpdateCephPrimaryStorageMonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCephPrimaryStorageMonAction>("UpdateCephPrimaryStorageMon", HttpMethod::Put, "/primary-storage/ceph/mons/{monUuid}/actions", "updateCephPrimaryStorageMon", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCephPrimaryStorageMonAction::spec() { return detail::lazySpec(kSpec117); }
+
+UpdateCephPrimaryStorageMonAction::UpdateCephPrimaryStorageMonAction() = default;
+UpdateCephPrimaryStorageMonAction::~UpdateCephPrimaryStorageMonAction() = default;
 
 const ActionSpec& detail::spec_UpdateCephPrimaryStorageMon() { return UpdateCephPrimaryStorageMonAction::spec(); }
 
-const schema::TypeDesc& UpdateCephPrimaryStoragePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCephPrimaryStoragePoolAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"aliasName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephPrimaryStoragePoolAction, aliasName), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephPrimaryStoragePoolAction, description), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCephPrimaryStoragePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCephPrimaryStoragePoolAction>("UpdateCephPrimaryStoragePoolAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCephPrimaryStoragePoolAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& UpdateCephPrimaryStoragePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCephPrimaryStoragePoolAction>("UpdateCephPrimaryStoragePool", HttpMethod::Put, "/primary-storage/ceph/pools/{uuid}/actions", "updateCephPrimaryStoragePool", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCephPrimaryStoragePoolAction::spec() { return detail::lazySpec(kSpec119); }
+
+UpdateCephPrimaryStoragePoolAction::UpdateCephPrimaryStoragePoolAction() = default;
+UpdateCephPrimaryStoragePoolAction::~UpdateCephPrimaryStoragePoolAction() = default;
 
 const ActionSpec& detail::spec_UpdateCephPrimaryStoragePool() { return UpdateCephPrimaryStoragePoolAction::spec(); }
 
-const schema::TypeDesc& UpdateExternalPrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"config", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateExternalPrimaryStorageAction, config), schema::Location::Body, 0, nullptr},
-    {"defaultProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateExternalPrimaryStorageAction, defaultProtocol), schema::Location::Body, 0, &kRule13},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateExternalPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateExternalPrimaryStorageAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateExternalPrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateExternalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateExternalPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateExternalPrimaryStorageAction>("UpdateExternalPrimaryStorageAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateExternalPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateExternalPrimaryStorageAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& UpdateExternalPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateExternalPrimaryStorageAction>("UpdateExternalPrimaryStorage", HttpMethod::Put, "/primary-storage/addon/{uuid}/actions", "updateExternalPrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateExternalPrimaryStorageAction::spec() { return detail::lazySpec(kSpec121); }
+
+UpdateExternalPrimaryStorageAction::UpdateExternalPrimaryStorageAction() = default;
+UpdateExternalPrimaryStorageAction::~UpdateExternalPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdateExternalPrimaryStorage() { return UpdateExternalPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& UpdateNasFileSystemAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateNasFileSystemAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateNasFileSystemAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateNasFileSystemAction, description), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateNasFileSystemAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateNasFileSystemAction>("UpdateNasFileSystemAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateNasFileSystemAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& UpdateNasFileSystemAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateNasFileSystemAction>("UpdateNasFileSystem", HttpMethod::Put, "/primary-storage/nas/{uuid}/actions", "updateNasFileSystem", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateNasFileSystemAction::spec() { return detail::lazySpec(kSpec123); }
+
+UpdateNasFileSystemAction::UpdateNasFileSystemAction() = default;
+UpdateNasFileSystemAction::~UpdateNasFileSystemAction() = default;
 
 const ActionSpec& detail::spec_UpdateNasFileSystem() { return UpdateNasFileSystemAction::spec(); }
 
-const schema::TypeDesc& UpdateNasMountTargetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateNasMountTargetAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateNasMountTargetAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateNasMountTargetAction, description), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateNasMountTargetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateNasMountTargetAction>("UpdateNasMountTargetAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateNasMountTargetAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& UpdateNasMountTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateNasMountTargetAction>("UpdateNasMountTarget", HttpMethod::Put, "/primary-storage/nas/mount/{uuid}/actions", "updateNasMountTarget", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateNasMountTargetAction::spec() { return detail::lazySpec(kSpec125); }
+
+UpdateNasMountTargetAction::UpdateNasMountTargetAction() = default;
+UpdateNasMountTargetAction::~UpdateNasMountTargetAction() = default;
 
 const ActionSpec& detail::spec_UpdateNasMountTarget() { return UpdateNasMountTargetAction::spec(); }
 
-const schema::TypeDesc& UpdatePrimaryStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePrimaryStorageAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePrimaryStorageAction, description), schema::Location::Body, 0, &kRule4},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePrimaryStorageAction>("UpdatePrimaryStorageAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdatePrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePrimaryStorageAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& UpdatePrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePrimaryStorageAction>("UpdatePrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "updatePrimaryStorage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePrimaryStorageAction::spec() { return detail::lazySpec(kSpec127); }
+
+UpdatePrimaryStorageAction::UpdatePrimaryStorageAction() = default;
+UpdatePrimaryStorageAction::~UpdatePrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_UpdatePrimaryStorage() { return UpdatePrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& UpdateSharedBlockAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSharedBlockAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"sharedBlockGroupUuid", &schema::typeOf<std::string>, offsetof(UpdateSharedBlockAction, sharedBlockGroupUuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSharedBlockAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSharedBlockAction, description), schema::Location::Body, 0, &kRule4},
-    {"diskUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSharedBlockAction, diskUuid), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSharedBlockAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSharedBlockAction>("UpdateSharedBlockAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateSharedBlockAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSharedBlockAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& UpdateSharedBlockAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSharedBlockAction>("UpdateSharedBlock", HttpMethod::Put, "/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions", "updateSharedBlock", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSharedBlockAction::spec() { return detail::lazySpec(kSpec129); }
+
+UpdateSharedBlockAction::UpdateSharedBlockAction() = default;
+UpdateSharedBlockAction::~UpdateSharedBlockAction() = default;
 
 const ActionSpec& detail::spec_UpdateSharedBlock() { return UpdateSharedBlockAction::spec(); }
 
-const schema::TypeDesc& PrometheusQueryLabelValuesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(PrometheusQueryLabelValuesAction, labels), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryLabelValuesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryLabelValuesAction>("PrometheusQueryLabelValuesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PrometheusQueryLabelValuesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PrometheusQueryLabelValuesAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& PrometheusQueryLabelValuesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PrometheusQueryLabelValuesAction>("PrometheusQueryLabelValues", HttpMethod::Get, "/prometheus/labels", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& PrometheusQueryLabelValuesAction::spec() { return detail::lazySpec(kSpec131); }
+
+PrometheusQueryLabelValuesAction::PrometheusQueryLabelValuesAction() = default;
+PrometheusQueryLabelValuesAction::~PrometheusQueryLabelValuesAction() = default;
 
 const ActionSpec& detail::spec_PrometheusQueryLabelValues() { return PrometheusQueryLabelValuesAction::spec(); }
 
-const schema::TypeDesc& PrometheusQueryMetadataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"matches", &schema::typeOf<std::optional<Json>>, offsetof(PrometheusQueryMetadataAction, matches), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryMetadataAction>("PrometheusQueryMetadataAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PrometheusQueryMetadataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PrometheusQueryMetadataAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& PrometheusQueryMetadataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PrometheusQueryMetadataAction>("PrometheusQueryMetadata", HttpMethod::Get, "/prometheus/meta-data", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& PrometheusQueryMetadataAction::spec() { return detail::lazySpec(kSpec133); }
+
+PrometheusQueryMetadataAction::PrometheusQueryMetadataAction() = default;
+PrometheusQueryMetadataAction::~PrometheusQueryMetadataAction() = default;
 
 const ActionSpec& detail::spec_PrometheusQueryMetadata() { return PrometheusQueryMetadataAction::spec(); }
 
-const schema::TypeDesc& PrometheusQueryPassThroughAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"instant", &schema::typeOf<std::optional<bool>>, offsetof(PrometheusQueryPassThroughAction, instant), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrometheusQueryPassThroughAction, startTime), schema::Location::Body, 0, &kRule15},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrometheusQueryPassThroughAction, endTime), schema::Location::Body, 0, &kRule15},
-    {"step", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryPassThroughAction, step), schema::Location::Body, 0, nullptr},
-    {"expression", &schema::typeOf<std::string>, offsetof(PrometheusQueryPassThroughAction, expression), schema::Location::Body, 0, &kRule1},
-    {"relativeTime", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryPassThroughAction, relativeTime), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryPassThroughAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryPassThroughAction>("PrometheusQueryPassThroughAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(PrometheusQueryPassThroughAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PrometheusQueryPassThroughAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& PrometheusQueryPassThroughAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PrometheusQueryPassThroughAction>("PrometheusQueryPassThrough", HttpMethod::Get, "/prometheus/all", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& PrometheusQueryPassThroughAction::spec() { return detail::lazySpec(kSpec135); }
+
+PrometheusQueryPassThroughAction::PrometheusQueryPassThroughAction() = default;
+PrometheusQueryPassThroughAction::~PrometheusQueryPassThroughAction() = default;
 
 const ActionSpec& detail::spec_PrometheusQueryPassThrough() { return PrometheusQueryPassThroughAction::spec(); }
 
-const schema::TypeDesc& PrometheusQueryVmMonitoringDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUuids", &schema::typeOf<std::vector<std::string>>, offsetof(PrometheusQueryVmMonitoringDataAction, vmUuids), schema::Location::Body, 0, &kRule8},
-    {"instant", &schema::typeOf<std::optional<bool>>, offsetof(PrometheusQueryVmMonitoringDataAction, instant), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrometheusQueryVmMonitoringDataAction, startTime), schema::Location::Body, 0, &kRule15},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrometheusQueryVmMonitoringDataAction, endTime), schema::Location::Body, 0, &kRule15},
-    {"step", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryVmMonitoringDataAction, step), schema::Location::Body, 0, nullptr},
-    {"expression", &schema::typeOf<std::string>, offsetof(PrometheusQueryVmMonitoringDataAction, expression), schema::Location::Body, 0, &kRule1},
-    {"relativeTime", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryVmMonitoringDataAction, relativeTime), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PrometheusQueryVmMonitoringDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryVmMonitoringDataAction>("PrometheusQueryVmMonitoringDataAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(PrometheusQueryVmMonitoringDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PrometheusQueryVmMonitoringDataAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& PrometheusQueryVmMonitoringDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PrometheusQueryVmMonitoringDataAction>("PrometheusQueryVmMonitoringData", HttpMethod::Get, "/prometheus/vm-instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& PrometheusQueryVmMonitoringDataAction::spec() { return detail::lazySpec(kSpec137); }
+
+PrometheusQueryVmMonitoringDataAction::PrometheusQueryVmMonitoringDataAction() = default;
+PrometheusQueryVmMonitoringDataAction::~PrometheusQueryVmMonitoringDataAction() = default;
 
 const ActionSpec& detail::spec_PrometheusQueryVmMonitoringData() { return PrometheusQueryVmMonitoringDataAction::spec(); }
 
-const schema::TypeDesc& QueryHostSchedulingRuleGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryHostSchedulingRuleGroupAction>("QueryHostSchedulingRuleGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryHostSchedulingRuleGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryHostSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryHostSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& QueryHostSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryHostSchedulingRuleGroupAction>("QueryHostSchedulingRuleGroup", HttpMethod::Get, "/query/host/schedulingRule/group", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryHostSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec139); }
+
+QueryHostSchedulingRuleGroupAction::QueryHostSchedulingRuleGroupAction() = default;
+QueryHostSchedulingRuleGroupAction::~QueryHostSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryHostSchedulingRuleGroup() { return QueryHostSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& QueryVmSchedulingRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmSchedulingRuleAction>("QueryVmSchedulingRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmSchedulingRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmSchedulingRuleAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& QueryVmSchedulingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmSchedulingRuleAction>("QueryVmSchedulingRule", HttpMethod::Get, "/query/vm/schedulingRule", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmSchedulingRuleAction::spec() { return detail::lazySpec(kSpec141); }
+
+QueryVmSchedulingRuleAction::QueryVmSchedulingRuleAction() = default;
+QueryVmSchedulingRuleAction::~QueryVmSchedulingRuleAction() = default;
 
 const ActionSpec& detail::spec_QueryVmSchedulingRule() { return QueryVmSchedulingRuleAction::spec(); }
 
-const schema::TypeDesc& QueryVmSchedulingRuleGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmSchedulingRuleGroupAction>("QueryVmSchedulingRuleGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmSchedulingRuleGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& QueryVmSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmSchedulingRuleGroupAction>("QueryVmSchedulingRuleGroup", HttpMethod::Get, "/query/vm/schedulingRule/group", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec143); }
+
+QueryVmSchedulingRuleGroupAction::QueryVmSchedulingRuleGroupAction() = default;
+QueryVmSchedulingRuleGroupAction::~QueryVmSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryVmSchedulingRuleGroup() { return QueryVmSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveResourcesFromDirectoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveResourcesFromDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule8},
-    {"directoryUuid", &schema::typeOf<std::string>, offsetof(RemoveResourcesFromDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveResourcesFromDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveResourcesFromDirectoryAction>("RemoveResourcesFromDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveResourcesFromDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveResourcesFromDirectoryAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& RemoveResourcesFromDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveResourcesFromDirectoryAction>("RemoveResourcesFromDirectory", HttpMethod::Delete, "/remove/resources/directory", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveResourcesFromDirectoryAction::spec() { return detail::lazySpec(kSpec145); }
+
+RemoveResourcesFromDirectoryAction::RemoveResourcesFromDirectoryAction() = default;
+RemoveResourcesFromDirectoryAction::~RemoveResourcesFromDirectoryAction() = default;
 
 const ActionSpec& detail::spec_RemoveResourcesFromDirectory() { return RemoveResourcesFromDirectoryAction::spec(); }
 
-const schema::TypeDesc& DeleteResourceConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(DeleteResourceConfigAction, category), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(DeleteResourceConfigAction, name), schema::Location::Path, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(DeleteResourceConfigAction, resourceUuid), schema::Location::Path, 0, &kRule1},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceConfigAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteResourceConfigAction>("DeleteResourceConfigAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DeleteResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteResourceConfigAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& DeleteResourceConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteResourceConfigAction>("DeleteResourceConfig", HttpMethod::Delete, "/resource-configurations/{category}/{name}/{resourceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteResourceConfigAction::spec() { return detail::lazySpec(kSpec147); }
+
+DeleteResourceConfigAction::DeleteResourceConfigAction() = default;
+DeleteResourceConfigAction::~DeleteResourceConfigAction() = default;
 
 const ActionSpec& detail::spec_DeleteResourceConfig() { return DeleteResourceConfigAction::spec(); }
 
-const schema::TypeDesc& GetResourceBindableConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceBindableConfigAction, category), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceBindableConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceBindableConfigAction>("GetResourceBindableConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceBindableConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceBindableConfigAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& GetResourceBindableConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceBindableConfigAction>("GetResourceBindableConfig", HttpMethod::Get, "/resource-configurations/bindable", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceBindableConfigAction::spec() { return detail::lazySpec(kSpec149); }
+
+GetResourceBindableConfigAction::GetResourceBindableConfigAction() = default;
+GetResourceBindableConfigAction::~GetResourceBindableConfigAction() = default;
 
 const ActionSpec& detail::spec_GetResourceBindableConfig() { return GetResourceBindableConfigAction::spec(); }
 
-const schema::TypeDesc& GetResourceConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(GetResourceConfigAction, category), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(GetResourceConfigAction, name), schema::Location::Path, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(GetResourceConfigAction, resourceUuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceConfigAction>("GetResourceConfigAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceConfigAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& GetResourceConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceConfigAction>("GetResourceConfig", HttpMethod::Get, "/resource-configurations/{resourceUuid}/{category}/{name}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceConfigAction::spec() { return detail::lazySpec(kSpec151); }
+
+GetResourceConfigAction::GetResourceConfigAction() = default;
+GetResourceConfigAction::~GetResourceConfigAction() = default;
 
 const ActionSpec& detail::spec_GetResourceConfig() { return GetResourceConfigAction::spec(); }
 
-const schema::TypeDesc& GetResourceConfigsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(GetResourceConfigsAction, category), schema::Location::Path, 0, &kRule1},
-    {"names", &schema::typeOf<std::optional<Json>>, offsetof(GetResourceConfigsAction, names), schema::Location::Body, 0, &kRule8},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(GetResourceConfigsAction, resourceUuid), schema::Location::Path, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceConfigsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceConfigsAction>("GetResourceConfigsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetResourceConfigsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceConfigsAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& GetResourceConfigsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceConfigsAction>("GetResourceConfigs", HttpMethod::Get, "/resource-configurations/{resourceUuid}/{category}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceConfigsAction::spec() { return detail::lazySpec(kSpec153); }
+
+GetResourceConfigsAction::GetResourceConfigsAction() = default;
+GetResourceConfigsAction::~GetResourceConfigsAction() = default;
 
 const ActionSpec& detail::spec_GetResourceConfigs() { return GetResourceConfigsAction::spec(); }
 
-const schema::TypeDesc& QueryResourceConfigAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryResourceConfigAction>("QueryResourceConfigAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryResourceConfigAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryResourceConfigAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& QueryResourceConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryResourceConfigAction>("QueryResourceConfig", HttpMethod::Get, "/resource-configurations", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryResourceConfigAction::spec() { return detail::lazySpec(kSpec155); }
+
+QueryResourceConfigAction::QueryResourceConfigAction() = default;
+QueryResourceConfigAction::~QueryResourceConfigAction() = default;
 
 const ActionSpec& detail::spec_QueryResourceConfig() { return QueryResourceConfigAction::spec(); }
 
-const schema::TypeDesc& UpdateResourceConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(UpdateResourceConfigAction, category), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateResourceConfigAction, name), schema::Location::Path, 0, &kRule1},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(UpdateResourceConfigAction, resourceUuid), schema::Location::Path, 0, &kRule1},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateResourceConfigAction, value), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateResourceConfigAction>("UpdateResourceConfigAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateResourceConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateResourceConfigAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& UpdateResourceConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateResourceConfigAction>("UpdateResourceConfig", HttpMethod::Put, "/resource-configurations/{category}/{name}/{resourceUuid}/actions", "updateResourceConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateResourceConfigAction::spec() { return detail::lazySpec(kSpec157); }
+
+UpdateResourceConfigAction::UpdateResourceConfigAction() = default;
+UpdateResourceConfigAction::~UpdateResourceConfigAction() = default;
 
 const ActionSpec& detail::spec_UpdateResourceConfig() { return UpdateResourceConfigAction::spec(); }
 
-const schema::TypeDesc& UpdateResourceConfigsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(UpdateResourceConfigsAction, resourceUuid), schema::Location::Path, 0, &kRule1},
-    {"resourceConfigs", &schema::typeOf<std::optional<Json>>, offsetof(UpdateResourceConfigsAction, resourceConfigs), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceConfigsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateResourceConfigsAction>("UpdateResourceConfigsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateResourceConfigsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateResourceConfigsAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& UpdateResourceConfigsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateResourceConfigsAction>("UpdateResourceConfigs", HttpMethod::Post, "/resource-configurations/{resourceUuid}/resource-configs/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateResourceConfigsAction::spec() { return detail::lazySpec(kSpec159); }
+
+UpdateResourceConfigsAction::UpdateResourceConfigsAction() = default;
+UpdateResourceConfigsAction::~UpdateResourceConfigsAction() = default;
 
 const ActionSpec& detail::spec_UpdateResourceConfigs() { return UpdateResourceConfigsAction::spec(); }
 

@@ -95,33 +95,413 @@ const ActionSpec& spec_UpdateVRouterOspfArea();
 const ActionSpec& spec_ValidateSecurityGroupRule();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // GetResourceAccountAction
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetResourceAccountAction, resourceUuids), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceAccountAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(GetResourceAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "GetResourceAccountAction", kRows0, 2, kBases0, 1, &schema::ObjectOps<GetResourceAccountAction, L>::make, &schema::ObjectOps<GetResourceAccountAction, L>::destroy, &schema::ObjectOps<GetResourceAccountAction, L>::clear};
+static_assert(offsetof(GetResourceAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "GetResourceAccount", HttpMethod::Get, "/resources/accounts", "", false, true, false, false, "", &GetResourceAccountAction::describe,
+                        schema::Ref<GetResourceAccountAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // GetResourceNamesAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(GetResourceNamesAction, uuids), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceNamesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(GetResourceNamesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "GetResourceNamesAction", kRows2, 2, kBases2, 1, &schema::ObjectOps<GetResourceNamesAction, L>::make, &schema::ObjectOps<GetResourceNamesAction, L>::destroy, &schema::ObjectOps<GetResourceNamesAction, L>::clear};
+static_assert(offsetof(GetResourceNamesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "GetResourceNames", HttpMethod::Get, "/resources/names", "", false, true, false, false, "", &GetResourceNamesAction::describe,
+                        schema::Ref<GetResourceNamesAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AddVRouterNetworksToOspfAreaAction
+  {"routerAreaUuid", schema::Local<std::string, L>::ref, offsetof(AddVRouterNetworksToOspfAreaAction, routerAreaUuid), schema::Location::Path, 0, &kRule0},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(AddVRouterNetworksToOspfAreaAction, vRouterUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddVRouterNetworksToOspfAreaAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterNetworksToOspfAreaAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddVRouterNetworksToOspfAreaAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterNetworksToOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddVRouterNetworksToOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AddVRouterNetworksToOspfAreaAction", kRows4, 6, kBases4, 1, &schema::ObjectOps<AddVRouterNetworksToOspfAreaAction, L>::make, &schema::ObjectOps<AddVRouterNetworksToOspfAreaAction, L>::destroy, &schema::ObjectOps<AddVRouterNetworksToOspfAreaAction, L>::clear};
+static_assert(offsetof(AddVRouterNetworksToOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AddVRouterNetworksToOspfArea", HttpMethod::Post, "/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks", "params", true, true, true, false, "", &AddVRouterNetworksToOspfAreaAction::describe,
+                        schema::Ref<AddVRouterNetworksToOspfAreaAction::ReplyType>::value};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 16, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr schema::Row kRows6[] = {  // CreateVRouterOspfAreaAction
+  {"areaId", schema::Local<std::string, L>::ref, offsetof(CreateVRouterOspfAreaAction, areaId), schema::Location::Body, 0, &kRule1},
+  {"areaAuth", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterOspfAreaAction, areaAuth), schema::Location::Body, 0, &kRule2},
+  {"areaType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterOspfAreaAction, areaType), schema::Location::Body, 0, &kRule2},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterOspfAreaAction, password), schema::Location::Body, schema::kSecret, &kRule2},
+  {"keyId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVRouterOspfAreaAction, keyId), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterOspfAreaAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVRouterOspfAreaAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "CreateVRouterOspfAreaAction", kRows6, 8, kBases6, 1, &schema::ObjectOps<CreateVRouterOspfAreaAction, L>::make, &schema::ObjectOps<CreateVRouterOspfAreaAction, L>::destroy, &schema::ObjectOps<CreateVRouterOspfAreaAction, L>::clear};
+static_assert(offsetof(CreateVRouterOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "CreateVRouterOspfArea", HttpMethod::Post, "/routerArea", "params", true, true, true, false, "", &CreateVRouterOspfAreaAction::describe,
+                        schema::Ref<CreateVRouterOspfAreaAction::ReplyType>::value};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // DeleteVRouterOspfAreaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterOspfAreaAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterOspfAreaAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(DeleteVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "DeleteVRouterOspfAreaAction", kRows8, 3, kBases8, 1, &schema::ObjectOps<DeleteVRouterOspfAreaAction, L>::make, &schema::ObjectOps<DeleteVRouterOspfAreaAction, L>::destroy, &schema::ObjectOps<DeleteVRouterOspfAreaAction, L>::clear};
+static_assert(offsetof(DeleteVRouterOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "DeleteVRouterOspfArea", HttpMethod::Delete, "/routerArea/{uuid}", "", false, true, true, false, "", &DeleteVRouterOspfAreaAction::describe,
+                        schema::Ref<DeleteVRouterOspfAreaAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // GetVRouterOspfNeighborAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(GetVRouterOspfNeighborAction, vRouterUuid), schema::Location::Path, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVRouterOspfNeighborAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(GetVRouterOspfNeighborAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "GetVRouterOspfNeighborAction", kRows10, 2, kBases10, 1, &schema::ObjectOps<GetVRouterOspfNeighborAction, L>::make, &schema::ObjectOps<GetVRouterOspfNeighborAction, L>::destroy, &schema::ObjectOps<GetVRouterOspfNeighborAction, L>::clear};
+static_assert(offsetof(GetVRouterOspfNeighborAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "GetVRouterOspfNeighbor", HttpMethod::Get, "/routerArea/{vRouterUuid}/neighbor", "", false, true, false, false, "", &GetVRouterOspfNeighborAction::describe,
+                        schema::Ref<GetVRouterOspfNeighborAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // GetVRouterRouterIdAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(GetVRouterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVRouterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(GetVRouterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "GetVRouterRouterIdAction", kRows12, 2, kBases12, 1, &schema::ObjectOps<GetVRouterRouterIdAction, L>::make, &schema::ObjectOps<GetVRouterRouterIdAction, L>::destroy, &schema::ObjectOps<GetVRouterRouterIdAction, L>::clear};
+static_assert(offsetof(GetVRouterRouterIdAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "GetVRouterRouterId", HttpMethod::Get, "/routerArea/{vRouterUuid}/routerid", "", false, true, false, false, "", &GetVRouterRouterIdAction::describe,
+                        schema::Ref<GetVRouterRouterIdAction::ReplyType>::value};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(QueryVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVRouterOspfAreaAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable14{{nullptr}, "QueryVRouterOspfAreaAction", nullptr, 0, kBases14, 2, &schema::ObjectOps<QueryVRouterOspfAreaAction, L>::make, &schema::ObjectOps<QueryVRouterOspfAreaAction, L>::destroy, &schema::ObjectOps<QueryVRouterOspfAreaAction, L>::clear};
+static_assert(offsetof(QueryVRouterOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "QueryVRouterOspfArea", HttpMethod::Get, "/routerArea", "", false, true, false, true, "", &QueryVRouterOspfAreaAction::describe,
+                        schema::Ref<QueryVRouterOspfAreaAction::ReplyType>::value};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(QueryVRouterOspfNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVRouterOspfNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable16{{nullptr}, "QueryVRouterOspfNetworkAction", nullptr, 0, kBases16, 2, &schema::ObjectOps<QueryVRouterOspfNetworkAction, L>::make, &schema::ObjectOps<QueryVRouterOspfNetworkAction, L>::destroy, &schema::ObjectOps<QueryVRouterOspfNetworkAction, L>::clear};
+static_assert(offsetof(QueryVRouterOspfNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "QueryVRouterOspfNetwork", HttpMethod::Get, "/routerArea/network", "", false, true, false, true, "", &QueryVRouterOspfNetworkAction::describe,
+                        schema::Ref<QueryVRouterOspfNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // RemoveVRouterNetworksFromOspfAreaAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveVRouterNetworksFromOspfAreaAction, uuids), schema::Location::Body, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromOspfAreaAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(RemoveVRouterNetworksFromOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "RemoveVRouterNetworksFromOspfAreaAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<RemoveVRouterNetworksFromOspfAreaAction, L>::make, &schema::ObjectOps<RemoveVRouterNetworksFromOspfAreaAction, L>::destroy, &schema::ObjectOps<RemoveVRouterNetworksFromOspfAreaAction, L>::clear};
+static_assert(offsetof(RemoveVRouterNetworksFromOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "RemoveVRouterNetworksFromOspfArea", HttpMethod::Delete, "/routerArea/networks", "", false, true, true, false, "", &RemoveVRouterNetworksFromOspfAreaAction::describe,
+                        schema::Ref<RemoveVRouterNetworksFromOspfAreaAction::ReplyType>::value};
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 16, false, 0, 0};
+constexpr schema::Row kRows20[] = {  // SetVRouterRouterIdAction
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(SetVRouterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule4},
+  {"routerId", schema::Local<std::string, L>::ref, offsetof(SetVRouterRouterIdAction, routerId), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVRouterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(SetVRouterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "SetVRouterRouterIdAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<SetVRouterRouterIdAction, L>::make, &schema::ObjectOps<SetVRouterRouterIdAction, L>::destroy, &schema::ObjectOps<SetVRouterRouterIdAction, L>::clear};
+static_assert(offsetof(SetVRouterRouterIdAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "SetVRouterRouterId", HttpMethod::Post, "/routerArea/{vRouterUuid}/routerid", "params", true, true, true, false, "", &SetVRouterRouterIdAction::describe,
+                        schema::Ref<SetVRouterRouterIdAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // UpdateVRouterOspfAreaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVRouterOspfAreaAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"areaAuth", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterOspfAreaAction, areaAuth), schema::Location::Body, 0, &kRule2},
+  {"areaType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterOspfAreaAction, areaType), schema::Location::Body, 0, &kRule2},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterOspfAreaAction, password), schema::Location::Body, schema::kSecret, &kRule2},
+  {"keyId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateVRouterOspfAreaAction, keyId), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "UpdateVRouterOspfAreaAction", kRows22, 6, kBases22, 1, &schema::ObjectOps<UpdateVRouterOspfAreaAction, L>::make, &schema::ObjectOps<UpdateVRouterOspfAreaAction, L>::destroy, &schema::ObjectOps<UpdateVRouterOspfAreaAction, L>::clear};
+static_assert(offsetof(UpdateVRouterOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "UpdateVRouterOspfArea", HttpMethod::Put, "/routerArea/{uuid}/actions", "updateVRouterOspfArea", true, true, true, false, "", &UpdateVRouterOspfAreaAction::describe,
+                        schema::Ref<UpdateVRouterOspfAreaAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // AddSchedulerJobGroupToSchedulerTriggerAction
+  {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
+  {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
+  {"triggerNow", schema::Local<std::optional<bool>, L>::ref, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, triggerNow), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "AddSchedulerJobGroupToSchedulerTriggerAction", kRows24, 4, kBases24, 1, &schema::ObjectOps<AddSchedulerJobGroupToSchedulerTriggerAction, L>::make, &schema::ObjectOps<AddSchedulerJobGroupToSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<AddSchedulerJobGroupToSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "AddSchedulerJobGroupToSchedulerTrigger", HttpMethod::Post, "/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}", "params", true, true, true, false, "", &AddSchedulerJobGroupToSchedulerTriggerAction::describe,
+                        schema::Ref<AddSchedulerJobGroupToSchedulerTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // AddSchedulerJobToSchedulerTriggerAction
+  {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobToSchedulerTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
+  {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobToSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
+  {"triggerNow", schema::Local<std::optional<bool>, L>::ref, offsetof(AddSchedulerJobToSchedulerTriggerAction, triggerNow), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSchedulerJobToSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(AddSchedulerJobToSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "AddSchedulerJobToSchedulerTriggerAction", kRows26, 4, kBases26, 1, &schema::ObjectOps<AddSchedulerJobToSchedulerTriggerAction, L>::make, &schema::ObjectOps<AddSchedulerJobToSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<AddSchedulerJobToSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(AddSchedulerJobToSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "AddSchedulerJobToSchedulerTrigger", HttpMethod::Post, "/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}", "params", true, true, true, false, "", &AddSchedulerJobToSchedulerTriggerAction::describe,
+                        schema::Ref<AddSchedulerJobToSchedulerTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // AddSchedulerJobsToSchedulerJobGroupAction
+  {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
+  {"schedulerJobUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, schedulerJobUuids), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "AddSchedulerJobsToSchedulerJobGroupAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<AddSchedulerJobsToSchedulerJobGroupAction, L>::make, &schema::ObjectOps<AddSchedulerJobsToSchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<AddSchedulerJobsToSchedulerJobGroupAction, L>::clear};
+static_assert(offsetof(AddSchedulerJobsToSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "AddSchedulerJobsToSchedulerJobGroup", HttpMethod::Post, "/scheduler/jobgroups/{schedulerJobGroupUuid}/job", "params", true, true, true, false, "", &AddSchedulerJobsToSchedulerJobGroupAction::describe,
+                        schema::Ref<AddSchedulerJobsToSchedulerJobGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 256, false, 0, 0};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows30[] = {  // CreateAutoScalingRuleSchedulerJobTriggerAction
+  {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
+  {"triggerType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, triggerType), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, description), schema::Location::Body, 0, &kRule7},
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, ruleUuid), schema::Location::Path, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "CreateAutoScalingRuleSchedulerJobTriggerAction", kRows30, 8, kBases30, 1, &schema::ObjectOps<CreateAutoScalingRuleSchedulerJobTriggerAction, L>::make, &schema::ObjectOps<CreateAutoScalingRuleSchedulerJobTriggerAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingRuleSchedulerJobTriggerAction, L>::clear};
+static_assert(offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "CreateAutoScalingRuleSchedulerJobTrigger", HttpMethod::Post, "/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}", "params", true, true, true, false, "", &CreateAutoScalingRuleSchedulerJobTriggerAction::describe,
+                        schema::Ref<CreateAutoScalingRuleSchedulerJobTriggerAction::ReplyType>::value};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr const char* kRule9V[] = {"startVm", "stopVm", "rebootVm", "volumeSnapshot", "volumeSnapshotGroup", "volumeBackup", "rootVolumeBackup", "vmBackup", "databaseBackup", "localRaidSelfTest", "runAutoScalingGroup", "cancelIAM2ProjectLoginExpired", "takeIAM2ProjectLoginExpired"};
 constexpr schema::Rule kRule9{true, false, false, kRule9V, 13, -1, -1, false, 0, 0};
+constexpr schema::Row kRows32[] = {  // CreateSchedulerJobAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerJobAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobAction, description), schema::Location::Body, 0, &kRule7},
+  {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerJobAction, targetResourceUuid), schema::Location::Body, 0, &kRule4},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerJobAction, type), schema::Location::Body, 0, &kRule9},
+  {"parameters", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSchedulerJobAction, parameters), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSchedulerJobAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateSchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "CreateSchedulerJobAction", kRows32, 8, kBases32, 1, &schema::ObjectOps<CreateSchedulerJobAction, L>::make, &schema::ObjectOps<CreateSchedulerJobAction, L>::destroy, &schema::ObjectOps<CreateSchedulerJobAction, L>::clear};
+static_assert(offsetof(CreateSchedulerJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "CreateSchedulerJob", HttpMethod::Post, "/scheduler/jobs", "params", true, true, true, false, "", &CreateSchedulerJobAction::describe,
+                        schema::Ref<CreateSchedulerJobAction::ReplyType>::value};
 constexpr const char* kRule10V[] = {"startVm", "stopVm", "rebootVm", "volumeSnapshot", "volumeSnapshotGroup", "volumeBackup", "rootVolumeBackup", "vmBackup", "databaseBackup", "runAutoScalingGroup", "cancelIAM2ProjectLoginExpired", "takeIAM2ProjectLoginExpired"};
 constexpr schema::Rule kRule10{true, false, false, kRule10V, 12, -1, -1, false, 0, 0};
+constexpr schema::Row kRows34[] = {  // CreateSchedulerJobGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerJobGroupAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobGroupAction, description), schema::Location::Body, 0, &kRule7},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerJobGroupAction, type), schema::Location::Body, 0, &kRule10},
+  {"parameters", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSchedulerJobGroupAction, parameters), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSchedulerJobGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(CreateSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "CreateSchedulerJobGroupAction", kRows34, 7, kBases34, 1, &schema::ObjectOps<CreateSchedulerJobGroupAction, L>::make, &schema::ObjectOps<CreateSchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<CreateSchedulerJobGroupAction, L>::clear};
+static_assert(offsetof(CreateSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "CreateSchedulerJobGroup", HttpMethod::Post, "/scheduler/jobgroups", "params", true, true, true, false, "", &CreateSchedulerJobGroupAction::describe,
+                        schema::Ref<CreateSchedulerJobGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
 constexpr const char* kRule13V[] = {"simple", "cron"};
 constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows36[] = {  // CreateSchedulerTriggerAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerTriggerAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerTriggerAction, description), schema::Location::Body, 0, &kRule7},
+  {"schedulerInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSchedulerTriggerAction, schedulerInterval), schema::Location::Body, 0, &kRule11},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSchedulerTriggerAction, repeatCount), schema::Location::Body, 0, &kRule12},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateSchedulerTriggerAction, startTime), schema::Location::Body, 0, nullptr},
+  {"schedulerType", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerTriggerAction, schedulerType), schema::Location::Body, 0, &kRule13},
+  {"cron", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerTriggerAction, cron), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSchedulerTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "CreateSchedulerTriggerAction", kRows36, 10, kBases36, 1, &schema::ObjectOps<CreateSchedulerTriggerAction, L>::make, &schema::ObjectOps<CreateSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<CreateSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(CreateSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "CreateSchedulerTrigger", HttpMethod::Post, "/scheduler/triggers", "params", true, true, true, false, "", &CreateSchedulerTriggerAction::describe,
+                        schema::Ref<CreateSchedulerTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // DeleteSchedulerJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSchedulerJobAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSchedulerJobAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSchedulerJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(DeleteSchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "DeleteSchedulerJobAction", kRows38, 3, kBases38, 1, &schema::ObjectOps<DeleteSchedulerJobAction, L>::make, &schema::ObjectOps<DeleteSchedulerJobAction, L>::destroy, &schema::ObjectOps<DeleteSchedulerJobAction, L>::clear};
+static_assert(offsetof(DeleteSchedulerJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "DeleteSchedulerJob", HttpMethod::Delete, "/scheduler/jobs/{uuid}", "", false, true, true, false, "", &DeleteSchedulerJobAction::describe,
+                        schema::Ref<DeleteSchedulerJobAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // DeleteSchedulerJobGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSchedulerJobGroupAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSchedulerJobGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(DeleteSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "DeleteSchedulerJobGroupAction", kRows40, 3, kBases40, 1, &schema::ObjectOps<DeleteSchedulerJobGroupAction, L>::make, &schema::ObjectOps<DeleteSchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<DeleteSchedulerJobGroupAction, L>::clear};
+static_assert(offsetof(DeleteSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "DeleteSchedulerJobGroup", HttpMethod::Delete, "/scheduler/jobgroups/{uuid}", "", false, true, true, false, "", &DeleteSchedulerJobGroupAction::describe,
+                        schema::Ref<DeleteSchedulerJobGroupAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // DeleteSchedulerTriggerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSchedulerTriggerAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSchedulerTriggerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(DeleteSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "DeleteSchedulerTriggerAction", kRows42, 3, kBases42, 1, &schema::ObjectOps<DeleteSchedulerTriggerAction, L>::make, &schema::ObjectOps<DeleteSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<DeleteSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(DeleteSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "DeleteSchedulerTrigger", HttpMethod::Delete, "/scheduler/triggers/{uuid}", "", false, true, true, false, "", &DeleteSchedulerTriggerAction::describe,
+                        schema::Ref<DeleteSchedulerTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // GetAvailableTriggersAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAvailableTriggersAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(GetAvailableTriggersAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "GetAvailableTriggersAction", kRows44, 1, kBases44, 1, &schema::ObjectOps<GetAvailableTriggersAction, L>::make, &schema::ObjectOps<GetAvailableTriggersAction, L>::destroy, &schema::ObjectOps<GetAvailableTriggersAction, L>::clear};
+static_assert(offsetof(GetAvailableTriggersAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "GetAvailableTriggers", HttpMethod::Get, "/scheduler/triggers/available", "", false, true, false, false, "", &GetAvailableTriggersAction::describe,
+                        schema::Ref<GetAvailableTriggersAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // GetNoTriggerSchedulerJobsAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetNoTriggerSchedulerJobsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(GetNoTriggerSchedulerJobsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "GetNoTriggerSchedulerJobsAction", kRows46, 1, kBases46, 1, &schema::ObjectOps<GetNoTriggerSchedulerJobsAction, L>::make, &schema::ObjectOps<GetNoTriggerSchedulerJobsAction, L>::destroy, &schema::ObjectOps<GetNoTriggerSchedulerJobsAction, L>::clear};
+static_assert(offsetof(GetNoTriggerSchedulerJobsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "GetNoTriggerSchedulerJobs", HttpMethod::Get, "/scheduler/jobs/candidates", "", false, true, false, false, "", &GetNoTriggerSchedulerJobsAction::describe,
+                        schema::Ref<GetNoTriggerSchedulerJobsAction::ReplyType>::value};
 constexpr const char* kRule14V[] = {"Hour", "Day", "Month"};
 constexpr schema::Rule kRule14{true, false, false, kRule14V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 0LL, 31LL};
+constexpr schema::Row kRows48[] = {  // GetSchedulerExecutionReportAction
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetSchedulerExecutionReportAction, startTime), schema::Location::Body, 0, &kRule4},
+  {"intervalTimeUnit", schema::Local<std::string, L>::ref, offsetof(GetSchedulerExecutionReportAction, intervalTimeUnit), schema::Location::Body, 0, &kRule14},
+  {"range", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetSchedulerExecutionReportAction, range), schema::Location::Body, 0, &kRule15},
+  {"schedulerJobTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetSchedulerExecutionReportAction, schedulerJobTypes), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSchedulerExecutionReportAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(GetSchedulerExecutionReportAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "GetSchedulerExecutionReportAction", kRows48, 5, kBases48, 1, &schema::ObjectOps<GetSchedulerExecutionReportAction, L>::make, &schema::ObjectOps<GetSchedulerExecutionReportAction, L>::destroy, &schema::ObjectOps<GetSchedulerExecutionReportAction, L>::clear};
+static_assert(offsetof(GetSchedulerExecutionReportAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "GetSchedulerExecutionReport", HttpMethod::Get, "/scheduler/report", "", false, true, false, false, "", &GetSchedulerExecutionReportAction::describe,
+                        schema::Ref<GetSchedulerExecutionReportAction::ReplyType>::value};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(QuerySchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySchedulerJobAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable50{{nullptr}, "QuerySchedulerJobAction", nullptr, 0, kBases50, 2, &schema::ObjectOps<QuerySchedulerJobAction, L>::make, &schema::ObjectOps<QuerySchedulerJobAction, L>::destroy, &schema::ObjectOps<QuerySchedulerJobAction, L>::clear};
+static_assert(offsetof(QuerySchedulerJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "QuerySchedulerJob", HttpMethod::Get, "/scheduler/jobs", "", false, true, false, true, "", &QuerySchedulerJobAction::describe,
+                        schema::Ref<QuerySchedulerJobAction::ReplyType>::value};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QuerySchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySchedulerJobGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable52{{nullptr}, "QuerySchedulerJobGroupAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QuerySchedulerJobGroupAction, L>::make, &schema::ObjectOps<QuerySchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<QuerySchedulerJobGroupAction, L>::clear};
+static_assert(offsetof(QuerySchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "QuerySchedulerJobGroup", HttpMethod::Get, "/scheduler/jobgroups", "", false, true, false, true, "", &QuerySchedulerJobGroupAction::describe,
+                        schema::Ref<QuerySchedulerJobGroupAction::ReplyType>::value};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(QuerySchedulerJobHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySchedulerJobHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable54{{nullptr}, "QuerySchedulerJobHistoryAction", nullptr, 0, kBases54, 2, &schema::ObjectOps<QuerySchedulerJobHistoryAction, L>::make, &schema::ObjectOps<QuerySchedulerJobHistoryAction, L>::destroy, &schema::ObjectOps<QuerySchedulerJobHistoryAction, L>::clear};
+static_assert(offsetof(QuerySchedulerJobHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "QuerySchedulerJobHistory", HttpMethod::Get, "/scheduler/job/history", "", false, true, false, true, "", &QuerySchedulerJobHistoryAction::describe,
+                        schema::Ref<QuerySchedulerJobHistoryAction::ReplyType>::value};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(QuerySchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySchedulerTriggerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable56{{nullptr}, "QuerySchedulerTriggerAction", nullptr, 0, kBases56, 2, &schema::ObjectOps<QuerySchedulerTriggerAction, L>::make, &schema::ObjectOps<QuerySchedulerTriggerAction, L>::destroy, &schema::ObjectOps<QuerySchedulerTriggerAction, L>::clear};
+static_assert(offsetof(QuerySchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "QuerySchedulerTrigger", HttpMethod::Get, "/scheduler/triggers", "", false, true, false, true, "", &QuerySchedulerTriggerAction::describe,
+                        schema::Ref<QuerySchedulerTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // RemoveSchedulerJobFromSchedulerTriggerAction
+  {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
+  {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "RemoveSchedulerJobFromSchedulerTriggerAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<RemoveSchedulerJobFromSchedulerTriggerAction, L>::make, &schema::ObjectOps<RemoveSchedulerJobFromSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<RemoveSchedulerJobFromSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "RemoveSchedulerJobFromSchedulerTrigger", HttpMethod::Delete, "/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}", "", false, true, true, false, "", &RemoveSchedulerJobFromSchedulerTriggerAction::describe,
+                        schema::Ref<RemoveSchedulerJobFromSchedulerTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // RemoveSchedulerJobGroupFromSchedulerTriggerAction
+  {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
+  {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "RemoveSchedulerJobGroupFromSchedulerTriggerAction", kRows60, 3, kBases60, 1, &schema::ObjectOps<RemoveSchedulerJobGroupFromSchedulerTriggerAction, L>::make, &schema::ObjectOps<RemoveSchedulerJobGroupFromSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<RemoveSchedulerJobGroupFromSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "RemoveSchedulerJobGroupFromSchedulerTrigger", HttpMethod::Delete, "/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}", "", false, true, true, false, "", &RemoveSchedulerJobGroupFromSchedulerTriggerAction::describe,
+                        schema::Ref<RemoveSchedulerJobGroupFromSchedulerTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // RemoveSchedulerJobsFromSchedulerJobGroupAction
+  {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
+  {"schedulerJobUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, schedulerJobUuids), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "RemoveSchedulerJobsFromSchedulerJobGroupAction", kRows62, 3, kBases62, 1, &schema::ObjectOps<RemoveSchedulerJobsFromSchedulerJobGroupAction, L>::make, &schema::ObjectOps<RemoveSchedulerJobsFromSchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<RemoveSchedulerJobsFromSchedulerJobGroupAction, L>::clear};
+static_assert(offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "RemoveSchedulerJobsFromSchedulerJobGroup", HttpMethod::Delete, "/scheduler/jobgroups/{schedulerJobGroupUuid}/job", "", false, true, true, false, "", &RemoveSchedulerJobsFromSchedulerJobGroupAction::describe,
+                        schema::Ref<RemoveSchedulerJobsFromSchedulerJobGroupAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // RunSchedulerTriggerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RunSchedulerTriggerAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"jobUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RunSchedulerTriggerAction, jobUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RunSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(RunSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "RunSchedulerTriggerAction", kRows64, 3, kBases64, 1, &schema::ObjectOps<RunSchedulerTriggerAction, L>::make, &schema::ObjectOps<RunSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<RunSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(RunSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "RunSchedulerTrigger", HttpMethod::Put, "/scheduler/triggers/{uuid}/actions", "runSchedulerTrigger", true, true, true, false, "", &RunSchedulerTriggerAction::describe,
+                        schema::Ref<RunSchedulerTriggerAction::ReplyType>::value};
 constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows66[] = {  // UpdateSchedulerJobAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSchedulerJobAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobAction, description), schema::Location::Body, 0, &kRule7},
+  {"parameters", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateSchedulerJobAction, parameters), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(UpdateSchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "UpdateSchedulerJobAction", kRows66, 5, kBases66, 1, &schema::ObjectOps<UpdateSchedulerJobAction, L>::make, &schema::ObjectOps<UpdateSchedulerJobAction, L>::destroy, &schema::ObjectOps<UpdateSchedulerJobAction, L>::clear};
+static_assert(offsetof(UpdateSchedulerJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "UpdateSchedulerJob", HttpMethod::Put, "/scheduler/jobs/{uuid}/actions", "updateSchedulerJob", true, true, true, false, "", &UpdateSchedulerJobAction::describe,
+                        schema::Ref<UpdateSchedulerJobAction::ReplyType>::value};
 constexpr const char* kRule17V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows68[] = {  // UpdateSchedulerJobGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSchedulerJobGroupAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobGroupAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobGroupAction, description), schema::Location::Body, 0, &kRule7},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobGroupAction, state), schema::Location::Body, 0, &kRule17},
+  {"parameters", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateSchedulerJobGroupAction, parameters), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "UpdateSchedulerJobGroupAction", kRows68, 6, kBases68, 1, &schema::ObjectOps<UpdateSchedulerJobGroupAction, L>::make, &schema::ObjectOps<UpdateSchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<UpdateSchedulerJobGroupAction, L>::clear};
+static_assert(offsetof(UpdateSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "UpdateSchedulerJobGroup", HttpMethod::Put, "/scheduler/jobgroups/{uuid}/actions", "updateSchedulerJobGroup", true, true, true, false, "", &UpdateSchedulerJobGroupAction::describe,
+                        schema::Ref<UpdateSchedulerJobGroupAction::ReplyType>::value};
 constexpr const char* kRule18V[] = {"cron", "simple"};
 constexpr schema::Rule kRule18{false, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows70[] = {  // UpdateSchedulerTriggerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSchedulerTriggerAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerTriggerAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerTriggerAction, description), schema::Location::Body, 0, &kRule7},
+  {"schedulerInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSchedulerTriggerAction, schedulerInterval), schema::Location::Body, 0, &kRule11},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSchedulerTriggerAction, repeatCount), schema::Location::Body, 0, &kRule12},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateSchedulerTriggerAction, startTime), schema::Location::Body, 0, nullptr},
+  {"cron", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerTriggerAction, cron), schema::Location::Body, 0, nullptr},
+  {"schedulerType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerTriggerAction, schedulerType), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(UpdateSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "UpdateSchedulerTriggerAction", kRows70, 9, kBases70, 1, &schema::ObjectOps<UpdateSchedulerTriggerAction, L>::make, &schema::ObjectOps<UpdateSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<UpdateSchedulerTriggerAction, L>::clear};
+static_assert(offsetof(UpdateSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "UpdateSchedulerTrigger", HttpMethod::Put, "/scheduler/triggers/{uuid}/actions", "updateSchedulerTrigger", true, true, true, false, "", &UpdateSchedulerTriggerAction::describe,
+                        schema::Ref<UpdateSchedulerTriggerAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"enable", "disable"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows72[] = {  // ChangeSchedulerStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSchedulerStateAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSchedulerStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSchedulerStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(ChangeSchedulerStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "ChangeSchedulerStateAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<ChangeSchedulerStateAction, L>::make, &schema::ObjectOps<ChangeSchedulerStateAction, L>::destroy, &schema::ObjectOps<ChangeSchedulerStateAction, L>::clear};
+static_assert(offsetof(ChangeSchedulerStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "ChangeSchedulerState", HttpMethod::Put, "/schedulers/{uuid}", "changeSchedulerState", true, true, true, false, "", &ChangeSchedulerStateAction::describe,
+                        schema::Ref<ChangeSchedulerStateAction::ReplyType>::value};
 constexpr schema::Rule kRule20{true, false, false, nullptr, 0, 1, 128, false, 0, 0};
 constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
 constexpr schema::Rule kRule22{true, false, false, nullptr, 0, 1, 65536, false, 0, 0};
@@ -131,7 +511,61 @@ constexpr schema::Rule kRule24{true, false, false, kRule24V, 2, -1, -1, false, 0
 constexpr const char* kRule25V[] = {"Shell", "Python", "Perl", "Bat", "Powershell"};
 constexpr schema::Rule kRule25{true, false, false, kRule25V, 5, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 86400LL};
+constexpr schema::Row kRows74[] = {  // CreateGuestVmScriptAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateGuestVmScriptAction, name), schema::Location::Body, 0, &kRule20},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateGuestVmScriptAction, description), schema::Location::Body, 0, &kRule21},
+  {"scriptContent", schema::Local<std::string, L>::ref, offsetof(CreateGuestVmScriptAction, scriptContent), schema::Location::Body, 0, &kRule22},
+  {"renderParams", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateGuestVmScriptAction, renderParams), schema::Location::Body, 0, &kRule23},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(CreateGuestVmScriptAction, platform), schema::Location::Body, 0, &kRule24},
+  {"scriptType", schema::Local<std::string, L>::ref, offsetof(CreateGuestVmScriptAction, scriptType), schema::Location::Body, 0, &kRule25},
+  {"scriptTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateGuestVmScriptAction, scriptTimeout), schema::Location::Body, 0, &kRule26},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateGuestVmScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateGuestVmScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(CreateGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "CreateGuestVmScriptAction", kRows74, 10, kBases74, 1, &schema::ObjectOps<CreateGuestVmScriptAction, L>::make, &schema::ObjectOps<CreateGuestVmScriptAction, L>::destroy, &schema::ObjectOps<CreateGuestVmScriptAction, L>::clear};
+static_assert(offsetof(CreateGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "CreateGuestVmScript", HttpMethod::Post, "/scripts", "params", true, true, true, false, "", &CreateGuestVmScriptAction::describe,
+                        schema::Ref<CreateGuestVmScriptAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // DeleteGuestVmScriptAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteGuestVmScriptAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(DeleteGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "DeleteGuestVmScriptAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<DeleteGuestVmScriptAction, L>::make, &schema::ObjectOps<DeleteGuestVmScriptAction, L>::destroy, &schema::ObjectOps<DeleteGuestVmScriptAction, L>::clear};
+static_assert(offsetof(DeleteGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "DeleteGuestVmScript", HttpMethod::Delete, "/scripts/{uuid}", "", false, true, true, false, "", &DeleteGuestVmScriptAction::describe,
+                        schema::Ref<DeleteGuestVmScriptAction::ReplyType>::value};
 constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL};
+constexpr schema::Row kRows78[] = {  // ExecuteGuestVmScriptAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"vmInstanceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ExecuteGuestVmScriptAction, vmInstanceUuids), schema::Location::Body, 0, &kRule4},
+  {"scriptTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ExecuteGuestVmScriptAction, scriptTimeout), schema::Location::Body, 0, &kRule27},
+  {"logPath", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExecuteGuestVmScriptAction, logPath), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExecuteGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(ExecuteGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "ExecuteGuestVmScriptAction", kRows78, 5, kBases78, 1, &schema::ObjectOps<ExecuteGuestVmScriptAction, L>::make, &schema::ObjectOps<ExecuteGuestVmScriptAction, L>::destroy, &schema::ObjectOps<ExecuteGuestVmScriptAction, L>::clear};
+static_assert(offsetof(ExecuteGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "ExecuteGuestVmScript", HttpMethod::Put, "/scripts/{uuid}/actions", "executeGuestVmScript", true, true, true, false, "", &ExecuteGuestVmScriptAction::describe,
+                        schema::Ref<ExecuteGuestVmScriptAction::ReplyType>::value};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(QueryGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGuestVmScriptAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable80{{nullptr}, "QueryGuestVmScriptAction", nullptr, 0, kBases80, 2, &schema::ObjectOps<QueryGuestVmScriptAction, L>::make, &schema::ObjectOps<QueryGuestVmScriptAction, L>::destroy, &schema::ObjectOps<QueryGuestVmScriptAction, L>::clear};
+static_assert(offsetof(QueryGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "QueryGuestVmScript", HttpMethod::Get, "/scripts", "", false, true, false, true, "", &QueryGuestVmScriptAction::describe,
+                        schema::Ref<QueryGuestVmScriptAction::ReplyType>::value};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryGuestVmScriptExecutedRecordAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGuestVmScriptExecutedRecordAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable82{{nullptr}, "QueryGuestVmScriptExecutedRecordAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordAction, L>::make, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordAction, L>::destroy, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordAction, L>::clear};
+static_assert(offsetof(QueryGuestVmScriptExecutedRecordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "QueryGuestVmScriptExecutedRecord", HttpMethod::Get, "/scripts/records", "", false, true, false, true, "", &QueryGuestVmScriptExecutedRecordAction::describe,
+                        schema::Ref<QueryGuestVmScriptExecutedRecordAction::ReplyType>::value};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryGuestVmScriptExecutedRecordDetailAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGuestVmScriptExecutedRecordDetailAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable84{{nullptr}, "QueryGuestVmScriptExecutedRecordDetailAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordDetailAction, L>::make, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordDetailAction, L>::destroy, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordDetailAction, L>::clear};
+static_assert(offsetof(QueryGuestVmScriptExecutedRecordDetailAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "QueryGuestVmScriptExecutedRecordDetail", HttpMethod::Get, "/scripts/records/details", "", false, true, false, true, "", &QueryGuestVmScriptExecutedRecordDetailAction::describe,
+                        schema::Ref<QueryGuestVmScriptExecutedRecordDetailAction::ReplyType>::value};
 constexpr schema::Rule kRule28{false, false, false, nullptr, 0, 1, 128, false, 0, 0};
 constexpr schema::Rule kRule29{false, false, false, nullptr, 0, 1, 65536, false, 0, 0};
 constexpr const char* kRule30V[] = {"Windows", "Linux"};
@@ -139,19 +573,391 @@ constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 
 constexpr const char* kRule31V[] = {"Shell", "Python", "Perl", "Bat", "Powershell"};
 constexpr schema::Rule kRule31{false, false, false, kRule31V, 5, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, -1, true, 0LL, 86400LL};
+constexpr schema::Row kRows86[] = {  // UpdateGuestVmScriptAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, name), schema::Location::Body, 0, &kRule28},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, description), schema::Location::Body, 0, &kRule21},
+  {"scriptContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, scriptContent), schema::Location::Body, 0, &kRule29},
+  {"renderParams", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, renderParams), schema::Location::Body, 0, &kRule23},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, platform), schema::Location::Body, 0, &kRule30},
+  {"scriptType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, scriptType), schema::Location::Body, 0, &kRule31},
+  {"scriptTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateGuestVmScriptAction, scriptTimeout), schema::Location::Body, 0, &kRule32},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(UpdateGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "UpdateGuestVmScriptAction", kRows86, 9, kBases86, 1, &schema::ObjectOps<UpdateGuestVmScriptAction, L>::make, &schema::ObjectOps<UpdateGuestVmScriptAction, L>::destroy, &schema::ObjectOps<UpdateGuestVmScriptAction, L>::clear};
+static_assert(offsetof(UpdateGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "UpdateGuestVmScript", HttpMethod::Put, "/scripts/{uuid}/actions", "updateGuestVmScript", true, true, true, false, "", &UpdateGuestVmScriptAction::describe,
+                        schema::Ref<UpdateGuestVmScriptAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // AddSdnControllerAction
+  {"vendorType", schema::Local<std::string, L>::ref, offsetof(AddSdnControllerAction, vendorType), schema::Location::Body, 0, &kRule8},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSdnControllerAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSdnControllerAction, description), schema::Location::Body, 0, &kRule7},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(AddSdnControllerAction, ip), schema::Location::Body, 0, &kRule8},
+  {"userName", schema::Local<std::string, L>::ref, offsetof(AddSdnControllerAction, userName), schema::Location::Body, 0, &kRule8},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddSdnControllerAction, password), schema::Location::Body, schema::kSecret, &kRule8},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSdnControllerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSdnControllerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSdnControllerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(AddSdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "AddSdnControllerAction", kRows88, 9, kBases88, 1, &schema::ObjectOps<AddSdnControllerAction, L>::make, &schema::ObjectOps<AddSdnControllerAction, L>::destroy, &schema::ObjectOps<AddSdnControllerAction, L>::clear};
+static_assert(offsetof(AddSdnControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "AddSdnController", HttpMethod::Post, "/sdn-controllers", "params", true, true, true, false, "", &AddSdnControllerAction::describe,
+                        schema::Ref<AddSdnControllerAction::ReplyType>::value};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QuerySdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySdnControllerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable90{{nullptr}, "QuerySdnControllerAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QuerySdnControllerAction, L>::make, &schema::ObjectOps<QuerySdnControllerAction, L>::destroy, &schema::ObjectOps<QuerySdnControllerAction, L>::clear};
+static_assert(offsetof(QuerySdnControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "QuerySdnController", HttpMethod::Get, "/sdn-controllers", "", false, true, false, true, "", &QuerySdnControllerAction::describe,
+                        schema::Ref<QuerySdnControllerAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // RemoveSdnControllerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveSdnControllerAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSdnControllerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSdnControllerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(RemoveSdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "RemoveSdnControllerAction", kRows92, 3, kBases92, 1, &schema::ObjectOps<RemoveSdnControllerAction, L>::make, &schema::ObjectOps<RemoveSdnControllerAction, L>::destroy, &schema::ObjectOps<RemoveSdnControllerAction, L>::clear};
+static_assert(offsetof(RemoveSdnControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "RemoveSdnController", HttpMethod::Delete, "/sdn-controllers/{uuid}", "", false, true, true, false, "", &RemoveSdnControllerAction::describe,
+                        schema::Ref<RemoveSdnControllerAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // UpdateSdnControllerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSdnControllerAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSdnControllerAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSdnControllerAction, description), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSdnControllerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(UpdateSdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "UpdateSdnControllerAction", kRows94, 4, kBases94, 1, &schema::ObjectOps<UpdateSdnControllerAction, L>::make, &schema::ObjectOps<UpdateSdnControllerAction, L>::destroy, &schema::ObjectOps<UpdateSdnControllerAction, L>::clear};
+static_assert(offsetof(UpdateSdnControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "UpdateSdnController", HttpMethod::Put, "/sdn-controllers/{uuid}/actions", "updateSdnController", true, true, true, false, "", &UpdateSdnControllerAction::describe,
+                        schema::Ref<UpdateSdnControllerAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // RefreshSearchIndexesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshSearchIndexesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(RefreshSearchIndexesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "RefreshSearchIndexesAction", kRows96, 1, kBases96, 1, &schema::ObjectOps<RefreshSearchIndexesAction, L>::make, &schema::ObjectOps<RefreshSearchIndexesAction, L>::destroy, &schema::ObjectOps<RefreshSearchIndexesAction, L>::clear};
+static_assert(offsetof(RefreshSearchIndexesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "RefreshSearchIndexes", HttpMethod::Get, "/search/indexes/refresh", "", false, true, false, false, "", &RefreshSearchIndexesAction::describe,
+                        schema::Ref<RefreshSearchIndexesAction::ReplyType>::value};
 constexpr const char* kRule33V[] = {"CloudSecurityMachine", "OrdinarySecurityMachine", "CloudSecurityResourceService", "SecureSignVerifyService"};
 constexpr schema::Rule kRule33{true, false, false, kRule33V, 4, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, -1, true, 6LL, 180LL};
+constexpr schema::Row kRows98[] = {  // CreateAiSiNoSecretResourcePoolAction
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
+  {"route", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, route), schema::Location::Body, 0, nullptr},
+  {"clientID", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, clientID), schema::Location::Body, 0, nullptr},
+  {"clientSecrete", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, clientSecrete), schema::Location::Body, schema::kSecret, nullptr},
+  {"appId", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, appId), schema::Location::Body, 0, nullptr},
+  {"keyNumSM2", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, keyNumSM2), schema::Location::Body, 0, nullptr},
+  {"keyNumSM4", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, keyNumSM4), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(CreateAiSiNoSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "CreateAiSiNoSecretResourcePoolAction", kRows98, 17, kBases98, 1, &schema::ObjectOps<CreateAiSiNoSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateAiSiNoSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateAiSiNoSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateAiSiNoSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "CreateAiSiNoSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/aisino", "params", true, true, true, false, "", &CreateAiSiNoSecretResourcePoolAction::describe,
+                        schema::Ref<CreateAiSiNoSecretResourcePoolAction::ReplyType>::value};
 constexpr const char* kRule35V[] = {"https", "http"};
 constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Row kRows100[] = {  // CreateCSPSecretResourcePoolAction
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, managementIp), schema::Location::Body, 0, &kRule4},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, port), schema::Location::Body, 0, &kRule4},
+  {"appId", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, appId), schema::Location::Body, 0, &kRule4},
+  {"appKey", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, appKey), schema::Location::Body, 0, &kRule4},
+  {"keyId", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, keyId), schema::Location::Body, 0, &kRule4},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, protocol), schema::Location::Body, 0, &kRule35},
+  {"userId", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, userId), schema::Location::Body, 0, &kRule36},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(CreateCSPSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "CreateCSPSecretResourcePoolAction", kRows100, 16, kBases100, 1, &schema::ObjectOps<CreateCSPSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateCSPSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateCSPSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateCSPSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "CreateCSPSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/csp", "params", true, true, true, false, "", &CreateCSPSecretResourcePoolAction::describe,
+                        schema::Ref<CreateCSPSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // CreateFiSecSecretResourcePoolAction
+  {"keyNum", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, keyNum), schema::Location::Body, 0, &kRule36},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateFiSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "CreateFiSecSecretResourcePoolAction", kRows102, 10, kBases102, 1, &schema::ObjectOps<CreateFiSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateFiSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateFiSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateFiSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "CreateFiSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/fiSec", "params", true, true, true, false, "", &CreateFiSecSecretResourcePoolAction::describe,
+                        schema::Ref<CreateFiSecSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // CreateFlkSecSecretResourcePoolAction
+  {"testResult", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, testResult), schema::Location::Body, 0, nullptr},
+  {"activatedToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, nullptr},
+  {"protectToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, protectToken), schema::Location::Body, schema::kSecret, nullptr},
+  {"hmacToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, hmacToken), schema::Location::Body, schema::kSecret, nullptr},
+  {"ukeyType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, ukeyType), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(CreateFlkSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "CreateFlkSecSecretResourcePoolAction", kRows104, 14, kBases104, 1, &schema::ObjectOps<CreateFlkSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateFlkSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateFlkSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateFlkSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "CreateFlkSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/flkSec", "params", true, true, true, false, "", &CreateFlkSecSecretResourcePoolAction::describe,
+                        schema::Ref<CreateFlkSecSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // CreateHaiTaiSecretResourcePoolAction
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
+  {"realm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, realm), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(CreateHaiTaiSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "CreateHaiTaiSecretResourcePoolAction", kRows106, 12, kBases106, 1, &schema::ObjectOps<CreateHaiTaiSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateHaiTaiSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateHaiTaiSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateHaiTaiSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "CreateHaiTaiSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/haitai", "params", true, true, true, false, "", &CreateHaiTaiSecretResourcePoolAction::describe,
+                        schema::Ref<CreateHaiTaiSecretResourcePoolAction::ReplyType>::value};
 constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
+constexpr schema::Row kRows108[] = {  // CreateInfoSecSecretResourcePoolAction
+  {"connectionMode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule37},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(CreateInfoSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "CreateInfoSecSecretResourcePoolAction", kRows108, 10, kBases108, 1, &schema::ObjectOps<CreateInfoSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateInfoSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateInfoSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateInfoSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "CreateInfoSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/infoSec", "params", true, true, true, false, "", &CreateInfoSecSecretResourcePoolAction::describe,
+                        schema::Ref<CreateInfoSecSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // CreateJitSecretResourcePoolAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateJitSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateJitSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateJitSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateJitSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateJitSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateJitSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateJitSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateJitSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateJitSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateJitSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "CreateJitSecretResourcePoolAction", kRows110, 9, kBases110, 1, &schema::ObjectOps<CreateJitSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateJitSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateJitSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateJitSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "CreateJitSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/jit", "params", true, true, true, false, "", &CreateJitSecretResourcePoolAction::describe,
+                        schema::Ref<CreateJitSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // CreateSanSecSecretResourcePoolAction
+  {"keyIndex", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, keyIndex), schema::Location::Body, 0, nullptr},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, password), schema::Location::Body, schema::kSecret, nullptr},
+  {"sm3Key", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, sm3Key), schema::Location::Body, 0, nullptr},
+  {"sm4Key", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, sm4Key), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(CreateSanSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "CreateSanSecSecretResourcePoolAction", kRows112, 16, kBases112, 1, &schema::ObjectOps<CreateSanSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateSanSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateSanSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(CreateSanSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "CreateSanSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/sanSec", "params", true, true, true, false, "", &CreateSanSecSecretResourcePoolAction::describe,
+                        schema::Ref<CreateSanSecSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // DeleteSecretResourcePoolAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecretResourcePoolAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DeleteSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "DeleteSecretResourcePoolAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<DeleteSecretResourcePoolAction, L>::make, &schema::ObjectOps<DeleteSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<DeleteSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(DeleteSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "DeleteSecretResourcePool", HttpMethod::Delete, "/secret-resource-pool/{uuid}", "", false, true, true, false, "", &DeleteSecretResourcePoolAction::describe,
+                        schema::Ref<DeleteSecretResourcePoolAction::ReplyType>::value};
 constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 6LL, 180LL};
+constexpr schema::Row kRows116[] = {  // UpdateSecretResourcePoolAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "UpdateSecretResourcePoolAction", kRows116, 6, kBases116, 1, &schema::ObjectOps<UpdateSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(UpdateSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "UpdateSecretResourcePool", HttpMethod::Put, "/secret-resource-pool/{uuid}/actions", "updateSecretResourcePool", true, true, true, false, "", &UpdateSecretResourcePoolAction::describe,
+                        schema::Ref<UpdateSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // GetSignatureServerEncryptPublicKeyAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSignatureServerEncryptPublicKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(GetSignatureServerEncryptPublicKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "GetSignatureServerEncryptPublicKeyAction", kRows118, 1, kBases118, 1, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyAction, L>::make, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyAction, L>::destroy, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyAction, L>::clear};
+static_assert(offsetof(GetSignatureServerEncryptPublicKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "GetSignatureServerEncryptPublicKey", HttpMethod::Get, "/secret-resource-pool-token/signature-server-encrypt-public-key", "", false, false, false, false, "", &GetSignatureServerEncryptPublicKeyAction::describe,
+                        schema::Ref<GetSignatureServerEncryptPublicKeyAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // SetSecurityMachineKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetSecurityMachineKeyAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"type", schema::Local<std::string, L>::ref, offsetof(SetSecurityMachineKeyAction, type), schema::Location::Body, 0, &kRule4},
+  {"tokenName", schema::Local<std::string, L>::ref, offsetof(SetSecurityMachineKeyAction, tokenName), schema::Location::Body, schema::kSecret, &kRule4},
+  {"dryRun", schema::Local<std::optional<bool>, L>::ref, offsetof(SetSecurityMachineKeyAction, dryRun), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetSecurityMachineKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(SetSecurityMachineKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "SetSecurityMachineKeyAction", kRows120, 5, kBases120, 1, &schema::ObjectOps<SetSecurityMachineKeyAction, L>::make, &schema::ObjectOps<SetSecurityMachineKeyAction, L>::destroy, &schema::ObjectOps<SetSecurityMachineKeyAction, L>::clear};
+static_assert(offsetof(SetSecurityMachineKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "SetSecurityMachineKey", HttpMethod::Post, "/secret-resource-pool-token/set/{uuid}/actions", "params", true, true, true, false, "", &SetSecurityMachineKeyAction::describe,
+                        schema::Ref<SetSecurityMachineKeyAction::ReplyType>::value};
 constexpr const char* kRule39V[] = {"activate", "unactivate"};
 constexpr schema::Rule kRule39{true, false, false, kRule39V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows122[] = {  // ChangeSecretResourcePoolStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecretResourcePoolStateAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSecretResourcePoolStateAction, stateEvent), schema::Location::Body, 0, &kRule39},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecretResourcePoolStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(ChangeSecretResourcePoolStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "ChangeSecretResourcePoolStateAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<ChangeSecretResourcePoolStateAction, L>::make, &schema::ObjectOps<ChangeSecretResourcePoolStateAction, L>::destroy, &schema::ObjectOps<ChangeSecretResourcePoolStateAction, L>::clear};
+static_assert(offsetof(ChangeSecretResourcePoolStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "ChangeSecretResourcePoolState", HttpMethod::Put, "/secret-resource-pools/{uuid}/actions", "changeSecretResourcePoolState", true, true, true, false, "", &ChangeSecretResourcePoolStateAction::describe,
+                        schema::Ref<ChangeSecretResourcePoolStateAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QuerySecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySecretResourcePoolAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QuerySecretResourcePoolAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QuerySecretResourcePoolAction, L>::make, &schema::ObjectOps<QuerySecretResourcePoolAction, L>::destroy, &schema::ObjectOps<QuerySecretResourcePoolAction, L>::clear};
+static_assert(offsetof(QuerySecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QuerySecretResourcePool", HttpMethod::Get, "/secret-resource-pools", "", false, true, false, true, "", &QuerySecretResourcePoolAction::describe,
+                        schema::Ref<QuerySecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // UpdateCSPSecretResourcePoolAction
+  {"appId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, appId), schema::Location::Body, 0, nullptr},
+  {"appKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, appKey), schema::Location::Body, 0, nullptr},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
+  {"keyId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, keyId), schema::Location::Body, 0, nullptr},
+  {"userId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, userId), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, protocol), schema::Location::Body, 0, &kRule35},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(UpdateCSPSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "UpdateCSPSecretResourcePoolAction", kRows126, 13, kBases126, 1, &schema::ObjectOps<UpdateCSPSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateCSPSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateCSPSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(UpdateCSPSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "UpdateCSPSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/csp/{uuid}/actions", "updateCSPSecretResourcePool", true, true, true, false, "", &UpdateCSPSecretResourcePoolAction::describe,
+                        schema::Ref<UpdateCSPSecretResourcePoolAction::ReplyType>::value};
 constexpr schema::Rule kRule40{false, false, false, nullptr, 0, 4, 30, false, 0, 0};
+constexpr schema::Row kRows128[] = {  // UpdateFiSecSecretResourcePoolAction
+  {"keyNum", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, keyNum), schema::Location::Body, 0, &kRule40},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateFiSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "UpdateFiSecSecretResourcePoolAction", kRows128, 7, kBases128, 1, &schema::ObjectOps<UpdateFiSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateFiSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateFiSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(UpdateFiSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "UpdateFiSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/fiSec/{uuid}/actions", "updateFiSecSecretResourcePool", true, true, true, false, "", &UpdateFiSecSecretResourcePoolAction::describe,
+                        schema::Ref<UpdateFiSecSecretResourcePoolAction::ReplyType>::value};
 constexpr schema::Rule kRule41{false, false, false, nullptr, 0, 4, 64, false, 0, 0};
+constexpr schema::Row kRows130[] = {  // UpdateFlkSecSecretResourcePoolAction
+  {"encryptResult", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, encryptResult), schema::Location::Body, 0, &kRule41},
+  {"activatedToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, &kRule40},
+  {"protectToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, protectToken), schema::Location::Body, schema::kSecret, &kRule40},
+  {"hmacToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, hmacToken), schema::Location::Body, schema::kSecret, &kRule40},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(UpdateFlkSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "UpdateFlkSecSecretResourcePoolAction", kRows130, 10, kBases130, 1, &schema::ObjectOps<UpdateFlkSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateFlkSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateFlkSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(UpdateFlkSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "UpdateFlkSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/flkSec/{uuid}/actions", "updateFlkSecSecretResourcePool", true, true, true, false, "", &UpdateFlkSecSecretResourcePoolAction::describe,
+                        schema::Ref<UpdateFlkSecSecretResourcePoolAction::ReplyType>::value};
 constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
+constexpr schema::Row kRows132[] = {  // UpdateInfoSecSecretResourcePoolAction
+  {"connectionMode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule42},
+  {"activatedToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, &kRule40},
+  {"protectToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, protectToken), schema::Location::Body, schema::kSecret, &kRule40},
+  {"hmacToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, hmacToken), schema::Location::Body, schema::kSecret, &kRule40},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(UpdateInfoSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "UpdateInfoSecSecretResourcePoolAction", kRows132, 10, kBases132, 1, &schema::ObjectOps<UpdateInfoSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateInfoSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateInfoSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(UpdateInfoSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "UpdateInfoSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/infoSec/{uuid}/actions", "updateInfoSecSecretResourcePool", true, true, true, false, "", &UpdateInfoSecSecretResourcePoolAction::describe,
+                        schema::Ref<UpdateInfoSecSecretResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // UpdateSanSecSecretResourcePoolAction
+  {"keyIndex", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, keyIndex), schema::Location::Body, 0, nullptr},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, password), schema::Location::Body, schema::kSecret, nullptr},
+  {"sm3Key", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, sm3Key), schema::Location::Body, 0, nullptr},
+  {"sm4Key", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, sm4Key), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(UpdateSanSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "UpdateSanSecSecretResourcePoolAction", kRows134, 13, kBases134, 1, &schema::ObjectOps<UpdateSanSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateSanSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateSanSecSecretResourcePoolAction, L>::clear};
+static_assert(offsetof(UpdateSanSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "UpdateSanSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/sanSec/{uuid}/actions", "updateSanSecSecretResourcePool", true, true, true, false, "", &UpdateSanSecSecretResourcePoolAction::describe,
+                        schema::Ref<UpdateSanSecSecretResourcePoolAction::ReplyType>::value};
 constexpr const char* kRule43V[] = {"DROP", "ACCEPT"};
 constexpr schema::Rule kRule43{false, true, false, kRule43V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule44V[] = {"Enabled", "Disabled"};
@@ -160,12 +966,78 @@ constexpr schema::Rule kRule45{false, true, false, nullptr, 0, -1, 4, false, 0, 
 constexpr const char* kRule46V[] = {"ALL", "TCP", "UDP", "ICMP"};
 constexpr schema::Rule kRule46{false, true, false, kRule46V, 4, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule47{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows136[] = {  // ChangeSecurityGroupRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, description), schema::Location::Body, 0, &kRule16},
+  {"remoteSecurityGroupUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, nullptr},
+  {"action", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule43},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, state), schema::Location::Body, 0, &kRule44},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, priority), schema::Location::Body, 0, &kRule45},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule46},
+  {"srcIpRange", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, &kRule47},
+  {"dstIpRange", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, &kRule47},
+  {"dstPortRange", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, &kRule16},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(ChangeSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "ChangeSecurityGroupRuleAction", kRows136, 11, kBases136, 1, &schema::ObjectOps<ChangeSecurityGroupRuleAction, L>::make, &schema::ObjectOps<ChangeSecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<ChangeSecurityGroupRuleAction, L>::clear};
+static_assert(offsetof(ChangeSecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "ChangeSecurityGroupRule", HttpMethod::Put, "/security-groups/rules/{uuid}/actions", "changeSecurityGroupRule", true, true, true, false, "", &ChangeSecurityGroupRuleAction::describe,
+                        schema::Ref<ChangeSecurityGroupRuleAction::ReplyType>::value};
 constexpr const char* kRule48V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule48{true, false, false, kRule48V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows138[] = {  // ChangeSecurityGroupRuleStateAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupRuleStateAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"ruleUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleStateAction, ruleUuids), schema::Location::Body, 0, &kRule0},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupRuleStateAction, state), schema::Location::Body, 0, &kRule48},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(ChangeSecurityGroupRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "ChangeSecurityGroupRuleStateAction", kRows138, 4, kBases138, 1, &schema::ObjectOps<ChangeSecurityGroupRuleStateAction, L>::make, &schema::ObjectOps<ChangeSecurityGroupRuleStateAction, L>::destroy, &schema::ObjectOps<ChangeSecurityGroupRuleStateAction, L>::clear};
+static_assert(offsetof(ChangeSecurityGroupRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "ChangeSecurityGroupRuleState", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/state/actions", "changeSecurityGroupRuleState", true, true, true, false, "", &ChangeSecurityGroupRuleStateAction::describe,
+                        schema::Ref<ChangeSecurityGroupRuleStateAction::ReplyType>::value};
 constexpr const char* kRule49V[] = {"DENY", "ALLOW"};
 constexpr schema::Rule kRule49{false, false, false, kRule49V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows140[] = {  // ChangeVmNicSecurityPolicyAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicSecurityPolicyAction, vmNicUuid), schema::Location::Path, 0, &kRule4},
+  {"ingressPolicy", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicSecurityPolicyAction, ingressPolicy), schema::Location::Body, 0, &kRule49},
+  {"egressPolicy", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicSecurityPolicyAction, egressPolicy), schema::Location::Body, 0, &kRule49},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicSecurityPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(ChangeVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "ChangeVmNicSecurityPolicyAction", kRows140, 4, kBases140, 1, &schema::ObjectOps<ChangeVmNicSecurityPolicyAction, L>::make, &schema::ObjectOps<ChangeVmNicSecurityPolicyAction, L>::destroy, &schema::ObjectOps<ChangeVmNicSecurityPolicyAction, L>::clear};
+static_assert(offsetof(ChangeVmNicSecurityPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "ChangeVmNicSecurityPolicy", HttpMethod::Put, "/security-groups/nics/{vmNicUuid}/security-policy/actions", "changeVmNicSecurityPolicy", true, true, true, false, "", &ChangeVmNicSecurityPolicyAction::describe,
+                        schema::Ref<ChangeVmNicSecurityPolicyAction::ReplyType>::value};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmNicSecurityPolicyAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable142{{nullptr}, "QueryVmNicSecurityPolicyAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryVmNicSecurityPolicyAction, L>::make, &schema::ObjectOps<QueryVmNicSecurityPolicyAction, L>::destroy, &schema::ObjectOps<QueryVmNicSecurityPolicyAction, L>::clear};
+static_assert(offsetof(QueryVmNicSecurityPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "QueryVmNicSecurityPolicy", HttpMethod::Get, "/security-groups/nics/security-policy", "", false, true, false, true, "", &QueryVmNicSecurityPolicyAction::describe,
+                        schema::Ref<QueryVmNicSecurityPolicyAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // SetVmNicSecurityGroupAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(SetVmNicSecurityGroupAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"refs", schema::Local<std::optional<Json>, L>::ref, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmNicSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(SetVmNicSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "SetVmNicSecurityGroupAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<SetVmNicSecurityGroupAction, L>::make, &schema::ObjectOps<SetVmNicSecurityGroupAction, L>::destroy, &schema::ObjectOps<SetVmNicSecurityGroupAction, L>::clear};
+static_assert(offsetof(SetVmNicSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "SetVmNicSecurityGroup", HttpMethod::Put, "/security-groups/nics/{vmNicUuid}/actions", "setVmNicSecurityGroup", true, true, true, false, "", &SetVmNicSecurityGroupAction::describe,
+                        schema::Ref<SetVmNicSecurityGroupAction::ReplyType>::value};
 constexpr const char* kRule50V[] = {"Ingress", "Egress"};
 constexpr schema::Rule kRule50{true, true, false, kRule50V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows146[] = {  // UpdateSecurityGroupRulePriorityAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"type", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule50},
+  {"rules", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, rules), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(UpdateSecurityGroupRulePriorityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "UpdateSecurityGroupRulePriorityAction", kRows146, 4, kBases146, 1, &schema::ObjectOps<UpdateSecurityGroupRulePriorityAction, L>::make, &schema::ObjectOps<UpdateSecurityGroupRulePriorityAction, L>::destroy, &schema::ObjectOps<UpdateSecurityGroupRulePriorityAction, L>::clear};
+static_assert(offsetof(UpdateSecurityGroupRulePriorityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "UpdateSecurityGroupRulePriority", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/priority/actions", "updateSecurityGroupRulePriority", true, true, true, false, "", &UpdateSecurityGroupRulePriorityAction::describe,
+                        schema::Ref<UpdateSecurityGroupRulePriorityAction::ReplyType>::value};
 constexpr const char* kRule51V[] = {"TCP", "UDP", "ICMP", "ALL"};
 constexpr schema::Rule kRule51{true, true, false, kRule51V, 4, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule52{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
@@ -173,1421 +1045,700 @@ constexpr const char* kRule53V[] = {"4", "6"};
 constexpr schema::Rule kRule53{false, false, false, kRule53V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule54V[] = {"ACCEPT", "DROP"};
 constexpr schema::Rule kRule54{false, true, false, kRule54V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows148[] = {  // ValidateSecurityGroupRuleAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleAction, type), schema::Location::Body, 0, &kRule50},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule51},
+  {"remoteSecurityGroupUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, &kRule52},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, ipVersion), schema::Location::Body, 0, &kRule53},
+  {"srcIpRange", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, nullptr},
+  {"dstIpRange", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, nullptr},
+  {"dstPortRange", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, nullptr},
+  {"action", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule54},
+  {"startPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, startPort), schema::Location::Body, 0, nullptr},
+  {"endPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, endPort), schema::Location::Body, 0, nullptr},
+  {"allowedCidr", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSecurityGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(ValidateSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "ValidateSecurityGroupRuleAction", kRows148, 13, kBases148, 1, &schema::ObjectOps<ValidateSecurityGroupRuleAction, L>::make, &schema::ObjectOps<ValidateSecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<ValidateSecurityGroupRuleAction, L>::clear};
+static_assert(offsetof(ValidateSecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "ValidateSecurityGroupRule", HttpMethod::Get, "/security-groups/{securityGroupUuid}/rules/validation", "", false, true, false, false, "", &ValidateSecurityGroupRuleAction::describe,
+                        schema::Ref<ValidateSecurityGroupRuleAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& GetResourceAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetResourceAccountAction, resourceUuids), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceAccountAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceAccountAction>("GetResourceAccountAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceAccountAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& GetResourceAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceAccountAction>("GetResourceAccount", HttpMethod::Get, "/resources/accounts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceAccountAction::spec() { return detail::lazySpec(kSpec1); }
+
+GetResourceAccountAction::GetResourceAccountAction() = default;
+GetResourceAccountAction::~GetResourceAccountAction() = default;
 
 const ActionSpec& detail::spec_GetResourceAccount() { return GetResourceAccountAction::spec(); }
 
-const schema::TypeDesc& GetResourceNamesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(GetResourceNamesAction, uuids), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceNamesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetResourceNamesAction>("GetResourceNamesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceNamesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetResourceNamesAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& GetResourceNamesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetResourceNamesAction>("GetResourceNames", HttpMethod::Get, "/resources/names", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetResourceNamesAction::spec() { return detail::lazySpec(kSpec3); }
+
+GetResourceNamesAction::GetResourceNamesAction() = default;
+GetResourceNamesAction::~GetResourceNamesAction() = default;
 
 const ActionSpec& detail::spec_GetResourceNames() { return GetResourceNamesAction::spec(); }
 
-const schema::TypeDesc& AddVRouterNetworksToOspfAreaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"routerAreaUuid", &schema::typeOf<std::string>, offsetof(AddVRouterNetworksToOspfAreaAction, routerAreaUuid), schema::Location::Path, 0, &kRule0},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(AddVRouterNetworksToOspfAreaAction, vRouterUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVRouterNetworksToOspfAreaAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterNetworksToOspfAreaAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddVRouterNetworksToOspfAreaAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterNetworksToOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVRouterNetworksToOspfAreaAction>("AddVRouterNetworksToOspfAreaAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddVRouterNetworksToOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVRouterNetworksToOspfAreaAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AddVRouterNetworksToOspfAreaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVRouterNetworksToOspfAreaAction>("AddVRouterNetworksToOspfArea", HttpMethod::Post, "/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddVRouterNetworksToOspfAreaAction::spec() { return detail::lazySpec(kSpec5); }
+
+AddVRouterNetworksToOspfAreaAction::AddVRouterNetworksToOspfAreaAction() = default;
+AddVRouterNetworksToOspfAreaAction::~AddVRouterNetworksToOspfAreaAction() = default;
 
 const ActionSpec& detail::spec_AddVRouterNetworksToOspfArea() { return AddVRouterNetworksToOspfAreaAction::spec(); }
 
-const schema::TypeDesc& CreateVRouterOspfAreaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"areaId", &schema::typeOf<std::string>, offsetof(CreateVRouterOspfAreaAction, areaId), schema::Location::Body, 0, &kRule1},
-    {"areaAuth", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterOspfAreaAction, areaAuth), schema::Location::Body, 0, &kRule2},
-    {"areaType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterOspfAreaAction, areaType), schema::Location::Body, 0, &kRule2},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterOspfAreaAction, password), schema::Location::Body, schema::kSecret, &kRule2},
-    {"keyId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVRouterOspfAreaAction, keyId), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterOspfAreaAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVRouterOspfAreaAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVRouterOspfAreaAction>("CreateVRouterOspfAreaAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVRouterOspfAreaAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& CreateVRouterOspfAreaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVRouterOspfAreaAction>("CreateVRouterOspfArea", HttpMethod::Post, "/routerArea", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVRouterOspfAreaAction::spec() { return detail::lazySpec(kSpec7); }
+
+CreateVRouterOspfAreaAction::CreateVRouterOspfAreaAction() = default;
+CreateVRouterOspfAreaAction::~CreateVRouterOspfAreaAction() = default;
 
 const ActionSpec& detail::spec_CreateVRouterOspfArea() { return CreateVRouterOspfAreaAction::spec(); }
 
-const schema::TypeDesc& DeleteVRouterOspfAreaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterOspfAreaAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterOspfAreaAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVRouterOspfAreaAction>("DeleteVRouterOspfAreaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVRouterOspfAreaAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& DeleteVRouterOspfAreaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVRouterOspfAreaAction>("DeleteVRouterOspfArea", HttpMethod::Delete, "/routerArea/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVRouterOspfAreaAction::spec() { return detail::lazySpec(kSpec9); }
+
+DeleteVRouterOspfAreaAction::DeleteVRouterOspfAreaAction() = default;
+DeleteVRouterOspfAreaAction::~DeleteVRouterOspfAreaAction() = default;
 
 const ActionSpec& detail::spec_DeleteVRouterOspfArea() { return DeleteVRouterOspfAreaAction::spec(); }
 
-const schema::TypeDesc& GetVRouterOspfNeighborAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetVRouterOspfNeighborAction, vRouterUuid), schema::Location::Path, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVRouterOspfNeighborAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVRouterOspfNeighborAction>("GetVRouterOspfNeighborAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVRouterOspfNeighborAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVRouterOspfNeighborAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& GetVRouterOspfNeighborAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVRouterOspfNeighborAction>("GetVRouterOspfNeighbor", HttpMethod::Get, "/routerArea/{vRouterUuid}/neighbor", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVRouterOspfNeighborAction::spec() { return detail::lazySpec(kSpec11); }
+
+GetVRouterOspfNeighborAction::GetVRouterOspfNeighborAction() = default;
+GetVRouterOspfNeighborAction::~GetVRouterOspfNeighborAction() = default;
 
 const ActionSpec& detail::spec_GetVRouterOspfNeighbor() { return GetVRouterOspfNeighborAction::spec(); }
 
-const schema::TypeDesc& GetVRouterRouterIdAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetVRouterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVRouterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVRouterRouterIdAction>("GetVRouterRouterIdAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVRouterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVRouterRouterIdAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& GetVRouterRouterIdAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVRouterRouterIdAction>("GetVRouterRouterId", HttpMethod::Get, "/routerArea/{vRouterUuid}/routerid", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVRouterRouterIdAction::spec() { return detail::lazySpec(kSpec13); }
+
+GetVRouterRouterIdAction::GetVRouterRouterIdAction() = default;
+GetVRouterRouterIdAction::~GetVRouterRouterIdAction() = default;
 
 const ActionSpec& detail::spec_GetVRouterRouterId() { return GetVRouterRouterIdAction::spec(); }
 
-const schema::TypeDesc& QueryVRouterOspfAreaAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVRouterOspfAreaAction>("QueryVRouterOspfAreaAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVRouterOspfAreaAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVRouterOspfAreaAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& QueryVRouterOspfAreaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVRouterOspfAreaAction>("QueryVRouterOspfArea", HttpMethod::Get, "/routerArea", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVRouterOspfAreaAction::spec() { return detail::lazySpec(kSpec15); }
+
+QueryVRouterOspfAreaAction::QueryVRouterOspfAreaAction() = default;
+QueryVRouterOspfAreaAction::~QueryVRouterOspfAreaAction() = default;
 
 const ActionSpec& detail::spec_QueryVRouterOspfArea() { return QueryVRouterOspfAreaAction::spec(); }
 
-const schema::TypeDesc& QueryVRouterOspfNetworkAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVRouterOspfNetworkAction>("QueryVRouterOspfNetworkAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVRouterOspfNetworkAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVRouterOspfNetworkAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVRouterOspfNetworkAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& QueryVRouterOspfNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVRouterOspfNetworkAction>("QueryVRouterOspfNetwork", HttpMethod::Get, "/routerArea/network", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVRouterOspfNetworkAction::spec() { return detail::lazySpec(kSpec17); }
+
+QueryVRouterOspfNetworkAction::QueryVRouterOspfNetworkAction() = default;
+QueryVRouterOspfNetworkAction::~QueryVRouterOspfNetworkAction() = default;
 
 const ActionSpec& detail::spec_QueryVRouterOspfNetwork() { return QueryVRouterOspfNetworkAction::spec(); }
 
-const schema::TypeDesc& RemoveVRouterNetworksFromOspfAreaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(RemoveVRouterNetworksFromOspfAreaAction, uuids), schema::Location::Body, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromOspfAreaAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveVRouterNetworksFromOspfAreaAction>("RemoveVRouterNetworksFromOspfAreaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveVRouterNetworksFromOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveVRouterNetworksFromOspfAreaAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& RemoveVRouterNetworksFromOspfAreaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveVRouterNetworksFromOspfAreaAction>("RemoveVRouterNetworksFromOspfArea", HttpMethod::Delete, "/routerArea/networks", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveVRouterNetworksFromOspfAreaAction::spec() { return detail::lazySpec(kSpec19); }
+
+RemoveVRouterNetworksFromOspfAreaAction::RemoveVRouterNetworksFromOspfAreaAction() = default;
+RemoveVRouterNetworksFromOspfAreaAction::~RemoveVRouterNetworksFromOspfAreaAction() = default;
 
 const ActionSpec& detail::spec_RemoveVRouterNetworksFromOspfArea() { return RemoveVRouterNetworksFromOspfAreaAction::spec(); }
 
-const schema::TypeDesc& SetVRouterRouterIdAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(SetVRouterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule4},
-    {"routerId", &schema::typeOf<std::string>, offsetof(SetVRouterRouterIdAction, routerId), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVRouterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVRouterRouterIdAction>("SetVRouterRouterIdAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVRouterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVRouterRouterIdAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& SetVRouterRouterIdAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVRouterRouterIdAction>("SetVRouterRouterId", HttpMethod::Post, "/routerArea/{vRouterUuid}/routerid", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVRouterRouterIdAction::spec() { return detail::lazySpec(kSpec21); }
+
+SetVRouterRouterIdAction::SetVRouterRouterIdAction() = default;
+SetVRouterRouterIdAction::~SetVRouterRouterIdAction() = default;
 
 const ActionSpec& detail::spec_SetVRouterRouterId() { return SetVRouterRouterIdAction::spec(); }
 
-const schema::TypeDesc& UpdateVRouterOspfAreaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVRouterOspfAreaAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"areaAuth", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterOspfAreaAction, areaAuth), schema::Location::Body, 0, &kRule2},
-    {"areaType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterOspfAreaAction, areaType), schema::Location::Body, 0, &kRule2},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterOspfAreaAction, password), schema::Location::Body, schema::kSecret, &kRule2},
-    {"keyId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateVRouterOspfAreaAction, keyId), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVRouterOspfAreaAction>("UpdateVRouterOspfAreaAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateVRouterOspfAreaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVRouterOspfAreaAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& UpdateVRouterOspfAreaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVRouterOspfAreaAction>("UpdateVRouterOspfArea", HttpMethod::Put, "/routerArea/{uuid}/actions", "updateVRouterOspfArea", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVRouterOspfAreaAction::spec() { return detail::lazySpec(kSpec23); }
+
+UpdateVRouterOspfAreaAction::UpdateVRouterOspfAreaAction() = default;
+UpdateVRouterOspfAreaAction::~UpdateVRouterOspfAreaAction() = default;
 
 const ActionSpec& detail::spec_UpdateVRouterOspfArea() { return UpdateVRouterOspfAreaAction::spec(); }
 
-const schema::TypeDesc& AddSchedulerJobGroupToSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobGroupUuid", &schema::typeOf<std::string>, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"schedulerTriggerUuid", &schema::typeOf<std::string>, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
-    {"triggerNow", &schema::typeOf<std::optional<bool>>, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, triggerNow), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSchedulerJobGroupToSchedulerTriggerAction>("AddSchedulerJobGroupToSchedulerTriggerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSchedulerJobGroupToSchedulerTriggerAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& AddSchedulerJobGroupToSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSchedulerJobGroupToSchedulerTriggerAction>("AddSchedulerJobGroupToSchedulerTrigger", HttpMethod::Post, "/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSchedulerJobGroupToSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec25); }
+
+AddSchedulerJobGroupToSchedulerTriggerAction::AddSchedulerJobGroupToSchedulerTriggerAction() = default;
+AddSchedulerJobGroupToSchedulerTriggerAction::~AddSchedulerJobGroupToSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_AddSchedulerJobGroupToSchedulerTrigger() { return AddSchedulerJobGroupToSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& AddSchedulerJobToSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobUuid", &schema::typeOf<std::string>, offsetof(AddSchedulerJobToSchedulerTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
-    {"schedulerTriggerUuid", &schema::typeOf<std::string>, offsetof(AddSchedulerJobToSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
-    {"triggerNow", &schema::typeOf<std::optional<bool>>, offsetof(AddSchedulerJobToSchedulerTriggerAction, triggerNow), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSchedulerJobToSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSchedulerJobToSchedulerTriggerAction>("AddSchedulerJobToSchedulerTriggerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddSchedulerJobToSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSchedulerJobToSchedulerTriggerAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& AddSchedulerJobToSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSchedulerJobToSchedulerTriggerAction>("AddSchedulerJobToSchedulerTrigger", HttpMethod::Post, "/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSchedulerJobToSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec27); }
+
+AddSchedulerJobToSchedulerTriggerAction::AddSchedulerJobToSchedulerTriggerAction() = default;
+AddSchedulerJobToSchedulerTriggerAction::~AddSchedulerJobToSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_AddSchedulerJobToSchedulerTrigger() { return AddSchedulerJobToSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& AddSchedulerJobsToSchedulerJobGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobGroupUuid", &schema::typeOf<std::string>, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"schedulerJobUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, schedulerJobUuids), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSchedulerJobsToSchedulerJobGroupAction>("AddSchedulerJobsToSchedulerJobGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddSchedulerJobsToSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSchedulerJobsToSchedulerJobGroupAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& AddSchedulerJobsToSchedulerJobGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSchedulerJobsToSchedulerJobGroupAction>("AddSchedulerJobsToSchedulerJobGroup", HttpMethod::Post, "/scheduler/jobgroups/{schedulerJobGroupUuid}/job", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSchedulerJobsToSchedulerJobGroupAction::spec() { return detail::lazySpec(kSpec29); }
+
+AddSchedulerJobsToSchedulerJobGroupAction::AddSchedulerJobsToSchedulerJobGroupAction() = default;
+AddSchedulerJobsToSchedulerJobGroupAction::~AddSchedulerJobsToSchedulerJobGroupAction() = default;
 
 const ActionSpec& detail::spec_AddSchedulerJobsToSchedulerJobGroup() { return AddSchedulerJobsToSchedulerJobGroupAction::spec(); }
 
-const schema::TypeDesc& CreateAutoScalingRuleSchedulerJobTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
-    {"triggerType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, triggerType), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, description), schema::Location::Body, 0, &kRule7},
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, ruleUuid), schema::Location::Path, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAutoScalingRuleSchedulerJobTriggerAction>("CreateAutoScalingRuleSchedulerJobTriggerAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAutoScalingRuleSchedulerJobTriggerAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& CreateAutoScalingRuleSchedulerJobTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAutoScalingRuleSchedulerJobTriggerAction>("CreateAutoScalingRuleSchedulerJobTrigger", HttpMethod::Post, "/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAutoScalingRuleSchedulerJobTriggerAction::spec() { return detail::lazySpec(kSpec31); }
+
+CreateAutoScalingRuleSchedulerJobTriggerAction::CreateAutoScalingRuleSchedulerJobTriggerAction() = default;
+CreateAutoScalingRuleSchedulerJobTriggerAction::~CreateAutoScalingRuleSchedulerJobTriggerAction() = default;
 
 const ActionSpec& detail::spec_CreateAutoScalingRuleSchedulerJobTrigger() { return CreateAutoScalingRuleSchedulerJobTriggerAction::spec(); }
 
-const schema::TypeDesc& CreateSchedulerJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSchedulerJobAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerJobAction, description), schema::Location::Body, 0, &kRule7},
-    {"targetResourceUuid", &schema::typeOf<std::string>, offsetof(CreateSchedulerJobAction, targetResourceUuid), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateSchedulerJobAction, type), schema::Location::Body, 0, &kRule9},
-    {"parameters", &schema::typeOf<std::optional<Json>>, offsetof(CreateSchedulerJobAction, parameters), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerJobAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSchedulerJobAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSchedulerJobAction>("CreateSchedulerJobAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateSchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSchedulerJobAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& CreateSchedulerJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSchedulerJobAction>("CreateSchedulerJob", HttpMethod::Post, "/scheduler/jobs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSchedulerJobAction::spec() { return detail::lazySpec(kSpec33); }
+
+CreateSchedulerJobAction::CreateSchedulerJobAction() = default;
+CreateSchedulerJobAction::~CreateSchedulerJobAction() = default;
 
 const ActionSpec& detail::spec_CreateSchedulerJob() { return CreateSchedulerJobAction::spec(); }
 
-const schema::TypeDesc& CreateSchedulerJobGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSchedulerJobGroupAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerJobGroupAction, description), schema::Location::Body, 0, &kRule7},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateSchedulerJobGroupAction, type), schema::Location::Body, 0, &kRule10},
-    {"parameters", &schema::typeOf<std::optional<Json>>, offsetof(CreateSchedulerJobGroupAction, parameters), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerJobGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSchedulerJobGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSchedulerJobGroupAction>("CreateSchedulerJobGroupAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSchedulerJobGroupAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& CreateSchedulerJobGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSchedulerJobGroupAction>("CreateSchedulerJobGroup", HttpMethod::Post, "/scheduler/jobgroups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSchedulerJobGroupAction::spec() { return detail::lazySpec(kSpec35); }
+
+CreateSchedulerJobGroupAction::CreateSchedulerJobGroupAction() = default;
+CreateSchedulerJobGroupAction::~CreateSchedulerJobGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateSchedulerJobGroup() { return CreateSchedulerJobGroupAction::spec(); }
 
-const schema::TypeDesc& CreateSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSchedulerTriggerAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerTriggerAction, description), schema::Location::Body, 0, &kRule7},
-    {"schedulerInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSchedulerTriggerAction, schedulerInterval), schema::Location::Body, 0, &kRule11},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSchedulerTriggerAction, repeatCount), schema::Location::Body, 0, &kRule12},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateSchedulerTriggerAction, startTime), schema::Location::Body, 0, nullptr},
-    {"schedulerType", &schema::typeOf<std::string>, offsetof(CreateSchedulerTriggerAction, schedulerType), schema::Location::Body, 0, &kRule13},
-    {"cron", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerTriggerAction, cron), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSchedulerTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSchedulerTriggerAction>("CreateSchedulerTriggerAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSchedulerTriggerAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& CreateSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSchedulerTriggerAction>("CreateSchedulerTrigger", HttpMethod::Post, "/scheduler/triggers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec37); }
+
+CreateSchedulerTriggerAction::CreateSchedulerTriggerAction() = default;
+CreateSchedulerTriggerAction::~CreateSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_CreateSchedulerTrigger() { return CreateSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& DeleteSchedulerJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSchedulerJobAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSchedulerJobAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSchedulerJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSchedulerJobAction>("DeleteSchedulerJobAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSchedulerJobAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& DeleteSchedulerJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSchedulerJobAction>("DeleteSchedulerJob", HttpMethod::Delete, "/scheduler/jobs/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSchedulerJobAction::spec() { return detail::lazySpec(kSpec39); }
+
+DeleteSchedulerJobAction::DeleteSchedulerJobAction() = default;
+DeleteSchedulerJobAction::~DeleteSchedulerJobAction() = default;
 
 const ActionSpec& detail::spec_DeleteSchedulerJob() { return DeleteSchedulerJobAction::spec(); }
 
-const schema::TypeDesc& DeleteSchedulerJobGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSchedulerJobGroupAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSchedulerJobGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSchedulerJobGroupAction>("DeleteSchedulerJobGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSchedulerJobGroupAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& DeleteSchedulerJobGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSchedulerJobGroupAction>("DeleteSchedulerJobGroup", HttpMethod::Delete, "/scheduler/jobgroups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSchedulerJobGroupAction::spec() { return detail::lazySpec(kSpec41); }
+
+DeleteSchedulerJobGroupAction::DeleteSchedulerJobGroupAction() = default;
+DeleteSchedulerJobGroupAction::~DeleteSchedulerJobGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteSchedulerJobGroup() { return DeleteSchedulerJobGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSchedulerTriggerAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSchedulerTriggerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSchedulerTriggerAction>("DeleteSchedulerTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSchedulerTriggerAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& DeleteSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSchedulerTriggerAction>("DeleteSchedulerTrigger", HttpMethod::Delete, "/scheduler/triggers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec43); }
+
+DeleteSchedulerTriggerAction::DeleteSchedulerTriggerAction() = default;
+DeleteSchedulerTriggerAction::~DeleteSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_DeleteSchedulerTrigger() { return DeleteSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& GetAvailableTriggersAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAvailableTriggersAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAvailableTriggersAction>("GetAvailableTriggersAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetAvailableTriggersAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAvailableTriggersAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& GetAvailableTriggersAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAvailableTriggersAction>("GetAvailableTriggers", HttpMethod::Get, "/scheduler/triggers/available", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAvailableTriggersAction::spec() { return detail::lazySpec(kSpec45); }
+
+GetAvailableTriggersAction::GetAvailableTriggersAction() = default;
+GetAvailableTriggersAction::~GetAvailableTriggersAction() = default;
 
 const ActionSpec& detail::spec_GetAvailableTriggers() { return GetAvailableTriggersAction::spec(); }
 
-const schema::TypeDesc& GetNoTriggerSchedulerJobsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetNoTriggerSchedulerJobsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetNoTriggerSchedulerJobsAction>("GetNoTriggerSchedulerJobsAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetNoTriggerSchedulerJobsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetNoTriggerSchedulerJobsAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& GetNoTriggerSchedulerJobsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetNoTriggerSchedulerJobsAction>("GetNoTriggerSchedulerJobs", HttpMethod::Get, "/scheduler/jobs/candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetNoTriggerSchedulerJobsAction::spec() { return detail::lazySpec(kSpec47); }
+
+GetNoTriggerSchedulerJobsAction::GetNoTriggerSchedulerJobsAction() = default;
+GetNoTriggerSchedulerJobsAction::~GetNoTriggerSchedulerJobsAction() = default;
 
 const ActionSpec& detail::spec_GetNoTriggerSchedulerJobs() { return GetNoTriggerSchedulerJobsAction::spec(); }
 
-const schema::TypeDesc& GetSchedulerExecutionReportAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetSchedulerExecutionReportAction, startTime), schema::Location::Body, 0, &kRule4},
-    {"intervalTimeUnit", &schema::typeOf<std::string>, offsetof(GetSchedulerExecutionReportAction, intervalTimeUnit), schema::Location::Body, 0, &kRule14},
-    {"range", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetSchedulerExecutionReportAction, range), schema::Location::Body, 0, &kRule15},
-    {"schedulerJobTypes", &schema::typeOf<std::optional<Json>>, offsetof(GetSchedulerExecutionReportAction, schedulerJobTypes), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSchedulerExecutionReportAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSchedulerExecutionReportAction>("GetSchedulerExecutionReportAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetSchedulerExecutionReportAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSchedulerExecutionReportAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& GetSchedulerExecutionReportAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSchedulerExecutionReportAction>("GetSchedulerExecutionReport", HttpMethod::Get, "/scheduler/report", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetSchedulerExecutionReportAction::spec() { return detail::lazySpec(kSpec49); }
+
+GetSchedulerExecutionReportAction::GetSchedulerExecutionReportAction() = default;
+GetSchedulerExecutionReportAction::~GetSchedulerExecutionReportAction() = default;
 
 const ActionSpec& detail::spec_GetSchedulerExecutionReport() { return GetSchedulerExecutionReportAction::spec(); }
 
-const schema::TypeDesc& QuerySchedulerJobAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySchedulerJobAction>("QuerySchedulerJobAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySchedulerJobAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySchedulerJobAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& QuerySchedulerJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySchedulerJobAction>("QuerySchedulerJob", HttpMethod::Get, "/scheduler/jobs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySchedulerJobAction::spec() { return detail::lazySpec(kSpec51); }
+
+QuerySchedulerJobAction::QuerySchedulerJobAction() = default;
+QuerySchedulerJobAction::~QuerySchedulerJobAction() = default;
 
 const ActionSpec& detail::spec_QuerySchedulerJob() { return QuerySchedulerJobAction::spec(); }
 
-const schema::TypeDesc& QuerySchedulerJobGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySchedulerJobGroupAction>("QuerySchedulerJobGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySchedulerJobGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySchedulerJobGroupAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& QuerySchedulerJobGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySchedulerJobGroupAction>("QuerySchedulerJobGroup", HttpMethod::Get, "/scheduler/jobgroups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySchedulerJobGroupAction::spec() { return detail::lazySpec(kSpec53); }
+
+QuerySchedulerJobGroupAction::QuerySchedulerJobGroupAction() = default;
+QuerySchedulerJobGroupAction::~QuerySchedulerJobGroupAction() = default;
 
 const ActionSpec& detail::spec_QuerySchedulerJobGroup() { return QuerySchedulerJobGroupAction::spec(); }
 
-const schema::TypeDesc& QuerySchedulerJobHistoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySchedulerJobHistoryAction>("QuerySchedulerJobHistoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySchedulerJobHistoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySchedulerJobHistoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySchedulerJobHistoryAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& QuerySchedulerJobHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySchedulerJobHistoryAction>("QuerySchedulerJobHistory", HttpMethod::Get, "/scheduler/job/history", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySchedulerJobHistoryAction::spec() { return detail::lazySpec(kSpec55); }
+
+QuerySchedulerJobHistoryAction::QuerySchedulerJobHistoryAction() = default;
+QuerySchedulerJobHistoryAction::~QuerySchedulerJobHistoryAction() = default;
 
 const ActionSpec& detail::spec_QuerySchedulerJobHistory() { return QuerySchedulerJobHistoryAction::spec(); }
 
-const schema::TypeDesc& QuerySchedulerTriggerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySchedulerTriggerAction>("QuerySchedulerTriggerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySchedulerTriggerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySchedulerTriggerAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& QuerySchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySchedulerTriggerAction>("QuerySchedulerTrigger", HttpMethod::Get, "/scheduler/triggers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySchedulerTriggerAction::spec() { return detail::lazySpec(kSpec57); }
+
+QuerySchedulerTriggerAction::QuerySchedulerTriggerAction() = default;
+QuerySchedulerTriggerAction::~QuerySchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_QuerySchedulerTrigger() { return QuerySchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& RemoveSchedulerJobFromSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobUuid", &schema::typeOf<std::string>, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
-    {"schedulerTriggerUuid", &schema::typeOf<std::string>, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSchedulerJobFromSchedulerTriggerAction>("RemoveSchedulerJobFromSchedulerTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSchedulerJobFromSchedulerTriggerAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& RemoveSchedulerJobFromSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSchedulerJobFromSchedulerTriggerAction>("RemoveSchedulerJobFromSchedulerTrigger", HttpMethod::Delete, "/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSchedulerJobFromSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec59); }
+
+RemoveSchedulerJobFromSchedulerTriggerAction::RemoveSchedulerJobFromSchedulerTriggerAction() = default;
+RemoveSchedulerJobFromSchedulerTriggerAction::~RemoveSchedulerJobFromSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_RemoveSchedulerJobFromSchedulerTrigger() { return RemoveSchedulerJobFromSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& RemoveSchedulerJobGroupFromSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"schedulerTriggerUuid", &schema::typeOf<std::string>, offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSchedulerJobGroupFromSchedulerTriggerAction>("RemoveSchedulerJobGroupFromSchedulerTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveSchedulerJobGroupFromSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSchedulerJobGroupFromSchedulerTriggerAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& RemoveSchedulerJobGroupFromSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSchedulerJobGroupFromSchedulerTriggerAction>("RemoveSchedulerJobGroupFromSchedulerTrigger", HttpMethod::Delete, "/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSchedulerJobGroupFromSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec61); }
+
+RemoveSchedulerJobGroupFromSchedulerTriggerAction::RemoveSchedulerJobGroupFromSchedulerTriggerAction() = default;
+RemoveSchedulerJobGroupFromSchedulerTriggerAction::~RemoveSchedulerJobGroupFromSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_RemoveSchedulerJobGroupFromSchedulerTrigger() { return RemoveSchedulerJobGroupFromSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& RemoveSchedulerJobsFromSchedulerJobGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"schedulerJobUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, schedulerJobUuids), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSchedulerJobsFromSchedulerJobGroupAction>("RemoveSchedulerJobsFromSchedulerJobGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveSchedulerJobsFromSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSchedulerJobsFromSchedulerJobGroupAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& RemoveSchedulerJobsFromSchedulerJobGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSchedulerJobsFromSchedulerJobGroupAction>("RemoveSchedulerJobsFromSchedulerJobGroup", HttpMethod::Delete, "/scheduler/jobgroups/{schedulerJobGroupUuid}/job", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSchedulerJobsFromSchedulerJobGroupAction::spec() { return detail::lazySpec(kSpec63); }
+
+RemoveSchedulerJobsFromSchedulerJobGroupAction::RemoveSchedulerJobsFromSchedulerJobGroupAction() = default;
+RemoveSchedulerJobsFromSchedulerJobGroupAction::~RemoveSchedulerJobsFromSchedulerJobGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveSchedulerJobsFromSchedulerJobGroup() { return RemoveSchedulerJobsFromSchedulerJobGroupAction::spec(); }
 
-const schema::TypeDesc& RunSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RunSchedulerTriggerAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"jobUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RunSchedulerTriggerAction, jobUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RunSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RunSchedulerTriggerAction>("RunSchedulerTriggerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RunSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RunSchedulerTriggerAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& RunSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RunSchedulerTriggerAction>("RunSchedulerTrigger", HttpMethod::Put, "/scheduler/triggers/{uuid}/actions", "runSchedulerTrigger", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RunSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec65); }
+
+RunSchedulerTriggerAction::RunSchedulerTriggerAction() = default;
+RunSchedulerTriggerAction::~RunSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_RunSchedulerTrigger() { return RunSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& UpdateSchedulerJobAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSchedulerJobAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerJobAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerJobAction, description), schema::Location::Body, 0, &kRule7},
-    {"parameters", &schema::typeOf<std::optional<Json>>, offsetof(UpdateSchedulerJobAction, parameters), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerJobAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSchedulerJobAction>("UpdateSchedulerJobAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateSchedulerJobAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSchedulerJobAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& UpdateSchedulerJobAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSchedulerJobAction>("UpdateSchedulerJob", HttpMethod::Put, "/scheduler/jobs/{uuid}/actions", "updateSchedulerJob", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSchedulerJobAction::spec() { return detail::lazySpec(kSpec67); }
+
+UpdateSchedulerJobAction::UpdateSchedulerJobAction() = default;
+UpdateSchedulerJobAction::~UpdateSchedulerJobAction() = default;
 
 const ActionSpec& detail::spec_UpdateSchedulerJob() { return UpdateSchedulerJobAction::spec(); }
 
-const schema::TypeDesc& UpdateSchedulerJobGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSchedulerJobGroupAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerJobGroupAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerJobGroupAction, description), schema::Location::Body, 0, &kRule7},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerJobGroupAction, state), schema::Location::Body, 0, &kRule17},
-    {"parameters", &schema::typeOf<std::optional<Json>>, offsetof(UpdateSchedulerJobGroupAction, parameters), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerJobGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSchedulerJobGroupAction>("UpdateSchedulerJobGroupAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateSchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSchedulerJobGroupAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& UpdateSchedulerJobGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSchedulerJobGroupAction>("UpdateSchedulerJobGroup", HttpMethod::Put, "/scheduler/jobgroups/{uuid}/actions", "updateSchedulerJobGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSchedulerJobGroupAction::spec() { return detail::lazySpec(kSpec69); }
+
+UpdateSchedulerJobGroupAction::UpdateSchedulerJobGroupAction() = default;
+UpdateSchedulerJobGroupAction::~UpdateSchedulerJobGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateSchedulerJobGroup() { return UpdateSchedulerJobGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateSchedulerTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSchedulerTriggerAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerTriggerAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerTriggerAction, description), schema::Location::Body, 0, &kRule7},
-    {"schedulerInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSchedulerTriggerAction, schedulerInterval), schema::Location::Body, 0, &kRule11},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSchedulerTriggerAction, repeatCount), schema::Location::Body, 0, &kRule12},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateSchedulerTriggerAction, startTime), schema::Location::Body, 0, nullptr},
-    {"cron", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerTriggerAction, cron), schema::Location::Body, 0, nullptr},
-    {"schedulerType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerTriggerAction, schedulerType), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSchedulerTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSchedulerTriggerAction>("UpdateSchedulerTriggerAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateSchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSchedulerTriggerAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& UpdateSchedulerTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSchedulerTriggerAction>("UpdateSchedulerTrigger", HttpMethod::Put, "/scheduler/triggers/{uuid}/actions", "updateSchedulerTrigger", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSchedulerTriggerAction::spec() { return detail::lazySpec(kSpec71); }
+
+UpdateSchedulerTriggerAction::UpdateSchedulerTriggerAction() = default;
+UpdateSchedulerTriggerAction::~UpdateSchedulerTriggerAction() = default;
 
 const ActionSpec& detail::spec_UpdateSchedulerTrigger() { return UpdateSchedulerTriggerAction::spec(); }
 
-const schema::TypeDesc& ChangeSchedulerStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSchedulerStateAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSchedulerStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSchedulerStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSchedulerStateAction>("ChangeSchedulerStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSchedulerStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSchedulerStateAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& ChangeSchedulerStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSchedulerStateAction>("ChangeSchedulerState", HttpMethod::Put, "/schedulers/{uuid}", "changeSchedulerState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSchedulerStateAction::spec() { return detail::lazySpec(kSpec73); }
+
+ChangeSchedulerStateAction::ChangeSchedulerStateAction() = default;
+ChangeSchedulerStateAction::~ChangeSchedulerStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSchedulerState() { return ChangeSchedulerStateAction::spec(); }
 
-const schema::TypeDesc& CreateGuestVmScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateGuestVmScriptAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateGuestVmScriptAction, description), schema::Location::Body, 0, &kRule21},
-    {"scriptContent", &schema::typeOf<std::string>, offsetof(CreateGuestVmScriptAction, scriptContent), schema::Location::Body, 0, &kRule22},
-    {"renderParams", &schema::typeOf<std::optional<std::string>>, offsetof(CreateGuestVmScriptAction, renderParams), schema::Location::Body, 0, &kRule23},
-    {"platform", &schema::typeOf<std::string>, offsetof(CreateGuestVmScriptAction, platform), schema::Location::Body, 0, &kRule24},
-    {"scriptType", &schema::typeOf<std::string>, offsetof(CreateGuestVmScriptAction, scriptType), schema::Location::Body, 0, &kRule25},
-    {"scriptTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateGuestVmScriptAction, scriptTimeout), schema::Location::Body, 0, &kRule26},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateGuestVmScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateGuestVmScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateGuestVmScriptAction>("CreateGuestVmScriptAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateGuestVmScriptAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& CreateGuestVmScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateGuestVmScriptAction>("CreateGuestVmScript", HttpMethod::Post, "/scripts", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateGuestVmScriptAction::spec() { return detail::lazySpec(kSpec75); }
+
+CreateGuestVmScriptAction::CreateGuestVmScriptAction() = default;
+CreateGuestVmScriptAction::~CreateGuestVmScriptAction() = default;
 
 const ActionSpec& detail::spec_CreateGuestVmScript() { return CreateGuestVmScriptAction::spec(); }
 
-const schema::TypeDesc& DeleteGuestVmScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteGuestVmScriptAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteGuestVmScriptAction>("DeleteGuestVmScriptAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteGuestVmScriptAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& DeleteGuestVmScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteGuestVmScriptAction>("DeleteGuestVmScript", HttpMethod::Delete, "/scripts/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteGuestVmScriptAction::spec() { return detail::lazySpec(kSpec77); }
+
+DeleteGuestVmScriptAction::DeleteGuestVmScriptAction() = default;
+DeleteGuestVmScriptAction::~DeleteGuestVmScriptAction() = default;
 
 const ActionSpec& detail::spec_DeleteGuestVmScript() { return DeleteGuestVmScriptAction::spec(); }
 
-const schema::TypeDesc& ExecuteGuestVmScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"vmInstanceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ExecuteGuestVmScriptAction, vmInstanceUuids), schema::Location::Body, 0, &kRule4},
-    {"scriptTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ExecuteGuestVmScriptAction, scriptTimeout), schema::Location::Body, 0, &kRule27},
-    {"logPath", &schema::typeOf<std::optional<std::string>>, offsetof(ExecuteGuestVmScriptAction, logPath), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExecuteGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExecuteGuestVmScriptAction>("ExecuteGuestVmScriptAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(ExecuteGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExecuteGuestVmScriptAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& ExecuteGuestVmScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExecuteGuestVmScriptAction>("ExecuteGuestVmScript", HttpMethod::Put, "/scripts/{uuid}/actions", "executeGuestVmScript", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExecuteGuestVmScriptAction::spec() { return detail::lazySpec(kSpec79); }
+
+ExecuteGuestVmScriptAction::ExecuteGuestVmScriptAction() = default;
+ExecuteGuestVmScriptAction::~ExecuteGuestVmScriptAction() = default;
 
 const ActionSpec& detail::spec_ExecuteGuestVmScript() { return ExecuteGuestVmScriptAction::spec(); }
 
-const schema::TypeDesc& QueryGuestVmScriptAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGuestVmScriptAction>("QueryGuestVmScriptAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGuestVmScriptAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGuestVmScriptAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& QueryGuestVmScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGuestVmScriptAction>("QueryGuestVmScript", HttpMethod::Get, "/scripts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGuestVmScriptAction::spec() { return detail::lazySpec(kSpec81); }
+
+QueryGuestVmScriptAction::QueryGuestVmScriptAction() = default;
+QueryGuestVmScriptAction::~QueryGuestVmScriptAction() = default;
 
 const ActionSpec& detail::spec_QueryGuestVmScript() { return QueryGuestVmScriptAction::spec(); }
 
-const schema::TypeDesc& QueryGuestVmScriptExecutedRecordAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGuestVmScriptExecutedRecordAction>("QueryGuestVmScriptExecutedRecordAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGuestVmScriptExecutedRecordAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGuestVmScriptExecutedRecordAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGuestVmScriptExecutedRecordAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& QueryGuestVmScriptExecutedRecordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGuestVmScriptExecutedRecordAction>("QueryGuestVmScriptExecutedRecord", HttpMethod::Get, "/scripts/records", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGuestVmScriptExecutedRecordAction::spec() { return detail::lazySpec(kSpec83); }
+
+QueryGuestVmScriptExecutedRecordAction::QueryGuestVmScriptExecutedRecordAction() = default;
+QueryGuestVmScriptExecutedRecordAction::~QueryGuestVmScriptExecutedRecordAction() = default;
 
 const ActionSpec& detail::spec_QueryGuestVmScriptExecutedRecord() { return QueryGuestVmScriptExecutedRecordAction::spec(); }
 
-const schema::TypeDesc& QueryGuestVmScriptExecutedRecordDetailAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGuestVmScriptExecutedRecordDetailAction>("QueryGuestVmScriptExecutedRecordDetailAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGuestVmScriptExecutedRecordDetailAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGuestVmScriptExecutedRecordDetailAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGuestVmScriptExecutedRecordDetailAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& QueryGuestVmScriptExecutedRecordDetailAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGuestVmScriptExecutedRecordDetailAction>("QueryGuestVmScriptExecutedRecordDetail", HttpMethod::Get, "/scripts/records/details", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGuestVmScriptExecutedRecordDetailAction::spec() { return detail::lazySpec(kSpec85); }
+
+QueryGuestVmScriptExecutedRecordDetailAction::QueryGuestVmScriptExecutedRecordDetailAction() = default;
+QueryGuestVmScriptExecutedRecordDetailAction::~QueryGuestVmScriptExecutedRecordDetailAction() = default;
 
 const ActionSpec& detail::spec_QueryGuestVmScriptExecutedRecordDetail() { return QueryGuestVmScriptExecutedRecordDetailAction::spec(); }
 
-const schema::TypeDesc& UpdateGuestVmScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestVmScriptAction, name), schema::Location::Body, 0, &kRule28},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestVmScriptAction, description), schema::Location::Body, 0, &kRule21},
-    {"scriptContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestVmScriptAction, scriptContent), schema::Location::Body, 0, &kRule29},
-    {"renderParams", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestVmScriptAction, renderParams), schema::Location::Body, 0, &kRule23},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestVmScriptAction, platform), schema::Location::Body, 0, &kRule30},
-    {"scriptType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestVmScriptAction, scriptType), schema::Location::Body, 0, &kRule31},
-    {"scriptTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateGuestVmScriptAction, scriptTimeout), schema::Location::Body, 0, &kRule32},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestVmScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateGuestVmScriptAction>("UpdateGuestVmScriptAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateGuestVmScriptAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& UpdateGuestVmScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateGuestVmScriptAction>("UpdateGuestVmScript", HttpMethod::Put, "/scripts/{uuid}/actions", "updateGuestVmScript", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateGuestVmScriptAction::spec() { return detail::lazySpec(kSpec87); }
+
+UpdateGuestVmScriptAction::UpdateGuestVmScriptAction() = default;
+UpdateGuestVmScriptAction::~UpdateGuestVmScriptAction() = default;
 
 const ActionSpec& detail::spec_UpdateGuestVmScript() { return UpdateGuestVmScriptAction::spec(); }
 
-const schema::TypeDesc& AddSdnControllerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vendorType", &schema::typeOf<std::string>, offsetof(AddSdnControllerAction, vendorType), schema::Location::Body, 0, &kRule8},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSdnControllerAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSdnControllerAction, description), schema::Location::Body, 0, &kRule7},
-    {"ip", &schema::typeOf<std::string>, offsetof(AddSdnControllerAction, ip), schema::Location::Body, 0, &kRule8},
-    {"userName", &schema::typeOf<std::string>, offsetof(AddSdnControllerAction, userName), schema::Location::Body, 0, &kRule8},
-    {"password", &schema::typeOf<std::string>, offsetof(AddSdnControllerAction, password), schema::Location::Body, schema::kSecret, &kRule8},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSdnControllerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSdnControllerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSdnControllerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSdnControllerAction>("AddSdnControllerAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddSdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSdnControllerAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& AddSdnControllerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSdnControllerAction>("AddSdnController", HttpMethod::Post, "/sdn-controllers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSdnControllerAction::spec() { return detail::lazySpec(kSpec89); }
+
+AddSdnControllerAction::AddSdnControllerAction() = default;
+AddSdnControllerAction::~AddSdnControllerAction() = default;
 
 const ActionSpec& detail::spec_AddSdnController() { return AddSdnControllerAction::spec(); }
 
-const schema::TypeDesc& QuerySdnControllerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySdnControllerAction>("QuerySdnControllerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySdnControllerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySdnControllerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySdnControllerAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& QuerySdnControllerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySdnControllerAction>("QuerySdnController", HttpMethod::Get, "/sdn-controllers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySdnControllerAction::spec() { return detail::lazySpec(kSpec91); }
+
+QuerySdnControllerAction::QuerySdnControllerAction() = default;
+QuerySdnControllerAction::~QuerySdnControllerAction() = default;
 
 const ActionSpec& detail::spec_QuerySdnController() { return QuerySdnControllerAction::spec(); }
 
-const schema::TypeDesc& RemoveSdnControllerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveSdnControllerAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSdnControllerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSdnControllerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSdnControllerAction>("RemoveSdnControllerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveSdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSdnControllerAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& RemoveSdnControllerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSdnControllerAction>("RemoveSdnController", HttpMethod::Delete, "/sdn-controllers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSdnControllerAction::spec() { return detail::lazySpec(kSpec93); }
+
+RemoveSdnControllerAction::RemoveSdnControllerAction() = default;
+RemoveSdnControllerAction::~RemoveSdnControllerAction() = default;
 
 const ActionSpec& detail::spec_RemoveSdnController() { return RemoveSdnControllerAction::spec(); }
 
-const schema::TypeDesc& UpdateSdnControllerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSdnControllerAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSdnControllerAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSdnControllerAction, description), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSdnControllerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSdnControllerAction>("UpdateSdnControllerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateSdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSdnControllerAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& UpdateSdnControllerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSdnControllerAction>("UpdateSdnController", HttpMethod::Put, "/sdn-controllers/{uuid}/actions", "updateSdnController", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSdnControllerAction::spec() { return detail::lazySpec(kSpec95); }
+
+UpdateSdnControllerAction::UpdateSdnControllerAction() = default;
+UpdateSdnControllerAction::~UpdateSdnControllerAction() = default;
 
 const ActionSpec& detail::spec_UpdateSdnController() { return UpdateSdnControllerAction::spec(); }
 
-const schema::TypeDesc& RefreshSearchIndexesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshSearchIndexesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshSearchIndexesAction>("RefreshSearchIndexesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(RefreshSearchIndexesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshSearchIndexesAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& RefreshSearchIndexesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshSearchIndexesAction>("RefreshSearchIndexes", HttpMethod::Get, "/search/indexes/refresh", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& RefreshSearchIndexesAction::spec() { return detail::lazySpec(kSpec97); }
+
+RefreshSearchIndexesAction::RefreshSearchIndexesAction() = default;
+RefreshSearchIndexesAction::~RefreshSearchIndexesAction() = default;
 
 const ActionSpec& detail::spec_RefreshSearchIndexes() { return RefreshSearchIndexesAction::spec(); }
 
-const schema::TypeDesc& CreateAiSiNoSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAiSiNoSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
-    {"route", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, route), schema::Location::Body, 0, nullptr},
-    {"clientID", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, clientID), schema::Location::Body, 0, nullptr},
-    {"clientSecrete", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, clientSecrete), schema::Location::Body, schema::kSecret, nullptr},
-    {"appId", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, appId), schema::Location::Body, 0, nullptr},
-    {"keyNumSM2", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, keyNumSM2), schema::Location::Body, 0, nullptr},
-    {"keyNumSM4", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, keyNumSM4), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAiSiNoSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateAiSiNoSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAiSiNoSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateAiSiNoSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAiSiNoSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAiSiNoSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAiSiNoSecretResourcePoolAction>("CreateAiSiNoSecretResourcePoolAction", rows, 17, schema::rebased(ActionBase::describe(), offsetof(CreateAiSiNoSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAiSiNoSecretResourcePoolAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& CreateAiSiNoSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAiSiNoSecretResourcePoolAction>("CreateAiSiNoSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/aisino", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAiSiNoSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec99); }
+
+CreateAiSiNoSecretResourcePoolAction::CreateAiSiNoSecretResourcePoolAction() = default;
+CreateAiSiNoSecretResourcePoolAction::~CreateAiSiNoSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateAiSiNoSecretResourcePool() { return CreateAiSiNoSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& CreateCSPSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementIp", &schema::typeOf<std::string>, offsetof(CreateCSPSecretResourcePoolAction, managementIp), schema::Location::Body, 0, &kRule4},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCSPSecretResourcePoolAction, port), schema::Location::Body, 0, &kRule4},
-    {"appId", &schema::typeOf<std::string>, offsetof(CreateCSPSecretResourcePoolAction, appId), schema::Location::Body, 0, &kRule4},
-    {"appKey", &schema::typeOf<std::string>, offsetof(CreateCSPSecretResourcePoolAction, appKey), schema::Location::Body, 0, &kRule4},
-    {"keyId", &schema::typeOf<std::string>, offsetof(CreateCSPSecretResourcePoolAction, keyId), schema::Location::Body, 0, &kRule4},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCSPSecretResourcePoolAction, protocol), schema::Location::Body, 0, &kRule35},
-    {"userId", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCSPSecretResourcePoolAction, userId), schema::Location::Body, 0, &kRule36},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateCSPSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCSPSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCSPSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateCSPSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateCSPSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateCSPSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCSPSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateCSPSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCSPSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateCSPSecretResourcePoolAction>("CreateCSPSecretResourcePoolAction", rows, 16, schema::rebased(ActionBase::describe(), offsetof(CreateCSPSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateCSPSecretResourcePoolAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& CreateCSPSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateCSPSecretResourcePoolAction>("CreateCSPSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/csp", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateCSPSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec101); }
+
+CreateCSPSecretResourcePoolAction::CreateCSPSecretResourcePoolAction() = default;
+CreateCSPSecretResourcePoolAction::~CreateCSPSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateCSPSecretResourcePool() { return CreateCSPSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& CreateFiSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"keyNum", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFiSecSecretResourcePoolAction, keyNum), schema::Location::Body, 0, &kRule36},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFiSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFiSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFiSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateFiSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFiSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateFiSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFiSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFiSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFiSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFiSecSecretResourcePoolAction>("CreateFiSecSecretResourcePoolAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateFiSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFiSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& CreateFiSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFiSecSecretResourcePoolAction>("CreateFiSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/fiSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFiSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec103); }
+
+CreateFiSecSecretResourcePoolAction::CreateFiSecSecretResourcePoolAction() = default;
+CreateFiSecSecretResourcePoolAction::~CreateFiSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateFiSecSecretResourcePool() { return CreateFiSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& CreateFlkSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"testResult", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, testResult), schema::Location::Body, 0, nullptr},
-    {"activatedToken", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, nullptr},
-    {"protectToken", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, protectToken), schema::Location::Body, schema::kSecret, nullptr},
-    {"hmacToken", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, hmacToken), schema::Location::Body, schema::kSecret, nullptr},
-    {"ukeyType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, ukeyType), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFlkSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateFlkSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlkSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateFlkSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFlkSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlkSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFlkSecSecretResourcePoolAction>("CreateFlkSecSecretResourcePoolAction", rows, 14, schema::rebased(ActionBase::describe(), offsetof(CreateFlkSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFlkSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& CreateFlkSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFlkSecSecretResourcePoolAction>("CreateFlkSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/flkSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFlkSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec105); }
+
+CreateFlkSecSecretResourcePoolAction::CreateFlkSecSecretResourcePoolAction() = default;
+CreateFlkSecSecretResourcePoolAction::~CreateFlkSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateFlkSecSecretResourcePool() { return CreateFlkSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& CreateHaiTaiSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHaiTaiSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateHaiTaiSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
-    {"realm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHaiTaiSecretResourcePoolAction, realm), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateHaiTaiSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHaiTaiSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHaiTaiSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateHaiTaiSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateHaiTaiSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateHaiTaiSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHaiTaiSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateHaiTaiSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateHaiTaiSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateHaiTaiSecretResourcePoolAction>("CreateHaiTaiSecretResourcePoolAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateHaiTaiSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateHaiTaiSecretResourcePoolAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& CreateHaiTaiSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateHaiTaiSecretResourcePoolAction>("CreateHaiTaiSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/haitai", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateHaiTaiSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec107); }
+
+CreateHaiTaiSecretResourcePoolAction::CreateHaiTaiSecretResourcePoolAction() = default;
+CreateHaiTaiSecretResourcePoolAction::~CreateHaiTaiSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateHaiTaiSecretResourcePool() { return CreateHaiTaiSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& CreateInfoSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connectionMode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule37},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateInfoSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInfoSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInfoSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateInfoSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateInfoSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateInfoSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInfoSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateInfoSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateInfoSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateInfoSecSecretResourcePoolAction>("CreateInfoSecSecretResourcePoolAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateInfoSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateInfoSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& CreateInfoSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateInfoSecSecretResourcePoolAction>("CreateInfoSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/infoSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateInfoSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec109); }
+
+CreateInfoSecSecretResourcePoolAction::CreateInfoSecSecretResourcePoolAction() = default;
+CreateInfoSecSecretResourcePoolAction::~CreateInfoSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateInfoSecSecretResourcePool() { return CreateInfoSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& CreateJitSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateJitSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateJitSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateJitSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateJitSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateJitSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateJitSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateJitSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateJitSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateJitSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateJitSecretResourcePoolAction>("CreateJitSecretResourcePoolAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateJitSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateJitSecretResourcePoolAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& CreateJitSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateJitSecretResourcePoolAction>("CreateJitSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/jit", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateJitSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec111); }
+
+CreateJitSecretResourcePoolAction::CreateJitSecretResourcePoolAction() = default;
+CreateJitSecretResourcePoolAction::~CreateJitSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateJitSecretResourcePool() { return CreateJitSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& CreateSanSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"keyIndex", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSanSecSecretResourcePoolAction, keyIndex), schema::Location::Body, 0, nullptr},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSanSecSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, password), schema::Location::Body, schema::kSecret, nullptr},
-    {"sm3Key", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, sm3Key), schema::Location::Body, 0, nullptr},
-    {"sm4Key", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, sm4Key), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSanSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateSanSecSecretResourcePoolAction, type), schema::Location::Body, 0, &kRule33},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSanSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule34},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateSanSecSecretResourcePoolAction, zoneUuid), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSanSecSecretResourcePoolAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSanSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSanSecSecretResourcePoolAction>("CreateSanSecSecretResourcePoolAction", rows, 16, schema::rebased(ActionBase::describe(), offsetof(CreateSanSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSanSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& CreateSanSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSanSecSecretResourcePoolAction>("CreateSanSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/sanSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSanSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec113); }
+
+CreateSanSecSecretResourcePoolAction::CreateSanSecSecretResourcePoolAction() = default;
+CreateSanSecSecretResourcePoolAction::~CreateSanSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_CreateSanSecSecretResourcePool() { return CreateSanSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& DeleteSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSecretResourcePoolAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSecretResourcePoolAction>("DeleteSecretResourcePoolAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSecretResourcePoolAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& DeleteSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSecretResourcePoolAction>("DeleteSecretResourcePool", HttpMethod::Delete, "/secret-resource-pool/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec115); }
+
+DeleteSecretResourcePoolAction::DeleteSecretResourcePoolAction() = default;
+DeleteSecretResourcePoolAction::~DeleteSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_DeleteSecretResourcePool() { return DeleteSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& UpdateSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSecretResourcePoolAction>("UpdateSecretResourcePoolAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSecretResourcePoolAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& UpdateSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSecretResourcePoolAction>("UpdateSecretResourcePool", HttpMethod::Put, "/secret-resource-pool/{uuid}/actions", "updateSecretResourcePool", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec117); }
+
+UpdateSecretResourcePoolAction::UpdateSecretResourcePoolAction() = default;
+UpdateSecretResourcePoolAction::~UpdateSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_UpdateSecretResourcePool() { return UpdateSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& GetSignatureServerEncryptPublicKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSignatureServerEncryptPublicKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSignatureServerEncryptPublicKeyAction>("GetSignatureServerEncryptPublicKeyAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetSignatureServerEncryptPublicKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSignatureServerEncryptPublicKeyAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& GetSignatureServerEncryptPublicKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSignatureServerEncryptPublicKeyAction>("GetSignatureServerEncryptPublicKey", HttpMethod::Get, "/secret-resource-pool-token/signature-server-encrypt-public-key", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetSignatureServerEncryptPublicKeyAction::spec() { return detail::lazySpec(kSpec119); }
+
+GetSignatureServerEncryptPublicKeyAction::GetSignatureServerEncryptPublicKeyAction() = default;
+GetSignatureServerEncryptPublicKeyAction::~GetSignatureServerEncryptPublicKeyAction() = default;
 
 const ActionSpec& detail::spec_GetSignatureServerEncryptPublicKey() { return GetSignatureServerEncryptPublicKeyAction::spec(); }
 
-const schema::TypeDesc& SetSecurityMachineKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetSecurityMachineKeyAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"type", &schema::typeOf<std::string>, offsetof(SetSecurityMachineKeyAction, type), schema::Location::Body, 0, &kRule4},
-    {"tokenName", &schema::typeOf<std::string>, offsetof(SetSecurityMachineKeyAction, tokenName), schema::Location::Body, schema::kSecret, &kRule4},
-    {"dryRun", &schema::typeOf<std::optional<bool>>, offsetof(SetSecurityMachineKeyAction, dryRun), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetSecurityMachineKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetSecurityMachineKeyAction>("SetSecurityMachineKeyAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetSecurityMachineKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetSecurityMachineKeyAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& SetSecurityMachineKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetSecurityMachineKeyAction>("SetSecurityMachineKey", HttpMethod::Post, "/secret-resource-pool-token/set/{uuid}/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetSecurityMachineKeyAction::spec() { return detail::lazySpec(kSpec121); }
+
+SetSecurityMachineKeyAction::SetSecurityMachineKeyAction() = default;
+SetSecurityMachineKeyAction::~SetSecurityMachineKeyAction() = default;
 
 const ActionSpec& detail::spec_SetSecurityMachineKey() { return SetSecurityMachineKeyAction::spec(); }
 
-const schema::TypeDesc& ChangeSecretResourcePoolStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecretResourcePoolStateAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSecretResourcePoolStateAction, stateEvent), schema::Location::Body, 0, &kRule39},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecretResourcePoolStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSecretResourcePoolStateAction>("ChangeSecretResourcePoolStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSecretResourcePoolStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSecretResourcePoolStateAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& ChangeSecretResourcePoolStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSecretResourcePoolStateAction>("ChangeSecretResourcePoolState", HttpMethod::Put, "/secret-resource-pools/{uuid}/actions", "changeSecretResourcePoolState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSecretResourcePoolStateAction::spec() { return detail::lazySpec(kSpec123); }
+
+ChangeSecretResourcePoolStateAction::ChangeSecretResourcePoolStateAction() = default;
+ChangeSecretResourcePoolStateAction::~ChangeSecretResourcePoolStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSecretResourcePoolState() { return ChangeSecretResourcePoolStateAction::spec(); }
 
-const schema::TypeDesc& QuerySecretResourcePoolAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySecretResourcePoolAction>("QuerySecretResourcePoolAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySecretResourcePoolAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySecretResourcePoolAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QuerySecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySecretResourcePoolAction>("QuerySecretResourcePool", HttpMethod::Get, "/secret-resource-pools", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySecretResourcePoolAction::spec() { return detail::lazySpec(kSpec125); }
+
+QuerySecretResourcePoolAction::QuerySecretResourcePoolAction() = default;
+QuerySecretResourcePoolAction::~QuerySecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_QuerySecretResourcePool() { return QuerySecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& UpdateCSPSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"appId", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, appId), schema::Location::Body, 0, nullptr},
-    {"appKey", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, appKey), schema::Location::Body, 0, nullptr},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCSPSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
-    {"keyId", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, keyId), schema::Location::Body, 0, nullptr},
-    {"userId", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, userId), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, protocol), schema::Location::Body, 0, &kRule35},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCSPSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateCSPSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCSPSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCSPSecretResourcePoolAction>("UpdateCSPSecretResourcePoolAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(UpdateCSPSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCSPSecretResourcePoolAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& UpdateCSPSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCSPSecretResourcePoolAction>("UpdateCSPSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/csp/{uuid}/actions", "updateCSPSecretResourcePool", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCSPSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec127); }
+
+UpdateCSPSecretResourcePoolAction::UpdateCSPSecretResourcePoolAction() = default;
+UpdateCSPSecretResourcePoolAction::~UpdateCSPSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_UpdateCSPSecretResourcePool() { return UpdateCSPSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& UpdateFiSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"keyNum", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecretResourcePoolAction, keyNum), schema::Location::Body, 0, &kRule40},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFiSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFiSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFiSecSecretResourcePoolAction>("UpdateFiSecSecretResourcePoolAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateFiSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFiSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& UpdateFiSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFiSecSecretResourcePoolAction>("UpdateFiSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/fiSec/{uuid}/actions", "updateFiSecSecretResourcePool", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFiSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec129); }
+
+UpdateFiSecSecretResourcePoolAction::UpdateFiSecSecretResourcePoolAction() = default;
+UpdateFiSecSecretResourcePoolAction::~UpdateFiSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_UpdateFiSecSecretResourcePool() { return UpdateFiSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& UpdateFlkSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"encryptResult", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, encryptResult), schema::Location::Body, 0, &kRule41},
-    {"activatedToken", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, &kRule40},
-    {"protectToken", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, protectToken), schema::Location::Body, schema::kSecret, &kRule40},
-    {"hmacToken", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, hmacToken), schema::Location::Body, schema::kSecret, &kRule40},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlkSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFlkSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFlkSecSecretResourcePoolAction>("UpdateFlkSecSecretResourcePoolAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(UpdateFlkSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFlkSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& UpdateFlkSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFlkSecSecretResourcePoolAction>("UpdateFlkSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/flkSec/{uuid}/actions", "updateFlkSecSecretResourcePool", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFlkSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec131); }
+
+UpdateFlkSecSecretResourcePoolAction::UpdateFlkSecSecretResourcePoolAction() = default;
+UpdateFlkSecSecretResourcePoolAction::~UpdateFlkSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_UpdateFlkSecSecretResourcePool() { return UpdateFlkSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& UpdateInfoSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connectionMode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule42},
-    {"activatedToken", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, &kRule40},
-    {"protectToken", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecretResourcePoolAction, protectToken), schema::Location::Body, schema::kSecret, &kRule40},
-    {"hmacToken", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecretResourcePoolAction, hmacToken), schema::Location::Body, schema::kSecret, &kRule40},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateInfoSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateInfoSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateInfoSecSecretResourcePoolAction>("UpdateInfoSecSecretResourcePoolAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(UpdateInfoSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateInfoSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& UpdateInfoSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateInfoSecSecretResourcePoolAction>("UpdateInfoSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/infoSec/{uuid}/actions", "updateInfoSecSecretResourcePool", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateInfoSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec133); }
+
+UpdateInfoSecSecretResourcePoolAction::UpdateInfoSecSecretResourcePoolAction() = default;
+UpdateInfoSecSecretResourcePoolAction::~UpdateInfoSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_UpdateInfoSecSecretResourcePool() { return UpdateInfoSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& UpdateSanSecSecretResourcePoolAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"keyIndex", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSanSecSecretResourcePoolAction, keyIndex), schema::Location::Body, 0, nullptr},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSanSecSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, password), schema::Location::Body, schema::kSecret, nullptr},
-    {"sm3Key", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, sm3Key), schema::Location::Body, 0, nullptr},
-    {"sm4Key", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, sm4Key), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSanSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, model), schema::Location::Body, 0, &kRule16},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSanSecSecretResourcePoolAction, heartbeatInterval), schema::Location::Body, 0, &kRule38},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecretResourcePoolAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSanSecSecretResourcePoolAction>("UpdateSanSecSecretResourcePoolAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(UpdateSanSecSecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSanSecSecretResourcePoolAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& UpdateSanSecSecretResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSanSecSecretResourcePoolAction>("UpdateSanSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/sanSec/{uuid}/actions", "updateSanSecSecretResourcePool", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSanSecSecretResourcePoolAction::spec() { return detail::lazySpec(kSpec135); }
+
+UpdateSanSecSecretResourcePoolAction::UpdateSanSecSecretResourcePoolAction() = default;
+UpdateSanSecSecretResourcePoolAction::~UpdateSanSecSecretResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_UpdateSanSecSecretResourcePool() { return UpdateSanSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& ChangeSecurityGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, description), schema::Location::Body, 0, &kRule16},
-    {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule43},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, state), schema::Location::Body, 0, &kRule44},
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeSecurityGroupRuleAction, priority), schema::Location::Body, 0, &kRule45},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule46},
-    {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, &kRule47},
-    {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, &kRule47},
-    {"dstPortRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, &kRule16},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSecurityGroupRuleAction>("ChangeSecurityGroupRuleAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSecurityGroupRuleAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& ChangeSecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSecurityGroupRuleAction>("ChangeSecurityGroupRule", HttpMethod::Put, "/security-groups/rules/{uuid}/actions", "changeSecurityGroupRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSecurityGroupRuleAction::spec() { return detail::lazySpec(kSpec137); }
+
+ChangeSecurityGroupRuleAction::ChangeSecurityGroupRuleAction() = default;
+ChangeSecurityGroupRuleAction::~ChangeSecurityGroupRuleAction() = default;
 
 const ActionSpec& detail::spec_ChangeSecurityGroupRule() { return ChangeSecurityGroupRuleAction::spec(); }
 
-const schema::TypeDesc& ChangeSecurityGroupRuleStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"ruleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeSecurityGroupRuleStateAction, ruleUuids), schema::Location::Body, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, state), schema::Location::Body, 0, &kRule48},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSecurityGroupRuleStateAction>("ChangeSecurityGroupRuleStateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityGroupRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSecurityGroupRuleStateAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& ChangeSecurityGroupRuleStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSecurityGroupRuleStateAction>("ChangeSecurityGroupRuleState", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/state/actions", "changeSecurityGroupRuleState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSecurityGroupRuleStateAction::spec() { return detail::lazySpec(kSpec139); }
+
+ChangeSecurityGroupRuleStateAction::ChangeSecurityGroupRuleStateAction() = default;
+ChangeSecurityGroupRuleStateAction::~ChangeSecurityGroupRuleStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSecurityGroupRuleState() { return ChangeSecurityGroupRuleStateAction::spec(); }
 
-const schema::TypeDesc& ChangeVmNicSecurityPolicyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicSecurityPolicyAction, vmNicUuid), schema::Location::Path, 0, &kRule4},
-    {"ingressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, ingressPolicy), schema::Location::Body, 0, &kRule49},
-    {"egressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, egressPolicy), schema::Location::Body, 0, &kRule49},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVmNicSecurityPolicyAction>("ChangeVmNicSecurityPolicyAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVmNicSecurityPolicyAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& ChangeVmNicSecurityPolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVmNicSecurityPolicyAction>("ChangeVmNicSecurityPolicy", HttpMethod::Put, "/security-groups/nics/{vmNicUuid}/security-policy/actions", "changeVmNicSecurityPolicy", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVmNicSecurityPolicyAction::spec() { return detail::lazySpec(kSpec141); }
+
+ChangeVmNicSecurityPolicyAction::ChangeVmNicSecurityPolicyAction() = default;
+ChangeVmNicSecurityPolicyAction::~ChangeVmNicSecurityPolicyAction() = default;
 
 const ActionSpec& detail::spec_ChangeVmNicSecurityPolicy() { return ChangeVmNicSecurityPolicyAction::spec(); }
 
-const schema::TypeDesc& QueryVmNicSecurityPolicyAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmNicSecurityPolicyAction>("QueryVmNicSecurityPolicyAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmNicSecurityPolicyAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmNicSecurityPolicyAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& QueryVmNicSecurityPolicyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmNicSecurityPolicyAction>("QueryVmNicSecurityPolicy", HttpMethod::Get, "/security-groups/nics/security-policy", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmNicSecurityPolicyAction::spec() { return detail::lazySpec(kSpec143); }
+
+QueryVmNicSecurityPolicyAction::QueryVmNicSecurityPolicyAction() = default;
+QueryVmNicSecurityPolicyAction::~QueryVmNicSecurityPolicyAction() = default;
 
 const ActionSpec& detail::spec_QueryVmNicSecurityPolicy() { return QueryVmNicSecurityPolicyAction::spec(); }
 
-const schema::TypeDesc& SetVmNicSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(SetVmNicSecurityGroupAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"refs", &schema::typeOf<std::optional<Json>>, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmNicSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmNicSecurityGroupAction>("SetVmNicSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmNicSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmNicSecurityGroupAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& SetVmNicSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmNicSecurityGroupAction>("SetVmNicSecurityGroup", HttpMethod::Put, "/security-groups/nics/{vmNicUuid}/actions", "setVmNicSecurityGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmNicSecurityGroupAction::spec() { return detail::lazySpec(kSpec145); }
+
+SetVmNicSecurityGroupAction::SetVmNicSecurityGroupAction() = default;
+SetVmNicSecurityGroupAction::~SetVmNicSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_SetVmNicSecurityGroup() { return SetVmNicSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateSecurityGroupRulePriorityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule50},
-    {"rules", &schema::typeOf<std::optional<Json>>, offsetof(UpdateSecurityGroupRulePriorityAction, rules), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupRulePriorityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSecurityGroupRulePriorityAction>("UpdateSecurityGroupRulePriorityAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateSecurityGroupRulePriorityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSecurityGroupRulePriorityAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& UpdateSecurityGroupRulePriorityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSecurityGroupRulePriorityAction>("UpdateSecurityGroupRulePriority", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/priority/actions", "updateSecurityGroupRulePriority", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSecurityGroupRulePriorityAction::spec() { return detail::lazySpec(kSpec147); }
+
+UpdateSecurityGroupRulePriorityAction::UpdateSecurityGroupRulePriorityAction() = default;
+UpdateSecurityGroupRulePriorityAction::~UpdateSecurityGroupRulePriorityAction() = default;
 
 const ActionSpec& detail::spec_UpdateSecurityGroupRulePriority() { return UpdateSecurityGroupRulePriorityAction::spec(); }
 
-const schema::TypeDesc& ValidateSecurityGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, type), schema::Location::Body, 0, &kRule50},
-    {"protocol", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule51},
-    {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, &kRule52},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, ipVersion), schema::Location::Body, 0, &kRule53},
-    {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, nullptr},
-    {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, nullptr},
-    {"dstPortRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule54},
-    {"startPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, startPort), schema::Location::Body, 0, nullptr},
-    {"endPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, endPort), schema::Location::Body, 0, nullptr},
-    {"allowedCidr", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateSecurityGroupRuleAction>("ValidateSecurityGroupRuleAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(ValidateSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateSecurityGroupRuleAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& ValidateSecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateSecurityGroupRuleAction>("ValidateSecurityGroupRule", HttpMethod::Get, "/security-groups/{securityGroupUuid}/rules/validation", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& ValidateSecurityGroupRuleAction::spec() { return detail::lazySpec(kSpec149); }
+
+ValidateSecurityGroupRuleAction::ValidateSecurityGroupRuleAction() = default;
+ValidateSecurityGroupRuleAction::~ValidateSecurityGroupRuleAction() = default;
 
 const ActionSpec& detail::spec_ValidateSecurityGroupRule() { return ValidateSecurityGroupRuleAction::spec(); }
 

@@ -108,16 +108,248 @@ const ActionSpec& spec_ValidateSNSEmailPlatform();
 const ActionSpec& spec_ValidateSNSUniversalSmsEndpoint();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule4V[] = {"CloudSecurityMachine", "OrdinarySecurityMachine", "SecureSignVerifyService"};
 constexpr schema::Rule kRule4{true, false, false, kRule4V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // AddFiSecSecurityMachineAction
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddFiSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddFiSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddFiSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddFiSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"model", schema::Local<std::string, L>::ref, offsetof(AddFiSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddFiSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddFiSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
+  {"secretResourcePoolUuid", schema::Local<std::string, L>::ref, offsetof(AddFiSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddFiSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddFiSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddFiSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddFiSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "AddFiSecSecurityMachineAction", kRows0, 11, kBases0, 1, &schema::ObjectOps<AddFiSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddFiSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddFiSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(AddFiSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "AddFiSecSecurityMachine", HttpMethod::Post, "/security-machine/fiSec", "params", true, true, true, false, "", &AddFiSecSecurityMachineAction::describe,
+                        schema::Ref<AddFiSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // AddFlkSecSecurityMachineAction
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddFlkSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddFlkSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddFlkSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddFlkSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"model", schema::Local<std::string, L>::ref, offsetof(AddFlkSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddFlkSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddFlkSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
+  {"secretResourcePoolUuid", schema::Local<std::string, L>::ref, offsetof(AddFlkSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddFlkSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddFlkSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddFlkSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddFlkSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AddFlkSecSecurityMachineAction", kRows2, 11, kBases2, 1, &schema::ObjectOps<AddFlkSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddFlkSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddFlkSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(AddFlkSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AddFlkSecSecurityMachine", HttpMethod::Post, "/security-machine/flkSec", "params", true, true, true, false, "", &AddFlkSecSecurityMachineAction::describe,
+                        schema::Ref<AddFlkSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // AddInfoSecSecurityMachineAction
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule1},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddInfoSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddInfoSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"model", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
+  {"secretResourcePoolUuid", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddInfoSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddInfoSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddInfoSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddInfoSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "AddInfoSecSecurityMachineAction", kRows4, 12, kBases4, 1, &schema::ObjectOps<AddInfoSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddInfoSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddInfoSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(AddInfoSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "AddInfoSecSecurityMachine", HttpMethod::Post, "/security-machine/infoSec", "params", true, true, true, false, "", &AddInfoSecSecurityMachineAction::describe,
+                        schema::Ref<AddInfoSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows6[] = {  // AddJitSecurityMachineAction
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddJitSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddJitSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddJitSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddJitSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"model", schema::Local<std::string, L>::ref, offsetof(AddJitSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddJitSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddJitSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
+  {"secretResourcePoolUuid", schema::Local<std::string, L>::ref, offsetof(AddJitSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddJitSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddJitSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddJitSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddJitSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "AddJitSecurityMachineAction", kRows6, 11, kBases6, 1, &schema::ObjectOps<AddJitSecurityMachineAction, L>::make, &schema::ObjectOps<AddJitSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddJitSecurityMachineAction, L>::clear};
+static_assert(offsetof(AddJitSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "AddJitSecurityMachine", HttpMethod::Post, "/security-machine/jida/auth-gateway", "params", true, true, true, false, "", &AddJitSecurityMachineAction::describe,
+                        schema::Ref<AddJitSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows8[] = {  // AddSanSecSecurityMachineAction
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddSanSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSanSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
+  {"model", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
+  {"secretResourcePoolUuid", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSanSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSanSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSanSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AddSanSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "AddSanSecSecurityMachineAction", kRows8, 12, kBases8, 1, &schema::ObjectOps<AddSanSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddSanSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddSanSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(AddSanSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "AddSanSecSecurityMachine", HttpMethod::Post, "/security-machine/sanSec", "params", true, true, true, false, "", &AddSanSecSecurityMachineAction::describe,
+                        schema::Ref<AddSanSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // SecurityMachineDetectSyncAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SecurityMachineDetectSyncAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SecurityMachineDetectSyncAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(SecurityMachineDetectSyncAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "SecurityMachineDetectSyncAction", kRows10, 2, kBases10, 1, &schema::ObjectOps<SecurityMachineDetectSyncAction, L>::make, &schema::ObjectOps<SecurityMachineDetectSyncAction, L>::destroy, &schema::ObjectOps<SecurityMachineDetectSyncAction, L>::clear};
+static_assert(offsetof(SecurityMachineDetectSyncAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "SecurityMachineDetectSync", HttpMethod::Post, "/security-machine/{uuid}/detect/sync/actions", "params", true, true, true, false, "", &SecurityMachineDetectSyncAction::describe,
+                        schema::Ref<SecurityMachineDetectSyncAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // SecurityMachineEncryptAction
+  {"text", schema::Local<std::string, L>::ref, offsetof(SecurityMachineEncryptAction, text), schema::Location::Body, 0, &kRule3},
+  {"algType", schema::Local<std::string, L>::ref, offsetof(SecurityMachineEncryptAction, algType), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SecurityMachineEncryptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(SecurityMachineEncryptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "SecurityMachineEncryptAction", kRows12, 3, kBases12, 1, &schema::ObjectOps<SecurityMachineEncryptAction, L>::make, &schema::ObjectOps<SecurityMachineEncryptAction, L>::destroy, &schema::ObjectOps<SecurityMachineEncryptAction, L>::clear};
+static_assert(offsetof(SecurityMachineEncryptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "SecurityMachineEncrypt", HttpMethod::Post, "/security-machine/encrypt/actions", "params", true, true, true, false, "", &SecurityMachineEncryptAction::describe,
+                        schema::Ref<SecurityMachineEncryptAction::ReplyType>::value};
 constexpr const char* kRule5V[] = {"enable", "disable"};
 constexpr schema::Rule kRule5{true, false, false, kRule5V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows14[] = {  // ChangeSecurityMachineStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityMachineStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityMachineStateAction, stateEvent), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityMachineStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeSecurityMachineStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "ChangeSecurityMachineStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeSecurityMachineStateAction, L>::make, &schema::ObjectOps<ChangeSecurityMachineStateAction, L>::destroy, &schema::ObjectOps<ChangeSecurityMachineStateAction, L>::clear};
+static_assert(offsetof(ChangeSecurityMachineStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "ChangeSecurityMachineState", HttpMethod::Put, "/security-machines/{uuid}/actions", "changeSecurityMachineState", true, true, true, false, "", &ChangeSecurityMachineStateAction::describe,
+                        schema::Ref<ChangeSecurityMachineStateAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // DeleteSecurityMachineAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecurityMachineAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(DeleteSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "DeleteSecurityMachineAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<DeleteSecurityMachineAction, L>::make, &schema::ObjectOps<DeleteSecurityMachineAction, L>::destroy, &schema::ObjectOps<DeleteSecurityMachineAction, L>::clear};
+static_assert(offsetof(DeleteSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "DeleteSecurityMachine", HttpMethod::Delete, "/security-machines/{uuid}", "", false, true, true, false, "", &DeleteSecurityMachineAction::describe,
+                        schema::Ref<DeleteSecurityMachineAction::ReplyType>::value};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(QuerySecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySecurityMachineAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable18{{nullptr}, "QuerySecurityMachineAction", nullptr, 0, kBases18, 2, &schema::ObjectOps<QuerySecurityMachineAction, L>::make, &schema::ObjectOps<QuerySecurityMachineAction, L>::destroy, &schema::ObjectOps<QuerySecurityMachineAction, L>::clear};
+static_assert(offsetof(QuerySecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "QuerySecurityMachine", HttpMethod::Get, "/security-machines", "", false, true, false, true, "", &QuerySecurityMachineAction::describe,
+                        schema::Ref<QuerySecurityMachineAction::ReplyType>::value};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows20[] = {  // UpdateFiSecSecurityMachineAction
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(UpdateFiSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "UpdateFiSecSecurityMachineAction", kRows20, 7, kBases20, 1, &schema::ObjectOps<UpdateFiSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateFiSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateFiSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(UpdateFiSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "UpdateFiSecSecurityMachine", HttpMethod::Put, "/security-machines/fiSec/{uuid}/actions", "updateFiSecSecurityMachine", true, true, true, false, "", &UpdateFiSecSecurityMachineAction::describe,
+                        schema::Ref<UpdateFiSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // UpdateFlkSecSecurityMachineAction
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateFlkSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "UpdateFlkSecSecurityMachineAction", kRows22, 7, kBases22, 1, &schema::ObjectOps<UpdateFlkSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateFlkSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateFlkSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(UpdateFlkSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "UpdateFlkSecSecurityMachine", HttpMethod::Put, "/security-machines/flkSec/{uuid}/actions", "updateFlkSecSecurityMachine", true, true, true, false, "", &UpdateFlkSecSecurityMachineAction::describe,
+                        schema::Ref<UpdateFlkSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // UpdateInfoSecSecurityMachineAction
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule7},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(UpdateInfoSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "UpdateInfoSecSecurityMachineAction", kRows24, 8, kBases24, 1, &schema::ObjectOps<UpdateInfoSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateInfoSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateInfoSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(UpdateInfoSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "UpdateInfoSecSecurityMachine", HttpMethod::Put, "/security-machines/infoSec/{uuid}/actions", "updateInfoSecSecurityMachine", true, true, true, false, "", &UpdateInfoSecSecurityMachineAction::describe,
+                        schema::Ref<UpdateInfoSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // UpdateJitSecurityMachineAction
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateJitSecurityMachineAction, port), schema::Location::Body, 0, &kRule3},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateJitSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateJitSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateJitSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateJitSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateJitSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateJitSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateJitSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "UpdateJitSecurityMachineAction", kRows26, 7, kBases26, 1, &schema::ObjectOps<UpdateJitSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateJitSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateJitSecurityMachineAction, L>::clear};
+static_assert(offsetof(UpdateJitSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "UpdateJitSecurityMachine", HttpMethod::Put, "/security-machines/jida/auth-gateway/{uuid}/actions", "updateJitSecurityMachine", true, true, true, false, "", &UpdateJitSecurityMachineAction::describe,
+                        schema::Ref<UpdateJitSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // UpdateSanSecSecurityMachineAction
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule7},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(UpdateSanSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "UpdateSanSecSecurityMachineAction", kRows28, 8, kBases28, 1, &schema::ObjectOps<UpdateSanSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateSanSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateSanSecSecurityMachineAction, L>::clear};
+static_assert(offsetof(UpdateSanSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "UpdateSanSecSecurityMachine", HttpMethod::Put, "/security-machines/sanSec/{uuid}/actions", "updateSanSecSecurityMachine", true, true, true, false, "", &UpdateSanSecSecurityMachineAction::describe,
+                        schema::Ref<UpdateSanSecSecurityMachineAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // UpdateSecurityMachineAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
+  {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
+  {"model", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(UpdateSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "UpdateSecurityMachineAction", kRows30, 6, kBases30, 1, &schema::ObjectOps<UpdateSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateSecurityMachineAction, L>::clear};
+static_assert(offsetof(UpdateSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "UpdateSecurityMachine", HttpMethod::Put, "/security-machines/{uuid}/actions", "updateSecurityMachine", true, true, true, false, "", &UpdateSecurityMachineAction::describe,
+                        schema::Ref<UpdateSecurityMachineAction::ReplyType>::value};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(QuerySharedBlockAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedBlockAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable32{{nullptr}, "QuerySharedBlockAction", nullptr, 0, kBases32, 2, &schema::ObjectOps<QuerySharedBlockAction, L>::make, &schema::ObjectOps<QuerySharedBlockAction, L>::destroy, &schema::ObjectOps<QuerySharedBlockAction, L>::clear};
+static_assert(offsetof(QuerySharedBlockAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "QuerySharedBlock", HttpMethod::Get, "/sharedblock-group/sharedblocks", "", false, true, false, true, "", &QuerySharedBlockAction::describe,
+                        schema::Ref<QuerySharedBlockAction::ReplyType>::value};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable34{{nullptr}, "QuerySharedBlockGroupPrimaryStorageHostRefAction", nullptr, 0, kBases34, 2, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageHostRefAction, L>::make, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageHostRefAction, L>::destroy, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageHostRefAction, L>::clear};
+static_assert(offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "QuerySharedBlockGroupPrimaryStorageHostRef", HttpMethod::Get, "/sharedblock-group/host-refs", "", false, true, false, true, "", &QuerySharedBlockGroupPrimaryStorageHostRefAction::describe,
+                        schema::Ref<QuerySharedBlockGroupPrimaryStorageHostRefAction::ReplyType>::value};
 constexpr const char* kRule8V[] = {"v2c", "v3"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 1, 32, false, 0, 0};
@@ -126,1743 +358,1700 @@ constexpr schema::Rule kRule10{false, false, false, kRule10V, 6, -1, -1, false, 
 constexpr const char* kRule11V[] = {"DES", "AES128", "AES192", "AES256", "3DES"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 5, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1024LL, 65535LL};
+constexpr schema::Row kRows36[] = {  // CreateSnmpAgentAction
+  {"version", schema::Local<std::string, L>::ref, offsetof(CreateSnmpAgentAction, version), schema::Location::Body, 0, &kRule8},
+  {"readCommunity", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, readCommunity), schema::Location::Body, 0, &kRule9},
+  {"userName", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, userName), schema::Location::Body, 0, &kRule9},
+  {"authAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, authAlgorithm), schema::Location::Body, 0, &kRule10},
+  {"authPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, authPassword), schema::Location::Body, schema::kSecret, nullptr},
+  {"privacyAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, privacyAlgorithm), schema::Location::Body, 0, &kRule11},
+  {"privacyPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, privacyPassword), schema::Location::Body, schema::kSecret, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSnmpAgentAction, port), schema::Location::Body, 0, &kRule12},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSnmpAgentAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "CreateSnmpAgentAction", kRows36, 11, kBases36, 1, &schema::ObjectOps<CreateSnmpAgentAction, L>::make, &schema::ObjectOps<CreateSnmpAgentAction, L>::destroy, &schema::ObjectOps<CreateSnmpAgentAction, L>::clear};
+static_assert(offsetof(CreateSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "CreateSnmpAgent", HttpMethod::Post, "/snmp/agent", "params", true, true, true, false, "", &CreateSnmpAgentAction::describe,
+                        schema::Ref<CreateSnmpAgentAction::ReplyType>::value};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QuerySnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySnmpAgentAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable38{{nullptr}, "QuerySnmpAgentAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QuerySnmpAgentAction, L>::make, &schema::ObjectOps<QuerySnmpAgentAction, L>::destroy, &schema::ObjectOps<QuerySnmpAgentAction, L>::clear};
+static_assert(offsetof(QuerySnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "QuerySnmpAgent", HttpMethod::Get, "/snmp/agent", "", false, true, false, true, "", &QuerySnmpAgentAction::describe,
+                        schema::Ref<QuerySnmpAgentAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // StartSnmpAgentAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StartSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(StartSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "StartSnmpAgentAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<StartSnmpAgentAction, L>::make, &schema::ObjectOps<StartSnmpAgentAction, L>::destroy, &schema::ObjectOps<StartSnmpAgentAction, L>::clear};
+static_assert(offsetof(StartSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "StartSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "startSnmpAgent", true, true, true, false, "", &StartSnmpAgentAction::describe,
+                        schema::Ref<StartSnmpAgentAction::ReplyType>::value};
+constexpr schema::Row kRows42[] = {  // StopSnmpAgentAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StopSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(StopSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable42{{nullptr}, "StopSnmpAgentAction", kRows42, 2, kBases42, 1, &schema::ObjectOps<StopSnmpAgentAction, L>::make, &schema::ObjectOps<StopSnmpAgentAction, L>::destroy, &schema::ObjectOps<StopSnmpAgentAction, L>::clear};
+static_assert(offsetof(StopSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "StopSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "stopSnmpAgent", true, true, true, false, "", &StopSnmpAgentAction::describe,
+                        schema::Ref<StopSnmpAgentAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // UpdateSnmpAgentAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
+  {"version", schema::Local<std::string, L>::ref, offsetof(UpdateSnmpAgentAction, version), schema::Location::Body, 0, &kRule8},
+  {"readCommunity", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSnmpAgentAction, readCommunity), schema::Location::Body, 0, &kRule9},
+  {"userName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSnmpAgentAction, userName), schema::Location::Body, 0, &kRule9},
+  {"authAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSnmpAgentAction, authAlgorithm), schema::Location::Body, 0, &kRule10},
+  {"authPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSnmpAgentAction, authPassword), schema::Location::Body, schema::kSecret, nullptr},
+  {"privacyAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSnmpAgentAction, privacyAlgorithm), schema::Location::Body, 0, &kRule11},
+  {"privacyPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSnmpAgentAction, privacyPassword), schema::Location::Body, schema::kSecret, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSnmpAgentAction, port), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(UpdateSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "UpdateSnmpAgentAction", kRows44, 10, kBases44, 1, &schema::ObjectOps<UpdateSnmpAgentAction, L>::make, &schema::ObjectOps<UpdateSnmpAgentAction, L>::destroy, &schema::ObjectOps<UpdateSnmpAgentAction, L>::clear};
+static_assert(offsetof(UpdateSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "UpdateSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "updateSnmpAgent", true, true, true, false, "", &UpdateSnmpAgentAction::describe,
+                        schema::Ref<UpdateSnmpAgentAction::ReplyType>::value};
 constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows46[] = {  // AddEmailAddressToSNSEmailEndpointAction
+  {"emailAddress", schema::Local<std::string, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, emailAddress), schema::Location::Body, 0, &kRule13},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(AddEmailAddressToSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "AddEmailAddressToSNSEmailEndpointAction", kRows46, 5, kBases46, 1, &schema::ObjectOps<AddEmailAddressToSNSEmailEndpointAction, L>::make, &schema::ObjectOps<AddEmailAddressToSNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<AddEmailAddressToSNSEmailEndpointAction, L>::clear};
+static_assert(offsetof(AddEmailAddressToSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "AddEmailAddressToSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails/email-addresses", "params", true, true, true, false, "", &AddEmailAddressToSNSEmailEndpointAction::describe,
+                        schema::Ref<AddEmailAddressToSNSEmailEndpointAction::ReplyType>::value};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Row kRows48[] = {  // AddSNSDingTalkAtPersonAction
+  {"phoneNumber", schema::Local<std::string, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, phoneNumber), schema::Location::Body, 0, &kRule14},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"remark", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, remark), schema::Location::Body, 0, &kRule15},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(AddSNSDingTalkAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "AddSNSDingTalkAtPersonAction", kRows48, 6, kBases48, 1, &schema::ObjectOps<AddSNSDingTalkAtPersonAction, L>::make, &schema::ObjectOps<AddSNSDingTalkAtPersonAction, L>::destroy, &schema::ObjectOps<AddSNSDingTalkAtPersonAction, L>::clear};
+static_assert(offsetof(AddSNSDingTalkAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "AddSNSDingTalkAtPerson", HttpMethod::Post, "/sns/application-endpoints/ding-talk/at-persons", "params", true, true, true, false, "", &AddSNSDingTalkAtPersonAction::describe,
+                        schema::Ref<AddSNSDingTalkAtPersonAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // AddSNSFeiShuAtPersonAction
+  {"userId", schema::Local<std::string, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, userId), schema::Location::Body, 0, &kRule14},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"remark", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, remark), schema::Location::Body, 0, &kRule15},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(AddSNSFeiShuAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "AddSNSFeiShuAtPersonAction", kRows50, 6, kBases50, 1, &schema::ObjectOps<AddSNSFeiShuAtPersonAction, L>::make, &schema::ObjectOps<AddSNSFeiShuAtPersonAction, L>::destroy, &schema::ObjectOps<AddSNSFeiShuAtPersonAction, L>::clear};
+static_assert(offsetof(AddSNSFeiShuAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "AddSNSFeiShuAtPerson", HttpMethod::Post, "/sns/application-endpoints/feishu/at-persons", "params", true, true, true, false, "", &AddSNSFeiShuAtPersonAction::describe,
+                        schema::Ref<AddSNSFeiShuAtPersonAction::ReplyType>::value};
 constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr const char* kRule17V[] = {"AliyunSms", "UniversalSms"};
 constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows52[] = {  // AddSNSSmsReceiverAction
+  {"phoneNumber", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSSmsReceiverAction, phoneNumber), schema::Location::Body, 0, &kRule16},
+  {"phoneNumberList", schema::Local<std::optional<Json>, L>::ref, offsetof(AddSNSSmsReceiverAction, phoneNumberList), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddSNSSmsReceiverAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddSNSSmsReceiverAction, type), schema::Location::Body, 0, &kRule17},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSSmsReceiverAction, description), schema::Location::Body, 0, &kRule7},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSSmsReceiverAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSNSSmsReceiverAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSSmsReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(AddSNSSmsReceiverAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "AddSNSSmsReceiverAction", kRows52, 8, kBases52, 1, &schema::ObjectOps<AddSNSSmsReceiverAction, L>::make, &schema::ObjectOps<AddSNSSmsReceiverAction, L>::destroy, &schema::ObjectOps<AddSNSSmsReceiverAction, L>::clear};
+static_assert(offsetof(AddSNSSmsReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "AddSNSSmsReceiver", HttpMethod::Post, "/sns/sms-endpoints/receivers", "params", true, true, true, false, "", &AddSNSSmsReceiverAction::describe,
+                        schema::Ref<AddSNSSmsReceiverAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // AddSNSWeComAtPersonAction
+  {"userId", schema::Local<std::string, L>::ref, offsetof(AddSNSWeComAtPersonAction, userId), schema::Location::Body, 0, &kRule14},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddSNSWeComAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"remark", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSWeComAtPersonAction, remark), schema::Location::Body, 0, &kRule15},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSWeComAtPersonAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSNSWeComAtPersonAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSWeComAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(AddSNSWeComAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "AddSNSWeComAtPersonAction", kRows54, 6, kBases54, 1, &schema::ObjectOps<AddSNSWeComAtPersonAction, L>::make, &schema::ObjectOps<AddSNSWeComAtPersonAction, L>::destroy, &schema::ObjectOps<AddSNSWeComAtPersonAction, L>::clear};
+static_assert(offsetof(AddSNSWeComAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "AddSNSWeComAtPerson", HttpMethod::Post, "/sns/application-endpoints/we-com/at-persons", "params", true, true, true, false, "", &AddSNSWeComAtPersonAction::describe,
+                        schema::Ref<AddSNSWeComAtPersonAction::ReplyType>::value};
 constexpr const char* kRule18V[] = {"enable", "disable", "hide"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows56[] = {  // ChangeSNSApplicationEndpointStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationEndpointStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationEndpointStateAction, stateEvent), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSNSApplicationEndpointStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(ChangeSNSApplicationEndpointStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "ChangeSNSApplicationEndpointStateAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<ChangeSNSApplicationEndpointStateAction, L>::make, &schema::ObjectOps<ChangeSNSApplicationEndpointStateAction, L>::destroy, &schema::ObjectOps<ChangeSNSApplicationEndpointStateAction, L>::clear};
+static_assert(offsetof(ChangeSNSApplicationEndpointStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "ChangeSNSApplicationEndpointState", HttpMethod::Put, "/sns/application-endpoints/{uuid}/actions", "changeSNSApplicationEndpointState", true, true, true, false, "", &ChangeSNSApplicationEndpointStateAction::describe,
+                        schema::Ref<ChangeSNSApplicationEndpointStateAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // ChangeSNSApplicationPlatformStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationPlatformStateAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationPlatformStateAction, stateEvent), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSNSApplicationPlatformStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(ChangeSNSApplicationPlatformStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "ChangeSNSApplicationPlatformStateAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<ChangeSNSApplicationPlatformStateAction, L>::make, &schema::ObjectOps<ChangeSNSApplicationPlatformStateAction, L>::destroy, &schema::ObjectOps<ChangeSNSApplicationPlatformStateAction, L>::clear};
+static_assert(offsetof(ChangeSNSApplicationPlatformStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "ChangeSNSApplicationPlatformState", HttpMethod::Put, "/sns/application-platforms/{uuid}/actions", "changeSNSApplicationPlatformState", true, true, true, false, "", &ChangeSNSApplicationPlatformStateAction::describe,
+                        schema::Ref<ChangeSNSApplicationPlatformStateAction::ReplyType>::value};
 constexpr schema::Rule kRule19{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows60[] = {  // CreateSNSAliyunSmsEndpointAction
+  {"accessKeyUuid", schema::Local<std::string, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, accessKeyUuid), schema::Location::Body, 0, &kRule3},
+  {"receivers", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, receivers), schema::Location::Body, 0, &kRule19},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateSNSAliyunSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "CreateSNSAliyunSmsEndpointAction", kRows60, 8, kBases60, 1, &schema::ObjectOps<CreateSNSAliyunSmsEndpointAction, L>::make, &schema::ObjectOps<CreateSNSAliyunSmsEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSAliyunSmsEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSAliyunSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "CreateSNSAliyunSmsEndpoint", HttpMethod::Post, "/sns/sms-endpoints/aliyunsms", "params", true, true, true, false, "", &CreateSNSAliyunSmsEndpointAction::describe,
+                        schema::Ref<CreateSNSAliyunSmsEndpointAction::ReplyType>::value};
 constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows62[] = {  // CreateSNSDingTalkEndpointAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, url), schema::Location::Body, 0, &kRule20},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, atAll), schema::Location::Body, 0, nullptr},
+  {"secret", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule15},
+  {"atPersonPhoneNumbers", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, atPersonPhoneNumbers), schema::Location::Body, 0, &kRule19},
+  {"atPersonList", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, atPersonList), schema::Location::Body, 0, &kRule19},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(CreateSNSDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "CreateSNSDingTalkEndpointAction", kRows62, 11, kBases62, 1, &schema::ObjectOps<CreateSNSDingTalkEndpointAction, L>::make, &schema::ObjectOps<CreateSNSDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSDingTalkEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "CreateSNSDingTalkEndpoint", HttpMethod::Post, "/sns/application-endpoints/ding-talk", "params", true, true, true, false, "", &CreateSNSDingTalkEndpointAction::describe,
+                        schema::Ref<CreateSNSDingTalkEndpointAction::ReplyType>::value};
 constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows64[] = {  // CreateSNSEmailEndpointAction
+  {"email", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailEndpointAction, email), schema::Location::Body, 0, &kRule21},
+  {"emails", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSEmailEndpointAction, emails), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSEmailEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSEmailEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(CreateSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "CreateSNSEmailEndpointAction", kRows64, 8, kBases64, 1, &schema::ObjectOps<CreateSNSEmailEndpointAction, L>::make, &schema::ObjectOps<CreateSNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSEmailEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "CreateSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails", "params", true, true, true, false, "", &CreateSNSEmailEndpointAction::describe,
+                        schema::Ref<CreateSNSEmailEndpointAction::ReplyType>::value};
 constexpr const char* kRule22V[] = {"SSL", "STARTTLS", "NONE"};
 constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows66[] = {  // CreateSNSEmailPlatformAction
+  {"smtpServer", schema::Local<std::string, L>::ref, offsetof(CreateSNSEmailPlatformAction, smtpServer), schema::Location::Body, 0, &kRule3},
+  {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSNSEmailPlatformAction, smtpPort), schema::Location::Body, 0, &kRule0},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailPlatformAction, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailPlatformAction, password), schema::Location::Body, schema::kSecret, nullptr},
+  {"encryptType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailPlatformAction, encryptType), schema::Location::Body, 0, &kRule22},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSEmailPlatformAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailPlatformAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSEmailPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(CreateSNSEmailPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "CreateSNSEmailPlatformAction", kRows66, 10, kBases66, 1, &schema::ObjectOps<CreateSNSEmailPlatformAction, L>::make, &schema::ObjectOps<CreateSNSEmailPlatformAction, L>::destroy, &schema::ObjectOps<CreateSNSEmailPlatformAction, L>::clear};
+static_assert(offsetof(CreateSNSEmailPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "CreateSNSEmailPlatform", HttpMethod::Post, "/sns/application-platforms/email", "params", true, true, true, false, "", &CreateSNSEmailPlatformAction::describe,
+                        schema::Ref<CreateSNSEmailPlatformAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // CreateSNSFeiShuEndpointAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, url), schema::Location::Body, 0, &kRule20},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, atAll), schema::Location::Body, 0, nullptr},
+  {"atPersonUserIds", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, atPersonUserIds), schema::Location::Body, 0, &kRule19},
+  {"secret", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule15},
+  {"atPersonList", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, atPersonList), schema::Location::Body, 0, &kRule19},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(CreateSNSFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "CreateSNSFeiShuEndpointAction", kRows68, 11, kBases68, 1, &schema::ObjectOps<CreateSNSFeiShuEndpointAction, L>::make, &schema::ObjectOps<CreateSNSFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSFeiShuEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "CreateSNSFeiShuEndpoint", HttpMethod::Post, "/sns/application-endpoints/feishu", "params", true, true, true, false, "", &CreateSNSFeiShuEndpointAction::describe,
+                        schema::Ref<CreateSNSFeiShuEndpointAction::ReplyType>::value};
 constexpr schema::Rule kRule23{false, false, false, nullptr, 0, -1, 512, false, 0, 0};
+constexpr schema::Row kRows70[] = {  // CreateSNSHttpEndpointAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSHttpEndpointAction, url), schema::Location::Body, 0, &kRule20},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSHttpEndpointAction, username), schema::Location::Body, 0, &kRule15},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSHttpEndpointAction, password), schema::Location::Body, schema::kSecret, &kRule23},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSHttpEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSHttpEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSHttpEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSHttpEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSHttpEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSHttpEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateSNSHttpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "CreateSNSHttpEndpointAction", kRows70, 9, kBases70, 1, &schema::ObjectOps<CreateSNSHttpEndpointAction, L>::make, &schema::ObjectOps<CreateSNSHttpEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSHttpEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSHttpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "CreateSNSHttpEndpoint", HttpMethod::Post, "/sns/application-endpoints/http", "params", true, true, true, false, "", &CreateSNSHttpEndpointAction::describe,
+                        schema::Ref<CreateSNSHttpEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // CreateSNSMicrosoftTeamsEndpointAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, url), schema::Location::Body, 0, &kRule20},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(CreateSNSMicrosoftTeamsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "CreateSNSMicrosoftTeamsEndpointAction", kRows72, 7, kBases72, 1, &schema::ObjectOps<CreateSNSMicrosoftTeamsEndpointAction, L>::make, &schema::ObjectOps<CreateSNSMicrosoftTeamsEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSMicrosoftTeamsEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSMicrosoftTeamsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "CreateSNSMicrosoftTeamsEndpoint", HttpMethod::Post, "/sns/application-endpoints/microsoft-teams", "params", true, true, true, false, "", &CreateSNSMicrosoftTeamsEndpointAction::describe,
+                        schema::Ref<CreateSNSMicrosoftTeamsEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // CreateSNSSnmpEndpointAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSSnmpEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSSnmpEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(CreateSNSSnmpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "CreateSNSSnmpEndpointAction", kRows74, 6, kBases74, 1, &schema::ObjectOps<CreateSNSSnmpEndpointAction, L>::make, &schema::ObjectOps<CreateSNSSnmpEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSSnmpEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSSnmpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "CreateSNSSnmpEndpoint", HttpMethod::Post, "/sns/application-endpoints/snmp", "params", true, true, true, false, "", &CreateSNSSnmpEndpointAction::describe,
+                        schema::Ref<CreateSNSSnmpEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // CreateSNSSnmpPlatformAction
+  {"snmpAddress", schema::Local<std::string, L>::ref, offsetof(CreateSNSSnmpPlatformAction, snmpAddress), schema::Location::Body, 0, &kRule3},
+  {"snmpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSNSSnmpPlatformAction, snmpPort), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSSnmpPlatformAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpPlatformAction, description), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSSnmpPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(CreateSNSSnmpPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "CreateSNSSnmpPlatformAction", kRows76, 7, kBases76, 1, &schema::ObjectOps<CreateSNSSnmpPlatformAction, L>::make, &schema::ObjectOps<CreateSNSSnmpPlatformAction, L>::destroy, &schema::ObjectOps<CreateSNSSnmpPlatformAction, L>::clear};
+static_assert(offsetof(CreateSNSSnmpPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "CreateSNSSnmpPlatform", HttpMethod::Post, "/sns/application-platforms/snmp", "params", true, true, true, false, "", &CreateSNSSnmpPlatformAction::describe,
+                        schema::Ref<CreateSNSSnmpPlatformAction::ReplyType>::value};
 constexpr const char* kRule24V[] = {"zh_CN", "en_US"};
 constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, 32, false, 0, 0};
+constexpr schema::Row kRows78[] = {  // CreateSNSTopicAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSTopicAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTopicAction, description), schema::Location::Body, 0, &kRule2},
+  {"locale", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTopicAction, locale), schema::Location::Body, 0, &kRule24},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTopicAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSTopicAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(CreateSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "CreateSNSTopicAction", kRows78, 6, kBases78, 1, &schema::ObjectOps<CreateSNSTopicAction, L>::make, &schema::ObjectOps<CreateSNSTopicAction, L>::destroy, &schema::ObjectOps<CreateSNSTopicAction, L>::clear};
+static_assert(offsetof(CreateSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "CreateSNSTopic", HttpMethod::Post, "/sns/topics", "params", true, true, true, false, "", &CreateSNSTopicAction::describe,
+                        schema::Ref<CreateSNSTopicAction::ReplyType>::value};
 constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows80[] = {  // CreateSNSUniversalSmsEndpointAction
+  {"smsAccessKeyId", schema::Local<std::string, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, smsAccessKeyId), schema::Location::Body, 0, &kRule25},
+  {"smsAccessKeySecret", schema::Local<std::string, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, smsAccessKeySecret), schema::Location::Body, schema::kSecret, &kRule25},
+  {"supplier", schema::Local<std::string, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, supplier), schema::Location::Body, 0, &kRule26},
+  {"additionParam", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, additionParam), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(CreateSNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "CreateSNSUniversalSmsEndpointAction", kRows80, 10, kBases80, 1, &schema::ObjectOps<CreateSNSUniversalSmsEndpointAction, L>::make, &schema::ObjectOps<CreateSNSUniversalSmsEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSUniversalSmsEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSUniversalSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "CreateSNSUniversalSmsEndpoint", HttpMethod::Post, "/sns/application-endpoints/universal-sms", "params", true, true, true, false, "", &CreateSNSUniversalSmsEndpointAction::describe,
+                        schema::Ref<CreateSNSUniversalSmsEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // CreateSNSWeComEndpointAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSWeComEndpointAction, url), schema::Location::Body, 0, &kRule20},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSWeComEndpointAction, atAll), schema::Location::Body, 0, nullptr},
+  {"atPersonUserIds", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSWeComEndpointAction, atPersonUserIds), schema::Location::Body, 0, &kRule19},
+  {"atPersonList", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSWeComEndpointAction, atPersonList), schema::Location::Body, 0, &kRule19},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSWeComEndpointAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSWeComEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSWeComEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSWeComEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSWeComEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSWeComEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(CreateSNSWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "CreateSNSWeComEndpointAction", kRows82, 10, kBases82, 1, &schema::ObjectOps<CreateSNSWeComEndpointAction, L>::make, &schema::ObjectOps<CreateSNSWeComEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSWeComEndpointAction, L>::clear};
+static_assert(offsetof(CreateSNSWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "CreateSNSWeComEndpoint", HttpMethod::Post, "/sns/application-endpoints/we-com", "params", true, true, true, false, "", &CreateSNSWeComEndpointAction::describe,
+                        schema::Ref<CreateSNSWeComEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // DeleteEmailAddressOfSNSEmailEndpointAction
+  {"emailAddressUuid", schema::Local<std::string, L>::ref, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, emailAddressUuid), schema::Location::Path, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, endpointUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "DeleteEmailAddressOfSNSEmailEndpointAction", kRows84, 3, kBases84, 1, &schema::ObjectOps<DeleteEmailAddressOfSNSEmailEndpointAction, L>::make, &schema::ObjectOps<DeleteEmailAddressOfSNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<DeleteEmailAddressOfSNSEmailEndpointAction, L>::clear};
+static_assert(offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "DeleteEmailAddressOfSNSEmailEndpoint", HttpMethod::Delete, "/sns/application-endpoints/emails/{endpointUuid}/email-addresses/{emailAddressUuid}", "", false, true, true, false, "", &DeleteEmailAddressOfSNSEmailEndpointAction::describe,
+                        schema::Ref<DeleteEmailAddressOfSNSEmailEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // DeleteSNSApplicationEndpointAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSNSApplicationEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSApplicationEndpointAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSApplicationEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(DeleteSNSApplicationEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "DeleteSNSApplicationEndpointAction", kRows86, 3, kBases86, 1, &schema::ObjectOps<DeleteSNSApplicationEndpointAction, L>::make, &schema::ObjectOps<DeleteSNSApplicationEndpointAction, L>::destroy, &schema::ObjectOps<DeleteSNSApplicationEndpointAction, L>::clear};
+static_assert(offsetof(DeleteSNSApplicationEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "DeleteSNSApplicationEndpoint", HttpMethod::Delete, "/sns/application-endpoints/{uuid}", "", false, true, true, false, "", &DeleteSNSApplicationEndpointAction::describe,
+                        schema::Ref<DeleteSNSApplicationEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // DeleteSNSApplicationPlatformAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSNSApplicationPlatformAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSApplicationPlatformAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSApplicationPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(DeleteSNSApplicationPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "DeleteSNSApplicationPlatformAction", kRows88, 3, kBases88, 1, &schema::ObjectOps<DeleteSNSApplicationPlatformAction, L>::make, &schema::ObjectOps<DeleteSNSApplicationPlatformAction, L>::destroy, &schema::ObjectOps<DeleteSNSApplicationPlatformAction, L>::clear};
+static_assert(offsetof(DeleteSNSApplicationPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "DeleteSNSApplicationPlatform", HttpMethod::Delete, "/sns/application-platforms/{uuid}", "", false, true, true, false, "", &DeleteSNSApplicationPlatformAction::describe,
+                        schema::Ref<DeleteSNSApplicationPlatformAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // DeleteSNSTopicAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSNSTopicAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSTopicAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(DeleteSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "DeleteSNSTopicAction", kRows90, 3, kBases90, 1, &schema::ObjectOps<DeleteSNSTopicAction, L>::make, &schema::ObjectOps<DeleteSNSTopicAction, L>::destroy, &schema::ObjectOps<DeleteSNSTopicAction, L>::clear};
+static_assert(offsetof(DeleteSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "DeleteSNSTopic", HttpMethod::Delete, "/sns/topics/{uuid}", "", false, true, true, false, "", &DeleteSNSTopicAction::describe,
+                        schema::Ref<DeleteSNSTopicAction::ReplyType>::value};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(QuerySNSApplicationEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSApplicationEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable92{{nullptr}, "QuerySNSApplicationEndpointAction", nullptr, 0, kBases92, 2, &schema::ObjectOps<QuerySNSApplicationEndpointAction, L>::make, &schema::ObjectOps<QuerySNSApplicationEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSApplicationEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSApplicationEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "QuerySNSApplicationEndpoint", HttpMethod::Get, "/sns/application-endpoints", "", false, true, false, true, "", &QuerySNSApplicationEndpointAction::describe,
+                        schema::Ref<QuerySNSApplicationEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QuerySNSApplicationPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSApplicationPlatformAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable94{{nullptr}, "QuerySNSApplicationPlatformAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QuerySNSApplicationPlatformAction, L>::make, &schema::ObjectOps<QuerySNSApplicationPlatformAction, L>::destroy, &schema::ObjectOps<QuerySNSApplicationPlatformAction, L>::clear};
+static_assert(offsetof(QuerySNSApplicationPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "QuerySNSApplicationPlatform", HttpMethod::Get, "/sns/application-platforms", "", false, true, false, true, "", &QuerySNSApplicationPlatformAction::describe,
+                        schema::Ref<QuerySNSApplicationPlatformAction::ReplyType>::value};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QuerySNSDingTalkAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSDingTalkAtPersonAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable96{{nullptr}, "QuerySNSDingTalkAtPersonAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QuerySNSDingTalkAtPersonAction, L>::make, &schema::ObjectOps<QuerySNSDingTalkAtPersonAction, L>::destroy, &schema::ObjectOps<QuerySNSDingTalkAtPersonAction, L>::clear};
+static_assert(offsetof(QuerySNSDingTalkAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "QuerySNSDingTalkAtPerson", HttpMethod::Get, "/sns/application-endpoints/ding-talk/at-persons", "", false, true, false, true, "", &QuerySNSDingTalkAtPersonAction::describe,
+                        schema::Ref<QuerySNSDingTalkAtPersonAction::ReplyType>::value};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QuerySNSDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSDingTalkEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable98{{nullptr}, "QuerySNSDingTalkEndpointAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QuerySNSDingTalkEndpointAction, L>::make, &schema::ObjectOps<QuerySNSDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSDingTalkEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "QuerySNSDingTalkEndpoint", HttpMethod::Get, "/sns/application-endpoints/ding-talk", "", false, true, false, true, "", &QuerySNSDingTalkEndpointAction::describe,
+                        schema::Ref<QuerySNSDingTalkEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QuerySNSEmailAddressAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEmailAddressAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable100{{nullptr}, "QuerySNSEmailAddressAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QuerySNSEmailAddressAction, L>::make, &schema::ObjectOps<QuerySNSEmailAddressAction, L>::destroy, &schema::ObjectOps<QuerySNSEmailAddressAction, L>::clear};
+static_assert(offsetof(QuerySNSEmailAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "QuerySNSEmailAddress", HttpMethod::Get, "/sns/application-endpoints/emails/email-addresses", "", false, true, false, true, "", &QuerySNSEmailAddressAction::describe,
+                        schema::Ref<QuerySNSEmailAddressAction::ReplyType>::value};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(QuerySNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEmailEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable102{{nullptr}, "QuerySNSEmailEndpointAction", nullptr, 0, kBases102, 2, &schema::ObjectOps<QuerySNSEmailEndpointAction, L>::make, &schema::ObjectOps<QuerySNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSEmailEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "QuerySNSEmailEndpoint", HttpMethod::Get, "/sns/application-endpoints/emails", "", false, true, false, true, "", &QuerySNSEmailEndpointAction::describe,
+                        schema::Ref<QuerySNSEmailEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(QuerySNSEmailPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEmailPlatformAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable104{{nullptr}, "QuerySNSEmailPlatformAction", nullptr, 0, kBases104, 2, &schema::ObjectOps<QuerySNSEmailPlatformAction, L>::make, &schema::ObjectOps<QuerySNSEmailPlatformAction, L>::destroy, &schema::ObjectOps<QuerySNSEmailPlatformAction, L>::clear};
+static_assert(offsetof(QuerySNSEmailPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "QuerySNSEmailPlatform", HttpMethod::Get, "/sns/application-platforms/email", "", false, true, false, true, "", &QuerySNSEmailPlatformAction::describe,
+                        schema::Ref<QuerySNSEmailPlatformAction::ReplyType>::value};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(QuerySNSFeiShuAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSFeiShuAtPersonAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable106{{nullptr}, "QuerySNSFeiShuAtPersonAction", nullptr, 0, kBases106, 2, &schema::ObjectOps<QuerySNSFeiShuAtPersonAction, L>::make, &schema::ObjectOps<QuerySNSFeiShuAtPersonAction, L>::destroy, &schema::ObjectOps<QuerySNSFeiShuAtPersonAction, L>::clear};
+static_assert(offsetof(QuerySNSFeiShuAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "QuerySNSFeiShuAtPerson", HttpMethod::Get, "/sns/application-endpoints/feishu/at-persons", "", false, true, false, true, "", &QuerySNSFeiShuAtPersonAction::describe,
+                        schema::Ref<QuerySNSFeiShuAtPersonAction::ReplyType>::value};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(QuerySNSFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSFeiShuEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable108{{nullptr}, "QuerySNSFeiShuEndpointAction", nullptr, 0, kBases108, 2, &schema::ObjectOps<QuerySNSFeiShuEndpointAction, L>::make, &schema::ObjectOps<QuerySNSFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSFeiShuEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "QuerySNSFeiShuEndpoint", HttpMethod::Get, "/sns/application-endpoints/feishu", "", false, true, false, true, "", &QuerySNSFeiShuEndpointAction::describe,
+                        schema::Ref<QuerySNSFeiShuEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(QuerySNSHttpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSHttpEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable110{{nullptr}, "QuerySNSHttpEndpointAction", nullptr, 0, kBases110, 2, &schema::ObjectOps<QuerySNSHttpEndpointAction, L>::make, &schema::ObjectOps<QuerySNSHttpEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSHttpEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSHttpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "QuerySNSHttpEndpoint", HttpMethod::Get, "/sns/application-endpoints/http", "", false, true, false, true, "", &QuerySNSHttpEndpointAction::describe,
+                        schema::Ref<QuerySNSHttpEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(QuerySNSMicrosoftTeamsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSMicrosoftTeamsEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable112{{nullptr}, "QuerySNSMicrosoftTeamsEndpointAction", nullptr, 0, kBases112, 2, &schema::ObjectOps<QuerySNSMicrosoftTeamsEndpointAction, L>::make, &schema::ObjectOps<QuerySNSMicrosoftTeamsEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSMicrosoftTeamsEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSMicrosoftTeamsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "QuerySNSMicrosoftTeamsEndpoint", HttpMethod::Get, "/sns/application-endpoints/microsoft-teams", "", false, true, false, true, "", &QuerySNSMicrosoftTeamsEndpointAction::describe,
+                        schema::Ref<QuerySNSMicrosoftTeamsEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QuerySNSSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSSmsEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable114{{nullptr}, "QuerySNSSmsEndpointAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QuerySNSSmsEndpointAction, L>::make, &schema::ObjectOps<QuerySNSSmsEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSSmsEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "QuerySNSSmsEndpoint", HttpMethod::Get, "/sns/sms-endpoints", "", false, true, false, true, "", &QuerySNSSmsEndpointAction::describe,
+                        schema::Ref<QuerySNSSmsEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(QuerySNSSnmpPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSSnmpPlatformAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable116{{nullptr}, "QuerySNSSnmpPlatformAction", nullptr, 0, kBases116, 2, &schema::ObjectOps<QuerySNSSnmpPlatformAction, L>::make, &schema::ObjectOps<QuerySNSSnmpPlatformAction, L>::destroy, &schema::ObjectOps<QuerySNSSnmpPlatformAction, L>::clear};
+static_assert(offsetof(QuerySNSSnmpPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "QuerySNSSnmpPlatform", HttpMethod::Get, "/sns/application-platforms/snmp", "", false, true, false, true, "", &QuerySNSSnmpPlatformAction::describe,
+                        schema::Ref<QuerySNSSnmpPlatformAction::ReplyType>::value};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QuerySNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSTopicAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable118{{nullptr}, "QuerySNSTopicAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QuerySNSTopicAction, L>::make, &schema::ObjectOps<QuerySNSTopicAction, L>::destroy, &schema::ObjectOps<QuerySNSTopicAction, L>::clear};
+static_assert(offsetof(QuerySNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "QuerySNSTopic", HttpMethod::Get, "/sns/topics", "", false, true, false, true, "", &QuerySNSTopicAction::describe,
+                        schema::Ref<QuerySNSTopicAction::ReplyType>::value};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QuerySNSTopicSubscriberAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSTopicSubscriberAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable120{{nullptr}, "QuerySNSTopicSubscriberAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QuerySNSTopicSubscriberAction, L>::make, &schema::ObjectOps<QuerySNSTopicSubscriberAction, L>::destroy, &schema::ObjectOps<QuerySNSTopicSubscriberAction, L>::clear};
+static_assert(offsetof(QuerySNSTopicSubscriberAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "QuerySNSTopicSubscriber", HttpMethod::Get, "/sns/topics/subscribers", "", false, true, false, true, "", &QuerySNSTopicSubscriberAction::describe,
+                        schema::Ref<QuerySNSTopicSubscriberAction::ReplyType>::value};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QuerySNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSUniversalSmsEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable122{{nullptr}, "QuerySNSUniversalSmsEndpointAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QuerySNSUniversalSmsEndpointAction, L>::make, &schema::ObjectOps<QuerySNSUniversalSmsEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSUniversalSmsEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSUniversalSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "QuerySNSUniversalSmsEndpoint", HttpMethod::Get, "/sns/application-endpoints/universal-sms", "", false, true, false, true, "", &QuerySNSUniversalSmsEndpointAction::describe,
+                        schema::Ref<QuerySNSUniversalSmsEndpointAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QuerySNSWeComAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSWeComAtPersonAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QuerySNSWeComAtPersonAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QuerySNSWeComAtPersonAction, L>::make, &schema::ObjectOps<QuerySNSWeComAtPersonAction, L>::destroy, &schema::ObjectOps<QuerySNSWeComAtPersonAction, L>::clear};
+static_assert(offsetof(QuerySNSWeComAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QuerySNSWeComAtPerson", HttpMethod::Get, "/sns/application-endpoints/we-com/at-persons", "", false, true, false, true, "", &QuerySNSWeComAtPersonAction::describe,
+                        schema::Ref<QuerySNSWeComAtPersonAction::ReplyType>::value};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QuerySNSWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSWeComEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable126{{nullptr}, "QuerySNSWeComEndpointAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QuerySNSWeComEndpointAction, L>::make, &schema::ObjectOps<QuerySNSWeComEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSWeComEndpointAction, L>::clear};
+static_assert(offsetof(QuerySNSWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "QuerySNSWeComEndpoint", HttpMethod::Get, "/sns/application-endpoints/we-com", "", false, true, false, true, "", &QuerySNSWeComEndpointAction::describe,
+                        schema::Ref<QuerySNSWeComEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // RemoveSNSDingTalkAtPersonAction
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSNSDingTalkAtPersonAction, endpointUuid), schema::Location::Path, 0, &kRule3},
+  {"phoneNumber", schema::Local<std::string, L>::ref, offsetof(RemoveSNSDingTalkAtPersonAction, phoneNumber), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSDingTalkAtPersonAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSDingTalkAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(RemoveSNSDingTalkAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "RemoveSNSDingTalkAtPersonAction", kRows128, 4, kBases128, 1, &schema::ObjectOps<RemoveSNSDingTalkAtPersonAction, L>::make, &schema::ObjectOps<RemoveSNSDingTalkAtPersonAction, L>::destroy, &schema::ObjectOps<RemoveSNSDingTalkAtPersonAction, L>::clear};
+static_assert(offsetof(RemoveSNSDingTalkAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "RemoveSNSDingTalkAtPerson", HttpMethod::Delete, "/sns/application-endpoints/ding-talk/{endpointUuid}/at-persons/{phoneNumber}", "", false, true, true, false, "", &RemoveSNSDingTalkAtPersonAction::describe,
+                        schema::Ref<RemoveSNSDingTalkAtPersonAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // RemoveSNSFeiShuAtPersonAction
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSNSFeiShuAtPersonAction, endpointUuid), schema::Location::Path, 0, &kRule3},
+  {"userId", schema::Local<std::string, L>::ref, offsetof(RemoveSNSFeiShuAtPersonAction, userId), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSFeiShuAtPersonAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSFeiShuAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(RemoveSNSFeiShuAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "RemoveSNSFeiShuAtPersonAction", kRows130, 4, kBases130, 1, &schema::ObjectOps<RemoveSNSFeiShuAtPersonAction, L>::make, &schema::ObjectOps<RemoveSNSFeiShuAtPersonAction, L>::destroy, &schema::ObjectOps<RemoveSNSFeiShuAtPersonAction, L>::clear};
+static_assert(offsetof(RemoveSNSFeiShuAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "RemoveSNSFeiShuAtPerson", HttpMethod::Delete, "/sns/application-endpoints/feishu/{endpointUuid}/at-persons/{userId}", "", false, true, true, false, "", &RemoveSNSFeiShuAtPersonAction::describe,
+                        schema::Ref<RemoveSNSFeiShuAtPersonAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // RemoveSNSSmsReceiverAction
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSNSSmsReceiverAction, endpointUuid), schema::Location::Path, 0, &kRule3},
+  {"phoneNumber", schema::Local<std::string, L>::ref, offsetof(RemoveSNSSmsReceiverAction, phoneNumber), schema::Location::Path, 0, &kRule16},
+  {"phoneNumberList", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveSNSSmsReceiverAction, phoneNumberList), schema::Location::Body, 0, nullptr},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSSmsReceiverAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSSmsReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(RemoveSNSSmsReceiverAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "RemoveSNSSmsReceiverAction", kRows132, 5, kBases132, 1, &schema::ObjectOps<RemoveSNSSmsReceiverAction, L>::make, &schema::ObjectOps<RemoveSNSSmsReceiverAction, L>::destroy, &schema::ObjectOps<RemoveSNSSmsReceiverAction, L>::clear};
+static_assert(offsetof(RemoveSNSSmsReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "RemoveSNSSmsReceiver", HttpMethod::Delete, "/sns/sms-endpoints/{endpointUuid}/receivers/{phoneNumber}", "", false, true, true, false, "", &RemoveSNSSmsReceiverAction::describe,
+                        schema::Ref<RemoveSNSSmsReceiverAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // RemoveSNSWeComAtPersonAction
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSNSWeComAtPersonAction, endpointUuid), schema::Location::Path, 0, &kRule3},
+  {"userId", schema::Local<std::string, L>::ref, offsetof(RemoveSNSWeComAtPersonAction, userId), schema::Location::Path, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSWeComAtPersonAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSNSWeComAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(RemoveSNSWeComAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "RemoveSNSWeComAtPersonAction", kRows134, 4, kBases134, 1, &schema::ObjectOps<RemoveSNSWeComAtPersonAction, L>::make, &schema::ObjectOps<RemoveSNSWeComAtPersonAction, L>::destroy, &schema::ObjectOps<RemoveSNSWeComAtPersonAction, L>::clear};
+static_assert(offsetof(RemoveSNSWeComAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "RemoveSNSWeComAtPerson", HttpMethod::Delete, "/sns/application-endpoints/we-com/{endpointUuid}/at-persons/{userId}", "", false, true, true, false, "", &RemoveSNSWeComAtPersonAction::describe,
+                        schema::Ref<RemoveSNSWeComAtPersonAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // SNSDingTalkTestConnectionAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSDingTalkTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSDingTalkTestConnectionAction, atAll), schema::Location::Body, 0, nullptr},
+  {"atPersonPhoneNumbers", schema::Local<std::optional<Json>, L>::ref, offsetof(SNSDingTalkTestConnectionAction, atPersonPhoneNumbers), schema::Location::Body, 0, nullptr},
+  {"secret", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSDingTalkTestConnectionAction, secret), schema::Location::Body, schema::kSecret, nullptr},
+  {"testMsg", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSDingTalkTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSDingTalkTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(SNSDingTalkTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "SNSDingTalkTestConnectionAction", kRows136, 7, kBases136, 1, &schema::ObjectOps<SNSDingTalkTestConnectionAction, L>::make, &schema::ObjectOps<SNSDingTalkTestConnectionAction, L>::destroy, &schema::ObjectOps<SNSDingTalkTestConnectionAction, L>::clear};
+static_assert(offsetof(SNSDingTalkTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "SNSDingTalkTestConnection", HttpMethod::Post, "/sns/application-endpoints/ding-talk/test-connection", "params", true, true, true, false, "", &SNSDingTalkTestConnectionAction::describe,
+                        schema::Ref<SNSDingTalkTestConnectionAction::ReplyType>::value};
 constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, 8192, false, 0, 0};
+constexpr schema::Row kRows138[] = {  // SNSEmailTestConnectionAction
+  {"emails", schema::Local<std::optional<Json>, L>::ref, offsetof(SNSEmailTestConnectionAction, emails), schema::Location::Body, 0, nullptr},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSEmailTestConnectionAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSEmailTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"subject", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSEmailTestConnectionAction, subject), schema::Location::Body, 0, &kRule23},
+  {"text", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSEmailTestConnectionAction, text), schema::Location::Body, 0, &kRule27},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSEmailTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(SNSEmailTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "SNSEmailTestConnectionAction", kRows138, 6, kBases138, 1, &schema::ObjectOps<SNSEmailTestConnectionAction, L>::make, &schema::ObjectOps<SNSEmailTestConnectionAction, L>::destroy, &schema::ObjectOps<SNSEmailTestConnectionAction, L>::clear};
+static_assert(offsetof(SNSEmailTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "SNSEmailTestConnection", HttpMethod::Post, "/sns/application-endpoints/email/test-connection", "params", true, true, true, false, "", &SNSEmailTestConnectionAction::describe,
+                        schema::Ref<SNSEmailTestConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // SNSFeiShuTestConnectionAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSFeiShuTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSFeiShuTestConnectionAction, atAll), schema::Location::Body, 0, nullptr},
+  {"atPersonUserIds", schema::Local<std::optional<Json>, L>::ref, offsetof(SNSFeiShuTestConnectionAction, atPersonUserIds), schema::Location::Body, 0, nullptr},
+  {"secret", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSFeiShuTestConnectionAction, secret), schema::Location::Body, schema::kSecret, nullptr},
+  {"testMsg", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSFeiShuTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSFeiShuTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(SNSFeiShuTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "SNSFeiShuTestConnectionAction", kRows140, 7, kBases140, 1, &schema::ObjectOps<SNSFeiShuTestConnectionAction, L>::make, &schema::ObjectOps<SNSFeiShuTestConnectionAction, L>::destroy, &schema::ObjectOps<SNSFeiShuTestConnectionAction, L>::clear};
+static_assert(offsetof(SNSFeiShuTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "SNSFeiShuTestConnection", HttpMethod::Post, "/sns/application-endpoints/feishu/test-connection", "params", true, true, true, false, "", &SNSFeiShuTestConnectionAction::describe,
+                        schema::Ref<SNSFeiShuTestConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // SNSHttpTestConnectionAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSHttpTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSHttpTestConnectionAction, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSHttpTestConnectionAction, password), schema::Location::Body, schema::kSecret, nullptr},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSHttpTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSHttpTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(SNSHttpTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "SNSHttpTestConnectionAction", kRows142, 5, kBases142, 1, &schema::ObjectOps<SNSHttpTestConnectionAction, L>::make, &schema::ObjectOps<SNSHttpTestConnectionAction, L>::destroy, &schema::ObjectOps<SNSHttpTestConnectionAction, L>::clear};
+static_assert(offsetof(SNSHttpTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "SNSHttpTestConnection", HttpMethod::Post, "/sns/application-endpoints/http/test-connection", "params", true, true, true, false, "", &SNSHttpTestConnectionAction::describe,
+                        schema::Ref<SNSHttpTestConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // SNSMicrosoftTeamsTestConnectionAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
+  {"testMsg", schema::Local<std::string, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(SNSMicrosoftTeamsTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "SNSMicrosoftTeamsTestConnectionAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionAction, L>::make, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionAction, L>::destroy, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionAction, L>::clear};
+static_assert(offsetof(SNSMicrosoftTeamsTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "SNSMicrosoftTeamsTestConnection", HttpMethod::Post, "/sns/application-endpoints/microsoft-teams/test-connection", "params", true, true, true, false, "", &SNSMicrosoftTeamsTestConnectionAction::describe,
+                        schema::Ref<SNSMicrosoftTeamsTestConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // SNSSnmpTestConnectionAction
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSSnmpTestConnectionAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSSnmpTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSSnmpTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(SNSSnmpTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "SNSSnmpTestConnectionAction", kRows146, 3, kBases146, 1, &schema::ObjectOps<SNSSnmpTestConnectionAction, L>::make, &schema::ObjectOps<SNSSnmpTestConnectionAction, L>::destroy, &schema::ObjectOps<SNSSnmpTestConnectionAction, L>::clear};
+static_assert(offsetof(SNSSnmpTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "SNSSnmpTestConnection", HttpMethod::Post, "/sns/application-endpoints/snmp/test-connection", "params", true, true, true, false, "", &SNSSnmpTestConnectionAction::describe,
+                        schema::Ref<SNSSnmpTestConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // SNSWeComTestConnectionAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSWeComTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSWeComTestConnectionAction, atAll), schema::Location::Body, 0, nullptr},
+  {"atPersonUserIds", schema::Local<std::optional<Json>, L>::ref, offsetof(SNSWeComTestConnectionAction, atPersonUserIds), schema::Location::Body, 0, nullptr},
+  {"testMsg", schema::Local<std::string, L>::ref, offsetof(SNSWeComTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSWeComTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSWeComTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(SNSWeComTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "SNSWeComTestConnectionAction", kRows148, 6, kBases148, 1, &schema::ObjectOps<SNSWeComTestConnectionAction, L>::make, &schema::ObjectOps<SNSWeComTestConnectionAction, L>::destroy, &schema::ObjectOps<SNSWeComTestConnectionAction, L>::clear};
+static_assert(offsetof(SNSWeComTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "SNSWeComTestConnection", HttpMethod::Post, "/sns/application-endpoints/we-com/test-connection", "params", true, true, true, false, "", &SNSWeComTestConnectionAction::describe,
+                        schema::Ref<SNSWeComTestConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // SubscribeSNSTopicAction
+  {"topicUuid", schema::Local<std::string, L>::ref, offsetof(SubscribeSNSTopicAction, topicUuid), schema::Location::Path, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SubscribeSNSTopicAction, endpointUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(SubscribeSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "SubscribeSNSTopicAction", kRows150, 3, kBases150, 1, &schema::ObjectOps<SubscribeSNSTopicAction, L>::make, &schema::ObjectOps<SubscribeSNSTopicAction, L>::destroy, &schema::ObjectOps<SubscribeSNSTopicAction, L>::clear};
+static_assert(offsetof(SubscribeSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "SubscribeSNSTopic", HttpMethod::Post, "/sns/topics/{topicUuid}/endpoints/{endpointUuid}", "params", true, true, true, false, "", &SubscribeSNSTopicAction::describe,
+                        schema::Ref<SubscribeSNSTopicAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // UnsubscribeSNSTopicAction
+  {"topicUuid", schema::Local<std::string, L>::ref, offsetof(UnsubscribeSNSTopicAction, topicUuid), schema::Location::Path, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UnsubscribeSNSTopicAction, endpointUuid), schema::Location::Path, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UnsubscribeSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(UnsubscribeSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "UnsubscribeSNSTopicAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<UnsubscribeSNSTopicAction, L>::make, &schema::ObjectOps<UnsubscribeSNSTopicAction, L>::destroy, &schema::ObjectOps<UnsubscribeSNSTopicAction, L>::clear};
+static_assert(offsetof(UnsubscribeSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "UnsubscribeSNSTopic", HttpMethod::Delete, "/sns/topics/{topicUuid}/endpoints/{endpointUuid}", "", false, true, true, false, "", &UnsubscribeSNSTopicAction::describe,
+                        schema::Ref<UnsubscribeSNSTopicAction::ReplyType>::value};
 constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Row kRows154[] = {  // UpdateAtPersonOfAtDingTalkEndpointAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"phoneNumber", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, phoneNumber), schema::Location::Body, 0, &kRule28},
+  {"remark", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, remark), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "UpdateAtPersonOfAtDingTalkEndpointAction", kRows154, 5, kBases154, 1, &schema::ObjectOps<UpdateAtPersonOfAtDingTalkEndpointAction, L>::make, &schema::ObjectOps<UpdateAtPersonOfAtDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<UpdateAtPersonOfAtDingTalkEndpointAction, L>::clear};
+static_assert(offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "UpdateAtPersonOfAtDingTalkEndpoint", HttpMethod::Put, "/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions", "updateAtPersonOfAtDingTalkEndpoint", true, true, true, false, "", &UpdateAtPersonOfAtDingTalkEndpointAction::describe,
+                        schema::Ref<UpdateAtPersonOfAtDingTalkEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // UpdateAtPersonOfAtFeiShuEndpointAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"userId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, userId), schema::Location::Body, 0, &kRule28},
+  {"remark", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, remark), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "UpdateAtPersonOfAtFeiShuEndpointAction", kRows156, 5, kBases156, 1, &schema::ObjectOps<UpdateAtPersonOfAtFeiShuEndpointAction, L>::make, &schema::ObjectOps<UpdateAtPersonOfAtFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<UpdateAtPersonOfAtFeiShuEndpointAction, L>::clear};
+static_assert(offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "UpdateAtPersonOfAtFeiShuEndpoint", HttpMethod::Put, "/sns/application-endpoints/feishu/at-persons/{uuid}/actions", "updateAtPersonOfAtFeiShuEndpoint", true, true, true, false, "", &UpdateAtPersonOfAtFeiShuEndpointAction::describe,
+                        schema::Ref<UpdateAtPersonOfAtFeiShuEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // UpdateAtPersonOfAtWeComEndpointAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtWeComEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtWeComEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"userId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtWeComEndpointAction, userId), schema::Location::Body, 0, &kRule28},
+  {"remark", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtWeComEndpointAction, remark), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAtPersonOfAtWeComEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(UpdateAtPersonOfAtWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "UpdateAtPersonOfAtWeComEndpointAction", kRows158, 5, kBases158, 1, &schema::ObjectOps<UpdateAtPersonOfAtWeComEndpointAction, L>::make, &schema::ObjectOps<UpdateAtPersonOfAtWeComEndpointAction, L>::destroy, &schema::ObjectOps<UpdateAtPersonOfAtWeComEndpointAction, L>::clear};
+static_assert(offsetof(UpdateAtPersonOfAtWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "UpdateAtPersonOfAtWeComEndpoint", HttpMethod::Put, "/sns/application-endpoints/we-com/at-persons/{uuid}/actions", "updateAtPersonOfAtWeComEndpoint", true, true, true, false, "", &UpdateAtPersonOfAtWeComEndpointAction::describe,
+                        schema::Ref<UpdateAtPersonOfAtWeComEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // UpdateEmailAddressOfSNSEmailEndpointAction
+  {"emailAddressUuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, emailAddressUuid), schema::Location::Body, 0, &kRule3},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
+  {"emailAddress", schema::Local<std::string, L>::ref, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, emailAddress), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "UpdateEmailAddressOfSNSEmailEndpointAction", kRows160, 4, kBases160, 1, &schema::ObjectOps<UpdateEmailAddressOfSNSEmailEndpointAction, L>::make, &schema::ObjectOps<UpdateEmailAddressOfSNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<UpdateEmailAddressOfSNSEmailEndpointAction, L>::clear};
+static_assert(offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "UpdateEmailAddressOfSNSEmailEndpoint", HttpMethod::Put, "/sns/application-endpoints/emails/email-addresses", "updateEmailAddressOfSNSEmailEndpoint", true, true, true, false, "", &UpdateEmailAddressOfSNSEmailEndpointAction::describe,
+                        schema::Ref<UpdateEmailAddressOfSNSEmailEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows162[] = {  // UpdateSNSApplicationEndpointAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSApplicationEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationEndpointAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(UpdateSNSApplicationEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable162{{nullptr}, "UpdateSNSApplicationEndpointAction", kRows162, 5, kBases162, 1, &schema::ObjectOps<UpdateSNSApplicationEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSApplicationEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSApplicationEndpointAction, L>::clear};
+static_assert(offsetof(UpdateSNSApplicationEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "UpdateSNSApplicationEndpoint", HttpMethod::Put, "/sns/application-endpoints/{uuid}/actions", "updateSNSApplicationEndpoint", true, true, true, false, "", &UpdateSNSApplicationEndpointAction::describe,
+                        schema::Ref<UpdateSNSApplicationEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows164[] = {  // UpdateSNSApplicationPlatformAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSApplicationPlatformAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationPlatformAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationPlatformAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(UpdateSNSApplicationPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "UpdateSNSApplicationPlatformAction", kRows164, 4, kBases164, 1, &schema::ObjectOps<UpdateSNSApplicationPlatformAction, L>::make, &schema::ObjectOps<UpdateSNSApplicationPlatformAction, L>::destroy, &schema::ObjectOps<UpdateSNSApplicationPlatformAction, L>::clear};
+static_assert(offsetof(UpdateSNSApplicationPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "UpdateSNSApplicationPlatform", HttpMethod::Put, "/sns/application-platforms/{uuid}/actions", "updateSNSApplicationPlatform", true, true, true, false, "", &UpdateSNSApplicationPlatformAction::describe,
+                        schema::Ref<UpdateSNSApplicationPlatformAction::ReplyType>::value};
+constexpr schema::Row kRows166[] = {  // UpdateSNSDingTalkEndpointAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, url), schema::Location::Body, 0, &kRule28},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, atAll), schema::Location::Body, 0, nullptr},
+  {"secret", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule28},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(UpdateSNSDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "UpdateSNSDingTalkEndpointAction", kRows166, 8, kBases166, 1, &schema::ObjectOps<UpdateSNSDingTalkEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSDingTalkEndpointAction, L>::clear};
+static_assert(offsetof(UpdateSNSDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "UpdateSNSDingTalkEndpoint", HttpMethod::Put, "/sns/application-endpoints/ding-talk/{uuid}/actions", "updateSNSDingTalkEndpoint", true, true, true, false, "", &UpdateSNSDingTalkEndpointAction::describe,
+                        schema::Ref<UpdateSNSDingTalkEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows168[] = {  // UpdateSNSFeiShuEndpointAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, url), schema::Location::Body, 0, &kRule28},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, atAll), schema::Location::Body, 0, nullptr},
+  {"secret", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule28},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(UpdateSNSFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable168{{nullptr}, "UpdateSNSFeiShuEndpointAction", kRows168, 8, kBases168, 1, &schema::ObjectOps<UpdateSNSFeiShuEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSFeiShuEndpointAction, L>::clear};
+static_assert(offsetof(UpdateSNSFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "UpdateSNSFeiShuEndpoint", HttpMethod::Put, "/sns/application-endpoints/feishu/{uuid}/actions", "updateSNSFeiShuEndpoint", true, true, true, false, "", &UpdateSNSFeiShuEndpointAction::describe,
+                        schema::Ref<UpdateSNSFeiShuEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows170[] = {  // UpdateSNSHttpEndpointAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, url), schema::Location::Body, 0, &kRule28},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, username), schema::Location::Body, 0, &kRule28},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, password), schema::Location::Body, schema::kSecret, &kRule28},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSHttpEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(UpdateSNSHttpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable170{{nullptr}, "UpdateSNSHttpEndpointAction", kRows170, 8, kBases170, 1, &schema::ObjectOps<UpdateSNSHttpEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSHttpEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSHttpEndpointAction, L>::clear};
+static_assert(offsetof(UpdateSNSHttpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "UpdateSNSHttpEndpoint", HttpMethod::Put, "/sns/application-endpoints/http/{uuid}/actions", "updateSNSHttpEndpoint", true, true, true, false, "", &UpdateSNSHttpEndpointAction::describe,
+                        schema::Ref<UpdateSNSHttpEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows172[] = {  // UpdateSNSMicrosoftTeamsEndpointAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, url), schema::Location::Body, 0, &kRule28},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable172{{nullptr}, "UpdateSNSMicrosoftTeamsEndpointAction", kRows172, 6, kBases172, 1, &schema::ObjectOps<UpdateSNSMicrosoftTeamsEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSMicrosoftTeamsEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSMicrosoftTeamsEndpointAction, L>::clear};
+static_assert(offsetof(UpdateSNSMicrosoftTeamsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "UpdateSNSMicrosoftTeamsEndpoint", HttpMethod::Put, "/sns/application-endpoints/microsoft-teams/{uuid}/actions", "updateSNSMicrosoftTeamsEndpoint", true, true, true, false, "", &UpdateSNSMicrosoftTeamsEndpointAction::describe,
+                        schema::Ref<UpdateSNSMicrosoftTeamsEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows174[] = {  // UpdateSNSSnmpPlatformAction
+  {"snmpAddress", schema::Local<std::string, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, snmpAddress), schema::Location::Body, 0, &kRule3},
+  {"snmpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, snmpPort), schema::Location::Body, 0, &kRule0},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(UpdateSNSSnmpPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable174{{nullptr}, "UpdateSNSSnmpPlatformAction", kRows174, 6, kBases174, 1, &schema::ObjectOps<UpdateSNSSnmpPlatformAction, L>::make, &schema::ObjectOps<UpdateSNSSnmpPlatformAction, L>::destroy, &schema::ObjectOps<UpdateSNSSnmpPlatformAction, L>::clear};
+static_assert(offsetof(UpdateSNSSnmpPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "UpdateSNSSnmpPlatform", HttpMethod::Put, "/sns/application-platforms/snmp/{uuid}", "updateSNSSnmpPlatform", true, true, true, false, "", &UpdateSNSSnmpPlatformAction::describe,
+                        schema::Ref<UpdateSNSSnmpPlatformAction::ReplyType>::value};
+constexpr schema::Row kRows176[] = {  // UpdateSNSTopicAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSTopicAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTopicAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTopicAction, description), schema::Location::Body, 0, &kRule2},
+  {"locale", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTopicAction, locale), schema::Location::Body, 0, &kRule24},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(UpdateSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "UpdateSNSTopicAction", kRows176, 5, kBases176, 1, &schema::ObjectOps<UpdateSNSTopicAction, L>::make, &schema::ObjectOps<UpdateSNSTopicAction, L>::destroy, &schema::ObjectOps<UpdateSNSTopicAction, L>::clear};
+static_assert(offsetof(UpdateSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "UpdateSNSTopic", HttpMethod::Put, "/sns/topics/{uuid}/actions", "updateSNSTopic", true, true, true, false, "", &UpdateSNSTopicAction::describe,
+                        schema::Ref<UpdateSNSTopicAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // UpdateSNSUniversalSmsEndpointAction
+  {"smsAccessKeyId", schema::Local<std::string, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, smsAccessKeyId), schema::Location::Body, 0, &kRule25},
+  {"smsAccessKeySecret", schema::Local<std::string, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, smsAccessKeySecret), schema::Location::Body, schema::kSecret, &kRule25},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateSNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "UpdateSNSUniversalSmsEndpointAction", kRows178, 7, kBases178, 1, &schema::ObjectOps<UpdateSNSUniversalSmsEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSUniversalSmsEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSUniversalSmsEndpointAction, L>::clear};
+static_assert(offsetof(UpdateSNSUniversalSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "UpdateSNSUniversalSmsEndpoint", HttpMethod::Put, "/sns/application-endpoints/universal-sms/{uuid}/actions", "updateSNSUniversalSmsEndpoint", true, true, true, false, "", &UpdateSNSUniversalSmsEndpointAction::describe,
+                        schema::Ref<UpdateSNSUniversalSmsEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows180[] = {  // UpdateSNSWeComEndpointAction
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, url), schema::Location::Body, 0, &kRule28},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, atAll), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSWeComEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, name), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, description), schema::Location::Body, 0, &kRule2},
+  {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(UpdateSNSWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable180{{nullptr}, "UpdateSNSWeComEndpointAction", kRows180, 7, kBases180, 1, &schema::ObjectOps<UpdateSNSWeComEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSWeComEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSWeComEndpointAction, L>::clear};
+static_assert(offsetof(UpdateSNSWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec181{{nullptr}, "UpdateSNSWeComEndpoint", HttpMethod::Put, "/sns/application-endpoints/we-com/{uuid}/actions", "updateSNSWeComEndpoint", true, true, true, false, "", &UpdateSNSWeComEndpointAction::describe,
+                        schema::Ref<UpdateSNSWeComEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows182[] = {  // ValidateSNSAliyunSmsEndpointAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ValidateSNSAliyunSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"phoneNumbers", schema::Local<std::optional<Json>, L>::ref, offsetof(ValidateSNSAliyunSmsEndpointAction, phoneNumbers), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSNSAliyunSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(ValidateSNSAliyunSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable182{{nullptr}, "ValidateSNSAliyunSmsEndpointAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<ValidateSNSAliyunSmsEndpointAction, L>::make, &schema::ObjectOps<ValidateSNSAliyunSmsEndpointAction, L>::destroy, &schema::ObjectOps<ValidateSNSAliyunSmsEndpointAction, L>::clear};
+static_assert(offsetof(ValidateSNSAliyunSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec183{{nullptr}, "ValidateSNSAliyunSmsEndpoint", HttpMethod::Put, "/sns/sms-endpoints/{uuid}/actions", "validateSNSAliyunSmsEndpoint", true, true, true, false, "", &ValidateSNSAliyunSmsEndpointAction::describe,
+                        schema::Ref<ValidateSNSAliyunSmsEndpointAction::ReplyType>::value};
+constexpr schema::Row kRows184[] = {  // ValidateSNSEmailPlatformAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ValidateSNSEmailPlatformAction, uuid), schema::Location::Path, 0, nullptr},
+  {"smtpServer", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSNSEmailPlatformAction, smtpServer), schema::Location::Body, 0, nullptr},
+  {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ValidateSNSEmailPlatformAction, smtpPort), schema::Location::Body, 0, &kRule6},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSNSEmailPlatformAction, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSNSEmailPlatformAction, password), schema::Location::Body, schema::kSecret, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSNSEmailPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(ValidateSNSEmailPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable184{{nullptr}, "ValidateSNSEmailPlatformAction", kRows184, 6, kBases184, 1, &schema::ObjectOps<ValidateSNSEmailPlatformAction, L>::make, &schema::ObjectOps<ValidateSNSEmailPlatformAction, L>::destroy, &schema::ObjectOps<ValidateSNSEmailPlatformAction, L>::clear};
+static_assert(offsetof(ValidateSNSEmailPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec185{{nullptr}, "ValidateSNSEmailPlatform", HttpMethod::Put, "/sns/application-platforms/email/{uuid}/actions", "validateSNSEmailPlatform", true, true, true, false, "", &ValidateSNSEmailPlatformAction::describe,
+                        schema::Ref<ValidateSNSEmailPlatformAction::ReplyType>::value};
 constexpr schema::Rule kRule29{true, true, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Row kRows186[] = {  // ValidateSNSUniversalSmsEndpointAction
+  {"testMsg", schema::Local<std::string, L>::ref, offsetof(ValidateSNSUniversalSmsEndpointAction, testMsg), schema::Location::Body, 0, &kRule29},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ValidateSNSUniversalSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
+  {"phoneNumbers", schema::Local<std::optional<Json>, L>::ref, offsetof(ValidateSNSUniversalSmsEndpointAction, phoneNumbers), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSNSUniversalSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases186[] = {{&ActionBase::describe, offsetof(ValidateSNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable186{{nullptr}, "ValidateSNSUniversalSmsEndpointAction", kRows186, 4, kBases186, 1, &schema::ObjectOps<ValidateSNSUniversalSmsEndpointAction, L>::make, &schema::ObjectOps<ValidateSNSUniversalSmsEndpointAction, L>::destroy, &schema::ObjectOps<ValidateSNSUniversalSmsEndpointAction, L>::clear};
+static_assert(offsetof(ValidateSNSUniversalSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec187{{nullptr}, "ValidateSNSUniversalSmsEndpoint", HttpMethod::Put, "/sns/application-endpoints/universal-sms/{uuid}/validate", "validateSNSUniversalSmsEndpoint", true, true, true, false, "", &ValidateSNSUniversalSmsEndpointAction::describe,
+                        schema::Ref<ValidateSNSUniversalSmsEndpointAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& AddFiSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddFiSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddFiSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddFiSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddFiSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"model", &schema::typeOf<std::string>, offsetof(AddFiSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
-    {"type", &schema::typeOf<std::string>, offsetof(AddFiSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddFiSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
-    {"secretResourcePoolUuid", &schema::typeOf<std::string>, offsetof(AddFiSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddFiSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddFiSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddFiSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddFiSecSecurityMachineAction>("AddFiSecSecurityMachineAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddFiSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddFiSecSecurityMachineAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& AddFiSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddFiSecSecurityMachineAction>("AddFiSecSecurityMachine", HttpMethod::Post, "/security-machine/fiSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddFiSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec1); }
+
+AddFiSecSecurityMachineAction::AddFiSecSecurityMachineAction() = default;
+AddFiSecSecurityMachineAction::~AddFiSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_AddFiSecSecurityMachine() { return AddFiSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& AddFlkSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddFlkSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddFlkSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddFlkSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddFlkSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"model", &schema::typeOf<std::string>, offsetof(AddFlkSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
-    {"type", &schema::typeOf<std::string>, offsetof(AddFlkSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddFlkSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
-    {"secretResourcePoolUuid", &schema::typeOf<std::string>, offsetof(AddFlkSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddFlkSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddFlkSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddFlkSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddFlkSecSecurityMachineAction>("AddFlkSecSecurityMachineAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddFlkSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddFlkSecSecurityMachineAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AddFlkSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddFlkSecSecurityMachineAction>("AddFlkSecSecurityMachine", HttpMethod::Post, "/security-machine/flkSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddFlkSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec3); }
+
+AddFlkSecSecurityMachineAction::AddFlkSecSecurityMachineAction() = default;
+AddFlkSecSecurityMachineAction::~AddFlkSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_AddFlkSecSecurityMachine() { return AddFlkSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& AddInfoSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"password", &schema::typeOf<std::string>, offsetof(AddInfoSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule1},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddInfoSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddInfoSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddInfoSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddInfoSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"model", &schema::typeOf<std::string>, offsetof(AddInfoSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
-    {"type", &schema::typeOf<std::string>, offsetof(AddInfoSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddInfoSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
-    {"secretResourcePoolUuid", &schema::typeOf<std::string>, offsetof(AddInfoSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddInfoSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddInfoSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddInfoSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddInfoSecSecurityMachineAction>("AddInfoSecSecurityMachineAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddInfoSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddInfoSecSecurityMachineAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& AddInfoSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddInfoSecSecurityMachineAction>("AddInfoSecSecurityMachine", HttpMethod::Post, "/security-machine/infoSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddInfoSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec5); }
+
+AddInfoSecSecurityMachineAction::AddInfoSecSecurityMachineAction() = default;
+AddInfoSecSecurityMachineAction::~AddInfoSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_AddInfoSecSecurityMachine() { return AddInfoSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& AddJitSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddJitSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddJitSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddJitSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddJitSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"model", &schema::typeOf<std::string>, offsetof(AddJitSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
-    {"type", &schema::typeOf<std::string>, offsetof(AddJitSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddJitSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
-    {"secretResourcePoolUuid", &schema::typeOf<std::string>, offsetof(AddJitSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddJitSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddJitSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddJitSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddJitSecurityMachineAction>("AddJitSecurityMachineAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddJitSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddJitSecurityMachineAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& AddJitSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddJitSecurityMachineAction>("AddJitSecurityMachine", HttpMethod::Post, "/security-machine/jida/auth-gateway", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddJitSecurityMachineAction::spec() { return detail::lazySpec(kSpec7); }
+
+AddJitSecurityMachineAction::AddJitSecurityMachineAction() = default;
+AddJitSecurityMachineAction::~AddJitSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_AddJitSecurityMachine() { return AddJitSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& AddSanSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddSanSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(AddSanSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(AddSanSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSanSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(AddSanSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule3},
-    {"model", &schema::typeOf<std::string>, offsetof(AddSanSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule1},
-    {"type", &schema::typeOf<std::string>, offsetof(AddSanSecSecurityMachineAction, type), schema::Location::Body, 0, &kRule4},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddSanSecSecurityMachineAction, zoneUuid), schema::Location::Body, 0, &kRule3},
-    {"secretResourcePoolUuid", &schema::typeOf<std::string>, offsetof(AddSanSecSecurityMachineAction, secretResourcePoolUuid), schema::Location::Body, schema::kSecret, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSanSecSecurityMachineAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSanSecSecurityMachineAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSanSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSanSecSecurityMachineAction>("AddSanSecSecurityMachineAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(AddSanSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSanSecSecurityMachineAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& AddSanSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSanSecSecurityMachineAction>("AddSanSecSecurityMachine", HttpMethod::Post, "/security-machine/sanSec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSanSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec9); }
+
+AddSanSecSecurityMachineAction::AddSanSecSecurityMachineAction() = default;
+AddSanSecSecurityMachineAction::~AddSanSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_AddSanSecSecurityMachine() { return AddSanSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& SecurityMachineDetectSyncAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SecurityMachineDetectSyncAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SecurityMachineDetectSyncAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecurityMachineDetectSyncAction>("SecurityMachineDetectSyncAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SecurityMachineDetectSyncAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SecurityMachineDetectSyncAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& SecurityMachineDetectSyncAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SecurityMachineDetectSyncAction>("SecurityMachineDetectSync", HttpMethod::Post, "/security-machine/{uuid}/detect/sync/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SecurityMachineDetectSyncAction::spec() { return detail::lazySpec(kSpec11); }
+
+SecurityMachineDetectSyncAction::SecurityMachineDetectSyncAction() = default;
+SecurityMachineDetectSyncAction::~SecurityMachineDetectSyncAction() = default;
 
 const ActionSpec& detail::spec_SecurityMachineDetectSync() { return SecurityMachineDetectSyncAction::spec(); }
 
-const schema::TypeDesc& SecurityMachineEncryptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"text", &schema::typeOf<std::string>, offsetof(SecurityMachineEncryptAction, text), schema::Location::Body, 0, &kRule3},
-    {"algType", &schema::typeOf<std::string>, offsetof(SecurityMachineEncryptAction, algType), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SecurityMachineEncryptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecurityMachineEncryptAction>("SecurityMachineEncryptAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SecurityMachineEncryptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SecurityMachineEncryptAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& SecurityMachineEncryptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SecurityMachineEncryptAction>("SecurityMachineEncrypt", HttpMethod::Post, "/security-machine/encrypt/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SecurityMachineEncryptAction::spec() { return detail::lazySpec(kSpec13); }
+
+SecurityMachineEncryptAction::SecurityMachineEncryptAction() = default;
+SecurityMachineEncryptAction::~SecurityMachineEncryptAction() = default;
 
 const ActionSpec& detail::spec_SecurityMachineEncrypt() { return SecurityMachineEncryptAction::spec(); }
 
-const schema::TypeDesc& ChangeSecurityMachineStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityMachineStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSecurityMachineStateAction, stateEvent), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityMachineStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSecurityMachineStateAction>("ChangeSecurityMachineStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityMachineStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSecurityMachineStateAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& ChangeSecurityMachineStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSecurityMachineStateAction>("ChangeSecurityMachineState", HttpMethod::Put, "/security-machines/{uuid}/actions", "changeSecurityMachineState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSecurityMachineStateAction::spec() { return detail::lazySpec(kSpec15); }
+
+ChangeSecurityMachineStateAction::ChangeSecurityMachineStateAction() = default;
+ChangeSecurityMachineStateAction::~ChangeSecurityMachineStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSecurityMachineState() { return ChangeSecurityMachineStateAction::spec(); }
 
-const schema::TypeDesc& DeleteSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSecurityMachineAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSecurityMachineAction>("DeleteSecurityMachineAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSecurityMachineAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& DeleteSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSecurityMachineAction>("DeleteSecurityMachine", HttpMethod::Delete, "/security-machines/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSecurityMachineAction::spec() { return detail::lazySpec(kSpec17); }
+
+DeleteSecurityMachineAction::DeleteSecurityMachineAction() = default;
+DeleteSecurityMachineAction::~DeleteSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_DeleteSecurityMachine() { return DeleteSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& QuerySecurityMachineAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySecurityMachineAction>("QuerySecurityMachineAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySecurityMachineAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySecurityMachineAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& QuerySecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySecurityMachineAction>("QuerySecurityMachine", HttpMethod::Get, "/security-machines", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySecurityMachineAction::spec() { return detail::lazySpec(kSpec19); }
+
+QuerySecurityMachineAction::QuerySecurityMachineAction() = default;
+QuerySecurityMachineAction::~QuerySecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_QuerySecurityMachine() { return QuerySecurityMachineAction::spec(); }
 
-const schema::TypeDesc& UpdateFiSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFiSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFiSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFiSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFiSecSecurityMachineAction>("UpdateFiSecSecurityMachineAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateFiSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFiSecSecurityMachineAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& UpdateFiSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFiSecSecurityMachineAction>("UpdateFiSecSecurityMachine", HttpMethod::Put, "/security-machines/fiSec/{uuid}/actions", "updateFiSecSecurityMachine", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFiSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec21); }
+
+UpdateFiSecSecurityMachineAction::UpdateFiSecSecurityMachineAction() = default;
+UpdateFiSecSecurityMachineAction::~UpdateFiSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_UpdateFiSecSecurityMachine() { return UpdateFiSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& UpdateFlkSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFlkSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlkSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlkSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFlkSecSecurityMachineAction>("UpdateFlkSecSecurityMachineAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateFlkSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFlkSecSecurityMachineAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& UpdateFlkSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFlkSecSecurityMachineAction>("UpdateFlkSecSecurityMachine", HttpMethod::Put, "/security-machines/flkSec/{uuid}/actions", "updateFlkSecSecurityMachine", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFlkSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec23); }
+
+UpdateFlkSecSecurityMachineAction::UpdateFlkSecSecurityMachineAction() = default;
+UpdateFlkSecSecurityMachineAction::~UpdateFlkSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_UpdateFlkSecSecurityMachine() { return UpdateFlkSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& UpdateInfoSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule7},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateInfoSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateInfoSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateInfoSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateInfoSecSecurityMachineAction>("UpdateInfoSecSecurityMachineAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateInfoSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateInfoSecSecurityMachineAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& UpdateInfoSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateInfoSecSecurityMachineAction>("UpdateInfoSecSecurityMachine", HttpMethod::Put, "/security-machines/infoSec/{uuid}/actions", "updateInfoSecSecurityMachine", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateInfoSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec25); }
+
+UpdateInfoSecSecurityMachineAction::UpdateInfoSecSecurityMachineAction() = default;
+UpdateInfoSecSecurityMachineAction::~UpdateInfoSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_UpdateInfoSecSecurityMachine() { return UpdateInfoSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& UpdateJitSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateJitSecurityMachineAction, port), schema::Location::Body, 0, &kRule3},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateJitSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateJitSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateJitSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateJitSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateJitSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateJitSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateJitSecurityMachineAction>("UpdateJitSecurityMachineAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateJitSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateJitSecurityMachineAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& UpdateJitSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateJitSecurityMachineAction>("UpdateJitSecurityMachine", HttpMethod::Put, "/security-machines/jida/auth-gateway/{uuid}/actions", "updateJitSecurityMachine", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateJitSecurityMachineAction::spec() { return detail::lazySpec(kSpec27); }
+
+UpdateJitSecurityMachineAction::UpdateJitSecurityMachineAction() = default;
+UpdateJitSecurityMachineAction::~UpdateJitSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_UpdateJitSecurityMachine() { return UpdateJitSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& UpdateSanSecSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule7},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSanSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSanSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSanSecSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSanSecSecurityMachineAction>("UpdateSanSecSecurityMachineAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateSanSecSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSanSecSecurityMachineAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& UpdateSanSecSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSanSecSecurityMachineAction>("UpdateSanSecSecurityMachine", HttpMethod::Put, "/security-machines/sanSec/{uuid}/actions", "updateSanSecSecurityMachine", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSanSecSecurityMachineAction::spec() { return detail::lazySpec(kSpec29); }
+
+UpdateSanSecSecurityMachineAction::UpdateSanSecSecurityMachineAction() = default;
+UpdateSanSecSecurityMachineAction::~UpdateSanSecSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_UpdateSanSecSecurityMachine() { return UpdateSanSecSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& UpdateSecurityMachineAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityMachineAction, description), schema::Location::Body, 0, &kRule2},
-    {"managementIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityMachineAction, managementIp), schema::Location::Body, 0, &kRule7},
-    {"model", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityMachineAction, model), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityMachineAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSecurityMachineAction>("UpdateSecurityMachineAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateSecurityMachineAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSecurityMachineAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& UpdateSecurityMachineAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSecurityMachineAction>("UpdateSecurityMachine", HttpMethod::Put, "/security-machines/{uuid}/actions", "updateSecurityMachine", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSecurityMachineAction::spec() { return detail::lazySpec(kSpec31); }
+
+UpdateSecurityMachineAction::UpdateSecurityMachineAction() = default;
+UpdateSecurityMachineAction::~UpdateSecurityMachineAction() = default;
 
 const ActionSpec& detail::spec_UpdateSecurityMachine() { return UpdateSecurityMachineAction::spec(); }
 
-const schema::TypeDesc& QuerySharedBlockAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySharedBlockAction>("QuerySharedBlockAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySharedBlockAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySharedBlockAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySharedBlockAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& QuerySharedBlockAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySharedBlockAction>("QuerySharedBlock", HttpMethod::Get, "/sharedblock-group/sharedblocks", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySharedBlockAction::spec() { return detail::lazySpec(kSpec33); }
+
+QuerySharedBlockAction::QuerySharedBlockAction() = default;
+QuerySharedBlockAction::~QuerySharedBlockAction() = default;
 
 const ActionSpec& detail::spec_QuerySharedBlock() { return QuerySharedBlockAction::spec(); }
 
-const schema::TypeDesc& QuerySharedBlockGroupPrimaryStorageHostRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySharedBlockGroupPrimaryStorageHostRefAction>("QuerySharedBlockGroupPrimaryStorageHostRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySharedBlockGroupPrimaryStorageHostRefAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& QuerySharedBlockGroupPrimaryStorageHostRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySharedBlockGroupPrimaryStorageHostRefAction>("QuerySharedBlockGroupPrimaryStorageHostRef", HttpMethod::Get, "/sharedblock-group/host-refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySharedBlockGroupPrimaryStorageHostRefAction::spec() { return detail::lazySpec(kSpec35); }
+
+QuerySharedBlockGroupPrimaryStorageHostRefAction::QuerySharedBlockGroupPrimaryStorageHostRefAction() = default;
+QuerySharedBlockGroupPrimaryStorageHostRefAction::~QuerySharedBlockGroupPrimaryStorageHostRefAction() = default;
 
 const ActionSpec& detail::spec_QuerySharedBlockGroupPrimaryStorageHostRef() { return QuerySharedBlockGroupPrimaryStorageHostRefAction::spec(); }
 
-const schema::TypeDesc& CreateSnmpAgentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::string>, offsetof(CreateSnmpAgentAction, version), schema::Location::Body, 0, &kRule8},
-    {"readCommunity", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, readCommunity), schema::Location::Body, 0, &kRule9},
-    {"userName", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, userName), schema::Location::Body, 0, &kRule9},
-    {"authAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, authAlgorithm), schema::Location::Body, 0, &kRule10},
-    {"authPassword", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, authPassword), schema::Location::Body, schema::kSecret, nullptr},
-    {"privacyAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, privacyAlgorithm), schema::Location::Body, 0, &kRule11},
-    {"privacyPassword", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, privacyPassword), schema::Location::Body, schema::kSecret, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSnmpAgentAction, port), schema::Location::Body, 0, &kRule12},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSnmpAgentAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSnmpAgentAction>("CreateSnmpAgentAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSnmpAgentAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& CreateSnmpAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSnmpAgentAction>("CreateSnmpAgent", HttpMethod::Post, "/snmp/agent", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSnmpAgentAction::spec() { return detail::lazySpec(kSpec37); }
+
+CreateSnmpAgentAction::CreateSnmpAgentAction() = default;
+CreateSnmpAgentAction::~CreateSnmpAgentAction() = default;
 
 const ActionSpec& detail::spec_CreateSnmpAgent() { return CreateSnmpAgentAction::spec(); }
 
-const schema::TypeDesc& QuerySnmpAgentAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySnmpAgentAction>("QuerySnmpAgentAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySnmpAgentAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySnmpAgentAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& QuerySnmpAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySnmpAgentAction>("QuerySnmpAgent", HttpMethod::Get, "/snmp/agent", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySnmpAgentAction::spec() { return detail::lazySpec(kSpec39); }
+
+QuerySnmpAgentAction::QuerySnmpAgentAction() = default;
+QuerySnmpAgentAction::~QuerySnmpAgentAction() = default;
 
 const ActionSpec& detail::spec_QuerySnmpAgent() { return QuerySnmpAgentAction::spec(); }
 
-const schema::TypeDesc& StartSnmpAgentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StartSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartSnmpAgentAction>("StartSnmpAgentAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StartSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartSnmpAgentAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& StartSnmpAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartSnmpAgentAction>("StartSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "startSnmpAgent", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartSnmpAgentAction::spec() { return detail::lazySpec(kSpec41); }
+
+StartSnmpAgentAction::StartSnmpAgentAction() = default;
+StartSnmpAgentAction::~StartSnmpAgentAction() = default;
 
 const ActionSpec& detail::spec_StartSnmpAgent() { return StartSnmpAgentAction::spec(); }
 
-const schema::TypeDesc& StopSnmpAgentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StopSnmpAgentAction>("StopSnmpAgentAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StopSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StopSnmpAgentAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& StopSnmpAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StopSnmpAgentAction>("StopSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "stopSnmpAgent", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StopSnmpAgentAction::spec() { return detail::lazySpec(kSpec43); }
+
+StopSnmpAgentAction::StopSnmpAgentAction() = default;
+StopSnmpAgentAction::~StopSnmpAgentAction() = default;
 
 const ActionSpec& detail::spec_StopSnmpAgent() { return StopSnmpAgentAction::spec(); }
 
-const schema::TypeDesc& UpdateSnmpAgentAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
-    {"version", &schema::typeOf<std::string>, offsetof(UpdateSnmpAgentAction, version), schema::Location::Body, 0, &kRule8},
-    {"readCommunity", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSnmpAgentAction, readCommunity), schema::Location::Body, 0, &kRule9},
-    {"userName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSnmpAgentAction, userName), schema::Location::Body, 0, &kRule9},
-    {"authAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSnmpAgentAction, authAlgorithm), schema::Location::Body, 0, &kRule10},
-    {"authPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSnmpAgentAction, authPassword), schema::Location::Body, schema::kSecret, nullptr},
-    {"privacyAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSnmpAgentAction, privacyAlgorithm), schema::Location::Body, 0, &kRule11},
-    {"privacyPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSnmpAgentAction, privacyPassword), schema::Location::Body, schema::kSecret, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSnmpAgentAction, port), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSnmpAgentAction>("UpdateSnmpAgentAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(UpdateSnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSnmpAgentAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& UpdateSnmpAgentAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSnmpAgentAction>("UpdateSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "updateSnmpAgent", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSnmpAgentAction::spec() { return detail::lazySpec(kSpec45); }
+
+UpdateSnmpAgentAction::UpdateSnmpAgentAction() = default;
+UpdateSnmpAgentAction::~UpdateSnmpAgentAction() = default;
 
 const ActionSpec& detail::spec_UpdateSnmpAgent() { return UpdateSnmpAgentAction::spec(); }
 
-const schema::TypeDesc& AddEmailAddressToSNSEmailEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"emailAddress", &schema::typeOf<std::string>, offsetof(AddEmailAddressToSNSEmailEndpointAction, emailAddress), schema::Location::Body, 0, &kRule13},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(AddEmailAddressToSNSEmailEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddEmailAddressToSNSEmailEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddEmailAddressToSNSEmailEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddEmailAddressToSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddEmailAddressToSNSEmailEndpointAction>("AddEmailAddressToSNSEmailEndpointAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AddEmailAddressToSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddEmailAddressToSNSEmailEndpointAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& AddEmailAddressToSNSEmailEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddEmailAddressToSNSEmailEndpointAction>("AddEmailAddressToSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails/email-addresses", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddEmailAddressToSNSEmailEndpointAction::spec() { return detail::lazySpec(kSpec47); }
+
+AddEmailAddressToSNSEmailEndpointAction::AddEmailAddressToSNSEmailEndpointAction() = default;
+AddEmailAddressToSNSEmailEndpointAction::~AddEmailAddressToSNSEmailEndpointAction() = default;
 
 const ActionSpec& detail::spec_AddEmailAddressToSNSEmailEndpoint() { return AddEmailAddressToSNSEmailEndpointAction::spec(); }
 
-const schema::TypeDesc& AddSNSDingTalkAtPersonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"phoneNumber", &schema::typeOf<std::string>, offsetof(AddSNSDingTalkAtPersonAction, phoneNumber), schema::Location::Body, 0, &kRule14},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(AddSNSDingTalkAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"remark", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSDingTalkAtPersonAction, remark), schema::Location::Body, 0, &kRule15},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSDingTalkAtPersonAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSNSDingTalkAtPersonAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSDingTalkAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSNSDingTalkAtPersonAction>("AddSNSDingTalkAtPersonAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddSNSDingTalkAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSNSDingTalkAtPersonAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& AddSNSDingTalkAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSNSDingTalkAtPersonAction>("AddSNSDingTalkAtPerson", HttpMethod::Post, "/sns/application-endpoints/ding-talk/at-persons", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSNSDingTalkAtPersonAction::spec() { return detail::lazySpec(kSpec49); }
+
+AddSNSDingTalkAtPersonAction::AddSNSDingTalkAtPersonAction() = default;
+AddSNSDingTalkAtPersonAction::~AddSNSDingTalkAtPersonAction() = default;
 
 const ActionSpec& detail::spec_AddSNSDingTalkAtPerson() { return AddSNSDingTalkAtPersonAction::spec(); }
 
-const schema::TypeDesc& AddSNSFeiShuAtPersonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userId", &schema::typeOf<std::string>, offsetof(AddSNSFeiShuAtPersonAction, userId), schema::Location::Body, 0, &kRule14},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(AddSNSFeiShuAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"remark", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSFeiShuAtPersonAction, remark), schema::Location::Body, 0, &kRule15},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSFeiShuAtPersonAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSNSFeiShuAtPersonAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSFeiShuAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSNSFeiShuAtPersonAction>("AddSNSFeiShuAtPersonAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddSNSFeiShuAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSNSFeiShuAtPersonAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& AddSNSFeiShuAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSNSFeiShuAtPersonAction>("AddSNSFeiShuAtPerson", HttpMethod::Post, "/sns/application-endpoints/feishu/at-persons", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSNSFeiShuAtPersonAction::spec() { return detail::lazySpec(kSpec51); }
+
+AddSNSFeiShuAtPersonAction::AddSNSFeiShuAtPersonAction() = default;
+AddSNSFeiShuAtPersonAction::~AddSNSFeiShuAtPersonAction() = default;
 
 const ActionSpec& detail::spec_AddSNSFeiShuAtPerson() { return AddSNSFeiShuAtPersonAction::spec(); }
 
-const schema::TypeDesc& AddSNSSmsReceiverAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"phoneNumber", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSSmsReceiverAction, phoneNumber), schema::Location::Body, 0, &kRule16},
-    {"phoneNumberList", &schema::typeOf<std::optional<Json>>, offsetof(AddSNSSmsReceiverAction, phoneNumberList), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(AddSNSSmsReceiverAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::string>, offsetof(AddSNSSmsReceiverAction, type), schema::Location::Body, 0, &kRule17},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSSmsReceiverAction, description), schema::Location::Body, 0, &kRule7},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSSmsReceiverAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSNSSmsReceiverAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSSmsReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSNSSmsReceiverAction>("AddSNSSmsReceiverAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddSNSSmsReceiverAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSNSSmsReceiverAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& AddSNSSmsReceiverAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSNSSmsReceiverAction>("AddSNSSmsReceiver", HttpMethod::Post, "/sns/sms-endpoints/receivers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSNSSmsReceiverAction::spec() { return detail::lazySpec(kSpec53); }
+
+AddSNSSmsReceiverAction::AddSNSSmsReceiverAction() = default;
+AddSNSSmsReceiverAction::~AddSNSSmsReceiverAction() = default;
 
 const ActionSpec& detail::spec_AddSNSSmsReceiver() { return AddSNSSmsReceiverAction::spec(); }
 
-const schema::TypeDesc& AddSNSWeComAtPersonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userId", &schema::typeOf<std::string>, offsetof(AddSNSWeComAtPersonAction, userId), schema::Location::Body, 0, &kRule14},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(AddSNSWeComAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"remark", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSWeComAtPersonAction, remark), schema::Location::Body, 0, &kRule15},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSWeComAtPersonAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSNSWeComAtPersonAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddSNSWeComAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSNSWeComAtPersonAction>("AddSNSWeComAtPersonAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AddSNSWeComAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSNSWeComAtPersonAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& AddSNSWeComAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSNSWeComAtPersonAction>("AddSNSWeComAtPerson", HttpMethod::Post, "/sns/application-endpoints/we-com/at-persons", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddSNSWeComAtPersonAction::spec() { return detail::lazySpec(kSpec55); }
+
+AddSNSWeComAtPersonAction::AddSNSWeComAtPersonAction() = default;
+AddSNSWeComAtPersonAction::~AddSNSWeComAtPersonAction() = default;
 
 const ActionSpec& detail::spec_AddSNSWeComAtPerson() { return AddSNSWeComAtPersonAction::spec(); }
 
-const schema::TypeDesc& ChangeSNSApplicationEndpointStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSNSApplicationEndpointStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSNSApplicationEndpointStateAction, stateEvent), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSNSApplicationEndpointStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSNSApplicationEndpointStateAction>("ChangeSNSApplicationEndpointStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSNSApplicationEndpointStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSNSApplicationEndpointStateAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& ChangeSNSApplicationEndpointStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSNSApplicationEndpointStateAction>("ChangeSNSApplicationEndpointState", HttpMethod::Put, "/sns/application-endpoints/{uuid}/actions", "changeSNSApplicationEndpointState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSNSApplicationEndpointStateAction::spec() { return detail::lazySpec(kSpec57); }
+
+ChangeSNSApplicationEndpointStateAction::ChangeSNSApplicationEndpointStateAction() = default;
+ChangeSNSApplicationEndpointStateAction::~ChangeSNSApplicationEndpointStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSNSApplicationEndpointState() { return ChangeSNSApplicationEndpointStateAction::spec(); }
 
-const schema::TypeDesc& ChangeSNSApplicationPlatformStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSNSApplicationPlatformStateAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSNSApplicationPlatformStateAction, stateEvent), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSNSApplicationPlatformStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSNSApplicationPlatformStateAction>("ChangeSNSApplicationPlatformStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSNSApplicationPlatformStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSNSApplicationPlatformStateAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& ChangeSNSApplicationPlatformStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSNSApplicationPlatformStateAction>("ChangeSNSApplicationPlatformState", HttpMethod::Put, "/sns/application-platforms/{uuid}/actions", "changeSNSApplicationPlatformState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSNSApplicationPlatformStateAction::spec() { return detail::lazySpec(kSpec59); }
+
+ChangeSNSApplicationPlatformStateAction::ChangeSNSApplicationPlatformStateAction() = default;
+ChangeSNSApplicationPlatformStateAction::~ChangeSNSApplicationPlatformStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSNSApplicationPlatformState() { return ChangeSNSApplicationPlatformStateAction::spec(); }
 
-const schema::TypeDesc& CreateSNSAliyunSmsEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessKeyUuid", &schema::typeOf<std::string>, offsetof(CreateSNSAliyunSmsEndpointAction, accessKeyUuid), schema::Location::Body, 0, &kRule3},
-    {"receivers", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSAliyunSmsEndpointAction, receivers), schema::Location::Body, 0, &kRule19},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSAliyunSmsEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSAliyunSmsEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSAliyunSmsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSAliyunSmsEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSAliyunSmsEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSAliyunSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSAliyunSmsEndpointAction>("CreateSNSAliyunSmsEndpointAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateSNSAliyunSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSAliyunSmsEndpointAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& CreateSNSAliyunSmsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSAliyunSmsEndpointAction>("CreateSNSAliyunSmsEndpoint", HttpMethod::Post, "/sns/sms-endpoints/aliyunsms", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSAliyunSmsEndpointAction::spec() { return detail::lazySpec(kSpec61); }
+
+CreateSNSAliyunSmsEndpointAction::CreateSNSAliyunSmsEndpointAction() = default;
+CreateSNSAliyunSmsEndpointAction::~CreateSNSAliyunSmsEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSAliyunSmsEndpoint() { return CreateSNSAliyunSmsEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSDingTalkEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(CreateSNSDingTalkEndpointAction, url), schema::Location::Body, 0, &kRule20},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(CreateSNSDingTalkEndpointAction, atAll), schema::Location::Body, 0, nullptr},
-    {"secret", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSDingTalkEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule15},
-    {"atPersonPhoneNumbers", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSDingTalkEndpointAction, atPersonPhoneNumbers), schema::Location::Body, 0, &kRule19},
-    {"atPersonList", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSDingTalkEndpointAction, atPersonList), schema::Location::Body, 0, &kRule19},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSDingTalkEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSDingTalkEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSDingTalkEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSDingTalkEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSDingTalkEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSDingTalkEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSDingTalkEndpointAction>("CreateSNSDingTalkEndpointAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateSNSDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSDingTalkEndpointAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& CreateSNSDingTalkEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSDingTalkEndpointAction>("CreateSNSDingTalkEndpoint", HttpMethod::Post, "/sns/application-endpoints/ding-talk", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSDingTalkEndpointAction::spec() { return detail::lazySpec(kSpec63); }
+
+CreateSNSDingTalkEndpointAction::CreateSNSDingTalkEndpointAction() = default;
+CreateSNSDingTalkEndpointAction::~CreateSNSDingTalkEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSDingTalkEndpoint() { return CreateSNSDingTalkEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSEmailEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"email", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailEndpointAction, email), schema::Location::Body, 0, &kRule21},
-    {"emails", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSEmailEndpointAction, emails), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSEmailEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSEmailEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSEmailEndpointAction>("CreateSNSEmailEndpointAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSEmailEndpointAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& CreateSNSEmailEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSEmailEndpointAction>("CreateSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSEmailEndpointAction::spec() { return detail::lazySpec(kSpec65); }
+
+CreateSNSEmailEndpointAction::CreateSNSEmailEndpointAction() = default;
+CreateSNSEmailEndpointAction::~CreateSNSEmailEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSEmailEndpoint() { return CreateSNSEmailEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSEmailPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"smtpServer", &schema::typeOf<std::string>, offsetof(CreateSNSEmailPlatformAction, smtpServer), schema::Location::Body, 0, &kRule3},
-    {"smtpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSNSEmailPlatformAction, smtpPort), schema::Location::Body, 0, &kRule0},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailPlatformAction, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailPlatformAction, password), schema::Location::Body, schema::kSecret, nullptr},
-    {"encryptType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailPlatformAction, encryptType), schema::Location::Body, 0, &kRule22},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSEmailPlatformAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailPlatformAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSEmailPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSEmailPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSEmailPlatformAction>("CreateSNSEmailPlatformAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateSNSEmailPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSEmailPlatformAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& CreateSNSEmailPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSEmailPlatformAction>("CreateSNSEmailPlatform", HttpMethod::Post, "/sns/application-platforms/email", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSEmailPlatformAction::spec() { return detail::lazySpec(kSpec67); }
+
+CreateSNSEmailPlatformAction::CreateSNSEmailPlatformAction() = default;
+CreateSNSEmailPlatformAction::~CreateSNSEmailPlatformAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSEmailPlatform() { return CreateSNSEmailPlatformAction::spec(); }
 
-const schema::TypeDesc& CreateSNSFeiShuEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(CreateSNSFeiShuEndpointAction, url), schema::Location::Body, 0, &kRule20},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(CreateSNSFeiShuEndpointAction, atAll), schema::Location::Body, 0, nullptr},
-    {"atPersonUserIds", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSFeiShuEndpointAction, atPersonUserIds), schema::Location::Body, 0, &kRule19},
-    {"secret", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSFeiShuEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule15},
-    {"atPersonList", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSFeiShuEndpointAction, atPersonList), schema::Location::Body, 0, &kRule19},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSFeiShuEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSFeiShuEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSFeiShuEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSFeiShuEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSFeiShuEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSFeiShuEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSFeiShuEndpointAction>("CreateSNSFeiShuEndpointAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateSNSFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSFeiShuEndpointAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& CreateSNSFeiShuEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSFeiShuEndpointAction>("CreateSNSFeiShuEndpoint", HttpMethod::Post, "/sns/application-endpoints/feishu", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSFeiShuEndpointAction::spec() { return detail::lazySpec(kSpec69); }
+
+CreateSNSFeiShuEndpointAction::CreateSNSFeiShuEndpointAction() = default;
+CreateSNSFeiShuEndpointAction::~CreateSNSFeiShuEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSFeiShuEndpoint() { return CreateSNSFeiShuEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSHttpEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(CreateSNSHttpEndpointAction, url), schema::Location::Body, 0, &kRule20},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSHttpEndpointAction, username), schema::Location::Body, 0, &kRule15},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSHttpEndpointAction, password), schema::Location::Body, schema::kSecret, &kRule23},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSHttpEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSHttpEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSHttpEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSHttpEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSHttpEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSHttpEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSHttpEndpointAction>("CreateSNSHttpEndpointAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateSNSHttpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSHttpEndpointAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& CreateSNSHttpEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSHttpEndpointAction>("CreateSNSHttpEndpoint", HttpMethod::Post, "/sns/application-endpoints/http", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSHttpEndpointAction::spec() { return detail::lazySpec(kSpec71); }
+
+CreateSNSHttpEndpointAction::CreateSNSHttpEndpointAction() = default;
+CreateSNSHttpEndpointAction::~CreateSNSHttpEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSHttpEndpoint() { return CreateSNSHttpEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSMicrosoftTeamsEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(CreateSNSMicrosoftTeamsEndpointAction, url), schema::Location::Body, 0, &kRule20},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSMicrosoftTeamsEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSMicrosoftTeamsEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSMicrosoftTeamsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSMicrosoftTeamsEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSMicrosoftTeamsEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSMicrosoftTeamsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSMicrosoftTeamsEndpointAction>("CreateSNSMicrosoftTeamsEndpointAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateSNSMicrosoftTeamsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSMicrosoftTeamsEndpointAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& CreateSNSMicrosoftTeamsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSMicrosoftTeamsEndpointAction>("CreateSNSMicrosoftTeamsEndpoint", HttpMethod::Post, "/sns/application-endpoints/microsoft-teams", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSMicrosoftTeamsEndpointAction::spec() { return detail::lazySpec(kSpec73); }
+
+CreateSNSMicrosoftTeamsEndpointAction::CreateSNSMicrosoftTeamsEndpointAction() = default;
+CreateSNSMicrosoftTeamsEndpointAction::~CreateSNSMicrosoftTeamsEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSMicrosoftTeamsEndpoint() { return CreateSNSMicrosoftTeamsEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSSnmpEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSSnmpEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSSnmpEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSSnmpEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSSnmpEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSSnmpEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSSnmpEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSSnmpEndpointAction>("CreateSNSSnmpEndpointAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateSNSSnmpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSSnmpEndpointAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& CreateSNSSnmpEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSSnmpEndpointAction>("CreateSNSSnmpEndpoint", HttpMethod::Post, "/sns/application-endpoints/snmp", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSSnmpEndpointAction::spec() { return detail::lazySpec(kSpec75); }
+
+CreateSNSSnmpEndpointAction::CreateSNSSnmpEndpointAction() = default;
+CreateSNSSnmpEndpointAction::~CreateSNSSnmpEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSSnmpEndpoint() { return CreateSNSSnmpEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSSnmpPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snmpAddress", &schema::typeOf<std::string>, offsetof(CreateSNSSnmpPlatformAction, snmpAddress), schema::Location::Body, 0, &kRule3},
-    {"snmpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateSNSSnmpPlatformAction, snmpPort), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSSnmpPlatformAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSSnmpPlatformAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSSnmpPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSSnmpPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSSnmpPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSSnmpPlatformAction>("CreateSNSSnmpPlatformAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateSNSSnmpPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSSnmpPlatformAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& CreateSNSSnmpPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSSnmpPlatformAction>("CreateSNSSnmpPlatform", HttpMethod::Post, "/sns/application-platforms/snmp", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSSnmpPlatformAction::spec() { return detail::lazySpec(kSpec77); }
+
+CreateSNSSnmpPlatformAction::CreateSNSSnmpPlatformAction() = default;
+CreateSNSSnmpPlatformAction::~CreateSNSSnmpPlatformAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSSnmpPlatform() { return CreateSNSSnmpPlatformAction::spec(); }
 
-const schema::TypeDesc& CreateSNSTopicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSTopicAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTopicAction, description), schema::Location::Body, 0, &kRule2},
-    {"locale", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTopicAction, locale), schema::Location::Body, 0, &kRule24},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTopicAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSTopicAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSTopicAction>("CreateSNSTopicAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSTopicAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& CreateSNSTopicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSTopicAction>("CreateSNSTopic", HttpMethod::Post, "/sns/topics", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSTopicAction::spec() { return detail::lazySpec(kSpec79); }
+
+CreateSNSTopicAction::CreateSNSTopicAction() = default;
+CreateSNSTopicAction::~CreateSNSTopicAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSTopic() { return CreateSNSTopicAction::spec(); }
 
-const schema::TypeDesc& CreateSNSUniversalSmsEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"smsAccessKeyId", &schema::typeOf<std::string>, offsetof(CreateSNSUniversalSmsEndpointAction, smsAccessKeyId), schema::Location::Body, 0, &kRule25},
-    {"smsAccessKeySecret", &schema::typeOf<std::string>, offsetof(CreateSNSUniversalSmsEndpointAction, smsAccessKeySecret), schema::Location::Body, schema::kSecret, &kRule25},
-    {"supplier", &schema::typeOf<std::string>, offsetof(CreateSNSUniversalSmsEndpointAction, supplier), schema::Location::Body, 0, &kRule26},
-    {"additionParam", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSUniversalSmsEndpointAction, additionParam), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSUniversalSmsEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSUniversalSmsEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSUniversalSmsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSUniversalSmsEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSUniversalSmsEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSUniversalSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSUniversalSmsEndpointAction>("CreateSNSUniversalSmsEndpointAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateSNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSUniversalSmsEndpointAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& CreateSNSUniversalSmsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSUniversalSmsEndpointAction>("CreateSNSUniversalSmsEndpoint", HttpMethod::Post, "/sns/application-endpoints/universal-sms", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSUniversalSmsEndpointAction::spec() { return detail::lazySpec(kSpec81); }
+
+CreateSNSUniversalSmsEndpointAction::CreateSNSUniversalSmsEndpointAction() = default;
+CreateSNSUniversalSmsEndpointAction::~CreateSNSUniversalSmsEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSUniversalSmsEndpoint() { return CreateSNSUniversalSmsEndpointAction::spec(); }
 
-const schema::TypeDesc& CreateSNSWeComEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(CreateSNSWeComEndpointAction, url), schema::Location::Body, 0, &kRule20},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(CreateSNSWeComEndpointAction, atAll), schema::Location::Body, 0, nullptr},
-    {"atPersonUserIds", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSWeComEndpointAction, atPersonUserIds), schema::Location::Body, 0, &kRule19},
-    {"atPersonList", &schema::typeOf<std::optional<Json>>, offsetof(CreateSNSWeComEndpointAction, atPersonList), schema::Location::Body, 0, &kRule19},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSWeComEndpointAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSWeComEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSWeComEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSWeComEndpointAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSWeComEndpointAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSWeComEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSWeComEndpointAction>("CreateSNSWeComEndpointAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(CreateSNSWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSWeComEndpointAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& CreateSNSWeComEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSWeComEndpointAction>("CreateSNSWeComEndpoint", HttpMethod::Post, "/sns/application-endpoints/we-com", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSWeComEndpointAction::spec() { return detail::lazySpec(kSpec83); }
+
+CreateSNSWeComEndpointAction::CreateSNSWeComEndpointAction() = default;
+CreateSNSWeComEndpointAction::~CreateSNSWeComEndpointAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSWeComEndpoint() { return CreateSNSWeComEndpointAction::spec(); }
 
-const schema::TypeDesc& DeleteEmailAddressOfSNSEmailEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"emailAddressUuid", &schema::typeOf<std::string>, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, emailAddressUuid), schema::Location::Path, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, endpointUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEmailAddressOfSNSEmailEndpointAction>("DeleteEmailAddressOfSNSEmailEndpointAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEmailAddressOfSNSEmailEndpointAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& DeleteEmailAddressOfSNSEmailEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEmailAddressOfSNSEmailEndpointAction>("DeleteEmailAddressOfSNSEmailEndpoint", HttpMethod::Delete, "/sns/application-endpoints/emails/{endpointUuid}/email-addresses/{emailAddressUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEmailAddressOfSNSEmailEndpointAction::spec() { return detail::lazySpec(kSpec85); }
+
+DeleteEmailAddressOfSNSEmailEndpointAction::DeleteEmailAddressOfSNSEmailEndpointAction() = default;
+DeleteEmailAddressOfSNSEmailEndpointAction::~DeleteEmailAddressOfSNSEmailEndpointAction() = default;
 
 const ActionSpec& detail::spec_DeleteEmailAddressOfSNSEmailEndpoint() { return DeleteEmailAddressOfSNSEmailEndpointAction::spec(); }
 
-const schema::TypeDesc& DeleteSNSApplicationEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSNSApplicationEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSApplicationEndpointAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSApplicationEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSNSApplicationEndpointAction>("DeleteSNSApplicationEndpointAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSNSApplicationEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSNSApplicationEndpointAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& DeleteSNSApplicationEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSNSApplicationEndpointAction>("DeleteSNSApplicationEndpoint", HttpMethod::Delete, "/sns/application-endpoints/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSNSApplicationEndpointAction::spec() { return detail::lazySpec(kSpec87); }
+
+DeleteSNSApplicationEndpointAction::DeleteSNSApplicationEndpointAction() = default;
+DeleteSNSApplicationEndpointAction::~DeleteSNSApplicationEndpointAction() = default;
 
 const ActionSpec& detail::spec_DeleteSNSApplicationEndpoint() { return DeleteSNSApplicationEndpointAction::spec(); }
 
-const schema::TypeDesc& DeleteSNSApplicationPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSNSApplicationPlatformAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSApplicationPlatformAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSApplicationPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSNSApplicationPlatformAction>("DeleteSNSApplicationPlatformAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSNSApplicationPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSNSApplicationPlatformAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& DeleteSNSApplicationPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSNSApplicationPlatformAction>("DeleteSNSApplicationPlatform", HttpMethod::Delete, "/sns/application-platforms/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSNSApplicationPlatformAction::spec() { return detail::lazySpec(kSpec89); }
+
+DeleteSNSApplicationPlatformAction::DeleteSNSApplicationPlatformAction() = default;
+DeleteSNSApplicationPlatformAction::~DeleteSNSApplicationPlatformAction() = default;
 
 const ActionSpec& detail::spec_DeleteSNSApplicationPlatform() { return DeleteSNSApplicationPlatformAction::spec(); }
 
-const schema::TypeDesc& DeleteSNSTopicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSNSTopicAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSTopicAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSNSTopicAction>("DeleteSNSTopicAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSNSTopicAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& DeleteSNSTopicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSNSTopicAction>("DeleteSNSTopic", HttpMethod::Delete, "/sns/topics/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSNSTopicAction::spec() { return detail::lazySpec(kSpec91); }
+
+DeleteSNSTopicAction::DeleteSNSTopicAction() = default;
+DeleteSNSTopicAction::~DeleteSNSTopicAction() = default;
 
 const ActionSpec& detail::spec_DeleteSNSTopic() { return DeleteSNSTopicAction::spec(); }
 
-const schema::TypeDesc& QuerySNSApplicationEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSApplicationEndpointAction>("QuerySNSApplicationEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSApplicationEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSApplicationEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSApplicationEndpointAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& QuerySNSApplicationEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSApplicationEndpointAction>("QuerySNSApplicationEndpoint", HttpMethod::Get, "/sns/application-endpoints", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSApplicationEndpointAction::spec() { return detail::lazySpec(kSpec93); }
+
+QuerySNSApplicationEndpointAction::QuerySNSApplicationEndpointAction() = default;
+QuerySNSApplicationEndpointAction::~QuerySNSApplicationEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSApplicationEndpoint() { return QuerySNSApplicationEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSApplicationPlatformAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSApplicationPlatformAction>("QuerySNSApplicationPlatformAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSApplicationPlatformAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSApplicationPlatformAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSApplicationPlatformAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& QuerySNSApplicationPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSApplicationPlatformAction>("QuerySNSApplicationPlatform", HttpMethod::Get, "/sns/application-platforms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSApplicationPlatformAction::spec() { return detail::lazySpec(kSpec95); }
+
+QuerySNSApplicationPlatformAction::QuerySNSApplicationPlatformAction() = default;
+QuerySNSApplicationPlatformAction::~QuerySNSApplicationPlatformAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSApplicationPlatform() { return QuerySNSApplicationPlatformAction::spec(); }
 
-const schema::TypeDesc& QuerySNSDingTalkAtPersonAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSDingTalkAtPersonAction>("QuerySNSDingTalkAtPersonAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSDingTalkAtPersonAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSDingTalkAtPersonAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSDingTalkAtPersonAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& QuerySNSDingTalkAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSDingTalkAtPersonAction>("QuerySNSDingTalkAtPerson", HttpMethod::Get, "/sns/application-endpoints/ding-talk/at-persons", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSDingTalkAtPersonAction::spec() { return detail::lazySpec(kSpec97); }
+
+QuerySNSDingTalkAtPersonAction::QuerySNSDingTalkAtPersonAction() = default;
+QuerySNSDingTalkAtPersonAction::~QuerySNSDingTalkAtPersonAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSDingTalkAtPerson() { return QuerySNSDingTalkAtPersonAction::spec(); }
 
-const schema::TypeDesc& QuerySNSDingTalkEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSDingTalkEndpointAction>("QuerySNSDingTalkEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSDingTalkEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSDingTalkEndpointAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& QuerySNSDingTalkEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSDingTalkEndpointAction>("QuerySNSDingTalkEndpoint", HttpMethod::Get, "/sns/application-endpoints/ding-talk", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSDingTalkEndpointAction::spec() { return detail::lazySpec(kSpec99); }
+
+QuerySNSDingTalkEndpointAction::QuerySNSDingTalkEndpointAction() = default;
+QuerySNSDingTalkEndpointAction::~QuerySNSDingTalkEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSDingTalkEndpoint() { return QuerySNSDingTalkEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSEmailAddressAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSEmailAddressAction>("QuerySNSEmailAddressAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSEmailAddressAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSEmailAddressAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSEmailAddressAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& QuerySNSEmailAddressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSEmailAddressAction>("QuerySNSEmailAddress", HttpMethod::Get, "/sns/application-endpoints/emails/email-addresses", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSEmailAddressAction::spec() { return detail::lazySpec(kSpec101); }
+
+QuerySNSEmailAddressAction::QuerySNSEmailAddressAction() = default;
+QuerySNSEmailAddressAction::~QuerySNSEmailAddressAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSEmailAddress() { return QuerySNSEmailAddressAction::spec(); }
 
-const schema::TypeDesc& QuerySNSEmailEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSEmailEndpointAction>("QuerySNSEmailEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSEmailEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSEmailEndpointAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& QuerySNSEmailEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSEmailEndpointAction>("QuerySNSEmailEndpoint", HttpMethod::Get, "/sns/application-endpoints/emails", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSEmailEndpointAction::spec() { return detail::lazySpec(kSpec103); }
+
+QuerySNSEmailEndpointAction::QuerySNSEmailEndpointAction() = default;
+QuerySNSEmailEndpointAction::~QuerySNSEmailEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSEmailEndpoint() { return QuerySNSEmailEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSEmailPlatformAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSEmailPlatformAction>("QuerySNSEmailPlatformAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSEmailPlatformAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSEmailPlatformAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSEmailPlatformAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& QuerySNSEmailPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSEmailPlatformAction>("QuerySNSEmailPlatform", HttpMethod::Get, "/sns/application-platforms/email", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSEmailPlatformAction::spec() { return detail::lazySpec(kSpec105); }
+
+QuerySNSEmailPlatformAction::QuerySNSEmailPlatformAction() = default;
+QuerySNSEmailPlatformAction::~QuerySNSEmailPlatformAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSEmailPlatform() { return QuerySNSEmailPlatformAction::spec(); }
 
-const schema::TypeDesc& QuerySNSFeiShuAtPersonAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSFeiShuAtPersonAction>("QuerySNSFeiShuAtPersonAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSFeiShuAtPersonAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSFeiShuAtPersonAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSFeiShuAtPersonAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& QuerySNSFeiShuAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSFeiShuAtPersonAction>("QuerySNSFeiShuAtPerson", HttpMethod::Get, "/sns/application-endpoints/feishu/at-persons", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSFeiShuAtPersonAction::spec() { return detail::lazySpec(kSpec107); }
+
+QuerySNSFeiShuAtPersonAction::QuerySNSFeiShuAtPersonAction() = default;
+QuerySNSFeiShuAtPersonAction::~QuerySNSFeiShuAtPersonAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSFeiShuAtPerson() { return QuerySNSFeiShuAtPersonAction::spec(); }
 
-const schema::TypeDesc& QuerySNSFeiShuEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSFeiShuEndpointAction>("QuerySNSFeiShuEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSFeiShuEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSFeiShuEndpointAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& QuerySNSFeiShuEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSFeiShuEndpointAction>("QuerySNSFeiShuEndpoint", HttpMethod::Get, "/sns/application-endpoints/feishu", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSFeiShuEndpointAction::spec() { return detail::lazySpec(kSpec109); }
+
+QuerySNSFeiShuEndpointAction::QuerySNSFeiShuEndpointAction() = default;
+QuerySNSFeiShuEndpointAction::~QuerySNSFeiShuEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSFeiShuEndpoint() { return QuerySNSFeiShuEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSHttpEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSHttpEndpointAction>("QuerySNSHttpEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSHttpEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSHttpEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSHttpEndpointAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& QuerySNSHttpEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSHttpEndpointAction>("QuerySNSHttpEndpoint", HttpMethod::Get, "/sns/application-endpoints/http", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSHttpEndpointAction::spec() { return detail::lazySpec(kSpec111); }
+
+QuerySNSHttpEndpointAction::QuerySNSHttpEndpointAction() = default;
+QuerySNSHttpEndpointAction::~QuerySNSHttpEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSHttpEndpoint() { return QuerySNSHttpEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSMicrosoftTeamsEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSMicrosoftTeamsEndpointAction>("QuerySNSMicrosoftTeamsEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSMicrosoftTeamsEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSMicrosoftTeamsEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSMicrosoftTeamsEndpointAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& QuerySNSMicrosoftTeamsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSMicrosoftTeamsEndpointAction>("QuerySNSMicrosoftTeamsEndpoint", HttpMethod::Get, "/sns/application-endpoints/microsoft-teams", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSMicrosoftTeamsEndpointAction::spec() { return detail::lazySpec(kSpec113); }
+
+QuerySNSMicrosoftTeamsEndpointAction::QuerySNSMicrosoftTeamsEndpointAction() = default;
+QuerySNSMicrosoftTeamsEndpointAction::~QuerySNSMicrosoftTeamsEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSMicrosoftTeamsEndpoint() { return QuerySNSMicrosoftTeamsEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSSmsEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSSmsEndpointAction>("QuerySNSSmsEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSSmsEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSSmsEndpointAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& QuerySNSSmsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSSmsEndpointAction>("QuerySNSSmsEndpoint", HttpMethod::Get, "/sns/sms-endpoints", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSSmsEndpointAction::spec() { return detail::lazySpec(kSpec115); }
+
+QuerySNSSmsEndpointAction::QuerySNSSmsEndpointAction() = default;
+QuerySNSSmsEndpointAction::~QuerySNSSmsEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSSmsEndpoint() { return QuerySNSSmsEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSSnmpPlatformAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSSnmpPlatformAction>("QuerySNSSnmpPlatformAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSSnmpPlatformAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSSnmpPlatformAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSSnmpPlatformAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& QuerySNSSnmpPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSSnmpPlatformAction>("QuerySNSSnmpPlatform", HttpMethod::Get, "/sns/application-platforms/snmp", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSSnmpPlatformAction::spec() { return detail::lazySpec(kSpec117); }
+
+QuerySNSSnmpPlatformAction::QuerySNSSnmpPlatformAction() = default;
+QuerySNSSnmpPlatformAction::~QuerySNSSnmpPlatformAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSSnmpPlatform() { return QuerySNSSnmpPlatformAction::spec(); }
 
-const schema::TypeDesc& QuerySNSTopicAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSTopicAction>("QuerySNSTopicAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSTopicAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSTopicAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSTopicAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& QuerySNSTopicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSTopicAction>("QuerySNSTopic", HttpMethod::Get, "/sns/topics", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSTopicAction::spec() { return detail::lazySpec(kSpec119); }
+
+QuerySNSTopicAction::QuerySNSTopicAction() = default;
+QuerySNSTopicAction::~QuerySNSTopicAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSTopic() { return QuerySNSTopicAction::spec(); }
 
-const schema::TypeDesc& QuerySNSTopicSubscriberAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSTopicSubscriberAction>("QuerySNSTopicSubscriberAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSTopicSubscriberAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSTopicSubscriberAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSTopicSubscriberAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& QuerySNSTopicSubscriberAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSTopicSubscriberAction>("QuerySNSTopicSubscriber", HttpMethod::Get, "/sns/topics/subscribers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSTopicSubscriberAction::spec() { return detail::lazySpec(kSpec121); }
+
+QuerySNSTopicSubscriberAction::QuerySNSTopicSubscriberAction() = default;
+QuerySNSTopicSubscriberAction::~QuerySNSTopicSubscriberAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSTopicSubscriber() { return QuerySNSTopicSubscriberAction::spec(); }
 
-const schema::TypeDesc& QuerySNSUniversalSmsEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSUniversalSmsEndpointAction>("QuerySNSUniversalSmsEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSUniversalSmsEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSUniversalSmsEndpointAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& QuerySNSUniversalSmsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSUniversalSmsEndpointAction>("QuerySNSUniversalSmsEndpoint", HttpMethod::Get, "/sns/application-endpoints/universal-sms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSUniversalSmsEndpointAction::spec() { return detail::lazySpec(kSpec123); }
+
+QuerySNSUniversalSmsEndpointAction::QuerySNSUniversalSmsEndpointAction() = default;
+QuerySNSUniversalSmsEndpointAction::~QuerySNSUniversalSmsEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSUniversalSmsEndpoint() { return QuerySNSUniversalSmsEndpointAction::spec(); }
 
-const schema::TypeDesc& QuerySNSWeComAtPersonAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSWeComAtPersonAction>("QuerySNSWeComAtPersonAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSWeComAtPersonAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSWeComAtPersonAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSWeComAtPersonAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QuerySNSWeComAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSWeComAtPersonAction>("QuerySNSWeComAtPerson", HttpMethod::Get, "/sns/application-endpoints/we-com/at-persons", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSWeComAtPersonAction::spec() { return detail::lazySpec(kSpec125); }
+
+QuerySNSWeComAtPersonAction::QuerySNSWeComAtPersonAction() = default;
+QuerySNSWeComAtPersonAction::~QuerySNSWeComAtPersonAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSWeComAtPerson() { return QuerySNSWeComAtPersonAction::spec(); }
 
-const schema::TypeDesc& QuerySNSWeComEndpointAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSWeComEndpointAction>("QuerySNSWeComEndpointAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSWeComEndpointAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSWeComEndpointAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& QuerySNSWeComEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSWeComEndpointAction>("QuerySNSWeComEndpoint", HttpMethod::Get, "/sns/application-endpoints/we-com", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSWeComEndpointAction::spec() { return detail::lazySpec(kSpec127); }
+
+QuerySNSWeComEndpointAction::QuerySNSWeComEndpointAction() = default;
+QuerySNSWeComEndpointAction::~QuerySNSWeComEndpointAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSWeComEndpoint() { return QuerySNSWeComEndpointAction::spec(); }
 
-const schema::TypeDesc& RemoveSNSDingTalkAtPersonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(RemoveSNSDingTalkAtPersonAction, endpointUuid), schema::Location::Path, 0, &kRule3},
-    {"phoneNumber", &schema::typeOf<std::string>, offsetof(RemoveSNSDingTalkAtPersonAction, phoneNumber), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSDingTalkAtPersonAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSDingTalkAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSNSDingTalkAtPersonAction>("RemoveSNSDingTalkAtPersonAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveSNSDingTalkAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSNSDingTalkAtPersonAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& RemoveSNSDingTalkAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSNSDingTalkAtPersonAction>("RemoveSNSDingTalkAtPerson", HttpMethod::Delete, "/sns/application-endpoints/ding-talk/{endpointUuid}/at-persons/{phoneNumber}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSNSDingTalkAtPersonAction::spec() { return detail::lazySpec(kSpec129); }
+
+RemoveSNSDingTalkAtPersonAction::RemoveSNSDingTalkAtPersonAction() = default;
+RemoveSNSDingTalkAtPersonAction::~RemoveSNSDingTalkAtPersonAction() = default;
 
 const ActionSpec& detail::spec_RemoveSNSDingTalkAtPerson() { return RemoveSNSDingTalkAtPersonAction::spec(); }
 
-const schema::TypeDesc& RemoveSNSFeiShuAtPersonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(RemoveSNSFeiShuAtPersonAction, endpointUuid), schema::Location::Path, 0, &kRule3},
-    {"userId", &schema::typeOf<std::string>, offsetof(RemoveSNSFeiShuAtPersonAction, userId), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSFeiShuAtPersonAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSFeiShuAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSNSFeiShuAtPersonAction>("RemoveSNSFeiShuAtPersonAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveSNSFeiShuAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSNSFeiShuAtPersonAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& RemoveSNSFeiShuAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSNSFeiShuAtPersonAction>("RemoveSNSFeiShuAtPerson", HttpMethod::Delete, "/sns/application-endpoints/feishu/{endpointUuid}/at-persons/{userId}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSNSFeiShuAtPersonAction::spec() { return detail::lazySpec(kSpec131); }
+
+RemoveSNSFeiShuAtPersonAction::RemoveSNSFeiShuAtPersonAction() = default;
+RemoveSNSFeiShuAtPersonAction::~RemoveSNSFeiShuAtPersonAction() = default;
 
 const ActionSpec& detail::spec_RemoveSNSFeiShuAtPerson() { return RemoveSNSFeiShuAtPersonAction::spec(); }
 
-const schema::TypeDesc& RemoveSNSSmsReceiverAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(RemoveSNSSmsReceiverAction, endpointUuid), schema::Location::Path, 0, &kRule3},
-    {"phoneNumber", &schema::typeOf<std::string>, offsetof(RemoveSNSSmsReceiverAction, phoneNumber), schema::Location::Path, 0, &kRule16},
-    {"phoneNumberList", &schema::typeOf<std::optional<Json>>, offsetof(RemoveSNSSmsReceiverAction, phoneNumberList), schema::Location::Body, 0, nullptr},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSSmsReceiverAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSSmsReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSNSSmsReceiverAction>("RemoveSNSSmsReceiverAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(RemoveSNSSmsReceiverAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSNSSmsReceiverAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& RemoveSNSSmsReceiverAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSNSSmsReceiverAction>("RemoveSNSSmsReceiver", HttpMethod::Delete, "/sns/sms-endpoints/{endpointUuid}/receivers/{phoneNumber}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSNSSmsReceiverAction::spec() { return detail::lazySpec(kSpec133); }
+
+RemoveSNSSmsReceiverAction::RemoveSNSSmsReceiverAction() = default;
+RemoveSNSSmsReceiverAction::~RemoveSNSSmsReceiverAction() = default;
 
 const ActionSpec& detail::spec_RemoveSNSSmsReceiver() { return RemoveSNSSmsReceiverAction::spec(); }
 
-const schema::TypeDesc& RemoveSNSWeComAtPersonAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(RemoveSNSWeComAtPersonAction, endpointUuid), schema::Location::Path, 0, &kRule3},
-    {"userId", &schema::typeOf<std::string>, offsetof(RemoveSNSWeComAtPersonAction, userId), schema::Location::Path, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSWeComAtPersonAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveSNSWeComAtPersonAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveSNSWeComAtPersonAction>("RemoveSNSWeComAtPersonAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveSNSWeComAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveSNSWeComAtPersonAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& RemoveSNSWeComAtPersonAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveSNSWeComAtPersonAction>("RemoveSNSWeComAtPerson", HttpMethod::Delete, "/sns/application-endpoints/we-com/{endpointUuid}/at-persons/{userId}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveSNSWeComAtPersonAction::spec() { return detail::lazySpec(kSpec135); }
+
+RemoveSNSWeComAtPersonAction::RemoveSNSWeComAtPersonAction() = default;
+RemoveSNSWeComAtPersonAction::~RemoveSNSWeComAtPersonAction() = default;
 
 const ActionSpec& detail::spec_RemoveSNSWeComAtPerson() { return RemoveSNSWeComAtPersonAction::spec(); }
 
-const schema::TypeDesc& SNSDingTalkTestConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(SNSDingTalkTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(SNSDingTalkTestConnectionAction, atAll), schema::Location::Body, 0, nullptr},
-    {"atPersonPhoneNumbers", &schema::typeOf<std::optional<Json>>, offsetof(SNSDingTalkTestConnectionAction, atPersonPhoneNumbers), schema::Location::Body, 0, nullptr},
-    {"secret", &schema::typeOf<std::optional<std::string>>, offsetof(SNSDingTalkTestConnectionAction, secret), schema::Location::Body, schema::kSecret, nullptr},
-    {"testMsg", &schema::typeOf<std::string>, offsetof(SNSDingTalkTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSDingTalkTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SNSDingTalkTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSDingTalkTestConnectionAction>("SNSDingTalkTestConnectionAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(SNSDingTalkTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SNSDingTalkTestConnectionAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& SNSDingTalkTestConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SNSDingTalkTestConnectionAction>("SNSDingTalkTestConnection", HttpMethod::Post, "/sns/application-endpoints/ding-talk/test-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SNSDingTalkTestConnectionAction::spec() { return detail::lazySpec(kSpec137); }
+
+SNSDingTalkTestConnectionAction::SNSDingTalkTestConnectionAction() = default;
+SNSDingTalkTestConnectionAction::~SNSDingTalkTestConnectionAction() = default;
 
 const ActionSpec& detail::spec_SNSDingTalkTestConnection() { return SNSDingTalkTestConnectionAction::spec(); }
 
-const schema::TypeDesc& SNSEmailTestConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"emails", &schema::typeOf<std::optional<Json>>, offsetof(SNSEmailTestConnectionAction, emails), schema::Location::Body, 0, nullptr},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSEmailTestConnectionAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSEmailTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(SNSEmailTestConnectionAction, subject), schema::Location::Body, 0, &kRule23},
-    {"text", &schema::typeOf<std::optional<std::string>>, offsetof(SNSEmailTestConnectionAction, text), schema::Location::Body, 0, &kRule27},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SNSEmailTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSEmailTestConnectionAction>("SNSEmailTestConnectionAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(SNSEmailTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SNSEmailTestConnectionAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& SNSEmailTestConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SNSEmailTestConnectionAction>("SNSEmailTestConnection", HttpMethod::Post, "/sns/application-endpoints/email/test-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SNSEmailTestConnectionAction::spec() { return detail::lazySpec(kSpec139); }
+
+SNSEmailTestConnectionAction::SNSEmailTestConnectionAction() = default;
+SNSEmailTestConnectionAction::~SNSEmailTestConnectionAction() = default;
 
 const ActionSpec& detail::spec_SNSEmailTestConnection() { return SNSEmailTestConnectionAction::spec(); }
 
-const schema::TypeDesc& SNSFeiShuTestConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(SNSFeiShuTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(SNSFeiShuTestConnectionAction, atAll), schema::Location::Body, 0, nullptr},
-    {"atPersonUserIds", &schema::typeOf<std::optional<Json>>, offsetof(SNSFeiShuTestConnectionAction, atPersonUserIds), schema::Location::Body, 0, nullptr},
-    {"secret", &schema::typeOf<std::optional<std::string>>, offsetof(SNSFeiShuTestConnectionAction, secret), schema::Location::Body, schema::kSecret, nullptr},
-    {"testMsg", &schema::typeOf<std::string>, offsetof(SNSFeiShuTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSFeiShuTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SNSFeiShuTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSFeiShuTestConnectionAction>("SNSFeiShuTestConnectionAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(SNSFeiShuTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SNSFeiShuTestConnectionAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& SNSFeiShuTestConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SNSFeiShuTestConnectionAction>("SNSFeiShuTestConnection", HttpMethod::Post, "/sns/application-endpoints/feishu/test-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SNSFeiShuTestConnectionAction::spec() { return detail::lazySpec(kSpec141); }
+
+SNSFeiShuTestConnectionAction::SNSFeiShuTestConnectionAction() = default;
+SNSFeiShuTestConnectionAction::~SNSFeiShuTestConnectionAction() = default;
 
 const ActionSpec& detail::spec_SNSFeiShuTestConnection() { return SNSFeiShuTestConnectionAction::spec(); }
 
-const schema::TypeDesc& SNSHttpTestConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(SNSHttpTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(SNSHttpTestConnectionAction, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(SNSHttpTestConnectionAction, password), schema::Location::Body, schema::kSecret, nullptr},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSHttpTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SNSHttpTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSHttpTestConnectionAction>("SNSHttpTestConnectionAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SNSHttpTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SNSHttpTestConnectionAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& SNSHttpTestConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SNSHttpTestConnectionAction>("SNSHttpTestConnection", HttpMethod::Post, "/sns/application-endpoints/http/test-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SNSHttpTestConnectionAction::spec() { return detail::lazySpec(kSpec143); }
+
+SNSHttpTestConnectionAction::SNSHttpTestConnectionAction() = default;
+SNSHttpTestConnectionAction::~SNSHttpTestConnectionAction() = default;
 
 const ActionSpec& detail::spec_SNSHttpTestConnection() { return SNSHttpTestConnectionAction::spec(); }
 
-const schema::TypeDesc& SNSMicrosoftTeamsTestConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(SNSMicrosoftTeamsTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
-    {"testMsg", &schema::typeOf<std::string>, offsetof(SNSMicrosoftTeamsTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSMicrosoftTeamsTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SNSMicrosoftTeamsTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSMicrosoftTeamsTestConnectionAction>("SNSMicrosoftTeamsTestConnectionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SNSMicrosoftTeamsTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SNSMicrosoftTeamsTestConnectionAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& SNSMicrosoftTeamsTestConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SNSMicrosoftTeamsTestConnectionAction>("SNSMicrosoftTeamsTestConnection", HttpMethod::Post, "/sns/application-endpoints/microsoft-teams/test-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SNSMicrosoftTeamsTestConnectionAction::spec() { return detail::lazySpec(kSpec145); }
+
+SNSMicrosoftTeamsTestConnectionAction::SNSMicrosoftTeamsTestConnectionAction() = default;
+SNSMicrosoftTeamsTestConnectionAction::~SNSMicrosoftTeamsTestConnectionAction() = default;
 
 const ActionSpec& detail::spec_SNSMicrosoftTeamsTestConnection() { return SNSMicrosoftTeamsTestConnectionAction::spec(); }
 
-const schema::TypeDesc& SNSSnmpTestConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSSnmpTestConnectionAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSSnmpTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SNSSnmpTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSSnmpTestConnectionAction>("SNSSnmpTestConnectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SNSSnmpTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SNSSnmpTestConnectionAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& SNSSnmpTestConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SNSSnmpTestConnectionAction>("SNSSnmpTestConnection", HttpMethod::Post, "/sns/application-endpoints/snmp/test-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SNSSnmpTestConnectionAction::spec() { return detail::lazySpec(kSpec147); }
+
+SNSSnmpTestConnectionAction::SNSSnmpTestConnectionAction() = default;
+SNSSnmpTestConnectionAction::~SNSSnmpTestConnectionAction() = default;
 
 const ActionSpec& detail::spec_SNSSnmpTestConnection() { return SNSSnmpTestConnectionAction::spec(); }
 
-const schema::TypeDesc& SNSWeComTestConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(SNSWeComTestConnectionAction, url), schema::Location::Body, 0, &kRule2},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(SNSWeComTestConnectionAction, atAll), schema::Location::Body, 0, nullptr},
-    {"atPersonUserIds", &schema::typeOf<std::optional<Json>>, offsetof(SNSWeComTestConnectionAction, atPersonUserIds), schema::Location::Body, 0, nullptr},
-    {"testMsg", &schema::typeOf<std::string>, offsetof(SNSWeComTestConnectionAction, testMsg), schema::Location::Body, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SNSWeComTestConnectionAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SNSWeComTestConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSWeComTestConnectionAction>("SNSWeComTestConnectionAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(SNSWeComTestConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SNSWeComTestConnectionAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& SNSWeComTestConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SNSWeComTestConnectionAction>("SNSWeComTestConnection", HttpMethod::Post, "/sns/application-endpoints/we-com/test-connection", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SNSWeComTestConnectionAction::spec() { return detail::lazySpec(kSpec149); }
+
+SNSWeComTestConnectionAction::SNSWeComTestConnectionAction() = default;
+SNSWeComTestConnectionAction::~SNSWeComTestConnectionAction() = default;
 
 const ActionSpec& detail::spec_SNSWeComTestConnection() { return SNSWeComTestConnectionAction::spec(); }
 
-const schema::TypeDesc& SubscribeSNSTopicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"topicUuid", &schema::typeOf<std::string>, offsetof(SubscribeSNSTopicAction, topicUuid), schema::Location::Path, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(SubscribeSNSTopicAction, endpointUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SubscribeSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SubscribeSNSTopicAction>("SubscribeSNSTopicAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SubscribeSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SubscribeSNSTopicAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& SubscribeSNSTopicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SubscribeSNSTopicAction>("SubscribeSNSTopic", HttpMethod::Post, "/sns/topics/{topicUuid}/endpoints/{endpointUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SubscribeSNSTopicAction::spec() { return detail::lazySpec(kSpec151); }
+
+SubscribeSNSTopicAction::SubscribeSNSTopicAction() = default;
+SubscribeSNSTopicAction::~SubscribeSNSTopicAction() = default;
 
 const ActionSpec& detail::spec_SubscribeSNSTopic() { return SubscribeSNSTopicAction::spec(); }
 
-const schema::TypeDesc& UnsubscribeSNSTopicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"topicUuid", &schema::typeOf<std::string>, offsetof(UnsubscribeSNSTopicAction, topicUuid), schema::Location::Path, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(UnsubscribeSNSTopicAction, endpointUuid), schema::Location::Path, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UnsubscribeSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UnsubscribeSNSTopicAction>("UnsubscribeSNSTopicAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UnsubscribeSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UnsubscribeSNSTopicAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& UnsubscribeSNSTopicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UnsubscribeSNSTopicAction>("UnsubscribeSNSTopic", HttpMethod::Delete, "/sns/topics/{topicUuid}/endpoints/{endpointUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& UnsubscribeSNSTopicAction::spec() { return detail::lazySpec(kSpec153); }
+
+UnsubscribeSNSTopicAction::UnsubscribeSNSTopicAction() = default;
+UnsubscribeSNSTopicAction::~UnsubscribeSNSTopicAction() = default;
 
 const ActionSpec& detail::spec_UnsubscribeSNSTopic() { return UnsubscribeSNSTopicAction::spec(); }
 
-const schema::TypeDesc& UpdateAtPersonOfAtDingTalkEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"phoneNumber", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, phoneNumber), schema::Location::Body, 0, &kRule28},
-    {"remark", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, remark), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAtPersonOfAtDingTalkEndpointAction>("UpdateAtPersonOfAtDingTalkEndpointAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAtPersonOfAtDingTalkEndpointAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& UpdateAtPersonOfAtDingTalkEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAtPersonOfAtDingTalkEndpointAction>("UpdateAtPersonOfAtDingTalkEndpoint", HttpMethod::Put, "/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions", "updateAtPersonOfAtDingTalkEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAtPersonOfAtDingTalkEndpointAction::spec() { return detail::lazySpec(kSpec155); }
+
+UpdateAtPersonOfAtDingTalkEndpointAction::UpdateAtPersonOfAtDingTalkEndpointAction() = default;
+UpdateAtPersonOfAtDingTalkEndpointAction::~UpdateAtPersonOfAtDingTalkEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateAtPersonOfAtDingTalkEndpoint() { return UpdateAtPersonOfAtDingTalkEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateAtPersonOfAtFeiShuEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"userId", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, userId), schema::Location::Body, 0, &kRule28},
-    {"remark", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, remark), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAtPersonOfAtFeiShuEndpointAction>("UpdateAtPersonOfAtFeiShuEndpointAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAtPersonOfAtFeiShuEndpointAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& UpdateAtPersonOfAtFeiShuEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAtPersonOfAtFeiShuEndpointAction>("UpdateAtPersonOfAtFeiShuEndpoint", HttpMethod::Put, "/sns/application-endpoints/feishu/at-persons/{uuid}/actions", "updateAtPersonOfAtFeiShuEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAtPersonOfAtFeiShuEndpointAction::spec() { return detail::lazySpec(kSpec157); }
+
+UpdateAtPersonOfAtFeiShuEndpointAction::UpdateAtPersonOfAtFeiShuEndpointAction() = default;
+UpdateAtPersonOfAtFeiShuEndpointAction::~UpdateAtPersonOfAtFeiShuEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateAtPersonOfAtFeiShuEndpoint() { return UpdateAtPersonOfAtFeiShuEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateAtPersonOfAtWeComEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAtPersonOfAtWeComEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(UpdateAtPersonOfAtWeComEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"userId", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtWeComEndpointAction, userId), schema::Location::Body, 0, &kRule28},
-    {"remark", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtWeComEndpointAction, remark), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAtPersonOfAtWeComEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAtPersonOfAtWeComEndpointAction>("UpdateAtPersonOfAtWeComEndpointAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateAtPersonOfAtWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAtPersonOfAtWeComEndpointAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& UpdateAtPersonOfAtWeComEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAtPersonOfAtWeComEndpointAction>("UpdateAtPersonOfAtWeComEndpoint", HttpMethod::Put, "/sns/application-endpoints/we-com/at-persons/{uuid}/actions", "updateAtPersonOfAtWeComEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAtPersonOfAtWeComEndpointAction::spec() { return detail::lazySpec(kSpec159); }
+
+UpdateAtPersonOfAtWeComEndpointAction::UpdateAtPersonOfAtWeComEndpointAction() = default;
+UpdateAtPersonOfAtWeComEndpointAction::~UpdateAtPersonOfAtWeComEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateAtPersonOfAtWeComEndpoint() { return UpdateAtPersonOfAtWeComEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateEmailAddressOfSNSEmailEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"emailAddressUuid", &schema::typeOf<std::string>, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, emailAddressUuid), schema::Location::Body, 0, &kRule3},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
-    {"emailAddress", &schema::typeOf<std::string>, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, emailAddress), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEmailAddressOfSNSEmailEndpointAction>("UpdateEmailAddressOfSNSEmailEndpointAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEmailAddressOfSNSEmailEndpointAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& UpdateEmailAddressOfSNSEmailEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEmailAddressOfSNSEmailEndpointAction>("UpdateEmailAddressOfSNSEmailEndpoint", HttpMethod::Put, "/sns/application-endpoints/emails/email-addresses", "updateEmailAddressOfSNSEmailEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEmailAddressOfSNSEmailEndpointAction::spec() { return detail::lazySpec(kSpec161); }
+
+UpdateEmailAddressOfSNSEmailEndpointAction::UpdateEmailAddressOfSNSEmailEndpointAction() = default;
+UpdateEmailAddressOfSNSEmailEndpointAction::~UpdateEmailAddressOfSNSEmailEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateEmailAddressOfSNSEmailEndpoint() { return UpdateEmailAddressOfSNSEmailEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSApplicationEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSApplicationEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSApplicationEndpointAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSApplicationEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSApplicationEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSApplicationEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSApplicationEndpointAction>("UpdateSNSApplicationEndpointAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSApplicationEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSApplicationEndpointAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& UpdateSNSApplicationEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSApplicationEndpointAction>("UpdateSNSApplicationEndpoint", HttpMethod::Put, "/sns/application-endpoints/{uuid}/actions", "updateSNSApplicationEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSApplicationEndpointAction::spec() { return detail::lazySpec(kSpec163); }
+
+UpdateSNSApplicationEndpointAction::UpdateSNSApplicationEndpointAction() = default;
+UpdateSNSApplicationEndpointAction::~UpdateSNSApplicationEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSApplicationEndpoint() { return UpdateSNSApplicationEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSApplicationPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSApplicationPlatformAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSApplicationPlatformAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSApplicationPlatformAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSApplicationPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSApplicationPlatformAction>("UpdateSNSApplicationPlatformAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSApplicationPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSApplicationPlatformAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& UpdateSNSApplicationPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSApplicationPlatformAction>("UpdateSNSApplicationPlatform", HttpMethod::Put, "/sns/application-platforms/{uuid}/actions", "updateSNSApplicationPlatform", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSApplicationPlatformAction::spec() { return detail::lazySpec(kSpec165); }
+
+UpdateSNSApplicationPlatformAction::UpdateSNSApplicationPlatformAction() = default;
+UpdateSNSApplicationPlatformAction::~UpdateSNSApplicationPlatformAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSApplicationPlatform() { return UpdateSNSApplicationPlatformAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSDingTalkEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSDingTalkEndpointAction, url), schema::Location::Body, 0, &kRule28},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(UpdateSNSDingTalkEndpointAction, atAll), schema::Location::Body, 0, nullptr},
-    {"secret", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSDingTalkEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule28},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSDingTalkEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSDingTalkEndpointAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSDingTalkEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSDingTalkEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSDingTalkEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSDingTalkEndpointAction>("UpdateSNSDingTalkEndpointAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSDingTalkEndpointAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& UpdateSNSDingTalkEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSDingTalkEndpointAction>("UpdateSNSDingTalkEndpoint", HttpMethod::Put, "/sns/application-endpoints/ding-talk/{uuid}/actions", "updateSNSDingTalkEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSDingTalkEndpointAction::spec() { return detail::lazySpec(kSpec167); }
+
+UpdateSNSDingTalkEndpointAction::UpdateSNSDingTalkEndpointAction() = default;
+UpdateSNSDingTalkEndpointAction::~UpdateSNSDingTalkEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSDingTalkEndpoint() { return UpdateSNSDingTalkEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSFeiShuEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSFeiShuEndpointAction, url), schema::Location::Body, 0, &kRule28},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(UpdateSNSFeiShuEndpointAction, atAll), schema::Location::Body, 0, nullptr},
-    {"secret", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSFeiShuEndpointAction, secret), schema::Location::Body, schema::kSecret, &kRule28},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSFeiShuEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSFeiShuEndpointAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSFeiShuEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSFeiShuEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSFeiShuEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSFeiShuEndpointAction>("UpdateSNSFeiShuEndpointAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSFeiShuEndpointAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& UpdateSNSFeiShuEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSFeiShuEndpointAction>("UpdateSNSFeiShuEndpoint", HttpMethod::Put, "/sns/application-endpoints/feishu/{uuid}/actions", "updateSNSFeiShuEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSFeiShuEndpointAction::spec() { return detail::lazySpec(kSpec169); }
+
+UpdateSNSFeiShuEndpointAction::UpdateSNSFeiShuEndpointAction() = default;
+UpdateSNSFeiShuEndpointAction::~UpdateSNSFeiShuEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSFeiShuEndpoint() { return UpdateSNSFeiShuEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSHttpEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSHttpEndpointAction, url), schema::Location::Body, 0, &kRule28},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSHttpEndpointAction, username), schema::Location::Body, 0, &kRule28},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSHttpEndpointAction, password), schema::Location::Body, schema::kSecret, &kRule28},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSHttpEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSHttpEndpointAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSHttpEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSHttpEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSHttpEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSHttpEndpointAction>("UpdateSNSHttpEndpointAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSHttpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSHttpEndpointAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& UpdateSNSHttpEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSHttpEndpointAction>("UpdateSNSHttpEndpoint", HttpMethod::Put, "/sns/application-endpoints/http/{uuid}/actions", "updateSNSHttpEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSHttpEndpointAction::spec() { return detail::lazySpec(kSpec171); }
+
+UpdateSNSHttpEndpointAction::UpdateSNSHttpEndpointAction() = default;
+UpdateSNSHttpEndpointAction::~UpdateSNSHttpEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSHttpEndpoint() { return UpdateSNSHttpEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSMicrosoftTeamsEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, url), schema::Location::Body, 0, &kRule28},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSMicrosoftTeamsEndpointAction>("UpdateSNSMicrosoftTeamsEndpointAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSMicrosoftTeamsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSMicrosoftTeamsEndpointAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& UpdateSNSMicrosoftTeamsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSMicrosoftTeamsEndpointAction>("UpdateSNSMicrosoftTeamsEndpoint", HttpMethod::Put, "/sns/application-endpoints/microsoft-teams/{uuid}/actions", "updateSNSMicrosoftTeamsEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSMicrosoftTeamsEndpointAction::spec() { return detail::lazySpec(kSpec173); }
+
+UpdateSNSMicrosoftTeamsEndpointAction::UpdateSNSMicrosoftTeamsEndpointAction() = default;
+UpdateSNSMicrosoftTeamsEndpointAction::~UpdateSNSMicrosoftTeamsEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSMicrosoftTeamsEndpoint() { return UpdateSNSMicrosoftTeamsEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSSnmpPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snmpAddress", &schema::typeOf<std::string>, offsetof(UpdateSNSSnmpPlatformAction, snmpAddress), schema::Location::Body, 0, &kRule3},
-    {"snmpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateSNSSnmpPlatformAction, snmpPort), schema::Location::Body, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSSnmpPlatformAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSSnmpPlatformAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSSnmpPlatformAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSSnmpPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSSnmpPlatformAction>("UpdateSNSSnmpPlatformAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSSnmpPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSSnmpPlatformAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& UpdateSNSSnmpPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSSnmpPlatformAction>("UpdateSNSSnmpPlatform", HttpMethod::Put, "/sns/application-platforms/snmp/{uuid}", "updateSNSSnmpPlatform", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSSnmpPlatformAction::spec() { return detail::lazySpec(kSpec175); }
+
+UpdateSNSSnmpPlatformAction::UpdateSNSSnmpPlatformAction() = default;
+UpdateSNSSnmpPlatformAction::~UpdateSNSSnmpPlatformAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSSnmpPlatform() { return UpdateSNSSnmpPlatformAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSTopicAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSTopicAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTopicAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTopicAction, description), schema::Location::Body, 0, &kRule2},
-    {"locale", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTopicAction, locale), schema::Location::Body, 0, &kRule24},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTopicAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSTopicAction>("UpdateSNSTopicAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSTopicAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSTopicAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& UpdateSNSTopicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSTopicAction>("UpdateSNSTopic", HttpMethod::Put, "/sns/topics/{uuid}/actions", "updateSNSTopic", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSTopicAction::spec() { return detail::lazySpec(kSpec177); }
+
+UpdateSNSTopicAction::UpdateSNSTopicAction() = default;
+UpdateSNSTopicAction::~UpdateSNSTopicAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSTopic() { return UpdateSNSTopicAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSUniversalSmsEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"smsAccessKeyId", &schema::typeOf<std::string>, offsetof(UpdateSNSUniversalSmsEndpointAction, smsAccessKeyId), schema::Location::Body, 0, &kRule25},
-    {"smsAccessKeySecret", &schema::typeOf<std::string>, offsetof(UpdateSNSUniversalSmsEndpointAction, smsAccessKeySecret), schema::Location::Body, schema::kSecret, &kRule25},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSUniversalSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSUniversalSmsEndpointAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSUniversalSmsEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSUniversalSmsEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSUniversalSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSUniversalSmsEndpointAction>("UpdateSNSUniversalSmsEndpointAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSUniversalSmsEndpointAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& UpdateSNSUniversalSmsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSUniversalSmsEndpointAction>("UpdateSNSUniversalSmsEndpoint", HttpMethod::Put, "/sns/application-endpoints/universal-sms/{uuid}/actions", "updateSNSUniversalSmsEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSUniversalSmsEndpointAction::spec() { return detail::lazySpec(kSpec179); }
+
+UpdateSNSUniversalSmsEndpointAction::UpdateSNSUniversalSmsEndpointAction() = default;
+UpdateSNSUniversalSmsEndpointAction::~UpdateSNSUniversalSmsEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSUniversalSmsEndpoint() { return UpdateSNSUniversalSmsEndpointAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSWeComEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSWeComEndpointAction, url), schema::Location::Body, 0, &kRule28},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(UpdateSNSWeComEndpointAction, atAll), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSWeComEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSWeComEndpointAction, name), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSWeComEndpointAction, description), schema::Location::Body, 0, &kRule2},
-    {"platformUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSWeComEndpointAction, platformUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSWeComEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSWeComEndpointAction>("UpdateSNSWeComEndpointAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSWeComEndpointAction::describe() { return schema::lazyTable(kTable180); }
 
-const ActionSpec& UpdateSNSWeComEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSWeComEndpointAction>("UpdateSNSWeComEndpoint", HttpMethod::Put, "/sns/application-endpoints/we-com/{uuid}/actions", "updateSNSWeComEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSWeComEndpointAction::spec() { return detail::lazySpec(kSpec181); }
+
+UpdateSNSWeComEndpointAction::UpdateSNSWeComEndpointAction() = default;
+UpdateSNSWeComEndpointAction::~UpdateSNSWeComEndpointAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSWeComEndpoint() { return UpdateSNSWeComEndpointAction::spec(); }
 
-const schema::TypeDesc& ValidateSNSAliyunSmsEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ValidateSNSAliyunSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"phoneNumbers", &schema::typeOf<std::optional<Json>>, offsetof(ValidateSNSAliyunSmsEndpointAction, phoneNumbers), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSNSAliyunSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateSNSAliyunSmsEndpointAction>("ValidateSNSAliyunSmsEndpointAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ValidateSNSAliyunSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateSNSAliyunSmsEndpointAction::describe() { return schema::lazyTable(kTable182); }
 
-const ActionSpec& ValidateSNSAliyunSmsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateSNSAliyunSmsEndpointAction>("ValidateSNSAliyunSmsEndpoint", HttpMethod::Put, "/sns/sms-endpoints/{uuid}/actions", "validateSNSAliyunSmsEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ValidateSNSAliyunSmsEndpointAction::spec() { return detail::lazySpec(kSpec183); }
+
+ValidateSNSAliyunSmsEndpointAction::ValidateSNSAliyunSmsEndpointAction() = default;
+ValidateSNSAliyunSmsEndpointAction::~ValidateSNSAliyunSmsEndpointAction() = default;
 
 const ActionSpec& detail::spec_ValidateSNSAliyunSmsEndpoint() { return ValidateSNSAliyunSmsEndpointAction::spec(); }
 
-const schema::TypeDesc& ValidateSNSEmailPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ValidateSNSEmailPlatformAction, uuid), schema::Location::Path, 0, nullptr},
-    {"smtpServer", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSNSEmailPlatformAction, smtpServer), schema::Location::Body, 0, nullptr},
-    {"smtpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSNSEmailPlatformAction, smtpPort), schema::Location::Body, 0, &kRule6},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSNSEmailPlatformAction, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSNSEmailPlatformAction, password), schema::Location::Body, schema::kSecret, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSNSEmailPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateSNSEmailPlatformAction>("ValidateSNSEmailPlatformAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(ValidateSNSEmailPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateSNSEmailPlatformAction::describe() { return schema::lazyTable(kTable184); }
 
-const ActionSpec& ValidateSNSEmailPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateSNSEmailPlatformAction>("ValidateSNSEmailPlatform", HttpMethod::Put, "/sns/application-platforms/email/{uuid}/actions", "validateSNSEmailPlatform", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ValidateSNSEmailPlatformAction::spec() { return detail::lazySpec(kSpec185); }
+
+ValidateSNSEmailPlatformAction::ValidateSNSEmailPlatformAction() = default;
+ValidateSNSEmailPlatformAction::~ValidateSNSEmailPlatformAction() = default;
 
 const ActionSpec& detail::spec_ValidateSNSEmailPlatform() { return ValidateSNSEmailPlatformAction::spec(); }
 
-const schema::TypeDesc& ValidateSNSUniversalSmsEndpointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"testMsg", &schema::typeOf<std::string>, offsetof(ValidateSNSUniversalSmsEndpointAction, testMsg), schema::Location::Body, 0, &kRule29},
-    {"uuid", &schema::typeOf<std::string>, offsetof(ValidateSNSUniversalSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
-    {"phoneNumbers", &schema::typeOf<std::optional<Json>>, offsetof(ValidateSNSUniversalSmsEndpointAction, phoneNumbers), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSNSUniversalSmsEndpointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateSNSUniversalSmsEndpointAction>("ValidateSNSUniversalSmsEndpointAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ValidateSNSUniversalSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateSNSUniversalSmsEndpointAction::describe() { return schema::lazyTable(kTable186); }
 
-const ActionSpec& ValidateSNSUniversalSmsEndpointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateSNSUniversalSmsEndpointAction>("ValidateSNSUniversalSmsEndpoint", HttpMethod::Put, "/sns/application-endpoints/universal-sms/{uuid}/validate", "validateSNSUniversalSmsEndpoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ValidateSNSUniversalSmsEndpointAction::spec() { return detail::lazySpec(kSpec187); }
+
+ValidateSNSUniversalSmsEndpointAction::ValidateSNSUniversalSmsEndpointAction() = default;
+ValidateSNSUniversalSmsEndpointAction::~ValidateSNSUniversalSmsEndpointAction() = default;
 
 const ActionSpec& detail::spec_ValidateSNSUniversalSmsEndpoint() { return ValidateSNSUniversalSmsEndpointAction::spec(); }
 

@@ -103,1354 +103,1517 @@ const ActionSpec& spec_UpdateTemplateConfig();
 const ActionSpec& spec_UpdateTicketRequest();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // GetSpiceCertificatesAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSpiceCertificatesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(GetSpiceCertificatesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "GetSpiceCertificatesAction", kRows0, 1, kBases0, 1, &schema::ObjectOps<GetSpiceCertificatesAction, L>::make, &schema::ObjectOps<GetSpiceCertificatesAction, L>::destroy, &schema::ObjectOps<GetSpiceCertificatesAction, L>::clear};
+static_assert(offsetof(GetSpiceCertificatesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "GetSpiceCertificates", HttpMethod::Get, "/spice/certificates", "", false, true, false, false, "", &GetSpiceCertificatesAction::describe,
+                        schema::Ref<GetSpiceCertificatesAction::ReplyType>::value};
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // AttachSshKeyPairToVmInstanceAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachSshKeyPairToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"sshKeyPairUuid", schema::Local<std::string, L>::ref, offsetof(AttachSshKeyPairToVmInstanceAction, sshKeyPairUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachSshKeyPairToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachSshKeyPairToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AttachSshKeyPairToVmInstanceAction", kRows2, 3, kBases2, 1, &schema::ObjectOps<AttachSshKeyPairToVmInstanceAction, L>::make, &schema::ObjectOps<AttachSshKeyPairToVmInstanceAction, L>::destroy, &schema::ObjectOps<AttachSshKeyPairToVmInstanceAction, L>::clear};
+static_assert(offsetof(AttachSshKeyPairToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AttachSshKeyPairToVmInstance", HttpMethod::Post, "/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachSshKeyPairToVmInstanceAction::describe,
+                        schema::Ref<AttachSshKeyPairToVmInstanceAction::ReplyType>::value};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 4096, false, 0, 0};
+constexpr schema::Row kRows4[] = {  // CreateSshKeyPairAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSshKeyPairAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSshKeyPairAction, description), schema::Location::Body, 0, &kRule2},
+  {"publicKey", schema::Local<std::string, L>::ref, offsetof(CreateSshKeyPairAction, publicKey), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSshKeyPairAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSshKeyPairAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(CreateSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "CreateSshKeyPairAction", kRows4, 6, kBases4, 1, &schema::ObjectOps<CreateSshKeyPairAction, L>::make, &schema::ObjectOps<CreateSshKeyPairAction, L>::destroy, &schema::ObjectOps<CreateSshKeyPairAction, L>::clear};
+static_assert(offsetof(CreateSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "CreateSshKeyPair", HttpMethod::Post, "/ssh-key-pair", "params", true, true, true, false, "", &CreateSshKeyPairAction::describe,
+                        schema::Ref<CreateSshKeyPairAction::ReplyType>::value};
+constexpr schema::Row kRows6[] = {  // DeleteSshKeyPairAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSshKeyPairAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(DeleteSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "DeleteSshKeyPairAction", kRows6, 2, kBases6, 1, &schema::ObjectOps<DeleteSshKeyPairAction, L>::make, &schema::ObjectOps<DeleteSshKeyPairAction, L>::destroy, &schema::ObjectOps<DeleteSshKeyPairAction, L>::clear};
+static_assert(offsetof(DeleteSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "DeleteSshKeyPair", HttpMethod::Delete, "/ssh-key-pair/{uuid}", "", false, true, true, false, "", &DeleteSshKeyPairAction::describe,
+                        schema::Ref<DeleteSshKeyPairAction::ReplyType>::value};
+constexpr schema::Row kRows8[] = {  // DetachSshKeyPairFromVmInstanceAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DetachSshKeyPairFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"sshKeyPairUuid", schema::Local<std::string, L>::ref, offsetof(DetachSshKeyPairFromVmInstanceAction, sshKeyPairUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachSshKeyPairFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(DetachSshKeyPairFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "DetachSshKeyPairFromVmInstanceAction", kRows8, 3, kBases8, 1, &schema::ObjectOps<DetachSshKeyPairFromVmInstanceAction, L>::make, &schema::ObjectOps<DetachSshKeyPairFromVmInstanceAction, L>::destroy, &schema::ObjectOps<DetachSshKeyPairFromVmInstanceAction, L>::clear};
+static_assert(offsetof(DetachSshKeyPairFromVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "DetachSshKeyPairFromVmInstance", HttpMethod::Delete, "/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}", "", false, true, true, false, "", &DetachSshKeyPairFromVmInstanceAction::describe,
+                        schema::Ref<DetachSshKeyPairFromVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // GenerateSshKeyPairAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(GenerateSshKeyPairAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(GenerateSshKeyPairAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GenerateSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(GenerateSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "GenerateSshKeyPairAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<GenerateSshKeyPairAction, L>::make, &schema::ObjectOps<GenerateSshKeyPairAction, L>::destroy, &schema::ObjectOps<GenerateSshKeyPairAction, L>::clear};
+static_assert(offsetof(GenerateSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "GenerateSshKeyPair", HttpMethod::Post, "/ssh-key-pair/generate", "params", true, true, false, false, "", &GenerateSshKeyPairAction::describe,
+                        schema::Ref<GenerateSshKeyPairAction::ReplyType>::value};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(QuerySshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySshKeyPairAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable12{{nullptr}, "QuerySshKeyPairAction", nullptr, 0, kBases12, 2, &schema::ObjectOps<QuerySshKeyPairAction, L>::make, &schema::ObjectOps<QuerySshKeyPairAction, L>::destroy, &schema::ObjectOps<QuerySshKeyPairAction, L>::clear};
+static_assert(offsetof(QuerySshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "QuerySshKeyPair", HttpMethod::Get, "/ssh-key-pair", "", false, true, false, true, "", &QuerySshKeyPairAction::describe,
+                        schema::Ref<QuerySshKeyPairAction::ReplyType>::value};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows14[] = {  // UpdateSshKeyPairAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSshKeyPairAction, uuid), schema::Location::Path, 0, &kRule4},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSshKeyPairAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSshKeyPairAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(UpdateSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "UpdateSshKeyPairAction", kRows14, 4, kBases14, 1, &schema::ObjectOps<UpdateSshKeyPairAction, L>::make, &schema::ObjectOps<UpdateSshKeyPairAction, L>::destroy, &schema::ObjectOps<UpdateSshKeyPairAction, L>::clear};
+static_assert(offsetof(UpdateSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "UpdateSshKeyPair", HttpMethod::Put, "/ssh-key-pair/{uuid}/actions", "updateSshKeyPair", true, true, true, false, "", &UpdateSshKeyPairAction::describe,
+                        schema::Ref<UpdateSshKeyPairAction::ReplyType>::value};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Row kRows16[] = {  // StartDataProtectionAction
+  {"encryptType", schema::Local<std::string, L>::ref, offsetof(StartDataProtectionAction, encryptType), schema::Location::Body, 0, &kRule0},
+  {"auditsIntegrityDate", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(StartDataProtectionAction, auditsIntegrityDate), schema::Location::Body, 0, &kRule6},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartDataProtectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(StartDataProtectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "StartDataProtectionAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<StartDataProtectionAction, L>::make, &schema::ObjectOps<StartDataProtectionAction, L>::destroy, &schema::ObjectOps<StartDataProtectionAction, L>::clear};
+static_assert(offsetof(StartDataProtectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "StartDataProtection", HttpMethod::Post, "/start/data/protection/", "params", true, true, true, false, "", &StartDataProtectionAction::describe,
+                        schema::Ref<StartDataProtectionAction::ReplyType>::value};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Row kRows18[] = {  // AddIscsiServerAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIscsiServerAction, name), schema::Location::Body, 0, &kRule7},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(AddIscsiServerAction, ip), schema::Location::Body, 0, &kRule8},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddIscsiServerAction, port), schema::Location::Body, 0, &kRule6},
+  {"chapUserName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIscsiServerAction, chapUserName), schema::Location::Body, 0, &kRule9},
+  {"chapUserPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIscsiServerAction, chapUserPassword), schema::Location::Body, schema::kSecret, &kRule9},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIscsiServerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIscsiServerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(AddIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "AddIscsiServerAction", kRows18, 8, kBases18, 1, &schema::ObjectOps<AddIscsiServerAction, L>::make, &schema::ObjectOps<AddIscsiServerAction, L>::destroy, &schema::ObjectOps<AddIscsiServerAction, L>::clear};
+static_assert(offsetof(AddIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "AddIscsiServer", HttpMethod::Post, "/storage-devices/iscsi/servers", "params", true, true, true, false, "", &AddIscsiServerAction::describe,
+                        schema::Ref<AddIscsiServerAction::ReplyType>::value};
 constexpr const char* kRule10V[] = {"tcp", "rdma"};
 constexpr schema::Rule kRule10{true, false, false, kRule10V, 2, -1, 32, false, 0, 0};
+constexpr schema::Row kRows20[] = {  // AddNvmeServerAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNvmeServerAction, name), schema::Location::Body, 0, &kRule7},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(AddNvmeServerAction, ip), schema::Location::Body, 0, &kRule8},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddNvmeServerAction, port), schema::Location::Body, 0, &kRule6},
+  {"transport", schema::Local<std::string, L>::ref, offsetof(AddNvmeServerAction, transport), schema::Location::Body, 0, &kRule10},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNvmeServerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddNvmeServerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNvmeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(AddNvmeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "AddNvmeServerAction", kRows20, 7, kBases20, 1, &schema::ObjectOps<AddNvmeServerAction, L>::make, &schema::ObjectOps<AddNvmeServerAction, L>::destroy, &schema::ObjectOps<AddNvmeServerAction, L>::clear};
+static_assert(offsetof(AddNvmeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "AddNvmeServer", HttpMethod::Post, "/storage-devices/nvme/servers", "params", true, true, true, false, "", &AddNvmeServerAction::describe,
+                        schema::Ref<AddNvmeServerAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // CheckScsiLunClusterStatusAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CheckScsiLunClusterStatusAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(CheckScsiLunClusterStatusAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckScsiLunClusterStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(CheckScsiLunClusterStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "CheckScsiLunClusterStatusAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<CheckScsiLunClusterStatusAction, L>::make, &schema::ObjectOps<CheckScsiLunClusterStatusAction, L>::destroy, &schema::ObjectOps<CheckScsiLunClusterStatusAction, L>::clear};
+static_assert(offsetof(CheckScsiLunClusterStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "CheckScsiLunClusterStatus", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}", "checkScsiLunClusterStatus", true, true, false, false, "", &CheckScsiLunClusterStatusAction::describe,
+                        schema::Ref<CheckScsiLunClusterStatusAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // DeleteIscsiServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIscsiServerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(DeleteIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "DeleteIscsiServerAction", kRows24, 3, kBases24, 1, &schema::ObjectOps<DeleteIscsiServerAction, L>::make, &schema::ObjectOps<DeleteIscsiServerAction, L>::destroy, &schema::ObjectOps<DeleteIscsiServerAction, L>::clear};
+static_assert(offsetof(DeleteIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "DeleteIscsiServer", HttpMethod::Delete, "/storage-devices/iscsi/servers/{uuid}", "", false, true, true, false, "", &DeleteIscsiServerAction::describe,
+                        schema::Ref<DeleteIscsiServerAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // DeleteNvmeServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteNvmeServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteNvmeServerAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteNvmeServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(DeleteNvmeServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "DeleteNvmeServerAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<DeleteNvmeServerAction, L>::make, &schema::ObjectOps<DeleteNvmeServerAction, L>::destroy, &schema::ObjectOps<DeleteNvmeServerAction, L>::clear};
+static_assert(offsetof(DeleteNvmeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "DeleteNvmeServer", HttpMethod::Delete, "/storage-devices/nvme/servers/{uuid}", "", false, true, true, false, "", &DeleteNvmeServerAction::describe,
+                        schema::Ref<DeleteNvmeServerAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // DetachScsiLunFromHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachScsiLunFromHostAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachScsiLunFromHostAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachScsiLunFromHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(DetachScsiLunFromHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "DetachScsiLunFromHostAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<DetachScsiLunFromHostAction, L>::make, &schema::ObjectOps<DetachScsiLunFromHostAction, L>::destroy, &schema::ObjectOps<DetachScsiLunFromHostAction, L>::clear};
+static_assert(offsetof(DetachScsiLunFromHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "DetachScsiLunFromHost", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/actions", "detachScsiLunFromHost", true, true, true, false, "", &DetachScsiLunFromHostAction::describe,
+                        schema::Ref<DetachScsiLunFromHostAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // GetLocalRaidPhysicalDriveSmartAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetLocalRaidPhysicalDriveSmartAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLocalRaidPhysicalDriveSmartAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(GetLocalRaidPhysicalDriveSmartAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "GetLocalRaidPhysicalDriveSmartAction", kRows30, 2, kBases30, 1, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartAction, L>::make, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartAction, L>::destroy, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartAction, L>::clear};
+static_assert(offsetof(GetLocalRaidPhysicalDriveSmartAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "GetLocalRaidPhysicalDriveSmart", HttpMethod::Get, "/storage-devices/local-raid/physical-drives/{uuid}/smart", "", false, true, false, false, "", &GetLocalRaidPhysicalDriveSmartAction::describe,
+                        schema::Ref<GetLocalRaidPhysicalDriveSmartAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // LocateLocalRaidPhysicalDriveAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(LocateLocalRaidPhysicalDriveAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"locate", schema::Local<std::optional<bool>, L>::ref, offsetof(LocateLocalRaidPhysicalDriveAction, locate), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LocateLocalRaidPhysicalDriveAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(LocateLocalRaidPhysicalDriveAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "LocateLocalRaidPhysicalDriveAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<LocateLocalRaidPhysicalDriveAction, L>::make, &schema::ObjectOps<LocateLocalRaidPhysicalDriveAction, L>::destroy, &schema::ObjectOps<LocateLocalRaidPhysicalDriveAction, L>::clear};
+static_assert(offsetof(LocateLocalRaidPhysicalDriveAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "LocateLocalRaidPhysicalDrive", HttpMethod::Put, "/storage-devices/local-raid/physical-drives/{uuid}/actions", "locateLocalRaidPhysicalDrive", true, true, true, false, "", &LocateLocalRaidPhysicalDriveAction::describe,
+                        schema::Ref<LocateLocalRaidPhysicalDriveAction::ReplyType>::value};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(QueryFiberChannelLunAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFiberChannelLunAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable34{{nullptr}, "QueryFiberChannelLunAction", nullptr, 0, kBases34, 2, &schema::ObjectOps<QueryFiberChannelLunAction, L>::make, &schema::ObjectOps<QueryFiberChannelLunAction, L>::destroy, &schema::ObjectOps<QueryFiberChannelLunAction, L>::clear};
+static_assert(offsetof(QueryFiberChannelLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "QueryFiberChannelLun", HttpMethod::Get, "/storage-devices/fiber-channel/luns", "", false, true, false, true, "", &QueryFiberChannelLunAction::describe,
+                        schema::Ref<QueryFiberChannelLunAction::ReplyType>::value};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryFiberChannelStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFiberChannelStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable36{{nullptr}, "QueryFiberChannelStorageAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryFiberChannelStorageAction, L>::make, &schema::ObjectOps<QueryFiberChannelStorageAction, L>::destroy, &schema::ObjectOps<QueryFiberChannelStorageAction, L>::clear};
+static_assert(offsetof(QueryFiberChannelStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "QueryFiberChannelStorage", HttpMethod::Get, "/storage-devices/fiber-channel/controllers", "", false, true, false, true, "", &QueryFiberChannelStorageAction::describe,
+                        schema::Ref<QueryFiberChannelStorageAction::ReplyType>::value};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryIscsiLunAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIscsiLunAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable38{{nullptr}, "QueryIscsiLunAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryIscsiLunAction, L>::make, &schema::ObjectOps<QueryIscsiLunAction, L>::destroy, &schema::ObjectOps<QueryIscsiLunAction, L>::clear};
+static_assert(offsetof(QueryIscsiLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "QueryIscsiLun", HttpMethod::Get, "/storage-devices/iscsi/luns", "", false, true, false, true, "", &QueryIscsiLunAction::describe,
+                        schema::Ref<QueryIscsiLunAction::ReplyType>::value};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIscsiServerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable40{{nullptr}, "QueryIscsiServerAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryIscsiServerAction, L>::make, &schema::ObjectOps<QueryIscsiServerAction, L>::destroy, &schema::ObjectOps<QueryIscsiServerAction, L>::clear};
+static_assert(offsetof(QueryIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "QueryIscsiServer", HttpMethod::Get, "/storage-devices/iscsi/servers", "", false, true, false, true, "", &QueryIscsiServerAction::describe,
+                        schema::Ref<QueryIscsiServerAction::ReplyType>::value};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryLocalRaidControllerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLocalRaidControllerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable42{{nullptr}, "QueryLocalRaidControllerAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryLocalRaidControllerAction, L>::make, &schema::ObjectOps<QueryLocalRaidControllerAction, L>::destroy, &schema::ObjectOps<QueryLocalRaidControllerAction, L>::clear};
+static_assert(offsetof(QueryLocalRaidControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "QueryLocalRaidController", HttpMethod::Get, "/storage-devices/local-raid/controllers", "", false, true, false, true, "", &QueryLocalRaidControllerAction::describe,
+                        schema::Ref<QueryLocalRaidControllerAction::ReplyType>::value};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(QueryLocalRaidPhysicalDriveAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLocalRaidPhysicalDriveAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable44{{nullptr}, "QueryLocalRaidPhysicalDriveAction", nullptr, 0, kBases44, 2, &schema::ObjectOps<QueryLocalRaidPhysicalDriveAction, L>::make, &schema::ObjectOps<QueryLocalRaidPhysicalDriveAction, L>::destroy, &schema::ObjectOps<QueryLocalRaidPhysicalDriveAction, L>::clear};
+static_assert(offsetof(QueryLocalRaidPhysicalDriveAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "QueryLocalRaidPhysicalDrive", HttpMethod::Get, "/storage-devices/local-raid/physical-drives", "", false, true, false, true, "", &QueryLocalRaidPhysicalDriveAction::describe,
+                        schema::Ref<QueryLocalRaidPhysicalDriveAction::ReplyType>::value};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(QueryNvmeLunAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNvmeLunAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable46{{nullptr}, "QueryNvmeLunAction", nullptr, 0, kBases46, 2, &schema::ObjectOps<QueryNvmeLunAction, L>::make, &schema::ObjectOps<QueryNvmeLunAction, L>::destroy, &schema::ObjectOps<QueryNvmeLunAction, L>::clear};
+static_assert(offsetof(QueryNvmeLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "QueryNvmeLun", HttpMethod::Get, "/storage-devices/nvme/luns", "", false, true, false, true, "", &QueryNvmeLunAction::describe,
+                        schema::Ref<QueryNvmeLunAction::ReplyType>::value};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(QueryNvmeServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNvmeServerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable48{{nullptr}, "QueryNvmeServerAction", nullptr, 0, kBases48, 2, &schema::ObjectOps<QueryNvmeServerAction, L>::make, &schema::ObjectOps<QueryNvmeServerAction, L>::destroy, &schema::ObjectOps<QueryNvmeServerAction, L>::clear};
+static_assert(offsetof(QueryNvmeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "QueryNvmeServer", HttpMethod::Get, "/storage-devices/nvme/servers", "", false, true, false, true, "", &QueryNvmeServerAction::describe,
+                        schema::Ref<QueryNvmeServerAction::ReplyType>::value};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(QueryNvmeTargetAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNvmeTargetAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable50{{nullptr}, "QueryNvmeTargetAction", nullptr, 0, kBases50, 2, &schema::ObjectOps<QueryNvmeTargetAction, L>::make, &schema::ObjectOps<QueryNvmeTargetAction, L>::destroy, &schema::ObjectOps<QueryNvmeTargetAction, L>::clear};
+static_assert(offsetof(QueryNvmeTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "QueryNvmeTarget", HttpMethod::Get, "/storage-devices/nvme/controllers", "", false, true, false, true, "", &QueryNvmeTargetAction::describe,
+                        schema::Ref<QueryNvmeTargetAction::ReplyType>::value};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QueryPhysicalDriveSelfTestHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPhysicalDriveSelfTestHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable52{{nullptr}, "QueryPhysicalDriveSelfTestHistoryAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QueryPhysicalDriveSelfTestHistoryAction, L>::make, &schema::ObjectOps<QueryPhysicalDriveSelfTestHistoryAction, L>::destroy, &schema::ObjectOps<QueryPhysicalDriveSelfTestHistoryAction, L>::clear};
+static_assert(offsetof(QueryPhysicalDriveSelfTestHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "QueryPhysicalDriveSelfTestHistory", HttpMethod::Get, "/storage-devices/local-raid/physical-drives/self-test", "", false, true, false, true, "", &QueryPhysicalDriveSelfTestHistoryAction::describe,
+                        schema::Ref<QueryPhysicalDriveSelfTestHistoryAction::ReplyType>::value};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(QueryScsiLunAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryScsiLunAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable54{{nullptr}, "QueryScsiLunAction", nullptr, 0, kBases54, 2, &schema::ObjectOps<QueryScsiLunAction, L>::make, &schema::ObjectOps<QueryScsiLunAction, L>::destroy, &schema::ObjectOps<QueryScsiLunAction, L>::clear};
+static_assert(offsetof(QueryScsiLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "QueryScsiLun", HttpMethod::Get, "/storage-devices/scsi-lun/luns", "", false, true, false, true, "", &QueryScsiLunAction::describe,
+                        schema::Ref<QueryScsiLunAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // RefreshFiberChannelStorageAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(RefreshFiberChannelStorageAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshFiberChannelStorageAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"scsiLunUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RefreshFiberChannelStorageAction, scsiLunUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshFiberChannelStorageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(RefreshFiberChannelStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "RefreshFiberChannelStorageAction", kRows56, 4, kBases56, 1, &schema::ObjectOps<RefreshFiberChannelStorageAction, L>::make, &schema::ObjectOps<RefreshFiberChannelStorageAction, L>::destroy, &schema::ObjectOps<RefreshFiberChannelStorageAction, L>::clear};
+static_assert(offsetof(RefreshFiberChannelStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "RefreshFiberChannelStorage", HttpMethod::Post, "/storage-devices/fiber-channel/controllers", "params", true, true, true, false, "", &RefreshFiberChannelStorageAction::describe,
+                        schema::Ref<RefreshFiberChannelStorageAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // RefreshIscsiServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(RefreshIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "RefreshIscsiServerAction", kRows58, 2, kBases58, 1, &schema::ObjectOps<RefreshIscsiServerAction, L>::make, &schema::ObjectOps<RefreshIscsiServerAction, L>::destroy, &schema::ObjectOps<RefreshIscsiServerAction, L>::clear};
+static_assert(offsetof(RefreshIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "RefreshIscsiServer", HttpMethod::Post, "/storage-devices/iscsi/servers/{uuid}", "params", true, true, true, false, "", &RefreshIscsiServerAction::describe,
+                        schema::Ref<RefreshIscsiServerAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // RefreshLocalRaidAction
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(RefreshLocalRaidAction, hostUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshLocalRaidAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(RefreshLocalRaidAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "RefreshLocalRaidAction", kRows60, 2, kBases60, 1, &schema::ObjectOps<RefreshLocalRaidAction, L>::make, &schema::ObjectOps<RefreshLocalRaidAction, L>::destroy, &schema::ObjectOps<RefreshLocalRaidAction, L>::clear};
+static_assert(offsetof(RefreshLocalRaidAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "RefreshLocalRaid", HttpMethod::Put, "/storage-devices/local-raid/actions", "refreshLocalRaid", true, true, true, false, "", &RefreshLocalRaidAction::describe,
+                        schema::Ref<RefreshLocalRaidAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // RefreshNvmeTargetAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(RefreshNvmeTargetAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"nvmeLunUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RefreshNvmeTargetAction, nvmeLunUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshNvmeTargetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(RefreshNvmeTargetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "RefreshNvmeTargetAction", kRows62, 3, kBases62, 1, &schema::ObjectOps<RefreshNvmeTargetAction, L>::make, &schema::ObjectOps<RefreshNvmeTargetAction, L>::destroy, &schema::ObjectOps<RefreshNvmeTargetAction, L>::clear};
+static_assert(offsetof(RefreshNvmeTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "RefreshNvmeTarget", HttpMethod::Post, "/storage-devices/nvme/controllers", "params", true, true, true, false, "", &RefreshNvmeTargetAction::describe,
+                        schema::Ref<RefreshNvmeTargetAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // SelfTestLocalRaidAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SelfTestLocalRaidAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SelfTestLocalRaidAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(SelfTestLocalRaidAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "SelfTestLocalRaidAction", kRows64, 2, kBases64, 1, &schema::ObjectOps<SelfTestLocalRaidAction, L>::make, &schema::ObjectOps<SelfTestLocalRaidAction, L>::destroy, &schema::ObjectOps<SelfTestLocalRaidAction, L>::clear};
+static_assert(offsetof(SelfTestLocalRaidAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "SelfTestLocalRaid", HttpMethod::Put, "/storage-devices/local-raid/physical-drives/{uuid}/actions", "selfTestLocalRaid", true, true, true, false, "", &SelfTestLocalRaidAction::describe,
+                        schema::Ref<SelfTestLocalRaidAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows66[] = {  // UpdateIscsiServerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIscsiServerAction, name), schema::Location::Body, 0, &kRule7},
+  {"chapUserName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIscsiServerAction, chapUserName), schema::Location::Body, 0, &kRule9},
+  {"chapUserPassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIscsiServerAction, chapUserPassword), schema::Location::Body, schema::kSecret, &kRule9},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIscsiServerAction, state), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(UpdateIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "UpdateIscsiServerAction", kRows66, 6, kBases66, 1, &schema::ObjectOps<UpdateIscsiServerAction, L>::make, &schema::ObjectOps<UpdateIscsiServerAction, L>::destroy, &schema::ObjectOps<UpdateIscsiServerAction, L>::clear};
+static_assert(offsetof(UpdateIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "UpdateIscsiServer", HttpMethod::Put, "/storage-devices/iscsi/servers/{uuid}/actions", "updateIscsiServer", true, true, true, false, "", &UpdateIscsiServerAction::describe,
+                        schema::Ref<UpdateIscsiServerAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // UpdateScsiLunAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateScsiLunAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateScsiLunAction, name), schema::Location::Body, 0, &kRule7},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateScsiLunAction, state), schema::Location::Body, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateScsiLunAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateScsiLunAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "UpdateScsiLunAction", kRows68, 4, kBases68, 1, &schema::ObjectOps<UpdateScsiLunAction, L>::make, &schema::ObjectOps<UpdateScsiLunAction, L>::destroy, &schema::ObjectOps<UpdateScsiLunAction, L>::clear};
+static_assert(offsetof(UpdateScsiLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "UpdateScsiLun", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/actions", "updateScsiLun", true, true, true, false, "", &UpdateScsiLunAction::describe,
+                        schema::Ref<UpdateScsiLunAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // CreateSystemTagAction
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagAction, resourceUuid), schema::Location::Body, 0, &kRule0},
+  {"tag", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagAction, tag), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSystemTagAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateSystemTagAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "CreateSystemTagAction", kRows70, 4, kBases70, 1, &schema::ObjectOps<CreateSystemTagAction, L>::make, &schema::ObjectOps<CreateSystemTagAction, L>::destroy, &schema::ObjectOps<CreateSystemTagAction, L>::clear};
+static_assert(offsetof(CreateSystemTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "CreateSystemTag", HttpMethod::Post, "/system-tags", "params", true, true, true, false, "", &CreateSystemTagAction::describe,
+                        schema::Ref<CreateSystemTagAction::ReplyType>::value};
 constexpr schema::Rule kRule12{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows72[] = {  // CreateSystemTagsAction
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagsAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagsAction, resourceUuid), schema::Location::Path, 0, &kRule0},
+  {"tags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSystemTagsAction, tags), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSystemTagsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(CreateSystemTagsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "CreateSystemTagsAction", kRows72, 4, kBases72, 1, &schema::ObjectOps<CreateSystemTagsAction, L>::make, &schema::ObjectOps<CreateSystemTagsAction, L>::destroy, &schema::ObjectOps<CreateSystemTagsAction, L>::clear};
+static_assert(offsetof(CreateSystemTagsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "CreateSystemTags", HttpMethod::Post, "/system-tags/{resourceUuid}/tags", "params", true, true, true, false, "", &CreateSystemTagsAction::describe,
+                        schema::Ref<CreateSystemTagsAction::ReplyType>::value};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QuerySystemTagAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySystemTagAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable74{{nullptr}, "QuerySystemTagAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QuerySystemTagAction, L>::make, &schema::ObjectOps<QuerySystemTagAction, L>::destroy, &schema::ObjectOps<QuerySystemTagAction, L>::clear};
+static_assert(offsetof(QuerySystemTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "QuerySystemTag", HttpMethod::Get, "/system-tags", "", false, true, false, true, "", &QuerySystemTagAction::describe,
+                        schema::Ref<QuerySystemTagAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // UpdateSystemTagAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSystemTagAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"tag", schema::Local<std::string, L>::ref, offsetof(UpdateSystemTagAction, tag), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSystemTagAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(UpdateSystemTagAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "UpdateSystemTagAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<UpdateSystemTagAction, L>::make, &schema::ObjectOps<UpdateSystemTagAction, L>::destroy, &schema::ObjectOps<UpdateSystemTagAction, L>::clear};
+static_assert(offsetof(UpdateSystemTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "UpdateSystemTag", HttpMethod::Put, "/system-tags/{uuid}/actions", "updateSystemTag", true, true, true, false, "", &UpdateSystemTagAction::describe,
+                        schema::Ref<UpdateSystemTagAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // AttachTagToResourcesAction
+  {"tagUuid", schema::Local<std::string, L>::ref, offsetof(AttachTagToResourcesAction, tagUuid), schema::Location::Path, 0, &kRule0},
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AttachTagToResourcesAction, resourceUuids), schema::Location::Body, 0, &kRule12},
+  {"tokens", schema::Local<std::optional<Json>, L>::ref, offsetof(AttachTagToResourcesAction, tokens), schema::Location::Body, schema::kSecret, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachTagToResourcesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(AttachTagToResourcesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "AttachTagToResourcesAction", kRows78, 4, kBases78, 1, &schema::ObjectOps<AttachTagToResourcesAction, L>::make, &schema::ObjectOps<AttachTagToResourcesAction, L>::destroy, &schema::ObjectOps<AttachTagToResourcesAction, L>::clear};
+static_assert(offsetof(AttachTagToResourcesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "AttachTagToResources", HttpMethod::Post, "/tags/{tagUuid}/resources", "params", true, true, true, false, "", &AttachTagToResourcesAction::describe,
+                        schema::Ref<AttachTagToResourcesAction::ReplyType>::value};
 constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr const char* kRule14V[] = {"simple", "withToken"};
 constexpr schema::Rule kRule14{false, false, false, kRule14V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows80[] = {  // CreateTagAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateTagAction, name), schema::Location::Body, 0, &kRule13},
+  {"value", schema::Local<std::string, L>::ref, offsetof(CreateTagAction, value), schema::Location::Body, 0, &kRule13},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTagAction, description), schema::Location::Body, 0, &kRule2},
+  {"color", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTagAction, color), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTagAction, type), schema::Location::Body, 0, &kRule14},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTagAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateTagAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTagAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(CreateTagAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "CreateTagAction", kRows80, 8, kBases80, 1, &schema::ObjectOps<CreateTagAction, L>::make, &schema::ObjectOps<CreateTagAction, L>::destroy, &schema::ObjectOps<CreateTagAction, L>::clear};
+static_assert(offsetof(CreateTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "CreateTag", HttpMethod::Post, "/tags", "params", true, true, true, false, "", &CreateTagAction::describe,
+                        schema::Ref<CreateTagAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // DeleteTagAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteTagAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteTagAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteTagAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(DeleteTagAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "DeleteTagAction", kRows82, 3, kBases82, 1, &schema::ObjectOps<DeleteTagAction, L>::make, &schema::ObjectOps<DeleteTagAction, L>::destroy, &schema::ObjectOps<DeleteTagAction, L>::clear};
+static_assert(offsetof(DeleteTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "DeleteTag", HttpMethod::Delete, "/tags/{uuid}", "", false, true, true, false, "", &DeleteTagAction::describe,
+                        schema::Ref<DeleteTagAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // DetachTagFromResourcesAction
+  {"tagUuid", schema::Local<std::string, L>::ref, offsetof(DetachTagFromResourcesAction, tagUuid), schema::Location::Path, 0, &kRule0},
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DetachTagFromResourcesAction, resourceUuids), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachTagFromResourcesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(DetachTagFromResourcesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "DetachTagFromResourcesAction", kRows84, 3, kBases84, 1, &schema::ObjectOps<DetachTagFromResourcesAction, L>::make, &schema::ObjectOps<DetachTagFromResourcesAction, L>::destroy, &schema::ObjectOps<DetachTagFromResourcesAction, L>::clear};
+static_assert(offsetof(DetachTagFromResourcesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "DetachTagFromResources", HttpMethod::Delete, "/tags/{tagUuid}/resources", "", false, true, true, false, "", &DetachTagFromResourcesAction::describe,
+                        schema::Ref<DetachTagFromResourcesAction::ReplyType>::value};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryTagAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTagAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable86{{nullptr}, "QueryTagAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryTagAction, L>::make, &schema::ObjectOps<QueryTagAction, L>::destroy, &schema::ObjectOps<QueryTagAction, L>::clear};
+static_assert(offsetof(QueryTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "QueryTag", HttpMethod::Get, "/tags", "", false, true, false, true, "", &QueryTagAction::describe,
+                        schema::Ref<QueryTagAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // UpdateTagAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateTagAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTagAction, name), schema::Location::Body, 0, &kRule9},
+  {"value", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTagAction, value), schema::Location::Body, 0, &kRule9},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTagAction, description), schema::Location::Body, 0, &kRule2},
+  {"color", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTagAction, color), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTagAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(UpdateTagAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "UpdateTagAction", kRows88, 6, kBases88, 1, &schema::ObjectOps<UpdateTagAction, L>::make, &schema::ObjectOps<UpdateTagAction, L>::destroy, &schema::ObjectOps<UpdateTagAction, L>::clear};
+static_assert(offsetof(UpdateTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "UpdateTag", HttpMethod::Put, "/tags/{uuid}/actions", "updateTag", true, true, true, false, "", &UpdateTagAction::describe,
+                        schema::Ref<UpdateTagAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // GetTaskProgressAction
+  {"apiId", schema::Local<std::string, L>::ref, offsetof(GetTaskProgressAction, apiId), schema::Location::Path, 0, nullptr},
+  {"all", schema::Local<std::optional<bool>, L>::ref, offsetof(GetTaskProgressAction, all), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTaskProgressAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(GetTaskProgressAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "GetTaskProgressAction", kRows90, 3, kBases90, 1, &schema::ObjectOps<GetTaskProgressAction, L>::make, &schema::ObjectOps<GetTaskProgressAction, L>::destroy, &schema::ObjectOps<GetTaskProgressAction, L>::clear};
+static_assert(offsetof(GetTaskProgressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "GetTaskProgress", HttpMethod::Get, "/task-progresses/{apiId}", "", false, true, false, false, "", &GetTaskProgressAction::describe,
+                        schema::Ref<GetTaskProgressAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // ApplyTemplateConfigAction
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(ApplyTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ApplyTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(ApplyTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "ApplyTemplateConfigAction", kRows92, 2, kBases92, 1, &schema::ObjectOps<ApplyTemplateConfigAction, L>::make, &schema::ObjectOps<ApplyTemplateConfigAction, L>::destroy, &schema::ObjectOps<ApplyTemplateConfigAction, L>::clear};
+static_assert(offsetof(ApplyTemplateConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "ApplyTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "applyTemplateConfig", true, true, true, false, "", &ApplyTemplateConfigAction::describe,
+                        schema::Ref<ApplyTemplateConfigAction::ReplyType>::value};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryGlobalConfigTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGlobalConfigTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable94{{nullptr}, "QueryGlobalConfigTemplateAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryGlobalConfigTemplateAction, L>::make, &schema::ObjectOps<QueryGlobalConfigTemplateAction, L>::destroy, &schema::ObjectOps<QueryGlobalConfigTemplateAction, L>::clear};
+static_assert(offsetof(QueryGlobalConfigTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "QueryGlobalConfigTemplate", HttpMethod::Get, "/template-configurations/templates", "", false, true, false, true, "", &QueryGlobalConfigTemplateAction::describe,
+                        schema::Ref<QueryGlobalConfigTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTemplateConfigAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable96{{nullptr}, "QueryTemplateConfigAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryTemplateConfigAction, L>::make, &schema::ObjectOps<QueryTemplateConfigAction, L>::destroy, &schema::ObjectOps<QueryTemplateConfigAction, L>::clear};
+static_assert(offsetof(QueryTemplateConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "QueryTemplateConfig", HttpMethod::Get, "/template-configurations/configs", "", false, true, false, true, "", &QueryTemplateConfigAction::describe,
+                        schema::Ref<QueryTemplateConfigAction::ReplyType>::value};
+constexpr schema::Row kRows98[] = {  // ResetTemplateConfigAction
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(ResetTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(ResetTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "ResetTemplateConfigAction", kRows98, 2, kBases98, 1, &schema::ObjectOps<ResetTemplateConfigAction, L>::make, &schema::ObjectOps<ResetTemplateConfigAction, L>::destroy, &schema::ObjectOps<ResetTemplateConfigAction, L>::clear};
+static_assert(offsetof(ResetTemplateConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "ResetTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "resetTemplateConfig", true, true, true, false, "", &ResetTemplateConfigAction::describe,
+                        schema::Ref<ResetTemplateConfigAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // RevertTemplateConfigAction
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(RevertTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(RevertTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "RevertTemplateConfigAction", kRows100, 2, kBases100, 1, &schema::ObjectOps<RevertTemplateConfigAction, L>::make, &schema::ObjectOps<RevertTemplateConfigAction, L>::destroy, &schema::ObjectOps<RevertTemplateConfigAction, L>::clear};
+static_assert(offsetof(RevertTemplateConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "RevertTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "revertTemplateConfig", true, true, true, false, "", &RevertTemplateConfigAction::describe,
+                        schema::Ref<RevertTemplateConfigAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // UpdateTemplateConfigAction
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(UpdateTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
+  {"category", schema::Local<std::string, L>::ref, offsetof(UpdateTemplateConfigAction, category), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateTemplateConfigAction, name), schema::Location::Body, 0, &kRule0},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateTemplateConfigAction, value), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "UpdateTemplateConfigAction", kRows102, 5, kBases102, 1, &schema::ObjectOps<UpdateTemplateConfigAction, L>::make, &schema::ObjectOps<UpdateTemplateConfigAction, L>::destroy, &schema::ObjectOps<UpdateTemplateConfigAction, L>::clear};
+static_assert(offsetof(UpdateTemplateConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "UpdateTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "updateTemplateConfig", true, true, true, false, "", &UpdateTemplateConfigAction::describe,
+                        schema::Ref<UpdateTemplateConfigAction::ReplyType>::value};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(QueryTicketTypeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketTypeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable104{{nullptr}, "QueryTicketTypeAction", nullptr, 0, kBases104, 2, &schema::ObjectOps<QueryTicketTypeAction, L>::make, &schema::ObjectOps<QueryTicketTypeAction, L>::destroy, &schema::ObjectOps<QueryTicketTypeAction, L>::clear};
+static_assert(offsetof(QueryTicketTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "QueryTicketType", HttpMethod::Get, "/ticket-types", "", false, true, false, true, "", &QueryTicketTypeAction::describe,
+                        schema::Ref<QueryTicketTypeAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // AddIAM2TicketFlowAction
+  {"approverUuid", schema::Local<std::string, L>::ref, offsetof(AddIAM2TicketFlowAction, approverUuid), schema::Location::Body, 0, &kRule0},
+  {"approverTitle", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2TicketFlowAction, approverTitle), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddIAM2TicketFlowAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2TicketFlowAction, description), schema::Location::Body, 0, nullptr},
+  {"collectionUuid", schema::Local<std::string, L>::ref, offsetof(AddIAM2TicketFlowAction, collectionUuid), schema::Location::Body, 0, &kRule0},
+  {"parentFlowUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2TicketFlowAction, parentFlowUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2TicketFlowAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddIAM2TicketFlowAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2TicketFlowAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(AddIAM2TicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "AddIAM2TicketFlowAction", kRows106, 9, kBases106, 1, &schema::ObjectOps<AddIAM2TicketFlowAction, L>::make, &schema::ObjectOps<AddIAM2TicketFlowAction, L>::destroy, &schema::ObjectOps<AddIAM2TicketFlowAction, L>::clear};
+static_assert(offsetof(AddIAM2TicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "AddIAM2TicketFlow", HttpMethod::Post, "/tickets/flow", "params", true, true, true, false, "", &AddIAM2TicketFlowAction::describe,
+                        schema::Ref<AddIAM2TicketFlowAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // AddTicketTypesToTicketFlowCollectionAction
+  {"ticketFlowCollectionUuid", schema::Local<std::string, L>::ref, offsetof(AddTicketTypesToTicketFlowCollectionAction, ticketFlowCollectionUuid), schema::Location::Path, 0, &kRule0},
+  {"ticketTypeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddTicketTypesToTicketFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddTicketTypesToTicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(AddTicketTypesToTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "AddTicketTypesToTicketFlowCollectionAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<AddTicketTypesToTicketFlowCollectionAction, L>::make, &schema::ObjectOps<AddTicketTypesToTicketFlowCollectionAction, L>::destroy, &schema::ObjectOps<AddTicketTypesToTicketFlowCollectionAction, L>::clear};
+static_assert(offsetof(AddTicketTypesToTicketFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "AddTicketTypesToTicketFlowCollection", HttpMethod::Post, "/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types", "params", true, true, true, false, "", &AddTicketTypesToTicketFlowCollectionAction::describe,
+                        schema::Ref<AddTicketTypesToTicketFlowCollectionAction::ReplyType>::value};
 constexpr const char* kRule15V[] = {"enable", "disable"};
 constexpr schema::Rule kRule15{true, false, false, kRule15V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows110[] = {  // ChangeTicketFlowCollectionStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeTicketFlowCollectionStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeTicketFlowCollectionStateAction, stateEvent), schema::Location::Body, 0, &kRule15},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeTicketFlowCollectionStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(ChangeTicketFlowCollectionStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "ChangeTicketFlowCollectionStateAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<ChangeTicketFlowCollectionStateAction, L>::make, &schema::ObjectOps<ChangeTicketFlowCollectionStateAction, L>::destroy, &schema::ObjectOps<ChangeTicketFlowCollectionStateAction, L>::clear};
+static_assert(offsetof(ChangeTicketFlowCollectionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "ChangeTicketFlowCollectionState", HttpMethod::Put, "/tickets/flow-collections/{uuid}/actions", "changeTicketFlowCollectionState", true, true, true, false, "", &ChangeTicketFlowCollectionStateAction::describe,
+                        schema::Ref<ChangeTicketFlowCollectionStateAction::ReplyType>::value};
 constexpr const char* kRule16V[] = {"open", "approve", "cancel", "reject", "reopen"};
 constexpr schema::Rule kRule16{true, false, false, kRule16V, 5, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 65535, false, 0, 0};
+constexpr schema::Row kRows112[] = {  // ChangeTicketStatusAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeTicketStatusAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"statusEvent", schema::Local<std::string, L>::ref, offsetof(ChangeTicketStatusAction, statusEvent), schema::Location::Body, 0, &kRule16},
+  {"comment", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeTicketStatusAction, comment), schema::Location::Body, 0, &kRule17},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeTicketStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(ChangeTicketStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "ChangeTicketStatusAction", kRows112, 4, kBases112, 1, &schema::ObjectOps<ChangeTicketStatusAction, L>::make, &schema::ObjectOps<ChangeTicketStatusAction, L>::destroy, &schema::ObjectOps<ChangeTicketStatusAction, L>::clear};
+static_assert(offsetof(ChangeTicketStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "ChangeTicketStatus", HttpMethod::Put, "/tickets/{uuid}/actions", "changeTicketStatus", true, true, true, false, "", &ChangeTicketStatusAction::describe,
+                        schema::Ref<ChangeTicketStatusAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // CreateIAM2TickFlowCollectionAction
+  {"flows", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, projectUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, description), schema::Location::Body, 0, &kRule2},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"ticketTypeUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(CreateIAM2TickFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "CreateIAM2TickFlowCollectionAction", kRows114, 9, kBases114, 1, &schema::ObjectOps<CreateIAM2TickFlowCollectionAction, L>::make, &schema::ObjectOps<CreateIAM2TickFlowCollectionAction, L>::destroy, &schema::ObjectOps<CreateIAM2TickFlowCollectionAction, L>::clear};
+static_assert(offsetof(CreateIAM2TickFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "CreateIAM2TickFlowCollection", HttpMethod::Post, "/tickets/flow-collections", "params", true, true, true, false, "", &CreateIAM2TickFlowCollectionAction::describe,
+                        schema::Ref<CreateIAM2TickFlowCollectionAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // CreateTicketAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateTicketAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTicketAction, description), schema::Location::Body, 0, &kRule2},
+  {"requests", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateTicketAction, requests), schema::Location::Body, 0, &kRule12},
+  {"flowCollectionUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTicketAction, flowCollectionUuid), schema::Location::Body, 0, nullptr},
+  {"accountSystemType", schema::Local<std::string, L>::ref, offsetof(CreateTicketAction, accountSystemType), schema::Location::Body, 0, &kRule0},
+  {"accountSystemContext", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateTicketAction, accountSystemContext), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTicketAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateTicketAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTicketAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(CreateTicketAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "CreateTicketAction", kRows116, 9, kBases116, 1, &schema::ObjectOps<CreateTicketAction, L>::make, &schema::ObjectOps<CreateTicketAction, L>::destroy, &schema::ObjectOps<CreateTicketAction, L>::clear};
+static_assert(offsetof(CreateTicketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "CreateTicket", HttpMethod::Post, "/tickets", "params", true, true, true, false, "", &CreateTicketAction::describe,
+                        schema::Ref<CreateTicketAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // DeleteIAM2TicketFlowAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2TicketFlowAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2TicketFlowAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2TicketFlowAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(DeleteIAM2TicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "DeleteIAM2TicketFlowAction", kRows118, 3, kBases118, 1, &schema::ObjectOps<DeleteIAM2TicketFlowAction, L>::make, &schema::ObjectOps<DeleteIAM2TicketFlowAction, L>::destroy, &schema::ObjectOps<DeleteIAM2TicketFlowAction, L>::clear};
+static_assert(offsetof(DeleteIAM2TicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "DeleteIAM2TicketFlow", HttpMethod::Delete, "/tickets/flow/{uuid}", "", false, true, true, false, "", &DeleteIAM2TicketFlowAction::describe,
+                        schema::Ref<DeleteIAM2TicketFlowAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // DeleteTicketAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteTicketAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteTicketAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteTicketAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(DeleteTicketAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "DeleteTicketAction", kRows120, 3, kBases120, 1, &schema::ObjectOps<DeleteTicketAction, L>::make, &schema::ObjectOps<DeleteTicketAction, L>::destroy, &schema::ObjectOps<DeleteTicketAction, L>::clear};
+static_assert(offsetof(DeleteTicketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "DeleteTicket", HttpMethod::Delete, "/tickets/{uuid}", "", false, true, true, false, "", &DeleteTicketAction::describe,
+                        schema::Ref<DeleteTicketAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // DeleteTicketFlowCollectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteTicketFlowCollectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteTicketFlowCollectionAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteTicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(DeleteTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "DeleteTicketFlowCollectionAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<DeleteTicketFlowCollectionAction, L>::make, &schema::ObjectOps<DeleteTicketFlowCollectionAction, L>::destroy, &schema::ObjectOps<DeleteTicketFlowCollectionAction, L>::clear};
+static_assert(offsetof(DeleteTicketFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "DeleteTicketFlowCollection", HttpMethod::Delete, "/tickets/flow-collections/{uuid}", "", false, true, true, false, "", &DeleteTicketFlowCollectionAction::describe,
+                        schema::Ref<DeleteTicketFlowCollectionAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryArchiveTicketAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryArchiveTicketAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QueryArchiveTicketAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryArchiveTicketAction, L>::make, &schema::ObjectOps<QueryArchiveTicketAction, L>::destroy, &schema::ObjectOps<QueryArchiveTicketAction, L>::clear};
+static_assert(offsetof(QueryArchiveTicketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QueryArchiveTicket", HttpMethod::Get, "/tickets/archives", "", false, true, false, true, "", &QueryArchiveTicketAction::describe,
+                        schema::Ref<QueryArchiveTicketAction::ReplyType>::value};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryArchiveTicketHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryArchiveTicketHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable126{{nullptr}, "QueryArchiveTicketHistoryAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryArchiveTicketHistoryAction, L>::make, &schema::ObjectOps<QueryArchiveTicketHistoryAction, L>::destroy, &schema::ObjectOps<QueryArchiveTicketHistoryAction, L>::clear};
+static_assert(offsetof(QueryArchiveTicketHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "QueryArchiveTicketHistory", HttpMethod::Get, "/tickets/histories/archives", "", false, true, false, true, "", &QueryArchiveTicketHistoryAction::describe,
+                        schema::Ref<QueryArchiveTicketHistoryAction::ReplyType>::value};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(QueryTicketAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable128{{nullptr}, "QueryTicketAction", nullptr, 0, kBases128, 2, &schema::ObjectOps<QueryTicketAction, L>::make, &schema::ObjectOps<QueryTicketAction, L>::destroy, &schema::ObjectOps<QueryTicketAction, L>::clear};
+static_assert(offsetof(QueryTicketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "QueryTicket", HttpMethod::Get, "/tickets", "", false, true, false, true, "", &QueryTicketAction::describe,
+                        schema::Ref<QueryTicketAction::ReplyType>::value};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(QueryTicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketFlowAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable130{{nullptr}, "QueryTicketFlowAction", nullptr, 0, kBases130, 2, &schema::ObjectOps<QueryTicketFlowAction, L>::make, &schema::ObjectOps<QueryTicketFlowAction, L>::destroy, &schema::ObjectOps<QueryTicketFlowAction, L>::clear};
+static_assert(offsetof(QueryTicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "QueryTicketFlow", HttpMethod::Get, "/tickets/flow", "", false, true, false, true, "", &QueryTicketFlowAction::describe,
+                        schema::Ref<QueryTicketFlowAction::ReplyType>::value};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(QueryTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketFlowCollectionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable132{{nullptr}, "QueryTicketFlowCollectionAction", nullptr, 0, kBases132, 2, &schema::ObjectOps<QueryTicketFlowCollectionAction, L>::make, &schema::ObjectOps<QueryTicketFlowCollectionAction, L>::destroy, &schema::ObjectOps<QueryTicketFlowCollectionAction, L>::clear};
+static_assert(offsetof(QueryTicketFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "QueryTicketFlowCollection", HttpMethod::Get, "/tickets/flow-collections", "", false, true, false, true, "", &QueryTicketFlowCollectionAction::describe,
+                        schema::Ref<QueryTicketFlowCollectionAction::ReplyType>::value};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(QueryTicketHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable134{{nullptr}, "QueryTicketHistoryAction", nullptr, 0, kBases134, 2, &schema::ObjectOps<QueryTicketHistoryAction, L>::make, &schema::ObjectOps<QueryTicketHistoryAction, L>::destroy, &schema::ObjectOps<QueryTicketHistoryAction, L>::clear};
+static_assert(offsetof(QueryTicketHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "QueryTicketHistory", HttpMethod::Get, "/tickets/histories", "", false, true, false, true, "", &QueryTicketHistoryAction::describe,
+                        schema::Ref<QueryTicketHistoryAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // RemoveTicketTypesFromTicketFlowCollectionAction
+  {"ticketFlowCollectionUuid", schema::Local<std::string, L>::ref, offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, ticketFlowCollectionUuid), schema::Location::Path, 0, &kRule0},
+  {"ticketTypeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "RemoveTicketTypesFromTicketFlowCollectionAction", kRows136, 3, kBases136, 1, &schema::ObjectOps<RemoveTicketTypesFromTicketFlowCollectionAction, L>::make, &schema::ObjectOps<RemoveTicketTypesFromTicketFlowCollectionAction, L>::destroy, &schema::ObjectOps<RemoveTicketTypesFromTicketFlowCollectionAction, L>::clear};
+static_assert(offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "RemoveTicketTypesFromTicketFlowCollection", HttpMethod::Delete, "/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types", "", false, true, true, false, "", &RemoveTicketTypesFromTicketFlowCollectionAction::describe,
+                        schema::Ref<RemoveTicketTypesFromTicketFlowCollectionAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // UpdateIAM2TicketFlowAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2TicketFlowAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowAction, description), schema::Location::Body, 0, nullptr},
+  {"approverUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowAction, approverUuid), schema::Location::Body, 0, nullptr},
+  {"approverTitle", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowAction, approverTitle), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(UpdateIAM2TicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "UpdateIAM2TicketFlowAction", kRows138, 6, kBases138, 1, &schema::ObjectOps<UpdateIAM2TicketFlowAction, L>::make, &schema::ObjectOps<UpdateIAM2TicketFlowAction, L>::destroy, &schema::ObjectOps<UpdateIAM2TicketFlowAction, L>::clear};
+static_assert(offsetof(UpdateIAM2TicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "UpdateIAM2TicketFlow", HttpMethod::Put, "/tickets/flow/{uuid}/actions", "updateIAM2TicketFlow", true, true, true, false, "", &UpdateIAM2TicketFlowAction::describe,
+                        schema::Ref<UpdateIAM2TicketFlowAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // UpdateIAM2TicketFlowCollectionAction
+  {"flows", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, description), schema::Location::Body, 0, &kRule2},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(UpdateIAM2TicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "UpdateIAM2TicketFlowCollectionAction", kRows140, 6, kBases140, 1, &schema::ObjectOps<UpdateIAM2TicketFlowCollectionAction, L>::make, &schema::ObjectOps<UpdateIAM2TicketFlowCollectionAction, L>::destroy, &schema::ObjectOps<UpdateIAM2TicketFlowCollectionAction, L>::clear};
+static_assert(offsetof(UpdateIAM2TicketFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "UpdateIAM2TicketFlowCollection", HttpMethod::Put, "/tickets/flow-collections/{uuid}/actions", "updateIAM2TicketFlowCollection", true, true, true, false, "", &UpdateIAM2TicketFlowCollectionAction::describe,
+                        schema::Ref<UpdateIAM2TicketFlowCollectionAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // UpdateTicketRequestAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateTicketRequestAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requests", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateTicketRequestAction, requests), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTicketRequestAction, description), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTicketRequestAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(UpdateTicketRequestAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "UpdateTicketRequestAction", kRows142, 4, kBases142, 1, &schema::ObjectOps<UpdateTicketRequestAction, L>::make, &schema::ObjectOps<UpdateTicketRequestAction, L>::destroy, &schema::ObjectOps<UpdateTicketRequestAction, L>::clear};
+static_assert(offsetof(UpdateTicketRequestAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "UpdateTicketRequest", HttpMethod::Put, "/tickets/{uuid}/actions", "updateTicketRequest", true, true, true, false, "", &UpdateTicketRequestAction::describe,
+                        schema::Ref<UpdateTicketRequestAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // TokenIntrospectionAction
+  {"token", schema::Local<std::string, L>::ref, offsetof(TokenIntrospectionAction, token), schema::Location::Body, schema::kSecret, &kRule0},
+  {"tokenType", schema::Local<std::string, L>::ref, offsetof(TokenIntrospectionAction, tokenType), schema::Location::Body, schema::kSecret, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(TokenIntrospectionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(TokenIntrospectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "TokenIntrospectionAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<TokenIntrospectionAction, L>::make, &schema::ObjectOps<TokenIntrospectionAction, L>::destroy, &schema::ObjectOps<TokenIntrospectionAction, L>::clear};
+static_assert(offsetof(TokenIntrospectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "TokenIntrospection", HttpMethod::Post, "/token/introspect", "params", true, false, false, false, "", &TokenIntrospectionAction::describe,
+                        schema::Ref<TokenIntrospectionAction::ReplyType>::value};
 constexpr const char* kRule18V[] = {"account", "iam2"};
 constexpr schema::Rule kRule18{true, true, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows146[] = {  // GetTwoFactorAuthenticationSecretAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, name), schema::Location::Body, 0, &kRule12},
+  {"password", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule12},
+  {"type", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule18},
+  {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, verifyCode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(GetTwoFactorAuthenticationSecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "GetTwoFactorAuthenticationSecretAction", kRows146, 6, kBases146, 1, &schema::ObjectOps<GetTwoFactorAuthenticationSecretAction, L>::make, &schema::ObjectOps<GetTwoFactorAuthenticationSecretAction, L>::destroy, &schema::ObjectOps<GetTwoFactorAuthenticationSecretAction, L>::clear};
+static_assert(offsetof(GetTwoFactorAuthenticationSecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "GetTwoFactorAuthenticationSecret", HttpMethod::Get, "/twofactorauthentication/secret", "", false, false, false, false, "", &GetTwoFactorAuthenticationSecretAction::describe,
+                        schema::Ref<GetTwoFactorAuthenticationSecretAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // GetTwoFactorAuthenticationStateAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(GetTwoFactorAuthenticationStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "GetTwoFactorAuthenticationStateAction", kRows148, 1, kBases148, 1, &schema::ObjectOps<GetTwoFactorAuthenticationStateAction, L>::make, &schema::ObjectOps<GetTwoFactorAuthenticationStateAction, L>::destroy, &schema::ObjectOps<GetTwoFactorAuthenticationStateAction, L>::clear};
+static_assert(offsetof(GetTwoFactorAuthenticationStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "GetTwoFactorAuthenticationState", HttpMethod::Get, "/twofactorauthentication/state", "", false, false, false, false, "", &GetTwoFactorAuthenticationStateAction::describe,
+                        schema::Ref<GetTwoFactorAuthenticationStateAction::ReplyType>::value};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(QueryTwoFactorAuthenticationAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTwoFactorAuthenticationAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable150{{nullptr}, "QueryTwoFactorAuthenticationAction", nullptr, 0, kBases150, 2, &schema::ObjectOps<QueryTwoFactorAuthenticationAction, L>::make, &schema::ObjectOps<QueryTwoFactorAuthenticationAction, L>::destroy, &schema::ObjectOps<QueryTwoFactorAuthenticationAction, L>::clear};
+static_assert(offsetof(QueryTwoFactorAuthenticationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "QueryTwoFactorAuthentication", HttpMethod::Get, "/twofactorauthentication/secrets", "", false, true, false, true, "", &QueryTwoFactorAuthenticationAction::describe,
+                        schema::Ref<QueryTwoFactorAuthenticationAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // ResetTwoFactorAuthenticationSecretAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, name), schema::Location::Body, 0, &kRule12},
+  {"password", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, password), schema::Location::Body, schema::kSecret, &kRule12},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule18},
+  {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, verifyCode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(ResetTwoFactorAuthenticationSecretAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "ResetTwoFactorAuthenticationSecretAction", kRows152, 6, kBases152, 1, &schema::ObjectOps<ResetTwoFactorAuthenticationSecretAction, L>::make, &schema::ObjectOps<ResetTwoFactorAuthenticationSecretAction, L>::destroy, &schema::ObjectOps<ResetTwoFactorAuthenticationSecretAction, L>::clear};
+static_assert(offsetof(ResetTwoFactorAuthenticationSecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "ResetTwoFactorAuthenticationSecret", HttpMethod::Put, "/twofactorauthentication/secrets", "resetTwoFactorAuthenticationSecret", true, true, true, false, "", &ResetTwoFactorAuthenticationSecretAction::describe,
+                        schema::Ref<ResetTwoFactorAuthenticationSecretAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // UpdateCasClientAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCasClientAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, description), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, name), schema::Location::Body, 0, nullptr},
+  {"casServerLoginUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, casServerLoginUrl), schema::Location::Body, 0, nullptr},
+  {"casServerUrlPrefix", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, casServerUrlPrefix), schema::Location::Body, 0, nullptr},
+  {"serverName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, serverName), schema::Location::Body, 0, nullptr},
+  {"loginType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, loginType), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(UpdateCasClientAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "UpdateCasClientAction", kRows154, 8, kBases154, 1, &schema::ObjectOps<UpdateCasClientAction, L>::make, &schema::ObjectOps<UpdateCasClientAction, L>::destroy, &schema::ObjectOps<UpdateCasClientAction, L>::clear};
+static_assert(offsetof(UpdateCasClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "UpdateCasClient", HttpMethod::Post, "/update/cas/client", "params", true, true, true, false, "", &UpdateCasClientAction::describe,
+                        schema::Ref<UpdateCasClientAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // UpdateDirectoryAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateDirectoryAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(UpdateDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "UpdateDirectoryAction", kRows156, 3, kBases156, 1, &schema::ObjectOps<UpdateDirectoryAction, L>::make, &schema::ObjectOps<UpdateDirectoryAction, L>::destroy, &schema::ObjectOps<UpdateDirectoryAction, L>::clear};
+static_assert(offsetof(UpdateDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "UpdateDirectory", HttpMethod::Put, "/update/directory", "updateDirectory", true, true, true, false, "", &UpdateDirectoryAction::describe,
+                        schema::Ref<UpdateDirectoryAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // UpdateOAuthClientAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateOAuthClientAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, description), schema::Location::Body, 0, nullptr},
+  {"clientId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, clientId), schema::Location::Body, 0, nullptr},
+  {"clientSecret", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, clientSecret), schema::Location::Body, schema::kSecret, nullptr},
+  {"authorizationUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, authorizationUrl), schema::Location::Body, 0, nullptr},
+  {"tokenUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, tokenUrl), schema::Location::Body, schema::kSecret, nullptr},
+  {"redirectUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, redirectUrl), schema::Location::Body, 0, nullptr},
+  {"userinfoUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, userinfoUrl), schema::Location::Body, 0, nullptr},
+  {"identityProvider", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, identityProvider), schema::Location::Body, 0, nullptr},
+  {"loginType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, loginType), schema::Location::Body, 0, nullptr},
+  {"logoutUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, logoutUrl), schema::Location::Body, 0, nullptr},
+  {"scopeList", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateOAuthClientAction, scopeList), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(UpdateOAuthClientAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "UpdateOAuthClientAction", kRows158, 14, kBases158, 1, &schema::ObjectOps<UpdateOAuthClientAction, L>::make, &schema::ObjectOps<UpdateOAuthClientAction, L>::destroy, &schema::ObjectOps<UpdateOAuthClientAction, L>::clear};
+static_assert(offsetof(UpdateOAuthClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "UpdateOAuthClient", HttpMethod::Post, "/update/oauth2/client", "params", true, true, true, false, "", &UpdateOAuthClientAction::describe,
+                        schema::Ref<UpdateOAuthClientAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // UpdateSSORedirectTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSSORedirectTemplateAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"redirectTemplate", schema::Local<std::string, L>::ref, offsetof(UpdateSSORedirectTemplateAction, redirectTemplate), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSSORedirectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(UpdateSSORedirectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "UpdateSSORedirectTemplateAction", kRows160, 3, kBases160, 1, &schema::ObjectOps<UpdateSSORedirectTemplateAction, L>::make, &schema::ObjectOps<UpdateSSORedirectTemplateAction, L>::destroy, &schema::ObjectOps<UpdateSSORedirectTemplateAction, L>::clear};
+static_assert(offsetof(UpdateSSORedirectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "UpdateSSORedirectTemplate", HttpMethod::Post, "/update/sso/redirectTemplate", "params", true, true, true, false, "", &UpdateSSORedirectTemplateAction::describe,
+                        schema::Ref<UpdateSSORedirectTemplateAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& GetSpiceCertificatesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSpiceCertificatesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetSpiceCertificatesAction>("GetSpiceCertificatesAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetSpiceCertificatesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetSpiceCertificatesAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& GetSpiceCertificatesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetSpiceCertificatesAction>("GetSpiceCertificates", HttpMethod::Get, "/spice/certificates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetSpiceCertificatesAction::spec() { return detail::lazySpec(kSpec1); }
+
+GetSpiceCertificatesAction::GetSpiceCertificatesAction() = default;
+GetSpiceCertificatesAction::~GetSpiceCertificatesAction() = default;
 
 const ActionSpec& detail::spec_GetSpiceCertificates() { return GetSpiceCertificatesAction::spec(); }
 
-const schema::TypeDesc& AttachSshKeyPairToVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachSshKeyPairToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"sshKeyPairUuid", &schema::typeOf<std::string>, offsetof(AttachSshKeyPairToVmInstanceAction, sshKeyPairUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachSshKeyPairToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachSshKeyPairToVmInstanceAction>("AttachSshKeyPairToVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachSshKeyPairToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachSshKeyPairToVmInstanceAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AttachSshKeyPairToVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachSshKeyPairToVmInstanceAction>("AttachSshKeyPairToVmInstance", HttpMethod::Post, "/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachSshKeyPairToVmInstanceAction::spec() { return detail::lazySpec(kSpec3); }
+
+AttachSshKeyPairToVmInstanceAction::AttachSshKeyPairToVmInstanceAction() = default;
+AttachSshKeyPairToVmInstanceAction::~AttachSshKeyPairToVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_AttachSshKeyPairToVmInstance() { return AttachSshKeyPairToVmInstanceAction::spec(); }
 
-const schema::TypeDesc& CreateSshKeyPairAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSshKeyPairAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSshKeyPairAction, description), schema::Location::Body, 0, &kRule2},
-    {"publicKey", &schema::typeOf<std::string>, offsetof(CreateSshKeyPairAction, publicKey), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSshKeyPairAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSshKeyPairAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSshKeyPairAction>("CreateSshKeyPairAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSshKeyPairAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& CreateSshKeyPairAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSshKeyPairAction>("CreateSshKeyPair", HttpMethod::Post, "/ssh-key-pair", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSshKeyPairAction::spec() { return detail::lazySpec(kSpec5); }
+
+CreateSshKeyPairAction::CreateSshKeyPairAction() = default;
+CreateSshKeyPairAction::~CreateSshKeyPairAction() = default;
 
 const ActionSpec& detail::spec_CreateSshKeyPair() { return CreateSshKeyPairAction::spec(); }
 
-const schema::TypeDesc& DeleteSshKeyPairAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSshKeyPairAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSshKeyPairAction>("DeleteSshKeyPairAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSshKeyPairAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& DeleteSshKeyPairAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSshKeyPairAction>("DeleteSshKeyPair", HttpMethod::Delete, "/ssh-key-pair/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSshKeyPairAction::spec() { return detail::lazySpec(kSpec7); }
+
+DeleteSshKeyPairAction::DeleteSshKeyPairAction() = default;
+DeleteSshKeyPairAction::~DeleteSshKeyPairAction() = default;
 
 const ActionSpec& detail::spec_DeleteSshKeyPair() { return DeleteSshKeyPairAction::spec(); }
 
-const schema::TypeDesc& DetachSshKeyPairFromVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachSshKeyPairFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"sshKeyPairUuid", &schema::typeOf<std::string>, offsetof(DetachSshKeyPairFromVmInstanceAction, sshKeyPairUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachSshKeyPairFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachSshKeyPairFromVmInstanceAction>("DetachSshKeyPairFromVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachSshKeyPairFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachSshKeyPairFromVmInstanceAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& DetachSshKeyPairFromVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachSshKeyPairFromVmInstanceAction>("DetachSshKeyPairFromVmInstance", HttpMethod::Delete, "/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachSshKeyPairFromVmInstanceAction::spec() { return detail::lazySpec(kSpec9); }
+
+DetachSshKeyPairFromVmInstanceAction::DetachSshKeyPairFromVmInstanceAction() = default;
+DetachSshKeyPairFromVmInstanceAction::~DetachSshKeyPairFromVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_DetachSshKeyPairFromVmInstance() { return DetachSshKeyPairFromVmInstanceAction::spec(); }
 
-const schema::TypeDesc& GenerateSshKeyPairAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(GenerateSshKeyPairAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(GenerateSshKeyPairAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GenerateSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GenerateSshKeyPairAction>("GenerateSshKeyPairAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GenerateSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GenerateSshKeyPairAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& GenerateSshKeyPairAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GenerateSshKeyPairAction>("GenerateSshKeyPair", HttpMethod::Post, "/ssh-key-pair/generate", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GenerateSshKeyPairAction::spec() { return detail::lazySpec(kSpec11); }
+
+GenerateSshKeyPairAction::GenerateSshKeyPairAction() = default;
+GenerateSshKeyPairAction::~GenerateSshKeyPairAction() = default;
 
 const ActionSpec& detail::spec_GenerateSshKeyPair() { return GenerateSshKeyPairAction::spec(); }
 
-const schema::TypeDesc& QuerySshKeyPairAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySshKeyPairAction>("QuerySshKeyPairAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySshKeyPairAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySshKeyPairAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& QuerySshKeyPairAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySshKeyPairAction>("QuerySshKeyPair", HttpMethod::Get, "/ssh-key-pair", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySshKeyPairAction::spec() { return detail::lazySpec(kSpec13); }
+
+QuerySshKeyPairAction::QuerySshKeyPairAction() = default;
+QuerySshKeyPairAction::~QuerySshKeyPairAction() = default;
 
 const ActionSpec& detail::spec_QuerySshKeyPair() { return QuerySshKeyPairAction::spec(); }
 
-const schema::TypeDesc& UpdateSshKeyPairAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSshKeyPairAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSshKeyPairAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSshKeyPairAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSshKeyPairAction>("UpdateSshKeyPairAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateSshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSshKeyPairAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& UpdateSshKeyPairAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSshKeyPairAction>("UpdateSshKeyPair", HttpMethod::Put, "/ssh-key-pair/{uuid}/actions", "updateSshKeyPair", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSshKeyPairAction::spec() { return detail::lazySpec(kSpec15); }
+
+UpdateSshKeyPairAction::UpdateSshKeyPairAction() = default;
+UpdateSshKeyPairAction::~UpdateSshKeyPairAction() = default;
 
 const ActionSpec& detail::spec_UpdateSshKeyPair() { return UpdateSshKeyPairAction::spec(); }
 
-const schema::TypeDesc& StartDataProtectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"encryptType", &schema::typeOf<std::string>, offsetof(StartDataProtectionAction, encryptType), schema::Location::Body, 0, &kRule0},
-    {"auditsIntegrityDate", &schema::typeOf<std::optional<std::int32_t>>, offsetof(StartDataProtectionAction, auditsIntegrityDate), schema::Location::Body, 0, &kRule6},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartDataProtectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartDataProtectionAction>("StartDataProtectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(StartDataProtectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartDataProtectionAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& StartDataProtectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartDataProtectionAction>("StartDataProtection", HttpMethod::Post, "/start/data/protection/", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartDataProtectionAction::spec() { return detail::lazySpec(kSpec17); }
+
+StartDataProtectionAction::StartDataProtectionAction() = default;
+StartDataProtectionAction::~StartDataProtectionAction() = default;
 
 const ActionSpec& detail::spec_StartDataProtection() { return StartDataProtectionAction::spec(); }
 
-const schema::TypeDesc& AddIscsiServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(AddIscsiServerAction, name), schema::Location::Body, 0, &kRule7},
-    {"ip", &schema::typeOf<std::string>, offsetof(AddIscsiServerAction, ip), schema::Location::Body, 0, &kRule8},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddIscsiServerAction, port), schema::Location::Body, 0, &kRule6},
-    {"chapUserName", &schema::typeOf<std::optional<std::string>>, offsetof(AddIscsiServerAction, chapUserName), schema::Location::Body, 0, &kRule9},
-    {"chapUserPassword", &schema::typeOf<std::optional<std::string>>, offsetof(AddIscsiServerAction, chapUserPassword), schema::Location::Body, schema::kSecret, &kRule9},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIscsiServerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIscsiServerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIscsiServerAction>("AddIscsiServerAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIscsiServerAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& AddIscsiServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIscsiServerAction>("AddIscsiServer", HttpMethod::Post, "/storage-devices/iscsi/servers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIscsiServerAction::spec() { return detail::lazySpec(kSpec19); }
+
+AddIscsiServerAction::AddIscsiServerAction() = default;
+AddIscsiServerAction::~AddIscsiServerAction() = default;
 
 const ActionSpec& detail::spec_AddIscsiServer() { return AddIscsiServerAction::spec(); }
 
-const schema::TypeDesc& AddNvmeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(AddNvmeServerAction, name), schema::Location::Body, 0, &kRule7},
-    {"ip", &schema::typeOf<std::string>, offsetof(AddNvmeServerAction, ip), schema::Location::Body, 0, &kRule8},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddNvmeServerAction, port), schema::Location::Body, 0, &kRule6},
-    {"transport", &schema::typeOf<std::string>, offsetof(AddNvmeServerAction, transport), schema::Location::Body, 0, &kRule10},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddNvmeServerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddNvmeServerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddNvmeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddNvmeServerAction>("AddNvmeServerAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AddNvmeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddNvmeServerAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& AddNvmeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddNvmeServerAction>("AddNvmeServer", HttpMethod::Post, "/storage-devices/nvme/servers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddNvmeServerAction::spec() { return detail::lazySpec(kSpec21); }
+
+AddNvmeServerAction::AddNvmeServerAction() = default;
+AddNvmeServerAction::~AddNvmeServerAction() = default;
 
 const ActionSpec& detail::spec_AddNvmeServer() { return AddNvmeServerAction::spec(); }
 
-const schema::TypeDesc& CheckScsiLunClusterStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CheckScsiLunClusterStatusAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(CheckScsiLunClusterStatusAction, clusterUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckScsiLunClusterStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckScsiLunClusterStatusAction>("CheckScsiLunClusterStatusAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckScsiLunClusterStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckScsiLunClusterStatusAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& CheckScsiLunClusterStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckScsiLunClusterStatusAction>("CheckScsiLunClusterStatus", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}", "checkScsiLunClusterStatus", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckScsiLunClusterStatusAction::spec() { return detail::lazySpec(kSpec23); }
+
+CheckScsiLunClusterStatusAction::CheckScsiLunClusterStatusAction() = default;
+CheckScsiLunClusterStatusAction::~CheckScsiLunClusterStatusAction() = default;
 
 const ActionSpec& detail::spec_CheckScsiLunClusterStatus() { return CheckScsiLunClusterStatusAction::spec(); }
 
-const schema::TypeDesc& DeleteIscsiServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIscsiServerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIscsiServerAction>("DeleteIscsiServerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIscsiServerAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& DeleteIscsiServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIscsiServerAction>("DeleteIscsiServer", HttpMethod::Delete, "/storage-devices/iscsi/servers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIscsiServerAction::spec() { return detail::lazySpec(kSpec25); }
+
+DeleteIscsiServerAction::DeleteIscsiServerAction() = default;
+DeleteIscsiServerAction::~DeleteIscsiServerAction() = default;
 
 const ActionSpec& detail::spec_DeleteIscsiServer() { return DeleteIscsiServerAction::spec(); }
 
-const schema::TypeDesc& DeleteNvmeServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteNvmeServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNvmeServerAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNvmeServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteNvmeServerAction>("DeleteNvmeServerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteNvmeServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteNvmeServerAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& DeleteNvmeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteNvmeServerAction>("DeleteNvmeServer", HttpMethod::Delete, "/storage-devices/nvme/servers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteNvmeServerAction::spec() { return detail::lazySpec(kSpec27); }
+
+DeleteNvmeServerAction::DeleteNvmeServerAction() = default;
+DeleteNvmeServerAction::~DeleteNvmeServerAction() = default;
 
 const ActionSpec& detail::spec_DeleteNvmeServer() { return DeleteNvmeServerAction::spec(); }
 
-const schema::TypeDesc& DetachScsiLunFromHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachScsiLunFromHostAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DetachScsiLunFromHostAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachScsiLunFromHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachScsiLunFromHostAction>("DetachScsiLunFromHostAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachScsiLunFromHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachScsiLunFromHostAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& DetachScsiLunFromHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachScsiLunFromHostAction>("DetachScsiLunFromHost", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/actions", "detachScsiLunFromHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachScsiLunFromHostAction::spec() { return detail::lazySpec(kSpec29); }
+
+DetachScsiLunFromHostAction::DetachScsiLunFromHostAction() = default;
+DetachScsiLunFromHostAction::~DetachScsiLunFromHostAction() = default;
 
 const ActionSpec& detail::spec_DetachScsiLunFromHost() { return DetachScsiLunFromHostAction::spec(); }
 
-const schema::TypeDesc& GetLocalRaidPhysicalDriveSmartAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetLocalRaidPhysicalDriveSmartAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLocalRaidPhysicalDriveSmartAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLocalRaidPhysicalDriveSmartAction>("GetLocalRaidPhysicalDriveSmartAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLocalRaidPhysicalDriveSmartAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLocalRaidPhysicalDriveSmartAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& GetLocalRaidPhysicalDriveSmartAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLocalRaidPhysicalDriveSmartAction>("GetLocalRaidPhysicalDriveSmart", HttpMethod::Get, "/storage-devices/local-raid/physical-drives/{uuid}/smart", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLocalRaidPhysicalDriveSmartAction::spec() { return detail::lazySpec(kSpec31); }
+
+GetLocalRaidPhysicalDriveSmartAction::GetLocalRaidPhysicalDriveSmartAction() = default;
+GetLocalRaidPhysicalDriveSmartAction::~GetLocalRaidPhysicalDriveSmartAction() = default;
 
 const ActionSpec& detail::spec_GetLocalRaidPhysicalDriveSmart() { return GetLocalRaidPhysicalDriveSmartAction::spec(); }
 
-const schema::TypeDesc& LocateLocalRaidPhysicalDriveAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(LocateLocalRaidPhysicalDriveAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"locate", &schema::typeOf<std::optional<bool>>, offsetof(LocateLocalRaidPhysicalDriveAction, locate), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LocateLocalRaidPhysicalDriveAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LocateLocalRaidPhysicalDriveAction>("LocateLocalRaidPhysicalDriveAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(LocateLocalRaidPhysicalDriveAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LocateLocalRaidPhysicalDriveAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& LocateLocalRaidPhysicalDriveAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LocateLocalRaidPhysicalDriveAction>("LocateLocalRaidPhysicalDrive", HttpMethod::Put, "/storage-devices/local-raid/physical-drives/{uuid}/actions", "locateLocalRaidPhysicalDrive", true, true, "", 1);
-  return s;
-}
+const ActionSpec& LocateLocalRaidPhysicalDriveAction::spec() { return detail::lazySpec(kSpec33); }
+
+LocateLocalRaidPhysicalDriveAction::LocateLocalRaidPhysicalDriveAction() = default;
+LocateLocalRaidPhysicalDriveAction::~LocateLocalRaidPhysicalDriveAction() = default;
 
 const ActionSpec& detail::spec_LocateLocalRaidPhysicalDrive() { return LocateLocalRaidPhysicalDriveAction::spec(); }
 
-const schema::TypeDesc& QueryFiberChannelLunAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFiberChannelLunAction>("QueryFiberChannelLunAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFiberChannelLunAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFiberChannelLunAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFiberChannelLunAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& QueryFiberChannelLunAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFiberChannelLunAction>("QueryFiberChannelLun", HttpMethod::Get, "/storage-devices/fiber-channel/luns", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFiberChannelLunAction::spec() { return detail::lazySpec(kSpec35); }
+
+QueryFiberChannelLunAction::QueryFiberChannelLunAction() = default;
+QueryFiberChannelLunAction::~QueryFiberChannelLunAction() = default;
 
 const ActionSpec& detail::spec_QueryFiberChannelLun() { return QueryFiberChannelLunAction::spec(); }
 
-const schema::TypeDesc& QueryFiberChannelStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFiberChannelStorageAction>("QueryFiberChannelStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFiberChannelStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFiberChannelStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFiberChannelStorageAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& QueryFiberChannelStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFiberChannelStorageAction>("QueryFiberChannelStorage", HttpMethod::Get, "/storage-devices/fiber-channel/controllers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFiberChannelStorageAction::spec() { return detail::lazySpec(kSpec37); }
+
+QueryFiberChannelStorageAction::QueryFiberChannelStorageAction() = default;
+QueryFiberChannelStorageAction::~QueryFiberChannelStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryFiberChannelStorage() { return QueryFiberChannelStorageAction::spec(); }
 
-const schema::TypeDesc& QueryIscsiLunAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIscsiLunAction>("QueryIscsiLunAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIscsiLunAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIscsiLunAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIscsiLunAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& QueryIscsiLunAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIscsiLunAction>("QueryIscsiLun", HttpMethod::Get, "/storage-devices/iscsi/luns", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIscsiLunAction::spec() { return detail::lazySpec(kSpec39); }
+
+QueryIscsiLunAction::QueryIscsiLunAction() = default;
+QueryIscsiLunAction::~QueryIscsiLunAction() = default;
 
 const ActionSpec& detail::spec_QueryIscsiLun() { return QueryIscsiLunAction::spec(); }
 
-const schema::TypeDesc& QueryIscsiServerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIscsiServerAction>("QueryIscsiServerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIscsiServerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIscsiServerAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& QueryIscsiServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIscsiServerAction>("QueryIscsiServer", HttpMethod::Get, "/storage-devices/iscsi/servers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryIscsiServerAction::spec() { return detail::lazySpec(kSpec41); }
+
+QueryIscsiServerAction::QueryIscsiServerAction() = default;
+QueryIscsiServerAction::~QueryIscsiServerAction() = default;
 
 const ActionSpec& detail::spec_QueryIscsiServer() { return QueryIscsiServerAction::spec(); }
 
-const schema::TypeDesc& QueryLocalRaidControllerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLocalRaidControllerAction>("QueryLocalRaidControllerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLocalRaidControllerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLocalRaidControllerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLocalRaidControllerAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& QueryLocalRaidControllerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLocalRaidControllerAction>("QueryLocalRaidController", HttpMethod::Get, "/storage-devices/local-raid/controllers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryLocalRaidControllerAction::spec() { return detail::lazySpec(kSpec43); }
+
+QueryLocalRaidControllerAction::QueryLocalRaidControllerAction() = default;
+QueryLocalRaidControllerAction::~QueryLocalRaidControllerAction() = default;
 
 const ActionSpec& detail::spec_QueryLocalRaidController() { return QueryLocalRaidControllerAction::spec(); }
 
-const schema::TypeDesc& QueryLocalRaidPhysicalDriveAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLocalRaidPhysicalDriveAction>("QueryLocalRaidPhysicalDriveAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLocalRaidPhysicalDriveAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLocalRaidPhysicalDriveAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLocalRaidPhysicalDriveAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& QueryLocalRaidPhysicalDriveAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLocalRaidPhysicalDriveAction>("QueryLocalRaidPhysicalDrive", HttpMethod::Get, "/storage-devices/local-raid/physical-drives", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryLocalRaidPhysicalDriveAction::spec() { return detail::lazySpec(kSpec45); }
+
+QueryLocalRaidPhysicalDriveAction::QueryLocalRaidPhysicalDriveAction() = default;
+QueryLocalRaidPhysicalDriveAction::~QueryLocalRaidPhysicalDriveAction() = default;
 
 const ActionSpec& detail::spec_QueryLocalRaidPhysicalDrive() { return QueryLocalRaidPhysicalDriveAction::spec(); }
 
-const schema::TypeDesc& QueryNvmeLunAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNvmeLunAction>("QueryNvmeLunAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNvmeLunAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNvmeLunAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryNvmeLunAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& QueryNvmeLunAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNvmeLunAction>("QueryNvmeLun", HttpMethod::Get, "/storage-devices/nvme/luns", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryNvmeLunAction::spec() { return detail::lazySpec(kSpec47); }
+
+QueryNvmeLunAction::QueryNvmeLunAction() = default;
+QueryNvmeLunAction::~QueryNvmeLunAction() = default;
 
 const ActionSpec& detail::spec_QueryNvmeLun() { return QueryNvmeLunAction::spec(); }
 
-const schema::TypeDesc& QueryNvmeServerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNvmeServerAction>("QueryNvmeServerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNvmeServerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNvmeServerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryNvmeServerAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& QueryNvmeServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNvmeServerAction>("QueryNvmeServer", HttpMethod::Get, "/storage-devices/nvme/servers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryNvmeServerAction::spec() { return detail::lazySpec(kSpec49); }
+
+QueryNvmeServerAction::QueryNvmeServerAction() = default;
+QueryNvmeServerAction::~QueryNvmeServerAction() = default;
 
 const ActionSpec& detail::spec_QueryNvmeServer() { return QueryNvmeServerAction::spec(); }
 
-const schema::TypeDesc& QueryNvmeTargetAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNvmeTargetAction>("QueryNvmeTargetAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNvmeTargetAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNvmeTargetAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryNvmeTargetAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& QueryNvmeTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNvmeTargetAction>("QueryNvmeTarget", HttpMethod::Get, "/storage-devices/nvme/controllers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryNvmeTargetAction::spec() { return detail::lazySpec(kSpec51); }
+
+QueryNvmeTargetAction::QueryNvmeTargetAction() = default;
+QueryNvmeTargetAction::~QueryNvmeTargetAction() = default;
 
 const ActionSpec& detail::spec_QueryNvmeTarget() { return QueryNvmeTargetAction::spec(); }
 
-const schema::TypeDesc& QueryPhysicalDriveSelfTestHistoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPhysicalDriveSelfTestHistoryAction>("QueryPhysicalDriveSelfTestHistoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPhysicalDriveSelfTestHistoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPhysicalDriveSelfTestHistoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPhysicalDriveSelfTestHistoryAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& QueryPhysicalDriveSelfTestHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPhysicalDriveSelfTestHistoryAction>("QueryPhysicalDriveSelfTestHistory", HttpMethod::Get, "/storage-devices/local-raid/physical-drives/self-test", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryPhysicalDriveSelfTestHistoryAction::spec() { return detail::lazySpec(kSpec53); }
+
+QueryPhysicalDriveSelfTestHistoryAction::QueryPhysicalDriveSelfTestHistoryAction() = default;
+QueryPhysicalDriveSelfTestHistoryAction::~QueryPhysicalDriveSelfTestHistoryAction() = default;
 
 const ActionSpec& detail::spec_QueryPhysicalDriveSelfTestHistory() { return QueryPhysicalDriveSelfTestHistoryAction::spec(); }
 
-const schema::TypeDesc& QueryScsiLunAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryScsiLunAction>("QueryScsiLunAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryScsiLunAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryScsiLunAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryScsiLunAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& QueryScsiLunAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryScsiLunAction>("QueryScsiLun", HttpMethod::Get, "/storage-devices/scsi-lun/luns", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryScsiLunAction::spec() { return detail::lazySpec(kSpec55); }
+
+QueryScsiLunAction::QueryScsiLunAction() = default;
+QueryScsiLunAction::~QueryScsiLunAction() = default;
 
 const ActionSpec& detail::spec_QueryScsiLun() { return QueryScsiLunAction::spec(); }
 
-const schema::TypeDesc& RefreshFiberChannelStorageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(RefreshFiberChannelStorageAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshFiberChannelStorageAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"scsiLunUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RefreshFiberChannelStorageAction, scsiLunUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshFiberChannelStorageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshFiberChannelStorageAction>("RefreshFiberChannelStorageAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RefreshFiberChannelStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshFiberChannelStorageAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& RefreshFiberChannelStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshFiberChannelStorageAction>("RefreshFiberChannelStorage", HttpMethod::Post, "/storage-devices/fiber-channel/controllers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RefreshFiberChannelStorageAction::spec() { return detail::lazySpec(kSpec57); }
+
+RefreshFiberChannelStorageAction::RefreshFiberChannelStorageAction() = default;
+RefreshFiberChannelStorageAction::~RefreshFiberChannelStorageAction() = default;
 
 const ActionSpec& detail::spec_RefreshFiberChannelStorage() { return RefreshFiberChannelStorageAction::spec(); }
 
-const schema::TypeDesc& RefreshIscsiServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshIscsiServerAction>("RefreshIscsiServerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RefreshIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshIscsiServerAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& RefreshIscsiServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshIscsiServerAction>("RefreshIscsiServer", HttpMethod::Post, "/storage-devices/iscsi/servers/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RefreshIscsiServerAction::spec() { return detail::lazySpec(kSpec59); }
+
+RefreshIscsiServerAction::RefreshIscsiServerAction() = default;
+RefreshIscsiServerAction::~RefreshIscsiServerAction() = default;
 
 const ActionSpec& detail::spec_RefreshIscsiServer() { return RefreshIscsiServerAction::spec(); }
 
-const schema::TypeDesc& RefreshLocalRaidAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(RefreshLocalRaidAction, hostUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshLocalRaidAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshLocalRaidAction>("RefreshLocalRaidAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RefreshLocalRaidAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshLocalRaidAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& RefreshLocalRaidAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshLocalRaidAction>("RefreshLocalRaid", HttpMethod::Put, "/storage-devices/local-raid/actions", "refreshLocalRaid", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RefreshLocalRaidAction::spec() { return detail::lazySpec(kSpec61); }
+
+RefreshLocalRaidAction::RefreshLocalRaidAction() = default;
+RefreshLocalRaidAction::~RefreshLocalRaidAction() = default;
 
 const ActionSpec& detail::spec_RefreshLocalRaid() { return RefreshLocalRaidAction::spec(); }
 
-const schema::TypeDesc& RefreshNvmeTargetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(RefreshNvmeTargetAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"nvmeLunUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RefreshNvmeTargetAction, nvmeLunUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshNvmeTargetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshNvmeTargetAction>("RefreshNvmeTargetAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RefreshNvmeTargetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshNvmeTargetAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& RefreshNvmeTargetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshNvmeTargetAction>("RefreshNvmeTarget", HttpMethod::Post, "/storage-devices/nvme/controllers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RefreshNvmeTargetAction::spec() { return detail::lazySpec(kSpec63); }
+
+RefreshNvmeTargetAction::RefreshNvmeTargetAction() = default;
+RefreshNvmeTargetAction::~RefreshNvmeTargetAction() = default;
 
 const ActionSpec& detail::spec_RefreshNvmeTarget() { return RefreshNvmeTargetAction::spec(); }
 
-const schema::TypeDesc& SelfTestLocalRaidAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SelfTestLocalRaidAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SelfTestLocalRaidAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SelfTestLocalRaidAction>("SelfTestLocalRaidAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SelfTestLocalRaidAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SelfTestLocalRaidAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& SelfTestLocalRaidAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SelfTestLocalRaidAction>("SelfTestLocalRaid", HttpMethod::Put, "/storage-devices/local-raid/physical-drives/{uuid}/actions", "selfTestLocalRaid", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SelfTestLocalRaidAction::spec() { return detail::lazySpec(kSpec65); }
+
+SelfTestLocalRaidAction::SelfTestLocalRaidAction() = default;
+SelfTestLocalRaidAction::~SelfTestLocalRaidAction() = default;
 
 const ActionSpec& detail::spec_SelfTestLocalRaid() { return SelfTestLocalRaidAction::spec(); }
 
-const schema::TypeDesc& UpdateIscsiServerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIscsiServerAction, name), schema::Location::Body, 0, &kRule7},
-    {"chapUserName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIscsiServerAction, chapUserName), schema::Location::Body, 0, &kRule9},
-    {"chapUserPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIscsiServerAction, chapUserPassword), schema::Location::Body, schema::kSecret, &kRule9},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIscsiServerAction, state), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIscsiServerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIscsiServerAction>("UpdateIscsiServerAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIscsiServerAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& UpdateIscsiServerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIscsiServerAction>("UpdateIscsiServer", HttpMethod::Put, "/storage-devices/iscsi/servers/{uuid}/actions", "updateIscsiServer", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIscsiServerAction::spec() { return detail::lazySpec(kSpec67); }
+
+UpdateIscsiServerAction::UpdateIscsiServerAction() = default;
+UpdateIscsiServerAction::~UpdateIscsiServerAction() = default;
 
 const ActionSpec& detail::spec_UpdateIscsiServer() { return UpdateIscsiServerAction::spec(); }
 
-const schema::TypeDesc& UpdateScsiLunAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateScsiLunAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateScsiLunAction, name), schema::Location::Body, 0, &kRule7},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateScsiLunAction, state), schema::Location::Body, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateScsiLunAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateScsiLunAction>("UpdateScsiLunAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateScsiLunAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateScsiLunAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& UpdateScsiLunAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateScsiLunAction>("UpdateScsiLun", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/actions", "updateScsiLun", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateScsiLunAction::spec() { return detail::lazySpec(kSpec69); }
+
+UpdateScsiLunAction::UpdateScsiLunAction() = default;
+UpdateScsiLunAction::~UpdateScsiLunAction() = default;
 
 const ActionSpec& detail::spec_UpdateScsiLun() { return UpdateScsiLunAction::spec(); }
 
-const schema::TypeDesc& CreateSystemTagAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceType", &schema::typeOf<std::string>, offsetof(CreateSystemTagAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(CreateSystemTagAction, resourceUuid), schema::Location::Body, 0, &kRule0},
-    {"tag", &schema::typeOf<std::string>, offsetof(CreateSystemTagAction, tag), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSystemTagAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSystemTagAction>("CreateSystemTagAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateSystemTagAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSystemTagAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& CreateSystemTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSystemTagAction>("CreateSystemTag", HttpMethod::Post, "/system-tags", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSystemTagAction::spec() { return detail::lazySpec(kSpec71); }
+
+CreateSystemTagAction::CreateSystemTagAction() = default;
+CreateSystemTagAction::~CreateSystemTagAction() = default;
 
 const ActionSpec& detail::spec_CreateSystemTag() { return CreateSystemTagAction::spec(); }
 
-const schema::TypeDesc& CreateSystemTagsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceType", &schema::typeOf<std::string>, offsetof(CreateSystemTagsAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(CreateSystemTagsAction, resourceUuid), schema::Location::Path, 0, &kRule0},
-    {"tags", &schema::typeOf<std::optional<Json>>, offsetof(CreateSystemTagsAction, tags), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSystemTagsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSystemTagsAction>("CreateSystemTagsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateSystemTagsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSystemTagsAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& CreateSystemTagsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSystemTagsAction>("CreateSystemTags", HttpMethod::Post, "/system-tags/{resourceUuid}/tags", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSystemTagsAction::spec() { return detail::lazySpec(kSpec73); }
+
+CreateSystemTagsAction::CreateSystemTagsAction() = default;
+CreateSystemTagsAction::~CreateSystemTagsAction() = default;
 
 const ActionSpec& detail::spec_CreateSystemTags() { return CreateSystemTagsAction::spec(); }
 
-const schema::TypeDesc& QuerySystemTagAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySystemTagAction>("QuerySystemTagAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySystemTagAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySystemTagAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySystemTagAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& QuerySystemTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySystemTagAction>("QuerySystemTag", HttpMethod::Get, "/system-tags", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySystemTagAction::spec() { return detail::lazySpec(kSpec75); }
+
+QuerySystemTagAction::QuerySystemTagAction() = default;
+QuerySystemTagAction::~QuerySystemTagAction() = default;
 
 const ActionSpec& detail::spec_QuerySystemTag() { return QuerySystemTagAction::spec(); }
 
-const schema::TypeDesc& UpdateSystemTagAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSystemTagAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"tag", &schema::typeOf<std::string>, offsetof(UpdateSystemTagAction, tag), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSystemTagAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSystemTagAction>("UpdateSystemTagAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateSystemTagAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSystemTagAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& UpdateSystemTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSystemTagAction>("UpdateSystemTag", HttpMethod::Put, "/system-tags/{uuid}/actions", "updateSystemTag", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSystemTagAction::spec() { return detail::lazySpec(kSpec77); }
+
+UpdateSystemTagAction::UpdateSystemTagAction() = default;
+UpdateSystemTagAction::~UpdateSystemTagAction() = default;
 
 const ActionSpec& detail::spec_UpdateSystemTag() { return UpdateSystemTagAction::spec(); }
 
-const schema::TypeDesc& AttachTagToResourcesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tagUuid", &schema::typeOf<std::string>, offsetof(AttachTagToResourcesAction, tagUuid), schema::Location::Path, 0, &kRule0},
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AttachTagToResourcesAction, resourceUuids), schema::Location::Body, 0, &kRule12},
-    {"tokens", &schema::typeOf<std::optional<Json>>, offsetof(AttachTagToResourcesAction, tokens), schema::Location::Body, schema::kSecret, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachTagToResourcesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachTagToResourcesAction>("AttachTagToResourcesAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachTagToResourcesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachTagToResourcesAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& AttachTagToResourcesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachTagToResourcesAction>("AttachTagToResources", HttpMethod::Post, "/tags/{tagUuid}/resources", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachTagToResourcesAction::spec() { return detail::lazySpec(kSpec79); }
+
+AttachTagToResourcesAction::AttachTagToResourcesAction() = default;
+AttachTagToResourcesAction::~AttachTagToResourcesAction() = default;
 
 const ActionSpec& detail::spec_AttachTagToResources() { return AttachTagToResourcesAction::spec(); }
 
-const schema::TypeDesc& CreateTagAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateTagAction, name), schema::Location::Body, 0, &kRule13},
-    {"value", &schema::typeOf<std::string>, offsetof(CreateTagAction, value), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTagAction, description), schema::Location::Body, 0, &kRule2},
-    {"color", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTagAction, color), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTagAction, type), schema::Location::Body, 0, &kRule14},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTagAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateTagAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTagAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateTagAction>("CreateTagAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateTagAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateTagAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& CreateTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateTagAction>("CreateTag", HttpMethod::Post, "/tags", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateTagAction::spec() { return detail::lazySpec(kSpec81); }
+
+CreateTagAction::CreateTagAction() = default;
+CreateTagAction::~CreateTagAction() = default;
 
 const ActionSpec& detail::spec_CreateTag() { return CreateTagAction::spec(); }
 
-const schema::TypeDesc& DeleteTagAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteTagAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteTagAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteTagAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteTagAction>("DeleteTagAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteTagAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteTagAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& DeleteTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteTagAction>("DeleteTag", HttpMethod::Delete, "/tags/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteTagAction::spec() { return detail::lazySpec(kSpec83); }
+
+DeleteTagAction::DeleteTagAction() = default;
+DeleteTagAction::~DeleteTagAction() = default;
 
 const ActionSpec& detail::spec_DeleteTag() { return DeleteTagAction::spec(); }
 
-const schema::TypeDesc& DetachTagFromResourcesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tagUuid", &schema::typeOf<std::string>, offsetof(DetachTagFromResourcesAction, tagUuid), schema::Location::Path, 0, &kRule0},
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DetachTagFromResourcesAction, resourceUuids), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachTagFromResourcesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachTagFromResourcesAction>("DetachTagFromResourcesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachTagFromResourcesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachTagFromResourcesAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& DetachTagFromResourcesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachTagFromResourcesAction>("DetachTagFromResources", HttpMethod::Delete, "/tags/{tagUuid}/resources", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachTagFromResourcesAction::spec() { return detail::lazySpec(kSpec85); }
+
+DetachTagFromResourcesAction::DetachTagFromResourcesAction() = default;
+DetachTagFromResourcesAction::~DetachTagFromResourcesAction() = default;
 
 const ActionSpec& detail::spec_DetachTagFromResources() { return DetachTagFromResourcesAction::spec(); }
 
-const schema::TypeDesc& QueryTagAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTagAction>("QueryTagAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTagAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTagAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTagAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& QueryTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTagAction>("QueryTag", HttpMethod::Get, "/tags", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTagAction::spec() { return detail::lazySpec(kSpec87); }
+
+QueryTagAction::QueryTagAction() = default;
+QueryTagAction::~QueryTagAction() = default;
 
 const ActionSpec& detail::spec_QueryTag() { return QueryTagAction::spec(); }
 
-const schema::TypeDesc& UpdateTagAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateTagAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTagAction, name), schema::Location::Body, 0, &kRule9},
-    {"value", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTagAction, value), schema::Location::Body, 0, &kRule9},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTagAction, description), schema::Location::Body, 0, &kRule2},
-    {"color", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTagAction, color), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTagAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateTagAction>("UpdateTagAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateTagAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateTagAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& UpdateTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateTagAction>("UpdateTag", HttpMethod::Put, "/tags/{uuid}/actions", "updateTag", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateTagAction::spec() { return detail::lazySpec(kSpec89); }
+
+UpdateTagAction::UpdateTagAction() = default;
+UpdateTagAction::~UpdateTagAction() = default;
 
 const ActionSpec& detail::spec_UpdateTag() { return UpdateTagAction::spec(); }
 
-const schema::TypeDesc& GetTaskProgressAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"apiId", &schema::typeOf<std::string>, offsetof(GetTaskProgressAction, apiId), schema::Location::Path, 0, nullptr},
-    {"all", &schema::typeOf<std::optional<bool>>, offsetof(GetTaskProgressAction, all), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetTaskProgressAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetTaskProgressAction>("GetTaskProgressAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetTaskProgressAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetTaskProgressAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& GetTaskProgressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetTaskProgressAction>("GetTaskProgress", HttpMethod::Get, "/task-progresses/{apiId}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetTaskProgressAction::spec() { return detail::lazySpec(kSpec91); }
+
+GetTaskProgressAction::GetTaskProgressAction() = default;
+GetTaskProgressAction::~GetTaskProgressAction() = default;
 
 const ActionSpec& detail::spec_GetTaskProgress() { return GetTaskProgressAction::spec(); }
 
-const schema::TypeDesc& ApplyTemplateConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(ApplyTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ApplyTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ApplyTemplateConfigAction>("ApplyTemplateConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ApplyTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ApplyTemplateConfigAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& ApplyTemplateConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ApplyTemplateConfigAction>("ApplyTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "applyTemplateConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ApplyTemplateConfigAction::spec() { return detail::lazySpec(kSpec93); }
+
+ApplyTemplateConfigAction::ApplyTemplateConfigAction() = default;
+ApplyTemplateConfigAction::~ApplyTemplateConfigAction() = default;
 
 const ActionSpec& detail::spec_ApplyTemplateConfig() { return ApplyTemplateConfigAction::spec(); }
 
-const schema::TypeDesc& QueryGlobalConfigTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryGlobalConfigTemplateAction>("QueryGlobalConfigTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryGlobalConfigTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryGlobalConfigTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryGlobalConfigTemplateAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& QueryGlobalConfigTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryGlobalConfigTemplateAction>("QueryGlobalConfigTemplate", HttpMethod::Get, "/template-configurations/templates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryGlobalConfigTemplateAction::spec() { return detail::lazySpec(kSpec95); }
+
+QueryGlobalConfigTemplateAction::QueryGlobalConfigTemplateAction() = default;
+QueryGlobalConfigTemplateAction::~QueryGlobalConfigTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryGlobalConfigTemplate() { return QueryGlobalConfigTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryTemplateConfigAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTemplateConfigAction>("QueryTemplateConfigAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTemplateConfigAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTemplateConfigAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& QueryTemplateConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTemplateConfigAction>("QueryTemplateConfig", HttpMethod::Get, "/template-configurations/configs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTemplateConfigAction::spec() { return detail::lazySpec(kSpec97); }
+
+QueryTemplateConfigAction::QueryTemplateConfigAction() = default;
+QueryTemplateConfigAction::~QueryTemplateConfigAction() = default;
 
 const ActionSpec& detail::spec_QueryTemplateConfig() { return QueryTemplateConfigAction::spec(); }
 
-const schema::TypeDesc& ResetTemplateConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(ResetTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResetTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResetTemplateConfigAction>("ResetTemplateConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ResetTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ResetTemplateConfigAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& ResetTemplateConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ResetTemplateConfigAction>("ResetTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "resetTemplateConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ResetTemplateConfigAction::spec() { return detail::lazySpec(kSpec99); }
+
+ResetTemplateConfigAction::ResetTemplateConfigAction() = default;
+ResetTemplateConfigAction::~ResetTemplateConfigAction() = default;
 
 const ActionSpec& detail::spec_ResetTemplateConfig() { return ResetTemplateConfigAction::spec(); }
 
-const schema::TypeDesc& RevertTemplateConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(RevertTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RevertTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevertTemplateConfigAction>("RevertTemplateConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RevertTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RevertTemplateConfigAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& RevertTemplateConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RevertTemplateConfigAction>("RevertTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "revertTemplateConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RevertTemplateConfigAction::spec() { return detail::lazySpec(kSpec101); }
+
+RevertTemplateConfigAction::RevertTemplateConfigAction() = default;
+RevertTemplateConfigAction::~RevertTemplateConfigAction() = default;
 
 const ActionSpec& detail::spec_RevertTemplateConfig() { return RevertTemplateConfigAction::spec(); }
 
-const schema::TypeDesc& UpdateTemplateConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(UpdateTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
-    {"category", &schema::typeOf<std::string>, offsetof(UpdateTemplateConfigAction, category), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateTemplateConfigAction, name), schema::Location::Body, 0, &kRule0},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateTemplateConfigAction, value), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateTemplateConfigAction>("UpdateTemplateConfigAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateTemplateConfigAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& UpdateTemplateConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateTemplateConfigAction>("UpdateTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "updateTemplateConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateTemplateConfigAction::spec() { return detail::lazySpec(kSpec103); }
+
+UpdateTemplateConfigAction::UpdateTemplateConfigAction() = default;
+UpdateTemplateConfigAction::~UpdateTemplateConfigAction() = default;
 
 const ActionSpec& detail::spec_UpdateTemplateConfig() { return UpdateTemplateConfigAction::spec(); }
 
-const schema::TypeDesc& QueryTicketTypeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTicketTypeAction>("QueryTicketTypeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTicketTypeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTicketTypeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTicketTypeAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& QueryTicketTypeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTicketTypeAction>("QueryTicketType", HttpMethod::Get, "/ticket-types", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTicketTypeAction::spec() { return detail::lazySpec(kSpec105); }
+
+QueryTicketTypeAction::QueryTicketTypeAction() = default;
+QueryTicketTypeAction::~QueryTicketTypeAction() = default;
 
 const ActionSpec& detail::spec_QueryTicketType() { return QueryTicketTypeAction::spec(); }
 
-const schema::TypeDesc& AddIAM2TicketFlowAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"approverUuid", &schema::typeOf<std::string>, offsetof(AddIAM2TicketFlowAction, approverUuid), schema::Location::Body, 0, &kRule0},
-    {"approverTitle", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2TicketFlowAction, approverTitle), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(AddIAM2TicketFlowAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2TicketFlowAction, description), schema::Location::Body, 0, nullptr},
-    {"collectionUuid", &schema::typeOf<std::string>, offsetof(AddIAM2TicketFlowAction, collectionUuid), schema::Location::Body, 0, &kRule0},
-    {"parentFlowUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2TicketFlowAction, parentFlowUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2TicketFlowAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddIAM2TicketFlowAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddIAM2TicketFlowAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIAM2TicketFlowAction>("AddIAM2TicketFlowAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddIAM2TicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddIAM2TicketFlowAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& AddIAM2TicketFlowAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddIAM2TicketFlowAction>("AddIAM2TicketFlow", HttpMethod::Post, "/tickets/flow", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddIAM2TicketFlowAction::spec() { return detail::lazySpec(kSpec107); }
+
+AddIAM2TicketFlowAction::AddIAM2TicketFlowAction() = default;
+AddIAM2TicketFlowAction::~AddIAM2TicketFlowAction() = default;
 
 const ActionSpec& detail::spec_AddIAM2TicketFlow() { return AddIAM2TicketFlowAction::spec(); }
 
-const schema::TypeDesc& AddTicketTypesToTicketFlowCollectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ticketFlowCollectionUuid", &schema::typeOf<std::string>, offsetof(AddTicketTypesToTicketFlowCollectionAction, ticketFlowCollectionUuid), schema::Location::Path, 0, &kRule0},
-    {"ticketTypeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddTicketTypesToTicketFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddTicketTypesToTicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddTicketTypesToTicketFlowCollectionAction>("AddTicketTypesToTicketFlowCollectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddTicketTypesToTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddTicketTypesToTicketFlowCollectionAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& AddTicketTypesToTicketFlowCollectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddTicketTypesToTicketFlowCollectionAction>("AddTicketTypesToTicketFlowCollection", HttpMethod::Post, "/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddTicketTypesToTicketFlowCollectionAction::spec() { return detail::lazySpec(kSpec109); }
+
+AddTicketTypesToTicketFlowCollectionAction::AddTicketTypesToTicketFlowCollectionAction() = default;
+AddTicketTypesToTicketFlowCollectionAction::~AddTicketTypesToTicketFlowCollectionAction() = default;
 
 const ActionSpec& detail::spec_AddTicketTypesToTicketFlowCollection() { return AddTicketTypesToTicketFlowCollectionAction::spec(); }
 
-const schema::TypeDesc& ChangeTicketFlowCollectionStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeTicketFlowCollectionStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeTicketFlowCollectionStateAction, stateEvent), schema::Location::Body, 0, &kRule15},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeTicketFlowCollectionStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeTicketFlowCollectionStateAction>("ChangeTicketFlowCollectionStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeTicketFlowCollectionStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeTicketFlowCollectionStateAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& ChangeTicketFlowCollectionStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeTicketFlowCollectionStateAction>("ChangeTicketFlowCollectionState", HttpMethod::Put, "/tickets/flow-collections/{uuid}/actions", "changeTicketFlowCollectionState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeTicketFlowCollectionStateAction::spec() { return detail::lazySpec(kSpec111); }
+
+ChangeTicketFlowCollectionStateAction::ChangeTicketFlowCollectionStateAction() = default;
+ChangeTicketFlowCollectionStateAction::~ChangeTicketFlowCollectionStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeTicketFlowCollectionState() { return ChangeTicketFlowCollectionStateAction::spec(); }
 
-const schema::TypeDesc& ChangeTicketStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeTicketStatusAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"statusEvent", &schema::typeOf<std::string>, offsetof(ChangeTicketStatusAction, statusEvent), schema::Location::Body, 0, &kRule16},
-    {"comment", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeTicketStatusAction, comment), schema::Location::Body, 0, &kRule17},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeTicketStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeTicketStatusAction>("ChangeTicketStatusAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeTicketStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeTicketStatusAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& ChangeTicketStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeTicketStatusAction>("ChangeTicketStatus", HttpMethod::Put, "/tickets/{uuid}/actions", "changeTicketStatus", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeTicketStatusAction::spec() { return detail::lazySpec(kSpec113); }
+
+ChangeTicketStatusAction::ChangeTicketStatusAction() = default;
+ChangeTicketStatusAction::~ChangeTicketStatusAction() = default;
 
 const ActionSpec& detail::spec_ChangeTicketStatus() { return ChangeTicketStatusAction::spec(); }
 
-const schema::TypeDesc& CreateIAM2TickFlowCollectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"flows", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2TickFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2TickFlowCollectionAction, projectUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2TickFlowCollectionAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2TickFlowCollectionAction, description), schema::Location::Body, 0, &kRule2},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateIAM2TickFlowCollectionAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"ticketTypeUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2TickFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2TickFlowCollectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2TickFlowCollectionAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2TickFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIAM2TickFlowCollectionAction>("CreateIAM2TickFlowCollectionAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateIAM2TickFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIAM2TickFlowCollectionAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& CreateIAM2TickFlowCollectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIAM2TickFlowCollectionAction>("CreateIAM2TickFlowCollection", HttpMethod::Post, "/tickets/flow-collections", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateIAM2TickFlowCollectionAction::spec() { return detail::lazySpec(kSpec115); }
+
+CreateIAM2TickFlowCollectionAction::CreateIAM2TickFlowCollectionAction() = default;
+CreateIAM2TickFlowCollectionAction::~CreateIAM2TickFlowCollectionAction() = default;
 
 const ActionSpec& detail::spec_CreateIAM2TickFlowCollection() { return CreateIAM2TickFlowCollectionAction::spec(); }
 
-const schema::TypeDesc& CreateTicketAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateTicketAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTicketAction, description), schema::Location::Body, 0, &kRule2},
-    {"requests", &schema::typeOf<std::optional<Json>>, offsetof(CreateTicketAction, requests), schema::Location::Body, 0, &kRule12},
-    {"flowCollectionUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTicketAction, flowCollectionUuid), schema::Location::Body, 0, nullptr},
-    {"accountSystemType", &schema::typeOf<std::string>, offsetof(CreateTicketAction, accountSystemType), schema::Location::Body, 0, &kRule0},
-    {"accountSystemContext", &schema::typeOf<std::optional<Json>>, offsetof(CreateTicketAction, accountSystemContext), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTicketAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateTicketAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateTicketAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateTicketAction>("CreateTicketAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateTicketAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateTicketAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& CreateTicketAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateTicketAction>("CreateTicket", HttpMethod::Post, "/tickets", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateTicketAction::spec() { return detail::lazySpec(kSpec117); }
+
+CreateTicketAction::CreateTicketAction() = default;
+CreateTicketAction::~CreateTicketAction() = default;
 
 const ActionSpec& detail::spec_CreateTicket() { return CreateTicketAction::spec(); }
 
-const schema::TypeDesc& DeleteIAM2TicketFlowAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2TicketFlowAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2TicketFlowAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2TicketFlowAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIAM2TicketFlowAction>("DeleteIAM2TicketFlowAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2TicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIAM2TicketFlowAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& DeleteIAM2TicketFlowAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIAM2TicketFlowAction>("DeleteIAM2TicketFlow", HttpMethod::Delete, "/tickets/flow/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteIAM2TicketFlowAction::spec() { return detail::lazySpec(kSpec119); }
+
+DeleteIAM2TicketFlowAction::DeleteIAM2TicketFlowAction() = default;
+DeleteIAM2TicketFlowAction::~DeleteIAM2TicketFlowAction() = default;
 
 const ActionSpec& detail::spec_DeleteIAM2TicketFlow() { return DeleteIAM2TicketFlowAction::spec(); }
 
-const schema::TypeDesc& DeleteTicketAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteTicketAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteTicketAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteTicketAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteTicketAction>("DeleteTicketAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteTicketAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteTicketAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& DeleteTicketAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteTicketAction>("DeleteTicket", HttpMethod::Delete, "/tickets/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteTicketAction::spec() { return detail::lazySpec(kSpec121); }
+
+DeleteTicketAction::DeleteTicketAction() = default;
+DeleteTicketAction::~DeleteTicketAction() = default;
 
 const ActionSpec& detail::spec_DeleteTicket() { return DeleteTicketAction::spec(); }
 
-const schema::TypeDesc& DeleteTicketFlowCollectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteTicketFlowCollectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteTicketFlowCollectionAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteTicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteTicketFlowCollectionAction>("DeleteTicketFlowCollectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteTicketFlowCollectionAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& DeleteTicketFlowCollectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteTicketFlowCollectionAction>("DeleteTicketFlowCollection", HttpMethod::Delete, "/tickets/flow-collections/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteTicketFlowCollectionAction::spec() { return detail::lazySpec(kSpec123); }
+
+DeleteTicketFlowCollectionAction::DeleteTicketFlowCollectionAction() = default;
+DeleteTicketFlowCollectionAction::~DeleteTicketFlowCollectionAction() = default;
 
 const ActionSpec& detail::spec_DeleteTicketFlowCollection() { return DeleteTicketFlowCollectionAction::spec(); }
 
-const schema::TypeDesc& QueryArchiveTicketAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryArchiveTicketAction>("QueryArchiveTicketAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryArchiveTicketAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryArchiveTicketAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryArchiveTicketAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QueryArchiveTicketAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryArchiveTicketAction>("QueryArchiveTicket", HttpMethod::Get, "/tickets/archives", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryArchiveTicketAction::spec() { return detail::lazySpec(kSpec125); }
+
+QueryArchiveTicketAction::QueryArchiveTicketAction() = default;
+QueryArchiveTicketAction::~QueryArchiveTicketAction() = default;
 
 const ActionSpec& detail::spec_QueryArchiveTicket() { return QueryArchiveTicketAction::spec(); }
 
-const schema::TypeDesc& QueryArchiveTicketHistoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryArchiveTicketHistoryAction>("QueryArchiveTicketHistoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryArchiveTicketHistoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryArchiveTicketHistoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryArchiveTicketHistoryAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& QueryArchiveTicketHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryArchiveTicketHistoryAction>("QueryArchiveTicketHistory", HttpMethod::Get, "/tickets/histories/archives", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryArchiveTicketHistoryAction::spec() { return detail::lazySpec(kSpec127); }
+
+QueryArchiveTicketHistoryAction::QueryArchiveTicketHistoryAction() = default;
+QueryArchiveTicketHistoryAction::~QueryArchiveTicketHistoryAction() = default;
 
 const ActionSpec& detail::spec_QueryArchiveTicketHistory() { return QueryArchiveTicketHistoryAction::spec(); }
 
-const schema::TypeDesc& QueryTicketAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTicketAction>("QueryTicketAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTicketAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTicketAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTicketAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& QueryTicketAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTicketAction>("QueryTicket", HttpMethod::Get, "/tickets", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTicketAction::spec() { return detail::lazySpec(kSpec129); }
+
+QueryTicketAction::QueryTicketAction() = default;
+QueryTicketAction::~QueryTicketAction() = default;
 
 const ActionSpec& detail::spec_QueryTicket() { return QueryTicketAction::spec(); }
 
-const schema::TypeDesc& QueryTicketFlowAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTicketFlowAction>("QueryTicketFlowAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTicketFlowAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTicketFlowAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTicketFlowAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& QueryTicketFlowAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTicketFlowAction>("QueryTicketFlow", HttpMethod::Get, "/tickets/flow", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTicketFlowAction::spec() { return detail::lazySpec(kSpec131); }
+
+QueryTicketFlowAction::QueryTicketFlowAction() = default;
+QueryTicketFlowAction::~QueryTicketFlowAction() = default;
 
 const ActionSpec& detail::spec_QueryTicketFlow() { return QueryTicketFlowAction::spec(); }
 
-const schema::TypeDesc& QueryTicketFlowCollectionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTicketFlowCollectionAction>("QueryTicketFlowCollectionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTicketFlowCollectionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTicketFlowCollectionAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& QueryTicketFlowCollectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTicketFlowCollectionAction>("QueryTicketFlowCollection", HttpMethod::Get, "/tickets/flow-collections", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTicketFlowCollectionAction::spec() { return detail::lazySpec(kSpec133); }
+
+QueryTicketFlowCollectionAction::QueryTicketFlowCollectionAction() = default;
+QueryTicketFlowCollectionAction::~QueryTicketFlowCollectionAction() = default;
 
 const ActionSpec& detail::spec_QueryTicketFlowCollection() { return QueryTicketFlowCollectionAction::spec(); }
 
-const schema::TypeDesc& QueryTicketHistoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTicketHistoryAction>("QueryTicketHistoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTicketHistoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTicketHistoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTicketHistoryAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& QueryTicketHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTicketHistoryAction>("QueryTicketHistory", HttpMethod::Get, "/tickets/histories", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTicketHistoryAction::spec() { return detail::lazySpec(kSpec135); }
+
+QueryTicketHistoryAction::QueryTicketHistoryAction() = default;
+QueryTicketHistoryAction::~QueryTicketHistoryAction() = default;
 
 const ActionSpec& detail::spec_QueryTicketHistory() { return QueryTicketHistoryAction::spec(); }
 
-const schema::TypeDesc& RemoveTicketTypesFromTicketFlowCollectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ticketFlowCollectionUuid", &schema::typeOf<std::string>, offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, ticketFlowCollectionUuid), schema::Location::Path, 0, &kRule0},
-    {"ticketTypeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveTicketTypesFromTicketFlowCollectionAction>("RemoveTicketTypesFromTicketFlowCollectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveTicketTypesFromTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveTicketTypesFromTicketFlowCollectionAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& RemoveTicketTypesFromTicketFlowCollectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveTicketTypesFromTicketFlowCollectionAction>("RemoveTicketTypesFromTicketFlowCollection", HttpMethod::Delete, "/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveTicketTypesFromTicketFlowCollectionAction::spec() { return detail::lazySpec(kSpec137); }
+
+RemoveTicketTypesFromTicketFlowCollectionAction::RemoveTicketTypesFromTicketFlowCollectionAction() = default;
+RemoveTicketTypesFromTicketFlowCollectionAction::~RemoveTicketTypesFromTicketFlowCollectionAction() = default;
 
 const ActionSpec& detail::spec_RemoveTicketTypesFromTicketFlowCollection() { return RemoveTicketTypesFromTicketFlowCollectionAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2TicketFlowAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2TicketFlowAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowAction, description), schema::Location::Body, 0, nullptr},
-    {"approverUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowAction, approverUuid), schema::Location::Body, 0, nullptr},
-    {"approverTitle", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowAction, approverTitle), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2TicketFlowAction>("UpdateIAM2TicketFlowAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2TicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2TicketFlowAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& UpdateIAM2TicketFlowAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2TicketFlowAction>("UpdateIAM2TicketFlow", HttpMethod::Put, "/tickets/flow/{uuid}/actions", "updateIAM2TicketFlow", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2TicketFlowAction::spec() { return detail::lazySpec(kSpec139); }
+
+UpdateIAM2TicketFlowAction::UpdateIAM2TicketFlowAction() = default;
+UpdateIAM2TicketFlowAction::~UpdateIAM2TicketFlowAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2TicketFlow() { return UpdateIAM2TicketFlowAction::spec(); }
 
-const schema::TypeDesc& UpdateIAM2TicketFlowCollectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"flows", &schema::typeOf<std::optional<Json>>, offsetof(UpdateIAM2TicketFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2TicketFlowCollectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowCollectionAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowCollectionAction, description), schema::Location::Body, 0, &kRule2},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateIAM2TicketFlowCollectionAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2TicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIAM2TicketFlowCollectionAction>("UpdateIAM2TicketFlowCollectionAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2TicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIAM2TicketFlowCollectionAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& UpdateIAM2TicketFlowCollectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIAM2TicketFlowCollectionAction>("UpdateIAM2TicketFlowCollection", HttpMethod::Put, "/tickets/flow-collections/{uuid}/actions", "updateIAM2TicketFlowCollection", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateIAM2TicketFlowCollectionAction::spec() { return detail::lazySpec(kSpec141); }
+
+UpdateIAM2TicketFlowCollectionAction::UpdateIAM2TicketFlowCollectionAction() = default;
+UpdateIAM2TicketFlowCollectionAction::~UpdateIAM2TicketFlowCollectionAction() = default;
 
 const ActionSpec& detail::spec_UpdateIAM2TicketFlowCollection() { return UpdateIAM2TicketFlowCollectionAction::spec(); }
 
-const schema::TypeDesc& UpdateTicketRequestAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateTicketRequestAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requests", &schema::typeOf<std::optional<Json>>, offsetof(UpdateTicketRequestAction, requests), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTicketRequestAction, description), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateTicketRequestAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateTicketRequestAction>("UpdateTicketRequestAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateTicketRequestAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateTicketRequestAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& UpdateTicketRequestAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateTicketRequestAction>("UpdateTicketRequest", HttpMethod::Put, "/tickets/{uuid}/actions", "updateTicketRequest", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateTicketRequestAction::spec() { return detail::lazySpec(kSpec143); }
+
+UpdateTicketRequestAction::UpdateTicketRequestAction() = default;
+UpdateTicketRequestAction::~UpdateTicketRequestAction() = default;
 
 const ActionSpec& detail::spec_UpdateTicketRequest() { return UpdateTicketRequestAction::spec(); }
 
-const schema::TypeDesc& TokenIntrospectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"token", &schema::typeOf<std::string>, offsetof(TokenIntrospectionAction, token), schema::Location::Body, schema::kSecret, &kRule0},
-    {"tokenType", &schema::typeOf<std::string>, offsetof(TokenIntrospectionAction, tokenType), schema::Location::Body, schema::kSecret, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(TokenIntrospectionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TokenIntrospectionAction>("TokenIntrospectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(TokenIntrospectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& TokenIntrospectionAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& TokenIntrospectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<TokenIntrospectionAction>("TokenIntrospection", HttpMethod::Post, "/token/introspect", "params", false, false, "", 1);
-  return s;
-}
+const ActionSpec& TokenIntrospectionAction::spec() { return detail::lazySpec(kSpec145); }
+
+TokenIntrospectionAction::TokenIntrospectionAction() = default;
+TokenIntrospectionAction::~TokenIntrospectionAction() = default;
 
 const ActionSpec& detail::spec_TokenIntrospection() { return TokenIntrospectionAction::spec(); }
 
-const schema::TypeDesc& GetTwoFactorAuthenticationSecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(GetTwoFactorAuthenticationSecretAction, name), schema::Location::Body, 0, &kRule12},
-    {"password", &schema::typeOf<std::string>, offsetof(GetTwoFactorAuthenticationSecretAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule12},
-    {"type", &schema::typeOf<std::string>, offsetof(GetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule18},
-    {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetTwoFactorAuthenticationSecretAction, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(GetTwoFactorAuthenticationSecretAction, verifyCode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetTwoFactorAuthenticationSecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetTwoFactorAuthenticationSecretAction>("GetTwoFactorAuthenticationSecretAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetTwoFactorAuthenticationSecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetTwoFactorAuthenticationSecretAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& GetTwoFactorAuthenticationSecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetTwoFactorAuthenticationSecretAction>("GetTwoFactorAuthenticationSecret", HttpMethod::Get, "/twofactorauthentication/secret", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetTwoFactorAuthenticationSecretAction::spec() { return detail::lazySpec(kSpec147); }
+
+GetTwoFactorAuthenticationSecretAction::GetTwoFactorAuthenticationSecretAction() = default;
+GetTwoFactorAuthenticationSecretAction::~GetTwoFactorAuthenticationSecretAction() = default;
 
 const ActionSpec& detail::spec_GetTwoFactorAuthenticationSecret() { return GetTwoFactorAuthenticationSecretAction::spec(); }
 
-const schema::TypeDesc& GetTwoFactorAuthenticationStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetTwoFactorAuthenticationStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetTwoFactorAuthenticationStateAction>("GetTwoFactorAuthenticationStateAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetTwoFactorAuthenticationStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetTwoFactorAuthenticationStateAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& GetTwoFactorAuthenticationStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetTwoFactorAuthenticationStateAction>("GetTwoFactorAuthenticationState", HttpMethod::Get, "/twofactorauthentication/state", "", false, false, "", 0);
-  return s;
-}
+const ActionSpec& GetTwoFactorAuthenticationStateAction::spec() { return detail::lazySpec(kSpec149); }
+
+GetTwoFactorAuthenticationStateAction::GetTwoFactorAuthenticationStateAction() = default;
+GetTwoFactorAuthenticationStateAction::~GetTwoFactorAuthenticationStateAction() = default;
 
 const ActionSpec& detail::spec_GetTwoFactorAuthenticationState() { return GetTwoFactorAuthenticationStateAction::spec(); }
 
-const schema::TypeDesc& QueryTwoFactorAuthenticationAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryTwoFactorAuthenticationAction>("QueryTwoFactorAuthenticationAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryTwoFactorAuthenticationAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryTwoFactorAuthenticationAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryTwoFactorAuthenticationAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& QueryTwoFactorAuthenticationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryTwoFactorAuthenticationAction>("QueryTwoFactorAuthentication", HttpMethod::Get, "/twofactorauthentication/secrets", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryTwoFactorAuthenticationAction::spec() { return detail::lazySpec(kSpec151); }
+
+QueryTwoFactorAuthenticationAction::QueryTwoFactorAuthenticationAction() = default;
+QueryTwoFactorAuthenticationAction::~QueryTwoFactorAuthenticationAction() = default;
 
 const ActionSpec& detail::spec_QueryTwoFactorAuthentication() { return QueryTwoFactorAuthenticationAction::spec(); }
 
-const schema::TypeDesc& ResetTwoFactorAuthenticationSecretAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(ResetTwoFactorAuthenticationSecretAction, name), schema::Location::Body, 0, &kRule12},
-    {"password", &schema::typeOf<std::string>, offsetof(ResetTwoFactorAuthenticationSecretAction, password), schema::Location::Body, schema::kSecret, &kRule12},
-    {"type", &schema::typeOf<std::string>, offsetof(ResetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule18},
-    {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ResetTwoFactorAuthenticationSecretAction, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(ResetTwoFactorAuthenticationSecretAction, verifyCode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResetTwoFactorAuthenticationSecretAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResetTwoFactorAuthenticationSecretAction>("ResetTwoFactorAuthenticationSecretAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(ResetTwoFactorAuthenticationSecretAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ResetTwoFactorAuthenticationSecretAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& ResetTwoFactorAuthenticationSecretAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ResetTwoFactorAuthenticationSecretAction>("ResetTwoFactorAuthenticationSecret", HttpMethod::Put, "/twofactorauthentication/secrets", "resetTwoFactorAuthenticationSecret", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ResetTwoFactorAuthenticationSecretAction::spec() { return detail::lazySpec(kSpec153); }
+
+ResetTwoFactorAuthenticationSecretAction::ResetTwoFactorAuthenticationSecretAction() = default;
+ResetTwoFactorAuthenticationSecretAction::~ResetTwoFactorAuthenticationSecretAction() = default;
 
 const ActionSpec& detail::spec_ResetTwoFactorAuthenticationSecret() { return ResetTwoFactorAuthenticationSecretAction::spec(); }
 
-const schema::TypeDesc& UpdateCasClientAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCasClientAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCasClientAction, description), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCasClientAction, name), schema::Location::Body, 0, nullptr},
-    {"casServerLoginUrl", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCasClientAction, casServerLoginUrl), schema::Location::Body, 0, nullptr},
-    {"casServerUrlPrefix", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCasClientAction, casServerUrlPrefix), schema::Location::Body, 0, nullptr},
-    {"serverName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCasClientAction, serverName), schema::Location::Body, 0, nullptr},
-    {"loginType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCasClientAction, loginType), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCasClientAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCasClientAction>("UpdateCasClientAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateCasClientAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCasClientAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& UpdateCasClientAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCasClientAction>("UpdateCasClient", HttpMethod::Post, "/update/cas/client", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateCasClientAction::spec() { return detail::lazySpec(kSpec155); }
+
+UpdateCasClientAction::UpdateCasClientAction() = default;
+UpdateCasClientAction::~UpdateCasClientAction() = default;
 
 const ActionSpec& detail::spec_UpdateCasClient() { return UpdateCasClientAction::spec(); }
 
-const schema::TypeDesc& UpdateDirectoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateDirectoryAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateDirectoryAction>("UpdateDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateDirectoryAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& UpdateDirectoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateDirectoryAction>("UpdateDirectory", HttpMethod::Put, "/update/directory", "updateDirectory", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateDirectoryAction::spec() { return detail::lazySpec(kSpec157); }
+
+UpdateDirectoryAction::UpdateDirectoryAction() = default;
+UpdateDirectoryAction::~UpdateDirectoryAction() = default;
 
 const ActionSpec& detail::spec_UpdateDirectory() { return UpdateDirectoryAction::spec(); }
 
-const schema::TypeDesc& UpdateOAuthClientAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateOAuthClientAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, description), schema::Location::Body, 0, nullptr},
-    {"clientId", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, clientId), schema::Location::Body, 0, nullptr},
-    {"clientSecret", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, clientSecret), schema::Location::Body, schema::kSecret, nullptr},
-    {"authorizationUrl", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, authorizationUrl), schema::Location::Body, 0, nullptr},
-    {"tokenUrl", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, tokenUrl), schema::Location::Body, schema::kSecret, nullptr},
-    {"redirectUrl", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, redirectUrl), schema::Location::Body, 0, nullptr},
-    {"userinfoUrl", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, userinfoUrl), schema::Location::Body, 0, nullptr},
-    {"identityProvider", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, identityProvider), schema::Location::Body, 0, nullptr},
-    {"loginType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, loginType), schema::Location::Body, 0, nullptr},
-    {"logoutUrl", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, logoutUrl), schema::Location::Body, 0, nullptr},
-    {"scopeList", &schema::typeOf<std::optional<Json>>, offsetof(UpdateOAuthClientAction, scopeList), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOAuthClientAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateOAuthClientAction>("UpdateOAuthClientAction", rows, 14, schema::rebased(ActionBase::describe(), offsetof(UpdateOAuthClientAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateOAuthClientAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& UpdateOAuthClientAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateOAuthClientAction>("UpdateOAuthClient", HttpMethod::Post, "/update/oauth2/client", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateOAuthClientAction::spec() { return detail::lazySpec(kSpec159); }
+
+UpdateOAuthClientAction::UpdateOAuthClientAction() = default;
+UpdateOAuthClientAction::~UpdateOAuthClientAction() = default;
 
 const ActionSpec& detail::spec_UpdateOAuthClient() { return UpdateOAuthClientAction::spec(); }
 
-const schema::TypeDesc& UpdateSSORedirectTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSSORedirectTemplateAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"redirectTemplate", &schema::typeOf<std::string>, offsetof(UpdateSSORedirectTemplateAction, redirectTemplate), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSSORedirectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSSORedirectTemplateAction>("UpdateSSORedirectTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateSSORedirectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSSORedirectTemplateAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& UpdateSSORedirectTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSSORedirectTemplateAction>("UpdateSSORedirectTemplate", HttpMethod::Post, "/update/sso/redirectTemplate", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSSORedirectTemplateAction::spec() { return detail::lazySpec(kSpec161); }
+
+UpdateSSORedirectTemplateAction::UpdateSSORedirectTemplateAction() = default;
+UpdateSSORedirectTemplateAction::~UpdateSSORedirectTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateSSORedirectTemplate() { return UpdateSSORedirectTemplateAction::spec(); }
 

@@ -200,21 +200,159 @@ const ActionSpec& spec_UploadFileToVm();
 const ActionSpec& spec_ValidateVmSchedulingRule();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, 1, 262144, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // UploadFileToVmAction
+  {"vmInstanceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(UploadFileToVmAction, vmInstanceUuids), schema::Location::Body, 0, &kRule0},
+  {"fileContent", schema::Local<std::string, L>::ref, offsetof(UploadFileToVmAction, fileContent), schema::Location::Body, 0, &kRule1},
+  {"remotePath", schema::Local<std::string, L>::ref, offsetof(UploadFileToVmAction, remotePath), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UploadFileToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(UploadFileToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "UploadFileToVmAction", kRows0, 4, kBases0, 1, &schema::ObjectOps<UploadFileToVmAction, L>::make, &schema::ObjectOps<UploadFileToVmAction, L>::destroy, &schema::ObjectOps<UploadFileToVmAction, L>::clear};
+static_assert(offsetof(UploadFileToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "UploadFileToVm", HttpMethod::Post, "/upload-file", "params", true, true, true, false, "", &UploadFileToVmAction::describe,
+                        schema::Ref<UploadFileToVmAction::ReplyType>::value};
 constexpr const char* kRule2V[] = {"PassThrough", "Redirect"};
 constexpr schema::Rule kRule2{false, false, false, kRule2V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // AttachUsbDeviceToVmAction
+  {"usbDeviceUuid", schema::Local<std::string, L>::ref, offsetof(AttachUsbDeviceToVmAction, usbDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachUsbDeviceToVmAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"attachType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachUsbDeviceToVmAction, attachType), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachUsbDeviceToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachUsbDeviceToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AttachUsbDeviceToVmAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<AttachUsbDeviceToVmAction, L>::make, &schema::ObjectOps<AttachUsbDeviceToVmAction, L>::destroy, &schema::ObjectOps<AttachUsbDeviceToVmAction, L>::clear};
+static_assert(offsetof(AttachUsbDeviceToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AttachUsbDeviceToVm", HttpMethod::Post, "/usb-device/usb-devices/{usbDeviceUuid}/attach", "params", true, true, true, false, "", &AttachUsbDeviceToVmAction::describe,
+                        schema::Ref<AttachUsbDeviceToVmAction::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // DetachUsbDeviceFromVmAction
+  {"usbDeviceUuid", schema::Local<std::string, L>::ref, offsetof(DetachUsbDeviceFromVmAction, usbDeviceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachUsbDeviceFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(DetachUsbDeviceFromVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "DetachUsbDeviceFromVmAction", kRows4, 2, kBases4, 1, &schema::ObjectOps<DetachUsbDeviceFromVmAction, L>::make, &schema::ObjectOps<DetachUsbDeviceFromVmAction, L>::destroy, &schema::ObjectOps<DetachUsbDeviceFromVmAction, L>::clear};
+static_assert(offsetof(DetachUsbDeviceFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "DetachUsbDeviceFromVm", HttpMethod::Post, "/usb-device/usb-devices/{usbDeviceUuid}/detach", "params", true, true, true, false, "", &DetachUsbDeviceFromVmAction::describe,
+                        schema::Ref<DetachUsbDeviceFromVmAction::ReplyType>::value};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(QueryUsbDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUsbDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable6{{nullptr}, "QueryUsbDeviceAction", nullptr, 0, kBases6, 2, &schema::ObjectOps<QueryUsbDeviceAction, L>::make, &schema::ObjectOps<QueryUsbDeviceAction, L>::destroy, &schema::ObjectOps<QueryUsbDeviceAction, L>::clear};
+static_assert(offsetof(QueryUsbDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "QueryUsbDevice", HttpMethod::Get, "/usb-device/usb-devices", "", false, true, false, true, "", &QueryUsbDeviceAction::describe,
+                        schema::Ref<QueryUsbDeviceAction::ReplyType>::value};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule4V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // UpdateUsbDeviceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateUsbDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUsbDeviceAction, name), schema::Location::Body, 0, &kRule3},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUsbDeviceAction, description), schema::Location::Body, 0, &kRule3},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUsbDeviceAction, state), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUsbDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(UpdateUsbDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "UpdateUsbDeviceAction", kRows8, 5, kBases8, 1, &schema::ObjectOps<UpdateUsbDeviceAction, L>::make, &schema::ObjectOps<UpdateUsbDeviceAction, L>::destroy, &schema::ObjectOps<UpdateUsbDeviceAction, L>::clear};
+static_assert(offsetof(UpdateUsbDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "UpdateUsbDevice", HttpMethod::Put, "/usb-device/usb-devices/{uuid}/actions", "updateUsbDevice", true, true, true, false, "", &UpdateUsbDeviceAction::describe,
+                        schema::Ref<UpdateUsbDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // CreateUserTagAction
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateUserTagAction, resourceType), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateUserTagAction, resourceUuid), schema::Location::Body, 0, &kRule0},
+  {"tag", schema::Local<std::string, L>::ref, offsetof(CreateUserTagAction, tag), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserTagAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(CreateUserTagAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "CreateUserTagAction", kRows10, 4, kBases10, 1, &schema::ObjectOps<CreateUserTagAction, L>::make, &schema::ObjectOps<CreateUserTagAction, L>::destroy, &schema::ObjectOps<CreateUserTagAction, L>::clear};
+static_assert(offsetof(CreateUserTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "CreateUserTag", HttpMethod::Post, "/user-tags", "params", true, true, true, false, "", &CreateUserTagAction::describe,
+                        schema::Ref<CreateUserTagAction::ReplyType>::value};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(QueryUserTagAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUserTagAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable12{{nullptr}, "QueryUserTagAction", nullptr, 0, kBases12, 2, &schema::ObjectOps<QueryUserTagAction, L>::make, &schema::ObjectOps<QueryUserTagAction, L>::destroy, &schema::ObjectOps<QueryUserTagAction, L>::clear};
+static_assert(offsetof(QueryUserTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "QueryUserTag", HttpMethod::Get, "/user-tags", "", false, true, false, true, "", &QueryUserTagAction::describe,
+                        schema::Ref<QueryUserTagAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // CleanV2VConversionCacheAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanV2VConversionCacheAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanV2VConversionCacheAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(CleanV2VConversionCacheAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "CleanV2VConversionCacheAction", kRows14, 2, kBases14, 1, &schema::ObjectOps<CleanV2VConversionCacheAction, L>::make, &schema::ObjectOps<CleanV2VConversionCacheAction, L>::destroy, &schema::ObjectOps<CleanV2VConversionCacheAction, L>::clear};
+static_assert(offsetof(CleanV2VConversionCacheAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "CleanV2VConversionCache", HttpMethod::Put, "/v2v/conversion/host/{uuid}/actions", "cleanV2VConversionCache", true, true, true, false, "", &CleanV2VConversionCacheAction::describe,
+                        schema::Ref<CleanV2VConversionCacheAction::ReplyType>::value};
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Row kRows16[] = {  // ListVMsFromKVMHostAction
+  {"libvirtURI", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostAction, libvirtURI), schema::Location::Body, 0, &kRule5},
+  {"conversionHostUuid", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostAction, conversionHostUuid), schema::Location::Body, 0, &kRule0},
+  {"sshPrivKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(ListVMsFromKVMHostAction, sshPrivKey), schema::Location::Body, 0, nullptr},
+  {"v2vType", schema::Local<std::optional<std::string>, L>::ref, offsetof(ListVMsFromKVMHostAction, v2vType), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ListVMsFromKVMHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(ListVMsFromKVMHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "ListVMsFromKVMHostAction", kRows16, 5, kBases16, 1, &schema::ObjectOps<ListVMsFromKVMHostAction, L>::make, &schema::ObjectOps<ListVMsFromKVMHostAction, L>::destroy, &schema::ObjectOps<ListVMsFromKVMHostAction, L>::clear};
+static_assert(offsetof(ListVMsFromKVMHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "ListVMsFromKVMHost", HttpMethod::Post, "/v2v", "params", true, true, true, false, "", &ListVMsFromKVMHostAction::describe,
+                        schema::Ref<ListVMsFromKVMHostAction::ReplyType>::value};
 constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr const char* kRule7V[] = {"VMWARE", "KVM"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows18[] = {  // AddV2VConversionHostAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddV2VConversionHostAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddV2VConversionHostAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddV2VConversionHostAction, type), schema::Location::Body, 0, &kRule7},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(AddV2VConversionHostAction, hostUuid), schema::Location::Body, 0, &kRule0},
+  {"storagePath", schema::Local<std::string, L>::ref, offsetof(AddV2VConversionHostAction, storagePath), schema::Location::Body, 0, &kRule8},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddV2VConversionHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddV2VConversionHostAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddV2VConversionHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(AddV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "AddV2VConversionHostAction", kRows18, 8, kBases18, 1, &schema::ObjectOps<AddV2VConversionHostAction, L>::make, &schema::ObjectOps<AddV2VConversionHostAction, L>::destroy, &schema::ObjectOps<AddV2VConversionHostAction, L>::clear};
+static_assert(offsetof(AddV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "AddV2VConversionHost", HttpMethod::Post, "/v2v-conversion-hosts", "params", true, true, true, false, "", &AddV2VConversionHostAction::describe,
+                        schema::Ref<AddV2VConversionHostAction::ReplyType>::value};
 constexpr const char* kRule9V[] = {"enable", "disable"};
 constexpr schema::Rule kRule9{true, false, false, kRule9V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows20[] = {  // ChangeV2VConversionHostStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeV2VConversionHostStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeV2VConversionHostStateAction, stateEvent), schema::Location::Body, 0, &kRule9},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeV2VConversionHostStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(ChangeV2VConversionHostStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "ChangeV2VConversionHostStateAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<ChangeV2VConversionHostStateAction, L>::make, &schema::ObjectOps<ChangeV2VConversionHostStateAction, L>::destroy, &schema::ObjectOps<ChangeV2VConversionHostStateAction, L>::clear};
+static_assert(offsetof(ChangeV2VConversionHostStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "ChangeV2VConversionHostState", HttpMethod::Put, "/v2v-conversion-hosts/{uuid}/actions", "changeV2VConversionHostState", true, true, true, false, "", &ChangeV2VConversionHostStateAction::describe,
+                        schema::Ref<ChangeV2VConversionHostStateAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // DeleteV2VConversionHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteV2VConversionHostAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteV2VConversionHostAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteV2VConversionHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(DeleteV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "DeleteV2VConversionHostAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<DeleteV2VConversionHostAction, L>::make, &schema::ObjectOps<DeleteV2VConversionHostAction, L>::destroy, &schema::ObjectOps<DeleteV2VConversionHostAction, L>::clear};
+static_assert(offsetof(DeleteV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "DeleteV2VConversionHost", HttpMethod::Delete, "/v2v-conversion-hosts/{uuid}", "", false, true, true, false, "", &DeleteV2VConversionHostAction::describe,
+                        schema::Ref<DeleteV2VConversionHostAction::ReplyType>::value};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(QueryV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryV2VConversionHostAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable24{{nullptr}, "QueryV2VConversionHostAction", nullptr, 0, kBases24, 2, &schema::ObjectOps<QueryV2VConversionHostAction, L>::make, &schema::ObjectOps<QueryV2VConversionHostAction, L>::destroy, &schema::ObjectOps<QueryV2VConversionHostAction, L>::clear};
+static_assert(offsetof(QueryV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "QueryV2VConversionHost", HttpMethod::Get, "/v2v-conversion-hosts", "", false, true, false, true, "", &QueryV2VConversionHostAction::describe,
+                        schema::Ref<QueryV2VConversionHostAction::ReplyType>::value};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows26[] = {  // UpdateV2VConversionHostAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateV2VConversionHostAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateV2VConversionHostAction, name), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateV2VConversionHostAction, description), schema::Location::Body, 0, &kRule3},
+  {"storagePath", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateV2VConversionHostAction, storagePath), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateV2VConversionHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "UpdateV2VConversionHostAction", kRows26, 5, kBases26, 1, &schema::ObjectOps<UpdateV2VConversionHostAction, L>::make, &schema::ObjectOps<UpdateV2VConversionHostAction, L>::destroy, &schema::ObjectOps<UpdateV2VConversionHostAction, L>::clear};
+static_assert(offsetof(UpdateV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "UpdateV2VConversionHost", HttpMethod::Put, "/v2v-conversion-hosts/{uuid}/actions", "updateV2VConversionHost", true, true, true, false, "", &UpdateV2VConversionHostAction::describe,
+                        schema::Ref<UpdateV2VConversionHostAction::ReplyType>::value};
 constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
 constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
@@ -226,3225 +364,3446 @@ constexpr const char* kRule16V[] = {"InstantStart", "JustConvert"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule17V[] = {"CapacityOptimized", "EfficiencyFirst"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows28[] = {  // ConvertVmFromForeignHypervisorAction
+  {"url", schema::Local<std::string, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, url), schema::Location::Body, 0, &kRule5},
+  {"name", schema::Local<std::string, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, description), schema::Location::Body, 0, &kRule3},
+  {"conversionHostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, conversionHostUuid), schema::Location::Body, 0, nullptr},
+  {"sshPrivKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, sshPrivKey), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, cpuNum), schema::Location::Body, 0, &kRule11},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, memorySize), schema::Location::Body, 0, &kRule12},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, primaryStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, platform), schema::Location::Body, 0, &kRule14},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, type), schema::Location::Body, 0, &kRule15},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, strategy), schema::Location::Body, 0, &kRule16},
+  {"convertStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, convertStrategy), schema::Location::Body, 0, &kRule17},
+  {"pauseVm", schema::Local<std::optional<bool>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, pauseVm), schema::Location::Body, 0, nullptr},
+  {"volumeFilters", schema::Local<std::optional<Json>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, volumeFilters), schema::Location::Body, 0, nullptr},
+  {"rootFileSystem", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, rootFileSystem), schema::Location::Body, 0, nullptr},
+  {"longJobName", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, longJobName), schema::Location::Body, 0, &kRule10},
+  {"longJobDescription", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, longJobDescription), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(ConvertVmFromForeignHypervisorAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "ConvertVmFromForeignHypervisorAction", kRows28, 25, kBases28, 1, &schema::ObjectOps<ConvertVmFromForeignHypervisorAction, L>::make, &schema::ObjectOps<ConvertVmFromForeignHypervisorAction, L>::destroy, &schema::ObjectOps<ConvertVmFromForeignHypervisorAction, L>::clear};
+static_assert(offsetof(ConvertVmFromForeignHypervisorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "ConvertVmFromForeignHypervisor", HttpMethod::Post, "/v2vs", "params", true, true, true, false, "", &ConvertVmFromForeignHypervisorAction::describe,
+                        schema::Ref<ConvertVmFromForeignHypervisorAction::ReplyType>::value};
 constexpr const char* kRule18V[] = {"AFFINITY", "ANTIAFFINITY"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule19V[] = {"SOFT", "HARD"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows30[] = {  // ValidateVmSchedulingRuleAction
+  {"vmGroupUuid", schema::Local<std::string, L>::ref, offsetof(ValidateVmSchedulingRuleAction, vmGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"hostGroupUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateVmSchedulingRuleAction, hostGroupUuid), schema::Location::Body, 0, nullptr},
+  {"rule", schema::Local<std::string, L>::ref, offsetof(ValidateVmSchedulingRuleAction, rule), schema::Location::Body, 0, &kRule18},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(ValidateVmSchedulingRuleAction, mode), schema::Location::Body, 0, &kRule19},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateVmSchedulingRuleAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(ValidateVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "ValidateVmSchedulingRuleAction", kRows30, 6, kBases30, 1, &schema::ObjectOps<ValidateVmSchedulingRuleAction, L>::make, &schema::ObjectOps<ValidateVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<ValidateVmSchedulingRuleAction, L>::clear};
+static_assert(offsetof(ValidateVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "ValidateVmSchedulingRule", HttpMethod::Put, "/validate/vmSchedulingRule", "validateVmSchedulingRule", true, true, false, false, "", &ValidateVmSchedulingRuleAction::describe,
+                        schema::Ref<ValidateVmSchedulingRuleAction::ReplyType>::value};
 constexpr schema::Rule kRule20{true, true, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Row kRows32[] = {  // AddVCenterAction
+  {"username", schema::Local<std::string, L>::ref, offsetof(AddVCenterAction, username), schema::Location::Body, 0, &kRule6},
+  {"password", schema::Local<std::string, L>::ref, offsetof(AddVCenterAction, password), schema::Location::Body, schema::kSecret, &kRule6},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AddVCenterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddVCenterAction, name), schema::Location::Body, 0, &kRule6},
+  {"https", schema::Local<std::optional<bool>, L>::ref, offsetof(AddVCenterAction, https), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddVCenterAction, port), schema::Location::Body, 0, nullptr},
+  {"domainName", schema::Local<std::string, L>::ref, offsetof(AddVCenterAction, domainName), schema::Location::Body, 0, &kRule20},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVCenterAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVCenterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddVCenterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(AddVCenterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "AddVCenterAction", kRows32, 11, kBases32, 1, &schema::ObjectOps<AddVCenterAction, L>::make, &schema::ObjectOps<AddVCenterAction, L>::destroy, &schema::ObjectOps<AddVCenterAction, L>::clear};
+static_assert(offsetof(AddVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "AddVCenter", HttpMethod::Post, "/vcenters", "params", true, true, true, false, "", &AddVCenterAction::describe,
+                        schema::Ref<AddVCenterAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // DeleteVCenterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVCenterAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(DeleteVCenterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "DeleteVCenterAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<DeleteVCenterAction, L>::make, &schema::ObjectOps<DeleteVCenterAction, L>::destroy, &schema::ObjectOps<DeleteVCenterAction, L>::clear};
+static_assert(offsetof(DeleteVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "DeleteVCenter", HttpMethod::Delete, "/vcenters/{uuid}", "", false, true, true, false, "", &DeleteVCenterAction::describe,
+                        schema::Ref<DeleteVCenterAction::ReplyType>::value};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryVCenterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable36{{nullptr}, "QueryVCenterAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryVCenterAction, L>::make, &schema::ObjectOps<QueryVCenterAction, L>::destroy, &schema::ObjectOps<QueryVCenterAction, L>::clear};
+static_assert(offsetof(QueryVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "QueryVCenter", HttpMethod::Get, "/vcenters", "", false, true, false, true, "", &QueryVCenterAction::describe,
+                        schema::Ref<QueryVCenterAction::ReplyType>::value};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryVCenterBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable38{{nullptr}, "QueryVCenterBackupStorageAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryVCenterBackupStorageAction, L>::make, &schema::ObjectOps<QueryVCenterBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryVCenterBackupStorageAction, L>::clear};
+static_assert(offsetof(QueryVCenterBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "QueryVCenterBackupStorage", HttpMethod::Get, "/vcenters/backup-storage", "", false, true, false, true, "", &QueryVCenterBackupStorageAction::describe,
+                        schema::Ref<QueryVCenterBackupStorageAction::ReplyType>::value};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryVCenterClusterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterClusterAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable40{{nullptr}, "QueryVCenterClusterAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryVCenterClusterAction, L>::make, &schema::ObjectOps<QueryVCenterClusterAction, L>::destroy, &schema::ObjectOps<QueryVCenterClusterAction, L>::clear};
+static_assert(offsetof(QueryVCenterClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "QueryVCenterCluster", HttpMethod::Get, "/vcenters/clusters", "", false, true, false, true, "", &QueryVCenterClusterAction::describe,
+                        schema::Ref<QueryVCenterClusterAction::ReplyType>::value};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryVCenterDatacenterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterDatacenterAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable42{{nullptr}, "QueryVCenterDatacenterAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryVCenterDatacenterAction, L>::make, &schema::ObjectOps<QueryVCenterDatacenterAction, L>::destroy, &schema::ObjectOps<QueryVCenterDatacenterAction, L>::clear};
+static_assert(offsetof(QueryVCenterDatacenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "QueryVCenterDatacenter", HttpMethod::Get, "/vcenters/datacenters", "", false, true, false, true, "", &QueryVCenterDatacenterAction::describe,
+                        schema::Ref<QueryVCenterDatacenterAction::ReplyType>::value};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(QueryVCenterPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable44{{nullptr}, "QueryVCenterPrimaryStorageAction", nullptr, 0, kBases44, 2, &schema::ObjectOps<QueryVCenterPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryVCenterPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryVCenterPrimaryStorageAction, L>::clear};
+static_assert(offsetof(QueryVCenterPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "QueryVCenterPrimaryStorage", HttpMethod::Get, "/vcenters/primary-storage", "", false, true, false, true, "", &QueryVCenterPrimaryStorageAction::describe,
+                        schema::Ref<QueryVCenterPrimaryStorageAction::ReplyType>::value};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(QueryVCenterResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterResourcePoolAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable46{{nullptr}, "QueryVCenterResourcePoolAction", nullptr, 0, kBases46, 2, &schema::ObjectOps<QueryVCenterResourcePoolAction, L>::make, &schema::ObjectOps<QueryVCenterResourcePoolAction, L>::destroy, &schema::ObjectOps<QueryVCenterResourcePoolAction, L>::clear};
+static_assert(offsetof(QueryVCenterResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "QueryVCenterResourcePool", HttpMethod::Get, "/vcenters/clusters/resourcepools", "", false, true, false, true, "", &QueryVCenterResourcePoolAction::describe,
+                        schema::Ref<QueryVCenterResourcePoolAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // SyncVCenterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(SyncVCenterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "SyncVCenterAction", kRows48, 2, kBases48, 1, &schema::ObjectOps<SyncVCenterAction, L>::make, &schema::ObjectOps<SyncVCenterAction, L>::destroy, &schema::ObjectOps<SyncVCenterAction, L>::clear};
+static_assert(offsetof(SyncVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "SyncVCenter", HttpMethod::Put, "/vcenters/{uuid}/actions", "syncVCenter", true, true, true, false, "", &SyncVCenterAction::describe,
+                        schema::Ref<SyncVCenterAction::ReplyType>::value};
 constexpr schema::Rule kRule21{false, true, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule22{false, true, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Row kRows50[] = {  // UpdateVCenterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, name), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, description), schema::Location::Body, 0, &kRule3},
+  {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, username), schema::Location::Body, 0, &kRule21},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, password), schema::Location::Body, schema::kSecret, &kRule21},
+  {"domainName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, domainName), schema::Location::Body, 0, &kRule22},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateVCenterAction, port), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, state), schema::Location::Body, 0, &kRule4},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(UpdateVCenterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "UpdateVCenterAction", kRows50, 9, kBases50, 1, &schema::ObjectOps<UpdateVCenterAction, L>::make, &schema::ObjectOps<UpdateVCenterAction, L>::destroy, &schema::ObjectOps<UpdateVCenterAction, L>::clear};
+static_assert(offsetof(UpdateVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "UpdateVCenter", HttpMethod::Put, "/vcenters/{uuid}/actions", "updateVCenter", true, true, true, false, "", &UpdateVCenterAction::describe,
+                        schema::Ref<UpdateVCenterAction::ReplyType>::value};
 constexpr schema::Rule kRule23{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows52[] = {  // AttachVipToVpcSharedQosAction
+  {"sharedQosUuid", schema::Local<std::string, L>::ref, offsetof(AttachVipToVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
+  {"vipLists", schema::Local<std::optional<Json>, L>::ref, offsetof(AttachVipToVpcSharedQosAction, vipLists), schema::Location::Body, 0, &kRule23},
+  {"vipUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AttachVipToVpcSharedQosAction, vipUuids), schema::Location::Body, 0, &kRule23},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachVipToVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(AttachVipToVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "AttachVipToVpcSharedQosAction", kRows52, 4, kBases52, 1, &schema::ObjectOps<AttachVipToVpcSharedQosAction, L>::make, &schema::ObjectOps<AttachVipToVpcSharedQosAction, L>::destroy, &schema::ObjectOps<AttachVipToVpcSharedQosAction, L>::clear};
+static_assert(offsetof(AttachVipToVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "AttachVipToVpcSharedQos", HttpMethod::Post, "/vips/sharedqos/{sharedQosUuid}/vips", "params", true, true, true, false, "", &AttachVipToVpcSharedQosAction::describe,
+                        schema::Ref<AttachVipToVpcSharedQosAction::ReplyType>::value};
 constexpr schema::Rule kRule24{true, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr schema::Row kRows54[] = {  // ChangeVpcSharedQosBandwidthAction
+  {"sharedQosUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVpcSharedQosBandwidthAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
+  {"bandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ChangeVpcSharedQosBandwidthAction, bandwidth), schema::Location::Body, 0, &kRule24},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVpcSharedQosBandwidthAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(ChangeVpcSharedQosBandwidthAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "ChangeVpcSharedQosBandwidthAction", kRows54, 3, kBases54, 1, &schema::ObjectOps<ChangeVpcSharedQosBandwidthAction, L>::make, &schema::ObjectOps<ChangeVpcSharedQosBandwidthAction, L>::destroy, &schema::ObjectOps<ChangeVpcSharedQosBandwidthAction, L>::clear};
+static_assert(offsetof(ChangeVpcSharedQosBandwidthAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "ChangeVpcSharedQosBandwidth", HttpMethod::Post, "/vips/sharedqos/{sharedQosUuid}/bandwidth/actions", "params", true, true, true, false, "", &ChangeVpcSharedQosBandwidthAction::describe,
+                        schema::Ref<ChangeVpcSharedQosBandwidthAction::ReplyType>::value};
 constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr const char* kRule26V[] = {"TCP", "UDP"};
 constexpr schema::Rule kRule26{true, false, false, kRule26V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows56[] = {  // CheckVipPortAvailabilityAction
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(CheckVipPortAvailabilityAction, vipUuid), schema::Location::Path, 0, &kRule0},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CheckVipPortAvailabilityAction, port), schema::Location::Body, 0, &kRule25},
+  {"protocolType", schema::Local<std::string, L>::ref, offsetof(CheckVipPortAvailabilityAction, protocolType), schema::Location::Body, 0, &kRule26},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CheckVipPortAvailabilityAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CheckVipPortAvailabilityAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckVipPortAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(CheckVipPortAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "CheckVipPortAvailabilityAction", kRows56, 6, kBases56, 1, &schema::ObjectOps<CheckVipPortAvailabilityAction, L>::make, &schema::ObjectOps<CheckVipPortAvailabilityAction, L>::destroy, &schema::ObjectOps<CheckVipPortAvailabilityAction, L>::clear};
+static_assert(offsetof(CheckVipPortAvailabilityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "CheckVipPortAvailability", HttpMethod::Get, "/vips/{vipUuid}/check-port-availability", "", false, true, false, false, "", &CheckVipPortAvailabilityAction::describe,
+                        schema::Ref<CheckVipPortAvailabilityAction::ReplyType>::value};
 constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr schema::Row kRows58[] = {  // CreateVpcSharedQosAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule3},
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcSharedQosAction, vpcUuid), schema::Location::Body, 0, &kRule13},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcSharedQosAction, l3NetworkUuid), schema::Location::Body, 0, &kRule13},
+  {"bandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVpcSharedQosAction, bandwidth), schema::Location::Body, 0, &kRule27},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcSharedQosAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpcSharedQosAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(CreateVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "CreateVpcSharedQosAction", kRows58, 8, kBases58, 1, &schema::ObjectOps<CreateVpcSharedQosAction, L>::make, &schema::ObjectOps<CreateVpcSharedQosAction, L>::destroy, &schema::ObjectOps<CreateVpcSharedQosAction, L>::clear};
+static_assert(offsetof(CreateVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "CreateVpcSharedQos", HttpMethod::Post, "/vips/sharedqos", "params", true, true, true, false, "", &CreateVpcSharedQosAction::describe,
+                        schema::Ref<CreateVpcSharedQosAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // DeleteVpcSharedQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcSharedQosAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(DeleteVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "DeleteVpcSharedQosAction", kRows60, 3, kBases60, 1, &schema::ObjectOps<DeleteVpcSharedQosAction, L>::make, &schema::ObjectOps<DeleteVpcSharedQosAction, L>::destroy, &schema::ObjectOps<DeleteVpcSharedQosAction, L>::clear};
+static_assert(offsetof(DeleteVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "DeleteVpcSharedQos", HttpMethod::Delete, "/vips/sharedqos/{uuid}", "", false, true, true, false, "", &DeleteVpcSharedQosAction::describe,
+                        schema::Ref<DeleteVpcSharedQosAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // DetachVipFromVpcSharedQosAction
+  {"sharedQosUuid", schema::Local<std::string, L>::ref, offsetof(DetachVipFromVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
+  {"vipLists", schema::Local<std::optional<Json>, L>::ref, offsetof(DetachVipFromVpcSharedQosAction, vipLists), schema::Location::Body, 0, &kRule23},
+  {"vipUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(DetachVipFromVpcSharedQosAction, vipUuids), schema::Location::Body, 0, &kRule23},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachVipFromVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(DetachVipFromVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "DetachVipFromVpcSharedQosAction", kRows62, 4, kBases62, 1, &schema::ObjectOps<DetachVipFromVpcSharedQosAction, L>::make, &schema::ObjectOps<DetachVipFromVpcSharedQosAction, L>::destroy, &schema::ObjectOps<DetachVipFromVpcSharedQosAction, L>::clear};
+static_assert(offsetof(DetachVipFromVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "DetachVipFromVpcSharedQos", HttpMethod::Delete, "/vips/sharedqos/{sharedQosUuid}/vips", "", false, true, true, false, "", &DetachVipFromVpcSharedQosAction::describe,
+                        schema::Ref<DetachVipFromVpcSharedQosAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // GetVipAvailablePortAction
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(GetVipAvailablePortAction, vipUuid), schema::Location::Path, 0, &kRule0},
+  {"protocolType", schema::Local<std::string, L>::ref, offsetof(GetVipAvailablePortAction, protocolType), schema::Location::Body, 0, &kRule26},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVipAvailablePortAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVipAvailablePortAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVipAvailablePortAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(GetVipAvailablePortAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "GetVipAvailablePortAction", kRows64, 5, kBases64, 1, &schema::ObjectOps<GetVipAvailablePortAction, L>::make, &schema::ObjectOps<GetVipAvailablePortAction, L>::destroy, &schema::ObjectOps<GetVipAvailablePortAction, L>::clear};
+static_assert(offsetof(GetVipAvailablePortAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "GetVipAvailablePort", HttpMethod::Get, "/vips/{vipUuid}/get-port-availability", "", false, true, false, false, "", &GetVipAvailablePortAction::describe,
+                        schema::Ref<GetVipAvailablePortAction::ReplyType>::value};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(QueryVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcSharedQosAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable66{{nullptr}, "QueryVpcSharedQosAction", nullptr, 0, kBases66, 2, &schema::ObjectOps<QueryVpcSharedQosAction, L>::make, &schema::ObjectOps<QueryVpcSharedQosAction, L>::destroy, &schema::ObjectOps<QueryVpcSharedQosAction, L>::clear};
+static_assert(offsetof(QueryVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "QueryVpcSharedQos", HttpMethod::Get, "/vips/sharedqos", "", false, true, false, true, "", &QueryVpcSharedQosAction::describe,
+                        schema::Ref<QueryVpcSharedQosAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // UpdateVpcSharedQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "UpdateVpcSharedQosAction", kRows68, 4, kBases68, 1, &schema::ObjectOps<UpdateVpcSharedQosAction, L>::make, &schema::ObjectOps<UpdateVpcSharedQosAction, L>::destroy, &schema::ObjectOps<UpdateVpcSharedQosAction, L>::clear};
+static_assert(offsetof(UpdateVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "UpdateVpcSharedQos", HttpMethod::Put, "/vips/sharedqos/{uuid}/actions", "updateVpcSharedQos", true, true, true, false, "", &UpdateVpcSharedQosAction::describe,
+                        schema::Ref<UpdateVpcSharedQosAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // GetCandidateVMForAttachingAffinityGroupAction
+  {"affinityGroupUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVMForAttachingAffinityGroupAction, affinityGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateVMForAttachingAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(GetCandidateVMForAttachingAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "GetCandidateVMForAttachingAffinityGroupAction", kRows70, 2, kBases70, 1, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupAction, L>::make, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupAction, L>::destroy, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupAction, L>::clear};
+static_assert(offsetof(GetCandidateVMForAttachingAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "GetCandidateVMForAttachingAffinityGroup", HttpMethod::Get, "/VM/attachingGroup", "", false, true, false, false, "", &GetCandidateVMForAttachingAffinityGroupAction::describe,
+                        schema::Ref<GetCandidateVMForAttachingAffinityGroupAction::ReplyType>::value};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QueryVmSchedHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmSchedHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable72{{nullptr}, "QueryVmSchedHistoryAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QueryVmSchedHistoryAction, L>::make, &schema::ObjectOps<QueryVmSchedHistoryAction, L>::destroy, &schema::ObjectOps<QueryVmSchedHistoryAction, L>::clear};
+static_assert(offsetof(QueryVmSchedHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "QueryVmSchedHistory", HttpMethod::Get, "/vm/sched-history", "", false, true, false, true, "", &QueryVmSchedHistoryAction::describe,
+                        schema::Ref<QueryVmSchedHistoryAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // AttachGuestToolsIsoToVmAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachGuestToolsIsoToVmAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachGuestToolsIsoToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(AttachGuestToolsIsoToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "AttachGuestToolsIsoToVmAction", kRows74, 2, kBases74, 1, &schema::ObjectOps<AttachGuestToolsIsoToVmAction, L>::make, &schema::ObjectOps<AttachGuestToolsIsoToVmAction, L>::destroy, &schema::ObjectOps<AttachGuestToolsIsoToVmAction, L>::clear};
+static_assert(offsetof(AttachGuestToolsIsoToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "AttachGuestToolsIsoToVm", HttpMethod::Put, "/vm-instances/{uuid}/actions", "attachGuestToolsIsoToVm", true, true, true, false, "", &AttachGuestToolsIsoToVmAction::describe,
+                        schema::Ref<AttachGuestToolsIsoToVmAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // AttachIsoToVmInstanceAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachIsoToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"isoUuid", schema::Local<std::string, L>::ref, offsetof(AttachIsoToVmInstanceAction, isoUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachIsoToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(AttachIsoToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "AttachIsoToVmInstanceAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<AttachIsoToVmInstanceAction, L>::make, &schema::ObjectOps<AttachIsoToVmInstanceAction, L>::destroy, &schema::ObjectOps<AttachIsoToVmInstanceAction, L>::clear};
+static_assert(offsetof(AttachIsoToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "AttachIsoToVmInstance", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/iso/{isoUuid}", "null", true, true, true, false, "", &AttachIsoToVmInstanceAction::describe,
+                        schema::Ref<AttachIsoToVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // AttachL3NetworkToVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"staticIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworkToVmAction, staticIp), schema::Location::Body, 0, nullptr},
+  {"driverType", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworkToVmAction, driverType), schema::Location::Body, 0, nullptr},
+  {"customMac", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworkToVmAction, customMac), schema::Location::Body, 0, nullptr},
+  {"vmNicParams", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworkToVmAction, vmNicParams), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworkToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(AttachL3NetworkToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "AttachL3NetworkToVmAction", kRows78, 7, kBases78, 1, &schema::ObjectOps<AttachL3NetworkToVmAction, L>::make, &schema::ObjectOps<AttachL3NetworkToVmAction, L>::destroy, &schema::ObjectOps<AttachL3NetworkToVmAction, L>::clear};
+static_assert(offsetof(AttachL3NetworkToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "AttachL3NetworkToVm", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}", "params", true, true, true, false, "", &AttachL3NetworkToVmAction::describe,
+                        schema::Ref<AttachL3NetworkToVmAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // AttachScsiLunToVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachScsiLunToVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachScsiLunToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"disableMultiPathAttach", schema::Local<std::optional<bool>, L>::ref, offsetof(AttachScsiLunToVmInstanceAction, disableMultiPathAttach), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachScsiLunToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(AttachScsiLunToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "AttachScsiLunToVmInstanceAction", kRows80, 4, kBases80, 1, &schema::ObjectOps<AttachScsiLunToVmInstanceAction, L>::make, &schema::ObjectOps<AttachScsiLunToVmInstanceAction, L>::destroy, &schema::ObjectOps<AttachScsiLunToVmInstanceAction, L>::clear};
+static_assert(offsetof(AttachScsiLunToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "AttachScsiLunToVmInstance", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}", "params", true, true, true, false, "", &AttachScsiLunToVmInstanceAction::describe,
+                        schema::Ref<AttachScsiLunToVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // AttachVmNicToVmAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachVmNicToVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachVmNicToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachVmNicToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(AttachVmNicToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "AttachVmNicToVmAction", kRows82, 3, kBases82, 1, &schema::ObjectOps<AttachVmNicToVmAction, L>::make, &schema::ObjectOps<AttachVmNicToVmAction, L>::destroy, &schema::ObjectOps<AttachVmNicToVmAction, L>::clear};
+static_assert(offsetof(AttachVmNicToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "AttachVmNicToVm", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}", "params", true, true, true, false, "", &AttachVmNicToVmAction::describe,
+                        schema::Ref<AttachVmNicToVmAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // ChangeInstanceOfferingAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ChangeInstanceOfferingAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"instanceOfferingUuid", schema::Local<std::string, L>::ref, offsetof(ChangeInstanceOfferingAction, instanceOfferingUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(ChangeInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "ChangeInstanceOfferingAction", kRows84, 3, kBases84, 1, &schema::ObjectOps<ChangeInstanceOfferingAction, L>::make, &schema::ObjectOps<ChangeInstanceOfferingAction, L>::destroy, &schema::ObjectOps<ChangeInstanceOfferingAction, L>::clear};
+static_assert(offsetof(ChangeInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "ChangeInstanceOffering", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "changeInstanceOffering", true, true, true, false, "", &ChangeInstanceOfferingAction::describe,
+                        schema::Ref<ChangeInstanceOfferingAction::ReplyType>::value};
 constexpr const char* kRule28V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule28{true, false, false, kRule28V, 2, -1, 32, false, 0, 0};
+constexpr schema::Row kRows86[] = {  // ChangeVfNicHaStateAction
+  {"vfNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVfNicHaStateAction, vfNicUuid), schema::Location::Path, 0, &kRule13},
+  {"haState", schema::Local<std::string, L>::ref, offsetof(ChangeVfNicHaStateAction, haState), schema::Location::Body, 0, &kRule28},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVfNicHaStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(ChangeVfNicHaStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "ChangeVfNicHaStateAction", kRows86, 3, kBases86, 1, &schema::ObjectOps<ChangeVfNicHaStateAction, L>::make, &schema::ObjectOps<ChangeVfNicHaStateAction, L>::destroy, &schema::ObjectOps<ChangeVfNicHaStateAction, L>::clear};
+static_assert(offsetof(ChangeVfNicHaStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "ChangeVfNicHaState", HttpMethod::Put, "/vm-instances/nics/{vfNicUuid}/actions", "changeVfNicHaState", true, true, true, false, "", &ChangeVfNicHaStateAction::describe,
+                        schema::Ref<ChangeVfNicHaStateAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // ChangeVmImageAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmImageAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmImageAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ChangeVmImageAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmImageAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(ChangeVmImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "ChangeVmImageAction", kRows88, 5, kBases88, 1, &schema::ObjectOps<ChangeVmImageAction, L>::make, &schema::ObjectOps<ChangeVmImageAction, L>::destroy, &schema::ObjectOps<ChangeVmImageAction, L>::clear};
+static_assert(offsetof(ChangeVmImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "ChangeVmImage", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "changeVmImage", true, true, true, false, "", &ChangeVmImageAction::describe,
+                        schema::Ref<ChangeVmImageAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // ChangeVmNicNetworkAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"destL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicNetworkAction, destL3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"staticIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicNetworkAction, staticIp), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(ChangeVmNicNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "ChangeVmNicNetworkAction", kRows90, 4, kBases90, 1, &schema::ObjectOps<ChangeVmNicNetworkAction, L>::make, &schema::ObjectOps<ChangeVmNicNetworkAction, L>::destroy, &schema::ObjectOps<ChangeVmNicNetworkAction, L>::clear};
+static_assert(offsetof(ChangeVmNicNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "ChangeVmNicNetwork", HttpMethod::Post, "/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}", "params", true, true, true, false, "", &ChangeVmNicNetworkAction::describe,
+                        schema::Ref<ChangeVmNicNetworkAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // ChangeVmNicStateAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicStateAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicStateAction, state), schema::Location::Body, 0, &kRule9},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(ChangeVmNicStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "ChangeVmNicStateAction", kRows92, 3, kBases92, 1, &schema::ObjectOps<ChangeVmNicStateAction, L>::make, &schema::ObjectOps<ChangeVmNicStateAction, L>::destroy, &schema::ObjectOps<ChangeVmNicStateAction, L>::clear};
+static_assert(offsetof(ChangeVmNicStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "ChangeVmNicState", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicState", true, true, true, false, "", &ChangeVmNicStateAction::describe,
+                        schema::Ref<ChangeVmNicStateAction::ReplyType>::value};
 constexpr const char* kRule29V[] = {"VNIC"};
 constexpr schema::Rule kRule29{true, false, false, kRule29V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows94[] = {  // ChangeVmNicTypeAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicTypeAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"vmNicType", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicTypeAction, vmNicType), schema::Location::Body, 0, &kRule29},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicTypeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(ChangeVmNicTypeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "ChangeVmNicTypeAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<ChangeVmNicTypeAction, L>::make, &schema::ObjectOps<ChangeVmNicTypeAction, L>::destroy, &schema::ObjectOps<ChangeVmNicTypeAction, L>::clear};
+static_assert(offsetof(ChangeVmNicTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "ChangeVmNicType", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicType", true, true, true, false, "", &ChangeVmNicTypeAction::describe,
+                        schema::Ref<ChangeVmNicTypeAction::ReplyType>::value};
 constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows96[] = {  // ChangeVmPasswordAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmPasswordAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(ChangeVmPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule30},
+  {"account", schema::Local<std::string, L>::ref, offsetof(ChangeVmPasswordAction, account), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(ChangeVmPasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "ChangeVmPasswordAction", kRows96, 4, kBases96, 1, &schema::ObjectOps<ChangeVmPasswordAction, L>::make, &schema::ObjectOps<ChangeVmPasswordAction, L>::destroy, &schema::ObjectOps<ChangeVmPasswordAction, L>::clear};
+static_assert(offsetof(ChangeVmPasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "ChangeVmPassword", HttpMethod::Put, "/vm-instances/{uuid}/actions", "changeVmPassword", true, true, true, false, "", &ChangeVmPasswordAction::describe,
+                        schema::Ref<ChangeVmPasswordAction::ReplyType>::value};
 constexpr const char* kRule31V[] = {"InstantStart", "JustCreate", "CreateStopped"};
 constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows98[] = {  // CloneVmInstanceAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(CloneVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
+  {"vmNicParams", schema::Local<std::optional<Json>, L>::ref, offsetof(CloneVmInstanceAction, vmNicParams), schema::Location::Body, 0, nullptr},
+  {"names", schema::Local<std::optional<Json>, L>::ref, offsetof(CloneVmInstanceAction, names), schema::Location::Body, 0, &kRule13},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForDataVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneVmInstanceAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
+  {"full", schema::Local<std::optional<bool>, L>::ref, offsetof(CloneVmInstanceAction, full), schema::Location::Body, 0, nullptr},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CloneVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CloneVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(CloneVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable98{{nullptr}, "CloneVmInstanceAction", kRows98, 12, kBases98, 1, &schema::ObjectOps<CloneVmInstanceAction, L>::make, &schema::ObjectOps<CloneVmInstanceAction, L>::destroy, &schema::ObjectOps<CloneVmInstanceAction, L>::clear};
+static_assert(offsetof(CloneVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "CloneVmInstance", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "cloneVmInstance", true, true, true, false, "", &CloneVmInstanceAction::describe,
+                        schema::Ref<CloneVmInstanceAction::ReplyType>::value};
 constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Row kRows100[] = {  // CreateFaultToleranceVmInstanceAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
+  {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, cpuNum), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, memorySize), schema::Location::Body, 0, nullptr},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
+  {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, strategy), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, type), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(CreateFaultToleranceVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "CreateFaultToleranceVmInstanceAction", kRows100, 21, kBases100, 1, &schema::ObjectOps<CreateFaultToleranceVmInstanceAction, L>::make, &schema::ObjectOps<CreateFaultToleranceVmInstanceAction, L>::destroy, &schema::ObjectOps<CreateFaultToleranceVmInstanceAction, L>::clear};
+static_assert(offsetof(CreateFaultToleranceVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "CreateFaultToleranceVmInstance", HttpMethod::Post, "/vm-instances/fault-tolerance", "params", true, true, true, false, "", &CreateFaultToleranceVmInstanceAction::describe,
+                        schema::Ref<CreateFaultToleranceVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // CreateVmCdRomAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmCdRomAction, name), schema::Location::Body, 0, &kRule6},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmCdRomAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"isoUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmCdRomAction, isoUuid), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmCdRomAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmCdRomAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmCdRomAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "CreateVmCdRomAction", kRows102, 7, kBases102, 1, &schema::ObjectOps<CreateVmCdRomAction, L>::make, &schema::ObjectOps<CreateVmCdRomAction, L>::destroy, &schema::ObjectOps<CreateVmCdRomAction, L>::clear};
+static_assert(offsetof(CreateVmCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "CreateVmCdRom", HttpMethod::Post, "/vm-instances/cdroms", "params", true, true, true, false, "", &CreateVmCdRomAction::describe,
+                        schema::Ref<CreateVmCdRomAction::ReplyType>::value};
 constexpr const char* kRule33V[] = {"Linux", "Windows", "Other", "Paravirtualization", "WindowsVirtio"};
 constexpr schema::Rule kRule33{false, false, false, kRule33V, 5, -1, -1, false, 0, 0};
 constexpr const char* kRule34V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
 constexpr schema::Rule kRule34{false, false, false, kRule34V, 4, -1, 32, false, 0, 0};
+constexpr schema::Row kRows104[] = {  // CreateVmInstanceAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
+  {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVmInstanceAction, cpuNum), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceAction, memorySize), schema::Location::Body, 0, nullptr},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+  {"imageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, imageUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"vmNicParams", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, vmNicParams), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, type), schema::Location::Body, 0, &kRule15},
+  {"rootDiskOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"rootDiskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceAction, rootDiskSize), schema::Location::Body, 0, nullptr},
+  {"dataDiskSizes", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, dataDiskSizes), schema::Location::Body, 0, nullptr},
+  {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTagsOnIndex", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, dataVolumeSystemTagsOnIndex), schema::Location::Body, 0, nullptr},
+  {"sshKeyPairUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, sshKeyPairUuids), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, platform), schema::Location::Body, 0, &kRule33},
+  {"guestOsType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule10},
+  {"architecture", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, architecture), schema::Location::Body, 0, &kRule34},
+  {"virtio", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVmInstanceAction, virtio), schema::Location::Body, 0, nullptr},
+  {"diskAOs", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, diskAOs), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(CreateVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "CreateVmInstanceAction", kRows104, 32, kBases104, 1, &schema::ObjectOps<CreateVmInstanceAction, L>::make, &schema::ObjectOps<CreateVmInstanceAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceAction, L>::clear};
+static_assert(offsetof(CreateVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "CreateVmInstance", HttpMethod::Post, "/vm-instances", "params", true, true, true, false, "", &CreateVmInstanceAction::describe,
+                        schema::Ref<CreateVmInstanceAction::ReplyType>::value};
 constexpr const char* kRule35V[] = {"InstantStart", "CreateStopped"};
 constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows106[] = {  // CreateVmInstanceFromVolumeAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, description), schema::Location::Body, 0, &kRule3},
+  {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, cpuNum), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, memorySize), schema::Location::Body, 0, nullptr},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"vmNicParams", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, vmNicParams), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, type), schema::Location::Body, 0, &kRule15},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule0},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, platform), schema::Location::Body, 0, &kRule33},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, strategy), schema::Location::Body, 0, &kRule35},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(CreateVmInstanceFromVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "CreateVmInstanceFromVolumeAction", kRows106, 20, kBases106, 1, &schema::ObjectOps<CreateVmInstanceFromVolumeAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromVolumeAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromVolumeAction, L>::clear};
+static_assert(offsetof(CreateVmInstanceFromVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "CreateVmInstanceFromVolume", HttpMethod::Post, "/vm-instances/from/volume", "params", true, true, true, false, "", &CreateVmInstanceFromVolumeAction::describe,
+                        schema::Ref<CreateVmInstanceFromVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // CreateVmInstanceFromVolumeSnapshotAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule3},
+  {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, cpuNum), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, memorySize), schema::Location::Body, 0, nullptr},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"vmNicParams", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, vmNicParams), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, type), schema::Location::Body, 0, &kRule15},
+  {"volumeSnapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, &kRule0},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, platform), schema::Location::Body, 0, &kRule33},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, strategy), schema::Location::Body, 0, &kRule35},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(CreateVmInstanceFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "CreateVmInstanceFromVolumeSnapshotAction", kRows108, 21, kBases108, 1, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(CreateVmInstanceFromVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "CreateVmInstanceFromVolumeSnapshot", HttpMethod::Post, "/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}", "params", true, true, true, false, "", &CreateVmInstanceFromVolumeSnapshotAction::describe,
+                        schema::Ref<CreateVmInstanceFromVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // CreateVmInstanceFromVolumeSnapshotGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, description), schema::Location::Body, 0, &kRule3},
+  {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, cpuNum), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, memorySize), schema::Location::Body, 0, nullptr},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+  {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, type), schema::Location::Body, 0, &kRule15},
+  {"volumeSnapshotGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, volumeSnapshotGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, strategy), schema::Location::Body, 0, &kRule35},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "CreateVmInstanceFromVolumeSnapshotGroupAction", kRows110, 20, kBases110, 1, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotGroupAction, L>::clear};
+static_assert(offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "CreateVmInstanceFromVolumeSnapshotGroup", HttpMethod::Post, "/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}", "params", true, true, true, false, "", &CreateVmInstanceFromVolumeSnapshotGroupAction::describe,
+                        schema::Ref<CreateVmInstanceFromVolumeSnapshotGroupAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // CreateVmUserDefinedXmlHookScriptAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule6},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule3},
+  {"hookScript", schema::Local<std::string, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, hookScript), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(CreateVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "CreateVmUserDefinedXmlHookScriptAction", kRows112, 6, kBases112, 1, &schema::ObjectOps<CreateVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<CreateVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<CreateVmUserDefinedXmlHookScriptAction, L>::clear};
+static_assert(offsetof(CreateVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "CreateVmUserDefinedXmlHookScript", HttpMethod::Post, "/vm-instances/xml-hook-script", "params", true, true, true, false, "", &CreateVmUserDefinedXmlHookScriptAction::describe,
+                        schema::Ref<CreateVmUserDefinedXmlHookScriptAction::ReplyType>::value};
 constexpr const char* kRule36V[] = {"in", "out"};
 constexpr schema::Rule kRule36{true, false, false, kRule36V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows114[] = {  // DeleteNicQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"direction", schema::Local<std::string, L>::ref, offsetof(DeleteNicQosAction, direction), schema::Location::Body, 0, &kRule36},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DeleteNicQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "DeleteNicQosAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<DeleteNicQosAction, L>::make, &schema::ObjectOps<DeleteNicQosAction, L>::destroy, &schema::ObjectOps<DeleteNicQosAction, L>::clear};
+static_assert(offsetof(DeleteNicQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "DeleteNicQos", HttpMethod::Delete, "/vm-instances/{uuid}/nic-qos", "", false, true, true, false, "", &DeleteNicQosAction::describe,
+                        schema::Ref<DeleteNicQosAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // DeleteVmBootModeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmBootModeAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(DeleteVmBootModeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "DeleteVmBootModeAction", kRows116, 3, kBases116, 1, &schema::ObjectOps<DeleteVmBootModeAction, L>::make, &schema::ObjectOps<DeleteVmBootModeAction, L>::destroy, &schema::ObjectOps<DeleteVmBootModeAction, L>::clear};
+static_assert(offsetof(DeleteVmBootModeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "DeleteVmBootMode", HttpMethod::Delete, "/vm-instances/{uuid}/bootmode", "", false, true, true, false, "", &DeleteVmBootModeAction::describe,
+                        schema::Ref<DeleteVmBootModeAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // DeleteVmCdRomAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmCdRomAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(DeleteVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "DeleteVmCdRomAction", kRows118, 3, kBases118, 1, &schema::ObjectOps<DeleteVmCdRomAction, L>::make, &schema::ObjectOps<DeleteVmCdRomAction, L>::destroy, &schema::ObjectOps<DeleteVmCdRomAction, L>::clear};
+static_assert(offsetof(DeleteVmCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "DeleteVmCdRom", HttpMethod::Delete, "/vm-instances/cdroms/{uuid}", "", false, true, true, false, "", &DeleteVmCdRomAction::describe,
+                        schema::Ref<DeleteVmCdRomAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // DeleteVmConsolePasswordAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(DeleteVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "DeleteVmConsolePasswordAction", kRows120, 2, kBases120, 1, &schema::ObjectOps<DeleteVmConsolePasswordAction, L>::make, &schema::ObjectOps<DeleteVmConsolePasswordAction, L>::destroy, &schema::ObjectOps<DeleteVmConsolePasswordAction, L>::clear};
+static_assert(offsetof(DeleteVmConsolePasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "DeleteVmConsolePassword", HttpMethod::Delete, "/vm-instances/{uuid}/console-password", "", false, true, true, false, "", &DeleteVmConsolePasswordAction::describe,
+                        schema::Ref<DeleteVmConsolePasswordAction::ReplyType>::value};
+constexpr schema::Row kRows122[] = {  // DeleteVmHostnameAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmHostnameAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(DeleteVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "DeleteVmHostnameAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<DeleteVmHostnameAction, L>::make, &schema::ObjectOps<DeleteVmHostnameAction, L>::destroy, &schema::ObjectOps<DeleteVmHostnameAction, L>::clear};
+static_assert(offsetof(DeleteVmHostnameAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "DeleteVmHostname", HttpMethod::Delete, "/vm-instances/{uuid}/hostnames", "", false, true, true, false, "", &DeleteVmHostnameAction::describe,
+                        schema::Ref<DeleteVmHostnameAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // DeleteVmInstanceHaLevelAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(DeleteVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "DeleteVmInstanceHaLevelAction", kRows124, 2, kBases124, 1, &schema::ObjectOps<DeleteVmInstanceHaLevelAction, L>::make, &schema::ObjectOps<DeleteVmInstanceHaLevelAction, L>::destroy, &schema::ObjectOps<DeleteVmInstanceHaLevelAction, L>::clear};
+static_assert(offsetof(DeleteVmInstanceHaLevelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "DeleteVmInstanceHaLevel", HttpMethod::Delete, "/vm-instances/{uuid}/ha-levels", "", false, true, true, false, "", &DeleteVmInstanceHaLevelAction::describe,
+                        schema::Ref<DeleteVmInstanceHaLevelAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // DeleteVmSshKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmSshKeyAction, uuid), schema::Location::Path, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(DeleteVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "DeleteVmSshKeyAction", kRows126, 2, kBases126, 1, &schema::ObjectOps<DeleteVmSshKeyAction, L>::make, &schema::ObjectOps<DeleteVmSshKeyAction, L>::destroy, &schema::ObjectOps<DeleteVmSshKeyAction, L>::clear};
+static_assert(offsetof(DeleteVmSshKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "DeleteVmSshKey", HttpMethod::Delete, "/vm-instances/{uuid}/ssh-keys", "", false, true, true, false, "", &DeleteVmSshKeyAction::describe,
+                        schema::Ref<DeleteVmSshKeyAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // DeleteVmStaticIpAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"staticIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmStaticIpAction, staticIp), schema::Location::Body, 0, nullptr},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmStaticIpAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmStaticIpAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(DeleteVmStaticIpAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "DeleteVmStaticIpAction", kRows128, 5, kBases128, 1, &schema::ObjectOps<DeleteVmStaticIpAction, L>::make, &schema::ObjectOps<DeleteVmStaticIpAction, L>::destroy, &schema::ObjectOps<DeleteVmStaticIpAction, L>::clear};
+static_assert(offsetof(DeleteVmStaticIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "DeleteVmStaticIp", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/static-ips", "", false, true, true, false, "", &DeleteVmStaticIpAction::describe,
+                        schema::Ref<DeleteVmStaticIpAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // DeleteVmUserDefinedXmlAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmUserDefinedXmlAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmUserDefinedXmlAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(DeleteVmUserDefinedXmlAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "DeleteVmUserDefinedXmlAction", kRows130, 3, kBases130, 1, &schema::ObjectOps<DeleteVmUserDefinedXmlAction, L>::make, &schema::ObjectOps<DeleteVmUserDefinedXmlAction, L>::destroy, &schema::ObjectOps<DeleteVmUserDefinedXmlAction, L>::clear};
+static_assert(offsetof(DeleteVmUserDefinedXmlAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "DeleteVmUserDefinedXml", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/xml", "", false, true, true, false, "", &DeleteVmUserDefinedXmlAction::describe,
+                        schema::Ref<DeleteVmUserDefinedXmlAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // DeleteVmUserDefinedXmlHookScriptAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmUserDefinedXmlHookScriptAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(DeleteVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "DeleteVmUserDefinedXmlHookScriptAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<DeleteVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<DeleteVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<DeleteVmUserDefinedXmlHookScriptAction, L>::clear};
+static_assert(offsetof(DeleteVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "DeleteVmUserDefinedXmlHookScript", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/xml-hook-script", "", false, true, true, false, "", &DeleteVmUserDefinedXmlHookScriptAction::describe,
+                        schema::Ref<DeleteVmUserDefinedXmlHookScriptAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // DescribeVmInstanceRecoveryPointAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DescribeVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DescribeVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(DescribeVmInstanceRecoveryPointAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(DescribeVmInstanceRecoveryPointAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DescribeVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(DescribeVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "DescribeVmInstanceRecoveryPointAction", kRows134, 5, kBases134, 1, &schema::ObjectOps<DescribeVmInstanceRecoveryPointAction, L>::make, &schema::ObjectOps<DescribeVmInstanceRecoveryPointAction, L>::destroy, &schema::ObjectOps<DescribeVmInstanceRecoveryPointAction, L>::clear};
+static_assert(offsetof(DescribeVmInstanceRecoveryPointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "DescribeVmInstanceRecoveryPoint", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/recovery-point", "", false, true, false, false, "", &DescribeVmInstanceRecoveryPointAction::describe,
+                        schema::Ref<DescribeVmInstanceRecoveryPointAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // DestroyVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DestroyVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DestroyVmInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DestroyVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(DestroyVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "DestroyVmInstanceAction", kRows136, 3, kBases136, 1, &schema::ObjectOps<DestroyVmInstanceAction, L>::make, &schema::ObjectOps<DestroyVmInstanceAction, L>::destroy, &schema::ObjectOps<DestroyVmInstanceAction, L>::clear};
+static_assert(offsetof(DestroyVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "DestroyVmInstance", HttpMethod::Delete, "/vm-instances/{uuid}", "", false, true, true, false, "", &DestroyVmInstanceAction::describe,
+                        schema::Ref<DestroyVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // DetachIsoFromVmInstanceAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DetachIsoFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"isoUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachIsoFromVmInstanceAction, isoUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachIsoFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(DetachIsoFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "DetachIsoFromVmInstanceAction", kRows138, 3, kBases138, 1, &schema::ObjectOps<DetachIsoFromVmInstanceAction, L>::make, &schema::ObjectOps<DetachIsoFromVmInstanceAction, L>::destroy, &schema::ObjectOps<DetachIsoFromVmInstanceAction, L>::clear};
+static_assert(offsetof(DetachIsoFromVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "DetachIsoFromVmInstance", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/iso", "", false, true, true, false, "", &DetachIsoFromVmInstanceAction::describe,
+                        schema::Ref<DetachIsoFromVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // DetachL3NetworkFromVmAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(DetachL3NetworkFromVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachL3NetworkFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(DetachL3NetworkFromVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "DetachL3NetworkFromVmAction", kRows140, 2, kBases140, 1, &schema::ObjectOps<DetachL3NetworkFromVmAction, L>::make, &schema::ObjectOps<DetachL3NetworkFromVmAction, L>::destroy, &schema::ObjectOps<DetachL3NetworkFromVmAction, L>::clear};
+static_assert(offsetof(DetachL3NetworkFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "DetachL3NetworkFromVm", HttpMethod::Delete, "/vm-instances/nics/{vmNicUuid}", "", false, true, true, false, "", &DetachL3NetworkFromVmAction::describe,
+                        schema::Ref<DetachL3NetworkFromVmAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // DetachScsiLunFromVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachScsiLunFromVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DetachScsiLunFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachScsiLunFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(DetachScsiLunFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "DetachScsiLunFromVmInstanceAction", kRows142, 3, kBases142, 1, &schema::ObjectOps<DetachScsiLunFromVmInstanceAction, L>::make, &schema::ObjectOps<DetachScsiLunFromVmInstanceAction, L>::destroy, &schema::ObjectOps<DetachScsiLunFromVmInstanceAction, L>::clear};
+static_assert(offsetof(DetachScsiLunFromVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "DetachScsiLunFromVmInstance", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}", "", false, true, true, false, "", &DetachScsiLunFromVmInstanceAction::describe,
+                        schema::Ref<DetachScsiLunFromVmInstanceAction::ReplyType>::value};
 constexpr const char* kRule37V[] = {"Windows", "Linux"};
 constexpr schema::Rule kRule37{true, false, false, kRule37V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule38{true, false, false, nullptr, 0, -1, 65536, false, 0, 0};
 constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL};
+constexpr schema::Row kRows144[] = {  // ExecuteGuestVmCommandAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmCommandAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmCommandAction, platform), schema::Location::Body, 0, &kRule37},
+  {"command", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmCommandAction, command), schema::Location::Body, 0, &kRule38},
+  {"commandTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ExecuteGuestVmCommandAction, commandTimeout), schema::Location::Body, 0, &kRule39},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExecuteGuestVmCommandAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(ExecuteGuestVmCommandAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "ExecuteGuestVmCommandAction", kRows144, 5, kBases144, 1, &schema::ObjectOps<ExecuteGuestVmCommandAction, L>::make, &schema::ObjectOps<ExecuteGuestVmCommandAction, L>::destroy, &schema::ObjectOps<ExecuteGuestVmCommandAction, L>::clear};
+static_assert(offsetof(ExecuteGuestVmCommandAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "ExecuteGuestVmCommand", HttpMethod::Post, "/vm-instances/commands/exec", "params", true, true, true, false, "", &ExecuteGuestVmCommandAction::describe,
+                        schema::Ref<ExecuteGuestVmCommandAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // ExpungeVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExpungeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(ExpungeVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "ExpungeVmInstanceAction", kRows146, 2, kBases146, 1, &schema::ObjectOps<ExpungeVmInstanceAction, L>::make, &schema::ObjectOps<ExpungeVmInstanceAction, L>::destroy, &schema::ObjectOps<ExpungeVmInstanceAction, L>::clear};
+static_assert(offsetof(ExpungeVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "ExpungeVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "expungeVmInstance", true, true, true, false, "", &ExpungeVmInstanceAction::describe,
+                        schema::Ref<ExpungeVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // ExpungeVmUserDefinedXmlHookScriptAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "ExpungeVmUserDefinedXmlHookScriptAction", kRows148, 2, kBases148, 1, &schema::ObjectOps<ExpungeVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<ExpungeVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<ExpungeVmUserDefinedXmlHookScriptAction, L>::clear};
+static_assert(offsetof(ExpungeVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "ExpungeVmUserDefinedXmlHookScript", HttpMethod::Delete, "/vm-instances/xml-hook-script", "", false, true, true, false, "", &ExpungeVmUserDefinedXmlHookScriptAction::describe,
+                        schema::Ref<ExpungeVmUserDefinedXmlHookScriptAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // FailoverFaultToleranceVmAction
+  {"faultToleranceVmUuid", schema::Local<std::string, L>::ref, offsetof(FailoverFaultToleranceVmAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(FailoverFaultToleranceVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(FailoverFaultToleranceVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "FailoverFaultToleranceVmAction", kRows150, 2, kBases150, 1, &schema::ObjectOps<FailoverFaultToleranceVmAction, L>::make, &schema::ObjectOps<FailoverFaultToleranceVmAction, L>::destroy, &schema::ObjectOps<FailoverFaultToleranceVmAction, L>::clear};
+static_assert(offsetof(FailoverFaultToleranceVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "FailoverFaultToleranceVm", HttpMethod::Put, "/vm-instances/fault-tolerance", "failoverFaultToleranceVm", true, true, true, false, "", &FailoverFaultToleranceVmAction::describe,
+                        schema::Ref<FailoverFaultToleranceVmAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // FlattenVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(FlattenVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"full", schema::Local<std::optional<bool>, L>::ref, offsetof(FlattenVmInstanceAction, full), schema::Location::Body, 0, nullptr},
+  {"dryRun", schema::Local<std::optional<bool>, L>::ref, offsetof(FlattenVmInstanceAction, dryRun), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(FlattenVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(FlattenVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "FlattenVmInstanceAction", kRows152, 4, kBases152, 1, &schema::ObjectOps<FlattenVmInstanceAction, L>::make, &schema::ObjectOps<FlattenVmInstanceAction, L>::destroy, &schema::ObjectOps<FlattenVmInstanceAction, L>::clear};
+static_assert(offsetof(FlattenVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "FlattenVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "flattenVmInstance", true, true, true, false, "", &FlattenVmInstanceAction::describe,
+                        schema::Ref<FlattenVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // FstrimVmAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(FstrimVmAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(FstrimVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(FstrimVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "FstrimVmAction", kRows154, 2, kBases154, 1, &schema::ObjectOps<FstrimVmAction, L>::make, &schema::ObjectOps<FstrimVmAction, L>::destroy, &schema::ObjectOps<FstrimVmAction, L>::clear};
+static_assert(offsetof(FstrimVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "FstrimVm", HttpMethod::Post, "/vm-instances/{uuid}/actions", "params", true, true, true, false, "", &FstrimVmAction::describe,
+                        schema::Ref<FstrimVmAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // GetAttachablePublicL3ForVRouterAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetAttachablePublicL3ForVRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAttachablePublicL3ForVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(GetAttachablePublicL3ForVRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "GetAttachablePublicL3ForVRouterAction", kRows156, 2, kBases156, 1, &schema::ObjectOps<GetAttachablePublicL3ForVRouterAction, L>::make, &schema::ObjectOps<GetAttachablePublicL3ForVRouterAction, L>::destroy, &schema::ObjectOps<GetAttachablePublicL3ForVRouterAction, L>::clear};
+static_assert(offsetof(GetAttachablePublicL3ForVRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "GetAttachablePublicL3ForVRouter", HttpMethod::Get, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s", "", false, true, false, false, "", &GetAttachablePublicL3ForVRouterAction::describe,
+                        schema::Ref<GetAttachablePublicL3ForVRouterAction::ReplyType>::value};
+constexpr schema::Row kRows158[] = {  // GetCandidateAffinityGroupForCreatingVmAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateAffinityGroupForCreatingVmAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateAffinityGroupForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateAffinityGroupForCreatingVmAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateAffinityGroupForCreatingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(GetCandidateAffinityGroupForCreatingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "GetCandidateAffinityGroupForCreatingVmAction", kRows158, 4, kBases158, 1, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmAction, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmAction, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmAction, L>::clear};
+static_assert(offsetof(GetCandidateAffinityGroupForCreatingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "GetCandidateAffinityGroupForCreatingVm", HttpMethod::Get, "/vm-instances/candidate-affinityGroup", "", false, true, false, false, "", &GetCandidateAffinityGroupForCreatingVmAction::describe,
+                        schema::Ref<GetCandidateAffinityGroupForCreatingVmAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // GetCandidateIsoForAttachingVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateIsoForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateIsoForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(GetCandidateIsoForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "GetCandidateIsoForAttachingVmAction", kRows160, 2, kBases160, 1, &schema::ObjectOps<GetCandidateIsoForAttachingVmAction, L>::make, &schema::ObjectOps<GetCandidateIsoForAttachingVmAction, L>::destroy, &schema::ObjectOps<GetCandidateIsoForAttachingVmAction, L>::clear};
+static_assert(offsetof(GetCandidateIsoForAttachingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "GetCandidateIsoForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/iso-candidates", "", false, true, false, false, "", &GetCandidateIsoForAttachingVmAction::describe,
+                        schema::Ref<GetCandidateIsoForAttachingVmAction::ReplyType>::value};
+constexpr schema::Row kRows162[] = {  // GetCandidateL3NetworksForChangeVmNicNetworkAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable162{{nullptr}, "GetCandidateL3NetworksForChangeVmNicNetworkAction", kRows162, 2, kBases162, 1, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkAction, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkAction, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkAction, L>::clear};
+static_assert(offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "GetCandidateL3NetworksForChangeVmNicNetwork", HttpMethod::Get, "/vm-instances/nics/{vmNicUuid}/l3-networks-candidates", "", false, true, false, false, "", &GetCandidateL3NetworksForChangeVmNicNetworkAction::describe,
+                        schema::Ref<GetCandidateL3NetworksForChangeVmNicNetworkAction::ReplyType>::value};
 constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Row kRows164[] = {  // GetCandidatePrimaryStoragesForCreatingVmAction
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
+  {"rootDiskOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"rootDiskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule40},
+  {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskOfferingUuids), schema::Location::Body, 0, &kRule23},
+  {"dataDiskSizes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskSizes), schema::Location::Body, 0, &kRule40},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "GetCandidatePrimaryStoragesForCreatingVmAction", kRows164, 10, kBases164, 1, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmAction, L>::make, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmAction, L>::destroy, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmAction, L>::clear};
+static_assert(offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "GetCandidatePrimaryStoragesForCreatingVm", HttpMethod::Get, "/vm-instances/candidate-storages", "", false, true, false, false, "", &GetCandidatePrimaryStoragesForCreatingVmAction::describe,
+                        schema::Ref<GetCandidatePrimaryStoragesForCreatingVmAction::ReplyType>::value};
 constexpr schema::Rule kRule41{false, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
+constexpr schema::Row kRows166[] = {  // GetCandidateZonesClustersHostsForCreatingVmAction
+  {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
+  {"rootDiskOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"rootDiskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule40},
+  {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, dataDiskOfferingUuids), schema::Location::Body, 0, &kRule23},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, cpuNum), schema::Location::Body, 0, &kRule41},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, memorySize), schema::Location::Body, 0, &kRule40},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "GetCandidateZonesClustersHostsForCreatingVmAction", kRows166, 12, kBases166, 1, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmAction, L>::make, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmAction, L>::destroy, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmAction, L>::clear};
+static_assert(offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "GetCandidateZonesClustersHostsForCreatingVm", HttpMethod::Get, "/vm-instances/candidate-destinations", "", false, true, false, false, "", &GetCandidateZonesClustersHostsForCreatingVmAction::describe,
+                        schema::Ref<GetCandidateZonesClustersHostsForCreatingVmAction::ReplyType>::value};
+constexpr schema::Row kRows168[] = {  // GetFaultToleranceVmsAction
+  {"faultToleranceVmUuid", schema::Local<std::string, L>::ref, offsetof(GetFaultToleranceVmsAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetFaultToleranceVmsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(GetFaultToleranceVmsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable168{{nullptr}, "GetFaultToleranceVmsAction", kRows168, 2, kBases168, 1, &schema::ObjectOps<GetFaultToleranceVmsAction, L>::make, &schema::ObjectOps<GetFaultToleranceVmsAction, L>::destroy, &schema::ObjectOps<GetFaultToleranceVmsAction, L>::clear};
+static_assert(offsetof(GetFaultToleranceVmsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "GetFaultToleranceVms", HttpMethod::Get, "/vm-instances/fault-tolerance/sub-vms", "", false, true, false, false, "", &GetFaultToleranceVmsAction::describe,
+                        schema::Ref<GetFaultToleranceVmsAction::ReplyType>::value};
+constexpr schema::Row kRows170[] = {  // GetImageCandidatesForVmToChangeAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetImageCandidatesForVmToChangeAction, vmInstanceUuid), schema::Location::Path, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetImageCandidatesForVmToChangeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(GetImageCandidatesForVmToChangeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable170{{nullptr}, "GetImageCandidatesForVmToChangeAction", kRows170, 2, kBases170, 1, &schema::ObjectOps<GetImageCandidatesForVmToChangeAction, L>::make, &schema::ObjectOps<GetImageCandidatesForVmToChangeAction, L>::destroy, &schema::ObjectOps<GetImageCandidatesForVmToChangeAction, L>::clear};
+static_assert(offsetof(GetImageCandidatesForVmToChangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "GetImageCandidatesForVmToChange", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/image-candidates", "", false, true, false, false, "", &GetImageCandidatesForVmToChangeAction::describe,
+                        schema::Ref<GetImageCandidatesForVmToChangeAction::ReplyType>::value};
+constexpr schema::Row kRows172[] = {  // GetLatestGuestToolsForVmAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetLatestGuestToolsForVmAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLatestGuestToolsForVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(GetLatestGuestToolsForVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable172{{nullptr}, "GetLatestGuestToolsForVmAction", kRows172, 2, kBases172, 1, &schema::ObjectOps<GetLatestGuestToolsForVmAction, L>::make, &schema::ObjectOps<GetLatestGuestToolsForVmAction, L>::destroy, &schema::ObjectOps<GetLatestGuestToolsForVmAction, L>::clear};
+static_assert(offsetof(GetLatestGuestToolsForVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "GetLatestGuestToolsForVm", HttpMethod::Get, "/vm-instances/{uuid}/latest-guest-tools", "", false, true, false, false, "", &GetLatestGuestToolsForVmAction::describe,
+                        schema::Ref<GetLatestGuestToolsForVmAction::ReplyType>::value};
+constexpr schema::Row kRows174[] = {  // GetNicQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"forceSync", schema::Local<std::optional<bool>, L>::ref, offsetof(GetNicQosAction, forceSync), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(GetNicQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable174{{nullptr}, "GetNicQosAction", kRows174, 3, kBases174, 1, &schema::ObjectOps<GetNicQosAction, L>::make, &schema::ObjectOps<GetNicQosAction, L>::destroy, &schema::ObjectOps<GetNicQosAction, L>::clear};
+static_assert(offsetof(GetNicQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "GetNicQos", HttpMethod::Get, "/vm-instances/{uuid}/nic-qos", "", false, true, false, false, "", &GetNicQosAction::describe,
+                        schema::Ref<GetNicQosAction::ReplyType>::value};
+constexpr schema::Row kRows176[] = {  // GetPciDeviceCandidatesForAttachingVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetPciDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"types", schema::Local<std::optional<Json>, L>::ref, offsetof(GetPciDeviceCandidatesForAttachingVmAction, types), schema::Location::Body, 0, nullptr},
+  {"pciSpecUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPciDeviceCandidatesForAttachingVmAction, pciSpecUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPciDeviceCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(GetPciDeviceCandidatesForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "GetPciDeviceCandidatesForAttachingVmAction", kRows176, 4, kBases176, 1, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmAction, L>::make, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmAction, L>::destroy, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmAction, L>::clear};
+static_assert(offsetof(GetPciDeviceCandidatesForAttachingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "GetPciDeviceCandidatesForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/candidate-pci-devices", "", false, true, false, false, "", &GetPciDeviceCandidatesForAttachingVmAction::describe,
+                        schema::Ref<GetPciDeviceCandidatesForAttachingVmAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // GetPrimaryStorageCandidatesForVmMigrationAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"withDataVolumes", schema::Local<std::optional<bool>, L>::ref, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, withDataVolumes), schema::Location::Body, 0, nullptr},
+  {"migrateStorageOnly", schema::Local<std::optional<bool>, L>::ref, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, migrateStorageOnly), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "GetPrimaryStorageCandidatesForVmMigrationAction", kRows178, 4, kBases178, 1, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationAction, L>::make, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationAction, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationAction, L>::clear};
+static_assert(offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "GetPrimaryStorageCandidatesForVmMigration", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/storage-migration-candidates", "", false, true, false, false, "", &GetPrimaryStorageCandidatesForVmMigrationAction::describe,
+                        schema::Ref<GetPrimaryStorageCandidatesForVmMigrationAction::ReplyType>::value};
+constexpr schema::Row kRows180[] = {  // GetScsiLunCandidatesForAttachingVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetScsiLunCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetScsiLunCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(GetScsiLunCandidatesForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable180{{nullptr}, "GetScsiLunCandidatesForAttachingVmAction", kRows180, 2, kBases180, 1, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmAction, L>::make, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmAction, L>::destroy, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmAction, L>::clear};
+static_assert(offsetof(GetScsiLunCandidatesForAttachingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec181{{nullptr}, "GetScsiLunCandidatesForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/candidate-storage-devices", "", false, true, false, false, "", &GetScsiLunCandidatesForAttachingVmAction::describe,
+                        schema::Ref<GetScsiLunCandidatesForAttachingVmAction::ReplyType>::value};
+constexpr schema::Row kRows182[] = {  // GetUsbDeviceCandidatesForAttachingVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"attachType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, attachType), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable182{{nullptr}, "GetUsbDeviceCandidatesForAttachingVmAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmAction, L>::make, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmAction, L>::destroy, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmAction, L>::clear};
+static_assert(offsetof(GetUsbDeviceCandidatesForAttachingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec183{{nullptr}, "GetUsbDeviceCandidatesForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/candidate-usb-devices", "", false, true, false, false, "", &GetUsbDeviceCandidatesForAttachingVmAction::describe,
+                        schema::Ref<GetUsbDeviceCandidatesForAttachingVmAction::ReplyType>::value};
+constexpr schema::Row kRows184[] = {  // GetVirtualizerInfoAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVirtualizerInfoAction, uuids), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVirtualizerInfoAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(GetVirtualizerInfoAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable184{{nullptr}, "GetVirtualizerInfoAction", kRows184, 2, kBases184, 1, &schema::ObjectOps<GetVirtualizerInfoAction, L>::make, &schema::ObjectOps<GetVirtualizerInfoAction, L>::destroy, &schema::ObjectOps<GetVirtualizerInfoAction, L>::clear};
+static_assert(offsetof(GetVirtualizerInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec185{{nullptr}, "GetVirtualizerInfo", HttpMethod::Get, "/vm-instances/virtualizer-info", "", false, true, false, false, "", &GetVirtualizerInfoAction::describe,
+                        schema::Ref<GetVirtualizerInfoAction::ReplyType>::value};
+constexpr schema::Row kRows186[] = {  // GetVmAttachableDataVolumeAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetVmAttachableDataVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmAttachableDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases186[] = {{&ActionBase::describe, offsetof(GetVmAttachableDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable186{{nullptr}, "GetVmAttachableDataVolumeAction", kRows186, 2, kBases186, 1, &schema::ObjectOps<GetVmAttachableDataVolumeAction, L>::make, &schema::ObjectOps<GetVmAttachableDataVolumeAction, L>::destroy, &schema::ObjectOps<GetVmAttachableDataVolumeAction, L>::clear};
+static_assert(offsetof(GetVmAttachableDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec187{{nullptr}, "GetVmAttachableDataVolume", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/data-volume-candidates", "", false, true, false, false, "", &GetVmAttachableDataVolumeAction::describe,
+                        schema::Ref<GetVmAttachableDataVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows188[] = {  // GetVmAttachableL3NetworkAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetVmAttachableL3NetworkAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmAttachableL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases188[] = {{&ActionBase::describe, offsetof(GetVmAttachableL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable188{{nullptr}, "GetVmAttachableL3NetworkAction", kRows188, 2, kBases188, 1, &schema::ObjectOps<GetVmAttachableL3NetworkAction, L>::make, &schema::ObjectOps<GetVmAttachableL3NetworkAction, L>::destroy, &schema::ObjectOps<GetVmAttachableL3NetworkAction, L>::clear};
+static_assert(offsetof(GetVmAttachableL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec189{{nullptr}, "GetVmAttachableL3Network", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/l3-networks-candidates", "", false, true, false, false, "", &GetVmAttachableL3NetworkAction::describe,
+                        schema::Ref<GetVmAttachableL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows190[] = {  // GetVmBootOrderAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmBootOrderAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases190[] = {{&ActionBase::describe, offsetof(GetVmBootOrderAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable190{{nullptr}, "GetVmBootOrderAction", kRows190, 2, kBases190, 1, &schema::ObjectOps<GetVmBootOrderAction, L>::make, &schema::ObjectOps<GetVmBootOrderAction, L>::destroy, &schema::ObjectOps<GetVmBootOrderAction, L>::clear};
+static_assert(offsetof(GetVmBootOrderAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec191{{nullptr}, "GetVmBootOrder", HttpMethod::Get, "/vm-instances/{uuid}/boot-orders", "", false, true, false, false, "", &GetVmBootOrderAction::describe,
+                        schema::Ref<GetVmBootOrderAction::ReplyType>::value};
+constexpr schema::Row kRows192[] = {  // GetVmCapabilitiesAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmCapabilitiesAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases192[] = {{&ActionBase::describe, offsetof(GetVmCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable192{{nullptr}, "GetVmCapabilitiesAction", kRows192, 2, kBases192, 1, &schema::ObjectOps<GetVmCapabilitiesAction, L>::make, &schema::ObjectOps<GetVmCapabilitiesAction, L>::destroy, &schema::ObjectOps<GetVmCapabilitiesAction, L>::clear};
+static_assert(offsetof(GetVmCapabilitiesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec193{{nullptr}, "GetVmCapabilities", HttpMethod::Get, "/vm-instances/{uuid}/capabilities", "", false, true, false, false, "", &GetVmCapabilitiesAction::describe,
+                        schema::Ref<GetVmCapabilitiesAction::ReplyType>::value};
+constexpr schema::Row kRows194[] = {  // GetVmConsoleAddressAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmConsoleAddressAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmConsoleAddressAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases194[] = {{&ActionBase::describe, offsetof(GetVmConsoleAddressAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable194{{nullptr}, "GetVmConsoleAddressAction", kRows194, 2, kBases194, 1, &schema::ObjectOps<GetVmConsoleAddressAction, L>::make, &schema::ObjectOps<GetVmConsoleAddressAction, L>::destroy, &schema::ObjectOps<GetVmConsoleAddressAction, L>::clear};
+static_assert(offsetof(GetVmConsoleAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec195{{nullptr}, "GetVmConsoleAddress", HttpMethod::Get, "/vm-instances/{uuid}/console-addresses", "", false, true, false, false, "", &GetVmConsoleAddressAction::describe,
+                        schema::Ref<GetVmConsoleAddressAction::ReplyType>::value};
+constexpr schema::Row kRows196[] = {  // GetVmConsolePasswordAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases196[] = {{&ActionBase::describe, offsetof(GetVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable196{{nullptr}, "GetVmConsolePasswordAction", kRows196, 2, kBases196, 1, &schema::ObjectOps<GetVmConsolePasswordAction, L>::make, &schema::ObjectOps<GetVmConsolePasswordAction, L>::destroy, &schema::ObjectOps<GetVmConsolePasswordAction, L>::clear};
+static_assert(offsetof(GetVmConsolePasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec197{{nullptr}, "GetVmConsolePassword", HttpMethod::Get, "/vm-instances/{uuid}/console-passwords", "", false, true, false, false, "", &GetVmConsolePasswordAction::describe,
+                        schema::Ref<GetVmConsolePasswordAction::ReplyType>::value};
 constexpr const char* kRule42V[] = {"VolumeVO"};
 constexpr schema::Rule kRule42{true, false, false, kRule42V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows198[] = {  // GetVmDeviceAddressAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmDeviceAddressAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"resourceTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVmDeviceAddressAction, resourceTypes), schema::Location::Body, 0, &kRule42},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmDeviceAddressAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases198[] = {{&ActionBase::describe, offsetof(GetVmDeviceAddressAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable198{{nullptr}, "GetVmDeviceAddressAction", kRows198, 3, kBases198, 1, &schema::ObjectOps<GetVmDeviceAddressAction, L>::make, &schema::ObjectOps<GetVmDeviceAddressAction, L>::destroy, &schema::ObjectOps<GetVmDeviceAddressAction, L>::clear};
+static_assert(offsetof(GetVmDeviceAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec199{{nullptr}, "GetVmDeviceAddress", HttpMethod::Get, "/vm-instances/devices", "", false, true, false, false, "", &GetVmDeviceAddressAction::describe,
+                        schema::Ref<GetVmDeviceAddressAction::ReplyType>::value};
+constexpr schema::Row kRows200[] = {  // GetVmEmulatorPinningAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmEmulatorPinningAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases200[] = {{&ActionBase::describe, offsetof(GetVmEmulatorPinningAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable200{{nullptr}, "GetVmEmulatorPinningAction", kRows200, 2, kBases200, 1, &schema::ObjectOps<GetVmEmulatorPinningAction, L>::make, &schema::ObjectOps<GetVmEmulatorPinningAction, L>::destroy, &schema::ObjectOps<GetVmEmulatorPinningAction, L>::clear};
+static_assert(offsetof(GetVmEmulatorPinningAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec201{{nullptr}, "GetVmEmulatorPinning", HttpMethod::Get, "/vm-instances/{uuid}/emulator-pinning", "", false, true, false, false, "", &GetVmEmulatorPinningAction::describe,
+                        schema::Ref<GetVmEmulatorPinningAction::ReplyType>::value};
+constexpr schema::Row kRows202[] = {  // GetVmGuestToolsInfoAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmGuestToolsInfoAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"debug", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVmGuestToolsInfoAction, debug), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmGuestToolsInfoAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases202[] = {{&ActionBase::describe, offsetof(GetVmGuestToolsInfoAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable202{{nullptr}, "GetVmGuestToolsInfoAction", kRows202, 3, kBases202, 1, &schema::ObjectOps<GetVmGuestToolsInfoAction, L>::make, &schema::ObjectOps<GetVmGuestToolsInfoAction, L>::destroy, &schema::ObjectOps<GetVmGuestToolsInfoAction, L>::clear};
+static_assert(offsetof(GetVmGuestToolsInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec203{{nullptr}, "GetVmGuestToolsInfo", HttpMethod::Get, "/vm-instances/{uuid}/guest-tools-infos", "", false, true, false, false, "", &GetVmGuestToolsInfoAction::describe,
+                        schema::Ref<GetVmGuestToolsInfoAction::ReplyType>::value};
+constexpr schema::Row kRows204[] = {  // GetVmHostnameAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases204[] = {{&ActionBase::describe, offsetof(GetVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable204{{nullptr}, "GetVmHostnameAction", kRows204, 2, kBases204, 1, &schema::ObjectOps<GetVmHostnameAction, L>::make, &schema::ObjectOps<GetVmHostnameAction, L>::destroy, &schema::ObjectOps<GetVmHostnameAction, L>::clear};
+static_assert(offsetof(GetVmHostnameAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec205{{nullptr}, "GetVmHostname", HttpMethod::Get, "/vm-instances/{uuid}/hostnames", "", false, true, false, false, "", &GetVmHostnameAction::describe,
+                        schema::Ref<GetVmHostnameAction::ReplyType>::value};
+constexpr schema::Row kRows206[] = {  // GetVmInstanceFirstBootDeviceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmInstanceFirstBootDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceFirstBootDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases206[] = {{&ActionBase::describe, offsetof(GetVmInstanceFirstBootDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable206{{nullptr}, "GetVmInstanceFirstBootDeviceAction", kRows206, 2, kBases206, 1, &schema::ObjectOps<GetVmInstanceFirstBootDeviceAction, L>::make, &schema::ObjectOps<GetVmInstanceFirstBootDeviceAction, L>::destroy, &schema::ObjectOps<GetVmInstanceFirstBootDeviceAction, L>::clear};
+static_assert(offsetof(GetVmInstanceFirstBootDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec207{{nullptr}, "GetVmInstanceFirstBootDevice", HttpMethod::Get, "/vm-instances/{uuid}/first-boot-device", "", false, true, false, false, "", &GetVmInstanceFirstBootDeviceAction::describe,
+                        schema::Ref<GetVmInstanceFirstBootDeviceAction::ReplyType>::value};
+constexpr schema::Row kRows208[] = {  // GetVmInstanceHaLevelAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases208[] = {{&ActionBase::describe, offsetof(GetVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable208{{nullptr}, "GetVmInstanceHaLevelAction", kRows208, 2, kBases208, 1, &schema::ObjectOps<GetVmInstanceHaLevelAction, L>::make, &schema::ObjectOps<GetVmInstanceHaLevelAction, L>::destroy, &schema::ObjectOps<GetVmInstanceHaLevelAction, L>::clear};
+static_assert(offsetof(GetVmInstanceHaLevelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec209{{nullptr}, "GetVmInstanceHaLevel", HttpMethod::Get, "/vm-instances/{uuid}/ha-levels", "", false, true, false, false, "", &GetVmInstanceHaLevelAction::describe,
+                        schema::Ref<GetVmInstanceHaLevelAction::ReplyType>::value};
+constexpr schema::Row kRows210[] = {  // GetVmInstanceProtectedRecoveryPointsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmInstanceProtectedRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmInstanceProtectedRecoveryPointsAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmInstanceProtectedRecoveryPointsAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceProtectedRecoveryPointsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases210[] = {{&ActionBase::describe, offsetof(GetVmInstanceProtectedRecoveryPointsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable210{{nullptr}, "GetVmInstanceProtectedRecoveryPointsAction", kRows210, 4, kBases210, 1, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsAction, L>::make, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsAction, L>::destroy, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsAction, L>::clear};
+static_assert(offsetof(GetVmInstanceProtectedRecoveryPointsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec211{{nullptr}, "GetVmInstanceProtectedRecoveryPoints", HttpMethod::Get, "/vm-instances/{uuid}/protected-recovery-points", "", false, true, false, false, "", &GetVmInstanceProtectedRecoveryPointsAction::describe,
+                        schema::Ref<GetVmInstanceProtectedRecoveryPointsAction::ReplyType>::value};
 constexpr const char* kRule43V[] = {"minute", "hour", "day"};
 constexpr schema::Rule kRule43{false, false, false, kRule43V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows212[] = {  // GetVmInstanceRecoveryPointsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"startTime", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, startTime), schema::Location::Body, 0, nullptr},
+  {"endTime", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, endTime), schema::Location::Body, 0, nullptr},
+  {"scale", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, scale), schema::Location::Body, 0, &kRule43},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases212[] = {{&ActionBase::describe, offsetof(GetVmInstanceRecoveryPointsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable212{{nullptr}, "GetVmInstanceRecoveryPointsAction", kRows212, 7, kBases212, 1, &schema::ObjectOps<GetVmInstanceRecoveryPointsAction, L>::make, &schema::ObjectOps<GetVmInstanceRecoveryPointsAction, L>::destroy, &schema::ObjectOps<GetVmInstanceRecoveryPointsAction, L>::clear};
+static_assert(offsetof(GetVmInstanceRecoveryPointsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec213{{nullptr}, "GetVmInstanceRecoveryPoints", HttpMethod::Get, "/vm-instances/{uuid}/recovery-points", "", false, true, false, false, "", &GetVmInstanceRecoveryPointsAction::describe,
+                        schema::Ref<GetVmInstanceRecoveryPointsAction::ReplyType>::value};
+constexpr schema::Row kRows214[] = {  // GetVmMigrationCandidateHostsAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetVmMigrationCandidateHostsAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmMigrationCandidateHostsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases214[] = {{&ActionBase::describe, offsetof(GetVmMigrationCandidateHostsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable214{{nullptr}, "GetVmMigrationCandidateHostsAction", kRows214, 2, kBases214, 1, &schema::ObjectOps<GetVmMigrationCandidateHostsAction, L>::make, &schema::ObjectOps<GetVmMigrationCandidateHostsAction, L>::destroy, &schema::ObjectOps<GetVmMigrationCandidateHostsAction, L>::clear};
+static_assert(offsetof(GetVmMigrationCandidateHostsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec215{{nullptr}, "GetVmMigrationCandidateHosts", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/migration-target-hosts", "", false, true, false, false, "", &GetVmMigrationCandidateHostsAction::describe,
+                        schema::Ref<GetVmMigrationCandidateHostsAction::ReplyType>::value};
+constexpr schema::Row kRows216[] = {  // GetVmMonitorNumberAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmMonitorNumberAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases216[] = {{&ActionBase::describe, offsetof(GetVmMonitorNumberAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable216{{nullptr}, "GetVmMonitorNumberAction", kRows216, 2, kBases216, 1, &schema::ObjectOps<GetVmMonitorNumberAction, L>::make, &schema::ObjectOps<GetVmMonitorNumberAction, L>::destroy, &schema::ObjectOps<GetVmMonitorNumberAction, L>::clear};
+static_assert(offsetof(GetVmMonitorNumberAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec217{{nullptr}, "GetVmMonitorNumber", HttpMethod::Get, "/vm-instances/{uuid}/monitorNumber", "", false, true, false, false, "", &GetVmMonitorNumberAction::describe,
+                        schema::Ref<GetVmMonitorNumberAction::ReplyType>::value};
 constexpr const char* kRule44V[] = {"4", "6"};
 constexpr schema::Rule kRule44{false, false, false, kRule44V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows218[] = {  // GetVmNicAttachableEipsAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(GetVmNicAttachableEipsAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmNicAttachableEipsAction, ipVersion), schema::Location::Body, 0, &kRule44},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmNicAttachableEipsAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmNicAttachableEipsAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmNicAttachableEipsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases218[] = {{&ActionBase::describe, offsetof(GetVmNicAttachableEipsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable218{{nullptr}, "GetVmNicAttachableEipsAction", kRows218, 5, kBases218, 1, &schema::ObjectOps<GetVmNicAttachableEipsAction, L>::make, &schema::ObjectOps<GetVmNicAttachableEipsAction, L>::destroy, &schema::ObjectOps<GetVmNicAttachableEipsAction, L>::clear};
+static_assert(offsetof(GetVmNicAttachableEipsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec219{{nullptr}, "GetVmNicAttachableEips", HttpMethod::Get, "/vm-instances/nics/{vmNicUuid}/candidate-eips", "", false, true, false, false, "", &GetVmNicAttachableEipsAction::describe,
+                        schema::Ref<GetVmNicAttachableEipsAction::ReplyType>::value};
+constexpr schema::Row kRows220[] = {  // GetVmNicAttachedNetworkServiceAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(GetVmNicAttachedNetworkServiceAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmNicAttachedNetworkServiceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases220[] = {{&ActionBase::describe, offsetof(GetVmNicAttachedNetworkServiceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable220{{nullptr}, "GetVmNicAttachedNetworkServiceAction", kRows220, 2, kBases220, 1, &schema::ObjectOps<GetVmNicAttachedNetworkServiceAction, L>::make, &schema::ObjectOps<GetVmNicAttachedNetworkServiceAction, L>::destroy, &schema::ObjectOps<GetVmNicAttachedNetworkServiceAction, L>::clear};
+static_assert(offsetof(GetVmNicAttachedNetworkServiceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec221{{nullptr}, "GetVmNicAttachedNetworkService", HttpMethod::Get, "/vm-instances/nics/{vmNicUuid}/attached-networkservices", "", false, true, false, false, "", &GetVmNicAttachedNetworkServiceAction::describe,
+                        schema::Ref<GetVmNicAttachedNetworkServiceAction::ReplyType>::value};
+constexpr schema::Row kRows222[] = {  // GetVmNumaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmNumaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmNumaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases222[] = {{&ActionBase::describe, offsetof(GetVmNumaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable222{{nullptr}, "GetVmNumaAction", kRows222, 2, kBases222, 1, &schema::ObjectOps<GetVmNumaAction, L>::make, &schema::ObjectOps<GetVmNumaAction, L>::destroy, &schema::ObjectOps<GetVmNumaAction, L>::clear};
+static_assert(offsetof(GetVmNumaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec223{{nullptr}, "GetVmNuma", HttpMethod::Get, "/vm-instances/{uuid}/vnuma", "", false, true, false, false, "", &GetVmNumaAction::describe,
+                        schema::Ref<GetVmNumaAction::ReplyType>::value};
+constexpr schema::Row kRows224[] = {  // GetVmQgaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmQgaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmQgaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases224[] = {{&ActionBase::describe, offsetof(GetVmQgaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable224{{nullptr}, "GetVmQgaAction", kRows224, 2, kBases224, 1, &schema::ObjectOps<GetVmQgaAction, L>::make, &schema::ObjectOps<GetVmQgaAction, L>::destroy, &schema::ObjectOps<GetVmQgaAction, L>::clear};
+static_assert(offsetof(GetVmQgaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec225{{nullptr}, "GetVmQga", HttpMethod::Get, "/vm-instances/{uuid}/qga", "", false, true, false, false, "", &GetVmQgaAction::describe,
+                        schema::Ref<GetVmQgaAction::ReplyType>::value};
+constexpr schema::Row kRows226[] = {  // GetVmRDPAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmRDPAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmRDPAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases226[] = {{&ActionBase::describe, offsetof(GetVmRDPAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable226{{nullptr}, "GetVmRDPAction", kRows226, 2, kBases226, 1, &schema::ObjectOps<GetVmRDPAction, L>::make, &schema::ObjectOps<GetVmRDPAction, L>::destroy, &schema::ObjectOps<GetVmRDPAction, L>::clear};
+static_assert(offsetof(GetVmRDPAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec227{{nullptr}, "GetVmRDP", HttpMethod::Get, "/vm-instances/{uuid}/rdp", "", false, true, false, false, "", &GetVmRDPAction::describe,
+                        schema::Ref<GetVmRDPAction::ReplyType>::value};
+constexpr schema::Row kRows228[] = {  // GetVmSshKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases228[] = {{&ActionBase::describe, offsetof(GetVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable228{{nullptr}, "GetVmSshKeyAction", kRows228, 2, kBases228, 1, &schema::ObjectOps<GetVmSshKeyAction, L>::make, &schema::ObjectOps<GetVmSshKeyAction, L>::destroy, &schema::ObjectOps<GetVmSshKeyAction, L>::clear};
+static_assert(offsetof(GetVmSshKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec229{{nullptr}, "GetVmSshKey", HttpMethod::Get, "/vm-instances/{uuid}/ssh-keys", "", false, true, false, false, "", &GetVmSshKeyAction::describe,
+                        schema::Ref<GetVmSshKeyAction::ReplyType>::value};
+constexpr schema::Row kRows230[] = {  // GetVmStartingCandidateClustersHostsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmStartingCandidateClustersHostsAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmStartingCandidateClustersHostsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases230[] = {{&ActionBase::describe, offsetof(GetVmStartingCandidateClustersHostsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable230{{nullptr}, "GetVmStartingCandidateClustersHostsAction", kRows230, 2, kBases230, 1, &schema::ObjectOps<GetVmStartingCandidateClustersHostsAction, L>::make, &schema::ObjectOps<GetVmStartingCandidateClustersHostsAction, L>::destroy, &schema::ObjectOps<GetVmStartingCandidateClustersHostsAction, L>::clear};
+static_assert(offsetof(GetVmStartingCandidateClustersHostsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec231{{nullptr}, "GetVmStartingCandidateClustersHosts", HttpMethod::Get, "/vm-instances/{uuid}/starting-target-hosts", "", false, true, false, false, "", &GetVmStartingCandidateClustersHostsAction::describe,
+                        schema::Ref<GetVmStartingCandidateClustersHostsAction::ReplyType>::value};
+constexpr schema::Row kRows232[] = {  // GetVmTaskAction
+  {"vmInstanceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmTaskAction, vmInstanceUuids), schema::Location::Body, 0, &kRule13},
+  {"syncSignatures", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVmTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmTaskAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases232[] = {{&ActionBase::describe, offsetof(GetVmTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable232{{nullptr}, "GetVmTaskAction", kRows232, 3, kBases232, 1, &schema::ObjectOps<GetVmTaskAction, L>::make, &schema::ObjectOps<GetVmTaskAction, L>::destroy, &schema::ObjectOps<GetVmTaskAction, L>::clear};
+static_assert(offsetof(GetVmTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec233{{nullptr}, "GetVmTask", HttpMethod::Get, "/vm-instances/task-details", "", false, true, false, false, "", &GetVmTaskAction::describe,
+                        schema::Ref<GetVmTaskAction::ReplyType>::value};
+constexpr schema::Row kRows234[] = {  // GetVmUsbRedirectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmUsbRedirectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases234[] = {{&ActionBase::describe, offsetof(GetVmUsbRedirectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable234{{nullptr}, "GetVmUsbRedirectAction", kRows234, 2, kBases234, 1, &schema::ObjectOps<GetVmUsbRedirectAction, L>::make, &schema::ObjectOps<GetVmUsbRedirectAction, L>::destroy, &schema::ObjectOps<GetVmUsbRedirectAction, L>::clear};
+static_assert(offsetof(GetVmUsbRedirectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec235{{nullptr}, "GetVmUsbRedirect", HttpMethod::Get, "/vm-instances/{uuid}/usbredirect", "", false, true, false, false, "", &GetVmUsbRedirectAction::describe,
+                        schema::Ref<GetVmUsbRedirectAction::ReplyType>::value};
+constexpr schema::Row kRows236[] = {  // GetVmXmlAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetVmXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmXmlAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases236[] = {{&ActionBase::describe, offsetof(GetVmXmlAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable236{{nullptr}, "GetVmXmlAction", kRows236, 2, kBases236, 1, &schema::ObjectOps<GetVmXmlAction, L>::make, &schema::ObjectOps<GetVmXmlAction, L>::destroy, &schema::ObjectOps<GetVmXmlAction, L>::clear};
+static_assert(offsetof(GetVmXmlAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec237{{nullptr}, "GetVmXml", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/xml", "", false, true, false, false, "", &GetVmXmlAction::describe,
+                        schema::Ref<GetVmXmlAction::ReplyType>::value};
+constexpr schema::Row kRows238[] = {  // GetVmXmlHookScriptAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetVmXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases238[] = {{&ActionBase::describe, offsetof(GetVmXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable238{{nullptr}, "GetVmXmlHookScriptAction", kRows238, 2, kBases238, 1, &schema::ObjectOps<GetVmXmlHookScriptAction, L>::make, &schema::ObjectOps<GetVmXmlHookScriptAction, L>::destroy, &schema::ObjectOps<GetVmXmlHookScriptAction, L>::clear};
+static_assert(offsetof(GetVmXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec239{{nullptr}, "GetVmXmlHookScript", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/xml-hook-script", "", false, true, false, false, "", &GetVmXmlHookScriptAction::describe,
+                        schema::Ref<GetVmXmlHookScriptAction::ReplyType>::value};
+constexpr schema::Row kRows240[] = {  // GetVmsCapabilitiesAction
+  {"vmUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmsCapabilitiesAction, vmUuids), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmsCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases240[] = {{&ActionBase::describe, offsetof(GetVmsCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable240{{nullptr}, "GetVmsCapabilitiesAction", kRows240, 2, kBases240, 1, &schema::ObjectOps<GetVmsCapabilitiesAction, L>::make, &schema::ObjectOps<GetVmsCapabilitiesAction, L>::destroy, &schema::ObjectOps<GetVmsCapabilitiesAction, L>::clear};
+static_assert(offsetof(GetVmsCapabilitiesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec241{{nullptr}, "GetVmsCapabilities", HttpMethod::Get, "/vm-instances/capabilities", "", false, true, false, false, "", &GetVmsCapabilitiesAction::describe,
+                        schema::Ref<GetVmsCapabilitiesAction::ReplyType>::value};
+constexpr schema::Row kRows242[] = {  // GetVmvNUMATopologyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmvNUMATopologyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmvNUMATopologyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases242[] = {{&ActionBase::describe, offsetof(GetVmvNUMATopologyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable242{{nullptr}, "GetVmvNUMATopologyAction", kRows242, 2, kBases242, 1, &schema::ObjectOps<GetVmvNUMATopologyAction, L>::make, &schema::ObjectOps<GetVmvNUMATopologyAction, L>::destroy, &schema::ObjectOps<GetVmvNUMATopologyAction, L>::clear};
+static_assert(offsetof(GetVmvNUMATopologyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec243{{nullptr}, "GetVmvNUMATopology", HttpMethod::Get, "/vm-instances/{uuid}/vnuma-topology", "", false, true, false, false, "", &GetVmvNUMATopologyAction::describe,
+                        schema::Ref<GetVmvNUMATopologyAction::ReplyType>::value};
 constexpr const char* kRule45V[] = {"auto-converge"};
 constexpr schema::Rule kRule45{false, false, false, kRule45V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows244[] = {  // MigrateVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(MigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(MigrateVmAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"migrateFromDestination", schema::Local<std::optional<bool>, L>::ref, offsetof(MigrateVmAction, migrateFromDestination), schema::Location::Body, 0, nullptr},
+  {"allowUnknown", schema::Local<std::optional<bool>, L>::ref, offsetof(MigrateVmAction, allowUnknown), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(MigrateVmAction, strategy), schema::Location::Body, 0, &kRule45},
+  {"downTime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(MigrateVmAction, downTime), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(MigrateVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases244[] = {{&ActionBase::describe, offsetof(MigrateVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable244{{nullptr}, "MigrateVmAction", kRows244, 7, kBases244, 1, &schema::ObjectOps<MigrateVmAction, L>::make, &schema::ObjectOps<MigrateVmAction, L>::destroy, &schema::ObjectOps<MigrateVmAction, L>::clear};
+static_assert(offsetof(MigrateVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec245{{nullptr}, "MigrateVm", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "migrateVm", true, true, true, false, "", &MigrateVmAction::describe,
+                        schema::Ref<MigrateVmAction::ReplyType>::value};
+constexpr schema::Row kRows246[] = {  // PauseVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(PauseVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PauseVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases246[] = {{&ActionBase::describe, offsetof(PauseVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable246{{nullptr}, "PauseVmInstanceAction", kRows246, 2, kBases246, 1, &schema::ObjectOps<PauseVmInstanceAction, L>::make, &schema::ObjectOps<PauseVmInstanceAction, L>::destroy, &schema::ObjectOps<PauseVmInstanceAction, L>::clear};
+static_assert(offsetof(PauseVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec247{{nullptr}, "PauseVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "pauseVmInstance", true, true, true, false, "", &PauseVmInstanceAction::describe,
+                        schema::Ref<PauseVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows248[] = {  // PrimaryStorageMigrateVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"dstPrimaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVmAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"dstHostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrimaryStorageMigrateVmAction, dstHostUuid), schema::Location::Body, 0, nullptr},
+  {"withDataVolumes", schema::Local<std::optional<bool>, L>::ref, offsetof(PrimaryStorageMigrateVmAction, withDataVolumes), schema::Location::Body, 0, nullptr},
+  {"withSnapshots", schema::Local<std::optional<bool>, L>::ref, offsetof(PrimaryStorageMigrateVmAction, withSnapshots), schema::Location::Body, 0, nullptr},
+  {"downTime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PrimaryStorageMigrateVmAction, downTime), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrimaryStorageMigrateVmAction, strategy), schema::Location::Body, 0, &kRule45},
+  {"bandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrimaryStorageMigrateVmAction, bandwidth), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrimaryStorageMigrateVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases248[] = {{&ActionBase::describe, offsetof(PrimaryStorageMigrateVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable248{{nullptr}, "PrimaryStorageMigrateVmAction", kRows248, 9, kBases248, 1, &schema::ObjectOps<PrimaryStorageMigrateVmAction, L>::make, &schema::ObjectOps<PrimaryStorageMigrateVmAction, L>::destroy, &schema::ObjectOps<PrimaryStorageMigrateVmAction, L>::clear};
+static_assert(offsetof(PrimaryStorageMigrateVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec249{{nullptr}, "PrimaryStorageMigrateVm", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "primaryStorageMigrateVm", true, true, true, false, "", &PrimaryStorageMigrateVmAction::describe,
+                        schema::Ref<PrimaryStorageMigrateVmAction::ReplyType>::value};
+constexpr schema::Row kRows250[] = {  // ProtectVmInstanceRecoveryPointAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ProtectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ProtectVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(ProtectVmInstanceRecoveryPointAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ProtectVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases250[] = {{&ActionBase::describe, offsetof(ProtectVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable250{{nullptr}, "ProtectVmInstanceRecoveryPointAction", kRows250, 4, kBases250, 1, &schema::ObjectOps<ProtectVmInstanceRecoveryPointAction, L>::make, &schema::ObjectOps<ProtectVmInstanceRecoveryPointAction, L>::destroy, &schema::ObjectOps<ProtectVmInstanceRecoveryPointAction, L>::clear};
+static_assert(offsetof(ProtectVmInstanceRecoveryPointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec251{{nullptr}, "ProtectVmInstanceRecoveryPoint", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/protect-recovery-point", "protectVmInstanceRecoveryPoint", true, true, true, false, "", &ProtectVmInstanceRecoveryPointAction::describe,
+                        schema::Ref<ProtectVmInstanceRecoveryPointAction::ReplyType>::value};
+constexpr schema::Row kRows252[] = {  // ProvisionVirtualRouterConfigAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ProvisionVirtualRouterConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ProvisionVirtualRouterConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases252[] = {{&ActionBase::describe, offsetof(ProvisionVirtualRouterConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable252{{nullptr}, "ProvisionVirtualRouterConfigAction", kRows252, 2, kBases252, 1, &schema::ObjectOps<ProvisionVirtualRouterConfigAction, L>::make, &schema::ObjectOps<ProvisionVirtualRouterConfigAction, L>::destroy, &schema::ObjectOps<ProvisionVirtualRouterConfigAction, L>::clear};
+static_assert(offsetof(ProvisionVirtualRouterConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec253{{nullptr}, "ProvisionVirtualRouterConfig", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision", "provisionVirtualRouterConfig", true, true, true, false, "", &ProvisionVirtualRouterConfigAction::describe,
+                        schema::Ref<ProvisionVirtualRouterConfigAction::ReplyType>::value};
+constexpr schema::Base kBases254[] = {{&ActionBase::describe, offsetof(QueryApplianceVmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryApplianceVmAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable254{{nullptr}, "QueryApplianceVmAction", nullptr, 0, kBases254, 2, &schema::ObjectOps<QueryApplianceVmAction, L>::make, &schema::ObjectOps<QueryApplianceVmAction, L>::destroy, &schema::ObjectOps<QueryApplianceVmAction, L>::clear};
+static_assert(offsetof(QueryApplianceVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec255{{nullptr}, "QueryApplianceVm", HttpMethod::Get, "/vm-instances/appliances", "", false, true, false, true, "", &QueryApplianceVmAction::describe,
+                        schema::Ref<QueryApplianceVmAction::ReplyType>::value};
+constexpr schema::Base kBases256[] = {{&ActionBase::describe, offsetof(QueryFaultToleranceVmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFaultToleranceVmAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable256{{nullptr}, "QueryFaultToleranceVmAction", nullptr, 0, kBases256, 2, &schema::ObjectOps<QueryFaultToleranceVmAction, L>::make, &schema::ObjectOps<QueryFaultToleranceVmAction, L>::destroy, &schema::ObjectOps<QueryFaultToleranceVmAction, L>::clear};
+static_assert(offsetof(QueryFaultToleranceVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec257{{nullptr}, "QueryFaultToleranceVm", HttpMethod::Get, "/vm-instances/fault-tolerance", "", false, true, false, true, "", &QueryFaultToleranceVmAction::describe,
+                        schema::Ref<QueryFaultToleranceVmAction::ReplyType>::value};
+constexpr schema::Base kBases258[] = {{&ActionBase::describe, offsetof(QueryVirtualRouterVmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVirtualRouterVmAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable258{{nullptr}, "QueryVirtualRouterVmAction", nullptr, 0, kBases258, 2, &schema::ObjectOps<QueryVirtualRouterVmAction, L>::make, &schema::ObjectOps<QueryVirtualRouterVmAction, L>::destroy, &schema::ObjectOps<QueryVirtualRouterVmAction, L>::clear};
+static_assert(offsetof(QueryVirtualRouterVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec259{{nullptr}, "QueryVirtualRouterVm", HttpMethod::Get, "/vm-instances/appliances/virtual-routers", "", false, true, false, true, "", &QueryVirtualRouterVmAction::describe,
+                        schema::Ref<QueryVirtualRouterVmAction::ReplyType>::value};
+constexpr schema::Base kBases260[] = {{&ActionBase::describe, offsetof(QueryVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmCdRomAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable260{{nullptr}, "QueryVmCdRomAction", nullptr, 0, kBases260, 2, &schema::ObjectOps<QueryVmCdRomAction, L>::make, &schema::ObjectOps<QueryVmCdRomAction, L>::destroy, &schema::ObjectOps<QueryVmCdRomAction, L>::clear};
+static_assert(offsetof(QueryVmCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec261{{nullptr}, "QueryVmCdRom", HttpMethod::Get, "/vm-instances/cdroms", "", false, true, false, true, "", &QueryVmCdRomAction::describe,
+                        schema::Ref<QueryVmCdRomAction::ReplyType>::value};
+constexpr schema::Base kBases262[] = {{&ActionBase::describe, offsetof(QueryVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable262{{nullptr}, "QueryVmInstanceAction", nullptr, 0, kBases262, 2, &schema::ObjectOps<QueryVmInstanceAction, L>::make, &schema::ObjectOps<QueryVmInstanceAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceAction, L>::clear};
+static_assert(offsetof(QueryVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec263{{nullptr}, "QueryVmInstance", HttpMethod::Get, "/vm-instances", "", false, true, false, true, "", &QueryVmInstanceAction::describe,
+                        schema::Ref<QueryVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows264[] = {  // QueryVmInstanceMdevDeviceSpecRefAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(QueryVmInstanceMdevDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases264[] = {{&ActionBase::describe, offsetof(QueryVmInstanceMdevDeviceSpecRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmInstanceMdevDeviceSpecRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable264{{nullptr}, "QueryVmInstanceMdevDeviceSpecRefAction", kRows264, 1, kBases264, 2, &schema::ObjectOps<QueryVmInstanceMdevDeviceSpecRefAction, L>::make, &schema::ObjectOps<QueryVmInstanceMdevDeviceSpecRefAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceMdevDeviceSpecRefAction, L>::clear};
+static_assert(offsetof(QueryVmInstanceMdevDeviceSpecRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec265{{nullptr}, "QueryVmInstanceMdevDeviceSpecRef", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/mdev-device-specs", "", false, true, false, true, "", &QueryVmInstanceMdevDeviceSpecRefAction::describe,
+                        schema::Ref<QueryVmInstanceMdevDeviceSpecRefAction::ReplyType>::value};
+constexpr schema::Row kRows266[] = {  // QueryVmInstancePciDeviceSpecRefAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(QueryVmInstancePciDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases266[] = {{&ActionBase::describe, offsetof(QueryVmInstancePciDeviceSpecRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmInstancePciDeviceSpecRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable266{{nullptr}, "QueryVmInstancePciDeviceSpecRefAction", kRows266, 1, kBases266, 2, &schema::ObjectOps<QueryVmInstancePciDeviceSpecRefAction, L>::make, &schema::ObjectOps<QueryVmInstancePciDeviceSpecRefAction, L>::destroy, &schema::ObjectOps<QueryVmInstancePciDeviceSpecRefAction, L>::clear};
+static_assert(offsetof(QueryVmInstancePciDeviceSpecRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec267{{nullptr}, "QueryVmInstancePciDeviceSpecRef", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/pci-device-specs", "", false, true, false, true, "", &QueryVmInstancePciDeviceSpecRefAction::describe,
+                        schema::Ref<QueryVmInstancePciDeviceSpecRefAction::ReplyType>::value};
+constexpr schema::Base kBases268[] = {{&ActionBase::describe, offsetof(QueryVmNicAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmNicAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable268{{nullptr}, "QueryVmNicAction", nullptr, 0, kBases268, 2, &schema::ObjectOps<QueryVmNicAction, L>::make, &schema::ObjectOps<QueryVmNicAction, L>::destroy, &schema::ObjectOps<QueryVmNicAction, L>::clear};
+static_assert(offsetof(QueryVmNicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec269{{nullptr}, "QueryVmNic", HttpMethod::Get, "/vm-instances/nics", "", false, true, false, true, "", &QueryVmNicAction::describe,
+                        schema::Ref<QueryVmNicAction::ReplyType>::value};
+constexpr schema::Base kBases270[] = {{&ActionBase::describe, offsetof(QueryVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmUserDefinedXmlHookScriptAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable270{{nullptr}, "QueryVmUserDefinedXmlHookScriptAction", nullptr, 0, kBases270, 2, &schema::ObjectOps<QueryVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<QueryVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<QueryVmUserDefinedXmlHookScriptAction, L>::clear};
+static_assert(offsetof(QueryVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec271{{nullptr}, "QueryVmUserDefinedXmlHookScript", HttpMethod::Get, "/vm-instances/xml-hook-script", "", false, true, false, true, "", &QueryVmUserDefinedXmlHookScriptAction::describe,
+                        schema::Ref<QueryVmUserDefinedXmlHookScriptAction::ReplyType>::value};
+constexpr schema::Row kRows272[] = {  // RebootVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RebootVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RebootVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases272[] = {{&ActionBase::describe, offsetof(RebootVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable272{{nullptr}, "RebootVmInstanceAction", kRows272, 2, kBases272, 1, &schema::ObjectOps<RebootVmInstanceAction, L>::make, &schema::ObjectOps<RebootVmInstanceAction, L>::destroy, &schema::ObjectOps<RebootVmInstanceAction, L>::clear};
+static_assert(offsetof(RebootVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec273{{nullptr}, "RebootVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "rebootVmInstance", true, true, true, false, "", &RebootVmInstanceAction::describe,
+                        schema::Ref<RebootVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows274[] = {  // ReconnectVirtualRouterAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ReconnectVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases274[] = {{&ActionBase::describe, offsetof(ReconnectVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable274{{nullptr}, "ReconnectVirtualRouterAction", kRows274, 2, kBases274, 1, &schema::ObjectOps<ReconnectVirtualRouterAction, L>::make, &schema::ObjectOps<ReconnectVirtualRouterAction, L>::destroy, &schema::ObjectOps<ReconnectVirtualRouterAction, L>::clear};
+static_assert(offsetof(ReconnectVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec275{{nullptr}, "ReconnectVirtualRouter", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions", "reconnectVirtualRouter", true, true, true, false, "", &ReconnectVirtualRouterAction::describe,
+                        schema::Ref<ReconnectVirtualRouterAction::ReplyType>::value};
+constexpr schema::Row kRows276[] = {  // RecoverVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases276[] = {{&ActionBase::describe, offsetof(RecoverVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable276{{nullptr}, "RecoverVmInstanceAction", kRows276, 2, kBases276, 1, &schema::ObjectOps<RecoverVmInstanceAction, L>::make, &schema::ObjectOps<RecoverVmInstanceAction, L>::destroy, &schema::ObjectOps<RecoverVmInstanceAction, L>::clear};
+static_assert(offsetof(RecoverVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec277{{nullptr}, "RecoverVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "recoverVmInstance", true, true, true, false, "", &RecoverVmInstanceAction::describe,
+                        schema::Ref<RecoverVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows278[] = {  // ReimageVmInstanceAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ReimageVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReimageVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases278[] = {{&ActionBase::describe, offsetof(ReimageVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable278{{nullptr}, "ReimageVmInstanceAction", kRows278, 2, kBases278, 1, &schema::ObjectOps<ReimageVmInstanceAction, L>::make, &schema::ObjectOps<ReimageVmInstanceAction, L>::destroy, &schema::ObjectOps<ReimageVmInstanceAction, L>::clear};
+static_assert(offsetof(ReimageVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec279{{nullptr}, "ReimageVmInstance", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "reimageVmInstance", true, true, true, false, "", &ReimageVmInstanceAction::describe,
+                        schema::Ref<ReimageVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows280[] = {  // ResumeVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ResumeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResumeVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases280[] = {{&ActionBase::describe, offsetof(ResumeVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable280{{nullptr}, "ResumeVmInstanceAction", kRows280, 2, kBases280, 1, &schema::ObjectOps<ResumeVmInstanceAction, L>::make, &schema::ObjectOps<ResumeVmInstanceAction, L>::destroy, &schema::ObjectOps<ResumeVmInstanceAction, L>::clear};
+static_assert(offsetof(ResumeVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec281{{nullptr}, "ResumeVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "resumeVmInstance", true, true, true, false, "", &ResumeVmInstanceAction::describe,
+                        schema::Ref<ResumeVmInstanceAction::ReplyType>::value};
 constexpr schema::Rule kRule46{false, false, false, nullptr, 0, -1, -1, true, 8192LL, 32212254720LL};
+constexpr schema::Row kRows282[] = {  // SetNicQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"outboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetNicQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule46},
+  {"inboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetNicQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule46},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases282[] = {{&ActionBase::describe, offsetof(SetNicQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable282{{nullptr}, "SetNicQosAction", kRows282, 4, kBases282, 1, &schema::ObjectOps<SetNicQosAction, L>::make, &schema::ObjectOps<SetNicQosAction, L>::destroy, &schema::ObjectOps<SetNicQosAction, L>::clear};
+static_assert(offsetof(SetNicQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec283{{nullptr}, "SetNicQos", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setNicQos", true, true, true, false, "", &SetNicQosAction::describe,
+                        schema::Ref<SetNicQosAction::ReplyType>::value};
+constexpr schema::Row kRows284[] = {  // SetVmBootModeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"bootMode", schema::Local<std::string, L>::ref, offsetof(SetVmBootModeAction, bootMode), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases284[] = {{&ActionBase::describe, offsetof(SetVmBootModeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable284{{nullptr}, "SetVmBootModeAction", kRows284, 3, kBases284, 1, &schema::ObjectOps<SetVmBootModeAction, L>::make, &schema::ObjectOps<SetVmBootModeAction, L>::destroy, &schema::ObjectOps<SetVmBootModeAction, L>::clear};
+static_assert(offsetof(SetVmBootModeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec285{{nullptr}, "SetVmBootMode", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmBootMode", true, true, true, false, "", &SetVmBootModeAction::describe,
+                        schema::Ref<SetVmBootModeAction::ReplyType>::value};
+constexpr schema::Row kRows286[] = {  // SetVmBootOrderAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"bootOrder", schema::Local<std::optional<Json>, L>::ref, offsetof(SetVmBootOrderAction, bootOrder), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmBootOrderAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases286[] = {{&ActionBase::describe, offsetof(SetVmBootOrderAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable286{{nullptr}, "SetVmBootOrderAction", kRows286, 3, kBases286, 1, &schema::ObjectOps<SetVmBootOrderAction, L>::make, &schema::ObjectOps<SetVmBootOrderAction, L>::destroy, &schema::ObjectOps<SetVmBootOrderAction, L>::clear};
+static_assert(offsetof(SetVmBootOrderAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec287{{nullptr}, "SetVmBootOrder", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmBootOrder", true, true, true, false, "", &SetVmBootOrderAction::describe,
+                        schema::Ref<SetVmBootOrderAction::ReplyType>::value};
+constexpr schema::Row kRows288[] = {  // SetVmBootVolumeAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(SetVmBootVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(SetVmBootVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmBootVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases288[] = {{&ActionBase::describe, offsetof(SetVmBootVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable288{{nullptr}, "SetVmBootVolumeAction", kRows288, 3, kBases288, 1, &schema::ObjectOps<SetVmBootVolumeAction, L>::make, &schema::ObjectOps<SetVmBootVolumeAction, L>::destroy, &schema::ObjectOps<SetVmBootVolumeAction, L>::clear};
+static_assert(offsetof(SetVmBootVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec289{{nullptr}, "SetVmBootVolume", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmBootVolume", true, true, true, false, "", &SetVmBootVolumeAction::describe,
+                        schema::Ref<SetVmBootVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows290[] = {  // SetVmCleanTrafficAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmCleanTrafficAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVmCleanTrafficAction, enable), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmCleanTrafficAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases290[] = {{&ActionBase::describe, offsetof(SetVmCleanTrafficAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable290{{nullptr}, "SetVmCleanTrafficAction", kRows290, 3, kBases290, 1, &schema::ObjectOps<SetVmCleanTrafficAction, L>::make, &schema::ObjectOps<SetVmCleanTrafficAction, L>::destroy, &schema::ObjectOps<SetVmCleanTrafficAction, L>::clear};
+static_assert(offsetof(SetVmCleanTrafficAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec291{{nullptr}, "SetVmCleanTraffic", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmCleanTraffic", true, true, true, false, "", &SetVmCleanTrafficAction::describe,
+                        schema::Ref<SetVmCleanTrafficAction::ReplyType>::value};
 constexpr const char* kRule47V[] = {"guest", "host"};
 constexpr schema::Rule kRule47{true, false, false, kRule47V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule48V[] = {"0", "60", "600", "1800", "3600", "7200", "21600", "43200", "86400"};
 constexpr schema::Rule kRule48{false, false, false, kRule48V, 9, -1, -1, false, 0, 0};
+constexpr schema::Row kRows292[] = {  // SetVmClockTrackAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmClockTrackAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"track", schema::Local<std::string, L>::ref, offsetof(SetVmClockTrackAction, track), schema::Location::Body, 0, &kRule47},
+  {"syncAfterVMResume", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVmClockTrackAction, syncAfterVMResume), schema::Location::Body, 0, nullptr},
+  {"intervalInSeconds", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVmClockTrackAction, intervalInSeconds), schema::Location::Body, 0, &kRule48},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmClockTrackAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases292[] = {{&ActionBase::describe, offsetof(SetVmClockTrackAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable292{{nullptr}, "SetVmClockTrackAction", kRows292, 5, kBases292, 1, &schema::ObjectOps<SetVmClockTrackAction, L>::make, &schema::ObjectOps<SetVmClockTrackAction, L>::destroy, &schema::ObjectOps<SetVmClockTrackAction, L>::clear};
+static_assert(offsetof(SetVmClockTrackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec293{{nullptr}, "SetVmClockTrack", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmClockTrack", true, true, true, false, "", &SetVmClockTrackAction::describe,
+                        schema::Ref<SetVmClockTrackAction::ReplyType>::value};
+constexpr schema::Row kRows294[] = {  // SetVmConsoleModeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmConsoleModeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(SetVmConsoleModeAction, mode), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmConsoleModeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases294[] = {{&ActionBase::describe, offsetof(SetVmConsoleModeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable294{{nullptr}, "SetVmConsoleModeAction", kRows294, 3, kBases294, 1, &schema::ObjectOps<SetVmConsoleModeAction, L>::make, &schema::ObjectOps<SetVmConsoleModeAction, L>::destroy, &schema::ObjectOps<SetVmConsoleModeAction, L>::clear};
+static_assert(offsetof(SetVmConsoleModeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec295{{nullptr}, "SetVmConsoleMode", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmConsoleMode", true, true, true, false, "", &SetVmConsoleModeAction::describe,
+                        schema::Ref<SetVmConsoleModeAction::ReplyType>::value};
+constexpr schema::Row kRows296[] = {  // SetVmConsolePasswordAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"consolePassword", schema::Local<std::string, L>::ref, offsetof(SetVmConsolePasswordAction, consolePassword), schema::Location::Body, schema::kSecret, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases296[] = {{&ActionBase::describe, offsetof(SetVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable296{{nullptr}, "SetVmConsolePasswordAction", kRows296, 3, kBases296, 1, &schema::ObjectOps<SetVmConsolePasswordAction, L>::make, &schema::ObjectOps<SetVmConsolePasswordAction, L>::destroy, &schema::ObjectOps<SetVmConsolePasswordAction, L>::clear};
+static_assert(offsetof(SetVmConsolePasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec297{{nullptr}, "SetVmConsolePassword", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmConsolePassword", true, true, true, false, "", &SetVmConsolePasswordAction::describe,
+                        schema::Ref<SetVmConsolePasswordAction::ReplyType>::value};
+constexpr schema::Row kRows298[] = {  // SetVmEmulatorPinningAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"emulatorPinning", schema::Local<std::string, L>::ref, offsetof(SetVmEmulatorPinningAction, emulatorPinning), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmEmulatorPinningAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases298[] = {{&ActionBase::describe, offsetof(SetVmEmulatorPinningAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable298{{nullptr}, "SetVmEmulatorPinningAction", kRows298, 3, kBases298, 1, &schema::ObjectOps<SetVmEmulatorPinningAction, L>::make, &schema::ObjectOps<SetVmEmulatorPinningAction, L>::destroy, &schema::ObjectOps<SetVmEmulatorPinningAction, L>::clear};
+static_assert(offsetof(SetVmEmulatorPinningAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec299{{nullptr}, "SetVmEmulatorPinning", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmEmulatorPinning", true, true, true, false, "", &SetVmEmulatorPinningAction::describe,
+                        schema::Ref<SetVmEmulatorPinningAction::ReplyType>::value};
+constexpr schema::Row kRows300[] = {  // SetVmHostnameAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(SetVmHostnameAction, hostname), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases300[] = {{&ActionBase::describe, offsetof(SetVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable300{{nullptr}, "SetVmHostnameAction", kRows300, 3, kBases300, 1, &schema::ObjectOps<SetVmHostnameAction, L>::make, &schema::ObjectOps<SetVmHostnameAction, L>::destroy, &schema::ObjectOps<SetVmHostnameAction, L>::clear};
+static_assert(offsetof(SetVmHostnameAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec301{{nullptr}, "SetVmHostname", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmHostname", true, true, true, false, "", &SetVmHostnameAction::describe,
+                        schema::Ref<SetVmHostnameAction::ReplyType>::value};
+constexpr schema::Row kRows302[] = {  // SetVmInstanceDefaultCdRomAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmInstanceDefaultCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(SetVmInstanceDefaultCdRomAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmInstanceDefaultCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases302[] = {{&ActionBase::describe, offsetof(SetVmInstanceDefaultCdRomAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable302{{nullptr}, "SetVmInstanceDefaultCdRomAction", kRows302, 3, kBases302, 1, &schema::ObjectOps<SetVmInstanceDefaultCdRomAction, L>::make, &schema::ObjectOps<SetVmInstanceDefaultCdRomAction, L>::destroy, &schema::ObjectOps<SetVmInstanceDefaultCdRomAction, L>::clear};
+static_assert(offsetof(SetVmInstanceDefaultCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec303{{nullptr}, "SetVmInstanceDefaultCdRom", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions", "setVmInstanceDefaultCdRom", true, true, true, false, "", &SetVmInstanceDefaultCdRomAction::describe,
+                        schema::Ref<SetVmInstanceDefaultCdRomAction::ReplyType>::value};
 constexpr const char* kRule49V[] = {"NeverStop", "OnHostFailure", "FaultTolerance"};
 constexpr schema::Rule kRule49{true, false, false, kRule49V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows304[] = {  // SetVmInstanceHaLevelAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"level", schema::Local<std::string, L>::ref, offsetof(SetVmInstanceHaLevelAction, level), schema::Location::Body, 0, &kRule49},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases304[] = {{&ActionBase::describe, offsetof(SetVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable304{{nullptr}, "SetVmInstanceHaLevelAction", kRows304, 3, kBases304, 1, &schema::ObjectOps<SetVmInstanceHaLevelAction, L>::make, &schema::ObjectOps<SetVmInstanceHaLevelAction, L>::destroy, &schema::ObjectOps<SetVmInstanceHaLevelAction, L>::clear};
+static_assert(offsetof(SetVmInstanceHaLevelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec305{{nullptr}, "SetVmInstanceHaLevel", HttpMethod::Post, "/vm-instances/{uuid}/ha-levels", "params", true, true, true, false, "", &SetVmInstanceHaLevelAction::describe,
+                        schema::Ref<SetVmInstanceHaLevelAction::ReplyType>::value};
+constexpr schema::Row kRows306[] = {  // SetVmMonitorNumberAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"monitorNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVmMonitorNumberAction, monitorNumber), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmMonitorNumberAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases306[] = {{&ActionBase::describe, offsetof(SetVmMonitorNumberAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable306{{nullptr}, "SetVmMonitorNumberAction", kRows306, 3, kBases306, 1, &schema::ObjectOps<SetVmMonitorNumberAction, L>::make, &schema::ObjectOps<SetVmMonitorNumberAction, L>::destroy, &schema::ObjectOps<SetVmMonitorNumberAction, L>::clear};
+static_assert(offsetof(SetVmMonitorNumberAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec307{{nullptr}, "SetVmMonitorNumber", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmMonitorNumber", true, true, true, false, "", &SetVmMonitorNumberAction::describe,
+                        schema::Ref<SetVmMonitorNumberAction::ReplyType>::value};
+constexpr schema::Row kRows308[] = {  // SetVmNumaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmNumaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVmNumaAction, enable), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmNumaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases308[] = {{&ActionBase::describe, offsetof(SetVmNumaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable308{{nullptr}, "SetVmNumaAction", kRows308, 3, kBases308, 1, &schema::ObjectOps<SetVmNumaAction, L>::make, &schema::ObjectOps<SetVmNumaAction, L>::destroy, &schema::ObjectOps<SetVmNumaAction, L>::clear};
+static_assert(offsetof(SetVmNumaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec309{{nullptr}, "SetVmNuma", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmNuma", true, true, true, false, "", &SetVmNumaAction::describe,
+                        schema::Ref<SetVmNumaAction::ReplyType>::value};
+constexpr schema::Row kRows310[] = {  // SetVmQgaAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmQgaAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVmQgaAction, enable), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmQgaAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases310[] = {{&ActionBase::describe, offsetof(SetVmQgaAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable310{{nullptr}, "SetVmQgaAction", kRows310, 3, kBases310, 1, &schema::ObjectOps<SetVmQgaAction, L>::make, &schema::ObjectOps<SetVmQgaAction, L>::destroy, &schema::ObjectOps<SetVmQgaAction, L>::clear};
+static_assert(offsetof(SetVmQgaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec311{{nullptr}, "SetVmQga", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmQga", true, true, true, false, "", &SetVmQgaAction::describe,
+                        schema::Ref<SetVmQgaAction::ReplyType>::value};
 constexpr schema::Rule kRule50{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 524288LL};
+constexpr schema::Row kRows312[] = {  // SetVmQxlMemoryAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmQxlMemoryAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"ram", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVmQxlMemoryAction, ram), schema::Location::Body, 0, &kRule50},
+  {"vram", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVmQxlMemoryAction, vram), schema::Location::Body, 0, &kRule50},
+  {"vgamem", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVmQxlMemoryAction, vgamem), schema::Location::Body, 0, &kRule50},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmQxlMemoryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases312[] = {{&ActionBase::describe, offsetof(SetVmQxlMemoryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable312{{nullptr}, "SetVmQxlMemoryAction", kRows312, 5, kBases312, 1, &schema::ObjectOps<SetVmQxlMemoryAction, L>::make, &schema::ObjectOps<SetVmQxlMemoryAction, L>::destroy, &schema::ObjectOps<SetVmQxlMemoryAction, L>::clear};
+static_assert(offsetof(SetVmQxlMemoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec313{{nullptr}, "SetVmQxlMemory", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmQxlMemory", true, true, true, false, "", &SetVmQxlMemoryAction::describe,
+                        schema::Ref<SetVmQxlMemoryAction::ReplyType>::value};
+constexpr schema::Row kRows314[] = {  // SetVmRDPAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmRDPAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVmRDPAction, enable), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmRDPAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases314[] = {{&ActionBase::describe, offsetof(SetVmRDPAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable314{{nullptr}, "SetVmRDPAction", kRows314, 3, kBases314, 1, &schema::ObjectOps<SetVmRDPAction, L>::make, &schema::ObjectOps<SetVmRDPAction, L>::destroy, &schema::ObjectOps<SetVmRDPAction, L>::clear};
+static_assert(offsetof(SetVmRDPAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec315{{nullptr}, "SetVmRDP", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmRDP", true, true, true, false, "", &SetVmRDPAction::describe,
+                        schema::Ref<SetVmRDPAction::ReplyType>::value};
+constexpr schema::Row kRows316[] = {  // SetVmSecurityLevelAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmSecurityLevelAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"securityLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmSecurityLevelAction, securityLevel), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmSecurityLevelAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases316[] = {{&ActionBase::describe, offsetof(SetVmSecurityLevelAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable316{{nullptr}, "SetVmSecurityLevelAction", kRows316, 3, kBases316, 1, &schema::ObjectOps<SetVmSecurityLevelAction, L>::make, &schema::ObjectOps<SetVmSecurityLevelAction, L>::destroy, &schema::ObjectOps<SetVmSecurityLevelAction, L>::clear};
+static_assert(offsetof(SetVmSecurityLevelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec317{{nullptr}, "SetVmSecurityLevel", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSecurityLevel", true, true, true, false, "", &SetVmSecurityLevelAction::describe,
+                        schema::Ref<SetVmSecurityLevelAction::ReplyType>::value};
 constexpr const char* kRule51V[] = {"ac97", "ich6"};
 constexpr schema::Rule kRule51{true, false, false, kRule51V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows318[] = {  // SetVmSoundTypeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmSoundTypeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"soundType", schema::Local<std::string, L>::ref, offsetof(SetVmSoundTypeAction, soundType), schema::Location::Body, 0, &kRule51},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmSoundTypeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases318[] = {{&ActionBase::describe, offsetof(SetVmSoundTypeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable318{{nullptr}, "SetVmSoundTypeAction", kRows318, 3, kBases318, 1, &schema::ObjectOps<SetVmSoundTypeAction, L>::make, &schema::ObjectOps<SetVmSoundTypeAction, L>::destroy, &schema::ObjectOps<SetVmSoundTypeAction, L>::clear};
+static_assert(offsetof(SetVmSoundTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec319{{nullptr}, "SetVmSoundType", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSoundType", true, true, true, false, "", &SetVmSoundTypeAction::describe,
+                        schema::Ref<SetVmSoundTypeAction::ReplyType>::value};
+constexpr schema::Row kRows320[] = {  // SetVmSshKeyAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"SshKey", schema::Local<std::string, L>::ref, offsetof(SetVmSshKeyAction, SshKey), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases320[] = {{&ActionBase::describe, offsetof(SetVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable320{{nullptr}, "SetVmSshKeyAction", kRows320, 3, kBases320, 1, &schema::ObjectOps<SetVmSshKeyAction, L>::make, &schema::ObjectOps<SetVmSshKeyAction, L>::destroy, &schema::ObjectOps<SetVmSshKeyAction, L>::clear};
+static_assert(offsetof(SetVmSshKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec321{{nullptr}, "SetVmSshKey", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSshKey", true, true, true, false, "", &SetVmSshKeyAction::describe,
+                        schema::Ref<SetVmSshKeyAction::ReplyType>::value};
+constexpr schema::Row kRows322[] = {  // SetVmStaticIpAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(SetVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(SetVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"ip", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmStaticIpAction, ip), schema::Location::Body, 0, nullptr},
+  {"ip6", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmStaticIpAction, ip6), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmStaticIpAction, netmask), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmStaticIpAction, gateway), schema::Location::Body, 0, nullptr},
+  {"ipv6Gateway", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmStaticIpAction, ipv6Gateway), schema::Location::Body, 0, nullptr},
+  {"ipv6Prefix", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmStaticIpAction, ipv6Prefix), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmStaticIpAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases322[] = {{&ActionBase::describe, offsetof(SetVmStaticIpAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable322{{nullptr}, "SetVmStaticIpAction", kRows322, 9, kBases322, 1, &schema::ObjectOps<SetVmStaticIpAction, L>::make, &schema::ObjectOps<SetVmStaticIpAction, L>::destroy, &schema::ObjectOps<SetVmStaticIpAction, L>::clear};
+static_assert(offsetof(SetVmStaticIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec323{{nullptr}, "SetVmStaticIp", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmStaticIp", true, true, true, false, "", &SetVmStaticIpAction::describe,
+                        schema::Ref<SetVmStaticIpAction::ReplyType>::value};
+constexpr schema::Row kRows324[] = {  // SetVmUsbRedirectAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVmUsbRedirectAction, enable), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmUsbRedirectAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases324[] = {{&ActionBase::describe, offsetof(SetVmUsbRedirectAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable324{{nullptr}, "SetVmUsbRedirectAction", kRows324, 3, kBases324, 1, &schema::ObjectOps<SetVmUsbRedirectAction, L>::make, &schema::ObjectOps<SetVmUsbRedirectAction, L>::destroy, &schema::ObjectOps<SetVmUsbRedirectAction, L>::clear};
+static_assert(offsetof(SetVmUsbRedirectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec325{{nullptr}, "SetVmUsbRedirect", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmUsbRedirect", true, true, true, false, "", &SetVmUsbRedirectAction::describe,
+                        schema::Ref<SetVmUsbRedirectAction::ReplyType>::value};
+constexpr schema::Row kRows326[] = {  // SetVmUserDefinedXmlAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"xmlBase64", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlAction, xmlBase64), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmUserDefinedXmlAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SetVmUserDefinedXmlAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmUserDefinedXmlAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases326[] = {{&ActionBase::describe, offsetof(SetVmUserDefinedXmlAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable326{{nullptr}, "SetVmUserDefinedXmlAction", kRows326, 5, kBases326, 1, &schema::ObjectOps<SetVmUserDefinedXmlAction, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlAction, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlAction, L>::clear};
+static_assert(offsetof(SetVmUserDefinedXmlAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec327{{nullptr}, "SetVmUserDefinedXml", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmUserDefinedXml", true, true, true, false, "", &SetVmUserDefinedXmlAction::describe,
+                        schema::Ref<SetVmUserDefinedXmlAction::ReplyType>::value};
+constexpr schema::Row kRows328[] = {  // SetVmUserDefinedXmlHookScriptAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"xmlHookScriptBase64", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlHookScriptAction, xmlHookScriptBase64), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmUserDefinedXmlHookScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SetVmUserDefinedXmlHookScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases328[] = {{&ActionBase::describe, offsetof(SetVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable328{{nullptr}, "SetVmUserDefinedXmlHookScriptAction", kRows328, 5, kBases328, 1, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptAction, L>::clear};
+static_assert(offsetof(SetVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec329{{nullptr}, "SetVmUserDefinedXmlHookScript", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmUserDefinedXmlHookScript", true, true, true, false, "", &SetVmUserDefinedXmlHookScriptAction::describe,
+                        schema::Ref<SetVmUserDefinedXmlHookScriptAction::ReplyType>::value};
+constexpr schema::Row kRows330[] = {  // StartVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StartVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases330[] = {{&ActionBase::describe, offsetof(StartVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable330{{nullptr}, "StartVmInstanceAction", kRows330, 4, kBases330, 1, &schema::ObjectOps<StartVmInstanceAction, L>::make, &schema::ObjectOps<StartVmInstanceAction, L>::destroy, &schema::ObjectOps<StartVmInstanceAction, L>::clear};
+static_assert(offsetof(StartVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec331{{nullptr}, "StartVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "startVmInstance", true, true, true, false, "", &StartVmInstanceAction::describe,
+                        schema::Ref<StartVmInstanceAction::ReplyType>::value};
 constexpr const char* kRule52V[] = {"grace", "cold"};
 constexpr schema::Rule kRule52{false, false, false, kRule52V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule53V[] = {"true"};
 constexpr schema::Rule kRule53{false, false, false, kRule53V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows332[] = {  // StopVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(StopVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopVmInstanceAction, type), schema::Location::Body, 0, &kRule52},
+  {"stopHA", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopVmInstanceAction, stopHA), schema::Location::Body, 0, &kRule53},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases332[] = {{&ActionBase::describe, offsetof(StopVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable332{{nullptr}, "StopVmInstanceAction", kRows332, 4, kBases332, 1, &schema::ObjectOps<StopVmInstanceAction, L>::make, &schema::ObjectOps<StopVmInstanceAction, L>::destroy, &schema::ObjectOps<StopVmInstanceAction, L>::clear};
+static_assert(offsetof(StopVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec333{{nullptr}, "StopVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "stopVmInstance", true, true, true, false, "", &StopVmInstanceAction::describe,
+                        schema::Ref<StopVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows334[] = {  // SyncVmClockAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncVmClockAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVmClockAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases334[] = {{&ActionBase::describe, offsetof(SyncVmClockAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable334{{nullptr}, "SyncVmClockAction", kRows334, 2, kBases334, 1, &schema::ObjectOps<SyncVmClockAction, L>::make, &schema::ObjectOps<SyncVmClockAction, L>::destroy, &schema::ObjectOps<SyncVmClockAction, L>::clear};
+static_assert(offsetof(SyncVmClockAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec335{{nullptr}, "SyncVmClock", HttpMethod::Put, "/vm-instances/{uuid}/actions", "syncVmClock", true, true, true, false, "", &SyncVmClockAction::describe,
+                        schema::Ref<SyncVmClockAction::ReplyType>::value};
+constexpr schema::Row kRows336[] = {  // TakeVmConsoleScreenshotAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(TakeVmConsoleScreenshotAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(TakeVmConsoleScreenshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases336[] = {{&ActionBase::describe, offsetof(TakeVmConsoleScreenshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable336{{nullptr}, "TakeVmConsoleScreenshotAction", kRows336, 2, kBases336, 1, &schema::ObjectOps<TakeVmConsoleScreenshotAction, L>::make, &schema::ObjectOps<TakeVmConsoleScreenshotAction, L>::destroy, &schema::ObjectOps<TakeVmConsoleScreenshotAction, L>::clear};
+static_assert(offsetof(TakeVmConsoleScreenshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec337{{nullptr}, "TakeVmConsoleScreenshot", HttpMethod::Put, "/vm-instances/{uuid}/actions", "takeVmConsoleScreenshot", true, true, true, false, "", &TakeVmConsoleScreenshotAction::describe,
+                        schema::Ref<TakeVmConsoleScreenshotAction::ReplyType>::value};
+constexpr schema::Row kRows338[] = {  // UnprotectVmInstanceRecoveryPointAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UnprotectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UnprotectVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UnprotectVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases338[] = {{&ActionBase::describe, offsetof(UnprotectVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable338{{nullptr}, "UnprotectVmInstanceRecoveryPointAction", kRows338, 3, kBases338, 1, &schema::ObjectOps<UnprotectVmInstanceRecoveryPointAction, L>::make, &schema::ObjectOps<UnprotectVmInstanceRecoveryPointAction, L>::destroy, &schema::ObjectOps<UnprotectVmInstanceRecoveryPointAction, L>::clear};
+static_assert(offsetof(UnprotectVmInstanceRecoveryPointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec339{{nullptr}, "UnprotectVmInstanceRecoveryPoint", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/unprotect-recovery-point", "unprotectVmInstanceRecoveryPoint", true, true, true, false, "", &UnprotectVmInstanceRecoveryPointAction::describe,
+                        schema::Ref<UnprotectVmInstanceRecoveryPointAction::ReplyType>::value};
+constexpr schema::Row kRows340[] = {  // UpdateGuestToolsStateAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateGuestToolsStateAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestToolsStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases340[] = {{&ActionBase::describe, offsetof(UpdateGuestToolsStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable340{{nullptr}, "UpdateGuestToolsStateAction", kRows340, 2, kBases340, 1, &schema::ObjectOps<UpdateGuestToolsStateAction, L>::make, &schema::ObjectOps<UpdateGuestToolsStateAction, L>::destroy, &schema::ObjectOps<UpdateGuestToolsStateAction, L>::clear};
+static_assert(offsetof(UpdateGuestToolsStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec341{{nullptr}, "UpdateGuestToolsState", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/guesttools-state", "updateGuestToolsState", true, true, false, false, "", &UpdateGuestToolsStateAction::describe,
+                        schema::Ref<UpdateGuestToolsStateAction::ReplyType>::value};
+constexpr schema::Row kRows342[] = {  // UpdateVirtualRouterAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"defaultRouteL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterAction, defaultRouteL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases342[] = {{&ActionBase::describe, offsetof(UpdateVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable342{{nullptr}, "UpdateVirtualRouterAction", kRows342, 3, kBases342, 1, &schema::ObjectOps<UpdateVirtualRouterAction, L>::make, &schema::ObjectOps<UpdateVirtualRouterAction, L>::destroy, &schema::ObjectOps<UpdateVirtualRouterAction, L>::clear};
+static_assert(offsetof(UpdateVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec343{{nullptr}, "UpdateVirtualRouter", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions", "updateVirtualRouter", true, true, true, false, "", &UpdateVirtualRouterAction::describe,
+                        schema::Ref<UpdateVirtualRouterAction::ReplyType>::value};
+constexpr schema::Row kRows344[] = {  // UpdateVmCdRomAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmCdRomAction, description), schema::Location::Body, 0, &kRule3},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmCdRomAction, name), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases344[] = {{&ActionBase::describe, offsetof(UpdateVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable344{{nullptr}, "UpdateVmCdRomAction", kRows344, 4, kBases344, 1, &schema::ObjectOps<UpdateVmCdRomAction, L>::make, &schema::ObjectOps<UpdateVmCdRomAction, L>::destroy, &schema::ObjectOps<UpdateVmCdRomAction, L>::clear};
+static_assert(offsetof(UpdateVmCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec345{{nullptr}, "UpdateVmCdRom", HttpMethod::Put, "/vm-instances/cdroms/{uuid}/actions", "updateVmCdRom", true, true, true, false, "", &UpdateVmCdRomAction::describe,
+                        schema::Ref<UpdateVmCdRomAction::ReplyType>::value};
 constexpr const char* kRule54V[] = {"Stopped", "Running"};
 constexpr schema::Rule kRule54{false, false, false, kRule54V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows346[] = {  // UpdateVmInstanceAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, name), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, state), schema::Location::Body, 0, &kRule54},
+  {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, platform), schema::Location::Body, 0, &kRule33},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateVmInstanceAction, cpuNum), schema::Location::Body, 0, &kRule41},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateVmInstanceAction, memorySize), schema::Location::Body, 0, &kRule40},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+  {"guestOsType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases346[] = {{&ActionBase::describe, offsetof(UpdateVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable346{{nullptr}, "UpdateVmInstanceAction", kRows346, 11, kBases346, 1, &schema::ObjectOps<UpdateVmInstanceAction, L>::make, &schema::ObjectOps<UpdateVmInstanceAction, L>::destroy, &schema::ObjectOps<UpdateVmInstanceAction, L>::clear};
+static_assert(offsetof(UpdateVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec347{{nullptr}, "UpdateVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "updateVmInstance", true, true, true, false, "", &UpdateVmInstanceAction::describe,
+                        schema::Ref<UpdateVmInstanceAction::ReplyType>::value};
+constexpr schema::Row kRows348[] = {  // UpdateVmNetworkConfigAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmNetworkConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(UpdateVmNetworkConfigAction, vmNicUuids), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmNetworkConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases348[] = {{&ActionBase::describe, offsetof(UpdateVmNetworkConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable348{{nullptr}, "UpdateVmNetworkConfigAction", kRows348, 3, kBases348, 1, &schema::ObjectOps<UpdateVmNetworkConfigAction, L>::make, &schema::ObjectOps<UpdateVmNetworkConfigAction, L>::destroy, &schema::ObjectOps<UpdateVmNetworkConfigAction, L>::clear};
+static_assert(offsetof(UpdateVmNetworkConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec349{{nullptr}, "UpdateVmNetworkConfig", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/update-nic-config", "updateVmNetworkConfig", true, true, true, false, "", &UpdateVmNetworkConfigAction::describe,
+                        schema::Ref<UpdateVmNetworkConfigAction::ReplyType>::value};
+constexpr schema::Row kRows350[] = {  // UpdateVmNicDriverAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmNicDriverAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmNicDriverAction, vmNicUuid), schema::Location::Body, 0, &kRule13},
+  {"driverType", schema::Local<std::string, L>::ref, offsetof(UpdateVmNicDriverAction, driverType), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmNicDriverAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases350[] = {{&ActionBase::describe, offsetof(UpdateVmNicDriverAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable350{{nullptr}, "UpdateVmNicDriverAction", kRows350, 4, kBases350, 1, &schema::ObjectOps<UpdateVmNicDriverAction, L>::make, &schema::ObjectOps<UpdateVmNicDriverAction, L>::destroy, &schema::ObjectOps<UpdateVmNicDriverAction, L>::clear};
+static_assert(offsetof(UpdateVmNicDriverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec351{{nullptr}, "UpdateVmNicDriver", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "updateVmNicDriver", true, true, true, false, "", &UpdateVmNicDriverAction::describe,
+                        schema::Ref<UpdateVmNicDriverAction::ReplyType>::value};
+constexpr schema::Row kRows352[] = {  // UpdateVmNicMacAction
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmNicMacAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+  {"mac", schema::Local<std::string, L>::ref, offsetof(UpdateVmNicMacAction, mac), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmNicMacAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases352[] = {{&ActionBase::describe, offsetof(UpdateVmNicMacAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable352{{nullptr}, "UpdateVmNicMacAction", kRows352, 3, kBases352, 1, &schema::ObjectOps<UpdateVmNicMacAction, L>::make, &schema::ObjectOps<UpdateVmNicMacAction, L>::destroy, &schema::ObjectOps<UpdateVmNicMacAction, L>::clear};
+static_assert(offsetof(UpdateVmNicMacAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec353{{nullptr}, "UpdateVmNicMac", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "updateVmNicMac", true, true, true, false, "", &UpdateVmNicMacAction::describe,
+                        schema::Ref<UpdateVmNicMacAction::ReplyType>::value};
+constexpr schema::Row kRows354[] = {  // UpdateVmPriorityAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmPriorityAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"priority", schema::Local<std::string, L>::ref, offsetof(UpdateVmPriorityAction, priority), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmPriorityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases354[] = {{&ActionBase::describe, offsetof(UpdateVmPriorityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable354{{nullptr}, "UpdateVmPriorityAction", kRows354, 3, kBases354, 1, &schema::ObjectOps<UpdateVmPriorityAction, L>::make, &schema::ObjectOps<UpdateVmPriorityAction, L>::destroy, &schema::ObjectOps<UpdateVmPriorityAction, L>::clear};
+static_assert(offsetof(UpdateVmPriorityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec355{{nullptr}, "UpdateVmPriority", HttpMethod::Put, "/vm-instances/{uuid}/actions", "updateVmPriority", true, true, true, false, "", &UpdateVmPriorityAction::describe,
+                        schema::Ref<UpdateVmPriorityAction::ReplyType>::value};
 constexpr const char* kRule55V[] = {"Reboot", "None"};
 constexpr schema::Rule kRule55{false, false, false, kRule55V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows356[] = {  // UpdateVmUserDefinedXmlHookScriptAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule3},
+  {"hookScript", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, hookScript), schema::Location::Body, 0, nullptr},
+  {"startupStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, startupStrategy), schema::Location::Body, 0, &kRule55},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases356[] = {{&ActionBase::describe, offsetof(UpdateVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable356{{nullptr}, "UpdateVmUserDefinedXmlHookScriptAction", kRows356, 6, kBases356, 1, &schema::ObjectOps<UpdateVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<UpdateVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<UpdateVmUserDefinedXmlHookScriptAction, L>::clear};
+static_assert(offsetof(UpdateVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec357{{nullptr}, "UpdateVmUserDefinedXmlHookScript", HttpMethod::Put, "/vm-instances/xml-hook-script", "updateVmUserDefinedXmlHookScript", true, true, true, false, "", &UpdateVmUserDefinedXmlHookScriptAction::describe,
+                        schema::Ref<UpdateVmUserDefinedXmlHookScriptAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& UploadFileToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(UploadFileToVmAction, vmInstanceUuids), schema::Location::Body, 0, &kRule0},
-    {"fileContent", &schema::typeOf<std::string>, offsetof(UploadFileToVmAction, fileContent), schema::Location::Body, 0, &kRule1},
-    {"remotePath", &schema::typeOf<std::string>, offsetof(UploadFileToVmAction, remotePath), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UploadFileToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UploadFileToVmAction>("UploadFileToVmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UploadFileToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UploadFileToVmAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& UploadFileToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UploadFileToVmAction>("UploadFileToVm", HttpMethod::Post, "/upload-file", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UploadFileToVmAction::spec() { return detail::lazySpec(kSpec1); }
+
+UploadFileToVmAction::UploadFileToVmAction() = default;
+UploadFileToVmAction::~UploadFileToVmAction() = default;
 
 const ActionSpec& detail::spec_UploadFileToVm() { return UploadFileToVmAction::spec(); }
 
-const schema::TypeDesc& AttachUsbDeviceToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"usbDeviceUuid", &schema::typeOf<std::string>, offsetof(AttachUsbDeviceToVmAction, usbDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachUsbDeviceToVmAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"attachType", &schema::typeOf<std::optional<std::string>>, offsetof(AttachUsbDeviceToVmAction, attachType), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachUsbDeviceToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachUsbDeviceToVmAction>("AttachUsbDeviceToVmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachUsbDeviceToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachUsbDeviceToVmAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AttachUsbDeviceToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachUsbDeviceToVmAction>("AttachUsbDeviceToVm", HttpMethod::Post, "/usb-device/usb-devices/{usbDeviceUuid}/attach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachUsbDeviceToVmAction::spec() { return detail::lazySpec(kSpec3); }
+
+AttachUsbDeviceToVmAction::AttachUsbDeviceToVmAction() = default;
+AttachUsbDeviceToVmAction::~AttachUsbDeviceToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachUsbDeviceToVm() { return AttachUsbDeviceToVmAction::spec(); }
 
-const schema::TypeDesc& DetachUsbDeviceFromVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"usbDeviceUuid", &schema::typeOf<std::string>, offsetof(DetachUsbDeviceFromVmAction, usbDeviceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachUsbDeviceFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachUsbDeviceFromVmAction>("DetachUsbDeviceFromVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachUsbDeviceFromVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachUsbDeviceFromVmAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& DetachUsbDeviceFromVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachUsbDeviceFromVmAction>("DetachUsbDeviceFromVm", HttpMethod::Post, "/usb-device/usb-devices/{usbDeviceUuid}/detach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachUsbDeviceFromVmAction::spec() { return detail::lazySpec(kSpec5); }
+
+DetachUsbDeviceFromVmAction::DetachUsbDeviceFromVmAction() = default;
+DetachUsbDeviceFromVmAction::~DetachUsbDeviceFromVmAction() = default;
 
 const ActionSpec& detail::spec_DetachUsbDeviceFromVm() { return DetachUsbDeviceFromVmAction::spec(); }
 
-const schema::TypeDesc& QueryUsbDeviceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryUsbDeviceAction>("QueryUsbDeviceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryUsbDeviceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryUsbDeviceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryUsbDeviceAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& QueryUsbDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryUsbDeviceAction>("QueryUsbDevice", HttpMethod::Get, "/usb-device/usb-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryUsbDeviceAction::spec() { return detail::lazySpec(kSpec7); }
+
+QueryUsbDeviceAction::QueryUsbDeviceAction() = default;
+QueryUsbDeviceAction::~QueryUsbDeviceAction() = default;
 
 const ActionSpec& detail::spec_QueryUsbDevice() { return QueryUsbDeviceAction::spec(); }
 
-const schema::TypeDesc& UpdateUsbDeviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateUsbDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUsbDeviceAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUsbDeviceAction, description), schema::Location::Body, 0, &kRule3},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUsbDeviceAction, state), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUsbDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateUsbDeviceAction>("UpdateUsbDeviceAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateUsbDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateUsbDeviceAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& UpdateUsbDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateUsbDeviceAction>("UpdateUsbDevice", HttpMethod::Put, "/usb-device/usb-devices/{uuid}/actions", "updateUsbDevice", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateUsbDeviceAction::spec() { return detail::lazySpec(kSpec9); }
+
+UpdateUsbDeviceAction::UpdateUsbDeviceAction() = default;
+UpdateUsbDeviceAction::~UpdateUsbDeviceAction() = default;
 
 const ActionSpec& detail::spec_UpdateUsbDevice() { return UpdateUsbDeviceAction::spec(); }
 
-const schema::TypeDesc& CreateUserTagAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceType", &schema::typeOf<std::string>, offsetof(CreateUserTagAction, resourceType), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(CreateUserTagAction, resourceUuid), schema::Location::Body, 0, &kRule0},
-    {"tag", &schema::typeOf<std::string>, offsetof(CreateUserTagAction, tag), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateUserTagAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateUserTagAction>("CreateUserTagAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateUserTagAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateUserTagAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& CreateUserTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateUserTagAction>("CreateUserTag", HttpMethod::Post, "/user-tags", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateUserTagAction::spec() { return detail::lazySpec(kSpec11); }
+
+CreateUserTagAction::CreateUserTagAction() = default;
+CreateUserTagAction::~CreateUserTagAction() = default;
 
 const ActionSpec& detail::spec_CreateUserTag() { return CreateUserTagAction::spec(); }
 
-const schema::TypeDesc& QueryUserTagAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryUserTagAction>("QueryUserTagAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryUserTagAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryUserTagAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryUserTagAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& QueryUserTagAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryUserTagAction>("QueryUserTag", HttpMethod::Get, "/user-tags", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryUserTagAction::spec() { return detail::lazySpec(kSpec13); }
+
+QueryUserTagAction::QueryUserTagAction() = default;
+QueryUserTagAction::~QueryUserTagAction() = default;
 
 const ActionSpec& detail::spec_QueryUserTag() { return QueryUserTagAction::spec(); }
 
-const schema::TypeDesc& CleanV2VConversionCacheAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CleanV2VConversionCacheAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CleanV2VConversionCacheAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanV2VConversionCacheAction>("CleanV2VConversionCacheAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CleanV2VConversionCacheAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CleanV2VConversionCacheAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& CleanV2VConversionCacheAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CleanV2VConversionCacheAction>("CleanV2VConversionCache", HttpMethod::Put, "/v2v/conversion/host/{uuid}/actions", "cleanV2VConversionCache", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CleanV2VConversionCacheAction::spec() { return detail::lazySpec(kSpec15); }
+
+CleanV2VConversionCacheAction::CleanV2VConversionCacheAction() = default;
+CleanV2VConversionCacheAction::~CleanV2VConversionCacheAction() = default;
 
 const ActionSpec& detail::spec_CleanV2VConversionCache() { return CleanV2VConversionCacheAction::spec(); }
 
-const schema::TypeDesc& ListVMsFromKVMHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"libvirtURI", &schema::typeOf<std::string>, offsetof(ListVMsFromKVMHostAction, libvirtURI), schema::Location::Body, 0, &kRule5},
-    {"conversionHostUuid", &schema::typeOf<std::string>, offsetof(ListVMsFromKVMHostAction, conversionHostUuid), schema::Location::Body, 0, &kRule0},
-    {"sshPrivKey", &schema::typeOf<std::optional<std::string>>, offsetof(ListVMsFromKVMHostAction, sshPrivKey), schema::Location::Body, 0, nullptr},
-    {"v2vType", &schema::typeOf<std::optional<std::string>>, offsetof(ListVMsFromKVMHostAction, v2vType), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ListVMsFromKVMHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ListVMsFromKVMHostAction>("ListVMsFromKVMHostAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(ListVMsFromKVMHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ListVMsFromKVMHostAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& ListVMsFromKVMHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ListVMsFromKVMHostAction>("ListVMsFromKVMHost", HttpMethod::Post, "/v2v", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ListVMsFromKVMHostAction::spec() { return detail::lazySpec(kSpec17); }
+
+ListVMsFromKVMHostAction::ListVMsFromKVMHostAction() = default;
+ListVMsFromKVMHostAction::~ListVMsFromKVMHostAction() = default;
 
 const ActionSpec& detail::spec_ListVMsFromKVMHost() { return ListVMsFromKVMHostAction::spec(); }
 
-const schema::TypeDesc& AddV2VConversionHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddV2VConversionHostAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddV2VConversionHostAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::string>, offsetof(AddV2VConversionHostAction, type), schema::Location::Body, 0, &kRule7},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(AddV2VConversionHostAction, hostUuid), schema::Location::Body, 0, &kRule0},
-    {"storagePath", &schema::typeOf<std::string>, offsetof(AddV2VConversionHostAction, storagePath), schema::Location::Body, 0, &kRule8},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddV2VConversionHostAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddV2VConversionHostAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddV2VConversionHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddV2VConversionHostAction>("AddV2VConversionHostAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddV2VConversionHostAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& AddV2VConversionHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddV2VConversionHostAction>("AddV2VConversionHost", HttpMethod::Post, "/v2v-conversion-hosts", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddV2VConversionHostAction::spec() { return detail::lazySpec(kSpec19); }
+
+AddV2VConversionHostAction::AddV2VConversionHostAction() = default;
+AddV2VConversionHostAction::~AddV2VConversionHostAction() = default;
 
 const ActionSpec& detail::spec_AddV2VConversionHost() { return AddV2VConversionHostAction::spec(); }
 
-const schema::TypeDesc& ChangeV2VConversionHostStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeV2VConversionHostStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeV2VConversionHostStateAction, stateEvent), schema::Location::Body, 0, &kRule9},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeV2VConversionHostStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeV2VConversionHostStateAction>("ChangeV2VConversionHostStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeV2VConversionHostStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeV2VConversionHostStateAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& ChangeV2VConversionHostStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeV2VConversionHostStateAction>("ChangeV2VConversionHostState", HttpMethod::Put, "/v2v-conversion-hosts/{uuid}/actions", "changeV2VConversionHostState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeV2VConversionHostStateAction::spec() { return detail::lazySpec(kSpec21); }
+
+ChangeV2VConversionHostStateAction::ChangeV2VConversionHostStateAction() = default;
+ChangeV2VConversionHostStateAction::~ChangeV2VConversionHostStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeV2VConversionHostState() { return ChangeV2VConversionHostStateAction::spec(); }
 
-const schema::TypeDesc& DeleteV2VConversionHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteV2VConversionHostAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteV2VConversionHostAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteV2VConversionHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteV2VConversionHostAction>("DeleteV2VConversionHostAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteV2VConversionHostAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& DeleteV2VConversionHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteV2VConversionHostAction>("DeleteV2VConversionHost", HttpMethod::Delete, "/v2v-conversion-hosts/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteV2VConversionHostAction::spec() { return detail::lazySpec(kSpec23); }
+
+DeleteV2VConversionHostAction::DeleteV2VConversionHostAction() = default;
+DeleteV2VConversionHostAction::~DeleteV2VConversionHostAction() = default;
 
 const ActionSpec& detail::spec_DeleteV2VConversionHost() { return DeleteV2VConversionHostAction::spec(); }
 
-const schema::TypeDesc& QueryV2VConversionHostAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryV2VConversionHostAction>("QueryV2VConversionHostAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryV2VConversionHostAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryV2VConversionHostAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& QueryV2VConversionHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryV2VConversionHostAction>("QueryV2VConversionHost", HttpMethod::Get, "/v2v-conversion-hosts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryV2VConversionHostAction::spec() { return detail::lazySpec(kSpec25); }
+
+QueryV2VConversionHostAction::QueryV2VConversionHostAction() = default;
+QueryV2VConversionHostAction::~QueryV2VConversionHostAction() = default;
 
 const ActionSpec& detail::spec_QueryV2VConversionHost() { return QueryV2VConversionHostAction::spec(); }
 
-const schema::TypeDesc& UpdateV2VConversionHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateV2VConversionHostAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateV2VConversionHostAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateV2VConversionHostAction, description), schema::Location::Body, 0, &kRule3},
-    {"storagePath", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateV2VConversionHostAction, storagePath), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateV2VConversionHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateV2VConversionHostAction>("UpdateV2VConversionHostAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateV2VConversionHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateV2VConversionHostAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& UpdateV2VConversionHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateV2VConversionHostAction>("UpdateV2VConversionHost", HttpMethod::Put, "/v2v-conversion-hosts/{uuid}/actions", "updateV2VConversionHost", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateV2VConversionHostAction::spec() { return detail::lazySpec(kSpec27); }
+
+UpdateV2VConversionHostAction::UpdateV2VConversionHostAction() = default;
+UpdateV2VConversionHostAction::~UpdateV2VConversionHostAction() = default;
 
 const ActionSpec& detail::spec_UpdateV2VConversionHost() { return UpdateV2VConversionHostAction::spec(); }
 
-const schema::TypeDesc& ConvertVmFromForeignHypervisorAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(ConvertVmFromForeignHypervisorAction, url), schema::Location::Body, 0, &kRule5},
-    {"name", &schema::typeOf<std::string>, offsetof(ConvertVmFromForeignHypervisorAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, description), schema::Location::Body, 0, &kRule3},
-    {"conversionHostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, conversionHostUuid), schema::Location::Body, 0, nullptr},
-    {"sshPrivKey", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, sshPrivKey), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ConvertVmFromForeignHypervisorAction, cpuNum), schema::Location::Body, 0, &kRule11},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ConvertVmFromForeignHypervisorAction, memorySize), schema::Location::Body, 0, &kRule12},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(ConvertVmFromForeignHypervisorAction, primaryStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, platform), schema::Location::Body, 0, &kRule14},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, type), schema::Location::Body, 0, &kRule15},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, strategy), schema::Location::Body, 0, &kRule16},
-    {"convertStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, convertStrategy), schema::Location::Body, 0, &kRule17},
-    {"pauseVm", &schema::typeOf<std::optional<bool>>, offsetof(ConvertVmFromForeignHypervisorAction, pauseVm), schema::Location::Body, 0, nullptr},
-    {"volumeFilters", &schema::typeOf<std::optional<Json>>, offsetof(ConvertVmFromForeignHypervisorAction, volumeFilters), schema::Location::Body, 0, nullptr},
-    {"rootFileSystem", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, rootFileSystem), schema::Location::Body, 0, nullptr},
-    {"longJobName", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, longJobName), schema::Location::Body, 0, &kRule10},
-    {"longJobDescription", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, longJobDescription), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ConvertVmFromForeignHypervisorAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ConvertVmFromForeignHypervisorAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ConvertVmFromForeignHypervisorAction>("ConvertVmFromForeignHypervisorAction", rows, 25, schema::rebased(ActionBase::describe(), offsetof(ConvertVmFromForeignHypervisorAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ConvertVmFromForeignHypervisorAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& ConvertVmFromForeignHypervisorAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ConvertVmFromForeignHypervisorAction>("ConvertVmFromForeignHypervisor", HttpMethod::Post, "/v2vs", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ConvertVmFromForeignHypervisorAction::spec() { return detail::lazySpec(kSpec29); }
+
+ConvertVmFromForeignHypervisorAction::ConvertVmFromForeignHypervisorAction() = default;
+ConvertVmFromForeignHypervisorAction::~ConvertVmFromForeignHypervisorAction() = default;
 
 const ActionSpec& detail::spec_ConvertVmFromForeignHypervisor() { return ConvertVmFromForeignHypervisorAction::spec(); }
 
-const schema::TypeDesc& ValidateVmSchedulingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmGroupUuid", &schema::typeOf<std::string>, offsetof(ValidateVmSchedulingRuleAction, vmGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"hostGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateVmSchedulingRuleAction, hostGroupUuid), schema::Location::Body, 0, nullptr},
-    {"rule", &schema::typeOf<std::string>, offsetof(ValidateVmSchedulingRuleAction, rule), schema::Location::Body, 0, &kRule18},
-    {"mode", &schema::typeOf<std::string>, offsetof(ValidateVmSchedulingRuleAction, mode), schema::Location::Body, 0, &kRule19},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateVmSchedulingRuleAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateVmSchedulingRuleAction>("ValidateVmSchedulingRuleAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(ValidateVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateVmSchedulingRuleAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& ValidateVmSchedulingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateVmSchedulingRuleAction>("ValidateVmSchedulingRule", HttpMethod::Put, "/validate/vmSchedulingRule", "validateVmSchedulingRule", true, false, "", 1);
-  return s;
-}
+const ActionSpec& ValidateVmSchedulingRuleAction::spec() { return detail::lazySpec(kSpec31); }
+
+ValidateVmSchedulingRuleAction::ValidateVmSchedulingRuleAction() = default;
+ValidateVmSchedulingRuleAction::~ValidateVmSchedulingRuleAction() = default;
 
 const ActionSpec& detail::spec_ValidateVmSchedulingRule() { return ValidateVmSchedulingRuleAction::spec(); }
 
-const schema::TypeDesc& AddVCenterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::string>, offsetof(AddVCenterAction, username), schema::Location::Body, 0, &kRule6},
-    {"password", &schema::typeOf<std::string>, offsetof(AddVCenterAction, password), schema::Location::Body, schema::kSecret, &kRule6},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AddVCenterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(AddVCenterAction, name), schema::Location::Body, 0, &kRule6},
-    {"https", &schema::typeOf<std::optional<bool>>, offsetof(AddVCenterAction, https), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddVCenterAction, port), schema::Location::Body, 0, nullptr},
-    {"domainName", &schema::typeOf<std::string>, offsetof(AddVCenterAction, domainName), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddVCenterAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddVCenterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddVCenterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVCenterAction>("AddVCenterAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(AddVCenterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVCenterAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& AddVCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVCenterAction>("AddVCenter", HttpMethod::Post, "/vcenters", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddVCenterAction::spec() { return detail::lazySpec(kSpec33); }
+
+AddVCenterAction::AddVCenterAction() = default;
+AddVCenterAction::~AddVCenterAction() = default;
 
 const ActionSpec& detail::spec_AddVCenter() { return AddVCenterAction::spec(); }
 
-const schema::TypeDesc& DeleteVCenterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVCenterAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVCenterAction>("DeleteVCenterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVCenterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVCenterAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& DeleteVCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVCenterAction>("DeleteVCenter", HttpMethod::Delete, "/vcenters/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVCenterAction::spec() { return detail::lazySpec(kSpec35); }
+
+DeleteVCenterAction::DeleteVCenterAction() = default;
+DeleteVCenterAction::~DeleteVCenterAction() = default;
 
 const ActionSpec& detail::spec_DeleteVCenter() { return DeleteVCenterAction::spec(); }
 
-const schema::TypeDesc& QueryVCenterAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVCenterAction>("QueryVCenterAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVCenterAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVCenterAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVCenterAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& QueryVCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVCenterAction>("QueryVCenter", HttpMethod::Get, "/vcenters", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVCenterAction::spec() { return detail::lazySpec(kSpec37); }
+
+QueryVCenterAction::QueryVCenterAction() = default;
+QueryVCenterAction::~QueryVCenterAction() = default;
 
 const ActionSpec& detail::spec_QueryVCenter() { return QueryVCenterAction::spec(); }
 
-const schema::TypeDesc& QueryVCenterBackupStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVCenterBackupStorageAction>("QueryVCenterBackupStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVCenterBackupStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVCenterBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVCenterBackupStorageAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& QueryVCenterBackupStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVCenterBackupStorageAction>("QueryVCenterBackupStorage", HttpMethod::Get, "/vcenters/backup-storage", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVCenterBackupStorageAction::spec() { return detail::lazySpec(kSpec39); }
+
+QueryVCenterBackupStorageAction::QueryVCenterBackupStorageAction() = default;
+QueryVCenterBackupStorageAction::~QueryVCenterBackupStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryVCenterBackupStorage() { return QueryVCenterBackupStorageAction::spec(); }
 
-const schema::TypeDesc& QueryVCenterClusterAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVCenterClusterAction>("QueryVCenterClusterAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVCenterClusterAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVCenterClusterAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVCenterClusterAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& QueryVCenterClusterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVCenterClusterAction>("QueryVCenterCluster", HttpMethod::Get, "/vcenters/clusters", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVCenterClusterAction::spec() { return detail::lazySpec(kSpec41); }
+
+QueryVCenterClusterAction::QueryVCenterClusterAction() = default;
+QueryVCenterClusterAction::~QueryVCenterClusterAction() = default;
 
 const ActionSpec& detail::spec_QueryVCenterCluster() { return QueryVCenterClusterAction::spec(); }
 
-const schema::TypeDesc& QueryVCenterDatacenterAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVCenterDatacenterAction>("QueryVCenterDatacenterAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVCenterDatacenterAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVCenterDatacenterAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVCenterDatacenterAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& QueryVCenterDatacenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVCenterDatacenterAction>("QueryVCenterDatacenter", HttpMethod::Get, "/vcenters/datacenters", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVCenterDatacenterAction::spec() { return detail::lazySpec(kSpec43); }
+
+QueryVCenterDatacenterAction::QueryVCenterDatacenterAction() = default;
+QueryVCenterDatacenterAction::~QueryVCenterDatacenterAction() = default;
 
 const ActionSpec& detail::spec_QueryVCenterDatacenter() { return QueryVCenterDatacenterAction::spec(); }
 
-const schema::TypeDesc& QueryVCenterPrimaryStorageAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVCenterPrimaryStorageAction>("QueryVCenterPrimaryStorageAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVCenterPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVCenterPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVCenterPrimaryStorageAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& QueryVCenterPrimaryStorageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVCenterPrimaryStorageAction>("QueryVCenterPrimaryStorage", HttpMethod::Get, "/vcenters/primary-storage", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVCenterPrimaryStorageAction::spec() { return detail::lazySpec(kSpec45); }
+
+QueryVCenterPrimaryStorageAction::QueryVCenterPrimaryStorageAction() = default;
+QueryVCenterPrimaryStorageAction::~QueryVCenterPrimaryStorageAction() = default;
 
 const ActionSpec& detail::spec_QueryVCenterPrimaryStorage() { return QueryVCenterPrimaryStorageAction::spec(); }
 
-const schema::TypeDesc& QueryVCenterResourcePoolAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVCenterResourcePoolAction>("QueryVCenterResourcePoolAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVCenterResourcePoolAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVCenterResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVCenterResourcePoolAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& QueryVCenterResourcePoolAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVCenterResourcePoolAction>("QueryVCenterResourcePool", HttpMethod::Get, "/vcenters/clusters/resourcepools", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVCenterResourcePoolAction::spec() { return detail::lazySpec(kSpec47); }
+
+QueryVCenterResourcePoolAction::QueryVCenterResourcePoolAction() = default;
+QueryVCenterResourcePoolAction::~QueryVCenterResourcePoolAction() = default;
 
 const ActionSpec& detail::spec_QueryVCenterResourcePool() { return QueryVCenterResourcePoolAction::spec(); }
 
-const schema::TypeDesc& SyncVCenterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVCenterAction>("SyncVCenterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncVCenterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncVCenterAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& SyncVCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncVCenterAction>("SyncVCenter", HttpMethod::Put, "/vcenters/{uuid}/actions", "syncVCenter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncVCenterAction::spec() { return detail::lazySpec(kSpec49); }
+
+SyncVCenterAction::SyncVCenterAction() = default;
+SyncVCenterAction::~SyncVCenterAction() = default;
 
 const ActionSpec& detail::spec_SyncVCenter() { return SyncVCenterAction::spec(); }
 
-const schema::TypeDesc& UpdateVCenterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVCenterAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVCenterAction, description), schema::Location::Body, 0, &kRule3},
-    {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVCenterAction, username), schema::Location::Body, 0, &kRule21},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVCenterAction, password), schema::Location::Body, schema::kSecret, &kRule21},
-    {"domainName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVCenterAction, domainName), schema::Location::Body, 0, &kRule22},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateVCenterAction, port), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVCenterAction, state), schema::Location::Body, 0, &kRule4},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVCenterAction>("UpdateVCenterAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateVCenterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVCenterAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& UpdateVCenterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVCenterAction>("UpdateVCenter", HttpMethod::Put, "/vcenters/{uuid}/actions", "updateVCenter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVCenterAction::spec() { return detail::lazySpec(kSpec51); }
+
+UpdateVCenterAction::UpdateVCenterAction() = default;
+UpdateVCenterAction::~UpdateVCenterAction() = default;
 
 const ActionSpec& detail::spec_UpdateVCenter() { return UpdateVCenterAction::spec(); }
 
-const schema::TypeDesc& AttachVipToVpcSharedQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sharedQosUuid", &schema::typeOf<std::string>, offsetof(AttachVipToVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
-    {"vipLists", &schema::typeOf<std::optional<Json>>, offsetof(AttachVipToVpcSharedQosAction, vipLists), schema::Location::Body, 0, &kRule23},
-    {"vipUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AttachVipToVpcSharedQosAction, vipUuids), schema::Location::Body, 0, &kRule23},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVipToVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachVipToVpcSharedQosAction>("AttachVipToVpcSharedQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachVipToVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachVipToVpcSharedQosAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& AttachVipToVpcSharedQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachVipToVpcSharedQosAction>("AttachVipToVpcSharedQos", HttpMethod::Post, "/vips/sharedqos/{sharedQosUuid}/vips", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachVipToVpcSharedQosAction::spec() { return detail::lazySpec(kSpec53); }
+
+AttachVipToVpcSharedQosAction::AttachVipToVpcSharedQosAction() = default;
+AttachVipToVpcSharedQosAction::~AttachVipToVpcSharedQosAction() = default;
 
 const ActionSpec& detail::spec_AttachVipToVpcSharedQos() { return AttachVipToVpcSharedQosAction::spec(); }
 
-const schema::TypeDesc& ChangeVpcSharedQosBandwidthAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sharedQosUuid", &schema::typeOf<std::string>, offsetof(ChangeVpcSharedQosBandwidthAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
-    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ChangeVpcSharedQosBandwidthAction, bandwidth), schema::Location::Body, 0, &kRule24},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVpcSharedQosBandwidthAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVpcSharedQosBandwidthAction>("ChangeVpcSharedQosBandwidthAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVpcSharedQosBandwidthAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVpcSharedQosBandwidthAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& ChangeVpcSharedQosBandwidthAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVpcSharedQosBandwidthAction>("ChangeVpcSharedQosBandwidth", HttpMethod::Post, "/vips/sharedqos/{sharedQosUuid}/bandwidth/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVpcSharedQosBandwidthAction::spec() { return detail::lazySpec(kSpec55); }
+
+ChangeVpcSharedQosBandwidthAction::ChangeVpcSharedQosBandwidthAction() = default;
+ChangeVpcSharedQosBandwidthAction::~ChangeVpcSharedQosBandwidthAction() = default;
 
 const ActionSpec& detail::spec_ChangeVpcSharedQosBandwidth() { return ChangeVpcSharedQosBandwidthAction::spec(); }
 
-const schema::TypeDesc& CheckVipPortAvailabilityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CheckVipPortAvailabilityAction, vipUuid), schema::Location::Path, 0, &kRule0},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CheckVipPortAvailabilityAction, port), schema::Location::Body, 0, &kRule25},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(CheckVipPortAvailabilityAction, protocolType), schema::Location::Body, 0, &kRule26},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CheckVipPortAvailabilityAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CheckVipPortAvailabilityAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckVipPortAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckVipPortAvailabilityAction>("CheckVipPortAvailabilityAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CheckVipPortAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckVipPortAvailabilityAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& CheckVipPortAvailabilityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckVipPortAvailabilityAction>("CheckVipPortAvailability", HttpMethod::Get, "/vips/{vipUuid}/check-port-availability", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& CheckVipPortAvailabilityAction::spec() { return detail::lazySpec(kSpec57); }
+
+CheckVipPortAvailabilityAction::CheckVipPortAvailabilityAction() = default;
+CheckVipPortAvailabilityAction::~CheckVipPortAvailabilityAction() = default;
 
 const ActionSpec& detail::spec_CheckVipPortAvailability() { return CheckVipPortAvailabilityAction::spec(); }
 
-const schema::TypeDesc& CreateVpcSharedQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule3},
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(CreateVpcSharedQosAction, vpcUuid), schema::Location::Body, 0, &kRule13},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVpcSharedQosAction, l3NetworkUuid), schema::Location::Body, 0, &kRule13},
-    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVpcSharedQosAction, bandwidth), schema::Location::Body, 0, &kRule27},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcSharedQosAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcSharedQosAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpcSharedQosAction>("CreateVpcSharedQosAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpcSharedQosAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& CreateVpcSharedQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpcSharedQosAction>("CreateVpcSharedQos", HttpMethod::Post, "/vips/sharedqos", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpcSharedQosAction::spec() { return detail::lazySpec(kSpec59); }
+
+CreateVpcSharedQosAction::CreateVpcSharedQosAction() = default;
+CreateVpcSharedQosAction::~CreateVpcSharedQosAction() = default;
 
 const ActionSpec& detail::spec_CreateVpcSharedQos() { return CreateVpcSharedQosAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcSharedQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcSharedQosAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcSharedQosAction>("DeleteVpcSharedQosAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcSharedQosAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& DeleteVpcSharedQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcSharedQosAction>("DeleteVpcSharedQos", HttpMethod::Delete, "/vips/sharedqos/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcSharedQosAction::spec() { return detail::lazySpec(kSpec61); }
+
+DeleteVpcSharedQosAction::DeleteVpcSharedQosAction() = default;
+DeleteVpcSharedQosAction::~DeleteVpcSharedQosAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcSharedQos() { return DeleteVpcSharedQosAction::spec(); }
 
-const schema::TypeDesc& DetachVipFromVpcSharedQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sharedQosUuid", &schema::typeOf<std::string>, offsetof(DetachVipFromVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
-    {"vipLists", &schema::typeOf<std::optional<Json>>, offsetof(DetachVipFromVpcSharedQosAction, vipLists), schema::Location::Body, 0, &kRule23},
-    {"vipUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(DetachVipFromVpcSharedQosAction, vipUuids), schema::Location::Body, 0, &kRule23},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachVipFromVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachVipFromVpcSharedQosAction>("DetachVipFromVpcSharedQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DetachVipFromVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachVipFromVpcSharedQosAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& DetachVipFromVpcSharedQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachVipFromVpcSharedQosAction>("DetachVipFromVpcSharedQos", HttpMethod::Delete, "/vips/sharedqos/{sharedQosUuid}/vips", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachVipFromVpcSharedQosAction::spec() { return detail::lazySpec(kSpec63); }
+
+DetachVipFromVpcSharedQosAction::DetachVipFromVpcSharedQosAction() = default;
+DetachVipFromVpcSharedQosAction::~DetachVipFromVpcSharedQosAction() = default;
 
 const ActionSpec& detail::spec_DetachVipFromVpcSharedQos() { return DetachVipFromVpcSharedQosAction::spec(); }
 
-const schema::TypeDesc& GetVipAvailablePortAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(GetVipAvailablePortAction, vipUuid), schema::Location::Path, 0, &kRule0},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(GetVipAvailablePortAction, protocolType), schema::Location::Body, 0, &kRule26},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVipAvailablePortAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVipAvailablePortAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVipAvailablePortAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVipAvailablePortAction>("GetVipAvailablePortAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetVipAvailablePortAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVipAvailablePortAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& GetVipAvailablePortAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVipAvailablePortAction>("GetVipAvailablePort", HttpMethod::Get, "/vips/{vipUuid}/get-port-availability", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVipAvailablePortAction::spec() { return detail::lazySpec(kSpec65); }
+
+GetVipAvailablePortAction::GetVipAvailablePortAction() = default;
+GetVipAvailablePortAction::~GetVipAvailablePortAction() = default;
 
 const ActionSpec& detail::spec_GetVipAvailablePort() { return GetVipAvailablePortAction::spec(); }
 
-const schema::TypeDesc& QueryVpcSharedQosAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcSharedQosAction>("QueryVpcSharedQosAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcSharedQosAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcSharedQosAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& QueryVpcSharedQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcSharedQosAction>("QueryVpcSharedQos", HttpMethod::Get, "/vips/sharedqos", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcSharedQosAction::spec() { return detail::lazySpec(kSpec67); }
+
+QueryVpcSharedQosAction::QueryVpcSharedQosAction() = default;
+QueryVpcSharedQosAction::~QueryVpcSharedQosAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcSharedQos() { return QueryVpcSharedQosAction::spec(); }
 
-const schema::TypeDesc& UpdateVpcSharedQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVpcSharedQosAction>("UpdateVpcSharedQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVpcSharedQosAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& UpdateVpcSharedQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVpcSharedQosAction>("UpdateVpcSharedQos", HttpMethod::Put, "/vips/sharedqos/{uuid}/actions", "updateVpcSharedQos", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVpcSharedQosAction::spec() { return detail::lazySpec(kSpec69); }
+
+UpdateVpcSharedQosAction::UpdateVpcSharedQosAction() = default;
+UpdateVpcSharedQosAction::~UpdateVpcSharedQosAction() = default;
 
 const ActionSpec& detail::spec_UpdateVpcSharedQos() { return UpdateVpcSharedQosAction::spec(); }
 
-const schema::TypeDesc& GetCandidateVMForAttachingAffinityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVMForAttachingAffinityGroupAction, affinityGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVMForAttachingAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVMForAttachingAffinityGroupAction>("GetCandidateVMForAttachingAffinityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVMForAttachingAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateVMForAttachingAffinityGroupAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& GetCandidateVMForAttachingAffinityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVMForAttachingAffinityGroupAction>("GetCandidateVMForAttachingAffinityGroup", HttpMethod::Get, "/VM/attachingGroup", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateVMForAttachingAffinityGroupAction::spec() { return detail::lazySpec(kSpec71); }
+
+GetCandidateVMForAttachingAffinityGroupAction::GetCandidateVMForAttachingAffinityGroupAction() = default;
+GetCandidateVMForAttachingAffinityGroupAction::~GetCandidateVMForAttachingAffinityGroupAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateVMForAttachingAffinityGroup() { return GetCandidateVMForAttachingAffinityGroupAction::spec(); }
 
-const schema::TypeDesc& QueryVmSchedHistoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmSchedHistoryAction>("QueryVmSchedHistoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmSchedHistoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmSchedHistoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmSchedHistoryAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& QueryVmSchedHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmSchedHistoryAction>("QueryVmSchedHistory", HttpMethod::Get, "/vm/sched-history", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmSchedHistoryAction::spec() { return detail::lazySpec(kSpec73); }
+
+QueryVmSchedHistoryAction::QueryVmSchedHistoryAction() = default;
+QueryVmSchedHistoryAction::~QueryVmSchedHistoryAction() = default;
 
 const ActionSpec& detail::spec_QueryVmSchedHistory() { return QueryVmSchedHistoryAction::spec(); }
 
-const schema::TypeDesc& AttachGuestToolsIsoToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachGuestToolsIsoToVmAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachGuestToolsIsoToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachGuestToolsIsoToVmAction>("AttachGuestToolsIsoToVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachGuestToolsIsoToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachGuestToolsIsoToVmAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& AttachGuestToolsIsoToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachGuestToolsIsoToVmAction>("AttachGuestToolsIsoToVm", HttpMethod::Put, "/vm-instances/{uuid}/actions", "attachGuestToolsIsoToVm", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachGuestToolsIsoToVmAction::spec() { return detail::lazySpec(kSpec75); }
+
+AttachGuestToolsIsoToVmAction::AttachGuestToolsIsoToVmAction() = default;
+AttachGuestToolsIsoToVmAction::~AttachGuestToolsIsoToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachGuestToolsIsoToVm() { return AttachGuestToolsIsoToVmAction::spec(); }
 
-const schema::TypeDesc& AttachIsoToVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachIsoToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"isoUuid", &schema::typeOf<std::string>, offsetof(AttachIsoToVmInstanceAction, isoUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachIsoToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachIsoToVmInstanceAction>("AttachIsoToVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachIsoToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachIsoToVmInstanceAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& AttachIsoToVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachIsoToVmInstanceAction>("AttachIsoToVmInstance", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/iso/{isoUuid}", "null", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachIsoToVmInstanceAction::spec() { return detail::lazySpec(kSpec77); }
+
+AttachIsoToVmInstanceAction::AttachIsoToVmInstanceAction() = default;
+AttachIsoToVmInstanceAction::~AttachIsoToVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_AttachIsoToVmInstance() { return AttachIsoToVmInstanceAction::spec(); }
 
-const schema::TypeDesc& AttachL3NetworkToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"staticIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, staticIp), schema::Location::Body, 0, nullptr},
-    {"driverType", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, driverType), schema::Location::Body, 0, nullptr},
-    {"customMac", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, customMac), schema::Location::Body, 0, nullptr},
-    {"vmNicParams", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, vmNicParams), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachL3NetworkToVmAction>("AttachL3NetworkToVmAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AttachL3NetworkToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachL3NetworkToVmAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& AttachL3NetworkToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachL3NetworkToVmAction>("AttachL3NetworkToVm", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachL3NetworkToVmAction::spec() { return detail::lazySpec(kSpec79); }
+
+AttachL3NetworkToVmAction::AttachL3NetworkToVmAction() = default;
+AttachL3NetworkToVmAction::~AttachL3NetworkToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachL3NetworkToVm() { return AttachL3NetworkToVmAction::spec(); }
 
-const schema::TypeDesc& AttachScsiLunToVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachScsiLunToVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachScsiLunToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"disableMultiPathAttach", &schema::typeOf<std::optional<bool>>, offsetof(AttachScsiLunToVmInstanceAction, disableMultiPathAttach), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachScsiLunToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachScsiLunToVmInstanceAction>("AttachScsiLunToVmInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachScsiLunToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachScsiLunToVmInstanceAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& AttachScsiLunToVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachScsiLunToVmInstanceAction>("AttachScsiLunToVmInstance", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachScsiLunToVmInstanceAction::spec() { return detail::lazySpec(kSpec81); }
+
+AttachScsiLunToVmInstanceAction::AttachScsiLunToVmInstanceAction() = default;
+AttachScsiLunToVmInstanceAction::~AttachScsiLunToVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_AttachScsiLunToVmInstance() { return AttachScsiLunToVmInstanceAction::spec(); }
 
-const schema::TypeDesc& AttachVmNicToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachVmNicToVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachVmNicToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVmNicToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachVmNicToVmAction>("AttachVmNicToVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachVmNicToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachVmNicToVmAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& AttachVmNicToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachVmNicToVmAction>("AttachVmNicToVm", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachVmNicToVmAction::spec() { return detail::lazySpec(kSpec83); }
+
+AttachVmNicToVmAction::AttachVmNicToVmAction() = default;
+AttachVmNicToVmAction::~AttachVmNicToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachVmNicToVm() { return AttachVmNicToVmAction::spec(); }
 
-const schema::TypeDesc& ChangeInstanceOfferingAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"instanceOfferingUuid", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingAction, instanceOfferingUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeInstanceOfferingAction>("ChangeInstanceOfferingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeInstanceOfferingAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& ChangeInstanceOfferingAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeInstanceOfferingAction>("ChangeInstanceOffering", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "changeInstanceOffering", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeInstanceOfferingAction::spec() { return detail::lazySpec(kSpec85); }
+
+ChangeInstanceOfferingAction::ChangeInstanceOfferingAction() = default;
+ChangeInstanceOfferingAction::~ChangeInstanceOfferingAction() = default;
 
 const ActionSpec& detail::spec_ChangeInstanceOffering() { return ChangeInstanceOfferingAction::spec(); }
 
-const schema::TypeDesc& ChangeVfNicHaStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vfNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVfNicHaStateAction, vfNicUuid), schema::Location::Path, 0, &kRule13},
-    {"haState", &schema::typeOf<std::string>, offsetof(ChangeVfNicHaStateAction, haState), schema::Location::Body, 0, &kRule28},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVfNicHaStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVfNicHaStateAction>("ChangeVfNicHaStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVfNicHaStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVfNicHaStateAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& ChangeVfNicHaStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVfNicHaStateAction>("ChangeVfNicHaState", HttpMethod::Put, "/vm-instances/nics/{vfNicUuid}/actions", "changeVfNicHaState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVfNicHaStateAction::spec() { return detail::lazySpec(kSpec87); }
+
+ChangeVfNicHaStateAction::ChangeVfNicHaStateAction() = default;
+ChangeVfNicHaStateAction::~ChangeVfNicHaStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeVfNicHaState() { return ChangeVfNicHaStateAction::spec(); }
 
-const schema::TypeDesc& ChangeVmImageAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ChangeVmImageAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(ChangeVmImageAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ChangeVmImageAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmImageAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVmImageAction>("ChangeVmImageAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(ChangeVmImageAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVmImageAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& ChangeVmImageAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVmImageAction>("ChangeVmImage", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "changeVmImage", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVmImageAction::spec() { return detail::lazySpec(kSpec89); }
+
+ChangeVmImageAction::ChangeVmImageAction() = default;
+ChangeVmImageAction::~ChangeVmImageAction() = default;
 
 const ActionSpec& detail::spec_ChangeVmImage() { return ChangeVmImageAction::spec(); }
 
-const schema::TypeDesc& ChangeVmNicNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"destL3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicNetworkAction, destL3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"staticIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicNetworkAction, staticIp), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVmNicNetworkAction>("ChangeVmNicNetworkAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVmNicNetworkAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& ChangeVmNicNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVmNicNetworkAction>("ChangeVmNicNetwork", HttpMethod::Post, "/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVmNicNetworkAction::spec() { return detail::lazySpec(kSpec91); }
+
+ChangeVmNicNetworkAction::ChangeVmNicNetworkAction() = default;
+ChangeVmNicNetworkAction::~ChangeVmNicNetworkAction() = default;
 
 const ActionSpec& detail::spec_ChangeVmNicNetwork() { return ChangeVmNicNetworkAction::spec(); }
 
-const schema::TypeDesc& ChangeVmNicStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicStateAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeVmNicStateAction, state), schema::Location::Body, 0, &kRule9},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVmNicStateAction>("ChangeVmNicStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVmNicStateAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& ChangeVmNicStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVmNicStateAction>("ChangeVmNicState", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVmNicStateAction::spec() { return detail::lazySpec(kSpec93); }
+
+ChangeVmNicStateAction::ChangeVmNicStateAction() = default;
+ChangeVmNicStateAction::~ChangeVmNicStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeVmNicState() { return ChangeVmNicStateAction::spec(); }
 
-const schema::TypeDesc& ChangeVmNicTypeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicTypeAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicType", &schema::typeOf<std::string>, offsetof(ChangeVmNicTypeAction, vmNicType), schema::Location::Body, 0, &kRule29},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicTypeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVmNicTypeAction>("ChangeVmNicTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVmNicTypeAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& ChangeVmNicTypeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVmNicTypeAction>("ChangeVmNicType", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicType", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVmNicTypeAction::spec() { return detail::lazySpec(kSpec95); }
+
+ChangeVmNicTypeAction::ChangeVmNicTypeAction() = default;
+ChangeVmNicTypeAction::~ChangeVmNicTypeAction() = default;
 
 const ActionSpec& detail::spec_ChangeVmNicType() { return ChangeVmNicTypeAction::spec(); }
 
-const schema::TypeDesc& ChangeVmPasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule30},
-    {"account", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, account), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVmPasswordAction>("ChangeVmPasswordAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeVmPasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVmPasswordAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& ChangeVmPasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVmPasswordAction>("ChangeVmPassword", HttpMethod::Put, "/vm-instances/{uuid}/actions", "changeVmPassword", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVmPasswordAction::spec() { return detail::lazySpec(kSpec97); }
+
+ChangeVmPasswordAction::ChangeVmPasswordAction() = default;
+ChangeVmPasswordAction::~ChangeVmPasswordAction() = default;
 
 const ActionSpec& detail::spec_ChangeVmPassword() { return ChangeVmPasswordAction::spec(); }
 
-const schema::TypeDesc& CloneVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(CloneVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
-    {"vmNicParams", &schema::typeOf<std::optional<Json>>, offsetof(CloneVmInstanceAction, vmNicParams), schema::Location::Body, 0, nullptr},
-    {"names", &schema::typeOf<std::optional<Json>>, offsetof(CloneVmInstanceAction, names), schema::Location::Body, 0, &kRule13},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForDataVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, primaryStorageUuidForDataVolume), schema::Location::Body, 0, nullptr},
-    {"full", &schema::typeOf<std::optional<bool>>, offsetof(CloneVmInstanceAction, full), schema::Location::Body, 0, nullptr},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CloneVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CloneVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CloneVmInstanceAction>("CloneVmInstanceAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CloneVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CloneVmInstanceAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& CloneVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CloneVmInstanceAction>("CloneVmInstance", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "cloneVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CloneVmInstanceAction::spec() { return detail::lazySpec(kSpec99); }
+
+CloneVmInstanceAction::CloneVmInstanceAction() = default;
+CloneVmInstanceAction::~CloneVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_CloneVmInstance() { return CloneVmInstanceAction::spec(); }
 
-const schema::TypeDesc& CreateFaultToleranceVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFaultToleranceVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
-    {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFaultToleranceVmInstanceAction, cpuNum), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFaultToleranceVmInstanceAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFaultToleranceVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateFaultToleranceVmInstanceAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
-    {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFaultToleranceVmInstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateFaultToleranceVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateFaultToleranceVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, strategy), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, type), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFaultToleranceVmInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFaultToleranceVmInstanceAction>("CreateFaultToleranceVmInstanceAction", rows, 21, schema::rebased(ActionBase::describe(), offsetof(CreateFaultToleranceVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFaultToleranceVmInstanceAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& CreateFaultToleranceVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFaultToleranceVmInstanceAction>("CreateFaultToleranceVmInstance", HttpMethod::Post, "/vm-instances/fault-tolerance", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFaultToleranceVmInstanceAction::spec() { return detail::lazySpec(kSpec101); }
+
+CreateFaultToleranceVmInstanceAction::CreateFaultToleranceVmInstanceAction() = default;
+CreateFaultToleranceVmInstanceAction::~CreateFaultToleranceVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_CreateFaultToleranceVmInstance() { return CreateFaultToleranceVmInstanceAction::spec(); }
 
-const schema::TypeDesc& CreateVmCdRomAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmCdRomAction, name), schema::Location::Body, 0, &kRule6},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(CreateVmCdRomAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"isoUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, isoUuid), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmCdRomAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmCdRomAction>("CreateVmCdRomAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmCdRomAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& CreateVmCdRomAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmCdRomAction>("CreateVmCdRom", HttpMethod::Post, "/vm-instances/cdroms", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmCdRomAction::spec() { return detail::lazySpec(kSpec103); }
+
+CreateVmCdRomAction::CreateVmCdRomAction() = default;
+CreateVmCdRomAction::~CreateVmCdRomAction() = default;
 
 const ActionSpec& detail::spec_CreateVmCdRom() { return CreateVmCdRomAction::spec(); }
 
-const schema::TypeDesc& CreateVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
-    {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceAction, cpuNum), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
-    {"imageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, imageUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"vmNicParams", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, vmNicParams), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, type), schema::Location::Body, 0, &kRule15},
-    {"rootDiskOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"rootDiskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceAction, rootDiskSize), schema::Location::Body, 0, nullptr},
-    {"dataDiskSizes", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, dataDiskSizes), schema::Location::Body, 0, nullptr},
-    {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"dataVolumeSystemTagsOnIndex", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, dataVolumeSystemTagsOnIndex), schema::Location::Body, 0, nullptr},
-    {"sshKeyPairUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceAction, sshKeyPairUuids), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, platform), schema::Location::Body, 0, &kRule33},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule10},
-    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, architecture), schema::Location::Body, 0, &kRule34},
-    {"virtio", &schema::typeOf<std::optional<bool>>, offsetof(CreateVmInstanceAction, virtio), schema::Location::Body, 0, nullptr},
-    {"diskAOs", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, diskAOs), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmInstanceAction>("CreateVmInstanceAction", rows, 32, schema::rebased(ActionBase::describe(), offsetof(CreateVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmInstanceAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& CreateVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmInstanceAction>("CreateVmInstance", HttpMethod::Post, "/vm-instances", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmInstanceAction::spec() { return detail::lazySpec(kSpec105); }
+
+CreateVmInstanceAction::CreateVmInstanceAction() = default;
+CreateVmInstanceAction::~CreateVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_CreateVmInstance() { return CreateVmInstanceAction::spec(); }
 
-const schema::TypeDesc& CreateVmInstanceFromVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, description), schema::Location::Body, 0, &kRule3},
-    {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceFromVolumeAction, cpuNum), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"vmNicParams", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, vmNicParams), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, type), schema::Location::Body, 0, &kRule15},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule0},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, platform), schema::Location::Body, 0, &kRule33},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, strategy), schema::Location::Body, 0, &kRule35},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmInstanceFromVolumeAction>("CreateVmInstanceFromVolumeAction", rows, 20, schema::rebased(ActionBase::describe(), offsetof(CreateVmInstanceFromVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmInstanceFromVolumeAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& CreateVmInstanceFromVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmInstanceFromVolumeAction>("CreateVmInstanceFromVolume", HttpMethod::Post, "/vm-instances/from/volume", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmInstanceFromVolumeAction::spec() { return detail::lazySpec(kSpec107); }
+
+CreateVmInstanceFromVolumeAction::CreateVmInstanceFromVolumeAction() = default;
+CreateVmInstanceFromVolumeAction::~CreateVmInstanceFromVolumeAction() = default;
 
 const ActionSpec& detail::spec_CreateVmInstanceFromVolume() { return CreateVmInstanceFromVolumeAction::spec(); }
 
-const schema::TypeDesc& CreateVmInstanceFromVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule3},
-    {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, cpuNum), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"vmNicParams", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, vmNicParams), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, type), schema::Location::Body, 0, &kRule15},
-    {"volumeSnapshotUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, &kRule0},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, platform), schema::Location::Body, 0, &kRule33},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, strategy), schema::Location::Body, 0, &kRule35},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmInstanceFromVolumeSnapshotAction>("CreateVmInstanceFromVolumeSnapshotAction", rows, 21, schema::rebased(ActionBase::describe(), offsetof(CreateVmInstanceFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmInstanceFromVolumeSnapshotAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& CreateVmInstanceFromVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmInstanceFromVolumeSnapshotAction>("CreateVmInstanceFromVolumeSnapshot", HttpMethod::Post, "/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmInstanceFromVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec109); }
+
+CreateVmInstanceFromVolumeSnapshotAction::CreateVmInstanceFromVolumeSnapshotAction() = default;
+CreateVmInstanceFromVolumeSnapshotAction::~CreateVmInstanceFromVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_CreateVmInstanceFromVolumeSnapshot() { return CreateVmInstanceFromVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& CreateVmInstanceFromVolumeSnapshotGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, description), schema::Location::Body, 0, &kRule3},
-    {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, cpuNum), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
-    {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, type), schema::Location::Body, 0, &kRule15},
-    {"volumeSnapshotGroupUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, volumeSnapshotGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, strategy), schema::Location::Body, 0, &kRule35},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmInstanceFromVolumeSnapshotGroupAction>("CreateVmInstanceFromVolumeSnapshotGroupAction", rows, 20, schema::rebased(ActionBase::describe(), offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmInstanceFromVolumeSnapshotGroupAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& CreateVmInstanceFromVolumeSnapshotGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmInstanceFromVolumeSnapshotGroupAction>("CreateVmInstanceFromVolumeSnapshotGroup", HttpMethod::Post, "/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmInstanceFromVolumeSnapshotGroupAction::spec() { return detail::lazySpec(kSpec111); }
+
+CreateVmInstanceFromVolumeSnapshotGroupAction::CreateVmInstanceFromVolumeSnapshotGroupAction() = default;
+CreateVmInstanceFromVolumeSnapshotGroupAction::~CreateVmInstanceFromVolumeSnapshotGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateVmInstanceFromVolumeSnapshotGroup() { return CreateVmInstanceFromVolumeSnapshotGroupAction::spec(); }
 
-const schema::TypeDesc& CreateVmUserDefinedXmlHookScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule3},
-    {"hookScript", &schema::typeOf<std::string>, offsetof(CreateVmUserDefinedXmlHookScriptAction, hookScript), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmUserDefinedXmlHookScriptAction>("CreateVmUserDefinedXmlHookScriptAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmUserDefinedXmlHookScriptAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& CreateVmUserDefinedXmlHookScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmUserDefinedXmlHookScriptAction>("CreateVmUserDefinedXmlHookScript", HttpMethod::Post, "/vm-instances/xml-hook-script", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmUserDefinedXmlHookScriptAction::spec() { return detail::lazySpec(kSpec113); }
+
+CreateVmUserDefinedXmlHookScriptAction::CreateVmUserDefinedXmlHookScriptAction() = default;
+CreateVmUserDefinedXmlHookScriptAction::~CreateVmUserDefinedXmlHookScriptAction() = default;
 
 const ActionSpec& detail::spec_CreateVmUserDefinedXmlHookScript() { return CreateVmUserDefinedXmlHookScriptAction::spec(); }
 
-const schema::TypeDesc& DeleteNicQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"direction", &schema::typeOf<std::string>, offsetof(DeleteNicQosAction, direction), schema::Location::Body, 0, &kRule36},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteNicQosAction>("DeleteNicQosAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteNicQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteNicQosAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& DeleteNicQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteNicQosAction>("DeleteNicQos", HttpMethod::Delete, "/vm-instances/{uuid}/nic-qos", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteNicQosAction::spec() { return detail::lazySpec(kSpec115); }
+
+DeleteNicQosAction::DeleteNicQosAction() = default;
+DeleteNicQosAction::~DeleteNicQosAction() = default;
 
 const ActionSpec& detail::spec_DeleteNicQos() { return DeleteNicQosAction::spec(); }
 
-const schema::TypeDesc& DeleteVmBootModeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmBootModeAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmBootModeAction>("DeleteVmBootModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVmBootModeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmBootModeAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& DeleteVmBootModeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmBootModeAction>("DeleteVmBootMode", HttpMethod::Delete, "/vm-instances/{uuid}/bootmode", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmBootModeAction::spec() { return detail::lazySpec(kSpec117); }
+
+DeleteVmBootModeAction::DeleteVmBootModeAction() = default;
+DeleteVmBootModeAction::~DeleteVmBootModeAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmBootMode() { return DeleteVmBootModeAction::spec(); }
 
-const schema::TypeDesc& DeleteVmCdRomAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmCdRomAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmCdRomAction>("DeleteVmCdRomAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmCdRomAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& DeleteVmCdRomAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmCdRomAction>("DeleteVmCdRom", HttpMethod::Delete, "/vm-instances/cdroms/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmCdRomAction::spec() { return detail::lazySpec(kSpec119); }
+
+DeleteVmCdRomAction::DeleteVmCdRomAction() = default;
+DeleteVmCdRomAction::~DeleteVmCdRomAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmCdRom() { return DeleteVmCdRomAction::spec(); }
 
-const schema::TypeDesc& DeleteVmConsolePasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmConsolePasswordAction>("DeleteVmConsolePasswordAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmConsolePasswordAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& DeleteVmConsolePasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmConsolePasswordAction>("DeleteVmConsolePassword", HttpMethod::Delete, "/vm-instances/{uuid}/console-password", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmConsolePasswordAction::spec() { return detail::lazySpec(kSpec121); }
+
+DeleteVmConsolePasswordAction::DeleteVmConsolePasswordAction() = default;
+DeleteVmConsolePasswordAction::~DeleteVmConsolePasswordAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmConsolePassword() { return DeleteVmConsolePasswordAction::spec(); }
 
-const schema::TypeDesc& DeleteVmHostnameAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmHostnameAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmHostnameAction>("DeleteVmHostnameAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmHostnameAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& DeleteVmHostnameAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmHostnameAction>("DeleteVmHostname", HttpMethod::Delete, "/vm-instances/{uuid}/hostnames", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmHostnameAction::spec() { return detail::lazySpec(kSpec123); }
+
+DeleteVmHostnameAction::DeleteVmHostnameAction() = default;
+DeleteVmHostnameAction::~DeleteVmHostnameAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmHostname() { return DeleteVmHostnameAction::spec(); }
 
-const schema::TypeDesc& DeleteVmInstanceHaLevelAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmInstanceHaLevelAction>("DeleteVmInstanceHaLevelAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmInstanceHaLevelAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& DeleteVmInstanceHaLevelAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmInstanceHaLevelAction>("DeleteVmInstanceHaLevel", HttpMethod::Delete, "/vm-instances/{uuid}/ha-levels", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmInstanceHaLevelAction::spec() { return detail::lazySpec(kSpec125); }
+
+DeleteVmInstanceHaLevelAction::DeleteVmInstanceHaLevelAction() = default;
+DeleteVmInstanceHaLevelAction::~DeleteVmInstanceHaLevelAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmInstanceHaLevel() { return DeleteVmInstanceHaLevelAction::spec(); }
 
-const schema::TypeDesc& DeleteVmSshKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmSshKeyAction, uuid), schema::Location::Path, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmSshKeyAction>("DeleteVmSshKeyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmSshKeyAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& DeleteVmSshKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmSshKeyAction>("DeleteVmSshKey", HttpMethod::Delete, "/vm-instances/{uuid}/ssh-keys", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmSshKeyAction::spec() { return detail::lazySpec(kSpec127); }
+
+DeleteVmSshKeyAction::DeleteVmSshKeyAction() = default;
+DeleteVmSshKeyAction::~DeleteVmSshKeyAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmSshKey() { return DeleteVmSshKeyAction::spec(); }
 
-const schema::TypeDesc& DeleteVmStaticIpAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"staticIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmStaticIpAction, staticIp), schema::Location::Body, 0, nullptr},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmStaticIpAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmStaticIpAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmStaticIpAction>("DeleteVmStaticIpAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DeleteVmStaticIpAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmStaticIpAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& DeleteVmStaticIpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmStaticIpAction>("DeleteVmStaticIp", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/static-ips", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmStaticIpAction::spec() { return detail::lazySpec(kSpec129); }
+
+DeleteVmStaticIpAction::DeleteVmStaticIpAction() = default;
+DeleteVmStaticIpAction::~DeleteVmStaticIpAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmStaticIp() { return DeleteVmStaticIpAction::spec(); }
 
-const schema::TypeDesc& DeleteVmUserDefinedXmlAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmUserDefinedXmlAction>("DeleteVmUserDefinedXmlAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVmUserDefinedXmlAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmUserDefinedXmlAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& DeleteVmUserDefinedXmlAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmUserDefinedXmlAction>("DeleteVmUserDefinedXml", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/xml", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmUserDefinedXmlAction::spec() { return detail::lazySpec(kSpec131); }
+
+DeleteVmUserDefinedXmlAction::DeleteVmUserDefinedXmlAction() = default;
+DeleteVmUserDefinedXmlAction::~DeleteVmUserDefinedXmlAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmUserDefinedXml() { return DeleteVmUserDefinedXmlAction::spec(); }
 
-const schema::TypeDesc& DeleteVmUserDefinedXmlHookScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlHookScriptAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmUserDefinedXmlHookScriptAction>("DeleteVmUserDefinedXmlHookScriptAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmUserDefinedXmlHookScriptAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& DeleteVmUserDefinedXmlHookScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmUserDefinedXmlHookScriptAction>("DeleteVmUserDefinedXmlHookScript", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/xml-hook-script", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmUserDefinedXmlHookScriptAction::spec() { return detail::lazySpec(kSpec133); }
+
+DeleteVmUserDefinedXmlHookScriptAction::DeleteVmUserDefinedXmlHookScriptAction() = default;
+DeleteVmUserDefinedXmlHookScriptAction::~DeleteVmUserDefinedXmlHookScriptAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmUserDefinedXmlHookScript() { return DeleteVmUserDefinedXmlHookScriptAction::spec(); }
 
-const schema::TypeDesc& DescribeVmInstanceRecoveryPointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DescribeVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(DescribeVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DescribeVmInstanceRecoveryPointAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DescribeVmInstanceRecoveryPointAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DescribeVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DescribeVmInstanceRecoveryPointAction>("DescribeVmInstanceRecoveryPointAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DescribeVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DescribeVmInstanceRecoveryPointAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& DescribeVmInstanceRecoveryPointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DescribeVmInstanceRecoveryPointAction>("DescribeVmInstanceRecoveryPoint", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/recovery-point", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& DescribeVmInstanceRecoveryPointAction::spec() { return detail::lazySpec(kSpec135); }
+
+DescribeVmInstanceRecoveryPointAction::DescribeVmInstanceRecoveryPointAction() = default;
+DescribeVmInstanceRecoveryPointAction::~DescribeVmInstanceRecoveryPointAction() = default;
 
 const ActionSpec& detail::spec_DescribeVmInstanceRecoveryPoint() { return DescribeVmInstanceRecoveryPointAction::spec(); }
 
-const schema::TypeDesc& DestroyVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DestroyVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DestroyVmInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DestroyVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DestroyVmInstanceAction>("DestroyVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DestroyVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DestroyVmInstanceAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& DestroyVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DestroyVmInstanceAction>("DestroyVmInstance", HttpMethod::Delete, "/vm-instances/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DestroyVmInstanceAction::spec() { return detail::lazySpec(kSpec137); }
+
+DestroyVmInstanceAction::DestroyVmInstanceAction() = default;
+DestroyVmInstanceAction::~DestroyVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_DestroyVmInstance() { return DestroyVmInstanceAction::spec(); }
 
-const schema::TypeDesc& DetachIsoFromVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachIsoFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"isoUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIsoFromVmInstanceAction, isoUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIsoFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachIsoFromVmInstanceAction>("DetachIsoFromVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachIsoFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachIsoFromVmInstanceAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& DetachIsoFromVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachIsoFromVmInstanceAction>("DetachIsoFromVmInstance", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/iso", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachIsoFromVmInstanceAction::spec() { return detail::lazySpec(kSpec139); }
+
+DetachIsoFromVmInstanceAction::DetachIsoFromVmInstanceAction() = default;
+DetachIsoFromVmInstanceAction::~DetachIsoFromVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_DetachIsoFromVmInstance() { return DetachIsoFromVmInstanceAction::spec(); }
 
-const schema::TypeDesc& DetachL3NetworkFromVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(DetachL3NetworkFromVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachL3NetworkFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachL3NetworkFromVmAction>("DetachL3NetworkFromVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachL3NetworkFromVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachL3NetworkFromVmAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& DetachL3NetworkFromVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachL3NetworkFromVmAction>("DetachL3NetworkFromVm", HttpMethod::Delete, "/vm-instances/nics/{vmNicUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachL3NetworkFromVmAction::spec() { return detail::lazySpec(kSpec141); }
+
+DetachL3NetworkFromVmAction::DetachL3NetworkFromVmAction() = default;
+DetachL3NetworkFromVmAction::~DetachL3NetworkFromVmAction() = default;
 
 const ActionSpec& detail::spec_DetachL3NetworkFromVm() { return DetachL3NetworkFromVmAction::spec(); }
 
-const schema::TypeDesc& DetachScsiLunFromVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachScsiLunFromVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachScsiLunFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachScsiLunFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachScsiLunFromVmInstanceAction>("DetachScsiLunFromVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachScsiLunFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachScsiLunFromVmInstanceAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& DetachScsiLunFromVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachScsiLunFromVmInstanceAction>("DetachScsiLunFromVmInstance", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachScsiLunFromVmInstanceAction::spec() { return detail::lazySpec(kSpec143); }
+
+DetachScsiLunFromVmInstanceAction::DetachScsiLunFromVmInstanceAction() = default;
+DetachScsiLunFromVmInstanceAction::~DetachScsiLunFromVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_DetachScsiLunFromVmInstance() { return DetachScsiLunFromVmInstanceAction::spec(); }
 
-const schema::TypeDesc& ExecuteGuestVmCommandAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
-    {"platform", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, platform), schema::Location::Body, 0, &kRule37},
-    {"command", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, command), schema::Location::Body, 0, &kRule38},
-    {"commandTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ExecuteGuestVmCommandAction, commandTimeout), schema::Location::Body, 0, &kRule39},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExecuteGuestVmCommandAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExecuteGuestVmCommandAction>("ExecuteGuestVmCommandAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(ExecuteGuestVmCommandAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExecuteGuestVmCommandAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& ExecuteGuestVmCommandAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExecuteGuestVmCommandAction>("ExecuteGuestVmCommand", HttpMethod::Post, "/vm-instances/commands/exec", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExecuteGuestVmCommandAction::spec() { return detail::lazySpec(kSpec145); }
+
+ExecuteGuestVmCommandAction::ExecuteGuestVmCommandAction() = default;
+ExecuteGuestVmCommandAction::~ExecuteGuestVmCommandAction() = default;
 
 const ActionSpec& detail::spec_ExecuteGuestVmCommand() { return ExecuteGuestVmCommandAction::spec(); }
 
-const schema::TypeDesc& ExpungeVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExpungeVmInstanceAction>("ExpungeVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExpungeVmInstanceAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& ExpungeVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExpungeVmInstanceAction>("ExpungeVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "expungeVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExpungeVmInstanceAction::spec() { return detail::lazySpec(kSpec147); }
+
+ExpungeVmInstanceAction::ExpungeVmInstanceAction() = default;
+ExpungeVmInstanceAction::~ExpungeVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_ExpungeVmInstance() { return ExpungeVmInstanceAction::spec(); }
 
-const schema::TypeDesc& ExpungeVmUserDefinedXmlHookScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExpungeVmUserDefinedXmlHookScriptAction>("ExpungeVmUserDefinedXmlHookScriptAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExpungeVmUserDefinedXmlHookScriptAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& ExpungeVmUserDefinedXmlHookScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExpungeVmUserDefinedXmlHookScriptAction>("ExpungeVmUserDefinedXmlHookScript", HttpMethod::Delete, "/vm-instances/xml-hook-script", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& ExpungeVmUserDefinedXmlHookScriptAction::spec() { return detail::lazySpec(kSpec149); }
+
+ExpungeVmUserDefinedXmlHookScriptAction::ExpungeVmUserDefinedXmlHookScriptAction() = default;
+ExpungeVmUserDefinedXmlHookScriptAction::~ExpungeVmUserDefinedXmlHookScriptAction() = default;
 
 const ActionSpec& detail::spec_ExpungeVmUserDefinedXmlHookScript() { return ExpungeVmUserDefinedXmlHookScriptAction::spec(); }
 
-const schema::TypeDesc& FailoverFaultToleranceVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"faultToleranceVmUuid", &schema::typeOf<std::string>, offsetof(FailoverFaultToleranceVmAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(FailoverFaultToleranceVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FailoverFaultToleranceVmAction>("FailoverFaultToleranceVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(FailoverFaultToleranceVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& FailoverFaultToleranceVmAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& FailoverFaultToleranceVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<FailoverFaultToleranceVmAction>("FailoverFaultToleranceVm", HttpMethod::Put, "/vm-instances/fault-tolerance", "failoverFaultToleranceVm", true, true, "", 1);
-  return s;
-}
+const ActionSpec& FailoverFaultToleranceVmAction::spec() { return detail::lazySpec(kSpec151); }
+
+FailoverFaultToleranceVmAction::FailoverFaultToleranceVmAction() = default;
+FailoverFaultToleranceVmAction::~FailoverFaultToleranceVmAction() = default;
 
 const ActionSpec& detail::spec_FailoverFaultToleranceVm() { return FailoverFaultToleranceVmAction::spec(); }
 
-const schema::TypeDesc& FlattenVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(FlattenVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"full", &schema::typeOf<std::optional<bool>>, offsetof(FlattenVmInstanceAction, full), schema::Location::Body, 0, nullptr},
-    {"dryRun", &schema::typeOf<std::optional<bool>>, offsetof(FlattenVmInstanceAction, dryRun), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(FlattenVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FlattenVmInstanceAction>("FlattenVmInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(FlattenVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& FlattenVmInstanceAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& FlattenVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<FlattenVmInstanceAction>("FlattenVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "flattenVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& FlattenVmInstanceAction::spec() { return detail::lazySpec(kSpec153); }
+
+FlattenVmInstanceAction::FlattenVmInstanceAction() = default;
+FlattenVmInstanceAction::~FlattenVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_FlattenVmInstance() { return FlattenVmInstanceAction::spec(); }
 
-const schema::TypeDesc& FstrimVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(FstrimVmAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(FstrimVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FstrimVmAction>("FstrimVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(FstrimVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& FstrimVmAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& FstrimVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<FstrimVmAction>("FstrimVm", HttpMethod::Post, "/vm-instances/{uuid}/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& FstrimVmAction::spec() { return detail::lazySpec(kSpec155); }
+
+FstrimVmAction::FstrimVmAction() = default;
+FstrimVmAction::~FstrimVmAction() = default;
 
 const ActionSpec& detail::spec_FstrimVm() { return FstrimVmAction::spec(); }
 
-const schema::TypeDesc& GetAttachablePublicL3ForVRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetAttachablePublicL3ForVRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAttachablePublicL3ForVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAttachablePublicL3ForVRouterAction>("GetAttachablePublicL3ForVRouterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAttachablePublicL3ForVRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAttachablePublicL3ForVRouterAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& GetAttachablePublicL3ForVRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAttachablePublicL3ForVRouterAction>("GetAttachablePublicL3ForVRouter", HttpMethod::Get, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAttachablePublicL3ForVRouterAction::spec() { return detail::lazySpec(kSpec157); }
+
+GetAttachablePublicL3ForVRouterAction::GetAttachablePublicL3ForVRouterAction() = default;
+GetAttachablePublicL3ForVRouterAction::~GetAttachablePublicL3ForVRouterAction() = default;
 
 const ActionSpec& detail::spec_GetAttachablePublicL3ForVRouter() { return GetAttachablePublicL3ForVRouterAction::spec(); }
 
-const schema::TypeDesc& GetCandidateAffinityGroupForCreatingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateAffinityGroupForCreatingVmAction>("GetCandidateAffinityGroupForCreatingVmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetCandidateAffinityGroupForCreatingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateAffinityGroupForCreatingVmAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& GetCandidateAffinityGroupForCreatingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateAffinityGroupForCreatingVmAction>("GetCandidateAffinityGroupForCreatingVm", HttpMethod::Get, "/vm-instances/candidate-affinityGroup", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateAffinityGroupForCreatingVmAction::spec() { return detail::lazySpec(kSpec159); }
+
+GetCandidateAffinityGroupForCreatingVmAction::GetCandidateAffinityGroupForCreatingVmAction() = default;
+GetCandidateAffinityGroupForCreatingVmAction::~GetCandidateAffinityGroupForCreatingVmAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateAffinityGroupForCreatingVm() { return GetCandidateAffinityGroupForCreatingVmAction::spec(); }
 
-const schema::TypeDesc& GetCandidateIsoForAttachingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetCandidateIsoForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateIsoForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateIsoForAttachingVmAction>("GetCandidateIsoForAttachingVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateIsoForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateIsoForAttachingVmAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& GetCandidateIsoForAttachingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateIsoForAttachingVmAction>("GetCandidateIsoForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/iso-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateIsoForAttachingVmAction::spec() { return detail::lazySpec(kSpec161); }
+
+GetCandidateIsoForAttachingVmAction::GetCandidateIsoForAttachingVmAction() = default;
+GetCandidateIsoForAttachingVmAction::~GetCandidateIsoForAttachingVmAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateIsoForAttachingVm() { return GetCandidateIsoForAttachingVmAction::spec(); }
 
-const schema::TypeDesc& GetCandidateL3NetworksForChangeVmNicNetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForChangeVmNicNetworkAction>("GetCandidateL3NetworksForChangeVmNicNetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateL3NetworksForChangeVmNicNetworkAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& GetCandidateL3NetworksForChangeVmNicNetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateL3NetworksForChangeVmNicNetworkAction>("GetCandidateL3NetworksForChangeVmNicNetwork", HttpMethod::Get, "/vm-instances/nics/{vmNicUuid}/l3-networks-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateL3NetworksForChangeVmNicNetworkAction::spec() { return detail::lazySpec(kSpec163); }
+
+GetCandidateL3NetworksForChangeVmNicNetworkAction::GetCandidateL3NetworksForChangeVmNicNetworkAction() = default;
+GetCandidateL3NetworksForChangeVmNicNetworkAction::~GetCandidateL3NetworksForChangeVmNicNetworkAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateL3NetworksForChangeVmNicNetwork() { return GetCandidateL3NetworksForChangeVmNicNetworkAction::spec(); }
 
-const schema::TypeDesc& GetCandidatePrimaryStoragesForCreatingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
-    {"rootDiskOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"rootDiskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule40},
-    {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskOfferingUuids), schema::Location::Body, 0, &kRule23},
-    {"dataDiskSizes", &schema::typeOf<std::optional<Json>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskSizes), schema::Location::Body, 0, &kRule40},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidatePrimaryStoragesForCreatingVmAction>("GetCandidatePrimaryStoragesForCreatingVmAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidatePrimaryStoragesForCreatingVmAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& GetCandidatePrimaryStoragesForCreatingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidatePrimaryStoragesForCreatingVmAction>("GetCandidatePrimaryStoragesForCreatingVm", HttpMethod::Get, "/vm-instances/candidate-storages", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidatePrimaryStoragesForCreatingVmAction::spec() { return detail::lazySpec(kSpec165); }
+
+GetCandidatePrimaryStoragesForCreatingVmAction::GetCandidatePrimaryStoragesForCreatingVmAction() = default;
+GetCandidatePrimaryStoragesForCreatingVmAction::~GetCandidatePrimaryStoragesForCreatingVmAction() = default;
 
 const ActionSpec& detail::spec_GetCandidatePrimaryStoragesForCreatingVm() { return GetCandidatePrimaryStoragesForCreatingVmAction::spec(); }
 
-const schema::TypeDesc& GetCandidateZonesClustersHostsForCreatingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
-    {"rootDiskOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"rootDiskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule40},
-    {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, dataDiskOfferingUuids), schema::Location::Body, 0, &kRule23},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, cpuNum), schema::Location::Body, 0, &kRule41},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, memorySize), schema::Location::Body, 0, &kRule40},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateZonesClustersHostsForCreatingVmAction>("GetCandidateZonesClustersHostsForCreatingVmAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateZonesClustersHostsForCreatingVmAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& GetCandidateZonesClustersHostsForCreatingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateZonesClustersHostsForCreatingVmAction>("GetCandidateZonesClustersHostsForCreatingVm", HttpMethod::Get, "/vm-instances/candidate-destinations", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetCandidateZonesClustersHostsForCreatingVmAction::spec() { return detail::lazySpec(kSpec167); }
+
+GetCandidateZonesClustersHostsForCreatingVmAction::GetCandidateZonesClustersHostsForCreatingVmAction() = default;
+GetCandidateZonesClustersHostsForCreatingVmAction::~GetCandidateZonesClustersHostsForCreatingVmAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateZonesClustersHostsForCreatingVm() { return GetCandidateZonesClustersHostsForCreatingVmAction::spec(); }
 
-const schema::TypeDesc& GetFaultToleranceVmsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"faultToleranceVmUuid", &schema::typeOf<std::string>, offsetof(GetFaultToleranceVmsAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFaultToleranceVmsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFaultToleranceVmsAction>("GetFaultToleranceVmsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetFaultToleranceVmsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetFaultToleranceVmsAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& GetFaultToleranceVmsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetFaultToleranceVmsAction>("GetFaultToleranceVms", HttpMethod::Get, "/vm-instances/fault-tolerance/sub-vms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetFaultToleranceVmsAction::spec() { return detail::lazySpec(kSpec169); }
+
+GetFaultToleranceVmsAction::GetFaultToleranceVmsAction() = default;
+GetFaultToleranceVmsAction::~GetFaultToleranceVmsAction() = default;
 
 const ActionSpec& detail::spec_GetFaultToleranceVms() { return GetFaultToleranceVmsAction::spec(); }
 
-const schema::TypeDesc& GetImageCandidatesForVmToChangeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetImageCandidatesForVmToChangeAction, vmInstanceUuid), schema::Location::Path, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetImageCandidatesForVmToChangeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetImageCandidatesForVmToChangeAction>("GetImageCandidatesForVmToChangeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetImageCandidatesForVmToChangeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetImageCandidatesForVmToChangeAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& GetImageCandidatesForVmToChangeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetImageCandidatesForVmToChangeAction>("GetImageCandidatesForVmToChange", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/image-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetImageCandidatesForVmToChangeAction::spec() { return detail::lazySpec(kSpec171); }
+
+GetImageCandidatesForVmToChangeAction::GetImageCandidatesForVmToChangeAction() = default;
+GetImageCandidatesForVmToChangeAction::~GetImageCandidatesForVmToChangeAction() = default;
 
 const ActionSpec& detail::spec_GetImageCandidatesForVmToChange() { return GetImageCandidatesForVmToChangeAction::spec(); }
 
-const schema::TypeDesc& GetLatestGuestToolsForVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetLatestGuestToolsForVmAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLatestGuestToolsForVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetLatestGuestToolsForVmAction>("GetLatestGuestToolsForVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLatestGuestToolsForVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetLatestGuestToolsForVmAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& GetLatestGuestToolsForVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetLatestGuestToolsForVmAction>("GetLatestGuestToolsForVm", HttpMethod::Get, "/vm-instances/{uuid}/latest-guest-tools", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetLatestGuestToolsForVmAction::spec() { return detail::lazySpec(kSpec173); }
+
+GetLatestGuestToolsForVmAction::GetLatestGuestToolsForVmAction() = default;
+GetLatestGuestToolsForVmAction::~GetLatestGuestToolsForVmAction() = default;
 
 const ActionSpec& detail::spec_GetLatestGuestToolsForVm() { return GetLatestGuestToolsForVmAction::spec(); }
 
-const schema::TypeDesc& GetNicQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"forceSync", &schema::typeOf<std::optional<bool>>, offsetof(GetNicQosAction, forceSync), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetNicQosAction>("GetNicQosAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetNicQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetNicQosAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& GetNicQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetNicQosAction>("GetNicQos", HttpMethod::Get, "/vm-instances/{uuid}/nic-qos", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetNicQosAction::spec() { return detail::lazySpec(kSpec175); }
+
+GetNicQosAction::GetNicQosAction() = default;
+GetNicQosAction::~GetNicQosAction() = default;
 
 const ActionSpec& detail::spec_GetNicQos() { return GetNicQosAction::spec(); }
 
-const schema::TypeDesc& GetPciDeviceCandidatesForAttachingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"types", &schema::typeOf<std::optional<Json>>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, types), schema::Location::Body, 0, nullptr},
-    {"pciSpecUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, pciSpecUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPciDeviceCandidatesForAttachingVmAction>("GetPciDeviceCandidatesForAttachingVmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetPciDeviceCandidatesForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPciDeviceCandidatesForAttachingVmAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& GetPciDeviceCandidatesForAttachingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPciDeviceCandidatesForAttachingVmAction>("GetPciDeviceCandidatesForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/candidate-pci-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPciDeviceCandidatesForAttachingVmAction::spec() { return detail::lazySpec(kSpec177); }
+
+GetPciDeviceCandidatesForAttachingVmAction::GetPciDeviceCandidatesForAttachingVmAction() = default;
+GetPciDeviceCandidatesForAttachingVmAction::~GetPciDeviceCandidatesForAttachingVmAction() = default;
 
 const ActionSpec& detail::spec_GetPciDeviceCandidatesForAttachingVm() { return GetPciDeviceCandidatesForAttachingVmAction::spec(); }
 
-const schema::TypeDesc& GetPrimaryStorageCandidatesForVmMigrationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"withDataVolumes", &schema::typeOf<std::optional<bool>>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, withDataVolumes), schema::Location::Body, 0, nullptr},
-    {"migrateStorageOnly", &schema::typeOf<std::optional<bool>>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, migrateStorageOnly), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetPrimaryStorageCandidatesForVmMigrationAction>("GetPrimaryStorageCandidatesForVmMigrationAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPrimaryStorageCandidatesForVmMigrationAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& GetPrimaryStorageCandidatesForVmMigrationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPrimaryStorageCandidatesForVmMigrationAction>("GetPrimaryStorageCandidatesForVmMigration", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/storage-migration-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetPrimaryStorageCandidatesForVmMigrationAction::spec() { return detail::lazySpec(kSpec179); }
+
+GetPrimaryStorageCandidatesForVmMigrationAction::GetPrimaryStorageCandidatesForVmMigrationAction() = default;
+GetPrimaryStorageCandidatesForVmMigrationAction::~GetPrimaryStorageCandidatesForVmMigrationAction() = default;
 
 const ActionSpec& detail::spec_GetPrimaryStorageCandidatesForVmMigration() { return GetPrimaryStorageCandidatesForVmMigrationAction::spec(); }
 
-const schema::TypeDesc& GetScsiLunCandidatesForAttachingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetScsiLunCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetScsiLunCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetScsiLunCandidatesForAttachingVmAction>("GetScsiLunCandidatesForAttachingVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetScsiLunCandidatesForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetScsiLunCandidatesForAttachingVmAction::describe() { return schema::lazyTable(kTable180); }
 
-const ActionSpec& GetScsiLunCandidatesForAttachingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetScsiLunCandidatesForAttachingVmAction>("GetScsiLunCandidatesForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/candidate-storage-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetScsiLunCandidatesForAttachingVmAction::spec() { return detail::lazySpec(kSpec181); }
+
+GetScsiLunCandidatesForAttachingVmAction::GetScsiLunCandidatesForAttachingVmAction() = default;
+GetScsiLunCandidatesForAttachingVmAction::~GetScsiLunCandidatesForAttachingVmAction() = default;
 
 const ActionSpec& detail::spec_GetScsiLunCandidatesForAttachingVm() { return GetScsiLunCandidatesForAttachingVmAction::spec(); }
 
-const schema::TypeDesc& GetUsbDeviceCandidatesForAttachingVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"attachType", &schema::typeOf<std::optional<std::string>>, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, attachType), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetUsbDeviceCandidatesForAttachingVmAction>("GetUsbDeviceCandidatesForAttachingVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetUsbDeviceCandidatesForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetUsbDeviceCandidatesForAttachingVmAction::describe() { return schema::lazyTable(kTable182); }
 
-const ActionSpec& GetUsbDeviceCandidatesForAttachingVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetUsbDeviceCandidatesForAttachingVmAction>("GetUsbDeviceCandidatesForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/candidate-usb-devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetUsbDeviceCandidatesForAttachingVmAction::spec() { return detail::lazySpec(kSpec183); }
+
+GetUsbDeviceCandidatesForAttachingVmAction::GetUsbDeviceCandidatesForAttachingVmAction() = default;
+GetUsbDeviceCandidatesForAttachingVmAction::~GetUsbDeviceCandidatesForAttachingVmAction() = default;
 
 const ActionSpec& detail::spec_GetUsbDeviceCandidatesForAttachingVm() { return GetUsbDeviceCandidatesForAttachingVmAction::spec(); }
 
-const schema::TypeDesc& GetVirtualizerInfoAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(GetVirtualizerInfoAction, uuids), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVirtualizerInfoAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVirtualizerInfoAction>("GetVirtualizerInfoAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVirtualizerInfoAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVirtualizerInfoAction::describe() { return schema::lazyTable(kTable184); }
 
-const ActionSpec& GetVirtualizerInfoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVirtualizerInfoAction>("GetVirtualizerInfo", HttpMethod::Get, "/vm-instances/virtualizer-info", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVirtualizerInfoAction::spec() { return detail::lazySpec(kSpec185); }
+
+GetVirtualizerInfoAction::GetVirtualizerInfoAction() = default;
+GetVirtualizerInfoAction::~GetVirtualizerInfoAction() = default;
 
 const ActionSpec& detail::spec_GetVirtualizerInfo() { return GetVirtualizerInfoAction::spec(); }
 
-const schema::TypeDesc& GetVmAttachableDataVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmAttachableDataVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmAttachableDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmAttachableDataVolumeAction>("GetVmAttachableDataVolumeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmAttachableDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmAttachableDataVolumeAction::describe() { return schema::lazyTable(kTable186); }
 
-const ActionSpec& GetVmAttachableDataVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmAttachableDataVolumeAction>("GetVmAttachableDataVolume", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/data-volume-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmAttachableDataVolumeAction::spec() { return detail::lazySpec(kSpec187); }
+
+GetVmAttachableDataVolumeAction::GetVmAttachableDataVolumeAction() = default;
+GetVmAttachableDataVolumeAction::~GetVmAttachableDataVolumeAction() = default;
 
 const ActionSpec& detail::spec_GetVmAttachableDataVolume() { return GetVmAttachableDataVolumeAction::spec(); }
 
-const schema::TypeDesc& GetVmAttachableL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmAttachableL3NetworkAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmAttachableL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmAttachableL3NetworkAction>("GetVmAttachableL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmAttachableL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmAttachableL3NetworkAction::describe() { return schema::lazyTable(kTable188); }
 
-const ActionSpec& GetVmAttachableL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmAttachableL3NetworkAction>("GetVmAttachableL3Network", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/l3-networks-candidates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmAttachableL3NetworkAction::spec() { return detail::lazySpec(kSpec189); }
+
+GetVmAttachableL3NetworkAction::GetVmAttachableL3NetworkAction() = default;
+GetVmAttachableL3NetworkAction::~GetVmAttachableL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_GetVmAttachableL3Network() { return GetVmAttachableL3NetworkAction::spec(); }
 
-const schema::TypeDesc& GetVmBootOrderAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmBootOrderAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmBootOrderAction>("GetVmBootOrderAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmBootOrderAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmBootOrderAction::describe() { return schema::lazyTable(kTable190); }
 
-const ActionSpec& GetVmBootOrderAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmBootOrderAction>("GetVmBootOrder", HttpMethod::Get, "/vm-instances/{uuid}/boot-orders", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmBootOrderAction::spec() { return detail::lazySpec(kSpec191); }
+
+GetVmBootOrderAction::GetVmBootOrderAction() = default;
+GetVmBootOrderAction::~GetVmBootOrderAction() = default;
 
 const ActionSpec& detail::spec_GetVmBootOrder() { return GetVmBootOrderAction::spec(); }
 
-const schema::TypeDesc& GetVmCapabilitiesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmCapabilitiesAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmCapabilitiesAction>("GetVmCapabilitiesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmCapabilitiesAction::describe() { return schema::lazyTable(kTable192); }
 
-const ActionSpec& GetVmCapabilitiesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmCapabilitiesAction>("GetVmCapabilities", HttpMethod::Get, "/vm-instances/{uuid}/capabilities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmCapabilitiesAction::spec() { return detail::lazySpec(kSpec193); }
+
+GetVmCapabilitiesAction::GetVmCapabilitiesAction() = default;
+GetVmCapabilitiesAction::~GetVmCapabilitiesAction() = default;
 
 const ActionSpec& detail::spec_GetVmCapabilities() { return GetVmCapabilitiesAction::spec(); }
 
-const schema::TypeDesc& GetVmConsoleAddressAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmConsoleAddressAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmConsoleAddressAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmConsoleAddressAction>("GetVmConsoleAddressAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmConsoleAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmConsoleAddressAction::describe() { return schema::lazyTable(kTable194); }
 
-const ActionSpec& GetVmConsoleAddressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmConsoleAddressAction>("GetVmConsoleAddress", HttpMethod::Get, "/vm-instances/{uuid}/console-addresses", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmConsoleAddressAction::spec() { return detail::lazySpec(kSpec195); }
+
+GetVmConsoleAddressAction::GetVmConsoleAddressAction() = default;
+GetVmConsoleAddressAction::~GetVmConsoleAddressAction() = default;
 
 const ActionSpec& detail::spec_GetVmConsoleAddress() { return GetVmConsoleAddressAction::spec(); }
 
-const schema::TypeDesc& GetVmConsolePasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmConsolePasswordAction>("GetVmConsolePasswordAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmConsolePasswordAction::describe() { return schema::lazyTable(kTable196); }
 
-const ActionSpec& GetVmConsolePasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmConsolePasswordAction>("GetVmConsolePassword", HttpMethod::Get, "/vm-instances/{uuid}/console-passwords", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmConsolePasswordAction::spec() { return detail::lazySpec(kSpec197); }
+
+GetVmConsolePasswordAction::GetVmConsolePasswordAction() = default;
+GetVmConsolePasswordAction::~GetVmConsolePasswordAction() = default;
 
 const ActionSpec& detail::spec_GetVmConsolePassword() { return GetVmConsolePasswordAction::spec(); }
 
-const schema::TypeDesc& GetVmDeviceAddressAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmDeviceAddressAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"resourceTypes", &schema::typeOf<std::optional<Json>>, offsetof(GetVmDeviceAddressAction, resourceTypes), schema::Location::Body, 0, &kRule42},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmDeviceAddressAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmDeviceAddressAction>("GetVmDeviceAddressAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVmDeviceAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmDeviceAddressAction::describe() { return schema::lazyTable(kTable198); }
 
-const ActionSpec& GetVmDeviceAddressAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmDeviceAddressAction>("GetVmDeviceAddress", HttpMethod::Get, "/vm-instances/devices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmDeviceAddressAction::spec() { return detail::lazySpec(kSpec199); }
+
+GetVmDeviceAddressAction::GetVmDeviceAddressAction() = default;
+GetVmDeviceAddressAction::~GetVmDeviceAddressAction() = default;
 
 const ActionSpec& detail::spec_GetVmDeviceAddress() { return GetVmDeviceAddressAction::spec(); }
 
-const schema::TypeDesc& GetVmEmulatorPinningAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmEmulatorPinningAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmEmulatorPinningAction>("GetVmEmulatorPinningAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmEmulatorPinningAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmEmulatorPinningAction::describe() { return schema::lazyTable(kTable200); }
 
-const ActionSpec& GetVmEmulatorPinningAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmEmulatorPinningAction>("GetVmEmulatorPinning", HttpMethod::Get, "/vm-instances/{uuid}/emulator-pinning", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmEmulatorPinningAction::spec() { return detail::lazySpec(kSpec201); }
+
+GetVmEmulatorPinningAction::GetVmEmulatorPinningAction() = default;
+GetVmEmulatorPinningAction::~GetVmEmulatorPinningAction() = default;
 
 const ActionSpec& detail::spec_GetVmEmulatorPinning() { return GetVmEmulatorPinningAction::spec(); }
 
-const schema::TypeDesc& GetVmGuestToolsInfoAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmGuestToolsInfoAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"debug", &schema::typeOf<std::optional<Json>>, offsetof(GetVmGuestToolsInfoAction, debug), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmGuestToolsInfoAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmGuestToolsInfoAction>("GetVmGuestToolsInfoAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVmGuestToolsInfoAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmGuestToolsInfoAction::describe() { return schema::lazyTable(kTable202); }
 
-const ActionSpec& GetVmGuestToolsInfoAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmGuestToolsInfoAction>("GetVmGuestToolsInfo", HttpMethod::Get, "/vm-instances/{uuid}/guest-tools-infos", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmGuestToolsInfoAction::spec() { return detail::lazySpec(kSpec203); }
+
+GetVmGuestToolsInfoAction::GetVmGuestToolsInfoAction() = default;
+GetVmGuestToolsInfoAction::~GetVmGuestToolsInfoAction() = default;
 
 const ActionSpec& detail::spec_GetVmGuestToolsInfo() { return GetVmGuestToolsInfoAction::spec(); }
 
-const schema::TypeDesc& GetVmHostnameAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmHostnameAction>("GetVmHostnameAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmHostnameAction::describe() { return schema::lazyTable(kTable204); }
 
-const ActionSpec& GetVmHostnameAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmHostnameAction>("GetVmHostname", HttpMethod::Get, "/vm-instances/{uuid}/hostnames", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmHostnameAction::spec() { return detail::lazySpec(kSpec205); }
+
+GetVmHostnameAction::GetVmHostnameAction() = default;
+GetVmHostnameAction::~GetVmHostnameAction() = default;
 
 const ActionSpec& detail::spec_GetVmHostname() { return GetVmHostnameAction::spec(); }
 
-const schema::TypeDesc& GetVmInstanceFirstBootDeviceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceFirstBootDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceFirstBootDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmInstanceFirstBootDeviceAction>("GetVmInstanceFirstBootDeviceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmInstanceFirstBootDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmInstanceFirstBootDeviceAction::describe() { return schema::lazyTable(kTable206); }
 
-const ActionSpec& GetVmInstanceFirstBootDeviceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmInstanceFirstBootDeviceAction>("GetVmInstanceFirstBootDevice", HttpMethod::Get, "/vm-instances/{uuid}/first-boot-device", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmInstanceFirstBootDeviceAction::spec() { return detail::lazySpec(kSpec207); }
+
+GetVmInstanceFirstBootDeviceAction::GetVmInstanceFirstBootDeviceAction() = default;
+GetVmInstanceFirstBootDeviceAction::~GetVmInstanceFirstBootDeviceAction() = default;
 
 const ActionSpec& detail::spec_GetVmInstanceFirstBootDevice() { return GetVmInstanceFirstBootDeviceAction::spec(); }
 
-const schema::TypeDesc& GetVmInstanceHaLevelAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmInstanceHaLevelAction>("GetVmInstanceHaLevelAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmInstanceHaLevelAction::describe() { return schema::lazyTable(kTable208); }
 
-const ActionSpec& GetVmInstanceHaLevelAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmInstanceHaLevelAction>("GetVmInstanceHaLevel", HttpMethod::Get, "/vm-instances/{uuid}/ha-levels", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmInstanceHaLevelAction::spec() { return detail::lazySpec(kSpec209); }
+
+GetVmInstanceHaLevelAction::GetVmInstanceHaLevelAction() = default;
+GetVmInstanceHaLevelAction::~GetVmInstanceHaLevelAction() = default;
 
 const ActionSpec& detail::spec_GetVmInstanceHaLevel() { return GetVmInstanceHaLevelAction::spec(); }
 
-const schema::TypeDesc& GetVmInstanceProtectedRecoveryPointsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmInstanceProtectedRecoveryPointsAction>("GetVmInstanceProtectedRecoveryPointsAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVmInstanceProtectedRecoveryPointsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmInstanceProtectedRecoveryPointsAction::describe() { return schema::lazyTable(kTable210); }
 
-const ActionSpec& GetVmInstanceProtectedRecoveryPointsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmInstanceProtectedRecoveryPointsAction>("GetVmInstanceProtectedRecoveryPoints", HttpMethod::Get, "/vm-instances/{uuid}/protected-recovery-points", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmInstanceProtectedRecoveryPointsAction::spec() { return detail::lazySpec(kSpec211); }
+
+GetVmInstanceProtectedRecoveryPointsAction::GetVmInstanceProtectedRecoveryPointsAction() = default;
+GetVmInstanceProtectedRecoveryPointsAction::~GetVmInstanceProtectedRecoveryPointsAction() = default;
 
 const ActionSpec& detail::spec_GetVmInstanceProtectedRecoveryPoints() { return GetVmInstanceProtectedRecoveryPointsAction::spec(); }
 
-const schema::TypeDesc& GetVmInstanceRecoveryPointsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"startTime", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, startTime), schema::Location::Body, 0, nullptr},
-    {"endTime", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, endTime), schema::Location::Body, 0, nullptr},
-    {"scale", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, scale), schema::Location::Body, 0, &kRule43},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceRecoveryPointsAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceRecoveryPointsAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmInstanceRecoveryPointsAction>("GetVmInstanceRecoveryPointsAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(GetVmInstanceRecoveryPointsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmInstanceRecoveryPointsAction::describe() { return schema::lazyTable(kTable212); }
 
-const ActionSpec& GetVmInstanceRecoveryPointsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmInstanceRecoveryPointsAction>("GetVmInstanceRecoveryPoints", HttpMethod::Get, "/vm-instances/{uuid}/recovery-points", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmInstanceRecoveryPointsAction::spec() { return detail::lazySpec(kSpec213); }
+
+GetVmInstanceRecoveryPointsAction::GetVmInstanceRecoveryPointsAction() = default;
+GetVmInstanceRecoveryPointsAction::~GetVmInstanceRecoveryPointsAction() = default;
 
 const ActionSpec& detail::spec_GetVmInstanceRecoveryPoints() { return GetVmInstanceRecoveryPointsAction::spec(); }
 
-const schema::TypeDesc& GetVmMigrationCandidateHostsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmMigrationCandidateHostsAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmMigrationCandidateHostsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmMigrationCandidateHostsAction>("GetVmMigrationCandidateHostsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmMigrationCandidateHostsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmMigrationCandidateHostsAction::describe() { return schema::lazyTable(kTable214); }
 
-const ActionSpec& GetVmMigrationCandidateHostsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmMigrationCandidateHostsAction>("GetVmMigrationCandidateHosts", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/migration-target-hosts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmMigrationCandidateHostsAction::spec() { return detail::lazySpec(kSpec215); }
+
+GetVmMigrationCandidateHostsAction::GetVmMigrationCandidateHostsAction() = default;
+GetVmMigrationCandidateHostsAction::~GetVmMigrationCandidateHostsAction() = default;
 
 const ActionSpec& detail::spec_GetVmMigrationCandidateHosts() { return GetVmMigrationCandidateHostsAction::spec(); }
 
-const schema::TypeDesc& GetVmMonitorNumberAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmMonitorNumberAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmMonitorNumberAction>("GetVmMonitorNumberAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmMonitorNumberAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmMonitorNumberAction::describe() { return schema::lazyTable(kTable216); }
 
-const ActionSpec& GetVmMonitorNumberAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmMonitorNumberAction>("GetVmMonitorNumber", HttpMethod::Get, "/vm-instances/{uuid}/monitorNumber", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmMonitorNumberAction::spec() { return detail::lazySpec(kSpec217); }
+
+GetVmMonitorNumberAction::GetVmMonitorNumberAction() = default;
+GetVmMonitorNumberAction::~GetVmMonitorNumberAction() = default;
 
 const ActionSpec& detail::spec_GetVmMonitorNumber() { return GetVmMonitorNumberAction::spec(); }
 
-const schema::TypeDesc& GetVmNicAttachableEipsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetVmNicAttachableEipsAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmNicAttachableEipsAction, ipVersion), schema::Location::Body, 0, &kRule44},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmNicAttachableEipsAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmNicAttachableEipsAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmNicAttachableEipsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmNicAttachableEipsAction>("GetVmNicAttachableEipsAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(GetVmNicAttachableEipsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmNicAttachableEipsAction::describe() { return schema::lazyTable(kTable218); }
 
-const ActionSpec& GetVmNicAttachableEipsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmNicAttachableEipsAction>("GetVmNicAttachableEips", HttpMethod::Get, "/vm-instances/nics/{vmNicUuid}/candidate-eips", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmNicAttachableEipsAction::spec() { return detail::lazySpec(kSpec219); }
+
+GetVmNicAttachableEipsAction::GetVmNicAttachableEipsAction() = default;
+GetVmNicAttachableEipsAction::~GetVmNicAttachableEipsAction() = default;
 
 const ActionSpec& detail::spec_GetVmNicAttachableEips() { return GetVmNicAttachableEipsAction::spec(); }
 
-const schema::TypeDesc& GetVmNicAttachedNetworkServiceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetVmNicAttachedNetworkServiceAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmNicAttachedNetworkServiceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmNicAttachedNetworkServiceAction>("GetVmNicAttachedNetworkServiceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmNicAttachedNetworkServiceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmNicAttachedNetworkServiceAction::describe() { return schema::lazyTable(kTable220); }
 
-const ActionSpec& GetVmNicAttachedNetworkServiceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmNicAttachedNetworkServiceAction>("GetVmNicAttachedNetworkService", HttpMethod::Get, "/vm-instances/nics/{vmNicUuid}/attached-networkservices", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmNicAttachedNetworkServiceAction::spec() { return detail::lazySpec(kSpec221); }
+
+GetVmNicAttachedNetworkServiceAction::GetVmNicAttachedNetworkServiceAction() = default;
+GetVmNicAttachedNetworkServiceAction::~GetVmNicAttachedNetworkServiceAction() = default;
 
 const ActionSpec& detail::spec_GetVmNicAttachedNetworkService() { return GetVmNicAttachedNetworkServiceAction::spec(); }
 
-const schema::TypeDesc& GetVmNumaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmNumaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmNumaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmNumaAction>("GetVmNumaAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmNumaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmNumaAction::describe() { return schema::lazyTable(kTable222); }
 
-const ActionSpec& GetVmNumaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmNumaAction>("GetVmNuma", HttpMethod::Get, "/vm-instances/{uuid}/vnuma", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmNumaAction::spec() { return detail::lazySpec(kSpec223); }
+
+GetVmNumaAction::GetVmNumaAction() = default;
+GetVmNumaAction::~GetVmNumaAction() = default;
 
 const ActionSpec& detail::spec_GetVmNuma() { return GetVmNumaAction::spec(); }
 
-const schema::TypeDesc& GetVmQgaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmQgaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmQgaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmQgaAction>("GetVmQgaAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmQgaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmQgaAction::describe() { return schema::lazyTable(kTable224); }
 
-const ActionSpec& GetVmQgaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmQgaAction>("GetVmQga", HttpMethod::Get, "/vm-instances/{uuid}/qga", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmQgaAction::spec() { return detail::lazySpec(kSpec225); }
+
+GetVmQgaAction::GetVmQgaAction() = default;
+GetVmQgaAction::~GetVmQgaAction() = default;
 
 const ActionSpec& detail::spec_GetVmQga() { return GetVmQgaAction::spec(); }
 
-const schema::TypeDesc& GetVmRDPAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmRDPAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmRDPAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmRDPAction>("GetVmRDPAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmRDPAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmRDPAction::describe() { return schema::lazyTable(kTable226); }
 
-const ActionSpec& GetVmRDPAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmRDPAction>("GetVmRDP", HttpMethod::Get, "/vm-instances/{uuid}/rdp", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmRDPAction::spec() { return detail::lazySpec(kSpec227); }
+
+GetVmRDPAction::GetVmRDPAction() = default;
+GetVmRDPAction::~GetVmRDPAction() = default;
 
 const ActionSpec& detail::spec_GetVmRDP() { return GetVmRDPAction::spec(); }
 
-const schema::TypeDesc& GetVmSshKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmSshKeyAction>("GetVmSshKeyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmSshKeyAction::describe() { return schema::lazyTable(kTable228); }
 
-const ActionSpec& GetVmSshKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmSshKeyAction>("GetVmSshKey", HttpMethod::Get, "/vm-instances/{uuid}/ssh-keys", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmSshKeyAction::spec() { return detail::lazySpec(kSpec229); }
+
+GetVmSshKeyAction::GetVmSshKeyAction() = default;
+GetVmSshKeyAction::~GetVmSshKeyAction() = default;
 
 const ActionSpec& detail::spec_GetVmSshKey() { return GetVmSshKeyAction::spec(); }
 
-const schema::TypeDesc& GetVmStartingCandidateClustersHostsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmStartingCandidateClustersHostsAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmStartingCandidateClustersHostsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmStartingCandidateClustersHostsAction>("GetVmStartingCandidateClustersHostsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmStartingCandidateClustersHostsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmStartingCandidateClustersHostsAction::describe() { return schema::lazyTable(kTable230); }
 
-const ActionSpec& GetVmStartingCandidateClustersHostsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmStartingCandidateClustersHostsAction>("GetVmStartingCandidateClustersHosts", HttpMethod::Get, "/vm-instances/{uuid}/starting-target-hosts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmStartingCandidateClustersHostsAction::spec() { return detail::lazySpec(kSpec231); }
+
+GetVmStartingCandidateClustersHostsAction::GetVmStartingCandidateClustersHostsAction() = default;
+GetVmStartingCandidateClustersHostsAction::~GetVmStartingCandidateClustersHostsAction() = default;
 
 const ActionSpec& detail::spec_GetVmStartingCandidateClustersHosts() { return GetVmStartingCandidateClustersHostsAction::spec(); }
 
-const schema::TypeDesc& GetVmTaskAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetVmTaskAction, vmInstanceUuids), schema::Location::Body, 0, &kRule13},
-    {"syncSignatures", &schema::typeOf<std::optional<Json>>, offsetof(GetVmTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmTaskAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmTaskAction>("GetVmTaskAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVmTaskAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmTaskAction::describe() { return schema::lazyTable(kTable232); }
 
-const ActionSpec& GetVmTaskAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmTaskAction>("GetVmTask", HttpMethod::Get, "/vm-instances/task-details", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmTaskAction::spec() { return detail::lazySpec(kSpec233); }
+
+GetVmTaskAction::GetVmTaskAction() = default;
+GetVmTaskAction::~GetVmTaskAction() = default;
 
 const ActionSpec& detail::spec_GetVmTask() { return GetVmTaskAction::spec(); }
 
-const schema::TypeDesc& GetVmUsbRedirectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmUsbRedirectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmUsbRedirectAction>("GetVmUsbRedirectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmUsbRedirectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmUsbRedirectAction::describe() { return schema::lazyTable(kTable234); }
 
-const ActionSpec& GetVmUsbRedirectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmUsbRedirectAction>("GetVmUsbRedirect", HttpMethod::Get, "/vm-instances/{uuid}/usbredirect", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmUsbRedirectAction::spec() { return detail::lazySpec(kSpec235); }
+
+GetVmUsbRedirectAction::GetVmUsbRedirectAction() = default;
+GetVmUsbRedirectAction::~GetVmUsbRedirectAction() = default;
 
 const ActionSpec& detail::spec_GetVmUsbRedirect() { return GetVmUsbRedirectAction::spec(); }
 
-const schema::TypeDesc& GetVmXmlAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmXmlAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmXmlAction>("GetVmXmlAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmXmlAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmXmlAction::describe() { return schema::lazyTable(kTable236); }
 
-const ActionSpec& GetVmXmlAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmXmlAction>("GetVmXml", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/xml", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmXmlAction::spec() { return detail::lazySpec(kSpec237); }
+
+GetVmXmlAction::GetVmXmlAction() = default;
+GetVmXmlAction::~GetVmXmlAction() = default;
 
 const ActionSpec& detail::spec_GetVmXml() { return GetVmXmlAction::spec(); }
 
-const schema::TypeDesc& GetVmXmlHookScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmXmlHookScriptAction>("GetVmXmlHookScriptAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmXmlHookScriptAction::describe() { return schema::lazyTable(kTable238); }
 
-const ActionSpec& GetVmXmlHookScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmXmlHookScriptAction>("GetVmXmlHookScript", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/xml-hook-script", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmXmlHookScriptAction::spec() { return detail::lazySpec(kSpec239); }
+
+GetVmXmlHookScriptAction::GetVmXmlHookScriptAction() = default;
+GetVmXmlHookScriptAction::~GetVmXmlHookScriptAction() = default;
 
 const ActionSpec& detail::spec_GetVmXmlHookScript() { return GetVmXmlHookScriptAction::spec(); }
 
-const schema::TypeDesc& GetVmsCapabilitiesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetVmsCapabilitiesAction, vmUuids), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmsCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmsCapabilitiesAction>("GetVmsCapabilitiesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmsCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmsCapabilitiesAction::describe() { return schema::lazyTable(kTable240); }
 
-const ActionSpec& GetVmsCapabilitiesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmsCapabilitiesAction>("GetVmsCapabilities", HttpMethod::Get, "/vm-instances/capabilities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmsCapabilitiesAction::spec() { return detail::lazySpec(kSpec241); }
+
+GetVmsCapabilitiesAction::GetVmsCapabilitiesAction() = default;
+GetVmsCapabilitiesAction::~GetVmsCapabilitiesAction() = default;
 
 const ActionSpec& detail::spec_GetVmsCapabilities() { return GetVmsCapabilitiesAction::spec(); }
 
-const schema::TypeDesc& GetVmvNUMATopologyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmvNUMATopologyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmvNUMATopologyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmvNUMATopologyAction>("GetVmvNUMATopologyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmvNUMATopologyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVmvNUMATopologyAction::describe() { return schema::lazyTable(kTable242); }
 
-const ActionSpec& GetVmvNUMATopologyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVmvNUMATopologyAction>("GetVmvNUMATopology", HttpMethod::Get, "/vm-instances/{uuid}/vnuma-topology", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVmvNUMATopologyAction::spec() { return detail::lazySpec(kSpec243); }
+
+GetVmvNUMATopologyAction::GetVmvNUMATopologyAction() = default;
+GetVmvNUMATopologyAction::~GetVmvNUMATopologyAction() = default;
 
 const ActionSpec& detail::spec_GetVmvNUMATopology() { return GetVmvNUMATopologyAction::spec(); }
 
-const schema::TypeDesc& MigrateVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(MigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(MigrateVmAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"migrateFromDestination", &schema::typeOf<std::optional<bool>>, offsetof(MigrateVmAction, migrateFromDestination), schema::Location::Body, 0, nullptr},
-    {"allowUnknown", &schema::typeOf<std::optional<bool>>, offsetof(MigrateVmAction, allowUnknown), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(MigrateVmAction, strategy), schema::Location::Body, 0, &kRule45},
-    {"downTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(MigrateVmAction, downTime), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(MigrateVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MigrateVmAction>("MigrateVmAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(MigrateVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& MigrateVmAction::describe() { return schema::lazyTable(kTable244); }
 
-const ActionSpec& MigrateVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<MigrateVmAction>("MigrateVm", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "migrateVm", true, true, "", 1);
-  return s;
-}
+const ActionSpec& MigrateVmAction::spec() { return detail::lazySpec(kSpec245); }
+
+MigrateVmAction::MigrateVmAction() = default;
+MigrateVmAction::~MigrateVmAction() = default;
 
 const ActionSpec& detail::spec_MigrateVm() { return MigrateVmAction::spec(); }
 
-const schema::TypeDesc& PauseVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(PauseVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PauseVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PauseVmInstanceAction>("PauseVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PauseVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PauseVmInstanceAction::describe() { return schema::lazyTable(kTable246); }
 
-const ActionSpec& PauseVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PauseVmInstanceAction>("PauseVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "pauseVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PauseVmInstanceAction::spec() { return detail::lazySpec(kSpec247); }
+
+PauseVmInstanceAction::PauseVmInstanceAction() = default;
+PauseVmInstanceAction::~PauseVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_PauseVmInstance() { return PauseVmInstanceAction::spec(); }
 
-const schema::TypeDesc& PrimaryStorageMigrateVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"dstPrimaryStorageUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVmAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"dstHostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVmAction, dstHostUuid), schema::Location::Body, 0, nullptr},
-    {"withDataVolumes", &schema::typeOf<std::optional<bool>>, offsetof(PrimaryStorageMigrateVmAction, withDataVolumes), schema::Location::Body, 0, nullptr},
-    {"withSnapshots", &schema::typeOf<std::optional<bool>>, offsetof(PrimaryStorageMigrateVmAction, withSnapshots), schema::Location::Body, 0, nullptr},
-    {"downTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PrimaryStorageMigrateVmAction, downTime), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVmAction, strategy), schema::Location::Body, 0, &kRule45},
-    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrimaryStorageMigrateVmAction, bandwidth), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrimaryStorageMigrateVmAction>("PrimaryStorageMigrateVmAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(PrimaryStorageMigrateVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PrimaryStorageMigrateVmAction::describe() { return schema::lazyTable(kTable248); }
 
-const ActionSpec& PrimaryStorageMigrateVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PrimaryStorageMigrateVmAction>("PrimaryStorageMigrateVm", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "primaryStorageMigrateVm", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PrimaryStorageMigrateVmAction::spec() { return detail::lazySpec(kSpec249); }
+
+PrimaryStorageMigrateVmAction::PrimaryStorageMigrateVmAction() = default;
+PrimaryStorageMigrateVmAction::~PrimaryStorageMigrateVmAction() = default;
 
 const ActionSpec& detail::spec_PrimaryStorageMigrateVm() { return PrimaryStorageMigrateVmAction::spec(); }
 
-const schema::TypeDesc& ProtectVmInstanceRecoveryPointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ProtectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ProtectVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(ProtectVmInstanceRecoveryPointAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ProtectVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ProtectVmInstanceRecoveryPointAction>("ProtectVmInstanceRecoveryPointAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ProtectVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ProtectVmInstanceRecoveryPointAction::describe() { return schema::lazyTable(kTable250); }
 
-const ActionSpec& ProtectVmInstanceRecoveryPointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ProtectVmInstanceRecoveryPointAction>("ProtectVmInstanceRecoveryPoint", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/protect-recovery-point", "protectVmInstanceRecoveryPoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ProtectVmInstanceRecoveryPointAction::spec() { return detail::lazySpec(kSpec251); }
+
+ProtectVmInstanceRecoveryPointAction::ProtectVmInstanceRecoveryPointAction() = default;
+ProtectVmInstanceRecoveryPointAction::~ProtectVmInstanceRecoveryPointAction() = default;
 
 const ActionSpec& detail::spec_ProtectVmInstanceRecoveryPoint() { return ProtectVmInstanceRecoveryPointAction::spec(); }
 
-const schema::TypeDesc& ProvisionVirtualRouterConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ProvisionVirtualRouterConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ProvisionVirtualRouterConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ProvisionVirtualRouterConfigAction>("ProvisionVirtualRouterConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ProvisionVirtualRouterConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ProvisionVirtualRouterConfigAction::describe() { return schema::lazyTable(kTable252); }
 
-const ActionSpec& ProvisionVirtualRouterConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ProvisionVirtualRouterConfigAction>("ProvisionVirtualRouterConfig", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision", "provisionVirtualRouterConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ProvisionVirtualRouterConfigAction::spec() { return detail::lazySpec(kSpec253); }
+
+ProvisionVirtualRouterConfigAction::ProvisionVirtualRouterConfigAction() = default;
+ProvisionVirtualRouterConfigAction::~ProvisionVirtualRouterConfigAction() = default;
 
 const ActionSpec& detail::spec_ProvisionVirtualRouterConfig() { return ProvisionVirtualRouterConfigAction::spec(); }
 
-const schema::TypeDesc& QueryApplianceVmAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryApplianceVmAction>("QueryApplianceVmAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryApplianceVmAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryApplianceVmAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryApplianceVmAction::describe() { return schema::lazyTable(kTable254); }
 
-const ActionSpec& QueryApplianceVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryApplianceVmAction>("QueryApplianceVm", HttpMethod::Get, "/vm-instances/appliances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryApplianceVmAction::spec() { return detail::lazySpec(kSpec255); }
+
+QueryApplianceVmAction::QueryApplianceVmAction() = default;
+QueryApplianceVmAction::~QueryApplianceVmAction() = default;
 
 const ActionSpec& detail::spec_QueryApplianceVm() { return QueryApplianceVmAction::spec(); }
 
-const schema::TypeDesc& QueryFaultToleranceVmAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFaultToleranceVmAction>("QueryFaultToleranceVmAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFaultToleranceVmAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFaultToleranceVmAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFaultToleranceVmAction::describe() { return schema::lazyTable(kTable256); }
 
-const ActionSpec& QueryFaultToleranceVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFaultToleranceVmAction>("QueryFaultToleranceVm", HttpMethod::Get, "/vm-instances/fault-tolerance", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFaultToleranceVmAction::spec() { return detail::lazySpec(kSpec257); }
+
+QueryFaultToleranceVmAction::QueryFaultToleranceVmAction() = default;
+QueryFaultToleranceVmAction::~QueryFaultToleranceVmAction() = default;
 
 const ActionSpec& detail::spec_QueryFaultToleranceVm() { return QueryFaultToleranceVmAction::spec(); }
 
-const schema::TypeDesc& QueryVirtualRouterVmAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVirtualRouterVmAction>("QueryVirtualRouterVmAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVirtualRouterVmAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVirtualRouterVmAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVirtualRouterVmAction::describe() { return schema::lazyTable(kTable258); }
 
-const ActionSpec& QueryVirtualRouterVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVirtualRouterVmAction>("QueryVirtualRouterVm", HttpMethod::Get, "/vm-instances/appliances/virtual-routers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVirtualRouterVmAction::spec() { return detail::lazySpec(kSpec259); }
+
+QueryVirtualRouterVmAction::QueryVirtualRouterVmAction() = default;
+QueryVirtualRouterVmAction::~QueryVirtualRouterVmAction() = default;
 
 const ActionSpec& detail::spec_QueryVirtualRouterVm() { return QueryVirtualRouterVmAction::spec(); }
 
-const schema::TypeDesc& QueryVmCdRomAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmCdRomAction>("QueryVmCdRomAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmCdRomAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmCdRomAction::describe() { return schema::lazyTable(kTable260); }
 
-const ActionSpec& QueryVmCdRomAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmCdRomAction>("QueryVmCdRom", HttpMethod::Get, "/vm-instances/cdroms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmCdRomAction::spec() { return detail::lazySpec(kSpec261); }
+
+QueryVmCdRomAction::QueryVmCdRomAction() = default;
+QueryVmCdRomAction::~QueryVmCdRomAction() = default;
 
 const ActionSpec& detail::spec_QueryVmCdRom() { return QueryVmCdRomAction::spec(); }
 
-const schema::TypeDesc& QueryVmInstanceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmInstanceAction>("QueryVmInstanceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmInstanceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmInstanceAction::describe() { return schema::lazyTable(kTable262); }
 
-const ActionSpec& QueryVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmInstanceAction>("QueryVmInstance", HttpMethod::Get, "/vm-instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmInstanceAction::spec() { return detail::lazySpec(kSpec263); }
+
+QueryVmInstanceAction::QueryVmInstanceAction() = default;
+QueryVmInstanceAction::~QueryVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_QueryVmInstance() { return QueryVmInstanceAction::spec(); }
 
-const schema::TypeDesc& QueryVmInstanceMdevDeviceSpecRefAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(QueryVmInstanceMdevDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<QueryVmInstanceMdevDeviceSpecRefAction>("QueryVmInstanceMdevDeviceSpecRefAction", rows, 1, schema::rebased(QueryParams::describe(), offsetof(QueryVmInstanceMdevDeviceSpecRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmInstanceMdevDeviceSpecRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmInstanceMdevDeviceSpecRefAction::describe() { return schema::lazyTable(kTable264); }
 
-const ActionSpec& QueryVmInstanceMdevDeviceSpecRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmInstanceMdevDeviceSpecRefAction>("QueryVmInstanceMdevDeviceSpecRef", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/mdev-device-specs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmInstanceMdevDeviceSpecRefAction::spec() { return detail::lazySpec(kSpec265); }
+
+QueryVmInstanceMdevDeviceSpecRefAction::QueryVmInstanceMdevDeviceSpecRefAction() = default;
+QueryVmInstanceMdevDeviceSpecRefAction::~QueryVmInstanceMdevDeviceSpecRefAction() = default;
 
 const ActionSpec& detail::spec_QueryVmInstanceMdevDeviceSpecRef() { return QueryVmInstanceMdevDeviceSpecRefAction::spec(); }
 
-const schema::TypeDesc& QueryVmInstancePciDeviceSpecRefAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(QueryVmInstancePciDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<QueryVmInstancePciDeviceSpecRefAction>("QueryVmInstancePciDeviceSpecRefAction", rows, 1, schema::rebased(QueryParams::describe(), offsetof(QueryVmInstancePciDeviceSpecRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmInstancePciDeviceSpecRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmInstancePciDeviceSpecRefAction::describe() { return schema::lazyTable(kTable266); }
 
-const ActionSpec& QueryVmInstancePciDeviceSpecRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmInstancePciDeviceSpecRefAction>("QueryVmInstancePciDeviceSpecRef", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/pci-device-specs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmInstancePciDeviceSpecRefAction::spec() { return detail::lazySpec(kSpec267); }
+
+QueryVmInstancePciDeviceSpecRefAction::QueryVmInstancePciDeviceSpecRefAction() = default;
+QueryVmInstancePciDeviceSpecRefAction::~QueryVmInstancePciDeviceSpecRefAction() = default;
 
 const ActionSpec& detail::spec_QueryVmInstancePciDeviceSpecRef() { return QueryVmInstancePciDeviceSpecRefAction::spec(); }
 
-const schema::TypeDesc& QueryVmNicAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmNicAction>("QueryVmNicAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmNicAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmNicAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmNicAction::describe() { return schema::lazyTable(kTable268); }
 
-const ActionSpec& QueryVmNicAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmNicAction>("QueryVmNic", HttpMethod::Get, "/vm-instances/nics", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmNicAction::spec() { return detail::lazySpec(kSpec269); }
+
+QueryVmNicAction::QueryVmNicAction() = default;
+QueryVmNicAction::~QueryVmNicAction() = default;
 
 const ActionSpec& detail::spec_QueryVmNic() { return QueryVmNicAction::spec(); }
 
-const schema::TypeDesc& QueryVmUserDefinedXmlHookScriptAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmUserDefinedXmlHookScriptAction>("QueryVmUserDefinedXmlHookScriptAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmUserDefinedXmlHookScriptAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmUserDefinedXmlHookScriptAction::describe() { return schema::lazyTable(kTable270); }
 
-const ActionSpec& QueryVmUserDefinedXmlHookScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmUserDefinedXmlHookScriptAction>("QueryVmUserDefinedXmlHookScript", HttpMethod::Get, "/vm-instances/xml-hook-script", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmUserDefinedXmlHookScriptAction::spec() { return detail::lazySpec(kSpec271); }
+
+QueryVmUserDefinedXmlHookScriptAction::QueryVmUserDefinedXmlHookScriptAction() = default;
+QueryVmUserDefinedXmlHookScriptAction::~QueryVmUserDefinedXmlHookScriptAction() = default;
 
 const ActionSpec& detail::spec_QueryVmUserDefinedXmlHookScript() { return QueryVmUserDefinedXmlHookScriptAction::spec(); }
 
-const schema::TypeDesc& RebootVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RebootVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RebootVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RebootVmInstanceAction>("RebootVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RebootVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RebootVmInstanceAction::describe() { return schema::lazyTable(kTable272); }
 
-const ActionSpec& RebootVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RebootVmInstanceAction>("RebootVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "rebootVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RebootVmInstanceAction::spec() { return detail::lazySpec(kSpec273); }
+
+RebootVmInstanceAction::RebootVmInstanceAction() = default;
+RebootVmInstanceAction::~RebootVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_RebootVmInstance() { return RebootVmInstanceAction::spec(); }
 
-const schema::TypeDesc& ReconnectVirtualRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ReconnectVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectVirtualRouterAction>("ReconnectVirtualRouterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReconnectVirtualRouterAction::describe() { return schema::lazyTable(kTable274); }
 
-const ActionSpec& ReconnectVirtualRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReconnectVirtualRouterAction>("ReconnectVirtualRouter", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions", "reconnectVirtualRouter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReconnectVirtualRouterAction::spec() { return detail::lazySpec(kSpec275); }
+
+ReconnectVirtualRouterAction::ReconnectVirtualRouterAction() = default;
+ReconnectVirtualRouterAction::~ReconnectVirtualRouterAction() = default;
 
 const ActionSpec& detail::spec_ReconnectVirtualRouter() { return ReconnectVirtualRouterAction::spec(); }
 
-const schema::TypeDesc& RecoverVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverVmInstanceAction>("RecoverVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RecoverVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoverVmInstanceAction::describe() { return schema::lazyTable(kTable276); }
 
-const ActionSpec& RecoverVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoverVmInstanceAction>("RecoverVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "recoverVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoverVmInstanceAction::spec() { return detail::lazySpec(kSpec277); }
+
+RecoverVmInstanceAction::RecoverVmInstanceAction() = default;
+RecoverVmInstanceAction::~RecoverVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_RecoverVmInstance() { return RecoverVmInstanceAction::spec(); }
 
-const schema::TypeDesc& ReimageVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ReimageVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReimageVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReimageVmInstanceAction>("ReimageVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReimageVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ReimageVmInstanceAction::describe() { return schema::lazyTable(kTable278); }
 
-const ActionSpec& ReimageVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ReimageVmInstanceAction>("ReimageVmInstance", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "reimageVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ReimageVmInstanceAction::spec() { return detail::lazySpec(kSpec279); }
+
+ReimageVmInstanceAction::ReimageVmInstanceAction() = default;
+ReimageVmInstanceAction::~ReimageVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_ReimageVmInstance() { return ReimageVmInstanceAction::spec(); }
 
-const schema::TypeDesc& ResumeVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ResumeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResumeVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResumeVmInstanceAction>("ResumeVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ResumeVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ResumeVmInstanceAction::describe() { return schema::lazyTable(kTable280); }
 
-const ActionSpec& ResumeVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ResumeVmInstanceAction>("ResumeVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "resumeVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ResumeVmInstanceAction::spec() { return detail::lazySpec(kSpec281); }
+
+ResumeVmInstanceAction::ResumeVmInstanceAction() = default;
+ResumeVmInstanceAction::~ResumeVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_ResumeVmInstance() { return ResumeVmInstanceAction::spec(); }
 
-const schema::TypeDesc& SetNicQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"outboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetNicQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule46},
-    {"inboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetNicQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule46},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetNicQosAction>("SetNicQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetNicQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetNicQosAction::describe() { return schema::lazyTable(kTable282); }
 
-const ActionSpec& SetNicQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetNicQosAction>("SetNicQos", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setNicQos", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetNicQosAction::spec() { return detail::lazySpec(kSpec283); }
+
+SetNicQosAction::SetNicQosAction() = default;
+SetNicQosAction::~SetNicQosAction() = default;
 
 const ActionSpec& detail::spec_SetNicQos() { return SetNicQosAction::spec(); }
 
-const schema::TypeDesc& SetVmBootModeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"bootMode", &schema::typeOf<std::string>, offsetof(SetVmBootModeAction, bootMode), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmBootModeAction>("SetVmBootModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmBootModeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmBootModeAction::describe() { return schema::lazyTable(kTable284); }
 
-const ActionSpec& SetVmBootModeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmBootModeAction>("SetVmBootMode", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmBootMode", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmBootModeAction::spec() { return detail::lazySpec(kSpec285); }
+
+SetVmBootModeAction::SetVmBootModeAction() = default;
+SetVmBootModeAction::~SetVmBootModeAction() = default;
 
 const ActionSpec& detail::spec_SetVmBootMode() { return SetVmBootModeAction::spec(); }
 
-const schema::TypeDesc& SetVmBootOrderAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"bootOrder", &schema::typeOf<std::optional<Json>>, offsetof(SetVmBootOrderAction, bootOrder), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmBootOrderAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmBootOrderAction>("SetVmBootOrderAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmBootOrderAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmBootOrderAction::describe() { return schema::lazyTable(kTable286); }
 
-const ActionSpec& SetVmBootOrderAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmBootOrderAction>("SetVmBootOrder", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmBootOrder", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmBootOrderAction::spec() { return detail::lazySpec(kSpec287); }
+
+SetVmBootOrderAction::SetVmBootOrderAction() = default;
+SetVmBootOrderAction::~SetVmBootOrderAction() = default;
 
 const ActionSpec& detail::spec_SetVmBootOrder() { return SetVmBootOrderAction::spec(); }
 
-const schema::TypeDesc& SetVmBootVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmBootVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(SetVmBootVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmBootVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmBootVolumeAction>("SetVmBootVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmBootVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmBootVolumeAction::describe() { return schema::lazyTable(kTable288); }
 
-const ActionSpec& SetVmBootVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmBootVolumeAction>("SetVmBootVolume", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmBootVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmBootVolumeAction::spec() { return detail::lazySpec(kSpec289); }
+
+SetVmBootVolumeAction::SetVmBootVolumeAction() = default;
+SetVmBootVolumeAction::~SetVmBootVolumeAction() = default;
 
 const ActionSpec& detail::spec_SetVmBootVolume() { return SetVmBootVolumeAction::spec(); }
 
-const schema::TypeDesc& SetVmCleanTrafficAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmCleanTrafficAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmCleanTrafficAction, enable), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmCleanTrafficAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmCleanTrafficAction>("SetVmCleanTrafficAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmCleanTrafficAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmCleanTrafficAction::describe() { return schema::lazyTable(kTable290); }
 
-const ActionSpec& SetVmCleanTrafficAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmCleanTrafficAction>("SetVmCleanTraffic", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmCleanTraffic", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmCleanTrafficAction::spec() { return detail::lazySpec(kSpec291); }
+
+SetVmCleanTrafficAction::SetVmCleanTrafficAction() = default;
+SetVmCleanTrafficAction::~SetVmCleanTrafficAction() = default;
 
 const ActionSpec& detail::spec_SetVmCleanTraffic() { return SetVmCleanTrafficAction::spec(); }
 
-const schema::TypeDesc& SetVmClockTrackAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmClockTrackAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"track", &schema::typeOf<std::string>, offsetof(SetVmClockTrackAction, track), schema::Location::Body, 0, &kRule47},
-    {"syncAfterVMResume", &schema::typeOf<std::optional<bool>>, offsetof(SetVmClockTrackAction, syncAfterVMResume), schema::Location::Body, 0, nullptr},
-    {"intervalInSeconds", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmClockTrackAction, intervalInSeconds), schema::Location::Body, 0, &kRule48},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmClockTrackAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmClockTrackAction>("SetVmClockTrackAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVmClockTrackAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmClockTrackAction::describe() { return schema::lazyTable(kTable292); }
 
-const ActionSpec& SetVmClockTrackAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmClockTrackAction>("SetVmClockTrack", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmClockTrack", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmClockTrackAction::spec() { return detail::lazySpec(kSpec293); }
+
+SetVmClockTrackAction::SetVmClockTrackAction() = default;
+SetVmClockTrackAction::~SetVmClockTrackAction() = default;
 
 const ActionSpec& detail::spec_SetVmClockTrack() { return SetVmClockTrackAction::spec(); }
 
-const schema::TypeDesc& SetVmConsoleModeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmConsoleModeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"mode", &schema::typeOf<std::string>, offsetof(SetVmConsoleModeAction, mode), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmConsoleModeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmConsoleModeAction>("SetVmConsoleModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmConsoleModeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmConsoleModeAction::describe() { return schema::lazyTable(kTable294); }
 
-const ActionSpec& SetVmConsoleModeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmConsoleModeAction>("SetVmConsoleMode", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmConsoleMode", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmConsoleModeAction::spec() { return detail::lazySpec(kSpec295); }
+
+SetVmConsoleModeAction::SetVmConsoleModeAction() = default;
+SetVmConsoleModeAction::~SetVmConsoleModeAction() = default;
 
 const ActionSpec& detail::spec_SetVmConsoleMode() { return SetVmConsoleModeAction::spec(); }
 
-const schema::TypeDesc& SetVmConsolePasswordAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"consolePassword", &schema::typeOf<std::string>, offsetof(SetVmConsolePasswordAction, consolePassword), schema::Location::Body, schema::kSecret, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmConsolePasswordAction>("SetVmConsolePasswordAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmConsolePasswordAction::describe() { return schema::lazyTable(kTable296); }
 
-const ActionSpec& SetVmConsolePasswordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmConsolePasswordAction>("SetVmConsolePassword", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmConsolePassword", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmConsolePasswordAction::spec() { return detail::lazySpec(kSpec297); }
+
+SetVmConsolePasswordAction::SetVmConsolePasswordAction() = default;
+SetVmConsolePasswordAction::~SetVmConsolePasswordAction() = default;
 
 const ActionSpec& detail::spec_SetVmConsolePassword() { return SetVmConsolePasswordAction::spec(); }
 
-const schema::TypeDesc& SetVmEmulatorPinningAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"emulatorPinning", &schema::typeOf<std::string>, offsetof(SetVmEmulatorPinningAction, emulatorPinning), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmEmulatorPinningAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmEmulatorPinningAction>("SetVmEmulatorPinningAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmEmulatorPinningAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmEmulatorPinningAction::describe() { return schema::lazyTable(kTable298); }
 
-const ActionSpec& SetVmEmulatorPinningAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmEmulatorPinningAction>("SetVmEmulatorPinning", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmEmulatorPinning", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmEmulatorPinningAction::spec() { return detail::lazySpec(kSpec299); }
+
+SetVmEmulatorPinningAction::SetVmEmulatorPinningAction() = default;
+SetVmEmulatorPinningAction::~SetVmEmulatorPinningAction() = default;
 
 const ActionSpec& detail::spec_SetVmEmulatorPinning() { return SetVmEmulatorPinningAction::spec(); }
 
-const schema::TypeDesc& SetVmHostnameAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"hostname", &schema::typeOf<std::string>, offsetof(SetVmHostnameAction, hostname), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmHostnameAction>("SetVmHostnameAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmHostnameAction::describe() { return schema::lazyTable(kTable300); }
 
-const ActionSpec& SetVmHostnameAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmHostnameAction>("SetVmHostname", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmHostname", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmHostnameAction::spec() { return detail::lazySpec(kSpec301); }
+
+SetVmHostnameAction::SetVmHostnameAction() = default;
+SetVmHostnameAction::~SetVmHostnameAction() = default;
 
 const ActionSpec& detail::spec_SetVmHostname() { return SetVmHostnameAction::spec(); }
 
-const schema::TypeDesc& SetVmInstanceDefaultCdRomAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceDefaultCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceDefaultCdRomAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmInstanceDefaultCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmInstanceDefaultCdRomAction>("SetVmInstanceDefaultCdRomAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmInstanceDefaultCdRomAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmInstanceDefaultCdRomAction::describe() { return schema::lazyTable(kTable302); }
 
-const ActionSpec& SetVmInstanceDefaultCdRomAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmInstanceDefaultCdRomAction>("SetVmInstanceDefaultCdRom", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions", "setVmInstanceDefaultCdRom", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmInstanceDefaultCdRomAction::spec() { return detail::lazySpec(kSpec303); }
+
+SetVmInstanceDefaultCdRomAction::SetVmInstanceDefaultCdRomAction() = default;
+SetVmInstanceDefaultCdRomAction::~SetVmInstanceDefaultCdRomAction() = default;
 
 const ActionSpec& detail::spec_SetVmInstanceDefaultCdRom() { return SetVmInstanceDefaultCdRomAction::spec(); }
 
-const schema::TypeDesc& SetVmInstanceHaLevelAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"level", &schema::typeOf<std::string>, offsetof(SetVmInstanceHaLevelAction, level), schema::Location::Body, 0, &kRule49},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmInstanceHaLevelAction>("SetVmInstanceHaLevelAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmInstanceHaLevelAction::describe() { return schema::lazyTable(kTable304); }
 
-const ActionSpec& SetVmInstanceHaLevelAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmInstanceHaLevelAction>("SetVmInstanceHaLevel", HttpMethod::Post, "/vm-instances/{uuid}/ha-levels", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmInstanceHaLevelAction::spec() { return detail::lazySpec(kSpec305); }
+
+SetVmInstanceHaLevelAction::SetVmInstanceHaLevelAction() = default;
+SetVmInstanceHaLevelAction::~SetVmInstanceHaLevelAction() = default;
 
 const ActionSpec& detail::spec_SetVmInstanceHaLevel() { return SetVmInstanceHaLevelAction::spec(); }
 
-const schema::TypeDesc& SetVmMonitorNumberAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"monitorNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmMonitorNumberAction, monitorNumber), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmMonitorNumberAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmMonitorNumberAction>("SetVmMonitorNumberAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmMonitorNumberAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmMonitorNumberAction::describe() { return schema::lazyTable(kTable306); }
 
-const ActionSpec& SetVmMonitorNumberAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmMonitorNumberAction>("SetVmMonitorNumber", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmMonitorNumber", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmMonitorNumberAction::spec() { return detail::lazySpec(kSpec307); }
+
+SetVmMonitorNumberAction::SetVmMonitorNumberAction() = default;
+SetVmMonitorNumberAction::~SetVmMonitorNumberAction() = default;
 
 const ActionSpec& detail::spec_SetVmMonitorNumber() { return SetVmMonitorNumberAction::spec(); }
 
-const schema::TypeDesc& SetVmNumaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmNumaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmNumaAction, enable), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmNumaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmNumaAction>("SetVmNumaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmNumaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmNumaAction::describe() { return schema::lazyTable(kTable308); }
 
-const ActionSpec& SetVmNumaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmNumaAction>("SetVmNuma", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmNuma", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmNumaAction::spec() { return detail::lazySpec(kSpec309); }
+
+SetVmNumaAction::SetVmNumaAction() = default;
+SetVmNumaAction::~SetVmNumaAction() = default;
 
 const ActionSpec& detail::spec_SetVmNuma() { return SetVmNumaAction::spec(); }
 
-const schema::TypeDesc& SetVmQgaAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmQgaAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmQgaAction, enable), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmQgaAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmQgaAction>("SetVmQgaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmQgaAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmQgaAction::describe() { return schema::lazyTable(kTable310); }
 
-const ActionSpec& SetVmQgaAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmQgaAction>("SetVmQga", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmQga", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmQgaAction::spec() { return detail::lazySpec(kSpec311); }
+
+SetVmQgaAction::SetVmQgaAction() = default;
+SetVmQgaAction::~SetVmQgaAction() = default;
 
 const ActionSpec& detail::spec_SetVmQga() { return SetVmQgaAction::spec(); }
 
-const schema::TypeDesc& SetVmQxlMemoryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmQxlMemoryAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"ram", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, ram), schema::Location::Body, 0, &kRule50},
-    {"vram", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, vram), schema::Location::Body, 0, &kRule50},
-    {"vgamem", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, vgamem), schema::Location::Body, 0, &kRule50},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmQxlMemoryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmQxlMemoryAction>("SetVmQxlMemoryAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVmQxlMemoryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmQxlMemoryAction::describe() { return schema::lazyTable(kTable312); }
 
-const ActionSpec& SetVmQxlMemoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmQxlMemoryAction>("SetVmQxlMemory", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmQxlMemory", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmQxlMemoryAction::spec() { return detail::lazySpec(kSpec313); }
+
+SetVmQxlMemoryAction::SetVmQxlMemoryAction() = default;
+SetVmQxlMemoryAction::~SetVmQxlMemoryAction() = default;
 
 const ActionSpec& detail::spec_SetVmQxlMemory() { return SetVmQxlMemoryAction::spec(); }
 
-const schema::TypeDesc& SetVmRDPAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmRDPAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmRDPAction, enable), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmRDPAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmRDPAction>("SetVmRDPAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmRDPAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmRDPAction::describe() { return schema::lazyTable(kTable314); }
 
-const ActionSpec& SetVmRDPAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmRDPAction>("SetVmRDP", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmRDP", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmRDPAction::spec() { return detail::lazySpec(kSpec315); }
+
+SetVmRDPAction::SetVmRDPAction() = default;
+SetVmRDPAction::~SetVmRDPAction() = default;
 
 const ActionSpec& detail::spec_SetVmRDP() { return SetVmRDPAction::spec(); }
 
-const schema::TypeDesc& SetVmSecurityLevelAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSecurityLevelAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"securityLevel", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSecurityLevelAction, securityLevel), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSecurityLevelAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmSecurityLevelAction>("SetVmSecurityLevelAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmSecurityLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmSecurityLevelAction::describe() { return schema::lazyTable(kTable316); }
 
-const ActionSpec& SetVmSecurityLevelAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmSecurityLevelAction>("SetVmSecurityLevel", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSecurityLevel", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmSecurityLevelAction::spec() { return detail::lazySpec(kSpec317); }
+
+SetVmSecurityLevelAction::SetVmSecurityLevelAction() = default;
+SetVmSecurityLevelAction::~SetVmSecurityLevelAction() = default;
 
 const ActionSpec& detail::spec_SetVmSecurityLevel() { return SetVmSecurityLevelAction::spec(); }
 
-const schema::TypeDesc& SetVmSoundTypeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSoundTypeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"soundType", &schema::typeOf<std::string>, offsetof(SetVmSoundTypeAction, soundType), schema::Location::Body, 0, &kRule51},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSoundTypeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmSoundTypeAction>("SetVmSoundTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmSoundTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmSoundTypeAction::describe() { return schema::lazyTable(kTable318); }
 
-const ActionSpec& SetVmSoundTypeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmSoundTypeAction>("SetVmSoundType", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSoundType", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmSoundTypeAction::spec() { return detail::lazySpec(kSpec319); }
+
+SetVmSoundTypeAction::SetVmSoundTypeAction() = default;
+SetVmSoundTypeAction::~SetVmSoundTypeAction() = default;
 
 const ActionSpec& detail::spec_SetVmSoundType() { return SetVmSoundTypeAction::spec(); }
 
-const schema::TypeDesc& SetVmSshKeyAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"SshKey", &schema::typeOf<std::string>, offsetof(SetVmSshKeyAction, SshKey), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmSshKeyAction>("SetVmSshKeyAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmSshKeyAction::describe() { return schema::lazyTable(kTable320); }
 
-const ActionSpec& SetVmSshKeyAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmSshKeyAction>("SetVmSshKey", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSshKey", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmSshKeyAction::spec() { return detail::lazySpec(kSpec321); }
+
+SetVmSshKeyAction::SetVmSshKeyAction() = default;
+SetVmSshKeyAction::~SetVmSshKeyAction() = default;
 
 const ActionSpec& detail::spec_SetVmSshKey() { return SetVmSshKeyAction::spec(); }
 
-const schema::TypeDesc& SetVmStaticIpAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"ip", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, ip), schema::Location::Body, 0, nullptr},
-    {"ip6", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, ip6), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, netmask), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, gateway), schema::Location::Body, 0, nullptr},
-    {"ipv6Gateway", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, ipv6Gateway), schema::Location::Body, 0, nullptr},
-    {"ipv6Prefix", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, ipv6Prefix), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmStaticIpAction>("SetVmStaticIpAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(SetVmStaticIpAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmStaticIpAction::describe() { return schema::lazyTable(kTable322); }
 
-const ActionSpec& SetVmStaticIpAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmStaticIpAction>("SetVmStaticIp", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmStaticIp", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmStaticIpAction::spec() { return detail::lazySpec(kSpec323); }
+
+SetVmStaticIpAction::SetVmStaticIpAction() = default;
+SetVmStaticIpAction::~SetVmStaticIpAction() = default;
 
 const ActionSpec& detail::spec_SetVmStaticIp() { return SetVmStaticIpAction::spec(); }
 
-const schema::TypeDesc& SetVmUsbRedirectAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmUsbRedirectAction, enable), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUsbRedirectAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmUsbRedirectAction>("SetVmUsbRedirectAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmUsbRedirectAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmUsbRedirectAction::describe() { return schema::lazyTable(kTable324); }
 
-const ActionSpec& SetVmUsbRedirectAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmUsbRedirectAction>("SetVmUsbRedirect", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmUsbRedirect", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmUsbRedirectAction::spec() { return detail::lazySpec(kSpec325); }
+
+SetVmUsbRedirectAction::SetVmUsbRedirectAction() = default;
+SetVmUsbRedirectAction::~SetVmUsbRedirectAction() = default;
 
 const ActionSpec& detail::spec_SetVmUsbRedirect() { return SetVmUsbRedirectAction::spec(); }
 
-const schema::TypeDesc& SetVmUserDefinedXmlAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"xmlBase64", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlAction, xmlBase64), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SetVmUserDefinedXmlAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmUserDefinedXmlAction>("SetVmUserDefinedXmlAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVmUserDefinedXmlAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmUserDefinedXmlAction::describe() { return schema::lazyTable(kTable326); }
 
-const ActionSpec& SetVmUserDefinedXmlAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmUserDefinedXmlAction>("SetVmUserDefinedXml", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmUserDefinedXml", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmUserDefinedXmlAction::spec() { return detail::lazySpec(kSpec327); }
+
+SetVmUserDefinedXmlAction::SetVmUserDefinedXmlAction() = default;
+SetVmUserDefinedXmlAction::~SetVmUserDefinedXmlAction() = default;
 
 const ActionSpec& detail::spec_SetVmUserDefinedXml() { return SetVmUserDefinedXmlAction::spec(); }
 
-const schema::TypeDesc& SetVmUserDefinedXmlHookScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"xmlHookScriptBase64", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlHookScriptAction, xmlHookScriptBase64), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlHookScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SetVmUserDefinedXmlHookScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmUserDefinedXmlHookScriptAction>("SetVmUserDefinedXmlHookScriptAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVmUserDefinedXmlHookScriptAction::describe() { return schema::lazyTable(kTable328); }
 
-const ActionSpec& SetVmUserDefinedXmlHookScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVmUserDefinedXmlHookScriptAction>("SetVmUserDefinedXmlHookScript", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmUserDefinedXmlHookScript", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVmUserDefinedXmlHookScriptAction::spec() { return detail::lazySpec(kSpec329); }
+
+SetVmUserDefinedXmlHookScriptAction::SetVmUserDefinedXmlHookScriptAction() = default;
+SetVmUserDefinedXmlHookScriptAction::~SetVmUserDefinedXmlHookScriptAction() = default;
 
 const ActionSpec& detail::spec_SetVmUserDefinedXmlHookScript() { return SetVmUserDefinedXmlHookScriptAction::spec(); }
 
-const schema::TypeDesc& StartVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StartVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StartVmInstanceAction>("StartVmInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(StartVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StartVmInstanceAction::describe() { return schema::lazyTable(kTable330); }
 
-const ActionSpec& StartVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StartVmInstanceAction>("StartVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "startVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StartVmInstanceAction::spec() { return detail::lazySpec(kSpec331); }
+
+StartVmInstanceAction::StartVmInstanceAction() = default;
+StartVmInstanceAction::~StartVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_StartVmInstance() { return StartVmInstanceAction::spec(); }
 
-const schema::TypeDesc& StopVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, type), schema::Location::Body, 0, &kRule52},
-    {"stopHA", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, stopHA), schema::Location::Body, 0, &kRule53},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StopVmInstanceAction>("StopVmInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(StopVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& StopVmInstanceAction::describe() { return schema::lazyTable(kTable332); }
 
-const ActionSpec& StopVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<StopVmInstanceAction>("StopVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "stopVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& StopVmInstanceAction::spec() { return detail::lazySpec(kSpec333); }
+
+StopVmInstanceAction::StopVmInstanceAction() = default;
+StopVmInstanceAction::~StopVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_StopVmInstance() { return StopVmInstanceAction::spec(); }
 
-const schema::TypeDesc& SyncVmClockAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncVmClockAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVmClockAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVmClockAction>("SyncVmClockAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncVmClockAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncVmClockAction::describe() { return schema::lazyTable(kTable334); }
 
-const ActionSpec& SyncVmClockAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncVmClockAction>("SyncVmClock", HttpMethod::Put, "/vm-instances/{uuid}/actions", "syncVmClock", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncVmClockAction::spec() { return detail::lazySpec(kSpec335); }
+
+SyncVmClockAction::SyncVmClockAction() = default;
+SyncVmClockAction::~SyncVmClockAction() = default;
 
 const ActionSpec& detail::spec_SyncVmClock() { return SyncVmClockAction::spec(); }
 
-const schema::TypeDesc& TakeVmConsoleScreenshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(TakeVmConsoleScreenshotAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(TakeVmConsoleScreenshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TakeVmConsoleScreenshotAction>("TakeVmConsoleScreenshotAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(TakeVmConsoleScreenshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& TakeVmConsoleScreenshotAction::describe() { return schema::lazyTable(kTable336); }
 
-const ActionSpec& TakeVmConsoleScreenshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<TakeVmConsoleScreenshotAction>("TakeVmConsoleScreenshot", HttpMethod::Put, "/vm-instances/{uuid}/actions", "takeVmConsoleScreenshot", true, true, "", 1);
-  return s;
-}
+const ActionSpec& TakeVmConsoleScreenshotAction::spec() { return detail::lazySpec(kSpec337); }
+
+TakeVmConsoleScreenshotAction::TakeVmConsoleScreenshotAction() = default;
+TakeVmConsoleScreenshotAction::~TakeVmConsoleScreenshotAction() = default;
 
 const ActionSpec& detail::spec_TakeVmConsoleScreenshot() { return TakeVmConsoleScreenshotAction::spec(); }
 
-const schema::TypeDesc& UnprotectVmInstanceRecoveryPointAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UnprotectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UnprotectVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UnprotectVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UnprotectVmInstanceRecoveryPointAction>("UnprotectVmInstanceRecoveryPointAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UnprotectVmInstanceRecoveryPointAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UnprotectVmInstanceRecoveryPointAction::describe() { return schema::lazyTable(kTable338); }
 
-const ActionSpec& UnprotectVmInstanceRecoveryPointAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UnprotectVmInstanceRecoveryPointAction>("UnprotectVmInstanceRecoveryPoint", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/unprotect-recovery-point", "unprotectVmInstanceRecoveryPoint", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UnprotectVmInstanceRecoveryPointAction::spec() { return detail::lazySpec(kSpec339); }
+
+UnprotectVmInstanceRecoveryPointAction::UnprotectVmInstanceRecoveryPointAction() = default;
+UnprotectVmInstanceRecoveryPointAction::~UnprotectVmInstanceRecoveryPointAction() = default;
 
 const ActionSpec& detail::spec_UnprotectVmInstanceRecoveryPoint() { return UnprotectVmInstanceRecoveryPointAction::spec(); }
 
-const schema::TypeDesc& UpdateGuestToolsStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateGuestToolsStateAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestToolsStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateGuestToolsStateAction>("UpdateGuestToolsStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UpdateGuestToolsStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateGuestToolsStateAction::describe() { return schema::lazyTable(kTable340); }
 
-const ActionSpec& UpdateGuestToolsStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateGuestToolsStateAction>("UpdateGuestToolsState", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/guesttools-state", "updateGuestToolsState", true, false, "", 1);
-  return s;
-}
+const ActionSpec& UpdateGuestToolsStateAction::spec() { return detail::lazySpec(kSpec341); }
+
+UpdateGuestToolsStateAction::UpdateGuestToolsStateAction() = default;
+UpdateGuestToolsStateAction::~UpdateGuestToolsStateAction() = default;
 
 const ActionSpec& detail::spec_UpdateGuestToolsState() { return UpdateGuestToolsStateAction::spec(); }
 
-const schema::TypeDesc& UpdateVirtualRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"defaultRouteL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterAction, defaultRouteL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVirtualRouterAction>("UpdateVirtualRouterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVirtualRouterAction::describe() { return schema::lazyTable(kTable342); }
 
-const ActionSpec& UpdateVirtualRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVirtualRouterAction>("UpdateVirtualRouter", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions", "updateVirtualRouter", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVirtualRouterAction::spec() { return detail::lazySpec(kSpec343); }
+
+UpdateVirtualRouterAction::UpdateVirtualRouterAction() = default;
+UpdateVirtualRouterAction::~UpdateVirtualRouterAction() = default;
 
 const ActionSpec& detail::spec_UpdateVirtualRouter() { return UpdateVirtualRouterAction::spec(); }
 
-const schema::TypeDesc& UpdateVmCdRomAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, description), schema::Location::Body, 0, &kRule3},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, name), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmCdRomAction>("UpdateVmCdRomAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmCdRomAction::describe() { return schema::lazyTable(kTable344); }
 
-const ActionSpec& UpdateVmCdRomAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmCdRomAction>("UpdateVmCdRom", HttpMethod::Put, "/vm-instances/cdroms/{uuid}/actions", "updateVmCdRom", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmCdRomAction::spec() { return detail::lazySpec(kSpec345); }
+
+UpdateVmCdRomAction::UpdateVmCdRomAction() = default;
+UpdateVmCdRomAction::~UpdateVmCdRomAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmCdRom() { return UpdateVmCdRomAction::spec(); }
 
-const schema::TypeDesc& UpdateVmInstanceAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, state), schema::Location::Body, 0, &kRule54},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, platform), schema::Location::Body, 0, &kRule33},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateVmInstanceAction, cpuNum), schema::Location::Body, 0, &kRule41},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateVmInstanceAction, memorySize), schema::Location::Body, 0, &kRule40},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmInstanceAction>("UpdateVmInstanceAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(UpdateVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmInstanceAction::describe() { return schema::lazyTable(kTable346); }
 
-const ActionSpec& UpdateVmInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmInstanceAction>("UpdateVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "updateVmInstance", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmInstanceAction::spec() { return detail::lazySpec(kSpec347); }
+
+UpdateVmInstanceAction::UpdateVmInstanceAction() = default;
+UpdateVmInstanceAction::~UpdateVmInstanceAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmInstance() { return UpdateVmInstanceAction::spec(); }
 
-const schema::TypeDesc& UpdateVmNetworkConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNetworkConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(UpdateVmNetworkConfigAction, vmNicUuids), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmNetworkConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmNetworkConfigAction>("UpdateVmNetworkConfigAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVmNetworkConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmNetworkConfigAction::describe() { return schema::lazyTable(kTable348); }
 
-const ActionSpec& UpdateVmNetworkConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmNetworkConfigAction>("UpdateVmNetworkConfig", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/update-nic-config", "updateVmNetworkConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmNetworkConfigAction::spec() { return detail::lazySpec(kSpec349); }
+
+UpdateVmNetworkConfigAction::UpdateVmNetworkConfigAction() = default;
+UpdateVmNetworkConfigAction::~UpdateVmNetworkConfigAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmNetworkConfig() { return UpdateVmNetworkConfigAction::spec(); }
 
-const schema::TypeDesc& UpdateVmNicDriverAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, vmNicUuid), schema::Location::Body, 0, &kRule13},
-    {"driverType", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, driverType), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmNicDriverAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmNicDriverAction>("UpdateVmNicDriverAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVmNicDriverAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmNicDriverAction::describe() { return schema::lazyTable(kTable350); }
 
-const ActionSpec& UpdateVmNicDriverAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmNicDriverAction>("UpdateVmNicDriver", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "updateVmNicDriver", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmNicDriverAction::spec() { return detail::lazySpec(kSpec351); }
+
+UpdateVmNicDriverAction::UpdateVmNicDriverAction() = default;
+UpdateVmNicDriverAction::~UpdateVmNicDriverAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmNicDriver() { return UpdateVmNicDriverAction::spec(); }
 
-const schema::TypeDesc& UpdateVmNicMacAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicMacAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"mac", &schema::typeOf<std::string>, offsetof(UpdateVmNicMacAction, mac), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmNicMacAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmNicMacAction>("UpdateVmNicMacAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVmNicMacAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmNicMacAction::describe() { return schema::lazyTable(kTable352); }
 
-const ActionSpec& UpdateVmNicMacAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmNicMacAction>("UpdateVmNicMac", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "updateVmNicMac", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmNicMacAction::spec() { return detail::lazySpec(kSpec353); }
+
+UpdateVmNicMacAction::UpdateVmNicMacAction() = default;
+UpdateVmNicMacAction::~UpdateVmNicMacAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmNicMac() { return UpdateVmNicMacAction::spec(); }
 
-const schema::TypeDesc& UpdateVmPriorityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmPriorityAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"priority", &schema::typeOf<std::string>, offsetof(UpdateVmPriorityAction, priority), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmPriorityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmPriorityAction>("UpdateVmPriorityAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVmPriorityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmPriorityAction::describe() { return schema::lazyTable(kTable354); }
 
-const ActionSpec& UpdateVmPriorityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmPriorityAction>("UpdateVmPriority", HttpMethod::Put, "/vm-instances/{uuid}/actions", "updateVmPriority", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmPriorityAction::spec() { return detail::lazySpec(kSpec355); }
+
+UpdateVmPriorityAction::UpdateVmPriorityAction() = default;
+UpdateVmPriorityAction::~UpdateVmPriorityAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmPriority() { return UpdateVmPriorityAction::spec(); }
 
-const schema::TypeDesc& UpdateVmUserDefinedXmlHookScriptAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule3},
-    {"hookScript", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, hookScript), schema::Location::Body, 0, nullptr},
-    {"startupStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, startupStrategy), schema::Location::Body, 0, &kRule55},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmUserDefinedXmlHookScriptAction>("UpdateVmUserDefinedXmlHookScriptAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmUserDefinedXmlHookScriptAction::describe() { return schema::lazyTable(kTable356); }
 
-const ActionSpec& UpdateVmUserDefinedXmlHookScriptAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmUserDefinedXmlHookScriptAction>("UpdateVmUserDefinedXmlHookScript", HttpMethod::Put, "/vm-instances/xml-hook-script", "updateVmUserDefinedXmlHookScript", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmUserDefinedXmlHookScriptAction::spec() { return detail::lazySpec(kSpec357); }
+
+UpdateVmUserDefinedXmlHookScriptAction::UpdateVmUserDefinedXmlHookScriptAction() = default;
+UpdateVmUserDefinedXmlHookScriptAction::~UpdateVmUserDefinedXmlHookScriptAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmUserDefinedXmlHookScript() { return UpdateVmUserDefinedXmlHookScriptAction::spec(); }
 

@@ -105,13 +105,125 @@ const ActionSpec& spec_UpdateVpcHaGroup();
 const ActionSpec& spec_ValidateVolumeSnapshotChain();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(QueryVmPriorityConfigAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmPriorityConfigAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable0{{nullptr}, "QueryVmPriorityConfigAction", nullptr, 0, kBases0, 2, &schema::ObjectOps<QueryVmPriorityConfigAction, L>::make, &schema::ObjectOps<QueryVmPriorityConfigAction, L>::destroy, &schema::ObjectOps<QueryVmPriorityConfigAction, L>::clear};
+static_assert(offsetof(QueryVmPriorityConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "QueryVmPriorityConfig", HttpMethod::Get, "/vm-priority-config", "", false, true, false, true, "", &QueryVmPriorityConfigAction::describe,
+                        schema::Ref<QueryVmPriorityConfigAction::ReplyType>::value};
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 2LL, 262144LL};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, -1, true, -1000LL, 1000LL};
+constexpr schema::Row kRows2[] = {  // UpdatePriorityConfigAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePriorityConfigAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"cpuShares", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdatePriorityConfigAction, cpuShares), schema::Location::Body, 0, &kRule1},
+  {"oomScoreAdj", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdatePriorityConfigAction, oomScoreAdj), schema::Location::Body, 0, &kRule2},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePriorityConfigAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(UpdatePriorityConfigAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "UpdatePriorityConfigAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<UpdatePriorityConfigAction, L>::make, &schema::ObjectOps<UpdatePriorityConfigAction, L>::destroy, &schema::ObjectOps<UpdatePriorityConfigAction, L>::clear};
+static_assert(offsetof(UpdatePriorityConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "UpdatePriorityConfig", HttpMethod::Put, "/vm-priority-config/{uuid}/actions", "updatePriorityConfig", true, true, true, false, "", &UpdatePriorityConfigAction::describe,
+                        schema::Ref<UpdatePriorityConfigAction::ReplyType>::value};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(QueryVmInstanceDeviceAddressArchiveAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmInstanceDeviceAddressArchiveAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable4{{nullptr}, "QueryVmInstanceDeviceAddressArchiveAction", nullptr, 0, kBases4, 2, &schema::ObjectOps<QueryVmInstanceDeviceAddressArchiveAction, L>::make, &schema::ObjectOps<QueryVmInstanceDeviceAddressArchiveAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceDeviceAddressArchiveAction, L>::clear};
+static_assert(offsetof(QueryVmInstanceDeviceAddressArchiveAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "QueryVmInstanceDeviceAddressArchive", HttpMethod::Get, "/vmInstance/device/address/archive", "", false, true, false, true, "", &QueryVmInstanceDeviceAddressArchiveAction::describe,
+                        schema::Ref<QueryVmInstanceDeviceAddressArchiveAction::ReplyType>::value};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(QueryVmInstanceDeviceAddressGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmInstanceDeviceAddressGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable6{{nullptr}, "QueryVmInstanceDeviceAddressGroupAction", nullptr, 0, kBases6, 2, &schema::ObjectOps<QueryVmInstanceDeviceAddressGroupAction, L>::make, &schema::ObjectOps<QueryVmInstanceDeviceAddressGroupAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceDeviceAddressGroupAction, L>::clear};
+static_assert(offsetof(QueryVmInstanceDeviceAddressGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "QueryVmInstanceDeviceAddressGroup", HttpMethod::Get, "/vmInstance/device/address/group", "", false, true, false, true, "", &QueryVmInstanceDeviceAddressGroupAction::describe,
+                        schema::Ref<QueryVmInstanceDeviceAddressGroupAction::ReplyType>::value};
 constexpr const char* kRule3V[] = {"enable", "disable"};
 constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // ChangeVmSchedulingRuleStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmSchedulingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ChangeVmSchedulingRuleStateAction, state), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmSchedulingRuleStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(ChangeVmSchedulingRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "ChangeVmSchedulingRuleStateAction", kRows8, 3, kBases8, 1, &schema::ObjectOps<ChangeVmSchedulingRuleStateAction, L>::make, &schema::ObjectOps<ChangeVmSchedulingRuleStateAction, L>::destroy, &schema::ObjectOps<ChangeVmSchedulingRuleStateAction, L>::clear};
+static_assert(offsetof(ChangeVmSchedulingRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "ChangeVmSchedulingRuleState", HttpMethod::Put, "/vmSchedulingRule/{uuid}/actions", "changeVmSchedulingRuleState", true, true, true, false, "", &ChangeVmSchedulingRuleStateAction::describe,
+                        schema::Ref<ChangeVmSchedulingRuleStateAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // RemoveVmSchedulingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmSchedulingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVmSchedulingRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(RemoveVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "RemoveVmSchedulingRuleAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<RemoveVmSchedulingRuleAction, L>::make, &schema::ObjectOps<RemoveVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<RemoveVmSchedulingRuleAction, L>::clear};
+static_assert(offsetof(RemoveVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "RemoveVmSchedulingRule", HttpMethod::Delete, "/vmSchedulingRule/{uuid}", "", false, true, true, false, "", &RemoveVmSchedulingRuleAction::describe,
+                        schema::Ref<RemoveVmSchedulingRuleAction::ReplyType>::value};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows12[] = {  // UpdateVmSchedulingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmSchedulingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleAction, description), schema::Location::Body, 0, &kRule5},
+  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleAction, mode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(UpdateVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "UpdateVmSchedulingRuleAction", kRows12, 5, kBases12, 1, &schema::ObjectOps<UpdateVmSchedulingRuleAction, L>::make, &schema::ObjectOps<UpdateVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<UpdateVmSchedulingRuleAction, L>::clear};
+static_assert(offsetof(UpdateVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "UpdateVmSchedulingRule", HttpMethod::Put, "/vmSchedulingRule/{uuid}/update", "updateVmSchedulingRule", true, true, true, false, "", &UpdateVmSchedulingRuleAction::describe,
+                        schema::Ref<UpdateVmSchedulingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows14[] = {  // AddVmToVmSchedulingRuleGroupAction
+  {"vmGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddVmToVmSchedulingRuleGroupAction, vmGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(AddVmToVmSchedulingRuleGroupAction, vmUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVmToVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(AddVmToVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "AddVmToVmSchedulingRuleGroupAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<AddVmToVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<AddVmToVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<AddVmToVmSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(AddVmToVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "AddVmToVmSchedulingRuleGroup", HttpMethod::Post, "/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/{vmUuid}", "", true, true, true, false, "", &AddVmToVmSchedulingRuleGroupAction::describe,
+                        schema::Ref<AddVmToVmSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // CreateVmSchedulingRuleGroupAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleGroupAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleGroupAction, name), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmSchedulingRuleGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "CreateVmSchedulingRuleGroupAction", kRows16, 6, kBases16, 1, &schema::ObjectOps<CreateVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<CreateVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<CreateVmSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(CreateVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "CreateVmSchedulingRuleGroup", HttpMethod::Post, "/vmSchedulingRuleGroup", "params", true, true, true, false, "", &CreateVmSchedulingRuleGroupAction::describe,
+                        schema::Ref<CreateVmSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // DeleteVmSchedulingRuleGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(DeleteVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "DeleteVmSchedulingRuleGroupAction", kRows18, 2, kBases18, 1, &schema::ObjectOps<DeleteVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<DeleteVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<DeleteVmSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(DeleteVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "DeleteVmSchedulingRuleGroup", HttpMethod::Delete, "/vmSchedulingRuleGroup/{uuid}", "", false, true, true, false, "", &DeleteVmSchedulingRuleGroupAction::describe,
+                        schema::Ref<DeleteVmSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // DetachVmFromVmSchedulingRuleGroupAction
+  {"vmGroupUuid", schema::Local<std::string, L>::ref, offsetof(DetachVmFromVmSchedulingRuleGroupAction, vmGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(DetachVmFromVmSchedulingRuleGroupAction, vmUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachVmFromVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(DetachVmFromVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "DetachVmFromVmSchedulingRuleGroupAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<DetachVmFromVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<DetachVmFromVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<DetachVmFromVmSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(DetachVmFromVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "DetachVmFromVmSchedulingRuleGroup", HttpMethod::Delete, "/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/", "", false, true, true, false, "", &DetachVmFromVmSchedulingRuleGroupAction::describe,
+                        schema::Ref<DetachVmFromVmSchedulingRuleGroupAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // UpdateVmSchedulingRuleGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleGroupAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "UpdateVmSchedulingRuleGroupAction", kRows22, 4, kBases22, 1, &schema::ObjectOps<UpdateVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<UpdateVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<UpdateVmSchedulingRuleGroupAction, L>::clear};
+static_assert(offsetof(UpdateVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "UpdateVmSchedulingRuleGroup", HttpMethod::Put, "/vmSchedulingRuleGroup/{uuid}/update", "updateVmSchedulingRuleGroup", true, true, true, false, "", &UpdateVmSchedulingRuleGroupAction::describe,
+                        schema::Ref<UpdateVmSchedulingRuleGroupAction::ReplyType>::value};
 constexpr const char* kRule6V[] = {"AFFINITY", "ANTIAFFINITY"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule7V[] = {"SOFT", "HARD"};
@@ -121,1514 +233,1579 @@ constexpr const char* kRule9V[] = {"antiSoft", "antiHard"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule10V[] = {"host"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows24[] = {  // CreateVmSchedulingRuleAction
+  {"rule", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleAction, rule), schema::Location::Body, 0, &kRule6},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleAction, mode), schema::Location::Body, 0, &kRule7},
+  {"vmGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleAction, vmGroupUuid), schema::Location::Body, 0, &kRule0},
+  {"hostGroupUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, hostGroupUuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, description), schema::Location::Body, 0, &kRule4},
+  {"policy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, policy), schema::Location::Body, 0, &kRule9},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, type), schema::Location::Body, 0, &kRule10},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"subType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, subType), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmSchedulingRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(CreateVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "CreateVmSchedulingRuleAction", kRows24, 13, kBases24, 1, &schema::ObjectOps<CreateVmSchedulingRuleAction, L>::make, &schema::ObjectOps<CreateVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<CreateVmSchedulingRuleAction, L>::clear};
+static_assert(offsetof(CreateVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "CreateVmSchedulingRule", HttpMethod::Post, "/vmsSchedulingRule", "params", true, true, true, false, "", &CreateVmSchedulingRuleAction::describe,
+                        schema::Ref<CreateVmSchedulingRuleAction::ReplyType>::value};
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows26[] = {  // BatchDeleteVolumeSnapshotAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, uuids), schema::Location::Body, 0, &kRule11},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(BatchDeleteVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "BatchDeleteVolumeSnapshotAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<BatchDeleteVolumeSnapshotAction, L>::make, &schema::ObjectOps<BatchDeleteVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<BatchDeleteVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(BatchDeleteVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "BatchDeleteVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/batch-delete", "batchDeleteVolumeSnapshot", true, true, true, false, "", &BatchDeleteVolumeSnapshotAction::describe,
+                        schema::Ref<BatchDeleteVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // CheckVolumeSnapshotGroupAvailabilityAction
+  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, uuids), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "CheckVolumeSnapshotGroupAvailabilityAction", kRows28, 2, kBases28, 1, &schema::ObjectOps<CheckVolumeSnapshotGroupAvailabilityAction, L>::make, &schema::ObjectOps<CheckVolumeSnapshotGroupAvailabilityAction, L>::destroy, &schema::ObjectOps<CheckVolumeSnapshotGroupAvailabilityAction, L>::clear};
+static_assert(offsetof(CheckVolumeSnapshotGroupAvailabilityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "CheckVolumeSnapshotGroupAvailability", HttpMethod::Get, "/volume-snapshots/groups/availabilities", "", false, true, false, false, "", &CheckVolumeSnapshotGroupAvailabilityAction::describe,
+                        schema::Ref<CheckVolumeSnapshotGroupAvailabilityAction::ReplyType>::value};
+constexpr schema::Row kRows30[] = {  // CreateVolumeSnapshotGroupAction
+  {"rootVolumeUuid", schema::Local<std::string, L>::ref, offsetof(CreateVolumeSnapshotGroupAction, rootVolumeUuid), schema::Location::Body, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVolumeSnapshotGroupAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumeSnapshotGroupAction, description), schema::Location::Body, 0, &kRule5},
+  {"withMemory", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVolumeSnapshotGroupAction, withMemory), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumeSnapshotGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVolumeSnapshotGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(CreateVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "CreateVolumeSnapshotGroupAction", kRows30, 7, kBases30, 1, &schema::ObjectOps<CreateVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<CreateVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<CreateVolumeSnapshotGroupAction, L>::clear};
+static_assert(offsetof(CreateVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "CreateVolumeSnapshotGroup", HttpMethod::Post, "/volume-snapshots/group", "params", true, true, true, false, "", &CreateVolumeSnapshotGroupAction::describe,
+                        schema::Ref<CreateVolumeSnapshotGroupAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // DeleteVolumeSnapshotAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVolumeSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeSnapshotAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(DeleteVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "DeleteVolumeSnapshotAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<DeleteVolumeSnapshotAction, L>::make, &schema::ObjectOps<DeleteVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<DeleteVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(DeleteVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "DeleteVolumeSnapshot", HttpMethod::Delete, "/volume-snapshots/{uuid}", "", false, true, true, false, "", &DeleteVolumeSnapshotAction::describe,
+                        schema::Ref<DeleteVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // DeleteVolumeSnapshotGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVolumeSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeSnapshotGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(DeleteVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "DeleteVolumeSnapshotGroupAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<DeleteVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<DeleteVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<DeleteVolumeSnapshotGroupAction, L>::clear};
+static_assert(offsetof(DeleteVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "DeleteVolumeSnapshotGroup", HttpMethod::Delete, "/volume-snapshots/group/{uuid}", "", false, true, true, false, "", &DeleteVolumeSnapshotGroupAction::describe,
+                        schema::Ref<DeleteVolumeSnapshotGroupAction::ReplyType>::value};
+constexpr schema::Row kRows36[] = {  // GetVolumeSnapshotSizeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeSnapshotSizeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVolumeSnapshotSizeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(GetVolumeSnapshotSizeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "GetVolumeSnapshotSizeAction", kRows36, 2, kBases36, 1, &schema::ObjectOps<GetVolumeSnapshotSizeAction, L>::make, &schema::ObjectOps<GetVolumeSnapshotSizeAction, L>::destroy, &schema::ObjectOps<GetVolumeSnapshotSizeAction, L>::clear};
+static_assert(offsetof(GetVolumeSnapshotSizeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "GetVolumeSnapshotSize", HttpMethod::Put, "/volume-snapshots/{uuid}/actions", "getVolumeSnapshotSize", true, true, true, false, "", &GetVolumeSnapshotSizeAction::describe,
+                        schema::Ref<GetVolumeSnapshotSizeAction::ReplyType>::value};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVolumeSnapshotAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable38{{nullptr}, "QueryVolumeSnapshotAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryVolumeSnapshotAction, L>::make, &schema::ObjectOps<QueryVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<QueryVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(QueryVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "QueryVolumeSnapshot", HttpMethod::Get, "/volume-snapshots", "", false, true, false, true, "", &QueryVolumeSnapshotAction::describe,
+                        schema::Ref<QueryVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVolumeSnapshotGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable40{{nullptr}, "QueryVolumeSnapshotGroupAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<QueryVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<QueryVolumeSnapshotGroupAction, L>::clear};
+static_assert(offsetof(QueryVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "QueryVolumeSnapshotGroup", HttpMethod::Get, "/volume-snapshots/group", "", false, true, false, true, "", &QueryVolumeSnapshotGroupAction::describe,
+                        schema::Ref<QueryVolumeSnapshotGroupAction::ReplyType>::value};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryVolumeSnapshotTreeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVolumeSnapshotTreeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable42{{nullptr}, "QueryVolumeSnapshotTreeAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryVolumeSnapshotTreeAction, L>::make, &schema::ObjectOps<QueryVolumeSnapshotTreeAction, L>::destroy, &schema::ObjectOps<QueryVolumeSnapshotTreeAction, L>::clear};
+static_assert(offsetof(QueryVolumeSnapshotTreeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "QueryVolumeSnapshotTree", HttpMethod::Get, "/volume-snapshots/trees", "", false, true, false, true, "", &QueryVolumeSnapshotTreeAction::describe,
+                        schema::Ref<QueryVolumeSnapshotTreeAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // RevertVmFromSnapshotGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RevertVmFromSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertVmFromSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(RevertVmFromSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "RevertVmFromSnapshotGroupAction", kRows44, 2, kBases44, 1, &schema::ObjectOps<RevertVmFromSnapshotGroupAction, L>::make, &schema::ObjectOps<RevertVmFromSnapshotGroupAction, L>::destroy, &schema::ObjectOps<RevertVmFromSnapshotGroupAction, L>::clear};
+static_assert(offsetof(RevertVmFromSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "RevertVmFromSnapshotGroup", HttpMethod::Put, "/volume-snapshots/group/{uuid}/actions", "revertVmFromSnapshotGroup", true, true, true, false, "", &RevertVmFromSnapshotGroupAction::describe,
+                        schema::Ref<RevertVmFromSnapshotGroupAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // RevertVolumeFromSnapshotAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RevertVolumeFromSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertVolumeFromSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(RevertVolumeFromSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "RevertVolumeFromSnapshotAction", kRows46, 2, kBases46, 1, &schema::ObjectOps<RevertVolumeFromSnapshotAction, L>::make, &schema::ObjectOps<RevertVolumeFromSnapshotAction, L>::destroy, &schema::ObjectOps<RevertVolumeFromSnapshotAction, L>::clear};
+static_assert(offsetof(RevertVolumeFromSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "RevertVolumeFromSnapshot", HttpMethod::Put, "/volume-snapshots/{uuid}/actions", "revertVolumeFromSnapshot", true, true, true, false, "", &RevertVolumeFromSnapshotAction::describe,
+                        schema::Ref<RevertVolumeFromSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // ShrinkVolumeSnapshotAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ShrinkVolumeSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ShrinkVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(ShrinkVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "ShrinkVolumeSnapshotAction", kRows48, 2, kBases48, 1, &schema::ObjectOps<ShrinkVolumeSnapshotAction, L>::make, &schema::ObjectOps<ShrinkVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<ShrinkVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(ShrinkVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "ShrinkVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/shrink/{uuid}/actions", "shrinkVolumeSnapshot", true, true, true, false, "", &ShrinkVolumeSnapshotAction::describe,
+                        schema::Ref<ShrinkVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // UngroupVolumeSnapshotGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UngroupVolumeSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UngroupVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(UngroupVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "UngroupVolumeSnapshotGroupAction", kRows50, 2, kBases50, 1, &schema::ObjectOps<UngroupVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<UngroupVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<UngroupVolumeSnapshotGroupAction, L>::clear};
+static_assert(offsetof(UngroupVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "UngroupVolumeSnapshotGroup", HttpMethod::Delete, "/volume-snapshots/ungroup/{uuid}", "", false, true, true, false, "", &UngroupVolumeSnapshotGroupAction::describe,
+                        schema::Ref<UngroupVolumeSnapshotGroupAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // UpdateVolumeSnapshotAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVolumeSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(UpdateVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "UpdateVolumeSnapshotAction", kRows52, 4, kBases52, 1, &schema::ObjectOps<UpdateVolumeSnapshotAction, L>::make, &schema::ObjectOps<UpdateVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<UpdateVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(UpdateVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "UpdateVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/{uuid}/actions", "updateVolumeSnapshot", true, true, true, false, "", &UpdateVolumeSnapshotAction::describe,
+                        schema::Ref<UpdateVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // UpdateVolumeSnapshotGroupAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotGroupAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotGroupAction, description), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVolumeSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(UpdateVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "UpdateVolumeSnapshotGroupAction", kRows54, 4, kBases54, 1, &schema::ObjectOps<UpdateVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<UpdateVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<UpdateVolumeSnapshotGroupAction, L>::clear};
+static_assert(offsetof(UpdateVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "UpdateVolumeSnapshotGroup", HttpMethod::Put, "/volume-snapshots/group/{uuid}/actions", "updateVolumeSnapshotGroup", true, true, true, false, "", &UpdateVolumeSnapshotGroupAction::describe,
+                        schema::Ref<UpdateVolumeSnapshotGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, 512, false, 0, 0};
+constexpr schema::Row kRows56[] = {  // AttachDataVolumeToHostAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToHostAction, volumeUuid), schema::Location::Path, 0, &kRule0},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToHostAction, hostUuid), schema::Location::Path, 0, &kRule0},
+  {"mountPath", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToHostAction, mountPath), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachDataVolumeToHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(AttachDataVolumeToHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "AttachDataVolumeToHostAction", kRows56, 4, kBases56, 1, &schema::ObjectOps<AttachDataVolumeToHostAction, L>::make, &schema::ObjectOps<AttachDataVolumeToHostAction, L>::destroy, &schema::ObjectOps<AttachDataVolumeToHostAction, L>::clear};
+static_assert(offsetof(AttachDataVolumeToHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "AttachDataVolumeToHost", HttpMethod::Post, "/volumes/{volumeUuid}/hosts/{hostUuid}", "params", true, true, true, false, "", &AttachDataVolumeToHostAction::describe,
+                        schema::Ref<AttachDataVolumeToHostAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // AttachDataVolumeToVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToVmAction, volumeUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachDataVolumeToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(AttachDataVolumeToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "AttachDataVolumeToVmAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<AttachDataVolumeToVmAction, L>::make, &schema::ObjectOps<AttachDataVolumeToVmAction, L>::destroy, &schema::ObjectOps<AttachDataVolumeToVmAction, L>::clear};
+static_assert(offsetof(AttachDataVolumeToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "AttachDataVolumeToVm", HttpMethod::Post, "/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachDataVolumeToVmAction::describe,
+                        schema::Ref<AttachDataVolumeToVmAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // BatchSyncVolumeSizeAction
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(BatchSyncVolumeSizeAction, clusterUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchSyncVolumeSizeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(BatchSyncVolumeSizeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "BatchSyncVolumeSizeAction", kRows60, 2, kBases60, 1, &schema::ObjectOps<BatchSyncVolumeSizeAction, L>::make, &schema::ObjectOps<BatchSyncVolumeSizeAction, L>::destroy, &schema::ObjectOps<BatchSyncVolumeSizeAction, L>::clear};
+static_assert(offsetof(BatchSyncVolumeSizeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "BatchSyncVolumeSize", HttpMethod::Post, "/volumes/batch-sync-volumes", "", true, true, false, false, "", &BatchSyncVolumeSizeAction::describe,
+                        schema::Ref<BatchSyncVolumeSizeAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // ChangeVolumeStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVolumeStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeVolumeStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVolumeStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(ChangeVolumeStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "ChangeVolumeStateAction", kRows62, 3, kBases62, 1, &schema::ObjectOps<ChangeVolumeStateAction, L>::make, &schema::ObjectOps<ChangeVolumeStateAction, L>::destroy, &schema::ObjectOps<ChangeVolumeStateAction, L>::clear};
+static_assert(offsetof(ChangeVolumeStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "ChangeVolumeState", HttpMethod::Put, "/volumes/{uuid}/actions", "changeVolumeState", true, true, true, false, "", &ChangeVolumeStateAction::describe,
+                        schema::Ref<ChangeVolumeStateAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // CreateDataVolumeAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeAction, description), schema::Location::Body, 0, &kRule5},
+  {"diskOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeAction, diskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"diskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateDataVolumeAction, diskSize), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDataVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(CreateDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "CreateDataVolumeAction", kRows64, 8, kBases64, 1, &schema::ObjectOps<CreateDataVolumeAction, L>::make, &schema::ObjectOps<CreateDataVolumeAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeAction, L>::clear};
+static_assert(offsetof(CreateDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "CreateDataVolume", HttpMethod::Post, "/volumes/data", "params", true, true, true, false, "", &CreateDataVolumeAction::describe,
+                        schema::Ref<CreateDataVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // CreateDataVolumeFromVolumeSnapshotAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule5},
+  {"volumeSnapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, &kRule0},
+  {"primaryStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(CreateDataVolumeFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "CreateDataVolumeFromVolumeSnapshotAction", kRows66, 7, kBases66, 1, &schema::ObjectOps<CreateDataVolumeFromVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateDataVolumeFromVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeFromVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(CreateDataVolumeFromVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "CreateDataVolumeFromVolumeSnapshot", HttpMethod::Post, "/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}", "params", true, true, true, false, "", &CreateDataVolumeFromVolumeSnapshotAction::describe,
+                        schema::Ref<CreateDataVolumeFromVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // CreateDataVolumeFromVolumeTemplateAction
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, imageUuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, description), schema::Location::Body, 0, &kRule5},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, primaryStorageUuid), schema::Location::Body, 0, &kRule0},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(CreateDataVolumeFromVolumeTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "CreateDataVolumeFromVolumeTemplateAction", kRows68, 8, kBases68, 1, &schema::ObjectOps<CreateDataVolumeFromVolumeTemplateAction, L>::make, &schema::ObjectOps<CreateDataVolumeFromVolumeTemplateAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeFromVolumeTemplateAction, L>::clear};
+static_assert(offsetof(CreateDataVolumeFromVolumeTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "CreateDataVolumeFromVolumeTemplate", HttpMethod::Post, "/volumes/data/from/data-volume-templates/{imageUuid}", "params", true, true, true, false, "", &CreateDataVolumeFromVolumeTemplateAction::describe,
+                        schema::Ref<CreateDataVolumeFromVolumeTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows70[] = {  // CreateVolumeSnapshotAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(CreateVolumeSnapshotAction, volumeUuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule5},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable70{{nullptr}, "CreateVolumeSnapshotAction", kRows70, 6, kBases70, 1, &schema::ObjectOps<CreateVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateVolumeSnapshotAction, L>::clear};
+static_assert(offsetof(CreateVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "CreateVolumeSnapshot", HttpMethod::Post, "/volumes/{volumeUuid}/volume-snapshots", "params", true, true, true, false, "", &CreateVolumeSnapshotAction::describe,
+                        schema::Ref<CreateVolumeSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // CreateVolumesSnapshotAction
+  {"volumeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateVolumesSnapshotAction, volumeUuids), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumesSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(CreateVolumesSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "CreateVolumesSnapshotAction", kRows72, 2, kBases72, 1, &schema::ObjectOps<CreateVolumesSnapshotAction, L>::make, &schema::ObjectOps<CreateVolumesSnapshotAction, L>::destroy, &schema::ObjectOps<CreateVolumesSnapshotAction, L>::clear};
+static_assert(offsetof(CreateVolumesSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "CreateVolumesSnapshot", HttpMethod::Post, "/volumes/volume-snapshots", "params", true, true, true, false, "", &CreateVolumesSnapshotAction::describe,
+                        schema::Ref<CreateVolumesSnapshotAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // DeleteDataVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDataVolumeAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(DeleteDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "DeleteDataVolumeAction", kRows74, 3, kBases74, 1, &schema::ObjectOps<DeleteDataVolumeAction, L>::make, &schema::ObjectOps<DeleteDataVolumeAction, L>::destroy, &schema::ObjectOps<DeleteDataVolumeAction, L>::clear};
+static_assert(offsetof(DeleteDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "DeleteDataVolume", HttpMethod::Delete, "/volumes/{uuid}", "", false, true, true, false, "", &DeleteDataVolumeAction::describe,
+                        schema::Ref<DeleteDataVolumeAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"total", "read", "write", "all", "overwrite"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 5, -1, -1, false, 0, 0};
+constexpr schema::Row kRows76[] = {  // DeleteVolumeQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeQosAction, mode), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(DeleteVolumeQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "DeleteVolumeQosAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<DeleteVolumeQosAction, L>::make, &schema::ObjectOps<DeleteVolumeQosAction, L>::destroy, &schema::ObjectOps<DeleteVolumeQosAction, L>::clear};
+static_assert(offsetof(DeleteVolumeQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "DeleteVolumeQos", HttpMethod::Delete, "/volumes/{uuid}/qos", "", false, true, true, false, "", &DeleteVolumeQosAction::describe,
+                        schema::Ref<DeleteVolumeQosAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // DetachDataVolumeFromHostAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(DetachDataVolumeFromHostAction, volumeUuid), schema::Location::Path, 0, &kRule0},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachDataVolumeFromHostAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachDataVolumeFromHostAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(DetachDataVolumeFromHostAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "DetachDataVolumeFromHostAction", kRows78, 3, kBases78, 1, &schema::ObjectOps<DetachDataVolumeFromHostAction, L>::make, &schema::ObjectOps<DetachDataVolumeFromHostAction, L>::destroy, &schema::ObjectOps<DetachDataVolumeFromHostAction, L>::clear};
+static_assert(offsetof(DetachDataVolumeFromHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "DetachDataVolumeFromHost", HttpMethod::Delete, "/volumes/{volumeUuid}/hosts", "", false, true, true, false, "", &DetachDataVolumeFromHostAction::describe,
+                        schema::Ref<DetachDataVolumeFromHostAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // DetachDataVolumeFromVmAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachDataVolumeFromVmAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"vmUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachDataVolumeFromVmAction, vmUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachDataVolumeFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(DetachDataVolumeFromVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "DetachDataVolumeFromVmAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<DetachDataVolumeFromVmAction, L>::make, &schema::ObjectOps<DetachDataVolumeFromVmAction, L>::destroy, &schema::ObjectOps<DetachDataVolumeFromVmAction, L>::clear};
+static_assert(offsetof(DetachDataVolumeFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "DetachDataVolumeFromVm", HttpMethod::Delete, "/volumes/{uuid}/vm-instances", "", false, true, true, false, "", &DetachDataVolumeFromVmAction::describe,
+                        schema::Ref<DetachDataVolumeFromVmAction::ReplyType>::value};
+constexpr schema::Row kRows82[] = {  // ExpungeDataVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ExpungeDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(ExpungeDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "ExpungeDataVolumeAction", kRows82, 2, kBases82, 1, &schema::ObjectOps<ExpungeDataVolumeAction, L>::make, &schema::ObjectOps<ExpungeDataVolumeAction, L>::destroy, &schema::ObjectOps<ExpungeDataVolumeAction, L>::clear};
+static_assert(offsetof(ExpungeDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "ExpungeDataVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "expungeDataVolume", true, true, true, false, "", &ExpungeDataVolumeAction::describe,
+                        schema::Ref<ExpungeDataVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // FlattenVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(FlattenVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"dryRun", schema::Local<std::optional<bool>, L>::ref, offsetof(FlattenVolumeAction, dryRun), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(FlattenVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(FlattenVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "FlattenVolumeAction", kRows84, 3, kBases84, 1, &schema::ObjectOps<FlattenVolumeAction, L>::make, &schema::ObjectOps<FlattenVolumeAction, L>::destroy, &schema::ObjectOps<FlattenVolumeAction, L>::clear};
+static_assert(offsetof(FlattenVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "FlattenVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "flattenVolume", true, true, true, false, "", &FlattenVolumeAction::describe,
+                        schema::Ref<FlattenVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // GetDataVolumeAttachableVmAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetDataVolumeAttachableVmAction, volumeUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetDataVolumeAttachableVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(GetDataVolumeAttachableVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "GetDataVolumeAttachableVmAction", kRows86, 2, kBases86, 1, &schema::ObjectOps<GetDataVolumeAttachableVmAction, L>::make, &schema::ObjectOps<GetDataVolumeAttachableVmAction, L>::destroy, &schema::ObjectOps<GetDataVolumeAttachableVmAction, L>::clear};
+static_assert(offsetof(GetDataVolumeAttachableVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "GetDataVolumeAttachableVm", HttpMethod::Get, "/volumes/{volumeUuid}/candidate-vm-instances", "", false, true, false, false, "", &GetDataVolumeAttachableVmAction::describe,
+                        schema::Ref<GetDataVolumeAttachableVmAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // GetVolumeCapabilitiesAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeCapabilitiesAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVolumeCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(GetVolumeCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "GetVolumeCapabilitiesAction", kRows88, 2, kBases88, 1, &schema::ObjectOps<GetVolumeCapabilitiesAction, L>::make, &schema::ObjectOps<GetVolumeCapabilitiesAction, L>::destroy, &schema::ObjectOps<GetVolumeCapabilitiesAction, L>::clear};
+static_assert(offsetof(GetVolumeCapabilitiesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "GetVolumeCapabilities", HttpMethod::Get, "/volumes/{uuid}/capabilities", "", false, true, false, false, "", &GetVolumeCapabilitiesAction::describe,
+                        schema::Ref<GetVolumeCapabilitiesAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // GetVolumeFormatAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVolumeFormatAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(GetVolumeFormatAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "GetVolumeFormatAction", kRows90, 1, kBases90, 1, &schema::ObjectOps<GetVolumeFormatAction, L>::make, &schema::ObjectOps<GetVolumeFormatAction, L>::destroy, &schema::ObjectOps<GetVolumeFormatAction, L>::clear};
+static_assert(offsetof(GetVolumeFormatAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "GetVolumeFormat", HttpMethod::Get, "/volumes/formats", "", false, true, false, false, "", &GetVolumeFormatAction::describe,
+                        schema::Ref<GetVolumeFormatAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // GetVolumeIoThreadPinAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeIoThreadPinAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVolumeIoThreadPinAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(GetVolumeIoThreadPinAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "GetVolumeIoThreadPinAction", kRows92, 2, kBases92, 1, &schema::ObjectOps<GetVolumeIoThreadPinAction, L>::make, &schema::ObjectOps<GetVolumeIoThreadPinAction, L>::destroy, &schema::ObjectOps<GetVolumeIoThreadPinAction, L>::clear};
+static_assert(offsetof(GetVolumeIoThreadPinAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "GetVolumeIoThreadPin", HttpMethod::Get, "/volumes/{uuid}/io-thread-pin", "", false, true, false, false, "", &GetVolumeIoThreadPinAction::describe,
+                        schema::Ref<GetVolumeIoThreadPinAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // GetVolumeQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"forceSync", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVolumeQosAction, forceSync), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVolumeQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(GetVolumeQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "GetVolumeQosAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<GetVolumeQosAction, L>::make, &schema::ObjectOps<GetVolumeQosAction, L>::destroy, &schema::ObjectOps<GetVolumeQosAction, L>::clear};
+static_assert(offsetof(GetVolumeQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "GetVolumeQos", HttpMethod::Get, "/volumes/{uuid}/qos", "", false, true, false, false, "", &GetVolumeQosAction::describe,
+                        schema::Ref<GetVolumeQosAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // LocalStorageGetVolumeMigratableHostsAction
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageGetVolumeMigratableHostsAction, volumeUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LocalStorageGetVolumeMigratableHostsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(LocalStorageGetVolumeMigratableHostsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "LocalStorageGetVolumeMigratableHostsAction", kRows96, 2, kBases96, 1, &schema::ObjectOps<LocalStorageGetVolumeMigratableHostsAction, L>::make, &schema::ObjectOps<LocalStorageGetVolumeMigratableHostsAction, L>::destroy, &schema::ObjectOps<LocalStorageGetVolumeMigratableHostsAction, L>::clear};
+static_assert(offsetof(LocalStorageGetVolumeMigratableHostsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "LocalStorageGetVolumeMigratableHosts", HttpMethod::Get, "/volumes/{volumeUuid}/migration-target-hosts", "", false, true, false, false, "", &LocalStorageGetVolumeMigratableHostsAction::describe,
+                        schema::Ref<LocalStorageGetVolumeMigratableHostsAction::ReplyType>::value};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryShareableVolumeVmInstanceRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryShareableVolumeVmInstanceRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable98{{nullptr}, "QueryShareableVolumeVmInstanceRefAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryShareableVolumeVmInstanceRefAction, L>::make, &schema::ObjectOps<QueryShareableVolumeVmInstanceRefAction, L>::destroy, &schema::ObjectOps<QueryShareableVolumeVmInstanceRefAction, L>::clear};
+static_assert(offsetof(QueryShareableVolumeVmInstanceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "QueryShareableVolumeVmInstanceRef", HttpMethod::Get, "/volumes/vm-instances/refs", "", false, true, false, true, "", &QueryShareableVolumeVmInstanceRefAction::describe,
+                        schema::Ref<QueryShareableVolumeVmInstanceRefAction::ReplyType>::value};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QueryVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVolumeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable100{{nullptr}, "QueryVolumeAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QueryVolumeAction, L>::make, &schema::ObjectOps<QueryVolumeAction, L>::destroy, &schema::ObjectOps<QueryVolumeAction, L>::clear};
+static_assert(offsetof(QueryVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "QueryVolume", HttpMethod::Get, "/volumes", "", false, true, false, true, "", &QueryVolumeAction::describe,
+                        schema::Ref<QueryVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // RecoverDataVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(RecoverDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "RecoverDataVolumeAction", kRows102, 2, kBases102, 1, &schema::ObjectOps<RecoverDataVolumeAction, L>::make, &schema::ObjectOps<RecoverDataVolumeAction, L>::destroy, &schema::ObjectOps<RecoverDataVolumeAction, L>::clear};
+static_assert(offsetof(RecoverDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "RecoverDataVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "recoverDataVolume", true, true, true, false, "", &RecoverDataVolumeAction::describe,
+                        schema::Ref<RecoverDataVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // ResizeDataVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ResizeDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ResizeDataVolumeAction, size), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResizeDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(ResizeDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "ResizeDataVolumeAction", kRows104, 3, kBases104, 1, &schema::ObjectOps<ResizeDataVolumeAction, L>::make, &schema::ObjectOps<ResizeDataVolumeAction, L>::destroy, &schema::ObjectOps<ResizeDataVolumeAction, L>::clear};
+static_assert(offsetof(ResizeDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "ResizeDataVolume", HttpMethod::Put, "/volumes/data/resize/{uuid}/actions", "resizeDataVolume", true, true, true, false, "", &ResizeDataVolumeAction::describe,
+                        schema::Ref<ResizeDataVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // ResizeRootVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ResizeRootVolumeAction, uuid), schema::Location::Path, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResizeRootVolumeAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ResizeRootVolumeAction, size), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResizeRootVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(ResizeRootVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "ResizeRootVolumeAction", kRows106, 4, kBases106, 1, &schema::ObjectOps<ResizeRootVolumeAction, L>::make, &schema::ObjectOps<ResizeRootVolumeAction, L>::destroy, &schema::ObjectOps<ResizeRootVolumeAction, L>::clear};
+static_assert(offsetof(ResizeRootVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "ResizeRootVolume", HttpMethod::Put, "/volumes/resize/{uuid}/actions", "resizeRootVolume", true, true, true, false, "", &ResizeRootVolumeAction::describe,
+                        schema::Ref<ResizeRootVolumeAction::ReplyType>::value};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 1LL, 10LL};
+constexpr schema::Row kRows108[] = {  // SetVolumeIoThreadPinAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinAction, vmUuid), schema::Location::Body, 0, &kRule0},
+  {"pin", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinAction, pin), schema::Location::Body, 0, &kRule0},
+  {"ioThreadId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVolumeIoThreadPinAction, ioThreadId), schema::Location::Body, 0, &kRule14},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVolumeIoThreadPinAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(SetVolumeIoThreadPinAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "SetVolumeIoThreadPinAction", kRows108, 5, kBases108, 1, &schema::ObjectOps<SetVolumeIoThreadPinAction, L>::make, &schema::ObjectOps<SetVolumeIoThreadPinAction, L>::destroy, &schema::ObjectOps<SetVolumeIoThreadPinAction, L>::clear};
+static_assert(offsetof(SetVolumeIoThreadPinAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "SetVolumeIoThreadPin", HttpMethod::Put, "/volumes/{uuid}/actions", "setVolumeIoThreadPin", true, true, true, false, "", &SetVolumeIoThreadPinAction::describe,
+                        schema::Ref<SetVolumeIoThreadPinAction::ReplyType>::value};
 constexpr const char* kRule15V[] = {"total", "read", "write"};
 constexpr schema::Rule kRule15{false, false, false, kRule15V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 9223372036854775807LL};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Row kRows110[] = {  // SetVolumeQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVolumeQosAction, mode), schema::Location::Body, 0, &kRule15},
+  {"volumeBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVolumeQosAction, volumeBandwidth), schema::Location::Body, 0, &kRule16},
+  {"readBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVolumeQosAction, readBandwidth), schema::Location::Body, 0, &kRule16},
+  {"writeBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVolumeQosAction, writeBandwidth), schema::Location::Body, 0, &kRule16},
+  {"totalBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVolumeQosAction, totalBandwidth), schema::Location::Body, 0, &kRule16},
+  {"readIOPS", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVolumeQosAction, readIOPS), schema::Location::Body, 0, &kRule17},
+  {"writeIOPS", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVolumeQosAction, writeIOPS), schema::Location::Body, 0, &kRule17},
+  {"totalIOPS", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVolumeQosAction, totalIOPS), schema::Location::Body, 0, &kRule17},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVolumeQosAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(SetVolumeQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "SetVolumeQosAction", kRows110, 10, kBases110, 1, &schema::ObjectOps<SetVolumeQosAction, L>::make, &schema::ObjectOps<SetVolumeQosAction, L>::destroy, &schema::ObjectOps<SetVolumeQosAction, L>::clear};
+static_assert(offsetof(SetVolumeQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "SetVolumeQos", HttpMethod::Put, "/volumes/{uuid}/actions", "setVolumeQos", true, true, true, false, "", &SetVolumeQosAction::describe,
+                        schema::Ref<SetVolumeQosAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // SyncVolumeSizeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncVolumeSizeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVolumeSizeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(SyncVolumeSizeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "SyncVolumeSizeAction", kRows112, 2, kBases112, 1, &schema::ObjectOps<SyncVolumeSizeAction, L>::make, &schema::ObjectOps<SyncVolumeSizeAction, L>::destroy, &schema::ObjectOps<SyncVolumeSizeAction, L>::clear};
+static_assert(offsetof(SyncVolumeSizeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "SyncVolumeSize", HttpMethod::Put, "/volumes/{uuid}/actions", "syncVolumeSize", true, true, true, false, "", &SyncVolumeSizeAction::describe,
+                        schema::Ref<SyncVolumeSizeAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // UndoSnapshotCreationAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UndoSnapshotCreationAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"snapShotUuid", schema::Local<std::string, L>::ref, offsetof(UndoSnapshotCreationAction, snapShotUuid), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UndoSnapshotCreationAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(UndoSnapshotCreationAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "UndoSnapshotCreationAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<UndoSnapshotCreationAction, L>::make, &schema::ObjectOps<UndoSnapshotCreationAction, L>::destroy, &schema::ObjectOps<UndoSnapshotCreationAction, L>::clear};
+static_assert(offsetof(UndoSnapshotCreationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "UndoSnapshotCreation", HttpMethod::Put, "/volumes/{uuid}/actions", "undoSnapshotCreation", true, true, true, false, "", &UndoSnapshotCreationAction::describe,
+                        schema::Ref<UndoSnapshotCreationAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // UpdateVolumeAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeAction, description), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "UpdateVolumeAction", kRows116, 4, kBases116, 1, &schema::ObjectOps<UpdateVolumeAction, L>::make, &schema::ObjectOps<UpdateVolumeAction, L>::destroy, &schema::ObjectOps<UpdateVolumeAction, L>::clear};
+static_assert(offsetof(UpdateVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "UpdateVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "updateVolume", true, true, true, false, "", &UpdateVolumeAction::describe,
+                        schema::Ref<UpdateVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // ValidateVolumeSnapshotChainAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ValidateVolumeSnapshotChainAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateVolumeSnapshotChainAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(ValidateVolumeSnapshotChainAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "ValidateVolumeSnapshotChainAction", kRows118, 2, kBases118, 1, &schema::ObjectOps<ValidateVolumeSnapshotChainAction, L>::make, &schema::ObjectOps<ValidateVolumeSnapshotChainAction, L>::destroy, &schema::ObjectOps<ValidateVolumeSnapshotChainAction, L>::clear};
+static_assert(offsetof(ValidateVolumeSnapshotChainAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "ValidateVolumeSnapshotChain", HttpMethod::Put, "/volumes/{uuid}/actions", "validateVolumeSnapshotChain", true, true, true, false, "", &ValidateVolumeSnapshotChainAction::describe,
+                        schema::Ref<ValidateVolumeSnapshotChainAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // AddDnsToVpcRouterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddDnsToVpcRouterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"dns", schema::Local<std::string, L>::ref, offsetof(AddDnsToVpcRouterAction, dns), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDnsToVpcRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddDnsToVpcRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDnsToVpcRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(AddDnsToVpcRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "AddDnsToVpcRouterAction", kRows120, 5, kBases120, 1, &schema::ObjectOps<AddDnsToVpcRouterAction, L>::make, &schema::ObjectOps<AddDnsToVpcRouterAction, L>::destroy, &schema::ObjectOps<AddDnsToVpcRouterAction, L>::clear};
+static_assert(offsetof(AddDnsToVpcRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "AddDnsToVpcRouter", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/dns", "params", true, true, true, false, "", &AddDnsToVpcRouterAction::describe,
+                        schema::Ref<AddDnsToVpcRouterAction::ReplyType>::value};
 constexpr schema::Rule kRule18{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows122[] = {  // ChangeVpcHaGroupMonitorIpsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVpcHaGroupMonitorIpsAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeVpcHaGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule18},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVpcHaGroupMonitorIpsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(ChangeVpcHaGroupMonitorIpsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "ChangeVpcHaGroupMonitorIpsAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<ChangeVpcHaGroupMonitorIpsAction, L>::make, &schema::ObjectOps<ChangeVpcHaGroupMonitorIpsAction, L>::destroy, &schema::ObjectOps<ChangeVpcHaGroupMonitorIpsAction, L>::clear};
+static_assert(offsetof(ChangeVpcHaGroupMonitorIpsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "ChangeVpcHaGroupMonitorIps", HttpMethod::Put, "/vpc/hagroups/{uuid}/monitorIps", "changeVpcHaGroupMonitorIps", true, true, true, false, "", &ChangeVpcHaGroupMonitorIpsAction::describe,
+                        schema::Ref<ChangeVpcHaGroupMonitorIpsAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // CreateVpcHaGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcHaGroupAction, name), schema::Location::Body, 0, &kRule8},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcHaGroupAction, description), schema::Location::Body, 0, &kRule5},
+  {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVpcHaGroupAction, monitorIps), schema::Location::Body, 0, &kRule18},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcHaGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpcHaGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcHaGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "CreateVpcHaGroupAction", kRows124, 6, kBases124, 1, &schema::ObjectOps<CreateVpcHaGroupAction, L>::make, &schema::ObjectOps<CreateVpcHaGroupAction, L>::destroy, &schema::ObjectOps<CreateVpcHaGroupAction, L>::clear};
+static_assert(offsetof(CreateVpcHaGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "CreateVpcHaGroup", HttpMethod::Post, "/vpc/hagroups", "params", true, true, true, false, "", &CreateVpcHaGroupAction::describe,
+                        schema::Ref<CreateVpcHaGroupAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // CreateVpcVRouterAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcVRouterAction, name), schema::Location::Body, 0, &kRule8},
+  {"virtualRouterOfferingUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVRouterAction, virtualRouterOfferingUuid), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVRouterAction, description), schema::Location::Body, 0, &kRule5},
+  {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVRouterAction, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVRouterAction, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVRouterAction, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVRouterAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVpcVRouterAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpcVRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(CreateVpcVRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "CreateVpcVRouterAction", kRows126, 11, kBases126, 1, &schema::ObjectOps<CreateVpcVRouterAction, L>::make, &schema::ObjectOps<CreateVpcVRouterAction, L>::destroy, &schema::ObjectOps<CreateVpcVRouterAction, L>::clear};
+static_assert(offsetof(CreateVpcVRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "CreateVpcVRouter", HttpMethod::Post, "/vpc/virtual-routers", "params", true, true, true, false, "", &CreateVpcVRouterAction::describe,
+                        schema::Ref<CreateVpcVRouterAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // DeleteVpcHaGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcHaGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcHaGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcHaGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(DeleteVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "DeleteVpcHaGroupAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<DeleteVpcHaGroupAction, L>::make, &schema::ObjectOps<DeleteVpcHaGroupAction, L>::destroy, &schema::ObjectOps<DeleteVpcHaGroupAction, L>::clear};
+static_assert(offsetof(DeleteVpcHaGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "DeleteVpcHaGroup", HttpMethod::Delete, "/vpc/hagroups/{uuid}", "", false, true, true, false, "", &DeleteVpcHaGroupAction::describe,
+                        schema::Ref<DeleteVpcHaGroupAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // GetAttachableVpcL3NetworkAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetAttachableVpcL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAttachableVpcL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(GetAttachableVpcL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "GetAttachableVpcL3NetworkAction", kRows130, 2, kBases130, 1, &schema::ObjectOps<GetAttachableVpcL3NetworkAction, L>::make, &schema::ObjectOps<GetAttachableVpcL3NetworkAction, L>::destroy, &schema::ObjectOps<GetAttachableVpcL3NetworkAction, L>::clear};
+static_assert(offsetof(GetAttachableVpcL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "GetAttachableVpcL3Network", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attachable-vpc-l3s", "params", true, true, false, false, "", &GetAttachableVpcL3NetworkAction::describe,
+                        schema::Ref<GetAttachableVpcL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // GetRouteTableVpcVRouterCandidateAction
+  {"tableUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetRouteTableVpcVRouterCandidateAction, tableUuid), schema::Location::Body, 0, nullptr},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetRouteTableVpcVRouterCandidateAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetRouteTableVpcVRouterCandidateAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetRouteTableVpcVRouterCandidateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(GetRouteTableVpcVRouterCandidateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "GetRouteTableVpcVRouterCandidateAction", kRows132, 4, kBases132, 1, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateAction, L>::make, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateAction, L>::destroy, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateAction, L>::clear};
+static_assert(offsetof(GetRouteTableVpcVRouterCandidateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "GetRouteTableVpcVRouterCandidate", HttpMethod::Get, "/vpc/virtual-routers/get-vpc-candidate", "", false, true, false, false, "", &GetRouteTableVpcVRouterCandidateAction::describe,
+                        schema::Ref<GetRouteTableVpcVRouterCandidateAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"IPsec"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows134[] = {  // GetVirtualRouterSoftwareVersionAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVirtualRouterSoftwareVersionAction, uuid), schema::Location::Body, 0, nullptr},
+  {"softwareName", schema::Local<std::string, L>::ref, offsetof(GetVirtualRouterSoftwareVersionAction, softwareName), schema::Location::Body, 0, &kRule19},
+  {"needUpdate", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVirtualRouterSoftwareVersionAction, needUpdate), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVirtualRouterSoftwareVersionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(GetVirtualRouterSoftwareVersionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "GetVirtualRouterSoftwareVersionAction", kRows134, 4, kBases134, 1, &schema::ObjectOps<GetVirtualRouterSoftwareVersionAction, L>::make, &schema::ObjectOps<GetVirtualRouterSoftwareVersionAction, L>::destroy, &schema::ObjectOps<GetVirtualRouterSoftwareVersionAction, L>::clear};
+static_assert(offsetof(GetVirtualRouterSoftwareVersionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "GetVirtualRouterSoftwareVersion", HttpMethod::Get, "/vpc/virtual-routers/softwareversion", "", false, true, false, false, "", &GetVirtualRouterSoftwareVersionAction::describe,
+                        schema::Ref<GetVirtualRouterSoftwareVersionAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // GetVpcAttachedEipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcAttachedEipAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedEipAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedEipAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcAttachedEipAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(GetVpcAttachedEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "GetVpcAttachedEipAction", kRows136, 4, kBases136, 1, &schema::ObjectOps<GetVpcAttachedEipAction, L>::make, &schema::ObjectOps<GetVpcAttachedEipAction, L>::destroy, &schema::ObjectOps<GetVpcAttachedEipAction, L>::clear};
+static_assert(offsetof(GetVpcAttachedEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "GetVpcAttachedEip", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-eip", "params", true, true, false, false, "", &GetVpcAttachedEipAction::describe,
+                        schema::Ref<GetVpcAttachedEipAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // GetVpcAttachedIpsecAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcAttachedIpsecAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedIpsecAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedIpsecAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcAttachedIpsecAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(GetVpcAttachedIpsecAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "GetVpcAttachedIpsecAction", kRows138, 4, kBases138, 1, &schema::ObjectOps<GetVpcAttachedIpsecAction, L>::make, &schema::ObjectOps<GetVpcAttachedIpsecAction, L>::destroy, &schema::ObjectOps<GetVpcAttachedIpsecAction, L>::clear};
+static_assert(offsetof(GetVpcAttachedIpsecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "GetVpcAttachedIpsec", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-ipsec", "params", true, true, false, false, "", &GetVpcAttachedIpsecAction::describe,
+                        schema::Ref<GetVpcAttachedIpsecAction::ReplyType>::value};
+constexpr schema::Row kRows140[] = {  // GetVpcAttachedLoadBalancerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcAttachedLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedLoadBalancerAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedLoadBalancerAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcAttachedLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(GetVpcAttachedLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "GetVpcAttachedLoadBalancerAction", kRows140, 4, kBases140, 1, &schema::ObjectOps<GetVpcAttachedLoadBalancerAction, L>::make, &schema::ObjectOps<GetVpcAttachedLoadBalancerAction, L>::destroy, &schema::ObjectOps<GetVpcAttachedLoadBalancerAction, L>::clear};
+static_assert(offsetof(GetVpcAttachedLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "GetVpcAttachedLoadBalancer", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-lb", "params", true, true, false, false, "", &GetVpcAttachedLoadBalancerAction::describe,
+                        schema::Ref<GetVpcAttachedLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // GetVpcAttachedNetflowAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcAttachedNetflowAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedNetflowAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedNetflowAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcAttachedNetflowAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(GetVpcAttachedNetflowAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "GetVpcAttachedNetflowAction", kRows142, 4, kBases142, 1, &schema::ObjectOps<GetVpcAttachedNetflowAction, L>::make, &schema::ObjectOps<GetVpcAttachedNetflowAction, L>::destroy, &schema::ObjectOps<GetVpcAttachedNetflowAction, L>::clear};
+static_assert(offsetof(GetVpcAttachedNetflowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "GetVpcAttachedNetflow", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-netflow", "params", true, true, false, false, "", &GetVpcAttachedNetflowAction::describe,
+                        schema::Ref<GetVpcAttachedNetflowAction::ReplyType>::value};
+constexpr schema::Row kRows144[] = {  // GetVpcAttachedOspfAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcAttachedOspfAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedOspfAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedOspfAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcAttachedOspfAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(GetVpcAttachedOspfAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "GetVpcAttachedOspfAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<GetVpcAttachedOspfAction, L>::make, &schema::ObjectOps<GetVpcAttachedOspfAction, L>::destroy, &schema::ObjectOps<GetVpcAttachedOspfAction, L>::clear};
+static_assert(offsetof(GetVpcAttachedOspfAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "GetVpcAttachedOspf", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-ospf", "params", true, true, false, false, "", &GetVpcAttachedOspfAction::describe,
+                        schema::Ref<GetVpcAttachedOspfAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // GetVpcAttachedPortForwardingRulesAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcAttachedPortForwardingRulesAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedPortForwardingRulesAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedPortForwardingRulesAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcAttachedPortForwardingRulesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(GetVpcAttachedPortForwardingRulesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "GetVpcAttachedPortForwardingRulesAction", kRows146, 4, kBases146, 1, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesAction, L>::make, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesAction, L>::destroy, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesAction, L>::clear};
+static_assert(offsetof(GetVpcAttachedPortForwardingRulesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "GetVpcAttachedPortForwardingRules", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-pf", "params", true, true, false, false, "", &GetVpcAttachedPortForwardingRulesAction::describe,
+                        schema::Ref<GetVpcAttachedPortForwardingRulesAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // GetVpcAttachedVipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcAttachedVipAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedVipAction, limit), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcAttachedVipAction, start), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcAttachedVipAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(GetVpcAttachedVipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "GetVpcAttachedVipAction", kRows148, 4, kBases148, 1, &schema::ObjectOps<GetVpcAttachedVipAction, L>::make, &schema::ObjectOps<GetVpcAttachedVipAction, L>::destroy, &schema::ObjectOps<GetVpcAttachedVipAction, L>::clear};
+static_assert(offsetof(GetVpcAttachedVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "GetVpcAttachedVip", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-vip", "params", true, true, false, false, "", &GetVpcAttachedVipAction::describe,
+                        schema::Ref<GetVpcAttachedVipAction::ReplyType>::value};
+constexpr schema::Row kRows150[] = {  // GetVpcIPsecLogAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcIPsecLogAction, uuid), schema::Location::Body, 0, &kRule0},
+  {"lines", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVpcIPsecLogAction, lines), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcIPsecLogAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(GetVpcIPsecLogAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "GetVpcIPsecLogAction", kRows150, 3, kBases150, 1, &schema::ObjectOps<GetVpcIPsecLogAction, L>::make, &schema::ObjectOps<GetVpcIPsecLogAction, L>::destroy, &schema::ObjectOps<GetVpcIPsecLogAction, L>::clear};
+static_assert(offsetof(GetVpcIPsecLogAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "GetVpcIPsecLog", HttpMethod::Get, "/vpc/virtual-routers/ipseclog", "", false, true, false, false, "", &GetVpcIPsecLogAction::describe,
+                        schema::Ref<GetVpcIPsecLogAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // GetVpcVRouterDistributedRoutingConnectionsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterDistributedRoutingConnectionsAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcVRouterDistributedRoutingConnectionsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(GetVpcVRouterDistributedRoutingConnectionsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "GetVpcVRouterDistributedRoutingConnectionsAction", kRows152, 2, kBases152, 1, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsAction, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsAction, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsAction, L>::clear};
+static_assert(offsetof(GetVpcVRouterDistributedRoutingConnectionsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "GetVpcVRouterDistributedRoutingConnections", HttpMethod::Get, "/vpc/virtual-routers/{uuid}/tracked-connections", "", false, true, false, false, "", &GetVpcVRouterDistributedRoutingConnectionsAction::describe,
+                        schema::Ref<GetVpcVRouterDistributedRoutingConnectionsAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // GetVpcVRouterDistributedRoutingEnabledAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterDistributedRoutingEnabledAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcVRouterDistributedRoutingEnabledAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(GetVpcVRouterDistributedRoutingEnabledAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "GetVpcVRouterDistributedRoutingEnabledAction", kRows154, 2, kBases154, 1, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledAction, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledAction, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledAction, L>::clear};
+static_assert(offsetof(GetVpcVRouterDistributedRoutingEnabledAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "GetVpcVRouterDistributedRoutingEnabled", HttpMethod::Get, "/vpc/virtual-routers/{uuid}/distributed-routing", "", false, true, false, false, "", &GetVpcVRouterDistributedRoutingEnabledAction::describe,
+                        schema::Ref<GetVpcVRouterDistributedRoutingEnabledAction::ReplyType>::value};
 constexpr const char* kRule20V[] = {"SNAT"};
 constexpr schema::Rule kRule20{true, false, false, kRule20V, 1, -1, -1, false, 0, 0};
+constexpr schema::Row kRows156[] = {  // GetVpcVRouterNetworkServiceStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"networkService", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateAction, networkService), schema::Location::Body, 0, &kRule20},
+  {"l3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(GetVpcVRouterNetworkServiceStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "GetVpcVRouterNetworkServiceStateAction", kRows156, 4, kBases156, 1, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateAction, L>::make, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateAction, L>::destroy, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateAction, L>::clear};
+static_assert(offsetof(GetVpcVRouterNetworkServiceStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "GetVpcVRouterNetworkServiceState", HttpMethod::Get, "/vpc/virtual-routers/{uuid}/networkservicestate", "", false, true, false, false, "", &GetVpcVRouterNetworkServiceStateAction::describe,
+                        schema::Ref<GetVpcVRouterNetworkServiceStateAction::ReplyType>::value};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(QueryVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcHaGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable158{{nullptr}, "QueryVpcHaGroupAction", nullptr, 0, kBases158, 2, &schema::ObjectOps<QueryVpcHaGroupAction, L>::make, &schema::ObjectOps<QueryVpcHaGroupAction, L>::destroy, &schema::ObjectOps<QueryVpcHaGroupAction, L>::clear};
+static_assert(offsetof(QueryVpcHaGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "QueryVpcHaGroup", HttpMethod::Get, "/vpc/hagroups", "", false, true, false, true, "", &QueryVpcHaGroupAction::describe,
+                        schema::Ref<QueryVpcHaGroupAction::ReplyType>::value};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(QueryVpcHaGroupNetworkServiceRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcHaGroupNetworkServiceRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable160{{nullptr}, "QueryVpcHaGroupNetworkServiceRefAction", nullptr, 0, kBases160, 2, &schema::ObjectOps<QueryVpcHaGroupNetworkServiceRefAction, L>::make, &schema::ObjectOps<QueryVpcHaGroupNetworkServiceRefAction, L>::destroy, &schema::ObjectOps<QueryVpcHaGroupNetworkServiceRefAction, L>::clear};
+static_assert(offsetof(QueryVpcHaGroupNetworkServiceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "QueryVpcHaGroupNetworkServiceRef", HttpMethod::Get, "/vpc/hagroups/networkserviceref/", "", false, true, false, true, "", &QueryVpcHaGroupNetworkServiceRefAction::describe,
+                        schema::Ref<QueryVpcHaGroupNetworkServiceRefAction::ReplyType>::value};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(QueryVpcRouterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcRouterAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable162{{nullptr}, "QueryVpcRouterAction", nullptr, 0, kBases162, 2, &schema::ObjectOps<QueryVpcRouterAction, L>::make, &schema::ObjectOps<QueryVpcRouterAction, L>::destroy, &schema::ObjectOps<QueryVpcRouterAction, L>::clear};
+static_assert(offsetof(QueryVpcRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "QueryVpcRouter", HttpMethod::Get, "/vpc/virtual-routers", "", false, true, false, true, "", &QueryVpcRouterAction::describe,
+                        schema::Ref<QueryVpcRouterAction::ReplyType>::value};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(QueryVpcSnatStateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcSnatStateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable164{{nullptr}, "QueryVpcSnatStateAction", nullptr, 0, kBases164, 2, &schema::ObjectOps<QueryVpcSnatStateAction, L>::make, &schema::ObjectOps<QueryVpcSnatStateAction, L>::destroy, &schema::ObjectOps<QueryVpcSnatStateAction, L>::clear};
+static_assert(offsetof(QueryVpcSnatStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "QueryVpcSnatState", HttpMethod::Get, "/vpc/virtual-routers/networkservicestate/snat", "", false, true, false, true, "", &QueryVpcSnatStateAction::describe,
+                        schema::Ref<QueryVpcSnatStateAction::ReplyType>::value};
+constexpr schema::Row kRows166[] = {  // RemoveDnsFromVpcRouterAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromVpcRouterAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"dns", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromVpcRouterAction, dns), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveDnsFromVpcRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(RemoveDnsFromVpcRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "RemoveDnsFromVpcRouterAction", kRows166, 3, kBases166, 1, &schema::ObjectOps<RemoveDnsFromVpcRouterAction, L>::make, &schema::ObjectOps<RemoveDnsFromVpcRouterAction, L>::destroy, &schema::ObjectOps<RemoveDnsFromVpcRouterAction, L>::clear};
+static_assert(offsetof(RemoveDnsFromVpcRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "RemoveDnsFromVpcRouter", HttpMethod::Delete, "/vpc/virtual-routers/{uuid}/dns", "", false, true, true, false, "", &RemoveDnsFromVpcRouterAction::describe,
+                        schema::Ref<RemoveDnsFromVpcRouterAction::ReplyType>::value};
+constexpr schema::Row kRows168[] = {  // SetVpcVRouterDistributedRoutingEnabledAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, stateEvent), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable168{{nullptr}, "SetVpcVRouterDistributedRoutingEnabledAction", kRows168, 3, kBases168, 1, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledAction, L>::make, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledAction, L>::destroy, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledAction, L>::clear};
+static_assert(offsetof(SetVpcVRouterDistributedRoutingEnabledAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "SetVpcVRouterDistributedRoutingEnabled", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/distributed-routing", "params", true, true, true, false, "", &SetVpcVRouterDistributedRoutingEnabledAction::describe,
+                        schema::Ref<SetVpcVRouterDistributedRoutingEnabledAction::ReplyType>::value};
+constexpr schema::Row kRows170[] = {  // SetVpcVRouterNetworkServiceStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterNetworkServiceStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"networkService", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterNetworkServiceStateAction, networkService), schema::Location::Body, 0, &kRule20},
+  {"state", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterNetworkServiceStateAction, state), schema::Location::Body, 0, &kRule3},
+  {"l3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVpcVRouterNetworkServiceStateAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVpcVRouterNetworkServiceStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(SetVpcVRouterNetworkServiceStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable170{{nullptr}, "SetVpcVRouterNetworkServiceStateAction", kRows170, 5, kBases170, 1, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateAction, L>::make, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateAction, L>::destroy, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateAction, L>::clear};
+static_assert(offsetof(SetVpcVRouterNetworkServiceStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "SetVpcVRouterNetworkServiceState", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/networkservicestate", "params", true, true, true, false, "", &SetVpcVRouterNetworkServiceStateAction::describe,
+                        schema::Ref<SetVpcVRouterNetworkServiceStateAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"4.5.2", "5.9.4", "5.8.4"};
 constexpr schema::Rule kRule21{true, false, false, kRule21V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows172[] = {  // UpdateVirtualRouterSoftwareVersionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterSoftwareVersionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"softwareName", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterSoftwareVersionAction, softwareName), schema::Location::Body, 0, &kRule19},
+  {"targetVersion", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterSoftwareVersionAction, targetVersion), schema::Location::Body, 0, &kRule21},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterSoftwareVersionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(UpdateVirtualRouterSoftwareVersionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable172{{nullptr}, "UpdateVirtualRouterSoftwareVersionAction", kRows172, 4, kBases172, 1, &schema::ObjectOps<UpdateVirtualRouterSoftwareVersionAction, L>::make, &schema::ObjectOps<UpdateVirtualRouterSoftwareVersionAction, L>::destroy, &schema::ObjectOps<UpdateVirtualRouterSoftwareVersionAction, L>::clear};
+static_assert(offsetof(UpdateVirtualRouterSoftwareVersionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "UpdateVirtualRouterSoftwareVersion", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/softwareversion", "params", true, true, true, false, "", &UpdateVirtualRouterSoftwareVersionAction::describe,
+                        schema::Ref<UpdateVirtualRouterSoftwareVersionAction::ReplyType>::value};
+constexpr schema::Row kRows174[] = {  // UpdateVpcHaGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcHaGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcHaGroupAction, name), schema::Location::Body, 0, &kRule4},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcHaGroupAction, description), schema::Location::Body, 0, &kRule5},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcHaGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(UpdateVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable174{{nullptr}, "UpdateVpcHaGroupAction", kRows174, 4, kBases174, 1, &schema::ObjectOps<UpdateVpcHaGroupAction, L>::make, &schema::ObjectOps<UpdateVpcHaGroupAction, L>::destroy, &schema::ObjectOps<UpdateVpcHaGroupAction, L>::clear};
+static_assert(offsetof(UpdateVpcHaGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "UpdateVpcHaGroup", HttpMethod::Put, "/vpc/hagroups/{uuid}/actions", "updateVpcHaGroup", true, true, true, false, "", &UpdateVpcHaGroupAction::describe,
+                        schema::Ref<UpdateVpcHaGroupAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& QueryVmPriorityConfigAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmPriorityConfigAction>("QueryVmPriorityConfigAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmPriorityConfigAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmPriorityConfigAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmPriorityConfigAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& QueryVmPriorityConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmPriorityConfigAction>("QueryVmPriorityConfig", HttpMethod::Get, "/vm-priority-config", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmPriorityConfigAction::spec() { return detail::lazySpec(kSpec1); }
+
+QueryVmPriorityConfigAction::QueryVmPriorityConfigAction() = default;
+QueryVmPriorityConfigAction::~QueryVmPriorityConfigAction() = default;
 
 const ActionSpec& detail::spec_QueryVmPriorityConfig() { return QueryVmPriorityConfigAction::spec(); }
 
-const schema::TypeDesc& UpdatePriorityConfigAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePriorityConfigAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"cpuShares", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdatePriorityConfigAction, cpuShares), schema::Location::Body, 0, &kRule1},
-    {"oomScoreAdj", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdatePriorityConfigAction, oomScoreAdj), schema::Location::Body, 0, &kRule2},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePriorityConfigAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePriorityConfigAction>("UpdatePriorityConfigAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdatePriorityConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePriorityConfigAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& UpdatePriorityConfigAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePriorityConfigAction>("UpdatePriorityConfig", HttpMethod::Put, "/vm-priority-config/{uuid}/actions", "updatePriorityConfig", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdatePriorityConfigAction::spec() { return detail::lazySpec(kSpec3); }
+
+UpdatePriorityConfigAction::UpdatePriorityConfigAction() = default;
+UpdatePriorityConfigAction::~UpdatePriorityConfigAction() = default;
 
 const ActionSpec& detail::spec_UpdatePriorityConfig() { return UpdatePriorityConfigAction::spec(); }
 
-const schema::TypeDesc& QueryVmInstanceDeviceAddressArchiveAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmInstanceDeviceAddressArchiveAction>("QueryVmInstanceDeviceAddressArchiveAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmInstanceDeviceAddressArchiveAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmInstanceDeviceAddressArchiveAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmInstanceDeviceAddressArchiveAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& QueryVmInstanceDeviceAddressArchiveAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmInstanceDeviceAddressArchiveAction>("QueryVmInstanceDeviceAddressArchive", HttpMethod::Get, "/vmInstance/device/address/archive", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmInstanceDeviceAddressArchiveAction::spec() { return detail::lazySpec(kSpec5); }
+
+QueryVmInstanceDeviceAddressArchiveAction::QueryVmInstanceDeviceAddressArchiveAction() = default;
+QueryVmInstanceDeviceAddressArchiveAction::~QueryVmInstanceDeviceAddressArchiveAction() = default;
 
 const ActionSpec& detail::spec_QueryVmInstanceDeviceAddressArchive() { return QueryVmInstanceDeviceAddressArchiveAction::spec(); }
 
-const schema::TypeDesc& QueryVmInstanceDeviceAddressGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmInstanceDeviceAddressGroupAction>("QueryVmInstanceDeviceAddressGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmInstanceDeviceAddressGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmInstanceDeviceAddressGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmInstanceDeviceAddressGroupAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& QueryVmInstanceDeviceAddressGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmInstanceDeviceAddressGroupAction>("QueryVmInstanceDeviceAddressGroup", HttpMethod::Get, "/vmInstance/device/address/group", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVmInstanceDeviceAddressGroupAction::spec() { return detail::lazySpec(kSpec7); }
+
+QueryVmInstanceDeviceAddressGroupAction::QueryVmInstanceDeviceAddressGroupAction() = default;
+QueryVmInstanceDeviceAddressGroupAction::~QueryVmInstanceDeviceAddressGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryVmInstanceDeviceAddressGroup() { return QueryVmInstanceDeviceAddressGroupAction::spec(); }
 
-const schema::TypeDesc& ChangeVmSchedulingRuleStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVmSchedulingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeVmSchedulingRuleStateAction, state), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmSchedulingRuleStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVmSchedulingRuleStateAction>("ChangeVmSchedulingRuleStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVmSchedulingRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVmSchedulingRuleStateAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& ChangeVmSchedulingRuleStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVmSchedulingRuleStateAction>("ChangeVmSchedulingRuleState", HttpMethod::Put, "/vmSchedulingRule/{uuid}/actions", "changeVmSchedulingRuleState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVmSchedulingRuleStateAction::spec() { return detail::lazySpec(kSpec9); }
+
+ChangeVmSchedulingRuleStateAction::ChangeVmSchedulingRuleStateAction() = default;
+ChangeVmSchedulingRuleStateAction::~ChangeVmSchedulingRuleStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeVmSchedulingRuleState() { return ChangeVmSchedulingRuleStateAction::spec(); }
 
-const schema::TypeDesc& RemoveVmSchedulingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveVmSchedulingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVmSchedulingRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveVmSchedulingRuleAction>("RemoveVmSchedulingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveVmSchedulingRuleAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& RemoveVmSchedulingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveVmSchedulingRuleAction>("RemoveVmSchedulingRule", HttpMethod::Delete, "/vmSchedulingRule/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveVmSchedulingRuleAction::spec() { return detail::lazySpec(kSpec11); }
+
+RemoveVmSchedulingRuleAction::RemoveVmSchedulingRuleAction() = default;
+RemoveVmSchedulingRuleAction::~RemoveVmSchedulingRuleAction() = default;
 
 const ActionSpec& detail::spec_RemoveVmSchedulingRule() { return RemoveVmSchedulingRuleAction::spec(); }
 
-const schema::TypeDesc& UpdateVmSchedulingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmSchedulingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmSchedulingRuleAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmSchedulingRuleAction, description), schema::Location::Body, 0, &kRule5},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmSchedulingRuleAction, mode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmSchedulingRuleAction>("UpdateVmSchedulingRuleAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmSchedulingRuleAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& UpdateVmSchedulingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmSchedulingRuleAction>("UpdateVmSchedulingRule", HttpMethod::Put, "/vmSchedulingRule/{uuid}/update", "updateVmSchedulingRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmSchedulingRuleAction::spec() { return detail::lazySpec(kSpec13); }
+
+UpdateVmSchedulingRuleAction::UpdateVmSchedulingRuleAction() = default;
+UpdateVmSchedulingRuleAction::~UpdateVmSchedulingRuleAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmSchedulingRule() { return UpdateVmSchedulingRuleAction::spec(); }
 
-const schema::TypeDesc& AddVmToVmSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmToVmSchedulingRuleGroupAction, vmGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(AddVmToVmSchedulingRuleGroupAction, vmUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVmToVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVmToVmSchedulingRuleGroupAction>("AddVmToVmSchedulingRuleGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddVmToVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVmToVmSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& AddVmToVmSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVmToVmSchedulingRuleGroupAction>("AddVmToVmSchedulingRuleGroup", HttpMethod::Post, "/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/{vmUuid}", "", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddVmToVmSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec15); }
+
+AddVmToVmSchedulingRuleGroupAction::AddVmToVmSchedulingRuleGroupAction() = default;
+AddVmToVmSchedulingRuleGroupAction::~AddVmToVmSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_AddVmToVmSchedulingRuleGroup() { return AddVmToVmSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& CreateVmSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateVmSchedulingRuleGroupAction, zoneUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmSchedulingRuleGroupAction, name), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmSchedulingRuleGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmSchedulingRuleGroupAction>("CreateVmSchedulingRuleGroupAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& CreateVmSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmSchedulingRuleGroupAction>("CreateVmSchedulingRuleGroup", HttpMethod::Post, "/vmSchedulingRuleGroup", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec17); }
+
+CreateVmSchedulingRuleGroupAction::CreateVmSchedulingRuleGroupAction() = default;
+CreateVmSchedulingRuleGroupAction::~CreateVmSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateVmSchedulingRuleGroup() { return CreateVmSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteVmSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmSchedulingRuleGroupAction>("DeleteVmSchedulingRuleGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& DeleteVmSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmSchedulingRuleGroupAction>("DeleteVmSchedulingRuleGroup", HttpMethod::Delete, "/vmSchedulingRuleGroup/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVmSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec19); }
+
+DeleteVmSchedulingRuleGroupAction::DeleteVmSchedulingRuleGroupAction() = default;
+DeleteVmSchedulingRuleGroupAction::~DeleteVmSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmSchedulingRuleGroup() { return DeleteVmSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& DetachVmFromVmSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmGroupUuid", &schema::typeOf<std::string>, offsetof(DetachVmFromVmSchedulingRuleGroupAction, vmGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(DetachVmFromVmSchedulingRuleGroupAction, vmUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachVmFromVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachVmFromVmSchedulingRuleGroupAction>("DetachVmFromVmSchedulingRuleGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachVmFromVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachVmFromVmSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& DetachVmFromVmSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachVmFromVmSchedulingRuleGroupAction>("DetachVmFromVmSchedulingRuleGroup", HttpMethod::Delete, "/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachVmFromVmSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec21); }
+
+DetachVmFromVmSchedulingRuleGroupAction::DetachVmFromVmSchedulingRuleGroupAction() = default;
+DetachVmFromVmSchedulingRuleGroupAction::~DetachVmFromVmSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_DetachVmFromVmSchedulingRuleGroup() { return DetachVmFromVmSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateVmSchedulingRuleGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmSchedulingRuleGroupAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmSchedulingRuleGroupAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVmSchedulingRuleGroupAction>("UpdateVmSchedulingRuleGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVmSchedulingRuleGroupAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& UpdateVmSchedulingRuleGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVmSchedulingRuleGroupAction>("UpdateVmSchedulingRuleGroup", HttpMethod::Put, "/vmSchedulingRuleGroup/{uuid}/update", "updateVmSchedulingRuleGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVmSchedulingRuleGroupAction::spec() { return detail::lazySpec(kSpec23); }
+
+UpdateVmSchedulingRuleGroupAction::UpdateVmSchedulingRuleGroupAction() = default;
+UpdateVmSchedulingRuleGroupAction::~UpdateVmSchedulingRuleGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateVmSchedulingRuleGroup() { return UpdateVmSchedulingRuleGroupAction::spec(); }
 
-const schema::TypeDesc& CreateVmSchedulingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"rule", &schema::typeOf<std::string>, offsetof(CreateVmSchedulingRuleAction, rule), schema::Location::Body, 0, &kRule6},
-    {"mode", &schema::typeOf<std::string>, offsetof(CreateVmSchedulingRuleAction, mode), schema::Location::Body, 0, &kRule7},
-    {"vmGroupUuid", &schema::typeOf<std::string>, offsetof(CreateVmSchedulingRuleAction, vmGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"hostGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, hostGroupUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmSchedulingRuleAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, description), schema::Location::Body, 0, &kRule4},
-    {"policy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, policy), schema::Location::Body, 0, &kRule9},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, type), schema::Location::Body, 0, &kRule10},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"subType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, subType), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmSchedulingRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVmSchedulingRuleAction>("CreateVmSchedulingRuleAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(CreateVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVmSchedulingRuleAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& CreateVmSchedulingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVmSchedulingRuleAction>("CreateVmSchedulingRule", HttpMethod::Post, "/vmsSchedulingRule", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVmSchedulingRuleAction::spec() { return detail::lazySpec(kSpec25); }
+
+CreateVmSchedulingRuleAction::CreateVmSchedulingRuleAction() = default;
+CreateVmSchedulingRuleAction::~CreateVmSchedulingRuleAction() = default;
 
 const ActionSpec& detail::spec_CreateVmSchedulingRule() { return CreateVmSchedulingRuleAction::spec(); }
 
-const schema::TypeDesc& BatchDeleteVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(BatchDeleteVolumeSnapshotAction, uuids), schema::Location::Body, 0, &kRule11},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(BatchDeleteVolumeSnapshotAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BatchDeleteVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchDeleteVolumeSnapshotAction>("BatchDeleteVolumeSnapshotAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(BatchDeleteVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BatchDeleteVolumeSnapshotAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& BatchDeleteVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BatchDeleteVolumeSnapshotAction>("BatchDeleteVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/batch-delete", "batchDeleteVolumeSnapshot", true, true, "", 1);
-  return s;
-}
+const ActionSpec& BatchDeleteVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec27); }
+
+BatchDeleteVolumeSnapshotAction::BatchDeleteVolumeSnapshotAction() = default;
+BatchDeleteVolumeSnapshotAction::~BatchDeleteVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_BatchDeleteVolumeSnapshot() { return BatchDeleteVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& CheckVolumeSnapshotGroupAvailabilityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, uuids), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckVolumeSnapshotGroupAvailabilityAction>("CheckVolumeSnapshotGroupAvailabilityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CheckVolumeSnapshotGroupAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckVolumeSnapshotGroupAvailabilityAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& CheckVolumeSnapshotGroupAvailabilityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckVolumeSnapshotGroupAvailabilityAction>("CheckVolumeSnapshotGroupAvailability", HttpMethod::Get, "/volume-snapshots/groups/availabilities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& CheckVolumeSnapshotGroupAvailabilityAction::spec() { return detail::lazySpec(kSpec29); }
+
+CheckVolumeSnapshotGroupAvailabilityAction::CheckVolumeSnapshotGroupAvailabilityAction() = default;
+CheckVolumeSnapshotGroupAvailabilityAction::~CheckVolumeSnapshotGroupAvailabilityAction() = default;
 
 const ActionSpec& detail::spec_CheckVolumeSnapshotGroupAvailability() { return CheckVolumeSnapshotGroupAvailabilityAction::spec(); }
 
-const schema::TypeDesc& CreateVolumeSnapshotGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"rootVolumeUuid", &schema::typeOf<std::string>, offsetof(CreateVolumeSnapshotGroupAction, rootVolumeUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVolumeSnapshotGroupAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVolumeSnapshotGroupAction, description), schema::Location::Body, 0, &kRule5},
-    {"withMemory", &schema::typeOf<std::optional<bool>>, offsetof(CreateVolumeSnapshotGroupAction, withMemory), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVolumeSnapshotGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVolumeSnapshotGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVolumeSnapshotGroupAction>("CreateVolumeSnapshotGroupAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVolumeSnapshotGroupAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& CreateVolumeSnapshotGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVolumeSnapshotGroupAction>("CreateVolumeSnapshotGroup", HttpMethod::Post, "/volume-snapshots/group", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVolumeSnapshotGroupAction::spec() { return detail::lazySpec(kSpec31); }
+
+CreateVolumeSnapshotGroupAction::CreateVolumeSnapshotGroupAction() = default;
+CreateVolumeSnapshotGroupAction::~CreateVolumeSnapshotGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateVolumeSnapshotGroup() { return CreateVolumeSnapshotGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVolumeSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVolumeSnapshotAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVolumeSnapshotAction>("DeleteVolumeSnapshotAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVolumeSnapshotAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& DeleteVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVolumeSnapshotAction>("DeleteVolumeSnapshot", HttpMethod::Delete, "/volume-snapshots/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec33); }
+
+DeleteVolumeSnapshotAction::DeleteVolumeSnapshotAction() = default;
+DeleteVolumeSnapshotAction::~DeleteVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_DeleteVolumeSnapshot() { return DeleteVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& DeleteVolumeSnapshotGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVolumeSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVolumeSnapshotGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVolumeSnapshotGroupAction>("DeleteVolumeSnapshotGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVolumeSnapshotGroupAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& DeleteVolumeSnapshotGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVolumeSnapshotGroupAction>("DeleteVolumeSnapshotGroup", HttpMethod::Delete, "/volume-snapshots/group/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVolumeSnapshotGroupAction::spec() { return detail::lazySpec(kSpec35); }
+
+DeleteVolumeSnapshotGroupAction::DeleteVolumeSnapshotGroupAction() = default;
+DeleteVolumeSnapshotGroupAction::~DeleteVolumeSnapshotGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteVolumeSnapshotGroup() { return DeleteVolumeSnapshotGroupAction::spec(); }
 
-const schema::TypeDesc& GetVolumeSnapshotSizeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVolumeSnapshotSizeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVolumeSnapshotSizeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeSnapshotSizeAction>("GetVolumeSnapshotSizeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVolumeSnapshotSizeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVolumeSnapshotSizeAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& GetVolumeSnapshotSizeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVolumeSnapshotSizeAction>("GetVolumeSnapshotSize", HttpMethod::Put, "/volume-snapshots/{uuid}/actions", "getVolumeSnapshotSize", true, true, "", 1);
-  return s;
-}
+const ActionSpec& GetVolumeSnapshotSizeAction::spec() { return detail::lazySpec(kSpec37); }
+
+GetVolumeSnapshotSizeAction::GetVolumeSnapshotSizeAction() = default;
+GetVolumeSnapshotSizeAction::~GetVolumeSnapshotSizeAction() = default;
 
 const ActionSpec& detail::spec_GetVolumeSnapshotSize() { return GetVolumeSnapshotSizeAction::spec(); }
 
-const schema::TypeDesc& QueryVolumeSnapshotAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVolumeSnapshotAction>("QueryVolumeSnapshotAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVolumeSnapshotAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVolumeSnapshotAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& QueryVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVolumeSnapshotAction>("QueryVolumeSnapshot", HttpMethod::Get, "/volume-snapshots", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec39); }
+
+QueryVolumeSnapshotAction::QueryVolumeSnapshotAction() = default;
+QueryVolumeSnapshotAction::~QueryVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_QueryVolumeSnapshot() { return QueryVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& QueryVolumeSnapshotGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVolumeSnapshotGroupAction>("QueryVolumeSnapshotGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVolumeSnapshotGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVolumeSnapshotGroupAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& QueryVolumeSnapshotGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVolumeSnapshotGroupAction>("QueryVolumeSnapshotGroup", HttpMethod::Get, "/volume-snapshots/group", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVolumeSnapshotGroupAction::spec() { return detail::lazySpec(kSpec41); }
+
+QueryVolumeSnapshotGroupAction::QueryVolumeSnapshotGroupAction() = default;
+QueryVolumeSnapshotGroupAction::~QueryVolumeSnapshotGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryVolumeSnapshotGroup() { return QueryVolumeSnapshotGroupAction::spec(); }
 
-const schema::TypeDesc& QueryVolumeSnapshotTreeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVolumeSnapshotTreeAction>("QueryVolumeSnapshotTreeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVolumeSnapshotTreeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVolumeSnapshotTreeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVolumeSnapshotTreeAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& QueryVolumeSnapshotTreeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVolumeSnapshotTreeAction>("QueryVolumeSnapshotTree", HttpMethod::Get, "/volume-snapshots/trees", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVolumeSnapshotTreeAction::spec() { return detail::lazySpec(kSpec43); }
+
+QueryVolumeSnapshotTreeAction::QueryVolumeSnapshotTreeAction() = default;
+QueryVolumeSnapshotTreeAction::~QueryVolumeSnapshotTreeAction() = default;
 
 const ActionSpec& detail::spec_QueryVolumeSnapshotTree() { return QueryVolumeSnapshotTreeAction::spec(); }
 
-const schema::TypeDesc& RevertVmFromSnapshotGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RevertVmFromSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RevertVmFromSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevertVmFromSnapshotGroupAction>("RevertVmFromSnapshotGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RevertVmFromSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RevertVmFromSnapshotGroupAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& RevertVmFromSnapshotGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RevertVmFromSnapshotGroupAction>("RevertVmFromSnapshotGroup", HttpMethod::Put, "/volume-snapshots/group/{uuid}/actions", "revertVmFromSnapshotGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RevertVmFromSnapshotGroupAction::spec() { return detail::lazySpec(kSpec45); }
+
+RevertVmFromSnapshotGroupAction::RevertVmFromSnapshotGroupAction() = default;
+RevertVmFromSnapshotGroupAction::~RevertVmFromSnapshotGroupAction() = default;
 
 const ActionSpec& detail::spec_RevertVmFromSnapshotGroup() { return RevertVmFromSnapshotGroupAction::spec(); }
 
-const schema::TypeDesc& RevertVolumeFromSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RevertVolumeFromSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RevertVolumeFromSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevertVolumeFromSnapshotAction>("RevertVolumeFromSnapshotAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RevertVolumeFromSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RevertVolumeFromSnapshotAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& RevertVolumeFromSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RevertVolumeFromSnapshotAction>("RevertVolumeFromSnapshot", HttpMethod::Put, "/volume-snapshots/{uuid}/actions", "revertVolumeFromSnapshot", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RevertVolumeFromSnapshotAction::spec() { return detail::lazySpec(kSpec47); }
+
+RevertVolumeFromSnapshotAction::RevertVolumeFromSnapshotAction() = default;
+RevertVolumeFromSnapshotAction::~RevertVolumeFromSnapshotAction() = default;
 
 const ActionSpec& detail::spec_RevertVolumeFromSnapshot() { return RevertVolumeFromSnapshotAction::spec(); }
 
-const schema::TypeDesc& ShrinkVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ShrinkVolumeSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ShrinkVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ShrinkVolumeSnapshotAction>("ShrinkVolumeSnapshotAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ShrinkVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ShrinkVolumeSnapshotAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& ShrinkVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ShrinkVolumeSnapshotAction>("ShrinkVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/shrink/{uuid}/actions", "shrinkVolumeSnapshot", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ShrinkVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec49); }
+
+ShrinkVolumeSnapshotAction::ShrinkVolumeSnapshotAction() = default;
+ShrinkVolumeSnapshotAction::~ShrinkVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_ShrinkVolumeSnapshot() { return ShrinkVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& UngroupVolumeSnapshotGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UngroupVolumeSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UngroupVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UngroupVolumeSnapshotGroupAction>("UngroupVolumeSnapshotGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UngroupVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UngroupVolumeSnapshotGroupAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& UngroupVolumeSnapshotGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UngroupVolumeSnapshotGroupAction>("UngroupVolumeSnapshotGroup", HttpMethod::Delete, "/volume-snapshots/ungroup/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& UngroupVolumeSnapshotGroupAction::spec() { return detail::lazySpec(kSpec51); }
+
+UngroupVolumeSnapshotGroupAction::UngroupVolumeSnapshotGroupAction() = default;
+UngroupVolumeSnapshotGroupAction::~UngroupVolumeSnapshotGroupAction() = default;
 
 const ActionSpec& detail::spec_UngroupVolumeSnapshotGroup() { return UngroupVolumeSnapshotGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVolumeSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVolumeSnapshotAction>("UpdateVolumeSnapshotAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVolumeSnapshotAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& UpdateVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVolumeSnapshotAction>("UpdateVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/{uuid}/actions", "updateVolumeSnapshot", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec53); }
+
+UpdateVolumeSnapshotAction::UpdateVolumeSnapshotAction() = default;
+UpdateVolumeSnapshotAction::~UpdateVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_UpdateVolumeSnapshot() { return UpdateVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& UpdateVolumeSnapshotGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeSnapshotGroupAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeSnapshotGroupAction, description), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVolumeSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVolumeSnapshotGroupAction>("UpdateVolumeSnapshotGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVolumeSnapshotGroupAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& UpdateVolumeSnapshotGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVolumeSnapshotGroupAction>("UpdateVolumeSnapshotGroup", HttpMethod::Put, "/volume-snapshots/group/{uuid}/actions", "updateVolumeSnapshotGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVolumeSnapshotGroupAction::spec() { return detail::lazySpec(kSpec55); }
+
+UpdateVolumeSnapshotGroupAction::UpdateVolumeSnapshotGroupAction() = default;
+UpdateVolumeSnapshotGroupAction::~UpdateVolumeSnapshotGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateVolumeSnapshotGroup() { return UpdateVolumeSnapshotGroupAction::spec(); }
 
-const schema::TypeDesc& AttachDataVolumeToHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(AttachDataVolumeToHostAction, volumeUuid), schema::Location::Path, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(AttachDataVolumeToHostAction, hostUuid), schema::Location::Path, 0, &kRule0},
-    {"mountPath", &schema::typeOf<std::string>, offsetof(AttachDataVolumeToHostAction, mountPath), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachDataVolumeToHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachDataVolumeToHostAction>("AttachDataVolumeToHostAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachDataVolumeToHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachDataVolumeToHostAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& AttachDataVolumeToHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachDataVolumeToHostAction>("AttachDataVolumeToHost", HttpMethod::Post, "/volumes/{volumeUuid}/hosts/{hostUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachDataVolumeToHostAction::spec() { return detail::lazySpec(kSpec57); }
+
+AttachDataVolumeToHostAction::AttachDataVolumeToHostAction() = default;
+AttachDataVolumeToHostAction::~AttachDataVolumeToHostAction() = default;
 
 const ActionSpec& detail::spec_AttachDataVolumeToHost() { return AttachDataVolumeToHostAction::spec(); }
 
-const schema::TypeDesc& AttachDataVolumeToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachDataVolumeToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(AttachDataVolumeToVmAction, volumeUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachDataVolumeToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachDataVolumeToVmAction>("AttachDataVolumeToVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachDataVolumeToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachDataVolumeToVmAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& AttachDataVolumeToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachDataVolumeToVmAction>("AttachDataVolumeToVm", HttpMethod::Post, "/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachDataVolumeToVmAction::spec() { return detail::lazySpec(kSpec59); }
+
+AttachDataVolumeToVmAction::AttachDataVolumeToVmAction() = default;
+AttachDataVolumeToVmAction::~AttachDataVolumeToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachDataVolumeToVm() { return AttachDataVolumeToVmAction::spec(); }
 
-const schema::TypeDesc& BatchSyncVolumeSizeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(BatchSyncVolumeSizeAction, clusterUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(BatchSyncVolumeSizeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchSyncVolumeSizeAction>("BatchSyncVolumeSizeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(BatchSyncVolumeSizeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& BatchSyncVolumeSizeAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& BatchSyncVolumeSizeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<BatchSyncVolumeSizeAction>("BatchSyncVolumeSize", HttpMethod::Post, "/volumes/batch-sync-volumes", "", true, false, "", 1);
-  return s;
-}
+const ActionSpec& BatchSyncVolumeSizeAction::spec() { return detail::lazySpec(kSpec61); }
+
+BatchSyncVolumeSizeAction::BatchSyncVolumeSizeAction() = default;
+BatchSyncVolumeSizeAction::~BatchSyncVolumeSizeAction() = default;
 
 const ActionSpec& detail::spec_BatchSyncVolumeSize() { return BatchSyncVolumeSizeAction::spec(); }
 
-const schema::TypeDesc& ChangeVolumeStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVolumeStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeVolumeStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVolumeStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVolumeStateAction>("ChangeVolumeStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVolumeStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVolumeStateAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& ChangeVolumeStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVolumeStateAction>("ChangeVolumeState", HttpMethod::Put, "/volumes/{uuid}/actions", "changeVolumeState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVolumeStateAction::spec() { return detail::lazySpec(kSpec63); }
+
+ChangeVolumeStateAction::ChangeVolumeStateAction() = default;
+ChangeVolumeStateAction::~ChangeVolumeStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeVolumeState() { return ChangeVolumeStateAction::spec(); }
 
-const schema::TypeDesc& CreateDataVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDataVolumeAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeAction, description), schema::Location::Body, 0, &kRule5},
-    {"diskOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeAction, diskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"diskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateDataVolumeAction, diskSize), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDataVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDataVolumeAction>("CreateDataVolumeAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDataVolumeAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& CreateDataVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDataVolumeAction>("CreateDataVolume", HttpMethod::Post, "/volumes/data", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDataVolumeAction::spec() { return detail::lazySpec(kSpec65); }
+
+CreateDataVolumeAction::CreateDataVolumeAction() = default;
+CreateDataVolumeAction::~CreateDataVolumeAction() = default;
 
 const ActionSpec& detail::spec_CreateDataVolume() { return CreateDataVolumeAction::spec(); }
 
-const schema::TypeDesc& CreateDataVolumeFromVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDataVolumeFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule5},
-    {"volumeSnapshotUuid", &schema::typeOf<std::string>, offsetof(CreateDataVolumeFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, &kRule0},
-    {"primaryStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeSnapshotAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDataVolumeFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDataVolumeFromVolumeSnapshotAction>("CreateDataVolumeFromVolumeSnapshotAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateDataVolumeFromVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDataVolumeFromVolumeSnapshotAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& CreateDataVolumeFromVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDataVolumeFromVolumeSnapshotAction>("CreateDataVolumeFromVolumeSnapshot", HttpMethod::Post, "/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDataVolumeFromVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec67); }
+
+CreateDataVolumeFromVolumeSnapshotAction::CreateDataVolumeFromVolumeSnapshotAction() = default;
+CreateDataVolumeFromVolumeSnapshotAction::~CreateDataVolumeFromVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_CreateDataVolumeFromVolumeSnapshot() { return CreateDataVolumeFromVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& CreateDataVolumeFromVolumeTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateDataVolumeFromVolumeTemplateAction, imageUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDataVolumeFromVolumeTemplateAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(CreateDataVolumeFromVolumeTemplateAction, primaryStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeTemplateAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDataVolumeFromVolumeTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDataVolumeFromVolumeTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDataVolumeFromVolumeTemplateAction>("CreateDataVolumeFromVolumeTemplateAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateDataVolumeFromVolumeTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateDataVolumeFromVolumeTemplateAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& CreateDataVolumeFromVolumeTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateDataVolumeFromVolumeTemplateAction>("CreateDataVolumeFromVolumeTemplate", HttpMethod::Post, "/volumes/data/from/data-volume-templates/{imageUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateDataVolumeFromVolumeTemplateAction::spec() { return detail::lazySpec(kSpec69); }
+
+CreateDataVolumeFromVolumeTemplateAction::CreateDataVolumeFromVolumeTemplateAction() = default;
+CreateDataVolumeFromVolumeTemplateAction::~CreateDataVolumeFromVolumeTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateDataVolumeFromVolumeTemplate() { return CreateDataVolumeFromVolumeTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateVolumeSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(CreateVolumeSnapshotAction, volumeUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule5},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVolumeSnapshotAction>("CreateVolumeSnapshotAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVolumeSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVolumeSnapshotAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& CreateVolumeSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVolumeSnapshotAction>("CreateVolumeSnapshot", HttpMethod::Post, "/volumes/{volumeUuid}/volume-snapshots", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVolumeSnapshotAction::spec() { return detail::lazySpec(kSpec71); }
+
+CreateVolumeSnapshotAction::CreateVolumeSnapshotAction() = default;
+CreateVolumeSnapshotAction::~CreateVolumeSnapshotAction() = default;
 
 const ActionSpec& detail::spec_CreateVolumeSnapshot() { return CreateVolumeSnapshotAction::spec(); }
 
-const schema::TypeDesc& CreateVolumesSnapshotAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateVolumesSnapshotAction, volumeUuids), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVolumesSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVolumesSnapshotAction>("CreateVolumesSnapshotAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CreateVolumesSnapshotAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVolumesSnapshotAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& CreateVolumesSnapshotAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVolumesSnapshotAction>("CreateVolumesSnapshot", HttpMethod::Post, "/volumes/volume-snapshots", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVolumesSnapshotAction::spec() { return detail::lazySpec(kSpec73); }
+
+CreateVolumesSnapshotAction::CreateVolumesSnapshotAction() = default;
+CreateVolumesSnapshotAction::~CreateVolumesSnapshotAction() = default;
 
 const ActionSpec& detail::spec_CreateVolumesSnapshot() { return CreateVolumesSnapshotAction::spec(); }
 
-const schema::TypeDesc& DeleteDataVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDataVolumeAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteDataVolumeAction>("DeleteDataVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteDataVolumeAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& DeleteDataVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteDataVolumeAction>("DeleteDataVolume", HttpMethod::Delete, "/volumes/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteDataVolumeAction::spec() { return detail::lazySpec(kSpec75); }
+
+DeleteDataVolumeAction::DeleteDataVolumeAction() = default;
+DeleteDataVolumeAction::~DeleteDataVolumeAction() = default;
 
 const ActionSpec& detail::spec_DeleteDataVolume() { return DeleteDataVolumeAction::spec(); }
 
-const schema::TypeDesc& DeleteVolumeQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVolumeQosAction, mode), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVolumeQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVolumeQosAction>("DeleteVolumeQosAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVolumeQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVolumeQosAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& DeleteVolumeQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVolumeQosAction>("DeleteVolumeQos", HttpMethod::Delete, "/volumes/{uuid}/qos", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVolumeQosAction::spec() { return detail::lazySpec(kSpec77); }
+
+DeleteVolumeQosAction::DeleteVolumeQosAction() = default;
+DeleteVolumeQosAction::~DeleteVolumeQosAction() = default;
 
 const ActionSpec& detail::spec_DeleteVolumeQos() { return DeleteVolumeQosAction::spec(); }
 
-const schema::TypeDesc& DetachDataVolumeFromHostAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(DetachDataVolumeFromHostAction, volumeUuid), schema::Location::Path, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DetachDataVolumeFromHostAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachDataVolumeFromHostAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachDataVolumeFromHostAction>("DetachDataVolumeFromHostAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachDataVolumeFromHostAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachDataVolumeFromHostAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& DetachDataVolumeFromHostAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachDataVolumeFromHostAction>("DetachDataVolumeFromHost", HttpMethod::Delete, "/volumes/{volumeUuid}/hosts", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachDataVolumeFromHostAction::spec() { return detail::lazySpec(kSpec79); }
+
+DetachDataVolumeFromHostAction::DetachDataVolumeFromHostAction() = default;
+DetachDataVolumeFromHostAction::~DetachDataVolumeFromHostAction() = default;
 
 const ActionSpec& detail::spec_DetachDataVolumeFromHost() { return DetachDataVolumeFromHostAction::spec(); }
 
-const schema::TypeDesc& DetachDataVolumeFromVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachDataVolumeFromVmAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"vmUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DetachDataVolumeFromVmAction, vmUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachDataVolumeFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachDataVolumeFromVmAction>("DetachDataVolumeFromVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachDataVolumeFromVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachDataVolumeFromVmAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& DetachDataVolumeFromVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachDataVolumeFromVmAction>("DetachDataVolumeFromVm", HttpMethod::Delete, "/volumes/{uuid}/vm-instances", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachDataVolumeFromVmAction::spec() { return detail::lazySpec(kSpec81); }
+
+DetachDataVolumeFromVmAction::DetachDataVolumeFromVmAction() = default;
+DetachDataVolumeFromVmAction::~DetachDataVolumeFromVmAction() = default;
 
 const ActionSpec& detail::spec_DetachDataVolumeFromVm() { return DetachDataVolumeFromVmAction::spec(); }
 
-const schema::TypeDesc& ExpungeDataVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExpungeDataVolumeAction>("ExpungeDataVolumeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ExpungeDataVolumeAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& ExpungeDataVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ExpungeDataVolumeAction>("ExpungeDataVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "expungeDataVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ExpungeDataVolumeAction::spec() { return detail::lazySpec(kSpec83); }
+
+ExpungeDataVolumeAction::ExpungeDataVolumeAction() = default;
+ExpungeDataVolumeAction::~ExpungeDataVolumeAction() = default;
 
 const ActionSpec& detail::spec_ExpungeDataVolume() { return ExpungeDataVolumeAction::spec(); }
 
-const schema::TypeDesc& FlattenVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(FlattenVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"dryRun", &schema::typeOf<std::optional<bool>>, offsetof(FlattenVolumeAction, dryRun), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(FlattenVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FlattenVolumeAction>("FlattenVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(FlattenVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& FlattenVolumeAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& FlattenVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<FlattenVolumeAction>("FlattenVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "flattenVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& FlattenVolumeAction::spec() { return detail::lazySpec(kSpec85); }
+
+FlattenVolumeAction::FlattenVolumeAction() = default;
+FlattenVolumeAction::~FlattenVolumeAction() = default;
 
 const ActionSpec& detail::spec_FlattenVolume() { return FlattenVolumeAction::spec(); }
 
-const schema::TypeDesc& GetDataVolumeAttachableVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(GetDataVolumeAttachableVmAction, volumeUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetDataVolumeAttachableVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDataVolumeAttachableVmAction>("GetDataVolumeAttachableVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetDataVolumeAttachableVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetDataVolumeAttachableVmAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& GetDataVolumeAttachableVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetDataVolumeAttachableVmAction>("GetDataVolumeAttachableVm", HttpMethod::Get, "/volumes/{volumeUuid}/candidate-vm-instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetDataVolumeAttachableVmAction::spec() { return detail::lazySpec(kSpec87); }
+
+GetDataVolumeAttachableVmAction::GetDataVolumeAttachableVmAction() = default;
+GetDataVolumeAttachableVmAction::~GetDataVolumeAttachableVmAction() = default;
 
 const ActionSpec& detail::spec_GetDataVolumeAttachableVm() { return GetDataVolumeAttachableVmAction::spec(); }
 
-const schema::TypeDesc& GetVolumeCapabilitiesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVolumeCapabilitiesAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVolumeCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeCapabilitiesAction>("GetVolumeCapabilitiesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVolumeCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVolumeCapabilitiesAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& GetVolumeCapabilitiesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVolumeCapabilitiesAction>("GetVolumeCapabilities", HttpMethod::Get, "/volumes/{uuid}/capabilities", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVolumeCapabilitiesAction::spec() { return detail::lazySpec(kSpec89); }
+
+GetVolumeCapabilitiesAction::GetVolumeCapabilitiesAction() = default;
+GetVolumeCapabilitiesAction::~GetVolumeCapabilitiesAction() = default;
 
 const ActionSpec& detail::spec_GetVolumeCapabilities() { return GetVolumeCapabilitiesAction::spec(); }
 
-const schema::TypeDesc& GetVolumeFormatAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVolumeFormatAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeFormatAction>("GetVolumeFormatAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetVolumeFormatAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVolumeFormatAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& GetVolumeFormatAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVolumeFormatAction>("GetVolumeFormat", HttpMethod::Get, "/volumes/formats", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVolumeFormatAction::spec() { return detail::lazySpec(kSpec91); }
+
+GetVolumeFormatAction::GetVolumeFormatAction() = default;
+GetVolumeFormatAction::~GetVolumeFormatAction() = default;
 
 const ActionSpec& detail::spec_GetVolumeFormat() { return GetVolumeFormatAction::spec(); }
 
-const schema::TypeDesc& GetVolumeIoThreadPinAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVolumeIoThreadPinAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVolumeIoThreadPinAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeIoThreadPinAction>("GetVolumeIoThreadPinAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVolumeIoThreadPinAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVolumeIoThreadPinAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& GetVolumeIoThreadPinAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVolumeIoThreadPinAction>("GetVolumeIoThreadPin", HttpMethod::Get, "/volumes/{uuid}/io-thread-pin", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVolumeIoThreadPinAction::spec() { return detail::lazySpec(kSpec93); }
+
+GetVolumeIoThreadPinAction::GetVolumeIoThreadPinAction() = default;
+GetVolumeIoThreadPinAction::~GetVolumeIoThreadPinAction() = default;
 
 const ActionSpec& detail::spec_GetVolumeIoThreadPin() { return GetVolumeIoThreadPinAction::spec(); }
 
-const schema::TypeDesc& GetVolumeQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"forceSync", &schema::typeOf<std::optional<bool>>, offsetof(GetVolumeQosAction, forceSync), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVolumeQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeQosAction>("GetVolumeQosAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVolumeQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVolumeQosAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& GetVolumeQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVolumeQosAction>("GetVolumeQos", HttpMethod::Get, "/volumes/{uuid}/qos", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVolumeQosAction::spec() { return detail::lazySpec(kSpec95); }
+
+GetVolumeQosAction::GetVolumeQosAction() = default;
+GetVolumeQosAction::~GetVolumeQosAction() = default;
 
 const ActionSpec& detail::spec_GetVolumeQos() { return GetVolumeQosAction::spec(); }
 
-const schema::TypeDesc& LocalStorageGetVolumeMigratableHostsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(LocalStorageGetVolumeMigratableHostsAction, volumeUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LocalStorageGetVolumeMigratableHostsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LocalStorageGetVolumeMigratableHostsAction>("LocalStorageGetVolumeMigratableHostsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(LocalStorageGetVolumeMigratableHostsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LocalStorageGetVolumeMigratableHostsAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& LocalStorageGetVolumeMigratableHostsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LocalStorageGetVolumeMigratableHostsAction>("LocalStorageGetVolumeMigratableHosts", HttpMethod::Get, "/volumes/{volumeUuid}/migration-target-hosts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& LocalStorageGetVolumeMigratableHostsAction::spec() { return detail::lazySpec(kSpec97); }
+
+LocalStorageGetVolumeMigratableHostsAction::LocalStorageGetVolumeMigratableHostsAction() = default;
+LocalStorageGetVolumeMigratableHostsAction::~LocalStorageGetVolumeMigratableHostsAction() = default;
 
 const ActionSpec& detail::spec_LocalStorageGetVolumeMigratableHosts() { return LocalStorageGetVolumeMigratableHostsAction::spec(); }
 
-const schema::TypeDesc& QueryShareableVolumeVmInstanceRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryShareableVolumeVmInstanceRefAction>("QueryShareableVolumeVmInstanceRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryShareableVolumeVmInstanceRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryShareableVolumeVmInstanceRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryShareableVolumeVmInstanceRefAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& QueryShareableVolumeVmInstanceRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryShareableVolumeVmInstanceRefAction>("QueryShareableVolumeVmInstanceRef", HttpMethod::Get, "/volumes/vm-instances/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryShareableVolumeVmInstanceRefAction::spec() { return detail::lazySpec(kSpec99); }
+
+QueryShareableVolumeVmInstanceRefAction::QueryShareableVolumeVmInstanceRefAction() = default;
+QueryShareableVolumeVmInstanceRefAction::~QueryShareableVolumeVmInstanceRefAction() = default;
 
 const ActionSpec& detail::spec_QueryShareableVolumeVmInstanceRef() { return QueryShareableVolumeVmInstanceRefAction::spec(); }
 
-const schema::TypeDesc& QueryVolumeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVolumeAction>("QueryVolumeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVolumeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVolumeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVolumeAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& QueryVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVolumeAction>("QueryVolume", HttpMethod::Get, "/volumes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVolumeAction::spec() { return detail::lazySpec(kSpec101); }
+
+QueryVolumeAction::QueryVolumeAction() = default;
+QueryVolumeAction::~QueryVolumeAction() = default;
 
 const ActionSpec& detail::spec_QueryVolume() { return QueryVolumeAction::spec(); }
 
-const schema::TypeDesc& RecoverDataVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverDataVolumeAction>("RecoverDataVolumeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RecoverDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RecoverDataVolumeAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& RecoverDataVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RecoverDataVolumeAction>("RecoverDataVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "recoverDataVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RecoverDataVolumeAction::spec() { return detail::lazySpec(kSpec103); }
+
+RecoverDataVolumeAction::RecoverDataVolumeAction() = default;
+RecoverDataVolumeAction::~RecoverDataVolumeAction() = default;
 
 const ActionSpec& detail::spec_RecoverDataVolume() { return RecoverDataVolumeAction::spec(); }
 
-const schema::TypeDesc& ResizeDataVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ResizeDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ResizeDataVolumeAction, size), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResizeDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResizeDataVolumeAction>("ResizeDataVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ResizeDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ResizeDataVolumeAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& ResizeDataVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ResizeDataVolumeAction>("ResizeDataVolume", HttpMethod::Put, "/volumes/data/resize/{uuid}/actions", "resizeDataVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ResizeDataVolumeAction::spec() { return detail::lazySpec(kSpec105); }
+
+ResizeDataVolumeAction::ResizeDataVolumeAction() = default;
+ResizeDataVolumeAction::~ResizeDataVolumeAction() = default;
 
 const ActionSpec& detail::spec_ResizeDataVolume() { return ResizeDataVolumeAction::spec(); }
 
-const schema::TypeDesc& ResizeRootVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ResizeRootVolumeAction, uuid), schema::Location::Path, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ResizeRootVolumeAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ResizeRootVolumeAction, size), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResizeRootVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResizeRootVolumeAction>("ResizeRootVolumeAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ResizeRootVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ResizeRootVolumeAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& ResizeRootVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ResizeRootVolumeAction>("ResizeRootVolume", HttpMethod::Put, "/volumes/resize/{uuid}/actions", "resizeRootVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ResizeRootVolumeAction::spec() { return detail::lazySpec(kSpec107); }
+
+ResizeRootVolumeAction::ResizeRootVolumeAction() = default;
+ResizeRootVolumeAction::~ResizeRootVolumeAction() = default;
 
 const ActionSpec& detail::spec_ResizeRootVolume() { return ResizeRootVolumeAction::spec(); }
 
-const schema::TypeDesc& SetVolumeIoThreadPinAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVolumeIoThreadPinAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(SetVolumeIoThreadPinAction, vmUuid), schema::Location::Body, 0, &kRule0},
-    {"pin", &schema::typeOf<std::string>, offsetof(SetVolumeIoThreadPinAction, pin), schema::Location::Body, 0, &kRule0},
-    {"ioThreadId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVolumeIoThreadPinAction, ioThreadId), schema::Location::Body, 0, &kRule14},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVolumeIoThreadPinAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVolumeIoThreadPinAction>("SetVolumeIoThreadPinAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVolumeIoThreadPinAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVolumeIoThreadPinAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& SetVolumeIoThreadPinAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVolumeIoThreadPinAction>("SetVolumeIoThreadPin", HttpMethod::Put, "/volumes/{uuid}/actions", "setVolumeIoThreadPin", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVolumeIoThreadPinAction::spec() { return detail::lazySpec(kSpec109); }
+
+SetVolumeIoThreadPinAction::SetVolumeIoThreadPinAction() = default;
+SetVolumeIoThreadPinAction::~SetVolumeIoThreadPinAction() = default;
 
 const ActionSpec& detail::spec_SetVolumeIoThreadPin() { return SetVolumeIoThreadPinAction::spec(); }
 
-const schema::TypeDesc& SetVolumeQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(SetVolumeQosAction, mode), schema::Location::Body, 0, &kRule15},
-    {"volumeBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVolumeQosAction, volumeBandwidth), schema::Location::Body, 0, &kRule16},
-    {"readBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVolumeQosAction, readBandwidth), schema::Location::Body, 0, &kRule16},
-    {"writeBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVolumeQosAction, writeBandwidth), schema::Location::Body, 0, &kRule16},
-    {"totalBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVolumeQosAction, totalBandwidth), schema::Location::Body, 0, &kRule16},
-    {"readIOPS", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVolumeQosAction, readIOPS), schema::Location::Body, 0, &kRule17},
-    {"writeIOPS", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVolumeQosAction, writeIOPS), schema::Location::Body, 0, &kRule17},
-    {"totalIOPS", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVolumeQosAction, totalIOPS), schema::Location::Body, 0, &kRule17},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVolumeQosAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVolumeQosAction>("SetVolumeQosAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(SetVolumeQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVolumeQosAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& SetVolumeQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVolumeQosAction>("SetVolumeQos", HttpMethod::Put, "/volumes/{uuid}/actions", "setVolumeQos", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVolumeQosAction::spec() { return detail::lazySpec(kSpec111); }
+
+SetVolumeQosAction::SetVolumeQosAction() = default;
+SetVolumeQosAction::~SetVolumeQosAction() = default;
 
 const ActionSpec& detail::spec_SetVolumeQos() { return SetVolumeQosAction::spec(); }
 
-const schema::TypeDesc& SyncVolumeSizeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncVolumeSizeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVolumeSizeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVolumeSizeAction>("SyncVolumeSizeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncVolumeSizeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncVolumeSizeAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& SyncVolumeSizeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncVolumeSizeAction>("SyncVolumeSize", HttpMethod::Put, "/volumes/{uuid}/actions", "syncVolumeSize", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncVolumeSizeAction::spec() { return detail::lazySpec(kSpec113); }
+
+SyncVolumeSizeAction::SyncVolumeSizeAction() = default;
+SyncVolumeSizeAction::~SyncVolumeSizeAction() = default;
 
 const ActionSpec& detail::spec_SyncVolumeSize() { return SyncVolumeSizeAction::spec(); }
 
-const schema::TypeDesc& UndoSnapshotCreationAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UndoSnapshotCreationAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"snapShotUuid", &schema::typeOf<std::string>, offsetof(UndoSnapshotCreationAction, snapShotUuid), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UndoSnapshotCreationAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UndoSnapshotCreationAction>("UndoSnapshotCreationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UndoSnapshotCreationAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UndoSnapshotCreationAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& UndoSnapshotCreationAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UndoSnapshotCreationAction>("UndoSnapshotCreation", HttpMethod::Put, "/volumes/{uuid}/actions", "undoSnapshotCreation", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UndoSnapshotCreationAction::spec() { return detail::lazySpec(kSpec115); }
+
+UndoSnapshotCreationAction::UndoSnapshotCreationAction() = default;
+UndoSnapshotCreationAction::~UndoSnapshotCreationAction() = default;
 
 const ActionSpec& detail::spec_UndoSnapshotCreation() { return UndoSnapshotCreationAction::spec(); }
 
-const schema::TypeDesc& UpdateVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeAction, description), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVolumeAction>("UpdateVolumeAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVolumeAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& UpdateVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVolumeAction>("UpdateVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "updateVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVolumeAction::spec() { return detail::lazySpec(kSpec117); }
+
+UpdateVolumeAction::UpdateVolumeAction() = default;
+UpdateVolumeAction::~UpdateVolumeAction() = default;
 
 const ActionSpec& detail::spec_UpdateVolume() { return UpdateVolumeAction::spec(); }
 
-const schema::TypeDesc& ValidateVolumeSnapshotChainAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ValidateVolumeSnapshotChainAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateVolumeSnapshotChainAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateVolumeSnapshotChainAction>("ValidateVolumeSnapshotChainAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateVolumeSnapshotChainAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ValidateVolumeSnapshotChainAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& ValidateVolumeSnapshotChainAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ValidateVolumeSnapshotChainAction>("ValidateVolumeSnapshotChain", HttpMethod::Put, "/volumes/{uuid}/actions", "validateVolumeSnapshotChain", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ValidateVolumeSnapshotChainAction::spec() { return detail::lazySpec(kSpec119); }
+
+ValidateVolumeSnapshotChainAction::ValidateVolumeSnapshotChainAction() = default;
+ValidateVolumeSnapshotChainAction::~ValidateVolumeSnapshotChainAction() = default;
 
 const ActionSpec& detail::spec_ValidateVolumeSnapshotChain() { return ValidateVolumeSnapshotChainAction::spec(); }
 
-const schema::TypeDesc& AddDnsToVpcRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddDnsToVpcRouterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"dns", &schema::typeOf<std::string>, offsetof(AddDnsToVpcRouterAction, dns), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddDnsToVpcRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddDnsToVpcRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddDnsToVpcRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddDnsToVpcRouterAction>("AddDnsToVpcRouterAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AddDnsToVpcRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddDnsToVpcRouterAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& AddDnsToVpcRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddDnsToVpcRouterAction>("AddDnsToVpcRouter", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/dns", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddDnsToVpcRouterAction::spec() { return detail::lazySpec(kSpec121); }
+
+AddDnsToVpcRouterAction::AddDnsToVpcRouterAction() = default;
+AddDnsToVpcRouterAction::~AddDnsToVpcRouterAction() = default;
 
 const ActionSpec& detail::spec_AddDnsToVpcRouter() { return AddDnsToVpcRouterAction::spec(); }
 
-const schema::TypeDesc& ChangeVpcHaGroupMonitorIpsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVpcHaGroupMonitorIpsAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(ChangeVpcHaGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule18},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVpcHaGroupMonitorIpsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVpcHaGroupMonitorIpsAction>("ChangeVpcHaGroupMonitorIpsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVpcHaGroupMonitorIpsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVpcHaGroupMonitorIpsAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& ChangeVpcHaGroupMonitorIpsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVpcHaGroupMonitorIpsAction>("ChangeVpcHaGroupMonitorIps", HttpMethod::Put, "/vpc/hagroups/{uuid}/monitorIps", "changeVpcHaGroupMonitorIps", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeVpcHaGroupMonitorIpsAction::spec() { return detail::lazySpec(kSpec123); }
+
+ChangeVpcHaGroupMonitorIpsAction::ChangeVpcHaGroupMonitorIpsAction() = default;
+ChangeVpcHaGroupMonitorIpsAction::~ChangeVpcHaGroupMonitorIpsAction() = default;
 
 const ActionSpec& detail::spec_ChangeVpcHaGroupMonitorIps() { return ChangeVpcHaGroupMonitorIpsAction::spec(); }
 
-const schema::TypeDesc& CreateVpcHaGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcHaGroupAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcHaGroupAction, description), schema::Location::Body, 0, &kRule5},
-    {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(CreateVpcHaGroupAction, monitorIps), schema::Location::Body, 0, &kRule18},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcHaGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcHaGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcHaGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpcHaGroupAction>("CreateVpcHaGroupAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpcHaGroupAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& CreateVpcHaGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpcHaGroupAction>("CreateVpcHaGroup", HttpMethod::Post, "/vpc/hagroups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpcHaGroupAction::spec() { return detail::lazySpec(kSpec125); }
+
+CreateVpcHaGroupAction::CreateVpcHaGroupAction() = default;
+CreateVpcHaGroupAction::~CreateVpcHaGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateVpcHaGroup() { return CreateVpcHaGroupAction::spec(); }
 
-const schema::TypeDesc& CreateVpcVRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcVRouterAction, name), schema::Location::Body, 0, &kRule8},
-    {"virtualRouterOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateVpcVRouterAction, virtualRouterOfferingUuid), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVRouterAction, description), schema::Location::Body, 0, &kRule5},
-    {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVRouterAction, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVRouterAction, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVRouterAction, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVRouterAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVpcVRouterAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVRouterAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcVRouterAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpcVRouterAction>("CreateVpcVRouterAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreateVpcVRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpcVRouterAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& CreateVpcVRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpcVRouterAction>("CreateVpcVRouter", HttpMethod::Post, "/vpc/virtual-routers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpcVRouterAction::spec() { return detail::lazySpec(kSpec127); }
+
+CreateVpcVRouterAction::CreateVpcVRouterAction() = default;
+CreateVpcVRouterAction::~CreateVpcVRouterAction() = default;
 
 const ActionSpec& detail::spec_CreateVpcVRouter() { return CreateVpcVRouterAction::spec(); }
 
-const schema::TypeDesc& DeleteVpcHaGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcHaGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcHaGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcHaGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVpcHaGroupAction>("DeleteVpcHaGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVpcHaGroupAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& DeleteVpcHaGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVpcHaGroupAction>("DeleteVpcHaGroup", HttpMethod::Delete, "/vpc/hagroups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVpcHaGroupAction::spec() { return detail::lazySpec(kSpec129); }
+
+DeleteVpcHaGroupAction::DeleteVpcHaGroupAction() = default;
+DeleteVpcHaGroupAction::~DeleteVpcHaGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteVpcHaGroup() { return DeleteVpcHaGroupAction::spec(); }
 
-const schema::TypeDesc& GetAttachableVpcL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetAttachableVpcL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAttachableVpcL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAttachableVpcL3NetworkAction>("GetAttachableVpcL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAttachableVpcL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAttachableVpcL3NetworkAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& GetAttachableVpcL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAttachableVpcL3NetworkAction>("GetAttachableVpcL3Network", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attachable-vpc-l3s", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetAttachableVpcL3NetworkAction::spec() { return detail::lazySpec(kSpec131); }
+
+GetAttachableVpcL3NetworkAction::GetAttachableVpcL3NetworkAction() = default;
+GetAttachableVpcL3NetworkAction::~GetAttachableVpcL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_GetAttachableVpcL3Network() { return GetAttachableVpcL3NetworkAction::spec(); }
 
-const schema::TypeDesc& GetRouteTableVpcVRouterCandidateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tableUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetRouteTableVpcVRouterCandidateAction, tableUuid), schema::Location::Body, 0, nullptr},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetRouteTableVpcVRouterCandidateAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetRouteTableVpcVRouterCandidateAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetRouteTableVpcVRouterCandidateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetRouteTableVpcVRouterCandidateAction>("GetRouteTableVpcVRouterCandidateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetRouteTableVpcVRouterCandidateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetRouteTableVpcVRouterCandidateAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& GetRouteTableVpcVRouterCandidateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetRouteTableVpcVRouterCandidateAction>("GetRouteTableVpcVRouterCandidate", HttpMethod::Get, "/vpc/virtual-routers/get-vpc-candidate", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetRouteTableVpcVRouterCandidateAction::spec() { return detail::lazySpec(kSpec133); }
+
+GetRouteTableVpcVRouterCandidateAction::GetRouteTableVpcVRouterCandidateAction() = default;
+GetRouteTableVpcVRouterCandidateAction::~GetRouteTableVpcVRouterCandidateAction() = default;
 
 const ActionSpec& detail::spec_GetRouteTableVpcVRouterCandidate() { return GetRouteTableVpcVRouterCandidateAction::spec(); }
 
-const schema::TypeDesc& GetVirtualRouterSoftwareVersionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetVirtualRouterSoftwareVersionAction, uuid), schema::Location::Body, 0, nullptr},
-    {"softwareName", &schema::typeOf<std::string>, offsetof(GetVirtualRouterSoftwareVersionAction, softwareName), schema::Location::Body, 0, &kRule19},
-    {"needUpdate", &schema::typeOf<std::optional<bool>>, offsetof(GetVirtualRouterSoftwareVersionAction, needUpdate), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVirtualRouterSoftwareVersionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVirtualRouterSoftwareVersionAction>("GetVirtualRouterSoftwareVersionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVirtualRouterSoftwareVersionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVirtualRouterSoftwareVersionAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& GetVirtualRouterSoftwareVersionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVirtualRouterSoftwareVersionAction>("GetVirtualRouterSoftwareVersion", HttpMethod::Get, "/vpc/virtual-routers/softwareversion", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVirtualRouterSoftwareVersionAction::spec() { return detail::lazySpec(kSpec135); }
+
+GetVirtualRouterSoftwareVersionAction::GetVirtualRouterSoftwareVersionAction() = default;
+GetVirtualRouterSoftwareVersionAction::~GetVirtualRouterSoftwareVersionAction() = default;
 
 const ActionSpec& detail::spec_GetVirtualRouterSoftwareVersion() { return GetVirtualRouterSoftwareVersionAction::spec(); }
 
-const schema::TypeDesc& GetVpcAttachedEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcAttachedEipAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedEipAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedEipAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcAttachedEipAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedEipAction>("GetVpcAttachedEipAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcAttachedEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcAttachedEipAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& GetVpcAttachedEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcAttachedEipAction>("GetVpcAttachedEip", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-eip", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVpcAttachedEipAction::spec() { return detail::lazySpec(kSpec137); }
+
+GetVpcAttachedEipAction::GetVpcAttachedEipAction() = default;
+GetVpcAttachedEipAction::~GetVpcAttachedEipAction() = default;
 
 const ActionSpec& detail::spec_GetVpcAttachedEip() { return GetVpcAttachedEipAction::spec(); }
 
-const schema::TypeDesc& GetVpcAttachedIpsecAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcAttachedIpsecAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedIpsecAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedIpsecAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcAttachedIpsecAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedIpsecAction>("GetVpcAttachedIpsecAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcAttachedIpsecAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcAttachedIpsecAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& GetVpcAttachedIpsecAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcAttachedIpsecAction>("GetVpcAttachedIpsec", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-ipsec", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVpcAttachedIpsecAction::spec() { return detail::lazySpec(kSpec139); }
+
+GetVpcAttachedIpsecAction::GetVpcAttachedIpsecAction() = default;
+GetVpcAttachedIpsecAction::~GetVpcAttachedIpsecAction() = default;
 
 const ActionSpec& detail::spec_GetVpcAttachedIpsec() { return GetVpcAttachedIpsecAction::spec(); }
 
-const schema::TypeDesc& GetVpcAttachedLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcAttachedLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedLoadBalancerAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedLoadBalancerAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcAttachedLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedLoadBalancerAction>("GetVpcAttachedLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcAttachedLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcAttachedLoadBalancerAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& GetVpcAttachedLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcAttachedLoadBalancerAction>("GetVpcAttachedLoadBalancer", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-lb", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVpcAttachedLoadBalancerAction::spec() { return detail::lazySpec(kSpec141); }
+
+GetVpcAttachedLoadBalancerAction::GetVpcAttachedLoadBalancerAction() = default;
+GetVpcAttachedLoadBalancerAction::~GetVpcAttachedLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_GetVpcAttachedLoadBalancer() { return GetVpcAttachedLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& GetVpcAttachedNetflowAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcAttachedNetflowAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedNetflowAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedNetflowAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcAttachedNetflowAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedNetflowAction>("GetVpcAttachedNetflowAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcAttachedNetflowAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcAttachedNetflowAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& GetVpcAttachedNetflowAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcAttachedNetflowAction>("GetVpcAttachedNetflow", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-netflow", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVpcAttachedNetflowAction::spec() { return detail::lazySpec(kSpec143); }
+
+GetVpcAttachedNetflowAction::GetVpcAttachedNetflowAction() = default;
+GetVpcAttachedNetflowAction::~GetVpcAttachedNetflowAction() = default;
 
 const ActionSpec& detail::spec_GetVpcAttachedNetflow() { return GetVpcAttachedNetflowAction::spec(); }
 
-const schema::TypeDesc& GetVpcAttachedOspfAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcAttachedOspfAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedOspfAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedOspfAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcAttachedOspfAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedOspfAction>("GetVpcAttachedOspfAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcAttachedOspfAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcAttachedOspfAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& GetVpcAttachedOspfAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcAttachedOspfAction>("GetVpcAttachedOspf", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-ospf", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVpcAttachedOspfAction::spec() { return detail::lazySpec(kSpec145); }
+
+GetVpcAttachedOspfAction::GetVpcAttachedOspfAction() = default;
+GetVpcAttachedOspfAction::~GetVpcAttachedOspfAction() = default;
 
 const ActionSpec& detail::spec_GetVpcAttachedOspf() { return GetVpcAttachedOspfAction::spec(); }
 
-const schema::TypeDesc& GetVpcAttachedPortForwardingRulesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcAttachedPortForwardingRulesAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedPortForwardingRulesAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedPortForwardingRulesAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcAttachedPortForwardingRulesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedPortForwardingRulesAction>("GetVpcAttachedPortForwardingRulesAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcAttachedPortForwardingRulesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcAttachedPortForwardingRulesAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& GetVpcAttachedPortForwardingRulesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcAttachedPortForwardingRulesAction>("GetVpcAttachedPortForwardingRules", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-pf", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVpcAttachedPortForwardingRulesAction::spec() { return detail::lazySpec(kSpec147); }
+
+GetVpcAttachedPortForwardingRulesAction::GetVpcAttachedPortForwardingRulesAction() = default;
+GetVpcAttachedPortForwardingRulesAction::~GetVpcAttachedPortForwardingRulesAction() = default;
 
 const ActionSpec& detail::spec_GetVpcAttachedPortForwardingRules() { return GetVpcAttachedPortForwardingRulesAction::spec(); }
 
-const schema::TypeDesc& GetVpcAttachedVipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcAttachedVipAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedVipAction, limit), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcAttachedVipAction, start), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcAttachedVipAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedVipAction>("GetVpcAttachedVipAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcAttachedVipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcAttachedVipAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& GetVpcAttachedVipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcAttachedVipAction>("GetVpcAttachedVip", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/attached-vip", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& GetVpcAttachedVipAction::spec() { return detail::lazySpec(kSpec149); }
+
+GetVpcAttachedVipAction::GetVpcAttachedVipAction() = default;
+GetVpcAttachedVipAction::~GetVpcAttachedVipAction() = default;
 
 const ActionSpec& detail::spec_GetVpcAttachedVip() { return GetVpcAttachedVipAction::spec(); }
 
-const schema::TypeDesc& GetVpcIPsecLogAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcIPsecLogAction, uuid), schema::Location::Body, 0, &kRule0},
-    {"lines", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVpcIPsecLogAction, lines), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcIPsecLogAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcIPsecLogAction>("GetVpcIPsecLogAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVpcIPsecLogAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcIPsecLogAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& GetVpcIPsecLogAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcIPsecLogAction>("GetVpcIPsecLog", HttpMethod::Get, "/vpc/virtual-routers/ipseclog", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVpcIPsecLogAction::spec() { return detail::lazySpec(kSpec151); }
+
+GetVpcIPsecLogAction::GetVpcIPsecLogAction() = default;
+GetVpcIPsecLogAction::~GetVpcIPsecLogAction() = default;
 
 const ActionSpec& detail::spec_GetVpcIPsecLog() { return GetVpcIPsecLogAction::spec(); }
 
-const schema::TypeDesc& GetVpcVRouterDistributedRoutingConnectionsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcVRouterDistributedRoutingConnectionsAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcVRouterDistributedRoutingConnectionsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVRouterDistributedRoutingConnectionsAction>("GetVpcVRouterDistributedRoutingConnectionsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVpcVRouterDistributedRoutingConnectionsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcVRouterDistributedRoutingConnectionsAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& GetVpcVRouterDistributedRoutingConnectionsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcVRouterDistributedRoutingConnectionsAction>("GetVpcVRouterDistributedRoutingConnections", HttpMethod::Get, "/vpc/virtual-routers/{uuid}/tracked-connections", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVpcVRouterDistributedRoutingConnectionsAction::spec() { return detail::lazySpec(kSpec153); }
+
+GetVpcVRouterDistributedRoutingConnectionsAction::GetVpcVRouterDistributedRoutingConnectionsAction() = default;
+GetVpcVRouterDistributedRoutingConnectionsAction::~GetVpcVRouterDistributedRoutingConnectionsAction() = default;
 
 const ActionSpec& detail::spec_GetVpcVRouterDistributedRoutingConnections() { return GetVpcVRouterDistributedRoutingConnectionsAction::spec(); }
 
-const schema::TypeDesc& GetVpcVRouterDistributedRoutingEnabledAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcVRouterDistributedRoutingEnabledAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcVRouterDistributedRoutingEnabledAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVRouterDistributedRoutingEnabledAction>("GetVpcVRouterDistributedRoutingEnabledAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVpcVRouterDistributedRoutingEnabledAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcVRouterDistributedRoutingEnabledAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& GetVpcVRouterDistributedRoutingEnabledAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcVRouterDistributedRoutingEnabledAction>("GetVpcVRouterDistributedRoutingEnabled", HttpMethod::Get, "/vpc/virtual-routers/{uuid}/distributed-routing", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVpcVRouterDistributedRoutingEnabledAction::spec() { return detail::lazySpec(kSpec155); }
+
+GetVpcVRouterDistributedRoutingEnabledAction::GetVpcVRouterDistributedRoutingEnabledAction() = default;
+GetVpcVRouterDistributedRoutingEnabledAction::~GetVpcVRouterDistributedRoutingEnabledAction() = default;
 
 const ActionSpec& detail::spec_GetVpcVRouterDistributedRoutingEnabled() { return GetVpcVRouterDistributedRoutingEnabledAction::spec(); }
 
-const schema::TypeDesc& GetVpcVRouterNetworkServiceStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVpcVRouterNetworkServiceStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"networkService", &schema::typeOf<std::string>, offsetof(GetVpcVRouterNetworkServiceStateAction, networkService), schema::Location::Body, 0, &kRule20},
-    {"l3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcVRouterNetworkServiceStateAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVpcVRouterNetworkServiceStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVRouterNetworkServiceStateAction>("GetVpcVRouterNetworkServiceStateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(GetVpcVRouterNetworkServiceStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVpcVRouterNetworkServiceStateAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& GetVpcVRouterNetworkServiceStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVpcVRouterNetworkServiceStateAction>("GetVpcVRouterNetworkServiceState", HttpMethod::Get, "/vpc/virtual-routers/{uuid}/networkservicestate", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVpcVRouterNetworkServiceStateAction::spec() { return detail::lazySpec(kSpec157); }
+
+GetVpcVRouterNetworkServiceStateAction::GetVpcVRouterNetworkServiceStateAction() = default;
+GetVpcVRouterNetworkServiceStateAction::~GetVpcVRouterNetworkServiceStateAction() = default;
 
 const ActionSpec& detail::spec_GetVpcVRouterNetworkServiceState() { return GetVpcVRouterNetworkServiceStateAction::spec(); }
 
-const schema::TypeDesc& QueryVpcHaGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcHaGroupAction>("QueryVpcHaGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcHaGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcHaGroupAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& QueryVpcHaGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcHaGroupAction>("QueryVpcHaGroup", HttpMethod::Get, "/vpc/hagroups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcHaGroupAction::spec() { return detail::lazySpec(kSpec159); }
+
+QueryVpcHaGroupAction::QueryVpcHaGroupAction() = default;
+QueryVpcHaGroupAction::~QueryVpcHaGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcHaGroup() { return QueryVpcHaGroupAction::spec(); }
 
-const schema::TypeDesc& QueryVpcHaGroupNetworkServiceRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcHaGroupNetworkServiceRefAction>("QueryVpcHaGroupNetworkServiceRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcHaGroupNetworkServiceRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcHaGroupNetworkServiceRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcHaGroupNetworkServiceRefAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& QueryVpcHaGroupNetworkServiceRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcHaGroupNetworkServiceRefAction>("QueryVpcHaGroupNetworkServiceRef", HttpMethod::Get, "/vpc/hagroups/networkserviceref/", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcHaGroupNetworkServiceRefAction::spec() { return detail::lazySpec(kSpec161); }
+
+QueryVpcHaGroupNetworkServiceRefAction::QueryVpcHaGroupNetworkServiceRefAction() = default;
+QueryVpcHaGroupNetworkServiceRefAction::~QueryVpcHaGroupNetworkServiceRefAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcHaGroupNetworkServiceRef() { return QueryVpcHaGroupNetworkServiceRefAction::spec(); }
 
-const schema::TypeDesc& QueryVpcRouterAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcRouterAction>("QueryVpcRouterAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcRouterAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcRouterAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcRouterAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& QueryVpcRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcRouterAction>("QueryVpcRouter", HttpMethod::Get, "/vpc/virtual-routers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcRouterAction::spec() { return detail::lazySpec(kSpec163); }
+
+QueryVpcRouterAction::QueryVpcRouterAction() = default;
+QueryVpcRouterAction::~QueryVpcRouterAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcRouter() { return QueryVpcRouterAction::spec(); }
 
-const schema::TypeDesc& QueryVpcSnatStateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcSnatStateAction>("QueryVpcSnatStateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcSnatStateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcSnatStateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcSnatStateAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& QueryVpcSnatStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcSnatStateAction>("QueryVpcSnatState", HttpMethod::Get, "/vpc/virtual-routers/networkservicestate/snat", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcSnatStateAction::spec() { return detail::lazySpec(kSpec165); }
+
+QueryVpcSnatStateAction::QueryVpcSnatStateAction() = default;
+QueryVpcSnatStateAction::~QueryVpcSnatStateAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcSnatState() { return QueryVpcSnatStateAction::spec(); }
 
-const schema::TypeDesc& RemoveDnsFromVpcRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveDnsFromVpcRouterAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"dns", &schema::typeOf<std::string>, offsetof(RemoveDnsFromVpcRouterAction, dns), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveDnsFromVpcRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveDnsFromVpcRouterAction>("RemoveDnsFromVpcRouterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveDnsFromVpcRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveDnsFromVpcRouterAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& RemoveDnsFromVpcRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveDnsFromVpcRouterAction>("RemoveDnsFromVpcRouter", HttpMethod::Delete, "/vpc/virtual-routers/{uuid}/dns", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveDnsFromVpcRouterAction::spec() { return detail::lazySpec(kSpec167); }
+
+RemoveDnsFromVpcRouterAction::RemoveDnsFromVpcRouterAction() = default;
+RemoveDnsFromVpcRouterAction::~RemoveDnsFromVpcRouterAction() = default;
 
 const ActionSpec& detail::spec_RemoveDnsFromVpcRouter() { return RemoveDnsFromVpcRouterAction::spec(); }
 
-const schema::TypeDesc& SetVpcVRouterDistributedRoutingEnabledAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, stateEvent), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVpcVRouterDistributedRoutingEnabledAction>("SetVpcVRouterDistributedRoutingEnabledAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVpcVRouterDistributedRoutingEnabledAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVpcVRouterDistributedRoutingEnabledAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& SetVpcVRouterDistributedRoutingEnabledAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVpcVRouterDistributedRoutingEnabledAction>("SetVpcVRouterDistributedRoutingEnabled", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/distributed-routing", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVpcVRouterDistributedRoutingEnabledAction::spec() { return detail::lazySpec(kSpec169); }
+
+SetVpcVRouterDistributedRoutingEnabledAction::SetVpcVRouterDistributedRoutingEnabledAction() = default;
+SetVpcVRouterDistributedRoutingEnabledAction::~SetVpcVRouterDistributedRoutingEnabledAction() = default;
 
 const ActionSpec& detail::spec_SetVpcVRouterDistributedRoutingEnabled() { return SetVpcVRouterDistributedRoutingEnabledAction::spec(); }
 
-const schema::TypeDesc& SetVpcVRouterNetworkServiceStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVpcVRouterNetworkServiceStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"networkService", &schema::typeOf<std::string>, offsetof(SetVpcVRouterNetworkServiceStateAction, networkService), schema::Location::Body, 0, &kRule20},
-    {"state", &schema::typeOf<std::string>, offsetof(SetVpcVRouterNetworkServiceStateAction, state), schema::Location::Body, 0, &kRule3},
-    {"l3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SetVpcVRouterNetworkServiceStateAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVpcVRouterNetworkServiceStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVpcVRouterNetworkServiceStateAction>("SetVpcVRouterNetworkServiceStateAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVpcVRouterNetworkServiceStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVpcVRouterNetworkServiceStateAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& SetVpcVRouterNetworkServiceStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVpcVRouterNetworkServiceStateAction>("SetVpcVRouterNetworkServiceState", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/networkservicestate", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SetVpcVRouterNetworkServiceStateAction::spec() { return detail::lazySpec(kSpec171); }
+
+SetVpcVRouterNetworkServiceStateAction::SetVpcVRouterNetworkServiceStateAction() = default;
+SetVpcVRouterNetworkServiceStateAction::~SetVpcVRouterNetworkServiceStateAction() = default;
 
 const ActionSpec& detail::spec_SetVpcVRouterNetworkServiceState() { return SetVpcVRouterNetworkServiceStateAction::spec(); }
 
-const schema::TypeDesc& UpdateVirtualRouterSoftwareVersionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVirtualRouterSoftwareVersionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"softwareName", &schema::typeOf<std::string>, offsetof(UpdateVirtualRouterSoftwareVersionAction, softwareName), schema::Location::Body, 0, &kRule19},
-    {"targetVersion", &schema::typeOf<std::string>, offsetof(UpdateVirtualRouterSoftwareVersionAction, targetVersion), schema::Location::Body, 0, &kRule21},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterSoftwareVersionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVirtualRouterSoftwareVersionAction>("UpdateVirtualRouterSoftwareVersionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVirtualRouterSoftwareVersionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVirtualRouterSoftwareVersionAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& UpdateVirtualRouterSoftwareVersionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVirtualRouterSoftwareVersionAction>("UpdateVirtualRouterSoftwareVersion", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/softwareversion", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVirtualRouterSoftwareVersionAction::spec() { return detail::lazySpec(kSpec173); }
+
+UpdateVirtualRouterSoftwareVersionAction::UpdateVirtualRouterSoftwareVersionAction() = default;
+UpdateVirtualRouterSoftwareVersionAction::~UpdateVirtualRouterSoftwareVersionAction() = default;
 
 const ActionSpec& detail::spec_UpdateVirtualRouterSoftwareVersion() { return UpdateVirtualRouterSoftwareVersionAction::spec(); }
 
-const schema::TypeDesc& UpdateVpcHaGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcHaGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcHaGroupAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcHaGroupAction, description), schema::Location::Body, 0, &kRule5},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcHaGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVpcHaGroupAction>("UpdateVpcHaGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVpcHaGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVpcHaGroupAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& UpdateVpcHaGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVpcHaGroupAction>("UpdateVpcHaGroup", HttpMethod::Put, "/vpc/hagroups/{uuid}/actions", "updateVpcHaGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVpcHaGroupAction::spec() { return detail::lazySpec(kSpec175); }
+
+UpdateVpcHaGroupAction::UpdateVpcHaGroupAction() = default;
+UpdateVpcHaGroupAction::~UpdateVpcHaGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateVpcHaGroup() { return UpdateVpcHaGroupAction::spec(); }
 

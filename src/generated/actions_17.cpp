@@ -179,2886 +179,3205 @@ const ActionSpec& spec_UpdateZone();
 const ActionSpec& spec_ZQLQuery();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // ApplyRuleSetChangesAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ApplyRuleSetChangesAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ApplyRuleSetChangesAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(ApplyRuleSetChangesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "ApplyRuleSetChangesAction", kRows0, 2, kBases0, 1, &schema::ObjectOps<ApplyRuleSetChangesAction, L>::make, &schema::ObjectOps<ApplyRuleSetChangesAction, L>::destroy, &schema::ObjectOps<ApplyRuleSetChangesAction, L>::clear};
+static_assert(offsetof(ApplyRuleSetChangesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "ApplyRuleSetChanges", HttpMethod::Put, "/vpcfirewalls/ruleSets/apply/{uuid}/actions", "applyRuleSetChanges", true, true, true, false, "", &ApplyRuleSetChangesAction::describe,
+                        schema::Ref<ApplyRuleSetChangesAction::ReplyType>::value};
 constexpr const char* kRule1V[] = {"in", "out"};
 constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows2[] = {  // AttachFirewallRuleSetToL3Action
+  {"vpcFirewallUuid", schema::Local<std::string, L>::ref, offsetof(AttachFirewallRuleSetToL3Action, vpcFirewallUuid), schema::Location::Body, 0, &kRule0},
+  {"l3Uuid", schema::Local<std::string, L>::ref, offsetof(AttachFirewallRuleSetToL3Action, l3Uuid), schema::Location::Path, 0, &kRule0},
+  {"forward", schema::Local<std::string, L>::ref, offsetof(AttachFirewallRuleSetToL3Action, forward), schema::Location::Body, 0, &kRule1},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(AttachFirewallRuleSetToL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachFirewallRuleSetToL3Action, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachFirewallRuleSetToL3Action, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "AttachFirewallRuleSetToL3Action", kRows2, 5, kBases2, 1, &schema::ObjectOps<AttachFirewallRuleSetToL3Action, L>::make, &schema::ObjectOps<AttachFirewallRuleSetToL3Action, L>::destroy, &schema::ObjectOps<AttachFirewallRuleSetToL3Action, L>::clear};
+static_assert(offsetof(AttachFirewallRuleSetToL3Action, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "AttachFirewallRuleSetToL3", HttpMethod::Post, "/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}", "params", true, true, true, false, "", &AttachFirewallRuleSetToL3Action::describe,
+                        schema::Ref<AttachFirewallRuleSetToL3Action::ReplyType>::value};
+constexpr schema::Row kRows4[] = {  // CheckFirewallRuleConfigFileAction
+  {"ruleInfo", schema::Local<std::string, L>::ref, offsetof(CheckFirewallRuleConfigFileAction, ruleInfo), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckFirewallRuleConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(CheckFirewallRuleConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "CheckFirewallRuleConfigFileAction", kRows4, 2, kBases4, 1, &schema::ObjectOps<CheckFirewallRuleConfigFileAction, L>::make, &schema::ObjectOps<CheckFirewallRuleConfigFileAction, L>::destroy, &schema::ObjectOps<CheckFirewallRuleConfigFileAction, L>::clear};
+static_assert(offsetof(CheckFirewallRuleConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "CheckFirewallRuleConfigFile", HttpMethod::Post, "/vpcfirewalls/rules/from-file/check", "params", true, true, false, false, "", &CheckFirewallRuleConfigFileAction::describe,
+                        schema::Ref<CheckFirewallRuleConfigFileAction::ReplyType>::value};
 constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule4V[] = {"ip", "port"};
 constexpr schema::Rule kRule4{true, false, false, kRule4V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows6[] = {  // CreateFirewallIpSetTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"sourceValue", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule3},
+  {"destValue", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, type), schema::Location::Body, 0, &kRule4},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "CreateFirewallIpSetTemplateAction", kRows6, 7, kBases6, 1, &schema::ObjectOps<CreateFirewallIpSetTemplateAction, L>::make, &schema::ObjectOps<CreateFirewallIpSetTemplateAction, L>::destroy, &schema::ObjectOps<CreateFirewallIpSetTemplateAction, L>::clear};
+static_assert(offsetof(CreateFirewallIpSetTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "CreateFirewallIpSetTemplate", HttpMethod::Post, "/vpcfirewalls/ipset/templates", "params", true, true, true, false, "", &CreateFirewallIpSetTemplateAction::describe,
+                        schema::Ref<CreateFirewallIpSetTemplateAction::ReplyType>::value};
 constexpr const char* kRule5V[] = {"drop", "reject", "accept"};
 constexpr schema::Rule kRule5{true, false, false, kRule5V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL};
 constexpr const char* kRule7V[] = {"enable", "disable"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows8[] = {  // CreateFirewallRuleAction
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
+  {"action", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleAction, action), schema::Location::Body, 0, &kRule5},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, protocol), schema::Location::Body, 0, nullptr},
+  {"destPort", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, sourceIp), schema::Location::Body, 0, &kRule3},
+  {"destIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, destIp), schema::Location::Body, 0, &kRule3},
+  {"allowStates", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, allowStates), schema::Location::Body, 0, nullptr},
+  {"tcpFlag", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, tcpFlag), schema::Location::Body, 0, nullptr},
+  {"icmpTypeName", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, icmpTypeName), schema::Location::Body, 0, nullptr},
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule6},
+  {"enableLog", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateFirewallRuleAction, enableLog), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleAction, state), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFirewallRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable8{{nullptr}, "CreateFirewallRuleAction", kRows8, 17, kBases8, 1, &schema::ObjectOps<CreateFirewallRuleAction, L>::make, &schema::ObjectOps<CreateFirewallRuleAction, L>::destroy, &schema::ObjectOps<CreateFirewallRuleAction, L>::clear};
+static_assert(offsetof(CreateFirewallRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "CreateFirewallRule", HttpMethod::Post, "/vpcfirewalls/rules", "params", true, true, true, false, "", &CreateFirewallRuleAction::describe,
+                        schema::Ref<CreateFirewallRuleAction::ReplyType>::value};
+constexpr schema::Row kRows10[] = {  // CreateFirewallRuleFromConfigFileAction
+  {"ruleInfo", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleFromConfigFileAction, ruleInfo), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFirewallRuleFromConfigFileAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleFromConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(CreateFirewallRuleFromConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "CreateFirewallRuleFromConfigFileAction", kRows10, 4, kBases10, 1, &schema::ObjectOps<CreateFirewallRuleFromConfigFileAction, L>::make, &schema::ObjectOps<CreateFirewallRuleFromConfigFileAction, L>::destroy, &schema::ObjectOps<CreateFirewallRuleFromConfigFileAction, L>::clear};
+static_assert(offsetof(CreateFirewallRuleFromConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "CreateFirewallRuleFromConfigFile", HttpMethod::Post, "/vpcfirewalls/rules/from-file", "params", true, true, true, false, "", &CreateFirewallRuleFromConfigFileAction::describe,
+                        schema::Ref<CreateFirewallRuleFromConfigFileAction::ReplyType>::value};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule9V[] = {"drop", "accept", "reject"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows12[] = {  // CreateFirewallRuleSetAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleSetAction, name), schema::Location::Body, 0, &kRule8},
+  {"actionType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleSetAction, actionType), schema::Location::Body, 0, &kRule9},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleSetAction, description), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleSetAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFirewallRuleSetAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(CreateFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "CreateFirewallRuleSetAction", kRows12, 6, kBases12, 1, &schema::ObjectOps<CreateFirewallRuleSetAction, L>::make, &schema::ObjectOps<CreateFirewallRuleSetAction, L>::destroy, &schema::ObjectOps<CreateFirewallRuleSetAction, L>::clear};
+static_assert(offsetof(CreateFirewallRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "CreateFirewallRuleSet", HttpMethod::Post, "/vpcfirewalls/ruleSets", "params", true, true, true, false, "", &CreateFirewallRuleSetAction::describe,
+                        schema::Ref<CreateFirewallRuleSetAction::ReplyType>::value};
 constexpr const char* kRule10V[] = {"enable", "disable"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows14[] = {  // CreateFirewallRuleTemplateAction
+  {"action", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule5},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, protocol), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"destPort", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, sourcePort), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule3},
+  {"destIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule3},
+  {"allowStates", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, allowStates), schema::Location::Body, 0, nullptr},
+  {"tcpFlag", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, tcpFlag), schema::Location::Body, 0, nullptr},
+  {"icmpTypeName", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, icmpTypeName), schema::Location::Body, 0, nullptr},
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule6},
+  {"enableLog", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, enableLog), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, state), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(CreateFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "CreateFirewallRuleTemplateAction", kRows14, 17, kBases14, 1, &schema::ObjectOps<CreateFirewallRuleTemplateAction, L>::make, &schema::ObjectOps<CreateFirewallRuleTemplateAction, L>::destroy, &schema::ObjectOps<CreateFirewallRuleTemplateAction, L>::clear};
+static_assert(offsetof(CreateFirewallRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "CreateFirewallRuleTemplate", HttpMethod::Post, "/vpcfirewalls/rules/template", "params", true, true, true, false, "", &CreateFirewallRuleTemplateAction::describe,
+                        schema::Ref<CreateFirewallRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // CreateVpcFirewallAction
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcFirewallAction, vpcUuid), schema::Location::Body, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcFirewallAction, description), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcFirewallAction, name), schema::Location::Body, 0, &kRule2},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcFirewallAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpcFirewallAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateVpcFirewallAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "CreateVpcFirewallAction", kRows16, 6, kBases16, 1, &schema::ObjectOps<CreateVpcFirewallAction, L>::make, &schema::ObjectOps<CreateVpcFirewallAction, L>::destroy, &schema::ObjectOps<CreateVpcFirewallAction, L>::clear};
+static_assert(offsetof(CreateVpcFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "CreateVpcFirewall", HttpMethod::Post, "/vpcfirewalls", "params", true, true, true, false, "", &CreateVpcFirewallAction::describe,
+                        schema::Ref<CreateVpcFirewallAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // DeleteFirewallAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(DeleteFirewallAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "DeleteFirewallAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<DeleteFirewallAction, L>::make, &schema::ObjectOps<DeleteFirewallAction, L>::destroy, &schema::ObjectOps<DeleteFirewallAction, L>::clear};
+static_assert(offsetof(DeleteFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "DeleteFirewall", HttpMethod::Delete, "/vpcfirewalls/{uuid}", "", false, true, true, false, "", &DeleteFirewallAction::describe,
+                        schema::Ref<DeleteFirewallAction::ReplyType>::value};
 constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Row kRows20[] = {  // DeleteFirewallIpSetTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule11},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallIpSetTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(DeleteFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "DeleteFirewallIpSetTemplateAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<DeleteFirewallIpSetTemplateAction, L>::make, &schema::ObjectOps<DeleteFirewallIpSetTemplateAction, L>::destroy, &schema::ObjectOps<DeleteFirewallIpSetTemplateAction, L>::clear};
+static_assert(offsetof(DeleteFirewallIpSetTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "DeleteFirewallIpSetTemplate", HttpMethod::Delete, "/vpcfirewalls/ipset/templates/{uuid}", "", false, true, true, false, "", &DeleteFirewallIpSetTemplateAction::describe,
+                        schema::Ref<DeleteFirewallIpSetTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // DeleteFirewallRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFirewallRuleAction, uuid), schema::Location::Path, 0, &kRule11},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(DeleteFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "DeleteFirewallRuleAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<DeleteFirewallRuleAction, L>::make, &schema::ObjectOps<DeleteFirewallRuleAction, L>::destroy, &schema::ObjectOps<DeleteFirewallRuleAction, L>::clear};
+static_assert(offsetof(DeleteFirewallRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "DeleteFirewallRule", HttpMethod::Delete, "/vpcfirewalls/rules/{uuid}", "", false, true, true, false, "", &DeleteFirewallRuleAction::describe,
+                        schema::Ref<DeleteFirewallRuleAction::ReplyType>::value};
+constexpr schema::Row kRows24[] = {  // DeleteFirewallRuleSetAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFirewallRuleSetAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallRuleSetAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(DeleteFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable24{{nullptr}, "DeleteFirewallRuleSetAction", kRows24, 3, kBases24, 1, &schema::ObjectOps<DeleteFirewallRuleSetAction, L>::make, &schema::ObjectOps<DeleteFirewallRuleSetAction, L>::destroy, &schema::ObjectOps<DeleteFirewallRuleSetAction, L>::clear};
+static_assert(offsetof(DeleteFirewallRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "DeleteFirewallRuleSet", HttpMethod::Delete, "/vpcfirewalls/ruleSets/{uuid}", "", false, true, true, false, "", &DeleteFirewallRuleSetAction::describe,
+                        schema::Ref<DeleteFirewallRuleSetAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // DeleteFirewallRuleTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFirewallRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule11},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(DeleteFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "DeleteFirewallRuleTemplateAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<DeleteFirewallRuleTemplateAction, L>::make, &schema::ObjectOps<DeleteFirewallRuleTemplateAction, L>::destroy, &schema::ObjectOps<DeleteFirewallRuleTemplateAction, L>::clear};
+static_assert(offsetof(DeleteFirewallRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "DeleteFirewallRuleTemplate", HttpMethod::Delete, "/vpcfirewalls/rules/templates/{uuid}", "", false, true, true, false, "", &DeleteFirewallRuleTemplateAction::describe,
+                        schema::Ref<DeleteFirewallRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // DetachFirewallRuleSetFromL3Action
+  {"vpcFirewallUuid", schema::Local<std::string, L>::ref, offsetof(DetachFirewallRuleSetFromL3Action, vpcFirewallUuid), schema::Location::Body, 0, &kRule0},
+  {"l3Uuid", schema::Local<std::string, L>::ref, offsetof(DetachFirewallRuleSetFromL3Action, l3Uuid), schema::Location::Path, 0, &kRule0},
+  {"forward", schema::Local<std::string, L>::ref, offsetof(DetachFirewallRuleSetFromL3Action, forward), schema::Location::Body, 0, &kRule1},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(DetachFirewallRuleSetFromL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachFirewallRuleSetFromL3Action, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(DetachFirewallRuleSetFromL3Action, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "DetachFirewallRuleSetFromL3Action", kRows28, 5, kBases28, 1, &schema::ObjectOps<DetachFirewallRuleSetFromL3Action, L>::make, &schema::ObjectOps<DetachFirewallRuleSetFromL3Action, L>::destroy, &schema::ObjectOps<DetachFirewallRuleSetFromL3Action, L>::clear};
+static_assert(offsetof(DetachFirewallRuleSetFromL3Action, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "DetachFirewallRuleSetFromL3", HttpMethod::Post, "/vpcfirewalls/l3networks/{l3Uuid}/ruleSets/{ruleSetUuid}", "params", true, true, true, false, "", &DetachFirewallRuleSetFromL3Action::describe,
+                        schema::Ref<DetachFirewallRuleSetFromL3Action::ReplyType>::value};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(QueryFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFirewallIpSetTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable30{{nullptr}, "QueryFirewallIpSetTemplateAction", nullptr, 0, kBases30, 2, &schema::ObjectOps<QueryFirewallIpSetTemplateAction, L>::make, &schema::ObjectOps<QueryFirewallIpSetTemplateAction, L>::destroy, &schema::ObjectOps<QueryFirewallIpSetTemplateAction, L>::clear};
+static_assert(offsetof(QueryFirewallIpSetTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "QueryFirewallIpSetTemplate", HttpMethod::Get, "/vpcfirewalls/ipset/templates", "", false, true, false, true, "", &QueryFirewallIpSetTemplateAction::describe,
+                        schema::Ref<QueryFirewallIpSetTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(QueryFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFirewallRuleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable32{{nullptr}, "QueryFirewallRuleAction", nullptr, 0, kBases32, 2, &schema::ObjectOps<QueryFirewallRuleAction, L>::make, &schema::ObjectOps<QueryFirewallRuleAction, L>::destroy, &schema::ObjectOps<QueryFirewallRuleAction, L>::clear};
+static_assert(offsetof(QueryFirewallRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "QueryFirewallRule", HttpMethod::Get, "/vpcfirewalls/rules", "", false, true, false, true, "", &QueryFirewallRuleAction::describe,
+                        schema::Ref<QueryFirewallRuleAction::ReplyType>::value};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(QueryFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFirewallRuleSetAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable34{{nullptr}, "QueryFirewallRuleSetAction", nullptr, 0, kBases34, 2, &schema::ObjectOps<QueryFirewallRuleSetAction, L>::make, &schema::ObjectOps<QueryFirewallRuleSetAction, L>::destroy, &schema::ObjectOps<QueryFirewallRuleSetAction, L>::clear};
+static_assert(offsetof(QueryFirewallRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "QueryFirewallRuleSet", HttpMethod::Get, "/vpcfirewalls/ruleSets", "", false, true, false, true, "", &QueryFirewallRuleSetAction::describe,
+                        schema::Ref<QueryFirewallRuleSetAction::ReplyType>::value};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryFirewallRuleSetL3RefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFirewallRuleSetL3RefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable36{{nullptr}, "QueryFirewallRuleSetL3RefAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryFirewallRuleSetL3RefAction, L>::make, &schema::ObjectOps<QueryFirewallRuleSetL3RefAction, L>::destroy, &schema::ObjectOps<QueryFirewallRuleSetL3RefAction, L>::clear};
+static_assert(offsetof(QueryFirewallRuleSetL3RefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "QueryFirewallRuleSetL3Ref", HttpMethod::Get, "/vpcfirewalls/l3networks/rulesets/refs", "", false, true, false, true, "", &QueryFirewallRuleSetL3RefAction::describe,
+                        schema::Ref<QueryFirewallRuleSetL3RefAction::ReplyType>::value};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFirewallRuleTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable38{{nullptr}, "QueryFirewallRuleTemplateAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryFirewallRuleTemplateAction, L>::make, &schema::ObjectOps<QueryFirewallRuleTemplateAction, L>::destroy, &schema::ObjectOps<QueryFirewallRuleTemplateAction, L>::clear};
+static_assert(offsetof(QueryFirewallRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "QueryFirewallRuleTemplate", HttpMethod::Get, "/vpcfirewalls/rules/templates", "", false, true, false, true, "", &QueryFirewallRuleTemplateAction::describe,
+                        schema::Ref<QueryFirewallRuleTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryVpcFirewallAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcFirewallAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable40{{nullptr}, "QueryVpcFirewallAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryVpcFirewallAction, L>::make, &schema::ObjectOps<QueryVpcFirewallAction, L>::destroy, &schema::ObjectOps<QueryVpcFirewallAction, L>::clear};
+static_assert(offsetof(QueryVpcFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "QueryVpcFirewall", HttpMethod::Get, "/vpcfirewalls", "", false, true, false, true, "", &QueryVpcFirewallAction::describe,
+                        schema::Ref<QueryVpcFirewallAction::ReplyType>::value};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryVpcFirewallVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcFirewallVRouterRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable42{{nullptr}, "QueryVpcFirewallVRouterRefAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryVpcFirewallVRouterRefAction, L>::make, &schema::ObjectOps<QueryVpcFirewallVRouterRefAction, L>::destroy, &schema::ObjectOps<QueryVpcFirewallVRouterRefAction, L>::clear};
+static_assert(offsetof(QueryVpcFirewallVRouterRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "QueryVpcFirewallVRouterRef", HttpMethod::Get, "/vpcfirewalls/vrouters/refs", "", false, true, false, true, "", &QueryVpcFirewallVRouterRefAction::describe,
+                        schema::Ref<QueryVpcFirewallVRouterRefAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // RefreshFirewallAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(RefreshFirewallAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "RefreshFirewallAction", kRows44, 2, kBases44, 1, &schema::ObjectOps<RefreshFirewallAction, L>::make, &schema::ObjectOps<RefreshFirewallAction, L>::destroy, &schema::ObjectOps<RefreshFirewallAction, L>::clear};
+static_assert(offsetof(RefreshFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "RefreshFirewall", HttpMethod::Put, "/vpcfirewalls/refresh/{uuid}/actions", "refreshFirewall", true, true, true, false, "", &RefreshFirewallAction::describe,
+                        schema::Ref<RefreshFirewallAction::ReplyType>::value};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr const char* kRule13V[] = {"ip", "port"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows46[] = {  // UpdateFirewallIpSetTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule12},
+  {"sourceValue", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule3},
+  {"destValue", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, type), schema::Location::Body, 0, &kRule13},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(UpdateFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "UpdateFirewallIpSetTemplateAction", kRows46, 6, kBases46, 1, &schema::ObjectOps<UpdateFirewallIpSetTemplateAction, L>::make, &schema::ObjectOps<UpdateFirewallIpSetTemplateAction, L>::destroy, &schema::ObjectOps<UpdateFirewallIpSetTemplateAction, L>::clear};
+static_assert(offsetof(UpdateFirewallIpSetTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "UpdateFirewallIpSetTemplate", HttpMethod::Put, "/vpcfirewalls/ipset/templates/{uuid}/actions", "updateFirewallIpSetTemplate", true, true, true, false, "", &UpdateFirewallIpSetTemplateAction::describe,
+                        schema::Ref<UpdateFirewallIpSetTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // UpdateFirewallRuleAction
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"action", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleAction, action), schema::Location::Body, 0, &kRule5},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, protocol), schema::Location::Body, 0, nullptr},
+  {"destPort", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, sourceIp), schema::Location::Body, 0, nullptr},
+  {"destIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, destIp), schema::Location::Body, 0, nullptr},
+  {"allowStates", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, allowStates), schema::Location::Body, 0, nullptr},
+  {"tcpFlag", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, tcpFlag), schema::Location::Body, 0, nullptr},
+  {"icmpTypeName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, icmpTypeName), schema::Location::Body, 0, nullptr},
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule6},
+  {"enableLog", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateFirewallRuleAction, enableLog), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleAction, state), schema::Location::Body, 0, &kRule7},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(UpdateFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "UpdateFirewallRuleAction", kRows48, 16, kBases48, 1, &schema::ObjectOps<UpdateFirewallRuleAction, L>::make, &schema::ObjectOps<UpdateFirewallRuleAction, L>::destroy, &schema::ObjectOps<UpdateFirewallRuleAction, L>::clear};
+static_assert(offsetof(UpdateFirewallRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "UpdateFirewallRule", HttpMethod::Put, "/vpcfirewalls/rules/{uuid}/actions", "updateFirewallRule", true, true, true, false, "", &UpdateFirewallRuleAction::describe,
+                        schema::Ref<UpdateFirewallRuleAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // UpdateFirewallRuleSetAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleSetAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleSetAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleSetAction, description), schema::Location::Body, 0, nullptr},
+  {"actionType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleSetAction, actionType), schema::Location::Body, 0, &kRule9},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(UpdateFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "UpdateFirewallRuleSetAction", kRows50, 5, kBases50, 1, &schema::ObjectOps<UpdateFirewallRuleSetAction, L>::make, &schema::ObjectOps<UpdateFirewallRuleSetAction, L>::destroy, &schema::ObjectOps<UpdateFirewallRuleSetAction, L>::clear};
+static_assert(offsetof(UpdateFirewallRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "UpdateFirewallRuleSet", HttpMethod::Put, "/vpcfirewalls/ruleSets/{uuid}/actions", "updateFirewallRuleSet", true, true, true, false, "", &UpdateFirewallRuleSetAction::describe,
+                        schema::Ref<UpdateFirewallRuleSetAction::ReplyType>::value};
+constexpr schema::Row kRows52[] = {  // UpdateFirewallRuleTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"action", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule5},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, protocol), schema::Location::Body, 0, nullptr},
+  {"destPort", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, sourcePort), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule3},
+  {"destIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule3},
+  {"allowStates", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, allowStates), schema::Location::Body, 0, nullptr},
+  {"tcpFlag", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, tcpFlag), schema::Location::Body, 0, nullptr},
+  {"icmpTypeName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, icmpTypeName), schema::Location::Body, 0, nullptr},
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule6},
+  {"enableLog", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, enableLog), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, state), schema::Location::Body, 0, &kRule10},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(UpdateFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable52{{nullptr}, "UpdateFirewallRuleTemplateAction", kRows52, 18, kBases52, 1, &schema::ObjectOps<UpdateFirewallRuleTemplateAction, L>::make, &schema::ObjectOps<UpdateFirewallRuleTemplateAction, L>::destroy, &schema::ObjectOps<UpdateFirewallRuleTemplateAction, L>::clear};
+static_assert(offsetof(UpdateFirewallRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "UpdateFirewallRuleTemplate", HttpMethod::Put, "/vpcfirewalls/rules/template/{uuid}/actions", "updateFirewallRuleTemplate", true, true, true, false, "", &UpdateFirewallRuleTemplateAction::describe,
+                        schema::Ref<UpdateFirewallRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // UpdateVpcFirewallAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcFirewallAction, description), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcFirewallAction, name), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(UpdateVpcFirewallAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "UpdateVpcFirewallAction", kRows54, 4, kBases54, 1, &schema::ObjectOps<UpdateVpcFirewallAction, L>::make, &schema::ObjectOps<UpdateVpcFirewallAction, L>::destroy, &schema::ObjectOps<UpdateVpcFirewallAction, L>::clear};
+static_assert(offsetof(UpdateVpcFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "UpdateVpcFirewall", HttpMethod::Put, "/vpcfirewalls/{uuid}/actions", "updateVpcFirewall", true, true, true, false, "", &UpdateVpcFirewallAction::describe,
+                        schema::Ref<UpdateVpcFirewallAction::ReplyType>::value};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 254LL};
+constexpr schema::Row kRows56[] = {  // AddVRouterRouteEntryAction
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterRouteEntryAction, description), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterRouteEntryAction, type), schema::Location::Body, 0, &kRule14},
+  {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(AddVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
+  {"destination", schema::Local<std::string, L>::ref, offsetof(AddVRouterRouteEntryAction, destination), schema::Location::Body, 0, &kRule15},
+  {"target", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterRouteEntryAction, target), schema::Location::Body, 0, &kRule16},
+  {"distance", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddVRouterRouteEntryAction, distance), schema::Location::Body, 0, &kRule17},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterRouteEntryAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddVRouterRouteEntryAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(AddVRouterRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "AddVRouterRouteEntryAction", kRows56, 9, kBases56, 1, &schema::ObjectOps<AddVRouterRouteEntryAction, L>::make, &schema::ObjectOps<AddVRouterRouteEntryAction, L>::destroy, &schema::ObjectOps<AddVRouterRouteEntryAction, L>::clear};
+static_assert(offsetof(AddVRouterRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "AddVRouterRouteEntry", HttpMethod::Post, "/vrouter-route-tables/{routeTableUuid}/route-entries", "params", true, true, true, false, "", &AddVRouterRouteEntryAction::describe,
+                        schema::Ref<AddVRouterRouteEntryAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // AttachVRouterRouteTableToVRouterAction
+  {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(AttachVRouterRouteTableToVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
+  {"virtualRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(AttachVRouterRouteTableToVRouterAction, virtualRouterVmUuid), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachVRouterRouteTableToVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(AttachVRouterRouteTableToVRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "AttachVRouterRouteTableToVRouterAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<AttachVRouterRouteTableToVRouterAction, L>::make, &schema::ObjectOps<AttachVRouterRouteTableToVRouterAction, L>::destroy, &schema::ObjectOps<AttachVRouterRouteTableToVRouterAction, L>::clear};
+static_assert(offsetof(AttachVRouterRouteTableToVRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "AttachVRouterRouteTableToVRouter", HttpMethod::Post, "/vrouter-route-tables/{routeTableUuid}/attach", "params", true, true, true, false, "", &AttachVRouterRouteTableToVRouterAction::describe,
+                        schema::Ref<AttachVRouterRouteTableToVRouterAction::ReplyType>::value};
+constexpr schema::Row kRows60[] = {  // CreateVRouterRouteTableAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterRouteTableAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVRouterRouteTableAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "CreateVRouterRouteTableAction", kRows60, 5, kBases60, 1, &schema::ObjectOps<CreateVRouterRouteTableAction, L>::make, &schema::ObjectOps<CreateVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<CreateVRouterRouteTableAction, L>::clear};
+static_assert(offsetof(CreateVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "CreateVRouterRouteTable", HttpMethod::Post, "/vrouter-route-tables", "params", true, true, true, false, "", &CreateVRouterRouteTableAction::describe,
+                        schema::Ref<CreateVRouterRouteTableAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // DeleteVRouterRouteEntryAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterRouteEntryAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterRouteEntryAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(DeleteVRouterRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "DeleteVRouterRouteEntryAction", kRows62, 4, kBases62, 1, &schema::ObjectOps<DeleteVRouterRouteEntryAction, L>::make, &schema::ObjectOps<DeleteVRouterRouteEntryAction, L>::destroy, &schema::ObjectOps<DeleteVRouterRouteEntryAction, L>::clear};
+static_assert(offsetof(DeleteVRouterRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "DeleteVRouterRouteEntry", HttpMethod::Delete, "/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}", "", false, true, true, false, "", &DeleteVRouterRouteEntryAction::describe,
+                        schema::Ref<DeleteVRouterRouteEntryAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // DeleteVRouterRouteTableAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterRouteTableAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(DeleteVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "DeleteVRouterRouteTableAction", kRows64, 3, kBases64, 1, &schema::ObjectOps<DeleteVRouterRouteTableAction, L>::make, &schema::ObjectOps<DeleteVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<DeleteVRouterRouteTableAction, L>::clear};
+static_assert(offsetof(DeleteVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "DeleteVRouterRouteTable", HttpMethod::Delete, "/vrouter-route-tables/{uuid}", "", false, true, true, false, "", &DeleteVRouterRouteTableAction::describe,
+                        schema::Ref<DeleteVRouterRouteTableAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // DetachVRouterRouteTableFromVRouterAction
+  {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(DetachVRouterRouteTableFromVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
+  {"virtualRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(DetachVRouterRouteTableFromVRouterAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachVRouterRouteTableFromVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(DetachVRouterRouteTableFromVRouterAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "DetachVRouterRouteTableFromVRouterAction", kRows66, 3, kBases66, 1, &schema::ObjectOps<DetachVRouterRouteTableFromVRouterAction, L>::make, &schema::ObjectOps<DetachVRouterRouteTableFromVRouterAction, L>::destroy, &schema::ObjectOps<DetachVRouterRouteTableFromVRouterAction, L>::clear};
+static_assert(offsetof(DetachVRouterRouteTableFromVRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "DetachVRouterRouteTableFromVRouter", HttpMethod::Delete, "/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}", "", false, true, true, false, "", &DetachVRouterRouteTableFromVRouterAction::describe,
+                        schema::Ref<DetachVRouterRouteTableFromVRouterAction::ReplyType>::value};
+constexpr schema::Row kRows68[] = {  // GetVRouterRouteTableAction
+  {"virtualRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(GetVRouterRouteTableAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(GetVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable68{{nullptr}, "GetVRouterRouteTableAction", kRows68, 2, kBases68, 1, &schema::ObjectOps<GetVRouterRouteTableAction, L>::make, &schema::ObjectOps<GetVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<GetVRouterRouteTableAction, L>::clear};
+static_assert(offsetof(GetVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "GetVRouterRouteTable", HttpMethod::Get, "/vrouter-route-tables/vrouter/{virtualRouterVmUuid}", "", false, true, false, false, "", &GetVRouterRouteTableAction::describe,
+                        schema::Ref<GetVRouterRouteTableAction::ReplyType>::value};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryVRouterRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVRouterRouteEntryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable70{{nullptr}, "QueryVRouterRouteEntryAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryVRouterRouteEntryAction, L>::make, &schema::ObjectOps<QueryVRouterRouteEntryAction, L>::destroy, &schema::ObjectOps<QueryVRouterRouteEntryAction, L>::clear};
+static_assert(offsetof(QueryVRouterRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "QueryVRouterRouteEntry", HttpMethod::Get, "/vrouter-route-tables/route-entries", "", false, true, false, true, "", &QueryVRouterRouteEntryAction::describe,
+                        schema::Ref<QueryVRouterRouteEntryAction::ReplyType>::value};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QueryVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVRouterRouteTableAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable72{{nullptr}, "QueryVRouterRouteTableAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QueryVRouterRouteTableAction, L>::make, &schema::ObjectOps<QueryVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<QueryVRouterRouteTableAction, L>::clear};
+static_assert(offsetof(QueryVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "QueryVRouterRouteTable", HttpMethod::Get, "/vrouter-route-tables", "", false, true, false, true, "", &QueryVRouterRouteTableAction::describe,
+                        schema::Ref<QueryVRouterRouteTableAction::ReplyType>::value};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryVirtualRouterVRouterRouteTableRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVirtualRouterVRouterRouteTableRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable74{{nullptr}, "QueryVirtualRouterVRouterRouteTableRefAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryVirtualRouterVRouterRouteTableRefAction, L>::make, &schema::ObjectOps<QueryVirtualRouterVRouterRouteTableRefAction, L>::destroy, &schema::ObjectOps<QueryVirtualRouterVRouterRouteTableRefAction, L>::clear};
+static_assert(offsetof(QueryVirtualRouterVRouterRouteTableRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "QueryVirtualRouterVRouterRouteTableRef", HttpMethod::Get, "/vrouter-route-tables/virtual-router-refs", "", false, true, false, true, "", &QueryVirtualRouterVRouterRouteTableRefAction::describe,
+                        schema::Ref<QueryVirtualRouterVRouterRouteTableRefAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // UpdateVRouterRouteTableAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(UpdateVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "UpdateVRouterRouteTableAction", kRows76, 4, kBases76, 1, &schema::ObjectOps<UpdateVRouterRouteTableAction, L>::make, &schema::ObjectOps<UpdateVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<UpdateVRouterRouteTableAction, L>::clear};
+static_assert(offsetof(UpdateVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "UpdateVRouterRouteTable", HttpMethod::Put, "/vrouter-route-tables/{uuid}/actions", "updateVRouterRouteTable", true, true, true, false, "", &UpdateVRouterRouteTableAction::describe,
+                        schema::Ref<UpdateVRouterRouteTableAction::ReplyType>::value};
 constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows78[] = {  // CreateWebhookAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateWebhookAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateWebhookAction, description), schema::Location::Body, 0, &kRule3},
+  {"url", schema::Local<std::string, L>::ref, offsetof(CreateWebhookAction, url), schema::Location::Body, 0, &kRule18},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CreateWebhookAction, type), schema::Location::Body, 0, &kRule2},
+  {"opaque", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateWebhookAction, opaque), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateWebhookAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateWebhookAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(CreateWebhookAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "CreateWebhookAction", kRows78, 8, kBases78, 1, &schema::ObjectOps<CreateWebhookAction, L>::make, &schema::ObjectOps<CreateWebhookAction, L>::destroy, &schema::ObjectOps<CreateWebhookAction, L>::clear};
+static_assert(offsetof(CreateWebhookAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "CreateWebhook", HttpMethod::Post, "/web-hooks", "params", true, true, true, false, "", &CreateWebhookAction::describe,
+                        schema::Ref<CreateWebhookAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // DeleteWebhookAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteWebhookAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(DeleteWebhookAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "DeleteWebhookAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<DeleteWebhookAction, L>::make, &schema::ObjectOps<DeleteWebhookAction, L>::destroy, &schema::ObjectOps<DeleteWebhookAction, L>::clear};
+static_assert(offsetof(DeleteWebhookAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "DeleteWebhook", HttpMethod::Delete, "/web-hooks/{uuid}", "", false, true, true, false, "", &DeleteWebhookAction::describe,
+                        schema::Ref<DeleteWebhookAction::ReplyType>::value};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryWebhookAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryWebhookAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable82{{nullptr}, "QueryWebhookAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryWebhookAction, L>::make, &schema::ObjectOps<QueryWebhookAction, L>::destroy, &schema::ObjectOps<QueryWebhookAction, L>::clear};
+static_assert(offsetof(QueryWebhookAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "QueryWebhook", HttpMethod::Get, "/web-hooks", "", false, true, false, true, "", &QueryWebhookAction::describe,
+                        schema::Ref<QueryWebhookAction::ReplyType>::value};
+constexpr schema::Row kRows84[] = {  // UpdateWebhookAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateWebhookAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateWebhookAction, description), schema::Location::Body, 0, &kRule3},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateWebhookAction, url), schema::Location::Body, 0, &kRule3},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateWebhookAction, type), schema::Location::Body, 0, &kRule12},
+  {"opaque", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateWebhookAction, opaque), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(UpdateWebhookAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable84{{nullptr}, "UpdateWebhookAction", kRows84, 7, kBases84, 1, &schema::ObjectOps<UpdateWebhookAction, L>::make, &schema::ObjectOps<UpdateWebhookAction, L>::destroy, &schema::ObjectOps<UpdateWebhookAction, L>::clear};
+static_assert(offsetof(UpdateWebhookAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "UpdateWebhook", HttpMethod::Put, "/web-hooks/{uuid}", "updateWebhook", true, true, true, false, "", &UpdateWebhookAction::describe,
+                        schema::Ref<UpdateWebhookAction::ReplyType>::value};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryXskyBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryXskyBlockVolumeAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable86{{nullptr}, "QueryXskyBlockVolumeAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryXskyBlockVolumeAction, L>::make, &schema::ObjectOps<QueryXskyBlockVolumeAction, L>::destroy, &schema::ObjectOps<QueryXskyBlockVolumeAction, L>::clear};
+static_assert(offsetof(QueryXskyBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "QueryXskyBlockVolume", HttpMethod::Get, "/xksy/block-volumes", "", false, true, false, true, "", &QueryXskyBlockVolumeAction::describe,
+                        schema::Ref<QueryXskyBlockVolumeAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"Reboot", "None"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows88[] = {  // AttachUserDefinedXmlHookScriptToVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachUserDefinedXmlHookScriptToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule8},
+  {"xmlHookUuid", schema::Local<std::string, L>::ref, offsetof(AttachUserDefinedXmlHookScriptToVmAction, xmlHookUuid), schema::Location::Path, 0, &kRule8},
+  {"startupStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachUserDefinedXmlHookScriptToVmAction, startupStrategy), schema::Location::Body, 0, &kRule19},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachUserDefinedXmlHookScriptToVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(AttachUserDefinedXmlHookScriptToVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "AttachUserDefinedXmlHookScriptToVmAction", kRows88, 4, kBases88, 1, &schema::ObjectOps<AttachUserDefinedXmlHookScriptToVmAction, L>::make, &schema::ObjectOps<AttachUserDefinedXmlHookScriptToVmAction, L>::destroy, &schema::ObjectOps<AttachUserDefinedXmlHookScriptToVmAction, L>::clear};
+static_assert(offsetof(AttachUserDefinedXmlHookScriptToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "AttachUserDefinedXmlHookScriptToVm", HttpMethod::Post, "/xmlhook/{xmlHookUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachUserDefinedXmlHookScriptToVmAction::describe,
+                        schema::Ref<AttachUserDefinedXmlHookScriptToVmAction::ReplyType>::value};
+constexpr schema::Row kRows90[] = {  // DetachUserDefinedXmlHookScriptFromVmAction
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule8},
+  {"startupStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, startupStrategy), schema::Location::Body, 0, &kRule19},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "DetachUserDefinedXmlHookScriptFromVmAction", kRows90, 4, kBases90, 1, &schema::ObjectOps<DetachUserDefinedXmlHookScriptFromVmAction, L>::make, &schema::ObjectOps<DetachUserDefinedXmlHookScriptFromVmAction, L>::destroy, &schema::ObjectOps<DetachUserDefinedXmlHookScriptFromVmAction, L>::clear};
+static_assert(offsetof(DetachUserDefinedXmlHookScriptFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "DetachUserDefinedXmlHookScriptFromVm", HttpMethod::Delete, "/xmlhook/vm-instances/{vmInstanceUuid}/detach", "", false, true, true, false, "", &DetachUserDefinedXmlHookScriptFromVmAction::describe,
+                        schema::Ref<DetachUserDefinedXmlHookScriptFromVmAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // UpdateXskyBlockVolumeAction
+  {"burstTotalBw", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateXskyBlockVolumeAction, burstTotalBw), schema::Location::Body, 0, nullptr},
+  {"burstTotalIops", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateXskyBlockVolumeAction, burstTotalIops), schema::Location::Body, 0, nullptr},
+  {"maxTotalBw", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateXskyBlockVolumeAction, maxTotalBw), schema::Location::Body, 0, nullptr},
+  {"maxTotalIops", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateXskyBlockVolumeAction, maxTotalIops), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateXskyBlockVolumeAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateXskyBlockVolumeAction, name), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateXskyBlockVolumeAction, description), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateXskyBlockVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateXskyBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "UpdateXskyBlockVolumeAction", kRows92, 8, kBases92, 1, &schema::ObjectOps<UpdateXskyBlockVolumeAction, L>::make, &schema::ObjectOps<UpdateXskyBlockVolumeAction, L>::destroy, &schema::ObjectOps<UpdateXskyBlockVolumeAction, L>::clear};
+static_assert(offsetof(UpdateXskyBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "UpdateXskyBlockVolume", HttpMethod::Put, "/xsky/block-volumes/{uuid}/actions", "updateXskyBlockVolume", true, true, true, false, "", &UpdateXskyBlockVolumeAction::describe,
+                        schema::Ref<UpdateXskyBlockVolumeAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // AddZBoxAction
+  {"usbDeviceUuid", schema::Local<std::string, L>::ref, offsetof(AddZBoxAction, usbDeviceUuid), schema::Location::Body, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddZBoxAction, name), schema::Location::Body, 0, nullptr},
+  {"skipFormat", schema::Local<std::optional<bool>, L>::ref, offsetof(AddZBoxAction, skipFormat), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddZBoxAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(AddZBoxAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "AddZBoxAction", kRows94, 4, kBases94, 1, &schema::ObjectOps<AddZBoxAction, L>::make, &schema::ObjectOps<AddZBoxAction, L>::destroy, &schema::ObjectOps<AddZBoxAction, L>::clear};
+static_assert(offsetof(AddZBoxAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "AddZBox", HttpMethod::Post, "/zbox", "params", true, true, true, false, "", &AddZBoxAction::describe,
+                        schema::Ref<AddZBoxAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // EjectZBoxAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(EjectZBoxAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(EjectZBoxAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(EjectZBoxAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "EjectZBoxAction", kRows96, 2, kBases96, 1, &schema::ObjectOps<EjectZBoxAction, L>::make, &schema::ObjectOps<EjectZBoxAction, L>::destroy, &schema::ObjectOps<EjectZBoxAction, L>::clear};
+static_assert(offsetof(EjectZBoxAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "EjectZBox", HttpMethod::Put, "/zbox/{uuid}/actions", "ejectZBox", true, true, true, false, "", &EjectZBoxAction::describe,
+                        schema::Ref<EjectZBoxAction::ReplyType>::value};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryZBoxAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryZBoxAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable98{{nullptr}, "QueryZBoxAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryZBoxAction, L>::make, &schema::ObjectOps<QueryZBoxAction, L>::destroy, &schema::ObjectOps<QueryZBoxAction, L>::clear};
+static_assert(offsetof(QueryZBoxAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "QueryZBox", HttpMethod::Get, "/zbox", "", false, true, false, true, "", &QueryZBoxAction::describe,
+                        schema::Ref<QueryZBoxAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // SyncZBoxCapacityAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncZBoxCapacityAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncZBoxCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(SyncZBoxCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "SyncZBoxCapacityAction", kRows100, 2, kBases100, 1, &schema::ObjectOps<SyncZBoxCapacityAction, L>::make, &schema::ObjectOps<SyncZBoxCapacityAction, L>::destroy, &schema::ObjectOps<SyncZBoxCapacityAction, L>::clear};
+static_assert(offsetof(SyncZBoxCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "SyncZBoxCapacity", HttpMethod::Put, "/zbox/{uuid}/actions", "syncZBoxCapacity", true, true, true, false, "", &SyncZBoxCapacityAction::describe,
+                        schema::Ref<SyncZBoxCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows102[] = {  // AttachAppBuildSystemToZoneAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AttachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
+  {"buildSystemUuid", schema::Local<std::string, L>::ref, offsetof(AttachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachAppBuildSystemToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(AttachAppBuildSystemToZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "AttachAppBuildSystemToZoneAction", kRows102, 3, kBases102, 1, &schema::ObjectOps<AttachAppBuildSystemToZoneAction, L>::make, &schema::ObjectOps<AttachAppBuildSystemToZoneAction, L>::destroy, &schema::ObjectOps<AttachAppBuildSystemToZoneAction, L>::clear};
+static_assert(offsetof(AttachAppBuildSystemToZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "AttachAppBuildSystemToZone", HttpMethod::Post, "/zones/{zoneUuid}/buildsystem/{buildSystemUuid}", "params", true, true, true, false, "", &AttachAppBuildSystemToZoneAction::describe,
+                        schema::Ref<AttachAppBuildSystemToZoneAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // AttachBackupStorageToZoneAction
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AttachBackupStorageToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(AttachBackupStorageToZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachBackupStorageToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(AttachBackupStorageToZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "AttachBackupStorageToZoneAction", kRows104, 3, kBases104, 1, &schema::ObjectOps<AttachBackupStorageToZoneAction, L>::make, &schema::ObjectOps<AttachBackupStorageToZoneAction, L>::destroy, &schema::ObjectOps<AttachBackupStorageToZoneAction, L>::clear};
+static_assert(offsetof(AttachBackupStorageToZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "AttachBackupStorageToZone", HttpMethod::Post, "/zones/{zoneUuid}/backup-storage/{backupStorageUuid}", "params", true, true, true, false, "", &AttachBackupStorageToZoneAction::describe,
+                        schema::Ref<AttachBackupStorageToZoneAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // ChangeZoneStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeZoneStateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeZoneStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeZoneStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(ChangeZoneStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "ChangeZoneStateAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<ChangeZoneStateAction, L>::make, &schema::ObjectOps<ChangeZoneStateAction, L>::destroy, &schema::ObjectOps<ChangeZoneStateAction, L>::clear};
+static_assert(offsetof(ChangeZoneStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "ChangeZoneState", HttpMethod::Put, "/zones/{uuid}/actions", "changeZoneState", true, true, true, false, "", &ChangeZoneStateAction::describe,
+                        schema::Ref<ChangeZoneStateAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // CreateZoneAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateZoneAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZoneAction, description), schema::Location::Body, 0, &kRule3},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZoneAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateZoneAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(CreateZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "CreateZoneAction", kRows108, 6, kBases108, 1, &schema::ObjectOps<CreateZoneAction, L>::make, &schema::ObjectOps<CreateZoneAction, L>::destroy, &schema::ObjectOps<CreateZoneAction, L>::clear};
+static_assert(offsetof(CreateZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "CreateZone", HttpMethod::Post, "/zones", "params", true, true, true, false, "", &CreateZoneAction::describe,
+                        schema::Ref<CreateZoneAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // DeleteZoneAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteZoneAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteZoneAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(DeleteZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "DeleteZoneAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<DeleteZoneAction, L>::make, &schema::ObjectOps<DeleteZoneAction, L>::destroy, &schema::ObjectOps<DeleteZoneAction, L>::clear};
+static_assert(offsetof(DeleteZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "DeleteZone", HttpMethod::Delete, "/zones/{uuid}", "", false, true, true, false, "", &DeleteZoneAction::describe,
+                        schema::Ref<DeleteZoneAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // DetachAppBuildSystemToZoneAction
+  {"buildSystemUuid", schema::Local<std::string, L>::ref, offsetof(DetachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule8},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(DetachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachAppBuildSystemToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(DetachAppBuildSystemToZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "DetachAppBuildSystemToZoneAction", kRows112, 3, kBases112, 1, &schema::ObjectOps<DetachAppBuildSystemToZoneAction, L>::make, &schema::ObjectOps<DetachAppBuildSystemToZoneAction, L>::destroy, &schema::ObjectOps<DetachAppBuildSystemToZoneAction, L>::clear};
+static_assert(offsetof(DetachAppBuildSystemToZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "DetachAppBuildSystemToZone", HttpMethod::Delete, "/zones/{zoneUuid}/buildsystem/{buildSystemUuid}", "", false, true, true, false, "", &DetachAppBuildSystemToZoneAction::describe,
+                        schema::Ref<DetachAppBuildSystemToZoneAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // DetachBackupStorageFromZoneAction
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(DetachBackupStorageFromZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule8},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(DetachBackupStorageFromZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachBackupStorageFromZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DetachBackupStorageFromZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "DetachBackupStorageFromZoneAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<DetachBackupStorageFromZoneAction, L>::make, &schema::ObjectOps<DetachBackupStorageFromZoneAction, L>::destroy, &schema::ObjectOps<DetachBackupStorageFromZoneAction, L>::clear};
+static_assert(offsetof(DetachBackupStorageFromZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "DetachBackupStorageFromZone", HttpMethod::Delete, "/zones/{zoneUuid}/backup-storage/{backupStorageUuid}", "", false, true, true, false, "", &DetachBackupStorageFromZoneAction::describe,
+                        schema::Ref<DetachBackupStorageFromZoneAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // GetZoneAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetZoneAction, uuid), schema::Location::Path, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(GetZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "GetZoneAction", kRows116, 2, kBases116, 1, &schema::ObjectOps<GetZoneAction, L>::make, &schema::ObjectOps<GetZoneAction, L>::destroy, &schema::ObjectOps<GetZoneAction, L>::clear};
+static_assert(offsetof(GetZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "GetZone", HttpMethod::Get, "/zones/{uuid}/info", "", false, true, false, false, "", &GetZoneAction::describe,
+                        schema::Ref<GetZoneAction::ReplyType>::value};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QueryZoneAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryZoneAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable118{{nullptr}, "QueryZoneAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QueryZoneAction, L>::make, &schema::ObjectOps<QueryZoneAction, L>::destroy, &schema::ObjectOps<QueryZoneAction, L>::clear};
+static_assert(offsetof(QueryZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "QueryZone", HttpMethod::Get, "/zones", "", false, true, false, true, "", &QueryZoneAction::describe,
+                        schema::Ref<QueryZoneAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // UpdateZoneAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, description), schema::Location::Body, 0, &kRule3},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateZoneAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(UpdateZoneAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "UpdateZoneAction", kRows120, 5, kBases120, 1, &schema::ObjectOps<UpdateZoneAction, L>::make, &schema::ObjectOps<UpdateZoneAction, L>::destroy, &schema::ObjectOps<UpdateZoneAction, L>::clear};
+static_assert(offsetof(UpdateZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "UpdateZone", HttpMethod::Put, "/zones/{uuid}/actions", "updateZone", true, true, true, false, "", &UpdateZoneAction::describe,
+                        schema::Ref<UpdateZoneAction::ReplyType>::value};
 constexpr schema::Rule kRule20{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows122[] = {  // CheckNetworkReachableAction
+  {"sourceHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckNetworkReachableAction, sourceHostnames), schema::Location::Body, 0, &kRule20},
+  {"targetHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckNetworkReachableAction, targetHostnames), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckNetworkReachableAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(CheckNetworkReachableAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable122{{nullptr}, "CheckNetworkReachableAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<CheckNetworkReachableAction, L>::make, &schema::ObjectOps<CheckNetworkReachableAction, L>::destroy, &schema::ObjectOps<CheckNetworkReachableAction, L>::clear};
+static_assert(offsetof(CheckNetworkReachableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "CheckNetworkReachable", HttpMethod::Get, "/zops/check/network", "", false, true, false, false, "", &CheckNetworkReachableAction::describe,
+                        schema::Ref<CheckNetworkReachableAction::ReplyType>::value};
+constexpr schema::Row kRows124[] = {  // GetChronyServersAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetChronyServersAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(GetChronyServersAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable124{{nullptr}, "GetChronyServersAction", kRows124, 1, kBases124, 1, &schema::ObjectOps<GetChronyServersAction, L>::make, &schema::ObjectOps<GetChronyServersAction, L>::destroy, &schema::ObjectOps<GetChronyServersAction, L>::clear};
+static_assert(offsetof(GetChronyServersAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "GetChronyServers", HttpMethod::Get, "/zops/chrony/servers", "", false, true, false, false, "", &GetChronyServersAction::describe,
+                        schema::Ref<GetChronyServersAction::ReplyType>::value};
+constexpr schema::Row kRows126[] = {  // SyncChronyServersAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncChronyServersAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(SyncChronyServersAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable126{{nullptr}, "SyncChronyServersAction", kRows126, 1, kBases126, 1, &schema::ObjectOps<SyncChronyServersAction, L>::make, &schema::ObjectOps<SyncChronyServersAction, L>::destroy, &schema::ObjectOps<SyncChronyServersAction, L>::clear};
+static_assert(offsetof(SyncChronyServersAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "SyncChronyServers", HttpMethod::Put, "/zops/chrony/actions", "syncChronyServers", true, true, true, false, "", &SyncChronyServersAction::describe,
+                        schema::Ref<SyncChronyServersAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // UpdateChronyServersAction
+  {"internalHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateChronyServersAction, internalHostnames), schema::Location::Body, 0, &kRule20},
+  {"externalHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateChronyServersAction, externalHostnames), schema::Location::Body, 0, &kRule20},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateChronyServersAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateChronyServersAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "UpdateChronyServersAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<UpdateChronyServersAction, L>::make, &schema::ObjectOps<UpdateChronyServersAction, L>::destroy, &schema::ObjectOps<UpdateChronyServersAction, L>::clear};
+static_assert(offsetof(UpdateChronyServersAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "UpdateChronyServers", HttpMethod::Put, "/zops/chrony/actions", "updateChronyServers", true, true, true, false, "", &UpdateChronyServersAction::describe,
+                        schema::Ref<UpdateChronyServersAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // ZQLQueryAction
+  {"zql", schema::Local<std::optional<std::string>, L>::ref, offsetof(ZQLQueryAction, zql), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ZQLQueryAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(ZQLQueryAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "ZQLQueryAction", kRows130, 2, kBases130, 1, &schema::ObjectOps<ZQLQueryAction, L>::make, &schema::ObjectOps<ZQLQueryAction, L>::destroy, &schema::ObjectOps<ZQLQueryAction, L>::clear};
+static_assert(offsetof(ZQLQueryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "ZQLQuery", HttpMethod::Get, "/zql", "", false, true, false, false, "", &ZQLQueryAction::describe,
+                        schema::Ref<ZQLQueryAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"alarm", "event"};
 constexpr schema::Rule kRule21{true, false, false, kRule21V, 2, -1, 32, false, 0, 0};
+constexpr schema::Row kRows132[] = {  // AckAlarmDataAction
+  {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(AckAlarmDataAction, alarmUuid), schema::Location::Body, 0, &kRule11},
+  {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(AckAlarmDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
+  {"dataType", schema::Local<std::string, L>::ref, offsetof(AckAlarmDataAction, dataType), schema::Location::Body, 0, &kRule21},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckAlarmDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"ackPeriodSec", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AckAlarmDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(AckAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "AckAlarmDataAction", kRows132, 6, kBases132, 1, &schema::ObjectOps<AckAlarmDataAction, L>::make, &schema::ObjectOps<AckAlarmDataAction, L>::destroy, &schema::ObjectOps<AckAlarmDataAction, L>::clear};
+static_assert(offsetof(AckAlarmDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "AckAlarmData", HttpMethod::Post, "/zwatch/alarm-histories/acknowledgments", "params", true, true, true, false, "", &AckAlarmDataAction::describe,
+                        schema::Ref<AckAlarmDataAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // AckEventDataAction
+  {"eventSubscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, eventSubscriptionUuid), schema::Location::Body, 0, &kRule11},
+  {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
+  {"dataType", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, dataType), schema::Location::Body, 0, &kRule21},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckEventDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"ackPeriodSec", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AckEventDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(AckEventDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "AckEventDataAction", kRows134, 6, kBases134, 1, &schema::ObjectOps<AckEventDataAction, L>::make, &schema::ObjectOps<AckEventDataAction, L>::destroy, &schema::ObjectOps<AckEventDataAction, L>::clear};
+static_assert(offsetof(AckEventDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "AckEventData", HttpMethod::Post, "/zwatch/event-histories/acknowledgments", "params", true, true, true, false, "", &AckEventDataAction::describe,
+                        schema::Ref<AckEventDataAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // AddActionToAlarmAction
+  {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
+  {"actionUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToAlarmAction, actionUuid), schema::Location::Body, 0, &kRule8},
+  {"actionType", schema::Local<std::string, L>::ref, offsetof(AddActionToAlarmAction, actionType), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddActionToAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(AddActionToAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "AddActionToAlarmAction", kRows136, 4, kBases136, 1, &schema::ObjectOps<AddActionToAlarmAction, L>::make, &schema::ObjectOps<AddActionToAlarmAction, L>::destroy, &schema::ObjectOps<AddActionToAlarmAction, L>::clear};
+static_assert(offsetof(AddActionToAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "AddActionToAlarm", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/actions", "params", true, true, true, false, "", &AddActionToAlarmAction::describe,
+                        schema::Ref<AddActionToAlarmAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // AddActionToEventSubscriptionAction
+  {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
+  {"actionUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToEventSubscriptionAction, actionUuid), schema::Location::Body, 0, &kRule8},
+  {"actionType", schema::Local<std::string, L>::ref, offsetof(AddActionToEventSubscriptionAction, actionType), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddActionToEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(AddActionToEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "AddActionToEventSubscriptionAction", kRows138, 4, kBases138, 1, &schema::ObjectOps<AddActionToEventSubscriptionAction, L>::make, &schema::ObjectOps<AddActionToEventSubscriptionAction, L>::destroy, &schema::ObjectOps<AddActionToEventSubscriptionAction, L>::clear};
+static_assert(offsetof(AddActionToEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "AddActionToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/actions", "params", true, true, true, false, "", &AddActionToEventSubscriptionAction::describe,
+                        schema::Ref<AddActionToEventSubscriptionAction::ReplyType>::value};
 constexpr const char* kRule22V[] = {"Emergent", "Important", "Normal"};
 constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows140[] = {  // AddEventRuleTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, monitorTemplateUuid), schema::Location::Body, 0, &kRule8},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"eventName", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, eventName), schema::Location::Body, 0, &kRule8},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(AddEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEventRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddEventRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(AddEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "AddEventRuleTemplateAction", kRows140, 9, kBases140, 1, &schema::ObjectOps<AddEventRuleTemplateAction, L>::make, &schema::ObjectOps<AddEventRuleTemplateAction, L>::destroy, &schema::ObjectOps<AddEventRuleTemplateAction, L>::clear};
+static_assert(offsetof(AddEventRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "AddEventRuleTemplate", HttpMethod::Post, "/zwatch/monitortemplates/evenrules", "params", true, true, true, false, "", &AddEventRuleTemplateAction::describe,
+                        schema::Ref<AddEventRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows142[] = {  // AddInstanceToMonitorGroupAction
+  {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(AddInstanceToMonitorGroupAction, instanceUuid), schema::Location::Body, 0, &kRule11},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AddInstanceToMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule11},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddInstanceToMonitorGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddInstanceToMonitorGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddInstanceToMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(AddInstanceToMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable142{{nullptr}, "AddInstanceToMonitorGroupAction", kRows142, 5, kBases142, 1, &schema::ObjectOps<AddInstanceToMonitorGroupAction, L>::make, &schema::ObjectOps<AddInstanceToMonitorGroupAction, L>::destroy, &schema::ObjectOps<AddInstanceToMonitorGroupAction, L>::clear};
+static_assert(offsetof(AddInstanceToMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "AddInstanceToMonitorGroup", HttpMethod::Post, "/zwatch/monitorgroups/{groupUuid}/actions", "params", true, true, true, false, "", &AddInstanceToMonitorGroupAction::describe,
+                        schema::Ref<AddInstanceToMonitorGroupAction::ReplyType>::value};
 constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule24V[] = {"Regex", "Equal"};
 constexpr schema::Rule kRule24{true, false, false, kRule24V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows144[] = {  // AddLabelToAlarmAction
+  {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
+  {"key", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, key), schema::Location::Body, 0, &kRule23},
+  {"value", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, value), schema::Location::Body, 0, &kRule8},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToAlarmAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddLabelToAlarmAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(AddLabelToAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "AddLabelToAlarmAction", kRows144, 7, kBases144, 1, &schema::ObjectOps<AddLabelToAlarmAction, L>::make, &schema::ObjectOps<AddLabelToAlarmAction, L>::destroy, &schema::ObjectOps<AddLabelToAlarmAction, L>::clear};
+static_assert(offsetof(AddLabelToAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "AddLabelToAlarm", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/labels", "params", true, true, true, false, "", &AddLabelToAlarmAction::describe,
+                        schema::Ref<AddLabelToAlarmAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // AddLabelToEventSubscriptionAction
+  {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
+  {"key", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, key), schema::Location::Body, 0, &kRule23},
+  {"value", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, value), schema::Location::Body, 0, &kRule8},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToEventSubscriptionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddLabelToEventSubscriptionAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(AddLabelToEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "AddLabelToEventSubscriptionAction", kRows146, 7, kBases146, 1, &schema::ObjectOps<AddLabelToEventSubscriptionAction, L>::make, &schema::ObjectOps<AddLabelToEventSubscriptionAction, L>::destroy, &schema::ObjectOps<AddLabelToEventSubscriptionAction, L>::clear};
+static_assert(offsetof(AddLabelToEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "AddLabelToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/labels", "params", true, true, true, false, "", &AddLabelToEventSubscriptionAction::describe,
+                        schema::Ref<AddLabelToEventSubscriptionAction::ReplyType>::value};
 constexpr const char* kRule25V[] = {"GreaterThanOrEqualTo", "GreaterThan", "LessThan", "LessThanOrEqualTo"};
 constexpr schema::Rule kRule25{true, false, false, kRule25V, 4, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
 constexpr schema::Rule kRule27{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
 constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
 constexpr schema::Rule kRule29{false, false, false, nullptr, 0, -1, -1, true, -1LL, 2147483647LL};
+constexpr schema::Row kRows148[] = {  // AddMetricRuleTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, monitorTemplateUuid), schema::Location::Path, 0, &kRule8},
+  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, metricName), schema::Location::Body, 0, &kRule8},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(AddMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule27},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule28},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(AddMetricRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(AddMetricRuleTemplateAction, enableRecovery), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMetricRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddMetricRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(AddMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "AddMetricRuleTemplateAction", kRows148, 15, kBases148, 1, &schema::ObjectOps<AddMetricRuleTemplateAction, L>::make, &schema::ObjectOps<AddMetricRuleTemplateAction, L>::destroy, &schema::ObjectOps<AddMetricRuleTemplateAction, L>::clear};
+static_assert(offsetof(AddMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "AddMetricRuleTemplate", HttpMethod::Post, "/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules", "params", true, true, true, false, "", &AddMetricRuleTemplateAction::describe,
+                        schema::Ref<AddMetricRuleTemplateAction::ReplyType>::value};
 constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 8192, false, 0, 0};
+constexpr schema::Row kRows150[] = {  // AddThirdpartyPlatformAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule2},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, type), schema::Location::Body, 0, &kRule2},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule18},
+  {"template", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule30},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddThirdpartyPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddThirdpartyPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(AddThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable150{{nullptr}, "AddThirdpartyPlatformAction", kRows150, 8, kBases150, 1, &schema::ObjectOps<AddThirdpartyPlatformAction, L>::make, &schema::ObjectOps<AddThirdpartyPlatformAction, L>::destroy, &schema::ObjectOps<AddThirdpartyPlatformAction, L>::clear};
+static_assert(offsetof(AddThirdpartyPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec151{{nullptr}, "AddThirdpartyPlatform", HttpMethod::Post, "/zwatch/third-party/platforms", "params", true, true, true, false, "", &AddThirdpartyPlatformAction::describe,
+                        schema::Ref<AddThirdpartyPlatformAction::ReplyType>::value};
+constexpr schema::Row kRows152[] = {  // ApplyMonitorTemplateToMonitorGroupAction
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(ApplyMonitorTemplateToMonitorGroupAction, templateUuid), schema::Location::Path, 0, &kRule11},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(ApplyMonitorTemplateToMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule11},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ApplyMonitorTemplateToMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(ApplyMonitorTemplateToMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable152{{nullptr}, "ApplyMonitorTemplateToMonitorGroupAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<ApplyMonitorTemplateToMonitorGroupAction, L>::make, &schema::ObjectOps<ApplyMonitorTemplateToMonitorGroupAction, L>::destroy, &schema::ObjectOps<ApplyMonitorTemplateToMonitorGroupAction, L>::clear};
+static_assert(offsetof(ApplyMonitorTemplateToMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec153{{nullptr}, "ApplyMonitorTemplateToMonitorGroup", HttpMethod::Post, "/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}", "params", true, true, true, false, "", &ApplyMonitorTemplateToMonitorGroupAction::describe,
+                        schema::Ref<ApplyMonitorTemplateToMonitorGroupAction::ReplyType>::value};
+constexpr schema::Row kRows154[] = {  // ChangeActiveAlarmStateAction
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(ChangeActiveAlarmStateAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeActiveAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeActiveAlarmStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(ChangeActiveAlarmStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable154{{nullptr}, "ChangeActiveAlarmStateAction", kRows154, 3, kBases154, 1, &schema::ObjectOps<ChangeActiveAlarmStateAction, L>::make, &schema::ObjectOps<ChangeActiveAlarmStateAction, L>::destroy, &schema::ObjectOps<ChangeActiveAlarmStateAction, L>::clear};
+static_assert(offsetof(ChangeActiveAlarmStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec155{{nullptr}, "ChangeActiveAlarmState", HttpMethod::Post, "/zwatch/activealarms/actions", "params", true, true, true, false, "", &ChangeActiveAlarmStateAction::describe,
+                        schema::Ref<ChangeActiveAlarmStateAction::ReplyType>::value};
+constexpr schema::Row kRows156[] = {  // ChangeAlarmStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAlarmStateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAlarmStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(ChangeAlarmStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable156{{nullptr}, "ChangeAlarmStateAction", kRows156, 3, kBases156, 1, &schema::ObjectOps<ChangeAlarmStateAction, L>::make, &schema::ObjectOps<ChangeAlarmStateAction, L>::destroy, &schema::ObjectOps<ChangeAlarmStateAction, L>::clear};
+static_assert(offsetof(ChangeAlarmStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec157{{nullptr}, "ChangeAlarmState", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "changeAlarmState", true, true, true, false, "", &ChangeAlarmStateAction::describe,
+                        schema::Ref<ChangeAlarmStateAction::ReplyType>::value};
 constexpr const char* kRule31V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule31{true, false, false, kRule31V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows158[] = {  // ChangeEventSubscriptionStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeEventSubscriptionStateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ChangeEventSubscriptionStateAction, state), schema::Location::Body, 0, &kRule31},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeEventSubscriptionStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(ChangeEventSubscriptionStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable158{{nullptr}, "ChangeEventSubscriptionStateAction", kRows158, 3, kBases158, 1, &schema::ObjectOps<ChangeEventSubscriptionStateAction, L>::make, &schema::ObjectOps<ChangeEventSubscriptionStateAction, L>::destroy, &schema::ObjectOps<ChangeEventSubscriptionStateAction, L>::clear};
+static_assert(offsetof(ChangeEventSubscriptionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec159{{nullptr}, "ChangeEventSubscriptionState", HttpMethod::Put, "/zwatch/change/eventSubscription/{uuid}/state", "changeEventSubscriptionState", true, true, true, false, "", &ChangeEventSubscriptionStateAction::describe,
+                        schema::Ref<ChangeEventSubscriptionStateAction::ReplyType>::value};
+constexpr schema::Row kRows160[] = {  // ChangeSNSTopicStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSNSTopicStateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSNSTopicStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSNSTopicStateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(ChangeSNSTopicStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable160{{nullptr}, "ChangeSNSTopicStateAction", kRows160, 3, kBases160, 1, &schema::ObjectOps<ChangeSNSTopicStateAction, L>::make, &schema::ObjectOps<ChangeSNSTopicStateAction, L>::destroy, &schema::ObjectOps<ChangeSNSTopicStateAction, L>::clear};
+static_assert(offsetof(ChangeSNSTopicStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec161{{nullptr}, "ChangeSNSTopicState", HttpMethod::Put, "/zwatch/topics/{uuid}/actions", "changeSNSTopicState", true, true, true, false, "", &ChangeSNSTopicStateAction::describe,
+                        schema::Ref<ChangeSNSTopicStateAction::ReplyType>::value};
+constexpr schema::Row kRows162[] = {  // CloneMonitorTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(CloneMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CloneMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneMonitorTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CloneMonitorTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(CloneMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable162{{nullptr}, "CloneMonitorTemplateAction", kRows162, 6, kBases162, 1, &schema::ObjectOps<CloneMonitorTemplateAction, L>::make, &schema::ObjectOps<CloneMonitorTemplateAction, L>::destroy, &schema::ObjectOps<CloneMonitorTemplateAction, L>::clear};
+static_assert(offsetof(CloneMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec163{{nullptr}, "CloneMonitorTemplate", HttpMethod::Post, "/zwatch/monitortemplates/{uuid}/actions", "params", true, true, true, false, "", &CloneMonitorTemplateAction::describe,
+                        schema::Ref<CloneMonitorTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows164[] = {  // CreateAlarmAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, description), schema::Location::Body, 0, &kRule3},
+  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, period), schema::Location::Body, 0, &kRule26},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, metricName), schema::Location::Body, 0, &kRule8},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(CreateAlarmAction, threshold), schema::Location::Body, 0, &kRule27},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule28},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateAlarmAction, labels), schema::Location::Body, 0, nullptr},
+  {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateAlarmAction, actions), schema::Location::Body, 0, nullptr},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, type), schema::Location::Body, 0, nullptr},
+  {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateAlarmAction, enableRecovery), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAlarmAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(CreateAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable164{{nullptr}, "CreateAlarmAction", kRows164, 17, kBases164, 1, &schema::ObjectOps<CreateAlarmAction, L>::make, &schema::ObjectOps<CreateAlarmAction, L>::destroy, &schema::ObjectOps<CreateAlarmAction, L>::clear};
+static_assert(offsetof(CreateAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec165{{nullptr}, "CreateAlarm", HttpMethod::Post, "/zwatch/alarms", "params", true, true, true, false, "", &CreateAlarmAction::describe,
+                        schema::Ref<CreateAlarmAction::ReplyType>::value};
 constexpr const char* kRule32V[] = {"alarm", "event", "combined"};
 constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0};
+constexpr schema::Row kRows166[] = {  // CreateAliyunSmsSNSTextTemplateAction
+  {"sign", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, &kRule8},
+  {"alarmTemplateCode", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, &kRule8},
+  {"eventTemplateCode", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, eventTemplateCode), schema::Location::Body, 0, &kRule8},
+  {"eventTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, eventTemplate), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"applicationPlatformType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule8},
+  {"subject", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+  {"recoverySubject", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
+  {"template", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
+  {"recoveryTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
+  {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(CreateAliyunSmsSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable166{{nullptr}, "CreateAliyunSmsSNSTextTemplateAction", kRows166, 16, kBases166, 1, &schema::ObjectOps<CreateAliyunSmsSNSTextTemplateAction, L>::make, &schema::ObjectOps<CreateAliyunSmsSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<CreateAliyunSmsSNSTextTemplateAction, L>::clear};
+static_assert(offsetof(CreateAliyunSmsSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec167{{nullptr}, "CreateAliyunSmsSNSTextTemplate", HttpMethod::Post, "/zwatch/alarms/sns/text-templates/aliyun-sms", "params", true, true, true, false, "", &CreateAliyunSmsSNSTextTemplateAction::describe,
+                        schema::Ref<CreateAliyunSmsSNSTextTemplateAction::ReplyType>::value};
 constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Row kRows168[] = {  // CreateAutoScalingRuleAlarmTriggerAction
+  {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, alarmUuid), schema::Location::Path, 0, &kRule8},
+  {"triggerType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, triggerType), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, name), schema::Location::Body, 0, &kRule33},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, description), schema::Location::Body, 0, &kRule3},
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, ruleUuid), schema::Location::Path, 0, &kRule8},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(CreateAutoScalingRuleAlarmTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable168{{nullptr}, "CreateAutoScalingRuleAlarmTriggerAction", kRows168, 8, kBases168, 1, &schema::ObjectOps<CreateAutoScalingRuleAlarmTriggerAction, L>::make, &schema::ObjectOps<CreateAutoScalingRuleAlarmTriggerAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingRuleAlarmTriggerAction, L>::clear};
+static_assert(offsetof(CreateAutoScalingRuleAlarmTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec169{{nullptr}, "CreateAutoScalingRuleAlarmTrigger", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}", "params", true, true, true, false, "", &CreateAutoScalingRuleAlarmTriggerAction::describe,
+                        schema::Ref<CreateAutoScalingRuleAlarmTriggerAction::ReplyType>::value};
+constexpr schema::Row kRows170[] = {  // CreateMetricDataHttpReceiverAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, name), schema::Location::Body, 0, &kRule2},
+  {"url", schema::Local<std::string, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, url), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, description), schema::Location::Body, 0, &kRule3},
+  {"defaultEnable", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, defaultEnable), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(CreateMetricDataHttpReceiverAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable170{{nullptr}, "CreateMetricDataHttpReceiverAction", kRows170, 7, kBases170, 1, &schema::ObjectOps<CreateMetricDataHttpReceiverAction, L>::make, &schema::ObjectOps<CreateMetricDataHttpReceiverAction, L>::destroy, &schema::ObjectOps<CreateMetricDataHttpReceiverAction, L>::clear};
+static_assert(offsetof(CreateMetricDataHttpReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec171{{nullptr}, "CreateMetricDataHttpReceiver", HttpMethod::Post, "/zwatch/metrics/httpreceivers", "params", true, true, true, false, "", &CreateMetricDataHttpReceiverAction::describe,
+                        schema::Ref<CreateMetricDataHttpReceiverAction::ReplyType>::value};
 constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, 4096, false, 0, 0};
 constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 4096, false, 0, 0};
+constexpr schema::Row kRows172[] = {  // CreateMetricTemplateAction
+  {"receiverUuid", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, receiverUuid), schema::Location::Body, 0, &kRule11},
+  {"template", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, template_), schema::Location::Body, 0, &kRule34},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, namespace_), schema::Location::Body, 0, &kRule15},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, metricName), schema::Location::Body, 0, &kRule35},
+  {"labelsJsonStr", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, labelsJsonStr), schema::Location::Body, 0, &kRule36},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMetricTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(CreateMetricTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable172{{nullptr}, "CreateMetricTemplateAction", kRows172, 9, kBases172, 1, &schema::ObjectOps<CreateMetricTemplateAction, L>::make, &schema::ObjectOps<CreateMetricTemplateAction, L>::destroy, &schema::ObjectOps<CreateMetricTemplateAction, L>::clear};
+static_assert(offsetof(CreateMetricTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec173{{nullptr}, "CreateMetricTemplate", HttpMethod::Post, "/zwatch/metrics/httpreceivers/templates", "params", true, true, true, false, "", &CreateMetricTemplateAction::describe,
+                        schema::Ref<CreateMetricTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows174[] = {  // CreateMonitorGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateMonitorGroupAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorGroupAction, description), schema::Location::Body, 0, &kRule3},
+  {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateMonitorGroupAction, actions), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMonitorGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(CreateMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable174{{nullptr}, "CreateMonitorGroupAction", kRows174, 6, kBases174, 1, &schema::ObjectOps<CreateMonitorGroupAction, L>::make, &schema::ObjectOps<CreateMonitorGroupAction, L>::destroy, &schema::ObjectOps<CreateMonitorGroupAction, L>::clear};
+static_assert(offsetof(CreateMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec175{{nullptr}, "CreateMonitorGroup", HttpMethod::Post, "/zwatch/monitorgroups", "params", true, true, true, false, "", &CreateMonitorGroupAction::describe,
+                        schema::Ref<CreateMonitorGroupAction::ReplyType>::value};
+constexpr schema::Row kRows176[] = {  // CreateMonitorTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMonitorTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(CreateMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable176{{nullptr}, "CreateMonitorTemplateAction", kRows176, 5, kBases176, 1, &schema::ObjectOps<CreateMonitorTemplateAction, L>::make, &schema::ObjectOps<CreateMonitorTemplateAction, L>::destroy, &schema::ObjectOps<CreateMonitorTemplateAction, L>::clear};
+static_assert(offsetof(CreateMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec177{{nullptr}, "CreateMonitorTemplate", HttpMethod::Post, "/zwatch/monitortemplates", "params", true, true, true, false, "", &CreateMonitorTemplateAction::describe,
+                        schema::Ref<CreateMonitorTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows178[] = {  // CreateSNSTextTemplateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"applicationPlatformType", schema::Local<std::string, L>::ref, offsetof(CreateSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule8},
+  {"subject", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+  {"recoverySubject", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
+  {"template", schema::Local<std::string, L>::ref, offsetof(CreateSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
+  {"recoveryTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
+  {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSTextTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(CreateSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable178{{nullptr}, "CreateSNSTextTemplateAction", kRows178, 12, kBases178, 1, &schema::ObjectOps<CreateSNSTextTemplateAction, L>::make, &schema::ObjectOps<CreateSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<CreateSNSTextTemplateAction, L>::clear};
+static_assert(offsetof(CreateSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec179{{nullptr}, "CreateSNSTextTemplate", HttpMethod::Post, "/zwatch/alarms/sns/text-templates", "params", true, true, true, false, "", &CreateSNSTextTemplateAction::describe,
+                        schema::Ref<CreateSNSTextTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows180[] = {  // DeleteAlarmAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(DeleteAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable180{{nullptr}, "DeleteAlarmAction", kRows180, 3, kBases180, 1, &schema::ObjectOps<DeleteAlarmAction, L>::make, &schema::ObjectOps<DeleteAlarmAction, L>::destroy, &schema::ObjectOps<DeleteAlarmAction, L>::clear};
+static_assert(offsetof(DeleteAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec181{{nullptr}, "DeleteAlarm", HttpMethod::Delete, "/zwatch/alarms/{uuid}", "", false, true, true, false, "", &DeleteAlarmAction::describe,
+                        schema::Ref<DeleteAlarmAction::ReplyType>::value};
+constexpr schema::Row kRows182[] = {  // DeleteEventRuleTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEventRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(DeleteEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable182{{nullptr}, "DeleteEventRuleTemplateAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<DeleteEventRuleTemplateAction, L>::make, &schema::ObjectOps<DeleteEventRuleTemplateAction, L>::destroy, &schema::ObjectOps<DeleteEventRuleTemplateAction, L>::clear};
+static_assert(offsetof(DeleteEventRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec183{{nullptr}, "DeleteEventRuleTemplate", HttpMethod::Delete, "/zwatch/monitortemplates/evenrules/{uuid}", "", false, true, true, false, "", &DeleteEventRuleTemplateAction::describe,
+                        schema::Ref<DeleteEventRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows184[] = {  // DeleteMetricDataAction
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(DeleteMetricDataAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(DeleteMetricDataAction, metricName), schema::Location::Body, 0, &kRule8},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(DeleteMetricDataAction, labels), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(DeleteMetricDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable184{{nullptr}, "DeleteMetricDataAction", kRows184, 4, kBases184, 1, &schema::ObjectOps<DeleteMetricDataAction, L>::make, &schema::ObjectOps<DeleteMetricDataAction, L>::destroy, &schema::ObjectOps<DeleteMetricDataAction, L>::clear};
+static_assert(offsetof(DeleteMetricDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec185{{nullptr}, "DeleteMetricData", HttpMethod::Delete, "/zwatch/metrics", "", false, true, true, false, "", &DeleteMetricDataAction::describe,
+                        schema::Ref<DeleteMetricDataAction::ReplyType>::value};
+constexpr schema::Row kRows186[] = {  // DeleteMetricDataHttpReceiverAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMetricDataHttpReceiverAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMetricDataHttpReceiverAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMetricDataHttpReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases186[] = {{&ActionBase::describe, offsetof(DeleteMetricDataHttpReceiverAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable186{{nullptr}, "DeleteMetricDataHttpReceiverAction", kRows186, 3, kBases186, 1, &schema::ObjectOps<DeleteMetricDataHttpReceiverAction, L>::make, &schema::ObjectOps<DeleteMetricDataHttpReceiverAction, L>::destroy, &schema::ObjectOps<DeleteMetricDataHttpReceiverAction, L>::clear};
+static_assert(offsetof(DeleteMetricDataHttpReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec187{{nullptr}, "DeleteMetricDataHttpReceiver", HttpMethod::Delete, "/zwatch/metrics/httpreceivers/{uuid}", "", false, true, true, false, "", &DeleteMetricDataHttpReceiverAction::describe,
+                        schema::Ref<DeleteMetricDataHttpReceiverAction::ReplyType>::value};
+constexpr schema::Row kRows188[] = {  // DeleteMetricRuleTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMetricRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases188[] = {{&ActionBase::describe, offsetof(DeleteMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable188{{nullptr}, "DeleteMetricRuleTemplateAction", kRows188, 3, kBases188, 1, &schema::ObjectOps<DeleteMetricRuleTemplateAction, L>::make, &schema::ObjectOps<DeleteMetricRuleTemplateAction, L>::destroy, &schema::ObjectOps<DeleteMetricRuleTemplateAction, L>::clear};
+static_assert(offsetof(DeleteMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec189{{nullptr}, "DeleteMetricRuleTemplate", HttpMethod::Delete, "/zwatch/monitortemplates/metricrules/{uuid}", "", false, true, true, false, "", &DeleteMetricRuleTemplateAction::describe,
+                        schema::Ref<DeleteMetricRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows190[] = {  // DeleteMetricTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMetricTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMetricTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMetricTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases190[] = {{&ActionBase::describe, offsetof(DeleteMetricTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable190{{nullptr}, "DeleteMetricTemplateAction", kRows190, 3, kBases190, 1, &schema::ObjectOps<DeleteMetricTemplateAction, L>::make, &schema::ObjectOps<DeleteMetricTemplateAction, L>::destroy, &schema::ObjectOps<DeleteMetricTemplateAction, L>::clear};
+static_assert(offsetof(DeleteMetricTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec191{{nullptr}, "DeleteMetricTemplate", HttpMethod::Delete, "/zwatch/metrics/httpreceivers/templates/{uuid}", "", false, true, true, false, "", &DeleteMetricTemplateAction::describe,
+                        schema::Ref<DeleteMetricTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows192[] = {  // DeleteMonitorGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases192[] = {{&ActionBase::describe, offsetof(DeleteMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable192{{nullptr}, "DeleteMonitorGroupAction", kRows192, 3, kBases192, 1, &schema::ObjectOps<DeleteMonitorGroupAction, L>::make, &schema::ObjectOps<DeleteMonitorGroupAction, L>::destroy, &schema::ObjectOps<DeleteMonitorGroupAction, L>::clear};
+static_assert(offsetof(DeleteMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec193{{nullptr}, "DeleteMonitorGroup", HttpMethod::Delete, "/zwatch/monitorgroups/{uuid}", "", false, true, true, false, "", &DeleteMonitorGroupAction::describe,
+                        schema::Ref<DeleteMonitorGroupAction::ReplyType>::value};
+constexpr schema::Row kRows194[] = {  // DeleteMonitorTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases194[] = {{&ActionBase::describe, offsetof(DeleteMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable194{{nullptr}, "DeleteMonitorTemplateAction", kRows194, 3, kBases194, 1, &schema::ObjectOps<DeleteMonitorTemplateAction, L>::make, &schema::ObjectOps<DeleteMonitorTemplateAction, L>::destroy, &schema::ObjectOps<DeleteMonitorTemplateAction, L>::clear};
+static_assert(offsetof(DeleteMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec195{{nullptr}, "DeleteMonitorTemplate", HttpMethod::Delete, "/zwatch/monitortemplates/{uuid}", "", false, true, true, false, "", &DeleteMonitorTemplateAction::describe,
+                        schema::Ref<DeleteMonitorTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows196[] = {  // DeleteSNSTextTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSTextTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases196[] = {{&ActionBase::describe, offsetof(DeleteSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable196{{nullptr}, "DeleteSNSTextTemplateAction", kRows196, 3, kBases196, 1, &schema::ObjectOps<DeleteSNSTextTemplateAction, L>::make, &schema::ObjectOps<DeleteSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<DeleteSNSTextTemplateAction, L>::clear};
+static_assert(offsetof(DeleteSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec197{{nullptr}, "DeleteSNSTextTemplate", HttpMethod::Delete, "/zwatch/alarms/sns/text-templates/{uuid}", "", false, true, true, false, "", &DeleteSNSTextTemplateAction::describe,
+                        schema::Ref<DeleteSNSTextTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows198[] = {  // DeleteThirdpartyPlatformAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteThirdpartyPlatformAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases198[] = {{&ActionBase::describe, offsetof(DeleteThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable198{{nullptr}, "DeleteThirdpartyPlatformAction", kRows198, 3, kBases198, 1, &schema::ObjectOps<DeleteThirdpartyPlatformAction, L>::make, &schema::ObjectOps<DeleteThirdpartyPlatformAction, L>::destroy, &schema::ObjectOps<DeleteThirdpartyPlatformAction, L>::clear};
+static_assert(offsetof(DeleteThirdpartyPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec199{{nullptr}, "DeleteThirdpartyPlatform", HttpMethod::Delete, "/zwatch/third-party/platforms/{uuid}", "", false, true, true, false, "", &DeleteThirdpartyPlatformAction::describe,
+                        schema::Ref<DeleteThirdpartyPlatformAction::ReplyType>::value};
+constexpr schema::Row kRows200[] = {  // GetActiveAlarmStatusAction
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(GetActiveAlarmStatusAction, accountUuid), schema::Location::Body, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetActiveAlarmStatusAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases200[] = {{&ActionBase::describe, offsetof(GetActiveAlarmStatusAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable200{{nullptr}, "GetActiveAlarmStatusAction", kRows200, 2, kBases200, 1, &schema::ObjectOps<GetActiveAlarmStatusAction, L>::make, &schema::ObjectOps<GetActiveAlarmStatusAction, L>::destroy, &schema::ObjectOps<GetActiveAlarmStatusAction, L>::clear};
+static_assert(offsetof(GetActiveAlarmStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec201{{nullptr}, "GetActiveAlarmStatus", HttpMethod::Get, "/zwatch/activealarms/status", "", false, true, false, false, "", &GetActiveAlarmStatusAction::describe,
+                        schema::Ref<GetActiveAlarmStatusAction::ReplyType>::value};
 constexpr schema::Rule kRule37{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Row kRows202[] = {  // GetAlarmDataAction
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataAction, startTime), schema::Location::Body, 0, &kRule28},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataAction, endTime), schema::Location::Body, 0, &kRule28},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAlarmDataAction, limit), schema::Location::Body, 0, &kRule37},
+  {"conditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetAlarmDataAction, conditions), schema::Location::Body, 0, nullptr},
+  {"count", schema::Local<std::optional<bool>, L>::ref, offsetof(GetAlarmDataAction, count), schema::Location::Body, 0, nullptr},
+  {"excludeOtherAccount", schema::Local<std::optional<bool>, L>::ref, offsetof(GetAlarmDataAction, excludeOtherAccount), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAlarmDataAction, start), schema::Location::Body, 0, &kRule37},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAlarmDataAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases202[] = {{&ActionBase::describe, offsetof(GetAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable202{{nullptr}, "GetAlarmDataAction", kRows202, 9, kBases202, 1, &schema::ObjectOps<GetAlarmDataAction, L>::make, &schema::ObjectOps<GetAlarmDataAction, L>::destroy, &schema::ObjectOps<GetAlarmDataAction, L>::clear};
+static_assert(offsetof(GetAlarmDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec203{{nullptr}, "GetAlarmData", HttpMethod::Get, "/zwatch/alarm-histories", "", false, true, false, false, "", &GetAlarmDataAction::describe,
+                        schema::Ref<GetAlarmDataAction::ReplyType>::value};
+constexpr schema::Row kRows204[] = {  // GetAllEventMetadataAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAllEventMetadataAction, name), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAllEventMetadataAction, namespace_), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAllEventMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases204[] = {{&ActionBase::describe, offsetof(GetAllEventMetadataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable204{{nullptr}, "GetAllEventMetadataAction", kRows204, 3, kBases204, 1, &schema::ObjectOps<GetAllEventMetadataAction, L>::make, &schema::ObjectOps<GetAllEventMetadataAction, L>::destroy, &schema::ObjectOps<GetAllEventMetadataAction, L>::clear};
+static_assert(offsetof(GetAllEventMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec205{{nullptr}, "GetAllEventMetadata", HttpMethod::Get, "/zwatch/events/meta-data", "", false, true, false, false, "", &GetAllEventMetadataAction::describe,
+                        schema::Ref<GetAllEventMetadataAction::ReplyType>::value};
+constexpr schema::Row kRows206[] = {  // GetAllMetricMetadataAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAllMetricMetadataAction, name), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAllMetricMetadataAction, namespace_), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAllMetricMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases206[] = {{&ActionBase::describe, offsetof(GetAllMetricMetadataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable206{{nullptr}, "GetAllMetricMetadataAction", kRows206, 3, kBases206, 1, &schema::ObjectOps<GetAllMetricMetadataAction, L>::make, &schema::ObjectOps<GetAllMetricMetadataAction, L>::destroy, &schema::ObjectOps<GetAllMetricMetadataAction, L>::clear};
+static_assert(offsetof(GetAllMetricMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec207{{nullptr}, "GetAllMetricMetadata", HttpMethod::Get, "/zwatch/metrics/meta-data", "", false, true, false, false, "", &GetAllMetricMetadataAction::describe,
+                        schema::Ref<GetAllMetricMetadataAction::ReplyType>::value};
 constexpr const char* kRule38V[] = {"Login", "Resource"};
 constexpr schema::Rule kRule38{false, false, false, kRule38V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows208[] = {  // GetAuditDataAction
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAuditDataAction, startTime), schema::Location::Body, 0, &kRule28},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAuditDataAction, endTime), schema::Location::Body, 0, &kRule28},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAuditDataAction, limit), schema::Location::Body, 0, &kRule37},
+  {"conditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetAuditDataAction, conditions), schema::Location::Body, 0, nullptr},
+  {"auditType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAuditDataAction, auditType), schema::Location::Body, 0, &kRule38},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAuditDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases208[] = {{&ActionBase::describe, offsetof(GetAuditDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable208{{nullptr}, "GetAuditDataAction", kRows208, 6, kBases208, 1, &schema::ObjectOps<GetAuditDataAction, L>::make, &schema::ObjectOps<GetAuditDataAction, L>::destroy, &schema::ObjectOps<GetAuditDataAction, L>::clear};
+static_assert(offsetof(GetAuditDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec209{{nullptr}, "GetAuditData", HttpMethod::Get, "/zwatch/audits", "", false, true, false, false, "", &GetAuditDataAction::describe,
+                        schema::Ref<GetAuditDataAction::ReplyType>::value};
 constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Row kRows210[] = {  // GetEventDataAction
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, startTime), schema::Location::Body, 0, &kRule28},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, endTime), schema::Location::Body, 0, &kRule28},
+  {"offsetAheadOfCurrentTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule28},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetEventDataAction, limit), schema::Location::Body, 0, &kRule37},
+  {"conditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetEventDataAction, conditions), schema::Location::Body, 0, nullptr},
+  {"count", schema::Local<std::optional<bool>, L>::ref, offsetof(GetEventDataAction, count), schema::Location::Body, 0, nullptr},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetEventDataAction, start), schema::Location::Body, 0, &kRule37},
+  {"conditionExpression", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEventDataAction, conditionExpression), schema::Location::Body, 0, &kRule39},
+  {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEventDataAction, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases210[] = {{&ActionBase::describe, offsetof(GetEventDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable210{{nullptr}, "GetEventDataAction", kRows210, 10, kBases210, 1, &schema::ObjectOps<GetEventDataAction, L>::make, &schema::ObjectOps<GetEventDataAction, L>::destroy, &schema::ObjectOps<GetEventDataAction, L>::clear};
+static_assert(offsetof(GetEventDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec211{{nullptr}, "GetEventData", HttpMethod::Get, "/zwatch/events", "", false, true, false, false, "", &GetEventDataAction::describe,
+                        schema::Ref<GetEventDataAction::ReplyType>::value};
+constexpr schema::Row kRows212[] = {  // GetManagementNodeDirCapacityAction
+  {"managementNodeUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetManagementNodeDirCapacityAction, managementNodeUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetManagementNodeDirCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases212[] = {{&ActionBase::describe, offsetof(GetManagementNodeDirCapacityAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable212{{nullptr}, "GetManagementNodeDirCapacityAction", kRows212, 2, kBases212, 1, &schema::ObjectOps<GetManagementNodeDirCapacityAction, L>::make, &schema::ObjectOps<GetManagementNodeDirCapacityAction, L>::destroy, &schema::ObjectOps<GetManagementNodeDirCapacityAction, L>::clear};
+static_assert(offsetof(GetManagementNodeDirCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec213{{nullptr}, "GetManagementNodeDirCapacity", HttpMethod::Get, "/zwatch/mn", "", false, true, false, false, "", &GetManagementNodeDirCapacityAction::describe,
+                        schema::Ref<GetManagementNodeDirCapacityAction::ReplyType>::value};
+constexpr schema::Row kRows214[] = {  // GetMetricDataAction
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(GetMetricDataAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(GetMetricDataAction, metricName), schema::Location::Body, 0, &kRule8},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, startTime), schema::Location::Body, 0, &kRule28},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, endTime), schema::Location::Body, 0, &kRule28},
+  {"offsetAheadOfCurrentTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule28},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetMetricDataAction, period), schema::Location::Body, 0, &kRule37},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricDataAction, labels), schema::Location::Body, 0, nullptr},
+  {"valueConditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricDataAction, valueConditions), schema::Location::Body, 0, nullptr},
+  {"functions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricDataAction, functions), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases214[] = {{&ActionBase::describe, offsetof(GetMetricDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable214{{nullptr}, "GetMetricDataAction", kRows214, 10, kBases214, 1, &schema::ObjectOps<GetMetricDataAction, L>::make, &schema::ObjectOps<GetMetricDataAction, L>::destroy, &schema::ObjectOps<GetMetricDataAction, L>::clear};
+static_assert(offsetof(GetMetricDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec215{{nullptr}, "GetMetricData", HttpMethod::Get, "/zwatch/metrics", "", false, true, false, false, "", &GetMetricDataAction::describe,
+                        schema::Ref<GetMetricDataAction::ReplyType>::value};
 constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 0LL, 253402271999LL};
+constexpr schema::Row kRows216[] = {  // GetMetricLabelValueAction
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(GetMetricLabelValueAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(GetMetricLabelValueAction, metricName), schema::Location::Body, 0, &kRule8},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricLabelValueAction, startTime), schema::Location::Body, 0, &kRule40},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricLabelValueAction, endTime), schema::Location::Body, 0, &kRule40},
+  {"labelNames", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricLabelValueAction, labelNames), schema::Location::Body, 0, &kRule0},
+  {"filterLabels", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricLabelValueAction, filterLabels), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMetricLabelValueAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases216[] = {{&ActionBase::describe, offsetof(GetMetricLabelValueAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable216{{nullptr}, "GetMetricLabelValueAction", kRows216, 7, kBases216, 1, &schema::ObjectOps<GetMetricLabelValueAction, L>::make, &schema::ObjectOps<GetMetricLabelValueAction, L>::destroy, &schema::ObjectOps<GetMetricLabelValueAction, L>::clear};
+static_assert(offsetof(GetMetricLabelValueAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec217{{nullptr}, "GetMetricLabelValue", HttpMethod::Get, "/zwatch/metrics/label-values", "", false, true, false, false, "", &GetMetricLabelValueAction::describe,
+                        schema::Ref<GetMetricLabelValueAction::ReplyType>::value};
+constexpr schema::Row kRows218[] = {  // GetTextTemplateArgAction
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTextTemplateArgAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases218[] = {{&ActionBase::describe, offsetof(GetTextTemplateArgAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable218{{nullptr}, "GetTextTemplateArgAction", kRows218, 1, kBases218, 1, &schema::ObjectOps<GetTextTemplateArgAction, L>::make, &schema::ObjectOps<GetTextTemplateArgAction, L>::destroy, &schema::ObjectOps<GetTextTemplateArgAction, L>::clear};
+static_assert(offsetof(GetTextTemplateArgAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec219{{nullptr}, "GetTextTemplateArg", HttpMethod::Get, "/zwatch/textTemplateArg", "", false, true, false, false, "", &GetTextTemplateArgAction::describe,
+                        schema::Ref<GetTextTemplateArgAction::ReplyType>::value};
 constexpr schema::Rule kRule41{true, false, false, nullptr, 0, -1, -1, true, 1LL, 24LL};
+constexpr schema::Row kRows220[] = {  // GetZWatchAlertHistogramAction
+  {"tableName", schema::Local<std::string, L>::ref, offsetof(GetZWatchAlertHistogramAction, tableName), schema::Location::Body, 0, &kRule8},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, startTime), schema::Location::Body, 0, &kRule27},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, endTime), schema::Location::Body, 0, &kRule27},
+  {"intervalHours", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, intervalHours), schema::Location::Body, 0, &kRule41},
+  {"groupColumns", schema::Local<std::optional<Json>, L>::ref, offsetof(GetZWatchAlertHistogramAction, groupColumns), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetZWatchAlertHistogramAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases220[] = {{&ActionBase::describe, offsetof(GetZWatchAlertHistogramAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable220{{nullptr}, "GetZWatchAlertHistogramAction", kRows220, 6, kBases220, 1, &schema::ObjectOps<GetZWatchAlertHistogramAction, L>::make, &schema::ObjectOps<GetZWatchAlertHistogramAction, L>::destroy, &schema::ObjectOps<GetZWatchAlertHistogramAction, L>::clear};
+static_assert(offsetof(GetZWatchAlertHistogramAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec221{{nullptr}, "GetZWatchAlertHistogram", HttpMethod::Get, "/zwatch/alert-histories/histogram", "", false, true, false, false, "", &GetZWatchAlertHistogramAction::describe,
+                        schema::Ref<GetZWatchAlertHistogramAction::ReplyType>::value};
+constexpr schema::Row kRows222[] = {  // PutMetricDataAction
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(PutMetricDataAction, namespace_), schema::Location::Body, 0, &kRule2},
+  {"data", schema::Local<std::optional<Json>, L>::ref, offsetof(PutMetricDataAction, data), schema::Location::Body, 0, &kRule0},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PutMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases222[] = {{&ActionBase::describe, offsetof(PutMetricDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable222{{nullptr}, "PutMetricDataAction", kRows222, 3, kBases222, 1, &schema::ObjectOps<PutMetricDataAction, L>::make, &schema::ObjectOps<PutMetricDataAction, L>::destroy, &schema::ObjectOps<PutMetricDataAction, L>::clear};
+static_assert(offsetof(PutMetricDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec223{{nullptr}, "PutMetricData", HttpMethod::Post, "/zwatch/metrics", "params", true, true, true, false, "", &PutMetricDataAction::describe,
+                        schema::Ref<PutMetricDataAction::ReplyType>::value};
+constexpr schema::Base kBases224[] = {{&ActionBase::describe, offsetof(QueryActiveAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryActiveAlarmAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable224{{nullptr}, "QueryActiveAlarmAction", nullptr, 0, kBases224, 2, &schema::ObjectOps<QueryActiveAlarmAction, L>::make, &schema::ObjectOps<QueryActiveAlarmAction, L>::destroy, &schema::ObjectOps<QueryActiveAlarmAction, L>::clear};
+static_assert(offsetof(QueryActiveAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec225{{nullptr}, "QueryActiveAlarm", HttpMethod::Get, "/zwatch/activealarms/alarms", "", false, true, false, true, "", &QueryActiveAlarmAction::describe,
+                        schema::Ref<QueryActiveAlarmAction::ReplyType>::value};
+constexpr schema::Base kBases226[] = {{&ActionBase::describe, offsetof(QueryActiveAlarmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryActiveAlarmTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable226{{nullptr}, "QueryActiveAlarmTemplateAction", nullptr, 0, kBases226, 2, &schema::ObjectOps<QueryActiveAlarmTemplateAction, L>::make, &schema::ObjectOps<QueryActiveAlarmTemplateAction, L>::destroy, &schema::ObjectOps<QueryActiveAlarmTemplateAction, L>::clear};
+static_assert(offsetof(QueryActiveAlarmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec227{{nullptr}, "QueryActiveAlarmTemplate", HttpMethod::Get, "/zwatch/activealarms/templates", "", false, true, false, true, "", &QueryActiveAlarmTemplateAction::describe,
+                        schema::Ref<QueryActiveAlarmTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases228[] = {{&ActionBase::describe, offsetof(QueryAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAlarmAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable228{{nullptr}, "QueryAlarmAction", nullptr, 0, kBases228, 2, &schema::ObjectOps<QueryAlarmAction, L>::make, &schema::ObjectOps<QueryAlarmAction, L>::destroy, &schema::ObjectOps<QueryAlarmAction, L>::clear};
+static_assert(offsetof(QueryAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec229{{nullptr}, "QueryAlarm", HttpMethod::Get, "/zwatch/alarms", "", false, true, false, true, "", &QueryAlarmAction::describe,
+                        schema::Ref<QueryAlarmAction::ReplyType>::value};
+constexpr schema::Base kBases230[] = {{&ActionBase::describe, offsetof(QueryAlarmRecordAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAlarmRecordAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable230{{nullptr}, "QueryAlarmRecordAction", nullptr, 0, kBases230, 2, &schema::ObjectOps<QueryAlarmRecordAction, L>::make, &schema::ObjectOps<QueryAlarmRecordAction, L>::destroy, &schema::ObjectOps<QueryAlarmRecordAction, L>::clear};
+static_assert(offsetof(QueryAlarmRecordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec231{{nullptr}, "QueryAlarmRecord", HttpMethod::Get, "/zwatch/alarm-records", "", false, true, false, true, "", &QueryAlarmRecordAction::describe,
+                        schema::Ref<QueryAlarmRecordAction::ReplyType>::value};
+constexpr schema::Base kBases232[] = {{&ActionBase::describe, offsetof(QueryAlertDataAckAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAlertDataAckAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable232{{nullptr}, "QueryAlertDataAckAction", nullptr, 0, kBases232, 2, &schema::ObjectOps<QueryAlertDataAckAction, L>::make, &schema::ObjectOps<QueryAlertDataAckAction, L>::destroy, &schema::ObjectOps<QueryAlertDataAckAction, L>::clear};
+static_assert(offsetof(QueryAlertDataAckAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec233{{nullptr}, "QueryAlertDataAck", HttpMethod::Get, "/zwatch/alert-histories/acknowledgments", "", false, true, false, true, "", &QueryAlertDataAckAction::describe,
+                        schema::Ref<QueryAlertDataAckAction::ReplyType>::value};
+constexpr schema::Base kBases234[] = {{&ActionBase::describe, offsetof(QueryAliyunSmsSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunSmsSNSTextTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable234{{nullptr}, "QueryAliyunSmsSNSTextTemplateAction", nullptr, 0, kBases234, 2, &schema::ObjectOps<QueryAliyunSmsSNSTextTemplateAction, L>::make, &schema::ObjectOps<QueryAliyunSmsSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<QueryAliyunSmsSNSTextTemplateAction, L>::clear};
+static_assert(offsetof(QueryAliyunSmsSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec235{{nullptr}, "QueryAliyunSmsSNSTextTemplate", HttpMethod::Get, "/zwatch/alarms/sns/text-templates/aliyun-sms", "", false, true, false, true, "", &QueryAliyunSmsSNSTextTemplateAction::describe,
+                        schema::Ref<QueryAliyunSmsSNSTextTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases236[] = {{&ActionBase::describe, offsetof(QueryAuditAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAuditAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable236{{nullptr}, "QueryAuditAction", nullptr, 0, kBases236, 2, &schema::ObjectOps<QueryAuditAction, L>::make, &schema::ObjectOps<QueryAuditAction, L>::destroy, &schema::ObjectOps<QueryAuditAction, L>::clear};
+static_assert(offsetof(QueryAuditAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec237{{nullptr}, "QueryAudit", HttpMethod::Get, "/zwatch/audit-records", "", false, true, false, true, "", &QueryAuditAction::describe,
+                        schema::Ref<QueryAuditAction::ReplyType>::value};
+constexpr schema::Base kBases238[] = {{&ActionBase::describe, offsetof(QueryEventRecordAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEventRecordAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable238{{nullptr}, "QueryEventRecordAction", nullptr, 0, kBases238, 2, &schema::ObjectOps<QueryEventRecordAction, L>::make, &schema::ObjectOps<QueryEventRecordAction, L>::destroy, &schema::ObjectOps<QueryEventRecordAction, L>::clear};
+static_assert(offsetof(QueryEventRecordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec239{{nullptr}, "QueryEventRecord", HttpMethod::Get, "/zwatch/event-records", "", false, true, false, true, "", &QueryEventRecordAction::describe,
+                        schema::Ref<QueryEventRecordAction::ReplyType>::value};
+constexpr schema::Base kBases240[] = {{&ActionBase::describe, offsetof(QueryEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEventRuleTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable240{{nullptr}, "QueryEventRuleTemplateAction", nullptr, 0, kBases240, 2, &schema::ObjectOps<QueryEventRuleTemplateAction, L>::make, &schema::ObjectOps<QueryEventRuleTemplateAction, L>::destroy, &schema::ObjectOps<QueryEventRuleTemplateAction, L>::clear};
+static_assert(offsetof(QueryEventRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec241{{nullptr}, "QueryEventRuleTemplate", HttpMethod::Get, "/zwatch/monitortemplates/evenrules", "", false, true, false, true, "", &QueryEventRuleTemplateAction::describe,
+                        schema::Ref<QueryEventRuleTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases242[] = {{&ActionBase::describe, offsetof(QueryEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEventSubscriptionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable242{{nullptr}, "QueryEventSubscriptionAction", nullptr, 0, kBases242, 2, &schema::ObjectOps<QueryEventSubscriptionAction, L>::make, &schema::ObjectOps<QueryEventSubscriptionAction, L>::destroy, &schema::ObjectOps<QueryEventSubscriptionAction, L>::clear};
+static_assert(offsetof(QueryEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec243{{nullptr}, "QueryEventSubscription", HttpMethod::Get, "/zwatch/events/subscriptions", "", false, true, false, true, "", &QueryEventSubscriptionAction::describe,
+                        schema::Ref<QueryEventSubscriptionAction::ReplyType>::value};
+constexpr schema::Base kBases244[] = {{&ActionBase::describe, offsetof(QueryMetricDataHttpReceiverAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMetricDataHttpReceiverAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable244{{nullptr}, "QueryMetricDataHttpReceiverAction", nullptr, 0, kBases244, 2, &schema::ObjectOps<QueryMetricDataHttpReceiverAction, L>::make, &schema::ObjectOps<QueryMetricDataHttpReceiverAction, L>::destroy, &schema::ObjectOps<QueryMetricDataHttpReceiverAction, L>::clear};
+static_assert(offsetof(QueryMetricDataHttpReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec245{{nullptr}, "QueryMetricDataHttpReceiver", HttpMethod::Get, "/zwatch/metrics/httpreceivers", "", false, true, false, true, "", &QueryMetricDataHttpReceiverAction::describe,
+                        schema::Ref<QueryMetricDataHttpReceiverAction::ReplyType>::value};
+constexpr schema::Base kBases246[] = {{&ActionBase::describe, offsetof(QueryMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMetricRuleTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable246{{nullptr}, "QueryMetricRuleTemplateAction", nullptr, 0, kBases246, 2, &schema::ObjectOps<QueryMetricRuleTemplateAction, L>::make, &schema::ObjectOps<QueryMetricRuleTemplateAction, L>::destroy, &schema::ObjectOps<QueryMetricRuleTemplateAction, L>::clear};
+static_assert(offsetof(QueryMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec247{{nullptr}, "QueryMetricRuleTemplate", HttpMethod::Get, "/zwatch/monitortemplates/metricrules", "", false, true, false, true, "", &QueryMetricRuleTemplateAction::describe,
+                        schema::Ref<QueryMetricRuleTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases248[] = {{&ActionBase::describe, offsetof(QueryMetricTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMetricTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable248{{nullptr}, "QueryMetricTemplateAction", nullptr, 0, kBases248, 2, &schema::ObjectOps<QueryMetricTemplateAction, L>::make, &schema::ObjectOps<QueryMetricTemplateAction, L>::destroy, &schema::ObjectOps<QueryMetricTemplateAction, L>::clear};
+static_assert(offsetof(QueryMetricTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec249{{nullptr}, "QueryMetricTemplate", HttpMethod::Get, "/zwatch/metrics/httpreceivers/templates", "", false, true, false, true, "", &QueryMetricTemplateAction::describe,
+                        schema::Ref<QueryMetricTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases250[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable250{{nullptr}, "QueryMonitorGroupAction", nullptr, 0, kBases250, 2, &schema::ObjectOps<QueryMonitorGroupAction, L>::make, &schema::ObjectOps<QueryMonitorGroupAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupAction, L>::clear};
+static_assert(offsetof(QueryMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec251{{nullptr}, "QueryMonitorGroup", HttpMethod::Get, "/zwatch/monitorgroups", "", false, true, false, true, "", &QueryMonitorGroupAction::describe,
+                        schema::Ref<QueryMonitorGroupAction::ReplyType>::value};
+constexpr schema::Base kBases252[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupAlarmAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable252{{nullptr}, "QueryMonitorGroupAlarmAction", nullptr, 0, kBases252, 2, &schema::ObjectOps<QueryMonitorGroupAlarmAction, L>::make, &schema::ObjectOps<QueryMonitorGroupAlarmAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupAlarmAction, L>::clear};
+static_assert(offsetof(QueryMonitorGroupAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec253{{nullptr}, "QueryMonitorGroupAlarm", HttpMethod::Get, "/zwatch/monitorgroups/alarms", "", false, true, false, true, "", &QueryMonitorGroupAlarmAction::describe,
+                        schema::Ref<QueryMonitorGroupAlarmAction::ReplyType>::value};
+constexpr schema::Base kBases254[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupEventSubscriptionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable254{{nullptr}, "QueryMonitorGroupEventSubscriptionAction", nullptr, 0, kBases254, 2, &schema::ObjectOps<QueryMonitorGroupEventSubscriptionAction, L>::make, &schema::ObjectOps<QueryMonitorGroupEventSubscriptionAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupEventSubscriptionAction, L>::clear};
+static_assert(offsetof(QueryMonitorGroupEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec255{{nullptr}, "QueryMonitorGroupEventSubscription", HttpMethod::Get, "/zwatch/monitorgroups/subscriptions", "", false, true, false, true, "", &QueryMonitorGroupEventSubscriptionAction::describe,
+                        schema::Ref<QueryMonitorGroupEventSubscriptionAction::ReplyType>::value};
+constexpr schema::Base kBases256[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable256{{nullptr}, "QueryMonitorGroupInstanceAction", nullptr, 0, kBases256, 2, &schema::ObjectOps<QueryMonitorGroupInstanceAction, L>::make, &schema::ObjectOps<QueryMonitorGroupInstanceAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupInstanceAction, L>::clear};
+static_assert(offsetof(QueryMonitorGroupInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec257{{nullptr}, "QueryMonitorGroupInstance", HttpMethod::Get, "/zwatch/monitorgroups/instances", "", false, true, false, true, "", &QueryMonitorGroupInstanceAction::describe,
+                        schema::Ref<QueryMonitorGroupInstanceAction::ReplyType>::value};
+constexpr schema::Base kBases258[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupTemplateRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupTemplateRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable258{{nullptr}, "QueryMonitorGroupTemplateRefAction", nullptr, 0, kBases258, 2, &schema::ObjectOps<QueryMonitorGroupTemplateRefAction, L>::make, &schema::ObjectOps<QueryMonitorGroupTemplateRefAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupTemplateRefAction, L>::clear};
+static_assert(offsetof(QueryMonitorGroupTemplateRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec259{{nullptr}, "QueryMonitorGroupTemplateRef", HttpMethod::Get, "/zwatch/monitorgroups/monitortemplates/refs", "", false, true, false, true, "", &QueryMonitorGroupTemplateRefAction::describe,
+                        schema::Ref<QueryMonitorGroupTemplateRefAction::ReplyType>::value};
+constexpr schema::Base kBases260[] = {{&ActionBase::describe, offsetof(QueryMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable260{{nullptr}, "QueryMonitorTemplateAction", nullptr, 0, kBases260, 2, &schema::ObjectOps<QueryMonitorTemplateAction, L>::make, &schema::ObjectOps<QueryMonitorTemplateAction, L>::destroy, &schema::ObjectOps<QueryMonitorTemplateAction, L>::clear};
+static_assert(offsetof(QueryMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec261{{nullptr}, "QueryMonitorTemplate", HttpMethod::Get, "/zwatch/monitortemplates", "", false, true, false, true, "", &QueryMonitorTemplateAction::describe,
+                        schema::Ref<QueryMonitorTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases262[] = {{&ActionBase::describe, offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable262{{nullptr}, "QuerySNSEndpointThirdpartyAlertHistoryAction", nullptr, 0, kBases262, 2, &schema::ObjectOps<QuerySNSEndpointThirdpartyAlertHistoryAction, L>::make, &schema::ObjectOps<QuerySNSEndpointThirdpartyAlertHistoryAction, L>::destroy, &schema::ObjectOps<QuerySNSEndpointThirdpartyAlertHistoryAction, L>::clear};
+static_assert(offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec263{{nullptr}, "QuerySNSEndpointThirdpartyAlertHistory", HttpMethod::Get, "/zwatch/third-party/alert-publish-histories", "", false, true, false, true, "", &QuerySNSEndpointThirdpartyAlertHistoryAction::describe,
+                        schema::Ref<QuerySNSEndpointThirdpartyAlertHistoryAction::ReplyType>::value};
+constexpr schema::Base kBases264[] = {{&ActionBase::describe, offsetof(QuerySNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSTextTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable264{{nullptr}, "QuerySNSTextTemplateAction", nullptr, 0, kBases264, 2, &schema::ObjectOps<QuerySNSTextTemplateAction, L>::make, &schema::ObjectOps<QuerySNSTextTemplateAction, L>::destroy, &schema::ObjectOps<QuerySNSTextTemplateAction, L>::clear};
+static_assert(offsetof(QuerySNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec265{{nullptr}, "QuerySNSTextTemplate", HttpMethod::Get, "/zwatch/alarms/sns/text-templates", "", false, true, false, true, "", &QuerySNSTextTemplateAction::describe,
+                        schema::Ref<QuerySNSTextTemplateAction::ReplyType>::value};
+constexpr schema::Base kBases266[] = {{&ActionBase::describe, offsetof(QueryThirdpartyAlertAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryThirdpartyAlertAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable266{{nullptr}, "QueryThirdpartyAlertAction", nullptr, 0, kBases266, 2, &schema::ObjectOps<QueryThirdpartyAlertAction, L>::make, &schema::ObjectOps<QueryThirdpartyAlertAction, L>::destroy, &schema::ObjectOps<QueryThirdpartyAlertAction, L>::clear};
+static_assert(offsetof(QueryThirdpartyAlertAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec267{{nullptr}, "QueryThirdpartyAlert", HttpMethod::Get, "/zwatch/third-party/alerts", "", false, true, false, true, "", &QueryThirdpartyAlertAction::describe,
+                        schema::Ref<QueryThirdpartyAlertAction::ReplyType>::value};
+constexpr schema::Base kBases268[] = {{&ActionBase::describe, offsetof(QueryThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryThirdpartyPlatformAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable268{{nullptr}, "QueryThirdpartyPlatformAction", nullptr, 0, kBases268, 2, &schema::ObjectOps<QueryThirdpartyPlatformAction, L>::make, &schema::ObjectOps<QueryThirdpartyPlatformAction, L>::destroy, &schema::ObjectOps<QueryThirdpartyPlatformAction, L>::clear};
+static_assert(offsetof(QueryThirdpartyPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec269{{nullptr}, "QueryThirdpartyPlatform", HttpMethod::Get, "/zwatch/third-party/platforms", "", false, true, false, true, "", &QueryThirdpartyPlatformAction::describe,
+                        schema::Ref<QueryThirdpartyPlatformAction::ReplyType>::value};
+constexpr schema::Row kRows270[] = {  // RemoveActionFromAlarmAction
+  {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
+  {"actionUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromAlarmAction, actionUuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveActionFromAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveActionFromAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases270[] = {{&ActionBase::describe, offsetof(RemoveActionFromAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable270{{nullptr}, "RemoveActionFromAlarmAction", kRows270, 4, kBases270, 1, &schema::ObjectOps<RemoveActionFromAlarmAction, L>::make, &schema::ObjectOps<RemoveActionFromAlarmAction, L>::destroy, &schema::ObjectOps<RemoveActionFromAlarmAction, L>::clear};
+static_assert(offsetof(RemoveActionFromAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec271{{nullptr}, "RemoveActionFromAlarm", HttpMethod::Delete, "/zwatch/alarms/{alarmUuid}/actions/{actionUuid}", "", false, true, true, false, "", &RemoveActionFromAlarmAction::describe,
+                        schema::Ref<RemoveActionFromAlarmAction::ReplyType>::value};
+constexpr schema::Row kRows272[] = {  // RemoveActionFromEventSubscriptionAction
+  {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
+  {"actionUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromEventSubscriptionAction, actionUuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveActionFromEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases272[] = {{&ActionBase::describe, offsetof(RemoveActionFromEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable272{{nullptr}, "RemoveActionFromEventSubscriptionAction", kRows272, 3, kBases272, 1, &schema::ObjectOps<RemoveActionFromEventSubscriptionAction, L>::make, &schema::ObjectOps<RemoveActionFromEventSubscriptionAction, L>::destroy, &schema::ObjectOps<RemoveActionFromEventSubscriptionAction, L>::clear};
+static_assert(offsetof(RemoveActionFromEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec273{{nullptr}, "RemoveActionFromEventSubscription", HttpMethod::Delete, "/zwatch/events/subscriptions/{subscriptionUuid}/actions/{actionUuid}", "", false, true, true, false, "", &RemoveActionFromEventSubscriptionAction::describe,
+                        schema::Ref<RemoveActionFromEventSubscriptionAction::ReplyType>::value};
+constexpr schema::Row kRows274[] = {  // RemoveInstanceFromMonitorGroupAction
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveInstanceFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule8},
+  {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(RemoveInstanceFromMonitorGroupAction, instanceUuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveInstanceFromMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveInstanceFromMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases274[] = {{&ActionBase::describe, offsetof(RemoveInstanceFromMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable274{{nullptr}, "RemoveInstanceFromMonitorGroupAction", kRows274, 4, kBases274, 1, &schema::ObjectOps<RemoveInstanceFromMonitorGroupAction, L>::make, &schema::ObjectOps<RemoveInstanceFromMonitorGroupAction, L>::destroy, &schema::ObjectOps<RemoveInstanceFromMonitorGroupAction, L>::clear};
+static_assert(offsetof(RemoveInstanceFromMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec275{{nullptr}, "RemoveInstanceFromMonitorGroup", HttpMethod::Delete, "/zwatch/monitorgroups/{groupUuid}/actions/{instanceUuid}", "", false, true, true, false, "", &RemoveInstanceFromMonitorGroupAction::describe,
+                        schema::Ref<RemoveInstanceFromMonitorGroupAction::ReplyType>::value};
+constexpr schema::Row kRows276[] = {  // RemoveLabelFromAlarmAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveLabelFromAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveLabelFromAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveLabelFromAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases276[] = {{&ActionBase::describe, offsetof(RemoveLabelFromAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable276{{nullptr}, "RemoveLabelFromAlarmAction", kRows276, 3, kBases276, 1, &schema::ObjectOps<RemoveLabelFromAlarmAction, L>::make, &schema::ObjectOps<RemoveLabelFromAlarmAction, L>::destroy, &schema::ObjectOps<RemoveLabelFromAlarmAction, L>::clear};
+static_assert(offsetof(RemoveLabelFromAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec277{{nullptr}, "RemoveLabelFromAlarm", HttpMethod::Delete, "/zwatch/alarms/labels/{uuid}", "", false, true, true, false, "", &RemoveLabelFromAlarmAction::describe,
+                        schema::Ref<RemoveLabelFromAlarmAction::ReplyType>::value};
+constexpr schema::Row kRows278[] = {  // RemoveLabelFromEventSubscriptionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveLabelFromEventSubscriptionAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveLabelFromEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases278[] = {{&ActionBase::describe, offsetof(RemoveLabelFromEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable278{{nullptr}, "RemoveLabelFromEventSubscriptionAction", kRows278, 2, kBases278, 1, &schema::ObjectOps<RemoveLabelFromEventSubscriptionAction, L>::make, &schema::ObjectOps<RemoveLabelFromEventSubscriptionAction, L>::destroy, &schema::ObjectOps<RemoveLabelFromEventSubscriptionAction, L>::clear};
+static_assert(offsetof(RemoveLabelFromEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec279{{nullptr}, "RemoveLabelFromEventSubscription", HttpMethod::Delete, "/zwatch/events/subscriptions/labels/{uuid}", "", false, true, true, false, "", &RemoveLabelFromEventSubscriptionAction::describe,
+                        schema::Ref<RemoveLabelFromEventSubscriptionAction::ReplyType>::value};
+constexpr schema::Row kRows280[] = {  // RevokeMonitorTemplateFromMonitorGroupAction
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule8},
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, templateUuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases280[] = {{&ActionBase::describe, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable280{{nullptr}, "RevokeMonitorTemplateFromMonitorGroupAction", kRows280, 4, kBases280, 1, &schema::ObjectOps<RevokeMonitorTemplateFromMonitorGroupAction, L>::make, &schema::ObjectOps<RevokeMonitorTemplateFromMonitorGroupAction, L>::destroy, &schema::ObjectOps<RevokeMonitorTemplateFromMonitorGroupAction, L>::clear};
+static_assert(offsetof(RevokeMonitorTemplateFromMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec281{{nullptr}, "RevokeMonitorTemplateFromMonitorGroup", HttpMethod::Delete, "/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}", "", false, true, true, false, "", &RevokeMonitorTemplateFromMonitorGroupAction::describe,
+                        schema::Ref<RevokeMonitorTemplateFromMonitorGroupAction::ReplyType>::value};
+constexpr schema::Row kRows282[] = {  // SubscribeEventAction
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, name), schema::Location::Body, 0, &kRule12},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(SubscribeEventAction, namespace_), schema::Location::Body, 0, &kRule8},
+  {"eventName", schema::Local<std::string, L>::ref, offsetof(SubscribeEventAction, eventName), schema::Location::Body, 0, &kRule8},
+  {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(SubscribeEventAction, actions), schema::Location::Body, 0, nullptr},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(SubscribeEventAction, labels), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SubscribeEventAction, tagUuids), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases282[] = {{&ActionBase::describe, offsetof(SubscribeEventAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable282{{nullptr}, "SubscribeEventAction", kRows282, 9, kBases282, 1, &schema::ObjectOps<SubscribeEventAction, L>::make, &schema::ObjectOps<SubscribeEventAction, L>::destroy, &schema::ObjectOps<SubscribeEventAction, L>::clear};
+static_assert(offsetof(SubscribeEventAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec283{{nullptr}, "SubscribeEvent", HttpMethod::Post, "/zwatch/events/subscriptions", "params", true, true, true, false, "", &SubscribeEventAction::describe,
+                        schema::Ref<SubscribeEventAction::ReplyType>::value};
+constexpr schema::Row kRows284[] = {  // UnsubscribeEventAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UnsubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UnsubscribeEventAction, deleteMode), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UnsubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases284[] = {{&ActionBase::describe, offsetof(UnsubscribeEventAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable284{{nullptr}, "UnsubscribeEventAction", kRows284, 3, kBases284, 1, &schema::ObjectOps<UnsubscribeEventAction, L>::make, &schema::ObjectOps<UnsubscribeEventAction, L>::destroy, &schema::ObjectOps<UnsubscribeEventAction, L>::clear};
+static_assert(offsetof(UnsubscribeEventAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec285{{nullptr}, "UnsubscribeEvent", HttpMethod::Delete, "/zwatch/events/subscriptions/{uuid}", "", false, true, true, false, "", &UnsubscribeEventAction::describe,
+                        schema::Ref<UnsubscribeEventAction::ReplyType>::value};
 constexpr const char* kRule42V[] = {"GreaterThanOrEqualTo", "GreaterThan", "LessThan", "LessThanOrEqualTo"};
 constexpr schema::Rule kRule42{false, false, false, kRule42V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows286[] = {  // UpdateActiveAlarmTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"alarmName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, alarmName), schema::Location::Body, 0, &kRule12},
+  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, period), schema::Location::Body, 0, &kRule26},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, threshold), schema::Location::Body, 0, &kRule28},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule37},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"labels", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, labels), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases286[] = {{&ActionBase::describe, offsetof(UpdateActiveAlarmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable286{{nullptr}, "UpdateActiveAlarmTemplateAction", kRows286, 10, kBases286, 1, &schema::ObjectOps<UpdateActiveAlarmTemplateAction, L>::make, &schema::ObjectOps<UpdateActiveAlarmTemplateAction, L>::destroy, &schema::ObjectOps<UpdateActiveAlarmTemplateAction, L>::clear};
+static_assert(offsetof(UpdateActiveAlarmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec287{{nullptr}, "UpdateActiveAlarmTemplate", HttpMethod::Put, "/zwatch/activealarms/templates/{uuid}/actions", "updateActiveAlarmTemplate", true, true, true, false, "", &UpdateActiveAlarmTemplateAction::describe,
+                        schema::Ref<UpdateActiveAlarmTemplateAction::ReplyType>::value};
 constexpr schema::Rule kRule43{false, false, false, nullptr, 0, -1, 2047, false, 0, 0};
+constexpr schema::Row kRows288[] = {  // UpdateAlarmAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, description), schema::Location::Body, 0, &kRule43},
+  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, period), schema::Location::Body, 0, &kRule26},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateAlarmAction, threshold), schema::Location::Body, 0, &kRule28},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule37},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAlarmAction, enableRecovery), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateAlarmAction, actions), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases288[] = {{&ActionBase::describe, offsetof(UpdateAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable288{{nullptr}, "UpdateAlarmAction", kRows288, 12, kBases288, 1, &schema::ObjectOps<UpdateAlarmAction, L>::make, &schema::ObjectOps<UpdateAlarmAction, L>::destroy, &schema::ObjectOps<UpdateAlarmAction, L>::clear};
+static_assert(offsetof(UpdateAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec289{{nullptr}, "UpdateAlarm", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "updateAlarm", true, true, true, false, "", &UpdateAlarmAction::describe,
+                        schema::Ref<UpdateAlarmAction::ReplyType>::value};
 constexpr const char* kRule44V[] = {"OnlyOne", "InRange", "All"};
 constexpr schema::Rule kRule44{true, false, false, kRule44V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule45V[] = {"Read", "Unread"};
 constexpr schema::Rule kRule45{false, false, false, kRule45V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows290[] = {  // UpdateAlarmDataAction
+  {"dataUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmDataAction, dataUuid), schema::Location::Body, 0, nullptr},
+  {"dataStartTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateAlarmDataAction, dataStartTime), schema::Location::Body, 0, nullptr},
+  {"dataEndTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateAlarmDataAction, dataEndTime), schema::Location::Body, 0, nullptr},
+  {"updateMode", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmDataAction, updateMode), schema::Location::Body, 0, &kRule44},
+  {"readStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmDataAction, readStatus), schema::Location::Body, 0, &kRule45},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases290[] = {{&ActionBase::describe, offsetof(UpdateAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable290{{nullptr}, "UpdateAlarmDataAction", kRows290, 6, kBases290, 1, &schema::ObjectOps<UpdateAlarmDataAction, L>::make, &schema::ObjectOps<UpdateAlarmDataAction, L>::destroy, &schema::ObjectOps<UpdateAlarmDataAction, L>::clear};
+static_assert(offsetof(UpdateAlarmDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec291{{nullptr}, "UpdateAlarmData", HttpMethod::Put, "/zwatch/alarm-histories/actions", "updateAlarmData", true, true, true, false, "", &UpdateAlarmDataAction::describe,
+                        schema::Ref<UpdateAlarmDataAction::ReplyType>::value};
+constexpr schema::Row kRows292[] = {  // UpdateAlarmLabelAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"key", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, key), schema::Location::Body, 0, &kRule23},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, value), schema::Location::Body, 0, &kRule8},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmLabelAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases292[] = {{&ActionBase::describe, offsetof(UpdateAlarmLabelAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable292{{nullptr}, "UpdateAlarmLabelAction", kRows292, 5, kBases292, 1, &schema::ObjectOps<UpdateAlarmLabelAction, L>::make, &schema::ObjectOps<UpdateAlarmLabelAction, L>::destroy, &schema::ObjectOps<UpdateAlarmLabelAction, L>::clear};
+static_assert(offsetof(UpdateAlarmLabelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec293{{nullptr}, "UpdateAlarmLabel", HttpMethod::Put, "/zwatch/alarms/labels/{uuid}/actions", "updateAlarmLabel", true, true, true, false, "", &UpdateAlarmLabelAction::describe,
+                        schema::Ref<UpdateAlarmLabelAction::ReplyType>::value};
+constexpr schema::Row kRows294[] = {  // UpdateAlertDataAckAction
+  {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAlertDataAckAction, alertDataUuid), schema::Location::Path, 0, &kRule8},
+  {"resumeAlert", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAlertDataAckAction, resumeAlert), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlertDataAckAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases294[] = {{&ActionBase::describe, offsetof(UpdateAlertDataAckAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable294{{nullptr}, "UpdateAlertDataAckAction", kRows294, 3, kBases294, 1, &schema::ObjectOps<UpdateAlertDataAckAction, L>::make, &schema::ObjectOps<UpdateAlertDataAckAction, L>::destroy, &schema::ObjectOps<UpdateAlertDataAckAction, L>::clear};
+static_assert(offsetof(UpdateAlertDataAckAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec295{{nullptr}, "UpdateAlertDataAck", HttpMethod::Put, "/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions", "updateAlertDataAck", true, true, true, false, "", &UpdateAlertDataAckAction::describe,
+                        schema::Ref<UpdateAlertDataAckAction::ReplyType>::value};
+constexpr schema::Row kRows296[] = {  // UpdateAliyunSmsSNSTextTemplateAction
+  {"alarmTemplateCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, nullptr},
+  {"sign", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, nullptr},
+  {"eventTemplateCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, eventTemplateCode), schema::Location::Body, 0, nullptr},
+  {"eventTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, eventTemplate), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"subject", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+  {"recoverySubject", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
+  {"template", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, nullptr},
+  {"recoveryTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
+  {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases296[] = {{&ActionBase::describe, offsetof(UpdateAliyunSmsSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable296{{nullptr}, "UpdateAliyunSmsSNSTextTemplateAction", kRows296, 13, kBases296, 1, &schema::ObjectOps<UpdateAliyunSmsSNSTextTemplateAction, L>::make, &schema::ObjectOps<UpdateAliyunSmsSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<UpdateAliyunSmsSNSTextTemplateAction, L>::clear};
+static_assert(offsetof(UpdateAliyunSmsSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec297{{nullptr}, "UpdateAliyunSmsSNSTextTemplate", HttpMethod::Put, "/zwatch/alarms/sns/text-templates/{uuid}/actions", "updateAliyunSmsSNSTextTemplate", true, true, true, false, "", &UpdateAliyunSmsSNSTextTemplateAction::describe,
+                        schema::Ref<UpdateAliyunSmsSNSTextTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows298[] = {  // UpdateEventDataAction
+  {"dataUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, dataUuid), schema::Location::Body, 0, nullptr},
+  {"dataStartTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateEventDataAction, dataStartTime), schema::Location::Body, 0, nullptr},
+  {"dataEndTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateEventDataAction, dataEndTime), schema::Location::Body, 0, nullptr},
+  {"updateMode", schema::Local<std::string, L>::ref, offsetof(UpdateEventDataAction, updateMode), schema::Location::Body, 0, &kRule44},
+  {"readStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, readStatus), schema::Location::Body, 0, &kRule45},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases298[] = {{&ActionBase::describe, offsetof(UpdateEventDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable298{{nullptr}, "UpdateEventDataAction", kRows298, 6, kBases298, 1, &schema::ObjectOps<UpdateEventDataAction, L>::make, &schema::ObjectOps<UpdateEventDataAction, L>::destroy, &schema::ObjectOps<UpdateEventDataAction, L>::clear};
+static_assert(offsetof(UpdateEventDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec299{{nullptr}, "UpdateEventData", HttpMethod::Put, "/zwatch/events/actions", "updateEventData", true, true, true, false, "", &UpdateEventDataAction::describe,
+                        schema::Ref<UpdateEventDataAction::ReplyType>::value};
+constexpr schema::Row kRows300[] = {  // UpdateEventRuleTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases300[] = {{&ActionBase::describe, offsetof(UpdateEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable300{{nullptr}, "UpdateEventRuleTemplateAction", kRows300, 5, kBases300, 1, &schema::ObjectOps<UpdateEventRuleTemplateAction, L>::make, &schema::ObjectOps<UpdateEventRuleTemplateAction, L>::destroy, &schema::ObjectOps<UpdateEventRuleTemplateAction, L>::clear};
+static_assert(offsetof(UpdateEventRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec301{{nullptr}, "UpdateEventRuleTemplate", HttpMethod::Put, "/zwatch/monitortemplates/evenrules/{uuid}/actions", "updateEventRuleTemplate", true, true, true, false, "", &UpdateEventRuleTemplateAction::describe,
+                        schema::Ref<UpdateEventRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows302[] = {  // UpdateEventSubscriptionLabelAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"key", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, key), schema::Location::Body, 0, &kRule23},
+  {"value", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, value), schema::Location::Body, 0, &kRule8},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases302[] = {{&ActionBase::describe, offsetof(UpdateEventSubscriptionLabelAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable302{{nullptr}, "UpdateEventSubscriptionLabelAction", kRows302, 5, kBases302, 1, &schema::ObjectOps<UpdateEventSubscriptionLabelAction, L>::make, &schema::ObjectOps<UpdateEventSubscriptionLabelAction, L>::destroy, &schema::ObjectOps<UpdateEventSubscriptionLabelAction, L>::clear};
+static_assert(offsetof(UpdateEventSubscriptionLabelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec303{{nullptr}, "UpdateEventSubscriptionLabel", HttpMethod::Put, "/zwatch/events/subscriptions/labels/{uuid}/actions", "updateEventSubscriptionLabel", true, true, true, false, "", &UpdateEventSubscriptionLabelAction::describe,
+                        schema::Ref<UpdateEventSubscriptionLabelAction::ReplyType>::value};
+constexpr schema::Row kRows304[] = {  // UpdateMetricRuleTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
+  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule28},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule28},
+  {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, enableRecovery), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases304[] = {{&ActionBase::describe, offsetof(UpdateMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable304{{nullptr}, "UpdateMetricRuleTemplateAction", kRows304, 11, kBases304, 1, &schema::ObjectOps<UpdateMetricRuleTemplateAction, L>::make, &schema::ObjectOps<UpdateMetricRuleTemplateAction, L>::destroy, &schema::ObjectOps<UpdateMetricRuleTemplateAction, L>::clear};
+static_assert(offsetof(UpdateMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec305{{nullptr}, "UpdateMetricRuleTemplate", HttpMethod::Put, "/zwatch/monitortemplates/metricrules/{uuid}/actions", "updateMetricRuleTemplate", true, true, true, false, "", &UpdateMetricRuleTemplateAction::describe,
+                        schema::Ref<UpdateMetricRuleTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows306[] = {  // UpdateMonitorGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorGroupAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorGroupAction, description), schema::Location::Body, 0, &kRule3},
+  {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateMonitorGroupAction, actions), schema::Location::Body, 0, nullptr},
+  {"stateEvent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorGroupAction, stateEvent), schema::Location::Body, 0, &kRule10},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases306[] = {{&ActionBase::describe, offsetof(UpdateMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable306{{nullptr}, "UpdateMonitorGroupAction", kRows306, 6, kBases306, 1, &schema::ObjectOps<UpdateMonitorGroupAction, L>::make, &schema::ObjectOps<UpdateMonitorGroupAction, L>::destroy, &schema::ObjectOps<UpdateMonitorGroupAction, L>::clear};
+static_assert(offsetof(UpdateMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec307{{nullptr}, "UpdateMonitorGroup", HttpMethod::Put, "/zwatch/monitorgroups/{uuid}/actions", "updateMonitorGroup", true, true, true, false, "", &UpdateMonitorGroupAction::describe,
+                        schema::Ref<UpdateMonitorGroupAction::ReplyType>::value};
+constexpr schema::Row kRows308[] = {  // UpdateMonitorTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases308[] = {{&ActionBase::describe, offsetof(UpdateMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable308{{nullptr}, "UpdateMonitorTemplateAction", kRows308, 4, kBases308, 1, &schema::ObjectOps<UpdateMonitorTemplateAction, L>::make, &schema::ObjectOps<UpdateMonitorTemplateAction, L>::destroy, &schema::ObjectOps<UpdateMonitorTemplateAction, L>::clear};
+static_assert(offsetof(UpdateMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec309{{nullptr}, "UpdateMonitorTemplate", HttpMethod::Put, "/zwatch/monitortemplates/{uuid}/actions", "updateMonitorTemplate", true, true, true, false, "", &UpdateMonitorTemplateAction::describe,
+                        schema::Ref<UpdateMonitorTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows310[] = {  // UpdateSNSTextTemplateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+  {"subject", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+  {"recoverySubject", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
+  {"template", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, template_), schema::Location::Body, 0, nullptr},
+  {"recoveryTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
+  {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases310[] = {{&ActionBase::describe, offsetof(UpdateSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable310{{nullptr}, "UpdateSNSTextTemplateAction", kRows310, 9, kBases310, 1, &schema::ObjectOps<UpdateSNSTextTemplateAction, L>::make, &schema::ObjectOps<UpdateSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<UpdateSNSTextTemplateAction, L>::clear};
+static_assert(offsetof(UpdateSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec311{{nullptr}, "UpdateSNSTextTemplate", HttpMethod::Put, "/zwatch/alarms/sns/text-templates/{uuid}/actions", "updateSNSTextTemplate", true, true, true, false, "", &UpdateSNSTextTemplateAction::describe,
+                        schema::Ref<UpdateSNSTextTemplateAction::ReplyType>::value};
+constexpr schema::Row kRows312[] = {  // UpdateSubscribeEventAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, name), schema::Location::Body, 0, &kRule12},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases312[] = {{&ActionBase::describe, offsetof(UpdateSubscribeEventAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable312{{nullptr}, "UpdateSubscribeEventAction", kRows312, 4, kBases312, 1, &schema::ObjectOps<UpdateSubscribeEventAction, L>::make, &schema::ObjectOps<UpdateSubscribeEventAction, L>::destroy, &schema::ObjectOps<UpdateSubscribeEventAction, L>::clear};
+static_assert(offsetof(UpdateSubscribeEventAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec313{{nullptr}, "UpdateSubscribeEvent", HttpMethod::Put, "/zwatch/events/subscriptions/{uuid}/actions", "updateSubscribeEvent", true, true, true, false, "", &UpdateSubscribeEventAction::describe,
+                        schema::Ref<UpdateSubscribeEventAction::ReplyType>::value};
 constexpr const char* kRule46V[] = {"Unread", "Read"};
 constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows314[] = {  // UpdateThirdpartyAlertsAction
+  {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, uuid), schema::Location::Body, 0, nullptr},
+  {"startTimeMillis", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, startTimeMillis), schema::Location::Body, 0, nullptr},
+  {"endTimeMillis", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, endTimeMillis), schema::Location::Body, 0, nullptr},
+  {"updateReadStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, updateReadStatus), schema::Location::Body, 0, &kRule46},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases314[] = {{&ActionBase::describe, offsetof(UpdateThirdpartyAlertsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable314{{nullptr}, "UpdateThirdpartyAlertsAction", kRows314, 5, kBases314, 1, &schema::ObjectOps<UpdateThirdpartyAlertsAction, L>::make, &schema::ObjectOps<UpdateThirdpartyAlertsAction, L>::destroy, &schema::ObjectOps<UpdateThirdpartyAlertsAction, L>::clear};
+static_assert(offsetof(UpdateThirdpartyAlertsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec315{{nullptr}, "UpdateThirdpartyAlerts", HttpMethod::Put, "/zwatch/third-party/alerts/actions", "updateThirdpartyAlerts", true, true, true, false, "", &UpdateThirdpartyAlertsAction::describe,
+                        schema::Ref<UpdateThirdpartyAlertsAction::ReplyType>::value};
 constexpr schema::Rule kRule47{false, false, false, nullptr, 0, -1, 8192, false, 0, 0};
+constexpr schema::Row kRows316[] = {  // UpdateThirdpartyPlatformAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule8},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule12},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
+  {"template", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule47},
+  {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule3},
+  {"stateEvent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, stateEvent), schema::Location::Body, 0, &kRule10},
+  {"lastSyncDateMills", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, lastSyncDateMills), schema::Location::Body, 0, nullptr},
+  {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases316[] = {{&ActionBase::describe, offsetof(UpdateThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable316{{nullptr}, "UpdateThirdpartyPlatformAction", kRows316, 8, kBases316, 1, &schema::ObjectOps<UpdateThirdpartyPlatformAction, L>::make, &schema::ObjectOps<UpdateThirdpartyPlatformAction, L>::destroy, &schema::ObjectOps<UpdateThirdpartyPlatformAction, L>::clear};
+static_assert(offsetof(UpdateThirdpartyPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec317{{nullptr}, "UpdateThirdpartyPlatform", HttpMethod::Put, "/zwatch/third-party/platforms/{uuid}/actions", "updateThirdpartyPlatform", true, true, true, false, "", &UpdateThirdpartyPlatformAction::describe,
+                        schema::Ref<UpdateThirdpartyPlatformAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& ApplyRuleSetChangesAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ApplyRuleSetChangesAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ApplyRuleSetChangesAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ApplyRuleSetChangesAction>("ApplyRuleSetChangesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ApplyRuleSetChangesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ApplyRuleSetChangesAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& ApplyRuleSetChangesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ApplyRuleSetChangesAction>("ApplyRuleSetChanges", HttpMethod::Put, "/vpcfirewalls/ruleSets/apply/{uuid}/actions", "applyRuleSetChanges", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ApplyRuleSetChangesAction::spec() { return detail::lazySpec(kSpec1); }
+
+ApplyRuleSetChangesAction::ApplyRuleSetChangesAction() = default;
+ApplyRuleSetChangesAction::~ApplyRuleSetChangesAction() = default;
 
 const ActionSpec& detail::spec_ApplyRuleSetChanges() { return ApplyRuleSetChangesAction::spec(); }
 
-const schema::TypeDesc& AttachFirewallRuleSetToL3Action::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcFirewallUuid", &schema::typeOf<std::string>, offsetof(AttachFirewallRuleSetToL3Action, vpcFirewallUuid), schema::Location::Body, 0, &kRule0},
-    {"l3Uuid", &schema::typeOf<std::string>, offsetof(AttachFirewallRuleSetToL3Action, l3Uuid), schema::Location::Path, 0, &kRule0},
-    {"forward", &schema::typeOf<std::string>, offsetof(AttachFirewallRuleSetToL3Action, forward), schema::Location::Body, 0, &kRule1},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(AttachFirewallRuleSetToL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachFirewallRuleSetToL3Action, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachFirewallRuleSetToL3Action>("AttachFirewallRuleSetToL3Action", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AttachFirewallRuleSetToL3Action, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachFirewallRuleSetToL3Action::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& AttachFirewallRuleSetToL3Action::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachFirewallRuleSetToL3Action>("AttachFirewallRuleSetToL3", HttpMethod::Post, "/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachFirewallRuleSetToL3Action::spec() { return detail::lazySpec(kSpec3); }
+
+AttachFirewallRuleSetToL3Action::AttachFirewallRuleSetToL3Action() = default;
+AttachFirewallRuleSetToL3Action::~AttachFirewallRuleSetToL3Action() = default;
 
 const ActionSpec& detail::spec_AttachFirewallRuleSetToL3() { return AttachFirewallRuleSetToL3Action::spec(); }
 
-const schema::TypeDesc& CheckFirewallRuleConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleInfo", &schema::typeOf<std::string>, offsetof(CheckFirewallRuleConfigFileAction, ruleInfo), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckFirewallRuleConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckFirewallRuleConfigFileAction>("CheckFirewallRuleConfigFileAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(CheckFirewallRuleConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckFirewallRuleConfigFileAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& CheckFirewallRuleConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckFirewallRuleConfigFileAction>("CheckFirewallRuleConfigFile", HttpMethod::Post, "/vpcfirewalls/rules/from-file/check", "params", true, false, "", 1);
-  return s;
-}
+const ActionSpec& CheckFirewallRuleConfigFileAction::spec() { return detail::lazySpec(kSpec5); }
+
+CheckFirewallRuleConfigFileAction::CheckFirewallRuleConfigFileAction() = default;
+CheckFirewallRuleConfigFileAction::~CheckFirewallRuleConfigFileAction() = default;
 
 const ActionSpec& detail::spec_CheckFirewallRuleConfigFile() { return CheckFirewallRuleConfigFileAction::spec(); }
 
-const schema::TypeDesc& CreateFirewallIpSetTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"sourceValue", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule3},
-    {"destValue", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateFirewallIpSetTemplateAction, type), schema::Location::Body, 0, &kRule4},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallIpSetTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFirewallIpSetTemplateAction>("CreateFirewallIpSetTemplateAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFirewallIpSetTemplateAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& CreateFirewallIpSetTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFirewallIpSetTemplateAction>("CreateFirewallIpSetTemplate", HttpMethod::Post, "/vpcfirewalls/ipset/templates", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFirewallIpSetTemplateAction::spec() { return detail::lazySpec(kSpec7); }
+
+CreateFirewallIpSetTemplateAction::CreateFirewallIpSetTemplateAction() = default;
+CreateFirewallIpSetTemplateAction::~CreateFirewallIpSetTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateFirewallIpSetTemplate() { return CreateFirewallIpSetTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateFirewallRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
-    {"action", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, action), schema::Location::Body, 0, &kRule5},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, protocol), schema::Location::Body, 0, nullptr},
-    {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, sourceIp), schema::Location::Body, 0, &kRule3},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, destIp), schema::Location::Body, 0, &kRule3},
-    {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, allowStates), schema::Location::Body, 0, nullptr},
-    {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, tcpFlag), schema::Location::Body, 0, nullptr},
-    {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule6},
-    {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(CreateFirewallRuleAction, enableLog), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, state), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFirewallRuleAction>("CreateFirewallRuleAction", rows, 17, schema::rebased(ActionBase::describe(), offsetof(CreateFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFirewallRuleAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& CreateFirewallRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFirewallRuleAction>("CreateFirewallRule", HttpMethod::Post, "/vpcfirewalls/rules", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFirewallRuleAction::spec() { return detail::lazySpec(kSpec9); }
+
+CreateFirewallRuleAction::CreateFirewallRuleAction() = default;
+CreateFirewallRuleAction::~CreateFirewallRuleAction() = default;
 
 const ActionSpec& detail::spec_CreateFirewallRule() { return CreateFirewallRuleAction::spec(); }
 
-const schema::TypeDesc& CreateFirewallRuleFromConfigFileAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleInfo", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleFromConfigFileAction, ruleInfo), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallRuleFromConfigFileAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleFromConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFirewallRuleFromConfigFileAction>("CreateFirewallRuleFromConfigFileAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateFirewallRuleFromConfigFileAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFirewallRuleFromConfigFileAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& CreateFirewallRuleFromConfigFileAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFirewallRuleFromConfigFileAction>("CreateFirewallRuleFromConfigFile", HttpMethod::Post, "/vpcfirewalls/rules/from-file", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFirewallRuleFromConfigFileAction::spec() { return detail::lazySpec(kSpec11); }
+
+CreateFirewallRuleFromConfigFileAction::CreateFirewallRuleFromConfigFileAction() = default;
+CreateFirewallRuleFromConfigFileAction::~CreateFirewallRuleFromConfigFileAction() = default;
 
 const ActionSpec& detail::spec_CreateFirewallRuleFromConfigFile() { return CreateFirewallRuleFromConfigFileAction::spec(); }
 
-const schema::TypeDesc& CreateFirewallRuleSetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleSetAction, name), schema::Location::Body, 0, &kRule8},
-    {"actionType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleSetAction, actionType), schema::Location::Body, 0, &kRule9},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleSetAction, description), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleSetAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallRuleSetAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFirewallRuleSetAction>("CreateFirewallRuleSetAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFirewallRuleSetAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& CreateFirewallRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFirewallRuleSetAction>("CreateFirewallRuleSet", HttpMethod::Post, "/vpcfirewalls/ruleSets", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFirewallRuleSetAction::spec() { return detail::lazySpec(kSpec13); }
+
+CreateFirewallRuleSetAction::CreateFirewallRuleSetAction() = default;
+CreateFirewallRuleSetAction::~CreateFirewallRuleSetAction() = default;
 
 const ActionSpec& detail::spec_CreateFirewallRuleSet() { return CreateFirewallRuleSetAction::spec(); }
 
-const schema::TypeDesc& CreateFirewallRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"action", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule5},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, protocol), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule3},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule3},
-    {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, allowStates), schema::Location::Body, 0, nullptr},
-    {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, tcpFlag), schema::Location::Body, 0, nullptr},
-    {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule6},
-    {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(CreateFirewallRuleTemplateAction, enableLog), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, state), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFirewallRuleTemplateAction>("CreateFirewallRuleTemplateAction", rows, 17, schema::rebased(ActionBase::describe(), offsetof(CreateFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateFirewallRuleTemplateAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& CreateFirewallRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateFirewallRuleTemplateAction>("CreateFirewallRuleTemplate", HttpMethod::Post, "/vpcfirewalls/rules/template", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateFirewallRuleTemplateAction::spec() { return detail::lazySpec(kSpec15); }
+
+CreateFirewallRuleTemplateAction::CreateFirewallRuleTemplateAction() = default;
+CreateFirewallRuleTemplateAction::~CreateFirewallRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateFirewallRuleTemplate() { return CreateFirewallRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateVpcFirewallAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(CreateVpcFirewallAction, vpcUuid), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcFirewallAction, description), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcFirewallAction, name), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcFirewallAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcFirewallAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVpcFirewallAction>("CreateVpcFirewallAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVpcFirewallAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVpcFirewallAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& CreateVpcFirewallAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVpcFirewallAction>("CreateVpcFirewall", HttpMethod::Post, "/vpcfirewalls", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVpcFirewallAction::spec() { return detail::lazySpec(kSpec17); }
+
+CreateVpcFirewallAction::CreateVpcFirewallAction() = default;
+CreateVpcFirewallAction::~CreateVpcFirewallAction() = default;
 
 const ActionSpec& detail::spec_CreateVpcFirewall() { return CreateVpcFirewallAction::spec(); }
 
-const schema::TypeDesc& DeleteFirewallAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteFirewallAction>("DeleteFirewallAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteFirewallAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteFirewallAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& DeleteFirewallAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteFirewallAction>("DeleteFirewall", HttpMethod::Delete, "/vpcfirewalls/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteFirewallAction::spec() { return detail::lazySpec(kSpec19); }
+
+DeleteFirewallAction::DeleteFirewallAction() = default;
+DeleteFirewallAction::~DeleteFirewallAction() = default;
 
 const ActionSpec& detail::spec_DeleteFirewall() { return DeleteFirewallAction::spec(); }
 
-const schema::TypeDesc& DeleteFirewallIpSetTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule11},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallIpSetTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteFirewallIpSetTemplateAction>("DeleteFirewallIpSetTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteFirewallIpSetTemplateAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& DeleteFirewallIpSetTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteFirewallIpSetTemplateAction>("DeleteFirewallIpSetTemplate", HttpMethod::Delete, "/vpcfirewalls/ipset/templates/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteFirewallIpSetTemplateAction::spec() { return detail::lazySpec(kSpec21); }
+
+DeleteFirewallIpSetTemplateAction::DeleteFirewallIpSetTemplateAction() = default;
+DeleteFirewallIpSetTemplateAction::~DeleteFirewallIpSetTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteFirewallIpSetTemplate() { return DeleteFirewallIpSetTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteFirewallRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFirewallRuleAction, uuid), schema::Location::Path, 0, &kRule11},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteFirewallRuleAction>("DeleteFirewallRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteFirewallRuleAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& DeleteFirewallRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteFirewallRuleAction>("DeleteFirewallRule", HttpMethod::Delete, "/vpcfirewalls/rules/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteFirewallRuleAction::spec() { return detail::lazySpec(kSpec23); }
+
+DeleteFirewallRuleAction::DeleteFirewallRuleAction() = default;
+DeleteFirewallRuleAction::~DeleteFirewallRuleAction() = default;
 
 const ActionSpec& detail::spec_DeleteFirewallRule() { return DeleteFirewallRuleAction::spec(); }
 
-const schema::TypeDesc& DeleteFirewallRuleSetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFirewallRuleSetAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallRuleSetAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteFirewallRuleSetAction>("DeleteFirewallRuleSetAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteFirewallRuleSetAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& DeleteFirewallRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteFirewallRuleSetAction>("DeleteFirewallRuleSet", HttpMethod::Delete, "/vpcfirewalls/ruleSets/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteFirewallRuleSetAction::spec() { return detail::lazySpec(kSpec25); }
+
+DeleteFirewallRuleSetAction::DeleteFirewallRuleSetAction() = default;
+DeleteFirewallRuleSetAction::~DeleteFirewallRuleSetAction() = default;
 
 const ActionSpec& detail::spec_DeleteFirewallRuleSet() { return DeleteFirewallRuleSetAction::spec(); }
 
-const schema::TypeDesc& DeleteFirewallRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFirewallRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule11},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteFirewallRuleTemplateAction>("DeleteFirewallRuleTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteFirewallRuleTemplateAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& DeleteFirewallRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteFirewallRuleTemplateAction>("DeleteFirewallRuleTemplate", HttpMethod::Delete, "/vpcfirewalls/rules/templates/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteFirewallRuleTemplateAction::spec() { return detail::lazySpec(kSpec27); }
+
+DeleteFirewallRuleTemplateAction::DeleteFirewallRuleTemplateAction() = default;
+DeleteFirewallRuleTemplateAction::~DeleteFirewallRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteFirewallRuleTemplate() { return DeleteFirewallRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& DetachFirewallRuleSetFromL3Action::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcFirewallUuid", &schema::typeOf<std::string>, offsetof(DetachFirewallRuleSetFromL3Action, vpcFirewallUuid), schema::Location::Body, 0, &kRule0},
-    {"l3Uuid", &schema::typeOf<std::string>, offsetof(DetachFirewallRuleSetFromL3Action, l3Uuid), schema::Location::Path, 0, &kRule0},
-    {"forward", &schema::typeOf<std::string>, offsetof(DetachFirewallRuleSetFromL3Action, forward), schema::Location::Body, 0, &kRule1},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(DetachFirewallRuleSetFromL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachFirewallRuleSetFromL3Action, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachFirewallRuleSetFromL3Action>("DetachFirewallRuleSetFromL3Action", rows, 5, schema::rebased(ActionBase::describe(), offsetof(DetachFirewallRuleSetFromL3Action, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachFirewallRuleSetFromL3Action::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& DetachFirewallRuleSetFromL3Action::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachFirewallRuleSetFromL3Action>("DetachFirewallRuleSetFromL3", HttpMethod::Post, "/vpcfirewalls/l3networks/{l3Uuid}/ruleSets/{ruleSetUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& DetachFirewallRuleSetFromL3Action::spec() { return detail::lazySpec(kSpec29); }
+
+DetachFirewallRuleSetFromL3Action::DetachFirewallRuleSetFromL3Action() = default;
+DetachFirewallRuleSetFromL3Action::~DetachFirewallRuleSetFromL3Action() = default;
 
 const ActionSpec& detail::spec_DetachFirewallRuleSetFromL3() { return DetachFirewallRuleSetFromL3Action::spec(); }
 
-const schema::TypeDesc& QueryFirewallIpSetTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFirewallIpSetTemplateAction>("QueryFirewallIpSetTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFirewallIpSetTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFirewallIpSetTemplateAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& QueryFirewallIpSetTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFirewallIpSetTemplateAction>("QueryFirewallIpSetTemplate", HttpMethod::Get, "/vpcfirewalls/ipset/templates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFirewallIpSetTemplateAction::spec() { return detail::lazySpec(kSpec31); }
+
+QueryFirewallIpSetTemplateAction::QueryFirewallIpSetTemplateAction() = default;
+QueryFirewallIpSetTemplateAction::~QueryFirewallIpSetTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryFirewallIpSetTemplate() { return QueryFirewallIpSetTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryFirewallRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFirewallRuleAction>("QueryFirewallRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFirewallRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFirewallRuleAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& QueryFirewallRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFirewallRuleAction>("QueryFirewallRule", HttpMethod::Get, "/vpcfirewalls/rules", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFirewallRuleAction::spec() { return detail::lazySpec(kSpec33); }
+
+QueryFirewallRuleAction::QueryFirewallRuleAction() = default;
+QueryFirewallRuleAction::~QueryFirewallRuleAction() = default;
 
 const ActionSpec& detail::spec_QueryFirewallRule() { return QueryFirewallRuleAction::spec(); }
 
-const schema::TypeDesc& QueryFirewallRuleSetAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFirewallRuleSetAction>("QueryFirewallRuleSetAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFirewallRuleSetAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFirewallRuleSetAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& QueryFirewallRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFirewallRuleSetAction>("QueryFirewallRuleSet", HttpMethod::Get, "/vpcfirewalls/ruleSets", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFirewallRuleSetAction::spec() { return detail::lazySpec(kSpec35); }
+
+QueryFirewallRuleSetAction::QueryFirewallRuleSetAction() = default;
+QueryFirewallRuleSetAction::~QueryFirewallRuleSetAction() = default;
 
 const ActionSpec& detail::spec_QueryFirewallRuleSet() { return QueryFirewallRuleSetAction::spec(); }
 
-const schema::TypeDesc& QueryFirewallRuleSetL3RefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFirewallRuleSetL3RefAction>("QueryFirewallRuleSetL3RefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFirewallRuleSetL3RefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFirewallRuleSetL3RefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFirewallRuleSetL3RefAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& QueryFirewallRuleSetL3RefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFirewallRuleSetL3RefAction>("QueryFirewallRuleSetL3Ref", HttpMethod::Get, "/vpcfirewalls/l3networks/rulesets/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFirewallRuleSetL3RefAction::spec() { return detail::lazySpec(kSpec37); }
+
+QueryFirewallRuleSetL3RefAction::QueryFirewallRuleSetL3RefAction() = default;
+QueryFirewallRuleSetL3RefAction::~QueryFirewallRuleSetL3RefAction() = default;
 
 const ActionSpec& detail::spec_QueryFirewallRuleSetL3Ref() { return QueryFirewallRuleSetL3RefAction::spec(); }
 
-const schema::TypeDesc& QueryFirewallRuleTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryFirewallRuleTemplateAction>("QueryFirewallRuleTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryFirewallRuleTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryFirewallRuleTemplateAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& QueryFirewallRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryFirewallRuleTemplateAction>("QueryFirewallRuleTemplate", HttpMethod::Get, "/vpcfirewalls/rules/templates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryFirewallRuleTemplateAction::spec() { return detail::lazySpec(kSpec39); }
+
+QueryFirewallRuleTemplateAction::QueryFirewallRuleTemplateAction() = default;
+QueryFirewallRuleTemplateAction::~QueryFirewallRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryFirewallRuleTemplate() { return QueryFirewallRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryVpcFirewallAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcFirewallAction>("QueryVpcFirewallAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcFirewallAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcFirewallAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcFirewallAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& QueryVpcFirewallAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcFirewallAction>("QueryVpcFirewall", HttpMethod::Get, "/vpcfirewalls", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcFirewallAction::spec() { return detail::lazySpec(kSpec41); }
+
+QueryVpcFirewallAction::QueryVpcFirewallAction() = default;
+QueryVpcFirewallAction::~QueryVpcFirewallAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcFirewall() { return QueryVpcFirewallAction::spec(); }
 
-const schema::TypeDesc& QueryVpcFirewallVRouterRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVpcFirewallVRouterRefAction>("QueryVpcFirewallVRouterRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVpcFirewallVRouterRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVpcFirewallVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVpcFirewallVRouterRefAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& QueryVpcFirewallVRouterRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVpcFirewallVRouterRefAction>("QueryVpcFirewallVRouterRef", HttpMethod::Get, "/vpcfirewalls/vrouters/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVpcFirewallVRouterRefAction::spec() { return detail::lazySpec(kSpec43); }
+
+QueryVpcFirewallVRouterRefAction::QueryVpcFirewallVRouterRefAction() = default;
+QueryVpcFirewallVRouterRefAction::~QueryVpcFirewallVRouterRefAction() = default;
 
 const ActionSpec& detail::spec_QueryVpcFirewallVRouterRef() { return QueryVpcFirewallVRouterRefAction::spec(); }
 
-const schema::TypeDesc& RefreshFirewallAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RefreshFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshFirewallAction>("RefreshFirewallAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RefreshFirewallAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshFirewallAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& RefreshFirewallAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshFirewallAction>("RefreshFirewall", HttpMethod::Put, "/vpcfirewalls/refresh/{uuid}/actions", "refreshFirewall", true, true, "", 1);
-  return s;
-}
+const ActionSpec& RefreshFirewallAction::spec() { return detail::lazySpec(kSpec45); }
+
+RefreshFirewallAction::RefreshFirewallAction() = default;
+RefreshFirewallAction::~RefreshFirewallAction() = default;
 
 const ActionSpec& detail::spec_RefreshFirewall() { return RefreshFirewallAction::spec(); }
 
-const schema::TypeDesc& UpdateFirewallIpSetTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"sourceValue", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule3},
-    {"destValue", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, type), schema::Location::Body, 0, &kRule13},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFirewallIpSetTemplateAction>("UpdateFirewallIpSetTemplateAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateFirewallIpSetTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFirewallIpSetTemplateAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& UpdateFirewallIpSetTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFirewallIpSetTemplateAction>("UpdateFirewallIpSetTemplate", HttpMethod::Put, "/vpcfirewalls/ipset/templates/{uuid}/actions", "updateFirewallIpSetTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFirewallIpSetTemplateAction::spec() { return detail::lazySpec(kSpec47); }
+
+UpdateFirewallIpSetTemplateAction::UpdateFirewallIpSetTemplateAction() = default;
+UpdateFirewallIpSetTemplateAction::~UpdateFirewallIpSetTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateFirewallIpSetTemplate() { return UpdateFirewallIpSetTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateFirewallRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"action", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, action), schema::Location::Body, 0, &kRule5},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, protocol), schema::Location::Body, 0, nullptr},
-    {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, sourceIp), schema::Location::Body, 0, nullptr},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, destIp), schema::Location::Body, 0, nullptr},
-    {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, allowStates), schema::Location::Body, 0, nullptr},
-    {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, tcpFlag), schema::Location::Body, 0, nullptr},
-    {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule6},
-    {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(UpdateFirewallRuleAction, enableLog), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, state), schema::Location::Body, 0, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFirewallRuleAction>("UpdateFirewallRuleAction", rows, 16, schema::rebased(ActionBase::describe(), offsetof(UpdateFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFirewallRuleAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& UpdateFirewallRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFirewallRuleAction>("UpdateFirewallRule", HttpMethod::Put, "/vpcfirewalls/rules/{uuid}/actions", "updateFirewallRule", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFirewallRuleAction::spec() { return detail::lazySpec(kSpec49); }
+
+UpdateFirewallRuleAction::UpdateFirewallRuleAction() = default;
+UpdateFirewallRuleAction::~UpdateFirewallRuleAction() = default;
 
 const ActionSpec& detail::spec_UpdateFirewallRule() { return UpdateFirewallRuleAction::spec(); }
 
-const schema::TypeDesc& UpdateFirewallRuleSetAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleSetAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleSetAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleSetAction, description), schema::Location::Body, 0, nullptr},
-    {"actionType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleSetAction, actionType), schema::Location::Body, 0, &kRule9},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleSetAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFirewallRuleSetAction>("UpdateFirewallRuleSetAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateFirewallRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFirewallRuleSetAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& UpdateFirewallRuleSetAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFirewallRuleSetAction>("UpdateFirewallRuleSet", HttpMethod::Put, "/vpcfirewalls/ruleSets/{uuid}/actions", "updateFirewallRuleSet", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFirewallRuleSetAction::spec() { return detail::lazySpec(kSpec51); }
+
+UpdateFirewallRuleSetAction::UpdateFirewallRuleSetAction() = default;
+UpdateFirewallRuleSetAction::~UpdateFirewallRuleSetAction() = default;
 
 const ActionSpec& detail::spec_UpdateFirewallRuleSet() { return UpdateFirewallRuleSetAction::spec(); }
 
-const schema::TypeDesc& UpdateFirewallRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"action", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule5},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, protocol), schema::Location::Body, 0, nullptr},
-    {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule3},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule3},
-    {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, allowStates), schema::Location::Body, 0, nullptr},
-    {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, tcpFlag), schema::Location::Body, 0, nullptr},
-    {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule6},
-    {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(UpdateFirewallRuleTemplateAction, enableLog), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, state), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(UpdateFirewallRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateFirewallRuleTemplateAction>("UpdateFirewallRuleTemplateAction", rows, 18, schema::rebased(ActionBase::describe(), offsetof(UpdateFirewallRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateFirewallRuleTemplateAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& UpdateFirewallRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateFirewallRuleTemplateAction>("UpdateFirewallRuleTemplate", HttpMethod::Put, "/vpcfirewalls/rules/template/{uuid}/actions", "updateFirewallRuleTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateFirewallRuleTemplateAction::spec() { return detail::lazySpec(kSpec53); }
+
+UpdateFirewallRuleTemplateAction::UpdateFirewallRuleTemplateAction() = default;
+UpdateFirewallRuleTemplateAction::~UpdateFirewallRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateFirewallRuleTemplate() { return UpdateFirewallRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateVpcFirewallAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcFirewallAction, description), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcFirewallAction, name), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVpcFirewallAction>("UpdateVpcFirewallAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVpcFirewallAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVpcFirewallAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& UpdateVpcFirewallAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVpcFirewallAction>("UpdateVpcFirewall", HttpMethod::Put, "/vpcfirewalls/{uuid}/actions", "updateVpcFirewall", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVpcFirewallAction::spec() { return detail::lazySpec(kSpec55); }
+
+UpdateVpcFirewallAction::UpdateVpcFirewallAction() = default;
+UpdateVpcFirewallAction::~UpdateVpcFirewallAction() = default;
 
 const ActionSpec& detail::spec_UpdateVpcFirewall() { return UpdateVpcFirewallAction::spec(); }
 
-const schema::TypeDesc& AddVRouterRouteEntryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, description), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, type), schema::Location::Body, 0, &kRule14},
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(AddVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
-    {"destination", &schema::typeOf<std::string>, offsetof(AddVRouterRouteEntryAction, destination), schema::Location::Body, 0, &kRule15},
-    {"target", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, target), schema::Location::Body, 0, &kRule16},
-    {"distance", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddVRouterRouteEntryAction, distance), schema::Location::Body, 0, &kRule17},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddVRouterRouteEntryAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVRouterRouteEntryAction>("AddVRouterRouteEntryAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddVRouterRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVRouterRouteEntryAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& AddVRouterRouteEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVRouterRouteEntryAction>("AddVRouterRouteEntry", HttpMethod::Post, "/vrouter-route-tables/{routeTableUuid}/route-entries", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddVRouterRouteEntryAction::spec() { return detail::lazySpec(kSpec57); }
+
+AddVRouterRouteEntryAction::AddVRouterRouteEntryAction() = default;
+AddVRouterRouteEntryAction::~AddVRouterRouteEntryAction() = default;
 
 const ActionSpec& detail::spec_AddVRouterRouteEntry() { return AddVRouterRouteEntryAction::spec(); }
 
-const schema::TypeDesc& AttachVRouterRouteTableToVRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(AttachVRouterRouteTableToVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
-    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(AttachVRouterRouteTableToVRouterAction, virtualRouterVmUuid), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVRouterRouteTableToVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachVRouterRouteTableToVRouterAction>("AttachVRouterRouteTableToVRouterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachVRouterRouteTableToVRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachVRouterRouteTableToVRouterAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& AttachVRouterRouteTableToVRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachVRouterRouteTableToVRouterAction>("AttachVRouterRouteTableToVRouter", HttpMethod::Post, "/vrouter-route-tables/{routeTableUuid}/attach", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachVRouterRouteTableToVRouterAction::spec() { return detail::lazySpec(kSpec59); }
+
+AttachVRouterRouteTableToVRouterAction::AttachVRouterRouteTableToVRouterAction() = default;
+AttachVRouterRouteTableToVRouterAction::~AttachVRouterRouteTableToVRouterAction() = default;
 
 const ActionSpec& detail::spec_AttachVRouterRouteTableToVRouter() { return AttachVRouterRouteTableToVRouterAction::spec(); }
 
-const schema::TypeDesc& CreateVRouterRouteTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterRouteTableAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVRouterRouteTableAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVRouterRouteTableAction>("CreateVRouterRouteTableAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVRouterRouteTableAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& CreateVRouterRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVRouterRouteTableAction>("CreateVRouterRouteTable", HttpMethod::Post, "/vrouter-route-tables", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateVRouterRouteTableAction::spec() { return detail::lazySpec(kSpec61); }
+
+CreateVRouterRouteTableAction::CreateVRouterRouteTableAction() = default;
+CreateVRouterRouteTableAction::~CreateVRouterRouteTableAction() = default;
 
 const ActionSpec& detail::spec_CreateVRouterRouteTable() { return CreateVRouterRouteTableAction::spec(); }
 
-const schema::TypeDesc& DeleteVRouterRouteEntryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteEntryAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteEntryAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVRouterRouteEntryAction>("DeleteVRouterRouteEntryAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteVRouterRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVRouterRouteEntryAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& DeleteVRouterRouteEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVRouterRouteEntryAction>("DeleteVRouterRouteEntry", HttpMethod::Delete, "/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVRouterRouteEntryAction::spec() { return detail::lazySpec(kSpec63); }
+
+DeleteVRouterRouteEntryAction::DeleteVRouterRouteEntryAction() = default;
+DeleteVRouterRouteEntryAction::~DeleteVRouterRouteEntryAction() = default;
 
 const ActionSpec& detail::spec_DeleteVRouterRouteEntry() { return DeleteVRouterRouteEntryAction::spec(); }
 
-const schema::TypeDesc& DeleteVRouterRouteTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteTableAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVRouterRouteTableAction>("DeleteVRouterRouteTableAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVRouterRouteTableAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& DeleteVRouterRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVRouterRouteTableAction>("DeleteVRouterRouteTable", HttpMethod::Delete, "/vrouter-route-tables/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteVRouterRouteTableAction::spec() { return detail::lazySpec(kSpec65); }
+
+DeleteVRouterRouteTableAction::DeleteVRouterRouteTableAction() = default;
+DeleteVRouterRouteTableAction::~DeleteVRouterRouteTableAction() = default;
 
 const ActionSpec& detail::spec_DeleteVRouterRouteTable() { return DeleteVRouterRouteTableAction::spec(); }
 
-const schema::TypeDesc& DetachVRouterRouteTableFromVRouterAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(DetachVRouterRouteTableFromVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
-    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(DetachVRouterRouteTableFromVRouterAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachVRouterRouteTableFromVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachVRouterRouteTableFromVRouterAction>("DetachVRouterRouteTableFromVRouterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachVRouterRouteTableFromVRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachVRouterRouteTableFromVRouterAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& DetachVRouterRouteTableFromVRouterAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachVRouterRouteTableFromVRouterAction>("DetachVRouterRouteTableFromVRouter", HttpMethod::Delete, "/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachVRouterRouteTableFromVRouterAction::spec() { return detail::lazySpec(kSpec67); }
+
+DetachVRouterRouteTableFromVRouterAction::DetachVRouterRouteTableFromVRouterAction() = default;
+DetachVRouterRouteTableFromVRouterAction::~DetachVRouterRouteTableFromVRouterAction() = default;
 
 const ActionSpec& detail::spec_DetachVRouterRouteTableFromVRouter() { return DetachVRouterRouteTableFromVRouterAction::spec(); }
 
-const schema::TypeDesc& GetVRouterRouteTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(GetVRouterRouteTableAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVRouterRouteTableAction>("GetVRouterRouteTableAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVRouterRouteTableAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& GetVRouterRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVRouterRouteTableAction>("GetVRouterRouteTable", HttpMethod::Get, "/vrouter-route-tables/vrouter/{virtualRouterVmUuid}", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetVRouterRouteTableAction::spec() { return detail::lazySpec(kSpec69); }
+
+GetVRouterRouteTableAction::GetVRouterRouteTableAction() = default;
+GetVRouterRouteTableAction::~GetVRouterRouteTableAction() = default;
 
 const ActionSpec& detail::spec_GetVRouterRouteTable() { return GetVRouterRouteTableAction::spec(); }
 
-const schema::TypeDesc& QueryVRouterRouteEntryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVRouterRouteEntryAction>("QueryVRouterRouteEntryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVRouterRouteEntryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVRouterRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVRouterRouteEntryAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& QueryVRouterRouteEntryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVRouterRouteEntryAction>("QueryVRouterRouteEntry", HttpMethod::Get, "/vrouter-route-tables/route-entries", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVRouterRouteEntryAction::spec() { return detail::lazySpec(kSpec71); }
+
+QueryVRouterRouteEntryAction::QueryVRouterRouteEntryAction() = default;
+QueryVRouterRouteEntryAction::~QueryVRouterRouteEntryAction() = default;
 
 const ActionSpec& detail::spec_QueryVRouterRouteEntry() { return QueryVRouterRouteEntryAction::spec(); }
 
-const schema::TypeDesc& QueryVRouterRouteTableAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVRouterRouteTableAction>("QueryVRouterRouteTableAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVRouterRouteTableAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVRouterRouteTableAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& QueryVRouterRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVRouterRouteTableAction>("QueryVRouterRouteTable", HttpMethod::Get, "/vrouter-route-tables", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVRouterRouteTableAction::spec() { return detail::lazySpec(kSpec73); }
+
+QueryVRouterRouteTableAction::QueryVRouterRouteTableAction() = default;
+QueryVRouterRouteTableAction::~QueryVRouterRouteTableAction() = default;
 
 const ActionSpec& detail::spec_QueryVRouterRouteTable() { return QueryVRouterRouteTableAction::spec(); }
 
-const schema::TypeDesc& QueryVirtualRouterVRouterRouteTableRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVirtualRouterVRouterRouteTableRefAction>("QueryVirtualRouterVRouterRouteTableRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVirtualRouterVRouterRouteTableRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVirtualRouterVRouterRouteTableRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVirtualRouterVRouterRouteTableRefAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& QueryVirtualRouterVRouterRouteTableRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVirtualRouterVRouterRouteTableRefAction>("QueryVirtualRouterVRouterRouteTableRef", HttpMethod::Get, "/vrouter-route-tables/virtual-router-refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryVirtualRouterVRouterRouteTableRefAction::spec() { return detail::lazySpec(kSpec75); }
+
+QueryVirtualRouterVRouterRouteTableRefAction::QueryVirtualRouterVRouterRouteTableRefAction() = default;
+QueryVirtualRouterVRouterRouteTableRefAction::~QueryVirtualRouterVRouterRouteTableRefAction() = default;
 
 const ActionSpec& detail::spec_QueryVirtualRouterVRouterRouteTableRef() { return QueryVirtualRouterVRouterRouteTableRefAction::spec(); }
 
-const schema::TypeDesc& UpdateVRouterRouteTableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVRouterRouteTableAction>("UpdateVRouterRouteTableAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVRouterRouteTableAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& UpdateVRouterRouteTableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVRouterRouteTableAction>("UpdateVRouterRouteTable", HttpMethod::Put, "/vrouter-route-tables/{uuid}/actions", "updateVRouterRouteTable", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateVRouterRouteTableAction::spec() { return detail::lazySpec(kSpec77); }
+
+UpdateVRouterRouteTableAction::UpdateVRouterRouteTableAction() = default;
+UpdateVRouterRouteTableAction::~UpdateVRouterRouteTableAction() = default;
 
 const ActionSpec& detail::spec_UpdateVRouterRouteTable() { return UpdateVRouterRouteTableAction::spec(); }
 
-const schema::TypeDesc& CreateWebhookAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, description), schema::Location::Body, 0, &kRule3},
-    {"url", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, url), schema::Location::Body, 0, &kRule18},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, type), schema::Location::Body, 0, &kRule2},
-    {"opaque", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, opaque), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateWebhookAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateWebhookAction>("CreateWebhookAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateWebhookAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateWebhookAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& CreateWebhookAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateWebhookAction>("CreateWebhook", HttpMethod::Post, "/web-hooks", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateWebhookAction::spec() { return detail::lazySpec(kSpec79); }
+
+CreateWebhookAction::CreateWebhookAction() = default;
+CreateWebhookAction::~CreateWebhookAction() = default;
 
 const ActionSpec& detail::spec_CreateWebhook() { return CreateWebhookAction::spec(); }
 
-const schema::TypeDesc& DeleteWebhookAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteWebhookAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteWebhookAction>("DeleteWebhookAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteWebhookAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteWebhookAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& DeleteWebhookAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteWebhookAction>("DeleteWebhook", HttpMethod::Delete, "/web-hooks/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteWebhookAction::spec() { return detail::lazySpec(kSpec81); }
+
+DeleteWebhookAction::DeleteWebhookAction() = default;
+DeleteWebhookAction::~DeleteWebhookAction() = default;
 
 const ActionSpec& detail::spec_DeleteWebhook() { return DeleteWebhookAction::spec(); }
 
-const schema::TypeDesc& QueryWebhookAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryWebhookAction>("QueryWebhookAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryWebhookAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryWebhookAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryWebhookAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& QueryWebhookAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryWebhookAction>("QueryWebhook", HttpMethod::Get, "/web-hooks", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryWebhookAction::spec() { return detail::lazySpec(kSpec83); }
+
+QueryWebhookAction::QueryWebhookAction() = default;
+QueryWebhookAction::~QueryWebhookAction() = default;
 
 const ActionSpec& detail::spec_QueryWebhook() { return QueryWebhookAction::spec(); }
 
-const schema::TypeDesc& UpdateWebhookAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, description), schema::Location::Body, 0, &kRule3},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, url), schema::Location::Body, 0, &kRule3},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, type), schema::Location::Body, 0, &kRule12},
-    {"opaque", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, opaque), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateWebhookAction>("UpdateWebhookAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateWebhookAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateWebhookAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& UpdateWebhookAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateWebhookAction>("UpdateWebhook", HttpMethod::Put, "/web-hooks/{uuid}", "updateWebhook", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateWebhookAction::spec() { return detail::lazySpec(kSpec85); }
+
+UpdateWebhookAction::UpdateWebhookAction() = default;
+UpdateWebhookAction::~UpdateWebhookAction() = default;
 
 const ActionSpec& detail::spec_UpdateWebhook() { return UpdateWebhookAction::spec(); }
 
-const schema::TypeDesc& QueryXskyBlockVolumeAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryXskyBlockVolumeAction>("QueryXskyBlockVolumeAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryXskyBlockVolumeAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryXskyBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryXskyBlockVolumeAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& QueryXskyBlockVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryXskyBlockVolumeAction>("QueryXskyBlockVolume", HttpMethod::Get, "/xksy/block-volumes", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryXskyBlockVolumeAction::spec() { return detail::lazySpec(kSpec87); }
+
+QueryXskyBlockVolumeAction::QueryXskyBlockVolumeAction() = default;
+QueryXskyBlockVolumeAction::~QueryXskyBlockVolumeAction() = default;
 
 const ActionSpec& detail::spec_QueryXskyBlockVolume() { return QueryXskyBlockVolumeAction::spec(); }
 
-const schema::TypeDesc& AttachUserDefinedXmlHookScriptToVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule8},
-    {"xmlHookUuid", &schema::typeOf<std::string>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, xmlHookUuid), schema::Location::Path, 0, &kRule8},
-    {"startupStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, startupStrategy), schema::Location::Body, 0, &kRule19},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachUserDefinedXmlHookScriptToVmAction>("AttachUserDefinedXmlHookScriptToVmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachUserDefinedXmlHookScriptToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachUserDefinedXmlHookScriptToVmAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& AttachUserDefinedXmlHookScriptToVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachUserDefinedXmlHookScriptToVmAction>("AttachUserDefinedXmlHookScriptToVm", HttpMethod::Post, "/xmlhook/{xmlHookUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachUserDefinedXmlHookScriptToVmAction::spec() { return detail::lazySpec(kSpec89); }
+
+AttachUserDefinedXmlHookScriptToVmAction::AttachUserDefinedXmlHookScriptToVmAction() = default;
+AttachUserDefinedXmlHookScriptToVmAction::~AttachUserDefinedXmlHookScriptToVmAction() = default;
 
 const ActionSpec& detail::spec_AttachUserDefinedXmlHookScriptToVm() { return AttachUserDefinedXmlHookScriptToVmAction::spec(); }
 
-const schema::TypeDesc& DetachUserDefinedXmlHookScriptFromVmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule8},
-    {"startupStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, startupStrategy), schema::Location::Body, 0, &kRule19},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachUserDefinedXmlHookScriptFromVmAction>("DetachUserDefinedXmlHookScriptFromVmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DetachUserDefinedXmlHookScriptFromVmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachUserDefinedXmlHookScriptFromVmAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& DetachUserDefinedXmlHookScriptFromVmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachUserDefinedXmlHookScriptFromVmAction>("DetachUserDefinedXmlHookScriptFromVm", HttpMethod::Delete, "/xmlhook/vm-instances/{vmInstanceUuid}/detach", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachUserDefinedXmlHookScriptFromVmAction::spec() { return detail::lazySpec(kSpec91); }
+
+DetachUserDefinedXmlHookScriptFromVmAction::DetachUserDefinedXmlHookScriptFromVmAction() = default;
+DetachUserDefinedXmlHookScriptFromVmAction::~DetachUserDefinedXmlHookScriptFromVmAction() = default;
 
 const ActionSpec& detail::spec_DetachUserDefinedXmlHookScriptFromVm() { return DetachUserDefinedXmlHookScriptFromVmAction::spec(); }
 
-const schema::TypeDesc& UpdateXskyBlockVolumeAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"burstTotalBw", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateXskyBlockVolumeAction, burstTotalBw), schema::Location::Body, 0, nullptr},
-    {"burstTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateXskyBlockVolumeAction, burstTotalIops), schema::Location::Body, 0, nullptr},
-    {"maxTotalBw", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateXskyBlockVolumeAction, maxTotalBw), schema::Location::Body, 0, nullptr},
-    {"maxTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateXskyBlockVolumeAction, maxTotalIops), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateXskyBlockVolumeAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateXskyBlockVolumeAction, name), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateXskyBlockVolumeAction, description), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateXskyBlockVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateXskyBlockVolumeAction>("UpdateXskyBlockVolumeAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateXskyBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateXskyBlockVolumeAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& UpdateXskyBlockVolumeAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateXskyBlockVolumeAction>("UpdateXskyBlockVolume", HttpMethod::Put, "/xsky/block-volumes/{uuid}/actions", "updateXskyBlockVolume", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateXskyBlockVolumeAction::spec() { return detail::lazySpec(kSpec93); }
+
+UpdateXskyBlockVolumeAction::UpdateXskyBlockVolumeAction() = default;
+UpdateXskyBlockVolumeAction::~UpdateXskyBlockVolumeAction() = default;
 
 const ActionSpec& detail::spec_UpdateXskyBlockVolume() { return UpdateXskyBlockVolumeAction::spec(); }
 
-const schema::TypeDesc& AddZBoxAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"usbDeviceUuid", &schema::typeOf<std::string>, offsetof(AddZBoxAction, usbDeviceUuid), schema::Location::Body, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(AddZBoxAction, name), schema::Location::Body, 0, nullptr},
-    {"skipFormat", &schema::typeOf<std::optional<bool>>, offsetof(AddZBoxAction, skipFormat), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddZBoxAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddZBoxAction>("AddZBoxAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddZBoxAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddZBoxAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& AddZBoxAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddZBoxAction>("AddZBox", HttpMethod::Post, "/zbox", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddZBoxAction::spec() { return detail::lazySpec(kSpec95); }
+
+AddZBoxAction::AddZBoxAction() = default;
+AddZBoxAction::~AddZBoxAction() = default;
 
 const ActionSpec& detail::spec_AddZBox() { return AddZBoxAction::spec(); }
 
-const schema::TypeDesc& EjectZBoxAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(EjectZBoxAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(EjectZBoxAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EjectZBoxAction>("EjectZBoxAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(EjectZBoxAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& EjectZBoxAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& EjectZBoxAction::spec() {
-  static const ActionSpec s = ActionSpec::make<EjectZBoxAction>("EjectZBox", HttpMethod::Put, "/zbox/{uuid}/actions", "ejectZBox", true, true, "", 1);
-  return s;
-}
+const ActionSpec& EjectZBoxAction::spec() { return detail::lazySpec(kSpec97); }
+
+EjectZBoxAction::EjectZBoxAction() = default;
+EjectZBoxAction::~EjectZBoxAction() = default;
 
 const ActionSpec& detail::spec_EjectZBox() { return EjectZBoxAction::spec(); }
 
-const schema::TypeDesc& QueryZBoxAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryZBoxAction>("QueryZBoxAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryZBoxAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryZBoxAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryZBoxAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& QueryZBoxAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryZBoxAction>("QueryZBox", HttpMethod::Get, "/zbox", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryZBoxAction::spec() { return detail::lazySpec(kSpec99); }
+
+QueryZBoxAction::QueryZBoxAction() = default;
+QueryZBoxAction::~QueryZBoxAction() = default;
 
 const ActionSpec& detail::spec_QueryZBox() { return QueryZBoxAction::spec(); }
 
-const schema::TypeDesc& SyncZBoxCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncZBoxCapacityAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncZBoxCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncZBoxCapacityAction>("SyncZBoxCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncZBoxCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncZBoxCapacityAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& SyncZBoxCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncZBoxCapacityAction>("SyncZBoxCapacity", HttpMethod::Put, "/zbox/{uuid}/actions", "syncZBoxCapacity", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncZBoxCapacityAction::spec() { return detail::lazySpec(kSpec101); }
+
+SyncZBoxCapacityAction::SyncZBoxCapacityAction() = default;
+SyncZBoxCapacityAction::~SyncZBoxCapacityAction() = default;
 
 const ActionSpec& detail::spec_SyncZBoxCapacity() { return SyncZBoxCapacityAction::spec(); }
 
-const schema::TypeDesc& AttachAppBuildSystemToZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AttachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(AttachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachAppBuildSystemToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachAppBuildSystemToZoneAction>("AttachAppBuildSystemToZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachAppBuildSystemToZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachAppBuildSystemToZoneAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& AttachAppBuildSystemToZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachAppBuildSystemToZoneAction>("AttachAppBuildSystemToZone", HttpMethod::Post, "/zones/{zoneUuid}/buildsystem/{buildSystemUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachAppBuildSystemToZoneAction::spec() { return detail::lazySpec(kSpec103); }
+
+AttachAppBuildSystemToZoneAction::AttachAppBuildSystemToZoneAction() = default;
+AttachAppBuildSystemToZoneAction::~AttachAppBuildSystemToZoneAction() = default;
 
 const ActionSpec& detail::spec_AttachAppBuildSystemToZone() { return AttachAppBuildSystemToZoneAction::spec(); }
 
-const schema::TypeDesc& AttachBackupStorageToZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AttachBackupStorageToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(AttachBackupStorageToZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachBackupStorageToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachBackupStorageToZoneAction>("AttachBackupStorageToZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachBackupStorageToZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachBackupStorageToZoneAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& AttachBackupStorageToZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachBackupStorageToZoneAction>("AttachBackupStorageToZone", HttpMethod::Post, "/zones/{zoneUuid}/backup-storage/{backupStorageUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AttachBackupStorageToZoneAction::spec() { return detail::lazySpec(kSpec105); }
+
+AttachBackupStorageToZoneAction::AttachBackupStorageToZoneAction() = default;
+AttachBackupStorageToZoneAction::~AttachBackupStorageToZoneAction() = default;
 
 const ActionSpec& detail::spec_AttachBackupStorageToZone() { return AttachBackupStorageToZoneAction::spec(); }
 
-const schema::TypeDesc& ChangeZoneStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeZoneStateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeZoneStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeZoneStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeZoneStateAction>("ChangeZoneStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeZoneStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeZoneStateAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& ChangeZoneStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeZoneStateAction>("ChangeZoneState", HttpMethod::Put, "/zones/{uuid}/actions", "changeZoneState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeZoneStateAction::spec() { return detail::lazySpec(kSpec107); }
+
+ChangeZoneStateAction::ChangeZoneStateAction() = default;
+ChangeZoneStateAction::~ChangeZoneStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeZoneState() { return ChangeZoneStateAction::spec(); }
 
-const schema::TypeDesc& CreateZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateZoneAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZoneAction, description), schema::Location::Body, 0, &kRule3},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZoneAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZoneAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateZoneAction>("CreateZoneAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateZoneAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& CreateZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateZoneAction>("CreateZone", HttpMethod::Post, "/zones", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateZoneAction::spec() { return detail::lazySpec(kSpec109); }
+
+CreateZoneAction::CreateZoneAction() = default;
+CreateZoneAction::~CreateZoneAction() = default;
 
 const ActionSpec& detail::spec_CreateZone() { return CreateZoneAction::spec(); }
 
-const schema::TypeDesc& DeleteZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteZoneAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteZoneAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteZoneAction>("DeleteZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteZoneAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& DeleteZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteZoneAction>("DeleteZone", HttpMethod::Delete, "/zones/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteZoneAction::spec() { return detail::lazySpec(kSpec111); }
+
+DeleteZoneAction::DeleteZoneAction() = default;
+DeleteZoneAction::~DeleteZoneAction() = default;
 
 const ActionSpec& detail::spec_DeleteZone() { return DeleteZoneAction::spec(); }
 
-const schema::TypeDesc& DetachAppBuildSystemToZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(DetachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule8},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(DetachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachAppBuildSystemToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachAppBuildSystemToZoneAction>("DetachAppBuildSystemToZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachAppBuildSystemToZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachAppBuildSystemToZoneAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& DetachAppBuildSystemToZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachAppBuildSystemToZoneAction>("DetachAppBuildSystemToZone", HttpMethod::Delete, "/zones/{zoneUuid}/buildsystem/{buildSystemUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachAppBuildSystemToZoneAction::spec() { return detail::lazySpec(kSpec113); }
+
+DetachAppBuildSystemToZoneAction::DetachAppBuildSystemToZoneAction() = default;
+DetachAppBuildSystemToZoneAction::~DetachAppBuildSystemToZoneAction() = default;
 
 const ActionSpec& detail::spec_DetachAppBuildSystemToZone() { return DetachAppBuildSystemToZoneAction::spec(); }
 
-const schema::TypeDesc& DetachBackupStorageFromZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DetachBackupStorageFromZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule8},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(DetachBackupStorageFromZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachBackupStorageFromZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DetachBackupStorageFromZoneAction>("DetachBackupStorageFromZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachBackupStorageFromZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachBackupStorageFromZoneAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& DetachBackupStorageFromZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachBackupStorageFromZoneAction>("DetachBackupStorageFromZone", HttpMethod::Delete, "/zones/{zoneUuid}/backup-storage/{backupStorageUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DetachBackupStorageFromZoneAction::spec() { return detail::lazySpec(kSpec115); }
+
+DetachBackupStorageFromZoneAction::DetachBackupStorageFromZoneAction() = default;
+DetachBackupStorageFromZoneAction::~DetachBackupStorageFromZoneAction() = default;
 
 const ActionSpec& detail::spec_DetachBackupStorageFromZone() { return DetachBackupStorageFromZoneAction::spec(); }
 
-const schema::TypeDesc& GetZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetZoneAction, uuid), schema::Location::Path, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetZoneAction>("GetZoneAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetZoneAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& GetZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetZoneAction>("GetZone", HttpMethod::Get, "/zones/{uuid}/info", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetZoneAction::spec() { return detail::lazySpec(kSpec117); }
+
+GetZoneAction::GetZoneAction() = default;
+GetZoneAction::~GetZoneAction() = default;
 
 const ActionSpec& detail::spec_GetZone() { return GetZoneAction::spec(); }
 
-const schema::TypeDesc& QueryZoneAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryZoneAction>("QueryZoneAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryZoneAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryZoneAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryZoneAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& QueryZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryZoneAction>("QueryZone", HttpMethod::Get, "/zones", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryZoneAction::spec() { return detail::lazySpec(kSpec119); }
+
+QueryZoneAction::QueryZoneAction() = default;
+QueryZoneAction::~QueryZoneAction() = default;
 
 const ActionSpec& detail::spec_QueryZone() { return QueryZoneAction::spec(); }
 
-const schema::TypeDesc& UpdateZoneAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateZoneAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateZoneAction, description), schema::Location::Body, 0, &kRule3},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateZoneAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateZoneAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateZoneAction>("UpdateZoneAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateZoneAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& UpdateZoneAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateZoneAction>("UpdateZone", HttpMethod::Put, "/zones/{uuid}/actions", "updateZone", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateZoneAction::spec() { return detail::lazySpec(kSpec121); }
+
+UpdateZoneAction::UpdateZoneAction() = default;
+UpdateZoneAction::~UpdateZoneAction() = default;
 
 const ActionSpec& detail::spec_UpdateZone() { return UpdateZoneAction::spec(); }
 
-const schema::TypeDesc& CheckNetworkReachableAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sourceHostnames", &schema::typeOf<std::optional<Json>>, offsetof(CheckNetworkReachableAction, sourceHostnames), schema::Location::Body, 0, &kRule20},
-    {"targetHostnames", &schema::typeOf<std::optional<Json>>, offsetof(CheckNetworkReachableAction, targetHostnames), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckNetworkReachableAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckNetworkReachableAction>("CheckNetworkReachableAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckNetworkReachableAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CheckNetworkReachableAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& CheckNetworkReachableAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CheckNetworkReachableAction>("CheckNetworkReachable", HttpMethod::Get, "/zops/check/network", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& CheckNetworkReachableAction::spec() { return detail::lazySpec(kSpec123); }
+
+CheckNetworkReachableAction::CheckNetworkReachableAction() = default;
+CheckNetworkReachableAction::~CheckNetworkReachableAction() = default;
 
 const ActionSpec& detail::spec_CheckNetworkReachable() { return CheckNetworkReachableAction::spec(); }
 
-const schema::TypeDesc& GetChronyServersAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetChronyServersAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetChronyServersAction>("GetChronyServersAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetChronyServersAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetChronyServersAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& GetChronyServersAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetChronyServersAction>("GetChronyServers", HttpMethod::Get, "/zops/chrony/servers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetChronyServersAction::spec() { return detail::lazySpec(kSpec125); }
+
+GetChronyServersAction::GetChronyServersAction() = default;
+GetChronyServersAction::~GetChronyServersAction() = default;
 
 const ActionSpec& detail::spec_GetChronyServers() { return GetChronyServersAction::spec(); }
 
-const schema::TypeDesc& SyncChronyServersAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncChronyServersAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncChronyServersAction>("SyncChronyServersAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(SyncChronyServersAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SyncChronyServersAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& SyncChronyServersAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SyncChronyServersAction>("SyncChronyServers", HttpMethod::Put, "/zops/chrony/actions", "syncChronyServers", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SyncChronyServersAction::spec() { return detail::lazySpec(kSpec127); }
+
+SyncChronyServersAction::SyncChronyServersAction() = default;
+SyncChronyServersAction::~SyncChronyServersAction() = default;
 
 const ActionSpec& detail::spec_SyncChronyServers() { return SyncChronyServersAction::spec(); }
 
-const schema::TypeDesc& UpdateChronyServersAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"internalHostnames", &schema::typeOf<std::optional<Json>>, offsetof(UpdateChronyServersAction, internalHostnames), schema::Location::Body, 0, &kRule20},
-    {"externalHostnames", &schema::typeOf<std::optional<Json>>, offsetof(UpdateChronyServersAction, externalHostnames), schema::Location::Body, 0, &kRule20},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateChronyServersAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateChronyServersAction>("UpdateChronyServersAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateChronyServersAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateChronyServersAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& UpdateChronyServersAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateChronyServersAction>("UpdateChronyServers", HttpMethod::Put, "/zops/chrony/actions", "updateChronyServers", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateChronyServersAction::spec() { return detail::lazySpec(kSpec129); }
+
+UpdateChronyServersAction::UpdateChronyServersAction() = default;
+UpdateChronyServersAction::~UpdateChronyServersAction() = default;
 
 const ActionSpec& detail::spec_UpdateChronyServers() { return UpdateChronyServersAction::spec(); }
 
-const schema::TypeDesc& ZQLQueryAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zql", &schema::typeOf<std::optional<std::string>>, offsetof(ZQLQueryAction, zql), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ZQLQueryAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ZQLQueryAction>("ZQLQueryAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ZQLQueryAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ZQLQueryAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& ZQLQueryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ZQLQueryAction>("ZQLQuery", HttpMethod::Get, "/zql", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& ZQLQueryAction::spec() { return detail::lazySpec(kSpec131); }
+
+ZQLQueryAction::ZQLQueryAction() = default;
+ZQLQueryAction::~ZQLQueryAction() = default;
 
 const ActionSpec& detail::spec_ZQLQuery() { return ZQLQueryAction::spec(); }
 
-const schema::TypeDesc& AckAlarmDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(AckAlarmDataAction, alarmUuid), schema::Location::Body, 0, &kRule11},
-    {"alertDataUuid", &schema::typeOf<std::string>, offsetof(AckAlarmDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
-    {"dataType", &schema::typeOf<std::string>, offsetof(AckAlarmDataAction, dataType), schema::Location::Body, 0, &kRule21},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AckAlarmDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"ackPeriodSec", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AckAlarmDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AckAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AckAlarmDataAction>("AckAlarmDataAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AckAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AckAlarmDataAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& AckAlarmDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AckAlarmDataAction>("AckAlarmData", HttpMethod::Post, "/zwatch/alarm-histories/acknowledgments", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AckAlarmDataAction::spec() { return detail::lazySpec(kSpec133); }
+
+AckAlarmDataAction::AckAlarmDataAction() = default;
+AckAlarmDataAction::~AckAlarmDataAction() = default;
 
 const ActionSpec& detail::spec_AckAlarmData() { return AckAlarmDataAction::spec(); }
 
-const schema::TypeDesc& AckEventDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eventSubscriptionUuid", &schema::typeOf<std::string>, offsetof(AckEventDataAction, eventSubscriptionUuid), schema::Location::Body, 0, &kRule11},
-    {"alertDataUuid", &schema::typeOf<std::string>, offsetof(AckEventDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
-    {"dataType", &schema::typeOf<std::string>, offsetof(AckEventDataAction, dataType), schema::Location::Body, 0, &kRule21},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AckEventDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"ackPeriodSec", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AckEventDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AckEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AckEventDataAction>("AckEventDataAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AckEventDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AckEventDataAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& AckEventDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AckEventDataAction>("AckEventData", HttpMethod::Post, "/zwatch/event-histories/acknowledgments", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AckEventDataAction::spec() { return detail::lazySpec(kSpec135); }
+
+AckEventDataAction::AckEventDataAction() = default;
+AckEventDataAction::~AckEventDataAction() = default;
 
 const ActionSpec& detail::spec_AckEventData() { return AckEventDataAction::spec(); }
 
-const schema::TypeDesc& AddActionToAlarmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, actionUuid), schema::Location::Body, 0, &kRule8},
-    {"actionType", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, actionType), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddActionToAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddActionToAlarmAction>("AddActionToAlarmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddActionToAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddActionToAlarmAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& AddActionToAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddActionToAlarmAction>("AddActionToAlarm", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddActionToAlarmAction::spec() { return detail::lazySpec(kSpec137); }
+
+AddActionToAlarmAction::AddActionToAlarmAction() = default;
+AddActionToAlarmAction::~AddActionToAlarmAction() = default;
 
 const ActionSpec& detail::spec_AddActionToAlarm() { return AddActionToAlarmAction::spec(); }
 
-const schema::TypeDesc& AddActionToEventSubscriptionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, actionUuid), schema::Location::Body, 0, &kRule8},
-    {"actionType", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, actionType), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddActionToEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddActionToEventSubscriptionAction>("AddActionToEventSubscriptionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddActionToEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddActionToEventSubscriptionAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& AddActionToEventSubscriptionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddActionToEventSubscriptionAction>("AddActionToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddActionToEventSubscriptionAction::spec() { return detail::lazySpec(kSpec139); }
+
+AddActionToEventSubscriptionAction::AddActionToEventSubscriptionAction() = default;
+AddActionToEventSubscriptionAction::~AddActionToEventSubscriptionAction() = default;
 
 const ActionSpec& detail::spec_AddActionToEventSubscription() { return AddActionToEventSubscriptionAction::spec(); }
 
-const schema::TypeDesc& AddEventRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, monitorTemplateUuid), schema::Location::Body, 0, &kRule8},
-    {"namespace", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"eventName", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, eventName), schema::Location::Body, 0, &kRule8},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(AddEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(AddEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddEventRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddEventRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddEventRuleTemplateAction>("AddEventRuleTemplateAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(AddEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddEventRuleTemplateAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& AddEventRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddEventRuleTemplateAction>("AddEventRuleTemplate", HttpMethod::Post, "/zwatch/monitortemplates/evenrules", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddEventRuleTemplateAction::spec() { return detail::lazySpec(kSpec141); }
+
+AddEventRuleTemplateAction::AddEventRuleTemplateAction() = default;
+AddEventRuleTemplateAction::~AddEventRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_AddEventRuleTemplate() { return AddEventRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& AddInstanceToMonitorGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"instanceUuid", &schema::typeOf<std::string>, offsetof(AddInstanceToMonitorGroupAction, instanceUuid), schema::Location::Body, 0, &kRule11},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(AddInstanceToMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule11},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddInstanceToMonitorGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddInstanceToMonitorGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddInstanceToMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddInstanceToMonitorGroupAction>("AddInstanceToMonitorGroupAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(AddInstanceToMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddInstanceToMonitorGroupAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& AddInstanceToMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddInstanceToMonitorGroupAction>("AddInstanceToMonitorGroup", HttpMethod::Post, "/zwatch/monitorgroups/{groupUuid}/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddInstanceToMonitorGroupAction::spec() { return detail::lazySpec(kSpec143); }
+
+AddInstanceToMonitorGroupAction::AddInstanceToMonitorGroupAction() = default;
+AddInstanceToMonitorGroupAction::~AddInstanceToMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_AddInstanceToMonitorGroup() { return AddInstanceToMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& AddLabelToAlarmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
-    {"key", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, value), schema::Location::Body, 0, &kRule8},
-    {"operator", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, operator_), schema::Location::Body, 0, &kRule24},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddLabelToAlarmAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddLabelToAlarmAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddLabelToAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddLabelToAlarmAction>("AddLabelToAlarmAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AddLabelToAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddLabelToAlarmAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& AddLabelToAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddLabelToAlarmAction>("AddLabelToAlarm", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/labels", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddLabelToAlarmAction::spec() { return detail::lazySpec(kSpec145); }
+
+AddLabelToAlarmAction::AddLabelToAlarmAction() = default;
+AddLabelToAlarmAction::~AddLabelToAlarmAction() = default;
 
 const ActionSpec& detail::spec_AddLabelToAlarm() { return AddLabelToAlarmAction::spec(); }
 
-const schema::TypeDesc& AddLabelToEventSubscriptionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
-    {"key", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, value), schema::Location::Body, 0, &kRule8},
-    {"operator", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, operator_), schema::Location::Body, 0, &kRule24},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddLabelToEventSubscriptionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddLabelToEventSubscriptionAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddLabelToEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddLabelToEventSubscriptionAction>("AddLabelToEventSubscriptionAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(AddLabelToEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddLabelToEventSubscriptionAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& AddLabelToEventSubscriptionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddLabelToEventSubscriptionAction>("AddLabelToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/labels", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddLabelToEventSubscriptionAction::spec() { return detail::lazySpec(kSpec147); }
+
+AddLabelToEventSubscriptionAction::AddLabelToEventSubscriptionAction() = default;
+AddLabelToEventSubscriptionAction::~AddLabelToEventSubscriptionAction() = default;
 
 const ActionSpec& detail::spec_AddLabelToEventSubscription() { return AddLabelToEventSubscriptionAction::spec(); }
 
-const schema::TypeDesc& AddMetricRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, monitorTemplateUuid), schema::Location::Path, 0, &kRule8},
-    {"comparisonOperator", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
-    {"namespace", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"metricName", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, metricName), schema::Location::Body, 0, &kRule8},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(AddMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule27},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule28},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(AddMetricRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
-    {"enableRecovery", &schema::typeOf<std::optional<bool>>, offsetof(AddMetricRuleTemplateAction, enableRecovery), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(AddMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddMetricRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddMetricRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddMetricRuleTemplateAction>("AddMetricRuleTemplateAction", rows, 15, schema::rebased(ActionBase::describe(), offsetof(AddMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddMetricRuleTemplateAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& AddMetricRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddMetricRuleTemplateAction>("AddMetricRuleTemplate", HttpMethod::Post, "/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddMetricRuleTemplateAction::spec() { return detail::lazySpec(kSpec149); }
+
+AddMetricRuleTemplateAction::AddMetricRuleTemplateAction() = default;
+AddMetricRuleTemplateAction::~AddMetricRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_AddMetricRuleTemplate() { return AddMetricRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& AddThirdpartyPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, type), schema::Location::Body, 0, &kRule2},
-    {"url", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule18},
-    {"template", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule30},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddThirdpartyPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddThirdpartyPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddThirdpartyPlatformAction>("AddThirdpartyPlatformAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(AddThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddThirdpartyPlatformAction::describe() { return schema::lazyTable(kTable150); }
 
-const ActionSpec& AddThirdpartyPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddThirdpartyPlatformAction>("AddThirdpartyPlatform", HttpMethod::Post, "/zwatch/third-party/platforms", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& AddThirdpartyPlatformAction::spec() { return detail::lazySpec(kSpec151); }
+
+AddThirdpartyPlatformAction::AddThirdpartyPlatformAction() = default;
+AddThirdpartyPlatformAction::~AddThirdpartyPlatformAction() = default;
 
 const ActionSpec& detail::spec_AddThirdpartyPlatform() { return AddThirdpartyPlatformAction::spec(); }
 
-const schema::TypeDesc& ApplyMonitorTemplateToMonitorGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(ApplyMonitorTemplateToMonitorGroupAction, templateUuid), schema::Location::Path, 0, &kRule11},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(ApplyMonitorTemplateToMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule11},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ApplyMonitorTemplateToMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ApplyMonitorTemplateToMonitorGroupAction>("ApplyMonitorTemplateToMonitorGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ApplyMonitorTemplateToMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ApplyMonitorTemplateToMonitorGroupAction::describe() { return schema::lazyTable(kTable152); }
 
-const ActionSpec& ApplyMonitorTemplateToMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ApplyMonitorTemplateToMonitorGroupAction>("ApplyMonitorTemplateToMonitorGroup", HttpMethod::Post, "/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ApplyMonitorTemplateToMonitorGroupAction::spec() { return detail::lazySpec(kSpec153); }
+
+ApplyMonitorTemplateToMonitorGroupAction::ApplyMonitorTemplateToMonitorGroupAction() = default;
+ApplyMonitorTemplateToMonitorGroupAction::~ApplyMonitorTemplateToMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_ApplyMonitorTemplateToMonitorGroup() { return ApplyMonitorTemplateToMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& ChangeActiveAlarmStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(ChangeActiveAlarmStateAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeActiveAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeActiveAlarmStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeActiveAlarmStateAction>("ChangeActiveAlarmStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeActiveAlarmStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeActiveAlarmStateAction::describe() { return schema::lazyTable(kTable154); }
 
-const ActionSpec& ChangeActiveAlarmStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeActiveAlarmStateAction>("ChangeActiveAlarmState", HttpMethod::Post, "/zwatch/activealarms/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeActiveAlarmStateAction::spec() { return detail::lazySpec(kSpec155); }
+
+ChangeActiveAlarmStateAction::ChangeActiveAlarmStateAction() = default;
+ChangeActiveAlarmStateAction::~ChangeActiveAlarmStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeActiveAlarmState() { return ChangeActiveAlarmStateAction::spec(); }
 
-const schema::TypeDesc& ChangeAlarmStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAlarmStateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAlarmStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeAlarmStateAction>("ChangeAlarmStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAlarmStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeAlarmStateAction::describe() { return schema::lazyTable(kTable156); }
 
-const ActionSpec& ChangeAlarmStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeAlarmStateAction>("ChangeAlarmState", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "changeAlarmState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeAlarmStateAction::spec() { return detail::lazySpec(kSpec157); }
+
+ChangeAlarmStateAction::ChangeAlarmStateAction() = default;
+ChangeAlarmStateAction::~ChangeAlarmStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeAlarmState() { return ChangeAlarmStateAction::spec(); }
 
-const schema::TypeDesc& ChangeEventSubscriptionStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeEventSubscriptionStateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeEventSubscriptionStateAction, state), schema::Location::Body, 0, &kRule31},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeEventSubscriptionStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeEventSubscriptionStateAction>("ChangeEventSubscriptionStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeEventSubscriptionStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeEventSubscriptionStateAction::describe() { return schema::lazyTable(kTable158); }
 
-const ActionSpec& ChangeEventSubscriptionStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeEventSubscriptionStateAction>("ChangeEventSubscriptionState", HttpMethod::Put, "/zwatch/change/eventSubscription/{uuid}/state", "changeEventSubscriptionState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeEventSubscriptionStateAction::spec() { return detail::lazySpec(kSpec159); }
+
+ChangeEventSubscriptionStateAction::ChangeEventSubscriptionStateAction() = default;
+ChangeEventSubscriptionStateAction::~ChangeEventSubscriptionStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeEventSubscriptionState() { return ChangeEventSubscriptionStateAction::spec(); }
 
-const schema::TypeDesc& ChangeSNSTopicStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSNSTopicStateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSNSTopicStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSNSTopicStateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSNSTopicStateAction>("ChangeSNSTopicStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSNSTopicStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSNSTopicStateAction::describe() { return schema::lazyTable(kTable160); }
 
-const ActionSpec& ChangeSNSTopicStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSNSTopicStateAction>("ChangeSNSTopicState", HttpMethod::Put, "/zwatch/topics/{uuid}/actions", "changeSNSTopicState", true, true, "", 1);
-  return s;
-}
+const ActionSpec& ChangeSNSTopicStateAction::spec() { return detail::lazySpec(kSpec161); }
+
+ChangeSNSTopicStateAction::ChangeSNSTopicStateAction() = default;
+ChangeSNSTopicStateAction::~ChangeSNSTopicStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSNSTopicState() { return ChangeSNSTopicStateAction::spec(); }
 
-const schema::TypeDesc& CloneMonitorTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CloneMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::string>, offsetof(CloneMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CloneMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CloneMonitorTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CloneMonitorTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CloneMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CloneMonitorTemplateAction>("CloneMonitorTemplateAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CloneMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CloneMonitorTemplateAction::describe() { return schema::lazyTable(kTable162); }
 
-const ActionSpec& CloneMonitorTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CloneMonitorTemplateAction>("CloneMonitorTemplate", HttpMethod::Post, "/zwatch/monitortemplates/{uuid}/actions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CloneMonitorTemplateAction::spec() { return detail::lazySpec(kSpec163); }
+
+CloneMonitorTemplateAction::CloneMonitorTemplateAction() = default;
+CloneMonitorTemplateAction::~CloneMonitorTemplateAction() = default;
 
 const ActionSpec& detail::spec_CloneMonitorTemplate() { return CloneMonitorTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateAlarmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAlarmAction, description), schema::Location::Body, 0, &kRule3},
-    {"comparisonOperator", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAlarmAction, period), schema::Location::Body, 0, &kRule26},
-    {"namespace", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"metricName", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, metricName), schema::Location::Body, 0, &kRule8},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(CreateAlarmAction, threshold), schema::Location::Body, 0, &kRule27},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule28},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(CreateAlarmAction, labels), schema::Location::Body, 0, nullptr},
-    {"actions", &schema::typeOf<std::optional<Json>>, offsetof(CreateAlarmAction, actions), schema::Location::Body, 0, nullptr},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule29},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAlarmAction, type), schema::Location::Body, 0, nullptr},
-    {"enableRecovery", &schema::typeOf<std::optional<bool>>, offsetof(CreateAlarmAction, enableRecovery), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAlarmAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAlarmAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAlarmAction>("CreateAlarmAction", rows, 17, schema::rebased(ActionBase::describe(), offsetof(CreateAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAlarmAction::describe() { return schema::lazyTable(kTable164); }
 
-const ActionSpec& CreateAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAlarmAction>("CreateAlarm", HttpMethod::Post, "/zwatch/alarms", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAlarmAction::spec() { return detail::lazySpec(kSpec165); }
+
+CreateAlarmAction::CreateAlarmAction() = default;
+CreateAlarmAction::~CreateAlarmAction() = default;
 
 const ActionSpec& detail::spec_CreateAlarm() { return CreateAlarmAction::spec(); }
 
-const schema::TypeDesc& CreateAliyunSmsSNSTextTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sign", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, &kRule8},
-    {"alarmTemplateCode", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, &kRule8},
-    {"eventTemplateCode", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, eventTemplateCode), schema::Location::Body, 0, &kRule8},
-    {"eventTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, eventTemplate), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"applicationPlatformType", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule8},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
-    {"template", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
-    {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
-    {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAliyunSmsSNSTextTemplateAction>("CreateAliyunSmsSNSTextTemplateAction", rows, 16, schema::rebased(ActionBase::describe(), offsetof(CreateAliyunSmsSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAliyunSmsSNSTextTemplateAction::describe() { return schema::lazyTable(kTable166); }
 
-const ActionSpec& CreateAliyunSmsSNSTextTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAliyunSmsSNSTextTemplateAction>("CreateAliyunSmsSNSTextTemplate", HttpMethod::Post, "/zwatch/alarms/sns/text-templates/aliyun-sms", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAliyunSmsSNSTextTemplateAction::spec() { return detail::lazySpec(kSpec167); }
+
+CreateAliyunSmsSNSTextTemplateAction::CreateAliyunSmsSNSTextTemplateAction() = default;
+CreateAliyunSmsSNSTextTemplateAction::~CreateAliyunSmsSNSTextTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateAliyunSmsSNSTextTemplate() { return CreateAliyunSmsSNSTextTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateAutoScalingRuleAlarmTriggerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, alarmUuid), schema::Location::Path, 0, &kRule8},
-    {"triggerType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, triggerType), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, name), schema::Location::Body, 0, &kRule33},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, description), schema::Location::Body, 0, &kRule3},
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, ruleUuid), schema::Location::Path, 0, &kRule8},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateAutoScalingRuleAlarmTriggerAction>("CreateAutoScalingRuleAlarmTriggerAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateAutoScalingRuleAlarmTriggerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateAutoScalingRuleAlarmTriggerAction::describe() { return schema::lazyTable(kTable168); }
 
-const ActionSpec& CreateAutoScalingRuleAlarmTriggerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateAutoScalingRuleAlarmTriggerAction>("CreateAutoScalingRuleAlarmTrigger", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateAutoScalingRuleAlarmTriggerAction::spec() { return detail::lazySpec(kSpec169); }
+
+CreateAutoScalingRuleAlarmTriggerAction::CreateAutoScalingRuleAlarmTriggerAction() = default;
+CreateAutoScalingRuleAlarmTriggerAction::~CreateAutoScalingRuleAlarmTriggerAction() = default;
 
 const ActionSpec& detail::spec_CreateAutoScalingRuleAlarmTrigger() { return CreateAutoScalingRuleAlarmTriggerAction::spec(); }
 
-const schema::TypeDesc& CreateMetricDataHttpReceiverAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMetricDataHttpReceiverAction, name), schema::Location::Body, 0, &kRule2},
-    {"url", &schema::typeOf<std::string>, offsetof(CreateMetricDataHttpReceiverAction, url), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricDataHttpReceiverAction, description), schema::Location::Body, 0, &kRule3},
-    {"defaultEnable", &schema::typeOf<std::optional<bool>>, offsetof(CreateMetricDataHttpReceiverAction, defaultEnable), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricDataHttpReceiverAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMetricDataHttpReceiverAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricDataHttpReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateMetricDataHttpReceiverAction>("CreateMetricDataHttpReceiverAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(CreateMetricDataHttpReceiverAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateMetricDataHttpReceiverAction::describe() { return schema::lazyTable(kTable170); }
 
-const ActionSpec& CreateMetricDataHttpReceiverAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateMetricDataHttpReceiverAction>("CreateMetricDataHttpReceiver", HttpMethod::Post, "/zwatch/metrics/httpreceivers", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateMetricDataHttpReceiverAction::spec() { return detail::lazySpec(kSpec171); }
+
+CreateMetricDataHttpReceiverAction::CreateMetricDataHttpReceiverAction() = default;
+CreateMetricDataHttpReceiverAction::~CreateMetricDataHttpReceiverAction() = default;
 
 const ActionSpec& detail::spec_CreateMetricDataHttpReceiver() { return CreateMetricDataHttpReceiverAction::spec(); }
 
-const schema::TypeDesc& CreateMetricTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"receiverUuid", &schema::typeOf<std::string>, offsetof(CreateMetricTemplateAction, receiverUuid), schema::Location::Body, 0, &kRule11},
-    {"template", &schema::typeOf<std::string>, offsetof(CreateMetricTemplateAction, template_), schema::Location::Body, 0, &kRule34},
-    {"namespace", &schema::typeOf<std::string>, offsetof(CreateMetricTemplateAction, namespace_), schema::Location::Body, 0, &kRule15},
-    {"metricName", &schema::typeOf<std::string>, offsetof(CreateMetricTemplateAction, metricName), schema::Location::Body, 0, &kRule35},
-    {"labelsJsonStr", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, labelsJsonStr), schema::Location::Body, 0, &kRule36},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMetricTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateMetricTemplateAction>("CreateMetricTemplateAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(CreateMetricTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateMetricTemplateAction::describe() { return schema::lazyTable(kTable172); }
 
-const ActionSpec& CreateMetricTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateMetricTemplateAction>("CreateMetricTemplate", HttpMethod::Post, "/zwatch/metrics/httpreceivers/templates", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateMetricTemplateAction::spec() { return detail::lazySpec(kSpec173); }
+
+CreateMetricTemplateAction::CreateMetricTemplateAction() = default;
+CreateMetricTemplateAction::~CreateMetricTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateMetricTemplate() { return CreateMetricTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateMonitorGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMonitorGroupAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorGroupAction, description), schema::Location::Body, 0, &kRule3},
-    {"actions", &schema::typeOf<std::optional<Json>>, offsetof(CreateMonitorGroupAction, actions), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMonitorGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateMonitorGroupAction>("CreateMonitorGroupAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateMonitorGroupAction::describe() { return schema::lazyTable(kTable174); }
 
-const ActionSpec& CreateMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateMonitorGroupAction>("CreateMonitorGroup", HttpMethod::Post, "/zwatch/monitorgroups", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateMonitorGroupAction::spec() { return detail::lazySpec(kSpec175); }
+
+CreateMonitorGroupAction::CreateMonitorGroupAction() = default;
+CreateMonitorGroupAction::~CreateMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateMonitorGroup() { return CreateMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& CreateMonitorTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMonitorTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateMonitorTemplateAction>("CreateMonitorTemplateAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateMonitorTemplateAction::describe() { return schema::lazyTable(kTable176); }
 
-const ActionSpec& CreateMonitorTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateMonitorTemplateAction>("CreateMonitorTemplate", HttpMethod::Post, "/zwatch/monitortemplates", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateMonitorTemplateAction::spec() { return detail::lazySpec(kSpec177); }
+
+CreateMonitorTemplateAction::CreateMonitorTemplateAction() = default;
+CreateMonitorTemplateAction::~CreateMonitorTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateMonitorTemplate() { return CreateMonitorTemplateAction::spec(); }
 
-const schema::TypeDesc& CreateSNSTextTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"applicationPlatformType", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule8},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
-    {"template", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
-    {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
-    {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(CreateSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSNSTextTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSNSTextTemplateAction>("CreateSNSTextTemplateAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(CreateSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSNSTextTemplateAction::describe() { return schema::lazyTable(kTable178); }
 
-const ActionSpec& CreateSNSTextTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSNSTextTemplateAction>("CreateSNSTextTemplate", HttpMethod::Post, "/zwatch/alarms/sns/text-templates", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& CreateSNSTextTemplateAction::spec() { return detail::lazySpec(kSpec179); }
+
+CreateSNSTextTemplateAction::CreateSNSTextTemplateAction() = default;
+CreateSNSTextTemplateAction::~CreateSNSTextTemplateAction() = default;
 
 const ActionSpec& detail::spec_CreateSNSTextTemplate() { return CreateSNSTextTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteAlarmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteAlarmAction>("DeleteAlarmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteAlarmAction::describe() { return schema::lazyTable(kTable180); }
 
-const ActionSpec& DeleteAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteAlarmAction>("DeleteAlarm", HttpMethod::Delete, "/zwatch/alarms/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteAlarmAction::spec() { return detail::lazySpec(kSpec181); }
+
+DeleteAlarmAction::DeleteAlarmAction() = default;
+DeleteAlarmAction::~DeleteAlarmAction() = default;
 
 const ActionSpec& detail::spec_DeleteAlarm() { return DeleteAlarmAction::spec(); }
 
-const schema::TypeDesc& DeleteEventRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEventRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEventRuleTemplateAction>("DeleteEventRuleTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEventRuleTemplateAction::describe() { return schema::lazyTable(kTable182); }
 
-const ActionSpec& DeleteEventRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEventRuleTemplateAction>("DeleteEventRuleTemplate", HttpMethod::Delete, "/zwatch/monitortemplates/evenrules/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteEventRuleTemplateAction::spec() { return detail::lazySpec(kSpec183); }
+
+DeleteEventRuleTemplateAction::DeleteEventRuleTemplateAction() = default;
+DeleteEventRuleTemplateAction::~DeleteEventRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteEventRuleTemplate() { return DeleteEventRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteMetricDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(DeleteMetricDataAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"metricName", &schema::typeOf<std::string>, offsetof(DeleteMetricDataAction, metricName), schema::Location::Body, 0, &kRule8},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(DeleteMetricDataAction, labels), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMetricDataAction>("DeleteMetricDataAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteMetricDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMetricDataAction::describe() { return schema::lazyTable(kTable184); }
 
-const ActionSpec& DeleteMetricDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMetricDataAction>("DeleteMetricData", HttpMethod::Delete, "/zwatch/metrics", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMetricDataAction::spec() { return detail::lazySpec(kSpec185); }
+
+DeleteMetricDataAction::DeleteMetricDataAction() = default;
+DeleteMetricDataAction::~DeleteMetricDataAction() = default;
 
 const ActionSpec& detail::spec_DeleteMetricData() { return DeleteMetricDataAction::spec(); }
 
-const schema::TypeDesc& DeleteMetricDataHttpReceiverAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricDataHttpReceiverAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricDataHttpReceiverAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricDataHttpReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMetricDataHttpReceiverAction>("DeleteMetricDataHttpReceiverAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMetricDataHttpReceiverAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMetricDataHttpReceiverAction::describe() { return schema::lazyTable(kTable186); }
 
-const ActionSpec& DeleteMetricDataHttpReceiverAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMetricDataHttpReceiverAction>("DeleteMetricDataHttpReceiver", HttpMethod::Delete, "/zwatch/metrics/httpreceivers/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMetricDataHttpReceiverAction::spec() { return detail::lazySpec(kSpec187); }
+
+DeleteMetricDataHttpReceiverAction::DeleteMetricDataHttpReceiverAction() = default;
+DeleteMetricDataHttpReceiverAction::~DeleteMetricDataHttpReceiverAction() = default;
 
 const ActionSpec& detail::spec_DeleteMetricDataHttpReceiver() { return DeleteMetricDataHttpReceiverAction::spec(); }
 
-const schema::TypeDesc& DeleteMetricRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMetricRuleTemplateAction>("DeleteMetricRuleTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMetricRuleTemplateAction::describe() { return schema::lazyTable(kTable188); }
 
-const ActionSpec& DeleteMetricRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMetricRuleTemplateAction>("DeleteMetricRuleTemplate", HttpMethod::Delete, "/zwatch/monitortemplates/metricrules/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMetricRuleTemplateAction::spec() { return detail::lazySpec(kSpec189); }
+
+DeleteMetricRuleTemplateAction::DeleteMetricRuleTemplateAction() = default;
+DeleteMetricRuleTemplateAction::~DeleteMetricRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteMetricRuleTemplate() { return DeleteMetricRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteMetricTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMetricTemplateAction>("DeleteMetricTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMetricTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMetricTemplateAction::describe() { return schema::lazyTable(kTable190); }
 
-const ActionSpec& DeleteMetricTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMetricTemplateAction>("DeleteMetricTemplate", HttpMethod::Delete, "/zwatch/metrics/httpreceivers/templates/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMetricTemplateAction::spec() { return detail::lazySpec(kSpec191); }
+
+DeleteMetricTemplateAction::DeleteMetricTemplateAction() = default;
+DeleteMetricTemplateAction::~DeleteMetricTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteMetricTemplate() { return DeleteMetricTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteMonitorGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMonitorGroupAction>("DeleteMonitorGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMonitorGroupAction::describe() { return schema::lazyTable(kTable192); }
 
-const ActionSpec& DeleteMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMonitorGroupAction>("DeleteMonitorGroup", HttpMethod::Delete, "/zwatch/monitorgroups/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMonitorGroupAction::spec() { return detail::lazySpec(kSpec193); }
+
+DeleteMonitorGroupAction::DeleteMonitorGroupAction() = default;
+DeleteMonitorGroupAction::~DeleteMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteMonitorGroup() { return DeleteMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteMonitorTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteMonitorTemplateAction>("DeleteMonitorTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteMonitorTemplateAction::describe() { return schema::lazyTable(kTable194); }
 
-const ActionSpec& DeleteMonitorTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteMonitorTemplateAction>("DeleteMonitorTemplate", HttpMethod::Delete, "/zwatch/monitortemplates/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteMonitorTemplateAction::spec() { return detail::lazySpec(kSpec195); }
+
+DeleteMonitorTemplateAction::DeleteMonitorTemplateAction() = default;
+DeleteMonitorTemplateAction::~DeleteMonitorTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteMonitorTemplate() { return DeleteMonitorTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteSNSTextTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSTextTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSNSTextTemplateAction>("DeleteSNSTextTemplateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSNSTextTemplateAction::describe() { return schema::lazyTable(kTable196); }
 
-const ActionSpec& DeleteSNSTextTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSNSTextTemplateAction>("DeleteSNSTextTemplate", HttpMethod::Delete, "/zwatch/alarms/sns/text-templates/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteSNSTextTemplateAction::spec() { return detail::lazySpec(kSpec197); }
+
+DeleteSNSTextTemplateAction::DeleteSNSTextTemplateAction() = default;
+DeleteSNSTextTemplateAction::~DeleteSNSTextTemplateAction() = default;
 
 const ActionSpec& detail::spec_DeleteSNSTextTemplate() { return DeleteSNSTextTemplateAction::spec(); }
 
-const schema::TypeDesc& DeleteThirdpartyPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteThirdpartyPlatformAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteThirdpartyPlatformAction>("DeleteThirdpartyPlatformAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteThirdpartyPlatformAction::describe() { return schema::lazyTable(kTable198); }
 
-const ActionSpec& DeleteThirdpartyPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteThirdpartyPlatformAction>("DeleteThirdpartyPlatform", HttpMethod::Delete, "/zwatch/third-party/platforms/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& DeleteThirdpartyPlatformAction::spec() { return detail::lazySpec(kSpec199); }
+
+DeleteThirdpartyPlatformAction::DeleteThirdpartyPlatformAction() = default;
+DeleteThirdpartyPlatformAction::~DeleteThirdpartyPlatformAction() = default;
 
 const ActionSpec& detail::spec_DeleteThirdpartyPlatform() { return DeleteThirdpartyPlatformAction::spec(); }
 
-const schema::TypeDesc& GetActiveAlarmStatusAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(GetActiveAlarmStatusAction, accountUuid), schema::Location::Body, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetActiveAlarmStatusAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetActiveAlarmStatusAction>("GetActiveAlarmStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetActiveAlarmStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetActiveAlarmStatusAction::describe() { return schema::lazyTable(kTable200); }
 
-const ActionSpec& GetActiveAlarmStatusAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetActiveAlarmStatusAction>("GetActiveAlarmStatus", HttpMethod::Get, "/zwatch/activealarms/status", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetActiveAlarmStatusAction::spec() { return detail::lazySpec(kSpec201); }
+
+GetActiveAlarmStatusAction::GetActiveAlarmStatusAction() = default;
+GetActiveAlarmStatusAction::~GetActiveAlarmStatusAction() = default;
 
 const ActionSpec& detail::spec_GetActiveAlarmStatus() { return GetActiveAlarmStatusAction::spec(); }
 
-const schema::TypeDesc& GetAlarmDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetAlarmDataAction, startTime), schema::Location::Body, 0, &kRule28},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetAlarmDataAction, endTime), schema::Location::Body, 0, &kRule28},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetAlarmDataAction, limit), schema::Location::Body, 0, &kRule37},
-    {"conditions", &schema::typeOf<std::optional<Json>>, offsetof(GetAlarmDataAction, conditions), schema::Location::Body, 0, nullptr},
-    {"count", &schema::typeOf<std::optional<bool>>, offsetof(GetAlarmDataAction, count), schema::Location::Body, 0, nullptr},
-    {"excludeOtherAccount", &schema::typeOf<std::optional<bool>>, offsetof(GetAlarmDataAction, excludeOtherAccount), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetAlarmDataAction, start), schema::Location::Body, 0, &kRule37},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetAlarmDataAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAlarmDataAction>("GetAlarmDataAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(GetAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAlarmDataAction::describe() { return schema::lazyTable(kTable202); }
 
-const ActionSpec& GetAlarmDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAlarmDataAction>("GetAlarmData", HttpMethod::Get, "/zwatch/alarm-histories", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAlarmDataAction::spec() { return detail::lazySpec(kSpec203); }
+
+GetAlarmDataAction::GetAlarmDataAction() = default;
+GetAlarmDataAction::~GetAlarmDataAction() = default;
 
 const ActionSpec& detail::spec_GetAlarmData() { return GetAlarmDataAction::spec(); }
 
-const schema::TypeDesc& GetAllEventMetadataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(GetAllEventMetadataAction, name), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::optional<std::string>>, offsetof(GetAllEventMetadataAction, namespace_), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAllEventMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAllEventMetadataAction>("GetAllEventMetadataAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetAllEventMetadataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAllEventMetadataAction::describe() { return schema::lazyTable(kTable204); }
 
-const ActionSpec& GetAllEventMetadataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAllEventMetadataAction>("GetAllEventMetadata", HttpMethod::Get, "/zwatch/events/meta-data", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAllEventMetadataAction::spec() { return detail::lazySpec(kSpec205); }
+
+GetAllEventMetadataAction::GetAllEventMetadataAction() = default;
+GetAllEventMetadataAction::~GetAllEventMetadataAction() = default;
 
 const ActionSpec& detail::spec_GetAllEventMetadata() { return GetAllEventMetadataAction::spec(); }
 
-const schema::TypeDesc& GetAllMetricMetadataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(GetAllMetricMetadataAction, name), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::optional<std::string>>, offsetof(GetAllMetricMetadataAction, namespace_), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAllMetricMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAllMetricMetadataAction>("GetAllMetricMetadataAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetAllMetricMetadataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAllMetricMetadataAction::describe() { return schema::lazyTable(kTable206); }
 
-const ActionSpec& GetAllMetricMetadataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAllMetricMetadataAction>("GetAllMetricMetadata", HttpMethod::Get, "/zwatch/metrics/meta-data", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAllMetricMetadataAction::spec() { return detail::lazySpec(kSpec207); }
+
+GetAllMetricMetadataAction::GetAllMetricMetadataAction() = default;
+GetAllMetricMetadataAction::~GetAllMetricMetadataAction() = default;
 
 const ActionSpec& detail::spec_GetAllMetricMetadata() { return GetAllMetricMetadataAction::spec(); }
 
-const schema::TypeDesc& GetAuditDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetAuditDataAction, startTime), schema::Location::Body, 0, &kRule28},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetAuditDataAction, endTime), schema::Location::Body, 0, &kRule28},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetAuditDataAction, limit), schema::Location::Body, 0, &kRule37},
-    {"conditions", &schema::typeOf<std::optional<Json>>, offsetof(GetAuditDataAction, conditions), schema::Location::Body, 0, nullptr},
-    {"auditType", &schema::typeOf<std::optional<std::string>>, offsetof(GetAuditDataAction, auditType), schema::Location::Body, 0, &kRule38},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAuditDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAuditDataAction>("GetAuditDataAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetAuditDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetAuditDataAction::describe() { return schema::lazyTable(kTable208); }
 
-const ActionSpec& GetAuditDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetAuditDataAction>("GetAuditData", HttpMethod::Get, "/zwatch/audits", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetAuditDataAction::spec() { return detail::lazySpec(kSpec209); }
+
+GetAuditDataAction::GetAuditDataAction() = default;
+GetAuditDataAction::~GetAuditDataAction() = default;
 
 const ActionSpec& detail::spec_GetAuditData() { return GetAuditDataAction::spec(); }
 
-const schema::TypeDesc& GetEventDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetEventDataAction, startTime), schema::Location::Body, 0, &kRule28},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetEventDataAction, endTime), schema::Location::Body, 0, &kRule28},
-    {"offsetAheadOfCurrentTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetEventDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule28},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetEventDataAction, limit), schema::Location::Body, 0, &kRule37},
-    {"conditions", &schema::typeOf<std::optional<Json>>, offsetof(GetEventDataAction, conditions), schema::Location::Body, 0, nullptr},
-    {"count", &schema::typeOf<std::optional<bool>>, offsetof(GetEventDataAction, count), schema::Location::Body, 0, nullptr},
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetEventDataAction, start), schema::Location::Body, 0, &kRule37},
-    {"conditionExpression", &schema::typeOf<std::optional<std::string>>, offsetof(GetEventDataAction, conditionExpression), schema::Location::Body, 0, &kRule39},
-    {"endpointUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetEventDataAction, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEventDataAction>("GetEventDataAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(GetEventDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetEventDataAction::describe() { return schema::lazyTable(kTable210); }
 
-const ActionSpec& GetEventDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetEventDataAction>("GetEventData", HttpMethod::Get, "/zwatch/events", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetEventDataAction::spec() { return detail::lazySpec(kSpec211); }
+
+GetEventDataAction::GetEventDataAction() = default;
+GetEventDataAction::~GetEventDataAction() = default;
 
 const ActionSpec& detail::spec_GetEventData() { return GetEventDataAction::spec(); }
 
-const schema::TypeDesc& GetManagementNodeDirCapacityAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementNodeUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetManagementNodeDirCapacityAction, managementNodeUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetManagementNodeDirCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetManagementNodeDirCapacityAction>("GetManagementNodeDirCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetManagementNodeDirCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetManagementNodeDirCapacityAction::describe() { return schema::lazyTable(kTable212); }
 
-const ActionSpec& GetManagementNodeDirCapacityAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetManagementNodeDirCapacityAction>("GetManagementNodeDirCapacity", HttpMethod::Get, "/zwatch/mn", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetManagementNodeDirCapacityAction::spec() { return detail::lazySpec(kSpec213); }
+
+GetManagementNodeDirCapacityAction::GetManagementNodeDirCapacityAction() = default;
+GetManagementNodeDirCapacityAction::~GetManagementNodeDirCapacityAction() = default;
 
 const ActionSpec& detail::spec_GetManagementNodeDirCapacity() { return GetManagementNodeDirCapacityAction::spec(); }
 
-const schema::TypeDesc& GetMetricDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(GetMetricDataAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"metricName", &schema::typeOf<std::string>, offsetof(GetMetricDataAction, metricName), schema::Location::Body, 0, &kRule8},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricDataAction, startTime), schema::Location::Body, 0, &kRule28},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricDataAction, endTime), schema::Location::Body, 0, &kRule28},
-    {"offsetAheadOfCurrentTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule28},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetMetricDataAction, period), schema::Location::Body, 0, &kRule37},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(GetMetricDataAction, labels), schema::Location::Body, 0, nullptr},
-    {"valueConditions", &schema::typeOf<std::optional<Json>>, offsetof(GetMetricDataAction, valueConditions), schema::Location::Body, 0, nullptr},
-    {"functions", &schema::typeOf<std::optional<Json>>, offsetof(GetMetricDataAction, functions), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetMetricDataAction>("GetMetricDataAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(GetMetricDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetMetricDataAction::describe() { return schema::lazyTable(kTable214); }
 
-const ActionSpec& GetMetricDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetMetricDataAction>("GetMetricData", HttpMethod::Get, "/zwatch/metrics", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetMetricDataAction::spec() { return detail::lazySpec(kSpec215); }
+
+GetMetricDataAction::GetMetricDataAction() = default;
+GetMetricDataAction::~GetMetricDataAction() = default;
 
 const ActionSpec& detail::spec_GetMetricData() { return GetMetricDataAction::spec(); }
 
-const schema::TypeDesc& GetMetricLabelValueAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(GetMetricLabelValueAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"metricName", &schema::typeOf<std::string>, offsetof(GetMetricLabelValueAction, metricName), schema::Location::Body, 0, &kRule8},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricLabelValueAction, startTime), schema::Location::Body, 0, &kRule40},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricLabelValueAction, endTime), schema::Location::Body, 0, &kRule40},
-    {"labelNames", &schema::typeOf<std::optional<Json>>, offsetof(GetMetricLabelValueAction, labelNames), schema::Location::Body, 0, &kRule0},
-    {"filterLabels", &schema::typeOf<std::optional<Json>>, offsetof(GetMetricLabelValueAction, filterLabels), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetMetricLabelValueAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetMetricLabelValueAction>("GetMetricLabelValueAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(GetMetricLabelValueAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetMetricLabelValueAction::describe() { return schema::lazyTable(kTable216); }
 
-const ActionSpec& GetMetricLabelValueAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetMetricLabelValueAction>("GetMetricLabelValue", HttpMethod::Get, "/zwatch/metrics/label-values", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetMetricLabelValueAction::spec() { return detail::lazySpec(kSpec217); }
+
+GetMetricLabelValueAction::GetMetricLabelValueAction() = default;
+GetMetricLabelValueAction::~GetMetricLabelValueAction() = default;
 
 const ActionSpec& detail::spec_GetMetricLabelValue() { return GetMetricLabelValueAction::spec(); }
 
-const schema::TypeDesc& GetTextTemplateArgAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetTextTemplateArgAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetTextTemplateArgAction>("GetTextTemplateArgAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetTextTemplateArgAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetTextTemplateArgAction::describe() { return schema::lazyTable(kTable218); }
 
-const ActionSpec& GetTextTemplateArgAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetTextTemplateArgAction>("GetTextTemplateArg", HttpMethod::Get, "/zwatch/textTemplateArg", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetTextTemplateArgAction::spec() { return detail::lazySpec(kSpec219); }
+
+GetTextTemplateArgAction::GetTextTemplateArgAction() = default;
+GetTextTemplateArgAction::~GetTextTemplateArgAction() = default;
 
 const ActionSpec& detail::spec_GetTextTemplateArg() { return GetTextTemplateArgAction::spec(); }
 
-const schema::TypeDesc& GetZWatchAlertHistogramAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tableName", &schema::typeOf<std::string>, offsetof(GetZWatchAlertHistogramAction, tableName), schema::Location::Body, 0, &kRule8},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetZWatchAlertHistogramAction, startTime), schema::Location::Body, 0, &kRule27},
-    {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetZWatchAlertHistogramAction, endTime), schema::Location::Body, 0, &kRule27},
-    {"intervalHours", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetZWatchAlertHistogramAction, intervalHours), schema::Location::Body, 0, &kRule41},
-    {"groupColumns", &schema::typeOf<std::optional<Json>>, offsetof(GetZWatchAlertHistogramAction, groupColumns), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetZWatchAlertHistogramAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetZWatchAlertHistogramAction>("GetZWatchAlertHistogramAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(GetZWatchAlertHistogramAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetZWatchAlertHistogramAction::describe() { return schema::lazyTable(kTable220); }
 
-const ActionSpec& GetZWatchAlertHistogramAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetZWatchAlertHistogramAction>("GetZWatchAlertHistogram", HttpMethod::Get, "/zwatch/alert-histories/histogram", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& GetZWatchAlertHistogramAction::spec() { return detail::lazySpec(kSpec221); }
+
+GetZWatchAlertHistogramAction::GetZWatchAlertHistogramAction() = default;
+GetZWatchAlertHistogramAction::~GetZWatchAlertHistogramAction() = default;
 
 const ActionSpec& detail::spec_GetZWatchAlertHistogram() { return GetZWatchAlertHistogramAction::spec(); }
 
-const schema::TypeDesc& PutMetricDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(PutMetricDataAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"data", &schema::typeOf<std::optional<Json>>, offsetof(PutMetricDataAction, data), schema::Location::Body, 0, &kRule0},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PutMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PutMetricDataAction>("PutMetricDataAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(PutMetricDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& PutMetricDataAction::describe() { return schema::lazyTable(kTable222); }
 
-const ActionSpec& PutMetricDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<PutMetricDataAction>("PutMetricData", HttpMethod::Post, "/zwatch/metrics", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& PutMetricDataAction::spec() { return detail::lazySpec(kSpec223); }
+
+PutMetricDataAction::PutMetricDataAction() = default;
+PutMetricDataAction::~PutMetricDataAction() = default;
 
 const ActionSpec& detail::spec_PutMetricData() { return PutMetricDataAction::spec(); }
 
-const schema::TypeDesc& QueryActiveAlarmAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryActiveAlarmAction>("QueryActiveAlarmAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryActiveAlarmAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryActiveAlarmAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryActiveAlarmAction::describe() { return schema::lazyTable(kTable224); }
 
-const ActionSpec& QueryActiveAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryActiveAlarmAction>("QueryActiveAlarm", HttpMethod::Get, "/zwatch/activealarms/alarms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryActiveAlarmAction::spec() { return detail::lazySpec(kSpec225); }
+
+QueryActiveAlarmAction::QueryActiveAlarmAction() = default;
+QueryActiveAlarmAction::~QueryActiveAlarmAction() = default;
 
 const ActionSpec& detail::spec_QueryActiveAlarm() { return QueryActiveAlarmAction::spec(); }
 
-const schema::TypeDesc& QueryActiveAlarmTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryActiveAlarmTemplateAction>("QueryActiveAlarmTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryActiveAlarmTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryActiveAlarmTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryActiveAlarmTemplateAction::describe() { return schema::lazyTable(kTable226); }
 
-const ActionSpec& QueryActiveAlarmTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryActiveAlarmTemplateAction>("QueryActiveAlarmTemplate", HttpMethod::Get, "/zwatch/activealarms/templates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryActiveAlarmTemplateAction::spec() { return detail::lazySpec(kSpec227); }
+
+QueryActiveAlarmTemplateAction::QueryActiveAlarmTemplateAction() = default;
+QueryActiveAlarmTemplateAction::~QueryActiveAlarmTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryActiveAlarmTemplate() { return QueryActiveAlarmTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryAlarmAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAlarmAction>("QueryAlarmAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAlarmAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAlarmAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAlarmAction::describe() { return schema::lazyTable(kTable228); }
 
-const ActionSpec& QueryAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAlarmAction>("QueryAlarm", HttpMethod::Get, "/zwatch/alarms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAlarmAction::spec() { return detail::lazySpec(kSpec229); }
+
+QueryAlarmAction::QueryAlarmAction() = default;
+QueryAlarmAction::~QueryAlarmAction() = default;
 
 const ActionSpec& detail::spec_QueryAlarm() { return QueryAlarmAction::spec(); }
 
-const schema::TypeDesc& QueryAlarmRecordAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAlarmRecordAction>("QueryAlarmRecordAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAlarmRecordAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAlarmRecordAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAlarmRecordAction::describe() { return schema::lazyTable(kTable230); }
 
-const ActionSpec& QueryAlarmRecordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAlarmRecordAction>("QueryAlarmRecord", HttpMethod::Get, "/zwatch/alarm-records", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAlarmRecordAction::spec() { return detail::lazySpec(kSpec231); }
+
+QueryAlarmRecordAction::QueryAlarmRecordAction() = default;
+QueryAlarmRecordAction::~QueryAlarmRecordAction() = default;
 
 const ActionSpec& detail::spec_QueryAlarmRecord() { return QueryAlarmRecordAction::spec(); }
 
-const schema::TypeDesc& QueryAlertDataAckAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAlertDataAckAction>("QueryAlertDataAckAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAlertDataAckAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAlertDataAckAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAlertDataAckAction::describe() { return schema::lazyTable(kTable232); }
 
-const ActionSpec& QueryAlertDataAckAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAlertDataAckAction>("QueryAlertDataAck", HttpMethod::Get, "/zwatch/alert-histories/acknowledgments", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAlertDataAckAction::spec() { return detail::lazySpec(kSpec233); }
+
+QueryAlertDataAckAction::QueryAlertDataAckAction() = default;
+QueryAlertDataAckAction::~QueryAlertDataAckAction() = default;
 
 const ActionSpec& detail::spec_QueryAlertDataAck() { return QueryAlertDataAckAction::spec(); }
 
-const schema::TypeDesc& QueryAliyunSmsSNSTextTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAliyunSmsSNSTextTemplateAction>("QueryAliyunSmsSNSTextTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAliyunSmsSNSTextTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAliyunSmsSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAliyunSmsSNSTextTemplateAction::describe() { return schema::lazyTable(kTable234); }
 
-const ActionSpec& QueryAliyunSmsSNSTextTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAliyunSmsSNSTextTemplateAction>("QueryAliyunSmsSNSTextTemplate", HttpMethod::Get, "/zwatch/alarms/sns/text-templates/aliyun-sms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAliyunSmsSNSTextTemplateAction::spec() { return detail::lazySpec(kSpec235); }
+
+QueryAliyunSmsSNSTextTemplateAction::QueryAliyunSmsSNSTextTemplateAction() = default;
+QueryAliyunSmsSNSTextTemplateAction::~QueryAliyunSmsSNSTextTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryAliyunSmsSNSTextTemplate() { return QueryAliyunSmsSNSTextTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryAuditAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryAuditAction>("QueryAuditAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAuditAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAuditAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryAuditAction::describe() { return schema::lazyTable(kTable236); }
 
-const ActionSpec& QueryAuditAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryAuditAction>("QueryAudit", HttpMethod::Get, "/zwatch/audit-records", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryAuditAction::spec() { return detail::lazySpec(kSpec237); }
+
+QueryAuditAction::QueryAuditAction() = default;
+QueryAuditAction::~QueryAuditAction() = default;
 
 const ActionSpec& detail::spec_QueryAudit() { return QueryAuditAction::spec(); }
 
-const schema::TypeDesc& QueryEventRecordAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEventRecordAction>("QueryEventRecordAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEventRecordAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEventRecordAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEventRecordAction::describe() { return schema::lazyTable(kTable238); }
 
-const ActionSpec& QueryEventRecordAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEventRecordAction>("QueryEventRecord", HttpMethod::Get, "/zwatch/event-records", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEventRecordAction::spec() { return detail::lazySpec(kSpec239); }
+
+QueryEventRecordAction::QueryEventRecordAction() = default;
+QueryEventRecordAction::~QueryEventRecordAction() = default;
 
 const ActionSpec& detail::spec_QueryEventRecord() { return QueryEventRecordAction::spec(); }
 
-const schema::TypeDesc& QueryEventRuleTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEventRuleTemplateAction>("QueryEventRuleTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEventRuleTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEventRuleTemplateAction::describe() { return schema::lazyTable(kTable240); }
 
-const ActionSpec& QueryEventRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEventRuleTemplateAction>("QueryEventRuleTemplate", HttpMethod::Get, "/zwatch/monitortemplates/evenrules", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEventRuleTemplateAction::spec() { return detail::lazySpec(kSpec241); }
+
+QueryEventRuleTemplateAction::QueryEventRuleTemplateAction() = default;
+QueryEventRuleTemplateAction::~QueryEventRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryEventRuleTemplate() { return QueryEventRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryEventSubscriptionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEventSubscriptionAction>("QueryEventSubscriptionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEventSubscriptionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEventSubscriptionAction::describe() { return schema::lazyTable(kTable242); }
 
-const ActionSpec& QueryEventSubscriptionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEventSubscriptionAction>("QueryEventSubscription", HttpMethod::Get, "/zwatch/events/subscriptions", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryEventSubscriptionAction::spec() { return detail::lazySpec(kSpec243); }
+
+QueryEventSubscriptionAction::QueryEventSubscriptionAction() = default;
+QueryEventSubscriptionAction::~QueryEventSubscriptionAction() = default;
 
 const ActionSpec& detail::spec_QueryEventSubscription() { return QueryEventSubscriptionAction::spec(); }
 
-const schema::TypeDesc& QueryMetricDataHttpReceiverAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMetricDataHttpReceiverAction>("QueryMetricDataHttpReceiverAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMetricDataHttpReceiverAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMetricDataHttpReceiverAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMetricDataHttpReceiverAction::describe() { return schema::lazyTable(kTable244); }
 
-const ActionSpec& QueryMetricDataHttpReceiverAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMetricDataHttpReceiverAction>("QueryMetricDataHttpReceiver", HttpMethod::Get, "/zwatch/metrics/httpreceivers", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMetricDataHttpReceiverAction::spec() { return detail::lazySpec(kSpec245); }
+
+QueryMetricDataHttpReceiverAction::QueryMetricDataHttpReceiverAction() = default;
+QueryMetricDataHttpReceiverAction::~QueryMetricDataHttpReceiverAction() = default;
 
 const ActionSpec& detail::spec_QueryMetricDataHttpReceiver() { return QueryMetricDataHttpReceiverAction::spec(); }
 
-const schema::TypeDesc& QueryMetricRuleTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMetricRuleTemplateAction>("QueryMetricRuleTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMetricRuleTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMetricRuleTemplateAction::describe() { return schema::lazyTable(kTable246); }
 
-const ActionSpec& QueryMetricRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMetricRuleTemplateAction>("QueryMetricRuleTemplate", HttpMethod::Get, "/zwatch/monitortemplates/metricrules", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMetricRuleTemplateAction::spec() { return detail::lazySpec(kSpec247); }
+
+QueryMetricRuleTemplateAction::QueryMetricRuleTemplateAction() = default;
+QueryMetricRuleTemplateAction::~QueryMetricRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryMetricRuleTemplate() { return QueryMetricRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryMetricTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMetricTemplateAction>("QueryMetricTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMetricTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMetricTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMetricTemplateAction::describe() { return schema::lazyTable(kTable248); }
 
-const ActionSpec& QueryMetricTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMetricTemplateAction>("QueryMetricTemplate", HttpMethod::Get, "/zwatch/metrics/httpreceivers/templates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMetricTemplateAction::spec() { return detail::lazySpec(kSpec249); }
+
+QueryMetricTemplateAction::QueryMetricTemplateAction() = default;
+QueryMetricTemplateAction::~QueryMetricTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryMetricTemplate() { return QueryMetricTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorGroupAction>("QueryMonitorGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorGroupAction::describe() { return schema::lazyTable(kTable250); }
 
-const ActionSpec& QueryMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorGroupAction>("QueryMonitorGroup", HttpMethod::Get, "/zwatch/monitorgroups", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorGroupAction::spec() { return detail::lazySpec(kSpec251); }
+
+QueryMonitorGroupAction::QueryMonitorGroupAction() = default;
+QueryMonitorGroupAction::~QueryMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorGroup() { return QueryMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorGroupAlarmAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorGroupAlarmAction>("QueryMonitorGroupAlarmAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorGroupAlarmAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorGroupAlarmAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorGroupAlarmAction::describe() { return schema::lazyTable(kTable252); }
 
-const ActionSpec& QueryMonitorGroupAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorGroupAlarmAction>("QueryMonitorGroupAlarm", HttpMethod::Get, "/zwatch/monitorgroups/alarms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorGroupAlarmAction::spec() { return detail::lazySpec(kSpec253); }
+
+QueryMonitorGroupAlarmAction::QueryMonitorGroupAlarmAction() = default;
+QueryMonitorGroupAlarmAction::~QueryMonitorGroupAlarmAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorGroupAlarm() { return QueryMonitorGroupAlarmAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorGroupEventSubscriptionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorGroupEventSubscriptionAction>("QueryMonitorGroupEventSubscriptionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorGroupEventSubscriptionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorGroupEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorGroupEventSubscriptionAction::describe() { return schema::lazyTable(kTable254); }
 
-const ActionSpec& QueryMonitorGroupEventSubscriptionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorGroupEventSubscriptionAction>("QueryMonitorGroupEventSubscription", HttpMethod::Get, "/zwatch/monitorgroups/subscriptions", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorGroupEventSubscriptionAction::spec() { return detail::lazySpec(kSpec255); }
+
+QueryMonitorGroupEventSubscriptionAction::QueryMonitorGroupEventSubscriptionAction() = default;
+QueryMonitorGroupEventSubscriptionAction::~QueryMonitorGroupEventSubscriptionAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorGroupEventSubscription() { return QueryMonitorGroupEventSubscriptionAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorGroupInstanceAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorGroupInstanceAction>("QueryMonitorGroupInstanceAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorGroupInstanceAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorGroupInstanceAction::describe() { return schema::lazyTable(kTable256); }
 
-const ActionSpec& QueryMonitorGroupInstanceAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorGroupInstanceAction>("QueryMonitorGroupInstance", HttpMethod::Get, "/zwatch/monitorgroups/instances", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorGroupInstanceAction::spec() { return detail::lazySpec(kSpec257); }
+
+QueryMonitorGroupInstanceAction::QueryMonitorGroupInstanceAction() = default;
+QueryMonitorGroupInstanceAction::~QueryMonitorGroupInstanceAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorGroupInstance() { return QueryMonitorGroupInstanceAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorGroupTemplateRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorGroupTemplateRefAction>("QueryMonitorGroupTemplateRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorGroupTemplateRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorGroupTemplateRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorGroupTemplateRefAction::describe() { return schema::lazyTable(kTable258); }
 
-const ActionSpec& QueryMonitorGroupTemplateRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorGroupTemplateRefAction>("QueryMonitorGroupTemplateRef", HttpMethod::Get, "/zwatch/monitorgroups/monitortemplates/refs", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorGroupTemplateRefAction::spec() { return detail::lazySpec(kSpec259); }
+
+QueryMonitorGroupTemplateRefAction::QueryMonitorGroupTemplateRefAction() = default;
+QueryMonitorGroupTemplateRefAction::~QueryMonitorGroupTemplateRefAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorGroupTemplateRef() { return QueryMonitorGroupTemplateRefAction::spec(); }
 
-const schema::TypeDesc& QueryMonitorTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryMonitorTemplateAction>("QueryMonitorTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryMonitorTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryMonitorTemplateAction::describe() { return schema::lazyTable(kTable260); }
 
-const ActionSpec& QueryMonitorTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryMonitorTemplateAction>("QueryMonitorTemplate", HttpMethod::Get, "/zwatch/monitortemplates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryMonitorTemplateAction::spec() { return detail::lazySpec(kSpec261); }
+
+QueryMonitorTemplateAction::QueryMonitorTemplateAction() = default;
+QueryMonitorTemplateAction::~QueryMonitorTemplateAction() = default;
 
 const ActionSpec& detail::spec_QueryMonitorTemplate() { return QueryMonitorTemplateAction::spec(); }
 
-const schema::TypeDesc& QuerySNSEndpointThirdpartyAlertHistoryAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSEndpointThirdpartyAlertHistoryAction>("QuerySNSEndpointThirdpartyAlertHistoryAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSEndpointThirdpartyAlertHistoryAction::describe() { return schema::lazyTable(kTable262); }
 
-const ActionSpec& QuerySNSEndpointThirdpartyAlertHistoryAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSEndpointThirdpartyAlertHistoryAction>("QuerySNSEndpointThirdpartyAlertHistory", HttpMethod::Get, "/zwatch/third-party/alert-publish-histories", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSEndpointThirdpartyAlertHistoryAction::spec() { return detail::lazySpec(kSpec263); }
+
+QuerySNSEndpointThirdpartyAlertHistoryAction::QuerySNSEndpointThirdpartyAlertHistoryAction() = default;
+QuerySNSEndpointThirdpartyAlertHistoryAction::~QuerySNSEndpointThirdpartyAlertHistoryAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSEndpointThirdpartyAlertHistory() { return QuerySNSEndpointThirdpartyAlertHistoryAction::spec(); }
 
-const schema::TypeDesc& QuerySNSTextTemplateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySNSTextTemplateAction>("QuerySNSTextTemplateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySNSTextTemplateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySNSTextTemplateAction::describe() { return schema::lazyTable(kTable264); }
 
-const ActionSpec& QuerySNSTextTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySNSTextTemplateAction>("QuerySNSTextTemplate", HttpMethod::Get, "/zwatch/alarms/sns/text-templates", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QuerySNSTextTemplateAction::spec() { return detail::lazySpec(kSpec265); }
+
+QuerySNSTextTemplateAction::QuerySNSTextTemplateAction() = default;
+QuerySNSTextTemplateAction::~QuerySNSTextTemplateAction() = default;
 
 const ActionSpec& detail::spec_QuerySNSTextTemplate() { return QuerySNSTextTemplateAction::spec(); }
 
-const schema::TypeDesc& QueryThirdpartyAlertAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryThirdpartyAlertAction>("QueryThirdpartyAlertAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryThirdpartyAlertAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryThirdpartyAlertAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryThirdpartyAlertAction::describe() { return schema::lazyTable(kTable266); }
 
-const ActionSpec& QueryThirdpartyAlertAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryThirdpartyAlertAction>("QueryThirdpartyAlert", HttpMethod::Get, "/zwatch/third-party/alerts", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryThirdpartyAlertAction::spec() { return detail::lazySpec(kSpec267); }
+
+QueryThirdpartyAlertAction::QueryThirdpartyAlertAction() = default;
+QueryThirdpartyAlertAction::~QueryThirdpartyAlertAction() = default;
 
 const ActionSpec& detail::spec_QueryThirdpartyAlert() { return QueryThirdpartyAlertAction::spec(); }
 
-const schema::TypeDesc& QueryThirdpartyPlatformAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryThirdpartyPlatformAction>("QueryThirdpartyPlatformAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryThirdpartyPlatformAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryThirdpartyPlatformAction::describe() { return schema::lazyTable(kTable268); }
 
-const ActionSpec& QueryThirdpartyPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryThirdpartyPlatformAction>("QueryThirdpartyPlatform", HttpMethod::Get, "/zwatch/third-party/platforms", "", true, false, "", 0);
-  return s;
-}
+const ActionSpec& QueryThirdpartyPlatformAction::spec() { return detail::lazySpec(kSpec269); }
+
+QueryThirdpartyPlatformAction::QueryThirdpartyPlatformAction() = default;
+QueryThirdpartyPlatformAction::~QueryThirdpartyPlatformAction() = default;
 
 const ActionSpec& detail::spec_QueryThirdpartyPlatform() { return QueryThirdpartyPlatformAction::spec(); }
 
-const schema::TypeDesc& RemoveActionFromAlarmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromAlarmAction, actionUuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveActionFromAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveActionFromAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveActionFromAlarmAction>("RemoveActionFromAlarmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveActionFromAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveActionFromAlarmAction::describe() { return schema::lazyTable(kTable270); }
 
-const ActionSpec& RemoveActionFromAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveActionFromAlarmAction>("RemoveActionFromAlarm", HttpMethod::Delete, "/zwatch/alarms/{alarmUuid}/actions/{actionUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveActionFromAlarmAction::spec() { return detail::lazySpec(kSpec271); }
+
+RemoveActionFromAlarmAction::RemoveActionFromAlarmAction() = default;
+RemoveActionFromAlarmAction::~RemoveActionFromAlarmAction() = default;
 
 const ActionSpec& detail::spec_RemoveActionFromAlarm() { return RemoveActionFromAlarmAction::spec(); }
 
-const schema::TypeDesc& RemoveActionFromEventSubscriptionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromEventSubscriptionAction, actionUuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveActionFromEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveActionFromEventSubscriptionAction>("RemoveActionFromEventSubscriptionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveActionFromEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveActionFromEventSubscriptionAction::describe() { return schema::lazyTable(kTable272); }
 
-const ActionSpec& RemoveActionFromEventSubscriptionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveActionFromEventSubscriptionAction>("RemoveActionFromEventSubscription", HttpMethod::Delete, "/zwatch/events/subscriptions/{subscriptionUuid}/actions/{actionUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveActionFromEventSubscriptionAction::spec() { return detail::lazySpec(kSpec273); }
+
+RemoveActionFromEventSubscriptionAction::RemoveActionFromEventSubscriptionAction() = default;
+RemoveActionFromEventSubscriptionAction::~RemoveActionFromEventSubscriptionAction() = default;
 
 const ActionSpec& detail::spec_RemoveActionFromEventSubscription() { return RemoveActionFromEventSubscriptionAction::spec(); }
 
-const schema::TypeDesc& RemoveInstanceFromMonitorGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveInstanceFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule8},
-    {"instanceUuid", &schema::typeOf<std::string>, offsetof(RemoveInstanceFromMonitorGroupAction, instanceUuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveInstanceFromMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveInstanceFromMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveInstanceFromMonitorGroupAction>("RemoveInstanceFromMonitorGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RemoveInstanceFromMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveInstanceFromMonitorGroupAction::describe() { return schema::lazyTable(kTable274); }
 
-const ActionSpec& RemoveInstanceFromMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveInstanceFromMonitorGroupAction>("RemoveInstanceFromMonitorGroup", HttpMethod::Delete, "/zwatch/monitorgroups/{groupUuid}/actions/{instanceUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveInstanceFromMonitorGroupAction::spec() { return detail::lazySpec(kSpec275); }
+
+RemoveInstanceFromMonitorGroupAction::RemoveInstanceFromMonitorGroupAction() = default;
+RemoveInstanceFromMonitorGroupAction::~RemoveInstanceFromMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_RemoveInstanceFromMonitorGroup() { return RemoveInstanceFromMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveLabelFromAlarmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveLabelFromAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveLabelFromAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveLabelFromAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveLabelFromAlarmAction>("RemoveLabelFromAlarmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveLabelFromAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveLabelFromAlarmAction::describe() { return schema::lazyTable(kTable276); }
 
-const ActionSpec& RemoveLabelFromAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveLabelFromAlarmAction>("RemoveLabelFromAlarm", HttpMethod::Delete, "/zwatch/alarms/labels/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveLabelFromAlarmAction::spec() { return detail::lazySpec(kSpec277); }
+
+RemoveLabelFromAlarmAction::RemoveLabelFromAlarmAction() = default;
+RemoveLabelFromAlarmAction::~RemoveLabelFromAlarmAction() = default;
 
 const ActionSpec& detail::spec_RemoveLabelFromAlarm() { return RemoveLabelFromAlarmAction::spec(); }
 
-const schema::TypeDesc& RemoveLabelFromEventSubscriptionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveLabelFromEventSubscriptionAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveLabelFromEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveLabelFromEventSubscriptionAction>("RemoveLabelFromEventSubscriptionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveLabelFromEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveLabelFromEventSubscriptionAction::describe() { return schema::lazyTable(kTable278); }
 
-const ActionSpec& RemoveLabelFromEventSubscriptionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveLabelFromEventSubscriptionAction>("RemoveLabelFromEventSubscription", HttpMethod::Delete, "/zwatch/events/subscriptions/labels/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RemoveLabelFromEventSubscriptionAction::spec() { return detail::lazySpec(kSpec279); }
+
+RemoveLabelFromEventSubscriptionAction::RemoveLabelFromEventSubscriptionAction() = default;
+RemoveLabelFromEventSubscriptionAction::~RemoveLabelFromEventSubscriptionAction() = default;
 
 const ActionSpec& detail::spec_RemoveLabelFromEventSubscription() { return RemoveLabelFromEventSubscriptionAction::spec(); }
 
-const schema::TypeDesc& RevokeMonitorTemplateFromMonitorGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule8},
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, templateUuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevokeMonitorTemplateFromMonitorGroupAction>("RevokeMonitorTemplateFromMonitorGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(RevokeMonitorTemplateFromMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RevokeMonitorTemplateFromMonitorGroupAction::describe() { return schema::lazyTable(kTable280); }
 
-const ActionSpec& RevokeMonitorTemplateFromMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RevokeMonitorTemplateFromMonitorGroupAction>("RevokeMonitorTemplateFromMonitorGroup", HttpMethod::Delete, "/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& RevokeMonitorTemplateFromMonitorGroupAction::spec() { return detail::lazySpec(kSpec281); }
+
+RevokeMonitorTemplateFromMonitorGroupAction::RevokeMonitorTemplateFromMonitorGroupAction() = default;
+RevokeMonitorTemplateFromMonitorGroupAction::~RevokeMonitorTemplateFromMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_RevokeMonitorTemplateFromMonitorGroup() { return RevokeMonitorTemplateFromMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& SubscribeEventAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(SubscribeEventAction, name), schema::Location::Body, 0, &kRule12},
-    {"namespace", &schema::typeOf<std::string>, offsetof(SubscribeEventAction, namespace_), schema::Location::Body, 0, &kRule8},
-    {"eventName", &schema::typeOf<std::string>, offsetof(SubscribeEventAction, eventName), schema::Location::Body, 0, &kRule8},
-    {"actions", &schema::typeOf<std::optional<Json>>, offsetof(SubscribeEventAction, actions), schema::Location::Body, 0, nullptr},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(SubscribeEventAction, labels), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(SubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SubscribeEventAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SubscribeEventAction, tagUuids), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SubscribeEventAction>("SubscribeEventAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(SubscribeEventAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SubscribeEventAction::describe() { return schema::lazyTable(kTable282); }
 
-const ActionSpec& SubscribeEventAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SubscribeEventAction>("SubscribeEvent", HttpMethod::Post, "/zwatch/events/subscriptions", "params", true, true, "", 1);
-  return s;
-}
+const ActionSpec& SubscribeEventAction::spec() { return detail::lazySpec(kSpec283); }
+
+SubscribeEventAction::SubscribeEventAction() = default;
+SubscribeEventAction::~SubscribeEventAction() = default;
 
 const ActionSpec& detail::spec_SubscribeEvent() { return SubscribeEventAction::spec(); }
 
-const schema::TypeDesc& UnsubscribeEventAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UnsubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(UnsubscribeEventAction, deleteMode), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UnsubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UnsubscribeEventAction>("UnsubscribeEventAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UnsubscribeEventAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UnsubscribeEventAction::describe() { return schema::lazyTable(kTable284); }
 
-const ActionSpec& UnsubscribeEventAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UnsubscribeEventAction>("UnsubscribeEvent", HttpMethod::Delete, "/zwatch/events/subscriptions/{uuid}", "", true, true, "", 0);
-  return s;
-}
+const ActionSpec& UnsubscribeEventAction::spec() { return detail::lazySpec(kSpec285); }
+
+UnsubscribeEventAction::UnsubscribeEventAction() = default;
+UnsubscribeEventAction::~UnsubscribeEventAction() = default;
 
 const ActionSpec& detail::spec_UnsubscribeEvent() { return UnsubscribeEventAction::spec(); }
 
-const schema::TypeDesc& UpdateActiveAlarmTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateActiveAlarmTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"alarmName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateActiveAlarmTemplateAction, alarmName), schema::Location::Body, 0, &kRule12},
-    {"comparisonOperator", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateActiveAlarmTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateActiveAlarmTemplateAction, period), schema::Location::Body, 0, &kRule26},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(UpdateActiveAlarmTemplateAction, threshold), schema::Location::Body, 0, &kRule28},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateActiveAlarmTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule37},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateActiveAlarmTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateActiveAlarmTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"labels", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateActiveAlarmTemplateAction, labels), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateActiveAlarmTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateActiveAlarmTemplateAction>("UpdateActiveAlarmTemplateAction", rows, 10, schema::rebased(ActionBase::describe(), offsetof(UpdateActiveAlarmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateActiveAlarmTemplateAction::describe() { return schema::lazyTable(kTable286); }
 
-const ActionSpec& UpdateActiveAlarmTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateActiveAlarmTemplateAction>("UpdateActiveAlarmTemplate", HttpMethod::Put, "/zwatch/activealarms/templates/{uuid}/actions", "updateActiveAlarmTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateActiveAlarmTemplateAction::spec() { return detail::lazySpec(kSpec287); }
+
+UpdateActiveAlarmTemplateAction::UpdateActiveAlarmTemplateAction() = default;
+UpdateActiveAlarmTemplateAction::~UpdateActiveAlarmTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateActiveAlarmTemplate() { return UpdateActiveAlarmTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateAlarmAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, description), schema::Location::Body, 0, &kRule43},
-    {"comparisonOperator", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAlarmAction, period), schema::Location::Body, 0, &kRule26},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(UpdateAlarmAction, threshold), schema::Location::Body, 0, &kRule28},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule37},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule29},
-    {"enableRecovery", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAlarmAction, enableRecovery), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"actions", &schema::typeOf<std::optional<Json>>, offsetof(UpdateAlarmAction, actions), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAlarmAction>("UpdateAlarmAction", rows, 12, schema::rebased(ActionBase::describe(), offsetof(UpdateAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAlarmAction::describe() { return schema::lazyTable(kTable288); }
 
-const ActionSpec& UpdateAlarmAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAlarmAction>("UpdateAlarm", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "updateAlarm", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAlarmAction::spec() { return detail::lazySpec(kSpec289); }
+
+UpdateAlarmAction::UpdateAlarmAction() = default;
+UpdateAlarmAction::~UpdateAlarmAction() = default;
 
 const ActionSpec& detail::spec_UpdateAlarm() { return UpdateAlarmAction::spec(); }
 
-const schema::TypeDesc& UpdateAlarmDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmDataAction, dataUuid), schema::Location::Body, 0, nullptr},
-    {"dataStartTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateAlarmDataAction, dataStartTime), schema::Location::Body, 0, nullptr},
-    {"dataEndTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateAlarmDataAction, dataEndTime), schema::Location::Body, 0, nullptr},
-    {"updateMode", &schema::typeOf<std::string>, offsetof(UpdateAlarmDataAction, updateMode), schema::Location::Body, 0, &kRule44},
-    {"readStatus", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmDataAction, readStatus), schema::Location::Body, 0, &kRule45},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAlarmDataAction>("UpdateAlarmDataAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAlarmDataAction::describe() { return schema::lazyTable(kTable290); }
 
-const ActionSpec& UpdateAlarmDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAlarmDataAction>("UpdateAlarmData", HttpMethod::Put, "/zwatch/alarm-histories/actions", "updateAlarmData", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAlarmDataAction::spec() { return detail::lazySpec(kSpec291); }
+
+UpdateAlarmDataAction::UpdateAlarmDataAction() = default;
+UpdateAlarmDataAction::~UpdateAlarmDataAction() = default;
 
 const ActionSpec& detail::spec_UpdateAlarmData() { return UpdateAlarmDataAction::spec(); }
 
-const schema::TypeDesc& UpdateAlarmLabelAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"key", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, value), schema::Location::Body, 0, &kRule8},
-    {"operator", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, operator_), schema::Location::Body, 0, &kRule24},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmLabelAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAlarmLabelAction>("UpdateAlarmLabelAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateAlarmLabelAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAlarmLabelAction::describe() { return schema::lazyTable(kTable292); }
 
-const ActionSpec& UpdateAlarmLabelAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAlarmLabelAction>("UpdateAlarmLabel", HttpMethod::Put, "/zwatch/alarms/labels/{uuid}/actions", "updateAlarmLabel", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAlarmLabelAction::spec() { return detail::lazySpec(kSpec293); }
+
+UpdateAlarmLabelAction::UpdateAlarmLabelAction() = default;
+UpdateAlarmLabelAction::~UpdateAlarmLabelAction() = default;
 
 const ActionSpec& detail::spec_UpdateAlarmLabel() { return UpdateAlarmLabelAction::spec(); }
 
-const schema::TypeDesc& UpdateAlertDataAckAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alertDataUuid", &schema::typeOf<std::string>, offsetof(UpdateAlertDataAckAction, alertDataUuid), schema::Location::Path, 0, &kRule8},
-    {"resumeAlert", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAlertDataAckAction, resumeAlert), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlertDataAckAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAlertDataAckAction>("UpdateAlertDataAckAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateAlertDataAckAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAlertDataAckAction::describe() { return schema::lazyTable(kTable294); }
 
-const ActionSpec& UpdateAlertDataAckAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAlertDataAckAction>("UpdateAlertDataAck", HttpMethod::Put, "/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions", "updateAlertDataAck", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAlertDataAckAction::spec() { return detail::lazySpec(kSpec295); }
+
+UpdateAlertDataAckAction::UpdateAlertDataAckAction() = default;
+UpdateAlertDataAckAction::~UpdateAlertDataAckAction() = default;
 
 const ActionSpec& detail::spec_UpdateAlertDataAck() { return UpdateAlertDataAckAction::spec(); }
 
-const schema::TypeDesc& UpdateAliyunSmsSNSTextTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmTemplateCode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, nullptr},
-    {"sign", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, nullptr},
-    {"eventTemplateCode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, eventTemplateCode), schema::Location::Body, 0, nullptr},
-    {"eventTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, eventTemplate), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
-    {"template", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, nullptr},
-    {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
-    {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateAliyunSmsSNSTextTemplateAction>("UpdateAliyunSmsSNSTextTemplateAction", rows, 13, schema::rebased(ActionBase::describe(), offsetof(UpdateAliyunSmsSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateAliyunSmsSNSTextTemplateAction::describe() { return schema::lazyTable(kTable296); }
 
-const ActionSpec& UpdateAliyunSmsSNSTextTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateAliyunSmsSNSTextTemplateAction>("UpdateAliyunSmsSNSTextTemplate", HttpMethod::Put, "/zwatch/alarms/sns/text-templates/{uuid}/actions", "updateAliyunSmsSNSTextTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateAliyunSmsSNSTextTemplateAction::spec() { return detail::lazySpec(kSpec297); }
+
+UpdateAliyunSmsSNSTextTemplateAction::UpdateAliyunSmsSNSTextTemplateAction() = default;
+UpdateAliyunSmsSNSTextTemplateAction::~UpdateAliyunSmsSNSTextTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateAliyunSmsSNSTextTemplate() { return UpdateAliyunSmsSNSTextTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateEventDataAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventDataAction, dataUuid), schema::Location::Body, 0, nullptr},
-    {"dataStartTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateEventDataAction, dataStartTime), schema::Location::Body, 0, nullptr},
-    {"dataEndTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateEventDataAction, dataEndTime), schema::Location::Body, 0, nullptr},
-    {"updateMode", &schema::typeOf<std::string>, offsetof(UpdateEventDataAction, updateMode), schema::Location::Body, 0, &kRule44},
-    {"readStatus", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventDataAction, readStatus), schema::Location::Body, 0, &kRule45},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEventDataAction>("UpdateEventDataAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateEventDataAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEventDataAction::describe() { return schema::lazyTable(kTable298); }
 
-const ActionSpec& UpdateEventDataAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEventDataAction>("UpdateEventData", HttpMethod::Put, "/zwatch/events/actions", "updateEventData", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEventDataAction::spec() { return detail::lazySpec(kSpec299); }
+
+UpdateEventDataAction::UpdateEventDataAction() = default;
+UpdateEventDataAction::~UpdateEventDataAction() = default;
 
 const ActionSpec& detail::spec_UpdateEventData() { return UpdateEventDataAction::spec(); }
 
-const schema::TypeDesc& UpdateEventRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(UpdateEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEventRuleTemplateAction>("UpdateEventRuleTemplateAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateEventRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEventRuleTemplateAction::describe() { return schema::lazyTable(kTable300); }
 
-const ActionSpec& UpdateEventRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEventRuleTemplateAction>("UpdateEventRuleTemplate", HttpMethod::Put, "/zwatch/monitortemplates/evenrules/{uuid}/actions", "updateEventRuleTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEventRuleTemplateAction::spec() { return detail::lazySpec(kSpec301); }
+
+UpdateEventRuleTemplateAction::UpdateEventRuleTemplateAction() = default;
+UpdateEventRuleTemplateAction::~UpdateEventRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateEventRuleTemplate() { return UpdateEventRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateEventSubscriptionLabelAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"key", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, value), schema::Location::Body, 0, &kRule8},
-    {"operator", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, operator_), schema::Location::Body, 0, &kRule24},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventSubscriptionLabelAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEventSubscriptionLabelAction>("UpdateEventSubscriptionLabelAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateEventSubscriptionLabelAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEventSubscriptionLabelAction::describe() { return schema::lazyTable(kTable302); }
 
-const ActionSpec& UpdateEventSubscriptionLabelAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEventSubscriptionLabelAction>("UpdateEventSubscriptionLabel", HttpMethod::Put, "/zwatch/events/subscriptions/labels/{uuid}/actions", "updateEventSubscriptionLabel", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateEventSubscriptionLabelAction::spec() { return detail::lazySpec(kSpec303); }
+
+UpdateEventSubscriptionLabelAction::UpdateEventSubscriptionLabelAction() = default;
+UpdateEventSubscriptionLabelAction::~UpdateEventSubscriptionLabelAction() = default;
 
 const ActionSpec& detail::spec_UpdateEventSubscriptionLabel() { return UpdateEventSubscriptionLabelAction::spec(); }
 
-const schema::TypeDesc& UpdateMetricRuleTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"comparisonOperator", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(UpdateMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule28},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule28},
-    {"labels", &schema::typeOf<std::optional<Json>>, offsetof(UpdateMetricRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
-    {"enableRecovery", &schema::typeOf<std::optional<bool>>, offsetof(UpdateMetricRuleTemplateAction, enableRecovery), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateMetricRuleTemplateAction>("UpdateMetricRuleTemplateAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(UpdateMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateMetricRuleTemplateAction::describe() { return schema::lazyTable(kTable304); }
 
-const ActionSpec& UpdateMetricRuleTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateMetricRuleTemplateAction>("UpdateMetricRuleTemplate", HttpMethod::Put, "/zwatch/monitortemplates/metricrules/{uuid}/actions", "updateMetricRuleTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateMetricRuleTemplateAction::spec() { return detail::lazySpec(kSpec305); }
+
+UpdateMetricRuleTemplateAction::UpdateMetricRuleTemplateAction() = default;
+UpdateMetricRuleTemplateAction::~UpdateMetricRuleTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateMetricRuleTemplate() { return UpdateMetricRuleTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateMonitorGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, description), schema::Location::Body, 0, &kRule3},
-    {"actions", &schema::typeOf<std::optional<Json>>, offsetof(UpdateMonitorGroupAction, actions), schema::Location::Body, 0, nullptr},
-    {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, stateEvent), schema::Location::Body, 0, &kRule10},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateMonitorGroupAction>("UpdateMonitorGroupAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateMonitorGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateMonitorGroupAction::describe() { return schema::lazyTable(kTable306); }
 
-const ActionSpec& UpdateMonitorGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateMonitorGroupAction>("UpdateMonitorGroup", HttpMethod::Put, "/zwatch/monitorgroups/{uuid}/actions", "updateMonitorGroup", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateMonitorGroupAction::spec() { return detail::lazySpec(kSpec307); }
+
+UpdateMonitorGroupAction::UpdateMonitorGroupAction() = default;
+UpdateMonitorGroupAction::~UpdateMonitorGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateMonitorGroup() { return UpdateMonitorGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateMonitorTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateMonitorTemplateAction>("UpdateMonitorTemplateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateMonitorTemplateAction::describe() { return schema::lazyTable(kTable308); }
 
-const ActionSpec& UpdateMonitorTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateMonitorTemplateAction>("UpdateMonitorTemplate", HttpMethod::Put, "/zwatch/monitortemplates/{uuid}/actions", "updateMonitorTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateMonitorTemplateAction::spec() { return detail::lazySpec(kSpec309); }
+
+UpdateMonitorTemplateAction::UpdateMonitorTemplateAction() = default;
+UpdateMonitorTemplateAction::~UpdateMonitorTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateMonitorTemplate() { return UpdateMonitorTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateSNSTextTemplateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
-    {"template", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, template_), schema::Location::Body, 0, nullptr},
-    {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
-    {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(UpdateSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSNSTextTemplateAction>("UpdateSNSTextTemplateAction", rows, 9, schema::rebased(ActionBase::describe(), offsetof(UpdateSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSNSTextTemplateAction::describe() { return schema::lazyTable(kTable310); }
 
-const ActionSpec& UpdateSNSTextTemplateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSNSTextTemplateAction>("UpdateSNSTextTemplate", HttpMethod::Put, "/zwatch/alarms/sns/text-templates/{uuid}/actions", "updateSNSTextTemplate", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSNSTextTemplateAction::spec() { return detail::lazySpec(kSpec311); }
+
+UpdateSNSTextTemplateAction::UpdateSNSTextTemplateAction() = default;
+UpdateSNSTextTemplateAction::~UpdateSNSTextTemplateAction() = default;
 
 const ActionSpec& detail::spec_UpdateSNSTextTemplate() { return UpdateSNSTextTemplateAction::spec(); }
 
-const schema::TypeDesc& UpdateSubscribeEventAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSubscribeEventAction, name), schema::Location::Body, 0, &kRule12},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSubscribeEventAction>("UpdateSubscribeEventAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateSubscribeEventAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSubscribeEventAction::describe() { return schema::lazyTable(kTable312); }
 
-const ActionSpec& UpdateSubscribeEventAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSubscribeEventAction>("UpdateSubscribeEvent", HttpMethod::Put, "/zwatch/events/subscriptions/{uuid}/actions", "updateSubscribeEvent", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateSubscribeEventAction::spec() { return detail::lazySpec(kSpec313); }
+
+UpdateSubscribeEventAction::UpdateSubscribeEventAction() = default;
+UpdateSubscribeEventAction::~UpdateSubscribeEventAction() = default;
 
 const ActionSpec& detail::spec_UpdateSubscribeEvent() { return UpdateSubscribeEventAction::spec(); }
 
-const schema::TypeDesc& UpdateThirdpartyAlertsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyAlertsAction, uuid), schema::Location::Body, 0, nullptr},
-    {"startTimeMillis", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateThirdpartyAlertsAction, startTimeMillis), schema::Location::Body, 0, nullptr},
-    {"endTimeMillis", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateThirdpartyAlertsAction, endTimeMillis), schema::Location::Body, 0, nullptr},
-    {"updateReadStatus", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyAlertsAction, updateReadStatus), schema::Location::Body, 0, &kRule46},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyAlertsAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateThirdpartyAlertsAction>("UpdateThirdpartyAlertsAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(UpdateThirdpartyAlertsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateThirdpartyAlertsAction::describe() { return schema::lazyTable(kTable314); }
 
-const ActionSpec& UpdateThirdpartyAlertsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateThirdpartyAlertsAction>("UpdateThirdpartyAlerts", HttpMethod::Put, "/zwatch/third-party/alerts/actions", "updateThirdpartyAlerts", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateThirdpartyAlertsAction::spec() { return detail::lazySpec(kSpec315); }
+
+UpdateThirdpartyAlertsAction::UpdateThirdpartyAlertsAction() = default;
+UpdateThirdpartyAlertsAction::~UpdateThirdpartyAlertsAction() = default;
 
 const ActionSpec& detail::spec_UpdateThirdpartyAlerts() { return UpdateThirdpartyAlertsAction::spec(); }
 
-const schema::TypeDesc& UpdateThirdpartyPlatformAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule8},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
-    {"template", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule47},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule3},
-    {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, stateEvent), schema::Location::Body, 0, &kRule10},
-    {"lastSyncDateMills", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateThirdpartyPlatformAction, lastSyncDateMills), schema::Location::Body, 0, nullptr},
-    {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateThirdpartyPlatformAction>("UpdateThirdpartyPlatformAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(UpdateThirdpartyPlatformAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateThirdpartyPlatformAction::describe() { return schema::lazyTable(kTable316); }
 
-const ActionSpec& UpdateThirdpartyPlatformAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateThirdpartyPlatformAction>("UpdateThirdpartyPlatform", HttpMethod::Put, "/zwatch/third-party/platforms/{uuid}/actions", "updateThirdpartyPlatform", true, true, "", 1);
-  return s;
-}
+const ActionSpec& UpdateThirdpartyPlatformAction::spec() { return detail::lazySpec(kSpec317); }
+
+UpdateThirdpartyPlatformAction::UpdateThirdpartyPlatformAction() = default;
+UpdateThirdpartyPlatformAction::~UpdateThirdpartyPlatformAction() = default;
 
 const ActionSpec& detail::spec_UpdateThirdpartyPlatform() { return UpdateThirdpartyPlatformAction::spec(); }
 

@@ -97,16 +97,179 @@ const ActionSpec& spec_UpdateSecurityGroup();
 const ActionSpec& spec_UpdateVip();
 }  // namespace detail
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows0[] = {  // LogInByAccountAction
+  {"accountName", schema::Local<std::string, L>::ref, offsetof(LogInByAccountAction, accountName), schema::Location::Body, 0, &kRule0},
+  {"password", schema::Local<std::string, L>::ref, offsetof(LogInByAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
+};
+constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(LogInByAccountAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable0{{nullptr}, "LogInByAccountAction", kRows0, 2, kBases0, 1, &schema::ObjectOps<LogInByAccountAction, L>::make, &schema::ObjectOps<LogInByAccountAction, L>::destroy, &schema::ObjectOps<LogInByAccountAction, L>::clear};
+static_assert(offsetof(LogInByAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec1{{nullptr}, "LogInByAccount", HttpMethod::Put, "/accounts/login", "logInByAccount", true, false, false, false, "Log in with an account name and the SHA-512 hash of its password to obtain a session.", &LogInByAccountAction::describe,
+                        schema::Ref<LogInByAccountAction::ReplyType>::value};
+constexpr schema::Row kRows2[] = {  // LogOutAction
+  {"sessionUuid", schema::Local<std::string, L>::ref, offsetof(LogOutAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
+};
+constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(LogOutAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable2{{nullptr}, "LogOutAction", kRows2, 1, kBases2, 1, &schema::ObjectOps<LogOutAction, L>::make, &schema::ObjectOps<LogOutAction, L>::destroy, &schema::ObjectOps<LogOutAction, L>::clear};
+static_assert(offsetof(LogOutAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec3{{nullptr}, "LogOut", HttpMethod::Delete, "/accounts/sessions/{sessionUuid}", "", false, false, false, false, "Log out, invalidating the given session.", &LogOutAction::describe,
+                        schema::Ref<LogOutAction::ReplyType>::value};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 60000, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Row kRows4[] = {  // CreateCertificateAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateCertificateAction, name), schema::Location::Body, 0, &kRule1},
+  {"certificate", schema::Local<std::string, L>::ref, offsetof(CreateCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule2},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCertificateAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCertificateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(CreateCertificateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable4{{nullptr}, "CreateCertificateAction", kRows4, 4, kBases4, 1, &schema::ObjectOps<CreateCertificateAction, L>::make, &schema::ObjectOps<CreateCertificateAction, L>::destroy, &schema::ObjectOps<CreateCertificateAction, L>::clear};
+static_assert(offsetof(CreateCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec5{{nullptr}, "CreateCertificate", HttpMethod::Post, "/certificates", "params", true, true, true, false, "Upload a TLS certificate for HTTPS load balancer listeners.", &CreateCertificateAction::describe,
+                        schema::Ref<CreateCertificateAction::ReplyType>::value};
 constexpr const char* kRule4V[] = {"Permissive", "Enforcing"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows6[] = {  // DeleteCertificateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCertificateAction, deleteMode), schema::Location::Query, 0, &kRule4},
+};
+constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(DeleteCertificateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable6{{nullptr}, "DeleteCertificateAction", kRows6, 2, kBases6, 1, &schema::ObjectOps<DeleteCertificateAction, L>::make, &schema::ObjectOps<DeleteCertificateAction, L>::destroy, &schema::ObjectOps<DeleteCertificateAction, L>::clear};
+static_assert(offsetof(DeleteCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec7{{nullptr}, "DeleteCertificate", HttpMethod::Delete, "/certificates/{uuid}", "", false, true, true, false, "Delete a certificate.", &DeleteCertificateAction::describe,
+                        schema::Ref<DeleteCertificateAction::ReplyType>::value};
+constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(QueryCertificateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCertificateAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable8{{nullptr}, "QueryCertificateAction", nullptr, 0, kBases8, 2, &schema::ObjectOps<QueryCertificateAction, L>::make, &schema::ObjectOps<QueryCertificateAction, L>::destroy, &schema::ObjectOps<QueryCertificateAction, L>::clear};
+static_assert(offsetof(QueryCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec9{{nullptr}, "QueryCertificate", HttpMethod::Get, "/certificates", "", false, true, false, true, "Query certificates.", &QueryCertificateAction::describe,
+                        schema::Ref<QueryCertificateAction::ReplyType>::value};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Row kRows10[] = {  // UpdateCertificateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCertificateAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCertificateAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCertificateAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(UpdateCertificateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable10{{nullptr}, "UpdateCertificateAction", kRows10, 4, kBases10, 1, &schema::ObjectOps<UpdateCertificateAction, L>::make, &schema::ObjectOps<UpdateCertificateAction, L>::destroy, &schema::ObjectOps<UpdateCertificateAction, L>::clear};
+static_assert(offsetof(UpdateCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec11{{nullptr}, "UpdateCertificate", HttpMethod::Put, "/certificates/{uuid}/actions", "updateCertificate", true, true, true, false, "Update a certificate's name or description.", &UpdateCertificateAction::describe,
+                        schema::Ref<UpdateCertificateAction::ReplyType>::value};
+constexpr schema::Row kRows12[] = {  // AttachEipAction
+  {"eipUuid", schema::Local<std::string, L>::ref, offsetof(AttachEipAction, eipUuid), schema::Location::Path, 0, &kRule0},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachEipAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(AttachEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable12{{nullptr}, "AttachEipAction", kRows12, 2, kBases12, 1, &schema::ObjectOps<AttachEipAction, L>::make, &schema::ObjectOps<AttachEipAction, L>::destroy, &schema::ObjectOps<AttachEipAction, L>::clear};
+static_assert(offsetof(AttachEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec13{{nullptr}, "AttachEip", HttpMethod::Post, "/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}", "", false, true, true, false, "Bind an elastic IP to a VM NIC.", &AttachEipAction::describe,
+                        schema::Ref<AttachEipAction::ReplyType>::value};
 constexpr const char* kRule6V[] = {"enable", "disable"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows14[] = {  // ChangeEipStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeEipStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeEipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
+};
+constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeEipStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable14{{nullptr}, "ChangeEipStateAction", kRows14, 2, kBases14, 1, &schema::ObjectOps<ChangeEipStateAction, L>::make, &schema::ObjectOps<ChangeEipStateAction, L>::destroy, &schema::ObjectOps<ChangeEipStateAction, L>::clear};
+static_assert(offsetof(ChangeEipStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec15{{nullptr}, "ChangeEipState", HttpMethod::Put, "/eips/{uuid}/actions", "changeEipState", true, true, true, false, "Enable or disable an elastic IP.", &ChangeEipStateAction::describe,
+                        schema::Ref<ChangeEipStateAction::ReplyType>::value};
+constexpr schema::Row kRows16[] = {  // CreateEipAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEipAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEipAction, description), schema::Location::Body, 0, &kRule3},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(CreateEipAction, vipUuid), schema::Location::Body, 0, &kRule0},
+  {"vmNicUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEipAction, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEipAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable16{{nullptr}, "CreateEipAction", kRows16, 5, kBases16, 1, &schema::ObjectOps<CreateEipAction, L>::make, &schema::ObjectOps<CreateEipAction, L>::destroy, &schema::ObjectOps<CreateEipAction, L>::clear};
+static_assert(offsetof(CreateEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec17{{nullptr}, "CreateEip", HttpMethod::Post, "/eips", "params", true, true, true, false, "Create an elastic IP on a virtual IP, optionally bound to a VM NIC.", &CreateEipAction::describe,
+                        schema::Ref<CreateEipAction::ReplyType>::value};
+constexpr schema::Row kRows18[] = {  // DeleteEipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEipAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEipAction, deleteMode), schema::Location::Query, 0, &kRule4},
+};
+constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(DeleteEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable18{{nullptr}, "DeleteEipAction", kRows18, 2, kBases18, 1, &schema::ObjectOps<DeleteEipAction, L>::make, &schema::ObjectOps<DeleteEipAction, L>::destroy, &schema::ObjectOps<DeleteEipAction, L>::clear};
+static_assert(offsetof(DeleteEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec19{{nullptr}, "DeleteEip", HttpMethod::Delete, "/eips/{uuid}", "", false, true, true, false, "Delete an elastic IP.", &DeleteEipAction::describe,
+                        schema::Ref<DeleteEipAction::ReplyType>::value};
+constexpr schema::Row kRows20[] = {  // DetachEipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachEipAction, uuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(DetachEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable20{{nullptr}, "DetachEipAction", kRows20, 1, kBases20, 1, &schema::ObjectOps<DetachEipAction, L>::make, &schema::ObjectOps<DetachEipAction, L>::destroy, &schema::ObjectOps<DetachEipAction, L>::clear};
+static_assert(offsetof(DetachEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec21{{nullptr}, "DetachEip", HttpMethod::Delete, "/eips/{uuid}/vm-instances/nics", "", false, true, true, false, "Unbind an elastic IP from its VM NIC.", &DetachEipAction::describe,
+                        schema::Ref<DetachEipAction::ReplyType>::value};
+constexpr schema::Row kRows22[] = {  // GetEipAttachableVmNicsAction
+  {"eipUuid", schema::Local<std::string, L>::ref, offsetof(GetEipAttachableVmNicsAction, eipUuid), schema::Location::Path, 0, nullptr},
+  {"vipUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEipAttachableVmNicsAction, vipUuid), schema::Location::Query, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(GetEipAttachableVmNicsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable22{{nullptr}, "GetEipAttachableVmNicsAction", kRows22, 2, kBases22, 1, &schema::ObjectOps<GetEipAttachableVmNicsAction, L>::make, &schema::ObjectOps<GetEipAttachableVmNicsAction, L>::destroy, &schema::ObjectOps<GetEipAttachableVmNicsAction, L>::clear};
+static_assert(offsetof(GetEipAttachableVmNicsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec23{{nullptr}, "GetEipAttachableVmNics", HttpMethod::Get, "/eips/{eipUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List the VM NICs an elastic IP can be attached to.", &GetEipAttachableVmNicsAction::describe,
+                        schema::Ref<GetEipAttachableVmNicsAction::ReplyType>::value};
+constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(QueryEipAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEipAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable24{{nullptr}, "QueryEipAction", nullptr, 0, kBases24, 2, &schema::ObjectOps<QueryEipAction, L>::make, &schema::ObjectOps<QueryEipAction, L>::destroy, &schema::ObjectOps<QueryEipAction, L>::clear};
+static_assert(offsetof(QueryEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec25{{nullptr}, "QueryEip", HttpMethod::Get, "/eips", "", false, true, false, true, "Query elastic IPs.", &QueryEipAction::describe,
+                        schema::Ref<QueryEipAction::ReplyType>::value};
+constexpr schema::Row kRows26[] = {  // UpdateEipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEipAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEipAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEipAction, description), schema::Location::Body, 0, &kRule3},
+};
+constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateEipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable26{{nullptr}, "UpdateEipAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<UpdateEipAction, L>::make, &schema::ObjectOps<UpdateEipAction, L>::destroy, &schema::ObjectOps<UpdateEipAction, L>::clear};
+static_assert(offsetof(UpdateEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec27{{nullptr}, "UpdateEip", HttpMethod::Put, "/eips/{uuid}/actions", "updateEip", true, true, true, false, "Update the name or description of an elastic IP.", &UpdateEipAction::describe,
+                        schema::Ref<UpdateEipAction::ReplyType>::value};
+constexpr schema::Row kRows28[] = {  // ChangeIAM2VirtualIDStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
+};
+constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(ChangeIAM2VirtualIDStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable28{{nullptr}, "ChangeIAM2VirtualIDStateAction", kRows28, 2, kBases28, 1, &schema::ObjectOps<ChangeIAM2VirtualIDStateAction, L>::make, &schema::ObjectOps<ChangeIAM2VirtualIDStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2VirtualIDStateAction, L>::clear};
+static_assert(offsetof(ChangeIAM2VirtualIDStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec29{{nullptr}, "ChangeIAM2VirtualIDState", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "changeIAM2VirtualIDState", true, true, true, false, "Enable or disable an IAM2 virtual ID.", &ChangeIAM2VirtualIDStateAction::describe,
+                        schema::Ref<ChangeIAM2VirtualIDStateAction::ReplyType>::value};
 constexpr schema::Rule kRule7{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows30[] = {  // AddRemoteCidrsToIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AddRemoteCidrsToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"peerCidrs", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddRemoteCidrsToIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule7},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddRemoteCidrsToIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(AddRemoteCidrsToIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable30{{nullptr}, "AddRemoteCidrsToIPsecConnectionAction", kRows30, 3, kBases30, 1, &schema::ObjectOps<AddRemoteCidrsToIPsecConnectionAction, L>::make, &schema::ObjectOps<AddRemoteCidrsToIPsecConnectionAction, L>::destroy, &schema::ObjectOps<AddRemoteCidrsToIPsecConnectionAction, L>::clear};
+static_assert(offsetof(AddRemoteCidrsToIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec31{{nullptr}, "AddRemoteCidrsToIPsecConnection", HttpMethod::Post, "/ipsec/{uuid}/remote-cidrs", "params", true, true, true, false, "Add remote (peer) CIDRs to an IPsec connection.", &AddRemoteCidrsToIPsecConnectionAction::describe,
+                        schema::Ref<AddRemoteCidrsToIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows32[] = {  // AttachL3NetworksToIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworksToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AttachL3NetworksToIPsecConnectionAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachL3NetworksToIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(AttachL3NetworksToIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable32{{nullptr}, "AttachL3NetworksToIPsecConnectionAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<AttachL3NetworksToIPsecConnectionAction, L>::make, &schema::ObjectOps<AttachL3NetworksToIPsecConnectionAction, L>::destroy, &schema::ObjectOps<AttachL3NetworksToIPsecConnectionAction, L>::clear};
+static_assert(offsetof(AttachL3NetworksToIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec33{{nullptr}, "AttachL3NetworksToIPsecConnection", HttpMethod::Post, "/ipsec/{uuid}/l3networks", "params", true, true, true, false, "Attach local L3 networks to an IPsec connection.", &AttachL3NetworksToIPsecConnectionAction::describe,
+                        schema::Ref<AttachL3NetworksToIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows34[] = {  // ChangeIPSecConnectionStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIPSecConnectionStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIPSecConnectionStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
+};
+constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(ChangeIPSecConnectionStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable34{{nullptr}, "ChangeIPSecConnectionStateAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<ChangeIPSecConnectionStateAction, L>::make, &schema::ObjectOps<ChangeIPSecConnectionStateAction, L>::destroy, &schema::ObjectOps<ChangeIPSecConnectionStateAction, L>::clear};
+static_assert(offsetof(ChangeIPSecConnectionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec35{{nullptr}, "ChangeIPSecConnectionState", HttpMethod::Put, "/ipsec/{uuid}/actions", "changeIPSecConnectionState", true, true, true, false, "Enable or disable an IPsec connection.", &ChangeIPSecConnectionStateAction::describe,
+                        schema::Ref<ChangeIPSecConnectionStateAction::ReplyType>::value};
 constexpr const char* kRule8V[] = {"psk", "certs"};
 constexpr schema::Rule kRule8{false, false, false, kRule8V, 2, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule9{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
@@ -120,1213 +283,1201 @@ constexpr const char* kRule13V[] = {"tunnel", "transport"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, 32, false, 0, 0};
 constexpr const char* kRule14V[] = {"esp", "ah", "ah-esp"};
 constexpr schema::Rule kRule14{false, false, false, kRule14V, 3, -1, 32, false, 0, 0};
+constexpr schema::Row kRows36[] = {  // CreateIPsecConnectionAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule3},
+  {"l3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"peerAddress", schema::Local<std::string, L>::ref, offsetof(CreateIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule1},
+  {"authMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule8},
+  {"authKey", schema::Local<std::string, L>::ref, offsetof(CreateIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule0},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(CreateIPsecConnectionAction, vipUuid), schema::Location::Body, 0, &kRule0},
+  {"peerCidrs", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule9},
+  {"ikeAuthAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule10},
+  {"ikeEncryptionAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule11},
+  {"ikeDhGroup", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateIPsecConnectionAction, ikeDhGroup), schema::Location::Body, 0, nullptr},
+  {"policyAuthAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule10},
+  {"policyEncryptionAlgorithm", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule11},
+  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule12},
+  {"policyMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule13},
+  {"transformProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule14},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable36{{nullptr}, "CreateIPsecConnectionAction", kRows36, 17, kBases36, 1, &schema::ObjectOps<CreateIPsecConnectionAction, L>::make, &schema::ObjectOps<CreateIPsecConnectionAction, L>::destroy, &schema::ObjectOps<CreateIPsecConnectionAction, L>::clear};
+static_assert(offsetof(CreateIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec37{{nullptr}, "CreateIPsecConnection", HttpMethod::Post, "/ipsec", "params", true, true, true, false, "Create an IPsec VPN connection on a VIP.", &CreateIPsecConnectionAction::describe,
+                        schema::Ref<CreateIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows38[] = {  // DeleteIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIPsecConnectionAction, deleteMode), schema::Location::Query, 0, &kRule4},
+};
+constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(DeleteIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable38{{nullptr}, "DeleteIPsecConnectionAction", kRows38, 2, kBases38, 1, &schema::ObjectOps<DeleteIPsecConnectionAction, L>::make, &schema::ObjectOps<DeleteIPsecConnectionAction, L>::destroy, &schema::ObjectOps<DeleteIPsecConnectionAction, L>::clear};
+static_assert(offsetof(DeleteIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec39{{nullptr}, "DeleteIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}", "", false, true, true, false, "Delete an IPsec connection.", &DeleteIPsecConnectionAction::describe,
+                        schema::Ref<DeleteIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows40[] = {  // DetachL3NetworksFromIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachL3NetworksFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DetachL3NetworksFromIPsecConnectionAction, l3NetworkUuids), schema::Location::Query, 0, &kRule0},
+};
+constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(DetachL3NetworksFromIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable40{{nullptr}, "DetachL3NetworksFromIPsecConnectionAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<DetachL3NetworksFromIPsecConnectionAction, L>::make, &schema::ObjectOps<DetachL3NetworksFromIPsecConnectionAction, L>::destroy, &schema::ObjectOps<DetachL3NetworksFromIPsecConnectionAction, L>::clear};
+static_assert(offsetof(DetachL3NetworksFromIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec41{{nullptr}, "DetachL3NetworksFromIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}/l3networks", "", false, true, true, false, "Detach local L3 networks from an IPsec connection.", &DetachL3NetworksFromIPsecConnectionAction::describe,
+                        schema::Ref<DetachL3NetworksFromIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryIPSecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIPSecConnectionAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable42{{nullptr}, "QueryIPSecConnectionAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryIPSecConnectionAction, L>::make, &schema::ObjectOps<QueryIPSecConnectionAction, L>::destroy, &schema::ObjectOps<QueryIPSecConnectionAction, L>::clear};
+static_assert(offsetof(QueryIPSecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec43{{nullptr}, "QueryIPSecConnection", HttpMethod::Get, "/ipsec", "", false, true, false, true, "Query IPsec connections.", &QueryIPSecConnectionAction::describe,
+                        schema::Ref<QueryIPSecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows44[] = {  // RemoveRemoteCidrsFromIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"peerCidrs", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, peerCidrs), schema::Location::Query, 0, &kRule7},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, resourceUuid), schema::Location::Query, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable44{{nullptr}, "RemoveRemoteCidrsFromIPsecConnectionAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<RemoveRemoteCidrsFromIPsecConnectionAction, L>::make, &schema::ObjectOps<RemoveRemoteCidrsFromIPsecConnectionAction, L>::destroy, &schema::ObjectOps<RemoveRemoteCidrsFromIPsecConnectionAction, L>::clear};
+static_assert(offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec45{{nullptr}, "RemoveRemoteCidrsFromIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}/remote-cidrs", "", false, true, true, false, "Remove remote (peer) CIDRs from an IPsec connection.", &RemoveRemoteCidrsFromIPsecConnectionAction::describe,
+                        schema::Ref<RemoveRemoteCidrsFromIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows46[] = {  // UpdateIPsecConnectionAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule3},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIPsecConnectionAction, deleteMode), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(UpdateIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable46{{nullptr}, "UpdateIPsecConnectionAction", kRows46, 4, kBases46, 1, &schema::ObjectOps<UpdateIPsecConnectionAction, L>::make, &schema::ObjectOps<UpdateIPsecConnectionAction, L>::destroy, &schema::ObjectOps<UpdateIPsecConnectionAction, L>::clear};
+static_assert(offsetof(UpdateIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec47{{nullptr}, "UpdateIPsecConnection", HttpMethod::Put, "/ipsec/{uuid}", "updateIPsecConnection", true, true, true, false, "Update an IPsec connection's name or description.", &UpdateIPsecConnectionAction::describe,
+                        schema::Ref<UpdateIPsecConnectionAction::ReplyType>::value};
+constexpr schema::Row kRows48[] = {  // AttachNetworkServiceToL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachNetworkServiceToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"networkServices", schema::Local<std::map<std::string, std::vector<std::string>>, L>::ref, offsetof(AttachNetworkServiceToL3NetworkAction, networkServices), schema::Location::Body, 0, &kRule0},
+};
+constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(AttachNetworkServiceToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable48{{nullptr}, "AttachNetworkServiceToL3NetworkAction", kRows48, 2, kBases48, 1, &schema::ObjectOps<AttachNetworkServiceToL3NetworkAction, L>::make, &schema::ObjectOps<AttachNetworkServiceToL3NetworkAction, L>::destroy, &schema::ObjectOps<AttachNetworkServiceToL3NetworkAction, L>::clear};
+static_assert(offsetof(AttachNetworkServiceToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec49{{nullptr}, "AttachNetworkServiceToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/network-services", "params", true, true, true, false, "Enable network services from given providers on an L3 network.", &AttachNetworkServiceToL3NetworkAction::describe,
+                        schema::Ref<AttachNetworkServiceToL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows50[] = {  // DetachNetworkServiceFromL3NetworkAction
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DetachNetworkServiceFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+  {"networkServices", schema::Local<std::map<std::string, std::vector<std::string>>, L>::ref, offsetof(DetachNetworkServiceFromL3NetworkAction, networkServices), schema::Location::Query, 0, &kRule0},
+};
+constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(DetachNetworkServiceFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable50{{nullptr}, "DetachNetworkServiceFromL3NetworkAction", kRows50, 2, kBases50, 1, &schema::ObjectOps<DetachNetworkServiceFromL3NetworkAction, L>::make, &schema::ObjectOps<DetachNetworkServiceFromL3NetworkAction, L>::destroy, &schema::ObjectOps<DetachNetworkServiceFromL3NetworkAction, L>::clear};
+static_assert(offsetof(DetachNetworkServiceFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec51{{nullptr}, "DetachNetworkServiceFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/network-services", "", false, true, true, false, "Disable network services from given providers on an L3 network.", &DetachNetworkServiceFromL3NetworkAction::describe,
+                        schema::Ref<DetachNetworkServiceFromL3NetworkAction::ReplyType>::value};
+constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QueryNetworkServiceL3NetworkRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNetworkServiceL3NetworkRefAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable52{{nullptr}, "QueryNetworkServiceL3NetworkRefAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QueryNetworkServiceL3NetworkRefAction, L>::make, &schema::ObjectOps<QueryNetworkServiceL3NetworkRefAction, L>::destroy, &schema::ObjectOps<QueryNetworkServiceL3NetworkRefAction, L>::clear};
+static_assert(offsetof(QueryNetworkServiceL3NetworkRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec53{{nullptr}, "QueryNetworkServiceL3NetworkRef", HttpMethod::Get, "/l3-networks/network-services/refs", "", false, true, false, true, "Query which network services and providers are enabled on which L3 networks.", &QueryNetworkServiceL3NetworkRefAction::describe,
+                        schema::Ref<QueryNetworkServiceL3NetworkRefAction::ReplyType>::value};
+constexpr schema::Row kRows54[] = {  // AddCertificateToLoadBalancerListenerAction
+  {"certificateUuid", schema::Local<std::string, L>::ref, offsetof(AddCertificateToLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, &kRule7},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(AddCertificateToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(AddCertificateToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable54{{nullptr}, "AddCertificateToLoadBalancerListenerAction", kRows54, 2, kBases54, 1, &schema::ObjectOps<AddCertificateToLoadBalancerListenerAction, L>::make, &schema::ObjectOps<AddCertificateToLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<AddCertificateToLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(AddCertificateToLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec55{{nullptr}, "AddCertificateToLoadBalancerListener", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/certificate", "params", true, true, true, false, "Attach a certificate to a load balancer listener.", &AddCertificateToLoadBalancerListenerAction::describe,
+                        schema::Ref<AddCertificateToLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows56[] = {  // AddVmNicToLoadBalancerAction
+  {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddVmNicToLoadBalancerAction, vmNicUuids), schema::Location::Body, 0, &kRule7},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(AddVmNicToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(AddVmNicToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable56{{nullptr}, "AddVmNicToLoadBalancerAction", kRows56, 2, kBases56, 1, &schema::ObjectOps<AddVmNicToLoadBalancerAction, L>::make, &schema::ObjectOps<AddVmNicToLoadBalancerAction, L>::destroy, &schema::ObjectOps<AddVmNicToLoadBalancerAction, L>::clear};
+static_assert(offsetof(AddVmNicToLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec57{{nullptr}, "AddVmNicToLoadBalancer", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "params", true, true, true, false, "Add VM NICs as backends of a load balancer listener.", &AddVmNicToLoadBalancerAction::describe,
+                        schema::Ref<AddVmNicToLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows58[] = {  // CreateLoadBalancerAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerAction, description), schema::Location::Body, 0, &kRule3},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerAction, vipUuid), schema::Location::Body, 0, &kRule0},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(CreateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable58{{nullptr}, "CreateLoadBalancerAction", kRows58, 4, kBases58, 1, &schema::ObjectOps<CreateLoadBalancerAction, L>::make, &schema::ObjectOps<CreateLoadBalancerAction, L>::destroy, &schema::ObjectOps<CreateLoadBalancerAction, L>::clear};
+static_assert(offsetof(CreateLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec59{{nullptr}, "CreateLoadBalancer", HttpMethod::Post, "/load-balancers", "params", true, true, true, false, "Create a load balancer on a VIP.", &CreateLoadBalancerAction::describe,
+                        schema::Ref<CreateLoadBalancerAction::ReplyType>::value};
 constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr const char* kRule17V[] = {"udp", "tcp", "http", "https"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 4, -1, 255, false, 0, 0};
+constexpr schema::Row kRows60[] = {  // CreateLoadBalancerListenerAction
+  {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerListenerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule3},
+  {"instancePort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateLoadBalancerListenerAction, instancePort), schema::Location::Body, 0, &kRule15},
+  {"loadBalancerPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateLoadBalancerListenerAction, loadBalancerPort), schema::Location::Body, 0, &kRule16},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerListenerAction, protocol), schema::Location::Body, 0, &kRule17},
+  {"certificateUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerListenerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable60{{nullptr}, "CreateLoadBalancerListenerAction", kRows60, 8, kBases60, 1, &schema::ObjectOps<CreateLoadBalancerListenerAction, L>::make, &schema::ObjectOps<CreateLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<CreateLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(CreateLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec61{{nullptr}, "CreateLoadBalancerListener", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/listeners", "params", true, true, true, false, "Create a listener (port mapping) on a load balancer.", &CreateLoadBalancerListenerAction::describe,
+                        schema::Ref<CreateLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows62[] = {  // DeleteLoadBalancerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLoadBalancerAction, deleteMode), schema::Location::Query, 0, &kRule4},
+};
+constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(DeleteLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable62{{nullptr}, "DeleteLoadBalancerAction", kRows62, 2, kBases62, 1, &schema::ObjectOps<DeleteLoadBalancerAction, L>::make, &schema::ObjectOps<DeleteLoadBalancerAction, L>::destroy, &schema::ObjectOps<DeleteLoadBalancerAction, L>::clear};
+static_assert(offsetof(DeleteLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec63{{nullptr}, "DeleteLoadBalancer", HttpMethod::Delete, "/load-balancers/{uuid}", "", false, true, true, false, "Delete a load balancer.", &DeleteLoadBalancerAction::describe,
+                        schema::Ref<DeleteLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows64[] = {  // DeleteLoadBalancerListenerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(DeleteLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable64{{nullptr}, "DeleteLoadBalancerListenerAction", kRows64, 1, kBases64, 1, &schema::ObjectOps<DeleteLoadBalancerListenerAction, L>::make, &schema::ObjectOps<DeleteLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<DeleteLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(DeleteLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec65{{nullptr}, "DeleteLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{uuid}", "", false, true, true, false, "Delete a load balancer listener.", &DeleteLoadBalancerListenerAction::describe,
+                        schema::Ref<DeleteLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows66[] = {  // GetCandidateVmNicsForLoadBalancerAction
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(GetCandidateVmNicsForLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable66{{nullptr}, "GetCandidateVmNicsForLoadBalancerAction", kRows66, 1, kBases66, 1, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerAction, L>::make, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerAction, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerAction, L>::clear};
+static_assert(offsetof(GetCandidateVmNicsForLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec67{{nullptr}, "GetCandidateVmNicsForLoadBalancer", HttpMethod::Get, "/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List VM NICs that can be added to a load balancer listener.", &GetCandidateVmNicsForLoadBalancerAction::describe,
+                        schema::Ref<GetCandidateVmNicsForLoadBalancerAction::ReplyType>::value};
+constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLoadBalancerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable68{{nullptr}, "QueryLoadBalancerAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryLoadBalancerAction, L>::make, &schema::ObjectOps<QueryLoadBalancerAction, L>::destroy, &schema::ObjectOps<QueryLoadBalancerAction, L>::clear};
+static_assert(offsetof(QueryLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec69{{nullptr}, "QueryLoadBalancer", HttpMethod::Get, "/load-balancers", "", false, true, false, true, "Query load balancers.", &QueryLoadBalancerAction::describe,
+                        schema::Ref<QueryLoadBalancerAction::ReplyType>::value};
+constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLoadBalancerListenerAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable70{{nullptr}, "QueryLoadBalancerListenerAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryLoadBalancerListenerAction, L>::make, &schema::ObjectOps<QueryLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<QueryLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(QueryLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec71{{nullptr}, "QueryLoadBalancerListener", HttpMethod::Get, "/load-balancers/listeners", "", false, true, false, true, "Query load balancer listeners.", &QueryLoadBalancerListenerAction::describe,
+                        schema::Ref<QueryLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows72[] = {  // RefreshLoadBalancerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(RefreshLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable72{{nullptr}, "RefreshLoadBalancerAction", kRows72, 1, kBases72, 1, &schema::ObjectOps<RefreshLoadBalancerAction, L>::make, &schema::ObjectOps<RefreshLoadBalancerAction, L>::destroy, &schema::ObjectOps<RefreshLoadBalancerAction, L>::clear};
+static_assert(offsetof(RefreshLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec73{{nullptr}, "RefreshLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "refreshLoadBalancer", true, true, true, false, "Re-apply a load balancer's configuration to its backend.", &RefreshLoadBalancerAction::describe,
+                        schema::Ref<RefreshLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows74[] = {  // RemoveCertificateFromLoadBalancerListenerAction
+  {"certificateUuid", schema::Local<std::string, L>::ref, offsetof(RemoveCertificateFromLoadBalancerListenerAction, certificateUuid), schema::Location::Query, schema::kSecret, &kRule7},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveCertificateFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(RemoveCertificateFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable74{{nullptr}, "RemoveCertificateFromLoadBalancerListenerAction", kRows74, 2, kBases74, 1, &schema::ObjectOps<RemoveCertificateFromLoadBalancerListenerAction, L>::make, &schema::ObjectOps<RemoveCertificateFromLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<RemoveCertificateFromLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(RemoveCertificateFromLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec75{{nullptr}, "RemoveCertificateFromLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/certificate", "", false, true, true, false, "Detach a certificate from a load balancer listener.", &RemoveCertificateFromLoadBalancerListenerAction::describe,
+                        schema::Ref<RemoveCertificateFromLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Row kRows76[] = {  // RemoveVmNicFromLoadBalancerAction
+  {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveVmNicFromLoadBalancerAction, vmNicUuids), schema::Location::Query, 0, &kRule7},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmNicFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(RemoveVmNicFromLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable76{{nullptr}, "RemoveVmNicFromLoadBalancerAction", kRows76, 2, kBases76, 1, &schema::ObjectOps<RemoveVmNicFromLoadBalancerAction, L>::make, &schema::ObjectOps<RemoveVmNicFromLoadBalancerAction, L>::destroy, &schema::ObjectOps<RemoveVmNicFromLoadBalancerAction, L>::clear};
+static_assert(offsetof(RemoveVmNicFromLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec77{{nullptr}, "RemoveVmNicFromLoadBalancer", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "", false, true, true, false, "Remove VM NICs from a load balancer listener.", &RemoveVmNicFromLoadBalancerAction::describe,
+                        schema::Ref<RemoveVmNicFromLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows78[] = {  // UpdateLoadBalancerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(UpdateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable78{{nullptr}, "UpdateLoadBalancerAction", kRows78, 4, kBases78, 1, &schema::ObjectOps<UpdateLoadBalancerAction, L>::make, &schema::ObjectOps<UpdateLoadBalancerAction, L>::destroy, &schema::ObjectOps<UpdateLoadBalancerAction, L>::clear};
+static_assert(offsetof(UpdateLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec79{{nullptr}, "UpdateLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "updateLoadBalancer", true, true, true, false, "Update a load balancer's name or description.", &UpdateLoadBalancerAction::describe,
+                        schema::Ref<UpdateLoadBalancerAction::ReplyType>::value};
+constexpr schema::Row kRows80[] = {  // UpdateLoadBalancerListenerAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule3},
+};
+constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(UpdateLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable80{{nullptr}, "UpdateLoadBalancerListenerAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<UpdateLoadBalancerListenerAction, L>::make, &schema::ObjectOps<UpdateLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<UpdateLoadBalancerListenerAction, L>::clear};
+static_assert(offsetof(UpdateLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec81{{nullptr}, "UpdateLoadBalancerListener", HttpMethod::Put, "/load-balancers/listeners/{uuid}", "updateLoadBalancerListener", true, true, true, false, "Update a load balancer listener's name or description.", &UpdateLoadBalancerListenerAction::describe,
+                        schema::Ref<UpdateLoadBalancerListenerAction::ReplyType>::value};
+constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(GetNetworkServiceTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable82{{nullptr}, "GetNetworkServiceTypesAction", nullptr, 0, kBases82, 1, &schema::ObjectOps<GetNetworkServiceTypesAction, L>::make, &schema::ObjectOps<GetNetworkServiceTypesAction, L>::destroy, &schema::ObjectOps<GetNetworkServiceTypesAction, L>::clear};
+static_assert(offsetof(GetNetworkServiceTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec83{{nullptr}, "GetNetworkServiceTypes", HttpMethod::Get, "/network-services/types", "", false, true, false, false, "List the network service types and the providers that offer each.", &GetNetworkServiceTypesAction::describe,
+                        schema::Ref<GetNetworkServiceTypesAction::ReplyType>::value};
+constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryNetworkServiceProviderAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNetworkServiceProviderAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable84{{nullptr}, "QueryNetworkServiceProviderAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryNetworkServiceProviderAction, L>::make, &schema::ObjectOps<QueryNetworkServiceProviderAction, L>::destroy, &schema::ObjectOps<QueryNetworkServiceProviderAction, L>::clear};
+static_assert(offsetof(QueryNetworkServiceProviderAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec85{{nullptr}, "QueryNetworkServiceProvider", HttpMethod::Get, "/network-services/providers", "", false, true, false, true, "Query network service providers.", &QueryNetworkServiceProviderAction::describe,
+                        schema::Ref<QueryNetworkServiceProviderAction::ReplyType>::value};
+constexpr schema::Row kRows86[] = {  // AttachPortForwardingRuleAction
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(AttachPortForwardingRuleAction, ruleUuid), schema::Location::Path, 0, &kRule0},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachPortForwardingRuleAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(AttachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable86{{nullptr}, "AttachPortForwardingRuleAction", kRows86, 2, kBases86, 1, &schema::ObjectOps<AttachPortForwardingRuleAction, L>::make, &schema::ObjectOps<AttachPortForwardingRuleAction, L>::destroy, &schema::ObjectOps<AttachPortForwardingRuleAction, L>::clear};
+static_assert(offsetof(AttachPortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec87{{nullptr}, "AttachPortForwardingRule", HttpMethod::Post, "/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}", "", false, true, true, false, "Attach a port forwarding rule to a VM NIC.", &AttachPortForwardingRuleAction::describe,
+                        schema::Ref<AttachPortForwardingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows88[] = {  // ChangePortForwardingRuleStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePortForwardingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePortForwardingRuleStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
+};
+constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(ChangePortForwardingRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable88{{nullptr}, "ChangePortForwardingRuleStateAction", kRows88, 2, kBases88, 1, &schema::ObjectOps<ChangePortForwardingRuleStateAction, L>::make, &schema::ObjectOps<ChangePortForwardingRuleStateAction, L>::destroy, &schema::ObjectOps<ChangePortForwardingRuleStateAction, L>::clear};
+static_assert(offsetof(ChangePortForwardingRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec89{{nullptr}, "ChangePortForwardingRuleState", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "changePortForwardingRuleState", true, true, true, false, "Enable or disable a port forwarding rule.", &ChangePortForwardingRuleStateAction::describe,
+                        schema::Ref<ChangePortForwardingRuleStateAction::ReplyType>::value};
 constexpr const char* kRule18V[] = {"TCP", "UDP"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows90[] = {  // CreatePortForwardingRuleAction
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(CreatePortForwardingRuleAction, vipUuid), schema::Location::Body, 0, &kRule0},
+  {"vipPortStart", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePortForwardingRuleAction, vipPortStart), schema::Location::Body, 0, &kRule16},
+  {"vipPortEnd", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePortForwardingRuleAction, vipPortEnd), schema::Location::Body, 0, &kRule15},
+  {"privatePortStart", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePortForwardingRuleAction, privatePortStart), schema::Location::Body, 0, &kRule15},
+  {"privatePortEnd", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePortForwardingRuleAction, privatePortEnd), schema::Location::Body, 0, &kRule15},
+  {"protocolType", schema::Local<std::string, L>::ref, offsetof(CreatePortForwardingRuleAction, protocolType), schema::Location::Body, 0, &kRule18},
+  {"vmNicUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortForwardingRuleAction, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"allowedCidr", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortForwardingRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortForwardingRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(CreatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable90{{nullptr}, "CreatePortForwardingRuleAction", kRows90, 11, kBases90, 1, &schema::ObjectOps<CreatePortForwardingRuleAction, L>::make, &schema::ObjectOps<CreatePortForwardingRuleAction, L>::destroy, &schema::ObjectOps<CreatePortForwardingRuleAction, L>::clear};
+static_assert(offsetof(CreatePortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec91{{nullptr}, "CreatePortForwardingRule", HttpMethod::Post, "/port-forwarding", "params", true, true, true, false, "Create a port forwarding rule on a virtual IP.", &CreatePortForwardingRuleAction::describe,
+                        schema::Ref<CreatePortForwardingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows92[] = {  // DeletePortForwardingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePortForwardingRuleAction, deleteMode), schema::Location::Query, 0, &kRule4},
+};
+constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(DeletePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable92{{nullptr}, "DeletePortForwardingRuleAction", kRows92, 2, kBases92, 1, &schema::ObjectOps<DeletePortForwardingRuleAction, L>::make, &schema::ObjectOps<DeletePortForwardingRuleAction, L>::destroy, &schema::ObjectOps<DeletePortForwardingRuleAction, L>::clear};
+static_assert(offsetof(DeletePortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec93{{nullptr}, "DeletePortForwardingRule", HttpMethod::Delete, "/port-forwarding/{uuid}", "", false, true, true, false, "Delete a port forwarding rule.", &DeletePortForwardingRuleAction::describe,
+                        schema::Ref<DeletePortForwardingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows94[] = {  // DetachPortForwardingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachPortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(DetachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable94{{nullptr}, "DetachPortForwardingRuleAction", kRows94, 1, kBases94, 1, &schema::ObjectOps<DetachPortForwardingRuleAction, L>::make, &schema::ObjectOps<DetachPortForwardingRuleAction, L>::destroy, &schema::ObjectOps<DetachPortForwardingRuleAction, L>::clear};
+static_assert(offsetof(DetachPortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec95{{nullptr}, "DetachPortForwardingRule", HttpMethod::Delete, "/port-forwarding/{uuid}/vm-instances/nics", "", false, true, true, false, "Detach a port forwarding rule from its VM NIC.", &DetachPortForwardingRuleAction::describe,
+                        schema::Ref<DetachPortForwardingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows96[] = {  // GetPortForwardingAttachableVmNicsAction
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(GetPortForwardingAttachableVmNicsAction, ruleUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(GetPortForwardingAttachableVmNicsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable96{{nullptr}, "GetPortForwardingAttachableVmNicsAction", kRows96, 1, kBases96, 1, &schema::ObjectOps<GetPortForwardingAttachableVmNicsAction, L>::make, &schema::ObjectOps<GetPortForwardingAttachableVmNicsAction, L>::destroy, &schema::ObjectOps<GetPortForwardingAttachableVmNicsAction, L>::clear};
+static_assert(offsetof(GetPortForwardingAttachableVmNicsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec97{{nullptr}, "GetPortForwardingAttachableVmNics", HttpMethod::Get, "/port-forwarding/{ruleUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List the VM NICs a port forwarding rule can be attached to.", &GetPortForwardingAttachableVmNicsAction::describe,
+                        schema::Ref<GetPortForwardingAttachableVmNicsAction::ReplyType>::value};
+constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPortForwardingRuleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable98{{nullptr}, "QueryPortForwardingRuleAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryPortForwardingRuleAction, L>::make, &schema::ObjectOps<QueryPortForwardingRuleAction, L>::destroy, &schema::ObjectOps<QueryPortForwardingRuleAction, L>::clear};
+static_assert(offsetof(QueryPortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec99{{nullptr}, "QueryPortForwardingRule", HttpMethod::Get, "/port-forwarding", "", false, true, false, true, "Query port forwarding rules.", &QueryPortForwardingRuleAction::describe,
+                        schema::Ref<QueryPortForwardingRuleAction::ReplyType>::value};
+constexpr schema::Row kRows100[] = {  // UpdatePortForwardingRuleAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule3},
+};
+constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(UpdatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable100{{nullptr}, "UpdatePortForwardingRuleAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<UpdatePortForwardingRuleAction, L>::make, &schema::ObjectOps<UpdatePortForwardingRuleAction, L>::destroy, &schema::ObjectOps<UpdatePortForwardingRuleAction, L>::clear};
+static_assert(offsetof(UpdatePortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec101{{nullptr}, "UpdatePortForwardingRule", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "updatePortForwardingRule", true, true, true, false, "Update the name or description of a port forwarding rule.", &UpdatePortForwardingRuleAction::describe,
+                        schema::Ref<UpdatePortForwardingRuleAction::ReplyType>::value};
 constexpr schema::Rule kRule19{true, true, true, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule20{false, true, true, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Row kRows102[] = {  // AddSecurityGroupRuleAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"rules", schema::Local<std::vector<SecurityGroupRuleAO>, L>::ref, offsetof(AddSecurityGroupRuleAction, rules), schema::Location::Body, 0, &kRule19},
+  {"remoteSecurityGroupUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddSecurityGroupRuleAction, remoteSecurityGroupUuids), schema::Location::Body, 0, &kRule20},
+};
+constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(AddSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable102{{nullptr}, "AddSecurityGroupRuleAction", kRows102, 3, kBases102, 1, &schema::ObjectOps<AddSecurityGroupRuleAction, L>::make, &schema::ObjectOps<AddSecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<AddSecurityGroupRuleAction, L>::clear};
+static_assert(offsetof(AddSecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec103{{nullptr}, "AddSecurityGroupRule", HttpMethod::Post, "/security-groups/{securityGroupUuid}/rules", "params", true, true, true, false, "Add rules to a security group.", &AddSecurityGroupRuleAction::describe,
+                        schema::Ref<AddSecurityGroupRuleAction::ReplyType>::value};
+constexpr schema::Row kRows104[] = {  // AddVmNicToSecurityGroupAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddVmNicToSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddVmNicToSecurityGroupAction, vmNicUuids), schema::Location::Body, 0, &kRule19},
+};
+constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(AddVmNicToSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable104{{nullptr}, "AddVmNicToSecurityGroupAction", kRows104, 2, kBases104, 1, &schema::ObjectOps<AddVmNicToSecurityGroupAction, L>::make, &schema::ObjectOps<AddVmNicToSecurityGroupAction, L>::destroy, &schema::ObjectOps<AddVmNicToSecurityGroupAction, L>::clear};
+static_assert(offsetof(AddVmNicToSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec105{{nullptr}, "AddVmNicToSecurityGroup", HttpMethod::Post, "/security-groups/{securityGroupUuid}/vm-instances/nics", "params", true, true, true, false, "Add VM NICs to a security group.", &AddVmNicToSecurityGroupAction::describe,
+                        schema::Ref<AddVmNicToSecurityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows106[] = {  // AttachSecurityGroupToL3NetworkAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(AttachSecurityGroupToL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachSecurityGroupToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(AttachSecurityGroupToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable106{{nullptr}, "AttachSecurityGroupToL3NetworkAction", kRows106, 2, kBases106, 1, &schema::ObjectOps<AttachSecurityGroupToL3NetworkAction, L>::make, &schema::ObjectOps<AttachSecurityGroupToL3NetworkAction, L>::destroy, &schema::ObjectOps<AttachSecurityGroupToL3NetworkAction, L>::clear};
+static_assert(offsetof(AttachSecurityGroupToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec107{{nullptr}, "AttachSecurityGroupToL3Network", HttpMethod::Post, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", false, true, true, false, "Attach a security group to an L3 network.", &AttachSecurityGroupToL3NetworkAction::describe,
+                        schema::Ref<AttachSecurityGroupToL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows108[] = {  // ChangeSecurityGroupStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
+};
+constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(ChangeSecurityGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable108{{nullptr}, "ChangeSecurityGroupStateAction", kRows108, 2, kBases108, 1, &schema::ObjectOps<ChangeSecurityGroupStateAction, L>::make, &schema::ObjectOps<ChangeSecurityGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeSecurityGroupStateAction, L>::clear};
+static_assert(offsetof(ChangeSecurityGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec109{{nullptr}, "ChangeSecurityGroupState", HttpMethod::Put, "/security-groups/{uuid}/actions", "changeSecurityGroupState", true, true, true, false, "Enable or disable a security group.", &ChangeSecurityGroupStateAction::describe,
+                        schema::Ref<ChangeSecurityGroupStateAction::ReplyType>::value};
+constexpr schema::Row kRows110[] = {  // CreateSecurityGroupAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateSecurityGroupAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSecurityGroupAction, description), schema::Location::Body, 0, &kRule3},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSecurityGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable110{{nullptr}, "CreateSecurityGroupAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<CreateSecurityGroupAction, L>::make, &schema::ObjectOps<CreateSecurityGroupAction, L>::destroy, &schema::ObjectOps<CreateSecurityGroupAction, L>::clear};
+static_assert(offsetof(CreateSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec111{{nullptr}, "CreateSecurityGroup", HttpMethod::Post, "/security-groups", "params", true, true, true, false, "Create a security group.", &CreateSecurityGroupAction::describe,
+                        schema::Ref<CreateSecurityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows112[] = {  // DeleteSecurityGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecurityGroupAction, deleteMode), schema::Location::Query, 0, &kRule4},
+};
+constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(DeleteSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable112{{nullptr}, "DeleteSecurityGroupAction", kRows112, 2, kBases112, 1, &schema::ObjectOps<DeleteSecurityGroupAction, L>::make, &schema::ObjectOps<DeleteSecurityGroupAction, L>::destroy, &schema::ObjectOps<DeleteSecurityGroupAction, L>::clear};
+static_assert(offsetof(DeleteSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec113{{nullptr}, "DeleteSecurityGroup", HttpMethod::Delete, "/security-groups/{uuid}", "", false, true, true, false, "Delete a security group.", &DeleteSecurityGroupAction::describe,
+                        schema::Ref<DeleteSecurityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows114[] = {  // DeleteSecurityGroupRuleAction
+  {"ruleUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DeleteSecurityGroupRuleAction, ruleUuids), schema::Location::Query, 0, &kRule19},
+};
+constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DeleteSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable114{{nullptr}, "DeleteSecurityGroupRuleAction", kRows114, 1, kBases114, 1, &schema::ObjectOps<DeleteSecurityGroupRuleAction, L>::make, &schema::ObjectOps<DeleteSecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<DeleteSecurityGroupRuleAction, L>::clear};
+static_assert(offsetof(DeleteSecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec115{{nullptr}, "DeleteSecurityGroupRule", HttpMethod::Delete, "/security-groups/rules", "", false, true, true, false, "Delete security group rules.", &DeleteSecurityGroupRuleAction::describe,
+                        schema::Ref<DeleteSecurityGroupRuleAction::ReplyType>::value};
+constexpr schema::Row kRows116[] = {  // DeleteVmNicFromSecurityGroupAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmNicFromSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DeleteVmNicFromSecurityGroupAction, vmNicUuids), schema::Location::Query, 0, &kRule19},
+};
+constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(DeleteVmNicFromSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable116{{nullptr}, "DeleteVmNicFromSecurityGroupAction", kRows116, 2, kBases116, 1, &schema::ObjectOps<DeleteVmNicFromSecurityGroupAction, L>::make, &schema::ObjectOps<DeleteVmNicFromSecurityGroupAction, L>::destroy, &schema::ObjectOps<DeleteVmNicFromSecurityGroupAction, L>::clear};
+static_assert(offsetof(DeleteVmNicFromSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec117{{nullptr}, "DeleteVmNicFromSecurityGroup", HttpMethod::Delete, "/security-groups/{securityGroupUuid}/vm-instances/nics", "", false, true, true, false, "Remove VM NICs from a security group.", &DeleteVmNicFromSecurityGroupAction::describe,
+                        schema::Ref<DeleteVmNicFromSecurityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows118[] = {  // DetachSecurityGroupFromL3NetworkAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(DetachSecurityGroupFromL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DetachSecurityGroupFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(DetachSecurityGroupFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable118{{nullptr}, "DetachSecurityGroupFromL3NetworkAction", kRows118, 2, kBases118, 1, &schema::ObjectOps<DetachSecurityGroupFromL3NetworkAction, L>::make, &schema::ObjectOps<DetachSecurityGroupFromL3NetworkAction, L>::destroy, &schema::ObjectOps<DetachSecurityGroupFromL3NetworkAction, L>::clear};
+static_assert(offsetof(DetachSecurityGroupFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec119{{nullptr}, "DetachSecurityGroupFromL3Network", HttpMethod::Delete, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", false, true, true, false, "Detach a security group from an L3 network.", &DetachSecurityGroupFromL3NetworkAction::describe,
+                        schema::Ref<DetachSecurityGroupFromL3NetworkAction::ReplyType>::value};
+constexpr schema::Row kRows120[] = {  // GetCandidateVmNicForSecurityGroupAction
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicForSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+};
+constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(GetCandidateVmNicForSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable120{{nullptr}, "GetCandidateVmNicForSecurityGroupAction", kRows120, 1, kBases120, 1, &schema::ObjectOps<GetCandidateVmNicForSecurityGroupAction, L>::make, &schema::ObjectOps<GetCandidateVmNicForSecurityGroupAction, L>::destroy, &schema::ObjectOps<GetCandidateVmNicForSecurityGroupAction, L>::clear};
+static_assert(offsetof(GetCandidateVmNicForSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec121{{nullptr}, "GetCandidateVmNicForSecurityGroup", HttpMethod::Get, "/security-groups/{securityGroupUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List the VM NICs that could be added to a security group.", &GetCandidateVmNicForSecurityGroupAction::describe,
+                        schema::Ref<GetCandidateVmNicForSecurityGroupAction::ReplyType>::value};
+constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QuerySecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySecurityGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable122{{nullptr}, "QuerySecurityGroupAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QuerySecurityGroupAction, L>::make, &schema::ObjectOps<QuerySecurityGroupAction, L>::destroy, &schema::ObjectOps<QuerySecurityGroupAction, L>::clear};
+static_assert(offsetof(QuerySecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec123{{nullptr}, "QuerySecurityGroup", HttpMethod::Get, "/security-groups", "", false, true, false, true, "Query security groups.", &QuerySecurityGroupAction::describe,
+                        schema::Ref<QuerySecurityGroupAction::ReplyType>::value};
+constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QuerySecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySecurityGroupRuleAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable124{{nullptr}, "QuerySecurityGroupRuleAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QuerySecurityGroupRuleAction, L>::make, &schema::ObjectOps<QuerySecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<QuerySecurityGroupRuleAction, L>::clear};
+static_assert(offsetof(QuerySecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec125{{nullptr}, "QuerySecurityGroupRule", HttpMethod::Get, "/security-groups/rules", "", false, true, false, true, "Query security group rules.", &QuerySecurityGroupRuleAction::describe,
+                        schema::Ref<QuerySecurityGroupRuleAction::ReplyType>::value};
+constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryVmNicInSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmNicInSecurityGroupAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable126{{nullptr}, "QueryVmNicInSecurityGroupAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryVmNicInSecurityGroupAction, L>::make, &schema::ObjectOps<QueryVmNicInSecurityGroupAction, L>::destroy, &schema::ObjectOps<QueryVmNicInSecurityGroupAction, L>::clear};
+static_assert(offsetof(QueryVmNicInSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec127{{nullptr}, "QueryVmNicInSecurityGroup", HttpMethod::Get, "/security-groups/vm-instances/nics", "", false, true, false, true, "Query which VM NICs are in which security groups.", &QueryVmNicInSecurityGroupAction::describe,
+                        schema::Ref<QueryVmNicInSecurityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows128[] = {  // UpdateSecurityGroupAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityGroupAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityGroupAction, description), schema::Location::Body, 0, &kRule3},
+};
+constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable128{{nullptr}, "UpdateSecurityGroupAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<UpdateSecurityGroupAction, L>::make, &schema::ObjectOps<UpdateSecurityGroupAction, L>::destroy, &schema::ObjectOps<UpdateSecurityGroupAction, L>::clear};
+static_assert(offsetof(UpdateSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec129{{nullptr}, "UpdateSecurityGroup", HttpMethod::Put, "/security-groups/{uuid}/actions", "updateSecurityGroup", true, true, true, false, "Update the name or description of a security group.", &UpdateSecurityGroupAction::describe,
+                        schema::Ref<UpdateSecurityGroupAction::ReplyType>::value};
+constexpr schema::Row kRows130[] = {  // GetVipQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVipQosAction, uuid), schema::Location::Path, 0, nullptr},
+};
+constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(GetVipQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable130{{nullptr}, "GetVipQosAction", kRows130, 1, kBases130, 1, &schema::ObjectOps<GetVipQosAction, L>::make, &schema::ObjectOps<GetVipQosAction, L>::destroy, &schema::ObjectOps<GetVipQosAction, L>::clear};
+static_assert(offsetof(GetVipQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec131{{nullptr}, "GetVipQos", HttpMethod::Get, "/vip/{uuid}/vip-qos", "", false, true, false, false, "Get the bandwidth limits of a virtual IP.", &GetVipQosAction::describe,
+                        schema::Ref<GetVipQosAction::ReplyType>::value};
+constexpr schema::Row kRows132[] = {  // ChangeVipStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVipStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeVipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
+};
+constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(ChangeVipStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable132{{nullptr}, "ChangeVipStateAction", kRows132, 2, kBases132, 1, &schema::ObjectOps<ChangeVipStateAction, L>::make, &schema::ObjectOps<ChangeVipStateAction, L>::destroy, &schema::ObjectOps<ChangeVipStateAction, L>::clear};
+static_assert(offsetof(ChangeVipStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec133{{nullptr}, "ChangeVipState", HttpMethod::Put, "/vips/{uuid}/actions", "changeVipState", true, true, true, false, "Enable or disable a virtual IP.", &ChangeVipStateAction::describe,
+                        schema::Ref<ChangeVipStateAction::ReplyType>::value};
+constexpr schema::Row kRows134[] = {  // CreateVipAction
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVipAction, name), schema::Location::Body, 0, &kRule1},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVipAction, description), schema::Location::Body, 0, &kRule3},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVipAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
+  {"allocatorStrategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVipAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"requiredIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVipAction, requiredIp), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVipAction, resourceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(CreateVipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable134{{nullptr}, "CreateVipAction", kRows134, 6, kBases134, 1, &schema::ObjectOps<CreateVipAction, L>::make, &schema::ObjectOps<CreateVipAction, L>::destroy, &schema::ObjectOps<CreateVipAction, L>::clear};
+static_assert(offsetof(CreateVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec135{{nullptr}, "CreateVip", HttpMethod::Post, "/vips", "params", true, true, true, false, "Create a virtual IP on an L3 network.", &CreateVipAction::describe,
+                        schema::Ref<CreateVipAction::ReplyType>::value};
+constexpr schema::Row kRows136[] = {  // DeleteVipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVipAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVipAction, deleteMode), schema::Location::Query, 0, &kRule4},
+};
+constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(DeleteVipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable136{{nullptr}, "DeleteVipAction", kRows136, 2, kBases136, 1, &schema::ObjectOps<DeleteVipAction, L>::make, &schema::ObjectOps<DeleteVipAction, L>::destroy, &schema::ObjectOps<DeleteVipAction, L>::clear};
+static_assert(offsetof(DeleteVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec137{{nullptr}, "DeleteVip", HttpMethod::Delete, "/vips/{uuid}", "", false, true, true, false, "Delete a virtual IP.", &DeleteVipAction::describe,
+                        schema::Ref<DeleteVipAction::ReplyType>::value};
+constexpr schema::Row kRows138[] = {  // DeleteVipQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(DeleteVipQosAction, port), schema::Location::Query, 0, nullptr},
+};
+constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(DeleteVipQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable138{{nullptr}, "DeleteVipQosAction", kRows138, 2, kBases138, 1, &schema::ObjectOps<DeleteVipQosAction, L>::make, &schema::ObjectOps<DeleteVipQosAction, L>::destroy, &schema::ObjectOps<DeleteVipQosAction, L>::clear};
+static_assert(offsetof(DeleteVipQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec139{{nullptr}, "DeleteVipQos", HttpMethod::Delete, "/vips/{uuid}/vip-qos", "", false, true, true, false, "Remove the bandwidth limit of a virtual IP, optionally for one port.", &DeleteVipQosAction::describe,
+                        schema::Ref<DeleteVipQosAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"tcp", "udp"};
 constexpr schema::Rule kRule21{true, false, false, kRule21V, 2, -1, -1, false, 0, 0};
+constexpr schema::Row kRows140[] = {  // GetVipUsedPortsAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVipUsedPortsAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(GetVipUsedPortsAction, protocol), schema::Location::Query, 0, &kRule21},
+};
+constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(GetVipUsedPortsAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable140{{nullptr}, "GetVipUsedPortsAction", kRows140, 2, kBases140, 1, &schema::ObjectOps<GetVipUsedPortsAction, L>::make, &schema::ObjectOps<GetVipUsedPortsAction, L>::destroy, &schema::ObjectOps<GetVipUsedPortsAction, L>::clear};
+static_assert(offsetof(GetVipUsedPortsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec141{{nullptr}, "GetVipUsedPorts", HttpMethod::Get, "/vips/{uuid}/usedports", "", false, true, false, false, "List the ports used by services on a virtual IP.", &GetVipUsedPortsAction::describe,
+                        schema::Ref<GetVipUsedPortsAction::ReplyType>::value};
+constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryVipAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVipAction, conditions) - offsetof(QueryParams, conditions)}};
+schema::LazyTable kTable142{{nullptr}, "QueryVipAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryVipAction, L>::make, &schema::ObjectOps<QueryVipAction, L>::destroy, &schema::ObjectOps<QueryVipAction, L>::clear};
+static_assert(offsetof(QueryVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec143{{nullptr}, "QueryVip", HttpMethod::Get, "/vips", "", false, true, false, true, "Query virtual IPs.", &QueryVipAction::describe,
+                        schema::Ref<QueryVipAction::ReplyType>::value};
 constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr schema::Row kRows144[] = {  // SetVipQosAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVipQosAction, port), schema::Location::Body, 0, &kRule15},
+  {"outboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVipQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule22},
+  {"inboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetVipQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule22},
+};
+constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(SetVipQosAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable144{{nullptr}, "SetVipQosAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<SetVipQosAction, L>::make, &schema::ObjectOps<SetVipQosAction, L>::destroy, &schema::ObjectOps<SetVipQosAction, L>::clear};
+static_assert(offsetof(SetVipQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec145{{nullptr}, "SetVipQos", HttpMethod::Put, "/vips/{uuid}/actions", "setVipQos", true, true, true, false, "Set the bandwidth limit of a virtual IP, optionally per port.", &SetVipQosAction::describe,
+                        schema::Ref<SetVipQosAction::ReplyType>::value};
+constexpr schema::Row kRows146[] = {  // UpdateVipAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVipAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVipAction, name), schema::Location::Body, 0, &kRule5},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVipAction, description), schema::Location::Body, 0, &kRule3},
+};
+constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(UpdateVipAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable146{{nullptr}, "UpdateVipAction", kRows146, 3, kBases146, 1, &schema::ObjectOps<UpdateVipAction, L>::make, &schema::ObjectOps<UpdateVipAction, L>::destroy, &schema::ObjectOps<UpdateVipAction, L>::clear};
+static_assert(offsetof(UpdateVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec147{{nullptr}, "UpdateVip", HttpMethod::Put, "/vips/{uuid}/actions", "updateVip", true, true, true, false, "Update the name or description of a virtual IP.", &UpdateVipAction::describe,
+                        schema::Ref<UpdateVipAction::ReplyType>::value};
+constexpr schema::Row kRows148[] = {  // ChangeFirewallRuleStateAction
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeFirewallRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ChangeFirewallRuleStateAction, state), schema::Location::Body, 0, &kRule6},
+};
+constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(ChangeFirewallRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
+schema::LazyTable kTable148{{nullptr}, "ChangeFirewallRuleStateAction", kRows148, 2, kBases148, 1, &schema::ObjectOps<ChangeFirewallRuleStateAction, L>::make, &schema::ObjectOps<ChangeFirewallRuleStateAction, L>::destroy, &schema::ObjectOps<ChangeFirewallRuleStateAction, L>::clear};
+static_assert(offsetof(ChangeFirewallRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
+detail::LazySpec kSpec149{{nullptr}, "ChangeFirewallRuleState", HttpMethod::Put, "/vpcfirewalls/rules/{uuid}/actions", "changeFirewallRuleState", true, true, true, false, "Enable or disable a VPC firewall rule.", &ChangeFirewallRuleStateAction::describe,
+                        schema::Ref<ChangeFirewallRuleStateAction::ReplyType>::value};
 }  // namespace
 
-const schema::TypeDesc& LogInByAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountName", &schema::typeOf<std::string>, offsetof(LogInByAccountAction, accountName), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<LogInByAccountAction>("LogInByAccountAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(LogInByAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LogInByAccountAction::describe() { return schema::lazyTable(kTable0); }
 
-const ActionSpec& LogInByAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LogInByAccountAction>("LogInByAccount", HttpMethod::Put, "/accounts/login", "logInByAccount", false, false, "Log in with an account name and the SHA-512 hash of its password to obtain a session.", 1);
-  return s;
-}
+const ActionSpec& LogInByAccountAction::spec() { return detail::lazySpec(kSpec1); }
+
+LogInByAccountAction::LogInByAccountAction() = default;
+LogInByAccountAction::~LogInByAccountAction() = default;
 
 const ActionSpec& detail::spec_LogInByAccount() { return LogInByAccountAction::spec(); }
 
-const schema::TypeDesc& LogOutAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(LogOutAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<LogOutAction>("LogOutAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(LogOutAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& LogOutAction::describe() { return schema::lazyTable(kTable2); }
 
-const ActionSpec& LogOutAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LogOutAction>("LogOut", HttpMethod::Delete, "/accounts/sessions/{sessionUuid}", "", false, false, "Log out, invalidating the given session.", 0);
-  return s;
-}
+const ActionSpec& LogOutAction::spec() { return detail::lazySpec(kSpec3); }
+
+LogOutAction::LogOutAction() = default;
+LogOutAction::~LogOutAction() = default;
 
 const ActionSpec& detail::spec_LogOut() { return LogOutAction::spec(); }
 
-const schema::TypeDesc& CreateCertificateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateCertificateAction, name), schema::Location::Body, 0, &kRule1},
-    {"certificate", &schema::typeOf<std::string>, offsetof(CreateCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule2},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCertificateAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCertificateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateCertificateAction>("CreateCertificateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateCertificateAction::describe() { return schema::lazyTable(kTable4); }
 
-const ActionSpec& CreateCertificateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateCertificateAction>("CreateCertificate", HttpMethod::Post, "/certificates", "params", true, true, "Upload a TLS certificate for HTTPS load balancer listeners.", 1);
-  return s;
-}
+const ActionSpec& CreateCertificateAction::spec() { return detail::lazySpec(kSpec5); }
+
+CreateCertificateAction::CreateCertificateAction() = default;
+CreateCertificateAction::~CreateCertificateAction() = default;
 
 const ActionSpec& detail::spec_CreateCertificate() { return CreateCertificateAction::spec(); }
 
-const schema::TypeDesc& DeleteCertificateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCertificateAction, deleteMode), schema::Location::Query, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteCertificateAction>("DeleteCertificateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteCertificateAction::describe() { return schema::lazyTable(kTable6); }
 
-const ActionSpec& DeleteCertificateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteCertificateAction>("DeleteCertificate", HttpMethod::Delete, "/certificates/{uuid}", "", true, true, "Delete a certificate.", 0);
-  return s;
-}
+const ActionSpec& DeleteCertificateAction::spec() { return detail::lazySpec(kSpec7); }
+
+DeleteCertificateAction::DeleteCertificateAction() = default;
+DeleteCertificateAction::~DeleteCertificateAction() = default;
 
 const ActionSpec& detail::spec_DeleteCertificate() { return DeleteCertificateAction::spec(); }
 
-const schema::TypeDesc& QueryCertificateAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryCertificateAction>("QueryCertificateAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryCertificateAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryCertificateAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryCertificateAction::describe() { return schema::lazyTable(kTable8); }
 
-const ActionSpec& QueryCertificateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryCertificateAction>("QueryCertificate", HttpMethod::Get, "/certificates", "", true, false, "Query certificates.", 0);
-  return s;
-}
+const ActionSpec& QueryCertificateAction::spec() { return detail::lazySpec(kSpec9); }
+
+QueryCertificateAction::QueryCertificateAction() = default;
+QueryCertificateAction::~QueryCertificateAction() = default;
 
 const ActionSpec& detail::spec_QueryCertificate() { return QueryCertificateAction::spec(); }
 
-const schema::TypeDesc& UpdateCertificateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCertificateAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCertificateAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCertificateAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateCertificateAction>("UpdateCertificateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateCertificateAction::describe() { return schema::lazyTable(kTable10); }
 
-const ActionSpec& UpdateCertificateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateCertificateAction>("UpdateCertificate", HttpMethod::Put, "/certificates/{uuid}/actions", "updateCertificate", true, true, "Update a certificate's name or description.", 1);
-  return s;
-}
+const ActionSpec& UpdateCertificateAction::spec() { return detail::lazySpec(kSpec11); }
+
+UpdateCertificateAction::UpdateCertificateAction() = default;
+UpdateCertificateAction::~UpdateCertificateAction() = default;
 
 const ActionSpec& detail::spec_UpdateCertificate() { return UpdateCertificateAction::spec(); }
 
-const schema::TypeDesc& AttachEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eipUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, eipUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AttachEipAction>("AttachEipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachEipAction::describe() { return schema::lazyTable(kTable12); }
 
-const ActionSpec& AttachEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachEipAction>("AttachEip", HttpMethod::Post, "/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}", "", true, true, "Bind an elastic IP to a VM NIC.", 0);
-  return s;
-}
+const ActionSpec& AttachEipAction::spec() { return detail::lazySpec(kSpec13); }
+
+AttachEipAction::AttachEipAction() = default;
+AttachEipAction::~AttachEipAction() = default;
 
 const ActionSpec& detail::spec_AttachEip() { return AttachEipAction::spec(); }
 
-const schema::TypeDesc& ChangeEipStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeEipStateAction>("ChangeEipStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeEipStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeEipStateAction::describe() { return schema::lazyTable(kTable14); }
 
-const ActionSpec& ChangeEipStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeEipStateAction>("ChangeEipState", HttpMethod::Put, "/eips/{uuid}/actions", "changeEipState", true, true, "Enable or disable an elastic IP.", 1);
-  return s;
-}
+const ActionSpec& ChangeEipStateAction::spec() { return detail::lazySpec(kSpec15); }
+
+ChangeEipStateAction::ChangeEipStateAction() = default;
+ChangeEipStateAction::~ChangeEipStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeEipState() { return ChangeEipStateAction::spec(); }
 
-const schema::TypeDesc& CreateEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEipAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, description), schema::Location::Body, 0, &kRule3},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateEipAction, vipUuid), schema::Location::Body, 0, &kRule0},
-    {"vmNicUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEipAction>("CreateEipAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateEipAction::describe() { return schema::lazyTable(kTable16); }
 
-const ActionSpec& CreateEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEipAction>("CreateEip", HttpMethod::Post, "/eips", "params", true, true, "Create an elastic IP on a virtual IP, optionally bound to a VM NIC.", 1);
-  return s;
-}
+const ActionSpec& CreateEipAction::spec() { return detail::lazySpec(kSpec17); }
+
+CreateEipAction::CreateEipAction() = default;
+CreateEipAction::~CreateEipAction() = default;
 
 const ActionSpec& detail::spec_CreateEip() { return CreateEipAction::spec(); }
 
-const schema::TypeDesc& DeleteEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEipAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEipAction, deleteMode), schema::Location::Query, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEipAction>("DeleteEipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteEipAction::describe() { return schema::lazyTable(kTable18); }
 
-const ActionSpec& DeleteEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEipAction>("DeleteEip", HttpMethod::Delete, "/eips/{uuid}", "", true, true, "Delete an elastic IP.", 0);
-  return s;
-}
+const ActionSpec& DeleteEipAction::spec() { return detail::lazySpec(kSpec19); }
+
+DeleteEipAction::DeleteEipAction() = default;
+DeleteEipAction::~DeleteEipAction() = default;
 
 const ActionSpec& detail::spec_DeleteEip() { return DeleteEipAction::spec(); }
 
-const schema::TypeDesc& DetachEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachEipAction, uuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DetachEipAction>("DetachEipAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DetachEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachEipAction::describe() { return schema::lazyTable(kTable20); }
 
-const ActionSpec& DetachEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachEipAction>("DetachEip", HttpMethod::Delete, "/eips/{uuid}/vm-instances/nics", "", true, true, "Unbind an elastic IP from its VM NIC.", 0);
-  return s;
-}
+const ActionSpec& DetachEipAction::spec() { return detail::lazySpec(kSpec21); }
+
+DetachEipAction::DetachEipAction() = default;
+DetachEipAction::~DetachEipAction() = default;
 
 const ActionSpec& detail::spec_DetachEip() { return DetachEipAction::spec(); }
 
-const schema::TypeDesc& GetEipAttachableVmNicsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eipUuid", &schema::typeOf<std::string>, offsetof(GetEipAttachableVmNicsAction, eipUuid), schema::Location::Path, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetEipAttachableVmNicsAction, vipUuid), schema::Location::Query, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEipAttachableVmNicsAction>("GetEipAttachableVmNicsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetEipAttachableVmNicsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetEipAttachableVmNicsAction::describe() { return schema::lazyTable(kTable22); }
 
-const ActionSpec& GetEipAttachableVmNicsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetEipAttachableVmNicsAction>("GetEipAttachableVmNics", HttpMethod::Get, "/eips/{eipUuid}/vm-instances/candidate-nics", "", true, false, "List the VM NICs an elastic IP can be attached to.", 0);
-  return s;
-}
+const ActionSpec& GetEipAttachableVmNicsAction::spec() { return detail::lazySpec(kSpec23); }
+
+GetEipAttachableVmNicsAction::GetEipAttachableVmNicsAction() = default;
+GetEipAttachableVmNicsAction::~GetEipAttachableVmNicsAction() = default;
 
 const ActionSpec& detail::spec_GetEipAttachableVmNics() { return GetEipAttachableVmNicsAction::spec(); }
 
-const schema::TypeDesc& QueryEipAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEipAction>("QueryEipAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEipAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEipAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryEipAction::describe() { return schema::lazyTable(kTable24); }
 
-const ActionSpec& QueryEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEipAction>("QueryEip", HttpMethod::Get, "/eips", "", true, false, "Query elastic IPs.", 0);
-  return s;
-}
+const ActionSpec& QueryEipAction::spec() { return detail::lazySpec(kSpec25); }
+
+QueryEipAction::QueryEipAction() = default;
+QueryEipAction::~QueryEipAction() = default;
 
 const ActionSpec& detail::spec_QueryEip() { return QueryEipAction::spec(); }
 
-const schema::TypeDesc& UpdateEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEipAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, description), schema::Location::Body, 0, &kRule3},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEipAction>("UpdateEipAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateEipAction::describe() { return schema::lazyTable(kTable26); }
 
-const ActionSpec& UpdateEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEipAction>("UpdateEip", HttpMethod::Put, "/eips/{uuid}/actions", "updateEip", true, true, "Update the name or description of an elastic IP.", 1);
-  return s;
-}
+const ActionSpec& UpdateEipAction::spec() { return detail::lazySpec(kSpec27); }
+
+UpdateEipAction::UpdateEipAction() = default;
+UpdateEipAction::~UpdateEipAction() = default;
 
 const ActionSpec& detail::spec_UpdateEip() { return UpdateEipAction::spec(); }
 
-const schema::TypeDesc& ChangeIAM2VirtualIDStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIAM2VirtualIDStateAction>("ChangeIAM2VirtualIDStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2VirtualIDStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIAM2VirtualIDStateAction::describe() { return schema::lazyTable(kTable28); }
 
-const ActionSpec& ChangeIAM2VirtualIDStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIAM2VirtualIDStateAction>("ChangeIAM2VirtualIDState", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "changeIAM2VirtualIDState", true, true, "Enable or disable an IAM2 virtual ID.", 1);
-  return s;
-}
+const ActionSpec& ChangeIAM2VirtualIDStateAction::spec() { return detail::lazySpec(kSpec29); }
+
+ChangeIAM2VirtualIDStateAction::ChangeIAM2VirtualIDStateAction() = default;
+ChangeIAM2VirtualIDStateAction::~ChangeIAM2VirtualIDStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeIAM2VirtualIDState() { return ChangeIAM2VirtualIDStateAction::spec(); }
 
-const schema::TypeDesc& AddRemoteCidrsToIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddRemoteCidrsToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"peerCidrs", &schema::typeOf<std::vector<std::string>>, offsetof(AddRemoteCidrsToIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule7},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddRemoteCidrsToIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddRemoteCidrsToIPsecConnectionAction>("AddRemoteCidrsToIPsecConnectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddRemoteCidrsToIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddRemoteCidrsToIPsecConnectionAction::describe() { return schema::lazyTable(kTable30); }
 
-const ActionSpec& AddRemoteCidrsToIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddRemoteCidrsToIPsecConnectionAction>("AddRemoteCidrsToIPsecConnection", HttpMethod::Post, "/ipsec/{uuid}/remote-cidrs", "params", true, true, "Add remote (peer) CIDRs to an IPsec connection.", 1);
-  return s;
-}
+const ActionSpec& AddRemoteCidrsToIPsecConnectionAction::spec() { return detail::lazySpec(kSpec31); }
+
+AddRemoteCidrsToIPsecConnectionAction::AddRemoteCidrsToIPsecConnectionAction() = default;
+AddRemoteCidrsToIPsecConnectionAction::~AddRemoteCidrsToIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_AddRemoteCidrsToIPsecConnection() { return AddRemoteCidrsToIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& AttachL3NetworksToIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworksToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AttachL3NetworksToIPsecConnectionAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworksToIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachL3NetworksToIPsecConnectionAction>("AttachL3NetworksToIPsecConnectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachL3NetworksToIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachL3NetworksToIPsecConnectionAction::describe() { return schema::lazyTable(kTable32); }
 
-const ActionSpec& AttachL3NetworksToIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachL3NetworksToIPsecConnectionAction>("AttachL3NetworksToIPsecConnection", HttpMethod::Post, "/ipsec/{uuid}/l3networks", "params", true, true, "Attach local L3 networks to an IPsec connection.", 1);
-  return s;
-}
+const ActionSpec& AttachL3NetworksToIPsecConnectionAction::spec() { return detail::lazySpec(kSpec33); }
+
+AttachL3NetworksToIPsecConnectionAction::AttachL3NetworksToIPsecConnectionAction() = default;
+AttachL3NetworksToIPsecConnectionAction::~AttachL3NetworksToIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_AttachL3NetworksToIPsecConnection() { return AttachL3NetworksToIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& ChangeIPSecConnectionStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIPSecConnectionStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIPSecConnectionStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeIPSecConnectionStateAction>("ChangeIPSecConnectionStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeIPSecConnectionStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeIPSecConnectionStateAction::describe() { return schema::lazyTable(kTable34); }
 
-const ActionSpec& ChangeIPSecConnectionStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeIPSecConnectionStateAction>("ChangeIPSecConnectionState", HttpMethod::Put, "/ipsec/{uuid}/actions", "changeIPSecConnectionState", true, true, "Enable or disable an IPsec connection.", 1);
-  return s;
-}
+const ActionSpec& ChangeIPSecConnectionStateAction::spec() { return detail::lazySpec(kSpec35); }
+
+ChangeIPSecConnectionStateAction::ChangeIPSecConnectionStateAction() = default;
+ChangeIPSecConnectionStateAction::~ChangeIPSecConnectionStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeIPSecConnectionState() { return ChangeIPSecConnectionStateAction::spec(); }
 
-const schema::TypeDesc& CreateIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule3},
-    {"l3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"peerAddress", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule1},
-    {"authMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule8},
-    {"authKey", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule0},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, vipUuid), schema::Location::Body, 0, &kRule0},
-    {"peerCidrs", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule9},
-    {"ikeAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule10},
-    {"ikeEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule11},
-    {"ikeDhGroup", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateIPsecConnectionAction, ikeDhGroup), schema::Location::Body, 0, nullptr},
-    {"policyAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule10},
-    {"policyEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule11},
-    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule12},
-    {"policyMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule13},
-    {"transformProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule14},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateIPsecConnectionAction>("CreateIPsecConnectionAction", rows, 17, schema::rebased(ActionBase::describe(), offsetof(CreateIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateIPsecConnectionAction::describe() { return schema::lazyTable(kTable36); }
 
-const ActionSpec& CreateIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateIPsecConnectionAction>("CreateIPsecConnection", HttpMethod::Post, "/ipsec", "params", true, true, "Create an IPsec VPN connection on a VIP.", 1);
-  return s;
-}
+const ActionSpec& CreateIPsecConnectionAction::spec() { return detail::lazySpec(kSpec37); }
+
+CreateIPsecConnectionAction::CreateIPsecConnectionAction() = default;
+CreateIPsecConnectionAction::~CreateIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_CreateIPsecConnection() { return CreateIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& DeleteIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIPsecConnectionAction, deleteMode), schema::Location::Query, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteIPsecConnectionAction>("DeleteIPsecConnectionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteIPsecConnectionAction::describe() { return schema::lazyTable(kTable38); }
 
-const ActionSpec& DeleteIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteIPsecConnectionAction>("DeleteIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}", "", true, true, "Delete an IPsec connection.", 0);
-  return s;
-}
+const ActionSpec& DeleteIPsecConnectionAction::spec() { return detail::lazySpec(kSpec39); }
+
+DeleteIPsecConnectionAction::DeleteIPsecConnectionAction() = default;
+DeleteIPsecConnectionAction::~DeleteIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_DeleteIPsecConnection() { return DeleteIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& DetachL3NetworksFromIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachL3NetworksFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DetachL3NetworksFromIPsecConnectionAction, l3NetworkUuids), schema::Location::Query, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DetachL3NetworksFromIPsecConnectionAction>("DetachL3NetworksFromIPsecConnectionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachL3NetworksFromIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachL3NetworksFromIPsecConnectionAction::describe() { return schema::lazyTable(kTable40); }
 
-const ActionSpec& DetachL3NetworksFromIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachL3NetworksFromIPsecConnectionAction>("DetachL3NetworksFromIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}/l3networks", "", true, true, "Detach local L3 networks from an IPsec connection.", 0);
-  return s;
-}
+const ActionSpec& DetachL3NetworksFromIPsecConnectionAction::spec() { return detail::lazySpec(kSpec41); }
+
+DetachL3NetworksFromIPsecConnectionAction::DetachL3NetworksFromIPsecConnectionAction() = default;
+DetachL3NetworksFromIPsecConnectionAction::~DetachL3NetworksFromIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_DetachL3NetworksFromIPsecConnection() { return DetachL3NetworksFromIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& QueryIPSecConnectionAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryIPSecConnectionAction>("QueryIPSecConnectionAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryIPSecConnectionAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryIPSecConnectionAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryIPSecConnectionAction::describe() { return schema::lazyTable(kTable42); }
 
-const ActionSpec& QueryIPSecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryIPSecConnectionAction>("QueryIPSecConnection", HttpMethod::Get, "/ipsec", "", true, false, "Query IPsec connections.", 0);
-  return s;
-}
+const ActionSpec& QueryIPSecConnectionAction::spec() { return detail::lazySpec(kSpec43); }
+
+QueryIPSecConnectionAction::QueryIPSecConnectionAction() = default;
+QueryIPSecConnectionAction::~QueryIPSecConnectionAction() = default;
 
 const ActionSpec& detail::spec_QueryIPSecConnection() { return QueryIPSecConnectionAction::spec(); }
 
-const schema::TypeDesc& RemoveRemoteCidrsFromIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"peerCidrs", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, peerCidrs), schema::Location::Query, 0, &kRule7},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, resourceUuid), schema::Location::Query, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveRemoteCidrsFromIPsecConnectionAction>("RemoveRemoteCidrsFromIPsecConnectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveRemoteCidrsFromIPsecConnectionAction::describe() { return schema::lazyTable(kTable44); }
 
-const ActionSpec& RemoveRemoteCidrsFromIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveRemoteCidrsFromIPsecConnectionAction>("RemoveRemoteCidrsFromIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}/remote-cidrs", "", true, true, "Remove remote (peer) CIDRs from an IPsec connection.", 0);
-  return s;
-}
+const ActionSpec& RemoveRemoteCidrsFromIPsecConnectionAction::spec() { return detail::lazySpec(kSpec45); }
+
+RemoveRemoteCidrsFromIPsecConnectionAction::RemoveRemoteCidrsFromIPsecConnectionAction() = default;
+RemoveRemoteCidrsFromIPsecConnectionAction::~RemoveRemoteCidrsFromIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_RemoveRemoteCidrsFromIPsecConnection() { return RemoveRemoteCidrsFromIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& UpdateIPsecConnectionAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule3},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, deleteMode), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateIPsecConnectionAction>("UpdateIPsecConnectionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateIPsecConnectionAction::describe() { return schema::lazyTable(kTable46); }
 
-const ActionSpec& UpdateIPsecConnectionAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateIPsecConnectionAction>("UpdateIPsecConnection", HttpMethod::Put, "/ipsec/{uuid}", "updateIPsecConnection", true, true, "Update an IPsec connection's name or description.", 1);
-  return s;
-}
+const ActionSpec& UpdateIPsecConnectionAction::spec() { return detail::lazySpec(kSpec47); }
+
+UpdateIPsecConnectionAction::UpdateIPsecConnectionAction() = default;
+UpdateIPsecConnectionAction::~UpdateIPsecConnectionAction() = default;
 
 const ActionSpec& detail::spec_UpdateIPsecConnection() { return UpdateIPsecConnectionAction::spec(); }
 
-const schema::TypeDesc& AttachNetworkServiceToL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachNetworkServiceToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(AttachNetworkServiceToL3NetworkAction, networkServices), schema::Location::Body, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AttachNetworkServiceToL3NetworkAction>("AttachNetworkServiceToL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachNetworkServiceToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachNetworkServiceToL3NetworkAction::describe() { return schema::lazyTable(kTable48); }
 
-const ActionSpec& AttachNetworkServiceToL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachNetworkServiceToL3NetworkAction>("AttachNetworkServiceToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/network-services", "params", true, true, "Enable network services from given providers on an L3 network.", 1);
-  return s;
-}
+const ActionSpec& AttachNetworkServiceToL3NetworkAction::spec() { return detail::lazySpec(kSpec49); }
+
+AttachNetworkServiceToL3NetworkAction::AttachNetworkServiceToL3NetworkAction() = default;
+AttachNetworkServiceToL3NetworkAction::~AttachNetworkServiceToL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_AttachNetworkServiceToL3Network() { return AttachNetworkServiceToL3NetworkAction::spec(); }
 
-const schema::TypeDesc& DetachNetworkServiceFromL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachNetworkServiceFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(DetachNetworkServiceFromL3NetworkAction, networkServices), schema::Location::Query, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DetachNetworkServiceFromL3NetworkAction>("DetachNetworkServiceFromL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachNetworkServiceFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachNetworkServiceFromL3NetworkAction::describe() { return schema::lazyTable(kTable50); }
 
-const ActionSpec& DetachNetworkServiceFromL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachNetworkServiceFromL3NetworkAction>("DetachNetworkServiceFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/network-services", "", true, true, "Disable network services from given providers on an L3 network.", 0);
-  return s;
-}
+const ActionSpec& DetachNetworkServiceFromL3NetworkAction::spec() { return detail::lazySpec(kSpec51); }
+
+DetachNetworkServiceFromL3NetworkAction::DetachNetworkServiceFromL3NetworkAction() = default;
+DetachNetworkServiceFromL3NetworkAction::~DetachNetworkServiceFromL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_DetachNetworkServiceFromL3Network() { return DetachNetworkServiceFromL3NetworkAction::spec(); }
 
-const schema::TypeDesc& QueryNetworkServiceL3NetworkRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNetworkServiceL3NetworkRefAction>("QueryNetworkServiceL3NetworkRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNetworkServiceL3NetworkRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNetworkServiceL3NetworkRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryNetworkServiceL3NetworkRefAction::describe() { return schema::lazyTable(kTable52); }
 
-const ActionSpec& QueryNetworkServiceL3NetworkRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNetworkServiceL3NetworkRefAction>("QueryNetworkServiceL3NetworkRef", HttpMethod::Get, "/l3-networks/network-services/refs", "", true, false, "Query which network services and providers are enabled on which L3 networks.", 0);
-  return s;
-}
+const ActionSpec& QueryNetworkServiceL3NetworkRefAction::spec() { return detail::lazySpec(kSpec53); }
+
+QueryNetworkServiceL3NetworkRefAction::QueryNetworkServiceL3NetworkRefAction() = default;
+QueryNetworkServiceL3NetworkRefAction::~QueryNetworkServiceL3NetworkRefAction() = default;
 
 const ActionSpec& detail::spec_QueryNetworkServiceL3NetworkRef() { return QueryNetworkServiceL3NetworkRefAction::spec(); }
 
-const schema::TypeDesc& AddCertificateToLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificateUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, &kRule7},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AddCertificateToLoadBalancerListenerAction>("AddCertificateToLoadBalancerListenerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddCertificateToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddCertificateToLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable54); }
 
-const ActionSpec& AddCertificateToLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddCertificateToLoadBalancerListenerAction>("AddCertificateToLoadBalancerListener", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/certificate", "params", true, true, "Attach a certificate to a load balancer listener.", 1);
-  return s;
-}
+const ActionSpec& AddCertificateToLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec55); }
+
+AddCertificateToLoadBalancerListenerAction::AddCertificateToLoadBalancerListenerAction() = default;
+AddCertificateToLoadBalancerListenerAction::~AddCertificateToLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_AddCertificateToLoadBalancerListener() { return AddCertificateToLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& AddVmNicToLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToLoadBalancerAction, vmNicUuids), schema::Location::Body, 0, &kRule7},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AddVmNicToLoadBalancerAction>("AddVmNicToLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddVmNicToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVmNicToLoadBalancerAction::describe() { return schema::lazyTable(kTable56); }
 
-const ActionSpec& AddVmNicToLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVmNicToLoadBalancerAction>("AddVmNicToLoadBalancer", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "params", true, true, "Add VM NICs as backends of a load balancer listener.", 1);
-  return s;
-}
+const ActionSpec& AddVmNicToLoadBalancerAction::spec() { return detail::lazySpec(kSpec57); }
+
+AddVmNicToLoadBalancerAction::AddVmNicToLoadBalancerAction() = default;
+AddVmNicToLoadBalancerAction::~AddVmNicToLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_AddVmNicToLoadBalancer() { return AddVmNicToLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& CreateLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerAction, description), schema::Location::Body, 0, &kRule3},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, vipUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateLoadBalancerAction>("CreateLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateLoadBalancerAction::describe() { return schema::lazyTable(kTable58); }
 
-const ActionSpec& CreateLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateLoadBalancerAction>("CreateLoadBalancer", HttpMethod::Post, "/load-balancers", "params", true, true, "Create a load balancer on a VIP.", 1);
-  return s;
-}
+const ActionSpec& CreateLoadBalancerAction::spec() { return detail::lazySpec(kSpec59); }
+
+CreateLoadBalancerAction::CreateLoadBalancerAction() = default;
+CreateLoadBalancerAction::~CreateLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_CreateLoadBalancer() { return CreateLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& CreateLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule3},
-    {"instancePort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, instancePort), schema::Location::Body, 0, &kRule15},
-    {"loadBalancerPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, loadBalancerPort), schema::Location::Body, 0, &kRule16},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, protocol), schema::Location::Body, 0, &kRule17},
-    {"certificateUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateLoadBalancerListenerAction>("CreateLoadBalancerListenerAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable60); }
 
-const ActionSpec& CreateLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateLoadBalancerListenerAction>("CreateLoadBalancerListener", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/listeners", "params", true, true, "Create a listener (port mapping) on a load balancer.", 1);
-  return s;
-}
+const ActionSpec& CreateLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec61); }
+
+CreateLoadBalancerListenerAction::CreateLoadBalancerListenerAction() = default;
+CreateLoadBalancerListenerAction::~CreateLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_CreateLoadBalancerListener() { return CreateLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& DeleteLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLoadBalancerAction, deleteMode), schema::Location::Query, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLoadBalancerAction>("DeleteLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLoadBalancerAction::describe() { return schema::lazyTable(kTable62); }
 
-const ActionSpec& DeleteLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLoadBalancerAction>("DeleteLoadBalancer", HttpMethod::Delete, "/load-balancers/{uuid}", "", true, true, "Delete a load balancer.", 0);
-  return s;
-}
+const ActionSpec& DeleteLoadBalancerAction::spec() { return detail::lazySpec(kSpec63); }
+
+DeleteLoadBalancerAction::DeleteLoadBalancerAction() = default;
+DeleteLoadBalancerAction::~DeleteLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_DeleteLoadBalancer() { return DeleteLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& DeleteLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLoadBalancerListenerAction>("DeleteLoadBalancerListenerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable64); }
 
-const ActionSpec& DeleteLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLoadBalancerListenerAction>("DeleteLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{uuid}", "", true, true, "Delete a load balancer listener.", 0);
-  return s;
-}
+const ActionSpec& DeleteLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec65); }
+
+DeleteLoadBalancerListenerAction::DeleteLoadBalancerListenerAction() = default;
+DeleteLoadBalancerListenerAction::~DeleteLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_DeleteLoadBalancerListener() { return DeleteLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForLoadBalancerAction>("GetCandidateVmNicsForLoadBalancerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicsForLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerAction::describe() { return schema::lazyTable(kTable66); }
 
-const ActionSpec& GetCandidateVmNicsForLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVmNicsForLoadBalancerAction>("GetCandidateVmNicsForLoadBalancer", HttpMethod::Get, "/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics", "", true, false, "List VM NICs that can be added to a load balancer listener.", 0);
-  return s;
-}
+const ActionSpec& GetCandidateVmNicsForLoadBalancerAction::spec() { return detail::lazySpec(kSpec67); }
+
+GetCandidateVmNicsForLoadBalancerAction::GetCandidateVmNicsForLoadBalancerAction() = default;
+GetCandidateVmNicsForLoadBalancerAction::~GetCandidateVmNicsForLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateVmNicsForLoadBalancer() { return GetCandidateVmNicsForLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& QueryLoadBalancerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLoadBalancerAction>("QueryLoadBalancerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLoadBalancerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLoadBalancerAction::describe() { return schema::lazyTable(kTable68); }
 
-const ActionSpec& QueryLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLoadBalancerAction>("QueryLoadBalancer", HttpMethod::Get, "/load-balancers", "", true, false, "Query load balancers.", 0);
-  return s;
-}
+const ActionSpec& QueryLoadBalancerAction::spec() { return detail::lazySpec(kSpec69); }
+
+QueryLoadBalancerAction::QueryLoadBalancerAction() = default;
+QueryLoadBalancerAction::~QueryLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_QueryLoadBalancer() { return QueryLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& QueryLoadBalancerListenerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLoadBalancerListenerAction>("QueryLoadBalancerListenerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLoadBalancerListenerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable70); }
 
-const ActionSpec& QueryLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLoadBalancerListenerAction>("QueryLoadBalancerListener", HttpMethod::Get, "/load-balancers/listeners", "", true, false, "Query load balancer listeners.", 0);
-  return s;
-}
+const ActionSpec& QueryLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec71); }
+
+QueryLoadBalancerListenerAction::QueryLoadBalancerListenerAction() = default;
+QueryLoadBalancerListenerAction::~QueryLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_QueryLoadBalancerListener() { return QueryLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& RefreshLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshLoadBalancerAction>("RefreshLoadBalancerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(RefreshLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RefreshLoadBalancerAction::describe() { return schema::lazyTable(kTable72); }
 
-const ActionSpec& RefreshLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshLoadBalancerAction>("RefreshLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "refreshLoadBalancer", true, true, "Re-apply a load balancer's configuration to its backend.", 1);
-  return s;
-}
+const ActionSpec& RefreshLoadBalancerAction::spec() { return detail::lazySpec(kSpec73); }
+
+RefreshLoadBalancerAction::RefreshLoadBalancerAction() = default;
+RefreshLoadBalancerAction::~RefreshLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_RefreshLoadBalancer() { return RefreshLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& RemoveCertificateFromLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificateUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, certificateUuid), schema::Location::Query, schema::kSecret, &kRule7},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveCertificateFromLoadBalancerListenerAction>("RemoveCertificateFromLoadBalancerListenerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveCertificateFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveCertificateFromLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable74); }
 
-const ActionSpec& RemoveCertificateFromLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveCertificateFromLoadBalancerListenerAction>("RemoveCertificateFromLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/certificate", "", true, true, "Detach a certificate from a load balancer listener.", 0);
-  return s;
-}
+const ActionSpec& RemoveCertificateFromLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec75); }
+
+RemoveCertificateFromLoadBalancerListenerAction::RemoveCertificateFromLoadBalancerListenerAction() = default;
+RemoveCertificateFromLoadBalancerListenerAction::~RemoveCertificateFromLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_RemoveCertificateFromLoadBalancerListener() { return RemoveCertificateFromLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& RemoveVmNicFromLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveVmNicFromLoadBalancerAction, vmNicUuids), schema::Location::Query, 0, &kRule7},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveVmNicFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveVmNicFromLoadBalancerAction>("RemoveVmNicFromLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveVmNicFromLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& RemoveVmNicFromLoadBalancerAction::describe() { return schema::lazyTable(kTable76); }
 
-const ActionSpec& RemoveVmNicFromLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveVmNicFromLoadBalancerAction>("RemoveVmNicFromLoadBalancer", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "", true, true, "Remove VM NICs from a load balancer listener.", 0);
-  return s;
-}
+const ActionSpec& RemoveVmNicFromLoadBalancerAction::spec() { return detail::lazySpec(kSpec77); }
+
+RemoveVmNicFromLoadBalancerAction::RemoveVmNicFromLoadBalancerAction() = default;
+RemoveVmNicFromLoadBalancerAction::~RemoveVmNicFromLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_RemoveVmNicFromLoadBalancer() { return RemoveVmNicFromLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& UpdateLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLoadBalancerAction>("UpdateLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateLoadBalancerAction::describe() { return schema::lazyTable(kTable78); }
 
-const ActionSpec& UpdateLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLoadBalancerAction>("UpdateLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "updateLoadBalancer", true, true, "Update a load balancer's name or description.", 1);
-  return s;
-}
+const ActionSpec& UpdateLoadBalancerAction::spec() { return detail::lazySpec(kSpec79); }
+
+UpdateLoadBalancerAction::UpdateLoadBalancerAction() = default;
+UpdateLoadBalancerAction::~UpdateLoadBalancerAction() = default;
 
 const ActionSpec& detail::spec_UpdateLoadBalancer() { return UpdateLoadBalancerAction::spec(); }
 
-const schema::TypeDesc& UpdateLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule3},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLoadBalancerListenerAction>("UpdateLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateLoadBalancerListenerAction::describe() { return schema::lazyTable(kTable80); }
 
-const ActionSpec& UpdateLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLoadBalancerListenerAction>("UpdateLoadBalancerListener", HttpMethod::Put, "/load-balancers/listeners/{uuid}", "updateLoadBalancerListener", true, true, "Update a load balancer listener's name or description.", 1);
-  return s;
-}
+const ActionSpec& UpdateLoadBalancerListenerAction::spec() { return detail::lazySpec(kSpec81); }
+
+UpdateLoadBalancerListenerAction::UpdateLoadBalancerListenerAction() = default;
+UpdateLoadBalancerListenerAction::~UpdateLoadBalancerListenerAction() = default;
 
 const ActionSpec& detail::spec_UpdateLoadBalancerListener() { return UpdateLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& GetNetworkServiceTypesAction::describe() {
-  static const schema::TypeDesc d = schema::table<GetNetworkServiceTypesAction>("GetNetworkServiceTypesAction", nullptr, 0, schema::rebased(ActionBase::describe(), offsetof(GetNetworkServiceTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetNetworkServiceTypesAction::describe() { return schema::lazyTable(kTable82); }
 
-const ActionSpec& GetNetworkServiceTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetNetworkServiceTypesAction>("GetNetworkServiceTypes", HttpMethod::Get, "/network-services/types", "", true, false, "List the network service types and the providers that offer each.", 0);
-  return s;
-}
+const ActionSpec& GetNetworkServiceTypesAction::spec() { return detail::lazySpec(kSpec83); }
+
+GetNetworkServiceTypesAction::GetNetworkServiceTypesAction() = default;
+GetNetworkServiceTypesAction::~GetNetworkServiceTypesAction() = default;
 
 const ActionSpec& detail::spec_GetNetworkServiceTypes() { return GetNetworkServiceTypesAction::spec(); }
 
-const schema::TypeDesc& QueryNetworkServiceProviderAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNetworkServiceProviderAction>("QueryNetworkServiceProviderAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNetworkServiceProviderAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNetworkServiceProviderAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryNetworkServiceProviderAction::describe() { return schema::lazyTable(kTable84); }
 
-const ActionSpec& QueryNetworkServiceProviderAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNetworkServiceProviderAction>("QueryNetworkServiceProvider", HttpMethod::Get, "/network-services/providers", "", true, false, "Query network service providers.", 0);
-  return s;
-}
+const ActionSpec& QueryNetworkServiceProviderAction::spec() { return detail::lazySpec(kSpec85); }
+
+QueryNetworkServiceProviderAction::QueryNetworkServiceProviderAction() = default;
+QueryNetworkServiceProviderAction::~QueryNetworkServiceProviderAction() = default;
 
 const ActionSpec& detail::spec_QueryNetworkServiceProvider() { return QueryNetworkServiceProviderAction::spec(); }
 
-const schema::TypeDesc& AttachPortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, ruleUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPortForwardingRuleAction>("AttachPortForwardingRuleAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachPortForwardingRuleAction::describe() { return schema::lazyTable(kTable86); }
 
-const ActionSpec& AttachPortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPortForwardingRuleAction>("AttachPortForwardingRule", HttpMethod::Post, "/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}", "", true, true, "Attach a port forwarding rule to a VM NIC.", 0);
-  return s;
-}
+const ActionSpec& AttachPortForwardingRuleAction::spec() { return detail::lazySpec(kSpec87); }
+
+AttachPortForwardingRuleAction::AttachPortForwardingRuleAction() = default;
+AttachPortForwardingRuleAction::~AttachPortForwardingRuleAction() = default;
 
 const ActionSpec& detail::spec_AttachPortForwardingRule() { return AttachPortForwardingRuleAction::spec(); }
 
-const schema::TypeDesc& ChangePortForwardingRuleStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
-  };
-  static const schema::TypeDesc d = schema::table<ChangePortForwardingRuleStateAction>("ChangePortForwardingRuleStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangePortForwardingRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangePortForwardingRuleStateAction::describe() { return schema::lazyTable(kTable88); }
 
-const ActionSpec& ChangePortForwardingRuleStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangePortForwardingRuleStateAction>("ChangePortForwardingRuleState", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "changePortForwardingRuleState", true, true, "Enable or disable a port forwarding rule.", 1);
-  return s;
-}
+const ActionSpec& ChangePortForwardingRuleStateAction::spec() { return detail::lazySpec(kSpec89); }
+
+ChangePortForwardingRuleStateAction::ChangePortForwardingRuleStateAction() = default;
+ChangePortForwardingRuleStateAction::~ChangePortForwardingRuleStateAction() = default;
 
 const ActionSpec& detail::spec_ChangePortForwardingRuleState() { return ChangePortForwardingRuleStateAction::spec(); }
 
-const schema::TypeDesc& CreatePortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, vipUuid), schema::Location::Body, 0, &kRule0},
-    {"vipPortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortStart), schema::Location::Body, 0, &kRule16},
-    {"vipPortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortEnd), schema::Location::Body, 0, &kRule15},
-    {"privatePortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortStart), schema::Location::Body, 0, &kRule15},
-    {"privatePortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortEnd), schema::Location::Body, 0, &kRule15},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, protocolType), schema::Location::Body, 0, &kRule18},
-    {"vmNicUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"allowedCidr", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePortForwardingRuleAction>("CreatePortForwardingRuleAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreatePortForwardingRuleAction::describe() { return schema::lazyTable(kTable90); }
 
-const ActionSpec& CreatePortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePortForwardingRuleAction>("CreatePortForwardingRule", HttpMethod::Post, "/port-forwarding", "params", true, true, "Create a port forwarding rule on a virtual IP.", 1);
-  return s;
-}
+const ActionSpec& CreatePortForwardingRuleAction::spec() { return detail::lazySpec(kSpec91); }
+
+CreatePortForwardingRuleAction::CreatePortForwardingRuleAction() = default;
+CreatePortForwardingRuleAction::~CreatePortForwardingRuleAction() = default;
 
 const ActionSpec& detail::spec_CreatePortForwardingRule() { return CreatePortForwardingRuleAction::spec(); }
 
-const schema::TypeDesc& DeletePortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortForwardingRuleAction, deleteMode), schema::Location::Query, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePortForwardingRuleAction>("DeletePortForwardingRuleAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeletePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeletePortForwardingRuleAction::describe() { return schema::lazyTable(kTable92); }
 
-const ActionSpec& DeletePortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePortForwardingRuleAction>("DeletePortForwardingRule", HttpMethod::Delete, "/port-forwarding/{uuid}", "", true, true, "Delete a port forwarding rule.", 0);
-  return s;
-}
+const ActionSpec& DeletePortForwardingRuleAction::spec() { return detail::lazySpec(kSpec93); }
+
+DeletePortForwardingRuleAction::DeletePortForwardingRuleAction() = default;
+DeletePortForwardingRuleAction::~DeletePortForwardingRuleAction() = default;
 
 const ActionSpec& detail::spec_DeletePortForwardingRule() { return DeletePortForwardingRuleAction::spec(); }
 
-const schema::TypeDesc& DetachPortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachPortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPortForwardingRuleAction>("DetachPortForwardingRuleAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DetachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachPortForwardingRuleAction::describe() { return schema::lazyTable(kTable94); }
 
-const ActionSpec& DetachPortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPortForwardingRuleAction>("DetachPortForwardingRule", HttpMethod::Delete, "/port-forwarding/{uuid}/vm-instances/nics", "", true, true, "Detach a port forwarding rule from its VM NIC.", 0);
-  return s;
-}
+const ActionSpec& DetachPortForwardingRuleAction::spec() { return detail::lazySpec(kSpec95); }
+
+DetachPortForwardingRuleAction::DetachPortForwardingRuleAction() = default;
+DetachPortForwardingRuleAction::~DetachPortForwardingRuleAction() = default;
 
 const ActionSpec& detail::spec_DetachPortForwardingRule() { return DetachPortForwardingRuleAction::spec(); }
 
-const schema::TypeDesc& GetPortForwardingAttachableVmNicsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetPortForwardingAttachableVmNicsAction, ruleUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<GetPortForwardingAttachableVmNicsAction>("GetPortForwardingAttachableVmNicsAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetPortForwardingAttachableVmNicsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetPortForwardingAttachableVmNicsAction::describe() { return schema::lazyTable(kTable96); }
 
-const ActionSpec& GetPortForwardingAttachableVmNicsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPortForwardingAttachableVmNicsAction>("GetPortForwardingAttachableVmNics", HttpMethod::Get, "/port-forwarding/{ruleUuid}/vm-instances/candidate-nics", "", true, false, "List the VM NICs a port forwarding rule can be attached to.", 0);
-  return s;
-}
+const ActionSpec& GetPortForwardingAttachableVmNicsAction::spec() { return detail::lazySpec(kSpec97); }
+
+GetPortForwardingAttachableVmNicsAction::GetPortForwardingAttachableVmNicsAction() = default;
+GetPortForwardingAttachableVmNicsAction::~GetPortForwardingAttachableVmNicsAction() = default;
 
 const ActionSpec& detail::spec_GetPortForwardingAttachableVmNics() { return GetPortForwardingAttachableVmNicsAction::spec(); }
 
-const schema::TypeDesc& QueryPortForwardingRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPortForwardingRuleAction>("QueryPortForwardingRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPortForwardingRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryPortForwardingRuleAction::describe() { return schema::lazyTable(kTable98); }
 
-const ActionSpec& QueryPortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPortForwardingRuleAction>("QueryPortForwardingRule", HttpMethod::Get, "/port-forwarding", "", true, false, "Query port forwarding rules.", 0);
-  return s;
-}
+const ActionSpec& QueryPortForwardingRuleAction::spec() { return detail::lazySpec(kSpec99); }
+
+QueryPortForwardingRuleAction::QueryPortForwardingRuleAction() = default;
+QueryPortForwardingRuleAction::~QueryPortForwardingRuleAction() = default;
 
 const ActionSpec& detail::spec_QueryPortForwardingRule() { return QueryPortForwardingRuleAction::spec(); }
 
-const schema::TypeDesc& UpdatePortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule3},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePortForwardingRuleAction>("UpdatePortForwardingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdatePortForwardingRuleAction::describe() { return schema::lazyTable(kTable100); }
 
-const ActionSpec& UpdatePortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePortForwardingRuleAction>("UpdatePortForwardingRule", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "updatePortForwardingRule", true, true, "Update the name or description of a port forwarding rule.", 1);
-  return s;
-}
+const ActionSpec& UpdatePortForwardingRuleAction::spec() { return detail::lazySpec(kSpec101); }
+
+UpdatePortForwardingRuleAction::UpdatePortForwardingRuleAction() = default;
+UpdatePortForwardingRuleAction::~UpdatePortForwardingRuleAction() = default;
 
 const ActionSpec& detail::spec_UpdatePortForwardingRule() { return UpdatePortForwardingRuleAction::spec(); }
 
-const schema::TypeDesc& AddSecurityGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"rules", &schema::typeOf<std::vector<SecurityGroupRuleAO>>, offsetof(AddSecurityGroupRuleAction, rules), schema::Location::Body, 0, &kRule19},
-    {"remoteSecurityGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSecurityGroupRuleAction, remoteSecurityGroupUuids), schema::Location::Body, 0, &kRule20},
-  };
-  static const schema::TypeDesc d = schema::table<AddSecurityGroupRuleAction>("AddSecurityGroupRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddSecurityGroupRuleAction::describe() { return schema::lazyTable(kTable102); }
 
-const ActionSpec& AddSecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSecurityGroupRuleAction>("AddSecurityGroupRule", HttpMethod::Post, "/security-groups/{securityGroupUuid}/rules", "params", true, true, "Add rules to a security group.", 1);
-  return s;
-}
+const ActionSpec& AddSecurityGroupRuleAction::spec() { return detail::lazySpec(kSpec103); }
+
+AddSecurityGroupRuleAction::AddSecurityGroupRuleAction() = default;
+AddSecurityGroupRuleAction::~AddSecurityGroupRuleAction() = default;
 
 const ActionSpec& detail::spec_AddSecurityGroupRule() { return AddSecurityGroupRuleAction::spec(); }
 
-const schema::TypeDesc& AddVmNicToSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToSecurityGroupAction, vmNicUuids), schema::Location::Body, 0, &kRule19},
-  };
-  static const schema::TypeDesc d = schema::table<AddVmNicToSecurityGroupAction>("AddVmNicToSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddVmNicToSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AddVmNicToSecurityGroupAction::describe() { return schema::lazyTable(kTable104); }
 
-const ActionSpec& AddVmNicToSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVmNicToSecurityGroupAction>("AddVmNicToSecurityGroup", HttpMethod::Post, "/security-groups/{securityGroupUuid}/vm-instances/nics", "params", true, true, "Add VM NICs to a security group.", 1);
-  return s;
-}
+const ActionSpec& AddVmNicToSecurityGroupAction::spec() { return detail::lazySpec(kSpec105); }
+
+AddVmNicToSecurityGroupAction::AddVmNicToSecurityGroupAction() = default;
+AddVmNicToSecurityGroupAction::~AddVmNicToSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_AddVmNicToSecurityGroup() { return AddVmNicToSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& AttachSecurityGroupToL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AttachSecurityGroupToL3NetworkAction>("AttachSecurityGroupToL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachSecurityGroupToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& AttachSecurityGroupToL3NetworkAction::describe() { return schema::lazyTable(kTable106); }
 
-const ActionSpec& AttachSecurityGroupToL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachSecurityGroupToL3NetworkAction>("AttachSecurityGroupToL3Network", HttpMethod::Post, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", true, true, "Attach a security group to an L3 network.", 0);
-  return s;
-}
+const ActionSpec& AttachSecurityGroupToL3NetworkAction::spec() { return detail::lazySpec(kSpec107); }
+
+AttachSecurityGroupToL3NetworkAction::AttachSecurityGroupToL3NetworkAction() = default;
+AttachSecurityGroupToL3NetworkAction::~AttachSecurityGroupToL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_AttachSecurityGroupToL3Network() { return AttachSecurityGroupToL3NetworkAction::spec(); }
 
-const schema::TypeDesc& ChangeSecurityGroupStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSecurityGroupStateAction>("ChangeSecurityGroupStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeSecurityGroupStateAction::describe() { return schema::lazyTable(kTable108); }
 
-const ActionSpec& ChangeSecurityGroupStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSecurityGroupStateAction>("ChangeSecurityGroupState", HttpMethod::Put, "/security-groups/{uuid}/actions", "changeSecurityGroupState", true, true, "Enable or disable a security group.", 1);
-  return s;
-}
+const ActionSpec& ChangeSecurityGroupStateAction::spec() { return detail::lazySpec(kSpec109); }
+
+ChangeSecurityGroupStateAction::ChangeSecurityGroupStateAction() = default;
+ChangeSecurityGroupStateAction::~ChangeSecurityGroupStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeSecurityGroupState() { return ChangeSecurityGroupStateAction::spec(); }
 
-const schema::TypeDesc& CreateSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSecurityGroupAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSecurityGroupAction, description), schema::Location::Body, 0, &kRule3},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSecurityGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSecurityGroupAction>("CreateSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CreateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateSecurityGroupAction::describe() { return schema::lazyTable(kTable110); }
 
-const ActionSpec& CreateSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSecurityGroupAction>("CreateSecurityGroup", HttpMethod::Post, "/security-groups", "params", true, true, "Create a security group.", 1);
-  return s;
-}
+const ActionSpec& CreateSecurityGroupAction::spec() { return detail::lazySpec(kSpec111); }
+
+CreateSecurityGroupAction::CreateSecurityGroupAction() = default;
+CreateSecurityGroupAction::~CreateSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_CreateSecurityGroup() { return CreateSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSecurityGroupAction, deleteMode), schema::Location::Query, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSecurityGroupAction>("DeleteSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSecurityGroupAction::describe() { return schema::lazyTable(kTable112); }
 
-const ActionSpec& DeleteSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSecurityGroupAction>("DeleteSecurityGroup", HttpMethod::Delete, "/security-groups/{uuid}", "", true, true, "Delete a security group.", 0);
-  return s;
-}
+const ActionSpec& DeleteSecurityGroupAction::spec() { return detail::lazySpec(kSpec113); }
+
+DeleteSecurityGroupAction::DeleteSecurityGroupAction() = default;
+DeleteSecurityGroupAction::~DeleteSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteSecurityGroup() { return DeleteSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& DeleteSecurityGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteSecurityGroupRuleAction, ruleUuids), schema::Location::Query, 0, &kRule19},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSecurityGroupRuleAction>("DeleteSecurityGroupRuleAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DeleteSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteSecurityGroupRuleAction::describe() { return schema::lazyTable(kTable114); }
 
-const ActionSpec& DeleteSecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSecurityGroupRuleAction>("DeleteSecurityGroupRule", HttpMethod::Delete, "/security-groups/rules", "", true, true, "Delete security group rules.", 0);
-  return s;
-}
+const ActionSpec& DeleteSecurityGroupRuleAction::spec() { return detail::lazySpec(kSpec115); }
+
+DeleteSecurityGroupRuleAction::DeleteSecurityGroupRuleAction() = default;
+DeleteSecurityGroupRuleAction::~DeleteSecurityGroupRuleAction() = default;
 
 const ActionSpec& detail::spec_DeleteSecurityGroupRule() { return DeleteSecurityGroupRuleAction::spec(); }
 
-const schema::TypeDesc& DeleteVmNicFromSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DeleteVmNicFromSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteVmNicFromSecurityGroupAction, vmNicUuids), schema::Location::Query, 0, &kRule19},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmNicFromSecurityGroupAction>("DeleteVmNicFromSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmNicFromSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVmNicFromSecurityGroupAction::describe() { return schema::lazyTable(kTable116); }
 
-const ActionSpec& DeleteVmNicFromSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmNicFromSecurityGroupAction>("DeleteVmNicFromSecurityGroup", HttpMethod::Delete, "/security-groups/{securityGroupUuid}/vm-instances/nics", "", true, true, "Remove VM NICs from a security group.", 0);
-  return s;
-}
+const ActionSpec& DeleteVmNicFromSecurityGroupAction::spec() { return detail::lazySpec(kSpec117); }
+
+DeleteVmNicFromSecurityGroupAction::DeleteVmNicFromSecurityGroupAction() = default;
+DeleteVmNicFromSecurityGroupAction::~DeleteVmNicFromSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_DeleteVmNicFromSecurityGroup() { return DeleteVmNicFromSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& DetachSecurityGroupFromL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DetachSecurityGroupFromL3NetworkAction>("DetachSecurityGroupFromL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachSecurityGroupFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DetachSecurityGroupFromL3NetworkAction::describe() { return schema::lazyTable(kTable118); }
 
-const ActionSpec& DetachSecurityGroupFromL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachSecurityGroupFromL3NetworkAction>("DetachSecurityGroupFromL3Network", HttpMethod::Delete, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", true, true, "Detach a security group from an L3 network.", 0);
-  return s;
-}
+const ActionSpec& DetachSecurityGroupFromL3NetworkAction::spec() { return detail::lazySpec(kSpec119); }
+
+DetachSecurityGroupFromL3NetworkAction::DetachSecurityGroupFromL3NetworkAction() = default;
+DetachSecurityGroupFromL3NetworkAction::~DetachSecurityGroupFromL3NetworkAction() = default;
 
 const ActionSpec& detail::spec_DetachSecurityGroupFromL3Network() { return DetachSecurityGroupFromL3NetworkAction::spec(); }
 
-const schema::TypeDesc& GetCandidateVmNicForSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicForSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicForSecurityGroupAction>("GetCandidateVmNicForSecurityGroupAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicForSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetCandidateVmNicForSecurityGroupAction::describe() { return schema::lazyTable(kTable120); }
 
-const ActionSpec& GetCandidateVmNicForSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVmNicForSecurityGroupAction>("GetCandidateVmNicForSecurityGroup", HttpMethod::Get, "/security-groups/{securityGroupUuid}/vm-instances/candidate-nics", "", true, false, "List the VM NICs that could be added to a security group.", 0);
-  return s;
-}
+const ActionSpec& GetCandidateVmNicForSecurityGroupAction::spec() { return detail::lazySpec(kSpec121); }
+
+GetCandidateVmNicForSecurityGroupAction::GetCandidateVmNicForSecurityGroupAction() = default;
+GetCandidateVmNicForSecurityGroupAction::~GetCandidateVmNicForSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_GetCandidateVmNicForSecurityGroup() { return GetCandidateVmNicForSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& QuerySecurityGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySecurityGroupAction>("QuerySecurityGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySecurityGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySecurityGroupAction::describe() { return schema::lazyTable(kTable122); }
 
-const ActionSpec& QuerySecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySecurityGroupAction>("QuerySecurityGroup", HttpMethod::Get, "/security-groups", "", true, false, "Query security groups.", 0);
-  return s;
-}
+const ActionSpec& QuerySecurityGroupAction::spec() { return detail::lazySpec(kSpec123); }
+
+QuerySecurityGroupAction::QuerySecurityGroupAction() = default;
+QuerySecurityGroupAction::~QuerySecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_QuerySecurityGroup() { return QuerySecurityGroupAction::spec(); }
 
-const schema::TypeDesc& QuerySecurityGroupRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySecurityGroupRuleAction>("QuerySecurityGroupRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySecurityGroupRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QuerySecurityGroupRuleAction::describe() { return schema::lazyTable(kTable124); }
 
-const ActionSpec& QuerySecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySecurityGroupRuleAction>("QuerySecurityGroupRule", HttpMethod::Get, "/security-groups/rules", "", true, false, "Query security group rules.", 0);
-  return s;
-}
+const ActionSpec& QuerySecurityGroupRuleAction::spec() { return detail::lazySpec(kSpec125); }
+
+QuerySecurityGroupRuleAction::QuerySecurityGroupRuleAction() = default;
+QuerySecurityGroupRuleAction::~QuerySecurityGroupRuleAction() = default;
 
 const ActionSpec& detail::spec_QuerySecurityGroupRule() { return QuerySecurityGroupRuleAction::spec(); }
 
-const schema::TypeDesc& QueryVmNicInSecurityGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmNicInSecurityGroupAction>("QueryVmNicInSecurityGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmNicInSecurityGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmNicInSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVmNicInSecurityGroupAction::describe() { return schema::lazyTable(kTable126); }
 
-const ActionSpec& QueryVmNicInSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmNicInSecurityGroupAction>("QueryVmNicInSecurityGroup", HttpMethod::Get, "/security-groups/vm-instances/nics", "", true, false, "Query which VM NICs are in which security groups.", 0);
-  return s;
-}
+const ActionSpec& QueryVmNicInSecurityGroupAction::spec() { return detail::lazySpec(kSpec127); }
+
+QueryVmNicInSecurityGroupAction::QueryVmNicInSecurityGroupAction() = default;
+QueryVmNicInSecurityGroupAction::~QueryVmNicInSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_QueryVmNicInSecurityGroup() { return QueryVmNicInSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, description), schema::Location::Body, 0, &kRule3},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSecurityGroupAction>("UpdateSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateSecurityGroupAction::describe() { return schema::lazyTable(kTable128); }
 
-const ActionSpec& UpdateSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSecurityGroupAction>("UpdateSecurityGroup", HttpMethod::Put, "/security-groups/{uuid}/actions", "updateSecurityGroup", true, true, "Update the name or description of a security group.", 1);
-  return s;
-}
+const ActionSpec& UpdateSecurityGroupAction::spec() { return detail::lazySpec(kSpec129); }
+
+UpdateSecurityGroupAction::UpdateSecurityGroupAction() = default;
+UpdateSecurityGroupAction::~UpdateSecurityGroupAction() = default;
 
 const ActionSpec& detail::spec_UpdateSecurityGroup() { return UpdateSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& GetVipQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVipQosAction, uuid), schema::Location::Path, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVipQosAction>("GetVipQosAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetVipQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVipQosAction::describe() { return schema::lazyTable(kTable130); }
 
-const ActionSpec& GetVipQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVipQosAction>("GetVipQos", HttpMethod::Get, "/vip/{uuid}/vip-qos", "", true, false, "Get the bandwidth limits of a virtual IP.", 0);
-  return s;
-}
+const ActionSpec& GetVipQosAction::spec() { return detail::lazySpec(kSpec131); }
+
+GetVipQosAction::GetVipQosAction() = default;
+GetVipQosAction::~GetVipQosAction() = default;
 
 const ActionSpec& detail::spec_GetVipQos() { return GetVipQosAction::spec(); }
 
-const schema::TypeDesc& ChangeVipStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVipStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeVipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeVipStateAction>("ChangeVipStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeVipStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeVipStateAction::describe() { return schema::lazyTable(kTable132); }
 
-const ActionSpec& ChangeVipStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeVipStateAction>("ChangeVipState", HttpMethod::Put, "/vips/{uuid}/actions", "changeVipState", true, true, "Enable or disable a virtual IP.", 1);
-  return s;
-}
+const ActionSpec& ChangeVipStateAction::spec() { return detail::lazySpec(kSpec133); }
+
+ChangeVipStateAction::ChangeVipStateAction() = default;
+ChangeVipStateAction::~ChangeVipStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeVipState() { return ChangeVipStateAction::spec(); }
 
-const schema::TypeDesc& CreateVipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVipAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, description), schema::Location::Body, 0, &kRule3},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVipAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"allocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"requiredIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, requiredIp), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVipAction>("CreateVipAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(CreateVipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& CreateVipAction::describe() { return schema::lazyTable(kTable134); }
 
-const ActionSpec& CreateVipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateVipAction>("CreateVip", HttpMethod::Post, "/vips", "params", true, true, "Create a virtual IP on an L3 network.", 1);
-  return s;
-}
+const ActionSpec& CreateVipAction::spec() { return detail::lazySpec(kSpec135); }
+
+CreateVipAction::CreateVipAction() = default;
+CreateVipAction::~CreateVipAction() = default;
 
 const ActionSpec& detail::spec_CreateVip() { return CreateVipAction::spec(); }
 
-const schema::TypeDesc& DeleteVipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVipAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVipAction, deleteMode), schema::Location::Query, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVipAction>("DeleteVipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVipAction::describe() { return schema::lazyTable(kTable136); }
 
-const ActionSpec& DeleteVipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVipAction>("DeleteVip", HttpMethod::Delete, "/vips/{uuid}", "", true, true, "Delete a virtual IP.", 0);
-  return s;
-}
+const ActionSpec& DeleteVipAction::spec() { return detail::lazySpec(kSpec137); }
+
+DeleteVipAction::DeleteVipAction() = default;
+DeleteVipAction::~DeleteVipAction() = default;
 
 const ActionSpec& detail::spec_DeleteVip() { return DeleteVipAction::spec(); }
 
-const schema::TypeDesc& DeleteVipQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DeleteVipQosAction, port), schema::Location::Query, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVipQosAction>("DeleteVipQosAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVipQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& DeleteVipQosAction::describe() { return schema::lazyTable(kTable138); }
 
-const ActionSpec& DeleteVipQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVipQosAction>("DeleteVipQos", HttpMethod::Delete, "/vips/{uuid}/vip-qos", "", true, true, "Remove the bandwidth limit of a virtual IP, optionally for one port.", 0);
-  return s;
-}
+const ActionSpec& DeleteVipQosAction::spec() { return detail::lazySpec(kSpec139); }
+
+DeleteVipQosAction::DeleteVipQosAction() = default;
+DeleteVipQosAction::~DeleteVipQosAction() = default;
 
 const ActionSpec& detail::spec_DeleteVipQos() { return DeleteVipQosAction::spec(); }
 
-const schema::TypeDesc& GetVipUsedPortsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVipUsedPortsAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"protocol", &schema::typeOf<std::string>, offsetof(GetVipUsedPortsAction, protocol), schema::Location::Query, 0, &kRule21},
-  };
-  static const schema::TypeDesc d = schema::table<GetVipUsedPortsAction>("GetVipUsedPortsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVipUsedPortsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& GetVipUsedPortsAction::describe() { return schema::lazyTable(kTable140); }
 
-const ActionSpec& GetVipUsedPortsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetVipUsedPortsAction>("GetVipUsedPorts", HttpMethod::Get, "/vips/{uuid}/usedports", "", true, false, "List the ports used by services on a virtual IP.", 0);
-  return s;
-}
+const ActionSpec& GetVipUsedPortsAction::spec() { return detail::lazySpec(kSpec141); }
+
+GetVipUsedPortsAction::GetVipUsedPortsAction() = default;
+GetVipUsedPortsAction::~GetVipUsedPortsAction() = default;
 
 const ActionSpec& detail::spec_GetVipUsedPorts() { return GetVipUsedPortsAction::spec(); }
 
-const schema::TypeDesc& QueryVipAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVipAction>("QueryVipAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVipAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVipAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
+const schema::TypeDesc& QueryVipAction::describe() { return schema::lazyTable(kTable142); }
 
-const ActionSpec& QueryVipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVipAction>("QueryVip", HttpMethod::Get, "/vips", "", true, false, "Query virtual IPs.", 0);
-  return s;
-}
+const ActionSpec& QueryVipAction::spec() { return detail::lazySpec(kSpec143); }
+
+QueryVipAction::QueryVipAction() = default;
+QueryVipAction::~QueryVipAction() = default;
 
 const ActionSpec& detail::spec_QueryVip() { return QueryVipAction::spec(); }
 
-const schema::TypeDesc& SetVipQosAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVipQosAction, port), schema::Location::Body, 0, &kRule15},
-    {"outboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVipQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule22},
-    {"inboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVipQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule22},
-  };
-  static const schema::TypeDesc d = schema::table<SetVipQosAction>("SetVipQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetVipQosAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& SetVipQosAction::describe() { return schema::lazyTable(kTable144); }
 
-const ActionSpec& SetVipQosAction::spec() {
-  static const ActionSpec s = ActionSpec::make<SetVipQosAction>("SetVipQos", HttpMethod::Put, "/vips/{uuid}/actions", "setVipQos", true, true, "Set the bandwidth limit of a virtual IP, optionally per port.", 1);
-  return s;
-}
+const ActionSpec& SetVipQosAction::spec() { return detail::lazySpec(kSpec145); }
+
+SetVipQosAction::SetVipQosAction() = default;
+SetVipQosAction::~SetVipQosAction() = default;
 
 const ActionSpec& detail::spec_SetVipQos() { return SetVipQosAction::spec(); }
 
-const schema::TypeDesc& UpdateVipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVipAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVipAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVipAction, description), schema::Location::Body, 0, &kRule3},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateVipAction>("UpdateVipAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& UpdateVipAction::describe() { return schema::lazyTable(kTable146); }
 
-const ActionSpec& UpdateVipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateVipAction>("UpdateVip", HttpMethod::Put, "/vips/{uuid}/actions", "updateVip", true, true, "Update the name or description of a virtual IP.", 1);
-  return s;
-}
+const ActionSpec& UpdateVipAction::spec() { return detail::lazySpec(kSpec147); }
+
+UpdateVipAction::UpdateVipAction() = default;
+UpdateVipAction::~UpdateVipAction() = default;
 
 const ActionSpec& detail::spec_UpdateVip() { return UpdateVipAction::spec(); }
 
-const schema::TypeDesc& ChangeFirewallRuleStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, state), schema::Location::Body, 0, &kRule6},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeFirewallRuleStateAction>("ChangeFirewallRuleStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeFirewallRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
+const schema::TypeDesc& ChangeFirewallRuleStateAction::describe() { return schema::lazyTable(kTable148); }
 
-const ActionSpec& ChangeFirewallRuleStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeFirewallRuleStateAction>("ChangeFirewallRuleState", HttpMethod::Put, "/vpcfirewalls/rules/{uuid}/actions", "changeFirewallRuleState", true, true, "Enable or disable a VPC firewall rule.", 1);
-  return s;
-}
+const ActionSpec& ChangeFirewallRuleStateAction::spec() { return detail::lazySpec(kSpec149); }
+
+ChangeFirewallRuleStateAction::ChangeFirewallRuleStateAction() = default;
+ChangeFirewallRuleStateAction::~ChangeFirewallRuleStateAction() = default;
 
 const ActionSpec& detail::spec_ChangeFirewallRuleState() { return ChangeFirewallRuleStateAction::spec(); }
 

@@ -125,1386 +125,2520 @@
 #include <cstddef>
 
 namespace zstack {
-
-const schema::TypeDesc& AccessControlListEntryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(AccessControlListEntryInventory, aclUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(AccessControlListEntryInventory, type), schema::Location::Body, 0, nullptr},
-    {"domain", &schema::typeOf<std::string>, offsetof(AccessControlListEntryInventory, domain), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(AccessControlListEntryInventory, url), schema::Location::Body, 0, nullptr},
-    {"ipEntries", &schema::typeOf<std::string>, offsetof(AccessControlListEntryInventory, ipEntries), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AccessControlListEntryInventory>("AccessControlListEntryInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(AccessControlListEntryInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AccessControlListInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AccessControlListInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"entries", &schema::typeOf<std::vector<AccessControlListEntryInventory>>, offsetof(AccessControlListInventory, entries), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AccessControlListInventory>("AccessControlListInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(AccessControlListInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AccessControlRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"rule", &schema::typeOf<std::string>, offsetof(AccessControlRuleInventory, rule), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::string>, offsetof(AccessControlRuleInventory, strategy), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AccessControlRuleInventory>("AccessControlRuleInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(AccessControlRuleInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AccessKeyInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"description", &schema::typeOf<std::string>, offsetof(AccessKeyInventory, description), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(AccessKeyInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(AccessKeyInventory, userUuid), schema::Location::Body, 0, nullptr},
-    {"AccessKeyID", &schema::typeOf<std::string>, offsetof(AccessKeyInventory, AccessKeyID), schema::Location::Body, 0, nullptr},
-    {"AccessKeySecret", &schema::typeOf<std::string>, offsetof(AccessKeyInventory, AccessKeySecret), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AccessKeyInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AccessKeyInventory>("AccessKeyInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(AccessKeyInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AccountInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(AccountInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AccountInventory>("AccountInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(AccountInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AccountPriceTableRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(AccountPriceTableRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(AccountPriceTableRefInventory, tableUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AccountPriceTableRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AccountPriceTableRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AccountPriceTableRefInventory>("AccountPriceTableRefInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& AccountResourceRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(AccountResourceRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(AccountResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(AccountResourceRefInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"concreteResourceType", &schema::typeOf<std::string>, offsetof(AccountResourceRefInventory, concreteResourceType), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AccountResourceRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AccountResourceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AccountResourceRefInventory>("AccountResourceRefInventory", rows, 6);
-  return d;
-}
-
-const schema::TypeDesc& ActiveAlarmInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(ActiveAlarmInventory, templateUuid), schema::Location::Body, 0, nullptr},
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(ActiveAlarmInventory, alarmUuid), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::string>, offsetof(ActiveAlarmInventory, namespace_), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ActiveAlarmInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(ActiveAlarmInventory, uuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ActiveAlarmInventory>("ActiveAlarmInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& ActiveAlarmTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmName", &schema::typeOf<std::string>, offsetof(ActiveAlarmTemplateInventory, alarmName), schema::Location::Body, 0, nullptr},
-    {"comparisonOperator", &schema::typeOf<std::string>, offsetof(ActiveAlarmTemplateInventory, comparisonOperator), schema::Location::Body, 0, nullptr},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ActiveAlarmTemplateInventory, period), schema::Location::Body, 0, nullptr},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ActiveAlarmTemplateInventory, repeatInterval), schema::Location::Body, 0, nullptr},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ActiveAlarmTemplateInventory, repeatCount), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::string>, offsetof(ActiveAlarmTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
-    {"metricName", &schema::typeOf<std::string>, offsetof(ActiveAlarmTemplateInventory, metricName), schema::Location::Body, 0, nullptr},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(ActiveAlarmTemplateInventory, threshold), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::string>, offsetof(ActiveAlarmTemplateInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
-    {"labels", &schema::typeOf<std::string>, offsetof(ActiveAlarmTemplateInventory, labels), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ActiveAlarmTemplateInventory>("ActiveAlarmTemplateInventory", rows, 10, schema::rebased(Resource::describe(), offsetof(ActiveAlarmTemplateInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AddBackupStoragesToReplicationGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(AddBackupStoragesToReplicationGroupResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddBackupStoragesToReplicationGroupResult>("AddBackupStoragesToReplicationGroupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& AddHostFromConfigFileResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<Json>, offsetof(AddHostFromConfigFileResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddHostFromConfigFileResult>("AddHostFromConfigFileResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& AddIpRangeByNetworkCidrResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::optional<IpRangeInventory>>, offsetof(AddIpRangeByNetworkCidrResult, inventory), schema::Location::Body, 0, nullptr},
-    {"inventories", &schema::typeOf<std::vector<IpRangeInventory>>, offsetof(AddIpRangeByNetworkCidrResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddIpRangeByNetworkCidrResult>("AddIpRangeByNetworkCidrResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& AddSNSSmsReceiverResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(AddSNSSmsReceiverResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSNSSmsReceiverResult>("AddSNSSmsReceiverResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& AddSchedulerJobsToSchedulerJobGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(AddSchedulerJobsToSchedulerJobGroupResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddSchedulerJobsToSchedulerJobGroupResult>("AddSchedulerJobsToSchedulerJobGroupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& AddVRouterNetworksToFlowMeterResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(AddVRouterNetworksToFlowMeterResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVRouterNetworksToFlowMeterResult>("AddVRouterNetworksToFlowMeterResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& AddVRouterNetworksToOspfAreaResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(AddVRouterNetworksToOspfAreaResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AddVRouterNetworksToOspfAreaResult>("AddVRouterNetworksToOspfAreaResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& AddressPoolInventory::describe() {
-  static const schema::TypeDesc d = schema::table<AddressPoolInventory>("AddressPoolInventory", nullptr, 0, schema::rebased(IpRangeInventory::describe(), offsetof(AddressPoolInventory, uuid) - offsetof(IpRangeInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AffinityGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"policy", &schema::typeOf<std::string>, offsetof(AffinityGroupInventory, policy), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(AffinityGroupInventory, version), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(AffinityGroupInventory, type), schema::Location::Body, 0, nullptr},
-    {"appliance", &schema::typeOf<std::string>, offsetof(AffinityGroupInventory, appliance), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AffinityGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AffinityGroupInventory, state), schema::Location::Body, 0, nullptr},
-    {"usages", &schema::typeOf<Json>, offsetof(AffinityGroupInventory, usages), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AffinityGroupInventory>("AffinityGroupInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(AffinityGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AgentVersionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"agentType", &schema::typeOf<std::string>, offsetof(AgentVersionInventory, agentType), schema::Location::Body, 0, nullptr},
-    {"currentVersion", &schema::typeOf<std::string>, offsetof(AgentVersionInventory, currentVersion), schema::Location::Body, 0, nullptr},
-    {"expectVersion", &schema::typeOf<std::string>, offsetof(AgentVersionInventory, expectVersion), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AgentVersionInventory>("AgentVersionInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(AgentVersionInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AlarmInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"comparisonOperator", &schema::typeOf<std::string>, offsetof(AlarmInventory, comparisonOperator), schema::Location::Body, 0, nullptr},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AlarmInventory, period), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::string>, offsetof(AlarmInventory, namespace_), schema::Location::Body, 0, nullptr},
-    {"metricName", &schema::typeOf<std::string>, offsetof(AlarmInventory, metricName), schema::Location::Body, 0, nullptr},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(AlarmInventory, threshold), schema::Location::Body, 0, nullptr},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AlarmInventory, repeatInterval), schema::Location::Body, 0, nullptr},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AlarmInventory, repeatCount), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AlarmInventory, status), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AlarmInventory, state), schema::Location::Body, 0, nullptr},
-    {"enableRecovery", &schema::typeOf<std::optional<bool>>, offsetof(AlarmInventory, enableRecovery), schema::Location::Body, 0, nullptr},
-    {"labels", &schema::typeOf<Json>, offsetof(AlarmInventory, labels), schema::Location::Body, 0, nullptr},
-    {"actions", &schema::typeOf<Json>, offsetof(AlarmInventory, actions), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::string>, offsetof(AlarmInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AlarmInventory>("AlarmInventory", rows, 13, schema::rebased(NamedResource::describe(), offsetof(AlarmInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AlarmLabelInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AlarmLabelInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"key", &schema::typeOf<std::string>, offsetof(AlarmLabelInventory, key), schema::Location::Body, 0, nullptr},
-    {"operator", &schema::typeOf<std::string>, offsetof(AlarmLabelInventory, operator_), schema::Location::Body, 0, nullptr},
-    {"value", &schema::typeOf<std::string>, offsetof(AlarmLabelInventory, value), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AlarmLabelInventory>("AlarmLabelInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& AlertDataAckInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alertDataUuid", &schema::typeOf<std::string>, offsetof(AlertDataAckInventory, alertDataUuid), schema::Location::Body, 0, nullptr},
-    {"alertType", &schema::typeOf<std::string>, offsetof(AlertDataAckInventory, alertType), schema::Location::Body, 0, nullptr},
-    {"ackPeriod", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AlertDataAckInventory, ackPeriod), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(AlertDataAckInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"ackDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AlertDataAckInventory, ackDate), schema::Location::Body, 0, nullptr},
-    {"resumeAlert", &schema::typeOf<std::optional<bool>>, offsetof(AlertDataAckInventory, resumeAlert), schema::Location::Body, 0, nullptr},
-    {"operatorAccountUuid", &schema::typeOf<std::string>, offsetof(AlertDataAckInventory, operatorAccountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AlertDataAckInventory>("AlertDataAckInventory", rows, 7);
-  return d;
-}
-
-const schema::TypeDesc& AlertInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"triggerUuid", &schema::typeOf<std::string>, offsetof(AlertInventory, triggerUuid), schema::Location::Body, 0, nullptr},
-    {"targetResourceUuid", &schema::typeOf<std::string>, offsetof(AlertInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
-    {"content", &schema::typeOf<std::string>, offsetof(AlertInventory, content), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AlertInventory>("AlertInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(AlertInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunDiskInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"diskId", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, diskId), schema::Location::Body, 0, nullptr},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
-    {"ecsInstanceUuid", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, ecsInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"diskCategory", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, diskCategory), schema::Location::Body, 0, nullptr},
-    {"diskType", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, diskType), schema::Location::Body, 0, nullptr},
-    {"diskChargeType", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, diskChargeType), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, status), schema::Location::Body, 0, nullptr},
-    {"sizeWithGB", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AliyunDiskInventory, sizeWithGB), schema::Location::Body, 0, nullptr},
-    {"deviceInfo", &schema::typeOf<std::string>, offsetof(AliyunDiskInventory, deviceInfo), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunDiskInventory>("AliyunDiskInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(AliyunDiskInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunNasAccessGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AliyunNasAccessGroupInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"rules", &schema::typeOf<Json>, offsetof(AliyunNasAccessGroupInventory, rules), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(AliyunNasAccessGroupInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunNasAccessGroupInventory>("AliyunNasAccessGroupInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(AliyunNasAccessGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunNasAccessRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessGroupUuid", &schema::typeOf<std::string>, offsetof(AliyunNasAccessRuleInventory, accessGroupUuid), schema::Location::Body, 0, nullptr},
-    {"sourceCidr", &schema::typeOf<std::string>, offsetof(AliyunNasAccessRuleInventory, sourceCidr), schema::Location::Body, 0, nullptr},
-    {"rule", &schema::typeOf<std::string>, offsetof(AliyunNasAccessRuleInventory, rule), schema::Location::Body, 0, nullptr},
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AliyunNasAccessRuleInventory, priority), schema::Location::Body, 0, nullptr},
-    {"userAccess", &schema::typeOf<std::string>, offsetof(AliyunNasAccessRuleInventory, userAccess), schema::Location::Body, 0, nullptr},
-    {"ruleId", &schema::typeOf<std::string>, offsetof(AliyunNasAccessRuleInventory, ruleId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunNasAccessRuleInventory>("AliyunNasAccessRuleInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(AliyunNasAccessRuleInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunNasFileSystemInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AliyunNasFileSystemInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"storageType", &schema::typeOf<std::string>, offsetof(AliyunNasFileSystemInventory, storageType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunNasFileSystemInventory>("AliyunNasFileSystemInventory", rows, 2, schema::rebased(NasFileSystemInventory::describe(), offsetof(AliyunNasFileSystemInventory, uuid) - offsetof(NasFileSystemInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunNasMountTargetInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessGroupUuid", &schema::typeOf<std::string>, offsetof(AliyunNasMountTargetInventory, accessGroupUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AliyunNasMountTargetInventory, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunNasMountTargetInventory>("AliyunNasMountTargetInventory", rows, 2, schema::rebased(NasMountTargetInventory::describe(), offsetof(AliyunNasMountTargetInventory, uuid) - offsetof(NasMountTargetInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunPanguPartitionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(AliyunPanguPartitionInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(AliyunPanguPartitionInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
-    {"appName", &schema::typeOf<std::string>, offsetof(AliyunPanguPartitionInventory, appName), schema::Location::Body, 0, nullptr},
-    {"partitionName", &schema::typeOf<std::string>, offsetof(AliyunPanguPartitionInventory, partitionName), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunPanguPartitionInventory>("AliyunPanguPartitionInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(AliyunPanguPartitionInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunProxyVSwitchInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AliyunProxyVSwitchInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"aliyunProxyVpcUuid", &schema::typeOf<std::string>, offsetof(AliyunProxyVSwitchInventory, aliyunProxyVpcUuid), schema::Location::Body, 0, nullptr},
-    {"vpcL3NetworkUuid", &schema::typeOf<std::string>, offsetof(AliyunProxyVSwitchInventory, vpcL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AliyunProxyVSwitchInventory, status), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(AliyunProxyVSwitchInventory, isDefault), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunProxyVSwitchInventory>("AliyunProxyVSwitchInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& AliyunProxyVpcInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcName", &schema::typeOf<std::string>, offsetof(AliyunProxyVpcInventory, vpcName), schema::Location::Body, 0, nullptr},
-    {"cidrBlock", &schema::typeOf<std::string>, offsetof(AliyunProxyVpcInventory, cidrBlock), schema::Location::Body, 0, nullptr},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(AliyunProxyVpcInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AliyunProxyVpcInventory, status), schema::Location::Body, 0, nullptr},
-    {"aliyunProxyVSwitches", &schema::typeOf<Json>, offsetof(AliyunProxyVpcInventory, aliyunProxyVSwitches), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(AliyunProxyVpcInventory, description), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(AliyunProxyVpcInventory, isDefault), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunProxyVpcInventory>("AliyunProxyVpcInventory", rows, 7, schema::rebased(Resource::describe(), offsetof(AliyunProxyVpcInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunRouterInterfaceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"routerInterfaceId", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, routerInterfaceId), schema::Location::Body, 0, nullptr},
-    {"virtualRouterUuid", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, virtualRouterUuid), schema::Location::Body, 0, nullptr},
-    {"accessPointUuid", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, accessPointUuid), schema::Location::Body, 0, nullptr},
-    {"role", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, role), schema::Location::Body, 0, nullptr},
-    {"vRouterType", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, vRouterType), schema::Location::Body, 0, nullptr},
-    {"spec", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, spec), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, status), schema::Location::Body, 0, nullptr},
-    {"oppositeInterfaceUuid", &schema::typeOf<std::string>, offsetof(AliyunRouterInterfaceInventory, oppositeInterfaceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunRouterInterfaceInventory>("AliyunRouterInterfaceInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(AliyunRouterInterfaceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunSmsSNSTextTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alarmTemplateCode", &schema::typeOf<std::string>, offsetof(AliyunSmsSNSTextTemplateInventory, alarmTemplateCode), schema::Location::Body, 0, nullptr},
-    {"sign", &schema::typeOf<std::string>, offsetof(AliyunSmsSNSTextTemplateInventory, sign), schema::Location::Body, 0, nullptr},
-    {"eventTemplateCode", &schema::typeOf<std::string>, offsetof(AliyunSmsSNSTextTemplateInventory, eventTemplateCode), schema::Location::Body, 0, nullptr},
-    {"eventTemplate", &schema::typeOf<std::string>, offsetof(AliyunSmsSNSTextTemplateInventory, eventTemplate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunSmsSNSTextTemplateInventory>("AliyunSmsSNSTextTemplateInventory", rows, 4, schema::rebased(SNSTextTemplateInventory::describe(), offsetof(AliyunSmsSNSTextTemplateInventory, uuid) - offsetof(SNSTextTemplateInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AliyunSnapshotInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotId", &schema::typeOf<std::string>, offsetof(AliyunSnapshotInventory, snapshotId), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(AliyunSnapshotInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"diskUuid", &schema::typeOf<std::string>, offsetof(AliyunSnapshotInventory, diskUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AliyunSnapshotInventory, status), schema::Location::Body, 0, nullptr},
-    {"aliyunSnapshotUsage", &schema::typeOf<std::string>, offsetof(AliyunSnapshotInventory, aliyunSnapshotUsage), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AliyunSnapshotInventory>("AliyunSnapshotInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(AliyunSnapshotInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AllocateHostResourceResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AllocateHostResourceResult, name), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(AllocateHostResourceResult, uuid), schema::Location::Body, 0, nullptr},
-    {"vCPUPin", &schema::typeOf<Json>, offsetof(AllocateHostResourceResult, vCPUPin), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AllocateHostResourceResult>("AllocateHostResourceResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& AppBuildSystemInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"storageType", &schema::typeOf<std::string>, offsetof(AppBuildSystemInventory, storageType), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(AppBuildSystemInventory, url), schema::Location::Body, 0, nullptr},
-    {"hostname", &schema::typeOf<std::string>, offsetof(AppBuildSystemInventory, hostname), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(AppBuildSystemInventory, username), schema::Location::Body, 0, nullptr},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AppBuildSystemInventory, sshPort), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AppBuildSystemInventory, status), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AppBuildSystemInventory, state), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AppBuildSystemInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AppBuildSystemInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AppBuildSystemInventory>("AppBuildSystemInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(AppBuildSystemInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AppBuildSystemZoneRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AppBuildSystemZoneRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(AppBuildSystemZoneRefInventory, buildSystemUuid), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AppBuildSystemZoneRefInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AppBuildSystemZoneRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AppBuildSystemZoneRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AppBuildSystemZoneRefInventory>("AppBuildSystemZoneRefInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& ApplianceVmInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"applianceVmType", &schema::typeOf<std::string>, offsetof(ApplianceVmInventory, applianceVmType), schema::Location::Body, 0, nullptr},
-    {"managementNetworkUuid", &schema::typeOf<std::string>, offsetof(ApplianceVmInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
-    {"defaultRouteL3NetworkUuid", &schema::typeOf<std::string>, offsetof(ApplianceVmInventory, defaultRouteL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ApplianceVmInventory, status), schema::Location::Body, 0, nullptr},
-    {"agentPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ApplianceVmInventory, agentPort), schema::Location::Body, 0, nullptr},
-    {"haStatus", &schema::typeOf<std::string>, offsetof(ApplianceVmInventory, haStatus), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ApplianceVmInventory>("ApplianceVmInventory", rows, 6, schema::rebased(VmInstanceInventory::describe(), offsetof(ApplianceVmInventory, uuid) - offsetof(VmInstanceInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ApplyDRSAdviceResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmMigrationActivityUuid", &schema::typeOf<std::string>, offsetof(ApplyDRSAdviceResult, vmMigrationActivityUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ApplyDRSAdviceResult>("ApplyDRSAdviceResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ArchiveTicketInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ticketUuid", &schema::typeOf<std::string>, offsetof(ArchiveTicketInventory, ticketUuid), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(ArchiveTicketInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ArchiveTicketInventory, status), schema::Location::Body, 0, nullptr},
-    {"request", &schema::typeOf<Json>, offsetof(ArchiveTicketInventory, request), schema::Location::Body, 0, nullptr},
-    {"accountSystemType", &schema::typeOf<std::string>, offsetof(ArchiveTicketInventory, accountSystemType), schema::Location::Body, 0, nullptr},
-    {"accountSystemContext", &schema::typeOf<Json>, offsetof(ArchiveTicketInventory, accountSystemContext), schema::Location::Body, 0, nullptr},
-    {"currentFlowUuid", &schema::typeOf<std::string>, offsetof(ArchiveTicketInventory, currentFlowUuid), schema::Location::Body, 0, nullptr},
-    {"flowCollectionUuid", &schema::typeOf<std::string>, offsetof(ArchiveTicketInventory, flowCollectionUuid), schema::Location::Body, 0, nullptr},
-    {"ticketTypeUuid", &schema::typeOf<std::string>, offsetof(ArchiveTicketInventory, ticketTypeUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ArchiveTicketInventory>("ArchiveTicketInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(ArchiveTicketInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AttachTagToResourcesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<Json>, offsetof(AttachTagToResourcesResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AttachTagToResourcesResult>("AttachTagToResourcesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& AutoScalingGroupActivityInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"scalingGroupUuid", &schema::typeOf<std::string>, offsetof(AutoScalingGroupActivityInventory, scalingGroupUuid), schema::Location::Body, 0, nullptr},
-    {"activityAction", &schema::typeOf<std::string>, offsetof(AutoScalingGroupActivityInventory, activityAction), schema::Location::Body, 0, nullptr},
-    {"instanceUuids", &schema::typeOf<std::string>, offsetof(AutoScalingGroupActivityInventory, instanceUuids), schema::Location::Body, 0, nullptr},
-    {"scalingGroupRuleUuid", &schema::typeOf<std::string>, offsetof(AutoScalingGroupActivityInventory, scalingGroupRuleUuid), schema::Location::Body, 0, nullptr},
-    {"cause", &schema::typeOf<std::string>, offsetof(AutoScalingGroupActivityInventory, cause), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AutoScalingGroupActivityInventory, status), schema::Location::Body, 0, nullptr},
-    {"activityActionResultMessage", &schema::typeOf<std::string>, offsetof(AutoScalingGroupActivityInventory, activityActionResultMessage), schema::Location::Body, 0, nullptr},
-    {"endDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(AutoScalingGroupActivityInventory, endDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AutoScalingGroupActivityInventory>("AutoScalingGroupActivityInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(AutoScalingGroupActivityInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AutoScalingGroupInstanceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"instanceUuid", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, instanceUuid), schema::Location::Body, 0, nullptr},
-    {"scalingGroupUuid", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, scalingGroupUuid), schema::Location::Body, 0, nullptr},
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, templateUuid), schema::Location::Body, 0, nullptr},
-    {"scalingGroupActivityUuid", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, scalingGroupActivityUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, status), schema::Location::Body, 0, nullptr},
-    {"healthStatus", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, healthStatus), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, description), schema::Location::Body, 0, nullptr},
-    {"protectionStrategy", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInstanceInventory, protectionStrategy), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AutoScalingGroupInstanceInventory>("AutoScalingGroupInstanceInventory", rows, 8, schema::rebased(Resource::describe(), offsetof(AutoScalingGroupInstanceInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AutoScalingGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"scalingResourceType", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInventory, scalingResourceType), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInventory, state), schema::Location::Body, 0, nullptr},
-    {"defaultCooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AutoScalingGroupInventory, defaultCooldown), schema::Location::Body, 0, nullptr},
-    {"minResourceSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AutoScalingGroupInventory, minResourceSize), schema::Location::Body, 0, nullptr},
-    {"maxResourceSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AutoScalingGroupInventory, maxResourceSize), schema::Location::Body, 0, nullptr},
-    {"removalPolicy", &schema::typeOf<std::string>, offsetof(AutoScalingGroupInventory, removalPolicy), schema::Location::Body, 0, nullptr},
-    {"attachedTemplates", &schema::typeOf<Json>, offsetof(AutoScalingGroupInventory, attachedTemplates), schema::Location::Body, 0, nullptr},
-    {"systemTags", &schema::typeOf<Json>, offsetof(AutoScalingGroupInventory, systemTags), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AutoScalingGroupInventory>("AutoScalingGroupInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(AutoScalingGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AutoScalingRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(AutoScalingRuleInventory, type), schema::Location::Body, 0, nullptr},
-    {"cooldown", &schema::typeOf<std::optional<std::int64_t>>, offsetof(AutoScalingRuleInventory, cooldown), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AutoScalingRuleInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(AutoScalingRuleInventory, status), schema::Location::Body, 0, nullptr},
-    {"systemTags", &schema::typeOf<Json>, offsetof(AutoScalingRuleInventory, systemTags), schema::Location::Body, 0, nullptr},
-    {"scalingGroupUuid", &schema::typeOf<std::string>, offsetof(AutoScalingRuleInventory, scalingGroupUuid), schema::Location::Body, 0, nullptr},
-    {"ruleTriggers", &schema::typeOf<Json>, offsetof(AutoScalingRuleInventory, ruleTriggers), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AutoScalingRuleInventory>("AutoScalingRuleInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(AutoScalingRuleInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AutoScalingRuleTriggerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(AutoScalingRuleTriggerInventory, type), schema::Location::Body, 0, nullptr},
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(AutoScalingRuleTriggerInventory, ruleUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AutoScalingRuleTriggerInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AutoScalingRuleTriggerInventory>("AutoScalingRuleTriggerInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(AutoScalingRuleTriggerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AutoScalingTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(AutoScalingTemplateInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(AutoScalingTemplateInventory, state), schema::Location::Body, 0, nullptr},
-    {"systemTags", &schema::typeOf<Json>, offsetof(AutoScalingTemplateInventory, systemTags), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AutoScalingTemplateInventory>("AutoScalingTemplateInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(AutoScalingTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& AutoScalingVmTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceName", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, vmInstanceName), schema::Location::Body, 0, nullptr},
-    {"vmInstanceType", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, vmInstanceType), schema::Location::Body, 0, nullptr},
-    {"vmInstanceDescription", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, vmInstanceDescription), schema::Location::Body, 0, nullptr},
-    {"vmInstanceOfferingUuid", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, vmInstanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, imageUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AutoScalingVmTemplateInventory, l3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"rootDiskOfferingUuid", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"dataDiskOfferingUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AutoScalingVmTemplateInventory, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
-    {"vmInstanceZoneUuid", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, vmInstanceZoneUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceClusterUuid", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, vmInstanceClusterUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuidForRootVolume", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::string>, offsetof(AutoScalingVmTemplateInventory, strategy), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<AutoScalingVmTemplateInventory>("AutoScalingVmTemplateInventory", rows, 14, schema::rebased(AutoScalingTemplateInventory::describe(), offsetof(AutoScalingVmTemplateInventory, uuid) - offsetof(AutoScalingTemplateInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BackupDatabaseToPublicCloudResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"local", &schema::typeOf<std::string>, offsetof(BackupDatabaseToPublicCloudResult, local), schema::Location::Body, 0, nullptr},
-    {"remote", &schema::typeOf<std::string>, offsetof(BackupDatabaseToPublicCloudResult, remote), schema::Location::Body, 0, nullptr},
-    {"regionId", &schema::typeOf<std::string>, offsetof(BackupDatabaseToPublicCloudResult, regionId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BackupDatabaseToPublicCloudResult>("BackupDatabaseToPublicCloudResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& BackupStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(BackupStorageInventory, url), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BackupStorageInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BackupStorageInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(BackupStorageInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(BackupStorageInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BackupStorageInventory, status), schema::Location::Body, 0, nullptr},
-    {"attachedZoneUuids", &schema::typeOf<std::vector<std::string>>, offsetof(BackupStorageInventory, attachedZoneUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BackupStorageInventory>("BackupStorageInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(BackupStorageInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2BondingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(BareMetal2BondingInventory, chassisUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(BareMetal2BondingInventory, name), schema::Location::Body, 0, nullptr},
-    {"slaves", &schema::typeOf<std::string>, offsetof(BareMetal2BondingInventory, slaves), schema::Location::Body, 0, nullptr},
-    {"opts", &schema::typeOf<std::string>, offsetof(BareMetal2BondingInventory, opts), schema::Location::Body, 0, nullptr},
-    {"mode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BareMetal2BondingInventory, mode), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(BareMetal2BondingInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2BondingInventory>("BareMetal2BondingInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(BareMetal2BondingInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2ChassisGpuDeviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serialNumber", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisGpuDeviceInventory, serialNumber), schema::Location::Body, 0, nullptr},
-    {"memory", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BareMetal2ChassisGpuDeviceInventory, memory), schema::Location::Body, 0, nullptr},
-    {"power", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BareMetal2ChassisGpuDeviceInventory, power), schema::Location::Body, 0, nullptr},
-    {"isDriverLoaded", &schema::typeOf<std::optional<bool>>, offsetof(BareMetal2ChassisGpuDeviceInventory, isDriverLoaded), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2ChassisGpuDeviceInventory>("BareMetal2ChassisGpuDeviceInventory", rows, 4, schema::rebased(BareMetal2ChassisPciDeviceInventory::describe(), offsetof(BareMetal2ChassisGpuDeviceInventory, uuid) - offsetof(BareMetal2ChassisPciDeviceInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2ChassisInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"chassisOfferingUuid", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, status), schema::Location::Body, 0, nullptr},
-    {"powerStatus", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, powerStatus), schema::Location::Body, 0, nullptr},
-    {"provisionType", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisInventory, provisionType), schema::Location::Body, 0, nullptr},
-    {"chassisNics", &schema::typeOf<Json>, offsetof(BareMetal2ChassisInventory, chassisNics), schema::Location::Body, 0, nullptr},
-    {"chassisDisks", &schema::typeOf<Json>, offsetof(BareMetal2ChassisInventory, chassisDisks), schema::Location::Body, 0, nullptr},
-    {"chassisOffering", &schema::typeOf<std::optional<BareMetal2ChassisOfferingInventory>>, offsetof(BareMetal2ChassisInventory, chassisOffering), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2ChassisInventory>("BareMetal2ChassisInventory", rows, 11, schema::rebased(NamedResource::describe(), offsetof(BareMetal2ChassisInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2ChassisOfferingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"architecture", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisOfferingInventory, architecture), schema::Location::Body, 0, nullptr},
-    {"cpuModelName", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisOfferingInventory, cpuModelName), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BareMetal2ChassisOfferingInventory, cpuNum), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BareMetal2ChassisOfferingInventory, memorySize), schema::Location::Body, 0, nullptr},
-    {"bootMode", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisOfferingInventory, bootMode), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisOfferingInventory, state), schema::Location::Body, 0, nullptr},
-    {"provisionType", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisOfferingInventory, provisionType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2ChassisOfferingInventory>("BareMetal2ChassisOfferingInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(BareMetal2ChassisOfferingInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2ChassisPciDeviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, chassisUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, type), schema::Location::Body, 0, nullptr},
-    {"pciDeviceAddress", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, pciDeviceAddress), schema::Location::Body, 0, nullptr},
-    {"vendorId", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, vendorId), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"subvendorId", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, subvendorId), schema::Location::Body, 0, nullptr},
-    {"subdeviceId", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, subdeviceId), schema::Location::Body, 0, nullptr},
-    {"iommuGroup", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, iommuGroup), schema::Location::Body, 0, nullptr},
-    {"vendor", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, vendor), schema::Location::Body, 0, nullptr},
-    {"device", &schema::typeOf<std::string>, offsetof(BareMetal2ChassisPciDeviceInventory, device), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2ChassisPciDeviceInventory>("BareMetal2ChassisPciDeviceInventory", rows, 10, schema::rebased(NamedResource::describe(), offsetof(BareMetal2ChassisPciDeviceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2GatewayInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"attachedClusterUuids", &schema::typeOf<std::vector<std::string>>, offsetof(BareMetal2GatewayInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
-    {"provisionNic", &schema::typeOf<std::optional<BareMetal2GatewayProvisionNicInventory>>, offsetof(BareMetal2GatewayInventory, provisionNic), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2GatewayInventory>("BareMetal2GatewayInventory", rows, 2, schema::rebased(KVMHostInventory::describe(), offsetof(BareMetal2GatewayInventory, uuid) - offsetof(KVMHostInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2GatewayProvisionNicInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"networkUuid", &schema::typeOf<std::string>, offsetof(BareMetal2GatewayProvisionNicInventory, networkUuid), schema::Location::Body, 0, nullptr},
-    {"interfaceName", &schema::typeOf<std::string>, offsetof(BareMetal2GatewayProvisionNicInventory, interfaceName), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(BareMetal2GatewayProvisionNicInventory, ip), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::string>, offsetof(BareMetal2GatewayProvisionNicInventory, netmask), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(BareMetal2GatewayProvisionNicInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"metadata", &schema::typeOf<std::string>, offsetof(BareMetal2GatewayProvisionNicInventory, metadata), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2GatewayProvisionNicInventory>("BareMetal2GatewayProvisionNicInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(BareMetal2GatewayProvisionNicInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2InstanceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, chassisUuid), schema::Location::Body, 0, nullptr},
-    {"lastChassisUuid", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, lastChassisUuid), schema::Location::Body, 0, nullptr},
-    {"gatewayUuid", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, gatewayUuid), schema::Location::Body, 0, nullptr},
-    {"lastGatewayUuid", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, lastGatewayUuid), schema::Location::Body, 0, nullptr},
-    {"chassisOfferingUuid", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"gatewayAllocatorStrategy", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, gatewayAllocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, status), schema::Location::Body, 0, nullptr},
-    {"provisionType", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, provisionType), schema::Location::Body, 0, nullptr},
-    {"agentVersion", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceInventory, agentVersion), schema::Location::Body, 0, nullptr},
-    {"isLatestAgent", &schema::typeOf<std::optional<bool>>, offsetof(BareMetal2InstanceInventory, isLatestAgent), schema::Location::Body, 0, nullptr},
-    {"provisionNic", &schema::typeOf<std::optional<BareMetal2InstanceProvisionNicInventory>>, offsetof(BareMetal2InstanceInventory, provisionNic), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2InstanceInventory>("BareMetal2InstanceInventory", rows, 11, schema::rebased(VmInstanceInventory::describe(), offsetof(BareMetal2InstanceInventory, uuid) - offsetof(VmInstanceInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2InstanceProvisionNicInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"networkUuid", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceProvisionNicInventory, networkUuid), schema::Location::Body, 0, nullptr},
-    {"mac", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceProvisionNicInventory, mac), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceProvisionNicInventory, ip), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceProvisionNicInventory, netmask), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceProvisionNicInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"metadata", &schema::typeOf<std::string>, offsetof(BareMetal2InstanceProvisionNicInventory, metadata), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2InstanceProvisionNicInventory>("BareMetal2InstanceProvisionNicInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(BareMetal2InstanceProvisionNicInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BareMetal2ProvisionNetworkInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"dhcpInterface", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, dhcpInterface), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeStartIp", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeStartIp), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeEndIp", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeEndIp), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeNetmask", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeGateway", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeGateway), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeNetworkCidr", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeNetworkCidr), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(BareMetal2ProvisionNetworkInventory, state), schema::Location::Body, 0, nullptr},
-    {"attachedClusterUuids", &schema::typeOf<std::vector<std::string>>, offsetof(BareMetal2ProvisionNetworkInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BareMetal2ProvisionNetworkInventory>("BareMetal2ProvisionNetworkInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(BareMetal2ProvisionNetworkInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BaremetalBondingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(BaremetalBondingInventory, chassisUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(BaremetalBondingInventory, name), schema::Location::Body, 0, nullptr},
-    {"mode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BaremetalBondingInventory, mode), schema::Location::Body, 0, nullptr},
-    {"slaves", &schema::typeOf<std::string>, offsetof(BaremetalBondingInventory, slaves), schema::Location::Body, 0, nullptr},
-    {"opts", &schema::typeOf<std::string>, offsetof(BaremetalBondingInventory, opts), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BaremetalBondingInventory>("BaremetalBondingInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(BaremetalBondingInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BaremetalChassisInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(BaremetalChassisInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(BaremetalChassisInventory, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(BaremetalChassisInventory, pxeServerUuid), schema::Location::Body, 0, nullptr},
-    {"ipmiAddress", &schema::typeOf<std::string>, offsetof(BaremetalChassisInventory, ipmiAddress), schema::Location::Body, 0, nullptr},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BaremetalChassisInventory, ipmiPort), schema::Location::Body, 0, nullptr},
-    {"ipmiUsername", &schema::typeOf<std::string>, offsetof(BaremetalChassisInventory, ipmiUsername), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(BaremetalChassisInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BaremetalChassisInventory, status), schema::Location::Body, 0, nullptr},
-    {"hardwareInfos", &schema::typeOf<Json>, offsetof(BaremetalChassisInventory, hardwareInfos), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BaremetalChassisInventory>("BaremetalChassisInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(BaremetalChassisInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BaremetalInstanceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, pxeServerUuid), schema::Location::Body, 0, nullptr},
-    {"chassisUuid", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, chassisUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, imageUuid), schema::Location::Body, 0, nullptr},
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, templateUuid), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, platform), schema::Location::Body, 0, nullptr},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, managementIp), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, username), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BaremetalInstanceInventory, port), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BaremetalInstanceInventory, status), schema::Location::Body, 0, nullptr},
-    {"bmNics", &schema::typeOf<Json>, offsetof(BaremetalInstanceInventory, bmNics), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BaremetalInstanceInventory>("BaremetalInstanceInventory", rows, 13, schema::rebased(NamedResource::describe(), offsetof(BaremetalInstanceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BaremetalPxeServerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"hostname", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, hostname), schema::Location::Body, 0, nullptr},
-    {"sshUsername", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, sshUsername), schema::Location::Body, 0, nullptr},
-    {"sshPassword", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, sshPassword), schema::Location::Body, 0, nullptr},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BaremetalPxeServerInventory, sshPort), schema::Location::Body, 0, nullptr},
-    {"storagePath", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, storagePath), schema::Location::Body, 0, nullptr},
-    {"dhcpInterface", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, dhcpInterface), schema::Location::Body, 0, nullptr},
-    {"dhcpInterfaceAddress", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, dhcpInterfaceAddress), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeBegin", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, dhcpRangeBegin), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeEnd", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, dhcpRangeEnd), schema::Location::Body, 0, nullptr},
-    {"dhcpRangeNetmask", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BaremetalPxeServerInventory, status), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BaremetalPxeServerInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BaremetalPxeServerInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"attachedClusterUuids", &schema::typeOf<std::vector<std::string>>, offsetof(BaremetalPxeServerInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BaremetalPxeServerInventory>("BaremetalPxeServerInventory", rows, 16, schema::rebased(NamedResource::describe(), offsetof(BaremetalPxeServerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BatchCreateIAM2VirtualIDFromConfigFileResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"numberOfImportedUser", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BatchCreateIAM2VirtualIDFromConfigFileResult, numberOfImportedUser), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchCreateIAM2VirtualIDFromConfigFileResult>("BatchCreateIAM2VirtualIDFromConfigFileResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& BatchDeleteVolumeSnapshotResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<std::vector<BatchDeleteVolumeSnapshotStruct>>, offsetof(BatchDeleteVolumeSnapshotResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchDeleteVolumeSnapshotResult>("BatchDeleteVolumeSnapshotResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& BatchDeleteVolumeSnapshotStruct::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotUuid", &schema::typeOf<std::string>, offsetof(BatchDeleteVolumeSnapshotStruct, snapshotUuid), schema::Location::Body, 0, nullptr},
-    {"success", &schema::typeOf<std::optional<bool>>, offsetof(BatchDeleteVolumeSnapshotStruct, success), schema::Location::Body, 0, nullptr},
-    {"error", &schema::typeOf<std::optional<ErrorCode>>, offsetof(BatchDeleteVolumeSnapshotStruct, error), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchDeleteVolumeSnapshotStruct>("BatchDeleteVolumeSnapshotStruct", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& BatchQueryResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"result", &schema::typeOf<Json>, offsetof(BatchQueryResult, result), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchQueryResult>("BatchQueryResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& BatchSyncVolumeSizeResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"successCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BatchSyncVolumeSizeResult, successCount), schema::Location::Body, 0, nullptr},
-    {"failCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(BatchSyncVolumeSizeResult, failCount), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BatchSyncVolumeSizeResult>("BatchSyncVolumeSizeResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& BlockPrimaryStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vendorName", &schema::typeOf<std::string>, offsetof(BlockPrimaryStorageInventory, vendorName), schema::Location::Body, 0, nullptr},
-    {"metadata", &schema::typeOf<std::string>, offsetof(BlockPrimaryStorageInventory, metadata), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BlockPrimaryStorageInventory>("BlockPrimaryStorageInventory", rows, 2, schema::rebased(PrimaryStorageInventory::describe(), offsetof(BlockPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BlockVolumeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"iscsiPath", &schema::typeOf<std::string>, offsetof(BlockVolumeInventory, iscsiPath), schema::Location::Body, 0, nullptr},
-    {"vendor", &schema::typeOf<std::string>, offsetof(BlockVolumeInventory, vendor), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BlockVolumeInventory>("BlockVolumeInventory", rows, 2, schema::rebased(VolumeInventory::describe(), offsetof(BlockVolumeInventory, uuid) - offsetof(VolumeInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& BootstrapMiniHostResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"stage", &schema::typeOf<std::string>, offsetof(BootstrapMiniHostResult, stage), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BootstrapMiniHostResult>("BootstrapMiniHostResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& BuildAppExportHistoryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BuildAppExportHistoryInventory, id), schema::Location::Body, 0, nullptr},
-    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(BuildAppExportHistoryInventory, buildAppUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(BuildAppExportHistoryInventory, name), schema::Location::Body, 0, nullptr},
-    {"path", &schema::typeOf<std::string>, offsetof(BuildAppExportHistoryInventory, path), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(BuildAppExportHistoryInventory, size), schema::Location::Body, 0, nullptr},
-    {"md5Sum", &schema::typeOf<std::string>, offsetof(BuildAppExportHistoryInventory, md5Sum), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(BuildAppExportHistoryInventory, version), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BuildAppExportHistoryInventory, status), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(BuildAppExportHistoryInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(BuildAppExportHistoryInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BuildAppExportHistoryInventory>("BuildAppExportHistoryInventory", rows, 10);
-  return d;
-}
-
-const schema::TypeDesc& BuildApplicationInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(BuildApplicationInventory, buildSystemUuid), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::string>, offsetof(BuildApplicationInventory, templateContent), schema::Location::Body, 0, nullptr},
-    {"installPath", &schema::typeOf<std::string>, offsetof(BuildApplicationInventory, installPath), schema::Location::Body, 0, nullptr},
-    {"appMetaData", &schema::typeOf<std::string>, offsetof(BuildApplicationInventory, appMetaData), schema::Location::Body, 0, nullptr},
-    {"appId", &schema::typeOf<std::string>, offsetof(BuildApplicationInventory, appId), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(BuildApplicationInventory, version), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(BuildApplicationInventory, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<BuildApplicationInventory>("BuildApplicationInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(BuildApplicationInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CCSCertificateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"algorithm", &schema::typeOf<std::string>, offsetof(CCSCertificateInventory, algorithm), schema::Location::Body, 0, nullptr},
-    {"format", &schema::typeOf<std::string>, offsetof(CCSCertificateInventory, format), schema::Location::Body, 0, nullptr},
-    {"issuerDN", &schema::typeOf<std::string>, offsetof(CCSCertificateInventory, issuerDN), schema::Location::Body, 0, nullptr},
-    {"subjectDN", &schema::typeOf<std::string>, offsetof(CCSCertificateInventory, subjectDN), schema::Location::Body, 0, nullptr},
-    {"serNumber", &schema::typeOf<std::string>, offsetof(CCSCertificateInventory, serNumber), schema::Location::Body, 0, nullptr},
-    {"effectiveTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(CCSCertificateInventory, effectiveTime), schema::Location::Body, 0, nullptr},
-    {"expirationTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(CCSCertificateInventory, expirationTime), schema::Location::Body, 0, nullptr},
-    {"userCertificateRefs", &schema::typeOf<Json>, offsetof(CCSCertificateInventory, userCertificateRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CCSCertificateInventory>("CCSCertificateInventory", rows, 8, schema::rebased(Resource::describe(), offsetof(CCSCertificateInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CalculateAccountBillingSpendingResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"total", &schema::typeOf<std::optional<double>>, offsetof(CalculateAccountBillingSpendingResult, total), schema::Location::Body, 0, nullptr},
-    {"spending", &schema::typeOf<Json>, offsetof(CalculateAccountBillingSpendingResult, spending), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CalculateAccountBillingSpendingResult>("CalculateAccountBillingSpendingResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CalculateAccountSpendingResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"total", &schema::typeOf<std::optional<double>>, offsetof(CalculateAccountSpendingResult, total), schema::Location::Body, 0, nullptr},
-    {"spending", &schema::typeOf<Json>, offsetof(CalculateAccountSpendingResult, spending), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CalculateAccountSpendingResult>("CalculateAccountSpendingResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CalculateResourceSpendingResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"spending", &schema::typeOf<Json>, offsetof(CalculateResourceSpendingResult, spending), schema::Location::Body, 0, nullptr},
-    {"pagination", &schema::typeOf<std::optional<Pagination>>, offsetof(CalculateResourceSpendingResult, pagination), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CalculateResourceSpendingResult>("CalculateResourceSpendingResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CasClientInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"casServerLoginUrl", &schema::typeOf<std::string>, offsetof(CasClientInventory, casServerLoginUrl), schema::Location::Body, 0, nullptr},
-    {"casServerUrlPrefix", &schema::typeOf<std::string>, offsetof(CasClientInventory, casServerUrlPrefix), schema::Location::Body, 0, nullptr},
-    {"serverName", &schema::typeOf<std::string>, offsetof(CasClientInventory, serverName), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(CasClientInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CasClientInventory>("CasClientInventory", rows, 4, schema::rebased(SSOClientInventory::describe(), offsetof(CasClientInventory, uuid) - offsetof(SSOClientInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CdpPolicyInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(CdpPolicyInventory, state), schema::Location::Body, 0, nullptr},
-    {"retentionTimePerDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CdpPolicyInventory, retentionTimePerDay), schema::Location::Body, 0, nullptr},
-    {"hourlyRpSinceDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CdpPolicyInventory, hourlyRpSinceDay), schema::Location::Body, 0, nullptr},
-    {"dailyRpSinceDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CdpPolicyInventory, dailyRpSinceDay), schema::Location::Body, 0, nullptr},
-    {"expireTimeInDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CdpPolicyInventory, expireTimeInDay), schema::Location::Body, 0, nullptr},
-    {"fullBackupIntervalInDay", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CdpPolicyInventory, fullBackupIntervalInDay), schema::Location::Body, 0, nullptr},
-    {"recoveryPointPerSecond", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CdpPolicyInventory, recoveryPointPerSecond), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CdpPolicyInventory>("CdpPolicyInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(CdpPolicyInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CdpTaskInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(CdpTaskInventory, policyUuid), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CdpTaskInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(CdpTaskInventory, status), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(CdpTaskInventory, state), schema::Location::Body, 0, nullptr},
-    {"taskType", &schema::typeOf<std::string>, offsetof(CdpTaskInventory, taskType), schema::Location::Body, 0, nullptr},
-    {"backupBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CdpTaskInventory, backupBandwidth), schema::Location::Body, 0, nullptr},
-    {"maxCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CdpTaskInventory, maxCapacity), schema::Location::Body, 0, nullptr},
-    {"usedCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CdpTaskInventory, usedCapacity), schema::Location::Body, 0, nullptr},
-    {"maxLatency", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CdpTaskInventory, maxLatency), schema::Location::Body, 0, nullptr},
-    {"lastLatency", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CdpTaskInventory, lastLatency), schema::Location::Body, 0, nullptr},
-    {"resourceRefs", &schema::typeOf<Json>, offsetof(CdpTaskInventory, resourceRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CdpTaskInventory>("CdpTaskInventory", rows, 11, schema::rebased(NamedResource::describe(), offsetof(CdpTaskInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CephBackupStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mons", &schema::typeOf<std::vector<CephBackupStorageMonInventory>>, offsetof(CephBackupStorageInventory, mons), schema::Location::Body, 0, nullptr},
-    {"fsid", &schema::typeOf<std::string>, offsetof(CephBackupStorageInventory, fsid), schema::Location::Body, 0, nullptr},
-    {"poolName", &schema::typeOf<std::string>, offsetof(CephBackupStorageInventory, poolName), schema::Location::Body, 0, nullptr},
-    {"poolAvailableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephBackupStorageInventory, poolAvailableCapacity), schema::Location::Body, 0, nullptr},
-    {"poolUsedCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephBackupStorageInventory, poolUsedCapacity), schema::Location::Body, 0, nullptr},
-    {"poolReplicatedSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CephBackupStorageInventory, poolReplicatedSize), schema::Location::Body, 0, nullptr},
-    {"poolDiskUtilization", &schema::typeOf<std::optional<double>>, offsetof(CephBackupStorageInventory, poolDiskUtilization), schema::Location::Body, 0, nullptr},
-    {"poolSecurityPolicy", &schema::typeOf<std::string>, offsetof(CephBackupStorageInventory, poolSecurityPolicy), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CephBackupStorageInventory>("CephBackupStorageInventory", rows, 8, schema::rebased(BackupStorageInventory::describe(), offsetof(CephBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CephBackupStorageMonInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostname", &schema::typeOf<std::string>, offsetof(CephBackupStorageMonInventory, hostname), schema::Location::Body, 0, nullptr},
-    {"monPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CephBackupStorageMonInventory, monPort), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(CephBackupStorageMonInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(CephBackupStorageMonInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CephBackupStorageMonInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"monAddr", &schema::typeOf<std::string>, offsetof(CephBackupStorageMonInventory, monAddr), schema::Location::Body, 0, nullptr},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CephBackupStorageMonInventory, sshPort), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(CephBackupStorageMonInventory, status), schema::Location::Body, 0, nullptr},
-    {"sshUsername", &schema::typeOf<std::string>, offsetof(CephBackupStorageMonInventory, sshUsername), schema::Location::Body, 0, nullptr},
-    {"sshPassword", &schema::typeOf<std::string>, offsetof(CephBackupStorageMonInventory, sshPassword), schema::Location::Body, 0, nullptr},
-    {"monUuid", &schema::typeOf<std::string>, offsetof(CephBackupStorageMonInventory, monUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CephBackupStorageMonInventory>("CephBackupStorageMonInventory", rows, 11);
-  return d;
-}
-
-const schema::TypeDesc& CephOsdGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(CephOsdGroupInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"osds", &schema::typeOf<std::string>, offsetof(CephOsdGroupInventory, osds), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephOsdGroupInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"availablePhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephOsdGroupInventory, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"totalPhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephOsdGroupInventory, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CephOsdGroupInventory>("CephOsdGroupInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(CephOsdGroupInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CephPrimaryStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mons", &schema::typeOf<std::vector<CephPrimaryStorageMonInventory>>, offsetof(CephPrimaryStorageInventory, mons), schema::Location::Body, 0, nullptr},
-    {"pools", &schema::typeOf<std::vector<CephPrimaryStoragePoolInventory>>, offsetof(CephPrimaryStorageInventory, pools), schema::Location::Body, 0, nullptr},
-    {"fsid", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageInventory, fsid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CephPrimaryStorageInventory>("CephPrimaryStorageInventory", rows, 3, schema::rebased(PrimaryStorageInventory::describe(), offsetof(CephPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CephPrimaryStorageMonInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostname", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageMonInventory, hostname), schema::Location::Body, 0, nullptr},
-    {"monPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CephPrimaryStorageMonInventory, monPort), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(CephPrimaryStorageMonInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(CephPrimaryStorageMonInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageMonInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"monAddr", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageMonInventory, monAddr), schema::Location::Body, 0, nullptr},
-    {"sshUsername", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageMonInventory, sshUsername), schema::Location::Body, 0, nullptr},
-    {"sshPassword", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageMonInventory, sshPassword), schema::Location::Body, 0, nullptr},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CephPrimaryStorageMonInventory, sshPort), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageMonInventory, status), schema::Location::Body, 0, nullptr},
-    {"monUuid", &schema::typeOf<std::string>, offsetof(CephPrimaryStorageMonInventory, monUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CephPrimaryStorageMonInventory>("CephPrimaryStorageMonInventory", rows, 11);
-  return d;
-}
-
-const schema::TypeDesc& CephPrimaryStoragePoolInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(CephPrimaryStoragePoolInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"poolName", &schema::typeOf<std::string>, offsetof(CephPrimaryStoragePoolInventory, poolName), schema::Location::Body, 0, nullptr},
-    {"aliasName", &schema::typeOf<std::string>, offsetof(CephPrimaryStoragePoolInventory, aliasName), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(CephPrimaryStoragePoolInventory, description), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(CephPrimaryStoragePoolInventory, type), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephPrimaryStoragePoolInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"usedCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephPrimaryStoragePoolInventory, usedCapacity), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CephPrimaryStoragePoolInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"securityPolicy", &schema::typeOf<std::string>, offsetof(CephPrimaryStoragePoolInventory, securityPolicy), schema::Location::Body, 0, nullptr},
-    {"replicatedSize", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CephPrimaryStoragePoolInventory, replicatedSize), schema::Location::Body, 0, nullptr},
-    {"diskUtilization", &schema::typeOf<std::optional<double>>, offsetof(CephPrimaryStoragePoolInventory, diskUtilization), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CephPrimaryStoragePoolInventory>("CephPrimaryStoragePoolInventory", rows, 11, schema::rebased(Resource::describe(), offsetof(CephPrimaryStoragePoolInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ChainInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"runningTask", &schema::typeOf<std::vector<RunningTaskInfo>>, offsetof(ChainInfo, runningTask), schema::Location::Body, 0, nullptr},
-    {"pendingTask", &schema::typeOf<std::vector<PendingTaskInfo>>, offsetof(ChainInfo, pendingTask), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChainInfo>("ChainInfo", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& ChangeHostNetworkInterfaceLldpModeResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<HostNetworkInterfaceLldpInventory>>, offsetof(ChangeHostNetworkInterfaceLldpModeResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeHostNetworkInterfaceLldpModeResult>("ChangeHostNetworkInterfaceLldpModeResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ChangeL3NetworkDhcpIpAddressResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dhcpServerIp", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkDhcpIpAddressResult, dhcpServerIp), schema::Location::Body, 0, nullptr},
-    {"dhcpv6ServerIp", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkDhcpIpAddressResult, dhcpv6ServerIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeL3NetworkDhcpIpAddressResult>("ChangeL3NetworkDhcpIpAddressResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CheckApiPermissionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::map<std::string, std::string>>, offsetof(CheckApiPermissionResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckApiPermissionResult>("CheckApiPermissionResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckBatchDataIntegrityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceMap", &schema::typeOf<Json>, offsetof(CheckBatchDataIntegrityResult, resourceMap), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckBatchDataIntegrityResult>("CheckBatchDataIntegrityResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckBuildAppParametersResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"parameters", &schema::typeOf<Json>, offsetof(CheckBuildAppParametersResult, parameters), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckBuildAppParametersResult>("CheckBuildAppParametersResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckElaborationContentResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<Json>, offsetof(CheckElaborationContentResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckElaborationContentResult>("CheckElaborationContentResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckIAM2OrganizationAvailabilityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"exists", &schema::typeOf<std::optional<bool>>, offsetof(CheckIAM2OrganizationAvailabilityResult, exists), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckIAM2OrganizationAvailabilityResult>("CheckIAM2OrganizationAvailabilityResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckIAM2VirtualIDConfigFileResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<Json>, offsetof(CheckIAM2VirtualIDConfigFileResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckIAM2VirtualIDConfigFileResult>("CheckIAM2VirtualIDConfigFileResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckIpAvailabilityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"available", &schema::typeOf<std::optional<bool>>, offsetof(CheckIpAvailabilityResult, available), schema::Location::Body, 0, nullptr},
-    {"reason", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityResult, reason), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckIpAvailabilityResult>("CheckIpAvailabilityResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CheckNetworkReachableResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<Json>, offsetof(CheckNetworkReachableResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckNetworkReachableResult>("CheckNetworkReachableResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckResourcePermissionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"apis", &schema::typeOf<std::vector<std::string>>, offsetof(CheckResourcePermissionResult, apis), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckResourcePermissionResult>("CheckResourcePermissionResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckStackTemplateParametersResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"parameters", &schema::typeOf<Json>, offsetof(CheckStackTemplateParametersResult, parameters), schema::Location::Body, 0, nullptr},
-    {"preparameters", &schema::typeOf<Json>, offsetof(CheckStackTemplateParametersResult, preparameters), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckStackTemplateParametersResult>("CheckStackTemplateParametersResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CheckVipPortAvailabilityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"available", &schema::typeOf<std::optional<bool>>, offsetof(CheckVipPortAvailabilityResult, available), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckVipPortAvailabilityResult>("CheckVipPortAvailabilityResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CheckVolumeSnapshotGroupAvailabilityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<std::vector<VolumeSnapshotGroupAvailability>>, offsetof(CheckVolumeSnapshotGroupAvailabilityResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CheckVolumeSnapshotGroupAvailabilityResult>("CheckVolumeSnapshotGroupAvailabilityResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CleanInvalidLdapBindingResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<AccountInventory>>, offsetof(CleanInvalidLdapBindingResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanInvalidLdapBindingResult>("CleanInvalidLdapBindingResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CleanInvalidLdapIAM2BindingResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(CleanInvalidLdapIAM2BindingResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanInvalidLdapIAM2BindingResult>("CleanInvalidLdapIAM2BindingResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CleanTrashResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CleanTrashResult, resourceUuids), schema::Location::Body, 0, nullptr},
-    {"details", &schema::typeOf<std::vector<std::string>>, offsetof(CleanTrashResult, details), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CleanTrashResult, size), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanTrashResult>("CleanTrashResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& CleanUpStorageTrashOnPrimaryStorageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"result", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(CleanUpStorageTrashOnPrimaryStorageResult, result), schema::Location::Body, 0, nullptr},
-    {"total", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CleanUpStorageTrashOnPrimaryStorageResult, total), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpStorageTrashOnPrimaryStorageResult>("CleanUpStorageTrashOnPrimaryStorageResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CleanUpTrashOnBackupStorageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"result", &schema::typeOf<std::optional<CleanTrashResult>>, offsetof(CleanUpTrashOnBackupStorageResult, result), schema::Location::Body, 0, nullptr},
-    {"results", &schema::typeOf<std::vector<TrashCleanupResult>>, offsetof(CleanUpTrashOnBackupStorageResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpTrashOnBackupStorageResult>("CleanUpTrashOnBackupStorageResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CleanUpTrashOnPrimaryStorageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"result", &schema::typeOf<std::optional<CleanTrashResult>>, offsetof(CleanUpTrashOnPrimaryStorageResult, result), schema::Location::Body, 0, nullptr},
-    {"results", &schema::typeOf<std::vector<TrashCleanupResult>>, offsetof(CleanUpTrashOnPrimaryStorageResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CleanUpTrashOnPrimaryStorageResult>("CleanUpTrashOnPrimaryStorageResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CloneVmInstanceResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"result", &schema::typeOf<std::optional<CloneVmInstanceResults>>, offsetof(CloneVmInstanceResult, result), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CloneVmInstanceResult>("CloneVmInstanceResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CloneVmInstanceResults::describe() {
-  static constexpr schema::Row rows[] = {
-    {"numberOfClonedVm", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CloneVmInstanceResults, numberOfClonedVm), schema::Location::Body, 0, nullptr},
-    {"inventories", &schema::typeOf<Json>, offsetof(CloneVmInstanceResults, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CloneVmInstanceResults>("CloneVmInstanceResults", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& ClusterDRSInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(ClusterDRSInventory, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(ClusterDRSInventory, state), schema::Location::Body, 0, nullptr},
-    {"balancedState", &schema::typeOf<std::string>, offsetof(ClusterDRSInventory, balancedState), schema::Location::Body, 0, nullptr},
-    {"automationLevel", &schema::typeOf<std::string>, offsetof(ClusterDRSInventory, automationLevel), schema::Location::Body, 0, nullptr},
-    {"thresholds", &schema::typeOf<Json>, offsetof(ClusterDRSInventory, thresholds), schema::Location::Body, 0, nullptr},
-    {"thresholdDuration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ClusterDRSInventory, thresholdDuration), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ClusterDRSInventory>("ClusterDRSInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(ClusterDRSInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ClusterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(ClusterInventory, state), schema::Location::Body, 0, nullptr},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(ClusterInventory, hypervisorType), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(ClusterInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(ClusterInventory, type), schema::Location::Body, 0, nullptr},
-    {"architecture", &schema::typeOf<std::string>, offsetof(ClusterInventory, architecture), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ClusterInventory>("ClusterInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(ClusterInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ConnectionAccessPointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessPointId", &schema::typeOf<std::string>, offsetof(ConnectionAccessPointInventory, accessPointId), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(ConnectionAccessPointInventory, type), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(ConnectionAccessPointInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ConnectionAccessPointInventory, status), schema::Location::Body, 0, nullptr},
-    {"hostOperator", &schema::typeOf<std::string>, offsetof(ConnectionAccessPointInventory, hostOperator), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ConnectionAccessPointInventory>("ConnectionAccessPointInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(ConnectionAccessPointInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ConnectionRelationShipInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"relationShips", &schema::typeOf<std::string>, offsetof(ConnectionRelationShipInventory, relationShips), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ConnectionRelationShipInventory>("ConnectionRelationShipInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(ConnectionRelationShipInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ConsoleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"scheme", &schema::typeOf<std::string>, offsetof(ConsoleInventory, scheme), schema::Location::Body, 0, nullptr},
-    {"targetScheme", &schema::typeOf<std::string>, offsetof(ConsoleInventory, targetScheme), schema::Location::Body, 0, nullptr},
-    {"hostname", &schema::typeOf<std::string>, offsetof(ConsoleInventory, hostname), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ConsoleInventory, port), schema::Location::Body, 0, nullptr},
-    {"token", &schema::typeOf<std::string>, offsetof(ConsoleInventory, token), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(ConsoleInventory, version), schema::Location::Body, 0, nullptr},
-    {"expiredDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ConsoleInventory, expiredDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ConsoleInventory>("ConsoleInventory", rows, 7);
-  return d;
-}
-
-const schema::TypeDesc& ConsoleProxyAgentInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"description", &schema::typeOf<std::string>, offsetof(ConsoleProxyAgentInventory, description), schema::Location::Body, 0, nullptr},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(ConsoleProxyAgentInventory, managementIp), schema::Location::Body, 0, nullptr},
-    {"consoleProxyOverriddenIp", &schema::typeOf<std::string>, offsetof(ConsoleProxyAgentInventory, consoleProxyOverriddenIp), schema::Location::Body, 0, nullptr},
-    {"consoleProxyPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ConsoleProxyAgentInventory, consoleProxyPort), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(ConsoleProxyAgentInventory, type), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ConsoleProxyAgentInventory, status), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(ConsoleProxyAgentInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ConsoleProxyAgentInventory>("ConsoleProxyAgentInventory", rows, 7, schema::rebased(Resource::describe(), offsetof(ConsoleProxyAgentInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& CpuMemoryCapacityData::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(CpuMemoryCapacityData, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"totalCpu", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CpuMemoryCapacityData, totalCpu), schema::Location::Body, 0, nullptr},
-    {"availableCpu", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CpuMemoryCapacityData, availableCpu), schema::Location::Body, 0, nullptr},
-    {"totalMemory", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CpuMemoryCapacityData, totalMemory), schema::Location::Body, 0, nullptr},
-    {"availableMemory", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CpuMemoryCapacityData, availableMemory), schema::Location::Body, 0, nullptr},
-    {"managedCpuNum", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CpuMemoryCapacityData, managedCpuNum), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CpuMemoryCapacityData>("CpuMemoryCapacityData", rows, 6);
-  return d;
-}
-
-const schema::TypeDesc& CreateBondingResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<Json>, offsetof(CreateBondingResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateBondingResult>("CreateBondingResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CreateDataVolumeTemplateFromVolumeSnapshotResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::optional<ImageInventory>>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotResult, inventory), schema::Location::Body, 0, nullptr},
-    {"failures", &schema::typeOf<Json>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotResult, failures), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateDataVolumeTemplateFromVolumeSnapshotResult>("CreateDataVolumeTemplateFromVolumeSnapshotResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CreateFaultToleranceVmInstanceResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryVmInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(CreateFaultToleranceVmInstanceResult, primaryVmInventory), schema::Location::Body, 0, nullptr},
-    {"secondaryVmInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(CreateFaultToleranceVmInstanceResult, secondaryVmInventory), schema::Location::Body, 0, nullptr},
-    {"faultToleranceVmGroupInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(CreateFaultToleranceVmInstanceResult, faultToleranceVmGroupInventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFaultToleranceVmInstanceResult>("CreateFaultToleranceVmInstanceResult", rows, 3);
-  return d;
-}
+namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // AccessControlListEntryInventory
+  {"aclUuid", schema::Local<std::string, L>::ref, offsetof(AccessControlListEntryInventory, aclUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AccessControlListEntryInventory, type), schema::Location::Body, 0, nullptr},
+  {"domain", schema::Local<std::string, L>::ref, offsetof(AccessControlListEntryInventory, domain), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AccessControlListEntryInventory, url), schema::Location::Body, 0, nullptr},
+  {"ipEntries", schema::Local<std::string, L>::ref, offsetof(AccessControlListEntryInventory, ipEntries), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(AccessControlListEntryInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable0{{nullptr}, "AccessControlListEntryInventory", kRows0, 5, kBases0, 1, &schema::ObjectOps<AccessControlListEntryInventory, L>::make, &schema::ObjectOps<AccessControlListEntryInventory, L>::destroy, &schema::ObjectOps<AccessControlListEntryInventory, L>::clear};
+constexpr schema::Row kRows1[] = {  // AccessControlListInventory
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AccessControlListInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"entries", schema::Local<std::vector<AccessControlListEntryInventory>, L>::ref, offsetof(AccessControlListInventory, entries), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases1[] = {{&NamedResource::describe, offsetof(AccessControlListInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable1{{nullptr}, "AccessControlListInventory", kRows1, 2, kBases1, 1, &schema::ObjectOps<AccessControlListInventory, L>::make, &schema::ObjectOps<AccessControlListInventory, L>::destroy, &schema::ObjectOps<AccessControlListInventory, L>::clear};
+constexpr schema::Row kRows2[] = {  // AccessControlRuleInventory
+  {"rule", schema::Local<std::string, L>::ref, offsetof(AccessControlRuleInventory, rule), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::string, L>::ref, offsetof(AccessControlRuleInventory, strategy), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&NamedResource::describe, offsetof(AccessControlRuleInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable2{{nullptr}, "AccessControlRuleInventory", kRows2, 2, kBases2, 1, &schema::ObjectOps<AccessControlRuleInventory, L>::make, &schema::ObjectOps<AccessControlRuleInventory, L>::destroy, &schema::ObjectOps<AccessControlRuleInventory, L>::clear};
+constexpr schema::Row kRows3[] = {  // AccessKeyInventory
+  {"description", schema::Local<std::string, L>::ref, offsetof(AccessKeyInventory, description), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(AccessKeyInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(AccessKeyInventory, userUuid), schema::Location::Body, 0, nullptr},
+  {"AccessKeyID", schema::Local<std::string, L>::ref, offsetof(AccessKeyInventory, AccessKeyID), schema::Location::Body, 0, nullptr},
+  {"AccessKeySecret", schema::Local<std::string, L>::ref, offsetof(AccessKeyInventory, AccessKeySecret), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AccessKeyInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases3[] = {{&Resource::describe, offsetof(AccessKeyInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable3{{nullptr}, "AccessKeyInventory", kRows3, 6, kBases3, 1, &schema::ObjectOps<AccessKeyInventory, L>::make, &schema::ObjectOps<AccessKeyInventory, L>::destroy, &schema::ObjectOps<AccessKeyInventory, L>::clear};
+constexpr schema::Row kRows4[] = {  // AccountInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(AccountInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&NamedResource::describe, offsetof(AccountInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable4{{nullptr}, "AccountInventory", kRows4, 1, kBases4, 1, &schema::ObjectOps<AccountInventory, L>::make, &schema::ObjectOps<AccountInventory, L>::destroy, &schema::ObjectOps<AccountInventory, L>::clear};
+constexpr schema::Row kRows5[] = {  // AccountPriceTableRefInventory
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(AccountPriceTableRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(AccountPriceTableRefInventory, tableUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AccountPriceTableRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AccountPriceTableRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable5{{nullptr}, "AccountPriceTableRefInventory", kRows5, 4, nullptr, 0, &schema::ObjectOps<AccountPriceTableRefInventory, L>::make, &schema::ObjectOps<AccountPriceTableRefInventory, L>::destroy, &schema::ObjectOps<AccountPriceTableRefInventory, L>::clear};
+constexpr schema::Row kRows6[] = {  // AccountResourceRefInventory
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(AccountResourceRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(AccountResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(AccountResourceRefInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"concreteResourceType", schema::Local<std::string, L>::ref, offsetof(AccountResourceRefInventory, concreteResourceType), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AccountResourceRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AccountResourceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable6{{nullptr}, "AccountResourceRefInventory", kRows6, 6, nullptr, 0, &schema::ObjectOps<AccountResourceRefInventory, L>::make, &schema::ObjectOps<AccountResourceRefInventory, L>::destroy, &schema::ObjectOps<AccountResourceRefInventory, L>::clear};
+constexpr schema::Row kRows7[] = {  // ActiveAlarmInventory
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmInventory, templateUuid), schema::Location::Body, 0, nullptr},
+  {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmInventory, alarmUuid), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmInventory, namespace_), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ActiveAlarmInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmInventory, uuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable7{{nullptr}, "ActiveAlarmInventory", kRows7, 5, nullptr, 0, &schema::ObjectOps<ActiveAlarmInventory, L>::make, &schema::ObjectOps<ActiveAlarmInventory, L>::destroy, &schema::ObjectOps<ActiveAlarmInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // ActiveAlarmTemplateInventory
+  {"alarmName", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmTemplateInventory, alarmName), schema::Location::Body, 0, nullptr},
+  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmTemplateInventory, comparisonOperator), schema::Location::Body, 0, nullptr},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ActiveAlarmTemplateInventory, period), schema::Location::Body, 0, nullptr},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ActiveAlarmTemplateInventory, repeatInterval), schema::Location::Body, 0, nullptr},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ActiveAlarmTemplateInventory, repeatCount), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmTemplateInventory, metricName), schema::Location::Body, 0, nullptr},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(ActiveAlarmTemplateInventory, threshold), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmTemplateInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
+  {"labels", schema::Local<std::string, L>::ref, offsetof(ActiveAlarmTemplateInventory, labels), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&Resource::describe, offsetof(ActiveAlarmTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable8{{nullptr}, "ActiveAlarmTemplateInventory", kRows8, 10, kBases8, 1, &schema::ObjectOps<ActiveAlarmTemplateInventory, L>::make, &schema::ObjectOps<ActiveAlarmTemplateInventory, L>::destroy, &schema::ObjectOps<ActiveAlarmTemplateInventory, L>::clear};
+constexpr schema::Row kRows9[] = {  // AddBackupStoragesToReplicationGroupResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(AddBackupStoragesToReplicationGroupResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable9{{nullptr}, "AddBackupStoragesToReplicationGroupResult", kRows9, 1, nullptr, 0, &schema::ObjectOps<AddBackupStoragesToReplicationGroupResult, L>::make, &schema::ObjectOps<AddBackupStoragesToReplicationGroupResult, L>::destroy, &schema::ObjectOps<AddBackupStoragesToReplicationGroupResult, L>::clear};
+constexpr schema::Row kRows10[] = {  // AddHostFromConfigFileResult
+  {"results", schema::Local<Json, L>::ref, offsetof(AddHostFromConfigFileResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable10{{nullptr}, "AddHostFromConfigFileResult", kRows10, 1, nullptr, 0, &schema::ObjectOps<AddHostFromConfigFileResult, L>::make, &schema::ObjectOps<AddHostFromConfigFileResult, L>::destroy, &schema::ObjectOps<AddHostFromConfigFileResult, L>::clear};
+constexpr schema::Row kRows11[] = {  // AddIpRangeByNetworkCidrResult
+  {"inventory", schema::Local<std::optional<IpRangeInventory>, L>::ref, offsetof(AddIpRangeByNetworkCidrResult, inventory), schema::Location::Body, 0, nullptr},
+  {"inventories", schema::Local<std::vector<IpRangeInventory>, L>::ref, offsetof(AddIpRangeByNetworkCidrResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable11{{nullptr}, "AddIpRangeByNetworkCidrResult", kRows11, 2, nullptr, 0, &schema::ObjectOps<AddIpRangeByNetworkCidrResult, L>::make, &schema::ObjectOps<AddIpRangeByNetworkCidrResult, L>::destroy, &schema::ObjectOps<AddIpRangeByNetworkCidrResult, L>::clear};
+constexpr schema::Row kRows12[] = {  // AddSNSSmsReceiverResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(AddSNSSmsReceiverResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable12{{nullptr}, "AddSNSSmsReceiverResult", kRows12, 1, nullptr, 0, &schema::ObjectOps<AddSNSSmsReceiverResult, L>::make, &schema::ObjectOps<AddSNSSmsReceiverResult, L>::destroy, &schema::ObjectOps<AddSNSSmsReceiverResult, L>::clear};
+constexpr schema::Row kRows13[] = {  // AddSchedulerJobsToSchedulerJobGroupResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(AddSchedulerJobsToSchedulerJobGroupResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable13{{nullptr}, "AddSchedulerJobsToSchedulerJobGroupResult", kRows13, 1, nullptr, 0, &schema::ObjectOps<AddSchedulerJobsToSchedulerJobGroupResult, L>::make, &schema::ObjectOps<AddSchedulerJobsToSchedulerJobGroupResult, L>::destroy, &schema::ObjectOps<AddSchedulerJobsToSchedulerJobGroupResult, L>::clear};
+constexpr schema::Row kRows14[] = {  // AddVRouterNetworksToFlowMeterResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(AddVRouterNetworksToFlowMeterResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable14{{nullptr}, "AddVRouterNetworksToFlowMeterResult", kRows14, 1, nullptr, 0, &schema::ObjectOps<AddVRouterNetworksToFlowMeterResult, L>::make, &schema::ObjectOps<AddVRouterNetworksToFlowMeterResult, L>::destroy, &schema::ObjectOps<AddVRouterNetworksToFlowMeterResult, L>::clear};
+constexpr schema::Row kRows15[] = {  // AddVRouterNetworksToOspfAreaResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(AddVRouterNetworksToOspfAreaResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable15{{nullptr}, "AddVRouterNetworksToOspfAreaResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<AddVRouterNetworksToOspfAreaResult, L>::make, &schema::ObjectOps<AddVRouterNetworksToOspfAreaResult, L>::destroy, &schema::ObjectOps<AddVRouterNetworksToOspfAreaResult, L>::clear};
+constexpr schema::Base kBases16[] = {{&IpRangeInventory::describe, offsetof(AddressPoolInventory, uuid) - offsetof(IpRangeInventory, uuid)}};
+schema::LazyTable kTable16{{nullptr}, "AddressPoolInventory", nullptr, 0, kBases16, 1, &schema::ObjectOps<AddressPoolInventory, L>::make, &schema::ObjectOps<AddressPoolInventory, L>::destroy, &schema::ObjectOps<AddressPoolInventory, L>::clear};
+constexpr schema::Row kRows17[] = {  // AffinityGroupInventory
+  {"policy", schema::Local<std::string, L>::ref, offsetof(AffinityGroupInventory, policy), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(AffinityGroupInventory, version), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AffinityGroupInventory, type), schema::Location::Body, 0, nullptr},
+  {"appliance", schema::Local<std::string, L>::ref, offsetof(AffinityGroupInventory, appliance), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AffinityGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AffinityGroupInventory, state), schema::Location::Body, 0, nullptr},
+  {"usages", schema::Local<Json, L>::ref, offsetof(AffinityGroupInventory, usages), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases17[] = {{&NamedResource::describe, offsetof(AffinityGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable17{{nullptr}, "AffinityGroupInventory", kRows17, 7, kBases17, 1, &schema::ObjectOps<AffinityGroupInventory, L>::make, &schema::ObjectOps<AffinityGroupInventory, L>::destroy, &schema::ObjectOps<AffinityGroupInventory, L>::clear};
+constexpr schema::Row kRows18[] = {  // AgentVersionInventory
+  {"agentType", schema::Local<std::string, L>::ref, offsetof(AgentVersionInventory, agentType), schema::Location::Body, 0, nullptr},
+  {"currentVersion", schema::Local<std::string, L>::ref, offsetof(AgentVersionInventory, currentVersion), schema::Location::Body, 0, nullptr},
+  {"expectVersion", schema::Local<std::string, L>::ref, offsetof(AgentVersionInventory, expectVersion), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&Resource::describe, offsetof(AgentVersionInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable18{{nullptr}, "AgentVersionInventory", kRows18, 3, kBases18, 1, &schema::ObjectOps<AgentVersionInventory, L>::make, &schema::ObjectOps<AgentVersionInventory, L>::destroy, &schema::ObjectOps<AgentVersionInventory, L>::clear};
+constexpr schema::Row kRows19[] = {  // AlarmInventory
+  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(AlarmInventory, comparisonOperator), schema::Location::Body, 0, nullptr},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AlarmInventory, period), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(AlarmInventory, namespace_), schema::Location::Body, 0, nullptr},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(AlarmInventory, metricName), schema::Location::Body, 0, nullptr},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(AlarmInventory, threshold), schema::Location::Body, 0, nullptr},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AlarmInventory, repeatInterval), schema::Location::Body, 0, nullptr},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AlarmInventory, repeatCount), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AlarmInventory, status), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AlarmInventory, state), schema::Location::Body, 0, nullptr},
+  {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(AlarmInventory, enableRecovery), schema::Location::Body, 0, nullptr},
+  {"labels", schema::Local<Json, L>::ref, offsetof(AlarmInventory, labels), schema::Location::Body, 0, nullptr},
+  {"actions", schema::Local<Json, L>::ref, offsetof(AlarmInventory, actions), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::string, L>::ref, offsetof(AlarmInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases19[] = {{&NamedResource::describe, offsetof(AlarmInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable19{{nullptr}, "AlarmInventory", kRows19, 13, kBases19, 1, &schema::ObjectOps<AlarmInventory, L>::make, &schema::ObjectOps<AlarmInventory, L>::destroy, &schema::ObjectOps<AlarmInventory, L>::clear};
+constexpr schema::Row kRows20[] = {  // AlarmLabelInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AlarmLabelInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"key", schema::Local<std::string, L>::ref, offsetof(AlarmLabelInventory, key), schema::Location::Body, 0, nullptr},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(AlarmLabelInventory, operator_), schema::Location::Body, 0, nullptr},
+  {"value", schema::Local<std::string, L>::ref, offsetof(AlarmLabelInventory, value), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable20{{nullptr}, "AlarmLabelInventory", kRows20, 4, nullptr, 0, &schema::ObjectOps<AlarmLabelInventory, L>::make, &schema::ObjectOps<AlarmLabelInventory, L>::destroy, &schema::ObjectOps<AlarmLabelInventory, L>::clear};
+constexpr schema::Row kRows21[] = {  // AlertDataAckInventory
+  {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(AlertDataAckInventory, alertDataUuid), schema::Location::Body, 0, nullptr},
+  {"alertType", schema::Local<std::string, L>::ref, offsetof(AlertDataAckInventory, alertType), schema::Location::Body, 0, nullptr},
+  {"ackPeriod", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AlertDataAckInventory, ackPeriod), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(AlertDataAckInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"ackDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AlertDataAckInventory, ackDate), schema::Location::Body, 0, nullptr},
+  {"resumeAlert", schema::Local<std::optional<bool>, L>::ref, offsetof(AlertDataAckInventory, resumeAlert), schema::Location::Body, 0, nullptr},
+  {"operatorAccountUuid", schema::Local<std::string, L>::ref, offsetof(AlertDataAckInventory, operatorAccountUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable21{{nullptr}, "AlertDataAckInventory", kRows21, 7, nullptr, 0, &schema::ObjectOps<AlertDataAckInventory, L>::make, &schema::ObjectOps<AlertDataAckInventory, L>::destroy, &schema::ObjectOps<AlertDataAckInventory, L>::clear};
+constexpr schema::Row kRows22[] = {  // AlertInventory
+  {"triggerUuid", schema::Local<std::string, L>::ref, offsetof(AlertInventory, triggerUuid), schema::Location::Body, 0, nullptr},
+  {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(AlertInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
+  {"content", schema::Local<std::string, L>::ref, offsetof(AlertInventory, content), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&Resource::describe, offsetof(AlertInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable22{{nullptr}, "AlertInventory", kRows22, 3, kBases22, 1, &schema::ObjectOps<AlertInventory, L>::make, &schema::ObjectOps<AlertInventory, L>::destroy, &schema::ObjectOps<AlertInventory, L>::clear};
+constexpr schema::Row kRows23[] = {  // AliyunDiskInventory
+  {"diskId", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, diskId), schema::Location::Body, 0, nullptr},
+  {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
+  {"ecsInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, ecsInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"diskCategory", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, diskCategory), schema::Location::Body, 0, nullptr},
+  {"diskType", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, diskType), schema::Location::Body, 0, nullptr},
+  {"diskChargeType", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, diskChargeType), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, status), schema::Location::Body, 0, nullptr},
+  {"sizeWithGB", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AliyunDiskInventory, sizeWithGB), schema::Location::Body, 0, nullptr},
+  {"deviceInfo", schema::Local<std::string, L>::ref, offsetof(AliyunDiskInventory, deviceInfo), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases23[] = {{&NamedResource::describe, offsetof(AliyunDiskInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable23{{nullptr}, "AliyunDiskInventory", kRows23, 9, kBases23, 1, &schema::ObjectOps<AliyunDiskInventory, L>::make, &schema::ObjectOps<AliyunDiskInventory, L>::destroy, &schema::ObjectOps<AliyunDiskInventory, L>::clear};
+constexpr schema::Row kRows24[] = {  // AliyunNasAccessGroupInventory
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AliyunNasAccessGroupInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"rules", schema::Local<Json, L>::ref, offsetof(AliyunNasAccessGroupInventory, rules), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(AliyunNasAccessGroupInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&NamedResource::describe, offsetof(AliyunNasAccessGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable24{{nullptr}, "AliyunNasAccessGroupInventory", kRows24, 3, kBases24, 1, &schema::ObjectOps<AliyunNasAccessGroupInventory, L>::make, &schema::ObjectOps<AliyunNasAccessGroupInventory, L>::destroy, &schema::ObjectOps<AliyunNasAccessGroupInventory, L>::clear};
+constexpr schema::Row kRows25[] = {  // AliyunNasAccessRuleInventory
+  {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(AliyunNasAccessRuleInventory, accessGroupUuid), schema::Location::Body, 0, nullptr},
+  {"sourceCidr", schema::Local<std::string, L>::ref, offsetof(AliyunNasAccessRuleInventory, sourceCidr), schema::Location::Body, 0, nullptr},
+  {"rule", schema::Local<std::string, L>::ref, offsetof(AliyunNasAccessRuleInventory, rule), schema::Location::Body, 0, nullptr},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AliyunNasAccessRuleInventory, priority), schema::Location::Body, 0, nullptr},
+  {"userAccess", schema::Local<std::string, L>::ref, offsetof(AliyunNasAccessRuleInventory, userAccess), schema::Location::Body, 0, nullptr},
+  {"ruleId", schema::Local<std::string, L>::ref, offsetof(AliyunNasAccessRuleInventory, ruleId), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases25[] = {{&Resource::describe, offsetof(AliyunNasAccessRuleInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable25{{nullptr}, "AliyunNasAccessRuleInventory", kRows25, 6, kBases25, 1, &schema::ObjectOps<AliyunNasAccessRuleInventory, L>::make, &schema::ObjectOps<AliyunNasAccessRuleInventory, L>::destroy, &schema::ObjectOps<AliyunNasAccessRuleInventory, L>::clear};
+constexpr schema::Row kRows26[] = {  // AliyunNasFileSystemInventory
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AliyunNasFileSystemInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"storageType", schema::Local<std::string, L>::ref, offsetof(AliyunNasFileSystemInventory, storageType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&NasFileSystemInventory::describe, offsetof(AliyunNasFileSystemInventory, uuid) - offsetof(NasFileSystemInventory, uuid)}};
+schema::LazyTable kTable26{{nullptr}, "AliyunNasFileSystemInventory", kRows26, 2, kBases26, 1, &schema::ObjectOps<AliyunNasFileSystemInventory, L>::make, &schema::ObjectOps<AliyunNasFileSystemInventory, L>::destroy, &schema::ObjectOps<AliyunNasFileSystemInventory, L>::clear};
+constexpr schema::Row kRows27[] = {  // AliyunNasMountTargetInventory
+  {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(AliyunNasMountTargetInventory, accessGroupUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AliyunNasMountTargetInventory, status), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases27[] = {{&NasMountTargetInventory::describe, offsetof(AliyunNasMountTargetInventory, uuid) - offsetof(NasMountTargetInventory, uuid)}};
+schema::LazyTable kTable27{{nullptr}, "AliyunNasMountTargetInventory", kRows27, 2, kBases27, 1, &schema::ObjectOps<AliyunNasMountTargetInventory, L>::make, &schema::ObjectOps<AliyunNasMountTargetInventory, L>::destroy, &schema::ObjectOps<AliyunNasMountTargetInventory, L>::clear};
+constexpr schema::Row kRows28[] = {  // AliyunPanguPartitionInventory
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(AliyunPanguPartitionInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(AliyunPanguPartitionInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
+  {"appName", schema::Local<std::string, L>::ref, offsetof(AliyunPanguPartitionInventory, appName), schema::Location::Body, 0, nullptr},
+  {"partitionName", schema::Local<std::string, L>::ref, offsetof(AliyunPanguPartitionInventory, partitionName), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&NamedResource::describe, offsetof(AliyunPanguPartitionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable28{{nullptr}, "AliyunPanguPartitionInventory", kRows28, 4, kBases28, 1, &schema::ObjectOps<AliyunPanguPartitionInventory, L>::make, &schema::ObjectOps<AliyunPanguPartitionInventory, L>::destroy, &schema::ObjectOps<AliyunPanguPartitionInventory, L>::clear};
+constexpr schema::Row kRows29[] = {  // AliyunProxyVSwitchInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVSwitchInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"aliyunProxyVpcUuid", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVSwitchInventory, aliyunProxyVpcUuid), schema::Location::Body, 0, nullptr},
+  {"vpcL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVSwitchInventory, vpcL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVSwitchInventory, status), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(AliyunProxyVSwitchInventory, isDefault), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable29{{nullptr}, "AliyunProxyVSwitchInventory", kRows29, 5, nullptr, 0, &schema::ObjectOps<AliyunProxyVSwitchInventory, L>::make, &schema::ObjectOps<AliyunProxyVSwitchInventory, L>::destroy, &schema::ObjectOps<AliyunProxyVSwitchInventory, L>::clear};
+constexpr schema::Row kRows30[] = {  // AliyunProxyVpcInventory
+  {"vpcName", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVpcInventory, vpcName), schema::Location::Body, 0, nullptr},
+  {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVpcInventory, cidrBlock), schema::Location::Body, 0, nullptr},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVpcInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVpcInventory, status), schema::Location::Body, 0, nullptr},
+  {"aliyunProxyVSwitches", schema::Local<Json, L>::ref, offsetof(AliyunProxyVpcInventory, aliyunProxyVSwitches), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(AliyunProxyVpcInventory, description), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(AliyunProxyVpcInventory, isDefault), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&Resource::describe, offsetof(AliyunProxyVpcInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable30{{nullptr}, "AliyunProxyVpcInventory", kRows30, 7, kBases30, 1, &schema::ObjectOps<AliyunProxyVpcInventory, L>::make, &schema::ObjectOps<AliyunProxyVpcInventory, L>::destroy, &schema::ObjectOps<AliyunProxyVpcInventory, L>::clear};
+constexpr schema::Row kRows31[] = {  // AliyunRouterInterfaceInventory
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"routerInterfaceId", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, routerInterfaceId), schema::Location::Body, 0, nullptr},
+  {"virtualRouterUuid", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, virtualRouterUuid), schema::Location::Body, 0, nullptr},
+  {"accessPointUuid", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, accessPointUuid), schema::Location::Body, 0, nullptr},
+  {"role", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, role), schema::Location::Body, 0, nullptr},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, vRouterType), schema::Location::Body, 0, nullptr},
+  {"spec", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, spec), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, status), schema::Location::Body, 0, nullptr},
+  {"oppositeInterfaceUuid", schema::Local<std::string, L>::ref, offsetof(AliyunRouterInterfaceInventory, oppositeInterfaceUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases31[] = {{&NamedResource::describe, offsetof(AliyunRouterInterfaceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable31{{nullptr}, "AliyunRouterInterfaceInventory", kRows31, 9, kBases31, 1, &schema::ObjectOps<AliyunRouterInterfaceInventory, L>::make, &schema::ObjectOps<AliyunRouterInterfaceInventory, L>::destroy, &schema::ObjectOps<AliyunRouterInterfaceInventory, L>::clear};
+constexpr schema::Row kRows32[] = {  // AliyunSmsSNSTextTemplateInventory
+  {"alarmTemplateCode", schema::Local<std::string, L>::ref, offsetof(AliyunSmsSNSTextTemplateInventory, alarmTemplateCode), schema::Location::Body, 0, nullptr},
+  {"sign", schema::Local<std::string, L>::ref, offsetof(AliyunSmsSNSTextTemplateInventory, sign), schema::Location::Body, 0, nullptr},
+  {"eventTemplateCode", schema::Local<std::string, L>::ref, offsetof(AliyunSmsSNSTextTemplateInventory, eventTemplateCode), schema::Location::Body, 0, nullptr},
+  {"eventTemplate", schema::Local<std::string, L>::ref, offsetof(AliyunSmsSNSTextTemplateInventory, eventTemplate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&SNSTextTemplateInventory::describe, offsetof(AliyunSmsSNSTextTemplateInventory, uuid) - offsetof(SNSTextTemplateInventory, uuid)}};
+schema::LazyTable kTable32{{nullptr}, "AliyunSmsSNSTextTemplateInventory", kRows32, 4, kBases32, 1, &schema::ObjectOps<AliyunSmsSNSTextTemplateInventory, L>::make, &schema::ObjectOps<AliyunSmsSNSTextTemplateInventory, L>::destroy, &schema::ObjectOps<AliyunSmsSNSTextTemplateInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // AliyunSnapshotInventory
+  {"snapshotId", schema::Local<std::string, L>::ref, offsetof(AliyunSnapshotInventory, snapshotId), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AliyunSnapshotInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"diskUuid", schema::Local<std::string, L>::ref, offsetof(AliyunSnapshotInventory, diskUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AliyunSnapshotInventory, status), schema::Location::Body, 0, nullptr},
+  {"aliyunSnapshotUsage", schema::Local<std::string, L>::ref, offsetof(AliyunSnapshotInventory, aliyunSnapshotUsage), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases33[] = {{&NamedResource::describe, offsetof(AliyunSnapshotInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable33{{nullptr}, "AliyunSnapshotInventory", kRows33, 5, kBases33, 1, &schema::ObjectOps<AliyunSnapshotInventory, L>::make, &schema::ObjectOps<AliyunSnapshotInventory, L>::destroy, &schema::ObjectOps<AliyunSnapshotInventory, L>::clear};
+constexpr schema::Row kRows34[] = {  // AllocateHostResourceResult
+  {"name", schema::Local<std::string, L>::ref, offsetof(AllocateHostResourceResult, name), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(AllocateHostResourceResult, uuid), schema::Location::Body, 0, nullptr},
+  {"vCPUPin", schema::Local<Json, L>::ref, offsetof(AllocateHostResourceResult, vCPUPin), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable34{{nullptr}, "AllocateHostResourceResult", kRows34, 3, nullptr, 0, &schema::ObjectOps<AllocateHostResourceResult, L>::make, &schema::ObjectOps<AllocateHostResourceResult, L>::destroy, &schema::ObjectOps<AllocateHostResourceResult, L>::clear};
+constexpr schema::Row kRows35[] = {  // AppBuildSystemInventory
+  {"storageType", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemInventory, storageType), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemInventory, url), schema::Location::Body, 0, nullptr},
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemInventory, hostname), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemInventory, username), schema::Location::Body, 0, nullptr},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AppBuildSystemInventory, sshPort), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemInventory, status), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemInventory, state), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AppBuildSystemInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AppBuildSystemInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases35[] = {{&NamedResource::describe, offsetof(AppBuildSystemInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable35{{nullptr}, "AppBuildSystemInventory", kRows35, 9, kBases35, 1, &schema::ObjectOps<AppBuildSystemInventory, L>::make, &schema::ObjectOps<AppBuildSystemInventory, L>::destroy, &schema::ObjectOps<AppBuildSystemInventory, L>::clear};
+constexpr schema::Row kRows36[] = {  // AppBuildSystemZoneRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AppBuildSystemZoneRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"buildSystemUuid", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemZoneRefInventory, buildSystemUuid), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AppBuildSystemZoneRefInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AppBuildSystemZoneRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AppBuildSystemZoneRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable36{{nullptr}, "AppBuildSystemZoneRefInventory", kRows36, 5, nullptr, 0, &schema::ObjectOps<AppBuildSystemZoneRefInventory, L>::make, &schema::ObjectOps<AppBuildSystemZoneRefInventory, L>::destroy, &schema::ObjectOps<AppBuildSystemZoneRefInventory, L>::clear};
+constexpr schema::Row kRows37[] = {  // ApplianceVmInventory
+  {"applianceVmType", schema::Local<std::string, L>::ref, offsetof(ApplianceVmInventory, applianceVmType), schema::Location::Body, 0, nullptr},
+  {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(ApplianceVmInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
+  {"defaultRouteL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(ApplianceVmInventory, defaultRouteL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ApplianceVmInventory, status), schema::Location::Body, 0, nullptr},
+  {"agentPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ApplianceVmInventory, agentPort), schema::Location::Body, 0, nullptr},
+  {"haStatus", schema::Local<std::string, L>::ref, offsetof(ApplianceVmInventory, haStatus), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases37[] = {{&VmInstanceInventory::describe, offsetof(ApplianceVmInventory, uuid) - offsetof(VmInstanceInventory, uuid)}};
+schema::LazyTable kTable37{{nullptr}, "ApplianceVmInventory", kRows37, 6, kBases37, 1, &schema::ObjectOps<ApplianceVmInventory, L>::make, &schema::ObjectOps<ApplianceVmInventory, L>::destroy, &schema::ObjectOps<ApplianceVmInventory, L>::clear};
+constexpr schema::Row kRows38[] = {  // ApplyDRSAdviceResult
+  {"vmMigrationActivityUuid", schema::Local<std::string, L>::ref, offsetof(ApplyDRSAdviceResult, vmMigrationActivityUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable38{{nullptr}, "ApplyDRSAdviceResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<ApplyDRSAdviceResult, L>::make, &schema::ObjectOps<ApplyDRSAdviceResult, L>::destroy, &schema::ObjectOps<ApplyDRSAdviceResult, L>::clear};
+constexpr schema::Row kRows39[] = {  // ArchiveTicketInventory
+  {"ticketUuid", schema::Local<std::string, L>::ref, offsetof(ArchiveTicketInventory, ticketUuid), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(ArchiveTicketInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ArchiveTicketInventory, status), schema::Location::Body, 0, nullptr},
+  {"request", schema::Local<Json, L>::ref, offsetof(ArchiveTicketInventory, request), schema::Location::Body, 0, nullptr},
+  {"accountSystemType", schema::Local<std::string, L>::ref, offsetof(ArchiveTicketInventory, accountSystemType), schema::Location::Body, 0, nullptr},
+  {"accountSystemContext", schema::Local<Json, L>::ref, offsetof(ArchiveTicketInventory, accountSystemContext), schema::Location::Body, 0, nullptr},
+  {"currentFlowUuid", schema::Local<std::string, L>::ref, offsetof(ArchiveTicketInventory, currentFlowUuid), schema::Location::Body, 0, nullptr},
+  {"flowCollectionUuid", schema::Local<std::string, L>::ref, offsetof(ArchiveTicketInventory, flowCollectionUuid), schema::Location::Body, 0, nullptr},
+  {"ticketTypeUuid", schema::Local<std::string, L>::ref, offsetof(ArchiveTicketInventory, ticketTypeUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases39[] = {{&NamedResource::describe, offsetof(ArchiveTicketInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable39{{nullptr}, "ArchiveTicketInventory", kRows39, 9, kBases39, 1, &schema::ObjectOps<ArchiveTicketInventory, L>::make, &schema::ObjectOps<ArchiveTicketInventory, L>::destroy, &schema::ObjectOps<ArchiveTicketInventory, L>::clear};
+constexpr schema::Row kRows40[] = {  // AttachTagToResourcesResult
+  {"results", schema::Local<Json, L>::ref, offsetof(AttachTagToResourcesResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable40{{nullptr}, "AttachTagToResourcesResult", kRows40, 1, nullptr, 0, &schema::ObjectOps<AttachTagToResourcesResult, L>::make, &schema::ObjectOps<AttachTagToResourcesResult, L>::destroy, &schema::ObjectOps<AttachTagToResourcesResult, L>::clear};
+constexpr schema::Row kRows41[] = {  // AutoScalingGroupActivityInventory
+  {"scalingGroupUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupActivityInventory, scalingGroupUuid), schema::Location::Body, 0, nullptr},
+  {"activityAction", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupActivityInventory, activityAction), schema::Location::Body, 0, nullptr},
+  {"instanceUuids", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupActivityInventory, instanceUuids), schema::Location::Body, 0, nullptr},
+  {"scalingGroupRuleUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupActivityInventory, scalingGroupRuleUuid), schema::Location::Body, 0, nullptr},
+  {"cause", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupActivityInventory, cause), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupActivityInventory, status), schema::Location::Body, 0, nullptr},
+  {"activityActionResultMessage", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupActivityInventory, activityActionResultMessage), schema::Location::Body, 0, nullptr},
+  {"endDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(AutoScalingGroupActivityInventory, endDate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases41[] = {{&NamedResource::describe, offsetof(AutoScalingGroupActivityInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable41{{nullptr}, "AutoScalingGroupActivityInventory", kRows41, 8, kBases41, 1, &schema::ObjectOps<AutoScalingGroupActivityInventory, L>::make, &schema::ObjectOps<AutoScalingGroupActivityInventory, L>::destroy, &schema::ObjectOps<AutoScalingGroupActivityInventory, L>::clear};
+constexpr schema::Row kRows42[] = {  // AutoScalingGroupInstanceInventory
+  {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, instanceUuid), schema::Location::Body, 0, nullptr},
+  {"scalingGroupUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, scalingGroupUuid), schema::Location::Body, 0, nullptr},
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, templateUuid), schema::Location::Body, 0, nullptr},
+  {"scalingGroupActivityUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, scalingGroupActivityUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, status), schema::Location::Body, 0, nullptr},
+  {"healthStatus", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, healthStatus), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, description), schema::Location::Body, 0, nullptr},
+  {"protectionStrategy", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInstanceInventory, protectionStrategy), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&Resource::describe, offsetof(AutoScalingGroupInstanceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable42{{nullptr}, "AutoScalingGroupInstanceInventory", kRows42, 8, kBases42, 1, &schema::ObjectOps<AutoScalingGroupInstanceInventory, L>::make, &schema::ObjectOps<AutoScalingGroupInstanceInventory, L>::destroy, &schema::ObjectOps<AutoScalingGroupInstanceInventory, L>::clear};
+constexpr schema::Row kRows43[] = {  // AutoScalingGroupInventory
+  {"scalingResourceType", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInventory, scalingResourceType), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInventory, state), schema::Location::Body, 0, nullptr},
+  {"defaultCooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AutoScalingGroupInventory, defaultCooldown), schema::Location::Body, 0, nullptr},
+  {"minResourceSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AutoScalingGroupInventory, minResourceSize), schema::Location::Body, 0, nullptr},
+  {"maxResourceSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AutoScalingGroupInventory, maxResourceSize), schema::Location::Body, 0, nullptr},
+  {"removalPolicy", schema::Local<std::string, L>::ref, offsetof(AutoScalingGroupInventory, removalPolicy), schema::Location::Body, 0, nullptr},
+  {"attachedTemplates", schema::Local<Json, L>::ref, offsetof(AutoScalingGroupInventory, attachedTemplates), schema::Location::Body, 0, nullptr},
+  {"systemTags", schema::Local<Json, L>::ref, offsetof(AutoScalingGroupInventory, systemTags), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases43[] = {{&NamedResource::describe, offsetof(AutoScalingGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable43{{nullptr}, "AutoScalingGroupInventory", kRows43, 8, kBases43, 1, &schema::ObjectOps<AutoScalingGroupInventory, L>::make, &schema::ObjectOps<AutoScalingGroupInventory, L>::destroy, &schema::ObjectOps<AutoScalingGroupInventory, L>::clear};
+constexpr schema::Row kRows44[] = {  // AutoScalingRuleInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(AutoScalingRuleInventory, type), schema::Location::Body, 0, nullptr},
+  {"cooldown", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AutoScalingRuleInventory, cooldown), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AutoScalingRuleInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(AutoScalingRuleInventory, status), schema::Location::Body, 0, nullptr},
+  {"systemTags", schema::Local<Json, L>::ref, offsetof(AutoScalingRuleInventory, systemTags), schema::Location::Body, 0, nullptr},
+  {"scalingGroupUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingRuleInventory, scalingGroupUuid), schema::Location::Body, 0, nullptr},
+  {"ruleTriggers", schema::Local<Json, L>::ref, offsetof(AutoScalingRuleInventory, ruleTriggers), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&NamedResource::describe, offsetof(AutoScalingRuleInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable44{{nullptr}, "AutoScalingRuleInventory", kRows44, 7, kBases44, 1, &schema::ObjectOps<AutoScalingRuleInventory, L>::make, &schema::ObjectOps<AutoScalingRuleInventory, L>::destroy, &schema::ObjectOps<AutoScalingRuleInventory, L>::clear};
+constexpr schema::Row kRows45[] = {  // AutoScalingRuleTriggerInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(AutoScalingRuleTriggerInventory, type), schema::Location::Body, 0, nullptr},
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingRuleTriggerInventory, ruleUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AutoScalingRuleTriggerInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases45[] = {{&NamedResource::describe, offsetof(AutoScalingRuleTriggerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable45{{nullptr}, "AutoScalingRuleTriggerInventory", kRows45, 3, kBases45, 1, &schema::ObjectOps<AutoScalingRuleTriggerInventory, L>::make, &schema::ObjectOps<AutoScalingRuleTriggerInventory, L>::destroy, &schema::ObjectOps<AutoScalingRuleTriggerInventory, L>::clear};
+constexpr schema::Row kRows46[] = {  // AutoScalingTemplateInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(AutoScalingTemplateInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(AutoScalingTemplateInventory, state), schema::Location::Body, 0, nullptr},
+  {"systemTags", schema::Local<Json, L>::ref, offsetof(AutoScalingTemplateInventory, systemTags), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&NamedResource::describe, offsetof(AutoScalingTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable46{{nullptr}, "AutoScalingTemplateInventory", kRows46, 3, kBases46, 1, &schema::ObjectOps<AutoScalingTemplateInventory, L>::make, &schema::ObjectOps<AutoScalingTemplateInventory, L>::destroy, &schema::ObjectOps<AutoScalingTemplateInventory, L>::clear};
+constexpr schema::Row kRows47[] = {  // AutoScalingVmTemplateInventory
+  {"vmInstanceName", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, vmInstanceName), schema::Location::Body, 0, nullptr},
+  {"vmInstanceType", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, vmInstanceType), schema::Location::Body, 0, nullptr},
+  {"vmInstanceDescription", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, vmInstanceDescription), schema::Location::Body, 0, nullptr},
+  {"vmInstanceOfferingUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, vmInstanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, imageUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AutoScalingVmTemplateInventory, l3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"rootDiskOfferingUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"dataDiskOfferingUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AutoScalingVmTemplateInventory, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
+  {"vmInstanceZoneUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, vmInstanceZoneUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceClusterUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, vmInstanceClusterUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuidForRootVolume", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"strategy", schema::Local<std::string, L>::ref, offsetof(AutoScalingVmTemplateInventory, strategy), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases47[] = {{&AutoScalingTemplateInventory::describe, offsetof(AutoScalingVmTemplateInventory, uuid) - offsetof(AutoScalingTemplateInventory, uuid)}};
+schema::LazyTable kTable47{{nullptr}, "AutoScalingVmTemplateInventory", kRows47, 14, kBases47, 1, &schema::ObjectOps<AutoScalingVmTemplateInventory, L>::make, &schema::ObjectOps<AutoScalingVmTemplateInventory, L>::destroy, &schema::ObjectOps<AutoScalingVmTemplateInventory, L>::clear};
+constexpr schema::Row kRows48[] = {  // BackupDatabaseToPublicCloudResult
+  {"local", schema::Local<std::string, L>::ref, offsetof(BackupDatabaseToPublicCloudResult, local), schema::Location::Body, 0, nullptr},
+  {"remote", schema::Local<std::string, L>::ref, offsetof(BackupDatabaseToPublicCloudResult, remote), schema::Location::Body, 0, nullptr},
+  {"regionId", schema::Local<std::string, L>::ref, offsetof(BackupDatabaseToPublicCloudResult, regionId), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable48{{nullptr}, "BackupDatabaseToPublicCloudResult", kRows48, 3, nullptr, 0, &schema::ObjectOps<BackupDatabaseToPublicCloudResult, L>::make, &schema::ObjectOps<BackupDatabaseToPublicCloudResult, L>::destroy, &schema::ObjectOps<BackupDatabaseToPublicCloudResult, L>::clear};
+constexpr schema::Row kRows49[] = {  // BackupStorageInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(BackupStorageInventory, url), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BackupStorageInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BackupStorageInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(BackupStorageInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(BackupStorageInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BackupStorageInventory, status), schema::Location::Body, 0, nullptr},
+  {"attachedZoneUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(BackupStorageInventory, attachedZoneUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases49[] = {{&NamedResource::describe, offsetof(BackupStorageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable49{{nullptr}, "BackupStorageInventory", kRows49, 7, kBases49, 1, &schema::ObjectOps<BackupStorageInventory, L>::make, &schema::ObjectOps<BackupStorageInventory, L>::destroy, &schema::ObjectOps<BackupStorageInventory, L>::clear};
+constexpr schema::Row kRows50[] = {  // BareMetal2BondingInventory
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2BondingInventory, chassisUuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(BareMetal2BondingInventory, name), schema::Location::Body, 0, nullptr},
+  {"slaves", schema::Local<std::string, L>::ref, offsetof(BareMetal2BondingInventory, slaves), schema::Location::Body, 0, nullptr},
+  {"opts", schema::Local<std::string, L>::ref, offsetof(BareMetal2BondingInventory, opts), schema::Location::Body, 0, nullptr},
+  {"mode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BareMetal2BondingInventory, mode), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2BondingInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&Resource::describe, offsetof(BareMetal2BondingInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable50{{nullptr}, "BareMetal2BondingInventory", kRows50, 6, kBases50, 1, &schema::ObjectOps<BareMetal2BondingInventory, L>::make, &schema::ObjectOps<BareMetal2BondingInventory, L>::destroy, &schema::ObjectOps<BareMetal2BondingInventory, L>::clear};
+constexpr schema::Row kRows51[] = {  // BareMetal2ChassisGpuDeviceInventory
+  {"serialNumber", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisGpuDeviceInventory, serialNumber), schema::Location::Body, 0, nullptr},
+  {"memory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BareMetal2ChassisGpuDeviceInventory, memory), schema::Location::Body, 0, nullptr},
+  {"power", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BareMetal2ChassisGpuDeviceInventory, power), schema::Location::Body, 0, nullptr},
+  {"isDriverLoaded", schema::Local<std::optional<bool>, L>::ref, offsetof(BareMetal2ChassisGpuDeviceInventory, isDriverLoaded), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases51[] = {{&BareMetal2ChassisPciDeviceInventory::describe, offsetof(BareMetal2ChassisGpuDeviceInventory, uuid) - offsetof(BareMetal2ChassisPciDeviceInventory, uuid)}};
+schema::LazyTable kTable51{{nullptr}, "BareMetal2ChassisGpuDeviceInventory", kRows51, 4, kBases51, 1, &schema::ObjectOps<BareMetal2ChassisGpuDeviceInventory, L>::make, &schema::ObjectOps<BareMetal2ChassisGpuDeviceInventory, L>::destroy, &schema::ObjectOps<BareMetal2ChassisGpuDeviceInventory, L>::clear};
+constexpr schema::Row kRows52[] = {  // BareMetal2ChassisInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"chassisOfferingUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, status), schema::Location::Body, 0, nullptr},
+  {"powerStatus", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, powerStatus), schema::Location::Body, 0, nullptr},
+  {"provisionType", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisInventory, provisionType), schema::Location::Body, 0, nullptr},
+  {"chassisNics", schema::Local<Json, L>::ref, offsetof(BareMetal2ChassisInventory, chassisNics), schema::Location::Body, 0, nullptr},
+  {"chassisDisks", schema::Local<Json, L>::ref, offsetof(BareMetal2ChassisInventory, chassisDisks), schema::Location::Body, 0, nullptr},
+  {"chassisOffering", schema::Local<std::optional<BareMetal2ChassisOfferingInventory>, L>::ref, offsetof(BareMetal2ChassisInventory, chassisOffering), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&NamedResource::describe, offsetof(BareMetal2ChassisInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable52{{nullptr}, "BareMetal2ChassisInventory", kRows52, 11, kBases52, 1, &schema::ObjectOps<BareMetal2ChassisInventory, L>::make, &schema::ObjectOps<BareMetal2ChassisInventory, L>::destroy, &schema::ObjectOps<BareMetal2ChassisInventory, L>::clear};
+constexpr schema::Row kRows53[] = {  // BareMetal2ChassisOfferingInventory
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisOfferingInventory, architecture), schema::Location::Body, 0, nullptr},
+  {"cpuModelName", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisOfferingInventory, cpuModelName), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BareMetal2ChassisOfferingInventory, cpuNum), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BareMetal2ChassisOfferingInventory, memorySize), schema::Location::Body, 0, nullptr},
+  {"bootMode", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisOfferingInventory, bootMode), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisOfferingInventory, state), schema::Location::Body, 0, nullptr},
+  {"provisionType", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisOfferingInventory, provisionType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases53[] = {{&NamedResource::describe, offsetof(BareMetal2ChassisOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable53{{nullptr}, "BareMetal2ChassisOfferingInventory", kRows53, 7, kBases53, 1, &schema::ObjectOps<BareMetal2ChassisOfferingInventory, L>::make, &schema::ObjectOps<BareMetal2ChassisOfferingInventory, L>::destroy, &schema::ObjectOps<BareMetal2ChassisOfferingInventory, L>::clear};
+constexpr schema::Row kRows54[] = {  // BareMetal2ChassisPciDeviceInventory
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, chassisUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, type), schema::Location::Body, 0, nullptr},
+  {"pciDeviceAddress", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, pciDeviceAddress), schema::Location::Body, 0, nullptr},
+  {"vendorId", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, vendorId), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"subvendorId", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, subvendorId), schema::Location::Body, 0, nullptr},
+  {"subdeviceId", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, subdeviceId), schema::Location::Body, 0, nullptr},
+  {"iommuGroup", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, iommuGroup), schema::Location::Body, 0, nullptr},
+  {"vendor", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, vendor), schema::Location::Body, 0, nullptr},
+  {"device", schema::Local<std::string, L>::ref, offsetof(BareMetal2ChassisPciDeviceInventory, device), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&NamedResource::describe, offsetof(BareMetal2ChassisPciDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable54{{nullptr}, "BareMetal2ChassisPciDeviceInventory", kRows54, 10, kBases54, 1, &schema::ObjectOps<BareMetal2ChassisPciDeviceInventory, L>::make, &schema::ObjectOps<BareMetal2ChassisPciDeviceInventory, L>::destroy, &schema::ObjectOps<BareMetal2ChassisPciDeviceInventory, L>::clear};
+constexpr schema::Row kRows55[] = {  // BareMetal2GatewayInventory
+  {"attachedClusterUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(BareMetal2GatewayInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
+  {"provisionNic", schema::Local<std::optional<BareMetal2GatewayProvisionNicInventory>, L>::ref, offsetof(BareMetal2GatewayInventory, provisionNic), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases55[] = {{&KVMHostInventory::describe, offsetof(BareMetal2GatewayInventory, uuid) - offsetof(KVMHostInventory, uuid)}};
+schema::LazyTable kTable55{{nullptr}, "BareMetal2GatewayInventory", kRows55, 2, kBases55, 1, &schema::ObjectOps<BareMetal2GatewayInventory, L>::make, &schema::ObjectOps<BareMetal2GatewayInventory, L>::destroy, &schema::ObjectOps<BareMetal2GatewayInventory, L>::clear};
+constexpr schema::Row kRows56[] = {  // BareMetal2GatewayProvisionNicInventory
+  {"networkUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2GatewayProvisionNicInventory, networkUuid), schema::Location::Body, 0, nullptr},
+  {"interfaceName", schema::Local<std::string, L>::ref, offsetof(BareMetal2GatewayProvisionNicInventory, interfaceName), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(BareMetal2GatewayProvisionNicInventory, ip), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(BareMetal2GatewayProvisionNicInventory, netmask), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(BareMetal2GatewayProvisionNicInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"metadata", schema::Local<std::string, L>::ref, offsetof(BareMetal2GatewayProvisionNicInventory, metadata), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&Resource::describe, offsetof(BareMetal2GatewayProvisionNicInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable56{{nullptr}, "BareMetal2GatewayProvisionNicInventory", kRows56, 6, kBases56, 1, &schema::ObjectOps<BareMetal2GatewayProvisionNicInventory, L>::make, &schema::ObjectOps<BareMetal2GatewayProvisionNicInventory, L>::destroy, &schema::ObjectOps<BareMetal2GatewayProvisionNicInventory, L>::clear};
+constexpr schema::Row kRows57[] = {  // BareMetal2InstanceInventory
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, chassisUuid), schema::Location::Body, 0, nullptr},
+  {"lastChassisUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, lastChassisUuid), schema::Location::Body, 0, nullptr},
+  {"gatewayUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, gatewayUuid), schema::Location::Body, 0, nullptr},
+  {"lastGatewayUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, lastGatewayUuid), schema::Location::Body, 0, nullptr},
+  {"chassisOfferingUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, chassisOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"gatewayAllocatorStrategy", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, gatewayAllocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, status), schema::Location::Body, 0, nullptr},
+  {"provisionType", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, provisionType), schema::Location::Body, 0, nullptr},
+  {"agentVersion", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceInventory, agentVersion), schema::Location::Body, 0, nullptr},
+  {"isLatestAgent", schema::Local<std::optional<bool>, L>::ref, offsetof(BareMetal2InstanceInventory, isLatestAgent), schema::Location::Body, 0, nullptr},
+  {"provisionNic", schema::Local<std::optional<BareMetal2InstanceProvisionNicInventory>, L>::ref, offsetof(BareMetal2InstanceInventory, provisionNic), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases57[] = {{&VmInstanceInventory::describe, offsetof(BareMetal2InstanceInventory, uuid) - offsetof(VmInstanceInventory, uuid)}};
+schema::LazyTable kTable57{{nullptr}, "BareMetal2InstanceInventory", kRows57, 11, kBases57, 1, &schema::ObjectOps<BareMetal2InstanceInventory, L>::make, &schema::ObjectOps<BareMetal2InstanceInventory, L>::destroy, &schema::ObjectOps<BareMetal2InstanceInventory, L>::clear};
+constexpr schema::Row kRows58[] = {  // BareMetal2InstanceProvisionNicInventory
+  {"networkUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceProvisionNicInventory, networkUuid), schema::Location::Body, 0, nullptr},
+  {"mac", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceProvisionNicInventory, mac), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceProvisionNicInventory, ip), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceProvisionNicInventory, netmask), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceProvisionNicInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"metadata", schema::Local<std::string, L>::ref, offsetof(BareMetal2InstanceProvisionNicInventory, metadata), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases58[] = {{&Resource::describe, offsetof(BareMetal2InstanceProvisionNicInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable58{{nullptr}, "BareMetal2InstanceProvisionNicInventory", kRows58, 6, kBases58, 1, &schema::ObjectOps<BareMetal2InstanceProvisionNicInventory, L>::make, &schema::ObjectOps<BareMetal2InstanceProvisionNicInventory, L>::destroy, &schema::ObjectOps<BareMetal2InstanceProvisionNicInventory, L>::clear};
+constexpr schema::Row kRows59[] = {  // BareMetal2ProvisionNetworkInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"dhcpInterface", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, dhcpInterface), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeStartIp", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeStartIp), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeEndIp", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeEndIp), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeNetmask", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeGateway", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeGateway), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeNetworkCidr", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, dhcpRangeNetworkCidr), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, state), schema::Location::Body, 0, nullptr},
+  {"attachedClusterUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(BareMetal2ProvisionNetworkInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases59[] = {{&NamedResource::describe, offsetof(BareMetal2ProvisionNetworkInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable59{{nullptr}, "BareMetal2ProvisionNetworkInventory", kRows59, 9, kBases59, 1, &schema::ObjectOps<BareMetal2ProvisionNetworkInventory, L>::make, &schema::ObjectOps<BareMetal2ProvisionNetworkInventory, L>::destroy, &schema::ObjectOps<BareMetal2ProvisionNetworkInventory, L>::clear};
+constexpr schema::Row kRows60[] = {  // BaremetalBondingInventory
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalBondingInventory, chassisUuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(BaremetalBondingInventory, name), schema::Location::Body, 0, nullptr},
+  {"mode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BaremetalBondingInventory, mode), schema::Location::Body, 0, nullptr},
+  {"slaves", schema::Local<std::string, L>::ref, offsetof(BaremetalBondingInventory, slaves), schema::Location::Body, 0, nullptr},
+  {"opts", schema::Local<std::string, L>::ref, offsetof(BaremetalBondingInventory, opts), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&Resource::describe, offsetof(BaremetalBondingInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable60{{nullptr}, "BaremetalBondingInventory", kRows60, 5, kBases60, 1, &schema::ObjectOps<BaremetalBondingInventory, L>::make, &schema::ObjectOps<BaremetalBondingInventory, L>::destroy, &schema::ObjectOps<BaremetalBondingInventory, L>::clear};
+constexpr schema::Row kRows61[] = {  // BaremetalChassisInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalChassisInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalChassisInventory, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"pxeServerUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalChassisInventory, pxeServerUuid), schema::Location::Body, 0, nullptr},
+  {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(BaremetalChassisInventory, ipmiAddress), schema::Location::Body, 0, nullptr},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BaremetalChassisInventory, ipmiPort), schema::Location::Body, 0, nullptr},
+  {"ipmiUsername", schema::Local<std::string, L>::ref, offsetof(BaremetalChassisInventory, ipmiUsername), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(BaremetalChassisInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BaremetalChassisInventory, status), schema::Location::Body, 0, nullptr},
+  {"hardwareInfos", schema::Local<Json, L>::ref, offsetof(BaremetalChassisInventory, hardwareInfos), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases61[] = {{&NamedResource::describe, offsetof(BaremetalChassisInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable61{{nullptr}, "BaremetalChassisInventory", kRows61, 9, kBases61, 1, &schema::ObjectOps<BaremetalChassisInventory, L>::make, &schema::ObjectOps<BaremetalChassisInventory, L>::destroy, &schema::ObjectOps<BaremetalChassisInventory, L>::clear};
+constexpr schema::Row kRows62[] = {  // BaremetalInstanceInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"pxeServerUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, pxeServerUuid), schema::Location::Body, 0, nullptr},
+  {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, chassisUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, imageUuid), schema::Location::Body, 0, nullptr},
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, templateUuid), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, platform), schema::Location::Body, 0, nullptr},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, managementIp), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, username), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BaremetalInstanceInventory, port), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BaremetalInstanceInventory, status), schema::Location::Body, 0, nullptr},
+  {"bmNics", schema::Local<Json, L>::ref, offsetof(BaremetalInstanceInventory, bmNics), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&NamedResource::describe, offsetof(BaremetalInstanceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable62{{nullptr}, "BaremetalInstanceInventory", kRows62, 13, kBases62, 1, &schema::ObjectOps<BaremetalInstanceInventory, L>::make, &schema::ObjectOps<BaremetalInstanceInventory, L>::destroy, &schema::ObjectOps<BaremetalInstanceInventory, L>::clear};
+constexpr schema::Row kRows63[] = {  // BaremetalPxeServerInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, hostname), schema::Location::Body, 0, nullptr},
+  {"sshUsername", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, sshUsername), schema::Location::Body, 0, nullptr},
+  {"sshPassword", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, sshPassword), schema::Location::Body, 0, nullptr},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BaremetalPxeServerInventory, sshPort), schema::Location::Body, 0, nullptr},
+  {"storagePath", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, storagePath), schema::Location::Body, 0, nullptr},
+  {"dhcpInterface", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, dhcpInterface), schema::Location::Body, 0, nullptr},
+  {"dhcpInterfaceAddress", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, dhcpInterfaceAddress), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeBegin", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, dhcpRangeBegin), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeEnd", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, dhcpRangeEnd), schema::Location::Body, 0, nullptr},
+  {"dhcpRangeNetmask", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, dhcpRangeNetmask), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BaremetalPxeServerInventory, status), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BaremetalPxeServerInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BaremetalPxeServerInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"attachedClusterUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(BaremetalPxeServerInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases63[] = {{&NamedResource::describe, offsetof(BaremetalPxeServerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable63{{nullptr}, "BaremetalPxeServerInventory", kRows63, 16, kBases63, 1, &schema::ObjectOps<BaremetalPxeServerInventory, L>::make, &schema::ObjectOps<BaremetalPxeServerInventory, L>::destroy, &schema::ObjectOps<BaremetalPxeServerInventory, L>::clear};
+constexpr schema::Row kRows64[] = {  // BatchCreateIAM2VirtualIDFromConfigFileResult
+  {"numberOfImportedUser", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BatchCreateIAM2VirtualIDFromConfigFileResult, numberOfImportedUser), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable64{{nullptr}, "BatchCreateIAM2VirtualIDFromConfigFileResult", kRows64, 1, nullptr, 0, &schema::ObjectOps<BatchCreateIAM2VirtualIDFromConfigFileResult, L>::make, &schema::ObjectOps<BatchCreateIAM2VirtualIDFromConfigFileResult, L>::destroy, &schema::ObjectOps<BatchCreateIAM2VirtualIDFromConfigFileResult, L>::clear};
+constexpr schema::Row kRows65[] = {  // BatchDeleteVolumeSnapshotResult
+  {"results", schema::Local<std::vector<BatchDeleteVolumeSnapshotStruct>, L>::ref, offsetof(BatchDeleteVolumeSnapshotResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable65{{nullptr}, "BatchDeleteVolumeSnapshotResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<BatchDeleteVolumeSnapshotResult, L>::make, &schema::ObjectOps<BatchDeleteVolumeSnapshotResult, L>::destroy, &schema::ObjectOps<BatchDeleteVolumeSnapshotResult, L>::clear};
+constexpr schema::Row kRows66[] = {  // BatchDeleteVolumeSnapshotStruct
+  {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(BatchDeleteVolumeSnapshotStruct, snapshotUuid), schema::Location::Body, 0, nullptr},
+  {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(BatchDeleteVolumeSnapshotStruct, success), schema::Location::Body, 0, nullptr},
+  {"error", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(BatchDeleteVolumeSnapshotStruct, error), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable66{{nullptr}, "BatchDeleteVolumeSnapshotStruct", kRows66, 3, nullptr, 0, &schema::ObjectOps<BatchDeleteVolumeSnapshotStruct, L>::make, &schema::ObjectOps<BatchDeleteVolumeSnapshotStruct, L>::destroy, &schema::ObjectOps<BatchDeleteVolumeSnapshotStruct, L>::clear};
+constexpr schema::Row kRows67[] = {  // BatchQueryResult
+  {"result", schema::Local<Json, L>::ref, offsetof(BatchQueryResult, result), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable67{{nullptr}, "BatchQueryResult", kRows67, 1, nullptr, 0, &schema::ObjectOps<BatchQueryResult, L>::make, &schema::ObjectOps<BatchQueryResult, L>::destroy, &schema::ObjectOps<BatchQueryResult, L>::clear};
+constexpr schema::Row kRows68[] = {  // BatchSyncVolumeSizeResult
+  {"successCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BatchSyncVolumeSizeResult, successCount), schema::Location::Body, 0, nullptr},
+  {"failCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(BatchSyncVolumeSizeResult, failCount), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable68{{nullptr}, "BatchSyncVolumeSizeResult", kRows68, 2, nullptr, 0, &schema::ObjectOps<BatchSyncVolumeSizeResult, L>::make, &schema::ObjectOps<BatchSyncVolumeSizeResult, L>::destroy, &schema::ObjectOps<BatchSyncVolumeSizeResult, L>::clear};
+constexpr schema::Row kRows69[] = {  // BlockPrimaryStorageInventory
+  {"vendorName", schema::Local<std::string, L>::ref, offsetof(BlockPrimaryStorageInventory, vendorName), schema::Location::Body, 0, nullptr},
+  {"metadata", schema::Local<std::string, L>::ref, offsetof(BlockPrimaryStorageInventory, metadata), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases69[] = {{&PrimaryStorageInventory::describe, offsetof(BlockPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable69{{nullptr}, "BlockPrimaryStorageInventory", kRows69, 2, kBases69, 1, &schema::ObjectOps<BlockPrimaryStorageInventory, L>::make, &schema::ObjectOps<BlockPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<BlockPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows70[] = {  // BlockVolumeInventory
+  {"iscsiPath", schema::Local<std::string, L>::ref, offsetof(BlockVolumeInventory, iscsiPath), schema::Location::Body, 0, nullptr},
+  {"vendor", schema::Local<std::string, L>::ref, offsetof(BlockVolumeInventory, vendor), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&VolumeInventory::describe, offsetof(BlockVolumeInventory, uuid) - offsetof(VolumeInventory, uuid)}};
+schema::LazyTable kTable70{{nullptr}, "BlockVolumeInventory", kRows70, 2, kBases70, 1, &schema::ObjectOps<BlockVolumeInventory, L>::make, &schema::ObjectOps<BlockVolumeInventory, L>::destroy, &schema::ObjectOps<BlockVolumeInventory, L>::clear};
+constexpr schema::Row kRows71[] = {  // BootstrapMiniHostResult
+  {"stage", schema::Local<std::string, L>::ref, offsetof(BootstrapMiniHostResult, stage), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable71{{nullptr}, "BootstrapMiniHostResult", kRows71, 1, nullptr, 0, &schema::ObjectOps<BootstrapMiniHostResult, L>::make, &schema::ObjectOps<BootstrapMiniHostResult, L>::destroy, &schema::ObjectOps<BootstrapMiniHostResult, L>::clear};
+constexpr schema::Row kRows72[] = {  // BuildAppExportHistoryInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BuildAppExportHistoryInventory, id), schema::Location::Body, 0, nullptr},
+  {"buildAppUuid", schema::Local<std::string, L>::ref, offsetof(BuildAppExportHistoryInventory, buildAppUuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(BuildAppExportHistoryInventory, name), schema::Location::Body, 0, nullptr},
+  {"path", schema::Local<std::string, L>::ref, offsetof(BuildAppExportHistoryInventory, path), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(BuildAppExportHistoryInventory, size), schema::Location::Body, 0, nullptr},
+  {"md5Sum", schema::Local<std::string, L>::ref, offsetof(BuildAppExportHistoryInventory, md5Sum), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(BuildAppExportHistoryInventory, version), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BuildAppExportHistoryInventory, status), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(BuildAppExportHistoryInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(BuildAppExportHistoryInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable72{{nullptr}, "BuildAppExportHistoryInventory", kRows72, 10, nullptr, 0, &schema::ObjectOps<BuildAppExportHistoryInventory, L>::make, &schema::ObjectOps<BuildAppExportHistoryInventory, L>::destroy, &schema::ObjectOps<BuildAppExportHistoryInventory, L>::clear};
+constexpr schema::Row kRows73[] = {  // BuildApplicationInventory
+  {"buildSystemUuid", schema::Local<std::string, L>::ref, offsetof(BuildApplicationInventory, buildSystemUuid), schema::Location::Body, 0, nullptr},
+  {"templateContent", schema::Local<std::string, L>::ref, offsetof(BuildApplicationInventory, templateContent), schema::Location::Body, 0, nullptr},
+  {"installPath", schema::Local<std::string, L>::ref, offsetof(BuildApplicationInventory, installPath), schema::Location::Body, 0, nullptr},
+  {"appMetaData", schema::Local<std::string, L>::ref, offsetof(BuildApplicationInventory, appMetaData), schema::Location::Body, 0, nullptr},
+  {"appId", schema::Local<std::string, L>::ref, offsetof(BuildApplicationInventory, appId), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(BuildApplicationInventory, version), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(BuildApplicationInventory, status), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases73[] = {{&NamedResource::describe, offsetof(BuildApplicationInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable73{{nullptr}, "BuildApplicationInventory", kRows73, 7, kBases73, 1, &schema::ObjectOps<BuildApplicationInventory, L>::make, &schema::ObjectOps<BuildApplicationInventory, L>::destroy, &schema::ObjectOps<BuildApplicationInventory, L>::clear};
+constexpr schema::Row kRows74[] = {  // CCSCertificateInventory
+  {"algorithm", schema::Local<std::string, L>::ref, offsetof(CCSCertificateInventory, algorithm), schema::Location::Body, 0, nullptr},
+  {"format", schema::Local<std::string, L>::ref, offsetof(CCSCertificateInventory, format), schema::Location::Body, 0, nullptr},
+  {"issuerDN", schema::Local<std::string, L>::ref, offsetof(CCSCertificateInventory, issuerDN), schema::Location::Body, 0, nullptr},
+  {"subjectDN", schema::Local<std::string, L>::ref, offsetof(CCSCertificateInventory, subjectDN), schema::Location::Body, 0, nullptr},
+  {"serNumber", schema::Local<std::string, L>::ref, offsetof(CCSCertificateInventory, serNumber), schema::Location::Body, 0, nullptr},
+  {"effectiveTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(CCSCertificateInventory, effectiveTime), schema::Location::Body, 0, nullptr},
+  {"expirationTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(CCSCertificateInventory, expirationTime), schema::Location::Body, 0, nullptr},
+  {"userCertificateRefs", schema::Local<Json, L>::ref, offsetof(CCSCertificateInventory, userCertificateRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&Resource::describe, offsetof(CCSCertificateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable74{{nullptr}, "CCSCertificateInventory", kRows74, 8, kBases74, 1, &schema::ObjectOps<CCSCertificateInventory, L>::make, &schema::ObjectOps<CCSCertificateInventory, L>::destroy, &schema::ObjectOps<CCSCertificateInventory, L>::clear};
+constexpr schema::Row kRows75[] = {  // CalculateAccountBillingSpendingResult
+  {"total", schema::Local<std::optional<double>, L>::ref, offsetof(CalculateAccountBillingSpendingResult, total), schema::Location::Body, 0, nullptr},
+  {"spending", schema::Local<Json, L>::ref, offsetof(CalculateAccountBillingSpendingResult, spending), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable75{{nullptr}, "CalculateAccountBillingSpendingResult", kRows75, 2, nullptr, 0, &schema::ObjectOps<CalculateAccountBillingSpendingResult, L>::make, &schema::ObjectOps<CalculateAccountBillingSpendingResult, L>::destroy, &schema::ObjectOps<CalculateAccountBillingSpendingResult, L>::clear};
+constexpr schema::Row kRows76[] = {  // CalculateAccountSpendingResult
+  {"total", schema::Local<std::optional<double>, L>::ref, offsetof(CalculateAccountSpendingResult, total), schema::Location::Body, 0, nullptr},
+  {"spending", schema::Local<Json, L>::ref, offsetof(CalculateAccountSpendingResult, spending), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable76{{nullptr}, "CalculateAccountSpendingResult", kRows76, 2, nullptr, 0, &schema::ObjectOps<CalculateAccountSpendingResult, L>::make, &schema::ObjectOps<CalculateAccountSpendingResult, L>::destroy, &schema::ObjectOps<CalculateAccountSpendingResult, L>::clear};
+constexpr schema::Row kRows77[] = {  // CalculateResourceSpendingResult
+  {"spending", schema::Local<Json, L>::ref, offsetof(CalculateResourceSpendingResult, spending), schema::Location::Body, 0, nullptr},
+  {"pagination", schema::Local<std::optional<Pagination>, L>::ref, offsetof(CalculateResourceSpendingResult, pagination), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable77{{nullptr}, "CalculateResourceSpendingResult", kRows77, 2, nullptr, 0, &schema::ObjectOps<CalculateResourceSpendingResult, L>::make, &schema::ObjectOps<CalculateResourceSpendingResult, L>::destroy, &schema::ObjectOps<CalculateResourceSpendingResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // CasClientInventory
+  {"casServerLoginUrl", schema::Local<std::string, L>::ref, offsetof(CasClientInventory, casServerLoginUrl), schema::Location::Body, 0, nullptr},
+  {"casServerUrlPrefix", schema::Local<std::string, L>::ref, offsetof(CasClientInventory, casServerUrlPrefix), schema::Location::Body, 0, nullptr},
+  {"serverName", schema::Local<std::string, L>::ref, offsetof(CasClientInventory, serverName), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(CasClientInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&SSOClientInventory::describe, offsetof(CasClientInventory, uuid) - offsetof(SSOClientInventory, uuid)}};
+schema::LazyTable kTable78{{nullptr}, "CasClientInventory", kRows78, 4, kBases78, 1, &schema::ObjectOps<CasClientInventory, L>::make, &schema::ObjectOps<CasClientInventory, L>::destroy, &schema::ObjectOps<CasClientInventory, L>::clear};
+constexpr schema::Row kRows79[] = {  // CdpPolicyInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(CdpPolicyInventory, state), schema::Location::Body, 0, nullptr},
+  {"retentionTimePerDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CdpPolicyInventory, retentionTimePerDay), schema::Location::Body, 0, nullptr},
+  {"hourlyRpSinceDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CdpPolicyInventory, hourlyRpSinceDay), schema::Location::Body, 0, nullptr},
+  {"dailyRpSinceDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CdpPolicyInventory, dailyRpSinceDay), schema::Location::Body, 0, nullptr},
+  {"expireTimeInDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CdpPolicyInventory, expireTimeInDay), schema::Location::Body, 0, nullptr},
+  {"fullBackupIntervalInDay", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CdpPolicyInventory, fullBackupIntervalInDay), schema::Location::Body, 0, nullptr},
+  {"recoveryPointPerSecond", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CdpPolicyInventory, recoveryPointPerSecond), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases79[] = {{&NamedResource::describe, offsetof(CdpPolicyInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable79{{nullptr}, "CdpPolicyInventory", kRows79, 7, kBases79, 1, &schema::ObjectOps<CdpPolicyInventory, L>::make, &schema::ObjectOps<CdpPolicyInventory, L>::destroy, &schema::ObjectOps<CdpPolicyInventory, L>::clear};
+constexpr schema::Row kRows80[] = {  // CdpTaskInventory
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(CdpTaskInventory, policyUuid), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CdpTaskInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(CdpTaskInventory, status), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(CdpTaskInventory, state), schema::Location::Body, 0, nullptr},
+  {"taskType", schema::Local<std::string, L>::ref, offsetof(CdpTaskInventory, taskType), schema::Location::Body, 0, nullptr},
+  {"backupBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CdpTaskInventory, backupBandwidth), schema::Location::Body, 0, nullptr},
+  {"maxCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CdpTaskInventory, maxCapacity), schema::Location::Body, 0, nullptr},
+  {"usedCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CdpTaskInventory, usedCapacity), schema::Location::Body, 0, nullptr},
+  {"maxLatency", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CdpTaskInventory, maxLatency), schema::Location::Body, 0, nullptr},
+  {"lastLatency", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CdpTaskInventory, lastLatency), schema::Location::Body, 0, nullptr},
+  {"resourceRefs", schema::Local<Json, L>::ref, offsetof(CdpTaskInventory, resourceRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&NamedResource::describe, offsetof(CdpTaskInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable80{{nullptr}, "CdpTaskInventory", kRows80, 11, kBases80, 1, &schema::ObjectOps<CdpTaskInventory, L>::make, &schema::ObjectOps<CdpTaskInventory, L>::destroy, &schema::ObjectOps<CdpTaskInventory, L>::clear};
+constexpr schema::Row kRows81[] = {  // CephBackupStorageInventory
+  {"mons", schema::Local<std::vector<CephBackupStorageMonInventory>, L>::ref, offsetof(CephBackupStorageInventory, mons), schema::Location::Body, 0, nullptr},
+  {"fsid", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageInventory, fsid), schema::Location::Body, 0, nullptr},
+  {"poolName", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageInventory, poolName), schema::Location::Body, 0, nullptr},
+  {"poolAvailableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephBackupStorageInventory, poolAvailableCapacity), schema::Location::Body, 0, nullptr},
+  {"poolUsedCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephBackupStorageInventory, poolUsedCapacity), schema::Location::Body, 0, nullptr},
+  {"poolReplicatedSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CephBackupStorageInventory, poolReplicatedSize), schema::Location::Body, 0, nullptr},
+  {"poolDiskUtilization", schema::Local<std::optional<double>, L>::ref, offsetof(CephBackupStorageInventory, poolDiskUtilization), schema::Location::Body, 0, nullptr},
+  {"poolSecurityPolicy", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageInventory, poolSecurityPolicy), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases81[] = {{&BackupStorageInventory::describe, offsetof(CephBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable81{{nullptr}, "CephBackupStorageInventory", kRows81, 8, kBases81, 1, &schema::ObjectOps<CephBackupStorageInventory, L>::make, &schema::ObjectOps<CephBackupStorageInventory, L>::destroy, &schema::ObjectOps<CephBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows82[] = {  // CephBackupStorageMonInventory
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageMonInventory, hostname), schema::Location::Body, 0, nullptr},
+  {"monPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CephBackupStorageMonInventory, monPort), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(CephBackupStorageMonInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(CephBackupStorageMonInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageMonInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"monAddr", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageMonInventory, monAddr), schema::Location::Body, 0, nullptr},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CephBackupStorageMonInventory, sshPort), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageMonInventory, status), schema::Location::Body, 0, nullptr},
+  {"sshUsername", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageMonInventory, sshUsername), schema::Location::Body, 0, nullptr},
+  {"sshPassword", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageMonInventory, sshPassword), schema::Location::Body, 0, nullptr},
+  {"monUuid", schema::Local<std::string, L>::ref, offsetof(CephBackupStorageMonInventory, monUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable82{{nullptr}, "CephBackupStorageMonInventory", kRows82, 11, nullptr, 0, &schema::ObjectOps<CephBackupStorageMonInventory, L>::make, &schema::ObjectOps<CephBackupStorageMonInventory, L>::destroy, &schema::ObjectOps<CephBackupStorageMonInventory, L>::clear};
+constexpr schema::Row kRows83[] = {  // CephOsdGroupInventory
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(CephOsdGroupInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"osds", schema::Local<std::string, L>::ref, offsetof(CephOsdGroupInventory, osds), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephOsdGroupInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"availablePhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephOsdGroupInventory, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"totalPhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephOsdGroupInventory, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases83[] = {{&Resource::describe, offsetof(CephOsdGroupInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable83{{nullptr}, "CephOsdGroupInventory", kRows83, 5, kBases83, 1, &schema::ObjectOps<CephOsdGroupInventory, L>::make, &schema::ObjectOps<CephOsdGroupInventory, L>::destroy, &schema::ObjectOps<CephOsdGroupInventory, L>::clear};
+constexpr schema::Row kRows84[] = {  // CephPrimaryStorageInventory
+  {"mons", schema::Local<std::vector<CephPrimaryStorageMonInventory>, L>::ref, offsetof(CephPrimaryStorageInventory, mons), schema::Location::Body, 0, nullptr},
+  {"pools", schema::Local<std::vector<CephPrimaryStoragePoolInventory>, L>::ref, offsetof(CephPrimaryStorageInventory, pools), schema::Location::Body, 0, nullptr},
+  {"fsid", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageInventory, fsid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&PrimaryStorageInventory::describe, offsetof(CephPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable84{{nullptr}, "CephPrimaryStorageInventory", kRows84, 3, kBases84, 1, &schema::ObjectOps<CephPrimaryStorageInventory, L>::make, &schema::ObjectOps<CephPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<CephPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows85[] = {  // CephPrimaryStorageMonInventory
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageMonInventory, hostname), schema::Location::Body, 0, nullptr},
+  {"monPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CephPrimaryStorageMonInventory, monPort), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(CephPrimaryStorageMonInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(CephPrimaryStorageMonInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageMonInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"monAddr", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageMonInventory, monAddr), schema::Location::Body, 0, nullptr},
+  {"sshUsername", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageMonInventory, sshUsername), schema::Location::Body, 0, nullptr},
+  {"sshPassword", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageMonInventory, sshPassword), schema::Location::Body, 0, nullptr},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CephPrimaryStorageMonInventory, sshPort), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageMonInventory, status), schema::Location::Body, 0, nullptr},
+  {"monUuid", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStorageMonInventory, monUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable85{{nullptr}, "CephPrimaryStorageMonInventory", kRows85, 11, nullptr, 0, &schema::ObjectOps<CephPrimaryStorageMonInventory, L>::make, &schema::ObjectOps<CephPrimaryStorageMonInventory, L>::destroy, &schema::ObjectOps<CephPrimaryStorageMonInventory, L>::clear};
+constexpr schema::Row kRows86[] = {  // CephPrimaryStoragePoolInventory
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStoragePoolInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"poolName", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStoragePoolInventory, poolName), schema::Location::Body, 0, nullptr},
+  {"aliasName", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStoragePoolInventory, aliasName), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStoragePoolInventory, description), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStoragePoolInventory, type), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephPrimaryStoragePoolInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"usedCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephPrimaryStoragePoolInventory, usedCapacity), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CephPrimaryStoragePoolInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"securityPolicy", schema::Local<std::string, L>::ref, offsetof(CephPrimaryStoragePoolInventory, securityPolicy), schema::Location::Body, 0, nullptr},
+  {"replicatedSize", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CephPrimaryStoragePoolInventory, replicatedSize), schema::Location::Body, 0, nullptr},
+  {"diskUtilization", schema::Local<std::optional<double>, L>::ref, offsetof(CephPrimaryStoragePoolInventory, diskUtilization), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&Resource::describe, offsetof(CephPrimaryStoragePoolInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable86{{nullptr}, "CephPrimaryStoragePoolInventory", kRows86, 11, kBases86, 1, &schema::ObjectOps<CephPrimaryStoragePoolInventory, L>::make, &schema::ObjectOps<CephPrimaryStoragePoolInventory, L>::destroy, &schema::ObjectOps<CephPrimaryStoragePoolInventory, L>::clear};
+constexpr schema::Row kRows87[] = {  // ChainInfo
+  {"runningTask", schema::Local<std::vector<RunningTaskInfo>, L>::ref, offsetof(ChainInfo, runningTask), schema::Location::Body, 0, nullptr},
+  {"pendingTask", schema::Local<std::vector<PendingTaskInfo>, L>::ref, offsetof(ChainInfo, pendingTask), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable87{{nullptr}, "ChainInfo", kRows87, 2, nullptr, 0, &schema::ObjectOps<ChainInfo, L>::make, &schema::ObjectOps<ChainInfo, L>::destroy, &schema::ObjectOps<ChainInfo, L>::clear};
+constexpr schema::Row kRows88[] = {  // ChangeHostNetworkInterfaceLldpModeResult
+  {"inventories", schema::Local<std::vector<HostNetworkInterfaceLldpInventory>, L>::ref, offsetof(ChangeHostNetworkInterfaceLldpModeResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable88{{nullptr}, "ChangeHostNetworkInterfaceLldpModeResult", kRows88, 1, nullptr, 0, &schema::ObjectOps<ChangeHostNetworkInterfaceLldpModeResult, L>::make, &schema::ObjectOps<ChangeHostNetworkInterfaceLldpModeResult, L>::destroy, &schema::ObjectOps<ChangeHostNetworkInterfaceLldpModeResult, L>::clear};
+constexpr schema::Row kRows89[] = {  // ChangeL3NetworkDhcpIpAddressResult
+  {"dhcpServerIp", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressResult, dhcpServerIp), schema::Location::Body, 0, nullptr},
+  {"dhcpv6ServerIp", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressResult, dhcpv6ServerIp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable89{{nullptr}, "ChangeL3NetworkDhcpIpAddressResult", kRows89, 2, nullptr, 0, &schema::ObjectOps<ChangeL3NetworkDhcpIpAddressResult, L>::make, &schema::ObjectOps<ChangeL3NetworkDhcpIpAddressResult, L>::destroy, &schema::ObjectOps<ChangeL3NetworkDhcpIpAddressResult, L>::clear};
+constexpr schema::Row kRows90[] = {  // CheckApiPermissionResult
+  {"inventory", schema::Local<std::map<std::string, std::string>, L>::ref, offsetof(CheckApiPermissionResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable90{{nullptr}, "CheckApiPermissionResult", kRows90, 1, nullptr, 0, &schema::ObjectOps<CheckApiPermissionResult, L>::make, &schema::ObjectOps<CheckApiPermissionResult, L>::destroy, &schema::ObjectOps<CheckApiPermissionResult, L>::clear};
+constexpr schema::Row kRows91[] = {  // CheckBatchDataIntegrityResult
+  {"resourceMap", schema::Local<Json, L>::ref, offsetof(CheckBatchDataIntegrityResult, resourceMap), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable91{{nullptr}, "CheckBatchDataIntegrityResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<CheckBatchDataIntegrityResult, L>::make, &schema::ObjectOps<CheckBatchDataIntegrityResult, L>::destroy, &schema::ObjectOps<CheckBatchDataIntegrityResult, L>::clear};
+constexpr schema::Row kRows92[] = {  // CheckBuildAppParametersResult
+  {"parameters", schema::Local<Json, L>::ref, offsetof(CheckBuildAppParametersResult, parameters), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable92{{nullptr}, "CheckBuildAppParametersResult", kRows92, 1, nullptr, 0, &schema::ObjectOps<CheckBuildAppParametersResult, L>::make, &schema::ObjectOps<CheckBuildAppParametersResult, L>::destroy, &schema::ObjectOps<CheckBuildAppParametersResult, L>::clear};
+constexpr schema::Row kRows93[] = {  // CheckElaborationContentResult
+  {"results", schema::Local<Json, L>::ref, offsetof(CheckElaborationContentResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable93{{nullptr}, "CheckElaborationContentResult", kRows93, 1, nullptr, 0, &schema::ObjectOps<CheckElaborationContentResult, L>::make, &schema::ObjectOps<CheckElaborationContentResult, L>::destroy, &schema::ObjectOps<CheckElaborationContentResult, L>::clear};
+constexpr schema::Row kRows94[] = {  // CheckIAM2OrganizationAvailabilityResult
+  {"exists", schema::Local<std::optional<bool>, L>::ref, offsetof(CheckIAM2OrganizationAvailabilityResult, exists), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable94{{nullptr}, "CheckIAM2OrganizationAvailabilityResult", kRows94, 1, nullptr, 0, &schema::ObjectOps<CheckIAM2OrganizationAvailabilityResult, L>::make, &schema::ObjectOps<CheckIAM2OrganizationAvailabilityResult, L>::destroy, &schema::ObjectOps<CheckIAM2OrganizationAvailabilityResult, L>::clear};
+constexpr schema::Row kRows95[] = {  // CheckIAM2VirtualIDConfigFileResult
+  {"results", schema::Local<Json, L>::ref, offsetof(CheckIAM2VirtualIDConfigFileResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable95{{nullptr}, "CheckIAM2VirtualIDConfigFileResult", kRows95, 1, nullptr, 0, &schema::ObjectOps<CheckIAM2VirtualIDConfigFileResult, L>::make, &schema::ObjectOps<CheckIAM2VirtualIDConfigFileResult, L>::destroy, &schema::ObjectOps<CheckIAM2VirtualIDConfigFileResult, L>::clear};
+constexpr schema::Row kRows96[] = {  // CheckIpAvailabilityResult
+  {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(CheckIpAvailabilityResult, available), schema::Location::Body, 0, nullptr},
+  {"reason", schema::Local<std::string, L>::ref, offsetof(CheckIpAvailabilityResult, reason), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable96{{nullptr}, "CheckIpAvailabilityResult", kRows96, 2, nullptr, 0, &schema::ObjectOps<CheckIpAvailabilityResult, L>::make, &schema::ObjectOps<CheckIpAvailabilityResult, L>::destroy, &schema::ObjectOps<CheckIpAvailabilityResult, L>::clear};
+constexpr schema::Row kRows97[] = {  // CheckNetworkReachableResult
+  {"results", schema::Local<Json, L>::ref, offsetof(CheckNetworkReachableResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable97{{nullptr}, "CheckNetworkReachableResult", kRows97, 1, nullptr, 0, &schema::ObjectOps<CheckNetworkReachableResult, L>::make, &schema::ObjectOps<CheckNetworkReachableResult, L>::destroy, &schema::ObjectOps<CheckNetworkReachableResult, L>::clear};
+constexpr schema::Row kRows98[] = {  // CheckResourcePermissionResult
+  {"apis", schema::Local<std::vector<std::string>, L>::ref, offsetof(CheckResourcePermissionResult, apis), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable98{{nullptr}, "CheckResourcePermissionResult", kRows98, 1, nullptr, 0, &schema::ObjectOps<CheckResourcePermissionResult, L>::make, &schema::ObjectOps<CheckResourcePermissionResult, L>::destroy, &schema::ObjectOps<CheckResourcePermissionResult, L>::clear};
+constexpr schema::Row kRows99[] = {  // CheckStackTemplateParametersResult
+  {"parameters", schema::Local<Json, L>::ref, offsetof(CheckStackTemplateParametersResult, parameters), schema::Location::Body, 0, nullptr},
+  {"preparameters", schema::Local<Json, L>::ref, offsetof(CheckStackTemplateParametersResult, preparameters), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable99{{nullptr}, "CheckStackTemplateParametersResult", kRows99, 2, nullptr, 0, &schema::ObjectOps<CheckStackTemplateParametersResult, L>::make, &schema::ObjectOps<CheckStackTemplateParametersResult, L>::destroy, &schema::ObjectOps<CheckStackTemplateParametersResult, L>::clear};
+constexpr schema::Row kRows100[] = {  // CheckVipPortAvailabilityResult
+  {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(CheckVipPortAvailabilityResult, available), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable100{{nullptr}, "CheckVipPortAvailabilityResult", kRows100, 1, nullptr, 0, &schema::ObjectOps<CheckVipPortAvailabilityResult, L>::make, &schema::ObjectOps<CheckVipPortAvailabilityResult, L>::destroy, &schema::ObjectOps<CheckVipPortAvailabilityResult, L>::clear};
+constexpr schema::Row kRows101[] = {  // CheckVolumeSnapshotGroupAvailabilityResult
+  {"results", schema::Local<std::vector<VolumeSnapshotGroupAvailability>, L>::ref, offsetof(CheckVolumeSnapshotGroupAvailabilityResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable101{{nullptr}, "CheckVolumeSnapshotGroupAvailabilityResult", kRows101, 1, nullptr, 0, &schema::ObjectOps<CheckVolumeSnapshotGroupAvailabilityResult, L>::make, &schema::ObjectOps<CheckVolumeSnapshotGroupAvailabilityResult, L>::destroy, &schema::ObjectOps<CheckVolumeSnapshotGroupAvailabilityResult, L>::clear};
+constexpr schema::Row kRows102[] = {  // CleanInvalidLdapBindingResult
+  {"inventories", schema::Local<std::vector<AccountInventory>, L>::ref, offsetof(CleanInvalidLdapBindingResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable102{{nullptr}, "CleanInvalidLdapBindingResult", kRows102, 1, nullptr, 0, &schema::ObjectOps<CleanInvalidLdapBindingResult, L>::make, &schema::ObjectOps<CleanInvalidLdapBindingResult, L>::destroy, &schema::ObjectOps<CleanInvalidLdapBindingResult, L>::clear};
+constexpr schema::Row kRows103[] = {  // CleanInvalidLdapIAM2BindingResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(CleanInvalidLdapIAM2BindingResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable103{{nullptr}, "CleanInvalidLdapIAM2BindingResult", kRows103, 1, nullptr, 0, &schema::ObjectOps<CleanInvalidLdapIAM2BindingResult, L>::make, &schema::ObjectOps<CleanInvalidLdapIAM2BindingResult, L>::destroy, &schema::ObjectOps<CleanInvalidLdapIAM2BindingResult, L>::clear};
+constexpr schema::Row kRows104[] = {  // CleanTrashResult
+  {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CleanTrashResult, resourceUuids), schema::Location::Body, 0, nullptr},
+  {"details", schema::Local<std::vector<std::string>, L>::ref, offsetof(CleanTrashResult, details), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CleanTrashResult, size), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable104{{nullptr}, "CleanTrashResult", kRows104, 3, nullptr, 0, &schema::ObjectOps<CleanTrashResult, L>::make, &schema::ObjectOps<CleanTrashResult, L>::destroy, &schema::ObjectOps<CleanTrashResult, L>::clear};
+constexpr schema::Row kRows105[] = {  // CleanUpStorageTrashOnPrimaryStorageResult
+  {"result", schema::Local<std::map<std::string, std::vector<std::string>>, L>::ref, offsetof(CleanUpStorageTrashOnPrimaryStorageResult, result), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CleanUpStorageTrashOnPrimaryStorageResult, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable105{{nullptr}, "CleanUpStorageTrashOnPrimaryStorageResult", kRows105, 2, nullptr, 0, &schema::ObjectOps<CleanUpStorageTrashOnPrimaryStorageResult, L>::make, &schema::ObjectOps<CleanUpStorageTrashOnPrimaryStorageResult, L>::destroy, &schema::ObjectOps<CleanUpStorageTrashOnPrimaryStorageResult, L>::clear};
+constexpr schema::Row kRows106[] = {  // CleanUpTrashOnBackupStorageResult
+  {"result", schema::Local<std::optional<CleanTrashResult>, L>::ref, offsetof(CleanUpTrashOnBackupStorageResult, result), schema::Location::Body, 0, nullptr},
+  {"results", schema::Local<std::vector<TrashCleanupResult>, L>::ref, offsetof(CleanUpTrashOnBackupStorageResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable106{{nullptr}, "CleanUpTrashOnBackupStorageResult", kRows106, 2, nullptr, 0, &schema::ObjectOps<CleanUpTrashOnBackupStorageResult, L>::make, &schema::ObjectOps<CleanUpTrashOnBackupStorageResult, L>::destroy, &schema::ObjectOps<CleanUpTrashOnBackupStorageResult, L>::clear};
+constexpr schema::Row kRows107[] = {  // CleanUpTrashOnPrimaryStorageResult
+  {"result", schema::Local<std::optional<CleanTrashResult>, L>::ref, offsetof(CleanUpTrashOnPrimaryStorageResult, result), schema::Location::Body, 0, nullptr},
+  {"results", schema::Local<std::vector<TrashCleanupResult>, L>::ref, offsetof(CleanUpTrashOnPrimaryStorageResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable107{{nullptr}, "CleanUpTrashOnPrimaryStorageResult", kRows107, 2, nullptr, 0, &schema::ObjectOps<CleanUpTrashOnPrimaryStorageResult, L>::make, &schema::ObjectOps<CleanUpTrashOnPrimaryStorageResult, L>::destroy, &schema::ObjectOps<CleanUpTrashOnPrimaryStorageResult, L>::clear};
+constexpr schema::Row kRows108[] = {  // CloneVmInstanceResult
+  {"result", schema::Local<std::optional<CloneVmInstanceResults>, L>::ref, offsetof(CloneVmInstanceResult, result), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable108{{nullptr}, "CloneVmInstanceResult", kRows108, 1, nullptr, 0, &schema::ObjectOps<CloneVmInstanceResult, L>::make, &schema::ObjectOps<CloneVmInstanceResult, L>::destroy, &schema::ObjectOps<CloneVmInstanceResult, L>::clear};
+constexpr schema::Row kRows109[] = {  // CloneVmInstanceResults
+  {"numberOfClonedVm", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CloneVmInstanceResults, numberOfClonedVm), schema::Location::Body, 0, nullptr},
+  {"inventories", schema::Local<Json, L>::ref, offsetof(CloneVmInstanceResults, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable109{{nullptr}, "CloneVmInstanceResults", kRows109, 2, nullptr, 0, &schema::ObjectOps<CloneVmInstanceResults, L>::make, &schema::ObjectOps<CloneVmInstanceResults, L>::destroy, &schema::ObjectOps<CloneVmInstanceResults, L>::clear};
+constexpr schema::Row kRows110[] = {  // ClusterDRSInventory
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(ClusterDRSInventory, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ClusterDRSInventory, state), schema::Location::Body, 0, nullptr},
+  {"balancedState", schema::Local<std::string, L>::ref, offsetof(ClusterDRSInventory, balancedState), schema::Location::Body, 0, nullptr},
+  {"automationLevel", schema::Local<std::string, L>::ref, offsetof(ClusterDRSInventory, automationLevel), schema::Location::Body, 0, nullptr},
+  {"thresholds", schema::Local<Json, L>::ref, offsetof(ClusterDRSInventory, thresholds), schema::Location::Body, 0, nullptr},
+  {"thresholdDuration", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ClusterDRSInventory, thresholdDuration), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&NamedResource::describe, offsetof(ClusterDRSInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable110{{nullptr}, "ClusterDRSInventory", kRows110, 6, kBases110, 1, &schema::ObjectOps<ClusterDRSInventory, L>::make, &schema::ObjectOps<ClusterDRSInventory, L>::destroy, &schema::ObjectOps<ClusterDRSInventory, L>::clear};
+constexpr schema::Row kRows111[] = {  // ClusterInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(ClusterInventory, state), schema::Location::Body, 0, nullptr},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(ClusterInventory, hypervisorType), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(ClusterInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ClusterInventory, type), schema::Location::Body, 0, nullptr},
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(ClusterInventory, architecture), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases111[] = {{&NamedResource::describe, offsetof(ClusterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable111{{nullptr}, "ClusterInventory", kRows111, 5, kBases111, 1, &schema::ObjectOps<ClusterInventory, L>::make, &schema::ObjectOps<ClusterInventory, L>::destroy, &schema::ObjectOps<ClusterInventory, L>::clear};
+constexpr schema::Row kRows112[] = {  // ConnectionAccessPointInventory
+  {"accessPointId", schema::Local<std::string, L>::ref, offsetof(ConnectionAccessPointInventory, accessPointId), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ConnectionAccessPointInventory, type), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(ConnectionAccessPointInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ConnectionAccessPointInventory, status), schema::Location::Body, 0, nullptr},
+  {"hostOperator", schema::Local<std::string, L>::ref, offsetof(ConnectionAccessPointInventory, hostOperator), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&NamedResource::describe, offsetof(ConnectionAccessPointInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable112{{nullptr}, "ConnectionAccessPointInventory", kRows112, 5, kBases112, 1, &schema::ObjectOps<ConnectionAccessPointInventory, L>::make, &schema::ObjectOps<ConnectionAccessPointInventory, L>::destroy, &schema::ObjectOps<ConnectionAccessPointInventory, L>::clear};
+constexpr schema::Row kRows113[] = {  // ConnectionRelationShipInventory
+  {"relationShips", schema::Local<std::string, L>::ref, offsetof(ConnectionRelationShipInventory, relationShips), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases113[] = {{&NamedResource::describe, offsetof(ConnectionRelationShipInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable113{{nullptr}, "ConnectionRelationShipInventory", kRows113, 1, kBases113, 1, &schema::ObjectOps<ConnectionRelationShipInventory, L>::make, &schema::ObjectOps<ConnectionRelationShipInventory, L>::destroy, &schema::ObjectOps<ConnectionRelationShipInventory, L>::clear};
+constexpr schema::Row kRows114[] = {  // ConsoleInventory
+  {"scheme", schema::Local<std::string, L>::ref, offsetof(ConsoleInventory, scheme), schema::Location::Body, 0, nullptr},
+  {"targetScheme", schema::Local<std::string, L>::ref, offsetof(ConsoleInventory, targetScheme), schema::Location::Body, 0, nullptr},
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(ConsoleInventory, hostname), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ConsoleInventory, port), schema::Location::Body, 0, nullptr},
+  {"token", schema::Local<std::string, L>::ref, offsetof(ConsoleInventory, token), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(ConsoleInventory, version), schema::Location::Body, 0, nullptr},
+  {"expiredDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ConsoleInventory, expiredDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable114{{nullptr}, "ConsoleInventory", kRows114, 7, nullptr, 0, &schema::ObjectOps<ConsoleInventory, L>::make, &schema::ObjectOps<ConsoleInventory, L>::destroy, &schema::ObjectOps<ConsoleInventory, L>::clear};
+constexpr schema::Row kRows115[] = {  // ConsoleProxyAgentInventory
+  {"description", schema::Local<std::string, L>::ref, offsetof(ConsoleProxyAgentInventory, description), schema::Location::Body, 0, nullptr},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(ConsoleProxyAgentInventory, managementIp), schema::Location::Body, 0, nullptr},
+  {"consoleProxyOverriddenIp", schema::Local<std::string, L>::ref, offsetof(ConsoleProxyAgentInventory, consoleProxyOverriddenIp), schema::Location::Body, 0, nullptr},
+  {"consoleProxyPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ConsoleProxyAgentInventory, consoleProxyPort), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ConsoleProxyAgentInventory, type), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ConsoleProxyAgentInventory, status), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ConsoleProxyAgentInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases115[] = {{&Resource::describe, offsetof(ConsoleProxyAgentInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable115{{nullptr}, "ConsoleProxyAgentInventory", kRows115, 7, kBases115, 1, &schema::ObjectOps<ConsoleProxyAgentInventory, L>::make, &schema::ObjectOps<ConsoleProxyAgentInventory, L>::destroy, &schema::ObjectOps<ConsoleProxyAgentInventory, L>::clear};
+constexpr schema::Row kRows116[] = {  // CpuMemoryCapacityData
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CpuMemoryCapacityData, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"totalCpu", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CpuMemoryCapacityData, totalCpu), schema::Location::Body, 0, nullptr},
+  {"availableCpu", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CpuMemoryCapacityData, availableCpu), schema::Location::Body, 0, nullptr},
+  {"totalMemory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CpuMemoryCapacityData, totalMemory), schema::Location::Body, 0, nullptr},
+  {"availableMemory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CpuMemoryCapacityData, availableMemory), schema::Location::Body, 0, nullptr},
+  {"managedCpuNum", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CpuMemoryCapacityData, managedCpuNum), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable116{{nullptr}, "CpuMemoryCapacityData", kRows116, 6, nullptr, 0, &schema::ObjectOps<CpuMemoryCapacityData, L>::make, &schema::ObjectOps<CpuMemoryCapacityData, L>::destroy, &schema::ObjectOps<CpuMemoryCapacityData, L>::clear};
+constexpr schema::Row kRows117[] = {  // CreateBondingResult
+  {"inventory", schema::Local<Json, L>::ref, offsetof(CreateBondingResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable117{{nullptr}, "CreateBondingResult", kRows117, 1, nullptr, 0, &schema::ObjectOps<CreateBondingResult, L>::make, &schema::ObjectOps<CreateBondingResult, L>::destroy, &schema::ObjectOps<CreateBondingResult, L>::clear};
+constexpr schema::Row kRows118[] = {  // CreateDataVolumeTemplateFromVolumeSnapshotResult
+  {"inventory", schema::Local<std::optional<ImageInventory>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotResult, inventory), schema::Location::Body, 0, nullptr},
+  {"failures", schema::Local<Json, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotResult, failures), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable118{{nullptr}, "CreateDataVolumeTemplateFromVolumeSnapshotResult", kRows118, 2, nullptr, 0, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeSnapshotResult, L>::make, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeSnapshotResult, L>::destroy, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeSnapshotResult, L>::clear};
+constexpr schema::Row kRows119[] = {  // CreateFaultToleranceVmInstanceResult
+  {"primaryVmInventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(CreateFaultToleranceVmInstanceResult, primaryVmInventory), schema::Location::Body, 0, nullptr},
+  {"secondaryVmInventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(CreateFaultToleranceVmInstanceResult, secondaryVmInventory), schema::Location::Body, 0, nullptr},
+  {"faultToleranceVmGroupInventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(CreateFaultToleranceVmInstanceResult, faultToleranceVmGroupInventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable119{{nullptr}, "CreateFaultToleranceVmInstanceResult", kRows119, 3, nullptr, 0, &schema::ObjectOps<CreateFaultToleranceVmInstanceResult, L>::make, &schema::ObjectOps<CreateFaultToleranceVmInstanceResult, L>::destroy, &schema::ObjectOps<CreateFaultToleranceVmInstanceResult, L>::clear};
+constexpr schema::Row kRows120[] = {  // InventoryReply<AccessControlListEntryInventory>
+  {"inventory", schema::Local<std::optional<AccessControlListEntryInventory>, L>::ref, offsetof(InventoryReply<AccessControlListEntryInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable120{{nullptr}, "InventoryReply<AccessControlListEntryInventory>", kRows120, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AccessControlListEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<AccessControlListEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AccessControlListEntryInventory>, L>::clear};
+constexpr schema::Row kRows121[] = {  // InventoryReply<AccessControlListInventory>
+  {"inventory", schema::Local<std::optional<AccessControlListInventory>, L>::ref, offsetof(InventoryReply<AccessControlListInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable121{{nullptr}, "InventoryReply<AccessControlListInventory>", kRows121, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AccessControlListInventory>, L>::make, &schema::ObjectOps<InventoryReply<AccessControlListInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AccessControlListInventory>, L>::clear};
+constexpr schema::Row kRows122[] = {  // QueryReply<AccessControlListInventory>
+  {"inventories", schema::Local<std::vector<AccessControlListInventory>, L>::ref, offsetof(QueryReply<AccessControlListInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AccessControlListInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable122{{nullptr}, "QueryReply<AccessControlListInventory>", kRows122, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AccessControlListInventory>, L>::make, &schema::ObjectOps<QueryReply<AccessControlListInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AccessControlListInventory>, L>::clear};
+constexpr schema::Row kRows123[] = {  // InventoryReply<AccessControlRuleInventory>
+  {"inventory", schema::Local<std::optional<AccessControlRuleInventory>, L>::ref, offsetof(InventoryReply<AccessControlRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable123{{nullptr}, "InventoryReply<AccessControlRuleInventory>", kRows123, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AccessControlRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<AccessControlRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AccessControlRuleInventory>, L>::clear};
+constexpr schema::Row kRows124[] = {  // QueryReply<AccessControlRuleInventory>
+  {"inventories", schema::Local<std::vector<AccessControlRuleInventory>, L>::ref, offsetof(QueryReply<AccessControlRuleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AccessControlRuleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable124{{nullptr}, "QueryReply<AccessControlRuleInventory>", kRows124, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AccessControlRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<AccessControlRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AccessControlRuleInventory>, L>::clear};
+constexpr schema::Row kRows125[] = {  // InventoryReply<AccessKeyInventory>
+  {"inventory", schema::Local<std::optional<AccessKeyInventory>, L>::ref, offsetof(InventoryReply<AccessKeyInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable125{{nullptr}, "InventoryReply<AccessKeyInventory>", kRows125, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AccessKeyInventory>, L>::make, &schema::ObjectOps<InventoryReply<AccessKeyInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AccessKeyInventory>, L>::clear};
+constexpr schema::Row kRows126[] = {  // QueryReply<AccessKeyInventory>
+  {"inventories", schema::Local<std::vector<AccessKeyInventory>, L>::ref, offsetof(QueryReply<AccessKeyInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AccessKeyInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable126{{nullptr}, "QueryReply<AccessKeyInventory>", kRows126, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AccessKeyInventory>, L>::make, &schema::ObjectOps<QueryReply<AccessKeyInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AccessKeyInventory>, L>::clear};
+constexpr schema::Row kRows127[] = {  // InventoryReply<AccountInventory>
+  {"inventory", schema::Local<std::optional<AccountInventory>, L>::ref, offsetof(InventoryReply<AccountInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable127{{nullptr}, "InventoryReply<AccountInventory>", kRows127, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AccountInventory>, L>::make, &schema::ObjectOps<InventoryReply<AccountInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AccountInventory>, L>::clear};
+constexpr schema::Row kRows128[] = {  // QueryReply<AccountInventory>
+  {"inventories", schema::Local<std::vector<AccountInventory>, L>::ref, offsetof(QueryReply<AccountInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AccountInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable128{{nullptr}, "QueryReply<AccountInventory>", kRows128, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AccountInventory>, L>::make, &schema::ObjectOps<QueryReply<AccountInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AccountInventory>, L>::clear};
+constexpr schema::Row kRows129[] = {  // QueryReply<AccountPriceTableRefInventory>
+  {"inventories", schema::Local<std::vector<AccountPriceTableRefInventory>, L>::ref, offsetof(QueryReply<AccountPriceTableRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AccountPriceTableRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable129{{nullptr}, "QueryReply<AccountPriceTableRefInventory>", kRows129, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AccountPriceTableRefInventory>, L>::make, &schema::ObjectOps<QueryReply<AccountPriceTableRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AccountPriceTableRefInventory>, L>::clear};
+constexpr schema::Row kRows130[] = {  // InventoryReply<AccountResourceRefInventory>
+  {"inventory", schema::Local<std::optional<AccountResourceRefInventory>, L>::ref, offsetof(InventoryReply<AccountResourceRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable130{{nullptr}, "InventoryReply<AccountResourceRefInventory>", kRows130, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AccountResourceRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<AccountResourceRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AccountResourceRefInventory>, L>::clear};
+constexpr schema::Row kRows131[] = {  // QueryReply<AccountResourceRefInventory>
+  {"inventories", schema::Local<std::vector<AccountResourceRefInventory>, L>::ref, offsetof(QueryReply<AccountResourceRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AccountResourceRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable131{{nullptr}, "QueryReply<AccountResourceRefInventory>", kRows131, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AccountResourceRefInventory>, L>::make, &schema::ObjectOps<QueryReply<AccountResourceRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AccountResourceRefInventory>, L>::clear};
+constexpr schema::Row kRows132[] = {  // QueryReply<ActiveAlarmInventory>
+  {"inventories", schema::Local<std::vector<ActiveAlarmInventory>, L>::ref, offsetof(QueryReply<ActiveAlarmInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ActiveAlarmInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable132{{nullptr}, "QueryReply<ActiveAlarmInventory>", kRows132, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ActiveAlarmInventory>, L>::make, &schema::ObjectOps<QueryReply<ActiveAlarmInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ActiveAlarmInventory>, L>::clear};
+constexpr schema::Row kRows133[] = {  // InventoryReply<ActiveAlarmTemplateInventory>
+  {"inventory", schema::Local<std::optional<ActiveAlarmTemplateInventory>, L>::ref, offsetof(InventoryReply<ActiveAlarmTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable133{{nullptr}, "InventoryReply<ActiveAlarmTemplateInventory>", kRows133, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ActiveAlarmTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<ActiveAlarmTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ActiveAlarmTemplateInventory>, L>::clear};
+constexpr schema::Row kRows134[] = {  // QueryReply<ActiveAlarmTemplateInventory>
+  {"inventories", schema::Local<std::vector<ActiveAlarmTemplateInventory>, L>::ref, offsetof(QueryReply<ActiveAlarmTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ActiveAlarmTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable134{{nullptr}, "QueryReply<ActiveAlarmTemplateInventory>", kRows134, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ActiveAlarmTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<ActiveAlarmTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ActiveAlarmTemplateInventory>, L>::clear};
+constexpr schema::Row kRows135[] = {  // QueryReply<AddressPoolInventory>
+  {"inventories", schema::Local<std::vector<AddressPoolInventory>, L>::ref, offsetof(QueryReply<AddressPoolInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AddressPoolInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable135{{nullptr}, "QueryReply<AddressPoolInventory>", kRows135, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AddressPoolInventory>, L>::make, &schema::ObjectOps<QueryReply<AddressPoolInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AddressPoolInventory>, L>::clear};
+constexpr schema::Row kRows136[] = {  // InventoryReply<AffinityGroupInventory>
+  {"inventory", schema::Local<std::optional<AffinityGroupInventory>, L>::ref, offsetof(InventoryReply<AffinityGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable136{{nullptr}, "InventoryReply<AffinityGroupInventory>", kRows136, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AffinityGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<AffinityGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AffinityGroupInventory>, L>::clear};
+constexpr schema::Row kRows137[] = {  // QueryReply<AffinityGroupInventory>
+  {"inventories", schema::Local<std::vector<AffinityGroupInventory>, L>::ref, offsetof(QueryReply<AffinityGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AffinityGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable137{{nullptr}, "QueryReply<AffinityGroupInventory>", kRows137, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AffinityGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<AffinityGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AffinityGroupInventory>, L>::clear};
+constexpr schema::Row kRows138[] = {  // QueryReply<AgentVersionInventory>
+  {"inventories", schema::Local<std::vector<AgentVersionInventory>, L>::ref, offsetof(QueryReply<AgentVersionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AgentVersionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable138{{nullptr}, "QueryReply<AgentVersionInventory>", kRows138, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AgentVersionInventory>, L>::make, &schema::ObjectOps<QueryReply<AgentVersionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AgentVersionInventory>, L>::clear};
+constexpr schema::Row kRows139[] = {  // InventoryReply<AlarmInventory>
+  {"inventory", schema::Local<std::optional<AlarmInventory>, L>::ref, offsetof(InventoryReply<AlarmInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable139{{nullptr}, "InventoryReply<AlarmInventory>", kRows139, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AlarmInventory>, L>::make, &schema::ObjectOps<InventoryReply<AlarmInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AlarmInventory>, L>::clear};
+constexpr schema::Row kRows140[] = {  // QueryReply<AlarmInventory>
+  {"inventories", schema::Local<std::vector<AlarmInventory>, L>::ref, offsetof(QueryReply<AlarmInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AlarmInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable140{{nullptr}, "QueryReply<AlarmInventory>", kRows140, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AlarmInventory>, L>::make, &schema::ObjectOps<QueryReply<AlarmInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AlarmInventory>, L>::clear};
+constexpr schema::Row kRows141[] = {  // InventoryReply<AlarmLabelInventory>
+  {"inventory", schema::Local<std::optional<AlarmLabelInventory>, L>::ref, offsetof(InventoryReply<AlarmLabelInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable141{{nullptr}, "InventoryReply<AlarmLabelInventory>", kRows141, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AlarmLabelInventory>, L>::make, &schema::ObjectOps<InventoryReply<AlarmLabelInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AlarmLabelInventory>, L>::clear};
+constexpr schema::Row kRows142[] = {  // InventoryReply<AlertDataAckInventory>
+  {"inventory", schema::Local<std::optional<AlertDataAckInventory>, L>::ref, offsetof(InventoryReply<AlertDataAckInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable142{{nullptr}, "InventoryReply<AlertDataAckInventory>", kRows142, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AlertDataAckInventory>, L>::make, &schema::ObjectOps<InventoryReply<AlertDataAckInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AlertDataAckInventory>, L>::clear};
+constexpr schema::Row kRows143[] = {  // QueryReply<AlertDataAckInventory>
+  {"inventories", schema::Local<std::vector<AlertDataAckInventory>, L>::ref, offsetof(QueryReply<AlertDataAckInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AlertDataAckInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable143{{nullptr}, "QueryReply<AlertDataAckInventory>", kRows143, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AlertDataAckInventory>, L>::make, &schema::ObjectOps<QueryReply<AlertDataAckInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AlertDataAckInventory>, L>::clear};
+constexpr schema::Row kRows144[] = {  // QueryReply<AlertInventory>
+  {"inventories", schema::Local<std::vector<AlertInventory>, L>::ref, offsetof(QueryReply<AlertInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AlertInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable144{{nullptr}, "QueryReply<AlertInventory>", kRows144, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AlertInventory>, L>::make, &schema::ObjectOps<QueryReply<AlertInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AlertInventory>, L>::clear};
+constexpr schema::Row kRows145[] = {  // InventoryReply<AliyunDiskInventory>
+  {"inventory", schema::Local<std::optional<AliyunDiskInventory>, L>::ref, offsetof(InventoryReply<AliyunDiskInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable145{{nullptr}, "InventoryReply<AliyunDiskInventory>", kRows145, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunDiskInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunDiskInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunDiskInventory>, L>::clear};
+constexpr schema::Row kRows146[] = {  // InventoryReply<AliyunNasAccessGroupInventory>
+  {"inventory", schema::Local<std::optional<AliyunNasAccessGroupInventory>, L>::ref, offsetof(InventoryReply<AliyunNasAccessGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable146{{nullptr}, "InventoryReply<AliyunNasAccessGroupInventory>", kRows146, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunNasAccessGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunNasAccessGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunNasAccessGroupInventory>, L>::clear};
+constexpr schema::Row kRows147[] = {  // QueryReply<AliyunNasAccessGroupInventory>
+  {"inventories", schema::Local<std::vector<AliyunNasAccessGroupInventory>, L>::ref, offsetof(QueryReply<AliyunNasAccessGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AliyunNasAccessGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable147{{nullptr}, "QueryReply<AliyunNasAccessGroupInventory>", kRows147, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AliyunNasAccessGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<AliyunNasAccessGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AliyunNasAccessGroupInventory>, L>::clear};
+constexpr schema::Row kRows148[] = {  // InventoryReply<AliyunNasAccessRuleInventory>
+  {"inventory", schema::Local<std::optional<AliyunNasAccessRuleInventory>, L>::ref, offsetof(InventoryReply<AliyunNasAccessRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable148{{nullptr}, "InventoryReply<AliyunNasAccessRuleInventory>", kRows148, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunNasAccessRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunNasAccessRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunNasAccessRuleInventory>, L>::clear};
+constexpr schema::Row kRows149[] = {  // InventoryReply<AliyunNasFileSystemInventory>
+  {"inventory", schema::Local<std::optional<AliyunNasFileSystemInventory>, L>::ref, offsetof(InventoryReply<AliyunNasFileSystemInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable149{{nullptr}, "InventoryReply<AliyunNasFileSystemInventory>", kRows149, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunNasFileSystemInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunNasFileSystemInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunNasFileSystemInventory>, L>::clear};
+constexpr schema::Row kRows150[] = {  // InventoryReply<AliyunNasMountTargetInventory>
+  {"inventory", schema::Local<std::optional<AliyunNasMountTargetInventory>, L>::ref, offsetof(InventoryReply<AliyunNasMountTargetInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable150{{nullptr}, "InventoryReply<AliyunNasMountTargetInventory>", kRows150, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunNasMountTargetInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunNasMountTargetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunNasMountTargetInventory>, L>::clear};
+constexpr schema::Row kRows151[] = {  // InventoryReply<AliyunPanguPartitionInventory>
+  {"inventory", schema::Local<std::optional<AliyunPanguPartitionInventory>, L>::ref, offsetof(InventoryReply<AliyunPanguPartitionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable151{{nullptr}, "InventoryReply<AliyunPanguPartitionInventory>", kRows151, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunPanguPartitionInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunPanguPartitionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunPanguPartitionInventory>, L>::clear};
+constexpr schema::Row kRows152[] = {  // QueryReply<AliyunPanguPartitionInventory>
+  {"inventories", schema::Local<std::vector<AliyunPanguPartitionInventory>, L>::ref, offsetof(QueryReply<AliyunPanguPartitionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AliyunPanguPartitionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable152{{nullptr}, "QueryReply<AliyunPanguPartitionInventory>", kRows152, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AliyunPanguPartitionInventory>, L>::make, &schema::ObjectOps<QueryReply<AliyunPanguPartitionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AliyunPanguPartitionInventory>, L>::clear};
+constexpr schema::Row kRows153[] = {  // InventoryReply<AliyunProxyVSwitchInventory>
+  {"inventory", schema::Local<std::optional<AliyunProxyVSwitchInventory>, L>::ref, offsetof(InventoryReply<AliyunProxyVSwitchInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable153{{nullptr}, "InventoryReply<AliyunProxyVSwitchInventory>", kRows153, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunProxyVSwitchInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunProxyVSwitchInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunProxyVSwitchInventory>, L>::clear};
+constexpr schema::Row kRows154[] = {  // QueryReply<AliyunProxyVSwitchInventory>
+  {"inventories", schema::Local<std::vector<AliyunProxyVSwitchInventory>, L>::ref, offsetof(QueryReply<AliyunProxyVSwitchInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AliyunProxyVSwitchInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable154{{nullptr}, "QueryReply<AliyunProxyVSwitchInventory>", kRows154, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AliyunProxyVSwitchInventory>, L>::make, &schema::ObjectOps<QueryReply<AliyunProxyVSwitchInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AliyunProxyVSwitchInventory>, L>::clear};
+constexpr schema::Row kRows155[] = {  // InventoryReply<AliyunProxyVpcInventory>
+  {"inventory", schema::Local<std::optional<AliyunProxyVpcInventory>, L>::ref, offsetof(InventoryReply<AliyunProxyVpcInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable155{{nullptr}, "InventoryReply<AliyunProxyVpcInventory>", kRows155, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunProxyVpcInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunProxyVpcInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunProxyVpcInventory>, L>::clear};
+constexpr schema::Row kRows156[] = {  // QueryReply<AliyunProxyVpcInventory>
+  {"inventories", schema::Local<std::vector<AliyunProxyVpcInventory>, L>::ref, offsetof(QueryReply<AliyunProxyVpcInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AliyunProxyVpcInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable156{{nullptr}, "QueryReply<AliyunProxyVpcInventory>", kRows156, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AliyunProxyVpcInventory>, L>::make, &schema::ObjectOps<QueryReply<AliyunProxyVpcInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AliyunProxyVpcInventory>, L>::clear};
+constexpr schema::Row kRows157[] = {  // InventoryReply<AliyunRouterInterfaceInventory>
+  {"inventory", schema::Local<std::optional<AliyunRouterInterfaceInventory>, L>::ref, offsetof(InventoryReply<AliyunRouterInterfaceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable157{{nullptr}, "InventoryReply<AliyunRouterInterfaceInventory>", kRows157, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunRouterInterfaceInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunRouterInterfaceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunRouterInterfaceInventory>, L>::clear};
+constexpr schema::Row kRows158[] = {  // InventoryReply<AliyunSmsSNSTextTemplateInventory>
+  {"inventory", schema::Local<std::optional<AliyunSmsSNSTextTemplateInventory>, L>::ref, offsetof(InventoryReply<AliyunSmsSNSTextTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable158{{nullptr}, "InventoryReply<AliyunSmsSNSTextTemplateInventory>", kRows158, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunSmsSNSTextTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunSmsSNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunSmsSNSTextTemplateInventory>, L>::clear};
+constexpr schema::Row kRows159[] = {  // QueryReply<AliyunSmsSNSTextTemplateInventory>
+  {"inventories", schema::Local<std::vector<AliyunSmsSNSTextTemplateInventory>, L>::ref, offsetof(QueryReply<AliyunSmsSNSTextTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AliyunSmsSNSTextTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable159{{nullptr}, "QueryReply<AliyunSmsSNSTextTemplateInventory>", kRows159, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AliyunSmsSNSTextTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<AliyunSmsSNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AliyunSmsSNSTextTemplateInventory>, L>::clear};
+constexpr schema::Row kRows160[] = {  // InventoryReply<AliyunSnapshotInventory>
+  {"inventory", schema::Local<std::optional<AliyunSnapshotInventory>, L>::ref, offsetof(InventoryReply<AliyunSnapshotInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable160{{nullptr}, "InventoryReply<AliyunSnapshotInventory>", kRows160, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AliyunSnapshotInventory>, L>::make, &schema::ObjectOps<InventoryReply<AliyunSnapshotInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AliyunSnapshotInventory>, L>::clear};
+constexpr schema::Row kRows161[] = {  // InventoryReply<AppBuildSystemInventory>
+  {"inventory", schema::Local<std::optional<AppBuildSystemInventory>, L>::ref, offsetof(InventoryReply<AppBuildSystemInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable161{{nullptr}, "InventoryReply<AppBuildSystemInventory>", kRows161, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AppBuildSystemInventory>, L>::make, &schema::ObjectOps<InventoryReply<AppBuildSystemInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AppBuildSystemInventory>, L>::clear};
+constexpr schema::Row kRows162[] = {  // QueryReply<AppBuildSystemInventory>
+  {"inventories", schema::Local<std::vector<AppBuildSystemInventory>, L>::ref, offsetof(QueryReply<AppBuildSystemInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AppBuildSystemInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable162{{nullptr}, "QueryReply<AppBuildSystemInventory>", kRows162, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AppBuildSystemInventory>, L>::make, &schema::ObjectOps<QueryReply<AppBuildSystemInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AppBuildSystemInventory>, L>::clear};
+constexpr schema::Row kRows163[] = {  // InventoryReply<AppBuildSystemZoneRefInventory>
+  {"inventory", schema::Local<std::optional<AppBuildSystemZoneRefInventory>, L>::ref, offsetof(InventoryReply<AppBuildSystemZoneRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable163{{nullptr}, "InventoryReply<AppBuildSystemZoneRefInventory>", kRows163, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AppBuildSystemZoneRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<AppBuildSystemZoneRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AppBuildSystemZoneRefInventory>, L>::clear};
+constexpr schema::Row kRows164[] = {  // InventoryReply<ApplianceVmInventory>
+  {"inventory", schema::Local<std::optional<ApplianceVmInventory>, L>::ref, offsetof(InventoryReply<ApplianceVmInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable164{{nullptr}, "InventoryReply<ApplianceVmInventory>", kRows164, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ApplianceVmInventory>, L>::make, &schema::ObjectOps<InventoryReply<ApplianceVmInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ApplianceVmInventory>, L>::clear};
+constexpr schema::Row kRows165[] = {  // QueryReply<ApplianceVmInventory>
+  {"inventories", schema::Local<std::vector<ApplianceVmInventory>, L>::ref, offsetof(QueryReply<ApplianceVmInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ApplianceVmInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable165{{nullptr}, "QueryReply<ApplianceVmInventory>", kRows165, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ApplianceVmInventory>, L>::make, &schema::ObjectOps<QueryReply<ApplianceVmInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ApplianceVmInventory>, L>::clear};
+constexpr schema::Row kRows166[] = {  // QueryReply<ArchiveTicketInventory>
+  {"inventories", schema::Local<std::vector<ArchiveTicketInventory>, L>::ref, offsetof(QueryReply<ArchiveTicketInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ArchiveTicketInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable166{{nullptr}, "QueryReply<ArchiveTicketInventory>", kRows166, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ArchiveTicketInventory>, L>::make, &schema::ObjectOps<QueryReply<ArchiveTicketInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ArchiveTicketInventory>, L>::clear};
+constexpr schema::Row kRows167[] = {  // QueryReply<AutoScalingGroupActivityInventory>
+  {"inventories", schema::Local<std::vector<AutoScalingGroupActivityInventory>, L>::ref, offsetof(QueryReply<AutoScalingGroupActivityInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AutoScalingGroupActivityInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable167{{nullptr}, "QueryReply<AutoScalingGroupActivityInventory>", kRows167, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AutoScalingGroupActivityInventory>, L>::make, &schema::ObjectOps<QueryReply<AutoScalingGroupActivityInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AutoScalingGroupActivityInventory>, L>::clear};
+constexpr schema::Row kRows168[] = {  // InventoryReply<AutoScalingGroupInstanceInventory>
+  {"inventory", schema::Local<std::optional<AutoScalingGroupInstanceInventory>, L>::ref, offsetof(InventoryReply<AutoScalingGroupInstanceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable168{{nullptr}, "InventoryReply<AutoScalingGroupInstanceInventory>", kRows168, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AutoScalingGroupInstanceInventory>, L>::make, &schema::ObjectOps<InventoryReply<AutoScalingGroupInstanceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AutoScalingGroupInstanceInventory>, L>::clear};
+constexpr schema::Row kRows169[] = {  // QueryReply<AutoScalingGroupInstanceInventory>
+  {"inventories", schema::Local<std::vector<AutoScalingGroupInstanceInventory>, L>::ref, offsetof(QueryReply<AutoScalingGroupInstanceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AutoScalingGroupInstanceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable169{{nullptr}, "QueryReply<AutoScalingGroupInstanceInventory>", kRows169, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AutoScalingGroupInstanceInventory>, L>::make, &schema::ObjectOps<QueryReply<AutoScalingGroupInstanceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AutoScalingGroupInstanceInventory>, L>::clear};
+constexpr schema::Row kRows170[] = {  // InventoryReply<AutoScalingGroupInventory>
+  {"inventory", schema::Local<std::optional<AutoScalingGroupInventory>, L>::ref, offsetof(InventoryReply<AutoScalingGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable170{{nullptr}, "InventoryReply<AutoScalingGroupInventory>", kRows170, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AutoScalingGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<AutoScalingGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AutoScalingGroupInventory>, L>::clear};
+constexpr schema::Row kRows171[] = {  // QueryReply<AutoScalingGroupInventory>
+  {"inventories", schema::Local<std::vector<AutoScalingGroupInventory>, L>::ref, offsetof(QueryReply<AutoScalingGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AutoScalingGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable171{{nullptr}, "QueryReply<AutoScalingGroupInventory>", kRows171, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AutoScalingGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<AutoScalingGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AutoScalingGroupInventory>, L>::clear};
+constexpr schema::Row kRows172[] = {  // InventoryReply<AutoScalingRuleInventory>
+  {"inventory", schema::Local<std::optional<AutoScalingRuleInventory>, L>::ref, offsetof(InventoryReply<AutoScalingRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable172{{nullptr}, "InventoryReply<AutoScalingRuleInventory>", kRows172, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AutoScalingRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<AutoScalingRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AutoScalingRuleInventory>, L>::clear};
+constexpr schema::Row kRows173[] = {  // QueryReply<AutoScalingRuleInventory>
+  {"inventories", schema::Local<std::vector<AutoScalingRuleInventory>, L>::ref, offsetof(QueryReply<AutoScalingRuleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AutoScalingRuleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable173{{nullptr}, "QueryReply<AutoScalingRuleInventory>", kRows173, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AutoScalingRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<AutoScalingRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AutoScalingRuleInventory>, L>::clear};
+constexpr schema::Row kRows174[] = {  // InventoryReply<AutoScalingRuleTriggerInventory>
+  {"inventory", schema::Local<std::optional<AutoScalingRuleTriggerInventory>, L>::ref, offsetof(InventoryReply<AutoScalingRuleTriggerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable174{{nullptr}, "InventoryReply<AutoScalingRuleTriggerInventory>", kRows174, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AutoScalingRuleTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<AutoScalingRuleTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AutoScalingRuleTriggerInventory>, L>::clear};
+constexpr schema::Row kRows175[] = {  // QueryReply<AutoScalingRuleTriggerInventory>
+  {"inventories", schema::Local<std::vector<AutoScalingRuleTriggerInventory>, L>::ref, offsetof(QueryReply<AutoScalingRuleTriggerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AutoScalingRuleTriggerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable175{{nullptr}, "QueryReply<AutoScalingRuleTriggerInventory>", kRows175, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AutoScalingRuleTriggerInventory>, L>::make, &schema::ObjectOps<QueryReply<AutoScalingRuleTriggerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AutoScalingRuleTriggerInventory>, L>::clear};
+constexpr schema::Row kRows176[] = {  // InventoryReply<AutoScalingTemplateInventory>
+  {"inventory", schema::Local<std::optional<AutoScalingTemplateInventory>, L>::ref, offsetof(InventoryReply<AutoScalingTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable176{{nullptr}, "InventoryReply<AutoScalingTemplateInventory>", kRows176, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<AutoScalingTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<AutoScalingTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<AutoScalingTemplateInventory>, L>::clear};
+constexpr schema::Row kRows177[] = {  // QueryReply<AutoScalingVmTemplateInventory>
+  {"inventories", schema::Local<std::vector<AutoScalingVmTemplateInventory>, L>::ref, offsetof(QueryReply<AutoScalingVmTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<AutoScalingVmTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable177{{nullptr}, "QueryReply<AutoScalingVmTemplateInventory>", kRows177, 2, nullptr, 0, &schema::ObjectOps<QueryReply<AutoScalingVmTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<AutoScalingVmTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<AutoScalingVmTemplateInventory>, L>::clear};
+constexpr schema::Row kRows178[] = {  // InventoryReply<BackupStorageInventory>
+  {"inventory", schema::Local<std::optional<BackupStorageInventory>, L>::ref, offsetof(InventoryReply<BackupStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable178{{nullptr}, "InventoryReply<BackupStorageInventory>", kRows178, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BackupStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<BackupStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows179[] = {  // QueryReply<BackupStorageInventory>
+  {"inventories", schema::Local<std::vector<BackupStorageInventory>, L>::ref, offsetof(QueryReply<BackupStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BackupStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable179{{nullptr}, "QueryReply<BackupStorageInventory>", kRows179, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BackupStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<BackupStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows180[] = {  // InventoryReply<BareMetal2BondingInventory>
+  {"inventory", schema::Local<std::optional<BareMetal2BondingInventory>, L>::ref, offsetof(InventoryReply<BareMetal2BondingInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable180{{nullptr}, "InventoryReply<BareMetal2BondingInventory>", kRows180, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BareMetal2BondingInventory>, L>::make, &schema::ObjectOps<InventoryReply<BareMetal2BondingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BareMetal2BondingInventory>, L>::clear};
+constexpr schema::Row kRows181[] = {  // QueryReply<BareMetal2BondingInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2BondingInventory>, L>::ref, offsetof(QueryReply<BareMetal2BondingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2BondingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable181{{nullptr}, "QueryReply<BareMetal2BondingInventory>", kRows181, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2BondingInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2BondingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2BondingInventory>, L>::clear};
+constexpr schema::Row kRows182[] = {  // QueryReply<BareMetal2ChassisGpuDeviceInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2ChassisGpuDeviceInventory>, L>::ref, offsetof(QueryReply<BareMetal2ChassisGpuDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2ChassisGpuDeviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable182{{nullptr}, "QueryReply<BareMetal2ChassisGpuDeviceInventory>", kRows182, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2ChassisGpuDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2ChassisGpuDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2ChassisGpuDeviceInventory>, L>::clear};
+constexpr schema::Row kRows183[] = {  // InventoryReply<BareMetal2ChassisInventory>
+  {"inventory", schema::Local<std::optional<BareMetal2ChassisInventory>, L>::ref, offsetof(InventoryReply<BareMetal2ChassisInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable183{{nullptr}, "InventoryReply<BareMetal2ChassisInventory>", kRows183, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BareMetal2ChassisInventory>, L>::make, &schema::ObjectOps<InventoryReply<BareMetal2ChassisInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BareMetal2ChassisInventory>, L>::clear};
+constexpr schema::Row kRows184[] = {  // QueryReply<BareMetal2ChassisInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2ChassisInventory>, L>::ref, offsetof(QueryReply<BareMetal2ChassisInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2ChassisInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable184{{nullptr}, "QueryReply<BareMetal2ChassisInventory>", kRows184, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2ChassisInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2ChassisInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2ChassisInventory>, L>::clear};
+constexpr schema::Row kRows185[] = {  // InventoryReply<BareMetal2ChassisOfferingInventory>
+  {"inventory", schema::Local<std::optional<BareMetal2ChassisOfferingInventory>, L>::ref, offsetof(InventoryReply<BareMetal2ChassisOfferingInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable185{{nullptr}, "InventoryReply<BareMetal2ChassisOfferingInventory>", kRows185, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BareMetal2ChassisOfferingInventory>, L>::make, &schema::ObjectOps<InventoryReply<BareMetal2ChassisOfferingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BareMetal2ChassisOfferingInventory>, L>::clear};
+constexpr schema::Row kRows186[] = {  // QueryReply<BareMetal2ChassisOfferingInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2ChassisOfferingInventory>, L>::ref, offsetof(QueryReply<BareMetal2ChassisOfferingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2ChassisOfferingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable186{{nullptr}, "QueryReply<BareMetal2ChassisOfferingInventory>", kRows186, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2ChassisOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2ChassisOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2ChassisOfferingInventory>, L>::clear};
+constexpr schema::Row kRows187[] = {  // InventoryReply<BareMetal2ChassisPciDeviceInventory>
+  {"inventory", schema::Local<std::optional<BareMetal2ChassisPciDeviceInventory>, L>::ref, offsetof(InventoryReply<BareMetal2ChassisPciDeviceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable187{{nullptr}, "InventoryReply<BareMetal2ChassisPciDeviceInventory>", kRows187, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BareMetal2ChassisPciDeviceInventory>, L>::make, &schema::ObjectOps<InventoryReply<BareMetal2ChassisPciDeviceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BareMetal2ChassisPciDeviceInventory>, L>::clear};
+constexpr schema::Row kRows188[] = {  // QueryReply<BareMetal2ChassisPciDeviceInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2ChassisPciDeviceInventory>, L>::ref, offsetof(QueryReply<BareMetal2ChassisPciDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2ChassisPciDeviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable188{{nullptr}, "QueryReply<BareMetal2ChassisPciDeviceInventory>", kRows188, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2ChassisPciDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2ChassisPciDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2ChassisPciDeviceInventory>, L>::clear};
+constexpr schema::Row kRows189[] = {  // InventoryReply<BareMetal2GatewayInventory>
+  {"inventory", schema::Local<std::optional<BareMetal2GatewayInventory>, L>::ref, offsetof(InventoryReply<BareMetal2GatewayInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable189{{nullptr}, "InventoryReply<BareMetal2GatewayInventory>", kRows189, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BareMetal2GatewayInventory>, L>::make, &schema::ObjectOps<InventoryReply<BareMetal2GatewayInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BareMetal2GatewayInventory>, L>::clear};
+constexpr schema::Row kRows190[] = {  // QueryReply<BareMetal2GatewayInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2GatewayInventory>, L>::ref, offsetof(QueryReply<BareMetal2GatewayInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2GatewayInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable190{{nullptr}, "QueryReply<BareMetal2GatewayInventory>", kRows190, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2GatewayInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2GatewayInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2GatewayInventory>, L>::clear};
+constexpr schema::Row kRows191[] = {  // InventoryReply<BareMetal2InstanceInventory>
+  {"inventory", schema::Local<std::optional<BareMetal2InstanceInventory>, L>::ref, offsetof(InventoryReply<BareMetal2InstanceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable191{{nullptr}, "InventoryReply<BareMetal2InstanceInventory>", kRows191, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BareMetal2InstanceInventory>, L>::make, &schema::ObjectOps<InventoryReply<BareMetal2InstanceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BareMetal2InstanceInventory>, L>::clear};
+constexpr schema::Row kRows192[] = {  // QueryReply<BareMetal2InstanceInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2InstanceInventory>, L>::ref, offsetof(QueryReply<BareMetal2InstanceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2InstanceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable192{{nullptr}, "QueryReply<BareMetal2InstanceInventory>", kRows192, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2InstanceInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2InstanceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2InstanceInventory>, L>::clear};
+constexpr schema::Row kRows193[] = {  // InventoryReply<BareMetal2ProvisionNetworkInventory>
+  {"inventory", schema::Local<std::optional<BareMetal2ProvisionNetworkInventory>, L>::ref, offsetof(InventoryReply<BareMetal2ProvisionNetworkInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable193{{nullptr}, "InventoryReply<BareMetal2ProvisionNetworkInventory>", kRows193, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BareMetal2ProvisionNetworkInventory>, L>::make, &schema::ObjectOps<InventoryReply<BareMetal2ProvisionNetworkInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BareMetal2ProvisionNetworkInventory>, L>::clear};
+constexpr schema::Row kRows194[] = {  // QueryReply<BareMetal2ProvisionNetworkInventory>
+  {"inventories", schema::Local<std::vector<BareMetal2ProvisionNetworkInventory>, L>::ref, offsetof(QueryReply<BareMetal2ProvisionNetworkInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BareMetal2ProvisionNetworkInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable194{{nullptr}, "QueryReply<BareMetal2ProvisionNetworkInventory>", kRows194, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BareMetal2ProvisionNetworkInventory>, L>::make, &schema::ObjectOps<QueryReply<BareMetal2ProvisionNetworkInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BareMetal2ProvisionNetworkInventory>, L>::clear};
+constexpr schema::Row kRows195[] = {  // InventoryReply<BaremetalBondingInventory>
+  {"inventory", schema::Local<std::optional<BaremetalBondingInventory>, L>::ref, offsetof(InventoryReply<BaremetalBondingInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable195{{nullptr}, "InventoryReply<BaremetalBondingInventory>", kRows195, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BaremetalBondingInventory>, L>::make, &schema::ObjectOps<InventoryReply<BaremetalBondingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BaremetalBondingInventory>, L>::clear};
+constexpr schema::Row kRows196[] = {  // QueryReply<BaremetalBondingInventory>
+  {"inventories", schema::Local<std::vector<BaremetalBondingInventory>, L>::ref, offsetof(QueryReply<BaremetalBondingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BaremetalBondingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable196{{nullptr}, "QueryReply<BaremetalBondingInventory>", kRows196, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BaremetalBondingInventory>, L>::make, &schema::ObjectOps<QueryReply<BaremetalBondingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BaremetalBondingInventory>, L>::clear};
+constexpr schema::Row kRows197[] = {  // InventoryReply<BaremetalChassisInventory>
+  {"inventory", schema::Local<std::optional<BaremetalChassisInventory>, L>::ref, offsetof(InventoryReply<BaremetalChassisInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable197{{nullptr}, "InventoryReply<BaremetalChassisInventory>", kRows197, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BaremetalChassisInventory>, L>::make, &schema::ObjectOps<InventoryReply<BaremetalChassisInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BaremetalChassisInventory>, L>::clear};
+constexpr schema::Row kRows198[] = {  // QueryReply<BaremetalChassisInventory>
+  {"inventories", schema::Local<std::vector<BaremetalChassisInventory>, L>::ref, offsetof(QueryReply<BaremetalChassisInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BaremetalChassisInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable198{{nullptr}, "QueryReply<BaremetalChassisInventory>", kRows198, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BaremetalChassisInventory>, L>::make, &schema::ObjectOps<QueryReply<BaremetalChassisInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BaremetalChassisInventory>, L>::clear};
+constexpr schema::Row kRows199[] = {  // InventoryReply<BaremetalInstanceInventory>
+  {"inventory", schema::Local<std::optional<BaremetalInstanceInventory>, L>::ref, offsetof(InventoryReply<BaremetalInstanceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable199{{nullptr}, "InventoryReply<BaremetalInstanceInventory>", kRows199, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BaremetalInstanceInventory>, L>::make, &schema::ObjectOps<InventoryReply<BaremetalInstanceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BaremetalInstanceInventory>, L>::clear};
+constexpr schema::Row kRows200[] = {  // QueryReply<BaremetalInstanceInventory>
+  {"inventories", schema::Local<std::vector<BaremetalInstanceInventory>, L>::ref, offsetof(QueryReply<BaremetalInstanceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BaremetalInstanceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable200{{nullptr}, "QueryReply<BaremetalInstanceInventory>", kRows200, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BaremetalInstanceInventory>, L>::make, &schema::ObjectOps<QueryReply<BaremetalInstanceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BaremetalInstanceInventory>, L>::clear};
+constexpr schema::Row kRows201[] = {  // InventoryReply<BaremetalPxeServerInventory>
+  {"inventory", schema::Local<std::optional<BaremetalPxeServerInventory>, L>::ref, offsetof(InventoryReply<BaremetalPxeServerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable201{{nullptr}, "InventoryReply<BaremetalPxeServerInventory>", kRows201, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BaremetalPxeServerInventory>, L>::make, &schema::ObjectOps<InventoryReply<BaremetalPxeServerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BaremetalPxeServerInventory>, L>::clear};
+constexpr schema::Row kRows202[] = {  // QueryReply<BaremetalPxeServerInventory>
+  {"inventories", schema::Local<std::vector<BaremetalPxeServerInventory>, L>::ref, offsetof(QueryReply<BaremetalPxeServerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BaremetalPxeServerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable202{{nullptr}, "QueryReply<BaremetalPxeServerInventory>", kRows202, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BaremetalPxeServerInventory>, L>::make, &schema::ObjectOps<QueryReply<BaremetalPxeServerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BaremetalPxeServerInventory>, L>::clear};
+constexpr schema::Row kRows203[] = {  // InventoryReply<BlockPrimaryStorageInventory>
+  {"inventory", schema::Local<std::optional<BlockPrimaryStorageInventory>, L>::ref, offsetof(InventoryReply<BlockPrimaryStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable203{{nullptr}, "InventoryReply<BlockPrimaryStorageInventory>", kRows203, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BlockPrimaryStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<BlockPrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BlockPrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows204[] = {  // QueryReply<BlockPrimaryStorageInventory>
+  {"inventories", schema::Local<std::vector<BlockPrimaryStorageInventory>, L>::ref, offsetof(QueryReply<BlockPrimaryStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BlockPrimaryStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable204{{nullptr}, "QueryReply<BlockPrimaryStorageInventory>", kRows204, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BlockPrimaryStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<BlockPrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BlockPrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows205[] = {  // InventoryReply<BlockVolumeInventory>
+  {"inventory", schema::Local<std::optional<BlockVolumeInventory>, L>::ref, offsetof(InventoryReply<BlockVolumeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable205{{nullptr}, "InventoryReply<BlockVolumeInventory>", kRows205, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BlockVolumeInventory>, L>::make, &schema::ObjectOps<InventoryReply<BlockVolumeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BlockVolumeInventory>, L>::clear};
+constexpr schema::Row kRows206[] = {  // QueryReply<BlockVolumeInventory>
+  {"inventories", schema::Local<std::vector<BlockVolumeInventory>, L>::ref, offsetof(QueryReply<BlockVolumeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BlockVolumeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable206{{nullptr}, "QueryReply<BlockVolumeInventory>", kRows206, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BlockVolumeInventory>, L>::make, &schema::ObjectOps<QueryReply<BlockVolumeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BlockVolumeInventory>, L>::clear};
+constexpr schema::Row kRows207[] = {  // InventoryReply<BuildAppExportHistoryInventory>
+  {"inventory", schema::Local<std::optional<BuildAppExportHistoryInventory>, L>::ref, offsetof(InventoryReply<BuildAppExportHistoryInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable207{{nullptr}, "InventoryReply<BuildAppExportHistoryInventory>", kRows207, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BuildAppExportHistoryInventory>, L>::make, &schema::ObjectOps<InventoryReply<BuildAppExportHistoryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BuildAppExportHistoryInventory>, L>::clear};
+constexpr schema::Row kRows208[] = {  // QueryReply<BuildAppExportHistoryInventory>
+  {"inventories", schema::Local<std::vector<BuildAppExportHistoryInventory>, L>::ref, offsetof(QueryReply<BuildAppExportHistoryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<BuildAppExportHistoryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable208{{nullptr}, "QueryReply<BuildAppExportHistoryInventory>", kRows208, 2, nullptr, 0, &schema::ObjectOps<QueryReply<BuildAppExportHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<BuildAppExportHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<BuildAppExportHistoryInventory>, L>::clear};
+constexpr schema::Row kRows209[] = {  // InventoryReply<BuildApplicationInventory>
+  {"inventory", schema::Local<std::optional<BuildApplicationInventory>, L>::ref, offsetof(InventoryReply<BuildApplicationInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable209{{nullptr}, "InventoryReply<BuildApplicationInventory>", kRows209, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<BuildApplicationInventory>, L>::make, &schema::ObjectOps<InventoryReply<BuildApplicationInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<BuildApplicationInventory>, L>::clear};
+constexpr schema::Row kRows210[] = {  // InventoryReply<CCSCertificateInventory>
+  {"inventory", schema::Local<std::optional<CCSCertificateInventory>, L>::ref, offsetof(InventoryReply<CCSCertificateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable210{{nullptr}, "InventoryReply<CCSCertificateInventory>", kRows210, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CCSCertificateInventory>, L>::make, &schema::ObjectOps<InventoryReply<CCSCertificateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CCSCertificateInventory>, L>::clear};
+constexpr schema::Row kRows211[] = {  // QueryReply<CCSCertificateInventory>
+  {"inventories", schema::Local<std::vector<CCSCertificateInventory>, L>::ref, offsetof(QueryReply<CCSCertificateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<CCSCertificateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable211{{nullptr}, "QueryReply<CCSCertificateInventory>", kRows211, 2, nullptr, 0, &schema::ObjectOps<QueryReply<CCSCertificateInventory>, L>::make, &schema::ObjectOps<QueryReply<CCSCertificateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<CCSCertificateInventory>, L>::clear};
+constexpr schema::Row kRows212[] = {  // InventoryReply<CasClientInventory>
+  {"inventory", schema::Local<std::optional<CasClientInventory>, L>::ref, offsetof(InventoryReply<CasClientInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable212{{nullptr}, "InventoryReply<CasClientInventory>", kRows212, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CasClientInventory>, L>::make, &schema::ObjectOps<InventoryReply<CasClientInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CasClientInventory>, L>::clear};
+constexpr schema::Row kRows213[] = {  // InventoryReply<CdpPolicyInventory>
+  {"inventory", schema::Local<std::optional<CdpPolicyInventory>, L>::ref, offsetof(InventoryReply<CdpPolicyInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable213{{nullptr}, "InventoryReply<CdpPolicyInventory>", kRows213, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CdpPolicyInventory>, L>::make, &schema::ObjectOps<InventoryReply<CdpPolicyInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CdpPolicyInventory>, L>::clear};
+constexpr schema::Row kRows214[] = {  // QueryReply<CdpPolicyInventory>
+  {"inventories", schema::Local<std::vector<CdpPolicyInventory>, L>::ref, offsetof(QueryReply<CdpPolicyInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<CdpPolicyInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable214{{nullptr}, "QueryReply<CdpPolicyInventory>", kRows214, 2, nullptr, 0, &schema::ObjectOps<QueryReply<CdpPolicyInventory>, L>::make, &schema::ObjectOps<QueryReply<CdpPolicyInventory>, L>::destroy, &schema::ObjectOps<QueryReply<CdpPolicyInventory>, L>::clear};
+constexpr schema::Row kRows215[] = {  // InventoryReply<CdpTaskInventory>
+  {"inventory", schema::Local<std::optional<CdpTaskInventory>, L>::ref, offsetof(InventoryReply<CdpTaskInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable215{{nullptr}, "InventoryReply<CdpTaskInventory>", kRows215, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CdpTaskInventory>, L>::make, &schema::ObjectOps<InventoryReply<CdpTaskInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CdpTaskInventory>, L>::clear};
+constexpr schema::Row kRows216[] = {  // QueryReply<CdpTaskInventory>
+  {"inventories", schema::Local<std::vector<CdpTaskInventory>, L>::ref, offsetof(QueryReply<CdpTaskInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<CdpTaskInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable216{{nullptr}, "QueryReply<CdpTaskInventory>", kRows216, 2, nullptr, 0, &schema::ObjectOps<QueryReply<CdpTaskInventory>, L>::make, &schema::ObjectOps<QueryReply<CdpTaskInventory>, L>::destroy, &schema::ObjectOps<QueryReply<CdpTaskInventory>, L>::clear};
+constexpr schema::Row kRows217[] = {  // InventoryReply<CephBackupStorageInventory>
+  {"inventory", schema::Local<std::optional<CephBackupStorageInventory>, L>::ref, offsetof(InventoryReply<CephBackupStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable217{{nullptr}, "InventoryReply<CephBackupStorageInventory>", kRows217, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CephBackupStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<CephBackupStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CephBackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows218[] = {  // QueryReply<CephOsdGroupInventory>
+  {"inventories", schema::Local<std::vector<CephOsdGroupInventory>, L>::ref, offsetof(QueryReply<CephOsdGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<CephOsdGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable218{{nullptr}, "QueryReply<CephOsdGroupInventory>", kRows218, 2, nullptr, 0, &schema::ObjectOps<QueryReply<CephOsdGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<CephOsdGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<CephOsdGroupInventory>, L>::clear};
+constexpr schema::Row kRows219[] = {  // InventoryReply<CephPrimaryStorageInventory>
+  {"inventory", schema::Local<std::optional<CephPrimaryStorageInventory>, L>::ref, offsetof(InventoryReply<CephPrimaryStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable219{{nullptr}, "InventoryReply<CephPrimaryStorageInventory>", kRows219, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CephPrimaryStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<CephPrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CephPrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows220[] = {  // InventoryReply<CephPrimaryStoragePoolInventory>
+  {"inventory", schema::Local<std::optional<CephPrimaryStoragePoolInventory>, L>::ref, offsetof(InventoryReply<CephPrimaryStoragePoolInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable220{{nullptr}, "InventoryReply<CephPrimaryStoragePoolInventory>", kRows220, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CephPrimaryStoragePoolInventory>, L>::make, &schema::ObjectOps<InventoryReply<CephPrimaryStoragePoolInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CephPrimaryStoragePoolInventory>, L>::clear};
+constexpr schema::Row kRows221[] = {  // QueryReply<CephPrimaryStoragePoolInventory>
+  {"inventories", schema::Local<std::vector<CephPrimaryStoragePoolInventory>, L>::ref, offsetof(QueryReply<CephPrimaryStoragePoolInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<CephPrimaryStoragePoolInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable221{{nullptr}, "QueryReply<CephPrimaryStoragePoolInventory>", kRows221, 2, nullptr, 0, &schema::ObjectOps<QueryReply<CephPrimaryStoragePoolInventory>, L>::make, &schema::ObjectOps<QueryReply<CephPrimaryStoragePoolInventory>, L>::destroy, &schema::ObjectOps<QueryReply<CephPrimaryStoragePoolInventory>, L>::clear};
+constexpr schema::Row kRows222[] = {  // InventoryReply<ClusterDRSInventory>
+  {"inventory", schema::Local<std::optional<ClusterDRSInventory>, L>::ref, offsetof(InventoryReply<ClusterDRSInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable222{{nullptr}, "InventoryReply<ClusterDRSInventory>", kRows222, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ClusterDRSInventory>, L>::make, &schema::ObjectOps<InventoryReply<ClusterDRSInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ClusterDRSInventory>, L>::clear};
+constexpr schema::Row kRows223[] = {  // QueryReply<ClusterDRSInventory>
+  {"inventories", schema::Local<std::vector<ClusterDRSInventory>, L>::ref, offsetof(QueryReply<ClusterDRSInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ClusterDRSInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable223{{nullptr}, "QueryReply<ClusterDRSInventory>", kRows223, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ClusterDRSInventory>, L>::make, &schema::ObjectOps<QueryReply<ClusterDRSInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ClusterDRSInventory>, L>::clear};
+constexpr schema::Row kRows224[] = {  // InventoryReply<ClusterInventory>
+  {"inventory", schema::Local<std::optional<ClusterInventory>, L>::ref, offsetof(InventoryReply<ClusterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable224{{nullptr}, "InventoryReply<ClusterInventory>", kRows224, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ClusterInventory>, L>::make, &schema::ObjectOps<InventoryReply<ClusterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ClusterInventory>, L>::clear};
+constexpr schema::Row kRows225[] = {  // QueryReply<ClusterInventory>
+  {"inventories", schema::Local<std::vector<ClusterInventory>, L>::ref, offsetof(QueryReply<ClusterInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ClusterInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable225{{nullptr}, "QueryReply<ClusterInventory>", kRows225, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ClusterInventory>, L>::make, &schema::ObjectOps<QueryReply<ClusterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ClusterInventory>, L>::clear};
+constexpr schema::Row kRows226[] = {  // InventoryReply<ConnectionAccessPointInventory>
+  {"inventory", schema::Local<std::optional<ConnectionAccessPointInventory>, L>::ref, offsetof(InventoryReply<ConnectionAccessPointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable226{{nullptr}, "InventoryReply<ConnectionAccessPointInventory>", kRows226, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ConnectionAccessPointInventory>, L>::make, &schema::ObjectOps<InventoryReply<ConnectionAccessPointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ConnectionAccessPointInventory>, L>::clear};
+constexpr schema::Row kRows227[] = {  // InventoryReply<ConnectionRelationShipInventory>
+  {"inventory", schema::Local<std::optional<ConnectionRelationShipInventory>, L>::ref, offsetof(InventoryReply<ConnectionRelationShipInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable227{{nullptr}, "InventoryReply<ConnectionRelationShipInventory>", kRows227, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ConnectionRelationShipInventory>, L>::make, &schema::ObjectOps<InventoryReply<ConnectionRelationShipInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ConnectionRelationShipInventory>, L>::clear};
+constexpr schema::Row kRows228[] = {  // InventoryReply<ConsoleInventory>
+  {"inventory", schema::Local<std::optional<ConsoleInventory>, L>::ref, offsetof(InventoryReply<ConsoleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable228{{nullptr}, "InventoryReply<ConsoleInventory>", kRows228, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ConsoleInventory>, L>::make, &schema::ObjectOps<InventoryReply<ConsoleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ConsoleInventory>, L>::clear};
+constexpr schema::Row kRows229[] = {  // InventoryReply<ConsoleProxyAgentInventory>
+  {"inventory", schema::Local<std::optional<ConsoleProxyAgentInventory>, L>::ref, offsetof(InventoryReply<ConsoleProxyAgentInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable229{{nullptr}, "InventoryReply<ConsoleProxyAgentInventory>", kRows229, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ConsoleProxyAgentInventory>, L>::make, &schema::ObjectOps<InventoryReply<ConsoleProxyAgentInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ConsoleProxyAgentInventory>, L>::clear};
+constexpr schema::Row kRows230[] = {  // QueryReply<ConsoleProxyAgentInventory>
+  {"inventories", schema::Local<std::vector<ConsoleProxyAgentInventory>, L>::ref, offsetof(QueryReply<ConsoleProxyAgentInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ConsoleProxyAgentInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable230{{nullptr}, "QueryReply<ConsoleProxyAgentInventory>", kRows230, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ConsoleProxyAgentInventory>, L>::make, &schema::ObjectOps<QueryReply<ConsoleProxyAgentInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ConsoleProxyAgentInventory>, L>::clear};
+}  // namespace
+
+const schema::TypeDesc& AccessControlListEntryInventory::describe() { return schema::lazyTable(kTable0); }
+
+AccessControlListEntryInventory::AccessControlListEntryInventory() = default;
+AccessControlListEntryInventory::AccessControlListEntryInventory(AccessControlListEntryInventory&&) noexcept = default;
+AccessControlListEntryInventory::~AccessControlListEntryInventory() = default;
+
+const schema::TypeDesc& AccessControlListInventory::describe() { return schema::lazyTable(kTable1); }
+
+AccessControlListInventory::AccessControlListInventory() = default;
+AccessControlListInventory::AccessControlListInventory(AccessControlListInventory&&) noexcept = default;
+AccessControlListInventory::~AccessControlListInventory() = default;
+
+const schema::TypeDesc& AccessControlRuleInventory::describe() { return schema::lazyTable(kTable2); }
+
+AccessControlRuleInventory::AccessControlRuleInventory() = default;
+AccessControlRuleInventory::AccessControlRuleInventory(AccessControlRuleInventory&&) noexcept = default;
+AccessControlRuleInventory::~AccessControlRuleInventory() = default;
+
+const schema::TypeDesc& AccessKeyInventory::describe() { return schema::lazyTable(kTable3); }
+
+AccessKeyInventory::AccessKeyInventory() = default;
+AccessKeyInventory::AccessKeyInventory(AccessKeyInventory&&) noexcept = default;
+AccessKeyInventory::~AccessKeyInventory() = default;
+
+const schema::TypeDesc& AccountInventory::describe() { return schema::lazyTable(kTable4); }
+
+AccountInventory::AccountInventory() = default;
+AccountInventory::AccountInventory(AccountInventory&&) noexcept = default;
+AccountInventory::~AccountInventory() = default;
+
+const schema::TypeDesc& AccountPriceTableRefInventory::describe() { return schema::lazyTable(kTable5); }
+
+AccountPriceTableRefInventory::AccountPriceTableRefInventory() = default;
+AccountPriceTableRefInventory::AccountPriceTableRefInventory(AccountPriceTableRefInventory&&) noexcept = default;
+AccountPriceTableRefInventory::~AccountPriceTableRefInventory() = default;
+
+const schema::TypeDesc& AccountResourceRefInventory::describe() { return schema::lazyTable(kTable6); }
+
+AccountResourceRefInventory::AccountResourceRefInventory() = default;
+AccountResourceRefInventory::AccountResourceRefInventory(AccountResourceRefInventory&&) noexcept = default;
+AccountResourceRefInventory::~AccountResourceRefInventory() = default;
+
+const schema::TypeDesc& ActiveAlarmInventory::describe() { return schema::lazyTable(kTable7); }
+
+ActiveAlarmInventory::ActiveAlarmInventory() = default;
+ActiveAlarmInventory::ActiveAlarmInventory(ActiveAlarmInventory&&) noexcept = default;
+ActiveAlarmInventory::~ActiveAlarmInventory() = default;
+
+const schema::TypeDesc& ActiveAlarmTemplateInventory::describe() { return schema::lazyTable(kTable8); }
+
+ActiveAlarmTemplateInventory::ActiveAlarmTemplateInventory() = default;
+ActiveAlarmTemplateInventory::ActiveAlarmTemplateInventory(ActiveAlarmTemplateInventory&&) noexcept = default;
+ActiveAlarmTemplateInventory::~ActiveAlarmTemplateInventory() = default;
+
+const schema::TypeDesc& AddBackupStoragesToReplicationGroupResult::describe() { return schema::lazyTable(kTable9); }
+
+AddBackupStoragesToReplicationGroupResult::AddBackupStoragesToReplicationGroupResult() = default;
+AddBackupStoragesToReplicationGroupResult::AddBackupStoragesToReplicationGroupResult(AddBackupStoragesToReplicationGroupResult&&) noexcept = default;
+AddBackupStoragesToReplicationGroupResult::~AddBackupStoragesToReplicationGroupResult() = default;
+
+const schema::TypeDesc& AddHostFromConfigFileResult::describe() { return schema::lazyTable(kTable10); }
+
+AddHostFromConfigFileResult::AddHostFromConfigFileResult() = default;
+AddHostFromConfigFileResult::AddHostFromConfigFileResult(AddHostFromConfigFileResult&&) noexcept = default;
+AddHostFromConfigFileResult::~AddHostFromConfigFileResult() = default;
+
+const schema::TypeDesc& AddIpRangeByNetworkCidrResult::describe() { return schema::lazyTable(kTable11); }
+
+AddIpRangeByNetworkCidrResult::AddIpRangeByNetworkCidrResult() = default;
+AddIpRangeByNetworkCidrResult::AddIpRangeByNetworkCidrResult(AddIpRangeByNetworkCidrResult&&) noexcept = default;
+AddIpRangeByNetworkCidrResult::~AddIpRangeByNetworkCidrResult() = default;
+
+const schema::TypeDesc& AddSNSSmsReceiverResult::describe() { return schema::lazyTable(kTable12); }
+
+AddSNSSmsReceiverResult::AddSNSSmsReceiverResult() = default;
+AddSNSSmsReceiverResult::AddSNSSmsReceiverResult(AddSNSSmsReceiverResult&&) noexcept = default;
+AddSNSSmsReceiverResult::~AddSNSSmsReceiverResult() = default;
+
+const schema::TypeDesc& AddSchedulerJobsToSchedulerJobGroupResult::describe() { return schema::lazyTable(kTable13); }
+
+AddSchedulerJobsToSchedulerJobGroupResult::AddSchedulerJobsToSchedulerJobGroupResult() = default;
+AddSchedulerJobsToSchedulerJobGroupResult::AddSchedulerJobsToSchedulerJobGroupResult(AddSchedulerJobsToSchedulerJobGroupResult&&) noexcept = default;
+AddSchedulerJobsToSchedulerJobGroupResult::~AddSchedulerJobsToSchedulerJobGroupResult() = default;
+
+const schema::TypeDesc& AddVRouterNetworksToFlowMeterResult::describe() { return schema::lazyTable(kTable14); }
+
+AddVRouterNetworksToFlowMeterResult::AddVRouterNetworksToFlowMeterResult() = default;
+AddVRouterNetworksToFlowMeterResult::AddVRouterNetworksToFlowMeterResult(AddVRouterNetworksToFlowMeterResult&&) noexcept = default;
+AddVRouterNetworksToFlowMeterResult::~AddVRouterNetworksToFlowMeterResult() = default;
+
+const schema::TypeDesc& AddVRouterNetworksToOspfAreaResult::describe() { return schema::lazyTable(kTable15); }
+
+AddVRouterNetworksToOspfAreaResult::AddVRouterNetworksToOspfAreaResult() = default;
+AddVRouterNetworksToOspfAreaResult::AddVRouterNetworksToOspfAreaResult(AddVRouterNetworksToOspfAreaResult&&) noexcept = default;
+AddVRouterNetworksToOspfAreaResult::~AddVRouterNetworksToOspfAreaResult() = default;
+
+const schema::TypeDesc& AddressPoolInventory::describe() { return schema::lazyTable(kTable16); }
+
+AddressPoolInventory::AddressPoolInventory() = default;
+AddressPoolInventory::AddressPoolInventory(AddressPoolInventory&&) noexcept = default;
+AddressPoolInventory::~AddressPoolInventory() = default;
+
+const schema::TypeDesc& AffinityGroupInventory::describe() { return schema::lazyTable(kTable17); }
+
+AffinityGroupInventory::AffinityGroupInventory() = default;
+AffinityGroupInventory::AffinityGroupInventory(AffinityGroupInventory&&) noexcept = default;
+AffinityGroupInventory::~AffinityGroupInventory() = default;
+
+const schema::TypeDesc& AgentVersionInventory::describe() { return schema::lazyTable(kTable18); }
+
+AgentVersionInventory::AgentVersionInventory() = default;
+AgentVersionInventory::AgentVersionInventory(AgentVersionInventory&&) noexcept = default;
+AgentVersionInventory::~AgentVersionInventory() = default;
+
+const schema::TypeDesc& AlarmInventory::describe() { return schema::lazyTable(kTable19); }
+
+AlarmInventory::AlarmInventory() = default;
+AlarmInventory::AlarmInventory(AlarmInventory&&) noexcept = default;
+AlarmInventory::~AlarmInventory() = default;
+
+const schema::TypeDesc& AlarmLabelInventory::describe() { return schema::lazyTable(kTable20); }
+
+AlarmLabelInventory::AlarmLabelInventory() = default;
+AlarmLabelInventory::AlarmLabelInventory(AlarmLabelInventory&&) noexcept = default;
+AlarmLabelInventory::~AlarmLabelInventory() = default;
+
+const schema::TypeDesc& AlertDataAckInventory::describe() { return schema::lazyTable(kTable21); }
+
+AlertDataAckInventory::AlertDataAckInventory() = default;
+AlertDataAckInventory::AlertDataAckInventory(AlertDataAckInventory&&) noexcept = default;
+AlertDataAckInventory::~AlertDataAckInventory() = default;
+
+const schema::TypeDesc& AlertInventory::describe() { return schema::lazyTable(kTable22); }
+
+AlertInventory::AlertInventory() = default;
+AlertInventory::AlertInventory(AlertInventory&&) noexcept = default;
+AlertInventory::~AlertInventory() = default;
+
+const schema::TypeDesc& AliyunDiskInventory::describe() { return schema::lazyTable(kTable23); }
+
+AliyunDiskInventory::AliyunDiskInventory() = default;
+AliyunDiskInventory::AliyunDiskInventory(AliyunDiskInventory&&) noexcept = default;
+AliyunDiskInventory::~AliyunDiskInventory() = default;
+
+const schema::TypeDesc& AliyunNasAccessGroupInventory::describe() { return schema::lazyTable(kTable24); }
+
+AliyunNasAccessGroupInventory::AliyunNasAccessGroupInventory() = default;
+AliyunNasAccessGroupInventory::AliyunNasAccessGroupInventory(AliyunNasAccessGroupInventory&&) noexcept = default;
+AliyunNasAccessGroupInventory::~AliyunNasAccessGroupInventory() = default;
+
+const schema::TypeDesc& AliyunNasAccessRuleInventory::describe() { return schema::lazyTable(kTable25); }
+
+AliyunNasAccessRuleInventory::AliyunNasAccessRuleInventory() = default;
+AliyunNasAccessRuleInventory::AliyunNasAccessRuleInventory(AliyunNasAccessRuleInventory&&) noexcept = default;
+AliyunNasAccessRuleInventory::~AliyunNasAccessRuleInventory() = default;
+
+const schema::TypeDesc& AliyunNasFileSystemInventory::describe() { return schema::lazyTable(kTable26); }
+
+AliyunNasFileSystemInventory::AliyunNasFileSystemInventory() = default;
+AliyunNasFileSystemInventory::AliyunNasFileSystemInventory(AliyunNasFileSystemInventory&&) noexcept = default;
+AliyunNasFileSystemInventory::~AliyunNasFileSystemInventory() = default;
+
+const schema::TypeDesc& AliyunNasMountTargetInventory::describe() { return schema::lazyTable(kTable27); }
+
+AliyunNasMountTargetInventory::AliyunNasMountTargetInventory() = default;
+AliyunNasMountTargetInventory::AliyunNasMountTargetInventory(AliyunNasMountTargetInventory&&) noexcept = default;
+AliyunNasMountTargetInventory::~AliyunNasMountTargetInventory() = default;
+
+const schema::TypeDesc& AliyunPanguPartitionInventory::describe() { return schema::lazyTable(kTable28); }
+
+AliyunPanguPartitionInventory::AliyunPanguPartitionInventory() = default;
+AliyunPanguPartitionInventory::AliyunPanguPartitionInventory(AliyunPanguPartitionInventory&&) noexcept = default;
+AliyunPanguPartitionInventory::~AliyunPanguPartitionInventory() = default;
+
+const schema::TypeDesc& AliyunProxyVSwitchInventory::describe() { return schema::lazyTable(kTable29); }
+
+AliyunProxyVSwitchInventory::AliyunProxyVSwitchInventory() = default;
+AliyunProxyVSwitchInventory::AliyunProxyVSwitchInventory(AliyunProxyVSwitchInventory&&) noexcept = default;
+AliyunProxyVSwitchInventory::~AliyunProxyVSwitchInventory() = default;
+
+const schema::TypeDesc& AliyunProxyVpcInventory::describe() { return schema::lazyTable(kTable30); }
+
+AliyunProxyVpcInventory::AliyunProxyVpcInventory() = default;
+AliyunProxyVpcInventory::AliyunProxyVpcInventory(AliyunProxyVpcInventory&&) noexcept = default;
+AliyunProxyVpcInventory::~AliyunProxyVpcInventory() = default;
+
+const schema::TypeDesc& AliyunRouterInterfaceInventory::describe() { return schema::lazyTable(kTable31); }
+
+AliyunRouterInterfaceInventory::AliyunRouterInterfaceInventory() = default;
+AliyunRouterInterfaceInventory::AliyunRouterInterfaceInventory(AliyunRouterInterfaceInventory&&) noexcept = default;
+AliyunRouterInterfaceInventory::~AliyunRouterInterfaceInventory() = default;
+
+const schema::TypeDesc& AliyunSmsSNSTextTemplateInventory::describe() { return schema::lazyTable(kTable32); }
+
+AliyunSmsSNSTextTemplateInventory::AliyunSmsSNSTextTemplateInventory() = default;
+AliyunSmsSNSTextTemplateInventory::AliyunSmsSNSTextTemplateInventory(AliyunSmsSNSTextTemplateInventory&&) noexcept = default;
+AliyunSmsSNSTextTemplateInventory::~AliyunSmsSNSTextTemplateInventory() = default;
+
+const schema::TypeDesc& AliyunSnapshotInventory::describe() { return schema::lazyTable(kTable33); }
+
+AliyunSnapshotInventory::AliyunSnapshotInventory() = default;
+AliyunSnapshotInventory::AliyunSnapshotInventory(AliyunSnapshotInventory&&) noexcept = default;
+AliyunSnapshotInventory::~AliyunSnapshotInventory() = default;
+
+const schema::TypeDesc& AllocateHostResourceResult::describe() { return schema::lazyTable(kTable34); }
+
+AllocateHostResourceResult::AllocateHostResourceResult() = default;
+AllocateHostResourceResult::AllocateHostResourceResult(AllocateHostResourceResult&&) noexcept = default;
+AllocateHostResourceResult::~AllocateHostResourceResult() = default;
+
+const schema::TypeDesc& AppBuildSystemInventory::describe() { return schema::lazyTable(kTable35); }
+
+AppBuildSystemInventory::AppBuildSystemInventory() = default;
+AppBuildSystemInventory::AppBuildSystemInventory(AppBuildSystemInventory&&) noexcept = default;
+AppBuildSystemInventory::~AppBuildSystemInventory() = default;
+
+const schema::TypeDesc& AppBuildSystemZoneRefInventory::describe() { return schema::lazyTable(kTable36); }
+
+AppBuildSystemZoneRefInventory::AppBuildSystemZoneRefInventory() = default;
+AppBuildSystemZoneRefInventory::AppBuildSystemZoneRefInventory(AppBuildSystemZoneRefInventory&&) noexcept = default;
+AppBuildSystemZoneRefInventory::~AppBuildSystemZoneRefInventory() = default;
+
+const schema::TypeDesc& ApplianceVmInventory::describe() { return schema::lazyTable(kTable37); }
+
+ApplianceVmInventory::ApplianceVmInventory() = default;
+ApplianceVmInventory::ApplianceVmInventory(ApplianceVmInventory&&) noexcept = default;
+ApplianceVmInventory::~ApplianceVmInventory() = default;
+
+const schema::TypeDesc& ApplyDRSAdviceResult::describe() { return schema::lazyTable(kTable38); }
+
+ApplyDRSAdviceResult::ApplyDRSAdviceResult() = default;
+ApplyDRSAdviceResult::ApplyDRSAdviceResult(ApplyDRSAdviceResult&&) noexcept = default;
+ApplyDRSAdviceResult::~ApplyDRSAdviceResult() = default;
+
+const schema::TypeDesc& ArchiveTicketInventory::describe() { return schema::lazyTable(kTable39); }
+
+ArchiveTicketInventory::ArchiveTicketInventory() = default;
+ArchiveTicketInventory::ArchiveTicketInventory(ArchiveTicketInventory&&) noexcept = default;
+ArchiveTicketInventory::~ArchiveTicketInventory() = default;
+
+const schema::TypeDesc& AttachTagToResourcesResult::describe() { return schema::lazyTable(kTable40); }
+
+AttachTagToResourcesResult::AttachTagToResourcesResult() = default;
+AttachTagToResourcesResult::AttachTagToResourcesResult(AttachTagToResourcesResult&&) noexcept = default;
+AttachTagToResourcesResult::~AttachTagToResourcesResult() = default;
+
+const schema::TypeDesc& AutoScalingGroupActivityInventory::describe() { return schema::lazyTable(kTable41); }
+
+AutoScalingGroupActivityInventory::AutoScalingGroupActivityInventory() = default;
+AutoScalingGroupActivityInventory::AutoScalingGroupActivityInventory(AutoScalingGroupActivityInventory&&) noexcept = default;
+AutoScalingGroupActivityInventory::~AutoScalingGroupActivityInventory() = default;
+
+const schema::TypeDesc& AutoScalingGroupInstanceInventory::describe() { return schema::lazyTable(kTable42); }
+
+AutoScalingGroupInstanceInventory::AutoScalingGroupInstanceInventory() = default;
+AutoScalingGroupInstanceInventory::AutoScalingGroupInstanceInventory(AutoScalingGroupInstanceInventory&&) noexcept = default;
+AutoScalingGroupInstanceInventory::~AutoScalingGroupInstanceInventory() = default;
+
+const schema::TypeDesc& AutoScalingGroupInventory::describe() { return schema::lazyTable(kTable43); }
+
+AutoScalingGroupInventory::AutoScalingGroupInventory() = default;
+AutoScalingGroupInventory::AutoScalingGroupInventory(AutoScalingGroupInventory&&) noexcept = default;
+AutoScalingGroupInventory::~AutoScalingGroupInventory() = default;
+
+const schema::TypeDesc& AutoScalingRuleInventory::describe() { return schema::lazyTable(kTable44); }
+
+AutoScalingRuleInventory::AutoScalingRuleInventory() = default;
+AutoScalingRuleInventory::AutoScalingRuleInventory(AutoScalingRuleInventory&&) noexcept = default;
+AutoScalingRuleInventory::~AutoScalingRuleInventory() = default;
+
+const schema::TypeDesc& AutoScalingRuleTriggerInventory::describe() { return schema::lazyTable(kTable45); }
+
+AutoScalingRuleTriggerInventory::AutoScalingRuleTriggerInventory() = default;
+AutoScalingRuleTriggerInventory::AutoScalingRuleTriggerInventory(AutoScalingRuleTriggerInventory&&) noexcept = default;
+AutoScalingRuleTriggerInventory::~AutoScalingRuleTriggerInventory() = default;
+
+const schema::TypeDesc& AutoScalingTemplateInventory::describe() { return schema::lazyTable(kTable46); }
+
+AutoScalingTemplateInventory::AutoScalingTemplateInventory() = default;
+AutoScalingTemplateInventory::AutoScalingTemplateInventory(AutoScalingTemplateInventory&&) noexcept = default;
+AutoScalingTemplateInventory::~AutoScalingTemplateInventory() = default;
+
+const schema::TypeDesc& AutoScalingVmTemplateInventory::describe() { return schema::lazyTable(kTable47); }
+
+AutoScalingVmTemplateInventory::AutoScalingVmTemplateInventory() = default;
+AutoScalingVmTemplateInventory::AutoScalingVmTemplateInventory(AutoScalingVmTemplateInventory&&) noexcept = default;
+AutoScalingVmTemplateInventory::~AutoScalingVmTemplateInventory() = default;
+
+const schema::TypeDesc& BackupDatabaseToPublicCloudResult::describe() { return schema::lazyTable(kTable48); }
+
+BackupDatabaseToPublicCloudResult::BackupDatabaseToPublicCloudResult() = default;
+BackupDatabaseToPublicCloudResult::BackupDatabaseToPublicCloudResult(BackupDatabaseToPublicCloudResult&&) noexcept = default;
+BackupDatabaseToPublicCloudResult::~BackupDatabaseToPublicCloudResult() = default;
+
+const schema::TypeDesc& BackupStorageInventory::describe() { return schema::lazyTable(kTable49); }
+
+BackupStorageInventory::BackupStorageInventory() = default;
+BackupStorageInventory::BackupStorageInventory(BackupStorageInventory&&) noexcept = default;
+BackupStorageInventory::~BackupStorageInventory() = default;
+
+const schema::TypeDesc& BareMetal2BondingInventory::describe() { return schema::lazyTable(kTable50); }
+
+BareMetal2BondingInventory::BareMetal2BondingInventory() = default;
+BareMetal2BondingInventory::BareMetal2BondingInventory(BareMetal2BondingInventory&&) noexcept = default;
+BareMetal2BondingInventory::~BareMetal2BondingInventory() = default;
+
+const schema::TypeDesc& BareMetal2ChassisGpuDeviceInventory::describe() { return schema::lazyTable(kTable51); }
+
+BareMetal2ChassisGpuDeviceInventory::BareMetal2ChassisGpuDeviceInventory() = default;
+BareMetal2ChassisGpuDeviceInventory::BareMetal2ChassisGpuDeviceInventory(BareMetal2ChassisGpuDeviceInventory&&) noexcept = default;
+BareMetal2ChassisGpuDeviceInventory::~BareMetal2ChassisGpuDeviceInventory() = default;
+
+const schema::TypeDesc& BareMetal2ChassisInventory::describe() { return schema::lazyTable(kTable52); }
+
+BareMetal2ChassisInventory::BareMetal2ChassisInventory() = default;
+BareMetal2ChassisInventory::BareMetal2ChassisInventory(BareMetal2ChassisInventory&&) noexcept = default;
+BareMetal2ChassisInventory::~BareMetal2ChassisInventory() = default;
+
+const schema::TypeDesc& BareMetal2ChassisOfferingInventory::describe() { return schema::lazyTable(kTable53); }
+
+BareMetal2ChassisOfferingInventory::BareMetal2ChassisOfferingInventory() = default;
+BareMetal2ChassisOfferingInventory::BareMetal2ChassisOfferingInventory(BareMetal2ChassisOfferingInventory&&) noexcept = default;
+BareMetal2ChassisOfferingInventory::~BareMetal2ChassisOfferingInventory() = default;
+
+const schema::TypeDesc& BareMetal2ChassisPciDeviceInventory::describe() { return schema::lazyTable(kTable54); }
+
+BareMetal2ChassisPciDeviceInventory::BareMetal2ChassisPciDeviceInventory() = default;
+BareMetal2ChassisPciDeviceInventory::BareMetal2ChassisPciDeviceInventory(BareMetal2ChassisPciDeviceInventory&&) noexcept = default;
+BareMetal2ChassisPciDeviceInventory::~BareMetal2ChassisPciDeviceInventory() = default;
+
+const schema::TypeDesc& BareMetal2GatewayInventory::describe() { return schema::lazyTable(kTable55); }
+
+BareMetal2GatewayInventory::BareMetal2GatewayInventory() = default;
+BareMetal2GatewayInventory::BareMetal2GatewayInventory(BareMetal2GatewayInventory&&) noexcept = default;
+BareMetal2GatewayInventory::~BareMetal2GatewayInventory() = default;
+
+const schema::TypeDesc& BareMetal2GatewayProvisionNicInventory::describe() { return schema::lazyTable(kTable56); }
+
+BareMetal2GatewayProvisionNicInventory::BareMetal2GatewayProvisionNicInventory() = default;
+BareMetal2GatewayProvisionNicInventory::BareMetal2GatewayProvisionNicInventory(BareMetal2GatewayProvisionNicInventory&&) noexcept = default;
+BareMetal2GatewayProvisionNicInventory::~BareMetal2GatewayProvisionNicInventory() = default;
+
+const schema::TypeDesc& BareMetal2InstanceInventory::describe() { return schema::lazyTable(kTable57); }
+
+BareMetal2InstanceInventory::BareMetal2InstanceInventory() = default;
+BareMetal2InstanceInventory::BareMetal2InstanceInventory(BareMetal2InstanceInventory&&) noexcept = default;
+BareMetal2InstanceInventory::~BareMetal2InstanceInventory() = default;
+
+const schema::TypeDesc& BareMetal2InstanceProvisionNicInventory::describe() { return schema::lazyTable(kTable58); }
+
+BareMetal2InstanceProvisionNicInventory::BareMetal2InstanceProvisionNicInventory() = default;
+BareMetal2InstanceProvisionNicInventory::BareMetal2InstanceProvisionNicInventory(BareMetal2InstanceProvisionNicInventory&&) noexcept = default;
+BareMetal2InstanceProvisionNicInventory::~BareMetal2InstanceProvisionNicInventory() = default;
+
+const schema::TypeDesc& BareMetal2ProvisionNetworkInventory::describe() { return schema::lazyTable(kTable59); }
+
+BareMetal2ProvisionNetworkInventory::BareMetal2ProvisionNetworkInventory() = default;
+BareMetal2ProvisionNetworkInventory::BareMetal2ProvisionNetworkInventory(BareMetal2ProvisionNetworkInventory&&) noexcept = default;
+BareMetal2ProvisionNetworkInventory::~BareMetal2ProvisionNetworkInventory() = default;
+
+const schema::TypeDesc& BaremetalBondingInventory::describe() { return schema::lazyTable(kTable60); }
+
+BaremetalBondingInventory::BaremetalBondingInventory() = default;
+BaremetalBondingInventory::BaremetalBondingInventory(BaremetalBondingInventory&&) noexcept = default;
+BaremetalBondingInventory::~BaremetalBondingInventory() = default;
+
+const schema::TypeDesc& BaremetalChassisInventory::describe() { return schema::lazyTable(kTable61); }
+
+BaremetalChassisInventory::BaremetalChassisInventory() = default;
+BaremetalChassisInventory::BaremetalChassisInventory(BaremetalChassisInventory&&) noexcept = default;
+BaremetalChassisInventory::~BaremetalChassisInventory() = default;
+
+const schema::TypeDesc& BaremetalInstanceInventory::describe() { return schema::lazyTable(kTable62); }
+
+BaremetalInstanceInventory::BaremetalInstanceInventory() = default;
+BaremetalInstanceInventory::BaremetalInstanceInventory(BaremetalInstanceInventory&&) noexcept = default;
+BaremetalInstanceInventory::~BaremetalInstanceInventory() = default;
+
+const schema::TypeDesc& BaremetalPxeServerInventory::describe() { return schema::lazyTable(kTable63); }
+
+BaremetalPxeServerInventory::BaremetalPxeServerInventory() = default;
+BaremetalPxeServerInventory::BaremetalPxeServerInventory(BaremetalPxeServerInventory&&) noexcept = default;
+BaremetalPxeServerInventory::~BaremetalPxeServerInventory() = default;
+
+const schema::TypeDesc& BatchCreateIAM2VirtualIDFromConfigFileResult::describe() { return schema::lazyTable(kTable64); }
+
+BatchCreateIAM2VirtualIDFromConfigFileResult::BatchCreateIAM2VirtualIDFromConfigFileResult() = default;
+BatchCreateIAM2VirtualIDFromConfigFileResult::BatchCreateIAM2VirtualIDFromConfigFileResult(BatchCreateIAM2VirtualIDFromConfigFileResult&&) noexcept = default;
+BatchCreateIAM2VirtualIDFromConfigFileResult::~BatchCreateIAM2VirtualIDFromConfigFileResult() = default;
+
+const schema::TypeDesc& BatchDeleteVolumeSnapshotResult::describe() { return schema::lazyTable(kTable65); }
+
+BatchDeleteVolumeSnapshotResult::BatchDeleteVolumeSnapshotResult() = default;
+BatchDeleteVolumeSnapshotResult::BatchDeleteVolumeSnapshotResult(BatchDeleteVolumeSnapshotResult&&) noexcept = default;
+BatchDeleteVolumeSnapshotResult::~BatchDeleteVolumeSnapshotResult() = default;
+
+const schema::TypeDesc& BatchDeleteVolumeSnapshotStruct::describe() { return schema::lazyTable(kTable66); }
+
+BatchDeleteVolumeSnapshotStruct::BatchDeleteVolumeSnapshotStruct() = default;
+BatchDeleteVolumeSnapshotStruct::BatchDeleteVolumeSnapshotStruct(BatchDeleteVolumeSnapshotStruct&&) noexcept = default;
+BatchDeleteVolumeSnapshotStruct::~BatchDeleteVolumeSnapshotStruct() = default;
+
+const schema::TypeDesc& BatchQueryResult::describe() { return schema::lazyTable(kTable67); }
+
+BatchQueryResult::BatchQueryResult() = default;
+BatchQueryResult::BatchQueryResult(BatchQueryResult&&) noexcept = default;
+BatchQueryResult::~BatchQueryResult() = default;
+
+const schema::TypeDesc& BatchSyncVolumeSizeResult::describe() { return schema::lazyTable(kTable68); }
+
+BatchSyncVolumeSizeResult::BatchSyncVolumeSizeResult() = default;
+BatchSyncVolumeSizeResult::BatchSyncVolumeSizeResult(BatchSyncVolumeSizeResult&&) noexcept = default;
+BatchSyncVolumeSizeResult::~BatchSyncVolumeSizeResult() = default;
+
+const schema::TypeDesc& BlockPrimaryStorageInventory::describe() { return schema::lazyTable(kTable69); }
+
+BlockPrimaryStorageInventory::BlockPrimaryStorageInventory() = default;
+BlockPrimaryStorageInventory::BlockPrimaryStorageInventory(BlockPrimaryStorageInventory&&) noexcept = default;
+BlockPrimaryStorageInventory::~BlockPrimaryStorageInventory() = default;
+
+const schema::TypeDesc& BlockVolumeInventory::describe() { return schema::lazyTable(kTable70); }
+
+BlockVolumeInventory::BlockVolumeInventory() = default;
+BlockVolumeInventory::BlockVolumeInventory(BlockVolumeInventory&&) noexcept = default;
+BlockVolumeInventory::~BlockVolumeInventory() = default;
+
+const schema::TypeDesc& BootstrapMiniHostResult::describe() { return schema::lazyTable(kTable71); }
+
+BootstrapMiniHostResult::BootstrapMiniHostResult() = default;
+BootstrapMiniHostResult::BootstrapMiniHostResult(BootstrapMiniHostResult&&) noexcept = default;
+BootstrapMiniHostResult::~BootstrapMiniHostResult() = default;
+
+const schema::TypeDesc& BuildAppExportHistoryInventory::describe() { return schema::lazyTable(kTable72); }
+
+BuildAppExportHistoryInventory::BuildAppExportHistoryInventory() = default;
+BuildAppExportHistoryInventory::BuildAppExportHistoryInventory(BuildAppExportHistoryInventory&&) noexcept = default;
+BuildAppExportHistoryInventory::~BuildAppExportHistoryInventory() = default;
+
+const schema::TypeDesc& BuildApplicationInventory::describe() { return schema::lazyTable(kTable73); }
+
+BuildApplicationInventory::BuildApplicationInventory() = default;
+BuildApplicationInventory::BuildApplicationInventory(BuildApplicationInventory&&) noexcept = default;
+BuildApplicationInventory::~BuildApplicationInventory() = default;
+
+const schema::TypeDesc& CCSCertificateInventory::describe() { return schema::lazyTable(kTable74); }
+
+CCSCertificateInventory::CCSCertificateInventory() = default;
+CCSCertificateInventory::CCSCertificateInventory(CCSCertificateInventory&&) noexcept = default;
+CCSCertificateInventory::~CCSCertificateInventory() = default;
+
+const schema::TypeDesc& CalculateAccountBillingSpendingResult::describe() { return schema::lazyTable(kTable75); }
+
+CalculateAccountBillingSpendingResult::CalculateAccountBillingSpendingResult() = default;
+CalculateAccountBillingSpendingResult::CalculateAccountBillingSpendingResult(CalculateAccountBillingSpendingResult&&) noexcept = default;
+CalculateAccountBillingSpendingResult::~CalculateAccountBillingSpendingResult() = default;
+
+const schema::TypeDesc& CalculateAccountSpendingResult::describe() { return schema::lazyTable(kTable76); }
+
+CalculateAccountSpendingResult::CalculateAccountSpendingResult() = default;
+CalculateAccountSpendingResult::CalculateAccountSpendingResult(CalculateAccountSpendingResult&&) noexcept = default;
+CalculateAccountSpendingResult::~CalculateAccountSpendingResult() = default;
+
+const schema::TypeDesc& CalculateResourceSpendingResult::describe() { return schema::lazyTable(kTable77); }
+
+CalculateResourceSpendingResult::CalculateResourceSpendingResult() = default;
+CalculateResourceSpendingResult::CalculateResourceSpendingResult(CalculateResourceSpendingResult&&) noexcept = default;
+CalculateResourceSpendingResult::~CalculateResourceSpendingResult() = default;
+
+const schema::TypeDesc& CasClientInventory::describe() { return schema::lazyTable(kTable78); }
+
+CasClientInventory::CasClientInventory() = default;
+CasClientInventory::CasClientInventory(CasClientInventory&&) noexcept = default;
+CasClientInventory::~CasClientInventory() = default;
+
+const schema::TypeDesc& CdpPolicyInventory::describe() { return schema::lazyTable(kTable79); }
+
+CdpPolicyInventory::CdpPolicyInventory() = default;
+CdpPolicyInventory::CdpPolicyInventory(CdpPolicyInventory&&) noexcept = default;
+CdpPolicyInventory::~CdpPolicyInventory() = default;
+
+const schema::TypeDesc& CdpTaskInventory::describe() { return schema::lazyTable(kTable80); }
+
+CdpTaskInventory::CdpTaskInventory() = default;
+CdpTaskInventory::CdpTaskInventory(CdpTaskInventory&&) noexcept = default;
+CdpTaskInventory::~CdpTaskInventory() = default;
+
+const schema::TypeDesc& CephBackupStorageInventory::describe() { return schema::lazyTable(kTable81); }
+
+CephBackupStorageInventory::CephBackupStorageInventory() = default;
+CephBackupStorageInventory::CephBackupStorageInventory(CephBackupStorageInventory&&) noexcept = default;
+CephBackupStorageInventory::~CephBackupStorageInventory() = default;
+
+const schema::TypeDesc& CephBackupStorageMonInventory::describe() { return schema::lazyTable(kTable82); }
+
+CephBackupStorageMonInventory::CephBackupStorageMonInventory() = default;
+CephBackupStorageMonInventory::CephBackupStorageMonInventory(CephBackupStorageMonInventory&&) noexcept = default;
+CephBackupStorageMonInventory::~CephBackupStorageMonInventory() = default;
+
+const schema::TypeDesc& CephOsdGroupInventory::describe() { return schema::lazyTable(kTable83); }
+
+CephOsdGroupInventory::CephOsdGroupInventory() = default;
+CephOsdGroupInventory::CephOsdGroupInventory(CephOsdGroupInventory&&) noexcept = default;
+CephOsdGroupInventory::~CephOsdGroupInventory() = default;
+
+const schema::TypeDesc& CephPrimaryStorageInventory::describe() { return schema::lazyTable(kTable84); }
+
+CephPrimaryStorageInventory::CephPrimaryStorageInventory() = default;
+CephPrimaryStorageInventory::CephPrimaryStorageInventory(CephPrimaryStorageInventory&&) noexcept = default;
+CephPrimaryStorageInventory::~CephPrimaryStorageInventory() = default;
+
+const schema::TypeDesc& CephPrimaryStorageMonInventory::describe() { return schema::lazyTable(kTable85); }
+
+CephPrimaryStorageMonInventory::CephPrimaryStorageMonInventory() = default;
+CephPrimaryStorageMonInventory::CephPrimaryStorageMonInventory(CephPrimaryStorageMonInventory&&) noexcept = default;
+CephPrimaryStorageMonInventory::~CephPrimaryStorageMonInventory() = default;
+
+const schema::TypeDesc& CephPrimaryStoragePoolInventory::describe() { return schema::lazyTable(kTable86); }
+
+CephPrimaryStoragePoolInventory::CephPrimaryStoragePoolInventory() = default;
+CephPrimaryStoragePoolInventory::CephPrimaryStoragePoolInventory(CephPrimaryStoragePoolInventory&&) noexcept = default;
+CephPrimaryStoragePoolInventory::~CephPrimaryStoragePoolInventory() = default;
+
+const schema::TypeDesc& ChainInfo::describe() { return schema::lazyTable(kTable87); }
+
+ChainInfo::ChainInfo() = default;
+ChainInfo::ChainInfo(ChainInfo&&) noexcept = default;
+ChainInfo::~ChainInfo() = default;
+
+const schema::TypeDesc& ChangeHostNetworkInterfaceLldpModeResult::describe() { return schema::lazyTable(kTable88); }
+
+ChangeHostNetworkInterfaceLldpModeResult::ChangeHostNetworkInterfaceLldpModeResult() = default;
+ChangeHostNetworkInterfaceLldpModeResult::ChangeHostNetworkInterfaceLldpModeResult(ChangeHostNetworkInterfaceLldpModeResult&&) noexcept = default;
+ChangeHostNetworkInterfaceLldpModeResult::~ChangeHostNetworkInterfaceLldpModeResult() = default;
+
+const schema::TypeDesc& ChangeL3NetworkDhcpIpAddressResult::describe() { return schema::lazyTable(kTable89); }
+
+ChangeL3NetworkDhcpIpAddressResult::ChangeL3NetworkDhcpIpAddressResult() = default;
+ChangeL3NetworkDhcpIpAddressResult::ChangeL3NetworkDhcpIpAddressResult(ChangeL3NetworkDhcpIpAddressResult&&) noexcept = default;
+ChangeL3NetworkDhcpIpAddressResult::~ChangeL3NetworkDhcpIpAddressResult() = default;
+
+const schema::TypeDesc& CheckApiPermissionResult::describe() { return schema::lazyTable(kTable90); }
+
+CheckApiPermissionResult::CheckApiPermissionResult() = default;
+CheckApiPermissionResult::CheckApiPermissionResult(CheckApiPermissionResult&&) noexcept = default;
+CheckApiPermissionResult::~CheckApiPermissionResult() = default;
+
+const schema::TypeDesc& CheckBatchDataIntegrityResult::describe() { return schema::lazyTable(kTable91); }
+
+CheckBatchDataIntegrityResult::CheckBatchDataIntegrityResult() = default;
+CheckBatchDataIntegrityResult::CheckBatchDataIntegrityResult(CheckBatchDataIntegrityResult&&) noexcept = default;
+CheckBatchDataIntegrityResult::~CheckBatchDataIntegrityResult() = default;
+
+const schema::TypeDesc& CheckBuildAppParametersResult::describe() { return schema::lazyTable(kTable92); }
+
+CheckBuildAppParametersResult::CheckBuildAppParametersResult() = default;
+CheckBuildAppParametersResult::CheckBuildAppParametersResult(CheckBuildAppParametersResult&&) noexcept = default;
+CheckBuildAppParametersResult::~CheckBuildAppParametersResult() = default;
+
+const schema::TypeDesc& CheckElaborationContentResult::describe() { return schema::lazyTable(kTable93); }
+
+CheckElaborationContentResult::CheckElaborationContentResult() = default;
+CheckElaborationContentResult::CheckElaborationContentResult(CheckElaborationContentResult&&) noexcept = default;
+CheckElaborationContentResult::~CheckElaborationContentResult() = default;
+
+const schema::TypeDesc& CheckIAM2OrganizationAvailabilityResult::describe() { return schema::lazyTable(kTable94); }
+
+CheckIAM2OrganizationAvailabilityResult::CheckIAM2OrganizationAvailabilityResult() = default;
+CheckIAM2OrganizationAvailabilityResult::CheckIAM2OrganizationAvailabilityResult(CheckIAM2OrganizationAvailabilityResult&&) noexcept = default;
+CheckIAM2OrganizationAvailabilityResult::~CheckIAM2OrganizationAvailabilityResult() = default;
+
+const schema::TypeDesc& CheckIAM2VirtualIDConfigFileResult::describe() { return schema::lazyTable(kTable95); }
+
+CheckIAM2VirtualIDConfigFileResult::CheckIAM2VirtualIDConfigFileResult() = default;
+CheckIAM2VirtualIDConfigFileResult::CheckIAM2VirtualIDConfigFileResult(CheckIAM2VirtualIDConfigFileResult&&) noexcept = default;
+CheckIAM2VirtualIDConfigFileResult::~CheckIAM2VirtualIDConfigFileResult() = default;
+
+const schema::TypeDesc& CheckIpAvailabilityResult::describe() { return schema::lazyTable(kTable96); }
+
+CheckIpAvailabilityResult::CheckIpAvailabilityResult() = default;
+CheckIpAvailabilityResult::CheckIpAvailabilityResult(CheckIpAvailabilityResult&&) noexcept = default;
+CheckIpAvailabilityResult::~CheckIpAvailabilityResult() = default;
+
+const schema::TypeDesc& CheckNetworkReachableResult::describe() { return schema::lazyTable(kTable97); }
+
+CheckNetworkReachableResult::CheckNetworkReachableResult() = default;
+CheckNetworkReachableResult::CheckNetworkReachableResult(CheckNetworkReachableResult&&) noexcept = default;
+CheckNetworkReachableResult::~CheckNetworkReachableResult() = default;
+
+const schema::TypeDesc& CheckResourcePermissionResult::describe() { return schema::lazyTable(kTable98); }
+
+CheckResourcePermissionResult::CheckResourcePermissionResult() = default;
+CheckResourcePermissionResult::CheckResourcePermissionResult(CheckResourcePermissionResult&&) noexcept = default;
+CheckResourcePermissionResult::~CheckResourcePermissionResult() = default;
+
+const schema::TypeDesc& CheckStackTemplateParametersResult::describe() { return schema::lazyTable(kTable99); }
+
+CheckStackTemplateParametersResult::CheckStackTemplateParametersResult() = default;
+CheckStackTemplateParametersResult::CheckStackTemplateParametersResult(CheckStackTemplateParametersResult&&) noexcept = default;
+CheckStackTemplateParametersResult::~CheckStackTemplateParametersResult() = default;
+
+const schema::TypeDesc& CheckVipPortAvailabilityResult::describe() { return schema::lazyTable(kTable100); }
+
+CheckVipPortAvailabilityResult::CheckVipPortAvailabilityResult() = default;
+CheckVipPortAvailabilityResult::CheckVipPortAvailabilityResult(CheckVipPortAvailabilityResult&&) noexcept = default;
+CheckVipPortAvailabilityResult::~CheckVipPortAvailabilityResult() = default;
+
+const schema::TypeDesc& CheckVolumeSnapshotGroupAvailabilityResult::describe() { return schema::lazyTable(kTable101); }
+
+CheckVolumeSnapshotGroupAvailabilityResult::CheckVolumeSnapshotGroupAvailabilityResult() = default;
+CheckVolumeSnapshotGroupAvailabilityResult::CheckVolumeSnapshotGroupAvailabilityResult(CheckVolumeSnapshotGroupAvailabilityResult&&) noexcept = default;
+CheckVolumeSnapshotGroupAvailabilityResult::~CheckVolumeSnapshotGroupAvailabilityResult() = default;
+
+const schema::TypeDesc& CleanInvalidLdapBindingResult::describe() { return schema::lazyTable(kTable102); }
+
+CleanInvalidLdapBindingResult::CleanInvalidLdapBindingResult() = default;
+CleanInvalidLdapBindingResult::CleanInvalidLdapBindingResult(CleanInvalidLdapBindingResult&&) noexcept = default;
+CleanInvalidLdapBindingResult::~CleanInvalidLdapBindingResult() = default;
+
+const schema::TypeDesc& CleanInvalidLdapIAM2BindingResult::describe() { return schema::lazyTable(kTable103); }
+
+CleanInvalidLdapIAM2BindingResult::CleanInvalidLdapIAM2BindingResult() = default;
+CleanInvalidLdapIAM2BindingResult::CleanInvalidLdapIAM2BindingResult(CleanInvalidLdapIAM2BindingResult&&) noexcept = default;
+CleanInvalidLdapIAM2BindingResult::~CleanInvalidLdapIAM2BindingResult() = default;
+
+const schema::TypeDesc& CleanTrashResult::describe() { return schema::lazyTable(kTable104); }
+
+CleanTrashResult::CleanTrashResult() = default;
+CleanTrashResult::CleanTrashResult(CleanTrashResult&&) noexcept = default;
+CleanTrashResult::~CleanTrashResult() = default;
+
+const schema::TypeDesc& CleanUpStorageTrashOnPrimaryStorageResult::describe() { return schema::lazyTable(kTable105); }
+
+CleanUpStorageTrashOnPrimaryStorageResult::CleanUpStorageTrashOnPrimaryStorageResult() = default;
+CleanUpStorageTrashOnPrimaryStorageResult::CleanUpStorageTrashOnPrimaryStorageResult(CleanUpStorageTrashOnPrimaryStorageResult&&) noexcept = default;
+CleanUpStorageTrashOnPrimaryStorageResult::~CleanUpStorageTrashOnPrimaryStorageResult() = default;
+
+const schema::TypeDesc& CleanUpTrashOnBackupStorageResult::describe() { return schema::lazyTable(kTable106); }
+
+CleanUpTrashOnBackupStorageResult::CleanUpTrashOnBackupStorageResult() = default;
+CleanUpTrashOnBackupStorageResult::CleanUpTrashOnBackupStorageResult(CleanUpTrashOnBackupStorageResult&&) noexcept = default;
+CleanUpTrashOnBackupStorageResult::~CleanUpTrashOnBackupStorageResult() = default;
+
+const schema::TypeDesc& CleanUpTrashOnPrimaryStorageResult::describe() { return schema::lazyTable(kTable107); }
+
+CleanUpTrashOnPrimaryStorageResult::CleanUpTrashOnPrimaryStorageResult() = default;
+CleanUpTrashOnPrimaryStorageResult::CleanUpTrashOnPrimaryStorageResult(CleanUpTrashOnPrimaryStorageResult&&) noexcept = default;
+CleanUpTrashOnPrimaryStorageResult::~CleanUpTrashOnPrimaryStorageResult() = default;
+
+const schema::TypeDesc& CloneVmInstanceResult::describe() { return schema::lazyTable(kTable108); }
+
+CloneVmInstanceResult::CloneVmInstanceResult() = default;
+CloneVmInstanceResult::CloneVmInstanceResult(CloneVmInstanceResult&&) noexcept = default;
+CloneVmInstanceResult::~CloneVmInstanceResult() = default;
+
+const schema::TypeDesc& CloneVmInstanceResults::describe() { return schema::lazyTable(kTable109); }
+
+CloneVmInstanceResults::CloneVmInstanceResults() = default;
+CloneVmInstanceResults::CloneVmInstanceResults(CloneVmInstanceResults&&) noexcept = default;
+CloneVmInstanceResults::~CloneVmInstanceResults() = default;
+
+const schema::TypeDesc& ClusterDRSInventory::describe() { return schema::lazyTable(kTable110); }
+
+ClusterDRSInventory::ClusterDRSInventory() = default;
+ClusterDRSInventory::ClusterDRSInventory(ClusterDRSInventory&&) noexcept = default;
+ClusterDRSInventory::~ClusterDRSInventory() = default;
+
+const schema::TypeDesc& ClusterInventory::describe() { return schema::lazyTable(kTable111); }
+
+ClusterInventory::ClusterInventory() = default;
+ClusterInventory::ClusterInventory(ClusterInventory&&) noexcept = default;
+ClusterInventory::~ClusterInventory() = default;
+
+const schema::TypeDesc& ConnectionAccessPointInventory::describe() { return schema::lazyTable(kTable112); }
+
+ConnectionAccessPointInventory::ConnectionAccessPointInventory() = default;
+ConnectionAccessPointInventory::ConnectionAccessPointInventory(ConnectionAccessPointInventory&&) noexcept = default;
+ConnectionAccessPointInventory::~ConnectionAccessPointInventory() = default;
+
+const schema::TypeDesc& ConnectionRelationShipInventory::describe() { return schema::lazyTable(kTable113); }
+
+ConnectionRelationShipInventory::ConnectionRelationShipInventory() = default;
+ConnectionRelationShipInventory::ConnectionRelationShipInventory(ConnectionRelationShipInventory&&) noexcept = default;
+ConnectionRelationShipInventory::~ConnectionRelationShipInventory() = default;
+
+const schema::TypeDesc& ConsoleInventory::describe() { return schema::lazyTable(kTable114); }
+
+ConsoleInventory::ConsoleInventory() = default;
+ConsoleInventory::ConsoleInventory(ConsoleInventory&&) noexcept = default;
+ConsoleInventory::~ConsoleInventory() = default;
+
+const schema::TypeDesc& ConsoleProxyAgentInventory::describe() { return schema::lazyTable(kTable115); }
+
+ConsoleProxyAgentInventory::ConsoleProxyAgentInventory() = default;
+ConsoleProxyAgentInventory::ConsoleProxyAgentInventory(ConsoleProxyAgentInventory&&) noexcept = default;
+ConsoleProxyAgentInventory::~ConsoleProxyAgentInventory() = default;
+
+const schema::TypeDesc& CpuMemoryCapacityData::describe() { return schema::lazyTable(kTable116); }
+
+CpuMemoryCapacityData::CpuMemoryCapacityData() = default;
+CpuMemoryCapacityData::CpuMemoryCapacityData(CpuMemoryCapacityData&&) noexcept = default;
+CpuMemoryCapacityData::~CpuMemoryCapacityData() = default;
+
+const schema::TypeDesc& CreateBondingResult::describe() { return schema::lazyTable(kTable117); }
+
+CreateBondingResult::CreateBondingResult() = default;
+CreateBondingResult::CreateBondingResult(CreateBondingResult&&) noexcept = default;
+CreateBondingResult::~CreateBondingResult() = default;
+
+const schema::TypeDesc& CreateDataVolumeTemplateFromVolumeSnapshotResult::describe() { return schema::lazyTable(kTable118); }
+
+CreateDataVolumeTemplateFromVolumeSnapshotResult::CreateDataVolumeTemplateFromVolumeSnapshotResult() = default;
+CreateDataVolumeTemplateFromVolumeSnapshotResult::CreateDataVolumeTemplateFromVolumeSnapshotResult(CreateDataVolumeTemplateFromVolumeSnapshotResult&&) noexcept = default;
+CreateDataVolumeTemplateFromVolumeSnapshotResult::~CreateDataVolumeTemplateFromVolumeSnapshotResult() = default;
+
+const schema::TypeDesc& CreateFaultToleranceVmInstanceResult::describe() { return schema::lazyTable(kTable119); }
+
+CreateFaultToleranceVmInstanceResult::CreateFaultToleranceVmInstanceResult() = default;
+CreateFaultToleranceVmInstanceResult::CreateFaultToleranceVmInstanceResult(CreateFaultToleranceVmInstanceResult&&) noexcept = default;
+CreateFaultToleranceVmInstanceResult::~CreateFaultToleranceVmInstanceResult() = default;
+
+template <>
+const schema::TypeDesc& InventoryReply<AccessControlListEntryInventory>::describe() { return schema::lazyTable(kTable120); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AccessControlListInventory>::describe() { return schema::lazyTable(kTable121); }
+
+template <>
+const schema::TypeDesc& QueryReply<AccessControlListInventory>::describe() { return schema::lazyTable(kTable122); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AccessControlRuleInventory>::describe() { return schema::lazyTable(kTable123); }
+
+template <>
+const schema::TypeDesc& QueryReply<AccessControlRuleInventory>::describe() { return schema::lazyTable(kTable124); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AccessKeyInventory>::describe() { return schema::lazyTable(kTable125); }
+
+template <>
+const schema::TypeDesc& QueryReply<AccessKeyInventory>::describe() { return schema::lazyTable(kTable126); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AccountInventory>::describe() { return schema::lazyTable(kTable127); }
+
+template <>
+const schema::TypeDesc& QueryReply<AccountInventory>::describe() { return schema::lazyTable(kTable128); }
+
+template <>
+const schema::TypeDesc& QueryReply<AccountPriceTableRefInventory>::describe() { return schema::lazyTable(kTable129); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AccountResourceRefInventory>::describe() { return schema::lazyTable(kTable130); }
+
+template <>
+const schema::TypeDesc& QueryReply<AccountResourceRefInventory>::describe() { return schema::lazyTable(kTable131); }
+
+template <>
+const schema::TypeDesc& QueryReply<ActiveAlarmInventory>::describe() { return schema::lazyTable(kTable132); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ActiveAlarmTemplateInventory>::describe() { return schema::lazyTable(kTable133); }
+
+template <>
+const schema::TypeDesc& QueryReply<ActiveAlarmTemplateInventory>::describe() { return schema::lazyTable(kTable134); }
+
+template <>
+const schema::TypeDesc& QueryReply<AddressPoolInventory>::describe() { return schema::lazyTable(kTable135); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AffinityGroupInventory>::describe() { return schema::lazyTable(kTable136); }
+
+template <>
+const schema::TypeDesc& QueryReply<AffinityGroupInventory>::describe() { return schema::lazyTable(kTable137); }
+
+template <>
+const schema::TypeDesc& QueryReply<AgentVersionInventory>::describe() { return schema::lazyTable(kTable138); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AlarmInventory>::describe() { return schema::lazyTable(kTable139); }
+
+template <>
+const schema::TypeDesc& QueryReply<AlarmInventory>::describe() { return schema::lazyTable(kTable140); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AlarmLabelInventory>::describe() { return schema::lazyTable(kTable141); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AlertDataAckInventory>::describe() { return schema::lazyTable(kTable142); }
+
+template <>
+const schema::TypeDesc& QueryReply<AlertDataAckInventory>::describe() { return schema::lazyTable(kTable143); }
+
+template <>
+const schema::TypeDesc& QueryReply<AlertInventory>::describe() { return schema::lazyTable(kTable144); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunDiskInventory>::describe() { return schema::lazyTable(kTable145); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunNasAccessGroupInventory>::describe() { return schema::lazyTable(kTable146); }
+
+template <>
+const schema::TypeDesc& QueryReply<AliyunNasAccessGroupInventory>::describe() { return schema::lazyTable(kTable147); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunNasAccessRuleInventory>::describe() { return schema::lazyTable(kTable148); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunNasFileSystemInventory>::describe() { return schema::lazyTable(kTable149); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunNasMountTargetInventory>::describe() { return schema::lazyTable(kTable150); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunPanguPartitionInventory>::describe() { return schema::lazyTable(kTable151); }
+
+template <>
+const schema::TypeDesc& QueryReply<AliyunPanguPartitionInventory>::describe() { return schema::lazyTable(kTable152); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunProxyVSwitchInventory>::describe() { return schema::lazyTable(kTable153); }
+
+template <>
+const schema::TypeDesc& QueryReply<AliyunProxyVSwitchInventory>::describe() { return schema::lazyTable(kTable154); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunProxyVpcInventory>::describe() { return schema::lazyTable(kTable155); }
+
+template <>
+const schema::TypeDesc& QueryReply<AliyunProxyVpcInventory>::describe() { return schema::lazyTable(kTable156); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunRouterInterfaceInventory>::describe() { return schema::lazyTable(kTable157); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunSmsSNSTextTemplateInventory>::describe() { return schema::lazyTable(kTable158); }
+
+template <>
+const schema::TypeDesc& QueryReply<AliyunSmsSNSTextTemplateInventory>::describe() { return schema::lazyTable(kTable159); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AliyunSnapshotInventory>::describe() { return schema::lazyTable(kTable160); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AppBuildSystemInventory>::describe() { return schema::lazyTable(kTable161); }
+
+template <>
+const schema::TypeDesc& QueryReply<AppBuildSystemInventory>::describe() { return schema::lazyTable(kTable162); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AppBuildSystemZoneRefInventory>::describe() { return schema::lazyTable(kTable163); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ApplianceVmInventory>::describe() { return schema::lazyTable(kTable164); }
+
+template <>
+const schema::TypeDesc& QueryReply<ApplianceVmInventory>::describe() { return schema::lazyTable(kTable165); }
+
+template <>
+const schema::TypeDesc& QueryReply<ArchiveTicketInventory>::describe() { return schema::lazyTable(kTable166); }
+
+template <>
+const schema::TypeDesc& QueryReply<AutoScalingGroupActivityInventory>::describe() { return schema::lazyTable(kTable167); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AutoScalingGroupInstanceInventory>::describe() { return schema::lazyTable(kTable168); }
+
+template <>
+const schema::TypeDesc& QueryReply<AutoScalingGroupInstanceInventory>::describe() { return schema::lazyTable(kTable169); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AutoScalingGroupInventory>::describe() { return schema::lazyTable(kTable170); }
+
+template <>
+const schema::TypeDesc& QueryReply<AutoScalingGroupInventory>::describe() { return schema::lazyTable(kTable171); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AutoScalingRuleInventory>::describe() { return schema::lazyTable(kTable172); }
+
+template <>
+const schema::TypeDesc& QueryReply<AutoScalingRuleInventory>::describe() { return schema::lazyTable(kTable173); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AutoScalingRuleTriggerInventory>::describe() { return schema::lazyTable(kTable174); }
+
+template <>
+const schema::TypeDesc& QueryReply<AutoScalingRuleTriggerInventory>::describe() { return schema::lazyTable(kTable175); }
+
+template <>
+const schema::TypeDesc& InventoryReply<AutoScalingTemplateInventory>::describe() { return schema::lazyTable(kTable176); }
+
+template <>
+const schema::TypeDesc& QueryReply<AutoScalingVmTemplateInventory>::describe() { return schema::lazyTable(kTable177); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BackupStorageInventory>::describe() { return schema::lazyTable(kTable178); }
+
+template <>
+const schema::TypeDesc& QueryReply<BackupStorageInventory>::describe() { return schema::lazyTable(kTable179); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BareMetal2BondingInventory>::describe() { return schema::lazyTable(kTable180); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2BondingInventory>::describe() { return schema::lazyTable(kTable181); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2ChassisGpuDeviceInventory>::describe() { return schema::lazyTable(kTable182); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BareMetal2ChassisInventory>::describe() { return schema::lazyTable(kTable183); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2ChassisInventory>::describe() { return schema::lazyTable(kTable184); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BareMetal2ChassisOfferingInventory>::describe() { return schema::lazyTable(kTable185); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2ChassisOfferingInventory>::describe() { return schema::lazyTable(kTable186); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BareMetal2ChassisPciDeviceInventory>::describe() { return schema::lazyTable(kTable187); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2ChassisPciDeviceInventory>::describe() { return schema::lazyTable(kTable188); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BareMetal2GatewayInventory>::describe() { return schema::lazyTable(kTable189); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2GatewayInventory>::describe() { return schema::lazyTable(kTable190); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BareMetal2InstanceInventory>::describe() { return schema::lazyTable(kTable191); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2InstanceInventory>::describe() { return schema::lazyTable(kTable192); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BareMetal2ProvisionNetworkInventory>::describe() { return schema::lazyTable(kTable193); }
+
+template <>
+const schema::TypeDesc& QueryReply<BareMetal2ProvisionNetworkInventory>::describe() { return schema::lazyTable(kTable194); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BaremetalBondingInventory>::describe() { return schema::lazyTable(kTable195); }
+
+template <>
+const schema::TypeDesc& QueryReply<BaremetalBondingInventory>::describe() { return schema::lazyTable(kTable196); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BaremetalChassisInventory>::describe() { return schema::lazyTable(kTable197); }
+
+template <>
+const schema::TypeDesc& QueryReply<BaremetalChassisInventory>::describe() { return schema::lazyTable(kTable198); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BaremetalInstanceInventory>::describe() { return schema::lazyTable(kTable199); }
+
+template <>
+const schema::TypeDesc& QueryReply<BaremetalInstanceInventory>::describe() { return schema::lazyTable(kTable200); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BaremetalPxeServerInventory>::describe() { return schema::lazyTable(kTable201); }
+
+template <>
+const schema::TypeDesc& QueryReply<BaremetalPxeServerInventory>::describe() { return schema::lazyTable(kTable202); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BlockPrimaryStorageInventory>::describe() { return schema::lazyTable(kTable203); }
+
+template <>
+const schema::TypeDesc& QueryReply<BlockPrimaryStorageInventory>::describe() { return schema::lazyTable(kTable204); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BlockVolumeInventory>::describe() { return schema::lazyTable(kTable205); }
+
+template <>
+const schema::TypeDesc& QueryReply<BlockVolumeInventory>::describe() { return schema::lazyTable(kTable206); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BuildAppExportHistoryInventory>::describe() { return schema::lazyTable(kTable207); }
+
+template <>
+const schema::TypeDesc& QueryReply<BuildAppExportHistoryInventory>::describe() { return schema::lazyTable(kTable208); }
+
+template <>
+const schema::TypeDesc& InventoryReply<BuildApplicationInventory>::describe() { return schema::lazyTable(kTable209); }
+
+template <>
+const schema::TypeDesc& InventoryReply<CCSCertificateInventory>::describe() { return schema::lazyTable(kTable210); }
+
+template <>
+const schema::TypeDesc& QueryReply<CCSCertificateInventory>::describe() { return schema::lazyTable(kTable211); }
+
+template <>
+const schema::TypeDesc& InventoryReply<CasClientInventory>::describe() { return schema::lazyTable(kTable212); }
+
+template <>
+const schema::TypeDesc& InventoryReply<CdpPolicyInventory>::describe() { return schema::lazyTable(kTable213); }
+
+template <>
+const schema::TypeDesc& QueryReply<CdpPolicyInventory>::describe() { return schema::lazyTable(kTable214); }
+
+template <>
+const schema::TypeDesc& InventoryReply<CdpTaskInventory>::describe() { return schema::lazyTable(kTable215); }
+
+template <>
+const schema::TypeDesc& QueryReply<CdpTaskInventory>::describe() { return schema::lazyTable(kTable216); }
+
+template <>
+const schema::TypeDesc& InventoryReply<CephBackupStorageInventory>::describe() { return schema::lazyTable(kTable217); }
+
+template <>
+const schema::TypeDesc& QueryReply<CephOsdGroupInventory>::describe() { return schema::lazyTable(kTable218); }
+
+template <>
+const schema::TypeDesc& InventoryReply<CephPrimaryStorageInventory>::describe() { return schema::lazyTable(kTable219); }
+
+template <>
+const schema::TypeDesc& InventoryReply<CephPrimaryStoragePoolInventory>::describe() { return schema::lazyTable(kTable220); }
+
+template <>
+const schema::TypeDesc& QueryReply<CephPrimaryStoragePoolInventory>::describe() { return schema::lazyTable(kTable221); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ClusterDRSInventory>::describe() { return schema::lazyTable(kTable222); }
+
+template <>
+const schema::TypeDesc& QueryReply<ClusterDRSInventory>::describe() { return schema::lazyTable(kTable223); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ClusterInventory>::describe() { return schema::lazyTable(kTable224); }
+
+template <>
+const schema::TypeDesc& QueryReply<ClusterInventory>::describe() { return schema::lazyTable(kTable225); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ConnectionAccessPointInventory>::describe() { return schema::lazyTable(kTable226); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ConnectionRelationShipInventory>::describe() { return schema::lazyTable(kTable227); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ConsoleInventory>::describe() { return schema::lazyTable(kTable228); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ConsoleProxyAgentInventory>::describe() { return schema::lazyTable(kTable229); }
+
+template <>
+const schema::TypeDesc& QueryReply<ConsoleProxyAgentInventory>::describe() { return schema::lazyTable(kTable230); }
 
 }  // namespace zstack

@@ -125,1121 +125,1632 @@
 #include <cstddef>
 
 namespace zstack {
-
-const schema::TypeDesc& CreateFirewallRuleFromConfigFileResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<Json>, offsetof(CreateFirewallRuleFromConfigFileResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateFirewallRuleFromConfigFileResult>("CreateFirewallRuleFromConfigFileResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CreateRootVolumeTemplateFromVolumeSnapshotResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::optional<ImageInventory>>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotResult, inventory), schema::Location::Body, 0, nullptr},
-    {"failures", &schema::typeOf<Json>, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotResult, failures), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateRootVolumeTemplateFromVolumeSnapshotResult>("CreateRootVolumeTemplateFromVolumeSnapshotResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& CreateSystemTagsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<SystemTagInventory>>, offsetof(CreateSystemTagsResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSystemTagsResult>("CreateSystemTagsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& CreateVolumesSnapshotResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(CreateVolumesSnapshotResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateVolumesSnapshotResult>("CreateVolumesSnapshotResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& DRSAdviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"drsUuid", &schema::typeOf<std::string>, offsetof(DRSAdviceInventory, drsUuid), schema::Location::Body, 0, nullptr},
-    {"adviceGroupUuid", &schema::typeOf<std::string>, offsetof(DRSAdviceInventory, adviceGroupUuid), schema::Location::Body, 0, nullptr},
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(DRSAdviceInventory, vmUuid), schema::Location::Body, 0, nullptr},
-    {"vmSourceHostUuid", &schema::typeOf<std::string>, offsetof(DRSAdviceInventory, vmSourceHostUuid), schema::Location::Body, 0, nullptr},
-    {"vmTargetHostUuid", &schema::typeOf<std::string>, offsetof(DRSAdviceInventory, vmTargetHostUuid), schema::Location::Body, 0, nullptr},
-    {"reason", &schema::typeOf<std::string>, offsetof(DRSAdviceInventory, reason), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DRSAdviceInventory>("DRSAdviceInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(DRSAdviceInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& DRSVmMigrationActivityInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"drsUuid", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, drsUuid), schema::Location::Body, 0, nullptr},
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, vmUuid), schema::Location::Body, 0, nullptr},
-    {"vmSourceHostUuid", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, vmSourceHostUuid), schema::Location::Body, 0, nullptr},
-    {"vmTargetHostUuid", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, vmTargetHostUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, status), schema::Location::Body, 0, nullptr},
-    {"result", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, result), schema::Location::Body, 0, nullptr},
-    {"reason", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, reason), schema::Location::Body, 0, nullptr},
-    {"adviceUuid", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, adviceUuid), schema::Location::Body, 0, nullptr},
-    {"cause", &schema::typeOf<std::string>, offsetof(DRSVmMigrationActivityInventory, cause), schema::Location::Body, 0, nullptr},
-    {"endDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(DRSVmMigrationActivityInventory, endDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DRSVmMigrationActivityInventory>("DRSVmMigrationActivityInventory", rows, 10, schema::rebased(Resource::describe(), offsetof(DRSVmMigrationActivityInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& DataCenterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"deleted", &schema::typeOf<std::string>, offsetof(DataCenterInventory, deleted), schema::Location::Body, 0, nullptr},
-    {"regionName", &schema::typeOf<std::string>, offsetof(DataCenterInventory, regionName), schema::Location::Body, 0, nullptr},
-    {"dcType", &schema::typeOf<std::string>, offsetof(DataCenterInventory, dcType), schema::Location::Body, 0, nullptr},
-    {"regionId", &schema::typeOf<std::string>, offsetof(DataCenterInventory, regionId), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(DataCenterInventory, description), schema::Location::Body, 0, nullptr},
-    {"endpoint", &schema::typeOf<std::string>, offsetof(DataCenterInventory, endpoint), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DataCenterInventory>("DataCenterInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(DataCenterInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& DatabaseBackupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(DatabaseBackupInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(DatabaseBackupInventory, status), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(DatabaseBackupInventory, size), schema::Location::Body, 0, nullptr},
-    {"metadata", &schema::typeOf<std::string>, offsetof(DatabaseBackupInventory, metadata), schema::Location::Body, 0, nullptr},
-    {"backupStorageRefs", &schema::typeOf<Json>, offsetof(DatabaseBackupInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DatabaseBackupInventory>("DatabaseBackupInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(DatabaseBackupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& DecodeStackTemplateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resources", &schema::typeOf<Json>, offsetof(DecodeStackTemplateResult, resources), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DecodeStackTemplateResult>("DecodeStackTemplateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& DeleteSnapshotGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotUuid", &schema::typeOf<std::string>, offsetof(DeleteSnapshotGroupResult, snapshotUuid), schema::Location::Body, 0, nullptr},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(DeleteSnapshotGroupResult, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"success", &schema::typeOf<std::optional<bool>>, offsetof(DeleteSnapshotGroupResult, success), schema::Location::Body, 0, nullptr},
-    {"error", &schema::typeOf<std::optional<ErrorCode>>, offsetof(DeleteSnapshotGroupResult, error), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSnapshotGroupResult>("DeleteSnapshotGroupResult", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& DeleteVolumeSnapshotGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<std::vector<DeleteSnapshotGroupResult>>, offsetof(DeleteVolumeSnapshotGroupResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVolumeSnapshotGroupResult>("DeleteVolumeSnapshotGroupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& DescribeVmInstanceRecoveryPointResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"realSizes", &schema::typeOf<Json>, offsetof(DescribeVmInstanceRecoveryPointResult, realSizes), schema::Location::Body, 0, nullptr},
-    {"virtualSizes", &schema::typeOf<Json>, offsetof(DescribeVmInstanceRecoveryPointResult, virtualSizes), schema::Location::Body, 0, nullptr},
-    {"timestamp", &schema::typeOf<std::string>, offsetof(DescribeVmInstanceRecoveryPointResult, timestamp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DescribeVmInstanceRecoveryPointResult>("DescribeVmInstanceRecoveryPointResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& DirectoryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(DirectoryInventory, name), schema::Location::Body, 0, nullptr},
-    {"groupName", &schema::typeOf<std::string>, offsetof(DirectoryInventory, groupName), schema::Location::Body, 0, nullptr},
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(DirectoryInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"rootDirectoryUuid", &schema::typeOf<std::string>, offsetof(DirectoryInventory, rootDirectoryUuid), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(DirectoryInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(DirectoryInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DirectoryInventory>("DirectoryInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(DirectoryInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& DiskOfferingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"diskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(DiskOfferingInventory, diskSize), schema::Location::Body, 0, nullptr},
-    {"sortKey", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DiskOfferingInventory, sortKey), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(DiskOfferingInventory, state), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(DiskOfferingInventory, type), schema::Location::Body, 0, nullptr},
-    {"allocatorStrategy", &schema::typeOf<std::string>, offsetof(DiskOfferingInventory, allocatorStrategy), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DiskOfferingInventory>("DiskOfferingInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(DiskOfferingInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& DownloadBackupFileFromPublicCloudResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"local", &schema::typeOf<std::string>, offsetof(DownloadBackupFileFromPublicCloudResult, local), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<DownloadBackupFileFromPublicCloudResult>("DownloadBackupFileFromPublicCloudResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& EcsImageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"localImageUuid", &schema::typeOf<std::string>, offsetof(EcsImageInventory, localImageUuid), schema::Location::Body, 0, nullptr},
-    {"ecsImageId", &schema::typeOf<std::string>, offsetof(EcsImageInventory, ecsImageId), schema::Location::Body, 0, nullptr},
-    {"ecsImageSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(EcsImageInventory, ecsImageSize), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(EcsImageInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::string>, offsetof(EcsImageInventory, platform), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(EcsImageInventory, type), schema::Location::Body, 0, nullptr},
-    {"ossMd5Sum", &schema::typeOf<std::string>, offsetof(EcsImageInventory, ossMd5Sum), schema::Location::Body, 0, nullptr},
-    {"format", &schema::typeOf<std::string>, offsetof(EcsImageInventory, format), schema::Location::Body, 0, nullptr},
-    {"osName", &schema::typeOf<std::string>, offsetof(EcsImageInventory, osName), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EcsImageInventory>("EcsImageInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(EcsImageInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EcsInstanceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"localVmInstanceUuid", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, localVmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"ecsInstanceId", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsInstanceId), schema::Location::Body, 0, nullptr},
-    {"ecsStatus", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsStatus), schema::Location::Body, 0, nullptr},
-    {"cpuCores", &schema::typeOf<std::optional<std::int64_t>>, offsetof(EcsInstanceInventory, cpuCores), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(EcsInstanceInventory, memorySize), schema::Location::Body, 0, nullptr},
-    {"ecsInstanceType", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsInstanceType), schema::Location::Body, 0, nullptr},
-    {"ecsBandWidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(EcsInstanceInventory, ecsBandWidth), schema::Location::Body, 0, nullptr},
-    {"ecsRootVolumeId", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsRootVolumeId), schema::Location::Body, 0, nullptr},
-    {"ecsRootVolumeCategory", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsRootVolumeCategory), schema::Location::Body, 0, nullptr},
-    {"ecsRootVolumeSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(EcsInstanceInventory, ecsRootVolumeSize), schema::Location::Body, 0, nullptr},
-    {"privateIpAddress", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, privateIpAddress), schema::Location::Body, 0, nullptr},
-    {"publicIpAddress", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, publicIpAddress), schema::Location::Body, 0, nullptr},
-    {"ecsVSwitchUuid", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsVSwitchUuid), schema::Location::Body, 0, nullptr},
-    {"ecsImageUuid", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsImageUuid), schema::Location::Body, 0, nullptr},
-    {"ecsSecurityGroupUuid", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, ecsSecurityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
-    {"chargeType", &schema::typeOf<std::string>, offsetof(EcsInstanceInventory, chargeType), schema::Location::Body, 0, nullptr},
-    {"expireDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(EcsInstanceInventory, expireDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EcsInstanceInventory>("EcsInstanceInventory", rows, 18, schema::rebased(NamedResource::describe(), offsetof(EcsInstanceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EcsSecurityGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ecsVpcUuid", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupInventory, ecsVpcUuid), schema::Location::Body, 0, nullptr},
-    {"securityGroupId", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupInventory, securityGroupId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EcsSecurityGroupInventory>("EcsSecurityGroupInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(EcsSecurityGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EcsSecurityGroupRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ecsSecurityGroupUuid", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, ecsSecurityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"portRange", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, portRange), schema::Location::Body, 0, nullptr},
-    {"cidrIp", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, cidrIp), schema::Location::Body, 0, nullptr},
-    {"priority", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, priority), schema::Location::Body, 0, nullptr},
-    {"direction", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, direction), schema::Location::Body, 0, nullptr},
-    {"nicType", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, nicType), schema::Location::Body, 0, nullptr},
-    {"policy", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, policy), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(EcsSecurityGroupRuleInventory, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EcsSecurityGroupRuleInventory>("EcsSecurityGroupRuleInventory", rows, 9, schema::rebased(Resource::describe(), offsetof(EcsSecurityGroupRuleInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EcsVSwitchInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vSwitchId", &schema::typeOf<std::string>, offsetof(EcsVSwitchInventory, vSwitchId), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(EcsVSwitchInventory, status), schema::Location::Body, 0, nullptr},
-    {"cidrBlock", &schema::typeOf<std::string>, offsetof(EcsVSwitchInventory, cidrBlock), schema::Location::Body, 0, nullptr},
-    {"availableIpAddressCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(EcsVSwitchInventory, availableIpAddressCount), schema::Location::Body, 0, nullptr},
-    {"ecsVpcUuid", &schema::typeOf<std::string>, offsetof(EcsVSwitchInventory, ecsVpcUuid), schema::Location::Body, 0, nullptr},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(EcsVSwitchInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EcsVSwitchInventory>("EcsVSwitchInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(EcsVSwitchInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EcsVpcInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ecsVpcId", &schema::typeOf<std::string>, offsetof(EcsVpcInventory, ecsVpcId), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(EcsVpcInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(EcsVpcInventory, status), schema::Location::Body, 0, nullptr},
-    {"deleted", &schema::typeOf<std::string>, offsetof(EcsVpcInventory, deleted), schema::Location::Body, 0, nullptr},
-    {"cidrBlock", &schema::typeOf<std::string>, offsetof(EcsVpcInventory, cidrBlock), schema::Location::Body, 0, nullptr},
-    {"vRouterId", &schema::typeOf<std::string>, offsetof(EcsVpcInventory, vRouterId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EcsVpcInventory>("EcsVpcInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(EcsVpcInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EmailMediaInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"smtpServer", &schema::typeOf<std::string>, offsetof(EmailMediaInventory, smtpServer), schema::Location::Body, 0, nullptr},
-    {"smtpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(EmailMediaInventory, smtpPort), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(EmailMediaInventory, username), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EmailMediaInventory>("EmailMediaInventory", rows, 3, schema::rebased(MediaInventory::describe(), offsetof(EmailMediaInventory, uuid) - offsetof(MediaInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EventLogInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(EventLogInventory, id), schema::Location::Body, 0, nullptr},
-    {"content", &schema::typeOf<std::string>, offsetof(EventLogInventory, content), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(EventLogInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(EventLogInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"category", &schema::typeOf<std::string>, offsetof(EventLogInventory, category), schema::Location::Body, 0, nullptr},
-    {"trackingId", &schema::typeOf<std::string>, offsetof(EventLogInventory, trackingId), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(EventLogInventory, type), schema::Location::Body, 0, nullptr},
-    {"time", &schema::typeOf<std::optional<std::int64_t>>, offsetof(EventLogInventory, time), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(EventLogInventory, createDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EventLogInventory>("EventLogInventory", rows, 9);
-  return d;
-}
-
-const schema::TypeDesc& EventRuleTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(EventRuleTemplateInventory, name), schema::Location::Body, 0, nullptr},
-    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(EventRuleTemplateInventory, monitorTemplateUuid), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::string>, offsetof(EventRuleTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
-    {"eventName", &schema::typeOf<std::string>, offsetof(EventRuleTemplateInventory, eventName), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::string>, offsetof(EventRuleTemplateInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
-    {"labels", &schema::typeOf<std::string>, offsetof(EventRuleTemplateInventory, labels), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EventRuleTemplateInventory>("EventRuleTemplateInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(EventRuleTemplateInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EventSubscriptionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(EventSubscriptionInventory, name), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::string>, offsetof(EventSubscriptionInventory, namespace_), schema::Location::Body, 0, nullptr},
-    {"eventName", &schema::typeOf<std::string>, offsetof(EventSubscriptionInventory, eventName), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(EventSubscriptionInventory, state), schema::Location::Body, 0, nullptr},
-    {"actions", &schema::typeOf<Json>, offsetof(EventSubscriptionInventory, actions), schema::Location::Body, 0, nullptr},
-    {"labels", &schema::typeOf<Json>, offsetof(EventSubscriptionInventory, labels), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::string>, offsetof(EventSubscriptionInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EventSubscriptionInventory>("EventSubscriptionInventory", rows, 7, schema::rebased(Resource::describe(), offsetof(EventSubscriptionInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& EventSubscriptionLabelInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(EventSubscriptionLabelInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"key", &schema::typeOf<std::string>, offsetof(EventSubscriptionLabelInventory, key), schema::Location::Body, 0, nullptr},
-    {"operator", &schema::typeOf<std::string>, offsetof(EventSubscriptionLabelInventory, operator_), schema::Location::Body, 0, nullptr},
-    {"value", &schema::typeOf<std::string>, offsetof(EventSubscriptionLabelInventory, value), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EventSubscriptionLabelInventory>("EventSubscriptionLabelInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& ExecuteAutoScalingRuleResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"scalingActivityUuid", &schema::typeOf<std::string>, offsetof(ExecuteAutoScalingRuleResult, scalingActivityUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExecuteAutoScalingRuleResult>("ExecuteAutoScalingRuleResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ExecuteGuestVmCommandResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"stream", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandResult, stream), schema::Location::Body, 0, nullptr},
-    {"vmInstance", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(ExecuteGuestVmCommandResult, vmInstance), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExecuteGuestVmCommandResult>("ExecuteGuestVmCommandResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& ExponBlockVolumeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"exponStatus", &schema::typeOf<std::string>, offsetof(ExponBlockVolumeInventory, exponStatus), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExponBlockVolumeInventory>("ExponBlockVolumeInventory", rows, 1, schema::rebased(BlockVolumeInventory::describe(), offsetof(ExponBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ExportDatabaseBackupFromBackupStorageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"databaseBackupUrl", &schema::typeOf<std::string>, offsetof(ExportDatabaseBackupFromBackupStorageResult, databaseBackupUrl), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExportDatabaseBackupFromBackupStorageResult>("ExportDatabaseBackupFromBackupStorageResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ExportImageFromBackupStorageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUrl", &schema::typeOf<std::string>, offsetof(ExportImageFromBackupStorageResult, imageUrl), schema::Location::Body, 0, nullptr},
-    {"exportMd5Sum", &schema::typeOf<std::string>, offsetof(ExportImageFromBackupStorageResult, exportMd5Sum), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExportImageFromBackupStorageResult>("ExportImageFromBackupStorageResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& ExternalBackupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(ExternalBackupInventory, state), schema::Location::Body, 0, nullptr},
-    {"installPath", &schema::typeOf<std::string>, offsetof(ExternalBackupInventory, installPath), schema::Location::Body, 0, nullptr},
-    {"totalSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ExternalBackupInventory, totalSize), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(ExternalBackupInventory, version), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(ExternalBackupInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExternalBackupInventory>("ExternalBackupInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(ExternalBackupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ExternalBackupStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identity", &schema::typeOf<std::string>, offsetof(ExternalBackupStorageInventory, identity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExternalBackupStorageInventory>("ExternalBackupStorageInventory", rows, 1, schema::rebased(BackupStorageInventory::describe(), offsetof(ExternalBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ExternalPrimaryStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identity", &schema::typeOf<std::string>, offsetof(ExternalPrimaryStorageInventory, identity), schema::Location::Body, 0, nullptr},
-    {"config", &schema::typeOf<Json>, offsetof(ExternalPrimaryStorageInventory, config), schema::Location::Body, 0, nullptr},
-    {"addonInfo", &schema::typeOf<Json>, offsetof(ExternalPrimaryStorageInventory, addonInfo), schema::Location::Body, 0, nullptr},
-    {"outputProtocols", &schema::typeOf<std::vector<std::string>>, offsetof(ExternalPrimaryStorageInventory, outputProtocols), schema::Location::Body, 0, nullptr},
-    {"defaultProtocol", &schema::typeOf<std::string>, offsetof(ExternalPrimaryStorageInventory, defaultProtocol), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExternalPrimaryStorageInventory>("ExternalPrimaryStorageInventory", rows, 5, schema::rebased(PrimaryStorageInventory::describe(), offsetof(ExternalPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ExternalServiceCapabilities::describe() {
-  static constexpr schema::Row rows[] = {
-    {"reloadConfig", &schema::typeOf<std::optional<bool>>, offsetof(ExternalServiceCapabilities, reloadConfig), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExternalServiceCapabilities>("ExternalServiceCapabilities", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ExternalServiceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(ExternalServiceInventory, name), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ExternalServiceInventory, status), schema::Location::Body, 0, nullptr},
-    {"capabilities", &schema::typeOf<std::optional<ExternalServiceCapabilities>>, offsetof(ExternalServiceInventory, capabilities), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ExternalServiceInventory>("ExternalServiceInventory", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& FiberChannelLunInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"fiberChannelStorageUuid", &schema::typeOf<std::string>, offsetof(FiberChannelLunInventory, fiberChannelStorageUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FiberChannelLunInventory>("FiberChannelLunInventory", rows, 1, schema::rebased(ScsiLunInventory::describe(), offsetof(FiberChannelLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& FiberChannelStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(FiberChannelStorageInventory, name), schema::Location::Body, 0, nullptr},
-    {"wwnn", &schema::typeOf<std::string>, offsetof(FiberChannelStorageInventory, wwnn), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(FiberChannelStorageInventory, state), schema::Location::Body, 0, nullptr},
-    {"fiberChannelLuns", &schema::typeOf<Json>, offsetof(FiberChannelStorageInventory, fiberChannelLuns), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FiberChannelStorageInventory>("FiberChannelStorageInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(FiberChannelStorageInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& FlowCollectorInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"flowMeterUuid", &schema::typeOf<std::string>, offsetof(FlowCollectorInventory, flowMeterUuid), schema::Location::Body, 0, nullptr},
-    {"server", &schema::typeOf<std::string>, offsetof(FlowCollectorInventory, server), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(FlowCollectorInventory, port), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FlowCollectorInventory>("FlowCollectorInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(FlowCollectorInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& FlowMeterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"collectors", &schema::typeOf<Json>, offsetof(FlowMeterInventory, collectors), schema::Location::Body, 0, nullptr},
-    {"networkRefs", &schema::typeOf<Json>, offsetof(FlowMeterInventory, networkRefs), schema::Location::Body, 0, nullptr},
-    {"sample", &schema::typeOf<std::optional<std::int64_t>>, offsetof(FlowMeterInventory, sample), schema::Location::Body, 0, nullptr},
-    {"expireInterval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(FlowMeterInventory, expireInterval), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(FlowMeterInventory, version), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(FlowMeterInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FlowMeterInventory>("FlowMeterInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(FlowMeterInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& FreeIpInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipRangeUuid", &schema::typeOf<std::string>, offsetof(FreeIpInventory, ipRangeUuid), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(FreeIpInventory, ip), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::string>, offsetof(FreeIpInventory, netmask), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(FreeIpInventory, gateway), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<FreeIpInventory>("FreeIpInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& GetAccessPathResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pathInfos", &schema::typeOf<Json>, offsetof(GetAccessPathResult, pathInfos), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAccessPathResult>("GetAccessPathResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAccountPriceTableRefResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetAccountPriceTableRefResult, accountUuids), schema::Location::Body, 0, nullptr},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(GetAccountPriceTableRefResult, tableUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAccountPriceTableRefResult>("GetAccountPriceTableRefResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetAccountQuotaUsageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"usages", &schema::typeOf<std::vector<QuotaUsage>>, offsetof(GetAccountQuotaUsageResult, usages), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAccountQuotaUsageResult>("GetAccountQuotaUsageResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetActiveAlarmStatusResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"statuses", &schema::typeOf<Json>, offsetof(GetActiveAlarmStatusResult, statuses), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetActiveAlarmStatusResult>("GetActiveAlarmStatusResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAlarmDataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"histories", &schema::typeOf<Json>, offsetof(GetAlarmDataResult, histories), schema::Location::Body, 0, nullptr},
-    {"total", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetAlarmDataResult, total), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAlarmDataResult>("GetAlarmDataResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetAliyunNasAccessGroupRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetAliyunNasAccessGroupRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAliyunNasAccessGroupRemoteResult>("GetAliyunNasAccessGroupRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAliyunNasFileSystemRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetAliyunNasFileSystemRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAliyunNasFileSystemRemoteResult>("GetAliyunNasFileSystemRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAliyunNasMountTargetRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetAliyunNasMountTargetRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAliyunNasMountTargetRemoteResult>("GetAliyunNasMountTargetRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAllEventMetadataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"events", &schema::typeOf<Json>, offsetof(GetAllEventMetadataResult, events), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAllEventMetadataResult>("GetAllEventMetadataResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAllMetricMetadataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"metrics", &schema::typeOf<Json>, offsetof(GetAllMetricMetadataResult, metrics), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAllMetricMetadataResult>("GetAllMetricMetadataResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAppBuildSystemCapacityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetAppBuildSystemCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetAppBuildSystemCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAppBuildSystemCapacityResult>("GetAppBuildSystemCapacityResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetAttachablePublicL3ForVRouterResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<L3NetworkInventory>>, offsetof(GetAttachablePublicL3ForVRouterResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAttachablePublicL3ForVRouterResult>("GetAttachablePublicL3ForVRouterResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAttachableVpcL3NetworkResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetAttachableVpcL3NetworkResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAttachableVpcL3NetworkResult>("GetAttachableVpcL3NetworkResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAuditDataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"audits", &schema::typeOf<Json>, offsetof(GetAuditDataResult, audits), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAuditDataResult>("GetAuditDataResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetAvailableTriggersResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetAvailableTriggersResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetAvailableTriggersResult>("GetAvailableTriggersResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetBackupStorageCandidatesForImageMigrationResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetBackupStorageCandidatesForImageMigrationResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageCandidatesForImageMigrationResult>("GetBackupStorageCandidatesForImageMigrationResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetBackupStorageCapacityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetBackupStorageCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetBackupStorageCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageCapacityResult>("GetBackupStorageCapacityResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetBackupStorageTypesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"types", &schema::typeOf<Json>, offsetof(GetBackupStorageTypesResult, types), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBackupStorageTypesResult>("GetBackupStorageTypesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetBareMetal2ChassisPowerStatusResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"status", &schema::typeOf<std::string>, offsetof(GetBareMetal2ChassisPowerStatusResult, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2ChassisPowerStatusResult>("GetBareMetal2ChassisPowerStatusResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetBareMetal2GatewayAllocatorStrategiesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"strategies", &schema::typeOf<Json>, offsetof(GetBareMetal2GatewayAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2GatewayAllocatorStrategiesResult>("GetBareMetal2GatewayAllocatorStrategiesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetBareMetal2ProvisionNetworkIpAddressCapacityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"capacityData", &schema::typeOf<Json>, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityResult, capacityData), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2ProvisionNetworkIpAddressCapacityResult>("GetBareMetal2ProvisionNetworkIpAddressCapacityResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetBareMetal2SupportedBootModeResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"supportedBootMode", &schema::typeOf<std::string>, offsetof(GetBareMetal2SupportedBootModeResult, supportedBootMode), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBareMetal2SupportedBootModeResult>("GetBareMetal2SupportedBootModeResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetBaremetalChassisPowerStatusResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"status", &schema::typeOf<std::string>, offsetof(GetBaremetalChassisPowerStatusResult, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetBaremetalChassisPowerStatusResult>("GetBaremetalChassisPowerStatusResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetCandidateAffinityGroupForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateAffinityGroupForAttachingVmResult>("GetCandidateAffinityGroupForAttachingVmResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateAffinityGroupForCreatingVmResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetCandidateAffinityGroupForCreatingVmResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateAffinityGroupForCreatingVmResult>("GetCandidateAffinityGroupForCreatingVmResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateBackupStorageForCreatingImageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<BackupStorageInventory>>, offsetof(GetCandidateBackupStorageForCreatingImageResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateBackupStorageForCreatingImageResult>("GetCandidateBackupStorageForCreatingImageResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateClustersForAttachingL2NetworkResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<ClusterInventory>>, offsetof(GetCandidateClustersForAttachingL2NetworkResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateClustersForAttachingL2NetworkResult>("GetCandidateClustersForAttachingL2NetworkResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateInterfaceVlanIdsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vlanIds", &schema::typeOf<Json>, offsetof(GetCandidateInterfaceVlanIdsResult, vlanIds), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateInterfaceVlanIdsResult>("GetCandidateInterfaceVlanIdsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateIsoForAttachingVmResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<ImageInventory>>, offsetof(GetCandidateIsoForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateIsoForAttachingVmResult>("GetCandidateIsoForAttachingVmResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateL2NetworksForAttachingClusterResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<L2NetworkData>>, offsetof(GetCandidateL2NetworksForAttachingClusterResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL2NetworksForAttachingClusterResult>("GetCandidateL2NetworksForAttachingClusterResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateL3NetworksForChangeVmNicNetworkResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<L3NetworkInventory>>, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForChangeVmNicNetworkResult>("GetCandidateL3NetworksForChangeVmNicNetworkResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateL3NetworksForIpSecConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetCandidateL3NetworksForIpSecConnectionResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForIpSecConnectionResult>("GetCandidateL3NetworksForIpSecConnectionResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<L3NetworkInventory>>, offsetof(GetCandidateL3NetworksForLoadBalancerResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForLoadBalancerResult>("GetCandidateL3NetworksForLoadBalancerResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateL3NetworksForServerGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<L3NetworkInventory>>, offsetof(GetCandidateL3NetworksForServerGroupResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForServerGroupResult>("GetCandidateL3NetworksForServerGroupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateMiniHostsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hosts", &schema::typeOf<Json>, offsetof(GetCandidateMiniHostsResult, hosts), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateMiniHostsResult>("GetCandidateMiniHostsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateNetworkInterfacesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"slaveNames", &schema::typeOf<Json>, offsetof(GetCandidateNetworkInterfacesResult, slaveNames), schema::Location::Body, 0, nullptr},
-    {"candidateNics", &schema::typeOf<Json>, offsetof(GetCandidateNetworkInterfacesResult, candidateNics), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateNetworkInterfacesResult>("GetCandidateNetworkInterfacesResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidatePrimaryStoragesForCreatingVmResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"rootVolumePrimaryStorages", &schema::typeOf<std::vector<PrimaryStorageInventory>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmResult, rootVolumePrimaryStorages), schema::Location::Body, 0, nullptr},
-    {"dataVolumePrimaryStorages", &schema::typeOf<std::map<std::string, std::vector<PrimaryStorageInventory>>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmResult, dataVolumePrimaryStorages), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidatePrimaryStoragesForCreatingVmResult>("GetCandidatePrimaryStoragesForCreatingVmResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateVMForAttachingAffinityGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetCandidateVMForAttachingAffinityGroupResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVMForAttachingAffinityGroupResult>("GetCandidateVMForAttachingAffinityGroupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateVmForAttachingIsoResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<VmInstanceInventory>>, offsetof(GetCandidateVmForAttachingIsoResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmForAttachingIsoResult>("GetCandidateVmForAttachingIsoResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerServerGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<VmNicInventory>>, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForLoadBalancerServerGroupResult>("GetCandidateVmNicsForLoadBalancerServerGroupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateVmNicsForPortMirrorResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetCandidateVmNicsForPortMirrorResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForPortMirrorResult>("GetCandidateVmNicsForPortMirrorResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCandidateZonesClustersHostsForCreatingVmResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zones", &schema::typeOf<std::vector<ZoneInventory>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, zones), schema::Location::Body, 0, nullptr},
-    {"clusters", &schema::typeOf<std::vector<ClusterInventory>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, clusters), schema::Location::Body, 0, nullptr},
-    {"hosts", &schema::typeOf<std::vector<HostInventory>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, hosts), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateZonesClustersHostsForCreatingVmResult>("GetCandidateZonesClustersHostsForCreatingVmResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& GetCdpBackupStorageRequirementResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"nextStep", &schema::typeOf<std::string>, offsetof(GetCdpBackupStorageRequirementResult, nextStep), schema::Location::Body, 0, nullptr},
-    {"required", &schema::typeOf<Json>, offsetof(GetCdpBackupStorageRequirementResult, required), schema::Location::Body, 0, nullptr},
-    {"current", &schema::typeOf<Json>, offsetof(GetCdpBackupStorageRequirementResult, current), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCdpBackupStorageRequirementResult>("GetCdpBackupStorageRequirementResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& GetChainTaskResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<std::map<std::string, ChainInfo>>, offsetof(GetChainTaskResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetChainTaskResult>("GetChainTaskResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetChronyServersResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"servers", &schema::typeOf<Json>, offsetof(GetChronyServersResult, servers), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetChronyServersResult>("GetChronyServersResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetClusterDRSStatusResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostLoadOverThreshold", &schema::typeOf<Json>, offsetof(GetClusterDRSStatusResult, hostLoadOverThreshold), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetClusterDRSStatusResult>("GetClusterDRSStatusResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetClusterHostNetworkFactsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"bondings", &schema::typeOf<Json>, offsetof(GetClusterHostNetworkFactsResult, bondings), schema::Location::Body, 0, nullptr},
-    {"nics", &schema::typeOf<Json>, offsetof(GetClusterHostNetworkFactsResult, nics), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetClusterHostNetworkFactsResult>("GetClusterHostNetworkFactsResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetConnectionAccessPointFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetConnectionAccessPointFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetConnectionAccessPointFromRemoteResult>("GetConnectionAccessPointFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCpuMemoryCapacityResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"totalCpu", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCpuMemoryCapacityResult, totalCpu), schema::Location::Body, 0, nullptr},
-    {"availableCpu", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCpuMemoryCapacityResult, availableCpu), schema::Location::Body, 0, nullptr},
-    {"totalMemory", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCpuMemoryCapacityResult, totalMemory), schema::Location::Body, 0, nullptr},
-    {"availableMemory", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCpuMemoryCapacityResult, availableMemory), schema::Location::Body, 0, nullptr},
-    {"managedCpuNum", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCpuMemoryCapacityResult, managedCpuNum), schema::Location::Body, 0, nullptr},
-    {"capacityData", &schema::typeOf<std::vector<CpuMemoryCapacityData>>, offsetof(GetCpuMemoryCapacityResult, capacityData), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(GetCpuMemoryCapacityResult, resourceType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCpuMemoryCapacityResult>("GetCpuMemoryCapacityResult", rows, 7);
-  return d;
-}
-
-const schema::TypeDesc& GetCreateEcsImageProgressResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"progress", &schema::typeOf<std::optional<ProgressProperty>>, offsetof(GetCreateEcsImageProgressResult, progress), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCreateEcsImageProgressResult>("GetCreateEcsImageProgressResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetCurrentTimeResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"currentTime", &schema::typeOf<std::map<std::string, std::int64_t>>, offsetof(GetCurrentTimeResult, currentTime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetCurrentTimeResult>("GetCurrentTimeResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetDataCenterFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetDataCenterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDataCenterFromRemoteResult>("GetDataCenterFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetDataVolumeAttachableVmResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<VmInstanceInventory>>, offsetof(GetDataVolumeAttachableVmResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDataVolumeAttachableVmResult>("GetDataVolumeAttachableVmResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetDatabaseBackupFromImageStoreResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backups", &schema::typeOf<Json>, offsetof(GetDatabaseBackupFromImageStoreResult, backups), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDatabaseBackupFromImageStoreResult>("GetDatabaseBackupFromImageStoreResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetDebugSignalResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"signals", &schema::typeOf<Json>, offsetof(GetDebugSignalResult, signals), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetDebugSignalResult>("GetDebugSignalResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetEcsInstanceTypeResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"types", &schema::typeOf<Json>, offsetof(GetEcsInstanceTypeResult, types), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEcsInstanceTypeResult>("GetEcsInstanceTypeResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetEcsInstanceVncUrlResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ecsId", &schema::typeOf<std::string>, offsetof(GetEcsInstanceVncUrlResult, ecsId), schema::Location::Body, 0, nullptr},
-    {"vncUrl", &schema::typeOf<std::string>, offsetof(GetEcsInstanceVncUrlResult, vncUrl), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEcsInstanceVncUrlResult>("GetEcsInstanceVncUrlResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetElaborationCategoriesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"categories", &schema::typeOf<Json>, offsetof(GetElaborationCategoriesResult, categories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetElaborationCategoriesResult>("GetElaborationCategoriesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetElaborationsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"contents", &schema::typeOf<Json>, offsetof(GetElaborationsResult, contents), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetElaborationsResult>("GetElaborationsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetEncryptedFieldResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"encryptedFields", &schema::typeOf<std::vector<std::string>>, offsetof(GetEncryptedFieldResult, encryptedFields), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEncryptedFieldResult>("GetEncryptedFieldResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetEventDataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"events", &schema::typeOf<Json>, offsetof(GetEventDataResult, events), schema::Location::Body, 0, nullptr},
-    {"total", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetEventDataResult, total), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEventDataResult>("GetEventDataResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetExternalServicesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<ExternalServiceInventory>>, offsetof(GetExternalServicesResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetExternalServicesResult>("GetExternalServicesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetFactoryModeStateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"factoryModeState", &schema::typeOf<std::optional<bool>>, offsetof(GetFactoryModeStateResult, factoryModeState), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFactoryModeStateResult>("GetFactoryModeStateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetFaultToleranceVmsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryVmInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(GetFaultToleranceVmsResult, primaryVmInventory), schema::Location::Body, 0, nullptr},
-    {"secondaryVmInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(GetFaultToleranceVmsResult, secondaryVmInventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFaultToleranceVmsResult>("GetFaultToleranceVmsResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetFlowMeterRouterIdResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"routerId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetFlowMeterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFlowMeterRouterIdResult>("GetFlowMeterRouterIdResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetFreeIpResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<FreeIpInventory>>, offsetof(GetFreeIpResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetFreeIpResult>("GetFreeIpResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetGlobalConfigOptionsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"options", &schema::typeOf<std::optional<GlobalConfigOptions>>, offsetof(GetGlobalConfigOptionsResult, options), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetGlobalConfigOptionsResult>("GetGlobalConfigOptionsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetGuestOsMetadataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetGuestOsMetadataResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetGuestOsMetadataResult>("GetGuestOsMetadataResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHostAllocatorStrategiesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"strategies", &schema::typeOf<Json>, offsetof(GetHostAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostAllocatorStrategiesResult>("GetHostAllocatorStrategiesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHostCandidatesForVmMigrationResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetHostCandidatesForVmMigrationResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostCandidatesForVmMigrationResult>("GetHostCandidatesForVmMigrationResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHostIommuStateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(GetHostIommuStateResult, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostIommuStateResult>("GetHostIommuStateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHostIommuStatusResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"status", &schema::typeOf<std::string>, offsetof(GetHostIommuStatusResult, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostIommuStatusResult>("GetHostIommuStatusResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHostNUMATopologyResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(GetHostNUMATopologyResult, name), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostNUMATopologyResult, uuid), schema::Location::Body, 0, nullptr},
-    {"topology", &schema::typeOf<Json>, offsetof(GetHostNUMATopologyResult, topology), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostNUMATopologyResult>("GetHostNUMATopologyResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& GetHostNetworkFactsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"bondings", &schema::typeOf<Json>, offsetof(GetHostNetworkFactsResult, bondings), schema::Location::Body, 0, nullptr},
-    {"nics", &schema::typeOf<Json>, offsetof(GetHostNetworkFactsResult, nics), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostNetworkFactsResult>("GetHostNetworkFactsResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetHostNetworkInterfaceLldpResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"lldp", &schema::typeOf<std::optional<HostNetworkInterfaceLldpRefInventory>>, offsetof(GetHostNetworkInterfaceLldpResult, lldp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostNetworkInterfaceLldpResult>("GetHostNetworkInterfaceLldpResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHostPhysicalMemoryFactsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetHostPhysicalMemoryFactsResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostPhysicalMemoryFactsResult>("GetHostPhysicalMemoryFactsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHostResourceAllocationResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(GetHostResourceAllocationResult, name), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetHostResourceAllocationResult, uuid), schema::Location::Body, 0, nullptr},
-    {"vCPUPin", &schema::typeOf<Json>, offsetof(GetHostResourceAllocationResult, vCPUPin), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostResourceAllocationResult>("GetHostResourceAllocationResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& GetHostWebSshUrlResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(GetHostWebSshUrlResult, url), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHostWebSshUrlResult>("GetHostWebSshUrlResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetHypervisorTypesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hypervisorTypes", &schema::typeOf<std::vector<std::string>>, offsetof(GetHypervisorTypesResult, hypervisorTypes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetHypervisorTypesResult>("GetHypervisorTypesResult", rows, 1);
-  return d;
-}
+namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // CreateFirewallRuleFromConfigFileResult
+  {"inventory", schema::Local<Json, L>::ref, offsetof(CreateFirewallRuleFromConfigFileResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable0{{nullptr}, "CreateFirewallRuleFromConfigFileResult", kRows0, 1, nullptr, 0, &schema::ObjectOps<CreateFirewallRuleFromConfigFileResult, L>::make, &schema::ObjectOps<CreateFirewallRuleFromConfigFileResult, L>::destroy, &schema::ObjectOps<CreateFirewallRuleFromConfigFileResult, L>::clear};
+constexpr schema::Row kRows1[] = {  // CreateRootVolumeTemplateFromVolumeSnapshotResult
+  {"inventory", schema::Local<std::optional<ImageInventory>, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotResult, inventory), schema::Location::Body, 0, nullptr},
+  {"failures", schema::Local<Json, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotResult, failures), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable1{{nullptr}, "CreateRootVolumeTemplateFromVolumeSnapshotResult", kRows1, 2, nullptr, 0, &schema::ObjectOps<CreateRootVolumeTemplateFromVolumeSnapshotResult, L>::make, &schema::ObjectOps<CreateRootVolumeTemplateFromVolumeSnapshotResult, L>::destroy, &schema::ObjectOps<CreateRootVolumeTemplateFromVolumeSnapshotResult, L>::clear};
+constexpr schema::Row kRows2[] = {  // CreateSystemTagsResult
+  {"inventories", schema::Local<std::vector<SystemTagInventory>, L>::ref, offsetof(CreateSystemTagsResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable2{{nullptr}, "CreateSystemTagsResult", kRows2, 1, nullptr, 0, &schema::ObjectOps<CreateSystemTagsResult, L>::make, &schema::ObjectOps<CreateSystemTagsResult, L>::destroy, &schema::ObjectOps<CreateSystemTagsResult, L>::clear};
+constexpr schema::Row kRows3[] = {  // CreateVolumesSnapshotResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(CreateVolumesSnapshotResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable3{{nullptr}, "CreateVolumesSnapshotResult", kRows3, 1, nullptr, 0, &schema::ObjectOps<CreateVolumesSnapshotResult, L>::make, &schema::ObjectOps<CreateVolumesSnapshotResult, L>::destroy, &schema::ObjectOps<CreateVolumesSnapshotResult, L>::clear};
+constexpr schema::Row kRows4[] = {  // DRSAdviceInventory
+  {"drsUuid", schema::Local<std::string, L>::ref, offsetof(DRSAdviceInventory, drsUuid), schema::Location::Body, 0, nullptr},
+  {"adviceGroupUuid", schema::Local<std::string, L>::ref, offsetof(DRSAdviceInventory, adviceGroupUuid), schema::Location::Body, 0, nullptr},
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(DRSAdviceInventory, vmUuid), schema::Location::Body, 0, nullptr},
+  {"vmSourceHostUuid", schema::Local<std::string, L>::ref, offsetof(DRSAdviceInventory, vmSourceHostUuid), schema::Location::Body, 0, nullptr},
+  {"vmTargetHostUuid", schema::Local<std::string, L>::ref, offsetof(DRSAdviceInventory, vmTargetHostUuid), schema::Location::Body, 0, nullptr},
+  {"reason", schema::Local<std::string, L>::ref, offsetof(DRSAdviceInventory, reason), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&Resource::describe, offsetof(DRSAdviceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable4{{nullptr}, "DRSAdviceInventory", kRows4, 6, kBases4, 1, &schema::ObjectOps<DRSAdviceInventory, L>::make, &schema::ObjectOps<DRSAdviceInventory, L>::destroy, &schema::ObjectOps<DRSAdviceInventory, L>::clear};
+constexpr schema::Row kRows5[] = {  // DRSVmMigrationActivityInventory
+  {"drsUuid", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, drsUuid), schema::Location::Body, 0, nullptr},
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, vmUuid), schema::Location::Body, 0, nullptr},
+  {"vmSourceHostUuid", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, vmSourceHostUuid), schema::Location::Body, 0, nullptr},
+  {"vmTargetHostUuid", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, vmTargetHostUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, status), schema::Location::Body, 0, nullptr},
+  {"result", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, result), schema::Location::Body, 0, nullptr},
+  {"reason", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, reason), schema::Location::Body, 0, nullptr},
+  {"adviceUuid", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, adviceUuid), schema::Location::Body, 0, nullptr},
+  {"cause", schema::Local<std::string, L>::ref, offsetof(DRSVmMigrationActivityInventory, cause), schema::Location::Body, 0, nullptr},
+  {"endDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(DRSVmMigrationActivityInventory, endDate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases5[] = {{&Resource::describe, offsetof(DRSVmMigrationActivityInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable5{{nullptr}, "DRSVmMigrationActivityInventory", kRows5, 10, kBases5, 1, &schema::ObjectOps<DRSVmMigrationActivityInventory, L>::make, &schema::ObjectOps<DRSVmMigrationActivityInventory, L>::destroy, &schema::ObjectOps<DRSVmMigrationActivityInventory, L>::clear};
+constexpr schema::Row kRows6[] = {  // DataCenterInventory
+  {"deleted", schema::Local<std::string, L>::ref, offsetof(DataCenterInventory, deleted), schema::Location::Body, 0, nullptr},
+  {"regionName", schema::Local<std::string, L>::ref, offsetof(DataCenterInventory, regionName), schema::Location::Body, 0, nullptr},
+  {"dcType", schema::Local<std::string, L>::ref, offsetof(DataCenterInventory, dcType), schema::Location::Body, 0, nullptr},
+  {"regionId", schema::Local<std::string, L>::ref, offsetof(DataCenterInventory, regionId), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(DataCenterInventory, description), schema::Location::Body, 0, nullptr},
+  {"endpoint", schema::Local<std::string, L>::ref, offsetof(DataCenterInventory, endpoint), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&Resource::describe, offsetof(DataCenterInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable6{{nullptr}, "DataCenterInventory", kRows6, 6, kBases6, 1, &schema::ObjectOps<DataCenterInventory, L>::make, &schema::ObjectOps<DataCenterInventory, L>::destroy, &schema::ObjectOps<DataCenterInventory, L>::clear};
+constexpr schema::Row kRows7[] = {  // DatabaseBackupInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(DatabaseBackupInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(DatabaseBackupInventory, status), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DatabaseBackupInventory, size), schema::Location::Body, 0, nullptr},
+  {"metadata", schema::Local<std::string, L>::ref, offsetof(DatabaseBackupInventory, metadata), schema::Location::Body, 0, nullptr},
+  {"backupStorageRefs", schema::Local<Json, L>::ref, offsetof(DatabaseBackupInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases7[] = {{&NamedResource::describe, offsetof(DatabaseBackupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable7{{nullptr}, "DatabaseBackupInventory", kRows7, 5, kBases7, 1, &schema::ObjectOps<DatabaseBackupInventory, L>::make, &schema::ObjectOps<DatabaseBackupInventory, L>::destroy, &schema::ObjectOps<DatabaseBackupInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // DecodeStackTemplateResult
+  {"resources", schema::Local<Json, L>::ref, offsetof(DecodeStackTemplateResult, resources), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable8{{nullptr}, "DecodeStackTemplateResult", kRows8, 1, nullptr, 0, &schema::ObjectOps<DecodeStackTemplateResult, L>::make, &schema::ObjectOps<DecodeStackTemplateResult, L>::destroy, &schema::ObjectOps<DecodeStackTemplateResult, L>::clear};
+constexpr schema::Row kRows9[] = {  // DeleteSnapshotGroupResult
+  {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(DeleteSnapshotGroupResult, snapshotUuid), schema::Location::Body, 0, nullptr},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(DeleteSnapshotGroupResult, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(DeleteSnapshotGroupResult, success), schema::Location::Body, 0, nullptr},
+  {"error", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(DeleteSnapshotGroupResult, error), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable9{{nullptr}, "DeleteSnapshotGroupResult", kRows9, 4, nullptr, 0, &schema::ObjectOps<DeleteSnapshotGroupResult, L>::make, &schema::ObjectOps<DeleteSnapshotGroupResult, L>::destroy, &schema::ObjectOps<DeleteSnapshotGroupResult, L>::clear};
+constexpr schema::Row kRows10[] = {  // DeleteVolumeSnapshotGroupResult
+  {"results", schema::Local<std::vector<DeleteSnapshotGroupResult>, L>::ref, offsetof(DeleteVolumeSnapshotGroupResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable10{{nullptr}, "DeleteVolumeSnapshotGroupResult", kRows10, 1, nullptr, 0, &schema::ObjectOps<DeleteVolumeSnapshotGroupResult, L>::make, &schema::ObjectOps<DeleteVolumeSnapshotGroupResult, L>::destroy, &schema::ObjectOps<DeleteVolumeSnapshotGroupResult, L>::clear};
+constexpr schema::Row kRows11[] = {  // DescribeVmInstanceRecoveryPointResult
+  {"realSizes", schema::Local<Json, L>::ref, offsetof(DescribeVmInstanceRecoveryPointResult, realSizes), schema::Location::Body, 0, nullptr},
+  {"virtualSizes", schema::Local<Json, L>::ref, offsetof(DescribeVmInstanceRecoveryPointResult, virtualSizes), schema::Location::Body, 0, nullptr},
+  {"timestamp", schema::Local<std::string, L>::ref, offsetof(DescribeVmInstanceRecoveryPointResult, timestamp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable11{{nullptr}, "DescribeVmInstanceRecoveryPointResult", kRows11, 3, nullptr, 0, &schema::ObjectOps<DescribeVmInstanceRecoveryPointResult, L>::make, &schema::ObjectOps<DescribeVmInstanceRecoveryPointResult, L>::destroy, &schema::ObjectOps<DescribeVmInstanceRecoveryPointResult, L>::clear};
+constexpr schema::Row kRows12[] = {  // DirectoryInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(DirectoryInventory, name), schema::Location::Body, 0, nullptr},
+  {"groupName", schema::Local<std::string, L>::ref, offsetof(DirectoryInventory, groupName), schema::Location::Body, 0, nullptr},
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(DirectoryInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"rootDirectoryUuid", schema::Local<std::string, L>::ref, offsetof(DirectoryInventory, rootDirectoryUuid), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(DirectoryInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(DirectoryInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&Resource::describe, offsetof(DirectoryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable12{{nullptr}, "DirectoryInventory", kRows12, 6, kBases12, 1, &schema::ObjectOps<DirectoryInventory, L>::make, &schema::ObjectOps<DirectoryInventory, L>::destroy, &schema::ObjectOps<DirectoryInventory, L>::clear};
+constexpr schema::Row kRows13[] = {  // DiskOfferingInventory
+  {"diskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DiskOfferingInventory, diskSize), schema::Location::Body, 0, nullptr},
+  {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(DiskOfferingInventory, sortKey), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(DiskOfferingInventory, state), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(DiskOfferingInventory, type), schema::Location::Body, 0, nullptr},
+  {"allocatorStrategy", schema::Local<std::string, L>::ref, offsetof(DiskOfferingInventory, allocatorStrategy), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases13[] = {{&NamedResource::describe, offsetof(DiskOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable13{{nullptr}, "DiskOfferingInventory", kRows13, 5, kBases13, 1, &schema::ObjectOps<DiskOfferingInventory, L>::make, &schema::ObjectOps<DiskOfferingInventory, L>::destroy, &schema::ObjectOps<DiskOfferingInventory, L>::clear};
+constexpr schema::Row kRows14[] = {  // DownloadBackupFileFromPublicCloudResult
+  {"local", schema::Local<std::string, L>::ref, offsetof(DownloadBackupFileFromPublicCloudResult, local), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable14{{nullptr}, "DownloadBackupFileFromPublicCloudResult", kRows14, 1, nullptr, 0, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::make, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::destroy, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::clear};
+constexpr schema::Row kRows15[] = {  // EcsImageInventory
+  {"localImageUuid", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, localImageUuid), schema::Location::Body, 0, nullptr},
+  {"ecsImageId", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, ecsImageId), schema::Location::Body, 0, nullptr},
+  {"ecsImageSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EcsImageInventory, ecsImageSize), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, platform), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, type), schema::Location::Body, 0, nullptr},
+  {"ossMd5Sum", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, ossMd5Sum), schema::Location::Body, 0, nullptr},
+  {"format", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, format), schema::Location::Body, 0, nullptr},
+  {"osName", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, osName), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases15[] = {{&NamedResource::describe, offsetof(EcsImageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable15{{nullptr}, "EcsImageInventory", kRows15, 9, kBases15, 1, &schema::ObjectOps<EcsImageInventory, L>::make, &schema::ObjectOps<EcsImageInventory, L>::destroy, &schema::ObjectOps<EcsImageInventory, L>::clear};
+constexpr schema::Row kRows16[] = {  // EcsInstanceInventory
+  {"localVmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, localVmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"ecsInstanceId", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsInstanceId), schema::Location::Body, 0, nullptr},
+  {"ecsStatus", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsStatus), schema::Location::Body, 0, nullptr},
+  {"cpuCores", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EcsInstanceInventory, cpuCores), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EcsInstanceInventory, memorySize), schema::Location::Body, 0, nullptr},
+  {"ecsInstanceType", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsInstanceType), schema::Location::Body, 0, nullptr},
+  {"ecsBandWidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EcsInstanceInventory, ecsBandWidth), schema::Location::Body, 0, nullptr},
+  {"ecsRootVolumeId", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsRootVolumeId), schema::Location::Body, 0, nullptr},
+  {"ecsRootVolumeCategory", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsRootVolumeCategory), schema::Location::Body, 0, nullptr},
+  {"ecsRootVolumeSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EcsInstanceInventory, ecsRootVolumeSize), schema::Location::Body, 0, nullptr},
+  {"privateIpAddress", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, privateIpAddress), schema::Location::Body, 0, nullptr},
+  {"publicIpAddress", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, publicIpAddress), schema::Location::Body, 0, nullptr},
+  {"ecsVSwitchUuid", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsVSwitchUuid), schema::Location::Body, 0, nullptr},
+  {"ecsImageUuid", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsImageUuid), schema::Location::Body, 0, nullptr},
+  {"ecsSecurityGroupUuid", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsSecurityGroupUuid), schema::Location::Body, 0, nullptr},
+  {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
+  {"chargeType", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, chargeType), schema::Location::Body, 0, nullptr},
+  {"expireDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(EcsInstanceInventory, expireDate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&NamedResource::describe, offsetof(EcsInstanceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable16{{nullptr}, "EcsInstanceInventory", kRows16, 18, kBases16, 1, &schema::ObjectOps<EcsInstanceInventory, L>::make, &schema::ObjectOps<EcsInstanceInventory, L>::destroy, &schema::ObjectOps<EcsInstanceInventory, L>::clear};
+constexpr schema::Row kRows17[] = {  // EcsSecurityGroupInventory
+  {"ecsVpcUuid", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupInventory, ecsVpcUuid), schema::Location::Body, 0, nullptr},
+  {"securityGroupId", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupInventory, securityGroupId), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases17[] = {{&NamedResource::describe, offsetof(EcsSecurityGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable17{{nullptr}, "EcsSecurityGroupInventory", kRows17, 2, kBases17, 1, &schema::ObjectOps<EcsSecurityGroupInventory, L>::make, &schema::ObjectOps<EcsSecurityGroupInventory, L>::destroy, &schema::ObjectOps<EcsSecurityGroupInventory, L>::clear};
+constexpr schema::Row kRows18[] = {  // EcsSecurityGroupRuleInventory
+  {"ecsSecurityGroupUuid", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, ecsSecurityGroupUuid), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"portRange", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, portRange), schema::Location::Body, 0, nullptr},
+  {"cidrIp", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, cidrIp), schema::Location::Body, 0, nullptr},
+  {"priority", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, priority), schema::Location::Body, 0, nullptr},
+  {"direction", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, direction), schema::Location::Body, 0, nullptr},
+  {"nicType", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, nicType), schema::Location::Body, 0, nullptr},
+  {"policy", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, policy), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, description), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&Resource::describe, offsetof(EcsSecurityGroupRuleInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable18{{nullptr}, "EcsSecurityGroupRuleInventory", kRows18, 9, kBases18, 1, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::make, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::destroy, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::clear};
+constexpr schema::Row kRows19[] = {  // EcsVSwitchInventory
+  {"vSwitchId", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, vSwitchId), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, status), schema::Location::Body, 0, nullptr},
+  {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, cidrBlock), schema::Location::Body, 0, nullptr},
+  {"availableIpAddressCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(EcsVSwitchInventory, availableIpAddressCount), schema::Location::Body, 0, nullptr},
+  {"ecsVpcUuid", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, ecsVpcUuid), schema::Location::Body, 0, nullptr},
+  {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases19[] = {{&NamedResource::describe, offsetof(EcsVSwitchInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable19{{nullptr}, "EcsVSwitchInventory", kRows19, 6, kBases19, 1, &schema::ObjectOps<EcsVSwitchInventory, L>::make, &schema::ObjectOps<EcsVSwitchInventory, L>::destroy, &schema::ObjectOps<EcsVSwitchInventory, L>::clear};
+constexpr schema::Row kRows20[] = {  // EcsVpcInventory
+  {"ecsVpcId", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, ecsVpcId), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, status), schema::Location::Body, 0, nullptr},
+  {"deleted", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, deleted), schema::Location::Body, 0, nullptr},
+  {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, cidrBlock), schema::Location::Body, 0, nullptr},
+  {"vRouterId", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, vRouterId), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(EcsVpcInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable20{{nullptr}, "EcsVpcInventory", kRows20, 6, kBases20, 1, &schema::ObjectOps<EcsVpcInventory, L>::make, &schema::ObjectOps<EcsVpcInventory, L>::destroy, &schema::ObjectOps<EcsVpcInventory, L>::clear};
+constexpr schema::Row kRows21[] = {  // EmailMediaInventory
+  {"smtpServer", schema::Local<std::string, L>::ref, offsetof(EmailMediaInventory, smtpServer), schema::Location::Body, 0, nullptr},
+  {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(EmailMediaInventory, smtpPort), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(EmailMediaInventory, username), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases21[] = {{&MediaInventory::describe, offsetof(EmailMediaInventory, uuid) - offsetof(MediaInventory, uuid)}};
+schema::LazyTable kTable21{{nullptr}, "EmailMediaInventory", kRows21, 3, kBases21, 1, &schema::ObjectOps<EmailMediaInventory, L>::make, &schema::ObjectOps<EmailMediaInventory, L>::destroy, &schema::ObjectOps<EmailMediaInventory, L>::clear};
+constexpr schema::Row kRows22[] = {  // EventLogInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EventLogInventory, id), schema::Location::Body, 0, nullptr},
+  {"content", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, content), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"category", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, category), schema::Location::Body, 0, nullptr},
+  {"trackingId", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, trackingId), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, type), schema::Location::Body, 0, nullptr},
+  {"time", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EventLogInventory, time), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(EventLogInventory, createDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable22{{nullptr}, "EventLogInventory", kRows22, 9, nullptr, 0, &schema::ObjectOps<EventLogInventory, L>::make, &schema::ObjectOps<EventLogInventory, L>::destroy, &schema::ObjectOps<EventLogInventory, L>::clear};
+constexpr schema::Row kRows23[] = {  // EventRuleTemplateInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, name), schema::Location::Body, 0, nullptr},
+  {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, monitorTemplateUuid), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
+  {"eventName", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, eventName), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
+  {"labels", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, labels), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases23[] = {{&Resource::describe, offsetof(EventRuleTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable23{{nullptr}, "EventRuleTemplateInventory", kRows23, 6, kBases23, 1, &schema::ObjectOps<EventRuleTemplateInventory, L>::make, &schema::ObjectOps<EventRuleTemplateInventory, L>::destroy, &schema::ObjectOps<EventRuleTemplateInventory, L>::clear};
+constexpr schema::Row kRows24[] = {  // EventSubscriptionInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, name), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, namespace_), schema::Location::Body, 0, nullptr},
+  {"eventName", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, eventName), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, state), schema::Location::Body, 0, nullptr},
+  {"actions", schema::Local<Json, L>::ref, offsetof(EventSubscriptionInventory, actions), schema::Location::Body, 0, nullptr},
+  {"labels", schema::Local<Json, L>::ref, offsetof(EventSubscriptionInventory, labels), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&Resource::describe, offsetof(EventSubscriptionInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable24{{nullptr}, "EventSubscriptionInventory", kRows24, 7, kBases24, 1, &schema::ObjectOps<EventSubscriptionInventory, L>::make, &schema::ObjectOps<EventSubscriptionInventory, L>::destroy, &schema::ObjectOps<EventSubscriptionInventory, L>::clear};
+constexpr schema::Row kRows25[] = {  // EventSubscriptionLabelInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"key", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, key), schema::Location::Body, 0, nullptr},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, operator_), schema::Location::Body, 0, nullptr},
+  {"value", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, value), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable25{{nullptr}, "EventSubscriptionLabelInventory", kRows25, 4, nullptr, 0, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::make, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::destroy, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::clear};
+constexpr schema::Row kRows26[] = {  // ExecuteAutoScalingRuleResult
+  {"scalingActivityUuid", schema::Local<std::string, L>::ref, offsetof(ExecuteAutoScalingRuleResult, scalingActivityUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable26{{nullptr}, "ExecuteAutoScalingRuleResult", kRows26, 1, nullptr, 0, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::make, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::destroy, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::clear};
+constexpr schema::Row kRows27[] = {  // ExecuteGuestVmCommandResult
+  {"stream", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmCommandResult, stream), schema::Location::Body, 0, nullptr},
+  {"vmInstance", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(ExecuteGuestVmCommandResult, vmInstance), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable27{{nullptr}, "ExecuteGuestVmCommandResult", kRows27, 2, nullptr, 0, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::make, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::destroy, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::clear};
+constexpr schema::Row kRows28[] = {  // ExponBlockVolumeInventory
+  {"exponStatus", schema::Local<std::string, L>::ref, offsetof(ExponBlockVolumeInventory, exponStatus), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&BlockVolumeInventory::describe, offsetof(ExponBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)}};
+schema::LazyTable kTable28{{nullptr}, "ExponBlockVolumeInventory", kRows28, 1, kBases28, 1, &schema::ObjectOps<ExponBlockVolumeInventory, L>::make, &schema::ObjectOps<ExponBlockVolumeInventory, L>::destroy, &schema::ObjectOps<ExponBlockVolumeInventory, L>::clear};
+constexpr schema::Row kRows29[] = {  // ExportDatabaseBackupFromBackupStorageResult
+  {"databaseBackupUrl", schema::Local<std::string, L>::ref, offsetof(ExportDatabaseBackupFromBackupStorageResult, databaseBackupUrl), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable29{{nullptr}, "ExportDatabaseBackupFromBackupStorageResult", kRows29, 1, nullptr, 0, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::make, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::destroy, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::clear};
+constexpr schema::Row kRows30[] = {  // ExportImageFromBackupStorageResult
+  {"imageUrl", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageResult, imageUrl), schema::Location::Body, 0, nullptr},
+  {"exportMd5Sum", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageResult, exportMd5Sum), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable30{{nullptr}, "ExportImageFromBackupStorageResult", kRows30, 2, nullptr, 0, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::make, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::destroy, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::clear};
+constexpr schema::Row kRows31[] = {  // ExternalBackupInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, state), schema::Location::Body, 0, nullptr},
+  {"installPath", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, installPath), schema::Location::Body, 0, nullptr},
+  {"totalSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ExternalBackupInventory, totalSize), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, version), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases31[] = {{&NamedResource::describe, offsetof(ExternalBackupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable31{{nullptr}, "ExternalBackupInventory", kRows31, 5, kBases31, 1, &schema::ObjectOps<ExternalBackupInventory, L>::make, &schema::ObjectOps<ExternalBackupInventory, L>::destroy, &schema::ObjectOps<ExternalBackupInventory, L>::clear};
+constexpr schema::Row kRows32[] = {  // ExternalBackupStorageInventory
+  {"identity", schema::Local<std::string, L>::ref, offsetof(ExternalBackupStorageInventory, identity), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&BackupStorageInventory::describe, offsetof(ExternalBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable32{{nullptr}, "ExternalBackupStorageInventory", kRows32, 1, kBases32, 1, &schema::ObjectOps<ExternalBackupStorageInventory, L>::make, &schema::ObjectOps<ExternalBackupStorageInventory, L>::destroy, &schema::ObjectOps<ExternalBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // ExternalPrimaryStorageInventory
+  {"identity", schema::Local<std::string, L>::ref, offsetof(ExternalPrimaryStorageInventory, identity), schema::Location::Body, 0, nullptr},
+  {"config", schema::Local<Json, L>::ref, offsetof(ExternalPrimaryStorageInventory, config), schema::Location::Body, 0, nullptr},
+  {"addonInfo", schema::Local<Json, L>::ref, offsetof(ExternalPrimaryStorageInventory, addonInfo), schema::Location::Body, 0, nullptr},
+  {"outputProtocols", schema::Local<std::vector<std::string>, L>::ref, offsetof(ExternalPrimaryStorageInventory, outputProtocols), schema::Location::Body, 0, nullptr},
+  {"defaultProtocol", schema::Local<std::string, L>::ref, offsetof(ExternalPrimaryStorageInventory, defaultProtocol), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases33[] = {{&PrimaryStorageInventory::describe, offsetof(ExternalPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable33{{nullptr}, "ExternalPrimaryStorageInventory", kRows33, 5, kBases33, 1, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::make, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows34[] = {  // ExternalServiceCapabilities
+  {"reloadConfig", schema::Local<std::optional<bool>, L>::ref, offsetof(ExternalServiceCapabilities, reloadConfig), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable34{{nullptr}, "ExternalServiceCapabilities", kRows34, 1, nullptr, 0, &schema::ObjectOps<ExternalServiceCapabilities, L>::make, &schema::ObjectOps<ExternalServiceCapabilities, L>::destroy, &schema::ObjectOps<ExternalServiceCapabilities, L>::clear};
+constexpr schema::Row kRows35[] = {  // ExternalServiceInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(ExternalServiceInventory, name), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ExternalServiceInventory, status), schema::Location::Body, 0, nullptr},
+  {"capabilities", schema::Local<std::optional<ExternalServiceCapabilities>, L>::ref, offsetof(ExternalServiceInventory, capabilities), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable35{{nullptr}, "ExternalServiceInventory", kRows35, 3, nullptr, 0, &schema::ObjectOps<ExternalServiceInventory, L>::make, &schema::ObjectOps<ExternalServiceInventory, L>::destroy, &schema::ObjectOps<ExternalServiceInventory, L>::clear};
+constexpr schema::Row kRows36[] = {  // FiberChannelLunInventory
+  {"fiberChannelStorageUuid", schema::Local<std::string, L>::ref, offsetof(FiberChannelLunInventory, fiberChannelStorageUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases36[] = {{&ScsiLunInventory::describe, offsetof(FiberChannelLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)}};
+schema::LazyTable kTable36{{nullptr}, "FiberChannelLunInventory", kRows36, 1, kBases36, 1, &schema::ObjectOps<FiberChannelLunInventory, L>::make, &schema::ObjectOps<FiberChannelLunInventory, L>::destroy, &schema::ObjectOps<FiberChannelLunInventory, L>::clear};
+constexpr schema::Row kRows37[] = {  // FiberChannelStorageInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(FiberChannelStorageInventory, name), schema::Location::Body, 0, nullptr},
+  {"wwnn", schema::Local<std::string, L>::ref, offsetof(FiberChannelStorageInventory, wwnn), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(FiberChannelStorageInventory, state), schema::Location::Body, 0, nullptr},
+  {"fiberChannelLuns", schema::Local<Json, L>::ref, offsetof(FiberChannelStorageInventory, fiberChannelLuns), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases37[] = {{&Resource::describe, offsetof(FiberChannelStorageInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable37{{nullptr}, "FiberChannelStorageInventory", kRows37, 4, kBases37, 1, &schema::ObjectOps<FiberChannelStorageInventory, L>::make, &schema::ObjectOps<FiberChannelStorageInventory, L>::destroy, &schema::ObjectOps<FiberChannelStorageInventory, L>::clear};
+constexpr schema::Row kRows38[] = {  // FlowCollectorInventory
+  {"flowMeterUuid", schema::Local<std::string, L>::ref, offsetof(FlowCollectorInventory, flowMeterUuid), schema::Location::Body, 0, nullptr},
+  {"server", schema::Local<std::string, L>::ref, offsetof(FlowCollectorInventory, server), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(FlowCollectorInventory, port), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&NamedResource::describe, offsetof(FlowCollectorInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable38{{nullptr}, "FlowCollectorInventory", kRows38, 3, kBases38, 1, &schema::ObjectOps<FlowCollectorInventory, L>::make, &schema::ObjectOps<FlowCollectorInventory, L>::destroy, &schema::ObjectOps<FlowCollectorInventory, L>::clear};
+constexpr schema::Row kRows39[] = {  // FlowMeterInventory
+  {"collectors", schema::Local<Json, L>::ref, offsetof(FlowMeterInventory, collectors), schema::Location::Body, 0, nullptr},
+  {"networkRefs", schema::Local<Json, L>::ref, offsetof(FlowMeterInventory, networkRefs), schema::Location::Body, 0, nullptr},
+  {"sample", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(FlowMeterInventory, sample), schema::Location::Body, 0, nullptr},
+  {"expireInterval", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(FlowMeterInventory, expireInterval), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(FlowMeterInventory, version), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(FlowMeterInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases39[] = {{&NamedResource::describe, offsetof(FlowMeterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable39{{nullptr}, "FlowMeterInventory", kRows39, 6, kBases39, 1, &schema::ObjectOps<FlowMeterInventory, L>::make, &schema::ObjectOps<FlowMeterInventory, L>::destroy, &schema::ObjectOps<FlowMeterInventory, L>::clear};
+constexpr schema::Row kRows40[] = {  // FreeIpInventory
+  {"ipRangeUuid", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, ipRangeUuid), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, ip), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, netmask), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, gateway), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable40{{nullptr}, "FreeIpInventory", kRows40, 4, nullptr, 0, &schema::ObjectOps<FreeIpInventory, L>::make, &schema::ObjectOps<FreeIpInventory, L>::destroy, &schema::ObjectOps<FreeIpInventory, L>::clear};
+constexpr schema::Row kRows41[] = {  // GetAccessPathResult
+  {"pathInfos", schema::Local<Json, L>::ref, offsetof(GetAccessPathResult, pathInfos), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable41{{nullptr}, "GetAccessPathResult", kRows41, 1, nullptr, 0, &schema::ObjectOps<GetAccessPathResult, L>::make, &schema::ObjectOps<GetAccessPathResult, L>::destroy, &schema::ObjectOps<GetAccessPathResult, L>::clear};
+constexpr schema::Row kRows42[] = {  // GetAccountPriceTableRefResult
+  {"accountUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetAccountPriceTableRefResult, accountUuids), schema::Location::Body, 0, nullptr},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(GetAccountPriceTableRefResult, tableUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable42{{nullptr}, "GetAccountPriceTableRefResult", kRows42, 2, nullptr, 0, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::make, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::destroy, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::clear};
+constexpr schema::Row kRows43[] = {  // GetAccountQuotaUsageResult
+  {"usages", schema::Local<std::vector<QuotaUsage>, L>::ref, offsetof(GetAccountQuotaUsageResult, usages), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable43{{nullptr}, "GetAccountQuotaUsageResult", kRows43, 1, nullptr, 0, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::make, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::destroy, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::clear};
+constexpr schema::Row kRows44[] = {  // GetActiveAlarmStatusResult
+  {"statuses", schema::Local<Json, L>::ref, offsetof(GetActiveAlarmStatusResult, statuses), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable44{{nullptr}, "GetActiveAlarmStatusResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::make, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::destroy, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::clear};
+constexpr schema::Row kRows45[] = {  // GetAlarmDataResult
+  {"histories", schema::Local<Json, L>::ref, offsetof(GetAlarmDataResult, histories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataResult, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable45{{nullptr}, "GetAlarmDataResult", kRows45, 2, nullptr, 0, &schema::ObjectOps<GetAlarmDataResult, L>::make, &schema::ObjectOps<GetAlarmDataResult, L>::destroy, &schema::ObjectOps<GetAlarmDataResult, L>::clear};
+constexpr schema::Row kRows46[] = {  // GetAliyunNasAccessGroupRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetAliyunNasAccessGroupRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable46{{nullptr}, "GetAliyunNasAccessGroupRemoteResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::clear};
+constexpr schema::Row kRows47[] = {  // GetAliyunNasFileSystemRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetAliyunNasFileSystemRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable47{{nullptr}, "GetAliyunNasFileSystemRemoteResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::clear};
+constexpr schema::Row kRows48[] = {  // GetAliyunNasMountTargetRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetAliyunNasMountTargetRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable48{{nullptr}, "GetAliyunNasMountTargetRemoteResult", kRows48, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::clear};
+constexpr schema::Row kRows49[] = {  // GetAllEventMetadataResult
+  {"events", schema::Local<Json, L>::ref, offsetof(GetAllEventMetadataResult, events), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable49{{nullptr}, "GetAllEventMetadataResult", kRows49, 1, nullptr, 0, &schema::ObjectOps<GetAllEventMetadataResult, L>::make, &schema::ObjectOps<GetAllEventMetadataResult, L>::destroy, &schema::ObjectOps<GetAllEventMetadataResult, L>::clear};
+constexpr schema::Row kRows50[] = {  // GetAllMetricMetadataResult
+  {"metrics", schema::Local<Json, L>::ref, offsetof(GetAllMetricMetadataResult, metrics), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable50{{nullptr}, "GetAllMetricMetadataResult", kRows50, 1, nullptr, 0, &schema::ObjectOps<GetAllMetricMetadataResult, L>::make, &schema::ObjectOps<GetAllMetricMetadataResult, L>::destroy, &schema::ObjectOps<GetAllMetricMetadataResult, L>::clear};
+constexpr schema::Row kRows51[] = {  // GetAppBuildSystemCapacityResult
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAppBuildSystemCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAppBuildSystemCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable51{{nullptr}, "GetAppBuildSystemCapacityResult", kRows51, 2, nullptr, 0, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::make, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::destroy, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::clear};
+constexpr schema::Row kRows52[] = {  // GetAttachablePublicL3ForVRouterResult
+  {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetAttachablePublicL3ForVRouterResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable52{{nullptr}, "GetAttachablePublicL3ForVRouterResult", kRows52, 1, nullptr, 0, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::make, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::destroy, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::clear};
+constexpr schema::Row kRows53[] = {  // GetAttachableVpcL3NetworkResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetAttachableVpcL3NetworkResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable53{{nullptr}, "GetAttachableVpcL3NetworkResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::make, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::destroy, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::clear};
+constexpr schema::Row kRows54[] = {  // GetAuditDataResult
+  {"audits", schema::Local<Json, L>::ref, offsetof(GetAuditDataResult, audits), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable54{{nullptr}, "GetAuditDataResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<GetAuditDataResult, L>::make, &schema::ObjectOps<GetAuditDataResult, L>::destroy, &schema::ObjectOps<GetAuditDataResult, L>::clear};
+constexpr schema::Row kRows55[] = {  // GetAvailableTriggersResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetAvailableTriggersResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable55{{nullptr}, "GetAvailableTriggersResult", kRows55, 1, nullptr, 0, &schema::ObjectOps<GetAvailableTriggersResult, L>::make, &schema::ObjectOps<GetAvailableTriggersResult, L>::destroy, &schema::ObjectOps<GetAvailableTriggersResult, L>::clear};
+constexpr schema::Row kRows56[] = {  // GetBackupStorageCandidatesForImageMigrationResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetBackupStorageCandidatesForImageMigrationResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable56{{nullptr}, "GetBackupStorageCandidatesForImageMigrationResult", kRows56, 1, nullptr, 0, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::make, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::destroy, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::clear};
+constexpr schema::Row kRows57[] = {  // GetBackupStorageCapacityResult
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetBackupStorageCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetBackupStorageCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable57{{nullptr}, "GetBackupStorageCapacityResult", kRows57, 2, nullptr, 0, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::make, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::destroy, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::clear};
+constexpr schema::Row kRows58[] = {  // GetBackupStorageTypesResult
+  {"types", schema::Local<Json, L>::ref, offsetof(GetBackupStorageTypesResult, types), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable58{{nullptr}, "GetBackupStorageTypesResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<GetBackupStorageTypesResult, L>::make, &schema::ObjectOps<GetBackupStorageTypesResult, L>::destroy, &schema::ObjectOps<GetBackupStorageTypesResult, L>::clear};
+constexpr schema::Row kRows59[] = {  // GetBareMetal2ChassisPowerStatusResult
+  {"status", schema::Local<std::string, L>::ref, offsetof(GetBareMetal2ChassisPowerStatusResult, status), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable59{{nullptr}, "GetBareMetal2ChassisPowerStatusResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::make, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::destroy, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::clear};
+constexpr schema::Row kRows60[] = {  // GetBareMetal2GatewayAllocatorStrategiesResult
+  {"strategies", schema::Local<Json, L>::ref, offsetof(GetBareMetal2GatewayAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable60{{nullptr}, "GetBareMetal2GatewayAllocatorStrategiesResult", kRows60, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::clear};
+constexpr schema::Row kRows61[] = {  // GetBareMetal2ProvisionNetworkIpAddressCapacityResult
+  {"capacityData", schema::Local<Json, L>::ref, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityResult, capacityData), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable61{{nullptr}, "GetBareMetal2ProvisionNetworkIpAddressCapacityResult", kRows61, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::make, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::destroy, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::clear};
+constexpr schema::Row kRows62[] = {  // GetBareMetal2SupportedBootModeResult
+  {"supportedBootMode", schema::Local<std::string, L>::ref, offsetof(GetBareMetal2SupportedBootModeResult, supportedBootMode), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable62{{nullptr}, "GetBareMetal2SupportedBootModeResult", kRows62, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::make, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::destroy, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::clear};
+constexpr schema::Row kRows63[] = {  // GetBaremetalChassisPowerStatusResult
+  {"status", schema::Local<std::string, L>::ref, offsetof(GetBaremetalChassisPowerStatusResult, status), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable63{{nullptr}, "GetBaremetalChassisPowerStatusResult", kRows63, 1, nullptr, 0, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::make, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::destroy, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::clear};
+constexpr schema::Row kRows64[] = {  // GetCandidateAffinityGroupForAttachingVmResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateAffinityGroupForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable64{{nullptr}, "GetCandidateAffinityGroupForAttachingVmResult", kRows64, 1, nullptr, 0, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::clear};
+constexpr schema::Row kRows65[] = {  // GetCandidateAffinityGroupForCreatingVmResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateAffinityGroupForCreatingVmResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable65{{nullptr}, "GetCandidateAffinityGroupForCreatingVmResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::clear};
+constexpr schema::Row kRows66[] = {  // GetCandidateBackupStorageForCreatingImageResult
+  {"inventories", schema::Local<std::vector<BackupStorageInventory>, L>::ref, offsetof(GetCandidateBackupStorageForCreatingImageResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable66{{nullptr}, "GetCandidateBackupStorageForCreatingImageResult", kRows66, 1, nullptr, 0, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::make, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::destroy, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::clear};
+constexpr schema::Row kRows67[] = {  // GetCandidateClustersForAttachingL2NetworkResult
+  {"inventories", schema::Local<std::vector<ClusterInventory>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable67{{nullptr}, "GetCandidateClustersForAttachingL2NetworkResult", kRows67, 1, nullptr, 0, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::make, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::destroy, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::clear};
+constexpr schema::Row kRows68[] = {  // GetCandidateInterfaceVlanIdsResult
+  {"vlanIds", schema::Local<Json, L>::ref, offsetof(GetCandidateInterfaceVlanIdsResult, vlanIds), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable68{{nullptr}, "GetCandidateInterfaceVlanIdsResult", kRows68, 1, nullptr, 0, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::make, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::destroy, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::clear};
+constexpr schema::Row kRows69[] = {  // GetCandidateIsoForAttachingVmResult
+  {"inventories", schema::Local<std::vector<ImageInventory>, L>::ref, offsetof(GetCandidateIsoForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable69{{nullptr}, "GetCandidateIsoForAttachingVmResult", kRows69, 1, nullptr, 0, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::make, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::clear};
+constexpr schema::Row kRows70[] = {  // GetCandidateL2NetworksForAttachingClusterResult
+  {"inventories", schema::Local<std::vector<L2NetworkData>, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable70{{nullptr}, "GetCandidateL2NetworksForAttachingClusterResult", kRows70, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::make, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::destroy, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::clear};
+constexpr schema::Row kRows71[] = {  // GetCandidateL3NetworksForChangeVmNicNetworkResult
+  {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable71{{nullptr}, "GetCandidateL3NetworksForChangeVmNicNetworkResult", kRows71, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::clear};
+constexpr schema::Row kRows72[] = {  // GetCandidateL3NetworksForIpSecConnectionResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable72{{nullptr}, "GetCandidateL3NetworksForIpSecConnectionResult", kRows72, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::clear};
+constexpr schema::Row kRows73[] = {  // GetCandidateL3NetworksForLoadBalancerResult
+  {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetCandidateL3NetworksForLoadBalancerResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable73{{nullptr}, "GetCandidateL3NetworksForLoadBalancerResult", kRows73, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::clear};
+constexpr schema::Row kRows74[] = {  // GetCandidateL3NetworksForServerGroupResult
+  {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetCandidateL3NetworksForServerGroupResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable74{{nullptr}, "GetCandidateL3NetworksForServerGroupResult", kRows74, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::clear};
+constexpr schema::Row kRows75[] = {  // GetCandidateMiniHostsResult
+  {"hosts", schema::Local<Json, L>::ref, offsetof(GetCandidateMiniHostsResult, hosts), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable75{{nullptr}, "GetCandidateMiniHostsResult", kRows75, 1, nullptr, 0, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::make, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::destroy, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::clear};
+constexpr schema::Row kRows76[] = {  // GetCandidateNetworkInterfacesResult
+  {"slaveNames", schema::Local<Json, L>::ref, offsetof(GetCandidateNetworkInterfacesResult, slaveNames), schema::Location::Body, 0, nullptr},
+  {"candidateNics", schema::Local<Json, L>::ref, offsetof(GetCandidateNetworkInterfacesResult, candidateNics), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable76{{nullptr}, "GetCandidateNetworkInterfacesResult", kRows76, 2, nullptr, 0, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::make, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::destroy, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::clear};
+constexpr schema::Row kRows77[] = {  // GetCandidatePrimaryStoragesForCreatingVmResult
+  {"rootVolumePrimaryStorages", schema::Local<std::vector<PrimaryStorageInventory>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmResult, rootVolumePrimaryStorages), schema::Location::Body, 0, nullptr},
+  {"dataVolumePrimaryStorages", schema::Local<std::map<std::string, std::vector<PrimaryStorageInventory>>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmResult, dataVolumePrimaryStorages), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable77{{nullptr}, "GetCandidatePrimaryStoragesForCreatingVmResult", kRows77, 2, nullptr, 0, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // GetCandidateVMForAttachingAffinityGroupResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateVMForAttachingAffinityGroupResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable78{{nullptr}, "GetCandidateVMForAttachingAffinityGroupResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::make, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::clear};
+constexpr schema::Row kRows79[] = {  // GetCandidateVmForAttachingIsoResult
+  {"inventories", schema::Local<std::vector<VmInstanceInventory>, L>::ref, offsetof(GetCandidateVmForAttachingIsoResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable79{{nullptr}, "GetCandidateVmForAttachingIsoResult", kRows79, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::make, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::destroy, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::clear};
+constexpr schema::Row kRows80[] = {  // GetCandidateVmNicsForLoadBalancerServerGroupResult
+  {"inventories", schema::Local<std::vector<VmNicInventory>, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable80{{nullptr}, "GetCandidateVmNicsForLoadBalancerServerGroupResult", kRows80, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::make, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::clear};
+constexpr schema::Row kRows81[] = {  // GetCandidateVmNicsForPortMirrorResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateVmNicsForPortMirrorResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable81{{nullptr}, "GetCandidateVmNicsForPortMirrorResult", kRows81, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::make, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::clear};
+constexpr schema::Row kRows82[] = {  // GetCandidateZonesClustersHostsForCreatingVmResult
+  {"zones", schema::Local<std::vector<ZoneInventory>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, zones), schema::Location::Body, 0, nullptr},
+  {"clusters", schema::Local<std::vector<ClusterInventory>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, clusters), schema::Location::Body, 0, nullptr},
+  {"hosts", schema::Local<std::vector<HostInventory>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, hosts), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable82{{nullptr}, "GetCandidateZonesClustersHostsForCreatingVmResult", kRows82, 3, nullptr, 0, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::clear};
+constexpr schema::Row kRows83[] = {  // GetCdpBackupStorageRequirementResult
+  {"nextStep", schema::Local<std::string, L>::ref, offsetof(GetCdpBackupStorageRequirementResult, nextStep), schema::Location::Body, 0, nullptr},
+  {"required", schema::Local<Json, L>::ref, offsetof(GetCdpBackupStorageRequirementResult, required), schema::Location::Body, 0, nullptr},
+  {"current", schema::Local<Json, L>::ref, offsetof(GetCdpBackupStorageRequirementResult, current), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable83{{nullptr}, "GetCdpBackupStorageRequirementResult", kRows83, 3, nullptr, 0, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::make, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::destroy, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::clear};
+constexpr schema::Row kRows84[] = {  // GetChainTaskResult
+  {"results", schema::Local<std::map<std::string, ChainInfo>, L>::ref, offsetof(GetChainTaskResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable84{{nullptr}, "GetChainTaskResult", kRows84, 1, nullptr, 0, &schema::ObjectOps<GetChainTaskResult, L>::make, &schema::ObjectOps<GetChainTaskResult, L>::destroy, &schema::ObjectOps<GetChainTaskResult, L>::clear};
+constexpr schema::Row kRows85[] = {  // GetChronyServersResult
+  {"servers", schema::Local<Json, L>::ref, offsetof(GetChronyServersResult, servers), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable85{{nullptr}, "GetChronyServersResult", kRows85, 1, nullptr, 0, &schema::ObjectOps<GetChronyServersResult, L>::make, &schema::ObjectOps<GetChronyServersResult, L>::destroy, &schema::ObjectOps<GetChronyServersResult, L>::clear};
+constexpr schema::Row kRows86[] = {  // GetClusterDRSStatusResult
+  {"hostLoadOverThreshold", schema::Local<Json, L>::ref, offsetof(GetClusterDRSStatusResult, hostLoadOverThreshold), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable86{{nullptr}, "GetClusterDRSStatusResult", kRows86, 1, nullptr, 0, &schema::ObjectOps<GetClusterDRSStatusResult, L>::make, &schema::ObjectOps<GetClusterDRSStatusResult, L>::destroy, &schema::ObjectOps<GetClusterDRSStatusResult, L>::clear};
+constexpr schema::Row kRows87[] = {  // GetClusterHostNetworkFactsResult
+  {"bondings", schema::Local<Json, L>::ref, offsetof(GetClusterHostNetworkFactsResult, bondings), schema::Location::Body, 0, nullptr},
+  {"nics", schema::Local<Json, L>::ref, offsetof(GetClusterHostNetworkFactsResult, nics), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable87{{nullptr}, "GetClusterHostNetworkFactsResult", kRows87, 2, nullptr, 0, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::make, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::destroy, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::clear};
+constexpr schema::Row kRows88[] = {  // GetConnectionAccessPointFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetConnectionAccessPointFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable88{{nullptr}, "GetConnectionAccessPointFromRemoteResult", kRows88, 1, nullptr, 0, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::make, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::destroy, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::clear};
+constexpr schema::Row kRows89[] = {  // GetCpuMemoryCapacityResult
+  {"totalCpu", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, totalCpu), schema::Location::Body, 0, nullptr},
+  {"availableCpu", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, availableCpu), schema::Location::Body, 0, nullptr},
+  {"totalMemory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, totalMemory), schema::Location::Body, 0, nullptr},
+  {"availableMemory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, availableMemory), schema::Location::Body, 0, nullptr},
+  {"managedCpuNum", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, managedCpuNum), schema::Location::Body, 0, nullptr},
+  {"capacityData", schema::Local<std::vector<CpuMemoryCapacityData>, L>::ref, offsetof(GetCpuMemoryCapacityResult, capacityData), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetCpuMemoryCapacityResult, resourceType), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable89{{nullptr}, "GetCpuMemoryCapacityResult", kRows89, 7, nullptr, 0, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::make, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::destroy, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::clear};
+constexpr schema::Row kRows90[] = {  // GetCreateEcsImageProgressResult
+  {"progress", schema::Local<std::optional<ProgressProperty>, L>::ref, offsetof(GetCreateEcsImageProgressResult, progress), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable90{{nullptr}, "GetCreateEcsImageProgressResult", kRows90, 1, nullptr, 0, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::make, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::destroy, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::clear};
+constexpr schema::Row kRows91[] = {  // GetCurrentTimeResult
+  {"currentTime", schema::Local<std::map<std::string, std::int64_t>, L>::ref, offsetof(GetCurrentTimeResult, currentTime), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable91{{nullptr}, "GetCurrentTimeResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<GetCurrentTimeResult, L>::make, &schema::ObjectOps<GetCurrentTimeResult, L>::destroy, &schema::ObjectOps<GetCurrentTimeResult, L>::clear};
+constexpr schema::Row kRows92[] = {  // GetDataCenterFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetDataCenterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable92{{nullptr}, "GetDataCenterFromRemoteResult", kRows92, 1, nullptr, 0, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::make, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::destroy, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::clear};
+constexpr schema::Row kRows93[] = {  // GetDataVolumeAttachableVmResult
+  {"inventories", schema::Local<std::vector<VmInstanceInventory>, L>::ref, offsetof(GetDataVolumeAttachableVmResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable93{{nullptr}, "GetDataVolumeAttachableVmResult", kRows93, 1, nullptr, 0, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::make, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::destroy, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::clear};
+constexpr schema::Row kRows94[] = {  // GetDatabaseBackupFromImageStoreResult
+  {"backups", schema::Local<Json, L>::ref, offsetof(GetDatabaseBackupFromImageStoreResult, backups), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable94{{nullptr}, "GetDatabaseBackupFromImageStoreResult", kRows94, 1, nullptr, 0, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::make, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::destroy, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::clear};
+constexpr schema::Row kRows95[] = {  // GetDebugSignalResult
+  {"signals", schema::Local<Json, L>::ref, offsetof(GetDebugSignalResult, signals), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable95{{nullptr}, "GetDebugSignalResult", kRows95, 1, nullptr, 0, &schema::ObjectOps<GetDebugSignalResult, L>::make, &schema::ObjectOps<GetDebugSignalResult, L>::destroy, &schema::ObjectOps<GetDebugSignalResult, L>::clear};
+constexpr schema::Row kRows96[] = {  // GetEcsInstanceTypeResult
+  {"types", schema::Local<Json, L>::ref, offsetof(GetEcsInstanceTypeResult, types), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable96{{nullptr}, "GetEcsInstanceTypeResult", kRows96, 1, nullptr, 0, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::make, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::destroy, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::clear};
+constexpr schema::Row kRows97[] = {  // GetEcsInstanceVncUrlResult
+  {"ecsId", schema::Local<std::string, L>::ref, offsetof(GetEcsInstanceVncUrlResult, ecsId), schema::Location::Body, 0, nullptr},
+  {"vncUrl", schema::Local<std::string, L>::ref, offsetof(GetEcsInstanceVncUrlResult, vncUrl), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable97{{nullptr}, "GetEcsInstanceVncUrlResult", kRows97, 2, nullptr, 0, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::make, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::destroy, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::clear};
+constexpr schema::Row kRows98[] = {  // GetElaborationCategoriesResult
+  {"categories", schema::Local<Json, L>::ref, offsetof(GetElaborationCategoriesResult, categories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable98{{nullptr}, "GetElaborationCategoriesResult", kRows98, 1, nullptr, 0, &schema::ObjectOps<GetElaborationCategoriesResult, L>::make, &schema::ObjectOps<GetElaborationCategoriesResult, L>::destroy, &schema::ObjectOps<GetElaborationCategoriesResult, L>::clear};
+constexpr schema::Row kRows99[] = {  // GetElaborationsResult
+  {"contents", schema::Local<Json, L>::ref, offsetof(GetElaborationsResult, contents), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable99{{nullptr}, "GetElaborationsResult", kRows99, 1, nullptr, 0, &schema::ObjectOps<GetElaborationsResult, L>::make, &schema::ObjectOps<GetElaborationsResult, L>::destroy, &schema::ObjectOps<GetElaborationsResult, L>::clear};
+constexpr schema::Row kRows100[] = {  // GetEncryptedFieldResult
+  {"encryptedFields", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetEncryptedFieldResult, encryptedFields), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable100{{nullptr}, "GetEncryptedFieldResult", kRows100, 1, nullptr, 0, &schema::ObjectOps<GetEncryptedFieldResult, L>::make, &schema::ObjectOps<GetEncryptedFieldResult, L>::destroy, &schema::ObjectOps<GetEncryptedFieldResult, L>::clear};
+constexpr schema::Row kRows101[] = {  // GetEventDataResult
+  {"events", schema::Local<Json, L>::ref, offsetof(GetEventDataResult, events), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataResult, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable101{{nullptr}, "GetEventDataResult", kRows101, 2, nullptr, 0, &schema::ObjectOps<GetEventDataResult, L>::make, &schema::ObjectOps<GetEventDataResult, L>::destroy, &schema::ObjectOps<GetEventDataResult, L>::clear};
+constexpr schema::Row kRows102[] = {  // GetExternalServicesResult
+  {"inventories", schema::Local<std::vector<ExternalServiceInventory>, L>::ref, offsetof(GetExternalServicesResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable102{{nullptr}, "GetExternalServicesResult", kRows102, 1, nullptr, 0, &schema::ObjectOps<GetExternalServicesResult, L>::make, &schema::ObjectOps<GetExternalServicesResult, L>::destroy, &schema::ObjectOps<GetExternalServicesResult, L>::clear};
+constexpr schema::Row kRows103[] = {  // GetFactoryModeStateResult
+  {"factoryModeState", schema::Local<std::optional<bool>, L>::ref, offsetof(GetFactoryModeStateResult, factoryModeState), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable103{{nullptr}, "GetFactoryModeStateResult", kRows103, 1, nullptr, 0, &schema::ObjectOps<GetFactoryModeStateResult, L>::make, &schema::ObjectOps<GetFactoryModeStateResult, L>::destroy, &schema::ObjectOps<GetFactoryModeStateResult, L>::clear};
+constexpr schema::Row kRows104[] = {  // GetFaultToleranceVmsResult
+  {"primaryVmInventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(GetFaultToleranceVmsResult, primaryVmInventory), schema::Location::Body, 0, nullptr},
+  {"secondaryVmInventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(GetFaultToleranceVmsResult, secondaryVmInventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable104{{nullptr}, "GetFaultToleranceVmsResult", kRows104, 2, nullptr, 0, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::make, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::destroy, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::clear};
+constexpr schema::Row kRows105[] = {  // GetFlowMeterRouterIdResult
+  {"routerId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetFlowMeterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable105{{nullptr}, "GetFlowMeterRouterIdResult", kRows105, 1, nullptr, 0, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::make, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::destroy, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::clear};
+constexpr schema::Row kRows106[] = {  // GetFreeIpResult
+  {"inventories", schema::Local<std::vector<FreeIpInventory>, L>::ref, offsetof(GetFreeIpResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable106{{nullptr}, "GetFreeIpResult", kRows106, 1, nullptr, 0, &schema::ObjectOps<GetFreeIpResult, L>::make, &schema::ObjectOps<GetFreeIpResult, L>::destroy, &schema::ObjectOps<GetFreeIpResult, L>::clear};
+constexpr schema::Row kRows107[] = {  // GetGlobalConfigOptionsResult
+  {"options", schema::Local<std::optional<GlobalConfigOptions>, L>::ref, offsetof(GetGlobalConfigOptionsResult, options), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable107{{nullptr}, "GetGlobalConfigOptionsResult", kRows107, 1, nullptr, 0, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::make, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::destroy, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::clear};
+constexpr schema::Row kRows108[] = {  // GetGuestOsMetadataResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetGuestOsMetadataResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable108{{nullptr}, "GetGuestOsMetadataResult", kRows108, 1, nullptr, 0, &schema::ObjectOps<GetGuestOsMetadataResult, L>::make, &schema::ObjectOps<GetGuestOsMetadataResult, L>::destroy, &schema::ObjectOps<GetGuestOsMetadataResult, L>::clear};
+constexpr schema::Row kRows109[] = {  // GetHostAllocatorStrategiesResult
+  {"strategies", schema::Local<Json, L>::ref, offsetof(GetHostAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable109{{nullptr}, "GetHostAllocatorStrategiesResult", kRows109, 1, nullptr, 0, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::clear};
+constexpr schema::Row kRows110[] = {  // GetHostCandidatesForVmMigrationResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetHostCandidatesForVmMigrationResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable110{{nullptr}, "GetHostCandidatesForVmMigrationResult", kRows110, 1, nullptr, 0, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::make, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::destroy, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::clear};
+constexpr schema::Row kRows111[] = {  // GetHostIommuStateResult
+  {"state", schema::Local<std::string, L>::ref, offsetof(GetHostIommuStateResult, state), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable111{{nullptr}, "GetHostIommuStateResult", kRows111, 1, nullptr, 0, &schema::ObjectOps<GetHostIommuStateResult, L>::make, &schema::ObjectOps<GetHostIommuStateResult, L>::destroy, &schema::ObjectOps<GetHostIommuStateResult, L>::clear};
+constexpr schema::Row kRows112[] = {  // GetHostIommuStatusResult
+  {"status", schema::Local<std::string, L>::ref, offsetof(GetHostIommuStatusResult, status), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable112{{nullptr}, "GetHostIommuStatusResult", kRows112, 1, nullptr, 0, &schema::ObjectOps<GetHostIommuStatusResult, L>::make, &schema::ObjectOps<GetHostIommuStatusResult, L>::destroy, &schema::ObjectOps<GetHostIommuStatusResult, L>::clear};
+constexpr schema::Row kRows113[] = {  // GetHostNUMATopologyResult
+  {"name", schema::Local<std::string, L>::ref, offsetof(GetHostNUMATopologyResult, name), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostNUMATopologyResult, uuid), schema::Location::Body, 0, nullptr},
+  {"topology", schema::Local<Json, L>::ref, offsetof(GetHostNUMATopologyResult, topology), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable113{{nullptr}, "GetHostNUMATopologyResult", kRows113, 3, nullptr, 0, &schema::ObjectOps<GetHostNUMATopologyResult, L>::make, &schema::ObjectOps<GetHostNUMATopologyResult, L>::destroy, &schema::ObjectOps<GetHostNUMATopologyResult, L>::clear};
+constexpr schema::Row kRows114[] = {  // GetHostNetworkFactsResult
+  {"bondings", schema::Local<Json, L>::ref, offsetof(GetHostNetworkFactsResult, bondings), schema::Location::Body, 0, nullptr},
+  {"nics", schema::Local<Json, L>::ref, offsetof(GetHostNetworkFactsResult, nics), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable114{{nullptr}, "GetHostNetworkFactsResult", kRows114, 2, nullptr, 0, &schema::ObjectOps<GetHostNetworkFactsResult, L>::make, &schema::ObjectOps<GetHostNetworkFactsResult, L>::destroy, &schema::ObjectOps<GetHostNetworkFactsResult, L>::clear};
+constexpr schema::Row kRows115[] = {  // GetHostNetworkInterfaceLldpResult
+  {"lldp", schema::Local<std::optional<HostNetworkInterfaceLldpRefInventory>, L>::ref, offsetof(GetHostNetworkInterfaceLldpResult, lldp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable115{{nullptr}, "GetHostNetworkInterfaceLldpResult", kRows115, 1, nullptr, 0, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::make, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::destroy, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::clear};
+constexpr schema::Row kRows116[] = {  // GetHostPhysicalMemoryFactsResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetHostPhysicalMemoryFactsResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable116{{nullptr}, "GetHostPhysicalMemoryFactsResult", kRows116, 1, nullptr, 0, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::make, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::destroy, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::clear};
+constexpr schema::Row kRows117[] = {  // GetHostResourceAllocationResult
+  {"name", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationResult, name), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationResult, uuid), schema::Location::Body, 0, nullptr},
+  {"vCPUPin", schema::Local<Json, L>::ref, offsetof(GetHostResourceAllocationResult, vCPUPin), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable117{{nullptr}, "GetHostResourceAllocationResult", kRows117, 3, nullptr, 0, &schema::ObjectOps<GetHostResourceAllocationResult, L>::make, &schema::ObjectOps<GetHostResourceAllocationResult, L>::destroy, &schema::ObjectOps<GetHostResourceAllocationResult, L>::clear};
+constexpr schema::Row kRows118[] = {  // GetHostWebSshUrlResult
+  {"url", schema::Local<std::string, L>::ref, offsetof(GetHostWebSshUrlResult, url), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable118{{nullptr}, "GetHostWebSshUrlResult", kRows118, 1, nullptr, 0, &schema::ObjectOps<GetHostWebSshUrlResult, L>::make, &schema::ObjectOps<GetHostWebSshUrlResult, L>::destroy, &schema::ObjectOps<GetHostWebSshUrlResult, L>::clear};
+constexpr schema::Row kRows119[] = {  // GetHypervisorTypesResult
+  {"hypervisorTypes", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetHypervisorTypesResult, hypervisorTypes), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable119{{nullptr}, "GetHypervisorTypesResult", kRows119, 1, nullptr, 0, &schema::ObjectOps<GetHypervisorTypesResult, L>::make, &schema::ObjectOps<GetHypervisorTypesResult, L>::destroy, &schema::ObjectOps<GetHypervisorTypesResult, L>::clear};
+constexpr schema::Row kRows120[] = {  // QueryReply<DRSAdviceInventory>
+  {"inventories", schema::Local<std::vector<DRSAdviceInventory>, L>::ref, offsetof(QueryReply<DRSAdviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<DRSAdviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable120{{nullptr}, "QueryReply<DRSAdviceInventory>", kRows120, 2, nullptr, 0, &schema::ObjectOps<QueryReply<DRSAdviceInventory>, L>::make, &schema::ObjectOps<QueryReply<DRSAdviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<DRSAdviceInventory>, L>::clear};
+constexpr schema::Row kRows121[] = {  // QueryReply<DRSVmMigrationActivityInventory>
+  {"inventories", schema::Local<std::vector<DRSVmMigrationActivityInventory>, L>::ref, offsetof(QueryReply<DRSVmMigrationActivityInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<DRSVmMigrationActivityInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable121{{nullptr}, "QueryReply<DRSVmMigrationActivityInventory>", kRows121, 2, nullptr, 0, &schema::ObjectOps<QueryReply<DRSVmMigrationActivityInventory>, L>::make, &schema::ObjectOps<QueryReply<DRSVmMigrationActivityInventory>, L>::destroy, &schema::ObjectOps<QueryReply<DRSVmMigrationActivityInventory>, L>::clear};
+constexpr schema::Row kRows122[] = {  // InventoryReply<DataCenterInventory>
+  {"inventory", schema::Local<std::optional<DataCenterInventory>, L>::ref, offsetof(InventoryReply<DataCenterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable122{{nullptr}, "InventoryReply<DataCenterInventory>", kRows122, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<DataCenterInventory>, L>::make, &schema::ObjectOps<InventoryReply<DataCenterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<DataCenterInventory>, L>::clear};
+constexpr schema::Row kRows123[] = {  // InventoryReply<DatabaseBackupInventory>
+  {"inventory", schema::Local<std::optional<DatabaseBackupInventory>, L>::ref, offsetof(InventoryReply<DatabaseBackupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable123{{nullptr}, "InventoryReply<DatabaseBackupInventory>", kRows123, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<DatabaseBackupInventory>, L>::make, &schema::ObjectOps<InventoryReply<DatabaseBackupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<DatabaseBackupInventory>, L>::clear};
+constexpr schema::Row kRows124[] = {  // QueryReply<DatabaseBackupInventory>
+  {"inventories", schema::Local<std::vector<DatabaseBackupInventory>, L>::ref, offsetof(QueryReply<DatabaseBackupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<DatabaseBackupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable124{{nullptr}, "QueryReply<DatabaseBackupInventory>", kRows124, 2, nullptr, 0, &schema::ObjectOps<QueryReply<DatabaseBackupInventory>, L>::make, &schema::ObjectOps<QueryReply<DatabaseBackupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<DatabaseBackupInventory>, L>::clear};
+constexpr schema::Row kRows125[] = {  // InventoryReply<DirectoryInventory>
+  {"inventory", schema::Local<std::optional<DirectoryInventory>, L>::ref, offsetof(InventoryReply<DirectoryInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable125{{nullptr}, "InventoryReply<DirectoryInventory>", kRows125, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<DirectoryInventory>, L>::make, &schema::ObjectOps<InventoryReply<DirectoryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<DirectoryInventory>, L>::clear};
+constexpr schema::Row kRows126[] = {  // QueryReply<DirectoryInventory>
+  {"inventories", schema::Local<std::vector<DirectoryInventory>, L>::ref, offsetof(QueryReply<DirectoryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<DirectoryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable126{{nullptr}, "QueryReply<DirectoryInventory>", kRows126, 2, nullptr, 0, &schema::ObjectOps<QueryReply<DirectoryInventory>, L>::make, &schema::ObjectOps<QueryReply<DirectoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<DirectoryInventory>, L>::clear};
+constexpr schema::Row kRows127[] = {  // InventoryReply<DiskOfferingInventory>
+  {"inventory", schema::Local<std::optional<DiskOfferingInventory>, L>::ref, offsetof(InventoryReply<DiskOfferingInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable127{{nullptr}, "InventoryReply<DiskOfferingInventory>", kRows127, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<DiskOfferingInventory>, L>::make, &schema::ObjectOps<InventoryReply<DiskOfferingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<DiskOfferingInventory>, L>::clear};
+constexpr schema::Row kRows128[] = {  // QueryReply<DiskOfferingInventory>
+  {"inventories", schema::Local<std::vector<DiskOfferingInventory>, L>::ref, offsetof(QueryReply<DiskOfferingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<DiskOfferingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable128{{nullptr}, "QueryReply<DiskOfferingInventory>", kRows128, 2, nullptr, 0, &schema::ObjectOps<QueryReply<DiskOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<DiskOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<DiskOfferingInventory>, L>::clear};
+constexpr schema::Row kRows129[] = {  // InventoryReply<EcsImageInventory>
+  {"inventory", schema::Local<std::optional<EcsImageInventory>, L>::ref, offsetof(InventoryReply<EcsImageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable129{{nullptr}, "InventoryReply<EcsImageInventory>", kRows129, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EcsImageInventory>, L>::make, &schema::ObjectOps<InventoryReply<EcsImageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EcsImageInventory>, L>::clear};
+constexpr schema::Row kRows130[] = {  // InventoryReply<EcsInstanceInventory>
+  {"inventory", schema::Local<std::optional<EcsInstanceInventory>, L>::ref, offsetof(InventoryReply<EcsInstanceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable130{{nullptr}, "InventoryReply<EcsInstanceInventory>", kRows130, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EcsInstanceInventory>, L>::make, &schema::ObjectOps<InventoryReply<EcsInstanceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EcsInstanceInventory>, L>::clear};
+constexpr schema::Row kRows131[] = {  // InventoryReply<EcsSecurityGroupInventory>
+  {"inventory", schema::Local<std::optional<EcsSecurityGroupInventory>, L>::ref, offsetof(InventoryReply<EcsSecurityGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable131{{nullptr}, "InventoryReply<EcsSecurityGroupInventory>", kRows131, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EcsSecurityGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<EcsSecurityGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EcsSecurityGroupInventory>, L>::clear};
+constexpr schema::Row kRows132[] = {  // InventoryReply<EcsSecurityGroupRuleInventory>
+  {"inventory", schema::Local<std::optional<EcsSecurityGroupRuleInventory>, L>::ref, offsetof(InventoryReply<EcsSecurityGroupRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable132{{nullptr}, "InventoryReply<EcsSecurityGroupRuleInventory>", kRows132, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EcsSecurityGroupRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<EcsSecurityGroupRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EcsSecurityGroupRuleInventory>, L>::clear};
+constexpr schema::Row kRows133[] = {  // InventoryReply<EcsVSwitchInventory>
+  {"inventory", schema::Local<std::optional<EcsVSwitchInventory>, L>::ref, offsetof(InventoryReply<EcsVSwitchInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable133{{nullptr}, "InventoryReply<EcsVSwitchInventory>", kRows133, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EcsVSwitchInventory>, L>::make, &schema::ObjectOps<InventoryReply<EcsVSwitchInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EcsVSwitchInventory>, L>::clear};
+constexpr schema::Row kRows134[] = {  // InventoryReply<EcsVpcInventory>
+  {"inventory", schema::Local<std::optional<EcsVpcInventory>, L>::ref, offsetof(InventoryReply<EcsVpcInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable134{{nullptr}, "InventoryReply<EcsVpcInventory>", kRows134, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EcsVpcInventory>, L>::make, &schema::ObjectOps<InventoryReply<EcsVpcInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EcsVpcInventory>, L>::clear};
+constexpr schema::Row kRows135[] = {  // InventoryReply<EmailMediaInventory>
+  {"inventory", schema::Local<std::optional<EmailMediaInventory>, L>::ref, offsetof(InventoryReply<EmailMediaInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable135{{nullptr}, "InventoryReply<EmailMediaInventory>", kRows135, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EmailMediaInventory>, L>::make, &schema::ObjectOps<InventoryReply<EmailMediaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EmailMediaInventory>, L>::clear};
+constexpr schema::Row kRows136[] = {  // QueryReply<EventLogInventory>
+  {"inventories", schema::Local<std::vector<EventLogInventory>, L>::ref, offsetof(QueryReply<EventLogInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<EventLogInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable136{{nullptr}, "QueryReply<EventLogInventory>", kRows136, 2, nullptr, 0, &schema::ObjectOps<QueryReply<EventLogInventory>, L>::make, &schema::ObjectOps<QueryReply<EventLogInventory>, L>::destroy, &schema::ObjectOps<QueryReply<EventLogInventory>, L>::clear};
+constexpr schema::Row kRows137[] = {  // InventoryReply<EventRuleTemplateInventory>
+  {"inventory", schema::Local<std::optional<EventRuleTemplateInventory>, L>::ref, offsetof(InventoryReply<EventRuleTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable137{{nullptr}, "InventoryReply<EventRuleTemplateInventory>", kRows137, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EventRuleTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<EventRuleTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EventRuleTemplateInventory>, L>::clear};
+constexpr schema::Row kRows138[] = {  // QueryReply<EventRuleTemplateInventory>
+  {"inventories", schema::Local<std::vector<EventRuleTemplateInventory>, L>::ref, offsetof(QueryReply<EventRuleTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<EventRuleTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable138{{nullptr}, "QueryReply<EventRuleTemplateInventory>", kRows138, 2, nullptr, 0, &schema::ObjectOps<QueryReply<EventRuleTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<EventRuleTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<EventRuleTemplateInventory>, L>::clear};
+constexpr schema::Row kRows139[] = {  // InventoryReply<EventSubscriptionInventory>
+  {"inventory", schema::Local<std::optional<EventSubscriptionInventory>, L>::ref, offsetof(InventoryReply<EventSubscriptionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable139{{nullptr}, "InventoryReply<EventSubscriptionInventory>", kRows139, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EventSubscriptionInventory>, L>::make, &schema::ObjectOps<InventoryReply<EventSubscriptionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EventSubscriptionInventory>, L>::clear};
+constexpr schema::Row kRows140[] = {  // QueryReply<EventSubscriptionInventory>
+  {"inventories", schema::Local<std::vector<EventSubscriptionInventory>, L>::ref, offsetof(QueryReply<EventSubscriptionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<EventSubscriptionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable140{{nullptr}, "QueryReply<EventSubscriptionInventory>", kRows140, 2, nullptr, 0, &schema::ObjectOps<QueryReply<EventSubscriptionInventory>, L>::make, &schema::ObjectOps<QueryReply<EventSubscriptionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<EventSubscriptionInventory>, L>::clear};
+constexpr schema::Row kRows141[] = {  // InventoryReply<EventSubscriptionLabelInventory>
+  {"inventory", schema::Local<std::optional<EventSubscriptionLabelInventory>, L>::ref, offsetof(InventoryReply<EventSubscriptionLabelInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable141{{nullptr}, "InventoryReply<EventSubscriptionLabelInventory>", kRows141, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EventSubscriptionLabelInventory>, L>::make, &schema::ObjectOps<InventoryReply<EventSubscriptionLabelInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EventSubscriptionLabelInventory>, L>::clear};
+constexpr schema::Row kRows142[] = {  // QueryReply<ExponBlockVolumeInventory>
+  {"inventories", schema::Local<std::vector<ExponBlockVolumeInventory>, L>::ref, offsetof(QueryReply<ExponBlockVolumeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ExponBlockVolumeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable142{{nullptr}, "QueryReply<ExponBlockVolumeInventory>", kRows142, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ExponBlockVolumeInventory>, L>::make, &schema::ObjectOps<QueryReply<ExponBlockVolumeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ExponBlockVolumeInventory>, L>::clear};
+constexpr schema::Row kRows143[] = {  // InventoryReply<ExternalBackupInventory>
+  {"inventory", schema::Local<std::optional<ExternalBackupInventory>, L>::ref, offsetof(InventoryReply<ExternalBackupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable143{{nullptr}, "InventoryReply<ExternalBackupInventory>", kRows143, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ExternalBackupInventory>, L>::make, &schema::ObjectOps<InventoryReply<ExternalBackupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ExternalBackupInventory>, L>::clear};
+constexpr schema::Row kRows144[] = {  // QueryReply<ExternalBackupInventory>
+  {"inventories", schema::Local<std::vector<ExternalBackupInventory>, L>::ref, offsetof(QueryReply<ExternalBackupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ExternalBackupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable144{{nullptr}, "QueryReply<ExternalBackupInventory>", kRows144, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ExternalBackupInventory>, L>::make, &schema::ObjectOps<QueryReply<ExternalBackupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ExternalBackupInventory>, L>::clear};
+constexpr schema::Row kRows145[] = {  // InventoryReply<ExternalBackupStorageInventory>
+  {"inventory", schema::Local<std::optional<ExternalBackupStorageInventory>, L>::ref, offsetof(InventoryReply<ExternalBackupStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable145{{nullptr}, "InventoryReply<ExternalBackupStorageInventory>", kRows145, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ExternalBackupStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<ExternalBackupStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ExternalBackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows146[] = {  // InventoryReply<ExternalPrimaryStorageInventory>
+  {"inventory", schema::Local<std::optional<ExternalPrimaryStorageInventory>, L>::ref, offsetof(InventoryReply<ExternalPrimaryStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable146{{nullptr}, "InventoryReply<ExternalPrimaryStorageInventory>", kRows146, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ExternalPrimaryStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<ExternalPrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ExternalPrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows147[] = {  // QueryReply<FiberChannelLunInventory>
+  {"inventories", schema::Local<std::vector<FiberChannelLunInventory>, L>::ref, offsetof(QueryReply<FiberChannelLunInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<FiberChannelLunInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable147{{nullptr}, "QueryReply<FiberChannelLunInventory>", kRows147, 2, nullptr, 0, &schema::ObjectOps<QueryReply<FiberChannelLunInventory>, L>::make, &schema::ObjectOps<QueryReply<FiberChannelLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<FiberChannelLunInventory>, L>::clear};
+constexpr schema::Row kRows148[] = {  // QueryReply<FiberChannelStorageInventory>
+  {"inventories", schema::Local<std::vector<FiberChannelStorageInventory>, L>::ref, offsetof(QueryReply<FiberChannelStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<FiberChannelStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable148{{nullptr}, "QueryReply<FiberChannelStorageInventory>", kRows148, 2, nullptr, 0, &schema::ObjectOps<QueryReply<FiberChannelStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<FiberChannelStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<FiberChannelStorageInventory>, L>::clear};
+constexpr schema::Row kRows149[] = {  // InventoryReply<FlowCollectorInventory>
+  {"inventory", schema::Local<std::optional<FlowCollectorInventory>, L>::ref, offsetof(InventoryReply<FlowCollectorInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable149{{nullptr}, "InventoryReply<FlowCollectorInventory>", kRows149, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<FlowCollectorInventory>, L>::make, &schema::ObjectOps<InventoryReply<FlowCollectorInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<FlowCollectorInventory>, L>::clear};
+constexpr schema::Row kRows150[] = {  // QueryReply<FlowCollectorInventory>
+  {"inventories", schema::Local<std::vector<FlowCollectorInventory>, L>::ref, offsetof(QueryReply<FlowCollectorInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<FlowCollectorInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable150{{nullptr}, "QueryReply<FlowCollectorInventory>", kRows150, 2, nullptr, 0, &schema::ObjectOps<QueryReply<FlowCollectorInventory>, L>::make, &schema::ObjectOps<QueryReply<FlowCollectorInventory>, L>::destroy, &schema::ObjectOps<QueryReply<FlowCollectorInventory>, L>::clear};
+constexpr schema::Row kRows151[] = {  // InventoryReply<FlowMeterInventory>
+  {"inventory", schema::Local<std::optional<FlowMeterInventory>, L>::ref, offsetof(InventoryReply<FlowMeterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable151{{nullptr}, "InventoryReply<FlowMeterInventory>", kRows151, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<FlowMeterInventory>, L>::make, &schema::ObjectOps<InventoryReply<FlowMeterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<FlowMeterInventory>, L>::clear};
+constexpr schema::Row kRows152[] = {  // QueryReply<FlowMeterInventory>
+  {"inventories", schema::Local<std::vector<FlowMeterInventory>, L>::ref, offsetof(QueryReply<FlowMeterInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<FlowMeterInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable152{{nullptr}, "QueryReply<FlowMeterInventory>", kRows152, 2, nullptr, 0, &schema::ObjectOps<QueryReply<FlowMeterInventory>, L>::make, &schema::ObjectOps<QueryReply<FlowMeterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<FlowMeterInventory>, L>::clear};
+}  // namespace
+
+const schema::TypeDesc& CreateFirewallRuleFromConfigFileResult::describe() { return schema::lazyTable(kTable0); }
+
+CreateFirewallRuleFromConfigFileResult::CreateFirewallRuleFromConfigFileResult() = default;
+CreateFirewallRuleFromConfigFileResult::CreateFirewallRuleFromConfigFileResult(CreateFirewallRuleFromConfigFileResult&&) noexcept = default;
+CreateFirewallRuleFromConfigFileResult::~CreateFirewallRuleFromConfigFileResult() = default;
+
+const schema::TypeDesc& CreateRootVolumeTemplateFromVolumeSnapshotResult::describe() { return schema::lazyTable(kTable1); }
+
+CreateRootVolumeTemplateFromVolumeSnapshotResult::CreateRootVolumeTemplateFromVolumeSnapshotResult() = default;
+CreateRootVolumeTemplateFromVolumeSnapshotResult::CreateRootVolumeTemplateFromVolumeSnapshotResult(CreateRootVolumeTemplateFromVolumeSnapshotResult&&) noexcept = default;
+CreateRootVolumeTemplateFromVolumeSnapshotResult::~CreateRootVolumeTemplateFromVolumeSnapshotResult() = default;
+
+const schema::TypeDesc& CreateSystemTagsResult::describe() { return schema::lazyTable(kTable2); }
+
+CreateSystemTagsResult::CreateSystemTagsResult() = default;
+CreateSystemTagsResult::CreateSystemTagsResult(CreateSystemTagsResult&&) noexcept = default;
+CreateSystemTagsResult::~CreateSystemTagsResult() = default;
+
+const schema::TypeDesc& CreateVolumesSnapshotResult::describe() { return schema::lazyTable(kTable3); }
+
+CreateVolumesSnapshotResult::CreateVolumesSnapshotResult() = default;
+CreateVolumesSnapshotResult::CreateVolumesSnapshotResult(CreateVolumesSnapshotResult&&) noexcept = default;
+CreateVolumesSnapshotResult::~CreateVolumesSnapshotResult() = default;
+
+const schema::TypeDesc& DRSAdviceInventory::describe() { return schema::lazyTable(kTable4); }
+
+DRSAdviceInventory::DRSAdviceInventory() = default;
+DRSAdviceInventory::DRSAdviceInventory(DRSAdviceInventory&&) noexcept = default;
+DRSAdviceInventory::~DRSAdviceInventory() = default;
+
+const schema::TypeDesc& DRSVmMigrationActivityInventory::describe() { return schema::lazyTable(kTable5); }
+
+DRSVmMigrationActivityInventory::DRSVmMigrationActivityInventory() = default;
+DRSVmMigrationActivityInventory::DRSVmMigrationActivityInventory(DRSVmMigrationActivityInventory&&) noexcept = default;
+DRSVmMigrationActivityInventory::~DRSVmMigrationActivityInventory() = default;
+
+const schema::TypeDesc& DataCenterInventory::describe() { return schema::lazyTable(kTable6); }
+
+DataCenterInventory::DataCenterInventory() = default;
+DataCenterInventory::DataCenterInventory(DataCenterInventory&&) noexcept = default;
+DataCenterInventory::~DataCenterInventory() = default;
+
+const schema::TypeDesc& DatabaseBackupInventory::describe() { return schema::lazyTable(kTable7); }
+
+DatabaseBackupInventory::DatabaseBackupInventory() = default;
+DatabaseBackupInventory::DatabaseBackupInventory(DatabaseBackupInventory&&) noexcept = default;
+DatabaseBackupInventory::~DatabaseBackupInventory() = default;
+
+const schema::TypeDesc& DecodeStackTemplateResult::describe() { return schema::lazyTable(kTable8); }
+
+DecodeStackTemplateResult::DecodeStackTemplateResult() = default;
+DecodeStackTemplateResult::DecodeStackTemplateResult(DecodeStackTemplateResult&&) noexcept = default;
+DecodeStackTemplateResult::~DecodeStackTemplateResult() = default;
+
+const schema::TypeDesc& DeleteSnapshotGroupResult::describe() { return schema::lazyTable(kTable9); }
+
+DeleteSnapshotGroupResult::DeleteSnapshotGroupResult() = default;
+DeleteSnapshotGroupResult::DeleteSnapshotGroupResult(DeleteSnapshotGroupResult&&) noexcept = default;
+DeleteSnapshotGroupResult::~DeleteSnapshotGroupResult() = default;
+
+const schema::TypeDesc& DeleteVolumeSnapshotGroupResult::describe() { return schema::lazyTable(kTable10); }
+
+DeleteVolumeSnapshotGroupResult::DeleteVolumeSnapshotGroupResult() = default;
+DeleteVolumeSnapshotGroupResult::DeleteVolumeSnapshotGroupResult(DeleteVolumeSnapshotGroupResult&&) noexcept = default;
+DeleteVolumeSnapshotGroupResult::~DeleteVolumeSnapshotGroupResult() = default;
+
+const schema::TypeDesc& DescribeVmInstanceRecoveryPointResult::describe() { return schema::lazyTable(kTable11); }
+
+DescribeVmInstanceRecoveryPointResult::DescribeVmInstanceRecoveryPointResult() = default;
+DescribeVmInstanceRecoveryPointResult::DescribeVmInstanceRecoveryPointResult(DescribeVmInstanceRecoveryPointResult&&) noexcept = default;
+DescribeVmInstanceRecoveryPointResult::~DescribeVmInstanceRecoveryPointResult() = default;
+
+const schema::TypeDesc& DirectoryInventory::describe() { return schema::lazyTable(kTable12); }
+
+DirectoryInventory::DirectoryInventory() = default;
+DirectoryInventory::DirectoryInventory(DirectoryInventory&&) noexcept = default;
+DirectoryInventory::~DirectoryInventory() = default;
+
+const schema::TypeDesc& DiskOfferingInventory::describe() { return schema::lazyTable(kTable13); }
+
+DiskOfferingInventory::DiskOfferingInventory() = default;
+DiskOfferingInventory::DiskOfferingInventory(DiskOfferingInventory&&) noexcept = default;
+DiskOfferingInventory::~DiskOfferingInventory() = default;
+
+const schema::TypeDesc& DownloadBackupFileFromPublicCloudResult::describe() { return schema::lazyTable(kTable14); }
+
+DownloadBackupFileFromPublicCloudResult::DownloadBackupFileFromPublicCloudResult() = default;
+DownloadBackupFileFromPublicCloudResult::DownloadBackupFileFromPublicCloudResult(DownloadBackupFileFromPublicCloudResult&&) noexcept = default;
+DownloadBackupFileFromPublicCloudResult::~DownloadBackupFileFromPublicCloudResult() = default;
+
+const schema::TypeDesc& EcsImageInventory::describe() { return schema::lazyTable(kTable15); }
+
+EcsImageInventory::EcsImageInventory() = default;
+EcsImageInventory::EcsImageInventory(EcsImageInventory&&) noexcept = default;
+EcsImageInventory::~EcsImageInventory() = default;
+
+const schema::TypeDesc& EcsInstanceInventory::describe() { return schema::lazyTable(kTable16); }
+
+EcsInstanceInventory::EcsInstanceInventory() = default;
+EcsInstanceInventory::EcsInstanceInventory(EcsInstanceInventory&&) noexcept = default;
+EcsInstanceInventory::~EcsInstanceInventory() = default;
+
+const schema::TypeDesc& EcsSecurityGroupInventory::describe() { return schema::lazyTable(kTable17); }
+
+EcsSecurityGroupInventory::EcsSecurityGroupInventory() = default;
+EcsSecurityGroupInventory::EcsSecurityGroupInventory(EcsSecurityGroupInventory&&) noexcept = default;
+EcsSecurityGroupInventory::~EcsSecurityGroupInventory() = default;
+
+const schema::TypeDesc& EcsSecurityGroupRuleInventory::describe() { return schema::lazyTable(kTable18); }
+
+EcsSecurityGroupRuleInventory::EcsSecurityGroupRuleInventory() = default;
+EcsSecurityGroupRuleInventory::EcsSecurityGroupRuleInventory(EcsSecurityGroupRuleInventory&&) noexcept = default;
+EcsSecurityGroupRuleInventory::~EcsSecurityGroupRuleInventory() = default;
+
+const schema::TypeDesc& EcsVSwitchInventory::describe() { return schema::lazyTable(kTable19); }
+
+EcsVSwitchInventory::EcsVSwitchInventory() = default;
+EcsVSwitchInventory::EcsVSwitchInventory(EcsVSwitchInventory&&) noexcept = default;
+EcsVSwitchInventory::~EcsVSwitchInventory() = default;
+
+const schema::TypeDesc& EcsVpcInventory::describe() { return schema::lazyTable(kTable20); }
+
+EcsVpcInventory::EcsVpcInventory() = default;
+EcsVpcInventory::EcsVpcInventory(EcsVpcInventory&&) noexcept = default;
+EcsVpcInventory::~EcsVpcInventory() = default;
+
+const schema::TypeDesc& EmailMediaInventory::describe() { return schema::lazyTable(kTable21); }
+
+EmailMediaInventory::EmailMediaInventory() = default;
+EmailMediaInventory::EmailMediaInventory(EmailMediaInventory&&) noexcept = default;
+EmailMediaInventory::~EmailMediaInventory() = default;
+
+const schema::TypeDesc& EventLogInventory::describe() { return schema::lazyTable(kTable22); }
+
+EventLogInventory::EventLogInventory() = default;
+EventLogInventory::EventLogInventory(EventLogInventory&&) noexcept = default;
+EventLogInventory::~EventLogInventory() = default;
+
+const schema::TypeDesc& EventRuleTemplateInventory::describe() { return schema::lazyTable(kTable23); }
+
+EventRuleTemplateInventory::EventRuleTemplateInventory() = default;
+EventRuleTemplateInventory::EventRuleTemplateInventory(EventRuleTemplateInventory&&) noexcept = default;
+EventRuleTemplateInventory::~EventRuleTemplateInventory() = default;
+
+const schema::TypeDesc& EventSubscriptionInventory::describe() { return schema::lazyTable(kTable24); }
+
+EventSubscriptionInventory::EventSubscriptionInventory() = default;
+EventSubscriptionInventory::EventSubscriptionInventory(EventSubscriptionInventory&&) noexcept = default;
+EventSubscriptionInventory::~EventSubscriptionInventory() = default;
+
+const schema::TypeDesc& EventSubscriptionLabelInventory::describe() { return schema::lazyTable(kTable25); }
+
+EventSubscriptionLabelInventory::EventSubscriptionLabelInventory() = default;
+EventSubscriptionLabelInventory::EventSubscriptionLabelInventory(EventSubscriptionLabelInventory&&) noexcept = default;
+EventSubscriptionLabelInventory::~EventSubscriptionLabelInventory() = default;
+
+const schema::TypeDesc& ExecuteAutoScalingRuleResult::describe() { return schema::lazyTable(kTable26); }
+
+ExecuteAutoScalingRuleResult::ExecuteAutoScalingRuleResult() = default;
+ExecuteAutoScalingRuleResult::ExecuteAutoScalingRuleResult(ExecuteAutoScalingRuleResult&&) noexcept = default;
+ExecuteAutoScalingRuleResult::~ExecuteAutoScalingRuleResult() = default;
+
+const schema::TypeDesc& ExecuteGuestVmCommandResult::describe() { return schema::lazyTable(kTable27); }
+
+ExecuteGuestVmCommandResult::ExecuteGuestVmCommandResult() = default;
+ExecuteGuestVmCommandResult::ExecuteGuestVmCommandResult(ExecuteGuestVmCommandResult&&) noexcept = default;
+ExecuteGuestVmCommandResult::~ExecuteGuestVmCommandResult() = default;
+
+const schema::TypeDesc& ExponBlockVolumeInventory::describe() { return schema::lazyTable(kTable28); }
+
+ExponBlockVolumeInventory::ExponBlockVolumeInventory() = default;
+ExponBlockVolumeInventory::ExponBlockVolumeInventory(ExponBlockVolumeInventory&&) noexcept = default;
+ExponBlockVolumeInventory::~ExponBlockVolumeInventory() = default;
+
+const schema::TypeDesc& ExportDatabaseBackupFromBackupStorageResult::describe() { return schema::lazyTable(kTable29); }
+
+ExportDatabaseBackupFromBackupStorageResult::ExportDatabaseBackupFromBackupStorageResult() = default;
+ExportDatabaseBackupFromBackupStorageResult::ExportDatabaseBackupFromBackupStorageResult(ExportDatabaseBackupFromBackupStorageResult&&) noexcept = default;
+ExportDatabaseBackupFromBackupStorageResult::~ExportDatabaseBackupFromBackupStorageResult() = default;
+
+const schema::TypeDesc& ExportImageFromBackupStorageResult::describe() { return schema::lazyTable(kTable30); }
+
+ExportImageFromBackupStorageResult::ExportImageFromBackupStorageResult() = default;
+ExportImageFromBackupStorageResult::ExportImageFromBackupStorageResult(ExportImageFromBackupStorageResult&&) noexcept = default;
+ExportImageFromBackupStorageResult::~ExportImageFromBackupStorageResult() = default;
+
+const schema::TypeDesc& ExternalBackupInventory::describe() { return schema::lazyTable(kTable31); }
+
+ExternalBackupInventory::ExternalBackupInventory() = default;
+ExternalBackupInventory::ExternalBackupInventory(ExternalBackupInventory&&) noexcept = default;
+ExternalBackupInventory::~ExternalBackupInventory() = default;
+
+const schema::TypeDesc& ExternalBackupStorageInventory::describe() { return schema::lazyTable(kTable32); }
+
+ExternalBackupStorageInventory::ExternalBackupStorageInventory() = default;
+ExternalBackupStorageInventory::ExternalBackupStorageInventory(ExternalBackupStorageInventory&&) noexcept = default;
+ExternalBackupStorageInventory::~ExternalBackupStorageInventory() = default;
+
+const schema::TypeDesc& ExternalPrimaryStorageInventory::describe() { return schema::lazyTable(kTable33); }
+
+ExternalPrimaryStorageInventory::ExternalPrimaryStorageInventory() = default;
+ExternalPrimaryStorageInventory::ExternalPrimaryStorageInventory(ExternalPrimaryStorageInventory&&) noexcept = default;
+ExternalPrimaryStorageInventory::~ExternalPrimaryStorageInventory() = default;
+
+const schema::TypeDesc& ExternalServiceCapabilities::describe() { return schema::lazyTable(kTable34); }
+
+ExternalServiceCapabilities::ExternalServiceCapabilities() = default;
+ExternalServiceCapabilities::ExternalServiceCapabilities(ExternalServiceCapabilities&&) noexcept = default;
+ExternalServiceCapabilities::~ExternalServiceCapabilities() = default;
+
+const schema::TypeDesc& ExternalServiceInventory::describe() { return schema::lazyTable(kTable35); }
+
+ExternalServiceInventory::ExternalServiceInventory() = default;
+ExternalServiceInventory::ExternalServiceInventory(ExternalServiceInventory&&) noexcept = default;
+ExternalServiceInventory::~ExternalServiceInventory() = default;
+
+const schema::TypeDesc& FiberChannelLunInventory::describe() { return schema::lazyTable(kTable36); }
+
+FiberChannelLunInventory::FiberChannelLunInventory() = default;
+FiberChannelLunInventory::FiberChannelLunInventory(FiberChannelLunInventory&&) noexcept = default;
+FiberChannelLunInventory::~FiberChannelLunInventory() = default;
+
+const schema::TypeDesc& FiberChannelStorageInventory::describe() { return schema::lazyTable(kTable37); }
+
+FiberChannelStorageInventory::FiberChannelStorageInventory() = default;
+FiberChannelStorageInventory::FiberChannelStorageInventory(FiberChannelStorageInventory&&) noexcept = default;
+FiberChannelStorageInventory::~FiberChannelStorageInventory() = default;
+
+const schema::TypeDesc& FlowCollectorInventory::describe() { return schema::lazyTable(kTable38); }
+
+FlowCollectorInventory::FlowCollectorInventory() = default;
+FlowCollectorInventory::FlowCollectorInventory(FlowCollectorInventory&&) noexcept = default;
+FlowCollectorInventory::~FlowCollectorInventory() = default;
+
+const schema::TypeDesc& FlowMeterInventory::describe() { return schema::lazyTable(kTable39); }
+
+FlowMeterInventory::FlowMeterInventory() = default;
+FlowMeterInventory::FlowMeterInventory(FlowMeterInventory&&) noexcept = default;
+FlowMeterInventory::~FlowMeterInventory() = default;
+
+const schema::TypeDesc& FreeIpInventory::describe() { return schema::lazyTable(kTable40); }
+
+FreeIpInventory::FreeIpInventory() = default;
+FreeIpInventory::FreeIpInventory(FreeIpInventory&&) noexcept = default;
+FreeIpInventory::~FreeIpInventory() = default;
+
+const schema::TypeDesc& GetAccessPathResult::describe() { return schema::lazyTable(kTable41); }
+
+GetAccessPathResult::GetAccessPathResult() = default;
+GetAccessPathResult::GetAccessPathResult(GetAccessPathResult&&) noexcept = default;
+GetAccessPathResult::~GetAccessPathResult() = default;
+
+const schema::TypeDesc& GetAccountPriceTableRefResult::describe() { return schema::lazyTable(kTable42); }
+
+GetAccountPriceTableRefResult::GetAccountPriceTableRefResult() = default;
+GetAccountPriceTableRefResult::GetAccountPriceTableRefResult(GetAccountPriceTableRefResult&&) noexcept = default;
+GetAccountPriceTableRefResult::~GetAccountPriceTableRefResult() = default;
+
+const schema::TypeDesc& GetAccountQuotaUsageResult::describe() { return schema::lazyTable(kTable43); }
+
+GetAccountQuotaUsageResult::GetAccountQuotaUsageResult() = default;
+GetAccountQuotaUsageResult::GetAccountQuotaUsageResult(GetAccountQuotaUsageResult&&) noexcept = default;
+GetAccountQuotaUsageResult::~GetAccountQuotaUsageResult() = default;
+
+const schema::TypeDesc& GetActiveAlarmStatusResult::describe() { return schema::lazyTable(kTable44); }
+
+GetActiveAlarmStatusResult::GetActiveAlarmStatusResult() = default;
+GetActiveAlarmStatusResult::GetActiveAlarmStatusResult(GetActiveAlarmStatusResult&&) noexcept = default;
+GetActiveAlarmStatusResult::~GetActiveAlarmStatusResult() = default;
+
+const schema::TypeDesc& GetAlarmDataResult::describe() { return schema::lazyTable(kTable45); }
+
+GetAlarmDataResult::GetAlarmDataResult() = default;
+GetAlarmDataResult::GetAlarmDataResult(GetAlarmDataResult&&) noexcept = default;
+GetAlarmDataResult::~GetAlarmDataResult() = default;
+
+const schema::TypeDesc& GetAliyunNasAccessGroupRemoteResult::describe() { return schema::lazyTable(kTable46); }
+
+GetAliyunNasAccessGroupRemoteResult::GetAliyunNasAccessGroupRemoteResult() = default;
+GetAliyunNasAccessGroupRemoteResult::GetAliyunNasAccessGroupRemoteResult(GetAliyunNasAccessGroupRemoteResult&&) noexcept = default;
+GetAliyunNasAccessGroupRemoteResult::~GetAliyunNasAccessGroupRemoteResult() = default;
+
+const schema::TypeDesc& GetAliyunNasFileSystemRemoteResult::describe() { return schema::lazyTable(kTable47); }
+
+GetAliyunNasFileSystemRemoteResult::GetAliyunNasFileSystemRemoteResult() = default;
+GetAliyunNasFileSystemRemoteResult::GetAliyunNasFileSystemRemoteResult(GetAliyunNasFileSystemRemoteResult&&) noexcept = default;
+GetAliyunNasFileSystemRemoteResult::~GetAliyunNasFileSystemRemoteResult() = default;
+
+const schema::TypeDesc& GetAliyunNasMountTargetRemoteResult::describe() { return schema::lazyTable(kTable48); }
+
+GetAliyunNasMountTargetRemoteResult::GetAliyunNasMountTargetRemoteResult() = default;
+GetAliyunNasMountTargetRemoteResult::GetAliyunNasMountTargetRemoteResult(GetAliyunNasMountTargetRemoteResult&&) noexcept = default;
+GetAliyunNasMountTargetRemoteResult::~GetAliyunNasMountTargetRemoteResult() = default;
+
+const schema::TypeDesc& GetAllEventMetadataResult::describe() { return schema::lazyTable(kTable49); }
+
+GetAllEventMetadataResult::GetAllEventMetadataResult() = default;
+GetAllEventMetadataResult::GetAllEventMetadataResult(GetAllEventMetadataResult&&) noexcept = default;
+GetAllEventMetadataResult::~GetAllEventMetadataResult() = default;
+
+const schema::TypeDesc& GetAllMetricMetadataResult::describe() { return schema::lazyTable(kTable50); }
+
+GetAllMetricMetadataResult::GetAllMetricMetadataResult() = default;
+GetAllMetricMetadataResult::GetAllMetricMetadataResult(GetAllMetricMetadataResult&&) noexcept = default;
+GetAllMetricMetadataResult::~GetAllMetricMetadataResult() = default;
+
+const schema::TypeDesc& GetAppBuildSystemCapacityResult::describe() { return schema::lazyTable(kTable51); }
+
+GetAppBuildSystemCapacityResult::GetAppBuildSystemCapacityResult() = default;
+GetAppBuildSystemCapacityResult::GetAppBuildSystemCapacityResult(GetAppBuildSystemCapacityResult&&) noexcept = default;
+GetAppBuildSystemCapacityResult::~GetAppBuildSystemCapacityResult() = default;
+
+const schema::TypeDesc& GetAttachablePublicL3ForVRouterResult::describe() { return schema::lazyTable(kTable52); }
+
+GetAttachablePublicL3ForVRouterResult::GetAttachablePublicL3ForVRouterResult() = default;
+GetAttachablePublicL3ForVRouterResult::GetAttachablePublicL3ForVRouterResult(GetAttachablePublicL3ForVRouterResult&&) noexcept = default;
+GetAttachablePublicL3ForVRouterResult::~GetAttachablePublicL3ForVRouterResult() = default;
+
+const schema::TypeDesc& GetAttachableVpcL3NetworkResult::describe() { return schema::lazyTable(kTable53); }
+
+GetAttachableVpcL3NetworkResult::GetAttachableVpcL3NetworkResult() = default;
+GetAttachableVpcL3NetworkResult::GetAttachableVpcL3NetworkResult(GetAttachableVpcL3NetworkResult&&) noexcept = default;
+GetAttachableVpcL3NetworkResult::~GetAttachableVpcL3NetworkResult() = default;
+
+const schema::TypeDesc& GetAuditDataResult::describe() { return schema::lazyTable(kTable54); }
+
+GetAuditDataResult::GetAuditDataResult() = default;
+GetAuditDataResult::GetAuditDataResult(GetAuditDataResult&&) noexcept = default;
+GetAuditDataResult::~GetAuditDataResult() = default;
+
+const schema::TypeDesc& GetAvailableTriggersResult::describe() { return schema::lazyTable(kTable55); }
+
+GetAvailableTriggersResult::GetAvailableTriggersResult() = default;
+GetAvailableTriggersResult::GetAvailableTriggersResult(GetAvailableTriggersResult&&) noexcept = default;
+GetAvailableTriggersResult::~GetAvailableTriggersResult() = default;
+
+const schema::TypeDesc& GetBackupStorageCandidatesForImageMigrationResult::describe() { return schema::lazyTable(kTable56); }
+
+GetBackupStorageCandidatesForImageMigrationResult::GetBackupStorageCandidatesForImageMigrationResult() = default;
+GetBackupStorageCandidatesForImageMigrationResult::GetBackupStorageCandidatesForImageMigrationResult(GetBackupStorageCandidatesForImageMigrationResult&&) noexcept = default;
+GetBackupStorageCandidatesForImageMigrationResult::~GetBackupStorageCandidatesForImageMigrationResult() = default;
+
+const schema::TypeDesc& GetBackupStorageCapacityResult::describe() { return schema::lazyTable(kTable57); }
+
+GetBackupStorageCapacityResult::GetBackupStorageCapacityResult() = default;
+GetBackupStorageCapacityResult::GetBackupStorageCapacityResult(GetBackupStorageCapacityResult&&) noexcept = default;
+GetBackupStorageCapacityResult::~GetBackupStorageCapacityResult() = default;
+
+const schema::TypeDesc& GetBackupStorageTypesResult::describe() { return schema::lazyTable(kTable58); }
+
+GetBackupStorageTypesResult::GetBackupStorageTypesResult() = default;
+GetBackupStorageTypesResult::GetBackupStorageTypesResult(GetBackupStorageTypesResult&&) noexcept = default;
+GetBackupStorageTypesResult::~GetBackupStorageTypesResult() = default;
+
+const schema::TypeDesc& GetBareMetal2ChassisPowerStatusResult::describe() { return schema::lazyTable(kTable59); }
+
+GetBareMetal2ChassisPowerStatusResult::GetBareMetal2ChassisPowerStatusResult() = default;
+GetBareMetal2ChassisPowerStatusResult::GetBareMetal2ChassisPowerStatusResult(GetBareMetal2ChassisPowerStatusResult&&) noexcept = default;
+GetBareMetal2ChassisPowerStatusResult::~GetBareMetal2ChassisPowerStatusResult() = default;
+
+const schema::TypeDesc& GetBareMetal2GatewayAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable60); }
+
+GetBareMetal2GatewayAllocatorStrategiesResult::GetBareMetal2GatewayAllocatorStrategiesResult() = default;
+GetBareMetal2GatewayAllocatorStrategiesResult::GetBareMetal2GatewayAllocatorStrategiesResult(GetBareMetal2GatewayAllocatorStrategiesResult&&) noexcept = default;
+GetBareMetal2GatewayAllocatorStrategiesResult::~GetBareMetal2GatewayAllocatorStrategiesResult() = default;
+
+const schema::TypeDesc& GetBareMetal2ProvisionNetworkIpAddressCapacityResult::describe() { return schema::lazyTable(kTable61); }
+
+GetBareMetal2ProvisionNetworkIpAddressCapacityResult::GetBareMetal2ProvisionNetworkIpAddressCapacityResult() = default;
+GetBareMetal2ProvisionNetworkIpAddressCapacityResult::GetBareMetal2ProvisionNetworkIpAddressCapacityResult(GetBareMetal2ProvisionNetworkIpAddressCapacityResult&&) noexcept = default;
+GetBareMetal2ProvisionNetworkIpAddressCapacityResult::~GetBareMetal2ProvisionNetworkIpAddressCapacityResult() = default;
+
+const schema::TypeDesc& GetBareMetal2SupportedBootModeResult::describe() { return schema::lazyTable(kTable62); }
+
+GetBareMetal2SupportedBootModeResult::GetBareMetal2SupportedBootModeResult() = default;
+GetBareMetal2SupportedBootModeResult::GetBareMetal2SupportedBootModeResult(GetBareMetal2SupportedBootModeResult&&) noexcept = default;
+GetBareMetal2SupportedBootModeResult::~GetBareMetal2SupportedBootModeResult() = default;
+
+const schema::TypeDesc& GetBaremetalChassisPowerStatusResult::describe() { return schema::lazyTable(kTable63); }
+
+GetBaremetalChassisPowerStatusResult::GetBaremetalChassisPowerStatusResult() = default;
+GetBaremetalChassisPowerStatusResult::GetBaremetalChassisPowerStatusResult(GetBaremetalChassisPowerStatusResult&&) noexcept = default;
+GetBaremetalChassisPowerStatusResult::~GetBaremetalChassisPowerStatusResult() = default;
+
+const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmResult::describe() { return schema::lazyTable(kTable64); }
+
+GetCandidateAffinityGroupForAttachingVmResult::GetCandidateAffinityGroupForAttachingVmResult() = default;
+GetCandidateAffinityGroupForAttachingVmResult::GetCandidateAffinityGroupForAttachingVmResult(GetCandidateAffinityGroupForAttachingVmResult&&) noexcept = default;
+GetCandidateAffinityGroupForAttachingVmResult::~GetCandidateAffinityGroupForAttachingVmResult() = default;
+
+const schema::TypeDesc& GetCandidateAffinityGroupForCreatingVmResult::describe() { return schema::lazyTable(kTable65); }
+
+GetCandidateAffinityGroupForCreatingVmResult::GetCandidateAffinityGroupForCreatingVmResult() = default;
+GetCandidateAffinityGroupForCreatingVmResult::GetCandidateAffinityGroupForCreatingVmResult(GetCandidateAffinityGroupForCreatingVmResult&&) noexcept = default;
+GetCandidateAffinityGroupForCreatingVmResult::~GetCandidateAffinityGroupForCreatingVmResult() = default;
+
+const schema::TypeDesc& GetCandidateBackupStorageForCreatingImageResult::describe() { return schema::lazyTable(kTable66); }
+
+GetCandidateBackupStorageForCreatingImageResult::GetCandidateBackupStorageForCreatingImageResult() = default;
+GetCandidateBackupStorageForCreatingImageResult::GetCandidateBackupStorageForCreatingImageResult(GetCandidateBackupStorageForCreatingImageResult&&) noexcept = default;
+GetCandidateBackupStorageForCreatingImageResult::~GetCandidateBackupStorageForCreatingImageResult() = default;
+
+const schema::TypeDesc& GetCandidateClustersForAttachingL2NetworkResult::describe() { return schema::lazyTable(kTable67); }
+
+GetCandidateClustersForAttachingL2NetworkResult::GetCandidateClustersForAttachingL2NetworkResult() = default;
+GetCandidateClustersForAttachingL2NetworkResult::GetCandidateClustersForAttachingL2NetworkResult(GetCandidateClustersForAttachingL2NetworkResult&&) noexcept = default;
+GetCandidateClustersForAttachingL2NetworkResult::~GetCandidateClustersForAttachingL2NetworkResult() = default;
+
+const schema::TypeDesc& GetCandidateInterfaceVlanIdsResult::describe() { return schema::lazyTable(kTable68); }
+
+GetCandidateInterfaceVlanIdsResult::GetCandidateInterfaceVlanIdsResult() = default;
+GetCandidateInterfaceVlanIdsResult::GetCandidateInterfaceVlanIdsResult(GetCandidateInterfaceVlanIdsResult&&) noexcept = default;
+GetCandidateInterfaceVlanIdsResult::~GetCandidateInterfaceVlanIdsResult() = default;
+
+const schema::TypeDesc& GetCandidateIsoForAttachingVmResult::describe() { return schema::lazyTable(kTable69); }
+
+GetCandidateIsoForAttachingVmResult::GetCandidateIsoForAttachingVmResult() = default;
+GetCandidateIsoForAttachingVmResult::GetCandidateIsoForAttachingVmResult(GetCandidateIsoForAttachingVmResult&&) noexcept = default;
+GetCandidateIsoForAttachingVmResult::~GetCandidateIsoForAttachingVmResult() = default;
+
+const schema::TypeDesc& GetCandidateL2NetworksForAttachingClusterResult::describe() { return schema::lazyTable(kTable70); }
+
+GetCandidateL2NetworksForAttachingClusterResult::GetCandidateL2NetworksForAttachingClusterResult() = default;
+GetCandidateL2NetworksForAttachingClusterResult::GetCandidateL2NetworksForAttachingClusterResult(GetCandidateL2NetworksForAttachingClusterResult&&) noexcept = default;
+GetCandidateL2NetworksForAttachingClusterResult::~GetCandidateL2NetworksForAttachingClusterResult() = default;
+
+const schema::TypeDesc& GetCandidateL3NetworksForChangeVmNicNetworkResult::describe() { return schema::lazyTable(kTable71); }
+
+GetCandidateL3NetworksForChangeVmNicNetworkResult::GetCandidateL3NetworksForChangeVmNicNetworkResult() = default;
+GetCandidateL3NetworksForChangeVmNicNetworkResult::GetCandidateL3NetworksForChangeVmNicNetworkResult(GetCandidateL3NetworksForChangeVmNicNetworkResult&&) noexcept = default;
+GetCandidateL3NetworksForChangeVmNicNetworkResult::~GetCandidateL3NetworksForChangeVmNicNetworkResult() = default;
+
+const schema::TypeDesc& GetCandidateL3NetworksForIpSecConnectionResult::describe() { return schema::lazyTable(kTable72); }
+
+GetCandidateL3NetworksForIpSecConnectionResult::GetCandidateL3NetworksForIpSecConnectionResult() = default;
+GetCandidateL3NetworksForIpSecConnectionResult::GetCandidateL3NetworksForIpSecConnectionResult(GetCandidateL3NetworksForIpSecConnectionResult&&) noexcept = default;
+GetCandidateL3NetworksForIpSecConnectionResult::~GetCandidateL3NetworksForIpSecConnectionResult() = default;
+
+const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerResult::describe() { return schema::lazyTable(kTable73); }
+
+GetCandidateL3NetworksForLoadBalancerResult::GetCandidateL3NetworksForLoadBalancerResult() = default;
+GetCandidateL3NetworksForLoadBalancerResult::GetCandidateL3NetworksForLoadBalancerResult(GetCandidateL3NetworksForLoadBalancerResult&&) noexcept = default;
+GetCandidateL3NetworksForLoadBalancerResult::~GetCandidateL3NetworksForLoadBalancerResult() = default;
+
+const schema::TypeDesc& GetCandidateL3NetworksForServerGroupResult::describe() { return schema::lazyTable(kTable74); }
+
+GetCandidateL3NetworksForServerGroupResult::GetCandidateL3NetworksForServerGroupResult() = default;
+GetCandidateL3NetworksForServerGroupResult::GetCandidateL3NetworksForServerGroupResult(GetCandidateL3NetworksForServerGroupResult&&) noexcept = default;
+GetCandidateL3NetworksForServerGroupResult::~GetCandidateL3NetworksForServerGroupResult() = default;
+
+const schema::TypeDesc& GetCandidateMiniHostsResult::describe() { return schema::lazyTable(kTable75); }
+
+GetCandidateMiniHostsResult::GetCandidateMiniHostsResult() = default;
+GetCandidateMiniHostsResult::GetCandidateMiniHostsResult(GetCandidateMiniHostsResult&&) noexcept = default;
+GetCandidateMiniHostsResult::~GetCandidateMiniHostsResult() = default;
+
+const schema::TypeDesc& GetCandidateNetworkInterfacesResult::describe() { return schema::lazyTable(kTable76); }
+
+GetCandidateNetworkInterfacesResult::GetCandidateNetworkInterfacesResult() = default;
+GetCandidateNetworkInterfacesResult::GetCandidateNetworkInterfacesResult(GetCandidateNetworkInterfacesResult&&) noexcept = default;
+GetCandidateNetworkInterfacesResult::~GetCandidateNetworkInterfacesResult() = default;
+
+const schema::TypeDesc& GetCandidatePrimaryStoragesForCreatingVmResult::describe() { return schema::lazyTable(kTable77); }
+
+GetCandidatePrimaryStoragesForCreatingVmResult::GetCandidatePrimaryStoragesForCreatingVmResult() = default;
+GetCandidatePrimaryStoragesForCreatingVmResult::GetCandidatePrimaryStoragesForCreatingVmResult(GetCandidatePrimaryStoragesForCreatingVmResult&&) noexcept = default;
+GetCandidatePrimaryStoragesForCreatingVmResult::~GetCandidatePrimaryStoragesForCreatingVmResult() = default;
+
+const schema::TypeDesc& GetCandidateVMForAttachingAffinityGroupResult::describe() { return schema::lazyTable(kTable78); }
+
+GetCandidateVMForAttachingAffinityGroupResult::GetCandidateVMForAttachingAffinityGroupResult() = default;
+GetCandidateVMForAttachingAffinityGroupResult::GetCandidateVMForAttachingAffinityGroupResult(GetCandidateVMForAttachingAffinityGroupResult&&) noexcept = default;
+GetCandidateVMForAttachingAffinityGroupResult::~GetCandidateVMForAttachingAffinityGroupResult() = default;
+
+const schema::TypeDesc& GetCandidateVmForAttachingIsoResult::describe() { return schema::lazyTable(kTable79); }
+
+GetCandidateVmForAttachingIsoResult::GetCandidateVmForAttachingIsoResult() = default;
+GetCandidateVmForAttachingIsoResult::GetCandidateVmForAttachingIsoResult(GetCandidateVmForAttachingIsoResult&&) noexcept = default;
+GetCandidateVmForAttachingIsoResult::~GetCandidateVmForAttachingIsoResult() = default;
+
+const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerServerGroupResult::describe() { return schema::lazyTable(kTable80); }
+
+GetCandidateVmNicsForLoadBalancerServerGroupResult::GetCandidateVmNicsForLoadBalancerServerGroupResult() = default;
+GetCandidateVmNicsForLoadBalancerServerGroupResult::GetCandidateVmNicsForLoadBalancerServerGroupResult(GetCandidateVmNicsForLoadBalancerServerGroupResult&&) noexcept = default;
+GetCandidateVmNicsForLoadBalancerServerGroupResult::~GetCandidateVmNicsForLoadBalancerServerGroupResult() = default;
+
+const schema::TypeDesc& GetCandidateVmNicsForPortMirrorResult::describe() { return schema::lazyTable(kTable81); }
+
+GetCandidateVmNicsForPortMirrorResult::GetCandidateVmNicsForPortMirrorResult() = default;
+GetCandidateVmNicsForPortMirrorResult::GetCandidateVmNicsForPortMirrorResult(GetCandidateVmNicsForPortMirrorResult&&) noexcept = default;
+GetCandidateVmNicsForPortMirrorResult::~GetCandidateVmNicsForPortMirrorResult() = default;
+
+const schema::TypeDesc& GetCandidateZonesClustersHostsForCreatingVmResult::describe() { return schema::lazyTable(kTable82); }
+
+GetCandidateZonesClustersHostsForCreatingVmResult::GetCandidateZonesClustersHostsForCreatingVmResult() = default;
+GetCandidateZonesClustersHostsForCreatingVmResult::GetCandidateZonesClustersHostsForCreatingVmResult(GetCandidateZonesClustersHostsForCreatingVmResult&&) noexcept = default;
+GetCandidateZonesClustersHostsForCreatingVmResult::~GetCandidateZonesClustersHostsForCreatingVmResult() = default;
+
+const schema::TypeDesc& GetCdpBackupStorageRequirementResult::describe() { return schema::lazyTable(kTable83); }
+
+GetCdpBackupStorageRequirementResult::GetCdpBackupStorageRequirementResult() = default;
+GetCdpBackupStorageRequirementResult::GetCdpBackupStorageRequirementResult(GetCdpBackupStorageRequirementResult&&) noexcept = default;
+GetCdpBackupStorageRequirementResult::~GetCdpBackupStorageRequirementResult() = default;
+
+const schema::TypeDesc& GetChainTaskResult::describe() { return schema::lazyTable(kTable84); }
+
+GetChainTaskResult::GetChainTaskResult() = default;
+GetChainTaskResult::GetChainTaskResult(GetChainTaskResult&&) noexcept = default;
+GetChainTaskResult::~GetChainTaskResult() = default;
+
+const schema::TypeDesc& GetChronyServersResult::describe() { return schema::lazyTable(kTable85); }
+
+GetChronyServersResult::GetChronyServersResult() = default;
+GetChronyServersResult::GetChronyServersResult(GetChronyServersResult&&) noexcept = default;
+GetChronyServersResult::~GetChronyServersResult() = default;
+
+const schema::TypeDesc& GetClusterDRSStatusResult::describe() { return schema::lazyTable(kTable86); }
+
+GetClusterDRSStatusResult::GetClusterDRSStatusResult() = default;
+GetClusterDRSStatusResult::GetClusterDRSStatusResult(GetClusterDRSStatusResult&&) noexcept = default;
+GetClusterDRSStatusResult::~GetClusterDRSStatusResult() = default;
+
+const schema::TypeDesc& GetClusterHostNetworkFactsResult::describe() { return schema::lazyTable(kTable87); }
+
+GetClusterHostNetworkFactsResult::GetClusterHostNetworkFactsResult() = default;
+GetClusterHostNetworkFactsResult::GetClusterHostNetworkFactsResult(GetClusterHostNetworkFactsResult&&) noexcept = default;
+GetClusterHostNetworkFactsResult::~GetClusterHostNetworkFactsResult() = default;
+
+const schema::TypeDesc& GetConnectionAccessPointFromRemoteResult::describe() { return schema::lazyTable(kTable88); }
+
+GetConnectionAccessPointFromRemoteResult::GetConnectionAccessPointFromRemoteResult() = default;
+GetConnectionAccessPointFromRemoteResult::GetConnectionAccessPointFromRemoteResult(GetConnectionAccessPointFromRemoteResult&&) noexcept = default;
+GetConnectionAccessPointFromRemoteResult::~GetConnectionAccessPointFromRemoteResult() = default;
+
+const schema::TypeDesc& GetCpuMemoryCapacityResult::describe() { return schema::lazyTable(kTable89); }
+
+GetCpuMemoryCapacityResult::GetCpuMemoryCapacityResult() = default;
+GetCpuMemoryCapacityResult::GetCpuMemoryCapacityResult(GetCpuMemoryCapacityResult&&) noexcept = default;
+GetCpuMemoryCapacityResult::~GetCpuMemoryCapacityResult() = default;
+
+const schema::TypeDesc& GetCreateEcsImageProgressResult::describe() { return schema::lazyTable(kTable90); }
+
+GetCreateEcsImageProgressResult::GetCreateEcsImageProgressResult() = default;
+GetCreateEcsImageProgressResult::GetCreateEcsImageProgressResult(GetCreateEcsImageProgressResult&&) noexcept = default;
+GetCreateEcsImageProgressResult::~GetCreateEcsImageProgressResult() = default;
+
+const schema::TypeDesc& GetCurrentTimeResult::describe() { return schema::lazyTable(kTable91); }
+
+GetCurrentTimeResult::GetCurrentTimeResult() = default;
+GetCurrentTimeResult::GetCurrentTimeResult(GetCurrentTimeResult&&) noexcept = default;
+GetCurrentTimeResult::~GetCurrentTimeResult() = default;
+
+const schema::TypeDesc& GetDataCenterFromRemoteResult::describe() { return schema::lazyTable(kTable92); }
+
+GetDataCenterFromRemoteResult::GetDataCenterFromRemoteResult() = default;
+GetDataCenterFromRemoteResult::GetDataCenterFromRemoteResult(GetDataCenterFromRemoteResult&&) noexcept = default;
+GetDataCenterFromRemoteResult::~GetDataCenterFromRemoteResult() = default;
+
+const schema::TypeDesc& GetDataVolumeAttachableVmResult::describe() { return schema::lazyTable(kTable93); }
+
+GetDataVolumeAttachableVmResult::GetDataVolumeAttachableVmResult() = default;
+GetDataVolumeAttachableVmResult::GetDataVolumeAttachableVmResult(GetDataVolumeAttachableVmResult&&) noexcept = default;
+GetDataVolumeAttachableVmResult::~GetDataVolumeAttachableVmResult() = default;
+
+const schema::TypeDesc& GetDatabaseBackupFromImageStoreResult::describe() { return schema::lazyTable(kTable94); }
+
+GetDatabaseBackupFromImageStoreResult::GetDatabaseBackupFromImageStoreResult() = default;
+GetDatabaseBackupFromImageStoreResult::GetDatabaseBackupFromImageStoreResult(GetDatabaseBackupFromImageStoreResult&&) noexcept = default;
+GetDatabaseBackupFromImageStoreResult::~GetDatabaseBackupFromImageStoreResult() = default;
+
+const schema::TypeDesc& GetDebugSignalResult::describe() { return schema::lazyTable(kTable95); }
+
+GetDebugSignalResult::GetDebugSignalResult() = default;
+GetDebugSignalResult::GetDebugSignalResult(GetDebugSignalResult&&) noexcept = default;
+GetDebugSignalResult::~GetDebugSignalResult() = default;
+
+const schema::TypeDesc& GetEcsInstanceTypeResult::describe() { return schema::lazyTable(kTable96); }
+
+GetEcsInstanceTypeResult::GetEcsInstanceTypeResult() = default;
+GetEcsInstanceTypeResult::GetEcsInstanceTypeResult(GetEcsInstanceTypeResult&&) noexcept = default;
+GetEcsInstanceTypeResult::~GetEcsInstanceTypeResult() = default;
+
+const schema::TypeDesc& GetEcsInstanceVncUrlResult::describe() { return schema::lazyTable(kTable97); }
+
+GetEcsInstanceVncUrlResult::GetEcsInstanceVncUrlResult() = default;
+GetEcsInstanceVncUrlResult::GetEcsInstanceVncUrlResult(GetEcsInstanceVncUrlResult&&) noexcept = default;
+GetEcsInstanceVncUrlResult::~GetEcsInstanceVncUrlResult() = default;
+
+const schema::TypeDesc& GetElaborationCategoriesResult::describe() { return schema::lazyTable(kTable98); }
+
+GetElaborationCategoriesResult::GetElaborationCategoriesResult() = default;
+GetElaborationCategoriesResult::GetElaborationCategoriesResult(GetElaborationCategoriesResult&&) noexcept = default;
+GetElaborationCategoriesResult::~GetElaborationCategoriesResult() = default;
+
+const schema::TypeDesc& GetElaborationsResult::describe() { return schema::lazyTable(kTable99); }
+
+GetElaborationsResult::GetElaborationsResult() = default;
+GetElaborationsResult::GetElaborationsResult(GetElaborationsResult&&) noexcept = default;
+GetElaborationsResult::~GetElaborationsResult() = default;
+
+const schema::TypeDesc& GetEncryptedFieldResult::describe() { return schema::lazyTable(kTable100); }
+
+GetEncryptedFieldResult::GetEncryptedFieldResult() = default;
+GetEncryptedFieldResult::GetEncryptedFieldResult(GetEncryptedFieldResult&&) noexcept = default;
+GetEncryptedFieldResult::~GetEncryptedFieldResult() = default;
+
+const schema::TypeDesc& GetEventDataResult::describe() { return schema::lazyTable(kTable101); }
+
+GetEventDataResult::GetEventDataResult() = default;
+GetEventDataResult::GetEventDataResult(GetEventDataResult&&) noexcept = default;
+GetEventDataResult::~GetEventDataResult() = default;
+
+const schema::TypeDesc& GetExternalServicesResult::describe() { return schema::lazyTable(kTable102); }
+
+GetExternalServicesResult::GetExternalServicesResult() = default;
+GetExternalServicesResult::GetExternalServicesResult(GetExternalServicesResult&&) noexcept = default;
+GetExternalServicesResult::~GetExternalServicesResult() = default;
+
+const schema::TypeDesc& GetFactoryModeStateResult::describe() { return schema::lazyTable(kTable103); }
+
+GetFactoryModeStateResult::GetFactoryModeStateResult() = default;
+GetFactoryModeStateResult::GetFactoryModeStateResult(GetFactoryModeStateResult&&) noexcept = default;
+GetFactoryModeStateResult::~GetFactoryModeStateResult() = default;
+
+const schema::TypeDesc& GetFaultToleranceVmsResult::describe() { return schema::lazyTable(kTable104); }
+
+GetFaultToleranceVmsResult::GetFaultToleranceVmsResult() = default;
+GetFaultToleranceVmsResult::GetFaultToleranceVmsResult(GetFaultToleranceVmsResult&&) noexcept = default;
+GetFaultToleranceVmsResult::~GetFaultToleranceVmsResult() = default;
+
+const schema::TypeDesc& GetFlowMeterRouterIdResult::describe() { return schema::lazyTable(kTable105); }
+
+GetFlowMeterRouterIdResult::GetFlowMeterRouterIdResult() = default;
+GetFlowMeterRouterIdResult::GetFlowMeterRouterIdResult(GetFlowMeterRouterIdResult&&) noexcept = default;
+GetFlowMeterRouterIdResult::~GetFlowMeterRouterIdResult() = default;
+
+const schema::TypeDesc& GetFreeIpResult::describe() { return schema::lazyTable(kTable106); }
+
+GetFreeIpResult::GetFreeIpResult() = default;
+GetFreeIpResult::GetFreeIpResult(GetFreeIpResult&&) noexcept = default;
+GetFreeIpResult::~GetFreeIpResult() = default;
+
+const schema::TypeDesc& GetGlobalConfigOptionsResult::describe() { return schema::lazyTable(kTable107); }
+
+GetGlobalConfigOptionsResult::GetGlobalConfigOptionsResult() = default;
+GetGlobalConfigOptionsResult::GetGlobalConfigOptionsResult(GetGlobalConfigOptionsResult&&) noexcept = default;
+GetGlobalConfigOptionsResult::~GetGlobalConfigOptionsResult() = default;
+
+const schema::TypeDesc& GetGuestOsMetadataResult::describe() { return schema::lazyTable(kTable108); }
+
+GetGuestOsMetadataResult::GetGuestOsMetadataResult() = default;
+GetGuestOsMetadataResult::GetGuestOsMetadataResult(GetGuestOsMetadataResult&&) noexcept = default;
+GetGuestOsMetadataResult::~GetGuestOsMetadataResult() = default;
+
+const schema::TypeDesc& GetHostAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable109); }
+
+GetHostAllocatorStrategiesResult::GetHostAllocatorStrategiesResult() = default;
+GetHostAllocatorStrategiesResult::GetHostAllocatorStrategiesResult(GetHostAllocatorStrategiesResult&&) noexcept = default;
+GetHostAllocatorStrategiesResult::~GetHostAllocatorStrategiesResult() = default;
+
+const schema::TypeDesc& GetHostCandidatesForVmMigrationResult::describe() { return schema::lazyTable(kTable110); }
+
+GetHostCandidatesForVmMigrationResult::GetHostCandidatesForVmMigrationResult() = default;
+GetHostCandidatesForVmMigrationResult::GetHostCandidatesForVmMigrationResult(GetHostCandidatesForVmMigrationResult&&) noexcept = default;
+GetHostCandidatesForVmMigrationResult::~GetHostCandidatesForVmMigrationResult() = default;
+
+const schema::TypeDesc& GetHostIommuStateResult::describe() { return schema::lazyTable(kTable111); }
+
+GetHostIommuStateResult::GetHostIommuStateResult() = default;
+GetHostIommuStateResult::GetHostIommuStateResult(GetHostIommuStateResult&&) noexcept = default;
+GetHostIommuStateResult::~GetHostIommuStateResult() = default;
+
+const schema::TypeDesc& GetHostIommuStatusResult::describe() { return schema::lazyTable(kTable112); }
+
+GetHostIommuStatusResult::GetHostIommuStatusResult() = default;
+GetHostIommuStatusResult::GetHostIommuStatusResult(GetHostIommuStatusResult&&) noexcept = default;
+GetHostIommuStatusResult::~GetHostIommuStatusResult() = default;
+
+const schema::TypeDesc& GetHostNUMATopologyResult::describe() { return schema::lazyTable(kTable113); }
+
+GetHostNUMATopologyResult::GetHostNUMATopologyResult() = default;
+GetHostNUMATopologyResult::GetHostNUMATopologyResult(GetHostNUMATopologyResult&&) noexcept = default;
+GetHostNUMATopologyResult::~GetHostNUMATopologyResult() = default;
+
+const schema::TypeDesc& GetHostNetworkFactsResult::describe() { return schema::lazyTable(kTable114); }
+
+GetHostNetworkFactsResult::GetHostNetworkFactsResult() = default;
+GetHostNetworkFactsResult::GetHostNetworkFactsResult(GetHostNetworkFactsResult&&) noexcept = default;
+GetHostNetworkFactsResult::~GetHostNetworkFactsResult() = default;
+
+const schema::TypeDesc& GetHostNetworkInterfaceLldpResult::describe() { return schema::lazyTable(kTable115); }
+
+GetHostNetworkInterfaceLldpResult::GetHostNetworkInterfaceLldpResult() = default;
+GetHostNetworkInterfaceLldpResult::GetHostNetworkInterfaceLldpResult(GetHostNetworkInterfaceLldpResult&&) noexcept = default;
+GetHostNetworkInterfaceLldpResult::~GetHostNetworkInterfaceLldpResult() = default;
+
+const schema::TypeDesc& GetHostPhysicalMemoryFactsResult::describe() { return schema::lazyTable(kTable116); }
+
+GetHostPhysicalMemoryFactsResult::GetHostPhysicalMemoryFactsResult() = default;
+GetHostPhysicalMemoryFactsResult::GetHostPhysicalMemoryFactsResult(GetHostPhysicalMemoryFactsResult&&) noexcept = default;
+GetHostPhysicalMemoryFactsResult::~GetHostPhysicalMemoryFactsResult() = default;
+
+const schema::TypeDesc& GetHostResourceAllocationResult::describe() { return schema::lazyTable(kTable117); }
+
+GetHostResourceAllocationResult::GetHostResourceAllocationResult() = default;
+GetHostResourceAllocationResult::GetHostResourceAllocationResult(GetHostResourceAllocationResult&&) noexcept = default;
+GetHostResourceAllocationResult::~GetHostResourceAllocationResult() = default;
+
+const schema::TypeDesc& GetHostWebSshUrlResult::describe() { return schema::lazyTable(kTable118); }
+
+GetHostWebSshUrlResult::GetHostWebSshUrlResult() = default;
+GetHostWebSshUrlResult::GetHostWebSshUrlResult(GetHostWebSshUrlResult&&) noexcept = default;
+GetHostWebSshUrlResult::~GetHostWebSshUrlResult() = default;
+
+const schema::TypeDesc& GetHypervisorTypesResult::describe() { return schema::lazyTable(kTable119); }
+
+GetHypervisorTypesResult::GetHypervisorTypesResult() = default;
+GetHypervisorTypesResult::GetHypervisorTypesResult(GetHypervisorTypesResult&&) noexcept = default;
+GetHypervisorTypesResult::~GetHypervisorTypesResult() = default;
+
+template <>
+const schema::TypeDesc& QueryReply<DRSAdviceInventory>::describe() { return schema::lazyTable(kTable120); }
+
+template <>
+const schema::TypeDesc& QueryReply<DRSVmMigrationActivityInventory>::describe() { return schema::lazyTable(kTable121); }
+
+template <>
+const schema::TypeDesc& InventoryReply<DataCenterInventory>::describe() { return schema::lazyTable(kTable122); }
+
+template <>
+const schema::TypeDesc& InventoryReply<DatabaseBackupInventory>::describe() { return schema::lazyTable(kTable123); }
+
+template <>
+const schema::TypeDesc& QueryReply<DatabaseBackupInventory>::describe() { return schema::lazyTable(kTable124); }
+
+template <>
+const schema::TypeDesc& InventoryReply<DirectoryInventory>::describe() { return schema::lazyTable(kTable125); }
+
+template <>
+const schema::TypeDesc& QueryReply<DirectoryInventory>::describe() { return schema::lazyTable(kTable126); }
+
+template <>
+const schema::TypeDesc& InventoryReply<DiskOfferingInventory>::describe() { return schema::lazyTable(kTable127); }
+
+template <>
+const schema::TypeDesc& QueryReply<DiskOfferingInventory>::describe() { return schema::lazyTable(kTable128); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EcsImageInventory>::describe() { return schema::lazyTable(kTable129); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EcsInstanceInventory>::describe() { return schema::lazyTable(kTable130); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EcsSecurityGroupInventory>::describe() { return schema::lazyTable(kTable131); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EcsSecurityGroupRuleInventory>::describe() { return schema::lazyTable(kTable132); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EcsVSwitchInventory>::describe() { return schema::lazyTable(kTable133); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EcsVpcInventory>::describe() { return schema::lazyTable(kTable134); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EmailMediaInventory>::describe() { return schema::lazyTable(kTable135); }
+
+template <>
+const schema::TypeDesc& QueryReply<EventLogInventory>::describe() { return schema::lazyTable(kTable136); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EventRuleTemplateInventory>::describe() { return schema::lazyTable(kTable137); }
+
+template <>
+const schema::TypeDesc& QueryReply<EventRuleTemplateInventory>::describe() { return schema::lazyTable(kTable138); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EventSubscriptionInventory>::describe() { return schema::lazyTable(kTable139); }
+
+template <>
+const schema::TypeDesc& QueryReply<EventSubscriptionInventory>::describe() { return schema::lazyTable(kTable140); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EventSubscriptionLabelInventory>::describe() { return schema::lazyTable(kTable141); }
+
+template <>
+const schema::TypeDesc& QueryReply<ExponBlockVolumeInventory>::describe() { return schema::lazyTable(kTable142); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ExternalBackupInventory>::describe() { return schema::lazyTable(kTable143); }
+
+template <>
+const schema::TypeDesc& QueryReply<ExternalBackupInventory>::describe() { return schema::lazyTable(kTable144); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ExternalBackupStorageInventory>::describe() { return schema::lazyTable(kTable145); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ExternalPrimaryStorageInventory>::describe() { return schema::lazyTable(kTable146); }
+
+template <>
+const schema::TypeDesc& QueryReply<FiberChannelLunInventory>::describe() { return schema::lazyTable(kTable147); }
+
+template <>
+const schema::TypeDesc& QueryReply<FiberChannelStorageInventory>::describe() { return schema::lazyTable(kTable148); }
+
+template <>
+const schema::TypeDesc& InventoryReply<FlowCollectorInventory>::describe() { return schema::lazyTable(kTable149); }
+
+template <>
+const schema::TypeDesc& QueryReply<FlowCollectorInventory>::describe() { return schema::lazyTable(kTable150); }
+
+template <>
+const schema::TypeDesc& InventoryReply<FlowMeterInventory>::describe() { return schema::lazyTable(kTable151); }
+
+template <>
+const schema::TypeDesc& QueryReply<FlowMeterInventory>::describe() { return schema::lazyTable(kTable152); }
 
 }  // namespace zstack

@@ -125,1443 +125,2544 @@
 #include <cstddef>
 
 namespace zstack {
-
-const schema::TypeDesc& GetVmsCapabilitiesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmsCaps", &schema::typeOf<std::map<std::string, VmCapabilities>>, offsetof(GetVmsCapabilitiesResult, vmsCaps), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmsCapabilitiesResult>("GetVmsCapabilitiesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleMapState", &schema::typeOf<Json>, offsetof(GetVmsSchedulingStateFromSchedulingRuleResult, ruleMapState), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmsSchedulingStateFromSchedulingRuleResult>("GetVmsSchedulingStateFromSchedulingRuleResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVmvNUMATopologyResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(GetVmvNUMATopologyResult, name), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmvNUMATopologyResult, uuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(GetVmvNUMATopologyResult, hostUuid), schema::Location::Body, 0, nullptr},
-    {"topology", &schema::typeOf<Json>, offsetof(GetVmvNUMATopologyResult, topology), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVmvNUMATopologyResult>("GetVmvNUMATopologyResult", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& GetVolumeCapabilitiesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"capabilities", &schema::typeOf<std::map<std::string, Json>>, offsetof(GetVolumeCapabilitiesResult, capabilities), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeCapabilitiesResult>("GetVolumeCapabilitiesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVolumeFormatResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"formats", &schema::typeOf<std::vector<VolumeFormatReplyStruct>>, offsetof(GetVolumeFormatResult, formats), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeFormatResult>("GetVolumeFormatResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVolumeIoThreadPinResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(GetVolumeIoThreadPinResult, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"ioThreadId", &schema::typeOf<std::string>, offsetof(GetVolumeIoThreadPinResult, ioThreadId), schema::Location::Body, 0, nullptr},
-    {"pin", &schema::typeOf<std::string>, offsetof(GetVolumeIoThreadPinResult, pin), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeIoThreadPinResult>("GetVolumeIoThreadPinResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& GetVolumeQosResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(GetVolumeQosResult, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"volumeBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, volumeBandwidth), schema::Location::Body, 0, nullptr},
-    {"volumeBandwidthRead", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, volumeBandwidthRead), schema::Location::Body, 0, nullptr},
-    {"volumeBandwidthWrite", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, volumeBandwidthWrite), schema::Location::Body, 0, nullptr},
-    {"iopsTotal", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, iopsTotal), schema::Location::Body, 0, nullptr},
-    {"iopsRead", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, iopsRead), schema::Location::Body, 0, nullptr},
-    {"iopsWrite", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, iopsWrite), schema::Location::Body, 0, nullptr},
-    {"volumeBandwidthUpthreshold", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, volumeBandwidthUpthreshold), schema::Location::Body, 0, nullptr},
-    {"volumeBandwidthReadUpthreshold", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, volumeBandwidthReadUpthreshold), schema::Location::Body, 0, nullptr},
-    {"volumeBandwidthWriteUpthreshold", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, volumeBandwidthWriteUpthreshold), schema::Location::Body, 0, nullptr},
-    {"iopsTotalUpthreshold", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, iopsTotalUpthreshold), schema::Location::Body, 0, nullptr},
-    {"iopsReadUpthreshold", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, iopsReadUpthreshold), schema::Location::Body, 0, nullptr},
-    {"iopsWriteUpthreshold", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeQosResult, iopsWriteUpthreshold), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeQosResult>("GetVolumeQosResult", rows, 13);
-  return d;
-}
-
-const schema::TypeDesc& GetVolumeSnapshotSizeResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeSnapshotSizeResult, size), schema::Location::Body, 0, nullptr},
-    {"actualSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetVolumeSnapshotSizeResult, actualSize), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVolumeSnapshotSizeResult>("GetVolumeSnapshotSizeResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcAttachedEipResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcAttachedEipResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedEipResult>("GetVpcAttachedEipResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcAttachedIpsecResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcAttachedIpsecResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedIpsecResult>("GetVpcAttachedIpsecResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcAttachedLoadBalancerResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcAttachedLoadBalancerResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedLoadBalancerResult>("GetVpcAttachedLoadBalancerResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcAttachedNetflowResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcAttachedNetflowResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedNetflowResult>("GetVpcAttachedNetflowResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcAttachedOspfResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcAttachedOspfResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedOspfResult>("GetVpcAttachedOspfResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcAttachedPortForwardingRulesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcAttachedPortForwardingRulesResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedPortForwardingRulesResult>("GetVpcAttachedPortForwardingRulesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcAttachedVipResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcAttachedVipResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcAttachedVipResult>("GetVpcAttachedVipResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcIPsecLogResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipsecLog", &schema::typeOf<std::string>, offsetof(GetVpcIPsecLogResult, ipsecLog), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcIPsecLogResult>("GetVpcIPsecLogResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcMulticastRouteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcMulticastRouteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcMulticastRouteResult>("GetVpcMulticastRouteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcVRouterDistributedRoutingConnectionsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(GetVpcVRouterDistributedRoutingConnectionsResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVRouterDistributedRoutingConnectionsResult>("GetVpcVRouterDistributedRoutingConnectionsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcVRouterDistributedRoutingEnabledResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"enabled", &schema::typeOf<std::optional<bool>>, offsetof(GetVpcVRouterDistributedRoutingEnabledResult, enabled), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVRouterDistributedRoutingEnabledResult>("GetVpcVRouterDistributedRoutingEnabledResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcVRouterNetworkServiceStateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(GetVpcVRouterNetworkServiceStateResult, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVRouterNetworkServiceStateResult>("GetVpcVRouterNetworkServiceStateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetVpcVpnConfigurationFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ikeConf", &schema::typeOf<std::optional<VpcVpnIkeConfigStruct>>, offsetof(GetVpcVpnConfigurationFromRemoteResult, ikeConf), schema::Location::Body, 0, nullptr},
-    {"ipSecConf", &schema::typeOf<std::optional<VpcVpnIpSecConfigStruct>>, offsetof(GetVpcVpnConfigurationFromRemoteResult, ipSecConf), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetVpcVpnConfigurationFromRemoteResult>("GetVpcVpnConfigurationFromRemoteResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& GetZWatchAlertHistogramResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"histograms", &schema::typeOf<Json>, offsetof(GetZWatchAlertHistogramResult, histograms), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetZWatchAlertHistogramResult>("GetZWatchAlertHistogramResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GetZoneResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<ZoneInventory>>, offsetof(GetZoneResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetZoneResult>("GetZoneResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& GlobalConfigInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GlobalConfigInventory, id), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(GlobalConfigInventory, name), schema::Location::Body, 0, nullptr},
-    {"category", &schema::typeOf<std::string>, offsetof(GlobalConfigInventory, category), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(GlobalConfigInventory, description), schema::Location::Body, 0, nullptr},
-    {"defaultValue", &schema::typeOf<std::string>, offsetof(GlobalConfigInventory, defaultValue), schema::Location::Body, 0, nullptr},
-    {"value", &schema::typeOf<std::string>, offsetof(GlobalConfigInventory, value), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GlobalConfigInventory>("GlobalConfigInventory", rows, 6);
-  return d;
-}
-
-const schema::TypeDesc& GlobalConfigOptions::describe() {
-  static constexpr schema::Row rows[] = {
-    {"validValue", &schema::typeOf<Json>, offsetof(GlobalConfigOptions, validValue), schema::Location::Body, 0, nullptr},
-    {"numberGreaterThan", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GlobalConfigOptions, numberGreaterThan), schema::Location::Body, 0, nullptr},
-    {"numberLessThan", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GlobalConfigOptions, numberLessThan), schema::Location::Body, 0, nullptr},
-    {"numberGreaterThanOrEqual", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GlobalConfigOptions, numberGreaterThanOrEqual), schema::Location::Body, 0, nullptr},
-    {"numberLessThanOrEqual", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GlobalConfigOptions, numberLessThanOrEqual), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GlobalConfigOptions>("GlobalConfigOptions", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& GlobalConfigTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GlobalConfigTemplateInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(GlobalConfigTemplateInventory, name), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(GlobalConfigTemplateInventory, type), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(GlobalConfigTemplateInventory, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GlobalConfigTemplateInventory>("GlobalConfigTemplateInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& GpuDeviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serialNumber", &schema::typeOf<std::string>, offsetof(GpuDeviceInventory, serialNumber), schema::Location::Body, 0, nullptr},
-    {"memory", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GpuDeviceInventory, memory), schema::Location::Body, 0, nullptr},
-    {"power", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GpuDeviceInventory, power), schema::Location::Body, 0, nullptr},
-    {"isDriverLoaded", &schema::typeOf<std::optional<bool>>, offsetof(GpuDeviceInventory, isDriverLoaded), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GpuDeviceInventory>("GpuDeviceInventory", rows, 4, schema::rebased(PciDeviceInventory::describe(), offsetof(GpuDeviceInventory, uuid) - offsetof(PciDeviceInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& GuestToolsInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(GuestToolsInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
-    {"architecture", &schema::typeOf<std::string>, offsetof(GuestToolsInventory, architecture), schema::Location::Body, 0, nullptr},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(GuestToolsInventory, hypervisorType), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(GuestToolsInventory, version), schema::Location::Body, 0, nullptr},
-    {"agentType", &schema::typeOf<std::string>, offsetof(GuestToolsInventory, agentType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GuestToolsInventory>("GuestToolsInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(GuestToolsInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& GuestToolsStateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GuestToolsStateInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"qgaState", &schema::typeOf<std::string>, offsetof(GuestToolsStateInventory, qgaState), schema::Location::Body, 0, nullptr},
-    {"zwatchState", &schema::typeOf<std::string>, offsetof(GuestToolsStateInventory, zwatchState), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(GuestToolsStateInventory, version), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::string>, offsetof(GuestToolsStateInventory, platform), schema::Location::Body, 0, nullptr},
-    {"osType", &schema::typeOf<std::string>, offsetof(GuestToolsStateInventory, osType), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(GuestToolsStateInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(GuestToolsStateInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GuestToolsStateInventory>("GuestToolsStateInventory", rows, 8);
-  return d;
-}
-
-const schema::TypeDesc& GuestVmScriptExecutedRecordDetailInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"recordUuid", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordDetailInventory, recordUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordDetailInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"vmName", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordDetailInventory, vmName), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordDetailInventory, status), schema::Location::Body, 0, nullptr},
-    {"exitCode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GuestVmScriptExecutedRecordDetailInventory, exitCode), schema::Location::Body, 0, nullptr},
-    {"stdout", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordDetailInventory, stdout), schema::Location::Body, 0, nullptr},
-    {"errCause", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordDetailInventory, errCause), schema::Location::Body, 0, nullptr},
-    {"stderr", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordDetailInventory, stderr), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(GuestVmScriptExecutedRecordDetailInventory, startTime), schema::Location::Body, 0, nullptr},
-    {"endTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(GuestVmScriptExecutedRecordDetailInventory, endTime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GuestVmScriptExecutedRecordDetailInventory>("GuestVmScriptExecutedRecordDetailInventory", rows, 10);
-  return d;
-}
-
-const schema::TypeDesc& GuestVmScriptExecutedRecordInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"scriptUuid", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordInventory, scriptUuid), schema::Location::Body, 0, nullptr},
-    {"recordName", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordInventory, recordName), schema::Location::Body, 0, nullptr},
-    {"scriptTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GuestVmScriptExecutedRecordInventory, scriptTimeout), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordInventory, status), schema::Location::Body, 0, nullptr},
-    {"executor", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordInventory, executor), schema::Location::Body, 0, nullptr},
-    {"executionCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GuestVmScriptExecutedRecordInventory, executionCount), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GuestVmScriptExecutedRecordInventory, version), schema::Location::Body, 0, nullptr},
-    {"scriptContent", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordInventory, scriptContent), schema::Location::Body, 0, nullptr},
-    {"renderParams", &schema::typeOf<std::string>, offsetof(GuestVmScriptExecutedRecordInventory, renderParams), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(GuestVmScriptExecutedRecordInventory, startTime), schema::Location::Body, 0, nullptr},
-    {"endTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(GuestVmScriptExecutedRecordInventory, endTime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GuestVmScriptExecutedRecordInventory>("GuestVmScriptExecutedRecordInventory", rows, 12);
-  return d;
-}
-
-const schema::TypeDesc& GuestVmScriptInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"scriptContent", &schema::typeOf<std::string>, offsetof(GuestVmScriptInventory, scriptContent), schema::Location::Body, 0, nullptr},
-    {"renderParams", &schema::typeOf<std::string>, offsetof(GuestVmScriptInventory, renderParams), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::string>, offsetof(GuestVmScriptInventory, platform), schema::Location::Body, 0, nullptr},
-    {"scriptType", &schema::typeOf<std::string>, offsetof(GuestVmScriptInventory, scriptType), schema::Location::Body, 0, nullptr},
-    {"scriptTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GuestVmScriptInventory, scriptTimeout), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GuestVmScriptInventory>("GuestVmScriptInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(GuestVmScriptInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HaStrategyConditionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(HaStrategyConditionInventory, name), schema::Location::Body, 0, nullptr},
-    {"fencerName", &schema::typeOf<std::string>, offsetof(HaStrategyConditionInventory, fencerName), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(HaStrategyConditionInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HaStrategyConditionInventory>("HaStrategyConditionInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(HaStrategyConditionInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HardwareL2VxlanNetworkPoolInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sdnControllerUuid", &schema::typeOf<std::string>, offsetof(HardwareL2VxlanNetworkPoolInventory, sdnControllerUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HardwareL2VxlanNetworkPoolInventory>("HardwareL2VxlanNetworkPoolInventory", rows, 1, schema::rebased(L2VxlanNetworkPoolInventory::describe(), offsetof(HardwareL2VxlanNetworkPoolInventory, uuid) - offsetof(L2VxlanNetworkPoolInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HostDiskCapacity::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(HostDiskCapacity, hostUuid), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostDiskCapacity, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostDiskCapacity, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"totalPhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostDiskCapacity, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"availablePhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostDiskCapacity, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostDiskCapacity>("HostDiskCapacity", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& HostInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(HostInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(HostInventory, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(HostInventory, managementIp), schema::Location::Body, 0, nullptr},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(HostInventory, hypervisorType), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(HostInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(HostInventory, status), schema::Location::Body, 0, nullptr},
-    {"totalCpuCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostInventory, totalCpuCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCpuCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostInventory, availableCpuCapacity), schema::Location::Body, 0, nullptr},
-    {"cpuSockets", &schema::typeOf<std::optional<std::int32_t>>, offsetof(HostInventory, cpuSockets), schema::Location::Body, 0, nullptr},
-    {"totalMemoryCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostInventory, totalMemoryCapacity), schema::Location::Body, 0, nullptr},
-    {"availableMemoryCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostInventory, availableMemoryCapacity), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(HostInventory, cpuNum), schema::Location::Body, 0, nullptr},
-    {"ipmiAddress", &schema::typeOf<std::string>, offsetof(HostInventory, ipmiAddress), schema::Location::Body, 0, nullptr},
-    {"ipmiUsername", &schema::typeOf<std::string>, offsetof(HostInventory, ipmiUsername), schema::Location::Body, 0, nullptr},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(HostInventory, ipmiPort), schema::Location::Body, 0, nullptr},
-    {"ipmiPowerStatus", &schema::typeOf<std::string>, offsetof(HostInventory, ipmiPowerStatus), schema::Location::Body, 0, nullptr},
-    {"cpuStatus", &schema::typeOf<std::string>, offsetof(HostInventory, cpuStatus), schema::Location::Body, 0, nullptr},
-    {"memoryStatus", &schema::typeOf<std::string>, offsetof(HostInventory, memoryStatus), schema::Location::Body, 0, nullptr},
-    {"diskStatus", &schema::typeOf<std::string>, offsetof(HostInventory, diskStatus), schema::Location::Body, 0, nullptr},
-    {"nicStatus", &schema::typeOf<std::string>, offsetof(HostInventory, nicStatus), schema::Location::Body, 0, nullptr},
-    {"gpuStatus", &schema::typeOf<std::string>, offsetof(HostInventory, gpuStatus), schema::Location::Body, 0, nullptr},
-    {"powerSupplyStatus", &schema::typeOf<std::string>, offsetof(HostInventory, powerSupplyStatus), schema::Location::Body, 0, nullptr},
-    {"fanStatus", &schema::typeOf<std::string>, offsetof(HostInventory, fanStatus), schema::Location::Body, 0, nullptr},
-    {"raidStatus", &schema::typeOf<std::string>, offsetof(HostInventory, raidStatus), schema::Location::Body, 0, nullptr},
-    {"temperatureStatus", &schema::typeOf<std::string>, offsetof(HostInventory, temperatureStatus), schema::Location::Body, 0, nullptr},
-    {"architecture", &schema::typeOf<std::string>, offsetof(HostInventory, architecture), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostInventory>("HostInventory", rows, 26, schema::rebased(NamedResource::describe(), offsetof(HostInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HostIpmiInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(HostIpmiInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"ipmiAddress", &schema::typeOf<std::string>, offsetof(HostIpmiInventory, ipmiAddress), schema::Location::Body, 0, nullptr},
-    {"ipmiUsername", &schema::typeOf<std::string>, offsetof(HostIpmiInventory, ipmiUsername), schema::Location::Body, 0, nullptr},
-    {"ipmiPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(HostIpmiInventory, ipmiPort), schema::Location::Body, 0, nullptr},
-    {"ipmiPowerStatus", &schema::typeOf<std::string>, offsetof(HostIpmiInventory, ipmiPowerStatus), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostIpmiInventory>("HostIpmiInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& HostNetworkBondingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"bondingName", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, bondingName), schema::Location::Body, 0, nullptr},
-    {"bondingType", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, bondingType), schema::Location::Body, 0, nullptr},
-    {"speed", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostNetworkBondingInventory, speed), schema::Location::Body, 0, nullptr},
-    {"mode", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, mode), schema::Location::Body, 0, nullptr},
-    {"xmitHashPolicy", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, xmitHashPolicy), schema::Location::Body, 0, nullptr},
-    {"miiStatus", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, miiStatus), schema::Location::Body, 0, nullptr},
-    {"mac", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, mac), schema::Location::Body, 0, nullptr},
-    {"ipAddresses", &schema::typeOf<std::vector<std::string>>, offsetof(HostNetworkBondingInventory, ipAddresses), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"callBackIp", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, callBackIp), schema::Location::Body, 0, nullptr},
-    {"miimon", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostNetworkBondingInventory, miimon), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, type), schema::Location::Body, 0, nullptr},
-    {"allSlavesActive", &schema::typeOf<std::optional<bool>>, offsetof(HostNetworkBondingInventory, allSlavesActive), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(HostNetworkBondingInventory, description), schema::Location::Body, 0, nullptr},
-    {"slaves", &schema::typeOf<std::vector<HostNetworkInterfaceInventory>>, offsetof(HostNetworkBondingInventory, slaves), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostNetworkBondingInventory>("HostNetworkBondingInventory", rows, 16, schema::rebased(Resource::describe(), offsetof(HostNetworkBondingInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HostNetworkInterfaceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"bondingUuid", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, bondingUuid), schema::Location::Body, 0, nullptr},
-    {"interfaceModel", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, interfaceModel), schema::Location::Body, 0, nullptr},
-    {"vendorId", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, vendorId), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"subvendorId", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, subvendorId), schema::Location::Body, 0, nullptr},
-    {"subdeviceId", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, subdeviceId), schema::Location::Body, 0, nullptr},
-    {"interfaceName", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, interfaceName), schema::Location::Body, 0, nullptr},
-    {"interfaceType", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, interfaceType), schema::Location::Body, 0, nullptr},
-    {"speed", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostNetworkInterfaceInventory, speed), schema::Location::Body, 0, nullptr},
-    {"slaveActive", &schema::typeOf<std::optional<bool>>, offsetof(HostNetworkInterfaceInventory, slaveActive), schema::Location::Body, 0, nullptr},
-    {"carrierActive", &schema::typeOf<std::optional<bool>>, offsetof(HostNetworkInterfaceInventory, carrierActive), schema::Location::Body, 0, nullptr},
-    {"ipAddresses", &schema::typeOf<std::vector<std::string>>, offsetof(HostNetworkInterfaceInventory, ipAddresses), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"mac", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, mac), schema::Location::Body, 0, nullptr},
-    {"callBackIp", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, callBackIp), schema::Location::Body, 0, nullptr},
-    {"pciDeviceAddress", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, pciDeviceAddress), schema::Location::Body, 0, nullptr},
-    {"offloadStatus", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, offloadStatus), schema::Location::Body, 0, nullptr},
-    {"virtStatus", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, virtStatus), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceInventory, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostNetworkInterfaceInventory>("HostNetworkInterfaceInventory", rows, 20, schema::rebased(Resource::describe(), offsetof(HostNetworkInterfaceInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HostNetworkInterfaceLldpInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpInventory, interfaceUuid), schema::Location::Body, 0, nullptr},
-    {"mode", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpInventory, mode), schema::Location::Body, 0, nullptr},
-    {"neighborDevice", &schema::typeOf<std::optional<HostNetworkInterfaceLldpRefInventory>>, offsetof(HostNetworkInterfaceLldpInventory, neighborDevice), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostNetworkInterfaceLldpInventory>("HostNetworkInterfaceLldpInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(HostNetworkInterfaceLldpInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HostNetworkInterfaceLldpRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"lldpUuid", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, lldpUuid), schema::Location::Body, 0, nullptr},
-    {"chassisId", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, chassisId), schema::Location::Body, 0, nullptr},
-    {"timeToLive", &schema::typeOf<std::optional<std::int32_t>>, offsetof(HostNetworkInterfaceLldpRefInventory, timeToLive), schema::Location::Body, 0, nullptr},
-    {"managementAddress", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, managementAddress), schema::Location::Body, 0, nullptr},
-    {"systemName", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, systemName), schema::Location::Body, 0, nullptr},
-    {"systemDescription", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, systemDescription), schema::Location::Body, 0, nullptr},
-    {"systemCapabilities", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, systemCapabilities), schema::Location::Body, 0, nullptr},
-    {"portId", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, portId), schema::Location::Body, 0, nullptr},
-    {"portDescription", &schema::typeOf<std::string>, offsetof(HostNetworkInterfaceLldpRefInventory, portDescription), schema::Location::Body, 0, nullptr},
-    {"vlanId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(HostNetworkInterfaceLldpRefInventory, vlanId), schema::Location::Body, 0, nullptr},
-    {"aggregationPortId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(HostNetworkInterfaceLldpRefInventory, aggregationPortId), schema::Location::Body, 0, nullptr},
-    {"mtu", &schema::typeOf<std::optional<std::int32_t>>, offsetof(HostNetworkInterfaceLldpRefInventory, mtu), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(HostNetworkInterfaceLldpRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(HostNetworkInterfaceLldpRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostNetworkInterfaceLldpRefInventory>("HostNetworkInterfaceLldpRefInventory", rows, 14);
-  return d;
-}
-
-const schema::TypeDesc& HostOsCategoryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"architecture", &schema::typeOf<std::string>, offsetof(HostOsCategoryInventory, architecture), schema::Location::Body, 0, nullptr},
-    {"osReleaseVersion", &schema::typeOf<std::string>, offsetof(HostOsCategoryInventory, osReleaseVersion), schema::Location::Body, 0, nullptr},
-    {"metadataList", &schema::typeOf<std::vector<KvmHostHypervisorMetadataInventory>>, offsetof(HostOsCategoryInventory, metadataList), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostOsCategoryInventory>("HostOsCategoryInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(HostOsCategoryInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HostPhysicalMemoryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"manufacturer", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, manufacturer), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, size), schema::Location::Body, 0, nullptr},
-    {"speed", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, speed), schema::Location::Body, 0, nullptr},
-    {"clockSpeed", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, clockSpeed), schema::Location::Body, 0, nullptr},
-    {"locator", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, locator), schema::Location::Body, 0, nullptr},
-    {"serialNumber", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, serialNumber), schema::Location::Body, 0, nullptr},
-    {"rank", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, rank), schema::Location::Body, 0, nullptr},
-    {"voltage", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, voltage), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(HostPhysicalMemoryInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostPhysicalMemoryInventory>("HostPhysicalMemoryInventory", rows, 10, schema::rebased(Resource::describe(), offsetof(HostPhysicalMemoryInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HostSchedulingRuleGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(HostSchedulingRuleGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HostSchedulingRuleGroupInventory>("HostSchedulingRuleGroupInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(HostSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HybridAccountInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, userUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, type), schema::Location::Body, 0, nullptr},
-    {"akey", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, akey), schema::Location::Body, 0, nullptr},
-    {"hybridAccountId", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, hybridAccountId), schema::Location::Body, 0, nullptr},
-    {"hybridUserId", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, hybridUserId), schema::Location::Body, 0, nullptr},
-    {"hybridUserName", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, hybridUserName), schema::Location::Body, 0, nullptr},
-    {"current", &schema::typeOf<std::string>, offsetof(HybridAccountInventory, current), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HybridAccountInventory>("HybridAccountInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(HybridAccountInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& HybridEipAddressInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eipId", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, eipId), schema::Location::Body, 0, nullptr},
-    {"bandWidth", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, bandWidth), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"allocateResourceUuid", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, allocateResourceUuid), schema::Location::Body, 0, nullptr},
-    {"allocateResourceType", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, allocateResourceType), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, status), schema::Location::Body, 0, nullptr},
-    {"eipAddress", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, eipAddress), schema::Location::Body, 0, nullptr},
-    {"eipType", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, eipType), schema::Location::Body, 0, nullptr},
-    {"chargeType", &schema::typeOf<std::string>, offsetof(HybridEipAddressInventory, chargeType), schema::Location::Body, 0, nullptr},
-    {"allocateTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(HybridEipAddressInventory, allocateTime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<HybridEipAddressInventory>("HybridEipAddressInventory", rows, 10, schema::rebased(NamedResource::describe(), offsetof(HybridEipAddressInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2OrganizationAttributeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"organizationUuid", &schema::typeOf<std::string>, offsetof(IAM2OrganizationAttributeInventory, organizationUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2OrganizationAttributeInventory>("IAM2OrganizationAttributeInventory", rows, 1, schema::rebased(IAM2AttributeInventory::describe(), offsetof(IAM2OrganizationAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2OrganizationInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(IAM2OrganizationInventory, state), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(IAM2OrganizationInventory, type), schema::Location::Body, 0, nullptr},
-    {"srcType", &schema::typeOf<std::string>, offsetof(IAM2OrganizationInventory, srcType), schema::Location::Body, 0, nullptr},
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(IAM2OrganizationInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"rootOrganizationUuid", &schema::typeOf<std::string>, offsetof(IAM2OrganizationInventory, rootOrganizationUuid), schema::Location::Body, 0, nullptr},
-    {"attributes", &schema::typeOf<Json>, offsetof(IAM2OrganizationInventory, attributes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2OrganizationInventory>("IAM2OrganizationInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(IAM2OrganizationInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2OrganizationProjectRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(IAM2OrganizationProjectRefInventory, projectUuid), schema::Location::Body, 0, nullptr},
-    {"organizationUuid", &schema::typeOf<std::string>, offsetof(IAM2OrganizationProjectRefInventory, organizationUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(IAM2OrganizationProjectRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(IAM2OrganizationProjectRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2OrganizationProjectRefInventory>("IAM2OrganizationProjectRefInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& IAM2ProjectAccountRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(IAM2ProjectAccountRefInventory, projectUuid), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(IAM2ProjectAccountRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(IAM2ProjectAccountRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(IAM2ProjectAccountRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2ProjectAccountRefInventory>("IAM2ProjectAccountRefInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& IAM2ProjectAttributeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(IAM2ProjectAttributeInventory, projectUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2ProjectAttributeInventory>("IAM2ProjectAttributeInventory", rows, 1, schema::rebased(IAM2AttributeInventory::describe(), offsetof(IAM2ProjectAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2ProjectInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(IAM2ProjectInventory, state), schema::Location::Body, 0, nullptr},
-    {"attributes", &schema::typeOf<Json>, offsetof(IAM2ProjectInventory, attributes), schema::Location::Body, 0, nullptr},
-    {"linkedAccountUuid", &schema::typeOf<std::string>, offsetof(IAM2ProjectInventory, linkedAccountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2ProjectInventory>("IAM2ProjectInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(IAM2ProjectInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2ProjectRoleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"iam2ProjectRoleType", &schema::typeOf<std::string>, offsetof(IAM2ProjectRoleInventory, iam2ProjectRoleType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2ProjectRoleInventory>("IAM2ProjectRoleInventory", rows, 1, schema::rebased(RoleInventory::describe(), offsetof(IAM2ProjectRoleInventory, uuid) - offsetof(RoleInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2ProjectTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"template", &schema::typeOf<std::optional<Template>>, offsetof(IAM2ProjectTemplateInventory, template_), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2ProjectTemplateInventory>("IAM2ProjectTemplateInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(IAM2ProjectTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2VirtualIDGroupAttributeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(IAM2VirtualIDGroupAttributeInventory, groupUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2VirtualIDGroupAttributeInventory>("IAM2VirtualIDGroupAttributeInventory", rows, 1, schema::rebased(IAM2AttributeInventory::describe(), offsetof(IAM2VirtualIDGroupAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IAM2VirtualIDGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(IAM2VirtualIDGroupInventory, projectUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(IAM2VirtualIDGroupInventory, state), schema::Location::Body, 0, nullptr},
-    {"attributes", &schema::typeOf<Json>, offsetof(IAM2VirtualIDGroupInventory, attributes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2VirtualIDGroupInventory>("IAM2VirtualIDGroupInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(IAM2VirtualIDGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IdentityZoneInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"closed", &schema::typeOf<std::string>, offsetof(IdentityZoneInventory, closed), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(IdentityZoneInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"zoneId", &schema::typeOf<std::string>, offsetof(IdentityZoneInventory, zoneId), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(IdentityZoneInventory, type), schema::Location::Body, 0, nullptr},
-    {"zoneName", &schema::typeOf<std::string>, offsetof(IdentityZoneInventory, zoneName), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(IdentityZoneInventory, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IdentityZoneInventory>("IdentityZoneInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(IdentityZoneInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ImageBackupStorageRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(ImageBackupStorageRefInventory, imageUuid), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(ImageBackupStorageRefInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"installPath", &schema::typeOf<std::string>, offsetof(ImageBackupStorageRefInventory, installPath), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ImageBackupStorageRefInventory, status), schema::Location::Body, 0, nullptr},
-    {"exportMd5Sum", &schema::typeOf<std::string>, offsetof(ImageBackupStorageRefInventory, exportMd5Sum), schema::Location::Body, 0, nullptr},
-    {"exportUrl", &schema::typeOf<std::string>, offsetof(ImageBackupStorageRefInventory, exportUrl), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ImageBackupStorageRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ImageBackupStorageRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ImageBackupStorageRefInventory>("ImageBackupStorageRefInventory", rows, 8);
-  return d;
-}
-
-const schema::TypeDesc& ImageCacheInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ImageCacheInventory, id), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(ImageCacheInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(ImageCacheInventory, imageUuid), schema::Location::Body, 0, nullptr},
-    {"installUrl", &schema::typeOf<std::string>, offsetof(ImageCacheInventory, installUrl), schema::Location::Body, 0, nullptr},
-    {"mediaType", &schema::typeOf<std::string>, offsetof(ImageCacheInventory, mediaType), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ImageCacheInventory, size), schema::Location::Body, 0, nullptr},
-    {"md5sum", &schema::typeOf<std::string>, offsetof(ImageCacheInventory, md5sum), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(ImageCacheInventory, state), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ImageCacheInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ImageCacheInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ImageCacheInventory>("ImageCacheInventory", rows, 10);
-  return d;
-}
-
-const schema::TypeDesc& ImageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(ImageInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ImageInventory, status), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ImageInventory, size), schema::Location::Body, 0, nullptr},
-    {"actualSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ImageInventory, actualSize), schema::Location::Body, 0, nullptr},
-    {"md5Sum", &schema::typeOf<std::string>, offsetof(ImageInventory, md5Sum), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(ImageInventory, url), schema::Location::Body, 0, nullptr},
-    {"mediaType", &schema::typeOf<std::string>, offsetof(ImageInventory, mediaType), schema::Location::Body, 0, nullptr},
-    {"guestOsType", &schema::typeOf<std::string>, offsetof(ImageInventory, guestOsType), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(ImageInventory, type), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::string>, offsetof(ImageInventory, platform), schema::Location::Body, 0, nullptr},
-    {"architecture", &schema::typeOf<std::string>, offsetof(ImageInventory, architecture), schema::Location::Body, 0, nullptr},
-    {"format", &schema::typeOf<std::string>, offsetof(ImageInventory, format), schema::Location::Body, 0, nullptr},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(ImageInventory, system), schema::Location::Body, 0, nullptr},
-    {"virtio", &schema::typeOf<std::optional<bool>>, offsetof(ImageInventory, virtio), schema::Location::Body, 0, nullptr},
-    {"backupStorageRefs", &schema::typeOf<std::vector<ImageBackupStorageRefInventory>>, offsetof(ImageInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
-    {"systemTags", &schema::typeOf<std::vector<SystemTagInventory>>, offsetof(ImageInventory, systemTags), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ImageInventory>("ImageInventory", rows, 16, schema::rebased(NamedResource::describe(), offsetof(ImageInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ImagePackageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(ImagePackageInventory, vmUuid), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(ImagePackageInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(ImagePackageInventory, state), schema::Location::Body, 0, nullptr},
-    {"exportUrl", &schema::typeOf<std::string>, offsetof(ImagePackageInventory, exportUrl), schema::Location::Body, 0, nullptr},
-    {"md5Sum", &schema::typeOf<std::string>, offsetof(ImagePackageInventory, md5Sum), schema::Location::Body, 0, nullptr},
-    {"format", &schema::typeOf<std::string>, offsetof(ImagePackageInventory, format), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ImagePackageInventory, size), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ImagePackageInventory>("ImagePackageInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(ImagePackageInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ImageReplicationGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(ImageReplicationGroupInventory, state), schema::Location::Body, 0, nullptr},
-    {"backupStorageRefs", &schema::typeOf<Json>, offsetof(ImageReplicationGroupInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ImageReplicationGroupInventory>("ImageReplicationGroupInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(ImageReplicationGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ImageStoreBackupStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostname", &schema::typeOf<std::string>, offsetof(ImageStoreBackupStorageInventory, hostname), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(ImageStoreBackupStorageInventory, username), schema::Location::Body, 0, nullptr},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ImageStoreBackupStorageInventory, sshPort), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ImageStoreBackupStorageInventory>("ImageStoreBackupStorageInventory", rows, 3, schema::rebased(BackupStorageInventory::describe(), offsetof(ImageStoreBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ImageStoreGcResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"freedSpaceInBytes", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ImageStoreGcResult, freedSpaceInBytes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ImageStoreGcResult>("ImageStoreGcResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& InstallPathRecycleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"trashId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(InstallPathRecycleInventory, trashId), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"storageUuid", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, storageUuid), schema::Location::Body, 0, nullptr},
-    {"storageType", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, storageType), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"installPath", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, installPath), schema::Location::Body, 0, nullptr},
-    {"isFolder", &schema::typeOf<std::optional<bool>>, offsetof(InstallPathRecycleInventory, isFolder), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, hypervisorType), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(InstallPathRecycleInventory, size), schema::Location::Body, 0, nullptr},
-    {"trashType", &schema::typeOf<std::string>, offsetof(InstallPathRecycleInventory, trashType), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(InstallPathRecycleInventory, createDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<InstallPathRecycleInventory>("InstallPathRecycleInventory", rows, 12);
-  return d;
-}
-
-const schema::TypeDesc& InstanceOfferingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(InstanceOfferingInventory, cpuNum), schema::Location::Body, 0, nullptr},
-    {"cpuSpeed", &schema::typeOf<std::optional<std::int32_t>>, offsetof(InstanceOfferingInventory, cpuSpeed), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(InstanceOfferingInventory, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(InstanceOfferingInventory, reservedMemorySize), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(InstanceOfferingInventory, type), schema::Location::Body, 0, nullptr},
-    {"allocatorStrategy", &schema::typeOf<std::string>, offsetof(InstanceOfferingInventory, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"sortKey", &schema::typeOf<std::optional<std::int32_t>>, offsetof(InstanceOfferingInventory, sortKey), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(InstanceOfferingInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<InstanceOfferingInventory>("InstanceOfferingInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(InstanceOfferingInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IpCapacityData::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(IpCapacityData, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"usedIpAddressNumber", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, usedIpAddressNumber), schema::Location::Body, 0, nullptr},
-    {"ipv4TotalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, ipv4TotalCapacity), schema::Location::Body, 0, nullptr},
-    {"ipv4AvailableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, ipv4AvailableCapacity), schema::Location::Body, 0, nullptr},
-    {"ipv4UsedIpAddressNumber", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, ipv4UsedIpAddressNumber), schema::Location::Body, 0, nullptr},
-    {"ipv6TotalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, ipv6TotalCapacity), schema::Location::Body, 0, nullptr},
-    {"ipv6AvailableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, ipv6AvailableCapacity), schema::Location::Body, 0, nullptr},
-    {"ipv6UsedIpAddressNumber", &schema::typeOf<std::optional<std::int64_t>>, offsetof(IpCapacityData, ipv6UsedIpAddressNumber), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IpCapacityData>("IpCapacityData", rows, 10);
-  return d;
-}
-
-const schema::TypeDesc& IpStatisticData::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ip", &schema::typeOf<std::string>, offsetof(IpStatisticData, ip), schema::Location::Body, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(IpStatisticData, vipUuid), schema::Location::Body, 0, nullptr},
-    {"vipName", &schema::typeOf<std::string>, offsetof(IpStatisticData, vipName), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(IpStatisticData, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceName", &schema::typeOf<std::string>, offsetof(IpStatisticData, vmInstanceName), schema::Location::Body, 0, nullptr},
-    {"vmInstanceType", &schema::typeOf<std::string>, offsetof(IpStatisticData, vmInstanceType), schema::Location::Body, 0, nullptr},
-    {"applianceVmOwnerUuid", &schema::typeOf<std::string>, offsetof(IpStatisticData, applianceVmOwnerUuid), schema::Location::Body, 0, nullptr},
-    {"vmDefaultIp", &schema::typeOf<std::vector<std::string>>, offsetof(IpStatisticData, vmDefaultIp), schema::Location::Body, 0, nullptr},
-    {"resourceTypes", &schema::typeOf<std::vector<std::string>>, offsetof(IpStatisticData, resourceTypes), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(IpStatisticData, state), schema::Location::Body, 0, nullptr},
-    {"useFor", &schema::typeOf<std::string>, offsetof(IpStatisticData, useFor), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(IpStatisticData, createDate), schema::Location::Body, 0, nullptr},
-    {"ownerName", &schema::typeOf<std::string>, offsetof(IpStatisticData, ownerName), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IpStatisticData>("IpStatisticData", rows, 13);
-  return d;
-}
-
-const schema::TypeDesc& IsOpensourceVersionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"opensource", &schema::typeOf<std::optional<bool>>, offsetof(IsOpensourceVersionResult, opensource), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IsOpensourceVersionResult>("IsOpensourceVersionResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& IsVfNicAvailableInL3NetworkResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vfNicAvailable", &schema::typeOf<std::optional<bool>>, offsetof(IsVfNicAvailableInL3NetworkResult, vfNicAvailable), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IsVfNicAvailableInL3NetworkResult>("IsVfNicAvailableInL3NetworkResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& IscsiLunInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"iscsiTargetUuid", &schema::typeOf<std::string>, offsetof(IscsiLunInventory, iscsiTargetUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IscsiLunInventory>("IscsiLunInventory", rows, 1, schema::rebased(ScsiLunInventory::describe(), offsetof(IscsiLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& IscsiServerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(IscsiServerInventory, name), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(IscsiServerInventory, ip), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(IscsiServerInventory, port), schema::Location::Body, 0, nullptr},
-    {"chapUserName", &schema::typeOf<std::string>, offsetof(IscsiServerInventory, chapUserName), schema::Location::Body, 0, nullptr},
-    {"chapUserPassword", &schema::typeOf<std::string>, offsetof(IscsiServerInventory, chapUserPassword), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(IscsiServerInventory, state), schema::Location::Body, 0, nullptr},
-    {"iscsiTargets", &schema::typeOf<Json>, offsetof(IscsiServerInventory, iscsiTargets), schema::Location::Body, 0, nullptr},
-    {"iscsiClusterRefs", &schema::typeOf<Json>, offsetof(IscsiServerInventory, iscsiClusterRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IscsiServerInventory>("IscsiServerInventory", rows, 8, schema::rebased(Resource::describe(), offsetof(IscsiServerInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& JobDetails::describe() {
-  static constexpr schema::Row rows[] = {
-    {"longJobUuid", &schema::typeOf<std::string>, offsetof(JobDetails, longJobUuid), schema::Location::Body, 0, nullptr},
-    {"longJobState", &schema::typeOf<std::string>, offsetof(JobDetails, longJobState), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(JobDetails, imageUuid), schema::Location::Body, 0, nullptr},
-    {"imageUploadUrl", &schema::typeOf<std::string>, offsetof(JobDetails, imageUploadUrl), schema::Location::Body, 0, nullptr},
-    {"offset", &schema::typeOf<std::optional<std::int64_t>>, offsetof(JobDetails, offset), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<JobDetails>("JobDetails", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& JsonLabelInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(JsonLabelInventory, id), schema::Location::Body, 0, nullptr},
-    {"labelKey", &schema::typeOf<std::string>, offsetof(JsonLabelInventory, labelKey), schema::Location::Body, 0, nullptr},
-    {"labelValue", &schema::typeOf<std::string>, offsetof(JsonLabelInventory, labelValue), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(JsonLabelInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(JsonLabelInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(JsonLabelInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<JsonLabelInventory>("JsonLabelInventory", rows, 6);
-  return d;
-}
-
-const schema::TypeDesc& KVMHostInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"username", &schema::typeOf<std::string>, offsetof(KVMHostInventory, username), schema::Location::Body, 0, nullptr},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(KVMHostInventory, sshPort), schema::Location::Body, 0, nullptr},
-    {"osDistribution", &schema::typeOf<std::string>, offsetof(KVMHostInventory, osDistribution), schema::Location::Body, 0, nullptr},
-    {"osRelease", &schema::typeOf<std::string>, offsetof(KVMHostInventory, osRelease), schema::Location::Body, 0, nullptr},
-    {"osVersion", &schema::typeOf<std::string>, offsetof(KVMHostInventory, osVersion), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<KVMHostInventory>("KVMHostInventory", rows, 5, schema::rebased(HostInventory::describe(), offsetof(KVMHostInventory, uuid) - offsetof(HostInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& KvmHostHypervisorMetadataInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"categoryUuid", &schema::typeOf<std::string>, offsetof(KvmHostHypervisorMetadataInventory, categoryUuid), schema::Location::Body, 0, nullptr},
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(KvmHostHypervisorMetadataInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
-    {"hypervisor", &schema::typeOf<std::string>, offsetof(KvmHostHypervisorMetadataInventory, hypervisor), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(KvmHostHypervisorMetadataInventory, version), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<KvmHostHypervisorMetadataInventory>("KvmHostHypervisorMetadataInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(KvmHostHypervisorMetadataInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& KvmHypervisorInfoInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hypervisor", &schema::typeOf<std::string>, offsetof(KvmHypervisorInfoInventory, hypervisor), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(KvmHypervisorInfoInventory, version), schema::Location::Body, 0, nullptr},
-    {"matchState", &schema::typeOf<std::string>, offsetof(KvmHypervisorInfoInventory, matchState), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<KvmHypervisorInfoInventory>("KvmHypervisorInfoInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(KvmHypervisorInfoInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& KvmRunShellResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::map<std::string, ShellResult>>, offsetof(KvmRunShellResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<KvmRunShellResult>("KvmRunShellResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& L2NetworkData::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(L2NetworkData, uuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(L2NetworkData, name), schema::Location::Body, 0, nullptr},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(L2NetworkData, poolUuid), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(L2NetworkData, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(L2NetworkData, description), schema::Location::Body, 0, nullptr},
-    {"physicalInterface", &schema::typeOf<std::string>, offsetof(L2NetworkData, physicalInterface), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(L2NetworkData, type), schema::Location::Body, 0, nullptr},
-    {"vni", &schema::typeOf<std::string>, offsetof(L2NetworkData, vni), schema::Location::Body, 0, nullptr},
-    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(L2NetworkData, vlan), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(L2NetworkData, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(L2NetworkData, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L2NetworkData>("L2NetworkData", rows, 11);
-  return d;
-}
-
-const schema::TypeDesc& L2NetworkInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(L2NetworkInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"physicalInterface", &schema::typeOf<std::string>, offsetof(L2NetworkInventory, physicalInterface), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(L2NetworkInventory, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::string>, offsetof(L2NetworkInventory, vSwitchType), schema::Location::Body, 0, nullptr},
-    {"virtualNetworkId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(L2NetworkInventory, virtualNetworkId), schema::Location::Body, 0, nullptr},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(L2NetworkInventory, isolated), schema::Location::Body, 0, nullptr},
-    {"pvlan", &schema::typeOf<std::string>, offsetof(L2NetworkInventory, pvlan), schema::Location::Body, 0, nullptr},
-    {"attachedClusterUuids", &schema::typeOf<std::vector<std::string>>, offsetof(L2NetworkInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L2NetworkInventory>("L2NetworkInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(L2NetworkInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& L2PortGroupNetworkInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vSwitchUuid", &schema::typeOf<std::string>, offsetof(L2PortGroupNetworkInventory, vSwitchUuid), schema::Location::Body, 0, nullptr},
-    {"vlanMode", &schema::typeOf<std::string>, offsetof(L2PortGroupNetworkInventory, vlanMode), schema::Location::Body, 0, nullptr},
-    {"vlanId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(L2PortGroupNetworkInventory, vlanId), schema::Location::Body, 0, nullptr},
-    {"vlanRanges", &schema::typeOf<std::string>, offsetof(L2PortGroupNetworkInventory, vlanRanges), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L2PortGroupNetworkInventory>("L2PortGroupNetworkInventory", rows, 4, schema::rebased(L2NetworkInventory::describe(), offsetof(L2PortGroupNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& L2VirtualSwitchNetworkInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"isDistributed", &schema::typeOf<std::optional<bool>>, offsetof(L2VirtualSwitchNetworkInventory, isDistributed), schema::Location::Body, 0, nullptr},
-    {"portGroups", &schema::typeOf<Json>, offsetof(L2VirtualSwitchNetworkInventory, portGroups), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L2VirtualSwitchNetworkInventory>("L2VirtualSwitchNetworkInventory", rows, 2, schema::rebased(L2NetworkInventory::describe(), offsetof(L2VirtualSwitchNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& L2VlanNetworkInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(L2VlanNetworkInventory, vlan), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L2VlanNetworkInventory>("L2VlanNetworkInventory", rows, 1, schema::rebased(L2NetworkInventory::describe(), offsetof(L2VlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& L2VxlanNetworkInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(L2VxlanNetworkInventory, vni), schema::Location::Body, 0, nullptr},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(L2VxlanNetworkInventory, poolUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L2VxlanNetworkInventory>("L2VxlanNetworkInventory", rows, 2, schema::rebased(L2NetworkInventory::describe(), offsetof(L2VxlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& L2VxlanNetworkPoolInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"attachedVtepRefs", &schema::typeOf<std::vector<VtepInventory>>, offsetof(L2VxlanNetworkPoolInventory, attachedVtepRefs), schema::Location::Body, 0, nullptr},
-    {"remoteVteps", &schema::typeOf<std::vector<RemoteVtepInventory>>, offsetof(L2VxlanNetworkPoolInventory, remoteVteps), schema::Location::Body, 0, nullptr},
-    {"attachedVxlanNetworkRefs", &schema::typeOf<std::vector<L2VxlanNetworkInventory>>, offsetof(L2VxlanNetworkPoolInventory, attachedVxlanNetworkRefs), schema::Location::Body, 0, nullptr},
-    {"attachedVniRanges", &schema::typeOf<std::vector<VniRangeInventory>>, offsetof(L2VxlanNetworkPoolInventory, attachedVniRanges), schema::Location::Body, 0, nullptr},
-    {"attachedCidrs", &schema::typeOf<std::map<std::string, std::string>>, offsetof(L2VxlanNetworkPoolInventory, attachedCidrs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L2VxlanNetworkPoolInventory>("L2VxlanNetworkPoolInventory", rows, 5, schema::rebased(L2NetworkInventory::describe(), offsetof(L2VxlanNetworkPoolInventory, uuid) - offsetof(L2NetworkInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& LdapAccountRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapUid", &schema::typeOf<std::string>, offsetof(LdapAccountRefInventory, ldapUid), schema::Location::Body, 0, nullptr},
-    {"ldapServerUuid", &schema::typeOf<std::string>, offsetof(LdapAccountRefInventory, ldapServerUuid), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(LdapAccountRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LdapAccountRefInventory>("LdapAccountRefInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(LdapAccountRefInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& LdapResourceRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ldapUid", &schema::typeOf<std::string>, offsetof(LdapResourceRefInventory, ldapUid), schema::Location::Body, 0, nullptr},
-    {"ldapServerUuid", &schema::typeOf<std::string>, offsetof(LdapResourceRefInventory, ldapServerUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(LdapResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(LdapResourceRefInventory, resourceType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LdapResourceRefInventory>("LdapResourceRefInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(LdapResourceRefInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& LdapServerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(LdapServerInventory, url), schema::Location::Body, 0, nullptr},
-    {"base", &schema::typeOf<std::string>, offsetof(LdapServerInventory, base), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(LdapServerInventory, username), schema::Location::Body, 0, nullptr},
-    {"scope", &schema::typeOf<std::string>, offsetof(LdapServerInventory, scope), schema::Location::Body, 0, nullptr},
-    {"encryption", &schema::typeOf<std::string>, offsetof(LdapServerInventory, encryption), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LdapServerInventory>("LdapServerInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(LdapServerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& LicenseInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(LicenseInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"user", &schema::typeOf<std::string>, offsetof(LicenseInventory, user), schema::Location::Body, 0, nullptr},
-    {"prodInfo", &schema::typeOf<std::string>, offsetof(LicenseInventory, prodInfo), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LicenseInventory, cpuNum), schema::Location::Body, 0, nullptr},
-    {"hostNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LicenseInventory, hostNum), schema::Location::Body, 0, nullptr},
-    {"vmNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LicenseInventory, vmNum), schema::Location::Body, 0, nullptr},
-    {"capacity", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LicenseInventory, capacity), schema::Location::Body, 0, nullptr},
-    {"licenseType", &schema::typeOf<std::string>, offsetof(LicenseInventory, licenseType), schema::Location::Body, 0, nullptr},
-    {"expiredDate", &schema::typeOf<std::string>, offsetof(LicenseInventory, expiredDate), schema::Location::Body, 0, nullptr},
-    {"issuedDate", &schema::typeOf<std::string>, offsetof(LicenseInventory, issuedDate), schema::Location::Body, 0, nullptr},
-    {"uploadDate", &schema::typeOf<std::string>, offsetof(LicenseInventory, uploadDate), schema::Location::Body, 0, nullptr},
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(LicenseInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
-    {"expired", &schema::typeOf<std::optional<bool>>, offsetof(LicenseInventory, expired), schema::Location::Body, 0, nullptr},
-    {"source", &schema::typeOf<std::string>, offsetof(LicenseInventory, source), schema::Location::Body, 0, nullptr},
-    {"platformId", &schema::typeOf<std::string>, offsetof(LicenseInventory, platformId), schema::Location::Body, 0, nullptr},
-    {"licenseRequest", &schema::typeOf<std::string>, offsetof(LicenseInventory, licenseRequest), schema::Location::Body, 0, nullptr},
-    {"availableHostNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LicenseInventory, availableHostNum), schema::Location::Body, 0, nullptr},
-    {"availableCpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LicenseInventory, availableCpuNum), schema::Location::Body, 0, nullptr},
-    {"availableVmNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LicenseInventory, availableVmNum), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LicenseInventory>("LicenseInventory", rows, 19);
-  return d;
-}
-
-const schema::TypeDesc& ListVMsFromKVMHostResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(ListVMsFromKVMHostResult, inventories), schema::Location::Body, 0, nullptr},
-    {"libvirtVersion", &schema::typeOf<std::string>, offsetof(ListVMsFromKVMHostResult, libvirtVersion), schema::Location::Body, 0, nullptr},
-    {"qemuVersion", &schema::typeOf<std::string>, offsetof(ListVMsFromKVMHostResult, qemuVersion), schema::Location::Body, 0, nullptr},
-    {"v2vCaps", &schema::typeOf<Json>, offsetof(ListVMsFromKVMHostResult, v2vCaps), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ListVMsFromKVMHostResult>("ListVMsFromKVMHostResult", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<Json>, offsetof(ListVmSchedulingRulesFromExecuteStateResult, uuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ListVmSchedulingRulesFromExecuteStateResult>("ListVmSchedulingRulesFromExecuteStateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ListVmsFromSchedulingStateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<Json>, offsetof(ListVmsFromSchedulingStateResult, uuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ListVmsFromSchedulingStateResult>("ListVmsFromSchedulingStateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& LoadBalancerListerAcl::describe() {
-  static constexpr schema::Row rows[] = {
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListerAcl, aclUuid), schema::Location::Body, 0, nullptr},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListerAcl, listenerUuid), schema::Location::Body, 0, nullptr},
-    {"serverGroupUuids", &schema::typeOf<std::vector<std::string>>, offsetof(LoadBalancerListerAcl, serverGroupUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerListerAcl>("LoadBalancerListerAcl", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& LoadBalancerServerGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerServerGroupInventory, loadBalancerUuid), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LoadBalancerServerGroupInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"listenerServerGroupRefs", &schema::typeOf<std::vector<LoadBalancerListenerServerGroupRefInventory>>, offsetof(LoadBalancerServerGroupInventory, listenerServerGroupRefs), schema::Location::Body, 0, nullptr},
-    {"serverIps", &schema::typeOf<std::vector<LoadBalancerServerGroupServerIpInventory>>, offsetof(LoadBalancerServerGroupInventory, serverIps), schema::Location::Body, 0, nullptr},
-    {"vmNicRefs", &schema::typeOf<std::vector<LoadBalancerServerGroupVmNicRefInventory>>, offsetof(LoadBalancerServerGroupInventory, vmNicRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerServerGroupInventory>("LoadBalancerServerGroupInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(LoadBalancerServerGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& LoadBalancerServerGroupServerIpInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerServerGroupServerIpInventory, id), schema::Location::Body, 0, nullptr},
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerServerGroupServerIpInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
-    {"ipAddress", &schema::typeOf<std::string>, offsetof(LoadBalancerServerGroupServerIpInventory, ipAddress), schema::Location::Body, 0, nullptr},
-    {"weight", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerServerGroupServerIpInventory, weight), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(LoadBalancerServerGroupServerIpInventory, status), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerServerGroupServerIpInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerServerGroupServerIpInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerServerGroupServerIpInventory>("LoadBalancerServerGroupServerIpInventory", rows, 7);
-  return d;
-}
-
-const schema::TypeDesc& LoadBalancerServerGroupVmNicRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerServerGroupVmNicRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerServerGroupVmNicRefInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerServerGroupVmNicRefInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"weight", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerServerGroupVmNicRefInventory, weight), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LoadBalancerServerGroupVmNicRefInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(LoadBalancerServerGroupVmNicRefInventory, status), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerServerGroupVmNicRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerServerGroupVmNicRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerServerGroupVmNicRefInventory>("LoadBalancerServerGroupVmNicRefInventory", rows, 8);
-  return d;
-}
-
-const schema::TypeDesc& LocalStorageGetVolumeMigratableResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<std::vector<HostInventory>>, offsetof(LocalStorageGetVolumeMigratableResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LocalStorageGetVolumeMigratableResult>("LocalStorageGetVolumeMigratableResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& LocalStorageResourceRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(LocalStorageResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(LocalStorageResourceRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(LocalStorageResourceRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LocalStorageResourceRefInventory, size), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(LocalStorageResourceRefInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LocalStorageResourceRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LocalStorageResourceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LocalStorageResourceRefInventory>("LocalStorageResourceRefInventory", rows, 7);
-  return d;
-}
-
-const schema::TypeDesc& LogInByLdapResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::optional<SessionInventory>>, offsetof(LogInByLdapResult, inventory), schema::Location::Body, 0, nullptr},
-    {"accountInventory", &schema::typeOf<std::optional<AccountInventory>>, offsetof(LogInByLdapResult, accountInventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LogInByLdapResult>("LogInByLdapResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& LoginAuthenticationProcedureDesc::describe() {
-  static constexpr schema::Row rows[] = {
-    {"order", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LoginAuthenticationProcedureDesc, order), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(LoginAuthenticationProcedureDesc, name), schema::Location::Body, 0, nullptr},
-    {"properties", &schema::typeOf<std::map<std::string, std::string>>, offsetof(LoginAuthenticationProcedureDesc, properties), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoginAuthenticationProcedureDesc>("LoginAuthenticationProcedureDesc", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& LongJobInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"apiId", &schema::typeOf<std::string>, offsetof(LongJobInventory, apiId), schema::Location::Body, 0, nullptr},
-    {"jobName", &schema::typeOf<std::string>, offsetof(LongJobInventory, jobName), schema::Location::Body, 0, nullptr},
-    {"jobData", &schema::typeOf<std::string>, offsetof(LongJobInventory, jobData), schema::Location::Body, 0, nullptr},
-    {"jobResult", &schema::typeOf<std::string>, offsetof(LongJobInventory, jobResult), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(LongJobInventory, state), schema::Location::Body, 0, nullptr},
-    {"targetResourceUuid", &schema::typeOf<std::string>, offsetof(LongJobInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(LongJobInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
-    {"executeTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LongJobInventory, executeTime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LongJobInventory>("LongJobInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(LongJobInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& LunInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(LunInventory, name), schema::Location::Body, 0, nullptr},
-    {"wwid", &schema::typeOf<std::string>, offsetof(LunInventory, wwid), schema::Location::Body, 0, nullptr},
-    {"vendor", &schema::typeOf<std::string>, offsetof(LunInventory, vendor), schema::Location::Body, 0, nullptr},
-    {"model", &schema::typeOf<std::string>, offsetof(LunInventory, model), schema::Location::Body, 0, nullptr},
-    {"wwn", &schema::typeOf<std::string>, offsetof(LunInventory, wwn), schema::Location::Body, 0, nullptr},
-    {"serial", &schema::typeOf<std::string>, offsetof(LunInventory, serial), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(LunInventory, type), schema::Location::Body, 0, nullptr},
-    {"hctl", &schema::typeOf<std::string>, offsetof(LunInventory, hctl), schema::Location::Body, 0, nullptr},
-    {"path", &schema::typeOf<std::string>, offsetof(LunInventory, path), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(LunInventory, state), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LunInventory, size), schema::Location::Body, 0, nullptr},
-    {"multipathDeviceUuid", &schema::typeOf<std::string>, offsetof(LunInventory, multipathDeviceUuid), schema::Location::Body, 0, nullptr},
-    {"source", &schema::typeOf<std::string>, offsetof(LunInventory, source), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LunInventory>("LunInventory", rows, 13, schema::rebased(Resource::describe(), offsetof(LunInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ManagementNodeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ManagementNodeInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"hostName", &schema::typeOf<std::string>, offsetof(ManagementNodeInventory, hostName), schema::Location::Body, 0, nullptr},
-    {"joinDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ManagementNodeInventory, joinDate), schema::Location::Body, 0, nullptr},
-    {"heartBeat", &schema::typeOf<std::optional<Timestamp>>, offsetof(ManagementNodeInventory, heartBeat), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ManagementNodeInventory>("ManagementNodeInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& MdevDeviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"mttyUuid", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, mttyUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"mdevSpecUuid", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, mdevSpecUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, status), schema::Location::Body, 0, nullptr},
-    {"chooser", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, chooser), schema::Location::Body, 0, nullptr},
-    {"vendor", &schema::typeOf<std::string>, offsetof(MdevDeviceInventory, vendor), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MdevDeviceInventory>("MdevDeviceInventory", rows, 10, schema::rebased(NamedResource::describe(), offsetof(MdevDeviceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MdevDeviceSpecInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"specification", &schema::typeOf<std::string>, offsetof(MdevDeviceSpecInventory, specification), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(MdevDeviceSpecInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MdevDeviceSpecInventory, state), schema::Location::Body, 0, nullptr},
-    {"vendor", &schema::typeOf<std::string>, offsetof(MdevDeviceSpecInventory, vendor), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MdevDeviceSpecInventory>("MdevDeviceSpecInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(MdevDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MediaInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(MediaInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MediaInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MediaInventory>("MediaInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(MediaInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MetricDataHttpReceiverInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(MetricDataHttpReceiverInventory, url), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MetricDataHttpReceiverInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MetricDataHttpReceiverInventory>("MetricDataHttpReceiverInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(MetricDataHttpReceiverInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MetricRuleTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(MetricRuleTemplateInventory, name), schema::Location::Body, 0, nullptr},
-    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(MetricRuleTemplateInventory, monitorTemplateUuid), schema::Location::Body, 0, nullptr},
-    {"comparisonOperator", &schema::typeOf<std::string>, offsetof(MetricRuleTemplateInventory, comparisonOperator), schema::Location::Body, 0, nullptr},
-    {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(MetricRuleTemplateInventory, period), schema::Location::Body, 0, nullptr},
-    {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(MetricRuleTemplateInventory, repeatInterval), schema::Location::Body, 0, nullptr},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(MetricRuleTemplateInventory, repeatCount), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::string>, offsetof(MetricRuleTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
-    {"metricName", &schema::typeOf<std::string>, offsetof(MetricRuleTemplateInventory, metricName), schema::Location::Body, 0, nullptr},
-    {"threshold", &schema::typeOf<std::optional<double>>, offsetof(MetricRuleTemplateInventory, threshold), schema::Location::Body, 0, nullptr},
-    {"emergencyLevel", &schema::typeOf<std::string>, offsetof(MetricRuleTemplateInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
-    {"labels", &schema::typeOf<std::string>, offsetof(MetricRuleTemplateInventory, labels), schema::Location::Body, 0, nullptr},
-    {"enableRecovery", &schema::typeOf<std::optional<bool>>, offsetof(MetricRuleTemplateInventory, enableRecovery), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MetricRuleTemplateInventory>("MetricRuleTemplateInventory", rows, 12, schema::rebased(Resource::describe(), offsetof(MetricRuleTemplateInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MetricTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"receiverUuid", &schema::typeOf<std::string>, offsetof(MetricTemplateInventory, receiverUuid), schema::Location::Body, 0, nullptr},
-    {"template", &schema::typeOf<std::string>, offsetof(MetricTemplateInventory, template_), schema::Location::Body, 0, nullptr},
-    {"namespace", &schema::typeOf<std::string>, offsetof(MetricTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
-    {"metricName", &schema::typeOf<std::string>, offsetof(MetricTemplateInventory, metricName), schema::Location::Body, 0, nullptr},
-    {"labelsJsonStr", &schema::typeOf<std::string>, offsetof(MetricTemplateInventory, labelsJsonStr), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(MetricTemplateInventory, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MetricTemplateInventory>("MetricTemplateInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(MetricTemplateInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MiniHostInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sn", &schema::typeOf<std::string>, offsetof(MiniHostInfo, sn), schema::Location::Body, 0, nullptr},
-    {"dnsAddresses", &schema::typeOf<Json>, offsetof(MiniHostInfo, dnsAddresses), schema::Location::Body, 0, nullptr},
-    {"ipmi", &schema::typeOf<std::optional<MiniNetworkConfigStruct>>, offsetof(MiniHostInfo, ipmi), schema::Location::Body, 0, nullptr},
-    {"mgmt", &schema::typeOf<std::optional<MiniNetworkConfigStruct>>, offsetof(MiniHostInfo, mgmt), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MiniHostInfo>("MiniHostInfo", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& MiniNetworkConfigStruct::describe() {
-  static constexpr schema::Row rows[] = {
-    {"gw", &schema::typeOf<std::string>, offsetof(MiniNetworkConfigStruct, gw), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(MiniNetworkConfigStruct, ip), schema::Location::Body, 0, nullptr},
-    {"vlan", &schema::typeOf<std::string>, offsetof(MiniNetworkConfigStruct, vlan), schema::Location::Body, 0, nullptr},
-    {"bond", &schema::typeOf<std::string>, offsetof(MiniNetworkConfigStruct, bond), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MiniNetworkConfigStruct>("MiniNetworkConfigStruct", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& MiniStorageHostRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(MiniStorageHostRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(MiniStorageHostRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(MiniStorageHostRefInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(MiniStorageHostRefInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"totalPhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(MiniStorageHostRefInventory, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"availablePhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(MiniStorageHostRefInventory, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(MiniStorageHostRefInventory, status), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(MiniStorageHostRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(MiniStorageHostRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MiniStorageHostRefInventory>("MiniStorageHostRefInventory", rows, 9);
-  return d;
-}
-
-const schema::TypeDesc& MiniStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"miniStorageType", &schema::typeOf<std::string>, offsetof(MiniStorageInventory, miniStorageType), schema::Location::Body, 0, nullptr},
-    {"diskIdentifier", &schema::typeOf<std::string>, offsetof(MiniStorageInventory, diskIdentifier), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MiniStorageInventory>("MiniStorageInventory", rows, 2, schema::rebased(PrimaryStorageInventory::describe(), offsetof(MiniStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MiniStorageResourceReplicationInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, state), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, type), schema::Location::Body, 0, nullptr},
-    {"role", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, role), schema::Location::Body, 0, nullptr},
-    {"networkStatus", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, networkStatus), schema::Location::Body, 0, nullptr},
-    {"diskStatus", &schema::typeOf<std::string>, offsetof(MiniStorageResourceReplicationInventory, diskStatus), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(MiniStorageResourceReplicationInventory, size), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MiniStorageResourceReplicationInventory>("MiniStorageResourceReplicationInventory", rows, 9, schema::rebased(Resource::describe(), offsetof(MiniStorageResourceReplicationInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MonitorGroupAlarmInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupAlarmInventory, groupUuid), schema::Location::Body, 0, nullptr},
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupAlarmInventory, alarmUuid), schema::Location::Body, 0, nullptr},
-    {"metricRuleTemplateUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupAlarmInventory, metricRuleTemplateUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(MonitorGroupAlarmInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(MonitorGroupAlarmInventory, uuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorGroupAlarmInventory>("MonitorGroupAlarmInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& MonitorGroupEventSubscriptionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupEventSubscriptionInventory, groupUuid), schema::Location::Body, 0, nullptr},
-    {"eventSubscriptionUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupEventSubscriptionInventory, eventSubscriptionUuid), schema::Location::Body, 0, nullptr},
-    {"eventRuleTemplateUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupEventSubscriptionInventory, eventRuleTemplateUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(MonitorGroupEventSubscriptionInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(MonitorGroupEventSubscriptionInventory, uuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorGroupEventSubscriptionInventory>("MonitorGroupEventSubscriptionInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& MonitorGroupInstanceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupInstanceInventory, groupUuid), schema::Location::Body, 0, nullptr},
-    {"instanceResourceType", &schema::typeOf<std::string>, offsetof(MonitorGroupInstanceInventory, instanceResourceType), schema::Location::Body, 0, nullptr},
-    {"instanceUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupInstanceInventory, instanceUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(MonitorGroupInstanceInventory, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorGroupInstanceInventory>("MonitorGroupInstanceInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(MonitorGroupInstanceInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MonitorGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(MonitorGroupInventory, state), schema::Location::Body, 0, nullptr},
-    {"actions", &schema::typeOf<std::string>, offsetof(MonitorGroupInventory, actions), schema::Location::Body, 0, nullptr},
-    {"monitorGroupTemplateRefs", &schema::typeOf<Json>, offsetof(MonitorGroupInventory, monitorGroupTemplateRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorGroupInventory>("MonitorGroupInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(MonitorGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MonitorGroupTemplateRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupTemplateRefInventory, templateUuid), schema::Location::Body, 0, nullptr},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(MonitorGroupTemplateRefInventory, groupUuid), schema::Location::Body, 0, nullptr},
-    {"isApplied", &schema::typeOf<std::optional<bool>>, offsetof(MonitorGroupTemplateRefInventory, isApplied), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorGroupTemplateRefInventory>("MonitorGroupTemplateRefInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(MonitorGroupTemplateRefInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MonitorTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"monitorGroupTemplateRefs", &schema::typeOf<Json>, offsetof(MonitorTemplateInventory, monitorGroupTemplateRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorTemplateInventory>("MonitorTemplateInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(MonitorTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // GetVmsCapabilitiesResult
+  {"vmsCaps", schema::Local<std::map<std::string, VmCapabilities>, L>::ref, offsetof(GetVmsCapabilitiesResult, vmsCaps), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable0{{nullptr}, "GetVmsCapabilitiesResult", kRows0, 1, nullptr, 0, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::make, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::clear};
+constexpr schema::Row kRows1[] = {  // GetVmsSchedulingStateFromSchedulingRuleResult
+  {"ruleMapState", schema::Local<Json, L>::ref, offsetof(GetVmsSchedulingStateFromSchedulingRuleResult, ruleMapState), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable1{{nullptr}, "GetVmsSchedulingStateFromSchedulingRuleResult", kRows1, 1, nullptr, 0, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::make, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::destroy, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::clear};
+constexpr schema::Row kRows2[] = {  // GetVmvNUMATopologyResult
+  {"name", schema::Local<std::string, L>::ref, offsetof(GetVmvNUMATopologyResult, name), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmvNUMATopologyResult, uuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(GetVmvNUMATopologyResult, hostUuid), schema::Location::Body, 0, nullptr},
+  {"topology", schema::Local<Json, L>::ref, offsetof(GetVmvNUMATopologyResult, topology), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable2{{nullptr}, "GetVmvNUMATopologyResult", kRows2, 4, nullptr, 0, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::make, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::destroy, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::clear};
+constexpr schema::Row kRows3[] = {  // GetVolumeCapabilitiesResult
+  {"capabilities", schema::Local<std::map<std::string, Json>, L>::ref, offsetof(GetVolumeCapabilitiesResult, capabilities), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable3{{nullptr}, "GetVolumeCapabilitiesResult", kRows3, 1, nullptr, 0, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::make, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::clear};
+constexpr schema::Row kRows4[] = {  // GetVolumeFormatResult
+  {"formats", schema::Local<std::vector<VolumeFormatReplyStruct>, L>::ref, offsetof(GetVolumeFormatResult, formats), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable4{{nullptr}, "GetVolumeFormatResult", kRows4, 1, nullptr, 0, &schema::ObjectOps<GetVolumeFormatResult, L>::make, &schema::ObjectOps<GetVolumeFormatResult, L>::destroy, &schema::ObjectOps<GetVolumeFormatResult, L>::clear};
+constexpr schema::Row kRows5[] = {  // GetVolumeIoThreadPinResult
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeIoThreadPinResult, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"ioThreadId", schema::Local<std::string, L>::ref, offsetof(GetVolumeIoThreadPinResult, ioThreadId), schema::Location::Body, 0, nullptr},
+  {"pin", schema::Local<std::string, L>::ref, offsetof(GetVolumeIoThreadPinResult, pin), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable5{{nullptr}, "GetVolumeIoThreadPinResult", kRows5, 3, nullptr, 0, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::make, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::destroy, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::clear};
+constexpr schema::Row kRows6[] = {  // GetVolumeQosResult
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeQosResult, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"volumeBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidth), schema::Location::Body, 0, nullptr},
+  {"volumeBandwidthRead", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidthRead), schema::Location::Body, 0, nullptr},
+  {"volumeBandwidthWrite", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidthWrite), schema::Location::Body, 0, nullptr},
+  {"iopsTotal", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsTotal), schema::Location::Body, 0, nullptr},
+  {"iopsRead", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsRead), schema::Location::Body, 0, nullptr},
+  {"iopsWrite", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsWrite), schema::Location::Body, 0, nullptr},
+  {"volumeBandwidthUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidthUpthreshold), schema::Location::Body, 0, nullptr},
+  {"volumeBandwidthReadUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidthReadUpthreshold), schema::Location::Body, 0, nullptr},
+  {"volumeBandwidthWriteUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidthWriteUpthreshold), schema::Location::Body, 0, nullptr},
+  {"iopsTotalUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsTotalUpthreshold), schema::Location::Body, 0, nullptr},
+  {"iopsReadUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsReadUpthreshold), schema::Location::Body, 0, nullptr},
+  {"iopsWriteUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsWriteUpthreshold), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable6{{nullptr}, "GetVolumeQosResult", kRows6, 13, nullptr, 0, &schema::ObjectOps<GetVolumeQosResult, L>::make, &schema::ObjectOps<GetVolumeQosResult, L>::destroy, &schema::ObjectOps<GetVolumeQosResult, L>::clear};
+constexpr schema::Row kRows7[] = {  // GetVolumeSnapshotSizeResult
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeSnapshotSizeResult, size), schema::Location::Body, 0, nullptr},
+  {"actualSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeSnapshotSizeResult, actualSize), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable7{{nullptr}, "GetVolumeSnapshotSizeResult", kRows7, 2, nullptr, 0, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::make, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::destroy, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::clear};
+constexpr schema::Row kRows8[] = {  // GetVpcAttachedEipResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedEipResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable8{{nullptr}, "GetVpcAttachedEipResult", kRows8, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedEipResult, L>::make, &schema::ObjectOps<GetVpcAttachedEipResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedEipResult, L>::clear};
+constexpr schema::Row kRows9[] = {  // GetVpcAttachedIpsecResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedIpsecResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable9{{nullptr}, "GetVpcAttachedIpsecResult", kRows9, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::make, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::clear};
+constexpr schema::Row kRows10[] = {  // GetVpcAttachedLoadBalancerResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedLoadBalancerResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable10{{nullptr}, "GetVpcAttachedLoadBalancerResult", kRows10, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::make, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::clear};
+constexpr schema::Row kRows11[] = {  // GetVpcAttachedNetflowResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedNetflowResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable11{{nullptr}, "GetVpcAttachedNetflowResult", kRows11, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::make, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::clear};
+constexpr schema::Row kRows12[] = {  // GetVpcAttachedOspfResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedOspfResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable12{{nullptr}, "GetVpcAttachedOspfResult", kRows12, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::make, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::clear};
+constexpr schema::Row kRows13[] = {  // GetVpcAttachedPortForwardingRulesResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedPortForwardingRulesResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable13{{nullptr}, "GetVpcAttachedPortForwardingRulesResult", kRows13, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::make, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::clear};
+constexpr schema::Row kRows14[] = {  // GetVpcAttachedVipResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedVipResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable14{{nullptr}, "GetVpcAttachedVipResult", kRows14, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedVipResult, L>::make, &schema::ObjectOps<GetVpcAttachedVipResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedVipResult, L>::clear};
+constexpr schema::Row kRows15[] = {  // GetVpcIPsecLogResult
+  {"ipsecLog", schema::Local<std::string, L>::ref, offsetof(GetVpcIPsecLogResult, ipsecLog), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable15{{nullptr}, "GetVpcIPsecLogResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<GetVpcIPsecLogResult, L>::make, &schema::ObjectOps<GetVpcIPsecLogResult, L>::destroy, &schema::ObjectOps<GetVpcIPsecLogResult, L>::clear};
+constexpr schema::Row kRows16[] = {  // GetVpcMulticastRouteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcMulticastRouteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable16{{nullptr}, "GetVpcMulticastRouteResult", kRows16, 1, nullptr, 0, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::make, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::destroy, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::clear};
+constexpr schema::Row kRows17[] = {  // GetVpcVRouterDistributedRoutingConnectionsResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcVRouterDistributedRoutingConnectionsResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable17{{nullptr}, "GetVpcVRouterDistributedRoutingConnectionsResult", kRows17, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::clear};
+constexpr schema::Row kRows18[] = {  // GetVpcVRouterDistributedRoutingEnabledResult
+  {"enabled", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVpcVRouterDistributedRoutingEnabledResult, enabled), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable18{{nullptr}, "GetVpcVRouterDistributedRoutingEnabledResult", kRows18, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::clear};
+constexpr schema::Row kRows19[] = {  // GetVpcVRouterNetworkServiceStateResult
+  {"state", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateResult, state), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable19{{nullptr}, "GetVpcVRouterNetworkServiceStateResult", kRows19, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::make, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::clear};
+constexpr schema::Row kRows20[] = {  // GetVpcVpnConfigurationFromRemoteResult
+  {"ikeConf", schema::Local<std::optional<VpcVpnIkeConfigStruct>, L>::ref, offsetof(GetVpcVpnConfigurationFromRemoteResult, ikeConf), schema::Location::Body, 0, nullptr},
+  {"ipSecConf", schema::Local<std::optional<VpcVpnIpSecConfigStruct>, L>::ref, offsetof(GetVpcVpnConfigurationFromRemoteResult, ipSecConf), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable20{{nullptr}, "GetVpcVpnConfigurationFromRemoteResult", kRows20, 2, nullptr, 0, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::make, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::destroy, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::clear};
+constexpr schema::Row kRows21[] = {  // GetZWatchAlertHistogramResult
+  {"histograms", schema::Local<Json, L>::ref, offsetof(GetZWatchAlertHistogramResult, histograms), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable21{{nullptr}, "GetZWatchAlertHistogramResult", kRows21, 1, nullptr, 0, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::make, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::destroy, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::clear};
+constexpr schema::Row kRows22[] = {  // GetZoneResult
+  {"inventories", schema::Local<std::vector<ZoneInventory>, L>::ref, offsetof(GetZoneResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable22{{nullptr}, "GetZoneResult", kRows22, 1, nullptr, 0, &schema::ObjectOps<GetZoneResult, L>::make, &schema::ObjectOps<GetZoneResult, L>::destroy, &schema::ObjectOps<GetZoneResult, L>::clear};
+constexpr schema::Row kRows23[] = {  // GlobalConfigInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigInventory, id), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, name), schema::Location::Body, 0, nullptr},
+  {"category", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, category), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, description), schema::Location::Body, 0, nullptr},
+  {"defaultValue", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, defaultValue), schema::Location::Body, 0, nullptr},
+  {"value", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, value), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable23{{nullptr}, "GlobalConfigInventory", kRows23, 6, nullptr, 0, &schema::ObjectOps<GlobalConfigInventory, L>::make, &schema::ObjectOps<GlobalConfigInventory, L>::destroy, &schema::ObjectOps<GlobalConfigInventory, L>::clear};
+constexpr schema::Row kRows24[] = {  // GlobalConfigOptions
+  {"validValue", schema::Local<Json, L>::ref, offsetof(GlobalConfigOptions, validValue), schema::Location::Body, 0, nullptr},
+  {"numberGreaterThan", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberGreaterThan), schema::Location::Body, 0, nullptr},
+  {"numberLessThan", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberLessThan), schema::Location::Body, 0, nullptr},
+  {"numberGreaterThanOrEqual", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberGreaterThanOrEqual), schema::Location::Body, 0, nullptr},
+  {"numberLessThanOrEqual", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberLessThanOrEqual), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable24{{nullptr}, "GlobalConfigOptions", kRows24, 5, nullptr, 0, &schema::ObjectOps<GlobalConfigOptions, L>::make, &schema::ObjectOps<GlobalConfigOptions, L>::destroy, &schema::ObjectOps<GlobalConfigOptions, L>::clear};
+constexpr schema::Row kRows25[] = {  // GlobalConfigTemplateInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, name), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, type), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, description), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable25{{nullptr}, "GlobalConfigTemplateInventory", kRows25, 4, nullptr, 0, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::make, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::destroy, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::clear};
+constexpr schema::Row kRows26[] = {  // GpuDeviceInventory
+  {"serialNumber", schema::Local<std::string, L>::ref, offsetof(GpuDeviceInventory, serialNumber), schema::Location::Body, 0, nullptr},
+  {"memory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GpuDeviceInventory, memory), schema::Location::Body, 0, nullptr},
+  {"power", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GpuDeviceInventory, power), schema::Location::Body, 0, nullptr},
+  {"isDriverLoaded", schema::Local<std::optional<bool>, L>::ref, offsetof(GpuDeviceInventory, isDriverLoaded), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&PciDeviceInventory::describe, offsetof(GpuDeviceInventory, uuid) - offsetof(PciDeviceInventory, uuid)}};
+schema::LazyTable kTable26{{nullptr}, "GpuDeviceInventory", kRows26, 4, kBases26, 1, &schema::ObjectOps<GpuDeviceInventory, L>::make, &schema::ObjectOps<GpuDeviceInventory, L>::destroy, &schema::ObjectOps<GpuDeviceInventory, L>::clear};
+constexpr schema::Row kRows27[] = {  // GuestToolsInventory
+  {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, architecture), schema::Location::Body, 0, nullptr},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, hypervisorType), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, version), schema::Location::Body, 0, nullptr},
+  {"agentType", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, agentType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases27[] = {{&NamedResource::describe, offsetof(GuestToolsInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable27{{nullptr}, "GuestToolsInventory", kRows27, 5, kBases27, 1, &schema::ObjectOps<GuestToolsInventory, L>::make, &schema::ObjectOps<GuestToolsInventory, L>::destroy, &schema::ObjectOps<GuestToolsInventory, L>::clear};
+constexpr schema::Row kRows28[] = {  // GuestToolsStateInventory
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"qgaState", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, qgaState), schema::Location::Body, 0, nullptr},
+  {"zwatchState", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, zwatchState), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, version), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, platform), schema::Location::Body, 0, nullptr},
+  {"osType", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, osType), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestToolsStateInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestToolsStateInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable28{{nullptr}, "GuestToolsStateInventory", kRows28, 8, nullptr, 0, &schema::ObjectOps<GuestToolsStateInventory, L>::make, &schema::ObjectOps<GuestToolsStateInventory, L>::destroy, &schema::ObjectOps<GuestToolsStateInventory, L>::clear};
+constexpr schema::Row kRows29[] = {  // GuestVmScriptExecutedRecordDetailInventory
+  {"recordUuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, recordUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"vmName", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, vmName), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, status), schema::Location::Body, 0, nullptr},
+  {"exitCode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, exitCode), schema::Location::Body, 0, nullptr},
+  {"stdout", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, stdout), schema::Location::Body, 0, nullptr},
+  {"errCause", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, errCause), schema::Location::Body, 0, nullptr},
+  {"stderr", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, stderr), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, startTime), schema::Location::Body, 0, nullptr},
+  {"endTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, endTime), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable29{{nullptr}, "GuestVmScriptExecutedRecordDetailInventory", kRows29, 10, nullptr, 0, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::make, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::clear};
+constexpr schema::Row kRows30[] = {  // GuestVmScriptExecutedRecordInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"scriptUuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, scriptUuid), schema::Location::Body, 0, nullptr},
+  {"recordName", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, recordName), schema::Location::Body, 0, nullptr},
+  {"scriptTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, scriptTimeout), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, status), schema::Location::Body, 0, nullptr},
+  {"executor", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, executor), schema::Location::Body, 0, nullptr},
+  {"executionCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, executionCount), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, version), schema::Location::Body, 0, nullptr},
+  {"scriptContent", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, scriptContent), schema::Location::Body, 0, nullptr},
+  {"renderParams", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, renderParams), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, startTime), schema::Location::Body, 0, nullptr},
+  {"endTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, endTime), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable30{{nullptr}, "GuestVmScriptExecutedRecordInventory", kRows30, 12, nullptr, 0, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::make, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::clear};
+constexpr schema::Row kRows31[] = {  // GuestVmScriptInventory
+  {"scriptContent", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, scriptContent), schema::Location::Body, 0, nullptr},
+  {"renderParams", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, renderParams), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, platform), schema::Location::Body, 0, nullptr},
+  {"scriptType", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, scriptType), schema::Location::Body, 0, nullptr},
+  {"scriptTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GuestVmScriptInventory, scriptTimeout), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases31[] = {{&NamedResource::describe, offsetof(GuestVmScriptInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable31{{nullptr}, "GuestVmScriptInventory", kRows31, 5, kBases31, 1, &schema::ObjectOps<GuestVmScriptInventory, L>::make, &schema::ObjectOps<GuestVmScriptInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptInventory, L>::clear};
+constexpr schema::Row kRows32[] = {  // HaStrategyConditionInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(HaStrategyConditionInventory, name), schema::Location::Body, 0, nullptr},
+  {"fencerName", schema::Local<std::string, L>::ref, offsetof(HaStrategyConditionInventory, fencerName), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(HaStrategyConditionInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases32[] = {{&Resource::describe, offsetof(HaStrategyConditionInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable32{{nullptr}, "HaStrategyConditionInventory", kRows32, 3, kBases32, 1, &schema::ObjectOps<HaStrategyConditionInventory, L>::make, &schema::ObjectOps<HaStrategyConditionInventory, L>::destroy, &schema::ObjectOps<HaStrategyConditionInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // HardwareL2VxlanNetworkPoolInventory
+  {"sdnControllerUuid", schema::Local<std::string, L>::ref, offsetof(HardwareL2VxlanNetworkPoolInventory, sdnControllerUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases33[] = {{&L2VxlanNetworkPoolInventory::describe, offsetof(HardwareL2VxlanNetworkPoolInventory, uuid) - offsetof(L2VxlanNetworkPoolInventory, uuid)}};
+schema::LazyTable kTable33{{nullptr}, "HardwareL2VxlanNetworkPoolInventory", kRows33, 1, kBases33, 1, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::make, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::destroy, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::clear};
+constexpr schema::Row kRows34[] = {  // HostDiskCapacity
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostDiskCapacity, hostUuid), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"totalPhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"availablePhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable34{{nullptr}, "HostDiskCapacity", kRows34, 5, nullptr, 0, &schema::ObjectOps<HostDiskCapacity, L>::make, &schema::ObjectOps<HostDiskCapacity, L>::destroy, &schema::ObjectOps<HostDiskCapacity, L>::clear};
+constexpr schema::Row kRows35[] = {  // HostInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(HostInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(HostInventory, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(HostInventory, managementIp), schema::Location::Body, 0, nullptr},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(HostInventory, hypervisorType), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(HostInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(HostInventory, status), schema::Location::Body, 0, nullptr},
+  {"totalCpuCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostInventory, totalCpuCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCpuCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostInventory, availableCpuCapacity), schema::Location::Body, 0, nullptr},
+  {"cpuSockets", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostInventory, cpuSockets), schema::Location::Body, 0, nullptr},
+  {"totalMemoryCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostInventory, totalMemoryCapacity), schema::Location::Body, 0, nullptr},
+  {"availableMemoryCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostInventory, availableMemoryCapacity), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostInventory, cpuNum), schema::Location::Body, 0, nullptr},
+  {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(HostInventory, ipmiAddress), schema::Location::Body, 0, nullptr},
+  {"ipmiUsername", schema::Local<std::string, L>::ref, offsetof(HostInventory, ipmiUsername), schema::Location::Body, 0, nullptr},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostInventory, ipmiPort), schema::Location::Body, 0, nullptr},
+  {"ipmiPowerStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, ipmiPowerStatus), schema::Location::Body, 0, nullptr},
+  {"cpuStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, cpuStatus), schema::Location::Body, 0, nullptr},
+  {"memoryStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, memoryStatus), schema::Location::Body, 0, nullptr},
+  {"diskStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, diskStatus), schema::Location::Body, 0, nullptr},
+  {"nicStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, nicStatus), schema::Location::Body, 0, nullptr},
+  {"gpuStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, gpuStatus), schema::Location::Body, 0, nullptr},
+  {"powerSupplyStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, powerSupplyStatus), schema::Location::Body, 0, nullptr},
+  {"fanStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, fanStatus), schema::Location::Body, 0, nullptr},
+  {"raidStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, raidStatus), schema::Location::Body, 0, nullptr},
+  {"temperatureStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, temperatureStatus), schema::Location::Body, 0, nullptr},
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(HostInventory, architecture), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases35[] = {{&NamedResource::describe, offsetof(HostInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable35{{nullptr}, "HostInventory", kRows35, 26, kBases35, 1, &schema::ObjectOps<HostInventory, L>::make, &schema::ObjectOps<HostInventory, L>::destroy, &schema::ObjectOps<HostInventory, L>::clear};
+constexpr schema::Row kRows36[] = {  // HostIpmiInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, ipmiAddress), schema::Location::Body, 0, nullptr},
+  {"ipmiUsername", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, ipmiUsername), schema::Location::Body, 0, nullptr},
+  {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostIpmiInventory, ipmiPort), schema::Location::Body, 0, nullptr},
+  {"ipmiPowerStatus", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, ipmiPowerStatus), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable36{{nullptr}, "HostIpmiInventory", kRows36, 5, nullptr, 0, &schema::ObjectOps<HostIpmiInventory, L>::make, &schema::ObjectOps<HostIpmiInventory, L>::destroy, &schema::ObjectOps<HostIpmiInventory, L>::clear};
+constexpr schema::Row kRows37[] = {  // HostNetworkBondingInventory
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"bondingName", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, bondingName), schema::Location::Body, 0, nullptr},
+  {"bondingType", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, bondingType), schema::Location::Body, 0, nullptr},
+  {"speed", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostNetworkBondingInventory, speed), schema::Location::Body, 0, nullptr},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, mode), schema::Location::Body, 0, nullptr},
+  {"xmitHashPolicy", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, xmitHashPolicy), schema::Location::Body, 0, nullptr},
+  {"miiStatus", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, miiStatus), schema::Location::Body, 0, nullptr},
+  {"mac", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, mac), schema::Location::Body, 0, nullptr},
+  {"ipAddresses", schema::Local<std::vector<std::string>, L>::ref, offsetof(HostNetworkBondingInventory, ipAddresses), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"callBackIp", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, callBackIp), schema::Location::Body, 0, nullptr},
+  {"miimon", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostNetworkBondingInventory, miimon), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, type), schema::Location::Body, 0, nullptr},
+  {"allSlavesActive", schema::Local<std::optional<bool>, L>::ref, offsetof(HostNetworkBondingInventory, allSlavesActive), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, description), schema::Location::Body, 0, nullptr},
+  {"slaves", schema::Local<std::vector<HostNetworkInterfaceInventory>, L>::ref, offsetof(HostNetworkBondingInventory, slaves), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases37[] = {{&Resource::describe, offsetof(HostNetworkBondingInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable37{{nullptr}, "HostNetworkBondingInventory", kRows37, 16, kBases37, 1, &schema::ObjectOps<HostNetworkBondingInventory, L>::make, &schema::ObjectOps<HostNetworkBondingInventory, L>::destroy, &schema::ObjectOps<HostNetworkBondingInventory, L>::clear};
+constexpr schema::Row kRows38[] = {  // HostNetworkInterfaceInventory
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"bondingUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, bondingUuid), schema::Location::Body, 0, nullptr},
+  {"interfaceModel", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, interfaceModel), schema::Location::Body, 0, nullptr},
+  {"vendorId", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, vendorId), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"subvendorId", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, subvendorId), schema::Location::Body, 0, nullptr},
+  {"subdeviceId", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, subdeviceId), schema::Location::Body, 0, nullptr},
+  {"interfaceName", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, interfaceName), schema::Location::Body, 0, nullptr},
+  {"interfaceType", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, interfaceType), schema::Location::Body, 0, nullptr},
+  {"speed", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostNetworkInterfaceInventory, speed), schema::Location::Body, 0, nullptr},
+  {"slaveActive", schema::Local<std::optional<bool>, L>::ref, offsetof(HostNetworkInterfaceInventory, slaveActive), schema::Location::Body, 0, nullptr},
+  {"carrierActive", schema::Local<std::optional<bool>, L>::ref, offsetof(HostNetworkInterfaceInventory, carrierActive), schema::Location::Body, 0, nullptr},
+  {"ipAddresses", schema::Local<std::vector<std::string>, L>::ref, offsetof(HostNetworkInterfaceInventory, ipAddresses), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"mac", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, mac), schema::Location::Body, 0, nullptr},
+  {"callBackIp", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, callBackIp), schema::Location::Body, 0, nullptr},
+  {"pciDeviceAddress", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, pciDeviceAddress), schema::Location::Body, 0, nullptr},
+  {"offloadStatus", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, offloadStatus), schema::Location::Body, 0, nullptr},
+  {"virtStatus", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, virtStatus), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, description), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases38[] = {{&Resource::describe, offsetof(HostNetworkInterfaceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable38{{nullptr}, "HostNetworkInterfaceInventory", kRows38, 20, kBases38, 1, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::clear};
+constexpr schema::Row kRows39[] = {  // HostNetworkInterfaceLldpInventory
+  {"interfaceUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpInventory, interfaceUuid), schema::Location::Body, 0, nullptr},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpInventory, mode), schema::Location::Body, 0, nullptr},
+  {"neighborDevice", schema::Local<std::optional<HostNetworkInterfaceLldpRefInventory>, L>::ref, offsetof(HostNetworkInterfaceLldpInventory, neighborDevice), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases39[] = {{&Resource::describe, offsetof(HostNetworkInterfaceLldpInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable39{{nullptr}, "HostNetworkInterfaceLldpInventory", kRows39, 3, kBases39, 1, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::clear};
+constexpr schema::Row kRows40[] = {  // HostNetworkInterfaceLldpRefInventory
+  {"lldpUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, lldpUuid), schema::Location::Body, 0, nullptr},
+  {"chassisId", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, chassisId), schema::Location::Body, 0, nullptr},
+  {"timeToLive", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, timeToLive), schema::Location::Body, 0, nullptr},
+  {"managementAddress", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, managementAddress), schema::Location::Body, 0, nullptr},
+  {"systemName", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, systemName), schema::Location::Body, 0, nullptr},
+  {"systemDescription", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, systemDescription), schema::Location::Body, 0, nullptr},
+  {"systemCapabilities", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, systemCapabilities), schema::Location::Body, 0, nullptr},
+  {"portId", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, portId), schema::Location::Body, 0, nullptr},
+  {"portDescription", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, portDescription), schema::Location::Body, 0, nullptr},
+  {"vlanId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, vlanId), schema::Location::Body, 0, nullptr},
+  {"aggregationPortId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, aggregationPortId), schema::Location::Body, 0, nullptr},
+  {"mtu", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, mtu), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable40{{nullptr}, "HostNetworkInterfaceLldpRefInventory", kRows40, 14, nullptr, 0, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::clear};
+constexpr schema::Row kRows41[] = {  // HostOsCategoryInventory
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(HostOsCategoryInventory, architecture), schema::Location::Body, 0, nullptr},
+  {"osReleaseVersion", schema::Local<std::string, L>::ref, offsetof(HostOsCategoryInventory, osReleaseVersion), schema::Location::Body, 0, nullptr},
+  {"metadataList", schema::Local<std::vector<KvmHostHypervisorMetadataInventory>, L>::ref, offsetof(HostOsCategoryInventory, metadataList), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases41[] = {{&Resource::describe, offsetof(HostOsCategoryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable41{{nullptr}, "HostOsCategoryInventory", kRows41, 3, kBases41, 1, &schema::ObjectOps<HostOsCategoryInventory, L>::make, &schema::ObjectOps<HostOsCategoryInventory, L>::destroy, &schema::ObjectOps<HostOsCategoryInventory, L>::clear};
+constexpr schema::Row kRows42[] = {  // HostPhysicalMemoryInventory
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"manufacturer", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, manufacturer), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, size), schema::Location::Body, 0, nullptr},
+  {"speed", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, speed), schema::Location::Body, 0, nullptr},
+  {"clockSpeed", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, clockSpeed), schema::Location::Body, 0, nullptr},
+  {"locator", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, locator), schema::Location::Body, 0, nullptr},
+  {"serialNumber", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, serialNumber), schema::Location::Body, 0, nullptr},
+  {"rank", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, rank), schema::Location::Body, 0, nullptr},
+  {"voltage", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, voltage), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&Resource::describe, offsetof(HostPhysicalMemoryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable42{{nullptr}, "HostPhysicalMemoryInventory", kRows42, 10, kBases42, 1, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::make, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::destroy, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::clear};
+constexpr schema::Row kRows43[] = {  // HostSchedulingRuleGroupInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(HostSchedulingRuleGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases43[] = {{&NamedResource::describe, offsetof(HostSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable43{{nullptr}, "HostSchedulingRuleGroupInventory", kRows43, 1, kBases43, 1, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::make, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::destroy, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::clear};
+constexpr schema::Row kRows44[] = {  // HybridAccountInventory
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, userUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, type), schema::Location::Body, 0, nullptr},
+  {"akey", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, akey), schema::Location::Body, 0, nullptr},
+  {"hybridAccountId", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, hybridAccountId), schema::Location::Body, 0, nullptr},
+  {"hybridUserId", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, hybridUserId), schema::Location::Body, 0, nullptr},
+  {"hybridUserName", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, hybridUserName), schema::Location::Body, 0, nullptr},
+  {"current", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, current), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases44[] = {{&NamedResource::describe, offsetof(HybridAccountInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable44{{nullptr}, "HybridAccountInventory", kRows44, 8, kBases44, 1, &schema::ObjectOps<HybridAccountInventory, L>::make, &schema::ObjectOps<HybridAccountInventory, L>::destroy, &schema::ObjectOps<HybridAccountInventory, L>::clear};
+constexpr schema::Row kRows45[] = {  // HybridEipAddressInventory
+  {"eipId", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, eipId), schema::Location::Body, 0, nullptr},
+  {"bandWidth", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, bandWidth), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"allocateResourceUuid", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, allocateResourceUuid), schema::Location::Body, 0, nullptr},
+  {"allocateResourceType", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, allocateResourceType), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, status), schema::Location::Body, 0, nullptr},
+  {"eipAddress", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, eipAddress), schema::Location::Body, 0, nullptr},
+  {"eipType", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, eipType), schema::Location::Body, 0, nullptr},
+  {"chargeType", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, chargeType), schema::Location::Body, 0, nullptr},
+  {"allocateTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(HybridEipAddressInventory, allocateTime), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases45[] = {{&NamedResource::describe, offsetof(HybridEipAddressInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable45{{nullptr}, "HybridEipAddressInventory", kRows45, 10, kBases45, 1, &schema::ObjectOps<HybridEipAddressInventory, L>::make, &schema::ObjectOps<HybridEipAddressInventory, L>::destroy, &schema::ObjectOps<HybridEipAddressInventory, L>::clear};
+constexpr schema::Row kRows46[] = {  // IAM2OrganizationAttributeInventory
+  {"organizationUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationAttributeInventory, organizationUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases46[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2OrganizationAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
+schema::LazyTable kTable46{{nullptr}, "IAM2OrganizationAttributeInventory", kRows46, 1, kBases46, 1, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::make, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::clear};
+constexpr schema::Row kRows47[] = {  // IAM2OrganizationInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, state), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, type), schema::Location::Body, 0, nullptr},
+  {"srcType", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, srcType), schema::Location::Body, 0, nullptr},
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"rootOrganizationUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, rootOrganizationUuid), schema::Location::Body, 0, nullptr},
+  {"attributes", schema::Local<Json, L>::ref, offsetof(IAM2OrganizationInventory, attributes), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases47[] = {{&NamedResource::describe, offsetof(IAM2OrganizationInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable47{{nullptr}, "IAM2OrganizationInventory", kRows47, 6, kBases47, 1, &schema::ObjectOps<IAM2OrganizationInventory, L>::make, &schema::ObjectOps<IAM2OrganizationInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationInventory, L>::clear};
+constexpr schema::Row kRows48[] = {  // IAM2OrganizationProjectRefInventory
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, projectUuid), schema::Location::Body, 0, nullptr},
+  {"organizationUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, organizationUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable48{{nullptr}, "IAM2OrganizationProjectRefInventory", kRows48, 4, nullptr, 0, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::make, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::clear};
+constexpr schema::Row kRows49[] = {  // IAM2ProjectAccountRefInventory
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectAccountRefInventory, projectUuid), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectAccountRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2ProjectAccountRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2ProjectAccountRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable49{{nullptr}, "IAM2ProjectAccountRefInventory", kRows49, 4, nullptr, 0, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::make, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::clear};
+constexpr schema::Row kRows50[] = {  // IAM2ProjectAttributeInventory
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectAttributeInventory, projectUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2ProjectAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
+schema::LazyTable kTable50{{nullptr}, "IAM2ProjectAttributeInventory", kRows50, 1, kBases50, 1, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::make, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::clear};
+constexpr schema::Row kRows51[] = {  // IAM2ProjectInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectInventory, state), schema::Location::Body, 0, nullptr},
+  {"attributes", schema::Local<Json, L>::ref, offsetof(IAM2ProjectInventory, attributes), schema::Location::Body, 0, nullptr},
+  {"linkedAccountUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectInventory, linkedAccountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases51[] = {{&NamedResource::describe, offsetof(IAM2ProjectInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable51{{nullptr}, "IAM2ProjectInventory", kRows51, 3, kBases51, 1, &schema::ObjectOps<IAM2ProjectInventory, L>::make, &schema::ObjectOps<IAM2ProjectInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectInventory, L>::clear};
+constexpr schema::Row kRows52[] = {  // IAM2ProjectRoleInventory
+  {"iam2ProjectRoleType", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectRoleInventory, iam2ProjectRoleType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&RoleInventory::describe, offsetof(IAM2ProjectRoleInventory, uuid) - offsetof(RoleInventory, uuid)}};
+schema::LazyTable kTable52{{nullptr}, "IAM2ProjectRoleInventory", kRows52, 1, kBases52, 1, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::make, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::clear};
+constexpr schema::Row kRows53[] = {  // IAM2ProjectTemplateInventory
+  {"template", schema::Local<std::optional<Template>, L>::ref, offsetof(IAM2ProjectTemplateInventory, template_), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases53[] = {{&NamedResource::describe, offsetof(IAM2ProjectTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable53{{nullptr}, "IAM2ProjectTemplateInventory", kRows53, 1, kBases53, 1, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::make, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::clear};
+constexpr schema::Row kRows54[] = {  // IAM2VirtualIDGroupAttributeInventory
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDGroupAttributeInventory, groupUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases54[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2VirtualIDGroupAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
+schema::LazyTable kTable54{{nullptr}, "IAM2VirtualIDGroupAttributeInventory", kRows54, 1, kBases54, 1, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::clear};
+constexpr schema::Row kRows55[] = {  // IAM2VirtualIDGroupInventory
+  {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDGroupInventory, projectUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDGroupInventory, state), schema::Location::Body, 0, nullptr},
+  {"attributes", schema::Local<Json, L>::ref, offsetof(IAM2VirtualIDGroupInventory, attributes), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases55[] = {{&NamedResource::describe, offsetof(IAM2VirtualIDGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable55{{nullptr}, "IAM2VirtualIDGroupInventory", kRows55, 3, kBases55, 1, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::clear};
+constexpr schema::Row kRows56[] = {  // IdentityZoneInventory
+  {"closed", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, closed), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"zoneId", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, zoneId), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, type), schema::Location::Body, 0, nullptr},
+  {"zoneName", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, zoneName), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, description), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&Resource::describe, offsetof(IdentityZoneInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable56{{nullptr}, "IdentityZoneInventory", kRows56, 6, kBases56, 1, &schema::ObjectOps<IdentityZoneInventory, L>::make, &schema::ObjectOps<IdentityZoneInventory, L>::destroy, &schema::ObjectOps<IdentityZoneInventory, L>::clear};
+constexpr schema::Row kRows57[] = {  // ImageBackupStorageRefInventory
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, imageUuid), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"installPath", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, installPath), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, status), schema::Location::Body, 0, nullptr},
+  {"exportMd5Sum", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, exportMd5Sum), schema::Location::Body, 0, nullptr},
+  {"exportUrl", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, exportUrl), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageBackupStorageRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageBackupStorageRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable57{{nullptr}, "ImageBackupStorageRefInventory", kRows57, 8, nullptr, 0, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::make, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::destroy, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::clear};
+constexpr schema::Row kRows58[] = {  // ImageCacheInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageCacheInventory, id), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, imageUuid), schema::Location::Body, 0, nullptr},
+  {"installUrl", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, installUrl), schema::Location::Body, 0, nullptr},
+  {"mediaType", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, mediaType), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageCacheInventory, size), schema::Location::Body, 0, nullptr},
+  {"md5sum", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, md5sum), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, state), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageCacheInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageCacheInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable58{{nullptr}, "ImageCacheInventory", kRows58, 10, nullptr, 0, &schema::ObjectOps<ImageCacheInventory, L>::make, &schema::ObjectOps<ImageCacheInventory, L>::destroy, &schema::ObjectOps<ImageCacheInventory, L>::clear};
+constexpr schema::Row kRows59[] = {  // ImageInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(ImageInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ImageInventory, status), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageInventory, size), schema::Location::Body, 0, nullptr},
+  {"actualSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageInventory, actualSize), schema::Location::Body, 0, nullptr},
+  {"md5Sum", schema::Local<std::string, L>::ref, offsetof(ImageInventory, md5Sum), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(ImageInventory, url), schema::Location::Body, 0, nullptr},
+  {"mediaType", schema::Local<std::string, L>::ref, offsetof(ImageInventory, mediaType), schema::Location::Body, 0, nullptr},
+  {"guestOsType", schema::Local<std::string, L>::ref, offsetof(ImageInventory, guestOsType), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ImageInventory, type), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(ImageInventory, platform), schema::Location::Body, 0, nullptr},
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(ImageInventory, architecture), schema::Location::Body, 0, nullptr},
+  {"format", schema::Local<std::string, L>::ref, offsetof(ImageInventory, format), schema::Location::Body, 0, nullptr},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(ImageInventory, system), schema::Location::Body, 0, nullptr},
+  {"virtio", schema::Local<std::optional<bool>, L>::ref, offsetof(ImageInventory, virtio), schema::Location::Body, 0, nullptr},
+  {"backupStorageRefs", schema::Local<std::vector<ImageBackupStorageRefInventory>, L>::ref, offsetof(ImageInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
+  {"systemTags", schema::Local<std::vector<SystemTagInventory>, L>::ref, offsetof(ImageInventory, systemTags), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases59[] = {{&NamedResource::describe, offsetof(ImageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable59{{nullptr}, "ImageInventory", kRows59, 16, kBases59, 1, &schema::ObjectOps<ImageInventory, L>::make, &schema::ObjectOps<ImageInventory, L>::destroy, &schema::ObjectOps<ImageInventory, L>::clear};
+constexpr schema::Row kRows60[] = {  // ImagePackageInventory
+  {"vmUuid", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, vmUuid), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, state), schema::Location::Body, 0, nullptr},
+  {"exportUrl", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, exportUrl), schema::Location::Body, 0, nullptr},
+  {"md5Sum", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, md5Sum), schema::Location::Body, 0, nullptr},
+  {"format", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, format), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImagePackageInventory, size), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&NamedResource::describe, offsetof(ImagePackageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable60{{nullptr}, "ImagePackageInventory", kRows60, 7, kBases60, 1, &schema::ObjectOps<ImagePackageInventory, L>::make, &schema::ObjectOps<ImagePackageInventory, L>::destroy, &schema::ObjectOps<ImagePackageInventory, L>::clear};
+constexpr schema::Row kRows61[] = {  // ImageReplicationGroupInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(ImageReplicationGroupInventory, state), schema::Location::Body, 0, nullptr},
+  {"backupStorageRefs", schema::Local<Json, L>::ref, offsetof(ImageReplicationGroupInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases61[] = {{&NamedResource::describe, offsetof(ImageReplicationGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable61{{nullptr}, "ImageReplicationGroupInventory", kRows61, 2, kBases61, 1, &schema::ObjectOps<ImageReplicationGroupInventory, L>::make, &schema::ObjectOps<ImageReplicationGroupInventory, L>::destroy, &schema::ObjectOps<ImageReplicationGroupInventory, L>::clear};
+constexpr schema::Row kRows62[] = {  // ImageStoreBackupStorageInventory
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(ImageStoreBackupStorageInventory, hostname), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(ImageStoreBackupStorageInventory, username), schema::Location::Body, 0, nullptr},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ImageStoreBackupStorageInventory, sshPort), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&BackupStorageInventory::describe, offsetof(ImageStoreBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable62{{nullptr}, "ImageStoreBackupStorageInventory", kRows62, 3, kBases62, 1, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::make, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::destroy, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows63[] = {  // ImageStoreGcResult
+  {"freedSpaceInBytes", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageStoreGcResult, freedSpaceInBytes), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable63{{nullptr}, "ImageStoreGcResult", kRows63, 1, nullptr, 0, &schema::ObjectOps<ImageStoreGcResult, L>::make, &schema::ObjectOps<ImageStoreGcResult, L>::destroy, &schema::ObjectOps<ImageStoreGcResult, L>::clear};
+constexpr schema::Row kRows64[] = {  // InstallPathRecycleInventory
+  {"trashId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(InstallPathRecycleInventory, trashId), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"storageUuid", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, storageUuid), schema::Location::Body, 0, nullptr},
+  {"storageType", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, storageType), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"installPath", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, installPath), schema::Location::Body, 0, nullptr},
+  {"isFolder", schema::Local<std::optional<bool>, L>::ref, offsetof(InstallPathRecycleInventory, isFolder), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, hypervisorType), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(InstallPathRecycleInventory, size), schema::Location::Body, 0, nullptr},
+  {"trashType", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, trashType), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(InstallPathRecycleInventory, createDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable64{{nullptr}, "InstallPathRecycleInventory", kRows64, 12, nullptr, 0, &schema::ObjectOps<InstallPathRecycleInventory, L>::make, &schema::ObjectOps<InstallPathRecycleInventory, L>::destroy, &schema::ObjectOps<InstallPathRecycleInventory, L>::clear};
+constexpr schema::Row kRows65[] = {  // InstanceOfferingInventory
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(InstanceOfferingInventory, cpuNum), schema::Location::Body, 0, nullptr},
+  {"cpuSpeed", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(InstanceOfferingInventory, cpuSpeed), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(InstanceOfferingInventory, memorySize), schema::Location::Body, 0, nullptr},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(InstanceOfferingInventory, reservedMemorySize), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(InstanceOfferingInventory, type), schema::Location::Body, 0, nullptr},
+  {"allocatorStrategy", schema::Local<std::string, L>::ref, offsetof(InstanceOfferingInventory, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(InstanceOfferingInventory, sortKey), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(InstanceOfferingInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases65[] = {{&NamedResource::describe, offsetof(InstanceOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable65{{nullptr}, "InstanceOfferingInventory", kRows65, 8, kBases65, 1, &schema::ObjectOps<InstanceOfferingInventory, L>::make, &schema::ObjectOps<InstanceOfferingInventory, L>::destroy, &schema::ObjectOps<InstanceOfferingInventory, L>::clear};
+constexpr schema::Row kRows66[] = {  // IpCapacityData
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(IpCapacityData, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"usedIpAddressNumber", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, usedIpAddressNumber), schema::Location::Body, 0, nullptr},
+  {"ipv4TotalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv4TotalCapacity), schema::Location::Body, 0, nullptr},
+  {"ipv4AvailableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv4AvailableCapacity), schema::Location::Body, 0, nullptr},
+  {"ipv4UsedIpAddressNumber", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv4UsedIpAddressNumber), schema::Location::Body, 0, nullptr},
+  {"ipv6TotalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv6TotalCapacity), schema::Location::Body, 0, nullptr},
+  {"ipv6AvailableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv6AvailableCapacity), schema::Location::Body, 0, nullptr},
+  {"ipv6UsedIpAddressNumber", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv6UsedIpAddressNumber), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable66{{nullptr}, "IpCapacityData", kRows66, 10, nullptr, 0, &schema::ObjectOps<IpCapacityData, L>::make, &schema::ObjectOps<IpCapacityData, L>::destroy, &schema::ObjectOps<IpCapacityData, L>::clear};
+constexpr schema::Row kRows67[] = {  // IpStatisticData
+  {"ip", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, ip), schema::Location::Body, 0, nullptr},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, vipUuid), schema::Location::Body, 0, nullptr},
+  {"vipName", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, vipName), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceName", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, vmInstanceName), schema::Location::Body, 0, nullptr},
+  {"vmInstanceType", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, vmInstanceType), schema::Location::Body, 0, nullptr},
+  {"applianceVmOwnerUuid", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, applianceVmOwnerUuid), schema::Location::Body, 0, nullptr},
+  {"vmDefaultIp", schema::Local<std::vector<std::string>, L>::ref, offsetof(IpStatisticData, vmDefaultIp), schema::Location::Body, 0, nullptr},
+  {"resourceTypes", schema::Local<std::vector<std::string>, L>::ref, offsetof(IpStatisticData, resourceTypes), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, state), schema::Location::Body, 0, nullptr},
+  {"useFor", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, useFor), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IpStatisticData, createDate), schema::Location::Body, 0, nullptr},
+  {"ownerName", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, ownerName), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable67{{nullptr}, "IpStatisticData", kRows67, 13, nullptr, 0, &schema::ObjectOps<IpStatisticData, L>::make, &schema::ObjectOps<IpStatisticData, L>::destroy, &schema::ObjectOps<IpStatisticData, L>::clear};
+constexpr schema::Row kRows68[] = {  // IsOpensourceVersionResult
+  {"opensource", schema::Local<std::optional<bool>, L>::ref, offsetof(IsOpensourceVersionResult, opensource), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable68{{nullptr}, "IsOpensourceVersionResult", kRows68, 1, nullptr, 0, &schema::ObjectOps<IsOpensourceVersionResult, L>::make, &schema::ObjectOps<IsOpensourceVersionResult, L>::destroy, &schema::ObjectOps<IsOpensourceVersionResult, L>::clear};
+constexpr schema::Row kRows69[] = {  // IsVfNicAvailableInL3NetworkResult
+  {"vfNicAvailable", schema::Local<std::optional<bool>, L>::ref, offsetof(IsVfNicAvailableInL3NetworkResult, vfNicAvailable), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable69{{nullptr}, "IsVfNicAvailableInL3NetworkResult", kRows69, 1, nullptr, 0, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::make, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::destroy, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::clear};
+constexpr schema::Row kRows70[] = {  // IscsiLunInventory
+  {"iscsiTargetUuid", schema::Local<std::string, L>::ref, offsetof(IscsiLunInventory, iscsiTargetUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&ScsiLunInventory::describe, offsetof(IscsiLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)}};
+schema::LazyTable kTable70{{nullptr}, "IscsiLunInventory", kRows70, 1, kBases70, 1, &schema::ObjectOps<IscsiLunInventory, L>::make, &schema::ObjectOps<IscsiLunInventory, L>::destroy, &schema::ObjectOps<IscsiLunInventory, L>::clear};
+constexpr schema::Row kRows71[] = {  // IscsiServerInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(IscsiServerInventory, name), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(IscsiServerInventory, ip), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(IscsiServerInventory, port), schema::Location::Body, 0, nullptr},
+  {"chapUserName", schema::Local<std::string, L>::ref, offsetof(IscsiServerInventory, chapUserName), schema::Location::Body, 0, nullptr},
+  {"chapUserPassword", schema::Local<std::string, L>::ref, offsetof(IscsiServerInventory, chapUserPassword), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(IscsiServerInventory, state), schema::Location::Body, 0, nullptr},
+  {"iscsiTargets", schema::Local<Json, L>::ref, offsetof(IscsiServerInventory, iscsiTargets), schema::Location::Body, 0, nullptr},
+  {"iscsiClusterRefs", schema::Local<Json, L>::ref, offsetof(IscsiServerInventory, iscsiClusterRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases71[] = {{&Resource::describe, offsetof(IscsiServerInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable71{{nullptr}, "IscsiServerInventory", kRows71, 8, kBases71, 1, &schema::ObjectOps<IscsiServerInventory, L>::make, &schema::ObjectOps<IscsiServerInventory, L>::destroy, &schema::ObjectOps<IscsiServerInventory, L>::clear};
+constexpr schema::Row kRows72[] = {  // JobDetails
+  {"longJobUuid", schema::Local<std::string, L>::ref, offsetof(JobDetails, longJobUuid), schema::Location::Body, 0, nullptr},
+  {"longJobState", schema::Local<std::string, L>::ref, offsetof(JobDetails, longJobState), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(JobDetails, imageUuid), schema::Location::Body, 0, nullptr},
+  {"imageUploadUrl", schema::Local<std::string, L>::ref, offsetof(JobDetails, imageUploadUrl), schema::Location::Body, 0, nullptr},
+  {"offset", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(JobDetails, offset), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable72{{nullptr}, "JobDetails", kRows72, 5, nullptr, 0, &schema::ObjectOps<JobDetails, L>::make, &schema::ObjectOps<JobDetails, L>::destroy, &schema::ObjectOps<JobDetails, L>::clear};
+constexpr schema::Row kRows73[] = {  // JsonLabelInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(JsonLabelInventory, id), schema::Location::Body, 0, nullptr},
+  {"labelKey", schema::Local<std::string, L>::ref, offsetof(JsonLabelInventory, labelKey), schema::Location::Body, 0, nullptr},
+  {"labelValue", schema::Local<std::string, L>::ref, offsetof(JsonLabelInventory, labelValue), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(JsonLabelInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(JsonLabelInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(JsonLabelInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable73{{nullptr}, "JsonLabelInventory", kRows73, 6, nullptr, 0, &schema::ObjectOps<JsonLabelInventory, L>::make, &schema::ObjectOps<JsonLabelInventory, L>::destroy, &schema::ObjectOps<JsonLabelInventory, L>::clear};
+constexpr schema::Row kRows74[] = {  // KVMHostInventory
+  {"username", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, username), schema::Location::Body, 0, nullptr},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(KVMHostInventory, sshPort), schema::Location::Body, 0, nullptr},
+  {"osDistribution", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, osDistribution), schema::Location::Body, 0, nullptr},
+  {"osRelease", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, osRelease), schema::Location::Body, 0, nullptr},
+  {"osVersion", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, osVersion), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&HostInventory::describe, offsetof(KVMHostInventory, uuid) - offsetof(HostInventory, uuid)}};
+schema::LazyTable kTable74{{nullptr}, "KVMHostInventory", kRows74, 5, kBases74, 1, &schema::ObjectOps<KVMHostInventory, L>::make, &schema::ObjectOps<KVMHostInventory, L>::destroy, &schema::ObjectOps<KVMHostInventory, L>::clear};
+constexpr schema::Row kRows75[] = {  // KvmHostHypervisorMetadataInventory
+  {"categoryUuid", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, categoryUuid), schema::Location::Body, 0, nullptr},
+  {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
+  {"hypervisor", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, hypervisor), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, version), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases75[] = {{&Resource::describe, offsetof(KvmHostHypervisorMetadataInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable75{{nullptr}, "KvmHostHypervisorMetadataInventory", kRows75, 4, kBases75, 1, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::make, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::destroy, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::clear};
+constexpr schema::Row kRows76[] = {  // KvmHypervisorInfoInventory
+  {"hypervisor", schema::Local<std::string, L>::ref, offsetof(KvmHypervisorInfoInventory, hypervisor), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(KvmHypervisorInfoInventory, version), schema::Location::Body, 0, nullptr},
+  {"matchState", schema::Local<std::string, L>::ref, offsetof(KvmHypervisorInfoInventory, matchState), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases76[] = {{&Resource::describe, offsetof(KvmHypervisorInfoInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable76{{nullptr}, "KvmHypervisorInfoInventory", kRows76, 3, kBases76, 1, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::make, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::destroy, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::clear};
+constexpr schema::Row kRows77[] = {  // KvmRunShellResult
+  {"inventory", schema::Local<std::map<std::string, ShellResult>, L>::ref, offsetof(KvmRunShellResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable77{{nullptr}, "KvmRunShellResult", kRows77, 1, nullptr, 0, &schema::ObjectOps<KvmRunShellResult, L>::make, &schema::ObjectOps<KvmRunShellResult, L>::destroy, &schema::ObjectOps<KvmRunShellResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // L2NetworkData
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, uuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, name), schema::Location::Body, 0, nullptr},
+  {"poolUuid", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, poolUuid), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, description), schema::Location::Body, 0, nullptr},
+  {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, physicalInterface), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, type), schema::Location::Body, 0, nullptr},
+  {"vni", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, vni), schema::Location::Body, 0, nullptr},
+  {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2NetworkData, vlan), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(L2NetworkData, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(L2NetworkData, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable78{{nullptr}, "L2NetworkData", kRows78, 11, nullptr, 0, &schema::ObjectOps<L2NetworkData, L>::make, &schema::ObjectOps<L2NetworkData, L>::destroy, &schema::ObjectOps<L2NetworkData, L>::clear};
+constexpr schema::Row kRows79[] = {  // L2NetworkInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, physicalInterface), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, type), schema::Location::Body, 0, nullptr},
+  {"vSwitchType", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, vSwitchType), schema::Location::Body, 0, nullptr},
+  {"virtualNetworkId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2NetworkInventory, virtualNetworkId), schema::Location::Body, 0, nullptr},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(L2NetworkInventory, isolated), schema::Location::Body, 0, nullptr},
+  {"pvlan", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, pvlan), schema::Location::Body, 0, nullptr},
+  {"attachedClusterUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(L2NetworkInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases79[] = {{&NamedResource::describe, offsetof(L2NetworkInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable79{{nullptr}, "L2NetworkInventory", kRows79, 8, kBases79, 1, &schema::ObjectOps<L2NetworkInventory, L>::make, &schema::ObjectOps<L2NetworkInventory, L>::destroy, &schema::ObjectOps<L2NetworkInventory, L>::clear};
+constexpr schema::Row kRows80[] = {  // L2PortGroupNetworkInventory
+  {"vSwitchUuid", schema::Local<std::string, L>::ref, offsetof(L2PortGroupNetworkInventory, vSwitchUuid), schema::Location::Body, 0, nullptr},
+  {"vlanMode", schema::Local<std::string, L>::ref, offsetof(L2PortGroupNetworkInventory, vlanMode), schema::Location::Body, 0, nullptr},
+  {"vlanId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2PortGroupNetworkInventory, vlanId), schema::Location::Body, 0, nullptr},
+  {"vlanRanges", schema::Local<std::string, L>::ref, offsetof(L2PortGroupNetworkInventory, vlanRanges), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&L2NetworkInventory::describe, offsetof(L2PortGroupNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable80{{nullptr}, "L2PortGroupNetworkInventory", kRows80, 4, kBases80, 1, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::make, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::destroy, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::clear};
+constexpr schema::Row kRows81[] = {  // L2VirtualSwitchNetworkInventory
+  {"isDistributed", schema::Local<std::optional<bool>, L>::ref, offsetof(L2VirtualSwitchNetworkInventory, isDistributed), schema::Location::Body, 0, nullptr},
+  {"portGroups", schema::Local<Json, L>::ref, offsetof(L2VirtualSwitchNetworkInventory, portGroups), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases81[] = {{&L2NetworkInventory::describe, offsetof(L2VirtualSwitchNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable81{{nullptr}, "L2VirtualSwitchNetworkInventory", kRows81, 2, kBases81, 1, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::make, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::destroy, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::clear};
+constexpr schema::Row kRows82[] = {  // L2VlanNetworkInventory
+  {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2VlanNetworkInventory, vlan), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&L2NetworkInventory::describe, offsetof(L2VlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable82{{nullptr}, "L2VlanNetworkInventory", kRows82, 1, kBases82, 1, &schema::ObjectOps<L2VlanNetworkInventory, L>::make, &schema::ObjectOps<L2VlanNetworkInventory, L>::destroy, &schema::ObjectOps<L2VlanNetworkInventory, L>::clear};
+constexpr schema::Row kRows83[] = {  // L2VxlanNetworkInventory
+  {"vni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2VxlanNetworkInventory, vni), schema::Location::Body, 0, nullptr},
+  {"poolUuid", schema::Local<std::string, L>::ref, offsetof(L2VxlanNetworkInventory, poolUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases83[] = {{&L2NetworkInventory::describe, offsetof(L2VxlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable83{{nullptr}, "L2VxlanNetworkInventory", kRows83, 2, kBases83, 1, &schema::ObjectOps<L2VxlanNetworkInventory, L>::make, &schema::ObjectOps<L2VxlanNetworkInventory, L>::destroy, &schema::ObjectOps<L2VxlanNetworkInventory, L>::clear};
+constexpr schema::Row kRows84[] = {  // L2VxlanNetworkPoolInventory
+  {"attachedVtepRefs", schema::Local<std::vector<VtepInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedVtepRefs), schema::Location::Body, 0, nullptr},
+  {"remoteVteps", schema::Local<std::vector<RemoteVtepInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, remoteVteps), schema::Location::Body, 0, nullptr},
+  {"attachedVxlanNetworkRefs", schema::Local<std::vector<L2VxlanNetworkInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedVxlanNetworkRefs), schema::Location::Body, 0, nullptr},
+  {"attachedVniRanges", schema::Local<std::vector<VniRangeInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedVniRanges), schema::Location::Body, 0, nullptr},
+  {"attachedCidrs", schema::Local<std::map<std::string, std::string>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedCidrs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases84[] = {{&L2NetworkInventory::describe, offsetof(L2VxlanNetworkPoolInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable84{{nullptr}, "L2VxlanNetworkPoolInventory", kRows84, 5, kBases84, 1, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::make, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::destroy, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::clear};
+constexpr schema::Row kRows85[] = {  // LdapAccountRefInventory
+  {"ldapUid", schema::Local<std::string, L>::ref, offsetof(LdapAccountRefInventory, ldapUid), schema::Location::Body, 0, nullptr},
+  {"ldapServerUuid", schema::Local<std::string, L>::ref, offsetof(LdapAccountRefInventory, ldapServerUuid), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(LdapAccountRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases85[] = {{&Resource::describe, offsetof(LdapAccountRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable85{{nullptr}, "LdapAccountRefInventory", kRows85, 3, kBases85, 1, &schema::ObjectOps<LdapAccountRefInventory, L>::make, &schema::ObjectOps<LdapAccountRefInventory, L>::destroy, &schema::ObjectOps<LdapAccountRefInventory, L>::clear};
+constexpr schema::Row kRows86[] = {  // LdapResourceRefInventory
+  {"ldapUid", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, ldapUid), schema::Location::Body, 0, nullptr},
+  {"ldapServerUuid", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, ldapServerUuid), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, resourceType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases86[] = {{&Resource::describe, offsetof(LdapResourceRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable86{{nullptr}, "LdapResourceRefInventory", kRows86, 4, kBases86, 1, &schema::ObjectOps<LdapResourceRefInventory, L>::make, &schema::ObjectOps<LdapResourceRefInventory, L>::destroy, &schema::ObjectOps<LdapResourceRefInventory, L>::clear};
+constexpr schema::Row kRows87[] = {  // LdapServerInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, url), schema::Location::Body, 0, nullptr},
+  {"base", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, base), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, username), schema::Location::Body, 0, nullptr},
+  {"scope", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, scope), schema::Location::Body, 0, nullptr},
+  {"encryption", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, encryption), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases87[] = {{&NamedResource::describe, offsetof(LdapServerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable87{{nullptr}, "LdapServerInventory", kRows87, 5, kBases87, 1, &schema::ObjectOps<LdapServerInventory, L>::make, &schema::ObjectOps<LdapServerInventory, L>::destroy, &schema::ObjectOps<LdapServerInventory, L>::clear};
+constexpr schema::Row kRows88[] = {  // LicenseInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"user", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, user), schema::Location::Body, 0, nullptr},
+  {"prodInfo", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, prodInfo), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, cpuNum), schema::Location::Body, 0, nullptr},
+  {"hostNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, hostNum), schema::Location::Body, 0, nullptr},
+  {"vmNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, vmNum), schema::Location::Body, 0, nullptr},
+  {"capacity", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, capacity), schema::Location::Body, 0, nullptr},
+  {"licenseType", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, licenseType), schema::Location::Body, 0, nullptr},
+  {"expiredDate", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, expiredDate), schema::Location::Body, 0, nullptr},
+  {"issuedDate", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, issuedDate), schema::Location::Body, 0, nullptr},
+  {"uploadDate", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, uploadDate), schema::Location::Body, 0, nullptr},
+  {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
+  {"expired", schema::Local<std::optional<bool>, L>::ref, offsetof(LicenseInventory, expired), schema::Location::Body, 0, nullptr},
+  {"source", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, source), schema::Location::Body, 0, nullptr},
+  {"platformId", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, platformId), schema::Location::Body, 0, nullptr},
+  {"licenseRequest", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, licenseRequest), schema::Location::Body, 0, nullptr},
+  {"availableHostNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, availableHostNum), schema::Location::Body, 0, nullptr},
+  {"availableCpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, availableCpuNum), schema::Location::Body, 0, nullptr},
+  {"availableVmNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, availableVmNum), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable88{{nullptr}, "LicenseInventory", kRows88, 19, nullptr, 0, &schema::ObjectOps<LicenseInventory, L>::make, &schema::ObjectOps<LicenseInventory, L>::destroy, &schema::ObjectOps<LicenseInventory, L>::clear};
+constexpr schema::Row kRows89[] = {  // ListVMsFromKVMHostResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(ListVMsFromKVMHostResult, inventories), schema::Location::Body, 0, nullptr},
+  {"libvirtVersion", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostResult, libvirtVersion), schema::Location::Body, 0, nullptr},
+  {"qemuVersion", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostResult, qemuVersion), schema::Location::Body, 0, nullptr},
+  {"v2vCaps", schema::Local<Json, L>::ref, offsetof(ListVMsFromKVMHostResult, v2vCaps), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable89{{nullptr}, "ListVMsFromKVMHostResult", kRows89, 4, nullptr, 0, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::make, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::destroy, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::clear};
+constexpr schema::Row kRows90[] = {  // ListVmSchedulingRulesFromExecuteStateResult
+  {"uuids", schema::Local<Json, L>::ref, offsetof(ListVmSchedulingRulesFromExecuteStateResult, uuids), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable90{{nullptr}, "ListVmSchedulingRulesFromExecuteStateResult", kRows90, 1, nullptr, 0, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::make, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::destroy, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::clear};
+constexpr schema::Row kRows91[] = {  // ListVmsFromSchedulingStateResult
+  {"uuids", schema::Local<Json, L>::ref, offsetof(ListVmsFromSchedulingStateResult, uuids), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable91{{nullptr}, "ListVmsFromSchedulingStateResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::make, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::destroy, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::clear};
+constexpr schema::Row kRows92[] = {  // LoadBalancerListerAcl
+  {"aclUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListerAcl, aclUuid), schema::Location::Body, 0, nullptr},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListerAcl, listenerUuid), schema::Location::Body, 0, nullptr},
+  {"serverGroupUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(LoadBalancerListerAcl, serverGroupUuids), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable92{{nullptr}, "LoadBalancerListerAcl", kRows92, 3, nullptr, 0, &schema::ObjectOps<LoadBalancerListerAcl, L>::make, &schema::ObjectOps<LoadBalancerListerAcl, L>::destroy, &schema::ObjectOps<LoadBalancerListerAcl, L>::clear};
+constexpr schema::Row kRows93[] = {  // LoadBalancerServerGroupInventory
+  {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupInventory, loadBalancerUuid), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LoadBalancerServerGroupInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"listenerServerGroupRefs", schema::Local<std::vector<LoadBalancerListenerServerGroupRefInventory>, L>::ref, offsetof(LoadBalancerServerGroupInventory, listenerServerGroupRefs), schema::Location::Body, 0, nullptr},
+  {"serverIps", schema::Local<std::vector<LoadBalancerServerGroupServerIpInventory>, L>::ref, offsetof(LoadBalancerServerGroupInventory, serverIps), schema::Location::Body, 0, nullptr},
+  {"vmNicRefs", schema::Local<std::vector<LoadBalancerServerGroupVmNicRefInventory>, L>::ref, offsetof(LoadBalancerServerGroupInventory, vmNicRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases93[] = {{&NamedResource::describe, offsetof(LoadBalancerServerGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable93{{nullptr}, "LoadBalancerServerGroupInventory", kRows93, 5, kBases93, 1, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::clear};
+constexpr schema::Row kRows94[] = {  // LoadBalancerServerGroupServerIpInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, id), schema::Location::Body, 0, nullptr},
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
+  {"ipAddress", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, ipAddress), schema::Location::Body, 0, nullptr},
+  {"weight", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, weight), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, status), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable94{{nullptr}, "LoadBalancerServerGroupServerIpInventory", kRows94, 7, nullptr, 0, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::clear};
+constexpr schema::Row kRows95[] = {  // LoadBalancerServerGroupVmNicRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"weight", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, weight), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, status), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable95{{nullptr}, "LoadBalancerServerGroupVmNicRefInventory", kRows95, 8, nullptr, 0, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::clear};
+constexpr schema::Row kRows96[] = {  // LocalStorageGetVolumeMigratableResult
+  {"inventories", schema::Local<std::vector<HostInventory>, L>::ref, offsetof(LocalStorageGetVolumeMigratableResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable96{{nullptr}, "LocalStorageGetVolumeMigratableResult", kRows96, 1, nullptr, 0, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::make, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::destroy, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::clear};
+constexpr schema::Row kRows97[] = {  // LocalStorageResourceRefInventory
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageResourceRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageResourceRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LocalStorageResourceRefInventory, size), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(LocalStorageResourceRefInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LocalStorageResourceRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LocalStorageResourceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable97{{nullptr}, "LocalStorageResourceRefInventory", kRows97, 7, nullptr, 0, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::make, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::destroy, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::clear};
+constexpr schema::Row kRows98[] = {  // LogInByLdapResult
+  {"inventory", schema::Local<std::optional<SessionInventory>, L>::ref, offsetof(LogInByLdapResult, inventory), schema::Location::Body, 0, nullptr},
+  {"accountInventory", schema::Local<std::optional<AccountInventory>, L>::ref, offsetof(LogInByLdapResult, accountInventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable98{{nullptr}, "LogInByLdapResult", kRows98, 2, nullptr, 0, &schema::ObjectOps<LogInByLdapResult, L>::make, &schema::ObjectOps<LogInByLdapResult, L>::destroy, &schema::ObjectOps<LogInByLdapResult, L>::clear};
+constexpr schema::Row kRows99[] = {  // LoginAuthenticationProcedureDesc
+  {"order", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LoginAuthenticationProcedureDesc, order), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(LoginAuthenticationProcedureDesc, name), schema::Location::Body, 0, nullptr},
+  {"properties", schema::Local<std::map<std::string, std::string>, L>::ref, offsetof(LoginAuthenticationProcedureDesc, properties), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable99{{nullptr}, "LoginAuthenticationProcedureDesc", kRows99, 3, nullptr, 0, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::make, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::destroy, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::clear};
+constexpr schema::Row kRows100[] = {  // LongJobInventory
+  {"apiId", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, apiId), schema::Location::Body, 0, nullptr},
+  {"jobName", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, jobName), schema::Location::Body, 0, nullptr},
+  {"jobData", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, jobData), schema::Location::Body, 0, nullptr},
+  {"jobResult", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, jobResult), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, state), schema::Location::Body, 0, nullptr},
+  {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
+  {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
+  {"executeTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LongJobInventory, executeTime), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&NamedResource::describe, offsetof(LongJobInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable100{{nullptr}, "LongJobInventory", kRows100, 8, kBases100, 1, &schema::ObjectOps<LongJobInventory, L>::make, &schema::ObjectOps<LongJobInventory, L>::destroy, &schema::ObjectOps<LongJobInventory, L>::clear};
+constexpr schema::Row kRows101[] = {  // LunInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(LunInventory, name), schema::Location::Body, 0, nullptr},
+  {"wwid", schema::Local<std::string, L>::ref, offsetof(LunInventory, wwid), schema::Location::Body, 0, nullptr},
+  {"vendor", schema::Local<std::string, L>::ref, offsetof(LunInventory, vendor), schema::Location::Body, 0, nullptr},
+  {"model", schema::Local<std::string, L>::ref, offsetof(LunInventory, model), schema::Location::Body, 0, nullptr},
+  {"wwn", schema::Local<std::string, L>::ref, offsetof(LunInventory, wwn), schema::Location::Body, 0, nullptr},
+  {"serial", schema::Local<std::string, L>::ref, offsetof(LunInventory, serial), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(LunInventory, type), schema::Location::Body, 0, nullptr},
+  {"hctl", schema::Local<std::string, L>::ref, offsetof(LunInventory, hctl), schema::Location::Body, 0, nullptr},
+  {"path", schema::Local<std::string, L>::ref, offsetof(LunInventory, path), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(LunInventory, state), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LunInventory, size), schema::Location::Body, 0, nullptr},
+  {"multipathDeviceUuid", schema::Local<std::string, L>::ref, offsetof(LunInventory, multipathDeviceUuid), schema::Location::Body, 0, nullptr},
+  {"source", schema::Local<std::string, L>::ref, offsetof(LunInventory, source), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases101[] = {{&Resource::describe, offsetof(LunInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable101{{nullptr}, "LunInventory", kRows101, 13, kBases101, 1, &schema::ObjectOps<LunInventory, L>::make, &schema::ObjectOps<LunInventory, L>::destroy, &schema::ObjectOps<LunInventory, L>::clear};
+constexpr schema::Row kRows102[] = {  // ManagementNodeInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ManagementNodeInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"hostName", schema::Local<std::string, L>::ref, offsetof(ManagementNodeInventory, hostName), schema::Location::Body, 0, nullptr},
+  {"joinDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ManagementNodeInventory, joinDate), schema::Location::Body, 0, nullptr},
+  {"heartBeat", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ManagementNodeInventory, heartBeat), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable102{{nullptr}, "ManagementNodeInventory", kRows102, 4, nullptr, 0, &schema::ObjectOps<ManagementNodeInventory, L>::make, &schema::ObjectOps<ManagementNodeInventory, L>::destroy, &schema::ObjectOps<ManagementNodeInventory, L>::clear};
+constexpr schema::Row kRows103[] = {  // MdevDeviceInventory
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"mttyUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, mttyUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, mdevSpecUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, status), schema::Location::Body, 0, nullptr},
+  {"chooser", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, chooser), schema::Location::Body, 0, nullptr},
+  {"vendor", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, vendor), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases103[] = {{&NamedResource::describe, offsetof(MdevDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable103{{nullptr}, "MdevDeviceInventory", kRows103, 10, kBases103, 1, &schema::ObjectOps<MdevDeviceInventory, L>::make, &schema::ObjectOps<MdevDeviceInventory, L>::destroy, &schema::ObjectOps<MdevDeviceInventory, L>::clear};
+constexpr schema::Row kRows104[] = {  // MdevDeviceSpecInventory
+  {"specification", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, specification), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, state), schema::Location::Body, 0, nullptr},
+  {"vendor", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, vendor), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&NamedResource::describe, offsetof(MdevDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable104{{nullptr}, "MdevDeviceSpecInventory", kRows104, 4, kBases104, 1, &schema::ObjectOps<MdevDeviceSpecInventory, L>::make, &schema::ObjectOps<MdevDeviceSpecInventory, L>::destroy, &schema::ObjectOps<MdevDeviceSpecInventory, L>::clear};
+constexpr schema::Row kRows105[] = {  // MediaInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(MediaInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MediaInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases105[] = {{&NamedResource::describe, offsetof(MediaInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable105{{nullptr}, "MediaInventory", kRows105, 2, kBases105, 1, &schema::ObjectOps<MediaInventory, L>::make, &schema::ObjectOps<MediaInventory, L>::destroy, &schema::ObjectOps<MediaInventory, L>::clear};
+constexpr schema::Row kRows106[] = {  // MetricDataHttpReceiverInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(MetricDataHttpReceiverInventory, url), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MetricDataHttpReceiverInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&NamedResource::describe, offsetof(MetricDataHttpReceiverInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable106{{nullptr}, "MetricDataHttpReceiverInventory", kRows106, 2, kBases106, 1, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::make, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::destroy, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::clear};
+constexpr schema::Row kRows107[] = {  // MetricRuleTemplateInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, name), schema::Location::Body, 0, nullptr},
+  {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, monitorTemplateUuid), schema::Location::Body, 0, nullptr},
+  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, comparisonOperator), schema::Location::Body, 0, nullptr},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(MetricRuleTemplateInventory, period), schema::Location::Body, 0, nullptr},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(MetricRuleTemplateInventory, repeatInterval), schema::Location::Body, 0, nullptr},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(MetricRuleTemplateInventory, repeatCount), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, metricName), schema::Location::Body, 0, nullptr},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(MetricRuleTemplateInventory, threshold), schema::Location::Body, 0, nullptr},
+  {"emergencyLevel", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
+  {"labels", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, labels), schema::Location::Body, 0, nullptr},
+  {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(MetricRuleTemplateInventory, enableRecovery), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases107[] = {{&Resource::describe, offsetof(MetricRuleTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable107{{nullptr}, "MetricRuleTemplateInventory", kRows107, 12, kBases107, 1, &schema::ObjectOps<MetricRuleTemplateInventory, L>::make, &schema::ObjectOps<MetricRuleTemplateInventory, L>::destroy, &schema::ObjectOps<MetricRuleTemplateInventory, L>::clear};
+constexpr schema::Row kRows108[] = {  // MetricTemplateInventory
+  {"receiverUuid", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, receiverUuid), schema::Location::Body, 0, nullptr},
+  {"template", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, template_), schema::Location::Body, 0, nullptr},
+  {"namespace", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, metricName), schema::Location::Body, 0, nullptr},
+  {"labelsJsonStr", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, labelsJsonStr), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, description), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&Resource::describe, offsetof(MetricTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable108{{nullptr}, "MetricTemplateInventory", kRows108, 6, kBases108, 1, &schema::ObjectOps<MetricTemplateInventory, L>::make, &schema::ObjectOps<MetricTemplateInventory, L>::destroy, &schema::ObjectOps<MetricTemplateInventory, L>::clear};
+constexpr schema::Row kRows109[] = {  // MiniHostInfo
+  {"sn", schema::Local<std::string, L>::ref, offsetof(MiniHostInfo, sn), schema::Location::Body, 0, nullptr},
+  {"dnsAddresses", schema::Local<Json, L>::ref, offsetof(MiniHostInfo, dnsAddresses), schema::Location::Body, 0, nullptr},
+  {"ipmi", schema::Local<std::optional<MiniNetworkConfigStruct>, L>::ref, offsetof(MiniHostInfo, ipmi), schema::Location::Body, 0, nullptr},
+  {"mgmt", schema::Local<std::optional<MiniNetworkConfigStruct>, L>::ref, offsetof(MiniHostInfo, mgmt), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable109{{nullptr}, "MiniHostInfo", kRows109, 4, nullptr, 0, &schema::ObjectOps<MiniHostInfo, L>::make, &schema::ObjectOps<MiniHostInfo, L>::destroy, &schema::ObjectOps<MiniHostInfo, L>::clear};
+constexpr schema::Row kRows110[] = {  // MiniNetworkConfigStruct
+  {"gw", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, gw), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, ip), schema::Location::Body, 0, nullptr},
+  {"vlan", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, vlan), schema::Location::Body, 0, nullptr},
+  {"bond", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, bond), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable110{{nullptr}, "MiniNetworkConfigStruct", kRows110, 4, nullptr, 0, &schema::ObjectOps<MiniNetworkConfigStruct, L>::make, &schema::ObjectOps<MiniNetworkConfigStruct, L>::destroy, &schema::ObjectOps<MiniNetworkConfigStruct, L>::clear};
+constexpr schema::Row kRows111[] = {  // MiniStorageHostRefInventory
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageHostRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageHostRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MiniStorageHostRefInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MiniStorageHostRefInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"totalPhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MiniStorageHostRefInventory, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"availablePhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MiniStorageHostRefInventory, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(MiniStorageHostRefInventory, status), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MiniStorageHostRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MiniStorageHostRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable111{{nullptr}, "MiniStorageHostRefInventory", kRows111, 9, nullptr, 0, &schema::ObjectOps<MiniStorageHostRefInventory, L>::make, &schema::ObjectOps<MiniStorageHostRefInventory, L>::destroy, &schema::ObjectOps<MiniStorageHostRefInventory, L>::clear};
+constexpr schema::Row kRows112[] = {  // MiniStorageInventory
+  {"miniStorageType", schema::Local<std::string, L>::ref, offsetof(MiniStorageInventory, miniStorageType), schema::Location::Body, 0, nullptr},
+  {"diskIdentifier", schema::Local<std::string, L>::ref, offsetof(MiniStorageInventory, diskIdentifier), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&PrimaryStorageInventory::describe, offsetof(MiniStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable112{{nullptr}, "MiniStorageInventory", kRows112, 2, kBases112, 1, &schema::ObjectOps<MiniStorageInventory, L>::make, &schema::ObjectOps<MiniStorageInventory, L>::destroy, &schema::ObjectOps<MiniStorageInventory, L>::clear};
+constexpr schema::Row kRows113[] = {  // MiniStorageResourceReplicationInventory
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, state), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, type), schema::Location::Body, 0, nullptr},
+  {"role", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, role), schema::Location::Body, 0, nullptr},
+  {"networkStatus", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, networkStatus), schema::Location::Body, 0, nullptr},
+  {"diskStatus", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, diskStatus), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MiniStorageResourceReplicationInventory, size), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases113[] = {{&Resource::describe, offsetof(MiniStorageResourceReplicationInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable113{{nullptr}, "MiniStorageResourceReplicationInventory", kRows113, 9, kBases113, 1, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::make, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::destroy, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::clear};
+constexpr schema::Row kRows114[] = {  // MonitorGroupAlarmInventory
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, groupUuid), schema::Location::Body, 0, nullptr},
+  {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, alarmUuid), schema::Location::Body, 0, nullptr},
+  {"metricRuleTemplateUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, metricRuleTemplateUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MonitorGroupAlarmInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, uuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable114{{nullptr}, "MonitorGroupAlarmInventory", kRows114, 5, nullptr, 0, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::make, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::destroy, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::clear};
+constexpr schema::Row kRows115[] = {  // MonitorGroupEventSubscriptionInventory
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, groupUuid), schema::Location::Body, 0, nullptr},
+  {"eventSubscriptionUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, eventSubscriptionUuid), schema::Location::Body, 0, nullptr},
+  {"eventRuleTemplateUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, eventRuleTemplateUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, uuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable115{{nullptr}, "MonitorGroupEventSubscriptionInventory", kRows115, 5, nullptr, 0, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::make, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::destroy, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::clear};
+constexpr schema::Row kRows116[] = {  // MonitorGroupInstanceInventory
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, groupUuid), schema::Location::Body, 0, nullptr},
+  {"instanceResourceType", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, instanceResourceType), schema::Location::Body, 0, nullptr},
+  {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, instanceUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, status), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&Resource::describe, offsetof(MonitorGroupInstanceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable116{{nullptr}, "MonitorGroupInstanceInventory", kRows116, 4, kBases116, 1, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::make, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::destroy, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::clear};
+constexpr schema::Row kRows117[] = {  // MonitorGroupInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInventory, state), schema::Location::Body, 0, nullptr},
+  {"actions", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInventory, actions), schema::Location::Body, 0, nullptr},
+  {"monitorGroupTemplateRefs", schema::Local<Json, L>::ref, offsetof(MonitorGroupInventory, monitorGroupTemplateRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases117[] = {{&NamedResource::describe, offsetof(MonitorGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable117{{nullptr}, "MonitorGroupInventory", kRows117, 3, kBases117, 1, &schema::ObjectOps<MonitorGroupInventory, L>::make, &schema::ObjectOps<MonitorGroupInventory, L>::destroy, &schema::ObjectOps<MonitorGroupInventory, L>::clear};
+constexpr schema::Row kRows118[] = {  // MonitorGroupTemplateRefInventory
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupTemplateRefInventory, templateUuid), schema::Location::Body, 0, nullptr},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupTemplateRefInventory, groupUuid), schema::Location::Body, 0, nullptr},
+  {"isApplied", schema::Local<std::optional<bool>, L>::ref, offsetof(MonitorGroupTemplateRefInventory, isApplied), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&Resource::describe, offsetof(MonitorGroupTemplateRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable118{{nullptr}, "MonitorGroupTemplateRefInventory", kRows118, 3, kBases118, 1, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::make, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::destroy, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::clear};
+constexpr schema::Row kRows119[] = {  // MonitorTemplateInventory
+  {"monitorGroupTemplateRefs", schema::Local<Json, L>::ref, offsetof(MonitorTemplateInventory, monitorGroupTemplateRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases119[] = {{&NamedResource::describe, offsetof(MonitorTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable119{{nullptr}, "MonitorTemplateInventory", kRows119, 1, kBases119, 1, &schema::ObjectOps<MonitorTemplateInventory, L>::make, &schema::ObjectOps<MonitorTemplateInventory, L>::destroy, &schema::ObjectOps<MonitorTemplateInventory, L>::clear};
+constexpr schema::Row kRows120[] = {  // InventoryReply<GlobalConfigInventory>
+  {"inventory", schema::Local<std::optional<GlobalConfigInventory>, L>::ref, offsetof(InventoryReply<GlobalConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable120{{nullptr}, "InventoryReply<GlobalConfigInventory>", kRows120, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<GlobalConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<GlobalConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<GlobalConfigInventory>, L>::clear};
+constexpr schema::Row kRows121[] = {  // QueryReply<GlobalConfigInventory>
+  {"inventories", schema::Local<std::vector<GlobalConfigInventory>, L>::ref, offsetof(QueryReply<GlobalConfigInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<GlobalConfigInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable121{{nullptr}, "QueryReply<GlobalConfigInventory>", kRows121, 2, nullptr, 0, &schema::ObjectOps<QueryReply<GlobalConfigInventory>, L>::make, &schema::ObjectOps<QueryReply<GlobalConfigInventory>, L>::destroy, &schema::ObjectOps<QueryReply<GlobalConfigInventory>, L>::clear};
+constexpr schema::Row kRows122[] = {  // QueryReply<GlobalConfigTemplateInventory>
+  {"inventories", schema::Local<std::vector<GlobalConfigTemplateInventory>, L>::ref, offsetof(QueryReply<GlobalConfigTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<GlobalConfigTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable122{{nullptr}, "QueryReply<GlobalConfigTemplateInventory>", kRows122, 2, nullptr, 0, &schema::ObjectOps<QueryReply<GlobalConfigTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<GlobalConfigTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<GlobalConfigTemplateInventory>, L>::clear};
+constexpr schema::Row kRows123[] = {  // QueryReply<GpuDeviceInventory>
+  {"inventories", schema::Local<std::vector<GpuDeviceInventory>, L>::ref, offsetof(QueryReply<GpuDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<GpuDeviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable123{{nullptr}, "QueryReply<GpuDeviceInventory>", kRows123, 2, nullptr, 0, &schema::ObjectOps<QueryReply<GpuDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<GpuDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<GpuDeviceInventory>, L>::clear};
+constexpr schema::Row kRows124[] = {  // InventoryReply<GuestToolsInventory>
+  {"inventory", schema::Local<std::optional<GuestToolsInventory>, L>::ref, offsetof(InventoryReply<GuestToolsInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable124{{nullptr}, "InventoryReply<GuestToolsInventory>", kRows124, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<GuestToolsInventory>, L>::make, &schema::ObjectOps<InventoryReply<GuestToolsInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<GuestToolsInventory>, L>::clear};
+constexpr schema::Row kRows125[] = {  // InventoryReply<GuestToolsStateInventory>
+  {"inventory", schema::Local<std::optional<GuestToolsStateInventory>, L>::ref, offsetof(InventoryReply<GuestToolsStateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable125{{nullptr}, "InventoryReply<GuestToolsStateInventory>", kRows125, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<GuestToolsStateInventory>, L>::make, &schema::ObjectOps<InventoryReply<GuestToolsStateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<GuestToolsStateInventory>, L>::clear};
+constexpr schema::Row kRows126[] = {  // QueryReply<GuestToolsStateInventory>
+  {"inventories", schema::Local<std::vector<GuestToolsStateInventory>, L>::ref, offsetof(QueryReply<GuestToolsStateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<GuestToolsStateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable126{{nullptr}, "QueryReply<GuestToolsStateInventory>", kRows126, 2, nullptr, 0, &schema::ObjectOps<QueryReply<GuestToolsStateInventory>, L>::make, &schema::ObjectOps<QueryReply<GuestToolsStateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<GuestToolsStateInventory>, L>::clear};
+constexpr schema::Row kRows127[] = {  // QueryReply<GuestVmScriptExecutedRecordDetailInventory>
+  {"inventories", schema::Local<std::vector<GuestVmScriptExecutedRecordDetailInventory>, L>::ref, offsetof(QueryReply<GuestVmScriptExecutedRecordDetailInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<GuestVmScriptExecutedRecordDetailInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable127{{nullptr}, "QueryReply<GuestVmScriptExecutedRecordDetailInventory>", kRows127, 2, nullptr, 0, &schema::ObjectOps<QueryReply<GuestVmScriptExecutedRecordDetailInventory>, L>::make, &schema::ObjectOps<QueryReply<GuestVmScriptExecutedRecordDetailInventory>, L>::destroy, &schema::ObjectOps<QueryReply<GuestVmScriptExecutedRecordDetailInventory>, L>::clear};
+constexpr schema::Row kRows128[] = {  // InventoryReply<GuestVmScriptExecutedRecordInventory>
+  {"inventory", schema::Local<std::optional<GuestVmScriptExecutedRecordInventory>, L>::ref, offsetof(InventoryReply<GuestVmScriptExecutedRecordInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable128{{nullptr}, "InventoryReply<GuestVmScriptExecutedRecordInventory>", kRows128, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<GuestVmScriptExecutedRecordInventory>, L>::make, &schema::ObjectOps<InventoryReply<GuestVmScriptExecutedRecordInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<GuestVmScriptExecutedRecordInventory>, L>::clear};
+constexpr schema::Row kRows129[] = {  // QueryReply<GuestVmScriptExecutedRecordInventory>
+  {"inventories", schema::Local<std::vector<GuestVmScriptExecutedRecordInventory>, L>::ref, offsetof(QueryReply<GuestVmScriptExecutedRecordInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<GuestVmScriptExecutedRecordInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable129{{nullptr}, "QueryReply<GuestVmScriptExecutedRecordInventory>", kRows129, 2, nullptr, 0, &schema::ObjectOps<QueryReply<GuestVmScriptExecutedRecordInventory>, L>::make, &schema::ObjectOps<QueryReply<GuestVmScriptExecutedRecordInventory>, L>::destroy, &schema::ObjectOps<QueryReply<GuestVmScriptExecutedRecordInventory>, L>::clear};
+constexpr schema::Row kRows130[] = {  // InventoryReply<GuestVmScriptInventory>
+  {"inventory", schema::Local<std::optional<GuestVmScriptInventory>, L>::ref, offsetof(InventoryReply<GuestVmScriptInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable130{{nullptr}, "InventoryReply<GuestVmScriptInventory>", kRows130, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<GuestVmScriptInventory>, L>::make, &schema::ObjectOps<InventoryReply<GuestVmScriptInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<GuestVmScriptInventory>, L>::clear};
+constexpr schema::Row kRows131[] = {  // QueryReply<GuestVmScriptInventory>
+  {"inventories", schema::Local<std::vector<GuestVmScriptInventory>, L>::ref, offsetof(QueryReply<GuestVmScriptInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<GuestVmScriptInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable131{{nullptr}, "QueryReply<GuestVmScriptInventory>", kRows131, 2, nullptr, 0, &schema::ObjectOps<QueryReply<GuestVmScriptInventory>, L>::make, &schema::ObjectOps<QueryReply<GuestVmScriptInventory>, L>::destroy, &schema::ObjectOps<QueryReply<GuestVmScriptInventory>, L>::clear};
+constexpr schema::Row kRows132[] = {  // InventoryReply<HaStrategyConditionInventory>
+  {"inventory", schema::Local<std::optional<HaStrategyConditionInventory>, L>::ref, offsetof(InventoryReply<HaStrategyConditionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable132{{nullptr}, "InventoryReply<HaStrategyConditionInventory>", kRows132, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HaStrategyConditionInventory>, L>::make, &schema::ObjectOps<InventoryReply<HaStrategyConditionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HaStrategyConditionInventory>, L>::clear};
+constexpr schema::Row kRows133[] = {  // InventoryReply<HostInventory>
+  {"inventory", schema::Local<std::optional<HostInventory>, L>::ref, offsetof(InventoryReply<HostInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable133{{nullptr}, "InventoryReply<HostInventory>", kRows133, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HostInventory>, L>::make, &schema::ObjectOps<InventoryReply<HostInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HostInventory>, L>::clear};
+constexpr schema::Row kRows134[] = {  // QueryReply<HostInventory>
+  {"inventories", schema::Local<std::vector<HostInventory>, L>::ref, offsetof(QueryReply<HostInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<HostInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable134{{nullptr}, "QueryReply<HostInventory>", kRows134, 2, nullptr, 0, &schema::ObjectOps<QueryReply<HostInventory>, L>::make, &schema::ObjectOps<QueryReply<HostInventory>, L>::destroy, &schema::ObjectOps<QueryReply<HostInventory>, L>::clear};
+constexpr schema::Row kRows135[] = {  // InventoryReply<HostIpmiInventory>
+  {"inventory", schema::Local<std::optional<HostIpmiInventory>, L>::ref, offsetof(InventoryReply<HostIpmiInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable135{{nullptr}, "InventoryReply<HostIpmiInventory>", kRows135, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HostIpmiInventory>, L>::make, &schema::ObjectOps<InventoryReply<HostIpmiInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HostIpmiInventory>, L>::clear};
+constexpr schema::Row kRows136[] = {  // InventoryReply<HostNetworkBondingInventory>
+  {"inventory", schema::Local<std::optional<HostNetworkBondingInventory>, L>::ref, offsetof(InventoryReply<HostNetworkBondingInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable136{{nullptr}, "InventoryReply<HostNetworkBondingInventory>", kRows136, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HostNetworkBondingInventory>, L>::make, &schema::ObjectOps<InventoryReply<HostNetworkBondingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HostNetworkBondingInventory>, L>::clear};
+constexpr schema::Row kRows137[] = {  // QueryReply<HostNetworkBondingInventory>
+  {"inventories", schema::Local<std::vector<HostNetworkBondingInventory>, L>::ref, offsetof(QueryReply<HostNetworkBondingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<HostNetworkBondingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable137{{nullptr}, "QueryReply<HostNetworkBondingInventory>", kRows137, 2, nullptr, 0, &schema::ObjectOps<QueryReply<HostNetworkBondingInventory>, L>::make, &schema::ObjectOps<QueryReply<HostNetworkBondingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<HostNetworkBondingInventory>, L>::clear};
+constexpr schema::Row kRows138[] = {  // InventoryReply<HostNetworkInterfaceInventory>
+  {"inventory", schema::Local<std::optional<HostNetworkInterfaceInventory>, L>::ref, offsetof(InventoryReply<HostNetworkInterfaceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable138{{nullptr}, "InventoryReply<HostNetworkInterfaceInventory>", kRows138, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HostNetworkInterfaceInventory>, L>::make, &schema::ObjectOps<InventoryReply<HostNetworkInterfaceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HostNetworkInterfaceInventory>, L>::clear};
+constexpr schema::Row kRows139[] = {  // QueryReply<HostNetworkInterfaceInventory>
+  {"inventories", schema::Local<std::vector<HostNetworkInterfaceInventory>, L>::ref, offsetof(QueryReply<HostNetworkInterfaceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<HostNetworkInterfaceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable139{{nullptr}, "QueryReply<HostNetworkInterfaceInventory>", kRows139, 2, nullptr, 0, &schema::ObjectOps<QueryReply<HostNetworkInterfaceInventory>, L>::make, &schema::ObjectOps<QueryReply<HostNetworkInterfaceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<HostNetworkInterfaceInventory>, L>::clear};
+constexpr schema::Row kRows140[] = {  // QueryReply<HostNetworkInterfaceLldpInventory>
+  {"inventories", schema::Local<std::vector<HostNetworkInterfaceLldpInventory>, L>::ref, offsetof(QueryReply<HostNetworkInterfaceLldpInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<HostNetworkInterfaceLldpInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable140{{nullptr}, "QueryReply<HostNetworkInterfaceLldpInventory>", kRows140, 2, nullptr, 0, &schema::ObjectOps<QueryReply<HostNetworkInterfaceLldpInventory>, L>::make, &schema::ObjectOps<QueryReply<HostNetworkInterfaceLldpInventory>, L>::destroy, &schema::ObjectOps<QueryReply<HostNetworkInterfaceLldpInventory>, L>::clear};
+constexpr schema::Row kRows141[] = {  // QueryReply<HostOsCategoryInventory>
+  {"inventories", schema::Local<std::vector<HostOsCategoryInventory>, L>::ref, offsetof(QueryReply<HostOsCategoryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<HostOsCategoryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable141{{nullptr}, "QueryReply<HostOsCategoryInventory>", kRows141, 2, nullptr, 0, &schema::ObjectOps<QueryReply<HostOsCategoryInventory>, L>::make, &schema::ObjectOps<QueryReply<HostOsCategoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<HostOsCategoryInventory>, L>::clear};
+constexpr schema::Row kRows142[] = {  // QueryReply<HostPhysicalMemoryInventory>
+  {"inventories", schema::Local<std::vector<HostPhysicalMemoryInventory>, L>::ref, offsetof(QueryReply<HostPhysicalMemoryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<HostPhysicalMemoryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable142{{nullptr}, "QueryReply<HostPhysicalMemoryInventory>", kRows142, 2, nullptr, 0, &schema::ObjectOps<QueryReply<HostPhysicalMemoryInventory>, L>::make, &schema::ObjectOps<QueryReply<HostPhysicalMemoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<HostPhysicalMemoryInventory>, L>::clear};
+constexpr schema::Row kRows143[] = {  // InventoryReply<HostSchedulingRuleGroupInventory>
+  {"inventory", schema::Local<std::optional<HostSchedulingRuleGroupInventory>, L>::ref, offsetof(InventoryReply<HostSchedulingRuleGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable143{{nullptr}, "InventoryReply<HostSchedulingRuleGroupInventory>", kRows143, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HostSchedulingRuleGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<HostSchedulingRuleGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HostSchedulingRuleGroupInventory>, L>::clear};
+constexpr schema::Row kRows144[] = {  // QueryReply<HostSchedulingRuleGroupInventory>
+  {"inventories", schema::Local<std::vector<HostSchedulingRuleGroupInventory>, L>::ref, offsetof(QueryReply<HostSchedulingRuleGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<HostSchedulingRuleGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable144{{nullptr}, "QueryReply<HostSchedulingRuleGroupInventory>", kRows144, 2, nullptr, 0, &schema::ObjectOps<QueryReply<HostSchedulingRuleGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<HostSchedulingRuleGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<HostSchedulingRuleGroupInventory>, L>::clear};
+constexpr schema::Row kRows145[] = {  // InventoryReply<HybridAccountInventory>
+  {"inventory", schema::Local<std::optional<HybridAccountInventory>, L>::ref, offsetof(InventoryReply<HybridAccountInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable145{{nullptr}, "InventoryReply<HybridAccountInventory>", kRows145, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HybridAccountInventory>, L>::make, &schema::ObjectOps<InventoryReply<HybridAccountInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HybridAccountInventory>, L>::clear};
+constexpr schema::Row kRows146[] = {  // InventoryReply<HybridEipAddressInventory>
+  {"inventory", schema::Local<std::optional<HybridEipAddressInventory>, L>::ref, offsetof(InventoryReply<HybridEipAddressInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable146{{nullptr}, "InventoryReply<HybridEipAddressInventory>", kRows146, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<HybridEipAddressInventory>, L>::make, &schema::ObjectOps<InventoryReply<HybridEipAddressInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<HybridEipAddressInventory>, L>::clear};
+constexpr schema::Row kRows147[] = {  // InventoryReply<IAM2OrganizationAttributeInventory>
+  {"inventory", schema::Local<std::optional<IAM2OrganizationAttributeInventory>, L>::ref, offsetof(InventoryReply<IAM2OrganizationAttributeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable147{{nullptr}, "InventoryReply<IAM2OrganizationAttributeInventory>", kRows147, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2OrganizationAttributeInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2OrganizationAttributeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2OrganizationAttributeInventory>, L>::clear};
+constexpr schema::Row kRows148[] = {  // QueryReply<IAM2OrganizationAttributeInventory>
+  {"inventories", schema::Local<std::vector<IAM2OrganizationAttributeInventory>, L>::ref, offsetof(QueryReply<IAM2OrganizationAttributeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2OrganizationAttributeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable148{{nullptr}, "QueryReply<IAM2OrganizationAttributeInventory>", kRows148, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2OrganizationAttributeInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2OrganizationAttributeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2OrganizationAttributeInventory>, L>::clear};
+constexpr schema::Row kRows149[] = {  // InventoryReply<IAM2OrganizationInventory>
+  {"inventory", schema::Local<std::optional<IAM2OrganizationInventory>, L>::ref, offsetof(InventoryReply<IAM2OrganizationInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable149{{nullptr}, "InventoryReply<IAM2OrganizationInventory>", kRows149, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2OrganizationInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2OrganizationInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2OrganizationInventory>, L>::clear};
+constexpr schema::Row kRows150[] = {  // QueryReply<IAM2OrganizationInventory>
+  {"inventories", schema::Local<std::vector<IAM2OrganizationInventory>, L>::ref, offsetof(QueryReply<IAM2OrganizationInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2OrganizationInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable150{{nullptr}, "QueryReply<IAM2OrganizationInventory>", kRows150, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2OrganizationInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2OrganizationInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2OrganizationInventory>, L>::clear};
+constexpr schema::Row kRows151[] = {  // QueryReply<IAM2OrganizationProjectRefInventory>
+  {"inventories", schema::Local<std::vector<IAM2OrganizationProjectRefInventory>, L>::ref, offsetof(QueryReply<IAM2OrganizationProjectRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2OrganizationProjectRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable151{{nullptr}, "QueryReply<IAM2OrganizationProjectRefInventory>", kRows151, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2OrganizationProjectRefInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2OrganizationProjectRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2OrganizationProjectRefInventory>, L>::clear};
+constexpr schema::Row kRows152[] = {  // QueryReply<IAM2ProjectAccountRefInventory>
+  {"inventories", schema::Local<std::vector<IAM2ProjectAccountRefInventory>, L>::ref, offsetof(QueryReply<IAM2ProjectAccountRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2ProjectAccountRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable152{{nullptr}, "QueryReply<IAM2ProjectAccountRefInventory>", kRows152, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2ProjectAccountRefInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2ProjectAccountRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2ProjectAccountRefInventory>, L>::clear};
+constexpr schema::Row kRows153[] = {  // InventoryReply<IAM2ProjectAttributeInventory>
+  {"inventory", schema::Local<std::optional<IAM2ProjectAttributeInventory>, L>::ref, offsetof(InventoryReply<IAM2ProjectAttributeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable153{{nullptr}, "InventoryReply<IAM2ProjectAttributeInventory>", kRows153, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2ProjectAttributeInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2ProjectAttributeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2ProjectAttributeInventory>, L>::clear};
+constexpr schema::Row kRows154[] = {  // QueryReply<IAM2ProjectAttributeInventory>
+  {"inventories", schema::Local<std::vector<IAM2ProjectAttributeInventory>, L>::ref, offsetof(QueryReply<IAM2ProjectAttributeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2ProjectAttributeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable154{{nullptr}, "QueryReply<IAM2ProjectAttributeInventory>", kRows154, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2ProjectAttributeInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2ProjectAttributeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2ProjectAttributeInventory>, L>::clear};
+constexpr schema::Row kRows155[] = {  // InventoryReply<IAM2ProjectInventory>
+  {"inventory", schema::Local<std::optional<IAM2ProjectInventory>, L>::ref, offsetof(InventoryReply<IAM2ProjectInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable155{{nullptr}, "InventoryReply<IAM2ProjectInventory>", kRows155, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2ProjectInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2ProjectInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2ProjectInventory>, L>::clear};
+constexpr schema::Row kRows156[] = {  // QueryReply<IAM2ProjectInventory>
+  {"inventories", schema::Local<std::vector<IAM2ProjectInventory>, L>::ref, offsetof(QueryReply<IAM2ProjectInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2ProjectInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable156{{nullptr}, "QueryReply<IAM2ProjectInventory>", kRows156, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2ProjectInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2ProjectInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2ProjectInventory>, L>::clear};
+constexpr schema::Row kRows157[] = {  // QueryReply<IAM2ProjectRoleInventory>
+  {"inventories", schema::Local<std::vector<IAM2ProjectRoleInventory>, L>::ref, offsetof(QueryReply<IAM2ProjectRoleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2ProjectRoleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable157{{nullptr}, "QueryReply<IAM2ProjectRoleInventory>", kRows157, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2ProjectRoleInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2ProjectRoleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2ProjectRoleInventory>, L>::clear};
+constexpr schema::Row kRows158[] = {  // InventoryReply<IAM2ProjectTemplateInventory>
+  {"inventory", schema::Local<std::optional<IAM2ProjectTemplateInventory>, L>::ref, offsetof(InventoryReply<IAM2ProjectTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable158{{nullptr}, "InventoryReply<IAM2ProjectTemplateInventory>", kRows158, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2ProjectTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2ProjectTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2ProjectTemplateInventory>, L>::clear};
+constexpr schema::Row kRows159[] = {  // QueryReply<IAM2ProjectTemplateInventory>
+  {"inventories", schema::Local<std::vector<IAM2ProjectTemplateInventory>, L>::ref, offsetof(QueryReply<IAM2ProjectTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2ProjectTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable159{{nullptr}, "QueryReply<IAM2ProjectTemplateInventory>", kRows159, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2ProjectTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2ProjectTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2ProjectTemplateInventory>, L>::clear};
+constexpr schema::Row kRows160[] = {  // InventoryReply<IAM2VirtualIDGroupAttributeInventory>
+  {"inventory", schema::Local<std::optional<IAM2VirtualIDGroupAttributeInventory>, L>::ref, offsetof(InventoryReply<IAM2VirtualIDGroupAttributeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable160{{nullptr}, "InventoryReply<IAM2VirtualIDGroupAttributeInventory>", kRows160, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2VirtualIDGroupAttributeInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2VirtualIDGroupAttributeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2VirtualIDGroupAttributeInventory>, L>::clear};
+constexpr schema::Row kRows161[] = {  // QueryReply<IAM2VirtualIDGroupAttributeInventory>
+  {"inventories", schema::Local<std::vector<IAM2VirtualIDGroupAttributeInventory>, L>::ref, offsetof(QueryReply<IAM2VirtualIDGroupAttributeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2VirtualIDGroupAttributeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable161{{nullptr}, "QueryReply<IAM2VirtualIDGroupAttributeInventory>", kRows161, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2VirtualIDGroupAttributeInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2VirtualIDGroupAttributeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2VirtualIDGroupAttributeInventory>, L>::clear};
+constexpr schema::Row kRows162[] = {  // InventoryReply<IAM2VirtualIDGroupInventory>
+  {"inventory", schema::Local<std::optional<IAM2VirtualIDGroupInventory>, L>::ref, offsetof(InventoryReply<IAM2VirtualIDGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable162{{nullptr}, "InventoryReply<IAM2VirtualIDGroupInventory>", kRows162, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2VirtualIDGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2VirtualIDGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2VirtualIDGroupInventory>, L>::clear};
+constexpr schema::Row kRows163[] = {  // QueryReply<IAM2VirtualIDGroupInventory>
+  {"inventories", schema::Local<std::vector<IAM2VirtualIDGroupInventory>, L>::ref, offsetof(QueryReply<IAM2VirtualIDGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2VirtualIDGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable163{{nullptr}, "QueryReply<IAM2VirtualIDGroupInventory>", kRows163, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2VirtualIDGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2VirtualIDGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2VirtualIDGroupInventory>, L>::clear};
+constexpr schema::Row kRows164[] = {  // InventoryReply<IdentityZoneInventory>
+  {"inventory", schema::Local<std::optional<IdentityZoneInventory>, L>::ref, offsetof(InventoryReply<IdentityZoneInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable164{{nullptr}, "InventoryReply<IdentityZoneInventory>", kRows164, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IdentityZoneInventory>, L>::make, &schema::ObjectOps<InventoryReply<IdentityZoneInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IdentityZoneInventory>, L>::clear};
+constexpr schema::Row kRows165[] = {  // QueryReply<ImageCacheInventory>
+  {"inventories", schema::Local<std::vector<ImageCacheInventory>, L>::ref, offsetof(QueryReply<ImageCacheInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ImageCacheInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable165{{nullptr}, "QueryReply<ImageCacheInventory>", kRows165, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ImageCacheInventory>, L>::make, &schema::ObjectOps<QueryReply<ImageCacheInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ImageCacheInventory>, L>::clear};
+constexpr schema::Row kRows166[] = {  // InventoryReply<ImageInventory>
+  {"inventory", schema::Local<std::optional<ImageInventory>, L>::ref, offsetof(InventoryReply<ImageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable166{{nullptr}, "InventoryReply<ImageInventory>", kRows166, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ImageInventory>, L>::make, &schema::ObjectOps<InventoryReply<ImageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ImageInventory>, L>::clear};
+constexpr schema::Row kRows167[] = {  // QueryReply<ImageInventory>
+  {"inventories", schema::Local<std::vector<ImageInventory>, L>::ref, offsetof(QueryReply<ImageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ImageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable167{{nullptr}, "QueryReply<ImageInventory>", kRows167, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ImageInventory>, L>::make, &schema::ObjectOps<QueryReply<ImageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ImageInventory>, L>::clear};
+constexpr schema::Row kRows168[] = {  // InventoryReply<ImagePackageInventory>
+  {"inventory", schema::Local<std::optional<ImagePackageInventory>, L>::ref, offsetof(InventoryReply<ImagePackageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable168{{nullptr}, "InventoryReply<ImagePackageInventory>", kRows168, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ImagePackageInventory>, L>::make, &schema::ObjectOps<InventoryReply<ImagePackageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ImagePackageInventory>, L>::clear};
+constexpr schema::Row kRows169[] = {  // QueryReply<ImagePackageInventory>
+  {"inventories", schema::Local<std::vector<ImagePackageInventory>, L>::ref, offsetof(QueryReply<ImagePackageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ImagePackageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable169{{nullptr}, "QueryReply<ImagePackageInventory>", kRows169, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ImagePackageInventory>, L>::make, &schema::ObjectOps<QueryReply<ImagePackageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ImagePackageInventory>, L>::clear};
+constexpr schema::Row kRows170[] = {  // InventoryReply<ImageReplicationGroupInventory>
+  {"inventory", schema::Local<std::optional<ImageReplicationGroupInventory>, L>::ref, offsetof(InventoryReply<ImageReplicationGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable170{{nullptr}, "InventoryReply<ImageReplicationGroupInventory>", kRows170, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ImageReplicationGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<ImageReplicationGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ImageReplicationGroupInventory>, L>::clear};
+constexpr schema::Row kRows171[] = {  // QueryReply<ImageReplicationGroupInventory>
+  {"inventories", schema::Local<std::vector<ImageReplicationGroupInventory>, L>::ref, offsetof(QueryReply<ImageReplicationGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ImageReplicationGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable171{{nullptr}, "QueryReply<ImageReplicationGroupInventory>", kRows171, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ImageReplicationGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<ImageReplicationGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ImageReplicationGroupInventory>, L>::clear};
+constexpr schema::Row kRows172[] = {  // InventoryReply<ImageStoreBackupStorageInventory>
+  {"inventory", schema::Local<std::optional<ImageStoreBackupStorageInventory>, L>::ref, offsetof(InventoryReply<ImageStoreBackupStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable172{{nullptr}, "InventoryReply<ImageStoreBackupStorageInventory>", kRows172, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ImageStoreBackupStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<ImageStoreBackupStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ImageStoreBackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows173[] = {  // QueryReply<ImageStoreBackupStorageInventory>
+  {"inventories", schema::Local<std::vector<ImageStoreBackupStorageInventory>, L>::ref, offsetof(QueryReply<ImageStoreBackupStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ImageStoreBackupStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable173{{nullptr}, "QueryReply<ImageStoreBackupStorageInventory>", kRows173, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ImageStoreBackupStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<ImageStoreBackupStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ImageStoreBackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows174[] = {  // InventoryReply<InstanceOfferingInventory>
+  {"inventory", schema::Local<std::optional<InstanceOfferingInventory>, L>::ref, offsetof(InventoryReply<InstanceOfferingInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable174{{nullptr}, "InventoryReply<InstanceOfferingInventory>", kRows174, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<InstanceOfferingInventory>, L>::make, &schema::ObjectOps<InventoryReply<InstanceOfferingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<InstanceOfferingInventory>, L>::clear};
+constexpr schema::Row kRows175[] = {  // QueryReply<InstanceOfferingInventory>
+  {"inventories", schema::Local<std::vector<InstanceOfferingInventory>, L>::ref, offsetof(QueryReply<InstanceOfferingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<InstanceOfferingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable175{{nullptr}, "QueryReply<InstanceOfferingInventory>", kRows175, 2, nullptr, 0, &schema::ObjectOps<QueryReply<InstanceOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<InstanceOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<InstanceOfferingInventory>, L>::clear};
+constexpr schema::Row kRows176[] = {  // QueryReply<IscsiLunInventory>
+  {"inventories", schema::Local<std::vector<IscsiLunInventory>, L>::ref, offsetof(QueryReply<IscsiLunInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IscsiLunInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable176{{nullptr}, "QueryReply<IscsiLunInventory>", kRows176, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IscsiLunInventory>, L>::make, &schema::ObjectOps<QueryReply<IscsiLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IscsiLunInventory>, L>::clear};
+constexpr schema::Row kRows177[] = {  // InventoryReply<IscsiServerInventory>
+  {"inventory", schema::Local<std::optional<IscsiServerInventory>, L>::ref, offsetof(InventoryReply<IscsiServerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable177{{nullptr}, "InventoryReply<IscsiServerInventory>", kRows177, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IscsiServerInventory>, L>::make, &schema::ObjectOps<InventoryReply<IscsiServerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IscsiServerInventory>, L>::clear};
+constexpr schema::Row kRows178[] = {  // QueryReply<IscsiServerInventory>
+  {"inventories", schema::Local<std::vector<IscsiServerInventory>, L>::ref, offsetof(QueryReply<IscsiServerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IscsiServerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable178{{nullptr}, "QueryReply<IscsiServerInventory>", kRows178, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IscsiServerInventory>, L>::make, &schema::ObjectOps<QueryReply<IscsiServerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IscsiServerInventory>, L>::clear};
+constexpr schema::Row kRows179[] = {  // InventoryReply<JsonLabelInventory>
+  {"inventory", schema::Local<std::optional<JsonLabelInventory>, L>::ref, offsetof(InventoryReply<JsonLabelInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable179{{nullptr}, "InventoryReply<JsonLabelInventory>", kRows179, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<JsonLabelInventory>, L>::make, &schema::ObjectOps<InventoryReply<JsonLabelInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<JsonLabelInventory>, L>::clear};
+constexpr schema::Row kRows180[] = {  // QueryReply<KvmHypervisorInfoInventory>
+  {"inventories", schema::Local<std::vector<KvmHypervisorInfoInventory>, L>::ref, offsetof(QueryReply<KvmHypervisorInfoInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<KvmHypervisorInfoInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable180{{nullptr}, "QueryReply<KvmHypervisorInfoInventory>", kRows180, 2, nullptr, 0, &schema::ObjectOps<QueryReply<KvmHypervisorInfoInventory>, L>::make, &schema::ObjectOps<QueryReply<KvmHypervisorInfoInventory>, L>::destroy, &schema::ObjectOps<QueryReply<KvmHypervisorInfoInventory>, L>::clear};
+constexpr schema::Row kRows181[] = {  // InventoryReply<L2NetworkInventory>
+  {"inventory", schema::Local<std::optional<L2NetworkInventory>, L>::ref, offsetof(InventoryReply<L2NetworkInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable181{{nullptr}, "InventoryReply<L2NetworkInventory>", kRows181, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<L2NetworkInventory>, L>::make, &schema::ObjectOps<InventoryReply<L2NetworkInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<L2NetworkInventory>, L>::clear};
+constexpr schema::Row kRows182[] = {  // QueryReply<L2NetworkInventory>
+  {"inventories", schema::Local<std::vector<L2NetworkInventory>, L>::ref, offsetof(QueryReply<L2NetworkInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<L2NetworkInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable182{{nullptr}, "QueryReply<L2NetworkInventory>", kRows182, 2, nullptr, 0, &schema::ObjectOps<QueryReply<L2NetworkInventory>, L>::make, &schema::ObjectOps<QueryReply<L2NetworkInventory>, L>::destroy, &schema::ObjectOps<QueryReply<L2NetworkInventory>, L>::clear};
+constexpr schema::Row kRows183[] = {  // QueryReply<L2PortGroupNetworkInventory>
+  {"inventories", schema::Local<std::vector<L2PortGroupNetworkInventory>, L>::ref, offsetof(QueryReply<L2PortGroupNetworkInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<L2PortGroupNetworkInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable183{{nullptr}, "QueryReply<L2PortGroupNetworkInventory>", kRows183, 2, nullptr, 0, &schema::ObjectOps<QueryReply<L2PortGroupNetworkInventory>, L>::make, &schema::ObjectOps<QueryReply<L2PortGroupNetworkInventory>, L>::destroy, &schema::ObjectOps<QueryReply<L2PortGroupNetworkInventory>, L>::clear};
+constexpr schema::Row kRows184[] = {  // QueryReply<L2VirtualSwitchNetworkInventory>
+  {"inventories", schema::Local<std::vector<L2VirtualSwitchNetworkInventory>, L>::ref, offsetof(QueryReply<L2VirtualSwitchNetworkInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<L2VirtualSwitchNetworkInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable184{{nullptr}, "QueryReply<L2VirtualSwitchNetworkInventory>", kRows184, 2, nullptr, 0, &schema::ObjectOps<QueryReply<L2VirtualSwitchNetworkInventory>, L>::make, &schema::ObjectOps<QueryReply<L2VirtualSwitchNetworkInventory>, L>::destroy, &schema::ObjectOps<QueryReply<L2VirtualSwitchNetworkInventory>, L>::clear};
+constexpr schema::Row kRows185[] = {  // QueryReply<L2VlanNetworkInventory>
+  {"inventories", schema::Local<std::vector<L2VlanNetworkInventory>, L>::ref, offsetof(QueryReply<L2VlanNetworkInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<L2VlanNetworkInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable185{{nullptr}, "QueryReply<L2VlanNetworkInventory>", kRows185, 2, nullptr, 0, &schema::ObjectOps<QueryReply<L2VlanNetworkInventory>, L>::make, &schema::ObjectOps<QueryReply<L2VlanNetworkInventory>, L>::destroy, &schema::ObjectOps<QueryReply<L2VlanNetworkInventory>, L>::clear};
+constexpr schema::Row kRows186[] = {  // QueryReply<L2VxlanNetworkInventory>
+  {"inventories", schema::Local<std::vector<L2VxlanNetworkInventory>, L>::ref, offsetof(QueryReply<L2VxlanNetworkInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<L2VxlanNetworkInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable186{{nullptr}, "QueryReply<L2VxlanNetworkInventory>", kRows186, 2, nullptr, 0, &schema::ObjectOps<QueryReply<L2VxlanNetworkInventory>, L>::make, &schema::ObjectOps<QueryReply<L2VxlanNetworkInventory>, L>::destroy, &schema::ObjectOps<QueryReply<L2VxlanNetworkInventory>, L>::clear};
+constexpr schema::Row kRows187[] = {  // QueryReply<L2VxlanNetworkPoolInventory>
+  {"inventories", schema::Local<std::vector<L2VxlanNetworkPoolInventory>, L>::ref, offsetof(QueryReply<L2VxlanNetworkPoolInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<L2VxlanNetworkPoolInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable187{{nullptr}, "QueryReply<L2VxlanNetworkPoolInventory>", kRows187, 2, nullptr, 0, &schema::ObjectOps<QueryReply<L2VxlanNetworkPoolInventory>, L>::make, &schema::ObjectOps<QueryReply<L2VxlanNetworkPoolInventory>, L>::destroy, &schema::ObjectOps<QueryReply<L2VxlanNetworkPoolInventory>, L>::clear};
+constexpr schema::Row kRows188[] = {  // InventoryReply<LdapAccountRefInventory>
+  {"inventory", schema::Local<std::optional<LdapAccountRefInventory>, L>::ref, offsetof(InventoryReply<LdapAccountRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable188{{nullptr}, "InventoryReply<LdapAccountRefInventory>", kRows188, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LdapAccountRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<LdapAccountRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LdapAccountRefInventory>, L>::clear};
+constexpr schema::Row kRows189[] = {  // QueryReply<LdapAccountRefInventory>
+  {"inventories", schema::Local<std::vector<LdapAccountRefInventory>, L>::ref, offsetof(QueryReply<LdapAccountRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<LdapAccountRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable189{{nullptr}, "QueryReply<LdapAccountRefInventory>", kRows189, 2, nullptr, 0, &schema::ObjectOps<QueryReply<LdapAccountRefInventory>, L>::make, &schema::ObjectOps<QueryReply<LdapAccountRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<LdapAccountRefInventory>, L>::clear};
+constexpr schema::Row kRows190[] = {  // InventoryReply<LdapResourceRefInventory>
+  {"inventory", schema::Local<std::optional<LdapResourceRefInventory>, L>::ref, offsetof(InventoryReply<LdapResourceRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable190{{nullptr}, "InventoryReply<LdapResourceRefInventory>", kRows190, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LdapResourceRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<LdapResourceRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LdapResourceRefInventory>, L>::clear};
+constexpr schema::Row kRows191[] = {  // InventoryReply<LdapServerInventory>
+  {"inventory", schema::Local<std::optional<LdapServerInventory>, L>::ref, offsetof(InventoryReply<LdapServerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable191{{nullptr}, "InventoryReply<LdapServerInventory>", kRows191, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LdapServerInventory>, L>::make, &schema::ObjectOps<InventoryReply<LdapServerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LdapServerInventory>, L>::clear};
+constexpr schema::Row kRows192[] = {  // QueryReply<LdapServerInventory>
+  {"inventories", schema::Local<std::vector<LdapServerInventory>, L>::ref, offsetof(QueryReply<LdapServerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<LdapServerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable192{{nullptr}, "QueryReply<LdapServerInventory>", kRows192, 2, nullptr, 0, &schema::ObjectOps<QueryReply<LdapServerInventory>, L>::make, &schema::ObjectOps<QueryReply<LdapServerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<LdapServerInventory>, L>::clear};
+constexpr schema::Row kRows193[] = {  // InventoryReply<LicenseInventory>
+  {"inventory", schema::Local<std::optional<LicenseInventory>, L>::ref, offsetof(InventoryReply<LicenseInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable193{{nullptr}, "InventoryReply<LicenseInventory>", kRows193, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LicenseInventory>, L>::make, &schema::ObjectOps<InventoryReply<LicenseInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LicenseInventory>, L>::clear};
+constexpr schema::Row kRows194[] = {  // InventoryReply<LoadBalancerListerAcl>
+  {"inventory", schema::Local<std::optional<LoadBalancerListerAcl>, L>::ref, offsetof(InventoryReply<LoadBalancerListerAcl>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable194{{nullptr}, "InventoryReply<LoadBalancerListerAcl>", kRows194, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LoadBalancerListerAcl>, L>::make, &schema::ObjectOps<InventoryReply<LoadBalancerListerAcl>, L>::destroy, &schema::ObjectOps<InventoryReply<LoadBalancerListerAcl>, L>::clear};
+constexpr schema::Row kRows195[] = {  // InventoryReply<LoadBalancerServerGroupInventory>
+  {"inventory", schema::Local<std::optional<LoadBalancerServerGroupInventory>, L>::ref, offsetof(InventoryReply<LoadBalancerServerGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable195{{nullptr}, "InventoryReply<LoadBalancerServerGroupInventory>", kRows195, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LoadBalancerServerGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<LoadBalancerServerGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LoadBalancerServerGroupInventory>, L>::clear};
+constexpr schema::Row kRows196[] = {  // QueryReply<LoadBalancerServerGroupInventory>
+  {"inventories", schema::Local<std::vector<LoadBalancerServerGroupInventory>, L>::ref, offsetof(QueryReply<LoadBalancerServerGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<LoadBalancerServerGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable196{{nullptr}, "QueryReply<LoadBalancerServerGroupInventory>", kRows196, 2, nullptr, 0, &schema::ObjectOps<QueryReply<LoadBalancerServerGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<LoadBalancerServerGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<LoadBalancerServerGroupInventory>, L>::clear};
+constexpr schema::Row kRows197[] = {  // InventoryReply<LocalStorageResourceRefInventory>
+  {"inventory", schema::Local<std::optional<LocalStorageResourceRefInventory>, L>::ref, offsetof(InventoryReply<LocalStorageResourceRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable197{{nullptr}, "InventoryReply<LocalStorageResourceRefInventory>", kRows197, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LocalStorageResourceRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<LocalStorageResourceRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LocalStorageResourceRefInventory>, L>::clear};
+constexpr schema::Row kRows198[] = {  // QueryReply<LocalStorageResourceRefInventory>
+  {"inventories", schema::Local<std::vector<LocalStorageResourceRefInventory>, L>::ref, offsetof(QueryReply<LocalStorageResourceRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<LocalStorageResourceRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable198{{nullptr}, "QueryReply<LocalStorageResourceRefInventory>", kRows198, 2, nullptr, 0, &schema::ObjectOps<QueryReply<LocalStorageResourceRefInventory>, L>::make, &schema::ObjectOps<QueryReply<LocalStorageResourceRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<LocalStorageResourceRefInventory>, L>::clear};
+constexpr schema::Row kRows199[] = {  // InventoryReply<LongJobInventory>
+  {"inventory", schema::Local<std::optional<LongJobInventory>, L>::ref, offsetof(InventoryReply<LongJobInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable199{{nullptr}, "InventoryReply<LongJobInventory>", kRows199, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LongJobInventory>, L>::make, &schema::ObjectOps<InventoryReply<LongJobInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LongJobInventory>, L>::clear};
+constexpr schema::Row kRows200[] = {  // QueryReply<LongJobInventory>
+  {"inventories", schema::Local<std::vector<LongJobInventory>, L>::ref, offsetof(QueryReply<LongJobInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<LongJobInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable200{{nullptr}, "QueryReply<LongJobInventory>", kRows200, 2, nullptr, 0, &schema::ObjectOps<QueryReply<LongJobInventory>, L>::make, &schema::ObjectOps<QueryReply<LongJobInventory>, L>::destroy, &schema::ObjectOps<QueryReply<LongJobInventory>, L>::clear};
+constexpr schema::Row kRows201[] = {  // QueryReply<ManagementNodeInventory>
+  {"inventories", schema::Local<std::vector<ManagementNodeInventory>, L>::ref, offsetof(QueryReply<ManagementNodeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ManagementNodeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable201{{nullptr}, "QueryReply<ManagementNodeInventory>", kRows201, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ManagementNodeInventory>, L>::make, &schema::ObjectOps<QueryReply<ManagementNodeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ManagementNodeInventory>, L>::clear};
+constexpr schema::Row kRows202[] = {  // InventoryReply<MdevDeviceInventory>
+  {"inventory", schema::Local<std::optional<MdevDeviceInventory>, L>::ref, offsetof(InventoryReply<MdevDeviceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable202{{nullptr}, "InventoryReply<MdevDeviceInventory>", kRows202, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MdevDeviceInventory>, L>::make, &schema::ObjectOps<InventoryReply<MdevDeviceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MdevDeviceInventory>, L>::clear};
+constexpr schema::Row kRows203[] = {  // QueryReply<MdevDeviceInventory>
+  {"inventories", schema::Local<std::vector<MdevDeviceInventory>, L>::ref, offsetof(QueryReply<MdevDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MdevDeviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable203{{nullptr}, "QueryReply<MdevDeviceInventory>", kRows203, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MdevDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<MdevDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MdevDeviceInventory>, L>::clear};
+constexpr schema::Row kRows204[] = {  // InventoryReply<MdevDeviceSpecInventory>
+  {"inventory", schema::Local<std::optional<MdevDeviceSpecInventory>, L>::ref, offsetof(InventoryReply<MdevDeviceSpecInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable204{{nullptr}, "InventoryReply<MdevDeviceSpecInventory>", kRows204, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MdevDeviceSpecInventory>, L>::make, &schema::ObjectOps<InventoryReply<MdevDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MdevDeviceSpecInventory>, L>::clear};
+constexpr schema::Row kRows205[] = {  // QueryReply<MdevDeviceSpecInventory>
+  {"inventories", schema::Local<std::vector<MdevDeviceSpecInventory>, L>::ref, offsetof(QueryReply<MdevDeviceSpecInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MdevDeviceSpecInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable205{{nullptr}, "QueryReply<MdevDeviceSpecInventory>", kRows205, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MdevDeviceSpecInventory>, L>::make, &schema::ObjectOps<QueryReply<MdevDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MdevDeviceSpecInventory>, L>::clear};
+constexpr schema::Row kRows206[] = {  // InventoryReply<MediaInventory>
+  {"inventory", schema::Local<std::optional<MediaInventory>, L>::ref, offsetof(InventoryReply<MediaInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable206{{nullptr}, "InventoryReply<MediaInventory>", kRows206, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MediaInventory>, L>::make, &schema::ObjectOps<InventoryReply<MediaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MediaInventory>, L>::clear};
+constexpr schema::Row kRows207[] = {  // QueryReply<MediaInventory>
+  {"inventories", schema::Local<std::vector<MediaInventory>, L>::ref, offsetof(QueryReply<MediaInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MediaInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable207{{nullptr}, "QueryReply<MediaInventory>", kRows207, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MediaInventory>, L>::make, &schema::ObjectOps<QueryReply<MediaInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MediaInventory>, L>::clear};
+constexpr schema::Row kRows208[] = {  // InventoryReply<MetricDataHttpReceiverInventory>
+  {"inventory", schema::Local<std::optional<MetricDataHttpReceiverInventory>, L>::ref, offsetof(InventoryReply<MetricDataHttpReceiverInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable208{{nullptr}, "InventoryReply<MetricDataHttpReceiverInventory>", kRows208, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MetricDataHttpReceiverInventory>, L>::make, &schema::ObjectOps<InventoryReply<MetricDataHttpReceiverInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MetricDataHttpReceiverInventory>, L>::clear};
+constexpr schema::Row kRows209[] = {  // QueryReply<MetricDataHttpReceiverInventory>
+  {"inventories", schema::Local<std::vector<MetricDataHttpReceiverInventory>, L>::ref, offsetof(QueryReply<MetricDataHttpReceiverInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MetricDataHttpReceiverInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable209{{nullptr}, "QueryReply<MetricDataHttpReceiverInventory>", kRows209, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MetricDataHttpReceiverInventory>, L>::make, &schema::ObjectOps<QueryReply<MetricDataHttpReceiverInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MetricDataHttpReceiverInventory>, L>::clear};
+constexpr schema::Row kRows210[] = {  // InventoryReply<MetricRuleTemplateInventory>
+  {"inventory", schema::Local<std::optional<MetricRuleTemplateInventory>, L>::ref, offsetof(InventoryReply<MetricRuleTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable210{{nullptr}, "InventoryReply<MetricRuleTemplateInventory>", kRows210, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MetricRuleTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<MetricRuleTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MetricRuleTemplateInventory>, L>::clear};
+constexpr schema::Row kRows211[] = {  // QueryReply<MetricRuleTemplateInventory>
+  {"inventories", schema::Local<std::vector<MetricRuleTemplateInventory>, L>::ref, offsetof(QueryReply<MetricRuleTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MetricRuleTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable211{{nullptr}, "QueryReply<MetricRuleTemplateInventory>", kRows211, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MetricRuleTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<MetricRuleTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MetricRuleTemplateInventory>, L>::clear};
+constexpr schema::Row kRows212[] = {  // InventoryReply<MetricTemplateInventory>
+  {"inventory", schema::Local<std::optional<MetricTemplateInventory>, L>::ref, offsetof(InventoryReply<MetricTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable212{{nullptr}, "InventoryReply<MetricTemplateInventory>", kRows212, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MetricTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<MetricTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MetricTemplateInventory>, L>::clear};
+constexpr schema::Row kRows213[] = {  // QueryReply<MiniStorageHostRefInventory>
+  {"inventories", schema::Local<std::vector<MiniStorageHostRefInventory>, L>::ref, offsetof(QueryReply<MiniStorageHostRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MiniStorageHostRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable213{{nullptr}, "QueryReply<MiniStorageHostRefInventory>", kRows213, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MiniStorageHostRefInventory>, L>::make, &schema::ObjectOps<QueryReply<MiniStorageHostRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MiniStorageHostRefInventory>, L>::clear};
+constexpr schema::Row kRows214[] = {  // QueryReply<MiniStorageInventory>
+  {"inventories", schema::Local<std::vector<MiniStorageInventory>, L>::ref, offsetof(QueryReply<MiniStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MiniStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable214{{nullptr}, "QueryReply<MiniStorageInventory>", kRows214, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MiniStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<MiniStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MiniStorageInventory>, L>::clear};
+constexpr schema::Row kRows215[] = {  // QueryReply<MiniStorageResourceReplicationInventory>
+  {"inventories", schema::Local<std::vector<MiniStorageResourceReplicationInventory>, L>::ref, offsetof(QueryReply<MiniStorageResourceReplicationInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MiniStorageResourceReplicationInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable215{{nullptr}, "QueryReply<MiniStorageResourceReplicationInventory>", kRows215, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MiniStorageResourceReplicationInventory>, L>::make, &schema::ObjectOps<QueryReply<MiniStorageResourceReplicationInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MiniStorageResourceReplicationInventory>, L>::clear};
+constexpr schema::Row kRows216[] = {  // QueryReply<MonitorGroupAlarmInventory>
+  {"inventories", schema::Local<std::vector<MonitorGroupAlarmInventory>, L>::ref, offsetof(QueryReply<MonitorGroupAlarmInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorGroupAlarmInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable216{{nullptr}, "QueryReply<MonitorGroupAlarmInventory>", kRows216, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorGroupAlarmInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorGroupAlarmInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorGroupAlarmInventory>, L>::clear};
+constexpr schema::Row kRows217[] = {  // QueryReply<MonitorGroupEventSubscriptionInventory>
+  {"inventories", schema::Local<std::vector<MonitorGroupEventSubscriptionInventory>, L>::ref, offsetof(QueryReply<MonitorGroupEventSubscriptionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorGroupEventSubscriptionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable217{{nullptr}, "QueryReply<MonitorGroupEventSubscriptionInventory>", kRows217, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorGroupEventSubscriptionInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorGroupEventSubscriptionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorGroupEventSubscriptionInventory>, L>::clear};
+constexpr schema::Row kRows218[] = {  // InventoryReply<MonitorGroupInstanceInventory>
+  {"inventory", schema::Local<std::optional<MonitorGroupInstanceInventory>, L>::ref, offsetof(InventoryReply<MonitorGroupInstanceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable218{{nullptr}, "InventoryReply<MonitorGroupInstanceInventory>", kRows218, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorGroupInstanceInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorGroupInstanceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorGroupInstanceInventory>, L>::clear};
+constexpr schema::Row kRows219[] = {  // QueryReply<MonitorGroupInstanceInventory>
+  {"inventories", schema::Local<std::vector<MonitorGroupInstanceInventory>, L>::ref, offsetof(QueryReply<MonitorGroupInstanceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorGroupInstanceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable219{{nullptr}, "QueryReply<MonitorGroupInstanceInventory>", kRows219, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorGroupInstanceInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorGroupInstanceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorGroupInstanceInventory>, L>::clear};
+constexpr schema::Row kRows220[] = {  // InventoryReply<MonitorGroupInventory>
+  {"inventory", schema::Local<std::optional<MonitorGroupInventory>, L>::ref, offsetof(InventoryReply<MonitorGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable220{{nullptr}, "InventoryReply<MonitorGroupInventory>", kRows220, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorGroupInventory>, L>::clear};
+constexpr schema::Row kRows221[] = {  // QueryReply<MonitorGroupInventory>
+  {"inventories", schema::Local<std::vector<MonitorGroupInventory>, L>::ref, offsetof(QueryReply<MonitorGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable221{{nullptr}, "QueryReply<MonitorGroupInventory>", kRows221, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorGroupInventory>, L>::clear};
+constexpr schema::Row kRows222[] = {  // InventoryReply<MonitorGroupTemplateRefInventory>
+  {"inventory", schema::Local<std::optional<MonitorGroupTemplateRefInventory>, L>::ref, offsetof(InventoryReply<MonitorGroupTemplateRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable222{{nullptr}, "InventoryReply<MonitorGroupTemplateRefInventory>", kRows222, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorGroupTemplateRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorGroupTemplateRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorGroupTemplateRefInventory>, L>::clear};
+constexpr schema::Row kRows223[] = {  // QueryReply<MonitorGroupTemplateRefInventory>
+  {"inventories", schema::Local<std::vector<MonitorGroupTemplateRefInventory>, L>::ref, offsetof(QueryReply<MonitorGroupTemplateRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorGroupTemplateRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable223{{nullptr}, "QueryReply<MonitorGroupTemplateRefInventory>", kRows223, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorGroupTemplateRefInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorGroupTemplateRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorGroupTemplateRefInventory>, L>::clear};
+constexpr schema::Row kRows224[] = {  // InventoryReply<MonitorTemplateInventory>
+  {"inventory", schema::Local<std::optional<MonitorTemplateInventory>, L>::ref, offsetof(InventoryReply<MonitorTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable224{{nullptr}, "InventoryReply<MonitorTemplateInventory>", kRows224, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::clear};
+constexpr schema::Row kRows225[] = {  // QueryReply<MonitorTemplateInventory>
+  {"inventories", schema::Local<std::vector<MonitorTemplateInventory>, L>::ref, offsetof(QueryReply<MonitorTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable225{{nullptr}, "QueryReply<MonitorTemplateInventory>", kRows225, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::clear};
+}  // namespace
+
+const schema::TypeDesc& GetVmsCapabilitiesResult::describe() { return schema::lazyTable(kTable0); }
+
+GetVmsCapabilitiesResult::GetVmsCapabilitiesResult() = default;
+GetVmsCapabilitiesResult::GetVmsCapabilitiesResult(GetVmsCapabilitiesResult&&) noexcept = default;
+GetVmsCapabilitiesResult::~GetVmsCapabilitiesResult() = default;
+
+const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleResult::describe() { return schema::lazyTable(kTable1); }
+
+GetVmsSchedulingStateFromSchedulingRuleResult::GetVmsSchedulingStateFromSchedulingRuleResult() = default;
+GetVmsSchedulingStateFromSchedulingRuleResult::GetVmsSchedulingStateFromSchedulingRuleResult(GetVmsSchedulingStateFromSchedulingRuleResult&&) noexcept = default;
+GetVmsSchedulingStateFromSchedulingRuleResult::~GetVmsSchedulingStateFromSchedulingRuleResult() = default;
+
+const schema::TypeDesc& GetVmvNUMATopologyResult::describe() { return schema::lazyTable(kTable2); }
+
+GetVmvNUMATopologyResult::GetVmvNUMATopologyResult() = default;
+GetVmvNUMATopologyResult::GetVmvNUMATopologyResult(GetVmvNUMATopologyResult&&) noexcept = default;
+GetVmvNUMATopologyResult::~GetVmvNUMATopologyResult() = default;
+
+const schema::TypeDesc& GetVolumeCapabilitiesResult::describe() { return schema::lazyTable(kTable3); }
+
+GetVolumeCapabilitiesResult::GetVolumeCapabilitiesResult() = default;
+GetVolumeCapabilitiesResult::GetVolumeCapabilitiesResult(GetVolumeCapabilitiesResult&&) noexcept = default;
+GetVolumeCapabilitiesResult::~GetVolumeCapabilitiesResult() = default;
+
+const schema::TypeDesc& GetVolumeFormatResult::describe() { return schema::lazyTable(kTable4); }
+
+GetVolumeFormatResult::GetVolumeFormatResult() = default;
+GetVolumeFormatResult::GetVolumeFormatResult(GetVolumeFormatResult&&) noexcept = default;
+GetVolumeFormatResult::~GetVolumeFormatResult() = default;
+
+const schema::TypeDesc& GetVolumeIoThreadPinResult::describe() { return schema::lazyTable(kTable5); }
+
+GetVolumeIoThreadPinResult::GetVolumeIoThreadPinResult() = default;
+GetVolumeIoThreadPinResult::GetVolumeIoThreadPinResult(GetVolumeIoThreadPinResult&&) noexcept = default;
+GetVolumeIoThreadPinResult::~GetVolumeIoThreadPinResult() = default;
+
+const schema::TypeDesc& GetVolumeQosResult::describe() { return schema::lazyTable(kTable6); }
+
+GetVolumeQosResult::GetVolumeQosResult() = default;
+GetVolumeQosResult::GetVolumeQosResult(GetVolumeQosResult&&) noexcept = default;
+GetVolumeQosResult::~GetVolumeQosResult() = default;
+
+const schema::TypeDesc& GetVolumeSnapshotSizeResult::describe() { return schema::lazyTable(kTable7); }
+
+GetVolumeSnapshotSizeResult::GetVolumeSnapshotSizeResult() = default;
+GetVolumeSnapshotSizeResult::GetVolumeSnapshotSizeResult(GetVolumeSnapshotSizeResult&&) noexcept = default;
+GetVolumeSnapshotSizeResult::~GetVolumeSnapshotSizeResult() = default;
+
+const schema::TypeDesc& GetVpcAttachedEipResult::describe() { return schema::lazyTable(kTable8); }
+
+GetVpcAttachedEipResult::GetVpcAttachedEipResult() = default;
+GetVpcAttachedEipResult::GetVpcAttachedEipResult(GetVpcAttachedEipResult&&) noexcept = default;
+GetVpcAttachedEipResult::~GetVpcAttachedEipResult() = default;
+
+const schema::TypeDesc& GetVpcAttachedIpsecResult::describe() { return schema::lazyTable(kTable9); }
+
+GetVpcAttachedIpsecResult::GetVpcAttachedIpsecResult() = default;
+GetVpcAttachedIpsecResult::GetVpcAttachedIpsecResult(GetVpcAttachedIpsecResult&&) noexcept = default;
+GetVpcAttachedIpsecResult::~GetVpcAttachedIpsecResult() = default;
+
+const schema::TypeDesc& GetVpcAttachedLoadBalancerResult::describe() { return schema::lazyTable(kTable10); }
+
+GetVpcAttachedLoadBalancerResult::GetVpcAttachedLoadBalancerResult() = default;
+GetVpcAttachedLoadBalancerResult::GetVpcAttachedLoadBalancerResult(GetVpcAttachedLoadBalancerResult&&) noexcept = default;
+GetVpcAttachedLoadBalancerResult::~GetVpcAttachedLoadBalancerResult() = default;
+
+const schema::TypeDesc& GetVpcAttachedNetflowResult::describe() { return schema::lazyTable(kTable11); }
+
+GetVpcAttachedNetflowResult::GetVpcAttachedNetflowResult() = default;
+GetVpcAttachedNetflowResult::GetVpcAttachedNetflowResult(GetVpcAttachedNetflowResult&&) noexcept = default;
+GetVpcAttachedNetflowResult::~GetVpcAttachedNetflowResult() = default;
+
+const schema::TypeDesc& GetVpcAttachedOspfResult::describe() { return schema::lazyTable(kTable12); }
+
+GetVpcAttachedOspfResult::GetVpcAttachedOspfResult() = default;
+GetVpcAttachedOspfResult::GetVpcAttachedOspfResult(GetVpcAttachedOspfResult&&) noexcept = default;
+GetVpcAttachedOspfResult::~GetVpcAttachedOspfResult() = default;
+
+const schema::TypeDesc& GetVpcAttachedPortForwardingRulesResult::describe() { return schema::lazyTable(kTable13); }
+
+GetVpcAttachedPortForwardingRulesResult::GetVpcAttachedPortForwardingRulesResult() = default;
+GetVpcAttachedPortForwardingRulesResult::GetVpcAttachedPortForwardingRulesResult(GetVpcAttachedPortForwardingRulesResult&&) noexcept = default;
+GetVpcAttachedPortForwardingRulesResult::~GetVpcAttachedPortForwardingRulesResult() = default;
+
+const schema::TypeDesc& GetVpcAttachedVipResult::describe() { return schema::lazyTable(kTable14); }
+
+GetVpcAttachedVipResult::GetVpcAttachedVipResult() = default;
+GetVpcAttachedVipResult::GetVpcAttachedVipResult(GetVpcAttachedVipResult&&) noexcept = default;
+GetVpcAttachedVipResult::~GetVpcAttachedVipResult() = default;
+
+const schema::TypeDesc& GetVpcIPsecLogResult::describe() { return schema::lazyTable(kTable15); }
+
+GetVpcIPsecLogResult::GetVpcIPsecLogResult() = default;
+GetVpcIPsecLogResult::GetVpcIPsecLogResult(GetVpcIPsecLogResult&&) noexcept = default;
+GetVpcIPsecLogResult::~GetVpcIPsecLogResult() = default;
+
+const schema::TypeDesc& GetVpcMulticastRouteResult::describe() { return schema::lazyTable(kTable16); }
+
+GetVpcMulticastRouteResult::GetVpcMulticastRouteResult() = default;
+GetVpcMulticastRouteResult::GetVpcMulticastRouteResult(GetVpcMulticastRouteResult&&) noexcept = default;
+GetVpcMulticastRouteResult::~GetVpcMulticastRouteResult() = default;
+
+const schema::TypeDesc& GetVpcVRouterDistributedRoutingConnectionsResult::describe() { return schema::lazyTable(kTable17); }
+
+GetVpcVRouterDistributedRoutingConnectionsResult::GetVpcVRouterDistributedRoutingConnectionsResult() = default;
+GetVpcVRouterDistributedRoutingConnectionsResult::GetVpcVRouterDistributedRoutingConnectionsResult(GetVpcVRouterDistributedRoutingConnectionsResult&&) noexcept = default;
+GetVpcVRouterDistributedRoutingConnectionsResult::~GetVpcVRouterDistributedRoutingConnectionsResult() = default;
+
+const schema::TypeDesc& GetVpcVRouterDistributedRoutingEnabledResult::describe() { return schema::lazyTable(kTable18); }
+
+GetVpcVRouterDistributedRoutingEnabledResult::GetVpcVRouterDistributedRoutingEnabledResult() = default;
+GetVpcVRouterDistributedRoutingEnabledResult::GetVpcVRouterDistributedRoutingEnabledResult(GetVpcVRouterDistributedRoutingEnabledResult&&) noexcept = default;
+GetVpcVRouterDistributedRoutingEnabledResult::~GetVpcVRouterDistributedRoutingEnabledResult() = default;
+
+const schema::TypeDesc& GetVpcVRouterNetworkServiceStateResult::describe() { return schema::lazyTable(kTable19); }
+
+GetVpcVRouterNetworkServiceStateResult::GetVpcVRouterNetworkServiceStateResult() = default;
+GetVpcVRouterNetworkServiceStateResult::GetVpcVRouterNetworkServiceStateResult(GetVpcVRouterNetworkServiceStateResult&&) noexcept = default;
+GetVpcVRouterNetworkServiceStateResult::~GetVpcVRouterNetworkServiceStateResult() = default;
+
+const schema::TypeDesc& GetVpcVpnConfigurationFromRemoteResult::describe() { return schema::lazyTable(kTable20); }
+
+GetVpcVpnConfigurationFromRemoteResult::GetVpcVpnConfigurationFromRemoteResult() = default;
+GetVpcVpnConfigurationFromRemoteResult::GetVpcVpnConfigurationFromRemoteResult(GetVpcVpnConfigurationFromRemoteResult&&) noexcept = default;
+GetVpcVpnConfigurationFromRemoteResult::~GetVpcVpnConfigurationFromRemoteResult() = default;
+
+const schema::TypeDesc& GetZWatchAlertHistogramResult::describe() { return schema::lazyTable(kTable21); }
+
+GetZWatchAlertHistogramResult::GetZWatchAlertHistogramResult() = default;
+GetZWatchAlertHistogramResult::GetZWatchAlertHistogramResult(GetZWatchAlertHistogramResult&&) noexcept = default;
+GetZWatchAlertHistogramResult::~GetZWatchAlertHistogramResult() = default;
+
+const schema::TypeDesc& GetZoneResult::describe() { return schema::lazyTable(kTable22); }
+
+GetZoneResult::GetZoneResult() = default;
+GetZoneResult::GetZoneResult(GetZoneResult&&) noexcept = default;
+GetZoneResult::~GetZoneResult() = default;
+
+const schema::TypeDesc& GlobalConfigInventory::describe() { return schema::lazyTable(kTable23); }
+
+GlobalConfigInventory::GlobalConfigInventory() = default;
+GlobalConfigInventory::GlobalConfigInventory(GlobalConfigInventory&&) noexcept = default;
+GlobalConfigInventory::~GlobalConfigInventory() = default;
+
+const schema::TypeDesc& GlobalConfigOptions::describe() { return schema::lazyTable(kTable24); }
+
+GlobalConfigOptions::GlobalConfigOptions() = default;
+GlobalConfigOptions::GlobalConfigOptions(GlobalConfigOptions&&) noexcept = default;
+GlobalConfigOptions::~GlobalConfigOptions() = default;
+
+const schema::TypeDesc& GlobalConfigTemplateInventory::describe() { return schema::lazyTable(kTable25); }
+
+GlobalConfigTemplateInventory::GlobalConfigTemplateInventory() = default;
+GlobalConfigTemplateInventory::GlobalConfigTemplateInventory(GlobalConfigTemplateInventory&&) noexcept = default;
+GlobalConfigTemplateInventory::~GlobalConfigTemplateInventory() = default;
+
+const schema::TypeDesc& GpuDeviceInventory::describe() { return schema::lazyTable(kTable26); }
+
+GpuDeviceInventory::GpuDeviceInventory() = default;
+GpuDeviceInventory::GpuDeviceInventory(GpuDeviceInventory&&) noexcept = default;
+GpuDeviceInventory::~GpuDeviceInventory() = default;
+
+const schema::TypeDesc& GuestToolsInventory::describe() { return schema::lazyTable(kTable27); }
+
+GuestToolsInventory::GuestToolsInventory() = default;
+GuestToolsInventory::GuestToolsInventory(GuestToolsInventory&&) noexcept = default;
+GuestToolsInventory::~GuestToolsInventory() = default;
+
+const schema::TypeDesc& GuestToolsStateInventory::describe() { return schema::lazyTable(kTable28); }
+
+GuestToolsStateInventory::GuestToolsStateInventory() = default;
+GuestToolsStateInventory::GuestToolsStateInventory(GuestToolsStateInventory&&) noexcept = default;
+GuestToolsStateInventory::~GuestToolsStateInventory() = default;
+
+const schema::TypeDesc& GuestVmScriptExecutedRecordDetailInventory::describe() { return schema::lazyTable(kTable29); }
+
+GuestVmScriptExecutedRecordDetailInventory::GuestVmScriptExecutedRecordDetailInventory() = default;
+GuestVmScriptExecutedRecordDetailInventory::GuestVmScriptExecutedRecordDetailInventory(GuestVmScriptExecutedRecordDetailInventory&&) noexcept = default;
+GuestVmScriptExecutedRecordDetailInventory::~GuestVmScriptExecutedRecordDetailInventory() = default;
+
+const schema::TypeDesc& GuestVmScriptExecutedRecordInventory::describe() { return schema::lazyTable(kTable30); }
+
+GuestVmScriptExecutedRecordInventory::GuestVmScriptExecutedRecordInventory() = default;
+GuestVmScriptExecutedRecordInventory::GuestVmScriptExecutedRecordInventory(GuestVmScriptExecutedRecordInventory&&) noexcept = default;
+GuestVmScriptExecutedRecordInventory::~GuestVmScriptExecutedRecordInventory() = default;
+
+const schema::TypeDesc& GuestVmScriptInventory::describe() { return schema::lazyTable(kTable31); }
+
+GuestVmScriptInventory::GuestVmScriptInventory() = default;
+GuestVmScriptInventory::GuestVmScriptInventory(GuestVmScriptInventory&&) noexcept = default;
+GuestVmScriptInventory::~GuestVmScriptInventory() = default;
+
+const schema::TypeDesc& HaStrategyConditionInventory::describe() { return schema::lazyTable(kTable32); }
+
+HaStrategyConditionInventory::HaStrategyConditionInventory() = default;
+HaStrategyConditionInventory::HaStrategyConditionInventory(HaStrategyConditionInventory&&) noexcept = default;
+HaStrategyConditionInventory::~HaStrategyConditionInventory() = default;
+
+const schema::TypeDesc& HardwareL2VxlanNetworkPoolInventory::describe() { return schema::lazyTable(kTable33); }
+
+HardwareL2VxlanNetworkPoolInventory::HardwareL2VxlanNetworkPoolInventory() = default;
+HardwareL2VxlanNetworkPoolInventory::HardwareL2VxlanNetworkPoolInventory(HardwareL2VxlanNetworkPoolInventory&&) noexcept = default;
+HardwareL2VxlanNetworkPoolInventory::~HardwareL2VxlanNetworkPoolInventory() = default;
+
+const schema::TypeDesc& HostDiskCapacity::describe() { return schema::lazyTable(kTable34); }
+
+HostDiskCapacity::HostDiskCapacity() = default;
+HostDiskCapacity::HostDiskCapacity(HostDiskCapacity&&) noexcept = default;
+HostDiskCapacity::~HostDiskCapacity() = default;
+
+const schema::TypeDesc& HostInventory::describe() { return schema::lazyTable(kTable35); }
+
+HostInventory::HostInventory() = default;
+HostInventory::HostInventory(HostInventory&&) noexcept = default;
+HostInventory::~HostInventory() = default;
+
+const schema::TypeDesc& HostIpmiInventory::describe() { return schema::lazyTable(kTable36); }
+
+HostIpmiInventory::HostIpmiInventory() = default;
+HostIpmiInventory::HostIpmiInventory(HostIpmiInventory&&) noexcept = default;
+HostIpmiInventory::~HostIpmiInventory() = default;
+
+const schema::TypeDesc& HostNetworkBondingInventory::describe() { return schema::lazyTable(kTable37); }
+
+HostNetworkBondingInventory::HostNetworkBondingInventory() = default;
+HostNetworkBondingInventory::HostNetworkBondingInventory(HostNetworkBondingInventory&&) noexcept = default;
+HostNetworkBondingInventory::~HostNetworkBondingInventory() = default;
+
+const schema::TypeDesc& HostNetworkInterfaceInventory::describe() { return schema::lazyTable(kTable38); }
+
+HostNetworkInterfaceInventory::HostNetworkInterfaceInventory() = default;
+HostNetworkInterfaceInventory::HostNetworkInterfaceInventory(HostNetworkInterfaceInventory&&) noexcept = default;
+HostNetworkInterfaceInventory::~HostNetworkInterfaceInventory() = default;
+
+const schema::TypeDesc& HostNetworkInterfaceLldpInventory::describe() { return schema::lazyTable(kTable39); }
+
+HostNetworkInterfaceLldpInventory::HostNetworkInterfaceLldpInventory() = default;
+HostNetworkInterfaceLldpInventory::HostNetworkInterfaceLldpInventory(HostNetworkInterfaceLldpInventory&&) noexcept = default;
+HostNetworkInterfaceLldpInventory::~HostNetworkInterfaceLldpInventory() = default;
+
+const schema::TypeDesc& HostNetworkInterfaceLldpRefInventory::describe() { return schema::lazyTable(kTable40); }
+
+HostNetworkInterfaceLldpRefInventory::HostNetworkInterfaceLldpRefInventory() = default;
+HostNetworkInterfaceLldpRefInventory::HostNetworkInterfaceLldpRefInventory(HostNetworkInterfaceLldpRefInventory&&) noexcept = default;
+HostNetworkInterfaceLldpRefInventory::~HostNetworkInterfaceLldpRefInventory() = default;
+
+const schema::TypeDesc& HostOsCategoryInventory::describe() { return schema::lazyTable(kTable41); }
+
+HostOsCategoryInventory::HostOsCategoryInventory() = default;
+HostOsCategoryInventory::HostOsCategoryInventory(HostOsCategoryInventory&&) noexcept = default;
+HostOsCategoryInventory::~HostOsCategoryInventory() = default;
+
+const schema::TypeDesc& HostPhysicalMemoryInventory::describe() { return schema::lazyTable(kTable42); }
+
+HostPhysicalMemoryInventory::HostPhysicalMemoryInventory() = default;
+HostPhysicalMemoryInventory::HostPhysicalMemoryInventory(HostPhysicalMemoryInventory&&) noexcept = default;
+HostPhysicalMemoryInventory::~HostPhysicalMemoryInventory() = default;
+
+const schema::TypeDesc& HostSchedulingRuleGroupInventory::describe() { return schema::lazyTable(kTable43); }
+
+HostSchedulingRuleGroupInventory::HostSchedulingRuleGroupInventory() = default;
+HostSchedulingRuleGroupInventory::HostSchedulingRuleGroupInventory(HostSchedulingRuleGroupInventory&&) noexcept = default;
+HostSchedulingRuleGroupInventory::~HostSchedulingRuleGroupInventory() = default;
+
+const schema::TypeDesc& HybridAccountInventory::describe() { return schema::lazyTable(kTable44); }
+
+HybridAccountInventory::HybridAccountInventory() = default;
+HybridAccountInventory::HybridAccountInventory(HybridAccountInventory&&) noexcept = default;
+HybridAccountInventory::~HybridAccountInventory() = default;
+
+const schema::TypeDesc& HybridEipAddressInventory::describe() { return schema::lazyTable(kTable45); }
+
+HybridEipAddressInventory::HybridEipAddressInventory() = default;
+HybridEipAddressInventory::HybridEipAddressInventory(HybridEipAddressInventory&&) noexcept = default;
+HybridEipAddressInventory::~HybridEipAddressInventory() = default;
+
+const schema::TypeDesc& IAM2OrganizationAttributeInventory::describe() { return schema::lazyTable(kTable46); }
+
+IAM2OrganizationAttributeInventory::IAM2OrganizationAttributeInventory() = default;
+IAM2OrganizationAttributeInventory::IAM2OrganizationAttributeInventory(IAM2OrganizationAttributeInventory&&) noexcept = default;
+IAM2OrganizationAttributeInventory::~IAM2OrganizationAttributeInventory() = default;
+
+const schema::TypeDesc& IAM2OrganizationInventory::describe() { return schema::lazyTable(kTable47); }
+
+IAM2OrganizationInventory::IAM2OrganizationInventory() = default;
+IAM2OrganizationInventory::IAM2OrganizationInventory(IAM2OrganizationInventory&&) noexcept = default;
+IAM2OrganizationInventory::~IAM2OrganizationInventory() = default;
+
+const schema::TypeDesc& IAM2OrganizationProjectRefInventory::describe() { return schema::lazyTable(kTable48); }
+
+IAM2OrganizationProjectRefInventory::IAM2OrganizationProjectRefInventory() = default;
+IAM2OrganizationProjectRefInventory::IAM2OrganizationProjectRefInventory(IAM2OrganizationProjectRefInventory&&) noexcept = default;
+IAM2OrganizationProjectRefInventory::~IAM2OrganizationProjectRefInventory() = default;
+
+const schema::TypeDesc& IAM2ProjectAccountRefInventory::describe() { return schema::lazyTable(kTable49); }
+
+IAM2ProjectAccountRefInventory::IAM2ProjectAccountRefInventory() = default;
+IAM2ProjectAccountRefInventory::IAM2ProjectAccountRefInventory(IAM2ProjectAccountRefInventory&&) noexcept = default;
+IAM2ProjectAccountRefInventory::~IAM2ProjectAccountRefInventory() = default;
+
+const schema::TypeDesc& IAM2ProjectAttributeInventory::describe() { return schema::lazyTable(kTable50); }
+
+IAM2ProjectAttributeInventory::IAM2ProjectAttributeInventory() = default;
+IAM2ProjectAttributeInventory::IAM2ProjectAttributeInventory(IAM2ProjectAttributeInventory&&) noexcept = default;
+IAM2ProjectAttributeInventory::~IAM2ProjectAttributeInventory() = default;
+
+const schema::TypeDesc& IAM2ProjectInventory::describe() { return schema::lazyTable(kTable51); }
+
+IAM2ProjectInventory::IAM2ProjectInventory() = default;
+IAM2ProjectInventory::IAM2ProjectInventory(IAM2ProjectInventory&&) noexcept = default;
+IAM2ProjectInventory::~IAM2ProjectInventory() = default;
+
+const schema::TypeDesc& IAM2ProjectRoleInventory::describe() { return schema::lazyTable(kTable52); }
+
+IAM2ProjectRoleInventory::IAM2ProjectRoleInventory() = default;
+IAM2ProjectRoleInventory::IAM2ProjectRoleInventory(IAM2ProjectRoleInventory&&) noexcept = default;
+IAM2ProjectRoleInventory::~IAM2ProjectRoleInventory() = default;
+
+const schema::TypeDesc& IAM2ProjectTemplateInventory::describe() { return schema::lazyTable(kTable53); }
+
+IAM2ProjectTemplateInventory::IAM2ProjectTemplateInventory() = default;
+IAM2ProjectTemplateInventory::IAM2ProjectTemplateInventory(IAM2ProjectTemplateInventory&&) noexcept = default;
+IAM2ProjectTemplateInventory::~IAM2ProjectTemplateInventory() = default;
+
+const schema::TypeDesc& IAM2VirtualIDGroupAttributeInventory::describe() { return schema::lazyTable(kTable54); }
+
+IAM2VirtualIDGroupAttributeInventory::IAM2VirtualIDGroupAttributeInventory() = default;
+IAM2VirtualIDGroupAttributeInventory::IAM2VirtualIDGroupAttributeInventory(IAM2VirtualIDGroupAttributeInventory&&) noexcept = default;
+IAM2VirtualIDGroupAttributeInventory::~IAM2VirtualIDGroupAttributeInventory() = default;
+
+const schema::TypeDesc& IAM2VirtualIDGroupInventory::describe() { return schema::lazyTable(kTable55); }
+
+IAM2VirtualIDGroupInventory::IAM2VirtualIDGroupInventory() = default;
+IAM2VirtualIDGroupInventory::IAM2VirtualIDGroupInventory(IAM2VirtualIDGroupInventory&&) noexcept = default;
+IAM2VirtualIDGroupInventory::~IAM2VirtualIDGroupInventory() = default;
+
+const schema::TypeDesc& IdentityZoneInventory::describe() { return schema::lazyTable(kTable56); }
+
+IdentityZoneInventory::IdentityZoneInventory() = default;
+IdentityZoneInventory::IdentityZoneInventory(IdentityZoneInventory&&) noexcept = default;
+IdentityZoneInventory::~IdentityZoneInventory() = default;
+
+const schema::TypeDesc& ImageBackupStorageRefInventory::describe() { return schema::lazyTable(kTable57); }
+
+ImageBackupStorageRefInventory::ImageBackupStorageRefInventory() = default;
+ImageBackupStorageRefInventory::ImageBackupStorageRefInventory(ImageBackupStorageRefInventory&&) noexcept = default;
+ImageBackupStorageRefInventory::~ImageBackupStorageRefInventory() = default;
+
+const schema::TypeDesc& ImageCacheInventory::describe() { return schema::lazyTable(kTable58); }
+
+ImageCacheInventory::ImageCacheInventory() = default;
+ImageCacheInventory::ImageCacheInventory(ImageCacheInventory&&) noexcept = default;
+ImageCacheInventory::~ImageCacheInventory() = default;
+
+const schema::TypeDesc& ImageInventory::describe() { return schema::lazyTable(kTable59); }
+
+ImageInventory::ImageInventory() = default;
+ImageInventory::ImageInventory(ImageInventory&&) noexcept = default;
+ImageInventory::~ImageInventory() = default;
+
+const schema::TypeDesc& ImagePackageInventory::describe() { return schema::lazyTable(kTable60); }
+
+ImagePackageInventory::ImagePackageInventory() = default;
+ImagePackageInventory::ImagePackageInventory(ImagePackageInventory&&) noexcept = default;
+ImagePackageInventory::~ImagePackageInventory() = default;
+
+const schema::TypeDesc& ImageReplicationGroupInventory::describe() { return schema::lazyTable(kTable61); }
+
+ImageReplicationGroupInventory::ImageReplicationGroupInventory() = default;
+ImageReplicationGroupInventory::ImageReplicationGroupInventory(ImageReplicationGroupInventory&&) noexcept = default;
+ImageReplicationGroupInventory::~ImageReplicationGroupInventory() = default;
+
+const schema::TypeDesc& ImageStoreBackupStorageInventory::describe() { return schema::lazyTable(kTable62); }
+
+ImageStoreBackupStorageInventory::ImageStoreBackupStorageInventory() = default;
+ImageStoreBackupStorageInventory::ImageStoreBackupStorageInventory(ImageStoreBackupStorageInventory&&) noexcept = default;
+ImageStoreBackupStorageInventory::~ImageStoreBackupStorageInventory() = default;
+
+const schema::TypeDesc& ImageStoreGcResult::describe() { return schema::lazyTable(kTable63); }
+
+ImageStoreGcResult::ImageStoreGcResult() = default;
+ImageStoreGcResult::ImageStoreGcResult(ImageStoreGcResult&&) noexcept = default;
+ImageStoreGcResult::~ImageStoreGcResult() = default;
+
+const schema::TypeDesc& InstallPathRecycleInventory::describe() { return schema::lazyTable(kTable64); }
+
+InstallPathRecycleInventory::InstallPathRecycleInventory() = default;
+InstallPathRecycleInventory::InstallPathRecycleInventory(InstallPathRecycleInventory&&) noexcept = default;
+InstallPathRecycleInventory::~InstallPathRecycleInventory() = default;
+
+const schema::TypeDesc& InstanceOfferingInventory::describe() { return schema::lazyTable(kTable65); }
+
+InstanceOfferingInventory::InstanceOfferingInventory() = default;
+InstanceOfferingInventory::InstanceOfferingInventory(InstanceOfferingInventory&&) noexcept = default;
+InstanceOfferingInventory::~InstanceOfferingInventory() = default;
+
+const schema::TypeDesc& IpCapacityData::describe() { return schema::lazyTable(kTable66); }
+
+IpCapacityData::IpCapacityData() = default;
+IpCapacityData::IpCapacityData(IpCapacityData&&) noexcept = default;
+IpCapacityData::~IpCapacityData() = default;
+
+const schema::TypeDesc& IpStatisticData::describe() { return schema::lazyTable(kTable67); }
+
+IpStatisticData::IpStatisticData() = default;
+IpStatisticData::IpStatisticData(IpStatisticData&&) noexcept = default;
+IpStatisticData::~IpStatisticData() = default;
+
+const schema::TypeDesc& IsOpensourceVersionResult::describe() { return schema::lazyTable(kTable68); }
+
+IsOpensourceVersionResult::IsOpensourceVersionResult() = default;
+IsOpensourceVersionResult::IsOpensourceVersionResult(IsOpensourceVersionResult&&) noexcept = default;
+IsOpensourceVersionResult::~IsOpensourceVersionResult() = default;
+
+const schema::TypeDesc& IsVfNicAvailableInL3NetworkResult::describe() { return schema::lazyTable(kTable69); }
+
+IsVfNicAvailableInL3NetworkResult::IsVfNicAvailableInL3NetworkResult() = default;
+IsVfNicAvailableInL3NetworkResult::IsVfNicAvailableInL3NetworkResult(IsVfNicAvailableInL3NetworkResult&&) noexcept = default;
+IsVfNicAvailableInL3NetworkResult::~IsVfNicAvailableInL3NetworkResult() = default;
+
+const schema::TypeDesc& IscsiLunInventory::describe() { return schema::lazyTable(kTable70); }
+
+IscsiLunInventory::IscsiLunInventory() = default;
+IscsiLunInventory::IscsiLunInventory(IscsiLunInventory&&) noexcept = default;
+IscsiLunInventory::~IscsiLunInventory() = default;
+
+const schema::TypeDesc& IscsiServerInventory::describe() { return schema::lazyTable(kTable71); }
+
+IscsiServerInventory::IscsiServerInventory() = default;
+IscsiServerInventory::IscsiServerInventory(IscsiServerInventory&&) noexcept = default;
+IscsiServerInventory::~IscsiServerInventory() = default;
+
+const schema::TypeDesc& JobDetails::describe() { return schema::lazyTable(kTable72); }
+
+JobDetails::JobDetails() = default;
+JobDetails::JobDetails(JobDetails&&) noexcept = default;
+JobDetails::~JobDetails() = default;
+
+const schema::TypeDesc& JsonLabelInventory::describe() { return schema::lazyTable(kTable73); }
+
+JsonLabelInventory::JsonLabelInventory() = default;
+JsonLabelInventory::JsonLabelInventory(JsonLabelInventory&&) noexcept = default;
+JsonLabelInventory::~JsonLabelInventory() = default;
+
+const schema::TypeDesc& KVMHostInventory::describe() { return schema::lazyTable(kTable74); }
+
+KVMHostInventory::KVMHostInventory() = default;
+KVMHostInventory::KVMHostInventory(KVMHostInventory&&) noexcept = default;
+KVMHostInventory::~KVMHostInventory() = default;
+
+const schema::TypeDesc& KvmHostHypervisorMetadataInventory::describe() { return schema::lazyTable(kTable75); }
+
+KvmHostHypervisorMetadataInventory::KvmHostHypervisorMetadataInventory() = default;
+KvmHostHypervisorMetadataInventory::KvmHostHypervisorMetadataInventory(KvmHostHypervisorMetadataInventory&&) noexcept = default;
+KvmHostHypervisorMetadataInventory::~KvmHostHypervisorMetadataInventory() = default;
+
+const schema::TypeDesc& KvmHypervisorInfoInventory::describe() { return schema::lazyTable(kTable76); }
+
+KvmHypervisorInfoInventory::KvmHypervisorInfoInventory() = default;
+KvmHypervisorInfoInventory::KvmHypervisorInfoInventory(KvmHypervisorInfoInventory&&) noexcept = default;
+KvmHypervisorInfoInventory::~KvmHypervisorInfoInventory() = default;
+
+const schema::TypeDesc& KvmRunShellResult::describe() { return schema::lazyTable(kTable77); }
+
+KvmRunShellResult::KvmRunShellResult() = default;
+KvmRunShellResult::KvmRunShellResult(KvmRunShellResult&&) noexcept = default;
+KvmRunShellResult::~KvmRunShellResult() = default;
+
+const schema::TypeDesc& L2NetworkData::describe() { return schema::lazyTable(kTable78); }
+
+L2NetworkData::L2NetworkData() = default;
+L2NetworkData::L2NetworkData(L2NetworkData&&) noexcept = default;
+L2NetworkData::~L2NetworkData() = default;
+
+const schema::TypeDesc& L2NetworkInventory::describe() { return schema::lazyTable(kTable79); }
+
+L2NetworkInventory::L2NetworkInventory() = default;
+L2NetworkInventory::L2NetworkInventory(L2NetworkInventory&&) noexcept = default;
+L2NetworkInventory::~L2NetworkInventory() = default;
+
+const schema::TypeDesc& L2PortGroupNetworkInventory::describe() { return schema::lazyTable(kTable80); }
+
+L2PortGroupNetworkInventory::L2PortGroupNetworkInventory() = default;
+L2PortGroupNetworkInventory::L2PortGroupNetworkInventory(L2PortGroupNetworkInventory&&) noexcept = default;
+L2PortGroupNetworkInventory::~L2PortGroupNetworkInventory() = default;
+
+const schema::TypeDesc& L2VirtualSwitchNetworkInventory::describe() { return schema::lazyTable(kTable81); }
+
+L2VirtualSwitchNetworkInventory::L2VirtualSwitchNetworkInventory() = default;
+L2VirtualSwitchNetworkInventory::L2VirtualSwitchNetworkInventory(L2VirtualSwitchNetworkInventory&&) noexcept = default;
+L2VirtualSwitchNetworkInventory::~L2VirtualSwitchNetworkInventory() = default;
+
+const schema::TypeDesc& L2VlanNetworkInventory::describe() { return schema::lazyTable(kTable82); }
+
+L2VlanNetworkInventory::L2VlanNetworkInventory() = default;
+L2VlanNetworkInventory::L2VlanNetworkInventory(L2VlanNetworkInventory&&) noexcept = default;
+L2VlanNetworkInventory::~L2VlanNetworkInventory() = default;
+
+const schema::TypeDesc& L2VxlanNetworkInventory::describe() { return schema::lazyTable(kTable83); }
+
+L2VxlanNetworkInventory::L2VxlanNetworkInventory() = default;
+L2VxlanNetworkInventory::L2VxlanNetworkInventory(L2VxlanNetworkInventory&&) noexcept = default;
+L2VxlanNetworkInventory::~L2VxlanNetworkInventory() = default;
+
+const schema::TypeDesc& L2VxlanNetworkPoolInventory::describe() { return schema::lazyTable(kTable84); }
+
+L2VxlanNetworkPoolInventory::L2VxlanNetworkPoolInventory() = default;
+L2VxlanNetworkPoolInventory::L2VxlanNetworkPoolInventory(L2VxlanNetworkPoolInventory&&) noexcept = default;
+L2VxlanNetworkPoolInventory::~L2VxlanNetworkPoolInventory() = default;
+
+const schema::TypeDesc& LdapAccountRefInventory::describe() { return schema::lazyTable(kTable85); }
+
+LdapAccountRefInventory::LdapAccountRefInventory() = default;
+LdapAccountRefInventory::LdapAccountRefInventory(LdapAccountRefInventory&&) noexcept = default;
+LdapAccountRefInventory::~LdapAccountRefInventory() = default;
+
+const schema::TypeDesc& LdapResourceRefInventory::describe() { return schema::lazyTable(kTable86); }
+
+LdapResourceRefInventory::LdapResourceRefInventory() = default;
+LdapResourceRefInventory::LdapResourceRefInventory(LdapResourceRefInventory&&) noexcept = default;
+LdapResourceRefInventory::~LdapResourceRefInventory() = default;
+
+const schema::TypeDesc& LdapServerInventory::describe() { return schema::lazyTable(kTable87); }
+
+LdapServerInventory::LdapServerInventory() = default;
+LdapServerInventory::LdapServerInventory(LdapServerInventory&&) noexcept = default;
+LdapServerInventory::~LdapServerInventory() = default;
+
+const schema::TypeDesc& LicenseInventory::describe() { return schema::lazyTable(kTable88); }
+
+LicenseInventory::LicenseInventory() = default;
+LicenseInventory::LicenseInventory(LicenseInventory&&) noexcept = default;
+LicenseInventory::~LicenseInventory() = default;
+
+const schema::TypeDesc& ListVMsFromKVMHostResult::describe() { return schema::lazyTable(kTable89); }
+
+ListVMsFromKVMHostResult::ListVMsFromKVMHostResult() = default;
+ListVMsFromKVMHostResult::ListVMsFromKVMHostResult(ListVMsFromKVMHostResult&&) noexcept = default;
+ListVMsFromKVMHostResult::~ListVMsFromKVMHostResult() = default;
+
+const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateResult::describe() { return schema::lazyTable(kTable90); }
+
+ListVmSchedulingRulesFromExecuteStateResult::ListVmSchedulingRulesFromExecuteStateResult() = default;
+ListVmSchedulingRulesFromExecuteStateResult::ListVmSchedulingRulesFromExecuteStateResult(ListVmSchedulingRulesFromExecuteStateResult&&) noexcept = default;
+ListVmSchedulingRulesFromExecuteStateResult::~ListVmSchedulingRulesFromExecuteStateResult() = default;
+
+const schema::TypeDesc& ListVmsFromSchedulingStateResult::describe() { return schema::lazyTable(kTable91); }
+
+ListVmsFromSchedulingStateResult::ListVmsFromSchedulingStateResult() = default;
+ListVmsFromSchedulingStateResult::ListVmsFromSchedulingStateResult(ListVmsFromSchedulingStateResult&&) noexcept = default;
+ListVmsFromSchedulingStateResult::~ListVmsFromSchedulingStateResult() = default;
+
+const schema::TypeDesc& LoadBalancerListerAcl::describe() { return schema::lazyTable(kTable92); }
+
+LoadBalancerListerAcl::LoadBalancerListerAcl() = default;
+LoadBalancerListerAcl::LoadBalancerListerAcl(LoadBalancerListerAcl&&) noexcept = default;
+LoadBalancerListerAcl::~LoadBalancerListerAcl() = default;
+
+const schema::TypeDesc& LoadBalancerServerGroupInventory::describe() { return schema::lazyTable(kTable93); }
+
+LoadBalancerServerGroupInventory::LoadBalancerServerGroupInventory() = default;
+LoadBalancerServerGroupInventory::LoadBalancerServerGroupInventory(LoadBalancerServerGroupInventory&&) noexcept = default;
+LoadBalancerServerGroupInventory::~LoadBalancerServerGroupInventory() = default;
+
+const schema::TypeDesc& LoadBalancerServerGroupServerIpInventory::describe() { return schema::lazyTable(kTable94); }
+
+LoadBalancerServerGroupServerIpInventory::LoadBalancerServerGroupServerIpInventory() = default;
+LoadBalancerServerGroupServerIpInventory::LoadBalancerServerGroupServerIpInventory(LoadBalancerServerGroupServerIpInventory&&) noexcept = default;
+LoadBalancerServerGroupServerIpInventory::~LoadBalancerServerGroupServerIpInventory() = default;
+
+const schema::TypeDesc& LoadBalancerServerGroupVmNicRefInventory::describe() { return schema::lazyTable(kTable95); }
+
+LoadBalancerServerGroupVmNicRefInventory::LoadBalancerServerGroupVmNicRefInventory() = default;
+LoadBalancerServerGroupVmNicRefInventory::LoadBalancerServerGroupVmNicRefInventory(LoadBalancerServerGroupVmNicRefInventory&&) noexcept = default;
+LoadBalancerServerGroupVmNicRefInventory::~LoadBalancerServerGroupVmNicRefInventory() = default;
+
+const schema::TypeDesc& LocalStorageGetVolumeMigratableResult::describe() { return schema::lazyTable(kTable96); }
+
+LocalStorageGetVolumeMigratableResult::LocalStorageGetVolumeMigratableResult() = default;
+LocalStorageGetVolumeMigratableResult::LocalStorageGetVolumeMigratableResult(LocalStorageGetVolumeMigratableResult&&) noexcept = default;
+LocalStorageGetVolumeMigratableResult::~LocalStorageGetVolumeMigratableResult() = default;
+
+const schema::TypeDesc& LocalStorageResourceRefInventory::describe() { return schema::lazyTable(kTable97); }
+
+LocalStorageResourceRefInventory::LocalStorageResourceRefInventory() = default;
+LocalStorageResourceRefInventory::LocalStorageResourceRefInventory(LocalStorageResourceRefInventory&&) noexcept = default;
+LocalStorageResourceRefInventory::~LocalStorageResourceRefInventory() = default;
+
+const schema::TypeDesc& LogInByLdapResult::describe() { return schema::lazyTable(kTable98); }
+
+LogInByLdapResult::LogInByLdapResult() = default;
+LogInByLdapResult::LogInByLdapResult(LogInByLdapResult&&) noexcept = default;
+LogInByLdapResult::~LogInByLdapResult() = default;
+
+const schema::TypeDesc& LoginAuthenticationProcedureDesc::describe() { return schema::lazyTable(kTable99); }
+
+LoginAuthenticationProcedureDesc::LoginAuthenticationProcedureDesc() = default;
+LoginAuthenticationProcedureDesc::LoginAuthenticationProcedureDesc(LoginAuthenticationProcedureDesc&&) noexcept = default;
+LoginAuthenticationProcedureDesc::~LoginAuthenticationProcedureDesc() = default;
+
+const schema::TypeDesc& LongJobInventory::describe() { return schema::lazyTable(kTable100); }
+
+LongJobInventory::LongJobInventory() = default;
+LongJobInventory::LongJobInventory(LongJobInventory&&) noexcept = default;
+LongJobInventory::~LongJobInventory() = default;
+
+const schema::TypeDesc& LunInventory::describe() { return schema::lazyTable(kTable101); }
+
+LunInventory::LunInventory() = default;
+LunInventory::LunInventory(LunInventory&&) noexcept = default;
+LunInventory::~LunInventory() = default;
+
+const schema::TypeDesc& ManagementNodeInventory::describe() { return schema::lazyTable(kTable102); }
+
+ManagementNodeInventory::ManagementNodeInventory() = default;
+ManagementNodeInventory::ManagementNodeInventory(ManagementNodeInventory&&) noexcept = default;
+ManagementNodeInventory::~ManagementNodeInventory() = default;
+
+const schema::TypeDesc& MdevDeviceInventory::describe() { return schema::lazyTable(kTable103); }
+
+MdevDeviceInventory::MdevDeviceInventory() = default;
+MdevDeviceInventory::MdevDeviceInventory(MdevDeviceInventory&&) noexcept = default;
+MdevDeviceInventory::~MdevDeviceInventory() = default;
+
+const schema::TypeDesc& MdevDeviceSpecInventory::describe() { return schema::lazyTable(kTable104); }
+
+MdevDeviceSpecInventory::MdevDeviceSpecInventory() = default;
+MdevDeviceSpecInventory::MdevDeviceSpecInventory(MdevDeviceSpecInventory&&) noexcept = default;
+MdevDeviceSpecInventory::~MdevDeviceSpecInventory() = default;
+
+const schema::TypeDesc& MediaInventory::describe() { return schema::lazyTable(kTable105); }
+
+MediaInventory::MediaInventory() = default;
+MediaInventory::MediaInventory(MediaInventory&&) noexcept = default;
+MediaInventory::~MediaInventory() = default;
+
+const schema::TypeDesc& MetricDataHttpReceiverInventory::describe() { return schema::lazyTable(kTable106); }
+
+MetricDataHttpReceiverInventory::MetricDataHttpReceiverInventory() = default;
+MetricDataHttpReceiverInventory::MetricDataHttpReceiverInventory(MetricDataHttpReceiverInventory&&) noexcept = default;
+MetricDataHttpReceiverInventory::~MetricDataHttpReceiverInventory() = default;
+
+const schema::TypeDesc& MetricRuleTemplateInventory::describe() { return schema::lazyTable(kTable107); }
+
+MetricRuleTemplateInventory::MetricRuleTemplateInventory() = default;
+MetricRuleTemplateInventory::MetricRuleTemplateInventory(MetricRuleTemplateInventory&&) noexcept = default;
+MetricRuleTemplateInventory::~MetricRuleTemplateInventory() = default;
+
+const schema::TypeDesc& MetricTemplateInventory::describe() { return schema::lazyTable(kTable108); }
+
+MetricTemplateInventory::MetricTemplateInventory() = default;
+MetricTemplateInventory::MetricTemplateInventory(MetricTemplateInventory&&) noexcept = default;
+MetricTemplateInventory::~MetricTemplateInventory() = default;
+
+const schema::TypeDesc& MiniHostInfo::describe() { return schema::lazyTable(kTable109); }
+
+MiniHostInfo::MiniHostInfo() = default;
+MiniHostInfo::MiniHostInfo(MiniHostInfo&&) noexcept = default;
+MiniHostInfo::~MiniHostInfo() = default;
+
+const schema::TypeDesc& MiniNetworkConfigStruct::describe() { return schema::lazyTable(kTable110); }
+
+MiniNetworkConfigStruct::MiniNetworkConfigStruct() = default;
+MiniNetworkConfigStruct::MiniNetworkConfigStruct(MiniNetworkConfigStruct&&) noexcept = default;
+MiniNetworkConfigStruct::~MiniNetworkConfigStruct() = default;
+
+const schema::TypeDesc& MiniStorageHostRefInventory::describe() { return schema::lazyTable(kTable111); }
+
+MiniStorageHostRefInventory::MiniStorageHostRefInventory() = default;
+MiniStorageHostRefInventory::MiniStorageHostRefInventory(MiniStorageHostRefInventory&&) noexcept = default;
+MiniStorageHostRefInventory::~MiniStorageHostRefInventory() = default;
+
+const schema::TypeDesc& MiniStorageInventory::describe() { return schema::lazyTable(kTable112); }
+
+MiniStorageInventory::MiniStorageInventory() = default;
+MiniStorageInventory::MiniStorageInventory(MiniStorageInventory&&) noexcept = default;
+MiniStorageInventory::~MiniStorageInventory() = default;
+
+const schema::TypeDesc& MiniStorageResourceReplicationInventory::describe() { return schema::lazyTable(kTable113); }
+
+MiniStorageResourceReplicationInventory::MiniStorageResourceReplicationInventory() = default;
+MiniStorageResourceReplicationInventory::MiniStorageResourceReplicationInventory(MiniStorageResourceReplicationInventory&&) noexcept = default;
+MiniStorageResourceReplicationInventory::~MiniStorageResourceReplicationInventory() = default;
+
+const schema::TypeDesc& MonitorGroupAlarmInventory::describe() { return schema::lazyTable(kTable114); }
+
+MonitorGroupAlarmInventory::MonitorGroupAlarmInventory() = default;
+MonitorGroupAlarmInventory::MonitorGroupAlarmInventory(MonitorGroupAlarmInventory&&) noexcept = default;
+MonitorGroupAlarmInventory::~MonitorGroupAlarmInventory() = default;
+
+const schema::TypeDesc& MonitorGroupEventSubscriptionInventory::describe() { return schema::lazyTable(kTable115); }
+
+MonitorGroupEventSubscriptionInventory::MonitorGroupEventSubscriptionInventory() = default;
+MonitorGroupEventSubscriptionInventory::MonitorGroupEventSubscriptionInventory(MonitorGroupEventSubscriptionInventory&&) noexcept = default;
+MonitorGroupEventSubscriptionInventory::~MonitorGroupEventSubscriptionInventory() = default;
+
+const schema::TypeDesc& MonitorGroupInstanceInventory::describe() { return schema::lazyTable(kTable116); }
+
+MonitorGroupInstanceInventory::MonitorGroupInstanceInventory() = default;
+MonitorGroupInstanceInventory::MonitorGroupInstanceInventory(MonitorGroupInstanceInventory&&) noexcept = default;
+MonitorGroupInstanceInventory::~MonitorGroupInstanceInventory() = default;
+
+const schema::TypeDesc& MonitorGroupInventory::describe() { return schema::lazyTable(kTable117); }
+
+MonitorGroupInventory::MonitorGroupInventory() = default;
+MonitorGroupInventory::MonitorGroupInventory(MonitorGroupInventory&&) noexcept = default;
+MonitorGroupInventory::~MonitorGroupInventory() = default;
+
+const schema::TypeDesc& MonitorGroupTemplateRefInventory::describe() { return schema::lazyTable(kTable118); }
+
+MonitorGroupTemplateRefInventory::MonitorGroupTemplateRefInventory() = default;
+MonitorGroupTemplateRefInventory::MonitorGroupTemplateRefInventory(MonitorGroupTemplateRefInventory&&) noexcept = default;
+MonitorGroupTemplateRefInventory::~MonitorGroupTemplateRefInventory() = default;
+
+const schema::TypeDesc& MonitorTemplateInventory::describe() { return schema::lazyTable(kTable119); }
+
+MonitorTemplateInventory::MonitorTemplateInventory() = default;
+MonitorTemplateInventory::MonitorTemplateInventory(MonitorTemplateInventory&&) noexcept = default;
+MonitorTemplateInventory::~MonitorTemplateInventory() = default;
+
+template <>
+const schema::TypeDesc& InventoryReply<GlobalConfigInventory>::describe() { return schema::lazyTable(kTable120); }
+
+template <>
+const schema::TypeDesc& QueryReply<GlobalConfigInventory>::describe() { return schema::lazyTable(kTable121); }
+
+template <>
+const schema::TypeDesc& QueryReply<GlobalConfigTemplateInventory>::describe() { return schema::lazyTable(kTable122); }
+
+template <>
+const schema::TypeDesc& QueryReply<GpuDeviceInventory>::describe() { return schema::lazyTable(kTable123); }
+
+template <>
+const schema::TypeDesc& InventoryReply<GuestToolsInventory>::describe() { return schema::lazyTable(kTable124); }
+
+template <>
+const schema::TypeDesc& InventoryReply<GuestToolsStateInventory>::describe() { return schema::lazyTable(kTable125); }
+
+template <>
+const schema::TypeDesc& QueryReply<GuestToolsStateInventory>::describe() { return schema::lazyTable(kTable126); }
+
+template <>
+const schema::TypeDesc& QueryReply<GuestVmScriptExecutedRecordDetailInventory>::describe() { return schema::lazyTable(kTable127); }
+
+template <>
+const schema::TypeDesc& InventoryReply<GuestVmScriptExecutedRecordInventory>::describe() { return schema::lazyTable(kTable128); }
+
+template <>
+const schema::TypeDesc& QueryReply<GuestVmScriptExecutedRecordInventory>::describe() { return schema::lazyTable(kTable129); }
+
+template <>
+const schema::TypeDesc& InventoryReply<GuestVmScriptInventory>::describe() { return schema::lazyTable(kTable130); }
+
+template <>
+const schema::TypeDesc& QueryReply<GuestVmScriptInventory>::describe() { return schema::lazyTable(kTable131); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HaStrategyConditionInventory>::describe() { return schema::lazyTable(kTable132); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HostInventory>::describe() { return schema::lazyTable(kTable133); }
+
+template <>
+const schema::TypeDesc& QueryReply<HostInventory>::describe() { return schema::lazyTable(kTable134); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HostIpmiInventory>::describe() { return schema::lazyTable(kTable135); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HostNetworkBondingInventory>::describe() { return schema::lazyTable(kTable136); }
+
+template <>
+const schema::TypeDesc& QueryReply<HostNetworkBondingInventory>::describe() { return schema::lazyTable(kTable137); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HostNetworkInterfaceInventory>::describe() { return schema::lazyTable(kTable138); }
+
+template <>
+const schema::TypeDesc& QueryReply<HostNetworkInterfaceInventory>::describe() { return schema::lazyTable(kTable139); }
+
+template <>
+const schema::TypeDesc& QueryReply<HostNetworkInterfaceLldpInventory>::describe() { return schema::lazyTable(kTable140); }
+
+template <>
+const schema::TypeDesc& QueryReply<HostOsCategoryInventory>::describe() { return schema::lazyTable(kTable141); }
+
+template <>
+const schema::TypeDesc& QueryReply<HostPhysicalMemoryInventory>::describe() { return schema::lazyTable(kTable142); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HostSchedulingRuleGroupInventory>::describe() { return schema::lazyTable(kTable143); }
+
+template <>
+const schema::TypeDesc& QueryReply<HostSchedulingRuleGroupInventory>::describe() { return schema::lazyTable(kTable144); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HybridAccountInventory>::describe() { return schema::lazyTable(kTable145); }
+
+template <>
+const schema::TypeDesc& InventoryReply<HybridEipAddressInventory>::describe() { return schema::lazyTable(kTable146); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2OrganizationAttributeInventory>::describe() { return schema::lazyTable(kTable147); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2OrganizationAttributeInventory>::describe() { return schema::lazyTable(kTable148); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2OrganizationInventory>::describe() { return schema::lazyTable(kTable149); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2OrganizationInventory>::describe() { return schema::lazyTable(kTable150); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2OrganizationProjectRefInventory>::describe() { return schema::lazyTable(kTable151); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2ProjectAccountRefInventory>::describe() { return schema::lazyTable(kTable152); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2ProjectAttributeInventory>::describe() { return schema::lazyTable(kTable153); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2ProjectAttributeInventory>::describe() { return schema::lazyTable(kTable154); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2ProjectInventory>::describe() { return schema::lazyTable(kTable155); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2ProjectInventory>::describe() { return schema::lazyTable(kTable156); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2ProjectRoleInventory>::describe() { return schema::lazyTable(kTable157); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2ProjectTemplateInventory>::describe() { return schema::lazyTable(kTable158); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2ProjectTemplateInventory>::describe() { return schema::lazyTable(kTable159); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2VirtualIDGroupAttributeInventory>::describe() { return schema::lazyTable(kTable160); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2VirtualIDGroupAttributeInventory>::describe() { return schema::lazyTable(kTable161); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2VirtualIDGroupInventory>::describe() { return schema::lazyTable(kTable162); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2VirtualIDGroupInventory>::describe() { return schema::lazyTable(kTable163); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IdentityZoneInventory>::describe() { return schema::lazyTable(kTable164); }
+
+template <>
+const schema::TypeDesc& QueryReply<ImageCacheInventory>::describe() { return schema::lazyTable(kTable165); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ImageInventory>::describe() { return schema::lazyTable(kTable166); }
+
+template <>
+const schema::TypeDesc& QueryReply<ImageInventory>::describe() { return schema::lazyTable(kTable167); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ImagePackageInventory>::describe() { return schema::lazyTable(kTable168); }
+
+template <>
+const schema::TypeDesc& QueryReply<ImagePackageInventory>::describe() { return schema::lazyTable(kTable169); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ImageReplicationGroupInventory>::describe() { return schema::lazyTable(kTable170); }
+
+template <>
+const schema::TypeDesc& QueryReply<ImageReplicationGroupInventory>::describe() { return schema::lazyTable(kTable171); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ImageStoreBackupStorageInventory>::describe() { return schema::lazyTable(kTable172); }
+
+template <>
+const schema::TypeDesc& QueryReply<ImageStoreBackupStorageInventory>::describe() { return schema::lazyTable(kTable173); }
+
+template <>
+const schema::TypeDesc& InventoryReply<InstanceOfferingInventory>::describe() { return schema::lazyTable(kTable174); }
+
+template <>
+const schema::TypeDesc& QueryReply<InstanceOfferingInventory>::describe() { return schema::lazyTable(kTable175); }
+
+template <>
+const schema::TypeDesc& QueryReply<IscsiLunInventory>::describe() { return schema::lazyTable(kTable176); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IscsiServerInventory>::describe() { return schema::lazyTable(kTable177); }
+
+template <>
+const schema::TypeDesc& QueryReply<IscsiServerInventory>::describe() { return schema::lazyTable(kTable178); }
+
+template <>
+const schema::TypeDesc& InventoryReply<JsonLabelInventory>::describe() { return schema::lazyTable(kTable179); }
+
+template <>
+const schema::TypeDesc& QueryReply<KvmHypervisorInfoInventory>::describe() { return schema::lazyTable(kTable180); }
+
+template <>
+const schema::TypeDesc& InventoryReply<L2NetworkInventory>::describe() { return schema::lazyTable(kTable181); }
+
+template <>
+const schema::TypeDesc& QueryReply<L2NetworkInventory>::describe() { return schema::lazyTable(kTable182); }
+
+template <>
+const schema::TypeDesc& QueryReply<L2PortGroupNetworkInventory>::describe() { return schema::lazyTable(kTable183); }
+
+template <>
+const schema::TypeDesc& QueryReply<L2VirtualSwitchNetworkInventory>::describe() { return schema::lazyTable(kTable184); }
+
+template <>
+const schema::TypeDesc& QueryReply<L2VlanNetworkInventory>::describe() { return schema::lazyTable(kTable185); }
+
+template <>
+const schema::TypeDesc& QueryReply<L2VxlanNetworkInventory>::describe() { return schema::lazyTable(kTable186); }
+
+template <>
+const schema::TypeDesc& QueryReply<L2VxlanNetworkPoolInventory>::describe() { return schema::lazyTable(kTable187); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LdapAccountRefInventory>::describe() { return schema::lazyTable(kTable188); }
+
+template <>
+const schema::TypeDesc& QueryReply<LdapAccountRefInventory>::describe() { return schema::lazyTable(kTable189); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LdapResourceRefInventory>::describe() { return schema::lazyTable(kTable190); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LdapServerInventory>::describe() { return schema::lazyTable(kTable191); }
+
+template <>
+const schema::TypeDesc& QueryReply<LdapServerInventory>::describe() { return schema::lazyTable(kTable192); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LicenseInventory>::describe() { return schema::lazyTable(kTable193); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LoadBalancerListerAcl>::describe() { return schema::lazyTable(kTable194); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LoadBalancerServerGroupInventory>::describe() { return schema::lazyTable(kTable195); }
+
+template <>
+const schema::TypeDesc& QueryReply<LoadBalancerServerGroupInventory>::describe() { return schema::lazyTable(kTable196); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LocalStorageResourceRefInventory>::describe() { return schema::lazyTable(kTable197); }
+
+template <>
+const schema::TypeDesc& QueryReply<LocalStorageResourceRefInventory>::describe() { return schema::lazyTable(kTable198); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LongJobInventory>::describe() { return schema::lazyTable(kTable199); }
+
+template <>
+const schema::TypeDesc& QueryReply<LongJobInventory>::describe() { return schema::lazyTable(kTable200); }
+
+template <>
+const schema::TypeDesc& QueryReply<ManagementNodeInventory>::describe() { return schema::lazyTable(kTable201); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MdevDeviceInventory>::describe() { return schema::lazyTable(kTable202); }
+
+template <>
+const schema::TypeDesc& QueryReply<MdevDeviceInventory>::describe() { return schema::lazyTable(kTable203); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MdevDeviceSpecInventory>::describe() { return schema::lazyTable(kTable204); }
+
+template <>
+const schema::TypeDesc& QueryReply<MdevDeviceSpecInventory>::describe() { return schema::lazyTable(kTable205); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MediaInventory>::describe() { return schema::lazyTable(kTable206); }
+
+template <>
+const schema::TypeDesc& QueryReply<MediaInventory>::describe() { return schema::lazyTable(kTable207); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MetricDataHttpReceiverInventory>::describe() { return schema::lazyTable(kTable208); }
+
+template <>
+const schema::TypeDesc& QueryReply<MetricDataHttpReceiverInventory>::describe() { return schema::lazyTable(kTable209); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MetricRuleTemplateInventory>::describe() { return schema::lazyTable(kTable210); }
+
+template <>
+const schema::TypeDesc& QueryReply<MetricRuleTemplateInventory>::describe() { return schema::lazyTable(kTable211); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MetricTemplateInventory>::describe() { return schema::lazyTable(kTable212); }
+
+template <>
+const schema::TypeDesc& QueryReply<MiniStorageHostRefInventory>::describe() { return schema::lazyTable(kTable213); }
+
+template <>
+const schema::TypeDesc& QueryReply<MiniStorageInventory>::describe() { return schema::lazyTable(kTable214); }
+
+template <>
+const schema::TypeDesc& QueryReply<MiniStorageResourceReplicationInventory>::describe() { return schema::lazyTable(kTable215); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorGroupAlarmInventory>::describe() { return schema::lazyTable(kTable216); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorGroupEventSubscriptionInventory>::describe() { return schema::lazyTable(kTable217); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MonitorGroupInstanceInventory>::describe() { return schema::lazyTable(kTable218); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorGroupInstanceInventory>::describe() { return schema::lazyTable(kTable219); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MonitorGroupInventory>::describe() { return schema::lazyTable(kTable220); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorGroupInventory>::describe() { return schema::lazyTable(kTable221); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MonitorGroupTemplateRefInventory>::describe() { return schema::lazyTable(kTable222); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorGroupTemplateRefInventory>::describe() { return schema::lazyTable(kTable223); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MonitorTemplateInventory>::describe() { return schema::lazyTable(kTable224); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorTemplateInventory>::describe() { return schema::lazyTable(kTable225); }
 
 }  // namespace zstack

@@ -125,1294 +125,2418 @@
 #include <cstddef>
 
 namespace zstack {
-
-const schema::TypeDesc& MonitorTriggerActionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(MonitorTriggerActionInventory, state), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(MonitorTriggerActionInventory, type), schema::Location::Body, 0, nullptr},
-    {"triggerUuids", &schema::typeOf<std::vector<std::string>>, offsetof(MonitorTriggerActionInventory, triggerUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorTriggerActionInventory>("MonitorTriggerActionInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(MonitorTriggerActionInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MonitorTriggerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"expression", &schema::typeOf<std::string>, offsetof(MonitorTriggerInventory, expression), schema::Location::Body, 0, nullptr},
-    {"recoveryExpression", &schema::typeOf<std::string>, offsetof(MonitorTriggerInventory, recoveryExpression), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(MonitorTriggerInventory, status), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MonitorTriggerInventory, state), schema::Location::Body, 0, nullptr},
-    {"duration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(MonitorTriggerInventory, duration), schema::Location::Body, 0, nullptr},
-    {"targetResourceUuid", &schema::typeOf<std::string>, offsetof(MonitorTriggerInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
-    {"lastStatusChangeTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(MonitorTriggerInventory, lastStatusChangeTime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MonitorTriggerInventory>("MonitorTriggerInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(MonitorTriggerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MountVmInstanceRecoveryPointResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourcePath", &schema::typeOf<std::string>, offsetof(MountVmInstanceRecoveryPointResult, resourcePath), schema::Location::Body, 0, nullptr},
-    {"failedVolumes", &schema::typeOf<Json>, offsetof(MountVmInstanceRecoveryPointResult, failedVolumes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MountVmInstanceRecoveryPointResult>("MountVmInstanceRecoveryPointResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& MttyDeviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(MttyDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(MttyDeviceInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MttyDeviceInventory, state), schema::Location::Body, 0, nullptr},
-    {"virtStatus", &schema::typeOf<std::string>, offsetof(MttyDeviceInventory, virtStatus), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MttyDeviceInventory>("MttyDeviceInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(MttyDeviceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& MulticastRouterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"description", &schema::typeOf<std::string>, offsetof(MulticastRouterInventory, description), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(MulticastRouterInventory, state), schema::Location::Body, 0, nullptr},
-    {"rpGroups", &schema::typeOf<Json>, offsetof(MulticastRouterInventory, rpGroups), schema::Location::Body, 0, nullptr},
-    {"vpcVrs", &schema::typeOf<Json>, offsetof(MulticastRouterInventory, vpcVrs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<MulticastRouterInventory>("MulticastRouterInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(MulticastRouterInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& NasFileSystemInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"protocol", &schema::typeOf<std::string>, offsetof(NasFileSystemInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(NasFileSystemInventory, type), schema::Location::Body, 0, nullptr},
-    {"fileSystemId", &schema::typeOf<std::string>, offsetof(NasFileSystemInventory, fileSystemId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<NasFileSystemInventory>("NasFileSystemInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(NasFileSystemInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& NasMountTargetInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"mountDomain", &schema::typeOf<std::string>, offsetof(NasMountTargetInventory, mountDomain), schema::Location::Body, 0, nullptr},
-    {"nasFileSystemUuid", &schema::typeOf<std::string>, offsetof(NasMountTargetInventory, nasFileSystemUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(NasMountTargetInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<NasMountTargetInventory>("NasMountTargetInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(NasMountTargetInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& NvmeLunInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"nvmeTargetUuid", &schema::typeOf<std::string>, offsetof(NvmeLunInventory, nvmeTargetUuid), schema::Location::Body, 0, nullptr},
-    {"nvmeLunHostRefs", &schema::typeOf<Json>, offsetof(NvmeLunInventory, nvmeLunHostRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<NvmeLunInventory>("NvmeLunInventory", rows, 2, schema::rebased(LunInventory::describe(), offsetof(NvmeLunInventory, uuid) - offsetof(LunInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& NvmeServerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(NvmeServerInventory, name), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(NvmeServerInventory, ip), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(NvmeServerInventory, port), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(NvmeServerInventory, state), schema::Location::Body, 0, nullptr},
-    {"transport", &schema::typeOf<std::string>, offsetof(NvmeServerInventory, transport), schema::Location::Body, 0, nullptr},
-    {"nvmeTargets", &schema::typeOf<Json>, offsetof(NvmeServerInventory, nvmeTargets), schema::Location::Body, 0, nullptr},
-    {"nvmeClusterRefs", &schema::typeOf<Json>, offsetof(NvmeServerInventory, nvmeClusterRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<NvmeServerInventory>("NvmeServerInventory", rows, 7, schema::rebased(Resource::describe(), offsetof(NvmeServerInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& NvmeTargetInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(NvmeTargetInventory, name), schema::Location::Body, 0, nullptr},
-    {"nqn", &schema::typeOf<std::string>, offsetof(NvmeTargetInventory, nqn), schema::Location::Body, 0, nullptr},
-    {"nvmeServerUuid", &schema::typeOf<std::string>, offsetof(NvmeTargetInventory, nvmeServerUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(NvmeTargetInventory, state), schema::Location::Body, 0, nullptr},
-    {"nvmeLuns", &schema::typeOf<Json>, offsetof(NvmeTargetInventory, nvmeLuns), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<NvmeTargetInventory>("NvmeTargetInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(NvmeTargetInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& OAuth2ClientInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clientId", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, clientId), schema::Location::Body, 0, nullptr},
-    {"clientSecret", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, clientSecret), schema::Location::Body, 0, nullptr},
-    {"authorizationUrl", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, authorizationUrl), schema::Location::Body, 0, nullptr},
-    {"tokenUrl", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, tokenUrl), schema::Location::Body, 0, nullptr},
-    {"userinfoUrl", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, userinfoUrl), schema::Location::Body, 0, nullptr},
-    {"grantType", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, grantType), schema::Location::Body, 0, nullptr},
-    {"identityProvider", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, identityProvider), schema::Location::Body, 0, nullptr},
-    {"logoutUrl", &schema::typeOf<std::string>, offsetof(OAuth2ClientInventory, logoutUrl), schema::Location::Body, 0, nullptr},
-    {"scopeList", &schema::typeOf<Json>, offsetof(OAuth2ClientInventory, scopeList), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OAuth2ClientInventory>("OAuth2ClientInventory", rows, 9, schema::rebased(SSOClientInventory::describe(), offsetof(OAuth2ClientInventory, uuid) - offsetof(SSOClientInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& OAuth2TokenInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessToken", &schema::typeOf<std::string>, offsetof(OAuth2TokenInventory, accessToken), schema::Location::Body, 0, nullptr},
-    {"idToken", &schema::typeOf<std::string>, offsetof(OAuth2TokenInventory, idToken), schema::Location::Body, 0, nullptr},
-    {"refreshToken", &schema::typeOf<std::string>, offsetof(OAuth2TokenInventory, refreshToken), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OAuth2TokenInventory>("OAuth2TokenInventory", rows, 3, schema::rebased(SSOTokenInventory::describe(), offsetof(OAuth2TokenInventory, uuid) - offsetof(SSOTokenInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& OssBucketInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"bucketName", &schema::typeOf<std::string>, offsetof(OssBucketInventory, bucketName), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(OssBucketInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"current", &schema::typeOf<std::string>, offsetof(OssBucketInventory, current), schema::Location::Body, 0, nullptr},
-    {"regionName", &schema::typeOf<std::string>, offsetof(OssBucketInventory, regionName), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(OssBucketInventory, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OssBucketInventory>("OssBucketInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(OssBucketInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& OvfCpuInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"instanceId", &schema::typeOf<std::string>, offsetof(OvfCpuInfo, instanceId), schema::Location::Body, 0, nullptr},
-    {"quantity", &schema::typeOf<std::optional<std::int32_t>>, offsetof(OvfCpuInfo, quantity), schema::Location::Body, 0, nullptr},
-    {"coresPerSocket", &schema::typeOf<std::optional<std::int32_t>>, offsetof(OvfCpuInfo, coresPerSocket), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OvfCpuInfo>("OvfCpuInfo", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& OvfInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"disks", &schema::typeOf<Json>, offsetof(OvfInfo, disks), schema::Location::Body, 0, nullptr},
-    {"networks", &schema::typeOf<Json>, offsetof(OvfInfo, networks), schema::Location::Body, 0, nullptr},
-    {"cpu", &schema::typeOf<std::optional<OvfCpuInfo>>, offsetof(OvfInfo, cpu), schema::Location::Body, 0, nullptr},
-    {"memory", &schema::typeOf<std::optional<OvfMemoryInfo>>, offsetof(OvfInfo, memory), schema::Location::Body, 0, nullptr},
-    {"vmName", &schema::typeOf<std::string>, offsetof(OvfInfo, vmName), schema::Location::Body, 0, nullptr},
-    {"os", &schema::typeOf<std::optional<OvfOSInfo>>, offsetof(OvfInfo, os), schema::Location::Body, 0, nullptr},
-    {"systemInfo", &schema::typeOf<std::optional<OvfSystemInfo>>, offsetof(OvfInfo, systemInfo), schema::Location::Body, 0, nullptr},
-    {"nics", &schema::typeOf<Json>, offsetof(OvfInfo, nics), schema::Location::Body, 0, nullptr},
-    {"cdDrivers", &schema::typeOf<Json>, offsetof(OvfInfo, cdDrivers), schema::Location::Body, 0, nullptr},
-    {"volumes", &schema::typeOf<Json>, offsetof(OvfInfo, volumes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OvfInfo>("OvfInfo", rows, 10);
-  return d;
-}
-
-const schema::TypeDesc& OvfMemoryInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"instanceId", &schema::typeOf<std::string>, offsetof(OvfMemoryInfo, instanceId), schema::Location::Body, 0, nullptr},
-    {"quantity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(OvfMemoryInfo, quantity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OvfMemoryInfo>("OvfMemoryInfo", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& OvfOSInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int32_t>>, offsetof(OvfOSInfo, id), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(OvfOSInfo, version), schema::Location::Body, 0, nullptr},
-    {"osType", &schema::typeOf<std::string>, offsetof(OvfOSInfo, osType), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(OvfOSInfo, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OvfOSInfo>("OvfOSInfo", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& OvfSystemInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualSystemType", &schema::typeOf<std::string>, offsetof(OvfSystemInfo, virtualSystemType), schema::Location::Body, 0, nullptr},
-    {"firmwareType", &schema::typeOf<std::string>, offsetof(OvfSystemInfo, firmwareType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<OvfSystemInfo>("OvfSystemInfo", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& Pagination::describe() {
-  static constexpr schema::Row rows[] = {
-    {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(Pagination, start), schema::Location::Body, 0, nullptr},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(Pagination, limit), schema::Location::Body, 0, nullptr},
-    {"total", &schema::typeOf<std::optional<std::int32_t>>, offsetof(Pagination, total), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<Pagination>("Pagination", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& ParseOvfResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ovfInfo", &schema::typeOf<std::optional<OvfInfo>>, offsetof(ParseOvfResult, ovfInfo), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ParseOvfResult>("ParseOvfResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& PciDeviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"pciSpecUuid", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, pciSpecUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, status), schema::Location::Body, 0, nullptr},
-    {"virtStatus", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, virtStatus), schema::Location::Body, 0, nullptr},
-    {"chooser", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, chooser), schema::Location::Body, 0, nullptr},
-    {"vendorId", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, vendorId), schema::Location::Body, 0, nullptr},
-    {"vendor", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, vendor), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"device", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, device), schema::Location::Body, 0, nullptr},
-    {"subvendorId", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, subvendorId), schema::Location::Body, 0, nullptr},
-    {"subdeviceId", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, subdeviceId), schema::Location::Body, 0, nullptr},
-    {"pciDeviceAddress", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, pciDeviceAddress), schema::Location::Body, 0, nullptr},
-    {"iommuGroup", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, iommuGroup), schema::Location::Body, 0, nullptr},
-    {"metaData", &schema::typeOf<std::optional<PciDeviceMetaData>>, offsetof(PciDeviceInventory, metaData), schema::Location::Body, 0, nullptr},
-    {"rev", &schema::typeOf<std::string>, offsetof(PciDeviceInventory, rev), schema::Location::Body, 0, nullptr},
-    {"matchedPciDeviceOfferingRef", &schema::typeOf<Json>, offsetof(PciDeviceInventory, matchedPciDeviceOfferingRef), schema::Location::Body, 0, nullptr},
-    {"mdevSpecRefs", &schema::typeOf<Json>, offsetof(PciDeviceInventory, mdevSpecRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PciDeviceInventory>("PciDeviceInventory", rows, 21, schema::rebased(NamedResource::describe(), offsetof(PciDeviceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PciDeviceMetaData::describe() {
-  static constexpr schema::Row rows[] = {
-    {"metaData", &schema::typeOf<std::string>, offsetof(PciDeviceMetaData, metaData), schema::Location::Body, 0, nullptr},
-    {"metaDataEntries", &schema::typeOf<Json>, offsetof(PciDeviceMetaData, metaDataEntries), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PciDeviceMetaData>("PciDeviceMetaData", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& PciDeviceOfferingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(PciDeviceOfferingInventory, type), schema::Location::Body, 0, nullptr},
-    {"vendorId", &schema::typeOf<std::string>, offsetof(PciDeviceOfferingInventory, vendorId), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::string>, offsetof(PciDeviceOfferingInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"subvendorId", &schema::typeOf<std::string>, offsetof(PciDeviceOfferingInventory, subvendorId), schema::Location::Body, 0, nullptr},
-    {"subdeviceId", &schema::typeOf<std::string>, offsetof(PciDeviceOfferingInventory, subdeviceId), schema::Location::Body, 0, nullptr},
-    {"ramSize", &schema::typeOf<std::string>, offsetof(PciDeviceOfferingInventory, ramSize), schema::Location::Body, 0, nullptr},
-    {"attachedInstanceOfferings", &schema::typeOf<Json>, offsetof(PciDeviceOfferingInventory, attachedInstanceOfferings), schema::Location::Body, 0, nullptr},
-    {"matchedPciDevices", &schema::typeOf<Json>, offsetof(PciDeviceOfferingInventory, matchedPciDevices), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PciDeviceOfferingInventory>("PciDeviceOfferingInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(PciDeviceOfferingInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PciDeviceSpecInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vendorId", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, vendorId), schema::Location::Body, 0, nullptr},
-    {"vendor", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, vendor), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"device", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, device), schema::Location::Body, 0, nullptr},
-    {"subvendorId", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, subvendorId), schema::Location::Body, 0, nullptr},
-    {"subdeviceId", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, subdeviceId), schema::Location::Body, 0, nullptr},
-    {"ramSize", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, ramSize), schema::Location::Body, 0, nullptr},
-    {"maxPartNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PciDeviceSpecInventory, maxPartNum), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, state), schema::Location::Body, 0, nullptr},
-    {"isVirtual", &schema::typeOf<std::optional<bool>>, offsetof(PciDeviceSpecInventory, isVirtual), schema::Location::Body, 0, nullptr},
-    {"romVersion", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, romVersion), schema::Location::Body, 0, nullptr},
-    {"romMd5sum", &schema::typeOf<std::string>, offsetof(PciDeviceSpecInventory, romMd5sum), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PciDeviceSpecInventory>("PciDeviceSpecInventory", rows, 13, schema::rebased(NamedResource::describe(), offsetof(PciDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PendingTaskInfo::describe() {
-  static const schema::TypeDesc d = schema::table<PendingTaskInfo>("PendingTaskInfo", nullptr, 0, schema::rebased(TaskInfo::describe(), offsetof(PendingTaskInfo, name) - offsetof(TaskInfo, name)));
-  return d;
-}
-
-const schema::TypeDesc& PolicyInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"statements", &schema::typeOf<std::vector<PolicyStatement>>, offsetof(PolicyInventory, statements), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(PolicyInventory, name), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(PolicyInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(PolicyInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyInventory>("PolicyInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& PolicyRouteRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PolicyRouteRuleInventory, ruleNumber), schema::Location::Body, 0, nullptr},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, tableUuid), schema::Location::Body, 0, nullptr},
-    {"destIp", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, destIp), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, sourceIp), schema::Location::Body, 0, nullptr},
-    {"destPort", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, sourcePort), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyRouteRuleInventory>("PolicyRouteRuleInventory", rows, 9, schema::rebased(Resource::describe(), offsetof(PolicyRouteRuleInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PolicyRouteRuleSetInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleSetInventory, type), schema::Location::Body, 0, nullptr},
-    {"rules", &schema::typeOf<Json>, offsetof(PolicyRouteRuleSetInventory, rules), schema::Location::Body, 0, nullptr},
-    {"l3Refs", &schema::typeOf<Json>, offsetof(PolicyRouteRuleSetInventory, l3Refs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyRouteRuleSetInventory>("PolicyRouteRuleSetInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(PolicyRouteRuleSetInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PolicyRouteRuleSetL3RefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PolicyRouteRuleSetL3RefInventory, id), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleSetL3RefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleSetL3RefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(PolicyRouteRuleSetL3RefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(PolicyRouteRuleSetL3RefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyRouteRuleSetL3RefInventory>("PolicyRouteRuleSetL3RefInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& PolicyRouteRuleSetVRouterRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PolicyRouteRuleSetVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleSetVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteRuleSetVRouterRefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(PolicyRouteRuleSetVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(PolicyRouteRuleSetVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyRouteRuleSetVRouterRefInventory>("PolicyRouteRuleSetVRouterRefInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& PolicyRouteTableInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tableNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PolicyRouteTableInventory, tableNumber), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(PolicyRouteTableInventory, description), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(PolicyRouteTableInventory, type), schema::Location::Body, 0, nullptr},
-    {"routes", &schema::typeOf<Json>, offsetof(PolicyRouteTableInventory, routes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyRouteTableInventory>("PolicyRouteTableInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(PolicyRouteTableInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteTableRouteEntryInventory, tableUuid), schema::Location::Body, 0, nullptr},
-    {"destinationCidr", &schema::typeOf<std::string>, offsetof(PolicyRouteTableRouteEntryInventory, destinationCidr), schema::Location::Body, 0, nullptr},
-    {"nextHopIp", &schema::typeOf<std::string>, offsetof(PolicyRouteTableRouteEntryInventory, nextHopIp), schema::Location::Body, 0, nullptr},
-    {"distance", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PolicyRouteTableRouteEntryInventory, distance), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyRouteTableRouteEntryInventory>("PolicyRouteTableRouteEntryInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(PolicyRouteTableRouteEntryInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PolicyRouteTableVRouterRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PolicyRouteTableVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteTableVRouterRefInventory, tableUuid), schema::Location::Body, 0, nullptr},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(PolicyRouteTableVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(PolicyRouteTableVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(PolicyRouteTableVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyRouteTableVRouterRefInventory>("PolicyRouteTableVRouterRefInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& PolicyStatement::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(PolicyStatement, name), schema::Location::Body, 0, nullptr},
-    {"effect", &schema::typeOf<std::string>, offsetof(PolicyStatement, effect), schema::Location::Body, 0, nullptr},
-    {"principals", &schema::typeOf<std::vector<std::string>>, offsetof(PolicyStatement, principals), schema::Location::Body, 0, nullptr},
-    {"actions", &schema::typeOf<std::vector<std::string>>, offsetof(PolicyStatement, actions), schema::Location::Body, 0, nullptr},
-    {"resources", &schema::typeOf<std::vector<std::string>>, offsetof(PolicyStatement, resources), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PolicyStatement>("PolicyStatement", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& PortMirrorInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(PortMirrorInventory, state), schema::Location::Body, 0, nullptr},
-    {"mirrorNetworkUuid", &schema::typeOf<std::string>, offsetof(PortMirrorInventory, mirrorNetworkUuid), schema::Location::Body, 0, nullptr},
-    {"sessions", &schema::typeOf<Json>, offsetof(PortMirrorInventory, sessions), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PortMirrorInventory>("PortMirrorInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(PortMirrorInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PortMirrorSessionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"status", &schema::typeOf<std::string>, offsetof(PortMirrorSessionInventory, status), schema::Location::Body, 0, nullptr},
-    {"internalId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PortMirrorSessionInventory, internalId), schema::Location::Body, 0, nullptr},
-    {"srcEndPoint", &schema::typeOf<std::string>, offsetof(PortMirrorSessionInventory, srcEndPoint), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(PortMirrorSessionInventory, type), schema::Location::Body, 0, nullptr},
-    {"dstEndPoint", &schema::typeOf<std::string>, offsetof(PortMirrorSessionInventory, dstEndPoint), schema::Location::Body, 0, nullptr},
-    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(PortMirrorSessionInventory, portMirrorUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PortMirrorSessionInventory>("PortMirrorSessionInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(PortMirrorSessionInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PowerOffHostResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<Json>, offsetof(PowerOffHostResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PowerOffHostResult>("PowerOffHostResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& PreconfigurationTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"distribution", &schema::typeOf<std::string>, offsetof(PreconfigurationTemplateInventory, distribution), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(PreconfigurationTemplateInventory, type), schema::Location::Body, 0, nullptr},
-    {"content", &schema::typeOf<std::string>, offsetof(PreconfigurationTemplateInventory, content), schema::Location::Body, 0, nullptr},
-    {"md5sum", &schema::typeOf<std::string>, offsetof(PreconfigurationTemplateInventory, md5sum), schema::Location::Body, 0, nullptr},
-    {"isPredefined", &schema::typeOf<std::optional<bool>>, offsetof(PreconfigurationTemplateInventory, isPredefined), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(PreconfigurationTemplateInventory, state), schema::Location::Body, 0, nullptr},
-    {"customParams", &schema::typeOf<Json>, offsetof(PreconfigurationTemplateInventory, customParams), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PreconfigurationTemplateInventory>("PreconfigurationTemplateInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(PreconfigurationTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PreviewResourceStackResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"preview", &schema::typeOf<std::optional<PreviewResourceStruct>>, offsetof(PreviewResourceStackResult, preview), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PreviewResourceStackResult>("PreviewResourceStackResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& PreviewResourceStruct::describe() {
-  static constexpr schema::Row rows[] = {
-    {"actions", &schema::typeOf<Json>, offsetof(PreviewResourceStruct, actions), schema::Location::Body, 0, nullptr},
-    {"conditions", &schema::typeOf<Json>, offsetof(PreviewResourceStruct, conditions), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PreviewResourceStruct>("PreviewResourceStruct", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& PriceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceName", &schema::typeOf<std::string>, offsetof(PriceInventory, resourceName), schema::Location::Body, 0, nullptr},
-    {"resourceUnit", &schema::typeOf<std::string>, offsetof(PriceInventory, resourceUnit), schema::Location::Body, 0, nullptr},
-    {"timeUnit", &schema::typeOf<std::string>, offsetof(PriceInventory, timeUnit), schema::Location::Body, 0, nullptr},
-    {"price", &schema::typeOf<std::optional<double>>, offsetof(PriceInventory, price), schema::Location::Body, 0, nullptr},
-    {"dateInLong", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PriceInventory, dateInLong), schema::Location::Body, 0, nullptr},
-    {"endDateInLong", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PriceInventory, endDateInLong), schema::Location::Body, 0, nullptr},
-    {"tableUuid", &schema::typeOf<std::string>, offsetof(PriceInventory, tableUuid), schema::Location::Body, 0, nullptr},
-    {"pciDeviceOfferings", &schema::typeOf<Json>, offsetof(PriceInventory, pciDeviceOfferings), schema::Location::Body, 0, nullptr},
-    {"bareMetal2VmOfferings", &schema::typeOf<Json>, offsetof(PriceInventory, bareMetal2VmOfferings), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PriceInventory>("PriceInventory", rows, 9, schema::rebased(Resource::describe(), offsetof(PriceInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PriceTableInventory::describe() {
-  static const schema::TypeDesc d = schema::table<PriceTableInventory>("PriceTableInventory", nullptr, 0, schema::rebased(NamedResource::describe(), offsetof(PriceTableInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& PrimaryStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(PrimaryStorageInventory, url), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrimaryStorageInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrimaryStorageInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-    {"totalPhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrimaryStorageInventory, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"availablePhysicalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrimaryStorageInventory, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
-    {"systemUsedCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrimaryStorageInventory, systemUsedCapacity), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(PrimaryStorageInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(PrimaryStorageInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(PrimaryStorageInventory, status), schema::Location::Body, 0, nullptr},
-    {"mountPath", &schema::typeOf<std::string>, offsetof(PrimaryStorageInventory, mountPath), schema::Location::Body, 0, nullptr},
-    {"attachedClusterUuids", &schema::typeOf<std::vector<std::string>>, offsetof(PrimaryStorageInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrimaryStorageInventory>("PrimaryStorageInventory", rows, 12, schema::rebased(NamedResource::describe(), offsetof(PrimaryStorageInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ProgressProperty::describe() {
-  static constexpr schema::Row rows[] = {
-    {"progress", &schema::typeOf<std::string>, offsetof(ProgressProperty, progress), schema::Location::Body, 0, nullptr},
-    {"stage", &schema::typeOf<std::string>, offsetof(ProgressProperty, stage), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ProgressProperty>("ProgressProperty", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& PrometheusQueryLabelValuesResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(PrometheusQueryLabelValuesResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryLabelValuesResult>("PrometheusQueryLabelValuesResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& PrometheusQueryMetadataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(PrometheusQueryMetadataResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryMetadataResult>("PrometheusQueryMetadataResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& PrometheusQueryPassThroughResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(PrometheusQueryPassThroughResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryPassThroughResult>("PrometheusQueryPassThroughResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& PrometheusQueryVmMonitoringDataResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(PrometheusQueryVmMonitoringDataResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PrometheusQueryVmMonitoringDataResult>("PrometheusQueryVmMonitoringDataResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& PublishAppInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateContent", &schema::typeOf<std::string>, offsetof(PublishAppInventory, templateContent), schema::Location::Body, 0, nullptr},
-    {"appMetaData", &schema::typeOf<std::string>, offsetof(PublishAppInventory, appMetaData), schema::Location::Body, 0, nullptr},
-    {"preParams", &schema::typeOf<std::string>, offsetof(PublishAppInventory, preParams), schema::Location::Body, 0, nullptr},
-    {"vmRelationShip", &schema::typeOf<std::string>, offsetof(PublishAppInventory, vmRelationShip), schema::Location::Body, 0, nullptr},
-    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(PublishAppInventory, buildAppUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(PublishAppInventory, type), schema::Location::Body, 0, nullptr},
-    {"appId", &schema::typeOf<std::string>, offsetof(PublishAppInventory, appId), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(PublishAppInventory, version), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(PublishAppInventory, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PublishAppInventory>("PublishAppInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(PublishAppInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& QuotaInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(QuotaInventory, name), schema::Location::Body, 0, nullptr},
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(QuotaInventory, identityUuid), schema::Location::Body, 0, nullptr},
-    {"identityType", &schema::typeOf<std::string>, offsetof(QuotaInventory, identityType), schema::Location::Body, 0, nullptr},
-    {"value", &schema::typeOf<std::optional<std::int64_t>>, offsetof(QuotaInventory, value), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<QuotaInventory>("QuotaInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(QuotaInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& QuotaUsage::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(QuotaUsage, name), schema::Location::Body, 0, nullptr},
-    {"total", &schema::typeOf<std::optional<std::int64_t>>, offsetof(QuotaUsage, total), schema::Location::Body, 0, nullptr},
-    {"used", &schema::typeOf<std::optional<std::int64_t>>, offsetof(QuotaUsage, used), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<QuotaUsage>("QuotaUsage", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& RaidPhysicalDriveInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"raidLevel", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, raidLevel), schema::Location::Body, 0, nullptr},
-    {"raidControllerUuid", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, raidControllerUuid), schema::Location::Body, 0, nullptr},
-    {"enclosureDeviceId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RaidPhysicalDriveInventory, enclosureDeviceId), schema::Location::Body, 0, nullptr},
-    {"slotNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RaidPhysicalDriveInventory, slotNumber), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RaidPhysicalDriveInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"diskGroup", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RaidPhysicalDriveInventory, diskGroup), schema::Location::Body, 0, nullptr},
-    {"wwn", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, wwn), schema::Location::Body, 0, nullptr},
-    {"serialNumber", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, serialNumber), schema::Location::Body, 0, nullptr},
-    {"deviceModel", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, deviceModel), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(RaidPhysicalDriveInventory, size), schema::Location::Body, 0, nullptr},
-    {"driveState", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, driveState), schema::Location::Body, 0, nullptr},
-    {"locateStatus", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, locateStatus), schema::Location::Body, 0, nullptr},
-    {"driveType", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, driveType), schema::Location::Body, 0, nullptr},
-    {"mediaType", &schema::typeOf<std::string>, offsetof(RaidPhysicalDriveInventory, mediaType), schema::Location::Body, 0, nullptr},
-    {"rotationRate", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RaidPhysicalDriveInventory, rotationRate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RaidPhysicalDriveInventory>("RaidPhysicalDriveInventory", rows, 15, schema::rebased(NamedResource::describe(), offsetof(RaidPhysicalDriveInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ReclaimSpaceFromImageStoreResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"gcResult", &schema::typeOf<std::optional<ImageStoreGcResult>>, offsetof(ReclaimSpaceFromImageStoreResult, gcResult), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReclaimSpaceFromImageStoreResult>("ReclaimSpaceFromImageStoreResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ReconnectConsoleProxyAgentResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::map<std::string, Json>>, offsetof(ReconnectConsoleProxyAgentResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReconnectConsoleProxyAgentResult>("ReconnectConsoleProxyAgentResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& RecoverDatabaseFromBackupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"logListenPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RecoverDatabaseFromBackupResult, logListenPort), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RecoverDatabaseFromBackupResult>("RecoverDatabaseFromBackupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& RefreshCaptchaResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"captchaUuid", &schema::typeOf<std::string>, offsetof(RefreshCaptchaResult, captchaUuid), schema::Location::Body, 0, nullptr},
-    {"captcha", &schema::typeOf<std::string>, offsetof(RefreshCaptchaResult, captcha), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshCaptchaResult>("RefreshCaptchaResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& RefreshFiberChannelStorageResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(RefreshFiberChannelStorageResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshFiberChannelStorageResult>("RefreshFiberChannelStorageResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& RefreshLocalRaidResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(RefreshLocalRaidResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshLocalRaidResult>("RefreshLocalRaidResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& RefreshNvmeTargetResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(RefreshNvmeTargetResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshNvmeTargetResult>("RefreshNvmeTargetResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& RegisterLicenseRequestedApplicationResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"appId", &schema::typeOf<std::string>, offsetof(RegisterLicenseRequestedApplicationResult, appId), schema::Location::Body, 0, nullptr},
-    {"servicePubKey", &schema::typeOf<std::string>, offsetof(RegisterLicenseRequestedApplicationResult, servicePubKey), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RegisterLicenseRequestedApplicationResult>("RegisterLicenseRequestedApplicationResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& RemoteVtepInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(RemoteVtepInventory, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"vtepIp", &schema::typeOf<std::string>, offsetof(RemoteVtepInventory, vtepIp), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RemoteVtepInventory, port), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(RemoteVtepInventory, type), schema::Location::Body, 0, nullptr},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(RemoteVtepInventory, poolUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RemoteVtepInventory>("RemoteVtepInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(RemoteVtepInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ResourceConfigInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(ResourceConfigInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(ResourceConfigInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"category", &schema::typeOf<std::string>, offsetof(ResourceConfigInventory, category), schema::Location::Body, 0, nullptr},
-    {"value", &schema::typeOf<std::string>, offsetof(ResourceConfigInventory, value), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResourceConfigInventory>("ResourceConfigInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(ResourceConfigInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ResourceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ResourceInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"resourceName", &schema::typeOf<std::string>, offsetof(ResourceInventory, resourceName), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(ResourceInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"concreteResourceType", &schema::typeOf<std::string>, offsetof(ResourceInventory, concreteResourceType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResourceInventory>("ResourceInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& ResourceStackInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::string>, offsetof(ResourceStackInventory, version), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(ResourceStackInventory, type), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::string>, offsetof(ResourceStackInventory, templateContent), schema::Location::Body, 0, nullptr},
-    {"paramContent", &schema::typeOf<std::string>, offsetof(ResourceStackInventory, paramContent), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ResourceStackInventory, status), schema::Location::Body, 0, nullptr},
-    {"reason", &schema::typeOf<std::string>, offsetof(ResourceStackInventory, reason), schema::Location::Body, 0, nullptr},
-    {"outputs", &schema::typeOf<std::string>, offsetof(ResourceStackInventory, outputs), schema::Location::Body, 0, nullptr},
-    {"enableRollback", &schema::typeOf<std::optional<bool>>, offsetof(ResourceStackInventory, enableRollback), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ResourceStackInventory>("ResourceStackInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(ResourceStackInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& RevertSnapshotGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotUuid", &schema::typeOf<std::string>, offsetof(RevertSnapshotGroupResult, snapshotUuid), schema::Location::Body, 0, nullptr},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(RevertSnapshotGroupResult, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"success", &schema::typeOf<std::optional<bool>>, offsetof(RevertSnapshotGroupResult, success), schema::Location::Body, 0, nullptr},
-    {"error", &schema::typeOf<std::optional<ErrorCode>>, offsetof(RevertSnapshotGroupResult, error), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevertSnapshotGroupResult>("RevertSnapshotGroupResult", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& RevertVmFromSnapshotGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<std::vector<RevertSnapshotGroupResult>>, offsetof(RevertVmFromSnapshotGroupResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RevertVmFromSnapshotGroupResult>("RevertVmFromSnapshotGroupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& RoleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"identity", &schema::typeOf<std::string>, offsetof(RoleInventory, identity), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(RoleInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(RoleInventory, state), schema::Location::Body, 0, nullptr},
-    {"statements", &schema::typeOf<std::vector<RolePolicyStatementInventory>>, offsetof(RoleInventory, statements), schema::Location::Body, 0, nullptr},
-    {"policies", &schema::typeOf<std::vector<RolePolicyRefInventory>>, offsetof(RoleInventory, policies), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RoleInventory>("RoleInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(RoleInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& RolePolicyRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"roleUuid", &schema::typeOf<std::string>, offsetof(RolePolicyRefInventory, roleUuid), schema::Location::Body, 0, nullptr},
-    {"policyUuid", &schema::typeOf<std::string>, offsetof(RolePolicyRefInventory, policyUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(RolePolicyRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(RolePolicyRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RolePolicyRefInventory>("RolePolicyRefInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& RolePolicyStatementInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"statement", &schema::typeOf<std::optional<PolicyStatement>>, offsetof(RolePolicyStatementInventory, statement), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RolePolicyStatementInventory>("RolePolicyStatementInventory", rows, 1, schema::rebased(Resource::describe(), offsetof(RolePolicyStatementInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& RouterAreaInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"areaId", &schema::typeOf<std::string>, offsetof(RouterAreaInventory, areaId), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(RouterAreaInventory, type), schema::Location::Body, 0, nullptr},
-    {"authentication", &schema::typeOf<std::string>, offsetof(RouterAreaInventory, authentication), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::string>, offsetof(RouterAreaInventory, password), schema::Location::Body, 0, nullptr},
-    {"keyId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(RouterAreaInventory, keyId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<RouterAreaInventory>("RouterAreaInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(RouterAreaInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& RunningTaskInfo::describe() {
-  static const schema::TypeDesc d = schema::table<RunningTaskInfo>("RunningTaskInfo", nullptr, 0, schema::rebased(TaskInfo::describe(), offsetof(RunningTaskInfo, name) - offsetof(TaskInfo, name)));
-  return d;
-}
-
-const schema::TypeDesc& SNSAliyunSmsEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"receivers", &schema::typeOf<Json>, offsetof(SNSAliyunSmsEndpointInventory, receivers), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSAliyunSmsEndpointInventory>("SNSAliyunSmsEndpointInventory", rows, 1, schema::rebased(SNSUniversalSmsEndpointInventory::describe(), offsetof(SNSAliyunSmsEndpointInventory, uuid) - offsetof(SNSUniversalSmsEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSApplicationEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(SNSApplicationEndpointInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(SNSApplicationEndpointInventory, state), schema::Location::Body, 0, nullptr},
-    {"platformUuid", &schema::typeOf<std::string>, offsetof(SNSApplicationEndpointInventory, platformUuid), schema::Location::Body, 0, nullptr},
-    {"connectionStatus", &schema::typeOf<std::string>, offsetof(SNSApplicationEndpointInventory, connectionStatus), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<SNSApplicationPlatformInventory>>, offsetof(SNSApplicationEndpointInventory, platform), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSApplicationEndpointInventory>("SNSApplicationEndpointInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(SNSApplicationEndpointInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSApplicationPlatformInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(SNSApplicationPlatformInventory, state), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(SNSApplicationPlatformInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSApplicationPlatformInventory>("SNSApplicationPlatformInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(SNSApplicationPlatformInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSDingTalkAtPersonInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"phoneNumber", &schema::typeOf<std::string>, offsetof(SNSDingTalkAtPersonInventory, phoneNumber), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(SNSDingTalkAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"remark", &schema::typeOf<std::string>, offsetof(SNSDingTalkAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSDingTalkAtPersonInventory>("SNSDingTalkAtPersonInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(SNSDingTalkAtPersonInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSDingTalkEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(SNSDingTalkEndpointInventory, url), schema::Location::Body, 0, nullptr},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(SNSDingTalkEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
-    {"secret", &schema::typeOf<std::string>, offsetof(SNSDingTalkEndpointInventory, secret), schema::Location::Body, 0, nullptr},
-    {"atPersonPhoneNumbers", &schema::typeOf<Json>, offsetof(SNSDingTalkEndpointInventory, atPersonPhoneNumbers), schema::Location::Body, 0, nullptr},
-    {"atPersonList", &schema::typeOf<Json>, offsetof(SNSDingTalkEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSDingTalkEndpointInventory>("SNSDingTalkEndpointInventory", rows, 5, schema::rebased(SNSApplicationEndpointInventory::describe(), offsetof(SNSDingTalkEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSDingTalkTestConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connected", &schema::typeOf<std::optional<bool>>, offsetof(SNSDingTalkTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
-    {"webhookResp", &schema::typeOf<Json>, offsetof(SNSDingTalkTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSDingTalkTestConnectionResult>("SNSDingTalkTestConnectionResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SNSEmailAddressInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"emailAddress", &schema::typeOf<std::string>, offsetof(SNSEmailAddressInventory, emailAddress), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(SNSEmailAddressInventory, endpointUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSEmailAddressInventory>("SNSEmailAddressInventory", rows, 2, schema::rebased(Resource::describe(), offsetof(SNSEmailAddressInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSEmailEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"email", &schema::typeOf<std::string>, offsetof(SNSEmailEndpointInventory, email), schema::Location::Body, 0, nullptr},
-    {"emailAddresses", &schema::typeOf<Json>, offsetof(SNSEmailEndpointInventory, emailAddresses), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSEmailEndpointInventory>("SNSEmailEndpointInventory", rows, 2, schema::rebased(SNSApplicationEndpointInventory::describe(), offsetof(SNSEmailEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSEmailPlatformInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"smtpServer", &schema::typeOf<std::string>, offsetof(SNSEmailPlatformInventory, smtpServer), schema::Location::Body, 0, nullptr},
-    {"smtpPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SNSEmailPlatformInventory, smtpPort), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(SNSEmailPlatformInventory, username), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSEmailPlatformInventory>("SNSEmailPlatformInventory", rows, 3, schema::rebased(SNSApplicationPlatformInventory::describe(), offsetof(SNSEmailPlatformInventory, uuid) - offsetof(SNSApplicationPlatformInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSEmailTestConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connected", &schema::typeOf<std::optional<bool>>, offsetof(SNSEmailTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
-    {"webhookResp", &schema::typeOf<Json>, offsetof(SNSEmailTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSEmailTestConnectionResult>("SNSEmailTestConnectionResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SNSEndpointThirdpartyAlertHistoryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"alertUuid", &schema::typeOf<std::string>, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, alertUuid), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, subscriptionUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, createDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSEndpointThirdpartyAlertHistoryInventory>("SNSEndpointThirdpartyAlertHistoryInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& SNSFeiShuAtPersonInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userId", &schema::typeOf<std::string>, offsetof(SNSFeiShuAtPersonInventory, userId), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(SNSFeiShuAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"remark", &schema::typeOf<std::string>, offsetof(SNSFeiShuAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSFeiShuAtPersonInventory>("SNSFeiShuAtPersonInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(SNSFeiShuAtPersonInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSFeiShuEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(SNSFeiShuEndpointInventory, url), schema::Location::Body, 0, nullptr},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(SNSFeiShuEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
-    {"atPersonUserIds", &schema::typeOf<Json>, offsetof(SNSFeiShuEndpointInventory, atPersonUserIds), schema::Location::Body, 0, nullptr},
-    {"atPersonList", &schema::typeOf<Json>, offsetof(SNSFeiShuEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
-    {"secret", &schema::typeOf<std::string>, offsetof(SNSFeiShuEndpointInventory, secret), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSFeiShuEndpointInventory>("SNSFeiShuEndpointInventory", rows, 5, schema::rebased(SNSApplicationEndpointInventory::describe(), offsetof(SNSFeiShuEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSFeiShuTestConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connected", &schema::typeOf<std::optional<bool>>, offsetof(SNSFeiShuTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
-    {"webhookResp", &schema::typeOf<Json>, offsetof(SNSFeiShuTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSFeiShuTestConnectionResult>("SNSFeiShuTestConnectionResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SNSHttpEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(SNSHttpEndpointInventory, url), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(SNSHttpEndpointInventory, username), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSHttpEndpointInventory>("SNSHttpEndpointInventory", rows, 2, schema::rebased(SNSApplicationEndpointInventory::describe(), offsetof(SNSHttpEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSHttpTestConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connected", &schema::typeOf<std::optional<bool>>, offsetof(SNSHttpTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
-    {"webhookResp", &schema::typeOf<std::string>, offsetof(SNSHttpTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSHttpTestConnectionResult>("SNSHttpTestConnectionResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(SNSMicrosoftTeamsEndpointInventory, url), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSMicrosoftTeamsEndpointInventory>("SNSMicrosoftTeamsEndpointInventory", rows, 1, schema::rebased(SNSApplicationEndpointInventory::describe(), offsetof(SNSMicrosoftTeamsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSMicrosoftTeamsTestConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connected", &schema::typeOf<std::optional<bool>>, offsetof(SNSMicrosoftTeamsTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
-    {"webhookResp", &schema::typeOf<Json>, offsetof(SNSMicrosoftTeamsTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSMicrosoftTeamsTestConnectionResult>("SNSMicrosoftTeamsTestConnectionResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SNSSnmpTestConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connected", &schema::typeOf<std::optional<bool>>, offsetof(SNSSnmpTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
-    {"webhookResp", &schema::typeOf<Json>, offsetof(SNSSnmpTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSSnmpTestConnectionResult>("SNSSnmpTestConnectionResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SNSTextTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"applicationPlatformType", &schema::typeOf<std::string>, offsetof(SNSTextTemplateInventory, applicationPlatformType), schema::Location::Body, 0, nullptr},
-    {"subject", &schema::typeOf<std::string>, offsetof(SNSTextTemplateInventory, subject), schema::Location::Body, 0, nullptr},
-    {"recoverySubject", &schema::typeOf<std::string>, offsetof(SNSTextTemplateInventory, recoverySubject), schema::Location::Body, 0, nullptr},
-    {"template", &schema::typeOf<std::string>, offsetof(SNSTextTemplateInventory, template_), schema::Location::Body, 0, nullptr},
-    {"recoveryTemplate", &schema::typeOf<std::string>, offsetof(SNSTextTemplateInventory, recoveryTemplate), schema::Location::Body, 0, nullptr},
-    {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(SNSTextTemplateInventory, defaultTemplate), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(SNSTextTemplateInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSTextTemplateInventory>("SNSTextTemplateInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(SNSTextTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSTopicInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(SNSTopicInventory, state), schema::Location::Body, 0, nullptr},
-    {"locale", &schema::typeOf<std::string>, offsetof(SNSTopicInventory, locale), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSTopicInventory>("SNSTopicInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(SNSTopicInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"smsAccessKeyId", &schema::typeOf<std::string>, offsetof(SNSUniversalSmsEndpointInventory, smsAccessKeyId), schema::Location::Body, 0, nullptr},
-    {"smsAccessKeySecret", &schema::typeOf<std::string>, offsetof(SNSUniversalSmsEndpointInventory, smsAccessKeySecret), schema::Location::Body, 0, nullptr},
-    {"supplier", &schema::typeOf<std::string>, offsetof(SNSUniversalSmsEndpointInventory, supplier), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSUniversalSmsEndpointInventory>("SNSUniversalSmsEndpointInventory", rows, 3, schema::rebased(SNSApplicationEndpointInventory::describe(), offsetof(SNSUniversalSmsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSWeComAtPersonInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"userId", &schema::typeOf<std::string>, offsetof(SNSWeComAtPersonInventory, userId), schema::Location::Body, 0, nullptr},
-    {"endpointUuid", &schema::typeOf<std::string>, offsetof(SNSWeComAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
-    {"remark", &schema::typeOf<std::string>, offsetof(SNSWeComAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSWeComAtPersonInventory>("SNSWeComAtPersonInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(SNSWeComAtPersonInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSWeComEndpointInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(SNSWeComEndpointInventory, url), schema::Location::Body, 0, nullptr},
-    {"atAll", &schema::typeOf<std::optional<bool>>, offsetof(SNSWeComEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
-    {"atPersonUserIds", &schema::typeOf<Json>, offsetof(SNSWeComEndpointInventory, atPersonUserIds), schema::Location::Body, 0, nullptr},
-    {"atPersonList", &schema::typeOf<Json>, offsetof(SNSWeComEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSWeComEndpointInventory>("SNSWeComEndpointInventory", rows, 4, schema::rebased(SNSApplicationEndpointInventory::describe(), offsetof(SNSWeComEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SNSWeComTestConnectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connected", &schema::typeOf<std::optional<bool>>, offsetof(SNSWeComTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
-    {"webhookResp", &schema::typeOf<Json>, offsetof(SNSWeComTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SNSWeComTestConnectionResult>("SNSWeComTestConnectionResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SSOClientInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clientType", &schema::typeOf<std::string>, offsetof(SSOClientInventory, clientType), schema::Location::Body, 0, nullptr},
-    {"loginType", &schema::typeOf<std::string>, offsetof(SSOClientInventory, loginType), schema::Location::Body, 0, nullptr},
-    {"loginMNUrl", &schema::typeOf<std::string>, offsetof(SSOClientInventory, loginMNUrl), schema::Location::Body, 0, nullptr},
-    {"redirectUrl", &schema::typeOf<std::string>, offsetof(SSOClientInventory, redirectUrl), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(SSOClientInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SSOClientInventory>("SSOClientInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(SSOClientInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SSORedirectTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clientUuid", &schema::typeOf<std::string>, offsetof(SSORedirectTemplateInventory, clientUuid), schema::Location::Body, 0, nullptr},
-    {"redirectTemplate", &schema::typeOf<std::string>, offsetof(SSORedirectTemplateInventory, redirectTemplate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SSORedirectTemplateInventory>("SSORedirectTemplateInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(SSORedirectTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SSOServerTokenInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessToken", &schema::typeOf<std::string>, offsetof(SSOServerTokenInventory, accessToken), schema::Location::Body, 0, nullptr},
-    {"idToken", &schema::typeOf<std::string>, offsetof(SSOServerTokenInventory, idToken), schema::Location::Body, 0, nullptr},
-    {"refreshToken", &schema::typeOf<std::string>, offsetof(SSOServerTokenInventory, refreshToken), schema::Location::Body, 0, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(SSOServerTokenInventory, userUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SSOServerTokenInventory>("SSOServerTokenInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(SSOServerTokenInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SSOTokenInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"clientUuid", &schema::typeOf<std::string>, offsetof(SSOTokenInventory, clientUuid), schema::Location::Body, 0, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(SSOTokenInventory, userUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SSOTokenInventory>("SSOTokenInventory", rows, 2, schema::rebased(Resource::describe(), offsetof(SSOTokenInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SchedulerJobGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(SchedulerJobGroupInventory, state), schema::Location::Body, 0, nullptr},
-    {"jobType", &schema::typeOf<std::string>, offsetof(SchedulerJobGroupInventory, jobType), schema::Location::Body, 0, nullptr},
-    {"jobData", &schema::typeOf<std::string>, offsetof(SchedulerJobGroupInventory, jobData), schema::Location::Body, 0, nullptr},
-    {"triggersUuid", &schema::typeOf<Json>, offsetof(SchedulerJobGroupInventory, triggersUuid), schema::Location::Body, 0, nullptr},
-    {"jobsUuid", &schema::typeOf<Json>, offsetof(SchedulerJobGroupInventory, jobsUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SchedulerJobGroupInventory>("SchedulerJobGroupInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(SchedulerJobGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SchedulerJobGroupSchedulerTriggerRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobGroupUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, schedulerJobGroupUuid), schema::Location::Body, 0, nullptr},
-    {"schedulerTriggerUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, schedulerTriggerUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SchedulerJobGroupSchedulerTriggerRefInventory>("SchedulerJobGroupSchedulerTriggerRefInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& SchedulerJobHistoryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SchedulerJobHistoryInventory, id), schema::Location::Body, 0, nullptr},
-    {"triggerUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, triggerUuid), schema::Location::Body, 0, nullptr},
-    {"schedulerJobUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, schedulerJobUuid), schema::Location::Body, 0, nullptr},
-    {"schedulerJobGroupUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, schedulerJobGroupUuid), schema::Location::Body, 0, nullptr},
-    {"jobType", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, jobType), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(SchedulerJobHistoryInventory, startTime), schema::Location::Body, 0, nullptr},
-    {"executeTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SchedulerJobHistoryInventory, executeTime), schema::Location::Body, 0, nullptr},
-    {"targetResourceUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
-    {"requestDump", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, requestDump), schema::Location::Body, 0, nullptr},
-    {"resultDump", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, resultDump), schema::Location::Body, 0, nullptr},
-    {"success", &schema::typeOf<std::optional<bool>>, offsetof(SchedulerJobHistoryInventory, success), schema::Location::Body, 0, nullptr},
-    {"fireInstanceId", &schema::typeOf<std::string>, offsetof(SchedulerJobHistoryInventory, fireInstanceId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SchedulerJobHistoryInventory>("SchedulerJobHistoryInventory", rows, 12);
-  return d;
-}
-
-const schema::TypeDesc& SchedulerJobInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"targetResourceUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(SchedulerJobInventory, state), schema::Location::Body, 0, nullptr},
-    {"jobData", &schema::typeOf<std::string>, offsetof(SchedulerJobInventory, jobData), schema::Location::Body, 0, nullptr},
-    {"jobClassName", &schema::typeOf<std::string>, offsetof(SchedulerJobInventory, jobClassName), schema::Location::Body, 0, nullptr},
-    {"triggersUuid", &schema::typeOf<Json>, offsetof(SchedulerJobInventory, triggersUuid), schema::Location::Body, 0, nullptr},
-    {"schedulerJobGroupUuids", &schema::typeOf<std::vector<std::string>>, offsetof(SchedulerJobInventory, schedulerJobGroupUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SchedulerJobInventory>("SchedulerJobInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(SchedulerJobInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SchedulerJobSchedulerTriggerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"schedulerJobUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobSchedulerTriggerInventory, schedulerJobUuid), schema::Location::Body, 0, nullptr},
-    {"schedulerTriggerUuid", &schema::typeOf<std::string>, offsetof(SchedulerJobSchedulerTriggerInventory, schedulerTriggerUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SchedulerJobSchedulerTriggerInventory>("SchedulerJobSchedulerTriggerInventory", rows, 2, schema::rebased(Resource::describe(), offsetof(SchedulerJobSchedulerTriggerInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SchedulerTriggerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"cron", &schema::typeOf<std::string>, offsetof(SchedulerTriggerInventory, cron), schema::Location::Body, 0, nullptr},
-    {"schedulerType", &schema::typeOf<std::string>, offsetof(SchedulerTriggerInventory, schedulerType), schema::Location::Body, 0, nullptr},
-    {"schedulerInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SchedulerTriggerInventory, schedulerInterval), schema::Location::Body, 0, nullptr},
-    {"repeatCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SchedulerTriggerInventory, repeatCount), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(SchedulerTriggerInventory, startTime), schema::Location::Body, 0, nullptr},
-    {"stopTime", &schema::typeOf<std::optional<Timestamp>>, offsetof(SchedulerTriggerInventory, stopTime), schema::Location::Body, 0, nullptr},
-    {"jobsUuid", &schema::typeOf<Json>, offsetof(SchedulerTriggerInventory, jobsUuid), schema::Location::Body, 0, nullptr},
-    {"jobGroupsUuid", &schema::typeOf<Json>, offsetof(SchedulerTriggerInventory, jobGroupsUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SchedulerTriggerInventory>("SchedulerTriggerInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(SchedulerTriggerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ScsiLunClusterStatusInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"attachedHosts", &schema::typeOf<Json>, offsetof(ScsiLunClusterStatusInventory, attachedHosts), schema::Location::Body, 0, nullptr},
-    {"unattachedHosts", &schema::typeOf<Json>, offsetof(ScsiLunClusterStatusInventory, unattachedHosts), schema::Location::Body, 0, nullptr},
-    {"isAllHostsAttached", &schema::typeOf<std::optional<bool>>, offsetof(ScsiLunClusterStatusInventory, isAllHostsAttached), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ScsiLunClusterStatusInventory>("ScsiLunClusterStatusInventory", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& ScsiLunInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"scsiLunHostRefs", &schema::typeOf<Json>, offsetof(ScsiLunInventory, scsiLunHostRefs), schema::Location::Body, 0, nullptr},
-    {"scsiLunVmInstanceRefs", &schema::typeOf<Json>, offsetof(ScsiLunInventory, scsiLunVmInstanceRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ScsiLunInventory>("ScsiLunInventory", rows, 2, schema::rebased(LunInventory::describe(), offsetof(ScsiLunInventory, uuid) - offsetof(LunInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SdnControllerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vendorType", &schema::typeOf<std::string>, offsetof(SdnControllerInventory, vendorType), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(SdnControllerInventory, ip), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(SdnControllerInventory, username), schema::Location::Body, 0, nullptr},
-    {"password", &schema::typeOf<std::string>, offsetof(SdnControllerInventory, password), schema::Location::Body, 0, nullptr},
-    {"vniRanges", &schema::typeOf<std::vector<SdnVniRange>>, offsetof(SdnControllerInventory, vniRanges), schema::Location::Body, 0, nullptr},
-    {"vxlanPools", &schema::typeOf<std::vector<HardwareL2VxlanNetworkPoolInventory>>, offsetof(SdnControllerInventory, vxlanPools), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SdnControllerInventory>("SdnControllerInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(SdnControllerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SdnVniRange::describe() {
-  static constexpr schema::Row rows[] = {
-    {"startVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SdnVniRange, startVni), schema::Location::Body, 0, nullptr},
-    {"endVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SdnVniRange, endVni), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SdnVniRange>("SdnVniRange", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SecretResourcePoolInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(SecretResourcePoolInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(SecretResourcePoolInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(SecretResourcePoolInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(SecretResourcePoolInventory, status), schema::Location::Body, 0, nullptr},
-    {"model", &schema::typeOf<std::string>, offsetof(SecretResourcePoolInventory, model), schema::Location::Body, 0, nullptr},
-    {"heartbeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecretResourcePoolInventory, heartbeatInterval), schema::Location::Body, 0, nullptr},
-    {"ability", &schema::typeOf<std::string>, offsetof(SecretResourcePoolInventory, ability), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecretResourcePoolInventory>("SecretResourcePoolInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(SecretResourcePoolInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SecurityMachineEncryptResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"text", &schema::typeOf<std::string>, offsetof(SecurityMachineEncryptResult, text), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecurityMachineEncryptResult>("SecurityMachineEncryptResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SecurityMachineInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(SecurityMachineInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"secretResourcePoolUuid", &schema::typeOf<std::string>, offsetof(SecurityMachineInventory, secretResourcePoolUuid), schema::Location::Body, 0, nullptr},
-    {"managementIp", &schema::typeOf<std::string>, offsetof(SecurityMachineInventory, managementIp), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(SecurityMachineInventory, type), schema::Location::Body, 0, nullptr},
-    {"model", &schema::typeOf<std::string>, offsetof(SecurityMachineInventory, model), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(SecurityMachineInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(SecurityMachineInventory, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecurityMachineInventory>("SecurityMachineInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(SecurityMachineInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SelfTestLocalRaidResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"result", &schema::typeOf<std::string>, offsetof(SelfTestLocalRaidResult, result), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SelfTestLocalRaidResult>("SelfTestLocalRaidResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetFlowMeterRouterIdResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"routerId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetFlowMeterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetFlowMeterRouterIdResult>("SetFlowMeterRouterIdResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetSecurityMachineKeyResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SetSecurityMachineKeyResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetSecurityMachineKeyResult>("SetSecurityMachineKeyResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetServiceTypeOnHostNetworkBondingResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<Json>, offsetof(SetServiceTypeOnHostNetworkBondingResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetServiceTypeOnHostNetworkBondingResult>("SetServiceTypeOnHostNetworkBondingResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetServiceTypeOnHostNetworkInterfaceResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<Json>, offsetof(SetServiceTypeOnHostNetworkInterfaceResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetServiceTypeOnHostNetworkInterfaceResult>("SetServiceTypeOnHostNetworkInterfaceResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetVRouterRouterIdResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"routerId", &schema::typeOf<std::string>, offsetof(SetVRouterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVRouterRouterIdResult>("SetVRouterRouterIdResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetVmNicSecurityGroupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::vector<VmNicSecurityGroupRefInventory>>, offsetof(SetVmNicSecurityGroupResult, inventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmNicSecurityGroupResult>("SetVmNicSecurityGroupResult", rows, 1);
-  return d;
-}
+namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // MonitorTriggerActionInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerActionInventory, state), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerActionInventory, type), schema::Location::Body, 0, nullptr},
+  {"triggerUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(MonitorTriggerActionInventory, triggerUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(MonitorTriggerActionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable0{{nullptr}, "MonitorTriggerActionInventory", kRows0, 3, kBases0, 1, &schema::ObjectOps<MonitorTriggerActionInventory, L>::make, &schema::ObjectOps<MonitorTriggerActionInventory, L>::destroy, &schema::ObjectOps<MonitorTriggerActionInventory, L>::clear};
+constexpr schema::Row kRows1[] = {  // MonitorTriggerInventory
+  {"expression", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, expression), schema::Location::Body, 0, nullptr},
+  {"recoveryExpression", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, recoveryExpression), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, status), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, state), schema::Location::Body, 0, nullptr},
+  {"duration", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(MonitorTriggerInventory, duration), schema::Location::Body, 0, nullptr},
+  {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
+  {"lastStatusChangeTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MonitorTriggerInventory, lastStatusChangeTime), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases1[] = {{&NamedResource::describe, offsetof(MonitorTriggerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable1{{nullptr}, "MonitorTriggerInventory", kRows1, 7, kBases1, 1, &schema::ObjectOps<MonitorTriggerInventory, L>::make, &schema::ObjectOps<MonitorTriggerInventory, L>::destroy, &schema::ObjectOps<MonitorTriggerInventory, L>::clear};
+constexpr schema::Row kRows2[] = {  // MountVmInstanceRecoveryPointResult
+  {"resourcePath", schema::Local<std::string, L>::ref, offsetof(MountVmInstanceRecoveryPointResult, resourcePath), schema::Location::Body, 0, nullptr},
+  {"failedVolumes", schema::Local<Json, L>::ref, offsetof(MountVmInstanceRecoveryPointResult, failedVolumes), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable2{{nullptr}, "MountVmInstanceRecoveryPointResult", kRows2, 2, nullptr, 0, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::make, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::destroy, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::clear};
+constexpr schema::Row kRows3[] = {  // MttyDeviceInventory
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, state), schema::Location::Body, 0, nullptr},
+  {"virtStatus", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, virtStatus), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases3[] = {{&NamedResource::describe, offsetof(MttyDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable3{{nullptr}, "MttyDeviceInventory", kRows3, 4, kBases3, 1, &schema::ObjectOps<MttyDeviceInventory, L>::make, &schema::ObjectOps<MttyDeviceInventory, L>::destroy, &schema::ObjectOps<MttyDeviceInventory, L>::clear};
+constexpr schema::Row kRows4[] = {  // MulticastRouterInventory
+  {"description", schema::Local<std::string, L>::ref, offsetof(MulticastRouterInventory, description), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(MulticastRouterInventory, state), schema::Location::Body, 0, nullptr},
+  {"rpGroups", schema::Local<Json, L>::ref, offsetof(MulticastRouterInventory, rpGroups), schema::Location::Body, 0, nullptr},
+  {"vpcVrs", schema::Local<Json, L>::ref, offsetof(MulticastRouterInventory, vpcVrs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&Resource::describe, offsetof(MulticastRouterInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable4{{nullptr}, "MulticastRouterInventory", kRows4, 4, kBases4, 1, &schema::ObjectOps<MulticastRouterInventory, L>::make, &schema::ObjectOps<MulticastRouterInventory, L>::destroy, &schema::ObjectOps<MulticastRouterInventory, L>::clear};
+constexpr schema::Row kRows5[] = {  // NasFileSystemInventory
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(NasFileSystemInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(NasFileSystemInventory, type), schema::Location::Body, 0, nullptr},
+  {"fileSystemId", schema::Local<std::string, L>::ref, offsetof(NasFileSystemInventory, fileSystemId), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases5[] = {{&NamedResource::describe, offsetof(NasFileSystemInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable5{{nullptr}, "NasFileSystemInventory", kRows5, 3, kBases5, 1, &schema::ObjectOps<NasFileSystemInventory, L>::make, &schema::ObjectOps<NasFileSystemInventory, L>::destroy, &schema::ObjectOps<NasFileSystemInventory, L>::clear};
+constexpr schema::Row kRows6[] = {  // NasMountTargetInventory
+  {"mountDomain", schema::Local<std::string, L>::ref, offsetof(NasMountTargetInventory, mountDomain), schema::Location::Body, 0, nullptr},
+  {"nasFileSystemUuid", schema::Local<std::string, L>::ref, offsetof(NasMountTargetInventory, nasFileSystemUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(NasMountTargetInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&NamedResource::describe, offsetof(NasMountTargetInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable6{{nullptr}, "NasMountTargetInventory", kRows6, 3, kBases6, 1, &schema::ObjectOps<NasMountTargetInventory, L>::make, &schema::ObjectOps<NasMountTargetInventory, L>::destroy, &schema::ObjectOps<NasMountTargetInventory, L>::clear};
+constexpr schema::Row kRows7[] = {  // NvmeLunInventory
+  {"nvmeTargetUuid", schema::Local<std::string, L>::ref, offsetof(NvmeLunInventory, nvmeTargetUuid), schema::Location::Body, 0, nullptr},
+  {"nvmeLunHostRefs", schema::Local<Json, L>::ref, offsetof(NvmeLunInventory, nvmeLunHostRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases7[] = {{&LunInventory::describe, offsetof(NvmeLunInventory, uuid) - offsetof(LunInventory, uuid)}};
+schema::LazyTable kTable7{{nullptr}, "NvmeLunInventory", kRows7, 2, kBases7, 1, &schema::ObjectOps<NvmeLunInventory, L>::make, &schema::ObjectOps<NvmeLunInventory, L>::destroy, &schema::ObjectOps<NvmeLunInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // NvmeServerInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(NvmeServerInventory, name), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(NvmeServerInventory, ip), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(NvmeServerInventory, port), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(NvmeServerInventory, state), schema::Location::Body, 0, nullptr},
+  {"transport", schema::Local<std::string, L>::ref, offsetof(NvmeServerInventory, transport), schema::Location::Body, 0, nullptr},
+  {"nvmeTargets", schema::Local<Json, L>::ref, offsetof(NvmeServerInventory, nvmeTargets), schema::Location::Body, 0, nullptr},
+  {"nvmeClusterRefs", schema::Local<Json, L>::ref, offsetof(NvmeServerInventory, nvmeClusterRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&Resource::describe, offsetof(NvmeServerInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable8{{nullptr}, "NvmeServerInventory", kRows8, 7, kBases8, 1, &schema::ObjectOps<NvmeServerInventory, L>::make, &schema::ObjectOps<NvmeServerInventory, L>::destroy, &schema::ObjectOps<NvmeServerInventory, L>::clear};
+constexpr schema::Row kRows9[] = {  // NvmeTargetInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, name), schema::Location::Body, 0, nullptr},
+  {"nqn", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, nqn), schema::Location::Body, 0, nullptr},
+  {"nvmeServerUuid", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, nvmeServerUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, state), schema::Location::Body, 0, nullptr},
+  {"nvmeLuns", schema::Local<Json, L>::ref, offsetof(NvmeTargetInventory, nvmeLuns), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases9[] = {{&Resource::describe, offsetof(NvmeTargetInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable9{{nullptr}, "NvmeTargetInventory", kRows9, 5, kBases9, 1, &schema::ObjectOps<NvmeTargetInventory, L>::make, &schema::ObjectOps<NvmeTargetInventory, L>::destroy, &schema::ObjectOps<NvmeTargetInventory, L>::clear};
+constexpr schema::Row kRows10[] = {  // OAuth2ClientInventory
+  {"clientId", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, clientId), schema::Location::Body, 0, nullptr},
+  {"clientSecret", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, clientSecret), schema::Location::Body, 0, nullptr},
+  {"authorizationUrl", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, authorizationUrl), schema::Location::Body, 0, nullptr},
+  {"tokenUrl", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, tokenUrl), schema::Location::Body, 0, nullptr},
+  {"userinfoUrl", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, userinfoUrl), schema::Location::Body, 0, nullptr},
+  {"grantType", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, grantType), schema::Location::Body, 0, nullptr},
+  {"identityProvider", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, identityProvider), schema::Location::Body, 0, nullptr},
+  {"logoutUrl", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, logoutUrl), schema::Location::Body, 0, nullptr},
+  {"scopeList", schema::Local<Json, L>::ref, offsetof(OAuth2ClientInventory, scopeList), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&SSOClientInventory::describe, offsetof(OAuth2ClientInventory, uuid) - offsetof(SSOClientInventory, uuid)}};
+schema::LazyTable kTable10{{nullptr}, "OAuth2ClientInventory", kRows10, 9, kBases10, 1, &schema::ObjectOps<OAuth2ClientInventory, L>::make, &schema::ObjectOps<OAuth2ClientInventory, L>::destroy, &schema::ObjectOps<OAuth2ClientInventory, L>::clear};
+constexpr schema::Row kRows11[] = {  // OAuth2TokenInventory
+  {"accessToken", schema::Local<std::string, L>::ref, offsetof(OAuth2TokenInventory, accessToken), schema::Location::Body, 0, nullptr},
+  {"idToken", schema::Local<std::string, L>::ref, offsetof(OAuth2TokenInventory, idToken), schema::Location::Body, 0, nullptr},
+  {"refreshToken", schema::Local<std::string, L>::ref, offsetof(OAuth2TokenInventory, refreshToken), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases11[] = {{&SSOTokenInventory::describe, offsetof(OAuth2TokenInventory, uuid) - offsetof(SSOTokenInventory, uuid)}};
+schema::LazyTable kTable11{{nullptr}, "OAuth2TokenInventory", kRows11, 3, kBases11, 1, &schema::ObjectOps<OAuth2TokenInventory, L>::make, &schema::ObjectOps<OAuth2TokenInventory, L>::destroy, &schema::ObjectOps<OAuth2TokenInventory, L>::clear};
+constexpr schema::Row kRows12[] = {  // OssBucketInventory
+  {"bucketName", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, bucketName), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"current", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, current), schema::Location::Body, 0, nullptr},
+  {"regionName", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, regionName), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, description), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&Resource::describe, offsetof(OssBucketInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable12{{nullptr}, "OssBucketInventory", kRows12, 5, kBases12, 1, &schema::ObjectOps<OssBucketInventory, L>::make, &schema::ObjectOps<OssBucketInventory, L>::destroy, &schema::ObjectOps<OssBucketInventory, L>::clear};
+constexpr schema::Row kRows13[] = {  // OvfCpuInfo
+  {"instanceId", schema::Local<std::string, L>::ref, offsetof(OvfCpuInfo, instanceId), schema::Location::Body, 0, nullptr},
+  {"quantity", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(OvfCpuInfo, quantity), schema::Location::Body, 0, nullptr},
+  {"coresPerSocket", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(OvfCpuInfo, coresPerSocket), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable13{{nullptr}, "OvfCpuInfo", kRows13, 3, nullptr, 0, &schema::ObjectOps<OvfCpuInfo, L>::make, &schema::ObjectOps<OvfCpuInfo, L>::destroy, &schema::ObjectOps<OvfCpuInfo, L>::clear};
+constexpr schema::Row kRows14[] = {  // OvfInfo
+  {"disks", schema::Local<Json, L>::ref, offsetof(OvfInfo, disks), schema::Location::Body, 0, nullptr},
+  {"networks", schema::Local<Json, L>::ref, offsetof(OvfInfo, networks), schema::Location::Body, 0, nullptr},
+  {"cpu", schema::Local<std::optional<OvfCpuInfo>, L>::ref, offsetof(OvfInfo, cpu), schema::Location::Body, 0, nullptr},
+  {"memory", schema::Local<std::optional<OvfMemoryInfo>, L>::ref, offsetof(OvfInfo, memory), schema::Location::Body, 0, nullptr},
+  {"vmName", schema::Local<std::string, L>::ref, offsetof(OvfInfo, vmName), schema::Location::Body, 0, nullptr},
+  {"os", schema::Local<std::optional<OvfOSInfo>, L>::ref, offsetof(OvfInfo, os), schema::Location::Body, 0, nullptr},
+  {"systemInfo", schema::Local<std::optional<OvfSystemInfo>, L>::ref, offsetof(OvfInfo, systemInfo), schema::Location::Body, 0, nullptr},
+  {"nics", schema::Local<Json, L>::ref, offsetof(OvfInfo, nics), schema::Location::Body, 0, nullptr},
+  {"cdDrivers", schema::Local<Json, L>::ref, offsetof(OvfInfo, cdDrivers), schema::Location::Body, 0, nullptr},
+  {"volumes", schema::Local<Json, L>::ref, offsetof(OvfInfo, volumes), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable14{{nullptr}, "OvfInfo", kRows14, 10, nullptr, 0, &schema::ObjectOps<OvfInfo, L>::make, &schema::ObjectOps<OvfInfo, L>::destroy, &schema::ObjectOps<OvfInfo, L>::clear};
+constexpr schema::Row kRows15[] = {  // OvfMemoryInfo
+  {"instanceId", schema::Local<std::string, L>::ref, offsetof(OvfMemoryInfo, instanceId), schema::Location::Body, 0, nullptr},
+  {"quantity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(OvfMemoryInfo, quantity), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable15{{nullptr}, "OvfMemoryInfo", kRows15, 2, nullptr, 0, &schema::ObjectOps<OvfMemoryInfo, L>::make, &schema::ObjectOps<OvfMemoryInfo, L>::destroy, &schema::ObjectOps<OvfMemoryInfo, L>::clear};
+constexpr schema::Row kRows16[] = {  // OvfOSInfo
+  {"id", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(OvfOSInfo, id), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(OvfOSInfo, version), schema::Location::Body, 0, nullptr},
+  {"osType", schema::Local<std::string, L>::ref, offsetof(OvfOSInfo, osType), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(OvfOSInfo, description), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable16{{nullptr}, "OvfOSInfo", kRows16, 4, nullptr, 0, &schema::ObjectOps<OvfOSInfo, L>::make, &schema::ObjectOps<OvfOSInfo, L>::destroy, &schema::ObjectOps<OvfOSInfo, L>::clear};
+constexpr schema::Row kRows17[] = {  // OvfSystemInfo
+  {"virtualSystemType", schema::Local<std::string, L>::ref, offsetof(OvfSystemInfo, virtualSystemType), schema::Location::Body, 0, nullptr},
+  {"firmwareType", schema::Local<std::string, L>::ref, offsetof(OvfSystemInfo, firmwareType), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable17{{nullptr}, "OvfSystemInfo", kRows17, 2, nullptr, 0, &schema::ObjectOps<OvfSystemInfo, L>::make, &schema::ObjectOps<OvfSystemInfo, L>::destroy, &schema::ObjectOps<OvfSystemInfo, L>::clear};
+constexpr schema::Row kRows18[] = {  // Pagination
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(Pagination, start), schema::Location::Body, 0, nullptr},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(Pagination, limit), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(Pagination, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable18{{nullptr}, "Pagination", kRows18, 3, nullptr, 0, &schema::ObjectOps<Pagination, L>::make, &schema::ObjectOps<Pagination, L>::destroy, &schema::ObjectOps<Pagination, L>::clear};
+constexpr schema::Row kRows19[] = {  // ParseOvfResult
+  {"ovfInfo", schema::Local<std::optional<OvfInfo>, L>::ref, offsetof(ParseOvfResult, ovfInfo), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable19{{nullptr}, "ParseOvfResult", kRows19, 1, nullptr, 0, &schema::ObjectOps<ParseOvfResult, L>::make, &schema::ObjectOps<ParseOvfResult, L>::destroy, &schema::ObjectOps<ParseOvfResult, L>::clear};
+constexpr schema::Row kRows20[] = {  // PciDeviceInventory
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"pciSpecUuid", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, pciSpecUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, status), schema::Location::Body, 0, nullptr},
+  {"virtStatus", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, virtStatus), schema::Location::Body, 0, nullptr},
+  {"chooser", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, chooser), schema::Location::Body, 0, nullptr},
+  {"vendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, vendorId), schema::Location::Body, 0, nullptr},
+  {"vendor", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, vendor), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"device", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, device), schema::Location::Body, 0, nullptr},
+  {"subvendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, subvendorId), schema::Location::Body, 0, nullptr},
+  {"subdeviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, subdeviceId), schema::Location::Body, 0, nullptr},
+  {"pciDeviceAddress", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, pciDeviceAddress), schema::Location::Body, 0, nullptr},
+  {"iommuGroup", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, iommuGroup), schema::Location::Body, 0, nullptr},
+  {"metaData", schema::Local<std::optional<PciDeviceMetaData>, L>::ref, offsetof(PciDeviceInventory, metaData), schema::Location::Body, 0, nullptr},
+  {"rev", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, rev), schema::Location::Body, 0, nullptr},
+  {"matchedPciDeviceOfferingRef", schema::Local<Json, L>::ref, offsetof(PciDeviceInventory, matchedPciDeviceOfferingRef), schema::Location::Body, 0, nullptr},
+  {"mdevSpecRefs", schema::Local<Json, L>::ref, offsetof(PciDeviceInventory, mdevSpecRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(PciDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable20{{nullptr}, "PciDeviceInventory", kRows20, 21, kBases20, 1, &schema::ObjectOps<PciDeviceInventory, L>::make, &schema::ObjectOps<PciDeviceInventory, L>::destroy, &schema::ObjectOps<PciDeviceInventory, L>::clear};
+constexpr schema::Row kRows21[] = {  // PciDeviceMetaData
+  {"metaData", schema::Local<std::string, L>::ref, offsetof(PciDeviceMetaData, metaData), schema::Location::Body, 0, nullptr},
+  {"metaDataEntries", schema::Local<Json, L>::ref, offsetof(PciDeviceMetaData, metaDataEntries), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable21{{nullptr}, "PciDeviceMetaData", kRows21, 2, nullptr, 0, &schema::ObjectOps<PciDeviceMetaData, L>::make, &schema::ObjectOps<PciDeviceMetaData, L>::destroy, &schema::ObjectOps<PciDeviceMetaData, L>::clear};
+constexpr schema::Row kRows22[] = {  // PciDeviceOfferingInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, type), schema::Location::Body, 0, nullptr},
+  {"vendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, vendorId), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"subvendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, subvendorId), schema::Location::Body, 0, nullptr},
+  {"subdeviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, subdeviceId), schema::Location::Body, 0, nullptr},
+  {"ramSize", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, ramSize), schema::Location::Body, 0, nullptr},
+  {"attachedInstanceOfferings", schema::Local<Json, L>::ref, offsetof(PciDeviceOfferingInventory, attachedInstanceOfferings), schema::Location::Body, 0, nullptr},
+  {"matchedPciDevices", schema::Local<Json, L>::ref, offsetof(PciDeviceOfferingInventory, matchedPciDevices), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&NamedResource::describe, offsetof(PciDeviceOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable22{{nullptr}, "PciDeviceOfferingInventory", kRows22, 8, kBases22, 1, &schema::ObjectOps<PciDeviceOfferingInventory, L>::make, &schema::ObjectOps<PciDeviceOfferingInventory, L>::destroy, &schema::ObjectOps<PciDeviceOfferingInventory, L>::clear};
+constexpr schema::Row kRows23[] = {  // PciDeviceSpecInventory
+  {"vendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, vendorId), schema::Location::Body, 0, nullptr},
+  {"vendor", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, vendor), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"device", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, device), schema::Location::Body, 0, nullptr},
+  {"subvendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, subvendorId), schema::Location::Body, 0, nullptr},
+  {"subdeviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, subdeviceId), schema::Location::Body, 0, nullptr},
+  {"ramSize", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, ramSize), schema::Location::Body, 0, nullptr},
+  {"maxPartNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PciDeviceSpecInventory, maxPartNum), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, state), schema::Location::Body, 0, nullptr},
+  {"isVirtual", schema::Local<std::optional<bool>, L>::ref, offsetof(PciDeviceSpecInventory, isVirtual), schema::Location::Body, 0, nullptr},
+  {"romVersion", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, romVersion), schema::Location::Body, 0, nullptr},
+  {"romMd5sum", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, romMd5sum), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases23[] = {{&NamedResource::describe, offsetof(PciDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable23{{nullptr}, "PciDeviceSpecInventory", kRows23, 13, kBases23, 1, &schema::ObjectOps<PciDeviceSpecInventory, L>::make, &schema::ObjectOps<PciDeviceSpecInventory, L>::destroy, &schema::ObjectOps<PciDeviceSpecInventory, L>::clear};
+constexpr schema::Base kBases24[] = {{&TaskInfo::describe, offsetof(PendingTaskInfo, name) - offsetof(TaskInfo, name)}};
+schema::LazyTable kTable24{{nullptr}, "PendingTaskInfo", nullptr, 0, kBases24, 1, &schema::ObjectOps<PendingTaskInfo, L>::make, &schema::ObjectOps<PendingTaskInfo, L>::destroy, &schema::ObjectOps<PendingTaskInfo, L>::clear};
+constexpr schema::Row kRows25[] = {  // PolicyInventory
+  {"statements", schema::Local<std::vector<PolicyStatement>, L>::ref, offsetof(PolicyInventory, statements), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(PolicyInventory, name), schema::Location::Body, 0, nullptr},
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(PolicyInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(PolicyInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable25{{nullptr}, "PolicyInventory", kRows25, 4, nullptr, 0, &schema::ObjectOps<PolicyInventory, L>::make, &schema::ObjectOps<PolicyInventory, L>::destroy, &schema::ObjectOps<PolicyInventory, L>::clear};
+constexpr schema::Row kRows26[] = {  // PolicyRouteRuleInventory
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PolicyRouteRuleInventory, ruleNumber), schema::Location::Body, 0, nullptr},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, tableUuid), schema::Location::Body, 0, nullptr},
+  {"destIp", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, destIp), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, sourceIp), schema::Location::Body, 0, nullptr},
+  {"destPort", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, sourcePort), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&Resource::describe, offsetof(PolicyRouteRuleInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable26{{nullptr}, "PolicyRouteRuleInventory", kRows26, 9, kBases26, 1, &schema::ObjectOps<PolicyRouteRuleInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleInventory, L>::clear};
+constexpr schema::Row kRows27[] = {  // PolicyRouteRuleSetInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetInventory, type), schema::Location::Body, 0, nullptr},
+  {"rules", schema::Local<Json, L>::ref, offsetof(PolicyRouteRuleSetInventory, rules), schema::Location::Body, 0, nullptr},
+  {"l3Refs", schema::Local<Json, L>::ref, offsetof(PolicyRouteRuleSetInventory, l3Refs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases27[] = {{&NamedResource::describe, offsetof(PolicyRouteRuleSetInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable27{{nullptr}, "PolicyRouteRuleSetInventory", kRows27, 3, kBases27, 1, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::clear};
+constexpr schema::Row kRows28[] = {  // PolicyRouteRuleSetL3RefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, id), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable28{{nullptr}, "PolicyRouteRuleSetL3RefInventory", kRows28, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::clear};
+constexpr schema::Row kRows29[] = {  // PolicyRouteRuleSetVRouterRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable29{{nullptr}, "PolicyRouteRuleSetVRouterRefInventory", kRows29, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::clear};
+constexpr schema::Row kRows30[] = {  // PolicyRouteTableInventory
+  {"tableNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PolicyRouteTableInventory, tableNumber), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableInventory, description), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableInventory, type), schema::Location::Body, 0, nullptr},
+  {"routes", schema::Local<Json, L>::ref, offsetof(PolicyRouteTableInventory, routes), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&Resource::describe, offsetof(PolicyRouteTableInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable30{{nullptr}, "PolicyRouteTableInventory", kRows30, 4, kBases30, 1, &schema::ObjectOps<PolicyRouteTableInventory, L>::make, &schema::ObjectOps<PolicyRouteTableInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableInventory, L>::clear};
+constexpr schema::Row kRows31[] = {  // PolicyRouteTableRouteEntryInventory
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, tableUuid), schema::Location::Body, 0, nullptr},
+  {"destinationCidr", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, destinationCidr), schema::Location::Body, 0, nullptr},
+  {"nextHopIp", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, nextHopIp), schema::Location::Body, 0, nullptr},
+  {"distance", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, distance), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases31[] = {{&Resource::describe, offsetof(PolicyRouteTableRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable31{{nullptr}, "PolicyRouteTableRouteEntryInventory", kRows31, 4, kBases31, 1, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::make, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::clear};
+constexpr schema::Row kRows32[] = {  // PolicyRouteTableVRouterRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, tableUuid), schema::Location::Body, 0, nullptr},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable32{{nullptr}, "PolicyRouteTableVRouterRefInventory", kRows32, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::make, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // PolicyStatement
+  {"name", schema::Local<std::string, L>::ref, offsetof(PolicyStatement, name), schema::Location::Body, 0, nullptr},
+  {"effect", schema::Local<std::string, L>::ref, offsetof(PolicyStatement, effect), schema::Location::Body, 0, nullptr},
+  {"principals", schema::Local<std::vector<std::string>, L>::ref, offsetof(PolicyStatement, principals), schema::Location::Body, 0, nullptr},
+  {"actions", schema::Local<std::vector<std::string>, L>::ref, offsetof(PolicyStatement, actions), schema::Location::Body, 0, nullptr},
+  {"resources", schema::Local<std::vector<std::string>, L>::ref, offsetof(PolicyStatement, resources), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable33{{nullptr}, "PolicyStatement", kRows33, 5, nullptr, 0, &schema::ObjectOps<PolicyStatement, L>::make, &schema::ObjectOps<PolicyStatement, L>::destroy, &schema::ObjectOps<PolicyStatement, L>::clear};
+constexpr schema::Row kRows34[] = {  // PortMirrorInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(PortMirrorInventory, state), schema::Location::Body, 0, nullptr},
+  {"mirrorNetworkUuid", schema::Local<std::string, L>::ref, offsetof(PortMirrorInventory, mirrorNetworkUuid), schema::Location::Body, 0, nullptr},
+  {"sessions", schema::Local<Json, L>::ref, offsetof(PortMirrorInventory, sessions), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases34[] = {{&NamedResource::describe, offsetof(PortMirrorInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable34{{nullptr}, "PortMirrorInventory", kRows34, 3, kBases34, 1, &schema::ObjectOps<PortMirrorInventory, L>::make, &schema::ObjectOps<PortMirrorInventory, L>::destroy, &schema::ObjectOps<PortMirrorInventory, L>::clear};
+constexpr schema::Row kRows35[] = {  // PortMirrorSessionInventory
+  {"status", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, status), schema::Location::Body, 0, nullptr},
+  {"internalId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PortMirrorSessionInventory, internalId), schema::Location::Body, 0, nullptr},
+  {"srcEndPoint", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, srcEndPoint), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, type), schema::Location::Body, 0, nullptr},
+  {"dstEndPoint", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, dstEndPoint), schema::Location::Body, 0, nullptr},
+  {"portMirrorUuid", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, portMirrorUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases35[] = {{&NamedResource::describe, offsetof(PortMirrorSessionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable35{{nullptr}, "PortMirrorSessionInventory", kRows35, 6, kBases35, 1, &schema::ObjectOps<PortMirrorSessionInventory, L>::make, &schema::ObjectOps<PortMirrorSessionInventory, L>::destroy, &schema::ObjectOps<PortMirrorSessionInventory, L>::clear};
+constexpr schema::Row kRows36[] = {  // PowerOffHostResult
+  {"results", schema::Local<Json, L>::ref, offsetof(PowerOffHostResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable36{{nullptr}, "PowerOffHostResult", kRows36, 1, nullptr, 0, &schema::ObjectOps<PowerOffHostResult, L>::make, &schema::ObjectOps<PowerOffHostResult, L>::destroy, &schema::ObjectOps<PowerOffHostResult, L>::clear};
+constexpr schema::Row kRows37[] = {  // PreconfigurationTemplateInventory
+  {"distribution", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, distribution), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, type), schema::Location::Body, 0, nullptr},
+  {"content", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, content), schema::Location::Body, 0, nullptr},
+  {"md5sum", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, md5sum), schema::Location::Body, 0, nullptr},
+  {"isPredefined", schema::Local<std::optional<bool>, L>::ref, offsetof(PreconfigurationTemplateInventory, isPredefined), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, state), schema::Location::Body, 0, nullptr},
+  {"customParams", schema::Local<Json, L>::ref, offsetof(PreconfigurationTemplateInventory, customParams), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases37[] = {{&NamedResource::describe, offsetof(PreconfigurationTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable37{{nullptr}, "PreconfigurationTemplateInventory", kRows37, 7, kBases37, 1, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::make, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::destroy, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::clear};
+constexpr schema::Row kRows38[] = {  // PreviewResourceStackResult
+  {"preview", schema::Local<std::optional<PreviewResourceStruct>, L>::ref, offsetof(PreviewResourceStackResult, preview), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable38{{nullptr}, "PreviewResourceStackResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<PreviewResourceStackResult, L>::make, &schema::ObjectOps<PreviewResourceStackResult, L>::destroy, &schema::ObjectOps<PreviewResourceStackResult, L>::clear};
+constexpr schema::Row kRows39[] = {  // PreviewResourceStruct
+  {"actions", schema::Local<Json, L>::ref, offsetof(PreviewResourceStruct, actions), schema::Location::Body, 0, nullptr},
+  {"conditions", schema::Local<Json, L>::ref, offsetof(PreviewResourceStruct, conditions), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable39{{nullptr}, "PreviewResourceStruct", kRows39, 2, nullptr, 0, &schema::ObjectOps<PreviewResourceStruct, L>::make, &schema::ObjectOps<PreviewResourceStruct, L>::destroy, &schema::ObjectOps<PreviewResourceStruct, L>::clear};
+constexpr schema::Row kRows40[] = {  // PriceInventory
+  {"resourceName", schema::Local<std::string, L>::ref, offsetof(PriceInventory, resourceName), schema::Location::Body, 0, nullptr},
+  {"resourceUnit", schema::Local<std::string, L>::ref, offsetof(PriceInventory, resourceUnit), schema::Location::Body, 0, nullptr},
+  {"timeUnit", schema::Local<std::string, L>::ref, offsetof(PriceInventory, timeUnit), schema::Location::Body, 0, nullptr},
+  {"price", schema::Local<std::optional<double>, L>::ref, offsetof(PriceInventory, price), schema::Location::Body, 0, nullptr},
+  {"dateInLong", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PriceInventory, dateInLong), schema::Location::Body, 0, nullptr},
+  {"endDateInLong", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PriceInventory, endDateInLong), schema::Location::Body, 0, nullptr},
+  {"tableUuid", schema::Local<std::string, L>::ref, offsetof(PriceInventory, tableUuid), schema::Location::Body, 0, nullptr},
+  {"pciDeviceOfferings", schema::Local<Json, L>::ref, offsetof(PriceInventory, pciDeviceOfferings), schema::Location::Body, 0, nullptr},
+  {"bareMetal2VmOfferings", schema::Local<Json, L>::ref, offsetof(PriceInventory, bareMetal2VmOfferings), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases40[] = {{&Resource::describe, offsetof(PriceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable40{{nullptr}, "PriceInventory", kRows40, 9, kBases40, 1, &schema::ObjectOps<PriceInventory, L>::make, &schema::ObjectOps<PriceInventory, L>::destroy, &schema::ObjectOps<PriceInventory, L>::clear};
+constexpr schema::Base kBases41[] = {{&NamedResource::describe, offsetof(PriceTableInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable41{{nullptr}, "PriceTableInventory", nullptr, 0, kBases41, 1, &schema::ObjectOps<PriceTableInventory, L>::make, &schema::ObjectOps<PriceTableInventory, L>::destroy, &schema::ObjectOps<PriceTableInventory, L>::clear};
+constexpr schema::Row kRows42[] = {  // PrimaryStorageInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, url), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrimaryStorageInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrimaryStorageInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+  {"totalPhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrimaryStorageInventory, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"availablePhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrimaryStorageInventory, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
+  {"systemUsedCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrimaryStorageInventory, systemUsedCapacity), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, status), schema::Location::Body, 0, nullptr},
+  {"mountPath", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, mountPath), schema::Location::Body, 0, nullptr},
+  {"attachedClusterUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(PrimaryStorageInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&NamedResource::describe, offsetof(PrimaryStorageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable42{{nullptr}, "PrimaryStorageInventory", kRows42, 12, kBases42, 1, &schema::ObjectOps<PrimaryStorageInventory, L>::make, &schema::ObjectOps<PrimaryStorageInventory, L>::destroy, &schema::ObjectOps<PrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows43[] = {  // ProgressProperty
+  {"progress", schema::Local<std::string, L>::ref, offsetof(ProgressProperty, progress), schema::Location::Body, 0, nullptr},
+  {"stage", schema::Local<std::string, L>::ref, offsetof(ProgressProperty, stage), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable43{{nullptr}, "ProgressProperty", kRows43, 2, nullptr, 0, &schema::ObjectOps<ProgressProperty, L>::make, &schema::ObjectOps<ProgressProperty, L>::destroy, &schema::ObjectOps<ProgressProperty, L>::clear};
+constexpr schema::Row kRows44[] = {  // PrometheusQueryLabelValuesResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryLabelValuesResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable44{{nullptr}, "PrometheusQueryLabelValuesResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::make, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::destroy, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::clear};
+constexpr schema::Row kRows45[] = {  // PrometheusQueryMetadataResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryMetadataResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable45{{nullptr}, "PrometheusQueryMetadataResult", kRows45, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::make, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::destroy, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::clear};
+constexpr schema::Row kRows46[] = {  // PrometheusQueryPassThroughResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryPassThroughResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable46{{nullptr}, "PrometheusQueryPassThroughResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::make, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::destroy, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::clear};
+constexpr schema::Row kRows47[] = {  // PrometheusQueryVmMonitoringDataResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryVmMonitoringDataResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable47{{nullptr}, "PrometheusQueryVmMonitoringDataResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::make, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::destroy, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::clear};
+constexpr schema::Row kRows48[] = {  // PublishAppInventory
+  {"templateContent", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, templateContent), schema::Location::Body, 0, nullptr},
+  {"appMetaData", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, appMetaData), schema::Location::Body, 0, nullptr},
+  {"preParams", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, preParams), schema::Location::Body, 0, nullptr},
+  {"vmRelationShip", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, vmRelationShip), schema::Location::Body, 0, nullptr},
+  {"buildAppUuid", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, buildAppUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, type), schema::Location::Body, 0, nullptr},
+  {"appId", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, appId), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, version), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, status), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases48[] = {{&NamedResource::describe, offsetof(PublishAppInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable48{{nullptr}, "PublishAppInventory", kRows48, 9, kBases48, 1, &schema::ObjectOps<PublishAppInventory, L>::make, &schema::ObjectOps<PublishAppInventory, L>::destroy, &schema::ObjectOps<PublishAppInventory, L>::clear};
+constexpr schema::Row kRows49[] = {  // QuotaInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(QuotaInventory, name), schema::Location::Body, 0, nullptr},
+  {"identityUuid", schema::Local<std::string, L>::ref, offsetof(QuotaInventory, identityUuid), schema::Location::Body, 0, nullptr},
+  {"identityType", schema::Local<std::string, L>::ref, offsetof(QuotaInventory, identityType), schema::Location::Body, 0, nullptr},
+  {"value", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QuotaInventory, value), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases49[] = {{&Resource::describe, offsetof(QuotaInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable49{{nullptr}, "QuotaInventory", kRows49, 4, kBases49, 1, &schema::ObjectOps<QuotaInventory, L>::make, &schema::ObjectOps<QuotaInventory, L>::destroy, &schema::ObjectOps<QuotaInventory, L>::clear};
+constexpr schema::Row kRows50[] = {  // QuotaUsage
+  {"name", schema::Local<std::string, L>::ref, offsetof(QuotaUsage, name), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QuotaUsage, total), schema::Location::Body, 0, nullptr},
+  {"used", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QuotaUsage, used), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable50{{nullptr}, "QuotaUsage", kRows50, 3, nullptr, 0, &schema::ObjectOps<QuotaUsage, L>::make, &schema::ObjectOps<QuotaUsage, L>::destroy, &schema::ObjectOps<QuotaUsage, L>::clear};
+constexpr schema::Row kRows51[] = {  // RaidPhysicalDriveInventory
+  {"raidLevel", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, raidLevel), schema::Location::Body, 0, nullptr},
+  {"raidControllerUuid", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, raidControllerUuid), schema::Location::Body, 0, nullptr},
+  {"enclosureDeviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, enclosureDeviceId), schema::Location::Body, 0, nullptr},
+  {"slotNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, slotNumber), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"diskGroup", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, diskGroup), schema::Location::Body, 0, nullptr},
+  {"wwn", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, wwn), schema::Location::Body, 0, nullptr},
+  {"serialNumber", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, serialNumber), schema::Location::Body, 0, nullptr},
+  {"deviceModel", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, deviceModel), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, size), schema::Location::Body, 0, nullptr},
+  {"driveState", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, driveState), schema::Location::Body, 0, nullptr},
+  {"locateStatus", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, locateStatus), schema::Location::Body, 0, nullptr},
+  {"driveType", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, driveType), schema::Location::Body, 0, nullptr},
+  {"mediaType", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, mediaType), schema::Location::Body, 0, nullptr},
+  {"rotationRate", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, rotationRate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases51[] = {{&NamedResource::describe, offsetof(RaidPhysicalDriveInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable51{{nullptr}, "RaidPhysicalDriveInventory", kRows51, 15, kBases51, 1, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::make, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::destroy, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::clear};
+constexpr schema::Row kRows52[] = {  // ReclaimSpaceFromImageStoreResult
+  {"gcResult", schema::Local<std::optional<ImageStoreGcResult>, L>::ref, offsetof(ReclaimSpaceFromImageStoreResult, gcResult), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable52{{nullptr}, "ReclaimSpaceFromImageStoreResult", kRows52, 1, nullptr, 0, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::make, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::destroy, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::clear};
+constexpr schema::Row kRows53[] = {  // ReconnectConsoleProxyAgentResult
+  {"inventory", schema::Local<std::map<std::string, Json>, L>::ref, offsetof(ReconnectConsoleProxyAgentResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable53{{nullptr}, "ReconnectConsoleProxyAgentResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::make, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::destroy, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::clear};
+constexpr schema::Row kRows54[] = {  // RecoverDatabaseFromBackupResult
+  {"logListenPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RecoverDatabaseFromBackupResult, logListenPort), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable54{{nullptr}, "RecoverDatabaseFromBackupResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::make, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::destroy, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::clear};
+constexpr schema::Row kRows55[] = {  // RefreshCaptchaResult
+  {"captchaUuid", schema::Local<std::string, L>::ref, offsetof(RefreshCaptchaResult, captchaUuid), schema::Location::Body, 0, nullptr},
+  {"captcha", schema::Local<std::string, L>::ref, offsetof(RefreshCaptchaResult, captcha), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable55{{nullptr}, "RefreshCaptchaResult", kRows55, 2, nullptr, 0, &schema::ObjectOps<RefreshCaptchaResult, L>::make, &schema::ObjectOps<RefreshCaptchaResult, L>::destroy, &schema::ObjectOps<RefreshCaptchaResult, L>::clear};
+constexpr schema::Row kRows56[] = {  // RefreshFiberChannelStorageResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(RefreshFiberChannelStorageResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable56{{nullptr}, "RefreshFiberChannelStorageResult", kRows56, 1, nullptr, 0, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::make, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::destroy, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::clear};
+constexpr schema::Row kRows57[] = {  // RefreshLocalRaidResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(RefreshLocalRaidResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable57{{nullptr}, "RefreshLocalRaidResult", kRows57, 1, nullptr, 0, &schema::ObjectOps<RefreshLocalRaidResult, L>::make, &schema::ObjectOps<RefreshLocalRaidResult, L>::destroy, &schema::ObjectOps<RefreshLocalRaidResult, L>::clear};
+constexpr schema::Row kRows58[] = {  // RefreshNvmeTargetResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(RefreshNvmeTargetResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable58{{nullptr}, "RefreshNvmeTargetResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<RefreshNvmeTargetResult, L>::make, &schema::ObjectOps<RefreshNvmeTargetResult, L>::destroy, &schema::ObjectOps<RefreshNvmeTargetResult, L>::clear};
+constexpr schema::Row kRows59[] = {  // RegisterLicenseRequestedApplicationResult
+  {"appId", schema::Local<std::string, L>::ref, offsetof(RegisterLicenseRequestedApplicationResult, appId), schema::Location::Body, 0, nullptr},
+  {"servicePubKey", schema::Local<std::string, L>::ref, offsetof(RegisterLicenseRequestedApplicationResult, servicePubKey), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable59{{nullptr}, "RegisterLicenseRequestedApplicationResult", kRows59, 2, nullptr, 0, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::make, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::destroy, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::clear};
+constexpr schema::Row kRows60[] = {  // RemoteVtepInventory
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"vtepIp", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, vtepIp), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RemoteVtepInventory, port), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, type), schema::Location::Body, 0, nullptr},
+  {"poolUuid", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, poolUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases60[] = {{&Resource::describe, offsetof(RemoteVtepInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable60{{nullptr}, "RemoteVtepInventory", kRows60, 5, kBases60, 1, &schema::ObjectOps<RemoteVtepInventory, L>::make, &schema::ObjectOps<RemoteVtepInventory, L>::destroy, &schema::ObjectOps<RemoteVtepInventory, L>::clear};
+constexpr schema::Row kRows61[] = {  // ResourceConfigInventory
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"category", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, category), schema::Location::Body, 0, nullptr},
+  {"value", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, value), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases61[] = {{&NamedResource::describe, offsetof(ResourceConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable61{{nullptr}, "ResourceConfigInventory", kRows61, 4, kBases61, 1, &schema::ObjectOps<ResourceConfigInventory, L>::make, &schema::ObjectOps<ResourceConfigInventory, L>::destroy, &schema::ObjectOps<ResourceConfigInventory, L>::clear};
+constexpr schema::Row kRows62[] = {  // ResourceInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"resourceName", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, resourceName), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"concreteResourceType", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, concreteResourceType), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable62{{nullptr}, "ResourceInventory", kRows62, 4, nullptr, 0, &schema::ObjectOps<ResourceInventory, L>::make, &schema::ObjectOps<ResourceInventory, L>::destroy, &schema::ObjectOps<ResourceInventory, L>::clear};
+constexpr schema::Row kRows63[] = {  // ResourceStackInventory
+  {"version", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, version), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, type), schema::Location::Body, 0, nullptr},
+  {"templateContent", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, templateContent), schema::Location::Body, 0, nullptr},
+  {"paramContent", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, paramContent), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, status), schema::Location::Body, 0, nullptr},
+  {"reason", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, reason), schema::Location::Body, 0, nullptr},
+  {"outputs", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, outputs), schema::Location::Body, 0, nullptr},
+  {"enableRollback", schema::Local<std::optional<bool>, L>::ref, offsetof(ResourceStackInventory, enableRollback), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases63[] = {{&NamedResource::describe, offsetof(ResourceStackInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable63{{nullptr}, "ResourceStackInventory", kRows63, 8, kBases63, 1, &schema::ObjectOps<ResourceStackInventory, L>::make, &schema::ObjectOps<ResourceStackInventory, L>::destroy, &schema::ObjectOps<ResourceStackInventory, L>::clear};
+constexpr schema::Row kRows64[] = {  // RevertSnapshotGroupResult
+  {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(RevertSnapshotGroupResult, snapshotUuid), schema::Location::Body, 0, nullptr},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(RevertSnapshotGroupResult, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(RevertSnapshotGroupResult, success), schema::Location::Body, 0, nullptr},
+  {"error", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(RevertSnapshotGroupResult, error), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable64{{nullptr}, "RevertSnapshotGroupResult", kRows64, 4, nullptr, 0, &schema::ObjectOps<RevertSnapshotGroupResult, L>::make, &schema::ObjectOps<RevertSnapshotGroupResult, L>::destroy, &schema::ObjectOps<RevertSnapshotGroupResult, L>::clear};
+constexpr schema::Row kRows65[] = {  // RevertVmFromSnapshotGroupResult
+  {"results", schema::Local<std::vector<RevertSnapshotGroupResult>, L>::ref, offsetof(RevertVmFromSnapshotGroupResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable65{{nullptr}, "RevertVmFromSnapshotGroupResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::make, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::destroy, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::clear};
+constexpr schema::Row kRows66[] = {  // RoleInventory
+  {"identity", schema::Local<std::string, L>::ref, offsetof(RoleInventory, identity), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(RoleInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(RoleInventory, state), schema::Location::Body, 0, nullptr},
+  {"statements", schema::Local<std::vector<RolePolicyStatementInventory>, L>::ref, offsetof(RoleInventory, statements), schema::Location::Body, 0, nullptr},
+  {"policies", schema::Local<std::vector<RolePolicyRefInventory>, L>::ref, offsetof(RoleInventory, policies), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&NamedResource::describe, offsetof(RoleInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable66{{nullptr}, "RoleInventory", kRows66, 5, kBases66, 1, &schema::ObjectOps<RoleInventory, L>::make, &schema::ObjectOps<RoleInventory, L>::destroy, &schema::ObjectOps<RoleInventory, L>::clear};
+constexpr schema::Row kRows67[] = {  // RolePolicyRefInventory
+  {"roleUuid", schema::Local<std::string, L>::ref, offsetof(RolePolicyRefInventory, roleUuid), schema::Location::Body, 0, nullptr},
+  {"policyUuid", schema::Local<std::string, L>::ref, offsetof(RolePolicyRefInventory, policyUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(RolePolicyRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(RolePolicyRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable67{{nullptr}, "RolePolicyRefInventory", kRows67, 4, nullptr, 0, &schema::ObjectOps<RolePolicyRefInventory, L>::make, &schema::ObjectOps<RolePolicyRefInventory, L>::destroy, &schema::ObjectOps<RolePolicyRefInventory, L>::clear};
+constexpr schema::Row kRows68[] = {  // RolePolicyStatementInventory
+  {"statement", schema::Local<std::optional<PolicyStatement>, L>::ref, offsetof(RolePolicyStatementInventory, statement), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&Resource::describe, offsetof(RolePolicyStatementInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable68{{nullptr}, "RolePolicyStatementInventory", kRows68, 1, kBases68, 1, &schema::ObjectOps<RolePolicyStatementInventory, L>::make, &schema::ObjectOps<RolePolicyStatementInventory, L>::destroy, &schema::ObjectOps<RolePolicyStatementInventory, L>::clear};
+constexpr schema::Row kRows69[] = {  // RouterAreaInventory
+  {"areaId", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, areaId), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, type), schema::Location::Body, 0, nullptr},
+  {"authentication", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, authentication), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, password), schema::Location::Body, 0, nullptr},
+  {"keyId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RouterAreaInventory, keyId), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases69[] = {{&Resource::describe, offsetof(RouterAreaInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable69{{nullptr}, "RouterAreaInventory", kRows69, 5, kBases69, 1, &schema::ObjectOps<RouterAreaInventory, L>::make, &schema::ObjectOps<RouterAreaInventory, L>::destroy, &schema::ObjectOps<RouterAreaInventory, L>::clear};
+constexpr schema::Base kBases70[] = {{&TaskInfo::describe, offsetof(RunningTaskInfo, name) - offsetof(TaskInfo, name)}};
+schema::LazyTable kTable70{{nullptr}, "RunningTaskInfo", nullptr, 0, kBases70, 1, &schema::ObjectOps<RunningTaskInfo, L>::make, &schema::ObjectOps<RunningTaskInfo, L>::destroy, &schema::ObjectOps<RunningTaskInfo, L>::clear};
+constexpr schema::Row kRows71[] = {  // SNSAliyunSmsEndpointInventory
+  {"receivers", schema::Local<Json, L>::ref, offsetof(SNSAliyunSmsEndpointInventory, receivers), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases71[] = {{&SNSUniversalSmsEndpointInventory::describe, offsetof(SNSAliyunSmsEndpointInventory, uuid) - offsetof(SNSUniversalSmsEndpointInventory, uuid)}};
+schema::LazyTable kTable71{{nullptr}, "SNSAliyunSmsEndpointInventory", kRows71, 1, kBases71, 1, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::make, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::clear};
+constexpr schema::Row kRows72[] = {  // SNSApplicationEndpointInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, state), schema::Location::Body, 0, nullptr},
+  {"platformUuid", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, platformUuid), schema::Location::Body, 0, nullptr},
+  {"connectionStatus", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, connectionStatus), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::optional<SNSApplicationPlatformInventory>, L>::ref, offsetof(SNSApplicationEndpointInventory, platform), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&NamedResource::describe, offsetof(SNSApplicationEndpointInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable72{{nullptr}, "SNSApplicationEndpointInventory", kRows72, 5, kBases72, 1, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::make, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::destroy, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::clear};
+constexpr schema::Row kRows73[] = {  // SNSApplicationPlatformInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(SNSApplicationPlatformInventory, state), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(SNSApplicationPlatformInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases73[] = {{&NamedResource::describe, offsetof(SNSApplicationPlatformInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable73{{nullptr}, "SNSApplicationPlatformInventory", kRows73, 2, kBases73, 1, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::make, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::destroy, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::clear};
+constexpr schema::Row kRows74[] = {  // SNSDingTalkAtPersonInventory
+  {"phoneNumber", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkAtPersonInventory, phoneNumber), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"remark", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&Resource::describe, offsetof(SNSDingTalkAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable74{{nullptr}, "SNSDingTalkAtPersonInventory", kRows74, 3, kBases74, 1, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::make, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::clear};
+constexpr schema::Row kRows75[] = {  // SNSDingTalkEndpointInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkEndpointInventory, url), schema::Location::Body, 0, nullptr},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSDingTalkEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
+  {"secret", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkEndpointInventory, secret), schema::Location::Body, 0, nullptr},
+  {"atPersonPhoneNumbers", schema::Local<Json, L>::ref, offsetof(SNSDingTalkEndpointInventory, atPersonPhoneNumbers), schema::Location::Body, 0, nullptr},
+  {"atPersonList", schema::Local<Json, L>::ref, offsetof(SNSDingTalkEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases75[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSDingTalkEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable75{{nullptr}, "SNSDingTalkEndpointInventory", kRows75, 5, kBases75, 1, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::make, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::destroy, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::clear};
+constexpr schema::Row kRows76[] = {  // SNSDingTalkTestConnectionResult
+  {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSDingTalkTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
+  {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSDingTalkTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable76{{nullptr}, "SNSDingTalkTestConnectionResult", kRows76, 2, nullptr, 0, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::make, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::clear};
+constexpr schema::Row kRows77[] = {  // SNSEmailAddressInventory
+  {"emailAddress", schema::Local<std::string, L>::ref, offsetof(SNSEmailAddressInventory, emailAddress), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSEmailAddressInventory, endpointUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases77[] = {{&Resource::describe, offsetof(SNSEmailAddressInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable77{{nullptr}, "SNSEmailAddressInventory", kRows77, 2, kBases77, 1, &schema::ObjectOps<SNSEmailAddressInventory, L>::make, &schema::ObjectOps<SNSEmailAddressInventory, L>::destroy, &schema::ObjectOps<SNSEmailAddressInventory, L>::clear};
+constexpr schema::Row kRows78[] = {  // SNSEmailEndpointInventory
+  {"email", schema::Local<std::string, L>::ref, offsetof(SNSEmailEndpointInventory, email), schema::Location::Body, 0, nullptr},
+  {"emailAddresses", schema::Local<Json, L>::ref, offsetof(SNSEmailEndpointInventory, emailAddresses), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases78[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSEmailEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable78{{nullptr}, "SNSEmailEndpointInventory", kRows78, 2, kBases78, 1, &schema::ObjectOps<SNSEmailEndpointInventory, L>::make, &schema::ObjectOps<SNSEmailEndpointInventory, L>::destroy, &schema::ObjectOps<SNSEmailEndpointInventory, L>::clear};
+constexpr schema::Row kRows79[] = {  // SNSEmailPlatformInventory
+  {"smtpServer", schema::Local<std::string, L>::ref, offsetof(SNSEmailPlatformInventory, smtpServer), schema::Location::Body, 0, nullptr},
+  {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SNSEmailPlatformInventory, smtpPort), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(SNSEmailPlatformInventory, username), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases79[] = {{&SNSApplicationPlatformInventory::describe, offsetof(SNSEmailPlatformInventory, uuid) - offsetof(SNSApplicationPlatformInventory, uuid)}};
+schema::LazyTable kTable79{{nullptr}, "SNSEmailPlatformInventory", kRows79, 3, kBases79, 1, &schema::ObjectOps<SNSEmailPlatformInventory, L>::make, &schema::ObjectOps<SNSEmailPlatformInventory, L>::destroy, &schema::ObjectOps<SNSEmailPlatformInventory, L>::clear};
+constexpr schema::Row kRows80[] = {  // SNSEmailTestConnectionResult
+  {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSEmailTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
+  {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSEmailTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable80{{nullptr}, "SNSEmailTestConnectionResult", kRows80, 2, nullptr, 0, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::make, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::clear};
+constexpr schema::Row kRows81[] = {  // SNSEndpointThirdpartyAlertHistoryInventory
+  {"alertUuid", schema::Local<std::string, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, alertUuid), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, subscriptionUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, createDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable81{{nullptr}, "SNSEndpointThirdpartyAlertHistoryInventory", kRows81, 4, nullptr, 0, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::make, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::destroy, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::clear};
+constexpr schema::Row kRows82[] = {  // SNSFeiShuAtPersonInventory
+  {"userId", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuAtPersonInventory, userId), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"remark", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases82[] = {{&Resource::describe, offsetof(SNSFeiShuAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable82{{nullptr}, "SNSFeiShuAtPersonInventory", kRows82, 3, kBases82, 1, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::make, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::clear};
+constexpr schema::Row kRows83[] = {  // SNSFeiShuEndpointInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuEndpointInventory, url), schema::Location::Body, 0, nullptr},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSFeiShuEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
+  {"atPersonUserIds", schema::Local<Json, L>::ref, offsetof(SNSFeiShuEndpointInventory, atPersonUserIds), schema::Location::Body, 0, nullptr},
+  {"atPersonList", schema::Local<Json, L>::ref, offsetof(SNSFeiShuEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
+  {"secret", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuEndpointInventory, secret), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases83[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSFeiShuEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable83{{nullptr}, "SNSFeiShuEndpointInventory", kRows83, 5, kBases83, 1, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::make, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::destroy, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::clear};
+constexpr schema::Row kRows84[] = {  // SNSFeiShuTestConnectionResult
+  {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSFeiShuTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
+  {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSFeiShuTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable84{{nullptr}, "SNSFeiShuTestConnectionResult", kRows84, 2, nullptr, 0, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::make, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::clear};
+constexpr schema::Row kRows85[] = {  // SNSHttpEndpointInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(SNSHttpEndpointInventory, url), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(SNSHttpEndpointInventory, username), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases85[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSHttpEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable85{{nullptr}, "SNSHttpEndpointInventory", kRows85, 2, kBases85, 1, &schema::ObjectOps<SNSHttpEndpointInventory, L>::make, &schema::ObjectOps<SNSHttpEndpointInventory, L>::destroy, &schema::ObjectOps<SNSHttpEndpointInventory, L>::clear};
+constexpr schema::Row kRows86[] = {  // SNSHttpTestConnectionResult
+  {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSHttpTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
+  {"webhookResp", schema::Local<std::string, L>::ref, offsetof(SNSHttpTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable86{{nullptr}, "SNSHttpTestConnectionResult", kRows86, 2, nullptr, 0, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::make, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::clear};
+constexpr schema::Row kRows87[] = {  // SNSMicrosoftTeamsEndpointInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(SNSMicrosoftTeamsEndpointInventory, url), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases87[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSMicrosoftTeamsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable87{{nullptr}, "SNSMicrosoftTeamsEndpointInventory", kRows87, 1, kBases87, 1, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::make, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::clear};
+constexpr schema::Row kRows88[] = {  // SNSMicrosoftTeamsTestConnectionResult
+  {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
+  {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable88{{nullptr}, "SNSMicrosoftTeamsTestConnectionResult", kRows88, 2, nullptr, 0, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::make, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::clear};
+constexpr schema::Row kRows89[] = {  // SNSSnmpTestConnectionResult
+  {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSSnmpTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
+  {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSSnmpTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable89{{nullptr}, "SNSSnmpTestConnectionResult", kRows89, 2, nullptr, 0, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::make, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::clear};
+constexpr schema::Row kRows90[] = {  // SNSTextTemplateInventory
+  {"applicationPlatformType", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, applicationPlatformType), schema::Location::Body, 0, nullptr},
+  {"subject", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, subject), schema::Location::Body, 0, nullptr},
+  {"recoverySubject", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, recoverySubject), schema::Location::Body, 0, nullptr},
+  {"template", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, template_), schema::Location::Body, 0, nullptr},
+  {"recoveryTemplate", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, recoveryTemplate), schema::Location::Body, 0, nullptr},
+  {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSTextTemplateInventory, defaultTemplate), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases90[] = {{&NamedResource::describe, offsetof(SNSTextTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable90{{nullptr}, "SNSTextTemplateInventory", kRows90, 7, kBases90, 1, &schema::ObjectOps<SNSTextTemplateInventory, L>::make, &schema::ObjectOps<SNSTextTemplateInventory, L>::destroy, &schema::ObjectOps<SNSTextTemplateInventory, L>::clear};
+constexpr schema::Row kRows91[] = {  // SNSTopicInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(SNSTopicInventory, state), schema::Location::Body, 0, nullptr},
+  {"locale", schema::Local<std::string, L>::ref, offsetof(SNSTopicInventory, locale), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases91[] = {{&NamedResource::describe, offsetof(SNSTopicInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable91{{nullptr}, "SNSTopicInventory", kRows91, 2, kBases91, 1, &schema::ObjectOps<SNSTopicInventory, L>::make, &schema::ObjectOps<SNSTopicInventory, L>::destroy, &schema::ObjectOps<SNSTopicInventory, L>::clear};
+constexpr schema::Row kRows92[] = {  // SNSUniversalSmsEndpointInventory
+  {"smsAccessKeyId", schema::Local<std::string, L>::ref, offsetof(SNSUniversalSmsEndpointInventory, smsAccessKeyId), schema::Location::Body, 0, nullptr},
+  {"smsAccessKeySecret", schema::Local<std::string, L>::ref, offsetof(SNSUniversalSmsEndpointInventory, smsAccessKeySecret), schema::Location::Body, 0, nullptr},
+  {"supplier", schema::Local<std::string, L>::ref, offsetof(SNSUniversalSmsEndpointInventory, supplier), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSUniversalSmsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable92{{nullptr}, "SNSUniversalSmsEndpointInventory", kRows92, 3, kBases92, 1, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::make, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::clear};
+constexpr schema::Row kRows93[] = {  // SNSWeComAtPersonInventory
+  {"userId", schema::Local<std::string, L>::ref, offsetof(SNSWeComAtPersonInventory, userId), schema::Location::Body, 0, nullptr},
+  {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSWeComAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
+  {"remark", schema::Local<std::string, L>::ref, offsetof(SNSWeComAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases93[] = {{&Resource::describe, offsetof(SNSWeComAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable93{{nullptr}, "SNSWeComAtPersonInventory", kRows93, 3, kBases93, 1, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::make, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::clear};
+constexpr schema::Row kRows94[] = {  // SNSWeComEndpointInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(SNSWeComEndpointInventory, url), schema::Location::Body, 0, nullptr},
+  {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSWeComEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
+  {"atPersonUserIds", schema::Local<Json, L>::ref, offsetof(SNSWeComEndpointInventory, atPersonUserIds), schema::Location::Body, 0, nullptr},
+  {"atPersonList", schema::Local<Json, L>::ref, offsetof(SNSWeComEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSWeComEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable94{{nullptr}, "SNSWeComEndpointInventory", kRows94, 4, kBases94, 1, &schema::ObjectOps<SNSWeComEndpointInventory, L>::make, &schema::ObjectOps<SNSWeComEndpointInventory, L>::destroy, &schema::ObjectOps<SNSWeComEndpointInventory, L>::clear};
+constexpr schema::Row kRows95[] = {  // SNSWeComTestConnectionResult
+  {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSWeComTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
+  {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSWeComTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable95{{nullptr}, "SNSWeComTestConnectionResult", kRows95, 2, nullptr, 0, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::make, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::clear};
+constexpr schema::Row kRows96[] = {  // SSOClientInventory
+  {"clientType", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, clientType), schema::Location::Body, 0, nullptr},
+  {"loginType", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, loginType), schema::Location::Body, 0, nullptr},
+  {"loginMNUrl", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, loginMNUrl), schema::Location::Body, 0, nullptr},
+  {"redirectUrl", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, redirectUrl), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&NamedResource::describe, offsetof(SSOClientInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable96{{nullptr}, "SSOClientInventory", kRows96, 5, kBases96, 1, &schema::ObjectOps<SSOClientInventory, L>::make, &schema::ObjectOps<SSOClientInventory, L>::destroy, &schema::ObjectOps<SSOClientInventory, L>::clear};
+constexpr schema::Row kRows97[] = {  // SSORedirectTemplateInventory
+  {"clientUuid", schema::Local<std::string, L>::ref, offsetof(SSORedirectTemplateInventory, clientUuid), schema::Location::Body, 0, nullptr},
+  {"redirectTemplate", schema::Local<std::string, L>::ref, offsetof(SSORedirectTemplateInventory, redirectTemplate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases97[] = {{&NamedResource::describe, offsetof(SSORedirectTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable97{{nullptr}, "SSORedirectTemplateInventory", kRows97, 2, kBases97, 1, &schema::ObjectOps<SSORedirectTemplateInventory, L>::make, &schema::ObjectOps<SSORedirectTemplateInventory, L>::destroy, &schema::ObjectOps<SSORedirectTemplateInventory, L>::clear};
+constexpr schema::Row kRows98[] = {  // SSOServerTokenInventory
+  {"accessToken", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, accessToken), schema::Location::Body, 0, nullptr},
+  {"idToken", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, idToken), schema::Location::Body, 0, nullptr},
+  {"refreshToken", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, refreshToken), schema::Location::Body, 0, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, userUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases98[] = {{&Resource::describe, offsetof(SSOServerTokenInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable98{{nullptr}, "SSOServerTokenInventory", kRows98, 4, kBases98, 1, &schema::ObjectOps<SSOServerTokenInventory, L>::make, &schema::ObjectOps<SSOServerTokenInventory, L>::destroy, &schema::ObjectOps<SSOServerTokenInventory, L>::clear};
+constexpr schema::Row kRows99[] = {  // SSOTokenInventory
+  {"clientUuid", schema::Local<std::string, L>::ref, offsetof(SSOTokenInventory, clientUuid), schema::Location::Body, 0, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(SSOTokenInventory, userUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases99[] = {{&Resource::describe, offsetof(SSOTokenInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable99{{nullptr}, "SSOTokenInventory", kRows99, 2, kBases99, 1, &schema::ObjectOps<SSOTokenInventory, L>::make, &schema::ObjectOps<SSOTokenInventory, L>::destroy, &schema::ObjectOps<SSOTokenInventory, L>::clear};
+constexpr schema::Row kRows100[] = {  // SchedulerJobGroupInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupInventory, state), schema::Location::Body, 0, nullptr},
+  {"jobType", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupInventory, jobType), schema::Location::Body, 0, nullptr},
+  {"jobData", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupInventory, jobData), schema::Location::Body, 0, nullptr},
+  {"triggersUuid", schema::Local<Json, L>::ref, offsetof(SchedulerJobGroupInventory, triggersUuid), schema::Location::Body, 0, nullptr},
+  {"jobsUuid", schema::Local<Json, L>::ref, offsetof(SchedulerJobGroupInventory, jobsUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases100[] = {{&NamedResource::describe, offsetof(SchedulerJobGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable100{{nullptr}, "SchedulerJobGroupInventory", kRows100, 5, kBases100, 1, &schema::ObjectOps<SchedulerJobGroupInventory, L>::make, &schema::ObjectOps<SchedulerJobGroupInventory, L>::destroy, &schema::ObjectOps<SchedulerJobGroupInventory, L>::clear};
+constexpr schema::Row kRows101[] = {  // SchedulerJobGroupSchedulerTriggerRefInventory
+  {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, schedulerJobGroupUuid), schema::Location::Body, 0, nullptr},
+  {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, schedulerTriggerUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable101{{nullptr}, "SchedulerJobGroupSchedulerTriggerRefInventory", kRows101, 4, nullptr, 0, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::make, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::destroy, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::clear};
+constexpr schema::Row kRows102[] = {  // SchedulerJobHistoryInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SchedulerJobHistoryInventory, id), schema::Location::Body, 0, nullptr},
+  {"triggerUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, triggerUuid), schema::Location::Body, 0, nullptr},
+  {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, schedulerJobUuid), schema::Location::Body, 0, nullptr},
+  {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, schedulerJobGroupUuid), schema::Location::Body, 0, nullptr},
+  {"jobType", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, jobType), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SchedulerJobHistoryInventory, startTime), schema::Location::Body, 0, nullptr},
+  {"executeTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SchedulerJobHistoryInventory, executeTime), schema::Location::Body, 0, nullptr},
+  {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
+  {"requestDump", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, requestDump), schema::Location::Body, 0, nullptr},
+  {"resultDump", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, resultDump), schema::Location::Body, 0, nullptr},
+  {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(SchedulerJobHistoryInventory, success), schema::Location::Body, 0, nullptr},
+  {"fireInstanceId", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, fireInstanceId), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable102{{nullptr}, "SchedulerJobHistoryInventory", kRows102, 12, nullptr, 0, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::make, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::destroy, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::clear};
+constexpr schema::Row kRows103[] = {  // SchedulerJobInventory
+  {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(SchedulerJobInventory, state), schema::Location::Body, 0, nullptr},
+  {"jobData", schema::Local<std::string, L>::ref, offsetof(SchedulerJobInventory, jobData), schema::Location::Body, 0, nullptr},
+  {"jobClassName", schema::Local<std::string, L>::ref, offsetof(SchedulerJobInventory, jobClassName), schema::Location::Body, 0, nullptr},
+  {"triggersUuid", schema::Local<Json, L>::ref, offsetof(SchedulerJobInventory, triggersUuid), schema::Location::Body, 0, nullptr},
+  {"schedulerJobGroupUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(SchedulerJobInventory, schedulerJobGroupUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases103[] = {{&NamedResource::describe, offsetof(SchedulerJobInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable103{{nullptr}, "SchedulerJobInventory", kRows103, 6, kBases103, 1, &schema::ObjectOps<SchedulerJobInventory, L>::make, &schema::ObjectOps<SchedulerJobInventory, L>::destroy, &schema::ObjectOps<SchedulerJobInventory, L>::clear};
+constexpr schema::Row kRows104[] = {  // SchedulerJobSchedulerTriggerInventory
+  {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobSchedulerTriggerInventory, schedulerJobUuid), schema::Location::Body, 0, nullptr},
+  {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobSchedulerTriggerInventory, schedulerTriggerUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&Resource::describe, offsetof(SchedulerJobSchedulerTriggerInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable104{{nullptr}, "SchedulerJobSchedulerTriggerInventory", kRows104, 2, kBases104, 1, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::make, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::destroy, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::clear};
+constexpr schema::Row kRows105[] = {  // SchedulerTriggerInventory
+  {"cron", schema::Local<std::string, L>::ref, offsetof(SchedulerTriggerInventory, cron), schema::Location::Body, 0, nullptr},
+  {"schedulerType", schema::Local<std::string, L>::ref, offsetof(SchedulerTriggerInventory, schedulerType), schema::Location::Body, 0, nullptr},
+  {"schedulerInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SchedulerTriggerInventory, schedulerInterval), schema::Location::Body, 0, nullptr},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SchedulerTriggerInventory, repeatCount), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SchedulerTriggerInventory, startTime), schema::Location::Body, 0, nullptr},
+  {"stopTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SchedulerTriggerInventory, stopTime), schema::Location::Body, 0, nullptr},
+  {"jobsUuid", schema::Local<Json, L>::ref, offsetof(SchedulerTriggerInventory, jobsUuid), schema::Location::Body, 0, nullptr},
+  {"jobGroupsUuid", schema::Local<Json, L>::ref, offsetof(SchedulerTriggerInventory, jobGroupsUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases105[] = {{&NamedResource::describe, offsetof(SchedulerTriggerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable105{{nullptr}, "SchedulerTriggerInventory", kRows105, 8, kBases105, 1, &schema::ObjectOps<SchedulerTriggerInventory, L>::make, &schema::ObjectOps<SchedulerTriggerInventory, L>::destroy, &schema::ObjectOps<SchedulerTriggerInventory, L>::clear};
+constexpr schema::Row kRows106[] = {  // ScsiLunClusterStatusInventory
+  {"attachedHosts", schema::Local<Json, L>::ref, offsetof(ScsiLunClusterStatusInventory, attachedHosts), schema::Location::Body, 0, nullptr},
+  {"unattachedHosts", schema::Local<Json, L>::ref, offsetof(ScsiLunClusterStatusInventory, unattachedHosts), schema::Location::Body, 0, nullptr},
+  {"isAllHostsAttached", schema::Local<std::optional<bool>, L>::ref, offsetof(ScsiLunClusterStatusInventory, isAllHostsAttached), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable106{{nullptr}, "ScsiLunClusterStatusInventory", kRows106, 3, nullptr, 0, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::make, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::destroy, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::clear};
+constexpr schema::Row kRows107[] = {  // ScsiLunInventory
+  {"scsiLunHostRefs", schema::Local<Json, L>::ref, offsetof(ScsiLunInventory, scsiLunHostRefs), schema::Location::Body, 0, nullptr},
+  {"scsiLunVmInstanceRefs", schema::Local<Json, L>::ref, offsetof(ScsiLunInventory, scsiLunVmInstanceRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases107[] = {{&LunInventory::describe, offsetof(ScsiLunInventory, uuid) - offsetof(LunInventory, uuid)}};
+schema::LazyTable kTable107{{nullptr}, "ScsiLunInventory", kRows107, 2, kBases107, 1, &schema::ObjectOps<ScsiLunInventory, L>::make, &schema::ObjectOps<ScsiLunInventory, L>::destroy, &schema::ObjectOps<ScsiLunInventory, L>::clear};
+constexpr schema::Row kRows108[] = {  // SdnControllerInventory
+  {"vendorType", schema::Local<std::string, L>::ref, offsetof(SdnControllerInventory, vendorType), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(SdnControllerInventory, ip), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(SdnControllerInventory, username), schema::Location::Body, 0, nullptr},
+  {"password", schema::Local<std::string, L>::ref, offsetof(SdnControllerInventory, password), schema::Location::Body, 0, nullptr},
+  {"vniRanges", schema::Local<std::vector<SdnVniRange>, L>::ref, offsetof(SdnControllerInventory, vniRanges), schema::Location::Body, 0, nullptr},
+  {"vxlanPools", schema::Local<std::vector<HardwareL2VxlanNetworkPoolInventory>, L>::ref, offsetof(SdnControllerInventory, vxlanPools), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&NamedResource::describe, offsetof(SdnControllerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable108{{nullptr}, "SdnControllerInventory", kRows108, 6, kBases108, 1, &schema::ObjectOps<SdnControllerInventory, L>::make, &schema::ObjectOps<SdnControllerInventory, L>::destroy, &schema::ObjectOps<SdnControllerInventory, L>::clear};
+constexpr schema::Row kRows109[] = {  // SdnVniRange
+  {"startVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SdnVniRange, startVni), schema::Location::Body, 0, nullptr},
+  {"endVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SdnVniRange, endVni), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable109{{nullptr}, "SdnVniRange", kRows109, 2, nullptr, 0, &schema::ObjectOps<SdnVniRange, L>::make, &schema::ObjectOps<SdnVniRange, L>::destroy, &schema::ObjectOps<SdnVniRange, L>::clear};
+constexpr schema::Row kRows110[] = {  // SecretResourcePoolInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, status), schema::Location::Body, 0, nullptr},
+  {"model", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, model), schema::Location::Body, 0, nullptr},
+  {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecretResourcePoolInventory, heartbeatInterval), schema::Location::Body, 0, nullptr},
+  {"ability", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, ability), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&NamedResource::describe, offsetof(SecretResourcePoolInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable110{{nullptr}, "SecretResourcePoolInventory", kRows110, 7, kBases110, 1, &schema::ObjectOps<SecretResourcePoolInventory, L>::make, &schema::ObjectOps<SecretResourcePoolInventory, L>::destroy, &schema::ObjectOps<SecretResourcePoolInventory, L>::clear};
+constexpr schema::Row kRows111[] = {  // SecurityMachineEncryptResult
+  {"text", schema::Local<std::string, L>::ref, offsetof(SecurityMachineEncryptResult, text), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable111{{nullptr}, "SecurityMachineEncryptResult", kRows111, 1, nullptr, 0, &schema::ObjectOps<SecurityMachineEncryptResult, L>::make, &schema::ObjectOps<SecurityMachineEncryptResult, L>::destroy, &schema::ObjectOps<SecurityMachineEncryptResult, L>::clear};
+constexpr schema::Row kRows112[] = {  // SecurityMachineInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"secretResourcePoolUuid", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, secretResourcePoolUuid), schema::Location::Body, 0, nullptr},
+  {"managementIp", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, managementIp), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, type), schema::Location::Body, 0, nullptr},
+  {"model", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, model), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, status), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&NamedResource::describe, offsetof(SecurityMachineInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable112{{nullptr}, "SecurityMachineInventory", kRows112, 7, kBases112, 1, &schema::ObjectOps<SecurityMachineInventory, L>::make, &schema::ObjectOps<SecurityMachineInventory, L>::destroy, &schema::ObjectOps<SecurityMachineInventory, L>::clear};
+constexpr schema::Row kRows113[] = {  // SelfTestLocalRaidResult
+  {"result", schema::Local<std::string, L>::ref, offsetof(SelfTestLocalRaidResult, result), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable113{{nullptr}, "SelfTestLocalRaidResult", kRows113, 1, nullptr, 0, &schema::ObjectOps<SelfTestLocalRaidResult, L>::make, &schema::ObjectOps<SelfTestLocalRaidResult, L>::destroy, &schema::ObjectOps<SelfTestLocalRaidResult, L>::clear};
+constexpr schema::Row kRows114[] = {  // SetFlowMeterRouterIdResult
+  {"routerId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetFlowMeterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable114{{nullptr}, "SetFlowMeterRouterIdResult", kRows114, 1, nullptr, 0, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::make, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::destroy, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::clear};
+constexpr schema::Row kRows115[] = {  // SetSecurityMachineKeyResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SetSecurityMachineKeyResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable115{{nullptr}, "SetSecurityMachineKeyResult", kRows115, 1, nullptr, 0, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::make, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::destroy, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::clear};
+constexpr schema::Row kRows116[] = {  // SetServiceTypeOnHostNetworkBondingResult
+  {"inventory", schema::Local<Json, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable116{{nullptr}, "SetServiceTypeOnHostNetworkBondingResult", kRows116, 1, nullptr, 0, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::clear};
+constexpr schema::Row kRows117[] = {  // SetServiceTypeOnHostNetworkInterfaceResult
+  {"inventory", schema::Local<Json, L>::ref, offsetof(SetServiceTypeOnHostNetworkInterfaceResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable117{{nullptr}, "SetServiceTypeOnHostNetworkInterfaceResult", kRows117, 1, nullptr, 0, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::clear};
+constexpr schema::Row kRows118[] = {  // SetVRouterRouterIdResult
+  {"routerId", schema::Local<std::string, L>::ref, offsetof(SetVRouterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable118{{nullptr}, "SetVRouterRouterIdResult", kRows118, 1, nullptr, 0, &schema::ObjectOps<SetVRouterRouterIdResult, L>::make, &schema::ObjectOps<SetVRouterRouterIdResult, L>::destroy, &schema::ObjectOps<SetVRouterRouterIdResult, L>::clear};
+constexpr schema::Row kRows119[] = {  // SetVmNicSecurityGroupResult
+  {"inventory", schema::Local<std::vector<VmNicSecurityGroupRefInventory>, L>::ref, offsetof(SetVmNicSecurityGroupResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable119{{nullptr}, "SetVmNicSecurityGroupResult", kRows119, 1, nullptr, 0, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::make, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::destroy, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::clear};
+constexpr schema::Row kRows120[] = {  // InventoryReply<MonitorTriggerActionInventory>
+  {"inventory", schema::Local<std::optional<MonitorTriggerActionInventory>, L>::ref, offsetof(InventoryReply<MonitorTriggerActionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable120{{nullptr}, "InventoryReply<MonitorTriggerActionInventory>", kRows120, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::clear};
+constexpr schema::Row kRows121[] = {  // QueryReply<MonitorTriggerActionInventory>
+  {"inventories", schema::Local<std::vector<MonitorTriggerActionInventory>, L>::ref, offsetof(QueryReply<MonitorTriggerActionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorTriggerActionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable121{{nullptr}, "QueryReply<MonitorTriggerActionInventory>", kRows121, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::clear};
+constexpr schema::Row kRows122[] = {  // InventoryReply<MonitorTriggerInventory>
+  {"inventory", schema::Local<std::optional<MonitorTriggerInventory>, L>::ref, offsetof(InventoryReply<MonitorTriggerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable122{{nullptr}, "InventoryReply<MonitorTriggerInventory>", kRows122, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::clear};
+constexpr schema::Row kRows123[] = {  // QueryReply<MonitorTriggerInventory>
+  {"inventories", schema::Local<std::vector<MonitorTriggerInventory>, L>::ref, offsetof(QueryReply<MonitorTriggerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorTriggerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable123{{nullptr}, "QueryReply<MonitorTriggerInventory>", kRows123, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::clear};
+constexpr schema::Row kRows124[] = {  // QueryReply<MttyDeviceInventory>
+  {"inventories", schema::Local<std::vector<MttyDeviceInventory>, L>::ref, offsetof(QueryReply<MttyDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MttyDeviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable124{{nullptr}, "QueryReply<MttyDeviceInventory>", kRows124, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::clear};
+constexpr schema::Row kRows125[] = {  // InventoryReply<MulticastRouterInventory>
+  {"inventory", schema::Local<std::optional<MulticastRouterInventory>, L>::ref, offsetof(InventoryReply<MulticastRouterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable125{{nullptr}, "InventoryReply<MulticastRouterInventory>", kRows125, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::make, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::clear};
+constexpr schema::Row kRows126[] = {  // QueryReply<MulticastRouterInventory>
+  {"inventories", schema::Local<std::vector<MulticastRouterInventory>, L>::ref, offsetof(QueryReply<MulticastRouterInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MulticastRouterInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable126{{nullptr}, "QueryReply<MulticastRouterInventory>", kRows126, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::make, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::clear};
+constexpr schema::Row kRows127[] = {  // InventoryReply<NasFileSystemInventory>
+  {"inventory", schema::Local<std::optional<NasFileSystemInventory>, L>::ref, offsetof(InventoryReply<NasFileSystemInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable127{{nullptr}, "InventoryReply<NasFileSystemInventory>", kRows127, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::make, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::clear};
+constexpr schema::Row kRows128[] = {  // QueryReply<NasFileSystemInventory>
+  {"inventories", schema::Local<std::vector<NasFileSystemInventory>, L>::ref, offsetof(QueryReply<NasFileSystemInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NasFileSystemInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable128{{nullptr}, "QueryReply<NasFileSystemInventory>", kRows128, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::make, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::clear};
+constexpr schema::Row kRows129[] = {  // InventoryReply<NasMountTargetInventory>
+  {"inventory", schema::Local<std::optional<NasMountTargetInventory>, L>::ref, offsetof(InventoryReply<NasMountTargetInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable129{{nullptr}, "InventoryReply<NasMountTargetInventory>", kRows129, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::make, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::clear};
+constexpr schema::Row kRows130[] = {  // QueryReply<NasMountTargetInventory>
+  {"inventories", schema::Local<std::vector<NasMountTargetInventory>, L>::ref, offsetof(QueryReply<NasMountTargetInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NasMountTargetInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable130{{nullptr}, "QueryReply<NasMountTargetInventory>", kRows130, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::make, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::clear};
+constexpr schema::Row kRows131[] = {  // QueryReply<NvmeLunInventory>
+  {"inventories", schema::Local<std::vector<NvmeLunInventory>, L>::ref, offsetof(QueryReply<NvmeLunInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NvmeLunInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable131{{nullptr}, "QueryReply<NvmeLunInventory>", kRows131, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::clear};
+constexpr schema::Row kRows132[] = {  // InventoryReply<NvmeServerInventory>
+  {"inventory", schema::Local<std::optional<NvmeServerInventory>, L>::ref, offsetof(InventoryReply<NvmeServerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable132{{nullptr}, "InventoryReply<NvmeServerInventory>", kRows132, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::make, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::clear};
+constexpr schema::Row kRows133[] = {  // QueryReply<NvmeServerInventory>
+  {"inventories", schema::Local<std::vector<NvmeServerInventory>, L>::ref, offsetof(QueryReply<NvmeServerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NvmeServerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable133{{nullptr}, "QueryReply<NvmeServerInventory>", kRows133, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::clear};
+constexpr schema::Row kRows134[] = {  // QueryReply<NvmeTargetInventory>
+  {"inventories", schema::Local<std::vector<NvmeTargetInventory>, L>::ref, offsetof(QueryReply<NvmeTargetInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NvmeTargetInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable134{{nullptr}, "QueryReply<NvmeTargetInventory>", kRows134, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::clear};
+constexpr schema::Row kRows135[] = {  // InventoryReply<OAuth2ClientInventory>
+  {"inventory", schema::Local<std::optional<OAuth2ClientInventory>, L>::ref, offsetof(InventoryReply<OAuth2ClientInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable135{{nullptr}, "InventoryReply<OAuth2ClientInventory>", kRows135, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::make, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::clear};
+constexpr schema::Row kRows136[] = {  // InventoryReply<OssBucketInventory>
+  {"inventory", schema::Local<std::optional<OssBucketInventory>, L>::ref, offsetof(InventoryReply<OssBucketInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable136{{nullptr}, "InventoryReply<OssBucketInventory>", kRows136, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::make, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::clear};
+constexpr schema::Row kRows137[] = {  // InventoryReply<PciDeviceInventory>
+  {"inventory", schema::Local<std::optional<PciDeviceInventory>, L>::ref, offsetof(InventoryReply<PciDeviceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable137{{nullptr}, "InventoryReply<PciDeviceInventory>", kRows137, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::clear};
+constexpr schema::Row kRows138[] = {  // QueryReply<PciDeviceInventory>
+  {"inventories", schema::Local<std::vector<PciDeviceInventory>, L>::ref, offsetof(QueryReply<PciDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PciDeviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable138{{nullptr}, "QueryReply<PciDeviceInventory>", kRows138, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::clear};
+constexpr schema::Row kRows139[] = {  // InventoryReply<PciDeviceOfferingInventory>
+  {"inventory", schema::Local<std::optional<PciDeviceOfferingInventory>, L>::ref, offsetof(InventoryReply<PciDeviceOfferingInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable139{{nullptr}, "InventoryReply<PciDeviceOfferingInventory>", kRows139, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::clear};
+constexpr schema::Row kRows140[] = {  // QueryReply<PciDeviceOfferingInventory>
+  {"inventories", schema::Local<std::vector<PciDeviceOfferingInventory>, L>::ref, offsetof(QueryReply<PciDeviceOfferingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PciDeviceOfferingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable140{{nullptr}, "QueryReply<PciDeviceOfferingInventory>", kRows140, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::clear};
+constexpr schema::Row kRows141[] = {  // InventoryReply<PciDeviceSpecInventory>
+  {"inventory", schema::Local<std::optional<PciDeviceSpecInventory>, L>::ref, offsetof(InventoryReply<PciDeviceSpecInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable141{{nullptr}, "InventoryReply<PciDeviceSpecInventory>", kRows141, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::clear};
+constexpr schema::Row kRows142[] = {  // QueryReply<PciDeviceSpecInventory>
+  {"inventories", schema::Local<std::vector<PciDeviceSpecInventory>, L>::ref, offsetof(QueryReply<PciDeviceSpecInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PciDeviceSpecInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable142{{nullptr}, "QueryReply<PciDeviceSpecInventory>", kRows142, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::clear};
+constexpr schema::Row kRows143[] = {  // InventoryReply<PolicyInventory>
+  {"inventory", schema::Local<std::optional<PolicyInventory>, L>::ref, offsetof(InventoryReply<PolicyInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable143{{nullptr}, "InventoryReply<PolicyInventory>", kRows143, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::clear};
+constexpr schema::Row kRows144[] = {  // QueryReply<PolicyInventory>
+  {"inventories", schema::Local<std::vector<PolicyInventory>, L>::ref, offsetof(QueryReply<PolicyInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable144{{nullptr}, "QueryReply<PolicyInventory>", kRows144, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::clear};
+constexpr schema::Row kRows145[] = {  // InventoryReply<PolicyRouteRuleInventory>
+  {"inventory", schema::Local<std::optional<PolicyRouteRuleInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable145{{nullptr}, "InventoryReply<PolicyRouteRuleInventory>", kRows145, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::clear};
+constexpr schema::Row kRows146[] = {  // QueryReply<PolicyRouteRuleInventory>
+  {"inventories", schema::Local<std::vector<PolicyRouteRuleInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable146{{nullptr}, "QueryReply<PolicyRouteRuleInventory>", kRows146, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::clear};
+constexpr schema::Row kRows147[] = {  // InventoryReply<PolicyRouteRuleSetInventory>
+  {"inventory", schema::Local<std::optional<PolicyRouteRuleSetInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteRuleSetInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable147{{nullptr}, "InventoryReply<PolicyRouteRuleSetInventory>", kRows147, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::clear};
+constexpr schema::Row kRows148[] = {  // QueryReply<PolicyRouteRuleSetInventory>
+  {"inventories", schema::Local<std::vector<PolicyRouteRuleSetInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable148{{nullptr}, "QueryReply<PolicyRouteRuleSetInventory>", kRows148, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::clear};
+constexpr schema::Row kRows149[] = {  // QueryReply<PolicyRouteRuleSetL3RefInventory>
+  {"inventories", schema::Local<std::vector<PolicyRouteRuleSetL3RefInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetL3RefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetL3RefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable149{{nullptr}, "QueryReply<PolicyRouteRuleSetL3RefInventory>", kRows149, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::clear};
+constexpr schema::Row kRows150[] = {  // QueryReply<PolicyRouteRuleSetVRouterRefInventory>
+  {"inventories", schema::Local<std::vector<PolicyRouteRuleSetVRouterRefInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetVRouterRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetVRouterRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable150{{nullptr}, "QueryReply<PolicyRouteRuleSetVRouterRefInventory>", kRows150, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::clear};
+constexpr schema::Row kRows151[] = {  // InventoryReply<PolicyRouteTableInventory>
+  {"inventory", schema::Local<std::optional<PolicyRouteTableInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteTableInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable151{{nullptr}, "InventoryReply<PolicyRouteTableInventory>", kRows151, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::clear};
+constexpr schema::Row kRows152[] = {  // QueryReply<PolicyRouteTableInventory>
+  {"inventories", schema::Local<std::vector<PolicyRouteTableInventory>, L>::ref, offsetof(QueryReply<PolicyRouteTableInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteTableInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable152{{nullptr}, "QueryReply<PolicyRouteTableInventory>", kRows152, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::clear};
+constexpr schema::Row kRows153[] = {  // InventoryReply<PolicyRouteTableRouteEntryInventory>
+  {"inventory", schema::Local<std::optional<PolicyRouteTableRouteEntryInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteTableRouteEntryInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable153{{nullptr}, "InventoryReply<PolicyRouteTableRouteEntryInventory>", kRows153, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows154[] = {  // QueryReply<PolicyRouteTableRouteEntryInventory>
+  {"inventories", schema::Local<std::vector<PolicyRouteTableRouteEntryInventory>, L>::ref, offsetof(QueryReply<PolicyRouteTableRouteEntryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteTableRouteEntryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable154{{nullptr}, "QueryReply<PolicyRouteTableRouteEntryInventory>", kRows154, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows155[] = {  // QueryReply<PolicyRouteTableVRouterRefInventory>
+  {"inventories", schema::Local<std::vector<PolicyRouteTableVRouterRefInventory>, L>::ref, offsetof(QueryReply<PolicyRouteTableVRouterRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteTableVRouterRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable155{{nullptr}, "QueryReply<PolicyRouteTableVRouterRefInventory>", kRows155, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::clear};
+constexpr schema::Row kRows156[] = {  // InventoryReply<PortMirrorInventory>
+  {"inventory", schema::Local<std::optional<PortMirrorInventory>, L>::ref, offsetof(InventoryReply<PortMirrorInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable156{{nullptr}, "InventoryReply<PortMirrorInventory>", kRows156, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::make, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::clear};
+constexpr schema::Row kRows157[] = {  // QueryReply<PortMirrorInventory>
+  {"inventories", schema::Local<std::vector<PortMirrorInventory>, L>::ref, offsetof(QueryReply<PortMirrorInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PortMirrorInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable157{{nullptr}, "QueryReply<PortMirrorInventory>", kRows157, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::make, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::clear};
+constexpr schema::Row kRows158[] = {  // InventoryReply<PortMirrorSessionInventory>
+  {"inventory", schema::Local<std::optional<PortMirrorSessionInventory>, L>::ref, offsetof(InventoryReply<PortMirrorSessionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable158{{nullptr}, "InventoryReply<PortMirrorSessionInventory>", kRows158, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::make, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::clear};
+constexpr schema::Row kRows159[] = {  // QueryReply<PortMirrorSessionInventory>
+  {"inventories", schema::Local<std::vector<PortMirrorSessionInventory>, L>::ref, offsetof(QueryReply<PortMirrorSessionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PortMirrorSessionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable159{{nullptr}, "QueryReply<PortMirrorSessionInventory>", kRows159, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::make, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::clear};
+constexpr schema::Row kRows160[] = {  // InventoryReply<PreconfigurationTemplateInventory>
+  {"inventory", schema::Local<std::optional<PreconfigurationTemplateInventory>, L>::ref, offsetof(InventoryReply<PreconfigurationTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable160{{nullptr}, "InventoryReply<PreconfigurationTemplateInventory>", kRows160, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::clear};
+constexpr schema::Row kRows161[] = {  // InventoryReply<PriceInventory>
+  {"inventory", schema::Local<std::optional<PriceInventory>, L>::ref, offsetof(InventoryReply<PriceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable161{{nullptr}, "InventoryReply<PriceInventory>", kRows161, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::make, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::clear};
+constexpr schema::Row kRows162[] = {  // InventoryReply<PriceTableInventory>
+  {"inventory", schema::Local<std::optional<PriceTableInventory>, L>::ref, offsetof(InventoryReply<PriceTableInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable162{{nullptr}, "InventoryReply<PriceTableInventory>", kRows162, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::make, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::clear};
+constexpr schema::Row kRows163[] = {  // InventoryReply<PrimaryStorageInventory>
+  {"inventory", schema::Local<std::optional<PrimaryStorageInventory>, L>::ref, offsetof(InventoryReply<PrimaryStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable163{{nullptr}, "InventoryReply<PrimaryStorageInventory>", kRows163, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows164[] = {  // QueryReply<PrimaryStorageInventory>
+  {"inventories", schema::Local<std::vector<PrimaryStorageInventory>, L>::ref, offsetof(QueryReply<PrimaryStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PrimaryStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable164{{nullptr}, "QueryReply<PrimaryStorageInventory>", kRows164, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows165[] = {  // InventoryReply<PublishAppInventory>
+  {"inventory", schema::Local<std::optional<PublishAppInventory>, L>::ref, offsetof(InventoryReply<PublishAppInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable165{{nullptr}, "InventoryReply<PublishAppInventory>", kRows165, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::make, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::clear};
+constexpr schema::Row kRows166[] = {  // QueryReply<PublishAppInventory>
+  {"inventories", schema::Local<std::vector<PublishAppInventory>, L>::ref, offsetof(QueryReply<PublishAppInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PublishAppInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable166{{nullptr}, "QueryReply<PublishAppInventory>", kRows166, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::make, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::clear};
+constexpr schema::Row kRows167[] = {  // InventoryReply<QuotaInventory>
+  {"inventory", schema::Local<std::optional<QuotaInventory>, L>::ref, offsetof(InventoryReply<QuotaInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable167{{nullptr}, "InventoryReply<QuotaInventory>", kRows167, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::make, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::clear};
+constexpr schema::Row kRows168[] = {  // QueryReply<QuotaInventory>
+  {"inventories", schema::Local<std::vector<QuotaInventory>, L>::ref, offsetof(QueryReply<QuotaInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<QuotaInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable168{{nullptr}, "QueryReply<QuotaInventory>", kRows168, 2, nullptr, 0, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::make, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::destroy, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::clear};
+constexpr schema::Row kRows169[] = {  // InventoryReply<RaidPhysicalDriveInventory>
+  {"inventory", schema::Local<std::optional<RaidPhysicalDriveInventory>, L>::ref, offsetof(InventoryReply<RaidPhysicalDriveInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable169{{nullptr}, "InventoryReply<RaidPhysicalDriveInventory>", kRows169, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::make, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::clear};
+constexpr schema::Row kRows170[] = {  // InventoryReply<RemoteVtepInventory>
+  {"inventory", schema::Local<std::optional<RemoteVtepInventory>, L>::ref, offsetof(InventoryReply<RemoteVtepInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable170{{nullptr}, "InventoryReply<RemoteVtepInventory>", kRows170, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::make, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::clear};
+constexpr schema::Row kRows171[] = {  // InventoryReply<ResourceConfigInventory>
+  {"inventory", schema::Local<std::optional<ResourceConfigInventory>, L>::ref, offsetof(InventoryReply<ResourceConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable171{{nullptr}, "InventoryReply<ResourceConfigInventory>", kRows171, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::clear};
+constexpr schema::Row kRows172[] = {  // QueryReply<ResourceConfigInventory>
+  {"inventories", schema::Local<std::vector<ResourceConfigInventory>, L>::ref, offsetof(QueryReply<ResourceConfigInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ResourceConfigInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable172{{nullptr}, "QueryReply<ResourceConfigInventory>", kRows172, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::make, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::clear};
+constexpr schema::Row kRows173[] = {  // InventoryReply<ResourceStackInventory>
+  {"inventory", schema::Local<std::optional<ResourceStackInventory>, L>::ref, offsetof(InventoryReply<ResourceStackInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable173{{nullptr}, "InventoryReply<ResourceStackInventory>", kRows173, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::make, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::clear};
+constexpr schema::Row kRows174[] = {  // QueryReply<ResourceStackInventory>
+  {"inventories", schema::Local<std::vector<ResourceStackInventory>, L>::ref, offsetof(QueryReply<ResourceStackInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ResourceStackInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable174{{nullptr}, "QueryReply<ResourceStackInventory>", kRows174, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::make, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::clear};
+constexpr schema::Row kRows175[] = {  // InventoryReply<RoleInventory>
+  {"inventory", schema::Local<std::optional<RoleInventory>, L>::ref, offsetof(InventoryReply<RoleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable175{{nullptr}, "InventoryReply<RoleInventory>", kRows175, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::make, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::clear};
+constexpr schema::Row kRows176[] = {  // QueryReply<RoleInventory>
+  {"inventories", schema::Local<std::vector<RoleInventory>, L>::ref, offsetof(QueryReply<RoleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<RoleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable176{{nullptr}, "QueryReply<RoleInventory>", kRows176, 2, nullptr, 0, &schema::ObjectOps<QueryReply<RoleInventory>, L>::make, &schema::ObjectOps<QueryReply<RoleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<RoleInventory>, L>::clear};
+constexpr schema::Row kRows177[] = {  // InventoryReply<RouterAreaInventory>
+  {"inventory", schema::Local<std::optional<RouterAreaInventory>, L>::ref, offsetof(InventoryReply<RouterAreaInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable177{{nullptr}, "InventoryReply<RouterAreaInventory>", kRows177, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::make, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::clear};
+constexpr schema::Row kRows178[] = {  // InventoryReply<SNSAliyunSmsEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSAliyunSmsEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSAliyunSmsEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable178{{nullptr}, "InventoryReply<SNSAliyunSmsEndpointInventory>", kRows178, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows179[] = {  // InventoryReply<SNSApplicationEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSApplicationEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSApplicationEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable179{{nullptr}, "InventoryReply<SNSApplicationEndpointInventory>", kRows179, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::clear};
+constexpr schema::Row kRows180[] = {  // QueryReply<SNSApplicationEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSApplicationEndpointInventory>, L>::ref, offsetof(QueryReply<SNSApplicationEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSApplicationEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable180{{nullptr}, "QueryReply<SNSApplicationEndpointInventory>", kRows180, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::clear};
+constexpr schema::Row kRows181[] = {  // InventoryReply<SNSApplicationPlatformInventory>
+  {"inventory", schema::Local<std::optional<SNSApplicationPlatformInventory>, L>::ref, offsetof(InventoryReply<SNSApplicationPlatformInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable181{{nullptr}, "InventoryReply<SNSApplicationPlatformInventory>", kRows181, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::clear};
+constexpr schema::Row kRows182[] = {  // QueryReply<SNSApplicationPlatformInventory>
+  {"inventories", schema::Local<std::vector<SNSApplicationPlatformInventory>, L>::ref, offsetof(QueryReply<SNSApplicationPlatformInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSApplicationPlatformInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable182{{nullptr}, "QueryReply<SNSApplicationPlatformInventory>", kRows182, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::clear};
+constexpr schema::Row kRows183[] = {  // InventoryReply<SNSDingTalkAtPersonInventory>
+  {"inventory", schema::Local<std::optional<SNSDingTalkAtPersonInventory>, L>::ref, offsetof(InventoryReply<SNSDingTalkAtPersonInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable183{{nullptr}, "InventoryReply<SNSDingTalkAtPersonInventory>", kRows183, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows184[] = {  // QueryReply<SNSDingTalkAtPersonInventory>
+  {"inventories", schema::Local<std::vector<SNSDingTalkAtPersonInventory>, L>::ref, offsetof(QueryReply<SNSDingTalkAtPersonInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSDingTalkAtPersonInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable184{{nullptr}, "QueryReply<SNSDingTalkAtPersonInventory>", kRows184, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows185[] = {  // InventoryReply<SNSDingTalkEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSDingTalkEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSDingTalkEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable185{{nullptr}, "InventoryReply<SNSDingTalkEndpointInventory>", kRows185, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::clear};
+constexpr schema::Row kRows186[] = {  // QueryReply<SNSDingTalkEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSDingTalkEndpointInventory>, L>::ref, offsetof(QueryReply<SNSDingTalkEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSDingTalkEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable186{{nullptr}, "QueryReply<SNSDingTalkEndpointInventory>", kRows186, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::clear};
+constexpr schema::Row kRows187[] = {  // InventoryReply<SNSEmailAddressInventory>
+  {"inventory", schema::Local<std::optional<SNSEmailAddressInventory>, L>::ref, offsetof(InventoryReply<SNSEmailAddressInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable187{{nullptr}, "InventoryReply<SNSEmailAddressInventory>", kRows187, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::clear};
+constexpr schema::Row kRows188[] = {  // QueryReply<SNSEmailAddressInventory>
+  {"inventories", schema::Local<std::vector<SNSEmailAddressInventory>, L>::ref, offsetof(QueryReply<SNSEmailAddressInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEmailAddressInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable188{{nullptr}, "QueryReply<SNSEmailAddressInventory>", kRows188, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::clear};
+constexpr schema::Row kRows189[] = {  // QueryReply<SNSEmailEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSEmailEndpointInventory>, L>::ref, offsetof(QueryReply<SNSEmailEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEmailEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable189{{nullptr}, "QueryReply<SNSEmailEndpointInventory>", kRows189, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::clear};
+constexpr schema::Row kRows190[] = {  // QueryReply<SNSEmailPlatformInventory>
+  {"inventories", schema::Local<std::vector<SNSEmailPlatformInventory>, L>::ref, offsetof(QueryReply<SNSEmailPlatformInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEmailPlatformInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable190{{nullptr}, "QueryReply<SNSEmailPlatformInventory>", kRows190, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::clear};
+constexpr schema::Row kRows191[] = {  // QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>
+  {"inventories", schema::Local<std::vector<SNSEndpointThirdpartyAlertHistoryInventory>, L>::ref, offsetof(QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable191{{nullptr}, "QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>", kRows191, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::clear};
+constexpr schema::Row kRows192[] = {  // InventoryReply<SNSFeiShuAtPersonInventory>
+  {"inventory", schema::Local<std::optional<SNSFeiShuAtPersonInventory>, L>::ref, offsetof(InventoryReply<SNSFeiShuAtPersonInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable192{{nullptr}, "InventoryReply<SNSFeiShuAtPersonInventory>", kRows192, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows193[] = {  // QueryReply<SNSFeiShuAtPersonInventory>
+  {"inventories", schema::Local<std::vector<SNSFeiShuAtPersonInventory>, L>::ref, offsetof(QueryReply<SNSFeiShuAtPersonInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSFeiShuAtPersonInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable193{{nullptr}, "QueryReply<SNSFeiShuAtPersonInventory>", kRows193, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows194[] = {  // InventoryReply<SNSFeiShuEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSFeiShuEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSFeiShuEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable194{{nullptr}, "InventoryReply<SNSFeiShuEndpointInventory>", kRows194, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::clear};
+constexpr schema::Row kRows195[] = {  // QueryReply<SNSFeiShuEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSFeiShuEndpointInventory>, L>::ref, offsetof(QueryReply<SNSFeiShuEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSFeiShuEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable195{{nullptr}, "QueryReply<SNSFeiShuEndpointInventory>", kRows195, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::clear};
+constexpr schema::Row kRows196[] = {  // InventoryReply<SNSHttpEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSHttpEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSHttpEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable196{{nullptr}, "InventoryReply<SNSHttpEndpointInventory>", kRows196, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::clear};
+constexpr schema::Row kRows197[] = {  // QueryReply<SNSHttpEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSHttpEndpointInventory>, L>::ref, offsetof(QueryReply<SNSHttpEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSHttpEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable197{{nullptr}, "QueryReply<SNSHttpEndpointInventory>", kRows197, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::clear};
+constexpr schema::Row kRows198[] = {  // InventoryReply<SNSMicrosoftTeamsEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSMicrosoftTeamsEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSMicrosoftTeamsEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable198{{nullptr}, "InventoryReply<SNSMicrosoftTeamsEndpointInventory>", kRows198, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows199[] = {  // QueryReply<SNSMicrosoftTeamsEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSMicrosoftTeamsEndpointInventory>, L>::ref, offsetof(QueryReply<SNSMicrosoftTeamsEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSMicrosoftTeamsEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable199{{nullptr}, "QueryReply<SNSMicrosoftTeamsEndpointInventory>", kRows199, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows200[] = {  // InventoryReply<SNSTextTemplateInventory>
+  {"inventory", schema::Local<std::optional<SNSTextTemplateInventory>, L>::ref, offsetof(InventoryReply<SNSTextTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable200{{nullptr}, "InventoryReply<SNSTextTemplateInventory>", kRows200, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::clear};
+constexpr schema::Row kRows201[] = {  // QueryReply<SNSTextTemplateInventory>
+  {"inventories", schema::Local<std::vector<SNSTextTemplateInventory>, L>::ref, offsetof(QueryReply<SNSTextTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSTextTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable201{{nullptr}, "QueryReply<SNSTextTemplateInventory>", kRows201, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::clear};
+constexpr schema::Row kRows202[] = {  // InventoryReply<SNSTopicInventory>
+  {"inventory", schema::Local<std::optional<SNSTopicInventory>, L>::ref, offsetof(InventoryReply<SNSTopicInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable202{{nullptr}, "InventoryReply<SNSTopicInventory>", kRows202, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::clear};
+constexpr schema::Row kRows203[] = {  // QueryReply<SNSTopicInventory>
+  {"inventories", schema::Local<std::vector<SNSTopicInventory>, L>::ref, offsetof(QueryReply<SNSTopicInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSTopicInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable203{{nullptr}, "QueryReply<SNSTopicInventory>", kRows203, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::clear};
+constexpr schema::Row kRows204[] = {  // InventoryReply<SNSUniversalSmsEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSUniversalSmsEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSUniversalSmsEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable204{{nullptr}, "InventoryReply<SNSUniversalSmsEndpointInventory>", kRows204, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows205[] = {  // QueryReply<SNSUniversalSmsEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSUniversalSmsEndpointInventory>, L>::ref, offsetof(QueryReply<SNSUniversalSmsEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSUniversalSmsEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable205{{nullptr}, "QueryReply<SNSUniversalSmsEndpointInventory>", kRows205, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows206[] = {  // InventoryReply<SNSWeComAtPersonInventory>
+  {"inventory", schema::Local<std::optional<SNSWeComAtPersonInventory>, L>::ref, offsetof(InventoryReply<SNSWeComAtPersonInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable206{{nullptr}, "InventoryReply<SNSWeComAtPersonInventory>", kRows206, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows207[] = {  // QueryReply<SNSWeComAtPersonInventory>
+  {"inventories", schema::Local<std::vector<SNSWeComAtPersonInventory>, L>::ref, offsetof(QueryReply<SNSWeComAtPersonInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSWeComAtPersonInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable207{{nullptr}, "QueryReply<SNSWeComAtPersonInventory>", kRows207, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows208[] = {  // InventoryReply<SNSWeComEndpointInventory>
+  {"inventory", schema::Local<std::optional<SNSWeComEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSWeComEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable208{{nullptr}, "InventoryReply<SNSWeComEndpointInventory>", kRows208, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::clear};
+constexpr schema::Row kRows209[] = {  // QueryReply<SNSWeComEndpointInventory>
+  {"inventories", schema::Local<std::vector<SNSWeComEndpointInventory>, L>::ref, offsetof(QueryReply<SNSWeComEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSWeComEndpointInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable209{{nullptr}, "QueryReply<SNSWeComEndpointInventory>", kRows209, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::clear};
+constexpr schema::Row kRows210[] = {  // InventoryReply<SSORedirectTemplateInventory>
+  {"inventory", schema::Local<std::optional<SSORedirectTemplateInventory>, L>::ref, offsetof(InventoryReply<SSORedirectTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable210{{nullptr}, "InventoryReply<SSORedirectTemplateInventory>", kRows210, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::clear};
+constexpr schema::Row kRows211[] = {  // InventoryReply<SchedulerJobGroupInventory>
+  {"inventory", schema::Local<std::optional<SchedulerJobGroupInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable211{{nullptr}, "InventoryReply<SchedulerJobGroupInventory>", kRows211, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::clear};
+constexpr schema::Row kRows212[] = {  // QueryReply<SchedulerJobGroupInventory>
+  {"inventories", schema::Local<std::vector<SchedulerJobGroupInventory>, L>::ref, offsetof(QueryReply<SchedulerJobGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerJobGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable212{{nullptr}, "QueryReply<SchedulerJobGroupInventory>", kRows212, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::clear};
+constexpr schema::Row kRows213[] = {  // InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>
+  {"inventory", schema::Local<std::optional<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable213{{nullptr}, "InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>", kRows213, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::clear};
+constexpr schema::Row kRows214[] = {  // QueryReply<SchedulerJobHistoryInventory>
+  {"inventories", schema::Local<std::vector<SchedulerJobHistoryInventory>, L>::ref, offsetof(QueryReply<SchedulerJobHistoryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerJobHistoryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable214{{nullptr}, "QueryReply<SchedulerJobHistoryInventory>", kRows214, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::clear};
+constexpr schema::Row kRows215[] = {  // InventoryReply<SchedulerJobInventory>
+  {"inventory", schema::Local<std::optional<SchedulerJobInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable215{{nullptr}, "InventoryReply<SchedulerJobInventory>", kRows215, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::clear};
+constexpr schema::Row kRows216[] = {  // QueryReply<SchedulerJobInventory>
+  {"inventories", schema::Local<std::vector<SchedulerJobInventory>, L>::ref, offsetof(QueryReply<SchedulerJobInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerJobInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable216{{nullptr}, "QueryReply<SchedulerJobInventory>", kRows216, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::clear};
+constexpr schema::Row kRows217[] = {  // InventoryReply<SchedulerJobSchedulerTriggerInventory>
+  {"inventory", schema::Local<std::optional<SchedulerJobSchedulerTriggerInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobSchedulerTriggerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable217{{nullptr}, "InventoryReply<SchedulerJobSchedulerTriggerInventory>", kRows217, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::clear};
+constexpr schema::Row kRows218[] = {  // InventoryReply<SchedulerTriggerInventory>
+  {"inventory", schema::Local<std::optional<SchedulerTriggerInventory>, L>::ref, offsetof(InventoryReply<SchedulerTriggerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable218{{nullptr}, "InventoryReply<SchedulerTriggerInventory>", kRows218, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::clear};
+constexpr schema::Row kRows219[] = {  // QueryReply<SchedulerTriggerInventory>
+  {"inventories", schema::Local<std::vector<SchedulerTriggerInventory>, L>::ref, offsetof(QueryReply<SchedulerTriggerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerTriggerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable219{{nullptr}, "QueryReply<SchedulerTriggerInventory>", kRows219, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::clear};
+constexpr schema::Row kRows220[] = {  // InventoryReply<ScsiLunClusterStatusInventory>
+  {"inventory", schema::Local<std::optional<ScsiLunClusterStatusInventory>, L>::ref, offsetof(InventoryReply<ScsiLunClusterStatusInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable220{{nullptr}, "InventoryReply<ScsiLunClusterStatusInventory>", kRows220, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::make, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::clear};
+constexpr schema::Row kRows221[] = {  // InventoryReply<ScsiLunInventory>
+  {"inventory", schema::Local<std::optional<ScsiLunInventory>, L>::ref, offsetof(InventoryReply<ScsiLunInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable221{{nullptr}, "InventoryReply<ScsiLunInventory>", kRows221, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::make, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::clear};
+constexpr schema::Row kRows222[] = {  // QueryReply<ScsiLunInventory>
+  {"inventories", schema::Local<std::vector<ScsiLunInventory>, L>::ref, offsetof(QueryReply<ScsiLunInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ScsiLunInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable222{{nullptr}, "QueryReply<ScsiLunInventory>", kRows222, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::make, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::clear};
+constexpr schema::Row kRows223[] = {  // InventoryReply<SdnControllerInventory>
+  {"inventory", schema::Local<std::optional<SdnControllerInventory>, L>::ref, offsetof(InventoryReply<SdnControllerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable223{{nullptr}, "InventoryReply<SdnControllerInventory>", kRows223, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::clear};
+constexpr schema::Row kRows224[] = {  // QueryReply<SdnControllerInventory>
+  {"inventories", schema::Local<std::vector<SdnControllerInventory>, L>::ref, offsetof(QueryReply<SdnControllerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SdnControllerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable224{{nullptr}, "QueryReply<SdnControllerInventory>", kRows224, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::make, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::clear};
+constexpr schema::Row kRows225[] = {  // InventoryReply<SecretResourcePoolInventory>
+  {"inventory", schema::Local<std::optional<SecretResourcePoolInventory>, L>::ref, offsetof(InventoryReply<SecretResourcePoolInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable225{{nullptr}, "InventoryReply<SecretResourcePoolInventory>", kRows225, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::clear};
+constexpr schema::Row kRows226[] = {  // QueryReply<SecretResourcePoolInventory>
+  {"inventories", schema::Local<std::vector<SecretResourcePoolInventory>, L>::ref, offsetof(QueryReply<SecretResourcePoolInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SecretResourcePoolInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable226{{nullptr}, "QueryReply<SecretResourcePoolInventory>", kRows226, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::make, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::clear};
+constexpr schema::Row kRows227[] = {  // InventoryReply<SecurityMachineInventory>
+  {"inventory", schema::Local<std::optional<SecurityMachineInventory>, L>::ref, offsetof(InventoryReply<SecurityMachineInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable227{{nullptr}, "InventoryReply<SecurityMachineInventory>", kRows227, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::clear};
+constexpr schema::Row kRows228[] = {  // QueryReply<SecurityMachineInventory>
+  {"inventories", schema::Local<std::vector<SecurityMachineInventory>, L>::ref, offsetof(QueryReply<SecurityMachineInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SecurityMachineInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable228{{nullptr}, "QueryReply<SecurityMachineInventory>", kRows228, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::make, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::clear};
+}  // namespace
+
+const schema::TypeDesc& MonitorTriggerActionInventory::describe() { return schema::lazyTable(kTable0); }
+
+MonitorTriggerActionInventory::MonitorTriggerActionInventory() = default;
+MonitorTriggerActionInventory::MonitorTriggerActionInventory(MonitorTriggerActionInventory&&) noexcept = default;
+MonitorTriggerActionInventory::~MonitorTriggerActionInventory() = default;
+
+const schema::TypeDesc& MonitorTriggerInventory::describe() { return schema::lazyTable(kTable1); }
+
+MonitorTriggerInventory::MonitorTriggerInventory() = default;
+MonitorTriggerInventory::MonitorTriggerInventory(MonitorTriggerInventory&&) noexcept = default;
+MonitorTriggerInventory::~MonitorTriggerInventory() = default;
+
+const schema::TypeDesc& MountVmInstanceRecoveryPointResult::describe() { return schema::lazyTable(kTable2); }
+
+MountVmInstanceRecoveryPointResult::MountVmInstanceRecoveryPointResult() = default;
+MountVmInstanceRecoveryPointResult::MountVmInstanceRecoveryPointResult(MountVmInstanceRecoveryPointResult&&) noexcept = default;
+MountVmInstanceRecoveryPointResult::~MountVmInstanceRecoveryPointResult() = default;
+
+const schema::TypeDesc& MttyDeviceInventory::describe() { return schema::lazyTable(kTable3); }
+
+MttyDeviceInventory::MttyDeviceInventory() = default;
+MttyDeviceInventory::MttyDeviceInventory(MttyDeviceInventory&&) noexcept = default;
+MttyDeviceInventory::~MttyDeviceInventory() = default;
+
+const schema::TypeDesc& MulticastRouterInventory::describe() { return schema::lazyTable(kTable4); }
+
+MulticastRouterInventory::MulticastRouterInventory() = default;
+MulticastRouterInventory::MulticastRouterInventory(MulticastRouterInventory&&) noexcept = default;
+MulticastRouterInventory::~MulticastRouterInventory() = default;
+
+const schema::TypeDesc& NasFileSystemInventory::describe() { return schema::lazyTable(kTable5); }
+
+NasFileSystemInventory::NasFileSystemInventory() = default;
+NasFileSystemInventory::NasFileSystemInventory(NasFileSystemInventory&&) noexcept = default;
+NasFileSystemInventory::~NasFileSystemInventory() = default;
+
+const schema::TypeDesc& NasMountTargetInventory::describe() { return schema::lazyTable(kTable6); }
+
+NasMountTargetInventory::NasMountTargetInventory() = default;
+NasMountTargetInventory::NasMountTargetInventory(NasMountTargetInventory&&) noexcept = default;
+NasMountTargetInventory::~NasMountTargetInventory() = default;
+
+const schema::TypeDesc& NvmeLunInventory::describe() { return schema::lazyTable(kTable7); }
+
+NvmeLunInventory::NvmeLunInventory() = default;
+NvmeLunInventory::NvmeLunInventory(NvmeLunInventory&&) noexcept = default;
+NvmeLunInventory::~NvmeLunInventory() = default;
+
+const schema::TypeDesc& NvmeServerInventory::describe() { return schema::lazyTable(kTable8); }
+
+NvmeServerInventory::NvmeServerInventory() = default;
+NvmeServerInventory::NvmeServerInventory(NvmeServerInventory&&) noexcept = default;
+NvmeServerInventory::~NvmeServerInventory() = default;
+
+const schema::TypeDesc& NvmeTargetInventory::describe() { return schema::lazyTable(kTable9); }
+
+NvmeTargetInventory::NvmeTargetInventory() = default;
+NvmeTargetInventory::NvmeTargetInventory(NvmeTargetInventory&&) noexcept = default;
+NvmeTargetInventory::~NvmeTargetInventory() = default;
+
+const schema::TypeDesc& OAuth2ClientInventory::describe() { return schema::lazyTable(kTable10); }
+
+OAuth2ClientInventory::OAuth2ClientInventory() = default;
+OAuth2ClientInventory::OAuth2ClientInventory(OAuth2ClientInventory&&) noexcept = default;
+OAuth2ClientInventory::~OAuth2ClientInventory() = default;
+
+const schema::TypeDesc& OAuth2TokenInventory::describe() { return schema::lazyTable(kTable11); }
+
+OAuth2TokenInventory::OAuth2TokenInventory() = default;
+OAuth2TokenInventory::OAuth2TokenInventory(OAuth2TokenInventory&&) noexcept = default;
+OAuth2TokenInventory::~OAuth2TokenInventory() = default;
+
+const schema::TypeDesc& OssBucketInventory::describe() { return schema::lazyTable(kTable12); }
+
+OssBucketInventory::OssBucketInventory() = default;
+OssBucketInventory::OssBucketInventory(OssBucketInventory&&) noexcept = default;
+OssBucketInventory::~OssBucketInventory() = default;
+
+const schema::TypeDesc& OvfCpuInfo::describe() { return schema::lazyTable(kTable13); }
+
+OvfCpuInfo::OvfCpuInfo() = default;
+OvfCpuInfo::OvfCpuInfo(OvfCpuInfo&&) noexcept = default;
+OvfCpuInfo::~OvfCpuInfo() = default;
+
+const schema::TypeDesc& OvfInfo::describe() { return schema::lazyTable(kTable14); }
+
+OvfInfo::OvfInfo() = default;
+OvfInfo::OvfInfo(OvfInfo&&) noexcept = default;
+OvfInfo::~OvfInfo() = default;
+
+const schema::TypeDesc& OvfMemoryInfo::describe() { return schema::lazyTable(kTable15); }
+
+OvfMemoryInfo::OvfMemoryInfo() = default;
+OvfMemoryInfo::OvfMemoryInfo(OvfMemoryInfo&&) noexcept = default;
+OvfMemoryInfo::~OvfMemoryInfo() = default;
+
+const schema::TypeDesc& OvfOSInfo::describe() { return schema::lazyTable(kTable16); }
+
+OvfOSInfo::OvfOSInfo() = default;
+OvfOSInfo::OvfOSInfo(OvfOSInfo&&) noexcept = default;
+OvfOSInfo::~OvfOSInfo() = default;
+
+const schema::TypeDesc& OvfSystemInfo::describe() { return schema::lazyTable(kTable17); }
+
+OvfSystemInfo::OvfSystemInfo() = default;
+OvfSystemInfo::OvfSystemInfo(OvfSystemInfo&&) noexcept = default;
+OvfSystemInfo::~OvfSystemInfo() = default;
+
+const schema::TypeDesc& Pagination::describe() { return schema::lazyTable(kTable18); }
+
+Pagination::Pagination() = default;
+Pagination::Pagination(Pagination&&) noexcept = default;
+Pagination::~Pagination() = default;
+
+const schema::TypeDesc& ParseOvfResult::describe() { return schema::lazyTable(kTable19); }
+
+ParseOvfResult::ParseOvfResult() = default;
+ParseOvfResult::ParseOvfResult(ParseOvfResult&&) noexcept = default;
+ParseOvfResult::~ParseOvfResult() = default;
+
+const schema::TypeDesc& PciDeviceInventory::describe() { return schema::lazyTable(kTable20); }
+
+PciDeviceInventory::PciDeviceInventory() = default;
+PciDeviceInventory::PciDeviceInventory(PciDeviceInventory&&) noexcept = default;
+PciDeviceInventory::~PciDeviceInventory() = default;
+
+const schema::TypeDesc& PciDeviceMetaData::describe() { return schema::lazyTable(kTable21); }
+
+PciDeviceMetaData::PciDeviceMetaData() = default;
+PciDeviceMetaData::PciDeviceMetaData(PciDeviceMetaData&&) noexcept = default;
+PciDeviceMetaData::~PciDeviceMetaData() = default;
+
+const schema::TypeDesc& PciDeviceOfferingInventory::describe() { return schema::lazyTable(kTable22); }
+
+PciDeviceOfferingInventory::PciDeviceOfferingInventory() = default;
+PciDeviceOfferingInventory::PciDeviceOfferingInventory(PciDeviceOfferingInventory&&) noexcept = default;
+PciDeviceOfferingInventory::~PciDeviceOfferingInventory() = default;
+
+const schema::TypeDesc& PciDeviceSpecInventory::describe() { return schema::lazyTable(kTable23); }
+
+PciDeviceSpecInventory::PciDeviceSpecInventory() = default;
+PciDeviceSpecInventory::PciDeviceSpecInventory(PciDeviceSpecInventory&&) noexcept = default;
+PciDeviceSpecInventory::~PciDeviceSpecInventory() = default;
+
+const schema::TypeDesc& PendingTaskInfo::describe() { return schema::lazyTable(kTable24); }
+
+PendingTaskInfo::PendingTaskInfo() = default;
+PendingTaskInfo::PendingTaskInfo(PendingTaskInfo&&) noexcept = default;
+PendingTaskInfo::~PendingTaskInfo() = default;
+
+const schema::TypeDesc& PolicyInventory::describe() { return schema::lazyTable(kTable25); }
+
+PolicyInventory::PolicyInventory() = default;
+PolicyInventory::PolicyInventory(PolicyInventory&&) noexcept = default;
+PolicyInventory::~PolicyInventory() = default;
+
+const schema::TypeDesc& PolicyRouteRuleInventory::describe() { return schema::lazyTable(kTable26); }
+
+PolicyRouteRuleInventory::PolicyRouteRuleInventory() = default;
+PolicyRouteRuleInventory::PolicyRouteRuleInventory(PolicyRouteRuleInventory&&) noexcept = default;
+PolicyRouteRuleInventory::~PolicyRouteRuleInventory() = default;
+
+const schema::TypeDesc& PolicyRouteRuleSetInventory::describe() { return schema::lazyTable(kTable27); }
+
+PolicyRouteRuleSetInventory::PolicyRouteRuleSetInventory() = default;
+PolicyRouteRuleSetInventory::PolicyRouteRuleSetInventory(PolicyRouteRuleSetInventory&&) noexcept = default;
+PolicyRouteRuleSetInventory::~PolicyRouteRuleSetInventory() = default;
+
+const schema::TypeDesc& PolicyRouteRuleSetL3RefInventory::describe() { return schema::lazyTable(kTable28); }
+
+PolicyRouteRuleSetL3RefInventory::PolicyRouteRuleSetL3RefInventory() = default;
+PolicyRouteRuleSetL3RefInventory::PolicyRouteRuleSetL3RefInventory(PolicyRouteRuleSetL3RefInventory&&) noexcept = default;
+PolicyRouteRuleSetL3RefInventory::~PolicyRouteRuleSetL3RefInventory() = default;
+
+const schema::TypeDesc& PolicyRouteRuleSetVRouterRefInventory::describe() { return schema::lazyTable(kTable29); }
+
+PolicyRouteRuleSetVRouterRefInventory::PolicyRouteRuleSetVRouterRefInventory() = default;
+PolicyRouteRuleSetVRouterRefInventory::PolicyRouteRuleSetVRouterRefInventory(PolicyRouteRuleSetVRouterRefInventory&&) noexcept = default;
+PolicyRouteRuleSetVRouterRefInventory::~PolicyRouteRuleSetVRouterRefInventory() = default;
+
+const schema::TypeDesc& PolicyRouteTableInventory::describe() { return schema::lazyTable(kTable30); }
+
+PolicyRouteTableInventory::PolicyRouteTableInventory() = default;
+PolicyRouteTableInventory::PolicyRouteTableInventory(PolicyRouteTableInventory&&) noexcept = default;
+PolicyRouteTableInventory::~PolicyRouteTableInventory() = default;
+
+const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describe() { return schema::lazyTable(kTable31); }
+
+PolicyRouteTableRouteEntryInventory::PolicyRouteTableRouteEntryInventory() = default;
+PolicyRouteTableRouteEntryInventory::PolicyRouteTableRouteEntryInventory(PolicyRouteTableRouteEntryInventory&&) noexcept = default;
+PolicyRouteTableRouteEntryInventory::~PolicyRouteTableRouteEntryInventory() = default;
+
+const schema::TypeDesc& PolicyRouteTableVRouterRefInventory::describe() { return schema::lazyTable(kTable32); }
+
+PolicyRouteTableVRouterRefInventory::PolicyRouteTableVRouterRefInventory() = default;
+PolicyRouteTableVRouterRefInventory::PolicyRouteTableVRouterRefInventory(PolicyRouteTableVRouterRefInventory&&) noexcept = default;
+PolicyRouteTableVRouterRefInventory::~PolicyRouteTableVRouterRefInventory() = default;
+
+const schema::TypeDesc& PolicyStatement::describe() { return schema::lazyTable(kTable33); }
+
+PolicyStatement::PolicyStatement() = default;
+PolicyStatement::PolicyStatement(PolicyStatement&&) noexcept = default;
+PolicyStatement::~PolicyStatement() = default;
+
+const schema::TypeDesc& PortMirrorInventory::describe() { return schema::lazyTable(kTable34); }
+
+PortMirrorInventory::PortMirrorInventory() = default;
+PortMirrorInventory::PortMirrorInventory(PortMirrorInventory&&) noexcept = default;
+PortMirrorInventory::~PortMirrorInventory() = default;
+
+const schema::TypeDesc& PortMirrorSessionInventory::describe() { return schema::lazyTable(kTable35); }
+
+PortMirrorSessionInventory::PortMirrorSessionInventory() = default;
+PortMirrorSessionInventory::PortMirrorSessionInventory(PortMirrorSessionInventory&&) noexcept = default;
+PortMirrorSessionInventory::~PortMirrorSessionInventory() = default;
+
+const schema::TypeDesc& PowerOffHostResult::describe() { return schema::lazyTable(kTable36); }
+
+PowerOffHostResult::PowerOffHostResult() = default;
+PowerOffHostResult::PowerOffHostResult(PowerOffHostResult&&) noexcept = default;
+PowerOffHostResult::~PowerOffHostResult() = default;
+
+const schema::TypeDesc& PreconfigurationTemplateInventory::describe() { return schema::lazyTable(kTable37); }
+
+PreconfigurationTemplateInventory::PreconfigurationTemplateInventory() = default;
+PreconfigurationTemplateInventory::PreconfigurationTemplateInventory(PreconfigurationTemplateInventory&&) noexcept = default;
+PreconfigurationTemplateInventory::~PreconfigurationTemplateInventory() = default;
+
+const schema::TypeDesc& PreviewResourceStackResult::describe() { return schema::lazyTable(kTable38); }
+
+PreviewResourceStackResult::PreviewResourceStackResult() = default;
+PreviewResourceStackResult::PreviewResourceStackResult(PreviewResourceStackResult&&) noexcept = default;
+PreviewResourceStackResult::~PreviewResourceStackResult() = default;
+
+const schema::TypeDesc& PreviewResourceStruct::describe() { return schema::lazyTable(kTable39); }
+
+PreviewResourceStruct::PreviewResourceStruct() = default;
+PreviewResourceStruct::PreviewResourceStruct(PreviewResourceStruct&&) noexcept = default;
+PreviewResourceStruct::~PreviewResourceStruct() = default;
+
+const schema::TypeDesc& PriceInventory::describe() { return schema::lazyTable(kTable40); }
+
+PriceInventory::PriceInventory() = default;
+PriceInventory::PriceInventory(PriceInventory&&) noexcept = default;
+PriceInventory::~PriceInventory() = default;
+
+const schema::TypeDesc& PriceTableInventory::describe() { return schema::lazyTable(kTable41); }
+
+PriceTableInventory::PriceTableInventory() = default;
+PriceTableInventory::PriceTableInventory(PriceTableInventory&&) noexcept = default;
+PriceTableInventory::~PriceTableInventory() = default;
+
+const schema::TypeDesc& PrimaryStorageInventory::describe() { return schema::lazyTable(kTable42); }
+
+PrimaryStorageInventory::PrimaryStorageInventory() = default;
+PrimaryStorageInventory::PrimaryStorageInventory(PrimaryStorageInventory&&) noexcept = default;
+PrimaryStorageInventory::~PrimaryStorageInventory() = default;
+
+const schema::TypeDesc& ProgressProperty::describe() { return schema::lazyTable(kTable43); }
+
+ProgressProperty::ProgressProperty() = default;
+ProgressProperty::ProgressProperty(ProgressProperty&&) noexcept = default;
+ProgressProperty::~ProgressProperty() = default;
+
+const schema::TypeDesc& PrometheusQueryLabelValuesResult::describe() { return schema::lazyTable(kTable44); }
+
+PrometheusQueryLabelValuesResult::PrometheusQueryLabelValuesResult() = default;
+PrometheusQueryLabelValuesResult::PrometheusQueryLabelValuesResult(PrometheusQueryLabelValuesResult&&) noexcept = default;
+PrometheusQueryLabelValuesResult::~PrometheusQueryLabelValuesResult() = default;
+
+const schema::TypeDesc& PrometheusQueryMetadataResult::describe() { return schema::lazyTable(kTable45); }
+
+PrometheusQueryMetadataResult::PrometheusQueryMetadataResult() = default;
+PrometheusQueryMetadataResult::PrometheusQueryMetadataResult(PrometheusQueryMetadataResult&&) noexcept = default;
+PrometheusQueryMetadataResult::~PrometheusQueryMetadataResult() = default;
+
+const schema::TypeDesc& PrometheusQueryPassThroughResult::describe() { return schema::lazyTable(kTable46); }
+
+PrometheusQueryPassThroughResult::PrometheusQueryPassThroughResult() = default;
+PrometheusQueryPassThroughResult::PrometheusQueryPassThroughResult(PrometheusQueryPassThroughResult&&) noexcept = default;
+PrometheusQueryPassThroughResult::~PrometheusQueryPassThroughResult() = default;
+
+const schema::TypeDesc& PrometheusQueryVmMonitoringDataResult::describe() { return schema::lazyTable(kTable47); }
+
+PrometheusQueryVmMonitoringDataResult::PrometheusQueryVmMonitoringDataResult() = default;
+PrometheusQueryVmMonitoringDataResult::PrometheusQueryVmMonitoringDataResult(PrometheusQueryVmMonitoringDataResult&&) noexcept = default;
+PrometheusQueryVmMonitoringDataResult::~PrometheusQueryVmMonitoringDataResult() = default;
+
+const schema::TypeDesc& PublishAppInventory::describe() { return schema::lazyTable(kTable48); }
+
+PublishAppInventory::PublishAppInventory() = default;
+PublishAppInventory::PublishAppInventory(PublishAppInventory&&) noexcept = default;
+PublishAppInventory::~PublishAppInventory() = default;
+
+const schema::TypeDesc& QuotaInventory::describe() { return schema::lazyTable(kTable49); }
+
+QuotaInventory::QuotaInventory() = default;
+QuotaInventory::QuotaInventory(QuotaInventory&&) noexcept = default;
+QuotaInventory::~QuotaInventory() = default;
+
+const schema::TypeDesc& QuotaUsage::describe() { return schema::lazyTable(kTable50); }
+
+QuotaUsage::QuotaUsage() = default;
+QuotaUsage::QuotaUsage(QuotaUsage&&) noexcept = default;
+QuotaUsage::~QuotaUsage() = default;
+
+const schema::TypeDesc& RaidPhysicalDriveInventory::describe() { return schema::lazyTable(kTable51); }
+
+RaidPhysicalDriveInventory::RaidPhysicalDriveInventory() = default;
+RaidPhysicalDriveInventory::RaidPhysicalDriveInventory(RaidPhysicalDriveInventory&&) noexcept = default;
+RaidPhysicalDriveInventory::~RaidPhysicalDriveInventory() = default;
+
+const schema::TypeDesc& ReclaimSpaceFromImageStoreResult::describe() { return schema::lazyTable(kTable52); }
+
+ReclaimSpaceFromImageStoreResult::ReclaimSpaceFromImageStoreResult() = default;
+ReclaimSpaceFromImageStoreResult::ReclaimSpaceFromImageStoreResult(ReclaimSpaceFromImageStoreResult&&) noexcept = default;
+ReclaimSpaceFromImageStoreResult::~ReclaimSpaceFromImageStoreResult() = default;
+
+const schema::TypeDesc& ReconnectConsoleProxyAgentResult::describe() { return schema::lazyTable(kTable53); }
+
+ReconnectConsoleProxyAgentResult::ReconnectConsoleProxyAgentResult() = default;
+ReconnectConsoleProxyAgentResult::ReconnectConsoleProxyAgentResult(ReconnectConsoleProxyAgentResult&&) noexcept = default;
+ReconnectConsoleProxyAgentResult::~ReconnectConsoleProxyAgentResult() = default;
+
+const schema::TypeDesc& RecoverDatabaseFromBackupResult::describe() { return schema::lazyTable(kTable54); }
+
+RecoverDatabaseFromBackupResult::RecoverDatabaseFromBackupResult() = default;
+RecoverDatabaseFromBackupResult::RecoverDatabaseFromBackupResult(RecoverDatabaseFromBackupResult&&) noexcept = default;
+RecoverDatabaseFromBackupResult::~RecoverDatabaseFromBackupResult() = default;
+
+const schema::TypeDesc& RefreshCaptchaResult::describe() { return schema::lazyTable(kTable55); }
+
+RefreshCaptchaResult::RefreshCaptchaResult() = default;
+RefreshCaptchaResult::RefreshCaptchaResult(RefreshCaptchaResult&&) noexcept = default;
+RefreshCaptchaResult::~RefreshCaptchaResult() = default;
+
+const schema::TypeDesc& RefreshFiberChannelStorageResult::describe() { return schema::lazyTable(kTable56); }
+
+RefreshFiberChannelStorageResult::RefreshFiberChannelStorageResult() = default;
+RefreshFiberChannelStorageResult::RefreshFiberChannelStorageResult(RefreshFiberChannelStorageResult&&) noexcept = default;
+RefreshFiberChannelStorageResult::~RefreshFiberChannelStorageResult() = default;
+
+const schema::TypeDesc& RefreshLocalRaidResult::describe() { return schema::lazyTable(kTable57); }
+
+RefreshLocalRaidResult::RefreshLocalRaidResult() = default;
+RefreshLocalRaidResult::RefreshLocalRaidResult(RefreshLocalRaidResult&&) noexcept = default;
+RefreshLocalRaidResult::~RefreshLocalRaidResult() = default;
+
+const schema::TypeDesc& RefreshNvmeTargetResult::describe() { return schema::lazyTable(kTable58); }
+
+RefreshNvmeTargetResult::RefreshNvmeTargetResult() = default;
+RefreshNvmeTargetResult::RefreshNvmeTargetResult(RefreshNvmeTargetResult&&) noexcept = default;
+RefreshNvmeTargetResult::~RefreshNvmeTargetResult() = default;
+
+const schema::TypeDesc& RegisterLicenseRequestedApplicationResult::describe() { return schema::lazyTable(kTable59); }
+
+RegisterLicenseRequestedApplicationResult::RegisterLicenseRequestedApplicationResult() = default;
+RegisterLicenseRequestedApplicationResult::RegisterLicenseRequestedApplicationResult(RegisterLicenseRequestedApplicationResult&&) noexcept = default;
+RegisterLicenseRequestedApplicationResult::~RegisterLicenseRequestedApplicationResult() = default;
+
+const schema::TypeDesc& RemoteVtepInventory::describe() { return schema::lazyTable(kTable60); }
+
+RemoteVtepInventory::RemoteVtepInventory() = default;
+RemoteVtepInventory::RemoteVtepInventory(RemoteVtepInventory&&) noexcept = default;
+RemoteVtepInventory::~RemoteVtepInventory() = default;
+
+const schema::TypeDesc& ResourceConfigInventory::describe() { return schema::lazyTable(kTable61); }
+
+ResourceConfigInventory::ResourceConfigInventory() = default;
+ResourceConfigInventory::ResourceConfigInventory(ResourceConfigInventory&&) noexcept = default;
+ResourceConfigInventory::~ResourceConfigInventory() = default;
+
+const schema::TypeDesc& ResourceInventory::describe() { return schema::lazyTable(kTable62); }
+
+ResourceInventory::ResourceInventory() = default;
+ResourceInventory::ResourceInventory(ResourceInventory&&) noexcept = default;
+ResourceInventory::~ResourceInventory() = default;
+
+const schema::TypeDesc& ResourceStackInventory::describe() { return schema::lazyTable(kTable63); }
+
+ResourceStackInventory::ResourceStackInventory() = default;
+ResourceStackInventory::ResourceStackInventory(ResourceStackInventory&&) noexcept = default;
+ResourceStackInventory::~ResourceStackInventory() = default;
+
+const schema::TypeDesc& RevertSnapshotGroupResult::describe() { return schema::lazyTable(kTable64); }
+
+RevertSnapshotGroupResult::RevertSnapshotGroupResult() = default;
+RevertSnapshotGroupResult::RevertSnapshotGroupResult(RevertSnapshotGroupResult&&) noexcept = default;
+RevertSnapshotGroupResult::~RevertSnapshotGroupResult() = default;
+
+const schema::TypeDesc& RevertVmFromSnapshotGroupResult::describe() { return schema::lazyTable(kTable65); }
+
+RevertVmFromSnapshotGroupResult::RevertVmFromSnapshotGroupResult() = default;
+RevertVmFromSnapshotGroupResult::RevertVmFromSnapshotGroupResult(RevertVmFromSnapshotGroupResult&&) noexcept = default;
+RevertVmFromSnapshotGroupResult::~RevertVmFromSnapshotGroupResult() = default;
+
+const schema::TypeDesc& RoleInventory::describe() { return schema::lazyTable(kTable66); }
+
+RoleInventory::RoleInventory() = default;
+RoleInventory::RoleInventory(RoleInventory&&) noexcept = default;
+RoleInventory::~RoleInventory() = default;
+
+const schema::TypeDesc& RolePolicyRefInventory::describe() { return schema::lazyTable(kTable67); }
+
+RolePolicyRefInventory::RolePolicyRefInventory() = default;
+RolePolicyRefInventory::RolePolicyRefInventory(RolePolicyRefInventory&&) noexcept = default;
+RolePolicyRefInventory::~RolePolicyRefInventory() = default;
+
+const schema::TypeDesc& RolePolicyStatementInventory::describe() { return schema::lazyTable(kTable68); }
+
+RolePolicyStatementInventory::RolePolicyStatementInventory() = default;
+RolePolicyStatementInventory::RolePolicyStatementInventory(RolePolicyStatementInventory&&) noexcept = default;
+RolePolicyStatementInventory::~RolePolicyStatementInventory() = default;
+
+const schema::TypeDesc& RouterAreaInventory::describe() { return schema::lazyTable(kTable69); }
+
+RouterAreaInventory::RouterAreaInventory() = default;
+RouterAreaInventory::RouterAreaInventory(RouterAreaInventory&&) noexcept = default;
+RouterAreaInventory::~RouterAreaInventory() = default;
+
+const schema::TypeDesc& RunningTaskInfo::describe() { return schema::lazyTable(kTable70); }
+
+RunningTaskInfo::RunningTaskInfo() = default;
+RunningTaskInfo::RunningTaskInfo(RunningTaskInfo&&) noexcept = default;
+RunningTaskInfo::~RunningTaskInfo() = default;
+
+const schema::TypeDesc& SNSAliyunSmsEndpointInventory::describe() { return schema::lazyTable(kTable71); }
+
+SNSAliyunSmsEndpointInventory::SNSAliyunSmsEndpointInventory() = default;
+SNSAliyunSmsEndpointInventory::SNSAliyunSmsEndpointInventory(SNSAliyunSmsEndpointInventory&&) noexcept = default;
+SNSAliyunSmsEndpointInventory::~SNSAliyunSmsEndpointInventory() = default;
+
+const schema::TypeDesc& SNSApplicationEndpointInventory::describe() { return schema::lazyTable(kTable72); }
+
+SNSApplicationEndpointInventory::SNSApplicationEndpointInventory() = default;
+SNSApplicationEndpointInventory::SNSApplicationEndpointInventory(SNSApplicationEndpointInventory&&) noexcept = default;
+SNSApplicationEndpointInventory::~SNSApplicationEndpointInventory() = default;
+
+const schema::TypeDesc& SNSApplicationPlatformInventory::describe() { return schema::lazyTable(kTable73); }
+
+SNSApplicationPlatformInventory::SNSApplicationPlatformInventory() = default;
+SNSApplicationPlatformInventory::SNSApplicationPlatformInventory(SNSApplicationPlatformInventory&&) noexcept = default;
+SNSApplicationPlatformInventory::~SNSApplicationPlatformInventory() = default;
+
+const schema::TypeDesc& SNSDingTalkAtPersonInventory::describe() { return schema::lazyTable(kTable74); }
+
+SNSDingTalkAtPersonInventory::SNSDingTalkAtPersonInventory() = default;
+SNSDingTalkAtPersonInventory::SNSDingTalkAtPersonInventory(SNSDingTalkAtPersonInventory&&) noexcept = default;
+SNSDingTalkAtPersonInventory::~SNSDingTalkAtPersonInventory() = default;
+
+const schema::TypeDesc& SNSDingTalkEndpointInventory::describe() { return schema::lazyTable(kTable75); }
+
+SNSDingTalkEndpointInventory::SNSDingTalkEndpointInventory() = default;
+SNSDingTalkEndpointInventory::SNSDingTalkEndpointInventory(SNSDingTalkEndpointInventory&&) noexcept = default;
+SNSDingTalkEndpointInventory::~SNSDingTalkEndpointInventory() = default;
+
+const schema::TypeDesc& SNSDingTalkTestConnectionResult::describe() { return schema::lazyTable(kTable76); }
+
+SNSDingTalkTestConnectionResult::SNSDingTalkTestConnectionResult() = default;
+SNSDingTalkTestConnectionResult::SNSDingTalkTestConnectionResult(SNSDingTalkTestConnectionResult&&) noexcept = default;
+SNSDingTalkTestConnectionResult::~SNSDingTalkTestConnectionResult() = default;
+
+const schema::TypeDesc& SNSEmailAddressInventory::describe() { return schema::lazyTable(kTable77); }
+
+SNSEmailAddressInventory::SNSEmailAddressInventory() = default;
+SNSEmailAddressInventory::SNSEmailAddressInventory(SNSEmailAddressInventory&&) noexcept = default;
+SNSEmailAddressInventory::~SNSEmailAddressInventory() = default;
+
+const schema::TypeDesc& SNSEmailEndpointInventory::describe() { return schema::lazyTable(kTable78); }
+
+SNSEmailEndpointInventory::SNSEmailEndpointInventory() = default;
+SNSEmailEndpointInventory::SNSEmailEndpointInventory(SNSEmailEndpointInventory&&) noexcept = default;
+SNSEmailEndpointInventory::~SNSEmailEndpointInventory() = default;
+
+const schema::TypeDesc& SNSEmailPlatformInventory::describe() { return schema::lazyTable(kTable79); }
+
+SNSEmailPlatformInventory::SNSEmailPlatformInventory() = default;
+SNSEmailPlatformInventory::SNSEmailPlatformInventory(SNSEmailPlatformInventory&&) noexcept = default;
+SNSEmailPlatformInventory::~SNSEmailPlatformInventory() = default;
+
+const schema::TypeDesc& SNSEmailTestConnectionResult::describe() { return schema::lazyTable(kTable80); }
+
+SNSEmailTestConnectionResult::SNSEmailTestConnectionResult() = default;
+SNSEmailTestConnectionResult::SNSEmailTestConnectionResult(SNSEmailTestConnectionResult&&) noexcept = default;
+SNSEmailTestConnectionResult::~SNSEmailTestConnectionResult() = default;
+
+const schema::TypeDesc& SNSEndpointThirdpartyAlertHistoryInventory::describe() { return schema::lazyTable(kTable81); }
+
+SNSEndpointThirdpartyAlertHistoryInventory::SNSEndpointThirdpartyAlertHistoryInventory() = default;
+SNSEndpointThirdpartyAlertHistoryInventory::SNSEndpointThirdpartyAlertHistoryInventory(SNSEndpointThirdpartyAlertHistoryInventory&&) noexcept = default;
+SNSEndpointThirdpartyAlertHistoryInventory::~SNSEndpointThirdpartyAlertHistoryInventory() = default;
+
+const schema::TypeDesc& SNSFeiShuAtPersonInventory::describe() { return schema::lazyTable(kTable82); }
+
+SNSFeiShuAtPersonInventory::SNSFeiShuAtPersonInventory() = default;
+SNSFeiShuAtPersonInventory::SNSFeiShuAtPersonInventory(SNSFeiShuAtPersonInventory&&) noexcept = default;
+SNSFeiShuAtPersonInventory::~SNSFeiShuAtPersonInventory() = default;
+
+const schema::TypeDesc& SNSFeiShuEndpointInventory::describe() { return schema::lazyTable(kTable83); }
+
+SNSFeiShuEndpointInventory::SNSFeiShuEndpointInventory() = default;
+SNSFeiShuEndpointInventory::SNSFeiShuEndpointInventory(SNSFeiShuEndpointInventory&&) noexcept = default;
+SNSFeiShuEndpointInventory::~SNSFeiShuEndpointInventory() = default;
+
+const schema::TypeDesc& SNSFeiShuTestConnectionResult::describe() { return schema::lazyTable(kTable84); }
+
+SNSFeiShuTestConnectionResult::SNSFeiShuTestConnectionResult() = default;
+SNSFeiShuTestConnectionResult::SNSFeiShuTestConnectionResult(SNSFeiShuTestConnectionResult&&) noexcept = default;
+SNSFeiShuTestConnectionResult::~SNSFeiShuTestConnectionResult() = default;
+
+const schema::TypeDesc& SNSHttpEndpointInventory::describe() { return schema::lazyTable(kTable85); }
+
+SNSHttpEndpointInventory::SNSHttpEndpointInventory() = default;
+SNSHttpEndpointInventory::SNSHttpEndpointInventory(SNSHttpEndpointInventory&&) noexcept = default;
+SNSHttpEndpointInventory::~SNSHttpEndpointInventory() = default;
+
+const schema::TypeDesc& SNSHttpTestConnectionResult::describe() { return schema::lazyTable(kTable86); }
+
+SNSHttpTestConnectionResult::SNSHttpTestConnectionResult() = default;
+SNSHttpTestConnectionResult::SNSHttpTestConnectionResult(SNSHttpTestConnectionResult&&) noexcept = default;
+SNSHttpTestConnectionResult::~SNSHttpTestConnectionResult() = default;
+
+const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describe() { return schema::lazyTable(kTable87); }
+
+SNSMicrosoftTeamsEndpointInventory::SNSMicrosoftTeamsEndpointInventory() = default;
+SNSMicrosoftTeamsEndpointInventory::SNSMicrosoftTeamsEndpointInventory(SNSMicrosoftTeamsEndpointInventory&&) noexcept = default;
+SNSMicrosoftTeamsEndpointInventory::~SNSMicrosoftTeamsEndpointInventory() = default;
+
+const schema::TypeDesc& SNSMicrosoftTeamsTestConnectionResult::describe() { return schema::lazyTable(kTable88); }
+
+SNSMicrosoftTeamsTestConnectionResult::SNSMicrosoftTeamsTestConnectionResult() = default;
+SNSMicrosoftTeamsTestConnectionResult::SNSMicrosoftTeamsTestConnectionResult(SNSMicrosoftTeamsTestConnectionResult&&) noexcept = default;
+SNSMicrosoftTeamsTestConnectionResult::~SNSMicrosoftTeamsTestConnectionResult() = default;
+
+const schema::TypeDesc& SNSSnmpTestConnectionResult::describe() { return schema::lazyTable(kTable89); }
+
+SNSSnmpTestConnectionResult::SNSSnmpTestConnectionResult() = default;
+SNSSnmpTestConnectionResult::SNSSnmpTestConnectionResult(SNSSnmpTestConnectionResult&&) noexcept = default;
+SNSSnmpTestConnectionResult::~SNSSnmpTestConnectionResult() = default;
+
+const schema::TypeDesc& SNSTextTemplateInventory::describe() { return schema::lazyTable(kTable90); }
+
+SNSTextTemplateInventory::SNSTextTemplateInventory() = default;
+SNSTextTemplateInventory::SNSTextTemplateInventory(SNSTextTemplateInventory&&) noexcept = default;
+SNSTextTemplateInventory::~SNSTextTemplateInventory() = default;
+
+const schema::TypeDesc& SNSTopicInventory::describe() { return schema::lazyTable(kTable91); }
+
+SNSTopicInventory::SNSTopicInventory() = default;
+SNSTopicInventory::SNSTopicInventory(SNSTopicInventory&&) noexcept = default;
+SNSTopicInventory::~SNSTopicInventory() = default;
+
+const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describe() { return schema::lazyTable(kTable92); }
+
+SNSUniversalSmsEndpointInventory::SNSUniversalSmsEndpointInventory() = default;
+SNSUniversalSmsEndpointInventory::SNSUniversalSmsEndpointInventory(SNSUniversalSmsEndpointInventory&&) noexcept = default;
+SNSUniversalSmsEndpointInventory::~SNSUniversalSmsEndpointInventory() = default;
+
+const schema::TypeDesc& SNSWeComAtPersonInventory::describe() { return schema::lazyTable(kTable93); }
+
+SNSWeComAtPersonInventory::SNSWeComAtPersonInventory() = default;
+SNSWeComAtPersonInventory::SNSWeComAtPersonInventory(SNSWeComAtPersonInventory&&) noexcept = default;
+SNSWeComAtPersonInventory::~SNSWeComAtPersonInventory() = default;
+
+const schema::TypeDesc& SNSWeComEndpointInventory::describe() { return schema::lazyTable(kTable94); }
+
+SNSWeComEndpointInventory::SNSWeComEndpointInventory() = default;
+SNSWeComEndpointInventory::SNSWeComEndpointInventory(SNSWeComEndpointInventory&&) noexcept = default;
+SNSWeComEndpointInventory::~SNSWeComEndpointInventory() = default;
+
+const schema::TypeDesc& SNSWeComTestConnectionResult::describe() { return schema::lazyTable(kTable95); }
+
+SNSWeComTestConnectionResult::SNSWeComTestConnectionResult() = default;
+SNSWeComTestConnectionResult::SNSWeComTestConnectionResult(SNSWeComTestConnectionResult&&) noexcept = default;
+SNSWeComTestConnectionResult::~SNSWeComTestConnectionResult() = default;
+
+const schema::TypeDesc& SSOClientInventory::describe() { return schema::lazyTable(kTable96); }
+
+SSOClientInventory::SSOClientInventory() = default;
+SSOClientInventory::SSOClientInventory(SSOClientInventory&&) noexcept = default;
+SSOClientInventory::~SSOClientInventory() = default;
+
+const schema::TypeDesc& SSORedirectTemplateInventory::describe() { return schema::lazyTable(kTable97); }
+
+SSORedirectTemplateInventory::SSORedirectTemplateInventory() = default;
+SSORedirectTemplateInventory::SSORedirectTemplateInventory(SSORedirectTemplateInventory&&) noexcept = default;
+SSORedirectTemplateInventory::~SSORedirectTemplateInventory() = default;
+
+const schema::TypeDesc& SSOServerTokenInventory::describe() { return schema::lazyTable(kTable98); }
+
+SSOServerTokenInventory::SSOServerTokenInventory() = default;
+SSOServerTokenInventory::SSOServerTokenInventory(SSOServerTokenInventory&&) noexcept = default;
+SSOServerTokenInventory::~SSOServerTokenInventory() = default;
+
+const schema::TypeDesc& SSOTokenInventory::describe() { return schema::lazyTable(kTable99); }
+
+SSOTokenInventory::SSOTokenInventory() = default;
+SSOTokenInventory::SSOTokenInventory(SSOTokenInventory&&) noexcept = default;
+SSOTokenInventory::~SSOTokenInventory() = default;
+
+const schema::TypeDesc& SchedulerJobGroupInventory::describe() { return schema::lazyTable(kTable100); }
+
+SchedulerJobGroupInventory::SchedulerJobGroupInventory() = default;
+SchedulerJobGroupInventory::SchedulerJobGroupInventory(SchedulerJobGroupInventory&&) noexcept = default;
+SchedulerJobGroupInventory::~SchedulerJobGroupInventory() = default;
+
+const schema::TypeDesc& SchedulerJobGroupSchedulerTriggerRefInventory::describe() { return schema::lazyTable(kTable101); }
+
+SchedulerJobGroupSchedulerTriggerRefInventory::SchedulerJobGroupSchedulerTriggerRefInventory() = default;
+SchedulerJobGroupSchedulerTriggerRefInventory::SchedulerJobGroupSchedulerTriggerRefInventory(SchedulerJobGroupSchedulerTriggerRefInventory&&) noexcept = default;
+SchedulerJobGroupSchedulerTriggerRefInventory::~SchedulerJobGroupSchedulerTriggerRefInventory() = default;
+
+const schema::TypeDesc& SchedulerJobHistoryInventory::describe() { return schema::lazyTable(kTable102); }
+
+SchedulerJobHistoryInventory::SchedulerJobHistoryInventory() = default;
+SchedulerJobHistoryInventory::SchedulerJobHistoryInventory(SchedulerJobHistoryInventory&&) noexcept = default;
+SchedulerJobHistoryInventory::~SchedulerJobHistoryInventory() = default;
+
+const schema::TypeDesc& SchedulerJobInventory::describe() { return schema::lazyTable(kTable103); }
+
+SchedulerJobInventory::SchedulerJobInventory() = default;
+SchedulerJobInventory::SchedulerJobInventory(SchedulerJobInventory&&) noexcept = default;
+SchedulerJobInventory::~SchedulerJobInventory() = default;
+
+const schema::TypeDesc& SchedulerJobSchedulerTriggerInventory::describe() { return schema::lazyTable(kTable104); }
+
+SchedulerJobSchedulerTriggerInventory::SchedulerJobSchedulerTriggerInventory() = default;
+SchedulerJobSchedulerTriggerInventory::SchedulerJobSchedulerTriggerInventory(SchedulerJobSchedulerTriggerInventory&&) noexcept = default;
+SchedulerJobSchedulerTriggerInventory::~SchedulerJobSchedulerTriggerInventory() = default;
+
+const schema::TypeDesc& SchedulerTriggerInventory::describe() { return schema::lazyTable(kTable105); }
+
+SchedulerTriggerInventory::SchedulerTriggerInventory() = default;
+SchedulerTriggerInventory::SchedulerTriggerInventory(SchedulerTriggerInventory&&) noexcept = default;
+SchedulerTriggerInventory::~SchedulerTriggerInventory() = default;
+
+const schema::TypeDesc& ScsiLunClusterStatusInventory::describe() { return schema::lazyTable(kTable106); }
+
+ScsiLunClusterStatusInventory::ScsiLunClusterStatusInventory() = default;
+ScsiLunClusterStatusInventory::ScsiLunClusterStatusInventory(ScsiLunClusterStatusInventory&&) noexcept = default;
+ScsiLunClusterStatusInventory::~ScsiLunClusterStatusInventory() = default;
+
+const schema::TypeDesc& ScsiLunInventory::describe() { return schema::lazyTable(kTable107); }
+
+ScsiLunInventory::ScsiLunInventory() = default;
+ScsiLunInventory::ScsiLunInventory(ScsiLunInventory&&) noexcept = default;
+ScsiLunInventory::~ScsiLunInventory() = default;
+
+const schema::TypeDesc& SdnControllerInventory::describe() { return schema::lazyTable(kTable108); }
+
+SdnControllerInventory::SdnControllerInventory() = default;
+SdnControllerInventory::SdnControllerInventory(SdnControllerInventory&&) noexcept = default;
+SdnControllerInventory::~SdnControllerInventory() = default;
+
+const schema::TypeDesc& SdnVniRange::describe() { return schema::lazyTable(kTable109); }
+
+SdnVniRange::SdnVniRange() = default;
+SdnVniRange::SdnVniRange(SdnVniRange&&) noexcept = default;
+SdnVniRange::~SdnVniRange() = default;
+
+const schema::TypeDesc& SecretResourcePoolInventory::describe() { return schema::lazyTable(kTable110); }
+
+SecretResourcePoolInventory::SecretResourcePoolInventory() = default;
+SecretResourcePoolInventory::SecretResourcePoolInventory(SecretResourcePoolInventory&&) noexcept = default;
+SecretResourcePoolInventory::~SecretResourcePoolInventory() = default;
+
+const schema::TypeDesc& SecurityMachineEncryptResult::describe() { return schema::lazyTable(kTable111); }
+
+SecurityMachineEncryptResult::SecurityMachineEncryptResult() = default;
+SecurityMachineEncryptResult::SecurityMachineEncryptResult(SecurityMachineEncryptResult&&) noexcept = default;
+SecurityMachineEncryptResult::~SecurityMachineEncryptResult() = default;
+
+const schema::TypeDesc& SecurityMachineInventory::describe() { return schema::lazyTable(kTable112); }
+
+SecurityMachineInventory::SecurityMachineInventory() = default;
+SecurityMachineInventory::SecurityMachineInventory(SecurityMachineInventory&&) noexcept = default;
+SecurityMachineInventory::~SecurityMachineInventory() = default;
+
+const schema::TypeDesc& SelfTestLocalRaidResult::describe() { return schema::lazyTable(kTable113); }
+
+SelfTestLocalRaidResult::SelfTestLocalRaidResult() = default;
+SelfTestLocalRaidResult::SelfTestLocalRaidResult(SelfTestLocalRaidResult&&) noexcept = default;
+SelfTestLocalRaidResult::~SelfTestLocalRaidResult() = default;
+
+const schema::TypeDesc& SetFlowMeterRouterIdResult::describe() { return schema::lazyTable(kTable114); }
+
+SetFlowMeterRouterIdResult::SetFlowMeterRouterIdResult() = default;
+SetFlowMeterRouterIdResult::SetFlowMeterRouterIdResult(SetFlowMeterRouterIdResult&&) noexcept = default;
+SetFlowMeterRouterIdResult::~SetFlowMeterRouterIdResult() = default;
+
+const schema::TypeDesc& SetSecurityMachineKeyResult::describe() { return schema::lazyTable(kTable115); }
+
+SetSecurityMachineKeyResult::SetSecurityMachineKeyResult() = default;
+SetSecurityMachineKeyResult::SetSecurityMachineKeyResult(SetSecurityMachineKeyResult&&) noexcept = default;
+SetSecurityMachineKeyResult::~SetSecurityMachineKeyResult() = default;
+
+const schema::TypeDesc& SetServiceTypeOnHostNetworkBondingResult::describe() { return schema::lazyTable(kTable116); }
+
+SetServiceTypeOnHostNetworkBondingResult::SetServiceTypeOnHostNetworkBondingResult() = default;
+SetServiceTypeOnHostNetworkBondingResult::SetServiceTypeOnHostNetworkBondingResult(SetServiceTypeOnHostNetworkBondingResult&&) noexcept = default;
+SetServiceTypeOnHostNetworkBondingResult::~SetServiceTypeOnHostNetworkBondingResult() = default;
+
+const schema::TypeDesc& SetServiceTypeOnHostNetworkInterfaceResult::describe() { return schema::lazyTable(kTable117); }
+
+SetServiceTypeOnHostNetworkInterfaceResult::SetServiceTypeOnHostNetworkInterfaceResult() = default;
+SetServiceTypeOnHostNetworkInterfaceResult::SetServiceTypeOnHostNetworkInterfaceResult(SetServiceTypeOnHostNetworkInterfaceResult&&) noexcept = default;
+SetServiceTypeOnHostNetworkInterfaceResult::~SetServiceTypeOnHostNetworkInterfaceResult() = default;
+
+const schema::TypeDesc& SetVRouterRouterIdResult::describe() { return schema::lazyTable(kTable118); }
+
+SetVRouterRouterIdResult::SetVRouterRouterIdResult() = default;
+SetVRouterRouterIdResult::SetVRouterRouterIdResult(SetVRouterRouterIdResult&&) noexcept = default;
+SetVRouterRouterIdResult::~SetVRouterRouterIdResult() = default;
+
+const schema::TypeDesc& SetVmNicSecurityGroupResult::describe() { return schema::lazyTable(kTable119); }
+
+SetVmNicSecurityGroupResult::SetVmNicSecurityGroupResult() = default;
+SetVmNicSecurityGroupResult::SetVmNicSecurityGroupResult(SetVmNicSecurityGroupResult&&) noexcept = default;
+SetVmNicSecurityGroupResult::~SetVmNicSecurityGroupResult() = default;
+
+template <>
+const schema::TypeDesc& InventoryReply<MonitorTriggerActionInventory>::describe() { return schema::lazyTable(kTable120); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorTriggerActionInventory>::describe() { return schema::lazyTable(kTable121); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MonitorTriggerInventory>::describe() { return schema::lazyTable(kTable122); }
+
+template <>
+const schema::TypeDesc& QueryReply<MonitorTriggerInventory>::describe() { return schema::lazyTable(kTable123); }
+
+template <>
+const schema::TypeDesc& QueryReply<MttyDeviceInventory>::describe() { return schema::lazyTable(kTable124); }
+
+template <>
+const schema::TypeDesc& InventoryReply<MulticastRouterInventory>::describe() { return schema::lazyTable(kTable125); }
+
+template <>
+const schema::TypeDesc& QueryReply<MulticastRouterInventory>::describe() { return schema::lazyTable(kTable126); }
+
+template <>
+const schema::TypeDesc& InventoryReply<NasFileSystemInventory>::describe() { return schema::lazyTable(kTable127); }
+
+template <>
+const schema::TypeDesc& QueryReply<NasFileSystemInventory>::describe() { return schema::lazyTable(kTable128); }
+
+template <>
+const schema::TypeDesc& InventoryReply<NasMountTargetInventory>::describe() { return schema::lazyTable(kTable129); }
+
+template <>
+const schema::TypeDesc& QueryReply<NasMountTargetInventory>::describe() { return schema::lazyTable(kTable130); }
+
+template <>
+const schema::TypeDesc& QueryReply<NvmeLunInventory>::describe() { return schema::lazyTable(kTable131); }
+
+template <>
+const schema::TypeDesc& InventoryReply<NvmeServerInventory>::describe() { return schema::lazyTable(kTable132); }
+
+template <>
+const schema::TypeDesc& QueryReply<NvmeServerInventory>::describe() { return schema::lazyTable(kTable133); }
+
+template <>
+const schema::TypeDesc& QueryReply<NvmeTargetInventory>::describe() { return schema::lazyTable(kTable134); }
+
+template <>
+const schema::TypeDesc& InventoryReply<OAuth2ClientInventory>::describe() { return schema::lazyTable(kTable135); }
+
+template <>
+const schema::TypeDesc& InventoryReply<OssBucketInventory>::describe() { return schema::lazyTable(kTable136); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PciDeviceInventory>::describe() { return schema::lazyTable(kTable137); }
+
+template <>
+const schema::TypeDesc& QueryReply<PciDeviceInventory>::describe() { return schema::lazyTable(kTable138); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PciDeviceOfferingInventory>::describe() { return schema::lazyTable(kTable139); }
+
+template <>
+const schema::TypeDesc& QueryReply<PciDeviceOfferingInventory>::describe() { return schema::lazyTable(kTable140); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PciDeviceSpecInventory>::describe() { return schema::lazyTable(kTable141); }
+
+template <>
+const schema::TypeDesc& QueryReply<PciDeviceSpecInventory>::describe() { return schema::lazyTable(kTable142); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PolicyInventory>::describe() { return schema::lazyTable(kTable143); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyInventory>::describe() { return schema::lazyTable(kTable144); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PolicyRouteRuleInventory>::describe() { return schema::lazyTable(kTable145); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyRouteRuleInventory>::describe() { return schema::lazyTable(kTable146); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PolicyRouteRuleSetInventory>::describe() { return schema::lazyTable(kTable147); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyRouteRuleSetInventory>::describe() { return schema::lazyTable(kTable148); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyRouteRuleSetL3RefInventory>::describe() { return schema::lazyTable(kTable149); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyRouteRuleSetVRouterRefInventory>::describe() { return schema::lazyTable(kTable150); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PolicyRouteTableInventory>::describe() { return schema::lazyTable(kTable151); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyRouteTableInventory>::describe() { return schema::lazyTable(kTable152); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PolicyRouteTableRouteEntryInventory>::describe() { return schema::lazyTable(kTable153); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyRouteTableRouteEntryInventory>::describe() { return schema::lazyTable(kTable154); }
+
+template <>
+const schema::TypeDesc& QueryReply<PolicyRouteTableVRouterRefInventory>::describe() { return schema::lazyTable(kTable155); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PortMirrorInventory>::describe() { return schema::lazyTable(kTable156); }
+
+template <>
+const schema::TypeDesc& QueryReply<PortMirrorInventory>::describe() { return schema::lazyTable(kTable157); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PortMirrorSessionInventory>::describe() { return schema::lazyTable(kTable158); }
+
+template <>
+const schema::TypeDesc& QueryReply<PortMirrorSessionInventory>::describe() { return schema::lazyTable(kTable159); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PreconfigurationTemplateInventory>::describe() { return schema::lazyTable(kTable160); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PriceInventory>::describe() { return schema::lazyTable(kTable161); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PriceTableInventory>::describe() { return schema::lazyTable(kTable162); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PrimaryStorageInventory>::describe() { return schema::lazyTable(kTable163); }
+
+template <>
+const schema::TypeDesc& QueryReply<PrimaryStorageInventory>::describe() { return schema::lazyTable(kTable164); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PublishAppInventory>::describe() { return schema::lazyTable(kTable165); }
+
+template <>
+const schema::TypeDesc& QueryReply<PublishAppInventory>::describe() { return schema::lazyTable(kTable166); }
+
+template <>
+const schema::TypeDesc& InventoryReply<QuotaInventory>::describe() { return schema::lazyTable(kTable167); }
+
+template <>
+const schema::TypeDesc& QueryReply<QuotaInventory>::describe() { return schema::lazyTable(kTable168); }
+
+template <>
+const schema::TypeDesc& InventoryReply<RaidPhysicalDriveInventory>::describe() { return schema::lazyTable(kTable169); }
+
+template <>
+const schema::TypeDesc& InventoryReply<RemoteVtepInventory>::describe() { return schema::lazyTable(kTable170); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ResourceConfigInventory>::describe() { return schema::lazyTable(kTable171); }
+
+template <>
+const schema::TypeDesc& QueryReply<ResourceConfigInventory>::describe() { return schema::lazyTable(kTable172); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ResourceStackInventory>::describe() { return schema::lazyTable(kTable173); }
+
+template <>
+const schema::TypeDesc& QueryReply<ResourceStackInventory>::describe() { return schema::lazyTable(kTable174); }
+
+template <>
+const schema::TypeDesc& InventoryReply<RoleInventory>::describe() { return schema::lazyTable(kTable175); }
+
+template <>
+const schema::TypeDesc& QueryReply<RoleInventory>::describe() { return schema::lazyTable(kTable176); }
+
+template <>
+const schema::TypeDesc& InventoryReply<RouterAreaInventory>::describe() { return schema::lazyTable(kTable177); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSAliyunSmsEndpointInventory>::describe() { return schema::lazyTable(kTable178); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSApplicationEndpointInventory>::describe() { return schema::lazyTable(kTable179); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSApplicationEndpointInventory>::describe() { return schema::lazyTable(kTable180); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSApplicationPlatformInventory>::describe() { return schema::lazyTable(kTable181); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSApplicationPlatformInventory>::describe() { return schema::lazyTable(kTable182); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSDingTalkAtPersonInventory>::describe() { return schema::lazyTable(kTable183); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSDingTalkAtPersonInventory>::describe() { return schema::lazyTable(kTable184); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSDingTalkEndpointInventory>::describe() { return schema::lazyTable(kTable185); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSDingTalkEndpointInventory>::describe() { return schema::lazyTable(kTable186); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSEmailAddressInventory>::describe() { return schema::lazyTable(kTable187); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSEmailAddressInventory>::describe() { return schema::lazyTable(kTable188); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSEmailEndpointInventory>::describe() { return schema::lazyTable(kTable189); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSEmailPlatformInventory>::describe() { return schema::lazyTable(kTable190); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>::describe() { return schema::lazyTable(kTable191); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSFeiShuAtPersonInventory>::describe() { return schema::lazyTable(kTable192); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSFeiShuAtPersonInventory>::describe() { return schema::lazyTable(kTable193); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSFeiShuEndpointInventory>::describe() { return schema::lazyTable(kTable194); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSFeiShuEndpointInventory>::describe() { return schema::lazyTable(kTable195); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSHttpEndpointInventory>::describe() { return schema::lazyTable(kTable196); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSHttpEndpointInventory>::describe() { return schema::lazyTable(kTable197); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSMicrosoftTeamsEndpointInventory>::describe() { return schema::lazyTable(kTable198); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSMicrosoftTeamsEndpointInventory>::describe() { return schema::lazyTable(kTable199); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSTextTemplateInventory>::describe() { return schema::lazyTable(kTable200); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSTextTemplateInventory>::describe() { return schema::lazyTable(kTable201); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSTopicInventory>::describe() { return schema::lazyTable(kTable202); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSTopicInventory>::describe() { return schema::lazyTable(kTable203); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSUniversalSmsEndpointInventory>::describe() { return schema::lazyTable(kTable204); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSUniversalSmsEndpointInventory>::describe() { return schema::lazyTable(kTable205); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSWeComAtPersonInventory>::describe() { return schema::lazyTable(kTable206); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSWeComAtPersonInventory>::describe() { return schema::lazyTable(kTable207); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SNSWeComEndpointInventory>::describe() { return schema::lazyTable(kTable208); }
+
+template <>
+const schema::TypeDesc& QueryReply<SNSWeComEndpointInventory>::describe() { return schema::lazyTable(kTable209); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SSORedirectTemplateInventory>::describe() { return schema::lazyTable(kTable210); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SchedulerJobGroupInventory>::describe() { return schema::lazyTable(kTable211); }
+
+template <>
+const schema::TypeDesc& QueryReply<SchedulerJobGroupInventory>::describe() { return schema::lazyTable(kTable212); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>::describe() { return schema::lazyTable(kTable213); }
+
+template <>
+const schema::TypeDesc& QueryReply<SchedulerJobHistoryInventory>::describe() { return schema::lazyTable(kTable214); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SchedulerJobInventory>::describe() { return schema::lazyTable(kTable215); }
+
+template <>
+const schema::TypeDesc& QueryReply<SchedulerJobInventory>::describe() { return schema::lazyTable(kTable216); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SchedulerJobSchedulerTriggerInventory>::describe() { return schema::lazyTable(kTable217); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SchedulerTriggerInventory>::describe() { return schema::lazyTable(kTable218); }
+
+template <>
+const schema::TypeDesc& QueryReply<SchedulerTriggerInventory>::describe() { return schema::lazyTable(kTable219); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ScsiLunClusterStatusInventory>::describe() { return schema::lazyTable(kTable220); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ScsiLunInventory>::describe() { return schema::lazyTable(kTable221); }
+
+template <>
+const schema::TypeDesc& QueryReply<ScsiLunInventory>::describe() { return schema::lazyTable(kTable222); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SdnControllerInventory>::describe() { return schema::lazyTable(kTable223); }
+
+template <>
+const schema::TypeDesc& QueryReply<SdnControllerInventory>::describe() { return schema::lazyTable(kTable224); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SecretResourcePoolInventory>::describe() { return schema::lazyTable(kTable225); }
+
+template <>
+const schema::TypeDesc& QueryReply<SecretResourcePoolInventory>::describe() { return schema::lazyTable(kTable226); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SecurityMachineInventory>::describe() { return schema::lazyTable(kTable227); }
+
+template <>
+const schema::TypeDesc& QueryReply<SecurityMachineInventory>::describe() { return schema::lazyTable(kTable228); }
 
 }  // namespace zstack

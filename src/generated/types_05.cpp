@@ -125,1335 +125,2444 @@
 #include <cstddef>
 
 namespace zstack {
-
-const schema::TypeDesc& SetVmUserDefinedXmlHookScriptResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUserDefinedXmlHookScript", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlHookScriptResult, vmUserDefinedXmlHookScript), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmUserDefinedXmlHookScriptResult>("SetVmUserDefinedXmlHookScriptResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetVmUserDefinedXmlResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmUserDefinedXml", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlResult, vmUserDefinedXml), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVmUserDefinedXmlResult>("SetVmUserDefinedXmlResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetVolumeIoThreadPinResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(SetVolumeIoThreadPinResult, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"ioThreadId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVolumeIoThreadPinResult, ioThreadId), schema::Location::Body, 0, nullptr},
-    {"pin", &schema::typeOf<std::string>, offsetof(SetVolumeIoThreadPinResult, pin), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVolumeIoThreadPinResult>("SetVolumeIoThreadPinResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& SetVpcVRouterDistributedRoutingEnabledResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"enabled", &schema::typeOf<std::optional<bool>>, offsetof(SetVpcVRouterDistributedRoutingEnabledResult, enabled), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVpcVRouterDistributedRoutingEnabledResult>("SetVpcVRouterDistributedRoutingEnabledResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SetVpcVRouterNetworkServiceStateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(SetVpcVRouterNetworkServiceStateResult, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SetVpcVRouterNetworkServiceStateResult>("SetVpcVRouterNetworkServiceStateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SftpBackupStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostname", &schema::typeOf<std::string>, offsetof(SftpBackupStorageInventory, hostname), schema::Location::Body, 0, nullptr},
-    {"username", &schema::typeOf<std::string>, offsetof(SftpBackupStorageInventory, username), schema::Location::Body, 0, nullptr},
-    {"sshPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SftpBackupStorageInventory, sshPort), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SftpBackupStorageInventory>("SftpBackupStorageInventory", rows, 3, schema::rebased(BackupStorageInventory::describe(), offsetof(SftpBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ShareableVolumeVmInstanceRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(ShareableVolumeVmInstanceRefInventory, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ShareableVolumeVmInstanceRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ShareableVolumeVmInstanceRefInventory, deviceId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ShareableVolumeVmInstanceRefInventory>("ShareableVolumeVmInstanceRefInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(ShareableVolumeVmInstanceRefInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SharedBlockGroupPrimaryStorageHostRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"hostId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, hostId), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, status), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SharedBlockGroupPrimaryStorageHostRefInventory>("SharedBlockGroupPrimaryStorageHostRefInventory", rows, 6);
-  return d;
-}
-
-const schema::TypeDesc& SharedBlockGroupPrimaryStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sharedBlocks", &schema::typeOf<Json>, offsetof(SharedBlockGroupPrimaryStorageInventory, sharedBlocks), schema::Location::Body, 0, nullptr},
-    {"sharedBlockGroupType", &schema::typeOf<std::string>, offsetof(SharedBlockGroupPrimaryStorageInventory, sharedBlockGroupType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SharedBlockGroupPrimaryStorageInventory>("SharedBlockGroupPrimaryStorageInventory", rows, 2, schema::rebased(PrimaryStorageInventory::describe(), offsetof(SharedBlockGroupPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SharedBlockInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sharedBlockGroupUuid", &schema::typeOf<std::string>, offsetof(SharedBlockInventory, sharedBlockGroupUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(SharedBlockInventory, type), schema::Location::Body, 0, nullptr},
-    {"diskUuid", &schema::typeOf<std::string>, offsetof(SharedBlockInventory, diskUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(SharedBlockInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(SharedBlockInventory, status), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SharedBlockInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SharedBlockInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SharedBlockInventory>("SharedBlockInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(SharedBlockInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SharedResourceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ownerAccountUuid", &schema::typeOf<std::string>, offsetof(SharedResourceInventory, ownerAccountUuid), schema::Location::Body, 0, nullptr},
-    {"receiverAccountUuid", &schema::typeOf<std::string>, offsetof(SharedResourceInventory, receiverAccountUuid), schema::Location::Body, 0, nullptr},
-    {"toPublic", &schema::typeOf<std::optional<bool>>, offsetof(SharedResourceInventory, toPublic), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(SharedResourceInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(SharedResourceInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SharedResourceInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SharedResourceInventory, createDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SharedResourceInventory>("SharedResourceInventory", rows, 7);
-  return d;
-}
-
-const schema::TypeDesc& ShellResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"returnCode", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ShellResult, returnCode), schema::Location::Body, 0, nullptr},
-    {"stdout", &schema::typeOf<std::string>, offsetof(ShellResult, stdout), schema::Location::Body, 0, nullptr},
-    {"stderr", &schema::typeOf<std::string>, offsetof(ShellResult, stderr), schema::Location::Body, 0, nullptr},
-    {"errorCode", &schema::typeOf<std::optional<ErrorCode>>, offsetof(ShellResult, errorCode), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ShellResult>("ShellResult", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& ShrinkResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"oldSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ShrinkResult, oldSize), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ShrinkResult, size), schema::Location::Body, 0, nullptr},
-    {"deltaSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ShrinkResult, deltaSize), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ShrinkResult>("ShrinkResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& ShrinkVolumeSnapshotResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"shrinkResult", &schema::typeOf<std::optional<ShrinkResult>>, offsetof(ShrinkVolumeSnapshotResult, shrinkResult), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ShrinkVolumeSnapshotResult>("ShrinkVolumeSnapshotResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SlbGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"backendType", &schema::typeOf<std::string>, offsetof(SlbGroupInventory, backendType), schema::Location::Body, 0, nullptr},
-    {"deployType", &schema::typeOf<std::string>, offsetof(SlbGroupInventory, deployType), schema::Location::Body, 0, nullptr},
-    {"slbOfferingUuid", &schema::typeOf<std::string>, offsetof(SlbGroupInventory, slbOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"configVersion", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SlbGroupInventory, configVersion), schema::Location::Body, 0, nullptr},
-    {"slbVms", &schema::typeOf<Json>, offsetof(SlbGroupInventory, slbVms), schema::Location::Body, 0, nullptr},
-    {"lbs", &schema::typeOf<Json>, offsetof(SlbGroupInventory, lbs), schema::Location::Body, 0, nullptr},
-    {"networks", &schema::typeOf<Json>, offsetof(SlbGroupInventory, networks), schema::Location::Body, 0, nullptr},
-    {"monitorIps", &schema::typeOf<Json>, offsetof(SlbGroupInventory, monitorIps), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SlbGroupInventory>("SlbGroupInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(SlbGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SlbOfferingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementNetworkUuid", &schema::typeOf<std::string>, offsetof(SlbOfferingInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(SlbOfferingInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(SlbOfferingInventory, imageUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SlbOfferingInventory>("SlbOfferingInventory", rows, 3, schema::rebased(InstanceOfferingInventory::describe(), offsetof(SlbOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SlbVmInstanceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(SlbVmInstanceInventory, slbGroupUuid), schema::Location::Body, 0, nullptr},
-    {"configTasks", &schema::typeOf<Json>, offsetof(SlbVmInstanceInventory, configTasks), schema::Location::Body, 0, nullptr},
-    {"configVersion", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SlbVmInstanceInventory, configVersion), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SlbVmInstanceInventory>("SlbVmInstanceInventory", rows, 3, schema::rebased(VirtualRouterVmInventory::describe(), offsetof(SlbVmInstanceInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SnapshotLeafInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventory", &schema::typeOf<std::optional<VolumeSnapshotInventory>>, offsetof(SnapshotLeafInventory, inventory), schema::Location::Body, 0, nullptr},
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(SnapshotLeafInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"children", &schema::typeOf<Json>, offsetof(SnapshotLeafInventory, children), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SnapshotLeafInventory>("SnapshotLeafInventory", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& SnmpAgentInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, version), schema::Location::Body, 0, nullptr},
-    {"readCommunity", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, readCommunity), schema::Location::Body, 0, nullptr},
-    {"userName", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, userName), schema::Location::Body, 0, nullptr},
-    {"authAlgorithm", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, authAlgorithm), schema::Location::Body, 0, nullptr},
-    {"authPassword", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, authPassword), schema::Location::Body, 0, nullptr},
-    {"privacyAlgorithm", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, privacyAlgorithm), schema::Location::Body, 0, nullptr},
-    {"privacyPassword", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, privacyPassword), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SnmpAgentInventory, port), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, status), schema::Location::Body, 0, nullptr},
-    {"securityLevel", &schema::typeOf<std::string>, offsetof(SnmpAgentInventory, securityLevel), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SnmpAgentInventory>("SnmpAgentInventory", rows, 10, schema::rebased(Resource::describe(), offsetof(SnmpAgentInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SshKeyPairInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"publicKey", &schema::typeOf<std::string>, offsetof(SshKeyPairInventory, publicKey), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SshKeyPairInventory>("SshKeyPairInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(SshKeyPairInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SshPrivateKeyPairInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"publicKey", &schema::typeOf<std::string>, offsetof(SshPrivateKeyPairInventory, publicKey), schema::Location::Body, 0, nullptr},
-    {"privateKey", &schema::typeOf<std::string>, offsetof(SshPrivateKeyPairInventory, privateKey), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SshPrivateKeyPairInventory>("SshPrivateKeyPairInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(SshPrivateKeyPairInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& StackTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(StackTemplateInventory, type), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(StackTemplateInventory, version), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::optional<bool>>, offsetof(StackTemplateInventory, state), schema::Location::Body, 0, nullptr},
-    {"content", &schema::typeOf<std::string>, offsetof(StackTemplateInventory, content), schema::Location::Body, 0, nullptr},
-    {"md5sum", &schema::typeOf<std::string>, offsetof(StackTemplateInventory, md5sum), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<StackTemplateInventory>("StackTemplateInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(StackTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& SyncAliyunRouteEntryFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncAliyunRouteEntryFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunRouteEntryFromRemoteResult>("SyncAliyunRouteEntryFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncAliyunRouterInterfaceFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncAliyunRouterInterfaceFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunRouterInterfaceFromRemoteResult>("SyncAliyunRouterInterfaceFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncAliyunSnapshotRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncAliyunSnapshotRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunSnapshotRemoteResult>("SyncAliyunSnapshotRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncAliyunVirtualRouterFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncAliyunVirtualRouterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncAliyunVirtualRouterFromRemoteResult>("SyncAliyunVirtualRouterFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncBackupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"deletedBackupCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SyncBackupResult, deletedBackupCount), schema::Location::Body, 0, nullptr},
-    {"newBackupCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SyncBackupResult, newBackupCount), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncBackupResult>("SyncBackupResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& SyncConnectionAccessPointFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncConnectionAccessPointFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncConnectionAccessPointFromRemoteResult>("SyncConnectionAccessPointFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncDatabaseBackupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"result", &schema::typeOf<std::optional<SyncBackupResult>>, offsetof(SyncDatabaseBackupResult, result), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncDatabaseBackupResult>("SyncDatabaseBackupResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncDiskFromAliyunFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncDiskFromAliyunFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncDiskFromAliyunFromRemoteResult>("SyncDiskFromAliyunFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncEcsImageFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncEcsImageFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsImageFromRemoteResult>("SyncEcsImageFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncEcsInstanceFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncEcsInstanceFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsInstanceFromRemoteResult>("SyncEcsInstanceFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncEcsSecurityGroupFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncEcsSecurityGroupFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsSecurityGroupFromRemoteResult>("SyncEcsSecurityGroupFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncEcsSecurityGroupRuleFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncEcsSecurityGroupRuleFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsSecurityGroupRuleFromRemoteResult>("SyncEcsSecurityGroupRuleFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncEcsVSwitchFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncEcsVSwitchFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsVSwitchFromRemoteResult>("SyncEcsVSwitchFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncEcsVpcFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncEcsVpcFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncEcsVpcFromRemoteResult>("SyncEcsVpcFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncHybridEipFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncHybridEipFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncHybridEipFromRemoteResult>("SyncHybridEipFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncVirtualBorderRouterFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncVirtualBorderRouterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVirtualBorderRouterFromRemoteResult>("SyncVirtualBorderRouterFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncVpcUserVpnGatewayFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncVpcUserVpnGatewayFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVpcUserVpnGatewayFromRemoteResult>("SyncVpcUserVpnGatewayFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncVpcVpnConnectionFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncVpcVpnConnectionFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVpcVpnConnectionFromRemoteResult>("SyncVpcVpnConnectionFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SyncVpcVpnGatewayFromRemoteResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(SyncVpcVpnGatewayFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SyncVpcVpnGatewayFromRemoteResult>("SyncVpcVpnGatewayFromRemoteResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& SystemTagInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inherent", &schema::typeOf<std::optional<bool>>, offsetof(SystemTagInventory, inherent), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SystemTagInventory>("SystemTagInventory", rows, 1, schema::rebased(TagInventory::describe(), offsetof(SystemTagInventory, uuid) - offsetof(TagInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TagInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(TagInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(TagInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"tag", &schema::typeOf<std::string>, offsetof(TagInventory, tag), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(TagInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TagInventory>("TagInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(TagInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TagPatternInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"value", &schema::typeOf<std::string>, offsetof(TagPatternInventory, value), schema::Location::Body, 0, nullptr},
-    {"color", &schema::typeOf<std::string>, offsetof(TagPatternInventory, color), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(TagPatternInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TagPatternInventory>("TagPatternInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(TagPatternInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TakeVmConsoleScreenshotResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"imageData", &schema::typeOf<std::string>, offsetof(TakeVmConsoleScreenshotResult, imageData), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TakeVmConsoleScreenshotResult>("TakeVmConsoleScreenshotResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& TaskInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(TaskInfo, name), schema::Location::Body, 0, nullptr},
-    {"className", &schema::typeOf<std::string>, offsetof(TaskInfo, className), schema::Location::Body, 0, nullptr},
-    {"index", &schema::typeOf<std::optional<std::int32_t>>, offsetof(TaskInfo, index), schema::Location::Body, 0, nullptr},
-    {"pendingTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(TaskInfo, pendingTime), schema::Location::Body, 0, nullptr},
-    {"executionTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(TaskInfo, executionTime), schema::Location::Body, 0, nullptr},
-    {"context", &schema::typeOf<std::string>, offsetof(TaskInfo, context), schema::Location::Body, 0, nullptr},
-    {"apiId", &schema::typeOf<std::string>, offsetof(TaskInfo, apiId), schema::Location::Body, 0, nullptr},
-    {"apiName", &schema::typeOf<std::string>, offsetof(TaskInfo, apiName), schema::Location::Body, 0, nullptr},
-    {"contextList", &schema::typeOf<std::vector<std::string>>, offsetof(TaskInfo, contextList), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TaskInfo>("TaskInfo", rows, 9);
-  return d;
-}
-
-const schema::TypeDesc& TaskProgressInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"taskUuid", &schema::typeOf<std::string>, offsetof(TaskProgressInventory, taskUuid), schema::Location::Body, 0, nullptr},
-    {"taskName", &schema::typeOf<std::string>, offsetof(TaskProgressInventory, taskName), schema::Location::Body, 0, nullptr},
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(TaskProgressInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(TaskProgressInventory, type), schema::Location::Body, 0, nullptr},
-    {"content", &schema::typeOf<std::string>, offsetof(TaskProgressInventory, content), schema::Location::Body, 0, nullptr},
-    {"opaque", &schema::typeOf<Json>, offsetof(TaskProgressInventory, opaque), schema::Location::Body, 0, nullptr},
-    {"time", &schema::typeOf<std::optional<std::int64_t>>, offsetof(TaskProgressInventory, time), schema::Location::Body, 0, nullptr},
-    {"subTasks", &schema::typeOf<std::vector<TaskProgressInventory>>, offsetof(TaskProgressInventory, subTasks), schema::Location::Body, 0, nullptr},
-    {"arguments", &schema::typeOf<std::string>, offsetof(TaskProgressInventory, arguments), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TaskProgressInventory>("TaskProgressInventory", rows, 9);
-  return d;
-}
-
-const schema::TypeDesc& Template::describe() {
-  static constexpr schema::Row rows[] = {
-    {"attributes", &schema::typeOf<Json>, offsetof(Template, attributes), schema::Location::Body, 0, nullptr},
-    {"quota", &schema::typeOf<Json>, offsetof(Template, quota), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<Template>("Template", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& TemplateConfigInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(TemplateConfigInventory, templateUuid), schema::Location::Body, 0, nullptr},
-    {"category", &schema::typeOf<std::string>, offsetof(TemplateConfigInventory, category), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(TemplateConfigInventory, name), schema::Location::Body, 0, nullptr},
-    {"defaultValue", &schema::typeOf<std::string>, offsetof(TemplateConfigInventory, defaultValue), schema::Location::Body, 0, nullptr},
-    {"value", &schema::typeOf<std::string>, offsetof(TemplateConfigInventory, value), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TemplateConfigInventory>("TemplateConfigInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& ThirdpartyPlatformInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(ThirdpartyPlatformInventory, type), schema::Location::Body, 0, nullptr},
-    {"url", &schema::typeOf<std::string>, offsetof(ThirdpartyPlatformInventory, url), schema::Location::Body, 0, nullptr},
-    {"template", &schema::typeOf<std::string>, offsetof(ThirdpartyPlatformInventory, template_), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(ThirdpartyPlatformInventory, state), schema::Location::Body, 0, nullptr},
-    {"lastSyncDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(ThirdpartyPlatformInventory, lastSyncDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ThirdpartyPlatformInventory>("ThirdpartyPlatformInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(ThirdpartyPlatformInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TicketFlowCollectionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(TicketFlowCollectionInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(TicketFlowCollectionInventory, status), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(TicketFlowCollectionInventory, isDefault), schema::Location::Body, 0, nullptr},
-    {"flows", &schema::typeOf<Json>, offsetof(TicketFlowCollectionInventory, flows), schema::Location::Body, 0, nullptr},
-    {"ticketTypeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(TicketFlowCollectionInventory, ticketTypeUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TicketFlowCollectionInventory>("TicketFlowCollectionInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(TicketFlowCollectionInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TicketFlowInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"parentFlowUuid", &schema::typeOf<std::string>, offsetof(TicketFlowInventory, parentFlowUuid), schema::Location::Body, 0, nullptr},
-    {"flowContext", &schema::typeOf<std::string>, offsetof(TicketFlowInventory, flowContext), schema::Location::Body, 0, nullptr},
-    {"flowContextType", &schema::typeOf<std::string>, offsetof(TicketFlowInventory, flowContextType), schema::Location::Body, 0, nullptr},
-    {"collectionUuid", &schema::typeOf<std::string>, offsetof(TicketFlowInventory, collectionUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TicketFlowInventory>("TicketFlowInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(TicketFlowInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TicketInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"status", &schema::typeOf<std::string>, offsetof(TicketInventory, status), schema::Location::Body, 0, nullptr},
-    {"request", &schema::typeOf<Json>, offsetof(TicketInventory, request), schema::Location::Body, 0, nullptr},
-    {"accountSystemType", &schema::typeOf<std::string>, offsetof(TicketInventory, accountSystemType), schema::Location::Body, 0, nullptr},
-    {"ticketTypeUuid", &schema::typeOf<std::string>, offsetof(TicketInventory, ticketTypeUuid), schema::Location::Body, 0, nullptr},
-    {"accountSystemContext", &schema::typeOf<Json>, offsetof(TicketInventory, accountSystemContext), schema::Location::Body, 0, nullptr},
-    {"currentFlowUuid", &schema::typeOf<std::string>, offsetof(TicketInventory, currentFlowUuid), schema::Location::Body, 0, nullptr},
-    {"flowCollectionUuid", &schema::typeOf<std::string>, offsetof(TicketInventory, flowCollectionUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TicketInventory>("TicketInventory", rows, 7, schema::rebased(NamedResource::describe(), offsetof(TicketInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TicketTypeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(TicketTypeInventory, type), schema::Location::Body, 0, nullptr},
-    {"requests", &schema::typeOf<std::string>, offsetof(TicketTypeInventory, requests), schema::Location::Body, 0, nullptr},
-    {"adminOnly", &schema::typeOf<std::optional<bool>>, offsetof(TicketTypeInventory, adminOnly), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TicketTypeInventory>("TicketTypeInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(TicketTypeInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TokenIntrospectionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"active", &schema::typeOf<std::optional<bool>>, offsetof(TokenIntrospectionResult, active), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TokenIntrospectionResult>("TokenIntrospectionResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& TrashCleanupResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(TrashCleanupResult, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"success", &schema::typeOf<std::optional<bool>>, offsetof(TrashCleanupResult, success), schema::Location::Body, 0, nullptr},
-    {"error", &schema::typeOf<std::optional<ErrorCode>>, offsetof(TrashCleanupResult, error), schema::Location::Body, 0, nullptr},
-    {"trashId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(TrashCleanupResult, trashId), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(TrashCleanupResult, size), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TrashCleanupResult>("TrashCleanupResult", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& TwoFactorAuthenticationInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"secret", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationInventory, secret), schema::Location::Body, 0, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationInventory, userUuid), schema::Location::Body, 0, nullptr},
-    {"userType", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationInventory, userType), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationInventory, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TwoFactorAuthenticationInventory>("TwoFactorAuthenticationInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(TwoFactorAuthenticationInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& TwoFactorAuthenticationSecretInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"secret", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationSecretInventory, secret), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationSecretInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationSecretInventory, resourceType), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationSecretInventory, status), schema::Location::Body, 0, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationSecretInventory, userUuid), schema::Location::Body, 0, nullptr},
-    {"userType", &schema::typeOf<std::string>, offsetof(TwoFactorAuthenticationSecretInventory, userType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<TwoFactorAuthenticationSecretInventory>("TwoFactorAuthenticationSecretInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(TwoFactorAuthenticationSecretInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& UpdateHostIommuStateResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(UpdateHostIommuStateResult, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHostIommuStateResult>("UpdateHostIommuStateResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& UpdateHostIpmiResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostIpmiInventory", &schema::typeOf<std::optional<HostIpmiInventory>>, offsetof(UpdateHostIpmiResult, hostIpmiInventory), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateHostIpmiResult>("UpdateHostIpmiResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& UpdateResourceConfigsResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"inventories", &schema::typeOf<Json>, offsetof(UpdateResourceConfigsResult, inventories), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateResourceConfigsResult>("UpdateResourceConfigsResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& UsageReport::describe() {
-  static constexpr schema::Row rows[] = {
-    {"usedPhysicalCapacitiesForecast", &schema::typeOf<std::vector<std::int64_t>>, offsetof(UsageReport, usedPhysicalCapacitiesForecast), schema::Location::Body, 0, nullptr},
-    {"usedPhysicalCapacitiesHistory", &schema::typeOf<std::vector<std::int64_t>>, offsetof(UsageReport, usedPhysicalCapacitiesHistory), schema::Location::Body, 0, nullptr},
-    {"totalPhysicalCapacitiesHistory", &schema::typeOf<std::vector<std::int64_t>>, offsetof(UsageReport, totalPhysicalCapacitiesHistory), schema::Location::Body, 0, nullptr},
-    {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UsageReport, startTime), schema::Location::Body, 0, nullptr},
-    {"interval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UsageReport, interval), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UsageReport>("UsageReport", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& UsbDeviceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, state), schema::Location::Body, 0, nullptr},
-    {"busNum", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, busNum), schema::Location::Body, 0, nullptr},
-    {"devNum", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, devNum), schema::Location::Body, 0, nullptr},
-    {"idVendor", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, idVendor), schema::Location::Body, 0, nullptr},
-    {"idProduct", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, idProduct), schema::Location::Body, 0, nullptr},
-    {"iManufacturer", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, iManufacturer), schema::Location::Body, 0, nullptr},
-    {"iProduct", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, iProduct), schema::Location::Body, 0, nullptr},
-    {"iSerial", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, iSerial), schema::Location::Body, 0, nullptr},
-    {"usbVersion", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, usbVersion), schema::Location::Body, 0, nullptr},
-    {"attachType", &schema::typeOf<std::string>, offsetof(UsbDeviceInventory, attachType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UsbDeviceInventory>("UsbDeviceInventory", rows, 12, schema::rebased(NamedResource::describe(), offsetof(UsbDeviceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& UserGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(UserGroupInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UserGroupInventory>("UserGroupInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(UserGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& UserInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(UserInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UserInventory>("UserInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(UserInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& UserTagInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"tagPatternUuid", &schema::typeOf<std::string>, offsetof(UserTagInventory, tagPatternUuid), schema::Location::Body, 0, nullptr},
-    {"tagPattern", &schema::typeOf<std::optional<TagPatternInventory>>, offsetof(UserTagInventory, tagPattern), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UserTagInventory>("UserTagInventory", rows, 2, schema::rebased(TagInventory::describe(), offsetof(UserTagInventory, uuid) - offsetof(TagInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& V2VConversionHostInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(V2VConversionHostInventory, type), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(V2VConversionHostInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"storagePath", &schema::typeOf<std::string>, offsetof(V2VConversionHostInventory, storagePath), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(V2VConversionHostInventory, state), schema::Location::Body, 0, nullptr},
-    {"totalSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(V2VConversionHostInventory, totalSize), schema::Location::Body, 0, nullptr},
-    {"availableSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(V2VConversionHostInventory, availableSize), schema::Location::Body, 0, nullptr},
-    {"hostStatus", &schema::typeOf<std::string>, offsetof(V2VConversionHostInventory, hostStatus), schema::Location::Body, 0, nullptr},
-    {"hostState", &schema::typeOf<std::string>, offsetof(V2VConversionHostInventory, hostState), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<V2VConversionHostInventory>("V2VConversionHostInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(V2VConversionHostInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VCenterBackupStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vCenterUuid", &schema::typeOf<std::string>, offsetof(VCenterBackupStorageInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
-    {"datastore", &schema::typeOf<std::string>, offsetof(VCenterBackupStorageInventory, datastore), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VCenterBackupStorageInventory>("VCenterBackupStorageInventory", rows, 2, schema::rebased(BackupStorageInventory::describe(), offsetof(VCenterBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VCenterClusterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vCenterUuid", &schema::typeOf<std::string>, offsetof(VCenterClusterInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
-    {"morval", &schema::typeOf<std::string>, offsetof(VCenterClusterInventory, morval), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(VCenterClusterInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VCenterClusterInventory>("VCenterClusterInventory", rows, 3, schema::rebased(ClusterInventory::describe(), offsetof(VCenterClusterInventory, uuid) - offsetof(ClusterInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VCenterDatacenterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(VCenterDatacenterInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"vCenterUuid", &schema::typeOf<std::string>, offsetof(VCenterDatacenterInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(VCenterDatacenterInventory, name), schema::Location::Body, 0, nullptr},
-    {"morval", &schema::typeOf<std::string>, offsetof(VCenterDatacenterInventory, morval), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VCenterDatacenterInventory>("VCenterDatacenterInventory", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& VCenterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"domainName", &schema::typeOf<std::string>, offsetof(VCenterInventory, domainName), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VCenterInventory, port), schema::Location::Body, 0, nullptr},
-    {"userName", &schema::typeOf<std::string>, offsetof(VCenterInventory, userName), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(VCenterInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(VCenterInventory, version), schema::Location::Body, 0, nullptr},
-    {"https", &schema::typeOf<std::optional<bool>>, offsetof(VCenterInventory, https), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VCenterInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VCenterInventory, status), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VCenterInventory>("VCenterInventory", rows, 8, schema::rebased(NamedResource::describe(), offsetof(VCenterInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VCenterPrimaryStorageInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vCenterUuid", &schema::typeOf<std::string>, offsetof(VCenterPrimaryStorageInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
-    {"datastore", &schema::typeOf<std::string>, offsetof(VCenterPrimaryStorageInventory, datastore), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VCenterPrimaryStorageInventory>("VCenterPrimaryStorageInventory", rows, 2, schema::rebased(PrimaryStorageInventory::describe(), offsetof(VCenterPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VCenterResourcePoolInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vCenterClusterUuid", &schema::typeOf<std::string>, offsetof(VCenterResourcePoolInventory, vCenterClusterUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(VCenterResourcePoolInventory, name), schema::Location::Body, 0, nullptr},
-    {"morVal", &schema::typeOf<std::string>, offsetof(VCenterResourcePoolInventory, morVal), schema::Location::Body, 0, nullptr},
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(VCenterResourcePoolInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"CPULimit", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, CPULimit), schema::Location::Body, 0, nullptr},
-    {"CPUOverheadLimit", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, CPUOverheadLimit), schema::Location::Body, 0, nullptr},
-    {"CPUReservation", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, CPUReservation), schema::Location::Body, 0, nullptr},
-    {"CPUShares", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, CPUShares), schema::Location::Body, 0, nullptr},
-    {"CPULevel", &schema::typeOf<std::string>, offsetof(VCenterResourcePoolInventory, CPULevel), schema::Location::Body, 0, nullptr},
-    {"memoryLimit", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, memoryLimit), schema::Location::Body, 0, nullptr},
-    {"memoryOverheadLimit", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, memoryOverheadLimit), schema::Location::Body, 0, nullptr},
-    {"memoryReservation", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, memoryReservation), schema::Location::Body, 0, nullptr},
-    {"memoryShares", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VCenterResourcePoolInventory, memoryShares), schema::Location::Body, 0, nullptr},
-    {"memoryLevel", &schema::typeOf<std::string>, offsetof(VCenterResourcePoolInventory, memoryLevel), schema::Location::Body, 0, nullptr},
-    {"subResources", &schema::typeOf<Json>, offsetof(VCenterResourcePoolInventory, subResources), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VCenterResourcePoolInventory>("VCenterResourcePoolInventory", rows, 15, schema::rebased(Resource::describe(), offsetof(VCenterResourcePoolInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VRouterRouteEntryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"description", &schema::typeOf<std::string>, offsetof(VRouterRouteEntryInventory, description), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VRouterRouteEntryInventory, type), schema::Location::Body, 0, nullptr},
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(VRouterRouteEntryInventory, routeTableUuid), schema::Location::Body, 0, nullptr},
-    {"destination", &schema::typeOf<std::string>, offsetof(VRouterRouteEntryInventory, destination), schema::Location::Body, 0, nullptr},
-    {"target", &schema::typeOf<std::string>, offsetof(VRouterRouteEntryInventory, target), schema::Location::Body, 0, nullptr},
-    {"distance", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VRouterRouteEntryInventory, distance), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VRouterRouteEntryInventory>("VRouterRouteEntryInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(VRouterRouteEntryInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VRouterRouteTableInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"attachedRouterRefs", &schema::typeOf<Json>, offsetof(VRouterRouteTableInventory, attachedRouterRefs), schema::Location::Body, 0, nullptr},
-    {"routeEntries", &schema::typeOf<Json>, offsetof(VRouterRouteTableInventory, routeEntries), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VRouterRouteTableInventory>("VRouterRouteTableInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(VRouterRouteTableInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& ValidateClusterSupportDRSResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"supported", &schema::typeOf<std::optional<bool>>, offsetof(ValidateClusterSupportDRSResult, supported), schema::Location::Body, 0, nullptr},
-    {"reason", &schema::typeOf<std::optional<ErrorCode>>, offsetof(ValidateClusterSupportDRSResult, reason), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateClusterSupportDRSResult>("ValidateClusterSupportDRSResult", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& ValidatePasswordResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"available", &schema::typeOf<std::optional<bool>>, offsetof(ValidatePasswordResult, available), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidatePasswordResult>("ValidatePasswordResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& ValidateSecurityGroupRuleResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"available", &schema::typeOf<std::optional<bool>>, offsetof(ValidateSecurityGroupRuleResult, available), schema::Location::Body, 0, nullptr},
-    {"code", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleResult, code), schema::Location::Body, 0, nullptr},
-    {"reason", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleResult, reason), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateSecurityGroupRuleResult>("ValidateSecurityGroupRuleResult", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& ValidateSessionResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"valid", &schema::typeOf<std::optional<bool>>, offsetof(ValidateSessionResult, valid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ValidateSessionResult>("ValidateSessionResult", rows, 1);
-  return d;
-}
-
-const schema::TypeDesc& VdiPortInfo::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vncPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VdiPortInfo, vncPort), schema::Location::Body, 0, nullptr},
-    {"spicePort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VdiPortInfo, spicePort), schema::Location::Body, 0, nullptr},
-    {"spiceTlsPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VdiPortInfo, spiceTlsPort), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VdiPortInfo>("VdiPortInfo", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& VirtualBorderRouterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vbrId", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, vbrId), schema::Location::Body, 0, nullptr},
-    {"vlanInterfaceId", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, vlanInterfaceId), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, status), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"vlanId", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, vlanId), schema::Location::Body, 0, nullptr},
-    {"physicalConnectionStatus", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, physicalConnectionStatus), schema::Location::Body, 0, nullptr},
-    {"circuitCode", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, circuitCode), schema::Location::Body, 0, nullptr},
-    {"localGatewayIp", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, localGatewayIp), schema::Location::Body, 0, nullptr},
-    {"peerGatewayIp", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, peerGatewayIp), schema::Location::Body, 0, nullptr},
-    {"peeringSubnetMask", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, peeringSubnetMask), schema::Location::Body, 0, nullptr},
-    {"physicalConnectionId", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, physicalConnectionId), schema::Location::Body, 0, nullptr},
-    {"accessPointUuid", &schema::typeOf<std::string>, offsetof(VirtualBorderRouterInventory, accessPointUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VirtualBorderRouterInventory>("VirtualBorderRouterInventory", rows, 12, schema::rebased(NamedResource::describe(), offsetof(VirtualBorderRouterInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VirtualRouterOfferingInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"managementNetworkUuid", &schema::typeOf<std::string>, offsetof(VirtualRouterOfferingInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
-    {"publicNetworkUuid", &schema::typeOf<std::string>, offsetof(VirtualRouterOfferingInventory, publicNetworkUuid), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(VirtualRouterOfferingInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(VirtualRouterOfferingInventory, isDefault), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(VirtualRouterOfferingInventory, imageUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VirtualRouterOfferingInventory>("VirtualRouterOfferingInventory", rows, 5, schema::rebased(InstanceOfferingInventory::describe(), offsetof(VirtualRouterOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VirtualRouterVRouterRouteTableRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(VirtualRouterVRouterRouteTableRefInventory, virtualRouterVmUuid), schema::Location::Body, 0, nullptr},
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(VirtualRouterVRouterRouteTableRefInventory, routeTableUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VirtualRouterVRouterRouteTableRefInventory>("VirtualRouterVRouterRouteTableRefInventory", rows, 2);
-  return d;
-}
-
-const schema::TypeDesc& VirtualRouterVmInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"publicNetworkUuid", &schema::typeOf<std::string>, offsetof(VirtualRouterVmInventory, publicNetworkUuid), schema::Location::Body, 0, nullptr},
-    {"virtualRouterVips", &schema::typeOf<std::vector<std::string>>, offsetof(VirtualRouterVmInventory, virtualRouterVips), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VirtualRouterVmInventory>("VirtualRouterVmInventory", rows, 2, schema::rebased(ApplianceVmInventory::describe(), offsetof(VirtualRouterVmInventory, uuid) - offsetof(ApplianceVmInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VmCapabilities::describe() {
-  static constexpr schema::Row rows[] = {
-    {"supportLiveMigration", &schema::typeOf<std::optional<bool>>, offsetof(VmCapabilities, supportLiveMigration), schema::Location::Body, 0, nullptr},
-    {"supportVolumeMigration", &schema::typeOf<std::optional<bool>>, offsetof(VmCapabilities, supportVolumeMigration), schema::Location::Body, 0, nullptr},
-    {"supportReimage", &schema::typeOf<std::optional<bool>>, offsetof(VmCapabilities, supportReimage), schema::Location::Body, 0, nullptr},
-    {"supportMemorySnapshot", &schema::typeOf<std::optional<bool>>, offsetof(VmCapabilities, supportMemorySnapshot), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmCapabilities>("VmCapabilities", rows, 4);
-  return d;
-}
-
-const schema::TypeDesc& VmCdRomInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmCdRomInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmCdRomInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"isoUuid", &schema::typeOf<std::string>, offsetof(VmCdRomInventory, isoUuid), schema::Location::Body, 0, nullptr},
-    {"isoInstallPath", &schema::typeOf<std::string>, offsetof(VmCdRomInventory, isoInstallPath), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(VmCdRomInventory, protocol), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmCdRomInventory>("VmCdRomInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(VmCdRomInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VmInstanceDeviceAddressArchiveInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VmInstanceDeviceAddressArchiveInventory, id), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressArchiveInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressArchiveInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"deviceAddress", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressArchiveInventory, deviceAddress), schema::Location::Body, 0, nullptr},
-    {"addressGroupUuid", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressArchiveInventory, addressGroupUuid), schema::Location::Body, 0, nullptr},
-    {"metadata", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressArchiveInventory, metadata), schema::Location::Body, 0, nullptr},
-    {"metadataClass", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressArchiveInventory, metadataClass), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmInstanceDeviceAddressArchiveInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmInstanceDeviceAddressArchiveInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmInstanceDeviceAddressArchiveInventory>("VmInstanceDeviceAddressArchiveInventory", rows, 9);
-  return d;
-}
-
-const schema::TypeDesc& VmInstanceDeviceAddressGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressGroupInventory, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmInstanceDeviceAddressGroupInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"addressList", &schema::typeOf<std::vector<VmInstanceDeviceAddressArchiveInventory>>, offsetof(VmInstanceDeviceAddressGroupInventory, addressList), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmInstanceDeviceAddressGroupInventory>("VmInstanceDeviceAddressGroupInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(VmInstanceDeviceAddressGroupInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VmInstanceInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, clusterUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, imageUuid), schema::Location::Body, 0, nullptr},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"lastHostUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, lastHostUuid), schema::Location::Body, 0, nullptr},
-    {"instanceOfferingUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"rootVolumeUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, rootVolumeUuid), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, platform), schema::Location::Body, 0, nullptr},
-    {"architecture", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, architecture), schema::Location::Body, 0, nullptr},
-    {"defaultL3NetworkUuid", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, type), schema::Location::Body, 0, nullptr},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, hypervisorType), schema::Location::Body, 0, nullptr},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VmInstanceInventory, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VmInstanceInventory, reservedMemorySize), schema::Location::Body, 0, nullptr},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmInstanceInventory, cpuNum), schema::Location::Body, 0, nullptr},
-    {"cpuSpeed", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VmInstanceInventory, cpuSpeed), schema::Location::Body, 0, nullptr},
-    {"allocatorStrategy", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, allocatorStrategy), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, state), schema::Location::Body, 0, nullptr},
-    {"vmNics", &schema::typeOf<std::vector<VmNicInventory>>, offsetof(VmInstanceInventory, vmNics), schema::Location::Body, 0, nullptr},
-    {"allVolumes", &schema::typeOf<std::vector<VolumeInventory>>, offsetof(VmInstanceInventory, allVolumes), schema::Location::Body, 0, nullptr},
-    {"vmCdRoms", &schema::typeOf<std::vector<VmCdRomInventory>>, offsetof(VmInstanceInventory, vmCdRoms), schema::Location::Body, 0, nullptr},
-    {"guestOsType", &schema::typeOf<std::string>, offsetof(VmInstanceInventory, guestOsType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmInstanceInventory>("VmInstanceInventory", rows, 22, schema::rebased(NamedResource::describe(), offsetof(VmInstanceInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VmInstanceMdevDeviceSpecRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmInstanceMdevDeviceSpecRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"mdevSpecUuid", &schema::typeOf<std::string>, offsetof(VmInstanceMdevDeviceSpecRefInventory, mdevSpecUuid), schema::Location::Body, 0, nullptr},
-    {"mdevDeviceNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmInstanceMdevDeviceSpecRefInventory, mdevDeviceNumber), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmInstanceMdevDeviceSpecRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmInstanceMdevDeviceSpecRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmInstanceMdevDeviceSpecRefInventory>("VmInstanceMdevDeviceSpecRefInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& VmInstancePciDeviceSpecRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmInstancePciDeviceSpecRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"pciSpecUuid", &schema::typeOf<std::string>, offsetof(VmInstancePciDeviceSpecRefInventory, pciSpecUuid), schema::Location::Body, 0, nullptr},
-    {"pciDeviceNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmInstancePciDeviceSpecRefInventory, pciDeviceNumber), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmInstancePciDeviceSpecRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmInstancePciDeviceSpecRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmInstancePciDeviceSpecRefInventory>("VmInstancePciDeviceSpecRefInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& VmNicSecurityPolicyInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(VmNicSecurityPolicyInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"ingressPolicy", &schema::typeOf<std::string>, offsetof(VmNicSecurityPolicyInventory, ingressPolicy), schema::Location::Body, 0, nullptr},
-    {"egressPolicy", &schema::typeOf<std::string>, offsetof(VmNicSecurityPolicyInventory, egressPolicy), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmNicSecurityPolicyInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmNicSecurityPolicyInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmNicSecurityPolicyInventory>("VmNicSecurityPolicyInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& VmPriorityConfigInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(VmPriorityConfigInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"level", &schema::typeOf<std::string>, offsetof(VmPriorityConfigInventory, level), schema::Location::Body, 0, nullptr},
-    {"cpuShares", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmPriorityConfigInventory, cpuShares), schema::Location::Body, 0, nullptr},
-    {"oomScoreAdj", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmPriorityConfigInventory, oomScoreAdj), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmPriorityConfigInventory>("VmPriorityConfigInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(VmPriorityConfigInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VmSchedHistoryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VmSchedHistoryInventory, id), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"schedType", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, schedType), schema::Location::Body, 0, nullptr},
-    {"schedReason", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, schedReason), schema::Location::Body, 0, nullptr},
-    {"failReason", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, failReason), schema::Location::Body, 0, nullptr},
-    {"success", &schema::typeOf<std::optional<bool>>, offsetof(VmSchedHistoryInventory, success), schema::Location::Body, 0, nullptr},
-    {"lastHostUuid", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, lastHostUuid), schema::Location::Body, 0, nullptr},
-    {"destHostUuid", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, destHostUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmSchedHistoryInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmSchedHistoryInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(VmSchedHistoryInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmSchedHistoryInventory>("VmSchedHistoryInventory", rows, 12);
-  return d;
-}
-
-const schema::TypeDesc& VmSchedulingRuleGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"appliance", &schema::typeOf<std::string>, offsetof(VmSchedulingRuleGroupInventory, appliance), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(VmSchedulingRuleGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmSchedulingRuleGroupInventory>("VmSchedulingRuleGroupInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(VmSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VmSchedulingRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"rule", &schema::typeOf<std::string>, offsetof(VmSchedulingRuleInventory, rule), schema::Location::Body, 0, nullptr},
-    {"mode", &schema::typeOf<std::string>, offsetof(VmSchedulingRuleInventory, mode), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmSchedulingRuleInventory>("VmSchedulingRuleInventory", rows, 2, schema::rebased(AffinityGroupInventory::describe(), offsetof(VmSchedulingRuleInventory, uuid) - offsetof(AffinityGroupInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VmVfNicInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"pciDeviceUuid", &schema::typeOf<std::string>, offsetof(VmVfNicInventory, pciDeviceUuid), schema::Location::Body, 0, nullptr},
-    {"haState", &schema::typeOf<std::string>, offsetof(VmVfNicInventory, haState), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmVfNicInventory>("VmVfNicInventory", rows, 2, schema::rebased(VmNicInventory::describe(), offsetof(VmVfNicInventory, uuid) - offsetof(VmNicInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VniRangeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"startVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VniRangeInventory, startVni), schema::Location::Body, 0, nullptr},
-    {"endVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VniRangeInventory, endVni), schema::Location::Body, 0, nullptr},
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(VniRangeInventory, l2NetworkUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VniRangeInventory>("VniRangeInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(VniRangeInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VolumeFormatReplyStruct::describe() {
-  static constexpr schema::Row rows[] = {
-    {"format", &schema::typeOf<std::string>, offsetof(VolumeFormatReplyStruct, format), schema::Location::Body, 0, nullptr},
-    {"masterHypervisorType", &schema::typeOf<std::string>, offsetof(VolumeFormatReplyStruct, masterHypervisorType), schema::Location::Body, 0, nullptr},
-    {"supportingHypervisorTypes", &schema::typeOf<Json>, offsetof(VolumeFormatReplyStruct, supportingHypervisorTypes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeFormatReplyStruct>("VolumeFormatReplyStruct", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& VolumeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(VolumeInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VolumeInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"diskOfferingUuid", &schema::typeOf<std::string>, offsetof(VolumeInventory, diskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"rootImageUuid", &schema::typeOf<std::string>, offsetof(VolumeInventory, rootImageUuid), schema::Location::Body, 0, nullptr},
-    {"installPath", &schema::typeOf<std::string>, offsetof(VolumeInventory, installPath), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VolumeInventory, type), schema::Location::Body, 0, nullptr},
-    {"format", &schema::typeOf<std::string>, offsetof(VolumeInventory, format), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VolumeInventory, size), schema::Location::Body, 0, nullptr},
-    {"actualSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VolumeInventory, actualSize), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VolumeInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VolumeInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VolumeInventory, status), schema::Location::Body, 0, nullptr},
-    {"isShareable", &schema::typeOf<std::optional<bool>>, offsetof(VolumeInventory, isShareable), schema::Location::Body, 0, nullptr},
-    {"volumeQos", &schema::typeOf<std::string>, offsetof(VolumeInventory, volumeQos), schema::Location::Body, 0, nullptr},
-    {"lastDetachDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VolumeInventory, lastDetachDate), schema::Location::Body, 0, nullptr},
-    {"lastVmInstanceUuid", &schema::typeOf<std::string>, offsetof(VolumeInventory, lastVmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"lastAttachDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VolumeInventory, lastAttachDate), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(VolumeInventory, protocol), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeInventory>("VolumeInventory", rows, 18, schema::rebased(NamedResource::describe(), offsetof(VolumeInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VolumeSnapshotBackupStorageRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeSnapshotUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotBackupStorageRefInventory, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotBackupStorageRefInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
-    {"installPath", &schema::typeOf<std::string>, offsetof(VolumeSnapshotBackupStorageRefInventory, installPath), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeSnapshotBackupStorageRefInventory>("VolumeSnapshotBackupStorageRefInventory", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& VolumeSnapshotGroupAvailability::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupAvailability, uuid), schema::Location::Body, 0, nullptr},
-    {"available", &schema::typeOf<std::optional<bool>>, offsetof(VolumeSnapshotGroupAvailability, available), schema::Location::Body, 0, nullptr},
-    {"reason", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupAvailability, reason), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeSnapshotGroupAvailability>("VolumeSnapshotGroupAvailability", rows, 3);
-  return d;
-}
-
-const schema::TypeDesc& VolumeSnapshotGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"snapshotCount", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VolumeSnapshotGroupInventory, snapshotCount), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"volumeSnapshotRefs", &schema::typeOf<std::vector<VolumeSnapshotGroupRefInventory>>, offsetof(VolumeSnapshotGroupInventory, volumeSnapshotRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeSnapshotGroupInventory>("VolumeSnapshotGroupInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(VolumeSnapshotGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VolumeSnapshotGroupRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeSnapshotUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
-    {"volumeSnapshotGroupUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotGroupUuid), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VolumeSnapshotGroupRefInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"snapshotDeleted", &schema::typeOf<std::optional<bool>>, offsetof(VolumeSnapshotGroupRefInventory, snapshotDeleted), schema::Location::Body, 0, nullptr},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupRefInventory, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"volumeName", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupRefInventory, volumeName), schema::Location::Body, 0, nullptr},
-    {"volumeType", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupRefInventory, volumeType), schema::Location::Body, 0, nullptr},
-    {"volumeSnapshotInstallPath", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotInstallPath), schema::Location::Body, 0, nullptr},
-    {"volumeSnapshotName", &schema::typeOf<std::string>, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotName), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VolumeSnapshotGroupRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VolumeSnapshotGroupRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-    {"volumeLastAttachDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VolumeSnapshotGroupRefInventory, volumeLastAttachDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeSnapshotGroupRefInventory>("VolumeSnapshotGroupRefInventory", rows, 12);
-  return d;
-}
-
-const schema::TypeDesc& VolumeSnapshotInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, type), schema::Location::Body, 0, nullptr},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"treeUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, treeUuid), schema::Location::Body, 0, nullptr},
-    {"parentUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, parentUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
-    {"primaryStorageInstallPath", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, primaryStorageInstallPath), schema::Location::Body, 0, nullptr},
-    {"volumeType", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, volumeType), schema::Location::Body, 0, nullptr},
-    {"format", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, format), schema::Location::Body, 0, nullptr},
-    {"latest", &schema::typeOf<std::optional<bool>>, offsetof(VolumeSnapshotInventory, latest), schema::Location::Body, 0, nullptr},
-    {"size", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VolumeSnapshotInventory, size), schema::Location::Body, 0, nullptr},
-    {"distance", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VolumeSnapshotInventory, distance), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, status), schema::Location::Body, 0, nullptr},
-    {"backupStorageRefs", &schema::typeOf<std::vector<VolumeSnapshotBackupStorageRefInventory>>, offsetof(VolumeSnapshotInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotInventory, groupUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeSnapshotInventory>("VolumeSnapshotInventory", rows, 15, schema::rebased(NamedResource::describe(), offsetof(VolumeSnapshotInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VolumeSnapshotTreeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(VolumeSnapshotTreeInventory, volumeUuid), schema::Location::Body, 0, nullptr},
-    {"current", &schema::typeOf<std::optional<bool>>, offsetof(VolumeSnapshotTreeInventory, current), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VolumeSnapshotTreeInventory, status), schema::Location::Body, 0, nullptr},
-    {"tree", &schema::typeOf<std::optional<SnapshotLeafInventory>>, offsetof(VolumeSnapshotTreeInventory, tree), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VolumeSnapshotTreeInventory>("VolumeSnapshotTreeInventory", rows, 4, schema::rebased(Resource::describe(), offsetof(VolumeSnapshotTreeInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcFirewallInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"refs", &schema::typeOf<Json>, offsetof(VpcFirewallInventory, refs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcFirewallInventory>("VpcFirewallInventory", rows, 1, schema::rebased(NamedResource::describe(), offsetof(VpcFirewallInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcFirewallIpSetTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(VpcFirewallIpSetTemplateInventory, name), schema::Location::Body, 0, nullptr},
-    {"sourceValue", &schema::typeOf<std::string>, offsetof(VpcFirewallIpSetTemplateInventory, sourceValue), schema::Location::Body, 0, nullptr},
-    {"destValue", &schema::typeOf<std::string>, offsetof(VpcFirewallIpSetTemplateInventory, destValue), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VpcFirewallIpSetTemplateInventory, type), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallIpSetTemplateInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcFirewallIpSetTemplateInventory>("VpcFirewallIpSetTemplateInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(VpcFirewallIpSetTemplateInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcFirewallRuleSetInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"actionType", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleSetInventory, actionType), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(VpcFirewallRuleSetInventory, isDefault), schema::Location::Body, 0, nullptr},
-    {"isApplied", &schema::typeOf<std::optional<bool>>, offsetof(VpcFirewallRuleSetInventory, isApplied), schema::Location::Body, 0, nullptr},
-    {"rules", &schema::typeOf<Json>, offsetof(VpcFirewallRuleSetInventory, rules), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcFirewallRuleSetInventory>("VpcFirewallRuleSetInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(VpcFirewallRuleSetInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcFirewallRuleSetL3RefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VpcFirewallRuleSetL3RefInventory, id), schema::Location::Body, 0, nullptr},
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleSetL3RefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleSetL3RefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"vpcFirewallUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleSetL3RefInventory, vpcFirewallUuid), schema::Location::Body, 0, nullptr},
-    {"packetsForwardType", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleSetL3RefInventory, packetsForwardType), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VpcFirewallRuleSetL3RefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VpcFirewallRuleSetL3RefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcFirewallRuleSetL3RefInventory>("VpcFirewallRuleSetL3RefInventory", rows, 7);
-  return d;
-}
-
-const schema::TypeDesc& VpcFirewallRuleTemplateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"action", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, action), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"destPort", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, sourceIp), schema::Location::Body, 0, nullptr},
-    {"destIp", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, destIp), schema::Location::Body, 0, nullptr},
-    {"allowStates", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, allowStates), schema::Location::Body, 0, nullptr},
-    {"tcpFlag", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, tcpFlag), schema::Location::Body, 0, nullptr},
-    {"icmpTypeName", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VpcFirewallRuleTemplateInventory, ruleNumber), schema::Location::Body, 0, nullptr},
-    {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(VpcFirewallRuleTemplateInventory, enableLog), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, state), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(VpcFirewallRuleTemplateInventory, isDefault), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleTemplateInventory, accountUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcFirewallRuleTemplateInventory>("VpcFirewallRuleTemplateInventory", rows, 14, schema::rebased(NamedResource::describe(), offsetof(VpcFirewallRuleTemplateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcFirewallVRouterRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VpcFirewallVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"vpcFirewallUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallVRouterRefInventory, vpcFirewallUuid), schema::Location::Body, 0, nullptr},
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VpcFirewallVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VpcFirewallVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcFirewallVRouterRefInventory>("VpcFirewallVRouterRefInventory", rows, 5);
-  return d;
-}
-
-const schema::TypeDesc& VpcHaGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"monitors", &schema::typeOf<Json>, offsetof(VpcHaGroupInventory, monitors), schema::Location::Body, 0, nullptr},
-    {"vrRefs", &schema::typeOf<Json>, offsetof(VpcHaGroupInventory, vrRefs), schema::Location::Body, 0, nullptr},
-    {"services", &schema::typeOf<Json>, offsetof(VpcHaGroupInventory, services), schema::Location::Body, 0, nullptr},
-    {"usedIps", &schema::typeOf<Json>, offsetof(VpcHaGroupInventory, usedIps), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcHaGroupInventory>("VpcHaGroupInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(VpcHaGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcHaGroupNetworkServiceRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VpcHaGroupNetworkServiceRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"vpcHaRouterUuid", &schema::typeOf<std::string>, offsetof(VpcHaGroupNetworkServiceRefInventory, vpcHaRouterUuid), schema::Location::Body, 0, nullptr},
-    {"networkServiceName", &schema::typeOf<std::string>, offsetof(VpcHaGroupNetworkServiceRefInventory, networkServiceName), schema::Location::Body, 0, nullptr},
-    {"networkServiceUuid", &schema::typeOf<std::string>, offsetof(VpcHaGroupNetworkServiceRefInventory, networkServiceUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VpcHaGroupNetworkServiceRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VpcHaGroupNetworkServiceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcHaGroupNetworkServiceRefInventory>("VpcHaGroupNetworkServiceRefInventory", rows, 6);
-  return d;
-}
-
-const schema::TypeDesc& VpcRouterVmInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"dns", &schema::typeOf<Json>, offsetof(VpcRouterVmInventory, dns), schema::Location::Body, 0, nullptr},
-    {"haRef", &schema::typeOf<Json>, offsetof(VpcRouterVmInventory, haRef), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcRouterVmInventory>("VpcRouterVmInventory", rows, 2, schema::rebased(VirtualRouterVmInventory::describe(), offsetof(VpcRouterVmInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcSharedQosInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(VpcSharedQosInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(VpcSharedQosInventory, vpcUuid), schema::Location::Body, 0, nullptr},
-    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VpcSharedQosInventory, bandwidth), schema::Location::Body, 0, nullptr},
-    {"vips", &schema::typeOf<Json>, offsetof(VpcSharedQosInventory, vips), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcSharedQosInventory>("VpcSharedQosInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(VpcSharedQosInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcSnatStateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(VpcSnatStateInventory, vpcUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(VpcSnatStateInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VpcSnatStateInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcSnatStateInventory>("VpcSnatStateInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(VpcSnatStateInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcUserVpnGatewayInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountName", &schema::typeOf<std::string>, offsetof(VpcUserVpnGatewayInventory, accountName), schema::Location::Body, 0, nullptr},
-    {"dataCenterUuid", &schema::typeOf<std::string>, offsetof(VpcUserVpnGatewayInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VpcUserVpnGatewayInventory, type), schema::Location::Body, 0, nullptr},
-    {"gatewayId", &schema::typeOf<std::string>, offsetof(VpcUserVpnGatewayInventory, gatewayId), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(VpcUserVpnGatewayInventory, ip), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcUserVpnGatewayInventory>("VpcUserVpnGatewayInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(VpcUserVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcVirtualRouteEntryInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(VpcVirtualRouteEntryInventory, type), schema::Location::Body, 0, nullptr},
-    {"vRouterType", &schema::typeOf<std::string>, offsetof(VpcVirtualRouteEntryInventory, vRouterType), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VpcVirtualRouteEntryInventory, status), schema::Location::Body, 0, nullptr},
-    {"destinationCidrBlock", &schema::typeOf<std::string>, offsetof(VpcVirtualRouteEntryInventory, destinationCidrBlock), schema::Location::Body, 0, nullptr},
-    {"nextHopId", &schema::typeOf<std::string>, offsetof(VpcVirtualRouteEntryInventory, nextHopId), schema::Location::Body, 0, nullptr},
-    {"virtualRouterUuid", &schema::typeOf<std::string>, offsetof(VpcVirtualRouteEntryInventory, virtualRouterUuid), schema::Location::Body, 0, nullptr},
-    {"nextHopType", &schema::typeOf<std::string>, offsetof(VpcVirtualRouteEntryInventory, nextHopType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVirtualRouteEntryInventory>("VpcVirtualRouteEntryInventory", rows, 7, schema::rebased(Resource::describe(), offsetof(VpcVirtualRouteEntryInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
-
-const schema::TypeDesc& VpcVirtualRouterInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vrId", &schema::typeOf<std::string>, offsetof(VpcVirtualRouterInventory, vrId), schema::Location::Body, 0, nullptr},
-    {"vpcUuid", &schema::typeOf<std::string>, offsetof(VpcVirtualRouterInventory, vpcUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVirtualRouterInventory>("VpcVirtualRouterInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(VpcVirtualRouterInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // SetVmUserDefinedXmlHookScriptResult
+  {"vmUserDefinedXmlHookScript", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlHookScriptResult, vmUserDefinedXmlHookScript), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable0{{nullptr}, "SetVmUserDefinedXmlHookScriptResult", kRows0, 1, nullptr, 0, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::clear};
+constexpr schema::Row kRows1[] = {  // SetVmUserDefinedXmlResult
+  {"vmUserDefinedXml", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlResult, vmUserDefinedXml), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable1{{nullptr}, "SetVmUserDefinedXmlResult", kRows1, 1, nullptr, 0, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::clear};
+constexpr schema::Row kRows2[] = {  // SetVolumeIoThreadPinResult
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinResult, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"ioThreadId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVolumeIoThreadPinResult, ioThreadId), schema::Location::Body, 0, nullptr},
+  {"pin", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinResult, pin), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable2{{nullptr}, "SetVolumeIoThreadPinResult", kRows2, 3, nullptr, 0, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::make, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::destroy, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::clear};
+constexpr schema::Row kRows3[] = {  // SetVpcVRouterDistributedRoutingEnabledResult
+  {"enabled", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVpcVRouterDistributedRoutingEnabledResult, enabled), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable3{{nullptr}, "SetVpcVRouterDistributedRoutingEnabledResult", kRows3, 1, nullptr, 0, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::make, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::destroy, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::clear};
+constexpr schema::Row kRows4[] = {  // SetVpcVRouterNetworkServiceStateResult
+  {"state", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterNetworkServiceStateResult, state), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable4{{nullptr}, "SetVpcVRouterNetworkServiceStateResult", kRows4, 1, nullptr, 0, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::make, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::destroy, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::clear};
+constexpr schema::Row kRows5[] = {  // SftpBackupStorageInventory
+  {"hostname", schema::Local<std::string, L>::ref, offsetof(SftpBackupStorageInventory, hostname), schema::Location::Body, 0, nullptr},
+  {"username", schema::Local<std::string, L>::ref, offsetof(SftpBackupStorageInventory, username), schema::Location::Body, 0, nullptr},
+  {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SftpBackupStorageInventory, sshPort), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases5[] = {{&BackupStorageInventory::describe, offsetof(SftpBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable5{{nullptr}, "SftpBackupStorageInventory", kRows5, 3, kBases5, 1, &schema::ObjectOps<SftpBackupStorageInventory, L>::make, &schema::ObjectOps<SftpBackupStorageInventory, L>::destroy, &schema::ObjectOps<SftpBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows6[] = {  // ShareableVolumeVmInstanceRefInventory
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(ShareableVolumeVmInstanceRefInventory, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ShareableVolumeVmInstanceRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ShareableVolumeVmInstanceRefInventory, deviceId), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&Resource::describe, offsetof(ShareableVolumeVmInstanceRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable6{{nullptr}, "ShareableVolumeVmInstanceRefInventory", kRows6, 3, kBases6, 1, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::make, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::destroy, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::clear};
+constexpr schema::Row kRows7[] = {  // SharedBlockGroupPrimaryStorageHostRefInventory
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"hostId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, hostId), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, status), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable7{{nullptr}, "SharedBlockGroupPrimaryStorageHostRefInventory", kRows7, 6, nullptr, 0, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::make, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::destroy, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // SharedBlockGroupPrimaryStorageInventory
+  {"sharedBlocks", schema::Local<Json, L>::ref, offsetof(SharedBlockGroupPrimaryStorageInventory, sharedBlocks), schema::Location::Body, 0, nullptr},
+  {"sharedBlockGroupType", schema::Local<std::string, L>::ref, offsetof(SharedBlockGroupPrimaryStorageInventory, sharedBlockGroupType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&PrimaryStorageInventory::describe, offsetof(SharedBlockGroupPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable8{{nullptr}, "SharedBlockGroupPrimaryStorageInventory", kRows8, 2, kBases8, 1, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::make, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows9[] = {  // SharedBlockInventory
+  {"sharedBlockGroupUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, sharedBlockGroupUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, type), schema::Location::Body, 0, nullptr},
+  {"diskUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, diskUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, status), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SharedBlockInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SharedBlockInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases9[] = {{&NamedResource::describe, offsetof(SharedBlockInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable9{{nullptr}, "SharedBlockInventory", kRows9, 7, kBases9, 1, &schema::ObjectOps<SharedBlockInventory, L>::make, &schema::ObjectOps<SharedBlockInventory, L>::destroy, &schema::ObjectOps<SharedBlockInventory, L>::clear};
+constexpr schema::Row kRows10[] = {  // SharedResourceInventory
+  {"ownerAccountUuid", schema::Local<std::string, L>::ref, offsetof(SharedResourceInventory, ownerAccountUuid), schema::Location::Body, 0, nullptr},
+  {"receiverAccountUuid", schema::Local<std::string, L>::ref, offsetof(SharedResourceInventory, receiverAccountUuid), schema::Location::Body, 0, nullptr},
+  {"toPublic", schema::Local<std::optional<bool>, L>::ref, offsetof(SharedResourceInventory, toPublic), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(SharedResourceInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(SharedResourceInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedResourceInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedResourceInventory, createDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable10{{nullptr}, "SharedResourceInventory", kRows10, 7, nullptr, 0, &schema::ObjectOps<SharedResourceInventory, L>::make, &schema::ObjectOps<SharedResourceInventory, L>::destroy, &schema::ObjectOps<SharedResourceInventory, L>::clear};
+constexpr schema::Row kRows11[] = {  // ShellResult
+  {"returnCode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ShellResult, returnCode), schema::Location::Body, 0, nullptr},
+  {"stdout", schema::Local<std::string, L>::ref, offsetof(ShellResult, stdout), schema::Location::Body, 0, nullptr},
+  {"stderr", schema::Local<std::string, L>::ref, offsetof(ShellResult, stderr), schema::Location::Body, 0, nullptr},
+  {"errorCode", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(ShellResult, errorCode), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable11{{nullptr}, "ShellResult", kRows11, 4, nullptr, 0, &schema::ObjectOps<ShellResult, L>::make, &schema::ObjectOps<ShellResult, L>::destroy, &schema::ObjectOps<ShellResult, L>::clear};
+constexpr schema::Row kRows12[] = {  // ShrinkResult
+  {"oldSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ShrinkResult, oldSize), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ShrinkResult, size), schema::Location::Body, 0, nullptr},
+  {"deltaSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ShrinkResult, deltaSize), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable12{{nullptr}, "ShrinkResult", kRows12, 3, nullptr, 0, &schema::ObjectOps<ShrinkResult, L>::make, &schema::ObjectOps<ShrinkResult, L>::destroy, &schema::ObjectOps<ShrinkResult, L>::clear};
+constexpr schema::Row kRows13[] = {  // ShrinkVolumeSnapshotResult
+  {"shrinkResult", schema::Local<std::optional<ShrinkResult>, L>::ref, offsetof(ShrinkVolumeSnapshotResult, shrinkResult), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable13{{nullptr}, "ShrinkVolumeSnapshotResult", kRows13, 1, nullptr, 0, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::make, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::destroy, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::clear};
+constexpr schema::Row kRows14[] = {  // SlbGroupInventory
+  {"backendType", schema::Local<std::string, L>::ref, offsetof(SlbGroupInventory, backendType), schema::Location::Body, 0, nullptr},
+  {"deployType", schema::Local<std::string, L>::ref, offsetof(SlbGroupInventory, deployType), schema::Location::Body, 0, nullptr},
+  {"slbOfferingUuid", schema::Local<std::string, L>::ref, offsetof(SlbGroupInventory, slbOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"configVersion", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SlbGroupInventory, configVersion), schema::Location::Body, 0, nullptr},
+  {"slbVms", schema::Local<Json, L>::ref, offsetof(SlbGroupInventory, slbVms), schema::Location::Body, 0, nullptr},
+  {"lbs", schema::Local<Json, L>::ref, offsetof(SlbGroupInventory, lbs), schema::Location::Body, 0, nullptr},
+  {"networks", schema::Local<Json, L>::ref, offsetof(SlbGroupInventory, networks), schema::Location::Body, 0, nullptr},
+  {"monitorIps", schema::Local<Json, L>::ref, offsetof(SlbGroupInventory, monitorIps), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases14[] = {{&NamedResource::describe, offsetof(SlbGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable14{{nullptr}, "SlbGroupInventory", kRows14, 8, kBases14, 1, &schema::ObjectOps<SlbGroupInventory, L>::make, &schema::ObjectOps<SlbGroupInventory, L>::destroy, &schema::ObjectOps<SlbGroupInventory, L>::clear};
+constexpr schema::Row kRows15[] = {  // SlbOfferingInventory
+  {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(SlbOfferingInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(SlbOfferingInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(SlbOfferingInventory, imageUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases15[] = {{&InstanceOfferingInventory::describe, offsetof(SlbOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)}};
+schema::LazyTable kTable15{{nullptr}, "SlbOfferingInventory", kRows15, 3, kBases15, 1, &schema::ObjectOps<SlbOfferingInventory, L>::make, &schema::ObjectOps<SlbOfferingInventory, L>::destroy, &schema::ObjectOps<SlbOfferingInventory, L>::clear};
+constexpr schema::Row kRows16[] = {  // SlbVmInstanceInventory
+  {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(SlbVmInstanceInventory, slbGroupUuid), schema::Location::Body, 0, nullptr},
+  {"configTasks", schema::Local<Json, L>::ref, offsetof(SlbVmInstanceInventory, configTasks), schema::Location::Body, 0, nullptr},
+  {"configVersion", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SlbVmInstanceInventory, configVersion), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases16[] = {{&VirtualRouterVmInventory::describe, offsetof(SlbVmInstanceInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)}};
+schema::LazyTable kTable16{{nullptr}, "SlbVmInstanceInventory", kRows16, 3, kBases16, 1, &schema::ObjectOps<SlbVmInstanceInventory, L>::make, &schema::ObjectOps<SlbVmInstanceInventory, L>::destroy, &schema::ObjectOps<SlbVmInstanceInventory, L>::clear};
+constexpr schema::Row kRows17[] = {  // SnapshotLeafInventory
+  {"inventory", schema::Local<std::optional<VolumeSnapshotInventory>, L>::ref, offsetof(SnapshotLeafInventory, inventory), schema::Location::Body, 0, nullptr},
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(SnapshotLeafInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"children", schema::Local<Json, L>::ref, offsetof(SnapshotLeafInventory, children), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable17{{nullptr}, "SnapshotLeafInventory", kRows17, 3, nullptr, 0, &schema::ObjectOps<SnapshotLeafInventory, L>::make, &schema::ObjectOps<SnapshotLeafInventory, L>::destroy, &schema::ObjectOps<SnapshotLeafInventory, L>::clear};
+constexpr schema::Row kRows18[] = {  // SnmpAgentInventory
+  {"version", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, version), schema::Location::Body, 0, nullptr},
+  {"readCommunity", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, readCommunity), schema::Location::Body, 0, nullptr},
+  {"userName", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, userName), schema::Location::Body, 0, nullptr},
+  {"authAlgorithm", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, authAlgorithm), schema::Location::Body, 0, nullptr},
+  {"authPassword", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, authPassword), schema::Location::Body, 0, nullptr},
+  {"privacyAlgorithm", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, privacyAlgorithm), schema::Location::Body, 0, nullptr},
+  {"privacyPassword", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, privacyPassword), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SnmpAgentInventory, port), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, status), schema::Location::Body, 0, nullptr},
+  {"securityLevel", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, securityLevel), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases18[] = {{&Resource::describe, offsetof(SnmpAgentInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable18{{nullptr}, "SnmpAgentInventory", kRows18, 10, kBases18, 1, &schema::ObjectOps<SnmpAgentInventory, L>::make, &schema::ObjectOps<SnmpAgentInventory, L>::destroy, &schema::ObjectOps<SnmpAgentInventory, L>::clear};
+constexpr schema::Row kRows19[] = {  // SshKeyPairInventory
+  {"publicKey", schema::Local<std::string, L>::ref, offsetof(SshKeyPairInventory, publicKey), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases19[] = {{&NamedResource::describe, offsetof(SshKeyPairInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable19{{nullptr}, "SshKeyPairInventory", kRows19, 1, kBases19, 1, &schema::ObjectOps<SshKeyPairInventory, L>::make, &schema::ObjectOps<SshKeyPairInventory, L>::destroy, &schema::ObjectOps<SshKeyPairInventory, L>::clear};
+constexpr schema::Row kRows20[] = {  // SshPrivateKeyPairInventory
+  {"publicKey", schema::Local<std::string, L>::ref, offsetof(SshPrivateKeyPairInventory, publicKey), schema::Location::Body, 0, nullptr},
+  {"privateKey", schema::Local<std::string, L>::ref, offsetof(SshPrivateKeyPairInventory, privateKey), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(SshPrivateKeyPairInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable20{{nullptr}, "SshPrivateKeyPairInventory", kRows20, 2, kBases20, 1, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::make, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::destroy, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::clear};
+constexpr schema::Row kRows21[] = {  // StackTemplateInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, type), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, version), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::optional<bool>, L>::ref, offsetof(StackTemplateInventory, state), schema::Location::Body, 0, nullptr},
+  {"content", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, content), schema::Location::Body, 0, nullptr},
+  {"md5sum", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, md5sum), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases21[] = {{&NamedResource::describe, offsetof(StackTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable21{{nullptr}, "StackTemplateInventory", kRows21, 5, kBases21, 1, &schema::ObjectOps<StackTemplateInventory, L>::make, &schema::ObjectOps<StackTemplateInventory, L>::destroy, &schema::ObjectOps<StackTemplateInventory, L>::clear};
+constexpr schema::Row kRows22[] = {  // SyncAliyunRouteEntryFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable22{{nullptr}, "SyncAliyunRouteEntryFromRemoteResult", kRows22, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::clear};
+constexpr schema::Row kRows23[] = {  // SyncAliyunRouterInterfaceFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunRouterInterfaceFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable23{{nullptr}, "SyncAliyunRouterInterfaceFromRemoteResult", kRows23, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::clear};
+constexpr schema::Row kRows24[] = {  // SyncAliyunSnapshotRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunSnapshotRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable24{{nullptr}, "SyncAliyunSnapshotRemoteResult", kRows24, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::clear};
+constexpr schema::Row kRows25[] = {  // SyncAliyunVirtualRouterFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunVirtualRouterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable25{{nullptr}, "SyncAliyunVirtualRouterFromRemoteResult", kRows25, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::clear};
+constexpr schema::Row kRows26[] = {  // SyncBackupResult
+  {"deletedBackupCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SyncBackupResult, deletedBackupCount), schema::Location::Body, 0, nullptr},
+  {"newBackupCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SyncBackupResult, newBackupCount), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable26{{nullptr}, "SyncBackupResult", kRows26, 2, nullptr, 0, &schema::ObjectOps<SyncBackupResult, L>::make, &schema::ObjectOps<SyncBackupResult, L>::destroy, &schema::ObjectOps<SyncBackupResult, L>::clear};
+constexpr schema::Row kRows27[] = {  // SyncConnectionAccessPointFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncConnectionAccessPointFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable27{{nullptr}, "SyncConnectionAccessPointFromRemoteResult", kRows27, 1, nullptr, 0, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::make, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::clear};
+constexpr schema::Row kRows28[] = {  // SyncDatabaseBackupResult
+  {"result", schema::Local<std::optional<SyncBackupResult>, L>::ref, offsetof(SyncDatabaseBackupResult, result), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable28{{nullptr}, "SyncDatabaseBackupResult", kRows28, 1, nullptr, 0, &schema::ObjectOps<SyncDatabaseBackupResult, L>::make, &schema::ObjectOps<SyncDatabaseBackupResult, L>::destroy, &schema::ObjectOps<SyncDatabaseBackupResult, L>::clear};
+constexpr schema::Row kRows29[] = {  // SyncDiskFromAliyunFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncDiskFromAliyunFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable29{{nullptr}, "SyncDiskFromAliyunFromRemoteResult", kRows29, 1, nullptr, 0, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::make, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::clear};
+constexpr schema::Row kRows30[] = {  // SyncEcsImageFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsImageFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable30{{nullptr}, "SyncEcsImageFromRemoteResult", kRows30, 1, nullptr, 0, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::clear};
+constexpr schema::Row kRows31[] = {  // SyncEcsInstanceFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsInstanceFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable31{{nullptr}, "SyncEcsInstanceFromRemoteResult", kRows31, 1, nullptr, 0, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::clear};
+constexpr schema::Row kRows32[] = {  // SyncEcsSecurityGroupFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsSecurityGroupFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable32{{nullptr}, "SyncEcsSecurityGroupFromRemoteResult", kRows32, 1, nullptr, 0, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::clear};
+constexpr schema::Row kRows33[] = {  // SyncEcsSecurityGroupRuleFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsSecurityGroupRuleFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable33{{nullptr}, "SyncEcsSecurityGroupRuleFromRemoteResult", kRows33, 1, nullptr, 0, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::clear};
+constexpr schema::Row kRows34[] = {  // SyncEcsVSwitchFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsVSwitchFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable34{{nullptr}, "SyncEcsVSwitchFromRemoteResult", kRows34, 1, nullptr, 0, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::clear};
+constexpr schema::Row kRows35[] = {  // SyncEcsVpcFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsVpcFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable35{{nullptr}, "SyncEcsVpcFromRemoteResult", kRows35, 1, nullptr, 0, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::clear};
+constexpr schema::Row kRows36[] = {  // SyncHybridEipFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncHybridEipFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable36{{nullptr}, "SyncHybridEipFromRemoteResult", kRows36, 1, nullptr, 0, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::make, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::clear};
+constexpr schema::Row kRows37[] = {  // SyncVirtualBorderRouterFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVirtualBorderRouterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable37{{nullptr}, "SyncVirtualBorderRouterFromRemoteResult", kRows37, 1, nullptr, 0, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::make, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::clear};
+constexpr schema::Row kRows38[] = {  // SyncVpcUserVpnGatewayFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVpcUserVpnGatewayFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable38{{nullptr}, "SyncVpcUserVpnGatewayFromRemoteResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::clear};
+constexpr schema::Row kRows39[] = {  // SyncVpcVpnConnectionFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVpcVpnConnectionFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable39{{nullptr}, "SyncVpcVpnConnectionFromRemoteResult", kRows39, 1, nullptr, 0, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::clear};
+constexpr schema::Row kRows40[] = {  // SyncVpcVpnGatewayFromRemoteResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVpcVpnGatewayFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable40{{nullptr}, "SyncVpcVpnGatewayFromRemoteResult", kRows40, 1, nullptr, 0, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::clear};
+constexpr schema::Row kRows41[] = {  // SystemTagInventory
+  {"inherent", schema::Local<std::optional<bool>, L>::ref, offsetof(SystemTagInventory, inherent), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases41[] = {{&TagInventory::describe, offsetof(SystemTagInventory, uuid) - offsetof(TagInventory, uuid)}};
+schema::LazyTable kTable41{{nullptr}, "SystemTagInventory", kRows41, 1, kBases41, 1, &schema::ObjectOps<SystemTagInventory, L>::make, &schema::ObjectOps<SystemTagInventory, L>::destroy, &schema::ObjectOps<SystemTagInventory, L>::clear};
+constexpr schema::Row kRows42[] = {  // TagInventory
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(TagInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(TagInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"tag", schema::Local<std::string, L>::ref, offsetof(TagInventory, tag), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(TagInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases42[] = {{&Resource::describe, offsetof(TagInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable42{{nullptr}, "TagInventory", kRows42, 4, kBases42, 1, &schema::ObjectOps<TagInventory, L>::make, &schema::ObjectOps<TagInventory, L>::destroy, &schema::ObjectOps<TagInventory, L>::clear};
+constexpr schema::Row kRows43[] = {  // TagPatternInventory
+  {"value", schema::Local<std::string, L>::ref, offsetof(TagPatternInventory, value), schema::Location::Body, 0, nullptr},
+  {"color", schema::Local<std::string, L>::ref, offsetof(TagPatternInventory, color), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(TagPatternInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases43[] = {{&NamedResource::describe, offsetof(TagPatternInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable43{{nullptr}, "TagPatternInventory", kRows43, 3, kBases43, 1, &schema::ObjectOps<TagPatternInventory, L>::make, &schema::ObjectOps<TagPatternInventory, L>::destroy, &schema::ObjectOps<TagPatternInventory, L>::clear};
+constexpr schema::Row kRows44[] = {  // TakeVmConsoleScreenshotResult
+  {"imageData", schema::Local<std::string, L>::ref, offsetof(TakeVmConsoleScreenshotResult, imageData), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable44{{nullptr}, "TakeVmConsoleScreenshotResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::make, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::destroy, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::clear};
+constexpr schema::Row kRows45[] = {  // TaskInfo
+  {"name", schema::Local<std::string, L>::ref, offsetof(TaskInfo, name), schema::Location::Body, 0, nullptr},
+  {"className", schema::Local<std::string, L>::ref, offsetof(TaskInfo, className), schema::Location::Body, 0, nullptr},
+  {"index", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(TaskInfo, index), schema::Location::Body, 0, nullptr},
+  {"pendingTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(TaskInfo, pendingTime), schema::Location::Body, 0, nullptr},
+  {"executionTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(TaskInfo, executionTime), schema::Location::Body, 0, nullptr},
+  {"context", schema::Local<std::string, L>::ref, offsetof(TaskInfo, context), schema::Location::Body, 0, nullptr},
+  {"apiId", schema::Local<std::string, L>::ref, offsetof(TaskInfo, apiId), schema::Location::Body, 0, nullptr},
+  {"apiName", schema::Local<std::string, L>::ref, offsetof(TaskInfo, apiName), schema::Location::Body, 0, nullptr},
+  {"contextList", schema::Local<std::vector<std::string>, L>::ref, offsetof(TaskInfo, contextList), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable45{{nullptr}, "TaskInfo", kRows45, 9, nullptr, 0, &schema::ObjectOps<TaskInfo, L>::make, &schema::ObjectOps<TaskInfo, L>::destroy, &schema::ObjectOps<TaskInfo, L>::clear};
+constexpr schema::Row kRows46[] = {  // TaskProgressInventory
+  {"taskUuid", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, taskUuid), schema::Location::Body, 0, nullptr},
+  {"taskName", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, taskName), schema::Location::Body, 0, nullptr},
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, type), schema::Location::Body, 0, nullptr},
+  {"content", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, content), schema::Location::Body, 0, nullptr},
+  {"opaque", schema::Local<Json, L>::ref, offsetof(TaskProgressInventory, opaque), schema::Location::Body, 0, nullptr},
+  {"time", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(TaskProgressInventory, time), schema::Location::Body, 0, nullptr},
+  {"subTasks", schema::Local<std::vector<TaskProgressInventory>, L>::ref, offsetof(TaskProgressInventory, subTasks), schema::Location::Body, 0, nullptr},
+  {"arguments", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, arguments), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable46{{nullptr}, "TaskProgressInventory", kRows46, 9, nullptr, 0, &schema::ObjectOps<TaskProgressInventory, L>::make, &schema::ObjectOps<TaskProgressInventory, L>::destroy, &schema::ObjectOps<TaskProgressInventory, L>::clear};
+constexpr schema::Row kRows47[] = {  // Template
+  {"attributes", schema::Local<Json, L>::ref, offsetof(Template, attributes), schema::Location::Body, 0, nullptr},
+  {"quota", schema::Local<Json, L>::ref, offsetof(Template, quota), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable47{{nullptr}, "Template", kRows47, 2, nullptr, 0, &schema::ObjectOps<Template, L>::make, &schema::ObjectOps<Template, L>::destroy, &schema::ObjectOps<Template, L>::clear};
+constexpr schema::Row kRows48[] = {  // TemplateConfigInventory
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, templateUuid), schema::Location::Body, 0, nullptr},
+  {"category", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, category), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, name), schema::Location::Body, 0, nullptr},
+  {"defaultValue", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, defaultValue), schema::Location::Body, 0, nullptr},
+  {"value", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, value), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable48{{nullptr}, "TemplateConfigInventory", kRows48, 5, nullptr, 0, &schema::ObjectOps<TemplateConfigInventory, L>::make, &schema::ObjectOps<TemplateConfigInventory, L>::destroy, &schema::ObjectOps<TemplateConfigInventory, L>::clear};
+constexpr schema::Row kRows49[] = {  // ThirdpartyPlatformInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, type), schema::Location::Body, 0, nullptr},
+  {"url", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, url), schema::Location::Body, 0, nullptr},
+  {"template", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, template_), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, state), schema::Location::Body, 0, nullptr},
+  {"lastSyncDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ThirdpartyPlatformInventory, lastSyncDate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases49[] = {{&NamedResource::describe, offsetof(ThirdpartyPlatformInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable49{{nullptr}, "ThirdpartyPlatformInventory", kRows49, 5, kBases49, 1, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::make, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::destroy, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::clear};
+constexpr schema::Row kRows50[] = {  // TicketFlowCollectionInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(TicketFlowCollectionInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(TicketFlowCollectionInventory, status), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(TicketFlowCollectionInventory, isDefault), schema::Location::Body, 0, nullptr},
+  {"flows", schema::Local<Json, L>::ref, offsetof(TicketFlowCollectionInventory, flows), schema::Location::Body, 0, nullptr},
+  {"ticketTypeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(TicketFlowCollectionInventory, ticketTypeUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases50[] = {{&NamedResource::describe, offsetof(TicketFlowCollectionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable50{{nullptr}, "TicketFlowCollectionInventory", kRows50, 5, kBases50, 1, &schema::ObjectOps<TicketFlowCollectionInventory, L>::make, &schema::ObjectOps<TicketFlowCollectionInventory, L>::destroy, &schema::ObjectOps<TicketFlowCollectionInventory, L>::clear};
+constexpr schema::Row kRows51[] = {  // TicketFlowInventory
+  {"parentFlowUuid", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, parentFlowUuid), schema::Location::Body, 0, nullptr},
+  {"flowContext", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, flowContext), schema::Location::Body, 0, nullptr},
+  {"flowContextType", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, flowContextType), schema::Location::Body, 0, nullptr},
+  {"collectionUuid", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, collectionUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases51[] = {{&NamedResource::describe, offsetof(TicketFlowInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable51{{nullptr}, "TicketFlowInventory", kRows51, 4, kBases51, 1, &schema::ObjectOps<TicketFlowInventory, L>::make, &schema::ObjectOps<TicketFlowInventory, L>::destroy, &schema::ObjectOps<TicketFlowInventory, L>::clear};
+constexpr schema::Row kRows52[] = {  // TicketInventory
+  {"status", schema::Local<std::string, L>::ref, offsetof(TicketInventory, status), schema::Location::Body, 0, nullptr},
+  {"request", schema::Local<Json, L>::ref, offsetof(TicketInventory, request), schema::Location::Body, 0, nullptr},
+  {"accountSystemType", schema::Local<std::string, L>::ref, offsetof(TicketInventory, accountSystemType), schema::Location::Body, 0, nullptr},
+  {"ticketTypeUuid", schema::Local<std::string, L>::ref, offsetof(TicketInventory, ticketTypeUuid), schema::Location::Body, 0, nullptr},
+  {"accountSystemContext", schema::Local<Json, L>::ref, offsetof(TicketInventory, accountSystemContext), schema::Location::Body, 0, nullptr},
+  {"currentFlowUuid", schema::Local<std::string, L>::ref, offsetof(TicketInventory, currentFlowUuid), schema::Location::Body, 0, nullptr},
+  {"flowCollectionUuid", schema::Local<std::string, L>::ref, offsetof(TicketInventory, flowCollectionUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases52[] = {{&NamedResource::describe, offsetof(TicketInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable52{{nullptr}, "TicketInventory", kRows52, 7, kBases52, 1, &schema::ObjectOps<TicketInventory, L>::make, &schema::ObjectOps<TicketInventory, L>::destroy, &schema::ObjectOps<TicketInventory, L>::clear};
+constexpr schema::Row kRows53[] = {  // TicketTypeInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(TicketTypeInventory, type), schema::Location::Body, 0, nullptr},
+  {"requests", schema::Local<std::string, L>::ref, offsetof(TicketTypeInventory, requests), schema::Location::Body, 0, nullptr},
+  {"adminOnly", schema::Local<std::optional<bool>, L>::ref, offsetof(TicketTypeInventory, adminOnly), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases53[] = {{&NamedResource::describe, offsetof(TicketTypeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable53{{nullptr}, "TicketTypeInventory", kRows53, 3, kBases53, 1, &schema::ObjectOps<TicketTypeInventory, L>::make, &schema::ObjectOps<TicketTypeInventory, L>::destroy, &schema::ObjectOps<TicketTypeInventory, L>::clear};
+constexpr schema::Row kRows54[] = {  // TokenIntrospectionResult
+  {"active", schema::Local<std::optional<bool>, L>::ref, offsetof(TokenIntrospectionResult, active), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable54{{nullptr}, "TokenIntrospectionResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<TokenIntrospectionResult, L>::make, &schema::ObjectOps<TokenIntrospectionResult, L>::destroy, &schema::ObjectOps<TokenIntrospectionResult, L>::clear};
+constexpr schema::Row kRows55[] = {  // TrashCleanupResult
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(TrashCleanupResult, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(TrashCleanupResult, success), schema::Location::Body, 0, nullptr},
+  {"error", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(TrashCleanupResult, error), schema::Location::Body, 0, nullptr},
+  {"trashId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(TrashCleanupResult, trashId), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(TrashCleanupResult, size), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable55{{nullptr}, "TrashCleanupResult", kRows55, 5, nullptr, 0, &schema::ObjectOps<TrashCleanupResult, L>::make, &schema::ObjectOps<TrashCleanupResult, L>::destroy, &schema::ObjectOps<TrashCleanupResult, L>::clear};
+constexpr schema::Row kRows56[] = {  // TwoFactorAuthenticationInventory
+  {"secret", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, secret), schema::Location::Body, 0, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, userUuid), schema::Location::Body, 0, nullptr},
+  {"userType", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, userType), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, status), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases56[] = {{&Resource::describe, offsetof(TwoFactorAuthenticationInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable56{{nullptr}, "TwoFactorAuthenticationInventory", kRows56, 4, kBases56, 1, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::make, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::destroy, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::clear};
+constexpr schema::Row kRows57[] = {  // TwoFactorAuthenticationSecretInventory
+  {"secret", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, secret), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, resourceType), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, status), schema::Location::Body, 0, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, userUuid), schema::Location::Body, 0, nullptr},
+  {"userType", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, userType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases57[] = {{&Resource::describe, offsetof(TwoFactorAuthenticationSecretInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable57{{nullptr}, "TwoFactorAuthenticationSecretInventory", kRows57, 6, kBases57, 1, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::make, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::destroy, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::clear};
+constexpr schema::Row kRows58[] = {  // UpdateHostIommuStateResult
+  {"state", schema::Local<std::string, L>::ref, offsetof(UpdateHostIommuStateResult, state), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable58{{nullptr}, "UpdateHostIommuStateResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<UpdateHostIommuStateResult, L>::make, &schema::ObjectOps<UpdateHostIommuStateResult, L>::destroy, &schema::ObjectOps<UpdateHostIommuStateResult, L>::clear};
+constexpr schema::Row kRows59[] = {  // UpdateHostIpmiResult
+  {"hostIpmiInventory", schema::Local<std::optional<HostIpmiInventory>, L>::ref, offsetof(UpdateHostIpmiResult, hostIpmiInventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable59{{nullptr}, "UpdateHostIpmiResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<UpdateHostIpmiResult, L>::make, &schema::ObjectOps<UpdateHostIpmiResult, L>::destroy, &schema::ObjectOps<UpdateHostIpmiResult, L>::clear};
+constexpr schema::Row kRows60[] = {  // UpdateResourceConfigsResult
+  {"inventories", schema::Local<Json, L>::ref, offsetof(UpdateResourceConfigsResult, inventories), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable60{{nullptr}, "UpdateResourceConfigsResult", kRows60, 1, nullptr, 0, &schema::ObjectOps<UpdateResourceConfigsResult, L>::make, &schema::ObjectOps<UpdateResourceConfigsResult, L>::destroy, &schema::ObjectOps<UpdateResourceConfigsResult, L>::clear};
+constexpr schema::Row kRows61[] = {  // UsageReport
+  {"usedPhysicalCapacitiesForecast", schema::Local<std::vector<std::int64_t>, L>::ref, offsetof(UsageReport, usedPhysicalCapacitiesForecast), schema::Location::Body, 0, nullptr},
+  {"usedPhysicalCapacitiesHistory", schema::Local<std::vector<std::int64_t>, L>::ref, offsetof(UsageReport, usedPhysicalCapacitiesHistory), schema::Location::Body, 0, nullptr},
+  {"totalPhysicalCapacitiesHistory", schema::Local<std::vector<std::int64_t>, L>::ref, offsetof(UsageReport, totalPhysicalCapacitiesHistory), schema::Location::Body, 0, nullptr},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UsageReport, startTime), schema::Location::Body, 0, nullptr},
+  {"interval", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UsageReport, interval), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable61{{nullptr}, "UsageReport", kRows61, 5, nullptr, 0, &schema::ObjectOps<UsageReport, L>::make, &schema::ObjectOps<UsageReport, L>::destroy, &schema::ObjectOps<UsageReport, L>::clear};
+constexpr schema::Row kRows62[] = {  // UsbDeviceInventory
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, state), schema::Location::Body, 0, nullptr},
+  {"busNum", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, busNum), schema::Location::Body, 0, nullptr},
+  {"devNum", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, devNum), schema::Location::Body, 0, nullptr},
+  {"idVendor", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, idVendor), schema::Location::Body, 0, nullptr},
+  {"idProduct", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, idProduct), schema::Location::Body, 0, nullptr},
+  {"iManufacturer", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, iManufacturer), schema::Location::Body, 0, nullptr},
+  {"iProduct", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, iProduct), schema::Location::Body, 0, nullptr},
+  {"iSerial", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, iSerial), schema::Location::Body, 0, nullptr},
+  {"usbVersion", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, usbVersion), schema::Location::Body, 0, nullptr},
+  {"attachType", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, attachType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases62[] = {{&NamedResource::describe, offsetof(UsbDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable62{{nullptr}, "UsbDeviceInventory", kRows62, 12, kBases62, 1, &schema::ObjectOps<UsbDeviceInventory, L>::make, &schema::ObjectOps<UsbDeviceInventory, L>::destroy, &schema::ObjectOps<UsbDeviceInventory, L>::clear};
+constexpr schema::Row kRows63[] = {  // UserGroupInventory
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(UserGroupInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases63[] = {{&NamedResource::describe, offsetof(UserGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable63{{nullptr}, "UserGroupInventory", kRows63, 1, kBases63, 1, &schema::ObjectOps<UserGroupInventory, L>::make, &schema::ObjectOps<UserGroupInventory, L>::destroy, &schema::ObjectOps<UserGroupInventory, L>::clear};
+constexpr schema::Row kRows64[] = {  // UserInventory
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(UserInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases64[] = {{&NamedResource::describe, offsetof(UserInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable64{{nullptr}, "UserInventory", kRows64, 1, kBases64, 1, &schema::ObjectOps<UserInventory, L>::make, &schema::ObjectOps<UserInventory, L>::destroy, &schema::ObjectOps<UserInventory, L>::clear};
+constexpr schema::Row kRows65[] = {  // UserTagInventory
+  {"tagPatternUuid", schema::Local<std::string, L>::ref, offsetof(UserTagInventory, tagPatternUuid), schema::Location::Body, 0, nullptr},
+  {"tagPattern", schema::Local<std::optional<TagPatternInventory>, L>::ref, offsetof(UserTagInventory, tagPattern), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases65[] = {{&TagInventory::describe, offsetof(UserTagInventory, uuid) - offsetof(TagInventory, uuid)}};
+schema::LazyTable kTable65{{nullptr}, "UserTagInventory", kRows65, 2, kBases65, 1, &schema::ObjectOps<UserTagInventory, L>::make, &schema::ObjectOps<UserTagInventory, L>::destroy, &schema::ObjectOps<UserTagInventory, L>::clear};
+constexpr schema::Row kRows66[] = {  // V2VConversionHostInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, type), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"storagePath", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, storagePath), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, state), schema::Location::Body, 0, nullptr},
+  {"totalSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(V2VConversionHostInventory, totalSize), schema::Location::Body, 0, nullptr},
+  {"availableSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(V2VConversionHostInventory, availableSize), schema::Location::Body, 0, nullptr},
+  {"hostStatus", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, hostStatus), schema::Location::Body, 0, nullptr},
+  {"hostState", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, hostState), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases66[] = {{&NamedResource::describe, offsetof(V2VConversionHostInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable66{{nullptr}, "V2VConversionHostInventory", kRows66, 8, kBases66, 1, &schema::ObjectOps<V2VConversionHostInventory, L>::make, &schema::ObjectOps<V2VConversionHostInventory, L>::destroy, &schema::ObjectOps<V2VConversionHostInventory, L>::clear};
+constexpr schema::Row kRows67[] = {  // VCenterBackupStorageInventory
+  {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterBackupStorageInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
+  {"datastore", schema::Local<std::string, L>::ref, offsetof(VCenterBackupStorageInventory, datastore), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases67[] = {{&BackupStorageInventory::describe, offsetof(VCenterBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable67{{nullptr}, "VCenterBackupStorageInventory", kRows67, 2, kBases67, 1, &schema::ObjectOps<VCenterBackupStorageInventory, L>::make, &schema::ObjectOps<VCenterBackupStorageInventory, L>::destroy, &schema::ObjectOps<VCenterBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows68[] = {  // VCenterClusterInventory
+  {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterClusterInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
+  {"morval", schema::Local<std::string, L>::ref, offsetof(VCenterClusterInventory, morval), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterClusterInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases68[] = {{&ClusterInventory::describe, offsetof(VCenterClusterInventory, uuid) - offsetof(ClusterInventory, uuid)}};
+schema::LazyTable kTable68{{nullptr}, "VCenterClusterInventory", kRows68, 3, kBases68, 1, &schema::ObjectOps<VCenterClusterInventory, L>::make, &schema::ObjectOps<VCenterClusterInventory, L>::destroy, &schema::ObjectOps<VCenterClusterInventory, L>::clear};
+constexpr schema::Row kRows69[] = {  // VCenterDatacenterInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, name), schema::Location::Body, 0, nullptr},
+  {"morval", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, morval), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable69{{nullptr}, "VCenterDatacenterInventory", kRows69, 4, nullptr, 0, &schema::ObjectOps<VCenterDatacenterInventory, L>::make, &schema::ObjectOps<VCenterDatacenterInventory, L>::destroy, &schema::ObjectOps<VCenterDatacenterInventory, L>::clear};
+constexpr schema::Row kRows70[] = {  // VCenterInventory
+  {"domainName", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, domainName), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VCenterInventory, port), schema::Location::Body, 0, nullptr},
+  {"userName", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, userName), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, version), schema::Location::Body, 0, nullptr},
+  {"https", schema::Local<std::optional<bool>, L>::ref, offsetof(VCenterInventory, https), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, status), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases70[] = {{&NamedResource::describe, offsetof(VCenterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable70{{nullptr}, "VCenterInventory", kRows70, 8, kBases70, 1, &schema::ObjectOps<VCenterInventory, L>::make, &schema::ObjectOps<VCenterInventory, L>::destroy, &schema::ObjectOps<VCenterInventory, L>::clear};
+constexpr schema::Row kRows71[] = {  // VCenterPrimaryStorageInventory
+  {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterPrimaryStorageInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
+  {"datastore", schema::Local<std::string, L>::ref, offsetof(VCenterPrimaryStorageInventory, datastore), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases71[] = {{&PrimaryStorageInventory::describe, offsetof(VCenterPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable71{{nullptr}, "VCenterPrimaryStorageInventory", kRows71, 2, kBases71, 1, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::make, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows72[] = {  // VCenterResourcePoolInventory
+  {"vCenterClusterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, vCenterClusterUuid), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, name), schema::Location::Body, 0, nullptr},
+  {"morVal", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, morVal), schema::Location::Body, 0, nullptr},
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"CPULimit", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, CPULimit), schema::Location::Body, 0, nullptr},
+  {"CPUOverheadLimit", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, CPUOverheadLimit), schema::Location::Body, 0, nullptr},
+  {"CPUReservation", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, CPUReservation), schema::Location::Body, 0, nullptr},
+  {"CPUShares", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, CPUShares), schema::Location::Body, 0, nullptr},
+  {"CPULevel", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, CPULevel), schema::Location::Body, 0, nullptr},
+  {"memoryLimit", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, memoryLimit), schema::Location::Body, 0, nullptr},
+  {"memoryOverheadLimit", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, memoryOverheadLimit), schema::Location::Body, 0, nullptr},
+  {"memoryReservation", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, memoryReservation), schema::Location::Body, 0, nullptr},
+  {"memoryShares", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VCenterResourcePoolInventory, memoryShares), schema::Location::Body, 0, nullptr},
+  {"memoryLevel", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, memoryLevel), schema::Location::Body, 0, nullptr},
+  {"subResources", schema::Local<Json, L>::ref, offsetof(VCenterResourcePoolInventory, subResources), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases72[] = {{&Resource::describe, offsetof(VCenterResourcePoolInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable72{{nullptr}, "VCenterResourcePoolInventory", kRows72, 15, kBases72, 1, &schema::ObjectOps<VCenterResourcePoolInventory, L>::make, &schema::ObjectOps<VCenterResourcePoolInventory, L>::destroy, &schema::ObjectOps<VCenterResourcePoolInventory, L>::clear};
+constexpr schema::Row kRows73[] = {  // VRouterRouteEntryInventory
+  {"description", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, description), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, type), schema::Location::Body, 0, nullptr},
+  {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, routeTableUuid), schema::Location::Body, 0, nullptr},
+  {"destination", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, destination), schema::Location::Body, 0, nullptr},
+  {"target", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, target), schema::Location::Body, 0, nullptr},
+  {"distance", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VRouterRouteEntryInventory, distance), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases73[] = {{&Resource::describe, offsetof(VRouterRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable73{{nullptr}, "VRouterRouteEntryInventory", kRows73, 6, kBases73, 1, &schema::ObjectOps<VRouterRouteEntryInventory, L>::make, &schema::ObjectOps<VRouterRouteEntryInventory, L>::destroy, &schema::ObjectOps<VRouterRouteEntryInventory, L>::clear};
+constexpr schema::Row kRows74[] = {  // VRouterRouteTableInventory
+  {"attachedRouterRefs", schema::Local<Json, L>::ref, offsetof(VRouterRouteTableInventory, attachedRouterRefs), schema::Location::Body, 0, nullptr},
+  {"routeEntries", schema::Local<Json, L>::ref, offsetof(VRouterRouteTableInventory, routeEntries), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases74[] = {{&NamedResource::describe, offsetof(VRouterRouteTableInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable74{{nullptr}, "VRouterRouteTableInventory", kRows74, 2, kBases74, 1, &schema::ObjectOps<VRouterRouteTableInventory, L>::make, &schema::ObjectOps<VRouterRouteTableInventory, L>::destroy, &schema::ObjectOps<VRouterRouteTableInventory, L>::clear};
+constexpr schema::Row kRows75[] = {  // ValidateClusterSupportDRSResult
+  {"supported", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidateClusterSupportDRSResult, supported), schema::Location::Body, 0, nullptr},
+  {"reason", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(ValidateClusterSupportDRSResult, reason), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable75{{nullptr}, "ValidateClusterSupportDRSResult", kRows75, 2, nullptr, 0, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::make, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::destroy, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::clear};
+constexpr schema::Row kRows76[] = {  // ValidatePasswordResult
+  {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidatePasswordResult, available), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable76{{nullptr}, "ValidatePasswordResult", kRows76, 1, nullptr, 0, &schema::ObjectOps<ValidatePasswordResult, L>::make, &schema::ObjectOps<ValidatePasswordResult, L>::destroy, &schema::ObjectOps<ValidatePasswordResult, L>::clear};
+constexpr schema::Row kRows77[] = {  // ValidateSecurityGroupRuleResult
+  {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidateSecurityGroupRuleResult, available), schema::Location::Body, 0, nullptr},
+  {"code", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleResult, code), schema::Location::Body, 0, nullptr},
+  {"reason", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleResult, reason), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable77{{nullptr}, "ValidateSecurityGroupRuleResult", kRows77, 3, nullptr, 0, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::make, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::destroy, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // ValidateSessionResult
+  {"valid", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidateSessionResult, valid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable78{{nullptr}, "ValidateSessionResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<ValidateSessionResult, L>::make, &schema::ObjectOps<ValidateSessionResult, L>::destroy, &schema::ObjectOps<ValidateSessionResult, L>::clear};
+constexpr schema::Row kRows79[] = {  // VdiPortInfo
+  {"vncPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VdiPortInfo, vncPort), schema::Location::Body, 0, nullptr},
+  {"spicePort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VdiPortInfo, spicePort), schema::Location::Body, 0, nullptr},
+  {"spiceTlsPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VdiPortInfo, spiceTlsPort), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable79{{nullptr}, "VdiPortInfo", kRows79, 3, nullptr, 0, &schema::ObjectOps<VdiPortInfo, L>::make, &schema::ObjectOps<VdiPortInfo, L>::destroy, &schema::ObjectOps<VdiPortInfo, L>::clear};
+constexpr schema::Row kRows80[] = {  // VirtualBorderRouterInventory
+  {"vbrId", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, vbrId), schema::Location::Body, 0, nullptr},
+  {"vlanInterfaceId", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, vlanInterfaceId), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, status), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"vlanId", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, vlanId), schema::Location::Body, 0, nullptr},
+  {"physicalConnectionStatus", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, physicalConnectionStatus), schema::Location::Body, 0, nullptr},
+  {"circuitCode", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, circuitCode), schema::Location::Body, 0, nullptr},
+  {"localGatewayIp", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, localGatewayIp), schema::Location::Body, 0, nullptr},
+  {"peerGatewayIp", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, peerGatewayIp), schema::Location::Body, 0, nullptr},
+  {"peeringSubnetMask", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, peeringSubnetMask), schema::Location::Body, 0, nullptr},
+  {"physicalConnectionId", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, physicalConnectionId), schema::Location::Body, 0, nullptr},
+  {"accessPointUuid", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, accessPointUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases80[] = {{&NamedResource::describe, offsetof(VirtualBorderRouterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable80{{nullptr}, "VirtualBorderRouterInventory", kRows80, 12, kBases80, 1, &schema::ObjectOps<VirtualBorderRouterInventory, L>::make, &schema::ObjectOps<VirtualBorderRouterInventory, L>::destroy, &schema::ObjectOps<VirtualBorderRouterInventory, L>::clear};
+constexpr schema::Row kRows81[] = {  // VirtualRouterOfferingInventory
+  {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
+  {"publicNetworkUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, publicNetworkUuid), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(VirtualRouterOfferingInventory, isDefault), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, imageUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases81[] = {{&InstanceOfferingInventory::describe, offsetof(VirtualRouterOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)}};
+schema::LazyTable kTable81{{nullptr}, "VirtualRouterOfferingInventory", kRows81, 5, kBases81, 1, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::make, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::destroy, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::clear};
+constexpr schema::Row kRows82[] = {  // VirtualRouterVRouterRouteTableRefInventory
+  {"virtualRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterVRouterRouteTableRefInventory, virtualRouterVmUuid), schema::Location::Body, 0, nullptr},
+  {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterVRouterRouteTableRefInventory, routeTableUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable82{{nullptr}, "VirtualRouterVRouterRouteTableRefInventory", kRows82, 2, nullptr, 0, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::make, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::destroy, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::clear};
+constexpr schema::Row kRows83[] = {  // VirtualRouterVmInventory
+  {"publicNetworkUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterVmInventory, publicNetworkUuid), schema::Location::Body, 0, nullptr},
+  {"virtualRouterVips", schema::Local<std::vector<std::string>, L>::ref, offsetof(VirtualRouterVmInventory, virtualRouterVips), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases83[] = {{&ApplianceVmInventory::describe, offsetof(VirtualRouterVmInventory, uuid) - offsetof(ApplianceVmInventory, uuid)}};
+schema::LazyTable kTable83{{nullptr}, "VirtualRouterVmInventory", kRows83, 2, kBases83, 1, &schema::ObjectOps<VirtualRouterVmInventory, L>::make, &schema::ObjectOps<VirtualRouterVmInventory, L>::destroy, &schema::ObjectOps<VirtualRouterVmInventory, L>::clear};
+constexpr schema::Row kRows84[] = {  // VmCapabilities
+  {"supportLiveMigration", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportLiveMigration), schema::Location::Body, 0, nullptr},
+  {"supportVolumeMigration", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportVolumeMigration), schema::Location::Body, 0, nullptr},
+  {"supportReimage", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportReimage), schema::Location::Body, 0, nullptr},
+  {"supportMemorySnapshot", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportMemorySnapshot), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable84{{nullptr}, "VmCapabilities", kRows84, 4, nullptr, 0, &schema::ObjectOps<VmCapabilities, L>::make, &schema::ObjectOps<VmCapabilities, L>::destroy, &schema::ObjectOps<VmCapabilities, L>::clear};
+constexpr schema::Row kRows85[] = {  // VmCdRomInventory
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmCdRomInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"isoUuid", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, isoUuid), schema::Location::Body, 0, nullptr},
+  {"isoInstallPath", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, isoInstallPath), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, protocol), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases85[] = {{&NamedResource::describe, offsetof(VmCdRomInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable85{{nullptr}, "VmCdRomInventory", kRows85, 5, kBases85, 1, &schema::ObjectOps<VmCdRomInventory, L>::make, &schema::ObjectOps<VmCdRomInventory, L>::destroy, &schema::ObjectOps<VmCdRomInventory, L>::clear};
+constexpr schema::Row kRows86[] = {  // VmInstanceDeviceAddressArchiveInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, id), schema::Location::Body, 0, nullptr},
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"deviceAddress", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, deviceAddress), schema::Location::Body, 0, nullptr},
+  {"addressGroupUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, addressGroupUuid), schema::Location::Body, 0, nullptr},
+  {"metadata", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, metadata), schema::Location::Body, 0, nullptr},
+  {"metadataClass", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, metadataClass), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable86{{nullptr}, "VmInstanceDeviceAddressArchiveInventory", kRows86, 9, nullptr, 0, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::make, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::destroy, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::clear};
+constexpr schema::Row kRows87[] = {  // VmInstanceDeviceAddressGroupInventory
+  {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressGroupInventory, resourceUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressGroupInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"addressList", schema::Local<std::vector<VmInstanceDeviceAddressArchiveInventory>, L>::ref, offsetof(VmInstanceDeviceAddressGroupInventory, addressList), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases87[] = {{&Resource::describe, offsetof(VmInstanceDeviceAddressGroupInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable87{{nullptr}, "VmInstanceDeviceAddressGroupInventory", kRows87, 3, kBases87, 1, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::make, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::destroy, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::clear};
+constexpr schema::Row kRows88[] = {  // VmInstanceInventory
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, clusterUuid), schema::Location::Body, 0, nullptr},
+  {"imageUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, imageUuid), schema::Location::Body, 0, nullptr},
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"lastHostUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, lastHostUuid), schema::Location::Body, 0, nullptr},
+  {"instanceOfferingUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"rootVolumeUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, rootVolumeUuid), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, platform), schema::Location::Body, 0, nullptr},
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, architecture), schema::Location::Body, 0, nullptr},
+  {"defaultL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, type), schema::Location::Body, 0, nullptr},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, hypervisorType), schema::Location::Body, 0, nullptr},
+  {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VmInstanceInventory, memorySize), schema::Location::Body, 0, nullptr},
+  {"reservedMemorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VmInstanceInventory, reservedMemorySize), schema::Location::Body, 0, nullptr},
+  {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmInstanceInventory, cpuNum), schema::Location::Body, 0, nullptr},
+  {"cpuSpeed", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VmInstanceInventory, cpuSpeed), schema::Location::Body, 0, nullptr},
+  {"allocatorStrategy", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, allocatorStrategy), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, state), schema::Location::Body, 0, nullptr},
+  {"vmNics", schema::Local<std::vector<VmNicInventory>, L>::ref, offsetof(VmInstanceInventory, vmNics), schema::Location::Body, 0, nullptr},
+  {"allVolumes", schema::Local<std::vector<VolumeInventory>, L>::ref, offsetof(VmInstanceInventory, allVolumes), schema::Location::Body, 0, nullptr},
+  {"vmCdRoms", schema::Local<std::vector<VmCdRomInventory>, L>::ref, offsetof(VmInstanceInventory, vmCdRoms), schema::Location::Body, 0, nullptr},
+  {"guestOsType", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, guestOsType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases88[] = {{&NamedResource::describe, offsetof(VmInstanceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable88{{nullptr}, "VmInstanceInventory", kRows88, 22, kBases88, 1, &schema::ObjectOps<VmInstanceInventory, L>::make, &schema::ObjectOps<VmInstanceInventory, L>::destroy, &schema::ObjectOps<VmInstanceInventory, L>::clear};
+constexpr schema::Row kRows89[] = {  // VmInstanceMdevDeviceSpecRefInventory
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, mdevSpecUuid), schema::Location::Body, 0, nullptr},
+  {"mdevDeviceNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, mdevDeviceNumber), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable89{{nullptr}, "VmInstanceMdevDeviceSpecRefInventory", kRows89, 5, nullptr, 0, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::make, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::destroy, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::clear};
+constexpr schema::Row kRows90[] = {  // VmInstancePciDeviceSpecRefInventory
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"pciSpecUuid", schema::Local<std::string, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, pciSpecUuid), schema::Location::Body, 0, nullptr},
+  {"pciDeviceNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, pciDeviceNumber), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable90{{nullptr}, "VmInstancePciDeviceSpecRefInventory", kRows90, 5, nullptr, 0, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::make, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::destroy, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::clear};
+constexpr schema::Row kRows91[] = {  // VmNicSecurityPolicyInventory
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityPolicyInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"ingressPolicy", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityPolicyInventory, ingressPolicy), schema::Location::Body, 0, nullptr},
+  {"egressPolicy", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityPolicyInventory, egressPolicy), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmNicSecurityPolicyInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmNicSecurityPolicyInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable91{{nullptr}, "VmNicSecurityPolicyInventory", kRows91, 5, nullptr, 0, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::make, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::destroy, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::clear};
+constexpr schema::Row kRows92[] = {  // VmPriorityConfigInventory
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VmPriorityConfigInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"level", schema::Local<std::string, L>::ref, offsetof(VmPriorityConfigInventory, level), schema::Location::Body, 0, nullptr},
+  {"cpuShares", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmPriorityConfigInventory, cpuShares), schema::Location::Body, 0, nullptr},
+  {"oomScoreAdj", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmPriorityConfigInventory, oomScoreAdj), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases92[] = {{&Resource::describe, offsetof(VmPriorityConfigInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable92{{nullptr}, "VmPriorityConfigInventory", kRows92, 4, kBases92, 1, &schema::ObjectOps<VmPriorityConfigInventory, L>::make, &schema::ObjectOps<VmPriorityConfigInventory, L>::destroy, &schema::ObjectOps<VmPriorityConfigInventory, L>::clear};
+constexpr schema::Row kRows93[] = {  // VmSchedHistoryInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VmSchedHistoryInventory, id), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"schedType", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, schedType), schema::Location::Body, 0, nullptr},
+  {"schedReason", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, schedReason), schema::Location::Body, 0, nullptr},
+  {"failReason", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, failReason), schema::Location::Body, 0, nullptr},
+  {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(VmSchedHistoryInventory, success), schema::Location::Body, 0, nullptr},
+  {"lastHostUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, lastHostUuid), schema::Location::Body, 0, nullptr},
+  {"destHostUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, destHostUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmSchedHistoryInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmSchedHistoryInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable93{{nullptr}, "VmSchedHistoryInventory", kRows93, 12, nullptr, 0, &schema::ObjectOps<VmSchedHistoryInventory, L>::make, &schema::ObjectOps<VmSchedHistoryInventory, L>::destroy, &schema::ObjectOps<VmSchedHistoryInventory, L>::clear};
+constexpr schema::Row kRows94[] = {  // VmSchedulingRuleGroupInventory
+  {"appliance", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleGroupInventory, appliance), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases94[] = {{&NamedResource::describe, offsetof(VmSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable94{{nullptr}, "VmSchedulingRuleGroupInventory", kRows94, 2, kBases94, 1, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::make, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::destroy, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::clear};
+constexpr schema::Row kRows95[] = {  // VmSchedulingRuleInventory
+  {"rule", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleInventory, rule), schema::Location::Body, 0, nullptr},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleInventory, mode), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases95[] = {{&AffinityGroupInventory::describe, offsetof(VmSchedulingRuleInventory, uuid) - offsetof(AffinityGroupInventory, uuid)}};
+schema::LazyTable kTable95{{nullptr}, "VmSchedulingRuleInventory", kRows95, 2, kBases95, 1, &schema::ObjectOps<VmSchedulingRuleInventory, L>::make, &schema::ObjectOps<VmSchedulingRuleInventory, L>::destroy, &schema::ObjectOps<VmSchedulingRuleInventory, L>::clear};
+constexpr schema::Row kRows96[] = {  // VmVfNicInventory
+  {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(VmVfNicInventory, pciDeviceUuid), schema::Location::Body, 0, nullptr},
+  {"haState", schema::Local<std::string, L>::ref, offsetof(VmVfNicInventory, haState), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases96[] = {{&VmNicInventory::describe, offsetof(VmVfNicInventory, uuid) - offsetof(VmNicInventory, uuid)}};
+schema::LazyTable kTable96{{nullptr}, "VmVfNicInventory", kRows96, 2, kBases96, 1, &schema::ObjectOps<VmVfNicInventory, L>::make, &schema::ObjectOps<VmVfNicInventory, L>::destroy, &schema::ObjectOps<VmVfNicInventory, L>::clear};
+constexpr schema::Row kRows97[] = {  // VniRangeInventory
+  {"startVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VniRangeInventory, startVni), schema::Location::Body, 0, nullptr},
+  {"endVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VniRangeInventory, endVni), schema::Location::Body, 0, nullptr},
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VniRangeInventory, l2NetworkUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases97[] = {{&NamedResource::describe, offsetof(VniRangeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable97{{nullptr}, "VniRangeInventory", kRows97, 3, kBases97, 1, &schema::ObjectOps<VniRangeInventory, L>::make, &schema::ObjectOps<VniRangeInventory, L>::destroy, &schema::ObjectOps<VniRangeInventory, L>::clear};
+constexpr schema::Row kRows98[] = {  // VolumeFormatReplyStruct
+  {"format", schema::Local<std::string, L>::ref, offsetof(VolumeFormatReplyStruct, format), schema::Location::Body, 0, nullptr},
+  {"masterHypervisorType", schema::Local<std::string, L>::ref, offsetof(VolumeFormatReplyStruct, masterHypervisorType), schema::Location::Body, 0, nullptr},
+  {"supportingHypervisorTypes", schema::Local<Json, L>::ref, offsetof(VolumeFormatReplyStruct, supportingHypervisorTypes), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable98{{nullptr}, "VolumeFormatReplyStruct", kRows98, 3, nullptr, 0, &schema::ObjectOps<VolumeFormatReplyStruct, L>::make, &schema::ObjectOps<VolumeFormatReplyStruct, L>::destroy, &schema::ObjectOps<VolumeFormatReplyStruct, L>::clear};
+constexpr schema::Row kRows99[] = {  // VolumeInventory
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"diskOfferingUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, diskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"rootImageUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, rootImageUuid), schema::Location::Body, 0, nullptr},
+  {"installPath", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, installPath), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, type), schema::Location::Body, 0, nullptr},
+  {"format", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, format), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VolumeInventory, size), schema::Location::Body, 0, nullptr},
+  {"actualSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VolumeInventory, actualSize), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VolumeInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, status), schema::Location::Body, 0, nullptr},
+  {"isShareable", schema::Local<std::optional<bool>, L>::ref, offsetof(VolumeInventory, isShareable), schema::Location::Body, 0, nullptr},
+  {"volumeQos", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, volumeQos), schema::Location::Body, 0, nullptr},
+  {"lastDetachDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeInventory, lastDetachDate), schema::Location::Body, 0, nullptr},
+  {"lastVmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, lastVmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"lastAttachDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeInventory, lastAttachDate), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, protocol), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases99[] = {{&NamedResource::describe, offsetof(VolumeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable99{{nullptr}, "VolumeInventory", kRows99, 18, kBases99, 1, &schema::ObjectOps<VolumeInventory, L>::make, &schema::ObjectOps<VolumeInventory, L>::destroy, &schema::ObjectOps<VolumeInventory, L>::clear};
+constexpr schema::Row kRows100[] = {  // VolumeSnapshotBackupStorageRefInventory
+  {"volumeSnapshotUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotBackupStorageRefInventory, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
+  {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotBackupStorageRefInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
+  {"installPath", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotBackupStorageRefInventory, installPath), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable100{{nullptr}, "VolumeSnapshotBackupStorageRefInventory", kRows100, 3, nullptr, 0, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::make, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::clear};
+constexpr schema::Row kRows101[] = {  // VolumeSnapshotGroupAvailability
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupAvailability, uuid), schema::Location::Body, 0, nullptr},
+  {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(VolumeSnapshotGroupAvailability, available), schema::Location::Body, 0, nullptr},
+  {"reason", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupAvailability, reason), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable101{{nullptr}, "VolumeSnapshotGroupAvailability", kRows101, 3, nullptr, 0, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::make, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::clear};
+constexpr schema::Row kRows102[] = {  // VolumeSnapshotGroupInventory
+  {"snapshotCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VolumeSnapshotGroupInventory, snapshotCount), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"volumeSnapshotRefs", schema::Local<std::vector<VolumeSnapshotGroupRefInventory>, L>::ref, offsetof(VolumeSnapshotGroupInventory, volumeSnapshotRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases102[] = {{&NamedResource::describe, offsetof(VolumeSnapshotGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable102{{nullptr}, "VolumeSnapshotGroupInventory", kRows102, 3, kBases102, 1, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::make, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::clear};
+constexpr schema::Row kRows103[] = {  // VolumeSnapshotGroupRefInventory
+  {"volumeSnapshotUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
+  {"volumeSnapshotGroupUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotGroupUuid), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"snapshotDeleted", schema::Local<std::optional<bool>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, snapshotDeleted), schema::Location::Body, 0, nullptr},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"volumeName", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeName), schema::Location::Body, 0, nullptr},
+  {"volumeType", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeType), schema::Location::Body, 0, nullptr},
+  {"volumeSnapshotInstallPath", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotInstallPath), schema::Location::Body, 0, nullptr},
+  {"volumeSnapshotName", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotName), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+  {"volumeLastAttachDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeLastAttachDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable103{{nullptr}, "VolumeSnapshotGroupRefInventory", kRows103, 12, nullptr, 0, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::make, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::clear};
+constexpr schema::Row kRows104[] = {  // VolumeSnapshotInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, type), schema::Location::Body, 0, nullptr},
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"treeUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, treeUuid), schema::Location::Body, 0, nullptr},
+  {"parentUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, parentUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"primaryStorageInstallPath", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, primaryStorageInstallPath), schema::Location::Body, 0, nullptr},
+  {"volumeType", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, volumeType), schema::Location::Body, 0, nullptr},
+  {"format", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, format), schema::Location::Body, 0, nullptr},
+  {"latest", schema::Local<std::optional<bool>, L>::ref, offsetof(VolumeSnapshotInventory, latest), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VolumeSnapshotInventory, size), schema::Location::Body, 0, nullptr},
+  {"distance", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VolumeSnapshotInventory, distance), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, status), schema::Location::Body, 0, nullptr},
+  {"backupStorageRefs", schema::Local<std::vector<VolumeSnapshotBackupStorageRefInventory>, L>::ref, offsetof(VolumeSnapshotInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
+  {"groupUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, groupUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases104[] = {{&NamedResource::describe, offsetof(VolumeSnapshotInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable104{{nullptr}, "VolumeSnapshotInventory", kRows104, 15, kBases104, 1, &schema::ObjectOps<VolumeSnapshotInventory, L>::make, &schema::ObjectOps<VolumeSnapshotInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotInventory, L>::clear};
+constexpr schema::Row kRows105[] = {  // VolumeSnapshotTreeInventory
+  {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotTreeInventory, volumeUuid), schema::Location::Body, 0, nullptr},
+  {"current", schema::Local<std::optional<bool>, L>::ref, offsetof(VolumeSnapshotTreeInventory, current), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotTreeInventory, status), schema::Location::Body, 0, nullptr},
+  {"tree", schema::Local<std::optional<SnapshotLeafInventory>, L>::ref, offsetof(VolumeSnapshotTreeInventory, tree), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases105[] = {{&Resource::describe, offsetof(VolumeSnapshotTreeInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable105{{nullptr}, "VolumeSnapshotTreeInventory", kRows105, 4, kBases105, 1, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::make, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::clear};
+constexpr schema::Row kRows106[] = {  // VpcFirewallInventory
+  {"refs", schema::Local<Json, L>::ref, offsetof(VpcFirewallInventory, refs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases106[] = {{&NamedResource::describe, offsetof(VpcFirewallInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable106{{nullptr}, "VpcFirewallInventory", kRows106, 1, kBases106, 1, &schema::ObjectOps<VpcFirewallInventory, L>::make, &schema::ObjectOps<VpcFirewallInventory, L>::destroy, &schema::ObjectOps<VpcFirewallInventory, L>::clear};
+constexpr schema::Row kRows107[] = {  // VpcFirewallIpSetTemplateInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, name), schema::Location::Body, 0, nullptr},
+  {"sourceValue", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, sourceValue), schema::Location::Body, 0, nullptr},
+  {"destValue", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, destValue), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, type), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases107[] = {{&Resource::describe, offsetof(VpcFirewallIpSetTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable107{{nullptr}, "VpcFirewallIpSetTemplateInventory", kRows107, 5, kBases107, 1, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::make, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::destroy, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::clear};
+constexpr schema::Row kRows108[] = {  // VpcFirewallRuleSetInventory
+  {"actionType", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetInventory, actionType), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleSetInventory, isDefault), schema::Location::Body, 0, nullptr},
+  {"isApplied", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleSetInventory, isApplied), schema::Location::Body, 0, nullptr},
+  {"rules", schema::Local<Json, L>::ref, offsetof(VpcFirewallRuleSetInventory, rules), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases108[] = {{&NamedResource::describe, offsetof(VpcFirewallRuleSetInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable108{{nullptr}, "VpcFirewallRuleSetInventory", kRows108, 4, kBases108, 1, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::clear};
+constexpr schema::Row kRows109[] = {  // VpcFirewallRuleSetL3RefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, id), schema::Location::Body, 0, nullptr},
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"vpcFirewallUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, vpcFirewallUuid), schema::Location::Body, 0, nullptr},
+  {"packetsForwardType", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, packetsForwardType), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable109{{nullptr}, "VpcFirewallRuleSetL3RefInventory", kRows109, 7, nullptr, 0, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::clear};
+constexpr schema::Row kRows110[] = {  // VpcFirewallRuleTemplateInventory
+  {"action", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, action), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"destPort", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, sourcePort), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, sourceIp), schema::Location::Body, 0, nullptr},
+  {"destIp", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, destIp), schema::Location::Body, 0, nullptr},
+  {"allowStates", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, allowStates), schema::Location::Body, 0, nullptr},
+  {"tcpFlag", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, tcpFlag), schema::Location::Body, 0, nullptr},
+  {"icmpTypeName", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, icmpTypeName), schema::Location::Body, 0, nullptr},
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, ruleNumber), schema::Location::Body, 0, nullptr},
+  {"enableLog", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, enableLog), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, state), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, isDefault), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, accountUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases110[] = {{&NamedResource::describe, offsetof(VpcFirewallRuleTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable110{{nullptr}, "VpcFirewallRuleTemplateInventory", kRows110, 14, kBases110, 1, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::clear};
+constexpr schema::Row kRows111[] = {  // VpcFirewallVRouterRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcFirewallVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"vpcFirewallUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallVRouterRefInventory, vpcFirewallUuid), schema::Location::Body, 0, nullptr},
+  {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable111{{nullptr}, "VpcFirewallVRouterRefInventory", kRows111, 5, nullptr, 0, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::make, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::destroy, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::clear};
+constexpr schema::Row kRows112[] = {  // VpcHaGroupInventory
+  {"monitors", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, monitors), schema::Location::Body, 0, nullptr},
+  {"vrRefs", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, vrRefs), schema::Location::Body, 0, nullptr},
+  {"services", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, services), schema::Location::Body, 0, nullptr},
+  {"usedIps", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, usedIps), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases112[] = {{&NamedResource::describe, offsetof(VpcHaGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable112{{nullptr}, "VpcHaGroupInventory", kRows112, 4, kBases112, 1, &schema::ObjectOps<VpcHaGroupInventory, L>::make, &schema::ObjectOps<VpcHaGroupInventory, L>::destroy, &schema::ObjectOps<VpcHaGroupInventory, L>::clear};
+constexpr schema::Row kRows113[] = {  // VpcHaGroupNetworkServiceRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"vpcHaRouterUuid", schema::Local<std::string, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, vpcHaRouterUuid), schema::Location::Body, 0, nullptr},
+  {"networkServiceName", schema::Local<std::string, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, networkServiceName), schema::Location::Body, 0, nullptr},
+  {"networkServiceUuid", schema::Local<std::string, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, networkServiceUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable113{{nullptr}, "VpcHaGroupNetworkServiceRefInventory", kRows113, 6, nullptr, 0, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::make, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::destroy, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::clear};
+constexpr schema::Row kRows114[] = {  // VpcRouterVmInventory
+  {"dns", schema::Local<Json, L>::ref, offsetof(VpcRouterVmInventory, dns), schema::Location::Body, 0, nullptr},
+  {"haRef", schema::Local<Json, L>::ref, offsetof(VpcRouterVmInventory, haRef), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases114[] = {{&VirtualRouterVmInventory::describe, offsetof(VpcRouterVmInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)}};
+schema::LazyTable kTable114{{nullptr}, "VpcRouterVmInventory", kRows114, 2, kBases114, 1, &schema::ObjectOps<VpcRouterVmInventory, L>::make, &schema::ObjectOps<VpcRouterVmInventory, L>::destroy, &schema::ObjectOps<VpcRouterVmInventory, L>::clear};
+constexpr schema::Row kRows115[] = {  // VpcSharedQosInventory
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VpcSharedQosInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(VpcSharedQosInventory, vpcUuid), schema::Location::Body, 0, nullptr},
+  {"bandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcSharedQosInventory, bandwidth), schema::Location::Body, 0, nullptr},
+  {"vips", schema::Local<Json, L>::ref, offsetof(VpcSharedQosInventory, vips), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases115[] = {{&NamedResource::describe, offsetof(VpcSharedQosInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable115{{nullptr}, "VpcSharedQosInventory", kRows115, 4, kBases115, 1, &schema::ObjectOps<VpcSharedQosInventory, L>::make, &schema::ObjectOps<VpcSharedQosInventory, L>::destroy, &schema::ObjectOps<VpcSharedQosInventory, L>::clear};
+constexpr schema::Row kRows116[] = {  // VpcSnatStateInventory
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(VpcSnatStateInventory, vpcUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VpcSnatStateInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VpcSnatStateInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases116[] = {{&Resource::describe, offsetof(VpcSnatStateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable116{{nullptr}, "VpcSnatStateInventory", kRows116, 3, kBases116, 1, &schema::ObjectOps<VpcSnatStateInventory, L>::make, &schema::ObjectOps<VpcSnatStateInventory, L>::destroy, &schema::ObjectOps<VpcSnatStateInventory, L>::clear};
+constexpr schema::Row kRows117[] = {  // VpcUserVpnGatewayInventory
+  {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, accountName), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, type), schema::Location::Body, 0, nullptr},
+  {"gatewayId", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, gatewayId), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, ip), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases117[] = {{&NamedResource::describe, offsetof(VpcUserVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable117{{nullptr}, "VpcUserVpnGatewayInventory", kRows117, 5, kBases117, 1, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::make, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::destroy, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::clear};
+constexpr schema::Row kRows118[] = {  // VpcVirtualRouteEntryInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, type), schema::Location::Body, 0, nullptr},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, vRouterType), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, status), schema::Location::Body, 0, nullptr},
+  {"destinationCidrBlock", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, destinationCidrBlock), schema::Location::Body, 0, nullptr},
+  {"nextHopId", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, nextHopId), schema::Location::Body, 0, nullptr},
+  {"virtualRouterUuid", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, virtualRouterUuid), schema::Location::Body, 0, nullptr},
+  {"nextHopType", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, nextHopType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases118[] = {{&Resource::describe, offsetof(VpcVirtualRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable118{{nullptr}, "VpcVirtualRouteEntryInventory", kRows118, 7, kBases118, 1, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::make, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::destroy, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::clear};
+constexpr schema::Row kRows119[] = {  // VpcVirtualRouterInventory
+  {"vrId", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouterInventory, vrId), schema::Location::Body, 0, nullptr},
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouterInventory, vpcUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases119[] = {{&NamedResource::describe, offsetof(VpcVirtualRouterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable119{{nullptr}, "VpcVirtualRouterInventory", kRows119, 2, kBases119, 1, &schema::ObjectOps<VpcVirtualRouterInventory, L>::make, &schema::ObjectOps<VpcVirtualRouterInventory, L>::destroy, &schema::ObjectOps<VpcVirtualRouterInventory, L>::clear};
+constexpr schema::Row kRows120[] = {  // InventoryReply<SftpBackupStorageInventory>
+  {"inventory", schema::Local<std::optional<SftpBackupStorageInventory>, L>::ref, offsetof(InventoryReply<SftpBackupStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable120{{nullptr}, "InventoryReply<SftpBackupStorageInventory>", kRows120, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SftpBackupStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<SftpBackupStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SftpBackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows121[] = {  // QueryReply<SftpBackupStorageInventory>
+  {"inventories", schema::Local<std::vector<SftpBackupStorageInventory>, L>::ref, offsetof(QueryReply<SftpBackupStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SftpBackupStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable121{{nullptr}, "QueryReply<SftpBackupStorageInventory>", kRows121, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SftpBackupStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<SftpBackupStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SftpBackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows122[] = {  // QueryReply<ShareableVolumeVmInstanceRefInventory>
+  {"inventories", schema::Local<std::vector<ShareableVolumeVmInstanceRefInventory>, L>::ref, offsetof(QueryReply<ShareableVolumeVmInstanceRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ShareableVolumeVmInstanceRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable122{{nullptr}, "QueryReply<ShareableVolumeVmInstanceRefInventory>", kRows122, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ShareableVolumeVmInstanceRefInventory>, L>::make, &schema::ObjectOps<QueryReply<ShareableVolumeVmInstanceRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ShareableVolumeVmInstanceRefInventory>, L>::clear};
+constexpr schema::Row kRows123[] = {  // QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>
+  {"inventories", schema::Local<std::vector<SharedBlockGroupPrimaryStorageHostRefInventory>, L>::ref, offsetof(QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable123{{nullptr}, "QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>", kRows123, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>, L>::make, &schema::ObjectOps<QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>, L>::clear};
+constexpr schema::Row kRows124[] = {  // InventoryReply<SharedBlockGroupPrimaryStorageInventory>
+  {"inventory", schema::Local<std::optional<SharedBlockGroupPrimaryStorageInventory>, L>::ref, offsetof(InventoryReply<SharedBlockGroupPrimaryStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable124{{nullptr}, "InventoryReply<SharedBlockGroupPrimaryStorageInventory>", kRows124, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SharedBlockGroupPrimaryStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<SharedBlockGroupPrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SharedBlockGroupPrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows125[] = {  // QueryReply<SharedBlockGroupPrimaryStorageInventory>
+  {"inventories", schema::Local<std::vector<SharedBlockGroupPrimaryStorageInventory>, L>::ref, offsetof(QueryReply<SharedBlockGroupPrimaryStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SharedBlockGroupPrimaryStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable125{{nullptr}, "QueryReply<SharedBlockGroupPrimaryStorageInventory>", kRows125, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SharedBlockGroupPrimaryStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<SharedBlockGroupPrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SharedBlockGroupPrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows126[] = {  // QueryReply<SharedBlockInventory>
+  {"inventories", schema::Local<std::vector<SharedBlockInventory>, L>::ref, offsetof(QueryReply<SharedBlockInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SharedBlockInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable126{{nullptr}, "QueryReply<SharedBlockInventory>", kRows126, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SharedBlockInventory>, L>::make, &schema::ObjectOps<QueryReply<SharedBlockInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SharedBlockInventory>, L>::clear};
+constexpr schema::Row kRows127[] = {  // QueryReply<SharedResourceInventory>
+  {"inventories", schema::Local<std::vector<SharedResourceInventory>, L>::ref, offsetof(QueryReply<SharedResourceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SharedResourceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable127{{nullptr}, "QueryReply<SharedResourceInventory>", kRows127, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SharedResourceInventory>, L>::make, &schema::ObjectOps<QueryReply<SharedResourceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SharedResourceInventory>, L>::clear};
+constexpr schema::Row kRows128[] = {  // InventoryReply<SlbGroupInventory>
+  {"inventory", schema::Local<std::optional<SlbGroupInventory>, L>::ref, offsetof(InventoryReply<SlbGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable128{{nullptr}, "InventoryReply<SlbGroupInventory>", kRows128, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SlbGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<SlbGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SlbGroupInventory>, L>::clear};
+constexpr schema::Row kRows129[] = {  // QueryReply<SlbGroupInventory>
+  {"inventories", schema::Local<std::vector<SlbGroupInventory>, L>::ref, offsetof(QueryReply<SlbGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SlbGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable129{{nullptr}, "QueryReply<SlbGroupInventory>", kRows129, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SlbGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<SlbGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SlbGroupInventory>, L>::clear};
+constexpr schema::Row kRows130[] = {  // QueryReply<SlbOfferingInventory>
+  {"inventories", schema::Local<std::vector<SlbOfferingInventory>, L>::ref, offsetof(QueryReply<SlbOfferingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SlbOfferingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable130{{nullptr}, "QueryReply<SlbOfferingInventory>", kRows130, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SlbOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<SlbOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SlbOfferingInventory>, L>::clear};
+constexpr schema::Row kRows131[] = {  // InventoryReply<SlbVmInstanceInventory>
+  {"inventory", schema::Local<std::optional<SlbVmInstanceInventory>, L>::ref, offsetof(InventoryReply<SlbVmInstanceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable131{{nullptr}, "InventoryReply<SlbVmInstanceInventory>", kRows131, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SlbVmInstanceInventory>, L>::make, &schema::ObjectOps<InventoryReply<SlbVmInstanceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SlbVmInstanceInventory>, L>::clear};
+constexpr schema::Row kRows132[] = {  // QueryReply<SlbVmInstanceInventory>
+  {"inventories", schema::Local<std::vector<SlbVmInstanceInventory>, L>::ref, offsetof(QueryReply<SlbVmInstanceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SlbVmInstanceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable132{{nullptr}, "QueryReply<SlbVmInstanceInventory>", kRows132, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SlbVmInstanceInventory>, L>::make, &schema::ObjectOps<QueryReply<SlbVmInstanceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SlbVmInstanceInventory>, L>::clear};
+constexpr schema::Row kRows133[] = {  // InventoryReply<SnmpAgentInventory>
+  {"inventory", schema::Local<std::optional<SnmpAgentInventory>, L>::ref, offsetof(InventoryReply<SnmpAgentInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable133{{nullptr}, "InventoryReply<SnmpAgentInventory>", kRows133, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SnmpAgentInventory>, L>::make, &schema::ObjectOps<InventoryReply<SnmpAgentInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SnmpAgentInventory>, L>::clear};
+constexpr schema::Row kRows134[] = {  // QueryReply<SnmpAgentInventory>
+  {"inventories", schema::Local<std::vector<SnmpAgentInventory>, L>::ref, offsetof(QueryReply<SnmpAgentInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SnmpAgentInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable134{{nullptr}, "QueryReply<SnmpAgentInventory>", kRows134, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SnmpAgentInventory>, L>::make, &schema::ObjectOps<QueryReply<SnmpAgentInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SnmpAgentInventory>, L>::clear};
+constexpr schema::Row kRows135[] = {  // InventoryReply<SshKeyPairInventory>
+  {"inventory", schema::Local<std::optional<SshKeyPairInventory>, L>::ref, offsetof(InventoryReply<SshKeyPairInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable135{{nullptr}, "InventoryReply<SshKeyPairInventory>", kRows135, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SshKeyPairInventory>, L>::make, &schema::ObjectOps<InventoryReply<SshKeyPairInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SshKeyPairInventory>, L>::clear};
+constexpr schema::Row kRows136[] = {  // QueryReply<SshKeyPairInventory>
+  {"inventories", schema::Local<std::vector<SshKeyPairInventory>, L>::ref, offsetof(QueryReply<SshKeyPairInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SshKeyPairInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable136{{nullptr}, "QueryReply<SshKeyPairInventory>", kRows136, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SshKeyPairInventory>, L>::make, &schema::ObjectOps<QueryReply<SshKeyPairInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SshKeyPairInventory>, L>::clear};
+constexpr schema::Row kRows137[] = {  // InventoryReply<SshPrivateKeyPairInventory>
+  {"inventory", schema::Local<std::optional<SshPrivateKeyPairInventory>, L>::ref, offsetof(InventoryReply<SshPrivateKeyPairInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable137{{nullptr}, "InventoryReply<SshPrivateKeyPairInventory>", kRows137, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SshPrivateKeyPairInventory>, L>::make, &schema::ObjectOps<InventoryReply<SshPrivateKeyPairInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SshPrivateKeyPairInventory>, L>::clear};
+constexpr schema::Row kRows138[] = {  // InventoryReply<StackTemplateInventory>
+  {"inventory", schema::Local<std::optional<StackTemplateInventory>, L>::ref, offsetof(InventoryReply<StackTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable138{{nullptr}, "InventoryReply<StackTemplateInventory>", kRows138, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<StackTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<StackTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<StackTemplateInventory>, L>::clear};
+constexpr schema::Row kRows139[] = {  // QueryReply<StackTemplateInventory>
+  {"inventories", schema::Local<std::vector<StackTemplateInventory>, L>::ref, offsetof(QueryReply<StackTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<StackTemplateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable139{{nullptr}, "QueryReply<StackTemplateInventory>", kRows139, 2, nullptr, 0, &schema::ObjectOps<QueryReply<StackTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<StackTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<StackTemplateInventory>, L>::clear};
+constexpr schema::Row kRows140[] = {  // InventoryReply<SystemTagInventory>
+  {"inventory", schema::Local<std::optional<SystemTagInventory>, L>::ref, offsetof(InventoryReply<SystemTagInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable140{{nullptr}, "InventoryReply<SystemTagInventory>", kRows140, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SystemTagInventory>, L>::make, &schema::ObjectOps<InventoryReply<SystemTagInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SystemTagInventory>, L>::clear};
+constexpr schema::Row kRows141[] = {  // QueryReply<SystemTagInventory>
+  {"inventories", schema::Local<std::vector<SystemTagInventory>, L>::ref, offsetof(QueryReply<SystemTagInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SystemTagInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable141{{nullptr}, "QueryReply<SystemTagInventory>", kRows141, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SystemTagInventory>, L>::make, &schema::ObjectOps<QueryReply<SystemTagInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SystemTagInventory>, L>::clear};
+constexpr schema::Row kRows142[] = {  // QueryReply<TagInventory>
+  {"inventories", schema::Local<std::vector<TagInventory>, L>::ref, offsetof(QueryReply<TagInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<TagInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable142{{nullptr}, "QueryReply<TagInventory>", kRows142, 2, nullptr, 0, &schema::ObjectOps<QueryReply<TagInventory>, L>::make, &schema::ObjectOps<QueryReply<TagInventory>, L>::destroy, &schema::ObjectOps<QueryReply<TagInventory>, L>::clear};
+constexpr schema::Row kRows143[] = {  // InventoryReply<TagPatternInventory>
+  {"inventory", schema::Local<std::optional<TagPatternInventory>, L>::ref, offsetof(InventoryReply<TagPatternInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable143{{nullptr}, "InventoryReply<TagPatternInventory>", kRows143, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<TagPatternInventory>, L>::make, &schema::ObjectOps<InventoryReply<TagPatternInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<TagPatternInventory>, L>::clear};
+constexpr schema::Row kRows144[] = {  // InventoryReply<TemplateConfigInventory>
+  {"inventory", schema::Local<std::optional<TemplateConfigInventory>, L>::ref, offsetof(InventoryReply<TemplateConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable144{{nullptr}, "InventoryReply<TemplateConfigInventory>", kRows144, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<TemplateConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<TemplateConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<TemplateConfigInventory>, L>::clear};
+constexpr schema::Row kRows145[] = {  // QueryReply<TemplateConfigInventory>
+  {"inventories", schema::Local<std::vector<TemplateConfigInventory>, L>::ref, offsetof(QueryReply<TemplateConfigInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<TemplateConfigInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable145{{nullptr}, "QueryReply<TemplateConfigInventory>", kRows145, 2, nullptr, 0, &schema::ObjectOps<QueryReply<TemplateConfigInventory>, L>::make, &schema::ObjectOps<QueryReply<TemplateConfigInventory>, L>::destroy, &schema::ObjectOps<QueryReply<TemplateConfigInventory>, L>::clear};
+constexpr schema::Row kRows146[] = {  // InventoryReply<ThirdpartyPlatformInventory>
+  {"inventory", schema::Local<std::optional<ThirdpartyPlatformInventory>, L>::ref, offsetof(InventoryReply<ThirdpartyPlatformInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable146{{nullptr}, "InventoryReply<ThirdpartyPlatformInventory>", kRows146, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ThirdpartyPlatformInventory>, L>::make, &schema::ObjectOps<InventoryReply<ThirdpartyPlatformInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ThirdpartyPlatformInventory>, L>::clear};
+constexpr schema::Row kRows147[] = {  // QueryReply<ThirdpartyPlatformInventory>
+  {"inventories", schema::Local<std::vector<ThirdpartyPlatformInventory>, L>::ref, offsetof(QueryReply<ThirdpartyPlatformInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ThirdpartyPlatformInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable147{{nullptr}, "QueryReply<ThirdpartyPlatformInventory>", kRows147, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ThirdpartyPlatformInventory>, L>::make, &schema::ObjectOps<QueryReply<ThirdpartyPlatformInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ThirdpartyPlatformInventory>, L>::clear};
+constexpr schema::Row kRows148[] = {  // InventoryReply<TicketFlowCollectionInventory>
+  {"inventory", schema::Local<std::optional<TicketFlowCollectionInventory>, L>::ref, offsetof(InventoryReply<TicketFlowCollectionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable148{{nullptr}, "InventoryReply<TicketFlowCollectionInventory>", kRows148, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<TicketFlowCollectionInventory>, L>::make, &schema::ObjectOps<InventoryReply<TicketFlowCollectionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<TicketFlowCollectionInventory>, L>::clear};
+constexpr schema::Row kRows149[] = {  // QueryReply<TicketFlowCollectionInventory>
+  {"inventories", schema::Local<std::vector<TicketFlowCollectionInventory>, L>::ref, offsetof(QueryReply<TicketFlowCollectionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<TicketFlowCollectionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable149{{nullptr}, "QueryReply<TicketFlowCollectionInventory>", kRows149, 2, nullptr, 0, &schema::ObjectOps<QueryReply<TicketFlowCollectionInventory>, L>::make, &schema::ObjectOps<QueryReply<TicketFlowCollectionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<TicketFlowCollectionInventory>, L>::clear};
+constexpr schema::Row kRows150[] = {  // InventoryReply<TicketFlowInventory>
+  {"inventory", schema::Local<std::optional<TicketFlowInventory>, L>::ref, offsetof(InventoryReply<TicketFlowInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable150{{nullptr}, "InventoryReply<TicketFlowInventory>", kRows150, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<TicketFlowInventory>, L>::make, &schema::ObjectOps<InventoryReply<TicketFlowInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<TicketFlowInventory>, L>::clear};
+constexpr schema::Row kRows151[] = {  // QueryReply<TicketFlowInventory>
+  {"inventories", schema::Local<std::vector<TicketFlowInventory>, L>::ref, offsetof(QueryReply<TicketFlowInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<TicketFlowInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable151{{nullptr}, "QueryReply<TicketFlowInventory>", kRows151, 2, nullptr, 0, &schema::ObjectOps<QueryReply<TicketFlowInventory>, L>::make, &schema::ObjectOps<QueryReply<TicketFlowInventory>, L>::destroy, &schema::ObjectOps<QueryReply<TicketFlowInventory>, L>::clear};
+constexpr schema::Row kRows152[] = {  // InventoryReply<TicketInventory>
+  {"inventory", schema::Local<std::optional<TicketInventory>, L>::ref, offsetof(InventoryReply<TicketInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable152{{nullptr}, "InventoryReply<TicketInventory>", kRows152, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<TicketInventory>, L>::make, &schema::ObjectOps<InventoryReply<TicketInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<TicketInventory>, L>::clear};
+constexpr schema::Row kRows153[] = {  // QueryReply<TicketInventory>
+  {"inventories", schema::Local<std::vector<TicketInventory>, L>::ref, offsetof(QueryReply<TicketInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<TicketInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable153{{nullptr}, "QueryReply<TicketInventory>", kRows153, 2, nullptr, 0, &schema::ObjectOps<QueryReply<TicketInventory>, L>::make, &schema::ObjectOps<QueryReply<TicketInventory>, L>::destroy, &schema::ObjectOps<QueryReply<TicketInventory>, L>::clear};
+constexpr schema::Row kRows154[] = {  // QueryReply<TicketTypeInventory>
+  {"inventories", schema::Local<std::vector<TicketTypeInventory>, L>::ref, offsetof(QueryReply<TicketTypeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<TicketTypeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable154{{nullptr}, "QueryReply<TicketTypeInventory>", kRows154, 2, nullptr, 0, &schema::ObjectOps<QueryReply<TicketTypeInventory>, L>::make, &schema::ObjectOps<QueryReply<TicketTypeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<TicketTypeInventory>, L>::clear};
+constexpr schema::Row kRows155[] = {  // QueryReply<TwoFactorAuthenticationInventory>
+  {"inventories", schema::Local<std::vector<TwoFactorAuthenticationInventory>, L>::ref, offsetof(QueryReply<TwoFactorAuthenticationInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<TwoFactorAuthenticationInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable155{{nullptr}, "QueryReply<TwoFactorAuthenticationInventory>", kRows155, 2, nullptr, 0, &schema::ObjectOps<QueryReply<TwoFactorAuthenticationInventory>, L>::make, &schema::ObjectOps<QueryReply<TwoFactorAuthenticationInventory>, L>::destroy, &schema::ObjectOps<QueryReply<TwoFactorAuthenticationInventory>, L>::clear};
+constexpr schema::Row kRows156[] = {  // InventoryReply<TwoFactorAuthenticationSecretInventory>
+  {"inventory", schema::Local<std::optional<TwoFactorAuthenticationSecretInventory>, L>::ref, offsetof(InventoryReply<TwoFactorAuthenticationSecretInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable156{{nullptr}, "InventoryReply<TwoFactorAuthenticationSecretInventory>", kRows156, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<TwoFactorAuthenticationSecretInventory>, L>::make, &schema::ObjectOps<InventoryReply<TwoFactorAuthenticationSecretInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<TwoFactorAuthenticationSecretInventory>, L>::clear};
+constexpr schema::Row kRows157[] = {  // InventoryReply<UsbDeviceInventory>
+  {"inventory", schema::Local<std::optional<UsbDeviceInventory>, L>::ref, offsetof(InventoryReply<UsbDeviceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable157{{nullptr}, "InventoryReply<UsbDeviceInventory>", kRows157, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<UsbDeviceInventory>, L>::make, &schema::ObjectOps<InventoryReply<UsbDeviceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<UsbDeviceInventory>, L>::clear};
+constexpr schema::Row kRows158[] = {  // QueryReply<UsbDeviceInventory>
+  {"inventories", schema::Local<std::vector<UsbDeviceInventory>, L>::ref, offsetof(QueryReply<UsbDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<UsbDeviceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable158{{nullptr}, "QueryReply<UsbDeviceInventory>", kRows158, 2, nullptr, 0, &schema::ObjectOps<QueryReply<UsbDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<UsbDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<UsbDeviceInventory>, L>::clear};
+constexpr schema::Row kRows159[] = {  // InventoryReply<UserGroupInventory>
+  {"inventory", schema::Local<std::optional<UserGroupInventory>, L>::ref, offsetof(InventoryReply<UserGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable159{{nullptr}, "InventoryReply<UserGroupInventory>", kRows159, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<UserGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<UserGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<UserGroupInventory>, L>::clear};
+constexpr schema::Row kRows160[] = {  // QueryReply<UserGroupInventory>
+  {"inventories", schema::Local<std::vector<UserGroupInventory>, L>::ref, offsetof(QueryReply<UserGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<UserGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable160{{nullptr}, "QueryReply<UserGroupInventory>", kRows160, 2, nullptr, 0, &schema::ObjectOps<QueryReply<UserGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<UserGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<UserGroupInventory>, L>::clear};
+constexpr schema::Row kRows161[] = {  // InventoryReply<UserInventory>
+  {"inventory", schema::Local<std::optional<UserInventory>, L>::ref, offsetof(InventoryReply<UserInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable161{{nullptr}, "InventoryReply<UserInventory>", kRows161, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<UserInventory>, L>::make, &schema::ObjectOps<InventoryReply<UserInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<UserInventory>, L>::clear};
+constexpr schema::Row kRows162[] = {  // QueryReply<UserInventory>
+  {"inventories", schema::Local<std::vector<UserInventory>, L>::ref, offsetof(QueryReply<UserInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<UserInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable162{{nullptr}, "QueryReply<UserInventory>", kRows162, 2, nullptr, 0, &schema::ObjectOps<QueryReply<UserInventory>, L>::make, &schema::ObjectOps<QueryReply<UserInventory>, L>::destroy, &schema::ObjectOps<QueryReply<UserInventory>, L>::clear};
+constexpr schema::Row kRows163[] = {  // InventoryReply<UserTagInventory>
+  {"inventory", schema::Local<std::optional<UserTagInventory>, L>::ref, offsetof(InventoryReply<UserTagInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable163{{nullptr}, "InventoryReply<UserTagInventory>", kRows163, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<UserTagInventory>, L>::make, &schema::ObjectOps<InventoryReply<UserTagInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<UserTagInventory>, L>::clear};
+constexpr schema::Row kRows164[] = {  // QueryReply<UserTagInventory>
+  {"inventories", schema::Local<std::vector<UserTagInventory>, L>::ref, offsetof(QueryReply<UserTagInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<UserTagInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable164{{nullptr}, "QueryReply<UserTagInventory>", kRows164, 2, nullptr, 0, &schema::ObjectOps<QueryReply<UserTagInventory>, L>::make, &schema::ObjectOps<QueryReply<UserTagInventory>, L>::destroy, &schema::ObjectOps<QueryReply<UserTagInventory>, L>::clear};
+constexpr schema::Row kRows165[] = {  // InventoryReply<V2VConversionHostInventory>
+  {"inventory", schema::Local<std::optional<V2VConversionHostInventory>, L>::ref, offsetof(InventoryReply<V2VConversionHostInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable165{{nullptr}, "InventoryReply<V2VConversionHostInventory>", kRows165, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<V2VConversionHostInventory>, L>::make, &schema::ObjectOps<InventoryReply<V2VConversionHostInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<V2VConversionHostInventory>, L>::clear};
+constexpr schema::Row kRows166[] = {  // QueryReply<V2VConversionHostInventory>
+  {"inventories", schema::Local<std::vector<V2VConversionHostInventory>, L>::ref, offsetof(QueryReply<V2VConversionHostInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<V2VConversionHostInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable166{{nullptr}, "QueryReply<V2VConversionHostInventory>", kRows166, 2, nullptr, 0, &schema::ObjectOps<QueryReply<V2VConversionHostInventory>, L>::make, &schema::ObjectOps<QueryReply<V2VConversionHostInventory>, L>::destroy, &schema::ObjectOps<QueryReply<V2VConversionHostInventory>, L>::clear};
+constexpr schema::Row kRows167[] = {  // QueryReply<VCenterBackupStorageInventory>
+  {"inventories", schema::Local<std::vector<VCenterBackupStorageInventory>, L>::ref, offsetof(QueryReply<VCenterBackupStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VCenterBackupStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable167{{nullptr}, "QueryReply<VCenterBackupStorageInventory>", kRows167, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VCenterBackupStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<VCenterBackupStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VCenterBackupStorageInventory>, L>::clear};
+constexpr schema::Row kRows168[] = {  // QueryReply<VCenterClusterInventory>
+  {"inventories", schema::Local<std::vector<VCenterClusterInventory>, L>::ref, offsetof(QueryReply<VCenterClusterInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VCenterClusterInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable168{{nullptr}, "QueryReply<VCenterClusterInventory>", kRows168, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VCenterClusterInventory>, L>::make, &schema::ObjectOps<QueryReply<VCenterClusterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VCenterClusterInventory>, L>::clear};
+constexpr schema::Row kRows169[] = {  // QueryReply<VCenterDatacenterInventory>
+  {"inventories", schema::Local<std::vector<VCenterDatacenterInventory>, L>::ref, offsetof(QueryReply<VCenterDatacenterInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VCenterDatacenterInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable169{{nullptr}, "QueryReply<VCenterDatacenterInventory>", kRows169, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VCenterDatacenterInventory>, L>::make, &schema::ObjectOps<QueryReply<VCenterDatacenterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VCenterDatacenterInventory>, L>::clear};
+constexpr schema::Row kRows170[] = {  // InventoryReply<VCenterInventory>
+  {"inventory", schema::Local<std::optional<VCenterInventory>, L>::ref, offsetof(InventoryReply<VCenterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable170{{nullptr}, "InventoryReply<VCenterInventory>", kRows170, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VCenterInventory>, L>::make, &schema::ObjectOps<InventoryReply<VCenterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VCenterInventory>, L>::clear};
+constexpr schema::Row kRows171[] = {  // QueryReply<VCenterInventory>
+  {"inventories", schema::Local<std::vector<VCenterInventory>, L>::ref, offsetof(QueryReply<VCenterInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VCenterInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable171{{nullptr}, "QueryReply<VCenterInventory>", kRows171, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VCenterInventory>, L>::make, &schema::ObjectOps<QueryReply<VCenterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VCenterInventory>, L>::clear};
+constexpr schema::Row kRows172[] = {  // QueryReply<VCenterPrimaryStorageInventory>
+  {"inventories", schema::Local<std::vector<VCenterPrimaryStorageInventory>, L>::ref, offsetof(QueryReply<VCenterPrimaryStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VCenterPrimaryStorageInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable172{{nullptr}, "QueryReply<VCenterPrimaryStorageInventory>", kRows172, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VCenterPrimaryStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<VCenterPrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VCenterPrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows173[] = {  // QueryReply<VCenterResourcePoolInventory>
+  {"inventories", schema::Local<std::vector<VCenterResourcePoolInventory>, L>::ref, offsetof(QueryReply<VCenterResourcePoolInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VCenterResourcePoolInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable173{{nullptr}, "QueryReply<VCenterResourcePoolInventory>", kRows173, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VCenterResourcePoolInventory>, L>::make, &schema::ObjectOps<QueryReply<VCenterResourcePoolInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VCenterResourcePoolInventory>, L>::clear};
+constexpr schema::Row kRows174[] = {  // InventoryReply<VRouterRouteEntryInventory>
+  {"inventory", schema::Local<std::optional<VRouterRouteEntryInventory>, L>::ref, offsetof(InventoryReply<VRouterRouteEntryInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable174{{nullptr}, "InventoryReply<VRouterRouteEntryInventory>", kRows174, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VRouterRouteEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<VRouterRouteEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VRouterRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows175[] = {  // QueryReply<VRouterRouteEntryInventory>
+  {"inventories", schema::Local<std::vector<VRouterRouteEntryInventory>, L>::ref, offsetof(QueryReply<VRouterRouteEntryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VRouterRouteEntryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable175{{nullptr}, "QueryReply<VRouterRouteEntryInventory>", kRows175, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VRouterRouteEntryInventory>, L>::make, &schema::ObjectOps<QueryReply<VRouterRouteEntryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VRouterRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows176[] = {  // InventoryReply<VRouterRouteTableInventory>
+  {"inventory", schema::Local<std::optional<VRouterRouteTableInventory>, L>::ref, offsetof(InventoryReply<VRouterRouteTableInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable176{{nullptr}, "InventoryReply<VRouterRouteTableInventory>", kRows176, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VRouterRouteTableInventory>, L>::make, &schema::ObjectOps<InventoryReply<VRouterRouteTableInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VRouterRouteTableInventory>, L>::clear};
+constexpr schema::Row kRows177[] = {  // QueryReply<VRouterRouteTableInventory>
+  {"inventories", schema::Local<std::vector<VRouterRouteTableInventory>, L>::ref, offsetof(QueryReply<VRouterRouteTableInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VRouterRouteTableInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable177{{nullptr}, "QueryReply<VRouterRouteTableInventory>", kRows177, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VRouterRouteTableInventory>, L>::make, &schema::ObjectOps<QueryReply<VRouterRouteTableInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VRouterRouteTableInventory>, L>::clear};
+constexpr schema::Row kRows178[] = {  // InventoryReply<VirtualBorderRouterInventory>
+  {"inventory", schema::Local<std::optional<VirtualBorderRouterInventory>, L>::ref, offsetof(InventoryReply<VirtualBorderRouterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable178{{nullptr}, "InventoryReply<VirtualBorderRouterInventory>", kRows178, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VirtualBorderRouterInventory>, L>::make, &schema::ObjectOps<InventoryReply<VirtualBorderRouterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VirtualBorderRouterInventory>, L>::clear};
+constexpr schema::Row kRows179[] = {  // QueryReply<VirtualRouterOfferingInventory>
+  {"inventories", schema::Local<std::vector<VirtualRouterOfferingInventory>, L>::ref, offsetof(QueryReply<VirtualRouterOfferingInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VirtualRouterOfferingInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable179{{nullptr}, "QueryReply<VirtualRouterOfferingInventory>", kRows179, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VirtualRouterOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<VirtualRouterOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VirtualRouterOfferingInventory>, L>::clear};
+constexpr schema::Row kRows180[] = {  // QueryReply<VirtualRouterVRouterRouteTableRefInventory>
+  {"inventories", schema::Local<std::vector<VirtualRouterVRouterRouteTableRefInventory>, L>::ref, offsetof(QueryReply<VirtualRouterVRouterRouteTableRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VirtualRouterVRouterRouteTableRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable180{{nullptr}, "QueryReply<VirtualRouterVRouterRouteTableRefInventory>", kRows180, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VirtualRouterVRouterRouteTableRefInventory>, L>::make, &schema::ObjectOps<QueryReply<VirtualRouterVRouterRouteTableRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VirtualRouterVRouterRouteTableRefInventory>, L>::clear};
+constexpr schema::Row kRows181[] = {  // InventoryReply<VirtualRouterVmInventory>
+  {"inventory", schema::Local<std::optional<VirtualRouterVmInventory>, L>::ref, offsetof(InventoryReply<VirtualRouterVmInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable181{{nullptr}, "InventoryReply<VirtualRouterVmInventory>", kRows181, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VirtualRouterVmInventory>, L>::make, &schema::ObjectOps<InventoryReply<VirtualRouterVmInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VirtualRouterVmInventory>, L>::clear};
+constexpr schema::Row kRows182[] = {  // InventoryReply<VmCdRomInventory>
+  {"inventory", schema::Local<std::optional<VmCdRomInventory>, L>::ref, offsetof(InventoryReply<VmCdRomInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable182{{nullptr}, "InventoryReply<VmCdRomInventory>", kRows182, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmCdRomInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmCdRomInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmCdRomInventory>, L>::clear};
+constexpr schema::Row kRows183[] = {  // QueryReply<VmCdRomInventory>
+  {"inventories", schema::Local<std::vector<VmCdRomInventory>, L>::ref, offsetof(QueryReply<VmCdRomInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmCdRomInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable183{{nullptr}, "QueryReply<VmCdRomInventory>", kRows183, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmCdRomInventory>, L>::make, &schema::ObjectOps<QueryReply<VmCdRomInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmCdRomInventory>, L>::clear};
+constexpr schema::Row kRows184[] = {  // QueryReply<VmInstanceDeviceAddressArchiveInventory>
+  {"inventories", schema::Local<std::vector<VmInstanceDeviceAddressArchiveInventory>, L>::ref, offsetof(QueryReply<VmInstanceDeviceAddressArchiveInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmInstanceDeviceAddressArchiveInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable184{{nullptr}, "QueryReply<VmInstanceDeviceAddressArchiveInventory>", kRows184, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmInstanceDeviceAddressArchiveInventory>, L>::make, &schema::ObjectOps<QueryReply<VmInstanceDeviceAddressArchiveInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmInstanceDeviceAddressArchiveInventory>, L>::clear};
+constexpr schema::Row kRows185[] = {  // QueryReply<VmInstanceDeviceAddressGroupInventory>
+  {"inventories", schema::Local<std::vector<VmInstanceDeviceAddressGroupInventory>, L>::ref, offsetof(QueryReply<VmInstanceDeviceAddressGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmInstanceDeviceAddressGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable185{{nullptr}, "QueryReply<VmInstanceDeviceAddressGroupInventory>", kRows185, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmInstanceDeviceAddressGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<VmInstanceDeviceAddressGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmInstanceDeviceAddressGroupInventory>, L>::clear};
+constexpr schema::Row kRows186[] = {  // InventoryReply<VmInstanceInventory>
+  {"inventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(InventoryReply<VmInstanceInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable186{{nullptr}, "InventoryReply<VmInstanceInventory>", kRows186, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmInstanceInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmInstanceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmInstanceInventory>, L>::clear};
+constexpr schema::Row kRows187[] = {  // QueryReply<VmInstanceInventory>
+  {"inventories", schema::Local<std::vector<VmInstanceInventory>, L>::ref, offsetof(QueryReply<VmInstanceInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmInstanceInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable187{{nullptr}, "QueryReply<VmInstanceInventory>", kRows187, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmInstanceInventory>, L>::make, &schema::ObjectOps<QueryReply<VmInstanceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmInstanceInventory>, L>::clear};
+constexpr schema::Row kRows188[] = {  // InventoryReply<VmInstanceMdevDeviceSpecRefInventory>
+  {"inventory", schema::Local<std::optional<VmInstanceMdevDeviceSpecRefInventory>, L>::ref, offsetof(InventoryReply<VmInstanceMdevDeviceSpecRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable188{{nullptr}, "InventoryReply<VmInstanceMdevDeviceSpecRefInventory>", kRows188, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmInstanceMdevDeviceSpecRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmInstanceMdevDeviceSpecRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmInstanceMdevDeviceSpecRefInventory>, L>::clear};
+constexpr schema::Row kRows189[] = {  // QueryReply<VmInstanceMdevDeviceSpecRefInventory>
+  {"inventories", schema::Local<std::vector<VmInstanceMdevDeviceSpecRefInventory>, L>::ref, offsetof(QueryReply<VmInstanceMdevDeviceSpecRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmInstanceMdevDeviceSpecRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable189{{nullptr}, "QueryReply<VmInstanceMdevDeviceSpecRefInventory>", kRows189, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmInstanceMdevDeviceSpecRefInventory>, L>::make, &schema::ObjectOps<QueryReply<VmInstanceMdevDeviceSpecRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmInstanceMdevDeviceSpecRefInventory>, L>::clear};
+constexpr schema::Row kRows190[] = {  // InventoryReply<VmInstancePciDeviceSpecRefInventory>
+  {"inventory", schema::Local<std::optional<VmInstancePciDeviceSpecRefInventory>, L>::ref, offsetof(InventoryReply<VmInstancePciDeviceSpecRefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable190{{nullptr}, "InventoryReply<VmInstancePciDeviceSpecRefInventory>", kRows190, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmInstancePciDeviceSpecRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmInstancePciDeviceSpecRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmInstancePciDeviceSpecRefInventory>, L>::clear};
+constexpr schema::Row kRows191[] = {  // QueryReply<VmInstancePciDeviceSpecRefInventory>
+  {"inventories", schema::Local<std::vector<VmInstancePciDeviceSpecRefInventory>, L>::ref, offsetof(QueryReply<VmInstancePciDeviceSpecRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmInstancePciDeviceSpecRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable191{{nullptr}, "QueryReply<VmInstancePciDeviceSpecRefInventory>", kRows191, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmInstancePciDeviceSpecRefInventory>, L>::make, &schema::ObjectOps<QueryReply<VmInstancePciDeviceSpecRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmInstancePciDeviceSpecRefInventory>, L>::clear};
+constexpr schema::Row kRows192[] = {  // InventoryReply<VmNicSecurityPolicyInventory>
+  {"inventory", schema::Local<std::optional<VmNicSecurityPolicyInventory>, L>::ref, offsetof(InventoryReply<VmNicSecurityPolicyInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable192{{nullptr}, "InventoryReply<VmNicSecurityPolicyInventory>", kRows192, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmNicSecurityPolicyInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmNicSecurityPolicyInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmNicSecurityPolicyInventory>, L>::clear};
+constexpr schema::Row kRows193[] = {  // QueryReply<VmNicSecurityPolicyInventory>
+  {"inventories", schema::Local<std::vector<VmNicSecurityPolicyInventory>, L>::ref, offsetof(QueryReply<VmNicSecurityPolicyInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmNicSecurityPolicyInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable193{{nullptr}, "QueryReply<VmNicSecurityPolicyInventory>", kRows193, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmNicSecurityPolicyInventory>, L>::make, &schema::ObjectOps<QueryReply<VmNicSecurityPolicyInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmNicSecurityPolicyInventory>, L>::clear};
+constexpr schema::Row kRows194[] = {  // QueryReply<VmPriorityConfigInventory>
+  {"inventories", schema::Local<std::vector<VmPriorityConfigInventory>, L>::ref, offsetof(QueryReply<VmPriorityConfigInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmPriorityConfigInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable194{{nullptr}, "QueryReply<VmPriorityConfigInventory>", kRows194, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmPriorityConfigInventory>, L>::make, &schema::ObjectOps<QueryReply<VmPriorityConfigInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmPriorityConfigInventory>, L>::clear};
+constexpr schema::Row kRows195[] = {  // QueryReply<VmSchedHistoryInventory>
+  {"inventories", schema::Local<std::vector<VmSchedHistoryInventory>, L>::ref, offsetof(QueryReply<VmSchedHistoryInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmSchedHistoryInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable195{{nullptr}, "QueryReply<VmSchedHistoryInventory>", kRows195, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmSchedHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<VmSchedHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmSchedHistoryInventory>, L>::clear};
+constexpr schema::Row kRows196[] = {  // InventoryReply<VmSchedulingRuleGroupInventory>
+  {"inventory", schema::Local<std::optional<VmSchedulingRuleGroupInventory>, L>::ref, offsetof(InventoryReply<VmSchedulingRuleGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable196{{nullptr}, "InventoryReply<VmSchedulingRuleGroupInventory>", kRows196, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmSchedulingRuleGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmSchedulingRuleGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmSchedulingRuleGroupInventory>, L>::clear};
+constexpr schema::Row kRows197[] = {  // QueryReply<VmSchedulingRuleGroupInventory>
+  {"inventories", schema::Local<std::vector<VmSchedulingRuleGroupInventory>, L>::ref, offsetof(QueryReply<VmSchedulingRuleGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmSchedulingRuleGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable197{{nullptr}, "QueryReply<VmSchedulingRuleGroupInventory>", kRows197, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmSchedulingRuleGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<VmSchedulingRuleGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmSchedulingRuleGroupInventory>, L>::clear};
+constexpr schema::Row kRows198[] = {  // InventoryReply<VmSchedulingRuleInventory>
+  {"inventory", schema::Local<std::optional<VmSchedulingRuleInventory>, L>::ref, offsetof(InventoryReply<VmSchedulingRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable198{{nullptr}, "InventoryReply<VmSchedulingRuleInventory>", kRows198, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmSchedulingRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmSchedulingRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmSchedulingRuleInventory>, L>::clear};
+constexpr schema::Row kRows199[] = {  // QueryReply<VmSchedulingRuleInventory>
+  {"inventories", schema::Local<std::vector<VmSchedulingRuleInventory>, L>::ref, offsetof(QueryReply<VmSchedulingRuleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmSchedulingRuleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable199{{nullptr}, "QueryReply<VmSchedulingRuleInventory>", kRows199, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmSchedulingRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<VmSchedulingRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmSchedulingRuleInventory>, L>::clear};
+constexpr schema::Row kRows200[] = {  // InventoryReply<VmVfNicInventory>
+  {"inventory", schema::Local<std::optional<VmVfNicInventory>, L>::ref, offsetof(InventoryReply<VmVfNicInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable200{{nullptr}, "InventoryReply<VmVfNicInventory>", kRows200, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmVfNicInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmVfNicInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmVfNicInventory>, L>::clear};
+constexpr schema::Row kRows201[] = {  // InventoryReply<VniRangeInventory>
+  {"inventory", schema::Local<std::optional<VniRangeInventory>, L>::ref, offsetof(InventoryReply<VniRangeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable201{{nullptr}, "InventoryReply<VniRangeInventory>", kRows201, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VniRangeInventory>, L>::make, &schema::ObjectOps<InventoryReply<VniRangeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VniRangeInventory>, L>::clear};
+constexpr schema::Row kRows202[] = {  // QueryReply<VniRangeInventory>
+  {"inventories", schema::Local<std::vector<VniRangeInventory>, L>::ref, offsetof(QueryReply<VniRangeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VniRangeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable202{{nullptr}, "QueryReply<VniRangeInventory>", kRows202, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VniRangeInventory>, L>::make, &schema::ObjectOps<QueryReply<VniRangeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VniRangeInventory>, L>::clear};
+constexpr schema::Row kRows203[] = {  // InventoryReply<VolumeInventory>
+  {"inventory", schema::Local<std::optional<VolumeInventory>, L>::ref, offsetof(InventoryReply<VolumeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable203{{nullptr}, "InventoryReply<VolumeInventory>", kRows203, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VolumeInventory>, L>::make, &schema::ObjectOps<InventoryReply<VolumeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VolumeInventory>, L>::clear};
+constexpr schema::Row kRows204[] = {  // QueryReply<VolumeInventory>
+  {"inventories", schema::Local<std::vector<VolumeInventory>, L>::ref, offsetof(QueryReply<VolumeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VolumeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable204{{nullptr}, "QueryReply<VolumeInventory>", kRows204, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VolumeInventory>, L>::make, &schema::ObjectOps<QueryReply<VolumeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VolumeInventory>, L>::clear};
+constexpr schema::Row kRows205[] = {  // InventoryReply<VolumeSnapshotGroupInventory>
+  {"inventory", schema::Local<std::optional<VolumeSnapshotGroupInventory>, L>::ref, offsetof(InventoryReply<VolumeSnapshotGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable205{{nullptr}, "InventoryReply<VolumeSnapshotGroupInventory>", kRows205, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VolumeSnapshotGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<VolumeSnapshotGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VolumeSnapshotGroupInventory>, L>::clear};
+constexpr schema::Row kRows206[] = {  // QueryReply<VolumeSnapshotGroupInventory>
+  {"inventories", schema::Local<std::vector<VolumeSnapshotGroupInventory>, L>::ref, offsetof(QueryReply<VolumeSnapshotGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VolumeSnapshotGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable206{{nullptr}, "QueryReply<VolumeSnapshotGroupInventory>", kRows206, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VolumeSnapshotGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<VolumeSnapshotGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VolumeSnapshotGroupInventory>, L>::clear};
+constexpr schema::Row kRows207[] = {  // InventoryReply<VolumeSnapshotInventory>
+  {"inventory", schema::Local<std::optional<VolumeSnapshotInventory>, L>::ref, offsetof(InventoryReply<VolumeSnapshotInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable207{{nullptr}, "InventoryReply<VolumeSnapshotInventory>", kRows207, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VolumeSnapshotInventory>, L>::make, &schema::ObjectOps<InventoryReply<VolumeSnapshotInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VolumeSnapshotInventory>, L>::clear};
+constexpr schema::Row kRows208[] = {  // QueryReply<VolumeSnapshotInventory>
+  {"inventories", schema::Local<std::vector<VolumeSnapshotInventory>, L>::ref, offsetof(QueryReply<VolumeSnapshotInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VolumeSnapshotInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable208{{nullptr}, "QueryReply<VolumeSnapshotInventory>", kRows208, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VolumeSnapshotInventory>, L>::make, &schema::ObjectOps<QueryReply<VolumeSnapshotInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VolumeSnapshotInventory>, L>::clear};
+constexpr schema::Row kRows209[] = {  // QueryReply<VolumeSnapshotTreeInventory>
+  {"inventories", schema::Local<std::vector<VolumeSnapshotTreeInventory>, L>::ref, offsetof(QueryReply<VolumeSnapshotTreeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VolumeSnapshotTreeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable209{{nullptr}, "QueryReply<VolumeSnapshotTreeInventory>", kRows209, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VolumeSnapshotTreeInventory>, L>::make, &schema::ObjectOps<QueryReply<VolumeSnapshotTreeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VolumeSnapshotTreeInventory>, L>::clear};
+constexpr schema::Row kRows210[] = {  // InventoryReply<VpcFirewallInventory>
+  {"inventory", schema::Local<std::optional<VpcFirewallInventory>, L>::ref, offsetof(InventoryReply<VpcFirewallInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable210{{nullptr}, "InventoryReply<VpcFirewallInventory>", kRows210, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcFirewallInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcFirewallInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcFirewallInventory>, L>::clear};
+constexpr schema::Row kRows211[] = {  // QueryReply<VpcFirewallInventory>
+  {"inventories", schema::Local<std::vector<VpcFirewallInventory>, L>::ref, offsetof(QueryReply<VpcFirewallInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VpcFirewallInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable211{{nullptr}, "QueryReply<VpcFirewallInventory>", kRows211, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VpcFirewallInventory>, L>::make, &schema::ObjectOps<QueryReply<VpcFirewallInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VpcFirewallInventory>, L>::clear};
+constexpr schema::Row kRows212[] = {  // InventoryReply<VpcFirewallIpSetTemplateInventory>
+  {"inventory", schema::Local<std::optional<VpcFirewallIpSetTemplateInventory>, L>::ref, offsetof(InventoryReply<VpcFirewallIpSetTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable212{{nullptr}, "InventoryReply<VpcFirewallIpSetTemplateInventory>", kRows212, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcFirewallIpSetTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcFirewallIpSetTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcFirewallIpSetTemplateInventory>, L>::clear};
+constexpr schema::Row kRows213[] = {  // InventoryReply<VpcFirewallRuleSetInventory>
+  {"inventory", schema::Local<std::optional<VpcFirewallRuleSetInventory>, L>::ref, offsetof(InventoryReply<VpcFirewallRuleSetInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable213{{nullptr}, "InventoryReply<VpcFirewallRuleSetInventory>", kRows213, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcFirewallRuleSetInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcFirewallRuleSetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcFirewallRuleSetInventory>, L>::clear};
+constexpr schema::Row kRows214[] = {  // InventoryReply<VpcFirewallRuleSetL3RefInventory>
+  {"inventory", schema::Local<std::optional<VpcFirewallRuleSetL3RefInventory>, L>::ref, offsetof(InventoryReply<VpcFirewallRuleSetL3RefInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable214{{nullptr}, "InventoryReply<VpcFirewallRuleSetL3RefInventory>", kRows214, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcFirewallRuleSetL3RefInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcFirewallRuleSetL3RefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcFirewallRuleSetL3RefInventory>, L>::clear};
+constexpr schema::Row kRows215[] = {  // InventoryReply<VpcFirewallRuleTemplateInventory>
+  {"inventory", schema::Local<std::optional<VpcFirewallRuleTemplateInventory>, L>::ref, offsetof(InventoryReply<VpcFirewallRuleTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable215{{nullptr}, "InventoryReply<VpcFirewallRuleTemplateInventory>", kRows215, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcFirewallRuleTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcFirewallRuleTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcFirewallRuleTemplateInventory>, L>::clear};
+constexpr schema::Row kRows216[] = {  // QueryReply<VpcFirewallVRouterRefInventory>
+  {"inventories", schema::Local<std::vector<VpcFirewallVRouterRefInventory>, L>::ref, offsetof(QueryReply<VpcFirewallVRouterRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VpcFirewallVRouterRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable216{{nullptr}, "QueryReply<VpcFirewallVRouterRefInventory>", kRows216, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VpcFirewallVRouterRefInventory>, L>::make, &schema::ObjectOps<QueryReply<VpcFirewallVRouterRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VpcFirewallVRouterRefInventory>, L>::clear};
+constexpr schema::Row kRows217[] = {  // InventoryReply<VpcHaGroupInventory>
+  {"inventory", schema::Local<std::optional<VpcHaGroupInventory>, L>::ref, offsetof(InventoryReply<VpcHaGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable217{{nullptr}, "InventoryReply<VpcHaGroupInventory>", kRows217, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcHaGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcHaGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcHaGroupInventory>, L>::clear};
+constexpr schema::Row kRows218[] = {  // QueryReply<VpcHaGroupInventory>
+  {"inventories", schema::Local<std::vector<VpcHaGroupInventory>, L>::ref, offsetof(QueryReply<VpcHaGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VpcHaGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable218{{nullptr}, "QueryReply<VpcHaGroupInventory>", kRows218, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VpcHaGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<VpcHaGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VpcHaGroupInventory>, L>::clear};
+constexpr schema::Row kRows219[] = {  // QueryReply<VpcHaGroupNetworkServiceRefInventory>
+  {"inventories", schema::Local<std::vector<VpcHaGroupNetworkServiceRefInventory>, L>::ref, offsetof(QueryReply<VpcHaGroupNetworkServiceRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VpcHaGroupNetworkServiceRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable219{{nullptr}, "QueryReply<VpcHaGroupNetworkServiceRefInventory>", kRows219, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VpcHaGroupNetworkServiceRefInventory>, L>::make, &schema::ObjectOps<QueryReply<VpcHaGroupNetworkServiceRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VpcHaGroupNetworkServiceRefInventory>, L>::clear};
+constexpr schema::Row kRows220[] = {  // InventoryReply<VpcRouterVmInventory>
+  {"inventory", schema::Local<std::optional<VpcRouterVmInventory>, L>::ref, offsetof(InventoryReply<VpcRouterVmInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable220{{nullptr}, "InventoryReply<VpcRouterVmInventory>", kRows220, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcRouterVmInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcRouterVmInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcRouterVmInventory>, L>::clear};
+constexpr schema::Row kRows221[] = {  // InventoryReply<VpcSharedQosInventory>
+  {"inventory", schema::Local<std::optional<VpcSharedQosInventory>, L>::ref, offsetof(InventoryReply<VpcSharedQosInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable221{{nullptr}, "InventoryReply<VpcSharedQosInventory>", kRows221, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcSharedQosInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcSharedQosInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcSharedQosInventory>, L>::clear};
+constexpr schema::Row kRows222[] = {  // QueryReply<VpcSharedQosInventory>
+  {"inventories", schema::Local<std::vector<VpcSharedQosInventory>, L>::ref, offsetof(QueryReply<VpcSharedQosInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VpcSharedQosInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable222{{nullptr}, "QueryReply<VpcSharedQosInventory>", kRows222, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VpcSharedQosInventory>, L>::make, &schema::ObjectOps<QueryReply<VpcSharedQosInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VpcSharedQosInventory>, L>::clear};
+constexpr schema::Row kRows223[] = {  // QueryReply<VpcSnatStateInventory>
+  {"inventories", schema::Local<std::vector<VpcSnatStateInventory>, L>::ref, offsetof(QueryReply<VpcSnatStateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VpcSnatStateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable223{{nullptr}, "QueryReply<VpcSnatStateInventory>", kRows223, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VpcSnatStateInventory>, L>::make, &schema::ObjectOps<QueryReply<VpcSnatStateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VpcSnatStateInventory>, L>::clear};
+constexpr schema::Row kRows224[] = {  // InventoryReply<VpcUserVpnGatewayInventory>
+  {"inventory", schema::Local<std::optional<VpcUserVpnGatewayInventory>, L>::ref, offsetof(InventoryReply<VpcUserVpnGatewayInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable224{{nullptr}, "InventoryReply<VpcUserVpnGatewayInventory>", kRows224, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::clear};
+constexpr schema::Row kRows225[] = {  // InventoryReply<VpcVirtualRouteEntryInventory>
+  {"inventory", schema::Local<std::optional<VpcVirtualRouteEntryInventory>, L>::ref, offsetof(InventoryReply<VpcVirtualRouteEntryInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable225{{nullptr}, "InventoryReply<VpcVirtualRouteEntryInventory>", kRows225, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows226[] = {  // InventoryReply<VpcVirtualRouterInventory>
+  {"inventory", schema::Local<std::optional<VpcVirtualRouterInventory>, L>::ref, offsetof(InventoryReply<VpcVirtualRouterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable226{{nullptr}, "InventoryReply<VpcVirtualRouterInventory>", kRows226, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::clear};
+}  // namespace
+
+const schema::TypeDesc& SetVmUserDefinedXmlHookScriptResult::describe() { return schema::lazyTable(kTable0); }
+
+SetVmUserDefinedXmlHookScriptResult::SetVmUserDefinedXmlHookScriptResult() = default;
+SetVmUserDefinedXmlHookScriptResult::SetVmUserDefinedXmlHookScriptResult(SetVmUserDefinedXmlHookScriptResult&&) noexcept = default;
+SetVmUserDefinedXmlHookScriptResult::~SetVmUserDefinedXmlHookScriptResult() = default;
+
+const schema::TypeDesc& SetVmUserDefinedXmlResult::describe() { return schema::lazyTable(kTable1); }
+
+SetVmUserDefinedXmlResult::SetVmUserDefinedXmlResult() = default;
+SetVmUserDefinedXmlResult::SetVmUserDefinedXmlResult(SetVmUserDefinedXmlResult&&) noexcept = default;
+SetVmUserDefinedXmlResult::~SetVmUserDefinedXmlResult() = default;
+
+const schema::TypeDesc& SetVolumeIoThreadPinResult::describe() { return schema::lazyTable(kTable2); }
+
+SetVolumeIoThreadPinResult::SetVolumeIoThreadPinResult() = default;
+SetVolumeIoThreadPinResult::SetVolumeIoThreadPinResult(SetVolumeIoThreadPinResult&&) noexcept = default;
+SetVolumeIoThreadPinResult::~SetVolumeIoThreadPinResult() = default;
+
+const schema::TypeDesc& SetVpcVRouterDistributedRoutingEnabledResult::describe() { return schema::lazyTable(kTable3); }
+
+SetVpcVRouterDistributedRoutingEnabledResult::SetVpcVRouterDistributedRoutingEnabledResult() = default;
+SetVpcVRouterDistributedRoutingEnabledResult::SetVpcVRouterDistributedRoutingEnabledResult(SetVpcVRouterDistributedRoutingEnabledResult&&) noexcept = default;
+SetVpcVRouterDistributedRoutingEnabledResult::~SetVpcVRouterDistributedRoutingEnabledResult() = default;
+
+const schema::TypeDesc& SetVpcVRouterNetworkServiceStateResult::describe() { return schema::lazyTable(kTable4); }
+
+SetVpcVRouterNetworkServiceStateResult::SetVpcVRouterNetworkServiceStateResult() = default;
+SetVpcVRouterNetworkServiceStateResult::SetVpcVRouterNetworkServiceStateResult(SetVpcVRouterNetworkServiceStateResult&&) noexcept = default;
+SetVpcVRouterNetworkServiceStateResult::~SetVpcVRouterNetworkServiceStateResult() = default;
+
+const schema::TypeDesc& SftpBackupStorageInventory::describe() { return schema::lazyTable(kTable5); }
+
+SftpBackupStorageInventory::SftpBackupStorageInventory() = default;
+SftpBackupStorageInventory::SftpBackupStorageInventory(SftpBackupStorageInventory&&) noexcept = default;
+SftpBackupStorageInventory::~SftpBackupStorageInventory() = default;
+
+const schema::TypeDesc& ShareableVolumeVmInstanceRefInventory::describe() { return schema::lazyTable(kTable6); }
+
+ShareableVolumeVmInstanceRefInventory::ShareableVolumeVmInstanceRefInventory() = default;
+ShareableVolumeVmInstanceRefInventory::ShareableVolumeVmInstanceRefInventory(ShareableVolumeVmInstanceRefInventory&&) noexcept = default;
+ShareableVolumeVmInstanceRefInventory::~ShareableVolumeVmInstanceRefInventory() = default;
+
+const schema::TypeDesc& SharedBlockGroupPrimaryStorageHostRefInventory::describe() { return schema::lazyTable(kTable7); }
+
+SharedBlockGroupPrimaryStorageHostRefInventory::SharedBlockGroupPrimaryStorageHostRefInventory() = default;
+SharedBlockGroupPrimaryStorageHostRefInventory::SharedBlockGroupPrimaryStorageHostRefInventory(SharedBlockGroupPrimaryStorageHostRefInventory&&) noexcept = default;
+SharedBlockGroupPrimaryStorageHostRefInventory::~SharedBlockGroupPrimaryStorageHostRefInventory() = default;
+
+const schema::TypeDesc& SharedBlockGroupPrimaryStorageInventory::describe() { return schema::lazyTable(kTable8); }
+
+SharedBlockGroupPrimaryStorageInventory::SharedBlockGroupPrimaryStorageInventory() = default;
+SharedBlockGroupPrimaryStorageInventory::SharedBlockGroupPrimaryStorageInventory(SharedBlockGroupPrimaryStorageInventory&&) noexcept = default;
+SharedBlockGroupPrimaryStorageInventory::~SharedBlockGroupPrimaryStorageInventory() = default;
+
+const schema::TypeDesc& SharedBlockInventory::describe() { return schema::lazyTable(kTable9); }
+
+SharedBlockInventory::SharedBlockInventory() = default;
+SharedBlockInventory::SharedBlockInventory(SharedBlockInventory&&) noexcept = default;
+SharedBlockInventory::~SharedBlockInventory() = default;
+
+const schema::TypeDesc& SharedResourceInventory::describe() { return schema::lazyTable(kTable10); }
+
+SharedResourceInventory::SharedResourceInventory() = default;
+SharedResourceInventory::SharedResourceInventory(SharedResourceInventory&&) noexcept = default;
+SharedResourceInventory::~SharedResourceInventory() = default;
+
+const schema::TypeDesc& ShellResult::describe() { return schema::lazyTable(kTable11); }
+
+ShellResult::ShellResult() = default;
+ShellResult::ShellResult(ShellResult&&) noexcept = default;
+ShellResult::~ShellResult() = default;
+
+const schema::TypeDesc& ShrinkResult::describe() { return schema::lazyTable(kTable12); }
+
+ShrinkResult::ShrinkResult() = default;
+ShrinkResult::ShrinkResult(ShrinkResult&&) noexcept = default;
+ShrinkResult::~ShrinkResult() = default;
+
+const schema::TypeDesc& ShrinkVolumeSnapshotResult::describe() { return schema::lazyTable(kTable13); }
+
+ShrinkVolumeSnapshotResult::ShrinkVolumeSnapshotResult() = default;
+ShrinkVolumeSnapshotResult::ShrinkVolumeSnapshotResult(ShrinkVolumeSnapshotResult&&) noexcept = default;
+ShrinkVolumeSnapshotResult::~ShrinkVolumeSnapshotResult() = default;
+
+const schema::TypeDesc& SlbGroupInventory::describe() { return schema::lazyTable(kTable14); }
+
+SlbGroupInventory::SlbGroupInventory() = default;
+SlbGroupInventory::SlbGroupInventory(SlbGroupInventory&&) noexcept = default;
+SlbGroupInventory::~SlbGroupInventory() = default;
+
+const schema::TypeDesc& SlbOfferingInventory::describe() { return schema::lazyTable(kTable15); }
+
+SlbOfferingInventory::SlbOfferingInventory() = default;
+SlbOfferingInventory::SlbOfferingInventory(SlbOfferingInventory&&) noexcept = default;
+SlbOfferingInventory::~SlbOfferingInventory() = default;
+
+const schema::TypeDesc& SlbVmInstanceInventory::describe() { return schema::lazyTable(kTable16); }
+
+SlbVmInstanceInventory::SlbVmInstanceInventory() = default;
+SlbVmInstanceInventory::SlbVmInstanceInventory(SlbVmInstanceInventory&&) noexcept = default;
+SlbVmInstanceInventory::~SlbVmInstanceInventory() = default;
+
+const schema::TypeDesc& SnapshotLeafInventory::describe() { return schema::lazyTable(kTable17); }
+
+SnapshotLeafInventory::SnapshotLeafInventory() = default;
+SnapshotLeafInventory::SnapshotLeafInventory(SnapshotLeafInventory&&) noexcept = default;
+SnapshotLeafInventory::~SnapshotLeafInventory() = default;
+
+const schema::TypeDesc& SnmpAgentInventory::describe() { return schema::lazyTable(kTable18); }
+
+SnmpAgentInventory::SnmpAgentInventory() = default;
+SnmpAgentInventory::SnmpAgentInventory(SnmpAgentInventory&&) noexcept = default;
+SnmpAgentInventory::~SnmpAgentInventory() = default;
+
+const schema::TypeDesc& SshKeyPairInventory::describe() { return schema::lazyTable(kTable19); }
+
+SshKeyPairInventory::SshKeyPairInventory() = default;
+SshKeyPairInventory::SshKeyPairInventory(SshKeyPairInventory&&) noexcept = default;
+SshKeyPairInventory::~SshKeyPairInventory() = default;
+
+const schema::TypeDesc& SshPrivateKeyPairInventory::describe() { return schema::lazyTable(kTable20); }
+
+SshPrivateKeyPairInventory::SshPrivateKeyPairInventory() = default;
+SshPrivateKeyPairInventory::SshPrivateKeyPairInventory(SshPrivateKeyPairInventory&&) noexcept = default;
+SshPrivateKeyPairInventory::~SshPrivateKeyPairInventory() = default;
+
+const schema::TypeDesc& StackTemplateInventory::describe() { return schema::lazyTable(kTable21); }
+
+StackTemplateInventory::StackTemplateInventory() = default;
+StackTemplateInventory::StackTemplateInventory(StackTemplateInventory&&) noexcept = default;
+StackTemplateInventory::~StackTemplateInventory() = default;
+
+const schema::TypeDesc& SyncAliyunRouteEntryFromRemoteResult::describe() { return schema::lazyTable(kTable22); }
+
+SyncAliyunRouteEntryFromRemoteResult::SyncAliyunRouteEntryFromRemoteResult() = default;
+SyncAliyunRouteEntryFromRemoteResult::SyncAliyunRouteEntryFromRemoteResult(SyncAliyunRouteEntryFromRemoteResult&&) noexcept = default;
+SyncAliyunRouteEntryFromRemoteResult::~SyncAliyunRouteEntryFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncAliyunRouterInterfaceFromRemoteResult::describe() { return schema::lazyTable(kTable23); }
+
+SyncAliyunRouterInterfaceFromRemoteResult::SyncAliyunRouterInterfaceFromRemoteResult() = default;
+SyncAliyunRouterInterfaceFromRemoteResult::SyncAliyunRouterInterfaceFromRemoteResult(SyncAliyunRouterInterfaceFromRemoteResult&&) noexcept = default;
+SyncAliyunRouterInterfaceFromRemoteResult::~SyncAliyunRouterInterfaceFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncAliyunSnapshotRemoteResult::describe() { return schema::lazyTable(kTable24); }
+
+SyncAliyunSnapshotRemoteResult::SyncAliyunSnapshotRemoteResult() = default;
+SyncAliyunSnapshotRemoteResult::SyncAliyunSnapshotRemoteResult(SyncAliyunSnapshotRemoteResult&&) noexcept = default;
+SyncAliyunSnapshotRemoteResult::~SyncAliyunSnapshotRemoteResult() = default;
+
+const schema::TypeDesc& SyncAliyunVirtualRouterFromRemoteResult::describe() { return schema::lazyTable(kTable25); }
+
+SyncAliyunVirtualRouterFromRemoteResult::SyncAliyunVirtualRouterFromRemoteResult() = default;
+SyncAliyunVirtualRouterFromRemoteResult::SyncAliyunVirtualRouterFromRemoteResult(SyncAliyunVirtualRouterFromRemoteResult&&) noexcept = default;
+SyncAliyunVirtualRouterFromRemoteResult::~SyncAliyunVirtualRouterFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncBackupResult::describe() { return schema::lazyTable(kTable26); }
+
+SyncBackupResult::SyncBackupResult() = default;
+SyncBackupResult::SyncBackupResult(SyncBackupResult&&) noexcept = default;
+SyncBackupResult::~SyncBackupResult() = default;
+
+const schema::TypeDesc& SyncConnectionAccessPointFromRemoteResult::describe() { return schema::lazyTable(kTable27); }
+
+SyncConnectionAccessPointFromRemoteResult::SyncConnectionAccessPointFromRemoteResult() = default;
+SyncConnectionAccessPointFromRemoteResult::SyncConnectionAccessPointFromRemoteResult(SyncConnectionAccessPointFromRemoteResult&&) noexcept = default;
+SyncConnectionAccessPointFromRemoteResult::~SyncConnectionAccessPointFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncDatabaseBackupResult::describe() { return schema::lazyTable(kTable28); }
+
+SyncDatabaseBackupResult::SyncDatabaseBackupResult() = default;
+SyncDatabaseBackupResult::SyncDatabaseBackupResult(SyncDatabaseBackupResult&&) noexcept = default;
+SyncDatabaseBackupResult::~SyncDatabaseBackupResult() = default;
+
+const schema::TypeDesc& SyncDiskFromAliyunFromRemoteResult::describe() { return schema::lazyTable(kTable29); }
+
+SyncDiskFromAliyunFromRemoteResult::SyncDiskFromAliyunFromRemoteResult() = default;
+SyncDiskFromAliyunFromRemoteResult::SyncDiskFromAliyunFromRemoteResult(SyncDiskFromAliyunFromRemoteResult&&) noexcept = default;
+SyncDiskFromAliyunFromRemoteResult::~SyncDiskFromAliyunFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncEcsImageFromRemoteResult::describe() { return schema::lazyTable(kTable30); }
+
+SyncEcsImageFromRemoteResult::SyncEcsImageFromRemoteResult() = default;
+SyncEcsImageFromRemoteResult::SyncEcsImageFromRemoteResult(SyncEcsImageFromRemoteResult&&) noexcept = default;
+SyncEcsImageFromRemoteResult::~SyncEcsImageFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncEcsInstanceFromRemoteResult::describe() { return schema::lazyTable(kTable31); }
+
+SyncEcsInstanceFromRemoteResult::SyncEcsInstanceFromRemoteResult() = default;
+SyncEcsInstanceFromRemoteResult::SyncEcsInstanceFromRemoteResult(SyncEcsInstanceFromRemoteResult&&) noexcept = default;
+SyncEcsInstanceFromRemoteResult::~SyncEcsInstanceFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncEcsSecurityGroupFromRemoteResult::describe() { return schema::lazyTable(kTable32); }
+
+SyncEcsSecurityGroupFromRemoteResult::SyncEcsSecurityGroupFromRemoteResult() = default;
+SyncEcsSecurityGroupFromRemoteResult::SyncEcsSecurityGroupFromRemoteResult(SyncEcsSecurityGroupFromRemoteResult&&) noexcept = default;
+SyncEcsSecurityGroupFromRemoteResult::~SyncEcsSecurityGroupFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncEcsSecurityGroupRuleFromRemoteResult::describe() { return schema::lazyTable(kTable33); }
+
+SyncEcsSecurityGroupRuleFromRemoteResult::SyncEcsSecurityGroupRuleFromRemoteResult() = default;
+SyncEcsSecurityGroupRuleFromRemoteResult::SyncEcsSecurityGroupRuleFromRemoteResult(SyncEcsSecurityGroupRuleFromRemoteResult&&) noexcept = default;
+SyncEcsSecurityGroupRuleFromRemoteResult::~SyncEcsSecurityGroupRuleFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncEcsVSwitchFromRemoteResult::describe() { return schema::lazyTable(kTable34); }
+
+SyncEcsVSwitchFromRemoteResult::SyncEcsVSwitchFromRemoteResult() = default;
+SyncEcsVSwitchFromRemoteResult::SyncEcsVSwitchFromRemoteResult(SyncEcsVSwitchFromRemoteResult&&) noexcept = default;
+SyncEcsVSwitchFromRemoteResult::~SyncEcsVSwitchFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncEcsVpcFromRemoteResult::describe() { return schema::lazyTable(kTable35); }
+
+SyncEcsVpcFromRemoteResult::SyncEcsVpcFromRemoteResult() = default;
+SyncEcsVpcFromRemoteResult::SyncEcsVpcFromRemoteResult(SyncEcsVpcFromRemoteResult&&) noexcept = default;
+SyncEcsVpcFromRemoteResult::~SyncEcsVpcFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncHybridEipFromRemoteResult::describe() { return schema::lazyTable(kTable36); }
+
+SyncHybridEipFromRemoteResult::SyncHybridEipFromRemoteResult() = default;
+SyncHybridEipFromRemoteResult::SyncHybridEipFromRemoteResult(SyncHybridEipFromRemoteResult&&) noexcept = default;
+SyncHybridEipFromRemoteResult::~SyncHybridEipFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncVirtualBorderRouterFromRemoteResult::describe() { return schema::lazyTable(kTable37); }
+
+SyncVirtualBorderRouterFromRemoteResult::SyncVirtualBorderRouterFromRemoteResult() = default;
+SyncVirtualBorderRouterFromRemoteResult::SyncVirtualBorderRouterFromRemoteResult(SyncVirtualBorderRouterFromRemoteResult&&) noexcept = default;
+SyncVirtualBorderRouterFromRemoteResult::~SyncVirtualBorderRouterFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncVpcUserVpnGatewayFromRemoteResult::describe() { return schema::lazyTable(kTable38); }
+
+SyncVpcUserVpnGatewayFromRemoteResult::SyncVpcUserVpnGatewayFromRemoteResult() = default;
+SyncVpcUserVpnGatewayFromRemoteResult::SyncVpcUserVpnGatewayFromRemoteResult(SyncVpcUserVpnGatewayFromRemoteResult&&) noexcept = default;
+SyncVpcUserVpnGatewayFromRemoteResult::~SyncVpcUserVpnGatewayFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncVpcVpnConnectionFromRemoteResult::describe() { return schema::lazyTable(kTable39); }
+
+SyncVpcVpnConnectionFromRemoteResult::SyncVpcVpnConnectionFromRemoteResult() = default;
+SyncVpcVpnConnectionFromRemoteResult::SyncVpcVpnConnectionFromRemoteResult(SyncVpcVpnConnectionFromRemoteResult&&) noexcept = default;
+SyncVpcVpnConnectionFromRemoteResult::~SyncVpcVpnConnectionFromRemoteResult() = default;
+
+const schema::TypeDesc& SyncVpcVpnGatewayFromRemoteResult::describe() { return schema::lazyTable(kTable40); }
+
+SyncVpcVpnGatewayFromRemoteResult::SyncVpcVpnGatewayFromRemoteResult() = default;
+SyncVpcVpnGatewayFromRemoteResult::SyncVpcVpnGatewayFromRemoteResult(SyncVpcVpnGatewayFromRemoteResult&&) noexcept = default;
+SyncVpcVpnGatewayFromRemoteResult::~SyncVpcVpnGatewayFromRemoteResult() = default;
+
+const schema::TypeDesc& SystemTagInventory::describe() { return schema::lazyTable(kTable41); }
+
+SystemTagInventory::SystemTagInventory() = default;
+SystemTagInventory::SystemTagInventory(SystemTagInventory&&) noexcept = default;
+SystemTagInventory::~SystemTagInventory() = default;
+
+const schema::TypeDesc& TagInventory::describe() { return schema::lazyTable(kTable42); }
+
+TagInventory::TagInventory() = default;
+TagInventory::TagInventory(TagInventory&&) noexcept = default;
+TagInventory::~TagInventory() = default;
+
+const schema::TypeDesc& TagPatternInventory::describe() { return schema::lazyTable(kTable43); }
+
+TagPatternInventory::TagPatternInventory() = default;
+TagPatternInventory::TagPatternInventory(TagPatternInventory&&) noexcept = default;
+TagPatternInventory::~TagPatternInventory() = default;
+
+const schema::TypeDesc& TakeVmConsoleScreenshotResult::describe() { return schema::lazyTable(kTable44); }
+
+TakeVmConsoleScreenshotResult::TakeVmConsoleScreenshotResult() = default;
+TakeVmConsoleScreenshotResult::TakeVmConsoleScreenshotResult(TakeVmConsoleScreenshotResult&&) noexcept = default;
+TakeVmConsoleScreenshotResult::~TakeVmConsoleScreenshotResult() = default;
+
+const schema::TypeDesc& TaskInfo::describe() { return schema::lazyTable(kTable45); }
+
+TaskInfo::TaskInfo() = default;
+TaskInfo::TaskInfo(TaskInfo&&) noexcept = default;
+TaskInfo::~TaskInfo() = default;
+
+const schema::TypeDesc& TaskProgressInventory::describe() { return schema::lazyTable(kTable46); }
+
+TaskProgressInventory::TaskProgressInventory() = default;
+TaskProgressInventory::TaskProgressInventory(TaskProgressInventory&&) noexcept = default;
+TaskProgressInventory::~TaskProgressInventory() = default;
+
+const schema::TypeDesc& Template::describe() { return schema::lazyTable(kTable47); }
+
+Template::Template() = default;
+Template::Template(Template&&) noexcept = default;
+Template::~Template() = default;
+
+const schema::TypeDesc& TemplateConfigInventory::describe() { return schema::lazyTable(kTable48); }
+
+TemplateConfigInventory::TemplateConfigInventory() = default;
+TemplateConfigInventory::TemplateConfigInventory(TemplateConfigInventory&&) noexcept = default;
+TemplateConfigInventory::~TemplateConfigInventory() = default;
+
+const schema::TypeDesc& ThirdpartyPlatformInventory::describe() { return schema::lazyTable(kTable49); }
+
+ThirdpartyPlatformInventory::ThirdpartyPlatformInventory() = default;
+ThirdpartyPlatformInventory::ThirdpartyPlatformInventory(ThirdpartyPlatformInventory&&) noexcept = default;
+ThirdpartyPlatformInventory::~ThirdpartyPlatformInventory() = default;
+
+const schema::TypeDesc& TicketFlowCollectionInventory::describe() { return schema::lazyTable(kTable50); }
+
+TicketFlowCollectionInventory::TicketFlowCollectionInventory() = default;
+TicketFlowCollectionInventory::TicketFlowCollectionInventory(TicketFlowCollectionInventory&&) noexcept = default;
+TicketFlowCollectionInventory::~TicketFlowCollectionInventory() = default;
+
+const schema::TypeDesc& TicketFlowInventory::describe() { return schema::lazyTable(kTable51); }
+
+TicketFlowInventory::TicketFlowInventory() = default;
+TicketFlowInventory::TicketFlowInventory(TicketFlowInventory&&) noexcept = default;
+TicketFlowInventory::~TicketFlowInventory() = default;
+
+const schema::TypeDesc& TicketInventory::describe() { return schema::lazyTable(kTable52); }
+
+TicketInventory::TicketInventory() = default;
+TicketInventory::TicketInventory(TicketInventory&&) noexcept = default;
+TicketInventory::~TicketInventory() = default;
+
+const schema::TypeDesc& TicketTypeInventory::describe() { return schema::lazyTable(kTable53); }
+
+TicketTypeInventory::TicketTypeInventory() = default;
+TicketTypeInventory::TicketTypeInventory(TicketTypeInventory&&) noexcept = default;
+TicketTypeInventory::~TicketTypeInventory() = default;
+
+const schema::TypeDesc& TokenIntrospectionResult::describe() { return schema::lazyTable(kTable54); }
+
+TokenIntrospectionResult::TokenIntrospectionResult() = default;
+TokenIntrospectionResult::TokenIntrospectionResult(TokenIntrospectionResult&&) noexcept = default;
+TokenIntrospectionResult::~TokenIntrospectionResult() = default;
+
+const schema::TypeDesc& TrashCleanupResult::describe() { return schema::lazyTable(kTable55); }
+
+TrashCleanupResult::TrashCleanupResult() = default;
+TrashCleanupResult::TrashCleanupResult(TrashCleanupResult&&) noexcept = default;
+TrashCleanupResult::~TrashCleanupResult() = default;
+
+const schema::TypeDesc& TwoFactorAuthenticationInventory::describe() { return schema::lazyTable(kTable56); }
+
+TwoFactorAuthenticationInventory::TwoFactorAuthenticationInventory() = default;
+TwoFactorAuthenticationInventory::TwoFactorAuthenticationInventory(TwoFactorAuthenticationInventory&&) noexcept = default;
+TwoFactorAuthenticationInventory::~TwoFactorAuthenticationInventory() = default;
+
+const schema::TypeDesc& TwoFactorAuthenticationSecretInventory::describe() { return schema::lazyTable(kTable57); }
+
+TwoFactorAuthenticationSecretInventory::TwoFactorAuthenticationSecretInventory() = default;
+TwoFactorAuthenticationSecretInventory::TwoFactorAuthenticationSecretInventory(TwoFactorAuthenticationSecretInventory&&) noexcept = default;
+TwoFactorAuthenticationSecretInventory::~TwoFactorAuthenticationSecretInventory() = default;
+
+const schema::TypeDesc& UpdateHostIommuStateResult::describe() { return schema::lazyTable(kTable58); }
+
+UpdateHostIommuStateResult::UpdateHostIommuStateResult() = default;
+UpdateHostIommuStateResult::UpdateHostIommuStateResult(UpdateHostIommuStateResult&&) noexcept = default;
+UpdateHostIommuStateResult::~UpdateHostIommuStateResult() = default;
+
+const schema::TypeDesc& UpdateHostIpmiResult::describe() { return schema::lazyTable(kTable59); }
+
+UpdateHostIpmiResult::UpdateHostIpmiResult() = default;
+UpdateHostIpmiResult::UpdateHostIpmiResult(UpdateHostIpmiResult&&) noexcept = default;
+UpdateHostIpmiResult::~UpdateHostIpmiResult() = default;
+
+const schema::TypeDesc& UpdateResourceConfigsResult::describe() { return schema::lazyTable(kTable60); }
+
+UpdateResourceConfigsResult::UpdateResourceConfigsResult() = default;
+UpdateResourceConfigsResult::UpdateResourceConfigsResult(UpdateResourceConfigsResult&&) noexcept = default;
+UpdateResourceConfigsResult::~UpdateResourceConfigsResult() = default;
+
+const schema::TypeDesc& UsageReport::describe() { return schema::lazyTable(kTable61); }
+
+UsageReport::UsageReport() = default;
+UsageReport::UsageReport(UsageReport&&) noexcept = default;
+UsageReport::~UsageReport() = default;
+
+const schema::TypeDesc& UsbDeviceInventory::describe() { return schema::lazyTable(kTable62); }
+
+UsbDeviceInventory::UsbDeviceInventory() = default;
+UsbDeviceInventory::UsbDeviceInventory(UsbDeviceInventory&&) noexcept = default;
+UsbDeviceInventory::~UsbDeviceInventory() = default;
+
+const schema::TypeDesc& UserGroupInventory::describe() { return schema::lazyTable(kTable63); }
+
+UserGroupInventory::UserGroupInventory() = default;
+UserGroupInventory::UserGroupInventory(UserGroupInventory&&) noexcept = default;
+UserGroupInventory::~UserGroupInventory() = default;
+
+const schema::TypeDesc& UserInventory::describe() { return schema::lazyTable(kTable64); }
+
+UserInventory::UserInventory() = default;
+UserInventory::UserInventory(UserInventory&&) noexcept = default;
+UserInventory::~UserInventory() = default;
+
+const schema::TypeDesc& UserTagInventory::describe() { return schema::lazyTable(kTable65); }
+
+UserTagInventory::UserTagInventory() = default;
+UserTagInventory::UserTagInventory(UserTagInventory&&) noexcept = default;
+UserTagInventory::~UserTagInventory() = default;
+
+const schema::TypeDesc& V2VConversionHostInventory::describe() { return schema::lazyTable(kTable66); }
+
+V2VConversionHostInventory::V2VConversionHostInventory() = default;
+V2VConversionHostInventory::V2VConversionHostInventory(V2VConversionHostInventory&&) noexcept = default;
+V2VConversionHostInventory::~V2VConversionHostInventory() = default;
+
+const schema::TypeDesc& VCenterBackupStorageInventory::describe() { return schema::lazyTable(kTable67); }
+
+VCenterBackupStorageInventory::VCenterBackupStorageInventory() = default;
+VCenterBackupStorageInventory::VCenterBackupStorageInventory(VCenterBackupStorageInventory&&) noexcept = default;
+VCenterBackupStorageInventory::~VCenterBackupStorageInventory() = default;
+
+const schema::TypeDesc& VCenterClusterInventory::describe() { return schema::lazyTable(kTable68); }
+
+VCenterClusterInventory::VCenterClusterInventory() = default;
+VCenterClusterInventory::VCenterClusterInventory(VCenterClusterInventory&&) noexcept = default;
+VCenterClusterInventory::~VCenterClusterInventory() = default;
+
+const schema::TypeDesc& VCenterDatacenterInventory::describe() { return schema::lazyTable(kTable69); }
+
+VCenterDatacenterInventory::VCenterDatacenterInventory() = default;
+VCenterDatacenterInventory::VCenterDatacenterInventory(VCenterDatacenterInventory&&) noexcept = default;
+VCenterDatacenterInventory::~VCenterDatacenterInventory() = default;
+
+const schema::TypeDesc& VCenterInventory::describe() { return schema::lazyTable(kTable70); }
+
+VCenterInventory::VCenterInventory() = default;
+VCenterInventory::VCenterInventory(VCenterInventory&&) noexcept = default;
+VCenterInventory::~VCenterInventory() = default;
+
+const schema::TypeDesc& VCenterPrimaryStorageInventory::describe() { return schema::lazyTable(kTable71); }
+
+VCenterPrimaryStorageInventory::VCenterPrimaryStorageInventory() = default;
+VCenterPrimaryStorageInventory::VCenterPrimaryStorageInventory(VCenterPrimaryStorageInventory&&) noexcept = default;
+VCenterPrimaryStorageInventory::~VCenterPrimaryStorageInventory() = default;
+
+const schema::TypeDesc& VCenterResourcePoolInventory::describe() { return schema::lazyTable(kTable72); }
+
+VCenterResourcePoolInventory::VCenterResourcePoolInventory() = default;
+VCenterResourcePoolInventory::VCenterResourcePoolInventory(VCenterResourcePoolInventory&&) noexcept = default;
+VCenterResourcePoolInventory::~VCenterResourcePoolInventory() = default;
+
+const schema::TypeDesc& VRouterRouteEntryInventory::describe() { return schema::lazyTable(kTable73); }
+
+VRouterRouteEntryInventory::VRouterRouteEntryInventory() = default;
+VRouterRouteEntryInventory::VRouterRouteEntryInventory(VRouterRouteEntryInventory&&) noexcept = default;
+VRouterRouteEntryInventory::~VRouterRouteEntryInventory() = default;
+
+const schema::TypeDesc& VRouterRouteTableInventory::describe() { return schema::lazyTable(kTable74); }
+
+VRouterRouteTableInventory::VRouterRouteTableInventory() = default;
+VRouterRouteTableInventory::VRouterRouteTableInventory(VRouterRouteTableInventory&&) noexcept = default;
+VRouterRouteTableInventory::~VRouterRouteTableInventory() = default;
+
+const schema::TypeDesc& ValidateClusterSupportDRSResult::describe() { return schema::lazyTable(kTable75); }
+
+ValidateClusterSupportDRSResult::ValidateClusterSupportDRSResult() = default;
+ValidateClusterSupportDRSResult::ValidateClusterSupportDRSResult(ValidateClusterSupportDRSResult&&) noexcept = default;
+ValidateClusterSupportDRSResult::~ValidateClusterSupportDRSResult() = default;
+
+const schema::TypeDesc& ValidatePasswordResult::describe() { return schema::lazyTable(kTable76); }
+
+ValidatePasswordResult::ValidatePasswordResult() = default;
+ValidatePasswordResult::ValidatePasswordResult(ValidatePasswordResult&&) noexcept = default;
+ValidatePasswordResult::~ValidatePasswordResult() = default;
+
+const schema::TypeDesc& ValidateSecurityGroupRuleResult::describe() { return schema::lazyTable(kTable77); }
+
+ValidateSecurityGroupRuleResult::ValidateSecurityGroupRuleResult() = default;
+ValidateSecurityGroupRuleResult::ValidateSecurityGroupRuleResult(ValidateSecurityGroupRuleResult&&) noexcept = default;
+ValidateSecurityGroupRuleResult::~ValidateSecurityGroupRuleResult() = default;
+
+const schema::TypeDesc& ValidateSessionResult::describe() { return schema::lazyTable(kTable78); }
+
+ValidateSessionResult::ValidateSessionResult() = default;
+ValidateSessionResult::ValidateSessionResult(ValidateSessionResult&&) noexcept = default;
+ValidateSessionResult::~ValidateSessionResult() = default;
+
+const schema::TypeDesc& VdiPortInfo::describe() { return schema::lazyTable(kTable79); }
+
+VdiPortInfo::VdiPortInfo() = default;
+VdiPortInfo::VdiPortInfo(VdiPortInfo&&) noexcept = default;
+VdiPortInfo::~VdiPortInfo() = default;
+
+const schema::TypeDesc& VirtualBorderRouterInventory::describe() { return schema::lazyTable(kTable80); }
+
+VirtualBorderRouterInventory::VirtualBorderRouterInventory() = default;
+VirtualBorderRouterInventory::VirtualBorderRouterInventory(VirtualBorderRouterInventory&&) noexcept = default;
+VirtualBorderRouterInventory::~VirtualBorderRouterInventory() = default;
+
+const schema::TypeDesc& VirtualRouterOfferingInventory::describe() { return schema::lazyTable(kTable81); }
+
+VirtualRouterOfferingInventory::VirtualRouterOfferingInventory() = default;
+VirtualRouterOfferingInventory::VirtualRouterOfferingInventory(VirtualRouterOfferingInventory&&) noexcept = default;
+VirtualRouterOfferingInventory::~VirtualRouterOfferingInventory() = default;
+
+const schema::TypeDesc& VirtualRouterVRouterRouteTableRefInventory::describe() { return schema::lazyTable(kTable82); }
+
+VirtualRouterVRouterRouteTableRefInventory::VirtualRouterVRouterRouteTableRefInventory() = default;
+VirtualRouterVRouterRouteTableRefInventory::VirtualRouterVRouterRouteTableRefInventory(VirtualRouterVRouterRouteTableRefInventory&&) noexcept = default;
+VirtualRouterVRouterRouteTableRefInventory::~VirtualRouterVRouterRouteTableRefInventory() = default;
+
+const schema::TypeDesc& VirtualRouterVmInventory::describe() { return schema::lazyTable(kTable83); }
+
+VirtualRouterVmInventory::VirtualRouterVmInventory() = default;
+VirtualRouterVmInventory::VirtualRouterVmInventory(VirtualRouterVmInventory&&) noexcept = default;
+VirtualRouterVmInventory::~VirtualRouterVmInventory() = default;
+
+const schema::TypeDesc& VmCapabilities::describe() { return schema::lazyTable(kTable84); }
+
+VmCapabilities::VmCapabilities() = default;
+VmCapabilities::VmCapabilities(VmCapabilities&&) noexcept = default;
+VmCapabilities::~VmCapabilities() = default;
+
+const schema::TypeDesc& VmCdRomInventory::describe() { return schema::lazyTable(kTable85); }
+
+VmCdRomInventory::VmCdRomInventory() = default;
+VmCdRomInventory::VmCdRomInventory(VmCdRomInventory&&) noexcept = default;
+VmCdRomInventory::~VmCdRomInventory() = default;
+
+const schema::TypeDesc& VmInstanceDeviceAddressArchiveInventory::describe() { return schema::lazyTable(kTable86); }
+
+VmInstanceDeviceAddressArchiveInventory::VmInstanceDeviceAddressArchiveInventory() = default;
+VmInstanceDeviceAddressArchiveInventory::VmInstanceDeviceAddressArchiveInventory(VmInstanceDeviceAddressArchiveInventory&&) noexcept = default;
+VmInstanceDeviceAddressArchiveInventory::~VmInstanceDeviceAddressArchiveInventory() = default;
+
+const schema::TypeDesc& VmInstanceDeviceAddressGroupInventory::describe() { return schema::lazyTable(kTable87); }
+
+VmInstanceDeviceAddressGroupInventory::VmInstanceDeviceAddressGroupInventory() = default;
+VmInstanceDeviceAddressGroupInventory::VmInstanceDeviceAddressGroupInventory(VmInstanceDeviceAddressGroupInventory&&) noexcept = default;
+VmInstanceDeviceAddressGroupInventory::~VmInstanceDeviceAddressGroupInventory() = default;
+
+const schema::TypeDesc& VmInstanceInventory::describe() { return schema::lazyTable(kTable88); }
+
+VmInstanceInventory::VmInstanceInventory() = default;
+VmInstanceInventory::VmInstanceInventory(VmInstanceInventory&&) noexcept = default;
+VmInstanceInventory::~VmInstanceInventory() = default;
+
+const schema::TypeDesc& VmInstanceMdevDeviceSpecRefInventory::describe() { return schema::lazyTable(kTable89); }
+
+VmInstanceMdevDeviceSpecRefInventory::VmInstanceMdevDeviceSpecRefInventory() = default;
+VmInstanceMdevDeviceSpecRefInventory::VmInstanceMdevDeviceSpecRefInventory(VmInstanceMdevDeviceSpecRefInventory&&) noexcept = default;
+VmInstanceMdevDeviceSpecRefInventory::~VmInstanceMdevDeviceSpecRefInventory() = default;
+
+const schema::TypeDesc& VmInstancePciDeviceSpecRefInventory::describe() { return schema::lazyTable(kTable90); }
+
+VmInstancePciDeviceSpecRefInventory::VmInstancePciDeviceSpecRefInventory() = default;
+VmInstancePciDeviceSpecRefInventory::VmInstancePciDeviceSpecRefInventory(VmInstancePciDeviceSpecRefInventory&&) noexcept = default;
+VmInstancePciDeviceSpecRefInventory::~VmInstancePciDeviceSpecRefInventory() = default;
+
+const schema::TypeDesc& VmNicSecurityPolicyInventory::describe() { return schema::lazyTable(kTable91); }
+
+VmNicSecurityPolicyInventory::VmNicSecurityPolicyInventory() = default;
+VmNicSecurityPolicyInventory::VmNicSecurityPolicyInventory(VmNicSecurityPolicyInventory&&) noexcept = default;
+VmNicSecurityPolicyInventory::~VmNicSecurityPolicyInventory() = default;
+
+const schema::TypeDesc& VmPriorityConfigInventory::describe() { return schema::lazyTable(kTable92); }
+
+VmPriorityConfigInventory::VmPriorityConfigInventory() = default;
+VmPriorityConfigInventory::VmPriorityConfigInventory(VmPriorityConfigInventory&&) noexcept = default;
+VmPriorityConfigInventory::~VmPriorityConfigInventory() = default;
+
+const schema::TypeDesc& VmSchedHistoryInventory::describe() { return schema::lazyTable(kTable93); }
+
+VmSchedHistoryInventory::VmSchedHistoryInventory() = default;
+VmSchedHistoryInventory::VmSchedHistoryInventory(VmSchedHistoryInventory&&) noexcept = default;
+VmSchedHistoryInventory::~VmSchedHistoryInventory() = default;
+
+const schema::TypeDesc& VmSchedulingRuleGroupInventory::describe() { return schema::lazyTable(kTable94); }
+
+VmSchedulingRuleGroupInventory::VmSchedulingRuleGroupInventory() = default;
+VmSchedulingRuleGroupInventory::VmSchedulingRuleGroupInventory(VmSchedulingRuleGroupInventory&&) noexcept = default;
+VmSchedulingRuleGroupInventory::~VmSchedulingRuleGroupInventory() = default;
+
+const schema::TypeDesc& VmSchedulingRuleInventory::describe() { return schema::lazyTable(kTable95); }
+
+VmSchedulingRuleInventory::VmSchedulingRuleInventory() = default;
+VmSchedulingRuleInventory::VmSchedulingRuleInventory(VmSchedulingRuleInventory&&) noexcept = default;
+VmSchedulingRuleInventory::~VmSchedulingRuleInventory() = default;
+
+const schema::TypeDesc& VmVfNicInventory::describe() { return schema::lazyTable(kTable96); }
+
+VmVfNicInventory::VmVfNicInventory() = default;
+VmVfNicInventory::VmVfNicInventory(VmVfNicInventory&&) noexcept = default;
+VmVfNicInventory::~VmVfNicInventory() = default;
+
+const schema::TypeDesc& VniRangeInventory::describe() { return schema::lazyTable(kTable97); }
+
+VniRangeInventory::VniRangeInventory() = default;
+VniRangeInventory::VniRangeInventory(VniRangeInventory&&) noexcept = default;
+VniRangeInventory::~VniRangeInventory() = default;
+
+const schema::TypeDesc& VolumeFormatReplyStruct::describe() { return schema::lazyTable(kTable98); }
+
+VolumeFormatReplyStruct::VolumeFormatReplyStruct() = default;
+VolumeFormatReplyStruct::VolumeFormatReplyStruct(VolumeFormatReplyStruct&&) noexcept = default;
+VolumeFormatReplyStruct::~VolumeFormatReplyStruct() = default;
+
+const schema::TypeDesc& VolumeInventory::describe() { return schema::lazyTable(kTable99); }
+
+VolumeInventory::VolumeInventory() = default;
+VolumeInventory::VolumeInventory(VolumeInventory&&) noexcept = default;
+VolumeInventory::~VolumeInventory() = default;
+
+const schema::TypeDesc& VolumeSnapshotBackupStorageRefInventory::describe() { return schema::lazyTable(kTable100); }
+
+VolumeSnapshotBackupStorageRefInventory::VolumeSnapshotBackupStorageRefInventory() = default;
+VolumeSnapshotBackupStorageRefInventory::VolumeSnapshotBackupStorageRefInventory(VolumeSnapshotBackupStorageRefInventory&&) noexcept = default;
+VolumeSnapshotBackupStorageRefInventory::~VolumeSnapshotBackupStorageRefInventory() = default;
+
+const schema::TypeDesc& VolumeSnapshotGroupAvailability::describe() { return schema::lazyTable(kTable101); }
+
+VolumeSnapshotGroupAvailability::VolumeSnapshotGroupAvailability() = default;
+VolumeSnapshotGroupAvailability::VolumeSnapshotGroupAvailability(VolumeSnapshotGroupAvailability&&) noexcept = default;
+VolumeSnapshotGroupAvailability::~VolumeSnapshotGroupAvailability() = default;
+
+const schema::TypeDesc& VolumeSnapshotGroupInventory::describe() { return schema::lazyTable(kTable102); }
+
+VolumeSnapshotGroupInventory::VolumeSnapshotGroupInventory() = default;
+VolumeSnapshotGroupInventory::VolumeSnapshotGroupInventory(VolumeSnapshotGroupInventory&&) noexcept = default;
+VolumeSnapshotGroupInventory::~VolumeSnapshotGroupInventory() = default;
+
+const schema::TypeDesc& VolumeSnapshotGroupRefInventory::describe() { return schema::lazyTable(kTable103); }
+
+VolumeSnapshotGroupRefInventory::VolumeSnapshotGroupRefInventory() = default;
+VolumeSnapshotGroupRefInventory::VolumeSnapshotGroupRefInventory(VolumeSnapshotGroupRefInventory&&) noexcept = default;
+VolumeSnapshotGroupRefInventory::~VolumeSnapshotGroupRefInventory() = default;
+
+const schema::TypeDesc& VolumeSnapshotInventory::describe() { return schema::lazyTable(kTable104); }
+
+VolumeSnapshotInventory::VolumeSnapshotInventory() = default;
+VolumeSnapshotInventory::VolumeSnapshotInventory(VolumeSnapshotInventory&&) noexcept = default;
+VolumeSnapshotInventory::~VolumeSnapshotInventory() = default;
+
+const schema::TypeDesc& VolumeSnapshotTreeInventory::describe() { return schema::lazyTable(kTable105); }
+
+VolumeSnapshotTreeInventory::VolumeSnapshotTreeInventory() = default;
+VolumeSnapshotTreeInventory::VolumeSnapshotTreeInventory(VolumeSnapshotTreeInventory&&) noexcept = default;
+VolumeSnapshotTreeInventory::~VolumeSnapshotTreeInventory() = default;
+
+const schema::TypeDesc& VpcFirewallInventory::describe() { return schema::lazyTable(kTable106); }
+
+VpcFirewallInventory::VpcFirewallInventory() = default;
+VpcFirewallInventory::VpcFirewallInventory(VpcFirewallInventory&&) noexcept = default;
+VpcFirewallInventory::~VpcFirewallInventory() = default;
+
+const schema::TypeDesc& VpcFirewallIpSetTemplateInventory::describe() { return schema::lazyTable(kTable107); }
+
+VpcFirewallIpSetTemplateInventory::VpcFirewallIpSetTemplateInventory() = default;
+VpcFirewallIpSetTemplateInventory::VpcFirewallIpSetTemplateInventory(VpcFirewallIpSetTemplateInventory&&) noexcept = default;
+VpcFirewallIpSetTemplateInventory::~VpcFirewallIpSetTemplateInventory() = default;
+
+const schema::TypeDesc& VpcFirewallRuleSetInventory::describe() { return schema::lazyTable(kTable108); }
+
+VpcFirewallRuleSetInventory::VpcFirewallRuleSetInventory() = default;
+VpcFirewallRuleSetInventory::VpcFirewallRuleSetInventory(VpcFirewallRuleSetInventory&&) noexcept = default;
+VpcFirewallRuleSetInventory::~VpcFirewallRuleSetInventory() = default;
+
+const schema::TypeDesc& VpcFirewallRuleSetL3RefInventory::describe() { return schema::lazyTable(kTable109); }
+
+VpcFirewallRuleSetL3RefInventory::VpcFirewallRuleSetL3RefInventory() = default;
+VpcFirewallRuleSetL3RefInventory::VpcFirewallRuleSetL3RefInventory(VpcFirewallRuleSetL3RefInventory&&) noexcept = default;
+VpcFirewallRuleSetL3RefInventory::~VpcFirewallRuleSetL3RefInventory() = default;
+
+const schema::TypeDesc& VpcFirewallRuleTemplateInventory::describe() { return schema::lazyTable(kTable110); }
+
+VpcFirewallRuleTemplateInventory::VpcFirewallRuleTemplateInventory() = default;
+VpcFirewallRuleTemplateInventory::VpcFirewallRuleTemplateInventory(VpcFirewallRuleTemplateInventory&&) noexcept = default;
+VpcFirewallRuleTemplateInventory::~VpcFirewallRuleTemplateInventory() = default;
+
+const schema::TypeDesc& VpcFirewallVRouterRefInventory::describe() { return schema::lazyTable(kTable111); }
+
+VpcFirewallVRouterRefInventory::VpcFirewallVRouterRefInventory() = default;
+VpcFirewallVRouterRefInventory::VpcFirewallVRouterRefInventory(VpcFirewallVRouterRefInventory&&) noexcept = default;
+VpcFirewallVRouterRefInventory::~VpcFirewallVRouterRefInventory() = default;
+
+const schema::TypeDesc& VpcHaGroupInventory::describe() { return schema::lazyTable(kTable112); }
+
+VpcHaGroupInventory::VpcHaGroupInventory() = default;
+VpcHaGroupInventory::VpcHaGroupInventory(VpcHaGroupInventory&&) noexcept = default;
+VpcHaGroupInventory::~VpcHaGroupInventory() = default;
+
+const schema::TypeDesc& VpcHaGroupNetworkServiceRefInventory::describe() { return schema::lazyTable(kTable113); }
+
+VpcHaGroupNetworkServiceRefInventory::VpcHaGroupNetworkServiceRefInventory() = default;
+VpcHaGroupNetworkServiceRefInventory::VpcHaGroupNetworkServiceRefInventory(VpcHaGroupNetworkServiceRefInventory&&) noexcept = default;
+VpcHaGroupNetworkServiceRefInventory::~VpcHaGroupNetworkServiceRefInventory() = default;
+
+const schema::TypeDesc& VpcRouterVmInventory::describe() { return schema::lazyTable(kTable114); }
+
+VpcRouterVmInventory::VpcRouterVmInventory() = default;
+VpcRouterVmInventory::VpcRouterVmInventory(VpcRouterVmInventory&&) noexcept = default;
+VpcRouterVmInventory::~VpcRouterVmInventory() = default;
+
+const schema::TypeDesc& VpcSharedQosInventory::describe() { return schema::lazyTable(kTable115); }
+
+VpcSharedQosInventory::VpcSharedQosInventory() = default;
+VpcSharedQosInventory::VpcSharedQosInventory(VpcSharedQosInventory&&) noexcept = default;
+VpcSharedQosInventory::~VpcSharedQosInventory() = default;
+
+const schema::TypeDesc& VpcSnatStateInventory::describe() { return schema::lazyTable(kTable116); }
+
+VpcSnatStateInventory::VpcSnatStateInventory() = default;
+VpcSnatStateInventory::VpcSnatStateInventory(VpcSnatStateInventory&&) noexcept = default;
+VpcSnatStateInventory::~VpcSnatStateInventory() = default;
+
+const schema::TypeDesc& VpcUserVpnGatewayInventory::describe() { return schema::lazyTable(kTable117); }
+
+VpcUserVpnGatewayInventory::VpcUserVpnGatewayInventory() = default;
+VpcUserVpnGatewayInventory::VpcUserVpnGatewayInventory(VpcUserVpnGatewayInventory&&) noexcept = default;
+VpcUserVpnGatewayInventory::~VpcUserVpnGatewayInventory() = default;
+
+const schema::TypeDesc& VpcVirtualRouteEntryInventory::describe() { return schema::lazyTable(kTable118); }
+
+VpcVirtualRouteEntryInventory::VpcVirtualRouteEntryInventory() = default;
+VpcVirtualRouteEntryInventory::VpcVirtualRouteEntryInventory(VpcVirtualRouteEntryInventory&&) noexcept = default;
+VpcVirtualRouteEntryInventory::~VpcVirtualRouteEntryInventory() = default;
+
+const schema::TypeDesc& VpcVirtualRouterInventory::describe() { return schema::lazyTable(kTable119); }
+
+VpcVirtualRouterInventory::VpcVirtualRouterInventory() = default;
+VpcVirtualRouterInventory::VpcVirtualRouterInventory(VpcVirtualRouterInventory&&) noexcept = default;
+VpcVirtualRouterInventory::~VpcVirtualRouterInventory() = default;
+
+template <>
+const schema::TypeDesc& InventoryReply<SftpBackupStorageInventory>::describe() { return schema::lazyTable(kTable120); }
+
+template <>
+const schema::TypeDesc& QueryReply<SftpBackupStorageInventory>::describe() { return schema::lazyTable(kTable121); }
+
+template <>
+const schema::TypeDesc& QueryReply<ShareableVolumeVmInstanceRefInventory>::describe() { return schema::lazyTable(kTable122); }
+
+template <>
+const schema::TypeDesc& QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory>::describe() { return schema::lazyTable(kTable123); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SharedBlockGroupPrimaryStorageInventory>::describe() { return schema::lazyTable(kTable124); }
+
+template <>
+const schema::TypeDesc& QueryReply<SharedBlockGroupPrimaryStorageInventory>::describe() { return schema::lazyTable(kTable125); }
+
+template <>
+const schema::TypeDesc& QueryReply<SharedBlockInventory>::describe() { return schema::lazyTable(kTable126); }
+
+template <>
+const schema::TypeDesc& QueryReply<SharedResourceInventory>::describe() { return schema::lazyTable(kTable127); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SlbGroupInventory>::describe() { return schema::lazyTable(kTable128); }
+
+template <>
+const schema::TypeDesc& QueryReply<SlbGroupInventory>::describe() { return schema::lazyTable(kTable129); }
+
+template <>
+const schema::TypeDesc& QueryReply<SlbOfferingInventory>::describe() { return schema::lazyTable(kTable130); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SlbVmInstanceInventory>::describe() { return schema::lazyTable(kTable131); }
+
+template <>
+const schema::TypeDesc& QueryReply<SlbVmInstanceInventory>::describe() { return schema::lazyTable(kTable132); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SnmpAgentInventory>::describe() { return schema::lazyTable(kTable133); }
+
+template <>
+const schema::TypeDesc& QueryReply<SnmpAgentInventory>::describe() { return schema::lazyTable(kTable134); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SshKeyPairInventory>::describe() { return schema::lazyTable(kTable135); }
+
+template <>
+const schema::TypeDesc& QueryReply<SshKeyPairInventory>::describe() { return schema::lazyTable(kTable136); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SshPrivateKeyPairInventory>::describe() { return schema::lazyTable(kTable137); }
+
+template <>
+const schema::TypeDesc& InventoryReply<StackTemplateInventory>::describe() { return schema::lazyTable(kTable138); }
+
+template <>
+const schema::TypeDesc& QueryReply<StackTemplateInventory>::describe() { return schema::lazyTable(kTable139); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SystemTagInventory>::describe() { return schema::lazyTable(kTable140); }
+
+template <>
+const schema::TypeDesc& QueryReply<SystemTagInventory>::describe() { return schema::lazyTable(kTable141); }
+
+template <>
+const schema::TypeDesc& QueryReply<TagInventory>::describe() { return schema::lazyTable(kTable142); }
+
+template <>
+const schema::TypeDesc& InventoryReply<TagPatternInventory>::describe() { return schema::lazyTable(kTable143); }
+
+template <>
+const schema::TypeDesc& InventoryReply<TemplateConfigInventory>::describe() { return schema::lazyTable(kTable144); }
+
+template <>
+const schema::TypeDesc& QueryReply<TemplateConfigInventory>::describe() { return schema::lazyTable(kTable145); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ThirdpartyPlatformInventory>::describe() { return schema::lazyTable(kTable146); }
+
+template <>
+const schema::TypeDesc& QueryReply<ThirdpartyPlatformInventory>::describe() { return schema::lazyTable(kTable147); }
+
+template <>
+const schema::TypeDesc& InventoryReply<TicketFlowCollectionInventory>::describe() { return schema::lazyTable(kTable148); }
+
+template <>
+const schema::TypeDesc& QueryReply<TicketFlowCollectionInventory>::describe() { return schema::lazyTable(kTable149); }
+
+template <>
+const schema::TypeDesc& InventoryReply<TicketFlowInventory>::describe() { return schema::lazyTable(kTable150); }
+
+template <>
+const schema::TypeDesc& QueryReply<TicketFlowInventory>::describe() { return schema::lazyTable(kTable151); }
+
+template <>
+const schema::TypeDesc& InventoryReply<TicketInventory>::describe() { return schema::lazyTable(kTable152); }
+
+template <>
+const schema::TypeDesc& QueryReply<TicketInventory>::describe() { return schema::lazyTable(kTable153); }
+
+template <>
+const schema::TypeDesc& QueryReply<TicketTypeInventory>::describe() { return schema::lazyTable(kTable154); }
+
+template <>
+const schema::TypeDesc& QueryReply<TwoFactorAuthenticationInventory>::describe() { return schema::lazyTable(kTable155); }
+
+template <>
+const schema::TypeDesc& InventoryReply<TwoFactorAuthenticationSecretInventory>::describe() { return schema::lazyTable(kTable156); }
+
+template <>
+const schema::TypeDesc& InventoryReply<UsbDeviceInventory>::describe() { return schema::lazyTable(kTable157); }
+
+template <>
+const schema::TypeDesc& QueryReply<UsbDeviceInventory>::describe() { return schema::lazyTable(kTable158); }
+
+template <>
+const schema::TypeDesc& InventoryReply<UserGroupInventory>::describe() { return schema::lazyTable(kTable159); }
+
+template <>
+const schema::TypeDesc& QueryReply<UserGroupInventory>::describe() { return schema::lazyTable(kTable160); }
+
+template <>
+const schema::TypeDesc& InventoryReply<UserInventory>::describe() { return schema::lazyTable(kTable161); }
+
+template <>
+const schema::TypeDesc& QueryReply<UserInventory>::describe() { return schema::lazyTable(kTable162); }
+
+template <>
+const schema::TypeDesc& InventoryReply<UserTagInventory>::describe() { return schema::lazyTable(kTable163); }
+
+template <>
+const schema::TypeDesc& QueryReply<UserTagInventory>::describe() { return schema::lazyTable(kTable164); }
+
+template <>
+const schema::TypeDesc& InventoryReply<V2VConversionHostInventory>::describe() { return schema::lazyTable(kTable165); }
+
+template <>
+const schema::TypeDesc& QueryReply<V2VConversionHostInventory>::describe() { return schema::lazyTable(kTable166); }
+
+template <>
+const schema::TypeDesc& QueryReply<VCenterBackupStorageInventory>::describe() { return schema::lazyTable(kTable167); }
+
+template <>
+const schema::TypeDesc& QueryReply<VCenterClusterInventory>::describe() { return schema::lazyTable(kTable168); }
+
+template <>
+const schema::TypeDesc& QueryReply<VCenterDatacenterInventory>::describe() { return schema::lazyTable(kTable169); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VCenterInventory>::describe() { return schema::lazyTable(kTable170); }
+
+template <>
+const schema::TypeDesc& QueryReply<VCenterInventory>::describe() { return schema::lazyTable(kTable171); }
+
+template <>
+const schema::TypeDesc& QueryReply<VCenterPrimaryStorageInventory>::describe() { return schema::lazyTable(kTable172); }
+
+template <>
+const schema::TypeDesc& QueryReply<VCenterResourcePoolInventory>::describe() { return schema::lazyTable(kTable173); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VRouterRouteEntryInventory>::describe() { return schema::lazyTable(kTable174); }
+
+template <>
+const schema::TypeDesc& QueryReply<VRouterRouteEntryInventory>::describe() { return schema::lazyTable(kTable175); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VRouterRouteTableInventory>::describe() { return schema::lazyTable(kTable176); }
+
+template <>
+const schema::TypeDesc& QueryReply<VRouterRouteTableInventory>::describe() { return schema::lazyTable(kTable177); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VirtualBorderRouterInventory>::describe() { return schema::lazyTable(kTable178); }
+
+template <>
+const schema::TypeDesc& QueryReply<VirtualRouterOfferingInventory>::describe() { return schema::lazyTable(kTable179); }
+
+template <>
+const schema::TypeDesc& QueryReply<VirtualRouterVRouterRouteTableRefInventory>::describe() { return schema::lazyTable(kTable180); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VirtualRouterVmInventory>::describe() { return schema::lazyTable(kTable181); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmCdRomInventory>::describe() { return schema::lazyTable(kTable182); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmCdRomInventory>::describe() { return schema::lazyTable(kTable183); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmInstanceDeviceAddressArchiveInventory>::describe() { return schema::lazyTable(kTable184); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmInstanceDeviceAddressGroupInventory>::describe() { return schema::lazyTable(kTable185); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmInstanceInventory>::describe() { return schema::lazyTable(kTable186); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmInstanceInventory>::describe() { return schema::lazyTable(kTable187); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmInstanceMdevDeviceSpecRefInventory>::describe() { return schema::lazyTable(kTable188); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmInstanceMdevDeviceSpecRefInventory>::describe() { return schema::lazyTable(kTable189); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmInstancePciDeviceSpecRefInventory>::describe() { return schema::lazyTable(kTable190); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmInstancePciDeviceSpecRefInventory>::describe() { return schema::lazyTable(kTable191); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmNicSecurityPolicyInventory>::describe() { return schema::lazyTable(kTable192); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmNicSecurityPolicyInventory>::describe() { return schema::lazyTable(kTable193); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmPriorityConfigInventory>::describe() { return schema::lazyTable(kTable194); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmSchedHistoryInventory>::describe() { return schema::lazyTable(kTable195); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmSchedulingRuleGroupInventory>::describe() { return schema::lazyTable(kTable196); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmSchedulingRuleGroupInventory>::describe() { return schema::lazyTable(kTable197); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmSchedulingRuleInventory>::describe() { return schema::lazyTable(kTable198); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmSchedulingRuleInventory>::describe() { return schema::lazyTable(kTable199); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmVfNicInventory>::describe() { return schema::lazyTable(kTable200); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VniRangeInventory>::describe() { return schema::lazyTable(kTable201); }
+
+template <>
+const schema::TypeDesc& QueryReply<VniRangeInventory>::describe() { return schema::lazyTable(kTable202); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VolumeInventory>::describe() { return schema::lazyTable(kTable203); }
+
+template <>
+const schema::TypeDesc& QueryReply<VolumeInventory>::describe() { return schema::lazyTable(kTable204); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VolumeSnapshotGroupInventory>::describe() { return schema::lazyTable(kTable205); }
+
+template <>
+const schema::TypeDesc& QueryReply<VolumeSnapshotGroupInventory>::describe() { return schema::lazyTable(kTable206); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VolumeSnapshotInventory>::describe() { return schema::lazyTable(kTable207); }
+
+template <>
+const schema::TypeDesc& QueryReply<VolumeSnapshotInventory>::describe() { return schema::lazyTable(kTable208); }
+
+template <>
+const schema::TypeDesc& QueryReply<VolumeSnapshotTreeInventory>::describe() { return schema::lazyTable(kTable209); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcFirewallInventory>::describe() { return schema::lazyTable(kTable210); }
+
+template <>
+const schema::TypeDesc& QueryReply<VpcFirewallInventory>::describe() { return schema::lazyTable(kTable211); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcFirewallIpSetTemplateInventory>::describe() { return schema::lazyTable(kTable212); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcFirewallRuleSetInventory>::describe() { return schema::lazyTable(kTable213); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcFirewallRuleSetL3RefInventory>::describe() { return schema::lazyTable(kTable214); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcFirewallRuleTemplateInventory>::describe() { return schema::lazyTable(kTable215); }
+
+template <>
+const schema::TypeDesc& QueryReply<VpcFirewallVRouterRefInventory>::describe() { return schema::lazyTable(kTable216); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcHaGroupInventory>::describe() { return schema::lazyTable(kTable217); }
+
+template <>
+const schema::TypeDesc& QueryReply<VpcHaGroupInventory>::describe() { return schema::lazyTable(kTable218); }
+
+template <>
+const schema::TypeDesc& QueryReply<VpcHaGroupNetworkServiceRefInventory>::describe() { return schema::lazyTable(kTable219); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcRouterVmInventory>::describe() { return schema::lazyTable(kTable220); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcSharedQosInventory>::describe() { return schema::lazyTable(kTable221); }
+
+template <>
+const schema::TypeDesc& QueryReply<VpcSharedQosInventory>::describe() { return schema::lazyTable(kTable222); }
+
+template <>
+const schema::TypeDesc& QueryReply<VpcSnatStateInventory>::describe() { return schema::lazyTable(kTable223); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcUserVpnGatewayInventory>::describe() { return schema::lazyTable(kTable224); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcVirtualRouteEntryInventory>::describe() { return schema::lazyTable(kTable225); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcVirtualRouterInventory>::describe() { return schema::lazyTable(kTable226); }
 
 }  // namespace zstack

@@ -19,182 +19,343 @@
 #include <cstddef>
 
 namespace zstack {
+namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // VpcVpnConnectionInventory
+  {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, accountName), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, type), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, status), schema::Location::Body, 0, nullptr},
+  {"connectionId", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, connectionId), schema::Location::Body, 0, nullptr},
+  {"userGatewayUuid", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, userGatewayUuid), schema::Location::Body, 0, nullptr},
+  {"vpnGatewayUuid", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, vpnGatewayUuid), schema::Location::Body, 0, nullptr},
+  {"localSubnet", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, localSubnet), schema::Location::Body, 0, nullptr},
+  {"remoteSubnet", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, remoteSubnet), schema::Location::Body, 0, nullptr},
+  {"ikeConfigUuid", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, ikeConfigUuid), schema::Location::Body, 0, nullptr},
+  {"ipsecConfigUuid", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, ipsecConfigUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(VpcVpnConnectionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable0{{nullptr}, "VpcVpnConnectionInventory", kRows0, 10, kBases0, 1, &schema::ObjectOps<VpcVpnConnectionInventory, L>::make, &schema::ObjectOps<VpcVpnConnectionInventory, L>::destroy, &schema::ObjectOps<VpcVpnConnectionInventory, L>::clear};
+constexpr schema::Row kRows1[] = {  // VpcVpnGatewayInventory
+  {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, accountName), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, type), schema::Location::Body, 0, nullptr},
+  {"gatewayId", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, gatewayId), schema::Location::Body, 0, nullptr},
+  {"vSwitchUuid", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, vSwitchUuid), schema::Location::Body, 0, nullptr},
+  {"publicIp", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, publicIp), schema::Location::Body, 0, nullptr},
+  {"spec", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, spec), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, status), schema::Location::Body, 0, nullptr},
+  {"businessStatus", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, businessStatus), schema::Location::Body, 0, nullptr},
+  {"endDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcVpnGatewayInventory, endDate), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases1[] = {{&NamedResource::describe, offsetof(VpcVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable1{{nullptr}, "VpcVpnGatewayInventory", kRows1, 9, kBases1, 1, &schema::ObjectOps<VpcVpnGatewayInventory, L>::make, &schema::ObjectOps<VpcVpnGatewayInventory, L>::destroy, &schema::ObjectOps<VpcVpnGatewayInventory, L>::clear};
+constexpr schema::Row kRows2[] = {  // VpcVpnIkeConfigInventory
+  {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, accountName), schema::Location::Body, 0, nullptr},
+  {"psk", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, psk), schema::Location::Body, 0, nullptr},
+  {"version", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, version), schema::Location::Body, 0, nullptr},
+  {"mode", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, mode), schema::Location::Body, 0, nullptr},
+  {"encodeAlgorithm", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, encodeAlgorithm), schema::Location::Body, 0, nullptr},
+  {"authAlgorithm", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, authAlgorithm), schema::Location::Body, 0, nullptr},
+  {"pfs", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, pfs), schema::Location::Body, 0, nullptr},
+  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcVpnIkeConfigInventory, lifetime), schema::Location::Body, 0, nullptr},
+  {"localIp", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, localIp), schema::Location::Body, 0, nullptr},
+  {"remoteIp", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, remoteIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&NamedResource::describe, offsetof(VpcVpnIkeConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable2{{nullptr}, "VpcVpnIkeConfigInventory", kRows2, 10, kBases2, 1, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::make, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::destroy, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::clear};
+constexpr schema::Row kRows3[] = {  // VpcVpnIkeConfigStruct
+  {"Psk", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, Psk), schema::Location::Body, 0, nullptr},
+  {"IkeVersion", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkeVersion), schema::Location::Body, 0, nullptr},
+  {"IkeMode", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkeMode), schema::Location::Body, 0, nullptr},
+  {"IkeEncAlg", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkeEncAlg), schema::Location::Body, 0, nullptr},
+  {"IkeAuthAlg", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkeAuthAlg), schema::Location::Body, 0, nullptr},
+  {"IkePfs", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkePfs), schema::Location::Body, 0, nullptr},
+  {"IkeLifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkeLifetime), schema::Location::Body, 0, nullptr},
+  {"LocalId", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, LocalId), schema::Location::Body, 0, nullptr},
+  {"RemoteId", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, RemoteId), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable3{{nullptr}, "VpcVpnIkeConfigStruct", kRows3, 9, nullptr, 0, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::make, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::destroy, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::clear};
+constexpr schema::Row kRows4[] = {  // VpcVpnIpSecConfigInventory
+  {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, accountName), schema::Location::Body, 0, nullptr},
+  {"encodeAlgorithm", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, encodeAlgorithm), schema::Location::Body, 0, nullptr},
+  {"authAlgorithm", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, authAlgorithm), schema::Location::Body, 0, nullptr},
+  {"pfs", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, pfs), schema::Location::Body, 0, nullptr},
+  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcVpnIpSecConfigInventory, lifetime), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&NamedResource::describe, offsetof(VpcVpnIpSecConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable4{{nullptr}, "VpcVpnIpSecConfigInventory", kRows4, 5, kBases4, 1, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::make, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::destroy, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::clear};
+constexpr schema::Row kRows5[] = {  // VpcVpnIpSecConfigStruct
+  {"IpsecEncAlg", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecEncAlg), schema::Location::Body, 0, nullptr},
+  {"IpsecAuthAlg", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecAuthAlg), schema::Location::Body, 0, nullptr},
+  {"IpsecPfs", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecPfs), schema::Location::Body, 0, nullptr},
+  {"IpsecLifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecLifetime), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable5{{nullptr}, "VpcVpnIpSecConfigStruct", kRows5, 4, nullptr, 0, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::make, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::destroy, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::clear};
+constexpr schema::Row kRows6[] = {  // VtepInventory
+  {"hostUuid", schema::Local<std::string, L>::ref, offsetof(VtepInventory, hostUuid), schema::Location::Body, 0, nullptr},
+  {"vtepIp", schema::Local<std::string, L>::ref, offsetof(VtepInventory, vtepIp), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VtepInventory, port), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VtepInventory, type), schema::Location::Body, 0, nullptr},
+  {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(VtepInventory, physicalInterface), schema::Location::Body, 0, nullptr},
+  {"poolUuid", schema::Local<std::string, L>::ref, offsetof(VtepInventory, poolUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&Resource::describe, offsetof(VtepInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable6{{nullptr}, "VtepInventory", kRows6, 6, kBases6, 1, &schema::ObjectOps<VtepInventory, L>::make, &schema::ObjectOps<VtepInventory, L>::destroy, &schema::ObjectOps<VtepInventory, L>::clear};
+constexpr schema::Row kRows7[] = {  // WebhookInventory
+  {"url", schema::Local<std::string, L>::ref, offsetof(WebhookInventory, url), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(WebhookInventory, type), schema::Location::Body, 0, nullptr},
+  {"opaque", schema::Local<std::string, L>::ref, offsetof(WebhookInventory, opaque), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases7[] = {{&NamedResource::describe, offsetof(WebhookInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable7{{nullptr}, "WebhookInventory", kRows7, 3, kBases7, 1, &schema::ObjectOps<WebhookInventory, L>::make, &schema::ObjectOps<WebhookInventory, L>::destroy, &schema::ObjectOps<WebhookInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // XmlHookInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(XmlHookInventory, type), schema::Location::Body, 0, nullptr},
+  {"hookScript", schema::Local<std::string, L>::ref, offsetof(XmlHookInventory, hookScript), schema::Location::Body, 0, nullptr},
+  {"libvirtVersion", schema::Local<std::string, L>::ref, offsetof(XmlHookInventory, libvirtVersion), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&NamedResource::describe, offsetof(XmlHookInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable8{{nullptr}, "XmlHookInventory", kRows8, 3, kBases8, 1, &schema::ObjectOps<XmlHookInventory, L>::make, &schema::ObjectOps<XmlHookInventory, L>::destroy, &schema::ObjectOps<XmlHookInventory, L>::clear};
+constexpr schema::Row kRows9[] = {  // XskyBlockVolumeInventory
+  {"accessPathId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(XskyBlockVolumeInventory, accessPathId), schema::Location::Body, 0, nullptr},
+  {"accessPathIqn", schema::Local<std::string, L>::ref, offsetof(XskyBlockVolumeInventory, accessPathIqn), schema::Location::Body, 0, nullptr},
+  {"xskyStatus", schema::Local<std::string, L>::ref, offsetof(XskyBlockVolumeInventory, xskyStatus), schema::Location::Body, 0, nullptr},
+  {"xskyBlockVolumeId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(XskyBlockVolumeInventory, xskyBlockVolumeId), schema::Location::Body, 0, nullptr},
+  {"burstTotalBw", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(XskyBlockVolumeInventory, burstTotalBw), schema::Location::Body, 0, nullptr},
+  {"burstTotalIops", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(XskyBlockVolumeInventory, burstTotalIops), schema::Location::Body, 0, nullptr},
+  {"maxTotalBw", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(XskyBlockVolumeInventory, maxTotalBw), schema::Location::Body, 0, nullptr},
+  {"maxTotalIops", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(XskyBlockVolumeInventory, maxTotalIops), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases9[] = {{&BlockVolumeInventory::describe, offsetof(XskyBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)}};
+schema::LazyTable kTable9{{nullptr}, "XskyBlockVolumeInventory", kRows9, 8, kBases9, 1, &schema::ObjectOps<XskyBlockVolumeInventory, L>::make, &schema::ObjectOps<XskyBlockVolumeInventory, L>::destroy, &schema::ObjectOps<XskyBlockVolumeInventory, L>::clear};
+constexpr schema::Row kRows10[] = {  // ZBoxBackupInventory
+  {"zBoxUuid", schema::Local<std::string, L>::ref, offsetof(ZBoxBackupInventory, zBoxUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases10[] = {{&ExternalBackupInventory::describe, offsetof(ZBoxBackupInventory, uuid) - offsetof(ExternalBackupInventory, uuid)}};
+schema::LazyTable kTable10{{nullptr}, "ZBoxBackupInventory", kRows10, 1, kBases10, 1, &schema::ObjectOps<ZBoxBackupInventory, L>::make, &schema::ObjectOps<ZBoxBackupInventory, L>::destroy, &schema::ObjectOps<ZBoxBackupInventory, L>::clear};
+constexpr schema::Row kRows11[] = {  // ZBoxInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(ZBoxInventory, name), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ZBoxInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(ZBoxInventory, status), schema::Location::Body, 0, nullptr},
+  {"locationRefs", schema::Local<Json, L>::ref, offsetof(ZBoxInventory, locationRefs), schema::Location::Body, 0, nullptr},
+  {"mountPath", schema::Local<std::string, L>::ref, offsetof(ZBoxInventory, mountPath), schema::Location::Body, 0, nullptr},
+  {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ZBoxInventory, totalCapacity), schema::Location::Body, 0, nullptr},
+  {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ZBoxInventory, availableCapacity), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases11[] = {{&Resource::describe, offsetof(ZBoxInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable11{{nullptr}, "ZBoxInventory", kRows11, 7, kBases11, 1, &schema::ObjectOps<ZBoxInventory, L>::make, &schema::ObjectOps<ZBoxInventory, L>::destroy, &schema::ObjectOps<ZBoxInventory, L>::clear};
+constexpr schema::Row kRows12[] = {  // ZQLQueryResult
+  {"results", schema::Local<Json, L>::ref, offsetof(ZQLQueryResult, results), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable12{{nullptr}, "ZQLQueryResult", kRows12, 1, nullptr, 0, &schema::ObjectOps<ZQLQueryResult, L>::make, &schema::ObjectOps<ZQLQueryResult, L>::destroy, &schema::ObjectOps<ZQLQueryResult, L>::clear};
+constexpr schema::Row kRows13[] = {  // ZoneInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(ZoneInventory, state), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ZoneInventory, type), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(ZoneInventory, isDefault), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases13[] = {{&NamedResource::describe, offsetof(ZoneInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable13{{nullptr}, "ZoneInventory", kRows13, 3, kBases13, 1, &schema::ObjectOps<ZoneInventory, L>::make, &schema::ObjectOps<ZoneInventory, L>::destroy, &schema::ObjectOps<ZoneInventory, L>::clear};
+constexpr schema::Row kRows14[] = {  // InventoryReply<VpcVpnConnectionInventory>
+  {"inventory", schema::Local<std::optional<VpcVpnConnectionInventory>, L>::ref, offsetof(InventoryReply<VpcVpnConnectionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable14{{nullptr}, "InventoryReply<VpcVpnConnectionInventory>", kRows14, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::clear};
+constexpr schema::Row kRows15[] = {  // InventoryReply<VpcVpnGatewayInventory>
+  {"inventory", schema::Local<std::optional<VpcVpnGatewayInventory>, L>::ref, offsetof(InventoryReply<VpcVpnGatewayInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable15{{nullptr}, "InventoryReply<VpcVpnGatewayInventory>", kRows15, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::clear};
+constexpr schema::Row kRows16[] = {  // InventoryReply<VpcVpnIkeConfigInventory>
+  {"inventory", schema::Local<std::optional<VpcVpnIkeConfigInventory>, L>::ref, offsetof(InventoryReply<VpcVpnIkeConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable16{{nullptr}, "InventoryReply<VpcVpnIkeConfigInventory>", kRows16, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::clear};
+constexpr schema::Row kRows17[] = {  // InventoryReply<VpcVpnIpSecConfigInventory>
+  {"inventory", schema::Local<std::optional<VpcVpnIpSecConfigInventory>, L>::ref, offsetof(InventoryReply<VpcVpnIpSecConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable17{{nullptr}, "InventoryReply<VpcVpnIpSecConfigInventory>", kRows17, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::clear};
+constexpr schema::Row kRows18[] = {  // InventoryReply<VtepInventory>
+  {"inventory", schema::Local<std::optional<VtepInventory>, L>::ref, offsetof(InventoryReply<VtepInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable18{{nullptr}, "InventoryReply<VtepInventory>", kRows18, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::make, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::clear};
+constexpr schema::Row kRows19[] = {  // QueryReply<VtepInventory>
+  {"inventories", schema::Local<std::vector<VtepInventory>, L>::ref, offsetof(QueryReply<VtepInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VtepInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable19{{nullptr}, "QueryReply<VtepInventory>", kRows19, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VtepInventory>, L>::make, &schema::ObjectOps<QueryReply<VtepInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VtepInventory>, L>::clear};
+constexpr schema::Row kRows20[] = {  // InventoryReply<WebhookInventory>
+  {"inventory", schema::Local<std::optional<WebhookInventory>, L>::ref, offsetof(InventoryReply<WebhookInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable20{{nullptr}, "InventoryReply<WebhookInventory>", kRows20, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::make, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::clear};
+constexpr schema::Row kRows21[] = {  // QueryReply<WebhookInventory>
+  {"inventories", schema::Local<std::vector<WebhookInventory>, L>::ref, offsetof(QueryReply<WebhookInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<WebhookInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable21{{nullptr}, "QueryReply<WebhookInventory>", kRows21, 2, nullptr, 0, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::make, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::destroy, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::clear};
+constexpr schema::Row kRows22[] = {  // InventoryReply<XmlHookInventory>
+  {"inventory", schema::Local<std::optional<XmlHookInventory>, L>::ref, offsetof(InventoryReply<XmlHookInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable22{{nullptr}, "InventoryReply<XmlHookInventory>", kRows22, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::make, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::clear};
+constexpr schema::Row kRows23[] = {  // QueryReply<XmlHookInventory>
+  {"inventories", schema::Local<std::vector<XmlHookInventory>, L>::ref, offsetof(QueryReply<XmlHookInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<XmlHookInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable23{{nullptr}, "QueryReply<XmlHookInventory>", kRows23, 2, nullptr, 0, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::make, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::destroy, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::clear};
+constexpr schema::Row kRows24[] = {  // QueryReply<XskyBlockVolumeInventory>
+  {"inventories", schema::Local<std::vector<XskyBlockVolumeInventory>, L>::ref, offsetof(QueryReply<XskyBlockVolumeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<XskyBlockVolumeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable24{{nullptr}, "QueryReply<XskyBlockVolumeInventory>", kRows24, 2, nullptr, 0, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::make, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::clear};
+constexpr schema::Row kRows25[] = {  // QueryReply<ZBoxBackupInventory>
+  {"inventories", schema::Local<std::vector<ZBoxBackupInventory>, L>::ref, offsetof(QueryReply<ZBoxBackupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ZBoxBackupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable25{{nullptr}, "QueryReply<ZBoxBackupInventory>", kRows25, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::make, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::clear};
+constexpr schema::Row kRows26[] = {  // InventoryReply<ZBoxInventory>
+  {"inventory", schema::Local<std::optional<ZBoxInventory>, L>::ref, offsetof(InventoryReply<ZBoxInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable26{{nullptr}, "InventoryReply<ZBoxInventory>", kRows26, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::make, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::clear};
+constexpr schema::Row kRows27[] = {  // QueryReply<ZBoxInventory>
+  {"inventories", schema::Local<std::vector<ZBoxInventory>, L>::ref, offsetof(QueryReply<ZBoxInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ZBoxInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable27{{nullptr}, "QueryReply<ZBoxInventory>", kRows27, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::make, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::clear};
+constexpr schema::Row kRows28[] = {  // InventoryReply<ZoneInventory>
+  {"inventory", schema::Local<std::optional<ZoneInventory>, L>::ref, offsetof(InventoryReply<ZoneInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable28{{nullptr}, "InventoryReply<ZoneInventory>", kRows28, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::make, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::clear};
+constexpr schema::Row kRows29[] = {  // QueryReply<ZoneInventory>
+  {"inventories", schema::Local<std::vector<ZoneInventory>, L>::ref, offsetof(QueryReply<ZoneInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ZoneInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable29{{nullptr}, "QueryReply<ZoneInventory>", kRows29, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::make, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::clear};
+}  // namespace
 
-const schema::TypeDesc& VpcVpnConnectionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountName", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, accountName), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, type), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, status), schema::Location::Body, 0, nullptr},
-    {"connectionId", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, connectionId), schema::Location::Body, 0, nullptr},
-    {"userGatewayUuid", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, userGatewayUuid), schema::Location::Body, 0, nullptr},
-    {"vpnGatewayUuid", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, vpnGatewayUuid), schema::Location::Body, 0, nullptr},
-    {"localSubnet", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, localSubnet), schema::Location::Body, 0, nullptr},
-    {"remoteSubnet", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, remoteSubnet), schema::Location::Body, 0, nullptr},
-    {"ikeConfigUuid", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, ikeConfigUuid), schema::Location::Body, 0, nullptr},
-    {"ipsecConfigUuid", &schema::typeOf<std::string>, offsetof(VpcVpnConnectionInventory, ipsecConfigUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVpnConnectionInventory>("VpcVpnConnectionInventory", rows, 10, schema::rebased(NamedResource::describe(), offsetof(VpcVpnConnectionInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& VpcVpnConnectionInventory::describe() { return schema::lazyTable(kTable0); }
 
-const schema::TypeDesc& VpcVpnGatewayInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountName", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, accountName), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, type), schema::Location::Body, 0, nullptr},
-    {"gatewayId", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, gatewayId), schema::Location::Body, 0, nullptr},
-    {"vSwitchUuid", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, vSwitchUuid), schema::Location::Body, 0, nullptr},
-    {"publicIp", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, publicIp), schema::Location::Body, 0, nullptr},
-    {"spec", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, spec), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, status), schema::Location::Body, 0, nullptr},
-    {"businessStatus", &schema::typeOf<std::string>, offsetof(VpcVpnGatewayInventory, businessStatus), schema::Location::Body, 0, nullptr},
-    {"endDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VpcVpnGatewayInventory, endDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVpnGatewayInventory>("VpcVpnGatewayInventory", rows, 9, schema::rebased(NamedResource::describe(), offsetof(VpcVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+VpcVpnConnectionInventory::VpcVpnConnectionInventory() = default;
+VpcVpnConnectionInventory::VpcVpnConnectionInventory(VpcVpnConnectionInventory&&) noexcept = default;
+VpcVpnConnectionInventory::~VpcVpnConnectionInventory() = default;
 
-const schema::TypeDesc& VpcVpnIkeConfigInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountName", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, accountName), schema::Location::Body, 0, nullptr},
-    {"psk", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, psk), schema::Location::Body, 0, nullptr},
-    {"version", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, version), schema::Location::Body, 0, nullptr},
-    {"mode", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, mode), schema::Location::Body, 0, nullptr},
-    {"encodeAlgorithm", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, encodeAlgorithm), schema::Location::Body, 0, nullptr},
-    {"authAlgorithm", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, authAlgorithm), schema::Location::Body, 0, nullptr},
-    {"pfs", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, pfs), schema::Location::Body, 0, nullptr},
-    {"lifetime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VpcVpnIkeConfigInventory, lifetime), schema::Location::Body, 0, nullptr},
-    {"localIp", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, localIp), schema::Location::Body, 0, nullptr},
-    {"remoteIp", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigInventory, remoteIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVpnIkeConfigInventory>("VpcVpnIkeConfigInventory", rows, 10, schema::rebased(NamedResource::describe(), offsetof(VpcVpnIkeConfigInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& VpcVpnGatewayInventory::describe() { return schema::lazyTable(kTable1); }
 
-const schema::TypeDesc& VpcVpnIkeConfigStruct::describe() {
-  static constexpr schema::Row rows[] = {
-    {"Psk", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, Psk), schema::Location::Body, 0, nullptr},
-    {"IkeVersion", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, IkeVersion), schema::Location::Body, 0, nullptr},
-    {"IkeMode", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, IkeMode), schema::Location::Body, 0, nullptr},
-    {"IkeEncAlg", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, IkeEncAlg), schema::Location::Body, 0, nullptr},
-    {"IkeAuthAlg", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, IkeAuthAlg), schema::Location::Body, 0, nullptr},
-    {"IkePfs", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, IkePfs), schema::Location::Body, 0, nullptr},
-    {"IkeLifetime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VpcVpnIkeConfigStruct, IkeLifetime), schema::Location::Body, 0, nullptr},
-    {"LocalId", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, LocalId), schema::Location::Body, 0, nullptr},
-    {"RemoteId", &schema::typeOf<std::string>, offsetof(VpcVpnIkeConfigStruct, RemoteId), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVpnIkeConfigStruct>("VpcVpnIkeConfigStruct", rows, 9);
-  return d;
-}
+VpcVpnGatewayInventory::VpcVpnGatewayInventory() = default;
+VpcVpnGatewayInventory::VpcVpnGatewayInventory(VpcVpnGatewayInventory&&) noexcept = default;
+VpcVpnGatewayInventory::~VpcVpnGatewayInventory() = default;
 
-const schema::TypeDesc& VpcVpnIpSecConfigInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountName", &schema::typeOf<std::string>, offsetof(VpcVpnIpSecConfigInventory, accountName), schema::Location::Body, 0, nullptr},
-    {"encodeAlgorithm", &schema::typeOf<std::string>, offsetof(VpcVpnIpSecConfigInventory, encodeAlgorithm), schema::Location::Body, 0, nullptr},
-    {"authAlgorithm", &schema::typeOf<std::string>, offsetof(VpcVpnIpSecConfigInventory, authAlgorithm), schema::Location::Body, 0, nullptr},
-    {"pfs", &schema::typeOf<std::string>, offsetof(VpcVpnIpSecConfigInventory, pfs), schema::Location::Body, 0, nullptr},
-    {"lifetime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VpcVpnIpSecConfigInventory, lifetime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVpnIpSecConfigInventory>("VpcVpnIpSecConfigInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(VpcVpnIpSecConfigInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& VpcVpnIkeConfigInventory::describe() { return schema::lazyTable(kTable2); }
 
-const schema::TypeDesc& VpcVpnIpSecConfigStruct::describe() {
-  static constexpr schema::Row rows[] = {
-    {"IpsecEncAlg", &schema::typeOf<std::string>, offsetof(VpcVpnIpSecConfigStruct, IpsecEncAlg), schema::Location::Body, 0, nullptr},
-    {"IpsecAuthAlg", &schema::typeOf<std::string>, offsetof(VpcVpnIpSecConfigStruct, IpsecAuthAlg), schema::Location::Body, 0, nullptr},
-    {"IpsecPfs", &schema::typeOf<std::string>, offsetof(VpcVpnIpSecConfigStruct, IpsecPfs), schema::Location::Body, 0, nullptr},
-    {"IpsecLifetime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VpcVpnIpSecConfigStruct, IpsecLifetime), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcVpnIpSecConfigStruct>("VpcVpnIpSecConfigStruct", rows, 4);
-  return d;
-}
+VpcVpnIkeConfigInventory::VpcVpnIkeConfigInventory() = default;
+VpcVpnIkeConfigInventory::VpcVpnIkeConfigInventory(VpcVpnIkeConfigInventory&&) noexcept = default;
+VpcVpnIkeConfigInventory::~VpcVpnIkeConfigInventory() = default;
 
-const schema::TypeDesc& VtepInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(VtepInventory, hostUuid), schema::Location::Body, 0, nullptr},
-    {"vtepIp", &schema::typeOf<std::string>, offsetof(VtepInventory, vtepIp), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VtepInventory, port), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VtepInventory, type), schema::Location::Body, 0, nullptr},
-    {"physicalInterface", &schema::typeOf<std::string>, offsetof(VtepInventory, physicalInterface), schema::Location::Body, 0, nullptr},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(VtepInventory, poolUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VtepInventory>("VtepInventory", rows, 6, schema::rebased(Resource::describe(), offsetof(VtepInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+const schema::TypeDesc& VpcVpnIkeConfigStruct::describe() { return schema::lazyTable(kTable3); }
 
-const schema::TypeDesc& WebhookInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"url", &schema::typeOf<std::string>, offsetof(WebhookInventory, url), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(WebhookInventory, type), schema::Location::Body, 0, nullptr},
-    {"opaque", &schema::typeOf<std::string>, offsetof(WebhookInventory, opaque), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<WebhookInventory>("WebhookInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(WebhookInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+VpcVpnIkeConfigStruct::VpcVpnIkeConfigStruct() = default;
+VpcVpnIkeConfigStruct::VpcVpnIkeConfigStruct(VpcVpnIkeConfigStruct&&) noexcept = default;
+VpcVpnIkeConfigStruct::~VpcVpnIkeConfigStruct() = default;
 
-const schema::TypeDesc& XmlHookInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(XmlHookInventory, type), schema::Location::Body, 0, nullptr},
-    {"hookScript", &schema::typeOf<std::string>, offsetof(XmlHookInventory, hookScript), schema::Location::Body, 0, nullptr},
-    {"libvirtVersion", &schema::typeOf<std::string>, offsetof(XmlHookInventory, libvirtVersion), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<XmlHookInventory>("XmlHookInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(XmlHookInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& VpcVpnIpSecConfigInventory::describe() { return schema::lazyTable(kTable4); }
 
-const schema::TypeDesc& XskyBlockVolumeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accessPathId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(XskyBlockVolumeInventory, accessPathId), schema::Location::Body, 0, nullptr},
-    {"accessPathIqn", &schema::typeOf<std::string>, offsetof(XskyBlockVolumeInventory, accessPathIqn), schema::Location::Body, 0, nullptr},
-    {"xskyStatus", &schema::typeOf<std::string>, offsetof(XskyBlockVolumeInventory, xskyStatus), schema::Location::Body, 0, nullptr},
-    {"xskyBlockVolumeId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(XskyBlockVolumeInventory, xskyBlockVolumeId), schema::Location::Body, 0, nullptr},
-    {"burstTotalBw", &schema::typeOf<std::optional<std::int64_t>>, offsetof(XskyBlockVolumeInventory, burstTotalBw), schema::Location::Body, 0, nullptr},
-    {"burstTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(XskyBlockVolumeInventory, burstTotalIops), schema::Location::Body, 0, nullptr},
-    {"maxTotalBw", &schema::typeOf<std::optional<std::int64_t>>, offsetof(XskyBlockVolumeInventory, maxTotalBw), schema::Location::Body, 0, nullptr},
-    {"maxTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(XskyBlockVolumeInventory, maxTotalIops), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<XskyBlockVolumeInventory>("XskyBlockVolumeInventory", rows, 8, schema::rebased(BlockVolumeInventory::describe(), offsetof(XskyBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)));
-  return d;
-}
+VpcVpnIpSecConfigInventory::VpcVpnIpSecConfigInventory() = default;
+VpcVpnIpSecConfigInventory::VpcVpnIpSecConfigInventory(VpcVpnIpSecConfigInventory&&) noexcept = default;
+VpcVpnIpSecConfigInventory::~VpcVpnIpSecConfigInventory() = default;
 
-const schema::TypeDesc& ZBoxBackupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"zBoxUuid", &schema::typeOf<std::string>, offsetof(ZBoxBackupInventory, zBoxUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ZBoxBackupInventory>("ZBoxBackupInventory", rows, 1, schema::rebased(ExternalBackupInventory::describe(), offsetof(ZBoxBackupInventory, uuid) - offsetof(ExternalBackupInventory, uuid)));
-  return d;
-}
+const schema::TypeDesc& VpcVpnIpSecConfigStruct::describe() { return schema::lazyTable(kTable5); }
 
-const schema::TypeDesc& ZBoxInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(ZBoxInventory, name), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(ZBoxInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(ZBoxInventory, status), schema::Location::Body, 0, nullptr},
-    {"locationRefs", &schema::typeOf<Json>, offsetof(ZBoxInventory, locationRefs), schema::Location::Body, 0, nullptr},
-    {"mountPath", &schema::typeOf<std::string>, offsetof(ZBoxInventory, mountPath), schema::Location::Body, 0, nullptr},
-    {"totalCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ZBoxInventory, totalCapacity), schema::Location::Body, 0, nullptr},
-    {"availableCapacity", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ZBoxInventory, availableCapacity), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ZBoxInventory>("ZBoxInventory", rows, 7, schema::rebased(Resource::describe(), offsetof(ZBoxInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+VpcVpnIpSecConfigStruct::VpcVpnIpSecConfigStruct() = default;
+VpcVpnIpSecConfigStruct::VpcVpnIpSecConfigStruct(VpcVpnIpSecConfigStruct&&) noexcept = default;
+VpcVpnIpSecConfigStruct::~VpcVpnIpSecConfigStruct() = default;
 
-const schema::TypeDesc& ZQLQueryResult::describe() {
-  static constexpr schema::Row rows[] = {
-    {"results", &schema::typeOf<Json>, offsetof(ZQLQueryResult, results), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ZQLQueryResult>("ZQLQueryResult", rows, 1);
-  return d;
-}
+const schema::TypeDesc& VtepInventory::describe() { return schema::lazyTable(kTable6); }
 
-const schema::TypeDesc& ZoneInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(ZoneInventory, state), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(ZoneInventory, type), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(ZoneInventory, isDefault), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ZoneInventory>("ZoneInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(ZoneInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+VtepInventory::VtepInventory() = default;
+VtepInventory::VtepInventory(VtepInventory&&) noexcept = default;
+VtepInventory::~VtepInventory() = default;
+
+const schema::TypeDesc& WebhookInventory::describe() { return schema::lazyTable(kTable7); }
+
+WebhookInventory::WebhookInventory() = default;
+WebhookInventory::WebhookInventory(WebhookInventory&&) noexcept = default;
+WebhookInventory::~WebhookInventory() = default;
+
+const schema::TypeDesc& XmlHookInventory::describe() { return schema::lazyTable(kTable8); }
+
+XmlHookInventory::XmlHookInventory() = default;
+XmlHookInventory::XmlHookInventory(XmlHookInventory&&) noexcept = default;
+XmlHookInventory::~XmlHookInventory() = default;
+
+const schema::TypeDesc& XskyBlockVolumeInventory::describe() { return schema::lazyTable(kTable9); }
+
+XskyBlockVolumeInventory::XskyBlockVolumeInventory() = default;
+XskyBlockVolumeInventory::XskyBlockVolumeInventory(XskyBlockVolumeInventory&&) noexcept = default;
+XskyBlockVolumeInventory::~XskyBlockVolumeInventory() = default;
+
+const schema::TypeDesc& ZBoxBackupInventory::describe() { return schema::lazyTable(kTable10); }
+
+ZBoxBackupInventory::ZBoxBackupInventory() = default;
+ZBoxBackupInventory::ZBoxBackupInventory(ZBoxBackupInventory&&) noexcept = default;
+ZBoxBackupInventory::~ZBoxBackupInventory() = default;
+
+const schema::TypeDesc& ZBoxInventory::describe() { return schema::lazyTable(kTable11); }
+
+ZBoxInventory::ZBoxInventory() = default;
+ZBoxInventory::ZBoxInventory(ZBoxInventory&&) noexcept = default;
+ZBoxInventory::~ZBoxInventory() = default;
+
+const schema::TypeDesc& ZQLQueryResult::describe() { return schema::lazyTable(kTable12); }
+
+ZQLQueryResult::ZQLQueryResult() = default;
+ZQLQueryResult::ZQLQueryResult(ZQLQueryResult&&) noexcept = default;
+ZQLQueryResult::~ZQLQueryResult() = default;
+
+const schema::TypeDesc& ZoneInventory::describe() { return schema::lazyTable(kTable13); }
+
+ZoneInventory::ZoneInventory() = default;
+ZoneInventory::ZoneInventory(ZoneInventory&&) noexcept = default;
+ZoneInventory::~ZoneInventory() = default;
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcVpnConnectionInventory>::describe() { return schema::lazyTable(kTable14); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcVpnGatewayInventory>::describe() { return schema::lazyTable(kTable15); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcVpnIkeConfigInventory>::describe() { return schema::lazyTable(kTable16); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcVpnIpSecConfigInventory>::describe() { return schema::lazyTable(kTable17); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VtepInventory>::describe() { return schema::lazyTable(kTable18); }
+
+template <>
+const schema::TypeDesc& QueryReply<VtepInventory>::describe() { return schema::lazyTable(kTable19); }
+
+template <>
+const schema::TypeDesc& InventoryReply<WebhookInventory>::describe() { return schema::lazyTable(kTable20); }
+
+template <>
+const schema::TypeDesc& QueryReply<WebhookInventory>::describe() { return schema::lazyTable(kTable21); }
+
+template <>
+const schema::TypeDesc& InventoryReply<XmlHookInventory>::describe() { return schema::lazyTable(kTable22); }
+
+template <>
+const schema::TypeDesc& QueryReply<XmlHookInventory>::describe() { return schema::lazyTable(kTable23); }
+
+template <>
+const schema::TypeDesc& QueryReply<XskyBlockVolumeInventory>::describe() { return schema::lazyTable(kTable24); }
+
+template <>
+const schema::TypeDesc& QueryReply<ZBoxBackupInventory>::describe() { return schema::lazyTable(kTable25); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ZBoxInventory>::describe() { return schema::lazyTable(kTable26); }
+
+template <>
+const schema::TypeDesc& QueryReply<ZBoxInventory>::describe() { return schema::lazyTable(kTable27); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ZoneInventory>::describe() { return schema::lazyTable(kTable28); }
+
+template <>
+const schema::TypeDesc& QueryReply<ZoneInventory>::describe() { return schema::lazyTable(kTable29); }
 
 }  // namespace zstack

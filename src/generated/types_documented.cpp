@@ -40,482 +40,860 @@
 
 namespace zstack {
 namespace {
+struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
+constexpr schema::Row kRows0[] = {  // CertificateInventory
+  {"certificate", schema::Local<std::string, L>::ref, offsetof(CertificateInventory, certificate), schema::Location::Body, 0, nullptr},
+  {"listeners", schema::Local<std::vector<LoadBalancerListenerCertificateRefInventory>, L>::ref, offsetof(CertificateInventory, listeners), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(CertificateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable0{{nullptr}, "CertificateInventory", kRows0, 2, kBases0, 1, &schema::ObjectOps<CertificateInventory, L>::make, &schema::ObjectOps<CertificateInventory, L>::destroy, &schema::ObjectOps<CertificateInventory, L>::clear};
+constexpr schema::Row kRows1[] = {  // EipInventory
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(EipInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(EipInventory, vipUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(EipInventory, state), schema::Location::Body, 0, nullptr},
+  {"vipIp", schema::Local<std::string, L>::ref, offsetof(EipInventory, vipIp), schema::Location::Body, 0, nullptr},
+  {"guestIp", schema::Local<std::string, L>::ref, offsetof(EipInventory, guestIp), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases1[] = {{&NamedResource::describe, offsetof(EipInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable1{{nullptr}, "EipInventory", kRows1, 5, kBases1, 1, &schema::ObjectOps<EipInventory, L>::make, &schema::ObjectOps<EipInventory, L>::destroy, &schema::ObjectOps<EipInventory, L>::clear};
+constexpr schema::Row kRows2[] = {  // GetNetworkServiceTypesReply
+  {"types", schema::Local<std::map<std::string, std::vector<std::string>>, L>::ref, offsetof(GetNetworkServiceTypesReply, types), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable2{{nullptr}, "GetNetworkServiceTypesReply", kRows2, 1, nullptr, 0, &schema::ObjectOps<GetNetworkServiceTypesReply, L>::make, &schema::ObjectOps<GetNetworkServiceTypesReply, L>::destroy, &schema::ObjectOps<GetNetworkServiceTypesReply, L>::clear};
+constexpr schema::Row kRows3[] = {  // IAM2AttributeInventory
+  {"name", schema::Local<std::string, L>::ref, offsetof(IAM2AttributeInventory, name), schema::Location::Body, 0, nullptr},
+  {"value", schema::Local<std::string, L>::ref, offsetof(IAM2AttributeInventory, value), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(IAM2AttributeInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases3[] = {{&Resource::describe, offsetof(IAM2AttributeInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable3{{nullptr}, "IAM2AttributeInventory", kRows3, 3, kBases3, 1, &schema::ObjectOps<IAM2AttributeInventory, L>::make, &schema::ObjectOps<IAM2AttributeInventory, L>::destroy, &schema::ObjectOps<IAM2AttributeInventory, L>::clear};
+constexpr schema::Row kRows4[] = {  // IAM2VirtualIDAttributeInventory
+  {"virtualIDUuid", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDAttributeInventory, virtualIDUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases4[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2VirtualIDAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
+schema::LazyTable kTable4{{nullptr}, "IAM2VirtualIDAttributeInventory", kRows4, 1, kBases4, 1, &schema::ObjectOps<IAM2VirtualIDAttributeInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDAttributeInventory, L>::clear};
+constexpr schema::Row kRows5[] = {  // IAM2VirtualIDInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDInventory, state), schema::Location::Body, 0, nullptr},
+  {"attributes", schema::Local<std::vector<IAM2VirtualIDAttributeInventory>, L>::ref, offsetof(IAM2VirtualIDInventory, attributes), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases5[] = {{&NamedResource::describe, offsetof(IAM2VirtualIDInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable5{{nullptr}, "IAM2VirtualIDInventory", kRows5, 3, kBases5, 1, &schema::ObjectOps<IAM2VirtualIDInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDInventory, L>::clear};
+constexpr schema::Row kRows6[] = {  // IPsecConnectionInventory
+  {"peerAddress", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, peerAddress), schema::Location::Body, 0, nullptr},
+  {"authMode", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, authMode), schema::Location::Body, 0, nullptr},
+  {"authKey", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, authKey), schema::Location::Body, 0, nullptr},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, vipUuid), schema::Location::Body, 0, nullptr},
+  {"ikeAuthAlgorithm", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, ikeAuthAlgorithm), schema::Location::Body, 0, nullptr},
+  {"ikeEncryptionAlgorithm", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, ikeEncryptionAlgorithm), schema::Location::Body, 0, nullptr},
+  {"ikeDhGroup", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(IPsecConnectionInventory, ikeDhGroup), schema::Location::Body, 0, nullptr},
+  {"policyAuthAlgorithm", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, policyAuthAlgorithm), schema::Location::Body, 0, nullptr},
+  {"policyEncryptionAlgorithm", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, policyEncryptionAlgorithm), schema::Location::Body, 0, nullptr},
+  {"pfs", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, pfs), schema::Location::Body, 0, nullptr},
+  {"policyMode", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, policyMode), schema::Location::Body, 0, nullptr},
+  {"transformProtocol", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, transformProtocol), schema::Location::Body, 0, nullptr},
+  {"ikeVersion", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, ikeVersion), schema::Location::Body, 0, nullptr},
+  {"idType", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, idType), schema::Location::Body, 0, nullptr},
+  {"localId", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, localId), schema::Location::Body, 0, nullptr},
+  {"remoteId", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, remoteId), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, state), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, status), schema::Location::Body, 0, nullptr},
+  {"ikeLifeTime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(IPsecConnectionInventory, ikeLifeTime), schema::Location::Body, 0, nullptr},
+  {"lifeTime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(IPsecConnectionInventory, lifeTime), schema::Location::Body, 0, nullptr},
+  {"peerCidrs", schema::Local<std::vector<IPsecPeerCidrInventory>, L>::ref, offsetof(IPsecConnectionInventory, peerCidrs), schema::Location::Body, 0, nullptr},
+  {"l3NetworkRefs", schema::Local<std::vector<IPsecL3NetworkRefInventory>, L>::ref, offsetof(IPsecConnectionInventory, l3NetworkRefs), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(IPsecConnectionInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases6[] = {{&NamedResource::describe, offsetof(IPsecConnectionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable6{{nullptr}, "IPsecConnectionInventory", kRows6, 23, kBases6, 1, &schema::ObjectOps<IPsecConnectionInventory, L>::make, &schema::ObjectOps<IPsecConnectionInventory, L>::destroy, &schema::ObjectOps<IPsecConnectionInventory, L>::clear};
+constexpr schema::Row kRows7[] = {  // IPsecL3NetworkRefInventory
+  {"connectionUuid", schema::Local<std::string, L>::ref, offsetof(IPsecL3NetworkRefInventory, connectionUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(IPsecL3NetworkRefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases7[] = {{&Resource::describe, offsetof(IPsecL3NetworkRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable7{{nullptr}, "IPsecL3NetworkRefInventory", kRows7, 2, kBases7, 1, &schema::ObjectOps<IPsecL3NetworkRefInventory, L>::make, &schema::ObjectOps<IPsecL3NetworkRefInventory, L>::destroy, &schema::ObjectOps<IPsecL3NetworkRefInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // IPsecPeerCidrInventory
+  {"cidr", schema::Local<std::string, L>::ref, offsetof(IPsecPeerCidrInventory, cidr), schema::Location::Body, 0, nullptr},
+  {"connectionUuid", schema::Local<std::string, L>::ref, offsetof(IPsecPeerCidrInventory, connectionUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases8[] = {{&Resource::describe, offsetof(IPsecPeerCidrInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable8{{nullptr}, "IPsecPeerCidrInventory", kRows8, 2, kBases8, 1, &schema::ObjectOps<IPsecPeerCidrInventory, L>::make, &schema::ObjectOps<IPsecPeerCidrInventory, L>::destroy, &schema::ObjectOps<IPsecPeerCidrInventory, L>::clear};
+constexpr schema::Row kRows9[] = {  // IpRangeInventory
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"startIp", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, startIp), schema::Location::Body, 0, nullptr},
+  {"endIp", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, endIp), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, netmask), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"networkCidr", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, networkCidr), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(IpRangeInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"addressMode", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, addressMode), schema::Location::Body, 0, nullptr},
+  {"prefixLen", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(IpRangeInventory, prefixLen), schema::Location::Body, 0, nullptr},
+  {"ipRangeType", schema::Local<std::string, L>::ref, offsetof(IpRangeInventory, ipRangeType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases9[] = {{&NamedResource::describe, offsetof(IpRangeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable9{{nullptr}, "IpRangeInventory", kRows9, 10, kBases9, 1, &schema::ObjectOps<IpRangeInventory, L>::make, &schema::ObjectOps<IpRangeInventory, L>::destroy, &schema::ObjectOps<IpRangeInventory, L>::clear};
+constexpr schema::Row kRows10[] = {  // L3NetworkHostRouteInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(L3NetworkHostRouteInventory, id), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(L3NetworkHostRouteInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"prefix", schema::Local<std::string, L>::ref, offsetof(L3NetworkHostRouteInventory, prefix), schema::Location::Body, 0, nullptr},
+  {"nexthop", schema::Local<std::string, L>::ref, offsetof(L3NetworkHostRouteInventory, nexthop), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(L3NetworkHostRouteInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(L3NetworkHostRouteInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable10{{nullptr}, "L3NetworkHostRouteInventory", kRows10, 6, nullptr, 0, &schema::ObjectOps<L3NetworkHostRouteInventory, L>::make, &schema::ObjectOps<L3NetworkHostRouteInventory, L>::destroy, &schema::ObjectOps<L3NetworkHostRouteInventory, L>::clear};
+constexpr schema::Row kRows11[] = {  // L3NetworkInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(L3NetworkInventory, type), schema::Location::Body, 0, nullptr},
+  {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(L3NetworkInventory, zoneUuid), schema::Location::Body, 0, nullptr},
+  {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(L3NetworkInventory, l2NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(L3NetworkInventory, state), schema::Location::Body, 0, nullptr},
+  {"dnsDomain", schema::Local<std::string, L>::ref, offsetof(L3NetworkInventory, dnsDomain), schema::Location::Body, 0, nullptr},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(L3NetworkInventory, system), schema::Location::Body, 0, nullptr},
+  {"category", schema::Local<std::string, L>::ref, offsetof(L3NetworkInventory, category), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L3NetworkInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"enableIPAM", schema::Local<std::optional<bool>, L>::ref, offsetof(L3NetworkInventory, enableIPAM), schema::Location::Body, 0, nullptr},
+  {"isolated", schema::Local<std::optional<bool>, L>::ref, offsetof(L3NetworkInventory, isolated), schema::Location::Body, 0, nullptr},
+  {"dns", schema::Local<std::vector<std::string>, L>::ref, offsetof(L3NetworkInventory, dns), schema::Location::Body, 0, nullptr},
+  {"ipRanges", schema::Local<std::vector<IpRangeInventory>, L>::ref, offsetof(L3NetworkInventory, ipRanges), schema::Location::Body, 0, nullptr},
+  {"networkServices", schema::Local<std::vector<NetworkServiceL3NetworkRefInventory>, L>::ref, offsetof(L3NetworkInventory, networkServices), schema::Location::Body, 0, nullptr},
+  {"hostRoute", schema::Local<std::vector<L3NetworkHostRouteInventory>, L>::ref, offsetof(L3NetworkInventory, hostRoute), schema::Location::Body, 0, nullptr},
+  {"reservedIpRanges", schema::Local<std::vector<ReservedIpRangeInventory>, L>::ref, offsetof(L3NetworkInventory, reservedIpRanges), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases11[] = {{&NamedResource::describe, offsetof(L3NetworkInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable11{{nullptr}, "L3NetworkInventory", kRows11, 15, kBases11, 1, &schema::ObjectOps<L3NetworkInventory, L>::make, &schema::ObjectOps<L3NetworkInventory, L>::destroy, &schema::ObjectOps<L3NetworkInventory, L>::clear};
+constexpr schema::Row kRows12[] = {  // LoadBalancerInventory
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(LoadBalancerInventory, state), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(LoadBalancerInventory, type), schema::Location::Body, 0, nullptr},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerInventory, vipUuid), schema::Location::Body, 0, nullptr},
+  {"ipv6VipUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerInventory, ipv6VipUuid), schema::Location::Body, 0, nullptr},
+  {"listeners", schema::Local<std::vector<LoadBalancerListenerInventory>, L>::ref, offsetof(LoadBalancerInventory, listeners), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases12[] = {{&NamedResource::describe, offsetof(LoadBalancerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable12{{nullptr}, "LoadBalancerInventory", kRows12, 6, kBases12, 1, &schema::ObjectOps<LoadBalancerInventory, L>::make, &schema::ObjectOps<LoadBalancerInventory, L>::destroy, &schema::ObjectOps<LoadBalancerInventory, L>::clear};
+constexpr schema::Row kRows13[] = {  // LoadBalancerListenerACLRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerListenerACLRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerACLRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerACLRefInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
+  {"aclUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerACLRefInventory, aclUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerACLRefInventory, type), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerACLRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerACLRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable13{{nullptr}, "LoadBalancerListenerACLRefInventory", kRows13, 7, nullptr, 0, &schema::ObjectOps<LoadBalancerListenerACLRefInventory, L>::make, &schema::ObjectOps<LoadBalancerListenerACLRefInventory, L>::destroy, &schema::ObjectOps<LoadBalancerListenerACLRefInventory, L>::clear};
+constexpr schema::Row kRows14[] = {  // LoadBalancerListenerCertificateRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerListenerCertificateRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerCertificateRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
+  {"certificateUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerCertificateRefInventory, certificateUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerCertificateRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerCertificateRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable14{{nullptr}, "LoadBalancerListenerCertificateRefInventory", kRows14, 5, nullptr, 0, &schema::ObjectOps<LoadBalancerListenerCertificateRefInventory, L>::make, &schema::ObjectOps<LoadBalancerListenerCertificateRefInventory, L>::destroy, &schema::ObjectOps<LoadBalancerListenerCertificateRefInventory, L>::clear};
+constexpr schema::Row kRows15[] = {  // LoadBalancerListenerInventory
+  {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerInventory, loadBalancerUuid), schema::Location::Body, 0, nullptr},
+  {"instancePort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LoadBalancerListenerInventory, instancePort), schema::Location::Body, 0, nullptr},
+  {"loadBalancerPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LoadBalancerListenerInventory, loadBalancerPort), schema::Location::Body, 0, nullptr},
+  {"securityPolicyType", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerInventory, securityPolicyType), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
+  {"vmNicRefs", schema::Local<std::vector<LoadBalancerListenerVmNicRefInventory>, L>::ref, offsetof(LoadBalancerListenerInventory, vmNicRefs), schema::Location::Body, 0, nullptr},
+  {"aclRefs", schema::Local<std::vector<LoadBalancerListenerACLRefInventory>, L>::ref, offsetof(LoadBalancerListenerInventory, aclRefs), schema::Location::Body, 0, nullptr},
+  {"certificateRefs", schema::Local<std::vector<LoadBalancerListenerCertificateRefInventory>, L>::ref, offsetof(LoadBalancerListenerInventory, certificateRefs), schema::Location::Body, 0, nullptr},
+  {"serverGroupRefs", schema::Local<std::vector<LoadBalancerListenerServerGroupRefInventory>, L>::ref, offsetof(LoadBalancerListenerInventory, serverGroupRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases15[] = {{&NamedResource::describe, offsetof(LoadBalancerListenerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable15{{nullptr}, "LoadBalancerListenerInventory", kRows15, 10, kBases15, 1, &schema::ObjectOps<LoadBalancerListenerInventory, L>::make, &schema::ObjectOps<LoadBalancerListenerInventory, L>::destroy, &schema::ObjectOps<LoadBalancerListenerInventory, L>::clear};
+constexpr schema::Row kRows16[] = {  // LoadBalancerListenerServerGroupRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerListenerServerGroupRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerServerGroupRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
+  {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerServerGroupRefInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerServerGroupRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerServerGroupRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable16{{nullptr}, "LoadBalancerListenerServerGroupRefInventory", kRows16, 5, nullptr, 0, &schema::ObjectOps<LoadBalancerListenerServerGroupRefInventory, L>::make, &schema::ObjectOps<LoadBalancerListenerServerGroupRefInventory, L>::destroy, &schema::ObjectOps<LoadBalancerListenerServerGroupRefInventory, L>::clear};
+constexpr schema::Row kRows17[] = {  // LoadBalancerListenerVmNicRefInventory
+  {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerListenerVmNicRefInventory, id), schema::Location::Body, 0, nullptr},
+  {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerVmNicRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerVmNicRefInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListenerVmNicRefInventory, status), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerVmNicRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerListenerVmNicRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable17{{nullptr}, "LoadBalancerListenerVmNicRefInventory", kRows17, 6, nullptr, 0, &schema::ObjectOps<LoadBalancerListenerVmNicRefInventory, L>::make, &schema::ObjectOps<LoadBalancerListenerVmNicRefInventory, L>::destroy, &schema::ObjectOps<LoadBalancerListenerVmNicRefInventory, L>::clear};
+constexpr schema::Row kRows18[] = {  // NetworkServiceL3NetworkRefInventory
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(NetworkServiceL3NetworkRefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"networkServiceProviderUuid", schema::Local<std::string, L>::ref, offsetof(NetworkServiceL3NetworkRefInventory, networkServiceProviderUuid), schema::Location::Body, 0, nullptr},
+  {"networkServiceType", schema::Local<std::string, L>::ref, offsetof(NetworkServiceL3NetworkRefInventory, networkServiceType), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable18{{nullptr}, "NetworkServiceL3NetworkRefInventory", kRows18, 3, nullptr, 0, &schema::ObjectOps<NetworkServiceL3NetworkRefInventory, L>::make, &schema::ObjectOps<NetworkServiceL3NetworkRefInventory, L>::destroy, &schema::ObjectOps<NetworkServiceL3NetworkRefInventory, L>::clear};
+constexpr schema::Row kRows19[] = {  // NetworkServiceProviderInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(NetworkServiceProviderInventory, type), schema::Location::Body, 0, nullptr},
+  {"networkServiceTypes", schema::Local<std::vector<std::string>, L>::ref, offsetof(NetworkServiceProviderInventory, networkServiceTypes), schema::Location::Body, 0, nullptr},
+  {"attachedL2NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(NetworkServiceProviderInventory, attachedL2NetworkUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases19[] = {{&NamedResource::describe, offsetof(NetworkServiceProviderInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable19{{nullptr}, "NetworkServiceProviderInventory", kRows19, 3, kBases19, 1, &schema::ObjectOps<NetworkServiceProviderInventory, L>::make, &schema::ObjectOps<NetworkServiceProviderInventory, L>::destroy, &schema::ObjectOps<NetworkServiceProviderInventory, L>::clear};
+constexpr schema::Row kRows20[] = {  // PortForwardingRuleInventory
+  {"vipIp", schema::Local<std::string, L>::ref, offsetof(PortForwardingRuleInventory, vipIp), schema::Location::Body, 0, nullptr},
+  {"guestIp", schema::Local<std::string, L>::ref, offsetof(PortForwardingRuleInventory, guestIp), schema::Location::Body, 0, nullptr},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(PortForwardingRuleInventory, vipUuid), schema::Location::Body, 0, nullptr},
+  {"vipPortStart", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PortForwardingRuleInventory, vipPortStart), schema::Location::Body, 0, nullptr},
+  {"vipPortEnd", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PortForwardingRuleInventory, vipPortEnd), schema::Location::Body, 0, nullptr},
+  {"privatePortStart", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PortForwardingRuleInventory, privatePortStart), schema::Location::Body, 0, nullptr},
+  {"privatePortEnd", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PortForwardingRuleInventory, privatePortEnd), schema::Location::Body, 0, nullptr},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(PortForwardingRuleInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"protocolType", schema::Local<std::string, L>::ref, offsetof(PortForwardingRuleInventory, protocolType), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(PortForwardingRuleInventory, state), schema::Location::Body, 0, nullptr},
+  {"allowedCidr", schema::Local<std::string, L>::ref, offsetof(PortForwardingRuleInventory, allowedCidr), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(PortForwardingRuleInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable20{{nullptr}, "PortForwardingRuleInventory", kRows20, 11, kBases20, 1, &schema::ObjectOps<PortForwardingRuleInventory, L>::make, &schema::ObjectOps<PortForwardingRuleInventory, L>::destroy, &schema::ObjectOps<PortForwardingRuleInventory, L>::clear};
+constexpr schema::Row kRows21[] = {  // ReservedIpRangeInventory
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(ReservedIpRangeInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"startIp", schema::Local<std::string, L>::ref, offsetof(ReservedIpRangeInventory, startIp), schema::Location::Body, 0, nullptr},
+  {"endIp", schema::Local<std::string, L>::ref, offsetof(ReservedIpRangeInventory, endIp), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ReservedIpRangeInventory, ipVersion), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases21[] = {{&NamedResource::describe, offsetof(ReservedIpRangeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable21{{nullptr}, "ReservedIpRangeInventory", kRows21, 4, kBases21, 1, &schema::ObjectOps<ReservedIpRangeInventory, L>::make, &schema::ObjectOps<ReservedIpRangeInventory, L>::destroy, &schema::ObjectOps<ReservedIpRangeInventory, L>::clear};
+constexpr schema::Row kRows22[] = {  // SecurityGroupInventory
+  {"state", schema::Local<std::string, L>::ref, offsetof(SecurityGroupInventory, state), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"rules", schema::Local<std::vector<SecurityGroupRuleInventory>, L>::ref, offsetof(SecurityGroupInventory, rules), schema::Location::Body, 0, nullptr},
+  {"attachedL3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(SecurityGroupInventory, attachedL3NetworkUuids), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases22[] = {{&NamedResource::describe, offsetof(SecurityGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable22{{nullptr}, "SecurityGroupInventory", kRows22, 4, kBases22, 1, &schema::ObjectOps<SecurityGroupInventory, L>::make, &schema::ObjectOps<SecurityGroupInventory, L>::destroy, &schema::ObjectOps<SecurityGroupInventory, L>::clear};
 constexpr const char* kRule0V[] = {"Ingress", "Egress"};
 constexpr schema::Rule kRule0{true, false, false, kRule0V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, -1LL, 65535LL};
 constexpr const char* kRule2V[] = {"TCP", "UDP", "ICMP", "ALL"};
 constexpr schema::Rule kRule2{true, false, false, kRule2V, 4, -1, -1, false, 0, 0};
+constexpr schema::Row kRows23[] = {  // SecurityGroupRuleAO
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(SecurityGroupRuleAO, type), schema::Location::Body, 0, &kRule0},
+  {"startPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRuleAO, startPort), schema::Location::Body, 0, &kRule1},
+  {"endPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRuleAO, endPort), schema::Location::Body, 0, &kRule1},
+  {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(SecurityGroupRuleAO, protocol), schema::Location::Body, 0, &kRule2},
+  {"allowedCidr", schema::Local<std::optional<std::string>, L>::ref, offsetof(SecurityGroupRuleAO, allowedCidr), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable23{{nullptr}, "SecurityGroupRuleAO", kRows23, 5, nullptr, 0, &schema::ObjectOps<SecurityGroupRuleAO, L>::make, &schema::ObjectOps<SecurityGroupRuleAO, L>::destroy, &schema::ObjectOps<SecurityGroupRuleAO, L>::clear};
+constexpr schema::Row kRows24[] = {  // SecurityGroupRuleInventory
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, securityGroupUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, type), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRuleInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, state), schema::Location::Body, 0, nullptr},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRuleInventory, priority), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, description), schema::Location::Body, 0, nullptr},
+  {"srcIpRange", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, srcIpRange), schema::Location::Body, 0, nullptr},
+  {"dstIpRange", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, dstIpRange), schema::Location::Body, 0, nullptr},
+  {"srcPortRange", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, srcPortRange), schema::Location::Body, 0, nullptr},
+  {"dstPortRange", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, dstPortRange), schema::Location::Body, 0, nullptr},
+  {"action", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, action), schema::Location::Body, 0, nullptr},
+  {"remoteSecurityGroupUuid", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, remoteSecurityGroupUuid), schema::Location::Body, 0, nullptr},
+  {"allowedCidr", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRuleInventory, allowedCidr), schema::Location::Body, 0, nullptr},
+  {"startPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRuleInventory, startPort), schema::Location::Body, 0, nullptr},
+  {"endPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRuleInventory, endPort), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases24[] = {{&Resource::describe, offsetof(SecurityGroupRuleInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable24{{nullptr}, "SecurityGroupRuleInventory", kRows24, 16, kBases24, 1, &schema::ObjectOps<SecurityGroupRuleInventory, L>::make, &schema::ObjectOps<SecurityGroupRuleInventory, L>::destroy, &schema::ObjectOps<SecurityGroupRuleInventory, L>::clear};
+constexpr schema::Row kRows25[] = {  // SessionInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(SessionInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"accountUuid", schema::Local<std::string, L>::ref, offsetof(SessionInventory, accountUuid), schema::Location::Body, 0, nullptr},
+  {"userUuid", schema::Local<std::string, L>::ref, offsetof(SessionInventory, userUuid), schema::Location::Body, 0, nullptr},
+  {"userType", schema::Local<std::string, L>::ref, offsetof(SessionInventory, userType), schema::Location::Body, 0, nullptr},
+  {"expiredDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SessionInventory, expiredDate), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SessionInventory, createDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable25{{nullptr}, "SessionInventory", kRows25, 6, nullptr, 0, &schema::ObjectOps<SessionInventory, L>::make, &schema::ObjectOps<SessionInventory, L>::destroy, &schema::ObjectOps<SessionInventory, L>::clear};
+constexpr schema::Row kRows26[] = {  // UsedIpInventory
+  {"ipRangeUuid", schema::Local<std::string, L>::ref, offsetof(UsedIpInventory, ipRangeUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(UsedIpInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UsedIpInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(UsedIpInventory, ip), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(UsedIpInventory, netmask), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(UsedIpInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"usedFor", schema::Local<std::string, L>::ref, offsetof(UsedIpInventory, usedFor), schema::Location::Body, 0, nullptr},
+  {"ipInLong", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UsedIpInventory, ipInLong), schema::Location::Body, 0, nullptr},
+  {"ipInBinary", schema::Local<Json, L>::ref, offsetof(UsedIpInventory, ipInBinary), schema::Location::Body, 0, nullptr},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(UsedIpInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases26[] = {{&Resource::describe, offsetof(UsedIpInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable26{{nullptr}, "UsedIpInventory", kRows26, 10, kBases26, 1, &schema::ObjectOps<UsedIpInventory, L>::make, &schema::ObjectOps<UsedIpInventory, L>::destroy, &schema::ObjectOps<UsedIpInventory, L>::clear};
+constexpr schema::Row kRows27[] = {  // VipInventory
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VipInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(VipInventory, ip), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VipInventory, state), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(VipInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(VipInventory, netmask), schema::Location::Body, 0, nullptr},
+  {"prefixLen", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VipInventory, prefixLen), schema::Location::Body, 0, nullptr},
+  {"serviceProvider", schema::Local<std::string, L>::ref, offsetof(VipInventory, serviceProvider), schema::Location::Body, 0, nullptr},
+  {"peerL3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(VipInventory, peerL3NetworkUuids), schema::Location::Body, 0, nullptr},
+  {"servicesRefs", schema::Local<std::vector<VipNetworkServicesRefInventory>, L>::ref, offsetof(VipInventory, servicesRefs), schema::Location::Body, 0, nullptr},
+  {"useFor", schema::Local<std::string, L>::ref, offsetof(VipInventory, useFor), schema::Location::Body, 0, nullptr},
+  {"system", schema::Local<std::optional<bool>, L>::ref, offsetof(VipInventory, system), schema::Location::Body, 0, nullptr},
+  {"peerL3NetworkUuid", schema::Local<std::vector<std::string>, L>::ref, offsetof(VipInventory, peerL3NetworkUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases27[] = {{&NamedResource::describe, offsetof(VipInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable27{{nullptr}, "VipInventory", kRows27, 12, kBases27, 1, &schema::ObjectOps<VipInventory, L>::make, &schema::ObjectOps<VipInventory, L>::destroy, &schema::ObjectOps<VipInventory, L>::clear};
+constexpr schema::Row kRows28[] = {  // VipNetworkServicesRefInventory
+  {"serviceType", schema::Local<std::string, L>::ref, offsetof(VipNetworkServicesRefInventory, serviceType), schema::Location::Body, 0, nullptr},
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(VipNetworkServicesRefInventory, vipUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases28[] = {{&Resource::describe, offsetof(VipNetworkServicesRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable28{{nullptr}, "VipNetworkServicesRefInventory", kRows28, 2, kBases28, 1, &schema::ObjectOps<VipNetworkServicesRefInventory, L>::make, &schema::ObjectOps<VipNetworkServicesRefInventory, L>::destroy, &schema::ObjectOps<VipNetworkServicesRefInventory, L>::clear};
+constexpr schema::Row kRows29[] = {  // VipPortRangeInventory
+  {"uuid", schema::Local<std::string, L>::ref, offsetof(VipPortRangeInventory, uuid), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(VipPortRangeInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"usedPorts", schema::Local<std::vector<std::string>, L>::ref, offsetof(VipPortRangeInventory, usedPorts), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable29{{nullptr}, "VipPortRangeInventory", kRows29, 3, nullptr, 0, &schema::ObjectOps<VipPortRangeInventory, L>::make, &schema::ObjectOps<VipPortRangeInventory, L>::destroy, &schema::ObjectOps<VipPortRangeInventory, L>::clear};
+constexpr schema::Row kRows30[] = {  // VipQosInventory
+  {"vipUuid", schema::Local<std::string, L>::ref, offsetof(VipQosInventory, vipUuid), schema::Location::Body, 0, nullptr},
+  {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VipQosInventory, port), schema::Location::Body, 0, nullptr},
+  {"inboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VipQosInventory, inboundBandwidth), schema::Location::Body, 0, nullptr},
+  {"outboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VipQosInventory, outboundBandwidth), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VipQosInventory, type), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases30[] = {{&Resource::describe, offsetof(VipQosInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable30{{nullptr}, "VipQosInventory", kRows30, 5, kBases30, 1, &schema::ObjectOps<VipQosInventory, L>::make, &schema::ObjectOps<VipQosInventory, L>::destroy, &schema::ObjectOps<VipQosInventory, L>::clear};
+constexpr schema::Row kRows31[] = {  // VmNicInventory
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, ip), schema::Location::Body, 0, nullptr},
+  {"mac", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, mac), schema::Location::Body, 0, nullptr},
+  {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, hypervisorType), schema::Location::Body, 0, nullptr},
+  {"netmask", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, netmask), schema::Location::Body, 0, nullptr},
+  {"gateway", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, gateway), schema::Location::Body, 0, nullptr},
+  {"metaData", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, metaData), schema::Location::Body, 0, nullptr},
+  {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmNicInventory, ipVersion), schema::Location::Body, 0, nullptr},
+  {"driverType", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, driverType), schema::Location::Body, 0, nullptr},
+  {"usedIps", schema::Local<std::vector<UsedIpInventory>, L>::ref, offsetof(VmNicInventory, usedIps), schema::Location::Body, 0, nullptr},
+  {"internalName", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, internalName), schema::Location::Body, 0, nullptr},
+  {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmNicInventory, deviceId), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, type), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VmNicInventory, state), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases31[] = {{&Resource::describe, offsetof(VmNicInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable31{{nullptr}, "VmNicInventory", kRows31, 15, kBases31, 1, &schema::ObjectOps<VmNicInventory, L>::make, &schema::ObjectOps<VmNicInventory, L>::destroy, &schema::ObjectOps<VmNicInventory, L>::clear};
+constexpr schema::Row kRows32[] = {  // VmNicSecurityGroupRefInventory
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmNicSecurityGroupRefInventory, priority), schema::Location::Body, 0, nullptr},
+  {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityGroupRefInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityGroupRefInventory, securityGroupUuid), schema::Location::Body, 0, nullptr},
+  {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityGroupRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
+  {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmNicSecurityGroupRefInventory, createDate), schema::Location::Body, 0, nullptr},
+  {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmNicSecurityGroupRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable32{{nullptr}, "VmNicSecurityGroupRefInventory", kRows32, 6, nullptr, 0, &schema::ObjectOps<VmNicSecurityGroupRefInventory, L>::make, &schema::ObjectOps<VmNicSecurityGroupRefInventory, L>::destroy, &schema::ObjectOps<VmNicSecurityGroupRefInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // VpcFirewallRuleInventory
+  {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
+  {"action", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, action), schema::Location::Body, 0, nullptr},
+  {"protocol", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, protocol), schema::Location::Body, 0, nullptr},
+  {"destPort", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, destPort), schema::Location::Body, 0, nullptr},
+  {"sourcePort", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, sourcePort), schema::Location::Body, 0, nullptr},
+  {"sourceIp", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, sourceIp), schema::Location::Body, 0, nullptr},
+  {"destIp", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, destIp), schema::Location::Body, 0, nullptr},
+  {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcFirewallRuleInventory, ruleNumber), schema::Location::Body, 0, nullptr},
+  {"allowStates", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, allowStates), schema::Location::Body, 0, nullptr},
+  {"tcpFlag", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, tcpFlag), schema::Location::Body, 0, nullptr},
+  {"icmpTypeName", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, icmpTypeName), schema::Location::Body, 0, nullptr},
+  {"isApplied", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleInventory, isApplied), schema::Location::Body, 0, nullptr},
+  {"expired", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleInventory, expired), schema::Location::Body, 0, nullptr},
+  {"state", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, state), schema::Location::Body, 0, nullptr},
+  {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleInventory, isDefault), schema::Location::Body, 0, nullptr},
+  {"description", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleInventory, description), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases33[] = {{&Resource::describe, offsetof(VpcFirewallRuleInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable33{{nullptr}, "VpcFirewallRuleInventory", kRows33, 16, kBases33, 1, &schema::ObjectOps<VpcFirewallRuleInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleInventory, L>::clear};
+constexpr schema::Row kRows34[] = {  // InventoryReply<CertificateInventory>
+  {"inventory", schema::Local<std::optional<CertificateInventory>, L>::ref, offsetof(InventoryReply<CertificateInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable34{{nullptr}, "InventoryReply<CertificateInventory>", kRows34, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<CertificateInventory>, L>::make, &schema::ObjectOps<InventoryReply<CertificateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<CertificateInventory>, L>::clear};
+constexpr schema::Row kRows35[] = {  // QueryReply<CertificateInventory>
+  {"inventories", schema::Local<std::vector<CertificateInventory>, L>::ref, offsetof(QueryReply<CertificateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<CertificateInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable35{{nullptr}, "QueryReply<CertificateInventory>", kRows35, 2, nullptr, 0, &schema::ObjectOps<QueryReply<CertificateInventory>, L>::make, &schema::ObjectOps<QueryReply<CertificateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<CertificateInventory>, L>::clear};
+constexpr schema::Row kRows36[] = {  // InventoryReply<EipInventory>
+  {"inventory", schema::Local<std::optional<EipInventory>, L>::ref, offsetof(InventoryReply<EipInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable36{{nullptr}, "InventoryReply<EipInventory>", kRows36, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<EipInventory>, L>::make, &schema::ObjectOps<InventoryReply<EipInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<EipInventory>, L>::clear};
+constexpr schema::Row kRows37[] = {  // QueryReply<EipInventory>
+  {"inventories", schema::Local<std::vector<EipInventory>, L>::ref, offsetof(QueryReply<EipInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<EipInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable37{{nullptr}, "QueryReply<EipInventory>", kRows37, 2, nullptr, 0, &schema::ObjectOps<QueryReply<EipInventory>, L>::make, &schema::ObjectOps<QueryReply<EipInventory>, L>::destroy, &schema::ObjectOps<QueryReply<EipInventory>, L>::clear};
+constexpr schema::Row kRows38[] = {  // InventoryReply<IAM2VirtualIDAttributeInventory>
+  {"inventory", schema::Local<std::optional<IAM2VirtualIDAttributeInventory>, L>::ref, offsetof(InventoryReply<IAM2VirtualIDAttributeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable38{{nullptr}, "InventoryReply<IAM2VirtualIDAttributeInventory>", kRows38, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2VirtualIDAttributeInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2VirtualIDAttributeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2VirtualIDAttributeInventory>, L>::clear};
+constexpr schema::Row kRows39[] = {  // QueryReply<IAM2VirtualIDAttributeInventory>
+  {"inventories", schema::Local<std::vector<IAM2VirtualIDAttributeInventory>, L>::ref, offsetof(QueryReply<IAM2VirtualIDAttributeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2VirtualIDAttributeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable39{{nullptr}, "QueryReply<IAM2VirtualIDAttributeInventory>", kRows39, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2VirtualIDAttributeInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2VirtualIDAttributeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2VirtualIDAttributeInventory>, L>::clear};
+constexpr schema::Row kRows40[] = {  // InventoryReply<IAM2VirtualIDInventory>
+  {"inventory", schema::Local<std::optional<IAM2VirtualIDInventory>, L>::ref, offsetof(InventoryReply<IAM2VirtualIDInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable40{{nullptr}, "InventoryReply<IAM2VirtualIDInventory>", kRows40, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IAM2VirtualIDInventory>, L>::make, &schema::ObjectOps<InventoryReply<IAM2VirtualIDInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IAM2VirtualIDInventory>, L>::clear};
+constexpr schema::Row kRows41[] = {  // QueryReply<IAM2VirtualIDInventory>
+  {"inventories", schema::Local<std::vector<IAM2VirtualIDInventory>, L>::ref, offsetof(QueryReply<IAM2VirtualIDInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IAM2VirtualIDInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable41{{nullptr}, "QueryReply<IAM2VirtualIDInventory>", kRows41, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IAM2VirtualIDInventory>, L>::make, &schema::ObjectOps<QueryReply<IAM2VirtualIDInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IAM2VirtualIDInventory>, L>::clear};
+constexpr schema::Row kRows42[] = {  // InventoryReply<IPsecConnectionInventory>
+  {"inventory", schema::Local<std::optional<IPsecConnectionInventory>, L>::ref, offsetof(InventoryReply<IPsecConnectionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable42{{nullptr}, "InventoryReply<IPsecConnectionInventory>", kRows42, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IPsecConnectionInventory>, L>::make, &schema::ObjectOps<InventoryReply<IPsecConnectionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IPsecConnectionInventory>, L>::clear};
+constexpr schema::Row kRows43[] = {  // QueryReply<IPsecConnectionInventory>
+  {"inventories", schema::Local<std::vector<IPsecConnectionInventory>, L>::ref, offsetof(QueryReply<IPsecConnectionInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IPsecConnectionInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable43{{nullptr}, "QueryReply<IPsecConnectionInventory>", kRows43, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IPsecConnectionInventory>, L>::make, &schema::ObjectOps<QueryReply<IPsecConnectionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IPsecConnectionInventory>, L>::clear};
+constexpr schema::Row kRows44[] = {  // InventoryReply<IpRangeInventory>
+  {"inventory", schema::Local<std::optional<IpRangeInventory>, L>::ref, offsetof(InventoryReply<IpRangeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable44{{nullptr}, "InventoryReply<IpRangeInventory>", kRows44, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<IpRangeInventory>, L>::make, &schema::ObjectOps<InventoryReply<IpRangeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<IpRangeInventory>, L>::clear};
+constexpr schema::Row kRows45[] = {  // QueryReply<IpRangeInventory>
+  {"inventories", schema::Local<std::vector<IpRangeInventory>, L>::ref, offsetof(QueryReply<IpRangeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<IpRangeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable45{{nullptr}, "QueryReply<IpRangeInventory>", kRows45, 2, nullptr, 0, &schema::ObjectOps<QueryReply<IpRangeInventory>, L>::make, &schema::ObjectOps<QueryReply<IpRangeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<IpRangeInventory>, L>::clear};
+constexpr schema::Row kRows46[] = {  // InventoryReply<L3NetworkInventory>
+  {"inventory", schema::Local<std::optional<L3NetworkInventory>, L>::ref, offsetof(InventoryReply<L3NetworkInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable46{{nullptr}, "InventoryReply<L3NetworkInventory>", kRows46, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<L3NetworkInventory>, L>::make, &schema::ObjectOps<InventoryReply<L3NetworkInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<L3NetworkInventory>, L>::clear};
+constexpr schema::Row kRows47[] = {  // QueryReply<L3NetworkInventory>
+  {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(QueryReply<L3NetworkInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<L3NetworkInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable47{{nullptr}, "QueryReply<L3NetworkInventory>", kRows47, 2, nullptr, 0, &schema::ObjectOps<QueryReply<L3NetworkInventory>, L>::make, &schema::ObjectOps<QueryReply<L3NetworkInventory>, L>::destroy, &schema::ObjectOps<QueryReply<L3NetworkInventory>, L>::clear};
+constexpr schema::Row kRows48[] = {  // InventoryReply<LoadBalancerInventory>
+  {"inventory", schema::Local<std::optional<LoadBalancerInventory>, L>::ref, offsetof(InventoryReply<LoadBalancerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable48{{nullptr}, "InventoryReply<LoadBalancerInventory>", kRows48, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LoadBalancerInventory>, L>::make, &schema::ObjectOps<InventoryReply<LoadBalancerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LoadBalancerInventory>, L>::clear};
+constexpr schema::Row kRows49[] = {  // QueryReply<LoadBalancerInventory>
+  {"inventories", schema::Local<std::vector<LoadBalancerInventory>, L>::ref, offsetof(QueryReply<LoadBalancerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<LoadBalancerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable49{{nullptr}, "QueryReply<LoadBalancerInventory>", kRows49, 2, nullptr, 0, &schema::ObjectOps<QueryReply<LoadBalancerInventory>, L>::make, &schema::ObjectOps<QueryReply<LoadBalancerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<LoadBalancerInventory>, L>::clear};
+constexpr schema::Row kRows50[] = {  // InventoryReply<LoadBalancerListenerInventory>
+  {"inventory", schema::Local<std::optional<LoadBalancerListenerInventory>, L>::ref, offsetof(InventoryReply<LoadBalancerListenerInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable50{{nullptr}, "InventoryReply<LoadBalancerListenerInventory>", kRows50, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<LoadBalancerListenerInventory>, L>::make, &schema::ObjectOps<InventoryReply<LoadBalancerListenerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<LoadBalancerListenerInventory>, L>::clear};
+constexpr schema::Row kRows51[] = {  // QueryReply<LoadBalancerListenerInventory>
+  {"inventories", schema::Local<std::vector<LoadBalancerListenerInventory>, L>::ref, offsetof(QueryReply<LoadBalancerListenerInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<LoadBalancerListenerInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable51{{nullptr}, "QueryReply<LoadBalancerListenerInventory>", kRows51, 2, nullptr, 0, &schema::ObjectOps<QueryReply<LoadBalancerListenerInventory>, L>::make, &schema::ObjectOps<QueryReply<LoadBalancerListenerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<LoadBalancerListenerInventory>, L>::clear};
+constexpr schema::Row kRows52[] = {  // QueryReply<NetworkServiceL3NetworkRefInventory>
+  {"inventories", schema::Local<std::vector<NetworkServiceL3NetworkRefInventory>, L>::ref, offsetof(QueryReply<NetworkServiceL3NetworkRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NetworkServiceL3NetworkRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable52{{nullptr}, "QueryReply<NetworkServiceL3NetworkRefInventory>", kRows52, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NetworkServiceL3NetworkRefInventory>, L>::make, &schema::ObjectOps<QueryReply<NetworkServiceL3NetworkRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NetworkServiceL3NetworkRefInventory>, L>::clear};
+constexpr schema::Row kRows53[] = {  // QueryReply<NetworkServiceProviderInventory>
+  {"inventories", schema::Local<std::vector<NetworkServiceProviderInventory>, L>::ref, offsetof(QueryReply<NetworkServiceProviderInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NetworkServiceProviderInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable53{{nullptr}, "QueryReply<NetworkServiceProviderInventory>", kRows53, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NetworkServiceProviderInventory>, L>::make, &schema::ObjectOps<QueryReply<NetworkServiceProviderInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NetworkServiceProviderInventory>, L>::clear};
+constexpr schema::Row kRows54[] = {  // InventoryReply<PortForwardingRuleInventory>
+  {"inventory", schema::Local<std::optional<PortForwardingRuleInventory>, L>::ref, offsetof(InventoryReply<PortForwardingRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable54{{nullptr}, "InventoryReply<PortForwardingRuleInventory>", kRows54, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PortForwardingRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<PortForwardingRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PortForwardingRuleInventory>, L>::clear};
+constexpr schema::Row kRows55[] = {  // QueryReply<PortForwardingRuleInventory>
+  {"inventories", schema::Local<std::vector<PortForwardingRuleInventory>, L>::ref, offsetof(QueryReply<PortForwardingRuleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PortForwardingRuleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable55{{nullptr}, "QueryReply<PortForwardingRuleInventory>", kRows55, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PortForwardingRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<PortForwardingRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PortForwardingRuleInventory>, L>::clear};
+constexpr schema::Row kRows56[] = {  // InventoryReply<ReservedIpRangeInventory>
+  {"inventory", schema::Local<std::optional<ReservedIpRangeInventory>, L>::ref, offsetof(InventoryReply<ReservedIpRangeInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable56{{nullptr}, "InventoryReply<ReservedIpRangeInventory>", kRows56, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ReservedIpRangeInventory>, L>::make, &schema::ObjectOps<InventoryReply<ReservedIpRangeInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ReservedIpRangeInventory>, L>::clear};
+constexpr schema::Row kRows57[] = {  // InventoryReply<SecurityGroupInventory>
+  {"inventory", schema::Local<std::optional<SecurityGroupInventory>, L>::ref, offsetof(InventoryReply<SecurityGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable57{{nullptr}, "InventoryReply<SecurityGroupInventory>", kRows57, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecurityGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecurityGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecurityGroupInventory>, L>::clear};
+constexpr schema::Row kRows58[] = {  // QueryReply<SecurityGroupInventory>
+  {"inventories", schema::Local<std::vector<SecurityGroupInventory>, L>::ref, offsetof(QueryReply<SecurityGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SecurityGroupInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable58{{nullptr}, "QueryReply<SecurityGroupInventory>", kRows58, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecurityGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<SecurityGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecurityGroupInventory>, L>::clear};
+constexpr schema::Row kRows59[] = {  // InventoryReply<SecurityGroupRuleInventory>
+  {"inventory", schema::Local<std::optional<SecurityGroupRuleInventory>, L>::ref, offsetof(InventoryReply<SecurityGroupRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable59{{nullptr}, "InventoryReply<SecurityGroupRuleInventory>", kRows59, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecurityGroupRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecurityGroupRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecurityGroupRuleInventory>, L>::clear};
+constexpr schema::Row kRows60[] = {  // QueryReply<SecurityGroupRuleInventory>
+  {"inventories", schema::Local<std::vector<SecurityGroupRuleInventory>, L>::ref, offsetof(QueryReply<SecurityGroupRuleInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SecurityGroupRuleInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable60{{nullptr}, "QueryReply<SecurityGroupRuleInventory>", kRows60, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecurityGroupRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<SecurityGroupRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecurityGroupRuleInventory>, L>::clear};
+constexpr schema::Row kRows61[] = {  // InventoryReply<SessionInventory>
+  {"inventory", schema::Local<std::optional<SessionInventory>, L>::ref, offsetof(InventoryReply<SessionInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable61{{nullptr}, "InventoryReply<SessionInventory>", kRows61, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SessionInventory>, L>::make, &schema::ObjectOps<InventoryReply<SessionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SessionInventory>, L>::clear};
+constexpr schema::Row kRows62[] = {  // QueryReply<UsedIpInventory>
+  {"inventories", schema::Local<std::vector<UsedIpInventory>, L>::ref, offsetof(QueryReply<UsedIpInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<UsedIpInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable62{{nullptr}, "QueryReply<UsedIpInventory>", kRows62, 2, nullptr, 0, &schema::ObjectOps<QueryReply<UsedIpInventory>, L>::make, &schema::ObjectOps<QueryReply<UsedIpInventory>, L>::destroy, &schema::ObjectOps<QueryReply<UsedIpInventory>, L>::clear};
+constexpr schema::Row kRows63[] = {  // InventoryReply<VipInventory>
+  {"inventory", schema::Local<std::optional<VipInventory>, L>::ref, offsetof(InventoryReply<VipInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable63{{nullptr}, "InventoryReply<VipInventory>", kRows63, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VipInventory>, L>::make, &schema::ObjectOps<InventoryReply<VipInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VipInventory>, L>::clear};
+constexpr schema::Row kRows64[] = {  // QueryReply<VipInventory>
+  {"inventories", schema::Local<std::vector<VipInventory>, L>::ref, offsetof(QueryReply<VipInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VipInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable64{{nullptr}, "QueryReply<VipInventory>", kRows64, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VipInventory>, L>::make, &schema::ObjectOps<QueryReply<VipInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VipInventory>, L>::clear};
+constexpr schema::Row kRows65[] = {  // QueryReply<VipPortRangeInventory>
+  {"inventories", schema::Local<std::vector<VipPortRangeInventory>, L>::ref, offsetof(QueryReply<VipPortRangeInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VipPortRangeInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable65{{nullptr}, "QueryReply<VipPortRangeInventory>", kRows65, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VipPortRangeInventory>, L>::make, &schema::ObjectOps<QueryReply<VipPortRangeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VipPortRangeInventory>, L>::clear};
+constexpr schema::Row kRows66[] = {  // InventoryReply<VipQosInventory>
+  {"inventory", schema::Local<std::optional<VipQosInventory>, L>::ref, offsetof(InventoryReply<VipQosInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable66{{nullptr}, "InventoryReply<VipQosInventory>", kRows66, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VipQosInventory>, L>::make, &schema::ObjectOps<InventoryReply<VipQosInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VipQosInventory>, L>::clear};
+constexpr schema::Row kRows67[] = {  // QueryReply<VipQosInventory>
+  {"inventories", schema::Local<std::vector<VipQosInventory>, L>::ref, offsetof(QueryReply<VipQosInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VipQosInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable67{{nullptr}, "QueryReply<VipQosInventory>", kRows67, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VipQosInventory>, L>::make, &schema::ObjectOps<QueryReply<VipQosInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VipQosInventory>, L>::clear};
+constexpr schema::Row kRows68[] = {  // InventoryReply<VmNicInventory>
+  {"inventory", schema::Local<std::optional<VmNicInventory>, L>::ref, offsetof(InventoryReply<VmNicInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable68{{nullptr}, "InventoryReply<VmNicInventory>", kRows68, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VmNicInventory>, L>::make, &schema::ObjectOps<InventoryReply<VmNicInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VmNicInventory>, L>::clear};
+constexpr schema::Row kRows69[] = {  // QueryReply<VmNicInventory>
+  {"inventories", schema::Local<std::vector<VmNicInventory>, L>::ref, offsetof(QueryReply<VmNicInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmNicInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable69{{nullptr}, "QueryReply<VmNicInventory>", kRows69, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmNicInventory>, L>::make, &schema::ObjectOps<QueryReply<VmNicInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmNicInventory>, L>::clear};
+constexpr schema::Row kRows70[] = {  // QueryReply<VmNicSecurityGroupRefInventory>
+  {"inventories", schema::Local<std::vector<VmNicSecurityGroupRefInventory>, L>::ref, offsetof(QueryReply<VmNicSecurityGroupRefInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VmNicSecurityGroupRefInventory>, total), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable70{{nullptr}, "QueryReply<VmNicSecurityGroupRefInventory>", kRows70, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VmNicSecurityGroupRefInventory>, L>::make, &schema::ObjectOps<QueryReply<VmNicSecurityGroupRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VmNicSecurityGroupRefInventory>, L>::clear};
+constexpr schema::Row kRows71[] = {  // InventoryReply<VpcFirewallRuleInventory>
+  {"inventory", schema::Local<std::optional<VpcFirewallRuleInventory>, L>::ref, offsetof(InventoryReply<VpcFirewallRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable71{{nullptr}, "InventoryReply<VpcFirewallRuleInventory>", kRows71, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcFirewallRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcFirewallRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcFirewallRuleInventory>, L>::clear};
 }  // namespace
 
-const schema::TypeDesc& CertificateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificate", &schema::typeOf<std::string>, offsetof(CertificateInventory, certificate), schema::Location::Body, 0, nullptr},
-    {"listeners", &schema::typeOf<std::vector<LoadBalancerListenerCertificateRefInventory>>, offsetof(CertificateInventory, listeners), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CertificateInventory>("CertificateInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(CertificateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& CertificateInventory::describe() { return schema::lazyTable(kTable0); }
 
-const schema::TypeDesc& EipInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(EipInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(EipInventory, vipUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(EipInventory, state), schema::Location::Body, 0, nullptr},
-    {"vipIp", &schema::typeOf<std::string>, offsetof(EipInventory, vipIp), schema::Location::Body, 0, nullptr},
-    {"guestIp", &schema::typeOf<std::string>, offsetof(EipInventory, guestIp), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<EipInventory>("EipInventory", rows, 5, schema::rebased(NamedResource::describe(), offsetof(EipInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+CertificateInventory::CertificateInventory() = default;
+CertificateInventory::CertificateInventory(CertificateInventory&&) noexcept = default;
+CertificateInventory::~CertificateInventory() = default;
 
-const schema::TypeDesc& GetNetworkServiceTypesReply::describe() {
-  static constexpr schema::Row rows[] = {
-    {"types", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(GetNetworkServiceTypesReply, types), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetNetworkServiceTypesReply>("GetNetworkServiceTypesReply", rows, 1);
-  return d;
-}
+const schema::TypeDesc& EipInventory::describe() { return schema::lazyTable(kTable1); }
 
-const schema::TypeDesc& IAM2AttributeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(IAM2AttributeInventory, name), schema::Location::Body, 0, nullptr},
-    {"value", &schema::typeOf<std::string>, offsetof(IAM2AttributeInventory, value), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(IAM2AttributeInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2AttributeInventory>("IAM2AttributeInventory", rows, 3, schema::rebased(Resource::describe(), offsetof(IAM2AttributeInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+EipInventory::EipInventory() = default;
+EipInventory::EipInventory(EipInventory&&) noexcept = default;
+EipInventory::~EipInventory() = default;
 
-const schema::TypeDesc& IAM2VirtualIDAttributeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(IAM2VirtualIDAttributeInventory, virtualIDUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2VirtualIDAttributeInventory>("IAM2VirtualIDAttributeInventory", rows, 1, schema::rebased(IAM2AttributeInventory::describe(), offsetof(IAM2VirtualIDAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)));
-  return d;
-}
+const schema::TypeDesc& GetNetworkServiceTypesReply::describe() { return schema::lazyTable(kTable2); }
 
-const schema::TypeDesc& IAM2VirtualIDInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(IAM2VirtualIDInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(IAM2VirtualIDInventory, state), schema::Location::Body, 0, nullptr},
-    {"attributes", &schema::typeOf<std::vector<IAM2VirtualIDAttributeInventory>>, offsetof(IAM2VirtualIDInventory, attributes), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IAM2VirtualIDInventory>("IAM2VirtualIDInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(IAM2VirtualIDInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+GetNetworkServiceTypesReply::GetNetworkServiceTypesReply() = default;
+GetNetworkServiceTypesReply::GetNetworkServiceTypesReply(GetNetworkServiceTypesReply&&) noexcept = default;
+GetNetworkServiceTypesReply::~GetNetworkServiceTypesReply() = default;
 
-const schema::TypeDesc& IPsecConnectionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"peerAddress", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, peerAddress), schema::Location::Body, 0, nullptr},
-    {"authMode", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, authMode), schema::Location::Body, 0, nullptr},
-    {"authKey", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, authKey), schema::Location::Body, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, vipUuid), schema::Location::Body, 0, nullptr},
-    {"ikeAuthAlgorithm", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, ikeAuthAlgorithm), schema::Location::Body, 0, nullptr},
-    {"ikeEncryptionAlgorithm", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, ikeEncryptionAlgorithm), schema::Location::Body, 0, nullptr},
-    {"ikeDhGroup", &schema::typeOf<std::optional<std::int32_t>>, offsetof(IPsecConnectionInventory, ikeDhGroup), schema::Location::Body, 0, nullptr},
-    {"policyAuthAlgorithm", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, policyAuthAlgorithm), schema::Location::Body, 0, nullptr},
-    {"policyEncryptionAlgorithm", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, policyEncryptionAlgorithm), schema::Location::Body, 0, nullptr},
-    {"pfs", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, pfs), schema::Location::Body, 0, nullptr},
-    {"policyMode", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, policyMode), schema::Location::Body, 0, nullptr},
-    {"transformProtocol", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, transformProtocol), schema::Location::Body, 0, nullptr},
-    {"ikeVersion", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, ikeVersion), schema::Location::Body, 0, nullptr},
-    {"idType", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, idType), schema::Location::Body, 0, nullptr},
-    {"localId", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, localId), schema::Location::Body, 0, nullptr},
-    {"remoteId", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, remoteId), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, state), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, status), schema::Location::Body, 0, nullptr},
-    {"ikeLifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(IPsecConnectionInventory, ikeLifeTime), schema::Location::Body, 0, nullptr},
-    {"lifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(IPsecConnectionInventory, lifeTime), schema::Location::Body, 0, nullptr},
-    {"peerCidrs", &schema::typeOf<std::vector<IPsecPeerCidrInventory>>, offsetof(IPsecConnectionInventory, peerCidrs), schema::Location::Body, 0, nullptr},
-    {"l3NetworkRefs", &schema::typeOf<std::vector<IPsecL3NetworkRefInventory>>, offsetof(IPsecConnectionInventory, l3NetworkRefs), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IPsecConnectionInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IPsecConnectionInventory>("IPsecConnectionInventory", rows, 23, schema::rebased(NamedResource::describe(), offsetof(IPsecConnectionInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& IAM2AttributeInventory::describe() { return schema::lazyTable(kTable3); }
 
-const schema::TypeDesc& IPsecL3NetworkRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"connectionUuid", &schema::typeOf<std::string>, offsetof(IPsecL3NetworkRefInventory, connectionUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IPsecL3NetworkRefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IPsecL3NetworkRefInventory>("IPsecL3NetworkRefInventory", rows, 2, schema::rebased(Resource::describe(), offsetof(IPsecL3NetworkRefInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+IAM2AttributeInventory::IAM2AttributeInventory() = default;
+IAM2AttributeInventory::IAM2AttributeInventory(IAM2AttributeInventory&&) noexcept = default;
+IAM2AttributeInventory::~IAM2AttributeInventory() = default;
 
-const schema::TypeDesc& IPsecPeerCidrInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"cidr", &schema::typeOf<std::string>, offsetof(IPsecPeerCidrInventory, cidr), schema::Location::Body, 0, nullptr},
-    {"connectionUuid", &schema::typeOf<std::string>, offsetof(IPsecPeerCidrInventory, connectionUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IPsecPeerCidrInventory>("IPsecPeerCidrInventory", rows, 2, schema::rebased(Resource::describe(), offsetof(IPsecPeerCidrInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+const schema::TypeDesc& IAM2VirtualIDAttributeInventory::describe() { return schema::lazyTable(kTable4); }
 
-const schema::TypeDesc& IpRangeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IpRangeInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"startIp", &schema::typeOf<std::string>, offsetof(IpRangeInventory, startIp), schema::Location::Body, 0, nullptr},
-    {"endIp", &schema::typeOf<std::string>, offsetof(IpRangeInventory, endIp), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::string>, offsetof(IpRangeInventory, netmask), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(IpRangeInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"networkCidr", &schema::typeOf<std::string>, offsetof(IpRangeInventory, networkCidr), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(IpRangeInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"addressMode", &schema::typeOf<std::string>, offsetof(IpRangeInventory, addressMode), schema::Location::Body, 0, nullptr},
-    {"prefixLen", &schema::typeOf<std::optional<std::int32_t>>, offsetof(IpRangeInventory, prefixLen), schema::Location::Body, 0, nullptr},
-    {"ipRangeType", &schema::typeOf<std::string>, offsetof(IpRangeInventory, ipRangeType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<IpRangeInventory>("IpRangeInventory", rows, 10, schema::rebased(NamedResource::describe(), offsetof(IpRangeInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+IAM2VirtualIDAttributeInventory::IAM2VirtualIDAttributeInventory() = default;
+IAM2VirtualIDAttributeInventory::IAM2VirtualIDAttributeInventory(IAM2VirtualIDAttributeInventory&&) noexcept = default;
+IAM2VirtualIDAttributeInventory::~IAM2VirtualIDAttributeInventory() = default;
 
-const schema::TypeDesc& L3NetworkHostRouteInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(L3NetworkHostRouteInventory, id), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(L3NetworkHostRouteInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"prefix", &schema::typeOf<std::string>, offsetof(L3NetworkHostRouteInventory, prefix), schema::Location::Body, 0, nullptr},
-    {"nexthop", &schema::typeOf<std::string>, offsetof(L3NetworkHostRouteInventory, nexthop), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(L3NetworkHostRouteInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(L3NetworkHostRouteInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L3NetworkHostRouteInventory>("L3NetworkHostRouteInventory", rows, 6);
-  return d;
-}
+const schema::TypeDesc& IAM2VirtualIDInventory::describe() { return schema::lazyTable(kTable5); }
 
-const schema::TypeDesc& L3NetworkInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(L3NetworkInventory, type), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(L3NetworkInventory, zoneUuid), schema::Location::Body, 0, nullptr},
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(L3NetworkInventory, l2NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(L3NetworkInventory, state), schema::Location::Body, 0, nullptr},
-    {"dnsDomain", &schema::typeOf<std::string>, offsetof(L3NetworkInventory, dnsDomain), schema::Location::Body, 0, nullptr},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(L3NetworkInventory, system), schema::Location::Body, 0, nullptr},
-    {"category", &schema::typeOf<std::string>, offsetof(L3NetworkInventory, category), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(L3NetworkInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"enableIPAM", &schema::typeOf<std::optional<bool>>, offsetof(L3NetworkInventory, enableIPAM), schema::Location::Body, 0, nullptr},
-    {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(L3NetworkInventory, isolated), schema::Location::Body, 0, nullptr},
-    {"dns", &schema::typeOf<std::vector<std::string>>, offsetof(L3NetworkInventory, dns), schema::Location::Body, 0, nullptr},
-    {"ipRanges", &schema::typeOf<std::vector<IpRangeInventory>>, offsetof(L3NetworkInventory, ipRanges), schema::Location::Body, 0, nullptr},
-    {"networkServices", &schema::typeOf<std::vector<NetworkServiceL3NetworkRefInventory>>, offsetof(L3NetworkInventory, networkServices), schema::Location::Body, 0, nullptr},
-    {"hostRoute", &schema::typeOf<std::vector<L3NetworkHostRouteInventory>>, offsetof(L3NetworkInventory, hostRoute), schema::Location::Body, 0, nullptr},
-    {"reservedIpRanges", &schema::typeOf<std::vector<ReservedIpRangeInventory>>, offsetof(L3NetworkInventory, reservedIpRanges), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<L3NetworkInventory>("L3NetworkInventory", rows, 15, schema::rebased(NamedResource::describe(), offsetof(L3NetworkInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+IAM2VirtualIDInventory::IAM2VirtualIDInventory() = default;
+IAM2VirtualIDInventory::IAM2VirtualIDInventory(IAM2VirtualIDInventory&&) noexcept = default;
+IAM2VirtualIDInventory::~IAM2VirtualIDInventory() = default;
 
-const schema::TypeDesc& LoadBalancerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(LoadBalancerInventory, state), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(LoadBalancerInventory, type), schema::Location::Body, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerInventory, vipUuid), schema::Location::Body, 0, nullptr},
-    {"ipv6VipUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerInventory, ipv6VipUuid), schema::Location::Body, 0, nullptr},
-    {"listeners", &schema::typeOf<std::vector<LoadBalancerListenerInventory>>, offsetof(LoadBalancerInventory, listeners), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerInventory>("LoadBalancerInventory", rows, 6, schema::rebased(NamedResource::describe(), offsetof(LoadBalancerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& IPsecConnectionInventory::describe() { return schema::lazyTable(kTable6); }
 
-const schema::TypeDesc& LoadBalancerListenerACLRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerListenerACLRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerACLRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerACLRefInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerACLRefInventory, aclUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerACLRefInventory, type), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerACLRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerACLRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerListenerACLRefInventory>("LoadBalancerListenerACLRefInventory", rows, 7);
-  return d;
-}
+IPsecConnectionInventory::IPsecConnectionInventory() = default;
+IPsecConnectionInventory::IPsecConnectionInventory(IPsecConnectionInventory&&) noexcept = default;
+IPsecConnectionInventory::~IPsecConnectionInventory() = default;
 
-const schema::TypeDesc& LoadBalancerListenerCertificateRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerListenerCertificateRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerCertificateRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
-    {"certificateUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerCertificateRefInventory, certificateUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerCertificateRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerCertificateRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerListenerCertificateRefInventory>("LoadBalancerListenerCertificateRefInventory", rows, 5);
-  return d;
-}
+const schema::TypeDesc& IPsecL3NetworkRefInventory::describe() { return schema::lazyTable(kTable7); }
 
-const schema::TypeDesc& LoadBalancerListenerInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerInventory, loadBalancerUuid), schema::Location::Body, 0, nullptr},
-    {"instancePort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LoadBalancerListenerInventory, instancePort), schema::Location::Body, 0, nullptr},
-    {"loadBalancerPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(LoadBalancerListenerInventory, loadBalancerPort), schema::Location::Body, 0, nullptr},
-    {"securityPolicyType", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerInventory, securityPolicyType), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
-    {"vmNicRefs", &schema::typeOf<std::vector<LoadBalancerListenerVmNicRefInventory>>, offsetof(LoadBalancerListenerInventory, vmNicRefs), schema::Location::Body, 0, nullptr},
-    {"aclRefs", &schema::typeOf<std::vector<LoadBalancerListenerACLRefInventory>>, offsetof(LoadBalancerListenerInventory, aclRefs), schema::Location::Body, 0, nullptr},
-    {"certificateRefs", &schema::typeOf<std::vector<LoadBalancerListenerCertificateRefInventory>>, offsetof(LoadBalancerListenerInventory, certificateRefs), schema::Location::Body, 0, nullptr},
-    {"serverGroupRefs", &schema::typeOf<std::vector<LoadBalancerListenerServerGroupRefInventory>>, offsetof(LoadBalancerListenerInventory, serverGroupRefs), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerListenerInventory>("LoadBalancerListenerInventory", rows, 10, schema::rebased(NamedResource::describe(), offsetof(LoadBalancerListenerInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+IPsecL3NetworkRefInventory::IPsecL3NetworkRefInventory() = default;
+IPsecL3NetworkRefInventory::IPsecL3NetworkRefInventory(IPsecL3NetworkRefInventory&&) noexcept = default;
+IPsecL3NetworkRefInventory::~IPsecL3NetworkRefInventory() = default;
 
-const schema::TypeDesc& LoadBalancerListenerServerGroupRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerListenerServerGroupRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerServerGroupRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerServerGroupRefInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerServerGroupRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerServerGroupRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerListenerServerGroupRefInventory>("LoadBalancerListenerServerGroupRefInventory", rows, 5);
-  return d;
-}
+const schema::TypeDesc& IPsecPeerCidrInventory::describe() { return schema::lazyTable(kTable8); }
 
-const schema::TypeDesc& LoadBalancerListenerVmNicRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"id", &schema::typeOf<std::optional<std::int64_t>>, offsetof(LoadBalancerListenerVmNicRefInventory, id), schema::Location::Body, 0, nullptr},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerVmNicRefInventory, listenerUuid), schema::Location::Body, 0, nullptr},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerVmNicRefInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"status", &schema::typeOf<std::string>, offsetof(LoadBalancerListenerVmNicRefInventory, status), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerVmNicRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(LoadBalancerListenerVmNicRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<LoadBalancerListenerVmNicRefInventory>("LoadBalancerListenerVmNicRefInventory", rows, 6);
-  return d;
-}
+IPsecPeerCidrInventory::IPsecPeerCidrInventory() = default;
+IPsecPeerCidrInventory::IPsecPeerCidrInventory(IPsecPeerCidrInventory&&) noexcept = default;
+IPsecPeerCidrInventory::~IPsecPeerCidrInventory() = default;
 
-const schema::TypeDesc& NetworkServiceL3NetworkRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(NetworkServiceL3NetworkRefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"networkServiceProviderUuid", &schema::typeOf<std::string>, offsetof(NetworkServiceL3NetworkRefInventory, networkServiceProviderUuid), schema::Location::Body, 0, nullptr},
-    {"networkServiceType", &schema::typeOf<std::string>, offsetof(NetworkServiceL3NetworkRefInventory, networkServiceType), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<NetworkServiceL3NetworkRefInventory>("NetworkServiceL3NetworkRefInventory", rows, 3);
-  return d;
-}
+const schema::TypeDesc& IpRangeInventory::describe() { return schema::lazyTable(kTable9); }
 
-const schema::TypeDesc& NetworkServiceProviderInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::string>, offsetof(NetworkServiceProviderInventory, type), schema::Location::Body, 0, nullptr},
-    {"networkServiceTypes", &schema::typeOf<std::vector<std::string>>, offsetof(NetworkServiceProviderInventory, networkServiceTypes), schema::Location::Body, 0, nullptr},
-    {"attachedL2NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(NetworkServiceProviderInventory, attachedL2NetworkUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<NetworkServiceProviderInventory>("NetworkServiceProviderInventory", rows, 3, schema::rebased(NamedResource::describe(), offsetof(NetworkServiceProviderInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+IpRangeInventory::IpRangeInventory() = default;
+IpRangeInventory::IpRangeInventory(IpRangeInventory&&) noexcept = default;
+IpRangeInventory::~IpRangeInventory() = default;
 
-const schema::TypeDesc& PortForwardingRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vipIp", &schema::typeOf<std::string>, offsetof(PortForwardingRuleInventory, vipIp), schema::Location::Body, 0, nullptr},
-    {"guestIp", &schema::typeOf<std::string>, offsetof(PortForwardingRuleInventory, guestIp), schema::Location::Body, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(PortForwardingRuleInventory, vipUuid), schema::Location::Body, 0, nullptr},
-    {"vipPortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PortForwardingRuleInventory, vipPortStart), schema::Location::Body, 0, nullptr},
-    {"vipPortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PortForwardingRuleInventory, vipPortEnd), schema::Location::Body, 0, nullptr},
-    {"privatePortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PortForwardingRuleInventory, privatePortStart), schema::Location::Body, 0, nullptr},
-    {"privatePortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PortForwardingRuleInventory, privatePortEnd), schema::Location::Body, 0, nullptr},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(PortForwardingRuleInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(PortForwardingRuleInventory, protocolType), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(PortForwardingRuleInventory, state), schema::Location::Body, 0, nullptr},
-    {"allowedCidr", &schema::typeOf<std::string>, offsetof(PortForwardingRuleInventory, allowedCidr), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<PortForwardingRuleInventory>("PortForwardingRuleInventory", rows, 11, schema::rebased(NamedResource::describe(), offsetof(PortForwardingRuleInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& L3NetworkHostRouteInventory::describe() { return schema::lazyTable(kTable10); }
 
-const schema::TypeDesc& ReservedIpRangeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(ReservedIpRangeInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"startIp", &schema::typeOf<std::string>, offsetof(ReservedIpRangeInventory, startIp), schema::Location::Body, 0, nullptr},
-    {"endIp", &schema::typeOf<std::string>, offsetof(ReservedIpRangeInventory, endIp), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ReservedIpRangeInventory, ipVersion), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<ReservedIpRangeInventory>("ReservedIpRangeInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(ReservedIpRangeInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+L3NetworkHostRouteInventory::L3NetworkHostRouteInventory() = default;
+L3NetworkHostRouteInventory::L3NetworkHostRouteInventory(L3NetworkHostRouteInventory&&) noexcept = default;
+L3NetworkHostRouteInventory::~L3NetworkHostRouteInventory() = default;
 
-const schema::TypeDesc& SecurityGroupInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"state", &schema::typeOf<std::string>, offsetof(SecurityGroupInventory, state), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecurityGroupInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"rules", &schema::typeOf<std::vector<SecurityGroupRuleInventory>>, offsetof(SecurityGroupInventory, rules), schema::Location::Body, 0, nullptr},
-    {"attachedL3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(SecurityGroupInventory, attachedL3NetworkUuids), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecurityGroupInventory>("SecurityGroupInventory", rows, 4, schema::rebased(NamedResource::describe(), offsetof(SecurityGroupInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+const schema::TypeDesc& L3NetworkInventory::describe() { return schema::lazyTable(kTable11); }
 
-const schema::TypeDesc& SecurityGroupRuleAO::describe() {
-  static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(SecurityGroupRuleAO, type), schema::Location::Body, 0, &kRule0},
-    {"startPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecurityGroupRuleAO, startPort), schema::Location::Body, 0, &kRule1},
-    {"endPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecurityGroupRuleAO, endPort), schema::Location::Body, 0, &kRule1},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(SecurityGroupRuleAO, protocol), schema::Location::Body, 0, &kRule2},
-    {"allowedCidr", &schema::typeOf<std::optional<std::string>>, offsetof(SecurityGroupRuleAO, allowedCidr), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecurityGroupRuleAO>("SecurityGroupRuleAO", rows, 5);
-  return d;
-}
+L3NetworkInventory::L3NetworkInventory() = default;
+L3NetworkInventory::L3NetworkInventory(L3NetworkInventory&&) noexcept = default;
+L3NetworkInventory::~L3NetworkInventory() = default;
 
-const schema::TypeDesc& SecurityGroupRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, securityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, type), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecurityGroupRuleInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, state), schema::Location::Body, 0, nullptr},
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecurityGroupRuleInventory, priority), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, description), schema::Location::Body, 0, nullptr},
-    {"srcIpRange", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, srcIpRange), schema::Location::Body, 0, nullptr},
-    {"dstIpRange", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, dstIpRange), schema::Location::Body, 0, nullptr},
-    {"srcPortRange", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, srcPortRange), schema::Location::Body, 0, nullptr},
-    {"dstPortRange", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, dstPortRange), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, action), schema::Location::Body, 0, nullptr},
-    {"remoteSecurityGroupUuid", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, remoteSecurityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"allowedCidr", &schema::typeOf<std::string>, offsetof(SecurityGroupRuleInventory, allowedCidr), schema::Location::Body, 0, nullptr},
-    {"startPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecurityGroupRuleInventory, startPort), schema::Location::Body, 0, nullptr},
-    {"endPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SecurityGroupRuleInventory, endPort), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SecurityGroupRuleInventory>("SecurityGroupRuleInventory", rows, 16, schema::rebased(Resource::describe(), offsetof(SecurityGroupRuleInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+const schema::TypeDesc& LoadBalancerInventory::describe() { return schema::lazyTable(kTable12); }
 
-const schema::TypeDesc& SessionInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SessionInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(SessionInventory, accountUuid), schema::Location::Body, 0, nullptr},
-    {"userUuid", &schema::typeOf<std::string>, offsetof(SessionInventory, userUuid), schema::Location::Body, 0, nullptr},
-    {"userType", &schema::typeOf<std::string>, offsetof(SessionInventory, userType), schema::Location::Body, 0, nullptr},
-    {"expiredDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SessionInventory, expiredDate), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(SessionInventory, createDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<SessionInventory>("SessionInventory", rows, 6);
-  return d;
-}
+LoadBalancerInventory::LoadBalancerInventory() = default;
+LoadBalancerInventory::LoadBalancerInventory(LoadBalancerInventory&&) noexcept = default;
+LoadBalancerInventory::~LoadBalancerInventory() = default;
 
-const schema::TypeDesc& UsedIpInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ipRangeUuid", &schema::typeOf<std::string>, offsetof(UsedIpInventory, ipRangeUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(UsedIpInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UsedIpInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(UsedIpInventory, ip), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::string>, offsetof(UsedIpInventory, netmask), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(UsedIpInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"usedFor", &schema::typeOf<std::string>, offsetof(UsedIpInventory, usedFor), schema::Location::Body, 0, nullptr},
-    {"ipInLong", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UsedIpInventory, ipInLong), schema::Location::Body, 0, nullptr},
-    {"ipInBinary", &schema::typeOf<Json>, offsetof(UsedIpInventory, ipInBinary), schema::Location::Body, 0, nullptr},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(UsedIpInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UsedIpInventory>("UsedIpInventory", rows, 10, schema::rebased(Resource::describe(), offsetof(UsedIpInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+const schema::TypeDesc& LoadBalancerListenerACLRefInventory::describe() { return schema::lazyTable(kTable13); }
 
-const schema::TypeDesc& VipInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(VipInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(VipInventory, ip), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VipInventory, state), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(VipInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::string>, offsetof(VipInventory, netmask), schema::Location::Body, 0, nullptr},
-    {"prefixLen", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VipInventory, prefixLen), schema::Location::Body, 0, nullptr},
-    {"serviceProvider", &schema::typeOf<std::string>, offsetof(VipInventory, serviceProvider), schema::Location::Body, 0, nullptr},
-    {"peerL3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(VipInventory, peerL3NetworkUuids), schema::Location::Body, 0, nullptr},
-    {"servicesRefs", &schema::typeOf<std::vector<VipNetworkServicesRefInventory>>, offsetof(VipInventory, servicesRefs), schema::Location::Body, 0, nullptr},
-    {"useFor", &schema::typeOf<std::string>, offsetof(VipInventory, useFor), schema::Location::Body, 0, nullptr},
-    {"system", &schema::typeOf<std::optional<bool>>, offsetof(VipInventory, system), schema::Location::Body, 0, nullptr},
-    {"peerL3NetworkUuid", &schema::typeOf<std::vector<std::string>>, offsetof(VipInventory, peerL3NetworkUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VipInventory>("VipInventory", rows, 12, schema::rebased(NamedResource::describe(), offsetof(VipInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
+LoadBalancerListenerACLRefInventory::LoadBalancerListenerACLRefInventory() = default;
+LoadBalancerListenerACLRefInventory::LoadBalancerListenerACLRefInventory(LoadBalancerListenerACLRefInventory&&) noexcept = default;
+LoadBalancerListenerACLRefInventory::~LoadBalancerListenerACLRefInventory() = default;
 
-const schema::TypeDesc& VipNetworkServicesRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"serviceType", &schema::typeOf<std::string>, offsetof(VipNetworkServicesRefInventory, serviceType), schema::Location::Body, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(VipNetworkServicesRefInventory, vipUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VipNetworkServicesRefInventory>("VipNetworkServicesRefInventory", rows, 2, schema::rebased(Resource::describe(), offsetof(VipNetworkServicesRefInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+const schema::TypeDesc& LoadBalancerListenerCertificateRefInventory::describe() { return schema::lazyTable(kTable14); }
 
-const schema::TypeDesc& VipPortRangeInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(VipPortRangeInventory, uuid), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(VipPortRangeInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"usedPorts", &schema::typeOf<std::vector<std::string>>, offsetof(VipPortRangeInventory, usedPorts), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VipPortRangeInventory>("VipPortRangeInventory", rows, 3);
-  return d;
-}
+LoadBalancerListenerCertificateRefInventory::LoadBalancerListenerCertificateRefInventory() = default;
+LoadBalancerListenerCertificateRefInventory::LoadBalancerListenerCertificateRefInventory(LoadBalancerListenerCertificateRefInventory&&) noexcept = default;
+LoadBalancerListenerCertificateRefInventory::~LoadBalancerListenerCertificateRefInventory() = default;
 
-const schema::TypeDesc& VipQosInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(VipQosInventory, vipUuid), schema::Location::Body, 0, nullptr},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VipQosInventory, port), schema::Location::Body, 0, nullptr},
-    {"inboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VipQosInventory, inboundBandwidth), schema::Location::Body, 0, nullptr},
-    {"outboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(VipQosInventory, outboundBandwidth), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VipQosInventory, type), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VipQosInventory>("VipQosInventory", rows, 5, schema::rebased(Resource::describe(), offsetof(VipQosInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+const schema::TypeDesc& LoadBalancerListenerInventory::describe() { return schema::lazyTable(kTable15); }
 
-const schema::TypeDesc& VmNicInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmNicInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(VmNicInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"ip", &schema::typeOf<std::string>, offsetof(VmNicInventory, ip), schema::Location::Body, 0, nullptr},
-    {"mac", &schema::typeOf<std::string>, offsetof(VmNicInventory, mac), schema::Location::Body, 0, nullptr},
-    {"hypervisorType", &schema::typeOf<std::string>, offsetof(VmNicInventory, hypervisorType), schema::Location::Body, 0, nullptr},
-    {"netmask", &schema::typeOf<std::string>, offsetof(VmNicInventory, netmask), schema::Location::Body, 0, nullptr},
-    {"gateway", &schema::typeOf<std::string>, offsetof(VmNicInventory, gateway), schema::Location::Body, 0, nullptr},
-    {"metaData", &schema::typeOf<std::string>, offsetof(VmNicInventory, metaData), schema::Location::Body, 0, nullptr},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmNicInventory, ipVersion), schema::Location::Body, 0, nullptr},
-    {"driverType", &schema::typeOf<std::string>, offsetof(VmNicInventory, driverType), schema::Location::Body, 0, nullptr},
-    {"usedIps", &schema::typeOf<std::vector<UsedIpInventory>>, offsetof(VmNicInventory, usedIps), schema::Location::Body, 0, nullptr},
-    {"internalName", &schema::typeOf<std::string>, offsetof(VmNicInventory, internalName), schema::Location::Body, 0, nullptr},
-    {"deviceId", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmNicInventory, deviceId), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::string>, offsetof(VmNicInventory, type), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VmNicInventory, state), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmNicInventory>("VmNicInventory", rows, 15, schema::rebased(Resource::describe(), offsetof(VmNicInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+LoadBalancerListenerInventory::LoadBalancerListenerInventory() = default;
+LoadBalancerListenerInventory::LoadBalancerListenerInventory(LoadBalancerListenerInventory&&) noexcept = default;
+LoadBalancerListenerInventory::~LoadBalancerListenerInventory() = default;
 
-const schema::TypeDesc& VmNicSecurityGroupRefInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VmNicSecurityGroupRefInventory, priority), schema::Location::Body, 0, nullptr},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(VmNicSecurityGroupRefInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(VmNicSecurityGroupRefInventory, securityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(VmNicSecurityGroupRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
-    {"createDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmNicSecurityGroupRefInventory, createDate), schema::Location::Body, 0, nullptr},
-    {"lastOpDate", &schema::typeOf<std::optional<Timestamp>>, offsetof(VmNicSecurityGroupRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VmNicSecurityGroupRefInventory>("VmNicSecurityGroupRefInventory", rows, 6);
-  return d;
-}
+const schema::TypeDesc& LoadBalancerListenerServerGroupRefInventory::describe() { return schema::lazyTable(kTable16); }
 
-const schema::TypeDesc& VpcFirewallRuleInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, action), schema::Location::Body, 0, nullptr},
-    {"protocol", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, protocol), schema::Location::Body, 0, nullptr},
-    {"destPort", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, destPort), schema::Location::Body, 0, nullptr},
-    {"sourcePort", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, sourceIp), schema::Location::Body, 0, nullptr},
-    {"destIp", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, destIp), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(VpcFirewallRuleInventory, ruleNumber), schema::Location::Body, 0, nullptr},
-    {"allowStates", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, allowStates), schema::Location::Body, 0, nullptr},
-    {"tcpFlag", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, tcpFlag), schema::Location::Body, 0, nullptr},
-    {"icmpTypeName", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"isApplied", &schema::typeOf<std::optional<bool>>, offsetof(VpcFirewallRuleInventory, isApplied), schema::Location::Body, 0, nullptr},
-    {"expired", &schema::typeOf<std::optional<bool>>, offsetof(VpcFirewallRuleInventory, expired), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, state), schema::Location::Body, 0, nullptr},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(VpcFirewallRuleInventory, isDefault), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::string>, offsetof(VpcFirewallRuleInventory, description), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<VpcFirewallRuleInventory>("VpcFirewallRuleInventory", rows, 16, schema::rebased(Resource::describe(), offsetof(VpcFirewallRuleInventory, uuid) - offsetof(Resource, uuid)));
-  return d;
-}
+LoadBalancerListenerServerGroupRefInventory::LoadBalancerListenerServerGroupRefInventory() = default;
+LoadBalancerListenerServerGroupRefInventory::LoadBalancerListenerServerGroupRefInventory(LoadBalancerListenerServerGroupRefInventory&&) noexcept = default;
+LoadBalancerListenerServerGroupRefInventory::~LoadBalancerListenerServerGroupRefInventory() = default;
+
+const schema::TypeDesc& LoadBalancerListenerVmNicRefInventory::describe() { return schema::lazyTable(kTable17); }
+
+LoadBalancerListenerVmNicRefInventory::LoadBalancerListenerVmNicRefInventory() = default;
+LoadBalancerListenerVmNicRefInventory::LoadBalancerListenerVmNicRefInventory(LoadBalancerListenerVmNicRefInventory&&) noexcept = default;
+LoadBalancerListenerVmNicRefInventory::~LoadBalancerListenerVmNicRefInventory() = default;
+
+const schema::TypeDesc& NetworkServiceL3NetworkRefInventory::describe() { return schema::lazyTable(kTable18); }
+
+NetworkServiceL3NetworkRefInventory::NetworkServiceL3NetworkRefInventory() = default;
+NetworkServiceL3NetworkRefInventory::NetworkServiceL3NetworkRefInventory(NetworkServiceL3NetworkRefInventory&&) noexcept = default;
+NetworkServiceL3NetworkRefInventory::~NetworkServiceL3NetworkRefInventory() = default;
+
+const schema::TypeDesc& NetworkServiceProviderInventory::describe() { return schema::lazyTable(kTable19); }
+
+NetworkServiceProviderInventory::NetworkServiceProviderInventory() = default;
+NetworkServiceProviderInventory::NetworkServiceProviderInventory(NetworkServiceProviderInventory&&) noexcept = default;
+NetworkServiceProviderInventory::~NetworkServiceProviderInventory() = default;
+
+const schema::TypeDesc& PortForwardingRuleInventory::describe() { return schema::lazyTable(kTable20); }
+
+PortForwardingRuleInventory::PortForwardingRuleInventory() = default;
+PortForwardingRuleInventory::PortForwardingRuleInventory(PortForwardingRuleInventory&&) noexcept = default;
+PortForwardingRuleInventory::~PortForwardingRuleInventory() = default;
+
+const schema::TypeDesc& ReservedIpRangeInventory::describe() { return schema::lazyTable(kTable21); }
+
+ReservedIpRangeInventory::ReservedIpRangeInventory() = default;
+ReservedIpRangeInventory::ReservedIpRangeInventory(ReservedIpRangeInventory&&) noexcept = default;
+ReservedIpRangeInventory::~ReservedIpRangeInventory() = default;
+
+const schema::TypeDesc& SecurityGroupInventory::describe() { return schema::lazyTable(kTable22); }
+
+SecurityGroupInventory::SecurityGroupInventory() = default;
+SecurityGroupInventory::SecurityGroupInventory(SecurityGroupInventory&&) noexcept = default;
+SecurityGroupInventory::~SecurityGroupInventory() = default;
+
+const schema::TypeDesc& SecurityGroupRuleAO::describe() { return schema::lazyTable(kTable23); }
+
+SecurityGroupRuleAO::SecurityGroupRuleAO() = default;
+SecurityGroupRuleAO::SecurityGroupRuleAO(SecurityGroupRuleAO&&) noexcept = default;
+SecurityGroupRuleAO::~SecurityGroupRuleAO() = default;
+
+const schema::TypeDesc& SecurityGroupRuleInventory::describe() { return schema::lazyTable(kTable24); }
+
+SecurityGroupRuleInventory::SecurityGroupRuleInventory() = default;
+SecurityGroupRuleInventory::SecurityGroupRuleInventory(SecurityGroupRuleInventory&&) noexcept = default;
+SecurityGroupRuleInventory::~SecurityGroupRuleInventory() = default;
+
+const schema::TypeDesc& SessionInventory::describe() { return schema::lazyTable(kTable25); }
+
+SessionInventory::SessionInventory() = default;
+SessionInventory::SessionInventory(SessionInventory&&) noexcept = default;
+SessionInventory::~SessionInventory() = default;
+
+const schema::TypeDesc& UsedIpInventory::describe() { return schema::lazyTable(kTable26); }
+
+UsedIpInventory::UsedIpInventory() = default;
+UsedIpInventory::UsedIpInventory(UsedIpInventory&&) noexcept = default;
+UsedIpInventory::~UsedIpInventory() = default;
+
+const schema::TypeDesc& VipInventory::describe() { return schema::lazyTable(kTable27); }
+
+VipInventory::VipInventory() = default;
+VipInventory::VipInventory(VipInventory&&) noexcept = default;
+VipInventory::~VipInventory() = default;
+
+const schema::TypeDesc& VipNetworkServicesRefInventory::describe() { return schema::lazyTable(kTable28); }
+
+VipNetworkServicesRefInventory::VipNetworkServicesRefInventory() = default;
+VipNetworkServicesRefInventory::VipNetworkServicesRefInventory(VipNetworkServicesRefInventory&&) noexcept = default;
+VipNetworkServicesRefInventory::~VipNetworkServicesRefInventory() = default;
+
+const schema::TypeDesc& VipPortRangeInventory::describe() { return schema::lazyTable(kTable29); }
+
+VipPortRangeInventory::VipPortRangeInventory() = default;
+VipPortRangeInventory::VipPortRangeInventory(VipPortRangeInventory&&) noexcept = default;
+VipPortRangeInventory::~VipPortRangeInventory() = default;
+
+const schema::TypeDesc& VipQosInventory::describe() { return schema::lazyTable(kTable30); }
+
+VipQosInventory::VipQosInventory() = default;
+VipQosInventory::VipQosInventory(VipQosInventory&&) noexcept = default;
+VipQosInventory::~VipQosInventory() = default;
+
+const schema::TypeDesc& VmNicInventory::describe() { return schema::lazyTable(kTable31); }
+
+VmNicInventory::VmNicInventory() = default;
+VmNicInventory::VmNicInventory(VmNicInventory&&) noexcept = default;
+VmNicInventory::~VmNicInventory() = default;
+
+const schema::TypeDesc& VmNicSecurityGroupRefInventory::describe() { return schema::lazyTable(kTable32); }
+
+VmNicSecurityGroupRefInventory::VmNicSecurityGroupRefInventory() = default;
+VmNicSecurityGroupRefInventory::VmNicSecurityGroupRefInventory(VmNicSecurityGroupRefInventory&&) noexcept = default;
+VmNicSecurityGroupRefInventory::~VmNicSecurityGroupRefInventory() = default;
+
+const schema::TypeDesc& VpcFirewallRuleInventory::describe() { return schema::lazyTable(kTable33); }
+
+VpcFirewallRuleInventory::VpcFirewallRuleInventory() = default;
+VpcFirewallRuleInventory::VpcFirewallRuleInventory(VpcFirewallRuleInventory&&) noexcept = default;
+VpcFirewallRuleInventory::~VpcFirewallRuleInventory() = default;
+
+template <>
+const schema::TypeDesc& InventoryReply<CertificateInventory>::describe() { return schema::lazyTable(kTable34); }
+
+template <>
+const schema::TypeDesc& QueryReply<CertificateInventory>::describe() { return schema::lazyTable(kTable35); }
+
+template <>
+const schema::TypeDesc& InventoryReply<EipInventory>::describe() { return schema::lazyTable(kTable36); }
+
+template <>
+const schema::TypeDesc& QueryReply<EipInventory>::describe() { return schema::lazyTable(kTable37); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2VirtualIDAttributeInventory>::describe() { return schema::lazyTable(kTable38); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2VirtualIDAttributeInventory>::describe() { return schema::lazyTable(kTable39); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IAM2VirtualIDInventory>::describe() { return schema::lazyTable(kTable40); }
+
+template <>
+const schema::TypeDesc& QueryReply<IAM2VirtualIDInventory>::describe() { return schema::lazyTable(kTable41); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IPsecConnectionInventory>::describe() { return schema::lazyTable(kTable42); }
+
+template <>
+const schema::TypeDesc& QueryReply<IPsecConnectionInventory>::describe() { return schema::lazyTable(kTable43); }
+
+template <>
+const schema::TypeDesc& InventoryReply<IpRangeInventory>::describe() { return schema::lazyTable(kTable44); }
+
+template <>
+const schema::TypeDesc& QueryReply<IpRangeInventory>::describe() { return schema::lazyTable(kTable45); }
+
+template <>
+const schema::TypeDesc& InventoryReply<L3NetworkInventory>::describe() { return schema::lazyTable(kTable46); }
+
+template <>
+const schema::TypeDesc& QueryReply<L3NetworkInventory>::describe() { return schema::lazyTable(kTable47); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LoadBalancerInventory>::describe() { return schema::lazyTable(kTable48); }
+
+template <>
+const schema::TypeDesc& QueryReply<LoadBalancerInventory>::describe() { return schema::lazyTable(kTable49); }
+
+template <>
+const schema::TypeDesc& InventoryReply<LoadBalancerListenerInventory>::describe() { return schema::lazyTable(kTable50); }
+
+template <>
+const schema::TypeDesc& QueryReply<LoadBalancerListenerInventory>::describe() { return schema::lazyTable(kTable51); }
+
+template <>
+const schema::TypeDesc& QueryReply<NetworkServiceL3NetworkRefInventory>::describe() { return schema::lazyTable(kTable52); }
+
+template <>
+const schema::TypeDesc& QueryReply<NetworkServiceProviderInventory>::describe() { return schema::lazyTable(kTable53); }
+
+template <>
+const schema::TypeDesc& InventoryReply<PortForwardingRuleInventory>::describe() { return schema::lazyTable(kTable54); }
+
+template <>
+const schema::TypeDesc& QueryReply<PortForwardingRuleInventory>::describe() { return schema::lazyTable(kTable55); }
+
+template <>
+const schema::TypeDesc& InventoryReply<ReservedIpRangeInventory>::describe() { return schema::lazyTable(kTable56); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SecurityGroupInventory>::describe() { return schema::lazyTable(kTable57); }
+
+template <>
+const schema::TypeDesc& QueryReply<SecurityGroupInventory>::describe() { return schema::lazyTable(kTable58); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SecurityGroupRuleInventory>::describe() { return schema::lazyTable(kTable59); }
+
+template <>
+const schema::TypeDesc& QueryReply<SecurityGroupRuleInventory>::describe() { return schema::lazyTable(kTable60); }
+
+template <>
+const schema::TypeDesc& InventoryReply<SessionInventory>::describe() { return schema::lazyTable(kTable61); }
+
+template <>
+const schema::TypeDesc& QueryReply<UsedIpInventory>::describe() { return schema::lazyTable(kTable62); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VipInventory>::describe() { return schema::lazyTable(kTable63); }
+
+template <>
+const schema::TypeDesc& QueryReply<VipInventory>::describe() { return schema::lazyTable(kTable64); }
+
+template <>
+const schema::TypeDesc& QueryReply<VipPortRangeInventory>::describe() { return schema::lazyTable(kTable65); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VipQosInventory>::describe() { return schema::lazyTable(kTable66); }
+
+template <>
+const schema::TypeDesc& QueryReply<VipQosInventory>::describe() { return schema::lazyTable(kTable67); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VmNicInventory>::describe() { return schema::lazyTable(kTable68); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmNicInventory>::describe() { return schema::lazyTable(kTable69); }
+
+template <>
+const schema::TypeDesc& QueryReply<VmNicSecurityGroupRefInventory>::describe() { return schema::lazyTable(kTable70); }
+
+template <>
+const schema::TypeDesc& InventoryReply<VpcFirewallRuleInventory>::describe() { return schema::lazyTable(kTable71); }
 
 }  // namespace zstack

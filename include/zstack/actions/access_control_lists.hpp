@@ -29,6 +29,15 @@ struct AddAccessControlListEntryAction : Action<AddAccessControlListEntryAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAccessControlListEntryAction();
+  AddAccessControlListEntryAction(const AddAccessControlListEntryAction&) = default;
+  AddAccessControlListEntryAction(AddAccessControlListEntryAction&&) = default;
+  AddAccessControlListEntryAction& operator=(const AddAccessControlListEntryAction&) = default;
+  AddAccessControlListEntryAction& operator=(AddAccessControlListEntryAction&&) = default;
+  ~AddAccessControlListEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -48,6 +57,15 @@ struct AddAccessControlListRedirectRuleAction : Action<AddAccessControlListRedir
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAccessControlListRedirectRuleAction();
+  AddAccessControlListRedirectRuleAction(const AddAccessControlListRedirectRuleAction&) = default;
+  AddAccessControlListRedirectRuleAction(AddAccessControlListRedirectRuleAction&&) = default;
+  AddAccessControlListRedirectRuleAction& operator=(const AddAccessControlListRedirectRuleAction&) = default;
+  AddAccessControlListRedirectRuleAction& operator=(AddAccessControlListRedirectRuleAction&&) = default;
+  ~AddAccessControlListRedirectRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -61,6 +79,15 @@ struct ChangeAccessControlListRedirectRuleAction : Action<ChangeAccessControlLis
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeAccessControlListRedirectRuleAction();
+  ChangeAccessControlListRedirectRuleAction(const ChangeAccessControlListRedirectRuleAction&) = default;
+  ChangeAccessControlListRedirectRuleAction(ChangeAccessControlListRedirectRuleAction&&) = default;
+  ChangeAccessControlListRedirectRuleAction& operator=(const ChangeAccessControlListRedirectRuleAction&) = default;
+  ChangeAccessControlListRedirectRuleAction& operator=(ChangeAccessControlListRedirectRuleAction&&) = default;
+  ~ChangeAccessControlListRedirectRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -79,6 +106,15 @@ struct CreateAccessControlListAction : Action<CreateAccessControlListAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAccessControlListAction();
+  CreateAccessControlListAction(const CreateAccessControlListAction&) = default;
+  CreateAccessControlListAction(CreateAccessControlListAction&&) = default;
+  CreateAccessControlListAction& operator=(const CreateAccessControlListAction&) = default;
+  CreateAccessControlListAction& operator=(CreateAccessControlListAction&&) = default;
+  ~CreateAccessControlListAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -92,6 +128,15 @@ struct DeleteAccessControlListAction : Action<DeleteAccessControlListAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAccessControlListAction();
+  DeleteAccessControlListAction(const DeleteAccessControlListAction&) = default;
+  DeleteAccessControlListAction(DeleteAccessControlListAction&&) = default;
+  DeleteAccessControlListAction& operator=(const DeleteAccessControlListAction&) = default;
+  DeleteAccessControlListAction& operator=(DeleteAccessControlListAction&&) = default;
+  ~DeleteAccessControlListAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -107,6 +152,15 @@ struct DeleteAccessControlListAction : Action<DeleteAccessControlListAction, Emp
 /// From the Java SDK's `QueryAccessControlListAction.java`.
 struct QueryAccessControlListAction : QueryAction<QueryAccessControlListAction, AccessControlListInventory> {
 
+  /// \cond
+  QueryAccessControlListAction();
+  QueryAccessControlListAction(const QueryAccessControlListAction&) = default;
+  QueryAccessControlListAction(QueryAccessControlListAction&&) = default;
+  QueryAccessControlListAction& operator=(const QueryAccessControlListAction&) = default;
+  QueryAccessControlListAction& operator=(QueryAccessControlListAction&&) = default;
+  ~QueryAccessControlListAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -121,6 +175,15 @@ struct RemoveAccessControlListEntryAction : Action<RemoveAccessControlListEntryA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveAccessControlListEntryAction();
+  RemoveAccessControlListEntryAction(const RemoveAccessControlListEntryAction&) = default;
+  RemoveAccessControlListEntryAction(RemoveAccessControlListEntryAction&&) = default;
+  RemoveAccessControlListEntryAction& operator=(const RemoveAccessControlListEntryAction&) = default;
+  RemoveAccessControlListEntryAction& operator=(RemoveAccessControlListEntryAction&&) = default;
+  ~RemoveAccessControlListEntryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct ChangeAccessKeyStateAction : Action<ChangeAccessKeyStateAction, Inventory
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeAccessKeyStateAction();
+  ChangeAccessKeyStateAction(const ChangeAccessKeyStateAction&) = default;
+  ChangeAccessKeyStateAction(ChangeAccessKeyStateAction&&) = default;
+  ChangeAccessKeyStateAction& operator=(const ChangeAccessKeyStateAction&) = default;
+  ChangeAccessKeyStateAction& operator=(ChangeAccessKeyStateAction&&) = default;
+  ~ChangeAccessKeyStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -44,6 +53,15 @@ struct CreateAccessKeyAction : Action<CreateAccessKeyAction, InventoryReply<Acce
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAccessKeyAction();
+  CreateAccessKeyAction(const CreateAccessKeyAction&) = default;
+  CreateAccessKeyAction(CreateAccessKeyAction&&) = default;
+  CreateAccessKeyAction& operator=(const CreateAccessKeyAction&) = default;
+  CreateAccessKeyAction& operator=(CreateAccessKeyAction&&) = default;
+  ~CreateAccessKeyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -58,6 +76,15 @@ struct DeleteAccessKeyAction : Action<DeleteAccessKeyAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAccessKeyAction();
+  DeleteAccessKeyAction(const DeleteAccessKeyAction&) = default;
+  DeleteAccessKeyAction(DeleteAccessKeyAction&&) = default;
+  DeleteAccessKeyAction& operator=(const DeleteAccessKeyAction&) = default;
+  DeleteAccessKeyAction& operator=(DeleteAccessKeyAction&&) = default;
+  ~DeleteAccessKeyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -70,6 +97,15 @@ struct DeleteAccessKeyAction : Action<DeleteAccessKeyAction, EmptyReply> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAccessKeyAction.java`.
 struct QueryAccessKeyAction : QueryAction<QueryAccessKeyAction, AccessKeyInventory> {
+
+  /// \cond
+  QueryAccessKeyAction();
+  QueryAccessKeyAction(const QueryAccessKeyAction&) = default;
+  QueryAccessKeyAction(QueryAccessKeyAction&&) = default;
+  QueryAccessKeyAction& operator=(const QueryAccessKeyAction&) = default;
+  QueryAccessKeyAction& operator=(QueryAccessKeyAction&&) = default;
+  ~QueryAccessKeyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

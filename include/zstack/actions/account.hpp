@@ -24,6 +24,15 @@ struct ChangeResourceOwnerAction : Action<ChangeResourceOwnerAction, InventoryRe
   std::string resourceUuid;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeResourceOwnerAction();
+  ChangeResourceOwnerAction(const ChangeResourceOwnerAction&) = default;
+  ChangeResourceOwnerAction(ChangeResourceOwnerAction&&) = default;
+  ChangeResourceOwnerAction& operator=(const ChangeResourceOwnerAction&) = default;
+  ChangeResourceOwnerAction& operator=(ChangeResourceOwnerAction&&) = default;
+  ~ChangeResourceOwnerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

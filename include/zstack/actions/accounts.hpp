@@ -37,6 +37,15 @@ struct AddUserToGroupAction : Action<AddUserToGroupAction, EmptyReply> {
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddUserToGroupAction();
+  AddUserToGroupAction(const AddUserToGroupAction&) = default;
+  AddUserToGroupAction(AddUserToGroupAction&&) = default;
+  AddUserToGroupAction& operator=(const AddUserToGroupAction&) = default;
+  AddUserToGroupAction& operator=(AddUserToGroupAction&&) = default;
+  ~AddUserToGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -50,6 +59,15 @@ struct AttachPoliciesToUserAction : Action<AttachPoliciesToUserAction, EmptyRepl
   std::string userUuid;  ///< Path variable; required.
   std::vector<std::string> policyUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachPoliciesToUserAction();
+  AttachPoliciesToUserAction(const AttachPoliciesToUserAction&) = default;
+  AttachPoliciesToUserAction(AttachPoliciesToUserAction&&) = default;
+  AttachPoliciesToUserAction& operator=(const AttachPoliciesToUserAction&) = default;
+  AttachPoliciesToUserAction& operator=(AttachPoliciesToUserAction&&) = default;
+  ~AttachPoliciesToUserAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -65,6 +83,15 @@ struct AttachPolicyToUserAction : Action<AttachPolicyToUserAction, EmptyReply> {
   std::string policyUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachPolicyToUserAction();
+  AttachPolicyToUserAction(const AttachPolicyToUserAction&) = default;
+  AttachPolicyToUserAction(AttachPolicyToUserAction&&) = default;
+  AttachPolicyToUserAction& operator=(const AttachPolicyToUserAction&) = default;
+  AttachPolicyToUserAction& operator=(AttachPolicyToUserAction&&) = default;
+  ~AttachPolicyToUserAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -78,6 +105,15 @@ struct AttachPolicyToUserGroupAction : Action<AttachPolicyToUserGroupAction, Emp
   std::string policyUuid;  ///< Required.
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachPolicyToUserGroupAction();
+  AttachPolicyToUserGroupAction(const AttachPolicyToUserGroupAction&) = default;
+  AttachPolicyToUserGroupAction(AttachPolicyToUserGroupAction&&) = default;
+  AttachPolicyToUserGroupAction& operator=(const AttachPolicyToUserGroupAction&) = default;
+  AttachPolicyToUserGroupAction& operator=(AttachPolicyToUserGroupAction&&) = default;
+  ~AttachPolicyToUserGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -93,6 +129,15 @@ struct CheckApiPermissionAction : Action<CheckApiPermissionAction, CheckApiPermi
   std::optional<Json> apiNames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckApiPermissionAction();
+  CheckApiPermissionAction(const CheckApiPermissionAction&) = default;
+  CheckApiPermissionAction(CheckApiPermissionAction&&) = default;
+  CheckApiPermissionAction& operator=(const CheckApiPermissionAction&) = default;
+  CheckApiPermissionAction& operator=(CheckApiPermissionAction&&) = default;
+  ~CheckApiPermissionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -105,6 +150,15 @@ struct CheckApiPermissionAction : Action<CheckApiPermissionAction, CheckApiPermi
 struct CheckResourcePermissionAction : Action<CheckResourcePermissionAction, CheckResourcePermissionResult> {
   std::string resourceType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckResourcePermissionAction();
+  CheckResourcePermissionAction(const CheckResourcePermissionAction&) = default;
+  CheckResourcePermissionAction(CheckResourcePermissionAction&&) = default;
+  CheckResourcePermissionAction& operator=(const CheckResourcePermissionAction&) = default;
+  CheckResourcePermissionAction& operator=(CheckResourcePermissionAction&&) = default;
+  ~CheckResourcePermissionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -124,6 +178,15 @@ struct CreateAccountAction : Action<CreateAccountAction, InventoryReply<AccountI
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAccountAction();
+  CreateAccountAction(const CreateAccountAction&) = default;
+  CreateAccountAction(CreateAccountAction&&) = default;
+  CreateAccountAction& operator=(const CreateAccountAction&) = default;
+  CreateAccountAction& operator=(CreateAccountAction&&) = default;
+  ~CreateAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -140,6 +203,15 @@ struct CreatePolicyAction : Action<CreatePolicyAction, InventoryReply<PolicyInve
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreatePolicyAction();
+  CreatePolicyAction(const CreatePolicyAction&) = default;
+  CreatePolicyAction(CreatePolicyAction&&) = default;
+  CreatePolicyAction& operator=(const CreatePolicyAction&) = default;
+  CreatePolicyAction& operator=(CreatePolicyAction&&) = default;
+  ~CreatePolicyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -158,6 +230,15 @@ struct CreateUserAction : Action<CreateUserAction, InventoryReply<UserInventory>
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateUserAction();
+  CreateUserAction(const CreateUserAction&) = default;
+  CreateUserAction(CreateUserAction&&) = default;
+  CreateUserAction& operator=(const CreateUserAction&) = default;
+  CreateUserAction& operator=(CreateUserAction&&) = default;
+  ~CreateUserAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -174,6 +255,15 @@ struct CreateUserGroupAction : Action<CreateUserGroupAction, InventoryReply<User
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateUserGroupAction();
+  CreateUserGroupAction(const CreateUserGroupAction&) = default;
+  CreateUserGroupAction(CreateUserGroupAction&&) = default;
+  CreateUserGroupAction& operator=(const CreateUserGroupAction&) = default;
+  CreateUserGroupAction& operator=(CreateUserGroupAction&&) = default;
+  ~CreateUserGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -187,6 +277,15 @@ struct DeleteAccountAction : Action<DeleteAccountAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAccountAction();
+  DeleteAccountAction(const DeleteAccountAction&) = default;
+  DeleteAccountAction(DeleteAccountAction&&) = default;
+  DeleteAccountAction& operator=(const DeleteAccountAction&) = default;
+  DeleteAccountAction& operator=(DeleteAccountAction&&) = default;
+  ~DeleteAccountAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -202,6 +301,15 @@ struct DeletePolicyAction : Action<DeletePolicyAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeletePolicyAction();
+  DeletePolicyAction(const DeletePolicyAction&) = default;
+  DeletePolicyAction(DeletePolicyAction&&) = default;
+  DeletePolicyAction& operator=(const DeletePolicyAction&) = default;
+  DeletePolicyAction& operator=(DeletePolicyAction&&) = default;
+  ~DeletePolicyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -215,6 +323,15 @@ struct DeleteUserAction : Action<DeleteUserAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteUserAction();
+  DeleteUserAction(const DeleteUserAction&) = default;
+  DeleteUserAction(DeleteUserAction&&) = default;
+  DeleteUserAction& operator=(const DeleteUserAction&) = default;
+  DeleteUserAction& operator=(DeleteUserAction&&) = default;
+  ~DeleteUserAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -230,6 +347,15 @@ struct DeleteUserGroupAction : Action<DeleteUserGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteUserGroupAction();
+  DeleteUserGroupAction(const DeleteUserGroupAction&) = default;
+  DeleteUserGroupAction(DeleteUserGroupAction&&) = default;
+  DeleteUserGroupAction& operator=(const DeleteUserGroupAction&) = default;
+  DeleteUserGroupAction& operator=(DeleteUserGroupAction&&) = default;
+  ~DeleteUserGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -243,6 +369,15 @@ struct DetachPoliciesFromUserAction : Action<DetachPoliciesFromUserAction, Empty
   std::vector<std::string> policyUuids;  ///< Required.
   std::string userUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachPoliciesFromUserAction();
+  DetachPoliciesFromUserAction(const DetachPoliciesFromUserAction&) = default;
+  DetachPoliciesFromUserAction(DetachPoliciesFromUserAction&&) = default;
+  DetachPoliciesFromUserAction& operator=(const DetachPoliciesFromUserAction&) = default;
+  DetachPoliciesFromUserAction& operator=(DetachPoliciesFromUserAction&&) = default;
+  ~DetachPoliciesFromUserAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -258,6 +393,15 @@ struct DetachPolicyFromUserAction : Action<DetachPolicyFromUserAction, EmptyRepl
   std::string userUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachPolicyFromUserAction();
+  DetachPolicyFromUserAction(const DetachPolicyFromUserAction&) = default;
+  DetachPolicyFromUserAction(DetachPolicyFromUserAction&&) = default;
+  DetachPolicyFromUserAction& operator=(const DetachPolicyFromUserAction&) = default;
+  DetachPolicyFromUserAction& operator=(DetachPolicyFromUserAction&&) = default;
+  ~DetachPolicyFromUserAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -272,6 +416,15 @@ struct DetachPolicyFromUserGroupAction : Action<DetachPolicyFromUserGroupAction,
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachPolicyFromUserGroupAction();
+  DetachPolicyFromUserGroupAction(const DetachPolicyFromUserGroupAction&) = default;
+  DetachPolicyFromUserGroupAction(DetachPolicyFromUserGroupAction&&) = default;
+  DetachPolicyFromUserGroupAction& operator=(const DetachPolicyFromUserGroupAction&) = default;
+  DetachPolicyFromUserGroupAction& operator=(DetachPolicyFromUserGroupAction&&) = default;
+  ~DetachPolicyFromUserGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -285,6 +438,15 @@ struct GetAccountQuotaUsageAction : Action<GetAccountQuotaUsageAction, GetAccoun
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAccountQuotaUsageAction();
+  GetAccountQuotaUsageAction(const GetAccountQuotaUsageAction&) = default;
+  GetAccountQuotaUsageAction(GetAccountQuotaUsageAction&&) = default;
+  GetAccountQuotaUsageAction& operator=(const GetAccountQuotaUsageAction&) = default;
+  GetAccountQuotaUsageAction& operator=(GetAccountQuotaUsageAction&&) = default;
+  ~GetAccountQuotaUsageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -297,6 +459,15 @@ struct GetAccountQuotaUsageAction : Action<GetAccountQuotaUsageAction, GetAccoun
 struct LogInByAccountAction : Action<LogInByAccountAction, InventoryReply<SessionInventory>> {
   std::string accountName;  ///< Required.
   std::string password;  ///< Required; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+
+  /// \cond
+  LogInByAccountAction();
+  LogInByAccountAction(const LogInByAccountAction&) = default;
+  LogInByAccountAction(LogInByAccountAction&&) = default;
+  LogInByAccountAction& operator=(const LogInByAccountAction&) = default;
+  LogInByAccountAction& operator=(LogInByAccountAction&&) = default;
+  ~LogInByAccountAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -315,6 +486,15 @@ struct LogInByUserAction : Action<LogInByUserAction, InventoryReply<SessionInven
   std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LogInByUserAction();
+  LogInByUserAction(const LogInByUserAction&) = default;
+  LogInByUserAction(LogInByUserAction&&) = default;
+  LogInByUserAction& operator=(const LogInByUserAction&) = default;
+  LogInByUserAction& operator=(LogInByUserAction&&) = default;
+  ~LogInByUserAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -326,6 +506,15 @@ struct LogInByUserAction : Action<LogInByUserAction, InventoryReply<SessionInven
 /// From `api/actions/LogOut.json` (the manual).
 struct LogOutAction : Action<LogOutAction, EmptyReply> {
   std::string sessionUuid;  ///< Path variable; required; secret: never logged.
+
+  /// \cond
+  LogOutAction();
+  LogOutAction(const LogOutAction&) = default;
+  LogOutAction(LogOutAction&&) = default;
+  LogOutAction& operator=(const LogOutAction&) = default;
+  LogOutAction& operator=(LogOutAction&&) = default;
+  ~LogOutAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -340,6 +529,15 @@ struct LogOutAction : Action<LogOutAction, EmptyReply> {
 /// From the Java SDK's `QueryAccountAction.java`.
 struct QueryAccountAction : QueryAction<QueryAccountAction, AccountInventory> {
 
+  /// \cond
+  QueryAccountAction();
+  QueryAccountAction(const QueryAccountAction&) = default;
+  QueryAccountAction(QueryAccountAction&&) = default;
+  QueryAccountAction& operator=(const QueryAccountAction&) = default;
+  QueryAccountAction& operator=(QueryAccountAction&&) = default;
+  ~QueryAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -353,6 +551,15 @@ struct QueryAccountAction : QueryAction<QueryAccountAction, AccountInventory> {
 /// From the Java SDK's `QueryAccountPriceTableRefAction.java`.
 struct QueryAccountPriceTableRefAction : QueryAction<QueryAccountPriceTableRefAction, AccountPriceTableRefInventory> {
 
+  /// \cond
+  QueryAccountPriceTableRefAction();
+  QueryAccountPriceTableRefAction(const QueryAccountPriceTableRefAction&) = default;
+  QueryAccountPriceTableRefAction(QueryAccountPriceTableRefAction&&) = default;
+  QueryAccountPriceTableRefAction& operator=(const QueryAccountPriceTableRefAction&) = default;
+  QueryAccountPriceTableRefAction& operator=(QueryAccountPriceTableRefAction&&) = default;
+  ~QueryAccountPriceTableRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -365,6 +572,15 @@ struct QueryAccountPriceTableRefAction : QueryAction<QueryAccountPriceTableRefAc
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAccountResourceRefAction.java`.
 struct QueryAccountResourceRefAction : QueryAction<QueryAccountResourceRefAction, AccountResourceRefInventory> {
+
+  /// \cond
+  QueryAccountResourceRefAction();
+  QueryAccountResourceRefAction(const QueryAccountResourceRefAction&) = default;
+  QueryAccountResourceRefAction(QueryAccountResourceRefAction&&) = default;
+  QueryAccountResourceRefAction& operator=(const QueryAccountResourceRefAction&) = default;
+  QueryAccountResourceRefAction& operator=(QueryAccountResourceRefAction&&) = default;
+  ~QueryAccountResourceRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -380,6 +596,15 @@ struct QueryAccountResourceRefAction : QueryAction<QueryAccountResourceRefAction
 /// From the Java SDK's `QueryPolicyAction.java`.
 struct QueryPolicyAction : QueryAction<QueryPolicyAction, PolicyInventory> {
 
+  /// \cond
+  QueryPolicyAction();
+  QueryPolicyAction(const QueryPolicyAction&) = default;
+  QueryPolicyAction(QueryPolicyAction&&) = default;
+  QueryPolicyAction& operator=(const QueryPolicyAction&) = default;
+  QueryPolicyAction& operator=(QueryPolicyAction&&) = default;
+  ~QueryPolicyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -392,6 +617,15 @@ struct QueryPolicyAction : QueryAction<QueryPolicyAction, PolicyInventory> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryQuotaAction.java`.
 struct QueryQuotaAction : QueryAction<QueryQuotaAction, QuotaInventory> {
+
+  /// \cond
+  QueryQuotaAction();
+  QueryQuotaAction(const QueryQuotaAction&) = default;
+  QueryQuotaAction(QueryQuotaAction&&) = default;
+  QueryQuotaAction& operator=(const QueryQuotaAction&) = default;
+  QueryQuotaAction& operator=(QueryQuotaAction&&) = default;
+  ~QueryQuotaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -406,6 +640,15 @@ struct QueryQuotaAction : QueryAction<QueryQuotaAction, QuotaInventory> {
 /// From the Java SDK's `QuerySharedResourceAction.java`.
 struct QuerySharedResourceAction : QueryAction<QuerySharedResourceAction, SharedResourceInventory> {
 
+  /// \cond
+  QuerySharedResourceAction();
+  QuerySharedResourceAction(const QuerySharedResourceAction&) = default;
+  QuerySharedResourceAction(QuerySharedResourceAction&&) = default;
+  QuerySharedResourceAction& operator=(const QuerySharedResourceAction&) = default;
+  QuerySharedResourceAction& operator=(QuerySharedResourceAction&&) = default;
+  ~QuerySharedResourceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -419,6 +662,15 @@ struct QuerySharedResourceAction : QueryAction<QuerySharedResourceAction, Shared
 /// From the Java SDK's `QueryUserAction.java`.
 struct QueryUserAction : QueryAction<QueryUserAction, UserInventory> {
 
+  /// \cond
+  QueryUserAction();
+  QueryUserAction(const QueryUserAction&) = default;
+  QueryUserAction(QueryUserAction&&) = default;
+  QueryUserAction& operator=(const QueryUserAction&) = default;
+  QueryUserAction& operator=(QueryUserAction&&) = default;
+  ~QueryUserAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -431,6 +683,15 @@ struct QueryUserAction : QueryAction<QueryUserAction, UserInventory> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryUserGroupAction.java`.
 struct QueryUserGroupAction : QueryAction<QueryUserGroupAction, UserGroupInventory> {
+
+  /// \cond
+  QueryUserGroupAction();
+  QueryUserGroupAction(const QueryUserGroupAction&) = default;
+  QueryUserGroupAction(QueryUserGroupAction&&) = default;
+  QueryUserGroupAction& operator=(const QueryUserGroupAction&) = default;
+  QueryUserGroupAction& operator=(QueryUserGroupAction&&) = default;
+  ~QueryUserGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -446,6 +707,15 @@ struct RemoveUserFromGroupAction : Action<RemoveUserFromGroupAction, EmptyReply>
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveUserFromGroupAction();
+  RemoveUserFromGroupAction(const RemoveUserFromGroupAction&) = default;
+  RemoveUserFromGroupAction(RemoveUserFromGroupAction&&) = default;
+  RemoveUserFromGroupAction& operator=(const RemoveUserFromGroupAction&) = default;
+  RemoveUserFromGroupAction& operator=(RemoveUserFromGroupAction&&) = default;
+  ~RemoveUserFromGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -459,6 +729,15 @@ struct RenewSessionAction : Action<RenewSessionAction, InventoryReply<SessionInv
   std::string sessionUuid;  ///< Path variable; required; secret: never logged.
   std::optional<std::int64_t> duration;  ///< Optional; range [60, 31536000].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RenewSessionAction();
+  RenewSessionAction(const RenewSessionAction&) = default;
+  RenewSessionAction(RenewSessionAction&&) = default;
+  RenewSessionAction& operator=(const RenewSessionAction&) = default;
+  RenewSessionAction& operator=(RenewSessionAction&&) = default;
+  ~RenewSessionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -476,6 +755,15 @@ struct RevokeResourceSharingAction : Action<RevokeResourceSharingAction, EmptyRe
   std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RevokeResourceSharingAction();
+  RevokeResourceSharingAction(const RevokeResourceSharingAction&) = default;
+  RevokeResourceSharingAction(RevokeResourceSharingAction&&) = default;
+  RevokeResourceSharingAction& operator=(const RevokeResourceSharingAction&) = default;
+  RevokeResourceSharingAction& operator=(RevokeResourceSharingAction&&) = default;
+  ~RevokeResourceSharingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -490,6 +778,15 @@ struct ShareResourceAction : Action<ShareResourceAction, EmptyReply> {
   std::optional<std::vector<std::string>> accountUuids;  ///< Optional.
   std::optional<bool> toPublic;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ShareResourceAction();
+  ShareResourceAction(const ShareResourceAction&) = default;
+  ShareResourceAction(ShareResourceAction&&) = default;
+  ShareResourceAction& operator=(const ShareResourceAction&) = default;
+  ShareResourceAction& operator=(ShareResourceAction&&) = default;
+  ~ShareResourceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -508,6 +805,15 @@ struct UpdateAccountAction : Action<UpdateAccountAction, InventoryReply<AccountI
   std::optional<std::string> oldPassword;  ///< Optional; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAccountAction();
+  UpdateAccountAction(const UpdateAccountAction&) = default;
+  UpdateAccountAction(UpdateAccountAction&&) = default;
+  UpdateAccountAction& operator=(const UpdateAccountAction&) = default;
+  UpdateAccountAction& operator=(UpdateAccountAction&&) = default;
+  ~UpdateAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -522,6 +828,15 @@ struct UpdateQuotaAction : Action<UpdateQuotaAction, InventoryReply<QuotaInvento
   std::string name;  ///< Required.
   std::optional<std::int64_t> value;  ///< Required; range [0, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateQuotaAction();
+  UpdateQuotaAction(const UpdateQuotaAction&) = default;
+  UpdateQuotaAction(UpdateQuotaAction&&) = default;
+  UpdateQuotaAction& operator=(const UpdateQuotaAction&) = default;
+  UpdateQuotaAction& operator=(UpdateQuotaAction&&) = default;
+  ~UpdateQuotaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -540,6 +855,15 @@ struct UpdateUserAction : Action<UpdateUserAction, InventoryReply<UserInventory>
   std::optional<std::string> oldPassword;  ///< Optional; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateUserAction();
+  UpdateUserAction(const UpdateUserAction&) = default;
+  UpdateUserAction(UpdateUserAction&&) = default;
+  UpdateUserAction& operator=(const UpdateUserAction&) = default;
+  UpdateUserAction& operator=(UpdateUserAction&&) = default;
+  ~UpdateUserAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -555,6 +879,15 @@ struct UpdateUserGroupAction : Action<UpdateUserGroupAction, InventoryReply<User
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateUserGroupAction();
+  UpdateUserGroupAction(const UpdateUserGroupAction&) = default;
+  UpdateUserGroupAction(UpdateUserGroupAction&&) = default;
+  UpdateUserGroupAction& operator=(const UpdateUserGroupAction&) = default;
+  UpdateUserGroupAction& operator=(UpdateUserGroupAction&&) = default;
+  ~UpdateUserGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -567,6 +900,15 @@ struct UpdateUserGroupAction : Action<UpdateUserGroupAction, InventoryReply<User
 struct ValidateSessionAction : Action<ValidateSessionAction, ValidateSessionResult> {
   std::string sessionUuid;  ///< Path variable; required; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidateSessionAction();
+  ValidateSessionAction(const ValidateSessionAction&) = default;
+  ValidateSessionAction(ValidateSessionAction&&) = default;
+  ValidateSessionAction& operator=(const ValidateSessionAction&) = default;
+  ValidateSessionAction& operator=(ValidateSessionAction&&) = default;
+  ~ValidateSessionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

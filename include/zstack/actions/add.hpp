@@ -23,6 +23,15 @@ struct AddResourcesToDirectoryAction : Action<AddResourcesToDirectoryAction, Emp
   std::string directoryUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddResourcesToDirectoryAction();
+  AddResourcesToDirectoryAction(const AddResourcesToDirectoryAction&) = default;
+  AddResourcesToDirectoryAction(AddResourcesToDirectoryAction&&) = default;
+  AddResourcesToDirectoryAction& operator=(const AddResourcesToDirectoryAction&) = default;
+  AddResourcesToDirectoryAction& operator=(AddResourcesToDirectoryAction&&) = default;
+  ~AddResourcesToDirectoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

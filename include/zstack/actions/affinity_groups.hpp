@@ -25,6 +25,15 @@ struct AddVmToAffinityGroupAction : Action<AddVmToAffinityGroupAction, Inventory
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddVmToAffinityGroupAction();
+  AddVmToAffinityGroupAction(const AddVmToAffinityGroupAction&) = default;
+  AddVmToAffinityGroupAction(AddVmToAffinityGroupAction&&) = default;
+  AddVmToAffinityGroupAction& operator=(const AddVmToAffinityGroupAction&) = default;
+  AddVmToAffinityGroupAction& operator=(AddVmToAffinityGroupAction&&) = default;
+  ~AddVmToAffinityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct ChangeAffinityGroupStateAction : Action<ChangeAffinityGroupStateAction, I
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeAffinityGroupStateAction();
+  ChangeAffinityGroupStateAction(const ChangeAffinityGroupStateAction&) = default;
+  ChangeAffinityGroupStateAction(ChangeAffinityGroupStateAction&&) = default;
+  ChangeAffinityGroupStateAction& operator=(const ChangeAffinityGroupStateAction&) = default;
+  ChangeAffinityGroupStateAction& operator=(ChangeAffinityGroupStateAction&&) = default;
+  ~ChangeAffinityGroupStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -59,6 +77,15 @@ struct CreateAffinityGroupAction : Action<CreateAffinityGroupAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAffinityGroupAction();
+  CreateAffinityGroupAction(const CreateAffinityGroupAction&) = default;
+  CreateAffinityGroupAction(CreateAffinityGroupAction&&) = default;
+  CreateAffinityGroupAction& operator=(const CreateAffinityGroupAction&) = default;
+  CreateAffinityGroupAction& operator=(CreateAffinityGroupAction&&) = default;
+  ~CreateAffinityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -73,6 +100,15 @@ struct DeleteAffinityGroupAction : Action<DeleteAffinityGroupAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAffinityGroupAction();
+  DeleteAffinityGroupAction(const DeleteAffinityGroupAction&) = default;
+  DeleteAffinityGroupAction(DeleteAffinityGroupAction&&) = default;
+  DeleteAffinityGroupAction& operator=(const DeleteAffinityGroupAction&) = default;
+  DeleteAffinityGroupAction& operator=(DeleteAffinityGroupAction&&) = default;
+  ~DeleteAffinityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -85,6 +121,15 @@ struct DeleteAffinityGroupAction : Action<DeleteAffinityGroupAction, EmptyReply>
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAffinityGroupAction.java`.
 struct QueryAffinityGroupAction : QueryAction<QueryAffinityGroupAction, AffinityGroupInventory> {
+
+  /// \cond
+  QueryAffinityGroupAction();
+  QueryAffinityGroupAction(const QueryAffinityGroupAction&) = default;
+  QueryAffinityGroupAction(QueryAffinityGroupAction&&) = default;
+  QueryAffinityGroupAction& operator=(const QueryAffinityGroupAction&) = default;
+  QueryAffinityGroupAction& operator=(QueryAffinityGroupAction&&) = default;
+  ~QueryAffinityGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -100,6 +145,15 @@ struct RemoveVmFromAffinityGroupAction : Action<RemoveVmFromAffinityGroupAction,
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveVmFromAffinityGroupAction();
+  RemoveVmFromAffinityGroupAction(const RemoveVmFromAffinityGroupAction&) = default;
+  RemoveVmFromAffinityGroupAction(RemoveVmFromAffinityGroupAction&&) = default;
+  RemoveVmFromAffinityGroupAction& operator=(const RemoveVmFromAffinityGroupAction&) = default;
+  RemoveVmFromAffinityGroupAction& operator=(RemoveVmFromAffinityGroupAction&&) = default;
+  ~RemoveVmFromAffinityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -114,6 +168,15 @@ struct UpdateAffinityGroupAction : Action<UpdateAffinityGroupAction, InventoryRe
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAffinityGroupAction();
+  UpdateAffinityGroupAction(const UpdateAffinityGroupAction&) = default;
+  UpdateAffinityGroupAction(UpdateAffinityGroupAction&&) = default;
+  UpdateAffinityGroupAction& operator=(const UpdateAffinityGroupAction&) = default;
+  UpdateAffinityGroupAction& operator=(UpdateAffinityGroupAction&&) = default;
+  ~UpdateAffinityGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

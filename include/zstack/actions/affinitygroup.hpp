@@ -23,6 +23,15 @@ struct GetCandidateAffinityGroupForAttachingVmAction : Action<GetCandidateAffini
   std::string vmUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateAffinityGroupForAttachingVmAction();
+  GetCandidateAffinityGroupForAttachingVmAction(const GetCandidateAffinityGroupForAttachingVmAction&) = default;
+  GetCandidateAffinityGroupForAttachingVmAction(GetCandidateAffinityGroupForAttachingVmAction&&) = default;
+  GetCandidateAffinityGroupForAttachingVmAction& operator=(const GetCandidateAffinityGroupForAttachingVmAction&) = default;
+  GetCandidateAffinityGroupForAttachingVmAction& operator=(GetCandidateAffinityGroupForAttachingVmAction&&) = default;
+  ~GetCandidateAffinityGroupForAttachingVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `QueryAgentVersionAction.java`.
 struct QueryAgentVersionAction : QueryAction<QueryAgentVersionAction, AgentVersionInventory> {
 
+  /// \cond
+  QueryAgentVersionAction();
+  QueryAgentVersionAction(const QueryAgentVersionAction&) = default;
+  QueryAgentVersionAction(QueryAgentVersionAction&&) = default;
+  QueryAgentVersionAction& operator=(const QueryAgentVersionAction&) = default;
+  QueryAgentVersionAction& operator=(QueryAgentVersionAction&&) = default;
+  ~QueryAgentVersionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -30,6 +30,15 @@ struct AddAliyunPanguPartitionAction : Action<AddAliyunPanguPartitionAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAliyunPanguPartitionAction();
+  AddAliyunPanguPartitionAction(const AddAliyunPanguPartitionAction&) = default;
+  AddAliyunPanguPartitionAction(AddAliyunPanguPartitionAction&&) = default;
+  AddAliyunPanguPartitionAction& operator=(const AddAliyunPanguPartitionAction&) = default;
+  AddAliyunPanguPartitionAction& operator=(AddAliyunPanguPartitionAction&&) = default;
+  ~AddAliyunPanguPartitionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -44,6 +53,15 @@ struct DeleteAliyunPanguPartitionAction : Action<DeleteAliyunPanguPartitionActio
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAliyunPanguPartitionAction();
+  DeleteAliyunPanguPartitionAction(const DeleteAliyunPanguPartitionAction&) = default;
+  DeleteAliyunPanguPartitionAction(DeleteAliyunPanguPartitionAction&&) = default;
+  DeleteAliyunPanguPartitionAction& operator=(const DeleteAliyunPanguPartitionAction&) = default;
+  DeleteAliyunPanguPartitionAction& operator=(DeleteAliyunPanguPartitionAction&&) = default;
+  ~DeleteAliyunPanguPartitionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -56,6 +74,15 @@ struct DeleteAliyunPanguPartitionAction : Action<DeleteAliyunPanguPartitionActio
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAliyunPanguPartitionAction.java`.
 struct QueryAliyunPanguPartitionAction : QueryAction<QueryAliyunPanguPartitionAction, AliyunPanguPartitionInventory> {
+
+  /// \cond
+  QueryAliyunPanguPartitionAction();
+  QueryAliyunPanguPartitionAction(const QueryAliyunPanguPartitionAction&) = default;
+  QueryAliyunPanguPartitionAction(QueryAliyunPanguPartitionAction&&) = default;
+  QueryAliyunPanguPartitionAction& operator=(const QueryAliyunPanguPartitionAction&) = default;
+  QueryAliyunPanguPartitionAction& operator=(QueryAliyunPanguPartitionAction&&) = default;
+  ~QueryAliyunPanguPartitionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -73,6 +100,15 @@ struct UpdateAliyunPanguPartitionAction : Action<UpdateAliyunPanguPartitionActio
   std::optional<std::string> appName;  ///< Optional; at most 255 characters.
   std::optional<std::string> partitionName;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAliyunPanguPartitionAction();
+  UpdateAliyunPanguPartitionAction(const UpdateAliyunPanguPartitionAction&) = default;
+  UpdateAliyunPanguPartitionAction(UpdateAliyunPanguPartitionAction&&) = default;
+  UpdateAliyunPanguPartitionAction& operator=(const UpdateAliyunPanguPartitionAction&) = default;
+  UpdateAliyunPanguPartitionAction& operator=(UpdateAliyunPanguPartitionAction&&) = default;
+  ~UpdateAliyunPanguPartitionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

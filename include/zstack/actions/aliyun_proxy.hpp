@@ -29,6 +29,15 @@ struct CreateAliyunProxyVSwitchAction : Action<CreateAliyunProxyVSwitchAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAliyunProxyVSwitchAction();
+  CreateAliyunProxyVSwitchAction(const CreateAliyunProxyVSwitchAction&) = default;
+  CreateAliyunProxyVSwitchAction(CreateAliyunProxyVSwitchAction&&) = default;
+  CreateAliyunProxyVSwitchAction& operator=(const CreateAliyunProxyVSwitchAction&) = default;
+  CreateAliyunProxyVSwitchAction& operator=(CreateAliyunProxyVSwitchAction&&) = default;
+  ~CreateAliyunProxyVSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -48,6 +57,15 @@ struct CreateAliyunProxyVpcAction : Action<CreateAliyunProxyVpcAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAliyunProxyVpcAction();
+  CreateAliyunProxyVpcAction(const CreateAliyunProxyVpcAction&) = default;
+  CreateAliyunProxyVpcAction(CreateAliyunProxyVpcAction&&) = default;
+  CreateAliyunProxyVpcAction& operator=(const CreateAliyunProxyVpcAction&) = default;
+  CreateAliyunProxyVpcAction& operator=(CreateAliyunProxyVpcAction&&) = default;
+  ~CreateAliyunProxyVpcAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -61,6 +79,15 @@ struct DeleteAliyunProxyVSwitchAction : Action<DeleteAliyunProxyVSwitchAction, E
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAliyunProxyVSwitchAction();
+  DeleteAliyunProxyVSwitchAction(const DeleteAliyunProxyVSwitchAction&) = default;
+  DeleteAliyunProxyVSwitchAction(DeleteAliyunProxyVSwitchAction&&) = default;
+  DeleteAliyunProxyVSwitchAction& operator=(const DeleteAliyunProxyVSwitchAction&) = default;
+  DeleteAliyunProxyVSwitchAction& operator=(DeleteAliyunProxyVSwitchAction&&) = default;
+  ~DeleteAliyunProxyVSwitchAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -76,6 +103,15 @@ struct DeleteAliyunProxyVpcAction : Action<DeleteAliyunProxyVpcAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAliyunProxyVpcAction();
+  DeleteAliyunProxyVpcAction(const DeleteAliyunProxyVpcAction&) = default;
+  DeleteAliyunProxyVpcAction(DeleteAliyunProxyVpcAction&&) = default;
+  DeleteAliyunProxyVpcAction& operator=(const DeleteAliyunProxyVpcAction&) = default;
+  DeleteAliyunProxyVpcAction& operator=(DeleteAliyunProxyVpcAction&&) = default;
+  ~DeleteAliyunProxyVpcAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -89,6 +125,15 @@ struct DeleteAliyunProxyVpcAction : Action<DeleteAliyunProxyVpcAction, EmptyRepl
 /// From the Java SDK's `QueryAliyunProxyVSwitchAction.java`.
 struct QueryAliyunProxyVSwitchAction : QueryAction<QueryAliyunProxyVSwitchAction, AliyunProxyVSwitchInventory> {
 
+  /// \cond
+  QueryAliyunProxyVSwitchAction();
+  QueryAliyunProxyVSwitchAction(const QueryAliyunProxyVSwitchAction&) = default;
+  QueryAliyunProxyVSwitchAction(QueryAliyunProxyVSwitchAction&&) = default;
+  QueryAliyunProxyVSwitchAction& operator=(const QueryAliyunProxyVSwitchAction&) = default;
+  QueryAliyunProxyVSwitchAction& operator=(QueryAliyunProxyVSwitchAction&&) = default;
+  ~QueryAliyunProxyVSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -101,6 +146,15 @@ struct QueryAliyunProxyVSwitchAction : QueryAction<QueryAliyunProxyVSwitchAction
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAliyunProxyVpcAction.java`.
 struct QueryAliyunProxyVpcAction : QueryAction<QueryAliyunProxyVpcAction, AliyunProxyVpcInventory> {
+
+  /// \cond
+  QueryAliyunProxyVpcAction();
+  QueryAliyunProxyVpcAction(const QueryAliyunProxyVpcAction&) = default;
+  QueryAliyunProxyVpcAction(QueryAliyunProxyVpcAction&&) = default;
+  QueryAliyunProxyVpcAction& operator=(const QueryAliyunProxyVpcAction&) = default;
+  QueryAliyunProxyVpcAction& operator=(QueryAliyunProxyVpcAction&&) = default;
+  ~QueryAliyunProxyVpcAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -116,6 +170,15 @@ struct UpdateAliyunProxyVSwitchAction : Action<UpdateAliyunProxyVSwitchAction, I
   std::optional<std::string> status;  ///< Optional; one of `Available`, `Pending` (case-insensitive).
   std::optional<bool> isDefault;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAliyunProxyVSwitchAction();
+  UpdateAliyunProxyVSwitchAction(const UpdateAliyunProxyVSwitchAction&) = default;
+  UpdateAliyunProxyVSwitchAction(UpdateAliyunProxyVSwitchAction&&) = default;
+  UpdateAliyunProxyVSwitchAction& operator=(const UpdateAliyunProxyVSwitchAction&) = default;
+  UpdateAliyunProxyVSwitchAction& operator=(UpdateAliyunProxyVSwitchAction&&) = default;
+  ~UpdateAliyunProxyVSwitchAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -133,6 +196,15 @@ struct UpdateAliyunProxyVpcAction : Action<UpdateAliyunProxyVpcAction, Inventory
   std::optional<bool> isDefault;  ///< Optional.
   std::optional<std::string> status;  ///< Optional; one of `Available`, `Pending` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAliyunProxyVpcAction();
+  UpdateAliyunProxyVpcAction(const UpdateAliyunProxyVpcAction&) = default;
+  UpdateAliyunProxyVpcAction(UpdateAliyunProxyVpcAction&&) = default;
+  UpdateAliyunProxyVpcAction& operator=(const UpdateAliyunProxyVpcAction&) = default;
+  UpdateAliyunProxyVpcAction& operator=(UpdateAliyunProxyVpcAction&&) = default;
+  ~UpdateAliyunProxyVpcAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -41,6 +41,15 @@ struct AddAppBuildSystemAction : Action<AddAppBuildSystemAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAppBuildSystemAction();
+  AddAppBuildSystemAction(const AddAppBuildSystemAction&) = default;
+  AddAppBuildSystemAction(AddAppBuildSystemAction&&) = default;
+  AddAppBuildSystemAction& operator=(const AddAppBuildSystemAction&) = default;
+  AddAppBuildSystemAction& operator=(AddAppBuildSystemAction&&) = default;
+  ~AddAppBuildSystemAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -59,6 +68,15 @@ struct AddBuildAppAction : Action<AddBuildAppAction, InventoryReply<BuildApplica
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddBuildAppAction();
+  AddBuildAppAction(const AddBuildAppAction&) = default;
+  AddBuildAppAction(AddBuildAppAction&&) = default;
+  AddBuildAppAction& operator=(const AddBuildAppAction&) = default;
+  AddBuildAppAction& operator=(AddBuildAppAction&&) = default;
+  ~AddBuildAppAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -73,6 +91,15 @@ struct ChangeAppBuildSystemStateAction : Action<ChangeAppBuildSystemStateAction,
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeAppBuildSystemStateAction();
+  ChangeAppBuildSystemStateAction(const ChangeAppBuildSystemStateAction&) = default;
+  ChangeAppBuildSystemStateAction(ChangeAppBuildSystemStateAction&&) = default;
+  ChangeAppBuildSystemStateAction& operator=(const ChangeAppBuildSystemStateAction&) = default;
+  ChangeAppBuildSystemStateAction& operator=(ChangeAppBuildSystemStateAction&&) = default;
+  ~ChangeAppBuildSystemStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -86,6 +113,15 @@ struct CheckBuildAppParametersAction : Action<CheckBuildAppParametersAction, Che
   std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckBuildAppParametersAction();
+  CheckBuildAppParametersAction(const CheckBuildAppParametersAction&) = default;
+  CheckBuildAppParametersAction(CheckBuildAppParametersAction&&) = default;
+  CheckBuildAppParametersAction& operator=(const CheckBuildAppParametersAction&) = default;
+  CheckBuildAppParametersAction& operator=(CheckBuildAppParametersAction&&) = default;
+  ~CheckBuildAppParametersAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -103,6 +139,15 @@ struct CreateBuildAppAction : Action<CreateBuildAppAction, InventoryReply<BuildA
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateBuildAppAction();
+  CreateBuildAppAction(const CreateBuildAppAction&) = default;
+  CreateBuildAppAction(CreateBuildAppAction&&) = default;
+  CreateBuildAppAction& operator=(const CreateBuildAppAction&) = default;
+  CreateBuildAppAction& operator=(CreateBuildAppAction&&) = default;
+  ~CreateBuildAppAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -124,6 +169,15 @@ struct CreateResourceStackFromAppAction : Action<CreateResourceStackFromAppActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateResourceStackFromAppAction();
+  CreateResourceStackFromAppAction(const CreateResourceStackFromAppAction&) = default;
+  CreateResourceStackFromAppAction(CreateResourceStackFromAppAction&&) = default;
+  CreateResourceStackFromAppAction& operator=(const CreateResourceStackFromAppAction&) = default;
+  CreateResourceStackFromAppAction& operator=(CreateResourceStackFromAppAction&&) = default;
+  ~CreateResourceStackFromAppAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -137,6 +191,15 @@ struct DeleteAppBuildSystemAction : Action<DeleteAppBuildSystemAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAppBuildSystemAction();
+  DeleteAppBuildSystemAction(const DeleteAppBuildSystemAction&) = default;
+  DeleteAppBuildSystemAction(DeleteAppBuildSystemAction&&) = default;
+  DeleteAppBuildSystemAction& operator=(const DeleteAppBuildSystemAction&) = default;
+  DeleteAppBuildSystemAction& operator=(DeleteAppBuildSystemAction&&) = default;
+  ~DeleteAppBuildSystemAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -152,6 +215,15 @@ struct DeleteBuildAppAction : Action<DeleteBuildAppAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteBuildAppAction();
+  DeleteBuildAppAction(const DeleteBuildAppAction&) = default;
+  DeleteBuildAppAction(DeleteBuildAppAction&&) = default;
+  DeleteBuildAppAction& operator=(const DeleteBuildAppAction&) = default;
+  DeleteBuildAppAction& operator=(DeleteBuildAppAction&&) = default;
+  ~DeleteBuildAppAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -166,6 +238,15 @@ struct DeletePublishAppAction : Action<DeletePublishAppAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeletePublishAppAction();
+  DeletePublishAppAction(const DeletePublishAppAction&) = default;
+  DeletePublishAppAction(DeletePublishAppAction&&) = default;
+  DeletePublishAppAction& operator=(const DeletePublishAppAction&) = default;
+  DeletePublishAppAction& operator=(DeletePublishAppAction&&) = default;
+  ~DeletePublishAppAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -178,6 +259,15 @@ struct DeletePublishAppAction : Action<DeletePublishAppAction, EmptyReply> {
 struct ExportBuildAppAction : Action<ExportBuildAppAction, InventoryReply<BuildAppExportHistoryInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ExportBuildAppAction();
+  ExportBuildAppAction(const ExportBuildAppAction&) = default;
+  ExportBuildAppAction(ExportBuildAppAction&&) = default;
+  ExportBuildAppAction& operator=(const ExportBuildAppAction&) = default;
+  ExportBuildAppAction& operator=(ExportBuildAppAction&&) = default;
+  ~ExportBuildAppAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -192,6 +282,15 @@ struct GetAppBuildSystemCapacityAction : Action<GetAppBuildSystemCapacityAction,
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAppBuildSystemCapacityAction();
+  GetAppBuildSystemCapacityAction(const GetAppBuildSystemCapacityAction&) = default;
+  GetAppBuildSystemCapacityAction(GetAppBuildSystemCapacityAction&&) = default;
+  GetAppBuildSystemCapacityAction& operator=(const GetAppBuildSystemCapacityAction&) = default;
+  GetAppBuildSystemCapacityAction& operator=(GetAppBuildSystemCapacityAction&&) = default;
+  ~GetAppBuildSystemCapacityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -204,6 +303,15 @@ struct GetAppBuildSystemCapacityAction : Action<GetAppBuildSystemCapacityAction,
 struct GetResourceFromPublishAppAction : Action<GetResourceFromPublishAppAction, GetResourceFromPublishAppResult> {
   std::optional<std::string> uuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetResourceFromPublishAppAction();
+  GetResourceFromPublishAppAction(const GetResourceFromPublishAppAction&) = default;
+  GetResourceFromPublishAppAction(GetResourceFromPublishAppAction&&) = default;
+  GetResourceFromPublishAppAction& operator=(const GetResourceFromPublishAppAction&) = default;
+  GetResourceFromPublishAppAction& operator=(GetResourceFromPublishAppAction&&) = default;
+  ~GetResourceFromPublishAppAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -218,6 +326,15 @@ struct PreviewResourceFromAppAction : Action<PreviewResourceFromAppAction, Previ
   std::string appUuid;  ///< Required.
   std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PreviewResourceFromAppAction();
+  PreviewResourceFromAppAction(const PreviewResourceFromAppAction&) = default;
+  PreviewResourceFromAppAction(PreviewResourceFromAppAction&&) = default;
+  PreviewResourceFromAppAction& operator=(const PreviewResourceFromAppAction&) = default;
+  PreviewResourceFromAppAction& operator=(PreviewResourceFromAppAction&&) = default;
+  ~PreviewResourceFromAppAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -237,6 +354,15 @@ struct PublishAppAction : Action<PublishAppAction, InventoryReply<PublishAppInve
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PublishAppAction();
+  PublishAppAction(const PublishAppAction&) = default;
+  PublishAppAction(PublishAppAction&&) = default;
+  PublishAppAction& operator=(const PublishAppAction&) = default;
+  PublishAppAction& operator=(PublishAppAction&&) = default;
+  ~PublishAppAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -250,6 +376,15 @@ struct PublishAppAction : Action<PublishAppAction, InventoryReply<PublishAppInve
 /// From the Java SDK's `QueryAppBuildSystemAction.java`.
 struct QueryAppBuildSystemAction : QueryAction<QueryAppBuildSystemAction, AppBuildSystemInventory> {
 
+  /// \cond
+  QueryAppBuildSystemAction();
+  QueryAppBuildSystemAction(const QueryAppBuildSystemAction&) = default;
+  QueryAppBuildSystemAction(QueryAppBuildSystemAction&&) = default;
+  QueryAppBuildSystemAction& operator=(const QueryAppBuildSystemAction&) = default;
+  QueryAppBuildSystemAction& operator=(QueryAppBuildSystemAction&&) = default;
+  ~QueryAppBuildSystemAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -261,6 +396,15 @@ struct QueryAppBuildSystemAction : QueryAction<QueryAppBuildSystemAction, AppBui
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryBuildAppAction.java`.
 struct QueryBuildAppAction : QueryAction<QueryBuildAppAction, Json> {
+
+  /// \cond
+  QueryBuildAppAction();
+  QueryBuildAppAction(const QueryBuildAppAction&) = default;
+  QueryBuildAppAction(QueryBuildAppAction&&) = default;
+  QueryBuildAppAction& operator=(const QueryBuildAppAction&) = default;
+  QueryBuildAppAction& operator=(QueryBuildAppAction&&) = default;
+  ~QueryBuildAppAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -275,6 +419,15 @@ struct QueryBuildAppAction : QueryAction<QueryBuildAppAction, Json> {
 /// From the Java SDK's `QueryBuildAppExportHistoryAction.java`.
 struct QueryBuildAppExportHistoryAction : QueryAction<QueryBuildAppExportHistoryAction, BuildAppExportHistoryInventory> {
 
+  /// \cond
+  QueryBuildAppExportHistoryAction();
+  QueryBuildAppExportHistoryAction(const QueryBuildAppExportHistoryAction&) = default;
+  QueryBuildAppExportHistoryAction(QueryBuildAppExportHistoryAction&&) = default;
+  QueryBuildAppExportHistoryAction& operator=(const QueryBuildAppExportHistoryAction&) = default;
+  QueryBuildAppExportHistoryAction& operator=(QueryBuildAppExportHistoryAction&&) = default;
+  ~QueryBuildAppExportHistoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -288,6 +441,15 @@ struct QueryBuildAppExportHistoryAction : QueryAction<QueryBuildAppExportHistory
 /// From the Java SDK's `QueryPublishAppAction.java`.
 struct QueryPublishAppAction : QueryAction<QueryPublishAppAction, PublishAppInventory> {
 
+  /// \cond
+  QueryPublishAppAction();
+  QueryPublishAppAction(const QueryPublishAppAction&) = default;
+  QueryPublishAppAction(QueryPublishAppAction&&) = default;
+  QueryPublishAppAction& operator=(const QueryPublishAppAction&) = default;
+  QueryPublishAppAction& operator=(QueryPublishAppAction&&) = default;
+  ~QueryPublishAppAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -300,6 +462,15 @@ struct QueryPublishAppAction : QueryAction<QueryPublishAppAction, PublishAppInve
 struct ReconnectAppBuildSystemAction : Action<ReconnectAppBuildSystemAction, InventoryReply<AppBuildSystemInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectAppBuildSystemAction();
+  ReconnectAppBuildSystemAction(const ReconnectAppBuildSystemAction&) = default;
+  ReconnectAppBuildSystemAction(ReconnectAppBuildSystemAction&&) = default;
+  ReconnectAppBuildSystemAction& operator=(const ReconnectAppBuildSystemAction&) = default;
+  ReconnectAppBuildSystemAction& operator=(ReconnectAppBuildSystemAction&&) = default;
+  ~ReconnectAppBuildSystemAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -319,6 +490,15 @@ struct UpdateAppBuildSystemAction : Action<UpdateAppBuildSystemAction, Inventory
   std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAppBuildSystemAction();
+  UpdateAppBuildSystemAction(const UpdateAppBuildSystemAction&) = default;
+  UpdateAppBuildSystemAction(UpdateAppBuildSystemAction&&) = default;
+  UpdateAppBuildSystemAction& operator=(const UpdateAppBuildSystemAction&) = default;
+  UpdateAppBuildSystemAction& operator=(UpdateAppBuildSystemAction&&) = default;
+  ~UpdateAppBuildSystemAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -335,6 +515,15 @@ struct UpdateBuildAppAction : Action<UpdateBuildAppAction, InventoryReply<BuildA
   std::optional<std::string> version;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateBuildAppAction();
+  UpdateBuildAppAction(const UpdateBuildAppAction&) = default;
+  UpdateBuildAppAction(UpdateBuildAppAction&&) = default;
+  UpdateBuildAppAction& operator=(const UpdateBuildAppAction&) = default;
+  UpdateBuildAppAction& operator=(UpdateBuildAppAction&&) = default;
+  ~UpdateBuildAppAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -349,6 +538,15 @@ struct UpdatePublishAppAction : Action<UpdatePublishAppAction, InventoryReply<Pu
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdatePublishAppAction();
+  UpdatePublishAppAction(const UpdatePublishAppAction&) = default;
+  UpdatePublishAppAction(UpdatePublishAppAction&&) = default;
+  UpdatePublishAppAction& operator=(const UpdatePublishAppAction&) = default;
+  UpdatePublishAppAction& operator=(UpdatePublishAppAction&&) = default;
+  ~UpdatePublishAppAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -32,6 +32,15 @@ struct AttachAutoScalingTemplateToGroupAction : Action<AttachAutoScalingTemplate
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachAutoScalingTemplateToGroupAction();
+  AttachAutoScalingTemplateToGroupAction(const AttachAutoScalingTemplateToGroupAction&) = default;
+  AttachAutoScalingTemplateToGroupAction(AttachAutoScalingTemplateToGroupAction&&) = default;
+  AttachAutoScalingTemplateToGroupAction& operator=(const AttachAutoScalingTemplateToGroupAction&) = default;
+  AttachAutoScalingTemplateToGroupAction& operator=(AttachAutoScalingTemplateToGroupAction&&) = default;
+  ~AttachAutoScalingTemplateToGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct ChangeAutoScalingGroupStateAction : Action<ChangeAutoScalingGroupStateAct
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeAutoScalingGroupStateAction();
+  ChangeAutoScalingGroupStateAction(const ChangeAutoScalingGroupStateAction&) = default;
+  ChangeAutoScalingGroupStateAction(ChangeAutoScalingGroupStateAction&&) = default;
+  ChangeAutoScalingGroupStateAction& operator=(const ChangeAutoScalingGroupStateAction&) = default;
+  ChangeAutoScalingGroupStateAction& operator=(ChangeAutoScalingGroupStateAction&&) = default;
+  ~ChangeAutoScalingGroupStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -68,6 +86,15 @@ struct CreateAutoScalingGroupAction : Action<CreateAutoScalingGroupAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAutoScalingGroupAction();
+  CreateAutoScalingGroupAction(const CreateAutoScalingGroupAction&) = default;
+  CreateAutoScalingGroupAction(CreateAutoScalingGroupAction&&) = default;
+  CreateAutoScalingGroupAction& operator=(const CreateAutoScalingGroupAction&) = default;
+  CreateAutoScalingGroupAction& operator=(CreateAutoScalingGroupAction&&) = default;
+  ~CreateAutoScalingGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -88,6 +115,15 @@ struct CreateAutoScalingGroupAddingNewInstanceRuleAction : Action<CreateAutoScal
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateAutoScalingGroupAddingNewInstanceRuleAction();
+  CreateAutoScalingGroupAddingNewInstanceRuleAction(const CreateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  CreateAutoScalingGroupAddingNewInstanceRuleAction(CreateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  CreateAutoScalingGroupAddingNewInstanceRuleAction& operator=(const CreateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  CreateAutoScalingGroupAddingNewInstanceRuleAction& operator=(CreateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  ~CreateAutoScalingGroupAddingNewInstanceRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -110,6 +146,15 @@ struct CreateAutoScalingGroupRemovalInstanceRuleAction : Action<CreateAutoScalin
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateAutoScalingGroupRemovalInstanceRuleAction();
+  CreateAutoScalingGroupRemovalInstanceRuleAction(const CreateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  CreateAutoScalingGroupRemovalInstanceRuleAction(CreateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  CreateAutoScalingGroupRemovalInstanceRuleAction& operator=(const CreateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  CreateAutoScalingGroupRemovalInstanceRuleAction& operator=(CreateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  ~CreateAutoScalingGroupRemovalInstanceRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -142,6 +187,15 @@ struct CreateAutoScalingVmTemplateAction : Action<CreateAutoScalingVmTemplateAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAutoScalingVmTemplateAction();
+  CreateAutoScalingVmTemplateAction(const CreateAutoScalingVmTemplateAction&) = default;
+  CreateAutoScalingVmTemplateAction(CreateAutoScalingVmTemplateAction&&) = default;
+  CreateAutoScalingVmTemplateAction& operator=(const CreateAutoScalingVmTemplateAction&) = default;
+  CreateAutoScalingVmTemplateAction& operator=(CreateAutoScalingVmTemplateAction&&) = default;
+  ~CreateAutoScalingVmTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -155,6 +209,15 @@ struct DeleteAutoScalingGroupAction : Action<DeleteAutoScalingGroupAction, Empty
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAutoScalingGroupAction();
+  DeleteAutoScalingGroupAction(const DeleteAutoScalingGroupAction&) = default;
+  DeleteAutoScalingGroupAction(DeleteAutoScalingGroupAction&&) = default;
+  DeleteAutoScalingGroupAction& operator=(const DeleteAutoScalingGroupAction&) = default;
+  DeleteAutoScalingGroupAction& operator=(DeleteAutoScalingGroupAction&&) = default;
+  ~DeleteAutoScalingGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -170,6 +233,15 @@ struct DeleteAutoScalingGroupInstanceAction : Action<DeleteAutoScalingGroupInsta
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAutoScalingGroupInstanceAction();
+  DeleteAutoScalingGroupInstanceAction(const DeleteAutoScalingGroupInstanceAction&) = default;
+  DeleteAutoScalingGroupInstanceAction(DeleteAutoScalingGroupInstanceAction&&) = default;
+  DeleteAutoScalingGroupInstanceAction& operator=(const DeleteAutoScalingGroupInstanceAction&) = default;
+  DeleteAutoScalingGroupInstanceAction& operator=(DeleteAutoScalingGroupInstanceAction&&) = default;
+  ~DeleteAutoScalingGroupInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -183,6 +255,15 @@ struct DeleteAutoScalingRuleAction : Action<DeleteAutoScalingRuleAction, EmptyRe
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAutoScalingRuleAction();
+  DeleteAutoScalingRuleAction(const DeleteAutoScalingRuleAction&) = default;
+  DeleteAutoScalingRuleAction(DeleteAutoScalingRuleAction&&) = default;
+  DeleteAutoScalingRuleAction& operator=(const DeleteAutoScalingRuleAction&) = default;
+  DeleteAutoScalingRuleAction& operator=(DeleteAutoScalingRuleAction&&) = default;
+  ~DeleteAutoScalingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -198,6 +279,15 @@ struct DeleteAutoScalingRuleTriggerAction : Action<DeleteAutoScalingRuleTriggerA
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAutoScalingRuleTriggerAction();
+  DeleteAutoScalingRuleTriggerAction(const DeleteAutoScalingRuleTriggerAction&) = default;
+  DeleteAutoScalingRuleTriggerAction(DeleteAutoScalingRuleTriggerAction&&) = default;
+  DeleteAutoScalingRuleTriggerAction& operator=(const DeleteAutoScalingRuleTriggerAction&) = default;
+  DeleteAutoScalingRuleTriggerAction& operator=(DeleteAutoScalingRuleTriggerAction&&) = default;
+  ~DeleteAutoScalingRuleTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -211,6 +301,15 @@ struct DeleteAutoScalingTemplateAction : Action<DeleteAutoScalingTemplateAction,
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAutoScalingTemplateAction();
+  DeleteAutoScalingTemplateAction(const DeleteAutoScalingTemplateAction&) = default;
+  DeleteAutoScalingTemplateAction(DeleteAutoScalingTemplateAction&&) = default;
+  DeleteAutoScalingTemplateAction& operator=(const DeleteAutoScalingTemplateAction&) = default;
+  DeleteAutoScalingTemplateAction& operator=(DeleteAutoScalingTemplateAction&&) = default;
+  ~DeleteAutoScalingTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -226,6 +325,15 @@ struct DetachAutoScalingTemplateFromGroupAction : Action<DetachAutoScalingTempla
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachAutoScalingTemplateFromGroupAction();
+  DetachAutoScalingTemplateFromGroupAction(const DetachAutoScalingTemplateFromGroupAction&) = default;
+  DetachAutoScalingTemplateFromGroupAction(DetachAutoScalingTemplateFromGroupAction&&) = default;
+  DetachAutoScalingTemplateFromGroupAction& operator=(const DetachAutoScalingTemplateFromGroupAction&) = default;
+  DetachAutoScalingTemplateFromGroupAction& operator=(DetachAutoScalingTemplateFromGroupAction&&) = default;
+  ~DetachAutoScalingTemplateFromGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -238,6 +346,15 @@ struct DetachAutoScalingTemplateFromGroupAction : Action<DetachAutoScalingTempla
 struct ExecuteAutoScalingRuleAction : Action<ExecuteAutoScalingRuleAction, ExecuteAutoScalingRuleResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ExecuteAutoScalingRuleAction();
+  ExecuteAutoScalingRuleAction(const ExecuteAutoScalingRuleAction&) = default;
+  ExecuteAutoScalingRuleAction(ExecuteAutoScalingRuleAction&&) = default;
+  ExecuteAutoScalingRuleAction& operator=(const ExecuteAutoScalingRuleAction&) = default;
+  ExecuteAutoScalingRuleAction& operator=(ExecuteAutoScalingRuleAction&&) = default;
+  ~ExecuteAutoScalingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -252,6 +369,15 @@ struct ExecuteAutoScalingRuleAction : Action<ExecuteAutoScalingRuleAction, Execu
 /// From the Java SDK's `QueryAutoScalingGroupAction.java`.
 struct QueryAutoScalingGroupAction : QueryAction<QueryAutoScalingGroupAction, AutoScalingGroupInventory> {
 
+  /// \cond
+  QueryAutoScalingGroupAction();
+  QueryAutoScalingGroupAction(const QueryAutoScalingGroupAction&) = default;
+  QueryAutoScalingGroupAction(QueryAutoScalingGroupAction&&) = default;
+  QueryAutoScalingGroupAction& operator=(const QueryAutoScalingGroupAction&) = default;
+  QueryAutoScalingGroupAction& operator=(QueryAutoScalingGroupAction&&) = default;
+  ~QueryAutoScalingGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -264,6 +390,15 @@ struct QueryAutoScalingGroupAction : QueryAction<QueryAutoScalingGroupAction, Au
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAutoScalingGroupActivityAction.java`.
 struct QueryAutoScalingGroupActivityAction : QueryAction<QueryAutoScalingGroupActivityAction, AutoScalingGroupActivityInventory> {
+
+  /// \cond
+  QueryAutoScalingGroupActivityAction();
+  QueryAutoScalingGroupActivityAction(const QueryAutoScalingGroupActivityAction&) = default;
+  QueryAutoScalingGroupActivityAction(QueryAutoScalingGroupActivityAction&&) = default;
+  QueryAutoScalingGroupActivityAction& operator=(const QueryAutoScalingGroupActivityAction&) = default;
+  QueryAutoScalingGroupActivityAction& operator=(QueryAutoScalingGroupActivityAction&&) = default;
+  ~QueryAutoScalingGroupActivityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -278,6 +413,15 @@ struct QueryAutoScalingGroupActivityAction : QueryAction<QueryAutoScalingGroupAc
 /// From the Java SDK's `QueryAutoScalingGroupInstanceAction.java`.
 struct QueryAutoScalingGroupInstanceAction : QueryAction<QueryAutoScalingGroupInstanceAction, AutoScalingGroupInstanceInventory> {
 
+  /// \cond
+  QueryAutoScalingGroupInstanceAction();
+  QueryAutoScalingGroupInstanceAction(const QueryAutoScalingGroupInstanceAction&) = default;
+  QueryAutoScalingGroupInstanceAction(QueryAutoScalingGroupInstanceAction&&) = default;
+  QueryAutoScalingGroupInstanceAction& operator=(const QueryAutoScalingGroupInstanceAction&) = default;
+  QueryAutoScalingGroupInstanceAction& operator=(QueryAutoScalingGroupInstanceAction&&) = default;
+  ~QueryAutoScalingGroupInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -290,6 +434,15 @@ struct QueryAutoScalingGroupInstanceAction : QueryAction<QueryAutoScalingGroupIn
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAutoScalingRuleAction.java`.
 struct QueryAutoScalingRuleAction : QueryAction<QueryAutoScalingRuleAction, AutoScalingRuleInventory> {
+
+  /// \cond
+  QueryAutoScalingRuleAction();
+  QueryAutoScalingRuleAction(const QueryAutoScalingRuleAction&) = default;
+  QueryAutoScalingRuleAction(QueryAutoScalingRuleAction&&) = default;
+  QueryAutoScalingRuleAction& operator=(const QueryAutoScalingRuleAction&) = default;
+  QueryAutoScalingRuleAction& operator=(QueryAutoScalingRuleAction&&) = default;
+  ~QueryAutoScalingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -304,6 +457,15 @@ struct QueryAutoScalingRuleAction : QueryAction<QueryAutoScalingRuleAction, Auto
 /// From the Java SDK's `QueryAutoScalingRuleTriggerAction.java`.
 struct QueryAutoScalingRuleTriggerAction : QueryAction<QueryAutoScalingRuleTriggerAction, AutoScalingRuleTriggerInventory> {
 
+  /// \cond
+  QueryAutoScalingRuleTriggerAction();
+  QueryAutoScalingRuleTriggerAction(const QueryAutoScalingRuleTriggerAction&) = default;
+  QueryAutoScalingRuleTriggerAction(QueryAutoScalingRuleTriggerAction&&) = default;
+  QueryAutoScalingRuleTriggerAction& operator=(const QueryAutoScalingRuleTriggerAction&) = default;
+  QueryAutoScalingRuleTriggerAction& operator=(QueryAutoScalingRuleTriggerAction&&) = default;
+  ~QueryAutoScalingRuleTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -316,6 +478,15 @@ struct QueryAutoScalingRuleTriggerAction : QueryAction<QueryAutoScalingRuleTrigg
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAutoScalingVmTemplateAction.java`.
 struct QueryAutoScalingVmTemplateAction : QueryAction<QueryAutoScalingVmTemplateAction, AutoScalingVmTemplateInventory> {
+
+  /// \cond
+  QueryAutoScalingVmTemplateAction();
+  QueryAutoScalingVmTemplateAction(const QueryAutoScalingVmTemplateAction&) = default;
+  QueryAutoScalingVmTemplateAction(QueryAutoScalingVmTemplateAction&&) = default;
+  QueryAutoScalingVmTemplateAction& operator=(const QueryAutoScalingVmTemplateAction&) = default;
+  QueryAutoScalingVmTemplateAction& operator=(QueryAutoScalingVmTemplateAction&&) = default;
+  ~QueryAutoScalingVmTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -335,6 +506,15 @@ struct UpdateAutoScalingGroupAction : Action<UpdateAutoScalingGroupAction, Inven
   std::optional<std::string> removalPolicy;  ///< Optional; one of `OldestInstance`, `NewestInstance`, `OldestScalingConfiguration`, `MinimumCPUUsageInstance`, `MinimumMemoryUsageInstance` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAutoScalingGroupAction();
+  UpdateAutoScalingGroupAction(const UpdateAutoScalingGroupAction&) = default;
+  UpdateAutoScalingGroupAction(UpdateAutoScalingGroupAction&&) = default;
+  UpdateAutoScalingGroupAction& operator=(const UpdateAutoScalingGroupAction&) = default;
+  UpdateAutoScalingGroupAction& operator=(UpdateAutoScalingGroupAction&&) = default;
+  ~UpdateAutoScalingGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -353,6 +533,15 @@ struct UpdateAutoScalingGroupAddingNewInstanceRuleAction : Action<UpdateAutoScal
   std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 900].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction();
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction(const UpdateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction(UpdateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction& operator=(const UpdateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction& operator=(UpdateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  ~UpdateAutoScalingGroupAddingNewInstanceRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -367,6 +556,15 @@ struct UpdateAutoScalingGroupInstanceAction : Action<UpdateAutoScalingGroupInsta
   std::string instanceUuid;  ///< Path variable; required.
   std::optional<std::string> protectionStrategy;  ///< Optional; one of `Protected`, `Unprotected` (case-insensitive); at most 128 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAutoScalingGroupInstanceAction();
+  UpdateAutoScalingGroupInstanceAction(const UpdateAutoScalingGroupInstanceAction&) = default;
+  UpdateAutoScalingGroupInstanceAction(UpdateAutoScalingGroupInstanceAction&&) = default;
+  UpdateAutoScalingGroupInstanceAction& operator=(const UpdateAutoScalingGroupInstanceAction&) = default;
+  UpdateAutoScalingGroupInstanceAction& operator=(UpdateAutoScalingGroupInstanceAction&&) = default;
+  ~UpdateAutoScalingGroupInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -387,6 +585,15 @@ struct UpdateAutoScalingGroupRemovalInstanceRuleAction : Action<UpdateAutoScalin
   std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 900].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAutoScalingGroupRemovalInstanceRuleAction();
+  UpdateAutoScalingGroupRemovalInstanceRuleAction(const UpdateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupRemovalInstanceRuleAction(UpdateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  UpdateAutoScalingGroupRemovalInstanceRuleAction& operator=(const UpdateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupRemovalInstanceRuleAction& operator=(UpdateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  ~UpdateAutoScalingGroupRemovalInstanceRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -402,6 +609,15 @@ struct UpdateAutoScalingRuleAction : Action<UpdateAutoScalingRuleAction, Invento
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 900].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAutoScalingRuleAction();
+  UpdateAutoScalingRuleAction(const UpdateAutoScalingRuleAction&) = default;
+  UpdateAutoScalingRuleAction(UpdateAutoScalingRuleAction&&) = default;
+  UpdateAutoScalingRuleAction& operator=(const UpdateAutoScalingRuleAction&) = default;
+  UpdateAutoScalingRuleAction& operator=(UpdateAutoScalingRuleAction&&) = default;
+  ~UpdateAutoScalingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -423,6 +639,15 @@ struct UpdateAutoScalingVmTemplateAction : Action<UpdateAutoScalingVmTemplateAct
   std::optional<std::string> vmInstanceClusterUuid;  ///< Optional.
   std::optional<std::string> hostUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAutoScalingVmTemplateAction();
+  UpdateAutoScalingVmTemplateAction(const UpdateAutoScalingVmTemplateAction&) = default;
+  UpdateAutoScalingVmTemplateAction(UpdateAutoScalingVmTemplateAction&&) = default;
+  UpdateAutoScalingVmTemplateAction& operator=(const UpdateAutoScalingVmTemplateAction&) = default;
+  UpdateAutoScalingVmTemplateAction& operator=(UpdateAutoScalingVmTemplateAction&&) = default;
+  ~UpdateAutoScalingVmTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -44,6 +44,15 @@ struct AddAliyunEbsBackupStorageAction : Action<AddAliyunEbsBackupStorageAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAliyunEbsBackupStorageAction();
+  AddAliyunEbsBackupStorageAction(const AddAliyunEbsBackupStorageAction&) = default;
+  AddAliyunEbsBackupStorageAction(AddAliyunEbsBackupStorageAction&&) = default;
+  AddAliyunEbsBackupStorageAction& operator=(const AddAliyunEbsBackupStorageAction&) = default;
+  AddAliyunEbsBackupStorageAction& operator=(AddAliyunEbsBackupStorageAction&&) = default;
+  ~AddAliyunEbsBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +73,15 @@ struct AddCephBackupStorageAction : Action<AddCephBackupStorageAction, Inventory
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddCephBackupStorageAction();
+  AddCephBackupStorageAction(const AddCephBackupStorageAction&) = default;
+  AddCephBackupStorageAction(AddCephBackupStorageAction&&) = default;
+  AddCephBackupStorageAction& operator=(const AddCephBackupStorageAction&) = default;
+  AddCephBackupStorageAction& operator=(AddCephBackupStorageAction&&) = default;
+  ~AddCephBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +108,15 @@ struct AddDisasterImageStoreBackupStorageAction : Action<AddDisasterImageStoreBa
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddDisasterImageStoreBackupStorageAction();
+  AddDisasterImageStoreBackupStorageAction(const AddDisasterImageStoreBackupStorageAction&) = default;
+  AddDisasterImageStoreBackupStorageAction(AddDisasterImageStoreBackupStorageAction&&) = default;
+  AddDisasterImageStoreBackupStorageAction& operator=(const AddDisasterImageStoreBackupStorageAction&) = default;
+  AddDisasterImageStoreBackupStorageAction& operator=(AddDisasterImageStoreBackupStorageAction&&) = default;
+  ~AddDisasterImageStoreBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -109,6 +136,15 @@ struct AddExternalBackupStorageAction : Action<AddExternalBackupStorageAction, I
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddExternalBackupStorageAction();
+  AddExternalBackupStorageAction(const AddExternalBackupStorageAction&) = default;
+  AddExternalBackupStorageAction(AddExternalBackupStorageAction&&) = default;
+  AddExternalBackupStorageAction& operator=(const AddExternalBackupStorageAction&) = default;
+  AddExternalBackupStorageAction& operator=(AddExternalBackupStorageAction&&) = default;
+  ~AddExternalBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -133,6 +169,15 @@ struct AddImageStoreBackupStorageAction : Action<AddImageStoreBackupStorageActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddImageStoreBackupStorageAction();
+  AddImageStoreBackupStorageAction(const AddImageStoreBackupStorageAction&) = default;
+  AddImageStoreBackupStorageAction(AddImageStoreBackupStorageAction&&) = default;
+  AddImageStoreBackupStorageAction& operator=(const AddImageStoreBackupStorageAction&) = default;
+  AddImageStoreBackupStorageAction& operator=(AddImageStoreBackupStorageAction&&) = default;
+  ~AddImageStoreBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -146,6 +191,15 @@ struct AddMonToCephBackupStorageAction : Action<AddMonToCephBackupStorageAction,
   std::string uuid;  ///< Path variable; required.
   std::optional<Json> monUrls;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddMonToCephBackupStorageAction();
+  AddMonToCephBackupStorageAction(const AddMonToCephBackupStorageAction&) = default;
+  AddMonToCephBackupStorageAction(AddMonToCephBackupStorageAction&&) = default;
+  AddMonToCephBackupStorageAction& operator=(const AddMonToCephBackupStorageAction&) = default;
+  AddMonToCephBackupStorageAction& operator=(AddMonToCephBackupStorageAction&&) = default;
+  ~AddMonToCephBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -170,6 +224,15 @@ struct AddSftpBackupStorageAction : Action<AddSftpBackupStorageAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSftpBackupStorageAction();
+  AddSftpBackupStorageAction(const AddSftpBackupStorageAction&) = default;
+  AddSftpBackupStorageAction(AddSftpBackupStorageAction&&) = default;
+  AddSftpBackupStorageAction& operator=(const AddSftpBackupStorageAction&) = default;
+  AddSftpBackupStorageAction& operator=(AddSftpBackupStorageAction&&) = default;
+  ~AddSftpBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -191,6 +254,15 @@ struct AddSimulatorBackupStorageAction : Action<AddSimulatorBackupStorageAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSimulatorBackupStorageAction();
+  AddSimulatorBackupStorageAction(const AddSimulatorBackupStorageAction&) = default;
+  AddSimulatorBackupStorageAction(AddSimulatorBackupStorageAction&&) = default;
+  AddSimulatorBackupStorageAction& operator=(const AddSimulatorBackupStorageAction&) = default;
+  AddSimulatorBackupStorageAction& operator=(AddSimulatorBackupStorageAction&&) = default;
+  ~AddSimulatorBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -206,6 +278,15 @@ struct BackupStorageMigrateImageAction : Action<BackupStorageMigrateImageAction,
   std::string dstBackupStorageUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  BackupStorageMigrateImageAction();
+  BackupStorageMigrateImageAction(const BackupStorageMigrateImageAction&) = default;
+  BackupStorageMigrateImageAction(BackupStorageMigrateImageAction&&) = default;
+  BackupStorageMigrateImageAction& operator=(const BackupStorageMigrateImageAction&) = default;
+  BackupStorageMigrateImageAction& operator=(BackupStorageMigrateImageAction&&) = default;
+  ~BackupStorageMigrateImageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -219,6 +300,15 @@ struct ChangeBackupStorageStateAction : Action<ChangeBackupStorageStateAction, I
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeBackupStorageStateAction();
+  ChangeBackupStorageStateAction(const ChangeBackupStorageStateAction&) = default;
+  ChangeBackupStorageStateAction(ChangeBackupStorageStateAction&&) = default;
+  ChangeBackupStorageStateAction& operator=(const ChangeBackupStorageStateAction&) = default;
+  ChangeBackupStorageStateAction& operator=(ChangeBackupStorageStateAction&&) = default;
+  ~ChangeBackupStorageStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -234,6 +324,15 @@ struct CleanUpTrashOnBackupStorageAction : Action<CleanUpTrashOnBackupStorageAct
   std::optional<std::int64_t> trashId;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CleanUpTrashOnBackupStorageAction();
+  CleanUpTrashOnBackupStorageAction(const CleanUpTrashOnBackupStorageAction&) = default;
+  CleanUpTrashOnBackupStorageAction(CleanUpTrashOnBackupStorageAction&&) = default;
+  CleanUpTrashOnBackupStorageAction& operator=(const CleanUpTrashOnBackupStorageAction&) = default;
+  CleanUpTrashOnBackupStorageAction& operator=(CleanUpTrashOnBackupStorageAction&&) = default;
+  ~CleanUpTrashOnBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -248,6 +347,15 @@ struct DeleteBackupStorageAction : Action<DeleteBackupStorageAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteBackupStorageAction();
+  DeleteBackupStorageAction(const DeleteBackupStorageAction&) = default;
+  DeleteBackupStorageAction(DeleteBackupStorageAction&&) = default;
+  DeleteBackupStorageAction& operator=(const DeleteBackupStorageAction&) = default;
+  DeleteBackupStorageAction& operator=(DeleteBackupStorageAction&&) = default;
+  ~DeleteBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -261,6 +369,15 @@ struct DeleteExportedImageFromBackupStorageAction : Action<DeleteExportedImageFr
   std::string backupStorageUuid;  ///< Path variable; required.
   std::string imageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteExportedImageFromBackupStorageAction();
+  DeleteExportedImageFromBackupStorageAction(const DeleteExportedImageFromBackupStorageAction&) = default;
+  DeleteExportedImageFromBackupStorageAction(DeleteExportedImageFromBackupStorageAction&&) = default;
+  DeleteExportedImageFromBackupStorageAction& operator=(const DeleteExportedImageFromBackupStorageAction&) = default;
+  DeleteExportedImageFromBackupStorageAction& operator=(DeleteExportedImageFromBackupStorageAction&&) = default;
+  ~DeleteExportedImageFromBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -277,6 +394,15 @@ struct ExportImageFromBackupStorageAction : Action<ExportImageFromBackupStorageA
   std::optional<std::string> exportFormat;  ///< Optional; one of `raw`, `qcow2` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ExportImageFromBackupStorageAction();
+  ExportImageFromBackupStorageAction(const ExportImageFromBackupStorageAction&) = default;
+  ExportImageFromBackupStorageAction(ExportImageFromBackupStorageAction&&) = default;
+  ExportImageFromBackupStorageAction& operator=(const ExportImageFromBackupStorageAction&) = default;
+  ExportImageFromBackupStorageAction& operator=(ExportImageFromBackupStorageAction&&) = default;
+  ~ExportImageFromBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -289,6 +415,15 @@ struct ExportImageFromBackupStorageAction : Action<ExportImageFromBackupStorageA
 struct GetBackupStorageCandidatesForImageMigrationAction : Action<GetBackupStorageCandidatesForImageMigrationAction, GetBackupStorageCandidatesForImageMigrationResult> {
   std::string srcBackupStorageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetBackupStorageCandidatesForImageMigrationAction();
+  GetBackupStorageCandidatesForImageMigrationAction(const GetBackupStorageCandidatesForImageMigrationAction&) = default;
+  GetBackupStorageCandidatesForImageMigrationAction(GetBackupStorageCandidatesForImageMigrationAction&&) = default;
+  GetBackupStorageCandidatesForImageMigrationAction& operator=(const GetBackupStorageCandidatesForImageMigrationAction&) = default;
+  GetBackupStorageCandidatesForImageMigrationAction& operator=(GetBackupStorageCandidatesForImageMigrationAction&&) = default;
+  ~GetBackupStorageCandidatesForImageMigrationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -305,6 +440,15 @@ struct GetBackupStorageCapacityAction : Action<GetBackupStorageCapacityAction, G
   std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetBackupStorageCapacityAction();
+  GetBackupStorageCapacityAction(const GetBackupStorageCapacityAction&) = default;
+  GetBackupStorageCapacityAction(GetBackupStorageCapacityAction&&) = default;
+  GetBackupStorageCapacityAction& operator=(const GetBackupStorageCapacityAction&) = default;
+  GetBackupStorageCapacityAction& operator=(GetBackupStorageCapacityAction&&) = default;
+  ~GetBackupStorageCapacityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -316,6 +460,15 @@ struct GetBackupStorageCapacityAction : Action<GetBackupStorageCapacityAction, G
 /// From the Java SDK's `GetBackupStorageTypesAction.java`.
 struct GetBackupStorageTypesAction : Action<GetBackupStorageTypesAction, GetBackupStorageTypesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetBackupStorageTypesAction();
+  GetBackupStorageTypesAction(const GetBackupStorageTypesAction&) = default;
+  GetBackupStorageTypesAction(GetBackupStorageTypesAction&&) = default;
+  GetBackupStorageTypesAction& operator=(const GetBackupStorageTypesAction&) = default;
+  GetBackupStorageTypesAction& operator=(GetBackupStorageTypesAction&&) = default;
+  ~GetBackupStorageTypesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -329,6 +482,15 @@ struct GetBackupStorageTypesAction : Action<GetBackupStorageTypesAction, GetBack
 struct GetImagesFromImageStoreBackupStorageAction : Action<GetImagesFromImageStoreBackupStorageAction, GetImagesFromImageStoreBackupStorageResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetImagesFromImageStoreBackupStorageAction();
+  GetImagesFromImageStoreBackupStorageAction(const GetImagesFromImageStoreBackupStorageAction&) = default;
+  GetImagesFromImageStoreBackupStorageAction(GetImagesFromImageStoreBackupStorageAction&&) = default;
+  GetImagesFromImageStoreBackupStorageAction& operator=(const GetImagesFromImageStoreBackupStorageAction&) = default;
+  GetImagesFromImageStoreBackupStorageAction& operator=(GetImagesFromImageStoreBackupStorageAction&&) = default;
+  ~GetImagesFromImageStoreBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -346,6 +508,15 @@ struct GetTrashOnBackupStorageAction : Action<GetTrashOnBackupStorageAction, Get
   std::optional<std::string> trashType;  ///< Optional; one of `MigrateImage` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetTrashOnBackupStorageAction();
+  GetTrashOnBackupStorageAction(const GetTrashOnBackupStorageAction&) = default;
+  GetTrashOnBackupStorageAction(GetTrashOnBackupStorageAction&&) = default;
+  GetTrashOnBackupStorageAction& operator=(const GetTrashOnBackupStorageAction&) = default;
+  GetTrashOnBackupStorageAction& operator=(GetTrashOnBackupStorageAction&&) = default;
+  ~GetTrashOnBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -358,6 +529,15 @@ struct GetTrashOnBackupStorageAction : Action<GetTrashOnBackupStorageAction, Get
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAliyunEbsBackupStorageAction.java`.
 struct QueryAliyunEbsBackupStorageAction : QueryAction<QueryAliyunEbsBackupStorageAction, BackupStorageInventory> {
+
+  /// \cond
+  QueryAliyunEbsBackupStorageAction();
+  QueryAliyunEbsBackupStorageAction(const QueryAliyunEbsBackupStorageAction&) = default;
+  QueryAliyunEbsBackupStorageAction(QueryAliyunEbsBackupStorageAction&&) = default;
+  QueryAliyunEbsBackupStorageAction& operator=(const QueryAliyunEbsBackupStorageAction&) = default;
+  QueryAliyunEbsBackupStorageAction& operator=(QueryAliyunEbsBackupStorageAction&&) = default;
+  ~QueryAliyunEbsBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -372,6 +552,15 @@ struct QueryAliyunEbsBackupStorageAction : QueryAction<QueryAliyunEbsBackupStora
 /// From the Java SDK's `QueryBackupStorageAction.java`.
 struct QueryBackupStorageAction : QueryAction<QueryBackupStorageAction, BackupStorageInventory> {
 
+  /// \cond
+  QueryBackupStorageAction();
+  QueryBackupStorageAction(const QueryBackupStorageAction&) = default;
+  QueryBackupStorageAction(QueryBackupStorageAction&&) = default;
+  QueryBackupStorageAction& operator=(const QueryBackupStorageAction&) = default;
+  QueryBackupStorageAction& operator=(QueryBackupStorageAction&&) = default;
+  ~QueryBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -384,6 +573,15 @@ struct QueryBackupStorageAction : QueryAction<QueryBackupStorageAction, BackupSt
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryCephBackupStorageAction.java`.
 struct QueryCephBackupStorageAction : QueryAction<QueryCephBackupStorageAction, BackupStorageInventory> {
+
+  /// \cond
+  QueryCephBackupStorageAction();
+  QueryCephBackupStorageAction(const QueryCephBackupStorageAction&) = default;
+  QueryCephBackupStorageAction(QueryCephBackupStorageAction&&) = default;
+  QueryCephBackupStorageAction& operator=(const QueryCephBackupStorageAction&) = default;
+  QueryCephBackupStorageAction& operator=(QueryCephBackupStorageAction&&) = default;
+  ~QueryCephBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -398,6 +596,15 @@ struct QueryCephBackupStorageAction : QueryAction<QueryCephBackupStorageAction, 
 /// From the Java SDK's `QueryImageStoreBackupStorageAction.java`.
 struct QueryImageStoreBackupStorageAction : QueryAction<QueryImageStoreBackupStorageAction, ImageStoreBackupStorageInventory> {
 
+  /// \cond
+  QueryImageStoreBackupStorageAction();
+  QueryImageStoreBackupStorageAction(const QueryImageStoreBackupStorageAction&) = default;
+  QueryImageStoreBackupStorageAction(QueryImageStoreBackupStorageAction&&) = default;
+  QueryImageStoreBackupStorageAction& operator=(const QueryImageStoreBackupStorageAction&) = default;
+  QueryImageStoreBackupStorageAction& operator=(QueryImageStoreBackupStorageAction&&) = default;
+  ~QueryImageStoreBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -410,6 +617,15 @@ struct QueryImageStoreBackupStorageAction : QueryAction<QueryImageStoreBackupSto
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySftpBackupStorageAction.java`.
 struct QuerySftpBackupStorageAction : QueryAction<QuerySftpBackupStorageAction, SftpBackupStorageInventory> {
+
+  /// \cond
+  QuerySftpBackupStorageAction();
+  QuerySftpBackupStorageAction(const QuerySftpBackupStorageAction&) = default;
+  QuerySftpBackupStorageAction(QuerySftpBackupStorageAction&&) = default;
+  QuerySftpBackupStorageAction& operator=(const QuerySftpBackupStorageAction&) = default;
+  QuerySftpBackupStorageAction& operator=(QuerySftpBackupStorageAction&&) = default;
+  ~QuerySftpBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -424,6 +640,15 @@ struct ReclaimSpaceFromImageStoreAction : Action<ReclaimSpaceFromImageStoreActio
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ReclaimSpaceFromImageStoreAction();
+  ReclaimSpaceFromImageStoreAction(const ReclaimSpaceFromImageStoreAction&) = default;
+  ReclaimSpaceFromImageStoreAction(ReclaimSpaceFromImageStoreAction&&) = default;
+  ReclaimSpaceFromImageStoreAction& operator=(const ReclaimSpaceFromImageStoreAction&) = default;
+  ReclaimSpaceFromImageStoreAction& operator=(ReclaimSpaceFromImageStoreAction&&) = default;
+  ~ReclaimSpaceFromImageStoreAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -436,6 +661,15 @@ struct ReclaimSpaceFromImageStoreAction : Action<ReclaimSpaceFromImageStoreActio
 struct ReconnectBackupStorageAction : Action<ReconnectBackupStorageAction, InventoryReply<BackupStorageInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectBackupStorageAction();
+  ReconnectBackupStorageAction(const ReconnectBackupStorageAction&) = default;
+  ReconnectBackupStorageAction(ReconnectBackupStorageAction&&) = default;
+  ReconnectBackupStorageAction& operator=(const ReconnectBackupStorageAction&) = default;
+  ReconnectBackupStorageAction& operator=(ReconnectBackupStorageAction&&) = default;
+  ~ReconnectBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -450,6 +684,15 @@ struct ReconnectImageStoreBackupStorageAction : Action<ReconnectImageStoreBackup
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ReconnectImageStoreBackupStorageAction();
+  ReconnectImageStoreBackupStorageAction(const ReconnectImageStoreBackupStorageAction&) = default;
+  ReconnectImageStoreBackupStorageAction(ReconnectImageStoreBackupStorageAction&&) = default;
+  ReconnectImageStoreBackupStorageAction& operator=(const ReconnectImageStoreBackupStorageAction&) = default;
+  ReconnectImageStoreBackupStorageAction& operator=(ReconnectImageStoreBackupStorageAction&&) = default;
+  ~ReconnectImageStoreBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -462,6 +705,15 @@ struct ReconnectImageStoreBackupStorageAction : Action<ReconnectImageStoreBackup
 struct ReconnectSftpBackupStorageAction : Action<ReconnectSftpBackupStorageAction, InventoryReply<SftpBackupStorageInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectSftpBackupStorageAction();
+  ReconnectSftpBackupStorageAction(const ReconnectSftpBackupStorageAction&) = default;
+  ReconnectSftpBackupStorageAction(ReconnectSftpBackupStorageAction&&) = default;
+  ReconnectSftpBackupStorageAction& operator=(const ReconnectSftpBackupStorageAction&) = default;
+  ReconnectSftpBackupStorageAction& operator=(ReconnectSftpBackupStorageAction&&) = default;
+  ~ReconnectSftpBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -480,6 +732,15 @@ struct RecoveryImageFromImageStoreBackupStorageAction : Action<RecoveryImageFrom
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RecoveryImageFromImageStoreBackupStorageAction();
+  RecoveryImageFromImageStoreBackupStorageAction(const RecoveryImageFromImageStoreBackupStorageAction&) = default;
+  RecoveryImageFromImageStoreBackupStorageAction(RecoveryImageFromImageStoreBackupStorageAction&&) = default;
+  RecoveryImageFromImageStoreBackupStorageAction& operator=(const RecoveryImageFromImageStoreBackupStorageAction&) = default;
+  RecoveryImageFromImageStoreBackupStorageAction& operator=(RecoveryImageFromImageStoreBackupStorageAction&&) = default;
+  ~RecoveryImageFromImageStoreBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -493,6 +754,15 @@ struct RemoveMonFromCephBackupStorageAction : Action<RemoveMonFromCephBackupStor
   std::string uuid;  ///< Path variable; required.
   std::optional<Json> monHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveMonFromCephBackupStorageAction();
+  RemoveMonFromCephBackupStorageAction(const RemoveMonFromCephBackupStorageAction&) = default;
+  RemoveMonFromCephBackupStorageAction(RemoveMonFromCephBackupStorageAction&&) = default;
+  RemoveMonFromCephBackupStorageAction& operator=(const RemoveMonFromCephBackupStorageAction&) = default;
+  RemoveMonFromCephBackupStorageAction& operator=(RemoveMonFromCephBackupStorageAction&&) = default;
+  ~RemoveMonFromCephBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -508,6 +778,15 @@ struct SetImageStoreBackupStorageQuotaAction : Action<SetImageStoreBackupStorage
   std::optional<std::int64_t> maxCapacity;  ///< Required; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetImageStoreBackupStorageQuotaAction();
+  SetImageStoreBackupStorageQuotaAction(const SetImageStoreBackupStorageQuotaAction&) = default;
+  SetImageStoreBackupStorageQuotaAction(SetImageStoreBackupStorageQuotaAction&&) = default;
+  SetImageStoreBackupStorageQuotaAction& operator=(const SetImageStoreBackupStorageQuotaAction&) = default;
+  SetImageStoreBackupStorageQuotaAction& operator=(SetImageStoreBackupStorageQuotaAction&&) = default;
+  ~SetImageStoreBackupStorageQuotaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -520,6 +799,15 @@ struct SetImageStoreBackupStorageQuotaAction : Action<SetImageStoreBackupStorage
 struct SyncImageAction : Action<SyncImageAction, EmptyReply> {
   std::string imageStoreUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncImageAction();
+  SyncImageAction(const SyncImageAction&) = default;
+  SyncImageAction(SyncImageAction&&) = default;
+  SyncImageAction& operator=(const SyncImageAction&) = default;
+  SyncImageAction& operator=(SyncImageAction&&) = default;
+  ~SyncImageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -538,6 +826,15 @@ struct UpdateAliyunEbsBackupStorageAction : Action<UpdateAliyunEbsBackupStorageA
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAliyunEbsBackupStorageAction();
+  UpdateAliyunEbsBackupStorageAction(const UpdateAliyunEbsBackupStorageAction&) = default;
+  UpdateAliyunEbsBackupStorageAction(UpdateAliyunEbsBackupStorageAction&&) = default;
+  UpdateAliyunEbsBackupStorageAction& operator=(const UpdateAliyunEbsBackupStorageAction&) = default;
+  UpdateAliyunEbsBackupStorageAction& operator=(UpdateAliyunEbsBackupStorageAction&&) = default;
+  ~UpdateAliyunEbsBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -552,6 +849,15 @@ struct UpdateBackupStorageAction : Action<UpdateBackupStorageAction, InventoryRe
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBackupStorageAction();
+  UpdateBackupStorageAction(const UpdateBackupStorageAction&) = default;
+  UpdateBackupStorageAction(UpdateBackupStorageAction&&) = default;
+  UpdateBackupStorageAction& operator=(const UpdateBackupStorageAction&) = default;
+  UpdateBackupStorageAction& operator=(UpdateBackupStorageAction&&) = default;
+  ~UpdateBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -570,6 +876,15 @@ struct UpdateCephBackupStorageMonAction : Action<UpdateCephBackupStorageMonActio
   std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
   std::optional<std::int32_t> monPort;  ///< Optional; range [1, 65535].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateCephBackupStorageMonAction();
+  UpdateCephBackupStorageMonAction(const UpdateCephBackupStorageMonAction&) = default;
+  UpdateCephBackupStorageMonAction(UpdateCephBackupStorageMonAction&&) = default;
+  UpdateCephBackupStorageMonAction& operator=(const UpdateCephBackupStorageMonAction&) = default;
+  UpdateCephBackupStorageMonAction& operator=(UpdateCephBackupStorageMonAction&&) = default;
+  ~UpdateCephBackupStorageMonAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -590,6 +905,15 @@ struct UpdateImageStoreBackupStorageAction : Action<UpdateImageStoreBackupStorag
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateImageStoreBackupStorageAction();
+  UpdateImageStoreBackupStorageAction(const UpdateImageStoreBackupStorageAction&) = default;
+  UpdateImageStoreBackupStorageAction(UpdateImageStoreBackupStorageAction&&) = default;
+  UpdateImageStoreBackupStorageAction& operator=(const UpdateImageStoreBackupStorageAction&) = default;
+  UpdateImageStoreBackupStorageAction& operator=(UpdateImageStoreBackupStorageAction&&) = default;
+  ~UpdateImageStoreBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -608,6 +932,15 @@ struct UpdateSftpBackupStorageAction : Action<UpdateSftpBackupStorageAction, Inv
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSftpBackupStorageAction();
+  UpdateSftpBackupStorageAction(const UpdateSftpBackupStorageAction&) = default;
+  UpdateSftpBackupStorageAction(UpdateSftpBackupStorageAction&&) = default;
+  UpdateSftpBackupStorageAction& operator=(const UpdateSftpBackupStorageAction&) = default;
+  UpdateSftpBackupStorageAction& operator=(UpdateSftpBackupStorageAction&&) = default;
+  ~UpdateSftpBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct GetInterdependentL3NetworksBackupStoragesAction : Action<GetInterdependen
   std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetInterdependentL3NetworksBackupStoragesAction();
+  GetInterdependentL3NetworksBackupStoragesAction(const GetInterdependentL3NetworksBackupStoragesAction&) = default;
+  GetInterdependentL3NetworksBackupStoragesAction(GetInterdependentL3NetworksBackupStoragesAction&&) = default;
+  GetInterdependentL3NetworksBackupStoragesAction& operator=(const GetInterdependentL3NetworksBackupStoragesAction&) = default;
+  GetInterdependentL3NetworksBackupStoragesAction& operator=(GetInterdependentL3NetworksBackupStoragesAction&&) = default;
+  ~GetInterdependentL3NetworksBackupStoragesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -36,6 +36,15 @@ struct AddPreconfigurationTemplateAction : Action<AddPreconfigurationTemplateAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddPreconfigurationTemplateAction();
+  AddPreconfigurationTemplateAction(const AddPreconfigurationTemplateAction&) = default;
+  AddPreconfigurationTemplateAction(AddPreconfigurationTemplateAction&&) = default;
+  AddPreconfigurationTemplateAction& operator=(const AddPreconfigurationTemplateAction&) = default;
+  AddPreconfigurationTemplateAction& operator=(AddPreconfigurationTemplateAction&&) = default;
+  ~AddPreconfigurationTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -53,6 +62,15 @@ struct BatchCreateBaremetalChassisAction : Action<BatchCreateBaremetalChassisAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  BatchCreateBaremetalChassisAction();
+  BatchCreateBaremetalChassisAction(const BatchCreateBaremetalChassisAction&) = default;
+  BatchCreateBaremetalChassisAction(BatchCreateBaremetalChassisAction&&) = default;
+  BatchCreateBaremetalChassisAction& operator=(const BatchCreateBaremetalChassisAction&) = default;
+  BatchCreateBaremetalChassisAction& operator=(BatchCreateBaremetalChassisAction&&) = default;
+  ~BatchCreateBaremetalChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -66,6 +84,15 @@ struct ChangeBaremetalChassisStateAction : Action<ChangeBaremetalChassisStateAct
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeBaremetalChassisStateAction();
+  ChangeBaremetalChassisStateAction(const ChangeBaremetalChassisStateAction&) = default;
+  ChangeBaremetalChassisStateAction(ChangeBaremetalChassisStateAction&&) = default;
+  ChangeBaremetalChassisStateAction& operator=(const ChangeBaremetalChassisStateAction&) = default;
+  ChangeBaremetalChassisStateAction& operator=(ChangeBaremetalChassisStateAction&&) = default;
+  ~ChangeBaremetalChassisStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -81,6 +108,15 @@ struct ChangePreconfigurationTemplateStateAction : Action<ChangePreconfiguration
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangePreconfigurationTemplateStateAction();
+  ChangePreconfigurationTemplateStateAction(const ChangePreconfigurationTemplateStateAction&) = default;
+  ChangePreconfigurationTemplateStateAction(ChangePreconfigurationTemplateStateAction&&) = default;
+  ChangePreconfigurationTemplateStateAction& operator=(const ChangePreconfigurationTemplateStateAction&) = default;
+  ChangePreconfigurationTemplateStateAction& operator=(ChangePreconfigurationTemplateStateAction&&) = default;
+  ~ChangePreconfigurationTemplateStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -94,6 +130,15 @@ struct CheckBaremetalChassisConfigFileAction : Action<CheckBaremetalChassisConfi
   std::string baremetalChassisInfo;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckBaremetalChassisConfigFileAction();
+  CheckBaremetalChassisConfigFileAction(const CheckBaremetalChassisConfigFileAction&) = default;
+  CheckBaremetalChassisConfigFileAction(CheckBaremetalChassisConfigFileAction&&) = default;
+  CheckBaremetalChassisConfigFileAction& operator=(const CheckBaremetalChassisConfigFileAction&) = default;
+  CheckBaremetalChassisConfigFileAction& operator=(CheckBaremetalChassisConfigFileAction&&) = default;
+  ~CheckBaremetalChassisConfigFileAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -106,6 +151,15 @@ struct CheckBaremetalChassisConfigFileAction : Action<CheckBaremetalChassisConfi
 struct CleanUpBaremetalChassisBondingAction : Action<CleanUpBaremetalChassisBondingAction, EmptyReply> {
   std::string chassisUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CleanUpBaremetalChassisBondingAction();
+  CleanUpBaremetalChassisBondingAction(const CleanUpBaremetalChassisBondingAction&) = default;
+  CleanUpBaremetalChassisBondingAction(CleanUpBaremetalChassisBondingAction&&) = default;
+  CleanUpBaremetalChassisBondingAction& operator=(const CleanUpBaremetalChassisBondingAction&) = default;
+  CleanUpBaremetalChassisBondingAction& operator=(CleanUpBaremetalChassisBondingAction&&) = default;
+  ~CleanUpBaremetalChassisBondingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -125,6 +179,15 @@ struct CreateBaremetalBondingAction : Action<CreateBaremetalBondingAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateBaremetalBondingAction();
+  CreateBaremetalBondingAction(const CreateBaremetalBondingAction&) = default;
+  CreateBaremetalBondingAction(CreateBaremetalBondingAction&&) = default;
+  CreateBaremetalBondingAction& operator=(const CreateBaremetalBondingAction&) = default;
+  CreateBaremetalBondingAction& operator=(CreateBaremetalBondingAction&&) = default;
+  ~CreateBaremetalBondingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -146,6 +209,15 @@ struct CreateBaremetalChassisAction : Action<CreateBaremetalChassisAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateBaremetalChassisAction();
+  CreateBaremetalChassisAction(const CreateBaremetalChassisAction&) = default;
+  CreateBaremetalChassisAction(CreateBaremetalChassisAction&&) = default;
+  CreateBaremetalChassisAction& operator=(const CreateBaremetalChassisAction&) = default;
+  CreateBaremetalChassisAction& operator=(CreateBaremetalChassisAction&&) = default;
+  ~CreateBaremetalChassisAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -171,6 +243,15 @@ struct CreateBaremetalInstanceAction : Action<CreateBaremetalInstanceAction, Inv
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateBaremetalInstanceAction();
+  CreateBaremetalInstanceAction(const CreateBaremetalInstanceAction&) = default;
+  CreateBaremetalInstanceAction(CreateBaremetalInstanceAction&&) = default;
+  CreateBaremetalInstanceAction& operator=(const CreateBaremetalInstanceAction&) = default;
+  CreateBaremetalInstanceAction& operator=(CreateBaremetalInstanceAction&&) = default;
+  ~CreateBaremetalInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -198,6 +279,15 @@ struct CreateBaremetalPxeServerAction : Action<CreateBaremetalPxeServerAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateBaremetalPxeServerAction();
+  CreateBaremetalPxeServerAction(const CreateBaremetalPxeServerAction&) = default;
+  CreateBaremetalPxeServerAction(CreateBaremetalPxeServerAction&&) = default;
+  CreateBaremetalPxeServerAction& operator=(const CreateBaremetalPxeServerAction&) = default;
+  CreateBaremetalPxeServerAction& operator=(CreateBaremetalPxeServerAction&&) = default;
+  ~CreateBaremetalPxeServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -211,6 +301,15 @@ struct DeleteBaremetalChassisAction : Action<DeleteBaremetalChassisAction, Empty
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteBaremetalChassisAction();
+  DeleteBaremetalChassisAction(const DeleteBaremetalChassisAction&) = default;
+  DeleteBaremetalChassisAction(DeleteBaremetalChassisAction&&) = default;
+  DeleteBaremetalChassisAction& operator=(const DeleteBaremetalChassisAction&) = default;
+  DeleteBaremetalChassisAction& operator=(DeleteBaremetalChassisAction&&) = default;
+  ~DeleteBaremetalChassisAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -226,6 +325,15 @@ struct DeleteBaremetalPxeServerAction : Action<DeleteBaremetalPxeServerAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteBaremetalPxeServerAction();
+  DeleteBaremetalPxeServerAction(const DeleteBaremetalPxeServerAction&) = default;
+  DeleteBaremetalPxeServerAction(DeleteBaremetalPxeServerAction&&) = default;
+  DeleteBaremetalPxeServerAction& operator=(const DeleteBaremetalPxeServerAction&) = default;
+  DeleteBaremetalPxeServerAction& operator=(DeleteBaremetalPxeServerAction&&) = default;
+  ~DeleteBaremetalPxeServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -239,6 +347,15 @@ struct DeletePreconfigurationTemplateAction : Action<DeletePreconfigurationTempl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeletePreconfigurationTemplateAction();
+  DeletePreconfigurationTemplateAction(const DeletePreconfigurationTemplateAction&) = default;
+  DeletePreconfigurationTemplateAction(DeletePreconfigurationTemplateAction&&) = default;
+  DeletePreconfigurationTemplateAction& operator=(const DeletePreconfigurationTemplateAction&) = default;
+  DeletePreconfigurationTemplateAction& operator=(DeletePreconfigurationTemplateAction&&) = default;
+  ~DeletePreconfigurationTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -254,6 +371,15 @@ struct DestroyBaremetalInstanceAction : Action<DestroyBaremetalInstanceAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DestroyBaremetalInstanceAction();
+  DestroyBaremetalInstanceAction(const DestroyBaremetalInstanceAction&) = default;
+  DestroyBaremetalInstanceAction(DestroyBaremetalInstanceAction&&) = default;
+  DestroyBaremetalInstanceAction& operator=(const DestroyBaremetalInstanceAction&) = default;
+  DestroyBaremetalInstanceAction& operator=(DestroyBaremetalInstanceAction&&) = default;
+  ~DestroyBaremetalInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -266,6 +392,15 @@ struct DestroyBaremetalInstanceAction : Action<DestroyBaremetalInstanceAction, E
 struct ExpungeBaremetalInstanceAction : Action<ExpungeBaremetalInstanceAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ExpungeBaremetalInstanceAction();
+  ExpungeBaremetalInstanceAction(const ExpungeBaremetalInstanceAction&) = default;
+  ExpungeBaremetalInstanceAction(ExpungeBaremetalInstanceAction&&) = default;
+  ExpungeBaremetalInstanceAction& operator=(const ExpungeBaremetalInstanceAction&) = default;
+  ExpungeBaremetalInstanceAction& operator=(ExpungeBaremetalInstanceAction&&) = default;
+  ~ExpungeBaremetalInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -280,6 +415,15 @@ struct GetBaremetalChassisPowerStatusAction : Action<GetBaremetalChassisPowerSta
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetBaremetalChassisPowerStatusAction();
+  GetBaremetalChassisPowerStatusAction(const GetBaremetalChassisPowerStatusAction&) = default;
+  GetBaremetalChassisPowerStatusAction(GetBaremetalChassisPowerStatusAction&&) = default;
+  GetBaremetalChassisPowerStatusAction& operator=(const GetBaremetalChassisPowerStatusAction&) = default;
+  GetBaremetalChassisPowerStatusAction& operator=(GetBaremetalChassisPowerStatusAction&&) = default;
+  ~GetBaremetalChassisPowerStatusAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -292,6 +436,15 @@ struct GetBaremetalChassisPowerStatusAction : Action<GetBaremetalChassisPowerSta
 struct InspectBaremetalChassisAction : Action<InspectBaremetalChassisAction, InventoryReply<BaremetalChassisInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  InspectBaremetalChassisAction();
+  InspectBaremetalChassisAction(const InspectBaremetalChassisAction&) = default;
+  InspectBaremetalChassisAction(InspectBaremetalChassisAction&&) = default;
+  InspectBaremetalChassisAction& operator=(const InspectBaremetalChassisAction&) = default;
+  InspectBaremetalChassisAction& operator=(InspectBaremetalChassisAction&&) = default;
+  ~InspectBaremetalChassisAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -306,6 +459,15 @@ struct PowerOffBaremetalChassisAction : Action<PowerOffBaremetalChassisAction, E
   std::string chassisUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PowerOffBaremetalChassisAction();
+  PowerOffBaremetalChassisAction(const PowerOffBaremetalChassisAction&) = default;
+  PowerOffBaremetalChassisAction(PowerOffBaremetalChassisAction&&) = default;
+  PowerOffBaremetalChassisAction& operator=(const PowerOffBaremetalChassisAction&) = default;
+  PowerOffBaremetalChassisAction& operator=(PowerOffBaremetalChassisAction&&) = default;
+  ~PowerOffBaremetalChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -318,6 +480,15 @@ struct PowerOffBaremetalChassisAction : Action<PowerOffBaremetalChassisAction, E
 struct PowerOnBaremetalChassisAction : Action<PowerOnBaremetalChassisAction, EmptyReply> {
   std::string chassisUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PowerOnBaremetalChassisAction();
+  PowerOnBaremetalChassisAction(const PowerOnBaremetalChassisAction&) = default;
+  PowerOnBaremetalChassisAction(PowerOnBaremetalChassisAction&&) = default;
+  PowerOnBaremetalChassisAction& operator=(const PowerOnBaremetalChassisAction&) = default;
+  PowerOnBaremetalChassisAction& operator=(PowerOnBaremetalChassisAction&&) = default;
+  ~PowerOnBaremetalChassisAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -332,6 +503,15 @@ struct PowerResetBaremetalChassisAction : Action<PowerResetBaremetalChassisActio
   std::string chassisUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PowerResetBaremetalChassisAction();
+  PowerResetBaremetalChassisAction(const PowerResetBaremetalChassisAction&) = default;
+  PowerResetBaremetalChassisAction(PowerResetBaremetalChassisAction&&) = default;
+  PowerResetBaremetalChassisAction& operator=(const PowerResetBaremetalChassisAction&) = default;
+  PowerResetBaremetalChassisAction& operator=(PowerResetBaremetalChassisAction&&) = default;
+  ~PowerResetBaremetalChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -344,6 +524,15 @@ struct PowerResetBaremetalChassisAction : Action<PowerResetBaremetalChassisActio
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryBaremetalBondingAction.java`.
 struct QueryBaremetalBondingAction : QueryAction<QueryBaremetalBondingAction, BaremetalBondingInventory> {
+
+  /// \cond
+  QueryBaremetalBondingAction();
+  QueryBaremetalBondingAction(const QueryBaremetalBondingAction&) = default;
+  QueryBaremetalBondingAction(QueryBaremetalBondingAction&&) = default;
+  QueryBaremetalBondingAction& operator=(const QueryBaremetalBondingAction&) = default;
+  QueryBaremetalBondingAction& operator=(QueryBaremetalBondingAction&&) = default;
+  ~QueryBaremetalBondingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -358,6 +547,15 @@ struct QueryBaremetalBondingAction : QueryAction<QueryBaremetalBondingAction, Ba
 /// From the Java SDK's `QueryBaremetalChassisAction.java`.
 struct QueryBaremetalChassisAction : QueryAction<QueryBaremetalChassisAction, BaremetalChassisInventory> {
 
+  /// \cond
+  QueryBaremetalChassisAction();
+  QueryBaremetalChassisAction(const QueryBaremetalChassisAction&) = default;
+  QueryBaremetalChassisAction(QueryBaremetalChassisAction&&) = default;
+  QueryBaremetalChassisAction& operator=(const QueryBaremetalChassisAction&) = default;
+  QueryBaremetalChassisAction& operator=(QueryBaremetalChassisAction&&) = default;
+  ~QueryBaremetalChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -370,6 +568,15 @@ struct QueryBaremetalChassisAction : QueryAction<QueryBaremetalChassisAction, Ba
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryBaremetalInstanceAction.java`.
 struct QueryBaremetalInstanceAction : QueryAction<QueryBaremetalInstanceAction, BaremetalInstanceInventory> {
+
+  /// \cond
+  QueryBaremetalInstanceAction();
+  QueryBaremetalInstanceAction(const QueryBaremetalInstanceAction&) = default;
+  QueryBaremetalInstanceAction(QueryBaremetalInstanceAction&&) = default;
+  QueryBaremetalInstanceAction& operator=(const QueryBaremetalInstanceAction&) = default;
+  QueryBaremetalInstanceAction& operator=(QueryBaremetalInstanceAction&&) = default;
+  ~QueryBaremetalInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -384,6 +591,15 @@ struct QueryBaremetalInstanceAction : QueryAction<QueryBaremetalInstanceAction, 
 /// From the Java SDK's `QueryBaremetalPxeServerAction.java`.
 struct QueryBaremetalPxeServerAction : QueryAction<QueryBaremetalPxeServerAction, BaremetalPxeServerInventory> {
 
+  /// \cond
+  QueryBaremetalPxeServerAction();
+  QueryBaremetalPxeServerAction(const QueryBaremetalPxeServerAction&) = default;
+  QueryBaremetalPxeServerAction(QueryBaremetalPxeServerAction&&) = default;
+  QueryBaremetalPxeServerAction& operator=(const QueryBaremetalPxeServerAction&) = default;
+  QueryBaremetalPxeServerAction& operator=(QueryBaremetalPxeServerAction&&) = default;
+  ~QueryBaremetalPxeServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -395,6 +611,15 @@ struct QueryBaremetalPxeServerAction : QueryAction<QueryBaremetalPxeServerAction
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryPreconfigurationTemplateAction.java`.
 struct QueryPreconfigurationTemplateAction : QueryAction<QueryPreconfigurationTemplateAction, Json> {
+
+  /// \cond
+  QueryPreconfigurationTemplateAction();
+  QueryPreconfigurationTemplateAction(const QueryPreconfigurationTemplateAction&) = default;
+  QueryPreconfigurationTemplateAction(QueryPreconfigurationTemplateAction&&) = default;
+  QueryPreconfigurationTemplateAction& operator=(const QueryPreconfigurationTemplateAction&) = default;
+  QueryPreconfigurationTemplateAction& operator=(QueryPreconfigurationTemplateAction&&) = default;
+  ~QueryPreconfigurationTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -410,6 +635,15 @@ struct RebootBaremetalInstanceAction : Action<RebootBaremetalInstanceAction, Inv
   std::optional<bool> pxeBoot;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RebootBaremetalInstanceAction();
+  RebootBaremetalInstanceAction(const RebootBaremetalInstanceAction&) = default;
+  RebootBaremetalInstanceAction(RebootBaremetalInstanceAction&&) = default;
+  RebootBaremetalInstanceAction& operator=(const RebootBaremetalInstanceAction&) = default;
+  RebootBaremetalInstanceAction& operator=(RebootBaremetalInstanceAction&&) = default;
+  ~RebootBaremetalInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -423,6 +657,15 @@ struct ReconnectBaremetalPxeServerAction : Action<ReconnectBaremetalPxeServerAct
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ReconnectBaremetalPxeServerAction();
+  ReconnectBaremetalPxeServerAction(const ReconnectBaremetalPxeServerAction&) = default;
+  ReconnectBaremetalPxeServerAction(ReconnectBaremetalPxeServerAction&&) = default;
+  ReconnectBaremetalPxeServerAction& operator=(const ReconnectBaremetalPxeServerAction&) = default;
+  ReconnectBaremetalPxeServerAction& operator=(ReconnectBaremetalPxeServerAction&&) = default;
+  ~ReconnectBaremetalPxeServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -435,6 +678,15 @@ struct ReconnectBaremetalPxeServerAction : Action<ReconnectBaremetalPxeServerAct
 struct RecoverBaremetalInstanceAction : Action<RecoverBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RecoverBaremetalInstanceAction();
+  RecoverBaremetalInstanceAction(const RecoverBaremetalInstanceAction&) = default;
+  RecoverBaremetalInstanceAction(RecoverBaremetalInstanceAction&&) = default;
+  RecoverBaremetalInstanceAction& operator=(const RecoverBaremetalInstanceAction&) = default;
+  RecoverBaremetalInstanceAction& operator=(RecoverBaremetalInstanceAction&&) = default;
+  ~RecoverBaremetalInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -450,6 +702,15 @@ struct StartBaremetalInstanceAction : Action<StartBaremetalInstanceAction, Inven
   std::optional<bool> pxeBoot;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StartBaremetalInstanceAction();
+  StartBaremetalInstanceAction(const StartBaremetalInstanceAction&) = default;
+  StartBaremetalInstanceAction(StartBaremetalInstanceAction&&) = default;
+  StartBaremetalInstanceAction& operator=(const StartBaremetalInstanceAction&) = default;
+  StartBaremetalInstanceAction& operator=(StartBaremetalInstanceAction&&) = default;
+  ~StartBaremetalInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -462,6 +723,15 @@ struct StartBaremetalInstanceAction : Action<StartBaremetalInstanceAction, Inven
 struct StartBaremetalPxeServerAction : Action<StartBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  StartBaremetalPxeServerAction();
+  StartBaremetalPxeServerAction(const StartBaremetalPxeServerAction&) = default;
+  StartBaremetalPxeServerAction(StartBaremetalPxeServerAction&&) = default;
+  StartBaremetalPxeServerAction& operator=(const StartBaremetalPxeServerAction&) = default;
+  StartBaremetalPxeServerAction& operator=(StartBaremetalPxeServerAction&&) = default;
+  ~StartBaremetalPxeServerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -477,6 +747,15 @@ struct StopBaremetalInstanceAction : Action<StopBaremetalInstanceAction, Invento
   std::optional<std::string> type;  ///< Optional; one of `grace`, `cold` (case-insensitive); Java SDK default `"grace"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StopBaremetalInstanceAction();
+  StopBaremetalInstanceAction(const StopBaremetalInstanceAction&) = default;
+  StopBaremetalInstanceAction(StopBaremetalInstanceAction&&) = default;
+  StopBaremetalInstanceAction& operator=(const StopBaremetalInstanceAction&) = default;
+  StopBaremetalInstanceAction& operator=(StopBaremetalInstanceAction&&) = default;
+  ~StopBaremetalInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -489,6 +768,15 @@ struct StopBaremetalInstanceAction : Action<StopBaremetalInstanceAction, Invento
 struct StopBaremetalPxeServerAction : Action<StopBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  StopBaremetalPxeServerAction();
+  StopBaremetalPxeServerAction(const StopBaremetalPxeServerAction&) = default;
+  StopBaremetalPxeServerAction(StopBaremetalPxeServerAction&&) = default;
+  StopBaremetalPxeServerAction& operator=(const StopBaremetalPxeServerAction&) = default;
+  StopBaremetalPxeServerAction& operator=(StopBaremetalPxeServerAction&&) = default;
+  ~StopBaremetalPxeServerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -509,6 +797,15 @@ struct UpdateBaremetalChassisAction : Action<UpdateBaremetalChassisAction, Inven
   std::optional<std::string> ipmiPassword;  ///< Optional; at most 255 characters; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateBaremetalChassisAction();
+  UpdateBaremetalChassisAction(const UpdateBaremetalChassisAction&) = default;
+  UpdateBaremetalChassisAction(UpdateBaremetalChassisAction&&) = default;
+  UpdateBaremetalChassisAction& operator=(const UpdateBaremetalChassisAction&) = default;
+  UpdateBaremetalChassisAction& operator=(UpdateBaremetalChassisAction&&) = default;
+  ~UpdateBaremetalChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -525,6 +822,15 @@ struct UpdateBaremetalInstanceAction : Action<UpdateBaremetalInstanceAction, Inv
   std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
   std::optional<std::string> platform;  ///< Optional; one of `Linux` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBaremetalInstanceAction();
+  UpdateBaremetalInstanceAction(const UpdateBaremetalInstanceAction&) = default;
+  UpdateBaremetalInstanceAction(UpdateBaremetalInstanceAction&&) = default;
+  UpdateBaremetalInstanceAction& operator=(const UpdateBaremetalInstanceAction&) = default;
+  UpdateBaremetalInstanceAction& operator=(UpdateBaremetalInstanceAction&&) = default;
+  ~UpdateBaremetalInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -544,6 +850,15 @@ struct UpdateBaremetalPxeServerAction : Action<UpdateBaremetalPxeServerAction, I
   std::optional<std::string> dhcpRangeNetmask;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateBaremetalPxeServerAction();
+  UpdateBaremetalPxeServerAction(const UpdateBaremetalPxeServerAction&) = default;
+  UpdateBaremetalPxeServerAction(UpdateBaremetalPxeServerAction&&) = default;
+  UpdateBaremetalPxeServerAction& operator=(const UpdateBaremetalPxeServerAction&) = default;
+  UpdateBaremetalPxeServerAction& operator=(UpdateBaremetalPxeServerAction&&) = default;
+  ~UpdateBaremetalPxeServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -561,6 +876,15 @@ struct UpdatePreconfigurationTemplateAction : Action<UpdatePreconfigurationTempl
   std::optional<std::string> type;  ///< Optional; one of `kickstart`, `preseed`, `autoyast` (case-insensitive).
   std::optional<std::string> content;  ///< Optional; at most 16777215 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdatePreconfigurationTemplateAction();
+  UpdatePreconfigurationTemplateAction(const UpdatePreconfigurationTemplateAction&) = default;
+  UpdatePreconfigurationTemplateAction(UpdatePreconfigurationTemplateAction&&) = default;
+  UpdatePreconfigurationTemplateAction& operator=(const UpdatePreconfigurationTemplateAction&) = default;
+  UpdatePreconfigurationTemplateAction& operator=(UpdatePreconfigurationTemplateAction&&) = default;
+  ~UpdatePreconfigurationTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

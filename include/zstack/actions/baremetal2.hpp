@@ -45,6 +45,15 @@ struct AddBareMetal2GatewayAction : Action<AddBareMetal2GatewayAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddBareMetal2GatewayAction();
+  AddBareMetal2GatewayAction(const AddBareMetal2GatewayAction&) = default;
+  AddBareMetal2GatewayAction(AddBareMetal2GatewayAction&&) = default;
+  AddBareMetal2GatewayAction& operator=(const AddBareMetal2GatewayAction&) = default;
+  AddBareMetal2GatewayAction& operator=(AddBareMetal2GatewayAction&&) = default;
+  ~AddBareMetal2GatewayAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -67,6 +76,15 @@ struct AddBareMetal2IpmiChassisAction : Action<AddBareMetal2IpmiChassisAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddBareMetal2IpmiChassisAction();
+  AddBareMetal2IpmiChassisAction(const AddBareMetal2IpmiChassisAction&) = default;
+  AddBareMetal2IpmiChassisAction(AddBareMetal2IpmiChassisAction&&) = default;
+  AddBareMetal2IpmiChassisAction& operator=(const AddBareMetal2IpmiChassisAction&) = default;
+  AddBareMetal2IpmiChassisAction& operator=(AddBareMetal2IpmiChassisAction&&) = default;
+  ~AddBareMetal2IpmiChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -81,6 +99,15 @@ struct AttachBareMetal2GatewayToClusterAction : Action<AttachBareMetal2GatewayTo
   std::string gatewayUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachBareMetal2GatewayToClusterAction();
+  AttachBareMetal2GatewayToClusterAction(const AttachBareMetal2GatewayToClusterAction&) = default;
+  AttachBareMetal2GatewayToClusterAction(AttachBareMetal2GatewayToClusterAction&&) = default;
+  AttachBareMetal2GatewayToClusterAction& operator=(const AttachBareMetal2GatewayToClusterAction&) = default;
+  AttachBareMetal2GatewayToClusterAction& operator=(AttachBareMetal2GatewayToClusterAction&&) = default;
+  ~AttachBareMetal2GatewayToClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -94,6 +121,15 @@ struct AttachBareMetal2ProvisionNetworkToClusterAction : Action<AttachBareMetal2
   std::string clusterUuid;  ///< Path variable; required.
   std::string networkUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachBareMetal2ProvisionNetworkToClusterAction();
+  AttachBareMetal2ProvisionNetworkToClusterAction(const AttachBareMetal2ProvisionNetworkToClusterAction&) = default;
+  AttachBareMetal2ProvisionNetworkToClusterAction(AttachBareMetal2ProvisionNetworkToClusterAction&&) = default;
+  AttachBareMetal2ProvisionNetworkToClusterAction& operator=(const AttachBareMetal2ProvisionNetworkToClusterAction&) = default;
+  AttachBareMetal2ProvisionNetworkToClusterAction& operator=(AttachBareMetal2ProvisionNetworkToClusterAction&&) = default;
+  ~AttachBareMetal2ProvisionNetworkToClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -112,6 +148,15 @@ struct AttachProvisionNicToBondingAction : Action<AttachProvisionNicToBondingAct
   std::optional<std::string> customMac;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachProvisionNicToBondingAction();
+  AttachProvisionNicToBondingAction(const AttachProvisionNicToBondingAction&) = default;
+  AttachProvisionNicToBondingAction(AttachProvisionNicToBondingAction&&) = default;
+  AttachProvisionNicToBondingAction& operator=(const AttachProvisionNicToBondingAction&) = default;
+  AttachProvisionNicToBondingAction& operator=(AttachProvisionNicToBondingAction&&) = default;
+  ~AttachProvisionNicToBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -129,6 +174,15 @@ struct BatchAddBareMetal2IpmiChassisAction : Action<BatchAddBareMetal2IpmiChassi
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  BatchAddBareMetal2IpmiChassisAction();
+  BatchAddBareMetal2IpmiChassisAction(const BatchAddBareMetal2IpmiChassisAction&) = default;
+  BatchAddBareMetal2IpmiChassisAction(BatchAddBareMetal2IpmiChassisAction&&) = default;
+  BatchAddBareMetal2IpmiChassisAction& operator=(const BatchAddBareMetal2IpmiChassisAction&) = default;
+  BatchAddBareMetal2IpmiChassisAction& operator=(BatchAddBareMetal2IpmiChassisAction&&) = default;
+  ~BatchAddBareMetal2IpmiChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -142,6 +196,15 @@ struct ChangeBareMetal2ChassisOfferingStateAction : Action<ChangeBareMetal2Chass
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeBareMetal2ChassisOfferingStateAction();
+  ChangeBareMetal2ChassisOfferingStateAction(const ChangeBareMetal2ChassisOfferingStateAction&) = default;
+  ChangeBareMetal2ChassisOfferingStateAction(ChangeBareMetal2ChassisOfferingStateAction&&) = default;
+  ChangeBareMetal2ChassisOfferingStateAction& operator=(const ChangeBareMetal2ChassisOfferingStateAction&) = default;
+  ChangeBareMetal2ChassisOfferingStateAction& operator=(ChangeBareMetal2ChassisOfferingStateAction&&) = default;
+  ~ChangeBareMetal2ChassisOfferingStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -157,6 +220,15 @@ struct ChangeBareMetal2ChassisStateAction : Action<ChangeBareMetal2ChassisStateA
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeBareMetal2ChassisStateAction();
+  ChangeBareMetal2ChassisStateAction(const ChangeBareMetal2ChassisStateAction&) = default;
+  ChangeBareMetal2ChassisStateAction(ChangeBareMetal2ChassisStateAction&&) = default;
+  ChangeBareMetal2ChassisStateAction& operator=(const ChangeBareMetal2ChassisStateAction&) = default;
+  ChangeBareMetal2ChassisStateAction& operator=(ChangeBareMetal2ChassisStateAction&&) = default;
+  ~ChangeBareMetal2ChassisStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -171,6 +243,15 @@ struct ChangeBareMetal2GatewayClusterAction : Action<ChangeBareMetal2GatewayClus
   std::string clusterUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeBareMetal2GatewayClusterAction();
+  ChangeBareMetal2GatewayClusterAction(const ChangeBareMetal2GatewayClusterAction&) = default;
+  ChangeBareMetal2GatewayClusterAction(ChangeBareMetal2GatewayClusterAction&&) = default;
+  ChangeBareMetal2GatewayClusterAction& operator=(const ChangeBareMetal2GatewayClusterAction&) = default;
+  ChangeBareMetal2GatewayClusterAction& operator=(ChangeBareMetal2GatewayClusterAction&&) = default;
+  ~ChangeBareMetal2GatewayClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -184,6 +265,15 @@ struct ChangeBareMetal2GatewayStateAction : Action<ChangeBareMetal2GatewayStateA
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeBareMetal2GatewayStateAction();
+  ChangeBareMetal2GatewayStateAction(const ChangeBareMetal2GatewayStateAction&) = default;
+  ChangeBareMetal2GatewayStateAction(ChangeBareMetal2GatewayStateAction&&) = default;
+  ChangeBareMetal2GatewayStateAction& operator=(const ChangeBareMetal2GatewayStateAction&) = default;
+  ChangeBareMetal2GatewayStateAction& operator=(ChangeBareMetal2GatewayStateAction&&) = default;
+  ~ChangeBareMetal2GatewayStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -200,6 +290,15 @@ struct ChangeBareMetal2InstancePasswordAction : Action<ChangeBareMetal2InstanceP
   std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` (checked by the server, not here); secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeBareMetal2InstancePasswordAction();
+  ChangeBareMetal2InstancePasswordAction(const ChangeBareMetal2InstancePasswordAction&) = default;
+  ChangeBareMetal2InstancePasswordAction(ChangeBareMetal2InstancePasswordAction&&) = default;
+  ChangeBareMetal2InstancePasswordAction& operator=(const ChangeBareMetal2InstancePasswordAction&) = default;
+  ChangeBareMetal2InstancePasswordAction& operator=(ChangeBareMetal2InstancePasswordAction&&) = default;
+  ~ChangeBareMetal2InstancePasswordAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -214,6 +313,15 @@ struct ChangeBareMetal2ProvisionNetworkStateAction : Action<ChangeBareMetal2Prov
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeBareMetal2ProvisionNetworkStateAction();
+  ChangeBareMetal2ProvisionNetworkStateAction(const ChangeBareMetal2ProvisionNetworkStateAction&) = default;
+  ChangeBareMetal2ProvisionNetworkStateAction(ChangeBareMetal2ProvisionNetworkStateAction&&) = default;
+  ChangeBareMetal2ProvisionNetworkStateAction& operator=(const ChangeBareMetal2ProvisionNetworkStateAction&) = default;
+  ChangeBareMetal2ProvisionNetworkStateAction& operator=(ChangeBareMetal2ProvisionNetworkStateAction&&) = default;
+  ~ChangeBareMetal2ProvisionNetworkStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -226,6 +334,15 @@ struct ChangeBareMetal2ProvisionNetworkStateAction : Action<ChangeBareMetal2Prov
 struct CheckBareMetal2IpmiChassisConfigFileAction : Action<CheckBareMetal2IpmiChassisConfigFileAction, EmptyReply> {
   std::string chassisInfo;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckBareMetal2IpmiChassisConfigFileAction();
+  CheckBareMetal2IpmiChassisConfigFileAction(const CheckBareMetal2IpmiChassisConfigFileAction&) = default;
+  CheckBareMetal2IpmiChassisConfigFileAction(CheckBareMetal2IpmiChassisConfigFileAction&&) = default;
+  CheckBareMetal2IpmiChassisConfigFileAction& operator=(const CheckBareMetal2IpmiChassisConfigFileAction&) = default;
+  CheckBareMetal2IpmiChassisConfigFileAction& operator=(CheckBareMetal2IpmiChassisConfigFileAction&&) = default;
+  ~CheckBareMetal2IpmiChassisConfigFileAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -241,6 +358,15 @@ struct CheckStaticProvisionIpAction : Action<CheckStaticProvisionIpAction, Empty
   std::string provisionIp;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckStaticProvisionIpAction();
+  CheckStaticProvisionIpAction(const CheckStaticProvisionIpAction&) = default;
+  CheckStaticProvisionIpAction(CheckStaticProvisionIpAction&&) = default;
+  CheckStaticProvisionIpAction& operator=(const CheckStaticProvisionIpAction&) = default;
+  CheckStaticProvisionIpAction& operator=(CheckStaticProvisionIpAction&&) = default;
+  ~CheckStaticProvisionIpAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -253,6 +379,15 @@ struct CheckStaticProvisionIpAction : Action<CheckStaticProvisionIpAction, Empty
 struct CleanUpBareMetal2BondingAction : Action<CleanUpBareMetal2BondingAction, EmptyReply> {
   std::string chassisUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CleanUpBareMetal2BondingAction();
+  CleanUpBareMetal2BondingAction(const CleanUpBareMetal2BondingAction&) = default;
+  CleanUpBareMetal2BondingAction(CleanUpBareMetal2BondingAction&&) = default;
+  CleanUpBareMetal2BondingAction& operator=(const CleanUpBareMetal2BondingAction&) = default;
+  CleanUpBareMetal2BondingAction& operator=(CleanUpBareMetal2BondingAction&&) = default;
+  ~CleanUpBareMetal2BondingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -270,6 +405,15 @@ struct CreateBareMetal2BondingAction : Action<CreateBareMetal2BondingAction, Inv
   std::string slaves;  ///< Required; at most 2048 characters.
   std::optional<std::string> opts;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateBareMetal2BondingAction();
+  CreateBareMetal2BondingAction(const CreateBareMetal2BondingAction&) = default;
+  CreateBareMetal2BondingAction(CreateBareMetal2BondingAction&&) = default;
+  CreateBareMetal2BondingAction& operator=(const CreateBareMetal2BondingAction&) = default;
+  CreateBareMetal2BondingAction& operator=(CreateBareMetal2BondingAction&&) = default;
+  ~CreateBareMetal2BondingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -300,6 +444,15 @@ struct CreateBareMetal2InstanceAction : Action<CreateBareMetal2InstanceAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateBareMetal2InstanceAction();
+  CreateBareMetal2InstanceAction(const CreateBareMetal2InstanceAction&) = default;
+  CreateBareMetal2InstanceAction(CreateBareMetal2InstanceAction&&) = default;
+  CreateBareMetal2InstanceAction& operator=(const CreateBareMetal2InstanceAction&) = default;
+  CreateBareMetal2InstanceAction& operator=(CreateBareMetal2InstanceAction&&) = default;
+  ~CreateBareMetal2InstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -315,6 +468,15 @@ struct CreateBareMetal2IpmiChassisHardwareInfoAction : Action<CreateBareMetal2Ip
   std::string hardwareInfo;  ///< Required; not empty.
   std::optional<std::string> convertInfo;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateBareMetal2IpmiChassisHardwareInfoAction();
+  CreateBareMetal2IpmiChassisHardwareInfoAction(const CreateBareMetal2IpmiChassisHardwareInfoAction&) = default;
+  CreateBareMetal2IpmiChassisHardwareInfoAction(CreateBareMetal2IpmiChassisHardwareInfoAction&&) = default;
+  CreateBareMetal2IpmiChassisHardwareInfoAction& operator=(const CreateBareMetal2IpmiChassisHardwareInfoAction&) = default;
+  CreateBareMetal2IpmiChassisHardwareInfoAction& operator=(CreateBareMetal2IpmiChassisHardwareInfoAction&&) = default;
+  ~CreateBareMetal2IpmiChassisHardwareInfoAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -338,6 +500,15 @@ struct CreateBareMetal2ProvisionNetworkAction : Action<CreateBareMetal2Provision
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateBareMetal2ProvisionNetworkAction();
+  CreateBareMetal2ProvisionNetworkAction(const CreateBareMetal2ProvisionNetworkAction&) = default;
+  CreateBareMetal2ProvisionNetworkAction(CreateBareMetal2ProvisionNetworkAction&&) = default;
+  CreateBareMetal2ProvisionNetworkAction& operator=(const CreateBareMetal2ProvisionNetworkAction&) = default;
+  CreateBareMetal2ProvisionNetworkAction& operator=(CreateBareMetal2ProvisionNetworkAction&&) = default;
+  ~CreateBareMetal2ProvisionNetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -351,6 +522,15 @@ struct DeleteBareMetal2ChassisAction : Action<DeleteBareMetal2ChassisAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteBareMetal2ChassisAction();
+  DeleteBareMetal2ChassisAction(const DeleteBareMetal2ChassisAction&) = default;
+  DeleteBareMetal2ChassisAction(DeleteBareMetal2ChassisAction&&) = default;
+  DeleteBareMetal2ChassisAction& operator=(const DeleteBareMetal2ChassisAction&) = default;
+  DeleteBareMetal2ChassisAction& operator=(DeleteBareMetal2ChassisAction&&) = default;
+  ~DeleteBareMetal2ChassisAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -366,6 +546,15 @@ struct DeleteBareMetal2GatewayAction : Action<DeleteBareMetal2GatewayAction, Emp
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteBareMetal2GatewayAction();
+  DeleteBareMetal2GatewayAction(const DeleteBareMetal2GatewayAction&) = default;
+  DeleteBareMetal2GatewayAction(DeleteBareMetal2GatewayAction&&) = default;
+  DeleteBareMetal2GatewayAction& operator=(const DeleteBareMetal2GatewayAction&) = default;
+  DeleteBareMetal2GatewayAction& operator=(DeleteBareMetal2GatewayAction&&) = default;
+  ~DeleteBareMetal2GatewayAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -379,6 +568,15 @@ struct DeleteBareMetal2ProvisionNetworkAction : Action<DeleteBareMetal2Provision
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteBareMetal2ProvisionNetworkAction();
+  DeleteBareMetal2ProvisionNetworkAction(const DeleteBareMetal2ProvisionNetworkAction&) = default;
+  DeleteBareMetal2ProvisionNetworkAction(DeleteBareMetal2ProvisionNetworkAction&&) = default;
+  DeleteBareMetal2ProvisionNetworkAction& operator=(const DeleteBareMetal2ProvisionNetworkAction&) = default;
+  DeleteBareMetal2ProvisionNetworkAction& operator=(DeleteBareMetal2ProvisionNetworkAction&&) = default;
+  ~DeleteBareMetal2ProvisionNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -394,6 +592,15 @@ struct DetachBareMetal2GatewayFromClusterAction : Action<DetachBareMetal2Gateway
   std::string gatewayUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachBareMetal2GatewayFromClusterAction();
+  DetachBareMetal2GatewayFromClusterAction(const DetachBareMetal2GatewayFromClusterAction&) = default;
+  DetachBareMetal2GatewayFromClusterAction(DetachBareMetal2GatewayFromClusterAction&&) = default;
+  DetachBareMetal2GatewayFromClusterAction& operator=(const DetachBareMetal2GatewayFromClusterAction&) = default;
+  DetachBareMetal2GatewayFromClusterAction& operator=(DetachBareMetal2GatewayFromClusterAction&&) = default;
+  ~DetachBareMetal2GatewayFromClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -407,6 +614,15 @@ struct DetachBareMetal2ProvisionNetworkFromClusterAction : Action<DetachBareMeta
   std::string clusterUuid;  ///< Path variable; required.
   std::string networkUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachBareMetal2ProvisionNetworkFromClusterAction();
+  DetachBareMetal2ProvisionNetworkFromClusterAction(const DetachBareMetal2ProvisionNetworkFromClusterAction&) = default;
+  DetachBareMetal2ProvisionNetworkFromClusterAction(DetachBareMetal2ProvisionNetworkFromClusterAction&&) = default;
+  DetachBareMetal2ProvisionNetworkFromClusterAction& operator=(const DetachBareMetal2ProvisionNetworkFromClusterAction&) = default;
+  DetachBareMetal2ProvisionNetworkFromClusterAction& operator=(DetachBareMetal2ProvisionNetworkFromClusterAction&&) = default;
+  ~DetachBareMetal2ProvisionNetworkFromClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -422,6 +638,15 @@ struct DetachProvisionNicFromBondingAction : Action<DetachProvisionNicFromBondin
   std::string provisionNicUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachProvisionNicFromBondingAction();
+  DetachProvisionNicFromBondingAction(const DetachProvisionNicFromBondingAction&) = default;
+  DetachProvisionNicFromBondingAction(DetachProvisionNicFromBondingAction&&) = default;
+  DetachProvisionNicFromBondingAction& operator=(const DetachProvisionNicFromBondingAction&) = default;
+  DetachProvisionNicFromBondingAction& operator=(DetachProvisionNicFromBondingAction&&) = default;
+  ~DetachProvisionNicFromBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -435,6 +660,15 @@ struct GetBareMetal2ChassisPowerStatusAction : Action<GetBareMetal2ChassisPowerS
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetBareMetal2ChassisPowerStatusAction();
+  GetBareMetal2ChassisPowerStatusAction(const GetBareMetal2ChassisPowerStatusAction&) = default;
+  GetBareMetal2ChassisPowerStatusAction(GetBareMetal2ChassisPowerStatusAction&&) = default;
+  GetBareMetal2ChassisPowerStatusAction& operator=(const GetBareMetal2ChassisPowerStatusAction&) = default;
+  GetBareMetal2ChassisPowerStatusAction& operator=(GetBareMetal2ChassisPowerStatusAction&&) = default;
+  ~GetBareMetal2ChassisPowerStatusAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -446,6 +680,15 @@ struct GetBareMetal2ChassisPowerStatusAction : Action<GetBareMetal2ChassisPowerS
 /// From the Java SDK's `GetBareMetal2GatewayAllocatorStrategiesAction.java`.
 struct GetBareMetal2GatewayAllocatorStrategiesAction : Action<GetBareMetal2GatewayAllocatorStrategiesAction, GetBareMetal2GatewayAllocatorStrategiesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetBareMetal2GatewayAllocatorStrategiesAction();
+  GetBareMetal2GatewayAllocatorStrategiesAction(const GetBareMetal2GatewayAllocatorStrategiesAction&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesAction(GetBareMetal2GatewayAllocatorStrategiesAction&&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesAction& operator=(const GetBareMetal2GatewayAllocatorStrategiesAction&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesAction& operator=(GetBareMetal2GatewayAllocatorStrategiesAction&&) = default;
+  ~GetBareMetal2GatewayAllocatorStrategiesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -460,6 +703,15 @@ struct GetBareMetal2ProvisionNetworkIpAddressCapacityAction : Action<GetBareMeta
   std::vector<std::string> networkUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction();
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction(const GetBareMetal2ProvisionNetworkIpAddressCapacityAction&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction(GetBareMetal2ProvisionNetworkIpAddressCapacityAction&&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction& operator=(const GetBareMetal2ProvisionNetworkIpAddressCapacityAction&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction& operator=(GetBareMetal2ProvisionNetworkIpAddressCapacityAction&&) = default;
+  ~GetBareMetal2ProvisionNetworkIpAddressCapacityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -471,6 +723,15 @@ struct GetBareMetal2ProvisionNetworkIpAddressCapacityAction : Action<GetBareMeta
 /// From the Java SDK's `GetBareMetal2SupportedBootModeAction.java`.
 struct GetBareMetal2SupportedBootModeAction : Action<GetBareMetal2SupportedBootModeAction, GetBareMetal2SupportedBootModeResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetBareMetal2SupportedBootModeAction();
+  GetBareMetal2SupportedBootModeAction(const GetBareMetal2SupportedBootModeAction&) = default;
+  GetBareMetal2SupportedBootModeAction(GetBareMetal2SupportedBootModeAction&&) = default;
+  GetBareMetal2SupportedBootModeAction& operator=(const GetBareMetal2SupportedBootModeAction&) = default;
+  GetBareMetal2SupportedBootModeAction& operator=(GetBareMetal2SupportedBootModeAction&&) = default;
+  ~GetBareMetal2SupportedBootModeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -485,6 +746,15 @@ struct InspectBareMetal2ChassisAction : Action<InspectBareMetal2ChassisAction, I
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  InspectBareMetal2ChassisAction();
+  InspectBareMetal2ChassisAction(const InspectBareMetal2ChassisAction&) = default;
+  InspectBareMetal2ChassisAction(InspectBareMetal2ChassisAction&&) = default;
+  InspectBareMetal2ChassisAction& operator=(const InspectBareMetal2ChassisAction&) = default;
+  InspectBareMetal2ChassisAction& operator=(InspectBareMetal2ChassisAction&&) = default;
+  ~InspectBareMetal2ChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -498,6 +768,15 @@ struct InspectBareMetal2ChassisByInstanceAction : Action<InspectBareMetal2Chassi
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  InspectBareMetal2ChassisByInstanceAction();
+  InspectBareMetal2ChassisByInstanceAction(const InspectBareMetal2ChassisByInstanceAction&) = default;
+  InspectBareMetal2ChassisByInstanceAction(InspectBareMetal2ChassisByInstanceAction&&) = default;
+  InspectBareMetal2ChassisByInstanceAction& operator=(const InspectBareMetal2ChassisByInstanceAction&) = default;
+  InspectBareMetal2ChassisByInstanceAction& operator=(InspectBareMetal2ChassisByInstanceAction&&) = default;
+  ~InspectBareMetal2ChassisByInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -510,6 +789,15 @@ struct InspectBareMetal2ChassisByInstanceAction : Action<InspectBareMetal2Chassi
 struct PowerOffBareMetal2ChassisAction : Action<PowerOffBareMetal2ChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PowerOffBareMetal2ChassisAction();
+  PowerOffBareMetal2ChassisAction(const PowerOffBareMetal2ChassisAction&) = default;
+  PowerOffBareMetal2ChassisAction(PowerOffBareMetal2ChassisAction&&) = default;
+  PowerOffBareMetal2ChassisAction& operator=(const PowerOffBareMetal2ChassisAction&) = default;
+  PowerOffBareMetal2ChassisAction& operator=(PowerOffBareMetal2ChassisAction&&) = default;
+  ~PowerOffBareMetal2ChassisAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -525,6 +813,15 @@ struct PowerOnBareMetal2ChassisAction : Action<PowerOnBareMetal2ChassisAction, I
   std::optional<std::string> bootDev;  ///< Optional; one of `disk`, `ipxe` (case-insensitive); Java SDK default `"ipxe"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PowerOnBareMetal2ChassisAction();
+  PowerOnBareMetal2ChassisAction(const PowerOnBareMetal2ChassisAction&) = default;
+  PowerOnBareMetal2ChassisAction(PowerOnBareMetal2ChassisAction&&) = default;
+  PowerOnBareMetal2ChassisAction& operator=(const PowerOnBareMetal2ChassisAction&) = default;
+  PowerOnBareMetal2ChassisAction& operator=(PowerOnBareMetal2ChassisAction&&) = default;
+  ~PowerOnBareMetal2ChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -539,6 +836,15 @@ struct PowerResetBareMetal2ChassisAction : Action<PowerResetBareMetal2ChassisAct
   std::optional<std::string> bootDev;  ///< Optional; one of `disk`, `ipxe` (case-insensitive); Java SDK default `"ipxe"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PowerResetBareMetal2ChassisAction();
+  PowerResetBareMetal2ChassisAction(const PowerResetBareMetal2ChassisAction&) = default;
+  PowerResetBareMetal2ChassisAction(PowerResetBareMetal2ChassisAction&&) = default;
+  PowerResetBareMetal2ChassisAction& operator=(const PowerResetBareMetal2ChassisAction&) = default;
+  PowerResetBareMetal2ChassisAction& operator=(PowerResetBareMetal2ChassisAction&&) = default;
+  ~PowerResetBareMetal2ChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -552,6 +858,15 @@ struct PowerResetBareMetal2ChassisAction : Action<PowerResetBareMetal2ChassisAct
 /// From the Java SDK's `QueryBareMetal2BondingAction.java`.
 struct QueryBareMetal2BondingAction : QueryAction<QueryBareMetal2BondingAction, BareMetal2BondingInventory> {
 
+  /// \cond
+  QueryBareMetal2BondingAction();
+  QueryBareMetal2BondingAction(const QueryBareMetal2BondingAction&) = default;
+  QueryBareMetal2BondingAction(QueryBareMetal2BondingAction&&) = default;
+  QueryBareMetal2BondingAction& operator=(const QueryBareMetal2BondingAction&) = default;
+  QueryBareMetal2BondingAction& operator=(QueryBareMetal2BondingAction&&) = default;
+  ~QueryBareMetal2BondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -563,6 +878,15 @@ struct QueryBareMetal2BondingAction : QueryAction<QueryBareMetal2BondingAction, 
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryBareMetal2BondingNicRefAction.java`.
 struct QueryBareMetal2BondingNicRefAction : QueryAction<QueryBareMetal2BondingNicRefAction, Json> {
+
+  /// \cond
+  QueryBareMetal2BondingNicRefAction();
+  QueryBareMetal2BondingNicRefAction(const QueryBareMetal2BondingNicRefAction&) = default;
+  QueryBareMetal2BondingNicRefAction(QueryBareMetal2BondingNicRefAction&&) = default;
+  QueryBareMetal2BondingNicRefAction& operator=(const QueryBareMetal2BondingNicRefAction&) = default;
+  QueryBareMetal2BondingNicRefAction& operator=(QueryBareMetal2BondingNicRefAction&&) = default;
+  ~QueryBareMetal2BondingNicRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -578,6 +902,15 @@ struct QueryBareMetal2BondingNicRefAction : QueryAction<QueryBareMetal2BondingNi
 /// From the Java SDK's `QueryBareMetal2ChassisAction.java`.
 struct QueryBareMetal2ChassisAction : QueryAction<QueryBareMetal2ChassisAction, BareMetal2ChassisInventory> {
 
+  /// \cond
+  QueryBareMetal2ChassisAction();
+  QueryBareMetal2ChassisAction(const QueryBareMetal2ChassisAction&) = default;
+  QueryBareMetal2ChassisAction(QueryBareMetal2ChassisAction&&) = default;
+  QueryBareMetal2ChassisAction& operator=(const QueryBareMetal2ChassisAction&) = default;
+  QueryBareMetal2ChassisAction& operator=(QueryBareMetal2ChassisAction&&) = default;
+  ~QueryBareMetal2ChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -590,6 +923,15 @@ struct QueryBareMetal2ChassisAction : QueryAction<QueryBareMetal2ChassisAction, 
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryBareMetal2ChassisGpuDeviceAction.java`.
 struct QueryBareMetal2ChassisGpuDeviceAction : QueryAction<QueryBareMetal2ChassisGpuDeviceAction, BareMetal2ChassisGpuDeviceInventory> {
+
+  /// \cond
+  QueryBareMetal2ChassisGpuDeviceAction();
+  QueryBareMetal2ChassisGpuDeviceAction(const QueryBareMetal2ChassisGpuDeviceAction&) = default;
+  QueryBareMetal2ChassisGpuDeviceAction(QueryBareMetal2ChassisGpuDeviceAction&&) = default;
+  QueryBareMetal2ChassisGpuDeviceAction& operator=(const QueryBareMetal2ChassisGpuDeviceAction&) = default;
+  QueryBareMetal2ChassisGpuDeviceAction& operator=(QueryBareMetal2ChassisGpuDeviceAction&&) = default;
+  ~QueryBareMetal2ChassisGpuDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -604,6 +946,15 @@ struct QueryBareMetal2ChassisGpuDeviceAction : QueryAction<QueryBareMetal2Chassi
 /// From the Java SDK's `QueryBareMetal2ChassisOfferingAction.java`.
 struct QueryBareMetal2ChassisOfferingAction : QueryAction<QueryBareMetal2ChassisOfferingAction, BareMetal2ChassisOfferingInventory> {
 
+  /// \cond
+  QueryBareMetal2ChassisOfferingAction();
+  QueryBareMetal2ChassisOfferingAction(const QueryBareMetal2ChassisOfferingAction&) = default;
+  QueryBareMetal2ChassisOfferingAction(QueryBareMetal2ChassisOfferingAction&&) = default;
+  QueryBareMetal2ChassisOfferingAction& operator=(const QueryBareMetal2ChassisOfferingAction&) = default;
+  QueryBareMetal2ChassisOfferingAction& operator=(QueryBareMetal2ChassisOfferingAction&&) = default;
+  ~QueryBareMetal2ChassisOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -616,6 +967,15 @@ struct QueryBareMetal2ChassisOfferingAction : QueryAction<QueryBareMetal2Chassis
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryBareMetal2ChassisPciDeviceAction.java`.
 struct QueryBareMetal2ChassisPciDeviceAction : QueryAction<QueryBareMetal2ChassisPciDeviceAction, BareMetal2ChassisPciDeviceInventory> {
+
+  /// \cond
+  QueryBareMetal2ChassisPciDeviceAction();
+  QueryBareMetal2ChassisPciDeviceAction(const QueryBareMetal2ChassisPciDeviceAction&) = default;
+  QueryBareMetal2ChassisPciDeviceAction(QueryBareMetal2ChassisPciDeviceAction&&) = default;
+  QueryBareMetal2ChassisPciDeviceAction& operator=(const QueryBareMetal2ChassisPciDeviceAction&) = default;
+  QueryBareMetal2ChassisPciDeviceAction& operator=(QueryBareMetal2ChassisPciDeviceAction&&) = default;
+  ~QueryBareMetal2ChassisPciDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -631,6 +991,15 @@ struct QueryBareMetal2ChassisPciDeviceAction : QueryAction<QueryBareMetal2Chassi
 /// From the Java SDK's `QueryBareMetal2GatewayAction.java`.
 struct QueryBareMetal2GatewayAction : QueryAction<QueryBareMetal2GatewayAction, BareMetal2GatewayInventory> {
 
+  /// \cond
+  QueryBareMetal2GatewayAction();
+  QueryBareMetal2GatewayAction(const QueryBareMetal2GatewayAction&) = default;
+  QueryBareMetal2GatewayAction(QueryBareMetal2GatewayAction&&) = default;
+  QueryBareMetal2GatewayAction& operator=(const QueryBareMetal2GatewayAction&) = default;
+  QueryBareMetal2GatewayAction& operator=(QueryBareMetal2GatewayAction&&) = default;
+  ~QueryBareMetal2GatewayAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -645,6 +1014,15 @@ struct QueryBareMetal2GatewayAction : QueryAction<QueryBareMetal2GatewayAction, 
 /// From the Java SDK's `QueryBareMetal2InstanceAction.java`.
 struct QueryBareMetal2InstanceAction : QueryAction<QueryBareMetal2InstanceAction, BareMetal2InstanceInventory> {
 
+  /// \cond
+  QueryBareMetal2InstanceAction();
+  QueryBareMetal2InstanceAction(const QueryBareMetal2InstanceAction&) = default;
+  QueryBareMetal2InstanceAction(QueryBareMetal2InstanceAction&&) = default;
+  QueryBareMetal2InstanceAction& operator=(const QueryBareMetal2InstanceAction&) = default;
+  QueryBareMetal2InstanceAction& operator=(QueryBareMetal2InstanceAction&&) = default;
+  ~QueryBareMetal2InstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -657,6 +1035,15 @@ struct QueryBareMetal2InstanceAction : QueryAction<QueryBareMetal2InstanceAction
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryBareMetal2ProvisionNetworkAction.java`.
 struct QueryBareMetal2ProvisionNetworkAction : QueryAction<QueryBareMetal2ProvisionNetworkAction, BareMetal2ProvisionNetworkInventory> {
+
+  /// \cond
+  QueryBareMetal2ProvisionNetworkAction();
+  QueryBareMetal2ProvisionNetworkAction(const QueryBareMetal2ProvisionNetworkAction&) = default;
+  QueryBareMetal2ProvisionNetworkAction(QueryBareMetal2ProvisionNetworkAction&&) = default;
+  QueryBareMetal2ProvisionNetworkAction& operator=(const QueryBareMetal2ProvisionNetworkAction&) = default;
+  QueryBareMetal2ProvisionNetworkAction& operator=(QueryBareMetal2ProvisionNetworkAction&&) = default;
+  ~QueryBareMetal2ProvisionNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -671,6 +1058,15 @@ struct ReconnectBareMetal2GatewayAction : Action<ReconnectBareMetal2GatewayActio
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ReconnectBareMetal2GatewayAction();
+  ReconnectBareMetal2GatewayAction(const ReconnectBareMetal2GatewayAction&) = default;
+  ReconnectBareMetal2GatewayAction(ReconnectBareMetal2GatewayAction&&) = default;
+  ReconnectBareMetal2GatewayAction& operator=(const ReconnectBareMetal2GatewayAction&) = default;
+  ReconnectBareMetal2GatewayAction& operator=(ReconnectBareMetal2GatewayAction&&) = default;
+  ~ReconnectBareMetal2GatewayAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -683,6 +1079,15 @@ struct ReconnectBareMetal2GatewayAction : Action<ReconnectBareMetal2GatewayActio
 struct ReconnectBareMetal2InstanceAction : Action<ReconnectBareMetal2InstanceAction, InventoryReply<BareMetal2InstanceInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectBareMetal2InstanceAction();
+  ReconnectBareMetal2InstanceAction(const ReconnectBareMetal2InstanceAction&) = default;
+  ReconnectBareMetal2InstanceAction(ReconnectBareMetal2InstanceAction&&) = default;
+  ReconnectBareMetal2InstanceAction& operator=(const ReconnectBareMetal2InstanceAction&) = default;
+  ReconnectBareMetal2InstanceAction& operator=(ReconnectBareMetal2InstanceAction&&) = default;
+  ~ReconnectBareMetal2InstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -701,6 +1106,15 @@ struct StartBareMetal2InstanceAction : Action<StartBareMetal2InstanceAction, Inv
   std::optional<std::string> chassisOfferingUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StartBareMetal2InstanceAction();
+  StartBareMetal2InstanceAction(const StartBareMetal2InstanceAction&) = default;
+  StartBareMetal2InstanceAction(StartBareMetal2InstanceAction&&) = default;
+  StartBareMetal2InstanceAction& operator=(const StartBareMetal2InstanceAction&) = default;
+  StartBareMetal2InstanceAction& operator=(StartBareMetal2InstanceAction&&) = default;
+  ~StartBareMetal2InstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -715,6 +1129,15 @@ struct UpdateBareMetal2ChassisAction : Action<UpdateBareMetal2ChassisAction, Inv
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBareMetal2ChassisAction();
+  UpdateBareMetal2ChassisAction(const UpdateBareMetal2ChassisAction&) = default;
+  UpdateBareMetal2ChassisAction(UpdateBareMetal2ChassisAction&&) = default;
+  UpdateBareMetal2ChassisAction& operator=(const UpdateBareMetal2ChassisAction&) = default;
+  UpdateBareMetal2ChassisAction& operator=(UpdateBareMetal2ChassisAction&&) = default;
+  ~UpdateBareMetal2ChassisAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -731,6 +1154,15 @@ struct UpdateBareMetal2ChassisOfferingAction : Action<UpdateBareMetal2ChassisOff
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateBareMetal2ChassisOfferingAction();
+  UpdateBareMetal2ChassisOfferingAction(const UpdateBareMetal2ChassisOfferingAction&) = default;
+  UpdateBareMetal2ChassisOfferingAction(UpdateBareMetal2ChassisOfferingAction&&) = default;
+  UpdateBareMetal2ChassisOfferingAction& operator=(const UpdateBareMetal2ChassisOfferingAction&) = default;
+  UpdateBareMetal2ChassisOfferingAction& operator=(UpdateBareMetal2ChassisOfferingAction&&) = default;
+  ~UpdateBareMetal2ChassisOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -746,6 +1178,15 @@ struct UpdateBareMetal2ChassisPciDeviceAction : Action<UpdateBareMetal2ChassisPc
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBareMetal2ChassisPciDeviceAction();
+  UpdateBareMetal2ChassisPciDeviceAction(const UpdateBareMetal2ChassisPciDeviceAction&) = default;
+  UpdateBareMetal2ChassisPciDeviceAction(UpdateBareMetal2ChassisPciDeviceAction&&) = default;
+  UpdateBareMetal2ChassisPciDeviceAction& operator=(const UpdateBareMetal2ChassisPciDeviceAction&) = default;
+  UpdateBareMetal2ChassisPciDeviceAction& operator=(UpdateBareMetal2ChassisPciDeviceAction&&) = default;
+  ~UpdateBareMetal2ChassisPciDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -766,6 +1207,15 @@ struct UpdateBareMetal2GatewayAction : Action<UpdateBareMetal2GatewayAction, Inv
   std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateBareMetal2GatewayAction();
+  UpdateBareMetal2GatewayAction(const UpdateBareMetal2GatewayAction&) = default;
+  UpdateBareMetal2GatewayAction(UpdateBareMetal2GatewayAction&&) = default;
+  UpdateBareMetal2GatewayAction& operator=(const UpdateBareMetal2GatewayAction&) = default;
+  UpdateBareMetal2GatewayAction& operator=(UpdateBareMetal2GatewayAction&&) = default;
+  ~UpdateBareMetal2GatewayAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -784,6 +1234,15 @@ struct UpdateBareMetal2InstanceAction : Action<UpdateBareMetal2InstanceAction, I
   std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
   std::optional<std::string> autoReleaseChassisEvent;  ///< Optional; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBareMetal2InstanceAction();
+  UpdateBareMetal2InstanceAction(const UpdateBareMetal2InstanceAction&) = default;
+  UpdateBareMetal2InstanceAction(UpdateBareMetal2InstanceAction&&) = default;
+  UpdateBareMetal2InstanceAction& operator=(const UpdateBareMetal2InstanceAction&) = default;
+  UpdateBareMetal2InstanceAction& operator=(UpdateBareMetal2InstanceAction&&) = default;
+  ~UpdateBareMetal2InstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -804,6 +1263,15 @@ struct UpdateBareMetal2IpmiChassisAction : Action<UpdateBareMetal2IpmiChassisAct
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateBareMetal2IpmiChassisAction();
+  UpdateBareMetal2IpmiChassisAction(const UpdateBareMetal2IpmiChassisAction&) = default;
+  UpdateBareMetal2IpmiChassisAction(UpdateBareMetal2IpmiChassisAction&&) = default;
+  UpdateBareMetal2IpmiChassisAction& operator=(const UpdateBareMetal2IpmiChassisAction&) = default;
+  UpdateBareMetal2IpmiChassisAction& operator=(UpdateBareMetal2IpmiChassisAction&&) = default;
+  ~UpdateBareMetal2IpmiChassisAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -823,6 +1291,15 @@ struct UpdateBareMetal2ProvisionNetworkAction : Action<UpdateBareMetal2Provision
   std::optional<std::string> dhcpRangeNetmask;  ///< Optional.
   std::optional<std::string> dhcpRangeGateway;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBareMetal2ProvisionNetworkAction();
+  UpdateBareMetal2ProvisionNetworkAction(const UpdateBareMetal2ProvisionNetworkAction&) = default;
+  UpdateBareMetal2ProvisionNetworkAction(UpdateBareMetal2ProvisionNetworkAction&&) = default;
+  UpdateBareMetal2ProvisionNetworkAction& operator=(const UpdateBareMetal2ProvisionNetworkAction&) = default;
+  UpdateBareMetal2ProvisionNetworkAction& operator=(UpdateBareMetal2ProvisionNetworkAction&&) = default;
+  ~UpdateBareMetal2ProvisionNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

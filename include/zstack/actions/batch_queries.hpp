@@ -23,6 +23,15 @@ struct BatchQueryAction : Action<BatchQueryAction, BatchQueryResult> {
   std::optional<std::string> script;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  BatchQueryAction();
+  BatchQueryAction(const BatchQueryAction&) = default;
+  BatchQueryAction(BatchQueryAction&&) = default;
+  BatchQueryAction& operator=(const BatchQueryAction&) = default;
+  BatchQueryAction& operator=(BatchQueryAction&&) = default;
+  ~BatchQueryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

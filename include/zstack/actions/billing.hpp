@@ -22,6 +22,15 @@ namespace zstack {
 /// From the Java SDK's `QueryAccountBillingAction.java`.
 struct QueryAccountBillingAction : QueryAction<QueryAccountBillingAction, Json> {
 
+  /// \cond
+  QueryAccountBillingAction();
+  QueryAccountBillingAction(const QueryAccountBillingAction&) = default;
+  QueryAccountBillingAction(QueryAccountBillingAction&&) = default;
+  QueryAccountBillingAction& operator=(const QueryAccountBillingAction&) = default;
+  QueryAccountBillingAction& operator=(QueryAccountBillingAction&&) = default;
+  ~QueryAccountBillingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

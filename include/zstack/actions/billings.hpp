@@ -30,6 +30,15 @@ struct AttachPriceTableToAccountAction : Action<AttachPriceTableToAccountAction,
   std::string tableUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachPriceTableToAccountAction();
+  AttachPriceTableToAccountAction(const AttachPriceTableToAccountAction&) = default;
+  AttachPriceTableToAccountAction(AttachPriceTableToAccountAction&&) = default;
+  AttachPriceTableToAccountAction& operator=(const AttachPriceTableToAccountAction&) = default;
+  AttachPriceTableToAccountAction& operator=(AttachPriceTableToAccountAction&&) = default;
+  ~AttachPriceTableToAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -47,6 +56,15 @@ struct CalculateAccountBillingSpendingAction : Action<CalculateAccountBillingSpe
   std::optional<bool> simple;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CalculateAccountBillingSpendingAction();
+  CalculateAccountBillingSpendingAction(const CalculateAccountBillingSpendingAction&) = default;
+  CalculateAccountBillingSpendingAction(CalculateAccountBillingSpendingAction&&) = default;
+  CalculateAccountBillingSpendingAction& operator=(const CalculateAccountBillingSpendingAction&) = default;
+  CalculateAccountBillingSpendingAction& operator=(CalculateAccountBillingSpendingAction&&) = default;
+  ~CalculateAccountBillingSpendingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -63,6 +81,15 @@ struct CalculateAccountSpendingAction : Action<CalculateAccountSpendingAction, C
   std::optional<std::int64_t> dateEnd;  ///< Optional; range [0, 9223372036854775807].
   std::optional<bool> simple;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CalculateAccountSpendingAction();
+  CalculateAccountSpendingAction(const CalculateAccountSpendingAction&) = default;
+  CalculateAccountSpendingAction(CalculateAccountSpendingAction&&) = default;
+  CalculateAccountSpendingAction& operator=(const CalculateAccountSpendingAction&) = default;
+  CalculateAccountSpendingAction& operator=(CalculateAccountSpendingAction&&) = default;
+  ~CalculateAccountSpendingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -82,6 +109,15 @@ struct CalculateResourceSpendingAction : Action<CalculateResourceSpendingAction,
   std::optional<std::int32_t> limit;  ///< Optional; range [1, 10000].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CalculateResourceSpendingAction();
+  CalculateResourceSpendingAction(const CalculateResourceSpendingAction&) = default;
+  CalculateResourceSpendingAction(CalculateResourceSpendingAction&&) = default;
+  CalculateResourceSpendingAction& operator=(const CalculateResourceSpendingAction&) = default;
+  CalculateResourceSpendingAction& operator=(CalculateResourceSpendingAction&&) = default;
+  ~CalculateResourceSpendingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -96,6 +132,15 @@ struct ChangeAccountPriceTableBindingAction : Action<ChangeAccountPriceTableBind
   std::string tableUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeAccountPriceTableBindingAction();
+  ChangeAccountPriceTableBindingAction(const ChangeAccountPriceTableBindingAction&) = default;
+  ChangeAccountPriceTableBindingAction(ChangeAccountPriceTableBindingAction&&) = default;
+  ChangeAccountPriceTableBindingAction& operator=(const ChangeAccountPriceTableBindingAction&) = default;
+  ChangeAccountPriceTableBindingAction& operator=(ChangeAccountPriceTableBindingAction&&) = default;
+  ~ChangeAccountPriceTableBindingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -108,6 +153,15 @@ struct ChangeAccountPriceTableBindingAction : Action<ChangeAccountPriceTableBind
 struct CleanupBillingUsageAction : Action<CleanupBillingUsageAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CleanupBillingUsageAction();
+  CleanupBillingUsageAction(const CleanupBillingUsageAction&) = default;
+  CleanupBillingUsageAction(CleanupBillingUsageAction&&) = default;
+  CleanupBillingUsageAction& operator=(const CleanupBillingUsageAction&) = default;
+  CleanupBillingUsageAction& operator=(CleanupBillingUsageAction&&) = default;
+  ~CleanupBillingUsageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -125,6 +179,15 @@ struct CreatePriceTableAction : Action<CreatePriceTableAction, InventoryReply<Pr
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreatePriceTableAction();
+  CreatePriceTableAction(const CreatePriceTableAction&) = default;
+  CreatePriceTableAction(CreatePriceTableAction&&) = default;
+  CreatePriceTableAction& operator=(const CreatePriceTableAction&) = default;
+  CreatePriceTableAction& operator=(CreatePriceTableAction&&) = default;
+  ~CreatePriceTableAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -147,6 +210,15 @@ struct CreateResourcePriceAction : Action<CreateResourcePriceAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateResourcePriceAction();
+  CreateResourcePriceAction(const CreateResourcePriceAction&) = default;
+  CreateResourcePriceAction(CreateResourcePriceAction&&) = default;
+  CreateResourcePriceAction& operator=(const CreateResourcePriceAction&) = default;
+  CreateResourcePriceAction& operator=(CreateResourcePriceAction&&) = default;
+  ~CreateResourcePriceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -163,6 +235,15 @@ struct DeleteBillingAction : Action<DeleteBillingAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteBillingAction();
+  DeleteBillingAction(const DeleteBillingAction&) = default;
+  DeleteBillingAction(DeleteBillingAction&&) = default;
+  DeleteBillingAction& operator=(const DeleteBillingAction&) = default;
+  DeleteBillingAction& operator=(DeleteBillingAction&&) = default;
+  ~DeleteBillingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -176,6 +257,15 @@ struct DeletePriceTableAction : Action<DeletePriceTableAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeletePriceTableAction();
+  DeletePriceTableAction(const DeletePriceTableAction&) = default;
+  DeletePriceTableAction(DeletePriceTableAction&&) = default;
+  DeletePriceTableAction& operator=(const DeletePriceTableAction&) = default;
+  DeletePriceTableAction& operator=(DeletePriceTableAction&&) = default;
+  ~DeletePriceTableAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -192,6 +282,15 @@ struct DeleteResourcePriceAction : Action<DeleteResourcePriceAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteResourcePriceAction();
+  DeleteResourcePriceAction(const DeleteResourcePriceAction&) = default;
+  DeleteResourcePriceAction(DeleteResourcePriceAction&&) = default;
+  DeleteResourcePriceAction& operator=(const DeleteResourcePriceAction&) = default;
+  DeleteResourcePriceAction& operator=(DeleteResourcePriceAction&&) = default;
+  ~DeleteResourcePriceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -206,6 +305,15 @@ struct DetachPriceTableFromAccountAction : Action<DetachPriceTableFromAccountAct
   std::string tableUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachPriceTableFromAccountAction();
+  DetachPriceTableFromAccountAction(const DetachPriceTableFromAccountAction&) = default;
+  DetachPriceTableFromAccountAction(DetachPriceTableFromAccountAction&&) = default;
+  DetachPriceTableFromAccountAction& operator=(const DetachPriceTableFromAccountAction&) = default;
+  DetachPriceTableFromAccountAction& operator=(DetachPriceTableFromAccountAction&&) = default;
+  ~DetachPriceTableFromAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -218,6 +326,15 @@ struct DetachPriceTableFromAccountAction : Action<DetachPriceTableFromAccountAct
 struct GenerateAccountBillingAction : Action<GenerateAccountBillingAction, EmptyReply> {
   std::string accountUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GenerateAccountBillingAction();
+  GenerateAccountBillingAction(const GenerateAccountBillingAction&) = default;
+  GenerateAccountBillingAction(GenerateAccountBillingAction&&) = default;
+  GenerateAccountBillingAction& operator=(const GenerateAccountBillingAction&) = default;
+  GenerateAccountBillingAction& operator=(GenerateAccountBillingAction&&) = default;
+  ~GenerateAccountBillingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -233,6 +350,15 @@ struct GetAccountPriceTableRefAction : Action<GetAccountPriceTableRefAction, Get
   std::optional<std::string> accountUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAccountPriceTableRefAction();
+  GetAccountPriceTableRefAction(const GetAccountPriceTableRefAction&) = default;
+  GetAccountPriceTableRefAction(GetAccountPriceTableRefAction&&) = default;
+  GetAccountPriceTableRefAction& operator=(const GetAccountPriceTableRefAction&) = default;
+  GetAccountPriceTableRefAction& operator=(GetAccountPriceTableRefAction&&) = default;
+  ~GetAccountPriceTableRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -245,6 +371,15 @@ struct GetAccountPriceTableRefAction : Action<GetAccountPriceTableRefAction, Get
 /// From the Java SDK's `QueryPriceTableAction.java`.
 struct QueryPriceTableAction : QueryAction<QueryPriceTableAction, Json> {
 
+  /// \cond
+  QueryPriceTableAction();
+  QueryPriceTableAction(const QueryPriceTableAction&) = default;
+  QueryPriceTableAction(QueryPriceTableAction&&) = default;
+  QueryPriceTableAction& operator=(const QueryPriceTableAction&) = default;
+  QueryPriceTableAction& operator=(QueryPriceTableAction&&) = default;
+  ~QueryPriceTableAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -256,6 +391,15 @@ struct QueryPriceTableAction : QueryAction<QueryPriceTableAction, Json> {
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryResourcePriceAction.java`.
 struct QueryResourcePriceAction : QueryAction<QueryResourcePriceAction, Json> {
+
+  /// \cond
+  QueryResourcePriceAction();
+  QueryResourcePriceAction(const QueryResourcePriceAction&) = default;
+  QueryResourcePriceAction(QueryResourcePriceAction&&) = default;
+  QueryResourcePriceAction& operator=(const QueryResourcePriceAction&) = default;
+  QueryResourcePriceAction& operator=(QueryResourcePriceAction&&) = default;
+  ~QueryResourcePriceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -272,6 +416,15 @@ struct UpdatePriceTableAction : Action<UpdatePriceTableAction, InventoryReply<Pr
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdatePriceTableAction();
+  UpdatePriceTableAction(const UpdatePriceTableAction&) = default;
+  UpdatePriceTableAction(UpdatePriceTableAction&&) = default;
+  UpdatePriceTableAction& operator=(const UpdatePriceTableAction&) = default;
+  UpdatePriceTableAction& operator=(UpdatePriceTableAction&&) = default;
+  ~UpdatePriceTableAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -287,6 +440,15 @@ struct UpdateResourcePriceAction : Action<UpdateResourcePriceAction, InventoryRe
   std::optional<bool> setEndDateInLongBaseOnCurrentTime;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateResourcePriceAction();
+  UpdateResourcePriceAction(const UpdateResourcePriceAction&) = default;
+  UpdateResourcePriceAction(UpdateResourcePriceAction&&) = default;
+  UpdateResourcePriceAction& operator=(const UpdateResourcePriceAction&) = default;
+  UpdateResourcePriceAction& operator=(UpdateResourcePriceAction&&) = default;
+  ~UpdateResourcePriceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -299,6 +461,15 @@ struct UpdateResourcePriceAction : Action<UpdateResourcePriceAction, InventoryRe
 struct ValidateDiskOfferingUserConfigAction : Action<ValidateDiskOfferingUserConfigAction, EmptyReply> {
   std::string config;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidateDiskOfferingUserConfigAction();
+  ValidateDiskOfferingUserConfigAction(const ValidateDiskOfferingUserConfigAction&) = default;
+  ValidateDiskOfferingUserConfigAction(ValidateDiskOfferingUserConfigAction&&) = default;
+  ValidateDiskOfferingUserConfigAction& operator=(const ValidateDiskOfferingUserConfigAction&) = default;
+  ValidateDiskOfferingUserConfigAction& operator=(ValidateDiskOfferingUserConfigAction&&) = default;
+  ~ValidateDiskOfferingUserConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -313,6 +484,15 @@ struct ValidateInstanceOfferingUserConfigAction : Action<ValidateInstanceOfferin
   std::string config;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ValidateInstanceOfferingUserConfigAction();
+  ValidateInstanceOfferingUserConfigAction(const ValidateInstanceOfferingUserConfigAction&) = default;
+  ValidateInstanceOfferingUserConfigAction(ValidateInstanceOfferingUserConfigAction&&) = default;
+  ValidateInstanceOfferingUserConfigAction& operator=(const ValidateInstanceOfferingUserConfigAction&) = default;
+  ValidateInstanceOfferingUserConfigAction& operator=(ValidateInstanceOfferingUserConfigAction&&) = default;
+  ~ValidateInstanceOfferingUserConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -325,6 +505,15 @@ struct ValidateInstanceOfferingUserConfigAction : Action<ValidateInstanceOfferin
 struct ValidatePriceUserConfigAction : Action<ValidatePriceUserConfigAction, EmptyReply> {
   std::string config;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidatePriceUserConfigAction();
+  ValidatePriceUserConfigAction(const ValidatePriceUserConfigAction&) = default;
+  ValidatePriceUserConfigAction(ValidatePriceUserConfigAction&&) = default;
+  ValidatePriceUserConfigAction& operator=(const ValidatePriceUserConfigAction&) = default;
+  ValidatePriceUserConfigAction& operator=(ValidatePriceUserConfigAction&&) = default;
+  ~ValidatePriceUserConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

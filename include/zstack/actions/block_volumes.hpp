@@ -37,6 +37,15 @@ struct CreateBlockVolumeAction : Action<CreateBlockVolumeAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateBlockVolumeAction();
+  CreateBlockVolumeAction(const CreateBlockVolumeAction&) = default;
+  CreateBlockVolumeAction(CreateBlockVolumeAction&&) = default;
+  CreateBlockVolumeAction& operator=(const CreateBlockVolumeAction&) = default;
+  CreateBlockVolumeAction& operator=(CreateBlockVolumeAction&&) = default;
+  ~CreateBlockVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -50,6 +59,15 @@ struct GetAccessPathAction : Action<GetAccessPathAction, GetAccessPathResult> {
   std::string primaryStorageUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAccessPathAction();
+  GetAccessPathAction(const GetAccessPathAction&) = default;
+  GetAccessPathAction(GetAccessPathAction&&) = default;
+  GetAccessPathAction& operator=(const GetAccessPathAction&) = default;
+  GetAccessPathAction& operator=(GetAccessPathAction&&) = default;
+  ~GetAccessPathAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -62,6 +80,15 @@ struct GetAccessPathAction : Action<GetAccessPathAction, GetAccessPathResult> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryBlockVolumeAction.java`.
 struct QueryBlockVolumeAction : QueryAction<QueryBlockVolumeAction, BlockVolumeInventory> {
+
+  /// \cond
+  QueryBlockVolumeAction();
+  QueryBlockVolumeAction(const QueryBlockVolumeAction&) = default;
+  QueryBlockVolumeAction(QueryBlockVolumeAction&&) = default;
+  QueryBlockVolumeAction& operator=(const QueryBlockVolumeAction&) = default;
+  QueryBlockVolumeAction& operator=(QueryBlockVolumeAction&&) = default;
+  ~QueryBlockVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -77,6 +104,15 @@ struct UpdateBlockVolumeAction : Action<UpdateBlockVolumeAction, InventoryReply<
   std::optional<std::string> name;  ///< Optional.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBlockVolumeAction();
+  UpdateBlockVolumeAction(const UpdateBlockVolumeAction&) = default;
+  UpdateBlockVolumeAction(UpdateBlockVolumeAction&&) = default;
+  UpdateBlockVolumeAction& operator=(const UpdateBlockVolumeAction&) = default;
+  UpdateBlockVolumeAction& operator=(UpdateBlockVolumeAction&&) = default;
+  ~UpdateBlockVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct DeleteBuildAppExportHistoryAction : Action<DeleteBuildAppExportHistoryAct
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteBuildAppExportHistoryAction();
+  DeleteBuildAppExportHistoryAction(const DeleteBuildAppExportHistoryAction&) = default;
+  DeleteBuildAppExportHistoryAction(DeleteBuildAppExportHistoryAction&&) = default;
+  DeleteBuildAppExportHistoryAction& operator=(const DeleteBuildAppExportHistoryAction&) = default;
+  DeleteBuildAppExportHistoryAction& operator=(DeleteBuildAppExportHistoryAction&&) = default;
+  ~DeleteBuildAppExportHistoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

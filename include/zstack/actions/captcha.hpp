@@ -23,6 +23,15 @@ struct RefreshCaptchaAction : Action<RefreshCaptchaAction, RefreshCaptchaResult>
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RefreshCaptchaAction();
+  RefreshCaptchaAction(const RefreshCaptchaAction&) = default;
+  RefreshCaptchaAction(RefreshCaptchaAction&&) = default;
+  RefreshCaptchaAction& operator=(const RefreshCaptchaAction&) = default;
+  RefreshCaptchaAction& operator=(RefreshCaptchaAction&&) = default;
+  ~RefreshCaptchaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -26,6 +26,15 @@ struct LoginByCasAction : Action<LoginByCasAction, InventoryReply<SessionInvento
   std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LoginByCasAction();
+  LoginByCasAction(const LoginByCasAction&) = default;
+  LoginByCasAction(LoginByCasAction&&) = default;
+  LoginByCasAction& operator=(const LoginByCasAction&) = default;
+  LoginByCasAction& operator=(LoginByCasAction&&) = default;
+  ~LoginByCasAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

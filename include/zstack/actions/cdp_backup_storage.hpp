@@ -36,6 +36,15 @@ struct CreateCdpPolicyAction : Action<CreateCdpPolicyAction, InventoryReply<CdpP
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateCdpPolicyAction();
+  CreateCdpPolicyAction(const CreateCdpPolicyAction&) = default;
+  CreateCdpPolicyAction(CreateCdpPolicyAction&&) = default;
+  CreateCdpPolicyAction& operator=(const CreateCdpPolicyAction&) = default;
+  CreateCdpPolicyAction& operator=(CreateCdpPolicyAction&&) = default;
+  ~CreateCdpPolicyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -59,6 +68,15 @@ struct CreateCdpTaskAction : Action<CreateCdpTaskAction, InventoryReply<CdpTaskI
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateCdpTaskAction();
+  CreateCdpTaskAction(const CreateCdpTaskAction&) = default;
+  CreateCdpTaskAction(CreateCdpTaskAction&&) = default;
+  CreateCdpTaskAction& operator=(const CreateCdpTaskAction&) = default;
+  CreateCdpTaskAction& operator=(CreateCdpTaskAction&&) = default;
+  ~CreateCdpTaskAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -72,6 +90,15 @@ struct DeleteCdpPolicyAction : Action<DeleteCdpPolicyAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteCdpPolicyAction();
+  DeleteCdpPolicyAction(const DeleteCdpPolicyAction&) = default;
+  DeleteCdpPolicyAction(DeleteCdpPolicyAction&&) = default;
+  DeleteCdpPolicyAction& operator=(const DeleteCdpPolicyAction&) = default;
+  DeleteCdpPolicyAction& operator=(DeleteCdpPolicyAction&&) = default;
+  ~DeleteCdpPolicyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -88,6 +115,15 @@ struct GetCdpBackupStorageRequirementAction : Action<GetCdpBackupStorageRequirem
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCdpBackupStorageRequirementAction();
+  GetCdpBackupStorageRequirementAction(const GetCdpBackupStorageRequirementAction&) = default;
+  GetCdpBackupStorageRequirementAction(GetCdpBackupStorageRequirementAction&&) = default;
+  GetCdpBackupStorageRequirementAction& operator=(const GetCdpBackupStorageRequirementAction&) = default;
+  GetCdpBackupStorageRequirementAction& operator=(GetCdpBackupStorageRequirementAction&&) = default;
+  ~GetCdpBackupStorageRequirementAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -103,6 +139,15 @@ struct MountVmInstanceRecoveryPointAction : Action<MountVmInstanceRecoveryPointA
   std::optional<bool> https;  ///< Optional; Java SDK default `true` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  MountVmInstanceRecoveryPointAction();
+  MountVmInstanceRecoveryPointAction(const MountVmInstanceRecoveryPointAction&) = default;
+  MountVmInstanceRecoveryPointAction(MountVmInstanceRecoveryPointAction&&) = default;
+  MountVmInstanceRecoveryPointAction& operator=(const MountVmInstanceRecoveryPointAction&) = default;
+  MountVmInstanceRecoveryPointAction& operator=(MountVmInstanceRecoveryPointAction&&) = default;
+  ~MountVmInstanceRecoveryPointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -115,6 +160,15 @@ struct MountVmInstanceRecoveryPointAction : Action<MountVmInstanceRecoveryPointA
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryCdpPolicyAction.java`.
 struct QueryCdpPolicyAction : QueryAction<QueryCdpPolicyAction, CdpPolicyInventory> {
+
+  /// \cond
+  QueryCdpPolicyAction();
+  QueryCdpPolicyAction(const QueryCdpPolicyAction&) = default;
+  QueryCdpPolicyAction(QueryCdpPolicyAction&&) = default;
+  QueryCdpPolicyAction& operator=(const QueryCdpPolicyAction&) = default;
+  QueryCdpPolicyAction& operator=(QueryCdpPolicyAction&&) = default;
+  ~QueryCdpPolicyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -129,6 +183,15 @@ struct UnmountVmInstanceRecoveryPointAction : Action<UnmountVmInstanceRecoveryPo
   std::string vmUuid;  ///< Required.
   std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UnmountVmInstanceRecoveryPointAction();
+  UnmountVmInstanceRecoveryPointAction(const UnmountVmInstanceRecoveryPointAction&) = default;
+  UnmountVmInstanceRecoveryPointAction(UnmountVmInstanceRecoveryPointAction&&) = default;
+  UnmountVmInstanceRecoveryPointAction& operator=(const UnmountVmInstanceRecoveryPointAction&) = default;
+  UnmountVmInstanceRecoveryPointAction& operator=(UnmountVmInstanceRecoveryPointAction&&) = default;
+  ~UnmountVmInstanceRecoveryPointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -153,6 +216,15 @@ struct UpdateCdpPolicyAction : Action<UpdateCdpPolicyAction, InventoryReply<CdpP
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateCdpPolicyAction();
+  UpdateCdpPolicyAction(const UpdateCdpPolicyAction&) = default;
+  UpdateCdpPolicyAction(UpdateCdpPolicyAction&&) = default;
+  UpdateCdpPolicyAction& operator=(const UpdateCdpPolicyAction&) = default;
+  UpdateCdpPolicyAction& operator=(UpdateCdpPolicyAction&&) = default;
+  ~UpdateCdpPolicyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -172,6 +244,15 @@ struct UpdateCdpTaskAction : Action<UpdateCdpTaskAction, InventoryReply<CdpTaskI
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateCdpTaskAction();
+  UpdateCdpTaskAction(const UpdateCdpTaskAction&) = default;
+  UpdateCdpTaskAction(UpdateCdpTaskAction&&) = default;
+  UpdateCdpTaskAction& operator=(const UpdateCdpTaskAction&) = default;
+  UpdateCdpTaskAction& operator=(UpdateCdpTaskAction&&) = default;
+  ~UpdateCdpTaskAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -40,6 +40,15 @@ struct CreateVmFromCdpBackupAction : Action<CreateVmFromCdpBackupAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmFromCdpBackupAction();
+  CreateVmFromCdpBackupAction(const CreateVmFromCdpBackupAction&) = default;
+  CreateVmFromCdpBackupAction(CreateVmFromCdpBackupAction&&) = default;
+  CreateVmFromCdpBackupAction& operator=(const CreateVmFromCdpBackupAction&) = default;
+  CreateVmFromCdpBackupAction& operator=(CreateVmFromCdpBackupAction&&) = default;
+  ~CreateVmFromCdpBackupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -59,6 +68,15 @@ struct RevertVmFromCdpBackupAction : Action<RevertVmFromCdpBackupAction, EmptyRe
   std::optional<bool> useExistingVolume;  ///< Optional; Java SDK default `true` (unset here: not sent).
   std::optional<std::int64_t> recoverBandwidth;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RevertVmFromCdpBackupAction();
+  RevertVmFromCdpBackupAction(const RevertVmFromCdpBackupAction&) = default;
+  RevertVmFromCdpBackupAction(RevertVmFromCdpBackupAction&&) = default;
+  RevertVmFromCdpBackupAction& operator=(const RevertVmFromCdpBackupAction&) = default;
+  RevertVmFromCdpBackupAction& operator=(RevertVmFromCdpBackupAction&&) = default;
+  ~RevertVmFromCdpBackupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -26,6 +26,15 @@ struct DeleteCdpTaskAction : Action<DeleteCdpTaskAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteCdpTaskAction();
+  DeleteCdpTaskAction(const DeleteCdpTaskAction&) = default;
+  DeleteCdpTaskAction(DeleteCdpTaskAction&&) = default;
+  DeleteCdpTaskAction& operator=(const DeleteCdpTaskAction&) = default;
+  DeleteCdpTaskAction& operator=(DeleteCdpTaskAction&&) = default;
+  ~DeleteCdpTaskAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct DeleteCdpTaskAction : Action<DeleteCdpTaskAction, EmptyReply> {
 struct DeleteCdpTaskDataAction : Action<DeleteCdpTaskDataAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteCdpTaskDataAction();
+  DeleteCdpTaskDataAction(const DeleteCdpTaskDataAction&) = default;
+  DeleteCdpTaskDataAction(DeleteCdpTaskDataAction&&) = default;
+  DeleteCdpTaskDataAction& operator=(const DeleteCdpTaskDataAction&) = default;
+  DeleteCdpTaskDataAction& operator=(DeleteCdpTaskDataAction&&) = default;
+  ~DeleteCdpTaskDataAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -53,6 +71,15 @@ struct DisableCdpTaskAction : Action<DisableCdpTaskAction, InventoryReply<CdpTas
   std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DisableCdpTaskAction();
+  DisableCdpTaskAction(const DisableCdpTaskAction&) = default;
+  DisableCdpTaskAction(DisableCdpTaskAction&&) = default;
+  DisableCdpTaskAction& operator=(const DisableCdpTaskAction&) = default;
+  DisableCdpTaskAction& operator=(DisableCdpTaskAction&&) = default;
+  ~DisableCdpTaskAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -65,6 +92,15 @@ struct DisableCdpTaskAction : Action<DisableCdpTaskAction, InventoryReply<CdpTas
 struct EnableCdpTaskAction : Action<EnableCdpTaskAction, InventoryReply<CdpTaskInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  EnableCdpTaskAction();
+  EnableCdpTaskAction(const EnableCdpTaskAction&) = default;
+  EnableCdpTaskAction(EnableCdpTaskAction&&) = default;
+  EnableCdpTaskAction& operator=(const EnableCdpTaskAction&) = default;
+  EnableCdpTaskAction& operator=(EnableCdpTaskAction&&) = default;
+  ~EnableCdpTaskAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -79,6 +115,15 @@ struct MergeDataOnBackupStorageAction : Action<MergeDataOnBackupStorageAction, E
   std::string backupStorageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  MergeDataOnBackupStorageAction();
+  MergeDataOnBackupStorageAction(const MergeDataOnBackupStorageAction&) = default;
+  MergeDataOnBackupStorageAction(MergeDataOnBackupStorageAction&&) = default;
+  MergeDataOnBackupStorageAction& operator=(const MergeDataOnBackupStorageAction&) = default;
+  MergeDataOnBackupStorageAction& operator=(MergeDataOnBackupStorageAction&&) = default;
+  ~MergeDataOnBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -92,6 +137,15 @@ struct MergeDataOnBackupStorageAction : Action<MergeDataOnBackupStorageAction, E
 /// From the Java SDK's `QueryCdpTaskAction.java`.
 struct QueryCdpTaskAction : QueryAction<QueryCdpTaskAction, CdpTaskInventory> {
 
+  /// \cond
+  QueryCdpTaskAction();
+  QueryCdpTaskAction(const QueryCdpTaskAction&) = default;
+  QueryCdpTaskAction(QueryCdpTaskAction&&) = default;
+  QueryCdpTaskAction& operator=(const QueryCdpTaskAction&) = default;
+  QueryCdpTaskAction& operator=(QueryCdpTaskAction&&) = default;
+  ~QueryCdpTaskAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -104,6 +158,15 @@ struct QueryCdpTaskAction : QueryAction<QueryCdpTaskAction, CdpTaskInventory> {
 struct UpgradeBackupStorageCdpTasksAction : Action<UpgradeBackupStorageCdpTasksAction, EmptyReply> {
   std::string backupStorageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpgradeBackupStorageCdpTasksAction();
+  UpgradeBackupStorageCdpTasksAction(const UpgradeBackupStorageCdpTasksAction&) = default;
+  UpgradeBackupStorageCdpTasksAction(UpgradeBackupStorageCdpTasksAction&&) = default;
+  UpgradeBackupStorageCdpTasksAction& operator=(const UpgradeBackupStorageCdpTasksAction&) = default;
+  UpgradeBackupStorageCdpTasksAction& operator=(UpgradeBackupStorageCdpTasksAction&&) = default;
+  ~UpgradeBackupStorageCdpTasksAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

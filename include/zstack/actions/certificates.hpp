@@ -26,6 +26,15 @@ struct CreateCertificateAction : Action<CreateCertificateAction, InventoryReply<
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  CreateCertificateAction();
+  CreateCertificateAction(const CreateCertificateAction&) = default;
+  CreateCertificateAction(CreateCertificateAction&&) = default;
+  CreateCertificateAction& operator=(const CreateCertificateAction&) = default;
+  CreateCertificateAction& operator=(CreateCertificateAction&&) = default;
+  ~CreateCertificateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct CreateCertificateAction : Action<CreateCertificateAction, InventoryReply<
 struct DeleteCertificateAction : Action<DeleteCertificateAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
+
+  /// \cond
+  DeleteCertificateAction();
+  DeleteCertificateAction(const DeleteCertificateAction&) = default;
+  DeleteCertificateAction(DeleteCertificateAction&&) = default;
+  DeleteCertificateAction& operator=(const DeleteCertificateAction&) = default;
+  DeleteCertificateAction& operator=(DeleteCertificateAction&&) = default;
+  ~DeleteCertificateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -53,6 +71,15 @@ struct DeleteCertificateAction : Action<DeleteCertificateAction, EmptyReply> {
 /// From `api/actions/QueryCertificate.json` (the manual).
 struct QueryCertificateAction : QueryAction<QueryCertificateAction, CertificateInventory> {
 
+  /// \cond
+  QueryCertificateAction();
+  QueryCertificateAction(const QueryCertificateAction&) = default;
+  QueryCertificateAction(QueryCertificateAction&&) = default;
+  QueryCertificateAction& operator=(const QueryCertificateAction&) = default;
+  QueryCertificateAction& operator=(QueryCertificateAction&&) = default;
+  ~QueryCertificateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -67,6 +94,15 @@ struct UpdateCertificateAction : Action<UpdateCertificateAction, InventoryReply<
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
+
+  /// \cond
+  UpdateCertificateAction();
+  UpdateCertificateAction(const UpdateCertificateAction&) = default;
+  UpdateCertificateAction(UpdateCertificateAction&&) = default;
+  UpdateCertificateAction& operator=(const UpdateCertificateAction&) = default;
+  UpdateCertificateAction& operator=(UpdateCertificateAction&&) = default;
+  ~UpdateCertificateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct CheckBatchDataIntegrityAction : Action<CheckBatchDataIntegrityAction, Che
   std::string resourceType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckBatchDataIntegrityAction();
+  CheckBatchDataIntegrityAction(const CheckBatchDataIntegrityAction&) = default;
+  CheckBatchDataIntegrityAction(CheckBatchDataIntegrityAction&&) = default;
+  CheckBatchDataIntegrityAction& operator=(const CheckBatchDataIntegrityAction&) = default;
+  CheckBatchDataIntegrityAction& operator=(CheckBatchDataIntegrityAction&&) = default;
+  ~CheckBatchDataIntegrityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

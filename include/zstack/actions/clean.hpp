@@ -26,6 +26,15 @@ struct CleanQueueAction : Action<CleanQueueAction, EmptyReply> {
   std::optional<std::string> managementiUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CleanQueueAction();
+  CleanQueueAction(const CleanQueueAction&) = default;
+  CleanQueueAction(CleanQueueAction&&) = default;
+  CleanQueueAction& operator=(const CleanQueueAction&) = default;
+  CleanQueueAction& operator=(CleanQueueAction&&) = default;
+  ~CleanQueueAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

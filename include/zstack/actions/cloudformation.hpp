@@ -34,6 +34,15 @@ struct AddResourceStackVmPortMonitorAction : Action<AddResourceStackVmPortMonito
   std::optional<std::int32_t> port;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddResourceStackVmPortMonitorAction();
+  AddResourceStackVmPortMonitorAction(const AddResourceStackVmPortMonitorAction&) = default;
+  AddResourceStackVmPortMonitorAction(AddResourceStackVmPortMonitorAction&&) = default;
+  AddResourceStackVmPortMonitorAction& operator=(const AddResourceStackVmPortMonitorAction&) = default;
+  AddResourceStackVmPortMonitorAction& operator=(AddResourceStackVmPortMonitorAction&&) = default;
+  ~AddResourceStackVmPortMonitorAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -52,6 +61,15 @@ struct AddStackTemplateAction : Action<AddStackTemplateAction, InventoryReply<St
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddStackTemplateAction();
+  AddStackTemplateAction(const AddStackTemplateAction&) = default;
+  AddStackTemplateAction(AddStackTemplateAction&&) = default;
+  AddStackTemplateAction& operator=(const AddStackTemplateAction&) = default;
+  AddStackTemplateAction& operator=(AddStackTemplateAction&&) = default;
+  ~AddStackTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -66,6 +84,15 @@ struct CheckStackTemplateParametersAction : Action<CheckStackTemplateParametersA
   std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
   std::optional<std::string> uuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckStackTemplateParametersAction();
+  CheckStackTemplateParametersAction(const CheckStackTemplateParametersAction&) = default;
+  CheckStackTemplateParametersAction(CheckStackTemplateParametersAction&&) = default;
+  CheckStackTemplateParametersAction& operator=(const CheckStackTemplateParametersAction&) = default;
+  CheckStackTemplateParametersAction& operator=(CheckStackTemplateParametersAction&&) = default;
+  ~CheckStackTemplateParametersAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -88,6 +115,15 @@ struct CreateResourceStackAction : Action<CreateResourceStackAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateResourceStackAction();
+  CreateResourceStackAction(const CreateResourceStackAction&) = default;
+  CreateResourceStackAction(CreateResourceStackAction&&) = default;
+  CreateResourceStackAction& operator=(const CreateResourceStackAction&) = default;
+  CreateResourceStackAction& operator=(CreateResourceStackAction&&) = default;
+  ~CreateResourceStackAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -105,6 +141,15 @@ struct DecodeStackTemplateAction : Action<DecodeStackTemplateAction, DecodeStack
   std::optional<std::string> preparameters;  ///< Optional; at most 524288 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DecodeStackTemplateAction();
+  DecodeStackTemplateAction(const DecodeStackTemplateAction&) = default;
+  DecodeStackTemplateAction(DecodeStackTemplateAction&&) = default;
+  DecodeStackTemplateAction& operator=(const DecodeStackTemplateAction&) = default;
+  DecodeStackTemplateAction& operator=(DecodeStackTemplateAction&&) = default;
+  ~DecodeStackTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -118,6 +163,15 @@ struct DeleteResourceStackAction : Action<DeleteResourceStackAction, EmptyReply>
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteResourceStackAction();
+  DeleteResourceStackAction(const DeleteResourceStackAction&) = default;
+  DeleteResourceStackAction(DeleteResourceStackAction&&) = default;
+  DeleteResourceStackAction& operator=(const DeleteResourceStackAction&) = default;
+  DeleteResourceStackAction& operator=(DeleteResourceStackAction&&) = default;
+  ~DeleteResourceStackAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -135,6 +189,15 @@ struct DeleteResourceStackVmPortMonitorAction : Action<DeleteResourceStackVmPort
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteResourceStackVmPortMonitorAction();
+  DeleteResourceStackVmPortMonitorAction(const DeleteResourceStackVmPortMonitorAction&) = default;
+  DeleteResourceStackVmPortMonitorAction(DeleteResourceStackVmPortMonitorAction&&) = default;
+  DeleteResourceStackVmPortMonitorAction& operator=(const DeleteResourceStackVmPortMonitorAction&) = default;
+  DeleteResourceStackVmPortMonitorAction& operator=(DeleteResourceStackVmPortMonitorAction&&) = default;
+  ~DeleteResourceStackVmPortMonitorAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -149,6 +212,15 @@ struct DeleteStackTemplateAction : Action<DeleteStackTemplateAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteStackTemplateAction();
+  DeleteStackTemplateAction(const DeleteStackTemplateAction&) = default;
+  DeleteStackTemplateAction(DeleteStackTemplateAction&&) = default;
+  DeleteStackTemplateAction& operator=(const DeleteStackTemplateAction&) = default;
+  DeleteStackTemplateAction& operator=(DeleteStackTemplateAction&&) = default;
+  ~DeleteStackTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -161,6 +233,15 @@ struct DeleteStackTemplateAction : Action<DeleteStackTemplateAction, EmptyReply>
 struct GetResourceFromResourceStackAction : Action<GetResourceFromResourceStackAction, GetResourceFromResourceStackResult> {
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetResourceFromResourceStackAction();
+  GetResourceFromResourceStackAction(const GetResourceFromResourceStackAction&) = default;
+  GetResourceFromResourceStackAction(GetResourceFromResourceStackAction&&) = default;
+  GetResourceFromResourceStackAction& operator=(const GetResourceFromResourceStackAction&) = default;
+  GetResourceFromResourceStackAction& operator=(GetResourceFromResourceStackAction&&) = default;
+  ~GetResourceFromResourceStackAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -175,6 +256,15 @@ struct GetResourceStackFromResourceAction : Action<GetResourceStackFromResourceA
   std::string resourceUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetResourceStackFromResourceAction();
+  GetResourceStackFromResourceAction(const GetResourceStackFromResourceAction&) = default;
+  GetResourceStackFromResourceAction(GetResourceStackFromResourceAction&&) = default;
+  GetResourceStackFromResourceAction& operator=(const GetResourceStackFromResourceAction&) = default;
+  GetResourceStackFromResourceAction& operator=(GetResourceStackFromResourceAction&&) = default;
+  ~GetResourceStackFromResourceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -187,6 +277,15 @@ struct GetResourceStackFromResourceAction : Action<GetResourceStackFromResourceA
 struct GetResourceStackVmStatusAction : Action<GetResourceStackVmStatusAction, GetResourceStackVmStatusResult> {
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetResourceStackVmStatusAction();
+  GetResourceStackVmStatusAction(const GetResourceStackVmStatusAction&) = default;
+  GetResourceStackVmStatusAction(GetResourceStackVmStatusAction&&) = default;
+  GetResourceStackVmStatusAction& operator=(const GetResourceStackVmStatusAction&) = default;
+  GetResourceStackVmStatusAction& operator=(GetResourceStackVmStatusAction&&) = default;
+  ~GetResourceStackVmStatusAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -201,6 +300,15 @@ struct GetSupportedCloudFormationResourcesAction : Action<GetSupportedCloudForma
   std::optional<std::string> version;  ///< Optional; one of `v1` (case-insensitive).
   std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetSupportedCloudFormationResourcesAction();
+  GetSupportedCloudFormationResourcesAction(const GetSupportedCloudFormationResourcesAction&) = default;
+  GetSupportedCloudFormationResourcesAction(GetSupportedCloudFormationResourcesAction&&) = default;
+  GetSupportedCloudFormationResourcesAction& operator=(const GetSupportedCloudFormationResourcesAction&) = default;
+  GetSupportedCloudFormationResourcesAction& operator=(GetSupportedCloudFormationResourcesAction&&) = default;
+  ~GetSupportedCloudFormationResourcesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -219,6 +327,15 @@ struct PreviewResourceStackAction : Action<PreviewResourceStackAction, PreviewRe
   std::optional<std::string> preParameters;  ///< Optional; at most 524288 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PreviewResourceStackAction();
+  PreviewResourceStackAction(const PreviewResourceStackAction&) = default;
+  PreviewResourceStackAction(PreviewResourceStackAction&&) = default;
+  PreviewResourceStackAction& operator=(const PreviewResourceStackAction&) = default;
+  PreviewResourceStackAction& operator=(PreviewResourceStackAction&&) = default;
+  ~PreviewResourceStackAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -230,6 +347,15 @@ struct PreviewResourceStackAction : Action<PreviewResourceStackAction, PreviewRe
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryEventFromResourceStackAction.java`.
 struct QueryEventFromResourceStackAction : QueryAction<QueryEventFromResourceStackAction, Json> {
+
+  /// \cond
+  QueryEventFromResourceStackAction();
+  QueryEventFromResourceStackAction(const QueryEventFromResourceStackAction&) = default;
+  QueryEventFromResourceStackAction(QueryEventFromResourceStackAction&&) = default;
+  QueryEventFromResourceStackAction& operator=(const QueryEventFromResourceStackAction&) = default;
+  QueryEventFromResourceStackAction& operator=(QueryEventFromResourceStackAction&&) = default;
+  ~QueryEventFromResourceStackAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -244,6 +370,15 @@ struct QueryEventFromResourceStackAction : QueryAction<QueryEventFromResourceSta
 /// From the Java SDK's `QueryResourceStackAction.java`.
 struct QueryResourceStackAction : QueryAction<QueryResourceStackAction, ResourceStackInventory> {
 
+  /// \cond
+  QueryResourceStackAction();
+  QueryResourceStackAction(const QueryResourceStackAction&) = default;
+  QueryResourceStackAction(QueryResourceStackAction&&) = default;
+  QueryResourceStackAction& operator=(const QueryResourceStackAction&) = default;
+  QueryResourceStackAction& operator=(QueryResourceStackAction&&) = default;
+  ~QueryResourceStackAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -257,6 +392,15 @@ struct QueryResourceStackAction : QueryAction<QueryResourceStackAction, Resource
 /// From the Java SDK's `QueryStackTemplateAction.java`.
 struct QueryStackTemplateAction : QueryAction<QueryStackTemplateAction, StackTemplateInventory> {
 
+  /// \cond
+  QueryStackTemplateAction();
+  QueryStackTemplateAction(const QueryStackTemplateAction&) = default;
+  QueryStackTemplateAction(QueryStackTemplateAction&&) = default;
+  QueryStackTemplateAction& operator=(const QueryStackTemplateAction&) = default;
+  QueryStackTemplateAction& operator=(QueryStackTemplateAction&&) = default;
+  ~QueryStackTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -269,6 +413,15 @@ struct QueryStackTemplateAction : QueryAction<QueryStackTemplateAction, StackTem
 struct RestartResourceStackAction : Action<RestartResourceStackAction, InventoryReply<ResourceStackInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RestartResourceStackAction();
+  RestartResourceStackAction(const RestartResourceStackAction&) = default;
+  RestartResourceStackAction(RestartResourceStackAction&&) = default;
+  RestartResourceStackAction& operator=(const RestartResourceStackAction&) = default;
+  RestartResourceStackAction& operator=(RestartResourceStackAction&&) = default;
+  ~RestartResourceStackAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -288,6 +441,15 @@ struct UpdateResourceStackAction : Action<UpdateResourceStackAction, InventoryRe
   std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateResourceStackAction();
+  UpdateResourceStackAction(const UpdateResourceStackAction&) = default;
+  UpdateResourceStackAction(UpdateResourceStackAction&&) = default;
+  UpdateResourceStackAction& operator=(const UpdateResourceStackAction&) = default;
+  UpdateResourceStackAction& operator=(UpdateResourceStackAction&&) = default;
+  ~UpdateResourceStackAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -304,6 +466,15 @@ struct UpdateStackTemplateAction : Action<UpdateStackTemplateAction, InventoryRe
   std::optional<bool> state;  ///< Optional.
   std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateStackTemplateAction();
+  UpdateStackTemplateAction(const UpdateStackTemplateAction&) = default;
+  UpdateStackTemplateAction(UpdateStackTemplateAction&&) = default;
+  UpdateStackTemplateAction& operator=(const UpdateStackTemplateAction&) = default;
+  UpdateStackTemplateAction& operator=(UpdateStackTemplateAction&&) = default;
+  ~UpdateStackTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -27,6 +27,15 @@ struct GetCandidateL2NetworksForAttachingClusterAction : Action<GetCandidateL2Ne
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateL2NetworksForAttachingClusterAction();
+  GetCandidateL2NetworksForAttachingClusterAction(const GetCandidateL2NetworksForAttachingClusterAction&) = default;
+  GetCandidateL2NetworksForAttachingClusterAction(GetCandidateL2NetworksForAttachingClusterAction&&) = default;
+  GetCandidateL2NetworksForAttachingClusterAction& operator=(const GetCandidateL2NetworksForAttachingClusterAction&) = default;
+  GetCandidateL2NetworksForAttachingClusterAction& operator=(GetCandidateL2NetworksForAttachingClusterAction&&) = default;
+  ~GetCandidateL2NetworksForAttachingClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -43,6 +52,15 @@ struct GetCandidateNetworkInterfacesAction : Action<GetCandidateNetworkInterface
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateNetworkInterfacesAction();
+  GetCandidateNetworkInterfacesAction(const GetCandidateNetworkInterfacesAction&) = default;
+  GetCandidateNetworkInterfacesAction(GetCandidateNetworkInterfacesAction&&) = default;
+  GetCandidateNetworkInterfacesAction& operator=(const GetCandidateNetworkInterfacesAction&) = default;
+  GetCandidateNetworkInterfacesAction& operator=(GetCandidateNetworkInterfacesAction&&) = default;
+  ~GetCandidateNetworkInterfacesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -57,6 +75,15 @@ struct GetClusterHostNetworkFactsAction : Action<GetClusterHostNetworkFactsActio
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetClusterHostNetworkFactsAction();
+  GetClusterHostNetworkFactsAction(const GetClusterHostNetworkFactsAction&) = default;
+  GetClusterHostNetworkFactsAction(GetClusterHostNetworkFactsAction&&) = default;
+  GetClusterHostNetworkFactsAction& operator=(const GetClusterHostNetworkFactsAction&) = default;
+  GetClusterHostNetworkFactsAction& operator=(GetClusterHostNetworkFactsAction&&) = default;
+  ~GetClusterHostNetworkFactsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -35,6 +35,15 @@ struct ApplyDRSAdviceAction : Action<ApplyDRSAdviceAction, ApplyDRSAdviceResult>
   std::string adviceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ApplyDRSAdviceAction();
+  ApplyDRSAdviceAction(const ApplyDRSAdviceAction&) = default;
+  ApplyDRSAdviceAction(ApplyDRSAdviceAction&&) = default;
+  ApplyDRSAdviceAction& operator=(const ApplyDRSAdviceAction&) = default;
+  ApplyDRSAdviceAction& operator=(ApplyDRSAdviceAction&&) = default;
+  ~ApplyDRSAdviceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -48,6 +57,15 @@ struct AttachBaremetalPxeServerToClusterAction : Action<AttachBaremetalPxeServer
   std::string pxeServerUuid;  ///< Path variable; required.
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachBaremetalPxeServerToClusterAction();
+  AttachBaremetalPxeServerToClusterAction(const AttachBaremetalPxeServerToClusterAction&) = default;
+  AttachBaremetalPxeServerToClusterAction(AttachBaremetalPxeServerToClusterAction&&) = default;
+  AttachBaremetalPxeServerToClusterAction& operator=(const AttachBaremetalPxeServerToClusterAction&) = default;
+  AttachBaremetalPxeServerToClusterAction& operator=(AttachBaremetalPxeServerToClusterAction&&) = default;
+  ~AttachBaremetalPxeServerToClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -63,6 +81,15 @@ struct AttachIscsiServerToClusterAction : Action<AttachIscsiServerToClusterActio
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachIscsiServerToClusterAction();
+  AttachIscsiServerToClusterAction(const AttachIscsiServerToClusterAction&) = default;
+  AttachIscsiServerToClusterAction(AttachIscsiServerToClusterAction&&) = default;
+  AttachIscsiServerToClusterAction& operator=(const AttachIscsiServerToClusterAction&) = default;
+  AttachIscsiServerToClusterAction& operator=(AttachIscsiServerToClusterAction&&) = default;
+  ~AttachIscsiServerToClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -76,6 +103,15 @@ struct AttachNvmeServerToClusterAction : Action<AttachNvmeServerToClusterAction,
   std::string uuid;  ///< Path variable; required.
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachNvmeServerToClusterAction();
+  AttachNvmeServerToClusterAction(const AttachNvmeServerToClusterAction&) = default;
+  AttachNvmeServerToClusterAction(AttachNvmeServerToClusterAction&&) = default;
+  AttachNvmeServerToClusterAction& operator=(const AttachNvmeServerToClusterAction&) = default;
+  AttachNvmeServerToClusterAction& operator=(AttachNvmeServerToClusterAction&&) = default;
+  ~AttachNvmeServerToClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -91,6 +127,15 @@ struct AttachPrimaryStorageToClusterAction : Action<AttachPrimaryStorageToCluste
   std::string primaryStorageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachPrimaryStorageToClusterAction();
+  AttachPrimaryStorageToClusterAction(const AttachPrimaryStorageToClusterAction&) = default;
+  AttachPrimaryStorageToClusterAction(AttachPrimaryStorageToClusterAction&&) = default;
+  AttachPrimaryStorageToClusterAction& operator=(const AttachPrimaryStorageToClusterAction&) = default;
+  AttachPrimaryStorageToClusterAction& operator=(AttachPrimaryStorageToClusterAction&&) = default;
+  ~AttachPrimaryStorageToClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -104,6 +149,15 @@ struct ChangeClusterStateAction : Action<ChangeClusterStateAction, InventoryRepl
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeClusterStateAction();
+  ChangeClusterStateAction(const ChangeClusterStateAction&) = default;
+  ChangeClusterStateAction(ChangeClusterStateAction&&) = default;
+  ChangeClusterStateAction& operator=(const ChangeClusterStateAction&) = default;
+  ChangeClusterStateAction& operator=(ChangeClusterStateAction&&) = default;
+  ~ChangeClusterStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -124,6 +178,15 @@ struct CreateClusterAction : Action<CreateClusterAction, InventoryReply<ClusterI
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateClusterAction();
+  CreateClusterAction(const CreateClusterAction&) = default;
+  CreateClusterAction(CreateClusterAction&&) = default;
+  CreateClusterAction& operator=(const CreateClusterAction&) = default;
+  CreateClusterAction& operator=(CreateClusterAction&&) = default;
+  ~CreateClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -146,6 +209,15 @@ struct CreateClusterDRSAction : Action<CreateClusterDRSAction, InventoryReply<Cl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateClusterDRSAction();
+  CreateClusterDRSAction(const CreateClusterDRSAction&) = default;
+  CreateClusterDRSAction(CreateClusterDRSAction&&) = default;
+  CreateClusterDRSAction& operator=(const CreateClusterDRSAction&) = default;
+  CreateClusterDRSAction& operator=(CreateClusterDRSAction&&) = default;
+  ~CreateClusterDRSAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -159,6 +231,15 @@ struct DeleteClusterAction : Action<DeleteClusterAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteClusterAction();
+  DeleteClusterAction(const DeleteClusterAction&) = default;
+  DeleteClusterAction(DeleteClusterAction&&) = default;
+  DeleteClusterAction& operator=(const DeleteClusterAction&) = default;
+  DeleteClusterAction& operator=(DeleteClusterAction&&) = default;
+  ~DeleteClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -174,6 +255,15 @@ struct DeleteClusterDRSAction : Action<DeleteClusterDRSAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteClusterDRSAction();
+  DeleteClusterDRSAction(const DeleteClusterDRSAction&) = default;
+  DeleteClusterDRSAction(DeleteClusterDRSAction&&) = default;
+  DeleteClusterDRSAction& operator=(const DeleteClusterDRSAction&) = default;
+  DeleteClusterDRSAction& operator=(DeleteClusterDRSAction&&) = default;
+  ~DeleteClusterDRSAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -187,6 +277,15 @@ struct DetachBaremetalPxeServerFromClusterAction : Action<DetachBaremetalPxeServ
   std::string pxeServerUuid;  ///< Path variable; required.
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachBaremetalPxeServerFromClusterAction();
+  DetachBaremetalPxeServerFromClusterAction(const DetachBaremetalPxeServerFromClusterAction&) = default;
+  DetachBaremetalPxeServerFromClusterAction(DetachBaremetalPxeServerFromClusterAction&&) = default;
+  DetachBaremetalPxeServerFromClusterAction& operator=(const DetachBaremetalPxeServerFromClusterAction&) = default;
+  DetachBaremetalPxeServerFromClusterAction& operator=(DetachBaremetalPxeServerFromClusterAction&&) = default;
+  ~DetachBaremetalPxeServerFromClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -202,6 +301,15 @@ struct DetachIscsiServerFromClusterAction : Action<DetachIscsiServerFromClusterA
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachIscsiServerFromClusterAction();
+  DetachIscsiServerFromClusterAction(const DetachIscsiServerFromClusterAction&) = default;
+  DetachIscsiServerFromClusterAction(DetachIscsiServerFromClusterAction&&) = default;
+  DetachIscsiServerFromClusterAction& operator=(const DetachIscsiServerFromClusterAction&) = default;
+  DetachIscsiServerFromClusterAction& operator=(DetachIscsiServerFromClusterAction&&) = default;
+  ~DetachIscsiServerFromClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -215,6 +323,15 @@ struct DetachNvmeServerFromClusterAction : Action<DetachNvmeServerFromClusterAct
   std::string uuid;  ///< Path variable; required.
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachNvmeServerFromClusterAction();
+  DetachNvmeServerFromClusterAction(const DetachNvmeServerFromClusterAction&) = default;
+  DetachNvmeServerFromClusterAction(DetachNvmeServerFromClusterAction&&) = default;
+  DetachNvmeServerFromClusterAction& operator=(const DetachNvmeServerFromClusterAction&) = default;
+  DetachNvmeServerFromClusterAction& operator=(DetachNvmeServerFromClusterAction&&) = default;
+  ~DetachNvmeServerFromClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -230,6 +347,15 @@ struct DetachPrimaryStorageFromClusterAction : Action<DetachPrimaryStorageFromCl
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachPrimaryStorageFromClusterAction();
+  DetachPrimaryStorageFromClusterAction(const DetachPrimaryStorageFromClusterAction&) = default;
+  DetachPrimaryStorageFromClusterAction(DetachPrimaryStorageFromClusterAction&&) = default;
+  DetachPrimaryStorageFromClusterAction& operator=(const DetachPrimaryStorageFromClusterAction&) = default;
+  DetachPrimaryStorageFromClusterAction& operator=(DetachPrimaryStorageFromClusterAction&&) = default;
+  ~DetachPrimaryStorageFromClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -242,6 +368,15 @@ struct DetachPrimaryStorageFromClusterAction : Action<DetachPrimaryStorageFromCl
 struct ExecuteDRSSchedulingAction : Action<ExecuteDRSSchedulingAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ExecuteDRSSchedulingAction();
+  ExecuteDRSSchedulingAction(const ExecuteDRSSchedulingAction&) = default;
+  ExecuteDRSSchedulingAction(ExecuteDRSSchedulingAction&&) = default;
+  ExecuteDRSSchedulingAction& operator=(const ExecuteDRSSchedulingAction&) = default;
+  ExecuteDRSSchedulingAction& operator=(ExecuteDRSSchedulingAction&&) = default;
+  ~ExecuteDRSSchedulingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -256,6 +391,15 @@ struct GetClusterDRSStatusAction : Action<GetClusterDRSStatusAction, GetClusterD
   std::string drsUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetClusterDRSStatusAction();
+  GetClusterDRSStatusAction(const GetClusterDRSStatusAction&) = default;
+  GetClusterDRSStatusAction(GetClusterDRSStatusAction&&) = default;
+  GetClusterDRSStatusAction& operator=(const GetClusterDRSStatusAction&) = default;
+  GetClusterDRSStatusAction& operator=(GetClusterDRSStatusAction&&) = default;
+  ~GetClusterDRSStatusAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -268,6 +412,15 @@ struct GetClusterDRSStatusAction : Action<GetClusterDRSStatusAction, GetClusterD
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryClusterAction.java`.
 struct QueryClusterAction : QueryAction<QueryClusterAction, ClusterInventory> {
+
+  /// \cond
+  QueryClusterAction();
+  QueryClusterAction(const QueryClusterAction&) = default;
+  QueryClusterAction(QueryClusterAction&&) = default;
+  QueryClusterAction& operator=(const QueryClusterAction&) = default;
+  QueryClusterAction& operator=(QueryClusterAction&&) = default;
+  ~QueryClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -282,6 +435,15 @@ struct QueryClusterAction : QueryAction<QueryClusterAction, ClusterInventory> {
 /// From the Java SDK's `QueryClusterDRSAction.java`.
 struct QueryClusterDRSAction : QueryAction<QueryClusterDRSAction, ClusterDRSInventory> {
 
+  /// \cond
+  QueryClusterDRSAction();
+  QueryClusterDRSAction(const QueryClusterDRSAction&) = default;
+  QueryClusterDRSAction(QueryClusterDRSAction&&) = default;
+  QueryClusterDRSAction& operator=(const QueryClusterDRSAction&) = default;
+  QueryClusterDRSAction& operator=(QueryClusterDRSAction&&) = default;
+  ~QueryClusterDRSAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -295,6 +457,15 @@ struct QueryClusterDRSAction : QueryAction<QueryClusterDRSAction, ClusterDRSInve
 /// From the Java SDK's `QueryDRSAdviceAction.java`.
 struct QueryDRSAdviceAction : QueryAction<QueryDRSAdviceAction, DRSAdviceInventory> {
 
+  /// \cond
+  QueryDRSAdviceAction();
+  QueryDRSAdviceAction(const QueryDRSAdviceAction&) = default;
+  QueryDRSAdviceAction(QueryDRSAdviceAction&&) = default;
+  QueryDRSAdviceAction& operator=(const QueryDRSAdviceAction&) = default;
+  QueryDRSAdviceAction& operator=(QueryDRSAdviceAction&&) = default;
+  ~QueryDRSAdviceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -307,6 +478,15 @@ struct QueryDRSAdviceAction : QueryAction<QueryDRSAdviceAction, DRSAdviceInvento
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryDRSVmMigrationActivityAction.java`.
 struct QueryDRSVmMigrationActivityAction : QueryAction<QueryDRSVmMigrationActivityAction, DRSVmMigrationActivityInventory> {
+
+  /// \cond
+  QueryDRSVmMigrationActivityAction();
+  QueryDRSVmMigrationActivityAction(const QueryDRSVmMigrationActivityAction&) = default;
+  QueryDRSVmMigrationActivityAction(QueryDRSVmMigrationActivityAction&&) = default;
+  QueryDRSVmMigrationActivityAction& operator=(const QueryDRSVmMigrationActivityAction&) = default;
+  QueryDRSVmMigrationActivityAction& operator=(QueryDRSVmMigrationActivityAction&&) = default;
+  ~QueryDRSVmMigrationActivityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -322,6 +502,15 @@ struct UpdateClusterAction : Action<UpdateClusterAction, InventoryReply<ClusterI
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateClusterAction();
+  UpdateClusterAction(const UpdateClusterAction&) = default;
+  UpdateClusterAction(UpdateClusterAction&&) = default;
+  UpdateClusterAction& operator=(const UpdateClusterAction&) = default;
+  UpdateClusterAction& operator=(UpdateClusterAction&&) = default;
+  ~UpdateClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -341,6 +530,15 @@ struct UpdateClusterDRSAction : Action<UpdateClusterDRSAction, InventoryReply<Cl
   std::optional<std::int32_t> thresholdDuration;  ///< Optional.
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateClusterDRSAction();
+  UpdateClusterDRSAction(const UpdateClusterDRSAction&) = default;
+  UpdateClusterDRSAction(UpdateClusterDRSAction&&) = default;
+  UpdateClusterDRSAction& operator=(const UpdateClusterDRSAction&) = default;
+  UpdateClusterDRSAction& operator=(UpdateClusterDRSAction&&) = default;
+  ~UpdateClusterDRSAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -362,6 +560,15 @@ struct UpdateClusterOSAction : Action<UpdateClusterOSAction, InventoryReply<Long
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateClusterOSAction();
+  UpdateClusterOSAction(const UpdateClusterOSAction&) = default;
+  UpdateClusterOSAction(UpdateClusterOSAction&&) = default;
+  UpdateClusterOSAction& operator=(const UpdateClusterOSAction&) = default;
+  UpdateClusterOSAction& operator=(UpdateClusterOSAction&&) = default;
+  ~UpdateClusterOSAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -374,6 +581,15 @@ struct UpdateClusterOSAction : Action<UpdateClusterOSAction, InventoryReply<Long
 struct ValidateClusterSupportDRSAction : Action<ValidateClusterSupportDRSAction, ValidateClusterSupportDRSResult> {
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidateClusterSupportDRSAction();
+  ValidateClusterSupportDRSAction(const ValidateClusterSupportDRSAction&) = default;
+  ValidateClusterSupportDRSAction(ValidateClusterSupportDRSAction&&) = default;
+  ValidateClusterSupportDRSAction& operator=(const ValidateClusterSupportDRSAction&) = default;
+  ValidateClusterSupportDRSAction& operator=(ValidateClusterSupportDRSAction&&) = default;
+  ~ValidateClusterSupportDRSAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -26,6 +26,15 @@ namespace zstack {
 /// From the Java SDK's `QueryConsoleProxyAgentAction.java`.
 struct QueryConsoleProxyAgentAction : QueryAction<QueryConsoleProxyAgentAction, ConsoleProxyAgentInventory> {
 
+  /// \cond
+  QueryConsoleProxyAgentAction();
+  QueryConsoleProxyAgentAction(const QueryConsoleProxyAgentAction&) = default;
+  QueryConsoleProxyAgentAction(QueryConsoleProxyAgentAction&&) = default;
+  QueryConsoleProxyAgentAction& operator=(const QueryConsoleProxyAgentAction&) = default;
+  QueryConsoleProxyAgentAction& operator=(QueryConsoleProxyAgentAction&&) = default;
+  ~QueryConsoleProxyAgentAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct ReconnectConsoleProxyAgentAction : Action<ReconnectConsoleProxyAgentActio
   std::optional<std::vector<std::string>> agentUuids;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ReconnectConsoleProxyAgentAction();
+  ReconnectConsoleProxyAgentAction(const ReconnectConsoleProxyAgentAction&) = default;
+  ReconnectConsoleProxyAgentAction(ReconnectConsoleProxyAgentAction&&) = default;
+  ReconnectConsoleProxyAgentAction& operator=(const ReconnectConsoleProxyAgentAction&) = default;
+  ReconnectConsoleProxyAgentAction& operator=(ReconnectConsoleProxyAgentAction&&) = default;
+  ~ReconnectConsoleProxyAgentAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +69,15 @@ struct ReconnectConsoleProxyAgentAction : Action<ReconnectConsoleProxyAgentActio
 struct RequestConsoleAccessAction : Action<RequestConsoleAccessAction, InventoryReply<ConsoleInventory>> {
   std::string vmInstanceUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RequestConsoleAccessAction();
+  RequestConsoleAccessAction(const RequestConsoleAccessAction&) = default;
+  RequestConsoleAccessAction(RequestConsoleAccessAction&&) = default;
+  RequestConsoleAccessAction& operator=(const RequestConsoleAccessAction&) = default;
+  RequestConsoleAccessAction& operator=(RequestConsoleAccessAction&&) = default;
+  ~RequestConsoleAccessAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -66,6 +93,15 @@ struct UpdateConsoleProxyAgentAction : Action<UpdateConsoleProxyAgentAction, Inv
   std::string consoleProxyOverriddenIp;  ///< Required.
   std::optional<std::int32_t> consoleProxyPort;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateConsoleProxyAgentAction();
+  UpdateConsoleProxyAgentAction(const UpdateConsoleProxyAgentAction&) = default;
+  UpdateConsoleProxyAgentAction(UpdateConsoleProxyAgentAction&&) = default;
+  UpdateConsoleProxyAgentAction& operator=(const UpdateConsoleProxyAgentAction&) = default;
+  UpdateConsoleProxyAgentAction& operator=(UpdateConsoleProxyAgentAction&&) = default;
+  ~UpdateConsoleProxyAgentAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

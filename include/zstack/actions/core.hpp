@@ -23,6 +23,15 @@ struct GetChainTaskAction : Action<GetChainTaskAction, GetChainTaskResult> {
   std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetChainTaskAction();
+  GetChainTaskAction(const GetChainTaskAction&) = default;
+  GetChainTaskAction(GetChainTaskAction&&) = default;
+  GetChainTaskAction& operator=(const GetChainTaskAction&) = default;
+  GetChainTaskAction& operator=(GetChainTaskAction&&) = default;
+  ~GetChainTaskAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

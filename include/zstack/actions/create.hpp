@@ -34,6 +34,15 @@ struct CreateCasClientAction : Action<CreateCasClientAction, InventoryReply<CasC
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateCasClientAction();
+  CreateCasClientAction(const CreateCasClientAction&) = default;
+  CreateCasClientAction(CreateCasClientAction&&) = default;
+  CreateCasClientAction& operator=(const CreateCasClientAction&) = default;
+  CreateCasClientAction& operator=(CreateCasClientAction&&) = default;
+  ~CreateCasClientAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct CreateDirectoryAction : Action<CreateDirectoryAction, InventoryReply<Dire
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateDirectoryAction();
+  CreateDirectoryAction(const CreateDirectoryAction&) = default;
+  CreateDirectoryAction(CreateDirectoryAction&&) = default;
+  CreateDirectoryAction& operator=(const CreateDirectoryAction&) = default;
+  CreateDirectoryAction& operator=(CreateDirectoryAction&&) = default;
+  ~CreateDirectoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -81,6 +99,15 @@ struct CreateOAuthClientAction : Action<CreateOAuthClientAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateOAuthClientAction();
+  CreateOAuthClientAction(const CreateOAuthClientAction&) = default;
+  CreateOAuthClientAction(CreateOAuthClientAction&&) = default;
+  CreateOAuthClientAction& operator=(const CreateOAuthClientAction&) = default;
+  CreateOAuthClientAction& operator=(CreateOAuthClientAction&&) = default;
+  ~CreateOAuthClientAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -98,6 +125,15 @@ struct CreateSSORedirectTemplateAction : Action<CreateSSORedirectTemplateAction,
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSSORedirectTemplateAction();
+  CreateSSORedirectTemplateAction(const CreateSSORedirectTemplateAction&) = default;
+  CreateSSORedirectTemplateAction(CreateSSORedirectTemplateAction&&) = default;
+  CreateSSORedirectTemplateAction& operator=(const CreateSSORedirectTemplateAction&) = default;
+  CreateSSORedirectTemplateAction& operator=(CreateSSORedirectTemplateAction&&) = default;
+  ~CreateSSORedirectTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct AddCCSCertificateAction : Action<AddCCSCertificateAction, InventoryReply<
   std::string certificate;  ///< Required; not empty; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddCCSCertificateAction();
+  AddCCSCertificateAction(const AddCCSCertificateAction&) = default;
+  AddCCSCertificateAction(AddCCSCertificateAction&&) = default;
+  AddCCSCertificateAction& operator=(const AddCCSCertificateAction&) = default;
+  AddCCSCertificateAction& operator=(AddCCSCertificateAction&&) = default;
+  ~AddCCSCertificateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct AttachCCSCertificateToUserAction : Action<AttachCCSCertificateToUserActio
   std::optional<std::string> state;  ///< Optional; one of `enable`, `disable` (case-insensitive); Java SDK default `"enable"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachCCSCertificateToUserAction();
+  AttachCCSCertificateToUserAction(const AttachCCSCertificateToUserAction&) = default;
+  AttachCCSCertificateToUserAction(AttachCCSCertificateToUserAction&&) = default;
+  AttachCCSCertificateToUserAction& operator=(const AttachCCSCertificateToUserAction&) = default;
+  AttachCCSCertificateToUserAction& operator=(AttachCCSCertificateToUserAction&&) = default;
+  ~AttachCCSCertificateToUserAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -53,6 +71,15 @@ struct DeleteCCSCertificateAction : Action<DeleteCCSCertificateAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteCCSCertificateAction();
+  DeleteCCSCertificateAction(const DeleteCCSCertificateAction&) = default;
+  DeleteCCSCertificateAction(DeleteCCSCertificateAction&&) = default;
+  DeleteCCSCertificateAction& operator=(const DeleteCCSCertificateAction&) = default;
+  DeleteCCSCertificateAction& operator=(DeleteCCSCertificateAction&&) = default;
+  ~DeleteCCSCertificateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -65,6 +92,15 @@ struct DeleteCCSCertificateAction : Action<DeleteCCSCertificateAction, EmptyRepl
 struct DetachCCSCertificateFromUserAction : Action<DetachCCSCertificateFromUserAction, EmptyReply> {
   std::string userUuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachCCSCertificateFromUserAction();
+  DetachCCSCertificateFromUserAction(const DetachCCSCertificateFromUserAction&) = default;
+  DetachCCSCertificateFromUserAction(DetachCCSCertificateFromUserAction&&) = default;
+  DetachCCSCertificateFromUserAction& operator=(const DetachCCSCertificateFromUserAction&) = default;
+  DetachCCSCertificateFromUserAction& operator=(DetachCCSCertificateFromUserAction&&) = default;
+  ~DetachCCSCertificateFromUserAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -79,6 +115,15 @@ struct DetachCCSCertificateFromUserAction : Action<DetachCCSCertificateFromUserA
 /// From the Java SDK's `QueryCCSCertificateAction.java`.
 struct QueryCCSCertificateAction : QueryAction<QueryCCSCertificateAction, CCSCertificateInventory> {
 
+  /// \cond
+  QueryCCSCertificateAction();
+  QueryCCSCertificateAction(const QueryCCSCertificateAction&) = default;
+  QueryCCSCertificateAction(QueryCCSCertificateAction&&) = default;
+  QueryCCSCertificateAction& operator=(const QueryCCSCertificateAction&) = default;
+  QueryCCSCertificateAction& operator=(QueryCCSCertificateAction&&) = default;
+  ~QueryCCSCertificateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -92,6 +137,15 @@ struct UpdateCCSCertificateUserStateAction : Action<UpdateCCSCertificateUserStat
   std::string userUuid;  ///< Path variable; required; not empty.
   std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateCCSCertificateUserStateAction();
+  UpdateCCSCertificateUserStateAction(const UpdateCCSCertificateUserStateAction&) = default;
+  UpdateCCSCertificateUserStateAction(UpdateCCSCertificateUserStateAction&&) = default;
+  UpdateCCSCertificateUserStateAction& operator=(const UpdateCCSCertificateUserStateAction&) = default;
+  UpdateCCSCertificateUserStateAction& operator=(UpdateCCSCertificateUserStateAction&&) = default;
+  ~UpdateCCSCertificateUserStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

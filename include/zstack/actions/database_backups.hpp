@@ -32,6 +32,15 @@ struct CreateDatabaseBackupAction : Action<CreateDatabaseBackupAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateDatabaseBackupAction();
+  CreateDatabaseBackupAction(const CreateDatabaseBackupAction&) = default;
+  CreateDatabaseBackupAction(CreateDatabaseBackupAction&&) = default;
+  CreateDatabaseBackupAction& operator=(const CreateDatabaseBackupAction&) = default;
+  CreateDatabaseBackupAction& operator=(CreateDatabaseBackupAction&&) = default;
+  ~CreateDatabaseBackupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct DeleteDatabaseBackupAction : Action<DeleteDatabaseBackupAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteDatabaseBackupAction();
+  DeleteDatabaseBackupAction(const DeleteDatabaseBackupAction&) = default;
+  DeleteDatabaseBackupAction(DeleteDatabaseBackupAction&&) = default;
+  DeleteDatabaseBackupAction& operator=(const DeleteDatabaseBackupAction&) = default;
+  DeleteDatabaseBackupAction& operator=(DeleteDatabaseBackupAction&&) = default;
+  ~DeleteDatabaseBackupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -60,6 +78,15 @@ struct ExportDatabaseBackupFromBackupStorageAction : Action<ExportDatabaseBackup
   std::string databaseBackupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ExportDatabaseBackupFromBackupStorageAction();
+  ExportDatabaseBackupFromBackupStorageAction(const ExportDatabaseBackupFromBackupStorageAction&) = default;
+  ExportDatabaseBackupFromBackupStorageAction(ExportDatabaseBackupFromBackupStorageAction&&) = default;
+  ExportDatabaseBackupFromBackupStorageAction& operator=(const ExportDatabaseBackupFromBackupStorageAction&) = default;
+  ExportDatabaseBackupFromBackupStorageAction& operator=(ExportDatabaseBackupFromBackupStorageAction&&) = default;
+  ~ExportDatabaseBackupFromBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -74,6 +101,15 @@ struct GetDatabaseBackupFromImageStoreAction : Action<GetDatabaseBackupFromImage
   std::optional<std::int32_t> registryPort;  ///< Optional; range [1, 65535]; Java SDK default `8000` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetDatabaseBackupFromImageStoreAction();
+  GetDatabaseBackupFromImageStoreAction(const GetDatabaseBackupFromImageStoreAction&) = default;
+  GetDatabaseBackupFromImageStoreAction(GetDatabaseBackupFromImageStoreAction&&) = default;
+  GetDatabaseBackupFromImageStoreAction& operator=(const GetDatabaseBackupFromImageStoreAction&) = default;
+  GetDatabaseBackupFromImageStoreAction& operator=(GetDatabaseBackupFromImageStoreAction&&) = default;
+  ~GetDatabaseBackupFromImageStoreAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -86,6 +122,15 @@ struct GetDatabaseBackupFromImageStoreAction : Action<GetDatabaseBackupFromImage
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `databasebackup/QueryDatabaseBackupAction.java`.
 struct QueryDatabaseBackupAction : QueryAction<QueryDatabaseBackupAction, DatabaseBackupInventory> {
+
+  /// \cond
+  QueryDatabaseBackupAction();
+  QueryDatabaseBackupAction(const QueryDatabaseBackupAction&) = default;
+  QueryDatabaseBackupAction(QueryDatabaseBackupAction&&) = default;
+  QueryDatabaseBackupAction& operator=(const QueryDatabaseBackupAction&) = default;
+  QueryDatabaseBackupAction& operator=(QueryDatabaseBackupAction&&) = default;
+  ~QueryDatabaseBackupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -103,6 +148,15 @@ struct RecoverDatabaseFromBackupAction : Action<RecoverDatabaseFromBackupAction,
   std::string mysqlRootPassword;  ///< Required; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RecoverDatabaseFromBackupAction();
+  RecoverDatabaseFromBackupAction(const RecoverDatabaseFromBackupAction&) = default;
+  RecoverDatabaseFromBackupAction(RecoverDatabaseFromBackupAction&&) = default;
+  RecoverDatabaseFromBackupAction& operator=(const RecoverDatabaseFromBackupAction&) = default;
+  RecoverDatabaseFromBackupAction& operator=(RecoverDatabaseFromBackupAction&&) = default;
+  ~RecoverDatabaseFromBackupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -115,6 +169,15 @@ struct RecoverDatabaseFromBackupAction : Action<RecoverDatabaseFromBackupAction,
 struct SyncDatabaseBackupAction : Action<SyncDatabaseBackupAction, SyncDatabaseBackupResult> {
   std::string imageStoreUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncDatabaseBackupAction();
+  SyncDatabaseBackupAction(const SyncDatabaseBackupAction&) = default;
+  SyncDatabaseBackupAction(SyncDatabaseBackupAction&&) = default;
+  SyncDatabaseBackupAction& operator=(const SyncDatabaseBackupAction&) = default;
+  SyncDatabaseBackupAction& operator=(SyncDatabaseBackupAction&&) = default;
+  ~SyncDatabaseBackupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -130,6 +193,15 @@ struct SyncDatabaseBackupFromImageStoreBackupStorageAction : Action<SyncDatabase
   std::string srcBackupStorageUuid;  ///< Required.
   std::string dstBackupStorageUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncDatabaseBackupFromImageStoreBackupStorageAction();
+  SyncDatabaseBackupFromImageStoreBackupStorageAction(const SyncDatabaseBackupFromImageStoreBackupStorageAction&) = default;
+  SyncDatabaseBackupFromImageStoreBackupStorageAction(SyncDatabaseBackupFromImageStoreBackupStorageAction&&) = default;
+  SyncDatabaseBackupFromImageStoreBackupStorageAction& operator=(const SyncDatabaseBackupFromImageStoreBackupStorageAction&) = default;
+  SyncDatabaseBackupFromImageStoreBackupStorageAction& operator=(SyncDatabaseBackupFromImageStoreBackupStorageAction&&) = default;
+  ~SyncDatabaseBackupFromImageStoreBackupStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ struct DebugSignalAction : Action<DebugSignalAction, EmptyReply> {
   std::optional<Json> signals;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DebugSignalAction();
+  DebugSignalAction(const DebugSignalAction&) = default;
+  DebugSignalAction(DebugSignalAction&&) = default;
+  DebugSignalAction& operator=(const DebugSignalAction&) = default;
+  DebugSignalAction& operator=(DebugSignalAction&&) = default;
+  ~DebugSignalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -34,6 +43,15 @@ struct DebugSignalAction : Action<DebugSignalAction, EmptyReply> {
 /// From the Java SDK's `GetDebugSignalAction.java`.
 struct GetDebugSignalAction : Action<GetDebugSignalAction, GetDebugSignalResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetDebugSignalAction();
+  GetDebugSignalAction(const GetDebugSignalAction&) = default;
+  GetDebugSignalAction(GetDebugSignalAction&&) = default;
+  GetDebugSignalAction& operator=(const GetDebugSignalAction&) = default;
+  GetDebugSignalAction& operator=(GetDebugSignalAction&&) = default;
+  ~GetDebugSignalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

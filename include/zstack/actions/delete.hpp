@@ -23,6 +23,15 @@ struct DeleteDirectoryAction : Action<DeleteDirectoryAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteDirectoryAction();
+  DeleteDirectoryAction(const DeleteDirectoryAction&) = default;
+  DeleteDirectoryAction(DeleteDirectoryAction&&) = default;
+  DeleteDirectoryAction& operator=(const DeleteDirectoryAction&) = default;
+  DeleteDirectoryAction& operator=(DeleteDirectoryAction&&) = default;
+  ~DeleteDirectoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct DeleteSSOClientAction : Action<DeleteSSOClientAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSSOClientAction();
+  DeleteSSOClientAction(const DeleteSSOClientAction&) = default;
+  DeleteSSOClientAction(DeleteSSOClientAction&&) = default;
+  DeleteSSOClientAction& operator=(const DeleteSSOClientAction&) = default;
+  DeleteSSOClientAction& operator=(DeleteSSOClientAction&&) = default;
+  ~DeleteSSOClientAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -50,6 +68,15 @@ struct DeleteSSORedirectTemplateAction : Action<DeleteSSORedirectTemplateAction,
   std::string uuid;  ///< Required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteSSORedirectTemplateAction();
+  DeleteSSORedirectTemplateAction(const DeleteSSORedirectTemplateAction&) = default;
+  DeleteSSORedirectTemplateAction(DeleteSSORedirectTemplateAction&&) = default;
+  DeleteSSORedirectTemplateAction& operator=(const DeleteSSORedirectTemplateAction&) = default;
+  DeleteSSORedirectTemplateAction& operator=(DeleteSSORedirectTemplateAction&&) = default;
+  ~DeleteSSORedirectTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `QueryDirectoryAction.java`.
 struct QueryDirectoryAction : QueryAction<QueryDirectoryAction, DirectoryInventory> {
 
+  /// \cond
+  QueryDirectoryAction();
+  QueryDirectoryAction(const QueryDirectoryAction&) = default;
+  QueryDirectoryAction(QueryDirectoryAction&&) = default;
+  QueryDirectoryAction& operator=(const QueryDirectoryAction&) = default;
+  QueryDirectoryAction& operator=(QueryDirectoryAction&&) = default;
+  ~QueryDirectoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

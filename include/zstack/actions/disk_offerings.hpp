@@ -25,6 +25,15 @@ struct ChangeDiskOfferingStateAction : Action<ChangeDiskOfferingStateAction, Inv
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeDiskOfferingStateAction();
+  ChangeDiskOfferingStateAction(const ChangeDiskOfferingStateAction&) = default;
+  ChangeDiskOfferingStateAction(ChangeDiskOfferingStateAction&&) = default;
+  ChangeDiskOfferingStateAction& operator=(const ChangeDiskOfferingStateAction&) = default;
+  ChangeDiskOfferingStateAction& operator=(ChangeDiskOfferingStateAction&&) = default;
+  ~ChangeDiskOfferingStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct CreateDiskOfferingAction : Action<CreateDiskOfferingAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateDiskOfferingAction();
+  CreateDiskOfferingAction(const CreateDiskOfferingAction&) = default;
+  CreateDiskOfferingAction(CreateDiskOfferingAction&&) = default;
+  CreateDiskOfferingAction& operator=(const CreateDiskOfferingAction&) = default;
+  CreateDiskOfferingAction& operator=(CreateDiskOfferingAction&&) = default;
+  ~CreateDiskOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -59,6 +77,15 @@ struct DeleteDiskOfferingAction : Action<DeleteDiskOfferingAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteDiskOfferingAction();
+  DeleteDiskOfferingAction(const DeleteDiskOfferingAction&) = default;
+  DeleteDiskOfferingAction(DeleteDiskOfferingAction&&) = default;
+  DeleteDiskOfferingAction& operator=(const DeleteDiskOfferingAction&) = default;
+  DeleteDiskOfferingAction& operator=(DeleteDiskOfferingAction&&) = default;
+  ~DeleteDiskOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -71,6 +98,15 @@ struct DeleteDiskOfferingAction : Action<DeleteDiskOfferingAction, EmptyReply> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryDiskOfferingAction.java`.
 struct QueryDiskOfferingAction : QueryAction<QueryDiskOfferingAction, DiskOfferingInventory> {
+
+  /// \cond
+  QueryDiskOfferingAction();
+  QueryDiskOfferingAction(const QueryDiskOfferingAction&) = default;
+  QueryDiskOfferingAction(QueryDiskOfferingAction&&) = default;
+  QueryDiskOfferingAction& operator=(const QueryDiskOfferingAction&) = default;
+  QueryDiskOfferingAction& operator=(QueryDiskOfferingAction&&) = default;
+  ~QueryDiskOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -86,6 +122,15 @@ struct UpdateDiskOfferingAction : Action<UpdateDiskOfferingAction, InventoryRepl
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateDiskOfferingAction();
+  UpdateDiskOfferingAction(const UpdateDiskOfferingAction&) = default;
+  UpdateDiskOfferingAction(UpdateDiskOfferingAction&&) = default;
+  UpdateDiskOfferingAction& operator=(const UpdateDiskOfferingAction&) = default;
+  UpdateDiskOfferingAction& operator=(UpdateDiskOfferingAction&&) = default;
+  ~UpdateDiskOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct AttachEipAction : Action<AttachEipAction, InventoryReply<EipInventory>> {
   std::string eipUuid;  ///< Path variable; required.
   std::string vmNicUuid;  ///< Path variable; required.
 
+  /// \cond
+  AttachEipAction();
+  AttachEipAction(const AttachEipAction&) = default;
+  AttachEipAction(AttachEipAction&&) = default;
+  AttachEipAction& operator=(const AttachEipAction&) = default;
+  AttachEipAction& operator=(AttachEipAction&&) = default;
+  ~AttachEipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct AttachEipAction : Action<AttachEipAction, InventoryReply<EipInventory>> {
 struct ChangeEipStateAction : Action<ChangeEipStateAction, InventoryReply<EipInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+
+  /// \cond
+  ChangeEipStateAction();
+  ChangeEipStateAction(const ChangeEipStateAction&) = default;
+  ChangeEipStateAction(ChangeEipStateAction&&) = default;
+  ChangeEipStateAction& operator=(const ChangeEipStateAction&) = default;
+  ChangeEipStateAction& operator=(ChangeEipStateAction&&) = default;
+  ~ChangeEipStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -54,6 +72,15 @@ struct CreateEipAction : Action<CreateEipAction, InventoryReply<EipInventory>> {
   std::optional<std::string> vmNicUuid;  ///< Optional.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  CreateEipAction();
+  CreateEipAction(const CreateEipAction&) = default;
+  CreateEipAction(CreateEipAction&&) = default;
+  CreateEipAction& operator=(const CreateEipAction&) = default;
+  CreateEipAction& operator=(CreateEipAction&&) = default;
+  ~CreateEipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -67,6 +94,15 @@ struct DeleteEipAction : Action<DeleteEipAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
+  /// \cond
+  DeleteEipAction();
+  DeleteEipAction(const DeleteEipAction&) = default;
+  DeleteEipAction(DeleteEipAction&&) = default;
+  DeleteEipAction& operator=(const DeleteEipAction&) = default;
+  DeleteEipAction& operator=(DeleteEipAction&&) = default;
+  ~DeleteEipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -78,6 +114,15 @@ struct DeleteEipAction : Action<DeleteEipAction, EmptyReply> {
 /// From `api/actions/DetachEip.json` (the manual).
 struct DetachEipAction : Action<DetachEipAction, InventoryReply<EipInventory>> {
   std::string uuid;  ///< Path variable; required.
+
+  /// \cond
+  DetachEipAction();
+  DetachEipAction(const DetachEipAction&) = default;
+  DetachEipAction(DetachEipAction&&) = default;
+  DetachEipAction& operator=(const DetachEipAction&) = default;
+  DetachEipAction& operator=(DetachEipAction&&) = default;
+  ~DetachEipAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -92,6 +137,15 @@ struct GetEipAttachableVmNicsAction : Action<GetEipAttachableVmNicsAction, Query
   std::string eipUuid;  ///< Path variable; required.
   std::optional<std::string> vipUuid;  ///< Optional; always in the query string.
 
+  /// \cond
+  GetEipAttachableVmNicsAction();
+  GetEipAttachableVmNicsAction(const GetEipAttachableVmNicsAction&) = default;
+  GetEipAttachableVmNicsAction(GetEipAttachableVmNicsAction&&) = default;
+  GetEipAttachableVmNicsAction& operator=(const GetEipAttachableVmNicsAction&) = default;
+  GetEipAttachableVmNicsAction& operator=(GetEipAttachableVmNicsAction&&) = default;
+  ~GetEipAttachableVmNicsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -104,6 +158,15 @@ struct GetEipAttachableVmNicsAction : Action<GetEipAttachableVmNicsAction, Query
 /// The server may accept more (its own joins over related resources).
 /// From `api/actions/QueryEip.json` (the manual).
 struct QueryEipAction : QueryAction<QueryEipAction, EipInventory> {
+
+  /// \cond
+  QueryEipAction();
+  QueryEipAction(const QueryEipAction&) = default;
+  QueryEipAction(QueryEipAction&&) = default;
+  QueryEipAction& operator=(const QueryEipAction&) = default;
+  QueryEipAction& operator=(QueryEipAction&&) = default;
+  ~QueryEipAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -118,6 +181,15 @@ struct UpdateEipAction : Action<UpdateEipAction, InventoryReply<EipInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+
+  /// \cond
+  UpdateEipAction();
+  UpdateEipAction(const UpdateEipAction&) = default;
+  UpdateEipAction(UpdateEipAction&&) = default;
+  UpdateEipAction& operator=(const UpdateEipAction&) = default;
+  UpdateEipAction& operator=(UpdateEipAction&&) = default;
+  ~UpdateEipAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ struct GetEncryptedFieldAction : Action<GetEncryptedFieldAction, GetEncryptedFie
   std::optional<std::string> encryptedType;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetEncryptedFieldAction();
+  GetEncryptedFieldAction(const GetEncryptedFieldAction&) = default;
+  GetEncryptedFieldAction(GetEncryptedFieldAction&&) = default;
+  GetEncryptedFieldAction& operator=(const GetEncryptedFieldAction&) = default;
+  GetEncryptedFieldAction& operator=(GetEncryptedFieldAction&&) = default;
+  ~GetEncryptedFieldAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

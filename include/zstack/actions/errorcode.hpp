@@ -26,6 +26,15 @@ struct CheckElaborationContentAction : Action<CheckElaborationContentAction, Che
   std::optional<std::string> elaborateContent;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckElaborationContentAction();
+  CheckElaborationContentAction(const CheckElaborationContentAction&) = default;
+  CheckElaborationContentAction(CheckElaborationContentAction&&) = default;
+  CheckElaborationContentAction& operator=(const CheckElaborationContentAction&) = default;
+  CheckElaborationContentAction& operator=(CheckElaborationContentAction&&) = default;
+  ~CheckElaborationContentAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct CheckElaborationContentAction : Action<CheckElaborationContentAction, Che
 /// From the Java SDK's `GetElaborationCategoriesAction.java`.
 struct GetElaborationCategoriesAction : Action<GetElaborationCategoriesAction, GetElaborationCategoriesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetElaborationCategoriesAction();
+  GetElaborationCategoriesAction(const GetElaborationCategoriesAction&) = default;
+  GetElaborationCategoriesAction(GetElaborationCategoriesAction&&) = default;
+  GetElaborationCategoriesAction& operator=(const GetElaborationCategoriesAction&) = default;
+  GetElaborationCategoriesAction& operator=(GetElaborationCategoriesAction&&) = default;
+  ~GetElaborationCategoriesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -53,6 +71,15 @@ struct GetElaborationsAction : Action<GetElaborationsAction, GetElaborationsResu
   std::optional<std::string> regex;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetElaborationsAction();
+  GetElaborationsAction(const GetElaborationsAction&) = default;
+  GetElaborationsAction(GetElaborationsAction&&) = default;
+  GetElaborationsAction& operator=(const GetElaborationsAction&) = default;
+  GetElaborationsAction& operator=(GetElaborationsAction&&) = default;
+  ~GetElaborationsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +91,15 @@ struct GetElaborationsAction : Action<GetElaborationsAction, GetElaborationsResu
 /// From the Java SDK's `ReloadElaborationAction.java`.
 struct ReloadElaborationAction : Action<ReloadElaborationAction, EmptyReply> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReloadElaborationAction();
+  ReloadElaborationAction(const ReloadElaborationAction&) = default;
+  ReloadElaborationAction(ReloadElaborationAction&&) = default;
+  ReloadElaborationAction& operator=(const ReloadElaborationAction&) = default;
+  ReloadElaborationAction& operator=(ReloadElaborationAction&&) = default;
+  ~ReloadElaborationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `QueryEventLogAction.java`.
 struct QueryEventLogAction : QueryAction<QueryEventLogAction, EventLogInventory> {
 
+  /// \cond
+  QueryEventLogAction();
+  QueryEventLogAction(const QueryEventLogAction&) = default;
+  QueryEventLogAction(QueryEventLogAction&&) = default;
+  QueryEventLogAction& operator=(const QueryEventLogAction&) = default;
+  QueryEventLogAction& operator=(QueryEventLogAction&&) = default;
+  ~QueryEventLogAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

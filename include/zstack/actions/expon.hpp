@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `QueryExponBlockVolumeAction.java`.
 struct QueryExponBlockVolumeAction : QueryAction<QueryExponBlockVolumeAction, ExponBlockVolumeInventory> {
 
+  /// \cond
+  QueryExponBlockVolumeAction();
+  QueryExponBlockVolumeAction(const QueryExponBlockVolumeAction&) = default;
+  QueryExponBlockVolumeAction(QueryExponBlockVolumeAction&&) = default;
+  QueryExponBlockVolumeAction& operator=(const QueryExponBlockVolumeAction&) = default;
+  QueryExponBlockVolumeAction& operator=(QueryExponBlockVolumeAction&&) = default;
+  ~QueryExponBlockVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -23,6 +23,15 @@ struct DeleteExportedDatabaseBackupFromBackupStorageAction : Action<DeleteExport
   std::string databaseBackupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteExportedDatabaseBackupFromBackupStorageAction();
+  DeleteExportedDatabaseBackupFromBackupStorageAction(const DeleteExportedDatabaseBackupFromBackupStorageAction&) = default;
+  DeleteExportedDatabaseBackupFromBackupStorageAction(DeleteExportedDatabaseBackupFromBackupStorageAction&&) = default;
+  DeleteExportedDatabaseBackupFromBackupStorageAction& operator=(const DeleteExportedDatabaseBackupFromBackupStorageAction&) = default;
+  DeleteExportedDatabaseBackupFromBackupStorageAction& operator=(DeleteExportedDatabaseBackupFromBackupStorageAction&&) = default;
+  ~DeleteExportedDatabaseBackupFromBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

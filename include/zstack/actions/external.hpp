@@ -22,6 +22,15 @@ namespace zstack {
 struct GetExternalServicesAction : Action<GetExternalServicesAction, GetExternalServicesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetExternalServicesAction();
+  GetExternalServicesAction(const GetExternalServicesAction&) = default;
+  GetExternalServicesAction(GetExternalServicesAction&&) = default;
+  GetExternalServicesAction& operator=(const GetExternalServicesAction&) = default;
+  GetExternalServicesAction& operator=(GetExternalServicesAction&&) = default;
+  ~GetExternalServicesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -34,6 +43,15 @@ struct GetExternalServicesAction : Action<GetExternalServicesAction, GetExternal
 struct ReloadExternalServiceAction : Action<ReloadExternalServiceAction, EmptyReply> {
   std::string name;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReloadExternalServiceAction();
+  ReloadExternalServiceAction(const ReloadExternalServiceAction&) = default;
+  ReloadExternalServiceAction(ReloadExternalServiceAction&&) = default;
+  ReloadExternalServiceAction& operator=(const ReloadExternalServiceAction&) = default;
+  ReloadExternalServiceAction& operator=(ReloadExternalServiceAction&&) = default;
+  ~ReloadExternalServiceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

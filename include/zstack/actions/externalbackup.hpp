@@ -32,6 +32,15 @@ struct CreateZBoxBackupAction : Action<CreateZBoxBackupAction, InventoryReply<Ex
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateZBoxBackupAction();
+  CreateZBoxBackupAction(const CreateZBoxBackupAction&) = default;
+  CreateZBoxBackupAction(CreateZBoxBackupAction&&) = default;
+  CreateZBoxBackupAction& operator=(const CreateZBoxBackupAction&) = default;
+  CreateZBoxBackupAction& operator=(CreateZBoxBackupAction&&) = default;
+  ~CreateZBoxBackupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -46,6 +55,15 @@ struct DeleteExternalBackupAction : Action<DeleteExternalBackupAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteExternalBackupAction();
+  DeleteExternalBackupAction(const DeleteExternalBackupAction&) = default;
+  DeleteExternalBackupAction(DeleteExternalBackupAction&&) = default;
+  DeleteExternalBackupAction& operator=(const DeleteExternalBackupAction&) = default;
+  DeleteExternalBackupAction& operator=(DeleteExternalBackupAction&&) = default;
+  ~DeleteExternalBackupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -58,6 +76,15 @@ struct DeleteExternalBackupAction : Action<DeleteExternalBackupAction, EmptyRepl
 struct GetZBoxBackupDetailsAction : Action<GetZBoxBackupDetailsAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetZBoxBackupDetailsAction();
+  GetZBoxBackupDetailsAction(const GetZBoxBackupDetailsAction&) = default;
+  GetZBoxBackupDetailsAction(GetZBoxBackupDetailsAction&&) = default;
+  GetZBoxBackupDetailsAction& operator=(const GetZBoxBackupDetailsAction&) = default;
+  GetZBoxBackupDetailsAction& operator=(GetZBoxBackupDetailsAction&&) = default;
+  ~GetZBoxBackupDetailsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -72,6 +99,15 @@ struct GetZBoxBackupDetailsAction : Action<GetZBoxBackupDetailsAction, EmptyRepl
 /// From the Java SDK's `QueryExternalBackupAction.java`.
 struct QueryExternalBackupAction : QueryAction<QueryExternalBackupAction, ExternalBackupInventory> {
 
+  /// \cond
+  QueryExternalBackupAction();
+  QueryExternalBackupAction(const QueryExternalBackupAction&) = default;
+  QueryExternalBackupAction(QueryExternalBackupAction&&) = default;
+  QueryExternalBackupAction& operator=(const QueryExternalBackupAction&) = default;
+  QueryExternalBackupAction& operator=(QueryExternalBackupAction&&) = default;
+  ~QueryExternalBackupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -84,6 +120,15 @@ struct QueryExternalBackupAction : QueryAction<QueryExternalBackupAction, Extern
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryZBoxBackupAction.java`.
 struct QueryZBoxBackupAction : QueryAction<QueryZBoxBackupAction, ZBoxBackupInventory> {
+
+  /// \cond
+  QueryZBoxBackupAction();
+  QueryZBoxBackupAction(const QueryZBoxBackupAction&) = default;
+  QueryZBoxBackupAction(QueryZBoxBackupAction&&) = default;
+  QueryZBoxBackupAction& operator=(const QueryZBoxBackupAction&) = default;
+  QueryZBoxBackupAction& operator=(QueryZBoxBackupAction&&) = default;
+  ~QueryZBoxBackupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

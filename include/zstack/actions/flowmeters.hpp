@@ -33,6 +33,15 @@ struct AddVRouterNetworksToFlowMeterAction : Action<AddVRouterNetworksToFlowMete
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddVRouterNetworksToFlowMeterAction();
+  AddVRouterNetworksToFlowMeterAction(const AddVRouterNetworksToFlowMeterAction&) = default;
+  AddVRouterNetworksToFlowMeterAction(AddVRouterNetworksToFlowMeterAction&&) = default;
+  AddVRouterNetworksToFlowMeterAction& operator=(const AddVRouterNetworksToFlowMeterAction&) = default;
+  AddVRouterNetworksToFlowMeterAction& operator=(AddVRouterNetworksToFlowMeterAction&&) = default;
+  ~AddVRouterNetworksToFlowMeterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct CreateFlowCollectorAction : Action<CreateFlowCollectorAction, InventoryRe
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateFlowCollectorAction();
+  CreateFlowCollectorAction(const CreateFlowCollectorAction&) = default;
+  CreateFlowCollectorAction(CreateFlowCollectorAction&&) = default;
+  CreateFlowCollectorAction& operator=(const CreateFlowCollectorAction&) = default;
+  CreateFlowCollectorAction& operator=(CreateFlowCollectorAction&&) = default;
+  ~CreateFlowCollectorAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -74,6 +92,15 @@ struct CreateFlowMeterAction : Action<CreateFlowMeterAction, InventoryReply<Flow
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateFlowMeterAction();
+  CreateFlowMeterAction(const CreateFlowMeterAction&) = default;
+  CreateFlowMeterAction(CreateFlowMeterAction&&) = default;
+  CreateFlowMeterAction& operator=(const CreateFlowMeterAction&) = default;
+  CreateFlowMeterAction& operator=(CreateFlowMeterAction&&) = default;
+  ~CreateFlowMeterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -87,6 +114,15 @@ struct DeleteFlowCollectorAction : Action<DeleteFlowCollectorAction, EmptyReply>
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteFlowCollectorAction();
+  DeleteFlowCollectorAction(const DeleteFlowCollectorAction&) = default;
+  DeleteFlowCollectorAction(DeleteFlowCollectorAction&&) = default;
+  DeleteFlowCollectorAction& operator=(const DeleteFlowCollectorAction&) = default;
+  DeleteFlowCollectorAction& operator=(DeleteFlowCollectorAction&&) = default;
+  ~DeleteFlowCollectorAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -102,6 +138,15 @@ struct DeleteFlowMeterAction : Action<DeleteFlowMeterAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteFlowMeterAction();
+  DeleteFlowMeterAction(const DeleteFlowMeterAction&) = default;
+  DeleteFlowMeterAction(DeleteFlowMeterAction&&) = default;
+  DeleteFlowMeterAction& operator=(const DeleteFlowMeterAction&) = default;
+  DeleteFlowMeterAction& operator=(DeleteFlowMeterAction&&) = default;
+  ~DeleteFlowMeterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -114,6 +159,15 @@ struct DeleteFlowMeterAction : Action<DeleteFlowMeterAction, EmptyReply> {
 struct GetFlowMeterRouterIdAction : Action<GetFlowMeterRouterIdAction, GetFlowMeterRouterIdResult> {
   std::string vRouterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetFlowMeterRouterIdAction();
+  GetFlowMeterRouterIdAction(const GetFlowMeterRouterIdAction&) = default;
+  GetFlowMeterRouterIdAction(GetFlowMeterRouterIdAction&&) = default;
+  GetFlowMeterRouterIdAction& operator=(const GetFlowMeterRouterIdAction&) = default;
+  GetFlowMeterRouterIdAction& operator=(GetFlowMeterRouterIdAction&&) = default;
+  ~GetFlowMeterRouterIdAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -128,6 +182,15 @@ struct GetVRouterFlowCounterAction : Action<GetVRouterFlowCounterAction, GetVRou
   std::string vRouterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVRouterFlowCounterAction();
+  GetVRouterFlowCounterAction(const GetVRouterFlowCounterAction&) = default;
+  GetVRouterFlowCounterAction(GetVRouterFlowCounterAction&&) = default;
+  GetVRouterFlowCounterAction& operator=(const GetVRouterFlowCounterAction&) = default;
+  GetVRouterFlowCounterAction& operator=(GetVRouterFlowCounterAction&&) = default;
+  ~GetVRouterFlowCounterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -140,6 +203,15 @@ struct GetVRouterFlowCounterAction : Action<GetVRouterFlowCounterAction, GetVRou
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryFlowCollectorAction.java`.
 struct QueryFlowCollectorAction : QueryAction<QueryFlowCollectorAction, FlowCollectorInventory> {
+
+  /// \cond
+  QueryFlowCollectorAction();
+  QueryFlowCollectorAction(const QueryFlowCollectorAction&) = default;
+  QueryFlowCollectorAction(QueryFlowCollectorAction&&) = default;
+  QueryFlowCollectorAction& operator=(const QueryFlowCollectorAction&) = default;
+  QueryFlowCollectorAction& operator=(QueryFlowCollectorAction&&) = default;
+  ~QueryFlowCollectorAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -154,6 +226,15 @@ struct QueryFlowCollectorAction : QueryAction<QueryFlowCollectorAction, FlowColl
 /// From the Java SDK's `QueryFlowMeterAction.java`.
 struct QueryFlowMeterAction : QueryAction<QueryFlowMeterAction, FlowMeterInventory> {
 
+  /// \cond
+  QueryFlowMeterAction();
+  QueryFlowMeterAction(const QueryFlowMeterAction&) = default;
+  QueryFlowMeterAction(QueryFlowMeterAction&&) = default;
+  QueryFlowMeterAction& operator=(const QueryFlowMeterAction&) = default;
+  QueryFlowMeterAction& operator=(QueryFlowMeterAction&&) = default;
+  ~QueryFlowMeterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -165,6 +246,15 @@ struct QueryFlowMeterAction : QueryAction<QueryFlowMeterAction, FlowMeterInvento
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryVRouterFlowMeterNetworkAction.java`.
 struct QueryVRouterFlowMeterNetworkAction : QueryAction<QueryVRouterFlowMeterNetworkAction, Json> {
+
+  /// \cond
+  QueryVRouterFlowMeterNetworkAction();
+  QueryVRouterFlowMeterNetworkAction(const QueryVRouterFlowMeterNetworkAction&) = default;
+  QueryVRouterFlowMeterNetworkAction(QueryVRouterFlowMeterNetworkAction&&) = default;
+  QueryVRouterFlowMeterNetworkAction& operator=(const QueryVRouterFlowMeterNetworkAction&) = default;
+  QueryVRouterFlowMeterNetworkAction& operator=(QueryVRouterFlowMeterNetworkAction&&) = default;
+  ~QueryVRouterFlowMeterNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -180,6 +270,15 @@ struct RemoveVRouterNetworksFromFlowMeterAction : Action<RemoveVRouterNetworksFr
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveVRouterNetworksFromFlowMeterAction();
+  RemoveVRouterNetworksFromFlowMeterAction(const RemoveVRouterNetworksFromFlowMeterAction&) = default;
+  RemoveVRouterNetworksFromFlowMeterAction(RemoveVRouterNetworksFromFlowMeterAction&&) = default;
+  RemoveVRouterNetworksFromFlowMeterAction& operator=(const RemoveVRouterNetworksFromFlowMeterAction&) = default;
+  RemoveVRouterNetworksFromFlowMeterAction& operator=(RemoveVRouterNetworksFromFlowMeterAction&&) = default;
+  ~RemoveVRouterNetworksFromFlowMeterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -193,6 +292,15 @@ struct SetFlowMeterRouterIdAction : Action<SetFlowMeterRouterIdAction, SetFlowMe
   std::string vRouterUuid;  ///< Path variable; required.
   std::optional<std::int64_t> routerId;  ///< Required; range [1, 255].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetFlowMeterRouterIdAction();
+  SetFlowMeterRouterIdAction(const SetFlowMeterRouterIdAction&) = default;
+  SetFlowMeterRouterIdAction(SetFlowMeterRouterIdAction&&) = default;
+  SetFlowMeterRouterIdAction& operator=(const SetFlowMeterRouterIdAction&) = default;
+  SetFlowMeterRouterIdAction& operator=(SetFlowMeterRouterIdAction&&) = default;
+  ~SetFlowMeterRouterIdAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -208,6 +316,15 @@ struct UpdateFlowCollectorAction : Action<UpdateFlowCollectorAction, InventoryRe
   std::optional<std::string> server;  ///< Optional; at most 48 characters.
   std::optional<std::int64_t> port;  ///< Optional; range [1, 65535].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateFlowCollectorAction();
+  UpdateFlowCollectorAction(const UpdateFlowCollectorAction&) = default;
+  UpdateFlowCollectorAction(UpdateFlowCollectorAction&&) = default;
+  UpdateFlowCollectorAction& operator=(const UpdateFlowCollectorAction&) = default;
+  UpdateFlowCollectorAction& operator=(UpdateFlowCollectorAction&&) = default;
+  ~UpdateFlowCollectorAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -226,6 +343,15 @@ struct UpdateFlowMeterAction : Action<UpdateFlowMeterAction, InventoryReply<Flow
   std::optional<std::int64_t> expireInterval;  ///< Optional; range [1, 3600].
   std::optional<std::string> description;  ///< Optional; at most 128 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateFlowMeterAction();
+  UpdateFlowMeterAction(const UpdateFlowMeterAction&) = default;
+  UpdateFlowMeterAction(UpdateFlowMeterAction&&) = default;
+  UpdateFlowMeterAction& operator=(const UpdateFlowMeterAction&) = default;
+  UpdateFlowMeterAction& operator=(UpdateFlowMeterAction&&) = default;
+  ~UpdateFlowMeterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

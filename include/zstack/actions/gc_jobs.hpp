@@ -23,6 +23,15 @@ struct DeleteGCJobAction : Action<DeleteGCJobAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteGCJobAction();
+  DeleteGCJobAction(const DeleteGCJobAction&) = default;
+  DeleteGCJobAction(DeleteGCJobAction&&) = default;
+  DeleteGCJobAction& operator=(const DeleteGCJobAction&) = default;
+  DeleteGCJobAction& operator=(DeleteGCJobAction&&) = default;
+  ~DeleteGCJobAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -34,6 +43,15 @@ struct DeleteGCJobAction : Action<DeleteGCJobAction, EmptyReply> {
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryGCJobAction.java`.
 struct QueryGCJobAction : QueryAction<QueryGCJobAction, Json> {
+
+  /// \cond
+  QueryGCJobAction();
+  QueryGCJobAction(const QueryGCJobAction&) = default;
+  QueryGCJobAction(QueryGCJobAction&&) = default;
+  QueryGCJobAction& operator=(const QueryGCJobAction&) = default;
+  QueryGCJobAction& operator=(QueryGCJobAction&&) = default;
+  ~QueryGCJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -47,6 +65,15 @@ struct QueryGCJobAction : QueryAction<QueryGCJobAction, Json> {
 struct TriggerGCJobAction : Action<TriggerGCJobAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  TriggerGCJobAction();
+  TriggerGCJobAction(const TriggerGCJobAction&) = default;
+  TriggerGCJobAction(TriggerGCJobAction&&) = default;
+  TriggerGCJobAction& operator=(const TriggerGCJobAction&) = default;
+  TriggerGCJobAction& operator=(TriggerGCJobAction&&) = default;
+  ~TriggerGCJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

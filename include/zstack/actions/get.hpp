@@ -25,6 +25,15 @@ namespace zstack {
 struct GetOAuth2TokenAction : Action<GetOAuth2TokenAction, GetOAuth2TokenResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetOAuth2TokenAction();
+  GetOAuth2TokenAction(const GetOAuth2TokenAction&) = default;
+  GetOAuth2TokenAction(GetOAuth2TokenAction&&) = default;
+  GetOAuth2TokenAction& operator=(const GetOAuth2TokenAction&) = default;
+  GetOAuth2TokenAction& operator=(GetOAuth2TokenAction&&) = default;
+  ~GetOAuth2TokenAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -36,6 +45,15 @@ struct GetOAuth2TokenAction : Action<GetOAuth2TokenAction, GetOAuth2TokenResult>
 /// From the Java SDK's `GetSSOClientAction.java`.
 struct GetSSOClientAction : Action<GetSSOClientAction, GetSSOClientResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetSSOClientAction();
+  GetSSOClientAction(const GetSSOClientAction&) = default;
+  GetSSOClientAction(GetSSOClientAction&&) = default;
+  GetSSOClientAction& operator=(const GetSSOClientAction&) = default;
+  GetSSOClientAction& operator=(GetSSOClientAction&&) = default;
+  ~GetSSOClientAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -50,6 +68,15 @@ struct GetVmSchedulingRulesExecuteStateAction : Action<GetVmSchedulingRulesExecu
   std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmSchedulingRulesExecuteStateAction();
+  GetVmSchedulingRulesExecuteStateAction(const GetVmSchedulingRulesExecuteStateAction&) = default;
+  GetVmSchedulingRulesExecuteStateAction(GetVmSchedulingRulesExecuteStateAction&&) = default;
+  GetVmSchedulingRulesExecuteStateAction& operator=(const GetVmSchedulingRulesExecuteStateAction&) = default;
+  GetVmSchedulingRulesExecuteStateAction& operator=(GetVmSchedulingRulesExecuteStateAction&&) = default;
+  ~GetVmSchedulingRulesExecuteStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -63,6 +90,15 @@ struct GetVmsSchedulingStateFromSchedulingRuleAction : Action<GetVmsSchedulingSt
   std::string ruleUuid;  ///< Required.
   std::vector<std::string> vmUuids;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmsSchedulingStateFromSchedulingRuleAction();
+  GetVmsSchedulingStateFromSchedulingRuleAction(const GetVmsSchedulingStateFromSchedulingRuleAction&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleAction(GetVmsSchedulingStateFromSchedulingRuleAction&&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleAction& operator=(const GetVmsSchedulingStateFromSchedulingRuleAction&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleAction& operator=(GetVmsSchedulingStateFromSchedulingRuleAction&&) = default;
+  ~GetVmsSchedulingStateFromSchedulingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

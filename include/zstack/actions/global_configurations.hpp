@@ -26,6 +26,15 @@ struct GetGlobalConfigOptionsAction : Action<GetGlobalConfigOptionsAction, GetGl
   std::string name;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetGlobalConfigOptionsAction();
+  GetGlobalConfigOptionsAction(const GetGlobalConfigOptionsAction&) = default;
+  GetGlobalConfigOptionsAction(GetGlobalConfigOptionsAction&&) = default;
+  GetGlobalConfigOptionsAction& operator=(const GetGlobalConfigOptionsAction&) = default;
+  GetGlobalConfigOptionsAction& operator=(GetGlobalConfigOptionsAction&&) = default;
+  ~GetGlobalConfigOptionsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct GetGlobalConfigOptionsAction : Action<GetGlobalConfigOptionsAction, GetGl
 /// From the Java SDK's `QueryGlobalConfigAction.java`.
 struct QueryGlobalConfigAction : QueryAction<QueryGlobalConfigAction, GlobalConfigInventory> {
 
+  /// \cond
+  QueryGlobalConfigAction();
+  QueryGlobalConfigAction(const QueryGlobalConfigAction&) = default;
+  QueryGlobalConfigAction(QueryGlobalConfigAction&&) = default;
+  QueryGlobalConfigAction& operator=(const QueryGlobalConfigAction&) = default;
+  QueryGlobalConfigAction& operator=(QueryGlobalConfigAction&&) = default;
+  ~QueryGlobalConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -50,6 +68,15 @@ struct QueryGlobalConfigAction : QueryAction<QueryGlobalConfigAction, GlobalConf
 /// From the Java SDK's `ResetGlobalConfigAction.java`.
 struct ResetGlobalConfigAction : Action<ResetGlobalConfigAction, EmptyReply> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ResetGlobalConfigAction();
+  ResetGlobalConfigAction(const ResetGlobalConfigAction&) = default;
+  ResetGlobalConfigAction(ResetGlobalConfigAction&&) = default;
+  ResetGlobalConfigAction& operator=(const ResetGlobalConfigAction&) = default;
+  ResetGlobalConfigAction& operator=(ResetGlobalConfigAction&&) = default;
+  ~ResetGlobalConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -65,6 +92,15 @@ struct UpdateGlobalConfigAction : Action<UpdateGlobalConfigAction, InventoryRepl
   std::string name;  ///< Path variable; required.
   std::optional<std::string> value;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateGlobalConfigAction();
+  UpdateGlobalConfigAction(const UpdateGlobalConfigAction&) = default;
+  UpdateGlobalConfigAction(UpdateGlobalConfigAction&&) = default;
+  UpdateGlobalConfigAction& operator=(const UpdateGlobalConfigAction&) = default;
+  UpdateGlobalConfigAction& operator=(UpdateGlobalConfigAction&&) = default;
+  ~UpdateGlobalConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

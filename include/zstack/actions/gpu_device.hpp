@@ -25,6 +25,15 @@ namespace zstack {
 /// From the Java SDK's `QueryGpuDeviceAction.java`.
 struct QueryGpuDeviceAction : QueryAction<QueryGpuDeviceAction, GpuDeviceInventory> {
 
+  /// \cond
+  QueryGpuDeviceAction();
+  QueryGpuDeviceAction(const QueryGpuDeviceAction&) = default;
+  QueryGpuDeviceAction(QueryGpuDeviceAction&&) = default;
+  QueryGpuDeviceAction& operator=(const QueryGpuDeviceAction&) = default;
+  QueryGpuDeviceAction& operator=(QueryGpuDeviceAction&&) = default;
+  ~QueryGpuDeviceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -22,6 +22,15 @@ namespace zstack {
 struct GetGuestOsMetadataAction : Action<GetGuestOsMetadataAction, GetGuestOsMetadataResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetGuestOsMetadataAction();
+  GetGuestOsMetadataAction(const GetGuestOsMetadataAction&) = default;
+  GetGuestOsMetadataAction(GetGuestOsMetadataAction&&) = default;
+  GetGuestOsMetadataAction& operator=(const GetGuestOsMetadataAction&) = default;
+  GetGuestOsMetadataAction& operator=(GetGuestOsMetadataAction&&) = default;
+  ~GetGuestOsMetadataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -33,6 +42,15 @@ struct GetGuestOsMetadataAction : Action<GetGuestOsMetadataAction, GetGuestOsMet
 /// From the Java SDK's `RefreshGuestOsMetadataAction.java`.
 struct RefreshGuestOsMetadataAction : Action<RefreshGuestOsMetadataAction, EmptyReply> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RefreshGuestOsMetadataAction();
+  RefreshGuestOsMetadataAction(const RefreshGuestOsMetadataAction&) = default;
+  RefreshGuestOsMetadataAction(RefreshGuestOsMetadataAction&&) = default;
+  RefreshGuestOsMetadataAction& operator=(const RefreshGuestOsMetadataAction&) = default;
+  RefreshGuestOsMetadataAction& operator=(RefreshGuestOsMetadataAction&&) = default;
+  ~RefreshGuestOsMetadataAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

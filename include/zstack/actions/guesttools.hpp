@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `QueryGuestToolsStateAction.java`.
 struct QueryGuestToolsStateAction : QueryAction<QueryGuestToolsStateAction, GuestToolsStateInventory> {
 
+  /// \cond
+  QueryGuestToolsStateAction();
+  QueryGuestToolsStateAction(const QueryGuestToolsStateAction&) = default;
+  QueryGuestToolsStateAction(QueryGuestToolsStateAction&&) = default;
+  QueryGuestToolsStateAction& operator=(const QueryGuestToolsStateAction&) = default;
+  QueryGuestToolsStateAction& operator=(QueryGuestToolsStateAction&&) = default;
+  ~QueryGuestToolsStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -25,6 +25,15 @@ struct UpdateHaStrategyConditionAction : Action<UpdateHaStrategyConditionAction,
   std::optional<std::string> state;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateHaStrategyConditionAction();
+  UpdateHaStrategyConditionAction(const UpdateHaStrategyConditionAction&) = default;
+  UpdateHaStrategyConditionAction(UpdateHaStrategyConditionAction&&) = default;
+  UpdateHaStrategyConditionAction& operator=(const UpdateHaStrategyConditionAction&) = default;
+  UpdateHaStrategyConditionAction& operator=(UpdateHaStrategyConditionAction&&) = default;
+  ~UpdateHaStrategyConditionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

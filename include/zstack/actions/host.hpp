@@ -25,6 +25,15 @@ struct GetCandidateInterfaceVlanIdsAction : Action<GetCandidateInterfaceVlanIdsA
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateInterfaceVlanIdsAction();
+  GetCandidateInterfaceVlanIdsAction(const GetCandidateInterfaceVlanIdsAction&) = default;
+  GetCandidateInterfaceVlanIdsAction(GetCandidateInterfaceVlanIdsAction&&) = default;
+  GetCandidateInterfaceVlanIdsAction& operator=(const GetCandidateInterfaceVlanIdsAction&) = default;
+  GetCandidateInterfaceVlanIdsAction& operator=(GetCandidateInterfaceVlanIdsAction&&) = default;
+  ~GetCandidateInterfaceVlanIdsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

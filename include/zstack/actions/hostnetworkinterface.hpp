@@ -27,6 +27,15 @@ struct ChangeHostNetworkInterfaceLldpModeAction : Action<ChangeHostNetworkInterf
   std::optional<std::string> mode;  ///< Optional; one of `rx_only`, `tx_only`, `rx_and_tx`, `disable` (case-insensitive); Java SDK default `"rx_only"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeHostNetworkInterfaceLldpModeAction();
+  ChangeHostNetworkInterfaceLldpModeAction(const ChangeHostNetworkInterfaceLldpModeAction&) = default;
+  ChangeHostNetworkInterfaceLldpModeAction(ChangeHostNetworkInterfaceLldpModeAction&&) = default;
+  ChangeHostNetworkInterfaceLldpModeAction& operator=(const ChangeHostNetworkInterfaceLldpModeAction&) = default;
+  ChangeHostNetworkInterfaceLldpModeAction& operator=(ChangeHostNetworkInterfaceLldpModeAction&&) = default;
+  ~ChangeHostNetworkInterfaceLldpModeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct ChangeHostNetworkInterfaceLldpModeAction : Action<ChangeHostNetworkInterf
 struct GetHostNetworkInterfaceLldpAction : Action<GetHostNetworkInterfaceLldpAction, GetHostNetworkInterfaceLldpResult> {
   std::string interfaceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetHostNetworkInterfaceLldpAction();
+  GetHostNetworkInterfaceLldpAction(const GetHostNetworkInterfaceLldpAction&) = default;
+  GetHostNetworkInterfaceLldpAction(GetHostNetworkInterfaceLldpAction&&) = default;
+  GetHostNetworkInterfaceLldpAction& operator=(const GetHostNetworkInterfaceLldpAction&) = default;
+  GetHostNetworkInterfaceLldpAction& operator=(GetHostNetworkInterfaceLldpAction&&) = default;
+  ~GetHostNetworkInterfaceLldpAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -53,6 +71,15 @@ struct GetHostNetworkInterfaceLldpAction : Action<GetHostNetworkInterfaceLldpAct
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryHostNetworkInterfaceLldpAction.java`.
 struct QueryHostNetworkInterfaceLldpAction : QueryAction<QueryHostNetworkInterfaceLldpAction, HostNetworkInterfaceLldpInventory> {
+
+  /// \cond
+  QueryHostNetworkInterfaceLldpAction();
+  QueryHostNetworkInterfaceLldpAction(const QueryHostNetworkInterfaceLldpAction&) = default;
+  QueryHostNetworkInterfaceLldpAction(QueryHostNetworkInterfaceLldpAction&&) = default;
+  QueryHostNetworkInterfaceLldpAction& operator=(const QueryHostNetworkInterfaceLldpAction&) = default;
+  QueryHostNetworkInterfaceLldpAction& operator=(QueryHostNetworkInterfaceLldpAction&&) = default;
+  ~QueryHostNetworkInterfaceLldpAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

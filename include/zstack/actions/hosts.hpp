@@ -56,6 +56,15 @@ struct AddKVMHostAction : Action<AddKVMHostAction, InventoryReply<HostInventory>
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddKVMHostAction();
+  AddKVMHostAction(const AddKVMHostAction&) = default;
+  AddKVMHostAction(AddKVMHostAction&&) = default;
+  AddKVMHostAction& operator=(const AddKVMHostAction&) = default;
+  AddKVMHostAction& operator=(AddKVMHostAction&&) = default;
+  ~AddKVMHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -70,6 +79,15 @@ struct AddKVMHostFromConfigFileAction : Action<AddKVMHostFromConfigFileAction, A
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddKVMHostFromConfigFileAction();
+  AddKVMHostFromConfigFileAction(const AddKVMHostFromConfigFileAction&) = default;
+  AddKVMHostFromConfigFileAction(AddKVMHostFromConfigFileAction&&) = default;
+  AddKVMHostFromConfigFileAction& operator=(const AddKVMHostFromConfigFileAction&) = default;
+  AddKVMHostFromConfigFileAction& operator=(AddKVMHostFromConfigFileAction&&) = default;
+  ~AddKVMHostFromConfigFileAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +108,15 @@ struct AddSimulatorHostAction : Action<AddSimulatorHostAction, InventoryReply<Ho
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddSimulatorHostAction();
+  AddSimulatorHostAction(const AddSimulatorHostAction&) = default;
+  AddSimulatorHostAction(AddSimulatorHostAction&&) = default;
+  AddSimulatorHostAction& operator=(const AddSimulatorHostAction&) = default;
+  AddSimulatorHostAction& operator=(AddSimulatorHostAction&&) = default;
+  ~AddSimulatorHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -115,6 +142,15 @@ struct AddXDragonHostAction : Action<AddXDragonHostAction, InventoryReply<HostIn
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddXDragonHostAction();
+  AddXDragonHostAction(const AddXDragonHostAction&) = default;
+  AddXDragonHostAction(AddXDragonHostAction&&) = default;
+  AddXDragonHostAction& operator=(const AddXDragonHostAction&) = default;
+  AddXDragonHostAction& operator=(AddXDragonHostAction&&) = default;
+  ~AddXDragonHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -132,6 +168,15 @@ struct AllocateHostResourceAction : Action<AllocateHostResourceAction, AllocateH
   std::optional<std::int64_t> memSize;  ///< Optional; range [1, 9223372036854775807].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AllocateHostResourceAction();
+  AllocateHostResourceAction(const AllocateHostResourceAction&) = default;
+  AllocateHostResourceAction(AllocateHostResourceAction&&) = default;
+  AllocateHostResourceAction& operator=(const AllocateHostResourceAction&) = default;
+  AllocateHostResourceAction& operator=(AllocateHostResourceAction&&) = default;
+  ~AllocateHostResourceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -147,6 +192,15 @@ struct AttachNicToBondingAction : Action<AttachNicToBondingAction, InventoryRepl
   std::optional<std::string> type;  ///< Optional; one of `LinuxBonding`, `OvsBonding` (case-insensitive); Java SDK default `"LinuxBonding"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachNicToBondingAction();
+  AttachNicToBondingAction(const AttachNicToBondingAction&) = default;
+  AttachNicToBondingAction(AttachNicToBondingAction&&) = default;
+  AttachNicToBondingAction& operator=(const AttachNicToBondingAction&) = default;
+  AttachNicToBondingAction& operator=(AttachNicToBondingAction&&) = default;
+  ~AttachNicToBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -160,6 +214,15 @@ struct ChangeHostPasswordAction : Action<ChangeHostPasswordAction, EmptyReply> {
   std::string hostUuid;  ///< Path variable; required; not empty.
   std::string password;  ///< Required; not empty; at most 255 characters; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeHostPasswordAction();
+  ChangeHostPasswordAction(const ChangeHostPasswordAction&) = default;
+  ChangeHostPasswordAction(ChangeHostPasswordAction&&) = default;
+  ChangeHostPasswordAction& operator=(const ChangeHostPasswordAction&) = default;
+  ChangeHostPasswordAction& operator=(ChangeHostPasswordAction&&) = default;
+  ~ChangeHostPasswordAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -175,6 +238,15 @@ struct ChangeHostStateAction : Action<ChangeHostStateAction, InventoryReply<Host
   std::string stateEvent;  ///< Required; one of `enable`, `disable`, `maintain` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeHostStateAction();
+  ChangeHostStateAction(const ChangeHostStateAction&) = default;
+  ChangeHostStateAction(ChangeHostStateAction&&) = default;
+  ChangeHostStateAction& operator=(const ChangeHostStateAction&) = default;
+  ChangeHostStateAction& operator=(ChangeHostStateAction&&) = default;
+  ~ChangeHostStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -187,6 +259,15 @@ struct ChangeHostStateAction : Action<ChangeHostStateAction, InventoryReply<Host
 struct CheckKVMHostConfigFileAction : Action<CheckKVMHostConfigFileAction, EmptyReply> {
   std::string hostInfo;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckKVMHostConfigFileAction();
+  CheckKVMHostConfigFileAction(const CheckKVMHostConfigFileAction&) = default;
+  CheckKVMHostConfigFileAction(CheckKVMHostConfigFileAction&&) = default;
+  CheckKVMHostConfigFileAction& operator=(const CheckKVMHostConfigFileAction&) = default;
+  CheckKVMHostConfigFileAction& operator=(CheckKVMHostConfigFileAction&&) = default;
+  ~CheckKVMHostConfigFileAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -210,6 +291,15 @@ struct CreateBondingAction : Action<CreateBondingAction, CreateBondingResult> {
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateBondingAction();
+  CreateBondingAction(const CreateBondingAction&) = default;
+  CreateBondingAction(CreateBondingAction&&) = default;
+  CreateBondingAction& operator=(const CreateBondingAction&) = default;
+  CreateBondingAction& operator=(CreateBondingAction&&) = default;
+  ~CreateBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -223,6 +313,15 @@ struct DeleteBondingAction : Action<DeleteBondingAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteBondingAction();
+  DeleteBondingAction(const DeleteBondingAction&) = default;
+  DeleteBondingAction(DeleteBondingAction&&) = default;
+  DeleteBondingAction& operator=(const DeleteBondingAction&) = default;
+  DeleteBondingAction& operator=(DeleteBondingAction&&) = default;
+  ~DeleteBondingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -238,6 +337,15 @@ struct DeleteHostAction : Action<DeleteHostAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteHostAction();
+  DeleteHostAction(const DeleteHostAction&) = default;
+  DeleteHostAction(DeleteHostAction&&) = default;
+  DeleteHostAction& operator=(const DeleteHostAction&) = default;
+  DeleteHostAction& operator=(DeleteHostAction&&) = default;
+  ~DeleteHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -252,6 +360,15 @@ struct DetachNicFromBondingAction : Action<DetachNicFromBondingAction, Inventory
   std::vector<std::string> slaveUuids;  ///< Required.
   std::optional<std::string> type;  ///< Optional; one of `LinuxBonding`, `OvsBonding` (case-insensitive); Java SDK default `"LinuxBonding"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachNicFromBondingAction();
+  DetachNicFromBondingAction(const DetachNicFromBondingAction&) = default;
+  DetachNicFromBondingAction(DetachNicFromBondingAction&&) = default;
+  DetachNicFromBondingAction& operator=(const DetachNicFromBondingAction&) = default;
+  DetachNicFromBondingAction& operator=(DetachNicFromBondingAction&&) = default;
+  ~DetachNicFromBondingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -270,6 +387,15 @@ struct GetCpuMemoryCapacityAction : Action<GetCpuMemoryCapacityAction, GetCpuMem
   std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCpuMemoryCapacityAction();
+  GetCpuMemoryCapacityAction(const GetCpuMemoryCapacityAction&) = default;
+  GetCpuMemoryCapacityAction(GetCpuMemoryCapacityAction&&) = default;
+  GetCpuMemoryCapacityAction& operator=(const GetCpuMemoryCapacityAction&) = default;
+  GetCpuMemoryCapacityAction& operator=(GetCpuMemoryCapacityAction&&) = default;
+  ~GetCpuMemoryCapacityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -281,6 +407,15 @@ struct GetCpuMemoryCapacityAction : Action<GetCpuMemoryCapacityAction, GetCpuMem
 /// From the Java SDK's `GetHostAllocatorStrategiesAction.java`.
 struct GetHostAllocatorStrategiesAction : Action<GetHostAllocatorStrategiesAction, GetHostAllocatorStrategiesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetHostAllocatorStrategiesAction();
+  GetHostAllocatorStrategiesAction(const GetHostAllocatorStrategiesAction&) = default;
+  GetHostAllocatorStrategiesAction(GetHostAllocatorStrategiesAction&&) = default;
+  GetHostAllocatorStrategiesAction& operator=(const GetHostAllocatorStrategiesAction&) = default;
+  GetHostAllocatorStrategiesAction& operator=(GetHostAllocatorStrategiesAction&&) = default;
+  ~GetHostAllocatorStrategiesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -295,6 +430,15 @@ struct GetHostNUMATopologyAction : Action<GetHostNUMATopologyAction, GetHostNUMA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetHostNUMATopologyAction();
+  GetHostNUMATopologyAction(const GetHostNUMATopologyAction&) = default;
+  GetHostNUMATopologyAction(GetHostNUMATopologyAction&&) = default;
+  GetHostNUMATopologyAction& operator=(const GetHostNUMATopologyAction&) = default;
+  GetHostNUMATopologyAction& operator=(GetHostNUMATopologyAction&&) = default;
+  ~GetHostNUMATopologyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -307,6 +451,15 @@ struct GetHostNUMATopologyAction : Action<GetHostNUMATopologyAction, GetHostNUMA
 struct GetHostNetworkFactsAction : Action<GetHostNetworkFactsAction, GetHostNetworkFactsResult> {
   std::string hostUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetHostNetworkFactsAction();
+  GetHostNetworkFactsAction(const GetHostNetworkFactsAction&) = default;
+  GetHostNetworkFactsAction(GetHostNetworkFactsAction&&) = default;
+  GetHostNetworkFactsAction& operator=(const GetHostNetworkFactsAction&) = default;
+  GetHostNetworkFactsAction& operator=(GetHostNetworkFactsAction&&) = default;
+  ~GetHostNetworkFactsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -321,6 +474,15 @@ struct GetHostPhysicalMemoryFactsAction : Action<GetHostPhysicalMemoryFactsActio
   std::string hostUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetHostPhysicalMemoryFactsAction();
+  GetHostPhysicalMemoryFactsAction(const GetHostPhysicalMemoryFactsAction&) = default;
+  GetHostPhysicalMemoryFactsAction(GetHostPhysicalMemoryFactsAction&&) = default;
+  GetHostPhysicalMemoryFactsAction& operator=(const GetHostPhysicalMemoryFactsAction&) = default;
+  GetHostPhysicalMemoryFactsAction& operator=(GetHostPhysicalMemoryFactsAction&&) = default;
+  ~GetHostPhysicalMemoryFactsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -334,6 +496,15 @@ struct GetHostPowerStatusAction : Action<GetHostPowerStatusAction, InventoryRepl
   std::string uuid;  ///< Path variable; required; not empty.
   std::optional<std::string> method;  ///< Optional; one of `AUTO`, `AGENT`, `IPMI` (case-insensitive); Java SDK default `"AUTO"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetHostPowerStatusAction();
+  GetHostPowerStatusAction(const GetHostPowerStatusAction&) = default;
+  GetHostPowerStatusAction(GetHostPowerStatusAction&&) = default;
+  GetHostPowerStatusAction& operator=(const GetHostPowerStatusAction&) = default;
+  GetHostPowerStatusAction& operator=(GetHostPowerStatusAction&&) = default;
+  ~GetHostPowerStatusAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -352,6 +523,15 @@ struct GetHostResourceAllocationAction : Action<GetHostResourceAllocationAction,
   std::optional<std::int64_t> memSize;  ///< Optional; range [1, 9223372036854775807].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetHostResourceAllocationAction();
+  GetHostResourceAllocationAction(const GetHostResourceAllocationAction&) = default;
+  GetHostResourceAllocationAction(GetHostResourceAllocationAction&&) = default;
+  GetHostResourceAllocationAction& operator=(const GetHostResourceAllocationAction&) = default;
+  GetHostResourceAllocationAction& operator=(GetHostResourceAllocationAction&&) = default;
+  ~GetHostResourceAllocationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -365,6 +545,15 @@ struct GetHostTaskAction : Action<GetHostTaskAction, GetChainTaskResult> {
   std::vector<std::string> hostUuids;  ///< Required; not empty.
   std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetHostTaskAction();
+  GetHostTaskAction(const GetHostTaskAction&) = default;
+  GetHostTaskAction(GetHostTaskAction&&) = default;
+  GetHostTaskAction& operator=(const GetHostTaskAction&) = default;
+  GetHostTaskAction& operator=(GetHostTaskAction&&) = default;
+  ~GetHostTaskAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -382,6 +571,15 @@ struct GetHostWebSshUrlAction : Action<GetHostWebSshUrlAction, GetHostWebSshUrlR
   std::string password;  ///< Required; not empty; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetHostWebSshUrlAction();
+  GetHostWebSshUrlAction(const GetHostWebSshUrlAction&) = default;
+  GetHostWebSshUrlAction(GetHostWebSshUrlAction&&) = default;
+  GetHostWebSshUrlAction& operator=(const GetHostWebSshUrlAction&) = default;
+  GetHostWebSshUrlAction& operator=(GetHostWebSshUrlAction&&) = default;
+  ~GetHostWebSshUrlAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -393,6 +591,15 @@ struct GetHostWebSshUrlAction : Action<GetHostWebSshUrlAction, GetHostWebSshUrlR
 /// From the Java SDK's `GetHypervisorTypesAction.java`.
 struct GetHypervisorTypesAction : Action<GetHypervisorTypesAction, GetHypervisorTypesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetHypervisorTypesAction();
+  GetHypervisorTypesAction(const GetHypervisorTypesAction&) = default;
+  GetHypervisorTypesAction(GetHypervisorTypesAction&&) = default;
+  GetHypervisorTypesAction& operator=(const GetHypervisorTypesAction&) = default;
+  GetHypervisorTypesAction& operator=(GetHypervisorTypesAction&&) = default;
+  ~GetHypervisorTypesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -418,6 +625,15 @@ struct GetInterfaceServiceTypeStatisticAction : Action<GetInterfaceServiceTypeSt
   std::optional<bool> replyWithCount;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetInterfaceServiceTypeStatisticAction();
+  GetInterfaceServiceTypeStatisticAction(const GetInterfaceServiceTypeStatisticAction&) = default;
+  GetInterfaceServiceTypeStatisticAction(GetInterfaceServiceTypeStatisticAction&&) = default;
+  GetInterfaceServiceTypeStatisticAction& operator=(const GetInterfaceServiceTypeStatisticAction&) = default;
+  GetInterfaceServiceTypeStatisticAction& operator=(GetInterfaceServiceTypeStatisticAction&&) = default;
+  ~GetInterfaceServiceTypeStatisticAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -431,6 +647,15 @@ struct IdentifyHostAction : Action<IdentifyHostAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::int64_t> interval;  ///< Optional; range [0, 255]; Java SDK default `60` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  IdentifyHostAction();
+  IdentifyHostAction(const IdentifyHostAction&) = default;
+  IdentifyHostAction(IdentifyHostAction&&) = default;
+  IdentifyHostAction& operator=(const IdentifyHostAction&) = default;
+  IdentifyHostAction& operator=(IdentifyHostAction&&) = default;
+  ~IdentifyHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -446,6 +671,15 @@ struct KvmRunShellAction : Action<KvmRunShellAction, KvmRunShellResult> {
   std::string script;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  KvmRunShellAction();
+  KvmRunShellAction(const KvmRunShellAction&) = default;
+  KvmRunShellAction(KvmRunShellAction&&) = default;
+  KvmRunShellAction& operator=(const KvmRunShellAction&) = default;
+  KvmRunShellAction& operator=(KvmRunShellAction&&) = default;
+  ~KvmRunShellAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -460,6 +694,15 @@ struct LocateHostNetworkInterfaceAction : Action<LocateHostNetworkInterfaceActio
   std::string networkInterfaceName;  ///< Required.
   std::optional<std::int64_t> interval;  ///< Optional; range [1, 255]; Java SDK default `15` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  LocateHostNetworkInterfaceAction();
+  LocateHostNetworkInterfaceAction(const LocateHostNetworkInterfaceAction&) = default;
+  LocateHostNetworkInterfaceAction(LocateHostNetworkInterfaceAction&&) = default;
+  LocateHostNetworkInterfaceAction& operator=(const LocateHostNetworkInterfaceAction&) = default;
+  LocateHostNetworkInterfaceAction& operator=(LocateHostNetworkInterfaceAction&&) = default;
+  ~LocateHostNetworkInterfaceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -477,6 +720,15 @@ struct PowerOffHostAction : Action<PowerOffHostAction, PowerOffHostResult> {
   std::optional<std::int64_t> maxWaitTime;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PowerOffHostAction();
+  PowerOffHostAction(const PowerOffHostAction&) = default;
+  PowerOffHostAction(PowerOffHostAction&&) = default;
+  PowerOffHostAction& operator=(const PowerOffHostAction&) = default;
+  PowerOffHostAction& operator=(PowerOffHostAction&&) = default;
+  ~PowerOffHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -490,6 +742,15 @@ struct PowerOnHostAction : Action<PowerOnHostAction, InventoryReply<HostInventor
   std::string uuid;  ///< Path variable; required; not empty.
   std::optional<bool> returnEarly;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PowerOnHostAction();
+  PowerOnHostAction(const PowerOnHostAction&) = default;
+  PowerOnHostAction(PowerOnHostAction&&) = default;
+  PowerOnHostAction& operator=(const PowerOnHostAction&) = default;
+  PowerOnHostAction& operator=(PowerOnHostAction&&) = default;
+  ~PowerOnHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -506,6 +767,15 @@ struct PowerResetHostAction : Action<PowerResetHostAction, InventoryReply<HostIn
   std::optional<std::string> method;  ///< Optional; one of `AUTO`, `AGENT`, `IPMI` (case-insensitive); Java SDK default `"AUTO"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PowerResetHostAction();
+  PowerResetHostAction(const PowerResetHostAction&) = default;
+  PowerResetHostAction(PowerResetHostAction&&) = default;
+  PowerResetHostAction& operator=(const PowerResetHostAction&) = default;
+  PowerResetHostAction& operator=(PowerResetHostAction&&) = default;
+  ~PowerResetHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -518,6 +788,15 @@ struct PowerResetHostAction : Action<PowerResetHostAction, InventoryReply<HostIn
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryHostAction.java`.
 struct QueryHostAction : QueryAction<QueryHostAction, HostInventory> {
+
+  /// \cond
+  QueryHostAction();
+  QueryHostAction(const QueryHostAction&) = default;
+  QueryHostAction(QueryHostAction&&) = default;
+  QueryHostAction& operator=(const QueryHostAction&) = default;
+  QueryHostAction& operator=(QueryHostAction&&) = default;
+  ~QueryHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -533,6 +812,15 @@ struct QueryHostAction : QueryAction<QueryHostAction, HostInventory> {
 /// From the Java SDK's `QueryHostNetworkBondingAction.java`.
 struct QueryHostNetworkBondingAction : QueryAction<QueryHostNetworkBondingAction, HostNetworkBondingInventory> {
 
+  /// \cond
+  QueryHostNetworkBondingAction();
+  QueryHostNetworkBondingAction(const QueryHostNetworkBondingAction&) = default;
+  QueryHostNetworkBondingAction(QueryHostNetworkBondingAction&&) = default;
+  QueryHostNetworkBondingAction& operator=(const QueryHostNetworkBondingAction&) = default;
+  QueryHostNetworkBondingAction& operator=(QueryHostNetworkBondingAction&&) = default;
+  ~QueryHostNetworkBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -545,6 +833,15 @@ struct QueryHostNetworkBondingAction : QueryAction<QueryHostNetworkBondingAction
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryHostNetworkInterfaceAction.java`.
 struct QueryHostNetworkInterfaceAction : QueryAction<QueryHostNetworkInterfaceAction, HostNetworkInterfaceInventory> {
+
+  /// \cond
+  QueryHostNetworkInterfaceAction();
+  QueryHostNetworkInterfaceAction(const QueryHostNetworkInterfaceAction&) = default;
+  QueryHostNetworkInterfaceAction(QueryHostNetworkInterfaceAction&&) = default;
+  QueryHostNetworkInterfaceAction& operator=(const QueryHostNetworkInterfaceAction&) = default;
+  QueryHostNetworkInterfaceAction& operator=(QueryHostNetworkInterfaceAction&&) = default;
+  ~QueryHostNetworkInterfaceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -560,6 +857,15 @@ struct QueryHostNetworkInterfaceAction : QueryAction<QueryHostNetworkInterfaceAc
 /// From the Java SDK's `QueryHostOsCategoryAction.java`.
 struct QueryHostOsCategoryAction : QueryAction<QueryHostOsCategoryAction, HostOsCategoryInventory> {
 
+  /// \cond
+  QueryHostOsCategoryAction();
+  QueryHostOsCategoryAction(const QueryHostOsCategoryAction&) = default;
+  QueryHostOsCategoryAction(QueryHostOsCategoryAction&&) = default;
+  QueryHostOsCategoryAction& operator=(const QueryHostOsCategoryAction&) = default;
+  QueryHostOsCategoryAction& operator=(QueryHostOsCategoryAction&&) = default;
+  ~QueryHostOsCategoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -572,6 +878,15 @@ struct QueryHostOsCategoryAction : QueryAction<QueryHostOsCategoryAction, HostOs
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryHostPhysicalMemoryAction.java`.
 struct QueryHostPhysicalMemoryAction : QueryAction<QueryHostPhysicalMemoryAction, HostPhysicalMemoryInventory> {
+
+  /// \cond
+  QueryHostPhysicalMemoryAction();
+  QueryHostPhysicalMemoryAction(const QueryHostPhysicalMemoryAction&) = default;
+  QueryHostPhysicalMemoryAction(QueryHostPhysicalMemoryAction&&) = default;
+  QueryHostPhysicalMemoryAction& operator=(const QueryHostPhysicalMemoryAction&) = default;
+  QueryHostPhysicalMemoryAction& operator=(QueryHostPhysicalMemoryAction&&) = default;
+  ~QueryHostPhysicalMemoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -586,6 +901,15 @@ struct QueryHostPhysicalMemoryAction : QueryAction<QueryHostPhysicalMemoryAction
 /// From the Java SDK's `QueryKvmHypervisorInfoAction.java`.
 struct QueryKvmHypervisorInfoAction : QueryAction<QueryKvmHypervisorInfoAction, KvmHypervisorInfoInventory> {
 
+  /// \cond
+  QueryKvmHypervisorInfoAction();
+  QueryKvmHypervisorInfoAction(const QueryKvmHypervisorInfoAction&) = default;
+  QueryKvmHypervisorInfoAction(QueryKvmHypervisorInfoAction&&) = default;
+  QueryKvmHypervisorInfoAction& operator=(const QueryKvmHypervisorInfoAction&) = default;
+  QueryKvmHypervisorInfoAction& operator=(QueryKvmHypervisorInfoAction&&) = default;
+  ~QueryKvmHypervisorInfoAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -598,6 +922,15 @@ struct QueryKvmHypervisorInfoAction : QueryAction<QueryKvmHypervisorInfoAction, 
 struct ReconnectHostAction : Action<ReconnectHostAction, InventoryReply<HostInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectHostAction();
+  ReconnectHostAction(const ReconnectHostAction&) = default;
+  ReconnectHostAction(ReconnectHostAction&&) = default;
+  ReconnectHostAction& operator=(const ReconnectHostAction&) = default;
+  ReconnectHostAction& operator=(ReconnectHostAction&&) = default;
+  ~ReconnectHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -614,6 +947,15 @@ struct SetIpOnHostNetworkBondingAction : Action<SetIpOnHostNetworkBondingAction,
   std::optional<std::string> netmask;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetIpOnHostNetworkBondingAction();
+  SetIpOnHostNetworkBondingAction(const SetIpOnHostNetworkBondingAction&) = default;
+  SetIpOnHostNetworkBondingAction(SetIpOnHostNetworkBondingAction&&) = default;
+  SetIpOnHostNetworkBondingAction& operator=(const SetIpOnHostNetworkBondingAction&) = default;
+  SetIpOnHostNetworkBondingAction& operator=(SetIpOnHostNetworkBondingAction&&) = default;
+  ~SetIpOnHostNetworkBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -628,6 +970,15 @@ struct SetIpOnHostNetworkInterfaceAction : Action<SetIpOnHostNetworkInterfaceAct
   std::optional<std::string> ipAddress;  ///< Optional.
   std::optional<std::string> netmask;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetIpOnHostNetworkInterfaceAction();
+  SetIpOnHostNetworkInterfaceAction(const SetIpOnHostNetworkInterfaceAction&) = default;
+  SetIpOnHostNetworkInterfaceAction(SetIpOnHostNetworkInterfaceAction&&) = default;
+  SetIpOnHostNetworkInterfaceAction& operator=(const SetIpOnHostNetworkInterfaceAction&) = default;
+  SetIpOnHostNetworkInterfaceAction& operator=(SetIpOnHostNetworkInterfaceAction&&) = default;
+  ~SetIpOnHostNetworkInterfaceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -644,6 +995,15 @@ struct SetServiceTypeOnHostNetworkBondingAction : Action<SetServiceTypeOnHostNet
   std::optional<Json> serviceTypes;  ///< Optional; one of `ManagementNetwork`, `TenantNetwork`, `StorageNetwork`, `BackupNetwork`, `MigrationNetwork` (case-insensitive); at most 128 characters; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetServiceTypeOnHostNetworkBondingAction();
+  SetServiceTypeOnHostNetworkBondingAction(const SetServiceTypeOnHostNetworkBondingAction&) = default;
+  SetServiceTypeOnHostNetworkBondingAction(SetServiceTypeOnHostNetworkBondingAction&&) = default;
+  SetServiceTypeOnHostNetworkBondingAction& operator=(const SetServiceTypeOnHostNetworkBondingAction&) = default;
+  SetServiceTypeOnHostNetworkBondingAction& operator=(SetServiceTypeOnHostNetworkBondingAction&&) = default;
+  ~SetServiceTypeOnHostNetworkBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -658,6 +1018,15 @@ struct SetServiceTypeOnHostNetworkInterfaceAction : Action<SetServiceTypeOnHostN
   std::optional<Json> vlanIds;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<Json> serviceTypes;  ///< Optional; one of `ManagementNetwork`, `TenantNetwork`, `StorageNetwork`, `BackupNetwork`, `MigrationNetwork` (case-insensitive); at most 128 characters; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetServiceTypeOnHostNetworkInterfaceAction();
+  SetServiceTypeOnHostNetworkInterfaceAction(const SetServiceTypeOnHostNetworkInterfaceAction&) = default;
+  SetServiceTypeOnHostNetworkInterfaceAction(SetServiceTypeOnHostNetworkInterfaceAction&&) = default;
+  SetServiceTypeOnHostNetworkInterfaceAction& operator=(const SetServiceTypeOnHostNetworkInterfaceAction&) = default;
+  SetServiceTypeOnHostNetworkInterfaceAction& operator=(SetServiceTypeOnHostNetworkInterfaceAction&&) = default;
+  ~SetServiceTypeOnHostNetworkInterfaceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -674,6 +1043,15 @@ struct ShutdownHostAction : Action<ShutdownHostAction, InventoryReply<HostInvent
   std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> method;  ///< Optional; one of `AUTO`, `AGENT`, `IPMI` (case-insensitive); Java SDK default `"AUTO"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ShutdownHostAction();
+  ShutdownHostAction(const ShutdownHostAction&) = default;
+  ShutdownHostAction(ShutdownHostAction&&) = default;
+  ShutdownHostAction& operator=(const ShutdownHostAction&) = default;
+  ShutdownHostAction& operator=(ShutdownHostAction&&) = default;
+  ~ShutdownHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -694,6 +1072,15 @@ struct UpdateBondingAction : Action<UpdateBondingAction, InventoryReply<HostNetw
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateBondingAction();
+  UpdateBondingAction(const UpdateBondingAction&) = default;
+  UpdateBondingAction(UpdateBondingAction&&) = default;
+  UpdateBondingAction& operator=(const UpdateBondingAction&) = default;
+  UpdateBondingAction& operator=(UpdateBondingAction&&) = default;
+  ~UpdateBondingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -709,6 +1096,15 @@ struct UpdateHostAction : Action<UpdateHostAction, InventoryReply<HostInventory>
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateHostAction();
+  UpdateHostAction(const UpdateHostAction&) = default;
+  UpdateHostAction(UpdateHostAction&&) = default;
+  UpdateHostAction& operator=(const UpdateHostAction&) = default;
+  UpdateHostAction& operator=(UpdateHostAction&&) = default;
+  ~UpdateHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -727,6 +1123,15 @@ struct UpdateHostIpmiAction : Action<UpdateHostIpmiAction, UpdateHostIpmiResult>
   std::optional<std::int32_t> ipmiPort;  ///< Optional; not empty; Java SDK default `623` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateHostIpmiAction();
+  UpdateHostIpmiAction(const UpdateHostIpmiAction&) = default;
+  UpdateHostIpmiAction(UpdateHostIpmiAction&&) = default;
+  UpdateHostIpmiAction& operator=(const UpdateHostIpmiAction&) = default;
+  UpdateHostIpmiAction& operator=(UpdateHostIpmiAction&&) = default;
+  ~UpdateHostIpmiAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -740,6 +1145,15 @@ struct UpdateHostNetworkInterfaceAction : Action<UpdateHostNetworkInterfaceActio
   std::string interfaceUuid;  ///< Path variable; required.
   std::string description;  ///< Required; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateHostNetworkInterfaceAction();
+  UpdateHostNetworkInterfaceAction(const UpdateHostNetworkInterfaceAction&) = default;
+  UpdateHostNetworkInterfaceAction(UpdateHostNetworkInterfaceAction&&) = default;
+  UpdateHostNetworkInterfaceAction& operator=(const UpdateHostNetworkInterfaceAction&) = default;
+  UpdateHostNetworkInterfaceAction& operator=(UpdateHostNetworkInterfaceAction&&) = default;
+  ~UpdateHostNetworkInterfaceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -759,6 +1173,15 @@ struct UpdateKVMHostAction : Action<UpdateKVMHostAction, InventoryReply<HostInve
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateKVMHostAction();
+  UpdateKVMHostAction(const UpdateKVMHostAction&) = default;
+  UpdateKVMHostAction(UpdateKVMHostAction&&) = default;
+  UpdateKVMHostAction& operator=(const UpdateKVMHostAction&) = default;
+  UpdateKVMHostAction& operator=(UpdateKVMHostAction&&) = default;
+  ~UpdateKVMHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct AddHostToHostSchedulingRuleGroupAction : Action<AddHostToHostSchedulingRu
   std::string hostUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddHostToHostSchedulingRuleGroupAction();
+  AddHostToHostSchedulingRuleGroupAction(const AddHostToHostSchedulingRuleGroupAction&) = default;
+  AddHostToHostSchedulingRuleGroupAction(AddHostToHostSchedulingRuleGroupAction&&) = default;
+  AddHostToHostSchedulingRuleGroupAction& operator=(const AddHostToHostSchedulingRuleGroupAction&) = default;
+  AddHostToHostSchedulingRuleGroupAction& operator=(AddHostToHostSchedulingRuleGroupAction&&) = default;
+  ~AddHostToHostSchedulingRuleGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -41,6 +50,15 @@ struct CreateHostSchedulingRuleGroupAction : Action<CreateHostSchedulingRuleGrou
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateHostSchedulingRuleGroupAction();
+  CreateHostSchedulingRuleGroupAction(const CreateHostSchedulingRuleGroupAction&) = default;
+  CreateHostSchedulingRuleGroupAction(CreateHostSchedulingRuleGroupAction&&) = default;
+  CreateHostSchedulingRuleGroupAction& operator=(const CreateHostSchedulingRuleGroupAction&) = default;
+  CreateHostSchedulingRuleGroupAction& operator=(CreateHostSchedulingRuleGroupAction&&) = default;
+  ~CreateHostSchedulingRuleGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -53,6 +71,15 @@ struct CreateHostSchedulingRuleGroupAction : Action<CreateHostSchedulingRuleGrou
 struct DeleteHostSchedulingRuleGroupAction : Action<DeleteHostSchedulingRuleGroupAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteHostSchedulingRuleGroupAction();
+  DeleteHostSchedulingRuleGroupAction(const DeleteHostSchedulingRuleGroupAction&) = default;
+  DeleteHostSchedulingRuleGroupAction(DeleteHostSchedulingRuleGroupAction&&) = default;
+  DeleteHostSchedulingRuleGroupAction& operator=(const DeleteHostSchedulingRuleGroupAction&) = default;
+  DeleteHostSchedulingRuleGroupAction& operator=(DeleteHostSchedulingRuleGroupAction&&) = default;
+  ~DeleteHostSchedulingRuleGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -68,6 +95,15 @@ struct DetachHostFromHostSchedulingRuleGroupAction : Action<DetachHostFromHostSc
   std::string hostUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachHostFromHostSchedulingRuleGroupAction();
+  DetachHostFromHostSchedulingRuleGroupAction(const DetachHostFromHostSchedulingRuleGroupAction&) = default;
+  DetachHostFromHostSchedulingRuleGroupAction(DetachHostFromHostSchedulingRuleGroupAction&&) = default;
+  DetachHostFromHostSchedulingRuleGroupAction& operator=(const DetachHostFromHostSchedulingRuleGroupAction&) = default;
+  DetachHostFromHostSchedulingRuleGroupAction& operator=(DetachHostFromHostSchedulingRuleGroupAction&&) = default;
+  ~DetachHostFromHostSchedulingRuleGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -82,6 +118,15 @@ struct UpdateHostSchedulingRuleGroupAction : Action<UpdateHostSchedulingRuleGrou
   std::optional<std::string> name;  ///< Optional.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateHostSchedulingRuleGroupAction();
+  UpdateHostSchedulingRuleGroupAction(const UpdateHostSchedulingRuleGroupAction&) = default;
+  UpdateHostSchedulingRuleGroupAction(UpdateHostSchedulingRuleGroupAction&&) = default;
+  UpdateHostSchedulingRuleGroupAction& operator=(const UpdateHostSchedulingRuleGroupAction&) = default;
+  UpdateHostSchedulingRuleGroupAction& operator=(UpdateHostSchedulingRuleGroupAction&&) = default;
+  ~UpdateHostSchedulingRuleGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

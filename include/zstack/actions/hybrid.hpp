@@ -82,6 +82,15 @@ struct AddAliyunKeySecretAction : Action<AddAliyunKeySecretAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAliyunKeySecretAction();
+  AddAliyunKeySecretAction(const AddAliyunKeySecretAction&) = default;
+  AddAliyunKeySecretAction(AddAliyunKeySecretAction&&) = default;
+  AddAliyunKeySecretAction& operator=(const AddAliyunKeySecretAction&) = default;
+  AddAliyunKeySecretAction& operator=(AddAliyunKeySecretAction&&) = default;
+  ~AddAliyunKeySecretAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -97,6 +106,15 @@ struct AddConnectionAccessPointFromRemoteAction : Action<AddConnectionAccessPoin
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddConnectionAccessPointFromRemoteAction();
+  AddConnectionAccessPointFromRemoteAction(const AddConnectionAccessPointFromRemoteAction&) = default;
+  AddConnectionAccessPointFromRemoteAction(AddConnectionAccessPointFromRemoteAction&&) = default;
+  AddConnectionAccessPointFromRemoteAction& operator=(const AddConnectionAccessPointFromRemoteAction&) = default;
+  AddConnectionAccessPointFromRemoteAction& operator=(AddConnectionAccessPointFromRemoteAction&&) = default;
+  ~AddConnectionAccessPointFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -116,6 +134,15 @@ struct AddDataCenterFromRemoteAction : Action<AddDataCenterFromRemoteAction, Inv
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddDataCenterFromRemoteAction();
+  AddDataCenterFromRemoteAction(const AddDataCenterFromRemoteAction&) = default;
+  AddDataCenterFromRemoteAction(AddDataCenterFromRemoteAction&&) = default;
+  AddDataCenterFromRemoteAction& operator=(const AddDataCenterFromRemoteAction&) = default;
+  AddDataCenterFromRemoteAction& operator=(AddDataCenterFromRemoteAction&&) = default;
+  ~AddDataCenterFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -138,6 +165,15 @@ struct AddHybridKeySecretAction : Action<AddHybridKeySecretAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddHybridKeySecretAction();
+  AddHybridKeySecretAction(const AddHybridKeySecretAction&) = default;
+  AddHybridKeySecretAction(AddHybridKeySecretAction&&) = default;
+  AddHybridKeySecretAction& operator=(const AddHybridKeySecretAction&) = default;
+  AddHybridKeySecretAction& operator=(AddHybridKeySecretAction&&) = default;
+  ~AddHybridKeySecretAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -155,6 +191,15 @@ struct AddIdentityZoneFromRemoteAction : Action<AddIdentityZoneFromRemoteAction,
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddIdentityZoneFromRemoteAction();
+  AddIdentityZoneFromRemoteAction(const AddIdentityZoneFromRemoteAction&) = default;
+  AddIdentityZoneFromRemoteAction(AddIdentityZoneFromRemoteAction&&) = default;
+  AddIdentityZoneFromRemoteAction& operator=(const AddIdentityZoneFromRemoteAction&) = default;
+  AddIdentityZoneFromRemoteAction& operator=(AddIdentityZoneFromRemoteAction&&) = default;
+  ~AddIdentityZoneFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -176,6 +221,15 @@ struct AddOssBucketFromRemoteAction : Action<AddOssBucketFromRemoteAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddOssBucketFromRemoteAction();
+  AddOssBucketFromRemoteAction(const AddOssBucketFromRemoteAction&) = default;
+  AddOssBucketFromRemoteAction(AddOssBucketFromRemoteAction&&) = default;
+  AddOssBucketFromRemoteAction& operator=(const AddOssBucketFromRemoteAction&) = default;
+  AddOssBucketFromRemoteAction& operator=(AddOssBucketFromRemoteAction&&) = default;
+  ~AddOssBucketFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -193,6 +247,15 @@ struct AttachAliyunDiskToEcsAction : Action<AttachAliyunDiskToEcsAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachAliyunDiskToEcsAction();
+  AttachAliyunDiskToEcsAction(const AttachAliyunDiskToEcsAction&) = default;
+  AttachAliyunDiskToEcsAction(AttachAliyunDiskToEcsAction&&) = default;
+  AttachAliyunDiskToEcsAction& operator=(const AttachAliyunDiskToEcsAction&) = default;
+  AttachAliyunDiskToEcsAction& operator=(AttachAliyunDiskToEcsAction&&) = default;
+  ~AttachAliyunDiskToEcsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -205,6 +268,15 @@ struct AttachAliyunDiskToEcsAction : Action<AttachAliyunDiskToEcsAction, Invento
 struct AttachAliyunKeyAction : Action<AttachAliyunKeyAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachAliyunKeyAction();
+  AttachAliyunKeyAction(const AttachAliyunKeyAction&) = default;
+  AttachAliyunKeyAction(AttachAliyunKeyAction&&) = default;
+  AttachAliyunKeyAction& operator=(const AttachAliyunKeyAction&) = default;
+  AttachAliyunKeyAction& operator=(AttachAliyunKeyAction&&) = default;
+  ~AttachAliyunKeyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -221,6 +293,15 @@ struct AttachHybridEipToEcsAction : Action<AttachHybridEipToEcsAction, Inventory
   std::string type;  ///< Required; one of `aliyun` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachHybridEipToEcsAction();
+  AttachHybridEipToEcsAction(const AttachHybridEipToEcsAction&) = default;
+  AttachHybridEipToEcsAction(AttachHybridEipToEcsAction&&) = default;
+  AttachHybridEipToEcsAction& operator=(const AttachHybridEipToEcsAction&) = default;
+  AttachHybridEipToEcsAction& operator=(AttachHybridEipToEcsAction&&) = default;
+  ~AttachHybridEipToEcsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -234,6 +315,15 @@ struct AttachHybridKeyAction : Action<AttachHybridKeyAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachHybridKeyAction();
+  AttachHybridKeyAction(const AttachHybridKeyAction&) = default;
+  AttachHybridKeyAction(AttachHybridKeyAction&&) = default;
+  AttachHybridKeyAction& operator=(const AttachHybridKeyAction&) = default;
+  AttachHybridKeyAction& operator=(AttachHybridKeyAction&&) = default;
+  ~AttachHybridKeyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -246,6 +336,15 @@ struct AttachHybridKeyAction : Action<AttachHybridKeyAction, EmptyReply> {
 struct AttachOssBucketToEcsDataCenterAction : Action<AttachOssBucketToEcsDataCenterAction, InventoryReply<OssBucketInventory>> {
   std::string ossBucketUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachOssBucketToEcsDataCenterAction();
+  AttachOssBucketToEcsDataCenterAction(const AttachOssBucketToEcsDataCenterAction&) = default;
+  AttachOssBucketToEcsDataCenterAction(AttachOssBucketToEcsDataCenterAction&&) = default;
+  AttachOssBucketToEcsDataCenterAction& operator=(const AttachOssBucketToEcsDataCenterAction&) = default;
+  AttachOssBucketToEcsDataCenterAction& operator=(AttachOssBucketToEcsDataCenterAction&&) = default;
+  ~AttachOssBucketToEcsDataCenterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -261,6 +360,15 @@ struct BackupDatabaseToPublicCloudAction : Action<BackupDatabaseToPublicCloudAct
   std::string regionId;  ///< Required.
   std::optional<bool> local;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  BackupDatabaseToPublicCloudAction();
+  BackupDatabaseToPublicCloudAction(const BackupDatabaseToPublicCloudAction&) = default;
+  BackupDatabaseToPublicCloudAction(BackupDatabaseToPublicCloudAction&&) = default;
+  BackupDatabaseToPublicCloudAction& operator=(const BackupDatabaseToPublicCloudAction&) = default;
+  BackupDatabaseToPublicCloudAction& operator=(BackupDatabaseToPublicCloudAction&&) = default;
+  ~BackupDatabaseToPublicCloudAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -281,6 +389,15 @@ struct CreateAliyunDiskFromRemoteAction : Action<CreateAliyunDiskFromRemoteActio
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateAliyunDiskFromRemoteAction();
+  CreateAliyunDiskFromRemoteAction(const CreateAliyunDiskFromRemoteAction&) = default;
+  CreateAliyunDiskFromRemoteAction(CreateAliyunDiskFromRemoteAction&&) = default;
+  CreateAliyunDiskFromRemoteAction& operator=(const CreateAliyunDiskFromRemoteAction&) = default;
+  CreateAliyunDiskFromRemoteAction& operator=(CreateAliyunDiskFromRemoteAction&&) = default;
+  ~CreateAliyunDiskFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -303,6 +420,15 @@ struct CreateAliyunRouterInterfaceRemoteAction : Action<CreateAliyunRouterInterf
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAliyunRouterInterfaceRemoteAction();
+  CreateAliyunRouterInterfaceRemoteAction(const CreateAliyunRouterInterfaceRemoteAction&) = default;
+  CreateAliyunRouterInterfaceRemoteAction(CreateAliyunRouterInterfaceRemoteAction&&) = default;
+  CreateAliyunRouterInterfaceRemoteAction& operator=(const CreateAliyunRouterInterfaceRemoteAction&) = default;
+  CreateAliyunRouterInterfaceRemoteAction& operator=(CreateAliyunRouterInterfaceRemoteAction&&) = default;
+  ~CreateAliyunRouterInterfaceRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -319,6 +445,15 @@ struct CreateAliyunSnapshotRemoteAction : Action<CreateAliyunSnapshotRemoteActio
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateAliyunSnapshotRemoteAction();
+  CreateAliyunSnapshotRemoteAction(const CreateAliyunSnapshotRemoteAction&) = default;
+  CreateAliyunSnapshotRemoteAction(CreateAliyunSnapshotRemoteAction&&) = default;
+  CreateAliyunSnapshotRemoteAction& operator=(const CreateAliyunSnapshotRemoteAction&) = default;
+  CreateAliyunSnapshotRemoteAction& operator=(CreateAliyunSnapshotRemoteAction&&) = default;
+  ~CreateAliyunSnapshotRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -338,6 +473,15 @@ struct CreateAliyunVpcVirtualRouterEntryRemoteAction : Action<CreateAliyunVpcVir
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateAliyunVpcVirtualRouterEntryRemoteAction();
+  CreateAliyunVpcVirtualRouterEntryRemoteAction(const CreateAliyunVpcVirtualRouterEntryRemoteAction&) = default;
+  CreateAliyunVpcVirtualRouterEntryRemoteAction(CreateAliyunVpcVirtualRouterEntryRemoteAction&&) = default;
+  CreateAliyunVpcVirtualRouterEntryRemoteAction& operator=(const CreateAliyunVpcVirtualRouterEntryRemoteAction&) = default;
+  CreateAliyunVpcVirtualRouterEntryRemoteAction& operator=(CreateAliyunVpcVirtualRouterEntryRemoteAction&&) = default;
+  ~CreateAliyunVpcVirtualRouterEntryRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -360,6 +504,15 @@ struct CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction : Action<CreateCon
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction(const CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(const CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  ~CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -376,6 +529,15 @@ struct CreateEcsImageFromEcsSnapshotAction : Action<CreateEcsImageFromEcsSnapsho
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateEcsImageFromEcsSnapshotAction();
+  CreateEcsImageFromEcsSnapshotAction(const CreateEcsImageFromEcsSnapshotAction&) = default;
+  CreateEcsImageFromEcsSnapshotAction(CreateEcsImageFromEcsSnapshotAction&&) = default;
+  CreateEcsImageFromEcsSnapshotAction& operator=(const CreateEcsImageFromEcsSnapshotAction&) = default;
+  CreateEcsImageFromEcsSnapshotAction& operator=(CreateEcsImageFromEcsSnapshotAction&&) = default;
+  ~CreateEcsImageFromEcsSnapshotAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -395,6 +557,15 @@ struct CreateEcsImageFromLocalImageAction : Action<CreateEcsImageFromLocalImageA
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateEcsImageFromLocalImageAction();
+  CreateEcsImageFromLocalImageAction(const CreateEcsImageFromLocalImageAction&) = default;
+  CreateEcsImageFromLocalImageAction(CreateEcsImageFromLocalImageAction&&) = default;
+  CreateEcsImageFromLocalImageAction& operator=(const CreateEcsImageFromLocalImageAction&) = default;
+  CreateEcsImageFromLocalImageAction& operator=(CreateEcsImageFromLocalImageAction&&) = default;
+  ~CreateEcsImageFromLocalImageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -425,6 +596,15 @@ struct CreateEcsInstanceFromEcsImageAction : Action<CreateEcsInstanceFromEcsImag
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateEcsInstanceFromEcsImageAction();
+  CreateEcsInstanceFromEcsImageAction(const CreateEcsInstanceFromEcsImageAction&) = default;
+  CreateEcsInstanceFromEcsImageAction(CreateEcsInstanceFromEcsImageAction&&) = default;
+  CreateEcsInstanceFromEcsImageAction& operator=(const CreateEcsInstanceFromEcsImageAction&) = default;
+  CreateEcsInstanceFromEcsImageAction& operator=(CreateEcsInstanceFromEcsImageAction&&) = default;
+  ~CreateEcsInstanceFromEcsImageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -442,6 +622,15 @@ struct CreateEcsSecurityGroupRemoteAction : Action<CreateEcsSecurityGroupRemoteA
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateEcsSecurityGroupRemoteAction();
+  CreateEcsSecurityGroupRemoteAction(const CreateEcsSecurityGroupRemoteAction&) = default;
+  CreateEcsSecurityGroupRemoteAction(CreateEcsSecurityGroupRemoteAction&&) = default;
+  CreateEcsSecurityGroupRemoteAction& operator=(const CreateEcsSecurityGroupRemoteAction&) = default;
+  CreateEcsSecurityGroupRemoteAction& operator=(CreateEcsSecurityGroupRemoteAction&&) = default;
+  ~CreateEcsSecurityGroupRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -466,6 +655,15 @@ struct CreateEcsSecurityGroupRuleRemoteAction : Action<CreateEcsSecurityGroupRul
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateEcsSecurityGroupRuleRemoteAction();
+  CreateEcsSecurityGroupRuleRemoteAction(const CreateEcsSecurityGroupRuleRemoteAction&) = default;
+  CreateEcsSecurityGroupRuleRemoteAction(CreateEcsSecurityGroupRuleRemoteAction&&) = default;
+  CreateEcsSecurityGroupRuleRemoteAction& operator=(const CreateEcsSecurityGroupRuleRemoteAction&) = default;
+  CreateEcsSecurityGroupRuleRemoteAction& operator=(CreateEcsSecurityGroupRuleRemoteAction&&) = default;
+  ~CreateEcsSecurityGroupRuleRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -485,6 +683,15 @@ struct CreateEcsVSwitchRemoteAction : Action<CreateEcsVSwitchRemoteAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateEcsVSwitchRemoteAction();
+  CreateEcsVSwitchRemoteAction(const CreateEcsVSwitchRemoteAction&) = default;
+  CreateEcsVSwitchRemoteAction(CreateEcsVSwitchRemoteAction&&) = default;
+  CreateEcsVSwitchRemoteAction& operator=(const CreateEcsVSwitchRemoteAction&) = default;
+  CreateEcsVSwitchRemoteAction& operator=(CreateEcsVSwitchRemoteAction&&) = default;
+  ~CreateEcsVSwitchRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -503,6 +710,15 @@ struct CreateEcsVpcRemoteAction : Action<CreateEcsVpcRemoteAction, InventoryRepl
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateEcsVpcRemoteAction();
+  CreateEcsVpcRemoteAction(const CreateEcsVpcRemoteAction&) = default;
+  CreateEcsVpcRemoteAction(CreateEcsVpcRemoteAction&&) = default;
+  CreateEcsVpcRemoteAction& operator=(const CreateEcsVpcRemoteAction&) = default;
+  CreateEcsVpcRemoteAction& operator=(CreateEcsVpcRemoteAction&&) = default;
+  ~CreateEcsVpcRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -524,6 +740,15 @@ struct CreateHybridEipAction : Action<CreateHybridEipAction, InventoryReply<Hybr
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateHybridEipAction();
+  CreateHybridEipAction(const CreateHybridEipAction&) = default;
+  CreateHybridEipAction(CreateHybridEipAction&&) = default;
+  CreateHybridEipAction& operator=(const CreateHybridEipAction&) = default;
+  CreateHybridEipAction& operator=(CreateHybridEipAction&&) = default;
+  ~CreateHybridEipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -541,6 +766,15 @@ struct CreateOssBackupBucketRemoteAction : Action<CreateOssBackupBucketRemoteAct
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateOssBackupBucketRemoteAction();
+  CreateOssBackupBucketRemoteAction(const CreateOssBackupBucketRemoteAction&) = default;
+  CreateOssBackupBucketRemoteAction(CreateOssBackupBucketRemoteAction&&) = default;
+  CreateOssBackupBucketRemoteAction& operator=(const CreateOssBackupBucketRemoteAction&) = default;
+  CreateOssBackupBucketRemoteAction& operator=(CreateOssBackupBucketRemoteAction&&) = default;
+  ~CreateOssBackupBucketRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -562,6 +796,15 @@ struct CreateOssBucketRemoteAction : Action<CreateOssBucketRemoteAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateOssBucketRemoteAction();
+  CreateOssBucketRemoteAction(const CreateOssBucketRemoteAction&) = default;
+  CreateOssBucketRemoteAction(CreateOssBucketRemoteAction&&) = default;
+  CreateOssBucketRemoteAction& operator=(const CreateOssBucketRemoteAction&) = default;
+  CreateOssBucketRemoteAction& operator=(CreateOssBucketRemoteAction&&) = default;
+  ~CreateOssBucketRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -579,6 +822,15 @@ struct CreateVpcUserVpnGatewayRemoteAction : Action<CreateVpcUserVpnGatewayRemot
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateVpcUserVpnGatewayRemoteAction();
+  CreateVpcUserVpnGatewayRemoteAction(const CreateVpcUserVpnGatewayRemoteAction&) = default;
+  CreateVpcUserVpnGatewayRemoteAction(CreateVpcUserVpnGatewayRemoteAction&&) = default;
+  CreateVpcUserVpnGatewayRemoteAction& operator=(const CreateVpcUserVpnGatewayRemoteAction&) = default;
+  CreateVpcUserVpnGatewayRemoteAction& operator=(CreateVpcUserVpnGatewayRemoteAction&&) = default;
+  ~CreateVpcUserVpnGatewayRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -601,6 +853,15 @@ struct CreateVpcVpnConnectionRemoteAction : Action<CreateVpcVpnConnectionRemoteA
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateVpcVpnConnectionRemoteAction();
+  CreateVpcVpnConnectionRemoteAction(const CreateVpcVpnConnectionRemoteAction&) = default;
+  CreateVpcVpnConnectionRemoteAction(CreateVpcVpnConnectionRemoteAction&&) = default;
+  CreateVpcVpnConnectionRemoteAction& operator=(const CreateVpcVpnConnectionRemoteAction&) = default;
+  CreateVpcVpnConnectionRemoteAction& operator=(CreateVpcVpnConnectionRemoteAction&&) = default;
+  ~CreateVpcVpnConnectionRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -627,6 +888,15 @@ struct CreateVpnIkeConfigAction : Action<CreateVpnIkeConfigAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVpnIkeConfigAction();
+  CreateVpnIkeConfigAction(const CreateVpnIkeConfigAction&) = default;
+  CreateVpnIkeConfigAction(CreateVpnIkeConfigAction&&) = default;
+  CreateVpnIkeConfigAction& operator=(const CreateVpnIkeConfigAction&) = default;
+  CreateVpnIkeConfigAction& operator=(CreateVpnIkeConfigAction&&) = default;
+  ~CreateVpnIkeConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -647,6 +917,15 @@ struct CreateVpnIpsecConfigAction : Action<CreateVpnIpsecConfigAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVpnIpsecConfigAction();
+  CreateVpnIpsecConfigAction(const CreateVpnIpsecConfigAction&) = default;
+  CreateVpnIpsecConfigAction(CreateVpnIpsecConfigAction&&) = default;
+  CreateVpnIpsecConfigAction& operator=(const CreateVpnIpsecConfigAction&) = default;
+  CreateVpnIpsecConfigAction& operator=(CreateVpnIpsecConfigAction&&) = default;
+  ~CreateVpnIpsecConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -660,6 +939,15 @@ struct DeleteAliyunDiskFromLocalAction : Action<DeleteAliyunDiskFromLocalAction,
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAliyunDiskFromLocalAction();
+  DeleteAliyunDiskFromLocalAction(const DeleteAliyunDiskFromLocalAction&) = default;
+  DeleteAliyunDiskFromLocalAction(DeleteAliyunDiskFromLocalAction&&) = default;
+  DeleteAliyunDiskFromLocalAction& operator=(const DeleteAliyunDiskFromLocalAction&) = default;
+  DeleteAliyunDiskFromLocalAction& operator=(DeleteAliyunDiskFromLocalAction&&) = default;
+  ~DeleteAliyunDiskFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -675,6 +963,15 @@ struct DeleteAliyunDiskFromRemoteAction : Action<DeleteAliyunDiskFromRemoteActio
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAliyunDiskFromRemoteAction();
+  DeleteAliyunDiskFromRemoteAction(const DeleteAliyunDiskFromRemoteAction&) = default;
+  DeleteAliyunDiskFromRemoteAction(DeleteAliyunDiskFromRemoteAction&&) = default;
+  DeleteAliyunDiskFromRemoteAction& operator=(const DeleteAliyunDiskFromRemoteAction&) = default;
+  DeleteAliyunDiskFromRemoteAction& operator=(DeleteAliyunDiskFromRemoteAction&&) = default;
+  ~DeleteAliyunDiskFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -688,6 +985,15 @@ struct DeleteAliyunKeySecretAction : Action<DeleteAliyunKeySecretAction, EmptyRe
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAliyunKeySecretAction();
+  DeleteAliyunKeySecretAction(const DeleteAliyunKeySecretAction&) = default;
+  DeleteAliyunKeySecretAction(DeleteAliyunKeySecretAction&&) = default;
+  DeleteAliyunKeySecretAction& operator=(const DeleteAliyunKeySecretAction&) = default;
+  DeleteAliyunKeySecretAction& operator=(DeleteAliyunKeySecretAction&&) = default;
+  ~DeleteAliyunKeySecretAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -703,6 +1009,15 @@ struct DeleteAliyunRouteEntryRemoteAction : Action<DeleteAliyunRouteEntryRemoteA
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAliyunRouteEntryRemoteAction();
+  DeleteAliyunRouteEntryRemoteAction(const DeleteAliyunRouteEntryRemoteAction&) = default;
+  DeleteAliyunRouteEntryRemoteAction(DeleteAliyunRouteEntryRemoteAction&&) = default;
+  DeleteAliyunRouteEntryRemoteAction& operator=(const DeleteAliyunRouteEntryRemoteAction&) = default;
+  DeleteAliyunRouteEntryRemoteAction& operator=(DeleteAliyunRouteEntryRemoteAction&&) = default;
+  ~DeleteAliyunRouteEntryRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -716,6 +1031,15 @@ struct DeleteAliyunRouterInterfaceLocalAction : Action<DeleteAliyunRouterInterfa
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAliyunRouterInterfaceLocalAction();
+  DeleteAliyunRouterInterfaceLocalAction(const DeleteAliyunRouterInterfaceLocalAction&) = default;
+  DeleteAliyunRouterInterfaceLocalAction(DeleteAliyunRouterInterfaceLocalAction&&) = default;
+  DeleteAliyunRouterInterfaceLocalAction& operator=(const DeleteAliyunRouterInterfaceLocalAction&) = default;
+  DeleteAliyunRouterInterfaceLocalAction& operator=(DeleteAliyunRouterInterfaceLocalAction&&) = default;
+  ~DeleteAliyunRouterInterfaceLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -732,6 +1056,15 @@ struct DeleteAliyunRouterInterfaceRemoteAction : Action<DeleteAliyunRouterInterf
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAliyunRouterInterfaceRemoteAction();
+  DeleteAliyunRouterInterfaceRemoteAction(const DeleteAliyunRouterInterfaceRemoteAction&) = default;
+  DeleteAliyunRouterInterfaceRemoteAction(DeleteAliyunRouterInterfaceRemoteAction&&) = default;
+  DeleteAliyunRouterInterfaceRemoteAction& operator=(const DeleteAliyunRouterInterfaceRemoteAction&) = default;
+  DeleteAliyunRouterInterfaceRemoteAction& operator=(DeleteAliyunRouterInterfaceRemoteAction&&) = default;
+  ~DeleteAliyunRouterInterfaceRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -745,6 +1078,15 @@ struct DeleteAliyunSnapshotFromLocalAction : Action<DeleteAliyunSnapshotFromLoca
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAliyunSnapshotFromLocalAction();
+  DeleteAliyunSnapshotFromLocalAction(const DeleteAliyunSnapshotFromLocalAction&) = default;
+  DeleteAliyunSnapshotFromLocalAction(DeleteAliyunSnapshotFromLocalAction&&) = default;
+  DeleteAliyunSnapshotFromLocalAction& operator=(const DeleteAliyunSnapshotFromLocalAction&) = default;
+  DeleteAliyunSnapshotFromLocalAction& operator=(DeleteAliyunSnapshotFromLocalAction&&) = default;
+  ~DeleteAliyunSnapshotFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -760,6 +1102,15 @@ struct DeleteAliyunSnapshotFromRemoteAction : Action<DeleteAliyunSnapshotFromRem
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAliyunSnapshotFromRemoteAction();
+  DeleteAliyunSnapshotFromRemoteAction(const DeleteAliyunSnapshotFromRemoteAction&) = default;
+  DeleteAliyunSnapshotFromRemoteAction(DeleteAliyunSnapshotFromRemoteAction&&) = default;
+  DeleteAliyunSnapshotFromRemoteAction& operator=(const DeleteAliyunSnapshotFromRemoteAction&) = default;
+  DeleteAliyunSnapshotFromRemoteAction& operator=(DeleteAliyunSnapshotFromRemoteAction&&) = default;
+  ~DeleteAliyunSnapshotFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -773,6 +1124,15 @@ struct DeleteAllEcsInstancesFromDataCenterAction : Action<DeleteAllEcsInstancesF
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAllEcsInstancesFromDataCenterAction();
+  DeleteAllEcsInstancesFromDataCenterAction(const DeleteAllEcsInstancesFromDataCenterAction&) = default;
+  DeleteAllEcsInstancesFromDataCenterAction(DeleteAllEcsInstancesFromDataCenterAction&&) = default;
+  DeleteAllEcsInstancesFromDataCenterAction& operator=(const DeleteAllEcsInstancesFromDataCenterAction&) = default;
+  DeleteAllEcsInstancesFromDataCenterAction& operator=(DeleteAllEcsInstancesFromDataCenterAction&&) = default;
+  ~DeleteAllEcsInstancesFromDataCenterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -790,6 +1150,15 @@ struct DeleteBackupFileInPublicAction : Action<DeleteBackupFileInPublicAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteBackupFileInPublicAction();
+  DeleteBackupFileInPublicAction(const DeleteBackupFileInPublicAction&) = default;
+  DeleteBackupFileInPublicAction(DeleteBackupFileInPublicAction&&) = default;
+  DeleteBackupFileInPublicAction& operator=(const DeleteBackupFileInPublicAction&) = default;
+  DeleteBackupFileInPublicAction& operator=(DeleteBackupFileInPublicAction&&) = default;
+  ~DeleteBackupFileInPublicAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -803,6 +1172,15 @@ struct DeleteConnectionAccessPointLocalAction : Action<DeleteConnectionAccessPoi
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteConnectionAccessPointLocalAction();
+  DeleteConnectionAccessPointLocalAction(const DeleteConnectionAccessPointLocalAction&) = default;
+  DeleteConnectionAccessPointLocalAction(DeleteConnectionAccessPointLocalAction&&) = default;
+  DeleteConnectionAccessPointLocalAction& operator=(const DeleteConnectionAccessPointLocalAction&) = default;
+  DeleteConnectionAccessPointLocalAction& operator=(DeleteConnectionAccessPointLocalAction&&) = default;
+  ~DeleteConnectionAccessPointLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -818,6 +1196,15 @@ struct DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction : Action<DeleteCon
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction(const DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(const DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  ~DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -831,6 +1218,15 @@ struct DeleteDataCenterInLocalAction : Action<DeleteDataCenterInLocalAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteDataCenterInLocalAction();
+  DeleteDataCenterInLocalAction(const DeleteDataCenterInLocalAction&) = default;
+  DeleteDataCenterInLocalAction(DeleteDataCenterInLocalAction&&) = default;
+  DeleteDataCenterInLocalAction& operator=(const DeleteDataCenterInLocalAction&) = default;
+  DeleteDataCenterInLocalAction& operator=(DeleteDataCenterInLocalAction&&) = default;
+  ~DeleteDataCenterInLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -846,6 +1242,15 @@ struct DeleteEcsImageLocalAction : Action<DeleteEcsImageLocalAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteEcsImageLocalAction();
+  DeleteEcsImageLocalAction(const DeleteEcsImageLocalAction&) = default;
+  DeleteEcsImageLocalAction(DeleteEcsImageLocalAction&&) = default;
+  DeleteEcsImageLocalAction& operator=(const DeleteEcsImageLocalAction&) = default;
+  DeleteEcsImageLocalAction& operator=(DeleteEcsImageLocalAction&&) = default;
+  ~DeleteEcsImageLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -859,6 +1264,15 @@ struct DeleteEcsImageRemoteAction : Action<DeleteEcsImageRemoteAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteEcsImageRemoteAction();
+  DeleteEcsImageRemoteAction(const DeleteEcsImageRemoteAction&) = default;
+  DeleteEcsImageRemoteAction(DeleteEcsImageRemoteAction&&) = default;
+  DeleteEcsImageRemoteAction& operator=(const DeleteEcsImageRemoteAction&) = default;
+  DeleteEcsImageRemoteAction& operator=(DeleteEcsImageRemoteAction&&) = default;
+  ~DeleteEcsImageRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -874,6 +1288,15 @@ struct DeleteEcsInstanceAction : Action<DeleteEcsInstanceAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteEcsInstanceAction();
+  DeleteEcsInstanceAction(const DeleteEcsInstanceAction&) = default;
+  DeleteEcsInstanceAction(DeleteEcsInstanceAction&&) = default;
+  DeleteEcsInstanceAction& operator=(const DeleteEcsInstanceAction&) = default;
+  DeleteEcsInstanceAction& operator=(DeleteEcsInstanceAction&&) = default;
+  ~DeleteEcsInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -887,6 +1310,15 @@ struct DeleteEcsInstanceLocalAction : Action<DeleteEcsInstanceLocalAction, Empty
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteEcsInstanceLocalAction();
+  DeleteEcsInstanceLocalAction(const DeleteEcsInstanceLocalAction&) = default;
+  DeleteEcsInstanceLocalAction(DeleteEcsInstanceLocalAction&&) = default;
+  DeleteEcsInstanceLocalAction& operator=(const DeleteEcsInstanceLocalAction&) = default;
+  DeleteEcsInstanceLocalAction& operator=(DeleteEcsInstanceLocalAction&&) = default;
+  ~DeleteEcsInstanceLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -902,6 +1334,15 @@ struct DeleteEcsSecurityGroupInLocalAction : Action<DeleteEcsSecurityGroupInLoca
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteEcsSecurityGroupInLocalAction();
+  DeleteEcsSecurityGroupInLocalAction(const DeleteEcsSecurityGroupInLocalAction&) = default;
+  DeleteEcsSecurityGroupInLocalAction(DeleteEcsSecurityGroupInLocalAction&&) = default;
+  DeleteEcsSecurityGroupInLocalAction& operator=(const DeleteEcsSecurityGroupInLocalAction&) = default;
+  DeleteEcsSecurityGroupInLocalAction& operator=(DeleteEcsSecurityGroupInLocalAction&&) = default;
+  ~DeleteEcsSecurityGroupInLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -915,6 +1356,15 @@ struct DeleteEcsSecurityGroupRemoteAction : Action<DeleteEcsSecurityGroupRemoteA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteEcsSecurityGroupRemoteAction();
+  DeleteEcsSecurityGroupRemoteAction(const DeleteEcsSecurityGroupRemoteAction&) = default;
+  DeleteEcsSecurityGroupRemoteAction(DeleteEcsSecurityGroupRemoteAction&&) = default;
+  DeleteEcsSecurityGroupRemoteAction& operator=(const DeleteEcsSecurityGroupRemoteAction&) = default;
+  DeleteEcsSecurityGroupRemoteAction& operator=(DeleteEcsSecurityGroupRemoteAction&&) = default;
+  ~DeleteEcsSecurityGroupRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -930,6 +1380,15 @@ struct DeleteEcsSecurityGroupRuleRemoteAction : Action<DeleteEcsSecurityGroupRul
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteEcsSecurityGroupRuleRemoteAction();
+  DeleteEcsSecurityGroupRuleRemoteAction(const DeleteEcsSecurityGroupRuleRemoteAction&) = default;
+  DeleteEcsSecurityGroupRuleRemoteAction(DeleteEcsSecurityGroupRuleRemoteAction&&) = default;
+  DeleteEcsSecurityGroupRuleRemoteAction& operator=(const DeleteEcsSecurityGroupRuleRemoteAction&) = default;
+  DeleteEcsSecurityGroupRuleRemoteAction& operator=(DeleteEcsSecurityGroupRuleRemoteAction&&) = default;
+  ~DeleteEcsSecurityGroupRuleRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -943,6 +1402,15 @@ struct DeleteEcsVSwitchInLocalAction : Action<DeleteEcsVSwitchInLocalAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteEcsVSwitchInLocalAction();
+  DeleteEcsVSwitchInLocalAction(const DeleteEcsVSwitchInLocalAction&) = default;
+  DeleteEcsVSwitchInLocalAction(DeleteEcsVSwitchInLocalAction&&) = default;
+  DeleteEcsVSwitchInLocalAction& operator=(const DeleteEcsVSwitchInLocalAction&) = default;
+  DeleteEcsVSwitchInLocalAction& operator=(DeleteEcsVSwitchInLocalAction&&) = default;
+  ~DeleteEcsVSwitchInLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -958,6 +1426,15 @@ struct DeleteEcsVSwitchRemoteAction : Action<DeleteEcsVSwitchRemoteAction, Empty
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteEcsVSwitchRemoteAction();
+  DeleteEcsVSwitchRemoteAction(const DeleteEcsVSwitchRemoteAction&) = default;
+  DeleteEcsVSwitchRemoteAction(DeleteEcsVSwitchRemoteAction&&) = default;
+  DeleteEcsVSwitchRemoteAction& operator=(const DeleteEcsVSwitchRemoteAction&) = default;
+  DeleteEcsVSwitchRemoteAction& operator=(DeleteEcsVSwitchRemoteAction&&) = default;
+  ~DeleteEcsVSwitchRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -972,6 +1449,15 @@ struct DeleteEcsVpcInLocalAction : Action<DeleteEcsVpcInLocalAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteEcsVpcInLocalAction();
+  DeleteEcsVpcInLocalAction(const DeleteEcsVpcInLocalAction&) = default;
+  DeleteEcsVpcInLocalAction(DeleteEcsVpcInLocalAction&&) = default;
+  DeleteEcsVpcInLocalAction& operator=(const DeleteEcsVpcInLocalAction&) = default;
+  DeleteEcsVpcInLocalAction& operator=(DeleteEcsVpcInLocalAction&&) = default;
+  ~DeleteEcsVpcInLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -985,6 +1471,15 @@ struct DeleteEcsVpcRemoteAction : Action<DeleteEcsVpcRemoteAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteEcsVpcRemoteAction();
+  DeleteEcsVpcRemoteAction(const DeleteEcsVpcRemoteAction&) = default;
+  DeleteEcsVpcRemoteAction(DeleteEcsVpcRemoteAction&&) = default;
+  DeleteEcsVpcRemoteAction& operator=(const DeleteEcsVpcRemoteAction&) = default;
+  DeleteEcsVpcRemoteAction& operator=(DeleteEcsVpcRemoteAction&&) = default;
+  ~DeleteEcsVpcRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1001,6 +1496,15 @@ struct DeleteHybridEipFromLocalAction : Action<DeleteHybridEipFromLocalAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteHybridEipFromLocalAction();
+  DeleteHybridEipFromLocalAction(const DeleteHybridEipFromLocalAction&) = default;
+  DeleteHybridEipFromLocalAction(DeleteHybridEipFromLocalAction&&) = default;
+  DeleteHybridEipFromLocalAction& operator=(const DeleteHybridEipFromLocalAction&) = default;
+  DeleteHybridEipFromLocalAction& operator=(DeleteHybridEipFromLocalAction&&) = default;
+  ~DeleteHybridEipFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1016,6 +1520,15 @@ struct DeleteHybridEipRemoteAction : Action<DeleteHybridEipRemoteAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteHybridEipRemoteAction();
+  DeleteHybridEipRemoteAction(const DeleteHybridEipRemoteAction&) = default;
+  DeleteHybridEipRemoteAction(DeleteHybridEipRemoteAction&&) = default;
+  DeleteHybridEipRemoteAction& operator=(const DeleteHybridEipRemoteAction&) = default;
+  DeleteHybridEipRemoteAction& operator=(DeleteHybridEipRemoteAction&&) = default;
+  ~DeleteHybridEipRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1030,6 +1543,15 @@ struct DeleteHybridKeySecretAction : Action<DeleteHybridKeySecretAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteHybridKeySecretAction();
+  DeleteHybridKeySecretAction(const DeleteHybridKeySecretAction&) = default;
+  DeleteHybridKeySecretAction(DeleteHybridKeySecretAction&&) = default;
+  DeleteHybridKeySecretAction& operator=(const DeleteHybridKeySecretAction&) = default;
+  DeleteHybridKeySecretAction& operator=(DeleteHybridKeySecretAction&&) = default;
+  ~DeleteHybridKeySecretAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1043,6 +1565,15 @@ struct DeleteIdentityZoneInLocalAction : Action<DeleteIdentityZoneInLocalAction,
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteIdentityZoneInLocalAction();
+  DeleteIdentityZoneInLocalAction(const DeleteIdentityZoneInLocalAction&) = default;
+  DeleteIdentityZoneInLocalAction(DeleteIdentityZoneInLocalAction&&) = default;
+  DeleteIdentityZoneInLocalAction& operator=(const DeleteIdentityZoneInLocalAction&) = default;
+  DeleteIdentityZoneInLocalAction& operator=(DeleteIdentityZoneInLocalAction&&) = default;
+  ~DeleteIdentityZoneInLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1059,6 +1590,15 @@ struct DeleteOssBucketFileRemoteAction : Action<DeleteOssBucketFileRemoteAction,
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteOssBucketFileRemoteAction();
+  DeleteOssBucketFileRemoteAction(const DeleteOssBucketFileRemoteAction&) = default;
+  DeleteOssBucketFileRemoteAction(DeleteOssBucketFileRemoteAction&&) = default;
+  DeleteOssBucketFileRemoteAction& operator=(const DeleteOssBucketFileRemoteAction&) = default;
+  DeleteOssBucketFileRemoteAction& operator=(DeleteOssBucketFileRemoteAction&&) = default;
+  ~DeleteOssBucketFileRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1072,6 +1612,15 @@ struct DeleteOssBucketNameLocalAction : Action<DeleteOssBucketNameLocalAction, E
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteOssBucketNameLocalAction();
+  DeleteOssBucketNameLocalAction(const DeleteOssBucketNameLocalAction&) = default;
+  DeleteOssBucketNameLocalAction(DeleteOssBucketNameLocalAction&&) = default;
+  DeleteOssBucketNameLocalAction& operator=(const DeleteOssBucketNameLocalAction&) = default;
+  DeleteOssBucketNameLocalAction& operator=(DeleteOssBucketNameLocalAction&&) = default;
+  ~DeleteOssBucketNameLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1087,6 +1636,15 @@ struct DeleteOssBucketRemoteAction : Action<DeleteOssBucketRemoteAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteOssBucketRemoteAction();
+  DeleteOssBucketRemoteAction(const DeleteOssBucketRemoteAction&) = default;
+  DeleteOssBucketRemoteAction(DeleteOssBucketRemoteAction&&) = default;
+  DeleteOssBucketRemoteAction& operator=(const DeleteOssBucketRemoteAction&) = default;
+  DeleteOssBucketRemoteAction& operator=(DeleteOssBucketRemoteAction&&) = default;
+  ~DeleteOssBucketRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1100,6 +1658,15 @@ struct DeleteVirtualBorderRouterLocalAction : Action<DeleteVirtualBorderRouterLo
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVirtualBorderRouterLocalAction();
+  DeleteVirtualBorderRouterLocalAction(const DeleteVirtualBorderRouterLocalAction&) = default;
+  DeleteVirtualBorderRouterLocalAction(DeleteVirtualBorderRouterLocalAction&&) = default;
+  DeleteVirtualBorderRouterLocalAction& operator=(const DeleteVirtualBorderRouterLocalAction&) = default;
+  DeleteVirtualBorderRouterLocalAction& operator=(DeleteVirtualBorderRouterLocalAction&&) = default;
+  ~DeleteVirtualBorderRouterLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1115,6 +1682,15 @@ struct DeleteVirtualRouterLocalAction : Action<DeleteVirtualRouterLocalAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVirtualRouterLocalAction();
+  DeleteVirtualRouterLocalAction(const DeleteVirtualRouterLocalAction&) = default;
+  DeleteVirtualRouterLocalAction(DeleteVirtualRouterLocalAction&&) = default;
+  DeleteVirtualRouterLocalAction& operator=(const DeleteVirtualRouterLocalAction&) = default;
+  DeleteVirtualRouterLocalAction& operator=(DeleteVirtualRouterLocalAction&&) = default;
+  ~DeleteVirtualRouterLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1128,6 +1704,15 @@ struct DeleteVpcIkeConfigLocalAction : Action<DeleteVpcIkeConfigLocalAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVpcIkeConfigLocalAction();
+  DeleteVpcIkeConfigLocalAction(const DeleteVpcIkeConfigLocalAction&) = default;
+  DeleteVpcIkeConfigLocalAction(DeleteVpcIkeConfigLocalAction&&) = default;
+  DeleteVpcIkeConfigLocalAction& operator=(const DeleteVpcIkeConfigLocalAction&) = default;
+  DeleteVpcIkeConfigLocalAction& operator=(DeleteVpcIkeConfigLocalAction&&) = default;
+  ~DeleteVpcIkeConfigLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1143,6 +1728,15 @@ struct DeleteVpcIpSecConfigLocalAction : Action<DeleteVpcIpSecConfigLocalAction,
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVpcIpSecConfigLocalAction();
+  DeleteVpcIpSecConfigLocalAction(const DeleteVpcIpSecConfigLocalAction&) = default;
+  DeleteVpcIpSecConfigLocalAction(DeleteVpcIpSecConfigLocalAction&&) = default;
+  DeleteVpcIpSecConfigLocalAction& operator=(const DeleteVpcIpSecConfigLocalAction&) = default;
+  DeleteVpcIpSecConfigLocalAction& operator=(DeleteVpcIpSecConfigLocalAction&&) = default;
+  ~DeleteVpcIpSecConfigLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1156,6 +1750,15 @@ struct DeleteVpcUserVpnGatewayLocalAction : Action<DeleteVpcUserVpnGatewayLocalA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVpcUserVpnGatewayLocalAction();
+  DeleteVpcUserVpnGatewayLocalAction(const DeleteVpcUserVpnGatewayLocalAction&) = default;
+  DeleteVpcUserVpnGatewayLocalAction(DeleteVpcUserVpnGatewayLocalAction&&) = default;
+  DeleteVpcUserVpnGatewayLocalAction& operator=(const DeleteVpcUserVpnGatewayLocalAction&) = default;
+  DeleteVpcUserVpnGatewayLocalAction& operator=(DeleteVpcUserVpnGatewayLocalAction&&) = default;
+  ~DeleteVpcUserVpnGatewayLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1171,6 +1774,15 @@ struct DeleteVpcUserVpnGatewayRemoteAction : Action<DeleteVpcUserVpnGatewayRemot
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVpcUserVpnGatewayRemoteAction();
+  DeleteVpcUserVpnGatewayRemoteAction(const DeleteVpcUserVpnGatewayRemoteAction&) = default;
+  DeleteVpcUserVpnGatewayRemoteAction(DeleteVpcUserVpnGatewayRemoteAction&&) = default;
+  DeleteVpcUserVpnGatewayRemoteAction& operator=(const DeleteVpcUserVpnGatewayRemoteAction&) = default;
+  DeleteVpcUserVpnGatewayRemoteAction& operator=(DeleteVpcUserVpnGatewayRemoteAction&&) = default;
+  ~DeleteVpcUserVpnGatewayRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1184,6 +1796,15 @@ struct DeleteVpcVpnConnectionLocalAction : Action<DeleteVpcVpnConnectionLocalAct
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVpcVpnConnectionLocalAction();
+  DeleteVpcVpnConnectionLocalAction(const DeleteVpcVpnConnectionLocalAction&) = default;
+  DeleteVpcVpnConnectionLocalAction(DeleteVpcVpnConnectionLocalAction&&) = default;
+  DeleteVpcVpnConnectionLocalAction& operator=(const DeleteVpcVpnConnectionLocalAction&) = default;
+  DeleteVpcVpnConnectionLocalAction& operator=(DeleteVpcVpnConnectionLocalAction&&) = default;
+  ~DeleteVpcVpnConnectionLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1199,6 +1820,15 @@ struct DeleteVpcVpnConnectionRemoteAction : Action<DeleteVpcVpnConnectionRemoteA
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVpcVpnConnectionRemoteAction();
+  DeleteVpcVpnConnectionRemoteAction(const DeleteVpcVpnConnectionRemoteAction&) = default;
+  DeleteVpcVpnConnectionRemoteAction(DeleteVpcVpnConnectionRemoteAction&&) = default;
+  DeleteVpcVpnConnectionRemoteAction& operator=(const DeleteVpcVpnConnectionRemoteAction&) = default;
+  DeleteVpcVpnConnectionRemoteAction& operator=(DeleteVpcVpnConnectionRemoteAction&&) = default;
+  ~DeleteVpcVpnConnectionRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1212,6 +1842,15 @@ struct DeleteVpcVpnGatewayLocalAction : Action<DeleteVpcVpnGatewayLocalAction, E
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVpcVpnGatewayLocalAction();
+  DeleteVpcVpnGatewayLocalAction(const DeleteVpcVpnGatewayLocalAction&) = default;
+  DeleteVpcVpnGatewayLocalAction(DeleteVpcVpnGatewayLocalAction&&) = default;
+  DeleteVpcVpnGatewayLocalAction& operator=(const DeleteVpcVpnGatewayLocalAction&) = default;
+  DeleteVpcVpnGatewayLocalAction& operator=(DeleteVpcVpnGatewayLocalAction&&) = default;
+  ~DeleteVpcVpnGatewayLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1228,6 +1867,15 @@ struct DetachAliyunDiskFromEcsAction : Action<DetachAliyunDiskFromEcsAction, Emp
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachAliyunDiskFromEcsAction();
+  DetachAliyunDiskFromEcsAction(const DetachAliyunDiskFromEcsAction&) = default;
+  DetachAliyunDiskFromEcsAction(DetachAliyunDiskFromEcsAction&&) = default;
+  DetachAliyunDiskFromEcsAction& operator=(const DetachAliyunDiskFromEcsAction&) = default;
+  DetachAliyunDiskFromEcsAction& operator=(DetachAliyunDiskFromEcsAction&&) = default;
+  ~DetachAliyunDiskFromEcsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1240,6 +1888,15 @@ struct DetachAliyunDiskFromEcsAction : Action<DetachAliyunDiskFromEcsAction, Emp
 struct DetachAliyunKeyAction : Action<DetachAliyunKeyAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachAliyunKeyAction();
+  DetachAliyunKeyAction(const DetachAliyunKeyAction&) = default;
+  DetachAliyunKeyAction(DetachAliyunKeyAction&&) = default;
+  DetachAliyunKeyAction& operator=(const DetachAliyunKeyAction&) = default;
+  DetachAliyunKeyAction& operator=(DetachAliyunKeyAction&&) = default;
+  ~DetachAliyunKeyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1255,6 +1912,15 @@ struct DetachHybridEipFromEcsAction : Action<DetachHybridEipFromEcsAction, Empty
   std::string type;  ///< Required; one of `aliyun` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachHybridEipFromEcsAction();
+  DetachHybridEipFromEcsAction(const DetachHybridEipFromEcsAction&) = default;
+  DetachHybridEipFromEcsAction(DetachHybridEipFromEcsAction&&) = default;
+  DetachHybridEipFromEcsAction& operator=(const DetachHybridEipFromEcsAction&) = default;
+  DetachHybridEipFromEcsAction& operator=(DetachHybridEipFromEcsAction&&) = default;
+  ~DetachHybridEipFromEcsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1268,6 +1934,15 @@ struct DetachHybridKeyAction : Action<DetachHybridKeyAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachHybridKeyAction();
+  DetachHybridKeyAction(const DetachHybridKeyAction&) = default;
+  DetachHybridKeyAction(DetachHybridKeyAction&&) = default;
+  DetachHybridKeyAction& operator=(const DetachHybridKeyAction&) = default;
+  DetachHybridKeyAction& operator=(DetachHybridKeyAction&&) = default;
+  ~DetachHybridKeyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1280,6 +1955,15 @@ struct DetachHybridKeyAction : Action<DetachHybridKeyAction, EmptyReply> {
 struct DetachOssBucketFromEcsDataCenterAction : Action<DetachOssBucketFromEcsDataCenterAction, InventoryReply<OssBucketInventory>> {
   std::string ossBucketUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachOssBucketFromEcsDataCenterAction();
+  DetachOssBucketFromEcsDataCenterAction(const DetachOssBucketFromEcsDataCenterAction&) = default;
+  DetachOssBucketFromEcsDataCenterAction(DetachOssBucketFromEcsDataCenterAction&&) = default;
+  DetachOssBucketFromEcsDataCenterAction& operator=(const DetachOssBucketFromEcsDataCenterAction&) = default;
+  DetachOssBucketFromEcsDataCenterAction& operator=(DetachOssBucketFromEcsDataCenterAction&&) = default;
+  ~DetachOssBucketFromEcsDataCenterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1296,6 +1980,15 @@ struct DownloadBackupFileFromPublicCloudAction : Action<DownloadBackupFileFromPu
   std::string type;  ///< Required; one of `aliyun` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DownloadBackupFileFromPublicCloudAction();
+  DownloadBackupFileFromPublicCloudAction(const DownloadBackupFileFromPublicCloudAction&) = default;
+  DownloadBackupFileFromPublicCloudAction(DownloadBackupFileFromPublicCloudAction&&) = default;
+  DownloadBackupFileFromPublicCloudAction& operator=(const DownloadBackupFileFromPublicCloudAction&) = default;
+  DownloadBackupFileFromPublicCloudAction& operator=(DownloadBackupFileFromPublicCloudAction&&) = default;
+  ~DownloadBackupFileFromPublicCloudAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1310,6 +2003,15 @@ struct GCAliyunSnapshotRemoteAction : Action<GCAliyunSnapshotRemoteAction, Empty
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GCAliyunSnapshotRemoteAction();
+  GCAliyunSnapshotRemoteAction(const GCAliyunSnapshotRemoteAction&) = default;
+  GCAliyunSnapshotRemoteAction(GCAliyunSnapshotRemoteAction&&) = default;
+  GCAliyunSnapshotRemoteAction& operator=(const GCAliyunSnapshotRemoteAction&) = default;
+  GCAliyunSnapshotRemoteAction& operator=(GCAliyunSnapshotRemoteAction&&) = default;
+  ~GCAliyunSnapshotRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1322,6 +2024,15 @@ struct GCAliyunSnapshotRemoteAction : Action<GCAliyunSnapshotRemoteAction, Empty
 struct GetConnectionAccessPointFromRemoteAction : Action<GetConnectionAccessPointFromRemoteAction, GetConnectionAccessPointFromRemoteResult> {
   std::string dataCenterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetConnectionAccessPointFromRemoteAction();
+  GetConnectionAccessPointFromRemoteAction(const GetConnectionAccessPointFromRemoteAction&) = default;
+  GetConnectionAccessPointFromRemoteAction(GetConnectionAccessPointFromRemoteAction&&) = default;
+  GetConnectionAccessPointFromRemoteAction& operator=(const GetConnectionAccessPointFromRemoteAction&) = default;
+  GetConnectionAccessPointFromRemoteAction& operator=(GetConnectionAccessPointFromRemoteAction&&) = default;
+  ~GetConnectionAccessPointFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1337,6 +2048,15 @@ struct GetConnectionBetweenL3NetworkAndAliyunVSwitchAction : Action<GetConnectio
   std::string resourceType;  ///< Required; one of `l3network`, `vroutervm`, `vbr`, `vpc` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction(const GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(const GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  ~GetConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1350,6 +2070,15 @@ struct GetCreateEcsImageProgressAction : Action<GetCreateEcsImageProgressAction,
   std::string imageUuid;  ///< Path variable; required.
   std::string dataCenterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetCreateEcsImageProgressAction();
+  GetCreateEcsImageProgressAction(const GetCreateEcsImageProgressAction&) = default;
+  GetCreateEcsImageProgressAction(GetCreateEcsImageProgressAction&&) = default;
+  GetCreateEcsImageProgressAction& operator=(const GetCreateEcsImageProgressAction&) = default;
+  GetCreateEcsImageProgressAction& operator=(GetCreateEcsImageProgressAction&&) = default;
+  ~GetCreateEcsImageProgressAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1365,6 +2094,15 @@ struct GetDataCenterFromRemoteAction : Action<GetDataCenterFromRemoteAction, Get
   std::optional<std::string> endpoint;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetDataCenterFromRemoteAction();
+  GetDataCenterFromRemoteAction(const GetDataCenterFromRemoteAction&) = default;
+  GetDataCenterFromRemoteAction(GetDataCenterFromRemoteAction&&) = default;
+  GetDataCenterFromRemoteAction& operator=(const GetDataCenterFromRemoteAction&) = default;
+  GetDataCenterFromRemoteAction& operator=(GetDataCenterFromRemoteAction&&) = default;
+  ~GetDataCenterFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1379,6 +2117,15 @@ struct GetEcsInstanceTypeAction : Action<GetEcsInstanceTypeAction, GetEcsInstanc
   std::optional<std::string> ecsImageUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetEcsInstanceTypeAction();
+  GetEcsInstanceTypeAction(const GetEcsInstanceTypeAction&) = default;
+  GetEcsInstanceTypeAction(GetEcsInstanceTypeAction&&) = default;
+  GetEcsInstanceTypeAction& operator=(const GetEcsInstanceTypeAction&) = default;
+  GetEcsInstanceTypeAction& operator=(GetEcsInstanceTypeAction&&) = default;
+  ~GetEcsInstanceTypeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1391,6 +2138,15 @@ struct GetEcsInstanceTypeAction : Action<GetEcsInstanceTypeAction, GetEcsInstanc
 struct GetEcsInstanceVncUrlAction : Action<GetEcsInstanceVncUrlAction, GetEcsInstanceVncUrlResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetEcsInstanceVncUrlAction();
+  GetEcsInstanceVncUrlAction(const GetEcsInstanceVncUrlAction&) = default;
+  GetEcsInstanceVncUrlAction(GetEcsInstanceVncUrlAction&&) = default;
+  GetEcsInstanceVncUrlAction& operator=(const GetEcsInstanceVncUrlAction&) = default;
+  GetEcsInstanceVncUrlAction& operator=(GetEcsInstanceVncUrlAction&&) = default;
+  ~GetEcsInstanceVncUrlAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1407,6 +2163,15 @@ struct GetIdentityZoneFromRemoteAction : Action<GetIdentityZoneFromRemoteAction,
   std::optional<std::string> regionId;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetIdentityZoneFromRemoteAction();
+  GetIdentityZoneFromRemoteAction(const GetIdentityZoneFromRemoteAction&) = default;
+  GetIdentityZoneFromRemoteAction(GetIdentityZoneFromRemoteAction&&) = default;
+  GetIdentityZoneFromRemoteAction& operator=(const GetIdentityZoneFromRemoteAction&) = default;
+  GetIdentityZoneFromRemoteAction& operator=(GetIdentityZoneFromRemoteAction&&) = default;
+  ~GetIdentityZoneFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1418,6 +2183,15 @@ struct GetIdentityZoneFromRemoteAction : Action<GetIdentityZoneFromRemoteAction,
 /// From the Java SDK's `GetOssBackupBucketFromRemoteAction.java`.
 struct GetOssBackupBucketFromRemoteAction : Action<GetOssBackupBucketFromRemoteAction, EmptyReply> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetOssBackupBucketFromRemoteAction();
+  GetOssBackupBucketFromRemoteAction(const GetOssBackupBucketFromRemoteAction&) = default;
+  GetOssBackupBucketFromRemoteAction(GetOssBackupBucketFromRemoteAction&&) = default;
+  GetOssBackupBucketFromRemoteAction& operator=(const GetOssBackupBucketFromRemoteAction&) = default;
+  GetOssBackupBucketFromRemoteAction& operator=(GetOssBackupBucketFromRemoteAction&&) = default;
+  ~GetOssBackupBucketFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1435,6 +2209,15 @@ struct GetOssBucketFileFromRemoteAction : Action<GetOssBucketFileFromRemoteActio
   std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetOssBucketFileFromRemoteAction();
+  GetOssBucketFileFromRemoteAction(const GetOssBucketFileFromRemoteAction&) = default;
+  GetOssBucketFileFromRemoteAction(GetOssBucketFileFromRemoteAction&&) = default;
+  GetOssBucketFileFromRemoteAction& operator=(const GetOssBucketFileFromRemoteAction&) = default;
+  GetOssBucketFileFromRemoteAction& operator=(GetOssBucketFileFromRemoteAction&&) = default;
+  ~GetOssBucketFileFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1451,6 +2234,15 @@ struct GetOssBucketNameFromRemoteAction : Action<GetOssBucketNameFromRemoteActio
   std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetOssBucketNameFromRemoteAction();
+  GetOssBucketNameFromRemoteAction(const GetOssBucketNameFromRemoteAction&) = default;
+  GetOssBucketNameFromRemoteAction(GetOssBucketNameFromRemoteAction&&) = default;
+  GetOssBucketNameFromRemoteAction& operator=(const GetOssBucketNameFromRemoteAction&) = default;
+  GetOssBucketNameFromRemoteAction& operator=(GetOssBucketNameFromRemoteAction&&) = default;
+  ~GetOssBucketNameFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1464,6 +2256,15 @@ struct GetVpcVpnConfigurationFromRemoteAction : Action<GetVpcVpnConfigurationFro
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcVpnConfigurationFromRemoteAction();
+  GetVpcVpnConfigurationFromRemoteAction(const GetVpcVpnConfigurationFromRemoteAction&) = default;
+  GetVpcVpnConfigurationFromRemoteAction(GetVpcVpnConfigurationFromRemoteAction&&) = default;
+  GetVpcVpnConfigurationFromRemoteAction& operator=(const GetVpcVpnConfigurationFromRemoteAction&) = default;
+  GetVpcVpnConfigurationFromRemoteAction& operator=(GetVpcVpnConfigurationFromRemoteAction&&) = default;
+  ~GetVpcVpnConfigurationFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1475,6 +2276,15 @@ struct GetVpcVpnConfigurationFromRemoteAction : Action<GetVpcVpnConfigurationFro
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryAliyunDiskFromLocalAction.java`.
 struct QueryAliyunDiskFromLocalAction : QueryAction<QueryAliyunDiskFromLocalAction, Json> {
+
+  /// \cond
+  QueryAliyunDiskFromLocalAction();
+  QueryAliyunDiskFromLocalAction(const QueryAliyunDiskFromLocalAction&) = default;
+  QueryAliyunDiskFromLocalAction(QueryAliyunDiskFromLocalAction&&) = default;
+  QueryAliyunDiskFromLocalAction& operator=(const QueryAliyunDiskFromLocalAction&) = default;
+  QueryAliyunDiskFromLocalAction& operator=(QueryAliyunDiskFromLocalAction&&) = default;
+  ~QueryAliyunDiskFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1488,6 +2298,15 @@ struct QueryAliyunDiskFromLocalAction : QueryAction<QueryAliyunDiskFromLocalActi
 /// From the Java SDK's `QueryAliyunRouteEntryFromLocalAction.java`.
 struct QueryAliyunRouteEntryFromLocalAction : QueryAction<QueryAliyunRouteEntryFromLocalAction, Json> {
 
+  /// \cond
+  QueryAliyunRouteEntryFromLocalAction();
+  QueryAliyunRouteEntryFromLocalAction(const QueryAliyunRouteEntryFromLocalAction&) = default;
+  QueryAliyunRouteEntryFromLocalAction(QueryAliyunRouteEntryFromLocalAction&&) = default;
+  QueryAliyunRouteEntryFromLocalAction& operator=(const QueryAliyunRouteEntryFromLocalAction&) = default;
+  QueryAliyunRouteEntryFromLocalAction& operator=(QueryAliyunRouteEntryFromLocalAction&&) = default;
+  ~QueryAliyunRouteEntryFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1499,6 +2318,15 @@ struct QueryAliyunRouteEntryFromLocalAction : QueryAction<QueryAliyunRouteEntryF
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryAliyunRouterInterfaceFromLocalAction.java`.
 struct QueryAliyunRouterInterfaceFromLocalAction : QueryAction<QueryAliyunRouterInterfaceFromLocalAction, Json> {
+
+  /// \cond
+  QueryAliyunRouterInterfaceFromLocalAction();
+  QueryAliyunRouterInterfaceFromLocalAction(const QueryAliyunRouterInterfaceFromLocalAction&) = default;
+  QueryAliyunRouterInterfaceFromLocalAction(QueryAliyunRouterInterfaceFromLocalAction&&) = default;
+  QueryAliyunRouterInterfaceFromLocalAction& operator=(const QueryAliyunRouterInterfaceFromLocalAction&) = default;
+  QueryAliyunRouterInterfaceFromLocalAction& operator=(QueryAliyunRouterInterfaceFromLocalAction&&) = default;
+  ~QueryAliyunRouterInterfaceFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1512,6 +2340,15 @@ struct QueryAliyunRouterInterfaceFromLocalAction : QueryAction<QueryAliyunRouter
 /// From the Java SDK's `QueryAliyunSnapshotFromLocalAction.java`.
 struct QueryAliyunSnapshotFromLocalAction : QueryAction<QueryAliyunSnapshotFromLocalAction, Json> {
 
+  /// \cond
+  QueryAliyunSnapshotFromLocalAction();
+  QueryAliyunSnapshotFromLocalAction(const QueryAliyunSnapshotFromLocalAction&) = default;
+  QueryAliyunSnapshotFromLocalAction(QueryAliyunSnapshotFromLocalAction&&) = default;
+  QueryAliyunSnapshotFromLocalAction& operator=(const QueryAliyunSnapshotFromLocalAction&) = default;
+  QueryAliyunSnapshotFromLocalAction& operator=(QueryAliyunSnapshotFromLocalAction&&) = default;
+  ~QueryAliyunSnapshotFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1523,6 +2360,15 @@ struct QueryAliyunSnapshotFromLocalAction : QueryAction<QueryAliyunSnapshotFromL
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryAliyunVirtualRouterFromLocalAction.java`.
 struct QueryAliyunVirtualRouterFromLocalAction : QueryAction<QueryAliyunVirtualRouterFromLocalAction, Json> {
+
+  /// \cond
+  QueryAliyunVirtualRouterFromLocalAction();
+  QueryAliyunVirtualRouterFromLocalAction(const QueryAliyunVirtualRouterFromLocalAction&) = default;
+  QueryAliyunVirtualRouterFromLocalAction(QueryAliyunVirtualRouterFromLocalAction&&) = default;
+  QueryAliyunVirtualRouterFromLocalAction& operator=(const QueryAliyunVirtualRouterFromLocalAction&) = default;
+  QueryAliyunVirtualRouterFromLocalAction& operator=(QueryAliyunVirtualRouterFromLocalAction&&) = default;
+  ~QueryAliyunVirtualRouterFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1536,6 +2382,15 @@ struct QueryAliyunVirtualRouterFromLocalAction : QueryAction<QueryAliyunVirtualR
 /// From the Java SDK's `QueryConnectionAccessPointFromLocalAction.java`.
 struct QueryConnectionAccessPointFromLocalAction : QueryAction<QueryConnectionAccessPointFromLocalAction, Json> {
 
+  /// \cond
+  QueryConnectionAccessPointFromLocalAction();
+  QueryConnectionAccessPointFromLocalAction(const QueryConnectionAccessPointFromLocalAction&) = default;
+  QueryConnectionAccessPointFromLocalAction(QueryConnectionAccessPointFromLocalAction&&) = default;
+  QueryConnectionAccessPointFromLocalAction& operator=(const QueryConnectionAccessPointFromLocalAction&) = default;
+  QueryConnectionAccessPointFromLocalAction& operator=(QueryConnectionAccessPointFromLocalAction&&) = default;
+  ~QueryConnectionAccessPointFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1547,6 +2402,15 @@ struct QueryConnectionAccessPointFromLocalAction : QueryAction<QueryConnectionAc
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction.java`.
 struct QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction : QueryAction<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, Json> {
+
+  /// \cond
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction(const QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(const QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  ~QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1560,6 +2424,15 @@ struct QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction : QueryAction<Query
 /// From the Java SDK's `QueryDataCenterFromLocalAction.java`.
 struct QueryDataCenterFromLocalAction : QueryAction<QueryDataCenterFromLocalAction, Json> {
 
+  /// \cond
+  QueryDataCenterFromLocalAction();
+  QueryDataCenterFromLocalAction(const QueryDataCenterFromLocalAction&) = default;
+  QueryDataCenterFromLocalAction(QueryDataCenterFromLocalAction&&) = default;
+  QueryDataCenterFromLocalAction& operator=(const QueryDataCenterFromLocalAction&) = default;
+  QueryDataCenterFromLocalAction& operator=(QueryDataCenterFromLocalAction&&) = default;
+  ~QueryDataCenterFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1571,6 +2444,15 @@ struct QueryDataCenterFromLocalAction : QueryAction<QueryDataCenterFromLocalActi
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryEcsImageFromLocalAction.java`.
 struct QueryEcsImageFromLocalAction : QueryAction<QueryEcsImageFromLocalAction, Json> {
+
+  /// \cond
+  QueryEcsImageFromLocalAction();
+  QueryEcsImageFromLocalAction(const QueryEcsImageFromLocalAction&) = default;
+  QueryEcsImageFromLocalAction(QueryEcsImageFromLocalAction&&) = default;
+  QueryEcsImageFromLocalAction& operator=(const QueryEcsImageFromLocalAction&) = default;
+  QueryEcsImageFromLocalAction& operator=(QueryEcsImageFromLocalAction&&) = default;
+  ~QueryEcsImageFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1584,6 +2466,15 @@ struct QueryEcsImageFromLocalAction : QueryAction<QueryEcsImageFromLocalAction, 
 /// From the Java SDK's `QueryEcsInstanceFromLocalAction.java`.
 struct QueryEcsInstanceFromLocalAction : QueryAction<QueryEcsInstanceFromLocalAction, Json> {
 
+  /// \cond
+  QueryEcsInstanceFromLocalAction();
+  QueryEcsInstanceFromLocalAction(const QueryEcsInstanceFromLocalAction&) = default;
+  QueryEcsInstanceFromLocalAction(QueryEcsInstanceFromLocalAction&&) = default;
+  QueryEcsInstanceFromLocalAction& operator=(const QueryEcsInstanceFromLocalAction&) = default;
+  QueryEcsInstanceFromLocalAction& operator=(QueryEcsInstanceFromLocalAction&&) = default;
+  ~QueryEcsInstanceFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1595,6 +2486,15 @@ struct QueryEcsInstanceFromLocalAction : QueryAction<QueryEcsInstanceFromLocalAc
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryEcsSecurityGroupFromLocalAction.java`.
 struct QueryEcsSecurityGroupFromLocalAction : QueryAction<QueryEcsSecurityGroupFromLocalAction, Json> {
+
+  /// \cond
+  QueryEcsSecurityGroupFromLocalAction();
+  QueryEcsSecurityGroupFromLocalAction(const QueryEcsSecurityGroupFromLocalAction&) = default;
+  QueryEcsSecurityGroupFromLocalAction(QueryEcsSecurityGroupFromLocalAction&&) = default;
+  QueryEcsSecurityGroupFromLocalAction& operator=(const QueryEcsSecurityGroupFromLocalAction&) = default;
+  QueryEcsSecurityGroupFromLocalAction& operator=(QueryEcsSecurityGroupFromLocalAction&&) = default;
+  ~QueryEcsSecurityGroupFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1608,6 +2508,15 @@ struct QueryEcsSecurityGroupFromLocalAction : QueryAction<QueryEcsSecurityGroupF
 /// From the Java SDK's `QueryEcsSecurityGroupRuleFromLocalAction.java`.
 struct QueryEcsSecurityGroupRuleFromLocalAction : QueryAction<QueryEcsSecurityGroupRuleFromLocalAction, Json> {
 
+  /// \cond
+  QueryEcsSecurityGroupRuleFromLocalAction();
+  QueryEcsSecurityGroupRuleFromLocalAction(const QueryEcsSecurityGroupRuleFromLocalAction&) = default;
+  QueryEcsSecurityGroupRuleFromLocalAction(QueryEcsSecurityGroupRuleFromLocalAction&&) = default;
+  QueryEcsSecurityGroupRuleFromLocalAction& operator=(const QueryEcsSecurityGroupRuleFromLocalAction&) = default;
+  QueryEcsSecurityGroupRuleFromLocalAction& operator=(QueryEcsSecurityGroupRuleFromLocalAction&&) = default;
+  ~QueryEcsSecurityGroupRuleFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1619,6 +2528,15 @@ struct QueryEcsSecurityGroupRuleFromLocalAction : QueryAction<QueryEcsSecurityGr
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryEcsVSwitchFromLocalAction.java`.
 struct QueryEcsVSwitchFromLocalAction : QueryAction<QueryEcsVSwitchFromLocalAction, Json> {
+
+  /// \cond
+  QueryEcsVSwitchFromLocalAction();
+  QueryEcsVSwitchFromLocalAction(const QueryEcsVSwitchFromLocalAction&) = default;
+  QueryEcsVSwitchFromLocalAction(QueryEcsVSwitchFromLocalAction&&) = default;
+  QueryEcsVSwitchFromLocalAction& operator=(const QueryEcsVSwitchFromLocalAction&) = default;
+  QueryEcsVSwitchFromLocalAction& operator=(QueryEcsVSwitchFromLocalAction&&) = default;
+  ~QueryEcsVSwitchFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1632,6 +2550,15 @@ struct QueryEcsVSwitchFromLocalAction : QueryAction<QueryEcsVSwitchFromLocalActi
 /// From the Java SDK's `QueryEcsVpcFromLocalAction.java`.
 struct QueryEcsVpcFromLocalAction : QueryAction<QueryEcsVpcFromLocalAction, Json> {
 
+  /// \cond
+  QueryEcsVpcFromLocalAction();
+  QueryEcsVpcFromLocalAction(const QueryEcsVpcFromLocalAction&) = default;
+  QueryEcsVpcFromLocalAction(QueryEcsVpcFromLocalAction&&) = default;
+  QueryEcsVpcFromLocalAction& operator=(const QueryEcsVpcFromLocalAction&) = default;
+  QueryEcsVpcFromLocalAction& operator=(QueryEcsVpcFromLocalAction&&) = default;
+  ~QueryEcsVpcFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1643,6 +2570,15 @@ struct QueryEcsVpcFromLocalAction : QueryAction<QueryEcsVpcFromLocalAction, Json
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryHybridEipFromLocalAction.java`.
 struct QueryHybridEipFromLocalAction : QueryAction<QueryHybridEipFromLocalAction, Json> {
+
+  /// \cond
+  QueryHybridEipFromLocalAction();
+  QueryHybridEipFromLocalAction(const QueryHybridEipFromLocalAction&) = default;
+  QueryHybridEipFromLocalAction(QueryHybridEipFromLocalAction&&) = default;
+  QueryHybridEipFromLocalAction& operator=(const QueryHybridEipFromLocalAction&) = default;
+  QueryHybridEipFromLocalAction& operator=(QueryHybridEipFromLocalAction&&) = default;
+  ~QueryHybridEipFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1656,6 +2592,15 @@ struct QueryHybridEipFromLocalAction : QueryAction<QueryHybridEipFromLocalAction
 /// From the Java SDK's `QueryHybridKeySecretAction.java`.
 struct QueryHybridKeySecretAction : QueryAction<QueryHybridKeySecretAction, Json> {
 
+  /// \cond
+  QueryHybridKeySecretAction();
+  QueryHybridKeySecretAction(const QueryHybridKeySecretAction&) = default;
+  QueryHybridKeySecretAction(QueryHybridKeySecretAction&&) = default;
+  QueryHybridKeySecretAction& operator=(const QueryHybridKeySecretAction&) = default;
+  QueryHybridKeySecretAction& operator=(QueryHybridKeySecretAction&&) = default;
+  ~QueryHybridKeySecretAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1667,6 +2612,15 @@ struct QueryHybridKeySecretAction : QueryAction<QueryHybridKeySecretAction, Json
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryIdentityZoneFromLocalAction.java`.
 struct QueryIdentityZoneFromLocalAction : QueryAction<QueryIdentityZoneFromLocalAction, Json> {
+
+  /// \cond
+  QueryIdentityZoneFromLocalAction();
+  QueryIdentityZoneFromLocalAction(const QueryIdentityZoneFromLocalAction&) = default;
+  QueryIdentityZoneFromLocalAction(QueryIdentityZoneFromLocalAction&&) = default;
+  QueryIdentityZoneFromLocalAction& operator=(const QueryIdentityZoneFromLocalAction&) = default;
+  QueryIdentityZoneFromLocalAction& operator=(QueryIdentityZoneFromLocalAction&&) = default;
+  ~QueryIdentityZoneFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1680,6 +2634,15 @@ struct QueryIdentityZoneFromLocalAction : QueryAction<QueryIdentityZoneFromLocal
 /// From the Java SDK's `QueryOssBucketFileNameAction.java`.
 struct QueryOssBucketFileNameAction : QueryAction<QueryOssBucketFileNameAction, Json> {
 
+  /// \cond
+  QueryOssBucketFileNameAction();
+  QueryOssBucketFileNameAction(const QueryOssBucketFileNameAction&) = default;
+  QueryOssBucketFileNameAction(QueryOssBucketFileNameAction&&) = default;
+  QueryOssBucketFileNameAction& operator=(const QueryOssBucketFileNameAction&) = default;
+  QueryOssBucketFileNameAction& operator=(QueryOssBucketFileNameAction&&) = default;
+  ~QueryOssBucketFileNameAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1691,6 +2654,15 @@ struct QueryOssBucketFileNameAction : QueryAction<QueryOssBucketFileNameAction, 
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryVirtualBorderRouterFromLocalAction.java`.
 struct QueryVirtualBorderRouterFromLocalAction : QueryAction<QueryVirtualBorderRouterFromLocalAction, Json> {
+
+  /// \cond
+  QueryVirtualBorderRouterFromLocalAction();
+  QueryVirtualBorderRouterFromLocalAction(const QueryVirtualBorderRouterFromLocalAction&) = default;
+  QueryVirtualBorderRouterFromLocalAction(QueryVirtualBorderRouterFromLocalAction&&) = default;
+  QueryVirtualBorderRouterFromLocalAction& operator=(const QueryVirtualBorderRouterFromLocalAction&) = default;
+  QueryVirtualBorderRouterFromLocalAction& operator=(QueryVirtualBorderRouterFromLocalAction&&) = default;
+  ~QueryVirtualBorderRouterFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1704,6 +2676,15 @@ struct QueryVirtualBorderRouterFromLocalAction : QueryAction<QueryVirtualBorderR
 /// From the Java SDK's `QueryVpcIkeConfigFromLocalAction.java`.
 struct QueryVpcIkeConfigFromLocalAction : QueryAction<QueryVpcIkeConfigFromLocalAction, Json> {
 
+  /// \cond
+  QueryVpcIkeConfigFromLocalAction();
+  QueryVpcIkeConfigFromLocalAction(const QueryVpcIkeConfigFromLocalAction&) = default;
+  QueryVpcIkeConfigFromLocalAction(QueryVpcIkeConfigFromLocalAction&&) = default;
+  QueryVpcIkeConfigFromLocalAction& operator=(const QueryVpcIkeConfigFromLocalAction&) = default;
+  QueryVpcIkeConfigFromLocalAction& operator=(QueryVpcIkeConfigFromLocalAction&&) = default;
+  ~QueryVpcIkeConfigFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1715,6 +2696,15 @@ struct QueryVpcIkeConfigFromLocalAction : QueryAction<QueryVpcIkeConfigFromLocal
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryVpcIpSecConfigFromLocalAction.java`.
 struct QueryVpcIpSecConfigFromLocalAction : QueryAction<QueryVpcIpSecConfigFromLocalAction, Json> {
+
+  /// \cond
+  QueryVpcIpSecConfigFromLocalAction();
+  QueryVpcIpSecConfigFromLocalAction(const QueryVpcIpSecConfigFromLocalAction&) = default;
+  QueryVpcIpSecConfigFromLocalAction(QueryVpcIpSecConfigFromLocalAction&&) = default;
+  QueryVpcIpSecConfigFromLocalAction& operator=(const QueryVpcIpSecConfigFromLocalAction&) = default;
+  QueryVpcIpSecConfigFromLocalAction& operator=(QueryVpcIpSecConfigFromLocalAction&&) = default;
+  ~QueryVpcIpSecConfigFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1728,6 +2718,15 @@ struct QueryVpcIpSecConfigFromLocalAction : QueryAction<QueryVpcIpSecConfigFromL
 /// From the Java SDK's `QueryVpcUserVpnGatewayFromLocalAction.java`.
 struct QueryVpcUserVpnGatewayFromLocalAction : QueryAction<QueryVpcUserVpnGatewayFromLocalAction, Json> {
 
+  /// \cond
+  QueryVpcUserVpnGatewayFromLocalAction();
+  QueryVpcUserVpnGatewayFromLocalAction(const QueryVpcUserVpnGatewayFromLocalAction&) = default;
+  QueryVpcUserVpnGatewayFromLocalAction(QueryVpcUserVpnGatewayFromLocalAction&&) = default;
+  QueryVpcUserVpnGatewayFromLocalAction& operator=(const QueryVpcUserVpnGatewayFromLocalAction&) = default;
+  QueryVpcUserVpnGatewayFromLocalAction& operator=(QueryVpcUserVpnGatewayFromLocalAction&&) = default;
+  ~QueryVpcUserVpnGatewayFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1740,6 +2739,15 @@ struct QueryVpcUserVpnGatewayFromLocalAction : QueryAction<QueryVpcUserVpnGatewa
 /// From the Java SDK's `QueryVpcVpnConnectionFromLocalAction.java`.
 struct QueryVpcVpnConnectionFromLocalAction : QueryAction<QueryVpcVpnConnectionFromLocalAction, Json> {
 
+  /// \cond
+  QueryVpcVpnConnectionFromLocalAction();
+  QueryVpcVpnConnectionFromLocalAction(const QueryVpcVpnConnectionFromLocalAction&) = default;
+  QueryVpcVpnConnectionFromLocalAction(QueryVpcVpnConnectionFromLocalAction&&) = default;
+  QueryVpcVpnConnectionFromLocalAction& operator=(const QueryVpcVpnConnectionFromLocalAction&) = default;
+  QueryVpcVpnConnectionFromLocalAction& operator=(QueryVpcVpnConnectionFromLocalAction&&) = default;
+  ~QueryVpcVpnConnectionFromLocalAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1751,6 +2759,15 @@ struct QueryVpcVpnConnectionFromLocalAction : QueryAction<QueryVpcVpnConnectionF
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryVpcVpnGatewayFromLocalAction.java`.
 struct QueryVpcVpnGatewayFromLocalAction : QueryAction<QueryVpcVpnGatewayFromLocalAction, Json> {
+
+  /// \cond
+  QueryVpcVpnGatewayFromLocalAction();
+  QueryVpcVpnGatewayFromLocalAction(const QueryVpcVpnGatewayFromLocalAction&) = default;
+  QueryVpcVpnGatewayFromLocalAction(QueryVpcVpnGatewayFromLocalAction&&) = default;
+  QueryVpcVpnGatewayFromLocalAction& operator=(const QueryVpcVpnGatewayFromLocalAction&) = default;
+  QueryVpcVpnGatewayFromLocalAction& operator=(QueryVpcVpnGatewayFromLocalAction&&) = default;
+  ~QueryVpcVpnGatewayFromLocalAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1765,6 +2782,15 @@ struct RebootEcsInstanceAction : Action<RebootEcsInstanceAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RebootEcsInstanceAction();
+  RebootEcsInstanceAction(const RebootEcsInstanceAction&) = default;
+  RebootEcsInstanceAction(RebootEcsInstanceAction&&) = default;
+  RebootEcsInstanceAction& operator=(const RebootEcsInstanceAction&) = default;
+  RebootEcsInstanceAction& operator=(RebootEcsInstanceAction&&) = default;
+  ~RebootEcsInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1777,6 +2803,15 @@ struct RebootEcsInstanceAction : Action<RebootEcsInstanceAction, EmptyReply> {
 struct RecoveryVirtualBorderRouterRemoteAction : Action<RecoveryVirtualBorderRouterRemoteAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RecoveryVirtualBorderRouterRemoteAction();
+  RecoveryVirtualBorderRouterRemoteAction(const RecoveryVirtualBorderRouterRemoteAction&) = default;
+  RecoveryVirtualBorderRouterRemoteAction(RecoveryVirtualBorderRouterRemoteAction&&) = default;
+  RecoveryVirtualBorderRouterRemoteAction& operator=(const RecoveryVirtualBorderRouterRemoteAction&) = default;
+  RecoveryVirtualBorderRouterRemoteAction& operator=(RecoveryVirtualBorderRouterRemoteAction&&) = default;
+  ~RecoveryVirtualBorderRouterRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1792,6 +2827,15 @@ struct StartConnectionBetweenAliyunRouterInterfaceAction : Action<StartConnectio
   std::string vbrInterfaceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StartConnectionBetweenAliyunRouterInterfaceAction();
+  StartConnectionBetweenAliyunRouterInterfaceAction(const StartConnectionBetweenAliyunRouterInterfaceAction&) = default;
+  StartConnectionBetweenAliyunRouterInterfaceAction(StartConnectionBetweenAliyunRouterInterfaceAction&&) = default;
+  StartConnectionBetweenAliyunRouterInterfaceAction& operator=(const StartConnectionBetweenAliyunRouterInterfaceAction&) = default;
+  StartConnectionBetweenAliyunRouterInterfaceAction& operator=(StartConnectionBetweenAliyunRouterInterfaceAction&&) = default;
+  ~StartConnectionBetweenAliyunRouterInterfaceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1805,6 +2849,15 @@ struct StartEcsInstanceAction : Action<StartEcsInstanceAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StartEcsInstanceAction();
+  StartEcsInstanceAction(const StartEcsInstanceAction&) = default;
+  StartEcsInstanceAction(StartEcsInstanceAction&&) = default;
+  StartEcsInstanceAction& operator=(const StartEcsInstanceAction&) = default;
+  StartEcsInstanceAction& operator=(StartEcsInstanceAction&&) = default;
+  ~StartEcsInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1817,6 +2870,15 @@ struct StartEcsInstanceAction : Action<StartEcsInstanceAction, EmptyReply> {
 struct StopEcsInstanceAction : Action<StopEcsInstanceAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  StopEcsInstanceAction();
+  StopEcsInstanceAction(const StopEcsInstanceAction&) = default;
+  StopEcsInstanceAction(StopEcsInstanceAction&&) = default;
+  StopEcsInstanceAction& operator=(const StopEcsInstanceAction&) = default;
+  StopEcsInstanceAction& operator=(StopEcsInstanceAction&&) = default;
+  ~StopEcsInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1834,6 +2896,15 @@ struct SyncAliyunRouteEntryFromRemoteAction : Action<SyncAliyunRouteEntryFromRem
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncAliyunRouteEntryFromRemoteAction();
+  SyncAliyunRouteEntryFromRemoteAction(const SyncAliyunRouteEntryFromRemoteAction&) = default;
+  SyncAliyunRouteEntryFromRemoteAction(SyncAliyunRouteEntryFromRemoteAction&&) = default;
+  SyncAliyunRouteEntryFromRemoteAction& operator=(const SyncAliyunRouteEntryFromRemoteAction&) = default;
+  SyncAliyunRouteEntryFromRemoteAction& operator=(SyncAliyunRouteEntryFromRemoteAction&&) = default;
+  ~SyncAliyunRouteEntryFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1848,6 +2919,15 @@ struct SyncAliyunRouterInterfaceFromRemoteAction : Action<SyncAliyunRouterInterf
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncAliyunRouterInterfaceFromRemoteAction();
+  SyncAliyunRouterInterfaceFromRemoteAction(const SyncAliyunRouterInterfaceFromRemoteAction&) = default;
+  SyncAliyunRouterInterfaceFromRemoteAction(SyncAliyunRouterInterfaceFromRemoteAction&&) = default;
+  SyncAliyunRouterInterfaceFromRemoteAction& operator=(const SyncAliyunRouterInterfaceFromRemoteAction&) = default;
+  SyncAliyunRouterInterfaceFromRemoteAction& operator=(SyncAliyunRouterInterfaceFromRemoteAction&&) = default;
+  ~SyncAliyunRouterInterfaceFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1865,6 +2945,15 @@ struct SyncAliyunSnapshotRemoteAction : Action<SyncAliyunSnapshotRemoteAction, S
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncAliyunSnapshotRemoteAction();
+  SyncAliyunSnapshotRemoteAction(const SyncAliyunSnapshotRemoteAction&) = default;
+  SyncAliyunSnapshotRemoteAction(SyncAliyunSnapshotRemoteAction&&) = default;
+  SyncAliyunSnapshotRemoteAction& operator=(const SyncAliyunSnapshotRemoteAction&) = default;
+  SyncAliyunSnapshotRemoteAction& operator=(SyncAliyunSnapshotRemoteAction&&) = default;
+  ~SyncAliyunSnapshotRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1879,6 +2968,15 @@ struct SyncAliyunVirtualRouterFromRemoteAction : Action<SyncAliyunVirtualRouterF
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncAliyunVirtualRouterFromRemoteAction();
+  SyncAliyunVirtualRouterFromRemoteAction(const SyncAliyunVirtualRouterFromRemoteAction&) = default;
+  SyncAliyunVirtualRouterFromRemoteAction(SyncAliyunVirtualRouterFromRemoteAction&&) = default;
+  SyncAliyunVirtualRouterFromRemoteAction& operator=(const SyncAliyunVirtualRouterFromRemoteAction&) = default;
+  SyncAliyunVirtualRouterFromRemoteAction& operator=(SyncAliyunVirtualRouterFromRemoteAction&&) = default;
+  ~SyncAliyunVirtualRouterFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1896,6 +2994,15 @@ struct SyncConnectionAccessPointFromRemoteAction : Action<SyncConnectionAccessPo
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncConnectionAccessPointFromRemoteAction();
+  SyncConnectionAccessPointFromRemoteAction(const SyncConnectionAccessPointFromRemoteAction&) = default;
+  SyncConnectionAccessPointFromRemoteAction(SyncConnectionAccessPointFromRemoteAction&&) = default;
+  SyncConnectionAccessPointFromRemoteAction& operator=(const SyncConnectionAccessPointFromRemoteAction&) = default;
+  SyncConnectionAccessPointFromRemoteAction& operator=(SyncConnectionAccessPointFromRemoteAction&&) = default;
+  ~SyncConnectionAccessPointFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1910,6 +3017,15 @@ struct SyncDataCenterFromRemoteAction : Action<SyncDataCenterFromRemoteAction, E
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncDataCenterFromRemoteAction();
+  SyncDataCenterFromRemoteAction(const SyncDataCenterFromRemoteAction&) = default;
+  SyncDataCenterFromRemoteAction(SyncDataCenterFromRemoteAction&&) = default;
+  SyncDataCenterFromRemoteAction& operator=(const SyncDataCenterFromRemoteAction&) = default;
+  SyncDataCenterFromRemoteAction& operator=(SyncDataCenterFromRemoteAction&&) = default;
+  ~SyncDataCenterFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1927,6 +3043,15 @@ struct SyncDiskFromAliyunFromRemoteAction : Action<SyncDiskFromAliyunFromRemoteA
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncDiskFromAliyunFromRemoteAction();
+  SyncDiskFromAliyunFromRemoteAction(const SyncDiskFromAliyunFromRemoteAction&) = default;
+  SyncDiskFromAliyunFromRemoteAction(SyncDiskFromAliyunFromRemoteAction&&) = default;
+  SyncDiskFromAliyunFromRemoteAction& operator=(const SyncDiskFromAliyunFromRemoteAction&) = default;
+  SyncDiskFromAliyunFromRemoteAction& operator=(SyncDiskFromAliyunFromRemoteAction&&) = default;
+  ~SyncDiskFromAliyunFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1942,6 +3067,15 @@ struct SyncEcsImageFromRemoteAction : Action<SyncEcsImageFromRemoteAction, SyncE
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncEcsImageFromRemoteAction();
+  SyncEcsImageFromRemoteAction(const SyncEcsImageFromRemoteAction&) = default;
+  SyncEcsImageFromRemoteAction(SyncEcsImageFromRemoteAction&&) = default;
+  SyncEcsImageFromRemoteAction& operator=(const SyncEcsImageFromRemoteAction&) = default;
+  SyncEcsImageFromRemoteAction& operator=(SyncEcsImageFromRemoteAction&&) = default;
+  ~SyncEcsImageFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1959,6 +3093,15 @@ struct SyncEcsInstanceFromRemoteAction : Action<SyncEcsInstanceFromRemoteAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncEcsInstanceFromRemoteAction();
+  SyncEcsInstanceFromRemoteAction(const SyncEcsInstanceFromRemoteAction&) = default;
+  SyncEcsInstanceFromRemoteAction(SyncEcsInstanceFromRemoteAction&&) = default;
+  SyncEcsInstanceFromRemoteAction& operator=(const SyncEcsInstanceFromRemoteAction&) = default;
+  SyncEcsInstanceFromRemoteAction& operator=(SyncEcsInstanceFromRemoteAction&&) = default;
+  ~SyncEcsInstanceFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1975,6 +3118,15 @@ struct SyncEcsSecurityGroupFromRemoteAction : Action<SyncEcsSecurityGroupFromRem
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncEcsSecurityGroupFromRemoteAction();
+  SyncEcsSecurityGroupFromRemoteAction(const SyncEcsSecurityGroupFromRemoteAction&) = default;
+  SyncEcsSecurityGroupFromRemoteAction(SyncEcsSecurityGroupFromRemoteAction&&) = default;
+  SyncEcsSecurityGroupFromRemoteAction& operator=(const SyncEcsSecurityGroupFromRemoteAction&) = default;
+  SyncEcsSecurityGroupFromRemoteAction& operator=(SyncEcsSecurityGroupFromRemoteAction&&) = default;
+  ~SyncEcsSecurityGroupFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1989,6 +3141,15 @@ struct SyncEcsSecurityGroupRuleFromRemoteAction : Action<SyncEcsSecurityGroupRul
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncEcsSecurityGroupRuleFromRemoteAction();
+  SyncEcsSecurityGroupRuleFromRemoteAction(const SyncEcsSecurityGroupRuleFromRemoteAction&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteAction(SyncEcsSecurityGroupRuleFromRemoteAction&&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteAction& operator=(const SyncEcsSecurityGroupRuleFromRemoteAction&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteAction& operator=(SyncEcsSecurityGroupRuleFromRemoteAction&&) = default;
+  ~SyncEcsSecurityGroupRuleFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2006,6 +3167,15 @@ struct SyncEcsVSwitchFromRemoteAction : Action<SyncEcsVSwitchFromRemoteAction, S
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncEcsVSwitchFromRemoteAction();
+  SyncEcsVSwitchFromRemoteAction(const SyncEcsVSwitchFromRemoteAction&) = default;
+  SyncEcsVSwitchFromRemoteAction(SyncEcsVSwitchFromRemoteAction&&) = default;
+  SyncEcsVSwitchFromRemoteAction& operator=(const SyncEcsVSwitchFromRemoteAction&) = default;
+  SyncEcsVSwitchFromRemoteAction& operator=(SyncEcsVSwitchFromRemoteAction&&) = default;
+  ~SyncEcsVSwitchFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2021,6 +3191,15 @@ struct SyncEcsVpcFromRemoteAction : Action<SyncEcsVpcFromRemoteAction, SyncEcsVp
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncEcsVpcFromRemoteAction();
+  SyncEcsVpcFromRemoteAction(const SyncEcsVpcFromRemoteAction&) = default;
+  SyncEcsVpcFromRemoteAction(SyncEcsVpcFromRemoteAction&&) = default;
+  SyncEcsVpcFromRemoteAction& operator=(const SyncEcsVpcFromRemoteAction&) = default;
+  SyncEcsVpcFromRemoteAction& operator=(SyncEcsVpcFromRemoteAction&&) = default;
+  ~SyncEcsVpcFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2038,6 +3217,15 @@ struct SyncHybridEipFromRemoteAction : Action<SyncHybridEipFromRemoteAction, Syn
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncHybridEipFromRemoteAction();
+  SyncHybridEipFromRemoteAction(const SyncHybridEipFromRemoteAction&) = default;
+  SyncHybridEipFromRemoteAction(SyncHybridEipFromRemoteAction&&) = default;
+  SyncHybridEipFromRemoteAction& operator=(const SyncHybridEipFromRemoteAction&) = default;
+  SyncHybridEipFromRemoteAction& operator=(SyncHybridEipFromRemoteAction&&) = default;
+  ~SyncHybridEipFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2052,6 +3240,15 @@ struct SyncIdentityFromRemoteAction : Action<SyncIdentityFromRemoteAction, Empty
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncIdentityFromRemoteAction();
+  SyncIdentityFromRemoteAction(const SyncIdentityFromRemoteAction&) = default;
+  SyncIdentityFromRemoteAction(SyncIdentityFromRemoteAction&&) = default;
+  SyncIdentityFromRemoteAction& operator=(const SyncIdentityFromRemoteAction&) = default;
+  SyncIdentityFromRemoteAction& operator=(SyncIdentityFromRemoteAction&&) = default;
+  ~SyncIdentityFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2068,6 +3265,15 @@ struct SyncVirtualBorderRouterFromRemoteAction : Action<SyncVirtualBorderRouterF
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncVirtualBorderRouterFromRemoteAction();
+  SyncVirtualBorderRouterFromRemoteAction(const SyncVirtualBorderRouterFromRemoteAction&) = default;
+  SyncVirtualBorderRouterFromRemoteAction(SyncVirtualBorderRouterFromRemoteAction&&) = default;
+  SyncVirtualBorderRouterFromRemoteAction& operator=(const SyncVirtualBorderRouterFromRemoteAction&) = default;
+  SyncVirtualBorderRouterFromRemoteAction& operator=(SyncVirtualBorderRouterFromRemoteAction&&) = default;
+  ~SyncVirtualBorderRouterFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2082,6 +3288,15 @@ struct SyncVpcUserVpnGatewayFromRemoteAction : Action<SyncVpcUserVpnGatewayFromR
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncVpcUserVpnGatewayFromRemoteAction();
+  SyncVpcUserVpnGatewayFromRemoteAction(const SyncVpcUserVpnGatewayFromRemoteAction&) = default;
+  SyncVpcUserVpnGatewayFromRemoteAction(SyncVpcUserVpnGatewayFromRemoteAction&&) = default;
+  SyncVpcUserVpnGatewayFromRemoteAction& operator=(const SyncVpcUserVpnGatewayFromRemoteAction&) = default;
+  SyncVpcUserVpnGatewayFromRemoteAction& operator=(SyncVpcUserVpnGatewayFromRemoteAction&&) = default;
+  ~SyncVpcUserVpnGatewayFromRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2098,6 +3313,15 @@ struct SyncVpcVpnConnectionFromRemoteAction : Action<SyncVpcVpnConnectionFromRem
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncVpcVpnConnectionFromRemoteAction();
+  SyncVpcVpnConnectionFromRemoteAction(const SyncVpcVpnConnectionFromRemoteAction&) = default;
+  SyncVpcVpnConnectionFromRemoteAction(SyncVpcVpnConnectionFromRemoteAction&&) = default;
+  SyncVpcVpnConnectionFromRemoteAction& operator=(const SyncVpcVpnConnectionFromRemoteAction&) = default;
+  SyncVpcVpnConnectionFromRemoteAction& operator=(SyncVpcVpnConnectionFromRemoteAction&&) = default;
+  ~SyncVpcVpnConnectionFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2113,6 +3337,15 @@ struct SyncVpcVpnGatewayFromRemoteAction : Action<SyncVpcVpnGatewayFromRemoteAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncVpcVpnGatewayFromRemoteAction();
+  SyncVpcVpnGatewayFromRemoteAction(const SyncVpcVpnGatewayFromRemoteAction&) = default;
+  SyncVpcVpnGatewayFromRemoteAction(SyncVpcVpnGatewayFromRemoteAction&&) = default;
+  SyncVpcVpnGatewayFromRemoteAction& operator=(const SyncVpcVpnGatewayFromRemoteAction&) = default;
+  SyncVpcVpnGatewayFromRemoteAction& operator=(SyncVpcVpnGatewayFromRemoteAction&&) = default;
+  ~SyncVpcVpnGatewayFromRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2125,6 +3358,15 @@ struct SyncVpcVpnGatewayFromRemoteAction : Action<SyncVpcVpnGatewayFromRemoteAct
 struct TerminateVirtualBorderRouterRemoteAction : Action<TerminateVirtualBorderRouterRemoteAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  TerminateVirtualBorderRouterRemoteAction();
+  TerminateVirtualBorderRouterRemoteAction(const TerminateVirtualBorderRouterRemoteAction&) = default;
+  TerminateVirtualBorderRouterRemoteAction(TerminateVirtualBorderRouterRemoteAction&&) = default;
+  TerminateVirtualBorderRouterRemoteAction& operator=(const TerminateVirtualBorderRouterRemoteAction&) = default;
+  TerminateVirtualBorderRouterRemoteAction& operator=(TerminateVirtualBorderRouterRemoteAction&&) = default;
+  ~TerminateVirtualBorderRouterRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2144,6 +3386,15 @@ struct UpdateAliyunDiskAction : Action<UpdateAliyunDiskAction, InventoryReply<Al
   std::optional<bool> enableAutoSnapshot;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAliyunDiskAction();
+  UpdateAliyunDiskAction(const UpdateAliyunDiskAction&) = default;
+  UpdateAliyunDiskAction(UpdateAliyunDiskAction&&) = default;
+  UpdateAliyunDiskAction& operator=(const UpdateAliyunDiskAction&) = default;
+  UpdateAliyunDiskAction& operator=(UpdateAliyunDiskAction&&) = default;
+  ~UpdateAliyunDiskAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2158,6 +3409,15 @@ struct UpdateAliyunKeySecretAction : Action<UpdateAliyunKeySecretAction, Invento
   std::optional<std::string> name;  ///< Optional.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAliyunKeySecretAction();
+  UpdateAliyunKeySecretAction(const UpdateAliyunKeySecretAction&) = default;
+  UpdateAliyunKeySecretAction(UpdateAliyunKeySecretAction&&) = default;
+  UpdateAliyunKeySecretAction& operator=(const UpdateAliyunKeySecretAction&) = default;
+  UpdateAliyunKeySecretAction& operator=(UpdateAliyunKeySecretAction&&) = default;
+  ~UpdateAliyunKeySecretAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2174,6 +3434,15 @@ struct UpdateAliyunRouteInterfaceRemoteAction : Action<UpdateAliyunRouteInterfac
   std::string vRouterType;  ///< Required; one of `vbr`, `vrouter` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAliyunRouteInterfaceRemoteAction();
+  UpdateAliyunRouteInterfaceRemoteAction(const UpdateAliyunRouteInterfaceRemoteAction&) = default;
+  UpdateAliyunRouteInterfaceRemoteAction(UpdateAliyunRouteInterfaceRemoteAction&&) = default;
+  UpdateAliyunRouteInterfaceRemoteAction& operator=(const UpdateAliyunRouteInterfaceRemoteAction&) = default;
+  UpdateAliyunRouteInterfaceRemoteAction& operator=(UpdateAliyunRouteInterfaceRemoteAction&&) = default;
+  ~UpdateAliyunRouteInterfaceRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2188,6 +3457,15 @@ struct UpdateAliyunSnapshotAction : Action<UpdateAliyunSnapshotAction, Inventory
   std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
   std::optional<std::string> description;  ///< Optional; length 2 to 1024.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAliyunSnapshotAction();
+  UpdateAliyunSnapshotAction(const UpdateAliyunSnapshotAction&) = default;
+  UpdateAliyunSnapshotAction(UpdateAliyunSnapshotAction&&) = default;
+  UpdateAliyunSnapshotAction& operator=(const UpdateAliyunSnapshotAction&) = default;
+  UpdateAliyunSnapshotAction& operator=(UpdateAliyunSnapshotAction&&) = default;
+  ~UpdateAliyunSnapshotAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2204,6 +3482,15 @@ struct UpdateAliyunVirtualRouterAction : Action<UpdateAliyunVirtualRouterAction,
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAliyunVirtualRouterAction();
+  UpdateAliyunVirtualRouterAction(const UpdateAliyunVirtualRouterAction&) = default;
+  UpdateAliyunVirtualRouterAction(UpdateAliyunVirtualRouterAction&&) = default;
+  UpdateAliyunVirtualRouterAction& operator=(const UpdateAliyunVirtualRouterAction&) = default;
+  UpdateAliyunVirtualRouterAction& operator=(UpdateAliyunVirtualRouterAction&&) = default;
+  ~UpdateAliyunVirtualRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2219,6 +3506,15 @@ struct UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction : Action<UpdateCon
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction(const UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(const UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  ~UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2233,6 +3529,15 @@ struct UpdateEcsImageAction : Action<UpdateEcsImageAction, InventoryReply<EcsIma
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `[A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127}` (checked by the server, not here).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateEcsImageAction();
+  UpdateEcsImageAction(const UpdateEcsImageAction&) = default;
+  UpdateEcsImageAction(UpdateEcsImageAction&&) = default;
+  UpdateEcsImageAction& operator=(const UpdateEcsImageAction&) = default;
+  UpdateEcsImageAction& operator=(UpdateEcsImageAction&&) = default;
+  ~UpdateEcsImageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2250,6 +3555,15 @@ struct UpdateEcsInstanceAction : Action<UpdateEcsInstanceAction, InventoryReply<
   std::optional<std::string> password;  ///< Optional; length 8 to 30; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateEcsInstanceAction();
+  UpdateEcsInstanceAction(const UpdateEcsInstanceAction&) = default;
+  UpdateEcsInstanceAction(UpdateEcsInstanceAction&&) = default;
+  UpdateEcsInstanceAction& operator=(const UpdateEcsInstanceAction&) = default;
+  UpdateEcsInstanceAction& operator=(UpdateEcsInstanceAction&&) = default;
+  ~UpdateEcsInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2263,6 +3577,15 @@ struct UpdateEcsInstanceVncPasswordAction : Action<UpdateEcsInstanceVncPasswordA
   std::string uuid;  ///< Path variable; required.
   std::string password;  ///< Required; length 6 to 6; must match `[A-Za-z0-9]{6}` (checked by the server, not here); secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateEcsInstanceVncPasswordAction();
+  UpdateEcsInstanceVncPasswordAction(const UpdateEcsInstanceVncPasswordAction&) = default;
+  UpdateEcsInstanceVncPasswordAction(UpdateEcsInstanceVncPasswordAction&&) = default;
+  UpdateEcsInstanceVncPasswordAction& operator=(const UpdateEcsInstanceVncPasswordAction&) = default;
+  UpdateEcsInstanceVncPasswordAction& operator=(UpdateEcsInstanceVncPasswordAction&&) = default;
+  ~UpdateEcsInstanceVncPasswordAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2279,6 +3602,15 @@ struct UpdateEcsSecurityGroupAction : Action<UpdateEcsSecurityGroupAction, Inven
   std::optional<std::string> name;  ///< Optional; at most 64 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateEcsSecurityGroupAction();
+  UpdateEcsSecurityGroupAction(const UpdateEcsSecurityGroupAction&) = default;
+  UpdateEcsSecurityGroupAction(UpdateEcsSecurityGroupAction&&) = default;
+  UpdateEcsSecurityGroupAction& operator=(const UpdateEcsSecurityGroupAction&) = default;
+  UpdateEcsSecurityGroupAction& operator=(UpdateEcsSecurityGroupAction&&) = default;
+  ~UpdateEcsSecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2294,6 +3626,15 @@ struct UpdateEcsVSwitchAction : Action<UpdateEcsVSwitchAction, InventoryReply<Ec
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateEcsVSwitchAction();
+  UpdateEcsVSwitchAction(const UpdateEcsVSwitchAction&) = default;
+  UpdateEcsVSwitchAction(UpdateEcsVSwitchAction&&) = default;
+  UpdateEcsVSwitchAction& operator=(const UpdateEcsVSwitchAction&) = default;
+  UpdateEcsVSwitchAction& operator=(UpdateEcsVSwitchAction&&) = default;
+  ~UpdateEcsVSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2308,6 +3649,15 @@ struct UpdateEcsVpcAction : Action<UpdateEcsVpcAction, InventoryReply<EcsVpcInve
   std::optional<std::string> name;  ///< Optional; at most 64 characters.
   std::optional<std::string> description;  ///< Optional; at most 256 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateEcsVpcAction();
+  UpdateEcsVpcAction(const UpdateEcsVpcAction&) = default;
+  UpdateEcsVpcAction(UpdateEcsVpcAction&&) = default;
+  UpdateEcsVpcAction& operator=(const UpdateEcsVpcAction&) = default;
+  UpdateEcsVpcAction& operator=(UpdateEcsVpcAction&&) = default;
+  ~UpdateEcsVpcAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2325,6 +3675,15 @@ struct UpdateHybridEipAction : Action<UpdateHybridEipAction, InventoryReply<Hybr
   std::string type;  ///< Required; one of `aliyun` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateHybridEipAction();
+  UpdateHybridEipAction(const UpdateHybridEipAction&) = default;
+  UpdateHybridEipAction(UpdateHybridEipAction&&) = default;
+  UpdateHybridEipAction& operator=(const UpdateHybridEipAction&) = default;
+  UpdateHybridEipAction& operator=(UpdateHybridEipAction&&) = default;
+  ~UpdateHybridEipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2339,6 +3698,15 @@ struct UpdateHybridKeySecretAction : Action<UpdateHybridKeySecretAction, Invento
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateHybridKeySecretAction();
+  UpdateHybridKeySecretAction(const UpdateHybridKeySecretAction&) = default;
+  UpdateHybridKeySecretAction(UpdateHybridKeySecretAction&&) = default;
+  UpdateHybridKeySecretAction& operator=(const UpdateHybridKeySecretAction&) = default;
+  UpdateHybridKeySecretAction& operator=(UpdateHybridKeySecretAction&&) = default;
+  ~UpdateHybridKeySecretAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2356,6 +3724,15 @@ struct UpdateOssBucketAction : Action<UpdateOssBucketAction, InventoryReply<OssB
   std::optional<std::string> ossKey;  ///< Optional; at most 127 characters.
   std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateOssBucketAction();
+  UpdateOssBucketAction(const UpdateOssBucketAction&) = default;
+  UpdateOssBucketAction(UpdateOssBucketAction&&) = default;
+  UpdateOssBucketAction& operator=(const UpdateOssBucketAction&) = default;
+  UpdateOssBucketAction& operator=(UpdateOssBucketAction&&) = default;
+  ~UpdateOssBucketAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2377,6 +3754,15 @@ struct UpdateVirtualBorderRouterRemoteAction : Action<UpdateVirtualBorderRouterR
   std::optional<std::string> circuitCode;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVirtualBorderRouterRemoteAction();
+  UpdateVirtualBorderRouterRemoteAction(const UpdateVirtualBorderRouterRemoteAction&) = default;
+  UpdateVirtualBorderRouterRemoteAction(UpdateVirtualBorderRouterRemoteAction&&) = default;
+  UpdateVirtualBorderRouterRemoteAction& operator=(const UpdateVirtualBorderRouterRemoteAction&) = default;
+  UpdateVirtualBorderRouterRemoteAction& operator=(UpdateVirtualBorderRouterRemoteAction&&) = default;
+  ~UpdateVirtualBorderRouterRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2391,6 +3777,15 @@ struct UpdateVpcUserVpnGatewayAction : Action<UpdateVpcUserVpnGatewayAction, Inv
   std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVpcUserVpnGatewayAction();
+  UpdateVpcUserVpnGatewayAction(const UpdateVpcUserVpnGatewayAction&) = default;
+  UpdateVpcUserVpnGatewayAction(UpdateVpcUserVpnGatewayAction&&) = default;
+  UpdateVpcUserVpnGatewayAction& operator=(const UpdateVpcUserVpnGatewayAction&) = default;
+  UpdateVpcUserVpnGatewayAction& operator=(UpdateVpcUserVpnGatewayAction&&) = default;
+  ~UpdateVpcUserVpnGatewayAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2412,6 +3807,15 @@ struct UpdateVpcVpnConnectionRemoteAction : Action<UpdateVpcVpnConnectionRemoteA
   std::optional<std::string> ipsecConfUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVpcVpnConnectionRemoteAction();
+  UpdateVpcVpnConnectionRemoteAction(const UpdateVpcVpnConnectionRemoteAction&) = default;
+  UpdateVpcVpnConnectionRemoteAction(UpdateVpcVpnConnectionRemoteAction&&) = default;
+  UpdateVpcVpnConnectionRemoteAction& operator=(const UpdateVpcVpnConnectionRemoteAction&) = default;
+  UpdateVpcVpnConnectionRemoteAction& operator=(UpdateVpcVpnConnectionRemoteAction&&) = default;
+  ~UpdateVpcVpnConnectionRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2426,6 +3830,15 @@ struct UpdateVpcVpnGatewayAction : Action<UpdateVpcVpnGatewayAction, InventoryRe
   std::optional<std::string> name;  ///< Optional; at most 128 characters.
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVpcVpnGatewayAction();
+  UpdateVpcVpnGatewayAction(const UpdateVpcVpnGatewayAction&) = default;
+  UpdateVpcVpnGatewayAction(UpdateVpcVpnGatewayAction&&) = default;
+  UpdateVpcVpnGatewayAction& operator=(const UpdateVpcVpnGatewayAction&) = default;
+  UpdateVpcVpnGatewayAction& operator=(UpdateVpcVpnGatewayAction&&) = default;
+  ~UpdateVpcVpnGatewayAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

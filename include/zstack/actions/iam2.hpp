@@ -51,6 +51,15 @@ struct AddAttributesToIAM2OrganizationAction : Action<AddAttributesToIAM2Organiz
   std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAttributesToIAM2OrganizationAction();
+  AddAttributesToIAM2OrganizationAction(const AddAttributesToIAM2OrganizationAction&) = default;
+  AddAttributesToIAM2OrganizationAction(AddAttributesToIAM2OrganizationAction&&) = default;
+  AddAttributesToIAM2OrganizationAction& operator=(const AddAttributesToIAM2OrganizationAction&) = default;
+  AddAttributesToIAM2OrganizationAction& operator=(AddAttributesToIAM2OrganizationAction&&) = default;
+  ~AddAttributesToIAM2OrganizationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +73,15 @@ struct AddAttributesToIAM2ProjectAction : Action<AddAttributesToIAM2ProjectActio
   std::string uuid;  ///< Path variable; required.
   std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddAttributesToIAM2ProjectAction();
+  AddAttributesToIAM2ProjectAction(const AddAttributesToIAM2ProjectAction&) = default;
+  AddAttributesToIAM2ProjectAction(AddAttributesToIAM2ProjectAction&&) = default;
+  AddAttributesToIAM2ProjectAction& operator=(const AddAttributesToIAM2ProjectAction&) = default;
+  AddAttributesToIAM2ProjectAction& operator=(AddAttributesToIAM2ProjectAction&&) = default;
+  ~AddAttributesToIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -79,6 +97,15 @@ struct AddAttributesToIAM2VirtualIDAction : Action<AddAttributesToIAM2VirtualIDA
   std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAttributesToIAM2VirtualIDAction();
+  AddAttributesToIAM2VirtualIDAction(const AddAttributesToIAM2VirtualIDAction&) = default;
+  AddAttributesToIAM2VirtualIDAction(AddAttributesToIAM2VirtualIDAction&&) = default;
+  AddAttributesToIAM2VirtualIDAction& operator=(const AddAttributesToIAM2VirtualIDAction&) = default;
+  AddAttributesToIAM2VirtualIDAction& operator=(AddAttributesToIAM2VirtualIDAction&&) = default;
+  ~AddAttributesToIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -93,6 +120,15 @@ struct AddAttributesToIAM2VirtualIDGroupAction : Action<AddAttributesToIAM2Virtu
   std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAttributesToIAM2VirtualIDGroupAction();
+  AddAttributesToIAM2VirtualIDGroupAction(const AddAttributesToIAM2VirtualIDGroupAction&) = default;
+  AddAttributesToIAM2VirtualIDGroupAction(AddAttributesToIAM2VirtualIDGroupAction&&) = default;
+  AddAttributesToIAM2VirtualIDGroupAction& operator=(const AddAttributesToIAM2VirtualIDGroupAction&) = default;
+  AddAttributesToIAM2VirtualIDGroupAction& operator=(AddAttributesToIAM2VirtualIDGroupAction&&) = default;
+  ~AddAttributesToIAM2VirtualIDGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -105,6 +141,15 @@ struct AddAttributesToIAM2VirtualIDGroupAction : Action<AddAttributesToIAM2Virtu
 struct AddIAM2VirtualIDGroupToProjectsAction : Action<AddIAM2VirtualIDGroupToProjectsAction, EmptyReply> {
   std::optional<Json> structs;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddIAM2VirtualIDGroupToProjectsAction();
+  AddIAM2VirtualIDGroupToProjectsAction(const AddIAM2VirtualIDGroupToProjectsAction&) = default;
+  AddIAM2VirtualIDGroupToProjectsAction(AddIAM2VirtualIDGroupToProjectsAction&&) = default;
+  AddIAM2VirtualIDGroupToProjectsAction& operator=(const AddIAM2VirtualIDGroupToProjectsAction&) = default;
+  AddIAM2VirtualIDGroupToProjectsAction& operator=(AddIAM2VirtualIDGroupToProjectsAction&&) = default;
+  ~AddIAM2VirtualIDGroupToProjectsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -120,6 +165,15 @@ struct AddIAM2VirtualIDsToGroupAction : Action<AddIAM2VirtualIDsToGroupAction, E
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIAM2VirtualIDsToGroupAction();
+  AddIAM2VirtualIDsToGroupAction(const AddIAM2VirtualIDsToGroupAction&) = default;
+  AddIAM2VirtualIDsToGroupAction(AddIAM2VirtualIDsToGroupAction&&) = default;
+  AddIAM2VirtualIDsToGroupAction& operator=(const AddIAM2VirtualIDsToGroupAction&) = default;
+  AddIAM2VirtualIDsToGroupAction& operator=(AddIAM2VirtualIDsToGroupAction&&) = default;
+  ~AddIAM2VirtualIDsToGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -133,6 +187,15 @@ struct AddIAM2VirtualIDsToOrganizationAction : Action<AddIAM2VirtualIDsToOrganiz
   std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
   std::string organizationUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddIAM2VirtualIDsToOrganizationAction();
+  AddIAM2VirtualIDsToOrganizationAction(const AddIAM2VirtualIDsToOrganizationAction&) = default;
+  AddIAM2VirtualIDsToOrganizationAction(AddIAM2VirtualIDsToOrganizationAction&&) = default;
+  AddIAM2VirtualIDsToOrganizationAction& operator=(const AddIAM2VirtualIDsToOrganizationAction&) = default;
+  AddIAM2VirtualIDsToOrganizationAction& operator=(AddIAM2VirtualIDsToOrganizationAction&&) = default;
+  ~AddIAM2VirtualIDsToOrganizationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -149,6 +212,15 @@ struct AddIAM2VirtualIDsToProjectAction : Action<AddIAM2VirtualIDsToProjectActio
   std::optional<std::vector<std::string>> roleUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIAM2VirtualIDsToProjectAction();
+  AddIAM2VirtualIDsToProjectAction(const AddIAM2VirtualIDsToProjectAction&) = default;
+  AddIAM2VirtualIDsToProjectAction(AddIAM2VirtualIDsToProjectAction&&) = default;
+  AddIAM2VirtualIDsToProjectAction& operator=(const AddIAM2VirtualIDsToProjectAction&) = default;
+  AddIAM2VirtualIDsToProjectAction& operator=(AddIAM2VirtualIDsToProjectAction&&) = default;
+  ~AddIAM2VirtualIDsToProjectAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -164,6 +236,15 @@ struct AddIAM2VirtualIDsToProjectsAction : Action<AddIAM2VirtualIDsToProjectsAct
   std::optional<std::vector<std::string>> roleUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIAM2VirtualIDsToProjectsAction();
+  AddIAM2VirtualIDsToProjectsAction(const AddIAM2VirtualIDsToProjectsAction&) = default;
+  AddIAM2VirtualIDsToProjectsAction(AddIAM2VirtualIDsToProjectsAction&&) = default;
+  AddIAM2VirtualIDsToProjectsAction& operator=(const AddIAM2VirtualIDsToProjectsAction&) = default;
+  AddIAM2VirtualIDsToProjectsAction& operator=(AddIAM2VirtualIDsToProjectsAction&&) = default;
+  ~AddIAM2VirtualIDsToProjectsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -177,6 +258,15 @@ struct AddResourceToIAM2ProjectAction : Action<AddResourceToIAM2ProjectAction, E
   std::string projectUuid;  ///< Required.
   std::optional<Json> resourceTemplates;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddResourceToIAM2ProjectAction();
+  AddResourceToIAM2ProjectAction(const AddResourceToIAM2ProjectAction&) = default;
+  AddResourceToIAM2ProjectAction(AddResourceToIAM2ProjectAction&&) = default;
+  AddResourceToIAM2ProjectAction& operator=(const AddResourceToIAM2ProjectAction&) = default;
+  AddResourceToIAM2ProjectAction& operator=(AddResourceToIAM2ProjectAction&&) = default;
+  ~AddResourceToIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -193,6 +283,15 @@ struct AddRolesToIAM2VirtualIDAction : Action<AddRolesToIAM2VirtualIDAction, Emp
   std::optional<std::string> projectUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddRolesToIAM2VirtualIDAction();
+  AddRolesToIAM2VirtualIDAction(const AddRolesToIAM2VirtualIDAction&) = default;
+  AddRolesToIAM2VirtualIDAction(AddRolesToIAM2VirtualIDAction&&) = default;
+  AddRolesToIAM2VirtualIDAction& operator=(const AddRolesToIAM2VirtualIDAction&) = default;
+  AddRolesToIAM2VirtualIDAction& operator=(AddRolesToIAM2VirtualIDAction&&) = default;
+  ~AddRolesToIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -208,6 +307,15 @@ struct AddRolesToIAM2VirtualIDGroupAction : Action<AddRolesToIAM2VirtualIDGroupA
   std::optional<std::string> projectUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddRolesToIAM2VirtualIDGroupAction();
+  AddRolesToIAM2VirtualIDGroupAction(const AddRolesToIAM2VirtualIDGroupAction&) = default;
+  AddRolesToIAM2VirtualIDGroupAction(AddRolesToIAM2VirtualIDGroupAction&&) = default;
+  AddRolesToIAM2VirtualIDGroupAction& operator=(const AddRolesToIAM2VirtualIDGroupAction&) = default;
+  AddRolesToIAM2VirtualIDGroupAction& operator=(AddRolesToIAM2VirtualIDGroupAction&&) = default;
+  ~AddRolesToIAM2VirtualIDGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -221,6 +329,15 @@ struct AttachIAM2ProjectToIAM2OrganizationAction : Action<AttachIAM2ProjectToIAM
   std::string projectUuid;  ///< Path variable; required.
   std::string organizationUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachIAM2ProjectToIAM2OrganizationAction();
+  AttachIAM2ProjectToIAM2OrganizationAction(const AttachIAM2ProjectToIAM2OrganizationAction&) = default;
+  AttachIAM2ProjectToIAM2OrganizationAction(AttachIAM2ProjectToIAM2OrganizationAction&&) = default;
+  AttachIAM2ProjectToIAM2OrganizationAction& operator=(const AttachIAM2ProjectToIAM2OrganizationAction&) = default;
+  AttachIAM2ProjectToIAM2OrganizationAction& operator=(AttachIAM2ProjectToIAM2OrganizationAction&&) = default;
+  ~AttachIAM2ProjectToIAM2OrganizationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -237,6 +354,15 @@ struct BatchCreateIAM2VirtualIDFromConfigFileAction : Action<BatchCreateIAM2Virt
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  BatchCreateIAM2VirtualIDFromConfigFileAction();
+  BatchCreateIAM2VirtualIDFromConfigFileAction(const BatchCreateIAM2VirtualIDFromConfigFileAction&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileAction(BatchCreateIAM2VirtualIDFromConfigFileAction&&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileAction& operator=(const BatchCreateIAM2VirtualIDFromConfigFileAction&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileAction& operator=(BatchCreateIAM2VirtualIDFromConfigFileAction&&) = default;
+  ~BatchCreateIAM2VirtualIDFromConfigFileAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -250,6 +376,15 @@ struct ChangeIAM2OrganizationParentAction : Action<ChangeIAM2OrganizationParentA
   std::string parentUuid;  ///< Path variable; required.
   std::vector<std::string> childrenUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeIAM2OrganizationParentAction();
+  ChangeIAM2OrganizationParentAction(const ChangeIAM2OrganizationParentAction&) = default;
+  ChangeIAM2OrganizationParentAction(ChangeIAM2OrganizationParentAction&&) = default;
+  ChangeIAM2OrganizationParentAction& operator=(const ChangeIAM2OrganizationParentAction&) = default;
+  ChangeIAM2OrganizationParentAction& operator=(ChangeIAM2OrganizationParentAction&&) = default;
+  ~ChangeIAM2OrganizationParentAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -265,6 +400,15 @@ struct ChangeIAM2OrganizationStateAction : Action<ChangeIAM2OrganizationStateAct
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeIAM2OrganizationStateAction();
+  ChangeIAM2OrganizationStateAction(const ChangeIAM2OrganizationStateAction&) = default;
+  ChangeIAM2OrganizationStateAction(ChangeIAM2OrganizationStateAction&&) = default;
+  ChangeIAM2OrganizationStateAction& operator=(const ChangeIAM2OrganizationStateAction&) = default;
+  ChangeIAM2OrganizationStateAction& operator=(ChangeIAM2OrganizationStateAction&&) = default;
+  ~ChangeIAM2OrganizationStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -278,6 +422,15 @@ struct ChangeIAM2ProjectStateAction : Action<ChangeIAM2ProjectStateAction, Inven
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeIAM2ProjectStateAction();
+  ChangeIAM2ProjectStateAction(const ChangeIAM2ProjectStateAction&) = default;
+  ChangeIAM2ProjectStateAction(ChangeIAM2ProjectStateAction&&) = default;
+  ChangeIAM2ProjectStateAction& operator=(const ChangeIAM2ProjectStateAction&) = default;
+  ChangeIAM2ProjectStateAction& operator=(ChangeIAM2ProjectStateAction&&) = default;
+  ~ChangeIAM2ProjectStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -293,6 +446,15 @@ struct ChangeIAM2VirtualIDGroupStateAction : Action<ChangeIAM2VirtualIDGroupStat
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeIAM2VirtualIDGroupStateAction();
+  ChangeIAM2VirtualIDGroupStateAction(const ChangeIAM2VirtualIDGroupStateAction&) = default;
+  ChangeIAM2VirtualIDGroupStateAction(ChangeIAM2VirtualIDGroupStateAction&&) = default;
+  ChangeIAM2VirtualIDGroupStateAction& operator=(const ChangeIAM2VirtualIDGroupStateAction&) = default;
+  ChangeIAM2VirtualIDGroupStateAction& operator=(ChangeIAM2VirtualIDGroupStateAction&&) = default;
+  ~ChangeIAM2VirtualIDGroupStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -305,6 +467,15 @@ struct ChangeIAM2VirtualIDGroupStateAction : Action<ChangeIAM2VirtualIDGroupStat
 struct ChangeIAM2VirtualIDStateAction : Action<ChangeIAM2VirtualIDStateAction, InventoryReply<IAM2VirtualIDInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+
+  /// \cond
+  ChangeIAM2VirtualIDStateAction();
+  ChangeIAM2VirtualIDStateAction(const ChangeIAM2VirtualIDStateAction&) = default;
+  ChangeIAM2VirtualIDStateAction(ChangeIAM2VirtualIDStateAction&&) = default;
+  ChangeIAM2VirtualIDStateAction& operator=(const ChangeIAM2VirtualIDStateAction&) = default;
+  ChangeIAM2VirtualIDStateAction& operator=(ChangeIAM2VirtualIDStateAction&&) = default;
+  ~ChangeIAM2VirtualIDStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -320,6 +491,15 @@ struct ChangeIAM2VirtualIDTypeAction : Action<ChangeIAM2VirtualIDTypeAction, Inv
   std::string type;  ///< Required; one of `ZStack` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeIAM2VirtualIDTypeAction();
+  ChangeIAM2VirtualIDTypeAction(const ChangeIAM2VirtualIDTypeAction&) = default;
+  ChangeIAM2VirtualIDTypeAction(ChangeIAM2VirtualIDTypeAction&&) = default;
+  ChangeIAM2VirtualIDTypeAction& operator=(const ChangeIAM2VirtualIDTypeAction&) = default;
+  ChangeIAM2VirtualIDTypeAction& operator=(ChangeIAM2VirtualIDTypeAction&&) = default;
+  ~ChangeIAM2VirtualIDTypeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -331,6 +511,15 @@ struct ChangeIAM2VirtualIDTypeAction : Action<ChangeIAM2VirtualIDTypeAction, Inv
 /// From the Java SDK's `iam2/api/CheckIAM2OrganizationAvailabilityAction.java`.
 struct CheckIAM2OrganizationAvailabilityAction : Action<CheckIAM2OrganizationAvailabilityAction, CheckIAM2OrganizationAvailabilityResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckIAM2OrganizationAvailabilityAction();
+  CheckIAM2OrganizationAvailabilityAction(const CheckIAM2OrganizationAvailabilityAction&) = default;
+  CheckIAM2OrganizationAvailabilityAction(CheckIAM2OrganizationAvailabilityAction&&) = default;
+  CheckIAM2OrganizationAvailabilityAction& operator=(const CheckIAM2OrganizationAvailabilityAction&) = default;
+  CheckIAM2OrganizationAvailabilityAction& operator=(CheckIAM2OrganizationAvailabilityAction&&) = default;
+  ~CheckIAM2OrganizationAvailabilityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -345,6 +534,15 @@ struct CheckIAM2VirtualIDConfigFileAction : Action<CheckIAM2VirtualIDConfigFileA
   std::string virtualIDInfos;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckIAM2VirtualIDConfigFileAction();
+  CheckIAM2VirtualIDConfigFileAction(const CheckIAM2VirtualIDConfigFileAction&) = default;
+  CheckIAM2VirtualIDConfigFileAction(CheckIAM2VirtualIDConfigFileAction&&) = default;
+  CheckIAM2VirtualIDConfigFileAction& operator=(const CheckIAM2VirtualIDConfigFileAction&) = default;
+  CheckIAM2VirtualIDConfigFileAction& operator=(CheckIAM2VirtualIDConfigFileAction&&) = default;
+  ~CheckIAM2VirtualIDConfigFileAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -356,6 +554,15 @@ struct CheckIAM2VirtualIDConfigFileAction : Action<CheckIAM2VirtualIDConfigFileA
 /// From the Java SDK's `CleanInvalidLdapIAM2BindingAction.java`.
 struct CleanInvalidLdapIAM2BindingAction : Action<CleanInvalidLdapIAM2BindingAction, CleanInvalidLdapIAM2BindingResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CleanInvalidLdapIAM2BindingAction();
+  CleanInvalidLdapIAM2BindingAction(const CleanInvalidLdapIAM2BindingAction&) = default;
+  CleanInvalidLdapIAM2BindingAction(CleanInvalidLdapIAM2BindingAction&&) = default;
+  CleanInvalidLdapIAM2BindingAction& operator=(const CleanInvalidLdapIAM2BindingAction&) = default;
+  CleanInvalidLdapIAM2BindingAction& operator=(CleanInvalidLdapIAM2BindingAction&&) = default;
+  ~CleanInvalidLdapIAM2BindingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -378,6 +585,15 @@ struct CreateIAM2OrganizationAction : Action<CreateIAM2OrganizationAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2OrganizationAction();
+  CreateIAM2OrganizationAction(const CreateIAM2OrganizationAction&) = default;
+  CreateIAM2OrganizationAction(CreateIAM2OrganizationAction&&) = default;
+  CreateIAM2OrganizationAction& operator=(const CreateIAM2OrganizationAction&) = default;
+  CreateIAM2OrganizationAction& operator=(CreateIAM2OrganizationAction&&) = default;
+  ~CreateIAM2OrganizationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -399,6 +615,15 @@ struct CreateIAM2ProjectAction : Action<CreateIAM2ProjectAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2ProjectAction();
+  CreateIAM2ProjectAction(const CreateIAM2ProjectAction&) = default;
+  CreateIAM2ProjectAction(CreateIAM2ProjectAction&&) = default;
+  CreateIAM2ProjectAction& operator=(const CreateIAM2ProjectAction&) = default;
+  CreateIAM2ProjectAction& operator=(CreateIAM2ProjectAction&&) = default;
+  ~CreateIAM2ProjectAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -419,6 +644,15 @@ struct CreateIAM2ProjectFromTemplateAction : Action<CreateIAM2ProjectFromTemplat
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2ProjectFromTemplateAction();
+  CreateIAM2ProjectFromTemplateAction(const CreateIAM2ProjectFromTemplateAction&) = default;
+  CreateIAM2ProjectFromTemplateAction(CreateIAM2ProjectFromTemplateAction&&) = default;
+  CreateIAM2ProjectFromTemplateAction& operator=(const CreateIAM2ProjectFromTemplateAction&) = default;
+  CreateIAM2ProjectFromTemplateAction& operator=(CreateIAM2ProjectFromTemplateAction&&) = default;
+  ~CreateIAM2ProjectFromTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -438,6 +672,15 @@ struct CreateIAM2ProjectRoleAction : Action<CreateIAM2ProjectRoleAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2ProjectRoleAction();
+  CreateIAM2ProjectRoleAction(const CreateIAM2ProjectRoleAction&) = default;
+  CreateIAM2ProjectRoleAction(CreateIAM2ProjectRoleAction&&) = default;
+  CreateIAM2ProjectRoleAction& operator=(const CreateIAM2ProjectRoleAction&) = default;
+  CreateIAM2ProjectRoleAction& operator=(CreateIAM2ProjectRoleAction&&) = default;
+  ~CreateIAM2ProjectRoleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -456,6 +699,15 @@ struct CreateIAM2ProjectTemplateAction : Action<CreateIAM2ProjectTemplateAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2ProjectTemplateAction();
+  CreateIAM2ProjectTemplateAction(const CreateIAM2ProjectTemplateAction&) = default;
+  CreateIAM2ProjectTemplateAction(CreateIAM2ProjectTemplateAction&&) = default;
+  CreateIAM2ProjectTemplateAction& operator=(const CreateIAM2ProjectTemplateAction&) = default;
+  CreateIAM2ProjectTemplateAction& operator=(CreateIAM2ProjectTemplateAction&&) = default;
+  ~CreateIAM2ProjectTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -472,6 +724,15 @@ struct CreateIAM2ProjectTemplateFromProjectAction : Action<CreateIAM2ProjectTemp
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateIAM2ProjectTemplateFromProjectAction();
+  CreateIAM2ProjectTemplateFromProjectAction(const CreateIAM2ProjectTemplateFromProjectAction&) = default;
+  CreateIAM2ProjectTemplateFromProjectAction(CreateIAM2ProjectTemplateFromProjectAction&&) = default;
+  CreateIAM2ProjectTemplateFromProjectAction& operator=(const CreateIAM2ProjectTemplateFromProjectAction&) = default;
+  CreateIAM2ProjectTemplateFromProjectAction& operator=(CreateIAM2ProjectTemplateFromProjectAction&&) = default;
+  ~CreateIAM2ProjectTemplateFromProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -494,6 +755,15 @@ struct CreateIAM2VirtualIDAction : Action<CreateIAM2VirtualIDAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2VirtualIDAction();
+  CreateIAM2VirtualIDAction(const CreateIAM2VirtualIDAction&) = default;
+  CreateIAM2VirtualIDAction(CreateIAM2VirtualIDAction&&) = default;
+  CreateIAM2VirtualIDAction& operator=(const CreateIAM2VirtualIDAction&) = default;
+  CreateIAM2VirtualIDAction& operator=(CreateIAM2VirtualIDAction&&) = default;
+  ~CreateIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -508,6 +778,15 @@ struct CreateIAM2VirtualIDFromLdapUidAction : Action<CreateIAM2VirtualIDFromLdap
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateIAM2VirtualIDFromLdapUidAction();
+  CreateIAM2VirtualIDFromLdapUidAction(const CreateIAM2VirtualIDFromLdapUidAction&) = default;
+  CreateIAM2VirtualIDFromLdapUidAction(CreateIAM2VirtualIDFromLdapUidAction&&) = default;
+  CreateIAM2VirtualIDFromLdapUidAction& operator=(const CreateIAM2VirtualIDFromLdapUidAction&) = default;
+  CreateIAM2VirtualIDFromLdapUidAction& operator=(CreateIAM2VirtualIDFromLdapUidAction&&) = default;
+  ~CreateIAM2VirtualIDFromLdapUidAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -527,6 +806,15 @@ struct CreateIAM2VirtualIDGroupAction : Action<CreateIAM2VirtualIDGroupAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2VirtualIDGroupAction();
+  CreateIAM2VirtualIDGroupAction(const CreateIAM2VirtualIDGroupAction&) = default;
+  CreateIAM2VirtualIDGroupAction(CreateIAM2VirtualIDGroupAction&&) = default;
+  CreateIAM2VirtualIDGroupAction& operator=(const CreateIAM2VirtualIDGroupAction&) = default;
+  CreateIAM2VirtualIDGroupAction& operator=(CreateIAM2VirtualIDGroupAction&&) = default;
+  ~CreateIAM2VirtualIDGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -543,6 +831,15 @@ struct CreateIAM2VirtualIDLdapBindingAction : Action<CreateIAM2VirtualIDLdapBind
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2VirtualIDLdapBindingAction();
+  CreateIAM2VirtualIDLdapBindingAction(const CreateIAM2VirtualIDLdapBindingAction&) = default;
+  CreateIAM2VirtualIDLdapBindingAction(CreateIAM2VirtualIDLdapBindingAction&&) = default;
+  CreateIAM2VirtualIDLdapBindingAction& operator=(const CreateIAM2VirtualIDLdapBindingAction&) = default;
+  CreateIAM2VirtualIDLdapBindingAction& operator=(CreateIAM2VirtualIDLdapBindingAction&&) = default;
+  ~CreateIAM2VirtualIDLdapBindingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -555,6 +852,15 @@ struct CreateIAM2VirtualIDLdapBindingAction : Action<CreateIAM2VirtualIDLdapBind
 struct DeleteIAM2OrganizationAction : Action<DeleteIAM2OrganizationAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteIAM2OrganizationAction();
+  DeleteIAM2OrganizationAction(const DeleteIAM2OrganizationAction&) = default;
+  DeleteIAM2OrganizationAction(DeleteIAM2OrganizationAction&&) = default;
+  DeleteIAM2OrganizationAction& operator=(const DeleteIAM2OrganizationAction&) = default;
+  DeleteIAM2OrganizationAction& operator=(DeleteIAM2OrganizationAction&&) = default;
+  ~DeleteIAM2OrganizationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -569,6 +875,15 @@ struct DeleteIAM2ProjectAction : Action<DeleteIAM2ProjectAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteIAM2ProjectAction();
+  DeleteIAM2ProjectAction(const DeleteIAM2ProjectAction&) = default;
+  DeleteIAM2ProjectAction(DeleteIAM2ProjectAction&&) = default;
+  DeleteIAM2ProjectAction& operator=(const DeleteIAM2ProjectAction&) = default;
+  DeleteIAM2ProjectAction& operator=(DeleteIAM2ProjectAction&&) = default;
+  ~DeleteIAM2ProjectAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -581,6 +896,15 @@ struct DeleteIAM2ProjectAction : Action<DeleteIAM2ProjectAction, EmptyReply> {
 struct DeleteIAM2ProjectTemplateAction : Action<DeleteIAM2ProjectTemplateAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteIAM2ProjectTemplateAction();
+  DeleteIAM2ProjectTemplateAction(const DeleteIAM2ProjectTemplateAction&) = default;
+  DeleteIAM2ProjectTemplateAction(DeleteIAM2ProjectTemplateAction&&) = default;
+  DeleteIAM2ProjectTemplateAction& operator=(const DeleteIAM2ProjectTemplateAction&) = default;
+  DeleteIAM2ProjectTemplateAction& operator=(DeleteIAM2ProjectTemplateAction&&) = default;
+  ~DeleteIAM2ProjectTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -596,6 +920,15 @@ struct DeleteIAM2VirtualIDAction : Action<DeleteIAM2VirtualIDAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteIAM2VirtualIDAction();
+  DeleteIAM2VirtualIDAction(const DeleteIAM2VirtualIDAction&) = default;
+  DeleteIAM2VirtualIDAction(DeleteIAM2VirtualIDAction&&) = default;
+  DeleteIAM2VirtualIDAction& operator=(const DeleteIAM2VirtualIDAction&) = default;
+  DeleteIAM2VirtualIDAction& operator=(DeleteIAM2VirtualIDAction&&) = default;
+  ~DeleteIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -608,6 +941,15 @@ struct DeleteIAM2VirtualIDAction : Action<DeleteIAM2VirtualIDAction, EmptyReply>
 struct DeleteIAM2VirtualIDGroupAction : Action<DeleteIAM2VirtualIDGroupAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteIAM2VirtualIDGroupAction();
+  DeleteIAM2VirtualIDGroupAction(const DeleteIAM2VirtualIDGroupAction&) = default;
+  DeleteIAM2VirtualIDGroupAction(DeleteIAM2VirtualIDGroupAction&&) = default;
+  DeleteIAM2VirtualIDGroupAction& operator=(const DeleteIAM2VirtualIDGroupAction&) = default;
+  DeleteIAM2VirtualIDGroupAction& operator=(DeleteIAM2VirtualIDGroupAction&&) = default;
+  ~DeleteIAM2VirtualIDGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -623,6 +965,15 @@ struct DeleteIAM2VirtualIDLdapBindingAction : Action<DeleteIAM2VirtualIDLdapBind
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteIAM2VirtualIDLdapBindingAction();
+  DeleteIAM2VirtualIDLdapBindingAction(const DeleteIAM2VirtualIDLdapBindingAction&) = default;
+  DeleteIAM2VirtualIDLdapBindingAction(DeleteIAM2VirtualIDLdapBindingAction&&) = default;
+  DeleteIAM2VirtualIDLdapBindingAction& operator=(const DeleteIAM2VirtualIDLdapBindingAction&) = default;
+  DeleteIAM2VirtualIDLdapBindingAction& operator=(DeleteIAM2VirtualIDLdapBindingAction&&) = default;
+  ~DeleteIAM2VirtualIDLdapBindingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -636,6 +987,15 @@ struct DetachIAM2ProjectFromIAM2OrganizationAction : Action<DetachIAM2ProjectFro
   std::string projectUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachIAM2ProjectFromIAM2OrganizationAction();
+  DetachIAM2ProjectFromIAM2OrganizationAction(const DetachIAM2ProjectFromIAM2OrganizationAction&) = default;
+  DetachIAM2ProjectFromIAM2OrganizationAction(DetachIAM2ProjectFromIAM2OrganizationAction&&) = default;
+  DetachIAM2ProjectFromIAM2OrganizationAction& operator=(const DetachIAM2ProjectFromIAM2OrganizationAction&) = default;
+  DetachIAM2ProjectFromIAM2OrganizationAction& operator=(DetachIAM2ProjectFromIAM2OrganizationAction&&) = default;
+  ~DetachIAM2ProjectFromIAM2OrganizationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -648,6 +1008,15 @@ struct DetachIAM2ProjectFromIAM2OrganizationAction : Action<DetachIAM2ProjectFro
 struct ExpungeIAM2ProjectAction : Action<ExpungeIAM2ProjectAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ExpungeIAM2ProjectAction();
+  ExpungeIAM2ProjectAction(const ExpungeIAM2ProjectAction&) = default;
+  ExpungeIAM2ProjectAction(ExpungeIAM2ProjectAction&&) = default;
+  ExpungeIAM2ProjectAction& operator=(const ExpungeIAM2ProjectAction&) = default;
+  ExpungeIAM2ProjectAction& operator=(ExpungeIAM2ProjectAction&&) = default;
+  ~ExpungeIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -663,6 +1032,15 @@ struct GetCandidateLdapEntryForIAM2BindingAction : Action<GetCandidateLdapEntryF
   std::optional<std::int32_t> limit;  ///< Optional; range [1, 2147483647]; Java SDK default `2500` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateLdapEntryForIAM2BindingAction();
+  GetCandidateLdapEntryForIAM2BindingAction(const GetCandidateLdapEntryForIAM2BindingAction&) = default;
+  GetCandidateLdapEntryForIAM2BindingAction(GetCandidateLdapEntryForIAM2BindingAction&&) = default;
+  GetCandidateLdapEntryForIAM2BindingAction& operator=(const GetCandidateLdapEntryForIAM2BindingAction&) = default;
+  GetCandidateLdapEntryForIAM2BindingAction& operator=(GetCandidateLdapEntryForIAM2BindingAction&&) = default;
+  ~GetCandidateLdapEntryForIAM2BindingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -676,6 +1054,15 @@ struct GetIAM2OrganizationVirtualIDNumberAction : Action<GetIAM2OrganizationVirt
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetIAM2OrganizationVirtualIDNumberAction();
+  GetIAM2OrganizationVirtualIDNumberAction(const GetIAM2OrganizationVirtualIDNumberAction&) = default;
+  GetIAM2OrganizationVirtualIDNumberAction(GetIAM2OrganizationVirtualIDNumberAction&&) = default;
+  GetIAM2OrganizationVirtualIDNumberAction& operator=(const GetIAM2OrganizationVirtualIDNumberAction&) = default;
+  GetIAM2OrganizationVirtualIDNumberAction& operator=(GetIAM2OrganizationVirtualIDNumberAction&&) = default;
+  ~GetIAM2OrganizationVirtualIDNumberAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -688,6 +1075,15 @@ struct GetIAM2OrganizationVirtualIDNumberAction : Action<GetIAM2OrganizationVirt
 struct GetIAM2ProjectsOfVirtualIDAction : Action<GetIAM2ProjectsOfVirtualIDAction, GetIAM2ProjectsOfVirtualIDResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetIAM2ProjectsOfVirtualIDAction();
+  GetIAM2ProjectsOfVirtualIDAction(const GetIAM2ProjectsOfVirtualIDAction&) = default;
+  GetIAM2ProjectsOfVirtualIDAction(GetIAM2ProjectsOfVirtualIDAction&&) = default;
+  GetIAM2ProjectsOfVirtualIDAction& operator=(const GetIAM2ProjectsOfVirtualIDAction&) = default;
+  GetIAM2ProjectsOfVirtualIDAction& operator=(GetIAM2ProjectsOfVirtualIDAction&&) = default;
+  ~GetIAM2ProjectsOfVirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -699,6 +1095,15 @@ struct GetIAM2ProjectsOfVirtualIDAction : Action<GetIAM2ProjectsOfVirtualIDActio
 /// From the Java SDK's `iam2/api/GetIAM2SystemAttributesAction.java`.
 struct GetIAM2SystemAttributesAction : Action<GetIAM2SystemAttributesAction, GetIAM2SystemAttributesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetIAM2SystemAttributesAction();
+  GetIAM2SystemAttributesAction(const GetIAM2SystemAttributesAction&) = default;
+  GetIAM2SystemAttributesAction(GetIAM2SystemAttributesAction&&) = default;
+  GetIAM2SystemAttributesAction& operator=(const GetIAM2SystemAttributesAction&) = default;
+  GetIAM2SystemAttributesAction& operator=(GetIAM2SystemAttributesAction&&) = default;
+  ~GetIAM2SystemAttributesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -713,6 +1118,15 @@ struct GetIAM2VirtualIDAPIPermissionAction : Action<GetIAM2VirtualIDAPIPermissio
   std::optional<Json> apisToCheck;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<bool> onlyCheckParams;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetIAM2VirtualIDAPIPermissionAction();
+  GetIAM2VirtualIDAPIPermissionAction(const GetIAM2VirtualIDAPIPermissionAction&) = default;
+  GetIAM2VirtualIDAPIPermissionAction(GetIAM2VirtualIDAPIPermissionAction&&) = default;
+  GetIAM2VirtualIDAPIPermissionAction& operator=(const GetIAM2VirtualIDAPIPermissionAction&) = default;
+  GetIAM2VirtualIDAPIPermissionAction& operator=(GetIAM2VirtualIDAPIPermissionAction&&) = default;
+  ~GetIAM2VirtualIDAPIPermissionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -733,6 +1147,15 @@ struct GetIAM2VirtualIDInGroupAction : Action<GetIAM2VirtualIDInGroupAction, Que
   std::optional<bool> replyWithCount;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetIAM2VirtualIDInGroupAction();
+  GetIAM2VirtualIDInGroupAction(const GetIAM2VirtualIDInGroupAction&) = default;
+  GetIAM2VirtualIDInGroupAction(GetIAM2VirtualIDInGroupAction&&) = default;
+  GetIAM2VirtualIDInGroupAction& operator=(const GetIAM2VirtualIDInGroupAction&) = default;
+  GetIAM2VirtualIDInGroupAction& operator=(GetIAM2VirtualIDInGroupAction&&) = default;
+  ~GetIAM2VirtualIDInGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -745,6 +1168,15 @@ struct GetIAM2VirtualIDInGroupAction : Action<GetIAM2VirtualIDInGroupAction, Que
 struct GetOrganizationQuotaUsageAction : Action<GetOrganizationQuotaUsageAction, GetOrganizationQuotaUsageResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetOrganizationQuotaUsageAction();
+  GetOrganizationQuotaUsageAction(const GetOrganizationQuotaUsageAction&) = default;
+  GetOrganizationQuotaUsageAction(GetOrganizationQuotaUsageAction&&) = default;
+  GetOrganizationQuotaUsageAction& operator=(const GetOrganizationQuotaUsageAction&) = default;
+  GetOrganizationQuotaUsageAction& operator=(GetOrganizationQuotaUsageAction&&) = default;
+  ~GetOrganizationQuotaUsageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -759,6 +1191,15 @@ struct LoginIAM2PlatformAction : Action<LoginIAM2PlatformAction, InventoryReply<
   std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LoginIAM2PlatformAction();
+  LoginIAM2PlatformAction(const LoginIAM2PlatformAction&) = default;
+  LoginIAM2PlatformAction(LoginIAM2PlatformAction&&) = default;
+  LoginIAM2PlatformAction& operator=(const LoginIAM2PlatformAction&) = default;
+  LoginIAM2PlatformAction& operator=(LoginIAM2PlatformAction&&) = default;
+  ~LoginIAM2PlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -772,6 +1213,15 @@ struct LoginIAM2ProjectAction : Action<LoginIAM2ProjectAction, InventoryReply<Se
   std::string projectName;  ///< Required.
   std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  LoginIAM2ProjectAction();
+  LoginIAM2ProjectAction(const LoginIAM2ProjectAction&) = default;
+  LoginIAM2ProjectAction(LoginIAM2ProjectAction&&) = default;
+  LoginIAM2ProjectAction& operator=(const LoginIAM2ProjectAction&) = default;
+  LoginIAM2ProjectAction& operator=(LoginIAM2ProjectAction&&) = default;
+  ~LoginIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -790,6 +1240,15 @@ struct LoginIAM2VirtualIDAction : Action<LoginIAM2VirtualIDAction, InventoryRepl
   std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LoginIAM2VirtualIDAction();
+  LoginIAM2VirtualIDAction(const LoginIAM2VirtualIDAction&) = default;
+  LoginIAM2VirtualIDAction(LoginIAM2VirtualIDAction&&) = default;
+  LoginIAM2VirtualIDAction& operator=(const LoginIAM2VirtualIDAction&) = default;
+  LoginIAM2VirtualIDAction& operator=(LoginIAM2VirtualIDAction&&) = default;
+  ~LoginIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -806,6 +1265,15 @@ struct LoginIAM2VirtualIDWithLdapAction : Action<LoginIAM2VirtualIDWithLdapActio
   std::optional<std::string> captchaUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LoginIAM2VirtualIDWithLdapAction();
+  LoginIAM2VirtualIDWithLdapAction(const LoginIAM2VirtualIDWithLdapAction&) = default;
+  LoginIAM2VirtualIDWithLdapAction(LoginIAM2VirtualIDWithLdapAction&&) = default;
+  LoginIAM2VirtualIDWithLdapAction& operator=(const LoginIAM2VirtualIDWithLdapAction&) = default;
+  LoginIAM2VirtualIDWithLdapAction& operator=(LoginIAM2VirtualIDWithLdapAction&&) = default;
+  ~LoginIAM2VirtualIDWithLdapAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -817,6 +1285,15 @@ struct LoginIAM2VirtualIDWithLdapAction : Action<LoginIAM2VirtualIDWithLdapActio
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryIAM2LdapBindingAction.java`.
 struct QueryIAM2LdapBindingAction : QueryAction<QueryIAM2LdapBindingAction, Json> {
+
+  /// \cond
+  QueryIAM2LdapBindingAction();
+  QueryIAM2LdapBindingAction(const QueryIAM2LdapBindingAction&) = default;
+  QueryIAM2LdapBindingAction(QueryIAM2LdapBindingAction&&) = default;
+  QueryIAM2LdapBindingAction& operator=(const QueryIAM2LdapBindingAction&) = default;
+  QueryIAM2LdapBindingAction& operator=(QueryIAM2LdapBindingAction&&) = default;
+  ~QueryIAM2LdapBindingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -831,6 +1308,15 @@ struct QueryIAM2LdapBindingAction : QueryAction<QueryIAM2LdapBindingAction, Json
 /// From the Java SDK's `iam2/api/QueryIAM2OrganizationAction.java`.
 struct QueryIAM2OrganizationAction : QueryAction<QueryIAM2OrganizationAction, IAM2OrganizationInventory> {
 
+  /// \cond
+  QueryIAM2OrganizationAction();
+  QueryIAM2OrganizationAction(const QueryIAM2OrganizationAction&) = default;
+  QueryIAM2OrganizationAction(QueryIAM2OrganizationAction&&) = default;
+  QueryIAM2OrganizationAction& operator=(const QueryIAM2OrganizationAction&) = default;
+  QueryIAM2OrganizationAction& operator=(QueryIAM2OrganizationAction&&) = default;
+  ~QueryIAM2OrganizationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -843,6 +1329,15 @@ struct QueryIAM2OrganizationAction : QueryAction<QueryIAM2OrganizationAction, IA
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `iam2/api/QueryIAM2OrganizationAttributeAction.java`.
 struct QueryIAM2OrganizationAttributeAction : QueryAction<QueryIAM2OrganizationAttributeAction, IAM2OrganizationAttributeInventory> {
+
+  /// \cond
+  QueryIAM2OrganizationAttributeAction();
+  QueryIAM2OrganizationAttributeAction(const QueryIAM2OrganizationAttributeAction&) = default;
+  QueryIAM2OrganizationAttributeAction(QueryIAM2OrganizationAttributeAction&&) = default;
+  QueryIAM2OrganizationAttributeAction& operator=(const QueryIAM2OrganizationAttributeAction&) = default;
+  QueryIAM2OrganizationAttributeAction& operator=(QueryIAM2OrganizationAttributeAction&&) = default;
+  ~QueryIAM2OrganizationAttributeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -857,6 +1352,15 @@ struct QueryIAM2OrganizationAttributeAction : QueryAction<QueryIAM2OrganizationA
 /// From the Java SDK's `iam2/api/QueryIAM2OrganizationProjectRefAction.java`.
 struct QueryIAM2OrganizationProjectRefAction : QueryAction<QueryIAM2OrganizationProjectRefAction, IAM2OrganizationProjectRefInventory> {
 
+  /// \cond
+  QueryIAM2OrganizationProjectRefAction();
+  QueryIAM2OrganizationProjectRefAction(const QueryIAM2OrganizationProjectRefAction&) = default;
+  QueryIAM2OrganizationProjectRefAction(QueryIAM2OrganizationProjectRefAction&&) = default;
+  QueryIAM2OrganizationProjectRefAction& operator=(const QueryIAM2OrganizationProjectRefAction&) = default;
+  QueryIAM2OrganizationProjectRefAction& operator=(QueryIAM2OrganizationProjectRefAction&&) = default;
+  ~QueryIAM2OrganizationProjectRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -869,6 +1373,15 @@ struct QueryIAM2OrganizationProjectRefAction : QueryAction<QueryIAM2Organization
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `iam2/api/QueryIAM2ProjectAction.java`.
 struct QueryIAM2ProjectAction : QueryAction<QueryIAM2ProjectAction, IAM2ProjectInventory> {
+
+  /// \cond
+  QueryIAM2ProjectAction();
+  QueryIAM2ProjectAction(const QueryIAM2ProjectAction&) = default;
+  QueryIAM2ProjectAction(QueryIAM2ProjectAction&&) = default;
+  QueryIAM2ProjectAction& operator=(const QueryIAM2ProjectAction&) = default;
+  QueryIAM2ProjectAction& operator=(QueryIAM2ProjectAction&&) = default;
+  ~QueryIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -883,6 +1396,15 @@ struct QueryIAM2ProjectAction : QueryAction<QueryIAM2ProjectAction, IAM2ProjectI
 /// From the Java SDK's `iam2/api/QueryIAM2ProjectAccountRefAction.java`.
 struct QueryIAM2ProjectAccountRefAction : QueryAction<QueryIAM2ProjectAccountRefAction, IAM2ProjectAccountRefInventory> {
 
+  /// \cond
+  QueryIAM2ProjectAccountRefAction();
+  QueryIAM2ProjectAccountRefAction(const QueryIAM2ProjectAccountRefAction&) = default;
+  QueryIAM2ProjectAccountRefAction(QueryIAM2ProjectAccountRefAction&&) = default;
+  QueryIAM2ProjectAccountRefAction& operator=(const QueryIAM2ProjectAccountRefAction&) = default;
+  QueryIAM2ProjectAccountRefAction& operator=(QueryIAM2ProjectAccountRefAction&&) = default;
+  ~QueryIAM2ProjectAccountRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -895,6 +1417,15 @@ struct QueryIAM2ProjectAccountRefAction : QueryAction<QueryIAM2ProjectAccountRef
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `iam2/api/QueryIAM2ProjectAttributeAction.java`.
 struct QueryIAM2ProjectAttributeAction : QueryAction<QueryIAM2ProjectAttributeAction, IAM2ProjectAttributeInventory> {
+
+  /// \cond
+  QueryIAM2ProjectAttributeAction();
+  QueryIAM2ProjectAttributeAction(const QueryIAM2ProjectAttributeAction&) = default;
+  QueryIAM2ProjectAttributeAction(QueryIAM2ProjectAttributeAction&&) = default;
+  QueryIAM2ProjectAttributeAction& operator=(const QueryIAM2ProjectAttributeAction&) = default;
+  QueryIAM2ProjectAttributeAction& operator=(QueryIAM2ProjectAttributeAction&&) = default;
+  ~QueryIAM2ProjectAttributeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -910,6 +1441,15 @@ struct QueryIAM2ProjectAttributeAction : QueryAction<QueryIAM2ProjectAttributeAc
 /// From the Java SDK's `iam2/api/QueryIAM2ProjectRoleAction.java`.
 struct QueryIAM2ProjectRoleAction : QueryAction<QueryIAM2ProjectRoleAction, IAM2ProjectRoleInventory> {
 
+  /// \cond
+  QueryIAM2ProjectRoleAction();
+  QueryIAM2ProjectRoleAction(const QueryIAM2ProjectRoleAction&) = default;
+  QueryIAM2ProjectRoleAction(QueryIAM2ProjectRoleAction&&) = default;
+  QueryIAM2ProjectRoleAction& operator=(const QueryIAM2ProjectRoleAction&) = default;
+  QueryIAM2ProjectRoleAction& operator=(QueryIAM2ProjectRoleAction&&) = default;
+  ~QueryIAM2ProjectRoleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -923,6 +1463,15 @@ struct QueryIAM2ProjectRoleAction : QueryAction<QueryIAM2ProjectRoleAction, IAM2
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `iam2/api/QueryIAM2ProjectTemplateAction.java`.
 struct QueryIAM2ProjectTemplateAction : QueryAction<QueryIAM2ProjectTemplateAction, IAM2ProjectTemplateInventory> {
+
+  /// \cond
+  QueryIAM2ProjectTemplateAction();
+  QueryIAM2ProjectTemplateAction(const QueryIAM2ProjectTemplateAction&) = default;
+  QueryIAM2ProjectTemplateAction(QueryIAM2ProjectTemplateAction&&) = default;
+  QueryIAM2ProjectTemplateAction& operator=(const QueryIAM2ProjectTemplateAction&) = default;
+  QueryIAM2ProjectTemplateAction& operator=(QueryIAM2ProjectTemplateAction&&) = default;
+  ~QueryIAM2ProjectTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -938,6 +1487,15 @@ struct QueryIAM2ProjectTemplateAction : QueryAction<QueryIAM2ProjectTemplateActi
 /// From the Java SDK's `iam2/api/QueryIAM2VirtualIDAction.java`.
 struct QueryIAM2VirtualIDAction : QueryAction<QueryIAM2VirtualIDAction, IAM2VirtualIDInventory> {
 
+  /// \cond
+  QueryIAM2VirtualIDAction();
+  QueryIAM2VirtualIDAction(const QueryIAM2VirtualIDAction&) = default;
+  QueryIAM2VirtualIDAction(QueryIAM2VirtualIDAction&&) = default;
+  QueryIAM2VirtualIDAction& operator=(const QueryIAM2VirtualIDAction&) = default;
+  QueryIAM2VirtualIDAction& operator=(QueryIAM2VirtualIDAction&&) = default;
+  ~QueryIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -950,6 +1508,15 @@ struct QueryIAM2VirtualIDAction : QueryAction<QueryIAM2VirtualIDAction, IAM2Virt
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `iam2/api/QueryIAM2VirtualIDAttributeAction.java`.
 struct QueryIAM2VirtualIDAttributeAction : QueryAction<QueryIAM2VirtualIDAttributeAction, IAM2VirtualIDAttributeInventory> {
+
+  /// \cond
+  QueryIAM2VirtualIDAttributeAction();
+  QueryIAM2VirtualIDAttributeAction(const QueryIAM2VirtualIDAttributeAction&) = default;
+  QueryIAM2VirtualIDAttributeAction(QueryIAM2VirtualIDAttributeAction&&) = default;
+  QueryIAM2VirtualIDAttributeAction& operator=(const QueryIAM2VirtualIDAttributeAction&) = default;
+  QueryIAM2VirtualIDAttributeAction& operator=(QueryIAM2VirtualIDAttributeAction&&) = default;
+  ~QueryIAM2VirtualIDAttributeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -964,6 +1531,15 @@ struct QueryIAM2VirtualIDAttributeAction : QueryAction<QueryIAM2VirtualIDAttribu
 /// From the Java SDK's `iam2/api/QueryIAM2VirtualIDGroupAction.java`.
 struct QueryIAM2VirtualIDGroupAction : QueryAction<QueryIAM2VirtualIDGroupAction, IAM2VirtualIDGroupInventory> {
 
+  /// \cond
+  QueryIAM2VirtualIDGroupAction();
+  QueryIAM2VirtualIDGroupAction(const QueryIAM2VirtualIDGroupAction&) = default;
+  QueryIAM2VirtualIDGroupAction(QueryIAM2VirtualIDGroupAction&&) = default;
+  QueryIAM2VirtualIDGroupAction& operator=(const QueryIAM2VirtualIDGroupAction&) = default;
+  QueryIAM2VirtualIDGroupAction& operator=(QueryIAM2VirtualIDGroupAction&&) = default;
+  ~QueryIAM2VirtualIDGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -977,6 +1553,15 @@ struct QueryIAM2VirtualIDGroupAction : QueryAction<QueryIAM2VirtualIDGroupAction
 /// From the Java SDK's `iam2/api/QueryIAM2VirtualIDGroupAttributeAction.java`.
 struct QueryIAM2VirtualIDGroupAttributeAction : QueryAction<QueryIAM2VirtualIDGroupAttributeAction, IAM2VirtualIDGroupAttributeInventory> {
 
+  /// \cond
+  QueryIAM2VirtualIDGroupAttributeAction();
+  QueryIAM2VirtualIDGroupAttributeAction(const QueryIAM2VirtualIDGroupAttributeAction&) = default;
+  QueryIAM2VirtualIDGroupAttributeAction(QueryIAM2VirtualIDGroupAttributeAction&&) = default;
+  QueryIAM2VirtualIDGroupAttributeAction& operator=(const QueryIAM2VirtualIDGroupAttributeAction&) = default;
+  QueryIAM2VirtualIDGroupAttributeAction& operator=(QueryIAM2VirtualIDGroupAttributeAction&&) = default;
+  ~QueryIAM2VirtualIDGroupAttributeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -989,6 +1574,15 @@ struct QueryIAM2VirtualIDGroupAttributeAction : QueryAction<QueryIAM2VirtualIDGr
 struct RecoverIAM2ProjectAction : Action<RecoverIAM2ProjectAction, InventoryReply<IAM2ProjectInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RecoverIAM2ProjectAction();
+  RecoverIAM2ProjectAction(const RecoverIAM2ProjectAction&) = default;
+  RecoverIAM2ProjectAction(RecoverIAM2ProjectAction&&) = default;
+  RecoverIAM2ProjectAction& operator=(const RecoverIAM2ProjectAction&) = default;
+  RecoverIAM2ProjectAction& operator=(RecoverIAM2ProjectAction&&) = default;
+  ~RecoverIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1004,6 +1598,15 @@ struct RemoveAttributesFromIAM2OrganizationAction : Action<RemoveAttributesFromI
   std::vector<std::string> attributeUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveAttributesFromIAM2OrganizationAction();
+  RemoveAttributesFromIAM2OrganizationAction(const RemoveAttributesFromIAM2OrganizationAction&) = default;
+  RemoveAttributesFromIAM2OrganizationAction(RemoveAttributesFromIAM2OrganizationAction&&) = default;
+  RemoveAttributesFromIAM2OrganizationAction& operator=(const RemoveAttributesFromIAM2OrganizationAction&) = default;
+  RemoveAttributesFromIAM2OrganizationAction& operator=(RemoveAttributesFromIAM2OrganizationAction&&) = default;
+  ~RemoveAttributesFromIAM2OrganizationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1017,6 +1620,15 @@ struct RemoveAttributesFromIAM2ProjectAction : Action<RemoveAttributesFromIAM2Pr
   std::string uuid;  ///< Path variable; required.
   std::vector<std::string> attributeUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveAttributesFromIAM2ProjectAction();
+  RemoveAttributesFromIAM2ProjectAction(const RemoveAttributesFromIAM2ProjectAction&) = default;
+  RemoveAttributesFromIAM2ProjectAction(RemoveAttributesFromIAM2ProjectAction&&) = default;
+  RemoveAttributesFromIAM2ProjectAction& operator=(const RemoveAttributesFromIAM2ProjectAction&) = default;
+  RemoveAttributesFromIAM2ProjectAction& operator=(RemoveAttributesFromIAM2ProjectAction&&) = default;
+  ~RemoveAttributesFromIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1032,6 +1644,15 @@ struct RemoveAttributesFromIAM2VirtualIDAction : Action<RemoveAttributesFromIAM2
   std::vector<std::string> attributeUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveAttributesFromIAM2VirtualIDAction();
+  RemoveAttributesFromIAM2VirtualIDAction(const RemoveAttributesFromIAM2VirtualIDAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDAction(RemoveAttributesFromIAM2VirtualIDAction&&) = default;
+  RemoveAttributesFromIAM2VirtualIDAction& operator=(const RemoveAttributesFromIAM2VirtualIDAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDAction& operator=(RemoveAttributesFromIAM2VirtualIDAction&&) = default;
+  ~RemoveAttributesFromIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1045,6 +1666,15 @@ struct RemoveAttributesFromIAM2VirtualIDGroupAction : Action<RemoveAttributesFro
   std::string uuid;  ///< Path variable; required.
   std::vector<std::string> attributeUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveAttributesFromIAM2VirtualIDGroupAction();
+  RemoveAttributesFromIAM2VirtualIDGroupAction(const RemoveAttributesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDGroupAction(RemoveAttributesFromIAM2VirtualIDGroupAction&&) = default;
+  RemoveAttributesFromIAM2VirtualIDGroupAction& operator=(const RemoveAttributesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDGroupAction& operator=(RemoveAttributesFromIAM2VirtualIDGroupAction&&) = default;
+  ~RemoveAttributesFromIAM2VirtualIDGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1060,6 +1690,15 @@ struct RemoveIAM2ProjectLoginExpiredAction : Action<RemoveIAM2ProjectLoginExpire
   std::string attributeUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveIAM2ProjectLoginExpiredAction();
+  RemoveIAM2ProjectLoginExpiredAction(const RemoveIAM2ProjectLoginExpiredAction&) = default;
+  RemoveIAM2ProjectLoginExpiredAction(RemoveIAM2ProjectLoginExpiredAction&&) = default;
+  RemoveIAM2ProjectLoginExpiredAction& operator=(const RemoveIAM2ProjectLoginExpiredAction&) = default;
+  RemoveIAM2ProjectLoginExpiredAction& operator=(RemoveIAM2ProjectLoginExpiredAction&&) = default;
+  ~RemoveIAM2ProjectLoginExpiredAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1073,6 +1712,15 @@ struct RemoveIAM2VirtualIDGroupFromProjectsAction : Action<RemoveIAM2VirtualIDGr
   std::optional<std::vector<std::string>> projectUuids;  ///< Optional.
   std::optional<std::vector<std::string>> groupUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveIAM2VirtualIDGroupFromProjectsAction();
+  RemoveIAM2VirtualIDGroupFromProjectsAction(const RemoveIAM2VirtualIDGroupFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDGroupFromProjectsAction(RemoveIAM2VirtualIDGroupFromProjectsAction&&) = default;
+  RemoveIAM2VirtualIDGroupFromProjectsAction& operator=(const RemoveIAM2VirtualIDGroupFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDGroupFromProjectsAction& operator=(RemoveIAM2VirtualIDGroupFromProjectsAction&&) = default;
+  ~RemoveIAM2VirtualIDGroupFromProjectsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1088,6 +1736,15 @@ struct RemoveIAM2VirtualIDsFromGroupAction : Action<RemoveIAM2VirtualIDsFromGrou
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveIAM2VirtualIDsFromGroupAction();
+  RemoveIAM2VirtualIDsFromGroupAction(const RemoveIAM2VirtualIDsFromGroupAction&) = default;
+  RemoveIAM2VirtualIDsFromGroupAction(RemoveIAM2VirtualIDsFromGroupAction&&) = default;
+  RemoveIAM2VirtualIDsFromGroupAction& operator=(const RemoveIAM2VirtualIDsFromGroupAction&) = default;
+  RemoveIAM2VirtualIDsFromGroupAction& operator=(RemoveIAM2VirtualIDsFromGroupAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1101,6 +1758,15 @@ struct RemoveIAM2VirtualIDsFromOrganizationAction : Action<RemoveIAM2VirtualIDsF
   std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
   std::string organizationUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveIAM2VirtualIDsFromOrganizationAction();
+  RemoveIAM2VirtualIDsFromOrganizationAction(const RemoveIAM2VirtualIDsFromOrganizationAction&) = default;
+  RemoveIAM2VirtualIDsFromOrganizationAction(RemoveIAM2VirtualIDsFromOrganizationAction&&) = default;
+  RemoveIAM2VirtualIDsFromOrganizationAction& operator=(const RemoveIAM2VirtualIDsFromOrganizationAction&) = default;
+  RemoveIAM2VirtualIDsFromOrganizationAction& operator=(RemoveIAM2VirtualIDsFromOrganizationAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromOrganizationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1116,6 +1782,15 @@ struct RemoveIAM2VirtualIDsFromProjectAction : Action<RemoveIAM2VirtualIDsFromPr
   std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveIAM2VirtualIDsFromProjectAction();
+  RemoveIAM2VirtualIDsFromProjectAction(const RemoveIAM2VirtualIDsFromProjectAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectAction(RemoveIAM2VirtualIDsFromProjectAction&&) = default;
+  RemoveIAM2VirtualIDsFromProjectAction& operator=(const RemoveIAM2VirtualIDsFromProjectAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectAction& operator=(RemoveIAM2VirtualIDsFromProjectAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromProjectAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1129,6 +1804,15 @@ struct RemoveIAM2VirtualIDsFromProjectsAction : Action<RemoveIAM2VirtualIDsFromP
   std::vector<std::string> projectUuids;  ///< Required.
   std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveIAM2VirtualIDsFromProjectsAction();
+  RemoveIAM2VirtualIDsFromProjectsAction(const RemoveIAM2VirtualIDsFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectsAction(RemoveIAM2VirtualIDsFromProjectsAction&&) = default;
+  RemoveIAM2VirtualIDsFromProjectsAction& operator=(const RemoveIAM2VirtualIDsFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectsAction& operator=(RemoveIAM2VirtualIDsFromProjectsAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromProjectsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1145,6 +1829,15 @@ struct RemoveRolesFromIAM2VirtualIDAction : Action<RemoveRolesFromIAM2VirtualIDA
   std::optional<std::string> projectUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveRolesFromIAM2VirtualIDAction();
+  RemoveRolesFromIAM2VirtualIDAction(const RemoveRolesFromIAM2VirtualIDAction&) = default;
+  RemoveRolesFromIAM2VirtualIDAction(RemoveRolesFromIAM2VirtualIDAction&&) = default;
+  RemoveRolesFromIAM2VirtualIDAction& operator=(const RemoveRolesFromIAM2VirtualIDAction&) = default;
+  RemoveRolesFromIAM2VirtualIDAction& operator=(RemoveRolesFromIAM2VirtualIDAction&&) = default;
+  ~RemoveRolesFromIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1159,6 +1852,15 @@ struct RemoveRolesFromIAM2VirtualIDGroupAction : Action<RemoveRolesFromIAM2Virtu
   std::string groupUuid;  ///< Path variable; required.
   std::optional<std::string> projectUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveRolesFromIAM2VirtualIDGroupAction();
+  RemoveRolesFromIAM2VirtualIDGroupAction(const RemoveRolesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveRolesFromIAM2VirtualIDGroupAction(RemoveRolesFromIAM2VirtualIDGroupAction&&) = default;
+  RemoveRolesFromIAM2VirtualIDGroupAction& operator=(const RemoveRolesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveRolesFromIAM2VirtualIDGroupAction& operator=(RemoveRolesFromIAM2VirtualIDGroupAction&&) = default;
+  ~RemoveRolesFromIAM2VirtualIDGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1175,6 +1877,15 @@ struct RunIAM2ScriptAction : Action<RunIAM2ScriptAction, InventoryReply<LongJobI
   std::optional<Json> scriptParams;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RunIAM2ScriptAction();
+  RunIAM2ScriptAction(const RunIAM2ScriptAction&) = default;
+  RunIAM2ScriptAction(RunIAM2ScriptAction&&) = default;
+  RunIAM2ScriptAction& operator=(const RunIAM2ScriptAction&) = default;
+  RunIAM2ScriptAction& operator=(RunIAM2ScriptAction&&) = default;
+  ~RunIAM2ScriptAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1188,6 +1899,15 @@ struct SetIAM2ProjectLoginExpiredAction : Action<SetIAM2ProjectLoginExpiredActio
   std::string uuid;  ///< Path variable; required.
   std::string loginExpired;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetIAM2ProjectLoginExpiredAction();
+  SetIAM2ProjectLoginExpiredAction(const SetIAM2ProjectLoginExpiredAction&) = default;
+  SetIAM2ProjectLoginExpiredAction(SetIAM2ProjectLoginExpiredAction&&) = default;
+  SetIAM2ProjectLoginExpiredAction& operator=(const SetIAM2ProjectLoginExpiredAction&) = default;
+  SetIAM2ProjectLoginExpiredAction& operator=(SetIAM2ProjectLoginExpiredAction&&) = default;
+  ~SetIAM2ProjectLoginExpiredAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1203,6 +1923,15 @@ struct SetIAM2ProjectRetirePolicyAction : Action<SetIAM2ProjectRetirePolicyActio
   std::string policy;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetIAM2ProjectRetirePolicyAction();
+  SetIAM2ProjectRetirePolicyAction(const SetIAM2ProjectRetirePolicyAction&) = default;
+  SetIAM2ProjectRetirePolicyAction(SetIAM2ProjectRetirePolicyAction&&) = default;
+  SetIAM2ProjectRetirePolicyAction& operator=(const SetIAM2ProjectRetirePolicyAction&) = default;
+  SetIAM2ProjectRetirePolicyAction& operator=(SetIAM2ProjectRetirePolicyAction&&) = default;
+  ~SetIAM2ProjectRetirePolicyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1216,6 +1945,15 @@ struct SetOrganizationOperationAction : Action<SetOrganizationOperationAction, E
   std::string uuid;  ///< Path variable; required.
   std::string virtualIDUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetOrganizationOperationAction();
+  SetOrganizationOperationAction(const SetOrganizationOperationAction&) = default;
+  SetOrganizationOperationAction(SetOrganizationOperationAction&&) = default;
+  SetOrganizationOperationAction& operator=(const SetOrganizationOperationAction&) = default;
+  SetOrganizationOperationAction& operator=(SetOrganizationOperationAction&&) = default;
+  ~SetOrganizationOperationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1231,6 +1969,15 @@ struct SetOrganizationSupervisorAction : Action<SetOrganizationSupervisorAction,
   std::string virtualIDUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetOrganizationSupervisorAction();
+  SetOrganizationSupervisorAction(const SetOrganizationSupervisorAction&) = default;
+  SetOrganizationSupervisorAction(SetOrganizationSupervisorAction&&) = default;
+  SetOrganizationSupervisorAction& operator=(const SetOrganizationSupervisorAction&) = default;
+  SetOrganizationSupervisorAction& operator=(SetOrganizationSupervisorAction&&) = default;
+  ~SetOrganizationSupervisorAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1243,6 +1990,15 @@ struct SetOrganizationSupervisorAction : Action<SetOrganizationSupervisorAction,
 struct StopAllResourcesInIAM2ProjectAction : Action<StopAllResourcesInIAM2ProjectAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  StopAllResourcesInIAM2ProjectAction();
+  StopAllResourcesInIAM2ProjectAction(const StopAllResourcesInIAM2ProjectAction&) = default;
+  StopAllResourcesInIAM2ProjectAction(StopAllResourcesInIAM2ProjectAction&&) = default;
+  StopAllResourcesInIAM2ProjectAction& operator=(const StopAllResourcesInIAM2ProjectAction&) = default;
+  StopAllResourcesInIAM2ProjectAction& operator=(StopAllResourcesInIAM2ProjectAction&&) = default;
+  ~StopAllResourcesInIAM2ProjectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1261,6 +2017,15 @@ struct UpdateIAM2OrganizationAction : Action<UpdateIAM2OrganizationAction, Inven
   std::optional<std::string> type;  ///< Optional; one of `Company`, `Department` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIAM2OrganizationAction();
+  UpdateIAM2OrganizationAction(const UpdateIAM2OrganizationAction&) = default;
+  UpdateIAM2OrganizationAction(UpdateIAM2OrganizationAction&&) = default;
+  UpdateIAM2OrganizationAction& operator=(const UpdateIAM2OrganizationAction&) = default;
+  UpdateIAM2OrganizationAction& operator=(UpdateIAM2OrganizationAction&&) = default;
+  ~UpdateIAM2OrganizationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1274,6 +2039,15 @@ struct UpdateIAM2OrganizationAttributeAction : Action<UpdateIAM2OrganizationAttr
   std::string uuid;  ///< Path variable; required.
   std::string value;  ///< Required; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateIAM2OrganizationAttributeAction();
+  UpdateIAM2OrganizationAttributeAction(const UpdateIAM2OrganizationAttributeAction&) = default;
+  UpdateIAM2OrganizationAttributeAction(UpdateIAM2OrganizationAttributeAction&&) = default;
+  UpdateIAM2OrganizationAttributeAction& operator=(const UpdateIAM2OrganizationAttributeAction&) = default;
+  UpdateIAM2OrganizationAttributeAction& operator=(UpdateIAM2OrganizationAttributeAction&&) = default;
+  ~UpdateIAM2OrganizationAttributeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1290,6 +2064,15 @@ struct UpdateIAM2ProjectAction : Action<UpdateIAM2ProjectAction, InventoryReply<
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIAM2ProjectAction();
+  UpdateIAM2ProjectAction(const UpdateIAM2ProjectAction&) = default;
+  UpdateIAM2ProjectAction(UpdateIAM2ProjectAction&&) = default;
+  UpdateIAM2ProjectAction& operator=(const UpdateIAM2ProjectAction&) = default;
+  UpdateIAM2ProjectAction& operator=(UpdateIAM2ProjectAction&&) = default;
+  ~UpdateIAM2ProjectAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1303,6 +2086,15 @@ struct UpdateIAM2ProjectAttributeAction : Action<UpdateIAM2ProjectAttributeActio
   std::string uuid;  ///< Path variable; required.
   std::string value;  ///< Required; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateIAM2ProjectAttributeAction();
+  UpdateIAM2ProjectAttributeAction(const UpdateIAM2ProjectAttributeAction&) = default;
+  UpdateIAM2ProjectAttributeAction(UpdateIAM2ProjectAttributeAction&&) = default;
+  UpdateIAM2ProjectAttributeAction& operator=(const UpdateIAM2ProjectAttributeAction&) = default;
+  UpdateIAM2ProjectAttributeAction& operator=(UpdateIAM2ProjectAttributeAction&&) = default;
+  ~UpdateIAM2ProjectAttributeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1321,6 +2113,15 @@ struct UpdateIAM2ProjectTemplateAction : Action<UpdateIAM2ProjectTemplateAction,
   std::optional<Json> quota;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIAM2ProjectTemplateAction();
+  UpdateIAM2ProjectTemplateAction(const UpdateIAM2ProjectTemplateAction&) = default;
+  UpdateIAM2ProjectTemplateAction(UpdateIAM2ProjectTemplateAction&&) = default;
+  UpdateIAM2ProjectTemplateAction& operator=(const UpdateIAM2ProjectTemplateAction&) = default;
+  UpdateIAM2ProjectTemplateAction& operator=(UpdateIAM2ProjectTemplateAction&&) = default;
+  ~UpdateIAM2ProjectTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1338,6 +2139,15 @@ struct UpdateIAM2VirtualIDAction : Action<UpdateIAM2VirtualIDAction, InventoryRe
   std::optional<std::string> oldPassword;  ///< Optional; at most 2048 characters; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIAM2VirtualIDAction();
+  UpdateIAM2VirtualIDAction(const UpdateIAM2VirtualIDAction&) = default;
+  UpdateIAM2VirtualIDAction(UpdateIAM2VirtualIDAction&&) = default;
+  UpdateIAM2VirtualIDAction& operator=(const UpdateIAM2VirtualIDAction&) = default;
+  UpdateIAM2VirtualIDAction& operator=(UpdateIAM2VirtualIDAction&&) = default;
+  ~UpdateIAM2VirtualIDAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1351,6 +2161,15 @@ struct UpdateIAM2VirtualIDAttributeAction : Action<UpdateIAM2VirtualIDAttributeA
   std::string uuid;  ///< Path variable; required.
   std::string value;  ///< Required; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateIAM2VirtualIDAttributeAction();
+  UpdateIAM2VirtualIDAttributeAction(const UpdateIAM2VirtualIDAttributeAction&) = default;
+  UpdateIAM2VirtualIDAttributeAction(UpdateIAM2VirtualIDAttributeAction&&) = default;
+  UpdateIAM2VirtualIDAttributeAction& operator=(const UpdateIAM2VirtualIDAttributeAction&) = default;
+  UpdateIAM2VirtualIDAttributeAction& operator=(UpdateIAM2VirtualIDAttributeAction&&) = default;
+  ~UpdateIAM2VirtualIDAttributeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1367,6 +2186,15 @@ struct UpdateIAM2VirtualIDGroupAction : Action<UpdateIAM2VirtualIDGroupAction, I
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIAM2VirtualIDGroupAction();
+  UpdateIAM2VirtualIDGroupAction(const UpdateIAM2VirtualIDGroupAction&) = default;
+  UpdateIAM2VirtualIDGroupAction(UpdateIAM2VirtualIDGroupAction&&) = default;
+  UpdateIAM2VirtualIDGroupAction& operator=(const UpdateIAM2VirtualIDGroupAction&) = default;
+  UpdateIAM2VirtualIDGroupAction& operator=(UpdateIAM2VirtualIDGroupAction&&) = default;
+  ~UpdateIAM2VirtualIDGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1380,6 +2208,15 @@ struct UpdateIAM2VirtualIDGroupAttributeAction : Action<UpdateIAM2VirtualIDGroup
   std::string uuid;  ///< Path variable; required.
   std::string value;  ///< Required; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateIAM2VirtualIDGroupAttributeAction();
+  UpdateIAM2VirtualIDGroupAttributeAction(const UpdateIAM2VirtualIDGroupAttributeAction&) = default;
+  UpdateIAM2VirtualIDGroupAttributeAction(UpdateIAM2VirtualIDGroupAttributeAction&&) = default;
+  UpdateIAM2VirtualIDGroupAttributeAction& operator=(const UpdateIAM2VirtualIDGroupAttributeAction&) = default;
+  UpdateIAM2VirtualIDGroupAttributeAction& operator=(UpdateIAM2VirtualIDGroupAttributeAction&&) = default;
+  ~UpdateIAM2VirtualIDGroupAttributeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1395,6 +2232,15 @@ struct UpdateOrganizationQuotaAction : Action<UpdateOrganizationQuotaAction, Inv
   std::string name;  ///< Required.
   std::optional<std::int64_t> value;  ///< Required; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateOrganizationQuotaAction();
+  UpdateOrganizationQuotaAction(const UpdateOrganizationQuotaAction&) = default;
+  UpdateOrganizationQuotaAction(UpdateOrganizationQuotaAction&&) = default;
+  UpdateOrganizationQuotaAction& operator=(const UpdateOrganizationQuotaAction&) = default;
+  UpdateOrganizationQuotaAction& operator=(UpdateOrganizationQuotaAction&&) = default;
+  ~UpdateOrganizationQuotaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

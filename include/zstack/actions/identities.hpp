@@ -25,6 +25,15 @@ struct AddPolicyStatementsToRoleAction : Action<AddPolicyStatementsToRoleAction,
   std::optional<Json> statements;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddPolicyStatementsToRoleAction();
+  AddPolicyStatementsToRoleAction(const AddPolicyStatementsToRoleAction&) = default;
+  AddPolicyStatementsToRoleAction(AddPolicyStatementsToRoleAction&&) = default;
+  AddPolicyStatementsToRoleAction& operator=(const AddPolicyStatementsToRoleAction&) = default;
+  AddPolicyStatementsToRoleAction& operator=(AddPolicyStatementsToRoleAction&&) = default;
+  ~AddPolicyStatementsToRoleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct AttachPolicyToRoleAction : Action<AttachPolicyToRoleAction, EmptyReply> {
   std::string roleUuid;  ///< Path variable; required.
   std::string policyUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachPolicyToRoleAction();
+  AttachPolicyToRoleAction(const AttachPolicyToRoleAction&) = default;
+  AttachPolicyToRoleAction(AttachPolicyToRoleAction&&) = default;
+  AttachPolicyToRoleAction& operator=(const AttachPolicyToRoleAction&) = default;
+  AttachPolicyToRoleAction& operator=(AttachPolicyToRoleAction&&) = default;
+  ~AttachPolicyToRoleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -53,6 +71,15 @@ struct AttachRoleToAccountAction : Action<AttachRoleToAccountAction, EmptyReply>
   std::string accountUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachRoleToAccountAction();
+  AttachRoleToAccountAction(const AttachRoleToAccountAction&) = default;
+  AttachRoleToAccountAction(AttachRoleToAccountAction&&) = default;
+  AttachRoleToAccountAction& operator=(const AttachRoleToAccountAction&) = default;
+  AttachRoleToAccountAction& operator=(AttachRoleToAccountAction&&) = default;
+  ~AttachRoleToAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -66,6 +93,15 @@ struct ChangeRoleStateAction : Action<ChangeRoleStateAction, InventoryReply<Role
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeRoleStateAction();
+  ChangeRoleStateAction(const ChangeRoleStateAction&) = default;
+  ChangeRoleStateAction(ChangeRoleStateAction&&) = default;
+  ChangeRoleStateAction& operator=(const ChangeRoleStateAction&) = default;
+  ChangeRoleStateAction& operator=(ChangeRoleStateAction&&) = default;
+  ~ChangeRoleStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -86,6 +122,15 @@ struct CreateRoleAction : Action<CreateRoleAction, InventoryReply<RoleInventory>
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateRoleAction();
+  CreateRoleAction(const CreateRoleAction&) = default;
+  CreateRoleAction(CreateRoleAction&&) = default;
+  CreateRoleAction& operator=(const CreateRoleAction&) = default;
+  CreateRoleAction& operator=(CreateRoleAction&&) = default;
+  ~CreateRoleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -100,6 +145,15 @@ struct DeleteRoleAction : Action<DeleteRoleAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteRoleAction();
+  DeleteRoleAction(const DeleteRoleAction&) = default;
+  DeleteRoleAction(DeleteRoleAction&&) = default;
+  DeleteRoleAction& operator=(const DeleteRoleAction&) = default;
+  DeleteRoleAction& operator=(DeleteRoleAction&&) = default;
+  ~DeleteRoleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -113,6 +167,15 @@ struct DetachPolicyFromRoleAction : Action<DetachPolicyFromRoleAction, EmptyRepl
   std::string roleUuid;  ///< Path variable; required.
   std::string policyUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachPolicyFromRoleAction();
+  DetachPolicyFromRoleAction(const DetachPolicyFromRoleAction&) = default;
+  DetachPolicyFromRoleAction(DetachPolicyFromRoleAction&&) = default;
+  DetachPolicyFromRoleAction& operator=(const DetachPolicyFromRoleAction&) = default;
+  DetachPolicyFromRoleAction& operator=(DetachPolicyFromRoleAction&&) = default;
+  ~DetachPolicyFromRoleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -129,6 +192,15 @@ struct DetachRoleFromAccountAction : Action<DetachRoleFromAccountAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachRoleFromAccountAction();
+  DetachRoleFromAccountAction(const DetachRoleFromAccountAction&) = default;
+  DetachRoleFromAccountAction(DetachRoleFromAccountAction&&) = default;
+  DetachRoleFromAccountAction& operator=(const DetachRoleFromAccountAction&) = default;
+  DetachRoleFromAccountAction& operator=(DetachRoleFromAccountAction&&) = default;
+  ~DetachRoleFromAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -143,6 +215,15 @@ struct DetachRoleFromAccountAction : Action<DetachRoleFromAccountAction, EmptyRe
 /// From the Java SDK's `identity/role/api/QueryRoleAction.java`.
 struct QueryRoleAction : QueryAction<QueryRoleAction, RoleInventory> {
 
+  /// \cond
+  QueryRoleAction();
+  QueryRoleAction(const QueryRoleAction&) = default;
+  QueryRoleAction(QueryRoleAction&&) = default;
+  QueryRoleAction& operator=(const QueryRoleAction&) = default;
+  QueryRoleAction& operator=(QueryRoleAction&&) = default;
+  ~QueryRoleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -156,6 +237,15 @@ struct RemovePolicyStatementsFromRoleAction : Action<RemovePolicyStatementsFromR
   std::string uuid;  ///< Path variable; required.
   std::vector<std::string> policyStatementUuids;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemovePolicyStatementsFromRoleAction();
+  RemovePolicyStatementsFromRoleAction(const RemovePolicyStatementsFromRoleAction&) = default;
+  RemovePolicyStatementsFromRoleAction(RemovePolicyStatementsFromRoleAction&&) = default;
+  RemovePolicyStatementsFromRoleAction& operator=(const RemovePolicyStatementsFromRoleAction&) = default;
+  RemovePolicyStatementsFromRoleAction& operator=(RemovePolicyStatementsFromRoleAction&&) = default;
+  ~RemovePolicyStatementsFromRoleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -173,6 +263,15 @@ struct UpdateRoleAction : Action<UpdateRoleAction, InventoryReply<RoleInventory>
   std::optional<Json> statements;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::vector<std::string>> policyUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateRoleAction();
+  UpdateRoleAction(const UpdateRoleAction&) = default;
+  UpdateRoleAction(UpdateRoleAction&&) = default;
+  UpdateRoleAction& operator=(const UpdateRoleAction&) = default;
+  UpdateRoleAction& operator=(UpdateRoleAction&&) = default;
+  ~UpdateRoleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -22,6 +22,15 @@ namespace zstack {
 struct GetSupportedIdentityModelsAction : Action<GetSupportedIdentityModelsAction, GetSupportedIdentityModelsResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetSupportedIdentityModelsAction();
+  GetSupportedIdentityModelsAction(const GetSupportedIdentityModelsAction&) = default;
+  GetSupportedIdentityModelsAction(GetSupportedIdentityModelsAction&&) = default;
+  GetSupportedIdentityModelsAction& operator=(const GetSupportedIdentityModelsAction&) = default;
+  GetSupportedIdentityModelsAction& operator=(GetSupportedIdentityModelsAction&&) = default;
+  ~GetSupportedIdentityModelsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -25,6 +25,15 @@ struct DeleteImagePackageAction : Action<DeleteImagePackageAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteImagePackageAction();
+  DeleteImagePackageAction(const DeleteImagePackageAction&) = default;
+  DeleteImagePackageAction(DeleteImagePackageAction&&) = default;
+  DeleteImagePackageAction& operator=(const DeleteImagePackageAction&) = default;
+  DeleteImagePackageAction& operator=(DeleteImagePackageAction&&) = default;
+  ~DeleteImagePackageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct DeleteImagePackageAction : Action<DeleteImagePackageAction, EmptyReply> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryImagePackageAction.java`.
 struct QueryImagePackageAction : QueryAction<QueryImagePackageAction, ImagePackageInventory> {
+
+  /// \cond
+  QueryImagePackageAction();
+  QueryImagePackageAction(const QueryImagePackageAction&) = default;
+  QueryImagePackageAction(QueryImagePackageAction&&) = default;
+  QueryImagePackageAction& operator=(const QueryImagePackageAction&) = default;
+  QueryImagePackageAction& operator=(QueryImagePackageAction&&) = default;
+  ~QueryImagePackageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -52,6 +70,15 @@ struct UpdateImagePackageAction : Action<UpdateImagePackageAction, InventoryRepl
   std::optional<std::string> name;  ///< Optional.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateImagePackageAction();
+  UpdateImagePackageAction(const UpdateImagePackageAction&) = default;
+  UpdateImagePackageAction(UpdateImagePackageAction&&) = default;
+  UpdateImagePackageAction& operator=(const UpdateImagePackageAction&) = default;
+  UpdateImagePackageAction& operator=(UpdateImagePackageAction&&) = default;
+  ~UpdateImagePackageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

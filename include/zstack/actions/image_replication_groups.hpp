@@ -28,6 +28,15 @@ struct AddBackupStoragesToReplicationGroupAction : Action<AddBackupStoragesToRep
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddBackupStoragesToReplicationGroupAction();
+  AddBackupStoragesToReplicationGroupAction(const AddBackupStoragesToReplicationGroupAction&) = default;
+  AddBackupStoragesToReplicationGroupAction(AddBackupStoragesToReplicationGroupAction&&) = default;
+  AddBackupStoragesToReplicationGroupAction& operator=(const AddBackupStoragesToReplicationGroupAction&) = default;
+  AddBackupStoragesToReplicationGroupAction& operator=(AddBackupStoragesToReplicationGroupAction&&) = default;
+  ~AddBackupStoragesToReplicationGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -44,6 +53,15 @@ struct CreateImageReplicationGroupAction : Action<CreateImageReplicationGroupAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateImageReplicationGroupAction();
+  CreateImageReplicationGroupAction(const CreateImageReplicationGroupAction&) = default;
+  CreateImageReplicationGroupAction(CreateImageReplicationGroupAction&&) = default;
+  CreateImageReplicationGroupAction& operator=(const CreateImageReplicationGroupAction&) = default;
+  CreateImageReplicationGroupAction& operator=(CreateImageReplicationGroupAction&&) = default;
+  ~CreateImageReplicationGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -58,6 +76,15 @@ struct DeleteImageReplicationGroupAction : Action<DeleteImageReplicationGroupAct
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteImageReplicationGroupAction();
+  DeleteImageReplicationGroupAction(const DeleteImageReplicationGroupAction&) = default;
+  DeleteImageReplicationGroupAction(DeleteImageReplicationGroupAction&&) = default;
+  DeleteImageReplicationGroupAction& operator=(const DeleteImageReplicationGroupAction&) = default;
+  DeleteImageReplicationGroupAction& operator=(DeleteImageReplicationGroupAction&&) = default;
+  ~DeleteImageReplicationGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -70,6 +97,15 @@ struct DeleteImageReplicationGroupAction : Action<DeleteImageReplicationGroupAct
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryImageReplicationGroupAction.java`.
 struct QueryImageReplicationGroupAction : QueryAction<QueryImageReplicationGroupAction, ImageReplicationGroupInventory> {
+
+  /// \cond
+  QueryImageReplicationGroupAction();
+  QueryImageReplicationGroupAction(const QueryImageReplicationGroupAction&) = default;
+  QueryImageReplicationGroupAction(QueryImageReplicationGroupAction&&) = default;
+  QueryImageReplicationGroupAction& operator=(const QueryImageReplicationGroupAction&) = default;
+  QueryImageReplicationGroupAction& operator=(QueryImageReplicationGroupAction&&) = default;
+  ~QueryImageReplicationGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -43,6 +43,15 @@ struct AddImageAction : Action<AddImageAction, InventoryReply<ImageInventory>> {
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddImageAction();
+  AddImageAction(const AddImageAction&) = default;
+  AddImageAction(AddImageAction&&) = default;
+  AddImageAction& operator=(const AddImageAction&) = default;
+  AddImageAction& operator=(AddImageAction&&) = default;
+  ~AddImageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -58,6 +67,15 @@ struct CalculateImageHashAction : Action<CalculateImageHashAction, InventoryRepl
   std::optional<std::string> algorithm;  ///< Optional; Java SDK default `"MD5"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CalculateImageHashAction();
+  CalculateImageHashAction(const CalculateImageHashAction&) = default;
+  CalculateImageHashAction(CalculateImageHashAction&&) = default;
+  CalculateImageHashAction& operator=(const CalculateImageHashAction&) = default;
+  CalculateImageHashAction& operator=(CalculateImageHashAction&&) = default;
+  ~CalculateImageHashAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -71,6 +89,15 @@ struct ChangeImageStateAction : Action<ChangeImageStateAction, InventoryReply<Im
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeImageStateAction();
+  ChangeImageStateAction(const ChangeImageStateAction&) = default;
+  ChangeImageStateAction(ChangeImageStateAction&&) = default;
+  ChangeImageStateAction& operator=(const ChangeImageStateAction&) = default;
+  ChangeImageStateAction& operator=(ChangeImageStateAction&&) = default;
+  ~ChangeImageStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +117,15 @@ struct CreateDataVolumeTemplateFromVolumeAction : Action<CreateDataVolumeTemplat
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateDataVolumeTemplateFromVolumeAction();
+  CreateDataVolumeTemplateFromVolumeAction(const CreateDataVolumeTemplateFromVolumeAction&) = default;
+  CreateDataVolumeTemplateFromVolumeAction(CreateDataVolumeTemplateFromVolumeAction&&) = default;
+  CreateDataVolumeTemplateFromVolumeAction& operator=(const CreateDataVolumeTemplateFromVolumeAction&) = default;
+  CreateDataVolumeTemplateFromVolumeAction& operator=(CreateDataVolumeTemplateFromVolumeAction&&) = default;
+  ~CreateDataVolumeTemplateFromVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -107,6 +143,15 @@ struct CreateDataVolumeTemplateFromVolumeSnapshotAction : Action<CreateDataVolum
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateDataVolumeTemplateFromVolumeSnapshotAction();
+  CreateDataVolumeTemplateFromVolumeSnapshotAction(const CreateDataVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotAction(CreateDataVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotAction& operator=(const CreateDataVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotAction& operator=(CreateDataVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  ~CreateDataVolumeTemplateFromVolumeSnapshotAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -131,6 +176,15 @@ struct CreateRootVolumeTemplateFromRootVolumeAction : Action<CreateRootVolumeTem
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateRootVolumeTemplateFromRootVolumeAction();
+  CreateRootVolumeTemplateFromRootVolumeAction(const CreateRootVolumeTemplateFromRootVolumeAction&) = default;
+  CreateRootVolumeTemplateFromRootVolumeAction(CreateRootVolumeTemplateFromRootVolumeAction&&) = default;
+  CreateRootVolumeTemplateFromRootVolumeAction& operator=(const CreateRootVolumeTemplateFromRootVolumeAction&) = default;
+  CreateRootVolumeTemplateFromRootVolumeAction& operator=(CreateRootVolumeTemplateFromRootVolumeAction&&) = default;
+  ~CreateRootVolumeTemplateFromRootVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -154,6 +208,15 @@ struct CreateRootVolumeTemplateFromVolumeSnapshotAction : Action<CreateRootVolum
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateRootVolumeTemplateFromVolumeSnapshotAction();
+  CreateRootVolumeTemplateFromVolumeSnapshotAction(const CreateRootVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotAction(CreateRootVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotAction& operator=(const CreateRootVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotAction& operator=(CreateRootVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  ~CreateRootVolumeTemplateFromVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -168,6 +231,15 @@ struct DeleteImageAction : Action<DeleteImageAction, EmptyReply> {
   std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional; not empty.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteImageAction();
+  DeleteImageAction(const DeleteImageAction&) = default;
+  DeleteImageAction(DeleteImageAction&&) = default;
+  DeleteImageAction& operator=(const DeleteImageAction&) = default;
+  DeleteImageAction& operator=(DeleteImageAction&&) = default;
+  ~DeleteImageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -184,6 +256,15 @@ struct ExpungeImageAction : Action<ExpungeImageAction, EmptyReply> {
   std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ExpungeImageAction();
+  ExpungeImageAction(const ExpungeImageAction&) = default;
+  ExpungeImageAction(ExpungeImageAction&&) = default;
+  ExpungeImageAction& operator=(const ExpungeImageAction&) = default;
+  ExpungeImageAction& operator=(ExpungeImageAction&&) = default;
+  ~ExpungeImageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -197,6 +278,15 @@ struct GetBackupStorageForCreatingImageFromVolumeAction : Action<GetBackupStorag
   std::string volumeUuid;  ///< Path variable; required.
   std::optional<std::string> volumeSnapshotUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetBackupStorageForCreatingImageFromVolumeAction();
+  GetBackupStorageForCreatingImageFromVolumeAction(const GetBackupStorageForCreatingImageFromVolumeAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeAction(GetBackupStorageForCreatingImageFromVolumeAction&&) = default;
+  GetBackupStorageForCreatingImageFromVolumeAction& operator=(const GetBackupStorageForCreatingImageFromVolumeAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeAction& operator=(GetBackupStorageForCreatingImageFromVolumeAction&&) = default;
+  ~GetBackupStorageForCreatingImageFromVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -212,6 +302,15 @@ struct GetBackupStorageForCreatingImageFromVolumeSnapshotAction : Action<GetBack
   std::string volumeSnapshotUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction();
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction(const GetBackupStorageForCreatingImageFromVolumeSnapshotAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction(GetBackupStorageForCreatingImageFromVolumeSnapshotAction&&) = default;
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction& operator=(const GetBackupStorageForCreatingImageFromVolumeSnapshotAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction& operator=(GetBackupStorageForCreatingImageFromVolumeSnapshotAction&&) = default;
+  ~GetBackupStorageForCreatingImageFromVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -226,6 +325,15 @@ struct GetCandidateBackupStorageForCreatingImageAction : Action<GetCandidateBack
   std::optional<std::string> volumeSnapshotUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateBackupStorageForCreatingImageAction();
+  GetCandidateBackupStorageForCreatingImageAction(const GetCandidateBackupStorageForCreatingImageAction&) = default;
+  GetCandidateBackupStorageForCreatingImageAction(GetCandidateBackupStorageForCreatingImageAction&&) = default;
+  GetCandidateBackupStorageForCreatingImageAction& operator=(const GetCandidateBackupStorageForCreatingImageAction&) = default;
+  GetCandidateBackupStorageForCreatingImageAction& operator=(GetCandidateBackupStorageForCreatingImageAction&&) = default;
+  ~GetCandidateBackupStorageForCreatingImageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -238,6 +346,15 @@ struct GetCandidateBackupStorageForCreatingImageAction : Action<GetCandidateBack
 struct GetCandidateVmForAttachingIsoAction : Action<GetCandidateVmForAttachingIsoAction, GetCandidateVmForAttachingIsoResult> {
   std::string isoUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetCandidateVmForAttachingIsoAction();
+  GetCandidateVmForAttachingIsoAction(const GetCandidateVmForAttachingIsoAction&) = default;
+  GetCandidateVmForAttachingIsoAction(GetCandidateVmForAttachingIsoAction&&) = default;
+  GetCandidateVmForAttachingIsoAction& operator=(const GetCandidateVmForAttachingIsoAction&) = default;
+  GetCandidateVmForAttachingIsoAction& operator=(GetCandidateVmForAttachingIsoAction&&) = default;
+  ~GetCandidateVmForAttachingIsoAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -252,6 +369,15 @@ struct GetImageQgaAction : Action<GetImageQgaAction, GetImageQgaResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetImageQgaAction();
+  GetImageQgaAction(const GetImageQgaAction&) = default;
+  GetImageQgaAction(GetImageQgaAction&&) = default;
+  GetImageQgaAction& operator=(const GetImageQgaAction&) = default;
+  GetImageQgaAction& operator=(GetImageQgaAction&&) = default;
+  ~GetImageQgaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -264,6 +390,15 @@ struct GetImageQgaAction : Action<GetImageQgaAction, GetImageQgaResult> {
 struct GetUploadImageJobDetailsAction : Action<GetUploadImageJobDetailsAction, GetUploadImageJobDetailsResult> {
   std::string imageId;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetUploadImageJobDetailsAction();
+  GetUploadImageJobDetailsAction(const GetUploadImageJobDetailsAction&) = default;
+  GetUploadImageJobDetailsAction(GetUploadImageJobDetailsAction&&) = default;
+  GetUploadImageJobDetailsAction& operator=(const GetUploadImageJobDetailsAction&) = default;
+  GetUploadImageJobDetailsAction& operator=(GetUploadImageJobDetailsAction&&) = default;
+  ~GetUploadImageJobDetailsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -279,6 +414,15 @@ struct GetUploadImageJobDetailsAction : Action<GetUploadImageJobDetailsAction, G
 /// From the Java SDK's `QueryImageAction.java`.
 struct QueryImageAction : QueryAction<QueryImageAction, ImageInventory> {
 
+  /// \cond
+  QueryImageAction();
+  QueryImageAction(const QueryImageAction&) = default;
+  QueryImageAction(QueryImageAction&&) = default;
+  QueryImageAction& operator=(const QueryImageAction&) = default;
+  QueryImageAction& operator=(QueryImageAction&&) = default;
+  ~QueryImageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -292,6 +436,15 @@ struct RecoverImageAction : Action<RecoverImageAction, InventoryReply<ImageInven
   std::string imageUuid;  ///< Path variable; required.
   std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RecoverImageAction();
+  RecoverImageAction(const RecoverImageAction&) = default;
+  RecoverImageAction(RecoverImageAction&&) = default;
+  RecoverImageAction& operator=(const RecoverImageAction&) = default;
+  RecoverImageAction& operator=(RecoverImageAction&&) = default;
+  ~RecoverImageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -307,6 +460,15 @@ struct SetImageBootModeAction : Action<SetImageBootModeAction, EmptyReply> {
   std::string bootMode;  ///< Required; one of `Legacy`, `UEFI`, `UEFI_WITH_CSM` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetImageBootModeAction();
+  SetImageBootModeAction(const SetImageBootModeAction&) = default;
+  SetImageBootModeAction(SetImageBootModeAction&&) = default;
+  SetImageBootModeAction& operator=(const SetImageBootModeAction&) = default;
+  SetImageBootModeAction& operator=(SetImageBootModeAction&&) = default;
+  ~SetImageBootModeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -321,6 +483,15 @@ struct SetImageQgaAction : Action<SetImageQgaAction, EmptyReply> {
   std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetImageQgaAction();
+  SetImageQgaAction(const SetImageQgaAction&) = default;
+  SetImageQgaAction(SetImageQgaAction&&) = default;
+  SetImageQgaAction& operator=(const SetImageQgaAction&) = default;
+  SetImageQgaAction& operator=(SetImageQgaAction&&) = default;
+  ~SetImageQgaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -334,6 +505,15 @@ struct SetImageSecurityLevelAction : Action<SetImageSecurityLevelAction, EmptyRe
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> securityLevel;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetImageSecurityLevelAction();
+  SetImageSecurityLevelAction(const SetImageSecurityLevelAction&) = default;
+  SetImageSecurityLevelAction(SetImageSecurityLevelAction&&) = default;
+  SetImageSecurityLevelAction& operator=(const SetImageSecurityLevelAction&) = default;
+  SetImageSecurityLevelAction& operator=(SetImageSecurityLevelAction&&) = default;
+  ~SetImageSecurityLevelAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -352,6 +532,15 @@ struct SyncImageFromImageStoreBackupStorageAction : Action<SyncImageFromImageSto
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncImageFromImageStoreBackupStorageAction();
+  SyncImageFromImageStoreBackupStorageAction(const SyncImageFromImageStoreBackupStorageAction&) = default;
+  SyncImageFromImageStoreBackupStorageAction(SyncImageFromImageStoreBackupStorageAction&&) = default;
+  SyncImageFromImageStoreBackupStorageAction& operator=(const SyncImageFromImageStoreBackupStorageAction&) = default;
+  SyncImageFromImageStoreBackupStorageAction& operator=(SyncImageFromImageStoreBackupStorageAction&&) = default;
+  ~SyncImageFromImageStoreBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -364,6 +553,15 @@ struct SyncImageFromImageStoreBackupStorageAction : Action<SyncImageFromImageSto
 struct SyncImageSizeAction : Action<SyncImageSizeAction, InventoryReply<ImageInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncImageSizeAction();
+  SyncImageSizeAction(const SyncImageSizeAction&) = default;
+  SyncImageSizeAction(SyncImageSizeAction&&) = default;
+  SyncImageSizeAction& operator=(const SyncImageSizeAction&) = default;
+  SyncImageSizeAction& operator=(SyncImageSizeAction&&) = default;
+  ~SyncImageSizeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -386,6 +584,15 @@ struct UpdateImageAction : Action<UpdateImageAction, InventoryReply<ImageInvento
   std::optional<std::string> architecture;  ///< Optional; one of `x86_64`, `aarch64`, `mips64el`, `loongarch64` (case-insensitive); at most 32 characters.
   std::optional<bool> virtio;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateImageAction();
+  UpdateImageAction(const UpdateImageAction&) = default;
+  UpdateImageAction(UpdateImageAction&&) = default;
+  UpdateImageAction& operator=(const UpdateImageAction&) = default;
+  UpdateImageAction& operator=(UpdateImageAction&&) = default;
+  ~UpdateImageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -26,6 +26,15 @@ struct GetInterdependentL3NetworksImagesAction : Action<GetInterdependentL3Netwo
   std::optional<bool> raiseException;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetInterdependentL3NetworksImagesAction();
+  GetInterdependentL3NetworksImagesAction(const GetInterdependentL3NetworksImagesAction&) = default;
+  GetInterdependentL3NetworksImagesAction(GetInterdependentL3NetworksImagesAction&&) = default;
+  GetInterdependentL3NetworksImagesAction& operator=(const GetInterdependentL3NetworksImagesAction&) = default;
+  GetInterdependentL3NetworksImagesAction& operator=(GetInterdependentL3NetworksImagesAction&&) = default;
+  ~GetInterdependentL3NetworksImagesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

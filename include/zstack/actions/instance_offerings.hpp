@@ -27,6 +27,15 @@ struct ChangeInstanceOfferingStateAction : Action<ChangeInstanceOfferingStateAct
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeInstanceOfferingStateAction();
+  ChangeInstanceOfferingStateAction(const ChangeInstanceOfferingStateAction&) = default;
+  ChangeInstanceOfferingStateAction(ChangeInstanceOfferingStateAction&&) = default;
+  ChangeInstanceOfferingStateAction& operator=(const ChangeInstanceOfferingStateAction&) = default;
+  ChangeInstanceOfferingStateAction& operator=(ChangeInstanceOfferingStateAction&&) = default;
+  ~ChangeInstanceOfferingStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -48,6 +57,15 @@ struct CreateInstanceOfferingAction : Action<CreateInstanceOfferingAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateInstanceOfferingAction();
+  CreateInstanceOfferingAction(const CreateInstanceOfferingAction&) = default;
+  CreateInstanceOfferingAction(CreateInstanceOfferingAction&&) = default;
+  CreateInstanceOfferingAction& operator=(const CreateInstanceOfferingAction&) = default;
+  CreateInstanceOfferingAction& operator=(CreateInstanceOfferingAction&&) = default;
+  ~CreateInstanceOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -73,6 +91,15 @@ struct CreateSlbOfferingAction : Action<CreateSlbOfferingAction, InventoryReply<
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSlbOfferingAction();
+  CreateSlbOfferingAction(const CreateSlbOfferingAction&) = default;
+  CreateSlbOfferingAction(CreateSlbOfferingAction&&) = default;
+  CreateSlbOfferingAction& operator=(const CreateSlbOfferingAction&) = default;
+  CreateSlbOfferingAction& operator=(CreateSlbOfferingAction&&) = default;
+  ~CreateSlbOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -101,6 +128,15 @@ struct CreateVirtualRouterOfferingAction : Action<CreateVirtualRouterOfferingAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVirtualRouterOfferingAction();
+  CreateVirtualRouterOfferingAction(const CreateVirtualRouterOfferingAction&) = default;
+  CreateVirtualRouterOfferingAction(CreateVirtualRouterOfferingAction&&) = default;
+  CreateVirtualRouterOfferingAction& operator=(const CreateVirtualRouterOfferingAction&) = default;
+  CreateVirtualRouterOfferingAction& operator=(CreateVirtualRouterOfferingAction&&) = default;
+  ~CreateVirtualRouterOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -115,6 +151,15 @@ struct DeleteInstanceOfferingAction : Action<DeleteInstanceOfferingAction, Empty
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteInstanceOfferingAction();
+  DeleteInstanceOfferingAction(const DeleteInstanceOfferingAction&) = default;
+  DeleteInstanceOfferingAction(DeleteInstanceOfferingAction&&) = default;
+  DeleteInstanceOfferingAction& operator=(const DeleteInstanceOfferingAction&) = default;
+  DeleteInstanceOfferingAction& operator=(DeleteInstanceOfferingAction&&) = default;
+  ~DeleteInstanceOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -127,6 +172,15 @@ struct DeleteInstanceOfferingAction : Action<DeleteInstanceOfferingAction, Empty
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryInstanceOfferingAction.java`.
 struct QueryInstanceOfferingAction : QueryAction<QueryInstanceOfferingAction, InstanceOfferingInventory> {
+
+  /// \cond
+  QueryInstanceOfferingAction();
+  QueryInstanceOfferingAction(const QueryInstanceOfferingAction&) = default;
+  QueryInstanceOfferingAction(QueryInstanceOfferingAction&&) = default;
+  QueryInstanceOfferingAction& operator=(const QueryInstanceOfferingAction&) = default;
+  QueryInstanceOfferingAction& operator=(QueryInstanceOfferingAction&&) = default;
+  ~QueryInstanceOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -141,6 +195,15 @@ struct QueryInstanceOfferingAction : QueryAction<QueryInstanceOfferingAction, In
 /// From the Java SDK's `QuerySlbOfferingAction.java`.
 struct QuerySlbOfferingAction : QueryAction<QuerySlbOfferingAction, SlbOfferingInventory> {
 
+  /// \cond
+  QuerySlbOfferingAction();
+  QuerySlbOfferingAction(const QuerySlbOfferingAction&) = default;
+  QuerySlbOfferingAction(QuerySlbOfferingAction&&) = default;
+  QuerySlbOfferingAction& operator=(const QuerySlbOfferingAction&) = default;
+  QuerySlbOfferingAction& operator=(QuerySlbOfferingAction&&) = default;
+  ~QuerySlbOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -153,6 +216,15 @@ struct QuerySlbOfferingAction : QueryAction<QuerySlbOfferingAction, SlbOfferingI
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVirtualRouterOfferingAction.java`.
 struct QueryVirtualRouterOfferingAction : QueryAction<QueryVirtualRouterOfferingAction, VirtualRouterOfferingInventory> {
+
+  /// \cond
+  QueryVirtualRouterOfferingAction();
+  QueryVirtualRouterOfferingAction(const QueryVirtualRouterOfferingAction&) = default;
+  QueryVirtualRouterOfferingAction(QueryVirtualRouterOfferingAction&&) = default;
+  QueryVirtualRouterOfferingAction& operator=(const QueryVirtualRouterOfferingAction&) = default;
+  QueryVirtualRouterOfferingAction& operator=(QueryVirtualRouterOfferingAction&&) = default;
+  ~QueryVirtualRouterOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -169,6 +241,15 @@ struct UpdateInstanceOfferingAction : Action<UpdateInstanceOfferingAction, Inven
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> allocatorStrategy;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateInstanceOfferingAction();
+  UpdateInstanceOfferingAction(const UpdateInstanceOfferingAction&) = default;
+  UpdateInstanceOfferingAction(UpdateInstanceOfferingAction&&) = default;
+  UpdateInstanceOfferingAction& operator=(const UpdateInstanceOfferingAction&) = default;
+  UpdateInstanceOfferingAction& operator=(UpdateInstanceOfferingAction&&) = default;
+  ~UpdateInstanceOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -187,6 +268,15 @@ struct UpdateVirtualRouterOfferingAction : Action<UpdateVirtualRouterOfferingAct
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> allocatorStrategy;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVirtualRouterOfferingAction();
+  UpdateVirtualRouterOfferingAction(const UpdateVirtualRouterOfferingAction&) = default;
+  UpdateVirtualRouterOfferingAction(UpdateVirtualRouterOfferingAction&&) = default;
+  UpdateVirtualRouterOfferingAction& operator=(const UpdateVirtualRouterOfferingAction&) = default;
+  UpdateVirtualRouterOfferingAction& operator=(UpdateVirtualRouterOfferingAction&&) = default;
+  ~UpdateVirtualRouterOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ struct AddIntegrityResourceAction : Action<AddIntegrityResourceAction, EmptyRepl
   std::optional<std::int32_t> integrityResourceDataRangeInDays;  ///< Optional; range [1, 65535].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIntegrityResourceAction();
+  AddIntegrityResourceAction(const AddIntegrityResourceAction&) = default;
+  AddIntegrityResourceAction(AddIntegrityResourceAction&&) = default;
+  AddIntegrityResourceAction& operator=(const AddIntegrityResourceAction&) = default;
+  AddIntegrityResourceAction& operator=(AddIntegrityResourceAction&&) = default;
+  ~AddIntegrityResourceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

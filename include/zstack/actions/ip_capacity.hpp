@@ -26,6 +26,15 @@ struct GetIpAddressCapacityAction : Action<GetIpAddressCapacityAction, GetIpAddr
   std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetIpAddressCapacityAction();
+  GetIpAddressCapacityAction(const GetIpAddressCapacityAction&) = default;
+  GetIpAddressCapacityAction(GetIpAddressCapacityAction&&) = default;
+  GetIpAddressCapacityAction& operator=(const GetIpAddressCapacityAction&) = default;
+  GetIpAddressCapacityAction& operator=(GetIpAddressCapacityAction&&) = default;
+  ~GetIpAddressCapacityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -26,6 +26,15 @@ struct AddRemoteCidrsToIPsecConnectionAction : Action<AddRemoteCidrsToIPsecConne
   std::vector<std::string> peerCidrs;  ///< Required; not empty.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  AddRemoteCidrsToIPsecConnectionAction();
+  AddRemoteCidrsToIPsecConnectionAction(const AddRemoteCidrsToIPsecConnectionAction&) = default;
+  AddRemoteCidrsToIPsecConnectionAction(AddRemoteCidrsToIPsecConnectionAction&&) = default;
+  AddRemoteCidrsToIPsecConnectionAction& operator=(const AddRemoteCidrsToIPsecConnectionAction&) = default;
+  AddRemoteCidrsToIPsecConnectionAction& operator=(AddRemoteCidrsToIPsecConnectionAction&&) = default;
+  ~AddRemoteCidrsToIPsecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -40,6 +49,15 @@ struct AttachL3NetworksToIPsecConnectionAction : Action<AttachL3NetworksToIPsecC
   std::vector<std::string> l3NetworkUuids;  ///< Required.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  AttachL3NetworksToIPsecConnectionAction();
+  AttachL3NetworksToIPsecConnectionAction(const AttachL3NetworksToIPsecConnectionAction&) = default;
+  AttachL3NetworksToIPsecConnectionAction(AttachL3NetworksToIPsecConnectionAction&&) = default;
+  AttachL3NetworksToIPsecConnectionAction& operator=(const AttachL3NetworksToIPsecConnectionAction&) = default;
+  AttachL3NetworksToIPsecConnectionAction& operator=(AttachL3NetworksToIPsecConnectionAction&&) = default;
+  ~AttachL3NetworksToIPsecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -52,6 +70,15 @@ struct AttachL3NetworksToIPsecConnectionAction : Action<AttachL3NetworksToIPsecC
 struct ChangeIPSecConnectionStateAction : Action<ChangeIPSecConnectionStateAction, InventoryReply<IPsecConnectionInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+
+  /// \cond
+  ChangeIPSecConnectionStateAction();
+  ChangeIPSecConnectionStateAction(const ChangeIPSecConnectionStateAction&) = default;
+  ChangeIPSecConnectionStateAction(ChangeIPSecConnectionStateAction&&) = default;
+  ChangeIPSecConnectionStateAction& operator=(const ChangeIPSecConnectionStateAction&) = default;
+  ChangeIPSecConnectionStateAction& operator=(ChangeIPSecConnectionStateAction&&) = default;
+  ~ChangeIPSecConnectionStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -83,6 +110,15 @@ struct ChangeIPsecConnectionAction : Action<ChangeIPsecConnectionAction, Invento
   std::optional<std::int32_t> lifeTime;  ///< Optional; range [30, 604800]; Java SDK default `3600` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeIPsecConnectionAction();
+  ChangeIPsecConnectionAction(const ChangeIPsecConnectionAction&) = default;
+  ChangeIPsecConnectionAction(ChangeIPsecConnectionAction&&) = default;
+  ChangeIPsecConnectionAction& operator=(const ChangeIPsecConnectionAction&) = default;
+  ChangeIPsecConnectionAction& operator=(ChangeIPsecConnectionAction&&) = default;
+  ~ChangeIPsecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -111,6 +147,15 @@ struct CreateIPsecConnectionAction : Action<CreateIPsecConnectionAction, Invento
   std::optional<std::string> transformProtocol;  ///< Optional; one of `esp`, `ah`, `ah-esp` (case-insensitive); at most 32 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  CreateIPsecConnectionAction();
+  CreateIPsecConnectionAction(const CreateIPsecConnectionAction&) = default;
+  CreateIPsecConnectionAction(CreateIPsecConnectionAction&&) = default;
+  CreateIPsecConnectionAction& operator=(const CreateIPsecConnectionAction&) = default;
+  CreateIPsecConnectionAction& operator=(CreateIPsecConnectionAction&&) = default;
+  ~CreateIPsecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -124,6 +169,15 @@ struct DeleteIPsecConnectionAction : Action<DeleteIPsecConnectionAction, EmptyRe
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
+  /// \cond
+  DeleteIPsecConnectionAction();
+  DeleteIPsecConnectionAction(const DeleteIPsecConnectionAction&) = default;
+  DeleteIPsecConnectionAction(DeleteIPsecConnectionAction&&) = default;
+  DeleteIPsecConnectionAction& operator=(const DeleteIPsecConnectionAction&) = default;
+  DeleteIPsecConnectionAction& operator=(DeleteIPsecConnectionAction&&) = default;
+  ~DeleteIPsecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -136,6 +190,15 @@ struct DeleteIPsecConnectionAction : Action<DeleteIPsecConnectionAction, EmptyRe
 struct DetachL3NetworksFromIPsecConnectionAction : Action<DetachL3NetworksFromIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::vector<std::string> l3NetworkUuids;  ///< Required; always in the query string.
+
+  /// \cond
+  DetachL3NetworksFromIPsecConnectionAction();
+  DetachL3NetworksFromIPsecConnectionAction(const DetachL3NetworksFromIPsecConnectionAction&) = default;
+  DetachL3NetworksFromIPsecConnectionAction(DetachL3NetworksFromIPsecConnectionAction&&) = default;
+  DetachL3NetworksFromIPsecConnectionAction& operator=(const DetachL3NetworksFromIPsecConnectionAction&) = default;
+  DetachL3NetworksFromIPsecConnectionAction& operator=(DetachL3NetworksFromIPsecConnectionAction&&) = default;
+  ~DetachL3NetworksFromIPsecConnectionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -154,6 +217,15 @@ struct GetCandidateL3NetworksForIpSecConnectionAction : Action<GetCandidateL3Net
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateL3NetworksForIpSecConnectionAction();
+  GetCandidateL3NetworksForIpSecConnectionAction(const GetCandidateL3NetworksForIpSecConnectionAction&) = default;
+  GetCandidateL3NetworksForIpSecConnectionAction(GetCandidateL3NetworksForIpSecConnectionAction&&) = default;
+  GetCandidateL3NetworksForIpSecConnectionAction& operator=(const GetCandidateL3NetworksForIpSecConnectionAction&) = default;
+  GetCandidateL3NetworksForIpSecConnectionAction& operator=(GetCandidateL3NetworksForIpSecConnectionAction&&) = default;
+  ~GetCandidateL3NetworksForIpSecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -168,6 +240,15 @@ struct GetCandidateL3NetworksForIpSecConnectionAction : Action<GetCandidateL3Net
 /// From `api/actions/QueryIPSecConnection.json` (the manual).
 struct QueryIPSecConnectionAction : QueryAction<QueryIPSecConnectionAction, IPsecConnectionInventory> {
 
+  /// \cond
+  QueryIPSecConnectionAction();
+  QueryIPSecConnectionAction(const QueryIPSecConnectionAction&) = default;
+  QueryIPSecConnectionAction(QueryIPSecConnectionAction&&) = default;
+  QueryIPSecConnectionAction& operator=(const QueryIPSecConnectionAction&) = default;
+  QueryIPSecConnectionAction& operator=(QueryIPSecConnectionAction&&) = default;
+  ~QueryIPSecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -180,6 +261,15 @@ struct QueryIPSecConnectionAction : QueryAction<QueryIPSecConnectionAction, IPse
 struct ReconnectIPsecConnectionAction : Action<ReconnectIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectIPsecConnectionAction();
+  ReconnectIPsecConnectionAction(const ReconnectIPsecConnectionAction&) = default;
+  ReconnectIPsecConnectionAction(ReconnectIPsecConnectionAction&&) = default;
+  ReconnectIPsecConnectionAction& operator=(const ReconnectIPsecConnectionAction&) = default;
+  ReconnectIPsecConnectionAction& operator=(ReconnectIPsecConnectionAction&&) = default;
+  ~ReconnectIPsecConnectionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -195,6 +285,15 @@ struct RemoveRemoteCidrsFromIPsecConnectionAction : Action<RemoveRemoteCidrsFrom
   std::vector<std::string> peerCidrs;  ///< Required; always in the query string; not empty.
   std::optional<std::string> resourceUuid;  ///< Optional; always in the query string.
 
+  /// \cond
+  RemoveRemoteCidrsFromIPsecConnectionAction();
+  RemoveRemoteCidrsFromIPsecConnectionAction(const RemoveRemoteCidrsFromIPsecConnectionAction&) = default;
+  RemoveRemoteCidrsFromIPsecConnectionAction(RemoveRemoteCidrsFromIPsecConnectionAction&&) = default;
+  RemoveRemoteCidrsFromIPsecConnectionAction& operator=(const RemoveRemoteCidrsFromIPsecConnectionAction&) = default;
+  RemoveRemoteCidrsFromIPsecConnectionAction& operator=(RemoveRemoteCidrsFromIPsecConnectionAction&&) = default;
+  ~RemoveRemoteCidrsFromIPsecConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -209,6 +308,15 @@ struct UpdateIPsecConnectionAction : Action<UpdateIPsecConnectionAction, Invento
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> deleteMode;  ///< Optional.
+
+  /// \cond
+  UpdateIPsecConnectionAction();
+  UpdateIPsecConnectionAction(const UpdateIPsecConnectionAction&) = default;
+  UpdateIPsecConnectionAction(UpdateIPsecConnectionAction&&) = default;
+  UpdateIPsecConnectionAction& operator=(const UpdateIPsecConnectionAction&) = default;
+  UpdateIPsecConnectionAction& operator=(UpdateIPsecConnectionAction&&) = default;
+  ~UpdateIPsecConnectionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -37,6 +37,15 @@ struct AttachL2NetworkToClusterAction : Action<AttachL2NetworkToClusterAction, I
   std::optional<std::string> l2ProviderType;  ///< Optional; one of `LinuxBridge` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachL2NetworkToClusterAction();
+  AttachL2NetworkToClusterAction(const AttachL2NetworkToClusterAction&) = default;
+  AttachL2NetworkToClusterAction(AttachL2NetworkToClusterAction&&) = default;
+  AttachL2NetworkToClusterAction& operator=(const AttachL2NetworkToClusterAction&) = default;
+  AttachL2NetworkToClusterAction& operator=(AttachL2NetworkToClusterAction&&) = default;
+  ~AttachL2NetworkToClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct ChangeL2NetworkVlanIdAction : Action<ChangeL2NetworkVlanIdAction, Invento
   std::optional<std::int32_t> vlan;  ///< Optional.
   std::optional<std::string> type;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeL2NetworkVlanIdAction();
+  ChangeL2NetworkVlanIdAction(const ChangeL2NetworkVlanIdAction&) = default;
+  ChangeL2NetworkVlanIdAction(ChangeL2NetworkVlanIdAction&&) = default;
+  ChangeL2NetworkVlanIdAction& operator=(const ChangeL2NetworkVlanIdAction&) = default;
+  ChangeL2NetworkVlanIdAction& operator=(ChangeL2NetworkVlanIdAction&&) = default;
+  ~ChangeL2NetworkVlanIdAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -76,6 +94,15 @@ struct CreateL2HardwareVxlanNetworkAction : Action<CreateL2HardwareVxlanNetworkA
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL2HardwareVxlanNetworkAction();
+  CreateL2HardwareVxlanNetworkAction(const CreateL2HardwareVxlanNetworkAction&) = default;
+  CreateL2HardwareVxlanNetworkAction(CreateL2HardwareVxlanNetworkAction&&) = default;
+  CreateL2HardwareVxlanNetworkAction& operator=(const CreateL2HardwareVxlanNetworkAction&) = default;
+  CreateL2HardwareVxlanNetworkAction& operator=(CreateL2HardwareVxlanNetworkAction&&) = default;
+  ~CreateL2HardwareVxlanNetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -99,6 +126,15 @@ struct CreateL2HardwareVxlanNetworkPoolAction : Action<CreateL2HardwareVxlanNetw
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL2HardwareVxlanNetworkPoolAction();
+  CreateL2HardwareVxlanNetworkPoolAction(const CreateL2HardwareVxlanNetworkPoolAction&) = default;
+  CreateL2HardwareVxlanNetworkPoolAction(CreateL2HardwareVxlanNetworkPoolAction&&) = default;
+  CreateL2HardwareVxlanNetworkPoolAction& operator=(const CreateL2HardwareVxlanNetworkPoolAction&) = default;
+  CreateL2HardwareVxlanNetworkPoolAction& operator=(CreateL2HardwareVxlanNetworkPoolAction&&) = default;
+  ~CreateL2HardwareVxlanNetworkPoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -120,6 +156,15 @@ struct CreateL2NoVlanNetworkAction : Action<CreateL2NoVlanNetworkAction, Invento
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateL2NoVlanNetworkAction();
+  CreateL2NoVlanNetworkAction(const CreateL2NoVlanNetworkAction&) = default;
+  CreateL2NoVlanNetworkAction(CreateL2NoVlanNetworkAction&&) = default;
+  CreateL2NoVlanNetworkAction& operator=(const CreateL2NoVlanNetworkAction&) = default;
+  CreateL2NoVlanNetworkAction& operator=(CreateL2NoVlanNetworkAction&&) = default;
+  ~CreateL2NoVlanNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -147,6 +192,15 @@ struct CreateL2PortGroupAction : Action<CreateL2PortGroupAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL2PortGroupAction();
+  CreateL2PortGroupAction(const CreateL2PortGroupAction&) = default;
+  CreateL2PortGroupAction(CreateL2PortGroupAction&&) = default;
+  CreateL2PortGroupAction& operator=(const CreateL2PortGroupAction&) = default;
+  CreateL2PortGroupAction& operator=(CreateL2PortGroupAction&&) = default;
+  ~CreateL2PortGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -171,6 +225,15 @@ struct CreateL2TfNetworkAction : Action<CreateL2TfNetworkAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL2TfNetworkAction();
+  CreateL2TfNetworkAction(const CreateL2TfNetworkAction&) = default;
+  CreateL2TfNetworkAction(CreateL2TfNetworkAction&&) = default;
+  CreateL2TfNetworkAction& operator=(const CreateL2TfNetworkAction&) = default;
+  CreateL2TfNetworkAction& operator=(CreateL2TfNetworkAction&&) = default;
+  ~CreateL2TfNetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -194,6 +257,15 @@ struct CreateL2VirtualSwitchAction : Action<CreateL2VirtualSwitchAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL2VirtualSwitchAction();
+  CreateL2VirtualSwitchAction(const CreateL2VirtualSwitchAction&) = default;
+  CreateL2VirtualSwitchAction(CreateL2VirtualSwitchAction&&) = default;
+  CreateL2VirtualSwitchAction& operator=(const CreateL2VirtualSwitchAction&) = default;
+  CreateL2VirtualSwitchAction& operator=(CreateL2VirtualSwitchAction&&) = default;
+  ~CreateL2VirtualSwitchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -216,6 +288,15 @@ struct CreateL2VlanNetworkAction : Action<CreateL2VlanNetworkAction, InventoryRe
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateL2VlanNetworkAction();
+  CreateL2VlanNetworkAction(const CreateL2VlanNetworkAction&) = default;
+  CreateL2VlanNetworkAction(CreateL2VlanNetworkAction&&) = default;
+  CreateL2VlanNetworkAction& operator=(const CreateL2VlanNetworkAction&) = default;
+  CreateL2VlanNetworkAction& operator=(CreateL2VlanNetworkAction&&) = default;
+  ~CreateL2VlanNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -241,6 +322,15 @@ struct CreateL2VxlanNetworkAction : Action<CreateL2VxlanNetworkAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL2VxlanNetworkAction();
+  CreateL2VxlanNetworkAction(const CreateL2VxlanNetworkAction&) = default;
+  CreateL2VxlanNetworkAction(CreateL2VxlanNetworkAction&&) = default;
+  CreateL2VxlanNetworkAction& operator=(const CreateL2VxlanNetworkAction&) = default;
+  CreateL2VxlanNetworkAction& operator=(CreateL2VxlanNetworkAction&&) = default;
+  ~CreateL2VxlanNetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -263,6 +353,15 @@ struct CreateL2VxlanNetworkPoolAction : Action<CreateL2VxlanNetworkPoolAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL2VxlanNetworkPoolAction();
+  CreateL2VxlanNetworkPoolAction(const CreateL2VxlanNetworkPoolAction&) = default;
+  CreateL2VxlanNetworkPoolAction(CreateL2VxlanNetworkPoolAction&&) = default;
+  CreateL2VxlanNetworkPoolAction& operator=(const CreateL2VxlanNetworkPoolAction&) = default;
+  CreateL2VxlanNetworkPoolAction& operator=(CreateL2VxlanNetworkPoolAction&&) = default;
+  ~CreateL2VxlanNetworkPoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -282,6 +381,15 @@ struct CreateVniRangeAction : Action<CreateVniRangeAction, InventoryReply<VniRan
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVniRangeAction();
+  CreateVniRangeAction(const CreateVniRangeAction&) = default;
+  CreateVniRangeAction(CreateVniRangeAction&&) = default;
+  CreateVniRangeAction& operator=(const CreateVniRangeAction&) = default;
+  CreateVniRangeAction& operator=(CreateVniRangeAction&&) = default;
+  ~CreateVniRangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -298,6 +406,15 @@ struct CreateVxlanPoolRemoteVtepAction : Action<CreateVxlanPoolRemoteVtepAction,
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateVxlanPoolRemoteVtepAction();
+  CreateVxlanPoolRemoteVtepAction(const CreateVxlanPoolRemoteVtepAction&) = default;
+  CreateVxlanPoolRemoteVtepAction(CreateVxlanPoolRemoteVtepAction&&) = default;
+  CreateVxlanPoolRemoteVtepAction& operator=(const CreateVxlanPoolRemoteVtepAction&) = default;
+  CreateVxlanPoolRemoteVtepAction& operator=(CreateVxlanPoolRemoteVtepAction&&) = default;
+  ~CreateVxlanPoolRemoteVtepAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -316,6 +433,15 @@ struct CreateVxlanVtepAction : Action<CreateVxlanVtepAction, InventoryReply<Vtep
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVxlanVtepAction();
+  CreateVxlanVtepAction(const CreateVxlanVtepAction&) = default;
+  CreateVxlanVtepAction(CreateVxlanVtepAction&&) = default;
+  CreateVxlanVtepAction& operator=(const CreateVxlanVtepAction&) = default;
+  CreateVxlanVtepAction& operator=(CreateVxlanVtepAction&&) = default;
+  ~CreateVxlanVtepAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -329,6 +455,15 @@ struct DeleteL2NetworkAction : Action<DeleteL2NetworkAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteL2NetworkAction();
+  DeleteL2NetworkAction(const DeleteL2NetworkAction&) = default;
+  DeleteL2NetworkAction(DeleteL2NetworkAction&&) = default;
+  DeleteL2NetworkAction& operator=(const DeleteL2NetworkAction&) = default;
+  DeleteL2NetworkAction& operator=(DeleteL2NetworkAction&&) = default;
+  ~DeleteL2NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -344,6 +479,15 @@ struct DeleteVniRangeAction : Action<DeleteVniRangeAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVniRangeAction();
+  DeleteVniRangeAction(const DeleteVniRangeAction&) = default;
+  DeleteVniRangeAction(DeleteVniRangeAction&&) = default;
+  DeleteVniRangeAction& operator=(const DeleteVniRangeAction&) = default;
+  DeleteVniRangeAction& operator=(DeleteVniRangeAction&&) = default;
+  ~DeleteVniRangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -357,6 +501,15 @@ struct DeleteVxlanL2NetworkAction : Action<DeleteVxlanL2NetworkAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVxlanL2NetworkAction();
+  DeleteVxlanL2NetworkAction(const DeleteVxlanL2NetworkAction&) = default;
+  DeleteVxlanL2NetworkAction(DeleteVxlanL2NetworkAction&&) = default;
+  DeleteVxlanL2NetworkAction& operator=(const DeleteVxlanL2NetworkAction&) = default;
+  DeleteVxlanL2NetworkAction& operator=(DeleteVxlanL2NetworkAction&&) = default;
+  ~DeleteVxlanL2NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -374,6 +527,15 @@ struct DeleteVxlanPoolRemoteVtepAction : Action<DeleteVxlanPoolRemoteVtepAction,
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVxlanPoolRemoteVtepAction();
+  DeleteVxlanPoolRemoteVtepAction(const DeleteVxlanPoolRemoteVtepAction&) = default;
+  DeleteVxlanPoolRemoteVtepAction(DeleteVxlanPoolRemoteVtepAction&&) = default;
+  DeleteVxlanPoolRemoteVtepAction& operator=(const DeleteVxlanPoolRemoteVtepAction&) = default;
+  DeleteVxlanPoolRemoteVtepAction& operator=(DeleteVxlanPoolRemoteVtepAction&&) = default;
+  ~DeleteVxlanPoolRemoteVtepAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -387,6 +549,15 @@ struct DetachL2NetworkFromClusterAction : Action<DetachL2NetworkFromClusterActio
   std::string l2NetworkUuid;  ///< Path variable; required.
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachL2NetworkFromClusterAction();
+  DetachL2NetworkFromClusterAction(const DetachL2NetworkFromClusterAction&) = default;
+  DetachL2NetworkFromClusterAction(DetachL2NetworkFromClusterAction&&) = default;
+  DetachL2NetworkFromClusterAction& operator=(const DetachL2NetworkFromClusterAction&) = default;
+  DetachL2NetworkFromClusterAction& operator=(DetachL2NetworkFromClusterAction&&) = default;
+  ~DetachL2NetworkFromClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -404,6 +575,15 @@ struct GetCandidateClustersForAttachingL2NetworkAction : Action<GetCandidateClus
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateClustersForAttachingL2NetworkAction();
+  GetCandidateClustersForAttachingL2NetworkAction(const GetCandidateClustersForAttachingL2NetworkAction&) = default;
+  GetCandidateClustersForAttachingL2NetworkAction(GetCandidateClustersForAttachingL2NetworkAction&&) = default;
+  GetCandidateClustersForAttachingL2NetworkAction& operator=(const GetCandidateClustersForAttachingL2NetworkAction&) = default;
+  GetCandidateClustersForAttachingL2NetworkAction& operator=(GetCandidateClustersForAttachingL2NetworkAction&&) = default;
+  ~GetCandidateClustersForAttachingL2NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -416,6 +596,15 @@ struct GetCandidateClustersForAttachingL2NetworkAction : Action<GetCandidateClus
 struct GetL2NetworkTypesAction : Action<GetL2NetworkTypesAction, GetL2NetworkTypesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetL2NetworkTypesAction();
+  GetL2NetworkTypesAction(const GetL2NetworkTypesAction&) = default;
+  GetL2NetworkTypesAction(GetL2NetworkTypesAction&&) = default;
+  GetL2NetworkTypesAction& operator=(const GetL2NetworkTypesAction&) = default;
+  GetL2NetworkTypesAction& operator=(GetL2NetworkTypesAction&&) = default;
+  ~GetL2NetworkTypesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -427,6 +616,15 @@ struct GetL2NetworkTypesAction : Action<GetL2NetworkTypesAction, GetL2NetworkTyp
 /// From the Java SDK's `GetVSwitchTypesAction.java`.
 struct GetVSwitchTypesAction : Action<GetVSwitchTypesAction, GetVSwitchTypesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVSwitchTypesAction();
+  GetVSwitchTypesAction(const GetVSwitchTypesAction&) = default;
+  GetVSwitchTypesAction(GetVSwitchTypesAction&&) = default;
+  GetVSwitchTypesAction& operator=(const GetVSwitchTypesAction&) = default;
+  GetVSwitchTypesAction& operator=(GetVSwitchTypesAction&&) = default;
+  ~GetVSwitchTypesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -441,6 +639,15 @@ struct GetVSwitchTypesAction : Action<GetVSwitchTypesAction, GetVSwitchTypesResu
 /// From the Java SDK's `QueryL2NetworkAction.java`.
 struct QueryL2NetworkAction : QueryAction<QueryL2NetworkAction, L2NetworkInventory> {
 
+  /// \cond
+  QueryL2NetworkAction();
+  QueryL2NetworkAction(const QueryL2NetworkAction&) = default;
+  QueryL2NetworkAction(QueryL2NetworkAction&&) = default;
+  QueryL2NetworkAction& operator=(const QueryL2NetworkAction&) = default;
+  QueryL2NetworkAction& operator=(QueryL2NetworkAction&&) = default;
+  ~QueryL2NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -453,6 +660,15 @@ struct QueryL2NetworkAction : QueryAction<QueryL2NetworkAction, L2NetworkInvento
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryL2PortGroupNetworkAction.java`.
 struct QueryL2PortGroupNetworkAction : QueryAction<QueryL2PortGroupNetworkAction, L2PortGroupNetworkInventory> {
+
+  /// \cond
+  QueryL2PortGroupNetworkAction();
+  QueryL2PortGroupNetworkAction(const QueryL2PortGroupNetworkAction&) = default;
+  QueryL2PortGroupNetworkAction(QueryL2PortGroupNetworkAction&&) = default;
+  QueryL2PortGroupNetworkAction& operator=(const QueryL2PortGroupNetworkAction&) = default;
+  QueryL2PortGroupNetworkAction& operator=(QueryL2PortGroupNetworkAction&&) = default;
+  ~QueryL2PortGroupNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -467,6 +683,15 @@ struct QueryL2PortGroupNetworkAction : QueryAction<QueryL2PortGroupNetworkAction
 /// From the Java SDK's `QueryL2VirtualSwitchNetworkAction.java`.
 struct QueryL2VirtualSwitchNetworkAction : QueryAction<QueryL2VirtualSwitchNetworkAction, L2VirtualSwitchNetworkInventory> {
 
+  /// \cond
+  QueryL2VirtualSwitchNetworkAction();
+  QueryL2VirtualSwitchNetworkAction(const QueryL2VirtualSwitchNetworkAction&) = default;
+  QueryL2VirtualSwitchNetworkAction(QueryL2VirtualSwitchNetworkAction&&) = default;
+  QueryL2VirtualSwitchNetworkAction& operator=(const QueryL2VirtualSwitchNetworkAction&) = default;
+  QueryL2VirtualSwitchNetworkAction& operator=(QueryL2VirtualSwitchNetworkAction&&) = default;
+  ~QueryL2VirtualSwitchNetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -480,6 +705,15 @@ struct QueryL2VirtualSwitchNetworkAction : QueryAction<QueryL2VirtualSwitchNetwo
 /// From the Java SDK's `QueryL2VlanNetworkAction.java`.
 struct QueryL2VlanNetworkAction : QueryAction<QueryL2VlanNetworkAction, L2VlanNetworkInventory> {
 
+  /// \cond
+  QueryL2VlanNetworkAction();
+  QueryL2VlanNetworkAction(const QueryL2VlanNetworkAction&) = default;
+  QueryL2VlanNetworkAction(QueryL2VlanNetworkAction&&) = default;
+  QueryL2VlanNetworkAction& operator=(const QueryL2VlanNetworkAction&) = default;
+  QueryL2VlanNetworkAction& operator=(QueryL2VlanNetworkAction&&) = default;
+  ~QueryL2VlanNetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -492,6 +726,15 @@ struct QueryL2VlanNetworkAction : QueryAction<QueryL2VlanNetworkAction, L2VlanNe
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryL2VxlanNetworkAction.java`.
 struct QueryL2VxlanNetworkAction : QueryAction<QueryL2VxlanNetworkAction, L2VxlanNetworkInventory> {
+
+  /// \cond
+  QueryL2VxlanNetworkAction();
+  QueryL2VxlanNetworkAction(const QueryL2VxlanNetworkAction&) = default;
+  QueryL2VxlanNetworkAction(QueryL2VxlanNetworkAction&&) = default;
+  QueryL2VxlanNetworkAction& operator=(const QueryL2VxlanNetworkAction&) = default;
+  QueryL2VxlanNetworkAction& operator=(QueryL2VxlanNetworkAction&&) = default;
+  ~QueryL2VxlanNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -507,6 +750,15 @@ struct QueryL2VxlanNetworkAction : QueryAction<QueryL2VxlanNetworkAction, L2Vxla
 /// From the Java SDK's `QueryL2VxlanNetworkPoolAction.java`.
 struct QueryL2VxlanNetworkPoolAction : QueryAction<QueryL2VxlanNetworkPoolAction, L2VxlanNetworkPoolInventory> {
 
+  /// \cond
+  QueryL2VxlanNetworkPoolAction();
+  QueryL2VxlanNetworkPoolAction(const QueryL2VxlanNetworkPoolAction&) = default;
+  QueryL2VxlanNetworkPoolAction(QueryL2VxlanNetworkPoolAction&&) = default;
+  QueryL2VxlanNetworkPoolAction& operator=(const QueryL2VxlanNetworkPoolAction&) = default;
+  QueryL2VxlanNetworkPoolAction& operator=(QueryL2VxlanNetworkPoolAction&&) = default;
+  ~QueryL2VxlanNetworkPoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -520,6 +772,15 @@ struct QueryL2VxlanNetworkPoolAction : QueryAction<QueryL2VxlanNetworkPoolAction
 /// From the Java SDK's `QueryVniRangeAction.java`.
 struct QueryVniRangeAction : QueryAction<QueryVniRangeAction, VniRangeInventory> {
 
+  /// \cond
+  QueryVniRangeAction();
+  QueryVniRangeAction(const QueryVniRangeAction&) = default;
+  QueryVniRangeAction(QueryVniRangeAction&&) = default;
+  QueryVniRangeAction& operator=(const QueryVniRangeAction&) = default;
+  QueryVniRangeAction& operator=(QueryVniRangeAction&&) = default;
+  ~QueryVniRangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -532,6 +793,15 @@ struct QueryVniRangeAction : QueryAction<QueryVniRangeAction, VniRangeInventory>
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVtepAction.java`.
 struct QueryVtepAction : QueryAction<QueryVtepAction, VtepInventory> {
+
+  /// \cond
+  QueryVtepAction();
+  QueryVtepAction(const QueryVtepAction&) = default;
+  QueryVtepAction(QueryVtepAction&&) = default;
+  QueryVtepAction& operator=(const QueryVtepAction&) = default;
+  QueryVtepAction& operator=(QueryVtepAction&&) = default;
+  ~QueryVtepAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -548,6 +818,15 @@ struct UpdateL2NetworkAction : Action<UpdateL2NetworkAction, InventoryReply<L2Ne
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateL2NetworkAction();
+  UpdateL2NetworkAction(const UpdateL2NetworkAction&) = default;
+  UpdateL2NetworkAction(UpdateL2NetworkAction&&) = default;
+  UpdateL2NetworkAction& operator=(const UpdateL2NetworkAction&) = default;
+  UpdateL2NetworkAction& operator=(UpdateL2NetworkAction&&) = default;
+  ~UpdateL2NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -561,6 +840,15 @@ struct UpdateVniRangeAction : Action<UpdateVniRangeAction, InventoryReply<VniRan
   std::string uuid;  ///< Path variable; required.
   std::string name;  ///< Required; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVniRangeAction();
+  UpdateVniRangeAction(const UpdateVniRangeAction&) = default;
+  UpdateVniRangeAction(UpdateVniRangeAction&&) = default;
+  UpdateVniRangeAction& operator=(const UpdateVniRangeAction&) = default;
+  UpdateVniRangeAction& operator=(UpdateVniRangeAction&&) = default;
+  ~UpdateVniRangeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

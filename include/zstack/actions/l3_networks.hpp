@@ -40,6 +40,15 @@ struct AddDnsToL3NetworkAction : Action<AddDnsToL3NetworkAction, InventoryReply<
   std::string dns;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddDnsToL3NetworkAction();
+  AddDnsToL3NetworkAction(const AddDnsToL3NetworkAction&) = default;
+  AddDnsToL3NetworkAction(AddDnsToL3NetworkAction&&) = default;
+  AddDnsToL3NetworkAction& operator=(const AddDnsToL3NetworkAction&) = default;
+  AddDnsToL3NetworkAction& operator=(AddDnsToL3NetworkAction&&) = default;
+  ~AddDnsToL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -54,6 +63,15 @@ struct AddHostRouteToL3NetworkAction : Action<AddHostRouteToL3NetworkAction, Inv
   std::string prefix;  ///< Required.
   std::string nexthop;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddHostRouteToL3NetworkAction();
+  AddHostRouteToL3NetworkAction(const AddHostRouteToL3NetworkAction&) = default;
+  AddHostRouteToL3NetworkAction(AddHostRouteToL3NetworkAction&&) = default;
+  AddHostRouteToL3NetworkAction& operator=(const AddHostRouteToL3NetworkAction&) = default;
+  AddHostRouteToL3NetworkAction& operator=(AddHostRouteToL3NetworkAction&&) = default;
+  ~AddHostRouteToL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -77,6 +95,15 @@ struct AddIpRangeAction : Action<AddIpRangeAction, InventoryReply<IpRangeInvento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIpRangeAction();
+  AddIpRangeAction(const AddIpRangeAction&) = default;
+  AddIpRangeAction(AddIpRangeAction&&) = default;
+  AddIpRangeAction& operator=(const AddIpRangeAction&) = default;
+  AddIpRangeAction& operator=(AddIpRangeAction&&) = default;
+  ~AddIpRangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -96,6 +123,15 @@ struct AddIpRangeByNetworkCidrAction : Action<AddIpRangeByNetworkCidrAction, Add
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddIpRangeByNetworkCidrAction();
+  AddIpRangeByNetworkCidrAction(const AddIpRangeByNetworkCidrAction&) = default;
+  AddIpRangeByNetworkCidrAction(AddIpRangeByNetworkCidrAction&&) = default;
+  AddIpRangeByNetworkCidrAction& operator=(const AddIpRangeByNetworkCidrAction&) = default;
+  AddIpRangeByNetworkCidrAction& operator=(AddIpRangeByNetworkCidrAction&&) = default;
+  ~AddIpRangeByNetworkCidrAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -120,6 +156,15 @@ struct AddIpv6RangeAction : Action<AddIpv6RangeAction, InventoryReply<IpRangeInv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIpv6RangeAction();
+  AddIpv6RangeAction(const AddIpv6RangeAction&) = default;
+  AddIpv6RangeAction(AddIpv6RangeAction&&) = default;
+  AddIpv6RangeAction& operator=(const AddIpv6RangeAction&) = default;
+  AddIpv6RangeAction& operator=(AddIpv6RangeAction&&) = default;
+  ~AddIpv6RangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -140,6 +185,15 @@ struct AddIpv6RangeByNetworkCidrAction : Action<AddIpv6RangeByNetworkCidrAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIpv6RangeByNetworkCidrAction();
+  AddIpv6RangeByNetworkCidrAction(const AddIpv6RangeByNetworkCidrAction&) = default;
+  AddIpv6RangeByNetworkCidrAction(AddIpv6RangeByNetworkCidrAction&&) = default;
+  AddIpv6RangeByNetworkCidrAction& operator=(const AddIpv6RangeByNetworkCidrAction&) = default;
+  AddIpv6RangeByNetworkCidrAction& operator=(AddIpv6RangeByNetworkCidrAction&&) = default;
+  ~AddIpv6RangeByNetworkCidrAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -157,6 +211,15 @@ struct AddReservedIpRangeAction : Action<AddReservedIpRangeAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddReservedIpRangeAction();
+  AddReservedIpRangeAction(const AddReservedIpRangeAction&) = default;
+  AddReservedIpRangeAction(AddReservedIpRangeAction&&) = default;
+  AddReservedIpRangeAction& operator=(const AddReservedIpRangeAction&) = default;
+  AddReservedIpRangeAction& operator=(AddReservedIpRangeAction&&) = default;
+  ~AddReservedIpRangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -169,6 +232,15 @@ struct AddReservedIpRangeAction : Action<AddReservedIpRangeAction, InventoryRepl
 struct AttachNetworkServiceToL3NetworkAction : Action<AttachNetworkServiceToL3NetworkAction, InventoryReply<L3NetworkInventory>> {
   std::string l3NetworkUuid;  ///< Path variable; required.
   std::map<std::string, std::vector<std::string>> networkServices;  ///< Required.
+
+  /// \cond
+  AttachNetworkServiceToL3NetworkAction();
+  AttachNetworkServiceToL3NetworkAction(const AttachNetworkServiceToL3NetworkAction&) = default;
+  AttachNetworkServiceToL3NetworkAction(AttachNetworkServiceToL3NetworkAction&&) = default;
+  AttachNetworkServiceToL3NetworkAction& operator=(const AttachNetworkServiceToL3NetworkAction&) = default;
+  AttachNetworkServiceToL3NetworkAction& operator=(AttachNetworkServiceToL3NetworkAction&&) = default;
+  ~AttachNetworkServiceToL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -185,6 +257,15 @@ struct ChangeL3NetworkDhcpIpAddressAction : Action<ChangeL3NetworkDhcpIpAddressA
   std::optional<std::string> dhcpv6ServerIp;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeL3NetworkDhcpIpAddressAction();
+  ChangeL3NetworkDhcpIpAddressAction(const ChangeL3NetworkDhcpIpAddressAction&) = default;
+  ChangeL3NetworkDhcpIpAddressAction(ChangeL3NetworkDhcpIpAddressAction&&) = default;
+  ChangeL3NetworkDhcpIpAddressAction& operator=(const ChangeL3NetworkDhcpIpAddressAction&) = default;
+  ChangeL3NetworkDhcpIpAddressAction& operator=(ChangeL3NetworkDhcpIpAddressAction&&) = default;
+  ~ChangeL3NetworkDhcpIpAddressAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -198,6 +279,15 @@ struct ChangeL3NetworkStateAction : Action<ChangeL3NetworkStateAction, Inventory
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeL3NetworkStateAction();
+  ChangeL3NetworkStateAction(const ChangeL3NetworkStateAction&) = default;
+  ChangeL3NetworkStateAction(ChangeL3NetworkStateAction&&) = default;
+  ChangeL3NetworkStateAction& operator=(const ChangeL3NetworkStateAction&) = default;
+  ChangeL3NetworkStateAction& operator=(ChangeL3NetworkStateAction&&) = default;
+  ~ChangeL3NetworkStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -214,6 +304,15 @@ struct CheckIpAvailabilityAction : Action<CheckIpAvailabilityAction, CheckIpAvai
   std::optional<bool> arpCheck;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<bool> ipRangeCheck;  ///< Optional; Java SDK default `true` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckIpAvailabilityAction();
+  CheckIpAvailabilityAction(const CheckIpAvailabilityAction&) = default;
+  CheckIpAvailabilityAction(CheckIpAvailabilityAction&&) = default;
+  CheckIpAvailabilityAction& operator=(const CheckIpAvailabilityAction&) = default;
+  CheckIpAvailabilityAction& operator=(CheckIpAvailabilityAction&&) = default;
+  ~CheckIpAvailabilityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -238,6 +337,15 @@ struct CreateL3NetworkAction : Action<CreateL3NetworkAction, InventoryReply<L3Ne
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateL3NetworkAction();
+  CreateL3NetworkAction(const CreateL3NetworkAction&) = default;
+  CreateL3NetworkAction(CreateL3NetworkAction&&) = default;
+  CreateL3NetworkAction& operator=(const CreateL3NetworkAction&) = default;
+  CreateL3NetworkAction& operator=(CreateL3NetworkAction&&) = default;
+  ~CreateL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -253,6 +361,15 @@ struct DeleteIpAddressAction : Action<DeleteIpAddressAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteIpAddressAction();
+  DeleteIpAddressAction(const DeleteIpAddressAction&) = default;
+  DeleteIpAddressAction(DeleteIpAddressAction&&) = default;
+  DeleteIpAddressAction& operator=(const DeleteIpAddressAction&) = default;
+  DeleteIpAddressAction& operator=(DeleteIpAddressAction&&) = default;
+  ~DeleteIpAddressAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -266,6 +383,15 @@ struct DeleteIpRangeAction : Action<DeleteIpRangeAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteIpRangeAction();
+  DeleteIpRangeAction(const DeleteIpRangeAction&) = default;
+  DeleteIpRangeAction(DeleteIpRangeAction&&) = default;
+  DeleteIpRangeAction& operator=(const DeleteIpRangeAction&) = default;
+  DeleteIpRangeAction& operator=(DeleteIpRangeAction&&) = default;
+  ~DeleteIpRangeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -281,6 +407,15 @@ struct DeleteL3NetworkAction : Action<DeleteL3NetworkAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteL3NetworkAction();
+  DeleteL3NetworkAction(const DeleteL3NetworkAction&) = default;
+  DeleteL3NetworkAction(DeleteL3NetworkAction&&) = default;
+  DeleteL3NetworkAction& operator=(const DeleteL3NetworkAction&) = default;
+  DeleteL3NetworkAction& operator=(DeleteL3NetworkAction&&) = default;
+  ~DeleteL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -295,6 +430,15 @@ struct DeleteReservedIpRangeAction : Action<DeleteReservedIpRangeAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteReservedIpRangeAction();
+  DeleteReservedIpRangeAction(const DeleteReservedIpRangeAction&) = default;
+  DeleteReservedIpRangeAction(DeleteReservedIpRangeAction&&) = default;
+  DeleteReservedIpRangeAction& operator=(const DeleteReservedIpRangeAction&) = default;
+  DeleteReservedIpRangeAction& operator=(DeleteReservedIpRangeAction&&) = default;
+  ~DeleteReservedIpRangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -307,6 +451,15 @@ struct DeleteReservedIpRangeAction : Action<DeleteReservedIpRangeAction, EmptyRe
 struct DetachNetworkServiceFromL3NetworkAction : Action<DetachNetworkServiceFromL3NetworkAction, InventoryReply<L3NetworkInventory>> {
   std::string l3NetworkUuid;  ///< Path variable; required.
   std::map<std::string, std::vector<std::string>> networkServices;  ///< Required; always in the query string.
+
+  /// \cond
+  DetachNetworkServiceFromL3NetworkAction();
+  DetachNetworkServiceFromL3NetworkAction(const DetachNetworkServiceFromL3NetworkAction&) = default;
+  DetachNetworkServiceFromL3NetworkAction(DetachNetworkServiceFromL3NetworkAction&&) = default;
+  DetachNetworkServiceFromL3NetworkAction& operator=(const DetachNetworkServiceFromL3NetworkAction&) = default;
+  DetachNetworkServiceFromL3NetworkAction& operator=(DetachNetworkServiceFromL3NetworkAction&&) = default;
+  ~DetachNetworkServiceFromL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -326,6 +479,15 @@ struct GetFreeIpAction : Action<GetFreeIpAction, GetFreeIpResult> {
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `100` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetFreeIpAction();
+  GetFreeIpAction(const GetFreeIpAction&) = default;
+  GetFreeIpAction(GetFreeIpAction&&) = default;
+  GetFreeIpAction& operator=(const GetFreeIpAction&) = default;
+  GetFreeIpAction& operator=(GetFreeIpAction&&) = default;
+  ~GetFreeIpAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -343,6 +505,15 @@ struct GetFreeIpOfIpRangeAction : Action<GetFreeIpOfIpRangeAction, GetFreeIpResu
   std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `100` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetFreeIpOfIpRangeAction();
+  GetFreeIpOfIpRangeAction(const GetFreeIpOfIpRangeAction&) = default;
+  GetFreeIpOfIpRangeAction(GetFreeIpOfIpRangeAction&&) = default;
+  GetFreeIpOfIpRangeAction& operator=(const GetFreeIpOfIpRangeAction&) = default;
+  GetFreeIpOfIpRangeAction& operator=(GetFreeIpOfIpRangeAction&&) = default;
+  ~GetFreeIpOfIpRangeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -362,6 +533,15 @@ struct GetFreeIpOfL3NetworkAction : Action<GetFreeIpOfL3NetworkAction, GetFreeIp
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `100` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetFreeIpOfL3NetworkAction();
+  GetFreeIpOfL3NetworkAction(const GetFreeIpOfL3NetworkAction&) = default;
+  GetFreeIpOfL3NetworkAction(GetFreeIpOfL3NetworkAction&&) = default;
+  GetFreeIpOfL3NetworkAction& operator=(const GetFreeIpOfL3NetworkAction&) = default;
+  GetFreeIpOfL3NetworkAction& operator=(GetFreeIpOfL3NetworkAction&&) = default;
+  ~GetFreeIpOfL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -374,6 +554,15 @@ struct GetFreeIpOfL3NetworkAction : Action<GetFreeIpOfL3NetworkAction, GetFreeIp
 struct GetL3NetworkDhcpIpAddressAction : Action<GetL3NetworkDhcpIpAddressAction, GetL3NetworkDhcpIpAddressResult> {
   std::string l3NetworkUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetL3NetworkDhcpIpAddressAction();
+  GetL3NetworkDhcpIpAddressAction(const GetL3NetworkDhcpIpAddressAction&) = default;
+  GetL3NetworkDhcpIpAddressAction(GetL3NetworkDhcpIpAddressAction&&) = default;
+  GetL3NetworkDhcpIpAddressAction& operator=(const GetL3NetworkDhcpIpAddressAction&) = default;
+  GetL3NetworkDhcpIpAddressAction& operator=(GetL3NetworkDhcpIpAddressAction&&) = default;
+  ~GetL3NetworkDhcpIpAddressAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -395,6 +584,15 @@ struct GetL3NetworkIpStatisticAction : Action<GetL3NetworkIpStatisticAction, Get
   std::optional<bool> replyWithCount;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetL3NetworkIpStatisticAction();
+  GetL3NetworkIpStatisticAction(const GetL3NetworkIpStatisticAction&) = default;
+  GetL3NetworkIpStatisticAction(GetL3NetworkIpStatisticAction&&) = default;
+  GetL3NetworkIpStatisticAction& operator=(const GetL3NetworkIpStatisticAction&) = default;
+  GetL3NetworkIpStatisticAction& operator=(GetL3NetworkIpStatisticAction&&) = default;
+  ~GetL3NetworkIpStatisticAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -407,6 +605,15 @@ struct GetL3NetworkIpStatisticAction : Action<GetL3NetworkIpStatisticAction, Get
 struct GetL3NetworkMtuAction : Action<GetL3NetworkMtuAction, GetL3NetworkMtuResult> {
   std::string l3NetworkUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetL3NetworkMtuAction();
+  GetL3NetworkMtuAction(const GetL3NetworkMtuAction&) = default;
+  GetL3NetworkMtuAction(GetL3NetworkMtuAction&&) = default;
+  GetL3NetworkMtuAction& operator=(const GetL3NetworkMtuAction&) = default;
+  GetL3NetworkMtuAction& operator=(GetL3NetworkMtuAction&&) = default;
+  ~GetL3NetworkMtuAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -421,6 +628,15 @@ struct GetL3NetworkRouterInterfaceIpAction : Action<GetL3NetworkRouterInterfaceI
   std::string l3NetworkUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetL3NetworkRouterInterfaceIpAction();
+  GetL3NetworkRouterInterfaceIpAction(const GetL3NetworkRouterInterfaceIpAction&) = default;
+  GetL3NetworkRouterInterfaceIpAction(GetL3NetworkRouterInterfaceIpAction&&) = default;
+  GetL3NetworkRouterInterfaceIpAction& operator=(const GetL3NetworkRouterInterfaceIpAction&) = default;
+  GetL3NetworkRouterInterfaceIpAction& operator=(GetL3NetworkRouterInterfaceIpAction&&) = default;
+  ~GetL3NetworkRouterInterfaceIpAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -432,6 +648,15 @@ struct GetL3NetworkRouterInterfaceIpAction : Action<GetL3NetworkRouterInterfaceI
 /// From the Java SDK's `GetL3NetworkTypesAction.java`.
 struct GetL3NetworkTypesAction : Action<GetL3NetworkTypesAction, GetL3NetworkTypesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetL3NetworkTypesAction();
+  GetL3NetworkTypesAction(const GetL3NetworkTypesAction&) = default;
+  GetL3NetworkTypesAction(GetL3NetworkTypesAction&&) = default;
+  GetL3NetworkTypesAction& operator=(const GetL3NetworkTypesAction&) = default;
+  GetL3NetworkTypesAction& operator=(GetL3NetworkTypesAction&&) = default;
+  ~GetL3NetworkTypesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -447,6 +672,15 @@ struct IsVfNicAvailableInL3NetworkAction : Action<IsVfNicAvailableInL3NetworkAct
   std::string hostUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  IsVfNicAvailableInL3NetworkAction();
+  IsVfNicAvailableInL3NetworkAction(const IsVfNicAvailableInL3NetworkAction&) = default;
+  IsVfNicAvailableInL3NetworkAction(IsVfNicAvailableInL3NetworkAction&&) = default;
+  IsVfNicAvailableInL3NetworkAction& operator=(const IsVfNicAvailableInL3NetworkAction&) = default;
+  IsVfNicAvailableInL3NetworkAction& operator=(IsVfNicAvailableInL3NetworkAction&&) = default;
+  ~IsVfNicAvailableInL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -459,6 +693,15 @@ struct IsVfNicAvailableInL3NetworkAction : Action<IsVfNicAvailableInL3NetworkAct
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAddressPoolAction.java`.
 struct QueryAddressPoolAction : QueryAction<QueryAddressPoolAction, AddressPoolInventory> {
+
+  /// \cond
+  QueryAddressPoolAction();
+  QueryAddressPoolAction(const QueryAddressPoolAction&) = default;
+  QueryAddressPoolAction(QueryAddressPoolAction&&) = default;
+  QueryAddressPoolAction& operator=(const QueryAddressPoolAction&) = default;
+  QueryAddressPoolAction& operator=(QueryAddressPoolAction&&) = default;
+  ~QueryAddressPoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -473,6 +716,15 @@ struct QueryAddressPoolAction : QueryAction<QueryAddressPoolAction, AddressPoolI
 /// From the Java SDK's `QueryIpAddressAction.java`.
 struct QueryIpAddressAction : QueryAction<QueryIpAddressAction, UsedIpInventory> {
 
+  /// \cond
+  QueryIpAddressAction();
+  QueryIpAddressAction(const QueryIpAddressAction&) = default;
+  QueryIpAddressAction(QueryIpAddressAction&&) = default;
+  QueryIpAddressAction& operator=(const QueryIpAddressAction&) = default;
+  QueryIpAddressAction& operator=(QueryIpAddressAction&&) = default;
+  ~QueryIpAddressAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -485,6 +737,15 @@ struct QueryIpAddressAction : QueryAction<QueryIpAddressAction, UsedIpInventory>
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryIpRangeAction.java`.
 struct QueryIpRangeAction : QueryAction<QueryIpRangeAction, IpRangeInventory> {
+
+  /// \cond
+  QueryIpRangeAction();
+  QueryIpRangeAction(const QueryIpRangeAction&) = default;
+  QueryIpRangeAction(QueryIpRangeAction&&) = default;
+  QueryIpRangeAction& operator=(const QueryIpRangeAction&) = default;
+  QueryIpRangeAction& operator=(QueryIpRangeAction&&) = default;
+  ~QueryIpRangeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -500,6 +761,15 @@ struct QueryIpRangeAction : QueryAction<QueryIpRangeAction, IpRangeInventory> {
 /// From the Java SDK's `QueryL3NetworkAction.java`.
 struct QueryL3NetworkAction : QueryAction<QueryL3NetworkAction, L3NetworkInventory> {
 
+  /// \cond
+  QueryL3NetworkAction();
+  QueryL3NetworkAction(const QueryL3NetworkAction&) = default;
+  QueryL3NetworkAction(QueryL3NetworkAction&&) = default;
+  QueryL3NetworkAction& operator=(const QueryL3NetworkAction&) = default;
+  QueryL3NetworkAction& operator=(QueryL3NetworkAction&&) = default;
+  ~QueryL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -512,6 +782,15 @@ struct QueryL3NetworkAction : QueryAction<QueryL3NetworkAction, L3NetworkInvento
 /// The server may accept more (its own joins over related resources).
 /// From `api/actions/QueryNetworkServiceL3NetworkRef.json` (the manual).
 struct QueryNetworkServiceL3NetworkRefAction : QueryAction<QueryNetworkServiceL3NetworkRefAction, NetworkServiceL3NetworkRefInventory> {
+
+  /// \cond
+  QueryNetworkServiceL3NetworkRefAction();
+  QueryNetworkServiceL3NetworkRefAction(const QueryNetworkServiceL3NetworkRefAction&) = default;
+  QueryNetworkServiceL3NetworkRefAction(QueryNetworkServiceL3NetworkRefAction&&) = default;
+  QueryNetworkServiceL3NetworkRefAction& operator=(const QueryNetworkServiceL3NetworkRefAction&) = default;
+  QueryNetworkServiceL3NetworkRefAction& operator=(QueryNetworkServiceL3NetworkRefAction&&) = default;
+  ~QueryNetworkServiceL3NetworkRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -527,6 +806,15 @@ struct RemoveDnsFromL3NetworkAction : Action<RemoveDnsFromL3NetworkAction, Inven
   std::string dns;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveDnsFromL3NetworkAction();
+  RemoveDnsFromL3NetworkAction(const RemoveDnsFromL3NetworkAction&) = default;
+  RemoveDnsFromL3NetworkAction(RemoveDnsFromL3NetworkAction&&) = default;
+  RemoveDnsFromL3NetworkAction& operator=(const RemoveDnsFromL3NetworkAction&) = default;
+  RemoveDnsFromL3NetworkAction& operator=(RemoveDnsFromL3NetworkAction&&) = default;
+  ~RemoveDnsFromL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -540,6 +828,15 @@ struct RemoveHostRouteFromL3NetworkAction : Action<RemoveHostRouteFromL3NetworkA
   std::string l3NetworkUuid;  ///< Path variable; required.
   std::string prefix;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveHostRouteFromL3NetworkAction();
+  RemoveHostRouteFromL3NetworkAction(const RemoveHostRouteFromL3NetworkAction&) = default;
+  RemoveHostRouteFromL3NetworkAction(RemoveHostRouteFromL3NetworkAction&&) = default;
+  RemoveHostRouteFromL3NetworkAction& operator=(const RemoveHostRouteFromL3NetworkAction&) = default;
+  RemoveHostRouteFromL3NetworkAction& operator=(RemoveHostRouteFromL3NetworkAction&&) = default;
+  ~RemoveHostRouteFromL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -555,6 +852,15 @@ struct SetL3NetworkMtuAction : Action<SetL3NetworkMtuAction, EmptyReply> {
   std::optional<std::int32_t> mtu;  ///< Required; range [68, 9216].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetL3NetworkMtuAction();
+  SetL3NetworkMtuAction(const SetL3NetworkMtuAction&) = default;
+  SetL3NetworkMtuAction(SetL3NetworkMtuAction&&) = default;
+  SetL3NetworkMtuAction& operator=(const SetL3NetworkMtuAction&) = default;
+  SetL3NetworkMtuAction& operator=(SetL3NetworkMtuAction&&) = default;
+  ~SetL3NetworkMtuAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -568,6 +874,15 @@ struct SetL3NetworkRouterInterfaceIpAction : Action<SetL3NetworkRouterInterfaceI
   std::string l3NetworkUuid;  ///< Path variable; required.
   std::string routerInterfaceIp;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetL3NetworkRouterInterfaceIpAction();
+  SetL3NetworkRouterInterfaceIpAction(const SetL3NetworkRouterInterfaceIpAction&) = default;
+  SetL3NetworkRouterInterfaceIpAction(SetL3NetworkRouterInterfaceIpAction&&) = default;
+  SetL3NetworkRouterInterfaceIpAction& operator=(const SetL3NetworkRouterInterfaceIpAction&) = default;
+  SetL3NetworkRouterInterfaceIpAction& operator=(SetL3NetworkRouterInterfaceIpAction&&) = default;
+  ~SetL3NetworkRouterInterfaceIpAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -583,6 +898,15 @@ struct UpdateIpRangeAction : Action<UpdateIpRangeAction, InventoryReply<IpRangeI
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateIpRangeAction();
+  UpdateIpRangeAction(const UpdateIpRangeAction&) = default;
+  UpdateIpRangeAction(UpdateIpRangeAction&&) = default;
+  UpdateIpRangeAction& operator=(const UpdateIpRangeAction&) = default;
+  UpdateIpRangeAction& operator=(UpdateIpRangeAction&&) = default;
+  ~UpdateIpRangeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -601,6 +925,15 @@ struct UpdateL3NetworkAction : Action<UpdateL3NetworkAction, InventoryReply<L3Ne
   std::optional<std::string> category;  ///< Optional; one of `Public`, `Private`, `System` (case-insensitive).
   std::optional<bool> system;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateL3NetworkAction();
+  UpdateL3NetworkAction(const UpdateL3NetworkAction&) = default;
+  UpdateL3NetworkAction(UpdateL3NetworkAction&&) = default;
+  UpdateL3NetworkAction& operator=(const UpdateL3NetworkAction&) = default;
+  UpdateL3NetworkAction& operator=(UpdateL3NetworkAction&&) = default;
+  ~UpdateL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

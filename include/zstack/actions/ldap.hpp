@@ -37,6 +37,15 @@ struct AddLdapServerAction : Action<AddLdapServerAction, InventoryReply<LdapServ
   std::string scope;  ///< Required; one of `account`, `IAM2` (case-insensitive); Java SDK default `"account"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddLdapServerAction();
+  AddLdapServerAction(const AddLdapServerAction&) = default;
+  AddLdapServerAction(AddLdapServerAction&&) = default;
+  AddLdapServerAction& operator=(const AddLdapServerAction&) = default;
+  AddLdapServerAction& operator=(AddLdapServerAction&&) = default;
+  ~AddLdapServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -48,6 +57,15 @@ struct AddLdapServerAction : Action<AddLdapServerAction, InventoryReply<LdapServ
 /// From the Java SDK's `CleanInvalidLdapBindingAction.java`.
 struct CleanInvalidLdapBindingAction : Action<CleanInvalidLdapBindingAction, CleanInvalidLdapBindingResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CleanInvalidLdapBindingAction();
+  CleanInvalidLdapBindingAction(const CleanInvalidLdapBindingAction&) = default;
+  CleanInvalidLdapBindingAction(CleanInvalidLdapBindingAction&&) = default;
+  CleanInvalidLdapBindingAction& operator=(const CleanInvalidLdapBindingAction&) = default;
+  CleanInvalidLdapBindingAction& operator=(CleanInvalidLdapBindingAction&&) = default;
+  ~CleanInvalidLdapBindingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -63,6 +81,15 @@ struct CreateLdapBindingAction : Action<CreateLdapBindingAction, InventoryReply<
   std::string accountUuid;  ///< Required; at most 32 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateLdapBindingAction();
+  CreateLdapBindingAction(const CreateLdapBindingAction&) = default;
+  CreateLdapBindingAction(CreateLdapBindingAction&&) = default;
+  CreateLdapBindingAction& operator=(const CreateLdapBindingAction&) = default;
+  CreateLdapBindingAction& operator=(CreateLdapBindingAction&&) = default;
+  ~CreateLdapBindingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -75,6 +102,15 @@ struct CreateLdapBindingAction : Action<CreateLdapBindingAction, InventoryReply<
 struct DeleteLdapBindingAction : Action<DeleteLdapBindingAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required; at most 32 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteLdapBindingAction();
+  DeleteLdapBindingAction(const DeleteLdapBindingAction&) = default;
+  DeleteLdapBindingAction(DeleteLdapBindingAction&&) = default;
+  DeleteLdapBindingAction& operator=(const DeleteLdapBindingAction&) = default;
+  DeleteLdapBindingAction& operator=(DeleteLdapBindingAction&&) = default;
+  ~DeleteLdapBindingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +126,15 @@ struct DeleteLdapServerAction : Action<DeleteLdapServerAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteLdapServerAction();
+  DeleteLdapServerAction(const DeleteLdapServerAction&) = default;
+  DeleteLdapServerAction(DeleteLdapServerAction&&) = default;
+  DeleteLdapServerAction& operator=(const DeleteLdapServerAction&) = default;
+  DeleteLdapServerAction& operator=(DeleteLdapServerAction&&) = default;
+  ~DeleteLdapServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -103,6 +148,15 @@ struct GetCandidateLdapEntryForBindingAction : Action<GetCandidateLdapEntryForBi
   std::string ldapFilter;  ///< Required.
   std::optional<std::int32_t> limit;  ///< Optional; range [1, 2147483647]; Java SDK default `2500` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetCandidateLdapEntryForBindingAction();
+  GetCandidateLdapEntryForBindingAction(const GetCandidateLdapEntryForBindingAction&) = default;
+  GetCandidateLdapEntryForBindingAction(GetCandidateLdapEntryForBindingAction&&) = default;
+  GetCandidateLdapEntryForBindingAction& operator=(const GetCandidateLdapEntryForBindingAction&) = default;
+  GetCandidateLdapEntryForBindingAction& operator=(GetCandidateLdapEntryForBindingAction&&) = default;
+  ~GetCandidateLdapEntryForBindingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -119,6 +173,15 @@ struct GetLdapEntryAction : Action<GetLdapEntryAction, GetLdapEntryResult> {
   std::optional<std::string> ldapServerUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetLdapEntryAction();
+  GetLdapEntryAction(const GetLdapEntryAction&) = default;
+  GetLdapEntryAction(GetLdapEntryAction&&) = default;
+  GetLdapEntryAction& operator=(const GetLdapEntryAction&) = default;
+  GetLdapEntryAction& operator=(GetLdapEntryAction&&) = default;
+  ~GetLdapEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -131,6 +194,15 @@ struct GetLdapEntryAction : Action<GetLdapEntryAction, GetLdapEntryResult> {
 struct GetLdapServerAvailableAttributesAction : Action<GetLdapServerAvailableAttributesAction, GetLdapServerAvailableAttributesResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLdapServerAvailableAttributesAction();
+  GetLdapServerAvailableAttributesAction(const GetLdapServerAvailableAttributesAction&) = default;
+  GetLdapServerAvailableAttributesAction(GetLdapServerAvailableAttributesAction&&) = default;
+  GetLdapServerAvailableAttributesAction& operator=(const GetLdapServerAvailableAttributesAction&) = default;
+  GetLdapServerAvailableAttributesAction& operator=(GetLdapServerAvailableAttributesAction&&) = default;
+  ~GetLdapServerAvailableAttributesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -149,6 +221,15 @@ struct LogInByLdapAction : Action<LogInByLdapAction, LogInByLdapResult> {
   std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LogInByLdapAction();
+  LogInByLdapAction(const LogInByLdapAction&) = default;
+  LogInByLdapAction(LogInByLdapAction&&) = default;
+  LogInByLdapAction& operator=(const LogInByLdapAction&) = default;
+  LogInByLdapAction& operator=(LogInByLdapAction&&) = default;
+  ~LogInByLdapAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -161,6 +242,15 @@ struct LogInByLdapAction : Action<LogInByLdapAction, LogInByLdapResult> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryLdapBindingAction.java`.
 struct QueryLdapBindingAction : QueryAction<QueryLdapBindingAction, LdapAccountRefInventory> {
+
+  /// \cond
+  QueryLdapBindingAction();
+  QueryLdapBindingAction(const QueryLdapBindingAction&) = default;
+  QueryLdapBindingAction(QueryLdapBindingAction&&) = default;
+  QueryLdapBindingAction& operator=(const QueryLdapBindingAction&) = default;
+  QueryLdapBindingAction& operator=(QueryLdapBindingAction&&) = default;
+  ~QueryLdapBindingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -175,6 +265,15 @@ struct QueryLdapBindingAction : QueryAction<QueryLdapBindingAction, LdapAccountR
 /// From the Java SDK's `QueryLdapServerAction.java`.
 struct QueryLdapServerAction : QueryAction<QueryLdapServerAction, LdapServerInventory> {
 
+  /// \cond
+  QueryLdapServerAction();
+  QueryLdapServerAction(const QueryLdapServerAction&) = default;
+  QueryLdapServerAction(QueryLdapServerAction&&) = default;
+  QueryLdapServerAction& operator=(const QueryLdapServerAction&) = default;
+  QueryLdapServerAction& operator=(QueryLdapServerAction&&) = default;
+  ~QueryLdapServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -187,6 +286,15 @@ struct QueryLdapServerAction : QueryAction<QueryLdapServerAction, LdapServerInve
 struct SyncLdapServerAction : Action<SyncLdapServerAction, InventoryReply<LongJobInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncLdapServerAction();
+  SyncLdapServerAction(const SyncLdapServerAction&) = default;
+  SyncLdapServerAction(SyncLdapServerAction&&) = default;
+  SyncLdapServerAction& operator=(const SyncLdapServerAction&) = default;
+  SyncLdapServerAction& operator=(SyncLdapServerAction&&) = default;
+  ~SyncLdapServerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -207,6 +315,15 @@ struct UpdateLdapServerAction : Action<UpdateLdapServerAction, InventoryReply<Ld
   std::optional<std::string> password;  ///< Optional; at most 1024 characters; secret: never logged.
   std::optional<std::string> encryption;  ///< Optional; one of `None`, `TLS` (case-insensitive); at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateLdapServerAction();
+  UpdateLdapServerAction(const UpdateLdapServerAction&) = default;
+  UpdateLdapServerAction(UpdateLdapServerAction&&) = default;
+  UpdateLdapServerAction& operator=(const UpdateLdapServerAction&) = default;
+  UpdateLdapServerAction& operator=(UpdateLdapServerAction&&) = default;
+  ~UpdateLdapServerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

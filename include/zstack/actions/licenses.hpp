@@ -30,6 +30,15 @@ struct DeleteLicenseAction : Action<DeleteLicenseAction, EmptyReply> {
   std::string managementNodeUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteLicenseAction();
+  DeleteLicenseAction(const DeleteLicenseAction&) = default;
+  DeleteLicenseAction(DeleteLicenseAction&&) = default;
+  DeleteLicenseAction& operator=(const DeleteLicenseAction&) = default;
+  DeleteLicenseAction& operator=(DeleteLicenseAction&&) = default;
+  ~DeleteLicenseAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -41,6 +50,15 @@ struct DeleteLicenseAction : Action<DeleteLicenseAction, EmptyReply> {
 /// From the Java SDK's `GetLicenseAddOnsAction.java`.
 struct GetLicenseAddOnsAction : Action<GetLicenseAddOnsAction, GetLicenseAddOnsResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLicenseAddOnsAction();
+  GetLicenseAddOnsAction(const GetLicenseAddOnsAction&) = default;
+  GetLicenseAddOnsAction(GetLicenseAddOnsAction&&) = default;
+  GetLicenseAddOnsAction& operator=(const GetLicenseAddOnsAction&) = default;
+  GetLicenseAddOnsAction& operator=(GetLicenseAddOnsAction&&) = default;
+  ~GetLicenseAddOnsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -54,6 +72,15 @@ struct GetLicenseAddOnsAction : Action<GetLicenseAddOnsAction, GetLicenseAddOnsR
 struct GetLicenseCapabilitiesAction : Action<GetLicenseCapabilitiesAction, GetLicenseCapabilitiesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetLicenseCapabilitiesAction();
+  GetLicenseCapabilitiesAction(const GetLicenseCapabilitiesAction&) = default;
+  GetLicenseCapabilitiesAction(GetLicenseCapabilitiesAction&&) = default;
+  GetLicenseCapabilitiesAction& operator=(const GetLicenseCapabilitiesAction&) = default;
+  GetLicenseCapabilitiesAction& operator=(GetLicenseCapabilitiesAction&&) = default;
+  ~GetLicenseCapabilitiesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -66,6 +93,15 @@ struct GetLicenseCapabilitiesAction : Action<GetLicenseCapabilitiesAction, GetLi
 struct GetLicenseInfoAction : Action<GetLicenseInfoAction, GetLicenseInfoResult> {
   std::optional<std::string> additionSession;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLicenseInfoAction();
+  GetLicenseInfoAction(const GetLicenseInfoAction&) = default;
+  GetLicenseInfoAction(GetLicenseInfoAction&&) = default;
+  GetLicenseInfoAction& operator=(const GetLicenseInfoAction&) = default;
+  GetLicenseInfoAction& operator=(GetLicenseInfoAction&&) = default;
+  ~GetLicenseInfoAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -85,6 +121,15 @@ struct GetLicenseRecordsAction : Action<GetLicenseRecordsAction, QueryReply<Json
   std::optional<std::string> sortDirection;  ///< Optional; one of `asc`, `desc` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetLicenseRecordsAction();
+  GetLicenseRecordsAction(const GetLicenseRecordsAction&) = default;
+  GetLicenseRecordsAction(GetLicenseRecordsAction&&) = default;
+  GetLicenseRecordsAction& operator=(const GetLicenseRecordsAction&) = default;
+  GetLicenseRecordsAction& operator=(GetLicenseRecordsAction&&) = default;
+  ~GetLicenseRecordsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -96,6 +141,15 @@ struct GetLicenseRecordsAction : Action<GetLicenseRecordsAction, QueryReply<Json
 /// From the Java SDK's `GetLicenseUKeyStatusAction.java`.
 struct GetLicenseUKeyStatusAction : Action<GetLicenseUKeyStatusAction, GetLicenseUKeyStatusResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLicenseUKeyStatusAction();
+  GetLicenseUKeyStatusAction(const GetLicenseUKeyStatusAction&) = default;
+  GetLicenseUKeyStatusAction(GetLicenseUKeyStatusAction&&) = default;
+  GetLicenseUKeyStatusAction& operator=(const GetLicenseUKeyStatusAction&) = default;
+  GetLicenseUKeyStatusAction& operator=(GetLicenseUKeyStatusAction&&) = default;
+  ~GetLicenseUKeyStatusAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -109,6 +163,15 @@ struct GetLicenseUKeyStatusAction : Action<GetLicenseUKeyStatusAction, GetLicens
 struct PushLicenseAddOnsUsageAction : Action<PushLicenseAddOnsUsageAction, EmptyReply> {
   std::string addOnsUsage;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PushLicenseAddOnsUsageAction();
+  PushLicenseAddOnsUsageAction(const PushLicenseAddOnsUsageAction&) = default;
+  PushLicenseAddOnsUsageAction(PushLicenseAddOnsUsageAction&&) = default;
+  PushLicenseAddOnsUsageAction& operator=(const PushLicenseAddOnsUsageAction&) = default;
+  PushLicenseAddOnsUsageAction& operator=(PushLicenseAddOnsUsageAction&&) = default;
+  ~PushLicenseAddOnsUsageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -124,6 +187,15 @@ struct RegisterLicenseRequestedApplicationAction : Action<RegisterLicenseRequest
   std::optional<std::string> clientPubKey;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RegisterLicenseRequestedApplicationAction();
+  RegisterLicenseRequestedApplicationAction(const RegisterLicenseRequestedApplicationAction&) = default;
+  RegisterLicenseRequestedApplicationAction(RegisterLicenseRequestedApplicationAction&&) = default;
+  RegisterLicenseRequestedApplicationAction& operator=(const RegisterLicenseRequestedApplicationAction&) = default;
+  RegisterLicenseRequestedApplicationAction& operator=(RegisterLicenseRequestedApplicationAction&&) = default;
+  ~RegisterLicenseRequestedApplicationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -136,6 +208,15 @@ struct RegisterLicenseRequestedApplicationAction : Action<RegisterLicenseRequest
 struct ReloadLicenseAction : Action<ReloadLicenseAction, InventoryReply<LicenseInventory>> {
   std::optional<std::vector<std::string>> managementNodeUuids;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReloadLicenseAction();
+  ReloadLicenseAction(const ReloadLicenseAction&) = default;
+  ReloadLicenseAction(ReloadLicenseAction&&) = default;
+  ReloadLicenseAction& operator=(const ReloadLicenseAction&) = default;
+  ReloadLicenseAction& operator=(ReloadLicenseAction&&) = default;
+  ~ReloadLicenseAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -151,6 +232,15 @@ struct UpdateLicenseAction : Action<UpdateLicenseAction, InventoryReply<LicenseI
   std::string license;  ///< Required.
   std::optional<std::string> additionSession;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateLicenseAction();
+  UpdateLicenseAction(const UpdateLicenseAction&) = default;
+  UpdateLicenseAction(UpdateLicenseAction&&) = default;
+  UpdateLicenseAction& operator=(const UpdateLicenseAction&) = default;
+  UpdateLicenseAction& operator=(UpdateLicenseAction&&) = default;
+  ~UpdateLicenseAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

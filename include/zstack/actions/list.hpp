@@ -24,6 +24,15 @@ struct ListVmSchedulingRulesFromExecuteStateAction : Action<ListVmSchedulingRule
   std::optional<Json> executeStates;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ListVmSchedulingRulesFromExecuteStateAction();
+  ListVmSchedulingRulesFromExecuteStateAction(const ListVmSchedulingRulesFromExecuteStateAction&) = default;
+  ListVmSchedulingRulesFromExecuteStateAction(ListVmSchedulingRulesFromExecuteStateAction&&) = default;
+  ListVmSchedulingRulesFromExecuteStateAction& operator=(const ListVmSchedulingRulesFromExecuteStateAction&) = default;
+  ListVmSchedulingRulesFromExecuteStateAction& operator=(ListVmSchedulingRulesFromExecuteStateAction&&) = default;
+  ~ListVmSchedulingRulesFromExecuteStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct ListVmsFromSchedulingStateAction : Action<ListVmsFromSchedulingStateActio
   std::string ruleUuid;  ///< Required.
   std::optional<Json> executeStates;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ListVmsFromSchedulingStateAction();
+  ListVmsFromSchedulingStateAction(const ListVmsFromSchedulingStateAction&) = default;
+  ListVmsFromSchedulingStateAction(ListVmsFromSchedulingStateAction&&) = default;
+  ListVmsFromSchedulingStateAction& operator=(const ListVmsFromSchedulingStateAction&) = default;
+  ListVmsFromSchedulingStateAction& operator=(ListVmsFromSchedulingStateAction&&) = default;
+  ~ListVmsFromSchedulingStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

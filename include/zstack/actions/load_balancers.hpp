@@ -38,6 +38,15 @@ struct AddAccessControlListToLoadBalancerAction : Action<AddAccessControlListToL
   std::optional<std::vector<std::string>> serverGroupUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAccessControlListToLoadBalancerAction();
+  AddAccessControlListToLoadBalancerAction(const AddAccessControlListToLoadBalancerAction&) = default;
+  AddAccessControlListToLoadBalancerAction(AddAccessControlListToLoadBalancerAction&&) = default;
+  AddAccessControlListToLoadBalancerAction& operator=(const AddAccessControlListToLoadBalancerAction&) = default;
+  AddAccessControlListToLoadBalancerAction& operator=(AddAccessControlListToLoadBalancerAction&&) = default;
+  ~AddAccessControlListToLoadBalancerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -53,6 +62,15 @@ struct AddBackendServerToServerGroupAction : Action<AddBackendServerToServerGrou
   std::optional<Json> servers;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddBackendServerToServerGroupAction();
+  AddBackendServerToServerGroupAction(const AddBackendServerToServerGroupAction&) = default;
+  AddBackendServerToServerGroupAction(AddBackendServerToServerGroupAction&&) = default;
+  AddBackendServerToServerGroupAction& operator=(const AddBackendServerToServerGroupAction&) = default;
+  AddBackendServerToServerGroupAction& operator=(AddBackendServerToServerGroupAction&&) = default;
+  ~AddBackendServerToServerGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -65,6 +83,15 @@ struct AddBackendServerToServerGroupAction : Action<AddBackendServerToServerGrou
 struct AddCertificateToLoadBalancerListenerAction : Action<AddCertificateToLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
   std::string certificateUuid;  ///< Required; not empty; secret: never logged.
   std::string listenerUuid;  ///< Path variable; required.
+
+  /// \cond
+  AddCertificateToLoadBalancerListenerAction();
+  AddCertificateToLoadBalancerListenerAction(const AddCertificateToLoadBalancerListenerAction&) = default;
+  AddCertificateToLoadBalancerListenerAction(AddCertificateToLoadBalancerListenerAction&&) = default;
+  AddCertificateToLoadBalancerListenerAction& operator=(const AddCertificateToLoadBalancerListenerAction&) = default;
+  AddCertificateToLoadBalancerListenerAction& operator=(AddCertificateToLoadBalancerListenerAction&&) = default;
+  ~AddCertificateToLoadBalancerListenerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -80,6 +107,15 @@ struct AddServerGroupToLoadBalancerListenerAction : Action<AddServerGroupToLoadB
   std::string listenerUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddServerGroupToLoadBalancerListenerAction();
+  AddServerGroupToLoadBalancerListenerAction(const AddServerGroupToLoadBalancerListenerAction&) = default;
+  AddServerGroupToLoadBalancerListenerAction(AddServerGroupToLoadBalancerListenerAction&&) = default;
+  AddServerGroupToLoadBalancerListenerAction& operator=(const AddServerGroupToLoadBalancerListenerAction&) = default;
+  AddServerGroupToLoadBalancerListenerAction& operator=(AddServerGroupToLoadBalancerListenerAction&&) = default;
+  ~AddServerGroupToLoadBalancerListenerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -92,6 +128,15 @@ struct AddServerGroupToLoadBalancerListenerAction : Action<AddServerGroupToLoadB
 struct AddVmNicToLoadBalancerAction : Action<AddVmNicToLoadBalancerAction, InventoryReply<LoadBalancerListenerInventory>> {
   std::vector<std::string> vmNicUuids;  ///< Required; not empty.
   std::string listenerUuid;  ///< Path variable; required.
+
+  /// \cond
+  AddVmNicToLoadBalancerAction();
+  AddVmNicToLoadBalancerAction(const AddVmNicToLoadBalancerAction&) = default;
+  AddVmNicToLoadBalancerAction(AddVmNicToLoadBalancerAction&&) = default;
+  AddVmNicToLoadBalancerAction& operator=(const AddVmNicToLoadBalancerAction&) = default;
+  AddVmNicToLoadBalancerAction& operator=(AddVmNicToLoadBalancerAction&&) = default;
+  ~AddVmNicToLoadBalancerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -106,6 +151,15 @@ struct AttachVipToLoadBalancerAction : Action<AttachVipToLoadBalancerAction, Inv
   std::string loadBalancerUuid;  ///< Path variable; required.
   std::string vipUuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachVipToLoadBalancerAction();
+  AttachVipToLoadBalancerAction(const AttachVipToLoadBalancerAction&) = default;
+  AttachVipToLoadBalancerAction(AttachVipToLoadBalancerAction&&) = default;
+  AttachVipToLoadBalancerAction& operator=(const AttachVipToLoadBalancerAction&) = default;
+  AttachVipToLoadBalancerAction& operator=(AttachVipToLoadBalancerAction&&) = default;
+  ~AttachVipToLoadBalancerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -122,6 +176,15 @@ struct ChangeAccessControlListServerGroupAction : Action<ChangeAccessControlList
   std::string aclUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeAccessControlListServerGroupAction();
+  ChangeAccessControlListServerGroupAction(const ChangeAccessControlListServerGroupAction&) = default;
+  ChangeAccessControlListServerGroupAction(ChangeAccessControlListServerGroupAction&&) = default;
+  ChangeAccessControlListServerGroupAction& operator=(const ChangeAccessControlListServerGroupAction&) = default;
+  ChangeAccessControlListServerGroupAction& operator=(ChangeAccessControlListServerGroupAction&&) = default;
+  ~ChangeAccessControlListServerGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -136,6 +199,15 @@ struct ChangeLoadBalancerBackendServerAction : Action<ChangeLoadBalancerBackendS
   std::optional<Json> vmNics;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<Json> servers;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeLoadBalancerBackendServerAction();
+  ChangeLoadBalancerBackendServerAction(const ChangeLoadBalancerBackendServerAction&) = default;
+  ChangeLoadBalancerBackendServerAction(ChangeLoadBalancerBackendServerAction&&) = default;
+  ChangeLoadBalancerBackendServerAction& operator=(const ChangeLoadBalancerBackendServerAction&) = default;
+  ChangeLoadBalancerBackendServerAction& operator=(ChangeLoadBalancerBackendServerAction&&) = default;
+  ~ChangeLoadBalancerBackendServerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -174,6 +246,15 @@ struct ChangeLoadBalancerListenerAction : Action<ChangeLoadBalancerListenerActio
   std::optional<Json> httpCompressAlgos;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeLoadBalancerListenerAction();
+  ChangeLoadBalancerListenerAction(const ChangeLoadBalancerListenerAction&) = default;
+  ChangeLoadBalancerListenerAction(ChangeLoadBalancerListenerAction&&) = default;
+  ChangeLoadBalancerListenerAction& operator=(const ChangeLoadBalancerListenerAction&) = default;
+  ChangeLoadBalancerListenerAction& operator=(ChangeLoadBalancerListenerAction&&) = default;
+  ~ChangeLoadBalancerListenerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -187,6 +268,15 @@ struct ChangeSlbGroupDeployTypeAction : Action<ChangeSlbGroupDeployTypeAction, I
   std::string slbGroupUuid;  ///< Path variable; required.
   std::string deployType;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeSlbGroupDeployTypeAction();
+  ChangeSlbGroupDeployTypeAction(const ChangeSlbGroupDeployTypeAction&) = default;
+  ChangeSlbGroupDeployTypeAction(ChangeSlbGroupDeployTypeAction&&) = default;
+  ChangeSlbGroupDeployTypeAction& operator=(const ChangeSlbGroupDeployTypeAction&) = default;
+  ChangeSlbGroupDeployTypeAction& operator=(ChangeSlbGroupDeployTypeAction&&) = default;
+  ~ChangeSlbGroupDeployTypeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -202,6 +292,15 @@ struct ChangeSlbGroupMonitorIpsAction : Action<ChangeSlbGroupMonitorIpsAction, I
   std::optional<Json> monitorIps;  ///< Required; at most 2048 characters; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeSlbGroupMonitorIpsAction();
+  ChangeSlbGroupMonitorIpsAction(const ChangeSlbGroupMonitorIpsAction&) = default;
+  ChangeSlbGroupMonitorIpsAction(ChangeSlbGroupMonitorIpsAction&&) = default;
+  ChangeSlbGroupMonitorIpsAction& operator=(const ChangeSlbGroupMonitorIpsAction&) = default;
+  ChangeSlbGroupMonitorIpsAction& operator=(ChangeSlbGroupMonitorIpsAction&&) = default;
+  ~ChangeSlbGroupMonitorIpsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -216,6 +315,15 @@ struct CreateLoadBalancerAction : Action<CreateLoadBalancerAction, InventoryRepl
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::string vipUuid;  ///< Required.
   std::optional<std::string> resourceUuid;  ///< Optional.
+
+  /// \cond
+  CreateLoadBalancerAction();
+  CreateLoadBalancerAction(const CreateLoadBalancerAction&) = default;
+  CreateLoadBalancerAction(CreateLoadBalancerAction&&) = default;
+  CreateLoadBalancerAction& operator=(const CreateLoadBalancerAction&) = default;
+  CreateLoadBalancerAction& operator=(CreateLoadBalancerAction&&) = default;
+  ~CreateLoadBalancerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -236,6 +344,15 @@ struct CreateLoadBalancerListenerAction : Action<CreateLoadBalancerListenerActio
   std::optional<std::string> certificateUuid;  ///< Optional; secret: never logged.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  CreateLoadBalancerListenerAction();
+  CreateLoadBalancerListenerAction(const CreateLoadBalancerListenerAction&) = default;
+  CreateLoadBalancerListenerAction(CreateLoadBalancerListenerAction&&) = default;
+  CreateLoadBalancerListenerAction& operator=(const CreateLoadBalancerListenerAction&) = default;
+  CreateLoadBalancerListenerAction& operator=(CreateLoadBalancerListenerAction&&) = default;
+  ~CreateLoadBalancerListenerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -253,6 +370,15 @@ struct CreateLoadBalancerServerGroupAction : Action<CreateLoadBalancerServerGrou
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateLoadBalancerServerGroupAction();
+  CreateLoadBalancerServerGroupAction(const CreateLoadBalancerServerGroupAction&) = default;
+  CreateLoadBalancerServerGroupAction(CreateLoadBalancerServerGroupAction&&) = default;
+  CreateLoadBalancerServerGroupAction& operator=(const CreateLoadBalancerServerGroupAction&) = default;
+  CreateLoadBalancerServerGroupAction& operator=(CreateLoadBalancerServerGroupAction&&) = default;
+  ~CreateLoadBalancerServerGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -276,6 +402,15 @@ struct CreateSlbGroupAction : Action<CreateSlbGroupAction, InventoryReply<SlbGro
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSlbGroupAction();
+  CreateSlbGroupAction(const CreateSlbGroupAction&) = default;
+  CreateSlbGroupAction(CreateSlbGroupAction&&) = default;
+  CreateSlbGroupAction& operator=(const CreateSlbGroupAction&) = default;
+  CreateSlbGroupAction& operator=(CreateSlbGroupAction&&) = default;
+  ~CreateSlbGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -296,6 +431,15 @@ struct CreateSlbInstanceAction : Action<CreateSlbInstanceAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSlbInstanceAction();
+  CreateSlbInstanceAction(const CreateSlbInstanceAction&) = default;
+  CreateSlbInstanceAction(CreateSlbInstanceAction&&) = default;
+  CreateSlbInstanceAction& operator=(const CreateSlbInstanceAction&) = default;
+  CreateSlbInstanceAction& operator=(CreateSlbInstanceAction&&) = default;
+  ~CreateSlbInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -309,6 +453,15 @@ struct DeleteLoadBalancerAction : Action<DeleteLoadBalancerAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
+  /// \cond
+  DeleteLoadBalancerAction();
+  DeleteLoadBalancerAction(const DeleteLoadBalancerAction&) = default;
+  DeleteLoadBalancerAction(DeleteLoadBalancerAction&&) = default;
+  DeleteLoadBalancerAction& operator=(const DeleteLoadBalancerAction&) = default;
+  DeleteLoadBalancerAction& operator=(DeleteLoadBalancerAction&&) = default;
+  ~DeleteLoadBalancerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -320,6 +473,15 @@ struct DeleteLoadBalancerAction : Action<DeleteLoadBalancerAction, EmptyReply> {
 /// From `api/actions/DeleteLoadBalancerListener.json` (the manual).
 struct DeleteLoadBalancerListenerAction : Action<DeleteLoadBalancerListenerAction, InventoryReply<LoadBalancerInventory>> {
   std::string uuid;  ///< Path variable; required.
+
+  /// \cond
+  DeleteLoadBalancerListenerAction();
+  DeleteLoadBalancerListenerAction(const DeleteLoadBalancerListenerAction&) = default;
+  DeleteLoadBalancerListenerAction(DeleteLoadBalancerListenerAction&&) = default;
+  DeleteLoadBalancerListenerAction& operator=(const DeleteLoadBalancerListenerAction&) = default;
+  DeleteLoadBalancerListenerAction& operator=(DeleteLoadBalancerListenerAction&&) = default;
+  ~DeleteLoadBalancerListenerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -333,6 +495,15 @@ struct DeleteLoadBalancerListenerAction : Action<DeleteLoadBalancerListenerActio
 struct DeleteLoadBalancerServerGroupAction : Action<DeleteLoadBalancerServerGroupAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteLoadBalancerServerGroupAction();
+  DeleteLoadBalancerServerGroupAction(const DeleteLoadBalancerServerGroupAction&) = default;
+  DeleteLoadBalancerServerGroupAction(DeleteLoadBalancerServerGroupAction&&) = default;
+  DeleteLoadBalancerServerGroupAction& operator=(const DeleteLoadBalancerServerGroupAction&) = default;
+  DeleteLoadBalancerServerGroupAction& operator=(DeleteLoadBalancerServerGroupAction&&) = default;
+  ~DeleteLoadBalancerServerGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -348,6 +519,15 @@ struct DeleteSlbGroupAction : Action<DeleteSlbGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSlbGroupAction();
+  DeleteSlbGroupAction(const DeleteSlbGroupAction&) = default;
+  DeleteSlbGroupAction(DeleteSlbGroupAction&&) = default;
+  DeleteSlbGroupAction& operator=(const DeleteSlbGroupAction&) = default;
+  DeleteSlbGroupAction& operator=(DeleteSlbGroupAction&&) = default;
+  ~DeleteSlbGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -362,6 +542,15 @@ struct GetCandidateL3NetworksForLoadBalancerAction : Action<GetCandidateL3Networ
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetCandidateL3NetworksForLoadBalancerAction();
+  GetCandidateL3NetworksForLoadBalancerAction(const GetCandidateL3NetworksForLoadBalancerAction&) = default;
+  GetCandidateL3NetworksForLoadBalancerAction(GetCandidateL3NetworksForLoadBalancerAction&&) = default;
+  GetCandidateL3NetworksForLoadBalancerAction& operator=(const GetCandidateL3NetworksForLoadBalancerAction&) = default;
+  GetCandidateL3NetworksForLoadBalancerAction& operator=(GetCandidateL3NetworksForLoadBalancerAction&&) = default;
+  ~GetCandidateL3NetworksForLoadBalancerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -379,6 +568,15 @@ struct GetCandidateL3NetworksForServerGroupAction : Action<GetCandidateL3Network
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateL3NetworksForServerGroupAction();
+  GetCandidateL3NetworksForServerGroupAction(const GetCandidateL3NetworksForServerGroupAction&) = default;
+  GetCandidateL3NetworksForServerGroupAction(GetCandidateL3NetworksForServerGroupAction&&) = default;
+  GetCandidateL3NetworksForServerGroupAction& operator=(const GetCandidateL3NetworksForServerGroupAction&) = default;
+  GetCandidateL3NetworksForServerGroupAction& operator=(GetCandidateL3NetworksForServerGroupAction&&) = default;
+  ~GetCandidateL3NetworksForServerGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -390,6 +588,15 @@ struct GetCandidateL3NetworksForServerGroupAction : Action<GetCandidateL3Network
 /// From `api/actions/GetCandidateVmNicsForLoadBalancer.json` (the manual).
 struct GetCandidateVmNicsForLoadBalancerAction : Action<GetCandidateVmNicsForLoadBalancerAction, QueryReply<VmNicInventory>> {
   std::string listenerUuid;  ///< Path variable; required.
+
+  /// \cond
+  GetCandidateVmNicsForLoadBalancerAction();
+  GetCandidateVmNicsForLoadBalancerAction(const GetCandidateVmNicsForLoadBalancerAction&) = default;
+  GetCandidateVmNicsForLoadBalancerAction(GetCandidateVmNicsForLoadBalancerAction&&) = default;
+  GetCandidateVmNicsForLoadBalancerAction& operator=(const GetCandidateVmNicsForLoadBalancerAction&) = default;
+  GetCandidateVmNicsForLoadBalancerAction& operator=(GetCandidateVmNicsForLoadBalancerAction&&) = default;
+  ~GetCandidateVmNicsForLoadBalancerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -406,6 +613,15 @@ struct GetCandidateVmNicsForLoadBalancerServerGroupAction : Action<GetCandidateV
   std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateVmNicsForLoadBalancerServerGroupAction();
+  GetCandidateVmNicsForLoadBalancerServerGroupAction(const GetCandidateVmNicsForLoadBalancerServerGroupAction&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupAction(GetCandidateVmNicsForLoadBalancerServerGroupAction&&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupAction& operator=(const GetCandidateVmNicsForLoadBalancerServerGroupAction&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupAction& operator=(GetCandidateVmNicsForLoadBalancerServerGroupAction&&) = default;
+  ~GetCandidateVmNicsForLoadBalancerServerGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -420,6 +636,15 @@ struct GetLoadBalancerListenerACLEntriesAction : Action<GetLoadBalancerListenerA
   std::optional<std::string> type;  ///< Optional; one of `RedirectRule`, `IpEntry` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetLoadBalancerListenerACLEntriesAction();
+  GetLoadBalancerListenerACLEntriesAction(const GetLoadBalancerListenerACLEntriesAction&) = default;
+  GetLoadBalancerListenerACLEntriesAction(GetLoadBalancerListenerACLEntriesAction&&) = default;
+  GetLoadBalancerListenerACLEntriesAction& operator=(const GetLoadBalancerListenerACLEntriesAction&) = default;
+  GetLoadBalancerListenerACLEntriesAction& operator=(GetLoadBalancerListenerACLEntriesAction&&) = default;
+  ~GetLoadBalancerListenerACLEntriesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -433,6 +658,15 @@ struct GetLoadBalancerOwnerAction : Action<GetLoadBalancerOwnerAction, GetLoadBa
   std::string loadBalancerUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetLoadBalancerOwnerAction();
+  GetLoadBalancerOwnerAction(const GetLoadBalancerOwnerAction&) = default;
+  GetLoadBalancerOwnerAction(GetLoadBalancerOwnerAction&&) = default;
+  GetLoadBalancerOwnerAction& operator=(const GetLoadBalancerOwnerAction&) = default;
+  GetLoadBalancerOwnerAction& operator=(GetLoadBalancerOwnerAction&&) = default;
+  ~GetLoadBalancerOwnerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -445,6 +679,15 @@ struct GetLoadBalancerOwnerAction : Action<GetLoadBalancerOwnerAction, GetLoadBa
 struct ProvisionSlbInstanceAction : Action<ProvisionSlbInstanceAction, InventoryReply<SlbGroupInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ProvisionSlbInstanceAction();
+  ProvisionSlbInstanceAction(const ProvisionSlbInstanceAction&) = default;
+  ProvisionSlbInstanceAction(ProvisionSlbInstanceAction&&) = default;
+  ProvisionSlbInstanceAction& operator=(const ProvisionSlbInstanceAction&) = default;
+  ProvisionSlbInstanceAction& operator=(ProvisionSlbInstanceAction&&) = default;
+  ~ProvisionSlbInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -460,6 +703,15 @@ struct ProvisionSlbInstanceAction : Action<ProvisionSlbInstanceAction, Inventory
 /// From `api/actions/QueryLoadBalancer.json` (the manual).
 struct QueryLoadBalancerAction : QueryAction<QueryLoadBalancerAction, LoadBalancerInventory> {
 
+  /// \cond
+  QueryLoadBalancerAction();
+  QueryLoadBalancerAction(const QueryLoadBalancerAction&) = default;
+  QueryLoadBalancerAction(QueryLoadBalancerAction&&) = default;
+  QueryLoadBalancerAction& operator=(const QueryLoadBalancerAction&) = default;
+  QueryLoadBalancerAction& operator=(QueryLoadBalancerAction&&) = default;
+  ~QueryLoadBalancerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -473,6 +725,15 @@ struct QueryLoadBalancerAction : QueryAction<QueryLoadBalancerAction, LoadBalanc
 /// The server may accept more (its own joins over related resources).
 /// From `api/actions/QueryLoadBalancerListener.json` (the manual).
 struct QueryLoadBalancerListenerAction : QueryAction<QueryLoadBalancerListenerAction, LoadBalancerListenerInventory> {
+
+  /// \cond
+  QueryLoadBalancerListenerAction();
+  QueryLoadBalancerListenerAction(const QueryLoadBalancerListenerAction&) = default;
+  QueryLoadBalancerListenerAction(QueryLoadBalancerListenerAction&&) = default;
+  QueryLoadBalancerListenerAction& operator=(const QueryLoadBalancerListenerAction&) = default;
+  QueryLoadBalancerListenerAction& operator=(QueryLoadBalancerListenerAction&&) = default;
+  ~QueryLoadBalancerListenerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -488,6 +749,15 @@ struct QueryLoadBalancerListenerAction : QueryAction<QueryLoadBalancerListenerAc
 /// From the Java SDK's `QueryLoadBalancerServerGroupAction.java`.
 struct QueryLoadBalancerServerGroupAction : QueryAction<QueryLoadBalancerServerGroupAction, LoadBalancerServerGroupInventory> {
 
+  /// \cond
+  QueryLoadBalancerServerGroupAction();
+  QueryLoadBalancerServerGroupAction(const QueryLoadBalancerServerGroupAction&) = default;
+  QueryLoadBalancerServerGroupAction(QueryLoadBalancerServerGroupAction&&) = default;
+  QueryLoadBalancerServerGroupAction& operator=(const QueryLoadBalancerServerGroupAction&) = default;
+  QueryLoadBalancerServerGroupAction& operator=(QueryLoadBalancerServerGroupAction&&) = default;
+  ~QueryLoadBalancerServerGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -500,6 +770,15 @@ struct QueryLoadBalancerServerGroupAction : QueryAction<QueryLoadBalancerServerG
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySlbGroupAction.java`.
 struct QuerySlbGroupAction : QueryAction<QuerySlbGroupAction, SlbGroupInventory> {
+
+  /// \cond
+  QuerySlbGroupAction();
+  QuerySlbGroupAction(const QuerySlbGroupAction&) = default;
+  QuerySlbGroupAction(QuerySlbGroupAction&&) = default;
+  QuerySlbGroupAction& operator=(const QuerySlbGroupAction&) = default;
+  QuerySlbGroupAction& operator=(QuerySlbGroupAction&&) = default;
+  ~QuerySlbGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -515,6 +794,15 @@ struct QuerySlbGroupAction : QueryAction<QuerySlbGroupAction, SlbGroupInventory>
 /// From the Java SDK's `QuerySlbVmInstanceAction.java`.
 struct QuerySlbVmInstanceAction : QueryAction<QuerySlbVmInstanceAction, SlbVmInstanceInventory> {
 
+  /// \cond
+  QuerySlbVmInstanceAction();
+  QuerySlbVmInstanceAction(const QuerySlbVmInstanceAction&) = default;
+  QuerySlbVmInstanceAction(QuerySlbVmInstanceAction&&) = default;
+  QuerySlbVmInstanceAction& operator=(const QuerySlbVmInstanceAction&) = default;
+  QuerySlbVmInstanceAction& operator=(QuerySlbVmInstanceAction&&) = default;
+  ~QuerySlbVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -526,6 +814,15 @@ struct QuerySlbVmInstanceAction : QueryAction<QuerySlbVmInstanceAction, SlbVmIns
 /// From `api/actions/RefreshLoadBalancer.json` (the manual).
 struct RefreshLoadBalancerAction : Action<RefreshLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
   std::string uuid;  ///< Path variable; required.
+
+  /// \cond
+  RefreshLoadBalancerAction();
+  RefreshLoadBalancerAction(const RefreshLoadBalancerAction&) = default;
+  RefreshLoadBalancerAction(RefreshLoadBalancerAction&&) = default;
+  RefreshLoadBalancerAction& operator=(const RefreshLoadBalancerAction&) = default;
+  RefreshLoadBalancerAction& operator=(RefreshLoadBalancerAction&&) = default;
+  ~RefreshLoadBalancerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -542,6 +839,15 @@ struct RemoveAccessControlListFromLoadBalancerAction : Action<RemoveAccessContro
   std::optional<std::vector<std::string>> serverGroupUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveAccessControlListFromLoadBalancerAction();
+  RemoveAccessControlListFromLoadBalancerAction(const RemoveAccessControlListFromLoadBalancerAction&) = default;
+  RemoveAccessControlListFromLoadBalancerAction(RemoveAccessControlListFromLoadBalancerAction&&) = default;
+  RemoveAccessControlListFromLoadBalancerAction& operator=(const RemoveAccessControlListFromLoadBalancerAction&) = default;
+  RemoveAccessControlListFromLoadBalancerAction& operator=(RemoveAccessControlListFromLoadBalancerAction&&) = default;
+  ~RemoveAccessControlListFromLoadBalancerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -557,6 +863,15 @@ struct RemoveBackendServerFromServerGroupAction : Action<RemoveBackendServerFrom
   std::optional<Json> serverIps;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveBackendServerFromServerGroupAction();
+  RemoveBackendServerFromServerGroupAction(const RemoveBackendServerFromServerGroupAction&) = default;
+  RemoveBackendServerFromServerGroupAction(RemoveBackendServerFromServerGroupAction&&) = default;
+  RemoveBackendServerFromServerGroupAction& operator=(const RemoveBackendServerFromServerGroupAction&) = default;
+  RemoveBackendServerFromServerGroupAction& operator=(RemoveBackendServerFromServerGroupAction&&) = default;
+  ~RemoveBackendServerFromServerGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -569,6 +884,15 @@ struct RemoveBackendServerFromServerGroupAction : Action<RemoveBackendServerFrom
 struct RemoveCertificateFromLoadBalancerListenerAction : Action<RemoveCertificateFromLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
   std::string certificateUuid;  ///< Required; always in the query string; not empty; secret: never logged.
   std::string listenerUuid;  ///< Path variable; required.
+
+  /// \cond
+  RemoveCertificateFromLoadBalancerListenerAction();
+  RemoveCertificateFromLoadBalancerListenerAction(const RemoveCertificateFromLoadBalancerListenerAction&) = default;
+  RemoveCertificateFromLoadBalancerListenerAction(RemoveCertificateFromLoadBalancerListenerAction&&) = default;
+  RemoveCertificateFromLoadBalancerListenerAction& operator=(const RemoveCertificateFromLoadBalancerListenerAction&) = default;
+  RemoveCertificateFromLoadBalancerListenerAction& operator=(RemoveCertificateFromLoadBalancerListenerAction&&) = default;
+  ~RemoveCertificateFromLoadBalancerListenerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -584,6 +908,15 @@ struct RemoveServerGroupFromLoadBalancerListenerAction : Action<RemoveServerGrou
   std::string listenerUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveServerGroupFromLoadBalancerListenerAction();
+  RemoveServerGroupFromLoadBalancerListenerAction(const RemoveServerGroupFromLoadBalancerListenerAction&) = default;
+  RemoveServerGroupFromLoadBalancerListenerAction(RemoveServerGroupFromLoadBalancerListenerAction&&) = default;
+  RemoveServerGroupFromLoadBalancerListenerAction& operator=(const RemoveServerGroupFromLoadBalancerListenerAction&) = default;
+  RemoveServerGroupFromLoadBalancerListenerAction& operator=(RemoveServerGroupFromLoadBalancerListenerAction&&) = default;
+  ~RemoveServerGroupFromLoadBalancerListenerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -596,6 +929,15 @@ struct RemoveServerGroupFromLoadBalancerListenerAction : Action<RemoveServerGrou
 struct RemoveVmNicFromLoadBalancerAction : Action<RemoveVmNicFromLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
   std::vector<std::string> vmNicUuids;  ///< Required; always in the query string; not empty.
   std::string listenerUuid;  ///< Path variable; required.
+
+  /// \cond
+  RemoveVmNicFromLoadBalancerAction();
+  RemoveVmNicFromLoadBalancerAction(const RemoveVmNicFromLoadBalancerAction&) = default;
+  RemoveVmNicFromLoadBalancerAction(RemoveVmNicFromLoadBalancerAction&&) = default;
+  RemoveVmNicFromLoadBalancerAction& operator=(const RemoveVmNicFromLoadBalancerAction&) = default;
+  RemoveVmNicFromLoadBalancerAction& operator=(RemoveVmNicFromLoadBalancerAction&&) = default;
+  ~RemoveVmNicFromLoadBalancerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -612,6 +954,15 @@ struct UpdateLoadBalancerAction : Action<UpdateLoadBalancerAction, InventoryRepl
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  UpdateLoadBalancerAction();
+  UpdateLoadBalancerAction(const UpdateLoadBalancerAction&) = default;
+  UpdateLoadBalancerAction(UpdateLoadBalancerAction&&) = default;
+  UpdateLoadBalancerAction& operator=(const UpdateLoadBalancerAction&) = default;
+  UpdateLoadBalancerAction& operator=(UpdateLoadBalancerAction&&) = default;
+  ~UpdateLoadBalancerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -625,6 +976,15 @@ struct UpdateLoadBalancerListenerAction : Action<UpdateLoadBalancerListenerActio
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+
+  /// \cond
+  UpdateLoadBalancerListenerAction();
+  UpdateLoadBalancerListenerAction(const UpdateLoadBalancerListenerAction&) = default;
+  UpdateLoadBalancerListenerAction(UpdateLoadBalancerListenerAction&&) = default;
+  UpdateLoadBalancerListenerAction& operator=(const UpdateLoadBalancerListenerAction&) = default;
+  UpdateLoadBalancerListenerAction& operator=(UpdateLoadBalancerListenerAction&&) = default;
+  ~UpdateLoadBalancerListenerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -641,6 +1001,15 @@ struct UpdateLoadBalancerServerGroupAction : Action<UpdateLoadBalancerServerGrou
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateLoadBalancerServerGroupAction();
+  UpdateLoadBalancerServerGroupAction(const UpdateLoadBalancerServerGroupAction&) = default;
+  UpdateLoadBalancerServerGroupAction(UpdateLoadBalancerServerGroupAction&&) = default;
+  UpdateLoadBalancerServerGroupAction& operator=(const UpdateLoadBalancerServerGroupAction&) = default;
+  UpdateLoadBalancerServerGroupAction& operator=(UpdateLoadBalancerServerGroupAction&&) = default;
+  ~UpdateLoadBalancerServerGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -656,6 +1025,15 @@ struct UpdateSlbGroupAction : Action<UpdateSlbGroupAction, InventoryReply<SlbGro
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> slbOfferingUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSlbGroupAction();
+  UpdateSlbGroupAction(const UpdateSlbGroupAction&) = default;
+  UpdateSlbGroupAction(UpdateSlbGroupAction&&) = default;
+  UpdateSlbGroupAction& operator=(const UpdateSlbGroupAction&) = default;
+  UpdateSlbGroupAction& operator=(UpdateSlbGroupAction&&) = default;
+  ~UpdateSlbGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -30,6 +30,15 @@ struct AddLogConfigurationAction : Action<AddLogConfigurationAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddLogConfigurationAction();
+  AddLogConfigurationAction(const AddLogConfigurationAction&) = default;
+  AddLogConfigurationAction(AddLogConfigurationAction&&) = default;
+  AddLogConfigurationAction& operator=(const AddLogConfigurationAction&) = default;
+  AddLogConfigurationAction& operator=(AddLogConfigurationAction&&) = default;
+  ~AddLogConfigurationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -44,6 +53,15 @@ struct DeleteLogConfigurationAction : Action<DeleteLogConfigurationAction, Empty
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteLogConfigurationAction();
+  DeleteLogConfigurationAction(const DeleteLogConfigurationAction&) = default;
+  DeleteLogConfigurationAction(DeleteLogConfigurationAction&&) = default;
+  DeleteLogConfigurationAction& operator=(const DeleteLogConfigurationAction&) = default;
+  DeleteLogConfigurationAction& operator=(DeleteLogConfigurationAction&&) = default;
+  ~DeleteLogConfigurationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -55,6 +73,15 @@ struct DeleteLogConfigurationAction : Action<DeleteLogConfigurationAction, Empty
 /// From the Java SDK's `GetLogConfigurationAction.java`.
 struct GetLogConfigurationAction : Action<GetLogConfigurationAction, GetLogConfigurationResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLogConfigurationAction();
+  GetLogConfigurationAction(const GetLogConfigurationAction&) = default;
+  GetLogConfigurationAction(GetLogConfigurationAction&&) = default;
+  GetLogConfigurationAction& operator=(const GetLogConfigurationAction&) = default;
+  GetLogConfigurationAction& operator=(GetLogConfigurationAction&&) = default;
+  ~GetLogConfigurationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -70,6 +97,15 @@ struct UpdateLogConfigurationAction : Action<UpdateLogConfigurationAction, Inven
   std::optional<std::string> name;  ///< Optional.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateLogConfigurationAction();
+  UpdateLogConfigurationAction(const UpdateLogConfigurationAction&) = default;
+  UpdateLogConfigurationAction(UpdateLogConfigurationAction&&) = default;
+  UpdateLogConfigurationAction& operator=(const UpdateLogConfigurationAction&) = default;
+  UpdateLogConfigurationAction& operator=(UpdateLogConfigurationAction&&) = default;
+  ~UpdateLogConfigurationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -27,6 +27,15 @@ struct GetLoginCaptchaAction : Action<GetLoginCaptchaAction, GetLoginCaptchaResu
   std::optional<std::string> captchaUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetLoginCaptchaAction();
+  GetLoginCaptchaAction(const GetLoginCaptchaAction&) = default;
+  GetLoginCaptchaAction(GetLoginCaptchaAction&&) = default;
+  GetLoginCaptchaAction& operator=(const GetLoginCaptchaAction&) = default;
+  GetLoginCaptchaAction& operator=(GetLoginCaptchaAction&&) = default;
+  ~GetLoginCaptchaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -40,6 +49,15 @@ struct GetLoginProceduresAction : Action<GetLoginProceduresAction, GetLoginProce
   std::string username;  ///< Required.
   std::string loginType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLoginProceduresAction();
+  GetLoginProceduresAction(const GetLoginProceduresAction&) = default;
+  GetLoginProceduresAction(GetLoginProceduresAction&&) = default;
+  GetLoginProceduresAction& operator=(const GetLoginProceduresAction&) = default;
+  GetLoginProceduresAction& operator=(GetLoginProceduresAction&&) = default;
+  ~GetLoginProceduresAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -60,6 +78,15 @@ struct LogInAction : Action<LogInAction, InventoryReply<SessionInventory>> {
   std::optional<Json> properties;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LogInAction();
+  LogInAction(const LogInAction&) = default;
+  LogInAction(LogInAction&&) = default;
+  LogInAction& operator=(const LogInAction&) = default;
+  LogInAction& operator=(LogInAction&&) = default;
+  ~LogInAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -73,6 +100,15 @@ struct UnlockIdentityAction : Action<UnlockIdentityAction, EmptyReply> {
   std::string resourceName;  ///< Required.
   std::string loginType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UnlockIdentityAction();
+  UnlockIdentityAction(const UnlockIdentityAction&) = default;
+  UnlockIdentityAction(UnlockIdentityAction&&) = default;
+  UnlockIdentityAction& operator=(const UnlockIdentityAction&) = default;
+  UnlockIdentityAction& operator=(UnlockIdentityAction&&) = default;
+  ~UnlockIdentityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

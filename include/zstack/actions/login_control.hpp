@@ -29,6 +29,15 @@ struct AddAccessControlRuleAction : Action<AddAccessControlRuleAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAccessControlRuleAction();
+  AddAccessControlRuleAction(const AddAccessControlRuleAction&) = default;
+  AddAccessControlRuleAction(AddAccessControlRuleAction&&) = default;
+  AddAccessControlRuleAction& operator=(const AddAccessControlRuleAction&) = default;
+  AddAccessControlRuleAction& operator=(AddAccessControlRuleAction&&) = default;
+  ~AddAccessControlRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -43,6 +52,15 @@ struct DeleteAccessControlRuleAction : Action<DeleteAccessControlRuleAction, Emp
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAccessControlRuleAction();
+  DeleteAccessControlRuleAction(const DeleteAccessControlRuleAction&) = default;
+  DeleteAccessControlRuleAction(DeleteAccessControlRuleAction&&) = default;
+  DeleteAccessControlRuleAction& operator=(const DeleteAccessControlRuleAction&) = default;
+  DeleteAccessControlRuleAction& operator=(DeleteAccessControlRuleAction&&) = default;
+  ~DeleteAccessControlRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -55,6 +73,15 @@ struct DeleteAccessControlRuleAction : Action<DeleteAccessControlRuleAction, Emp
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAccessControlRuleAction.java`.
 struct QueryAccessControlRuleAction : QueryAction<QueryAccessControlRuleAction, AccessControlRuleInventory> {
+
+  /// \cond
+  QueryAccessControlRuleAction();
+  QueryAccessControlRuleAction(const QueryAccessControlRuleAction&) = default;
+  QueryAccessControlRuleAction(QueryAccessControlRuleAction&&) = default;
+  QueryAccessControlRuleAction& operator=(const QueryAccessControlRuleAction&) = default;
+  QueryAccessControlRuleAction& operator=(QueryAccessControlRuleAction&&) = default;
+  ~QueryAccessControlRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -71,6 +98,15 @@ struct UpdateAccessControlRuleAction : Action<UpdateAccessControlRuleAction, Inv
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> rule;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAccessControlRuleAction();
+  UpdateAccessControlRuleAction(const UpdateAccessControlRuleAction&) = default;
+  UpdateAccessControlRuleAction(UpdateAccessControlRuleAction&&) = default;
+  UpdateAccessControlRuleAction& operator=(const UpdateAccessControlRuleAction&) = default;
+  UpdateAccessControlRuleAction& operator=(UpdateAccessControlRuleAction&&) = default;
+  ~UpdateAccessControlRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct CancelLongJobAction : Action<CancelLongJobAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CancelLongJobAction();
+  CancelLongJobAction(const CancelLongJobAction&) = default;
+  CancelLongJobAction(CancelLongJobAction&&) = default;
+  CancelLongJobAction& operator=(const CancelLongJobAction&) = default;
+  CancelLongJobAction& operator=(CancelLongJobAction&&) = default;
+  ~CancelLongJobAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -36,6 +45,15 @@ struct CancelLongJobAction : Action<CancelLongJobAction, EmptyReply> {
 struct CleanLongJobAction : Action<CleanLongJobAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CleanLongJobAction();
+  CleanLongJobAction(const CleanLongJobAction&) = default;
+  CleanLongJobAction(CleanLongJobAction&&) = default;
+  CleanLongJobAction& operator=(const CleanLongJobAction&) = default;
+  CleanLongJobAction& operator=(CleanLongJobAction&&) = default;
+  ~CleanLongJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -50,6 +68,15 @@ struct DeleteLongJobAction : Action<DeleteLongJobAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteLongJobAction();
+  DeleteLongJobAction(const DeleteLongJobAction&) = default;
+  DeleteLongJobAction(DeleteLongJobAction&&) = default;
+  DeleteLongJobAction& operator=(const DeleteLongJobAction&) = default;
+  DeleteLongJobAction& operator=(DeleteLongJobAction&&) = default;
+  ~DeleteLongJobAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -62,6 +89,15 @@ struct DeleteLongJobAction : Action<DeleteLongJobAction, EmptyReply> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryLongJobAction.java`.
 struct QueryLongJobAction : QueryAction<QueryLongJobAction, LongJobInventory> {
+
+  /// \cond
+  QueryLongJobAction();
+  QueryLongJobAction(const QueryLongJobAction&) = default;
+  QueryLongJobAction(QueryLongJobAction&&) = default;
+  QueryLongJobAction& operator=(const QueryLongJobAction&) = default;
+  QueryLongJobAction& operator=(QueryLongJobAction&&) = default;
+  ~QueryLongJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -76,6 +112,15 @@ struct RerunLongJobAction : Action<RerunLongJobAction, InventoryReply<LongJobInv
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RerunLongJobAction();
+  RerunLongJobAction(const RerunLongJobAction&) = default;
+  RerunLongJobAction(RerunLongJobAction&&) = default;
+  RerunLongJobAction& operator=(const RerunLongJobAction&) = default;
+  RerunLongJobAction& operator=(RerunLongJobAction&&) = default;
+  ~RerunLongJobAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -88,6 +133,15 @@ struct RerunLongJobAction : Action<RerunLongJobAction, InventoryReply<LongJobInv
 struct ResumeLongJobAction : Action<ResumeLongJobAction, InventoryReply<LongJobInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ResumeLongJobAction();
+  ResumeLongJobAction(const ResumeLongJobAction&) = default;
+  ResumeLongJobAction(ResumeLongJobAction&&) = default;
+  ResumeLongJobAction& operator=(const ResumeLongJobAction&) = default;
+  ResumeLongJobAction& operator=(ResumeLongJobAction&&) = default;
+  ~ResumeLongJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -108,6 +162,15 @@ struct SubmitLongJobAction : Action<SubmitLongJobAction, InventoryReply<LongJobI
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SubmitLongJobAction();
+  SubmitLongJobAction(const SubmitLongJobAction&) = default;
+  SubmitLongJobAction(SubmitLongJobAction&&) = default;
+  SubmitLongJobAction& operator=(const SubmitLongJobAction&) = default;
+  SubmitLongJobAction& operator=(SubmitLongJobAction&&) = default;
+  ~SubmitLongJobAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -122,6 +185,15 @@ struct UpdateLongJobAction : Action<UpdateLongJobAction, InventoryReply<LongJobI
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateLongJobAction();
+  UpdateLongJobAction(const UpdateLongJobAction&) = default;
+  UpdateLongJobAction(UpdateLongJobAction&&) = default;
+  UpdateLongJobAction& operator=(const UpdateLongJobAction&) = default;
+  UpdateLongJobAction& operator=(UpdateLongJobAction&&) = default;
+  ~UpdateLongJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -22,6 +22,15 @@ namespace zstack {
 struct GetManagementNodeOSAction : Action<GetManagementNodeOSAction, GetManagementNodeOSResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetManagementNodeOSAction();
+  GetManagementNodeOSAction(const GetManagementNodeOSAction&) = default;
+  GetManagementNodeOSAction(GetManagementNodeOSAction&&) = default;
+  GetManagementNodeOSAction& operator=(const GetManagementNodeOSAction&) = default;
+  GetManagementNodeOSAction& operator=(GetManagementNodeOSAction&&) = default;
+  ~GetManagementNodeOSAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -29,6 +29,15 @@ namespace zstack {
 struct GetCurrentTimeAction : Action<GetCurrentTimeAction, GetCurrentTimeResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCurrentTimeAction();
+  GetCurrentTimeAction(const GetCurrentTimeAction&) = default;
+  GetCurrentTimeAction(GetCurrentTimeAction&&) = default;
+  GetCurrentTimeAction& operator=(const GetCurrentTimeAction&) = default;
+  GetCurrentTimeAction& operator=(GetCurrentTimeAction&&) = default;
+  ~GetCurrentTimeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -40,6 +49,15 @@ struct GetCurrentTimeAction : Action<GetCurrentTimeAction, GetCurrentTimeResult>
 /// From the Java SDK's `GetFactoryModeStateAction.java`.
 struct GetFactoryModeStateAction : Action<GetFactoryModeStateAction, GetFactoryModeStateResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetFactoryModeStateAction();
+  GetFactoryModeStateAction(const GetFactoryModeStateAction&) = default;
+  GetFactoryModeStateAction(GetFactoryModeStateAction&&) = default;
+  GetFactoryModeStateAction& operator=(const GetFactoryModeStateAction&) = default;
+  GetFactoryModeStateAction& operator=(GetFactoryModeStateAction&&) = default;
+  ~GetFactoryModeStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -53,6 +71,15 @@ struct GetFactoryModeStateAction : Action<GetFactoryModeStateAction, GetFactoryM
 struct GetManagementNodeArchAction : Action<GetManagementNodeArchAction, GetManagementNodeArchResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetManagementNodeArchAction();
+  GetManagementNodeArchAction(const GetManagementNodeArchAction&) = default;
+  GetManagementNodeArchAction(GetManagementNodeArchAction&&) = default;
+  GetManagementNodeArchAction& operator=(const GetManagementNodeArchAction&) = default;
+  GetManagementNodeArchAction& operator=(GetManagementNodeArchAction&&) = default;
+  ~GetManagementNodeArchAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +91,15 @@ struct GetManagementNodeArchAction : Action<GetManagementNodeArchAction, GetMana
 /// From the Java SDK's `GetPlatformTimeZoneAction.java`.
 struct GetPlatformTimeZoneAction : Action<GetPlatformTimeZoneAction, GetPlatformTimeZoneResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetPlatformTimeZoneAction();
+  GetPlatformTimeZoneAction(const GetPlatformTimeZoneAction&) = default;
+  GetPlatformTimeZoneAction(GetPlatformTimeZoneAction&&) = default;
+  GetPlatformTimeZoneAction& operator=(const GetPlatformTimeZoneAction&) = default;
+  GetPlatformTimeZoneAction& operator=(GetPlatformTimeZoneAction&&) = default;
+  ~GetPlatformTimeZoneAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -77,6 +113,15 @@ struct GetPlatformTimeZoneAction : Action<GetPlatformTimeZoneAction, GetPlatform
 struct GetSupportAPIsAction : Action<GetSupportAPIsAction, GetSupportAPIsResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetSupportAPIsAction();
+  GetSupportAPIsAction(const GetSupportAPIsAction&) = default;
+  GetSupportAPIsAction(GetSupportAPIsAction&&) = default;
+  GetSupportAPIsAction& operator=(const GetSupportAPIsAction&) = default;
+  GetSupportAPIsAction& operator=(GetSupportAPIsAction&&) = default;
+  ~GetSupportAPIsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -88,6 +133,15 @@ struct GetSupportAPIsAction : Action<GetSupportAPIsAction, GetSupportAPIsResult>
 /// From the Java SDK's `GetVersionAction.java`.
 struct GetVersionAction : Action<GetVersionAction, GetVersionResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVersionAction();
+  GetVersionAction(const GetVersionAction&) = default;
+  GetVersionAction(GetVersionAction&&) = default;
+  GetVersionAction& operator=(const GetVersionAction&) = default;
+  GetVersionAction& operator=(GetVersionAction&&) = default;
+  ~GetVersionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -102,6 +156,15 @@ struct IsReadyToGoAction : Action<IsReadyToGoAction, EmptyReply> {
   std::optional<std::string> managementNodeId;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  IsReadyToGoAction();
+  IsReadyToGoAction(const IsReadyToGoAction&) = default;
+  IsReadyToGoAction(IsReadyToGoAction&&) = default;
+  IsReadyToGoAction& operator=(const IsReadyToGoAction&) = default;
+  IsReadyToGoAction& operator=(IsReadyToGoAction&&) = default;
+  ~IsReadyToGoAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -115,6 +178,15 @@ struct IsReadyToGoAction : Action<IsReadyToGoAction, EmptyReply> {
 /// From the Java SDK's `QueryManagementNodeAction.java`.
 struct QueryManagementNodeAction : QueryAction<QueryManagementNodeAction, ManagementNodeInventory> {
 
+  /// \cond
+  QueryManagementNodeAction();
+  QueryManagementNodeAction(const QueryManagementNodeAction&) = default;
+  QueryManagementNodeAction(QueryManagementNodeAction&&) = default;
+  QueryManagementNodeAction& operator=(const QueryManagementNodeAction&) = default;
+  QueryManagementNodeAction& operator=(QueryManagementNodeAction&&) = default;
+  ~QueryManagementNodeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -127,6 +199,15 @@ struct QueryManagementNodeAction : QueryAction<QueryManagementNodeAction, Manage
 struct UpdateFactoryModeStateAction : Action<UpdateFactoryModeStateAction, EmptyReply> {
   std::optional<bool> factoryModeState;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateFactoryModeStateAction();
+  UpdateFactoryModeStateAction(const UpdateFactoryModeStateAction&) = default;
+  UpdateFactoryModeStateAction(UpdateFactoryModeStateAction&&) = default;
+  UpdateFactoryModeStateAction& operator=(const UpdateFactoryModeStateAction&) = default;
+  UpdateFactoryModeStateAction& operator=(UpdateFactoryModeStateAction&&) = default;
+  ~UpdateFactoryModeStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

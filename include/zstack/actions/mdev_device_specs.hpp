@@ -28,6 +28,15 @@ struct AddMdevDeviceSpecToVmInstanceAction : Action<AddMdevDeviceSpecToVmInstanc
   std::optional<std::int32_t> mdevDeviceNumber;  ///< Optional; range [1, 100]; Java SDK default `1` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddMdevDeviceSpecToVmInstanceAction();
+  AddMdevDeviceSpecToVmInstanceAction(const AddMdevDeviceSpecToVmInstanceAction&) = default;
+  AddMdevDeviceSpecToVmInstanceAction(AddMdevDeviceSpecToVmInstanceAction&&) = default;
+  AddMdevDeviceSpecToVmInstanceAction& operator=(const AddMdevDeviceSpecToVmInstanceAction&) = default;
+  AddMdevDeviceSpecToVmInstanceAction& operator=(AddMdevDeviceSpecToVmInstanceAction&&) = default;
+  ~AddMdevDeviceSpecToVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct GetMdevDeviceSpecCandidatesAction : Action<GetMdevDeviceSpecCandidatesAct
   std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetMdevDeviceSpecCandidatesAction();
+  GetMdevDeviceSpecCandidatesAction(const GetMdevDeviceSpecCandidatesAction&) = default;
+  GetMdevDeviceSpecCandidatesAction(GetMdevDeviceSpecCandidatesAction&&) = default;
+  GetMdevDeviceSpecCandidatesAction& operator=(const GetMdevDeviceSpecCandidatesAction&) = default;
+  GetMdevDeviceSpecCandidatesAction& operator=(GetMdevDeviceSpecCandidatesAction&&) = default;
+  ~GetMdevDeviceSpecCandidatesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -57,6 +75,15 @@ struct GetMdevDeviceSpecCandidatesAction : Action<GetMdevDeviceSpecCandidatesAct
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryMdevDeviceSpecAction.java`.
 struct QueryMdevDeviceSpecAction : QueryAction<QueryMdevDeviceSpecAction, MdevDeviceSpecInventory> {
+
+  /// \cond
+  QueryMdevDeviceSpecAction();
+  QueryMdevDeviceSpecAction(const QueryMdevDeviceSpecAction&) = default;
+  QueryMdevDeviceSpecAction(QueryMdevDeviceSpecAction&&) = default;
+  QueryMdevDeviceSpecAction& operator=(const QueryMdevDeviceSpecAction&) = default;
+  QueryMdevDeviceSpecAction& operator=(QueryMdevDeviceSpecAction&&) = default;
+  ~QueryMdevDeviceSpecAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -71,6 +98,15 @@ struct RemoveMdevDeviceSpecFromVmInstanceAction : Action<RemoveMdevDeviceSpecFro
   std::string mdevSpecUuid;  ///< Path variable; required.
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveMdevDeviceSpecFromVmInstanceAction();
+  RemoveMdevDeviceSpecFromVmInstanceAction(const RemoveMdevDeviceSpecFromVmInstanceAction&) = default;
+  RemoveMdevDeviceSpecFromVmInstanceAction(RemoveMdevDeviceSpecFromVmInstanceAction&&) = default;
+  RemoveMdevDeviceSpecFromVmInstanceAction& operator=(const RemoveMdevDeviceSpecFromVmInstanceAction&) = default;
+  RemoveMdevDeviceSpecFromVmInstanceAction& operator=(RemoveMdevDeviceSpecFromVmInstanceAction&&) = default;
+  ~RemoveMdevDeviceSpecFromVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -87,6 +123,15 @@ struct UpdateMdevDeviceSpecAction : Action<UpdateMdevDeviceSpecAction, Inventory
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateMdevDeviceSpecAction();
+  UpdateMdevDeviceSpecAction(const UpdateMdevDeviceSpecAction&) = default;
+  UpdateMdevDeviceSpecAction(UpdateMdevDeviceSpecAction&&) = default;
+  UpdateMdevDeviceSpecAction& operator=(const UpdateMdevDeviceSpecAction&) = default;
+  UpdateMdevDeviceSpecAction& operator=(UpdateMdevDeviceSpecAction&&) = default;
+  ~UpdateMdevDeviceSpecAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

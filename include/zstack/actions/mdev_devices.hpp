@@ -26,6 +26,15 @@ struct AttachMdevDeviceToVmAction : Action<AttachMdevDeviceToVmAction, Inventory
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachMdevDeviceToVmAction();
+  AttachMdevDeviceToVmAction(const AttachMdevDeviceToVmAction&) = default;
+  AttachMdevDeviceToVmAction(AttachMdevDeviceToVmAction&&) = default;
+  AttachMdevDeviceToVmAction& operator=(const AttachMdevDeviceToVmAction&) = default;
+  AttachMdevDeviceToVmAction& operator=(AttachMdevDeviceToVmAction&&) = default;
+  ~AttachMdevDeviceToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -40,6 +49,15 @@ struct DeleteMdevDeviceAction : Action<DeleteMdevDeviceAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteMdevDeviceAction();
+  DeleteMdevDeviceAction(const DeleteMdevDeviceAction&) = default;
+  DeleteMdevDeviceAction(DeleteMdevDeviceAction&&) = default;
+  DeleteMdevDeviceAction& operator=(const DeleteMdevDeviceAction&) = default;
+  DeleteMdevDeviceAction& operator=(DeleteMdevDeviceAction&&) = default;
+  ~DeleteMdevDeviceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -53,6 +71,15 @@ struct DetachMdevDeviceFromVmAction : Action<DetachMdevDeviceFromVmAction, Inven
   std::string mdevDeviceUuid;  ///< Path variable; required.
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachMdevDeviceFromVmAction();
+  DetachMdevDeviceFromVmAction(const DetachMdevDeviceFromVmAction&) = default;
+  DetachMdevDeviceFromVmAction(DetachMdevDeviceFromVmAction&&) = default;
+  DetachMdevDeviceFromVmAction& operator=(const DetachMdevDeviceFromVmAction&) = default;
+  DetachMdevDeviceFromVmAction& operator=(DetachMdevDeviceFromVmAction&&) = default;
+  ~DetachMdevDeviceFromVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -70,6 +97,15 @@ struct GetMdevDeviceCandidatesAction : Action<GetMdevDeviceCandidatesAction, Get
   std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetMdevDeviceCandidatesAction();
+  GetMdevDeviceCandidatesAction(const GetMdevDeviceCandidatesAction&) = default;
+  GetMdevDeviceCandidatesAction(GetMdevDeviceCandidatesAction&&) = default;
+  GetMdevDeviceCandidatesAction& operator=(const GetMdevDeviceCandidatesAction&) = default;
+  GetMdevDeviceCandidatesAction& operator=(GetMdevDeviceCandidatesAction&&) = default;
+  ~GetMdevDeviceCandidatesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -82,6 +118,15 @@ struct GetMdevDeviceCandidatesAction : Action<GetMdevDeviceCandidatesAction, Get
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryMdevDeviceAction.java`.
 struct QueryMdevDeviceAction : QueryAction<QueryMdevDeviceAction, MdevDeviceInventory> {
+
+  /// \cond
+  QueryMdevDeviceAction();
+  QueryMdevDeviceAction(const QueryMdevDeviceAction&) = default;
+  QueryMdevDeviceAction(QueryMdevDeviceAction&&) = default;
+  QueryMdevDeviceAction& operator=(const QueryMdevDeviceAction&) = default;
+  QueryMdevDeviceAction& operator=(QueryMdevDeviceAction&&) = default;
+  ~QueryMdevDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -98,6 +143,15 @@ struct UpdateMdevDeviceAction : Action<UpdateMdevDeviceAction, InventoryReply<Md
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateMdevDeviceAction();
+  UpdateMdevDeviceAction(const UpdateMdevDeviceAction&) = default;
+  UpdateMdevDeviceAction(UpdateMdevDeviceAction&&) = default;
+  UpdateMdevDeviceAction& operator=(const UpdateMdevDeviceAction&) = default;
+  UpdateMdevDeviceAction& operator=(UpdateMdevDeviceAction&&) = default;
+  ~UpdateMdevDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

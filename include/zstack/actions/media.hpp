@@ -26,6 +26,15 @@ struct ChangeMediaStateAction : Action<ChangeMediaStateAction, InventoryReply<Me
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeMediaStateAction();
+  ChangeMediaStateAction(const ChangeMediaStateAction&) = default;
+  ChangeMediaStateAction(ChangeMediaStateAction&&) = default;
+  ChangeMediaStateAction& operator=(const ChangeMediaStateAction&) = default;
+  ChangeMediaStateAction& operator=(ChangeMediaStateAction&&) = default;
+  ~ChangeMediaStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -46,6 +55,15 @@ struct CreateEmailMediaAction : Action<CreateEmailMediaAction, InventoryReply<Me
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateEmailMediaAction();
+  CreateEmailMediaAction(const CreateEmailMediaAction&) = default;
+  CreateEmailMediaAction(CreateEmailMediaAction&&) = default;
+  CreateEmailMediaAction& operator=(const CreateEmailMediaAction&) = default;
+  CreateEmailMediaAction& operator=(CreateEmailMediaAction&&) = default;
+  ~CreateEmailMediaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -60,6 +78,15 @@ struct DeleteMediaAction : Action<DeleteMediaAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteMediaAction();
+  DeleteMediaAction(const DeleteMediaAction&) = default;
+  DeleteMediaAction(DeleteMediaAction&&) = default;
+  DeleteMediaAction& operator=(const DeleteMediaAction&) = default;
+  DeleteMediaAction& operator=(DeleteMediaAction&&) = default;
+  ~DeleteMediaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -71,6 +98,15 @@ struct DeleteMediaAction : Action<DeleteMediaAction, EmptyReply> {
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryEmailMediaAction.java`.
 struct QueryEmailMediaAction : QueryAction<QueryEmailMediaAction, Json> {
+
+  /// \cond
+  QueryEmailMediaAction();
+  QueryEmailMediaAction(const QueryEmailMediaAction&) = default;
+  QueryEmailMediaAction(QueryEmailMediaAction&&) = default;
+  QueryEmailMediaAction& operator=(const QueryEmailMediaAction&) = default;
+  QueryEmailMediaAction& operator=(QueryEmailMediaAction&&) = default;
+  ~QueryEmailMediaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -84,6 +120,15 @@ struct QueryEmailMediaAction : QueryAction<QueryEmailMediaAction, Json> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryMediaAction.java`.
 struct QueryMediaAction : QueryAction<QueryMediaAction, MediaInventory> {
+
+  /// \cond
+  QueryMediaAction();
+  QueryMediaAction(const QueryMediaAction&) = default;
+  QueryMediaAction(QueryMediaAction&&) = default;
+  QueryMediaAction& operator=(const QueryMediaAction&) = default;
+  QueryMediaAction& operator=(QueryMediaAction&&) = default;
+  ~QueryMediaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -103,6 +148,15 @@ struct UpdateEmailMediaAction : Action<UpdateEmailMediaAction, InventoryReply<Em
   std::optional<std::string> username;  ///< Optional.
   std::optional<std::string> password;  ///< Optional; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateEmailMediaAction();
+  UpdateEmailMediaAction(const UpdateEmailMediaAction&) = default;
+  UpdateEmailMediaAction(UpdateEmailMediaAction&&) = default;
+  UpdateEmailMediaAction& operator=(const UpdateEmailMediaAction&) = default;
+  UpdateEmailMediaAction& operator=(UpdateEmailMediaAction&&) = default;
+  ~UpdateEmailMediaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct GetMemorySnapshotGroupReferenceAction : Action<GetMemorySnapshotGroupRefe
   std::string resourceType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetMemorySnapshotGroupReferenceAction();
+  GetMemorySnapshotGroupReferenceAction(const GetMemorySnapshotGroupReferenceAction&) = default;
+  GetMemorySnapshotGroupReferenceAction(GetMemorySnapshotGroupReferenceAction&&) = default;
+  GetMemorySnapshotGroupReferenceAction& operator=(const GetMemorySnapshotGroupReferenceAction&) = default;
+  GetMemorySnapshotGroupReferenceAction& operator=(GetMemorySnapshotGroupReferenceAction&&) = default;
+  ~GetMemorySnapshotGroupReferenceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

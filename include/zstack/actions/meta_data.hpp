@@ -22,6 +22,15 @@ namespace zstack {
 struct IsOpensourceVersionAction : Action<IsOpensourceVersionAction, IsOpensourceVersionResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  IsOpensourceVersionAction();
+  IsOpensourceVersionAction(const IsOpensourceVersionAction&) = default;
+  IsOpensourceVersionAction(IsOpensourceVersionAction&&) = default;
+  IsOpensourceVersionAction& operator=(const IsOpensourceVersionAction&) = default;
+  IsOpensourceVersionAction& operator=(IsOpensourceVersionAction&&) = default;
+  ~IsOpensourceVersionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

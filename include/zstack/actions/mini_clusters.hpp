@@ -29,6 +29,15 @@ struct BootstrapMiniHostAction : Action<BootstrapMiniHostAction, BootstrapMiniHo
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  BootstrapMiniHostAction();
+  BootstrapMiniHostAction(const BootstrapMiniHostAction&) = default;
+  BootstrapMiniHostAction(BootstrapMiniHostAction&&) = default;
+  BootstrapMiniHostAction& operator=(const BootstrapMiniHostAction&) = default;
+  BootstrapMiniHostAction& operator=(BootstrapMiniHostAction&&) = default;
+  ~BootstrapMiniHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct CreateMiniClusterAction : Action<CreateMiniClusterAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateMiniClusterAction();
+  CreateMiniClusterAction(const CreateMiniClusterAction&) = default;
+  CreateMiniClusterAction(CreateMiniClusterAction&&) = default;
+  CreateMiniClusterAction& operator=(const CreateMiniClusterAction&) = default;
+  CreateMiniClusterAction& operator=(CreateMiniClusterAction&&) = default;
+  ~CreateMiniClusterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +82,15 @@ struct GetCandidateMiniHostsAction : Action<GetCandidateMiniHostsAction, GetCand
   std::optional<bool> local;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<bool> configure;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetCandidateMiniHostsAction();
+  GetCandidateMiniHostsAction(const GetCandidateMiniHostsAction&) = default;
+  GetCandidateMiniHostsAction(GetCandidateMiniHostsAction&&) = default;
+  GetCandidateMiniHostsAction& operator=(const GetCandidateMiniHostsAction&) = default;
+  GetCandidateMiniHostsAction& operator=(GetCandidateMiniHostsAction&&) = default;
+  ~GetCandidateMiniHostsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

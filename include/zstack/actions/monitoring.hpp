@@ -28,6 +28,15 @@ struct AttachMonitorTriggerActionToTriggerAction : Action<AttachMonitorTriggerAc
   std::string actionUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachMonitorTriggerActionToTriggerAction();
+  AttachMonitorTriggerActionToTriggerAction(const AttachMonitorTriggerActionToTriggerAction&) = default;
+  AttachMonitorTriggerActionToTriggerAction(AttachMonitorTriggerActionToTriggerAction&&) = default;
+  AttachMonitorTriggerActionToTriggerAction& operator=(const AttachMonitorTriggerActionToTriggerAction&) = default;
+  AttachMonitorTriggerActionToTriggerAction& operator=(AttachMonitorTriggerActionToTriggerAction&&) = default;
+  ~AttachMonitorTriggerActionToTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -42,6 +51,15 @@ struct ChangeMonitorTriggerActionStateAction : Action<ChangeMonitorTriggerAction
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeMonitorTriggerActionStateAction();
+  ChangeMonitorTriggerActionStateAction(const ChangeMonitorTriggerActionStateAction&) = default;
+  ChangeMonitorTriggerActionStateAction(ChangeMonitorTriggerActionStateAction&&) = default;
+  ChangeMonitorTriggerActionStateAction& operator=(const ChangeMonitorTriggerActionStateAction&) = default;
+  ChangeMonitorTriggerActionStateAction& operator=(ChangeMonitorTriggerActionStateAction&&) = default;
+  ~ChangeMonitorTriggerActionStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -55,6 +73,15 @@ struct ChangeMonitorTriggerStateAction : Action<ChangeMonitorTriggerStateAction,
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeMonitorTriggerStateAction();
+  ChangeMonitorTriggerStateAction(const ChangeMonitorTriggerStateAction&) = default;
+  ChangeMonitorTriggerStateAction(ChangeMonitorTriggerStateAction&&) = default;
+  ChangeMonitorTriggerStateAction& operator=(const ChangeMonitorTriggerStateAction&) = default;
+  ChangeMonitorTriggerStateAction& operator=(ChangeMonitorTriggerStateAction&&) = default;
+  ~ChangeMonitorTriggerStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -74,6 +101,15 @@ struct CreateEmailMonitorTriggerActionAction : Action<CreateEmailMonitorTriggerA
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateEmailMonitorTriggerActionAction();
+  CreateEmailMonitorTriggerActionAction(const CreateEmailMonitorTriggerActionAction&) = default;
+  CreateEmailMonitorTriggerActionAction(CreateEmailMonitorTriggerActionAction&&) = default;
+  CreateEmailMonitorTriggerActionAction& operator=(const CreateEmailMonitorTriggerActionAction&) = default;
+  CreateEmailMonitorTriggerActionAction& operator=(CreateEmailMonitorTriggerActionAction&&) = default;
+  ~CreateEmailMonitorTriggerActionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -95,6 +131,15 @@ struct CreateMonitorTriggerAction : Action<CreateMonitorTriggerAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateMonitorTriggerAction();
+  CreateMonitorTriggerAction(const CreateMonitorTriggerAction&) = default;
+  CreateMonitorTriggerAction(CreateMonitorTriggerAction&&) = default;
+  CreateMonitorTriggerAction& operator=(const CreateMonitorTriggerAction&) = default;
+  CreateMonitorTriggerAction& operator=(CreateMonitorTriggerAction&&) = default;
+  ~CreateMonitorTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -108,6 +153,15 @@ struct DeleteAlertAction : Action<DeleteAlertAction, EmptyReply> {
   std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAlertAction();
+  DeleteAlertAction(const DeleteAlertAction&) = default;
+  DeleteAlertAction(DeleteAlertAction&&) = default;
+  DeleteAlertAction& operator=(const DeleteAlertAction&) = default;
+  DeleteAlertAction& operator=(DeleteAlertAction&&) = default;
+  ~DeleteAlertAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -123,6 +177,15 @@ struct DeleteMonitorTriggerAction : Action<DeleteMonitorTriggerAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteMonitorTriggerAction();
+  DeleteMonitorTriggerAction(const DeleteMonitorTriggerAction&) = default;
+  DeleteMonitorTriggerAction(DeleteMonitorTriggerAction&&) = default;
+  DeleteMonitorTriggerAction& operator=(const DeleteMonitorTriggerAction&) = default;
+  DeleteMonitorTriggerAction& operator=(DeleteMonitorTriggerAction&&) = default;
+  ~DeleteMonitorTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -136,6 +199,15 @@ struct DeleteMonitorTriggerActionAction : Action<DeleteMonitorTriggerActionActio
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteMonitorTriggerActionAction();
+  DeleteMonitorTriggerActionAction(const DeleteMonitorTriggerActionAction&) = default;
+  DeleteMonitorTriggerActionAction(DeleteMonitorTriggerActionAction&&) = default;
+  DeleteMonitorTriggerActionAction& operator=(const DeleteMonitorTriggerActionAction&) = default;
+  DeleteMonitorTriggerActionAction& operator=(DeleteMonitorTriggerActionAction&&) = default;
+  ~DeleteMonitorTriggerActionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -151,6 +223,15 @@ struct DetachMonitorTriggerActionFromTriggerAction : Action<DetachMonitorTrigger
   std::string actionUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachMonitorTriggerActionFromTriggerAction();
+  DetachMonitorTriggerActionFromTriggerAction(const DetachMonitorTriggerActionFromTriggerAction&) = default;
+  DetachMonitorTriggerActionFromTriggerAction(DetachMonitorTriggerActionFromTriggerAction&&) = default;
+  DetachMonitorTriggerActionFromTriggerAction& operator=(const DetachMonitorTriggerActionFromTriggerAction&) = default;
+  DetachMonitorTriggerActionFromTriggerAction& operator=(DetachMonitorTriggerActionFromTriggerAction&&) = default;
+  ~DetachMonitorTriggerActionFromTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -163,6 +244,15 @@ struct DetachMonitorTriggerActionFromTriggerAction : Action<DetachMonitorTrigger
 struct GetMonitorItemAction : Action<GetMonitorItemAction, GetMonitorItemResult> {
   std::string resourceType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetMonitorItemAction();
+  GetMonitorItemAction(const GetMonitorItemAction&) = default;
+  GetMonitorItemAction(GetMonitorItemAction&&) = default;
+  GetMonitorItemAction& operator=(const GetMonitorItemAction&) = default;
+  GetMonitorItemAction& operator=(GetMonitorItemAction&&) = default;
+  ~GetMonitorItemAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -177,6 +267,15 @@ struct GetMonitorItemAction : Action<GetMonitorItemAction, GetMonitorItemResult>
 /// From the Java SDK's `QueryAlertAction.java`.
 struct QueryAlertAction : QueryAction<QueryAlertAction, AlertInventory> {
 
+  /// \cond
+  QueryAlertAction();
+  QueryAlertAction(const QueryAlertAction&) = default;
+  QueryAlertAction(QueryAlertAction&&) = default;
+  QueryAlertAction& operator=(const QueryAlertAction&) = default;
+  QueryAlertAction& operator=(QueryAlertAction&&) = default;
+  ~QueryAlertAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -188,6 +287,15 @@ struct QueryAlertAction : QueryAction<QueryAlertAction, AlertInventory> {
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryEmailTriggerActionAction.java`.
 struct QueryEmailTriggerActionAction : QueryAction<QueryEmailTriggerActionAction, Json> {
+
+  /// \cond
+  QueryEmailTriggerActionAction();
+  QueryEmailTriggerActionAction(const QueryEmailTriggerActionAction&) = default;
+  QueryEmailTriggerActionAction(QueryEmailTriggerActionAction&&) = default;
+  QueryEmailTriggerActionAction& operator=(const QueryEmailTriggerActionAction&) = default;
+  QueryEmailTriggerActionAction& operator=(QueryEmailTriggerActionAction&&) = default;
+  ~QueryEmailTriggerActionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -202,6 +310,15 @@ struct QueryEmailTriggerActionAction : QueryAction<QueryEmailTriggerActionAction
 /// From the Java SDK's `QueryMonitorTriggerAction.java`.
 struct QueryMonitorTriggerAction : QueryAction<QueryMonitorTriggerAction, MonitorTriggerInventory> {
 
+  /// \cond
+  QueryMonitorTriggerAction();
+  QueryMonitorTriggerAction(const QueryMonitorTriggerAction&) = default;
+  QueryMonitorTriggerAction(QueryMonitorTriggerAction&&) = default;
+  QueryMonitorTriggerAction& operator=(const QueryMonitorTriggerAction&) = default;
+  QueryMonitorTriggerAction& operator=(QueryMonitorTriggerAction&&) = default;
+  ~QueryMonitorTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -214,6 +331,15 @@ struct QueryMonitorTriggerAction : QueryAction<QueryMonitorTriggerAction, Monito
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryMonitorTriggerActionAction.java`.
 struct QueryMonitorTriggerActionAction : QueryAction<QueryMonitorTriggerActionAction, MonitorTriggerActionInventory> {
+
+  /// \cond
+  QueryMonitorTriggerActionAction();
+  QueryMonitorTriggerActionAction(const QueryMonitorTriggerActionAction&) = default;
+  QueryMonitorTriggerActionAction(QueryMonitorTriggerActionAction&&) = default;
+  QueryMonitorTriggerActionAction& operator=(const QueryMonitorTriggerActionAction&) = default;
+  QueryMonitorTriggerActionAction& operator=(QueryMonitorTriggerActionAction&&) = default;
+  ~QueryMonitorTriggerActionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -232,6 +358,15 @@ struct UpdateEmailMonitorTriggerActionAction : Action<UpdateEmailMonitorTriggerA
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateEmailMonitorTriggerActionAction();
+  UpdateEmailMonitorTriggerActionAction(const UpdateEmailMonitorTriggerActionAction&) = default;
+  UpdateEmailMonitorTriggerActionAction(UpdateEmailMonitorTriggerActionAction&&) = default;
+  UpdateEmailMonitorTriggerActionAction& operator=(const UpdateEmailMonitorTriggerActionAction&) = default;
+  UpdateEmailMonitorTriggerActionAction& operator=(UpdateEmailMonitorTriggerActionAction&&) = default;
+  ~UpdateEmailMonitorTriggerActionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -248,6 +383,15 @@ struct UpdateMonitorTriggerAction : Action<UpdateMonitorTriggerAction, Inventory
   std::optional<std::string> expression;  ///< Optional; at most 2048 characters.
   std::optional<std::int32_t> duration;  ///< Optional; range [1, 2147483647].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateMonitorTriggerAction();
+  UpdateMonitorTriggerAction(const UpdateMonitorTriggerAction&) = default;
+  UpdateMonitorTriggerAction(UpdateMonitorTriggerAction&&) = default;
+  UpdateMonitorTriggerAction& operator=(const UpdateMonitorTriggerAction&) = default;
+  UpdateMonitorTriggerAction& operator=(UpdateMonitorTriggerAction&&) = default;
+  ~UpdateMonitorTriggerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ struct MoveDirectoryAction : Action<MoveDirectoryAction, EmptyReply> {
   std::string directoryUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  MoveDirectoryAction();
+  MoveDirectoryAction(const MoveDirectoryAction&) = default;
+  MoveDirectoryAction(MoveDirectoryAction&&) = default;
+  MoveDirectoryAction& operator=(const MoveDirectoryAction&) = default;
+  MoveDirectoryAction& operator=(MoveDirectoryAction&&) = default;
+  ~MoveDirectoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -36,6 +45,15 @@ struct MoveResourcesToDirectoryAction : Action<MoveResourcesToDirectoryAction, E
   std::vector<std::string> resourceUuids;  ///< Required; not empty.
   std::string directoryUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  MoveResourcesToDirectoryAction();
+  MoveResourcesToDirectoryAction(const MoveResourcesToDirectoryAction&) = default;
+  MoveResourcesToDirectoryAction(MoveResourcesToDirectoryAction&&) = default;
+  MoveResourcesToDirectoryAction& operator=(const MoveResourcesToDirectoryAction&) = default;
+  MoveResourcesToDirectoryAction& operator=(MoveResourcesToDirectoryAction&&) = default;
+  ~MoveResourcesToDirectoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct GenerateSeMdevDevicesAction : Action<GenerateSeMdevDevicesAction, EmptyRe
   std::optional<std::int32_t> virtPartNum;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GenerateSeMdevDevicesAction();
+  GenerateSeMdevDevicesAction(const GenerateSeMdevDevicesAction&) = default;
+  GenerateSeMdevDevicesAction(GenerateSeMdevDevicesAction&&) = default;
+  GenerateSeMdevDevicesAction& operator=(const GenerateSeMdevDevicesAction&) = default;
+  GenerateSeMdevDevicesAction& operator=(GenerateSeMdevDevicesAction&&) = default;
+  ~GenerateSeMdevDevicesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct GenerateSeMdevDevicesAction : Action<GenerateSeMdevDevicesAction, EmptyRe
 /// From the Java SDK's `QueryMttyDeviceAction.java`.
 struct QueryMttyDeviceAction : QueryAction<QueryMttyDeviceAction, MttyDeviceInventory> {
 
+  /// \cond
+  QueryMttyDeviceAction();
+  QueryMttyDeviceAction(const QueryMttyDeviceAction&) = default;
+  QueryMttyDeviceAction(QueryMttyDeviceAction&&) = default;
+  QueryMttyDeviceAction& operator=(const QueryMttyDeviceAction&) = default;
+  QueryMttyDeviceAction& operator=(QueryMttyDeviceAction&&) = default;
+  ~QueryMttyDeviceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -50,6 +68,15 @@ struct QueryMttyDeviceAction : QueryAction<QueryMttyDeviceAction, MttyDeviceInve
 struct UngenerateSeMdevDevicesAction : Action<UngenerateSeMdevDevicesAction, EmptyReply> {
   std::string mttyDeviceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UngenerateSeMdevDevicesAction();
+  UngenerateSeMdevDevicesAction(const UngenerateSeMdevDevicesAction&) = default;
+  UngenerateSeMdevDevicesAction(UngenerateSeMdevDevicesAction&&) = default;
+  UngenerateSeMdevDevicesAction& operator=(const UngenerateSeMdevDevicesAction&) = default;
+  UngenerateSeMdevDevicesAction& operator=(UngenerateSeMdevDevicesAction&&) = default;
+  ~UngenerateSeMdevDevicesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

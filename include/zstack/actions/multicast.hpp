@@ -29,6 +29,15 @@ struct AddRendezvousPointToMulticastRouterAction : Action<AddRendezvousPointToMu
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddRendezvousPointToMulticastRouterAction();
+  AddRendezvousPointToMulticastRouterAction(const AddRendezvousPointToMulticastRouterAction&) = default;
+  AddRendezvousPointToMulticastRouterAction(AddRendezvousPointToMulticastRouterAction&&) = default;
+  AddRendezvousPointToMulticastRouterAction& operator=(const AddRendezvousPointToMulticastRouterAction&) = default;
+  AddRendezvousPointToMulticastRouterAction& operator=(AddRendezvousPointToMulticastRouterAction&&) = default;
+  ~AddRendezvousPointToMulticastRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -42,6 +51,15 @@ struct ChangeMulticastRouterStateAction : Action<ChangeMulticastRouterStateActio
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeMulticastRouterStateAction();
+  ChangeMulticastRouterStateAction(const ChangeMulticastRouterStateAction&) = default;
+  ChangeMulticastRouterStateAction(ChangeMulticastRouterStateAction&&) = default;
+  ChangeMulticastRouterStateAction& operator=(const ChangeMulticastRouterStateAction&) = default;
+  ChangeMulticastRouterStateAction& operator=(ChangeMulticastRouterStateAction&&) = default;
+  ~ChangeMulticastRouterStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -59,6 +77,15 @@ struct CreateMulticastRouterAction : Action<CreateMulticastRouterAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateMulticastRouterAction();
+  CreateMulticastRouterAction(const CreateMulticastRouterAction&) = default;
+  CreateMulticastRouterAction(CreateMulticastRouterAction&&) = default;
+  CreateMulticastRouterAction& operator=(const CreateMulticastRouterAction&) = default;
+  CreateMulticastRouterAction& operator=(CreateMulticastRouterAction&&) = default;
+  ~CreateMulticastRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -73,6 +100,15 @@ struct DeleteMulticastRouterAction : Action<DeleteMulticastRouterAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteMulticastRouterAction();
+  DeleteMulticastRouterAction(const DeleteMulticastRouterAction&) = default;
+  DeleteMulticastRouterAction(DeleteMulticastRouterAction&&) = default;
+  DeleteMulticastRouterAction& operator=(const DeleteMulticastRouterAction&) = default;
+  DeleteMulticastRouterAction& operator=(DeleteMulticastRouterAction&&) = default;
+  ~DeleteMulticastRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -86,6 +122,15 @@ struct GetVpcMulticastRouteAction : Action<GetVpcMulticastRouteAction, GetVpcMul
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcMulticastRouteAction();
+  GetVpcMulticastRouteAction(const GetVpcMulticastRouteAction&) = default;
+  GetVpcMulticastRouteAction(GetVpcMulticastRouteAction&&) = default;
+  GetVpcMulticastRouteAction& operator=(const GetVpcMulticastRouteAction&) = default;
+  GetVpcMulticastRouteAction& operator=(GetVpcMulticastRouteAction&&) = default;
+  ~GetVpcMulticastRouteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -98,6 +143,15 @@ struct GetVpcMulticastRouteAction : Action<GetVpcMulticastRouteAction, GetVpcMul
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryMulticastRouterAction.java`.
 struct QueryMulticastRouterAction : QueryAction<QueryMulticastRouterAction, MulticastRouterInventory> {
+
+  /// \cond
+  QueryMulticastRouterAction();
+  QueryMulticastRouterAction(const QueryMulticastRouterAction&) = default;
+  QueryMulticastRouterAction(QueryMulticastRouterAction&&) = default;
+  QueryMulticastRouterAction& operator=(const QueryMulticastRouterAction&) = default;
+  QueryMulticastRouterAction& operator=(QueryMulticastRouterAction&&) = default;
+  ~QueryMulticastRouterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -114,6 +168,15 @@ struct RemoveRendezvousPointFromMulticastRouterAction : Action<RemoveRendezvousP
   std::string groupAddress;  ///< Required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveRendezvousPointFromMulticastRouterAction();
+  RemoveRendezvousPointFromMulticastRouterAction(const RemoveRendezvousPointFromMulticastRouterAction&) = default;
+  RemoveRendezvousPointFromMulticastRouterAction(RemoveRendezvousPointFromMulticastRouterAction&&) = default;
+  RemoveRendezvousPointFromMulticastRouterAction& operator=(const RemoveRendezvousPointFromMulticastRouterAction&) = default;
+  RemoveRendezvousPointFromMulticastRouterAction& operator=(RemoveRendezvousPointFromMulticastRouterAction&&) = default;
+  ~RemoveRendezvousPointFromMulticastRouterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -35,6 +35,15 @@ struct AddAliyunNasAccessGroupAction : Action<AddAliyunNasAccessGroupAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAliyunNasAccessGroupAction();
+  AddAliyunNasAccessGroupAction(const AddAliyunNasAccessGroupAction&) = default;
+  AddAliyunNasAccessGroupAction(AddAliyunNasAccessGroupAction&&) = default;
+  AddAliyunNasAccessGroupAction& operator=(const AddAliyunNasAccessGroupAction&) = default;
+  AddAliyunNasAccessGroupAction& operator=(AddAliyunNasAccessGroupAction&&) = default;
+  ~AddAliyunNasAccessGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -52,6 +61,15 @@ struct AddAliyunNasFileSystemAction : Action<AddAliyunNasFileSystemAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAliyunNasFileSystemAction();
+  AddAliyunNasFileSystemAction(const AddAliyunNasFileSystemAction&) = default;
+  AddAliyunNasFileSystemAction(AddAliyunNasFileSystemAction&&) = default;
+  AddAliyunNasFileSystemAction& operator=(const AddAliyunNasFileSystemAction&) = default;
+  AddAliyunNasFileSystemAction& operator=(AddAliyunNasFileSystemAction&&) = default;
+  ~AddAliyunNasFileSystemAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -68,6 +86,15 @@ struct AddAliyunNasMountTargetAction : Action<AddAliyunNasMountTargetAction, Inv
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddAliyunNasMountTargetAction();
+  AddAliyunNasMountTargetAction(const AddAliyunNasMountTargetAction&) = default;
+  AddAliyunNasMountTargetAction(AddAliyunNasMountTargetAction&&) = default;
+  AddAliyunNasMountTargetAction& operator=(const AddAliyunNasMountTargetAction&) = default;
+  AddAliyunNasMountTargetAction& operator=(AddAliyunNasMountTargetAction&&) = default;
+  ~AddAliyunNasMountTargetAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -87,6 +114,15 @@ struct CreateAliyunNasAccessGroupAction : Action<CreateAliyunNasAccessGroupActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAliyunNasAccessGroupAction();
+  CreateAliyunNasAccessGroupAction(const CreateAliyunNasAccessGroupAction&) = default;
+  CreateAliyunNasAccessGroupAction(CreateAliyunNasAccessGroupAction&&) = default;
+  CreateAliyunNasAccessGroupAction& operator=(const CreateAliyunNasAccessGroupAction&) = default;
+  CreateAliyunNasAccessGroupAction& operator=(CreateAliyunNasAccessGroupAction&&) = default;
+  ~CreateAliyunNasAccessGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -104,6 +140,15 @@ struct CreateAliyunNasAccessGroupRuleAction : Action<CreateAliyunNasAccessGroupR
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateAliyunNasAccessGroupRuleAction();
+  CreateAliyunNasAccessGroupRuleAction(const CreateAliyunNasAccessGroupRuleAction&) = default;
+  CreateAliyunNasAccessGroupRuleAction(CreateAliyunNasAccessGroupRuleAction&&) = default;
+  CreateAliyunNasAccessGroupRuleAction& operator=(const CreateAliyunNasAccessGroupRuleAction&) = default;
+  CreateAliyunNasAccessGroupRuleAction& operator=(CreateAliyunNasAccessGroupRuleAction&&) = default;
+  ~CreateAliyunNasAccessGroupRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -124,6 +169,15 @@ struct CreateAliyunNasFileSystemAction : Action<CreateAliyunNasFileSystemAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAliyunNasFileSystemAction();
+  CreateAliyunNasFileSystemAction(const CreateAliyunNasFileSystemAction&) = default;
+  CreateAliyunNasFileSystemAction(CreateAliyunNasFileSystemAction&&) = default;
+  CreateAliyunNasFileSystemAction& operator=(const CreateAliyunNasFileSystemAction&) = default;
+  CreateAliyunNasFileSystemAction& operator=(CreateAliyunNasFileSystemAction&&) = default;
+  ~CreateAliyunNasFileSystemAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -143,6 +197,15 @@ struct CreateAliyunNasMountTargetAction : Action<CreateAliyunNasMountTargetActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAliyunNasMountTargetAction();
+  CreateAliyunNasMountTargetAction(const CreateAliyunNasMountTargetAction&) = default;
+  CreateAliyunNasMountTargetAction(CreateAliyunNasMountTargetAction&&) = default;
+  CreateAliyunNasMountTargetAction& operator=(const CreateAliyunNasMountTargetAction&) = default;
+  CreateAliyunNasMountTargetAction& operator=(CreateAliyunNasMountTargetAction&&) = default;
+  ~CreateAliyunNasMountTargetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -156,6 +219,15 @@ struct DeleteAliyunNasAccessGroupAction : Action<DeleteAliyunNasAccessGroupActio
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteAliyunNasAccessGroupAction();
+  DeleteAliyunNasAccessGroupAction(const DeleteAliyunNasAccessGroupAction&) = default;
+  DeleteAliyunNasAccessGroupAction(DeleteAliyunNasAccessGroupAction&&) = default;
+  DeleteAliyunNasAccessGroupAction& operator=(const DeleteAliyunNasAccessGroupAction&) = default;
+  DeleteAliyunNasAccessGroupAction& operator=(DeleteAliyunNasAccessGroupAction&&) = default;
+  ~DeleteAliyunNasAccessGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -171,6 +243,15 @@ struct DeleteAliyunNasAccessGroupRuleAction : Action<DeleteAliyunNasAccessGroupR
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAliyunNasAccessGroupRuleAction();
+  DeleteAliyunNasAccessGroupRuleAction(const DeleteAliyunNasAccessGroupRuleAction&) = default;
+  DeleteAliyunNasAccessGroupRuleAction(DeleteAliyunNasAccessGroupRuleAction&&) = default;
+  DeleteAliyunNasAccessGroupRuleAction& operator=(const DeleteAliyunNasAccessGroupRuleAction&) = default;
+  DeleteAliyunNasAccessGroupRuleAction& operator=(DeleteAliyunNasAccessGroupRuleAction&&) = default;
+  ~DeleteAliyunNasAccessGroupRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -184,6 +265,15 @@ struct GetAliyunNasAccessGroupRemoteAction : Action<GetAliyunNasAccessGroupRemot
   std::string dataCenterUuid;  ///< Required.
   std::optional<std::string> groupName;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetAliyunNasAccessGroupRemoteAction();
+  GetAliyunNasAccessGroupRemoteAction(const GetAliyunNasAccessGroupRemoteAction&) = default;
+  GetAliyunNasAccessGroupRemoteAction(GetAliyunNasAccessGroupRemoteAction&&) = default;
+  GetAliyunNasAccessGroupRemoteAction& operator=(const GetAliyunNasAccessGroupRemoteAction&) = default;
+  GetAliyunNasAccessGroupRemoteAction& operator=(GetAliyunNasAccessGroupRemoteAction&&) = default;
+  ~GetAliyunNasAccessGroupRemoteAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -199,6 +289,15 @@ struct GetAliyunNasFileSystemRemoteAction : Action<GetAliyunNasFileSystemRemoteA
   std::optional<std::string> fileSystemId;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAliyunNasFileSystemRemoteAction();
+  GetAliyunNasFileSystemRemoteAction(const GetAliyunNasFileSystemRemoteAction&) = default;
+  GetAliyunNasFileSystemRemoteAction(GetAliyunNasFileSystemRemoteAction&&) = default;
+  GetAliyunNasFileSystemRemoteAction& operator=(const GetAliyunNasFileSystemRemoteAction&) = default;
+  GetAliyunNasFileSystemRemoteAction& operator=(GetAliyunNasFileSystemRemoteAction&&) = default;
+  ~GetAliyunNasFileSystemRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -213,6 +312,15 @@ struct GetAliyunNasMountTargetRemoteAction : Action<GetAliyunNasMountTargetRemot
   std::optional<std::string> mountDomain;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAliyunNasMountTargetRemoteAction();
+  GetAliyunNasMountTargetRemoteAction(const GetAliyunNasMountTargetRemoteAction&) = default;
+  GetAliyunNasMountTargetRemoteAction(GetAliyunNasMountTargetRemoteAction&&) = default;
+  GetAliyunNasMountTargetRemoteAction& operator=(const GetAliyunNasMountTargetRemoteAction&) = default;
+  GetAliyunNasMountTargetRemoteAction& operator=(GetAliyunNasMountTargetRemoteAction&&) = default;
+  ~GetAliyunNasMountTargetRemoteAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -225,6 +333,15 @@ struct GetAliyunNasMountTargetRemoteAction : Action<GetAliyunNasMountTargetRemot
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAliyunNasAccessGroupAction.java`.
 struct QueryAliyunNasAccessGroupAction : QueryAction<QueryAliyunNasAccessGroupAction, AliyunNasAccessGroupInventory> {
+
+  /// \cond
+  QueryAliyunNasAccessGroupAction();
+  QueryAliyunNasAccessGroupAction(const QueryAliyunNasAccessGroupAction&) = default;
+  QueryAliyunNasAccessGroupAction(QueryAliyunNasAccessGroupAction&&) = default;
+  QueryAliyunNasAccessGroupAction& operator=(const QueryAliyunNasAccessGroupAction&) = default;
+  QueryAliyunNasAccessGroupAction& operator=(QueryAliyunNasAccessGroupAction&&) = default;
+  ~QueryAliyunNasAccessGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -242,6 +359,15 @@ struct UpdateAliyunMountTargetAction : Action<UpdateAliyunMountTargetAction, Inv
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAliyunMountTargetAction();
+  UpdateAliyunMountTargetAction(const UpdateAliyunMountTargetAction&) = default;
+  UpdateAliyunMountTargetAction(UpdateAliyunMountTargetAction&&) = default;
+  UpdateAliyunMountTargetAction& operator=(const UpdateAliyunMountTargetAction&) = default;
+  UpdateAliyunMountTargetAction& operator=(UpdateAliyunMountTargetAction&&) = default;
+  ~UpdateAliyunMountTargetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -255,6 +381,15 @@ struct UpdateAliyunNasAccessGroupAction : Action<UpdateAliyunNasAccessGroupActio
   std::string uuid;  ///< Required.
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAliyunNasAccessGroupAction();
+  UpdateAliyunNasAccessGroupAction(const UpdateAliyunNasAccessGroupAction&) = default;
+  UpdateAliyunNasAccessGroupAction(UpdateAliyunNasAccessGroupAction&&) = default;
+  UpdateAliyunNasAccessGroupAction& operator=(const UpdateAliyunNasAccessGroupAction&) = default;
+  UpdateAliyunNasAccessGroupAction& operator=(UpdateAliyunNasAccessGroupAction&&) = default;
+  ~UpdateAliyunNasAccessGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ namespace zstack {
 /// From `api/actions/GetNetworkServiceTypes.json` (the manual).
 struct GetNetworkServiceTypesAction : Action<GetNetworkServiceTypesAction, GetNetworkServiceTypesReply> {
 
+  /// \cond
+  GetNetworkServiceTypesAction();
+  GetNetworkServiceTypesAction(const GetNetworkServiceTypesAction&) = default;
+  GetNetworkServiceTypesAction(GetNetworkServiceTypesAction&&) = default;
+  GetNetworkServiceTypesAction& operator=(const GetNetworkServiceTypesAction&) = default;
+  GetNetworkServiceTypesAction& operator=(GetNetworkServiceTypesAction&&) = default;
+  ~GetNetworkServiceTypesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -35,6 +44,15 @@ struct GetNetworkServiceTypesAction : Action<GetNetworkServiceTypesAction, GetNe
 /// The server may accept more (its own joins over related resources).
 /// From `api/actions/QueryNetworkServiceProvider.json` (the manual).
 struct QueryNetworkServiceProviderAction : QueryAction<QueryNetworkServiceProviderAction, NetworkServiceProviderInventory> {
+
+  /// \cond
+  QueryNetworkServiceProviderAction();
+  QueryNetworkServiceProviderAction(const QueryNetworkServiceProviderAction&) = default;
+  QueryNetworkServiceProviderAction(QueryNetworkServiceProviderAction&&) = default;
+  QueryNetworkServiceProviderAction& operator=(const QueryNetworkServiceProviderAction&) = default;
+  QueryNetworkServiceProviderAction& operator=(QueryNetworkServiceProviderAction&&) = default;
+  ~QueryNetworkServiceProviderAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct AttachL3NetworkToVmNicAction : Action<AttachL3NetworkToVmNicAction, Inven
   std::optional<std::string> staticIp;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachL3NetworkToVmNicAction();
+  AttachL3NetworkToVmNicAction(const AttachL3NetworkToVmNicAction&) = default;
+  AttachL3NetworkToVmNicAction(AttachL3NetworkToVmNicAction&&) = default;
+  AttachL3NetworkToVmNicAction& operator=(const AttachL3NetworkToVmNicAction&) = default;
+  AttachL3NetworkToVmNicAction& operator=(AttachL3NetworkToVmNicAction&&) = default;
+  ~AttachL3NetworkToVmNicAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -41,6 +50,15 @@ struct CreateVmNicAction : Action<CreateVmNicAction, InventoryReply<VmNicInvento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmNicAction();
+  CreateVmNicAction(const CreateVmNicAction&) = default;
+  CreateVmNicAction(CreateVmNicAction&&) = default;
+  CreateVmNicAction& operator=(const CreateVmNicAction&) = default;
+  CreateVmNicAction& operator=(CreateVmNicAction&&) = default;
+  ~CreateVmNicAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -54,6 +72,15 @@ struct DeleteVmNicAction : Action<DeleteVmNicAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVmNicAction();
+  DeleteVmNicAction(const DeleteVmNicAction&) = default;
+  DeleteVmNicAction(DeleteVmNicAction&&) = default;
+  DeleteVmNicAction& operator=(const DeleteVmNicAction&) = default;
+  DeleteVmNicAction& operator=(DeleteVmNicAction&&) = default;
+  ~DeleteVmNicAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

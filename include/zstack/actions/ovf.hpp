@@ -32,6 +32,15 @@ struct CreateVmInstanceFromOvfAction : Action<CreateVmInstanceFromOvfAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmInstanceFromOvfAction();
+  CreateVmInstanceFromOvfAction(const CreateVmInstanceFromOvfAction&) = default;
+  CreateVmInstanceFromOvfAction(CreateVmInstanceFromOvfAction&&) = default;
+  CreateVmInstanceFromOvfAction& operator=(const CreateVmInstanceFromOvfAction&) = default;
+  CreateVmInstanceFromOvfAction& operator=(CreateVmInstanceFromOvfAction&&) = default;
+  ~CreateVmInstanceFromOvfAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -50,6 +59,15 @@ struct ExportVmOvaPackageAction : Action<ExportVmOvaPackageAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ExportVmOvaPackageAction();
+  ExportVmOvaPackageAction(const ExportVmOvaPackageAction&) = default;
+  ExportVmOvaPackageAction(ExportVmOvaPackageAction&&) = default;
+  ExportVmOvaPackageAction& operator=(const ExportVmOvaPackageAction&) = default;
+  ExportVmOvaPackageAction& operator=(ExportVmOvaPackageAction&&) = default;
+  ~ExportVmOvaPackageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -62,6 +80,15 @@ struct ExportVmOvaPackageAction : Action<ExportVmOvaPackageAction, InventoryRepl
 struct ParseOvfAction : Action<ParseOvfAction, ParseOvfResult> {
   std::string xmlBase64;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ParseOvfAction();
+  ParseOvfAction(const ParseOvfAction&) = default;
+  ParseOvfAction(ParseOvfAction&&) = default;
+  ParseOvfAction& operator=(const ParseOvfAction&) = default;
+  ParseOvfAction& operator=(ParseOvfAction&&) = default;
+  ~ParseOvfAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct ValidatePasswordAction : Action<ValidatePasswordAction, ValidatePasswordR
   std::string loginType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ValidatePasswordAction();
+  ValidatePasswordAction(const ValidatePasswordAction&) = default;
+  ValidatePasswordAction(ValidatePasswordAction&&) = default;
+  ValidatePasswordAction& operator=(const ValidatePasswordAction&) = default;
+  ValidatePasswordAction& operator=(ValidatePasswordAction&&) = default;
+  ~ValidatePasswordAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -30,6 +30,15 @@ struct AttachPciDeviceToVmAction : Action<AttachPciDeviceToVmAction, InventoryRe
   std::string vmInstanceUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachPciDeviceToVmAction();
+  AttachPciDeviceToVmAction(const AttachPciDeviceToVmAction&) = default;
+  AttachPciDeviceToVmAction(AttachPciDeviceToVmAction&&) = default;
+  AttachPciDeviceToVmAction& operator=(const AttachPciDeviceToVmAction&) = default;
+  AttachPciDeviceToVmAction& operator=(AttachPciDeviceToVmAction&&) = default;
+  ~AttachPciDeviceToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct CreatePciDeviceOfferingAction : Action<CreatePciDeviceOfferingAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreatePciDeviceOfferingAction();
+  CreatePciDeviceOfferingAction(const CreatePciDeviceOfferingAction&) = default;
+  CreatePciDeviceOfferingAction(CreatePciDeviceOfferingAction&&) = default;
+  CreatePciDeviceOfferingAction& operator=(const CreatePciDeviceOfferingAction&) = default;
+  CreatePciDeviceOfferingAction& operator=(CreatePciDeviceOfferingAction&&) = default;
+  ~CreatePciDeviceOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +82,15 @@ struct DeletePciDeviceAction : Action<DeletePciDeviceAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeletePciDeviceAction();
+  DeletePciDeviceAction(const DeletePciDeviceAction&) = default;
+  DeletePciDeviceAction(DeletePciDeviceAction&&) = default;
+  DeletePciDeviceAction& operator=(const DeletePciDeviceAction&) = default;
+  DeletePciDeviceAction& operator=(DeletePciDeviceAction&&) = default;
+  ~DeletePciDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -79,6 +106,15 @@ struct DeletePciDeviceOfferingAction : Action<DeletePciDeviceOfferingAction, Emp
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeletePciDeviceOfferingAction();
+  DeletePciDeviceOfferingAction(const DeletePciDeviceOfferingAction&) = default;
+  DeletePciDeviceOfferingAction(DeletePciDeviceOfferingAction&&) = default;
+  DeletePciDeviceOfferingAction& operator=(const DeletePciDeviceOfferingAction&) = default;
+  DeletePciDeviceOfferingAction& operator=(DeletePciDeviceOfferingAction&&) = default;
+  ~DeletePciDeviceOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -93,6 +129,15 @@ struct DetachPciDeviceFromVmAction : Action<DetachPciDeviceFromVmAction, Invento
   std::string vmInstanceUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachPciDeviceFromVmAction();
+  DetachPciDeviceFromVmAction(const DetachPciDeviceFromVmAction&) = default;
+  DetachPciDeviceFromVmAction(DetachPciDeviceFromVmAction&&) = default;
+  DetachPciDeviceFromVmAction& operator=(const DetachPciDeviceFromVmAction&) = default;
+  DetachPciDeviceFromVmAction& operator=(DetachPciDeviceFromVmAction&&) = default;
+  ~DetachPciDeviceFromVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -106,6 +151,15 @@ struct GetHostIommuStateAction : Action<GetHostIommuStateAction, GetHostIommuSta
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetHostIommuStateAction();
+  GetHostIommuStateAction(const GetHostIommuStateAction&) = default;
+  GetHostIommuStateAction(GetHostIommuStateAction&&) = default;
+  GetHostIommuStateAction& operator=(const GetHostIommuStateAction&) = default;
+  GetHostIommuStateAction& operator=(GetHostIommuStateAction&&) = default;
+  ~GetHostIommuStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -118,6 +172,15 @@ struct GetHostIommuStateAction : Action<GetHostIommuStateAction, GetHostIommuSta
 struct GetHostIommuStatusAction : Action<GetHostIommuStatusAction, GetHostIommuStatusResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetHostIommuStatusAction();
+  GetHostIommuStatusAction(const GetHostIommuStatusAction&) = default;
+  GetHostIommuStatusAction(GetHostIommuStatusAction&&) = default;
+  GetHostIommuStatusAction& operator=(const GetHostIommuStatusAction&) = default;
+  GetHostIommuStatusAction& operator=(GetHostIommuStatusAction&&) = default;
+  ~GetHostIommuStatusAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -134,6 +197,15 @@ struct GetPciDeviceCandidatesForNewCreateVmAction : Action<GetPciDeviceCandidate
   std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetPciDeviceCandidatesForNewCreateVmAction();
+  GetPciDeviceCandidatesForNewCreateVmAction(const GetPciDeviceCandidatesForNewCreateVmAction&) = default;
+  GetPciDeviceCandidatesForNewCreateVmAction(GetPciDeviceCandidatesForNewCreateVmAction&&) = default;
+  GetPciDeviceCandidatesForNewCreateVmAction& operator=(const GetPciDeviceCandidatesForNewCreateVmAction&) = default;
+  GetPciDeviceCandidatesForNewCreateVmAction& operator=(GetPciDeviceCandidatesForNewCreateVmAction&&) = default;
+  ~GetPciDeviceCandidatesForNewCreateVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -145,6 +217,15 @@ struct GetPciDeviceCandidatesForNewCreateVmAction : Action<GetPciDeviceCandidate
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryEthernetVFAction.java`.
 struct QueryEthernetVFAction : QueryAction<QueryEthernetVFAction, Json> {
+
+  /// \cond
+  QueryEthernetVFAction();
+  QueryEthernetVFAction(const QueryEthernetVFAction&) = default;
+  QueryEthernetVFAction(QueryEthernetVFAction&&) = default;
+  QueryEthernetVFAction& operator=(const QueryEthernetVFAction&) = default;
+  QueryEthernetVFAction& operator=(QueryEthernetVFAction&&) = default;
+  ~QueryEthernetVFAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -160,6 +241,15 @@ struct QueryEthernetVFAction : QueryAction<QueryEthernetVFAction, Json> {
 /// From the Java SDK's `QueryPciDeviceAction.java`.
 struct QueryPciDeviceAction : QueryAction<QueryPciDeviceAction, PciDeviceInventory> {
 
+  /// \cond
+  QueryPciDeviceAction();
+  QueryPciDeviceAction(const QueryPciDeviceAction&) = default;
+  QueryPciDeviceAction(QueryPciDeviceAction&&) = default;
+  QueryPciDeviceAction& operator=(const QueryPciDeviceAction&) = default;
+  QueryPciDeviceAction& operator=(QueryPciDeviceAction&&) = default;
+  ~QueryPciDeviceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -172,6 +262,15 @@ struct QueryPciDeviceAction : QueryAction<QueryPciDeviceAction, PciDeviceInvento
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryPciDeviceOfferingAction.java`.
 struct QueryPciDeviceOfferingAction : QueryAction<QueryPciDeviceOfferingAction, PciDeviceOfferingInventory> {
+
+  /// \cond
+  QueryPciDeviceOfferingAction();
+  QueryPciDeviceOfferingAction(const QueryPciDeviceOfferingAction&) = default;
+  QueryPciDeviceOfferingAction(QueryPciDeviceOfferingAction&&) = default;
+  QueryPciDeviceOfferingAction& operator=(const QueryPciDeviceOfferingAction&) = default;
+  QueryPciDeviceOfferingAction& operator=(QueryPciDeviceOfferingAction&&) = default;
+  ~QueryPciDeviceOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -186,6 +285,15 @@ struct UpdateHostIommuStateAction : Action<UpdateHostIommuStateAction, UpdateHos
   std::string uuid;  ///< Path variable; required.
   std::string state;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateHostIommuStateAction();
+  UpdateHostIommuStateAction(const UpdateHostIommuStateAction&) = default;
+  UpdateHostIommuStateAction(UpdateHostIommuStateAction&&) = default;
+  UpdateHostIommuStateAction& operator=(const UpdateHostIommuStateAction&) = default;
+  UpdateHostIommuStateAction& operator=(UpdateHostIommuStateAction&&) = default;
+  ~UpdateHostIommuStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -203,6 +311,15 @@ struct UpdatePciDeviceAction : Action<UpdatePciDeviceAction, InventoryReply<PciD
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> metaData;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdatePciDeviceAction();
+  UpdatePciDeviceAction(const UpdatePciDeviceAction&) = default;
+  UpdatePciDeviceAction(UpdatePciDeviceAction&&) = default;
+  UpdatePciDeviceAction& operator=(const UpdatePciDeviceAction&) = default;
+  UpdatePciDeviceAction& operator=(UpdatePciDeviceAction&&) = default;
+  ~UpdatePciDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -28,6 +28,15 @@ struct AddPciDeviceSpecToVmInstanceAction : Action<AddPciDeviceSpecToVmInstanceA
   std::optional<std::int32_t> pciDeviceNumber;  ///< Optional; range [1, 100]; Java SDK default `1` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddPciDeviceSpecToVmInstanceAction();
+  AddPciDeviceSpecToVmInstanceAction(const AddPciDeviceSpecToVmInstanceAction&) = default;
+  AddPciDeviceSpecToVmInstanceAction(AddPciDeviceSpecToVmInstanceAction&&) = default;
+  AddPciDeviceSpecToVmInstanceAction& operator=(const AddPciDeviceSpecToVmInstanceAction&) = default;
+  AddPciDeviceSpecToVmInstanceAction& operator=(AddPciDeviceSpecToVmInstanceAction&&) = default;
+  ~AddPciDeviceSpecToVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct GetPciDeviceSpecCandidatesAction : Action<GetPciDeviceSpecCandidatesActio
   std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetPciDeviceSpecCandidatesAction();
+  GetPciDeviceSpecCandidatesAction(const GetPciDeviceSpecCandidatesAction&) = default;
+  GetPciDeviceSpecCandidatesAction(GetPciDeviceSpecCandidatesAction&&) = default;
+  GetPciDeviceSpecCandidatesAction& operator=(const GetPciDeviceSpecCandidatesAction&) = default;
+  GetPciDeviceSpecCandidatesAction& operator=(GetPciDeviceSpecCandidatesAction&&) = default;
+  ~GetPciDeviceSpecCandidatesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -57,6 +75,15 @@ struct GetPciDeviceSpecCandidatesAction : Action<GetPciDeviceSpecCandidatesActio
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryPciDeviceSpecAction.java`.
 struct QueryPciDeviceSpecAction : QueryAction<QueryPciDeviceSpecAction, PciDeviceSpecInventory> {
+
+  /// \cond
+  QueryPciDeviceSpecAction();
+  QueryPciDeviceSpecAction(const QueryPciDeviceSpecAction&) = default;
+  QueryPciDeviceSpecAction(QueryPciDeviceSpecAction&&) = default;
+  QueryPciDeviceSpecAction& operator=(const QueryPciDeviceSpecAction&) = default;
+  QueryPciDeviceSpecAction& operator=(QueryPciDeviceSpecAction&&) = default;
+  ~QueryPciDeviceSpecAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -71,6 +98,15 @@ struct RemovePciDeviceSpecFromVmInstanceAction : Action<RemovePciDeviceSpecFromV
   std::string pciSpecUuid;  ///< Path variable; required.
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemovePciDeviceSpecFromVmInstanceAction();
+  RemovePciDeviceSpecFromVmInstanceAction(const RemovePciDeviceSpecFromVmInstanceAction&) = default;
+  RemovePciDeviceSpecFromVmInstanceAction(RemovePciDeviceSpecFromVmInstanceAction&&) = default;
+  RemovePciDeviceSpecFromVmInstanceAction& operator=(const RemovePciDeviceSpecFromVmInstanceAction&) = default;
+  RemovePciDeviceSpecFromVmInstanceAction& operator=(RemovePciDeviceSpecFromVmInstanceAction&&) = default;
+  ~RemovePciDeviceSpecFromVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +126,15 @@ struct UpdatePciDeviceSpecAction : Action<UpdatePciDeviceSpecAction, InventoryRe
   std::optional<bool> abandonSpecRom;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdatePciDeviceSpecAction();
+  UpdatePciDeviceSpecAction(const UpdatePciDeviceSpecAction&) = default;
+  UpdatePciDeviceSpecAction(UpdatePciDeviceSpecAction&&) = default;
+  UpdatePciDeviceSpecAction& operator=(const UpdatePciDeviceSpecAction&) = default;
+  UpdatePciDeviceSpecAction& operator=(UpdatePciDeviceSpecAction&&) = default;
+  ~UpdatePciDeviceSpecAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct GenerateMdevDevicesAction : Action<GenerateMdevDevicesAction, EmptyReply>
   std::string mdevSpecUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GenerateMdevDevicesAction();
+  GenerateMdevDevicesAction(const GenerateMdevDevicesAction&) = default;
+  GenerateMdevDevicesAction(GenerateMdevDevicesAction&&) = default;
+  GenerateMdevDevicesAction& operator=(const GenerateMdevDevicesAction&) = default;
+  GenerateMdevDevicesAction& operator=(GenerateMdevDevicesAction&&) = default;
+  ~GenerateMdevDevicesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct GenerateSriovPciDevicesAction : Action<GenerateSriovPciDevicesAction, Emp
   std::optional<std::int32_t> virtPartNum;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GenerateSriovPciDevicesAction();
+  GenerateSriovPciDevicesAction(const GenerateSriovPciDevicesAction&) = default;
+  GenerateSriovPciDevicesAction(GenerateSriovPciDevicesAction&&) = default;
+  GenerateSriovPciDevicesAction& operator=(const GenerateSriovPciDevicesAction&) = default;
+  GenerateSriovPciDevicesAction& operator=(GenerateSriovPciDevicesAction&&) = default;
+  ~GenerateSriovPciDevicesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -49,6 +67,15 @@ struct GenerateSriovPciDevicesAction : Action<GenerateSriovPciDevicesAction, Emp
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryPciDevicePciDeviceOfferingAction.java`.
 struct QueryPciDevicePciDeviceOfferingAction : QueryAction<QueryPciDevicePciDeviceOfferingAction, Json> {
+
+  /// \cond
+  QueryPciDevicePciDeviceOfferingAction();
+  QueryPciDevicePciDeviceOfferingAction(const QueryPciDevicePciDeviceOfferingAction&) = default;
+  QueryPciDevicePciDeviceOfferingAction(QueryPciDevicePciDeviceOfferingAction&&) = default;
+  QueryPciDevicePciDeviceOfferingAction& operator=(const QueryPciDevicePciDeviceOfferingAction&) = default;
+  QueryPciDevicePciDeviceOfferingAction& operator=(QueryPciDevicePciDeviceOfferingAction&&) = default;
+  ~QueryPciDevicePciDeviceOfferingAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -63,6 +90,15 @@ struct UngenerateMdevDevicesAction : Action<UngenerateMdevDevicesAction, EmptyRe
   std::string pciDeviceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UngenerateMdevDevicesAction();
+  UngenerateMdevDevicesAction(const UngenerateMdevDevicesAction&) = default;
+  UngenerateMdevDevicesAction(UngenerateMdevDevicesAction&&) = default;
+  UngenerateMdevDevicesAction& operator=(const UngenerateMdevDevicesAction&) = default;
+  UngenerateMdevDevicesAction& operator=(UngenerateMdevDevicesAction&&) = default;
+  ~UngenerateMdevDevicesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -75,6 +111,15 @@ struct UngenerateMdevDevicesAction : Action<UngenerateMdevDevicesAction, EmptyRe
 struct UngenerateSriovPciDevicesAction : Action<UngenerateSriovPciDevicesAction, EmptyReply> {
   std::string pciDeviceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UngenerateSriovPciDevicesAction();
+  UngenerateSriovPciDevicesAction(const UngenerateSriovPciDevicesAction&) = default;
+  UngenerateSriovPciDevicesAction(UngenerateSriovPciDevicesAction&&) = default;
+  UngenerateSriovPciDevicesAction& operator=(const UngenerateSriovPciDevicesAction&) = default;
+  UngenerateSriovPciDevicesAction& operator=(UngenerateSriovPciDevicesAction&&) = default;
+  ~UngenerateSriovPciDevicesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -32,6 +32,15 @@ struct AttachPolicyRouteRuleSetToL3Action : Action<AttachPolicyRouteRuleSetToL3A
   std::string ruleSetUuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachPolicyRouteRuleSetToL3Action();
+  AttachPolicyRouteRuleSetToL3Action(const AttachPolicyRouteRuleSetToL3Action&) = default;
+  AttachPolicyRouteRuleSetToL3Action(AttachPolicyRouteRuleSetToL3Action&&) = default;
+  AttachPolicyRouteRuleSetToL3Action& operator=(const AttachPolicyRouteRuleSetToL3Action&) = default;
+  AttachPolicyRouteRuleSetToL3Action& operator=(AttachPolicyRouteRuleSetToL3Action&&) = default;
+  ~AttachPolicyRouteRuleSetToL3Action();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -54,6 +63,15 @@ struct CreatePolicyRouteRuleAction : Action<CreatePolicyRouteRuleAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreatePolicyRouteRuleAction();
+  CreatePolicyRouteRuleAction(const CreatePolicyRouteRuleAction&) = default;
+  CreatePolicyRouteRuleAction(CreatePolicyRouteRuleAction&&) = default;
+  CreatePolicyRouteRuleAction& operator=(const CreatePolicyRouteRuleAction&) = default;
+  CreatePolicyRouteRuleAction& operator=(CreatePolicyRouteRuleAction&&) = default;
+  ~CreatePolicyRouteRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -72,6 +90,15 @@ struct CreatePolicyRouteRuleSetAction : Action<CreatePolicyRouteRuleSetAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreatePolicyRouteRuleSetAction();
+  CreatePolicyRouteRuleSetAction(const CreatePolicyRouteRuleSetAction&) = default;
+  CreatePolicyRouteRuleSetAction(CreatePolicyRouteRuleSetAction&&) = default;
+  CreatePolicyRouteRuleSetAction& operator=(const CreatePolicyRouteRuleSetAction&) = default;
+  CreatePolicyRouteRuleSetAction& operator=(CreatePolicyRouteRuleSetAction&&) = default;
+  ~CreatePolicyRouteRuleSetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -88,6 +115,15 @@ struct CreatePolicyRouteTableAction : Action<CreatePolicyRouteTableAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreatePolicyRouteTableAction();
+  CreatePolicyRouteTableAction(const CreatePolicyRouteTableAction&) = default;
+  CreatePolicyRouteTableAction(CreatePolicyRouteTableAction&&) = default;
+  CreatePolicyRouteTableAction& operator=(const CreatePolicyRouteTableAction&) = default;
+  CreatePolicyRouteTableAction& operator=(CreatePolicyRouteTableAction&&) = default;
+  ~CreatePolicyRouteTableAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -107,6 +143,15 @@ struct CreatePolicyRouteTableRouteEntryAction : Action<CreatePolicyRouteTableRou
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreatePolicyRouteTableRouteEntryAction();
+  CreatePolicyRouteTableRouteEntryAction(const CreatePolicyRouteTableRouteEntryAction&) = default;
+  CreatePolicyRouteTableRouteEntryAction(CreatePolicyRouteTableRouteEntryAction&&) = default;
+  CreatePolicyRouteTableRouteEntryAction& operator=(const CreatePolicyRouteTableRouteEntryAction&) = default;
+  CreatePolicyRouteTableRouteEntryAction& operator=(CreatePolicyRouteTableRouteEntryAction&&) = default;
+  ~CreatePolicyRouteTableRouteEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -120,6 +165,15 @@ struct DeletePolicyRouteRuleAction : Action<DeletePolicyRouteRuleAction, EmptyRe
   std::string uuid;  ///< Path variable; required; not empty.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeletePolicyRouteRuleAction();
+  DeletePolicyRouteRuleAction(const DeletePolicyRouteRuleAction&) = default;
+  DeletePolicyRouteRuleAction(DeletePolicyRouteRuleAction&&) = default;
+  DeletePolicyRouteRuleAction& operator=(const DeletePolicyRouteRuleAction&) = default;
+  DeletePolicyRouteRuleAction& operator=(DeletePolicyRouteRuleAction&&) = default;
+  ~DeletePolicyRouteRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -135,6 +189,15 @@ struct DeletePolicyRouteRuleSetAction : Action<DeletePolicyRouteRuleSetAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeletePolicyRouteRuleSetAction();
+  DeletePolicyRouteRuleSetAction(const DeletePolicyRouteRuleSetAction&) = default;
+  DeletePolicyRouteRuleSetAction(DeletePolicyRouteRuleSetAction&&) = default;
+  DeletePolicyRouteRuleSetAction& operator=(const DeletePolicyRouteRuleSetAction&) = default;
+  DeletePolicyRouteRuleSetAction& operator=(DeletePolicyRouteRuleSetAction&&) = default;
+  ~DeletePolicyRouteRuleSetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -148,6 +211,15 @@ struct DeletePolicyRouteTableAction : Action<DeletePolicyRouteTableAction, Empty
   std::string uuid;  ///< Path variable; required; not empty.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeletePolicyRouteTableAction();
+  DeletePolicyRouteTableAction(const DeletePolicyRouteTableAction&) = default;
+  DeletePolicyRouteTableAction(DeletePolicyRouteTableAction&&) = default;
+  DeletePolicyRouteTableAction& operator=(const DeletePolicyRouteTableAction&) = default;
+  DeletePolicyRouteTableAction& operator=(DeletePolicyRouteTableAction&&) = default;
+  ~DeletePolicyRouteTableAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -163,6 +235,15 @@ struct DeletePolicyRouteTableRouteEntryAction : Action<DeletePolicyRouteTableRou
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeletePolicyRouteTableRouteEntryAction();
+  DeletePolicyRouteTableRouteEntryAction(const DeletePolicyRouteTableRouteEntryAction&) = default;
+  DeletePolicyRouteTableRouteEntryAction(DeletePolicyRouteTableRouteEntryAction&&) = default;
+  DeletePolicyRouteTableRouteEntryAction& operator=(const DeletePolicyRouteTableRouteEntryAction&) = default;
+  DeletePolicyRouteTableRouteEntryAction& operator=(DeletePolicyRouteTableRouteEntryAction&&) = default;
+  ~DeletePolicyRouteTableRouteEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -177,6 +258,15 @@ struct DetachPolicyRouteRuleSetFromL3Action : Action<DetachPolicyRouteRuleSetFro
   std::string ruleSetUuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachPolicyRouteRuleSetFromL3Action();
+  DetachPolicyRouteRuleSetFromL3Action(const DetachPolicyRouteRuleSetFromL3Action&) = default;
+  DetachPolicyRouteRuleSetFromL3Action(DetachPolicyRouteRuleSetFromL3Action&&) = default;
+  DetachPolicyRouteRuleSetFromL3Action& operator=(const DetachPolicyRouteRuleSetFromL3Action&) = default;
+  DetachPolicyRouteRuleSetFromL3Action& operator=(DetachPolicyRouteRuleSetFromL3Action&&) = default;
+  ~DetachPolicyRouteRuleSetFromL3Action();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -189,6 +279,15 @@ struct DetachPolicyRouteRuleSetFromL3Action : Action<DetachPolicyRouteRuleSetFro
 struct GetPolicyRouteRuleSetFromVirtualRouterAction : Action<GetPolicyRouteRuleSetFromVirtualRouterAction, GetPolicyRouteRuleSetFromVirtualRouterResult> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetPolicyRouteRuleSetFromVirtualRouterAction();
+  GetPolicyRouteRuleSetFromVirtualRouterAction(const GetPolicyRouteRuleSetFromVirtualRouterAction&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterAction(GetPolicyRouteRuleSetFromVirtualRouterAction&&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterAction& operator=(const GetPolicyRouteRuleSetFromVirtualRouterAction&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterAction& operator=(GetPolicyRouteRuleSetFromVirtualRouterAction&&) = default;
+  ~GetPolicyRouteRuleSetFromVirtualRouterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -203,6 +302,15 @@ struct GetPolicyRouteRuleSetFromVirtualRouterAction : Action<GetPolicyRouteRuleS
 /// From the Java SDK's `QueryPolicyRouteRuleAction.java`.
 struct QueryPolicyRouteRuleAction : QueryAction<QueryPolicyRouteRuleAction, PolicyRouteRuleInventory> {
 
+  /// \cond
+  QueryPolicyRouteRuleAction();
+  QueryPolicyRouteRuleAction(const QueryPolicyRouteRuleAction&) = default;
+  QueryPolicyRouteRuleAction(QueryPolicyRouteRuleAction&&) = default;
+  QueryPolicyRouteRuleAction& operator=(const QueryPolicyRouteRuleAction&) = default;
+  QueryPolicyRouteRuleAction& operator=(QueryPolicyRouteRuleAction&&) = default;
+  ~QueryPolicyRouteRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -215,6 +323,15 @@ struct QueryPolicyRouteRuleAction : QueryAction<QueryPolicyRouteRuleAction, Poli
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryPolicyRouteRuleSetAction.java`.
 struct QueryPolicyRouteRuleSetAction : QueryAction<QueryPolicyRouteRuleSetAction, PolicyRouteRuleSetInventory> {
+
+  /// \cond
+  QueryPolicyRouteRuleSetAction();
+  QueryPolicyRouteRuleSetAction(const QueryPolicyRouteRuleSetAction&) = default;
+  QueryPolicyRouteRuleSetAction(QueryPolicyRouteRuleSetAction&&) = default;
+  QueryPolicyRouteRuleSetAction& operator=(const QueryPolicyRouteRuleSetAction&) = default;
+  QueryPolicyRouteRuleSetAction& operator=(QueryPolicyRouteRuleSetAction&&) = default;
+  ~QueryPolicyRouteRuleSetAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -229,6 +346,15 @@ struct QueryPolicyRouteRuleSetAction : QueryAction<QueryPolicyRouteRuleSetAction
 /// From the Java SDK's `QueryPolicyRouteRuleSetL3RefAction.java`.
 struct QueryPolicyRouteRuleSetL3RefAction : QueryAction<QueryPolicyRouteRuleSetL3RefAction, PolicyRouteRuleSetL3RefInventory> {
 
+  /// \cond
+  QueryPolicyRouteRuleSetL3RefAction();
+  QueryPolicyRouteRuleSetL3RefAction(const QueryPolicyRouteRuleSetL3RefAction&) = default;
+  QueryPolicyRouteRuleSetL3RefAction(QueryPolicyRouteRuleSetL3RefAction&&) = default;
+  QueryPolicyRouteRuleSetL3RefAction& operator=(const QueryPolicyRouteRuleSetL3RefAction&) = default;
+  QueryPolicyRouteRuleSetL3RefAction& operator=(QueryPolicyRouteRuleSetL3RefAction&&) = default;
+  ~QueryPolicyRouteRuleSetL3RefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -241,6 +367,15 @@ struct QueryPolicyRouteRuleSetL3RefAction : QueryAction<QueryPolicyRouteRuleSetL
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryPolicyRouteRuleSetVRouterRefAction.java`.
 struct QueryPolicyRouteRuleSetVRouterRefAction : QueryAction<QueryPolicyRouteRuleSetVRouterRefAction, PolicyRouteRuleSetVRouterRefInventory> {
+
+  /// \cond
+  QueryPolicyRouteRuleSetVRouterRefAction();
+  QueryPolicyRouteRuleSetVRouterRefAction(const QueryPolicyRouteRuleSetVRouterRefAction&) = default;
+  QueryPolicyRouteRuleSetVRouterRefAction(QueryPolicyRouteRuleSetVRouterRefAction&&) = default;
+  QueryPolicyRouteRuleSetVRouterRefAction& operator=(const QueryPolicyRouteRuleSetVRouterRefAction&) = default;
+  QueryPolicyRouteRuleSetVRouterRefAction& operator=(QueryPolicyRouteRuleSetVRouterRefAction&&) = default;
+  ~QueryPolicyRouteRuleSetVRouterRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -255,6 +390,15 @@ struct QueryPolicyRouteRuleSetVRouterRefAction : QueryAction<QueryPolicyRouteRul
 /// From the Java SDK's `QueryPolicyRouteTableAction.java`.
 struct QueryPolicyRouteTableAction : QueryAction<QueryPolicyRouteTableAction, PolicyRouteTableInventory> {
 
+  /// \cond
+  QueryPolicyRouteTableAction();
+  QueryPolicyRouteTableAction(const QueryPolicyRouteTableAction&) = default;
+  QueryPolicyRouteTableAction(QueryPolicyRouteTableAction&&) = default;
+  QueryPolicyRouteTableAction& operator=(const QueryPolicyRouteTableAction&) = default;
+  QueryPolicyRouteTableAction& operator=(QueryPolicyRouteTableAction&&) = default;
+  ~QueryPolicyRouteTableAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -268,6 +412,15 @@ struct QueryPolicyRouteTableAction : QueryAction<QueryPolicyRouteTableAction, Po
 /// From the Java SDK's `QueryPolicyRouteTableRouteEntryAction.java`.
 struct QueryPolicyRouteTableRouteEntryAction : QueryAction<QueryPolicyRouteTableRouteEntryAction, PolicyRouteTableRouteEntryInventory> {
 
+  /// \cond
+  QueryPolicyRouteTableRouteEntryAction();
+  QueryPolicyRouteTableRouteEntryAction(const QueryPolicyRouteTableRouteEntryAction&) = default;
+  QueryPolicyRouteTableRouteEntryAction(QueryPolicyRouteTableRouteEntryAction&&) = default;
+  QueryPolicyRouteTableRouteEntryAction& operator=(const QueryPolicyRouteTableRouteEntryAction&) = default;
+  QueryPolicyRouteTableRouteEntryAction& operator=(QueryPolicyRouteTableRouteEntryAction&&) = default;
+  ~QueryPolicyRouteTableRouteEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -280,6 +433,15 @@ struct QueryPolicyRouteTableRouteEntryAction : QueryAction<QueryPolicyRouteTable
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryPolicyRouteTableVRouterRefAction.java`.
 struct QueryPolicyRouteTableVRouterRefAction : QueryAction<QueryPolicyRouteTableVRouterRefAction, PolicyRouteTableVRouterRefInventory> {
+
+  /// \cond
+  QueryPolicyRouteTableVRouterRefAction();
+  QueryPolicyRouteTableVRouterRefAction(const QueryPolicyRouteTableVRouterRefAction&) = default;
+  QueryPolicyRouteTableVRouterRefAction(QueryPolicyRouteTableVRouterRefAction&&) = default;
+  QueryPolicyRouteTableVRouterRefAction& operator=(const QueryPolicyRouteTableVRouterRefAction&) = default;
+  QueryPolicyRouteTableVRouterRefAction& operator=(QueryPolicyRouteTableVRouterRefAction&&) = default;
+  ~QueryPolicyRouteTableVRouterRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -295,6 +457,15 @@ struct UpdatePolicyRouteRuleSetAction : Action<UpdatePolicyRouteRuleSetAction, I
   std::optional<std::string> name;  ///< Optional; at most 16 characters.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdatePolicyRouteRuleSetAction();
+  UpdatePolicyRouteRuleSetAction(const UpdatePolicyRouteRuleSetAction&) = default;
+  UpdatePolicyRouteRuleSetAction(UpdatePolicyRouteRuleSetAction&&) = default;
+  UpdatePolicyRouteRuleSetAction& operator=(const UpdatePolicyRouteRuleSetAction&) = default;
+  UpdatePolicyRouteRuleSetAction& operator=(UpdatePolicyRouteRuleSetAction&&) = default;
+  ~UpdatePolicyRouteRuleSetAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

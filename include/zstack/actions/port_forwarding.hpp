@@ -25,6 +25,15 @@ struct AttachPortForwardingRuleAction : Action<AttachPortForwardingRuleAction, I
   std::string ruleUuid;  ///< Path variable; required.
   std::string vmNicUuid;  ///< Path variable; required.
 
+  /// \cond
+  AttachPortForwardingRuleAction();
+  AttachPortForwardingRuleAction(const AttachPortForwardingRuleAction&) = default;
+  AttachPortForwardingRuleAction(AttachPortForwardingRuleAction&&) = default;
+  AttachPortForwardingRuleAction& operator=(const AttachPortForwardingRuleAction&) = default;
+  AttachPortForwardingRuleAction& operator=(AttachPortForwardingRuleAction&&) = default;
+  ~AttachPortForwardingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct AttachPortForwardingRuleAction : Action<AttachPortForwardingRuleAction, I
 struct ChangePortForwardingRuleStateAction : Action<ChangePortForwardingRuleStateAction, InventoryReply<PortForwardingRuleInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+
+  /// \cond
+  ChangePortForwardingRuleStateAction();
+  ChangePortForwardingRuleStateAction(const ChangePortForwardingRuleStateAction&) = default;
+  ChangePortForwardingRuleStateAction(ChangePortForwardingRuleStateAction&&) = default;
+  ChangePortForwardingRuleStateAction& operator=(const ChangePortForwardingRuleStateAction&) = default;
+  ChangePortForwardingRuleStateAction& operator=(ChangePortForwardingRuleStateAction&&) = default;
+  ~ChangePortForwardingRuleStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -60,6 +78,15 @@ struct CreatePortForwardingRuleAction : Action<CreatePortForwardingRuleAction, I
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  CreatePortForwardingRuleAction();
+  CreatePortForwardingRuleAction(const CreatePortForwardingRuleAction&) = default;
+  CreatePortForwardingRuleAction(CreatePortForwardingRuleAction&&) = default;
+  CreatePortForwardingRuleAction& operator=(const CreatePortForwardingRuleAction&) = default;
+  CreatePortForwardingRuleAction& operator=(CreatePortForwardingRuleAction&&) = default;
+  ~CreatePortForwardingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -73,6 +100,15 @@ struct DeletePortForwardingRuleAction : Action<DeletePortForwardingRuleAction, E
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
+  /// \cond
+  DeletePortForwardingRuleAction();
+  DeletePortForwardingRuleAction(const DeletePortForwardingRuleAction&) = default;
+  DeletePortForwardingRuleAction(DeletePortForwardingRuleAction&&) = default;
+  DeletePortForwardingRuleAction& operator=(const DeletePortForwardingRuleAction&) = default;
+  DeletePortForwardingRuleAction& operator=(DeletePortForwardingRuleAction&&) = default;
+  ~DeletePortForwardingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -85,6 +121,15 @@ struct DeletePortForwardingRuleAction : Action<DeletePortForwardingRuleAction, E
 struct DetachPortForwardingRuleAction : Action<DetachPortForwardingRuleAction, InventoryReply<PortForwardingRuleInventory>> {
   std::string uuid;  ///< Path variable; required.
 
+  /// \cond
+  DetachPortForwardingRuleAction();
+  DetachPortForwardingRuleAction(const DetachPortForwardingRuleAction&) = default;
+  DetachPortForwardingRuleAction(DetachPortForwardingRuleAction&&) = default;
+  DetachPortForwardingRuleAction& operator=(const DetachPortForwardingRuleAction&) = default;
+  DetachPortForwardingRuleAction& operator=(DetachPortForwardingRuleAction&&) = default;
+  ~DetachPortForwardingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -96,6 +141,15 @@ struct DetachPortForwardingRuleAction : Action<DetachPortForwardingRuleAction, I
 /// From `api/actions/GetPortForwardingAttachableVmNics.json` (the manual).
 struct GetPortForwardingAttachableVmNicsAction : Action<GetPortForwardingAttachableVmNicsAction, QueryReply<VmNicInventory>> {
   std::string ruleUuid;  ///< Path variable; required.
+
+  /// \cond
+  GetPortForwardingAttachableVmNicsAction();
+  GetPortForwardingAttachableVmNicsAction(const GetPortForwardingAttachableVmNicsAction&) = default;
+  GetPortForwardingAttachableVmNicsAction(GetPortForwardingAttachableVmNicsAction&&) = default;
+  GetPortForwardingAttachableVmNicsAction& operator=(const GetPortForwardingAttachableVmNicsAction&) = default;
+  GetPortForwardingAttachableVmNicsAction& operator=(GetPortForwardingAttachableVmNicsAction&&) = default;
+  ~GetPortForwardingAttachableVmNicsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -110,6 +164,15 @@ struct GetPortForwardingAttachableVmNicsAction : Action<GetPortForwardingAttacha
 /// From `api/actions/QueryPortForwardingRule.json` (the manual).
 struct QueryPortForwardingRuleAction : QueryAction<QueryPortForwardingRuleAction, PortForwardingRuleInventory> {
 
+  /// \cond
+  QueryPortForwardingRuleAction();
+  QueryPortForwardingRuleAction(const QueryPortForwardingRuleAction&) = default;
+  QueryPortForwardingRuleAction(QueryPortForwardingRuleAction&&) = default;
+  QueryPortForwardingRuleAction& operator=(const QueryPortForwardingRuleAction&) = default;
+  QueryPortForwardingRuleAction& operator=(QueryPortForwardingRuleAction&&) = default;
+  ~QueryPortForwardingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -123,6 +186,15 @@ struct UpdatePortForwardingRuleAction : Action<UpdatePortForwardingRuleAction, I
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+
+  /// \cond
+  UpdatePortForwardingRuleAction();
+  UpdatePortForwardingRuleAction(const UpdatePortForwardingRuleAction&) = default;
+  UpdatePortForwardingRuleAction(UpdatePortForwardingRuleAction&&) = default;
+  UpdatePortForwardingRuleAction& operator=(const UpdatePortForwardingRuleAction&) = default;
+  UpdatePortForwardingRuleAction& operator=(UpdatePortForwardingRuleAction&&) = default;
+  ~UpdatePortForwardingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -27,6 +27,15 @@ struct ChangePortMirrorStateAction : Action<ChangePortMirrorStateAction, Invento
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangePortMirrorStateAction();
+  ChangePortMirrorStateAction(const ChangePortMirrorStateAction&) = default;
+  ChangePortMirrorStateAction(ChangePortMirrorStateAction&&) = default;
+  ChangePortMirrorStateAction& operator=(const ChangePortMirrorStateAction&) = default;
+  ChangePortMirrorStateAction& operator=(ChangePortMirrorStateAction&&) = default;
+  ~ChangePortMirrorStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -44,6 +53,15 @@ struct CreatePortMirrorAction : Action<CreatePortMirrorAction, InventoryReply<Po
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreatePortMirrorAction();
+  CreatePortMirrorAction(const CreatePortMirrorAction&) = default;
+  CreatePortMirrorAction(CreatePortMirrorAction&&) = default;
+  CreatePortMirrorAction& operator=(const CreatePortMirrorAction&) = default;
+  CreatePortMirrorAction& operator=(CreatePortMirrorAction&&) = default;
+  ~CreatePortMirrorAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -65,6 +83,15 @@ struct CreatePortMirrorSessionAction : Action<CreatePortMirrorSessionAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreatePortMirrorSessionAction();
+  CreatePortMirrorSessionAction(const CreatePortMirrorSessionAction&) = default;
+  CreatePortMirrorSessionAction(CreatePortMirrorSessionAction&&) = default;
+  CreatePortMirrorSessionAction& operator=(const CreatePortMirrorSessionAction&) = default;
+  CreatePortMirrorSessionAction& operator=(CreatePortMirrorSessionAction&&) = default;
+  ~CreatePortMirrorSessionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -78,6 +105,15 @@ struct DeletePortMirrorAction : Action<DeletePortMirrorAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeletePortMirrorAction();
+  DeletePortMirrorAction(const DeletePortMirrorAction&) = default;
+  DeletePortMirrorAction(DeletePortMirrorAction&&) = default;
+  DeletePortMirrorAction& operator=(const DeletePortMirrorAction&) = default;
+  DeletePortMirrorAction& operator=(DeletePortMirrorAction&&) = default;
+  ~DeletePortMirrorAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -93,6 +129,15 @@ struct DeletePortMirrorSessionAction : Action<DeletePortMirrorSessionAction, Emp
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeletePortMirrorSessionAction();
+  DeletePortMirrorSessionAction(const DeletePortMirrorSessionAction&) = default;
+  DeletePortMirrorSessionAction(DeletePortMirrorSessionAction&&) = default;
+  DeletePortMirrorSessionAction& operator=(const DeletePortMirrorSessionAction&) = default;
+  DeletePortMirrorSessionAction& operator=(DeletePortMirrorSessionAction&&) = default;
+  ~DeletePortMirrorSessionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -107,6 +152,15 @@ struct GetCandidateVmNicsForPortMirrorAction : Action<GetCandidateVmNicsForPortM
   std::string type;  ///< Path variable; required; one of `source`, `dest` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateVmNicsForPortMirrorAction();
+  GetCandidateVmNicsForPortMirrorAction(const GetCandidateVmNicsForPortMirrorAction&) = default;
+  GetCandidateVmNicsForPortMirrorAction(GetCandidateVmNicsForPortMirrorAction&&) = default;
+  GetCandidateVmNicsForPortMirrorAction& operator=(const GetCandidateVmNicsForPortMirrorAction&) = default;
+  GetCandidateVmNicsForPortMirrorAction& operator=(GetCandidateVmNicsForPortMirrorAction&&) = default;
+  ~GetCandidateVmNicsForPortMirrorAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -120,6 +174,15 @@ struct GetCandidateVmNicsForPortMirrorAction : Action<GetCandidateVmNicsForPortM
 /// From the Java SDK's `QueryPortMirrorAction.java`.
 struct QueryPortMirrorAction : QueryAction<QueryPortMirrorAction, PortMirrorInventory> {
 
+  /// \cond
+  QueryPortMirrorAction();
+  QueryPortMirrorAction(const QueryPortMirrorAction&) = default;
+  QueryPortMirrorAction(QueryPortMirrorAction&&) = default;
+  QueryPortMirrorAction& operator=(const QueryPortMirrorAction&) = default;
+  QueryPortMirrorAction& operator=(QueryPortMirrorAction&&) = default;
+  ~QueryPortMirrorAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -131,6 +194,15 @@ struct QueryPortMirrorAction : QueryAction<QueryPortMirrorAction, PortMirrorInve
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryPortMirrorNetworkUsedIpAction.java`.
 struct QueryPortMirrorNetworkUsedIpAction : QueryAction<QueryPortMirrorNetworkUsedIpAction, Json> {
+
+  /// \cond
+  QueryPortMirrorNetworkUsedIpAction();
+  QueryPortMirrorNetworkUsedIpAction(const QueryPortMirrorNetworkUsedIpAction&) = default;
+  QueryPortMirrorNetworkUsedIpAction(QueryPortMirrorNetworkUsedIpAction&&) = default;
+  QueryPortMirrorNetworkUsedIpAction& operator=(const QueryPortMirrorNetworkUsedIpAction&) = default;
+  QueryPortMirrorNetworkUsedIpAction& operator=(QueryPortMirrorNetworkUsedIpAction&&) = default;
+  ~QueryPortMirrorNetworkUsedIpAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -144,6 +216,15 @@ struct QueryPortMirrorNetworkUsedIpAction : QueryAction<QueryPortMirrorNetworkUs
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryPortMirrorSessionAction.java`.
 struct QueryPortMirrorSessionAction : QueryAction<QueryPortMirrorSessionAction, PortMirrorSessionInventory> {
+
+  /// \cond
+  QueryPortMirrorSessionAction();
+  QueryPortMirrorSessionAction(const QueryPortMirrorSessionAction&) = default;
+  QueryPortMirrorSessionAction(QueryPortMirrorSessionAction&&) = default;
+  QueryPortMirrorSessionAction& operator=(const QueryPortMirrorSessionAction&) = default;
+  QueryPortMirrorSessionAction& operator=(QueryPortMirrorSessionAction&&) = default;
+  ~QueryPortMirrorSessionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -159,6 +240,15 @@ struct UpdatePortMirrorAction : Action<UpdatePortMirrorAction, InventoryReply<Po
   std::optional<std::string> name;  ///< Optional; at most 128 characters.
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdatePortMirrorAction();
+  UpdatePortMirrorAction(const UpdatePortMirrorAction&) = default;
+  UpdatePortMirrorAction(UpdatePortMirrorAction&&) = default;
+  UpdatePortMirrorAction& operator=(const UpdatePortMirrorAction&) = default;
+  UpdatePortMirrorAction& operator=(UpdatePortMirrorAction&&) = default;
+  ~UpdatePortMirrorAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

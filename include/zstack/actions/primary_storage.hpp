@@ -60,6 +60,15 @@ struct AddAliyunEbsPrimaryStorageAction : Action<AddAliyunEbsPrimaryStorageActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAliyunEbsPrimaryStorageAction();
+  AddAliyunEbsPrimaryStorageAction(const AddAliyunEbsPrimaryStorageAction&) = default;
+  AddAliyunEbsPrimaryStorageAction(AddAliyunEbsPrimaryStorageAction&&) = default;
+  AddAliyunEbsPrimaryStorageAction& operator=(const AddAliyunEbsPrimaryStorageAction&) = default;
+  AddAliyunEbsPrimaryStorageAction& operator=(AddAliyunEbsPrimaryStorageAction&&) = default;
+  ~AddAliyunEbsPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -82,6 +91,15 @@ struct AddAliyunNasPrimaryStorageAction : Action<AddAliyunNasPrimaryStorageActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddAliyunNasPrimaryStorageAction();
+  AddAliyunNasPrimaryStorageAction(const AddAliyunNasPrimaryStorageAction&) = default;
+  AddAliyunNasPrimaryStorageAction(AddAliyunNasPrimaryStorageAction&&) = default;
+  AddAliyunNasPrimaryStorageAction& operator=(const AddAliyunNasPrimaryStorageAction&) = default;
+  AddAliyunNasPrimaryStorageAction& operator=(AddAliyunNasPrimaryStorageAction&&) = default;
+  ~AddAliyunNasPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -102,6 +120,15 @@ struct AddBlockPrimaryStorageAction : Action<AddBlockPrimaryStorageAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddBlockPrimaryStorageAction();
+  AddBlockPrimaryStorageAction(const AddBlockPrimaryStorageAction&) = default;
+  AddBlockPrimaryStorageAction(AddBlockPrimaryStorageAction&&) = default;
+  AddBlockPrimaryStorageAction& operator=(const AddBlockPrimaryStorageAction&) = default;
+  AddBlockPrimaryStorageAction& operator=(AddBlockPrimaryStorageAction&&) = default;
+  ~AddBlockPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -126,6 +153,15 @@ struct AddCephPrimaryStorageAction : Action<AddCephPrimaryStorageAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddCephPrimaryStorageAction();
+  AddCephPrimaryStorageAction(const AddCephPrimaryStorageAction&) = default;
+  AddCephPrimaryStorageAction(AddCephPrimaryStorageAction&&) = default;
+  AddCephPrimaryStorageAction& operator=(const AddCephPrimaryStorageAction&) = default;
+  AddCephPrimaryStorageAction& operator=(AddCephPrimaryStorageAction&&) = default;
+  ~AddCephPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -145,6 +181,15 @@ struct AddCephPrimaryStoragePoolAction : Action<AddCephPrimaryStoragePoolAction,
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddCephPrimaryStoragePoolAction();
+  AddCephPrimaryStoragePoolAction(const AddCephPrimaryStoragePoolAction&) = default;
+  AddCephPrimaryStoragePoolAction(AddCephPrimaryStoragePoolAction&&) = default;
+  AddCephPrimaryStoragePoolAction& operator=(const AddCephPrimaryStoragePoolAction&) = default;
+  AddCephPrimaryStoragePoolAction& operator=(AddCephPrimaryStoragePoolAction&&) = default;
+  ~AddCephPrimaryStoragePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -168,6 +213,15 @@ struct AddExternalPrimaryStorageAction : Action<AddExternalPrimaryStorageAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddExternalPrimaryStorageAction();
+  AddExternalPrimaryStorageAction(const AddExternalPrimaryStorageAction&) = default;
+  AddExternalPrimaryStorageAction(AddExternalPrimaryStorageAction&&) = default;
+  AddExternalPrimaryStorageAction& operator=(const AddExternalPrimaryStorageAction&) = default;
+  AddExternalPrimaryStorageAction& operator=(AddExternalPrimaryStorageAction&&) = default;
+  ~AddExternalPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -186,6 +240,15 @@ struct AddLocalPrimaryStorageAction : Action<AddLocalPrimaryStorageAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddLocalPrimaryStorageAction();
+  AddLocalPrimaryStorageAction(const AddLocalPrimaryStorageAction&) = default;
+  AddLocalPrimaryStorageAction(AddLocalPrimaryStorageAction&&) = default;
+  AddLocalPrimaryStorageAction& operator=(const AddLocalPrimaryStorageAction&) = default;
+  AddLocalPrimaryStorageAction& operator=(AddLocalPrimaryStorageAction&&) = default;
+  ~AddLocalPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -207,6 +270,15 @@ struct AddMiniStorageAction : Action<AddMiniStorageAction, InventoryReply<Primar
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddMiniStorageAction();
+  AddMiniStorageAction(const AddMiniStorageAction&) = default;
+  AddMiniStorageAction(AddMiniStorageAction&&) = default;
+  AddMiniStorageAction& operator=(const AddMiniStorageAction&) = default;
+  AddMiniStorageAction& operator=(AddMiniStorageAction&&) = default;
+  ~AddMiniStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -220,6 +292,15 @@ struct AddMonToCephPrimaryStorageAction : Action<AddMonToCephPrimaryStorageActio
   std::string uuid;  ///< Path variable; required.
   std::optional<Json> monUrls;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddMonToCephPrimaryStorageAction();
+  AddMonToCephPrimaryStorageAction(const AddMonToCephPrimaryStorageAction&) = default;
+  AddMonToCephPrimaryStorageAction(AddMonToCephPrimaryStorageAction&&) = default;
+  AddMonToCephPrimaryStorageAction& operator=(const AddMonToCephPrimaryStorageAction&) = default;
+  AddMonToCephPrimaryStorageAction& operator=(AddMonToCephPrimaryStorageAction&&) = default;
+  ~AddMonToCephPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -239,6 +320,15 @@ struct AddNfsPrimaryStorageAction : Action<AddNfsPrimaryStorageAction, Inventory
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddNfsPrimaryStorageAction();
+  AddNfsPrimaryStorageAction(const AddNfsPrimaryStorageAction&) = default;
+  AddNfsPrimaryStorageAction(AddNfsPrimaryStorageAction&&) = default;
+  AddNfsPrimaryStorageAction& operator=(const AddNfsPrimaryStorageAction&) = default;
+  AddNfsPrimaryStorageAction& operator=(AddNfsPrimaryStorageAction&&) = default;
+  ~AddNfsPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -260,6 +350,15 @@ struct AddSharedBlockGroupPrimaryStorageAction : Action<AddSharedBlockGroupPrima
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSharedBlockGroupPrimaryStorageAction();
+  AddSharedBlockGroupPrimaryStorageAction(const AddSharedBlockGroupPrimaryStorageAction&) = default;
+  AddSharedBlockGroupPrimaryStorageAction(AddSharedBlockGroupPrimaryStorageAction&&) = default;
+  AddSharedBlockGroupPrimaryStorageAction& operator=(const AddSharedBlockGroupPrimaryStorageAction&) = default;
+  AddSharedBlockGroupPrimaryStorageAction& operator=(AddSharedBlockGroupPrimaryStorageAction&&) = default;
+  ~AddSharedBlockGroupPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -273,6 +372,15 @@ struct AddSharedBlockToSharedBlockGroupAction : Action<AddSharedBlockToSharedBlo
   std::string diskUuid;  ///< Required.
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddSharedBlockToSharedBlockGroupAction();
+  AddSharedBlockToSharedBlockGroupAction(const AddSharedBlockToSharedBlockGroupAction&) = default;
+  AddSharedBlockToSharedBlockGroupAction(AddSharedBlockToSharedBlockGroupAction&&) = default;
+  AddSharedBlockToSharedBlockGroupAction& operator=(const AddSharedBlockToSharedBlockGroupAction&) = default;
+  AddSharedBlockToSharedBlockGroupAction& operator=(AddSharedBlockToSharedBlockGroupAction&&) = default;
+  ~AddSharedBlockToSharedBlockGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -292,6 +400,15 @@ struct AddSharedMountPointPrimaryStorageAction : Action<AddSharedMountPointPrima
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddSharedMountPointPrimaryStorageAction();
+  AddSharedMountPointPrimaryStorageAction(const AddSharedMountPointPrimaryStorageAction&) = default;
+  AddSharedMountPointPrimaryStorageAction(AddSharedMountPointPrimaryStorageAction&&) = default;
+  AddSharedMountPointPrimaryStorageAction& operator=(const AddSharedMountPointPrimaryStorageAction&) = default;
+  AddSharedMountPointPrimaryStorageAction& operator=(AddSharedMountPointPrimaryStorageAction&&) = default;
+  ~AddSharedMountPointPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -316,6 +433,15 @@ struct AddSimulatorPrimaryStorageAction : Action<AddSimulatorPrimaryStorageActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSimulatorPrimaryStorageAction();
+  AddSimulatorPrimaryStorageAction(const AddSimulatorPrimaryStorageAction&) = default;
+  AddSimulatorPrimaryStorageAction(AddSimulatorPrimaryStorageAction&&) = default;
+  AddSimulatorPrimaryStorageAction& operator=(const AddSimulatorPrimaryStorageAction&) = default;
+  AddSimulatorPrimaryStorageAction& operator=(AddSimulatorPrimaryStorageAction&&) = default;
+  ~AddSimulatorPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -329,6 +455,15 @@ struct AddStorageProtocolAction : Action<AddStorageProtocolAction, EmptyReply> {
   std::string uuid;  ///< Required.
   std::string outputProtocol;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddStorageProtocolAction();
+  AddStorageProtocolAction(const AddStorageProtocolAction&) = default;
+  AddStorageProtocolAction(AddStorageProtocolAction&&) = default;
+  AddStorageProtocolAction& operator=(const AddStorageProtocolAction&) = default;
+  AddStorageProtocolAction& operator=(AddStorageProtocolAction&&) = default;
+  ~AddStorageProtocolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -344,6 +479,15 @@ struct ChangePrimaryStorageStateAction : Action<ChangePrimaryStorageStateAction,
   std::string stateEvent;  ///< Required; one of `enable`, `disable`, `maintain`, `deleting` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangePrimaryStorageStateAction();
+  ChangePrimaryStorageStateAction(const ChangePrimaryStorageStateAction&) = default;
+  ChangePrimaryStorageStateAction(ChangePrimaryStorageStateAction&&) = default;
+  ChangePrimaryStorageStateAction& operator=(const ChangePrimaryStorageStateAction&) = default;
+  ChangePrimaryStorageStateAction& operator=(ChangePrimaryStorageStateAction&&) = default;
+  ~ChangePrimaryStorageStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -357,6 +501,15 @@ struct CleanUpImageCacheOnPrimaryStorageAction : Action<CleanUpImageCacheOnPrima
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CleanUpImageCacheOnPrimaryStorageAction();
+  CleanUpImageCacheOnPrimaryStorageAction(const CleanUpImageCacheOnPrimaryStorageAction&) = default;
+  CleanUpImageCacheOnPrimaryStorageAction(CleanUpImageCacheOnPrimaryStorageAction&&) = default;
+  CleanUpImageCacheOnPrimaryStorageAction& operator=(const CleanUpImageCacheOnPrimaryStorageAction&) = default;
+  CleanUpImageCacheOnPrimaryStorageAction& operator=(CleanUpImageCacheOnPrimaryStorageAction&&) = default;
+  ~CleanUpImageCacheOnPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -372,6 +525,15 @@ struct CleanUpStorageTrashOnPrimaryStorageAction : Action<CleanUpStorageTrashOnP
   std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CleanUpStorageTrashOnPrimaryStorageAction();
+  CleanUpStorageTrashOnPrimaryStorageAction(const CleanUpStorageTrashOnPrimaryStorageAction&) = default;
+  CleanUpStorageTrashOnPrimaryStorageAction(CleanUpStorageTrashOnPrimaryStorageAction&&) = default;
+  CleanUpStorageTrashOnPrimaryStorageAction& operator=(const CleanUpStorageTrashOnPrimaryStorageAction&) = default;
+  CleanUpStorageTrashOnPrimaryStorageAction& operator=(CleanUpStorageTrashOnPrimaryStorageAction&&) = default;
+  ~CleanUpStorageTrashOnPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -386,6 +548,15 @@ struct CleanUpTrashOnPrimaryStorageAction : Action<CleanUpTrashOnPrimaryStorageA
   std::optional<std::int64_t> trashId;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CleanUpTrashOnPrimaryStorageAction();
+  CleanUpTrashOnPrimaryStorageAction(const CleanUpTrashOnPrimaryStorageAction&) = default;
+  CleanUpTrashOnPrimaryStorageAction(CleanUpTrashOnPrimaryStorageAction&&) = default;
+  CleanUpTrashOnPrimaryStorageAction& operator=(const CleanUpTrashOnPrimaryStorageAction&) = default;
+  CleanUpTrashOnPrimaryStorageAction& operator=(CleanUpTrashOnPrimaryStorageAction&&) = default;
+  ~CleanUpTrashOnPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -398,6 +569,15 @@ struct CleanUpTrashOnPrimaryStorageAction : Action<CleanUpTrashOnPrimaryStorageA
 struct DeleteCephPrimaryStoragePoolAction : Action<DeleteCephPrimaryStoragePoolAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteCephPrimaryStoragePoolAction();
+  DeleteCephPrimaryStoragePoolAction(const DeleteCephPrimaryStoragePoolAction&) = default;
+  DeleteCephPrimaryStoragePoolAction(DeleteCephPrimaryStoragePoolAction&&) = default;
+  DeleteCephPrimaryStoragePoolAction& operator=(const DeleteCephPrimaryStoragePoolAction&) = default;
+  DeleteCephPrimaryStoragePoolAction& operator=(DeleteCephPrimaryStoragePoolAction&&) = default;
+  ~DeleteCephPrimaryStoragePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -413,6 +593,15 @@ struct DeleteNasFileSystemAction : Action<DeleteNasFileSystemAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteNasFileSystemAction();
+  DeleteNasFileSystemAction(const DeleteNasFileSystemAction&) = default;
+  DeleteNasFileSystemAction(DeleteNasFileSystemAction&&) = default;
+  DeleteNasFileSystemAction& operator=(const DeleteNasFileSystemAction&) = default;
+  DeleteNasFileSystemAction& operator=(DeleteNasFileSystemAction&&) = default;
+  ~DeleteNasFileSystemAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -427,6 +616,15 @@ struct DeleteNasMountTargetAction : Action<DeleteNasMountTargetAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteNasMountTargetAction();
+  DeleteNasMountTargetAction(const DeleteNasMountTargetAction&) = default;
+  DeleteNasMountTargetAction(DeleteNasMountTargetAction&&) = default;
+  DeleteNasMountTargetAction& operator=(const DeleteNasMountTargetAction&) = default;
+  DeleteNasMountTargetAction& operator=(DeleteNasMountTargetAction&&) = default;
+  ~DeleteNasMountTargetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -440,6 +638,15 @@ struct DeletePrimaryStorageAction : Action<DeletePrimaryStorageAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeletePrimaryStorageAction();
+  DeletePrimaryStorageAction(const DeletePrimaryStorageAction&) = default;
+  DeletePrimaryStorageAction(DeletePrimaryStorageAction&&) = default;
+  DeletePrimaryStorageAction& operator=(const DeletePrimaryStorageAction&) = default;
+  DeletePrimaryStorageAction& operator=(DeletePrimaryStorageAction&&) = default;
+  ~DeletePrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -456,6 +663,15 @@ struct DiscoverExternalPrimaryStorageAction : Action<DiscoverExternalPrimaryStor
   std::optional<std::string> config;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DiscoverExternalPrimaryStorageAction();
+  DiscoverExternalPrimaryStorageAction(const DiscoverExternalPrimaryStorageAction&) = default;
+  DiscoverExternalPrimaryStorageAction(DiscoverExternalPrimaryStorageAction&&) = default;
+  DiscoverExternalPrimaryStorageAction& operator=(const DiscoverExternalPrimaryStorageAction&) = default;
+  DiscoverExternalPrimaryStorageAction& operator=(DiscoverExternalPrimaryStorageAction&&) = default;
+  ~DiscoverExternalPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -469,6 +685,15 @@ struct GetBlockPrimaryStorageMetadataAction : Action<GetBlockPrimaryStorageMetad
   std::string vendorName;  ///< Required.
   std::string metadata;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetBlockPrimaryStorageMetadataAction();
+  GetBlockPrimaryStorageMetadataAction(const GetBlockPrimaryStorageMetadataAction&) = default;
+  GetBlockPrimaryStorageMetadataAction(GetBlockPrimaryStorageMetadataAction&&) = default;
+  GetBlockPrimaryStorageMetadataAction& operator=(const GetBlockPrimaryStorageMetadataAction&) = default;
+  GetBlockPrimaryStorageMetadataAction& operator=(GetBlockPrimaryStorageMetadataAction&&) = default;
+  ~GetBlockPrimaryStorageMetadataAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -485,6 +710,15 @@ struct GetHostCandidatesForVmMigrationAction : Action<GetHostCandidatesForVmMigr
   std::optional<std::int32_t> limit;  ///< Optional; range [1, 2147483647].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetHostCandidatesForVmMigrationAction();
+  GetHostCandidatesForVmMigrationAction(const GetHostCandidatesForVmMigrationAction&) = default;
+  GetHostCandidatesForVmMigrationAction(GetHostCandidatesForVmMigrationAction&&) = default;
+  GetHostCandidatesForVmMigrationAction& operator=(const GetHostCandidatesForVmMigrationAction&) = default;
+  GetHostCandidatesForVmMigrationAction& operator=(GetHostCandidatesForVmMigrationAction&&) = default;
+  ~GetHostCandidatesForVmMigrationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -499,6 +733,15 @@ struct GetLocalStorageHostDiskCapacityAction : Action<GetLocalStorageHostDiskCap
   std::string primaryStorageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetLocalStorageHostDiskCapacityAction();
+  GetLocalStorageHostDiskCapacityAction(const GetLocalStorageHostDiskCapacityAction&) = default;
+  GetLocalStorageHostDiskCapacityAction(GetLocalStorageHostDiskCapacityAction&&) = default;
+  GetLocalStorageHostDiskCapacityAction& operator=(const GetLocalStorageHostDiskCapacityAction&) = default;
+  GetLocalStorageHostDiskCapacityAction& operator=(GetLocalStorageHostDiskCapacityAction&&) = default;
+  ~GetLocalStorageHostDiskCapacityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -510,6 +753,15 @@ struct GetLocalStorageHostDiskCapacityAction : Action<GetLocalStorageHostDiskCap
 /// From the Java SDK's `GetPrimaryStorageAllocatorStrategiesAction.java`.
 struct GetPrimaryStorageAllocatorStrategiesAction : Action<GetPrimaryStorageAllocatorStrategiesAction, GetPrimaryStorageAllocatorStrategiesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetPrimaryStorageAllocatorStrategiesAction();
+  GetPrimaryStorageAllocatorStrategiesAction(const GetPrimaryStorageAllocatorStrategiesAction&) = default;
+  GetPrimaryStorageAllocatorStrategiesAction(GetPrimaryStorageAllocatorStrategiesAction&&) = default;
+  GetPrimaryStorageAllocatorStrategiesAction& operator=(const GetPrimaryStorageAllocatorStrategiesAction&) = default;
+  GetPrimaryStorageAllocatorStrategiesAction& operator=(GetPrimaryStorageAllocatorStrategiesAction&&) = default;
+  ~GetPrimaryStorageAllocatorStrategiesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -523,6 +775,15 @@ struct GetPrimaryStorageAllocatorStrategiesAction : Action<GetPrimaryStorageAllo
 struct GetPrimaryStorageCandidatesForVolumeMigrationAction : Action<GetPrimaryStorageCandidatesForVolumeMigrationAction, GetPrimaryStorageCandidatesForVolumeMigrationResult> {
   std::string volumeUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetPrimaryStorageCandidatesForVolumeMigrationAction();
+  GetPrimaryStorageCandidatesForVolumeMigrationAction(const GetPrimaryStorageCandidatesForVolumeMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationAction(GetPrimaryStorageCandidatesForVolumeMigrationAction&&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationAction& operator=(const GetPrimaryStorageCandidatesForVolumeMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationAction& operator=(GetPrimaryStorageCandidatesForVolumeMigrationAction&&) = default;
+  ~GetPrimaryStorageCandidatesForVolumeMigrationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -540,6 +801,15 @@ struct GetPrimaryStorageCapacityAction : Action<GetPrimaryStorageCapacityAction,
   std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetPrimaryStorageCapacityAction();
+  GetPrimaryStorageCapacityAction(const GetPrimaryStorageCapacityAction&) = default;
+  GetPrimaryStorageCapacityAction(GetPrimaryStorageCapacityAction&&) = default;
+  GetPrimaryStorageCapacityAction& operator=(const GetPrimaryStorageCapacityAction&) = default;
+  GetPrimaryStorageCapacityAction& operator=(GetPrimaryStorageCapacityAction&&) = default;
+  ~GetPrimaryStorageCapacityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -553,6 +823,15 @@ struct GetPrimaryStorageLicenseInfoAction : Action<GetPrimaryStorageLicenseInfoA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetPrimaryStorageLicenseInfoAction();
+  GetPrimaryStorageLicenseInfoAction(const GetPrimaryStorageLicenseInfoAction&) = default;
+  GetPrimaryStorageLicenseInfoAction(GetPrimaryStorageLicenseInfoAction&&) = default;
+  GetPrimaryStorageLicenseInfoAction& operator=(const GetPrimaryStorageLicenseInfoAction&) = default;
+  GetPrimaryStorageLicenseInfoAction& operator=(GetPrimaryStorageLicenseInfoAction&&) = default;
+  ~GetPrimaryStorageLicenseInfoAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -564,6 +843,15 @@ struct GetPrimaryStorageLicenseInfoAction : Action<GetPrimaryStorageLicenseInfoA
 /// From the Java SDK's `GetPrimaryStorageTypesAction.java`.
 struct GetPrimaryStorageTypesAction : Action<GetPrimaryStorageTypesAction, GetPrimaryStorageTypesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetPrimaryStorageTypesAction();
+  GetPrimaryStorageTypesAction(const GetPrimaryStorageTypesAction&) = default;
+  GetPrimaryStorageTypesAction(GetPrimaryStorageTypesAction&&) = default;
+  GetPrimaryStorageTypesAction& operator=(const GetPrimaryStorageTypesAction&) = default;
+  GetPrimaryStorageTypesAction& operator=(GetPrimaryStorageTypesAction&&) = default;
+  ~GetPrimaryStorageTypesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -579,6 +867,15 @@ struct GetPrimaryStorageUsageReportAction : Action<GetPrimaryStorageUsageReportA
   std::optional<Json> uris;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetPrimaryStorageUsageReportAction();
+  GetPrimaryStorageUsageReportAction(const GetPrimaryStorageUsageReportAction&) = default;
+  GetPrimaryStorageUsageReportAction(GetPrimaryStorageUsageReportAction&&) = default;
+  GetPrimaryStorageUsageReportAction& operator=(const GetPrimaryStorageUsageReportAction&) = default;
+  GetPrimaryStorageUsageReportAction& operator=(GetPrimaryStorageUsageReportAction&&) = default;
+  ~GetPrimaryStorageUsageReportAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -591,6 +888,15 @@ struct GetPrimaryStorageUsageReportAction : Action<GetPrimaryStorageUsageReportA
 struct GetSharedBlockCandidateAction : Action<GetSharedBlockCandidateAction, GetSharedBlockCandidateResult> {
   std::string clusterUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetSharedBlockCandidateAction();
+  GetSharedBlockCandidateAction(const GetSharedBlockCandidateAction&) = default;
+  GetSharedBlockCandidateAction(GetSharedBlockCandidateAction&&) = default;
+  GetSharedBlockCandidateAction& operator=(const GetSharedBlockCandidateAction&) = default;
+  GetSharedBlockCandidateAction& operator=(GetSharedBlockCandidateAction&&) = default;
+  ~GetSharedBlockCandidateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -608,6 +914,15 @@ struct GetTrashOnPrimaryStorageAction : Action<GetTrashOnPrimaryStorageAction, G
   std::optional<std::string> trashType;  ///< Optional; one of `MigrateVolume`, `MigrateVolumeSnapshot`, `RevertVolume`, `VolumeSnapshot` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetTrashOnPrimaryStorageAction();
+  GetTrashOnPrimaryStorageAction(const GetTrashOnPrimaryStorageAction&) = default;
+  GetTrashOnPrimaryStorageAction(GetTrashOnPrimaryStorageAction&&) = default;
+  GetTrashOnPrimaryStorageAction& operator=(const GetTrashOnPrimaryStorageAction&) = default;
+  GetTrashOnPrimaryStorageAction& operator=(GetTrashOnPrimaryStorageAction&&) = default;
+  ~GetTrashOnPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -621,6 +936,15 @@ struct LocalStorageMigrateVolumeAction : Action<LocalStorageMigrateVolumeAction,
   std::string volumeUuid;  ///< Path variable; required.
   std::string destHostUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  LocalStorageMigrateVolumeAction();
+  LocalStorageMigrateVolumeAction(const LocalStorageMigrateVolumeAction&) = default;
+  LocalStorageMigrateVolumeAction(LocalStorageMigrateVolumeAction&&) = default;
+  LocalStorageMigrateVolumeAction& operator=(const LocalStorageMigrateVolumeAction&) = default;
+  LocalStorageMigrateVolumeAction& operator=(LocalStorageMigrateVolumeAction&&) = default;
+  ~LocalStorageMigrateVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -636,6 +960,15 @@ struct PrimaryStorageMigrateVolumeAction : Action<PrimaryStorageMigrateVolumeAct
   std::string dstPrimaryStorageUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PrimaryStorageMigrateVolumeAction();
+  PrimaryStorageMigrateVolumeAction(const PrimaryStorageMigrateVolumeAction&) = default;
+  PrimaryStorageMigrateVolumeAction(PrimaryStorageMigrateVolumeAction&&) = default;
+  PrimaryStorageMigrateVolumeAction& operator=(const PrimaryStorageMigrateVolumeAction&) = default;
+  PrimaryStorageMigrateVolumeAction& operator=(PrimaryStorageMigrateVolumeAction&&) = default;
+  ~PrimaryStorageMigrateVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -648,6 +981,15 @@ struct PrimaryStorageMigrateVolumeAction : Action<PrimaryStorageMigrateVolumeAct
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryAliyunEbsPrimaryStorageAction.java`.
 struct QueryAliyunEbsPrimaryStorageAction : QueryAction<QueryAliyunEbsPrimaryStorageAction, PrimaryStorageInventory> {
+
+  /// \cond
+  QueryAliyunEbsPrimaryStorageAction();
+  QueryAliyunEbsPrimaryStorageAction(const QueryAliyunEbsPrimaryStorageAction&) = default;
+  QueryAliyunEbsPrimaryStorageAction(QueryAliyunEbsPrimaryStorageAction&&) = default;
+  QueryAliyunEbsPrimaryStorageAction& operator=(const QueryAliyunEbsPrimaryStorageAction&) = default;
+  QueryAliyunEbsPrimaryStorageAction& operator=(QueryAliyunEbsPrimaryStorageAction&&) = default;
+  ~QueryAliyunEbsPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -662,6 +1004,15 @@ struct QueryAliyunEbsPrimaryStorageAction : QueryAction<QueryAliyunEbsPrimarySto
 /// From the Java SDK's `QueryBlockPrimaryStorageAction.java`.
 struct QueryBlockPrimaryStorageAction : QueryAction<QueryBlockPrimaryStorageAction, BlockPrimaryStorageInventory> {
 
+  /// \cond
+  QueryBlockPrimaryStorageAction();
+  QueryBlockPrimaryStorageAction(const QueryBlockPrimaryStorageAction&) = default;
+  QueryBlockPrimaryStorageAction(QueryBlockPrimaryStorageAction&&) = default;
+  QueryBlockPrimaryStorageAction& operator=(const QueryBlockPrimaryStorageAction&) = default;
+  QueryBlockPrimaryStorageAction& operator=(QueryBlockPrimaryStorageAction&&) = default;
+  ~QueryBlockPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -674,6 +1025,15 @@ struct QueryBlockPrimaryStorageAction : QueryAction<QueryBlockPrimaryStorageActi
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryCephOsdGroupAction.java`.
 struct QueryCephOsdGroupAction : QueryAction<QueryCephOsdGroupAction, CephOsdGroupInventory> {
+
+  /// \cond
+  QueryCephOsdGroupAction();
+  QueryCephOsdGroupAction(const QueryCephOsdGroupAction&) = default;
+  QueryCephOsdGroupAction(QueryCephOsdGroupAction&&) = default;
+  QueryCephOsdGroupAction& operator=(const QueryCephOsdGroupAction&) = default;
+  QueryCephOsdGroupAction& operator=(QueryCephOsdGroupAction&&) = default;
+  ~QueryCephOsdGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -688,6 +1048,15 @@ struct QueryCephOsdGroupAction : QueryAction<QueryCephOsdGroupAction, CephOsdGro
 /// From the Java SDK's `QueryCephPrimaryStorageAction.java`.
 struct QueryCephPrimaryStorageAction : QueryAction<QueryCephPrimaryStorageAction, PrimaryStorageInventory> {
 
+  /// \cond
+  QueryCephPrimaryStorageAction();
+  QueryCephPrimaryStorageAction(const QueryCephPrimaryStorageAction&) = default;
+  QueryCephPrimaryStorageAction(QueryCephPrimaryStorageAction&&) = default;
+  QueryCephPrimaryStorageAction& operator=(const QueryCephPrimaryStorageAction&) = default;
+  QueryCephPrimaryStorageAction& operator=(QueryCephPrimaryStorageAction&&) = default;
+  ~QueryCephPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -700,6 +1069,15 @@ struct QueryCephPrimaryStorageAction : QueryAction<QueryCephPrimaryStorageAction
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryCephPrimaryStoragePoolAction.java`.
 struct QueryCephPrimaryStoragePoolAction : QueryAction<QueryCephPrimaryStoragePoolAction, CephPrimaryStoragePoolInventory> {
+
+  /// \cond
+  QueryCephPrimaryStoragePoolAction();
+  QueryCephPrimaryStoragePoolAction(const QueryCephPrimaryStoragePoolAction&) = default;
+  QueryCephPrimaryStoragePoolAction(QueryCephPrimaryStoragePoolAction&&) = default;
+  QueryCephPrimaryStoragePoolAction& operator=(const QueryCephPrimaryStoragePoolAction&) = default;
+  QueryCephPrimaryStoragePoolAction& operator=(QueryCephPrimaryStoragePoolAction&&) = default;
+  ~QueryCephPrimaryStoragePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -714,6 +1092,15 @@ struct QueryCephPrimaryStoragePoolAction : QueryAction<QueryCephPrimaryStoragePo
 /// From the Java SDK's `QueryImageCacheAction.java`.
 struct QueryImageCacheAction : QueryAction<QueryImageCacheAction, ImageCacheInventory> {
 
+  /// \cond
+  QueryImageCacheAction();
+  QueryImageCacheAction(const QueryImageCacheAction&) = default;
+  QueryImageCacheAction(QueryImageCacheAction&&) = default;
+  QueryImageCacheAction& operator=(const QueryImageCacheAction&) = default;
+  QueryImageCacheAction& operator=(QueryImageCacheAction&&) = default;
+  ~QueryImageCacheAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -726,6 +1113,15 @@ struct QueryImageCacheAction : QueryAction<QueryImageCacheAction, ImageCacheInve
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryLocalStorageResourceRefAction.java`.
 struct QueryLocalStorageResourceRefAction : QueryAction<QueryLocalStorageResourceRefAction, LocalStorageResourceRefInventory> {
+
+  /// \cond
+  QueryLocalStorageResourceRefAction();
+  QueryLocalStorageResourceRefAction(const QueryLocalStorageResourceRefAction&) = default;
+  QueryLocalStorageResourceRefAction(QueryLocalStorageResourceRefAction&&) = default;
+  QueryLocalStorageResourceRefAction& operator=(const QueryLocalStorageResourceRefAction&) = default;
+  QueryLocalStorageResourceRefAction& operator=(QueryLocalStorageResourceRefAction&&) = default;
+  ~QueryLocalStorageResourceRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -740,6 +1136,15 @@ struct QueryLocalStorageResourceRefAction : QueryAction<QueryLocalStorageResourc
 /// From the Java SDK's `QueryMiniStorageAction.java`.
 struct QueryMiniStorageAction : QueryAction<QueryMiniStorageAction, MiniStorageInventory> {
 
+  /// \cond
+  QueryMiniStorageAction();
+  QueryMiniStorageAction(const QueryMiniStorageAction&) = default;
+  QueryMiniStorageAction(QueryMiniStorageAction&&) = default;
+  QueryMiniStorageAction& operator=(const QueryMiniStorageAction&) = default;
+  QueryMiniStorageAction& operator=(QueryMiniStorageAction&&) = default;
+  ~QueryMiniStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -752,6 +1157,15 @@ struct QueryMiniStorageAction : QueryAction<QueryMiniStorageAction, MiniStorageI
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryMiniStorageHostRefAction.java`.
 struct QueryMiniStorageHostRefAction : QueryAction<QueryMiniStorageHostRefAction, MiniStorageHostRefInventory> {
+
+  /// \cond
+  QueryMiniStorageHostRefAction();
+  QueryMiniStorageHostRefAction(const QueryMiniStorageHostRefAction&) = default;
+  QueryMiniStorageHostRefAction(QueryMiniStorageHostRefAction&&) = default;
+  QueryMiniStorageHostRefAction& operator=(const QueryMiniStorageHostRefAction&) = default;
+  QueryMiniStorageHostRefAction& operator=(QueryMiniStorageHostRefAction&&) = default;
+  ~QueryMiniStorageHostRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -766,6 +1180,15 @@ struct QueryMiniStorageHostRefAction : QueryAction<QueryMiniStorageHostRefAction
 /// From the Java SDK's `QueryMiniStorageResourceReplicationAction.java`.
 struct QueryMiniStorageResourceReplicationAction : QueryAction<QueryMiniStorageResourceReplicationAction, MiniStorageResourceReplicationInventory> {
 
+  /// \cond
+  QueryMiniStorageResourceReplicationAction();
+  QueryMiniStorageResourceReplicationAction(const QueryMiniStorageResourceReplicationAction&) = default;
+  QueryMiniStorageResourceReplicationAction(QueryMiniStorageResourceReplicationAction&&) = default;
+  QueryMiniStorageResourceReplicationAction& operator=(const QueryMiniStorageResourceReplicationAction&) = default;
+  QueryMiniStorageResourceReplicationAction& operator=(QueryMiniStorageResourceReplicationAction&&) = default;
+  ~QueryMiniStorageResourceReplicationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -778,6 +1201,15 @@ struct QueryMiniStorageResourceReplicationAction : QueryAction<QueryMiniStorageR
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryNasFileSystemAction.java`.
 struct QueryNasFileSystemAction : QueryAction<QueryNasFileSystemAction, NasFileSystemInventory> {
+
+  /// \cond
+  QueryNasFileSystemAction();
+  QueryNasFileSystemAction(const QueryNasFileSystemAction&) = default;
+  QueryNasFileSystemAction(QueryNasFileSystemAction&&) = default;
+  QueryNasFileSystemAction& operator=(const QueryNasFileSystemAction&) = default;
+  QueryNasFileSystemAction& operator=(QueryNasFileSystemAction&&) = default;
+  ~QueryNasFileSystemAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -792,6 +1224,15 @@ struct QueryNasFileSystemAction : QueryAction<QueryNasFileSystemAction, NasFileS
 /// From the Java SDK's `QueryNasMountTargetAction.java`.
 struct QueryNasMountTargetAction : QueryAction<QueryNasMountTargetAction, NasMountTargetInventory> {
 
+  /// \cond
+  QueryNasMountTargetAction();
+  QueryNasMountTargetAction(const QueryNasMountTargetAction&) = default;
+  QueryNasMountTargetAction(QueryNasMountTargetAction&&) = default;
+  QueryNasMountTargetAction& operator=(const QueryNasMountTargetAction&) = default;
+  QueryNasMountTargetAction& operator=(QueryNasMountTargetAction&&) = default;
+  ~QueryNasMountTargetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -804,6 +1245,15 @@ struct QueryNasMountTargetAction : QueryAction<QueryNasMountTargetAction, NasMou
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryPrimaryStorageAction.java`.
 struct QueryPrimaryStorageAction : QueryAction<QueryPrimaryStorageAction, PrimaryStorageInventory> {
+
+  /// \cond
+  QueryPrimaryStorageAction();
+  QueryPrimaryStorageAction(const QueryPrimaryStorageAction&) = default;
+  QueryPrimaryStorageAction(QueryPrimaryStorageAction&&) = default;
+  QueryPrimaryStorageAction& operator=(const QueryPrimaryStorageAction&) = default;
+  QueryPrimaryStorageAction& operator=(QueryPrimaryStorageAction&&) = default;
+  ~QueryPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -818,6 +1268,15 @@ struct QueryPrimaryStorageAction : QueryAction<QueryPrimaryStorageAction, Primar
 /// From the Java SDK's `QuerySharedBlockGroupPrimaryStorageAction.java`.
 struct QuerySharedBlockGroupPrimaryStorageAction : QueryAction<QuerySharedBlockGroupPrimaryStorageAction, SharedBlockGroupPrimaryStorageInventory> {
 
+  /// \cond
+  QuerySharedBlockGroupPrimaryStorageAction();
+  QuerySharedBlockGroupPrimaryStorageAction(const QuerySharedBlockGroupPrimaryStorageAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageAction(QuerySharedBlockGroupPrimaryStorageAction&&) = default;
+  QuerySharedBlockGroupPrimaryStorageAction& operator=(const QuerySharedBlockGroupPrimaryStorageAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageAction& operator=(QuerySharedBlockGroupPrimaryStorageAction&&) = default;
+  ~QuerySharedBlockGroupPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -830,6 +1289,15 @@ struct QuerySharedBlockGroupPrimaryStorageAction : QueryAction<QuerySharedBlockG
 struct ReconnectPrimaryStorageAction : Action<ReconnectPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectPrimaryStorageAction();
+  ReconnectPrimaryStorageAction(const ReconnectPrimaryStorageAction&) = default;
+  ReconnectPrimaryStorageAction(ReconnectPrimaryStorageAction&&) = default;
+  ReconnectPrimaryStorageAction& operator=(const ReconnectPrimaryStorageAction&) = default;
+  ReconnectPrimaryStorageAction& operator=(ReconnectPrimaryStorageAction&&) = default;
+  ~ReconnectPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -848,6 +1316,15 @@ struct RecoverResourceSplitBrainAction : Action<RecoverResourceSplitBrainAction,
   std::optional<std::string> resourceType;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RecoverResourceSplitBrainAction();
+  RecoverResourceSplitBrainAction(const RecoverResourceSplitBrainAction&) = default;
+  RecoverResourceSplitBrainAction(RecoverResourceSplitBrainAction&&) = default;
+  RecoverResourceSplitBrainAction& operator=(const RecoverResourceSplitBrainAction&) = default;
+  RecoverResourceSplitBrainAction& operator=(RecoverResourceSplitBrainAction&&) = default;
+  ~RecoverResourceSplitBrainAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -861,6 +1338,15 @@ struct RefreshSharedblockDeviceCapacityAction : Action<RefreshSharedblockDeviceC
   std::string uuid;  ///< Path variable; required.
   std::string sharedBlockGroupUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RefreshSharedblockDeviceCapacityAction();
+  RefreshSharedblockDeviceCapacityAction(const RefreshSharedblockDeviceCapacityAction&) = default;
+  RefreshSharedblockDeviceCapacityAction(RefreshSharedblockDeviceCapacityAction&&) = default;
+  RefreshSharedblockDeviceCapacityAction& operator=(const RefreshSharedblockDeviceCapacityAction&) = default;
+  RefreshSharedblockDeviceCapacityAction& operator=(RefreshSharedblockDeviceCapacityAction&&) = default;
+  ~RefreshSharedblockDeviceCapacityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -876,6 +1362,15 @@ struct RemoveMonFromCephPrimaryStorageAction : Action<RemoveMonFromCephPrimarySt
   std::optional<Json> monHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveMonFromCephPrimaryStorageAction();
+  RemoveMonFromCephPrimaryStorageAction(const RemoveMonFromCephPrimaryStorageAction&) = default;
+  RemoveMonFromCephPrimaryStorageAction(RemoveMonFromCephPrimaryStorageAction&&) = default;
+  RemoveMonFromCephPrimaryStorageAction& operator=(const RemoveMonFromCephPrimaryStorageAction&) = default;
+  RemoveMonFromCephPrimaryStorageAction& operator=(RemoveMonFromCephPrimaryStorageAction&&) = default;
+  ~RemoveMonFromCephPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -888,6 +1383,15 @@ struct RemoveMonFromCephPrimaryStorageAction : Action<RemoveMonFromCephPrimarySt
 struct SyncPrimaryStorageCapacityAction : Action<SyncPrimaryStorageCapacityAction, InventoryReply<PrimaryStorageInventory>> {
   std::string primaryStorageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncPrimaryStorageCapacityAction();
+  SyncPrimaryStorageCapacityAction(const SyncPrimaryStorageCapacityAction&) = default;
+  SyncPrimaryStorageCapacityAction(SyncPrimaryStorageCapacityAction&&) = default;
+  SyncPrimaryStorageCapacityAction& operator=(const SyncPrimaryStorageCapacityAction&) = default;
+  SyncPrimaryStorageCapacityAction& operator=(SyncPrimaryStorageCapacityAction&&) = default;
+  ~SyncPrimaryStorageCapacityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -907,6 +1411,15 @@ struct UpdateAliyunEbsPrimaryStorageAction : Action<UpdateAliyunEbsPrimaryStorag
   std::optional<std::string> url;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAliyunEbsPrimaryStorageAction();
+  UpdateAliyunEbsPrimaryStorageAction(const UpdateAliyunEbsPrimaryStorageAction&) = default;
+  UpdateAliyunEbsPrimaryStorageAction(UpdateAliyunEbsPrimaryStorageAction&&) = default;
+  UpdateAliyunEbsPrimaryStorageAction& operator=(const UpdateAliyunEbsPrimaryStorageAction&) = default;
+  UpdateAliyunEbsPrimaryStorageAction& operator=(UpdateAliyunEbsPrimaryStorageAction&&) = default;
+  ~UpdateAliyunEbsPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -921,6 +1434,15 @@ struct UpdateBlockPrimaryStorageAction : Action<UpdateBlockPrimaryStorageAction,
   std::optional<std::string> metadata;  ///< Optional.
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateBlockPrimaryStorageAction();
+  UpdateBlockPrimaryStorageAction(const UpdateBlockPrimaryStorageAction&) = default;
+  UpdateBlockPrimaryStorageAction(UpdateBlockPrimaryStorageAction&&) = default;
+  UpdateBlockPrimaryStorageAction& operator=(const UpdateBlockPrimaryStorageAction&) = default;
+  UpdateBlockPrimaryStorageAction& operator=(UpdateBlockPrimaryStorageAction&&) = default;
+  ~UpdateBlockPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -940,6 +1462,15 @@ struct UpdateCephPrimaryStorageMonAction : Action<UpdateCephPrimaryStorageMonAct
   std::optional<std::int32_t> monPort;  ///< Optional; range [1, 65535].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateCephPrimaryStorageMonAction();
+  UpdateCephPrimaryStorageMonAction(const UpdateCephPrimaryStorageMonAction&) = default;
+  UpdateCephPrimaryStorageMonAction(UpdateCephPrimaryStorageMonAction&&) = default;
+  UpdateCephPrimaryStorageMonAction& operator=(const UpdateCephPrimaryStorageMonAction&) = default;
+  UpdateCephPrimaryStorageMonAction& operator=(UpdateCephPrimaryStorageMonAction&&) = default;
+  ~UpdateCephPrimaryStorageMonAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -954,6 +1485,15 @@ struct UpdateCephPrimaryStoragePoolAction : Action<UpdateCephPrimaryStoragePoolA
   std::optional<std::string> aliasName;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateCephPrimaryStoragePoolAction();
+  UpdateCephPrimaryStoragePoolAction(const UpdateCephPrimaryStoragePoolAction&) = default;
+  UpdateCephPrimaryStoragePoolAction(UpdateCephPrimaryStoragePoolAction&&) = default;
+  UpdateCephPrimaryStoragePoolAction& operator=(const UpdateCephPrimaryStoragePoolAction&) = default;
+  UpdateCephPrimaryStoragePoolAction& operator=(UpdateCephPrimaryStoragePoolAction&&) = default;
+  ~UpdateCephPrimaryStoragePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -973,6 +1513,15 @@ struct UpdateExternalPrimaryStorageAction : Action<UpdateExternalPrimaryStorageA
   std::optional<std::string> url;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateExternalPrimaryStorageAction();
+  UpdateExternalPrimaryStorageAction(const UpdateExternalPrimaryStorageAction&) = default;
+  UpdateExternalPrimaryStorageAction(UpdateExternalPrimaryStorageAction&&) = default;
+  UpdateExternalPrimaryStorageAction& operator=(const UpdateExternalPrimaryStorageAction&) = default;
+  UpdateExternalPrimaryStorageAction& operator=(UpdateExternalPrimaryStorageAction&&) = default;
+  ~UpdateExternalPrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -988,6 +1537,15 @@ struct UpdateNasFileSystemAction : Action<UpdateNasFileSystemAction, InventoryRe
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateNasFileSystemAction();
+  UpdateNasFileSystemAction(const UpdateNasFileSystemAction&) = default;
+  UpdateNasFileSystemAction(UpdateNasFileSystemAction&&) = default;
+  UpdateNasFileSystemAction& operator=(const UpdateNasFileSystemAction&) = default;
+  UpdateNasFileSystemAction& operator=(UpdateNasFileSystemAction&&) = default;
+  ~UpdateNasFileSystemAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1002,6 +1560,15 @@ struct UpdateNasMountTargetAction : Action<UpdateNasMountTargetAction, Inventory
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateNasMountTargetAction();
+  UpdateNasMountTargetAction(const UpdateNasMountTargetAction&) = default;
+  UpdateNasMountTargetAction(UpdateNasMountTargetAction&&) = default;
+  UpdateNasMountTargetAction& operator=(const UpdateNasMountTargetAction&) = default;
+  UpdateNasMountTargetAction& operator=(UpdateNasMountTargetAction&&) = default;
+  ~UpdateNasMountTargetAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1019,6 +1586,15 @@ struct UpdatePrimaryStorageAction : Action<UpdatePrimaryStorageAction, Inventory
   std::optional<std::string> url;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdatePrimaryStorageAction();
+  UpdatePrimaryStorageAction(const UpdatePrimaryStorageAction&) = default;
+  UpdatePrimaryStorageAction(UpdatePrimaryStorageAction&&) = default;
+  UpdatePrimaryStorageAction& operator=(const UpdatePrimaryStorageAction&) = default;
+  UpdatePrimaryStorageAction& operator=(UpdatePrimaryStorageAction&&) = default;
+  ~UpdatePrimaryStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1035,6 +1611,15 @@ struct UpdateSharedBlockAction : Action<UpdateSharedBlockAction, InventoryReply<
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> diskUuid;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSharedBlockAction();
+  UpdateSharedBlockAction(const UpdateSharedBlockAction&) = default;
+  UpdateSharedBlockAction(UpdateSharedBlockAction&&) = default;
+  UpdateSharedBlockAction& operator=(const UpdateSharedBlockAction&) = default;
+  UpdateSharedBlockAction& operator=(UpdateSharedBlockAction&&) = default;
+  ~UpdateSharedBlockAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -26,6 +26,15 @@ struct PrometheusQueryLabelValuesAction : Action<PrometheusQueryLabelValuesActio
   std::optional<Json> labels;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PrometheusQueryLabelValuesAction();
+  PrometheusQueryLabelValuesAction(const PrometheusQueryLabelValuesAction&) = default;
+  PrometheusQueryLabelValuesAction(PrometheusQueryLabelValuesAction&&) = default;
+  PrometheusQueryLabelValuesAction& operator=(const PrometheusQueryLabelValuesAction&) = default;
+  PrometheusQueryLabelValuesAction& operator=(PrometheusQueryLabelValuesAction&&) = default;
+  ~PrometheusQueryLabelValuesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct PrometheusQueryLabelValuesAction : Action<PrometheusQueryLabelValuesActio
 struct PrometheusQueryMetadataAction : Action<PrometheusQueryMetadataAction, PrometheusQueryMetadataResult> {
   std::optional<Json> matches;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PrometheusQueryMetadataAction();
+  PrometheusQueryMetadataAction(const PrometheusQueryMetadataAction&) = default;
+  PrometheusQueryMetadataAction(PrometheusQueryMetadataAction&&) = default;
+  PrometheusQueryMetadataAction& operator=(const PrometheusQueryMetadataAction&) = default;
+  PrometheusQueryMetadataAction& operator=(PrometheusQueryMetadataAction&&) = default;
+  ~PrometheusQueryMetadataAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -57,6 +75,15 @@ struct PrometheusQueryPassThroughAction : Action<PrometheusQueryPassThroughActio
   std::optional<std::string> relativeTime;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PrometheusQueryPassThroughAction();
+  PrometheusQueryPassThroughAction(const PrometheusQueryPassThroughAction&) = default;
+  PrometheusQueryPassThroughAction(PrometheusQueryPassThroughAction&&) = default;
+  PrometheusQueryPassThroughAction& operator=(const PrometheusQueryPassThroughAction&) = default;
+  PrometheusQueryPassThroughAction& operator=(PrometheusQueryPassThroughAction&&) = default;
+  ~PrometheusQueryPassThroughAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -75,6 +102,15 @@ struct PrometheusQueryVmMonitoringDataAction : Action<PrometheusQueryVmMonitorin
   std::string expression;  ///< Required.
   std::optional<std::string> relativeTime;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PrometheusQueryVmMonitoringDataAction();
+  PrometheusQueryVmMonitoringDataAction(const PrometheusQueryVmMonitoringDataAction&) = default;
+  PrometheusQueryVmMonitoringDataAction(PrometheusQueryVmMonitoringDataAction&&) = default;
+  PrometheusQueryVmMonitoringDataAction& operator=(const PrometheusQueryVmMonitoringDataAction&) = default;
+  PrometheusQueryVmMonitoringDataAction& operator=(PrometheusQueryVmMonitoringDataAction&&) = default;
+  ~PrometheusQueryVmMonitoringDataAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

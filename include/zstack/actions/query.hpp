@@ -26,6 +26,15 @@ namespace zstack {
 /// From the Java SDK's `QueryHostSchedulingRuleGroupAction.java`.
 struct QueryHostSchedulingRuleGroupAction : QueryAction<QueryHostSchedulingRuleGroupAction, HostSchedulingRuleGroupInventory> {
 
+  /// \cond
+  QueryHostSchedulingRuleGroupAction();
+  QueryHostSchedulingRuleGroupAction(const QueryHostSchedulingRuleGroupAction&) = default;
+  QueryHostSchedulingRuleGroupAction(QueryHostSchedulingRuleGroupAction&&) = default;
+  QueryHostSchedulingRuleGroupAction& operator=(const QueryHostSchedulingRuleGroupAction&) = default;
+  QueryHostSchedulingRuleGroupAction& operator=(QueryHostSchedulingRuleGroupAction&&) = default;
+  ~QueryHostSchedulingRuleGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct QueryHostSchedulingRuleGroupAction : QueryAction<QueryHostSchedulingRuleG
 /// From the Java SDK's `QueryVmSchedulingRuleAction.java`.
 struct QueryVmSchedulingRuleAction : QueryAction<QueryVmSchedulingRuleAction, VmSchedulingRuleInventory> {
 
+  /// \cond
+  QueryVmSchedulingRuleAction();
+  QueryVmSchedulingRuleAction(const QueryVmSchedulingRuleAction&) = default;
+  QueryVmSchedulingRuleAction(QueryVmSchedulingRuleAction&&) = default;
+  QueryVmSchedulingRuleAction& operator=(const QueryVmSchedulingRuleAction&) = default;
+  QueryVmSchedulingRuleAction& operator=(QueryVmSchedulingRuleAction&&) = default;
+  ~QueryVmSchedulingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +69,15 @@ struct QueryVmSchedulingRuleAction : QueryAction<QueryVmSchedulingRuleAction, Vm
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVmSchedulingRuleGroupAction.java`.
 struct QueryVmSchedulingRuleGroupAction : QueryAction<QueryVmSchedulingRuleGroupAction, VmSchedulingRuleGroupInventory> {
+
+  /// \cond
+  QueryVmSchedulingRuleGroupAction();
+  QueryVmSchedulingRuleGroupAction(const QueryVmSchedulingRuleGroupAction&) = default;
+  QueryVmSchedulingRuleGroupAction(QueryVmSchedulingRuleGroupAction&&) = default;
+  QueryVmSchedulingRuleGroupAction& operator=(const QueryVmSchedulingRuleGroupAction&) = default;
+  QueryVmSchedulingRuleGroupAction& operator=(QueryVmSchedulingRuleGroupAction&&) = default;
+  ~QueryVmSchedulingRuleGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

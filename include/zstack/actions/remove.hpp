@@ -23,6 +23,15 @@ struct RemoveResourcesFromDirectoryAction : Action<RemoveResourcesFromDirectoryA
   std::string directoryUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveResourcesFromDirectoryAction();
+  RemoveResourcesFromDirectoryAction(const RemoveResourcesFromDirectoryAction&) = default;
+  RemoveResourcesFromDirectoryAction(RemoveResourcesFromDirectoryAction&&) = default;
+  RemoveResourcesFromDirectoryAction& operator=(const RemoveResourcesFromDirectoryAction&) = default;
+  RemoveResourcesFromDirectoryAction& operator=(RemoveResourcesFromDirectoryAction&&) = default;
+  ~RemoveResourcesFromDirectoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

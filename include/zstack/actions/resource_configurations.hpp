@@ -31,6 +31,15 @@ struct DeleteResourceConfigAction : Action<DeleteResourceConfigAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteResourceConfigAction();
+  DeleteResourceConfigAction(const DeleteResourceConfigAction&) = default;
+  DeleteResourceConfigAction(DeleteResourceConfigAction&&) = default;
+  DeleteResourceConfigAction& operator=(const DeleteResourceConfigAction&) = default;
+  DeleteResourceConfigAction& operator=(DeleteResourceConfigAction&&) = default;
+  ~DeleteResourceConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -43,6 +52,15 @@ struct DeleteResourceConfigAction : Action<DeleteResourceConfigAction, EmptyRepl
 struct GetResourceBindableConfigAction : Action<GetResourceBindableConfigAction, GetResourceBindableConfigResult> {
   std::optional<std::string> category;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetResourceBindableConfigAction();
+  GetResourceBindableConfigAction(const GetResourceBindableConfigAction&) = default;
+  GetResourceBindableConfigAction(GetResourceBindableConfigAction&&) = default;
+  GetResourceBindableConfigAction& operator=(const GetResourceBindableConfigAction&) = default;
+  GetResourceBindableConfigAction& operator=(GetResourceBindableConfigAction&&) = default;
+  ~GetResourceBindableConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -59,6 +77,15 @@ struct GetResourceConfigAction : Action<GetResourceConfigAction, GetResourceConf
   std::string resourceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetResourceConfigAction();
+  GetResourceConfigAction(const GetResourceConfigAction&) = default;
+  GetResourceConfigAction(GetResourceConfigAction&&) = default;
+  GetResourceConfigAction& operator=(const GetResourceConfigAction&) = default;
+  GetResourceConfigAction& operator=(GetResourceConfigAction&&) = default;
+  ~GetResourceConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -74,6 +101,15 @@ struct GetResourceConfigsAction : Action<GetResourceConfigsAction, GetResourceCo
   std::string resourceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetResourceConfigsAction();
+  GetResourceConfigsAction(const GetResourceConfigsAction&) = default;
+  GetResourceConfigsAction(GetResourceConfigsAction&&) = default;
+  GetResourceConfigsAction& operator=(const GetResourceConfigsAction&) = default;
+  GetResourceConfigsAction& operator=(GetResourceConfigsAction&&) = default;
+  ~GetResourceConfigsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -86,6 +122,15 @@ struct GetResourceConfigsAction : Action<GetResourceConfigsAction, GetResourceCo
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryResourceConfigAction.java`.
 struct QueryResourceConfigAction : QueryAction<QueryResourceConfigAction, ResourceConfigInventory> {
+
+  /// \cond
+  QueryResourceConfigAction();
+  QueryResourceConfigAction(const QueryResourceConfigAction&) = default;
+  QueryResourceConfigAction(QueryResourceConfigAction&&) = default;
+  QueryResourceConfigAction& operator=(const QueryResourceConfigAction&) = default;
+  QueryResourceConfigAction& operator=(QueryResourceConfigAction&&) = default;
+  ~QueryResourceConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -103,6 +148,15 @@ struct UpdateResourceConfigAction : Action<UpdateResourceConfigAction, Inventory
   std::string value;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateResourceConfigAction();
+  UpdateResourceConfigAction(const UpdateResourceConfigAction&) = default;
+  UpdateResourceConfigAction(UpdateResourceConfigAction&&) = default;
+  UpdateResourceConfigAction& operator=(const UpdateResourceConfigAction&) = default;
+  UpdateResourceConfigAction& operator=(UpdateResourceConfigAction&&) = default;
+  ~UpdateResourceConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -116,6 +170,15 @@ struct UpdateResourceConfigsAction : Action<UpdateResourceConfigsAction, UpdateR
   std::string resourceUuid;  ///< Path variable; required.
   std::optional<Json> resourceConfigs;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateResourceConfigsAction();
+  UpdateResourceConfigsAction(const UpdateResourceConfigsAction&) = default;
+  UpdateResourceConfigsAction(UpdateResourceConfigsAction&&) = default;
+  UpdateResourceConfigsAction& operator=(const UpdateResourceConfigsAction&) = default;
+  UpdateResourceConfigsAction& operator=(UpdateResourceConfigsAction&&) = default;
+  ~UpdateResourceConfigsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

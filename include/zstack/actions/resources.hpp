@@ -24,6 +24,15 @@ struct GetResourceAccountAction : Action<GetResourceAccountAction, GetResourceAc
   std::vector<std::string> resourceUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetResourceAccountAction();
+  GetResourceAccountAction(const GetResourceAccountAction&) = default;
+  GetResourceAccountAction(GetResourceAccountAction&&) = default;
+  GetResourceAccountAction& operator=(const GetResourceAccountAction&) = default;
+  GetResourceAccountAction& operator=(GetResourceAccountAction&&) = default;
+  ~GetResourceAccountAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -36,6 +45,15 @@ struct GetResourceAccountAction : Action<GetResourceAccountAction, GetResourceAc
 struct GetResourceNamesAction : Action<GetResourceNamesAction, GetResourceNamesResult> {
   std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetResourceNamesAction();
+  GetResourceNamesAction(const GetResourceNamesAction&) = default;
+  GetResourceNamesAction(GetResourceNamesAction&&) = default;
+  GetResourceNamesAction& operator=(const GetResourceNamesAction&) = default;
+  GetResourceNamesAction& operator=(GetResourceNamesAction&&) = default;
+  ~GetResourceNamesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

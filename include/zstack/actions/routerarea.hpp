@@ -32,6 +32,15 @@ struct AddVRouterNetworksToOspfAreaAction : Action<AddVRouterNetworksToOspfAreaA
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddVRouterNetworksToOspfAreaAction();
+  AddVRouterNetworksToOspfAreaAction(const AddVRouterNetworksToOspfAreaAction&) = default;
+  AddVRouterNetworksToOspfAreaAction(AddVRouterNetworksToOspfAreaAction&&) = default;
+  AddVRouterNetworksToOspfAreaAction& operator=(const AddVRouterNetworksToOspfAreaAction&) = default;
+  AddVRouterNetworksToOspfAreaAction& operator=(AddVRouterNetworksToOspfAreaAction&&) = default;
+  ~AddVRouterNetworksToOspfAreaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct CreateVRouterOspfAreaAction : Action<CreateVRouterOspfAreaAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVRouterOspfAreaAction();
+  CreateVRouterOspfAreaAction(const CreateVRouterOspfAreaAction&) = default;
+  CreateVRouterOspfAreaAction(CreateVRouterOspfAreaAction&&) = default;
+  CreateVRouterOspfAreaAction& operator=(const CreateVRouterOspfAreaAction&) = default;
+  CreateVRouterOspfAreaAction& operator=(CreateVRouterOspfAreaAction&&) = default;
+  ~CreateVRouterOspfAreaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -65,6 +83,15 @@ struct DeleteVRouterOspfAreaAction : Action<DeleteVRouterOspfAreaAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVRouterOspfAreaAction();
+  DeleteVRouterOspfAreaAction(const DeleteVRouterOspfAreaAction&) = default;
+  DeleteVRouterOspfAreaAction(DeleteVRouterOspfAreaAction&&) = default;
+  DeleteVRouterOspfAreaAction& operator=(const DeleteVRouterOspfAreaAction&) = default;
+  DeleteVRouterOspfAreaAction& operator=(DeleteVRouterOspfAreaAction&&) = default;
+  ~DeleteVRouterOspfAreaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -77,6 +104,15 @@ struct DeleteVRouterOspfAreaAction : Action<DeleteVRouterOspfAreaAction, EmptyRe
 struct GetVRouterOspfNeighborAction : Action<GetVRouterOspfNeighborAction, GetVRouterOspfNeighborResult> {
   std::string vRouterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVRouterOspfNeighborAction();
+  GetVRouterOspfNeighborAction(const GetVRouterOspfNeighborAction&) = default;
+  GetVRouterOspfNeighborAction(GetVRouterOspfNeighborAction&&) = default;
+  GetVRouterOspfNeighborAction& operator=(const GetVRouterOspfNeighborAction&) = default;
+  GetVRouterOspfNeighborAction& operator=(GetVRouterOspfNeighborAction&&) = default;
+  ~GetVRouterOspfNeighborAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -91,6 +127,15 @@ struct GetVRouterRouterIdAction : Action<GetVRouterRouterIdAction, GetVRouterRou
   std::string vRouterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVRouterRouterIdAction();
+  GetVRouterRouterIdAction(const GetVRouterRouterIdAction&) = default;
+  GetVRouterRouterIdAction(GetVRouterRouterIdAction&&) = default;
+  GetVRouterRouterIdAction& operator=(const GetVRouterRouterIdAction&) = default;
+  GetVRouterRouterIdAction& operator=(GetVRouterRouterIdAction&&) = default;
+  ~GetVRouterRouterIdAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -103,6 +148,15 @@ struct GetVRouterRouterIdAction : Action<GetVRouterRouterIdAction, GetVRouterRou
 /// From the Java SDK's `QueryVRouterOspfAreaAction.java`.
 struct QueryVRouterOspfAreaAction : QueryAction<QueryVRouterOspfAreaAction, Json> {
 
+  /// \cond
+  QueryVRouterOspfAreaAction();
+  QueryVRouterOspfAreaAction(const QueryVRouterOspfAreaAction&) = default;
+  QueryVRouterOspfAreaAction(QueryVRouterOspfAreaAction&&) = default;
+  QueryVRouterOspfAreaAction& operator=(const QueryVRouterOspfAreaAction&) = default;
+  QueryVRouterOspfAreaAction& operator=(QueryVRouterOspfAreaAction&&) = default;
+  ~QueryVRouterOspfAreaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -114,6 +168,15 @@ struct QueryVRouterOspfAreaAction : QueryAction<QueryVRouterOspfAreaAction, Json
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryVRouterOspfNetworkAction.java`.
 struct QueryVRouterOspfNetworkAction : QueryAction<QueryVRouterOspfNetworkAction, Json> {
+
+  /// \cond
+  QueryVRouterOspfNetworkAction();
+  QueryVRouterOspfNetworkAction(const QueryVRouterOspfNetworkAction&) = default;
+  QueryVRouterOspfNetworkAction(QueryVRouterOspfNetworkAction&&) = default;
+  QueryVRouterOspfNetworkAction& operator=(const QueryVRouterOspfNetworkAction&) = default;
+  QueryVRouterOspfNetworkAction& operator=(QueryVRouterOspfNetworkAction&&) = default;
+  ~QueryVRouterOspfNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -129,6 +192,15 @@ struct RemoveVRouterNetworksFromOspfAreaAction : Action<RemoveVRouterNetworksFro
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveVRouterNetworksFromOspfAreaAction();
+  RemoveVRouterNetworksFromOspfAreaAction(const RemoveVRouterNetworksFromOspfAreaAction&) = default;
+  RemoveVRouterNetworksFromOspfAreaAction(RemoveVRouterNetworksFromOspfAreaAction&&) = default;
+  RemoveVRouterNetworksFromOspfAreaAction& operator=(const RemoveVRouterNetworksFromOspfAreaAction&) = default;
+  RemoveVRouterNetworksFromOspfAreaAction& operator=(RemoveVRouterNetworksFromOspfAreaAction&&) = default;
+  ~RemoveVRouterNetworksFromOspfAreaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -142,6 +214,15 @@ struct SetVRouterRouterIdAction : Action<SetVRouterRouterIdAction, SetVRouterRou
   std::string vRouterUuid;  ///< Path variable; required.
   std::string routerId;  ///< Required; at most 16 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVRouterRouterIdAction();
+  SetVRouterRouterIdAction(const SetVRouterRouterIdAction&) = default;
+  SetVRouterRouterIdAction(SetVRouterRouterIdAction&&) = default;
+  SetVRouterRouterIdAction& operator=(const SetVRouterRouterIdAction&) = default;
+  SetVRouterRouterIdAction& operator=(SetVRouterRouterIdAction&&) = default;
+  ~SetVRouterRouterIdAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -159,6 +240,15 @@ struct UpdateVRouterOspfAreaAction : Action<UpdateVRouterOspfAreaAction, Invento
   std::optional<std::string> password;  ///< Optional; at most 16 characters; secret: never logged.
   std::optional<std::int32_t> keyId;  ///< Optional; range [1, 255].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVRouterOspfAreaAction();
+  UpdateVRouterOspfAreaAction(const UpdateVRouterOspfAreaAction&) = default;
+  UpdateVRouterOspfAreaAction(UpdateVRouterOspfAreaAction&&) = default;
+  UpdateVRouterOspfAreaAction& operator=(const UpdateVRouterOspfAreaAction&) = default;
+  UpdateVRouterOspfAreaAction& operator=(UpdateVRouterOspfAreaAction&&) = default;
+  ~UpdateVRouterOspfAreaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

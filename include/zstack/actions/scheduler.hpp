@@ -36,6 +36,15 @@ struct AddSchedulerJobGroupToSchedulerTriggerAction : Action<AddSchedulerJobGrou
   std::optional<bool> triggerNow;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSchedulerJobGroupToSchedulerTriggerAction();
+  AddSchedulerJobGroupToSchedulerTriggerAction(const AddSchedulerJobGroupToSchedulerTriggerAction&) = default;
+  AddSchedulerJobGroupToSchedulerTriggerAction(AddSchedulerJobGroupToSchedulerTriggerAction&&) = default;
+  AddSchedulerJobGroupToSchedulerTriggerAction& operator=(const AddSchedulerJobGroupToSchedulerTriggerAction&) = default;
+  AddSchedulerJobGroupToSchedulerTriggerAction& operator=(AddSchedulerJobGroupToSchedulerTriggerAction&&) = default;
+  ~AddSchedulerJobGroupToSchedulerTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct AddSchedulerJobToSchedulerTriggerAction : Action<AddSchedulerJobToSchedul
   std::optional<bool> triggerNow;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSchedulerJobToSchedulerTriggerAction();
+  AddSchedulerJobToSchedulerTriggerAction(const AddSchedulerJobToSchedulerTriggerAction&) = default;
+  AddSchedulerJobToSchedulerTriggerAction(AddSchedulerJobToSchedulerTriggerAction&&) = default;
+  AddSchedulerJobToSchedulerTriggerAction& operator=(const AddSchedulerJobToSchedulerTriggerAction&) = default;
+  AddSchedulerJobToSchedulerTriggerAction& operator=(AddSchedulerJobToSchedulerTriggerAction&&) = default;
+  ~AddSchedulerJobToSchedulerTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +82,15 @@ struct AddSchedulerJobsToSchedulerJobGroupAction : Action<AddSchedulerJobsToSche
   std::string schedulerJobGroupUuid;  ///< Path variable; required.
   std::vector<std::string> schedulerJobUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddSchedulerJobsToSchedulerJobGroupAction();
+  AddSchedulerJobsToSchedulerJobGroupAction(const AddSchedulerJobsToSchedulerJobGroupAction&) = default;
+  AddSchedulerJobsToSchedulerJobGroupAction(AddSchedulerJobsToSchedulerJobGroupAction&&) = default;
+  AddSchedulerJobsToSchedulerJobGroupAction& operator=(const AddSchedulerJobsToSchedulerJobGroupAction&) = default;
+  AddSchedulerJobsToSchedulerJobGroupAction& operator=(AddSchedulerJobsToSchedulerJobGroupAction&&) = default;
+  ~AddSchedulerJobsToSchedulerJobGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -84,6 +111,15 @@ struct CreateAutoScalingRuleSchedulerJobTriggerAction : Action<CreateAutoScaling
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAutoScalingRuleSchedulerJobTriggerAction();
+  CreateAutoScalingRuleSchedulerJobTriggerAction(const CreateAutoScalingRuleSchedulerJobTriggerAction&) = default;
+  CreateAutoScalingRuleSchedulerJobTriggerAction(CreateAutoScalingRuleSchedulerJobTriggerAction&&) = default;
+  CreateAutoScalingRuleSchedulerJobTriggerAction& operator=(const CreateAutoScalingRuleSchedulerJobTriggerAction&) = default;
+  CreateAutoScalingRuleSchedulerJobTriggerAction& operator=(CreateAutoScalingRuleSchedulerJobTriggerAction&&) = default;
+  ~CreateAutoScalingRuleSchedulerJobTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -103,6 +139,15 @@ struct CreateSchedulerJobAction : Action<CreateSchedulerJobAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSchedulerJobAction();
+  CreateSchedulerJobAction(const CreateSchedulerJobAction&) = default;
+  CreateSchedulerJobAction(CreateSchedulerJobAction&&) = default;
+  CreateSchedulerJobAction& operator=(const CreateSchedulerJobAction&) = default;
+  CreateSchedulerJobAction& operator=(CreateSchedulerJobAction&&) = default;
+  ~CreateSchedulerJobAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -120,6 +165,15 @@ struct CreateSchedulerJobGroupAction : Action<CreateSchedulerJobGroupAction, Inv
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSchedulerJobGroupAction();
+  CreateSchedulerJobGroupAction(const CreateSchedulerJobGroupAction&) = default;
+  CreateSchedulerJobGroupAction(CreateSchedulerJobGroupAction&&) = default;
+  CreateSchedulerJobGroupAction& operator=(const CreateSchedulerJobGroupAction&) = default;
+  CreateSchedulerJobGroupAction& operator=(CreateSchedulerJobGroupAction&&) = default;
+  ~CreateSchedulerJobGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -142,6 +196,15 @@ struct CreateSchedulerTriggerAction : Action<CreateSchedulerTriggerAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSchedulerTriggerAction();
+  CreateSchedulerTriggerAction(const CreateSchedulerTriggerAction&) = default;
+  CreateSchedulerTriggerAction(CreateSchedulerTriggerAction&&) = default;
+  CreateSchedulerTriggerAction& operator=(const CreateSchedulerTriggerAction&) = default;
+  CreateSchedulerTriggerAction& operator=(CreateSchedulerTriggerAction&&) = default;
+  ~CreateSchedulerTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -155,6 +218,15 @@ struct DeleteSchedulerJobAction : Action<DeleteSchedulerJobAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteSchedulerJobAction();
+  DeleteSchedulerJobAction(const DeleteSchedulerJobAction&) = default;
+  DeleteSchedulerJobAction(DeleteSchedulerJobAction&&) = default;
+  DeleteSchedulerJobAction& operator=(const DeleteSchedulerJobAction&) = default;
+  DeleteSchedulerJobAction& operator=(DeleteSchedulerJobAction&&) = default;
+  ~DeleteSchedulerJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -170,6 +242,15 @@ struct DeleteSchedulerJobGroupAction : Action<DeleteSchedulerJobGroupAction, Emp
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSchedulerJobGroupAction();
+  DeleteSchedulerJobGroupAction(const DeleteSchedulerJobGroupAction&) = default;
+  DeleteSchedulerJobGroupAction(DeleteSchedulerJobGroupAction&&) = default;
+  DeleteSchedulerJobGroupAction& operator=(const DeleteSchedulerJobGroupAction&) = default;
+  DeleteSchedulerJobGroupAction& operator=(DeleteSchedulerJobGroupAction&&) = default;
+  ~DeleteSchedulerJobGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -184,6 +265,15 @@ struct DeleteSchedulerTriggerAction : Action<DeleteSchedulerTriggerAction, Empty
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSchedulerTriggerAction();
+  DeleteSchedulerTriggerAction(const DeleteSchedulerTriggerAction&) = default;
+  DeleteSchedulerTriggerAction(DeleteSchedulerTriggerAction&&) = default;
+  DeleteSchedulerTriggerAction& operator=(const DeleteSchedulerTriggerAction&) = default;
+  DeleteSchedulerTriggerAction& operator=(DeleteSchedulerTriggerAction&&) = default;
+  ~DeleteSchedulerTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -196,6 +286,15 @@ struct DeleteSchedulerTriggerAction : Action<DeleteSchedulerTriggerAction, Empty
 struct GetAvailableTriggersAction : Action<GetAvailableTriggersAction, GetAvailableTriggersResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAvailableTriggersAction();
+  GetAvailableTriggersAction(const GetAvailableTriggersAction&) = default;
+  GetAvailableTriggersAction(GetAvailableTriggersAction&&) = default;
+  GetAvailableTriggersAction& operator=(const GetAvailableTriggersAction&) = default;
+  GetAvailableTriggersAction& operator=(GetAvailableTriggersAction&&) = default;
+  ~GetAvailableTriggersAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -207,6 +306,15 @@ struct GetAvailableTriggersAction : Action<GetAvailableTriggersAction, GetAvaila
 /// From the Java SDK's `GetNoTriggerSchedulerJobsAction.java`.
 struct GetNoTriggerSchedulerJobsAction : Action<GetNoTriggerSchedulerJobsAction, GetNoTriggerSchedulerJobsResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetNoTriggerSchedulerJobsAction();
+  GetNoTriggerSchedulerJobsAction(const GetNoTriggerSchedulerJobsAction&) = default;
+  GetNoTriggerSchedulerJobsAction(GetNoTriggerSchedulerJobsAction&&) = default;
+  GetNoTriggerSchedulerJobsAction& operator=(const GetNoTriggerSchedulerJobsAction&) = default;
+  GetNoTriggerSchedulerJobsAction& operator=(GetNoTriggerSchedulerJobsAction&&) = default;
+  ~GetNoTriggerSchedulerJobsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -224,6 +332,15 @@ struct GetSchedulerExecutionReportAction : Action<GetSchedulerExecutionReportAct
   std::optional<Json> schedulerJobTypes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetSchedulerExecutionReportAction();
+  GetSchedulerExecutionReportAction(const GetSchedulerExecutionReportAction&) = default;
+  GetSchedulerExecutionReportAction(GetSchedulerExecutionReportAction&&) = default;
+  GetSchedulerExecutionReportAction& operator=(const GetSchedulerExecutionReportAction&) = default;
+  GetSchedulerExecutionReportAction& operator=(GetSchedulerExecutionReportAction&&) = default;
+  ~GetSchedulerExecutionReportAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -236,6 +353,15 @@ struct GetSchedulerExecutionReportAction : Action<GetSchedulerExecutionReportAct
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySchedulerJobAction.java`.
 struct QuerySchedulerJobAction : QueryAction<QuerySchedulerJobAction, SchedulerJobInventory> {
+
+  /// \cond
+  QuerySchedulerJobAction();
+  QuerySchedulerJobAction(const QuerySchedulerJobAction&) = default;
+  QuerySchedulerJobAction(QuerySchedulerJobAction&&) = default;
+  QuerySchedulerJobAction& operator=(const QuerySchedulerJobAction&) = default;
+  QuerySchedulerJobAction& operator=(QuerySchedulerJobAction&&) = default;
+  ~QuerySchedulerJobAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -250,6 +376,15 @@ struct QuerySchedulerJobAction : QueryAction<QuerySchedulerJobAction, SchedulerJ
 /// From the Java SDK's `QuerySchedulerJobGroupAction.java`.
 struct QuerySchedulerJobGroupAction : QueryAction<QuerySchedulerJobGroupAction, SchedulerJobGroupInventory> {
 
+  /// \cond
+  QuerySchedulerJobGroupAction();
+  QuerySchedulerJobGroupAction(const QuerySchedulerJobGroupAction&) = default;
+  QuerySchedulerJobGroupAction(QuerySchedulerJobGroupAction&&) = default;
+  QuerySchedulerJobGroupAction& operator=(const QuerySchedulerJobGroupAction&) = default;
+  QuerySchedulerJobGroupAction& operator=(QuerySchedulerJobGroupAction&&) = default;
+  ~QuerySchedulerJobGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -263,6 +398,15 @@ struct QuerySchedulerJobGroupAction : QueryAction<QuerySchedulerJobGroupAction, 
 /// From the Java SDK's `QuerySchedulerJobHistoryAction.java`.
 struct QuerySchedulerJobHistoryAction : QueryAction<QuerySchedulerJobHistoryAction, SchedulerJobHistoryInventory> {
 
+  /// \cond
+  QuerySchedulerJobHistoryAction();
+  QuerySchedulerJobHistoryAction(const QuerySchedulerJobHistoryAction&) = default;
+  QuerySchedulerJobHistoryAction(QuerySchedulerJobHistoryAction&&) = default;
+  QuerySchedulerJobHistoryAction& operator=(const QuerySchedulerJobHistoryAction&) = default;
+  QuerySchedulerJobHistoryAction& operator=(QuerySchedulerJobHistoryAction&&) = default;
+  ~QuerySchedulerJobHistoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -275,6 +419,15 @@ struct QuerySchedulerJobHistoryAction : QueryAction<QuerySchedulerJobHistoryActi
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySchedulerTriggerAction.java`.
 struct QuerySchedulerTriggerAction : QueryAction<QuerySchedulerTriggerAction, SchedulerTriggerInventory> {
+
+  /// \cond
+  QuerySchedulerTriggerAction();
+  QuerySchedulerTriggerAction(const QuerySchedulerTriggerAction&) = default;
+  QuerySchedulerTriggerAction(QuerySchedulerTriggerAction&&) = default;
+  QuerySchedulerTriggerAction& operator=(const QuerySchedulerTriggerAction&) = default;
+  QuerySchedulerTriggerAction& operator=(QuerySchedulerTriggerAction&&) = default;
+  ~QuerySchedulerTriggerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -290,6 +443,15 @@ struct RemoveSchedulerJobFromSchedulerTriggerAction : Action<RemoveSchedulerJobF
   std::string schedulerTriggerUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveSchedulerJobFromSchedulerTriggerAction();
+  RemoveSchedulerJobFromSchedulerTriggerAction(const RemoveSchedulerJobFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobFromSchedulerTriggerAction(RemoveSchedulerJobFromSchedulerTriggerAction&&) = default;
+  RemoveSchedulerJobFromSchedulerTriggerAction& operator=(const RemoveSchedulerJobFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobFromSchedulerTriggerAction& operator=(RemoveSchedulerJobFromSchedulerTriggerAction&&) = default;
+  ~RemoveSchedulerJobFromSchedulerTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -303,6 +465,15 @@ struct RemoveSchedulerJobGroupFromSchedulerTriggerAction : Action<RemoveSchedule
   std::string schedulerJobGroupUuid;  ///< Path variable; required.
   std::string schedulerTriggerUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction();
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction(const RemoveSchedulerJobGroupFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction(RemoveSchedulerJobGroupFromSchedulerTriggerAction&&) = default;
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction& operator=(const RemoveSchedulerJobGroupFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction& operator=(RemoveSchedulerJobGroupFromSchedulerTriggerAction&&) = default;
+  ~RemoveSchedulerJobGroupFromSchedulerTriggerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -318,6 +489,15 @@ struct RemoveSchedulerJobsFromSchedulerJobGroupAction : Action<RemoveSchedulerJo
   std::vector<std::string> schedulerJobUuids;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveSchedulerJobsFromSchedulerJobGroupAction();
+  RemoveSchedulerJobsFromSchedulerJobGroupAction(const RemoveSchedulerJobsFromSchedulerJobGroupAction&) = default;
+  RemoveSchedulerJobsFromSchedulerJobGroupAction(RemoveSchedulerJobsFromSchedulerJobGroupAction&&) = default;
+  RemoveSchedulerJobsFromSchedulerJobGroupAction& operator=(const RemoveSchedulerJobsFromSchedulerJobGroupAction&) = default;
+  RemoveSchedulerJobsFromSchedulerJobGroupAction& operator=(RemoveSchedulerJobsFromSchedulerJobGroupAction&&) = default;
+  ~RemoveSchedulerJobsFromSchedulerJobGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -331,6 +511,15 @@ struct RunSchedulerTriggerAction : Action<RunSchedulerTriggerAction, EmptyReply>
   std::string uuid;  ///< Path variable; required.
   std::optional<std::vector<std::string>> jobUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RunSchedulerTriggerAction();
+  RunSchedulerTriggerAction(const RunSchedulerTriggerAction&) = default;
+  RunSchedulerTriggerAction(RunSchedulerTriggerAction&&) = default;
+  RunSchedulerTriggerAction& operator=(const RunSchedulerTriggerAction&) = default;
+  RunSchedulerTriggerAction& operator=(RunSchedulerTriggerAction&&) = default;
+  ~RunSchedulerTriggerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -348,6 +537,15 @@ struct UpdateSchedulerJobAction : Action<UpdateSchedulerJobAction, InventoryRepl
   std::optional<Json> parameters;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSchedulerJobAction();
+  UpdateSchedulerJobAction(const UpdateSchedulerJobAction&) = default;
+  UpdateSchedulerJobAction(UpdateSchedulerJobAction&&) = default;
+  UpdateSchedulerJobAction& operator=(const UpdateSchedulerJobAction&) = default;
+  UpdateSchedulerJobAction& operator=(UpdateSchedulerJobAction&&) = default;
+  ~UpdateSchedulerJobAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -364,6 +562,15 @@ struct UpdateSchedulerJobGroupAction : Action<UpdateSchedulerJobGroupAction, Inv
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<Json> parameters;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSchedulerJobGroupAction();
+  UpdateSchedulerJobGroupAction(const UpdateSchedulerJobGroupAction&) = default;
+  UpdateSchedulerJobGroupAction(UpdateSchedulerJobGroupAction&&) = default;
+  UpdateSchedulerJobGroupAction& operator=(const UpdateSchedulerJobGroupAction&) = default;
+  UpdateSchedulerJobGroupAction& operator=(UpdateSchedulerJobGroupAction&&) = default;
+  ~UpdateSchedulerJobGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -384,6 +591,15 @@ struct UpdateSchedulerTriggerAction : Action<UpdateSchedulerTriggerAction, Inven
   std::optional<std::string> cron;  ///< Optional.
   std::optional<std::string> schedulerType;  ///< Optional; one of `cron`, `simple` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSchedulerTriggerAction();
+  UpdateSchedulerTriggerAction(const UpdateSchedulerTriggerAction&) = default;
+  UpdateSchedulerTriggerAction(UpdateSchedulerTriggerAction&&) = default;
+  UpdateSchedulerTriggerAction& operator=(const UpdateSchedulerTriggerAction&) = default;
+  UpdateSchedulerTriggerAction& operator=(UpdateSchedulerTriggerAction&&) = default;
+  ~UpdateSchedulerTriggerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct ChangeSchedulerStateAction : Action<ChangeSchedulerStateAction, Inventory
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeSchedulerStateAction();
+  ChangeSchedulerStateAction(const ChangeSchedulerStateAction&) = default;
+  ChangeSchedulerStateAction(ChangeSchedulerStateAction&&) = default;
+  ChangeSchedulerStateAction& operator=(const ChangeSchedulerStateAction&) = default;
+  ChangeSchedulerStateAction& operator=(ChangeSchedulerStateAction&&) = default;
+  ~ChangeSchedulerStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

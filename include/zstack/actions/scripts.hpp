@@ -34,6 +34,15 @@ struct CreateGuestVmScriptAction : Action<CreateGuestVmScriptAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateGuestVmScriptAction();
+  CreateGuestVmScriptAction(const CreateGuestVmScriptAction&) = default;
+  CreateGuestVmScriptAction(CreateGuestVmScriptAction&&) = default;
+  CreateGuestVmScriptAction& operator=(const CreateGuestVmScriptAction&) = default;
+  CreateGuestVmScriptAction& operator=(CreateGuestVmScriptAction&&) = default;
+  ~CreateGuestVmScriptAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -47,6 +56,15 @@ struct DeleteGuestVmScriptAction : Action<DeleteGuestVmScriptAction, EmptyReply>
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteGuestVmScriptAction();
+  DeleteGuestVmScriptAction(const DeleteGuestVmScriptAction&) = default;
+  DeleteGuestVmScriptAction(DeleteGuestVmScriptAction&&) = default;
+  DeleteGuestVmScriptAction& operator=(const DeleteGuestVmScriptAction&) = default;
+  DeleteGuestVmScriptAction& operator=(DeleteGuestVmScriptAction&&) = default;
+  ~DeleteGuestVmScriptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -64,6 +82,15 @@ struct ExecuteGuestVmScriptAction : Action<ExecuteGuestVmScriptAction, Inventory
   std::optional<std::string> logPath;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ExecuteGuestVmScriptAction();
+  ExecuteGuestVmScriptAction(const ExecuteGuestVmScriptAction&) = default;
+  ExecuteGuestVmScriptAction(ExecuteGuestVmScriptAction&&) = default;
+  ExecuteGuestVmScriptAction& operator=(const ExecuteGuestVmScriptAction&) = default;
+  ExecuteGuestVmScriptAction& operator=(ExecuteGuestVmScriptAction&&) = default;
+  ~ExecuteGuestVmScriptAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -76,6 +103,15 @@ struct ExecuteGuestVmScriptAction : Action<ExecuteGuestVmScriptAction, Inventory
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryGuestVmScriptAction.java`.
 struct QueryGuestVmScriptAction : QueryAction<QueryGuestVmScriptAction, GuestVmScriptInventory> {
+
+  /// \cond
+  QueryGuestVmScriptAction();
+  QueryGuestVmScriptAction(const QueryGuestVmScriptAction&) = default;
+  QueryGuestVmScriptAction(QueryGuestVmScriptAction&&) = default;
+  QueryGuestVmScriptAction& operator=(const QueryGuestVmScriptAction&) = default;
+  QueryGuestVmScriptAction& operator=(QueryGuestVmScriptAction&&) = default;
+  ~QueryGuestVmScriptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +126,15 @@ struct QueryGuestVmScriptAction : QueryAction<QueryGuestVmScriptAction, GuestVmS
 /// From the Java SDK's `QueryGuestVmScriptExecutedRecordAction.java`.
 struct QueryGuestVmScriptExecutedRecordAction : QueryAction<QueryGuestVmScriptExecutedRecordAction, GuestVmScriptExecutedRecordInventory> {
 
+  /// \cond
+  QueryGuestVmScriptExecutedRecordAction();
+  QueryGuestVmScriptExecutedRecordAction(const QueryGuestVmScriptExecutedRecordAction&) = default;
+  QueryGuestVmScriptExecutedRecordAction(QueryGuestVmScriptExecutedRecordAction&&) = default;
+  QueryGuestVmScriptExecutedRecordAction& operator=(const QueryGuestVmScriptExecutedRecordAction&) = default;
+  QueryGuestVmScriptExecutedRecordAction& operator=(QueryGuestVmScriptExecutedRecordAction&&) = default;
+  ~QueryGuestVmScriptExecutedRecordAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -102,6 +147,15 @@ struct QueryGuestVmScriptExecutedRecordAction : QueryAction<QueryGuestVmScriptEx
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryGuestVmScriptExecutedRecordDetailAction.java`.
 struct QueryGuestVmScriptExecutedRecordDetailAction : QueryAction<QueryGuestVmScriptExecutedRecordDetailAction, GuestVmScriptExecutedRecordDetailInventory> {
+
+  /// \cond
+  QueryGuestVmScriptExecutedRecordDetailAction();
+  QueryGuestVmScriptExecutedRecordDetailAction(const QueryGuestVmScriptExecutedRecordDetailAction&) = default;
+  QueryGuestVmScriptExecutedRecordDetailAction(QueryGuestVmScriptExecutedRecordDetailAction&&) = default;
+  QueryGuestVmScriptExecutedRecordDetailAction& operator=(const QueryGuestVmScriptExecutedRecordDetailAction&) = default;
+  QueryGuestVmScriptExecutedRecordDetailAction& operator=(QueryGuestVmScriptExecutedRecordDetailAction&&) = default;
+  ~QueryGuestVmScriptExecutedRecordDetailAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -122,6 +176,15 @@ struct UpdateGuestVmScriptAction : Action<UpdateGuestVmScriptAction, InventoryRe
   std::optional<std::string> scriptType;  ///< Optional; one of `Shell`, `Python`, `Perl`, `Bat`, `Powershell` (case-insensitive).
   std::optional<std::int32_t> scriptTimeout;  ///< Optional; range [0, 86400].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateGuestVmScriptAction();
+  UpdateGuestVmScriptAction(const UpdateGuestVmScriptAction&) = default;
+  UpdateGuestVmScriptAction(UpdateGuestVmScriptAction&&) = default;
+  UpdateGuestVmScriptAction& operator=(const UpdateGuestVmScriptAction&) = default;
+  UpdateGuestVmScriptAction& operator=(UpdateGuestVmScriptAction&&) = default;
+  ~UpdateGuestVmScriptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -31,6 +31,15 @@ struct AddSdnControllerAction : Action<AddSdnControllerAction, InventoryReply<Sd
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSdnControllerAction();
+  AddSdnControllerAction(const AddSdnControllerAction&) = default;
+  AddSdnControllerAction(AddSdnControllerAction&&) = default;
+  AddSdnControllerAction& operator=(const AddSdnControllerAction&) = default;
+  AddSdnControllerAction& operator=(AddSdnControllerAction&&) = default;
+  ~AddSdnControllerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -44,6 +53,15 @@ struct AddSdnControllerAction : Action<AddSdnControllerAction, InventoryReply<Sd
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySdnControllerAction.java`.
 struct QuerySdnControllerAction : QueryAction<QuerySdnControllerAction, SdnControllerInventory> {
+
+  /// \cond
+  QuerySdnControllerAction();
+  QuerySdnControllerAction(const QuerySdnControllerAction&) = default;
+  QuerySdnControllerAction(QuerySdnControllerAction&&) = default;
+  QuerySdnControllerAction& operator=(const QuerySdnControllerAction&) = default;
+  QuerySdnControllerAction& operator=(QuerySdnControllerAction&&) = default;
+  ~QuerySdnControllerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -59,6 +77,15 @@ struct RemoveSdnControllerAction : Action<RemoveSdnControllerAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveSdnControllerAction();
+  RemoveSdnControllerAction(const RemoveSdnControllerAction&) = default;
+  RemoveSdnControllerAction(RemoveSdnControllerAction&&) = default;
+  RemoveSdnControllerAction& operator=(const RemoveSdnControllerAction&) = default;
+  RemoveSdnControllerAction& operator=(RemoveSdnControllerAction&&) = default;
+  ~RemoveSdnControllerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -73,6 +100,15 @@ struct UpdateSdnControllerAction : Action<UpdateSdnControllerAction, InventoryRe
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSdnControllerAction();
+  UpdateSdnControllerAction(const UpdateSdnControllerAction&) = default;
+  UpdateSdnControllerAction(UpdateSdnControllerAction&&) = default;
+  UpdateSdnControllerAction& operator=(const UpdateSdnControllerAction&) = default;
+  UpdateSdnControllerAction& operator=(UpdateSdnControllerAction&&) = default;
+  ~UpdateSdnControllerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -21,6 +21,15 @@ namespace zstack {
 struct RefreshSearchIndexesAction : Action<RefreshSearchIndexesAction, EmptyReply> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RefreshSearchIndexesAction();
+  RefreshSearchIndexesAction(const RefreshSearchIndexesAction&) = default;
+  RefreshSearchIndexesAction(RefreshSearchIndexesAction&&) = default;
+  RefreshSearchIndexesAction& operator=(const RefreshSearchIndexesAction&) = default;
+  RefreshSearchIndexesAction& operator=(RefreshSearchIndexesAction&&) = default;
+  ~RefreshSearchIndexesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -38,6 +38,15 @@ struct CreateAiSiNoSecretResourcePoolAction : Action<CreateAiSiNoSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAiSiNoSecretResourcePoolAction();
+  CreateAiSiNoSecretResourcePoolAction(const CreateAiSiNoSecretResourcePoolAction&) = default;
+  CreateAiSiNoSecretResourcePoolAction(CreateAiSiNoSecretResourcePoolAction&&) = default;
+  CreateAiSiNoSecretResourcePoolAction& operator=(const CreateAiSiNoSecretResourcePoolAction&) = default;
+  CreateAiSiNoSecretResourcePoolAction& operator=(CreateAiSiNoSecretResourcePoolAction&&) = default;
+  ~CreateAiSiNoSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -65,6 +74,15 @@ struct CreateCSPSecretResourcePoolAction : Action<CreateCSPSecretResourcePoolAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateCSPSecretResourcePoolAction();
+  CreateCSPSecretResourcePoolAction(const CreateCSPSecretResourcePoolAction&) = default;
+  CreateCSPSecretResourcePoolAction(CreateCSPSecretResourcePoolAction&&) = default;
+  CreateCSPSecretResourcePoolAction& operator=(const CreateCSPSecretResourcePoolAction&) = default;
+  CreateCSPSecretResourcePoolAction& operator=(CreateCSPSecretResourcePoolAction&&) = default;
+  ~CreateCSPSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -85,6 +103,15 @@ struct CreateFiSecSecretResourcePoolAction : Action<CreateFiSecSecretResourcePoo
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateFiSecSecretResourcePoolAction();
+  CreateFiSecSecretResourcePoolAction(const CreateFiSecSecretResourcePoolAction&) = default;
+  CreateFiSecSecretResourcePoolAction(CreateFiSecSecretResourcePoolAction&&) = default;
+  CreateFiSecSecretResourcePoolAction& operator=(const CreateFiSecSecretResourcePoolAction&) = default;
+  CreateFiSecSecretResourcePoolAction& operator=(CreateFiSecSecretResourcePoolAction&&) = default;
+  ~CreateFiSecSecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -111,6 +138,15 @@ struct CreateFlkSecSecretResourcePoolAction : Action<CreateFlkSecSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateFlkSecSecretResourcePoolAction();
+  CreateFlkSecSecretResourcePoolAction(const CreateFlkSecSecretResourcePoolAction&) = default;
+  CreateFlkSecSecretResourcePoolAction(CreateFlkSecSecretResourcePoolAction&&) = default;
+  CreateFlkSecSecretResourcePoolAction& operator=(const CreateFlkSecSecretResourcePoolAction&) = default;
+  CreateFlkSecSecretResourcePoolAction& operator=(CreateFlkSecSecretResourcePoolAction&&) = default;
+  ~CreateFlkSecSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -134,6 +170,15 @@ struct CreateHaiTaiSecretResourcePoolAction : Action<CreateHaiTaiSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateHaiTaiSecretResourcePoolAction();
+  CreateHaiTaiSecretResourcePoolAction(const CreateHaiTaiSecretResourcePoolAction&) = default;
+  CreateHaiTaiSecretResourcePoolAction(CreateHaiTaiSecretResourcePoolAction&&) = default;
+  CreateHaiTaiSecretResourcePoolAction& operator=(const CreateHaiTaiSecretResourcePoolAction&) = default;
+  CreateHaiTaiSecretResourcePoolAction& operator=(CreateHaiTaiSecretResourcePoolAction&&) = default;
+  ~CreateHaiTaiSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -155,6 +200,15 @@ struct CreateInfoSecSecretResourcePoolAction : Action<CreateInfoSecSecretResourc
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateInfoSecSecretResourcePoolAction();
+  CreateInfoSecSecretResourcePoolAction(const CreateInfoSecSecretResourcePoolAction&) = default;
+  CreateInfoSecSecretResourcePoolAction(CreateInfoSecSecretResourcePoolAction&&) = default;
+  CreateInfoSecSecretResourcePoolAction& operator=(const CreateInfoSecSecretResourcePoolAction&) = default;
+  CreateInfoSecSecretResourcePoolAction& operator=(CreateInfoSecSecretResourcePoolAction&&) = default;
+  ~CreateInfoSecSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -174,6 +228,15 @@ struct CreateJitSecretResourcePoolAction : Action<CreateJitSecretResourcePoolAct
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateJitSecretResourcePoolAction();
+  CreateJitSecretResourcePoolAction(const CreateJitSecretResourcePoolAction&) = default;
+  CreateJitSecretResourcePoolAction(CreateJitSecretResourcePoolAction&&) = default;
+  CreateJitSecretResourcePoolAction& operator=(const CreateJitSecretResourcePoolAction&) = default;
+  CreateJitSecretResourcePoolAction& operator=(CreateJitSecretResourcePoolAction&&) = default;
+  ~CreateJitSecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -202,6 +265,15 @@ struct CreateSanSecSecretResourcePoolAction : Action<CreateSanSecSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSanSecSecretResourcePoolAction();
+  CreateSanSecSecretResourcePoolAction(const CreateSanSecSecretResourcePoolAction&) = default;
+  CreateSanSecSecretResourcePoolAction(CreateSanSecSecretResourcePoolAction&&) = default;
+  CreateSanSecSecretResourcePoolAction& operator=(const CreateSanSecSecretResourcePoolAction&) = default;
+  CreateSanSecSecretResourcePoolAction& operator=(CreateSanSecSecretResourcePoolAction&&) = default;
+  ~CreateSanSecSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -215,6 +287,15 @@ struct DeleteSecretResourcePoolAction : Action<DeleteSecretResourcePoolAction, E
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteSecretResourcePoolAction();
+  DeleteSecretResourcePoolAction(const DeleteSecretResourcePoolAction&) = default;
+  DeleteSecretResourcePoolAction(DeleteSecretResourcePoolAction&&) = default;
+  DeleteSecretResourcePoolAction& operator=(const DeleteSecretResourcePoolAction&) = default;
+  DeleteSecretResourcePoolAction& operator=(DeleteSecretResourcePoolAction&&) = default;
+  ~DeleteSecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -232,6 +313,15 @@ struct UpdateSecretResourcePoolAction : Action<UpdateSecretResourcePoolAction, I
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSecretResourcePoolAction();
+  UpdateSecretResourcePoolAction(const UpdateSecretResourcePoolAction&) = default;
+  UpdateSecretResourcePoolAction(UpdateSecretResourcePoolAction&&) = default;
+  UpdateSecretResourcePoolAction& operator=(const UpdateSecretResourcePoolAction&) = default;
+  UpdateSecretResourcePoolAction& operator=(UpdateSecretResourcePoolAction&&) = default;
+  ~UpdateSecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ namespace zstack {
 struct GetSignatureServerEncryptPublicKeyAction : Action<GetSignatureServerEncryptPublicKeyAction, GetSignatureServerEncryptPublicKeyResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetSignatureServerEncryptPublicKeyAction();
+  GetSignatureServerEncryptPublicKeyAction(const GetSignatureServerEncryptPublicKeyAction&) = default;
+  GetSignatureServerEncryptPublicKeyAction(GetSignatureServerEncryptPublicKeyAction&&) = default;
+  GetSignatureServerEncryptPublicKeyAction& operator=(const GetSignatureServerEncryptPublicKeyAction&) = default;
+  GetSignatureServerEncryptPublicKeyAction& operator=(GetSignatureServerEncryptPublicKeyAction&&) = default;
+  ~GetSignatureServerEncryptPublicKeyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct SetSecurityMachineKeyAction : Action<SetSecurityMachineKeyAction, SetSecu
   std::string tokenName;  ///< Required; secret: never logged.
   std::optional<bool> dryRun;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetSecurityMachineKeyAction();
+  SetSecurityMachineKeyAction(const SetSecurityMachineKeyAction&) = default;
+  SetSecurityMachineKeyAction(SetSecurityMachineKeyAction&&) = default;
+  SetSecurityMachineKeyAction& operator=(const SetSecurityMachineKeyAction&) = default;
+  SetSecurityMachineKeyAction& operator=(SetSecurityMachineKeyAction&&) = default;
+  ~SetSecurityMachineKeyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct ChangeSecretResourcePoolStateAction : Action<ChangeSecretResourcePoolStat
   std::string stateEvent;  ///< Required; one of `activate`, `unactivate` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeSecretResourcePoolStateAction();
+  ChangeSecretResourcePoolStateAction(const ChangeSecretResourcePoolStateAction&) = default;
+  ChangeSecretResourcePoolStateAction(ChangeSecretResourcePoolStateAction&&) = default;
+  ChangeSecretResourcePoolStateAction& operator=(const ChangeSecretResourcePoolStateAction&) = default;
+  ChangeSecretResourcePoolStateAction& operator=(ChangeSecretResourcePoolStateAction&&) = default;
+  ~ChangeSecretResourcePoolStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct ChangeSecretResourcePoolStateAction : Action<ChangeSecretResourcePoolStat
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySecretResourcePoolAction.java`.
 struct QuerySecretResourcePoolAction : QueryAction<QuerySecretResourcePoolAction, SecretResourcePoolInventory> {
+
+  /// \cond
+  QuerySecretResourcePoolAction();
+  QuerySecretResourcePoolAction(const QuerySecretResourcePoolAction&) = default;
+  QuerySecretResourcePoolAction(QuerySecretResourcePoolAction&&) = default;
+  QuerySecretResourcePoolAction& operator=(const QuerySecretResourcePoolAction&) = default;
+  QuerySecretResourcePoolAction& operator=(QuerySecretResourcePoolAction&&) = default;
+  ~QuerySecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -62,6 +80,15 @@ struct UpdateCSPSecretResourcePoolAction : Action<UpdateCSPSecretResourcePoolAct
   std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateCSPSecretResourcePoolAction();
+  UpdateCSPSecretResourcePoolAction(const UpdateCSPSecretResourcePoolAction&) = default;
+  UpdateCSPSecretResourcePoolAction(UpdateCSPSecretResourcePoolAction&&) = default;
+  UpdateCSPSecretResourcePoolAction& operator=(const UpdateCSPSecretResourcePoolAction&) = default;
+  UpdateCSPSecretResourcePoolAction& operator=(UpdateCSPSecretResourcePoolAction&&) = default;
+  ~UpdateCSPSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -79,6 +106,15 @@ struct UpdateFiSecSecretResourcePoolAction : Action<UpdateFiSecSecretResourcePoo
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateFiSecSecretResourcePoolAction();
+  UpdateFiSecSecretResourcePoolAction(const UpdateFiSecSecretResourcePoolAction&) = default;
+  UpdateFiSecSecretResourcePoolAction(UpdateFiSecSecretResourcePoolAction&&) = default;
+  UpdateFiSecSecretResourcePoolAction& operator=(const UpdateFiSecSecretResourcePoolAction&) = default;
+  UpdateFiSecSecretResourcePoolAction& operator=(UpdateFiSecSecretResourcePoolAction&&) = default;
+  ~UpdateFiSecSecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -101,6 +137,15 @@ struct UpdateFlkSecSecretResourcePoolAction : Action<UpdateFlkSecSecretResourceP
   std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateFlkSecSecretResourcePoolAction();
+  UpdateFlkSecSecretResourcePoolAction(const UpdateFlkSecSecretResourcePoolAction&) = default;
+  UpdateFlkSecSecretResourcePoolAction(UpdateFlkSecSecretResourcePoolAction&&) = default;
+  UpdateFlkSecSecretResourcePoolAction& operator=(const UpdateFlkSecSecretResourcePoolAction&) = default;
+  UpdateFlkSecSecretResourcePoolAction& operator=(UpdateFlkSecSecretResourcePoolAction&&) = default;
+  ~UpdateFlkSecSecretResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -121,6 +166,15 @@ struct UpdateInfoSecSecretResourcePoolAction : Action<UpdateInfoSecSecretResourc
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateInfoSecSecretResourcePoolAction();
+  UpdateInfoSecSecretResourcePoolAction(const UpdateInfoSecSecretResourcePoolAction&) = default;
+  UpdateInfoSecSecretResourcePoolAction(UpdateInfoSecSecretResourcePoolAction&&) = default;
+  UpdateInfoSecSecretResourcePoolAction& operator=(const UpdateInfoSecSecretResourcePoolAction&) = default;
+  UpdateInfoSecSecretResourcePoolAction& operator=(UpdateInfoSecSecretResourcePoolAction&&) = default;
+  ~UpdateInfoSecSecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -145,6 +199,15 @@ struct UpdateSanSecSecretResourcePoolAction : Action<UpdateSanSecSecretResourceP
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSanSecSecretResourcePoolAction();
+  UpdateSanSecSecretResourcePoolAction(const UpdateSanSecSecretResourcePoolAction&) = default;
+  UpdateSanSecSecretResourcePoolAction(UpdateSanSecSecretResourcePoolAction&&) = default;
+  UpdateSanSecSecretResourcePoolAction& operator=(const UpdateSanSecSecretResourcePoolAction&) = default;
+  UpdateSanSecSecretResourcePoolAction& operator=(UpdateSanSecSecretResourcePoolAction&&) = default;
+  ~UpdateSanSecSecretResourcePoolAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -32,6 +32,15 @@ struct AddSecurityGroupRuleAction : Action<AddSecurityGroupRuleAction, Inventory
   std::vector<SecurityGroupRuleAO> rules;  ///< Required; not empty; no empty elements.
   std::optional<std::vector<std::string>> remoteSecurityGroupUuids;  ///< Optional; not empty; no empty elements.
 
+  /// \cond
+  AddSecurityGroupRuleAction();
+  AddSecurityGroupRuleAction(const AddSecurityGroupRuleAction&) = default;
+  AddSecurityGroupRuleAction(AddSecurityGroupRuleAction&&) = default;
+  AddSecurityGroupRuleAction& operator=(const AddSecurityGroupRuleAction&) = default;
+  AddSecurityGroupRuleAction& operator=(AddSecurityGroupRuleAction&&) = default;
+  ~AddSecurityGroupRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct AddVmNicToSecurityGroupAction : Action<AddVmNicToSecurityGroupAction, Emp
   std::string securityGroupUuid;  ///< Path variable; required.
   std::vector<std::string> vmNicUuids;  ///< Required; not empty; no empty elements.
 
+  /// \cond
+  AddVmNicToSecurityGroupAction();
+  AddVmNicToSecurityGroupAction(const AddVmNicToSecurityGroupAction&) = default;
+  AddVmNicToSecurityGroupAction(AddVmNicToSecurityGroupAction&&) = default;
+  AddVmNicToSecurityGroupAction& operator=(const AddVmNicToSecurityGroupAction&) = default;
+  AddVmNicToSecurityGroupAction& operator=(AddVmNicToSecurityGroupAction&&) = default;
+  ~AddVmNicToSecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -57,6 +75,15 @@ struct AddVmNicToSecurityGroupAction : Action<AddVmNicToSecurityGroupAction, Emp
 struct AttachSecurityGroupToL3NetworkAction : Action<AttachSecurityGroupToL3NetworkAction, InventoryReply<SecurityGroupInventory>> {
   std::string securityGroupUuid;  ///< Path variable; required.
   std::string l3NetworkUuid;  ///< Path variable; required.
+
+  /// \cond
+  AttachSecurityGroupToL3NetworkAction();
+  AttachSecurityGroupToL3NetworkAction(const AttachSecurityGroupToL3NetworkAction&) = default;
+  AttachSecurityGroupToL3NetworkAction(AttachSecurityGroupToL3NetworkAction&&) = default;
+  AttachSecurityGroupToL3NetworkAction& operator=(const AttachSecurityGroupToL3NetworkAction&) = default;
+  AttachSecurityGroupToL3NetworkAction& operator=(AttachSecurityGroupToL3NetworkAction&&) = default;
+  ~AttachSecurityGroupToL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -80,6 +107,15 @@ struct ChangeSecurityGroupRuleAction : Action<ChangeSecurityGroupRuleAction, Inv
   std::optional<std::string> dstPortRange;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeSecurityGroupRuleAction();
+  ChangeSecurityGroupRuleAction(const ChangeSecurityGroupRuleAction&) = default;
+  ChangeSecurityGroupRuleAction(ChangeSecurityGroupRuleAction&&) = default;
+  ChangeSecurityGroupRuleAction& operator=(const ChangeSecurityGroupRuleAction&) = default;
+  ChangeSecurityGroupRuleAction& operator=(ChangeSecurityGroupRuleAction&&) = default;
+  ~ChangeSecurityGroupRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -95,6 +131,15 @@ struct ChangeSecurityGroupRuleStateAction : Action<ChangeSecurityGroupRuleStateA
   std::string state;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeSecurityGroupRuleStateAction();
+  ChangeSecurityGroupRuleStateAction(const ChangeSecurityGroupRuleStateAction&) = default;
+  ChangeSecurityGroupRuleStateAction(ChangeSecurityGroupRuleStateAction&&) = default;
+  ChangeSecurityGroupRuleStateAction& operator=(const ChangeSecurityGroupRuleStateAction&) = default;
+  ChangeSecurityGroupRuleStateAction& operator=(ChangeSecurityGroupRuleStateAction&&) = default;
+  ~ChangeSecurityGroupRuleStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -107,6 +152,15 @@ struct ChangeSecurityGroupRuleStateAction : Action<ChangeSecurityGroupRuleStateA
 struct ChangeSecurityGroupStateAction : Action<ChangeSecurityGroupStateAction, InventoryReply<SecurityGroupInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+
+  /// \cond
+  ChangeSecurityGroupStateAction();
+  ChangeSecurityGroupStateAction(const ChangeSecurityGroupStateAction&) = default;
+  ChangeSecurityGroupStateAction(ChangeSecurityGroupStateAction&&) = default;
+  ChangeSecurityGroupStateAction& operator=(const ChangeSecurityGroupStateAction&) = default;
+  ChangeSecurityGroupStateAction& operator=(ChangeSecurityGroupStateAction&&) = default;
+  ~ChangeSecurityGroupStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -123,6 +177,15 @@ struct ChangeVmNicSecurityPolicyAction : Action<ChangeVmNicSecurityPolicyAction,
   std::optional<std::string> egressPolicy;  ///< Optional; one of `DENY`, `ALLOW` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeVmNicSecurityPolicyAction();
+  ChangeVmNicSecurityPolicyAction(const ChangeVmNicSecurityPolicyAction&) = default;
+  ChangeVmNicSecurityPolicyAction(ChangeVmNicSecurityPolicyAction&&) = default;
+  ChangeVmNicSecurityPolicyAction& operator=(const ChangeVmNicSecurityPolicyAction&) = default;
+  ChangeVmNicSecurityPolicyAction& operator=(ChangeVmNicSecurityPolicyAction&&) = default;
+  ~ChangeVmNicSecurityPolicyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -137,6 +200,15 @@ struct CreateSecurityGroupAction : Action<CreateSecurityGroupAction, InventoryRe
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
 
+  /// \cond
+  CreateSecurityGroupAction();
+  CreateSecurityGroupAction(const CreateSecurityGroupAction&) = default;
+  CreateSecurityGroupAction(CreateSecurityGroupAction&&) = default;
+  CreateSecurityGroupAction& operator=(const CreateSecurityGroupAction&) = default;
+  CreateSecurityGroupAction& operator=(CreateSecurityGroupAction&&) = default;
+  ~CreateSecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -150,6 +222,15 @@ struct DeleteSecurityGroupAction : Action<DeleteSecurityGroupAction, EmptyReply>
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
+  /// \cond
+  DeleteSecurityGroupAction();
+  DeleteSecurityGroupAction(const DeleteSecurityGroupAction&) = default;
+  DeleteSecurityGroupAction(DeleteSecurityGroupAction&&) = default;
+  DeleteSecurityGroupAction& operator=(const DeleteSecurityGroupAction&) = default;
+  DeleteSecurityGroupAction& operator=(DeleteSecurityGroupAction&&) = default;
+  ~DeleteSecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -161,6 +242,15 @@ struct DeleteSecurityGroupAction : Action<DeleteSecurityGroupAction, EmptyReply>
 /// From `api/actions/DeleteSecurityGroupRule.json` (the manual).
 struct DeleteSecurityGroupRuleAction : Action<DeleteSecurityGroupRuleAction, InventoryReply<SecurityGroupInventory>> {
   std::vector<std::string> ruleUuids;  ///< Required; always in the query string; not empty; no empty elements.
+
+  /// \cond
+  DeleteSecurityGroupRuleAction();
+  DeleteSecurityGroupRuleAction(const DeleteSecurityGroupRuleAction&) = default;
+  DeleteSecurityGroupRuleAction(DeleteSecurityGroupRuleAction&&) = default;
+  DeleteSecurityGroupRuleAction& operator=(const DeleteSecurityGroupRuleAction&) = default;
+  DeleteSecurityGroupRuleAction& operator=(DeleteSecurityGroupRuleAction&&) = default;
+  ~DeleteSecurityGroupRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -175,6 +265,15 @@ struct DeleteVmNicFromSecurityGroupAction : Action<DeleteVmNicFromSecurityGroupA
   std::string securityGroupUuid;  ///< Path variable; required.
   std::vector<std::string> vmNicUuids;  ///< Required; always in the query string; not empty; no empty elements.
 
+  /// \cond
+  DeleteVmNicFromSecurityGroupAction();
+  DeleteVmNicFromSecurityGroupAction(const DeleteVmNicFromSecurityGroupAction&) = default;
+  DeleteVmNicFromSecurityGroupAction(DeleteVmNicFromSecurityGroupAction&&) = default;
+  DeleteVmNicFromSecurityGroupAction& operator=(const DeleteVmNicFromSecurityGroupAction&) = default;
+  DeleteVmNicFromSecurityGroupAction& operator=(DeleteVmNicFromSecurityGroupAction&&) = default;
+  ~DeleteVmNicFromSecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -188,6 +287,15 @@ struct DetachSecurityGroupFromL3NetworkAction : Action<DetachSecurityGroupFromL3
   std::string securityGroupUuid;  ///< Path variable; required.
   std::string l3NetworkUuid;  ///< Path variable; required.
 
+  /// \cond
+  DetachSecurityGroupFromL3NetworkAction();
+  DetachSecurityGroupFromL3NetworkAction(const DetachSecurityGroupFromL3NetworkAction&) = default;
+  DetachSecurityGroupFromL3NetworkAction(DetachSecurityGroupFromL3NetworkAction&&) = default;
+  DetachSecurityGroupFromL3NetworkAction& operator=(const DetachSecurityGroupFromL3NetworkAction&) = default;
+  DetachSecurityGroupFromL3NetworkAction& operator=(DetachSecurityGroupFromL3NetworkAction&&) = default;
+  ~DetachSecurityGroupFromL3NetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -199,6 +307,15 @@ struct DetachSecurityGroupFromL3NetworkAction : Action<DetachSecurityGroupFromL3
 /// From `api/actions/GetCandidateVmNicForSecurityGroup.json` (the manual).
 struct GetCandidateVmNicForSecurityGroupAction : Action<GetCandidateVmNicForSecurityGroupAction, QueryReply<VmNicInventory>> {
   std::string securityGroupUuid;  ///< Path variable; required.
+
+  /// \cond
+  GetCandidateVmNicForSecurityGroupAction();
+  GetCandidateVmNicForSecurityGroupAction(const GetCandidateVmNicForSecurityGroupAction&) = default;
+  GetCandidateVmNicForSecurityGroupAction(GetCandidateVmNicForSecurityGroupAction&&) = default;
+  GetCandidateVmNicForSecurityGroupAction& operator=(const GetCandidateVmNicForSecurityGroupAction&) = default;
+  GetCandidateVmNicForSecurityGroupAction& operator=(GetCandidateVmNicForSecurityGroupAction&&) = default;
+  ~GetCandidateVmNicForSecurityGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -214,6 +331,15 @@ struct GetCandidateVmNicForSecurityGroupAction : Action<GetCandidateVmNicForSecu
 /// From `api/actions/QuerySecurityGroup.json` (the manual).
 struct QuerySecurityGroupAction : QueryAction<QuerySecurityGroupAction, SecurityGroupInventory> {
 
+  /// \cond
+  QuerySecurityGroupAction();
+  QuerySecurityGroupAction(const QuerySecurityGroupAction&) = default;
+  QuerySecurityGroupAction(QuerySecurityGroupAction&&) = default;
+  QuerySecurityGroupAction& operator=(const QuerySecurityGroupAction&) = default;
+  QuerySecurityGroupAction& operator=(QuerySecurityGroupAction&&) = default;
+  ~QuerySecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -226,6 +352,15 @@ struct QuerySecurityGroupAction : QueryAction<QuerySecurityGroupAction, Security
 /// The server may accept more (its own joins over related resources).
 /// From `api/actions/QuerySecurityGroupRule.json` (the manual).
 struct QuerySecurityGroupRuleAction : QueryAction<QuerySecurityGroupRuleAction, SecurityGroupRuleInventory> {
+
+  /// \cond
+  QuerySecurityGroupRuleAction();
+  QuerySecurityGroupRuleAction(const QuerySecurityGroupRuleAction&) = default;
+  QuerySecurityGroupRuleAction(QuerySecurityGroupRuleAction&&) = default;
+  QuerySecurityGroupRuleAction& operator=(const QuerySecurityGroupRuleAction&) = default;
+  QuerySecurityGroupRuleAction& operator=(QuerySecurityGroupRuleAction&&) = default;
+  ~QuerySecurityGroupRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -240,6 +375,15 @@ struct QuerySecurityGroupRuleAction : QueryAction<QuerySecurityGroupRuleAction, 
 /// From `api/actions/QueryVmNicInSecurityGroup.json` (the manual).
 struct QueryVmNicInSecurityGroupAction : QueryAction<QueryVmNicInSecurityGroupAction, VmNicSecurityGroupRefInventory> {
 
+  /// \cond
+  QueryVmNicInSecurityGroupAction();
+  QueryVmNicInSecurityGroupAction(const QueryVmNicInSecurityGroupAction&) = default;
+  QueryVmNicInSecurityGroupAction(QueryVmNicInSecurityGroupAction&&) = default;
+  QueryVmNicInSecurityGroupAction& operator=(const QueryVmNicInSecurityGroupAction&) = default;
+  QueryVmNicInSecurityGroupAction& operator=(QueryVmNicInSecurityGroupAction&&) = default;
+  ~QueryVmNicInSecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -252,6 +396,15 @@ struct QueryVmNicInSecurityGroupAction : QueryAction<QueryVmNicInSecurityGroupAc
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVmNicSecurityPolicyAction.java`.
 struct QueryVmNicSecurityPolicyAction : QueryAction<QueryVmNicSecurityPolicyAction, VmNicSecurityPolicyInventory> {
+
+  /// \cond
+  QueryVmNicSecurityPolicyAction();
+  QueryVmNicSecurityPolicyAction(const QueryVmNicSecurityPolicyAction&) = default;
+  QueryVmNicSecurityPolicyAction(QueryVmNicSecurityPolicyAction&&) = default;
+  QueryVmNicSecurityPolicyAction& operator=(const QueryVmNicSecurityPolicyAction&) = default;
+  QueryVmNicSecurityPolicyAction& operator=(QueryVmNicSecurityPolicyAction&&) = default;
+  ~QueryVmNicSecurityPolicyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -267,6 +420,15 @@ struct SetVmNicSecurityGroupAction : Action<SetVmNicSecurityGroupAction, SetVmNi
   std::optional<Json> refs;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmNicSecurityGroupAction();
+  SetVmNicSecurityGroupAction(const SetVmNicSecurityGroupAction&) = default;
+  SetVmNicSecurityGroupAction(SetVmNicSecurityGroupAction&&) = default;
+  SetVmNicSecurityGroupAction& operator=(const SetVmNicSecurityGroupAction&) = default;
+  SetVmNicSecurityGroupAction& operator=(SetVmNicSecurityGroupAction&&) = default;
+  ~SetVmNicSecurityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -280,6 +442,15 @@ struct UpdateSecurityGroupAction : Action<UpdateSecurityGroupAction, InventoryRe
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+
+  /// \cond
+  UpdateSecurityGroupAction();
+  UpdateSecurityGroupAction(const UpdateSecurityGroupAction&) = default;
+  UpdateSecurityGroupAction(UpdateSecurityGroupAction&&) = default;
+  UpdateSecurityGroupAction& operator=(const UpdateSecurityGroupAction&) = default;
+  UpdateSecurityGroupAction& operator=(UpdateSecurityGroupAction&&) = default;
+  ~UpdateSecurityGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -295,6 +466,15 @@ struct UpdateSecurityGroupRulePriorityAction : Action<UpdateSecurityGroupRulePri
   std::string type;  ///< Required; not empty; one of `Ingress`, `Egress` (case-insensitive).
   std::optional<Json> rules;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSecurityGroupRulePriorityAction();
+  UpdateSecurityGroupRulePriorityAction(const UpdateSecurityGroupRulePriorityAction&) = default;
+  UpdateSecurityGroupRulePriorityAction(UpdateSecurityGroupRulePriorityAction&&) = default;
+  UpdateSecurityGroupRulePriorityAction& operator=(const UpdateSecurityGroupRulePriorityAction&) = default;
+  UpdateSecurityGroupRulePriorityAction& operator=(UpdateSecurityGroupRulePriorityAction&&) = default;
+  ~UpdateSecurityGroupRulePriorityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -319,6 +499,15 @@ struct ValidateSecurityGroupRuleAction : Action<ValidateSecurityGroupRuleAction,
   std::optional<std::int32_t> endPort;  ///< Optional.
   std::optional<std::string> allowedCidr;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidateSecurityGroupRuleAction();
+  ValidateSecurityGroupRuleAction(const ValidateSecurityGroupRuleAction&) = default;
+  ValidateSecurityGroupRuleAction(ValidateSecurityGroupRuleAction&&) = default;
+  ValidateSecurityGroupRuleAction& operator=(const ValidateSecurityGroupRuleAction&) = default;
+  ValidateSecurityGroupRuleAction& operator=(ValidateSecurityGroupRuleAction&&) = default;
+  ~ValidateSecurityGroupRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

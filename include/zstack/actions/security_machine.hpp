@@ -33,6 +33,15 @@ struct AddFiSecSecurityMachineAction : Action<AddFiSecSecurityMachineAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddFiSecSecurityMachineAction();
+  AddFiSecSecurityMachineAction(const AddFiSecSecurityMachineAction&) = default;
+  AddFiSecSecurityMachineAction(AddFiSecSecurityMachineAction&&) = default;
+  AddFiSecSecurityMachineAction& operator=(const AddFiSecSecurityMachineAction&) = default;
+  AddFiSecSecurityMachineAction& operator=(AddFiSecSecurityMachineAction&&) = default;
+  ~AddFiSecSecurityMachineAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -54,6 +63,15 @@ struct AddFlkSecSecurityMachineAction : Action<AddFlkSecSecurityMachineAction, I
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddFlkSecSecurityMachineAction();
+  AddFlkSecSecurityMachineAction(const AddFlkSecSecurityMachineAction&) = default;
+  AddFlkSecSecurityMachineAction(AddFlkSecSecurityMachineAction&&) = default;
+  AddFlkSecSecurityMachineAction& operator=(const AddFlkSecSecurityMachineAction&) = default;
+  AddFlkSecSecurityMachineAction& operator=(AddFlkSecSecurityMachineAction&&) = default;
+  ~AddFlkSecSecurityMachineAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -78,6 +96,15 @@ struct AddInfoSecSecurityMachineAction : Action<AddInfoSecSecurityMachineAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddInfoSecSecurityMachineAction();
+  AddInfoSecSecurityMachineAction(const AddInfoSecSecurityMachineAction&) = default;
+  AddInfoSecSecurityMachineAction(AddInfoSecSecurityMachineAction&&) = default;
+  AddInfoSecSecurityMachineAction& operator=(const AddInfoSecSecurityMachineAction&) = default;
+  AddInfoSecSecurityMachineAction& operator=(AddInfoSecSecurityMachineAction&&) = default;
+  ~AddInfoSecSecurityMachineAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -99,6 +126,15 @@ struct AddJitSecurityMachineAction : Action<AddJitSecurityMachineAction, Invento
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddJitSecurityMachineAction();
+  AddJitSecurityMachineAction(const AddJitSecurityMachineAction&) = default;
+  AddJitSecurityMachineAction(AddJitSecurityMachineAction&&) = default;
+  AddJitSecurityMachineAction& operator=(const AddJitSecurityMachineAction&) = default;
+  AddJitSecurityMachineAction& operator=(AddJitSecurityMachineAction&&) = default;
+  ~AddJitSecurityMachineAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -123,6 +159,15 @@ struct AddSanSecSecurityMachineAction : Action<AddSanSecSecurityMachineAction, I
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSanSecSecurityMachineAction();
+  AddSanSecSecurityMachineAction(const AddSanSecSecurityMachineAction&) = default;
+  AddSanSecSecurityMachineAction(AddSanSecSecurityMachineAction&&) = default;
+  AddSanSecSecurityMachineAction& operator=(const AddSanSecSecurityMachineAction&) = default;
+  AddSanSecSecurityMachineAction& operator=(AddSanSecSecurityMachineAction&&) = default;
+  ~AddSanSecSecurityMachineAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -135,6 +180,15 @@ struct AddSanSecSecurityMachineAction : Action<AddSanSecSecurityMachineAction, I
 struct SecurityMachineDetectSyncAction : Action<SecurityMachineDetectSyncAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SecurityMachineDetectSyncAction();
+  SecurityMachineDetectSyncAction(const SecurityMachineDetectSyncAction&) = default;
+  SecurityMachineDetectSyncAction(SecurityMachineDetectSyncAction&&) = default;
+  SecurityMachineDetectSyncAction& operator=(const SecurityMachineDetectSyncAction&) = default;
+  SecurityMachineDetectSyncAction& operator=(SecurityMachineDetectSyncAction&&) = default;
+  ~SecurityMachineDetectSyncAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -149,6 +203,15 @@ struct SecurityMachineEncryptAction : Action<SecurityMachineEncryptAction, Secur
   std::string text;  ///< Required.
   std::string algType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SecurityMachineEncryptAction();
+  SecurityMachineEncryptAction(const SecurityMachineEncryptAction&) = default;
+  SecurityMachineEncryptAction(SecurityMachineEncryptAction&&) = default;
+  SecurityMachineEncryptAction& operator=(const SecurityMachineEncryptAction&) = default;
+  SecurityMachineEncryptAction& operator=(SecurityMachineEncryptAction&&) = default;
+  ~SecurityMachineEncryptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct ChangeSecurityMachineStateAction : Action<ChangeSecurityMachineStateActio
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeSecurityMachineStateAction();
+  ChangeSecurityMachineStateAction(const ChangeSecurityMachineStateAction&) = default;
+  ChangeSecurityMachineStateAction(ChangeSecurityMachineStateAction&&) = default;
+  ChangeSecurityMachineStateAction& operator=(const ChangeSecurityMachineStateAction&) = default;
+  ChangeSecurityMachineStateAction& operator=(ChangeSecurityMachineStateAction&&) = default;
+  ~ChangeSecurityMachineStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct DeleteSecurityMachineAction : Action<DeleteSecurityMachineAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSecurityMachineAction();
+  DeleteSecurityMachineAction(const DeleteSecurityMachineAction&) = default;
+  DeleteSecurityMachineAction(DeleteSecurityMachineAction&&) = default;
+  DeleteSecurityMachineAction& operator=(const DeleteSecurityMachineAction&) = default;
+  DeleteSecurityMachineAction& operator=(DeleteSecurityMachineAction&&) = default;
+  ~DeleteSecurityMachineAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +69,15 @@ struct DeleteSecurityMachineAction : Action<DeleteSecurityMachineAction, EmptyRe
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySecurityMachineAction.java`.
 struct QuerySecurityMachineAction : QueryAction<QuerySecurityMachineAction, SecurityMachineInventory> {
+
+  /// \cond
+  QuerySecurityMachineAction();
+  QuerySecurityMachineAction(const QuerySecurityMachineAction&) = default;
+  QuerySecurityMachineAction(QuerySecurityMachineAction&&) = default;
+  QuerySecurityMachineAction& operator=(const QuerySecurityMachineAction&) = default;
+  QuerySecurityMachineAction& operator=(QuerySecurityMachineAction&&) = default;
+  ~QuerySecurityMachineAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -70,6 +97,15 @@ struct UpdateFiSecSecurityMachineAction : Action<UpdateFiSecSecurityMachineActio
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateFiSecSecurityMachineAction();
+  UpdateFiSecSecurityMachineAction(const UpdateFiSecSecurityMachineAction&) = default;
+  UpdateFiSecSecurityMachineAction(UpdateFiSecSecurityMachineAction&&) = default;
+  UpdateFiSecSecurityMachineAction& operator=(const UpdateFiSecSecurityMachineAction&) = default;
+  UpdateFiSecSecurityMachineAction& operator=(UpdateFiSecSecurityMachineAction&&) = default;
+  ~UpdateFiSecSecurityMachineAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -87,6 +123,15 @@ struct UpdateFlkSecSecurityMachineAction : Action<UpdateFlkSecSecurityMachineAct
   std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateFlkSecSecurityMachineAction();
+  UpdateFlkSecSecurityMachineAction(const UpdateFlkSecSecurityMachineAction&) = default;
+  UpdateFlkSecSecurityMachineAction(UpdateFlkSecSecurityMachineAction&&) = default;
+  UpdateFlkSecSecurityMachineAction& operator=(const UpdateFlkSecSecurityMachineAction&) = default;
+  UpdateFlkSecSecurityMachineAction& operator=(UpdateFlkSecSecurityMachineAction&&) = default;
+  ~UpdateFlkSecSecurityMachineAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -107,6 +152,15 @@ struct UpdateInfoSecSecurityMachineAction : Action<UpdateInfoSecSecurityMachineA
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateInfoSecSecurityMachineAction();
+  UpdateInfoSecSecurityMachineAction(const UpdateInfoSecSecurityMachineAction&) = default;
+  UpdateInfoSecSecurityMachineAction(UpdateInfoSecSecurityMachineAction&&) = default;
+  UpdateInfoSecSecurityMachineAction& operator=(const UpdateInfoSecSecurityMachineAction&) = default;
+  UpdateInfoSecSecurityMachineAction& operator=(UpdateInfoSecSecurityMachineAction&&) = default;
+  ~UpdateInfoSecSecurityMachineAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -124,6 +178,15 @@ struct UpdateJitSecurityMachineAction : Action<UpdateJitSecurityMachineAction, I
   std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateJitSecurityMachineAction();
+  UpdateJitSecurityMachineAction(const UpdateJitSecurityMachineAction&) = default;
+  UpdateJitSecurityMachineAction(UpdateJitSecurityMachineAction&&) = default;
+  UpdateJitSecurityMachineAction& operator=(const UpdateJitSecurityMachineAction&) = default;
+  UpdateJitSecurityMachineAction& operator=(UpdateJitSecurityMachineAction&&) = default;
+  ~UpdateJitSecurityMachineAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -144,6 +207,15 @@ struct UpdateSanSecSecurityMachineAction : Action<UpdateSanSecSecurityMachineAct
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSanSecSecurityMachineAction();
+  UpdateSanSecSecurityMachineAction(const UpdateSanSecSecurityMachineAction&) = default;
+  UpdateSanSecSecurityMachineAction(UpdateSanSecSecurityMachineAction&&) = default;
+  UpdateSanSecSecurityMachineAction& operator=(const UpdateSanSecSecurityMachineAction&) = default;
+  UpdateSanSecSecurityMachineAction& operator=(UpdateSanSecSecurityMachineAction&&) = default;
+  ~UpdateSanSecSecurityMachineAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -160,6 +232,15 @@ struct UpdateSecurityMachineAction : Action<UpdateSecurityMachineAction, Invento
   std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
   std::optional<std::string> model;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSecurityMachineAction();
+  UpdateSecurityMachineAction(const UpdateSecurityMachineAction&) = default;
+  UpdateSecurityMachineAction(UpdateSecurityMachineAction&&) = default;
+  UpdateSecurityMachineAction& operator=(const UpdateSecurityMachineAction&) = default;
+  UpdateSecurityMachineAction& operator=(UpdateSecurityMachineAction&&) = default;
+  ~UpdateSecurityMachineAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

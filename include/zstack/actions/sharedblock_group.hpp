@@ -25,6 +25,15 @@ namespace zstack {
 /// From the Java SDK's `QuerySharedBlockAction.java`.
 struct QuerySharedBlockAction : QueryAction<QuerySharedBlockAction, SharedBlockInventory> {
 
+  /// \cond
+  QuerySharedBlockAction();
+  QuerySharedBlockAction(const QuerySharedBlockAction&) = default;
+  QuerySharedBlockAction(QuerySharedBlockAction&&) = default;
+  QuerySharedBlockAction& operator=(const QuerySharedBlockAction&) = default;
+  QuerySharedBlockAction& operator=(QuerySharedBlockAction&&) = default;
+  ~QuerySharedBlockAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct QuerySharedBlockAction : QueryAction<QuerySharedBlockAction, SharedBlockI
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySharedBlockGroupPrimaryStorageHostRefAction.java`.
 struct QuerySharedBlockGroupPrimaryStorageHostRefAction : QueryAction<QuerySharedBlockGroupPrimaryStorageHostRefAction, SharedBlockGroupPrimaryStorageHostRefInventory> {
+
+  /// \cond
+  QuerySharedBlockGroupPrimaryStorageHostRefAction();
+  QuerySharedBlockGroupPrimaryStorageHostRefAction(const QuerySharedBlockGroupPrimaryStorageHostRefAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageHostRefAction(QuerySharedBlockGroupPrimaryStorageHostRefAction&&) = default;
+  QuerySharedBlockGroupPrimaryStorageHostRefAction& operator=(const QuerySharedBlockGroupPrimaryStorageHostRefAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageHostRefAction& operator=(QuerySharedBlockGroupPrimaryStorageHostRefAction&&) = default;
+  ~QuerySharedBlockGroupPrimaryStorageHostRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -33,6 +33,15 @@ struct CreateSnmpAgentAction : Action<CreateSnmpAgentAction, InventoryReply<Snmp
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSnmpAgentAction();
+  CreateSnmpAgentAction(const CreateSnmpAgentAction&) = default;
+  CreateSnmpAgentAction(CreateSnmpAgentAction&&) = default;
+  CreateSnmpAgentAction& operator=(const CreateSnmpAgentAction&) = default;
+  CreateSnmpAgentAction& operator=(CreateSnmpAgentAction&&) = default;
+  ~CreateSnmpAgentAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct CreateSnmpAgentAction : Action<CreateSnmpAgentAction, InventoryReply<Snmp
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySnmpAgentAction.java`.
 struct QuerySnmpAgentAction : QueryAction<QuerySnmpAgentAction, SnmpAgentInventory> {
+
+  /// \cond
+  QuerySnmpAgentAction();
+  QuerySnmpAgentAction(const QuerySnmpAgentAction&) = default;
+  QuerySnmpAgentAction(QuerySnmpAgentAction&&) = default;
+  QuerySnmpAgentAction& operator=(const QuerySnmpAgentAction&) = default;
+  QuerySnmpAgentAction& operator=(QuerySnmpAgentAction&&) = default;
+  ~QuerySnmpAgentAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -59,6 +77,15 @@ struct StartSnmpAgentAction : Action<StartSnmpAgentAction, InventoryReply<SnmpAg
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StartSnmpAgentAction();
+  StartSnmpAgentAction(const StartSnmpAgentAction&) = default;
+  StartSnmpAgentAction(StartSnmpAgentAction&&) = default;
+  StartSnmpAgentAction& operator=(const StartSnmpAgentAction&) = default;
+  StartSnmpAgentAction& operator=(StartSnmpAgentAction&&) = default;
+  ~StartSnmpAgentAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -71,6 +98,15 @@ struct StartSnmpAgentAction : Action<StartSnmpAgentAction, InventoryReply<SnmpAg
 struct StopSnmpAgentAction : Action<StopSnmpAgentAction, InventoryReply<SnmpAgentInventory>> {
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  StopSnmpAgentAction();
+  StopSnmpAgentAction(const StopSnmpAgentAction&) = default;
+  StopSnmpAgentAction(StopSnmpAgentAction&&) = default;
+  StopSnmpAgentAction& operator=(const StopSnmpAgentAction&) = default;
+  StopSnmpAgentAction& operator=(StopSnmpAgentAction&&) = default;
+  ~StopSnmpAgentAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -92,6 +128,15 @@ struct UpdateSnmpAgentAction : Action<UpdateSnmpAgentAction, InventoryReply<Snmp
   std::optional<std::string> privacyPassword;  ///< Optional; secret: never logged.
   std::optional<std::int32_t> port;  ///< Required; range [1024, 65535]; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSnmpAgentAction();
+  UpdateSnmpAgentAction(const UpdateSnmpAgentAction&) = default;
+  UpdateSnmpAgentAction(UpdateSnmpAgentAction&&) = default;
+  UpdateSnmpAgentAction& operator=(const UpdateSnmpAgentAction&) = default;
+  UpdateSnmpAgentAction& operator=(UpdateSnmpAgentAction&&) = default;
+  ~UpdateSnmpAgentAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

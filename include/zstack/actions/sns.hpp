@@ -50,6 +50,15 @@ struct AddEmailAddressToSNSEmailEndpointAction : Action<AddEmailAddressToSNSEmai
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddEmailAddressToSNSEmailEndpointAction();
+  AddEmailAddressToSNSEmailEndpointAction(const AddEmailAddressToSNSEmailEndpointAction&) = default;
+  AddEmailAddressToSNSEmailEndpointAction(AddEmailAddressToSNSEmailEndpointAction&&) = default;
+  AddEmailAddressToSNSEmailEndpointAction& operator=(const AddEmailAddressToSNSEmailEndpointAction&) = default;
+  AddEmailAddressToSNSEmailEndpointAction& operator=(AddEmailAddressToSNSEmailEndpointAction&&) = default;
+  ~AddEmailAddressToSNSEmailEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -67,6 +76,15 @@ struct AddSNSDingTalkAtPersonAction : Action<AddSNSDingTalkAtPersonAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSNSDingTalkAtPersonAction();
+  AddSNSDingTalkAtPersonAction(const AddSNSDingTalkAtPersonAction&) = default;
+  AddSNSDingTalkAtPersonAction(AddSNSDingTalkAtPersonAction&&) = default;
+  AddSNSDingTalkAtPersonAction& operator=(const AddSNSDingTalkAtPersonAction&) = default;
+  AddSNSDingTalkAtPersonAction& operator=(AddSNSDingTalkAtPersonAction&&) = default;
+  ~AddSNSDingTalkAtPersonAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -83,6 +101,15 @@ struct AddSNSFeiShuAtPersonAction : Action<AddSNSFeiShuAtPersonAction, Inventory
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddSNSFeiShuAtPersonAction();
+  AddSNSFeiShuAtPersonAction(const AddSNSFeiShuAtPersonAction&) = default;
+  AddSNSFeiShuAtPersonAction(AddSNSFeiShuAtPersonAction&&) = default;
+  AddSNSFeiShuAtPersonAction& operator=(const AddSNSFeiShuAtPersonAction&) = default;
+  AddSNSFeiShuAtPersonAction& operator=(AddSNSFeiShuAtPersonAction&&) = default;
+  ~AddSNSFeiShuAtPersonAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -103,6 +130,15 @@ struct AddSNSSmsReceiverAction : Action<AddSNSSmsReceiverAction, AddSNSSmsReceiv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSNSSmsReceiverAction();
+  AddSNSSmsReceiverAction(const AddSNSSmsReceiverAction&) = default;
+  AddSNSSmsReceiverAction(AddSNSSmsReceiverAction&&) = default;
+  AddSNSSmsReceiverAction& operator=(const AddSNSSmsReceiverAction&) = default;
+  AddSNSSmsReceiverAction& operator=(AddSNSSmsReceiverAction&&) = default;
+  ~AddSNSSmsReceiverAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -120,6 +156,15 @@ struct AddSNSWeComAtPersonAction : Action<AddSNSWeComAtPersonAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddSNSWeComAtPersonAction();
+  AddSNSWeComAtPersonAction(const AddSNSWeComAtPersonAction&) = default;
+  AddSNSWeComAtPersonAction(AddSNSWeComAtPersonAction&&) = default;
+  AddSNSWeComAtPersonAction& operator=(const AddSNSWeComAtPersonAction&) = default;
+  AddSNSWeComAtPersonAction& operator=(AddSNSWeComAtPersonAction&&) = default;
+  ~AddSNSWeComAtPersonAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -134,6 +179,15 @@ struct ChangeSNSApplicationEndpointStateAction : Action<ChangeSNSApplicationEndp
   std::string stateEvent;  ///< Required; one of `enable`, `disable`, `hide` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeSNSApplicationEndpointStateAction();
+  ChangeSNSApplicationEndpointStateAction(const ChangeSNSApplicationEndpointStateAction&) = default;
+  ChangeSNSApplicationEndpointStateAction(ChangeSNSApplicationEndpointStateAction&&) = default;
+  ChangeSNSApplicationEndpointStateAction& operator=(const ChangeSNSApplicationEndpointStateAction&) = default;
+  ChangeSNSApplicationEndpointStateAction& operator=(ChangeSNSApplicationEndpointStateAction&&) = default;
+  ~ChangeSNSApplicationEndpointStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -147,6 +201,15 @@ struct ChangeSNSApplicationPlatformStateAction : Action<ChangeSNSApplicationPlat
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeSNSApplicationPlatformStateAction();
+  ChangeSNSApplicationPlatformStateAction(const ChangeSNSApplicationPlatformStateAction&) = default;
+  ChangeSNSApplicationPlatformStateAction(ChangeSNSApplicationPlatformStateAction&&) = default;
+  ChangeSNSApplicationPlatformStateAction& operator=(const ChangeSNSApplicationPlatformStateAction&) = default;
+  ChangeSNSApplicationPlatformStateAction& operator=(ChangeSNSApplicationPlatformStateAction&&) = default;
+  ~ChangeSNSApplicationPlatformStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -166,6 +229,15 @@ struct CreateSNSAliyunSmsEndpointAction : Action<CreateSNSAliyunSmsEndpointActio
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSNSAliyunSmsEndpointAction();
+  CreateSNSAliyunSmsEndpointAction(const CreateSNSAliyunSmsEndpointAction&) = default;
+  CreateSNSAliyunSmsEndpointAction(CreateSNSAliyunSmsEndpointAction&&) = default;
+  CreateSNSAliyunSmsEndpointAction& operator=(const CreateSNSAliyunSmsEndpointAction&) = default;
+  CreateSNSAliyunSmsEndpointAction& operator=(CreateSNSAliyunSmsEndpointAction&&) = default;
+  ~CreateSNSAliyunSmsEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -189,6 +261,15 @@ struct CreateSNSDingTalkEndpointAction : Action<CreateSNSDingTalkEndpointAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSDingTalkEndpointAction();
+  CreateSNSDingTalkEndpointAction(const CreateSNSDingTalkEndpointAction&) = default;
+  CreateSNSDingTalkEndpointAction(CreateSNSDingTalkEndpointAction&&) = default;
+  CreateSNSDingTalkEndpointAction& operator=(const CreateSNSDingTalkEndpointAction&) = default;
+  CreateSNSDingTalkEndpointAction& operator=(CreateSNSDingTalkEndpointAction&&) = default;
+  ~CreateSNSDingTalkEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -207,6 +288,15 @@ struct CreateSNSEmailEndpointAction : Action<CreateSNSEmailEndpointAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSNSEmailEndpointAction();
+  CreateSNSEmailEndpointAction(const CreateSNSEmailEndpointAction&) = default;
+  CreateSNSEmailEndpointAction(CreateSNSEmailEndpointAction&&) = default;
+  CreateSNSEmailEndpointAction& operator=(const CreateSNSEmailEndpointAction&) = default;
+  CreateSNSEmailEndpointAction& operator=(CreateSNSEmailEndpointAction&&) = default;
+  ~CreateSNSEmailEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -228,6 +318,15 @@ struct CreateSNSEmailPlatformAction : Action<CreateSNSEmailPlatformAction, Inven
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSNSEmailPlatformAction();
+  CreateSNSEmailPlatformAction(const CreateSNSEmailPlatformAction&) = default;
+  CreateSNSEmailPlatformAction(CreateSNSEmailPlatformAction&&) = default;
+  CreateSNSEmailPlatformAction& operator=(const CreateSNSEmailPlatformAction&) = default;
+  CreateSNSEmailPlatformAction& operator=(CreateSNSEmailPlatformAction&&) = default;
+  ~CreateSNSEmailPlatformAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -251,6 +350,15 @@ struct CreateSNSFeiShuEndpointAction : Action<CreateSNSFeiShuEndpointAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSFeiShuEndpointAction();
+  CreateSNSFeiShuEndpointAction(const CreateSNSFeiShuEndpointAction&) = default;
+  CreateSNSFeiShuEndpointAction(CreateSNSFeiShuEndpointAction&&) = default;
+  CreateSNSFeiShuEndpointAction& operator=(const CreateSNSFeiShuEndpointAction&) = default;
+  CreateSNSFeiShuEndpointAction& operator=(CreateSNSFeiShuEndpointAction&&) = default;
+  ~CreateSNSFeiShuEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -271,6 +379,15 @@ struct CreateSNSHttpEndpointAction : Action<CreateSNSHttpEndpointAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSHttpEndpointAction();
+  CreateSNSHttpEndpointAction(const CreateSNSHttpEndpointAction&) = default;
+  CreateSNSHttpEndpointAction(CreateSNSHttpEndpointAction&&) = default;
+  CreateSNSHttpEndpointAction& operator=(const CreateSNSHttpEndpointAction&) = default;
+  CreateSNSHttpEndpointAction& operator=(CreateSNSHttpEndpointAction&&) = default;
+  ~CreateSNSHttpEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -289,6 +406,15 @@ struct CreateSNSMicrosoftTeamsEndpointAction : Action<CreateSNSMicrosoftTeamsEnd
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSMicrosoftTeamsEndpointAction();
+  CreateSNSMicrosoftTeamsEndpointAction(const CreateSNSMicrosoftTeamsEndpointAction&) = default;
+  CreateSNSMicrosoftTeamsEndpointAction(CreateSNSMicrosoftTeamsEndpointAction&&) = default;
+  CreateSNSMicrosoftTeamsEndpointAction& operator=(const CreateSNSMicrosoftTeamsEndpointAction&) = default;
+  CreateSNSMicrosoftTeamsEndpointAction& operator=(CreateSNSMicrosoftTeamsEndpointAction&&) = default;
+  ~CreateSNSMicrosoftTeamsEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -305,6 +431,15 @@ struct CreateSNSSnmpEndpointAction : Action<CreateSNSSnmpEndpointAction, Invento
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSNSSnmpEndpointAction();
+  CreateSNSSnmpEndpointAction(const CreateSNSSnmpEndpointAction&) = default;
+  CreateSNSSnmpEndpointAction(CreateSNSSnmpEndpointAction&&) = default;
+  CreateSNSSnmpEndpointAction& operator=(const CreateSNSSnmpEndpointAction&) = default;
+  CreateSNSSnmpEndpointAction& operator=(CreateSNSSnmpEndpointAction&&) = default;
+  ~CreateSNSSnmpEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -324,6 +459,15 @@ struct CreateSNSSnmpPlatformAction : Action<CreateSNSSnmpPlatformAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSSnmpPlatformAction();
+  CreateSNSSnmpPlatformAction(const CreateSNSSnmpPlatformAction&) = default;
+  CreateSNSSnmpPlatformAction(CreateSNSSnmpPlatformAction&&) = default;
+  CreateSNSSnmpPlatformAction& operator=(const CreateSNSSnmpPlatformAction&) = default;
+  CreateSNSSnmpPlatformAction& operator=(CreateSNSSnmpPlatformAction&&) = default;
+  ~CreateSNSSnmpPlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -340,6 +484,15 @@ struct CreateSNSTopicAction : Action<CreateSNSTopicAction, InventoryReply<SNSTop
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateSNSTopicAction();
+  CreateSNSTopicAction(const CreateSNSTopicAction&) = default;
+  CreateSNSTopicAction(CreateSNSTopicAction&&) = default;
+  CreateSNSTopicAction& operator=(const CreateSNSTopicAction&) = default;
+  CreateSNSTopicAction& operator=(CreateSNSTopicAction&&) = default;
+  ~CreateSNSTopicAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -362,6 +515,15 @@ struct CreateSNSUniversalSmsEndpointAction : Action<CreateSNSUniversalSmsEndpoin
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSUniversalSmsEndpointAction();
+  CreateSNSUniversalSmsEndpointAction(const CreateSNSUniversalSmsEndpointAction&) = default;
+  CreateSNSUniversalSmsEndpointAction(CreateSNSUniversalSmsEndpointAction&&) = default;
+  CreateSNSUniversalSmsEndpointAction& operator=(const CreateSNSUniversalSmsEndpointAction&) = default;
+  CreateSNSUniversalSmsEndpointAction& operator=(CreateSNSUniversalSmsEndpointAction&&) = default;
+  ~CreateSNSUniversalSmsEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -383,6 +545,15 @@ struct CreateSNSWeComEndpointAction : Action<CreateSNSWeComEndpointAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSWeComEndpointAction();
+  CreateSNSWeComEndpointAction(const CreateSNSWeComEndpointAction&) = default;
+  CreateSNSWeComEndpointAction(CreateSNSWeComEndpointAction&&) = default;
+  CreateSNSWeComEndpointAction& operator=(const CreateSNSWeComEndpointAction&) = default;
+  CreateSNSWeComEndpointAction& operator=(CreateSNSWeComEndpointAction&&) = default;
+  ~CreateSNSWeComEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -396,6 +567,15 @@ struct DeleteEmailAddressOfSNSEmailEndpointAction : Action<DeleteEmailAddressOfS
   std::string emailAddressUuid;  ///< Path variable; required.
   std::string endpointUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteEmailAddressOfSNSEmailEndpointAction();
+  DeleteEmailAddressOfSNSEmailEndpointAction(const DeleteEmailAddressOfSNSEmailEndpointAction&) = default;
+  DeleteEmailAddressOfSNSEmailEndpointAction(DeleteEmailAddressOfSNSEmailEndpointAction&&) = default;
+  DeleteEmailAddressOfSNSEmailEndpointAction& operator=(const DeleteEmailAddressOfSNSEmailEndpointAction&) = default;
+  DeleteEmailAddressOfSNSEmailEndpointAction& operator=(DeleteEmailAddressOfSNSEmailEndpointAction&&) = default;
+  ~DeleteEmailAddressOfSNSEmailEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -411,6 +591,15 @@ struct DeleteSNSApplicationEndpointAction : Action<DeleteSNSApplicationEndpointA
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSNSApplicationEndpointAction();
+  DeleteSNSApplicationEndpointAction(const DeleteSNSApplicationEndpointAction&) = default;
+  DeleteSNSApplicationEndpointAction(DeleteSNSApplicationEndpointAction&&) = default;
+  DeleteSNSApplicationEndpointAction& operator=(const DeleteSNSApplicationEndpointAction&) = default;
+  DeleteSNSApplicationEndpointAction& operator=(DeleteSNSApplicationEndpointAction&&) = default;
+  ~DeleteSNSApplicationEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -424,6 +613,15 @@ struct DeleteSNSApplicationPlatformAction : Action<DeleteSNSApplicationPlatformA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteSNSApplicationPlatformAction();
+  DeleteSNSApplicationPlatformAction(const DeleteSNSApplicationPlatformAction&) = default;
+  DeleteSNSApplicationPlatformAction(DeleteSNSApplicationPlatformAction&&) = default;
+  DeleteSNSApplicationPlatformAction& operator=(const DeleteSNSApplicationPlatformAction&) = default;
+  DeleteSNSApplicationPlatformAction& operator=(DeleteSNSApplicationPlatformAction&&) = default;
+  ~DeleteSNSApplicationPlatformAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -439,6 +637,15 @@ struct DeleteSNSTopicAction : Action<DeleteSNSTopicAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSNSTopicAction();
+  DeleteSNSTopicAction(const DeleteSNSTopicAction&) = default;
+  DeleteSNSTopicAction(DeleteSNSTopicAction&&) = default;
+  DeleteSNSTopicAction& operator=(const DeleteSNSTopicAction&) = default;
+  DeleteSNSTopicAction& operator=(DeleteSNSTopicAction&&) = default;
+  ~DeleteSNSTopicAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -453,6 +660,15 @@ struct DeleteSNSTopicAction : Action<DeleteSNSTopicAction, EmptyReply> {
 /// From the Java SDK's `sns/QuerySNSApplicationEndpointAction.java`.
 struct QuerySNSApplicationEndpointAction : QueryAction<QuerySNSApplicationEndpointAction, SNSApplicationEndpointInventory> {
 
+  /// \cond
+  QuerySNSApplicationEndpointAction();
+  QuerySNSApplicationEndpointAction(const QuerySNSApplicationEndpointAction&) = default;
+  QuerySNSApplicationEndpointAction(QuerySNSApplicationEndpointAction&&) = default;
+  QuerySNSApplicationEndpointAction& operator=(const QuerySNSApplicationEndpointAction&) = default;
+  QuerySNSApplicationEndpointAction& operator=(QuerySNSApplicationEndpointAction&&) = default;
+  ~QuerySNSApplicationEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -466,6 +682,15 @@ struct QuerySNSApplicationEndpointAction : QueryAction<QuerySNSApplicationEndpoi
 /// From the Java SDK's `sns/QuerySNSApplicationPlatformAction.java`.
 struct QuerySNSApplicationPlatformAction : QueryAction<QuerySNSApplicationPlatformAction, SNSApplicationPlatformInventory> {
 
+  /// \cond
+  QuerySNSApplicationPlatformAction();
+  QuerySNSApplicationPlatformAction(const QuerySNSApplicationPlatformAction&) = default;
+  QuerySNSApplicationPlatformAction(QuerySNSApplicationPlatformAction&&) = default;
+  QuerySNSApplicationPlatformAction& operator=(const QuerySNSApplicationPlatformAction&) = default;
+  QuerySNSApplicationPlatformAction& operator=(QuerySNSApplicationPlatformAction&&) = default;
+  ~QuerySNSApplicationPlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -478,6 +703,15 @@ struct QuerySNSApplicationPlatformAction : QueryAction<QuerySNSApplicationPlatfo
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `sns/platform/dingtalk/QuerySNSDingTalkAtPersonAction.java`.
 struct QuerySNSDingTalkAtPersonAction : QueryAction<QuerySNSDingTalkAtPersonAction, SNSDingTalkAtPersonInventory> {
+
+  /// \cond
+  QuerySNSDingTalkAtPersonAction();
+  QuerySNSDingTalkAtPersonAction(const QuerySNSDingTalkAtPersonAction&) = default;
+  QuerySNSDingTalkAtPersonAction(QuerySNSDingTalkAtPersonAction&&) = default;
+  QuerySNSDingTalkAtPersonAction& operator=(const QuerySNSDingTalkAtPersonAction&) = default;
+  QuerySNSDingTalkAtPersonAction& operator=(QuerySNSDingTalkAtPersonAction&&) = default;
+  ~QuerySNSDingTalkAtPersonAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -493,6 +727,15 @@ struct QuerySNSDingTalkAtPersonAction : QueryAction<QuerySNSDingTalkAtPersonActi
 /// From the Java SDK's `sns/platform/dingtalk/QuerySNSDingTalkEndpointAction.java`.
 struct QuerySNSDingTalkEndpointAction : QueryAction<QuerySNSDingTalkEndpointAction, SNSDingTalkEndpointInventory> {
 
+  /// \cond
+  QuerySNSDingTalkEndpointAction();
+  QuerySNSDingTalkEndpointAction(const QuerySNSDingTalkEndpointAction&) = default;
+  QuerySNSDingTalkEndpointAction(QuerySNSDingTalkEndpointAction&&) = default;
+  QuerySNSDingTalkEndpointAction& operator=(const QuerySNSDingTalkEndpointAction&) = default;
+  QuerySNSDingTalkEndpointAction& operator=(QuerySNSDingTalkEndpointAction&&) = default;
+  ~QuerySNSDingTalkEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -505,6 +748,15 @@ struct QuerySNSDingTalkEndpointAction : QueryAction<QuerySNSDingTalkEndpointActi
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `sns/platform/email/QuerySNSEmailAddressAction.java`.
 struct QuerySNSEmailAddressAction : QueryAction<QuerySNSEmailAddressAction, SNSEmailAddressInventory> {
+
+  /// \cond
+  QuerySNSEmailAddressAction();
+  QuerySNSEmailAddressAction(const QuerySNSEmailAddressAction&) = default;
+  QuerySNSEmailAddressAction(QuerySNSEmailAddressAction&&) = default;
+  QuerySNSEmailAddressAction& operator=(const QuerySNSEmailAddressAction&) = default;
+  QuerySNSEmailAddressAction& operator=(QuerySNSEmailAddressAction&&) = default;
+  ~QuerySNSEmailAddressAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -520,6 +772,15 @@ struct QuerySNSEmailAddressAction : QueryAction<QuerySNSEmailAddressAction, SNSE
 /// From the Java SDK's `sns/platform/email/QuerySNSEmailEndpointAction.java`.
 struct QuerySNSEmailEndpointAction : QueryAction<QuerySNSEmailEndpointAction, SNSEmailEndpointInventory> {
 
+  /// \cond
+  QuerySNSEmailEndpointAction();
+  QuerySNSEmailEndpointAction(const QuerySNSEmailEndpointAction&) = default;
+  QuerySNSEmailEndpointAction(QuerySNSEmailEndpointAction&&) = default;
+  QuerySNSEmailEndpointAction& operator=(const QuerySNSEmailEndpointAction&) = default;
+  QuerySNSEmailEndpointAction& operator=(QuerySNSEmailEndpointAction&&) = default;
+  ~QuerySNSEmailEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -533,6 +794,15 @@ struct QuerySNSEmailEndpointAction : QueryAction<QuerySNSEmailEndpointAction, SN
 /// From the Java SDK's `sns/platform/email/QuerySNSEmailPlatformAction.java`.
 struct QuerySNSEmailPlatformAction : QueryAction<QuerySNSEmailPlatformAction, SNSEmailPlatformInventory> {
 
+  /// \cond
+  QuerySNSEmailPlatformAction();
+  QuerySNSEmailPlatformAction(const QuerySNSEmailPlatformAction&) = default;
+  QuerySNSEmailPlatformAction(QuerySNSEmailPlatformAction&&) = default;
+  QuerySNSEmailPlatformAction& operator=(const QuerySNSEmailPlatformAction&) = default;
+  QuerySNSEmailPlatformAction& operator=(QuerySNSEmailPlatformAction&&) = default;
+  ~QuerySNSEmailPlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -545,6 +815,15 @@ struct QuerySNSEmailPlatformAction : QueryAction<QuerySNSEmailPlatformAction, SN
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `sns/platform/feishu/QuerySNSFeiShuAtPersonAction.java`.
 struct QuerySNSFeiShuAtPersonAction : QueryAction<QuerySNSFeiShuAtPersonAction, SNSFeiShuAtPersonInventory> {
+
+  /// \cond
+  QuerySNSFeiShuAtPersonAction();
+  QuerySNSFeiShuAtPersonAction(const QuerySNSFeiShuAtPersonAction&) = default;
+  QuerySNSFeiShuAtPersonAction(QuerySNSFeiShuAtPersonAction&&) = default;
+  QuerySNSFeiShuAtPersonAction& operator=(const QuerySNSFeiShuAtPersonAction&) = default;
+  QuerySNSFeiShuAtPersonAction& operator=(QuerySNSFeiShuAtPersonAction&&) = default;
+  ~QuerySNSFeiShuAtPersonAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -560,6 +839,15 @@ struct QuerySNSFeiShuAtPersonAction : QueryAction<QuerySNSFeiShuAtPersonAction, 
 /// From the Java SDK's `sns/platform/feishu/QuerySNSFeiShuEndpointAction.java`.
 struct QuerySNSFeiShuEndpointAction : QueryAction<QuerySNSFeiShuEndpointAction, SNSFeiShuEndpointInventory> {
 
+  /// \cond
+  QuerySNSFeiShuEndpointAction();
+  QuerySNSFeiShuEndpointAction(const QuerySNSFeiShuEndpointAction&) = default;
+  QuerySNSFeiShuEndpointAction(QuerySNSFeiShuEndpointAction&&) = default;
+  QuerySNSFeiShuEndpointAction& operator=(const QuerySNSFeiShuEndpointAction&) = default;
+  QuerySNSFeiShuEndpointAction& operator=(QuerySNSFeiShuEndpointAction&&) = default;
+  ~QuerySNSFeiShuEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -573,6 +861,15 @@ struct QuerySNSFeiShuEndpointAction : QueryAction<QuerySNSFeiShuEndpointAction, 
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `sns/platform/http/QuerySNSHttpEndpointAction.java`.
 struct QuerySNSHttpEndpointAction : QueryAction<QuerySNSHttpEndpointAction, SNSHttpEndpointInventory> {
+
+  /// \cond
+  QuerySNSHttpEndpointAction();
+  QuerySNSHttpEndpointAction(const QuerySNSHttpEndpointAction&) = default;
+  QuerySNSHttpEndpointAction(QuerySNSHttpEndpointAction&&) = default;
+  QuerySNSHttpEndpointAction& operator=(const QuerySNSHttpEndpointAction&) = default;
+  QuerySNSHttpEndpointAction& operator=(QuerySNSHttpEndpointAction&&) = default;
+  ~QuerySNSHttpEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -588,6 +885,15 @@ struct QuerySNSHttpEndpointAction : QueryAction<QuerySNSHttpEndpointAction, SNSH
 /// From the Java SDK's `sns/platform/microsoftteams/QuerySNSMicrosoftTeamsEndpointAction.java`.
 struct QuerySNSMicrosoftTeamsEndpointAction : QueryAction<QuerySNSMicrosoftTeamsEndpointAction, SNSMicrosoftTeamsEndpointInventory> {
 
+  /// \cond
+  QuerySNSMicrosoftTeamsEndpointAction();
+  QuerySNSMicrosoftTeamsEndpointAction(const QuerySNSMicrosoftTeamsEndpointAction&) = default;
+  QuerySNSMicrosoftTeamsEndpointAction(QuerySNSMicrosoftTeamsEndpointAction&&) = default;
+  QuerySNSMicrosoftTeamsEndpointAction& operator=(const QuerySNSMicrosoftTeamsEndpointAction&) = default;
+  QuerySNSMicrosoftTeamsEndpointAction& operator=(QuerySNSMicrosoftTeamsEndpointAction&&) = default;
+  ~QuerySNSMicrosoftTeamsEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -600,6 +906,15 @@ struct QuerySNSMicrosoftTeamsEndpointAction : QueryAction<QuerySNSMicrosoftTeams
 /// From the Java SDK's `sns/QuerySNSSmsEndpointAction.java`.
 struct QuerySNSSmsEndpointAction : QueryAction<QuerySNSSmsEndpointAction, Json> {
 
+  /// \cond
+  QuerySNSSmsEndpointAction();
+  QuerySNSSmsEndpointAction(const QuerySNSSmsEndpointAction&) = default;
+  QuerySNSSmsEndpointAction(QuerySNSSmsEndpointAction&&) = default;
+  QuerySNSSmsEndpointAction& operator=(const QuerySNSSmsEndpointAction&) = default;
+  QuerySNSSmsEndpointAction& operator=(QuerySNSSmsEndpointAction&&) = default;
+  ~QuerySNSSmsEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -611,6 +926,15 @@ struct QuerySNSSmsEndpointAction : QueryAction<QuerySNSSmsEndpointAction, Json> 
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `sns/platform/snmp/QuerySNSSnmpPlatformAction.java`.
 struct QuerySNSSnmpPlatformAction : QueryAction<QuerySNSSnmpPlatformAction, Json> {
+
+  /// \cond
+  QuerySNSSnmpPlatformAction();
+  QuerySNSSnmpPlatformAction(const QuerySNSSnmpPlatformAction&) = default;
+  QuerySNSSnmpPlatformAction(QuerySNSSnmpPlatformAction&&) = default;
+  QuerySNSSnmpPlatformAction& operator=(const QuerySNSSnmpPlatformAction&) = default;
+  QuerySNSSnmpPlatformAction& operator=(QuerySNSSnmpPlatformAction&&) = default;
+  ~QuerySNSSnmpPlatformAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -625,6 +949,15 @@ struct QuerySNSSnmpPlatformAction : QueryAction<QuerySNSSnmpPlatformAction, Json
 /// From the Java SDK's `sns/QuerySNSTopicAction.java`.
 struct QuerySNSTopicAction : QueryAction<QuerySNSTopicAction, SNSTopicInventory> {
 
+  /// \cond
+  QuerySNSTopicAction();
+  QuerySNSTopicAction(const QuerySNSTopicAction&) = default;
+  QuerySNSTopicAction(QuerySNSTopicAction&&) = default;
+  QuerySNSTopicAction& operator=(const QuerySNSTopicAction&) = default;
+  QuerySNSTopicAction& operator=(QuerySNSTopicAction&&) = default;
+  ~QuerySNSTopicAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -636,6 +969,15 @@ struct QuerySNSTopicAction : QueryAction<QuerySNSTopicAction, SNSTopicInventory>
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `sns/QuerySNSTopicSubscriberAction.java`.
 struct QuerySNSTopicSubscriberAction : QueryAction<QuerySNSTopicSubscriberAction, Json> {
+
+  /// \cond
+  QuerySNSTopicSubscriberAction();
+  QuerySNSTopicSubscriberAction(const QuerySNSTopicSubscriberAction&) = default;
+  QuerySNSTopicSubscriberAction(QuerySNSTopicSubscriberAction&&) = default;
+  QuerySNSTopicSubscriberAction& operator=(const QuerySNSTopicSubscriberAction&) = default;
+  QuerySNSTopicSubscriberAction& operator=(QuerySNSTopicSubscriberAction&&) = default;
+  ~QuerySNSTopicSubscriberAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -651,6 +993,15 @@ struct QuerySNSTopicSubscriberAction : QueryAction<QuerySNSTopicSubscriberAction
 /// From the Java SDK's `sns/platform/universalsms/QuerySNSUniversalSmsEndpointAction.java`.
 struct QuerySNSUniversalSmsEndpointAction : QueryAction<QuerySNSUniversalSmsEndpointAction, SNSUniversalSmsEndpointInventory> {
 
+  /// \cond
+  QuerySNSUniversalSmsEndpointAction();
+  QuerySNSUniversalSmsEndpointAction(const QuerySNSUniversalSmsEndpointAction&) = default;
+  QuerySNSUniversalSmsEndpointAction(QuerySNSUniversalSmsEndpointAction&&) = default;
+  QuerySNSUniversalSmsEndpointAction& operator=(const QuerySNSUniversalSmsEndpointAction&) = default;
+  QuerySNSUniversalSmsEndpointAction& operator=(QuerySNSUniversalSmsEndpointAction&&) = default;
+  ~QuerySNSUniversalSmsEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -663,6 +1014,15 @@ struct QuerySNSUniversalSmsEndpointAction : QueryAction<QuerySNSUniversalSmsEndp
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `sns/platform/wecom/QuerySNSWeComAtPersonAction.java`.
 struct QuerySNSWeComAtPersonAction : QueryAction<QuerySNSWeComAtPersonAction, SNSWeComAtPersonInventory> {
+
+  /// \cond
+  QuerySNSWeComAtPersonAction();
+  QuerySNSWeComAtPersonAction(const QuerySNSWeComAtPersonAction&) = default;
+  QuerySNSWeComAtPersonAction(QuerySNSWeComAtPersonAction&&) = default;
+  QuerySNSWeComAtPersonAction& operator=(const QuerySNSWeComAtPersonAction&) = default;
+  QuerySNSWeComAtPersonAction& operator=(QuerySNSWeComAtPersonAction&&) = default;
+  ~QuerySNSWeComAtPersonAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -677,6 +1037,15 @@ struct QuerySNSWeComAtPersonAction : QueryAction<QuerySNSWeComAtPersonAction, SN
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `sns/platform/wecom/QuerySNSWeComEndpointAction.java`.
 struct QuerySNSWeComEndpointAction : QueryAction<QuerySNSWeComEndpointAction, SNSWeComEndpointInventory> {
+
+  /// \cond
+  QuerySNSWeComEndpointAction();
+  QuerySNSWeComEndpointAction(const QuerySNSWeComEndpointAction&) = default;
+  QuerySNSWeComEndpointAction(QuerySNSWeComEndpointAction&&) = default;
+  QuerySNSWeComEndpointAction& operator=(const QuerySNSWeComEndpointAction&) = default;
+  QuerySNSWeComEndpointAction& operator=(QuerySNSWeComEndpointAction&&) = default;
+  ~QuerySNSWeComEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -693,6 +1062,15 @@ struct RemoveSNSDingTalkAtPersonAction : Action<RemoveSNSDingTalkAtPersonAction,
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveSNSDingTalkAtPersonAction();
+  RemoveSNSDingTalkAtPersonAction(const RemoveSNSDingTalkAtPersonAction&) = default;
+  RemoveSNSDingTalkAtPersonAction(RemoveSNSDingTalkAtPersonAction&&) = default;
+  RemoveSNSDingTalkAtPersonAction& operator=(const RemoveSNSDingTalkAtPersonAction&) = default;
+  RemoveSNSDingTalkAtPersonAction& operator=(RemoveSNSDingTalkAtPersonAction&&) = default;
+  ~RemoveSNSDingTalkAtPersonAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -707,6 +1085,15 @@ struct RemoveSNSFeiShuAtPersonAction : Action<RemoveSNSFeiShuAtPersonAction, Emp
   std::string userId;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveSNSFeiShuAtPersonAction();
+  RemoveSNSFeiShuAtPersonAction(const RemoveSNSFeiShuAtPersonAction&) = default;
+  RemoveSNSFeiShuAtPersonAction(RemoveSNSFeiShuAtPersonAction&&) = default;
+  RemoveSNSFeiShuAtPersonAction& operator=(const RemoveSNSFeiShuAtPersonAction&) = default;
+  RemoveSNSFeiShuAtPersonAction& operator=(RemoveSNSFeiShuAtPersonAction&&) = default;
+  ~RemoveSNSFeiShuAtPersonAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -724,6 +1111,15 @@ struct RemoveSNSSmsReceiverAction : Action<RemoveSNSSmsReceiverAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveSNSSmsReceiverAction();
+  RemoveSNSSmsReceiverAction(const RemoveSNSSmsReceiverAction&) = default;
+  RemoveSNSSmsReceiverAction(RemoveSNSSmsReceiverAction&&) = default;
+  RemoveSNSSmsReceiverAction& operator=(const RemoveSNSSmsReceiverAction&) = default;
+  RemoveSNSSmsReceiverAction& operator=(RemoveSNSSmsReceiverAction&&) = default;
+  ~RemoveSNSSmsReceiverAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -738,6 +1134,15 @@ struct RemoveSNSWeComAtPersonAction : Action<RemoveSNSWeComAtPersonAction, Empty
   std::string userId;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveSNSWeComAtPersonAction();
+  RemoveSNSWeComAtPersonAction(const RemoveSNSWeComAtPersonAction&) = default;
+  RemoveSNSWeComAtPersonAction(RemoveSNSWeComAtPersonAction&&) = default;
+  RemoveSNSWeComAtPersonAction& operator=(const RemoveSNSWeComAtPersonAction&) = default;
+  RemoveSNSWeComAtPersonAction& operator=(RemoveSNSWeComAtPersonAction&&) = default;
+  ~RemoveSNSWeComAtPersonAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -757,6 +1162,15 @@ struct SNSDingTalkTestConnectionAction : Action<SNSDingTalkTestConnectionAction,
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SNSDingTalkTestConnectionAction();
+  SNSDingTalkTestConnectionAction(const SNSDingTalkTestConnectionAction&) = default;
+  SNSDingTalkTestConnectionAction(SNSDingTalkTestConnectionAction&&) = default;
+  SNSDingTalkTestConnectionAction& operator=(const SNSDingTalkTestConnectionAction&) = default;
+  SNSDingTalkTestConnectionAction& operator=(SNSDingTalkTestConnectionAction&&) = default;
+  ~SNSDingTalkTestConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -773,6 +1187,15 @@ struct SNSEmailTestConnectionAction : Action<SNSEmailTestConnectionAction, SNSEm
   std::optional<std::string> subject;  ///< Optional; at most 512 characters.
   std::optional<std::string> text;  ///< Optional; at most 8192 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SNSEmailTestConnectionAction();
+  SNSEmailTestConnectionAction(const SNSEmailTestConnectionAction&) = default;
+  SNSEmailTestConnectionAction(SNSEmailTestConnectionAction&&) = default;
+  SNSEmailTestConnectionAction& operator=(const SNSEmailTestConnectionAction&) = default;
+  SNSEmailTestConnectionAction& operator=(SNSEmailTestConnectionAction&&) = default;
+  ~SNSEmailTestConnectionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -792,6 +1215,15 @@ struct SNSFeiShuTestConnectionAction : Action<SNSFeiShuTestConnectionAction, SNS
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SNSFeiShuTestConnectionAction();
+  SNSFeiShuTestConnectionAction(const SNSFeiShuTestConnectionAction&) = default;
+  SNSFeiShuTestConnectionAction(SNSFeiShuTestConnectionAction&&) = default;
+  SNSFeiShuTestConnectionAction& operator=(const SNSFeiShuTestConnectionAction&) = default;
+  SNSFeiShuTestConnectionAction& operator=(SNSFeiShuTestConnectionAction&&) = default;
+  ~SNSFeiShuTestConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -808,6 +1240,15 @@ struct SNSHttpTestConnectionAction : Action<SNSHttpTestConnectionAction, SNSHttp
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SNSHttpTestConnectionAction();
+  SNSHttpTestConnectionAction(const SNSHttpTestConnectionAction&) = default;
+  SNSHttpTestConnectionAction(SNSHttpTestConnectionAction&&) = default;
+  SNSHttpTestConnectionAction& operator=(const SNSHttpTestConnectionAction&) = default;
+  SNSHttpTestConnectionAction& operator=(SNSHttpTestConnectionAction&&) = default;
+  ~SNSHttpTestConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -823,6 +1264,15 @@ struct SNSMicrosoftTeamsTestConnectionAction : Action<SNSMicrosoftTeamsTestConne
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SNSMicrosoftTeamsTestConnectionAction();
+  SNSMicrosoftTeamsTestConnectionAction(const SNSMicrosoftTeamsTestConnectionAction&) = default;
+  SNSMicrosoftTeamsTestConnectionAction(SNSMicrosoftTeamsTestConnectionAction&&) = default;
+  SNSMicrosoftTeamsTestConnectionAction& operator=(const SNSMicrosoftTeamsTestConnectionAction&) = default;
+  SNSMicrosoftTeamsTestConnectionAction& operator=(SNSMicrosoftTeamsTestConnectionAction&&) = default;
+  ~SNSMicrosoftTeamsTestConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -836,6 +1286,15 @@ struct SNSSnmpTestConnectionAction : Action<SNSSnmpTestConnectionAction, SNSSnmp
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SNSSnmpTestConnectionAction();
+  SNSSnmpTestConnectionAction(const SNSSnmpTestConnectionAction&) = default;
+  SNSSnmpTestConnectionAction(SNSSnmpTestConnectionAction&&) = default;
+  SNSSnmpTestConnectionAction& operator=(const SNSSnmpTestConnectionAction&) = default;
+  SNSSnmpTestConnectionAction& operator=(SNSSnmpTestConnectionAction&&) = default;
+  ~SNSSnmpTestConnectionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -854,6 +1313,15 @@ struct SNSWeComTestConnectionAction : Action<SNSWeComTestConnectionAction, SNSWe
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SNSWeComTestConnectionAction();
+  SNSWeComTestConnectionAction(const SNSWeComTestConnectionAction&) = default;
+  SNSWeComTestConnectionAction(SNSWeComTestConnectionAction&&) = default;
+  SNSWeComTestConnectionAction& operator=(const SNSWeComTestConnectionAction&) = default;
+  SNSWeComTestConnectionAction& operator=(SNSWeComTestConnectionAction&&) = default;
+  ~SNSWeComTestConnectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -868,6 +1336,15 @@ struct SubscribeSNSTopicAction : Action<SubscribeSNSTopicAction, EmptyReply> {
   std::string endpointUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SubscribeSNSTopicAction();
+  SubscribeSNSTopicAction(const SubscribeSNSTopicAction&) = default;
+  SubscribeSNSTopicAction(SubscribeSNSTopicAction&&) = default;
+  SubscribeSNSTopicAction& operator=(const SubscribeSNSTopicAction&) = default;
+  SubscribeSNSTopicAction& operator=(SubscribeSNSTopicAction&&) = default;
+  ~SubscribeSNSTopicAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -881,6 +1358,15 @@ struct UnsubscribeSNSTopicAction : Action<UnsubscribeSNSTopicAction, EmptyReply>
   std::string topicUuid;  ///< Path variable; required.
   std::string endpointUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UnsubscribeSNSTopicAction();
+  UnsubscribeSNSTopicAction(const UnsubscribeSNSTopicAction&) = default;
+  UnsubscribeSNSTopicAction(UnsubscribeSNSTopicAction&&) = default;
+  UnsubscribeSNSTopicAction& operator=(const UnsubscribeSNSTopicAction&) = default;
+  UnsubscribeSNSTopicAction& operator=(UnsubscribeSNSTopicAction&&) = default;
+  ~UnsubscribeSNSTopicAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -898,6 +1384,15 @@ struct UpdateAtPersonOfAtDingTalkEndpointAction : Action<UpdateAtPersonOfAtDingT
   std::optional<std::string> remark;  ///< Optional; at most 128 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAtPersonOfAtDingTalkEndpointAction();
+  UpdateAtPersonOfAtDingTalkEndpointAction(const UpdateAtPersonOfAtDingTalkEndpointAction&) = default;
+  UpdateAtPersonOfAtDingTalkEndpointAction(UpdateAtPersonOfAtDingTalkEndpointAction&&) = default;
+  UpdateAtPersonOfAtDingTalkEndpointAction& operator=(const UpdateAtPersonOfAtDingTalkEndpointAction&) = default;
+  UpdateAtPersonOfAtDingTalkEndpointAction& operator=(UpdateAtPersonOfAtDingTalkEndpointAction&&) = default;
+  ~UpdateAtPersonOfAtDingTalkEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -913,6 +1408,15 @@ struct UpdateAtPersonOfAtFeiShuEndpointAction : Action<UpdateAtPersonOfAtFeiShuE
   std::optional<std::string> userId;  ///< Optional; at most 256 characters.
   std::optional<std::string> remark;  ///< Optional; at most 128 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAtPersonOfAtFeiShuEndpointAction();
+  UpdateAtPersonOfAtFeiShuEndpointAction(const UpdateAtPersonOfAtFeiShuEndpointAction&) = default;
+  UpdateAtPersonOfAtFeiShuEndpointAction(UpdateAtPersonOfAtFeiShuEndpointAction&&) = default;
+  UpdateAtPersonOfAtFeiShuEndpointAction& operator=(const UpdateAtPersonOfAtFeiShuEndpointAction&) = default;
+  UpdateAtPersonOfAtFeiShuEndpointAction& operator=(UpdateAtPersonOfAtFeiShuEndpointAction&&) = default;
+  ~UpdateAtPersonOfAtFeiShuEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -930,6 +1434,15 @@ struct UpdateAtPersonOfAtWeComEndpointAction : Action<UpdateAtPersonOfAtWeComEnd
   std::optional<std::string> remark;  ///< Optional; at most 128 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAtPersonOfAtWeComEndpointAction();
+  UpdateAtPersonOfAtWeComEndpointAction(const UpdateAtPersonOfAtWeComEndpointAction&) = default;
+  UpdateAtPersonOfAtWeComEndpointAction(UpdateAtPersonOfAtWeComEndpointAction&&) = default;
+  UpdateAtPersonOfAtWeComEndpointAction& operator=(const UpdateAtPersonOfAtWeComEndpointAction&) = default;
+  UpdateAtPersonOfAtWeComEndpointAction& operator=(UpdateAtPersonOfAtWeComEndpointAction&&) = default;
+  ~UpdateAtPersonOfAtWeComEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -944,6 +1457,15 @@ struct UpdateEmailAddressOfSNSEmailEndpointAction : Action<UpdateEmailAddressOfS
   std::string endpointUuid;  ///< Required.
   std::string emailAddress;  ///< Required; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateEmailAddressOfSNSEmailEndpointAction();
+  UpdateEmailAddressOfSNSEmailEndpointAction(const UpdateEmailAddressOfSNSEmailEndpointAction&) = default;
+  UpdateEmailAddressOfSNSEmailEndpointAction(UpdateEmailAddressOfSNSEmailEndpointAction&&) = default;
+  UpdateEmailAddressOfSNSEmailEndpointAction& operator=(const UpdateEmailAddressOfSNSEmailEndpointAction&) = default;
+  UpdateEmailAddressOfSNSEmailEndpointAction& operator=(UpdateEmailAddressOfSNSEmailEndpointAction&&) = default;
+  ~UpdateEmailAddressOfSNSEmailEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -961,6 +1483,15 @@ struct UpdateSNSApplicationEndpointAction : Action<UpdateSNSApplicationEndpointA
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSNSApplicationEndpointAction();
+  UpdateSNSApplicationEndpointAction(const UpdateSNSApplicationEndpointAction&) = default;
+  UpdateSNSApplicationEndpointAction(UpdateSNSApplicationEndpointAction&&) = default;
+  UpdateSNSApplicationEndpointAction& operator=(const UpdateSNSApplicationEndpointAction&) = default;
+  UpdateSNSApplicationEndpointAction& operator=(UpdateSNSApplicationEndpointAction&&) = default;
+  ~UpdateSNSApplicationEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -975,6 +1506,15 @@ struct UpdateSNSApplicationPlatformAction : Action<UpdateSNSApplicationPlatformA
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSNSApplicationPlatformAction();
+  UpdateSNSApplicationPlatformAction(const UpdateSNSApplicationPlatformAction&) = default;
+  UpdateSNSApplicationPlatformAction(UpdateSNSApplicationPlatformAction&&) = default;
+  UpdateSNSApplicationPlatformAction& operator=(const UpdateSNSApplicationPlatformAction&) = default;
+  UpdateSNSApplicationPlatformAction& operator=(UpdateSNSApplicationPlatformAction&&) = default;
+  ~UpdateSNSApplicationPlatformAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -995,6 +1535,15 @@ struct UpdateSNSDingTalkEndpointAction : Action<UpdateSNSDingTalkEndpointAction,
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSNSDingTalkEndpointAction();
+  UpdateSNSDingTalkEndpointAction(const UpdateSNSDingTalkEndpointAction&) = default;
+  UpdateSNSDingTalkEndpointAction(UpdateSNSDingTalkEndpointAction&&) = default;
+  UpdateSNSDingTalkEndpointAction& operator=(const UpdateSNSDingTalkEndpointAction&) = default;
+  UpdateSNSDingTalkEndpointAction& operator=(UpdateSNSDingTalkEndpointAction&&) = default;
+  ~UpdateSNSDingTalkEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1013,6 +1562,15 @@ struct UpdateSNSFeiShuEndpointAction : Action<UpdateSNSFeiShuEndpointAction, Inv
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSNSFeiShuEndpointAction();
+  UpdateSNSFeiShuEndpointAction(const UpdateSNSFeiShuEndpointAction&) = default;
+  UpdateSNSFeiShuEndpointAction(UpdateSNSFeiShuEndpointAction&&) = default;
+  UpdateSNSFeiShuEndpointAction& operator=(const UpdateSNSFeiShuEndpointAction&) = default;
+  UpdateSNSFeiShuEndpointAction& operator=(UpdateSNSFeiShuEndpointAction&&) = default;
+  ~UpdateSNSFeiShuEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1033,6 +1591,15 @@ struct UpdateSNSHttpEndpointAction : Action<UpdateSNSHttpEndpointAction, Invento
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSNSHttpEndpointAction();
+  UpdateSNSHttpEndpointAction(const UpdateSNSHttpEndpointAction&) = default;
+  UpdateSNSHttpEndpointAction(UpdateSNSHttpEndpointAction&&) = default;
+  UpdateSNSHttpEndpointAction& operator=(const UpdateSNSHttpEndpointAction&) = default;
+  UpdateSNSHttpEndpointAction& operator=(UpdateSNSHttpEndpointAction&&) = default;
+  ~UpdateSNSHttpEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1049,6 +1616,15 @@ struct UpdateSNSMicrosoftTeamsEndpointAction : Action<UpdateSNSMicrosoftTeamsEnd
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSNSMicrosoftTeamsEndpointAction();
+  UpdateSNSMicrosoftTeamsEndpointAction(const UpdateSNSMicrosoftTeamsEndpointAction&) = default;
+  UpdateSNSMicrosoftTeamsEndpointAction(UpdateSNSMicrosoftTeamsEndpointAction&&) = default;
+  UpdateSNSMicrosoftTeamsEndpointAction& operator=(const UpdateSNSMicrosoftTeamsEndpointAction&) = default;
+  UpdateSNSMicrosoftTeamsEndpointAction& operator=(UpdateSNSMicrosoftTeamsEndpointAction&&) = default;
+  ~UpdateSNSMicrosoftTeamsEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1067,6 +1643,15 @@ struct UpdateSNSSnmpPlatformAction : Action<UpdateSNSSnmpPlatformAction, Invento
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSNSSnmpPlatformAction();
+  UpdateSNSSnmpPlatformAction(const UpdateSNSSnmpPlatformAction&) = default;
+  UpdateSNSSnmpPlatformAction(UpdateSNSSnmpPlatformAction&&) = default;
+  UpdateSNSSnmpPlatformAction& operator=(const UpdateSNSSnmpPlatformAction&) = default;
+  UpdateSNSSnmpPlatformAction& operator=(UpdateSNSSnmpPlatformAction&&) = default;
+  ~UpdateSNSSnmpPlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1082,6 +1667,15 @@ struct UpdateSNSTopicAction : Action<UpdateSNSTopicAction, InventoryReply<SNSTop
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> locale;  ///< Optional; one of `zh_CN`, `en_US` (case-insensitive); at most 32 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSNSTopicAction();
+  UpdateSNSTopicAction(const UpdateSNSTopicAction&) = default;
+  UpdateSNSTopicAction(UpdateSNSTopicAction&&) = default;
+  UpdateSNSTopicAction& operator=(const UpdateSNSTopicAction&) = default;
+  UpdateSNSTopicAction& operator=(UpdateSNSTopicAction&&) = default;
+  ~UpdateSNSTopicAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1101,6 +1695,15 @@ struct UpdateSNSUniversalSmsEndpointAction : Action<UpdateSNSUniversalSmsEndpoin
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSNSUniversalSmsEndpointAction();
+  UpdateSNSUniversalSmsEndpointAction(const UpdateSNSUniversalSmsEndpointAction&) = default;
+  UpdateSNSUniversalSmsEndpointAction(UpdateSNSUniversalSmsEndpointAction&&) = default;
+  UpdateSNSUniversalSmsEndpointAction& operator=(const UpdateSNSUniversalSmsEndpointAction&) = default;
+  UpdateSNSUniversalSmsEndpointAction& operator=(UpdateSNSUniversalSmsEndpointAction&&) = default;
+  ~UpdateSNSUniversalSmsEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1119,6 +1722,15 @@ struct UpdateSNSWeComEndpointAction : Action<UpdateSNSWeComEndpointAction, Inven
   std::optional<std::string> platformUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSNSWeComEndpointAction();
+  UpdateSNSWeComEndpointAction(const UpdateSNSWeComEndpointAction&) = default;
+  UpdateSNSWeComEndpointAction(UpdateSNSWeComEndpointAction&&) = default;
+  UpdateSNSWeComEndpointAction& operator=(const UpdateSNSWeComEndpointAction&) = default;
+  UpdateSNSWeComEndpointAction& operator=(UpdateSNSWeComEndpointAction&&) = default;
+  ~UpdateSNSWeComEndpointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1132,6 +1744,15 @@ struct ValidateSNSAliyunSmsEndpointAction : Action<ValidateSNSAliyunSmsEndpointA
   std::string uuid;  ///< Path variable; required.
   std::optional<Json> phoneNumbers;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidateSNSAliyunSmsEndpointAction();
+  ValidateSNSAliyunSmsEndpointAction(const ValidateSNSAliyunSmsEndpointAction&) = default;
+  ValidateSNSAliyunSmsEndpointAction(ValidateSNSAliyunSmsEndpointAction&&) = default;
+  ValidateSNSAliyunSmsEndpointAction& operator=(const ValidateSNSAliyunSmsEndpointAction&) = default;
+  ValidateSNSAliyunSmsEndpointAction& operator=(ValidateSNSAliyunSmsEndpointAction&&) = default;
+  ~ValidateSNSAliyunSmsEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1150,6 +1771,15 @@ struct ValidateSNSEmailPlatformAction : Action<ValidateSNSEmailPlatformAction, E
   std::optional<std::string> password;  ///< Optional; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ValidateSNSEmailPlatformAction();
+  ValidateSNSEmailPlatformAction(const ValidateSNSEmailPlatformAction&) = default;
+  ValidateSNSEmailPlatformAction(ValidateSNSEmailPlatformAction&&) = default;
+  ValidateSNSEmailPlatformAction& operator=(const ValidateSNSEmailPlatformAction&) = default;
+  ValidateSNSEmailPlatformAction& operator=(ValidateSNSEmailPlatformAction&&) = default;
+  ~ValidateSNSEmailPlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1164,6 +1794,15 @@ struct ValidateSNSUniversalSmsEndpointAction : Action<ValidateSNSUniversalSmsEnd
   std::string uuid;  ///< Path variable; required.
   std::optional<Json> phoneNumbers;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidateSNSUniversalSmsEndpointAction();
+  ValidateSNSUniversalSmsEndpointAction(const ValidateSNSUniversalSmsEndpointAction&) = default;
+  ValidateSNSUniversalSmsEndpointAction(ValidateSNSUniversalSmsEndpointAction&&) = default;
+  ValidateSNSUniversalSmsEndpointAction& operator=(const ValidateSNSUniversalSmsEndpointAction&) = default;
+  ValidateSNSUniversalSmsEndpointAction& operator=(ValidateSNSUniversalSmsEndpointAction&&) = default;
+  ~ValidateSNSUniversalSmsEndpointAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -22,6 +22,15 @@ namespace zstack {
 struct GetSpiceCertificatesAction : Action<GetSpiceCertificatesAction, GetSpiceCertificatesResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetSpiceCertificatesAction();
+  GetSpiceCertificatesAction(const GetSpiceCertificatesAction&) = default;
+  GetSpiceCertificatesAction(GetSpiceCertificatesAction&&) = default;
+  GetSpiceCertificatesAction& operator=(const GetSpiceCertificatesAction&) = default;
+  GetSpiceCertificatesAction& operator=(GetSpiceCertificatesAction&&) = default;
+  ~GetSpiceCertificatesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

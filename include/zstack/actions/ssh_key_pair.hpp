@@ -26,6 +26,15 @@ struct AttachSshKeyPairToVmInstanceAction : Action<AttachSshKeyPairToVmInstanceA
   std::string sshKeyPairUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachSshKeyPairToVmInstanceAction();
+  AttachSshKeyPairToVmInstanceAction(const AttachSshKeyPairToVmInstanceAction&) = default;
+  AttachSshKeyPairToVmInstanceAction(AttachSshKeyPairToVmInstanceAction&&) = default;
+  AttachSshKeyPairToVmInstanceAction& operator=(const AttachSshKeyPairToVmInstanceAction&) = default;
+  AttachSshKeyPairToVmInstanceAction& operator=(AttachSshKeyPairToVmInstanceAction&&) = default;
+  ~AttachSshKeyPairToVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -43,6 +52,15 @@ struct CreateSshKeyPairAction : Action<CreateSshKeyPairAction, InventoryReply<Ss
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSshKeyPairAction();
+  CreateSshKeyPairAction(const CreateSshKeyPairAction&) = default;
+  CreateSshKeyPairAction(CreateSshKeyPairAction&&) = default;
+  CreateSshKeyPairAction& operator=(const CreateSshKeyPairAction&) = default;
+  CreateSshKeyPairAction& operator=(CreateSshKeyPairAction&&) = default;
+  ~CreateSshKeyPairAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -55,6 +73,15 @@ struct CreateSshKeyPairAction : Action<CreateSshKeyPairAction, InventoryReply<Ss
 struct DeleteSshKeyPairAction : Action<DeleteSshKeyPairAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteSshKeyPairAction();
+  DeleteSshKeyPairAction(const DeleteSshKeyPairAction&) = default;
+  DeleteSshKeyPairAction(DeleteSshKeyPairAction&&) = default;
+  DeleteSshKeyPairAction& operator=(const DeleteSshKeyPairAction&) = default;
+  DeleteSshKeyPairAction& operator=(DeleteSshKeyPairAction&&) = default;
+  ~DeleteSshKeyPairAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -70,6 +97,15 @@ struct DetachSshKeyPairFromVmInstanceAction : Action<DetachSshKeyPairFromVmInsta
   std::string sshKeyPairUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachSshKeyPairFromVmInstanceAction();
+  DetachSshKeyPairFromVmInstanceAction(const DetachSshKeyPairFromVmInstanceAction&) = default;
+  DetachSshKeyPairFromVmInstanceAction(DetachSshKeyPairFromVmInstanceAction&&) = default;
+  DetachSshKeyPairFromVmInstanceAction& operator=(const DetachSshKeyPairFromVmInstanceAction&) = default;
+  DetachSshKeyPairFromVmInstanceAction& operator=(DetachSshKeyPairFromVmInstanceAction&&) = default;
+  ~DetachSshKeyPairFromVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -84,6 +120,15 @@ struct GenerateSshKeyPairAction : Action<GenerateSshKeyPairAction, InventoryRepl
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GenerateSshKeyPairAction();
+  GenerateSshKeyPairAction(const GenerateSshKeyPairAction&) = default;
+  GenerateSshKeyPairAction(GenerateSshKeyPairAction&&) = default;
+  GenerateSshKeyPairAction& operator=(const GenerateSshKeyPairAction&) = default;
+  GenerateSshKeyPairAction& operator=(GenerateSshKeyPairAction&&) = default;
+  ~GenerateSshKeyPairAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -96,6 +141,15 @@ struct GenerateSshKeyPairAction : Action<GenerateSshKeyPairAction, InventoryRepl
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySshKeyPairAction.java`.
 struct QuerySshKeyPairAction : QueryAction<QuerySshKeyPairAction, SshKeyPairInventory> {
+
+  /// \cond
+  QuerySshKeyPairAction();
+  QuerySshKeyPairAction(const QuerySshKeyPairAction&) = default;
+  QuerySshKeyPairAction(QuerySshKeyPairAction&&) = default;
+  QuerySshKeyPairAction& operator=(const QuerySshKeyPairAction&) = default;
+  QuerySshKeyPairAction& operator=(QuerySshKeyPairAction&&) = default;
+  ~QuerySshKeyPairAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -111,6 +165,15 @@ struct UpdateSshKeyPairAction : Action<UpdateSshKeyPairAction, InventoryReply<Ss
   std::optional<std::string> name;  ///< Optional; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` (checked by the server, not here).
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSshKeyPairAction();
+  UpdateSshKeyPairAction(const UpdateSshKeyPairAction&) = default;
+  UpdateSshKeyPairAction(UpdateSshKeyPairAction&&) = default;
+  UpdateSshKeyPairAction& operator=(const UpdateSshKeyPairAction&) = default;
+  UpdateSshKeyPairAction& operator=(UpdateSshKeyPairAction&&) = default;
+  ~UpdateSshKeyPairAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

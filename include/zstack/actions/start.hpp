@@ -23,6 +23,15 @@ struct StartDataProtectionAction : Action<StartDataProtectionAction, EmptyReply>
   std::optional<std::int32_t> auditsIntegrityDate;  ///< Optional; range [1, 65535].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StartDataProtectionAction();
+  StartDataProtectionAction(const StartDataProtectionAction&) = default;
+  StartDataProtectionAction(StartDataProtectionAction&&) = default;
+  StartDataProtectionAction& operator=(const StartDataProtectionAction&) = default;
+  StartDataProtectionAction& operator=(StartDataProtectionAction&&) = default;
+  ~StartDataProtectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

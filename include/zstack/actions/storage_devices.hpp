@@ -44,6 +44,15 @@ struct AddIscsiServerAction : Action<AddIscsiServerAction, InventoryReply<IscsiS
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIscsiServerAction();
+  AddIscsiServerAction(const AddIscsiServerAction&) = default;
+  AddIscsiServerAction(AddIscsiServerAction&&) = default;
+  AddIscsiServerAction& operator=(const AddIscsiServerAction&) = default;
+  AddIscsiServerAction& operator=(AddIscsiServerAction&&) = default;
+  ~AddIscsiServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -62,6 +71,15 @@ struct AddNvmeServerAction : Action<AddNvmeServerAction, InventoryReply<NvmeServ
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddNvmeServerAction();
+  AddNvmeServerAction(const AddNvmeServerAction&) = default;
+  AddNvmeServerAction(AddNvmeServerAction&&) = default;
+  AddNvmeServerAction& operator=(const AddNvmeServerAction&) = default;
+  AddNvmeServerAction& operator=(AddNvmeServerAction&&) = default;
+  ~AddNvmeServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -75,6 +93,15 @@ struct CheckScsiLunClusterStatusAction : Action<CheckScsiLunClusterStatusAction,
   std::string uuid;  ///< Path variable; required.
   std::string clusterUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckScsiLunClusterStatusAction();
+  CheckScsiLunClusterStatusAction(const CheckScsiLunClusterStatusAction&) = default;
+  CheckScsiLunClusterStatusAction(CheckScsiLunClusterStatusAction&&) = default;
+  CheckScsiLunClusterStatusAction& operator=(const CheckScsiLunClusterStatusAction&) = default;
+  CheckScsiLunClusterStatusAction& operator=(CheckScsiLunClusterStatusAction&&) = default;
+  ~CheckScsiLunClusterStatusAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +117,15 @@ struct DeleteIscsiServerAction : Action<DeleteIscsiServerAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteIscsiServerAction();
+  DeleteIscsiServerAction(const DeleteIscsiServerAction&) = default;
+  DeleteIscsiServerAction(DeleteIscsiServerAction&&) = default;
+  DeleteIscsiServerAction& operator=(const DeleteIscsiServerAction&) = default;
+  DeleteIscsiServerAction& operator=(DeleteIscsiServerAction&&) = default;
+  ~DeleteIscsiServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -103,6 +139,15 @@ struct DeleteNvmeServerAction : Action<DeleteNvmeServerAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteNvmeServerAction();
+  DeleteNvmeServerAction(const DeleteNvmeServerAction&) = default;
+  DeleteNvmeServerAction(DeleteNvmeServerAction&&) = default;
+  DeleteNvmeServerAction& operator=(const DeleteNvmeServerAction&) = default;
+  DeleteNvmeServerAction& operator=(DeleteNvmeServerAction&&) = default;
+  ~DeleteNvmeServerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -118,6 +163,15 @@ struct DetachScsiLunFromHostAction : Action<DetachScsiLunFromHostAction, Invento
   std::optional<std::string> hostUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachScsiLunFromHostAction();
+  DetachScsiLunFromHostAction(const DetachScsiLunFromHostAction&) = default;
+  DetachScsiLunFromHostAction(DetachScsiLunFromHostAction&&) = default;
+  DetachScsiLunFromHostAction& operator=(const DetachScsiLunFromHostAction&) = default;
+  DetachScsiLunFromHostAction& operator=(DetachScsiLunFromHostAction&&) = default;
+  ~DetachScsiLunFromHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -130,6 +184,15 @@ struct DetachScsiLunFromHostAction : Action<DetachScsiLunFromHostAction, Invento
 struct GetLocalRaidPhysicalDriveSmartAction : Action<GetLocalRaidPhysicalDriveSmartAction, GetLocalRaidPhysicalDriveSmartResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLocalRaidPhysicalDriveSmartAction();
+  GetLocalRaidPhysicalDriveSmartAction(const GetLocalRaidPhysicalDriveSmartAction&) = default;
+  GetLocalRaidPhysicalDriveSmartAction(GetLocalRaidPhysicalDriveSmartAction&&) = default;
+  GetLocalRaidPhysicalDriveSmartAction& operator=(const GetLocalRaidPhysicalDriveSmartAction&) = default;
+  GetLocalRaidPhysicalDriveSmartAction& operator=(GetLocalRaidPhysicalDriveSmartAction&&) = default;
+  ~GetLocalRaidPhysicalDriveSmartAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -145,6 +208,15 @@ struct LocateLocalRaidPhysicalDriveAction : Action<LocateLocalRaidPhysicalDriveA
   std::optional<bool> locate;  ///< Optional; Java SDK default `true` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  LocateLocalRaidPhysicalDriveAction();
+  LocateLocalRaidPhysicalDriveAction(const LocateLocalRaidPhysicalDriveAction&) = default;
+  LocateLocalRaidPhysicalDriveAction(LocateLocalRaidPhysicalDriveAction&&) = default;
+  LocateLocalRaidPhysicalDriveAction& operator=(const LocateLocalRaidPhysicalDriveAction&) = default;
+  LocateLocalRaidPhysicalDriveAction& operator=(LocateLocalRaidPhysicalDriveAction&&) = default;
+  ~LocateLocalRaidPhysicalDriveAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -157,6 +229,15 @@ struct LocateLocalRaidPhysicalDriveAction : Action<LocateLocalRaidPhysicalDriveA
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryFiberChannelLunAction.java`.
 struct QueryFiberChannelLunAction : QueryAction<QueryFiberChannelLunAction, FiberChannelLunInventory> {
+
+  /// \cond
+  QueryFiberChannelLunAction();
+  QueryFiberChannelLunAction(const QueryFiberChannelLunAction&) = default;
+  QueryFiberChannelLunAction(QueryFiberChannelLunAction&&) = default;
+  QueryFiberChannelLunAction& operator=(const QueryFiberChannelLunAction&) = default;
+  QueryFiberChannelLunAction& operator=(QueryFiberChannelLunAction&&) = default;
+  ~QueryFiberChannelLunAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -171,6 +252,15 @@ struct QueryFiberChannelLunAction : QueryAction<QueryFiberChannelLunAction, Fibe
 /// From the Java SDK's `QueryFiberChannelStorageAction.java`.
 struct QueryFiberChannelStorageAction : QueryAction<QueryFiberChannelStorageAction, FiberChannelStorageInventory> {
 
+  /// \cond
+  QueryFiberChannelStorageAction();
+  QueryFiberChannelStorageAction(const QueryFiberChannelStorageAction&) = default;
+  QueryFiberChannelStorageAction(QueryFiberChannelStorageAction&&) = default;
+  QueryFiberChannelStorageAction& operator=(const QueryFiberChannelStorageAction&) = default;
+  QueryFiberChannelStorageAction& operator=(QueryFiberChannelStorageAction&&) = default;
+  ~QueryFiberChannelStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -183,6 +273,15 @@ struct QueryFiberChannelStorageAction : QueryAction<QueryFiberChannelStorageActi
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryIscsiLunAction.java`.
 struct QueryIscsiLunAction : QueryAction<QueryIscsiLunAction, IscsiLunInventory> {
+
+  /// \cond
+  QueryIscsiLunAction();
+  QueryIscsiLunAction(const QueryIscsiLunAction&) = default;
+  QueryIscsiLunAction(QueryIscsiLunAction&&) = default;
+  QueryIscsiLunAction& operator=(const QueryIscsiLunAction&) = default;
+  QueryIscsiLunAction& operator=(QueryIscsiLunAction&&) = default;
+  ~QueryIscsiLunAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -197,6 +296,15 @@ struct QueryIscsiLunAction : QueryAction<QueryIscsiLunAction, IscsiLunInventory>
 /// From the Java SDK's `QueryIscsiServerAction.java`.
 struct QueryIscsiServerAction : QueryAction<QueryIscsiServerAction, IscsiServerInventory> {
 
+  /// \cond
+  QueryIscsiServerAction();
+  QueryIscsiServerAction(const QueryIscsiServerAction&) = default;
+  QueryIscsiServerAction(QueryIscsiServerAction&&) = default;
+  QueryIscsiServerAction& operator=(const QueryIscsiServerAction&) = default;
+  QueryIscsiServerAction& operator=(QueryIscsiServerAction&&) = default;
+  ~QueryIscsiServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -209,6 +317,15 @@ struct QueryIscsiServerAction : QueryAction<QueryIscsiServerAction, IscsiServerI
 /// From the Java SDK's `QueryLocalRaidControllerAction.java`.
 struct QueryLocalRaidControllerAction : QueryAction<QueryLocalRaidControllerAction, Json> {
 
+  /// \cond
+  QueryLocalRaidControllerAction();
+  QueryLocalRaidControllerAction(const QueryLocalRaidControllerAction&) = default;
+  QueryLocalRaidControllerAction(QueryLocalRaidControllerAction&&) = default;
+  QueryLocalRaidControllerAction& operator=(const QueryLocalRaidControllerAction&) = default;
+  QueryLocalRaidControllerAction& operator=(QueryLocalRaidControllerAction&&) = default;
+  ~QueryLocalRaidControllerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -220,6 +337,15 @@ struct QueryLocalRaidControllerAction : QueryAction<QueryLocalRaidControllerActi
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryLocalRaidPhysicalDriveAction.java`.
 struct QueryLocalRaidPhysicalDriveAction : QueryAction<QueryLocalRaidPhysicalDriveAction, Json> {
+
+  /// \cond
+  QueryLocalRaidPhysicalDriveAction();
+  QueryLocalRaidPhysicalDriveAction(const QueryLocalRaidPhysicalDriveAction&) = default;
+  QueryLocalRaidPhysicalDriveAction(QueryLocalRaidPhysicalDriveAction&&) = default;
+  QueryLocalRaidPhysicalDriveAction& operator=(const QueryLocalRaidPhysicalDriveAction&) = default;
+  QueryLocalRaidPhysicalDriveAction& operator=(QueryLocalRaidPhysicalDriveAction&&) = default;
+  ~QueryLocalRaidPhysicalDriveAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -234,6 +360,15 @@ struct QueryLocalRaidPhysicalDriveAction : QueryAction<QueryLocalRaidPhysicalDri
 /// From the Java SDK's `QueryNvmeLunAction.java`.
 struct QueryNvmeLunAction : QueryAction<QueryNvmeLunAction, NvmeLunInventory> {
 
+  /// \cond
+  QueryNvmeLunAction();
+  QueryNvmeLunAction(const QueryNvmeLunAction&) = default;
+  QueryNvmeLunAction(QueryNvmeLunAction&&) = default;
+  QueryNvmeLunAction& operator=(const QueryNvmeLunAction&) = default;
+  QueryNvmeLunAction& operator=(QueryNvmeLunAction&&) = default;
+  ~QueryNvmeLunAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -246,6 +381,15 @@ struct QueryNvmeLunAction : QueryAction<QueryNvmeLunAction, NvmeLunInventory> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryNvmeServerAction.java`.
 struct QueryNvmeServerAction : QueryAction<QueryNvmeServerAction, NvmeServerInventory> {
+
+  /// \cond
+  QueryNvmeServerAction();
+  QueryNvmeServerAction(const QueryNvmeServerAction&) = default;
+  QueryNvmeServerAction(QueryNvmeServerAction&&) = default;
+  QueryNvmeServerAction& operator=(const QueryNvmeServerAction&) = default;
+  QueryNvmeServerAction& operator=(QueryNvmeServerAction&&) = default;
+  ~QueryNvmeServerAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -260,6 +404,15 @@ struct QueryNvmeServerAction : QueryAction<QueryNvmeServerAction, NvmeServerInve
 /// From the Java SDK's `QueryNvmeTargetAction.java`.
 struct QueryNvmeTargetAction : QueryAction<QueryNvmeTargetAction, NvmeTargetInventory> {
 
+  /// \cond
+  QueryNvmeTargetAction();
+  QueryNvmeTargetAction(const QueryNvmeTargetAction&) = default;
+  QueryNvmeTargetAction(QueryNvmeTargetAction&&) = default;
+  QueryNvmeTargetAction& operator=(const QueryNvmeTargetAction&) = default;
+  QueryNvmeTargetAction& operator=(QueryNvmeTargetAction&&) = default;
+  ~QueryNvmeTargetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -271,6 +424,15 @@ struct QueryNvmeTargetAction : QueryAction<QueryNvmeTargetAction, NvmeTargetInve
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryPhysicalDriveSelfTestHistoryAction.java`.
 struct QueryPhysicalDriveSelfTestHistoryAction : QueryAction<QueryPhysicalDriveSelfTestHistoryAction, Json> {
+
+  /// \cond
+  QueryPhysicalDriveSelfTestHistoryAction();
+  QueryPhysicalDriveSelfTestHistoryAction(const QueryPhysicalDriveSelfTestHistoryAction&) = default;
+  QueryPhysicalDriveSelfTestHistoryAction(QueryPhysicalDriveSelfTestHistoryAction&&) = default;
+  QueryPhysicalDriveSelfTestHistoryAction& operator=(const QueryPhysicalDriveSelfTestHistoryAction&) = default;
+  QueryPhysicalDriveSelfTestHistoryAction& operator=(QueryPhysicalDriveSelfTestHistoryAction&&) = default;
+  ~QueryPhysicalDriveSelfTestHistoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -284,6 +446,15 @@ struct QueryPhysicalDriveSelfTestHistoryAction : QueryAction<QueryPhysicalDriveS
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryScsiLunAction.java`.
 struct QueryScsiLunAction : QueryAction<QueryScsiLunAction, ScsiLunInventory> {
+
+  /// \cond
+  QueryScsiLunAction();
+  QueryScsiLunAction(const QueryScsiLunAction&) = default;
+  QueryScsiLunAction(QueryScsiLunAction&&) = default;
+  QueryScsiLunAction& operator=(const QueryScsiLunAction&) = default;
+  QueryScsiLunAction& operator=(QueryScsiLunAction&&) = default;
+  ~QueryScsiLunAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -300,6 +471,15 @@ struct RefreshFiberChannelStorageAction : Action<RefreshFiberChannelStorageActio
   std::optional<std::vector<std::string>> scsiLunUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RefreshFiberChannelStorageAction();
+  RefreshFiberChannelStorageAction(const RefreshFiberChannelStorageAction&) = default;
+  RefreshFiberChannelStorageAction(RefreshFiberChannelStorageAction&&) = default;
+  RefreshFiberChannelStorageAction& operator=(const RefreshFiberChannelStorageAction&) = default;
+  RefreshFiberChannelStorageAction& operator=(RefreshFiberChannelStorageAction&&) = default;
+  ~RefreshFiberChannelStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -313,6 +493,15 @@ struct RefreshIscsiServerAction : Action<RefreshIscsiServerAction, InventoryRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RefreshIscsiServerAction();
+  RefreshIscsiServerAction(const RefreshIscsiServerAction&) = default;
+  RefreshIscsiServerAction(RefreshIscsiServerAction&&) = default;
+  RefreshIscsiServerAction& operator=(const RefreshIscsiServerAction&) = default;
+  RefreshIscsiServerAction& operator=(RefreshIscsiServerAction&&) = default;
+  ~RefreshIscsiServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -325,6 +514,15 @@ struct RefreshIscsiServerAction : Action<RefreshIscsiServerAction, InventoryRepl
 struct RefreshLocalRaidAction : Action<RefreshLocalRaidAction, RefreshLocalRaidResult> {
   std::string hostUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RefreshLocalRaidAction();
+  RefreshLocalRaidAction(const RefreshLocalRaidAction&) = default;
+  RefreshLocalRaidAction(RefreshLocalRaidAction&&) = default;
+  RefreshLocalRaidAction& operator=(const RefreshLocalRaidAction&) = default;
+  RefreshLocalRaidAction& operator=(RefreshLocalRaidAction&&) = default;
+  ~RefreshLocalRaidAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -340,6 +538,15 @@ struct RefreshNvmeTargetAction : Action<RefreshNvmeTargetAction, RefreshNvmeTarg
   std::optional<std::vector<std::string>> nvmeLunUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RefreshNvmeTargetAction();
+  RefreshNvmeTargetAction(const RefreshNvmeTargetAction&) = default;
+  RefreshNvmeTargetAction(RefreshNvmeTargetAction&&) = default;
+  RefreshNvmeTargetAction& operator=(const RefreshNvmeTargetAction&) = default;
+  RefreshNvmeTargetAction& operator=(RefreshNvmeTargetAction&&) = default;
+  ~RefreshNvmeTargetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -352,6 +559,15 @@ struct RefreshNvmeTargetAction : Action<RefreshNvmeTargetAction, RefreshNvmeTarg
 struct SelfTestLocalRaidAction : Action<SelfTestLocalRaidAction, SelfTestLocalRaidResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SelfTestLocalRaidAction();
+  SelfTestLocalRaidAction(const SelfTestLocalRaidAction&) = default;
+  SelfTestLocalRaidAction(SelfTestLocalRaidAction&&) = default;
+  SelfTestLocalRaidAction& operator=(const SelfTestLocalRaidAction&) = default;
+  SelfTestLocalRaidAction& operator=(SelfTestLocalRaidAction&&) = default;
+  ~SelfTestLocalRaidAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -370,6 +586,15 @@ struct UpdateIscsiServerAction : Action<UpdateIscsiServerAction, InventoryReply<
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIscsiServerAction();
+  UpdateIscsiServerAction(const UpdateIscsiServerAction&) = default;
+  UpdateIscsiServerAction(UpdateIscsiServerAction&&) = default;
+  UpdateIscsiServerAction& operator=(const UpdateIscsiServerAction&) = default;
+  UpdateIscsiServerAction& operator=(UpdateIscsiServerAction&&) = default;
+  ~UpdateIscsiServerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -384,6 +609,15 @@ struct UpdateScsiLunAction : Action<UpdateScsiLunAction, InventoryReply<ScsiLunI
   std::optional<std::string> name;  ///< Optional; at most 256 characters.
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateScsiLunAction();
+  UpdateScsiLunAction(const UpdateScsiLunAction&) = default;
+  UpdateScsiLunAction(UpdateScsiLunAction&&) = default;
+  UpdateScsiLunAction& operator=(const UpdateScsiLunAction&) = default;
+  UpdateScsiLunAction& operator=(UpdateScsiLunAction&&) = default;
+  ~UpdateScsiLunAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -27,6 +27,15 @@ struct CreateSystemTagAction : Action<CreateSystemTagAction, InventoryReply<Syst
   std::string tag;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSystemTagAction();
+  CreateSystemTagAction(const CreateSystemTagAction&) = default;
+  CreateSystemTagAction(CreateSystemTagAction&&) = default;
+  CreateSystemTagAction& operator=(const CreateSystemTagAction&) = default;
+  CreateSystemTagAction& operator=(CreateSystemTagAction&&) = default;
+  ~CreateSystemTagAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -42,6 +51,15 @@ struct CreateSystemTagsAction : Action<CreateSystemTagsAction, CreateSystemTagsR
   std::optional<Json> tags;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSystemTagsAction();
+  CreateSystemTagsAction(const CreateSystemTagsAction&) = default;
+  CreateSystemTagsAction(CreateSystemTagsAction&&) = default;
+  CreateSystemTagsAction& operator=(const CreateSystemTagsAction&) = default;
+  CreateSystemTagsAction& operator=(CreateSystemTagsAction&&) = default;
+  ~CreateSystemTagsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -54,6 +72,15 @@ struct CreateSystemTagsAction : Action<CreateSystemTagsAction, CreateSystemTagsR
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QuerySystemTagAction.java`.
 struct QuerySystemTagAction : QueryAction<QuerySystemTagAction, SystemTagInventory> {
+
+  /// \cond
+  QuerySystemTagAction();
+  QuerySystemTagAction(const QuerySystemTagAction&) = default;
+  QuerySystemTagAction(QuerySystemTagAction&&) = default;
+  QuerySystemTagAction& operator=(const QuerySystemTagAction&) = default;
+  QuerySystemTagAction& operator=(QuerySystemTagAction&&) = default;
+  ~QuerySystemTagAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -68,6 +95,15 @@ struct UpdateSystemTagAction : Action<UpdateSystemTagAction, InventoryReply<Syst
   std::string uuid;  ///< Path variable; required.
   std::string tag;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSystemTagAction();
+  UpdateSystemTagAction(const UpdateSystemTagAction&) = default;
+  UpdateSystemTagAction(UpdateSystemTagAction&&) = default;
+  UpdateSystemTagAction& operator=(const UpdateSystemTagAction&) = default;
+  UpdateSystemTagAction& operator=(UpdateSystemTagAction&&) = default;
+  ~UpdateSystemTagAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -28,6 +28,15 @@ struct AttachTagToResourcesAction : Action<AttachTagToResourcesAction, AttachTag
   std::optional<Json> tokens;  ///< Optional; secret: never logged; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachTagToResourcesAction();
+  AttachTagToResourcesAction(const AttachTagToResourcesAction&) = default;
+  AttachTagToResourcesAction(AttachTagToResourcesAction&&) = default;
+  AttachTagToResourcesAction& operator=(const AttachTagToResourcesAction&) = default;
+  AttachTagToResourcesAction& operator=(AttachTagToResourcesAction&&) = default;
+  ~AttachTagToResourcesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -47,6 +56,15 @@ struct CreateTagAction : Action<CreateTagAction, InventoryReply<TagPatternInvent
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateTagAction();
+  CreateTagAction(const CreateTagAction&) = default;
+  CreateTagAction(CreateTagAction&&) = default;
+  CreateTagAction& operator=(const CreateTagAction&) = default;
+  CreateTagAction& operator=(CreateTagAction&&) = default;
+  ~CreateTagAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -60,6 +78,15 @@ struct DeleteTagAction : Action<DeleteTagAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteTagAction();
+  DeleteTagAction(const DeleteTagAction&) = default;
+  DeleteTagAction(DeleteTagAction&&) = default;
+  DeleteTagAction& operator=(const DeleteTagAction&) = default;
+  DeleteTagAction& operator=(DeleteTagAction&&) = default;
+  ~DeleteTagAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -75,6 +102,15 @@ struct DetachTagFromResourcesAction : Action<DetachTagFromResourcesAction, Empty
   std::vector<std::string> resourceUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachTagFromResourcesAction();
+  DetachTagFromResourcesAction(const DetachTagFromResourcesAction&) = default;
+  DetachTagFromResourcesAction(DetachTagFromResourcesAction&&) = default;
+  DetachTagFromResourcesAction& operator=(const DetachTagFromResourcesAction&) = default;
+  DetachTagFromResourcesAction& operator=(DetachTagFromResourcesAction&&) = default;
+  ~DetachTagFromResourcesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -87,6 +123,15 @@ struct DetachTagFromResourcesAction : Action<DetachTagFromResourcesAction, Empty
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryTagAction.java`.
 struct QueryTagAction : QueryAction<QueryTagAction, TagInventory> {
+
+  /// \cond
+  QueryTagAction();
+  QueryTagAction(const QueryTagAction&) = default;
+  QueryTagAction(QueryTagAction&&) = default;
+  QueryTagAction& operator=(const QueryTagAction&) = default;
+  QueryTagAction& operator=(QueryTagAction&&) = default;
+  ~QueryTagAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -104,6 +149,15 @@ struct UpdateTagAction : Action<UpdateTagAction, InventoryReply<TagPatternInvent
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> color;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateTagAction();
+  UpdateTagAction(const UpdateTagAction&) = default;
+  UpdateTagAction(UpdateTagAction&&) = default;
+  UpdateTagAction& operator=(const UpdateTagAction&) = default;
+  UpdateTagAction& operator=(UpdateTagAction&&) = default;
+  ~UpdateTagAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

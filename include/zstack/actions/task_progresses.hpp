@@ -24,6 +24,15 @@ struct GetTaskProgressAction : Action<GetTaskProgressAction, GetTaskProgressResu
   std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetTaskProgressAction();
+  GetTaskProgressAction(const GetTaskProgressAction&) = default;
+  GetTaskProgressAction(GetTaskProgressAction&&) = default;
+  GetTaskProgressAction& operator=(const GetTaskProgressAction&) = default;
+  GetTaskProgressAction& operator=(GetTaskProgressAction&&) = default;
+  ~GetTaskProgressAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

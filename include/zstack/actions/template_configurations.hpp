@@ -25,6 +25,15 @@ struct ApplyTemplateConfigAction : Action<ApplyTemplateConfigAction, EmptyReply>
   std::string templateUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ApplyTemplateConfigAction();
+  ApplyTemplateConfigAction(const ApplyTemplateConfigAction&) = default;
+  ApplyTemplateConfigAction(ApplyTemplateConfigAction&&) = default;
+  ApplyTemplateConfigAction& operator=(const ApplyTemplateConfigAction&) = default;
+  ApplyTemplateConfigAction& operator=(ApplyTemplateConfigAction&&) = default;
+  ~ApplyTemplateConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct ApplyTemplateConfigAction : Action<ApplyTemplateConfigAction, EmptyReply>
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryGlobalConfigTemplateAction.java`.
 struct QueryGlobalConfigTemplateAction : QueryAction<QueryGlobalConfigTemplateAction, GlobalConfigTemplateInventory> {
+
+  /// \cond
+  QueryGlobalConfigTemplateAction();
+  QueryGlobalConfigTemplateAction(const QueryGlobalConfigTemplateAction&) = default;
+  QueryGlobalConfigTemplateAction(QueryGlobalConfigTemplateAction&&) = default;
+  QueryGlobalConfigTemplateAction& operator=(const QueryGlobalConfigTemplateAction&) = default;
+  QueryGlobalConfigTemplateAction& operator=(QueryGlobalConfigTemplateAction&&) = default;
+  ~QueryGlobalConfigTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -51,6 +69,15 @@ struct QueryGlobalConfigTemplateAction : QueryAction<QueryGlobalConfigTemplateAc
 /// From the Java SDK's `QueryTemplateConfigAction.java`.
 struct QueryTemplateConfigAction : QueryAction<QueryTemplateConfigAction, TemplateConfigInventory> {
 
+  /// \cond
+  QueryTemplateConfigAction();
+  QueryTemplateConfigAction(const QueryTemplateConfigAction&) = default;
+  QueryTemplateConfigAction(QueryTemplateConfigAction&&) = default;
+  QueryTemplateConfigAction& operator=(const QueryTemplateConfigAction&) = default;
+  QueryTemplateConfigAction& operator=(QueryTemplateConfigAction&&) = default;
+  ~QueryTemplateConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +91,15 @@ struct ResetTemplateConfigAction : Action<ResetTemplateConfigAction, EmptyReply>
   std::string templateUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ResetTemplateConfigAction();
+  ResetTemplateConfigAction(const ResetTemplateConfigAction&) = default;
+  ResetTemplateConfigAction(ResetTemplateConfigAction&&) = default;
+  ResetTemplateConfigAction& operator=(const ResetTemplateConfigAction&) = default;
+  ResetTemplateConfigAction& operator=(ResetTemplateConfigAction&&) = default;
+  ~ResetTemplateConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -76,6 +112,15 @@ struct ResetTemplateConfigAction : Action<ResetTemplateConfigAction, EmptyReply>
 struct RevertTemplateConfigAction : Action<RevertTemplateConfigAction, EmptyReply> {
   std::string templateUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RevertTemplateConfigAction();
+  RevertTemplateConfigAction(const RevertTemplateConfigAction&) = default;
+  RevertTemplateConfigAction(RevertTemplateConfigAction&&) = default;
+  RevertTemplateConfigAction& operator=(const RevertTemplateConfigAction&) = default;
+  RevertTemplateConfigAction& operator=(RevertTemplateConfigAction&&) = default;
+  ~RevertTemplateConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -92,6 +137,15 @@ struct UpdateTemplateConfigAction : Action<UpdateTemplateConfigAction, Inventory
   std::string name;  ///< Required.
   std::string value;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateTemplateConfigAction();
+  UpdateTemplateConfigAction(const UpdateTemplateConfigAction&) = default;
+  UpdateTemplateConfigAction(UpdateTemplateConfigAction&&) = default;
+  UpdateTemplateConfigAction& operator=(const UpdateTemplateConfigAction&) = default;
+  UpdateTemplateConfigAction& operator=(UpdateTemplateConfigAction&&) = default;
+  ~UpdateTemplateConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

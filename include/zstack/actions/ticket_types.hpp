@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `ticket/api/QueryTicketTypeAction.java`.
 struct QueryTicketTypeAction : QueryAction<QueryTicketTypeAction, TicketTypeInventory> {
 
+  /// \cond
+  QueryTicketTypeAction();
+  QueryTicketTypeAction(const QueryTicketTypeAction&) = default;
+  QueryTicketTypeAction(QueryTicketTypeAction&&) = default;
+  QueryTicketTypeAction& operator=(const QueryTicketTypeAction&) = default;
+  QueryTicketTypeAction& operator=(QueryTicketTypeAction&&) = default;
+  ~QueryTicketTypeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -34,6 +34,15 @@ struct AddIAM2TicketFlowAction : Action<AddIAM2TicketFlowAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddIAM2TicketFlowAction();
+  AddIAM2TicketFlowAction(const AddIAM2TicketFlowAction&) = default;
+  AddIAM2TicketFlowAction(AddIAM2TicketFlowAction&&) = default;
+  AddIAM2TicketFlowAction& operator=(const AddIAM2TicketFlowAction&) = default;
+  AddIAM2TicketFlowAction& operator=(AddIAM2TicketFlowAction&&) = default;
+  ~AddIAM2TicketFlowAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -47,6 +56,15 @@ struct AddTicketTypesToTicketFlowCollectionAction : Action<AddTicketTypesToTicke
   std::string ticketFlowCollectionUuid;  ///< Path variable; required.
   std::vector<std::string> ticketTypeUuids;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddTicketTypesToTicketFlowCollectionAction();
+  AddTicketTypesToTicketFlowCollectionAction(const AddTicketTypesToTicketFlowCollectionAction&) = default;
+  AddTicketTypesToTicketFlowCollectionAction(AddTicketTypesToTicketFlowCollectionAction&&) = default;
+  AddTicketTypesToTicketFlowCollectionAction& operator=(const AddTicketTypesToTicketFlowCollectionAction&) = default;
+  AddTicketTypesToTicketFlowCollectionAction& operator=(AddTicketTypesToTicketFlowCollectionAction&&) = default;
+  ~AddTicketTypesToTicketFlowCollectionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -62,6 +80,15 @@ struct ChangeTicketFlowCollectionStateAction : Action<ChangeTicketFlowCollection
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeTicketFlowCollectionStateAction();
+  ChangeTicketFlowCollectionStateAction(const ChangeTicketFlowCollectionStateAction&) = default;
+  ChangeTicketFlowCollectionStateAction(ChangeTicketFlowCollectionStateAction&&) = default;
+  ChangeTicketFlowCollectionStateAction& operator=(const ChangeTicketFlowCollectionStateAction&) = default;
+  ChangeTicketFlowCollectionStateAction& operator=(ChangeTicketFlowCollectionStateAction&&) = default;
+  ~ChangeTicketFlowCollectionStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -76,6 +103,15 @@ struct ChangeTicketStatusAction : Action<ChangeTicketStatusAction, InventoryRepl
   std::string statusEvent;  ///< Required; one of `open`, `approve`, `cancel`, `reject`, `reopen` (case-insensitive).
   std::optional<std::string> comment;  ///< Optional; at most 65535 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeTicketStatusAction();
+  ChangeTicketStatusAction(const ChangeTicketStatusAction&) = default;
+  ChangeTicketStatusAction(ChangeTicketStatusAction&&) = default;
+  ChangeTicketStatusAction& operator=(const ChangeTicketStatusAction&) = default;
+  ChangeTicketStatusAction& operator=(ChangeTicketStatusAction&&) = default;
+  ~ChangeTicketStatusAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -97,6 +133,15 @@ struct CreateIAM2TickFlowCollectionAction : Action<CreateIAM2TickFlowCollectionA
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateIAM2TickFlowCollectionAction();
+  CreateIAM2TickFlowCollectionAction(const CreateIAM2TickFlowCollectionAction&) = default;
+  CreateIAM2TickFlowCollectionAction(CreateIAM2TickFlowCollectionAction&&) = default;
+  CreateIAM2TickFlowCollectionAction& operator=(const CreateIAM2TickFlowCollectionAction&) = default;
+  CreateIAM2TickFlowCollectionAction& operator=(CreateIAM2TickFlowCollectionAction&&) = default;
+  ~CreateIAM2TickFlowCollectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -117,6 +162,15 @@ struct CreateTicketAction : Action<CreateTicketAction, InventoryReply<TicketInve
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateTicketAction();
+  CreateTicketAction(const CreateTicketAction&) = default;
+  CreateTicketAction(CreateTicketAction&&) = default;
+  CreateTicketAction& operator=(const CreateTicketAction&) = default;
+  CreateTicketAction& operator=(CreateTicketAction&&) = default;
+  ~CreateTicketAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -130,6 +184,15 @@ struct DeleteIAM2TicketFlowAction : Action<DeleteIAM2TicketFlowAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteIAM2TicketFlowAction();
+  DeleteIAM2TicketFlowAction(const DeleteIAM2TicketFlowAction&) = default;
+  DeleteIAM2TicketFlowAction(DeleteIAM2TicketFlowAction&&) = default;
+  DeleteIAM2TicketFlowAction& operator=(const DeleteIAM2TicketFlowAction&) = default;
+  DeleteIAM2TicketFlowAction& operator=(DeleteIAM2TicketFlowAction&&) = default;
+  ~DeleteIAM2TicketFlowAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -145,6 +208,15 @@ struct DeleteTicketAction : Action<DeleteTicketAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteTicketAction();
+  DeleteTicketAction(const DeleteTicketAction&) = default;
+  DeleteTicketAction(DeleteTicketAction&&) = default;
+  DeleteTicketAction& operator=(const DeleteTicketAction&) = default;
+  DeleteTicketAction& operator=(DeleteTicketAction&&) = default;
+  ~DeleteTicketAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -159,6 +231,15 @@ struct DeleteTicketFlowCollectionAction : Action<DeleteTicketFlowCollectionActio
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteTicketFlowCollectionAction();
+  DeleteTicketFlowCollectionAction(const DeleteTicketFlowCollectionAction&) = default;
+  DeleteTicketFlowCollectionAction(DeleteTicketFlowCollectionAction&&) = default;
+  DeleteTicketFlowCollectionAction& operator=(const DeleteTicketFlowCollectionAction&) = default;
+  DeleteTicketFlowCollectionAction& operator=(DeleteTicketFlowCollectionAction&&) = default;
+  ~DeleteTicketFlowCollectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -172,6 +253,15 @@ struct DeleteTicketFlowCollectionAction : Action<DeleteTicketFlowCollectionActio
 /// From the Java SDK's `ticket/api/QueryArchiveTicketAction.java`.
 struct QueryArchiveTicketAction : QueryAction<QueryArchiveTicketAction, ArchiveTicketInventory> {
 
+  /// \cond
+  QueryArchiveTicketAction();
+  QueryArchiveTicketAction(const QueryArchiveTicketAction&) = default;
+  QueryArchiveTicketAction(QueryArchiveTicketAction&&) = default;
+  QueryArchiveTicketAction& operator=(const QueryArchiveTicketAction&) = default;
+  QueryArchiveTicketAction& operator=(QueryArchiveTicketAction&&) = default;
+  ~QueryArchiveTicketAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -183,6 +273,15 @@ struct QueryArchiveTicketAction : QueryAction<QueryArchiveTicketAction, ArchiveT
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `ticket/api/QueryArchiveTicketHistoryAction.java`.
 struct QueryArchiveTicketHistoryAction : QueryAction<QueryArchiveTicketHistoryAction, Json> {
+
+  /// \cond
+  QueryArchiveTicketHistoryAction();
+  QueryArchiveTicketHistoryAction(const QueryArchiveTicketHistoryAction&) = default;
+  QueryArchiveTicketHistoryAction(QueryArchiveTicketHistoryAction&&) = default;
+  QueryArchiveTicketHistoryAction& operator=(const QueryArchiveTicketHistoryAction&) = default;
+  QueryArchiveTicketHistoryAction& operator=(QueryArchiveTicketHistoryAction&&) = default;
+  ~QueryArchiveTicketHistoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -197,6 +296,15 @@ struct QueryArchiveTicketHistoryAction : QueryAction<QueryArchiveTicketHistoryAc
 /// From the Java SDK's `ticket/api/QueryTicketAction.java`.
 struct QueryTicketAction : QueryAction<QueryTicketAction, TicketInventory> {
 
+  /// \cond
+  QueryTicketAction();
+  QueryTicketAction(const QueryTicketAction&) = default;
+  QueryTicketAction(QueryTicketAction&&) = default;
+  QueryTicketAction& operator=(const QueryTicketAction&) = default;
+  QueryTicketAction& operator=(QueryTicketAction&&) = default;
+  ~QueryTicketAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -209,6 +317,15 @@ struct QueryTicketAction : QueryAction<QueryTicketAction, TicketInventory> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `ticket/api/QueryTicketFlowAction.java`.
 struct QueryTicketFlowAction : QueryAction<QueryTicketFlowAction, TicketFlowInventory> {
+
+  /// \cond
+  QueryTicketFlowAction();
+  QueryTicketFlowAction(const QueryTicketFlowAction&) = default;
+  QueryTicketFlowAction(QueryTicketFlowAction&&) = default;
+  QueryTicketFlowAction& operator=(const QueryTicketFlowAction&) = default;
+  QueryTicketFlowAction& operator=(QueryTicketFlowAction&&) = default;
+  ~QueryTicketFlowAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -223,6 +340,15 @@ struct QueryTicketFlowAction : QueryAction<QueryTicketFlowAction, TicketFlowInve
 /// From the Java SDK's `ticket/api/QueryTicketFlowCollectionAction.java`.
 struct QueryTicketFlowCollectionAction : QueryAction<QueryTicketFlowCollectionAction, TicketFlowCollectionInventory> {
 
+  /// \cond
+  QueryTicketFlowCollectionAction();
+  QueryTicketFlowCollectionAction(const QueryTicketFlowCollectionAction&) = default;
+  QueryTicketFlowCollectionAction(QueryTicketFlowCollectionAction&&) = default;
+  QueryTicketFlowCollectionAction& operator=(const QueryTicketFlowCollectionAction&) = default;
+  QueryTicketFlowCollectionAction& operator=(QueryTicketFlowCollectionAction&&) = default;
+  ~QueryTicketFlowCollectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -234,6 +360,15 @@ struct QueryTicketFlowCollectionAction : QueryAction<QueryTicketFlowCollectionAc
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `ticket/api/QueryTicketHistoryAction.java`.
 struct QueryTicketHistoryAction : QueryAction<QueryTicketHistoryAction, Json> {
+
+  /// \cond
+  QueryTicketHistoryAction();
+  QueryTicketHistoryAction(const QueryTicketHistoryAction&) = default;
+  QueryTicketHistoryAction(QueryTicketHistoryAction&&) = default;
+  QueryTicketHistoryAction& operator=(const QueryTicketHistoryAction&) = default;
+  QueryTicketHistoryAction& operator=(QueryTicketHistoryAction&&) = default;
+  ~QueryTicketHistoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -248,6 +383,15 @@ struct RemoveTicketTypesFromTicketFlowCollectionAction : Action<RemoveTicketType
   std::string ticketFlowCollectionUuid;  ///< Path variable; required.
   std::vector<std::string> ticketTypeUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveTicketTypesFromTicketFlowCollectionAction();
+  RemoveTicketTypesFromTicketFlowCollectionAction(const RemoveTicketTypesFromTicketFlowCollectionAction&) = default;
+  RemoveTicketTypesFromTicketFlowCollectionAction(RemoveTicketTypesFromTicketFlowCollectionAction&&) = default;
+  RemoveTicketTypesFromTicketFlowCollectionAction& operator=(const RemoveTicketTypesFromTicketFlowCollectionAction&) = default;
+  RemoveTicketTypesFromTicketFlowCollectionAction& operator=(RemoveTicketTypesFromTicketFlowCollectionAction&&) = default;
+  ~RemoveTicketTypesFromTicketFlowCollectionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -266,6 +410,15 @@ struct UpdateIAM2TicketFlowAction : Action<UpdateIAM2TicketFlowAction, Inventory
   std::optional<std::string> approverTitle;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIAM2TicketFlowAction();
+  UpdateIAM2TicketFlowAction(const UpdateIAM2TicketFlowAction&) = default;
+  UpdateIAM2TicketFlowAction(UpdateIAM2TicketFlowAction&&) = default;
+  UpdateIAM2TicketFlowAction& operator=(const UpdateIAM2TicketFlowAction&) = default;
+  UpdateIAM2TicketFlowAction& operator=(UpdateIAM2TicketFlowAction&&) = default;
+  ~UpdateIAM2TicketFlowAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -283,6 +436,15 @@ struct UpdateIAM2TicketFlowCollectionAction : Action<UpdateIAM2TicketFlowCollect
   std::optional<bool> isDefault;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateIAM2TicketFlowCollectionAction();
+  UpdateIAM2TicketFlowCollectionAction(const UpdateIAM2TicketFlowCollectionAction&) = default;
+  UpdateIAM2TicketFlowCollectionAction(UpdateIAM2TicketFlowCollectionAction&&) = default;
+  UpdateIAM2TicketFlowCollectionAction& operator=(const UpdateIAM2TicketFlowCollectionAction&) = default;
+  UpdateIAM2TicketFlowCollectionAction& operator=(UpdateIAM2TicketFlowCollectionAction&&) = default;
+  ~UpdateIAM2TicketFlowCollectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -297,6 +459,15 @@ struct UpdateTicketRequestAction : Action<UpdateTicketRequestAction, InventoryRe
   std::optional<Json> requests;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateTicketRequestAction();
+  UpdateTicketRequestAction(const UpdateTicketRequestAction&) = default;
+  UpdateTicketRequestAction(UpdateTicketRequestAction&&) = default;
+  UpdateTicketRequestAction& operator=(const UpdateTicketRequestAction&) = default;
+  UpdateTicketRequestAction& operator=(UpdateTicketRequestAction&&) = default;
+  ~UpdateTicketRequestAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

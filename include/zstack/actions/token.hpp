@@ -24,6 +24,15 @@ struct TokenIntrospectionAction : Action<TokenIntrospectionAction, TokenIntrospe
   std::string tokenType;  ///< Required; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  TokenIntrospectionAction();
+  TokenIntrospectionAction(const TokenIntrospectionAction&) = default;
+  TokenIntrospectionAction(TokenIntrospectionAction&&) = default;
+  TokenIntrospectionAction& operator=(const TokenIntrospectionAction&) = default;
+  TokenIntrospectionAction& operator=(TokenIntrospectionAction&&) = default;
+  ~TokenIntrospectionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -30,6 +30,15 @@ struct GetTwoFactorAuthenticationSecretAction : Action<GetTwoFactorAuthenticatio
   std::optional<std::string> verifyCode;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetTwoFactorAuthenticationSecretAction();
+  GetTwoFactorAuthenticationSecretAction(const GetTwoFactorAuthenticationSecretAction&) = default;
+  GetTwoFactorAuthenticationSecretAction(GetTwoFactorAuthenticationSecretAction&&) = default;
+  GetTwoFactorAuthenticationSecretAction& operator=(const GetTwoFactorAuthenticationSecretAction&) = default;
+  GetTwoFactorAuthenticationSecretAction& operator=(GetTwoFactorAuthenticationSecretAction&&) = default;
+  ~GetTwoFactorAuthenticationSecretAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -41,6 +50,15 @@ struct GetTwoFactorAuthenticationSecretAction : Action<GetTwoFactorAuthenticatio
 /// From the Java SDK's `GetTwoFactorAuthenticationStateAction.java`.
 struct GetTwoFactorAuthenticationStateAction : Action<GetTwoFactorAuthenticationStateAction, GetTwoFactorAuthenticationStateResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetTwoFactorAuthenticationStateAction();
+  GetTwoFactorAuthenticationStateAction(const GetTwoFactorAuthenticationStateAction&) = default;
+  GetTwoFactorAuthenticationStateAction(GetTwoFactorAuthenticationStateAction&&) = default;
+  GetTwoFactorAuthenticationStateAction& operator=(const GetTwoFactorAuthenticationStateAction&) = default;
+  GetTwoFactorAuthenticationStateAction& operator=(GetTwoFactorAuthenticationStateAction&&) = default;
+  ~GetTwoFactorAuthenticationStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -54,6 +72,15 @@ struct GetTwoFactorAuthenticationStateAction : Action<GetTwoFactorAuthentication
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryTwoFactorAuthenticationAction.java`.
 struct QueryTwoFactorAuthenticationAction : QueryAction<QueryTwoFactorAuthenticationAction, TwoFactorAuthenticationInventory> {
+
+  /// \cond
+  QueryTwoFactorAuthenticationAction();
+  QueryTwoFactorAuthenticationAction(const QueryTwoFactorAuthenticationAction&) = default;
+  QueryTwoFactorAuthenticationAction(QueryTwoFactorAuthenticationAction&&) = default;
+  QueryTwoFactorAuthenticationAction& operator=(const QueryTwoFactorAuthenticationAction&) = default;
+  QueryTwoFactorAuthenticationAction& operator=(QueryTwoFactorAuthenticationAction&&) = default;
+  ~QueryTwoFactorAuthenticationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -71,6 +98,15 @@ struct ResetTwoFactorAuthenticationSecretAction : Action<ResetTwoFactorAuthentic
   std::optional<std::string> captchaUuid;  ///< Optional.
   std::optional<std::string> verifyCode;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ResetTwoFactorAuthenticationSecretAction();
+  ResetTwoFactorAuthenticationSecretAction(const ResetTwoFactorAuthenticationSecretAction&) = default;
+  ResetTwoFactorAuthenticationSecretAction(ResetTwoFactorAuthenticationSecretAction&&) = default;
+  ResetTwoFactorAuthenticationSecretAction& operator=(const ResetTwoFactorAuthenticationSecretAction&) = default;
+  ResetTwoFactorAuthenticationSecretAction& operator=(ResetTwoFactorAuthenticationSecretAction&&) = default;
+  ~ResetTwoFactorAuthenticationSecretAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

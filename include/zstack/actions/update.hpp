@@ -32,6 +32,15 @@ struct UpdateCasClientAction : Action<UpdateCasClientAction, InventoryReply<CasC
   std::optional<std::string> loginType;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateCasClientAction();
+  UpdateCasClientAction(const UpdateCasClientAction&) = default;
+  UpdateCasClientAction(UpdateCasClientAction&&) = default;
+  UpdateCasClientAction& operator=(const UpdateCasClientAction&) = default;
+  UpdateCasClientAction& operator=(UpdateCasClientAction&&) = default;
+  ~UpdateCasClientAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct UpdateDirectoryAction : Action<UpdateDirectoryAction, InventoryReply<Dire
   std::string uuid;  ///< Required.
   std::string name;  ///< Required; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateDirectoryAction();
+  UpdateDirectoryAction(const UpdateDirectoryAction&) = default;
+  UpdateDirectoryAction(UpdateDirectoryAction&&) = default;
+  UpdateDirectoryAction& operator=(const UpdateDirectoryAction&) = default;
+  UpdateDirectoryAction& operator=(UpdateDirectoryAction&&) = default;
+  ~UpdateDirectoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -71,6 +89,15 @@ struct UpdateOAuthClientAction : Action<UpdateOAuthClientAction, InventoryReply<
   std::optional<Json> scopeList;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateOAuthClientAction();
+  UpdateOAuthClientAction(const UpdateOAuthClientAction&) = default;
+  UpdateOAuthClientAction(UpdateOAuthClientAction&&) = default;
+  UpdateOAuthClientAction& operator=(const UpdateOAuthClientAction&) = default;
+  UpdateOAuthClientAction& operator=(UpdateOAuthClientAction&&) = default;
+  ~UpdateOAuthClientAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -84,6 +111,15 @@ struct UpdateSSORedirectTemplateAction : Action<UpdateSSORedirectTemplateAction,
   std::string uuid;  ///< Required.
   std::string redirectTemplate;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSSORedirectTemplateAction();
+  UpdateSSORedirectTemplateAction(const UpdateSSORedirectTemplateAction&) = default;
+  UpdateSSORedirectTemplateAction(UpdateSSORedirectTemplateAction&&) = default;
+  UpdateSSORedirectTemplateAction& operator=(const UpdateSSORedirectTemplateAction&) = default;
+  UpdateSSORedirectTemplateAction& operator=(UpdateSSORedirectTemplateAction&&) = default;
+  ~UpdateSSORedirectTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct UploadFileToVmAction : Action<UploadFileToVmAction, EmptyReply> {
   std::string remotePath;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UploadFileToVmAction();
+  UploadFileToVmAction(const UploadFileToVmAction&) = default;
+  UploadFileToVmAction(UploadFileToVmAction&&) = default;
+  UploadFileToVmAction& operator=(const UploadFileToVmAction&) = default;
+  UploadFileToVmAction& operator=(UploadFileToVmAction&&) = default;
+  ~UploadFileToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

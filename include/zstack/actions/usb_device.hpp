@@ -26,6 +26,15 @@ struct AttachUsbDeviceToVmAction : Action<AttachUsbDeviceToVmAction, InventoryRe
   std::optional<std::string> attachType;  ///< Optional; one of `PassThrough`, `Redirect` (case-insensitive); Java SDK default `"PassThrough"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachUsbDeviceToVmAction();
+  AttachUsbDeviceToVmAction(const AttachUsbDeviceToVmAction&) = default;
+  AttachUsbDeviceToVmAction(AttachUsbDeviceToVmAction&&) = default;
+  AttachUsbDeviceToVmAction& operator=(const AttachUsbDeviceToVmAction&) = default;
+  AttachUsbDeviceToVmAction& operator=(AttachUsbDeviceToVmAction&&) = default;
+  ~AttachUsbDeviceToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct DetachUsbDeviceFromVmAction : Action<DetachUsbDeviceFromVmAction, Invento
   std::string usbDeviceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachUsbDeviceFromVmAction();
+  DetachUsbDeviceFromVmAction(const DetachUsbDeviceFromVmAction&) = default;
+  DetachUsbDeviceFromVmAction(DetachUsbDeviceFromVmAction&&) = default;
+  DetachUsbDeviceFromVmAction& operator=(const DetachUsbDeviceFromVmAction&) = default;
+  DetachUsbDeviceFromVmAction& operator=(DetachUsbDeviceFromVmAction&&) = default;
+  ~DetachUsbDeviceFromVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +69,15 @@ struct DetachUsbDeviceFromVmAction : Action<DetachUsbDeviceFromVmAction, Invento
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryUsbDeviceAction.java`.
 struct QueryUsbDeviceAction : QueryAction<QueryUsbDeviceAction, UsbDeviceInventory> {
+
+  /// \cond
+  QueryUsbDeviceAction();
+  QueryUsbDeviceAction(const QueryUsbDeviceAction&) = default;
+  QueryUsbDeviceAction(QueryUsbDeviceAction&&) = default;
+  QueryUsbDeviceAction& operator=(const QueryUsbDeviceAction&) = default;
+  QueryUsbDeviceAction& operator=(QueryUsbDeviceAction&&) = default;
+  ~QueryUsbDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -67,6 +94,15 @@ struct UpdateUsbDeviceAction : Action<UpdateUsbDeviceAction, InventoryReply<UsbD
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateUsbDeviceAction();
+  UpdateUsbDeviceAction(const UpdateUsbDeviceAction&) = default;
+  UpdateUsbDeviceAction(UpdateUsbDeviceAction&&) = default;
+  UpdateUsbDeviceAction& operator=(const UpdateUsbDeviceAction&) = default;
+  UpdateUsbDeviceAction& operator=(UpdateUsbDeviceAction&&) = default;
+  ~UpdateUsbDeviceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

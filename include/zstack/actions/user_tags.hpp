@@ -26,6 +26,15 @@ struct CreateUserTagAction : Action<CreateUserTagAction, InventoryReply<UserTagI
   std::string tag;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateUserTagAction();
+  CreateUserTagAction(const CreateUserTagAction&) = default;
+  CreateUserTagAction(CreateUserTagAction&&) = default;
+  CreateUserTagAction& operator=(const CreateUserTagAction&) = default;
+  CreateUserTagAction& operator=(CreateUserTagAction&&) = default;
+  ~CreateUserTagAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -39,6 +48,15 @@ struct CreateUserTagAction : Action<CreateUserTagAction, InventoryReply<UserTagI
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryUserTagAction.java`.
 struct QueryUserTagAction : QueryAction<QueryUserTagAction, UserTagInventory> {
+
+  /// \cond
+  QueryUserTagAction();
+  QueryUserTagAction(const QueryUserTagAction&) = default;
+  QueryUserTagAction(QueryUserTagAction&&) = default;
+  QueryUserTagAction& operator=(const QueryUserTagAction&) = default;
+  QueryUserTagAction& operator=(QueryUserTagAction&&) = default;
+  ~QueryUserTagAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ struct CleanV2VConversionCacheAction : Action<CleanV2VConversionCacheAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CleanV2VConversionCacheAction();
+  CleanV2VConversionCacheAction(const CleanV2VConversionCacheAction&) = default;
+  CleanV2VConversionCacheAction(CleanV2VConversionCacheAction&&) = default;
+  CleanV2VConversionCacheAction& operator=(const CleanV2VConversionCacheAction&) = default;
+  CleanV2VConversionCacheAction& operator=(CleanV2VConversionCacheAction&&) = default;
+  ~CleanV2VConversionCacheAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct ListVMsFromKVMHostAction : Action<ListVMsFromKVMHostAction, ListVMsFromKV
   std::optional<std::string> sshPrivKey;  ///< Optional.
   std::optional<std::string> v2vType;  ///< Optional; Java SDK default `"KVM"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ListVMsFromKVMHostAction();
+  ListVMsFromKVMHostAction(const ListVMsFromKVMHostAction&) = default;
+  ListVMsFromKVMHostAction(ListVMsFromKVMHostAction&&) = default;
+  ListVMsFromKVMHostAction& operator=(const ListVMsFromKVMHostAction&) = default;
+  ListVMsFromKVMHostAction& operator=(ListVMsFromKVMHostAction&&) = default;
+  ~ListVMsFromKVMHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

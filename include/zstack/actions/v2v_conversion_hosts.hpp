@@ -30,6 +30,15 @@ struct AddV2VConversionHostAction : Action<AddV2VConversionHostAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddV2VConversionHostAction();
+  AddV2VConversionHostAction(const AddV2VConversionHostAction&) = default;
+  AddV2VConversionHostAction(AddV2VConversionHostAction&&) = default;
+  AddV2VConversionHostAction& operator=(const AddV2VConversionHostAction&) = default;
+  AddV2VConversionHostAction& operator=(AddV2VConversionHostAction&&) = default;
+  ~AddV2VConversionHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -43,6 +52,15 @@ struct ChangeV2VConversionHostStateAction : Action<ChangeV2VConversionHostStateA
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeV2VConversionHostStateAction();
+  ChangeV2VConversionHostStateAction(const ChangeV2VConversionHostStateAction&) = default;
+  ChangeV2VConversionHostStateAction(ChangeV2VConversionHostStateAction&&) = default;
+  ChangeV2VConversionHostStateAction& operator=(const ChangeV2VConversionHostStateAction&) = default;
+  ChangeV2VConversionHostStateAction& operator=(ChangeV2VConversionHostStateAction&&) = default;
+  ~ChangeV2VConversionHostStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -58,6 +76,15 @@ struct DeleteV2VConversionHostAction : Action<DeleteV2VConversionHostAction, Emp
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteV2VConversionHostAction();
+  DeleteV2VConversionHostAction(const DeleteV2VConversionHostAction&) = default;
+  DeleteV2VConversionHostAction(DeleteV2VConversionHostAction&&) = default;
+  DeleteV2VConversionHostAction& operator=(const DeleteV2VConversionHostAction&) = default;
+  DeleteV2VConversionHostAction& operator=(DeleteV2VConversionHostAction&&) = default;
+  ~DeleteV2VConversionHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -70,6 +97,15 @@ struct DeleteV2VConversionHostAction : Action<DeleteV2VConversionHostAction, Emp
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryV2VConversionHostAction.java`.
 struct QueryV2VConversionHostAction : QueryAction<QueryV2VConversionHostAction, V2VConversionHostInventory> {
+
+  /// \cond
+  QueryV2VConversionHostAction();
+  QueryV2VConversionHostAction(const QueryV2VConversionHostAction&) = default;
+  QueryV2VConversionHostAction(QueryV2VConversionHostAction&&) = default;
+  QueryV2VConversionHostAction& operator=(const QueryV2VConversionHostAction&) = default;
+  QueryV2VConversionHostAction& operator=(QueryV2VConversionHostAction&&) = default;
+  ~QueryV2VConversionHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -86,6 +122,15 @@ struct UpdateV2VConversionHostAction : Action<UpdateV2VConversionHostAction, Inv
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> storagePath;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateV2VConversionHostAction();
+  UpdateV2VConversionHostAction(const UpdateV2VConversionHostAction&) = default;
+  UpdateV2VConversionHostAction(UpdateV2VConversionHostAction&&) = default;
+  UpdateV2VConversionHostAction& operator=(const UpdateV2VConversionHostAction&) = default;
+  UpdateV2VConversionHostAction& operator=(UpdateV2VConversionHostAction&&) = default;
+  ~UpdateV2VConversionHostAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

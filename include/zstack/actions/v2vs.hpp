@@ -46,6 +46,15 @@ struct ConvertVmFromForeignHypervisorAction : Action<ConvertVmFromForeignHypervi
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ConvertVmFromForeignHypervisorAction();
+  ConvertVmFromForeignHypervisorAction(const ConvertVmFromForeignHypervisorAction&) = default;
+  ConvertVmFromForeignHypervisorAction(ConvertVmFromForeignHypervisorAction&&) = default;
+  ConvertVmFromForeignHypervisorAction& operator=(const ConvertVmFromForeignHypervisorAction&) = default;
+  ConvertVmFromForeignHypervisorAction& operator=(ConvertVmFromForeignHypervisorAction&&) = default;
+  ~ConvertVmFromForeignHypervisorAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

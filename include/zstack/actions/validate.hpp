@@ -26,6 +26,15 @@ struct ValidateVmSchedulingRuleAction : Action<ValidateVmSchedulingRuleAction, E
   std::optional<std::string> zoneUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ValidateVmSchedulingRuleAction();
+  ValidateVmSchedulingRuleAction(const ValidateVmSchedulingRuleAction&) = default;
+  ValidateVmSchedulingRuleAction(ValidateVmSchedulingRuleAction&&) = default;
+  ValidateVmSchedulingRuleAction& operator=(const ValidateVmSchedulingRuleAction&) = default;
+  ValidateVmSchedulingRuleAction& operator=(ValidateVmSchedulingRuleAction&&) = default;
+  ~ValidateVmSchedulingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -38,6 +38,15 @@ struct AddVCenterAction : Action<AddVCenterAction, InventoryReply<VCenterInvento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddVCenterAction();
+  AddVCenterAction(const AddVCenterAction&) = default;
+  AddVCenterAction(AddVCenterAction&&) = default;
+  AddVCenterAction& operator=(const AddVCenterAction&) = default;
+  AddVCenterAction& operator=(AddVCenterAction&&) = default;
+  ~AddVCenterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -52,6 +61,15 @@ struct DeleteVCenterAction : Action<DeleteVCenterAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVCenterAction();
+  DeleteVCenterAction(const DeleteVCenterAction&) = default;
+  DeleteVCenterAction(DeleteVCenterAction&&) = default;
+  DeleteVCenterAction& operator=(const DeleteVCenterAction&) = default;
+  DeleteVCenterAction& operator=(DeleteVCenterAction&&) = default;
+  ~DeleteVCenterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +82,15 @@ struct DeleteVCenterAction : Action<DeleteVCenterAction, EmptyReply> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVCenterAction.java`.
 struct QueryVCenterAction : QueryAction<QueryVCenterAction, VCenterInventory> {
+
+  /// \cond
+  QueryVCenterAction();
+  QueryVCenterAction(const QueryVCenterAction&) = default;
+  QueryVCenterAction(QueryVCenterAction&&) = default;
+  QueryVCenterAction& operator=(const QueryVCenterAction&) = default;
+  QueryVCenterAction& operator=(QueryVCenterAction&&) = default;
+  ~QueryVCenterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -78,6 +105,15 @@ struct QueryVCenterAction : QueryAction<QueryVCenterAction, VCenterInventory> {
 /// From the Java SDK's `QueryVCenterBackupStorageAction.java`.
 struct QueryVCenterBackupStorageAction : QueryAction<QueryVCenterBackupStorageAction, VCenterBackupStorageInventory> {
 
+  /// \cond
+  QueryVCenterBackupStorageAction();
+  QueryVCenterBackupStorageAction(const QueryVCenterBackupStorageAction&) = default;
+  QueryVCenterBackupStorageAction(QueryVCenterBackupStorageAction&&) = default;
+  QueryVCenterBackupStorageAction& operator=(const QueryVCenterBackupStorageAction&) = default;
+  QueryVCenterBackupStorageAction& operator=(QueryVCenterBackupStorageAction&&) = default;
+  ~QueryVCenterBackupStorageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -90,6 +126,15 @@ struct QueryVCenterBackupStorageAction : QueryAction<QueryVCenterBackupStorageAc
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVCenterClusterAction.java`.
 struct QueryVCenterClusterAction : QueryAction<QueryVCenterClusterAction, VCenterClusterInventory> {
+
+  /// \cond
+  QueryVCenterClusterAction();
+  QueryVCenterClusterAction(const QueryVCenterClusterAction&) = default;
+  QueryVCenterClusterAction(QueryVCenterClusterAction&&) = default;
+  QueryVCenterClusterAction& operator=(const QueryVCenterClusterAction&) = default;
+  QueryVCenterClusterAction& operator=(QueryVCenterClusterAction&&) = default;
+  ~QueryVCenterClusterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -104,6 +149,15 @@ struct QueryVCenterClusterAction : QueryAction<QueryVCenterClusterAction, VCente
 /// From the Java SDK's `QueryVCenterDatacenterAction.java`.
 struct QueryVCenterDatacenterAction : QueryAction<QueryVCenterDatacenterAction, VCenterDatacenterInventory> {
 
+  /// \cond
+  QueryVCenterDatacenterAction();
+  QueryVCenterDatacenterAction(const QueryVCenterDatacenterAction&) = default;
+  QueryVCenterDatacenterAction(QueryVCenterDatacenterAction&&) = default;
+  QueryVCenterDatacenterAction& operator=(const QueryVCenterDatacenterAction&) = default;
+  QueryVCenterDatacenterAction& operator=(QueryVCenterDatacenterAction&&) = default;
+  ~QueryVCenterDatacenterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -116,6 +170,15 @@ struct QueryVCenterDatacenterAction : QueryAction<QueryVCenterDatacenterAction, 
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVCenterPrimaryStorageAction.java`.
 struct QueryVCenterPrimaryStorageAction : QueryAction<QueryVCenterPrimaryStorageAction, VCenterPrimaryStorageInventory> {
+
+  /// \cond
+  QueryVCenterPrimaryStorageAction();
+  QueryVCenterPrimaryStorageAction(const QueryVCenterPrimaryStorageAction&) = default;
+  QueryVCenterPrimaryStorageAction(QueryVCenterPrimaryStorageAction&&) = default;
+  QueryVCenterPrimaryStorageAction& operator=(const QueryVCenterPrimaryStorageAction&) = default;
+  QueryVCenterPrimaryStorageAction& operator=(QueryVCenterPrimaryStorageAction&&) = default;
+  ~QueryVCenterPrimaryStorageAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -130,6 +193,15 @@ struct QueryVCenterPrimaryStorageAction : QueryAction<QueryVCenterPrimaryStorage
 /// From the Java SDK's `QueryVCenterResourcePoolAction.java`.
 struct QueryVCenterResourcePoolAction : QueryAction<QueryVCenterResourcePoolAction, VCenterResourcePoolInventory> {
 
+  /// \cond
+  QueryVCenterResourcePoolAction();
+  QueryVCenterResourcePoolAction(const QueryVCenterResourcePoolAction&) = default;
+  QueryVCenterResourcePoolAction(QueryVCenterResourcePoolAction&&) = default;
+  QueryVCenterResourcePoolAction& operator=(const QueryVCenterResourcePoolAction&) = default;
+  QueryVCenterResourcePoolAction& operator=(QueryVCenterResourcePoolAction&&) = default;
+  ~QueryVCenterResourcePoolAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -142,6 +214,15 @@ struct QueryVCenterResourcePoolAction : QueryAction<QueryVCenterResourcePoolActi
 struct SyncVCenterAction : Action<SyncVCenterAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncVCenterAction();
+  SyncVCenterAction(const SyncVCenterAction&) = default;
+  SyncVCenterAction(SyncVCenterAction&&) = default;
+  SyncVCenterAction& operator=(const SyncVCenterAction&) = default;
+  SyncVCenterAction& operator=(SyncVCenterAction&&) = default;
+  ~SyncVCenterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -162,6 +243,15 @@ struct UpdateVCenterAction : Action<UpdateVCenterAction, InventoryReply<VCenterI
   std::optional<std::int32_t> port;  ///< Optional.
   std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVCenterAction();
+  UpdateVCenterAction(const UpdateVCenterAction&) = default;
+  UpdateVCenterAction(UpdateVCenterAction&&) = default;
+  UpdateVCenterAction& operator=(const UpdateVCenterAction&) = default;
+  UpdateVCenterAction& operator=(UpdateVCenterAction&&) = default;
+  ~UpdateVCenterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ namespace zstack {
 struct GetVipQosAction : Action<GetVipQosAction, QueryReply<VipQosInventory>> {
   std::string uuid;  ///< Path variable; required.
 
+  /// \cond
+  GetVipQosAction();
+  GetVipQosAction(const GetVipQosAction&) = default;
+  GetVipQosAction(GetVipQosAction&&) = default;
+  GetVipQosAction& operator=(const GetVipQosAction&) = default;
+  GetVipQosAction& operator=(GetVipQosAction&&) = default;
+  ~GetVipQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -31,6 +31,15 @@ struct AttachVipToVpcSharedQosAction : Action<AttachVipToVpcSharedQosAction, Emp
   std::optional<std::vector<std::string>> vipUuids;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachVipToVpcSharedQosAction();
+  AttachVipToVpcSharedQosAction(const AttachVipToVpcSharedQosAction&) = default;
+  AttachVipToVpcSharedQosAction(AttachVipToVpcSharedQosAction&&) = default;
+  AttachVipToVpcSharedQosAction& operator=(const AttachVipToVpcSharedQosAction&) = default;
+  AttachVipToVpcSharedQosAction& operator=(AttachVipToVpcSharedQosAction&&) = default;
+  ~AttachVipToVpcSharedQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -43,6 +52,15 @@ struct AttachVipToVpcSharedQosAction : Action<AttachVipToVpcSharedQosAction, Emp
 struct ChangeVipStateAction : Action<ChangeVipStateAction, InventoryReply<VipInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+
+  /// \cond
+  ChangeVipStateAction();
+  ChangeVipStateAction(const ChangeVipStateAction&) = default;
+  ChangeVipStateAction(ChangeVipStateAction&&) = default;
+  ChangeVipStateAction& operator=(const ChangeVipStateAction&) = default;
+  ChangeVipStateAction& operator=(ChangeVipStateAction&&) = default;
+  ~ChangeVipStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -57,6 +75,15 @@ struct ChangeVpcSharedQosBandwidthAction : Action<ChangeVpcSharedQosBandwidthAct
   std::string sharedQosUuid;  ///< Path variable; required.
   std::optional<std::int64_t> bandwidth;  ///< Required; range [131072, 32212254720].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeVpcSharedQosBandwidthAction();
+  ChangeVpcSharedQosBandwidthAction(const ChangeVpcSharedQosBandwidthAction&) = default;
+  ChangeVpcSharedQosBandwidthAction(ChangeVpcSharedQosBandwidthAction&&) = default;
+  ChangeVpcSharedQosBandwidthAction& operator=(const ChangeVpcSharedQosBandwidthAction&) = default;
+  ChangeVpcSharedQosBandwidthAction& operator=(ChangeVpcSharedQosBandwidthAction&&) = default;
+  ~ChangeVpcSharedQosBandwidthAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -75,6 +102,15 @@ struct CheckVipPortAvailabilityAction : Action<CheckVipPortAvailabilityAction, C
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckVipPortAvailabilityAction();
+  CheckVipPortAvailabilityAction(const CheckVipPortAvailabilityAction&) = default;
+  CheckVipPortAvailabilityAction(CheckVipPortAvailabilityAction&&) = default;
+  CheckVipPortAvailabilityAction& operator=(const CheckVipPortAvailabilityAction&) = default;
+  CheckVipPortAvailabilityAction& operator=(CheckVipPortAvailabilityAction&&) = default;
+  ~CheckVipPortAvailabilityAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -91,6 +127,15 @@ struct CreateVipAction : Action<CreateVipAction, InventoryReply<VipInventory>> {
   std::optional<std::string> allocatorStrategy;  ///< Optional.
   std::optional<std::string> requiredIp;  ///< Optional.
   std::optional<std::string> resourceUuid;  ///< Optional.
+
+  /// \cond
+  CreateVipAction();
+  CreateVipAction(const CreateVipAction&) = default;
+  CreateVipAction(CreateVipAction&&) = default;
+  CreateVipAction& operator=(const CreateVipAction&) = default;
+  CreateVipAction& operator=(CreateVipAction&&) = default;
+  ~CreateVipAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -111,6 +156,15 @@ struct CreateVpcSharedQosAction : Action<CreateVpcSharedQosAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVpcSharedQosAction();
+  CreateVpcSharedQosAction(const CreateVpcSharedQosAction&) = default;
+  CreateVpcSharedQosAction(CreateVpcSharedQosAction&&) = default;
+  CreateVpcSharedQosAction& operator=(const CreateVpcSharedQosAction&) = default;
+  CreateVpcSharedQosAction& operator=(CreateVpcSharedQosAction&&) = default;
+  ~CreateVpcSharedQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -124,6 +178,15 @@ struct DeleteVipAction : Action<DeleteVipAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
+  /// \cond
+  DeleteVipAction();
+  DeleteVipAction(const DeleteVipAction&) = default;
+  DeleteVipAction(DeleteVipAction&&) = default;
+  DeleteVipAction& operator=(const DeleteVipAction&) = default;
+  DeleteVipAction& operator=(DeleteVipAction&&) = default;
+  ~DeleteVipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -136,6 +199,15 @@ struct DeleteVipAction : Action<DeleteVipAction, EmptyReply> {
 struct DeleteVipQosAction : Action<DeleteVipQosAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::int32_t> port;  ///< Optional; always in the query string.
+
+  /// \cond
+  DeleteVipQosAction();
+  DeleteVipQosAction(const DeleteVipQosAction&) = default;
+  DeleteVipQosAction(DeleteVipQosAction&&) = default;
+  DeleteVipQosAction& operator=(const DeleteVipQosAction&) = default;
+  DeleteVipQosAction& operator=(DeleteVipQosAction&&) = default;
+  ~DeleteVipQosAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -151,6 +223,15 @@ struct DeleteVpcSharedQosAction : Action<DeleteVpcSharedQosAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVpcSharedQosAction();
+  DeleteVpcSharedQosAction(const DeleteVpcSharedQosAction&) = default;
+  DeleteVpcSharedQosAction(DeleteVpcSharedQosAction&&) = default;
+  DeleteVpcSharedQosAction& operator=(const DeleteVpcSharedQosAction&) = default;
+  DeleteVpcSharedQosAction& operator=(DeleteVpcSharedQosAction&&) = default;
+  ~DeleteVpcSharedQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -165,6 +246,15 @@ struct DetachVipFromVpcSharedQosAction : Action<DetachVipFromVpcSharedQosAction,
   std::optional<Json> vipLists;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::vector<std::string>> vipUuids;  ///< Optional; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachVipFromVpcSharedQosAction();
+  DetachVipFromVpcSharedQosAction(const DetachVipFromVpcSharedQosAction&) = default;
+  DetachVipFromVpcSharedQosAction(DetachVipFromVpcSharedQosAction&&) = default;
+  DetachVipFromVpcSharedQosAction& operator=(const DetachVipFromVpcSharedQosAction&) = default;
+  DetachVipFromVpcSharedQosAction& operator=(DetachVipFromVpcSharedQosAction&&) = default;
+  ~DetachVipFromVpcSharedQosAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -182,6 +272,15 @@ struct GetVipAvailablePortAction : Action<GetVipAvailablePortAction, GetVipAvail
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVipAvailablePortAction();
+  GetVipAvailablePortAction(const GetVipAvailablePortAction&) = default;
+  GetVipAvailablePortAction(GetVipAvailablePortAction&&) = default;
+  GetVipAvailablePortAction& operator=(const GetVipAvailablePortAction&) = default;
+  GetVipAvailablePortAction& operator=(GetVipAvailablePortAction&&) = default;
+  ~GetVipAvailablePortAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -194,6 +293,15 @@ struct GetVipAvailablePortAction : Action<GetVipAvailablePortAction, GetVipAvail
 struct GetVipUsedPortsAction : Action<GetVipUsedPortsAction, QueryReply<VipPortRangeInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string protocol;  ///< Required; always in the query string; one of `tcp`, `udp` (case-insensitive).
+
+  /// \cond
+  GetVipUsedPortsAction();
+  GetVipUsedPortsAction(const GetVipUsedPortsAction&) = default;
+  GetVipUsedPortsAction(GetVipUsedPortsAction&&) = default;
+  GetVipUsedPortsAction& operator=(const GetVipUsedPortsAction&) = default;
+  GetVipUsedPortsAction& operator=(GetVipUsedPortsAction&&) = default;
+  ~GetVipUsedPortsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -209,6 +317,15 @@ struct GetVipUsedPortsAction : Action<GetVipUsedPortsAction, QueryReply<VipPortR
 /// From `api/actions/QueryVip.json` (the manual).
 struct QueryVipAction : QueryAction<QueryVipAction, VipInventory> {
 
+  /// \cond
+  QueryVipAction();
+  QueryVipAction(const QueryVipAction&) = default;
+  QueryVipAction(QueryVipAction&&) = default;
+  QueryVipAction& operator=(const QueryVipAction&) = default;
+  QueryVipAction& operator=(QueryVipAction&&) = default;
+  ~QueryVipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -221,6 +338,15 @@ struct QueryVipAction : QueryAction<QueryVipAction, VipInventory> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVpcSharedQosAction.java`.
 struct QueryVpcSharedQosAction : QueryAction<QueryVpcSharedQosAction, VpcSharedQosInventory> {
+
+  /// \cond
+  QueryVpcSharedQosAction();
+  QueryVpcSharedQosAction(const QueryVpcSharedQosAction&) = default;
+  QueryVpcSharedQosAction(QueryVpcSharedQosAction&&) = default;
+  QueryVpcSharedQosAction& operator=(const QueryVpcSharedQosAction&) = default;
+  QueryVpcSharedQosAction& operator=(QueryVpcSharedQosAction&&) = default;
+  ~QueryVpcSharedQosAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -237,6 +363,15 @@ struct SetVipQosAction : Action<SetVipQosAction, InventoryReply<VipQosInventory>
   std::optional<std::int64_t> outboundBandwidth;  ///< Optional; range [131072, 32212254720].
   std::optional<std::int64_t> inboundBandwidth;  ///< Optional; range [131072, 32212254720].
 
+  /// \cond
+  SetVipQosAction();
+  SetVipQosAction(const SetVipQosAction&) = default;
+  SetVipQosAction(SetVipQosAction&&) = default;
+  SetVipQosAction& operator=(const SetVipQosAction&) = default;
+  SetVipQosAction& operator=(SetVipQosAction&&) = default;
+  ~SetVipQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -250,6 +385,15 @@ struct UpdateVipAction : Action<UpdateVipAction, InventoryReply<VipInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+
+  /// \cond
+  UpdateVipAction();
+  UpdateVipAction(const UpdateVipAction&) = default;
+  UpdateVipAction(UpdateVipAction&&) = default;
+  UpdateVipAction& operator=(const UpdateVipAction&) = default;
+  UpdateVipAction& operator=(UpdateVipAction&&) = default;
+  ~UpdateVipAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -265,6 +409,15 @@ struct UpdateVpcSharedQosAction : Action<UpdateVpcSharedQosAction, InventoryRepl
   std::string name;  ///< Required; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVpcSharedQosAction();
+  UpdateVpcSharedQosAction(const UpdateVpcSharedQosAction&) = default;
+  UpdateVpcSharedQosAction(UpdateVpcSharedQosAction&&) = default;
+  UpdateVpcSharedQosAction& operator=(const UpdateVpcSharedQosAction&) = default;
+  UpdateVpcSharedQosAction& operator=(UpdateVpcSharedQosAction&&) = default;
+  ~UpdateVpcSharedQosAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -25,6 +25,15 @@ struct GetCandidateVMForAttachingAffinityGroupAction : Action<GetCandidateVMForA
   std::string affinityGroupUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateVMForAttachingAffinityGroupAction();
+  GetCandidateVMForAttachingAffinityGroupAction(const GetCandidateVMForAttachingAffinityGroupAction&) = default;
+  GetCandidateVMForAttachingAffinityGroupAction(GetCandidateVMForAttachingAffinityGroupAction&&) = default;
+  GetCandidateVMForAttachingAffinityGroupAction& operator=(const GetCandidateVMForAttachingAffinityGroupAction&) = default;
+  GetCandidateVMForAttachingAffinityGroupAction& operator=(GetCandidateVMForAttachingAffinityGroupAction&&) = default;
+  ~GetCandidateVMForAttachingAffinityGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct GetCandidateVMForAttachingAffinityGroupAction : Action<GetCandidateVMForA
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVmSchedHistoryAction.java`.
 struct QueryVmSchedHistoryAction : QueryAction<QueryVmSchedHistoryAction, VmSchedHistoryInventory> {
+
+  /// \cond
+  QueryVmSchedHistoryAction();
+  QueryVmSchedHistoryAction(const QueryVmSchedHistoryAction&) = default;
+  QueryVmSchedHistoryAction(QueryVmSchedHistoryAction&&) = default;
+  QueryVmSchedHistoryAction& operator=(const QueryVmSchedHistoryAction&) = default;
+  QueryVmSchedHistoryAction& operator=(QueryVmSchedHistoryAction&&) = default;
+  ~QueryVmSchedHistoryAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

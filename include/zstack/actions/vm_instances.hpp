@@ -85,6 +85,15 @@ struct AttachGuestToolsIsoToVmAction : Action<AttachGuestToolsIsoToVmAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachGuestToolsIsoToVmAction();
+  AttachGuestToolsIsoToVmAction(const AttachGuestToolsIsoToVmAction&) = default;
+  AttachGuestToolsIsoToVmAction(AttachGuestToolsIsoToVmAction&&) = default;
+  AttachGuestToolsIsoToVmAction& operator=(const AttachGuestToolsIsoToVmAction&) = default;
+  AttachGuestToolsIsoToVmAction& operator=(AttachGuestToolsIsoToVmAction&&) = default;
+  ~AttachGuestToolsIsoToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -98,6 +107,15 @@ struct AttachIsoToVmInstanceAction : Action<AttachIsoToVmInstanceAction, Invento
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::string isoUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachIsoToVmInstanceAction();
+  AttachIsoToVmInstanceAction(const AttachIsoToVmInstanceAction&) = default;
+  AttachIsoToVmInstanceAction(AttachIsoToVmInstanceAction&&) = default;
+  AttachIsoToVmInstanceAction& operator=(const AttachIsoToVmInstanceAction&) = default;
+  AttachIsoToVmInstanceAction& operator=(AttachIsoToVmInstanceAction&&) = default;
+  ~AttachIsoToVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -117,6 +135,15 @@ struct AttachL3NetworkToVmAction : Action<AttachL3NetworkToVmAction, InventoryRe
   std::optional<std::string> vmNicParams;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachL3NetworkToVmAction();
+  AttachL3NetworkToVmAction(const AttachL3NetworkToVmAction&) = default;
+  AttachL3NetworkToVmAction(AttachL3NetworkToVmAction&&) = default;
+  AttachL3NetworkToVmAction& operator=(const AttachL3NetworkToVmAction&) = default;
+  AttachL3NetworkToVmAction& operator=(AttachL3NetworkToVmAction&&) = default;
+  ~AttachL3NetworkToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -132,6 +159,15 @@ struct AttachScsiLunToVmInstanceAction : Action<AttachScsiLunToVmInstanceAction,
   std::optional<bool> disableMultiPathAttach;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachScsiLunToVmInstanceAction();
+  AttachScsiLunToVmInstanceAction(const AttachScsiLunToVmInstanceAction&) = default;
+  AttachScsiLunToVmInstanceAction(AttachScsiLunToVmInstanceAction&&) = default;
+  AttachScsiLunToVmInstanceAction& operator=(const AttachScsiLunToVmInstanceAction&) = default;
+  AttachScsiLunToVmInstanceAction& operator=(AttachScsiLunToVmInstanceAction&&) = default;
+  ~AttachScsiLunToVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -145,6 +181,15 @@ struct AttachVmNicToVmAction : Action<AttachVmNicToVmAction, InventoryReply<VmIn
   std::string vmNicUuid;  ///< Path variable; required.
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachVmNicToVmAction();
+  AttachVmNicToVmAction(const AttachVmNicToVmAction&) = default;
+  AttachVmNicToVmAction(AttachVmNicToVmAction&&) = default;
+  AttachVmNicToVmAction& operator=(const AttachVmNicToVmAction&) = default;
+  AttachVmNicToVmAction& operator=(AttachVmNicToVmAction&&) = default;
+  ~AttachVmNicToVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -160,6 +205,15 @@ struct ChangeInstanceOfferingAction : Action<ChangeInstanceOfferingAction, Inven
   std::string instanceOfferingUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeInstanceOfferingAction();
+  ChangeInstanceOfferingAction(const ChangeInstanceOfferingAction&) = default;
+  ChangeInstanceOfferingAction(ChangeInstanceOfferingAction&&) = default;
+  ChangeInstanceOfferingAction& operator=(const ChangeInstanceOfferingAction&) = default;
+  ChangeInstanceOfferingAction& operator=(ChangeInstanceOfferingAction&&) = default;
+  ~ChangeInstanceOfferingAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -173,6 +227,15 @@ struct ChangeVfNicHaStateAction : Action<ChangeVfNicHaStateAction, InventoryRepl
   std::string vfNicUuid;  ///< Path variable; required; not empty.
   std::string haState;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive); at most 32 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeVfNicHaStateAction();
+  ChangeVfNicHaStateAction(const ChangeVfNicHaStateAction&) = default;
+  ChangeVfNicHaStateAction(ChangeVfNicHaStateAction&&) = default;
+  ChangeVfNicHaStateAction& operator=(const ChangeVfNicHaStateAction&) = default;
+  ChangeVfNicHaStateAction& operator=(ChangeVfNicHaStateAction&&) = default;
+  ~ChangeVfNicHaStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -190,6 +253,15 @@ struct ChangeVmImageAction : Action<ChangeVmImageAction, InventoryReply<VmInstan
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeVmImageAction();
+  ChangeVmImageAction(const ChangeVmImageAction&) = default;
+  ChangeVmImageAction(ChangeVmImageAction&&) = default;
+  ChangeVmImageAction& operator=(const ChangeVmImageAction&) = default;
+  ChangeVmImageAction& operator=(ChangeVmImageAction&&) = default;
+  ~ChangeVmImageAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -205,6 +277,15 @@ struct ChangeVmNicNetworkAction : Action<ChangeVmNicNetworkAction, InventoryRepl
   std::optional<std::string> staticIp;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeVmNicNetworkAction();
+  ChangeVmNicNetworkAction(const ChangeVmNicNetworkAction&) = default;
+  ChangeVmNicNetworkAction(ChangeVmNicNetworkAction&&) = default;
+  ChangeVmNicNetworkAction& operator=(const ChangeVmNicNetworkAction&) = default;
+  ChangeVmNicNetworkAction& operator=(ChangeVmNicNetworkAction&&) = default;
+  ~ChangeVmNicNetworkAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -218,6 +299,15 @@ struct ChangeVmNicStateAction : Action<ChangeVmNicStateAction, InventoryReply<Vm
   std::string vmNicUuid;  ///< Path variable; required.
   std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeVmNicStateAction();
+  ChangeVmNicStateAction(const ChangeVmNicStateAction&) = default;
+  ChangeVmNicStateAction(ChangeVmNicStateAction&&) = default;
+  ChangeVmNicStateAction& operator=(const ChangeVmNicStateAction&) = default;
+  ChangeVmNicStateAction& operator=(ChangeVmNicStateAction&&) = default;
+  ~ChangeVmNicStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -233,6 +323,15 @@ struct ChangeVmNicTypeAction : Action<ChangeVmNicTypeAction, InventoryReply<VmNi
   std::string vmNicType;  ///< Required; one of `VNIC` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeVmNicTypeAction();
+  ChangeVmNicTypeAction(const ChangeVmNicTypeAction&) = default;
+  ChangeVmNicTypeAction(ChangeVmNicTypeAction&&) = default;
+  ChangeVmNicTypeAction& operator=(const ChangeVmNicTypeAction&) = default;
+  ChangeVmNicTypeAction& operator=(ChangeVmNicTypeAction&&) = default;
+  ~ChangeVmNicTypeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -247,6 +346,15 @@ struct ChangeVmPasswordAction : Action<ChangeVmPasswordAction, EmptyReply> {
   std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` (checked by the server, not here); secret: never logged.
   std::string account;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeVmPasswordAction();
+  ChangeVmPasswordAction(const ChangeVmPasswordAction&) = default;
+  ChangeVmPasswordAction(ChangeVmPasswordAction&&) = default;
+  ChangeVmPasswordAction& operator=(const ChangeVmPasswordAction&) = default;
+  ChangeVmPasswordAction& operator=(ChangeVmPasswordAction&&) = default;
+  ~ChangeVmPasswordAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -270,6 +378,15 @@ struct CloneVmInstanceAction : Action<CloneVmInstanceAction, CloneVmInstanceResu
   std::optional<std::string> clusterUuid;  ///< Optional.
   std::optional<std::string> hostUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CloneVmInstanceAction();
+  CloneVmInstanceAction(const CloneVmInstanceAction&) = default;
+  CloneVmInstanceAction(CloneVmInstanceAction&&) = default;
+  CloneVmInstanceAction& operator=(const CloneVmInstanceAction&) = default;
+  CloneVmInstanceAction& operator=(CloneVmInstanceAction&&) = default;
+  ~CloneVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -303,6 +420,15 @@ struct CreateFaultToleranceVmInstanceAction : Action<CreateFaultToleranceVmInsta
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateFaultToleranceVmInstanceAction();
+  CreateFaultToleranceVmInstanceAction(const CreateFaultToleranceVmInstanceAction&) = default;
+  CreateFaultToleranceVmInstanceAction(CreateFaultToleranceVmInstanceAction&&) = default;
+  CreateFaultToleranceVmInstanceAction& operator=(const CreateFaultToleranceVmInstanceAction&) = default;
+  CreateFaultToleranceVmInstanceAction& operator=(CreateFaultToleranceVmInstanceAction&&) = default;
+  ~CreateFaultToleranceVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -320,6 +446,15 @@ struct CreateVmCdRomAction : Action<CreateVmCdRomAction, InventoryReply<VmCdRomI
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateVmCdRomAction();
+  CreateVmCdRomAction(const CreateVmCdRomAction&) = default;
+  CreateVmCdRomAction(CreateVmCdRomAction&&) = default;
+  CreateVmCdRomAction& operator=(const CreateVmCdRomAction&) = default;
+  CreateVmCdRomAction& operator=(CreateVmCdRomAction&&) = default;
+  ~CreateVmCdRomAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -364,6 +499,15 @@ struct CreateVmInstanceAction : Action<CreateVmInstanceAction, InventoryReply<Vm
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmInstanceAction();
+  CreateVmInstanceAction(const CreateVmInstanceAction&) = default;
+  CreateVmInstanceAction(CreateVmInstanceAction&&) = default;
+  CreateVmInstanceAction& operator=(const CreateVmInstanceAction&) = default;
+  CreateVmInstanceAction& operator=(CreateVmInstanceAction&&) = default;
+  ~CreateVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -394,6 +538,15 @@ struct CreateVmInstanceFromVolumeAction : Action<CreateVmInstanceFromVolumeActio
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateVmInstanceFromVolumeAction();
+  CreateVmInstanceFromVolumeAction(const CreateVmInstanceFromVolumeAction&) = default;
+  CreateVmInstanceFromVolumeAction(CreateVmInstanceFromVolumeAction&&) = default;
+  CreateVmInstanceFromVolumeAction& operator=(const CreateVmInstanceFromVolumeAction&) = default;
+  CreateVmInstanceFromVolumeAction& operator=(CreateVmInstanceFromVolumeAction&&) = default;
+  ~CreateVmInstanceFromVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -427,6 +580,15 @@ struct CreateVmInstanceFromVolumeSnapshotAction : Action<CreateVmInstanceFromVol
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmInstanceFromVolumeSnapshotAction();
+  CreateVmInstanceFromVolumeSnapshotAction(const CreateVmInstanceFromVolumeSnapshotAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotAction(CreateVmInstanceFromVolumeSnapshotAction&&) = default;
+  CreateVmInstanceFromVolumeSnapshotAction& operator=(const CreateVmInstanceFromVolumeSnapshotAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotAction& operator=(CreateVmInstanceFromVolumeSnapshotAction&&) = default;
+  ~CreateVmInstanceFromVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -458,6 +620,15 @@ struct CreateVmInstanceFromVolumeSnapshotGroupAction : Action<CreateVmInstanceFr
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmInstanceFromVolumeSnapshotGroupAction();
+  CreateVmInstanceFromVolumeSnapshotGroupAction(const CreateVmInstanceFromVolumeSnapshotGroupAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotGroupAction(CreateVmInstanceFromVolumeSnapshotGroupAction&&) = default;
+  CreateVmInstanceFromVolumeSnapshotGroupAction& operator=(const CreateVmInstanceFromVolumeSnapshotGroupAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotGroupAction& operator=(CreateVmInstanceFromVolumeSnapshotGroupAction&&) = default;
+  ~CreateVmInstanceFromVolumeSnapshotGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -475,6 +646,15 @@ struct CreateVmUserDefinedXmlHookScriptAction : Action<CreateVmUserDefinedXmlHoo
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmUserDefinedXmlHookScriptAction();
+  CreateVmUserDefinedXmlHookScriptAction(const CreateVmUserDefinedXmlHookScriptAction&) = default;
+  CreateVmUserDefinedXmlHookScriptAction(CreateVmUserDefinedXmlHookScriptAction&&) = default;
+  CreateVmUserDefinedXmlHookScriptAction& operator=(const CreateVmUserDefinedXmlHookScriptAction&) = default;
+  CreateVmUserDefinedXmlHookScriptAction& operator=(CreateVmUserDefinedXmlHookScriptAction&&) = default;
+  ~CreateVmUserDefinedXmlHookScriptAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -488,6 +668,15 @@ struct DeleteNicQosAction : Action<DeleteNicQosAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::string direction;  ///< Required; one of `in`, `out` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteNicQosAction();
+  DeleteNicQosAction(const DeleteNicQosAction&) = default;
+  DeleteNicQosAction(DeleteNicQosAction&&) = default;
+  DeleteNicQosAction& operator=(const DeleteNicQosAction&) = default;
+  DeleteNicQosAction& operator=(DeleteNicQosAction&&) = default;
+  ~DeleteNicQosAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -503,6 +692,15 @@ struct DeleteVmBootModeAction : Action<DeleteVmBootModeAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVmBootModeAction();
+  DeleteVmBootModeAction(const DeleteVmBootModeAction&) = default;
+  DeleteVmBootModeAction(DeleteVmBootModeAction&&) = default;
+  DeleteVmBootModeAction& operator=(const DeleteVmBootModeAction&) = default;
+  DeleteVmBootModeAction& operator=(DeleteVmBootModeAction&&) = default;
+  ~DeleteVmBootModeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -517,6 +715,15 @@ struct DeleteVmCdRomAction : Action<DeleteVmCdRomAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVmCdRomAction();
+  DeleteVmCdRomAction(const DeleteVmCdRomAction&) = default;
+  DeleteVmCdRomAction(DeleteVmCdRomAction&&) = default;
+  DeleteVmCdRomAction& operator=(const DeleteVmCdRomAction&) = default;
+  DeleteVmCdRomAction& operator=(DeleteVmCdRomAction&&) = default;
+  ~DeleteVmCdRomAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -529,6 +736,15 @@ struct DeleteVmCdRomAction : Action<DeleteVmCdRomAction, EmptyReply> {
 struct DeleteVmConsolePasswordAction : Action<DeleteVmConsolePasswordAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVmConsolePasswordAction();
+  DeleteVmConsolePasswordAction(const DeleteVmConsolePasswordAction&) = default;
+  DeleteVmConsolePasswordAction(DeleteVmConsolePasswordAction&&) = default;
+  DeleteVmConsolePasswordAction& operator=(const DeleteVmConsolePasswordAction&) = default;
+  DeleteVmConsolePasswordAction& operator=(DeleteVmConsolePasswordAction&&) = default;
+  ~DeleteVmConsolePasswordAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -544,6 +760,15 @@ struct DeleteVmHostnameAction : Action<DeleteVmHostnameAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVmHostnameAction();
+  DeleteVmHostnameAction(const DeleteVmHostnameAction&) = default;
+  DeleteVmHostnameAction(DeleteVmHostnameAction&&) = default;
+  DeleteVmHostnameAction& operator=(const DeleteVmHostnameAction&) = default;
+  DeleteVmHostnameAction& operator=(DeleteVmHostnameAction&&) = default;
+  ~DeleteVmHostnameAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -557,6 +782,15 @@ struct DeleteVmInstanceHaLevelAction : Action<DeleteVmInstanceHaLevelAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVmInstanceHaLevelAction();
+  DeleteVmInstanceHaLevelAction(const DeleteVmInstanceHaLevelAction&) = default;
+  DeleteVmInstanceHaLevelAction(DeleteVmInstanceHaLevelAction&&) = default;
+  DeleteVmInstanceHaLevelAction& operator=(const DeleteVmInstanceHaLevelAction&) = default;
+  DeleteVmInstanceHaLevelAction& operator=(DeleteVmInstanceHaLevelAction&&) = default;
+  ~DeleteVmInstanceHaLevelAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -569,6 +803,15 @@ struct DeleteVmInstanceHaLevelAction : Action<DeleteVmInstanceHaLevelAction, Emp
 struct DeleteVmSshKeyAction : Action<DeleteVmSshKeyAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVmSshKeyAction();
+  DeleteVmSshKeyAction(const DeleteVmSshKeyAction&) = default;
+  DeleteVmSshKeyAction(DeleteVmSshKeyAction&&) = default;
+  DeleteVmSshKeyAction& operator=(const DeleteVmSshKeyAction&) = default;
+  DeleteVmSshKeyAction& operator=(DeleteVmSshKeyAction&&) = default;
+  ~DeleteVmSshKeyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -586,6 +829,15 @@ struct DeleteVmStaticIpAction : Action<DeleteVmStaticIpAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVmStaticIpAction();
+  DeleteVmStaticIpAction(const DeleteVmStaticIpAction&) = default;
+  DeleteVmStaticIpAction(DeleteVmStaticIpAction&&) = default;
+  DeleteVmStaticIpAction& operator=(const DeleteVmStaticIpAction&) = default;
+  DeleteVmStaticIpAction& operator=(DeleteVmStaticIpAction&&) = default;
+  ~DeleteVmStaticIpAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -600,6 +852,15 @@ struct DeleteVmUserDefinedXmlAction : Action<DeleteVmUserDefinedXmlAction, Empty
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVmUserDefinedXmlAction();
+  DeleteVmUserDefinedXmlAction(const DeleteVmUserDefinedXmlAction&) = default;
+  DeleteVmUserDefinedXmlAction(DeleteVmUserDefinedXmlAction&&) = default;
+  DeleteVmUserDefinedXmlAction& operator=(const DeleteVmUserDefinedXmlAction&) = default;
+  DeleteVmUserDefinedXmlAction& operator=(DeleteVmUserDefinedXmlAction&&) = default;
+  ~DeleteVmUserDefinedXmlAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -613,6 +874,15 @@ struct DeleteVmUserDefinedXmlHookScriptAction : Action<DeleteVmUserDefinedXmlHoo
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVmUserDefinedXmlHookScriptAction();
+  DeleteVmUserDefinedXmlHookScriptAction(const DeleteVmUserDefinedXmlHookScriptAction&) = default;
+  DeleteVmUserDefinedXmlHookScriptAction(DeleteVmUserDefinedXmlHookScriptAction&&) = default;
+  DeleteVmUserDefinedXmlHookScriptAction& operator=(const DeleteVmUserDefinedXmlHookScriptAction&) = default;
+  DeleteVmUserDefinedXmlHookScriptAction& operator=(DeleteVmUserDefinedXmlHookScriptAction&&) = default;
+  ~DeleteVmUserDefinedXmlHookScriptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -630,6 +900,15 @@ struct DescribeVmInstanceRecoveryPointAction : Action<DescribeVmInstanceRecovery
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DescribeVmInstanceRecoveryPointAction();
+  DescribeVmInstanceRecoveryPointAction(const DescribeVmInstanceRecoveryPointAction&) = default;
+  DescribeVmInstanceRecoveryPointAction(DescribeVmInstanceRecoveryPointAction&&) = default;
+  DescribeVmInstanceRecoveryPointAction& operator=(const DescribeVmInstanceRecoveryPointAction&) = default;
+  DescribeVmInstanceRecoveryPointAction& operator=(DescribeVmInstanceRecoveryPointAction&&) = default;
+  ~DescribeVmInstanceRecoveryPointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -643,6 +922,15 @@ struct DestroyVmInstanceAction : Action<DestroyVmInstanceAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DestroyVmInstanceAction();
+  DestroyVmInstanceAction(const DestroyVmInstanceAction&) = default;
+  DestroyVmInstanceAction(DestroyVmInstanceAction&&) = default;
+  DestroyVmInstanceAction& operator=(const DestroyVmInstanceAction&) = default;
+  DestroyVmInstanceAction& operator=(DestroyVmInstanceAction&&) = default;
+  ~DestroyVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -658,6 +946,15 @@ struct DetachIsoFromVmInstanceAction : Action<DetachIsoFromVmInstanceAction, Inv
   std::optional<std::string> isoUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachIsoFromVmInstanceAction();
+  DetachIsoFromVmInstanceAction(const DetachIsoFromVmInstanceAction&) = default;
+  DetachIsoFromVmInstanceAction(DetachIsoFromVmInstanceAction&&) = default;
+  DetachIsoFromVmInstanceAction& operator=(const DetachIsoFromVmInstanceAction&) = default;
+  DetachIsoFromVmInstanceAction& operator=(DetachIsoFromVmInstanceAction&&) = default;
+  ~DetachIsoFromVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -670,6 +967,15 @@ struct DetachIsoFromVmInstanceAction : Action<DetachIsoFromVmInstanceAction, Inv
 struct DetachL3NetworkFromVmAction : Action<DetachL3NetworkFromVmAction, InventoryReply<VmInstanceInventory>> {
   std::string vmNicUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachL3NetworkFromVmAction();
+  DetachL3NetworkFromVmAction(const DetachL3NetworkFromVmAction&) = default;
+  DetachL3NetworkFromVmAction(DetachL3NetworkFromVmAction&&) = default;
+  DetachL3NetworkFromVmAction& operator=(const DetachL3NetworkFromVmAction&) = default;
+  DetachL3NetworkFromVmAction& operator=(DetachL3NetworkFromVmAction&&) = default;
+  ~DetachL3NetworkFromVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -684,6 +990,15 @@ struct DetachScsiLunFromVmInstanceAction : Action<DetachScsiLunFromVmInstanceAct
   std::string uuid;  ///< Path variable; required.
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachScsiLunFromVmInstanceAction();
+  DetachScsiLunFromVmInstanceAction(const DetachScsiLunFromVmInstanceAction&) = default;
+  DetachScsiLunFromVmInstanceAction(DetachScsiLunFromVmInstanceAction&&) = default;
+  DetachScsiLunFromVmInstanceAction& operator=(const DetachScsiLunFromVmInstanceAction&) = default;
+  DetachScsiLunFromVmInstanceAction& operator=(DetachScsiLunFromVmInstanceAction&&) = default;
+  ~DetachScsiLunFromVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -701,6 +1016,15 @@ struct ExecuteGuestVmCommandAction : Action<ExecuteGuestVmCommandAction, Execute
   std::optional<std::int32_t> commandTimeout;  ///< Optional; range [10, 86400].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ExecuteGuestVmCommandAction();
+  ExecuteGuestVmCommandAction(const ExecuteGuestVmCommandAction&) = default;
+  ExecuteGuestVmCommandAction(ExecuteGuestVmCommandAction&&) = default;
+  ExecuteGuestVmCommandAction& operator=(const ExecuteGuestVmCommandAction&) = default;
+  ExecuteGuestVmCommandAction& operator=(ExecuteGuestVmCommandAction&&) = default;
+  ~ExecuteGuestVmCommandAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -713,6 +1037,15 @@ struct ExecuteGuestVmCommandAction : Action<ExecuteGuestVmCommandAction, Execute
 struct ExpungeVmInstanceAction : Action<ExpungeVmInstanceAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ExpungeVmInstanceAction();
+  ExpungeVmInstanceAction(const ExpungeVmInstanceAction&) = default;
+  ExpungeVmInstanceAction(ExpungeVmInstanceAction&&) = default;
+  ExpungeVmInstanceAction& operator=(const ExpungeVmInstanceAction&) = default;
+  ExpungeVmInstanceAction& operator=(ExpungeVmInstanceAction&&) = default;
+  ~ExpungeVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -727,6 +1060,15 @@ struct ExpungeVmUserDefinedXmlHookScriptAction : Action<ExpungeVmUserDefinedXmlH
   std::string uuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ExpungeVmUserDefinedXmlHookScriptAction();
+  ExpungeVmUserDefinedXmlHookScriptAction(const ExpungeVmUserDefinedXmlHookScriptAction&) = default;
+  ExpungeVmUserDefinedXmlHookScriptAction(ExpungeVmUserDefinedXmlHookScriptAction&&) = default;
+  ExpungeVmUserDefinedXmlHookScriptAction& operator=(const ExpungeVmUserDefinedXmlHookScriptAction&) = default;
+  ExpungeVmUserDefinedXmlHookScriptAction& operator=(ExpungeVmUserDefinedXmlHookScriptAction&&) = default;
+  ~ExpungeVmUserDefinedXmlHookScriptAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -739,6 +1081,15 @@ struct ExpungeVmUserDefinedXmlHookScriptAction : Action<ExpungeVmUserDefinedXmlH
 struct FailoverFaultToleranceVmAction : Action<FailoverFaultToleranceVmAction, EmptyReply> {
   std::string faultToleranceVmUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  FailoverFaultToleranceVmAction();
+  FailoverFaultToleranceVmAction(const FailoverFaultToleranceVmAction&) = default;
+  FailoverFaultToleranceVmAction(FailoverFaultToleranceVmAction&&) = default;
+  FailoverFaultToleranceVmAction& operator=(const FailoverFaultToleranceVmAction&) = default;
+  FailoverFaultToleranceVmAction& operator=(FailoverFaultToleranceVmAction&&) = default;
+  ~FailoverFaultToleranceVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -755,6 +1106,15 @@ struct FlattenVmInstanceAction : Action<FlattenVmInstanceAction, InventoryReply<
   std::optional<bool> dryRun;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  FlattenVmInstanceAction();
+  FlattenVmInstanceAction(const FlattenVmInstanceAction&) = default;
+  FlattenVmInstanceAction(FlattenVmInstanceAction&&) = default;
+  FlattenVmInstanceAction& operator=(const FlattenVmInstanceAction&) = default;
+  FlattenVmInstanceAction& operator=(FlattenVmInstanceAction&&) = default;
+  ~FlattenVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -768,6 +1128,15 @@ struct FstrimVmAction : Action<FstrimVmAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  FstrimVmAction();
+  FstrimVmAction(const FstrimVmAction&) = default;
+  FstrimVmAction(FstrimVmAction&&) = default;
+  FstrimVmAction& operator=(const FstrimVmAction&) = default;
+  FstrimVmAction& operator=(FstrimVmAction&&) = default;
+  ~FstrimVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -780,6 +1149,15 @@ struct FstrimVmAction : Action<FstrimVmAction, EmptyReply> {
 struct GetAttachablePublicL3ForVRouterAction : Action<GetAttachablePublicL3ForVRouterAction, GetAttachablePublicL3ForVRouterResult> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetAttachablePublicL3ForVRouterAction();
+  GetAttachablePublicL3ForVRouterAction(const GetAttachablePublicL3ForVRouterAction&) = default;
+  GetAttachablePublicL3ForVRouterAction(GetAttachablePublicL3ForVRouterAction&&) = default;
+  GetAttachablePublicL3ForVRouterAction& operator=(const GetAttachablePublicL3ForVRouterAction&) = default;
+  GetAttachablePublicL3ForVRouterAction& operator=(GetAttachablePublicL3ForVRouterAction&&) = default;
+  ~GetAttachablePublicL3ForVRouterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -796,6 +1174,15 @@ struct GetCandidateAffinityGroupForCreatingVmAction : Action<GetCandidateAffinit
   std::optional<std::string> hostUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateAffinityGroupForCreatingVmAction();
+  GetCandidateAffinityGroupForCreatingVmAction(const GetCandidateAffinityGroupForCreatingVmAction&) = default;
+  GetCandidateAffinityGroupForCreatingVmAction(GetCandidateAffinityGroupForCreatingVmAction&&) = default;
+  GetCandidateAffinityGroupForCreatingVmAction& operator=(const GetCandidateAffinityGroupForCreatingVmAction&) = default;
+  GetCandidateAffinityGroupForCreatingVmAction& operator=(GetCandidateAffinityGroupForCreatingVmAction&&) = default;
+  ~GetCandidateAffinityGroupForCreatingVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -809,6 +1196,15 @@ struct GetCandidateIsoForAttachingVmAction : Action<GetCandidateIsoForAttachingV
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateIsoForAttachingVmAction();
+  GetCandidateIsoForAttachingVmAction(const GetCandidateIsoForAttachingVmAction&) = default;
+  GetCandidateIsoForAttachingVmAction(GetCandidateIsoForAttachingVmAction&&) = default;
+  GetCandidateIsoForAttachingVmAction& operator=(const GetCandidateIsoForAttachingVmAction&) = default;
+  GetCandidateIsoForAttachingVmAction& operator=(GetCandidateIsoForAttachingVmAction&&) = default;
+  ~GetCandidateIsoForAttachingVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -821,6 +1217,15 @@ struct GetCandidateIsoForAttachingVmAction : Action<GetCandidateIsoForAttachingV
 struct GetCandidateL3NetworksForChangeVmNicNetworkAction : Action<GetCandidateL3NetworksForChangeVmNicNetworkAction, GetCandidateL3NetworksForChangeVmNicNetworkResult> {
   std::string vmNicUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetCandidateL3NetworksForChangeVmNicNetworkAction();
+  GetCandidateL3NetworksForChangeVmNicNetworkAction(const GetCandidateL3NetworksForChangeVmNicNetworkAction&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkAction(GetCandidateL3NetworksForChangeVmNicNetworkAction&&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkAction& operator=(const GetCandidateL3NetworksForChangeVmNicNetworkAction&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkAction& operator=(GetCandidateL3NetworksForChangeVmNicNetworkAction&&) = default;
+  ~GetCandidateL3NetworksForChangeVmNicNetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -842,6 +1247,15 @@ struct GetCandidatePrimaryStoragesForCreatingVmAction : Action<GetCandidatePrima
   std::optional<std::string> clusterUuid;  ///< Optional.
   std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetCandidatePrimaryStoragesForCreatingVmAction();
+  GetCandidatePrimaryStoragesForCreatingVmAction(const GetCandidatePrimaryStoragesForCreatingVmAction&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmAction(GetCandidatePrimaryStoragesForCreatingVmAction&&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmAction& operator=(const GetCandidatePrimaryStoragesForCreatingVmAction&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmAction& operator=(GetCandidatePrimaryStoragesForCreatingVmAction&&) = default;
+  ~GetCandidatePrimaryStoragesForCreatingVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -866,6 +1280,15 @@ struct GetCandidateZonesClustersHostsForCreatingVmAction : Action<GetCandidateZo
   std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetCandidateZonesClustersHostsForCreatingVmAction();
+  GetCandidateZonesClustersHostsForCreatingVmAction(const GetCandidateZonesClustersHostsForCreatingVmAction&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmAction(GetCandidateZonesClustersHostsForCreatingVmAction&&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmAction& operator=(const GetCandidateZonesClustersHostsForCreatingVmAction&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmAction& operator=(GetCandidateZonesClustersHostsForCreatingVmAction&&) = default;
+  ~GetCandidateZonesClustersHostsForCreatingVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -878,6 +1301,15 @@ struct GetCandidateZonesClustersHostsForCreatingVmAction : Action<GetCandidateZo
 struct GetFaultToleranceVmsAction : Action<GetFaultToleranceVmsAction, GetFaultToleranceVmsResult> {
   std::string faultToleranceVmUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetFaultToleranceVmsAction();
+  GetFaultToleranceVmsAction(const GetFaultToleranceVmsAction&) = default;
+  GetFaultToleranceVmsAction(GetFaultToleranceVmsAction&&) = default;
+  GetFaultToleranceVmsAction& operator=(const GetFaultToleranceVmsAction&) = default;
+  GetFaultToleranceVmsAction& operator=(GetFaultToleranceVmsAction&&) = default;
+  ~GetFaultToleranceVmsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -892,6 +1324,15 @@ struct GetImageCandidatesForVmToChangeAction : Action<GetImageCandidatesForVmToC
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetImageCandidatesForVmToChangeAction();
+  GetImageCandidatesForVmToChangeAction(const GetImageCandidatesForVmToChangeAction&) = default;
+  GetImageCandidatesForVmToChangeAction(GetImageCandidatesForVmToChangeAction&&) = default;
+  GetImageCandidatesForVmToChangeAction& operator=(const GetImageCandidatesForVmToChangeAction&) = default;
+  GetImageCandidatesForVmToChangeAction& operator=(GetImageCandidatesForVmToChangeAction&&) = default;
+  ~GetImageCandidatesForVmToChangeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -904,6 +1345,15 @@ struct GetImageCandidatesForVmToChangeAction : Action<GetImageCandidatesForVmToC
 struct GetLatestGuestToolsForVmAction : Action<GetLatestGuestToolsForVmAction, InventoryReply<GuestToolsInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetLatestGuestToolsForVmAction();
+  GetLatestGuestToolsForVmAction(const GetLatestGuestToolsForVmAction&) = default;
+  GetLatestGuestToolsForVmAction(GetLatestGuestToolsForVmAction&&) = default;
+  GetLatestGuestToolsForVmAction& operator=(const GetLatestGuestToolsForVmAction&) = default;
+  GetLatestGuestToolsForVmAction& operator=(GetLatestGuestToolsForVmAction&&) = default;
+  ~GetLatestGuestToolsForVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -918,6 +1368,15 @@ struct GetNicQosAction : Action<GetNicQosAction, GetNicQosResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> forceSync;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetNicQosAction();
+  GetNicQosAction(const GetNicQosAction&) = default;
+  GetNicQosAction(GetNicQosAction&&) = default;
+  GetNicQosAction& operator=(const GetNicQosAction&) = default;
+  GetNicQosAction& operator=(GetNicQosAction&&) = default;
+  ~GetNicQosAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -934,6 +1393,15 @@ struct GetPciDeviceCandidatesForAttachingVmAction : Action<GetPciDeviceCandidate
   std::optional<std::vector<std::string>> pciSpecUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetPciDeviceCandidatesForAttachingVmAction();
+  GetPciDeviceCandidatesForAttachingVmAction(const GetPciDeviceCandidatesForAttachingVmAction&) = default;
+  GetPciDeviceCandidatesForAttachingVmAction(GetPciDeviceCandidatesForAttachingVmAction&&) = default;
+  GetPciDeviceCandidatesForAttachingVmAction& operator=(const GetPciDeviceCandidatesForAttachingVmAction&) = default;
+  GetPciDeviceCandidatesForAttachingVmAction& operator=(GetPciDeviceCandidatesForAttachingVmAction&&) = default;
+  ~GetPciDeviceCandidatesForAttachingVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -949,6 +1417,15 @@ struct GetPrimaryStorageCandidatesForVmMigrationAction : Action<GetPrimaryStorag
   std::optional<bool> migrateStorageOnly;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetPrimaryStorageCandidatesForVmMigrationAction();
+  GetPrimaryStorageCandidatesForVmMigrationAction(const GetPrimaryStorageCandidatesForVmMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationAction(GetPrimaryStorageCandidatesForVmMigrationAction&&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationAction& operator=(const GetPrimaryStorageCandidatesForVmMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationAction& operator=(GetPrimaryStorageCandidatesForVmMigrationAction&&) = default;
+  ~GetPrimaryStorageCandidatesForVmMigrationAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -961,6 +1438,15 @@ struct GetPrimaryStorageCandidatesForVmMigrationAction : Action<GetPrimaryStorag
 struct GetScsiLunCandidatesForAttachingVmAction : Action<GetScsiLunCandidatesForAttachingVmAction, GetScsiLunCandidatesForAttachingVmResult> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetScsiLunCandidatesForAttachingVmAction();
+  GetScsiLunCandidatesForAttachingVmAction(const GetScsiLunCandidatesForAttachingVmAction&) = default;
+  GetScsiLunCandidatesForAttachingVmAction(GetScsiLunCandidatesForAttachingVmAction&&) = default;
+  GetScsiLunCandidatesForAttachingVmAction& operator=(const GetScsiLunCandidatesForAttachingVmAction&) = default;
+  GetScsiLunCandidatesForAttachingVmAction& operator=(GetScsiLunCandidatesForAttachingVmAction&&) = default;
+  ~GetScsiLunCandidatesForAttachingVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -976,6 +1462,15 @@ struct GetUsbDeviceCandidatesForAttachingVmAction : Action<GetUsbDeviceCandidate
   std::optional<std::string> attachType;  ///< Optional; one of `PassThrough`, `Redirect` (case-insensitive); Java SDK default `"PassThrough"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetUsbDeviceCandidatesForAttachingVmAction();
+  GetUsbDeviceCandidatesForAttachingVmAction(const GetUsbDeviceCandidatesForAttachingVmAction&) = default;
+  GetUsbDeviceCandidatesForAttachingVmAction(GetUsbDeviceCandidatesForAttachingVmAction&&) = default;
+  GetUsbDeviceCandidatesForAttachingVmAction& operator=(const GetUsbDeviceCandidatesForAttachingVmAction&) = default;
+  GetUsbDeviceCandidatesForAttachingVmAction& operator=(GetUsbDeviceCandidatesForAttachingVmAction&&) = default;
+  ~GetUsbDeviceCandidatesForAttachingVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -988,6 +1483,15 @@ struct GetUsbDeviceCandidatesForAttachingVmAction : Action<GetUsbDeviceCandidate
 struct GetVirtualizerInfoAction : Action<GetVirtualizerInfoAction, GetVirtualizerInfoResult> {
   std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVirtualizerInfoAction();
+  GetVirtualizerInfoAction(const GetVirtualizerInfoAction&) = default;
+  GetVirtualizerInfoAction(GetVirtualizerInfoAction&&) = default;
+  GetVirtualizerInfoAction& operator=(const GetVirtualizerInfoAction&) = default;
+  GetVirtualizerInfoAction& operator=(GetVirtualizerInfoAction&&) = default;
+  ~GetVirtualizerInfoAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1002,6 +1506,15 @@ struct GetVmAttachableDataVolumeAction : Action<GetVmAttachableDataVolumeAction,
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmAttachableDataVolumeAction();
+  GetVmAttachableDataVolumeAction(const GetVmAttachableDataVolumeAction&) = default;
+  GetVmAttachableDataVolumeAction(GetVmAttachableDataVolumeAction&&) = default;
+  GetVmAttachableDataVolumeAction& operator=(const GetVmAttachableDataVolumeAction&) = default;
+  GetVmAttachableDataVolumeAction& operator=(GetVmAttachableDataVolumeAction&&) = default;
+  ~GetVmAttachableDataVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1014,6 +1527,15 @@ struct GetVmAttachableDataVolumeAction : Action<GetVmAttachableDataVolumeAction,
 struct GetVmAttachableL3NetworkAction : Action<GetVmAttachableL3NetworkAction, GetVmAttachableL3NetworkResult> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmAttachableL3NetworkAction();
+  GetVmAttachableL3NetworkAction(const GetVmAttachableL3NetworkAction&) = default;
+  GetVmAttachableL3NetworkAction(GetVmAttachableL3NetworkAction&&) = default;
+  GetVmAttachableL3NetworkAction& operator=(const GetVmAttachableL3NetworkAction&) = default;
+  GetVmAttachableL3NetworkAction& operator=(GetVmAttachableL3NetworkAction&&) = default;
+  ~GetVmAttachableL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1028,6 +1550,15 @@ struct GetVmBootOrderAction : Action<GetVmBootOrderAction, GetVmBootOrderResult>
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmBootOrderAction();
+  GetVmBootOrderAction(const GetVmBootOrderAction&) = default;
+  GetVmBootOrderAction(GetVmBootOrderAction&&) = default;
+  GetVmBootOrderAction& operator=(const GetVmBootOrderAction&) = default;
+  GetVmBootOrderAction& operator=(GetVmBootOrderAction&&) = default;
+  ~GetVmBootOrderAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1040,6 +1571,15 @@ struct GetVmBootOrderAction : Action<GetVmBootOrderAction, GetVmBootOrderResult>
 struct GetVmCapabilitiesAction : Action<GetVmCapabilitiesAction, GetVmCapabilitiesResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmCapabilitiesAction();
+  GetVmCapabilitiesAction(const GetVmCapabilitiesAction&) = default;
+  GetVmCapabilitiesAction(GetVmCapabilitiesAction&&) = default;
+  GetVmCapabilitiesAction& operator=(const GetVmCapabilitiesAction&) = default;
+  GetVmCapabilitiesAction& operator=(GetVmCapabilitiesAction&&) = default;
+  ~GetVmCapabilitiesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1054,6 +1594,15 @@ struct GetVmConsoleAddressAction : Action<GetVmConsoleAddressAction, GetVmConsol
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmConsoleAddressAction();
+  GetVmConsoleAddressAction(const GetVmConsoleAddressAction&) = default;
+  GetVmConsoleAddressAction(GetVmConsoleAddressAction&&) = default;
+  GetVmConsoleAddressAction& operator=(const GetVmConsoleAddressAction&) = default;
+  GetVmConsoleAddressAction& operator=(GetVmConsoleAddressAction&&) = default;
+  ~GetVmConsoleAddressAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1066,6 +1615,15 @@ struct GetVmConsoleAddressAction : Action<GetVmConsoleAddressAction, GetVmConsol
 struct GetVmConsolePasswordAction : Action<GetVmConsolePasswordAction, GetVmConsolePasswordResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmConsolePasswordAction();
+  GetVmConsolePasswordAction(const GetVmConsolePasswordAction&) = default;
+  GetVmConsolePasswordAction(GetVmConsolePasswordAction&&) = default;
+  GetVmConsolePasswordAction& operator=(const GetVmConsolePasswordAction&) = default;
+  GetVmConsolePasswordAction& operator=(GetVmConsolePasswordAction&&) = default;
+  ~GetVmConsolePasswordAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1081,6 +1639,15 @@ struct GetVmDeviceAddressAction : Action<GetVmDeviceAddressAction, GetVmDeviceAd
   std::optional<Json> resourceTypes;  ///< Required; one of `VolumeVO` (case-insensitive); free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmDeviceAddressAction();
+  GetVmDeviceAddressAction(const GetVmDeviceAddressAction&) = default;
+  GetVmDeviceAddressAction(GetVmDeviceAddressAction&&) = default;
+  GetVmDeviceAddressAction& operator=(const GetVmDeviceAddressAction&) = default;
+  GetVmDeviceAddressAction& operator=(GetVmDeviceAddressAction&&) = default;
+  ~GetVmDeviceAddressAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1093,6 +1660,15 @@ struct GetVmDeviceAddressAction : Action<GetVmDeviceAddressAction, GetVmDeviceAd
 struct GetVmEmulatorPinningAction : Action<GetVmEmulatorPinningAction, GetVmEmulatorPinningResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmEmulatorPinningAction();
+  GetVmEmulatorPinningAction(const GetVmEmulatorPinningAction&) = default;
+  GetVmEmulatorPinningAction(GetVmEmulatorPinningAction&&) = default;
+  GetVmEmulatorPinningAction& operator=(const GetVmEmulatorPinningAction&) = default;
+  GetVmEmulatorPinningAction& operator=(GetVmEmulatorPinningAction&&) = default;
+  ~GetVmEmulatorPinningAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1108,6 +1684,15 @@ struct GetVmGuestToolsInfoAction : Action<GetVmGuestToolsInfoAction, GetVmGuestT
   std::optional<Json> debug;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmGuestToolsInfoAction();
+  GetVmGuestToolsInfoAction(const GetVmGuestToolsInfoAction&) = default;
+  GetVmGuestToolsInfoAction(GetVmGuestToolsInfoAction&&) = default;
+  GetVmGuestToolsInfoAction& operator=(const GetVmGuestToolsInfoAction&) = default;
+  GetVmGuestToolsInfoAction& operator=(GetVmGuestToolsInfoAction&&) = default;
+  ~GetVmGuestToolsInfoAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1120,6 +1705,15 @@ struct GetVmGuestToolsInfoAction : Action<GetVmGuestToolsInfoAction, GetVmGuestT
 struct GetVmHostnameAction : Action<GetVmHostnameAction, GetVmHostnameResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmHostnameAction();
+  GetVmHostnameAction(const GetVmHostnameAction&) = default;
+  GetVmHostnameAction(GetVmHostnameAction&&) = default;
+  GetVmHostnameAction& operator=(const GetVmHostnameAction&) = default;
+  GetVmHostnameAction& operator=(GetVmHostnameAction&&) = default;
+  ~GetVmHostnameAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1134,6 +1728,15 @@ struct GetVmInstanceFirstBootDeviceAction : Action<GetVmInstanceFirstBootDeviceA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmInstanceFirstBootDeviceAction();
+  GetVmInstanceFirstBootDeviceAction(const GetVmInstanceFirstBootDeviceAction&) = default;
+  GetVmInstanceFirstBootDeviceAction(GetVmInstanceFirstBootDeviceAction&&) = default;
+  GetVmInstanceFirstBootDeviceAction& operator=(const GetVmInstanceFirstBootDeviceAction&) = default;
+  GetVmInstanceFirstBootDeviceAction& operator=(GetVmInstanceFirstBootDeviceAction&&) = default;
+  ~GetVmInstanceFirstBootDeviceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1146,6 +1749,15 @@ struct GetVmInstanceFirstBootDeviceAction : Action<GetVmInstanceFirstBootDeviceA
 struct GetVmInstanceHaLevelAction : Action<GetVmInstanceHaLevelAction, GetVmInstanceHaLevelResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmInstanceHaLevelAction();
+  GetVmInstanceHaLevelAction(const GetVmInstanceHaLevelAction&) = default;
+  GetVmInstanceHaLevelAction(GetVmInstanceHaLevelAction&&) = default;
+  GetVmInstanceHaLevelAction& operator=(const GetVmInstanceHaLevelAction&) = default;
+  GetVmInstanceHaLevelAction& operator=(GetVmInstanceHaLevelAction&&) = default;
+  ~GetVmInstanceHaLevelAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1161,6 +1773,15 @@ struct GetVmInstanceProtectedRecoveryPointsAction : Action<GetVmInstanceProtecte
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmInstanceProtectedRecoveryPointsAction();
+  GetVmInstanceProtectedRecoveryPointsAction(const GetVmInstanceProtectedRecoveryPointsAction&) = default;
+  GetVmInstanceProtectedRecoveryPointsAction(GetVmInstanceProtectedRecoveryPointsAction&&) = default;
+  GetVmInstanceProtectedRecoveryPointsAction& operator=(const GetVmInstanceProtectedRecoveryPointsAction&) = default;
+  GetVmInstanceProtectedRecoveryPointsAction& operator=(GetVmInstanceProtectedRecoveryPointsAction&&) = default;
+  ~GetVmInstanceProtectedRecoveryPointsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1180,6 +1801,15 @@ struct GetVmInstanceRecoveryPointsAction : Action<GetVmInstanceRecoveryPointsAct
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmInstanceRecoveryPointsAction();
+  GetVmInstanceRecoveryPointsAction(const GetVmInstanceRecoveryPointsAction&) = default;
+  GetVmInstanceRecoveryPointsAction(GetVmInstanceRecoveryPointsAction&&) = default;
+  GetVmInstanceRecoveryPointsAction& operator=(const GetVmInstanceRecoveryPointsAction&) = default;
+  GetVmInstanceRecoveryPointsAction& operator=(GetVmInstanceRecoveryPointsAction&&) = default;
+  ~GetVmInstanceRecoveryPointsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1193,6 +1823,15 @@ struct GetVmMigrationCandidateHostsAction : Action<GetVmMigrationCandidateHostsA
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmMigrationCandidateHostsAction();
+  GetVmMigrationCandidateHostsAction(const GetVmMigrationCandidateHostsAction&) = default;
+  GetVmMigrationCandidateHostsAction(GetVmMigrationCandidateHostsAction&&) = default;
+  GetVmMigrationCandidateHostsAction& operator=(const GetVmMigrationCandidateHostsAction&) = default;
+  GetVmMigrationCandidateHostsAction& operator=(GetVmMigrationCandidateHostsAction&&) = default;
+  ~GetVmMigrationCandidateHostsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1205,6 +1844,15 @@ struct GetVmMigrationCandidateHostsAction : Action<GetVmMigrationCandidateHostsA
 struct GetVmMonitorNumberAction : Action<GetVmMonitorNumberAction, GetVmMonitorNumberResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmMonitorNumberAction();
+  GetVmMonitorNumberAction(const GetVmMonitorNumberAction&) = default;
+  GetVmMonitorNumberAction(GetVmMonitorNumberAction&&) = default;
+  GetVmMonitorNumberAction& operator=(const GetVmMonitorNumberAction&) = default;
+  GetVmMonitorNumberAction& operator=(GetVmMonitorNumberAction&&) = default;
+  ~GetVmMonitorNumberAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1222,6 +1870,15 @@ struct GetVmNicAttachableEipsAction : Action<GetVmNicAttachableEipsAction, GetVm
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmNicAttachableEipsAction();
+  GetVmNicAttachableEipsAction(const GetVmNicAttachableEipsAction&) = default;
+  GetVmNicAttachableEipsAction(GetVmNicAttachableEipsAction&&) = default;
+  GetVmNicAttachableEipsAction& operator=(const GetVmNicAttachableEipsAction&) = default;
+  GetVmNicAttachableEipsAction& operator=(GetVmNicAttachableEipsAction&&) = default;
+  ~GetVmNicAttachableEipsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1234,6 +1891,15 @@ struct GetVmNicAttachableEipsAction : Action<GetVmNicAttachableEipsAction, GetVm
 struct GetVmNicAttachedNetworkServiceAction : Action<GetVmNicAttachedNetworkServiceAction, GetVmNicAttachedNetworkServiceResult> {
   std::string vmNicUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmNicAttachedNetworkServiceAction();
+  GetVmNicAttachedNetworkServiceAction(const GetVmNicAttachedNetworkServiceAction&) = default;
+  GetVmNicAttachedNetworkServiceAction(GetVmNicAttachedNetworkServiceAction&&) = default;
+  GetVmNicAttachedNetworkServiceAction& operator=(const GetVmNicAttachedNetworkServiceAction&) = default;
+  GetVmNicAttachedNetworkServiceAction& operator=(GetVmNicAttachedNetworkServiceAction&&) = default;
+  ~GetVmNicAttachedNetworkServiceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1248,6 +1914,15 @@ struct GetVmNumaAction : Action<GetVmNumaAction, GetVmNumaResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmNumaAction();
+  GetVmNumaAction(const GetVmNumaAction&) = default;
+  GetVmNumaAction(GetVmNumaAction&&) = default;
+  GetVmNumaAction& operator=(const GetVmNumaAction&) = default;
+  GetVmNumaAction& operator=(GetVmNumaAction&&) = default;
+  ~GetVmNumaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1260,6 +1935,15 @@ struct GetVmNumaAction : Action<GetVmNumaAction, GetVmNumaResult> {
 struct GetVmQgaAction : Action<GetVmQgaAction, GetVmQgaResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmQgaAction();
+  GetVmQgaAction(const GetVmQgaAction&) = default;
+  GetVmQgaAction(GetVmQgaAction&&) = default;
+  GetVmQgaAction& operator=(const GetVmQgaAction&) = default;
+  GetVmQgaAction& operator=(GetVmQgaAction&&) = default;
+  ~GetVmQgaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1274,6 +1958,15 @@ struct GetVmRDPAction : Action<GetVmRDPAction, GetVmRDPResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmRDPAction();
+  GetVmRDPAction(const GetVmRDPAction&) = default;
+  GetVmRDPAction(GetVmRDPAction&&) = default;
+  GetVmRDPAction& operator=(const GetVmRDPAction&) = default;
+  GetVmRDPAction& operator=(GetVmRDPAction&&) = default;
+  ~GetVmRDPAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1287,6 +1980,15 @@ struct GetVmSshKeyAction : Action<GetVmSshKeyAction, GetVmSshKeyResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmSshKeyAction();
+  GetVmSshKeyAction(const GetVmSshKeyAction&) = default;
+  GetVmSshKeyAction(GetVmSshKeyAction&&) = default;
+  GetVmSshKeyAction& operator=(const GetVmSshKeyAction&) = default;
+  GetVmSshKeyAction& operator=(GetVmSshKeyAction&&) = default;
+  ~GetVmSshKeyAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1299,6 +2001,15 @@ struct GetVmSshKeyAction : Action<GetVmSshKeyAction, GetVmSshKeyResult> {
 struct GetVmStartingCandidateClustersHostsAction : Action<GetVmStartingCandidateClustersHostsAction, GetVmStartingCandidateClustersHostsResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmStartingCandidateClustersHostsAction();
+  GetVmStartingCandidateClustersHostsAction(const GetVmStartingCandidateClustersHostsAction&) = default;
+  GetVmStartingCandidateClustersHostsAction(GetVmStartingCandidateClustersHostsAction&&) = default;
+  GetVmStartingCandidateClustersHostsAction& operator=(const GetVmStartingCandidateClustersHostsAction&) = default;
+  GetVmStartingCandidateClustersHostsAction& operator=(GetVmStartingCandidateClustersHostsAction&&) = default;
+  ~GetVmStartingCandidateClustersHostsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1314,6 +2025,15 @@ struct GetVmTaskAction : Action<GetVmTaskAction, GetChainTaskResult> {
   std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmTaskAction();
+  GetVmTaskAction(const GetVmTaskAction&) = default;
+  GetVmTaskAction(GetVmTaskAction&&) = default;
+  GetVmTaskAction& operator=(const GetVmTaskAction&) = default;
+  GetVmTaskAction& operator=(GetVmTaskAction&&) = default;
+  ~GetVmTaskAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1326,6 +2046,15 @@ struct GetVmTaskAction : Action<GetVmTaskAction, GetChainTaskResult> {
 struct GetVmUsbRedirectAction : Action<GetVmUsbRedirectAction, GetVmUsbRedirectResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmUsbRedirectAction();
+  GetVmUsbRedirectAction(const GetVmUsbRedirectAction&) = default;
+  GetVmUsbRedirectAction(GetVmUsbRedirectAction&&) = default;
+  GetVmUsbRedirectAction& operator=(const GetVmUsbRedirectAction&) = default;
+  GetVmUsbRedirectAction& operator=(GetVmUsbRedirectAction&&) = default;
+  ~GetVmUsbRedirectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1340,6 +2069,15 @@ struct GetVmXmlAction : Action<GetVmXmlAction, GetVmXmlResult> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmXmlAction();
+  GetVmXmlAction(const GetVmXmlAction&) = default;
+  GetVmXmlAction(GetVmXmlAction&&) = default;
+  GetVmXmlAction& operator=(const GetVmXmlAction&) = default;
+  GetVmXmlAction& operator=(GetVmXmlAction&&) = default;
+  ~GetVmXmlAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1352,6 +2090,15 @@ struct GetVmXmlAction : Action<GetVmXmlAction, GetVmXmlResult> {
 struct GetVmXmlHookScriptAction : Action<GetVmXmlHookScriptAction, GetVmXmlHookScriptResult> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmXmlHookScriptAction();
+  GetVmXmlHookScriptAction(const GetVmXmlHookScriptAction&) = default;
+  GetVmXmlHookScriptAction(GetVmXmlHookScriptAction&&) = default;
+  GetVmXmlHookScriptAction& operator=(const GetVmXmlHookScriptAction&) = default;
+  GetVmXmlHookScriptAction& operator=(GetVmXmlHookScriptAction&&) = default;
+  ~GetVmXmlHookScriptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1366,6 +2113,15 @@ struct GetVmsCapabilitiesAction : Action<GetVmsCapabilitiesAction, GetVmsCapabil
   std::vector<std::string> vmUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVmsCapabilitiesAction();
+  GetVmsCapabilitiesAction(const GetVmsCapabilitiesAction&) = default;
+  GetVmsCapabilitiesAction(GetVmsCapabilitiesAction&&) = default;
+  GetVmsCapabilitiesAction& operator=(const GetVmsCapabilitiesAction&) = default;
+  GetVmsCapabilitiesAction& operator=(GetVmsCapabilitiesAction&&) = default;
+  ~GetVmsCapabilitiesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1378,6 +2134,15 @@ struct GetVmsCapabilitiesAction : Action<GetVmsCapabilitiesAction, GetVmsCapabil
 struct GetVmvNUMATopologyAction : Action<GetVmvNUMATopologyAction, GetVmvNUMATopologyResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVmvNUMATopologyAction();
+  GetVmvNUMATopologyAction(const GetVmvNUMATopologyAction&) = default;
+  GetVmvNUMATopologyAction(GetVmvNUMATopologyAction&&) = default;
+  GetVmvNUMATopologyAction& operator=(const GetVmvNUMATopologyAction&) = default;
+  GetVmvNUMATopologyAction& operator=(GetVmvNUMATopologyAction&&) = default;
+  ~GetVmvNUMATopologyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1397,6 +2162,15 @@ struct MigrateVmAction : Action<MigrateVmAction, InventoryReply<VmInstanceInvent
   std::optional<std::int32_t> downTime;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  MigrateVmAction();
+  MigrateVmAction(const MigrateVmAction&) = default;
+  MigrateVmAction(MigrateVmAction&&) = default;
+  MigrateVmAction& operator=(const MigrateVmAction&) = default;
+  MigrateVmAction& operator=(MigrateVmAction&&) = default;
+  ~MigrateVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1409,6 +2183,15 @@ struct MigrateVmAction : Action<MigrateVmAction, InventoryReply<VmInstanceInvent
 struct PauseVmInstanceAction : Action<PauseVmInstanceAction, InventoryReply<VmInstanceInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  PauseVmInstanceAction();
+  PauseVmInstanceAction(const PauseVmInstanceAction&) = default;
+  PauseVmInstanceAction(PauseVmInstanceAction&&) = default;
+  PauseVmInstanceAction& operator=(const PauseVmInstanceAction&) = default;
+  PauseVmInstanceAction& operator=(PauseVmInstanceAction&&) = default;
+  ~PauseVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1430,6 +2213,15 @@ struct PrimaryStorageMigrateVmAction : Action<PrimaryStorageMigrateVmAction, Inv
   std::optional<std::int64_t> bandwidth;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PrimaryStorageMigrateVmAction();
+  PrimaryStorageMigrateVmAction(const PrimaryStorageMigrateVmAction&) = default;
+  PrimaryStorageMigrateVmAction(PrimaryStorageMigrateVmAction&&) = default;
+  PrimaryStorageMigrateVmAction& operator=(const PrimaryStorageMigrateVmAction&) = default;
+  PrimaryStorageMigrateVmAction& operator=(PrimaryStorageMigrateVmAction&&) = default;
+  ~PrimaryStorageMigrateVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1445,6 +2237,15 @@ struct ProtectVmInstanceRecoveryPointAction : Action<ProtectVmInstanceRecoveryPo
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ProtectVmInstanceRecoveryPointAction();
+  ProtectVmInstanceRecoveryPointAction(const ProtectVmInstanceRecoveryPointAction&) = default;
+  ProtectVmInstanceRecoveryPointAction(ProtectVmInstanceRecoveryPointAction&&) = default;
+  ProtectVmInstanceRecoveryPointAction& operator=(const ProtectVmInstanceRecoveryPointAction&) = default;
+  ProtectVmInstanceRecoveryPointAction& operator=(ProtectVmInstanceRecoveryPointAction&&) = default;
+  ~ProtectVmInstanceRecoveryPointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1457,6 +2258,15 @@ struct ProtectVmInstanceRecoveryPointAction : Action<ProtectVmInstanceRecoveryPo
 struct ProvisionVirtualRouterConfigAction : Action<ProvisionVirtualRouterConfigAction, InventoryReply<ApplianceVmInventory>> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ProvisionVirtualRouterConfigAction();
+  ProvisionVirtualRouterConfigAction(const ProvisionVirtualRouterConfigAction&) = default;
+  ProvisionVirtualRouterConfigAction(ProvisionVirtualRouterConfigAction&&) = default;
+  ProvisionVirtualRouterConfigAction& operator=(const ProvisionVirtualRouterConfigAction&) = default;
+  ProvisionVirtualRouterConfigAction& operator=(ProvisionVirtualRouterConfigAction&&) = default;
+  ~ProvisionVirtualRouterConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1472,6 +2282,15 @@ struct ProvisionVirtualRouterConfigAction : Action<ProvisionVirtualRouterConfigA
 /// From the Java SDK's `QueryApplianceVmAction.java`.
 struct QueryApplianceVmAction : QueryAction<QueryApplianceVmAction, ApplianceVmInventory> {
 
+  /// \cond
+  QueryApplianceVmAction();
+  QueryApplianceVmAction(const QueryApplianceVmAction&) = default;
+  QueryApplianceVmAction(QueryApplianceVmAction&&) = default;
+  QueryApplianceVmAction& operator=(const QueryApplianceVmAction&) = default;
+  QueryApplianceVmAction& operator=(QueryApplianceVmAction&&) = default;
+  ~QueryApplianceVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1483,6 +2302,15 @@ struct QueryApplianceVmAction : QueryAction<QueryApplianceVmAction, ApplianceVmI
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryFaultToleranceVmAction.java`.
 struct QueryFaultToleranceVmAction : QueryAction<QueryFaultToleranceVmAction, Json> {
+
+  /// \cond
+  QueryFaultToleranceVmAction();
+  QueryFaultToleranceVmAction(const QueryFaultToleranceVmAction&) = default;
+  QueryFaultToleranceVmAction(QueryFaultToleranceVmAction&&) = default;
+  QueryFaultToleranceVmAction& operator=(const QueryFaultToleranceVmAction&) = default;
+  QueryFaultToleranceVmAction& operator=(QueryFaultToleranceVmAction&&) = default;
+  ~QueryFaultToleranceVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1498,6 +2326,15 @@ struct QueryFaultToleranceVmAction : QueryAction<QueryFaultToleranceVmAction, Js
 /// From the Java SDK's `QueryVirtualRouterVmAction.java`.
 struct QueryVirtualRouterVmAction : QueryAction<QueryVirtualRouterVmAction, ApplianceVmInventory> {
 
+  /// \cond
+  QueryVirtualRouterVmAction();
+  QueryVirtualRouterVmAction(const QueryVirtualRouterVmAction&) = default;
+  QueryVirtualRouterVmAction(QueryVirtualRouterVmAction&&) = default;
+  QueryVirtualRouterVmAction& operator=(const QueryVirtualRouterVmAction&) = default;
+  QueryVirtualRouterVmAction& operator=(QueryVirtualRouterVmAction&&) = default;
+  ~QueryVirtualRouterVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1510,6 +2347,15 @@ struct QueryVirtualRouterVmAction : QueryAction<QueryVirtualRouterVmAction, Appl
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVmCdRomAction.java`.
 struct QueryVmCdRomAction : QueryAction<QueryVmCdRomAction, VmCdRomInventory> {
+
+  /// \cond
+  QueryVmCdRomAction();
+  QueryVmCdRomAction(const QueryVmCdRomAction&) = default;
+  QueryVmCdRomAction(QueryVmCdRomAction&&) = default;
+  QueryVmCdRomAction& operator=(const QueryVmCdRomAction&) = default;
+  QueryVmCdRomAction& operator=(QueryVmCdRomAction&&) = default;
+  ~QueryVmCdRomAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1525,6 +2371,15 @@ struct QueryVmCdRomAction : QueryAction<QueryVmCdRomAction, VmCdRomInventory> {
 /// From the Java SDK's `QueryVmInstanceAction.java`.
 struct QueryVmInstanceAction : QueryAction<QueryVmInstanceAction, VmInstanceInventory> {
 
+  /// \cond
+  QueryVmInstanceAction();
+  QueryVmInstanceAction(const QueryVmInstanceAction&) = default;
+  QueryVmInstanceAction(QueryVmInstanceAction&&) = default;
+  QueryVmInstanceAction& operator=(const QueryVmInstanceAction&) = default;
+  QueryVmInstanceAction& operator=(QueryVmInstanceAction&&) = default;
+  ~QueryVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1538,6 +2393,15 @@ struct QueryVmInstanceAction : QueryAction<QueryVmInstanceAction, VmInstanceInve
 /// From the Java SDK's `QueryVmInstanceMdevDeviceSpecRefAction.java`.
 struct QueryVmInstanceMdevDeviceSpecRefAction : QueryAction<QueryVmInstanceMdevDeviceSpecRefAction, VmInstanceMdevDeviceSpecRefInventory> {
   std::string vmInstanceUuid;  ///< Path variable; required.
+
+  /// \cond
+  QueryVmInstanceMdevDeviceSpecRefAction();
+  QueryVmInstanceMdevDeviceSpecRefAction(const QueryVmInstanceMdevDeviceSpecRefAction&) = default;
+  QueryVmInstanceMdevDeviceSpecRefAction(QueryVmInstanceMdevDeviceSpecRefAction&&) = default;
+  QueryVmInstanceMdevDeviceSpecRefAction& operator=(const QueryVmInstanceMdevDeviceSpecRefAction&) = default;
+  QueryVmInstanceMdevDeviceSpecRefAction& operator=(QueryVmInstanceMdevDeviceSpecRefAction&&) = default;
+  ~QueryVmInstanceMdevDeviceSpecRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1553,6 +2417,15 @@ struct QueryVmInstanceMdevDeviceSpecRefAction : QueryAction<QueryVmInstanceMdevD
 struct QueryVmInstancePciDeviceSpecRefAction : QueryAction<QueryVmInstancePciDeviceSpecRefAction, VmInstancePciDeviceSpecRefInventory> {
   std::string vmInstanceUuid;  ///< Path variable; required.
 
+  /// \cond
+  QueryVmInstancePciDeviceSpecRefAction();
+  QueryVmInstancePciDeviceSpecRefAction(const QueryVmInstancePciDeviceSpecRefAction&) = default;
+  QueryVmInstancePciDeviceSpecRefAction(QueryVmInstancePciDeviceSpecRefAction&&) = default;
+  QueryVmInstancePciDeviceSpecRefAction& operator=(const QueryVmInstancePciDeviceSpecRefAction&) = default;
+  QueryVmInstancePciDeviceSpecRefAction& operator=(QueryVmInstancePciDeviceSpecRefAction&&) = default;
+  ~QueryVmInstancePciDeviceSpecRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1567,6 +2440,15 @@ struct QueryVmInstancePciDeviceSpecRefAction : QueryAction<QueryVmInstancePciDev
 /// From the Java SDK's `QueryVmNicAction.java`.
 struct QueryVmNicAction : QueryAction<QueryVmNicAction, VmNicInventory> {
 
+  /// \cond
+  QueryVmNicAction();
+  QueryVmNicAction(const QueryVmNicAction&) = default;
+  QueryVmNicAction(QueryVmNicAction&&) = default;
+  QueryVmNicAction& operator=(const QueryVmNicAction&) = default;
+  QueryVmNicAction& operator=(QueryVmNicAction&&) = default;
+  ~QueryVmNicAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1579,6 +2461,15 @@ struct QueryVmNicAction : QueryAction<QueryVmNicAction, VmNicInventory> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVmUserDefinedXmlHookScriptAction.java`.
 struct QueryVmUserDefinedXmlHookScriptAction : QueryAction<QueryVmUserDefinedXmlHookScriptAction, XmlHookInventory> {
+
+  /// \cond
+  QueryVmUserDefinedXmlHookScriptAction();
+  QueryVmUserDefinedXmlHookScriptAction(const QueryVmUserDefinedXmlHookScriptAction&) = default;
+  QueryVmUserDefinedXmlHookScriptAction(QueryVmUserDefinedXmlHookScriptAction&&) = default;
+  QueryVmUserDefinedXmlHookScriptAction& operator=(const QueryVmUserDefinedXmlHookScriptAction&) = default;
+  QueryVmUserDefinedXmlHookScriptAction& operator=(QueryVmUserDefinedXmlHookScriptAction&&) = default;
+  ~QueryVmUserDefinedXmlHookScriptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1593,6 +2484,15 @@ struct RebootVmInstanceAction : Action<RebootVmInstanceAction, InventoryReply<Vm
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RebootVmInstanceAction();
+  RebootVmInstanceAction(const RebootVmInstanceAction&) = default;
+  RebootVmInstanceAction(RebootVmInstanceAction&&) = default;
+  RebootVmInstanceAction& operator=(const RebootVmInstanceAction&) = default;
+  RebootVmInstanceAction& operator=(RebootVmInstanceAction&&) = default;
+  ~RebootVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1605,6 +2505,15 @@ struct RebootVmInstanceAction : Action<RebootVmInstanceAction, InventoryReply<Vm
 struct ReconnectVirtualRouterAction : Action<ReconnectVirtualRouterAction, InventoryReply<ApplianceVmInventory>> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ReconnectVirtualRouterAction();
+  ReconnectVirtualRouterAction(const ReconnectVirtualRouterAction&) = default;
+  ReconnectVirtualRouterAction(ReconnectVirtualRouterAction&&) = default;
+  ReconnectVirtualRouterAction& operator=(const ReconnectVirtualRouterAction&) = default;
+  ReconnectVirtualRouterAction& operator=(ReconnectVirtualRouterAction&&) = default;
+  ~ReconnectVirtualRouterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1619,6 +2528,15 @@ struct RecoverVmInstanceAction : Action<RecoverVmInstanceAction, InventoryReply<
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RecoverVmInstanceAction();
+  RecoverVmInstanceAction(const RecoverVmInstanceAction&) = default;
+  RecoverVmInstanceAction(RecoverVmInstanceAction&&) = default;
+  RecoverVmInstanceAction& operator=(const RecoverVmInstanceAction&) = default;
+  RecoverVmInstanceAction& operator=(RecoverVmInstanceAction&&) = default;
+  ~RecoverVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1632,6 +2550,15 @@ struct ReimageVmInstanceAction : Action<ReimageVmInstanceAction, InventoryReply<
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ReimageVmInstanceAction();
+  ReimageVmInstanceAction(const ReimageVmInstanceAction&) = default;
+  ReimageVmInstanceAction(ReimageVmInstanceAction&&) = default;
+  ReimageVmInstanceAction& operator=(const ReimageVmInstanceAction&) = default;
+  ReimageVmInstanceAction& operator=(ReimageVmInstanceAction&&) = default;
+  ~ReimageVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1644,6 +2571,15 @@ struct ReimageVmInstanceAction : Action<ReimageVmInstanceAction, InventoryReply<
 struct ResumeVmInstanceAction : Action<ResumeVmInstanceAction, InventoryReply<VmInstanceInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ResumeVmInstanceAction();
+  ResumeVmInstanceAction(const ResumeVmInstanceAction&) = default;
+  ResumeVmInstanceAction(ResumeVmInstanceAction&&) = default;
+  ResumeVmInstanceAction& operator=(const ResumeVmInstanceAction&) = default;
+  ResumeVmInstanceAction& operator=(ResumeVmInstanceAction&&) = default;
+  ~ResumeVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1660,6 +2596,15 @@ struct SetNicQosAction : Action<SetNicQosAction, EmptyReply> {
   std::optional<std::int64_t> inboundBandwidth;  ///< Optional; range [8192, 32212254720].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetNicQosAction();
+  SetNicQosAction(const SetNicQosAction&) = default;
+  SetNicQosAction(SetNicQosAction&&) = default;
+  SetNicQosAction& operator=(const SetNicQosAction&) = default;
+  SetNicQosAction& operator=(SetNicQosAction&&) = default;
+  ~SetNicQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1673,6 +2618,15 @@ struct SetVmBootModeAction : Action<SetVmBootModeAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::string bootMode;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmBootModeAction();
+  SetVmBootModeAction(const SetVmBootModeAction&) = default;
+  SetVmBootModeAction(SetVmBootModeAction&&) = default;
+  SetVmBootModeAction& operator=(const SetVmBootModeAction&) = default;
+  SetVmBootModeAction& operator=(SetVmBootModeAction&&) = default;
+  ~SetVmBootModeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1688,6 +2642,15 @@ struct SetVmBootOrderAction : Action<SetVmBootOrderAction, InventoryReply<VmInst
   std::optional<Json> bootOrder;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmBootOrderAction();
+  SetVmBootOrderAction(const SetVmBootOrderAction&) = default;
+  SetVmBootOrderAction(SetVmBootOrderAction&&) = default;
+  SetVmBootOrderAction& operator=(const SetVmBootOrderAction&) = default;
+  SetVmBootOrderAction& operator=(SetVmBootOrderAction&&) = default;
+  ~SetVmBootOrderAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1702,6 +2665,15 @@ struct SetVmBootVolumeAction : Action<SetVmBootVolumeAction, InventoryReply<VmIn
   std::string volumeUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmBootVolumeAction();
+  SetVmBootVolumeAction(const SetVmBootVolumeAction&) = default;
+  SetVmBootVolumeAction(SetVmBootVolumeAction&&) = default;
+  SetVmBootVolumeAction& operator=(const SetVmBootVolumeAction&) = default;
+  SetVmBootVolumeAction& operator=(SetVmBootVolumeAction&&) = default;
+  ~SetVmBootVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1715,6 +2687,15 @@ struct SetVmCleanTrafficAction : Action<SetVmCleanTrafficAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmCleanTrafficAction();
+  SetVmCleanTrafficAction(const SetVmCleanTrafficAction&) = default;
+  SetVmCleanTrafficAction(SetVmCleanTrafficAction&&) = default;
+  SetVmCleanTrafficAction& operator=(const SetVmCleanTrafficAction&) = default;
+  SetVmCleanTrafficAction& operator=(SetVmCleanTrafficAction&&) = default;
+  ~SetVmCleanTrafficAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1732,6 +2713,15 @@ struct SetVmClockTrackAction : Action<SetVmClockTrackAction, InventoryReply<VmIn
   std::optional<std::int32_t> intervalInSeconds;  ///< Optional; one of `0`, `60`, `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmClockTrackAction();
+  SetVmClockTrackAction(const SetVmClockTrackAction&) = default;
+  SetVmClockTrackAction(SetVmClockTrackAction&&) = default;
+  SetVmClockTrackAction& operator=(const SetVmClockTrackAction&) = default;
+  SetVmClockTrackAction& operator=(SetVmClockTrackAction&&) = default;
+  ~SetVmClockTrackAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1745,6 +2735,15 @@ struct SetVmConsoleModeAction : Action<SetVmConsoleModeAction, InventoryReply<Vm
   std::string uuid;  ///< Path variable; required.
   std::string mode;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmConsoleModeAction();
+  SetVmConsoleModeAction(const SetVmConsoleModeAction&) = default;
+  SetVmConsoleModeAction(SetVmConsoleModeAction&&) = default;
+  SetVmConsoleModeAction& operator=(const SetVmConsoleModeAction&) = default;
+  SetVmConsoleModeAction& operator=(SetVmConsoleModeAction&&) = default;
+  ~SetVmConsoleModeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1760,6 +2759,15 @@ struct SetVmConsolePasswordAction : Action<SetVmConsolePasswordAction, Inventory
   std::string consolePassword;  ///< Required; secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmConsolePasswordAction();
+  SetVmConsolePasswordAction(const SetVmConsolePasswordAction&) = default;
+  SetVmConsolePasswordAction(SetVmConsolePasswordAction&&) = default;
+  SetVmConsolePasswordAction& operator=(const SetVmConsolePasswordAction&) = default;
+  SetVmConsolePasswordAction& operator=(SetVmConsolePasswordAction&&) = default;
+  ~SetVmConsolePasswordAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1773,6 +2781,15 @@ struct SetVmEmulatorPinningAction : Action<SetVmEmulatorPinningAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::string emulatorPinning;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmEmulatorPinningAction();
+  SetVmEmulatorPinningAction(const SetVmEmulatorPinningAction&) = default;
+  SetVmEmulatorPinningAction(SetVmEmulatorPinningAction&&) = default;
+  SetVmEmulatorPinningAction& operator=(const SetVmEmulatorPinningAction&) = default;
+  SetVmEmulatorPinningAction& operator=(SetVmEmulatorPinningAction&&) = default;
+  ~SetVmEmulatorPinningAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1788,6 +2805,15 @@ struct SetVmHostnameAction : Action<SetVmHostnameAction, EmptyReply> {
   std::string hostname;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmHostnameAction();
+  SetVmHostnameAction(const SetVmHostnameAction&) = default;
+  SetVmHostnameAction(SetVmHostnameAction&&) = default;
+  SetVmHostnameAction& operator=(const SetVmHostnameAction&) = default;
+  SetVmHostnameAction& operator=(SetVmHostnameAction&&) = default;
+  ~SetVmHostnameAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1801,6 +2827,15 @@ struct SetVmInstanceDefaultCdRomAction : Action<SetVmInstanceDefaultCdRomAction,
   std::string uuid;  ///< Path variable; required.
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmInstanceDefaultCdRomAction();
+  SetVmInstanceDefaultCdRomAction(const SetVmInstanceDefaultCdRomAction&) = default;
+  SetVmInstanceDefaultCdRomAction(SetVmInstanceDefaultCdRomAction&&) = default;
+  SetVmInstanceDefaultCdRomAction& operator=(const SetVmInstanceDefaultCdRomAction&) = default;
+  SetVmInstanceDefaultCdRomAction& operator=(SetVmInstanceDefaultCdRomAction&&) = default;
+  ~SetVmInstanceDefaultCdRomAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1816,6 +2851,15 @@ struct SetVmInstanceHaLevelAction : Action<SetVmInstanceHaLevelAction, EmptyRepl
   std::string level;  ///< Required; one of `NeverStop`, `OnHostFailure`, `FaultTolerance` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmInstanceHaLevelAction();
+  SetVmInstanceHaLevelAction(const SetVmInstanceHaLevelAction&) = default;
+  SetVmInstanceHaLevelAction(SetVmInstanceHaLevelAction&&) = default;
+  SetVmInstanceHaLevelAction& operator=(const SetVmInstanceHaLevelAction&) = default;
+  SetVmInstanceHaLevelAction& operator=(SetVmInstanceHaLevelAction&&) = default;
+  ~SetVmInstanceHaLevelAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1829,6 +2873,15 @@ struct SetVmMonitorNumberAction : Action<SetVmMonitorNumberAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::int32_t> monitorNumber;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmMonitorNumberAction();
+  SetVmMonitorNumberAction(const SetVmMonitorNumberAction&) = default;
+  SetVmMonitorNumberAction(SetVmMonitorNumberAction&&) = default;
+  SetVmMonitorNumberAction& operator=(const SetVmMonitorNumberAction&) = default;
+  SetVmMonitorNumberAction& operator=(SetVmMonitorNumberAction&&) = default;
+  ~SetVmMonitorNumberAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1844,6 +2897,15 @@ struct SetVmNumaAction : Action<SetVmNumaAction, EmptyReply> {
   std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmNumaAction();
+  SetVmNumaAction(const SetVmNumaAction&) = default;
+  SetVmNumaAction(SetVmNumaAction&&) = default;
+  SetVmNumaAction& operator=(const SetVmNumaAction&) = default;
+  SetVmNumaAction& operator=(SetVmNumaAction&&) = default;
+  ~SetVmNumaAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1857,6 +2919,15 @@ struct SetVmQgaAction : Action<SetVmQgaAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmQgaAction();
+  SetVmQgaAction(const SetVmQgaAction&) = default;
+  SetVmQgaAction(SetVmQgaAction&&) = default;
+  SetVmQgaAction& operator=(const SetVmQgaAction&) = default;
+  SetVmQgaAction& operator=(SetVmQgaAction&&) = default;
+  ~SetVmQgaAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1874,6 +2945,15 @@ struct SetVmQxlMemoryAction : Action<SetVmQxlMemoryAction, EmptyReply> {
   std::optional<std::int32_t> vgamem;  ///< Optional; range [1024, 524288]; Java SDK default `16384` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmQxlMemoryAction();
+  SetVmQxlMemoryAction(const SetVmQxlMemoryAction&) = default;
+  SetVmQxlMemoryAction(SetVmQxlMemoryAction&&) = default;
+  SetVmQxlMemoryAction& operator=(const SetVmQxlMemoryAction&) = default;
+  SetVmQxlMemoryAction& operator=(SetVmQxlMemoryAction&&) = default;
+  ~SetVmQxlMemoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1887,6 +2967,15 @@ struct SetVmRDPAction : Action<SetVmRDPAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmRDPAction();
+  SetVmRDPAction(const SetVmRDPAction&) = default;
+  SetVmRDPAction(SetVmRDPAction&&) = default;
+  SetVmRDPAction& operator=(const SetVmRDPAction&) = default;
+  SetVmRDPAction& operator=(SetVmRDPAction&&) = default;
+  ~SetVmRDPAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1902,6 +2991,15 @@ struct SetVmSecurityLevelAction : Action<SetVmSecurityLevelAction, EmptyReply> {
   std::optional<std::string> securityLevel;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmSecurityLevelAction();
+  SetVmSecurityLevelAction(const SetVmSecurityLevelAction&) = default;
+  SetVmSecurityLevelAction(SetVmSecurityLevelAction&&) = default;
+  SetVmSecurityLevelAction& operator=(const SetVmSecurityLevelAction&) = default;
+  SetVmSecurityLevelAction& operator=(SetVmSecurityLevelAction&&) = default;
+  ~SetVmSecurityLevelAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1916,6 +3014,15 @@ struct SetVmSoundTypeAction : Action<SetVmSoundTypeAction, EmptyReply> {
   std::string soundType;  ///< Required; one of `ac97`, `ich6` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmSoundTypeAction();
+  SetVmSoundTypeAction(const SetVmSoundTypeAction&) = default;
+  SetVmSoundTypeAction(SetVmSoundTypeAction&&) = default;
+  SetVmSoundTypeAction& operator=(const SetVmSoundTypeAction&) = default;
+  SetVmSoundTypeAction& operator=(SetVmSoundTypeAction&&) = default;
+  ~SetVmSoundTypeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1929,6 +3036,15 @@ struct SetVmSshKeyAction : Action<SetVmSshKeyAction, InventoryReply<VmInstanceIn
   std::string uuid;  ///< Path variable; required.
   std::string SshKey;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmSshKeyAction();
+  SetVmSshKeyAction(const SetVmSshKeyAction&) = default;
+  SetVmSshKeyAction(SetVmSshKeyAction&&) = default;
+  SetVmSshKeyAction& operator=(const SetVmSshKeyAction&) = default;
+  SetVmSshKeyAction& operator=(SetVmSshKeyAction&&) = default;
+  ~SetVmSshKeyAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1950,6 +3066,15 @@ struct SetVmStaticIpAction : Action<SetVmStaticIpAction, EmptyReply> {
   std::optional<std::string> ipv6Prefix;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmStaticIpAction();
+  SetVmStaticIpAction(const SetVmStaticIpAction&) = default;
+  SetVmStaticIpAction(SetVmStaticIpAction&&) = default;
+  SetVmStaticIpAction& operator=(const SetVmStaticIpAction&) = default;
+  SetVmStaticIpAction& operator=(SetVmStaticIpAction&&) = default;
+  ~SetVmStaticIpAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1963,6 +3088,15 @@ struct SetVmUsbRedirectAction : Action<SetVmUsbRedirectAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVmUsbRedirectAction();
+  SetVmUsbRedirectAction(const SetVmUsbRedirectAction&) = default;
+  SetVmUsbRedirectAction(SetVmUsbRedirectAction&&) = default;
+  SetVmUsbRedirectAction& operator=(const SetVmUsbRedirectAction&) = default;
+  SetVmUsbRedirectAction& operator=(SetVmUsbRedirectAction&&) = default;
+  ~SetVmUsbRedirectAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1980,6 +3114,15 @@ struct SetVmUserDefinedXmlAction : Action<SetVmUserDefinedXmlAction, SetVmUserDe
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmUserDefinedXmlAction();
+  SetVmUserDefinedXmlAction(const SetVmUserDefinedXmlAction&) = default;
+  SetVmUserDefinedXmlAction(SetVmUserDefinedXmlAction&&) = default;
+  SetVmUserDefinedXmlAction& operator=(const SetVmUserDefinedXmlAction&) = default;
+  SetVmUserDefinedXmlAction& operator=(SetVmUserDefinedXmlAction&&) = default;
+  ~SetVmUserDefinedXmlAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1996,6 +3139,15 @@ struct SetVmUserDefinedXmlHookScriptAction : Action<SetVmUserDefinedXmlHookScrip
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVmUserDefinedXmlHookScriptAction();
+  SetVmUserDefinedXmlHookScriptAction(const SetVmUserDefinedXmlHookScriptAction&) = default;
+  SetVmUserDefinedXmlHookScriptAction(SetVmUserDefinedXmlHookScriptAction&&) = default;
+  SetVmUserDefinedXmlHookScriptAction& operator=(const SetVmUserDefinedXmlHookScriptAction&) = default;
+  SetVmUserDefinedXmlHookScriptAction& operator=(SetVmUserDefinedXmlHookScriptAction&&) = default;
+  ~SetVmUserDefinedXmlHookScriptAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2010,6 +3162,15 @@ struct StartVmInstanceAction : Action<StartVmInstanceAction, InventoryReply<VmIn
   std::optional<std::string> clusterUuid;  ///< Optional.
   std::optional<std::string> hostUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  StartVmInstanceAction();
+  StartVmInstanceAction(const StartVmInstanceAction&) = default;
+  StartVmInstanceAction(StartVmInstanceAction&&) = default;
+  StartVmInstanceAction& operator=(const StartVmInstanceAction&) = default;
+  StartVmInstanceAction& operator=(StartVmInstanceAction&&) = default;
+  ~StartVmInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2026,6 +3187,15 @@ struct StopVmInstanceAction : Action<StopVmInstanceAction, InventoryReply<VmInst
   std::optional<std::string> stopHA;  ///< Optional; one of `true` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  StopVmInstanceAction();
+  StopVmInstanceAction(const StopVmInstanceAction&) = default;
+  StopVmInstanceAction(StopVmInstanceAction&&) = default;
+  StopVmInstanceAction& operator=(const StopVmInstanceAction&) = default;
+  StopVmInstanceAction& operator=(StopVmInstanceAction&&) = default;
+  ~StopVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2039,6 +3209,15 @@ struct SyncVmClockAction : Action<SyncVmClockAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SyncVmClockAction();
+  SyncVmClockAction(const SyncVmClockAction&) = default;
+  SyncVmClockAction(SyncVmClockAction&&) = default;
+  SyncVmClockAction& operator=(const SyncVmClockAction&) = default;
+  SyncVmClockAction& operator=(SyncVmClockAction&&) = default;
+  ~SyncVmClockAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2051,6 +3230,15 @@ struct SyncVmClockAction : Action<SyncVmClockAction, EmptyReply> {
 struct TakeVmConsoleScreenshotAction : Action<TakeVmConsoleScreenshotAction, TakeVmConsoleScreenshotResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  TakeVmConsoleScreenshotAction();
+  TakeVmConsoleScreenshotAction(const TakeVmConsoleScreenshotAction&) = default;
+  TakeVmConsoleScreenshotAction(TakeVmConsoleScreenshotAction&&) = default;
+  TakeVmConsoleScreenshotAction& operator=(const TakeVmConsoleScreenshotAction&) = default;
+  TakeVmConsoleScreenshotAction& operator=(TakeVmConsoleScreenshotAction&&) = default;
+  ~TakeVmConsoleScreenshotAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2066,6 +3254,15 @@ struct UnprotectVmInstanceRecoveryPointAction : Action<UnprotectVmInstanceRecove
   std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UnprotectVmInstanceRecoveryPointAction();
+  UnprotectVmInstanceRecoveryPointAction(const UnprotectVmInstanceRecoveryPointAction&) = default;
+  UnprotectVmInstanceRecoveryPointAction(UnprotectVmInstanceRecoveryPointAction&&) = default;
+  UnprotectVmInstanceRecoveryPointAction& operator=(const UnprotectVmInstanceRecoveryPointAction&) = default;
+  UnprotectVmInstanceRecoveryPointAction& operator=(UnprotectVmInstanceRecoveryPointAction&&) = default;
+  ~UnprotectVmInstanceRecoveryPointAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2078,6 +3275,15 @@ struct UnprotectVmInstanceRecoveryPointAction : Action<UnprotectVmInstanceRecove
 struct UpdateGuestToolsStateAction : Action<UpdateGuestToolsStateAction, InventoryReply<GuestToolsStateInventory>> {
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateGuestToolsStateAction();
+  UpdateGuestToolsStateAction(const UpdateGuestToolsStateAction&) = default;
+  UpdateGuestToolsStateAction(UpdateGuestToolsStateAction&&) = default;
+  UpdateGuestToolsStateAction& operator=(const UpdateGuestToolsStateAction&) = default;
+  UpdateGuestToolsStateAction& operator=(UpdateGuestToolsStateAction&&) = default;
+  ~UpdateGuestToolsStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2093,6 +3299,15 @@ struct UpdateVirtualRouterAction : Action<UpdateVirtualRouterAction, InventoryRe
   std::optional<std::string> defaultRouteL3NetworkUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVirtualRouterAction();
+  UpdateVirtualRouterAction(const UpdateVirtualRouterAction&) = default;
+  UpdateVirtualRouterAction(UpdateVirtualRouterAction&&) = default;
+  UpdateVirtualRouterAction& operator=(const UpdateVirtualRouterAction&) = default;
+  UpdateVirtualRouterAction& operator=(UpdateVirtualRouterAction&&) = default;
+  ~UpdateVirtualRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2107,6 +3322,15 @@ struct UpdateVmCdRomAction : Action<UpdateVmCdRomAction, InventoryReply<VmCdRomI
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVmCdRomAction();
+  UpdateVmCdRomAction(const UpdateVmCdRomAction&) = default;
+  UpdateVmCdRomAction(UpdateVmCdRomAction&&) = default;
+  UpdateVmCdRomAction& operator=(const UpdateVmCdRomAction&) = default;
+  UpdateVmCdRomAction& operator=(UpdateVmCdRomAction&&) = default;
+  ~UpdateVmCdRomAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2130,6 +3354,15 @@ struct UpdateVmInstanceAction : Action<UpdateVmInstanceAction, InventoryReply<Vm
   std::optional<std::string> guestOsType;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVmInstanceAction();
+  UpdateVmInstanceAction(const UpdateVmInstanceAction&) = default;
+  UpdateVmInstanceAction(UpdateVmInstanceAction&&) = default;
+  UpdateVmInstanceAction& operator=(const UpdateVmInstanceAction&) = default;
+  UpdateVmInstanceAction& operator=(UpdateVmInstanceAction&&) = default;
+  ~UpdateVmInstanceAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2143,6 +3376,15 @@ struct UpdateVmNetworkConfigAction : Action<UpdateVmNetworkConfigAction, EmptyRe
   std::string vmInstanceUuid;  ///< Path variable; required.
   std::vector<std::string> vmNicUuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVmNetworkConfigAction();
+  UpdateVmNetworkConfigAction(const UpdateVmNetworkConfigAction&) = default;
+  UpdateVmNetworkConfigAction(UpdateVmNetworkConfigAction&&) = default;
+  UpdateVmNetworkConfigAction& operator=(const UpdateVmNetworkConfigAction&) = default;
+  UpdateVmNetworkConfigAction& operator=(UpdateVmNetworkConfigAction&&) = default;
+  ~UpdateVmNetworkConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2159,6 +3401,15 @@ struct UpdateVmNicDriverAction : Action<UpdateVmNicDriverAction, InventoryReply<
   std::string driverType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVmNicDriverAction();
+  UpdateVmNicDriverAction(const UpdateVmNicDriverAction&) = default;
+  UpdateVmNicDriverAction(UpdateVmNicDriverAction&&) = default;
+  UpdateVmNicDriverAction& operator=(const UpdateVmNicDriverAction&) = default;
+  UpdateVmNicDriverAction& operator=(UpdateVmNicDriverAction&&) = default;
+  ~UpdateVmNicDriverAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2173,6 +3424,15 @@ struct UpdateVmNicMacAction : Action<UpdateVmNicMacAction, InventoryReply<VmNicI
   std::string mac;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVmNicMacAction();
+  UpdateVmNicMacAction(const UpdateVmNicMacAction&) = default;
+  UpdateVmNicMacAction(UpdateVmNicMacAction&&) = default;
+  UpdateVmNicMacAction& operator=(const UpdateVmNicMacAction&) = default;
+  UpdateVmNicMacAction& operator=(UpdateVmNicMacAction&&) = default;
+  ~UpdateVmNicMacAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -2186,6 +3446,15 @@ struct UpdateVmPriorityAction : Action<UpdateVmPriorityAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::string priority;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVmPriorityAction();
+  UpdateVmPriorityAction(const UpdateVmPriorityAction&) = default;
+  UpdateVmPriorityAction(UpdateVmPriorityAction&&) = default;
+  UpdateVmPriorityAction& operator=(const UpdateVmPriorityAction&) = default;
+  UpdateVmPriorityAction& operator=(UpdateVmPriorityAction&&) = default;
+  ~UpdateVmPriorityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -2203,6 +3472,15 @@ struct UpdateVmUserDefinedXmlHookScriptAction : Action<UpdateVmUserDefinedXmlHoo
   std::optional<std::string> hookScript;  ///< Optional.
   std::optional<std::string> startupStrategy;  ///< Optional; one of `Reboot`, `None` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVmUserDefinedXmlHookScriptAction();
+  UpdateVmUserDefinedXmlHookScriptAction(const UpdateVmUserDefinedXmlHookScriptAction&) = default;
+  UpdateVmUserDefinedXmlHookScriptAction(UpdateVmUserDefinedXmlHookScriptAction&&) = default;
+  UpdateVmUserDefinedXmlHookScriptAction& operator=(const UpdateVmUserDefinedXmlHookScriptAction&) = default;
+  UpdateVmUserDefinedXmlHookScriptAction& operator=(UpdateVmUserDefinedXmlHookScriptAction&&) = default;
+  ~UpdateVmUserDefinedXmlHookScriptAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

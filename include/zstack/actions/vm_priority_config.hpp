@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `QueryVmPriorityConfigAction.java`.
 struct QueryVmPriorityConfigAction : QueryAction<QueryVmPriorityConfigAction, VmPriorityConfigInventory> {
 
+  /// \cond
+  QueryVmPriorityConfigAction();
+  QueryVmPriorityConfigAction(const QueryVmPriorityConfigAction&) = default;
+  QueryVmPriorityConfigAction(QueryVmPriorityConfigAction&&) = default;
+  QueryVmPriorityConfigAction& operator=(const QueryVmPriorityConfigAction&) = default;
+  QueryVmPriorityConfigAction& operator=(QueryVmPriorityConfigAction&&) = default;
+  ~QueryVmPriorityConfigAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct UpdatePriorityConfigAction : Action<UpdatePriorityConfigAction, EmptyRepl
   std::optional<std::int32_t> cpuShares;  ///< Optional; range [2, 262144].
   std::optional<std::int32_t> oomScoreAdj;  ///< Optional; range [-1000, 1000].
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdatePriorityConfigAction();
+  UpdatePriorityConfigAction(const UpdatePriorityConfigAction&) = default;
+  UpdatePriorityConfigAction(UpdatePriorityConfigAction&&) = default;
+  UpdatePriorityConfigAction& operator=(const UpdatePriorityConfigAction&) = default;
+  UpdatePriorityConfigAction& operator=(UpdatePriorityConfigAction&&) = default;
+  ~UpdatePriorityConfigAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

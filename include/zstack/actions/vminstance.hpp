@@ -25,6 +25,15 @@ namespace zstack {
 /// From the Java SDK's `QueryVmInstanceDeviceAddressArchiveAction.java`.
 struct QueryVmInstanceDeviceAddressArchiveAction : QueryAction<QueryVmInstanceDeviceAddressArchiveAction, VmInstanceDeviceAddressArchiveInventory> {
 
+  /// \cond
+  QueryVmInstanceDeviceAddressArchiveAction();
+  QueryVmInstanceDeviceAddressArchiveAction(const QueryVmInstanceDeviceAddressArchiveAction&) = default;
+  QueryVmInstanceDeviceAddressArchiveAction(QueryVmInstanceDeviceAddressArchiveAction&&) = default;
+  QueryVmInstanceDeviceAddressArchiveAction& operator=(const QueryVmInstanceDeviceAddressArchiveAction&) = default;
+  QueryVmInstanceDeviceAddressArchiveAction& operator=(QueryVmInstanceDeviceAddressArchiveAction&&) = default;
+  ~QueryVmInstanceDeviceAddressArchiveAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct QueryVmInstanceDeviceAddressArchiveAction : QueryAction<QueryVmInstanceDe
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVmInstanceDeviceAddressGroupAction.java`.
 struct QueryVmInstanceDeviceAddressGroupAction : QueryAction<QueryVmInstanceDeviceAddressGroupAction, VmInstanceDeviceAddressGroupInventory> {
+
+  /// \cond
+  QueryVmInstanceDeviceAddressGroupAction();
+  QueryVmInstanceDeviceAddressGroupAction(const QueryVmInstanceDeviceAddressGroupAction&) = default;
+  QueryVmInstanceDeviceAddressGroupAction(QueryVmInstanceDeviceAddressGroupAction&&) = default;
+  QueryVmInstanceDeviceAddressGroupAction& operator=(const QueryVmInstanceDeviceAddressGroupAction&) = default;
+  QueryVmInstanceDeviceAddressGroupAction& operator=(QueryVmInstanceDeviceAddressGroupAction&&) = default;
+  ~QueryVmInstanceDeviceAddressGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct ChangeVmSchedulingRuleStateAction : Action<ChangeVmSchedulingRuleStateAct
   std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeVmSchedulingRuleStateAction();
+  ChangeVmSchedulingRuleStateAction(const ChangeVmSchedulingRuleStateAction&) = default;
+  ChangeVmSchedulingRuleStateAction(ChangeVmSchedulingRuleStateAction&&) = default;
+  ChangeVmSchedulingRuleStateAction& operator=(const ChangeVmSchedulingRuleStateAction&) = default;
+  ChangeVmSchedulingRuleStateAction& operator=(ChangeVmSchedulingRuleStateAction&&) = default;
+  ~ChangeVmSchedulingRuleStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct RemoveVmSchedulingRuleAction : Action<RemoveVmSchedulingRuleAction, Empty
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveVmSchedulingRuleAction();
+  RemoveVmSchedulingRuleAction(const RemoveVmSchedulingRuleAction&) = default;
+  RemoveVmSchedulingRuleAction(RemoveVmSchedulingRuleAction&&) = default;
+  RemoveVmSchedulingRuleAction& operator=(const RemoveVmSchedulingRuleAction&) = default;
+  RemoveVmSchedulingRuleAction& operator=(RemoveVmSchedulingRuleAction&&) = default;
+  ~RemoveVmSchedulingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -53,6 +71,15 @@ struct UpdateVmSchedulingRuleAction : Action<UpdateVmSchedulingRuleAction, Inven
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> mode;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVmSchedulingRuleAction();
+  UpdateVmSchedulingRuleAction(const UpdateVmSchedulingRuleAction&) = default;
+  UpdateVmSchedulingRuleAction(UpdateVmSchedulingRuleAction&&) = default;
+  UpdateVmSchedulingRuleAction& operator=(const UpdateVmSchedulingRuleAction&) = default;
+  UpdateVmSchedulingRuleAction& operator=(UpdateVmSchedulingRuleAction&&) = default;
+  ~UpdateVmSchedulingRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ struct AddVmToVmSchedulingRuleGroupAction : Action<AddVmToVmSchedulingRuleGroupA
   std::string vmUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddVmToVmSchedulingRuleGroupAction();
+  AddVmToVmSchedulingRuleGroupAction(const AddVmToVmSchedulingRuleGroupAction&) = default;
+  AddVmToVmSchedulingRuleGroupAction(AddVmToVmSchedulingRuleGroupAction&&) = default;
+  AddVmToVmSchedulingRuleGroupAction& operator=(const AddVmToVmSchedulingRuleGroupAction&) = default;
+  AddVmToVmSchedulingRuleGroupAction& operator=(AddVmToVmSchedulingRuleGroupAction&&) = default;
+  ~AddVmToVmSchedulingRuleGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -41,6 +50,15 @@ struct CreateVmSchedulingRuleGroupAction : Action<CreateVmSchedulingRuleGroupAct
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmSchedulingRuleGroupAction();
+  CreateVmSchedulingRuleGroupAction(const CreateVmSchedulingRuleGroupAction&) = default;
+  CreateVmSchedulingRuleGroupAction(CreateVmSchedulingRuleGroupAction&&) = default;
+  CreateVmSchedulingRuleGroupAction& operator=(const CreateVmSchedulingRuleGroupAction&) = default;
+  CreateVmSchedulingRuleGroupAction& operator=(CreateVmSchedulingRuleGroupAction&&) = default;
+  ~CreateVmSchedulingRuleGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -53,6 +71,15 @@ struct CreateVmSchedulingRuleGroupAction : Action<CreateVmSchedulingRuleGroupAct
 struct DeleteVmSchedulingRuleGroupAction : Action<DeleteVmSchedulingRuleGroupAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVmSchedulingRuleGroupAction();
+  DeleteVmSchedulingRuleGroupAction(const DeleteVmSchedulingRuleGroupAction&) = default;
+  DeleteVmSchedulingRuleGroupAction(DeleteVmSchedulingRuleGroupAction&&) = default;
+  DeleteVmSchedulingRuleGroupAction& operator=(const DeleteVmSchedulingRuleGroupAction&) = default;
+  DeleteVmSchedulingRuleGroupAction& operator=(DeleteVmSchedulingRuleGroupAction&&) = default;
+  ~DeleteVmSchedulingRuleGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -68,6 +95,15 @@ struct DetachVmFromVmSchedulingRuleGroupAction : Action<DetachVmFromVmScheduling
   std::string vmUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachVmFromVmSchedulingRuleGroupAction();
+  DetachVmFromVmSchedulingRuleGroupAction(const DetachVmFromVmSchedulingRuleGroupAction&) = default;
+  DetachVmFromVmSchedulingRuleGroupAction(DetachVmFromVmSchedulingRuleGroupAction&&) = default;
+  DetachVmFromVmSchedulingRuleGroupAction& operator=(const DetachVmFromVmSchedulingRuleGroupAction&) = default;
+  DetachVmFromVmSchedulingRuleGroupAction& operator=(DetachVmFromVmSchedulingRuleGroupAction&&) = default;
+  ~DetachVmFromVmSchedulingRuleGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -82,6 +118,15 @@ struct UpdateVmSchedulingRuleGroupAction : Action<UpdateVmSchedulingRuleGroupAct
   std::optional<std::string> name;  ///< Optional.
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVmSchedulingRuleGroupAction();
+  UpdateVmSchedulingRuleGroupAction(const UpdateVmSchedulingRuleGroupAction&) = default;
+  UpdateVmSchedulingRuleGroupAction(UpdateVmSchedulingRuleGroupAction&&) = default;
+  UpdateVmSchedulingRuleGroupAction& operator=(const UpdateVmSchedulingRuleGroupAction&) = default;
+  UpdateVmSchedulingRuleGroupAction& operator=(UpdateVmSchedulingRuleGroupAction&&) = default;
+  ~UpdateVmSchedulingRuleGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

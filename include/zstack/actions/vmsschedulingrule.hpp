@@ -34,6 +34,15 @@ struct CreateVmSchedulingRuleAction : Action<CreateVmSchedulingRuleAction, Inven
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVmSchedulingRuleAction();
+  CreateVmSchedulingRuleAction(const CreateVmSchedulingRuleAction&) = default;
+  CreateVmSchedulingRuleAction(CreateVmSchedulingRuleAction&&) = default;
+  CreateVmSchedulingRuleAction& operator=(const CreateVmSchedulingRuleAction&) = default;
+  CreateVmSchedulingRuleAction& operator=(CreateVmSchedulingRuleAction&&) = default;
+  ~CreateVmSchedulingRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

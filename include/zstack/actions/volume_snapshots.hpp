@@ -33,6 +33,15 @@ struct BatchDeleteVolumeSnapshotAction : Action<BatchDeleteVolumeSnapshotAction,
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  BatchDeleteVolumeSnapshotAction();
+  BatchDeleteVolumeSnapshotAction(const BatchDeleteVolumeSnapshotAction&) = default;
+  BatchDeleteVolumeSnapshotAction(BatchDeleteVolumeSnapshotAction&&) = default;
+  BatchDeleteVolumeSnapshotAction& operator=(const BatchDeleteVolumeSnapshotAction&) = default;
+  BatchDeleteVolumeSnapshotAction& operator=(BatchDeleteVolumeSnapshotAction&&) = default;
+  ~BatchDeleteVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -45,6 +54,15 @@ struct BatchDeleteVolumeSnapshotAction : Action<BatchDeleteVolumeSnapshotAction,
 struct CheckVolumeSnapshotGroupAvailabilityAction : Action<CheckVolumeSnapshotGroupAvailabilityAction, CheckVolumeSnapshotGroupAvailabilityResult> {
   std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckVolumeSnapshotGroupAvailabilityAction();
+  CheckVolumeSnapshotGroupAvailabilityAction(const CheckVolumeSnapshotGroupAvailabilityAction&) = default;
+  CheckVolumeSnapshotGroupAvailabilityAction(CheckVolumeSnapshotGroupAvailabilityAction&&) = default;
+  CheckVolumeSnapshotGroupAvailabilityAction& operator=(const CheckVolumeSnapshotGroupAvailabilityAction&) = default;
+  CheckVolumeSnapshotGroupAvailabilityAction& operator=(CheckVolumeSnapshotGroupAvailabilityAction&&) = default;
+  ~CheckVolumeSnapshotGroupAvailabilityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -64,6 +82,15 @@ struct CreateVolumeSnapshotGroupAction : Action<CreateVolumeSnapshotGroupAction,
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVolumeSnapshotGroupAction();
+  CreateVolumeSnapshotGroupAction(const CreateVolumeSnapshotGroupAction&) = default;
+  CreateVolumeSnapshotGroupAction(CreateVolumeSnapshotGroupAction&&) = default;
+  CreateVolumeSnapshotGroupAction& operator=(const CreateVolumeSnapshotGroupAction&) = default;
+  CreateVolumeSnapshotGroupAction& operator=(CreateVolumeSnapshotGroupAction&&) = default;
+  ~CreateVolumeSnapshotGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -77,6 +104,15 @@ struct DeleteVolumeSnapshotAction : Action<DeleteVolumeSnapshotAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVolumeSnapshotAction();
+  DeleteVolumeSnapshotAction(const DeleteVolumeSnapshotAction&) = default;
+  DeleteVolumeSnapshotAction(DeleteVolumeSnapshotAction&&) = default;
+  DeleteVolumeSnapshotAction& operator=(const DeleteVolumeSnapshotAction&) = default;
+  DeleteVolumeSnapshotAction& operator=(DeleteVolumeSnapshotAction&&) = default;
+  ~DeleteVolumeSnapshotAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -92,6 +128,15 @@ struct DeleteVolumeSnapshotGroupAction : Action<DeleteVolumeSnapshotGroupAction,
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVolumeSnapshotGroupAction();
+  DeleteVolumeSnapshotGroupAction(const DeleteVolumeSnapshotGroupAction&) = default;
+  DeleteVolumeSnapshotGroupAction(DeleteVolumeSnapshotGroupAction&&) = default;
+  DeleteVolumeSnapshotGroupAction& operator=(const DeleteVolumeSnapshotGroupAction&) = default;
+  DeleteVolumeSnapshotGroupAction& operator=(DeleteVolumeSnapshotGroupAction&&) = default;
+  ~DeleteVolumeSnapshotGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -104,6 +149,15 @@ struct DeleteVolumeSnapshotGroupAction : Action<DeleteVolumeSnapshotGroupAction,
 struct GetVolumeSnapshotSizeAction : Action<GetVolumeSnapshotSizeAction, GetVolumeSnapshotSizeResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVolumeSnapshotSizeAction();
+  GetVolumeSnapshotSizeAction(const GetVolumeSnapshotSizeAction&) = default;
+  GetVolumeSnapshotSizeAction(GetVolumeSnapshotSizeAction&&) = default;
+  GetVolumeSnapshotSizeAction& operator=(const GetVolumeSnapshotSizeAction&) = default;
+  GetVolumeSnapshotSizeAction& operator=(GetVolumeSnapshotSizeAction&&) = default;
+  ~GetVolumeSnapshotSizeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -119,6 +173,15 @@ struct GetVolumeSnapshotSizeAction : Action<GetVolumeSnapshotSizeAction, GetVolu
 /// From the Java SDK's `QueryVolumeSnapshotAction.java`.
 struct QueryVolumeSnapshotAction : QueryAction<QueryVolumeSnapshotAction, VolumeSnapshotInventory> {
 
+  /// \cond
+  QueryVolumeSnapshotAction();
+  QueryVolumeSnapshotAction(const QueryVolumeSnapshotAction&) = default;
+  QueryVolumeSnapshotAction(QueryVolumeSnapshotAction&&) = default;
+  QueryVolumeSnapshotAction& operator=(const QueryVolumeSnapshotAction&) = default;
+  QueryVolumeSnapshotAction& operator=(QueryVolumeSnapshotAction&&) = default;
+  ~QueryVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -132,6 +195,15 @@ struct QueryVolumeSnapshotAction : QueryAction<QueryVolumeSnapshotAction, Volume
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVolumeSnapshotGroupAction.java`.
 struct QueryVolumeSnapshotGroupAction : QueryAction<QueryVolumeSnapshotGroupAction, VolumeSnapshotGroupInventory> {
+
+  /// \cond
+  QueryVolumeSnapshotGroupAction();
+  QueryVolumeSnapshotGroupAction(const QueryVolumeSnapshotGroupAction&) = default;
+  QueryVolumeSnapshotGroupAction(QueryVolumeSnapshotGroupAction&&) = default;
+  QueryVolumeSnapshotGroupAction& operator=(const QueryVolumeSnapshotGroupAction&) = default;
+  QueryVolumeSnapshotGroupAction& operator=(QueryVolumeSnapshotGroupAction&&) = default;
+  ~QueryVolumeSnapshotGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -147,6 +219,15 @@ struct QueryVolumeSnapshotGroupAction : QueryAction<QueryVolumeSnapshotGroupActi
 /// From the Java SDK's `QueryVolumeSnapshotTreeAction.java`.
 struct QueryVolumeSnapshotTreeAction : QueryAction<QueryVolumeSnapshotTreeAction, VolumeSnapshotTreeInventory> {
 
+  /// \cond
+  QueryVolumeSnapshotTreeAction();
+  QueryVolumeSnapshotTreeAction(const QueryVolumeSnapshotTreeAction&) = default;
+  QueryVolumeSnapshotTreeAction(QueryVolumeSnapshotTreeAction&&) = default;
+  QueryVolumeSnapshotTreeAction& operator=(const QueryVolumeSnapshotTreeAction&) = default;
+  QueryVolumeSnapshotTreeAction& operator=(QueryVolumeSnapshotTreeAction&&) = default;
+  ~QueryVolumeSnapshotTreeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -159,6 +240,15 @@ struct QueryVolumeSnapshotTreeAction : QueryAction<QueryVolumeSnapshotTreeAction
 struct RevertVmFromSnapshotGroupAction : Action<RevertVmFromSnapshotGroupAction, RevertVmFromSnapshotGroupResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RevertVmFromSnapshotGroupAction();
+  RevertVmFromSnapshotGroupAction(const RevertVmFromSnapshotGroupAction&) = default;
+  RevertVmFromSnapshotGroupAction(RevertVmFromSnapshotGroupAction&&) = default;
+  RevertVmFromSnapshotGroupAction& operator=(const RevertVmFromSnapshotGroupAction&) = default;
+  RevertVmFromSnapshotGroupAction& operator=(RevertVmFromSnapshotGroupAction&&) = default;
+  ~RevertVmFromSnapshotGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -173,6 +263,15 @@ struct RevertVolumeFromSnapshotAction : Action<RevertVolumeFromSnapshotAction, E
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RevertVolumeFromSnapshotAction();
+  RevertVolumeFromSnapshotAction(const RevertVolumeFromSnapshotAction&) = default;
+  RevertVolumeFromSnapshotAction(RevertVolumeFromSnapshotAction&&) = default;
+  RevertVolumeFromSnapshotAction& operator=(const RevertVolumeFromSnapshotAction&) = default;
+  RevertVolumeFromSnapshotAction& operator=(RevertVolumeFromSnapshotAction&&) = default;
+  ~RevertVolumeFromSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -186,6 +285,15 @@ struct ShrinkVolumeSnapshotAction : Action<ShrinkVolumeSnapshotAction, ShrinkVol
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ShrinkVolumeSnapshotAction();
+  ShrinkVolumeSnapshotAction(const ShrinkVolumeSnapshotAction&) = default;
+  ShrinkVolumeSnapshotAction(ShrinkVolumeSnapshotAction&&) = default;
+  ShrinkVolumeSnapshotAction& operator=(const ShrinkVolumeSnapshotAction&) = default;
+  ShrinkVolumeSnapshotAction& operator=(ShrinkVolumeSnapshotAction&&) = default;
+  ~ShrinkVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -198,6 +306,15 @@ struct ShrinkVolumeSnapshotAction : Action<ShrinkVolumeSnapshotAction, ShrinkVol
 struct UngroupVolumeSnapshotGroupAction : Action<UngroupVolumeSnapshotGroupAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UngroupVolumeSnapshotGroupAction();
+  UngroupVolumeSnapshotGroupAction(const UngroupVolumeSnapshotGroupAction&) = default;
+  UngroupVolumeSnapshotGroupAction(UngroupVolumeSnapshotGroupAction&&) = default;
+  UngroupVolumeSnapshotGroupAction& operator=(const UngroupVolumeSnapshotGroupAction&) = default;
+  UngroupVolumeSnapshotGroupAction& operator=(UngroupVolumeSnapshotGroupAction&&) = default;
+  ~UngroupVolumeSnapshotGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -214,6 +331,15 @@ struct UpdateVolumeSnapshotAction : Action<UpdateVolumeSnapshotAction, Inventory
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVolumeSnapshotAction();
+  UpdateVolumeSnapshotAction(const UpdateVolumeSnapshotAction&) = default;
+  UpdateVolumeSnapshotAction(UpdateVolumeSnapshotAction&&) = default;
+  UpdateVolumeSnapshotAction& operator=(const UpdateVolumeSnapshotAction&) = default;
+  UpdateVolumeSnapshotAction& operator=(UpdateVolumeSnapshotAction&&) = default;
+  ~UpdateVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -228,6 +354,15 @@ struct UpdateVolumeSnapshotGroupAction : Action<UpdateVolumeSnapshotGroupAction,
   std::optional<std::string> description;  ///< Optional.
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVolumeSnapshotGroupAction();
+  UpdateVolumeSnapshotGroupAction(const UpdateVolumeSnapshotGroupAction&) = default;
+  UpdateVolumeSnapshotGroupAction(UpdateVolumeSnapshotGroupAction&&) = default;
+  UpdateVolumeSnapshotGroupAction& operator=(const UpdateVolumeSnapshotGroupAction&) = default;
+  UpdateVolumeSnapshotGroupAction& operator=(UpdateVolumeSnapshotGroupAction&&) = default;
+  ~UpdateVolumeSnapshotGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

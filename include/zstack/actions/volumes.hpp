@@ -37,6 +37,15 @@ struct AttachDataVolumeToHostAction : Action<AttachDataVolumeToHostAction, Empty
   std::string mountPath;  ///< Required; at most 512 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachDataVolumeToHostAction();
+  AttachDataVolumeToHostAction(const AttachDataVolumeToHostAction&) = default;
+  AttachDataVolumeToHostAction(AttachDataVolumeToHostAction&&) = default;
+  AttachDataVolumeToHostAction& operator=(const AttachDataVolumeToHostAction&) = default;
+  AttachDataVolumeToHostAction& operator=(AttachDataVolumeToHostAction&&) = default;
+  ~AttachDataVolumeToHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -51,6 +60,15 @@ struct AttachDataVolumeToVmAction : Action<AttachDataVolumeToVmAction, Inventory
   std::string volumeUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachDataVolumeToVmAction();
+  AttachDataVolumeToVmAction(const AttachDataVolumeToVmAction&) = default;
+  AttachDataVolumeToVmAction(AttachDataVolumeToVmAction&&) = default;
+  AttachDataVolumeToVmAction& operator=(const AttachDataVolumeToVmAction&) = default;
+  AttachDataVolumeToVmAction& operator=(AttachDataVolumeToVmAction&&) = default;
+  ~AttachDataVolumeToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -63,6 +81,15 @@ struct AttachDataVolumeToVmAction : Action<AttachDataVolumeToVmAction, Inventory
 struct BatchSyncVolumeSizeAction : Action<BatchSyncVolumeSizeAction, BatchSyncVolumeSizeResult> {
   std::string clusterUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  BatchSyncVolumeSizeAction();
+  BatchSyncVolumeSizeAction(const BatchSyncVolumeSizeAction&) = default;
+  BatchSyncVolumeSizeAction(BatchSyncVolumeSizeAction&&) = default;
+  BatchSyncVolumeSizeAction& operator=(const BatchSyncVolumeSizeAction&) = default;
+  BatchSyncVolumeSizeAction& operator=(BatchSyncVolumeSizeAction&&) = default;
+  ~BatchSyncVolumeSizeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -77,6 +104,15 @@ struct ChangeVolumeStateAction : Action<ChangeVolumeStateAction, InventoryReply<
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeVolumeStateAction();
+  ChangeVolumeStateAction(const ChangeVolumeStateAction&) = default;
+  ChangeVolumeStateAction(ChangeVolumeStateAction&&) = default;
+  ChangeVolumeStateAction& operator=(const ChangeVolumeStateAction&) = default;
+  ChangeVolumeStateAction& operator=(ChangeVolumeStateAction&&) = default;
+  ~ChangeVolumeStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -97,6 +133,15 @@ struct CreateDataVolumeAction : Action<CreateDataVolumeAction, InventoryReply<Vo
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateDataVolumeAction();
+  CreateDataVolumeAction(const CreateDataVolumeAction&) = default;
+  CreateDataVolumeAction(CreateDataVolumeAction&&) = default;
+  CreateDataVolumeAction& operator=(const CreateDataVolumeAction&) = default;
+  CreateDataVolumeAction& operator=(CreateDataVolumeAction&&) = default;
+  ~CreateDataVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -114,6 +159,15 @@ struct CreateDataVolumeFromVolumeSnapshotAction : Action<CreateDataVolumeFromVol
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateDataVolumeFromVolumeSnapshotAction();
+  CreateDataVolumeFromVolumeSnapshotAction(const CreateDataVolumeFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeFromVolumeSnapshotAction(CreateDataVolumeFromVolumeSnapshotAction&&) = default;
+  CreateDataVolumeFromVolumeSnapshotAction& operator=(const CreateDataVolumeFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeFromVolumeSnapshotAction& operator=(CreateDataVolumeFromVolumeSnapshotAction&&) = default;
+  ~CreateDataVolumeFromVolumeSnapshotAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -134,6 +188,15 @@ struct CreateDataVolumeFromVolumeTemplateAction : Action<CreateDataVolumeFromVol
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateDataVolumeFromVolumeTemplateAction();
+  CreateDataVolumeFromVolumeTemplateAction(const CreateDataVolumeFromVolumeTemplateAction&) = default;
+  CreateDataVolumeFromVolumeTemplateAction(CreateDataVolumeFromVolumeTemplateAction&&) = default;
+  CreateDataVolumeFromVolumeTemplateAction& operator=(const CreateDataVolumeFromVolumeTemplateAction&) = default;
+  CreateDataVolumeFromVolumeTemplateAction& operator=(CreateDataVolumeFromVolumeTemplateAction&&) = default;
+  ~CreateDataVolumeFromVolumeTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -151,6 +214,15 @@ struct CreateVolumeSnapshotAction : Action<CreateVolumeSnapshotAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVolumeSnapshotAction();
+  CreateVolumeSnapshotAction(const CreateVolumeSnapshotAction&) = default;
+  CreateVolumeSnapshotAction(CreateVolumeSnapshotAction&&) = default;
+  CreateVolumeSnapshotAction& operator=(const CreateVolumeSnapshotAction&) = default;
+  CreateVolumeSnapshotAction& operator=(CreateVolumeSnapshotAction&&) = default;
+  ~CreateVolumeSnapshotAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -163,6 +235,15 @@ struct CreateVolumeSnapshotAction : Action<CreateVolumeSnapshotAction, Inventory
 struct CreateVolumesSnapshotAction : Action<CreateVolumesSnapshotAction, CreateVolumesSnapshotResult> {
   std::vector<std::string> volumeUuids;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateVolumesSnapshotAction();
+  CreateVolumesSnapshotAction(const CreateVolumesSnapshotAction&) = default;
+  CreateVolumesSnapshotAction(CreateVolumesSnapshotAction&&) = default;
+  CreateVolumesSnapshotAction& operator=(const CreateVolumesSnapshotAction&) = default;
+  CreateVolumesSnapshotAction& operator=(CreateVolumesSnapshotAction&&) = default;
+  ~CreateVolumesSnapshotAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -178,6 +259,15 @@ struct DeleteDataVolumeAction : Action<DeleteDataVolumeAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteDataVolumeAction();
+  DeleteDataVolumeAction(const DeleteDataVolumeAction&) = default;
+  DeleteDataVolumeAction(DeleteDataVolumeAction&&) = default;
+  DeleteDataVolumeAction& operator=(const DeleteDataVolumeAction&) = default;
+  DeleteDataVolumeAction& operator=(DeleteDataVolumeAction&&) = default;
+  ~DeleteDataVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -191,6 +281,15 @@ struct DeleteVolumeQosAction : Action<DeleteVolumeQosAction, InventoryReply<Volu
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> mode;  ///< Optional; one of `total`, `read`, `write`, `all`, `overwrite` (case-insensitive); Java SDK default `"total"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVolumeQosAction();
+  DeleteVolumeQosAction(const DeleteVolumeQosAction&) = default;
+  DeleteVolumeQosAction(DeleteVolumeQosAction&&) = default;
+  DeleteVolumeQosAction& operator=(const DeleteVolumeQosAction&) = default;
+  DeleteVolumeQosAction& operator=(DeleteVolumeQosAction&&) = default;
+  ~DeleteVolumeQosAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -206,6 +305,15 @@ struct DetachDataVolumeFromHostAction : Action<DetachDataVolumeFromHostAction, E
   std::optional<std::string> hostUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachDataVolumeFromHostAction();
+  DetachDataVolumeFromHostAction(const DetachDataVolumeFromHostAction&) = default;
+  DetachDataVolumeFromHostAction(DetachDataVolumeFromHostAction&&) = default;
+  DetachDataVolumeFromHostAction& operator=(const DetachDataVolumeFromHostAction&) = default;
+  DetachDataVolumeFromHostAction& operator=(DetachDataVolumeFromHostAction&&) = default;
+  ~DetachDataVolumeFromHostAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -220,6 +328,15 @@ struct DetachDataVolumeFromVmAction : Action<DetachDataVolumeFromVmAction, Inven
   std::optional<std::string> vmUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachDataVolumeFromVmAction();
+  DetachDataVolumeFromVmAction(const DetachDataVolumeFromVmAction&) = default;
+  DetachDataVolumeFromVmAction(DetachDataVolumeFromVmAction&&) = default;
+  DetachDataVolumeFromVmAction& operator=(const DetachDataVolumeFromVmAction&) = default;
+  DetachDataVolumeFromVmAction& operator=(DetachDataVolumeFromVmAction&&) = default;
+  ~DetachDataVolumeFromVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -232,6 +349,15 @@ struct DetachDataVolumeFromVmAction : Action<DetachDataVolumeFromVmAction, Inven
 struct ExpungeDataVolumeAction : Action<ExpungeDataVolumeAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ExpungeDataVolumeAction();
+  ExpungeDataVolumeAction(const ExpungeDataVolumeAction&) = default;
+  ExpungeDataVolumeAction(ExpungeDataVolumeAction&&) = default;
+  ExpungeDataVolumeAction& operator=(const ExpungeDataVolumeAction&) = default;
+  ExpungeDataVolumeAction& operator=(ExpungeDataVolumeAction&&) = default;
+  ~ExpungeDataVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -247,6 +373,15 @@ struct FlattenVolumeAction : Action<FlattenVolumeAction, InventoryReply<VolumeIn
   std::optional<bool> dryRun;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  FlattenVolumeAction();
+  FlattenVolumeAction(const FlattenVolumeAction&) = default;
+  FlattenVolumeAction(FlattenVolumeAction&&) = default;
+  FlattenVolumeAction& operator=(const FlattenVolumeAction&) = default;
+  FlattenVolumeAction& operator=(FlattenVolumeAction&&) = default;
+  ~FlattenVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -259,6 +394,15 @@ struct FlattenVolumeAction : Action<FlattenVolumeAction, InventoryReply<VolumeIn
 struct GetDataVolumeAttachableVmAction : Action<GetDataVolumeAttachableVmAction, GetDataVolumeAttachableVmResult> {
   std::string volumeUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetDataVolumeAttachableVmAction();
+  GetDataVolumeAttachableVmAction(const GetDataVolumeAttachableVmAction&) = default;
+  GetDataVolumeAttachableVmAction(GetDataVolumeAttachableVmAction&&) = default;
+  GetDataVolumeAttachableVmAction& operator=(const GetDataVolumeAttachableVmAction&) = default;
+  GetDataVolumeAttachableVmAction& operator=(GetDataVolumeAttachableVmAction&&) = default;
+  ~GetDataVolumeAttachableVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -273,6 +417,15 @@ struct GetVolumeCapabilitiesAction : Action<GetVolumeCapabilitiesAction, GetVolu
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVolumeCapabilitiesAction();
+  GetVolumeCapabilitiesAction(const GetVolumeCapabilitiesAction&) = default;
+  GetVolumeCapabilitiesAction(GetVolumeCapabilitiesAction&&) = default;
+  GetVolumeCapabilitiesAction& operator=(const GetVolumeCapabilitiesAction&) = default;
+  GetVolumeCapabilitiesAction& operator=(GetVolumeCapabilitiesAction&&) = default;
+  ~GetVolumeCapabilitiesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -284,6 +437,15 @@ struct GetVolumeCapabilitiesAction : Action<GetVolumeCapabilitiesAction, GetVolu
 /// From the Java SDK's `GetVolumeFormatAction.java`.
 struct GetVolumeFormatAction : Action<GetVolumeFormatAction, GetVolumeFormatResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVolumeFormatAction();
+  GetVolumeFormatAction(const GetVolumeFormatAction&) = default;
+  GetVolumeFormatAction(GetVolumeFormatAction&&) = default;
+  GetVolumeFormatAction& operator=(const GetVolumeFormatAction&) = default;
+  GetVolumeFormatAction& operator=(GetVolumeFormatAction&&) = default;
+  ~GetVolumeFormatAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -297,6 +459,15 @@ struct GetVolumeFormatAction : Action<GetVolumeFormatAction, GetVolumeFormatResu
 struct GetVolumeIoThreadPinAction : Action<GetVolumeIoThreadPinAction, GetVolumeIoThreadPinResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVolumeIoThreadPinAction();
+  GetVolumeIoThreadPinAction(const GetVolumeIoThreadPinAction&) = default;
+  GetVolumeIoThreadPinAction(GetVolumeIoThreadPinAction&&) = default;
+  GetVolumeIoThreadPinAction& operator=(const GetVolumeIoThreadPinAction&) = default;
+  GetVolumeIoThreadPinAction& operator=(GetVolumeIoThreadPinAction&&) = default;
+  ~GetVolumeIoThreadPinAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -312,6 +483,15 @@ struct GetVolumeQosAction : Action<GetVolumeQosAction, GetVolumeQosResult> {
   std::optional<bool> forceSync;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVolumeQosAction();
+  GetVolumeQosAction(const GetVolumeQosAction&) = default;
+  GetVolumeQosAction(GetVolumeQosAction&&) = default;
+  GetVolumeQosAction& operator=(const GetVolumeQosAction&) = default;
+  GetVolumeQosAction& operator=(GetVolumeQosAction&&) = default;
+  ~GetVolumeQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -324,6 +504,15 @@ struct GetVolumeQosAction : Action<GetVolumeQosAction, GetVolumeQosResult> {
 struct LocalStorageGetVolumeMigratableHostsAction : Action<LocalStorageGetVolumeMigratableHostsAction, LocalStorageGetVolumeMigratableResult> {
   std::string volumeUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  LocalStorageGetVolumeMigratableHostsAction();
+  LocalStorageGetVolumeMigratableHostsAction(const LocalStorageGetVolumeMigratableHostsAction&) = default;
+  LocalStorageGetVolumeMigratableHostsAction(LocalStorageGetVolumeMigratableHostsAction&&) = default;
+  LocalStorageGetVolumeMigratableHostsAction& operator=(const LocalStorageGetVolumeMigratableHostsAction&) = default;
+  LocalStorageGetVolumeMigratableHostsAction& operator=(LocalStorageGetVolumeMigratableHostsAction&&) = default;
+  ~LocalStorageGetVolumeMigratableHostsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -338,6 +527,15 @@ struct LocalStorageGetVolumeMigratableHostsAction : Action<LocalStorageGetVolume
 /// From the Java SDK's `QueryShareableVolumeVmInstanceRefAction.java`.
 struct QueryShareableVolumeVmInstanceRefAction : QueryAction<QueryShareableVolumeVmInstanceRefAction, ShareableVolumeVmInstanceRefInventory> {
 
+  /// \cond
+  QueryShareableVolumeVmInstanceRefAction();
+  QueryShareableVolumeVmInstanceRefAction(const QueryShareableVolumeVmInstanceRefAction&) = default;
+  QueryShareableVolumeVmInstanceRefAction(QueryShareableVolumeVmInstanceRefAction&&) = default;
+  QueryShareableVolumeVmInstanceRefAction& operator=(const QueryShareableVolumeVmInstanceRefAction&) = default;
+  QueryShareableVolumeVmInstanceRefAction& operator=(QueryShareableVolumeVmInstanceRefAction&&) = default;
+  ~QueryShareableVolumeVmInstanceRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -350,6 +548,15 @@ struct QueryShareableVolumeVmInstanceRefAction : QueryAction<QueryShareableVolum
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVolumeAction.java`.
 struct QueryVolumeAction : QueryAction<QueryVolumeAction, VolumeInventory> {
+
+  /// \cond
+  QueryVolumeAction();
+  QueryVolumeAction(const QueryVolumeAction&) = default;
+  QueryVolumeAction(QueryVolumeAction&&) = default;
+  QueryVolumeAction& operator=(const QueryVolumeAction&) = default;
+  QueryVolumeAction& operator=(QueryVolumeAction&&) = default;
+  ~QueryVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -364,6 +571,15 @@ struct RecoverDataVolumeAction : Action<RecoverDataVolumeAction, InventoryReply<
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RecoverDataVolumeAction();
+  RecoverDataVolumeAction(const RecoverDataVolumeAction&) = default;
+  RecoverDataVolumeAction(RecoverDataVolumeAction&&) = default;
+  RecoverDataVolumeAction& operator=(const RecoverDataVolumeAction&) = default;
+  RecoverDataVolumeAction& operator=(RecoverDataVolumeAction&&) = default;
+  ~RecoverDataVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -377,6 +593,15 @@ struct ResizeDataVolumeAction : Action<ResizeDataVolumeAction, InventoryReply<Vo
   std::string uuid;  ///< Path variable; required.
   std::optional<std::int64_t> size;  ///< Required; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ResizeDataVolumeAction();
+  ResizeDataVolumeAction(const ResizeDataVolumeAction&) = default;
+  ResizeDataVolumeAction(ResizeDataVolumeAction&&) = default;
+  ResizeDataVolumeAction& operator=(const ResizeDataVolumeAction&) = default;
+  ResizeDataVolumeAction& operator=(ResizeDataVolumeAction&&) = default;
+  ~ResizeDataVolumeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -393,6 +618,15 @@ struct ResizeRootVolumeAction : Action<ResizeRootVolumeAction, InventoryReply<Vo
   std::optional<std::int64_t> size;  ///< Required; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ResizeRootVolumeAction();
+  ResizeRootVolumeAction(const ResizeRootVolumeAction&) = default;
+  ResizeRootVolumeAction(ResizeRootVolumeAction&&) = default;
+  ResizeRootVolumeAction& operator=(const ResizeRootVolumeAction&) = default;
+  ResizeRootVolumeAction& operator=(ResizeRootVolumeAction&&) = default;
+  ~ResizeRootVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -408,6 +642,15 @@ struct SetVolumeIoThreadPinAction : Action<SetVolumeIoThreadPinAction, SetVolume
   std::string pin;  ///< Required.
   std::optional<std::int32_t> ioThreadId;  ///< Required; range [1, 10]; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVolumeIoThreadPinAction();
+  SetVolumeIoThreadPinAction(const SetVolumeIoThreadPinAction&) = default;
+  SetVolumeIoThreadPinAction(SetVolumeIoThreadPinAction&&) = default;
+  SetVolumeIoThreadPinAction& operator=(const SetVolumeIoThreadPinAction&) = default;
+  SetVolumeIoThreadPinAction& operator=(SetVolumeIoThreadPinAction&&) = default;
+  ~SetVolumeIoThreadPinAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -430,6 +673,15 @@ struct SetVolumeQosAction : Action<SetVolumeQosAction, InventoryReply<VolumeInve
   std::optional<std::int64_t> totalIOPS;  ///< Optional; range [1, 9223372036854775807].
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVolumeQosAction();
+  SetVolumeQosAction(const SetVolumeQosAction&) = default;
+  SetVolumeQosAction(SetVolumeQosAction&&) = default;
+  SetVolumeQosAction& operator=(const SetVolumeQosAction&) = default;
+  SetVolumeQosAction& operator=(SetVolumeQosAction&&) = default;
+  ~SetVolumeQosAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -442,6 +694,15 @@ struct SetVolumeQosAction : Action<SetVolumeQosAction, InventoryReply<VolumeInve
 struct SyncVolumeSizeAction : Action<SyncVolumeSizeAction, InventoryReply<VolumeInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncVolumeSizeAction();
+  SyncVolumeSizeAction(const SyncVolumeSizeAction&) = default;
+  SyncVolumeSizeAction(SyncVolumeSizeAction&&) = default;
+  SyncVolumeSizeAction& operator=(const SyncVolumeSizeAction&) = default;
+  SyncVolumeSizeAction& operator=(SyncVolumeSizeAction&&) = default;
+  ~SyncVolumeSizeAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -456,6 +717,15 @@ struct UndoSnapshotCreationAction : Action<UndoSnapshotCreationAction, Inventory
   std::string uuid;  ///< Path variable; required.
   std::string snapShotUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UndoSnapshotCreationAction();
+  UndoSnapshotCreationAction(const UndoSnapshotCreationAction&) = default;
+  UndoSnapshotCreationAction(UndoSnapshotCreationAction&&) = default;
+  UndoSnapshotCreationAction& operator=(const UndoSnapshotCreationAction&) = default;
+  UndoSnapshotCreationAction& operator=(UndoSnapshotCreationAction&&) = default;
+  ~UndoSnapshotCreationAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -472,6 +742,15 @@ struct UpdateVolumeAction : Action<UpdateVolumeAction, InventoryReply<VolumeInve
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVolumeAction();
+  UpdateVolumeAction(const UpdateVolumeAction&) = default;
+  UpdateVolumeAction(UpdateVolumeAction&&) = default;
+  UpdateVolumeAction& operator=(const UpdateVolumeAction&) = default;
+  UpdateVolumeAction& operator=(UpdateVolumeAction&&) = default;
+  ~UpdateVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -484,6 +763,15 @@ struct UpdateVolumeAction : Action<UpdateVolumeAction, InventoryReply<VolumeInve
 struct ValidateVolumeSnapshotChainAction : Action<ValidateVolumeSnapshotChainAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ValidateVolumeSnapshotChainAction();
+  ValidateVolumeSnapshotChainAction(const ValidateVolumeSnapshotChainAction&) = default;
+  ValidateVolumeSnapshotChainAction(ValidateVolumeSnapshotChainAction&&) = default;
+  ValidateVolumeSnapshotChainAction& operator=(const ValidateVolumeSnapshotChainAction&) = default;
+  ValidateVolumeSnapshotChainAction& operator=(ValidateVolumeSnapshotChainAction&&) = default;
+  ~ValidateVolumeSnapshotChainAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

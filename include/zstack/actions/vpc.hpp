@@ -47,6 +47,15 @@ struct AddDnsToVpcRouterAction : Action<AddDnsToVpcRouterAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddDnsToVpcRouterAction();
+  AddDnsToVpcRouterAction(const AddDnsToVpcRouterAction&) = default;
+  AddDnsToVpcRouterAction(AddDnsToVpcRouterAction&&) = default;
+  AddDnsToVpcRouterAction& operator=(const AddDnsToVpcRouterAction&) = default;
+  AddDnsToVpcRouterAction& operator=(AddDnsToVpcRouterAction&&) = default;
+  ~AddDnsToVpcRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -60,6 +69,15 @@ struct ChangeVpcHaGroupMonitorIpsAction : Action<ChangeVpcHaGroupMonitorIpsActio
   std::string uuid;  ///< Path variable; required.
   std::optional<Json> monitorIps;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeVpcHaGroupMonitorIpsAction();
+  ChangeVpcHaGroupMonitorIpsAction(const ChangeVpcHaGroupMonitorIpsAction&) = default;
+  ChangeVpcHaGroupMonitorIpsAction(ChangeVpcHaGroupMonitorIpsAction&&) = default;
+  ChangeVpcHaGroupMonitorIpsAction& operator=(const ChangeVpcHaGroupMonitorIpsAction&) = default;
+  ChangeVpcHaGroupMonitorIpsAction& operator=(ChangeVpcHaGroupMonitorIpsAction&&) = default;
+  ~ChangeVpcHaGroupMonitorIpsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -77,6 +95,15 @@ struct CreateVpcHaGroupAction : Action<CreateVpcHaGroupAction, InventoryReply<Vp
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateVpcHaGroupAction();
+  CreateVpcHaGroupAction(const CreateVpcHaGroupAction&) = default;
+  CreateVpcHaGroupAction(CreateVpcHaGroupAction&&) = default;
+  CreateVpcHaGroupAction& operator=(const CreateVpcHaGroupAction&) = default;
+  CreateVpcHaGroupAction& operator=(CreateVpcHaGroupAction&&) = default;
+  ~CreateVpcHaGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -100,6 +127,15 @@ struct CreateVpcVRouterAction : Action<CreateVpcVRouterAction, InventoryReply<Vm
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVpcVRouterAction();
+  CreateVpcVRouterAction(const CreateVpcVRouterAction&) = default;
+  CreateVpcVRouterAction(CreateVpcVRouterAction&&) = default;
+  CreateVpcVRouterAction& operator=(const CreateVpcVRouterAction&) = default;
+  CreateVpcVRouterAction& operator=(CreateVpcVRouterAction&&) = default;
+  ~CreateVpcVRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -114,6 +150,15 @@ struct DeleteVpcHaGroupAction : Action<DeleteVpcHaGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVpcHaGroupAction();
+  DeleteVpcHaGroupAction(const DeleteVpcHaGroupAction&) = default;
+  DeleteVpcHaGroupAction(DeleteVpcHaGroupAction&&) = default;
+  DeleteVpcHaGroupAction& operator=(const DeleteVpcHaGroupAction&) = default;
+  DeleteVpcHaGroupAction& operator=(DeleteVpcHaGroupAction&&) = default;
+  ~DeleteVpcHaGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -126,6 +171,15 @@ struct DeleteVpcHaGroupAction : Action<DeleteVpcHaGroupAction, EmptyReply> {
 struct GetAttachableVpcL3NetworkAction : Action<GetAttachableVpcL3NetworkAction, GetAttachableVpcL3NetworkResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetAttachableVpcL3NetworkAction();
+  GetAttachableVpcL3NetworkAction(const GetAttachableVpcL3NetworkAction&) = default;
+  GetAttachableVpcL3NetworkAction(GetAttachableVpcL3NetworkAction&&) = default;
+  GetAttachableVpcL3NetworkAction& operator=(const GetAttachableVpcL3NetworkAction&) = default;
+  GetAttachableVpcL3NetworkAction& operator=(GetAttachableVpcL3NetworkAction&&) = default;
+  ~GetAttachableVpcL3NetworkAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -142,6 +196,15 @@ struct GetRouteTableVpcVRouterCandidateAction : Action<GetRouteTableVpcVRouterCa
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetRouteTableVpcVRouterCandidateAction();
+  GetRouteTableVpcVRouterCandidateAction(const GetRouteTableVpcVRouterCandidateAction&) = default;
+  GetRouteTableVpcVRouterCandidateAction(GetRouteTableVpcVRouterCandidateAction&&) = default;
+  GetRouteTableVpcVRouterCandidateAction& operator=(const GetRouteTableVpcVRouterCandidateAction&) = default;
+  GetRouteTableVpcVRouterCandidateAction& operator=(GetRouteTableVpcVRouterCandidateAction&&) = default;
+  ~GetRouteTableVpcVRouterCandidateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -156,6 +219,15 @@ struct GetVirtualRouterSoftwareVersionAction : Action<GetVirtualRouterSoftwareVe
   std::string softwareName;  ///< Required; one of `IPsec` (case-insensitive).
   std::optional<bool> needUpdate;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVirtualRouterSoftwareVersionAction();
+  GetVirtualRouterSoftwareVersionAction(const GetVirtualRouterSoftwareVersionAction&) = default;
+  GetVirtualRouterSoftwareVersionAction(GetVirtualRouterSoftwareVersionAction&&) = default;
+  GetVirtualRouterSoftwareVersionAction& operator=(const GetVirtualRouterSoftwareVersionAction&) = default;
+  GetVirtualRouterSoftwareVersionAction& operator=(GetVirtualRouterSoftwareVersionAction&&) = default;
+  ~GetVirtualRouterSoftwareVersionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -172,6 +244,15 @@ struct GetVpcAttachedEipAction : Action<GetVpcAttachedEipAction, GetVpcAttachedE
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcAttachedEipAction();
+  GetVpcAttachedEipAction(const GetVpcAttachedEipAction&) = default;
+  GetVpcAttachedEipAction(GetVpcAttachedEipAction&&) = default;
+  GetVpcAttachedEipAction& operator=(const GetVpcAttachedEipAction&) = default;
+  GetVpcAttachedEipAction& operator=(GetVpcAttachedEipAction&&) = default;
+  ~GetVpcAttachedEipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -186,6 +267,15 @@ struct GetVpcAttachedIpsecAction : Action<GetVpcAttachedIpsecAction, GetVpcAttac
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVpcAttachedIpsecAction();
+  GetVpcAttachedIpsecAction(const GetVpcAttachedIpsecAction&) = default;
+  GetVpcAttachedIpsecAction(GetVpcAttachedIpsecAction&&) = default;
+  GetVpcAttachedIpsecAction& operator=(const GetVpcAttachedIpsecAction&) = default;
+  GetVpcAttachedIpsecAction& operator=(GetVpcAttachedIpsecAction&&) = default;
+  ~GetVpcAttachedIpsecAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -202,6 +292,15 @@ struct GetVpcAttachedLoadBalancerAction : Action<GetVpcAttachedLoadBalancerActio
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcAttachedLoadBalancerAction();
+  GetVpcAttachedLoadBalancerAction(const GetVpcAttachedLoadBalancerAction&) = default;
+  GetVpcAttachedLoadBalancerAction(GetVpcAttachedLoadBalancerAction&&) = default;
+  GetVpcAttachedLoadBalancerAction& operator=(const GetVpcAttachedLoadBalancerAction&) = default;
+  GetVpcAttachedLoadBalancerAction& operator=(GetVpcAttachedLoadBalancerAction&&) = default;
+  ~GetVpcAttachedLoadBalancerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -216,6 +315,15 @@ struct GetVpcAttachedNetflowAction : Action<GetVpcAttachedNetflowAction, GetVpcA
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVpcAttachedNetflowAction();
+  GetVpcAttachedNetflowAction(const GetVpcAttachedNetflowAction&) = default;
+  GetVpcAttachedNetflowAction(GetVpcAttachedNetflowAction&&) = default;
+  GetVpcAttachedNetflowAction& operator=(const GetVpcAttachedNetflowAction&) = default;
+  GetVpcAttachedNetflowAction& operator=(GetVpcAttachedNetflowAction&&) = default;
+  ~GetVpcAttachedNetflowAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -232,6 +340,15 @@ struct GetVpcAttachedOspfAction : Action<GetVpcAttachedOspfAction, GetVpcAttache
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcAttachedOspfAction();
+  GetVpcAttachedOspfAction(const GetVpcAttachedOspfAction&) = default;
+  GetVpcAttachedOspfAction(GetVpcAttachedOspfAction&&) = default;
+  GetVpcAttachedOspfAction& operator=(const GetVpcAttachedOspfAction&) = default;
+  GetVpcAttachedOspfAction& operator=(GetVpcAttachedOspfAction&&) = default;
+  ~GetVpcAttachedOspfAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -246,6 +363,15 @@ struct GetVpcAttachedPortForwardingRulesAction : Action<GetVpcAttachedPortForwar
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVpcAttachedPortForwardingRulesAction();
+  GetVpcAttachedPortForwardingRulesAction(const GetVpcAttachedPortForwardingRulesAction&) = default;
+  GetVpcAttachedPortForwardingRulesAction(GetVpcAttachedPortForwardingRulesAction&&) = default;
+  GetVpcAttachedPortForwardingRulesAction& operator=(const GetVpcAttachedPortForwardingRulesAction&) = default;
+  GetVpcAttachedPortForwardingRulesAction& operator=(GetVpcAttachedPortForwardingRulesAction&&) = default;
+  ~GetVpcAttachedPortForwardingRulesAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -262,6 +388,15 @@ struct GetVpcAttachedVipAction : Action<GetVpcAttachedVipAction, GetVpcAttachedV
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcAttachedVipAction();
+  GetVpcAttachedVipAction(const GetVpcAttachedVipAction&) = default;
+  GetVpcAttachedVipAction(GetVpcAttachedVipAction&&) = default;
+  GetVpcAttachedVipAction& operator=(const GetVpcAttachedVipAction&) = default;
+  GetVpcAttachedVipAction& operator=(GetVpcAttachedVipAction&&) = default;
+  ~GetVpcAttachedVipAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -276,6 +411,15 @@ struct GetVpcIPsecLogAction : Action<GetVpcIPsecLogAction, GetVpcIPsecLogResult>
   std::optional<std::int32_t> lines;  ///< Optional; Java SDK default `30` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcIPsecLogAction();
+  GetVpcIPsecLogAction(const GetVpcIPsecLogAction&) = default;
+  GetVpcIPsecLogAction(GetVpcIPsecLogAction&&) = default;
+  GetVpcIPsecLogAction& operator=(const GetVpcIPsecLogAction&) = default;
+  GetVpcIPsecLogAction& operator=(GetVpcIPsecLogAction&&) = default;
+  ~GetVpcIPsecLogAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -289,6 +433,15 @@ struct GetVpcVRouterDistributedRoutingConnectionsAction : Action<GetVpcVRouterDi
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcVRouterDistributedRoutingConnectionsAction();
+  GetVpcVRouterDistributedRoutingConnectionsAction(const GetVpcVRouterDistributedRoutingConnectionsAction&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsAction(GetVpcVRouterDistributedRoutingConnectionsAction&&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsAction& operator=(const GetVpcVRouterDistributedRoutingConnectionsAction&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsAction& operator=(GetVpcVRouterDistributedRoutingConnectionsAction&&) = default;
+  ~GetVpcVRouterDistributedRoutingConnectionsAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -301,6 +454,15 @@ struct GetVpcVRouterDistributedRoutingConnectionsAction : Action<GetVpcVRouterDi
 struct GetVpcVRouterDistributedRoutingEnabledAction : Action<GetVpcVRouterDistributedRoutingEnabledAction, GetVpcVRouterDistributedRoutingEnabledResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVpcVRouterDistributedRoutingEnabledAction();
+  GetVpcVRouterDistributedRoutingEnabledAction(const GetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  GetVpcVRouterDistributedRoutingEnabledAction(GetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  GetVpcVRouterDistributedRoutingEnabledAction& operator=(const GetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  GetVpcVRouterDistributedRoutingEnabledAction& operator=(GetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  ~GetVpcVRouterDistributedRoutingEnabledAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -317,6 +479,15 @@ struct GetVpcVRouterNetworkServiceStateAction : Action<GetVpcVRouterNetworkServi
   std::optional<std::string> l3NetworkUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetVpcVRouterNetworkServiceStateAction();
+  GetVpcVRouterNetworkServiceStateAction(const GetVpcVRouterNetworkServiceStateAction&) = default;
+  GetVpcVRouterNetworkServiceStateAction(GetVpcVRouterNetworkServiceStateAction&&) = default;
+  GetVpcVRouterNetworkServiceStateAction& operator=(const GetVpcVRouterNetworkServiceStateAction&) = default;
+  GetVpcVRouterNetworkServiceStateAction& operator=(GetVpcVRouterNetworkServiceStateAction&&) = default;
+  ~GetVpcVRouterNetworkServiceStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -329,6 +500,15 @@ struct GetVpcVRouterNetworkServiceStateAction : Action<GetVpcVRouterNetworkServi
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVpcHaGroupAction.java`.
 struct QueryVpcHaGroupAction : QueryAction<QueryVpcHaGroupAction, VpcHaGroupInventory> {
+
+  /// \cond
+  QueryVpcHaGroupAction();
+  QueryVpcHaGroupAction(const QueryVpcHaGroupAction&) = default;
+  QueryVpcHaGroupAction(QueryVpcHaGroupAction&&) = default;
+  QueryVpcHaGroupAction& operator=(const QueryVpcHaGroupAction&) = default;
+  QueryVpcHaGroupAction& operator=(QueryVpcHaGroupAction&&) = default;
+  ~QueryVpcHaGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -343,6 +523,15 @@ struct QueryVpcHaGroupAction : QueryAction<QueryVpcHaGroupAction, VpcHaGroupInve
 /// From the Java SDK's `QueryVpcHaGroupNetworkServiceRefAction.java`.
 struct QueryVpcHaGroupNetworkServiceRefAction : QueryAction<QueryVpcHaGroupNetworkServiceRefAction, VpcHaGroupNetworkServiceRefInventory> {
 
+  /// \cond
+  QueryVpcHaGroupNetworkServiceRefAction();
+  QueryVpcHaGroupNetworkServiceRefAction(const QueryVpcHaGroupNetworkServiceRefAction&) = default;
+  QueryVpcHaGroupNetworkServiceRefAction(QueryVpcHaGroupNetworkServiceRefAction&&) = default;
+  QueryVpcHaGroupNetworkServiceRefAction& operator=(const QueryVpcHaGroupNetworkServiceRefAction&) = default;
+  QueryVpcHaGroupNetworkServiceRefAction& operator=(QueryVpcHaGroupNetworkServiceRefAction&&) = default;
+  ~QueryVpcHaGroupNetworkServiceRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -354,6 +543,15 @@ struct QueryVpcHaGroupNetworkServiceRefAction : QueryAction<QueryVpcHaGroupNetwo
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryVpcRouterAction.java`.
 struct QueryVpcRouterAction : QueryAction<QueryVpcRouterAction, Json> {
+
+  /// \cond
+  QueryVpcRouterAction();
+  QueryVpcRouterAction(const QueryVpcRouterAction&) = default;
+  QueryVpcRouterAction(QueryVpcRouterAction&&) = default;
+  QueryVpcRouterAction& operator=(const QueryVpcRouterAction&) = default;
+  QueryVpcRouterAction& operator=(QueryVpcRouterAction&&) = default;
+  ~QueryVpcRouterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -367,6 +565,15 @@ struct QueryVpcRouterAction : QueryAction<QueryVpcRouterAction, Json> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVpcSnatStateAction.java`.
 struct QueryVpcSnatStateAction : QueryAction<QueryVpcSnatStateAction, VpcSnatStateInventory> {
+
+  /// \cond
+  QueryVpcSnatStateAction();
+  QueryVpcSnatStateAction(const QueryVpcSnatStateAction&) = default;
+  QueryVpcSnatStateAction(QueryVpcSnatStateAction&&) = default;
+  QueryVpcSnatStateAction& operator=(const QueryVpcSnatStateAction&) = default;
+  QueryVpcSnatStateAction& operator=(QueryVpcSnatStateAction&&) = default;
+  ~QueryVpcSnatStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -382,6 +589,15 @@ struct RemoveDnsFromVpcRouterAction : Action<RemoveDnsFromVpcRouterAction, Inven
   std::string dns;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveDnsFromVpcRouterAction();
+  RemoveDnsFromVpcRouterAction(const RemoveDnsFromVpcRouterAction&) = default;
+  RemoveDnsFromVpcRouterAction(RemoveDnsFromVpcRouterAction&&) = default;
+  RemoveDnsFromVpcRouterAction& operator=(const RemoveDnsFromVpcRouterAction&) = default;
+  RemoveDnsFromVpcRouterAction& operator=(RemoveDnsFromVpcRouterAction&&) = default;
+  ~RemoveDnsFromVpcRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -395,6 +611,15 @@ struct SetVpcVRouterDistributedRoutingEnabledAction : Action<SetVpcVRouterDistri
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SetVpcVRouterDistributedRoutingEnabledAction();
+  SetVpcVRouterDistributedRoutingEnabledAction(const SetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  SetVpcVRouterDistributedRoutingEnabledAction(SetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  SetVpcVRouterDistributedRoutingEnabledAction& operator=(const SetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  SetVpcVRouterDistributedRoutingEnabledAction& operator=(SetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  ~SetVpcVRouterDistributedRoutingEnabledAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -412,6 +637,15 @@ struct SetVpcVRouterNetworkServiceStateAction : Action<SetVpcVRouterNetworkServi
   std::optional<std::string> l3NetworkUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SetVpcVRouterNetworkServiceStateAction();
+  SetVpcVRouterNetworkServiceStateAction(const SetVpcVRouterNetworkServiceStateAction&) = default;
+  SetVpcVRouterNetworkServiceStateAction(SetVpcVRouterNetworkServiceStateAction&&) = default;
+  SetVpcVRouterNetworkServiceStateAction& operator=(const SetVpcVRouterNetworkServiceStateAction&) = default;
+  SetVpcVRouterNetworkServiceStateAction& operator=(SetVpcVRouterNetworkServiceStateAction&&) = default;
+  ~SetVpcVRouterNetworkServiceStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -427,6 +661,15 @@ struct UpdateVirtualRouterSoftwareVersionAction : Action<UpdateVirtualRouterSoft
   std::string targetVersion;  ///< Required; one of `4.5.2`, `5.9.4`, `5.8.4` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateVirtualRouterSoftwareVersionAction();
+  UpdateVirtualRouterSoftwareVersionAction(const UpdateVirtualRouterSoftwareVersionAction&) = default;
+  UpdateVirtualRouterSoftwareVersionAction(UpdateVirtualRouterSoftwareVersionAction&&) = default;
+  UpdateVirtualRouterSoftwareVersionAction& operator=(const UpdateVirtualRouterSoftwareVersionAction&) = default;
+  UpdateVirtualRouterSoftwareVersionAction& operator=(UpdateVirtualRouterSoftwareVersionAction&&) = default;
+  ~UpdateVirtualRouterSoftwareVersionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -441,6 +684,15 @@ struct UpdateVpcHaGroupAction : Action<UpdateVpcHaGroupAction, InventoryReply<Vp
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVpcHaGroupAction();
+  UpdateVpcHaGroupAction(const UpdateVpcHaGroupAction&) = default;
+  UpdateVpcHaGroupAction(UpdateVpcHaGroupAction&&) = default;
+  UpdateVpcHaGroupAction& operator=(const UpdateVpcHaGroupAction&) = default;
+  UpdateVpcHaGroupAction& operator=(UpdateVpcHaGroupAction&&) = default;
+  ~UpdateVpcHaGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

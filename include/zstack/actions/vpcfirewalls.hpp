@@ -31,6 +31,15 @@ struct ApplyRuleSetChangesAction : Action<ApplyRuleSetChangesAction, InventoryRe
   std::string uuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ApplyRuleSetChangesAction();
+  ApplyRuleSetChangesAction(const ApplyRuleSetChangesAction&) = default;
+  ApplyRuleSetChangesAction(ApplyRuleSetChangesAction&&) = default;
+  ApplyRuleSetChangesAction& operator=(const ApplyRuleSetChangesAction&) = default;
+  ApplyRuleSetChangesAction& operator=(ApplyRuleSetChangesAction&&) = default;
+  ~ApplyRuleSetChangesAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -47,6 +56,15 @@ struct AttachFirewallRuleSetToL3Action : Action<AttachFirewallRuleSetToL3Action,
   std::string ruleSetUuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachFirewallRuleSetToL3Action();
+  AttachFirewallRuleSetToL3Action(const AttachFirewallRuleSetToL3Action&) = default;
+  AttachFirewallRuleSetToL3Action(AttachFirewallRuleSetToL3Action&&) = default;
+  AttachFirewallRuleSetToL3Action& operator=(const AttachFirewallRuleSetToL3Action&) = default;
+  AttachFirewallRuleSetToL3Action& operator=(AttachFirewallRuleSetToL3Action&&) = default;
+  ~AttachFirewallRuleSetToL3Action();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -60,6 +78,15 @@ struct ChangeFirewallRuleStateAction : Action<ChangeFirewallRuleStateAction, Inv
   std::string uuid;  ///< Path variable; required.
   std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
+  /// \cond
+  ChangeFirewallRuleStateAction();
+  ChangeFirewallRuleStateAction(const ChangeFirewallRuleStateAction&) = default;
+  ChangeFirewallRuleStateAction(ChangeFirewallRuleStateAction&&) = default;
+  ChangeFirewallRuleStateAction& operator=(const ChangeFirewallRuleStateAction&) = default;
+  ChangeFirewallRuleStateAction& operator=(ChangeFirewallRuleStateAction&&) = default;
+  ~ChangeFirewallRuleStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -72,6 +99,15 @@ struct ChangeFirewallRuleStateAction : Action<ChangeFirewallRuleStateAction, Inv
 struct CheckFirewallRuleConfigFileAction : Action<CheckFirewallRuleConfigFileAction, EmptyReply> {
   std::string ruleInfo;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CheckFirewallRuleConfigFileAction();
+  CheckFirewallRuleConfigFileAction(const CheckFirewallRuleConfigFileAction&) = default;
+  CheckFirewallRuleConfigFileAction(CheckFirewallRuleConfigFileAction&&) = default;
+  CheckFirewallRuleConfigFileAction& operator=(const CheckFirewallRuleConfigFileAction&) = default;
+  CheckFirewallRuleConfigFileAction& operator=(CheckFirewallRuleConfigFileAction&&) = default;
+  ~CheckFirewallRuleConfigFileAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -90,6 +126,15 @@ struct CreateFirewallIpSetTemplateAction : Action<CreateFirewallIpSetTemplateAct
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateFirewallIpSetTemplateAction();
+  CreateFirewallIpSetTemplateAction(const CreateFirewallIpSetTemplateAction&) = default;
+  CreateFirewallIpSetTemplateAction(CreateFirewallIpSetTemplateAction&&) = default;
+  CreateFirewallIpSetTemplateAction& operator=(const CreateFirewallIpSetTemplateAction&) = default;
+  CreateFirewallIpSetTemplateAction& operator=(CreateFirewallIpSetTemplateAction&&) = default;
+  ~CreateFirewallIpSetTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -119,6 +164,15 @@ struct CreateFirewallRuleAction : Action<CreateFirewallRuleAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateFirewallRuleAction();
+  CreateFirewallRuleAction(const CreateFirewallRuleAction&) = default;
+  CreateFirewallRuleAction(CreateFirewallRuleAction&&) = default;
+  CreateFirewallRuleAction& operator=(const CreateFirewallRuleAction&) = default;
+  CreateFirewallRuleAction& operator=(CreateFirewallRuleAction&&) = default;
+  ~CreateFirewallRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -133,6 +187,15 @@ struct CreateFirewallRuleFromConfigFileAction : Action<CreateFirewallRuleFromCon
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateFirewallRuleFromConfigFileAction();
+  CreateFirewallRuleFromConfigFileAction(const CreateFirewallRuleFromConfigFileAction&) = default;
+  CreateFirewallRuleFromConfigFileAction(CreateFirewallRuleFromConfigFileAction&&) = default;
+  CreateFirewallRuleFromConfigFileAction& operator=(const CreateFirewallRuleFromConfigFileAction&) = default;
+  CreateFirewallRuleFromConfigFileAction& operator=(CreateFirewallRuleFromConfigFileAction&&) = default;
+  ~CreateFirewallRuleFromConfigFileAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -150,6 +213,15 @@ struct CreateFirewallRuleSetAction : Action<CreateFirewallRuleSetAction, Invento
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateFirewallRuleSetAction();
+  CreateFirewallRuleSetAction(const CreateFirewallRuleSetAction&) = default;
+  CreateFirewallRuleSetAction(CreateFirewallRuleSetAction&&) = default;
+  CreateFirewallRuleSetAction& operator=(const CreateFirewallRuleSetAction&) = default;
+  CreateFirewallRuleSetAction& operator=(CreateFirewallRuleSetAction&&) = default;
+  ~CreateFirewallRuleSetAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -179,6 +251,15 @@ struct CreateFirewallRuleTemplateAction : Action<CreateFirewallRuleTemplateActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateFirewallRuleTemplateAction();
+  CreateFirewallRuleTemplateAction(const CreateFirewallRuleTemplateAction&) = default;
+  CreateFirewallRuleTemplateAction(CreateFirewallRuleTemplateAction&&) = default;
+  CreateFirewallRuleTemplateAction& operator=(const CreateFirewallRuleTemplateAction&) = default;
+  CreateFirewallRuleTemplateAction& operator=(CreateFirewallRuleTemplateAction&&) = default;
+  ~CreateFirewallRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -196,6 +277,15 @@ struct CreateVpcFirewallAction : Action<CreateVpcFirewallAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVpcFirewallAction();
+  CreateVpcFirewallAction(const CreateVpcFirewallAction&) = default;
+  CreateVpcFirewallAction(CreateVpcFirewallAction&&) = default;
+  CreateVpcFirewallAction& operator=(const CreateVpcFirewallAction&) = default;
+  CreateVpcFirewallAction& operator=(CreateVpcFirewallAction&&) = default;
+  ~CreateVpcFirewallAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -209,6 +299,15 @@ struct DeleteFirewallAction : Action<DeleteFirewallAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required; not empty.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteFirewallAction();
+  DeleteFirewallAction(const DeleteFirewallAction&) = default;
+  DeleteFirewallAction(DeleteFirewallAction&&) = default;
+  DeleteFirewallAction& operator=(const DeleteFirewallAction&) = default;
+  DeleteFirewallAction& operator=(DeleteFirewallAction&&) = default;
+  ~DeleteFirewallAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -224,6 +323,15 @@ struct DeleteFirewallIpSetTemplateAction : Action<DeleteFirewallIpSetTemplateAct
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteFirewallIpSetTemplateAction();
+  DeleteFirewallIpSetTemplateAction(const DeleteFirewallIpSetTemplateAction&) = default;
+  DeleteFirewallIpSetTemplateAction(DeleteFirewallIpSetTemplateAction&&) = default;
+  DeleteFirewallIpSetTemplateAction& operator=(const DeleteFirewallIpSetTemplateAction&) = default;
+  DeleteFirewallIpSetTemplateAction& operator=(DeleteFirewallIpSetTemplateAction&&) = default;
+  ~DeleteFirewallIpSetTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -237,6 +345,15 @@ struct DeleteFirewallRuleAction : Action<DeleteFirewallRuleAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required; at most 32 characters.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteFirewallRuleAction();
+  DeleteFirewallRuleAction(const DeleteFirewallRuleAction&) = default;
+  DeleteFirewallRuleAction(DeleteFirewallRuleAction&&) = default;
+  DeleteFirewallRuleAction& operator=(const DeleteFirewallRuleAction&) = default;
+  DeleteFirewallRuleAction& operator=(DeleteFirewallRuleAction&&) = default;
+  ~DeleteFirewallRuleAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -252,6 +369,15 @@ struct DeleteFirewallRuleSetAction : Action<DeleteFirewallRuleSetAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteFirewallRuleSetAction();
+  DeleteFirewallRuleSetAction(const DeleteFirewallRuleSetAction&) = default;
+  DeleteFirewallRuleSetAction(DeleteFirewallRuleSetAction&&) = default;
+  DeleteFirewallRuleSetAction& operator=(const DeleteFirewallRuleSetAction&) = default;
+  DeleteFirewallRuleSetAction& operator=(DeleteFirewallRuleSetAction&&) = default;
+  ~DeleteFirewallRuleSetAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -265,6 +391,15 @@ struct DeleteFirewallRuleTemplateAction : Action<DeleteFirewallRuleTemplateActio
   std::string uuid;  ///< Path variable; required; at most 32 characters.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteFirewallRuleTemplateAction();
+  DeleteFirewallRuleTemplateAction(const DeleteFirewallRuleTemplateAction&) = default;
+  DeleteFirewallRuleTemplateAction(DeleteFirewallRuleTemplateAction&&) = default;
+  DeleteFirewallRuleTemplateAction& operator=(const DeleteFirewallRuleTemplateAction&) = default;
+  DeleteFirewallRuleTemplateAction& operator=(DeleteFirewallRuleTemplateAction&&) = default;
+  ~DeleteFirewallRuleTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -282,6 +417,15 @@ struct DetachFirewallRuleSetFromL3Action : Action<DetachFirewallRuleSetFromL3Act
   std::string ruleSetUuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachFirewallRuleSetFromL3Action();
+  DetachFirewallRuleSetFromL3Action(const DetachFirewallRuleSetFromL3Action&) = default;
+  DetachFirewallRuleSetFromL3Action(DetachFirewallRuleSetFromL3Action&&) = default;
+  DetachFirewallRuleSetFromL3Action& operator=(const DetachFirewallRuleSetFromL3Action&) = default;
+  DetachFirewallRuleSetFromL3Action& operator=(DetachFirewallRuleSetFromL3Action&&) = default;
+  ~DetachFirewallRuleSetFromL3Action();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -293,6 +437,15 @@ struct DetachFirewallRuleSetFromL3Action : Action<DetachFirewallRuleSetFromL3Act
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryFirewallIpSetTemplateAction.java`.
 struct QueryFirewallIpSetTemplateAction : QueryAction<QueryFirewallIpSetTemplateAction, Json> {
+
+  /// \cond
+  QueryFirewallIpSetTemplateAction();
+  QueryFirewallIpSetTemplateAction(const QueryFirewallIpSetTemplateAction&) = default;
+  QueryFirewallIpSetTemplateAction(QueryFirewallIpSetTemplateAction&&) = default;
+  QueryFirewallIpSetTemplateAction& operator=(const QueryFirewallIpSetTemplateAction&) = default;
+  QueryFirewallIpSetTemplateAction& operator=(QueryFirewallIpSetTemplateAction&&) = default;
+  ~QueryFirewallIpSetTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -306,6 +459,15 @@ struct QueryFirewallIpSetTemplateAction : QueryAction<QueryFirewallIpSetTemplate
 /// From the Java SDK's `QueryFirewallRuleAction.java`.
 struct QueryFirewallRuleAction : QueryAction<QueryFirewallRuleAction, Json> {
 
+  /// \cond
+  QueryFirewallRuleAction();
+  QueryFirewallRuleAction(const QueryFirewallRuleAction&) = default;
+  QueryFirewallRuleAction(QueryFirewallRuleAction&&) = default;
+  QueryFirewallRuleAction& operator=(const QueryFirewallRuleAction&) = default;
+  QueryFirewallRuleAction& operator=(QueryFirewallRuleAction&&) = default;
+  ~QueryFirewallRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -317,6 +479,15 @@ struct QueryFirewallRuleAction : QueryAction<QueryFirewallRuleAction, Json> {
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryFirewallRuleSetAction.java`.
 struct QueryFirewallRuleSetAction : QueryAction<QueryFirewallRuleSetAction, Json> {
+
+  /// \cond
+  QueryFirewallRuleSetAction();
+  QueryFirewallRuleSetAction(const QueryFirewallRuleSetAction&) = default;
+  QueryFirewallRuleSetAction(QueryFirewallRuleSetAction&&) = default;
+  QueryFirewallRuleSetAction& operator=(const QueryFirewallRuleSetAction&) = default;
+  QueryFirewallRuleSetAction& operator=(QueryFirewallRuleSetAction&&) = default;
+  ~QueryFirewallRuleSetAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -330,6 +501,15 @@ struct QueryFirewallRuleSetAction : QueryAction<QueryFirewallRuleSetAction, Json
 /// From the Java SDK's `QueryFirewallRuleSetL3RefAction.java`.
 struct QueryFirewallRuleSetL3RefAction : QueryAction<QueryFirewallRuleSetL3RefAction, Json> {
 
+  /// \cond
+  QueryFirewallRuleSetL3RefAction();
+  QueryFirewallRuleSetL3RefAction(const QueryFirewallRuleSetL3RefAction&) = default;
+  QueryFirewallRuleSetL3RefAction(QueryFirewallRuleSetL3RefAction&&) = default;
+  QueryFirewallRuleSetL3RefAction& operator=(const QueryFirewallRuleSetL3RefAction&) = default;
+  QueryFirewallRuleSetL3RefAction& operator=(QueryFirewallRuleSetL3RefAction&&) = default;
+  ~QueryFirewallRuleSetL3RefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -341,6 +521,15 @@ struct QueryFirewallRuleSetL3RefAction : QueryAction<QueryFirewallRuleSetL3RefAc
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `QueryFirewallRuleTemplateAction.java`.
 struct QueryFirewallRuleTemplateAction : QueryAction<QueryFirewallRuleTemplateAction, Json> {
+
+  /// \cond
+  QueryFirewallRuleTemplateAction();
+  QueryFirewallRuleTemplateAction(const QueryFirewallRuleTemplateAction&) = default;
+  QueryFirewallRuleTemplateAction(QueryFirewallRuleTemplateAction&&) = default;
+  QueryFirewallRuleTemplateAction& operator=(const QueryFirewallRuleTemplateAction&) = default;
+  QueryFirewallRuleTemplateAction& operator=(QueryFirewallRuleTemplateAction&&) = default;
+  ~QueryFirewallRuleTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -355,6 +544,15 @@ struct QueryFirewallRuleTemplateAction : QueryAction<QueryFirewallRuleTemplateAc
 /// From the Java SDK's `QueryVpcFirewallAction.java`.
 struct QueryVpcFirewallAction : QueryAction<QueryVpcFirewallAction, VpcFirewallInventory> {
 
+  /// \cond
+  QueryVpcFirewallAction();
+  QueryVpcFirewallAction(const QueryVpcFirewallAction&) = default;
+  QueryVpcFirewallAction(QueryVpcFirewallAction&&) = default;
+  QueryVpcFirewallAction& operator=(const QueryVpcFirewallAction&) = default;
+  QueryVpcFirewallAction& operator=(QueryVpcFirewallAction&&) = default;
+  ~QueryVpcFirewallAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -368,6 +566,15 @@ struct QueryVpcFirewallAction : QueryAction<QueryVpcFirewallAction, VpcFirewallI
 /// From the Java SDK's `QueryVpcFirewallVRouterRefAction.java`.
 struct QueryVpcFirewallVRouterRefAction : QueryAction<QueryVpcFirewallVRouterRefAction, VpcFirewallVRouterRefInventory> {
 
+  /// \cond
+  QueryVpcFirewallVRouterRefAction();
+  QueryVpcFirewallVRouterRefAction(const QueryVpcFirewallVRouterRefAction&) = default;
+  QueryVpcFirewallVRouterRefAction(QueryVpcFirewallVRouterRefAction&&) = default;
+  QueryVpcFirewallVRouterRefAction& operator=(const QueryVpcFirewallVRouterRefAction&) = default;
+  QueryVpcFirewallVRouterRefAction& operator=(QueryVpcFirewallVRouterRefAction&&) = default;
+  ~QueryVpcFirewallVRouterRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -380,6 +587,15 @@ struct QueryVpcFirewallVRouterRefAction : QueryAction<QueryVpcFirewallVRouterRef
 struct RefreshFirewallAction : Action<RefreshFirewallAction, InventoryReply<VpcFirewallInventory>> {
   std::string uuid;  ///< Path variable; required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RefreshFirewallAction();
+  RefreshFirewallAction(const RefreshFirewallAction&) = default;
+  RefreshFirewallAction(RefreshFirewallAction&&) = default;
+  RefreshFirewallAction& operator=(const RefreshFirewallAction&) = default;
+  RefreshFirewallAction& operator=(RefreshFirewallAction&&) = default;
+  ~RefreshFirewallAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -397,6 +613,15 @@ struct UpdateFirewallIpSetTemplateAction : Action<UpdateFirewallIpSetTemplateAct
   std::optional<std::string> destValue;  ///< Optional; at most 2048 characters.
   std::optional<std::string> type;  ///< Optional; one of `ip`, `port` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateFirewallIpSetTemplateAction();
+  UpdateFirewallIpSetTemplateAction(const UpdateFirewallIpSetTemplateAction&) = default;
+  UpdateFirewallIpSetTemplateAction(UpdateFirewallIpSetTemplateAction&&) = default;
+  UpdateFirewallIpSetTemplateAction& operator=(const UpdateFirewallIpSetTemplateAction&) = default;
+  UpdateFirewallIpSetTemplateAction& operator=(UpdateFirewallIpSetTemplateAction&&) = default;
+  ~UpdateFirewallIpSetTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -425,6 +650,15 @@ struct UpdateFirewallRuleAction : Action<UpdateFirewallRuleAction, InventoryRepl
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateFirewallRuleAction();
+  UpdateFirewallRuleAction(const UpdateFirewallRuleAction&) = default;
+  UpdateFirewallRuleAction(UpdateFirewallRuleAction&&) = default;
+  UpdateFirewallRuleAction& operator=(const UpdateFirewallRuleAction&) = default;
+  UpdateFirewallRuleAction& operator=(UpdateFirewallRuleAction&&) = default;
+  ~UpdateFirewallRuleAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -440,6 +674,15 @@ struct UpdateFirewallRuleSetAction : Action<UpdateFirewallRuleSetAction, Invento
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> actionType;  ///< Optional; one of `drop`, `accept`, `reject` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateFirewallRuleSetAction();
+  UpdateFirewallRuleSetAction(const UpdateFirewallRuleSetAction&) = default;
+  UpdateFirewallRuleSetAction(UpdateFirewallRuleSetAction&&) = default;
+  UpdateFirewallRuleSetAction& operator=(const UpdateFirewallRuleSetAction&) = default;
+  UpdateFirewallRuleSetAction& operator=(UpdateFirewallRuleSetAction&&) = default;
+  ~UpdateFirewallRuleSetAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -470,6 +713,15 @@ struct UpdateFirewallRuleTemplateAction : Action<UpdateFirewallRuleTemplateActio
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateFirewallRuleTemplateAction();
+  UpdateFirewallRuleTemplateAction(const UpdateFirewallRuleTemplateAction&) = default;
+  UpdateFirewallRuleTemplateAction(UpdateFirewallRuleTemplateAction&&) = default;
+  UpdateFirewallRuleTemplateAction& operator=(const UpdateFirewallRuleTemplateAction&) = default;
+  UpdateFirewallRuleTemplateAction& operator=(UpdateFirewallRuleTemplateAction&&) = default;
+  ~UpdateFirewallRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -484,6 +736,15 @@ struct UpdateVpcFirewallAction : Action<UpdateVpcFirewallAction, InventoryReply<
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVpcFirewallAction();
+  UpdateVpcFirewallAction(const UpdateVpcFirewallAction&) = default;
+  UpdateVpcFirewallAction(UpdateVpcFirewallAction&&) = default;
+  UpdateVpcFirewallAction& operator=(const UpdateVpcFirewallAction&) = default;
+  UpdateVpcFirewallAction& operator=(UpdateVpcFirewallAction&&) = default;
+  ~UpdateVpcFirewallAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

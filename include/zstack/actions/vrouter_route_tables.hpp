@@ -34,6 +34,15 @@ struct AddVRouterRouteEntryAction : Action<AddVRouterRouteEntryAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddVRouterRouteEntryAction();
+  AddVRouterRouteEntryAction(const AddVRouterRouteEntryAction&) = default;
+  AddVRouterRouteEntryAction(AddVRouterRouteEntryAction&&) = default;
+  AddVRouterRouteEntryAction& operator=(const AddVRouterRouteEntryAction&) = default;
+  AddVRouterRouteEntryAction& operator=(AddVRouterRouteEntryAction&&) = default;
+  ~AddVRouterRouteEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -47,6 +56,15 @@ struct AttachVRouterRouteTableToVRouterAction : Action<AttachVRouterRouteTableTo
   std::string routeTableUuid;  ///< Path variable; required.
   std::string virtualRouterVmUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AttachVRouterRouteTableToVRouterAction();
+  AttachVRouterRouteTableToVRouterAction(const AttachVRouterRouteTableToVRouterAction&) = default;
+  AttachVRouterRouteTableToVRouterAction(AttachVRouterRouteTableToVRouterAction&&) = default;
+  AttachVRouterRouteTableToVRouterAction& operator=(const AttachVRouterRouteTableToVRouterAction&) = default;
+  AttachVRouterRouteTableToVRouterAction& operator=(AttachVRouterRouteTableToVRouterAction&&) = default;
+  ~AttachVRouterRouteTableToVRouterAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -64,6 +82,15 @@ struct CreateVRouterRouteTableAction : Action<CreateVRouterRouteTableAction, Inv
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateVRouterRouteTableAction();
+  CreateVRouterRouteTableAction(const CreateVRouterRouteTableAction&) = default;
+  CreateVRouterRouteTableAction(CreateVRouterRouteTableAction&&) = default;
+  CreateVRouterRouteTableAction& operator=(const CreateVRouterRouteTableAction&) = default;
+  CreateVRouterRouteTableAction& operator=(CreateVRouterRouteTableAction&&) = default;
+  ~CreateVRouterRouteTableAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -79,6 +106,15 @@ struct DeleteVRouterRouteEntryAction : Action<DeleteVRouterRouteEntryAction, Inv
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteVRouterRouteEntryAction();
+  DeleteVRouterRouteEntryAction(const DeleteVRouterRouteEntryAction&) = default;
+  DeleteVRouterRouteEntryAction(DeleteVRouterRouteEntryAction&&) = default;
+  DeleteVRouterRouteEntryAction& operator=(const DeleteVRouterRouteEntryAction&) = default;
+  DeleteVRouterRouteEntryAction& operator=(DeleteVRouterRouteEntryAction&&) = default;
+  ~DeleteVRouterRouteEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -92,6 +128,15 @@ struct DeleteVRouterRouteTableAction : Action<DeleteVRouterRouteTableAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteVRouterRouteTableAction();
+  DeleteVRouterRouteTableAction(const DeleteVRouterRouteTableAction&) = default;
+  DeleteVRouterRouteTableAction(DeleteVRouterRouteTableAction&&) = default;
+  DeleteVRouterRouteTableAction& operator=(const DeleteVRouterRouteTableAction&) = default;
+  DeleteVRouterRouteTableAction& operator=(DeleteVRouterRouteTableAction&&) = default;
+  ~DeleteVRouterRouteTableAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -107,6 +152,15 @@ struct DetachVRouterRouteTableFromVRouterAction : Action<DetachVRouterRouteTable
   std::string virtualRouterVmUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachVRouterRouteTableFromVRouterAction();
+  DetachVRouterRouteTableFromVRouterAction(const DetachVRouterRouteTableFromVRouterAction&) = default;
+  DetachVRouterRouteTableFromVRouterAction(DetachVRouterRouteTableFromVRouterAction&&) = default;
+  DetachVRouterRouteTableFromVRouterAction& operator=(const DetachVRouterRouteTableFromVRouterAction&) = default;
+  DetachVRouterRouteTableFromVRouterAction& operator=(DetachVRouterRouteTableFromVRouterAction&&) = default;
+  ~DetachVRouterRouteTableFromVRouterAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -119,6 +173,15 @@ struct DetachVRouterRouteTableFromVRouterAction : Action<DetachVRouterRouteTable
 struct GetVRouterRouteTableAction : Action<GetVRouterRouteTableAction, GetVRouterRouteTableResult> {
   std::string virtualRouterVmUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetVRouterRouteTableAction();
+  GetVRouterRouteTableAction(const GetVRouterRouteTableAction&) = default;
+  GetVRouterRouteTableAction(GetVRouterRouteTableAction&&) = default;
+  GetVRouterRouteTableAction& operator=(const GetVRouterRouteTableAction&) = default;
+  GetVRouterRouteTableAction& operator=(GetVRouterRouteTableAction&&) = default;
+  ~GetVRouterRouteTableAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -133,6 +196,15 @@ struct GetVRouterRouteTableAction : Action<GetVRouterRouteTableAction, GetVRoute
 /// From the Java SDK's `QueryVRouterRouteEntryAction.java`.
 struct QueryVRouterRouteEntryAction : QueryAction<QueryVRouterRouteEntryAction, VRouterRouteEntryInventory> {
 
+  /// \cond
+  QueryVRouterRouteEntryAction();
+  QueryVRouterRouteEntryAction(const QueryVRouterRouteEntryAction&) = default;
+  QueryVRouterRouteEntryAction(QueryVRouterRouteEntryAction&&) = default;
+  QueryVRouterRouteEntryAction& operator=(const QueryVRouterRouteEntryAction&) = default;
+  QueryVRouterRouteEntryAction& operator=(QueryVRouterRouteEntryAction&&) = default;
+  ~QueryVRouterRouteEntryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -146,6 +218,15 @@ struct QueryVRouterRouteEntryAction : QueryAction<QueryVRouterRouteEntryAction, 
 /// From the Java SDK's `QueryVRouterRouteTableAction.java`.
 struct QueryVRouterRouteTableAction : QueryAction<QueryVRouterRouteTableAction, VRouterRouteTableInventory> {
 
+  /// \cond
+  QueryVRouterRouteTableAction();
+  QueryVRouterRouteTableAction(const QueryVRouterRouteTableAction&) = default;
+  QueryVRouterRouteTableAction(QueryVRouterRouteTableAction&&) = default;
+  QueryVRouterRouteTableAction& operator=(const QueryVRouterRouteTableAction&) = default;
+  QueryVRouterRouteTableAction& operator=(QueryVRouterRouteTableAction&&) = default;
+  ~QueryVRouterRouteTableAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -158,6 +239,15 @@ struct QueryVRouterRouteTableAction : QueryAction<QueryVRouterRouteTableAction, 
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryVirtualRouterVRouterRouteTableRefAction.java`.
 struct QueryVirtualRouterVRouterRouteTableRefAction : QueryAction<QueryVirtualRouterVRouterRouteTableRefAction, VirtualRouterVRouterRouteTableRefInventory> {
+
+  /// \cond
+  QueryVirtualRouterVRouterRouteTableRefAction();
+  QueryVirtualRouterVRouterRouteTableRefAction(const QueryVirtualRouterVRouterRouteTableRefAction&) = default;
+  QueryVirtualRouterVRouterRouteTableRefAction(QueryVirtualRouterVRouterRouteTableRefAction&&) = default;
+  QueryVirtualRouterVRouterRouteTableRefAction& operator=(const QueryVirtualRouterVRouterRouteTableRefAction&) = default;
+  QueryVirtualRouterVRouterRouteTableRefAction& operator=(QueryVirtualRouterVRouterRouteTableRefAction&&) = default;
+  ~QueryVirtualRouterVRouterRouteTableRefAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -173,6 +263,15 @@ struct UpdateVRouterRouteTableAction : Action<UpdateVRouterRouteTableAction, Inv
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateVRouterRouteTableAction();
+  UpdateVRouterRouteTableAction(const UpdateVRouterRouteTableAction&) = default;
+  UpdateVRouterRouteTableAction(UpdateVRouterRouteTableAction&&) = default;
+  UpdateVRouterRouteTableAction& operator=(const UpdateVRouterRouteTableAction&) = default;
+  UpdateVRouterRouteTableAction& operator=(UpdateVRouterRouteTableAction&&) = default;
+  ~UpdateVRouterRouteTableAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

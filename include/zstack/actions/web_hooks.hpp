@@ -30,6 +30,15 @@ struct CreateWebhookAction : Action<CreateWebhookAction, InventoryReply<WebhookI
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateWebhookAction();
+  CreateWebhookAction(const CreateWebhookAction&) = default;
+  CreateWebhookAction(CreateWebhookAction&&) = default;
+  CreateWebhookAction& operator=(const CreateWebhookAction&) = default;
+  CreateWebhookAction& operator=(CreateWebhookAction&&) = default;
+  ~CreateWebhookAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -44,6 +53,15 @@ struct DeleteWebhookAction : Action<DeleteWebhookAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteWebhookAction();
+  DeleteWebhookAction(const DeleteWebhookAction&) = default;
+  DeleteWebhookAction(DeleteWebhookAction&&) = default;
+  DeleteWebhookAction& operator=(const DeleteWebhookAction&) = default;
+  DeleteWebhookAction& operator=(DeleteWebhookAction&&) = default;
+  ~DeleteWebhookAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -56,6 +74,15 @@ struct DeleteWebhookAction : Action<DeleteWebhookAction, EmptyReply> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryWebhookAction.java`.
 struct QueryWebhookAction : QueryAction<QueryWebhookAction, WebhookInventory> {
+
+  /// \cond
+  QueryWebhookAction();
+  QueryWebhookAction(const QueryWebhookAction&) = default;
+  QueryWebhookAction(QueryWebhookAction&&) = default;
+  QueryWebhookAction& operator=(const QueryWebhookAction&) = default;
+  QueryWebhookAction& operator=(QueryWebhookAction&&) = default;
+  ~QueryWebhookAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -74,6 +101,15 @@ struct UpdateWebhookAction : Action<UpdateWebhookAction, InventoryReply<WebhookI
   std::optional<std::string> type;  ///< Optional; at most 255 characters.
   std::optional<std::string> opaque;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateWebhookAction();
+  UpdateWebhookAction(const UpdateWebhookAction&) = default;
+  UpdateWebhookAction(UpdateWebhookAction&&) = default;
+  UpdateWebhookAction& operator=(const UpdateWebhookAction&) = default;
+  UpdateWebhookAction& operator=(UpdateWebhookAction&&) = default;
+  ~UpdateWebhookAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -24,6 +24,15 @@ namespace zstack {
 /// From the Java SDK's `QueryXskyBlockVolumeAction.java`.
 struct QueryXskyBlockVolumeAction : QueryAction<QueryXskyBlockVolumeAction, XskyBlockVolumeInventory> {
 
+  /// \cond
+  QueryXskyBlockVolumeAction();
+  QueryXskyBlockVolumeAction(const QueryXskyBlockVolumeAction&) = default;
+  QueryXskyBlockVolumeAction(QueryXskyBlockVolumeAction&&) = default;
+  QueryXskyBlockVolumeAction& operator=(const QueryXskyBlockVolumeAction&) = default;
+  QueryXskyBlockVolumeAction& operator=(QueryXskyBlockVolumeAction&&) = default;
+  ~QueryXskyBlockVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

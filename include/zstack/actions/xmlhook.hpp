@@ -24,6 +24,15 @@ struct AttachUserDefinedXmlHookScriptToVmAction : Action<AttachUserDefinedXmlHoo
   std::optional<std::string> startupStrategy;  ///< Optional; one of `Reboot`, `None` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachUserDefinedXmlHookScriptToVmAction();
+  AttachUserDefinedXmlHookScriptToVmAction(const AttachUserDefinedXmlHookScriptToVmAction&) = default;
+  AttachUserDefinedXmlHookScriptToVmAction(AttachUserDefinedXmlHookScriptToVmAction&&) = default;
+  AttachUserDefinedXmlHookScriptToVmAction& operator=(const AttachUserDefinedXmlHookScriptToVmAction&) = default;
+  AttachUserDefinedXmlHookScriptToVmAction& operator=(AttachUserDefinedXmlHookScriptToVmAction&&) = default;
+  ~AttachUserDefinedXmlHookScriptToVmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct DetachUserDefinedXmlHookScriptFromVmAction : Action<DetachUserDefinedXmlH
   std::optional<std::string> startupStrategy;  ///< Optional; one of `Reboot`, `None` (case-insensitive).
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DetachUserDefinedXmlHookScriptFromVmAction();
+  DetachUserDefinedXmlHookScriptFromVmAction(const DetachUserDefinedXmlHookScriptFromVmAction&) = default;
+  DetachUserDefinedXmlHookScriptFromVmAction(DetachUserDefinedXmlHookScriptFromVmAction&&) = default;
+  DetachUserDefinedXmlHookScriptFromVmAction& operator=(const DetachUserDefinedXmlHookScriptFromVmAction&) = default;
+  DetachUserDefinedXmlHookScriptFromVmAction& operator=(DetachUserDefinedXmlHookScriptFromVmAction&&) = default;
+  ~DetachUserDefinedXmlHookScriptFromVmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -29,6 +29,15 @@ struct UpdateXskyBlockVolumeAction : Action<UpdateXskyBlockVolumeAction, Invento
   std::optional<std::string> description;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateXskyBlockVolumeAction();
+  UpdateXskyBlockVolumeAction(const UpdateXskyBlockVolumeAction&) = default;
+  UpdateXskyBlockVolumeAction(UpdateXskyBlockVolumeAction&&) = default;
+  UpdateXskyBlockVolumeAction& operator=(const UpdateXskyBlockVolumeAction&) = default;
+  UpdateXskyBlockVolumeAction& operator=(UpdateXskyBlockVolumeAction&&) = default;
+  ~UpdateXskyBlockVolumeAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

@@ -26,6 +26,15 @@ struct AddZBoxAction : Action<AddZBoxAction, InventoryReply<ZBoxInventory>> {
   std::optional<bool> skipFormat;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddZBoxAction();
+  AddZBoxAction(const AddZBoxAction&) = default;
+  AddZBoxAction(AddZBoxAction&&) = default;
+  AddZBoxAction& operator=(const AddZBoxAction&) = default;
+  AddZBoxAction& operator=(AddZBoxAction&&) = default;
+  ~AddZBoxAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -38,6 +47,15 @@ struct AddZBoxAction : Action<AddZBoxAction, InventoryReply<ZBoxInventory>> {
 struct EjectZBoxAction : Action<EjectZBoxAction, InventoryReply<ZBoxInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  EjectZBoxAction();
+  EjectZBoxAction(const EjectZBoxAction&) = default;
+  EjectZBoxAction(EjectZBoxAction&&) = default;
+  EjectZBoxAction& operator=(const EjectZBoxAction&) = default;
+  EjectZBoxAction& operator=(EjectZBoxAction&&) = default;
+  ~EjectZBoxAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -52,6 +70,15 @@ struct EjectZBoxAction : Action<EjectZBoxAction, InventoryReply<ZBoxInventory>> 
 /// From the Java SDK's `QueryZBoxAction.java`.
 struct QueryZBoxAction : QueryAction<QueryZBoxAction, ZBoxInventory> {
 
+  /// \cond
+  QueryZBoxAction();
+  QueryZBoxAction(const QueryZBoxAction&) = default;
+  QueryZBoxAction(QueryZBoxAction&&) = default;
+  QueryZBoxAction& operator=(const QueryZBoxAction&) = default;
+  QueryZBoxAction& operator=(QueryZBoxAction&&) = default;
+  ~QueryZBoxAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -64,6 +91,15 @@ struct QueryZBoxAction : QueryAction<QueryZBoxAction, ZBoxInventory> {
 struct SyncZBoxCapacityAction : Action<SyncZBoxCapacityAction, InventoryReply<ZBoxInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncZBoxCapacityAction();
+  SyncZBoxCapacityAction(const SyncZBoxCapacityAction&) = default;
+  SyncZBoxCapacityAction(SyncZBoxCapacityAction&&) = default;
+  SyncZBoxCapacityAction& operator=(const SyncZBoxCapacityAction&) = default;
+  SyncZBoxCapacityAction& operator=(SyncZBoxCapacityAction&&) = default;
+  ~SyncZBoxCapacityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

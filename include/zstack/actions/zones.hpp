@@ -28,6 +28,15 @@ struct AttachAppBuildSystemToZoneAction : Action<AttachAppBuildSystemToZoneActio
   std::string buildSystemUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachAppBuildSystemToZoneAction();
+  AttachAppBuildSystemToZoneAction(const AttachAppBuildSystemToZoneAction&) = default;
+  AttachAppBuildSystemToZoneAction(AttachAppBuildSystemToZoneAction&&) = default;
+  AttachAppBuildSystemToZoneAction& operator=(const AttachAppBuildSystemToZoneAction&) = default;
+  AttachAppBuildSystemToZoneAction& operator=(AttachAppBuildSystemToZoneAction&&) = default;
+  ~AttachAppBuildSystemToZoneAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -42,6 +51,15 @@ struct AttachBackupStorageToZoneAction : Action<AttachBackupStorageToZoneAction,
   std::string backupStorageUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AttachBackupStorageToZoneAction();
+  AttachBackupStorageToZoneAction(const AttachBackupStorageToZoneAction&) = default;
+  AttachBackupStorageToZoneAction(AttachBackupStorageToZoneAction&&) = default;
+  AttachBackupStorageToZoneAction& operator=(const AttachBackupStorageToZoneAction&) = default;
+  AttachBackupStorageToZoneAction& operator=(AttachBackupStorageToZoneAction&&) = default;
+  ~AttachBackupStorageToZoneAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -55,6 +73,15 @@ struct ChangeZoneStateAction : Action<ChangeZoneStateAction, InventoryReply<Zone
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeZoneStateAction();
+  ChangeZoneStateAction(const ChangeZoneStateAction&) = default;
+  ChangeZoneStateAction(ChangeZoneStateAction&&) = default;
+  ChangeZoneStateAction& operator=(const ChangeZoneStateAction&) = default;
+  ChangeZoneStateAction& operator=(ChangeZoneStateAction&&) = default;
+  ~ChangeZoneStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -73,6 +100,15 @@ struct CreateZoneAction : Action<CreateZoneAction, InventoryReply<ZoneInventory>
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateZoneAction();
+  CreateZoneAction(const CreateZoneAction&) = default;
+  CreateZoneAction(CreateZoneAction&&) = default;
+  CreateZoneAction& operator=(const CreateZoneAction&) = default;
+  CreateZoneAction& operator=(CreateZoneAction&&) = default;
+  ~CreateZoneAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -86,6 +122,15 @@ struct DeleteZoneAction : Action<DeleteZoneAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteZoneAction();
+  DeleteZoneAction(const DeleteZoneAction&) = default;
+  DeleteZoneAction(DeleteZoneAction&&) = default;
+  DeleteZoneAction& operator=(const DeleteZoneAction&) = default;
+  DeleteZoneAction& operator=(DeleteZoneAction&&) = default;
+  ~DeleteZoneAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -101,6 +146,15 @@ struct DetachAppBuildSystemToZoneAction : Action<DetachAppBuildSystemToZoneActio
   std::string zoneUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachAppBuildSystemToZoneAction();
+  DetachAppBuildSystemToZoneAction(const DetachAppBuildSystemToZoneAction&) = default;
+  DetachAppBuildSystemToZoneAction(DetachAppBuildSystemToZoneAction&&) = default;
+  DetachAppBuildSystemToZoneAction& operator=(const DetachAppBuildSystemToZoneAction&) = default;
+  DetachAppBuildSystemToZoneAction& operator=(DetachAppBuildSystemToZoneAction&&) = default;
+  ~DetachAppBuildSystemToZoneAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -115,6 +169,15 @@ struct DetachBackupStorageFromZoneAction : Action<DetachBackupStorageFromZoneAct
   std::string zoneUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DetachBackupStorageFromZoneAction();
+  DetachBackupStorageFromZoneAction(const DetachBackupStorageFromZoneAction&) = default;
+  DetachBackupStorageFromZoneAction(DetachBackupStorageFromZoneAction&&) = default;
+  DetachBackupStorageFromZoneAction& operator=(const DetachBackupStorageFromZoneAction&) = default;
+  DetachBackupStorageFromZoneAction& operator=(DetachBackupStorageFromZoneAction&&) = default;
+  ~DetachBackupStorageFromZoneAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -128,6 +191,15 @@ struct GetZoneAction : Action<GetZoneAction, GetZoneResult> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetZoneAction();
+  GetZoneAction(const GetZoneAction&) = default;
+  GetZoneAction(GetZoneAction&&) = default;
+  GetZoneAction& operator=(const GetZoneAction&) = default;
+  GetZoneAction& operator=(GetZoneAction&&) = default;
+  ~GetZoneAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -140,6 +212,15 @@ struct GetZoneAction : Action<GetZoneAction, GetZoneResult> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `QueryZoneAction.java`.
 struct QueryZoneAction : QueryAction<QueryZoneAction, ZoneInventory> {
+
+  /// \cond
+  QueryZoneAction();
+  QueryZoneAction(const QueryZoneAction&) = default;
+  QueryZoneAction(QueryZoneAction&&) = default;
+  QueryZoneAction& operator=(const QueryZoneAction&) = default;
+  QueryZoneAction& operator=(QueryZoneAction&&) = default;
+  ~QueryZoneAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -156,6 +237,15 @@ struct UpdateZoneAction : Action<UpdateZoneAction, InventoryReply<ZoneInventory>
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> isDefault;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateZoneAction();
+  UpdateZoneAction(const UpdateZoneAction&) = default;
+  UpdateZoneAction(UpdateZoneAction&&) = default;
+  UpdateZoneAction& operator=(const UpdateZoneAction&) = default;
+  UpdateZoneAction& operator=(UpdateZoneAction&&) = default;
+  ~UpdateZoneAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

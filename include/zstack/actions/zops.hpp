@@ -25,6 +25,15 @@ struct CheckNetworkReachableAction : Action<CheckNetworkReachableAction, CheckNe
   std::optional<Json> targetHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CheckNetworkReachableAction();
+  CheckNetworkReachableAction(const CheckNetworkReachableAction&) = default;
+  CheckNetworkReachableAction(CheckNetworkReachableAction&&) = default;
+  CheckNetworkReachableAction& operator=(const CheckNetworkReachableAction&) = default;
+  CheckNetworkReachableAction& operator=(CheckNetworkReachableAction&&) = default;
+  ~CheckNetworkReachableAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -37,6 +46,15 @@ struct CheckNetworkReachableAction : Action<CheckNetworkReachableAction, CheckNe
 struct GetChronyServersAction : Action<GetChronyServersAction, GetChronyServersResult> {
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetChronyServersAction();
+  GetChronyServersAction(const GetChronyServersAction&) = default;
+  GetChronyServersAction(GetChronyServersAction&&) = default;
+  GetChronyServersAction& operator=(const GetChronyServersAction&) = default;
+  GetChronyServersAction& operator=(GetChronyServersAction&&) = default;
+  ~GetChronyServersAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -48,6 +66,15 @@ struct GetChronyServersAction : Action<GetChronyServersAction, GetChronyServersR
 /// From the Java SDK's `SyncChronyServersAction.java`.
 struct SyncChronyServersAction : Action<SyncChronyServersAction, EmptyReply> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  SyncChronyServersAction();
+  SyncChronyServersAction(const SyncChronyServersAction&) = default;
+  SyncChronyServersAction(SyncChronyServersAction&&) = default;
+  SyncChronyServersAction& operator=(const SyncChronyServersAction&) = default;
+  SyncChronyServersAction& operator=(SyncChronyServersAction&&) = default;
+  ~SyncChronyServersAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -62,6 +89,15 @@ struct UpdateChronyServersAction : Action<UpdateChronyServersAction, EmptyReply>
   std::optional<Json> internalHostnames;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<Json> externalHostnames;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateChronyServersAction();
+  UpdateChronyServersAction(const UpdateChronyServersAction&) = default;
+  UpdateChronyServersAction(UpdateChronyServersAction&&) = default;
+  UpdateChronyServersAction& operator=(const UpdateChronyServersAction&) = default;
+  UpdateChronyServersAction& operator=(UpdateChronyServersAction&&) = default;
+  ~UpdateChronyServersAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -23,6 +23,15 @@ struct ZQLQueryAction : Action<ZQLQueryAction, ZQLQueryResult> {
   std::optional<std::string> zql;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ZQLQueryAction();
+  ZQLQueryAction(const ZQLQueryAction&) = default;
+  ZQLQueryAction(ZQLQueryAction&&) = default;
+  ZQLQueryAction& operator=(const ZQLQueryAction&) = default;
+  ZQLQueryAction& operator=(ZQLQueryAction&&) = default;
+  ~ZQLQueryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };

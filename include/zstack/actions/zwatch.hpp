@@ -61,6 +61,15 @@ struct AckAlarmDataAction : Action<AckAlarmDataAction, InventoryReply<AlertDataA
   std::optional<std::int32_t> ackPeriodSec;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AckAlarmDataAction();
+  AckAlarmDataAction(const AckAlarmDataAction&) = default;
+  AckAlarmDataAction(AckAlarmDataAction&&) = default;
+  AckAlarmDataAction& operator=(const AckAlarmDataAction&) = default;
+  AckAlarmDataAction& operator=(AckAlarmDataAction&&) = default;
+  ~AckAlarmDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -78,6 +87,15 @@ struct AckEventDataAction : Action<AckEventDataAction, InventoryReply<AlertDataA
   std::optional<std::int32_t> ackPeriodSec;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AckEventDataAction();
+  AckEventDataAction(const AckEventDataAction&) = default;
+  AckEventDataAction(AckEventDataAction&&) = default;
+  AckEventDataAction& operator=(const AckEventDataAction&) = default;
+  AckEventDataAction& operator=(AckEventDataAction&&) = default;
+  ~AckEventDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -93,6 +111,15 @@ struct AddActionToAlarmAction : Action<AddActionToAlarmAction, InventoryReply<Al
   std::string actionType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddActionToAlarmAction();
+  AddActionToAlarmAction(const AddActionToAlarmAction&) = default;
+  AddActionToAlarmAction(AddActionToAlarmAction&&) = default;
+  AddActionToAlarmAction& operator=(const AddActionToAlarmAction&) = default;
+  AddActionToAlarmAction& operator=(AddActionToAlarmAction&&) = default;
+  ~AddActionToAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -107,6 +134,15 @@ struct AddActionToEventSubscriptionAction : Action<AddActionToEventSubscriptionA
   std::string actionUuid;  ///< Required.
   std::string actionType;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddActionToEventSubscriptionAction();
+  AddActionToEventSubscriptionAction(const AddActionToEventSubscriptionAction&) = default;
+  AddActionToEventSubscriptionAction(AddActionToEventSubscriptionAction&&) = default;
+  AddActionToEventSubscriptionAction& operator=(const AddActionToEventSubscriptionAction&) = default;
+  AddActionToEventSubscriptionAction& operator=(AddActionToEventSubscriptionAction&&) = default;
+  ~AddActionToEventSubscriptionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -128,6 +164,15 @@ struct AddEventRuleTemplateAction : Action<AddEventRuleTemplateAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddEventRuleTemplateAction();
+  AddEventRuleTemplateAction(const AddEventRuleTemplateAction&) = default;
+  AddEventRuleTemplateAction(AddEventRuleTemplateAction&&) = default;
+  AddEventRuleTemplateAction& operator=(const AddEventRuleTemplateAction&) = default;
+  AddEventRuleTemplateAction& operator=(AddEventRuleTemplateAction&&) = default;
+  ~AddEventRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -143,6 +188,15 @@ struct AddInstanceToMonitorGroupAction : Action<AddInstanceToMonitorGroupAction,
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddInstanceToMonitorGroupAction();
+  AddInstanceToMonitorGroupAction(const AddInstanceToMonitorGroupAction&) = default;
+  AddInstanceToMonitorGroupAction(AddInstanceToMonitorGroupAction&&) = default;
+  AddInstanceToMonitorGroupAction& operator=(const AddInstanceToMonitorGroupAction&) = default;
+  AddInstanceToMonitorGroupAction& operator=(AddInstanceToMonitorGroupAction&&) = default;
+  ~AddInstanceToMonitorGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -162,6 +216,15 @@ struct AddLabelToAlarmAction : Action<AddLabelToAlarmAction, InventoryReply<Alar
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddLabelToAlarmAction();
+  AddLabelToAlarmAction(const AddLabelToAlarmAction&) = default;
+  AddLabelToAlarmAction(AddLabelToAlarmAction&&) = default;
+  AddLabelToAlarmAction& operator=(const AddLabelToAlarmAction&) = default;
+  AddLabelToAlarmAction& operator=(AddLabelToAlarmAction&&) = default;
+  ~AddLabelToAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -179,6 +242,15 @@ struct AddLabelToEventSubscriptionAction : Action<AddLabelToEventSubscriptionAct
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  AddLabelToEventSubscriptionAction();
+  AddLabelToEventSubscriptionAction(const AddLabelToEventSubscriptionAction&) = default;
+  AddLabelToEventSubscriptionAction(AddLabelToEventSubscriptionAction&&) = default;
+  AddLabelToEventSubscriptionAction& operator=(const AddLabelToEventSubscriptionAction&) = default;
+  AddLabelToEventSubscriptionAction& operator=(AddLabelToEventSubscriptionAction&&) = default;
+  ~AddLabelToEventSubscriptionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -206,6 +278,15 @@ struct AddMetricRuleTemplateAction : Action<AddMetricRuleTemplateAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddMetricRuleTemplateAction();
+  AddMetricRuleTemplateAction(const AddMetricRuleTemplateAction&) = default;
+  AddMetricRuleTemplateAction(AddMetricRuleTemplateAction&&) = default;
+  AddMetricRuleTemplateAction& operator=(const AddMetricRuleTemplateAction&) = default;
+  AddMetricRuleTemplateAction& operator=(AddMetricRuleTemplateAction&&) = default;
+  ~AddMetricRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -225,6 +306,15 @@ struct AddThirdpartyPlatformAction : Action<AddThirdpartyPlatformAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  AddThirdpartyPlatformAction();
+  AddThirdpartyPlatformAction(const AddThirdpartyPlatformAction&) = default;
+  AddThirdpartyPlatformAction(AddThirdpartyPlatformAction&&) = default;
+  AddThirdpartyPlatformAction& operator=(const AddThirdpartyPlatformAction&) = default;
+  AddThirdpartyPlatformAction& operator=(AddThirdpartyPlatformAction&&) = default;
+  ~AddThirdpartyPlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -238,6 +328,15 @@ struct ApplyMonitorTemplateToMonitorGroupAction : Action<ApplyMonitorTemplateToM
   std::string templateUuid;  ///< Path variable; required; at most 32 characters.
   std::string groupUuid;  ///< Path variable; required; at most 32 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ApplyMonitorTemplateToMonitorGroupAction();
+  ApplyMonitorTemplateToMonitorGroupAction(const ApplyMonitorTemplateToMonitorGroupAction&) = default;
+  ApplyMonitorTemplateToMonitorGroupAction(ApplyMonitorTemplateToMonitorGroupAction&&) = default;
+  ApplyMonitorTemplateToMonitorGroupAction& operator=(const ApplyMonitorTemplateToMonitorGroupAction&) = default;
+  ApplyMonitorTemplateToMonitorGroupAction& operator=(ApplyMonitorTemplateToMonitorGroupAction&&) = default;
+  ~ApplyMonitorTemplateToMonitorGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -253,6 +352,15 @@ struct ChangeActiveAlarmStateAction : Action<ChangeActiveAlarmStateAction, Empty
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeActiveAlarmStateAction();
+  ChangeActiveAlarmStateAction(const ChangeActiveAlarmStateAction&) = default;
+  ChangeActiveAlarmStateAction(ChangeActiveAlarmStateAction&&) = default;
+  ChangeActiveAlarmStateAction& operator=(const ChangeActiveAlarmStateAction&) = default;
+  ChangeActiveAlarmStateAction& operator=(ChangeActiveAlarmStateAction&&) = default;
+  ~ChangeActiveAlarmStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -266,6 +374,15 @@ struct ChangeAlarmStateAction : Action<ChangeAlarmStateAction, InventoryReply<Al
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeAlarmStateAction();
+  ChangeAlarmStateAction(const ChangeAlarmStateAction&) = default;
+  ChangeAlarmStateAction(ChangeAlarmStateAction&&) = default;
+  ChangeAlarmStateAction& operator=(const ChangeAlarmStateAction&) = default;
+  ChangeAlarmStateAction& operator=(ChangeAlarmStateAction&&) = default;
+  ~ChangeAlarmStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -281,6 +398,15 @@ struct ChangeEventSubscriptionStateAction : Action<ChangeEventSubscriptionStateA
   std::string state;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  ChangeEventSubscriptionStateAction();
+  ChangeEventSubscriptionStateAction(const ChangeEventSubscriptionStateAction&) = default;
+  ChangeEventSubscriptionStateAction(ChangeEventSubscriptionStateAction&&) = default;
+  ChangeEventSubscriptionStateAction& operator=(const ChangeEventSubscriptionStateAction&) = default;
+  ChangeEventSubscriptionStateAction& operator=(ChangeEventSubscriptionStateAction&&) = default;
+  ~ChangeEventSubscriptionStateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -294,6 +420,15 @@ struct ChangeSNSTopicStateAction : Action<ChangeSNSTopicStateAction, InventoryRe
   std::string uuid;  ///< Path variable; required.
   std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  ChangeSNSTopicStateAction();
+  ChangeSNSTopicStateAction(const ChangeSNSTopicStateAction&) = default;
+  ChangeSNSTopicStateAction(ChangeSNSTopicStateAction&&) = default;
+  ChangeSNSTopicStateAction& operator=(const ChangeSNSTopicStateAction&) = default;
+  ChangeSNSTopicStateAction& operator=(ChangeSNSTopicStateAction&&) = default;
+  ~ChangeSNSTopicStateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -311,6 +446,15 @@ struct CloneMonitorTemplateAction : Action<CloneMonitorTemplateAction, Inventory
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CloneMonitorTemplateAction();
+  CloneMonitorTemplateAction(const CloneMonitorTemplateAction&) = default;
+  CloneMonitorTemplateAction(CloneMonitorTemplateAction&&) = default;
+  CloneMonitorTemplateAction& operator=(const CloneMonitorTemplateAction&) = default;
+  CloneMonitorTemplateAction& operator=(CloneMonitorTemplateAction&&) = default;
+  ~CloneMonitorTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -340,6 +484,15 @@ struct CreateAlarmAction : Action<CreateAlarmAction, InventoryReply<AlarmInvento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAlarmAction();
+  CreateAlarmAction(const CreateAlarmAction&) = default;
+  CreateAlarmAction(CreateAlarmAction&&) = default;
+  CreateAlarmAction& operator=(const CreateAlarmAction&) = default;
+  CreateAlarmAction& operator=(CreateAlarmAction&&) = default;
+  ~CreateAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -367,6 +520,15 @@ struct CreateAliyunSmsSNSTextTemplateAction : Action<CreateAliyunSmsSNSTextTempl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAliyunSmsSNSTextTemplateAction();
+  CreateAliyunSmsSNSTextTemplateAction(const CreateAliyunSmsSNSTextTemplateAction&) = default;
+  CreateAliyunSmsSNSTextTemplateAction(CreateAliyunSmsSNSTextTemplateAction&&) = default;
+  CreateAliyunSmsSNSTextTemplateAction& operator=(const CreateAliyunSmsSNSTextTemplateAction&) = default;
+  CreateAliyunSmsSNSTextTemplateAction& operator=(CreateAliyunSmsSNSTextTemplateAction&&) = default;
+  ~CreateAliyunSmsSNSTextTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -386,6 +548,15 @@ struct CreateAutoScalingRuleAlarmTriggerAction : Action<CreateAutoScalingRuleAla
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateAutoScalingRuleAlarmTriggerAction();
+  CreateAutoScalingRuleAlarmTriggerAction(const CreateAutoScalingRuleAlarmTriggerAction&) = default;
+  CreateAutoScalingRuleAlarmTriggerAction(CreateAutoScalingRuleAlarmTriggerAction&&) = default;
+  CreateAutoScalingRuleAlarmTriggerAction& operator=(const CreateAutoScalingRuleAlarmTriggerAction&) = default;
+  CreateAutoScalingRuleAlarmTriggerAction& operator=(CreateAutoScalingRuleAlarmTriggerAction&&) = default;
+  ~CreateAutoScalingRuleAlarmTriggerAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -403,6 +574,15 @@ struct CreateMetricDataHttpReceiverAction : Action<CreateMetricDataHttpReceiverA
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateMetricDataHttpReceiverAction();
+  CreateMetricDataHttpReceiverAction(const CreateMetricDataHttpReceiverAction&) = default;
+  CreateMetricDataHttpReceiverAction(CreateMetricDataHttpReceiverAction&&) = default;
+  CreateMetricDataHttpReceiverAction& operator=(const CreateMetricDataHttpReceiverAction&) = default;
+  CreateMetricDataHttpReceiverAction& operator=(CreateMetricDataHttpReceiverAction&&) = default;
+  ~CreateMetricDataHttpReceiverAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -424,6 +604,15 @@ struct CreateMetricTemplateAction : Action<CreateMetricTemplateAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateMetricTemplateAction();
+  CreateMetricTemplateAction(const CreateMetricTemplateAction&) = default;
+  CreateMetricTemplateAction(CreateMetricTemplateAction&&) = default;
+  CreateMetricTemplateAction& operator=(const CreateMetricTemplateAction&) = default;
+  CreateMetricTemplateAction& operator=(CreateMetricTemplateAction&&) = default;
+  ~CreateMetricTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -441,6 +630,15 @@ struct CreateMonitorGroupAction : Action<CreateMonitorGroupAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateMonitorGroupAction();
+  CreateMonitorGroupAction(const CreateMonitorGroupAction&) = default;
+  CreateMonitorGroupAction(CreateMonitorGroupAction&&) = default;
+  CreateMonitorGroupAction& operator=(const CreateMonitorGroupAction&) = default;
+  CreateMonitorGroupAction& operator=(CreateMonitorGroupAction&&) = default;
+  ~CreateMonitorGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -456,6 +654,15 @@ struct CreateMonitorTemplateAction : Action<CreateMonitorTemplateAction, Invento
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  CreateMonitorTemplateAction();
+  CreateMonitorTemplateAction(const CreateMonitorTemplateAction&) = default;
+  CreateMonitorTemplateAction(CreateMonitorTemplateAction&&) = default;
+  CreateMonitorTemplateAction& operator=(const CreateMonitorTemplateAction&) = default;
+  CreateMonitorTemplateAction& operator=(CreateMonitorTemplateAction&&) = default;
+  ~CreateMonitorTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -480,6 +687,15 @@ struct CreateSNSTextTemplateAction : Action<CreateSNSTextTemplateAction, Invento
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  CreateSNSTextTemplateAction();
+  CreateSNSTextTemplateAction(const CreateSNSTextTemplateAction&) = default;
+  CreateSNSTextTemplateAction(CreateSNSTextTemplateAction&&) = default;
+  CreateSNSTextTemplateAction& operator=(const CreateSNSTextTemplateAction&) = default;
+  CreateSNSTextTemplateAction& operator=(CreateSNSTextTemplateAction&&) = default;
+  ~CreateSNSTextTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -494,6 +710,15 @@ struct DeleteAlarmAction : Action<DeleteAlarmAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteAlarmAction();
+  DeleteAlarmAction(const DeleteAlarmAction&) = default;
+  DeleteAlarmAction(DeleteAlarmAction&&) = default;
+  DeleteAlarmAction& operator=(const DeleteAlarmAction&) = default;
+  DeleteAlarmAction& operator=(DeleteAlarmAction&&) = default;
+  ~DeleteAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -507,6 +732,15 @@ struct DeleteEventRuleTemplateAction : Action<DeleteEventRuleTemplateAction, Emp
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteEventRuleTemplateAction();
+  DeleteEventRuleTemplateAction(const DeleteEventRuleTemplateAction&) = default;
+  DeleteEventRuleTemplateAction(DeleteEventRuleTemplateAction&&) = default;
+  DeleteEventRuleTemplateAction& operator=(const DeleteEventRuleTemplateAction&) = default;
+  DeleteEventRuleTemplateAction& operator=(DeleteEventRuleTemplateAction&&) = default;
+  ~DeleteEventRuleTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -523,6 +757,15 @@ struct DeleteMetricDataAction : Action<DeleteMetricDataAction, EmptyReply> {
   std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteMetricDataAction();
+  DeleteMetricDataAction(const DeleteMetricDataAction&) = default;
+  DeleteMetricDataAction(DeleteMetricDataAction&&) = default;
+  DeleteMetricDataAction& operator=(const DeleteMetricDataAction&) = default;
+  DeleteMetricDataAction& operator=(DeleteMetricDataAction&&) = default;
+  ~DeleteMetricDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -536,6 +779,15 @@ struct DeleteMetricDataHttpReceiverAction : Action<DeleteMetricDataHttpReceiverA
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteMetricDataHttpReceiverAction();
+  DeleteMetricDataHttpReceiverAction(const DeleteMetricDataHttpReceiverAction&) = default;
+  DeleteMetricDataHttpReceiverAction(DeleteMetricDataHttpReceiverAction&&) = default;
+  DeleteMetricDataHttpReceiverAction& operator=(const DeleteMetricDataHttpReceiverAction&) = default;
+  DeleteMetricDataHttpReceiverAction& operator=(DeleteMetricDataHttpReceiverAction&&) = default;
+  ~DeleteMetricDataHttpReceiverAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -551,6 +803,15 @@ struct DeleteMetricRuleTemplateAction : Action<DeleteMetricRuleTemplateAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteMetricRuleTemplateAction();
+  DeleteMetricRuleTemplateAction(const DeleteMetricRuleTemplateAction&) = default;
+  DeleteMetricRuleTemplateAction(DeleteMetricRuleTemplateAction&&) = default;
+  DeleteMetricRuleTemplateAction& operator=(const DeleteMetricRuleTemplateAction&) = default;
+  DeleteMetricRuleTemplateAction& operator=(DeleteMetricRuleTemplateAction&&) = default;
+  ~DeleteMetricRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -564,6 +825,15 @@ struct DeleteMetricTemplateAction : Action<DeleteMetricTemplateAction, EmptyRepl
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteMetricTemplateAction();
+  DeleteMetricTemplateAction(const DeleteMetricTemplateAction&) = default;
+  DeleteMetricTemplateAction(DeleteMetricTemplateAction&&) = default;
+  DeleteMetricTemplateAction& operator=(const DeleteMetricTemplateAction&) = default;
+  DeleteMetricTemplateAction& operator=(DeleteMetricTemplateAction&&) = default;
+  ~DeleteMetricTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -579,6 +849,15 @@ struct DeleteMonitorGroupAction : Action<DeleteMonitorGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteMonitorGroupAction();
+  DeleteMonitorGroupAction(const DeleteMonitorGroupAction&) = default;
+  DeleteMonitorGroupAction(DeleteMonitorGroupAction&&) = default;
+  DeleteMonitorGroupAction& operator=(const DeleteMonitorGroupAction&) = default;
+  DeleteMonitorGroupAction& operator=(DeleteMonitorGroupAction&&) = default;
+  ~DeleteMonitorGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -592,6 +871,15 @@ struct DeleteMonitorTemplateAction : Action<DeleteMonitorTemplateAction, EmptyRe
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  DeleteMonitorTemplateAction();
+  DeleteMonitorTemplateAction(const DeleteMonitorTemplateAction&) = default;
+  DeleteMonitorTemplateAction(DeleteMonitorTemplateAction&&) = default;
+  DeleteMonitorTemplateAction& operator=(const DeleteMonitorTemplateAction&) = default;
+  DeleteMonitorTemplateAction& operator=(DeleteMonitorTemplateAction&&) = default;
+  ~DeleteMonitorTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -607,6 +895,15 @@ struct DeleteSNSTextTemplateAction : Action<DeleteSNSTextTemplateAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteSNSTextTemplateAction();
+  DeleteSNSTextTemplateAction(const DeleteSNSTextTemplateAction&) = default;
+  DeleteSNSTextTemplateAction(DeleteSNSTextTemplateAction&&) = default;
+  DeleteSNSTextTemplateAction& operator=(const DeleteSNSTextTemplateAction&) = default;
+  DeleteSNSTextTemplateAction& operator=(DeleteSNSTextTemplateAction&&) = default;
+  ~DeleteSNSTextTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -621,6 +918,15 @@ struct DeleteThirdpartyPlatformAction : Action<DeleteThirdpartyPlatformAction, E
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  DeleteThirdpartyPlatformAction();
+  DeleteThirdpartyPlatformAction(const DeleteThirdpartyPlatformAction&) = default;
+  DeleteThirdpartyPlatformAction(DeleteThirdpartyPlatformAction&&) = default;
+  DeleteThirdpartyPlatformAction& operator=(const DeleteThirdpartyPlatformAction&) = default;
+  DeleteThirdpartyPlatformAction& operator=(DeleteThirdpartyPlatformAction&&) = default;
+  ~DeleteThirdpartyPlatformAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -633,6 +939,15 @@ struct DeleteThirdpartyPlatformAction : Action<DeleteThirdpartyPlatformAction, E
 struct GetActiveAlarmStatusAction : Action<GetActiveAlarmStatusAction, GetActiveAlarmStatusResult> {
   std::string accountUuid;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetActiveAlarmStatusAction();
+  GetActiveAlarmStatusAction(const GetActiveAlarmStatusAction&) = default;
+  GetActiveAlarmStatusAction(GetActiveAlarmStatusAction&&) = default;
+  GetActiveAlarmStatusAction& operator=(const GetActiveAlarmStatusAction&) = default;
+  GetActiveAlarmStatusAction& operator=(GetActiveAlarmStatusAction&&) = default;
+  ~GetActiveAlarmStatusAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -654,6 +969,15 @@ struct GetAlarmDataAction : Action<GetAlarmDataAction, GetAlarmDataResult> {
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAlarmDataAction();
+  GetAlarmDataAction(const GetAlarmDataAction&) = default;
+  GetAlarmDataAction(GetAlarmDataAction&&) = default;
+  GetAlarmDataAction& operator=(const GetAlarmDataAction&) = default;
+  GetAlarmDataAction& operator=(GetAlarmDataAction&&) = default;
+  ~GetAlarmDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -668,6 +992,15 @@ struct GetAllEventMetadataAction : Action<GetAllEventMetadataAction, GetAllEvent
   std::optional<std::string> namespace_;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetAllEventMetadataAction();
+  GetAllEventMetadataAction(const GetAllEventMetadataAction&) = default;
+  GetAllEventMetadataAction(GetAllEventMetadataAction&&) = default;
+  GetAllEventMetadataAction& operator=(const GetAllEventMetadataAction&) = default;
+  GetAllEventMetadataAction& operator=(GetAllEventMetadataAction&&) = default;
+  ~GetAllEventMetadataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -681,6 +1014,15 @@ struct GetAllMetricMetadataAction : Action<GetAllMetricMetadataAction, GetAllMet
   std::optional<std::string> name;  ///< Optional.
   std::optional<std::string> namespace_;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetAllMetricMetadataAction();
+  GetAllMetricMetadataAction(const GetAllMetricMetadataAction&) = default;
+  GetAllMetricMetadataAction(GetAllMetricMetadataAction&&) = default;
+  GetAllMetricMetadataAction& operator=(const GetAllMetricMetadataAction&) = default;
+  GetAllMetricMetadataAction& operator=(GetAllMetricMetadataAction&&) = default;
+  ~GetAllMetricMetadataAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -698,6 +1040,15 @@ struct GetAuditDataAction : Action<GetAuditDataAction, GetAuditDataResult> {
   std::optional<Json> conditions;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> auditType;  ///< Optional; one of `Login`, `Resource` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetAuditDataAction();
+  GetAuditDataAction(const GetAuditDataAction&) = default;
+  GetAuditDataAction(GetAuditDataAction&&) = default;
+  GetAuditDataAction& operator=(const GetAuditDataAction&) = default;
+  GetAuditDataAction& operator=(GetAuditDataAction&&) = default;
+  ~GetAuditDataAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -720,6 +1071,15 @@ struct GetEventDataAction : Action<GetEventDataAction, GetEventDataResult> {
   std::optional<std::string> endpointUuid;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetEventDataAction();
+  GetEventDataAction(const GetEventDataAction&) = default;
+  GetEventDataAction(GetEventDataAction&&) = default;
+  GetEventDataAction& operator=(const GetEventDataAction&) = default;
+  GetEventDataAction& operator=(GetEventDataAction&&) = default;
+  ~GetEventDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -732,6 +1092,15 @@ struct GetEventDataAction : Action<GetEventDataAction, GetEventDataResult> {
 struct GetManagementNodeDirCapacityAction : Action<GetManagementNodeDirCapacityAction, GetManagementNodeDirCapacityResult> {
   std::optional<std::vector<std::string>> managementNodeUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetManagementNodeDirCapacityAction();
+  GetManagementNodeDirCapacityAction(const GetManagementNodeDirCapacityAction&) = default;
+  GetManagementNodeDirCapacityAction(GetManagementNodeDirCapacityAction&&) = default;
+  GetManagementNodeDirCapacityAction& operator=(const GetManagementNodeDirCapacityAction&) = default;
+  GetManagementNodeDirCapacityAction& operator=(GetManagementNodeDirCapacityAction&&) = default;
+  ~GetManagementNodeDirCapacityAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -754,6 +1123,15 @@ struct GetMetricDataAction : Action<GetMetricDataAction, GetMetricDataResult> {
   std::optional<Json> functions;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetMetricDataAction();
+  GetMetricDataAction(const GetMetricDataAction&) = default;
+  GetMetricDataAction(GetMetricDataAction&&) = default;
+  GetMetricDataAction& operator=(const GetMetricDataAction&) = default;
+  GetMetricDataAction& operator=(GetMetricDataAction&&) = default;
+  ~GetMetricDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -772,6 +1150,15 @@ struct GetMetricLabelValueAction : Action<GetMetricLabelValueAction, GetMetricLa
   std::optional<Json> filterLabels;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetMetricLabelValueAction();
+  GetMetricLabelValueAction(const GetMetricLabelValueAction&) = default;
+  GetMetricLabelValueAction(GetMetricLabelValueAction&&) = default;
+  GetMetricLabelValueAction& operator=(const GetMetricLabelValueAction&) = default;
+  GetMetricLabelValueAction& operator=(GetMetricLabelValueAction&&) = default;
+  ~GetMetricLabelValueAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -783,6 +1170,15 @@ struct GetMetricLabelValueAction : Action<GetMetricLabelValueAction, GetMetricLa
 /// From the Java SDK's `zwatch/alarm/GetTextTemplateArgAction.java`.
 struct GetTextTemplateArgAction : Action<GetTextTemplateArgAction, GetTextTemplateArgResult> {
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  GetTextTemplateArgAction();
+  GetTextTemplateArgAction(const GetTextTemplateArgAction&) = default;
+  GetTextTemplateArgAction(GetTextTemplateArgAction&&) = default;
+  GetTextTemplateArgAction& operator=(const GetTextTemplateArgAction&) = default;
+  GetTextTemplateArgAction& operator=(GetTextTemplateArgAction&&) = default;
+  ~GetTextTemplateArgAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -801,6 +1197,15 @@ struct GetZWatchAlertHistogramAction : Action<GetZWatchAlertHistogramAction, Get
   std::optional<Json> groupColumns;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  GetZWatchAlertHistogramAction();
+  GetZWatchAlertHistogramAction(const GetZWatchAlertHistogramAction&) = default;
+  GetZWatchAlertHistogramAction(GetZWatchAlertHistogramAction&&) = default;
+  GetZWatchAlertHistogramAction& operator=(const GetZWatchAlertHistogramAction&) = default;
+  GetZWatchAlertHistogramAction& operator=(GetZWatchAlertHistogramAction&&) = default;
+  ~GetZWatchAlertHistogramAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -815,6 +1220,15 @@ struct PutMetricDataAction : Action<PutMetricDataAction, EmptyReply> {
   std::optional<Json> data;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  PutMetricDataAction();
+  PutMetricDataAction(const PutMetricDataAction&) = default;
+  PutMetricDataAction(PutMetricDataAction&&) = default;
+  PutMetricDataAction& operator=(const PutMetricDataAction&) = default;
+  PutMetricDataAction& operator=(PutMetricDataAction&&) = default;
+  ~PutMetricDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -827,6 +1241,15 @@ struct PutMetricDataAction : Action<PutMetricDataAction, EmptyReply> {
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `zwatch/alarm/activealarm/api/QueryActiveAlarmAction.java`.
 struct QueryActiveAlarmAction : QueryAction<QueryActiveAlarmAction, ActiveAlarmInventory> {
+
+  /// \cond
+  QueryActiveAlarmAction();
+  QueryActiveAlarmAction(const QueryActiveAlarmAction&) = default;
+  QueryActiveAlarmAction(QueryActiveAlarmAction&&) = default;
+  QueryActiveAlarmAction& operator=(const QueryActiveAlarmAction&) = default;
+  QueryActiveAlarmAction& operator=(QueryActiveAlarmAction&&) = default;
+  ~QueryActiveAlarmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -841,6 +1264,15 @@ struct QueryActiveAlarmAction : QueryAction<QueryActiveAlarmAction, ActiveAlarmI
 /// From the Java SDK's `zwatch/alarm/activealarm/api/QueryActiveAlarmTemplateAction.java`.
 struct QueryActiveAlarmTemplateAction : QueryAction<QueryActiveAlarmTemplateAction, ActiveAlarmTemplateInventory> {
 
+  /// \cond
+  QueryActiveAlarmTemplateAction();
+  QueryActiveAlarmTemplateAction(const QueryActiveAlarmTemplateAction&) = default;
+  QueryActiveAlarmTemplateAction(QueryActiveAlarmTemplateAction&&) = default;
+  QueryActiveAlarmTemplateAction& operator=(const QueryActiveAlarmTemplateAction&) = default;
+  QueryActiveAlarmTemplateAction& operator=(QueryActiveAlarmTemplateAction&&) = default;
+  ~QueryActiveAlarmTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -854,6 +1286,15 @@ struct QueryActiveAlarmTemplateAction : QueryAction<QueryActiveAlarmTemplateActi
 /// From the Java SDK's `zwatch/alarm/QueryAlarmAction.java`.
 struct QueryAlarmAction : QueryAction<QueryAlarmAction, AlarmInventory> {
 
+  /// \cond
+  QueryAlarmAction();
+  QueryAlarmAction(const QueryAlarmAction&) = default;
+  QueryAlarmAction(QueryAlarmAction&&) = default;
+  QueryAlarmAction& operator=(const QueryAlarmAction&) = default;
+  QueryAlarmAction& operator=(QueryAlarmAction&&) = default;
+  ~QueryAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -865,6 +1306,15 @@ struct QueryAlarmAction : QueryAction<QueryAlarmAction, AlarmInventory> {
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `zwatch/api/QueryAlarmRecordAction.java`.
 struct QueryAlarmRecordAction : QueryAction<QueryAlarmRecordAction, Json> {
+
+  /// \cond
+  QueryAlarmRecordAction();
+  QueryAlarmRecordAction(const QueryAlarmRecordAction&) = default;
+  QueryAlarmRecordAction(QueryAlarmRecordAction&&) = default;
+  QueryAlarmRecordAction& operator=(const QueryAlarmRecordAction&) = default;
+  QueryAlarmRecordAction& operator=(QueryAlarmRecordAction&&) = default;
+  ~QueryAlarmRecordAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -879,6 +1329,15 @@ struct QueryAlarmRecordAction : QueryAction<QueryAlarmRecordAction, Json> {
 /// From the Java SDK's `zwatch/alarm/QueryAlertDataAckAction.java`.
 struct QueryAlertDataAckAction : QueryAction<QueryAlertDataAckAction, AlertDataAckInventory> {
 
+  /// \cond
+  QueryAlertDataAckAction();
+  QueryAlertDataAckAction(const QueryAlertDataAckAction&) = default;
+  QueryAlertDataAckAction(QueryAlertDataAckAction&&) = default;
+  QueryAlertDataAckAction& operator=(const QueryAlertDataAckAction&) = default;
+  QueryAlertDataAckAction& operator=(QueryAlertDataAckAction&&) = default;
+  ~QueryAlertDataAckAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -892,6 +1351,15 @@ struct QueryAlertDataAckAction : QueryAction<QueryAlertDataAckAction, AlertDataA
 /// From the Java SDK's `zwatch/alarm/sns/template/aliyunsms/QueryAliyunSmsSNSTextTemplateAction.java`.
 struct QueryAliyunSmsSNSTextTemplateAction : QueryAction<QueryAliyunSmsSNSTextTemplateAction, AliyunSmsSNSTextTemplateInventory> {
 
+  /// \cond
+  QueryAliyunSmsSNSTextTemplateAction();
+  QueryAliyunSmsSNSTextTemplateAction(const QueryAliyunSmsSNSTextTemplateAction&) = default;
+  QueryAliyunSmsSNSTextTemplateAction(QueryAliyunSmsSNSTextTemplateAction&&) = default;
+  QueryAliyunSmsSNSTextTemplateAction& operator=(const QueryAliyunSmsSNSTextTemplateAction&) = default;
+  QueryAliyunSmsSNSTextTemplateAction& operator=(QueryAliyunSmsSNSTextTemplateAction&&) = default;
+  ~QueryAliyunSmsSNSTextTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -904,6 +1372,15 @@ struct QueryAliyunSmsSNSTextTemplateAction : QueryAction<QueryAliyunSmsSNSTextTe
 /// From the Java SDK's `zwatch/api/QueryAuditAction.java`.
 struct QueryAuditAction : QueryAction<QueryAuditAction, Json> {
 
+  /// \cond
+  QueryAuditAction();
+  QueryAuditAction(const QueryAuditAction&) = default;
+  QueryAuditAction(QueryAuditAction&&) = default;
+  QueryAuditAction& operator=(const QueryAuditAction&) = default;
+  QueryAuditAction& operator=(QueryAuditAction&&) = default;
+  ~QueryAuditAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -915,6 +1392,15 @@ struct QueryAuditAction : QueryAction<QueryAuditAction, Json> {
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `zwatch/api/QueryEventRecordAction.java`.
 struct QueryEventRecordAction : QueryAction<QueryEventRecordAction, Json> {
+
+  /// \cond
+  QueryEventRecordAction();
+  QueryEventRecordAction(const QueryEventRecordAction&) = default;
+  QueryEventRecordAction(QueryEventRecordAction&&) = default;
+  QueryEventRecordAction& operator=(const QueryEventRecordAction&) = default;
+  QueryEventRecordAction& operator=(QueryEventRecordAction&&) = default;
+  ~QueryEventRecordAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -929,6 +1415,15 @@ struct QueryEventRecordAction : QueryAction<QueryEventRecordAction, Json> {
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryEventRuleTemplateAction.java`.
 struct QueryEventRuleTemplateAction : QueryAction<QueryEventRuleTemplateAction, EventRuleTemplateInventory> {
 
+  /// \cond
+  QueryEventRuleTemplateAction();
+  QueryEventRuleTemplateAction(const QueryEventRuleTemplateAction&) = default;
+  QueryEventRuleTemplateAction(QueryEventRuleTemplateAction&&) = default;
+  QueryEventRuleTemplateAction& operator=(const QueryEventRuleTemplateAction&) = default;
+  QueryEventRuleTemplateAction& operator=(QueryEventRuleTemplateAction&&) = default;
+  ~QueryEventRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -941,6 +1436,15 @@ struct QueryEventRuleTemplateAction : QueryAction<QueryEventRuleTemplateAction, 
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `zwatch/alarm/QueryEventSubscriptionAction.java`.
 struct QueryEventSubscriptionAction : QueryAction<QueryEventSubscriptionAction, EventSubscriptionInventory> {
+
+  /// \cond
+  QueryEventSubscriptionAction();
+  QueryEventSubscriptionAction(const QueryEventSubscriptionAction&) = default;
+  QueryEventSubscriptionAction(QueryEventSubscriptionAction&&) = default;
+  QueryEventSubscriptionAction& operator=(const QueryEventSubscriptionAction&) = default;
+  QueryEventSubscriptionAction& operator=(QueryEventSubscriptionAction&&) = default;
+  ~QueryEventSubscriptionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -955,6 +1459,15 @@ struct QueryEventSubscriptionAction : QueryAction<QueryEventSubscriptionAction, 
 /// From the Java SDK's `zwatch/api/QueryMetricDataHttpReceiverAction.java`.
 struct QueryMetricDataHttpReceiverAction : QueryAction<QueryMetricDataHttpReceiverAction, MetricDataHttpReceiverInventory> {
 
+  /// \cond
+  QueryMetricDataHttpReceiverAction();
+  QueryMetricDataHttpReceiverAction(const QueryMetricDataHttpReceiverAction&) = default;
+  QueryMetricDataHttpReceiverAction(QueryMetricDataHttpReceiverAction&&) = default;
+  QueryMetricDataHttpReceiverAction& operator=(const QueryMetricDataHttpReceiverAction&) = default;
+  QueryMetricDataHttpReceiverAction& operator=(QueryMetricDataHttpReceiverAction&&) = default;
+  ~QueryMetricDataHttpReceiverAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -968,6 +1481,15 @@ struct QueryMetricDataHttpReceiverAction : QueryAction<QueryMetricDataHttpReceiv
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryMetricRuleTemplateAction.java`.
 struct QueryMetricRuleTemplateAction : QueryAction<QueryMetricRuleTemplateAction, MetricRuleTemplateInventory> {
 
+  /// \cond
+  QueryMetricRuleTemplateAction();
+  QueryMetricRuleTemplateAction(const QueryMetricRuleTemplateAction&) = default;
+  QueryMetricRuleTemplateAction(QueryMetricRuleTemplateAction&&) = default;
+  QueryMetricRuleTemplateAction& operator=(const QueryMetricRuleTemplateAction&) = default;
+  QueryMetricRuleTemplateAction& operator=(QueryMetricRuleTemplateAction&&) = default;
+  ~QueryMetricRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -979,6 +1501,15 @@ struct QueryMetricRuleTemplateAction : QueryAction<QueryMetricRuleTemplateAction
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `zwatch/api/QueryMetricTemplateAction.java`.
 struct QueryMetricTemplateAction : QueryAction<QueryMetricTemplateAction, Json> {
+
+  /// \cond
+  QueryMetricTemplateAction();
+  QueryMetricTemplateAction(const QueryMetricTemplateAction&) = default;
+  QueryMetricTemplateAction(QueryMetricTemplateAction&&) = default;
+  QueryMetricTemplateAction& operator=(const QueryMetricTemplateAction&) = default;
+  QueryMetricTemplateAction& operator=(QueryMetricTemplateAction&&) = default;
+  ~QueryMetricTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -993,6 +1524,15 @@ struct QueryMetricTemplateAction : QueryAction<QueryMetricTemplateAction, Json> 
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupAction.java`.
 struct QueryMonitorGroupAction : QueryAction<QueryMonitorGroupAction, MonitorGroupInventory> {
 
+  /// \cond
+  QueryMonitorGroupAction();
+  QueryMonitorGroupAction(const QueryMonitorGroupAction&) = default;
+  QueryMonitorGroupAction(QueryMonitorGroupAction&&) = default;
+  QueryMonitorGroupAction& operator=(const QueryMonitorGroupAction&) = default;
+  QueryMonitorGroupAction& operator=(QueryMonitorGroupAction&&) = default;
+  ~QueryMonitorGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1005,6 +1545,15 @@ struct QueryMonitorGroupAction : QueryAction<QueryMonitorGroupAction, MonitorGro
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupAlarmAction.java`.
 struct QueryMonitorGroupAlarmAction : QueryAction<QueryMonitorGroupAlarmAction, MonitorGroupAlarmInventory> {
+
+  /// \cond
+  QueryMonitorGroupAlarmAction();
+  QueryMonitorGroupAlarmAction(const QueryMonitorGroupAlarmAction&) = default;
+  QueryMonitorGroupAlarmAction(QueryMonitorGroupAlarmAction&&) = default;
+  QueryMonitorGroupAlarmAction& operator=(const QueryMonitorGroupAlarmAction&) = default;
+  QueryMonitorGroupAlarmAction& operator=(QueryMonitorGroupAlarmAction&&) = default;
+  ~QueryMonitorGroupAlarmAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1019,6 +1568,15 @@ struct QueryMonitorGroupAlarmAction : QueryAction<QueryMonitorGroupAlarmAction, 
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupEventSubscriptionAction.java`.
 struct QueryMonitorGroupEventSubscriptionAction : QueryAction<QueryMonitorGroupEventSubscriptionAction, MonitorGroupEventSubscriptionInventory> {
 
+  /// \cond
+  QueryMonitorGroupEventSubscriptionAction();
+  QueryMonitorGroupEventSubscriptionAction(const QueryMonitorGroupEventSubscriptionAction&) = default;
+  QueryMonitorGroupEventSubscriptionAction(QueryMonitorGroupEventSubscriptionAction&&) = default;
+  QueryMonitorGroupEventSubscriptionAction& operator=(const QueryMonitorGroupEventSubscriptionAction&) = default;
+  QueryMonitorGroupEventSubscriptionAction& operator=(QueryMonitorGroupEventSubscriptionAction&&) = default;
+  ~QueryMonitorGroupEventSubscriptionAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1031,6 +1589,15 @@ struct QueryMonitorGroupEventSubscriptionAction : QueryAction<QueryMonitorGroupE
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupInstanceAction.java`.
 struct QueryMonitorGroupInstanceAction : QueryAction<QueryMonitorGroupInstanceAction, MonitorGroupInstanceInventory> {
+
+  /// \cond
+  QueryMonitorGroupInstanceAction();
+  QueryMonitorGroupInstanceAction(const QueryMonitorGroupInstanceAction&) = default;
+  QueryMonitorGroupInstanceAction(QueryMonitorGroupInstanceAction&&) = default;
+  QueryMonitorGroupInstanceAction& operator=(const QueryMonitorGroupInstanceAction&) = default;
+  QueryMonitorGroupInstanceAction& operator=(QueryMonitorGroupInstanceAction&&) = default;
+  ~QueryMonitorGroupInstanceAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1045,6 +1612,15 @@ struct QueryMonitorGroupInstanceAction : QueryAction<QueryMonitorGroupInstanceAc
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupTemplateRefAction.java`.
 struct QueryMonitorGroupTemplateRefAction : QueryAction<QueryMonitorGroupTemplateRefAction, MonitorGroupTemplateRefInventory> {
 
+  /// \cond
+  QueryMonitorGroupTemplateRefAction();
+  QueryMonitorGroupTemplateRefAction(const QueryMonitorGroupTemplateRefAction&) = default;
+  QueryMonitorGroupTemplateRefAction(QueryMonitorGroupTemplateRefAction&&) = default;
+  QueryMonitorGroupTemplateRefAction& operator=(const QueryMonitorGroupTemplateRefAction&) = default;
+  QueryMonitorGroupTemplateRefAction& operator=(QueryMonitorGroupTemplateRefAction&&) = default;
+  ~QueryMonitorGroupTemplateRefAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1057,6 +1633,15 @@ struct QueryMonitorGroupTemplateRefAction : QueryAction<QueryMonitorGroupTemplat
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorTemplateAction.java`.
 struct QueryMonitorTemplateAction : QueryAction<QueryMonitorTemplateAction, MonitorTemplateInventory> {
+
+  /// \cond
+  QueryMonitorTemplateAction();
+  QueryMonitorTemplateAction(const QueryMonitorTemplateAction&) = default;
+  QueryMonitorTemplateAction(QueryMonitorTemplateAction&&) = default;
+  QueryMonitorTemplateAction& operator=(const QueryMonitorTemplateAction&) = default;
+  QueryMonitorTemplateAction& operator=(QueryMonitorTemplateAction&&) = default;
+  ~QueryMonitorTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1071,6 +1656,15 @@ struct QueryMonitorTemplateAction : QueryAction<QueryMonitorTemplateAction, Moni
 /// From the Java SDK's `zwatch/thirdparty/api/QuerySNSEndpointThirdpartyAlertHistoryAction.java`.
 struct QuerySNSEndpointThirdpartyAlertHistoryAction : QueryAction<QuerySNSEndpointThirdpartyAlertHistoryAction, SNSEndpointThirdpartyAlertHistoryInventory> {
 
+  /// \cond
+  QuerySNSEndpointThirdpartyAlertHistoryAction();
+  QuerySNSEndpointThirdpartyAlertHistoryAction(const QuerySNSEndpointThirdpartyAlertHistoryAction&) = default;
+  QuerySNSEndpointThirdpartyAlertHistoryAction(QuerySNSEndpointThirdpartyAlertHistoryAction&&) = default;
+  QuerySNSEndpointThirdpartyAlertHistoryAction& operator=(const QuerySNSEndpointThirdpartyAlertHistoryAction&) = default;
+  QuerySNSEndpointThirdpartyAlertHistoryAction& operator=(QuerySNSEndpointThirdpartyAlertHistoryAction&&) = default;
+  ~QuerySNSEndpointThirdpartyAlertHistoryAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1084,6 +1678,15 @@ struct QuerySNSEndpointThirdpartyAlertHistoryAction : QueryAction<QuerySNSEndpoi
 /// From the Java SDK's `zwatch/alarm/sns/QuerySNSTextTemplateAction.java`.
 struct QuerySNSTextTemplateAction : QueryAction<QuerySNSTextTemplateAction, SNSTextTemplateInventory> {
 
+  /// \cond
+  QuerySNSTextTemplateAction();
+  QuerySNSTextTemplateAction(const QuerySNSTextTemplateAction&) = default;
+  QuerySNSTextTemplateAction(QuerySNSTextTemplateAction&&) = default;
+  QuerySNSTextTemplateAction& operator=(const QuerySNSTextTemplateAction&) = default;
+  QuerySNSTextTemplateAction& operator=(QuerySNSTextTemplateAction&&) = default;
+  ~QuerySNSTextTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1095,6 +1698,15 @@ struct QuerySNSTextTemplateAction : QueryAction<QuerySNSTextTemplateAction, SNST
 /// Queryable fields: unknown (the reply's element type is not known upstream).
 /// From the Java SDK's `zwatch/thirdparty/api/QueryThirdpartyAlertAction.java`.
 struct QueryThirdpartyAlertAction : QueryAction<QueryThirdpartyAlertAction, Json> {
+
+  /// \cond
+  QueryThirdpartyAlertAction();
+  QueryThirdpartyAlertAction(const QueryThirdpartyAlertAction&) = default;
+  QueryThirdpartyAlertAction(QueryThirdpartyAlertAction&&) = default;
+  QueryThirdpartyAlertAction& operator=(const QueryThirdpartyAlertAction&) = default;
+  QueryThirdpartyAlertAction& operator=(QueryThirdpartyAlertAction&&) = default;
+  ~QueryThirdpartyAlertAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1108,6 +1720,15 @@ struct QueryThirdpartyAlertAction : QueryAction<QueryThirdpartyAlertAction, Json
 /// The server may accept more (its own joins over related resources).
 /// From the Java SDK's `zwatch/thirdparty/api/QueryThirdpartyPlatformAction.java`.
 struct QueryThirdpartyPlatformAction : QueryAction<QueryThirdpartyPlatformAction, ThirdpartyPlatformInventory> {
+
+  /// \cond
+  QueryThirdpartyPlatformAction();
+  QueryThirdpartyPlatformAction(const QueryThirdpartyPlatformAction&) = default;
+  QueryThirdpartyPlatformAction(QueryThirdpartyPlatformAction&&) = default;
+  QueryThirdpartyPlatformAction& operator=(const QueryThirdpartyPlatformAction&) = default;
+  QueryThirdpartyPlatformAction& operator=(QueryThirdpartyPlatformAction&&) = default;
+  ~QueryThirdpartyPlatformAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1124,6 +1745,15 @@ struct RemoveActionFromAlarmAction : Action<RemoveActionFromAlarmAction, Invento
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveActionFromAlarmAction();
+  RemoveActionFromAlarmAction(const RemoveActionFromAlarmAction&) = default;
+  RemoveActionFromAlarmAction(RemoveActionFromAlarmAction&&) = default;
+  RemoveActionFromAlarmAction& operator=(const RemoveActionFromAlarmAction&) = default;
+  RemoveActionFromAlarmAction& operator=(RemoveActionFromAlarmAction&&) = default;
+  ~RemoveActionFromAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1137,6 +1767,15 @@ struct RemoveActionFromEventSubscriptionAction : Action<RemoveActionFromEventSub
   std::string subscriptionUuid;  ///< Path variable; required.
   std::string actionUuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveActionFromEventSubscriptionAction();
+  RemoveActionFromEventSubscriptionAction(const RemoveActionFromEventSubscriptionAction&) = default;
+  RemoveActionFromEventSubscriptionAction(RemoveActionFromEventSubscriptionAction&&) = default;
+  RemoveActionFromEventSubscriptionAction& operator=(const RemoveActionFromEventSubscriptionAction&) = default;
+  RemoveActionFromEventSubscriptionAction& operator=(RemoveActionFromEventSubscriptionAction&&) = default;
+  ~RemoveActionFromEventSubscriptionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1153,6 +1792,15 @@ struct RemoveInstanceFromMonitorGroupAction : Action<RemoveInstanceFromMonitorGr
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveInstanceFromMonitorGroupAction();
+  RemoveInstanceFromMonitorGroupAction(const RemoveInstanceFromMonitorGroupAction&) = default;
+  RemoveInstanceFromMonitorGroupAction(RemoveInstanceFromMonitorGroupAction&&) = default;
+  RemoveInstanceFromMonitorGroupAction& operator=(const RemoveInstanceFromMonitorGroupAction&) = default;
+  RemoveInstanceFromMonitorGroupAction& operator=(RemoveInstanceFromMonitorGroupAction&&) = default;
+  ~RemoveInstanceFromMonitorGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1167,6 +1815,15 @@ struct RemoveLabelFromAlarmAction : Action<RemoveLabelFromAlarmAction, Inventory
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  RemoveLabelFromAlarmAction();
+  RemoveLabelFromAlarmAction(const RemoveLabelFromAlarmAction&) = default;
+  RemoveLabelFromAlarmAction(RemoveLabelFromAlarmAction&&) = default;
+  RemoveLabelFromAlarmAction& operator=(const RemoveLabelFromAlarmAction&) = default;
+  RemoveLabelFromAlarmAction& operator=(RemoveLabelFromAlarmAction&&) = default;
+  ~RemoveLabelFromAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1179,6 +1836,15 @@ struct RemoveLabelFromAlarmAction : Action<RemoveLabelFromAlarmAction, Inventory
 struct RemoveLabelFromEventSubscriptionAction : Action<RemoveLabelFromEventSubscriptionAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RemoveLabelFromEventSubscriptionAction();
+  RemoveLabelFromEventSubscriptionAction(const RemoveLabelFromEventSubscriptionAction&) = default;
+  RemoveLabelFromEventSubscriptionAction(RemoveLabelFromEventSubscriptionAction&&) = default;
+  RemoveLabelFromEventSubscriptionAction& operator=(const RemoveLabelFromEventSubscriptionAction&) = default;
+  RemoveLabelFromEventSubscriptionAction& operator=(RemoveLabelFromEventSubscriptionAction&&) = default;
+  ~RemoveLabelFromEventSubscriptionAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1194,6 +1860,15 @@ struct RevokeMonitorTemplateFromMonitorGroupAction : Action<RevokeMonitorTemplat
   std::string templateUuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  RevokeMonitorTemplateFromMonitorGroupAction();
+  RevokeMonitorTemplateFromMonitorGroupAction(const RevokeMonitorTemplateFromMonitorGroupAction&) = default;
+  RevokeMonitorTemplateFromMonitorGroupAction(RevokeMonitorTemplateFromMonitorGroupAction&&) = default;
+  RevokeMonitorTemplateFromMonitorGroupAction& operator=(const RevokeMonitorTemplateFromMonitorGroupAction&) = default;
+  RevokeMonitorTemplateFromMonitorGroupAction& operator=(RevokeMonitorTemplateFromMonitorGroupAction&&) = default;
+  ~RevokeMonitorTemplateFromMonitorGroupAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1215,6 +1890,15 @@ struct SubscribeEventAction : Action<SubscribeEventAction, InventoryReply<EventS
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  SubscribeEventAction();
+  SubscribeEventAction(const SubscribeEventAction&) = default;
+  SubscribeEventAction(SubscribeEventAction&&) = default;
+  SubscribeEventAction& operator=(const SubscribeEventAction&) = default;
+  SubscribeEventAction& operator=(SubscribeEventAction&&) = default;
+  ~SubscribeEventAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1228,6 +1912,15 @@ struct UnsubscribeEventAction : Action<UnsubscribeEventAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UnsubscribeEventAction();
+  UnsubscribeEventAction(const UnsubscribeEventAction&) = default;
+  UnsubscribeEventAction(UnsubscribeEventAction&&) = default;
+  UnsubscribeEventAction& operator=(const UnsubscribeEventAction&) = default;
+  UnsubscribeEventAction& operator=(UnsubscribeEventAction&&) = default;
+  ~UnsubscribeEventAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1249,6 +1942,15 @@ struct UpdateActiveAlarmTemplateAction : Action<UpdateActiveAlarmTemplateAction,
   std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive).
   std::optional<std::string> labels;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateActiveAlarmTemplateAction();
+  UpdateActiveAlarmTemplateAction(const UpdateActiveAlarmTemplateAction&) = default;
+  UpdateActiveAlarmTemplateAction(UpdateActiveAlarmTemplateAction&&) = default;
+  UpdateActiveAlarmTemplateAction& operator=(const UpdateActiveAlarmTemplateAction&) = default;
+  UpdateActiveAlarmTemplateAction& operator=(UpdateActiveAlarmTemplateAction&&) = default;
+  ~UpdateActiveAlarmTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1273,6 +1975,15 @@ struct UpdateAlarmAction : Action<UpdateAlarmAction, InventoryReply<AlarmInvento
   std::optional<Json> actions;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAlarmAction();
+  UpdateAlarmAction(const UpdateAlarmAction&) = default;
+  UpdateAlarmAction(UpdateAlarmAction&&) = default;
+  UpdateAlarmAction& operator=(const UpdateAlarmAction&) = default;
+  UpdateAlarmAction& operator=(UpdateAlarmAction&&) = default;
+  ~UpdateAlarmAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1290,6 +2001,15 @@ struct UpdateAlarmDataAction : Action<UpdateAlarmDataAction, EmptyReply> {
   std::optional<std::string> readStatus;  ///< Optional; one of `Read`, `Unread` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAlarmDataAction();
+  UpdateAlarmDataAction(const UpdateAlarmDataAction&) = default;
+  UpdateAlarmDataAction(UpdateAlarmDataAction&&) = default;
+  UpdateAlarmDataAction& operator=(const UpdateAlarmDataAction&) = default;
+  UpdateAlarmDataAction& operator=(UpdateAlarmDataAction&&) = default;
+  ~UpdateAlarmDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1306,6 +2026,15 @@ struct UpdateAlarmLabelAction : Action<UpdateAlarmLabelAction, InventoryReply<Al
   std::string operator_;  ///< Required; one of `Regex`, `Equal` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAlarmLabelAction();
+  UpdateAlarmLabelAction(const UpdateAlarmLabelAction&) = default;
+  UpdateAlarmLabelAction(UpdateAlarmLabelAction&&) = default;
+  UpdateAlarmLabelAction& operator=(const UpdateAlarmLabelAction&) = default;
+  UpdateAlarmLabelAction& operator=(UpdateAlarmLabelAction&&) = default;
+  ~UpdateAlarmLabelAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1319,6 +2048,15 @@ struct UpdateAlertDataAckAction : Action<UpdateAlertDataAckAction, InventoryRepl
   std::string alertDataUuid;  ///< Path variable; required.
   std::optional<bool> resumeAlert;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateAlertDataAckAction();
+  UpdateAlertDataAckAction(const UpdateAlertDataAckAction&) = default;
+  UpdateAlertDataAckAction(UpdateAlertDataAckAction&&) = default;
+  UpdateAlertDataAckAction& operator=(const UpdateAlertDataAckAction&) = default;
+  UpdateAlertDataAckAction& operator=(UpdateAlertDataAckAction&&) = default;
+  ~UpdateAlertDataAckAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1344,6 +2082,15 @@ struct UpdateAliyunSmsSNSTextTemplateAction : Action<UpdateAliyunSmsSNSTextTempl
   std::optional<bool> defaultTemplate;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateAliyunSmsSNSTextTemplateAction();
+  UpdateAliyunSmsSNSTextTemplateAction(const UpdateAliyunSmsSNSTextTemplateAction&) = default;
+  UpdateAliyunSmsSNSTextTemplateAction(UpdateAliyunSmsSNSTextTemplateAction&&) = default;
+  UpdateAliyunSmsSNSTextTemplateAction& operator=(const UpdateAliyunSmsSNSTextTemplateAction&) = default;
+  UpdateAliyunSmsSNSTextTemplateAction& operator=(UpdateAliyunSmsSNSTextTemplateAction&&) = default;
+  ~UpdateAliyunSmsSNSTextTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1361,6 +2108,15 @@ struct UpdateEventDataAction : Action<UpdateEventDataAction, EmptyReply> {
   std::optional<std::string> readStatus;  ///< Optional; one of `Read`, `Unread` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateEventDataAction();
+  UpdateEventDataAction(const UpdateEventDataAction&) = default;
+  UpdateEventDataAction(UpdateEventDataAction&&) = default;
+  UpdateEventDataAction& operator=(const UpdateEventDataAction&) = default;
+  UpdateEventDataAction& operator=(UpdateEventDataAction&&) = default;
+  ~UpdateEventDataAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1377,6 +2133,15 @@ struct UpdateEventRuleTemplateAction : Action<UpdateEventRuleTemplateAction, Inv
   std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateEventRuleTemplateAction();
+  UpdateEventRuleTemplateAction(const UpdateEventRuleTemplateAction&) = default;
+  UpdateEventRuleTemplateAction(UpdateEventRuleTemplateAction&&) = default;
+  UpdateEventRuleTemplateAction& operator=(const UpdateEventRuleTemplateAction&) = default;
+  UpdateEventRuleTemplateAction& operator=(UpdateEventRuleTemplateAction&&) = default;
+  ~UpdateEventRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1392,6 +2157,15 @@ struct UpdateEventSubscriptionLabelAction : Action<UpdateEventSubscriptionLabelA
   std::string value;  ///< Required.
   std::string operator_;  ///< Required; one of `Regex`, `Equal` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateEventSubscriptionLabelAction();
+  UpdateEventSubscriptionLabelAction(const UpdateEventSubscriptionLabelAction&) = default;
+  UpdateEventSubscriptionLabelAction(UpdateEventSubscriptionLabelAction&&) = default;
+  UpdateEventSubscriptionLabelAction& operator=(const UpdateEventSubscriptionLabelAction&) = default;
+  UpdateEventSubscriptionLabelAction& operator=(UpdateEventSubscriptionLabelAction&&) = default;
+  ~UpdateEventSubscriptionLabelAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1415,6 +2189,15 @@ struct UpdateMetricRuleTemplateAction : Action<UpdateMetricRuleTemplateAction, I
   std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive); Java SDK default `"Important"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateMetricRuleTemplateAction();
+  UpdateMetricRuleTemplateAction(const UpdateMetricRuleTemplateAction&) = default;
+  UpdateMetricRuleTemplateAction(UpdateMetricRuleTemplateAction&&) = default;
+  UpdateMetricRuleTemplateAction& operator=(const UpdateMetricRuleTemplateAction&) = default;
+  UpdateMetricRuleTemplateAction& operator=(UpdateMetricRuleTemplateAction&&) = default;
+  ~UpdateMetricRuleTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1432,6 +2215,15 @@ struct UpdateMonitorGroupAction : Action<UpdateMonitorGroupAction, InventoryRepl
   std::optional<std::string> stateEvent;  ///< Optional; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateMonitorGroupAction();
+  UpdateMonitorGroupAction(const UpdateMonitorGroupAction&) = default;
+  UpdateMonitorGroupAction(UpdateMonitorGroupAction&&) = default;
+  UpdateMonitorGroupAction& operator=(const UpdateMonitorGroupAction&) = default;
+  UpdateMonitorGroupAction& operator=(UpdateMonitorGroupAction&&) = default;
+  ~UpdateMonitorGroupAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1446,6 +2238,15 @@ struct UpdateMonitorTemplateAction : Action<UpdateMonitorTemplateAction, Invento
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateMonitorTemplateAction();
+  UpdateMonitorTemplateAction(const UpdateMonitorTemplateAction&) = default;
+  UpdateMonitorTemplateAction(UpdateMonitorTemplateAction&&) = default;
+  UpdateMonitorTemplateAction& operator=(const UpdateMonitorTemplateAction&) = default;
+  UpdateMonitorTemplateAction& operator=(UpdateMonitorTemplateAction&&) = default;
+  ~UpdateMonitorTemplateAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1467,6 +2268,15 @@ struct UpdateSNSTextTemplateAction : Action<UpdateSNSTextTemplateAction, Invento
   std::optional<bool> defaultTemplate;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
+  /// \cond
+  UpdateSNSTextTemplateAction();
+  UpdateSNSTextTemplateAction(const UpdateSNSTextTemplateAction&) = default;
+  UpdateSNSTextTemplateAction(UpdateSNSTextTemplateAction&&) = default;
+  UpdateSNSTextTemplateAction& operator=(const UpdateSNSTextTemplateAction&) = default;
+  UpdateSNSTextTemplateAction& operator=(UpdateSNSTextTemplateAction&&) = default;
+  ~UpdateSNSTextTemplateAction();
+  /// \endcond
+
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
@@ -1481,6 +2291,15 @@ struct UpdateSubscribeEventAction : Action<UpdateSubscribeEventAction, Inventory
   std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive).
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateSubscribeEventAction();
+  UpdateSubscribeEventAction(const UpdateSubscribeEventAction&) = default;
+  UpdateSubscribeEventAction(UpdateSubscribeEventAction&&) = default;
+  UpdateSubscribeEventAction& operator=(const UpdateSubscribeEventAction&) = default;
+  UpdateSubscribeEventAction& operator=(UpdateSubscribeEventAction&&) = default;
+  ~UpdateSubscribeEventAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1497,6 +2316,15 @@ struct UpdateThirdpartyAlertsAction : Action<UpdateThirdpartyAlertsAction, Empty
   std::optional<std::int64_t> endTimeMillis;  ///< Optional.
   std::optional<std::string> updateReadStatus;  ///< Optional; one of `Unread`, `Read` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateThirdpartyAlertsAction();
+  UpdateThirdpartyAlertsAction(const UpdateThirdpartyAlertsAction&) = default;
+  UpdateThirdpartyAlertsAction(UpdateThirdpartyAlertsAction&&) = default;
+  UpdateThirdpartyAlertsAction& operator=(const UpdateThirdpartyAlertsAction&) = default;
+  UpdateThirdpartyAlertsAction& operator=(UpdateThirdpartyAlertsAction&&) = default;
+  ~UpdateThirdpartyAlertsAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
@@ -1516,6 +2344,15 @@ struct UpdateThirdpartyPlatformAction : Action<UpdateThirdpartyPlatformAction, I
   std::optional<std::string> stateEvent;  ///< Optional; one of `enable`, `disable` (case-insensitive).
   std::optional<std::int64_t> lastSyncDateMills;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
+
+  /// \cond
+  UpdateThirdpartyPlatformAction();
+  UpdateThirdpartyPlatformAction(const UpdateThirdpartyPlatformAction&) = default;
+  UpdateThirdpartyPlatformAction(UpdateThirdpartyPlatformAction&&) = default;
+  UpdateThirdpartyPlatformAction& operator=(const UpdateThirdpartyPlatformAction&) = default;
+  UpdateThirdpartyPlatformAction& operator=(UpdateThirdpartyPlatformAction&&) = default;
+  ~UpdateThirdpartyPlatformAction();
+  /// \endcond
 
   static const ActionSpec& spec();  ///< Its route and flags.
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.

@@ -20,6 +20,15 @@ namespace zstack {
 struct AddBackupStoragesToReplicationGroupResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AddBackupStoragesToReplicationGroupResult();
+  AddBackupStoragesToReplicationGroupResult(const AddBackupStoragesToReplicationGroupResult&) = default;
+  AddBackupStoragesToReplicationGroupResult(AddBackupStoragesToReplicationGroupResult&&) noexcept;
+  AddBackupStoragesToReplicationGroupResult& operator=(const AddBackupStoragesToReplicationGroupResult&) = default;
+  AddBackupStoragesToReplicationGroupResult& operator=(AddBackupStoragesToReplicationGroupResult&&) = default;
+  ~AddBackupStoragesToReplicationGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

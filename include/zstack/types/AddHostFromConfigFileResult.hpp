@@ -20,6 +20,15 @@ namespace zstack {
 struct AddHostFromConfigFileResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AddHostFromConfigFileResult();
+  AddHostFromConfigFileResult(const AddHostFromConfigFileResult&) = default;
+  AddHostFromConfigFileResult(AddHostFromConfigFileResult&&) noexcept;
+  AddHostFromConfigFileResult& operator=(const AddHostFromConfigFileResult&) = default;
+  AddHostFromConfigFileResult& operator=(AddHostFromConfigFileResult&&) = default;
+  ~AddHostFromConfigFileResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

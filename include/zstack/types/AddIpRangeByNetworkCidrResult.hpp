@@ -22,6 +22,15 @@ struct AddIpRangeByNetworkCidrResult {
   std::optional<IpRangeInventory> inventory;  ///< \ref IpRangeInventory.
   std::vector<IpRangeInventory> inventories;  ///< List of \ref IpRangeInventory.
 
+  /// \cond
+  AddIpRangeByNetworkCidrResult();
+  AddIpRangeByNetworkCidrResult(const AddIpRangeByNetworkCidrResult&) = default;
+  AddIpRangeByNetworkCidrResult(AddIpRangeByNetworkCidrResult&&) noexcept;
+  AddIpRangeByNetworkCidrResult& operator=(const AddIpRangeByNetworkCidrResult&) = default;
+  AddIpRangeByNetworkCidrResult& operator=(AddIpRangeByNetworkCidrResult&&) = default;
+  ~AddIpRangeByNetworkCidrResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct AddSNSSmsReceiverResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AddSNSSmsReceiverResult();
+  AddSNSSmsReceiverResult(const AddSNSSmsReceiverResult&) = default;
+  AddSNSSmsReceiverResult(AddSNSSmsReceiverResult&&) noexcept;
+  AddSNSSmsReceiverResult& operator=(const AddSNSSmsReceiverResult&) = default;
+  AddSNSSmsReceiverResult& operator=(AddSNSSmsReceiverResult&&) = default;
+  ~AddSNSSmsReceiverResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct AddSchedulerJobsToSchedulerJobGroupResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AddSchedulerJobsToSchedulerJobGroupResult();
+  AddSchedulerJobsToSchedulerJobGroupResult(const AddSchedulerJobsToSchedulerJobGroupResult&) = default;
+  AddSchedulerJobsToSchedulerJobGroupResult(AddSchedulerJobsToSchedulerJobGroupResult&&) noexcept;
+  AddSchedulerJobsToSchedulerJobGroupResult& operator=(const AddSchedulerJobsToSchedulerJobGroupResult&) = default;
+  AddSchedulerJobsToSchedulerJobGroupResult& operator=(AddSchedulerJobsToSchedulerJobGroupResult&&) = default;
+  ~AddSchedulerJobsToSchedulerJobGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

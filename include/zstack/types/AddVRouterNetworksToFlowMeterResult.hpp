@@ -20,6 +20,15 @@ namespace zstack {
 struct AddVRouterNetworksToFlowMeterResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AddVRouterNetworksToFlowMeterResult();
+  AddVRouterNetworksToFlowMeterResult(const AddVRouterNetworksToFlowMeterResult&) = default;
+  AddVRouterNetworksToFlowMeterResult(AddVRouterNetworksToFlowMeterResult&&) noexcept;
+  AddVRouterNetworksToFlowMeterResult& operator=(const AddVRouterNetworksToFlowMeterResult&) = default;
+  AddVRouterNetworksToFlowMeterResult& operator=(AddVRouterNetworksToFlowMeterResult&&) = default;
+  ~AddVRouterNetworksToFlowMeterResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

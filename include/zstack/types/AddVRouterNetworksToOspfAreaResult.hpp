@@ -20,6 +20,15 @@ namespace zstack {
 struct AddVRouterNetworksToOspfAreaResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AddVRouterNetworksToOspfAreaResult();
+  AddVRouterNetworksToOspfAreaResult(const AddVRouterNetworksToOspfAreaResult&) = default;
+  AddVRouterNetworksToOspfAreaResult(AddVRouterNetworksToOspfAreaResult&&) noexcept;
+  AddVRouterNetworksToOspfAreaResult& operator=(const AddVRouterNetworksToOspfAreaResult&) = default;
+  AddVRouterNetworksToOspfAreaResult& operator=(AddVRouterNetworksToOspfAreaResult&&) = default;
+  ~AddVRouterNetworksToOspfAreaResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct AllocateHostResourceResult {
   std::string uuid;  ///< String.
   Json vCPUPin;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AllocateHostResourceResult();
+  AllocateHostResourceResult(const AllocateHostResourceResult&) = default;
+  AllocateHostResourceResult(AllocateHostResourceResult&&) noexcept;
+  AllocateHostResourceResult& operator=(const AllocateHostResourceResult&) = default;
+  AllocateHostResourceResult& operator=(AllocateHostResourceResult&&) = default;
+  ~AllocateHostResourceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct ApplyDRSAdviceResult {
   std::string vmMigrationActivityUuid;  ///< String; UUID of the VM migration activity.
 
+  /// \cond
+  ApplyDRSAdviceResult();
+  ApplyDRSAdviceResult(const ApplyDRSAdviceResult&) = default;
+  ApplyDRSAdviceResult(ApplyDRSAdviceResult&&) noexcept;
+  ApplyDRSAdviceResult& operator=(const ApplyDRSAdviceResult&) = default;
+  ApplyDRSAdviceResult& operator=(ApplyDRSAdviceResult&&) = default;
+  ~ApplyDRSAdviceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

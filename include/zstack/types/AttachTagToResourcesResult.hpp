@@ -20,6 +20,15 @@ namespace zstack {
 struct AttachTagToResourcesResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  AttachTagToResourcesResult();
+  AttachTagToResourcesResult(const AttachTagToResourcesResult&) = default;
+  AttachTagToResourcesResult(AttachTagToResourcesResult&&) noexcept;
+  AttachTagToResourcesResult& operator=(const AttachTagToResourcesResult&) = default;
+  AttachTagToResourcesResult& operator=(AttachTagToResourcesResult&&) = default;
+  ~AttachTagToResourcesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct BackupDatabaseToPublicCloudResult {
   std::string remote;  ///< String.
   std::string regionId;  ///< String.
 
+  /// \cond
+  BackupDatabaseToPublicCloudResult();
+  BackupDatabaseToPublicCloudResult(const BackupDatabaseToPublicCloudResult&) = default;
+  BackupDatabaseToPublicCloudResult(BackupDatabaseToPublicCloudResult&&) noexcept;
+  BackupDatabaseToPublicCloudResult& operator=(const BackupDatabaseToPublicCloudResult&) = default;
+  BackupDatabaseToPublicCloudResult& operator=(BackupDatabaseToPublicCloudResult&&) = default;
+  ~BackupDatabaseToPublicCloudResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

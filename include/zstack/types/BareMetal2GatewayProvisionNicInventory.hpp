@@ -27,6 +27,15 @@ struct BareMetal2GatewayProvisionNicInventory : Resource {
   std::string gateway;  ///< String.
   std::string metadata;  ///< String.
 
+  /// \cond
+  BareMetal2GatewayProvisionNicInventory();
+  BareMetal2GatewayProvisionNicInventory(const BareMetal2GatewayProvisionNicInventory&) = default;
+  BareMetal2GatewayProvisionNicInventory(BareMetal2GatewayProvisionNicInventory&&) noexcept;
+  BareMetal2GatewayProvisionNicInventory& operator=(const BareMetal2GatewayProvisionNicInventory&) = default;
+  BareMetal2GatewayProvisionNicInventory& operator=(BareMetal2GatewayProvisionNicInventory&&) = default;
+  ~BareMetal2GatewayProvisionNicInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

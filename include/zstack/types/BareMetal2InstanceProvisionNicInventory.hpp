@@ -27,6 +27,15 @@ struct BareMetal2InstanceProvisionNicInventory : Resource {
   std::string gateway;  ///< String.
   std::string metadata;  ///< String.
 
+  /// \cond
+  BareMetal2InstanceProvisionNicInventory();
+  BareMetal2InstanceProvisionNicInventory(const BareMetal2InstanceProvisionNicInventory&) = default;
+  BareMetal2InstanceProvisionNicInventory(BareMetal2InstanceProvisionNicInventory&&) noexcept;
+  BareMetal2InstanceProvisionNicInventory& operator=(const BareMetal2InstanceProvisionNicInventory&) = default;
+  BareMetal2InstanceProvisionNicInventory& operator=(BareMetal2InstanceProvisionNicInventory&&) = default;
+  ~BareMetal2InstanceProvisionNicInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct BatchCreateIAM2VirtualIDFromConfigFileResult {
   std::optional<std::int32_t> numberOfImportedUser;  ///< 32-bit integer.
 
+  /// \cond
+  BatchCreateIAM2VirtualIDFromConfigFileResult();
+  BatchCreateIAM2VirtualIDFromConfigFileResult(const BatchCreateIAM2VirtualIDFromConfigFileResult&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileResult(BatchCreateIAM2VirtualIDFromConfigFileResult&&) noexcept;
+  BatchCreateIAM2VirtualIDFromConfigFileResult& operator=(const BatchCreateIAM2VirtualIDFromConfigFileResult&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileResult& operator=(BatchCreateIAM2VirtualIDFromConfigFileResult&&) = default;
+  ~BatchCreateIAM2VirtualIDFromConfigFileResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

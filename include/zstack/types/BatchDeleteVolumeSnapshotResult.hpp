@@ -21,6 +21,15 @@ namespace zstack {
 struct BatchDeleteVolumeSnapshotResult {
   std::vector<BatchDeleteVolumeSnapshotStruct> results;  ///< List of \ref BatchDeleteVolumeSnapshotStruct.
 
+  /// \cond
+  BatchDeleteVolumeSnapshotResult();
+  BatchDeleteVolumeSnapshotResult(const BatchDeleteVolumeSnapshotResult&) = default;
+  BatchDeleteVolumeSnapshotResult(BatchDeleteVolumeSnapshotResult&&) noexcept;
+  BatchDeleteVolumeSnapshotResult& operator=(const BatchDeleteVolumeSnapshotResult&) = default;
+  BatchDeleteVolumeSnapshotResult& operator=(BatchDeleteVolumeSnapshotResult&&) = default;
+  ~BatchDeleteVolumeSnapshotResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -24,6 +24,15 @@ struct BatchDeleteVolumeSnapshotStruct {
   std::optional<bool> success;  ///< Boolean.
   std::optional<ErrorCode> error;  ///< \ref ErrorCode.
 
+  /// \cond
+  BatchDeleteVolumeSnapshotStruct();
+  BatchDeleteVolumeSnapshotStruct(const BatchDeleteVolumeSnapshotStruct&) = default;
+  BatchDeleteVolumeSnapshotStruct(BatchDeleteVolumeSnapshotStruct&&) noexcept;
+  BatchDeleteVolumeSnapshotStruct& operator=(const BatchDeleteVolumeSnapshotStruct&) = default;
+  BatchDeleteVolumeSnapshotStruct& operator=(BatchDeleteVolumeSnapshotStruct&&) = default;
+  ~BatchDeleteVolumeSnapshotStruct();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct BatchQueryResult {
   Json result;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  BatchQueryResult();
+  BatchQueryResult(const BatchQueryResult&) = default;
+  BatchQueryResult(BatchQueryResult&&) noexcept;
+  BatchQueryResult& operator=(const BatchQueryResult&) = default;
+  BatchQueryResult& operator=(BatchQueryResult&&) = default;
+  ~BatchQueryResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

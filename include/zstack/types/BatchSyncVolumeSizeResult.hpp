@@ -21,6 +21,15 @@ struct BatchSyncVolumeSizeResult {
   std::optional<std::int32_t> successCount;  ///< 32-bit integer.
   std::optional<std::int32_t> failCount;  ///< 32-bit integer.
 
+  /// \cond
+  BatchSyncVolumeSizeResult();
+  BatchSyncVolumeSizeResult(const BatchSyncVolumeSizeResult&) = default;
+  BatchSyncVolumeSizeResult(BatchSyncVolumeSizeResult&&) noexcept;
+  BatchSyncVolumeSizeResult& operator=(const BatchSyncVolumeSizeResult&) = default;
+  BatchSyncVolumeSizeResult& operator=(BatchSyncVolumeSizeResult&&) = default;
+  ~BatchSyncVolumeSizeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct BootstrapMiniHostResult {
   std::string stage;  ///< String.
 
+  /// \cond
+  BootstrapMiniHostResult();
+  BootstrapMiniHostResult(const BootstrapMiniHostResult&) = default;
+  BootstrapMiniHostResult(BootstrapMiniHostResult&&) noexcept;
+  BootstrapMiniHostResult& operator=(const BootstrapMiniHostResult&) = default;
+  BootstrapMiniHostResult& operator=(BootstrapMiniHostResult&&) = default;
+  ~BootstrapMiniHostResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct CalculateAccountBillingSpendingResult {
   std::optional<double> total;  ///< Number.
   Json spending;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CalculateAccountBillingSpendingResult();
+  CalculateAccountBillingSpendingResult(const CalculateAccountBillingSpendingResult&) = default;
+  CalculateAccountBillingSpendingResult(CalculateAccountBillingSpendingResult&&) noexcept;
+  CalculateAccountBillingSpendingResult& operator=(const CalculateAccountBillingSpendingResult&) = default;
+  CalculateAccountBillingSpendingResult& operator=(CalculateAccountBillingSpendingResult&&) = default;
+  ~CalculateAccountBillingSpendingResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct CalculateAccountSpendingResult {
   std::optional<double> total;  ///< Number.
   Json spending;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CalculateAccountSpendingResult();
+  CalculateAccountSpendingResult(const CalculateAccountSpendingResult&) = default;
+  CalculateAccountSpendingResult(CalculateAccountSpendingResult&&) noexcept;
+  CalculateAccountSpendingResult& operator=(const CalculateAccountSpendingResult&) = default;
+  CalculateAccountSpendingResult& operator=(CalculateAccountSpendingResult&&) = default;
+  ~CalculateAccountSpendingResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

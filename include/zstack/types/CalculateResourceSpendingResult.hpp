@@ -22,6 +22,15 @@ struct CalculateResourceSpendingResult {
   Json spending;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   std::optional<Pagination> pagination;  ///< \ref Pagination.
 
+  /// \cond
+  CalculateResourceSpendingResult();
+  CalculateResourceSpendingResult(const CalculateResourceSpendingResult&) = default;
+  CalculateResourceSpendingResult(CalculateResourceSpendingResult&&) noexcept;
+  CalculateResourceSpendingResult& operator=(const CalculateResourceSpendingResult&) = default;
+  CalculateResourceSpendingResult& operator=(CalculateResourceSpendingResult&&) = default;
+  ~CalculateResourceSpendingResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

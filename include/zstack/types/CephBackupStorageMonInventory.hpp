@@ -31,6 +31,15 @@ struct CephBackupStorageMonInventory {
   std::string sshPassword;  ///< String.
   std::string monUuid;  ///< String; UUID of the mon.
 
+  /// \cond
+  CephBackupStorageMonInventory();
+  CephBackupStorageMonInventory(const CephBackupStorageMonInventory&) = default;
+  CephBackupStorageMonInventory(CephBackupStorageMonInventory&&) noexcept;
+  CephBackupStorageMonInventory& operator=(const CephBackupStorageMonInventory&) = default;
+  CephBackupStorageMonInventory& operator=(CephBackupStorageMonInventory&&) = default;
+  ~CephBackupStorageMonInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

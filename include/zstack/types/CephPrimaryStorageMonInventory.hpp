@@ -31,6 +31,15 @@ struct CephPrimaryStorageMonInventory {
   std::string status;  ///< String.
   std::string monUuid;  ///< String; UUID of the mon.
 
+  /// \cond
+  CephPrimaryStorageMonInventory();
+  CephPrimaryStorageMonInventory(const CephPrimaryStorageMonInventory&) = default;
+  CephPrimaryStorageMonInventory(CephPrimaryStorageMonInventory&&) noexcept;
+  CephPrimaryStorageMonInventory& operator=(const CephPrimaryStorageMonInventory&) = default;
+  CephPrimaryStorageMonInventory& operator=(CephPrimaryStorageMonInventory&&) = default;
+  ~CephPrimaryStorageMonInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -24,6 +24,15 @@ struct ChainInfo {
   std::vector<RunningTaskInfo> runningTask;  ///< List of \ref RunningTaskInfo.
   std::vector<PendingTaskInfo> pendingTask;  ///< List of \ref PendingTaskInfo.
 
+  /// \cond
+  ChainInfo();
+  ChainInfo(const ChainInfo&) = default;
+  ChainInfo(ChainInfo&&) noexcept;
+  ChainInfo& operator=(const ChainInfo&) = default;
+  ChainInfo& operator=(ChainInfo&&) = default;
+  ~ChainInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct ChangeHostNetworkInterfaceLldpModeResult {
   std::vector<HostNetworkInterfaceLldpInventory> inventories;  ///< List of \ref HostNetworkInterfaceLldpInventory.
 
+  /// \cond
+  ChangeHostNetworkInterfaceLldpModeResult();
+  ChangeHostNetworkInterfaceLldpModeResult(const ChangeHostNetworkInterfaceLldpModeResult&) = default;
+  ChangeHostNetworkInterfaceLldpModeResult(ChangeHostNetworkInterfaceLldpModeResult&&) noexcept;
+  ChangeHostNetworkInterfaceLldpModeResult& operator=(const ChangeHostNetworkInterfaceLldpModeResult&) = default;
+  ChangeHostNetworkInterfaceLldpModeResult& operator=(ChangeHostNetworkInterfaceLldpModeResult&&) = default;
+  ~ChangeHostNetworkInterfaceLldpModeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

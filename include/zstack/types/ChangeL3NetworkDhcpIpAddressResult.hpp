@@ -21,6 +21,15 @@ struct ChangeL3NetworkDhcpIpAddressResult {
   std::string dhcpServerIp;  ///< String.
   std::string dhcpv6ServerIp;  ///< String.
 
+  /// \cond
+  ChangeL3NetworkDhcpIpAddressResult();
+  ChangeL3NetworkDhcpIpAddressResult(const ChangeL3NetworkDhcpIpAddressResult&) = default;
+  ChangeL3NetworkDhcpIpAddressResult(ChangeL3NetworkDhcpIpAddressResult&&) noexcept;
+  ChangeL3NetworkDhcpIpAddressResult& operator=(const ChangeL3NetworkDhcpIpAddressResult&) = default;
+  ChangeL3NetworkDhcpIpAddressResult& operator=(ChangeL3NetworkDhcpIpAddressResult&&) = default;
+  ~ChangeL3NetworkDhcpIpAddressResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckApiPermissionResult {
   std::map<std::string, std::string> inventory;  ///< Map from string to string.
 
+  /// \cond
+  CheckApiPermissionResult();
+  CheckApiPermissionResult(const CheckApiPermissionResult&) = default;
+  CheckApiPermissionResult(CheckApiPermissionResult&&) noexcept;
+  CheckApiPermissionResult& operator=(const CheckApiPermissionResult&) = default;
+  CheckApiPermissionResult& operator=(CheckApiPermissionResult&&) = default;
+  ~CheckApiPermissionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

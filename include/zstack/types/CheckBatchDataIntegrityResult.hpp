@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckBatchDataIntegrityResult {
   Json resourceMap;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CheckBatchDataIntegrityResult();
+  CheckBatchDataIntegrityResult(const CheckBatchDataIntegrityResult&) = default;
+  CheckBatchDataIntegrityResult(CheckBatchDataIntegrityResult&&) noexcept;
+  CheckBatchDataIntegrityResult& operator=(const CheckBatchDataIntegrityResult&) = default;
+  CheckBatchDataIntegrityResult& operator=(CheckBatchDataIntegrityResult&&) = default;
+  ~CheckBatchDataIntegrityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckBuildAppParametersResult {
   Json parameters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CheckBuildAppParametersResult();
+  CheckBuildAppParametersResult(const CheckBuildAppParametersResult&) = default;
+  CheckBuildAppParametersResult(CheckBuildAppParametersResult&&) noexcept;
+  CheckBuildAppParametersResult& operator=(const CheckBuildAppParametersResult&) = default;
+  CheckBuildAppParametersResult& operator=(CheckBuildAppParametersResult&&) = default;
+  ~CheckBuildAppParametersResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckElaborationContentResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CheckElaborationContentResult();
+  CheckElaborationContentResult(const CheckElaborationContentResult&) = default;
+  CheckElaborationContentResult(CheckElaborationContentResult&&) noexcept;
+  CheckElaborationContentResult& operator=(const CheckElaborationContentResult&) = default;
+  CheckElaborationContentResult& operator=(CheckElaborationContentResult&&) = default;
+  ~CheckElaborationContentResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

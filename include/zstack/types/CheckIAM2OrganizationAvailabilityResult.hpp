@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckIAM2OrganizationAvailabilityResult {
   std::optional<bool> exists;  ///< Boolean.
 
+  /// \cond
+  CheckIAM2OrganizationAvailabilityResult();
+  CheckIAM2OrganizationAvailabilityResult(const CheckIAM2OrganizationAvailabilityResult&) = default;
+  CheckIAM2OrganizationAvailabilityResult(CheckIAM2OrganizationAvailabilityResult&&) noexcept;
+  CheckIAM2OrganizationAvailabilityResult& operator=(const CheckIAM2OrganizationAvailabilityResult&) = default;
+  CheckIAM2OrganizationAvailabilityResult& operator=(CheckIAM2OrganizationAvailabilityResult&&) = default;
+  ~CheckIAM2OrganizationAvailabilityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckIAM2VirtualIDConfigFileResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CheckIAM2VirtualIDConfigFileResult();
+  CheckIAM2VirtualIDConfigFileResult(const CheckIAM2VirtualIDConfigFileResult&) = default;
+  CheckIAM2VirtualIDConfigFileResult(CheckIAM2VirtualIDConfigFileResult&&) noexcept;
+  CheckIAM2VirtualIDConfigFileResult& operator=(const CheckIAM2VirtualIDConfigFileResult&) = default;
+  CheckIAM2VirtualIDConfigFileResult& operator=(CheckIAM2VirtualIDConfigFileResult&&) = default;
+  ~CheckIAM2VirtualIDConfigFileResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

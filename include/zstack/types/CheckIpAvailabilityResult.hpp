@@ -21,6 +21,15 @@ struct CheckIpAvailabilityResult {
   std::optional<bool> available;  ///< Boolean.
   std::string reason;  ///< String.
 
+  /// \cond
+  CheckIpAvailabilityResult();
+  CheckIpAvailabilityResult(const CheckIpAvailabilityResult&) = default;
+  CheckIpAvailabilityResult(CheckIpAvailabilityResult&&) noexcept;
+  CheckIpAvailabilityResult& operator=(const CheckIpAvailabilityResult&) = default;
+  CheckIpAvailabilityResult& operator=(CheckIpAvailabilityResult&&) = default;
+  ~CheckIpAvailabilityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

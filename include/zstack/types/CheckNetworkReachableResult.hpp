@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckNetworkReachableResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CheckNetworkReachableResult();
+  CheckNetworkReachableResult(const CheckNetworkReachableResult&) = default;
+  CheckNetworkReachableResult(CheckNetworkReachableResult&&) noexcept;
+  CheckNetworkReachableResult& operator=(const CheckNetworkReachableResult&) = default;
+  CheckNetworkReachableResult& operator=(CheckNetworkReachableResult&&) = default;
+  ~CheckNetworkReachableResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckResourcePermissionResult {
   std::vector<std::string> apis;  ///< List of strings.
 
+  /// \cond
+  CheckResourcePermissionResult();
+  CheckResourcePermissionResult(const CheckResourcePermissionResult&) = default;
+  CheckResourcePermissionResult(CheckResourcePermissionResult&&) noexcept;
+  CheckResourcePermissionResult& operator=(const CheckResourcePermissionResult&) = default;
+  CheckResourcePermissionResult& operator=(CheckResourcePermissionResult&&) = default;
+  ~CheckResourcePermissionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct CheckStackTemplateParametersResult {
   Json parameters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json preparameters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CheckStackTemplateParametersResult();
+  CheckStackTemplateParametersResult(const CheckStackTemplateParametersResult&) = default;
+  CheckStackTemplateParametersResult(CheckStackTemplateParametersResult&&) noexcept;
+  CheckStackTemplateParametersResult& operator=(const CheckStackTemplateParametersResult&) = default;
+  CheckStackTemplateParametersResult& operator=(CheckStackTemplateParametersResult&&) = default;
+  ~CheckStackTemplateParametersResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

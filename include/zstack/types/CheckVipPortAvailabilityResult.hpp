@@ -20,6 +20,15 @@ namespace zstack {
 struct CheckVipPortAvailabilityResult {
   std::optional<bool> available;  ///< Boolean.
 
+  /// \cond
+  CheckVipPortAvailabilityResult();
+  CheckVipPortAvailabilityResult(const CheckVipPortAvailabilityResult&) = default;
+  CheckVipPortAvailabilityResult(CheckVipPortAvailabilityResult&&) noexcept;
+  CheckVipPortAvailabilityResult& operator=(const CheckVipPortAvailabilityResult&) = default;
+  CheckVipPortAvailabilityResult& operator=(CheckVipPortAvailabilityResult&&) = default;
+  ~CheckVipPortAvailabilityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

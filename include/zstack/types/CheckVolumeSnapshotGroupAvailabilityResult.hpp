@@ -21,6 +21,15 @@ namespace zstack {
 struct CheckVolumeSnapshotGroupAvailabilityResult {
   std::vector<VolumeSnapshotGroupAvailability> results;  ///< List of \ref VolumeSnapshotGroupAvailability.
 
+  /// \cond
+  CheckVolumeSnapshotGroupAvailabilityResult();
+  CheckVolumeSnapshotGroupAvailabilityResult(const CheckVolumeSnapshotGroupAvailabilityResult&) = default;
+  CheckVolumeSnapshotGroupAvailabilityResult(CheckVolumeSnapshotGroupAvailabilityResult&&) noexcept;
+  CheckVolumeSnapshotGroupAvailabilityResult& operator=(const CheckVolumeSnapshotGroupAvailabilityResult&) = default;
+  CheckVolumeSnapshotGroupAvailabilityResult& operator=(CheckVolumeSnapshotGroupAvailabilityResult&&) = default;
+  ~CheckVolumeSnapshotGroupAvailabilityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct CleanInvalidLdapBindingResult {
   std::vector<AccountInventory> inventories;  ///< List of \ref AccountInventory.
 
+  /// \cond
+  CleanInvalidLdapBindingResult();
+  CleanInvalidLdapBindingResult(const CleanInvalidLdapBindingResult&) = default;
+  CleanInvalidLdapBindingResult(CleanInvalidLdapBindingResult&&) noexcept;
+  CleanInvalidLdapBindingResult& operator=(const CleanInvalidLdapBindingResult&) = default;
+  CleanInvalidLdapBindingResult& operator=(CleanInvalidLdapBindingResult&&) = default;
+  ~CleanInvalidLdapBindingResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CleanInvalidLdapIAM2BindingResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CleanInvalidLdapIAM2BindingResult();
+  CleanInvalidLdapIAM2BindingResult(const CleanInvalidLdapIAM2BindingResult&) = default;
+  CleanInvalidLdapIAM2BindingResult(CleanInvalidLdapIAM2BindingResult&&) noexcept;
+  CleanInvalidLdapIAM2BindingResult& operator=(const CleanInvalidLdapIAM2BindingResult&) = default;
+  CleanInvalidLdapIAM2BindingResult& operator=(CleanInvalidLdapIAM2BindingResult&&) = default;
+  ~CleanInvalidLdapIAM2BindingResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

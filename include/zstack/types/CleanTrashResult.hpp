@@ -23,6 +23,15 @@ struct CleanTrashResult {
   std::vector<std::string> details;  ///< List of strings.
   std::optional<std::int64_t> size;  ///< 64-bit integer.
 
+  /// \cond
+  CleanTrashResult();
+  CleanTrashResult(const CleanTrashResult&) = default;
+  CleanTrashResult(CleanTrashResult&&) noexcept;
+  CleanTrashResult& operator=(const CleanTrashResult&) = default;
+  CleanTrashResult& operator=(CleanTrashResult&&) = default;
+  ~CleanTrashResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct CleanUpStorageTrashOnPrimaryStorageResult {
   std::map<std::string, std::vector<std::string>> result;  ///< Map from string to list of strings.
   std::optional<std::int32_t> total;  ///< 32-bit integer.
 
+  /// \cond
+  CleanUpStorageTrashOnPrimaryStorageResult();
+  CleanUpStorageTrashOnPrimaryStorageResult(const CleanUpStorageTrashOnPrimaryStorageResult&) = default;
+  CleanUpStorageTrashOnPrimaryStorageResult(CleanUpStorageTrashOnPrimaryStorageResult&&) noexcept;
+  CleanUpStorageTrashOnPrimaryStorageResult& operator=(const CleanUpStorageTrashOnPrimaryStorageResult&) = default;
+  CleanUpStorageTrashOnPrimaryStorageResult& operator=(CleanUpStorageTrashOnPrimaryStorageResult&&) = default;
+  ~CleanUpStorageTrashOnPrimaryStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

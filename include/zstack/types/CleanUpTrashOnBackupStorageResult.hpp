@@ -23,6 +23,15 @@ struct CleanUpTrashOnBackupStorageResult {
   std::optional<CleanTrashResult> result;  ///< \ref CleanTrashResult.
   std::vector<TrashCleanupResult> results;  ///< List of \ref TrashCleanupResult.
 
+  /// \cond
+  CleanUpTrashOnBackupStorageResult();
+  CleanUpTrashOnBackupStorageResult(const CleanUpTrashOnBackupStorageResult&) = default;
+  CleanUpTrashOnBackupStorageResult(CleanUpTrashOnBackupStorageResult&&) noexcept;
+  CleanUpTrashOnBackupStorageResult& operator=(const CleanUpTrashOnBackupStorageResult&) = default;
+  CleanUpTrashOnBackupStorageResult& operator=(CleanUpTrashOnBackupStorageResult&&) = default;
+  ~CleanUpTrashOnBackupStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

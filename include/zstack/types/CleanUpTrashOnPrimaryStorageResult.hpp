@@ -23,6 +23,15 @@ struct CleanUpTrashOnPrimaryStorageResult {
   std::optional<CleanTrashResult> result;  ///< \ref CleanTrashResult.
   std::vector<TrashCleanupResult> results;  ///< List of \ref TrashCleanupResult.
 
+  /// \cond
+  CleanUpTrashOnPrimaryStorageResult();
+  CleanUpTrashOnPrimaryStorageResult(const CleanUpTrashOnPrimaryStorageResult&) = default;
+  CleanUpTrashOnPrimaryStorageResult(CleanUpTrashOnPrimaryStorageResult&&) noexcept;
+  CleanUpTrashOnPrimaryStorageResult& operator=(const CleanUpTrashOnPrimaryStorageResult&) = default;
+  CleanUpTrashOnPrimaryStorageResult& operator=(CleanUpTrashOnPrimaryStorageResult&&) = default;
+  ~CleanUpTrashOnPrimaryStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct CloneVmInstanceResult {
   std::optional<CloneVmInstanceResults> result;  ///< \ref CloneVmInstanceResults.
 
+  /// \cond
+  CloneVmInstanceResult();
+  CloneVmInstanceResult(const CloneVmInstanceResult&) = default;
+  CloneVmInstanceResult(CloneVmInstanceResult&&) noexcept;
+  CloneVmInstanceResult& operator=(const CloneVmInstanceResult&) = default;
+  CloneVmInstanceResult& operator=(CloneVmInstanceResult&&) = default;
+  ~CloneVmInstanceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

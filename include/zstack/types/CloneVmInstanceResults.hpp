@@ -22,6 +22,15 @@ struct CloneVmInstanceResults {
   std::optional<std::int32_t> numberOfClonedVm;  ///< 32-bit integer.
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CloneVmInstanceResults();
+  CloneVmInstanceResults(const CloneVmInstanceResults&) = default;
+  CloneVmInstanceResults(CloneVmInstanceResults&&) noexcept;
+  CloneVmInstanceResults& operator=(const CloneVmInstanceResults&) = default;
+  CloneVmInstanceResults& operator=(CloneVmInstanceResults&&) = default;
+  ~CloneVmInstanceResults();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -26,6 +26,15 @@ struct CpuMemoryCapacityData {
   std::optional<std::int64_t> availableMemory;  ///< 64-bit integer.
   std::optional<std::int64_t> managedCpuNum;  ///< 64-bit integer.
 
+  /// \cond
+  CpuMemoryCapacityData();
+  CpuMemoryCapacityData(const CpuMemoryCapacityData&) = default;
+  CpuMemoryCapacityData(CpuMemoryCapacityData&&) noexcept;
+  CpuMemoryCapacityData& operator=(const CpuMemoryCapacityData&) = default;
+  CpuMemoryCapacityData& operator=(CpuMemoryCapacityData&&) = default;
+  ~CpuMemoryCapacityData();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

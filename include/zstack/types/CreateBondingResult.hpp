@@ -20,6 +20,15 @@ namespace zstack {
 struct CreateBondingResult {
   Json inventory;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CreateBondingResult();
+  CreateBondingResult(const CreateBondingResult&) = default;
+  CreateBondingResult(CreateBondingResult&&) noexcept;
+  CreateBondingResult& operator=(const CreateBondingResult&) = default;
+  CreateBondingResult& operator=(CreateBondingResult&&) = default;
+  ~CreateBondingResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

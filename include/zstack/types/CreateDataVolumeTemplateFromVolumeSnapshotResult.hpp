@@ -22,6 +22,15 @@ struct CreateDataVolumeTemplateFromVolumeSnapshotResult {
   std::optional<ImageInventory> inventory;  ///< \ref ImageInventory.
   Json failures;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CreateDataVolumeTemplateFromVolumeSnapshotResult();
+  CreateDataVolumeTemplateFromVolumeSnapshotResult(const CreateDataVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotResult(CreateDataVolumeTemplateFromVolumeSnapshotResult&&) noexcept;
+  CreateDataVolumeTemplateFromVolumeSnapshotResult& operator=(const CreateDataVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotResult& operator=(CreateDataVolumeTemplateFromVolumeSnapshotResult&&) = default;
+  ~CreateDataVolumeTemplateFromVolumeSnapshotResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

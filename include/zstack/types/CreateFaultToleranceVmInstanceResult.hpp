@@ -23,6 +23,15 @@ struct CreateFaultToleranceVmInstanceResult {
   std::optional<VmInstanceInventory> secondaryVmInventory;  ///< \ref VmInstanceInventory.
   std::optional<VmInstanceInventory> faultToleranceVmGroupInventory;  ///< \ref VmInstanceInventory.
 
+  /// \cond
+  CreateFaultToleranceVmInstanceResult();
+  CreateFaultToleranceVmInstanceResult(const CreateFaultToleranceVmInstanceResult&) = default;
+  CreateFaultToleranceVmInstanceResult(CreateFaultToleranceVmInstanceResult&&) noexcept;
+  CreateFaultToleranceVmInstanceResult& operator=(const CreateFaultToleranceVmInstanceResult&) = default;
+  CreateFaultToleranceVmInstanceResult& operator=(CreateFaultToleranceVmInstanceResult&&) = default;
+  ~CreateFaultToleranceVmInstanceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CreateFirewallRuleFromConfigFileResult {
   Json inventory;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CreateFirewallRuleFromConfigFileResult();
+  CreateFirewallRuleFromConfigFileResult(const CreateFirewallRuleFromConfigFileResult&) = default;
+  CreateFirewallRuleFromConfigFileResult(CreateFirewallRuleFromConfigFileResult&&) noexcept;
+  CreateFirewallRuleFromConfigFileResult& operator=(const CreateFirewallRuleFromConfigFileResult&) = default;
+  CreateFirewallRuleFromConfigFileResult& operator=(CreateFirewallRuleFromConfigFileResult&&) = default;
+  ~CreateFirewallRuleFromConfigFileResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

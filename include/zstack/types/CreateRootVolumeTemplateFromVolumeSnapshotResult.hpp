@@ -22,6 +22,15 @@ struct CreateRootVolumeTemplateFromVolumeSnapshotResult {
   std::optional<ImageInventory> inventory;  ///< \ref ImageInventory.
   Json failures;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CreateRootVolumeTemplateFromVolumeSnapshotResult();
+  CreateRootVolumeTemplateFromVolumeSnapshotResult(const CreateRootVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotResult(CreateRootVolumeTemplateFromVolumeSnapshotResult&&) noexcept;
+  CreateRootVolumeTemplateFromVolumeSnapshotResult& operator=(const CreateRootVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotResult& operator=(CreateRootVolumeTemplateFromVolumeSnapshotResult&&) = default;
+  ~CreateRootVolumeTemplateFromVolumeSnapshotResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct CreateSystemTagsResult {
   std::vector<SystemTagInventory> inventories;  ///< List of \ref SystemTagInventory.
 
+  /// \cond
+  CreateSystemTagsResult();
+  CreateSystemTagsResult(const CreateSystemTagsResult&) = default;
+  CreateSystemTagsResult(CreateSystemTagsResult&&) noexcept;
+  CreateSystemTagsResult& operator=(const CreateSystemTagsResult&) = default;
+  CreateSystemTagsResult& operator=(CreateSystemTagsResult&&) = default;
+  ~CreateSystemTagsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct CreateVolumesSnapshotResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  CreateVolumesSnapshotResult();
+  CreateVolumesSnapshotResult(const CreateVolumesSnapshotResult&) = default;
+  CreateVolumesSnapshotResult(CreateVolumesSnapshotResult&&) noexcept;
+  CreateVolumesSnapshotResult& operator=(const CreateVolumesSnapshotResult&) = default;
+  CreateVolumesSnapshotResult& operator=(CreateVolumesSnapshotResult&&) = default;
+  ~CreateVolumesSnapshotResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct DecodeStackTemplateResult {
   Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  DecodeStackTemplateResult();
+  DecodeStackTemplateResult(const DecodeStackTemplateResult&) = default;
+  DecodeStackTemplateResult(DecodeStackTemplateResult&&) noexcept;
+  DecodeStackTemplateResult& operator=(const DecodeStackTemplateResult&) = default;
+  DecodeStackTemplateResult& operator=(DecodeStackTemplateResult&&) = default;
+  ~DecodeStackTemplateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

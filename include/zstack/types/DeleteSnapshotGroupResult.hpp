@@ -25,6 +25,15 @@ struct DeleteSnapshotGroupResult {
   std::optional<bool> success;  ///< Boolean.
   std::optional<ErrorCode> error;  ///< \ref ErrorCode.
 
+  /// \cond
+  DeleteSnapshotGroupResult();
+  DeleteSnapshotGroupResult(const DeleteSnapshotGroupResult&) = default;
+  DeleteSnapshotGroupResult(DeleteSnapshotGroupResult&&) noexcept;
+  DeleteSnapshotGroupResult& operator=(const DeleteSnapshotGroupResult&) = default;
+  DeleteSnapshotGroupResult& operator=(DeleteSnapshotGroupResult&&) = default;
+  ~DeleteSnapshotGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct DeleteVolumeSnapshotGroupResult {
   std::vector<DeleteSnapshotGroupResult> results;  ///< List of \ref DeleteSnapshotGroupResult.
 
+  /// \cond
+  DeleteVolumeSnapshotGroupResult();
+  DeleteVolumeSnapshotGroupResult(const DeleteVolumeSnapshotGroupResult&) = default;
+  DeleteVolumeSnapshotGroupResult(DeleteVolumeSnapshotGroupResult&&) noexcept;
+  DeleteVolumeSnapshotGroupResult& operator=(const DeleteVolumeSnapshotGroupResult&) = default;
+  DeleteVolumeSnapshotGroupResult& operator=(DeleteVolumeSnapshotGroupResult&&) = default;
+  ~DeleteVolumeSnapshotGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct DescribeVmInstanceRecoveryPointResult {
   Json virtualSizes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   std::string timestamp;  ///< String.
 
+  /// \cond
+  DescribeVmInstanceRecoveryPointResult();
+  DescribeVmInstanceRecoveryPointResult(const DescribeVmInstanceRecoveryPointResult&) = default;
+  DescribeVmInstanceRecoveryPointResult(DescribeVmInstanceRecoveryPointResult&&) noexcept;
+  DescribeVmInstanceRecoveryPointResult& operator=(const DescribeVmInstanceRecoveryPointResult&) = default;
+  DescribeVmInstanceRecoveryPointResult& operator=(DescribeVmInstanceRecoveryPointResult&&) = default;
+  ~DescribeVmInstanceRecoveryPointResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

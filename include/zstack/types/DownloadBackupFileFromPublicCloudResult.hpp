@@ -20,6 +20,15 @@ namespace zstack {
 struct DownloadBackupFileFromPublicCloudResult {
   std::string local;  ///< String.
 
+  /// \cond
+  DownloadBackupFileFromPublicCloudResult();
+  DownloadBackupFileFromPublicCloudResult(const DownloadBackupFileFromPublicCloudResult&) = default;
+  DownloadBackupFileFromPublicCloudResult(DownloadBackupFileFromPublicCloudResult&&) noexcept;
+  DownloadBackupFileFromPublicCloudResult& operator=(const DownloadBackupFileFromPublicCloudResult&) = default;
+  DownloadBackupFileFromPublicCloudResult& operator=(DownloadBackupFileFromPublicCloudResult&&) = default;
+  ~DownloadBackupFileFromPublicCloudResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

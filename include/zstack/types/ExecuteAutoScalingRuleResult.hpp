@@ -20,6 +20,15 @@ namespace zstack {
 struct ExecuteAutoScalingRuleResult {
   std::string scalingActivityUuid;  ///< String; UUID of the scaling activity.
 
+  /// \cond
+  ExecuteAutoScalingRuleResult();
+  ExecuteAutoScalingRuleResult(const ExecuteAutoScalingRuleResult&) = default;
+  ExecuteAutoScalingRuleResult(ExecuteAutoScalingRuleResult&&) noexcept;
+  ExecuteAutoScalingRuleResult& operator=(const ExecuteAutoScalingRuleResult&) = default;
+  ExecuteAutoScalingRuleResult& operator=(ExecuteAutoScalingRuleResult&&) = default;
+  ~ExecuteAutoScalingRuleResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct ExecuteGuestVmCommandResult {
   std::string stream;  ///< String.
   std::optional<VmInstanceInventory> vmInstance;  ///< \ref VmInstanceInventory.
 
+  /// \cond
+  ExecuteGuestVmCommandResult();
+  ExecuteGuestVmCommandResult(const ExecuteGuestVmCommandResult&) = default;
+  ExecuteGuestVmCommandResult(ExecuteGuestVmCommandResult&&) noexcept;
+  ExecuteGuestVmCommandResult& operator=(const ExecuteGuestVmCommandResult&) = default;
+  ExecuteGuestVmCommandResult& operator=(ExecuteGuestVmCommandResult&&) = default;
+  ~ExecuteGuestVmCommandResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct ExportDatabaseBackupFromBackupStorageResult {
   std::string databaseBackupUrl;  ///< String.
 
+  /// \cond
+  ExportDatabaseBackupFromBackupStorageResult();
+  ExportDatabaseBackupFromBackupStorageResult(const ExportDatabaseBackupFromBackupStorageResult&) = default;
+  ExportDatabaseBackupFromBackupStorageResult(ExportDatabaseBackupFromBackupStorageResult&&) noexcept;
+  ExportDatabaseBackupFromBackupStorageResult& operator=(const ExportDatabaseBackupFromBackupStorageResult&) = default;
+  ExportDatabaseBackupFromBackupStorageResult& operator=(ExportDatabaseBackupFromBackupStorageResult&&) = default;
+  ~ExportDatabaseBackupFromBackupStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

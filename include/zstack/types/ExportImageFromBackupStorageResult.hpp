@@ -21,6 +21,15 @@ struct ExportImageFromBackupStorageResult {
   std::string imageUrl;  ///< String.
   std::string exportMd5Sum;  ///< String.
 
+  /// \cond
+  ExportImageFromBackupStorageResult();
+  ExportImageFromBackupStorageResult(const ExportImageFromBackupStorageResult&) = default;
+  ExportImageFromBackupStorageResult(ExportImageFromBackupStorageResult&&) noexcept;
+  ExportImageFromBackupStorageResult& operator=(const ExportImageFromBackupStorageResult&) = default;
+  ExportImageFromBackupStorageResult& operator=(ExportImageFromBackupStorageResult&&) = default;
+  ~ExportImageFromBackupStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

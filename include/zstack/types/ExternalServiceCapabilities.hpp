@@ -21,6 +21,15 @@ namespace zstack {
 struct ExternalServiceCapabilities {
   std::optional<bool> reloadConfig;  ///< Boolean.
 
+  /// \cond
+  ExternalServiceCapabilities();
+  ExternalServiceCapabilities(const ExternalServiceCapabilities&) = default;
+  ExternalServiceCapabilities(ExternalServiceCapabilities&&) noexcept;
+  ExternalServiceCapabilities& operator=(const ExternalServiceCapabilities&) = default;
+  ExternalServiceCapabilities& operator=(ExternalServiceCapabilities&&) = default;
+  ~ExternalServiceCapabilities();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -24,6 +24,15 @@ struct ExternalServiceInventory {
   std::string status;  ///< String.
   std::optional<ExternalServiceCapabilities> capabilities;  ///< \ref ExternalServiceCapabilities.
 
+  /// \cond
+  ExternalServiceInventory();
+  ExternalServiceInventory(const ExternalServiceInventory&) = default;
+  ExternalServiceInventory(ExternalServiceInventory&&) noexcept;
+  ExternalServiceInventory& operator=(const ExternalServiceInventory&) = default;
+  ExternalServiceInventory& operator=(ExternalServiceInventory&&) = default;
+  ~ExternalServiceInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

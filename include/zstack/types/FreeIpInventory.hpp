@@ -24,6 +24,15 @@ struct FreeIpInventory {
   std::string netmask;  ///< String.
   std::string gateway;  ///< String.
 
+  /// \cond
+  FreeIpInventory();
+  FreeIpInventory(const FreeIpInventory&) = default;
+  FreeIpInventory(FreeIpInventory&&) noexcept;
+  FreeIpInventory& operator=(const FreeIpInventory&) = default;
+  FreeIpInventory& operator=(FreeIpInventory&&) = default;
+  ~FreeIpInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

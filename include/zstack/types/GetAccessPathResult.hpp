@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAccessPathResult {
   Json pathInfos;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAccessPathResult();
+  GetAccessPathResult(const GetAccessPathResult&) = default;
+  GetAccessPathResult(GetAccessPathResult&&) noexcept;
+  GetAccessPathResult& operator=(const GetAccessPathResult&) = default;
+  GetAccessPathResult& operator=(GetAccessPathResult&&) = default;
+  ~GetAccessPathResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

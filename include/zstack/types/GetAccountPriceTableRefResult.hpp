@@ -21,6 +21,15 @@ struct GetAccountPriceTableRefResult {
   std::vector<std::string> accountUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the accounts.
   std::string tableUuid;  ///< String; UUID of the table.
 
+  /// \cond
+  GetAccountPriceTableRefResult();
+  GetAccountPriceTableRefResult(const GetAccountPriceTableRefResult&) = default;
+  GetAccountPriceTableRefResult(GetAccountPriceTableRefResult&&) noexcept;
+  GetAccountPriceTableRefResult& operator=(const GetAccountPriceTableRefResult&) = default;
+  GetAccountPriceTableRefResult& operator=(GetAccountPriceTableRefResult&&) = default;
+  ~GetAccountPriceTableRefResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetAccountQuotaUsageResult {
   std::vector<QuotaUsage> usages;  ///< List of \ref QuotaUsage.
 
+  /// \cond
+  GetAccountQuotaUsageResult();
+  GetAccountQuotaUsageResult(const GetAccountQuotaUsageResult&) = default;
+  GetAccountQuotaUsageResult(GetAccountQuotaUsageResult&&) noexcept;
+  GetAccountQuotaUsageResult& operator=(const GetAccountQuotaUsageResult&) = default;
+  GetAccountQuotaUsageResult& operator=(GetAccountQuotaUsageResult&&) = default;
+  ~GetAccountQuotaUsageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetActiveAlarmStatusResult {
   Json statuses;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetActiveAlarmStatusResult();
+  GetActiveAlarmStatusResult(const GetActiveAlarmStatusResult&) = default;
+  GetActiveAlarmStatusResult(GetActiveAlarmStatusResult&&) noexcept;
+  GetActiveAlarmStatusResult& operator=(const GetActiveAlarmStatusResult&) = default;
+  GetActiveAlarmStatusResult& operator=(GetActiveAlarmStatusResult&&) = default;
+  ~GetActiveAlarmStatusResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

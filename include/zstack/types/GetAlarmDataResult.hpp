@@ -21,6 +21,15 @@ struct GetAlarmDataResult {
   Json histories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   std::optional<std::int64_t> total;  ///< 64-bit integer.
 
+  /// \cond
+  GetAlarmDataResult();
+  GetAlarmDataResult(const GetAlarmDataResult&) = default;
+  GetAlarmDataResult(GetAlarmDataResult&&) noexcept;
+  GetAlarmDataResult& operator=(const GetAlarmDataResult&) = default;
+  GetAlarmDataResult& operator=(GetAlarmDataResult&&) = default;
+  ~GetAlarmDataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

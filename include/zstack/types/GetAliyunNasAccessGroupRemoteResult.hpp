@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAliyunNasAccessGroupRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAliyunNasAccessGroupRemoteResult();
+  GetAliyunNasAccessGroupRemoteResult(const GetAliyunNasAccessGroupRemoteResult&) = default;
+  GetAliyunNasAccessGroupRemoteResult(GetAliyunNasAccessGroupRemoteResult&&) noexcept;
+  GetAliyunNasAccessGroupRemoteResult& operator=(const GetAliyunNasAccessGroupRemoteResult&) = default;
+  GetAliyunNasAccessGroupRemoteResult& operator=(GetAliyunNasAccessGroupRemoteResult&&) = default;
+  ~GetAliyunNasAccessGroupRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAliyunNasFileSystemRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAliyunNasFileSystemRemoteResult();
+  GetAliyunNasFileSystemRemoteResult(const GetAliyunNasFileSystemRemoteResult&) = default;
+  GetAliyunNasFileSystemRemoteResult(GetAliyunNasFileSystemRemoteResult&&) noexcept;
+  GetAliyunNasFileSystemRemoteResult& operator=(const GetAliyunNasFileSystemRemoteResult&) = default;
+  GetAliyunNasFileSystemRemoteResult& operator=(GetAliyunNasFileSystemRemoteResult&&) = default;
+  ~GetAliyunNasFileSystemRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAliyunNasMountTargetRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAliyunNasMountTargetRemoteResult();
+  GetAliyunNasMountTargetRemoteResult(const GetAliyunNasMountTargetRemoteResult&) = default;
+  GetAliyunNasMountTargetRemoteResult(GetAliyunNasMountTargetRemoteResult&&) noexcept;
+  GetAliyunNasMountTargetRemoteResult& operator=(const GetAliyunNasMountTargetRemoteResult&) = default;
+  GetAliyunNasMountTargetRemoteResult& operator=(GetAliyunNasMountTargetRemoteResult&&) = default;
+  ~GetAliyunNasMountTargetRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

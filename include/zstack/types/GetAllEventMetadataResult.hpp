@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAllEventMetadataResult {
   Json events;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAllEventMetadataResult();
+  GetAllEventMetadataResult(const GetAllEventMetadataResult&) = default;
+  GetAllEventMetadataResult(GetAllEventMetadataResult&&) noexcept;
+  GetAllEventMetadataResult& operator=(const GetAllEventMetadataResult&) = default;
+  GetAllEventMetadataResult& operator=(GetAllEventMetadataResult&&) = default;
+  ~GetAllEventMetadataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAllMetricMetadataResult {
   Json metrics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAllMetricMetadataResult();
+  GetAllMetricMetadataResult(const GetAllMetricMetadataResult&) = default;
+  GetAllMetricMetadataResult(GetAllMetricMetadataResult&&) noexcept;
+  GetAllMetricMetadataResult& operator=(const GetAllMetricMetadataResult&) = default;
+  GetAllMetricMetadataResult& operator=(GetAllMetricMetadataResult&&) = default;
+  ~GetAllMetricMetadataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetAppBuildSystemCapacityResult {
   std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
   std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
 
+  /// \cond
+  GetAppBuildSystemCapacityResult();
+  GetAppBuildSystemCapacityResult(const GetAppBuildSystemCapacityResult&) = default;
+  GetAppBuildSystemCapacityResult(GetAppBuildSystemCapacityResult&&) noexcept;
+  GetAppBuildSystemCapacityResult& operator=(const GetAppBuildSystemCapacityResult&) = default;
+  GetAppBuildSystemCapacityResult& operator=(GetAppBuildSystemCapacityResult&&) = default;
+  ~GetAppBuildSystemCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetAttachablePublicL3ForVRouterResult {
   std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
+  /// \cond
+  GetAttachablePublicL3ForVRouterResult();
+  GetAttachablePublicL3ForVRouterResult(const GetAttachablePublicL3ForVRouterResult&) = default;
+  GetAttachablePublicL3ForVRouterResult(GetAttachablePublicL3ForVRouterResult&&) noexcept;
+  GetAttachablePublicL3ForVRouterResult& operator=(const GetAttachablePublicL3ForVRouterResult&) = default;
+  GetAttachablePublicL3ForVRouterResult& operator=(GetAttachablePublicL3ForVRouterResult&&) = default;
+  ~GetAttachablePublicL3ForVRouterResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

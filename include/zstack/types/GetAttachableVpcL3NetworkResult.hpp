@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAttachableVpcL3NetworkResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAttachableVpcL3NetworkResult();
+  GetAttachableVpcL3NetworkResult(const GetAttachableVpcL3NetworkResult&) = default;
+  GetAttachableVpcL3NetworkResult(GetAttachableVpcL3NetworkResult&&) noexcept;
+  GetAttachableVpcL3NetworkResult& operator=(const GetAttachableVpcL3NetworkResult&) = default;
+  GetAttachableVpcL3NetworkResult& operator=(GetAttachableVpcL3NetworkResult&&) = default;
+  ~GetAttachableVpcL3NetworkResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

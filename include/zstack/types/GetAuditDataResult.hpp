@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAuditDataResult {
   Json audits;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAuditDataResult();
+  GetAuditDataResult(const GetAuditDataResult&) = default;
+  GetAuditDataResult(GetAuditDataResult&&) noexcept;
+  GetAuditDataResult& operator=(const GetAuditDataResult&) = default;
+  GetAuditDataResult& operator=(GetAuditDataResult&&) = default;
+  ~GetAuditDataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetAvailableTriggersResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetAvailableTriggersResult();
+  GetAvailableTriggersResult(const GetAvailableTriggersResult&) = default;
+  GetAvailableTriggersResult(GetAvailableTriggersResult&&) noexcept;
+  GetAvailableTriggersResult& operator=(const GetAvailableTriggersResult&) = default;
+  GetAvailableTriggersResult& operator=(GetAvailableTriggersResult&&) = default;
+  ~GetAvailableTriggersResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

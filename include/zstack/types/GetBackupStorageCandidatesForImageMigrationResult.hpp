@@ -20,6 +20,15 @@ namespace zstack {
 struct GetBackupStorageCandidatesForImageMigrationResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetBackupStorageCandidatesForImageMigrationResult();
+  GetBackupStorageCandidatesForImageMigrationResult(const GetBackupStorageCandidatesForImageMigrationResult&) = default;
+  GetBackupStorageCandidatesForImageMigrationResult(GetBackupStorageCandidatesForImageMigrationResult&&) noexcept;
+  GetBackupStorageCandidatesForImageMigrationResult& operator=(const GetBackupStorageCandidatesForImageMigrationResult&) = default;
+  GetBackupStorageCandidatesForImageMigrationResult& operator=(GetBackupStorageCandidatesForImageMigrationResult&&) = default;
+  ~GetBackupStorageCandidatesForImageMigrationResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetBackupStorageCapacityResult {
   std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
   std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
 
+  /// \cond
+  GetBackupStorageCapacityResult();
+  GetBackupStorageCapacityResult(const GetBackupStorageCapacityResult&) = default;
+  GetBackupStorageCapacityResult(GetBackupStorageCapacityResult&&) noexcept;
+  GetBackupStorageCapacityResult& operator=(const GetBackupStorageCapacityResult&) = default;
+  GetBackupStorageCapacityResult& operator=(GetBackupStorageCapacityResult&&) = default;
+  ~GetBackupStorageCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

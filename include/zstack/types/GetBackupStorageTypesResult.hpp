@@ -20,6 +20,15 @@ namespace zstack {
 struct GetBackupStorageTypesResult {
   Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetBackupStorageTypesResult();
+  GetBackupStorageTypesResult(const GetBackupStorageTypesResult&) = default;
+  GetBackupStorageTypesResult(GetBackupStorageTypesResult&&) noexcept;
+  GetBackupStorageTypesResult& operator=(const GetBackupStorageTypesResult&) = default;
+  GetBackupStorageTypesResult& operator=(GetBackupStorageTypesResult&&) = default;
+  ~GetBackupStorageTypesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

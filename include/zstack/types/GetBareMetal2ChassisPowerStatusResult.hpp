@@ -20,6 +20,15 @@ namespace zstack {
 struct GetBareMetal2ChassisPowerStatusResult {
   std::string status;  ///< String.
 
+  /// \cond
+  GetBareMetal2ChassisPowerStatusResult();
+  GetBareMetal2ChassisPowerStatusResult(const GetBareMetal2ChassisPowerStatusResult&) = default;
+  GetBareMetal2ChassisPowerStatusResult(GetBareMetal2ChassisPowerStatusResult&&) noexcept;
+  GetBareMetal2ChassisPowerStatusResult& operator=(const GetBareMetal2ChassisPowerStatusResult&) = default;
+  GetBareMetal2ChassisPowerStatusResult& operator=(GetBareMetal2ChassisPowerStatusResult&&) = default;
+  ~GetBareMetal2ChassisPowerStatusResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

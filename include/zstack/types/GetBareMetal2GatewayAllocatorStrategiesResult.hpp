@@ -20,6 +20,15 @@ namespace zstack {
 struct GetBareMetal2GatewayAllocatorStrategiesResult {
   Json strategies;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetBareMetal2GatewayAllocatorStrategiesResult();
+  GetBareMetal2GatewayAllocatorStrategiesResult(const GetBareMetal2GatewayAllocatorStrategiesResult&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesResult(GetBareMetal2GatewayAllocatorStrategiesResult&&) noexcept;
+  GetBareMetal2GatewayAllocatorStrategiesResult& operator=(const GetBareMetal2GatewayAllocatorStrategiesResult&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesResult& operator=(GetBareMetal2GatewayAllocatorStrategiesResult&&) = default;
+  ~GetBareMetal2GatewayAllocatorStrategiesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetBareMetal2ProvisionNetworkIpAddressCapacityResult {
   Json capacityData;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult();
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult(const GetBareMetal2ProvisionNetworkIpAddressCapacityResult&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult(GetBareMetal2ProvisionNetworkIpAddressCapacityResult&&) noexcept;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult& operator=(const GetBareMetal2ProvisionNetworkIpAddressCapacityResult&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult& operator=(GetBareMetal2ProvisionNetworkIpAddressCapacityResult&&) = default;
+  ~GetBareMetal2ProvisionNetworkIpAddressCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

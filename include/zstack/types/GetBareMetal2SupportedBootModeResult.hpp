@@ -20,6 +20,15 @@ namespace zstack {
 struct GetBareMetal2SupportedBootModeResult {
   std::string supportedBootMode;  ///< String.
 
+  /// \cond
+  GetBareMetal2SupportedBootModeResult();
+  GetBareMetal2SupportedBootModeResult(const GetBareMetal2SupportedBootModeResult&) = default;
+  GetBareMetal2SupportedBootModeResult(GetBareMetal2SupportedBootModeResult&&) noexcept;
+  GetBareMetal2SupportedBootModeResult& operator=(const GetBareMetal2SupportedBootModeResult&) = default;
+  GetBareMetal2SupportedBootModeResult& operator=(GetBareMetal2SupportedBootModeResult&&) = default;
+  ~GetBareMetal2SupportedBootModeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetBaremetalChassisPowerStatusResult {
   std::string status;  ///< String.
 
+  /// \cond
+  GetBaremetalChassisPowerStatusResult();
+  GetBaremetalChassisPowerStatusResult(const GetBaremetalChassisPowerStatusResult&) = default;
+  GetBaremetalChassisPowerStatusResult(GetBaremetalChassisPowerStatusResult&&) noexcept;
+  GetBaremetalChassisPowerStatusResult& operator=(const GetBaremetalChassisPowerStatusResult&) = default;
+  GetBaremetalChassisPowerStatusResult& operator=(GetBaremetalChassisPowerStatusResult&&) = default;
+  ~GetBaremetalChassisPowerStatusResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCandidateAffinityGroupForAttachingVmResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateAffinityGroupForAttachingVmResult();
+  GetCandidateAffinityGroupForAttachingVmResult(const GetCandidateAffinityGroupForAttachingVmResult&) = default;
+  GetCandidateAffinityGroupForAttachingVmResult(GetCandidateAffinityGroupForAttachingVmResult&&) noexcept;
+  GetCandidateAffinityGroupForAttachingVmResult& operator=(const GetCandidateAffinityGroupForAttachingVmResult&) = default;
+  GetCandidateAffinityGroupForAttachingVmResult& operator=(GetCandidateAffinityGroupForAttachingVmResult&&) = default;
+  ~GetCandidateAffinityGroupForAttachingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCandidateAffinityGroupForCreatingVmResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateAffinityGroupForCreatingVmResult();
+  GetCandidateAffinityGroupForCreatingVmResult(const GetCandidateAffinityGroupForCreatingVmResult&) = default;
+  GetCandidateAffinityGroupForCreatingVmResult(GetCandidateAffinityGroupForCreatingVmResult&&) noexcept;
+  GetCandidateAffinityGroupForCreatingVmResult& operator=(const GetCandidateAffinityGroupForCreatingVmResult&) = default;
+  GetCandidateAffinityGroupForCreatingVmResult& operator=(GetCandidateAffinityGroupForCreatingVmResult&&) = default;
+  ~GetCandidateAffinityGroupForCreatingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateBackupStorageForCreatingImageResult {
   std::vector<BackupStorageInventory> inventories;  ///< List of \ref BackupStorageInventory.
 
+  /// \cond
+  GetCandidateBackupStorageForCreatingImageResult();
+  GetCandidateBackupStorageForCreatingImageResult(const GetCandidateBackupStorageForCreatingImageResult&) = default;
+  GetCandidateBackupStorageForCreatingImageResult(GetCandidateBackupStorageForCreatingImageResult&&) noexcept;
+  GetCandidateBackupStorageForCreatingImageResult& operator=(const GetCandidateBackupStorageForCreatingImageResult&) = default;
+  GetCandidateBackupStorageForCreatingImageResult& operator=(GetCandidateBackupStorageForCreatingImageResult&&) = default;
+  ~GetCandidateBackupStorageForCreatingImageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

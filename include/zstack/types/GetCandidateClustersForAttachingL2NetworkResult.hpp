@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateClustersForAttachingL2NetworkResult {
   std::vector<ClusterInventory> inventories;  ///< List of \ref ClusterInventory.
 
+  /// \cond
+  GetCandidateClustersForAttachingL2NetworkResult();
+  GetCandidateClustersForAttachingL2NetworkResult(const GetCandidateClustersForAttachingL2NetworkResult&) = default;
+  GetCandidateClustersForAttachingL2NetworkResult(GetCandidateClustersForAttachingL2NetworkResult&&) noexcept;
+  GetCandidateClustersForAttachingL2NetworkResult& operator=(const GetCandidateClustersForAttachingL2NetworkResult&) = default;
+  GetCandidateClustersForAttachingL2NetworkResult& operator=(GetCandidateClustersForAttachingL2NetworkResult&&) = default;
+  ~GetCandidateClustersForAttachingL2NetworkResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCandidateInterfaceVlanIdsResult {
   Json vlanIds;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateInterfaceVlanIdsResult();
+  GetCandidateInterfaceVlanIdsResult(const GetCandidateInterfaceVlanIdsResult&) = default;
+  GetCandidateInterfaceVlanIdsResult(GetCandidateInterfaceVlanIdsResult&&) noexcept;
+  GetCandidateInterfaceVlanIdsResult& operator=(const GetCandidateInterfaceVlanIdsResult&) = default;
+  GetCandidateInterfaceVlanIdsResult& operator=(GetCandidateInterfaceVlanIdsResult&&) = default;
+  ~GetCandidateInterfaceVlanIdsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

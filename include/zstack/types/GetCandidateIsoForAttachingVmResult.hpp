@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateIsoForAttachingVmResult {
   std::vector<ImageInventory> inventories;  ///< List of \ref ImageInventory.
 
+  /// \cond
+  GetCandidateIsoForAttachingVmResult();
+  GetCandidateIsoForAttachingVmResult(const GetCandidateIsoForAttachingVmResult&) = default;
+  GetCandidateIsoForAttachingVmResult(GetCandidateIsoForAttachingVmResult&&) noexcept;
+  GetCandidateIsoForAttachingVmResult& operator=(const GetCandidateIsoForAttachingVmResult&) = default;
+  GetCandidateIsoForAttachingVmResult& operator=(GetCandidateIsoForAttachingVmResult&&) = default;
+  ~GetCandidateIsoForAttachingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateL2NetworksForAttachingClusterResult {
   std::vector<L2NetworkData> inventories;  ///< List of \ref L2NetworkData.
 
+  /// \cond
+  GetCandidateL2NetworksForAttachingClusterResult();
+  GetCandidateL2NetworksForAttachingClusterResult(const GetCandidateL2NetworksForAttachingClusterResult&) = default;
+  GetCandidateL2NetworksForAttachingClusterResult(GetCandidateL2NetworksForAttachingClusterResult&&) noexcept;
+  GetCandidateL2NetworksForAttachingClusterResult& operator=(const GetCandidateL2NetworksForAttachingClusterResult&) = default;
+  GetCandidateL2NetworksForAttachingClusterResult& operator=(GetCandidateL2NetworksForAttachingClusterResult&&) = default;
+  ~GetCandidateL2NetworksForAttachingClusterResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

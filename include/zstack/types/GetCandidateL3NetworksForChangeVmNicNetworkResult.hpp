@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateL3NetworksForChangeVmNicNetworkResult {
   std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
+  /// \cond
+  GetCandidateL3NetworksForChangeVmNicNetworkResult();
+  GetCandidateL3NetworksForChangeVmNicNetworkResult(const GetCandidateL3NetworksForChangeVmNicNetworkResult&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkResult(GetCandidateL3NetworksForChangeVmNicNetworkResult&&) noexcept;
+  GetCandidateL3NetworksForChangeVmNicNetworkResult& operator=(const GetCandidateL3NetworksForChangeVmNicNetworkResult&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkResult& operator=(GetCandidateL3NetworksForChangeVmNicNetworkResult&&) = default;
+  ~GetCandidateL3NetworksForChangeVmNicNetworkResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

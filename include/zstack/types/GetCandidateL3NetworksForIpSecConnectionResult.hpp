@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCandidateL3NetworksForIpSecConnectionResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateL3NetworksForIpSecConnectionResult();
+  GetCandidateL3NetworksForIpSecConnectionResult(const GetCandidateL3NetworksForIpSecConnectionResult&) = default;
+  GetCandidateL3NetworksForIpSecConnectionResult(GetCandidateL3NetworksForIpSecConnectionResult&&) noexcept;
+  GetCandidateL3NetworksForIpSecConnectionResult& operator=(const GetCandidateL3NetworksForIpSecConnectionResult&) = default;
+  GetCandidateL3NetworksForIpSecConnectionResult& operator=(GetCandidateL3NetworksForIpSecConnectionResult&&) = default;
+  ~GetCandidateL3NetworksForIpSecConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateL3NetworksForLoadBalancerResult {
   std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
+  /// \cond
+  GetCandidateL3NetworksForLoadBalancerResult();
+  GetCandidateL3NetworksForLoadBalancerResult(const GetCandidateL3NetworksForLoadBalancerResult&) = default;
+  GetCandidateL3NetworksForLoadBalancerResult(GetCandidateL3NetworksForLoadBalancerResult&&) noexcept;
+  GetCandidateL3NetworksForLoadBalancerResult& operator=(const GetCandidateL3NetworksForLoadBalancerResult&) = default;
+  GetCandidateL3NetworksForLoadBalancerResult& operator=(GetCandidateL3NetworksForLoadBalancerResult&&) = default;
+  ~GetCandidateL3NetworksForLoadBalancerResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

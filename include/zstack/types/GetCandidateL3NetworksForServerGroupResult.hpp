@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateL3NetworksForServerGroupResult {
   std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
+  /// \cond
+  GetCandidateL3NetworksForServerGroupResult();
+  GetCandidateL3NetworksForServerGroupResult(const GetCandidateL3NetworksForServerGroupResult&) = default;
+  GetCandidateL3NetworksForServerGroupResult(GetCandidateL3NetworksForServerGroupResult&&) noexcept;
+  GetCandidateL3NetworksForServerGroupResult& operator=(const GetCandidateL3NetworksForServerGroupResult&) = default;
+  GetCandidateL3NetworksForServerGroupResult& operator=(GetCandidateL3NetworksForServerGroupResult&&) = default;
+  ~GetCandidateL3NetworksForServerGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

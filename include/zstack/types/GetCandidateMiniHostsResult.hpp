@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCandidateMiniHostsResult {
   Json hosts;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateMiniHostsResult();
+  GetCandidateMiniHostsResult(const GetCandidateMiniHostsResult&) = default;
+  GetCandidateMiniHostsResult(GetCandidateMiniHostsResult&&) noexcept;
+  GetCandidateMiniHostsResult& operator=(const GetCandidateMiniHostsResult&) = default;
+  GetCandidateMiniHostsResult& operator=(GetCandidateMiniHostsResult&&) = default;
+  ~GetCandidateMiniHostsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetCandidateNetworkInterfacesResult {
   Json slaveNames;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json candidateNics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateNetworkInterfacesResult();
+  GetCandidateNetworkInterfacesResult(const GetCandidateNetworkInterfacesResult&) = default;
+  GetCandidateNetworkInterfacesResult(GetCandidateNetworkInterfacesResult&&) noexcept;
+  GetCandidateNetworkInterfacesResult& operator=(const GetCandidateNetworkInterfacesResult&) = default;
+  GetCandidateNetworkInterfacesResult& operator=(GetCandidateNetworkInterfacesResult&&) = default;
+  ~GetCandidateNetworkInterfacesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

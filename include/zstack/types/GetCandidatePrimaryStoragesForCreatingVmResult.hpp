@@ -22,6 +22,15 @@ struct GetCandidatePrimaryStoragesForCreatingVmResult {
   std::vector<PrimaryStorageInventory> rootVolumePrimaryStorages;  ///< List of \ref PrimaryStorageInventory.
   std::map<std::string, std::vector<PrimaryStorageInventory>> dataVolumePrimaryStorages;  ///< Map from string to list of \ref PrimaryStorageInventory.
 
+  /// \cond
+  GetCandidatePrimaryStoragesForCreatingVmResult();
+  GetCandidatePrimaryStoragesForCreatingVmResult(const GetCandidatePrimaryStoragesForCreatingVmResult&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmResult(GetCandidatePrimaryStoragesForCreatingVmResult&&) noexcept;
+  GetCandidatePrimaryStoragesForCreatingVmResult& operator=(const GetCandidatePrimaryStoragesForCreatingVmResult&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmResult& operator=(GetCandidatePrimaryStoragesForCreatingVmResult&&) = default;
+  ~GetCandidatePrimaryStoragesForCreatingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

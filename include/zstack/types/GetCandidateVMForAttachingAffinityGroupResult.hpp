@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCandidateVMForAttachingAffinityGroupResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateVMForAttachingAffinityGroupResult();
+  GetCandidateVMForAttachingAffinityGroupResult(const GetCandidateVMForAttachingAffinityGroupResult&) = default;
+  GetCandidateVMForAttachingAffinityGroupResult(GetCandidateVMForAttachingAffinityGroupResult&&) noexcept;
+  GetCandidateVMForAttachingAffinityGroupResult& operator=(const GetCandidateVMForAttachingAffinityGroupResult&) = default;
+  GetCandidateVMForAttachingAffinityGroupResult& operator=(GetCandidateVMForAttachingAffinityGroupResult&&) = default;
+  ~GetCandidateVMForAttachingAffinityGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateVmForAttachingIsoResult {
   std::vector<VmInstanceInventory> inventories;  ///< List of \ref VmInstanceInventory.
 
+  /// \cond
+  GetCandidateVmForAttachingIsoResult();
+  GetCandidateVmForAttachingIsoResult(const GetCandidateVmForAttachingIsoResult&) = default;
+  GetCandidateVmForAttachingIsoResult(GetCandidateVmForAttachingIsoResult&&) noexcept;
+  GetCandidateVmForAttachingIsoResult& operator=(const GetCandidateVmForAttachingIsoResult&) = default;
+  GetCandidateVmForAttachingIsoResult& operator=(GetCandidateVmForAttachingIsoResult&&) = default;
+  ~GetCandidateVmForAttachingIsoResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

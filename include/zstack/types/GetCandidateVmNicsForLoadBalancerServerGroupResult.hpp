@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCandidateVmNicsForLoadBalancerServerGroupResult {
   std::vector<VmNicInventory> inventories;  ///< List of \ref VmNicInventory.
 
+  /// \cond
+  GetCandidateVmNicsForLoadBalancerServerGroupResult();
+  GetCandidateVmNicsForLoadBalancerServerGroupResult(const GetCandidateVmNicsForLoadBalancerServerGroupResult&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupResult(GetCandidateVmNicsForLoadBalancerServerGroupResult&&) noexcept;
+  GetCandidateVmNicsForLoadBalancerServerGroupResult& operator=(const GetCandidateVmNicsForLoadBalancerServerGroupResult&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupResult& operator=(GetCandidateVmNicsForLoadBalancerServerGroupResult&&) = default;
+  ~GetCandidateVmNicsForLoadBalancerServerGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

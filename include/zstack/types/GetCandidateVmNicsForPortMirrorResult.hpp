@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCandidateVmNicsForPortMirrorResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCandidateVmNicsForPortMirrorResult();
+  GetCandidateVmNicsForPortMirrorResult(const GetCandidateVmNicsForPortMirrorResult&) = default;
+  GetCandidateVmNicsForPortMirrorResult(GetCandidateVmNicsForPortMirrorResult&&) noexcept;
+  GetCandidateVmNicsForPortMirrorResult& operator=(const GetCandidateVmNicsForPortMirrorResult&) = default;
+  GetCandidateVmNicsForPortMirrorResult& operator=(GetCandidateVmNicsForPortMirrorResult&&) = default;
+  ~GetCandidateVmNicsForPortMirrorResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

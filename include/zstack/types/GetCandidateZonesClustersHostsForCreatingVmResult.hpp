@@ -25,6 +25,15 @@ struct GetCandidateZonesClustersHostsForCreatingVmResult {
   std::vector<ClusterInventory> clusters;  ///< List of \ref ClusterInventory.
   std::vector<HostInventory> hosts;  ///< List of \ref HostInventory.
 
+  /// \cond
+  GetCandidateZonesClustersHostsForCreatingVmResult();
+  GetCandidateZonesClustersHostsForCreatingVmResult(const GetCandidateZonesClustersHostsForCreatingVmResult&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmResult(GetCandidateZonesClustersHostsForCreatingVmResult&&) noexcept;
+  GetCandidateZonesClustersHostsForCreatingVmResult& operator=(const GetCandidateZonesClustersHostsForCreatingVmResult&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmResult& operator=(GetCandidateZonesClustersHostsForCreatingVmResult&&) = default;
+  ~GetCandidateZonesClustersHostsForCreatingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

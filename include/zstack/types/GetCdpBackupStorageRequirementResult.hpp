@@ -22,6 +22,15 @@ struct GetCdpBackupStorageRequirementResult {
   Json required;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json current;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetCdpBackupStorageRequirementResult();
+  GetCdpBackupStorageRequirementResult(const GetCdpBackupStorageRequirementResult&) = default;
+  GetCdpBackupStorageRequirementResult(GetCdpBackupStorageRequirementResult&&) noexcept;
+  GetCdpBackupStorageRequirementResult& operator=(const GetCdpBackupStorageRequirementResult&) = default;
+  GetCdpBackupStorageRequirementResult& operator=(GetCdpBackupStorageRequirementResult&&) = default;
+  ~GetCdpBackupStorageRequirementResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

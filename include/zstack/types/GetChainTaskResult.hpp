@@ -21,6 +21,15 @@ namespace zstack {
 struct GetChainTaskResult {
   std::map<std::string, ChainInfo> results;  ///< Map from string to \ref ChainInfo.
 
+  /// \cond
+  GetChainTaskResult();
+  GetChainTaskResult(const GetChainTaskResult&) = default;
+  GetChainTaskResult(GetChainTaskResult&&) noexcept;
+  GetChainTaskResult& operator=(const GetChainTaskResult&) = default;
+  GetChainTaskResult& operator=(GetChainTaskResult&&) = default;
+  ~GetChainTaskResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetChronyServersResult {
   Json servers;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetChronyServersResult();
+  GetChronyServersResult(const GetChronyServersResult&) = default;
+  GetChronyServersResult(GetChronyServersResult&&) noexcept;
+  GetChronyServersResult& operator=(const GetChronyServersResult&) = default;
+  GetChronyServersResult& operator=(GetChronyServersResult&&) = default;
+  ~GetChronyServersResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetClusterDRSStatusResult {
   Json hostLoadOverThreshold;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetClusterDRSStatusResult();
+  GetClusterDRSStatusResult(const GetClusterDRSStatusResult&) = default;
+  GetClusterDRSStatusResult(GetClusterDRSStatusResult&&) noexcept;
+  GetClusterDRSStatusResult& operator=(const GetClusterDRSStatusResult&) = default;
+  GetClusterDRSStatusResult& operator=(GetClusterDRSStatusResult&&) = default;
+  ~GetClusterDRSStatusResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetClusterHostNetworkFactsResult {
   Json bondings;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json nics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetClusterHostNetworkFactsResult();
+  GetClusterHostNetworkFactsResult(const GetClusterHostNetworkFactsResult&) = default;
+  GetClusterHostNetworkFactsResult(GetClusterHostNetworkFactsResult&&) noexcept;
+  GetClusterHostNetworkFactsResult& operator=(const GetClusterHostNetworkFactsResult&) = default;
+  GetClusterHostNetworkFactsResult& operator=(GetClusterHostNetworkFactsResult&&) = default;
+  ~GetClusterHostNetworkFactsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetConnectionAccessPointFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetConnectionAccessPointFromRemoteResult();
+  GetConnectionAccessPointFromRemoteResult(const GetConnectionAccessPointFromRemoteResult&) = default;
+  GetConnectionAccessPointFromRemoteResult(GetConnectionAccessPointFromRemoteResult&&) noexcept;
+  GetConnectionAccessPointFromRemoteResult& operator=(const GetConnectionAccessPointFromRemoteResult&) = default;
+  GetConnectionAccessPointFromRemoteResult& operator=(GetConnectionAccessPointFromRemoteResult&&) = default;
+  ~GetConnectionAccessPointFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -27,6 +27,15 @@ struct GetCpuMemoryCapacityResult {
   std::vector<CpuMemoryCapacityData> capacityData;  ///< List of \ref CpuMemoryCapacityData.
   std::string resourceType;  ///< String.
 
+  /// \cond
+  GetCpuMemoryCapacityResult();
+  GetCpuMemoryCapacityResult(const GetCpuMemoryCapacityResult&) = default;
+  GetCpuMemoryCapacityResult(GetCpuMemoryCapacityResult&&) noexcept;
+  GetCpuMemoryCapacityResult& operator=(const GetCpuMemoryCapacityResult&) = default;
+  GetCpuMemoryCapacityResult& operator=(GetCpuMemoryCapacityResult&&) = default;
+  ~GetCpuMemoryCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

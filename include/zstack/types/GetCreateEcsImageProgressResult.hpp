@@ -21,6 +21,15 @@ namespace zstack {
 struct GetCreateEcsImageProgressResult {
   std::optional<ProgressProperty> progress;  ///< \ref ProgressProperty.
 
+  /// \cond
+  GetCreateEcsImageProgressResult();
+  GetCreateEcsImageProgressResult(const GetCreateEcsImageProgressResult&) = default;
+  GetCreateEcsImageProgressResult(GetCreateEcsImageProgressResult&&) noexcept;
+  GetCreateEcsImageProgressResult& operator=(const GetCreateEcsImageProgressResult&) = default;
+  GetCreateEcsImageProgressResult& operator=(GetCreateEcsImageProgressResult&&) = default;
+  ~GetCreateEcsImageProgressResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetCurrentTimeResult {
   std::map<std::string, std::int64_t> currentTime;  ///< Map from string to 64-bit integer.
 
+  /// \cond
+  GetCurrentTimeResult();
+  GetCurrentTimeResult(const GetCurrentTimeResult&) = default;
+  GetCurrentTimeResult(GetCurrentTimeResult&&) noexcept;
+  GetCurrentTimeResult& operator=(const GetCurrentTimeResult&) = default;
+  GetCurrentTimeResult& operator=(GetCurrentTimeResult&&) = default;
+  ~GetCurrentTimeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetDataCenterFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetDataCenterFromRemoteResult();
+  GetDataCenterFromRemoteResult(const GetDataCenterFromRemoteResult&) = default;
+  GetDataCenterFromRemoteResult(GetDataCenterFromRemoteResult&&) noexcept;
+  GetDataCenterFromRemoteResult& operator=(const GetDataCenterFromRemoteResult&) = default;
+  GetDataCenterFromRemoteResult& operator=(GetDataCenterFromRemoteResult&&) = default;
+  ~GetDataCenterFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

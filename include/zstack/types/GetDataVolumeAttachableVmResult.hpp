@@ -21,6 +21,15 @@ namespace zstack {
 struct GetDataVolumeAttachableVmResult {
   std::vector<VmInstanceInventory> inventories;  ///< List of \ref VmInstanceInventory.
 
+  /// \cond
+  GetDataVolumeAttachableVmResult();
+  GetDataVolumeAttachableVmResult(const GetDataVolumeAttachableVmResult&) = default;
+  GetDataVolumeAttachableVmResult(GetDataVolumeAttachableVmResult&&) noexcept;
+  GetDataVolumeAttachableVmResult& operator=(const GetDataVolumeAttachableVmResult&) = default;
+  GetDataVolumeAttachableVmResult& operator=(GetDataVolumeAttachableVmResult&&) = default;
+  ~GetDataVolumeAttachableVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetDatabaseBackupFromImageStoreResult {
   Json backups;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetDatabaseBackupFromImageStoreResult();
+  GetDatabaseBackupFromImageStoreResult(const GetDatabaseBackupFromImageStoreResult&) = default;
+  GetDatabaseBackupFromImageStoreResult(GetDatabaseBackupFromImageStoreResult&&) noexcept;
+  GetDatabaseBackupFromImageStoreResult& operator=(const GetDatabaseBackupFromImageStoreResult&) = default;
+  GetDatabaseBackupFromImageStoreResult& operator=(GetDatabaseBackupFromImageStoreResult&&) = default;
+  ~GetDatabaseBackupFromImageStoreResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetDebugSignalResult {
   Json signals;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetDebugSignalResult();
+  GetDebugSignalResult(const GetDebugSignalResult&) = default;
+  GetDebugSignalResult(GetDebugSignalResult&&) noexcept;
+  GetDebugSignalResult& operator=(const GetDebugSignalResult&) = default;
+  GetDebugSignalResult& operator=(GetDebugSignalResult&&) = default;
+  ~GetDebugSignalResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

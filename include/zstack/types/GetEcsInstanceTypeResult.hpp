@@ -20,6 +20,15 @@ namespace zstack {
 struct GetEcsInstanceTypeResult {
   Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetEcsInstanceTypeResult();
+  GetEcsInstanceTypeResult(const GetEcsInstanceTypeResult&) = default;
+  GetEcsInstanceTypeResult(GetEcsInstanceTypeResult&&) noexcept;
+  GetEcsInstanceTypeResult& operator=(const GetEcsInstanceTypeResult&) = default;
+  GetEcsInstanceTypeResult& operator=(GetEcsInstanceTypeResult&&) = default;
+  ~GetEcsInstanceTypeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetEcsInstanceVncUrlResult {
   std::string ecsId;  ///< String.
   std::string vncUrl;  ///< String.
 
+  /// \cond
+  GetEcsInstanceVncUrlResult();
+  GetEcsInstanceVncUrlResult(const GetEcsInstanceVncUrlResult&) = default;
+  GetEcsInstanceVncUrlResult(GetEcsInstanceVncUrlResult&&) noexcept;
+  GetEcsInstanceVncUrlResult& operator=(const GetEcsInstanceVncUrlResult&) = default;
+  GetEcsInstanceVncUrlResult& operator=(GetEcsInstanceVncUrlResult&&) = default;
+  ~GetEcsInstanceVncUrlResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetElaborationCategoriesResult {
   Json categories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetElaborationCategoriesResult();
+  GetElaborationCategoriesResult(const GetElaborationCategoriesResult&) = default;
+  GetElaborationCategoriesResult(GetElaborationCategoriesResult&&) noexcept;
+  GetElaborationCategoriesResult& operator=(const GetElaborationCategoriesResult&) = default;
+  GetElaborationCategoriesResult& operator=(GetElaborationCategoriesResult&&) = default;
+  ~GetElaborationCategoriesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetElaborationsResult {
   Json contents;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetElaborationsResult();
+  GetElaborationsResult(const GetElaborationsResult&) = default;
+  GetElaborationsResult(GetElaborationsResult&&) noexcept;
+  GetElaborationsResult& operator=(const GetElaborationsResult&) = default;
+  GetElaborationsResult& operator=(GetElaborationsResult&&) = default;
+  ~GetElaborationsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

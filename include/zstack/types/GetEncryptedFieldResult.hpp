@@ -20,6 +20,15 @@ namespace zstack {
 struct GetEncryptedFieldResult {
   std::vector<std::string> encryptedFields;  ///< List of strings.
 
+  /// \cond
+  GetEncryptedFieldResult();
+  GetEncryptedFieldResult(const GetEncryptedFieldResult&) = default;
+  GetEncryptedFieldResult(GetEncryptedFieldResult&&) noexcept;
+  GetEncryptedFieldResult& operator=(const GetEncryptedFieldResult&) = default;
+  GetEncryptedFieldResult& operator=(GetEncryptedFieldResult&&) = default;
+  ~GetEncryptedFieldResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetEventDataResult {
   Json events;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   std::optional<std::int64_t> total;  ///< 64-bit integer.
 
+  /// \cond
+  GetEventDataResult();
+  GetEventDataResult(const GetEventDataResult&) = default;
+  GetEventDataResult(GetEventDataResult&&) noexcept;
+  GetEventDataResult& operator=(const GetEventDataResult&) = default;
+  GetEventDataResult& operator=(GetEventDataResult&&) = default;
+  ~GetEventDataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

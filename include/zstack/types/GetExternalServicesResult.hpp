@@ -21,6 +21,15 @@ namespace zstack {
 struct GetExternalServicesResult {
   std::vector<ExternalServiceInventory> inventories;  ///< List of \ref ExternalServiceInventory.
 
+  /// \cond
+  GetExternalServicesResult();
+  GetExternalServicesResult(const GetExternalServicesResult&) = default;
+  GetExternalServicesResult(GetExternalServicesResult&&) noexcept;
+  GetExternalServicesResult& operator=(const GetExternalServicesResult&) = default;
+  GetExternalServicesResult& operator=(GetExternalServicesResult&&) = default;
+  ~GetExternalServicesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetFactoryModeStateResult {
   std::optional<bool> factoryModeState;  ///< Boolean.
 
+  /// \cond
+  GetFactoryModeStateResult();
+  GetFactoryModeStateResult(const GetFactoryModeStateResult&) = default;
+  GetFactoryModeStateResult(GetFactoryModeStateResult&&) noexcept;
+  GetFactoryModeStateResult& operator=(const GetFactoryModeStateResult&) = default;
+  GetFactoryModeStateResult& operator=(GetFactoryModeStateResult&&) = default;
+  ~GetFactoryModeStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct GetFaultToleranceVmsResult {
   std::optional<VmInstanceInventory> primaryVmInventory;  ///< \ref VmInstanceInventory.
   std::optional<VmInstanceInventory> secondaryVmInventory;  ///< \ref VmInstanceInventory.
 
+  /// \cond
+  GetFaultToleranceVmsResult();
+  GetFaultToleranceVmsResult(const GetFaultToleranceVmsResult&) = default;
+  GetFaultToleranceVmsResult(GetFaultToleranceVmsResult&&) noexcept;
+  GetFaultToleranceVmsResult& operator=(const GetFaultToleranceVmsResult&) = default;
+  GetFaultToleranceVmsResult& operator=(GetFaultToleranceVmsResult&&) = default;
+  ~GetFaultToleranceVmsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

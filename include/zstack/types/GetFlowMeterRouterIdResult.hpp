@@ -20,6 +20,15 @@ namespace zstack {
 struct GetFlowMeterRouterIdResult {
   std::optional<std::int64_t> routerId;  ///< 64-bit integer.
 
+  /// \cond
+  GetFlowMeterRouterIdResult();
+  GetFlowMeterRouterIdResult(const GetFlowMeterRouterIdResult&) = default;
+  GetFlowMeterRouterIdResult(GetFlowMeterRouterIdResult&&) noexcept;
+  GetFlowMeterRouterIdResult& operator=(const GetFlowMeterRouterIdResult&) = default;
+  GetFlowMeterRouterIdResult& operator=(GetFlowMeterRouterIdResult&&) = default;
+  ~GetFlowMeterRouterIdResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetFreeIpResult {
   std::vector<FreeIpInventory> inventories;  ///< List of \ref FreeIpInventory.
 
+  /// \cond
+  GetFreeIpResult();
+  GetFreeIpResult(const GetFreeIpResult&) = default;
+  GetFreeIpResult(GetFreeIpResult&&) noexcept;
+  GetFreeIpResult& operator=(const GetFreeIpResult&) = default;
+  GetFreeIpResult& operator=(GetFreeIpResult&&) = default;
+  ~GetFreeIpResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetGlobalConfigOptionsResult {
   std::optional<GlobalConfigOptions> options;  ///< \ref GlobalConfigOptions.
 
+  /// \cond
+  GetGlobalConfigOptionsResult();
+  GetGlobalConfigOptionsResult(const GetGlobalConfigOptionsResult&) = default;
+  GetGlobalConfigOptionsResult(GetGlobalConfigOptionsResult&&) noexcept;
+  GetGlobalConfigOptionsResult& operator=(const GetGlobalConfigOptionsResult&) = default;
+  GetGlobalConfigOptionsResult& operator=(GetGlobalConfigOptionsResult&&) = default;
+  ~GetGlobalConfigOptionsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetGuestOsMetadataResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetGuestOsMetadataResult();
+  GetGuestOsMetadataResult(const GetGuestOsMetadataResult&) = default;
+  GetGuestOsMetadataResult(GetGuestOsMetadataResult&&) noexcept;
+  GetGuestOsMetadataResult& operator=(const GetGuestOsMetadataResult&) = default;
+  GetGuestOsMetadataResult& operator=(GetGuestOsMetadataResult&&) = default;
+  ~GetGuestOsMetadataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetHostAllocatorStrategiesResult {
   Json strategies;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetHostAllocatorStrategiesResult();
+  GetHostAllocatorStrategiesResult(const GetHostAllocatorStrategiesResult&) = default;
+  GetHostAllocatorStrategiesResult(GetHostAllocatorStrategiesResult&&) noexcept;
+  GetHostAllocatorStrategiesResult& operator=(const GetHostAllocatorStrategiesResult&) = default;
+  GetHostAllocatorStrategiesResult& operator=(GetHostAllocatorStrategiesResult&&) = default;
+  ~GetHostAllocatorStrategiesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetHostCandidatesForVmMigrationResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetHostCandidatesForVmMigrationResult();
+  GetHostCandidatesForVmMigrationResult(const GetHostCandidatesForVmMigrationResult&) = default;
+  GetHostCandidatesForVmMigrationResult(GetHostCandidatesForVmMigrationResult&&) noexcept;
+  GetHostCandidatesForVmMigrationResult& operator=(const GetHostCandidatesForVmMigrationResult&) = default;
+  GetHostCandidatesForVmMigrationResult& operator=(GetHostCandidatesForVmMigrationResult&&) = default;
+  ~GetHostCandidatesForVmMigrationResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

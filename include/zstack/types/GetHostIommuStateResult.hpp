@@ -20,6 +20,15 @@ namespace zstack {
 struct GetHostIommuStateResult {
   std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `HostIommuStateType`).
 
+  /// \cond
+  GetHostIommuStateResult();
+  GetHostIommuStateResult(const GetHostIommuStateResult&) = default;
+  GetHostIommuStateResult(GetHostIommuStateResult&&) noexcept;
+  GetHostIommuStateResult& operator=(const GetHostIommuStateResult&) = default;
+  GetHostIommuStateResult& operator=(GetHostIommuStateResult&&) = default;
+  ~GetHostIommuStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

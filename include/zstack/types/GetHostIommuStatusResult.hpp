@@ -20,6 +20,15 @@ namespace zstack {
 struct GetHostIommuStatusResult {
   std::string status;  ///< String; one of `Active`, `Inactive` (enum `HostIommuStatusType`).
 
+  /// \cond
+  GetHostIommuStatusResult();
+  GetHostIommuStatusResult(const GetHostIommuStatusResult&) = default;
+  GetHostIommuStatusResult(GetHostIommuStatusResult&&) noexcept;
+  GetHostIommuStatusResult& operator=(const GetHostIommuStatusResult&) = default;
+  GetHostIommuStatusResult& operator=(GetHostIommuStatusResult&&) = default;
+  ~GetHostIommuStatusResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct GetHostNUMATopologyResult {
   std::string uuid;  ///< String.
   Json topology;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetHostNUMATopologyResult();
+  GetHostNUMATopologyResult(const GetHostNUMATopologyResult&) = default;
+  GetHostNUMATopologyResult(GetHostNUMATopologyResult&&) noexcept;
+  GetHostNUMATopologyResult& operator=(const GetHostNUMATopologyResult&) = default;
+  GetHostNUMATopologyResult& operator=(GetHostNUMATopologyResult&&) = default;
+  ~GetHostNUMATopologyResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetHostNetworkFactsResult {
   Json bondings;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json nics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetHostNetworkFactsResult();
+  GetHostNetworkFactsResult(const GetHostNetworkFactsResult&) = default;
+  GetHostNetworkFactsResult(GetHostNetworkFactsResult&&) noexcept;
+  GetHostNetworkFactsResult& operator=(const GetHostNetworkFactsResult&) = default;
+  GetHostNetworkFactsResult& operator=(GetHostNetworkFactsResult&&) = default;
+  ~GetHostNetworkFactsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetHostNetworkInterfaceLldpResult {
   std::optional<HostNetworkInterfaceLldpRefInventory> lldp;  ///< \ref HostNetworkInterfaceLldpRefInventory.
 
+  /// \cond
+  GetHostNetworkInterfaceLldpResult();
+  GetHostNetworkInterfaceLldpResult(const GetHostNetworkInterfaceLldpResult&) = default;
+  GetHostNetworkInterfaceLldpResult(GetHostNetworkInterfaceLldpResult&&) noexcept;
+  GetHostNetworkInterfaceLldpResult& operator=(const GetHostNetworkInterfaceLldpResult&) = default;
+  GetHostNetworkInterfaceLldpResult& operator=(GetHostNetworkInterfaceLldpResult&&) = default;
+  ~GetHostNetworkInterfaceLldpResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

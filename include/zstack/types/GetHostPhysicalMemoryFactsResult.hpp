@@ -20,6 +20,15 @@ namespace zstack {
 struct GetHostPhysicalMemoryFactsResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetHostPhysicalMemoryFactsResult();
+  GetHostPhysicalMemoryFactsResult(const GetHostPhysicalMemoryFactsResult&) = default;
+  GetHostPhysicalMemoryFactsResult(GetHostPhysicalMemoryFactsResult&&) noexcept;
+  GetHostPhysicalMemoryFactsResult& operator=(const GetHostPhysicalMemoryFactsResult&) = default;
+  GetHostPhysicalMemoryFactsResult& operator=(GetHostPhysicalMemoryFactsResult&&) = default;
+  ~GetHostPhysicalMemoryFactsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

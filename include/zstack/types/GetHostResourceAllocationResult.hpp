@@ -22,6 +22,15 @@ struct GetHostResourceAllocationResult {
   std::string uuid;  ///< String.
   Json vCPUPin;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetHostResourceAllocationResult();
+  GetHostResourceAllocationResult(const GetHostResourceAllocationResult&) = default;
+  GetHostResourceAllocationResult(GetHostResourceAllocationResult&&) noexcept;
+  GetHostResourceAllocationResult& operator=(const GetHostResourceAllocationResult&) = default;
+  GetHostResourceAllocationResult& operator=(GetHostResourceAllocationResult&&) = default;
+  ~GetHostResourceAllocationResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetHostWebSshUrlResult {
   std::string url;  ///< String.
 
+  /// \cond
+  GetHostWebSshUrlResult();
+  GetHostWebSshUrlResult(const GetHostWebSshUrlResult&) = default;
+  GetHostWebSshUrlResult(GetHostWebSshUrlResult&&) noexcept;
+  GetHostWebSshUrlResult& operator=(const GetHostWebSshUrlResult&) = default;
+  GetHostWebSshUrlResult& operator=(GetHostWebSshUrlResult&&) = default;
+  ~GetHostWebSshUrlResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

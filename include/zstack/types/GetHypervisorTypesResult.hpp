@@ -20,6 +20,15 @@ namespace zstack {
 struct GetHypervisorTypesResult {
   std::vector<std::string> hypervisorTypes;  ///< List of strings.
 
+  /// \cond
+  GetHypervisorTypesResult();
+  GetHypervisorTypesResult(const GetHypervisorTypesResult&) = default;
+  GetHypervisorTypesResult(GetHypervisorTypesResult&&) noexcept;
+  GetHypervisorTypesResult& operator=(const GetHypervisorTypesResult&) = default;
+  GetHypervisorTypesResult& operator=(GetHypervisorTypesResult&&) = default;
+  ~GetHypervisorTypesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

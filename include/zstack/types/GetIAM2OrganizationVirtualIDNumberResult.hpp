@@ -21,6 +21,15 @@ struct GetIAM2OrganizationVirtualIDNumberResult {
   std::optional<std::int32_t> virtualTotalNumber;  ///< 32-bit integer.
   std::optional<std::int32_t> virtualDirectNumber;  ///< 32-bit integer.
 
+  /// \cond
+  GetIAM2OrganizationVirtualIDNumberResult();
+  GetIAM2OrganizationVirtualIDNumberResult(const GetIAM2OrganizationVirtualIDNumberResult&) = default;
+  GetIAM2OrganizationVirtualIDNumberResult(GetIAM2OrganizationVirtualIDNumberResult&&) noexcept;
+  GetIAM2OrganizationVirtualIDNumberResult& operator=(const GetIAM2OrganizationVirtualIDNumberResult&) = default;
+  GetIAM2OrganizationVirtualIDNumberResult& operator=(GetIAM2OrganizationVirtualIDNumberResult&&) = default;
+  ~GetIAM2OrganizationVirtualIDNumberResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

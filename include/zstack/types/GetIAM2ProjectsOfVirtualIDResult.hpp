@@ -20,6 +20,15 @@ namespace zstack {
 struct GetIAM2ProjectsOfVirtualIDResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetIAM2ProjectsOfVirtualIDResult();
+  GetIAM2ProjectsOfVirtualIDResult(const GetIAM2ProjectsOfVirtualIDResult&) = default;
+  GetIAM2ProjectsOfVirtualIDResult(GetIAM2ProjectsOfVirtualIDResult&&) noexcept;
+  GetIAM2ProjectsOfVirtualIDResult& operator=(const GetIAM2ProjectsOfVirtualIDResult&) = default;
+  GetIAM2ProjectsOfVirtualIDResult& operator=(GetIAM2ProjectsOfVirtualIDResult&&) = default;
+  ~GetIAM2ProjectsOfVirtualIDResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

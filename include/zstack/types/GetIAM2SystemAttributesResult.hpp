@@ -20,6 +20,15 @@ namespace zstack {
 struct GetIAM2SystemAttributesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetIAM2SystemAttributesResult();
+  GetIAM2SystemAttributesResult(const GetIAM2SystemAttributesResult&) = default;
+  GetIAM2SystemAttributesResult(GetIAM2SystemAttributesResult&&) noexcept;
+  GetIAM2SystemAttributesResult& operator=(const GetIAM2SystemAttributesResult&) = default;
+  GetIAM2SystemAttributesResult& operator=(GetIAM2SystemAttributesResult&&) = default;
+  ~GetIAM2SystemAttributesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

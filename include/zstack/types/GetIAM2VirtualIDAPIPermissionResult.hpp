@@ -21,6 +21,15 @@ struct GetIAM2VirtualIDAPIPermissionResult {
   Json permissions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   std::optional<bool> noPermission;  ///< Boolean.
 
+  /// \cond
+  GetIAM2VirtualIDAPIPermissionResult();
+  GetIAM2VirtualIDAPIPermissionResult(const GetIAM2VirtualIDAPIPermissionResult&) = default;
+  GetIAM2VirtualIDAPIPermissionResult(GetIAM2VirtualIDAPIPermissionResult&&) noexcept;
+  GetIAM2VirtualIDAPIPermissionResult& operator=(const GetIAM2VirtualIDAPIPermissionResult&) = default;
+  GetIAM2VirtualIDAPIPermissionResult& operator=(GetIAM2VirtualIDAPIPermissionResult&&) = default;
+  ~GetIAM2VirtualIDAPIPermissionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

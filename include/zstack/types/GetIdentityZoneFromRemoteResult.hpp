@@ -20,6 +20,15 @@ namespace zstack {
 struct GetIdentityZoneFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetIdentityZoneFromRemoteResult();
+  GetIdentityZoneFromRemoteResult(const GetIdentityZoneFromRemoteResult&) = default;
+  GetIdentityZoneFromRemoteResult(GetIdentityZoneFromRemoteResult&&) noexcept;
+  GetIdentityZoneFromRemoteResult& operator=(const GetIdentityZoneFromRemoteResult&) = default;
+  GetIdentityZoneFromRemoteResult& operator=(GetIdentityZoneFromRemoteResult&&) = default;
+  ~GetIdentityZoneFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

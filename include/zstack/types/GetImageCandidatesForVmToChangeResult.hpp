@@ -20,6 +20,15 @@ namespace zstack {
 struct GetImageCandidatesForVmToChangeResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetImageCandidatesForVmToChangeResult();
+  GetImageCandidatesForVmToChangeResult(const GetImageCandidatesForVmToChangeResult&) = default;
+  GetImageCandidatesForVmToChangeResult(GetImageCandidatesForVmToChangeResult&&) noexcept;
+  GetImageCandidatesForVmToChangeResult& operator=(const GetImageCandidatesForVmToChangeResult&) = default;
+  GetImageCandidatesForVmToChangeResult& operator=(GetImageCandidatesForVmToChangeResult&&) = default;
+  ~GetImageCandidatesForVmToChangeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

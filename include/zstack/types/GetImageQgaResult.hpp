@@ -20,6 +20,15 @@ namespace zstack {
 struct GetImageQgaResult {
   std::optional<bool> enable;  ///< Boolean.
 
+  /// \cond
+  GetImageQgaResult();
+  GetImageQgaResult(const GetImageQgaResult&) = default;
+  GetImageQgaResult(GetImageQgaResult&&) noexcept;
+  GetImageQgaResult& operator=(const GetImageQgaResult&) = default;
+  GetImageQgaResult& operator=(GetImageQgaResult&&) = default;
+  ~GetImageQgaResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetImagesFromImageStoreBackupStorageResult {
   Json infos;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetImagesFromImageStoreBackupStorageResult();
+  GetImagesFromImageStoreBackupStorageResult(const GetImagesFromImageStoreBackupStorageResult&) = default;
+  GetImagesFromImageStoreBackupStorageResult(GetImagesFromImageStoreBackupStorageResult&&) noexcept;
+  GetImagesFromImageStoreBackupStorageResult& operator=(const GetImagesFromImageStoreBackupStorageResult&) = default;
+  GetImagesFromImageStoreBackupStorageResult& operator=(GetImagesFromImageStoreBackupStorageResult&&) = default;
+  ~GetImagesFromImageStoreBackupStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetInterdependentL3NetworkImageResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetInterdependentL3NetworkImageResult();
+  GetInterdependentL3NetworkImageResult(const GetInterdependentL3NetworkImageResult&) = default;
+  GetInterdependentL3NetworkImageResult(GetInterdependentL3NetworkImageResult&&) noexcept;
+  GetInterdependentL3NetworkImageResult& operator=(const GetInterdependentL3NetworkImageResult&) = default;
+  GetInterdependentL3NetworkImageResult& operator=(GetInterdependentL3NetworkImageResult&&) = default;
+  ~GetInterdependentL3NetworkImageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetInterdependentL3NetworksBackupStoragesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetInterdependentL3NetworksBackupStoragesResult();
+  GetInterdependentL3NetworksBackupStoragesResult(const GetInterdependentL3NetworksBackupStoragesResult&) = default;
+  GetInterdependentL3NetworksBackupStoragesResult(GetInterdependentL3NetworksBackupStoragesResult&&) noexcept;
+  GetInterdependentL3NetworksBackupStoragesResult& operator=(const GetInterdependentL3NetworksBackupStoragesResult&) = default;
+  GetInterdependentL3NetworksBackupStoragesResult& operator=(GetInterdependentL3NetworksBackupStoragesResult&&) = default;
+  ~GetInterdependentL3NetworksBackupStoragesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

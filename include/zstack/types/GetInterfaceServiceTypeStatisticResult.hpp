@@ -21,6 +21,15 @@ struct GetInterfaceServiceTypeStatisticResult {
   Json serviceTypeStatistics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   std::optional<std::int64_t> total;  ///< 64-bit integer.
 
+  /// \cond
+  GetInterfaceServiceTypeStatisticResult();
+  GetInterfaceServiceTypeStatisticResult(const GetInterfaceServiceTypeStatisticResult&) = default;
+  GetInterfaceServiceTypeStatisticResult(GetInterfaceServiceTypeStatisticResult&&) noexcept;
+  GetInterfaceServiceTypeStatisticResult& operator=(const GetInterfaceServiceTypeStatisticResult&) = default;
+  GetInterfaceServiceTypeStatisticResult& operator=(GetInterfaceServiceTypeStatisticResult&&) = default;
+  ~GetInterfaceServiceTypeStatisticResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -31,6 +31,15 @@ struct GetIpAddressCapacityResult {
   std::vector<IpCapacityData> capacityData;  ///< List of \ref IpCapacityData.
   std::string resourceType;  ///< String.
 
+  /// \cond
+  GetIpAddressCapacityResult();
+  GetIpAddressCapacityResult(const GetIpAddressCapacityResult&) = default;
+  GetIpAddressCapacityResult(GetIpAddressCapacityResult&&) noexcept;
+  GetIpAddressCapacityResult& operator=(const GetIpAddressCapacityResult&) = default;
+  GetIpAddressCapacityResult& operator=(GetIpAddressCapacityResult&&) = default;
+  ~GetIpAddressCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetL2NetworkTypesResult {
   Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetL2NetworkTypesResult();
+  GetL2NetworkTypesResult(const GetL2NetworkTypesResult&) = default;
+  GetL2NetworkTypesResult(GetL2NetworkTypesResult&&) noexcept;
+  GetL2NetworkTypesResult& operator=(const GetL2NetworkTypesResult&) = default;
+  GetL2NetworkTypesResult& operator=(GetL2NetworkTypesResult&&) = default;
+  ~GetL2NetworkTypesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetL3NetworkDhcpIpAddressResult {
   std::string ip;  ///< String.
   std::string ip6;  ///< String.
 
+  /// \cond
+  GetL3NetworkDhcpIpAddressResult();
+  GetL3NetworkDhcpIpAddressResult(const GetL3NetworkDhcpIpAddressResult&) = default;
+  GetL3NetworkDhcpIpAddressResult(GetL3NetworkDhcpIpAddressResult&&) noexcept;
+  GetL3NetworkDhcpIpAddressResult& operator=(const GetL3NetworkDhcpIpAddressResult&) = default;
+  GetL3NetworkDhcpIpAddressResult& operator=(GetL3NetworkDhcpIpAddressResult&&) = default;
+  ~GetL3NetworkDhcpIpAddressResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct GetL3NetworkIpStatisticResult {
   std::vector<IpStatisticData> ipStatistics;  ///< List of \ref IpStatisticData.
   std::optional<std::int64_t> total;  ///< 64-bit integer.
 
+  /// \cond
+  GetL3NetworkIpStatisticResult();
+  GetL3NetworkIpStatisticResult(const GetL3NetworkIpStatisticResult&) = default;
+  GetL3NetworkIpStatisticResult(GetL3NetworkIpStatisticResult&&) noexcept;
+  GetL3NetworkIpStatisticResult& operator=(const GetL3NetworkIpStatisticResult&) = default;
+  GetL3NetworkIpStatisticResult& operator=(GetL3NetworkIpStatisticResult&&) = default;
+  ~GetL3NetworkIpStatisticResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

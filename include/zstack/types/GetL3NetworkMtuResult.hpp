@@ -20,6 +20,15 @@ namespace zstack {
 struct GetL3NetworkMtuResult {
   std::optional<std::int32_t> mtu;  ///< 32-bit integer.
 
+  /// \cond
+  GetL3NetworkMtuResult();
+  GetL3NetworkMtuResult(const GetL3NetworkMtuResult&) = default;
+  GetL3NetworkMtuResult(GetL3NetworkMtuResult&&) noexcept;
+  GetL3NetworkMtuResult& operator=(const GetL3NetworkMtuResult&) = default;
+  GetL3NetworkMtuResult& operator=(GetL3NetworkMtuResult&&) = default;
+  ~GetL3NetworkMtuResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

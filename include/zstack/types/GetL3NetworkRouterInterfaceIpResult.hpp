@@ -20,6 +20,15 @@ namespace zstack {
 struct GetL3NetworkRouterInterfaceIpResult {
   std::string routerInterfaceIp;  ///< String.
 
+  /// \cond
+  GetL3NetworkRouterInterfaceIpResult();
+  GetL3NetworkRouterInterfaceIpResult(const GetL3NetworkRouterInterfaceIpResult&) = default;
+  GetL3NetworkRouterInterfaceIpResult(GetL3NetworkRouterInterfaceIpResult&&) noexcept;
+  GetL3NetworkRouterInterfaceIpResult& operator=(const GetL3NetworkRouterInterfaceIpResult&) = default;
+  GetL3NetworkRouterInterfaceIpResult& operator=(GetL3NetworkRouterInterfaceIpResult&&) = default;
+  ~GetL3NetworkRouterInterfaceIpResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

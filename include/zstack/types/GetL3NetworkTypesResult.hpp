@@ -20,6 +20,15 @@ namespace zstack {
 struct GetL3NetworkTypesResult {
   Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetL3NetworkTypesResult();
+  GetL3NetworkTypesResult(const GetL3NetworkTypesResult&) = default;
+  GetL3NetworkTypesResult(GetL3NetworkTypesResult&&) noexcept;
+  GetL3NetworkTypesResult& operator=(const GetL3NetworkTypesResult&) = default;
+  GetL3NetworkTypesResult& operator=(GetL3NetworkTypesResult&&) = default;
+  ~GetL3NetworkTypesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLdapEntryResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLdapEntryResult();
+  GetLdapEntryResult(const GetLdapEntryResult&) = default;
+  GetLdapEntryResult(GetLdapEntryResult&&) noexcept;
+  GetLdapEntryResult& operator=(const GetLdapEntryResult&) = default;
+  GetLdapEntryResult& operator=(GetLdapEntryResult&&) = default;
+  ~GetLdapEntryResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLdapServerAvailableAttributesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLdapServerAvailableAttributesResult();
+  GetLdapServerAvailableAttributesResult(const GetLdapServerAvailableAttributesResult&) = default;
+  GetLdapServerAvailableAttributesResult(GetLdapServerAvailableAttributesResult&&) noexcept;
+  GetLdapServerAvailableAttributesResult& operator=(const GetLdapServerAvailableAttributesResult&) = default;
+  GetLdapServerAvailableAttributesResult& operator=(GetLdapServerAvailableAttributesResult&&) = default;
+  ~GetLdapServerAvailableAttributesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLicenseAddOnsResult {
   Json addons;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLicenseAddOnsResult();
+  GetLicenseAddOnsResult(const GetLicenseAddOnsResult&) = default;
+  GetLicenseAddOnsResult(GetLicenseAddOnsResult&&) noexcept;
+  GetLicenseAddOnsResult& operator=(const GetLicenseAddOnsResult&) = default;
+  GetLicenseAddOnsResult& operator=(GetLicenseAddOnsResult&&) = default;
+  ~GetLicenseAddOnsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLicenseCapabilitiesResult {
   Json capabilities;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLicenseCapabilitiesResult();
+  GetLicenseCapabilitiesResult(const GetLicenseCapabilitiesResult&) = default;
+  GetLicenseCapabilitiesResult(GetLicenseCapabilitiesResult&&) noexcept;
+  GetLicenseCapabilitiesResult& operator=(const GetLicenseCapabilitiesResult&) = default;
+  GetLicenseCapabilitiesResult& operator=(GetLicenseCapabilitiesResult&&) = default;
+  ~GetLicenseCapabilitiesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

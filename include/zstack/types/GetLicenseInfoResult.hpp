@@ -22,6 +22,15 @@ struct GetLicenseInfoResult {
   std::optional<LicenseInventory> inventory;  ///< \ref LicenseInventory.
   Json additions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLicenseInfoResult();
+  GetLicenseInfoResult(const GetLicenseInfoResult&) = default;
+  GetLicenseInfoResult(GetLicenseInfoResult&&) noexcept;
+  GetLicenseInfoResult& operator=(const GetLicenseInfoResult&) = default;
+  GetLicenseInfoResult& operator=(GetLicenseInfoResult&&) = default;
+  ~GetLicenseInfoResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLicenseUKeyStatusResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLicenseUKeyStatusResult();
+  GetLicenseUKeyStatusResult(const GetLicenseUKeyStatusResult&) = default;
+  GetLicenseUKeyStatusResult(GetLicenseUKeyStatusResult&&) noexcept;
+  GetLicenseUKeyStatusResult& operator=(const GetLicenseUKeyStatusResult&) = default;
+  GetLicenseUKeyStatusResult& operator=(GetLicenseUKeyStatusResult&&) = default;
+  ~GetLicenseUKeyStatusResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

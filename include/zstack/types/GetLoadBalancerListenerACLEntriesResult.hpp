@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLoadBalancerListenerACLEntriesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLoadBalancerListenerACLEntriesResult();
+  GetLoadBalancerListenerACLEntriesResult(const GetLoadBalancerListenerACLEntriesResult&) = default;
+  GetLoadBalancerListenerACLEntriesResult(GetLoadBalancerListenerACLEntriesResult&&) noexcept;
+  GetLoadBalancerListenerACLEntriesResult& operator=(const GetLoadBalancerListenerACLEntriesResult&) = default;
+  GetLoadBalancerListenerACLEntriesResult& operator=(GetLoadBalancerListenerACLEntriesResult&&) = default;
+  ~GetLoadBalancerListenerACLEntriesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

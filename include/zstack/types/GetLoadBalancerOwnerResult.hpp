@@ -26,6 +26,15 @@ struct GetLoadBalancerOwnerResult {
   std::optional<VpcHaGroupInventory> vpcHa;  ///< \ref VpcHaGroupInventory.
   std::optional<SlbGroupInventory> slb;  ///< \ref SlbGroupInventory.
 
+  /// \cond
+  GetLoadBalancerOwnerResult();
+  GetLoadBalancerOwnerResult(const GetLoadBalancerOwnerResult&) = default;
+  GetLoadBalancerOwnerResult(GetLoadBalancerOwnerResult&&) noexcept;
+  GetLoadBalancerOwnerResult& operator=(const GetLoadBalancerOwnerResult&) = default;
+  GetLoadBalancerOwnerResult& operator=(GetLoadBalancerOwnerResult&&) = default;
+  ~GetLoadBalancerOwnerResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLocalRaidPhysicalDriveSmartResult {
   Json result;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLocalRaidPhysicalDriveSmartResult();
+  GetLocalRaidPhysicalDriveSmartResult(const GetLocalRaidPhysicalDriveSmartResult&) = default;
+  GetLocalRaidPhysicalDriveSmartResult(GetLocalRaidPhysicalDriveSmartResult&&) noexcept;
+  GetLocalRaidPhysicalDriveSmartResult& operator=(const GetLocalRaidPhysicalDriveSmartResult&) = default;
+  GetLocalRaidPhysicalDriveSmartResult& operator=(GetLocalRaidPhysicalDriveSmartResult&&) = default;
+  ~GetLocalRaidPhysicalDriveSmartResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

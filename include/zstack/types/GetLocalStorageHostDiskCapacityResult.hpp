@@ -21,6 +21,15 @@ namespace zstack {
 struct GetLocalStorageHostDiskCapacityResult {
   std::vector<HostDiskCapacity> inventories;  ///< List of \ref HostDiskCapacity.
 
+  /// \cond
+  GetLocalStorageHostDiskCapacityResult();
+  GetLocalStorageHostDiskCapacityResult(const GetLocalStorageHostDiskCapacityResult&) = default;
+  GetLocalStorageHostDiskCapacityResult(GetLocalStorageHostDiskCapacityResult&&) noexcept;
+  GetLocalStorageHostDiskCapacityResult& operator=(const GetLocalStorageHostDiskCapacityResult&) = default;
+  GetLocalStorageHostDiskCapacityResult& operator=(GetLocalStorageHostDiskCapacityResult&&) = default;
+  ~GetLocalStorageHostDiskCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

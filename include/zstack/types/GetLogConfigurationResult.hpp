@@ -20,6 +20,15 @@ namespace zstack {
 struct GetLogConfigurationResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetLogConfigurationResult();
+  GetLogConfigurationResult(const GetLogConfigurationResult&) = default;
+  GetLogConfigurationResult(GetLogConfigurationResult&&) noexcept;
+  GetLogConfigurationResult& operator=(const GetLogConfigurationResult&) = default;
+  GetLogConfigurationResult& operator=(GetLogConfigurationResult&&) = default;
+  ~GetLogConfigurationResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetLoginCaptchaResult {
   std::string captchaUuid;  ///< String; UUID of the captcha.
   std::string captcha;  ///< String.
 
+  /// \cond
+  GetLoginCaptchaResult();
+  GetLoginCaptchaResult(const GetLoginCaptchaResult&) = default;
+  GetLoginCaptchaResult(GetLoginCaptchaResult&&) noexcept;
+  GetLoginCaptchaResult& operator=(const GetLoginCaptchaResult&) = default;
+  GetLoginCaptchaResult& operator=(GetLoginCaptchaResult&&) = default;
+  ~GetLoginCaptchaResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetLoginProceduresResult {
   std::vector<LoginAuthenticationProcedureDesc> procedures;  ///< List of \ref LoginAuthenticationProcedureDesc.
 
+  /// \cond
+  GetLoginProceduresResult();
+  GetLoginProceduresResult(const GetLoginProceduresResult&) = default;
+  GetLoginProceduresResult(GetLoginProceduresResult&&) noexcept;
+  GetLoginProceduresResult& operator=(const GetLoginProceduresResult&) = default;
+  GetLoginProceduresResult& operator=(GetLoginProceduresResult&&) = default;
+  ~GetLoginProceduresResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetManagementNodeArchResult {
   std::string architecture;  ///< String.
 
+  /// \cond
+  GetManagementNodeArchResult();
+  GetManagementNodeArchResult(const GetManagementNodeArchResult&) = default;
+  GetManagementNodeArchResult(GetManagementNodeArchResult&&) noexcept;
+  GetManagementNodeArchResult& operator=(const GetManagementNodeArchResult&) = default;
+  GetManagementNodeArchResult& operator=(GetManagementNodeArchResult&&) = default;
+  ~GetManagementNodeArchResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetManagementNodeDirCapacityResult {
   Json result;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetManagementNodeDirCapacityResult();
+  GetManagementNodeDirCapacityResult(const GetManagementNodeDirCapacityResult&) = default;
+  GetManagementNodeDirCapacityResult(GetManagementNodeDirCapacityResult&&) noexcept;
+  GetManagementNodeDirCapacityResult& operator=(const GetManagementNodeDirCapacityResult&) = default;
+  GetManagementNodeDirCapacityResult& operator=(GetManagementNodeDirCapacityResult&&) = default;
+  ~GetManagementNodeDirCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetManagementNodeOSResult {
   std::string name;  ///< String.
   std::string version;  ///< String.
 
+  /// \cond
+  GetManagementNodeOSResult();
+  GetManagementNodeOSResult(const GetManagementNodeOSResult&) = default;
+  GetManagementNodeOSResult(GetManagementNodeOSResult&&) noexcept;
+  GetManagementNodeOSResult& operator=(const GetManagementNodeOSResult&) = default;
+  GetManagementNodeOSResult& operator=(GetManagementNodeOSResult&&) = default;
+  ~GetManagementNodeOSResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

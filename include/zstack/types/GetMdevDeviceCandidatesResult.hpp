@@ -20,6 +20,15 @@ namespace zstack {
 struct GetMdevDeviceCandidatesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetMdevDeviceCandidatesResult();
+  GetMdevDeviceCandidatesResult(const GetMdevDeviceCandidatesResult&) = default;
+  GetMdevDeviceCandidatesResult(GetMdevDeviceCandidatesResult&&) noexcept;
+  GetMdevDeviceCandidatesResult& operator=(const GetMdevDeviceCandidatesResult&) = default;
+  GetMdevDeviceCandidatesResult& operator=(GetMdevDeviceCandidatesResult&&) = default;
+  ~GetMdevDeviceCandidatesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

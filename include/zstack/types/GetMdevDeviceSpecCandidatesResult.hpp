@@ -20,6 +20,15 @@ namespace zstack {
 struct GetMdevDeviceSpecCandidatesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetMdevDeviceSpecCandidatesResult();
+  GetMdevDeviceSpecCandidatesResult(const GetMdevDeviceSpecCandidatesResult&) = default;
+  GetMdevDeviceSpecCandidatesResult(GetMdevDeviceSpecCandidatesResult&&) noexcept;
+  GetMdevDeviceSpecCandidatesResult& operator=(const GetMdevDeviceSpecCandidatesResult&) = default;
+  GetMdevDeviceSpecCandidatesResult& operator=(GetMdevDeviceSpecCandidatesResult&&) = default;
+  ~GetMdevDeviceSpecCandidatesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

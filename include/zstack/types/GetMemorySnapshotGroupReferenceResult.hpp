@@ -22,6 +22,15 @@ struct GetMemorySnapshotGroupReferenceResult {
   std::vector<VolumeSnapshotGroupInventory> inventories;  ///< List of \ref VolumeSnapshotGroupInventory.
   std::string resourceUuid;  ///< String; UUID of the resource.
 
+  /// \cond
+  GetMemorySnapshotGroupReferenceResult();
+  GetMemorySnapshotGroupReferenceResult(const GetMemorySnapshotGroupReferenceResult&) = default;
+  GetMemorySnapshotGroupReferenceResult(GetMemorySnapshotGroupReferenceResult&&) noexcept;
+  GetMemorySnapshotGroupReferenceResult& operator=(const GetMemorySnapshotGroupReferenceResult&) = default;
+  GetMemorySnapshotGroupReferenceResult& operator=(GetMemorySnapshotGroupReferenceResult&&) = default;
+  ~GetMemorySnapshotGroupReferenceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

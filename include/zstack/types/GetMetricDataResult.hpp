@@ -20,6 +20,15 @@ namespace zstack {
 struct GetMetricDataResult {
   Json data;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetMetricDataResult();
+  GetMetricDataResult(const GetMetricDataResult&) = default;
+  GetMetricDataResult(GetMetricDataResult&&) noexcept;
+  GetMetricDataResult& operator=(const GetMetricDataResult&) = default;
+  GetMetricDataResult& operator=(GetMetricDataResult&&) = default;
+  ~GetMetricDataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetMetricLabelValueResult {
   Json labels;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetMetricLabelValueResult();
+  GetMetricLabelValueResult(const GetMetricLabelValueResult&) = default;
+  GetMetricLabelValueResult(GetMetricLabelValueResult&&) noexcept;
+  GetMetricLabelValueResult& operator=(const GetMetricLabelValueResult&) = default;
+  GetMetricLabelValueResult& operator=(GetMetricLabelValueResult&&) = default;
+  ~GetMetricLabelValueResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

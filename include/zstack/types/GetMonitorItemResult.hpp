@@ -20,6 +20,15 @@ namespace zstack {
 struct GetMonitorItemResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetMonitorItemResult();
+  GetMonitorItemResult(const GetMonitorItemResult&) = default;
+  GetMonitorItemResult(GetMonitorItemResult&&) noexcept;
+  GetMonitorItemResult& operator=(const GetMonitorItemResult&) = default;
+  GetMonitorItemResult& operator=(GetMonitorItemResult&&) = default;
+  ~GetMonitorItemResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

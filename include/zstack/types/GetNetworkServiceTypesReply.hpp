@@ -20,6 +20,15 @@ namespace zstack {
 struct GetNetworkServiceTypesReply {
   std::map<std::string, std::vector<std::string>> types;  ///< Map from string to list of strings.
 
+  /// \cond
+  GetNetworkServiceTypesReply();
+  GetNetworkServiceTypesReply(const GetNetworkServiceTypesReply&) = default;
+  GetNetworkServiceTypesReply(GetNetworkServiceTypesReply&&) noexcept;
+  GetNetworkServiceTypesReply& operator=(const GetNetworkServiceTypesReply&) = default;
+  GetNetworkServiceTypesReply& operator=(GetNetworkServiceTypesReply&&) = default;
+  ~GetNetworkServiceTypesReply();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

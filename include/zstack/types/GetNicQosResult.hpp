@@ -23,6 +23,15 @@ struct GetNicQosResult {
   std::optional<std::int64_t> outboundBandwidthUpthreshold;  ///< 64-bit integer.
   std::optional<std::int64_t> inboundBandwidthUpthreshold;  ///< 64-bit integer.
 
+  /// \cond
+  GetNicQosResult();
+  GetNicQosResult(const GetNicQosResult&) = default;
+  GetNicQosResult(GetNicQosResult&&) noexcept;
+  GetNicQosResult& operator=(const GetNicQosResult&) = default;
+  GetNicQosResult& operator=(GetNicQosResult&&) = default;
+  ~GetNicQosResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetNoTriggerSchedulerJobsResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetNoTriggerSchedulerJobsResult();
+  GetNoTriggerSchedulerJobsResult(const GetNoTriggerSchedulerJobsResult&) = default;
+  GetNoTriggerSchedulerJobsResult(GetNoTriggerSchedulerJobsResult&&) noexcept;
+  GetNoTriggerSchedulerJobsResult& operator=(const GetNoTriggerSchedulerJobsResult&) = default;
+  GetNoTriggerSchedulerJobsResult& operator=(GetNoTriggerSchedulerJobsResult&&) = default;
+  ~GetNoTriggerSchedulerJobsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

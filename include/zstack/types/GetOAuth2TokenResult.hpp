@@ -23,6 +23,15 @@ struct GetOAuth2TokenResult {
   std::optional<OAuth2TokenInventory> inventory;  ///< \ref OAuth2TokenInventory.
   std::optional<SSOServerTokenInventory> serverTokenInventory;  ///< \ref SSOServerTokenInventory.
 
+  /// \cond
+  GetOAuth2TokenResult();
+  GetOAuth2TokenResult(const GetOAuth2TokenResult&) = default;
+  GetOAuth2TokenResult(GetOAuth2TokenResult&&) noexcept;
+  GetOAuth2TokenResult& operator=(const GetOAuth2TokenResult&) = default;
+  GetOAuth2TokenResult& operator=(GetOAuth2TokenResult&&) = default;
+  ~GetOAuth2TokenResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetOrganizationQuotaUsageResult {
   Json usages;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetOrganizationQuotaUsageResult();
+  GetOrganizationQuotaUsageResult(const GetOrganizationQuotaUsageResult&) = default;
+  GetOrganizationQuotaUsageResult(GetOrganizationQuotaUsageResult&&) noexcept;
+  GetOrganizationQuotaUsageResult& operator=(const GetOrganizationQuotaUsageResult&) = default;
+  GetOrganizationQuotaUsageResult& operator=(GetOrganizationQuotaUsageResult&&) = default;
+  ~GetOrganizationQuotaUsageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetOssBucketFileFromRemoteResult {
   Json files;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetOssBucketFileFromRemoteResult();
+  GetOssBucketFileFromRemoteResult(const GetOssBucketFileFromRemoteResult&) = default;
+  GetOssBucketFileFromRemoteResult(GetOssBucketFileFromRemoteResult&&) noexcept;
+  GetOssBucketFileFromRemoteResult& operator=(const GetOssBucketFileFromRemoteResult&) = default;
+  GetOssBucketFileFromRemoteResult& operator=(GetOssBucketFileFromRemoteResult&&) = default;
+  ~GetOssBucketFileFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetOssBucketNameFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetOssBucketNameFromRemoteResult();
+  GetOssBucketNameFromRemoteResult(const GetOssBucketNameFromRemoteResult&) = default;
+  GetOssBucketNameFromRemoteResult(GetOssBucketNameFromRemoteResult&&) noexcept;
+  GetOssBucketNameFromRemoteResult& operator=(const GetOssBucketNameFromRemoteResult&) = default;
+  GetOssBucketNameFromRemoteResult& operator=(GetOssBucketNameFromRemoteResult&&) = default;
+  ~GetOssBucketNameFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

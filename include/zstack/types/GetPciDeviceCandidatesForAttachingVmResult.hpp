@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPciDeviceCandidatesForAttachingVmResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPciDeviceCandidatesForAttachingVmResult();
+  GetPciDeviceCandidatesForAttachingVmResult(const GetPciDeviceCandidatesForAttachingVmResult&) = default;
+  GetPciDeviceCandidatesForAttachingVmResult(GetPciDeviceCandidatesForAttachingVmResult&&) noexcept;
+  GetPciDeviceCandidatesForAttachingVmResult& operator=(const GetPciDeviceCandidatesForAttachingVmResult&) = default;
+  GetPciDeviceCandidatesForAttachingVmResult& operator=(GetPciDeviceCandidatesForAttachingVmResult&&) = default;
+  ~GetPciDeviceCandidatesForAttachingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

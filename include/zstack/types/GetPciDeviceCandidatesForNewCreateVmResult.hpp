@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPciDeviceCandidatesForNewCreateVmResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPciDeviceCandidatesForNewCreateVmResult();
+  GetPciDeviceCandidatesForNewCreateVmResult(const GetPciDeviceCandidatesForNewCreateVmResult&) = default;
+  GetPciDeviceCandidatesForNewCreateVmResult(GetPciDeviceCandidatesForNewCreateVmResult&&) noexcept;
+  GetPciDeviceCandidatesForNewCreateVmResult& operator=(const GetPciDeviceCandidatesForNewCreateVmResult&) = default;
+  GetPciDeviceCandidatesForNewCreateVmResult& operator=(GetPciDeviceCandidatesForNewCreateVmResult&&) = default;
+  ~GetPciDeviceCandidatesForNewCreateVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

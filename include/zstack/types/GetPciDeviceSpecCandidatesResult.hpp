@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPciDeviceSpecCandidatesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPciDeviceSpecCandidatesResult();
+  GetPciDeviceSpecCandidatesResult(const GetPciDeviceSpecCandidatesResult&) = default;
+  GetPciDeviceSpecCandidatesResult(GetPciDeviceSpecCandidatesResult&&) noexcept;
+  GetPciDeviceSpecCandidatesResult& operator=(const GetPciDeviceSpecCandidatesResult&) = default;
+  GetPciDeviceSpecCandidatesResult& operator=(GetPciDeviceSpecCandidatesResult&&) = default;
+  ~GetPciDeviceSpecCandidatesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetPlatformTimeZoneResult {
   std::string timezone;  ///< String.
   std::string offset;  ///< String.
 
+  /// \cond
+  GetPlatformTimeZoneResult();
+  GetPlatformTimeZoneResult(const GetPlatformTimeZoneResult&) = default;
+  GetPlatformTimeZoneResult(GetPlatformTimeZoneResult&&) noexcept;
+  GetPlatformTimeZoneResult& operator=(const GetPlatformTimeZoneResult&) = default;
+  GetPlatformTimeZoneResult& operator=(GetPlatformTimeZoneResult&&) = default;
+  ~GetPlatformTimeZoneResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

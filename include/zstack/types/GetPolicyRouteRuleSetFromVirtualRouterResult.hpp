@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPolicyRouteRuleSetFromVirtualRouterResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPolicyRouteRuleSetFromVirtualRouterResult();
+  GetPolicyRouteRuleSetFromVirtualRouterResult(const GetPolicyRouteRuleSetFromVirtualRouterResult&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterResult(GetPolicyRouteRuleSetFromVirtualRouterResult&&) noexcept;
+  GetPolicyRouteRuleSetFromVirtualRouterResult& operator=(const GetPolicyRouteRuleSetFromVirtualRouterResult&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterResult& operator=(GetPolicyRouteRuleSetFromVirtualRouterResult&&) = default;
+  ~GetPolicyRouteRuleSetFromVirtualRouterResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

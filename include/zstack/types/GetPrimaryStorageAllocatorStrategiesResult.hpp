@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPrimaryStorageAllocatorStrategiesResult {
   Json strategies;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPrimaryStorageAllocatorStrategiesResult();
+  GetPrimaryStorageAllocatorStrategiesResult(const GetPrimaryStorageAllocatorStrategiesResult&) = default;
+  GetPrimaryStorageAllocatorStrategiesResult(GetPrimaryStorageAllocatorStrategiesResult&&) noexcept;
+  GetPrimaryStorageAllocatorStrategiesResult& operator=(const GetPrimaryStorageAllocatorStrategiesResult&) = default;
+  GetPrimaryStorageAllocatorStrategiesResult& operator=(GetPrimaryStorageAllocatorStrategiesResult&&) = default;
+  ~GetPrimaryStorageAllocatorStrategiesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

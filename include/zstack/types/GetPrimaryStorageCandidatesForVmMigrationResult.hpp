@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPrimaryStorageCandidatesForVmMigrationResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPrimaryStorageCandidatesForVmMigrationResult();
+  GetPrimaryStorageCandidatesForVmMigrationResult(const GetPrimaryStorageCandidatesForVmMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationResult(GetPrimaryStorageCandidatesForVmMigrationResult&&) noexcept;
+  GetPrimaryStorageCandidatesForVmMigrationResult& operator=(const GetPrimaryStorageCandidatesForVmMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationResult& operator=(GetPrimaryStorageCandidatesForVmMigrationResult&&) = default;
+  ~GetPrimaryStorageCandidatesForVmMigrationResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

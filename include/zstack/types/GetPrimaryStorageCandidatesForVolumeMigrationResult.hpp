@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPrimaryStorageCandidatesForVolumeMigrationResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPrimaryStorageCandidatesForVolumeMigrationResult();
+  GetPrimaryStorageCandidatesForVolumeMigrationResult(const GetPrimaryStorageCandidatesForVolumeMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationResult(GetPrimaryStorageCandidatesForVolumeMigrationResult&&) noexcept;
+  GetPrimaryStorageCandidatesForVolumeMigrationResult& operator=(const GetPrimaryStorageCandidatesForVolumeMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationResult& operator=(GetPrimaryStorageCandidatesForVolumeMigrationResult&&) = default;
+  ~GetPrimaryStorageCandidatesForVolumeMigrationResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct GetPrimaryStorageCapacityResult {
   std::optional<std::int64_t> totalPhysicalCapacity;  ///< 64-bit integer.
   std::optional<std::int64_t> availablePhysicalCapacity;  ///< 64-bit integer.
 
+  /// \cond
+  GetPrimaryStorageCapacityResult();
+  GetPrimaryStorageCapacityResult(const GetPrimaryStorageCapacityResult&) = default;
+  GetPrimaryStorageCapacityResult(GetPrimaryStorageCapacityResult&&) noexcept;
+  GetPrimaryStorageCapacityResult& operator=(const GetPrimaryStorageCapacityResult&) = default;
+  GetPrimaryStorageCapacityResult& operator=(GetPrimaryStorageCapacityResult&&) = default;
+  ~GetPrimaryStorageCapacityResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct GetPrimaryStorageLicenseInfoResult {
   std::string name;  ///< String.
   std::string expireTime;  ///< String.
 
+  /// \cond
+  GetPrimaryStorageLicenseInfoResult();
+  GetPrimaryStorageLicenseInfoResult(const GetPrimaryStorageLicenseInfoResult&) = default;
+  GetPrimaryStorageLicenseInfoResult(GetPrimaryStorageLicenseInfoResult&&) noexcept;
+  GetPrimaryStorageLicenseInfoResult& operator=(const GetPrimaryStorageLicenseInfoResult&) = default;
+  GetPrimaryStorageLicenseInfoResult& operator=(GetPrimaryStorageLicenseInfoResult&&) = default;
+  ~GetPrimaryStorageLicenseInfoResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetPrimaryStorageTypesResult {
   Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetPrimaryStorageTypesResult();
+  GetPrimaryStorageTypesResult(const GetPrimaryStorageTypesResult&) = default;
+  GetPrimaryStorageTypesResult(GetPrimaryStorageTypesResult&&) noexcept;
+  GetPrimaryStorageTypesResult& operator=(const GetPrimaryStorageTypesResult&) = default;
+  GetPrimaryStorageTypesResult& operator=(GetPrimaryStorageTypesResult&&) = default;
+  ~GetPrimaryStorageTypesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct GetPrimaryStorageUsageReportResult {
   std::map<std::string, UsageReport> uriUsageForecast;  ///< Map from string to \ref UsageReport.
   std::optional<UsageReport> usageReport;  ///< \ref UsageReport.
 
+  /// \cond
+  GetPrimaryStorageUsageReportResult();
+  GetPrimaryStorageUsageReportResult(const GetPrimaryStorageUsageReportResult&) = default;
+  GetPrimaryStorageUsageReportResult(GetPrimaryStorageUsageReportResult&&) noexcept;
+  GetPrimaryStorageUsageReportResult& operator=(const GetPrimaryStorageUsageReportResult&) = default;
+  GetPrimaryStorageUsageReportResult& operator=(GetPrimaryStorageUsageReportResult&&) = default;
+  ~GetPrimaryStorageUsageReportResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

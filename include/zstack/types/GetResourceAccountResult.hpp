@@ -21,6 +21,15 @@ namespace zstack {
 struct GetResourceAccountResult {
   std::map<std::string, AccountInventory> inventories;  ///< Map from string to \ref AccountInventory.
 
+  /// \cond
+  GetResourceAccountResult();
+  GetResourceAccountResult(const GetResourceAccountResult&) = default;
+  GetResourceAccountResult(GetResourceAccountResult&&) noexcept;
+  GetResourceAccountResult& operator=(const GetResourceAccountResult&) = default;
+  GetResourceAccountResult& operator=(GetResourceAccountResult&&) = default;
+  ~GetResourceAccountResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

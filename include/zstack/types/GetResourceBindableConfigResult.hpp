@@ -20,6 +20,15 @@ namespace zstack {
 struct GetResourceBindableConfigResult {
   Json bindableConfigs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetResourceBindableConfigResult();
+  GetResourceBindableConfigResult(const GetResourceBindableConfigResult&) = default;
+  GetResourceBindableConfigResult(GetResourceBindableConfigResult&&) noexcept;
+  GetResourceBindableConfigResult& operator=(const GetResourceBindableConfigResult&) = default;
+  GetResourceBindableConfigResult& operator=(GetResourceBindableConfigResult&&) = default;
+  ~GetResourceBindableConfigResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct GetResourceConfigResult {
   std::string value;  ///< String.
   Json effectiveConfigs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetResourceConfigResult();
+  GetResourceConfigResult(const GetResourceConfigResult&) = default;
+  GetResourceConfigResult(GetResourceConfigResult&&) noexcept;
+  GetResourceConfigResult& operator=(const GetResourceConfigResult&) = default;
+  GetResourceConfigResult& operator=(GetResourceConfigResult&&) = default;
+  ~GetResourceConfigResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetResourceConfigsResult {
   Json configs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetResourceConfigsResult();
+  GetResourceConfigsResult(const GetResourceConfigsResult&) = default;
+  GetResourceConfigsResult(GetResourceConfigsResult&&) noexcept;
+  GetResourceConfigsResult& operator=(const GetResourceConfigsResult&) = default;
+  GetResourceConfigsResult& operator=(GetResourceConfigsResult&&) = default;
+  ~GetResourceConfigsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetResourceFromPublishAppResult {
   Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetResourceFromPublishAppResult();
+  GetResourceFromPublishAppResult(const GetResourceFromPublishAppResult&) = default;
+  GetResourceFromPublishAppResult(GetResourceFromPublishAppResult&&) noexcept;
+  GetResourceFromPublishAppResult& operator=(const GetResourceFromPublishAppResult&) = default;
+  GetResourceFromPublishAppResult& operator=(GetResourceFromPublishAppResult&&) = default;
+  ~GetResourceFromPublishAppResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

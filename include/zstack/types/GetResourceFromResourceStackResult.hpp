@@ -20,6 +20,15 @@ namespace zstack {
 struct GetResourceFromResourceStackResult {
   Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetResourceFromResourceStackResult();
+  GetResourceFromResourceStackResult(const GetResourceFromResourceStackResult&) = default;
+  GetResourceFromResourceStackResult(GetResourceFromResourceStackResult&&) noexcept;
+  GetResourceFromResourceStackResult& operator=(const GetResourceFromResourceStackResult&) = default;
+  GetResourceFromResourceStackResult& operator=(GetResourceFromResourceStackResult&&) = default;
+  ~GetResourceFromResourceStackResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

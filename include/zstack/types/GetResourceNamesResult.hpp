@@ -21,6 +21,15 @@ namespace zstack {
 struct GetResourceNamesResult {
   std::vector<ResourceInventory> inventories;  ///< List of \ref ResourceInventory.
 
+  /// \cond
+  GetResourceNamesResult();
+  GetResourceNamesResult(const GetResourceNamesResult&) = default;
+  GetResourceNamesResult(GetResourceNamesResult&&) noexcept;
+  GetResourceNamesResult& operator=(const GetResourceNamesResult&) = default;
+  GetResourceNamesResult& operator=(GetResourceNamesResult&&) = default;
+  ~GetResourceNamesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

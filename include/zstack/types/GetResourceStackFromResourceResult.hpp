@@ -20,6 +20,15 @@ namespace zstack {
 struct GetResourceStackFromResourceResult {
   Json stack;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetResourceStackFromResourceResult();
+  GetResourceStackFromResourceResult(const GetResourceStackFromResourceResult&) = default;
+  GetResourceStackFromResourceResult(GetResourceStackFromResourceResult&&) noexcept;
+  GetResourceStackFromResourceResult& operator=(const GetResourceStackFromResourceResult&) = default;
+  GetResourceStackFromResourceResult& operator=(GetResourceStackFromResourceResult&&) = default;
+  ~GetResourceStackFromResourceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

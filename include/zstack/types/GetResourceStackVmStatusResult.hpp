@@ -20,6 +20,15 @@ namespace zstack {
 struct GetResourceStackVmStatusResult {
   Json portStatus;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetResourceStackVmStatusResult();
+  GetResourceStackVmStatusResult(const GetResourceStackVmStatusResult&) = default;
+  GetResourceStackVmStatusResult(GetResourceStackVmStatusResult&&) noexcept;
+  GetResourceStackVmStatusResult& operator=(const GetResourceStackVmStatusResult&) = default;
+  GetResourceStackVmStatusResult& operator=(GetResourceStackVmStatusResult&&) = default;
+  ~GetResourceStackVmStatusResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

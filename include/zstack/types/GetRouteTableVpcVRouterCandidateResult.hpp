@@ -20,6 +20,15 @@ namespace zstack {
 struct GetRouteTableVpcVRouterCandidateResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetRouteTableVpcVRouterCandidateResult();
+  GetRouteTableVpcVRouterCandidateResult(const GetRouteTableVpcVRouterCandidateResult&) = default;
+  GetRouteTableVpcVRouterCandidateResult(GetRouteTableVpcVRouterCandidateResult&&) noexcept;
+  GetRouteTableVpcVRouterCandidateResult& operator=(const GetRouteTableVpcVRouterCandidateResult&) = default;
+  GetRouteTableVpcVRouterCandidateResult& operator=(GetRouteTableVpcVRouterCandidateResult&&) = default;
+  ~GetRouteTableVpcVRouterCandidateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetSSOClientResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetSSOClientResult();
+  GetSSOClientResult(const GetSSOClientResult&) = default;
+  GetSSOClientResult(GetSSOClientResult&&) noexcept;
+  GetSSOClientResult& operator=(const GetSSOClientResult&) = default;
+  GetSSOClientResult& operator=(GetSSOClientResult&&) = default;
+  ~GetSSOClientResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct GetSchedulerExecutionReportResult {
   Json partialSuccessRecords;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json waitingRecords;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetSchedulerExecutionReportResult();
+  GetSchedulerExecutionReportResult(const GetSchedulerExecutionReportResult&) = default;
+  GetSchedulerExecutionReportResult(GetSchedulerExecutionReportResult&&) noexcept;
+  GetSchedulerExecutionReportResult& operator=(const GetSchedulerExecutionReportResult&) = default;
+  GetSchedulerExecutionReportResult& operator=(GetSchedulerExecutionReportResult&&) = default;
+  ~GetSchedulerExecutionReportResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

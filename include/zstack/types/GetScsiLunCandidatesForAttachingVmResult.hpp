@@ -20,6 +20,15 @@ namespace zstack {
 struct GetScsiLunCandidatesForAttachingVmResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetScsiLunCandidatesForAttachingVmResult();
+  GetScsiLunCandidatesForAttachingVmResult(const GetScsiLunCandidatesForAttachingVmResult&) = default;
+  GetScsiLunCandidatesForAttachingVmResult(GetScsiLunCandidatesForAttachingVmResult&&) noexcept;
+  GetScsiLunCandidatesForAttachingVmResult& operator=(const GetScsiLunCandidatesForAttachingVmResult&) = default;
+  GetScsiLunCandidatesForAttachingVmResult& operator=(GetScsiLunCandidatesForAttachingVmResult&&) = default;
+  ~GetScsiLunCandidatesForAttachingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetSharedBlockCandidateResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetSharedBlockCandidateResult();
+  GetSharedBlockCandidateResult(const GetSharedBlockCandidateResult&) = default;
+  GetSharedBlockCandidateResult(GetSharedBlockCandidateResult&&) noexcept;
+  GetSharedBlockCandidateResult& operator=(const GetSharedBlockCandidateResult&) = default;
+  GetSharedBlockCandidateResult& operator=(GetSharedBlockCandidateResult&&) = default;
+  ~GetSharedBlockCandidateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetSignatureServerEncryptPublicKeyResult {
   std::string publicKey;  ///< String.
 
+  /// \cond
+  GetSignatureServerEncryptPublicKeyResult();
+  GetSignatureServerEncryptPublicKeyResult(const GetSignatureServerEncryptPublicKeyResult&) = default;
+  GetSignatureServerEncryptPublicKeyResult(GetSignatureServerEncryptPublicKeyResult&&) noexcept;
+  GetSignatureServerEncryptPublicKeyResult& operator=(const GetSignatureServerEncryptPublicKeyResult&) = default;
+  GetSignatureServerEncryptPublicKeyResult& operator=(GetSignatureServerEncryptPublicKeyResult&&) = default;
+  ~GetSignatureServerEncryptPublicKeyResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetSpiceCertificatesResult {
   std::string certificateStr;  ///< String.
 
+  /// \cond
+  GetSpiceCertificatesResult();
+  GetSpiceCertificatesResult(const GetSpiceCertificatesResult&) = default;
+  GetSpiceCertificatesResult(GetSpiceCertificatesResult&&) noexcept;
+  GetSpiceCertificatesResult& operator=(const GetSpiceCertificatesResult&) = default;
+  GetSpiceCertificatesResult& operator=(GetSpiceCertificatesResult&&) = default;
+  ~GetSpiceCertificatesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

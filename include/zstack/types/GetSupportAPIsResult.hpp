@@ -20,6 +20,15 @@ namespace zstack {
 struct GetSupportAPIsResult {
   std::vector<std::string> supportApis;  ///< List of strings.
 
+  /// \cond
+  GetSupportAPIsResult();
+  GetSupportAPIsResult(const GetSupportAPIsResult&) = default;
+  GetSupportAPIsResult(GetSupportAPIsResult&&) noexcept;
+  GetSupportAPIsResult& operator=(const GetSupportAPIsResult&) = default;
+  GetSupportAPIsResult& operator=(GetSupportAPIsResult&&) = default;
+  ~GetSupportAPIsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

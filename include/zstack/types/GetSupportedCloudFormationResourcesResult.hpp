@@ -20,6 +20,15 @@ namespace zstack {
 struct GetSupportedCloudFormationResourcesResult {
   Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetSupportedCloudFormationResourcesResult();
+  GetSupportedCloudFormationResourcesResult(const GetSupportedCloudFormationResourcesResult&) = default;
+  GetSupportedCloudFormationResourcesResult(GetSupportedCloudFormationResourcesResult&&) noexcept;
+  GetSupportedCloudFormationResourcesResult& operator=(const GetSupportedCloudFormationResourcesResult&) = default;
+  GetSupportedCloudFormationResourcesResult& operator=(GetSupportedCloudFormationResourcesResult&&) = default;
+  ~GetSupportedCloudFormationResourcesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetSupportedIdentityModelsResult {
   std::vector<std::string> configs;  ///< List of strings.
 
+  /// \cond
+  GetSupportedIdentityModelsResult();
+  GetSupportedIdentityModelsResult(const GetSupportedIdentityModelsResult&) = default;
+  GetSupportedIdentityModelsResult(GetSupportedIdentityModelsResult&&) noexcept;
+  GetSupportedIdentityModelsResult& operator=(const GetSupportedIdentityModelsResult&) = default;
+  GetSupportedIdentityModelsResult& operator=(GetSupportedIdentityModelsResult&&) = default;
+  ~GetSupportedIdentityModelsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetTaskProgressResult {
   std::vector<TaskProgressInventory> inventories;  ///< List of \ref TaskProgressInventory.
 
+  /// \cond
+  GetTaskProgressResult();
+  GetTaskProgressResult(const GetTaskProgressResult&) = default;
+  GetTaskProgressResult(GetTaskProgressResult&&) noexcept;
+  GetTaskProgressResult& operator=(const GetTaskProgressResult&) = default;
+  GetTaskProgressResult& operator=(GetTaskProgressResult&&) = default;
+  ~GetTaskProgressResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

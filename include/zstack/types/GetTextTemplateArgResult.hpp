@@ -20,6 +20,15 @@ namespace zstack {
 struct GetTextTemplateArgResult {
   Json defaultSupportedParams;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetTextTemplateArgResult();
+  GetTextTemplateArgResult(const GetTextTemplateArgResult&) = default;
+  GetTextTemplateArgResult(GetTextTemplateArgResult&&) noexcept;
+  GetTextTemplateArgResult& operator=(const GetTextTemplateArgResult&) = default;
+  GetTextTemplateArgResult& operator=(GetTextTemplateArgResult&&) = default;
+  ~GetTextTemplateArgResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

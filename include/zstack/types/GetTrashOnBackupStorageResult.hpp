@@ -21,6 +21,15 @@ namespace zstack {
 struct GetTrashOnBackupStorageResult {
   std::vector<InstallPathRecycleInventory> inventories;  ///< List of \ref InstallPathRecycleInventory.
 
+  /// \cond
+  GetTrashOnBackupStorageResult();
+  GetTrashOnBackupStorageResult(const GetTrashOnBackupStorageResult&) = default;
+  GetTrashOnBackupStorageResult(GetTrashOnBackupStorageResult&&) noexcept;
+  GetTrashOnBackupStorageResult& operator=(const GetTrashOnBackupStorageResult&) = default;
+  GetTrashOnBackupStorageResult& operator=(GetTrashOnBackupStorageResult&&) = default;
+  ~GetTrashOnBackupStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

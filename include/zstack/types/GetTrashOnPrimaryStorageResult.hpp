@@ -21,6 +21,15 @@ namespace zstack {
 struct GetTrashOnPrimaryStorageResult {
   std::vector<InstallPathRecycleInventory> inventories;  ///< List of \ref InstallPathRecycleInventory.
 
+  /// \cond
+  GetTrashOnPrimaryStorageResult();
+  GetTrashOnPrimaryStorageResult(const GetTrashOnPrimaryStorageResult&) = default;
+  GetTrashOnPrimaryStorageResult(GetTrashOnPrimaryStorageResult&&) noexcept;
+  GetTrashOnPrimaryStorageResult& operator=(const GetTrashOnPrimaryStorageResult&) = default;
+  GetTrashOnPrimaryStorageResult& operator=(GetTrashOnPrimaryStorageResult&&) = default;
+  ~GetTrashOnPrimaryStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

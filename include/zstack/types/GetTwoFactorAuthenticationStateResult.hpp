@@ -20,6 +20,15 @@ namespace zstack {
 struct GetTwoFactorAuthenticationStateResult {
   std::string state;  ///< String.
 
+  /// \cond
+  GetTwoFactorAuthenticationStateResult();
+  GetTwoFactorAuthenticationStateResult(const GetTwoFactorAuthenticationStateResult&) = default;
+  GetTwoFactorAuthenticationStateResult(GetTwoFactorAuthenticationStateResult&&) noexcept;
+  GetTwoFactorAuthenticationStateResult& operator=(const GetTwoFactorAuthenticationStateResult&) = default;
+  GetTwoFactorAuthenticationStateResult& operator=(GetTwoFactorAuthenticationStateResult&&) = default;
+  ~GetTwoFactorAuthenticationStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

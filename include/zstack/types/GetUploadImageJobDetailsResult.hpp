@@ -21,6 +21,15 @@ namespace zstack {
 struct GetUploadImageJobDetailsResult {
   std::vector<JobDetails> existingJobDetails;  ///< List of \ref JobDetails.
 
+  /// \cond
+  GetUploadImageJobDetailsResult();
+  GetUploadImageJobDetailsResult(const GetUploadImageJobDetailsResult&) = default;
+  GetUploadImageJobDetailsResult(GetUploadImageJobDetailsResult&&) noexcept;
+  GetUploadImageJobDetailsResult& operator=(const GetUploadImageJobDetailsResult&) = default;
+  GetUploadImageJobDetailsResult& operator=(GetUploadImageJobDetailsResult&&) = default;
+  ~GetUploadImageJobDetailsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

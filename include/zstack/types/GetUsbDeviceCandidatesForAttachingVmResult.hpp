@@ -20,6 +20,15 @@ namespace zstack {
 struct GetUsbDeviceCandidatesForAttachingVmResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetUsbDeviceCandidatesForAttachingVmResult();
+  GetUsbDeviceCandidatesForAttachingVmResult(const GetUsbDeviceCandidatesForAttachingVmResult&) = default;
+  GetUsbDeviceCandidatesForAttachingVmResult(GetUsbDeviceCandidatesForAttachingVmResult&&) noexcept;
+  GetUsbDeviceCandidatesForAttachingVmResult& operator=(const GetUsbDeviceCandidatesForAttachingVmResult&) = default;
+  GetUsbDeviceCandidatesForAttachingVmResult& operator=(GetUsbDeviceCandidatesForAttachingVmResult&&) = default;
+  ~GetUsbDeviceCandidatesForAttachingVmResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVRouterFlowCounterResult {
   Json counters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVRouterFlowCounterResult();
+  GetVRouterFlowCounterResult(const GetVRouterFlowCounterResult&) = default;
+  GetVRouterFlowCounterResult(GetVRouterFlowCounterResult&&) noexcept;
+  GetVRouterFlowCounterResult& operator=(const GetVRouterFlowCounterResult&) = default;
+  GetVRouterFlowCounterResult& operator=(GetVRouterFlowCounterResult&&) = default;
+  ~GetVRouterFlowCounterResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVRouterOspfNeighborResult {
   Json neighbors;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVRouterOspfNeighborResult();
+  GetVRouterOspfNeighborResult(const GetVRouterOspfNeighborResult&) = default;
+  GetVRouterOspfNeighborResult(GetVRouterOspfNeighborResult&&) noexcept;
+  GetVRouterOspfNeighborResult& operator=(const GetVRouterOspfNeighborResult&) = default;
+  GetVRouterOspfNeighborResult& operator=(GetVRouterOspfNeighborResult&&) = default;
+  ~GetVRouterOspfNeighborResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

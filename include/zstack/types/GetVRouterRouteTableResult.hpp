@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVRouterRouteTableResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVRouterRouteTableResult();
+  GetVRouterRouteTableResult(const GetVRouterRouteTableResult&) = default;
+  GetVRouterRouteTableResult(GetVRouterRouteTableResult&&) noexcept;
+  GetVRouterRouteTableResult& operator=(const GetVRouterRouteTableResult&) = default;
+  GetVRouterRouteTableResult& operator=(GetVRouterRouteTableResult&&) = default;
+  ~GetVRouterRouteTableResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVRouterRouterIdResult {
   std::string routerId;  ///< String.
 
+  /// \cond
+  GetVRouterRouterIdResult();
+  GetVRouterRouterIdResult(const GetVRouterRouterIdResult&) = default;
+  GetVRouterRouterIdResult(GetVRouterRouterIdResult&&) noexcept;
+  GetVRouterRouterIdResult& operator=(const GetVRouterRouterIdResult&) = default;
+  GetVRouterRouterIdResult& operator=(GetVRouterRouterIdResult&&) = default;
+  ~GetVRouterRouterIdResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

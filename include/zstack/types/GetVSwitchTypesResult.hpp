@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVSwitchTypesResult {
   Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVSwitchTypesResult();
+  GetVSwitchTypesResult(const GetVSwitchTypesResult&) = default;
+  GetVSwitchTypesResult(GetVSwitchTypesResult&&) noexcept;
+  GetVSwitchTypesResult& operator=(const GetVSwitchTypesResult&) = default;
+  GetVSwitchTypesResult& operator=(GetVSwitchTypesResult&&) = default;
+  ~GetVSwitchTypesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

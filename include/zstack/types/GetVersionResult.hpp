@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVersionResult {
   std::string version;  ///< String.
 
+  /// \cond
+  GetVersionResult();
+  GetVersionResult(const GetVersionResult&) = default;
+  GetVersionResult(GetVersionResult&&) noexcept;
+  GetVersionResult& operator=(const GetVersionResult&) = default;
+  GetVersionResult& operator=(GetVersionResult&&) = default;
+  ~GetVersionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

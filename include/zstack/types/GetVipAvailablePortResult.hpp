@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVipAvailablePortResult {
   std::vector<std::int32_t> availablePort;  ///< List of 32-bit integers.
 
+  /// \cond
+  GetVipAvailablePortResult();
+  GetVipAvailablePortResult(const GetVipAvailablePortResult&) = default;
+  GetVipAvailablePortResult(GetVipAvailablePortResult&&) noexcept;
+  GetVipAvailablePortResult& operator=(const GetVipAvailablePortResult&) = default;
+  GetVipAvailablePortResult& operator=(GetVipAvailablePortResult&&) = default;
+  ~GetVipAvailablePortResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVirtualRouterSoftwareVersionResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVirtualRouterSoftwareVersionResult();
+  GetVirtualRouterSoftwareVersionResult(const GetVirtualRouterSoftwareVersionResult&) = default;
+  GetVirtualRouterSoftwareVersionResult(GetVirtualRouterSoftwareVersionResult&&) noexcept;
+  GetVirtualRouterSoftwareVersionResult& operator=(const GetVirtualRouterSoftwareVersionResult&) = default;
+  GetVirtualRouterSoftwareVersionResult& operator=(GetVirtualRouterSoftwareVersionResult&&) = default;
+  ~GetVirtualRouterSoftwareVersionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVirtualizerInfoResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVirtualizerInfoResult();
+  GetVirtualizerInfoResult(const GetVirtualizerInfoResult&) = default;
+  GetVirtualizerInfoResult(GetVirtualizerInfoResult&&) noexcept;
+  GetVirtualizerInfoResult& operator=(const GetVirtualizerInfoResult&) = default;
+  GetVirtualizerInfoResult& operator=(GetVirtualizerInfoResult&&) = default;
+  ~GetVirtualizerInfoResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetVmAttachableDataVolumeResult {
   std::vector<VolumeInventory> inventories;  ///< List of \ref VolumeInventory.
 
+  /// \cond
+  GetVmAttachableDataVolumeResult();
+  GetVmAttachableDataVolumeResult(const GetVmAttachableDataVolumeResult&) = default;
+  GetVmAttachableDataVolumeResult(GetVmAttachableDataVolumeResult&&) noexcept;
+  GetVmAttachableDataVolumeResult& operator=(const GetVmAttachableDataVolumeResult&) = default;
+  GetVmAttachableDataVolumeResult& operator=(GetVmAttachableDataVolumeResult&&) = default;
+  ~GetVmAttachableDataVolumeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

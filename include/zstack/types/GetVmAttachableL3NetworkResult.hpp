@@ -21,6 +21,15 @@ namespace zstack {
 struct GetVmAttachableL3NetworkResult {
   std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
+  /// \cond
+  GetVmAttachableL3NetworkResult();
+  GetVmAttachableL3NetworkResult(const GetVmAttachableL3NetworkResult&) = default;
+  GetVmAttachableL3NetworkResult(GetVmAttachableL3NetworkResult&&) noexcept;
+  GetVmAttachableL3NetworkResult& operator=(const GetVmAttachableL3NetworkResult&) = default;
+  GetVmAttachableL3NetworkResult& operator=(GetVmAttachableL3NetworkResult&&) = default;
+  ~GetVmAttachableL3NetworkResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmBootOrderResult {
   Json orders;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmBootOrderResult();
+  GetVmBootOrderResult(const GetVmBootOrderResult&) = default;
+  GetVmBootOrderResult(GetVmBootOrderResult&&) noexcept;
+  GetVmBootOrderResult& operator=(const GetVmBootOrderResult&) = default;
+  GetVmBootOrderResult& operator=(GetVmBootOrderResult&&) = default;
+  ~GetVmBootOrderResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

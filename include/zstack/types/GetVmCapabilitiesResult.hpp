@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmCapabilitiesResult {
   std::map<std::string, Json> capabilities;  ///< Map from string to free-form JSON.
 
+  /// \cond
+  GetVmCapabilitiesResult();
+  GetVmCapabilitiesResult(const GetVmCapabilitiesResult&) = default;
+  GetVmCapabilitiesResult(GetVmCapabilitiesResult&&) noexcept;
+  GetVmCapabilitiesResult& operator=(const GetVmCapabilitiesResult&) = default;
+  GetVmCapabilitiesResult& operator=(GetVmCapabilitiesResult&&) = default;
+  ~GetVmCapabilitiesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

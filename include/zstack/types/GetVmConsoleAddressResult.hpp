@@ -25,6 +25,15 @@ struct GetVmConsoleAddressResult {
   std::string protocol;  ///< String.
   std::optional<VdiPortInfo> vdiPortInfo;  ///< \ref VdiPortInfo.
 
+  /// \cond
+  GetVmConsoleAddressResult();
+  GetVmConsoleAddressResult(const GetVmConsoleAddressResult&) = default;
+  GetVmConsoleAddressResult(GetVmConsoleAddressResult&&) noexcept;
+  GetVmConsoleAddressResult& operator=(const GetVmConsoleAddressResult&) = default;
+  GetVmConsoleAddressResult& operator=(GetVmConsoleAddressResult&&) = default;
+  ~GetVmConsoleAddressResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmConsolePasswordResult {
   std::string password;  ///< String.
 
+  /// \cond
+  GetVmConsolePasswordResult();
+  GetVmConsolePasswordResult(const GetVmConsolePasswordResult&) = default;
+  GetVmConsolePasswordResult(GetVmConsolePasswordResult&&) noexcept;
+  GetVmConsolePasswordResult& operator=(const GetVmConsolePasswordResult&) = default;
+  GetVmConsolePasswordResult& operator=(GetVmConsolePasswordResult&&) = default;
+  ~GetVmConsolePasswordResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmDeviceAddressResult {
   Json addresses;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmDeviceAddressResult();
+  GetVmDeviceAddressResult(const GetVmDeviceAddressResult&) = default;
+  GetVmDeviceAddressResult(GetVmDeviceAddressResult&&) noexcept;
+  GetVmDeviceAddressResult& operator=(const GetVmDeviceAddressResult&) = default;
+  GetVmDeviceAddressResult& operator=(GetVmDeviceAddressResult&&) = default;
+  ~GetVmDeviceAddressResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

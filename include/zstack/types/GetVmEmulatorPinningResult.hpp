@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmEmulatorPinningResult {
   std::string emulatorPinning;  ///< String.
 
+  /// \cond
+  GetVmEmulatorPinningResult();
+  GetVmEmulatorPinningResult(const GetVmEmulatorPinningResult&) = default;
+  GetVmEmulatorPinningResult(GetVmEmulatorPinningResult&&) noexcept;
+  GetVmEmulatorPinningResult& operator=(const GetVmEmulatorPinningResult&) = default;
+  GetVmEmulatorPinningResult& operator=(GetVmEmulatorPinningResult&&) = default;
+  ~GetVmEmulatorPinningResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

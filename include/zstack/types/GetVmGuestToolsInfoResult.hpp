@@ -22,6 +22,15 @@ struct GetVmGuestToolsInfoResult {
   std::string status;  ///< String.
   Json features;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmGuestToolsInfoResult();
+  GetVmGuestToolsInfoResult(const GetVmGuestToolsInfoResult&) = default;
+  GetVmGuestToolsInfoResult(GetVmGuestToolsInfoResult&&) noexcept;
+  GetVmGuestToolsInfoResult& operator=(const GetVmGuestToolsInfoResult&) = default;
+  GetVmGuestToolsInfoResult& operator=(GetVmGuestToolsInfoResult&&) = default;
+  ~GetVmGuestToolsInfoResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

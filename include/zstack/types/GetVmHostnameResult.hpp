@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmHostnameResult {
   std::string hostname;  ///< String.
 
+  /// \cond
+  GetVmHostnameResult();
+  GetVmHostnameResult(const GetVmHostnameResult&) = default;
+  GetVmHostnameResult(GetVmHostnameResult&&) noexcept;
+  GetVmHostnameResult& operator=(const GetVmHostnameResult&) = default;
+  GetVmHostnameResult& operator=(GetVmHostnameResult&&) = default;
+  ~GetVmHostnameResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

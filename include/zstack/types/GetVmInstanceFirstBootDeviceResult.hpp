@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmInstanceFirstBootDeviceResult {
   std::string firstBootDevice;  ///< String.
 
+  /// \cond
+  GetVmInstanceFirstBootDeviceResult();
+  GetVmInstanceFirstBootDeviceResult(const GetVmInstanceFirstBootDeviceResult&) = default;
+  GetVmInstanceFirstBootDeviceResult(GetVmInstanceFirstBootDeviceResult&&) noexcept;
+  GetVmInstanceFirstBootDeviceResult& operator=(const GetVmInstanceFirstBootDeviceResult&) = default;
+  GetVmInstanceFirstBootDeviceResult& operator=(GetVmInstanceFirstBootDeviceResult&&) = default;
+  ~GetVmInstanceFirstBootDeviceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmInstanceHaLevelResult {
   std::string level;  ///< String.
 
+  /// \cond
+  GetVmInstanceHaLevelResult();
+  GetVmInstanceHaLevelResult(const GetVmInstanceHaLevelResult&) = default;
+  GetVmInstanceHaLevelResult(GetVmInstanceHaLevelResult&&) noexcept;
+  GetVmInstanceHaLevelResult& operator=(const GetVmInstanceHaLevelResult&) = default;
+  GetVmInstanceHaLevelResult& operator=(GetVmInstanceHaLevelResult&&) = default;
+  ~GetVmInstanceHaLevelResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

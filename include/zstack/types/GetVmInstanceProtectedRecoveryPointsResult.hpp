@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmInstanceProtectedRecoveryPointsResult {
   Json recoveryPoints;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmInstanceProtectedRecoveryPointsResult();
+  GetVmInstanceProtectedRecoveryPointsResult(const GetVmInstanceProtectedRecoveryPointsResult&) = default;
+  GetVmInstanceProtectedRecoveryPointsResult(GetVmInstanceProtectedRecoveryPointsResult&&) noexcept;
+  GetVmInstanceProtectedRecoveryPointsResult& operator=(const GetVmInstanceProtectedRecoveryPointsResult&) = default;
+  GetVmInstanceProtectedRecoveryPointsResult& operator=(GetVmInstanceProtectedRecoveryPointsResult&&) = default;
+  ~GetVmInstanceProtectedRecoveryPointsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

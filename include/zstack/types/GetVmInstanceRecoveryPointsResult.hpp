@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmInstanceRecoveryPointsResult {
   Json recoveryPoints;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmInstanceRecoveryPointsResult();
+  GetVmInstanceRecoveryPointsResult(const GetVmInstanceRecoveryPointsResult&) = default;
+  GetVmInstanceRecoveryPointsResult(GetVmInstanceRecoveryPointsResult&&) noexcept;
+  GetVmInstanceRecoveryPointsResult& operator=(const GetVmInstanceRecoveryPointsResult&) = default;
+  GetVmInstanceRecoveryPointsResult& operator=(GetVmInstanceRecoveryPointsResult&&) = default;
+  ~GetVmInstanceRecoveryPointsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

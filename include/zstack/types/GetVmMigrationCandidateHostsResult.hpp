@@ -21,6 +21,15 @@ namespace zstack {
 struct GetVmMigrationCandidateHostsResult {
   std::vector<HostInventory> inventories;  ///< List of \ref HostInventory.
 
+  /// \cond
+  GetVmMigrationCandidateHostsResult();
+  GetVmMigrationCandidateHostsResult(const GetVmMigrationCandidateHostsResult&) = default;
+  GetVmMigrationCandidateHostsResult(GetVmMigrationCandidateHostsResult&&) noexcept;
+  GetVmMigrationCandidateHostsResult& operator=(const GetVmMigrationCandidateHostsResult&) = default;
+  GetVmMigrationCandidateHostsResult& operator=(GetVmMigrationCandidateHostsResult&&) = default;
+  ~GetVmMigrationCandidateHostsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

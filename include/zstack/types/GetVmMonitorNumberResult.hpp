@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmMonitorNumberResult {
   std::optional<std::int32_t> monitorNumber;  ///< 32-bit integer.
 
+  /// \cond
+  GetVmMonitorNumberResult();
+  GetVmMonitorNumberResult(const GetVmMonitorNumberResult&) = default;
+  GetVmMonitorNumberResult(GetVmMonitorNumberResult&&) noexcept;
+  GetVmMonitorNumberResult& operator=(const GetVmMonitorNumberResult&) = default;
+  GetVmMonitorNumberResult& operator=(GetVmMonitorNumberResult&&) = default;
+  ~GetVmMonitorNumberResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetVmNicAttachableEipsResult {
   std::vector<EipInventory> inventories;  ///< List of \ref EipInventory.
 
+  /// \cond
+  GetVmNicAttachableEipsResult();
+  GetVmNicAttachableEipsResult(const GetVmNicAttachableEipsResult&) = default;
+  GetVmNicAttachableEipsResult(GetVmNicAttachableEipsResult&&) noexcept;
+  GetVmNicAttachableEipsResult& operator=(const GetVmNicAttachableEipsResult&) = default;
+  GetVmNicAttachableEipsResult& operator=(GetVmNicAttachableEipsResult&&) = default;
+  ~GetVmNicAttachableEipsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmNicAttachedNetworkServiceResult {
   std::vector<std::string> networkServices;  ///< List of strings.
 
+  /// \cond
+  GetVmNicAttachedNetworkServiceResult();
+  GetVmNicAttachedNetworkServiceResult(const GetVmNicAttachedNetworkServiceResult&) = default;
+  GetVmNicAttachedNetworkServiceResult(GetVmNicAttachedNetworkServiceResult&&) noexcept;
+  GetVmNicAttachedNetworkServiceResult& operator=(const GetVmNicAttachedNetworkServiceResult&) = default;
+  GetVmNicAttachedNetworkServiceResult& operator=(GetVmNicAttachedNetworkServiceResult&&) = default;
+  ~GetVmNicAttachedNetworkServiceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

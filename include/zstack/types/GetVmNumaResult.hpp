@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmNumaResult {
   std::optional<bool> enable;  ///< Boolean.
 
+  /// \cond
+  GetVmNumaResult();
+  GetVmNumaResult(const GetVmNumaResult&) = default;
+  GetVmNumaResult(GetVmNumaResult&&) noexcept;
+  GetVmNumaResult& operator=(const GetVmNumaResult&) = default;
+  GetVmNumaResult& operator=(GetVmNumaResult&&) = default;
+  ~GetVmNumaResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

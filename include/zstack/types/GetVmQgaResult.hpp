@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmQgaResult {
   std::optional<bool> enable;  ///< Boolean.
 
+  /// \cond
+  GetVmQgaResult();
+  GetVmQgaResult(const GetVmQgaResult&) = default;
+  GetVmQgaResult(GetVmQgaResult&&) noexcept;
+  GetVmQgaResult& operator=(const GetVmQgaResult&) = default;
+  GetVmQgaResult& operator=(GetVmQgaResult&&) = default;
+  ~GetVmQgaResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

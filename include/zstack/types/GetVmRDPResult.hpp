@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmRDPResult {
   std::optional<bool> enable;  ///< Boolean.
 
+  /// \cond
+  GetVmRDPResult();
+  GetVmRDPResult(const GetVmRDPResult&) = default;
+  GetVmRDPResult(GetVmRDPResult&&) noexcept;
+  GetVmRDPResult& operator=(const GetVmRDPResult&) = default;
+  GetVmRDPResult& operator=(GetVmRDPResult&&) = default;
+  ~GetVmRDPResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

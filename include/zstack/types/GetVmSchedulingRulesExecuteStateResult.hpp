@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmSchedulingRulesExecuteStateResult {
   Json ruleMapState;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmSchedulingRulesExecuteStateResult();
+  GetVmSchedulingRulesExecuteStateResult(const GetVmSchedulingRulesExecuteStateResult&) = default;
+  GetVmSchedulingRulesExecuteStateResult(GetVmSchedulingRulesExecuteStateResult&&) noexcept;
+  GetVmSchedulingRulesExecuteStateResult& operator=(const GetVmSchedulingRulesExecuteStateResult&) = default;
+  GetVmSchedulingRulesExecuteStateResult& operator=(GetVmSchedulingRulesExecuteStateResult&&) = default;
+  ~GetVmSchedulingRulesExecuteStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

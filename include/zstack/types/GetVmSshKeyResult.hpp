@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmSshKeyResult {
   std::string sshKey;  ///< String.
 
+  /// \cond
+  GetVmSshKeyResult();
+  GetVmSshKeyResult(const GetVmSshKeyResult&) = default;
+  GetVmSshKeyResult(GetVmSshKeyResult&&) noexcept;
+  GetVmSshKeyResult& operator=(const GetVmSshKeyResult&) = default;
+  GetVmSshKeyResult& operator=(GetVmSshKeyResult&&) = default;
+  ~GetVmSshKeyResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

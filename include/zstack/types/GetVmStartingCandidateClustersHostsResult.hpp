@@ -21,6 +21,15 @@ struct GetVmStartingCandidateClustersHostsResult {
   Json hosts;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json clusters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmStartingCandidateClustersHostsResult();
+  GetVmStartingCandidateClustersHostsResult(const GetVmStartingCandidateClustersHostsResult&) = default;
+  GetVmStartingCandidateClustersHostsResult(GetVmStartingCandidateClustersHostsResult&&) noexcept;
+  GetVmStartingCandidateClustersHostsResult& operator=(const GetVmStartingCandidateClustersHostsResult&) = default;
+  GetVmStartingCandidateClustersHostsResult& operator=(GetVmStartingCandidateClustersHostsResult&&) = default;
+  ~GetVmStartingCandidateClustersHostsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmUsbRedirectResult {
   std::optional<bool> enable;  ///< Boolean.
 
+  /// \cond
+  GetVmUsbRedirectResult();
+  GetVmUsbRedirectResult(const GetVmUsbRedirectResult&) = default;
+  GetVmUsbRedirectResult(GetVmUsbRedirectResult&&) noexcept;
+  GetVmUsbRedirectResult& operator=(const GetVmUsbRedirectResult&) = default;
+  GetVmUsbRedirectResult& operator=(GetVmUsbRedirectResult&&) = default;
+  ~GetVmUsbRedirectResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

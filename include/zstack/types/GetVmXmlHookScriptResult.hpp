@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmXmlHookScriptResult {
   std::string userDefinedXmlHookScript;  ///< String.
 
+  /// \cond
+  GetVmXmlHookScriptResult();
+  GetVmXmlHookScriptResult(const GetVmXmlHookScriptResult&) = default;
+  GetVmXmlHookScriptResult(GetVmXmlHookScriptResult&&) noexcept;
+  GetVmXmlHookScriptResult& operator=(const GetVmXmlHookScriptResult&) = default;
+  GetVmXmlHookScriptResult& operator=(GetVmXmlHookScriptResult&&) = default;
+  ~GetVmXmlHookScriptResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

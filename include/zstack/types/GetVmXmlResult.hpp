@@ -22,6 +22,15 @@ struct GetVmXmlResult {
   std::string runningXml;  ///< String.
   std::string userDefinedXml;  ///< String.
 
+  /// \cond
+  GetVmXmlResult();
+  GetVmXmlResult(const GetVmXmlResult&) = default;
+  GetVmXmlResult(GetVmXmlResult&&) noexcept;
+  GetVmXmlResult& operator=(const GetVmXmlResult&) = default;
+  GetVmXmlResult& operator=(GetVmXmlResult&&) = default;
+  ~GetVmXmlResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct GetVmsCapabilitiesResult {
   std::map<std::string, VmCapabilities> vmsCaps;  ///< Map from string to \ref VmCapabilities.
 
+  /// \cond
+  GetVmsCapabilitiesResult();
+  GetVmsCapabilitiesResult(const GetVmsCapabilitiesResult&) = default;
+  GetVmsCapabilitiesResult(GetVmsCapabilitiesResult&&) noexcept;
+  GetVmsCapabilitiesResult& operator=(const GetVmsCapabilitiesResult&) = default;
+  GetVmsCapabilitiesResult& operator=(GetVmsCapabilitiesResult&&) = default;
+  ~GetVmsCapabilitiesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVmsSchedulingStateFromSchedulingRuleResult {
   Json ruleMapState;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmsSchedulingStateFromSchedulingRuleResult();
+  GetVmsSchedulingStateFromSchedulingRuleResult(const GetVmsSchedulingStateFromSchedulingRuleResult&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleResult(GetVmsSchedulingStateFromSchedulingRuleResult&&) noexcept;
+  GetVmsSchedulingStateFromSchedulingRuleResult& operator=(const GetVmsSchedulingStateFromSchedulingRuleResult&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleResult& operator=(GetVmsSchedulingStateFromSchedulingRuleResult&&) = default;
+  ~GetVmsSchedulingStateFromSchedulingRuleResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct GetVmvNUMATopologyResult {
   std::string hostUuid;  ///< String; UUID of the host.
   Json topology;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVmvNUMATopologyResult();
+  GetVmvNUMATopologyResult(const GetVmvNUMATopologyResult&) = default;
+  GetVmvNUMATopologyResult(GetVmvNUMATopologyResult&&) noexcept;
+  GetVmvNUMATopologyResult& operator=(const GetVmvNUMATopologyResult&) = default;
+  GetVmvNUMATopologyResult& operator=(GetVmvNUMATopologyResult&&) = default;
+  ~GetVmvNUMATopologyResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

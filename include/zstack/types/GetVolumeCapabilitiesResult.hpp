@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVolumeCapabilitiesResult {
   std::map<std::string, Json> capabilities;  ///< Map from string to free-form JSON.
 
+  /// \cond
+  GetVolumeCapabilitiesResult();
+  GetVolumeCapabilitiesResult(const GetVolumeCapabilitiesResult&) = default;
+  GetVolumeCapabilitiesResult(GetVolumeCapabilitiesResult&&) noexcept;
+  GetVolumeCapabilitiesResult& operator=(const GetVolumeCapabilitiesResult&) = default;
+  GetVolumeCapabilitiesResult& operator=(GetVolumeCapabilitiesResult&&) = default;
+  ~GetVolumeCapabilitiesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

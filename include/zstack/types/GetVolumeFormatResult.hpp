@@ -21,6 +21,15 @@ namespace zstack {
 struct GetVolumeFormatResult {
   std::vector<VolumeFormatReplyStruct> formats;  ///< List of \ref VolumeFormatReplyStruct.
 
+  /// \cond
+  GetVolumeFormatResult();
+  GetVolumeFormatResult(const GetVolumeFormatResult&) = default;
+  GetVolumeFormatResult(GetVolumeFormatResult&&) noexcept;
+  GetVolumeFormatResult& operator=(const GetVolumeFormatResult&) = default;
+  GetVolumeFormatResult& operator=(GetVolumeFormatResult&&) = default;
+  ~GetVolumeFormatResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct GetVolumeIoThreadPinResult {
   std::string ioThreadId;  ///< String.
   std::string pin;  ///< String.
 
+  /// \cond
+  GetVolumeIoThreadPinResult();
+  GetVolumeIoThreadPinResult(const GetVolumeIoThreadPinResult&) = default;
+  GetVolumeIoThreadPinResult(GetVolumeIoThreadPinResult&&) noexcept;
+  GetVolumeIoThreadPinResult& operator=(const GetVolumeIoThreadPinResult&) = default;
+  GetVolumeIoThreadPinResult& operator=(GetVolumeIoThreadPinResult&&) = default;
+  ~GetVolumeIoThreadPinResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -32,6 +32,15 @@ struct GetVolumeQosResult {
   std::optional<std::int64_t> iopsReadUpthreshold;  ///< 64-bit integer.
   std::optional<std::int64_t> iopsWriteUpthreshold;  ///< 64-bit integer.
 
+  /// \cond
+  GetVolumeQosResult();
+  GetVolumeQosResult(const GetVolumeQosResult&) = default;
+  GetVolumeQosResult(GetVolumeQosResult&&) noexcept;
+  GetVolumeQosResult& operator=(const GetVolumeQosResult&) = default;
+  GetVolumeQosResult& operator=(GetVolumeQosResult&&) = default;
+  ~GetVolumeQosResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

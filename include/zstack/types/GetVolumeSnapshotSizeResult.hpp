@@ -21,6 +21,15 @@ struct GetVolumeSnapshotSizeResult {
   std::optional<std::int64_t> size;  ///< 64-bit integer.
   std::optional<std::int64_t> actualSize;  ///< 64-bit integer.
 
+  /// \cond
+  GetVolumeSnapshotSizeResult();
+  GetVolumeSnapshotSizeResult(const GetVolumeSnapshotSizeResult&) = default;
+  GetVolumeSnapshotSizeResult(GetVolumeSnapshotSizeResult&&) noexcept;
+  GetVolumeSnapshotSizeResult& operator=(const GetVolumeSnapshotSizeResult&) = default;
+  GetVolumeSnapshotSizeResult& operator=(GetVolumeSnapshotSizeResult&&) = default;
+  ~GetVolumeSnapshotSizeResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

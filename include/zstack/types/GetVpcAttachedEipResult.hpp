@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcAttachedEipResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcAttachedEipResult();
+  GetVpcAttachedEipResult(const GetVpcAttachedEipResult&) = default;
+  GetVpcAttachedEipResult(GetVpcAttachedEipResult&&) noexcept;
+  GetVpcAttachedEipResult& operator=(const GetVpcAttachedEipResult&) = default;
+  GetVpcAttachedEipResult& operator=(GetVpcAttachedEipResult&&) = default;
+  ~GetVpcAttachedEipResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

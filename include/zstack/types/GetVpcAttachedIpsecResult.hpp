@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcAttachedIpsecResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcAttachedIpsecResult();
+  GetVpcAttachedIpsecResult(const GetVpcAttachedIpsecResult&) = default;
+  GetVpcAttachedIpsecResult(GetVpcAttachedIpsecResult&&) noexcept;
+  GetVpcAttachedIpsecResult& operator=(const GetVpcAttachedIpsecResult&) = default;
+  GetVpcAttachedIpsecResult& operator=(GetVpcAttachedIpsecResult&&) = default;
+  ~GetVpcAttachedIpsecResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

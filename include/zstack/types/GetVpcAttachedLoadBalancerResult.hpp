@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcAttachedLoadBalancerResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcAttachedLoadBalancerResult();
+  GetVpcAttachedLoadBalancerResult(const GetVpcAttachedLoadBalancerResult&) = default;
+  GetVpcAttachedLoadBalancerResult(GetVpcAttachedLoadBalancerResult&&) noexcept;
+  GetVpcAttachedLoadBalancerResult& operator=(const GetVpcAttachedLoadBalancerResult&) = default;
+  GetVpcAttachedLoadBalancerResult& operator=(GetVpcAttachedLoadBalancerResult&&) = default;
+  ~GetVpcAttachedLoadBalancerResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcAttachedNetflowResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcAttachedNetflowResult();
+  GetVpcAttachedNetflowResult(const GetVpcAttachedNetflowResult&) = default;
+  GetVpcAttachedNetflowResult(GetVpcAttachedNetflowResult&&) noexcept;
+  GetVpcAttachedNetflowResult& operator=(const GetVpcAttachedNetflowResult&) = default;
+  GetVpcAttachedNetflowResult& operator=(GetVpcAttachedNetflowResult&&) = default;
+  ~GetVpcAttachedNetflowResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

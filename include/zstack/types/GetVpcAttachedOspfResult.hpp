@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcAttachedOspfResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcAttachedOspfResult();
+  GetVpcAttachedOspfResult(const GetVpcAttachedOspfResult&) = default;
+  GetVpcAttachedOspfResult(GetVpcAttachedOspfResult&&) noexcept;
+  GetVpcAttachedOspfResult& operator=(const GetVpcAttachedOspfResult&) = default;
+  GetVpcAttachedOspfResult& operator=(GetVpcAttachedOspfResult&&) = default;
+  ~GetVpcAttachedOspfResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

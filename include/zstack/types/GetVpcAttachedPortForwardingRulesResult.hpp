@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcAttachedPortForwardingRulesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcAttachedPortForwardingRulesResult();
+  GetVpcAttachedPortForwardingRulesResult(const GetVpcAttachedPortForwardingRulesResult&) = default;
+  GetVpcAttachedPortForwardingRulesResult(GetVpcAttachedPortForwardingRulesResult&&) noexcept;
+  GetVpcAttachedPortForwardingRulesResult& operator=(const GetVpcAttachedPortForwardingRulesResult&) = default;
+  GetVpcAttachedPortForwardingRulesResult& operator=(GetVpcAttachedPortForwardingRulesResult&&) = default;
+  ~GetVpcAttachedPortForwardingRulesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcAttachedVipResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcAttachedVipResult();
+  GetVpcAttachedVipResult(const GetVpcAttachedVipResult&) = default;
+  GetVpcAttachedVipResult(GetVpcAttachedVipResult&&) noexcept;
+  GetVpcAttachedVipResult& operator=(const GetVpcAttachedVipResult&) = default;
+  GetVpcAttachedVipResult& operator=(GetVpcAttachedVipResult&&) = default;
+  ~GetVpcAttachedVipResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

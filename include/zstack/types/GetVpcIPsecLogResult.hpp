@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcIPsecLogResult {
   std::string ipsecLog;  ///< String.
 
+  /// \cond
+  GetVpcIPsecLogResult();
+  GetVpcIPsecLogResult(const GetVpcIPsecLogResult&) = default;
+  GetVpcIPsecLogResult(GetVpcIPsecLogResult&&) noexcept;
+  GetVpcIPsecLogResult& operator=(const GetVpcIPsecLogResult&) = default;
+  GetVpcIPsecLogResult& operator=(GetVpcIPsecLogResult&&) = default;
+  ~GetVpcIPsecLogResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcMulticastRouteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcMulticastRouteResult();
+  GetVpcMulticastRouteResult(const GetVpcMulticastRouteResult&) = default;
+  GetVpcMulticastRouteResult(GetVpcMulticastRouteResult&&) noexcept;
+  GetVpcMulticastRouteResult& operator=(const GetVpcMulticastRouteResult&) = default;
+  GetVpcMulticastRouteResult& operator=(GetVpcMulticastRouteResult&&) = default;
+  ~GetVpcMulticastRouteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcVRouterDistributedRoutingConnectionsResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetVpcVRouterDistributedRoutingConnectionsResult();
+  GetVpcVRouterDistributedRoutingConnectionsResult(const GetVpcVRouterDistributedRoutingConnectionsResult&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsResult(GetVpcVRouterDistributedRoutingConnectionsResult&&) noexcept;
+  GetVpcVRouterDistributedRoutingConnectionsResult& operator=(const GetVpcVRouterDistributedRoutingConnectionsResult&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsResult& operator=(GetVpcVRouterDistributedRoutingConnectionsResult&&) = default;
+  ~GetVpcVRouterDistributedRoutingConnectionsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcVRouterDistributedRoutingEnabledResult {
   std::optional<bool> enabled;  ///< Boolean.
 
+  /// \cond
+  GetVpcVRouterDistributedRoutingEnabledResult();
+  GetVpcVRouterDistributedRoutingEnabledResult(const GetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  GetVpcVRouterDistributedRoutingEnabledResult(GetVpcVRouterDistributedRoutingEnabledResult&&) noexcept;
+  GetVpcVRouterDistributedRoutingEnabledResult& operator=(const GetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  GetVpcVRouterDistributedRoutingEnabledResult& operator=(GetVpcVRouterDistributedRoutingEnabledResult&&) = default;
+  ~GetVpcVRouterDistributedRoutingEnabledResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

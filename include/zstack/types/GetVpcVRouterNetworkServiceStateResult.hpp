@@ -20,6 +20,15 @@ namespace zstack {
 struct GetVpcVRouterNetworkServiceStateResult {
   std::string state;  ///< String.
 
+  /// \cond
+  GetVpcVRouterNetworkServiceStateResult();
+  GetVpcVRouterNetworkServiceStateResult(const GetVpcVRouterNetworkServiceStateResult&) = default;
+  GetVpcVRouterNetworkServiceStateResult(GetVpcVRouterNetworkServiceStateResult&&) noexcept;
+  GetVpcVRouterNetworkServiceStateResult& operator=(const GetVpcVRouterNetworkServiceStateResult&) = default;
+  GetVpcVRouterNetworkServiceStateResult& operator=(GetVpcVRouterNetworkServiceStateResult&&) = default;
+  ~GetVpcVRouterNetworkServiceStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

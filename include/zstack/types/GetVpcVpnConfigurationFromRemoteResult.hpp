@@ -23,6 +23,15 @@ struct GetVpcVpnConfigurationFromRemoteResult {
   std::optional<VpcVpnIkeConfigStruct> ikeConf;  ///< \ref VpcVpnIkeConfigStruct.
   std::optional<VpcVpnIpSecConfigStruct> ipSecConf;  ///< \ref VpcVpnIpSecConfigStruct.
 
+  /// \cond
+  GetVpcVpnConfigurationFromRemoteResult();
+  GetVpcVpnConfigurationFromRemoteResult(const GetVpcVpnConfigurationFromRemoteResult&) = default;
+  GetVpcVpnConfigurationFromRemoteResult(GetVpcVpnConfigurationFromRemoteResult&&) noexcept;
+  GetVpcVpnConfigurationFromRemoteResult& operator=(const GetVpcVpnConfigurationFromRemoteResult&) = default;
+  GetVpcVpnConfigurationFromRemoteResult& operator=(GetVpcVpnConfigurationFromRemoteResult&&) = default;
+  ~GetVpcVpnConfigurationFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct GetZWatchAlertHistogramResult {
   Json histograms;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  GetZWatchAlertHistogramResult();
+  GetZWatchAlertHistogramResult(const GetZWatchAlertHistogramResult&) = default;
+  GetZWatchAlertHistogramResult(GetZWatchAlertHistogramResult&&) noexcept;
+  GetZWatchAlertHistogramResult& operator=(const GetZWatchAlertHistogramResult&) = default;
+  GetZWatchAlertHistogramResult& operator=(GetZWatchAlertHistogramResult&&) = default;
+  ~GetZWatchAlertHistogramResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

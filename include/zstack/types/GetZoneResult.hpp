@@ -21,6 +21,15 @@ namespace zstack {
 struct GetZoneResult {
   std::vector<ZoneInventory> inventories;  ///< List of \ref ZoneInventory.
 
+  /// \cond
+  GetZoneResult();
+  GetZoneResult(const GetZoneResult&) = default;
+  GetZoneResult(GetZoneResult&&) noexcept;
+  GetZoneResult& operator=(const GetZoneResult&) = default;
+  GetZoneResult& operator=(GetZoneResult&&) = default;
+  ~GetZoneResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

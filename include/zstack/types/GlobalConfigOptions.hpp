@@ -25,6 +25,15 @@ struct GlobalConfigOptions {
   std::optional<std::int64_t> numberGreaterThanOrEqual;  ///< 64-bit integer.
   std::optional<std::int64_t> numberLessThanOrEqual;  ///< 64-bit integer.
 
+  /// \cond
+  GlobalConfigOptions();
+  GlobalConfigOptions(const GlobalConfigOptions&) = default;
+  GlobalConfigOptions(GlobalConfigOptions&&) noexcept;
+  GlobalConfigOptions& operator=(const GlobalConfigOptions&) = default;
+  GlobalConfigOptions& operator=(GlobalConfigOptions&&) = default;
+  ~GlobalConfigOptions();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

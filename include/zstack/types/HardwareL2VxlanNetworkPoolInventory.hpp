@@ -22,6 +22,15 @@ namespace zstack {
 struct HardwareL2VxlanNetworkPoolInventory : L2VxlanNetworkPoolInventory {
   std::string sdnControllerUuid;  ///< String; UUID of the SDN controller.
 
+  /// \cond
+  HardwareL2VxlanNetworkPoolInventory();
+  HardwareL2VxlanNetworkPoolInventory(const HardwareL2VxlanNetworkPoolInventory&) = default;
+  HardwareL2VxlanNetworkPoolInventory(HardwareL2VxlanNetworkPoolInventory&&) noexcept;
+  HardwareL2VxlanNetworkPoolInventory& operator=(const HardwareL2VxlanNetworkPoolInventory&) = default;
+  HardwareL2VxlanNetworkPoolInventory& operator=(HardwareL2VxlanNetworkPoolInventory&&) = default;
+  ~HardwareL2VxlanNetworkPoolInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -25,6 +25,15 @@ struct HostDiskCapacity {
   std::optional<std::int64_t> totalPhysicalCapacity;  ///< 64-bit integer.
   std::optional<std::int64_t> availablePhysicalCapacity;  ///< 64-bit integer.
 
+  /// \cond
+  HostDiskCapacity();
+  HostDiskCapacity(const HostDiskCapacity&) = default;
+  HostDiskCapacity(HostDiskCapacity&&) noexcept;
+  HostDiskCapacity& operator=(const HostDiskCapacity&) = default;
+  HostDiskCapacity& operator=(HostDiskCapacity&&) = default;
+  ~HostDiskCapacity();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -34,6 +34,15 @@ struct HostNetworkInterfaceLldpRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  HostNetworkInterfaceLldpRefInventory();
+  HostNetworkInterfaceLldpRefInventory(const HostNetworkInterfaceLldpRefInventory&) = default;
+  HostNetworkInterfaceLldpRefInventory(HostNetworkInterfaceLldpRefInventory&&) noexcept;
+  HostNetworkInterfaceLldpRefInventory& operator=(const HostNetworkInterfaceLldpRefInventory&) = default;
+  HostNetworkInterfaceLldpRefInventory& operator=(HostNetworkInterfaceLldpRefInventory&&) = default;
+  ~HostNetworkInterfaceLldpRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

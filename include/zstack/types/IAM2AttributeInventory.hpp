@@ -23,6 +23,15 @@ struct IAM2AttributeInventory : Resource {
   std::string value;  ///< String.
   std::string type;  ///< String; one of `System`, `Customized` (enum `AttributeType`).
 
+  /// \cond
+  IAM2AttributeInventory();
+  IAM2AttributeInventory(const IAM2AttributeInventory&) = default;
+  IAM2AttributeInventory(IAM2AttributeInventory&&) noexcept;
+  IAM2AttributeInventory& operator=(const IAM2AttributeInventory&) = default;
+  IAM2AttributeInventory& operator=(IAM2AttributeInventory&&) = default;
+  ~IAM2AttributeInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct IPsecL3NetworkRefInventory : Resource {
   std::string connectionUuid;  ///< String; UUID of the connection.
   std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
 
+  /// \cond
+  IPsecL3NetworkRefInventory();
+  IPsecL3NetworkRefInventory(const IPsecL3NetworkRefInventory&) = default;
+  IPsecL3NetworkRefInventory(IPsecL3NetworkRefInventory&&) noexcept;
+  IPsecL3NetworkRefInventory& operator=(const IPsecL3NetworkRefInventory&) = default;
+  IPsecL3NetworkRefInventory& operator=(IPsecL3NetworkRefInventory&&) = default;
+  ~IPsecL3NetworkRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct IPsecPeerCidrInventory : Resource {
   std::string cidr;  ///< String.
   std::string connectionUuid;  ///< String; UUID of the connection.
 
+  /// \cond
+  IPsecPeerCidrInventory();
+  IPsecPeerCidrInventory(const IPsecPeerCidrInventory&) = default;
+  IPsecPeerCidrInventory(IPsecPeerCidrInventory&&) noexcept;
+  IPsecPeerCidrInventory& operator=(const IPsecPeerCidrInventory&) = default;
+  IPsecPeerCidrInventory& operator=(IPsecPeerCidrInventory&&) = default;
+  ~IPsecPeerCidrInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

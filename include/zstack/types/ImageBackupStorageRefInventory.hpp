@@ -28,6 +28,15 @@ struct ImageBackupStorageRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  ImageBackupStorageRefInventory();
+  ImageBackupStorageRefInventory(const ImageBackupStorageRefInventory&) = default;
+  ImageBackupStorageRefInventory(ImageBackupStorageRefInventory&&) noexcept;
+  ImageBackupStorageRefInventory& operator=(const ImageBackupStorageRefInventory&) = default;
+  ImageBackupStorageRefInventory& operator=(ImageBackupStorageRefInventory&&) = default;
+  ~ImageBackupStorageRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

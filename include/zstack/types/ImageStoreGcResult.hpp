@@ -21,6 +21,15 @@ namespace zstack {
 struct ImageStoreGcResult {
   std::optional<std::int64_t> freedSpaceInBytes;  ///< 64-bit integer.
 
+  /// \cond
+  ImageStoreGcResult();
+  ImageStoreGcResult(const ImageStoreGcResult&) = default;
+  ImageStoreGcResult(ImageStoreGcResult&&) noexcept;
+  ImageStoreGcResult& operator=(const ImageStoreGcResult&) = default;
+  ImageStoreGcResult& operator=(ImageStoreGcResult&&) = default;
+  ~ImageStoreGcResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

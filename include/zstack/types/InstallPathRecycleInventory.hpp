@@ -32,6 +32,15 @@ struct InstallPathRecycleInventory {
   std::string trashType;  ///< String.
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  InstallPathRecycleInventory();
+  InstallPathRecycleInventory(const InstallPathRecycleInventory&) = default;
+  InstallPathRecycleInventory(InstallPathRecycleInventory&&) noexcept;
+  InstallPathRecycleInventory& operator=(const InstallPathRecycleInventory&) = default;
+  InstallPathRecycleInventory& operator=(InstallPathRecycleInventory&&) = default;
+  ~InstallPathRecycleInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -30,6 +30,15 @@ struct IpCapacityData {
   std::optional<std::int64_t> ipv6AvailableCapacity;  ///< 64-bit integer.
   std::optional<std::int64_t> ipv6UsedIpAddressNumber;  ///< 64-bit integer.
 
+  /// \cond
+  IpCapacityData();
+  IpCapacityData(const IpCapacityData&) = default;
+  IpCapacityData(IpCapacityData&&) noexcept;
+  IpCapacityData& operator=(const IpCapacityData&) = default;
+  IpCapacityData& operator=(IpCapacityData&&) = default;
+  ~IpCapacityData();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -33,6 +33,15 @@ struct IpStatisticData {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::string ownerName;  ///< String.
 
+  /// \cond
+  IpStatisticData();
+  IpStatisticData(const IpStatisticData&) = default;
+  IpStatisticData(IpStatisticData&&) noexcept;
+  IpStatisticData& operator=(const IpStatisticData&) = default;
+  IpStatisticData& operator=(IpStatisticData&&) = default;
+  ~IpStatisticData();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct IsOpensourceVersionResult {
   std::optional<bool> opensource;  ///< Boolean.
 
+  /// \cond
+  IsOpensourceVersionResult();
+  IsOpensourceVersionResult(const IsOpensourceVersionResult&) = default;
+  IsOpensourceVersionResult(IsOpensourceVersionResult&&) noexcept;
+  IsOpensourceVersionResult& operator=(const IsOpensourceVersionResult&) = default;
+  IsOpensourceVersionResult& operator=(IsOpensourceVersionResult&&) = default;
+  ~IsOpensourceVersionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct IsVfNicAvailableInL3NetworkResult {
   std::optional<bool> vfNicAvailable;  ///< Boolean.
 
+  /// \cond
+  IsVfNicAvailableInL3NetworkResult();
+  IsVfNicAvailableInL3NetworkResult(const IsVfNicAvailableInL3NetworkResult&) = default;
+  IsVfNicAvailableInL3NetworkResult(IsVfNicAvailableInL3NetworkResult&&) noexcept;
+  IsVfNicAvailableInL3NetworkResult& operator=(const IsVfNicAvailableInL3NetworkResult&) = default;
+  IsVfNicAvailableInL3NetworkResult& operator=(IsVfNicAvailableInL3NetworkResult&&) = default;
+  ~IsVfNicAvailableInL3NetworkResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -25,6 +25,15 @@ struct JobDetails {
   std::string imageUploadUrl;  ///< String.
   std::optional<std::int64_t> offset;  ///< 64-bit integer.
 
+  /// \cond
+  JobDetails();
+  JobDetails(const JobDetails&) = default;
+  JobDetails(JobDetails&&) noexcept;
+  JobDetails& operator=(const JobDetails&) = default;
+  JobDetails& operator=(JobDetails&&) = default;
+  ~JobDetails();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

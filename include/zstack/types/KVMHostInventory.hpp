@@ -25,6 +25,15 @@ struct KVMHostInventory : HostInventory {
   std::string osRelease;  ///< String.
   std::string osVersion;  ///< String.
 
+  /// \cond
+  KVMHostInventory();
+  KVMHostInventory(const KVMHostInventory&) = default;
+  KVMHostInventory(KVMHostInventory&&) noexcept;
+  KVMHostInventory& operator=(const KVMHostInventory&) = default;
+  KVMHostInventory& operator=(KVMHostInventory&&) = default;
+  ~KVMHostInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

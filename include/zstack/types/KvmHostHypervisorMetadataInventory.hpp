@@ -25,6 +25,15 @@ struct KvmHostHypervisorMetadataInventory : Resource {
   std::string hypervisor;  ///< String.
   std::string version;  ///< String.
 
+  /// \cond
+  KvmHostHypervisorMetadataInventory();
+  KvmHostHypervisorMetadataInventory(const KvmHostHypervisorMetadataInventory&) = default;
+  KvmHostHypervisorMetadataInventory(KvmHostHypervisorMetadataInventory&&) noexcept;
+  KvmHostHypervisorMetadataInventory& operator=(const KvmHostHypervisorMetadataInventory&) = default;
+  KvmHostHypervisorMetadataInventory& operator=(KvmHostHypervisorMetadataInventory&&) = default;
+  ~KvmHostHypervisorMetadataInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct KvmRunShellResult {
   std::map<std::string, ShellResult> inventory;  ///< Map from string to \ref ShellResult.
 
+  /// \cond
+  KvmRunShellResult();
+  KvmRunShellResult(const KvmRunShellResult&) = default;
+  KvmRunShellResult(KvmRunShellResult&&) noexcept;
+  KvmRunShellResult& operator=(const KvmRunShellResult&) = default;
+  KvmRunShellResult& operator=(KvmRunShellResult&&) = default;
+  ~KvmRunShellResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

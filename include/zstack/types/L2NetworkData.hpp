@@ -31,6 +31,15 @@ struct L2NetworkData {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  L2NetworkData();
+  L2NetworkData(const L2NetworkData&) = default;
+  L2NetworkData(L2NetworkData&&) noexcept;
+  L2NetworkData& operator=(const L2NetworkData&) = default;
+  L2NetworkData& operator=(L2NetworkData&&) = default;
+  ~L2NetworkData();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -26,6 +26,15 @@ struct L3NetworkHostRouteInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  L3NetworkHostRouteInventory();
+  L3NetworkHostRouteInventory(const L3NetworkHostRouteInventory&) = default;
+  L3NetworkHostRouteInventory(L3NetworkHostRouteInventory&&) noexcept;
+  L3NetworkHostRouteInventory& operator=(const L3NetworkHostRouteInventory&) = default;
+  L3NetworkHostRouteInventory& operator=(L3NetworkHostRouteInventory&&) = default;
+  ~L3NetworkHostRouteInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct ListVMsFromKVMHostResult {
   std::string qemuVersion;  ///< String.
   Json v2vCaps;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  ListVMsFromKVMHostResult();
+  ListVMsFromKVMHostResult(const ListVMsFromKVMHostResult&) = default;
+  ListVMsFromKVMHostResult(ListVMsFromKVMHostResult&&) noexcept;
+  ListVMsFromKVMHostResult& operator=(const ListVMsFromKVMHostResult&) = default;
+  ListVMsFromKVMHostResult& operator=(ListVMsFromKVMHostResult&&) = default;
+  ~ListVMsFromKVMHostResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

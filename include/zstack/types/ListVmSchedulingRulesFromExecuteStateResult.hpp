@@ -20,6 +20,15 @@ namespace zstack {
 struct ListVmSchedulingRulesFromExecuteStateResult {
   Json uuids;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  ListVmSchedulingRulesFromExecuteStateResult();
+  ListVmSchedulingRulesFromExecuteStateResult(const ListVmSchedulingRulesFromExecuteStateResult&) = default;
+  ListVmSchedulingRulesFromExecuteStateResult(ListVmSchedulingRulesFromExecuteStateResult&&) noexcept;
+  ListVmSchedulingRulesFromExecuteStateResult& operator=(const ListVmSchedulingRulesFromExecuteStateResult&) = default;
+  ListVmSchedulingRulesFromExecuteStateResult& operator=(ListVmSchedulingRulesFromExecuteStateResult&&) = default;
+  ~ListVmSchedulingRulesFromExecuteStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct ListVmsFromSchedulingStateResult {
   Json uuids;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  ListVmsFromSchedulingStateResult();
+  ListVmsFromSchedulingStateResult(const ListVmsFromSchedulingStateResult&) = default;
+  ListVmsFromSchedulingStateResult(ListVmsFromSchedulingStateResult&&) noexcept;
+  ListVmsFromSchedulingStateResult& operator=(const ListVmsFromSchedulingStateResult&) = default;
+  ListVmsFromSchedulingStateResult& operator=(ListVmsFromSchedulingStateResult&&) = default;
+  ~ListVmsFromSchedulingStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

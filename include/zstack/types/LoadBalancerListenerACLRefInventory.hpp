@@ -27,6 +27,15 @@ struct LoadBalancerListenerACLRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  LoadBalancerListenerACLRefInventory();
+  LoadBalancerListenerACLRefInventory(const LoadBalancerListenerACLRefInventory&) = default;
+  LoadBalancerListenerACLRefInventory(LoadBalancerListenerACLRefInventory&&) noexcept;
+  LoadBalancerListenerACLRefInventory& operator=(const LoadBalancerListenerACLRefInventory&) = default;
+  LoadBalancerListenerACLRefInventory& operator=(LoadBalancerListenerACLRefInventory&&) = default;
+  ~LoadBalancerListenerACLRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

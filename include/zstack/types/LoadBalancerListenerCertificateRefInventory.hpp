@@ -25,6 +25,15 @@ struct LoadBalancerListenerCertificateRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  LoadBalancerListenerCertificateRefInventory();
+  LoadBalancerListenerCertificateRefInventory(const LoadBalancerListenerCertificateRefInventory&) = default;
+  LoadBalancerListenerCertificateRefInventory(LoadBalancerListenerCertificateRefInventory&&) noexcept;
+  LoadBalancerListenerCertificateRefInventory& operator=(const LoadBalancerListenerCertificateRefInventory&) = default;
+  LoadBalancerListenerCertificateRefInventory& operator=(LoadBalancerListenerCertificateRefInventory&&) = default;
+  ~LoadBalancerListenerCertificateRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

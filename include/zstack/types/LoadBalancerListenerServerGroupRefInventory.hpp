@@ -25,6 +25,15 @@ struct LoadBalancerListenerServerGroupRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  LoadBalancerListenerServerGroupRefInventory();
+  LoadBalancerListenerServerGroupRefInventory(const LoadBalancerListenerServerGroupRefInventory&) = default;
+  LoadBalancerListenerServerGroupRefInventory(LoadBalancerListenerServerGroupRefInventory&&) noexcept;
+  LoadBalancerListenerServerGroupRefInventory& operator=(const LoadBalancerListenerServerGroupRefInventory&) = default;
+  LoadBalancerListenerServerGroupRefInventory& operator=(LoadBalancerListenerServerGroupRefInventory&&) = default;
+  ~LoadBalancerListenerServerGroupRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -26,6 +26,15 @@ struct LoadBalancerListenerVmNicRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  LoadBalancerListenerVmNicRefInventory();
+  LoadBalancerListenerVmNicRefInventory(const LoadBalancerListenerVmNicRefInventory&) = default;
+  LoadBalancerListenerVmNicRefInventory(LoadBalancerListenerVmNicRefInventory&&) noexcept;
+  LoadBalancerListenerVmNicRefInventory& operator=(const LoadBalancerListenerVmNicRefInventory&) = default;
+  LoadBalancerListenerVmNicRefInventory& operator=(LoadBalancerListenerVmNicRefInventory&&) = default;
+  ~LoadBalancerListenerVmNicRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

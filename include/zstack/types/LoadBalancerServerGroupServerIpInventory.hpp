@@ -27,6 +27,15 @@ struct LoadBalancerServerGroupServerIpInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  LoadBalancerServerGroupServerIpInventory();
+  LoadBalancerServerGroupServerIpInventory(const LoadBalancerServerGroupServerIpInventory&) = default;
+  LoadBalancerServerGroupServerIpInventory(LoadBalancerServerGroupServerIpInventory&&) noexcept;
+  LoadBalancerServerGroupServerIpInventory& operator=(const LoadBalancerServerGroupServerIpInventory&) = default;
+  LoadBalancerServerGroupServerIpInventory& operator=(LoadBalancerServerGroupServerIpInventory&&) = default;
+  ~LoadBalancerServerGroupServerIpInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -28,6 +28,15 @@ struct LoadBalancerServerGroupVmNicRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  LoadBalancerServerGroupVmNicRefInventory();
+  LoadBalancerServerGroupVmNicRefInventory(const LoadBalancerServerGroupVmNicRefInventory&) = default;
+  LoadBalancerServerGroupVmNicRefInventory(LoadBalancerServerGroupVmNicRefInventory&&) noexcept;
+  LoadBalancerServerGroupVmNicRefInventory& operator=(const LoadBalancerServerGroupVmNicRefInventory&) = default;
+  LoadBalancerServerGroupVmNicRefInventory& operator=(LoadBalancerServerGroupVmNicRefInventory&&) = default;
+  ~LoadBalancerServerGroupVmNicRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct LocalStorageGetVolumeMigratableResult {
   std::vector<HostInventory> inventories;  ///< List of \ref HostInventory.
 
+  /// \cond
+  LocalStorageGetVolumeMigratableResult();
+  LocalStorageGetVolumeMigratableResult(const LocalStorageGetVolumeMigratableResult&) = default;
+  LocalStorageGetVolumeMigratableResult(LocalStorageGetVolumeMigratableResult&&) noexcept;
+  LocalStorageGetVolumeMigratableResult& operator=(const LocalStorageGetVolumeMigratableResult&) = default;
+  LocalStorageGetVolumeMigratableResult& operator=(LocalStorageGetVolumeMigratableResult&&) = default;
+  ~LocalStorageGetVolumeMigratableResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct LogInByLdapResult {
   std::optional<SessionInventory> inventory;  ///< \ref SessionInventory.
   std::optional<AccountInventory> accountInventory;  ///< \ref AccountInventory.
 
+  /// \cond
+  LogInByLdapResult();
+  LogInByLdapResult(const LogInByLdapResult&) = default;
+  LogInByLdapResult(LogInByLdapResult&&) noexcept;
+  LogInByLdapResult& operator=(const LogInByLdapResult&) = default;
+  LogInByLdapResult& operator=(LogInByLdapResult&&) = default;
+  ~LogInByLdapResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct LoginAuthenticationProcedureDesc {
   std::string name;  ///< String.
   std::map<std::string, std::string> properties;  ///< Map from string to string.
 
+  /// \cond
+  LoginAuthenticationProcedureDesc();
+  LoginAuthenticationProcedureDesc(const LoginAuthenticationProcedureDesc&) = default;
+  LoginAuthenticationProcedureDesc(LoginAuthenticationProcedureDesc&&) noexcept;
+  LoginAuthenticationProcedureDesc& operator=(const LoginAuthenticationProcedureDesc&) = default;
+  LoginAuthenticationProcedureDesc& operator=(LoginAuthenticationProcedureDesc&&) = default;
+  ~LoginAuthenticationProcedureDesc();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

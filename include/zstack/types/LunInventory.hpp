@@ -33,6 +33,15 @@ struct LunInventory : Resource {
   std::string multipathDeviceUuid;  ///< String; UUID of the multipath device.
   std::string source;  ///< String.
 
+  /// \cond
+  LunInventory();
+  LunInventory(const LunInventory&) = default;
+  LunInventory(LunInventory&&) noexcept;
+  LunInventory& operator=(const LunInventory&) = default;
+  LunInventory& operator=(LunInventory&&) = default;
+  ~LunInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

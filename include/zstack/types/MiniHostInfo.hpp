@@ -25,6 +25,15 @@ struct MiniHostInfo {
   std::optional<MiniNetworkConfigStruct> ipmi;  ///< \ref MiniNetworkConfigStruct.
   std::optional<MiniNetworkConfigStruct> mgmt;  ///< \ref MiniNetworkConfigStruct.
 
+  /// \cond
+  MiniHostInfo();
+  MiniHostInfo(const MiniHostInfo&) = default;
+  MiniHostInfo(MiniHostInfo&&) noexcept;
+  MiniHostInfo& operator=(const MiniHostInfo&) = default;
+  MiniHostInfo& operator=(MiniHostInfo&&) = default;
+  ~MiniHostInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -24,6 +24,15 @@ struct MiniNetworkConfigStruct {
   std::string vlan;  ///< String.
   std::string bond;  ///< String.
 
+  /// \cond
+  MiniNetworkConfigStruct();
+  MiniNetworkConfigStruct(const MiniNetworkConfigStruct&) = default;
+  MiniNetworkConfigStruct(MiniNetworkConfigStruct&&) noexcept;
+  MiniNetworkConfigStruct& operator=(const MiniNetworkConfigStruct&) = default;
+  MiniNetworkConfigStruct& operator=(MiniNetworkConfigStruct&&) = default;
+  ~MiniNetworkConfigStruct();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

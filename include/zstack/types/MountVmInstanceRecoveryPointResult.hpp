@@ -21,6 +21,15 @@ struct MountVmInstanceRecoveryPointResult {
   std::string resourcePath;  ///< String.
   Json failedVolumes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  MountVmInstanceRecoveryPointResult();
+  MountVmInstanceRecoveryPointResult(const MountVmInstanceRecoveryPointResult&) = default;
+  MountVmInstanceRecoveryPointResult(MountVmInstanceRecoveryPointResult&&) noexcept;
+  MountVmInstanceRecoveryPointResult& operator=(const MountVmInstanceRecoveryPointResult&) = default;
+  MountVmInstanceRecoveryPointResult& operator=(MountVmInstanceRecoveryPointResult&&) = default;
+  ~MountVmInstanceRecoveryPointResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

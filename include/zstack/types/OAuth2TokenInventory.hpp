@@ -24,6 +24,15 @@ struct OAuth2TokenInventory : SSOTokenInventory {
   std::string idToken;  ///< String.
   std::string refreshToken;  ///< String.
 
+  /// \cond
+  OAuth2TokenInventory();
+  OAuth2TokenInventory(const OAuth2TokenInventory&) = default;
+  OAuth2TokenInventory(OAuth2TokenInventory&&) noexcept;
+  OAuth2TokenInventory& operator=(const OAuth2TokenInventory&) = default;
+  OAuth2TokenInventory& operator=(OAuth2TokenInventory&&) = default;
+  ~OAuth2TokenInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct OvfCpuInfo {
   std::optional<std::int32_t> quantity;  ///< 32-bit integer.
   std::optional<std::int32_t> coresPerSocket;  ///< 32-bit integer.
 
+  /// \cond
+  OvfCpuInfo();
+  OvfCpuInfo(const OvfCpuInfo&) = default;
+  OvfCpuInfo(OvfCpuInfo&&) noexcept;
+  OvfCpuInfo& operator=(const OvfCpuInfo&) = default;
+  OvfCpuInfo& operator=(OvfCpuInfo&&) = default;
+  ~OvfCpuInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -34,6 +34,15 @@ struct OvfInfo {
   Json cdDrivers;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json volumes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  OvfInfo();
+  OvfInfo(const OvfInfo&) = default;
+  OvfInfo(OvfInfo&&) noexcept;
+  OvfInfo& operator=(const OvfInfo&) = default;
+  OvfInfo& operator=(OvfInfo&&) = default;
+  ~OvfInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct OvfMemoryInfo {
   std::string instanceId;  ///< String.
   std::optional<std::int64_t> quantity;  ///< 64-bit integer.
 
+  /// \cond
+  OvfMemoryInfo();
+  OvfMemoryInfo(const OvfMemoryInfo&) = default;
+  OvfMemoryInfo(OvfMemoryInfo&&) noexcept;
+  OvfMemoryInfo& operator=(const OvfMemoryInfo&) = default;
+  OvfMemoryInfo& operator=(OvfMemoryInfo&&) = default;
+  ~OvfMemoryInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

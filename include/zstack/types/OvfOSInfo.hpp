@@ -24,6 +24,15 @@ struct OvfOSInfo {
   std::string osType;  ///< String.
   std::string description;  ///< String.
 
+  /// \cond
+  OvfOSInfo();
+  OvfOSInfo(const OvfOSInfo&) = default;
+  OvfOSInfo(OvfOSInfo&&) noexcept;
+  OvfOSInfo& operator=(const OvfOSInfo&) = default;
+  OvfOSInfo& operator=(OvfOSInfo&&) = default;
+  ~OvfOSInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct OvfSystemInfo {
   std::string virtualSystemType;  ///< String.
   std::string firmwareType;  ///< String.
 
+  /// \cond
+  OvfSystemInfo();
+  OvfSystemInfo(const OvfSystemInfo&) = default;
+  OvfSystemInfo(OvfSystemInfo&&) noexcept;
+  OvfSystemInfo& operator=(const OvfSystemInfo&) = default;
+  OvfSystemInfo& operator=(OvfSystemInfo&&) = default;
+  ~OvfSystemInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct Pagination {
   std::optional<std::int32_t> limit;  ///< 32-bit integer.
   std::optional<std::int32_t> total;  ///< 32-bit integer.
 
+  /// \cond
+  Pagination();
+  Pagination(const Pagination&) = default;
+  Pagination(Pagination&&) noexcept;
+  Pagination& operator=(const Pagination&) = default;
+  Pagination& operator=(Pagination&&) = default;
+  ~Pagination();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct ParseOvfResult {
   std::optional<OvfInfo> ovfInfo;  ///< \ref OvfInfo.
 
+  /// \cond
+  ParseOvfResult();
+  ParseOvfResult(const ParseOvfResult&) = default;
+  ParseOvfResult(ParseOvfResult&&) noexcept;
+  ParseOvfResult& operator=(const ParseOvfResult&) = default;
+  ParseOvfResult& operator=(ParseOvfResult&&) = default;
+  ~ParseOvfResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct PciDeviceMetaData {
   std::string metaData;  ///< String.
   Json metaDataEntries;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  PciDeviceMetaData();
+  PciDeviceMetaData(const PciDeviceMetaData&) = default;
+  PciDeviceMetaData(PciDeviceMetaData&&) noexcept;
+  PciDeviceMetaData& operator=(const PciDeviceMetaData&) = default;
+  PciDeviceMetaData& operator=(PciDeviceMetaData&&) = default;
+  ~PciDeviceMetaData();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 /// A field of \ref ChainInfo.
 struct PendingTaskInfo : TaskInfo {
 
+  /// \cond
+  PendingTaskInfo();
+  PendingTaskInfo(const PendingTaskInfo&) = default;
+  PendingTaskInfo(PendingTaskInfo&&) noexcept;
+  PendingTaskInfo& operator=(const PendingTaskInfo&) = default;
+  PendingTaskInfo& operator=(PendingTaskInfo&&) = default;
+  ~PendingTaskInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -25,6 +25,15 @@ struct PolicyStatement {
   std::vector<std::string> actions;  ///< List of strings.
   std::vector<std::string> resources;  ///< List of strings.
 
+  /// \cond
+  PolicyStatement();
+  PolicyStatement(const PolicyStatement&) = default;
+  PolicyStatement(PolicyStatement&&) noexcept;
+  PolicyStatement& operator=(const PolicyStatement&) = default;
+  PolicyStatement& operator=(PolicyStatement&&) = default;
+  ~PolicyStatement();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct PowerOffHostResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  PowerOffHostResult();
+  PowerOffHostResult(const PowerOffHostResult&) = default;
+  PowerOffHostResult(PowerOffHostResult&&) noexcept;
+  PowerOffHostResult& operator=(const PowerOffHostResult&) = default;
+  PowerOffHostResult& operator=(PowerOffHostResult&&) = default;
+  ~PowerOffHostResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

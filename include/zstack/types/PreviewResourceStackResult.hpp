@@ -21,6 +21,15 @@ namespace zstack {
 struct PreviewResourceStackResult {
   std::optional<PreviewResourceStruct> preview;  ///< \ref PreviewResourceStruct.
 
+  /// \cond
+  PreviewResourceStackResult();
+  PreviewResourceStackResult(const PreviewResourceStackResult&) = default;
+  PreviewResourceStackResult(PreviewResourceStackResult&&) noexcept;
+  PreviewResourceStackResult& operator=(const PreviewResourceStackResult&) = default;
+  PreviewResourceStackResult& operator=(PreviewResourceStackResult&&) = default;
+  ~PreviewResourceStackResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

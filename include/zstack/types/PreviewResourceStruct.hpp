@@ -22,6 +22,15 @@ struct PreviewResourceStruct {
   Json actions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json conditions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  PreviewResourceStruct();
+  PreviewResourceStruct(const PreviewResourceStruct&) = default;
+  PreviewResourceStruct(PreviewResourceStruct&&) noexcept;
+  PreviewResourceStruct& operator=(const PreviewResourceStruct&) = default;
+  PreviewResourceStruct& operator=(PreviewResourceStruct&&) = default;
+  ~PreviewResourceStruct();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

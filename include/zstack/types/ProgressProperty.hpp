@@ -22,6 +22,15 @@ struct ProgressProperty {
   std::string progress;  ///< String.
   std::string stage;  ///< String.
 
+  /// \cond
+  ProgressProperty();
+  ProgressProperty(const ProgressProperty&) = default;
+  ProgressProperty(ProgressProperty&&) noexcept;
+  ProgressProperty& operator=(const ProgressProperty&) = default;
+  ProgressProperty& operator=(ProgressProperty&&) = default;
+  ~ProgressProperty();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

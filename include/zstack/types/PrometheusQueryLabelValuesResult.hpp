@@ -20,6 +20,15 @@ namespace zstack {
 struct PrometheusQueryLabelValuesResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  PrometheusQueryLabelValuesResult();
+  PrometheusQueryLabelValuesResult(const PrometheusQueryLabelValuesResult&) = default;
+  PrometheusQueryLabelValuesResult(PrometheusQueryLabelValuesResult&&) noexcept;
+  PrometheusQueryLabelValuesResult& operator=(const PrometheusQueryLabelValuesResult&) = default;
+  PrometheusQueryLabelValuesResult& operator=(PrometheusQueryLabelValuesResult&&) = default;
+  ~PrometheusQueryLabelValuesResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

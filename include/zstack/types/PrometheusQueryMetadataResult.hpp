@@ -20,6 +20,15 @@ namespace zstack {
 struct PrometheusQueryMetadataResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  PrometheusQueryMetadataResult();
+  PrometheusQueryMetadataResult(const PrometheusQueryMetadataResult&) = default;
+  PrometheusQueryMetadataResult(PrometheusQueryMetadataResult&&) noexcept;
+  PrometheusQueryMetadataResult& operator=(const PrometheusQueryMetadataResult&) = default;
+  PrometheusQueryMetadataResult& operator=(PrometheusQueryMetadataResult&&) = default;
+  ~PrometheusQueryMetadataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct PrometheusQueryPassThroughResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  PrometheusQueryPassThroughResult();
+  PrometheusQueryPassThroughResult(const PrometheusQueryPassThroughResult&) = default;
+  PrometheusQueryPassThroughResult(PrometheusQueryPassThroughResult&&) noexcept;
+  PrometheusQueryPassThroughResult& operator=(const PrometheusQueryPassThroughResult&) = default;
+  PrometheusQueryPassThroughResult& operator=(PrometheusQueryPassThroughResult&&) = default;
+  ~PrometheusQueryPassThroughResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

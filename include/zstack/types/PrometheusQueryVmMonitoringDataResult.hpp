@@ -20,6 +20,15 @@ namespace zstack {
 struct PrometheusQueryVmMonitoringDataResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  PrometheusQueryVmMonitoringDataResult();
+  PrometheusQueryVmMonitoringDataResult(const PrometheusQueryVmMonitoringDataResult&) = default;
+  PrometheusQueryVmMonitoringDataResult(PrometheusQueryVmMonitoringDataResult&&) noexcept;
+  PrometheusQueryVmMonitoringDataResult& operator=(const PrometheusQueryVmMonitoringDataResult&) = default;
+  PrometheusQueryVmMonitoringDataResult& operator=(PrometheusQueryVmMonitoringDataResult&&) = default;
+  ~PrometheusQueryVmMonitoringDataResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct QuotaUsage {
   std::optional<std::int64_t> total;  ///< 64-bit integer.
   std::optional<std::int64_t> used;  ///< 64-bit integer.
 
+  /// \cond
+  QuotaUsage();
+  QuotaUsage(const QuotaUsage&) = default;
+  QuotaUsage(QuotaUsage&&) noexcept;
+  QuotaUsage& operator=(const QuotaUsage&) = default;
+  QuotaUsage& operator=(QuotaUsage&&) = default;
+  ~QuotaUsage();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

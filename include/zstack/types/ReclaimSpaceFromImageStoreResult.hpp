@@ -21,6 +21,15 @@ namespace zstack {
 struct ReclaimSpaceFromImageStoreResult {
   std::optional<ImageStoreGcResult> gcResult;  ///< \ref ImageStoreGcResult.
 
+  /// \cond
+  ReclaimSpaceFromImageStoreResult();
+  ReclaimSpaceFromImageStoreResult(const ReclaimSpaceFromImageStoreResult&) = default;
+  ReclaimSpaceFromImageStoreResult(ReclaimSpaceFromImageStoreResult&&) noexcept;
+  ReclaimSpaceFromImageStoreResult& operator=(const ReclaimSpaceFromImageStoreResult&) = default;
+  ReclaimSpaceFromImageStoreResult& operator=(ReclaimSpaceFromImageStoreResult&&) = default;
+  ~ReclaimSpaceFromImageStoreResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

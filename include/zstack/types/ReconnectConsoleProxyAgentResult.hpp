@@ -20,6 +20,15 @@ namespace zstack {
 struct ReconnectConsoleProxyAgentResult {
   std::map<std::string, Json> inventory;  ///< Map from string to free-form JSON.
 
+  /// \cond
+  ReconnectConsoleProxyAgentResult();
+  ReconnectConsoleProxyAgentResult(const ReconnectConsoleProxyAgentResult&) = default;
+  ReconnectConsoleProxyAgentResult(ReconnectConsoleProxyAgentResult&&) noexcept;
+  ReconnectConsoleProxyAgentResult& operator=(const ReconnectConsoleProxyAgentResult&) = default;
+  ReconnectConsoleProxyAgentResult& operator=(ReconnectConsoleProxyAgentResult&&) = default;
+  ~ReconnectConsoleProxyAgentResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct RecoverDatabaseFromBackupResult {
   std::optional<std::int32_t> logListenPort;  ///< 32-bit integer.
 
+  /// \cond
+  RecoverDatabaseFromBackupResult();
+  RecoverDatabaseFromBackupResult(const RecoverDatabaseFromBackupResult&) = default;
+  RecoverDatabaseFromBackupResult(RecoverDatabaseFromBackupResult&&) noexcept;
+  RecoverDatabaseFromBackupResult& operator=(const RecoverDatabaseFromBackupResult&) = default;
+  RecoverDatabaseFromBackupResult& operator=(RecoverDatabaseFromBackupResult&&) = default;
+  ~RecoverDatabaseFromBackupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct RefreshCaptchaResult {
   std::string captchaUuid;  ///< String; UUID of the captcha.
   std::string captcha;  ///< String.
 
+  /// \cond
+  RefreshCaptchaResult();
+  RefreshCaptchaResult(const RefreshCaptchaResult&) = default;
+  RefreshCaptchaResult(RefreshCaptchaResult&&) noexcept;
+  RefreshCaptchaResult& operator=(const RefreshCaptchaResult&) = default;
+  RefreshCaptchaResult& operator=(RefreshCaptchaResult&&) = default;
+  ~RefreshCaptchaResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct RefreshFiberChannelStorageResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  RefreshFiberChannelStorageResult();
+  RefreshFiberChannelStorageResult(const RefreshFiberChannelStorageResult&) = default;
+  RefreshFiberChannelStorageResult(RefreshFiberChannelStorageResult&&) noexcept;
+  RefreshFiberChannelStorageResult& operator=(const RefreshFiberChannelStorageResult&) = default;
+  RefreshFiberChannelStorageResult& operator=(RefreshFiberChannelStorageResult&&) = default;
+  ~RefreshFiberChannelStorageResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct RefreshLocalRaidResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  RefreshLocalRaidResult();
+  RefreshLocalRaidResult(const RefreshLocalRaidResult&) = default;
+  RefreshLocalRaidResult(RefreshLocalRaidResult&&) noexcept;
+  RefreshLocalRaidResult& operator=(const RefreshLocalRaidResult&) = default;
+  RefreshLocalRaidResult& operator=(RefreshLocalRaidResult&&) = default;
+  ~RefreshLocalRaidResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

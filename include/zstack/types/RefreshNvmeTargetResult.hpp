@@ -20,6 +20,15 @@ namespace zstack {
 struct RefreshNvmeTargetResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  RefreshNvmeTargetResult();
+  RefreshNvmeTargetResult(const RefreshNvmeTargetResult&) = default;
+  RefreshNvmeTargetResult(RefreshNvmeTargetResult&&) noexcept;
+  RefreshNvmeTargetResult& operator=(const RefreshNvmeTargetResult&) = default;
+  RefreshNvmeTargetResult& operator=(RefreshNvmeTargetResult&&) = default;
+  ~RefreshNvmeTargetResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

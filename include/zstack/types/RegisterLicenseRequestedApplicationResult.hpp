@@ -21,6 +21,15 @@ struct RegisterLicenseRequestedApplicationResult {
   std::string appId;  ///< String.
   std::string servicePubKey;  ///< String.
 
+  /// \cond
+  RegisterLicenseRequestedApplicationResult();
+  RegisterLicenseRequestedApplicationResult(const RegisterLicenseRequestedApplicationResult&) = default;
+  RegisterLicenseRequestedApplicationResult(RegisterLicenseRequestedApplicationResult&&) noexcept;
+  RegisterLicenseRequestedApplicationResult& operator=(const RegisterLicenseRequestedApplicationResult&) = default;
+  RegisterLicenseRequestedApplicationResult& operator=(RegisterLicenseRequestedApplicationResult&&) = default;
+  ~RegisterLicenseRequestedApplicationResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -24,6 +24,15 @@ struct ResourceInventory {
   std::string resourceType;  ///< String.
   std::string concreteResourceType;  ///< String.
 
+  /// \cond
+  ResourceInventory();
+  ResourceInventory(const ResourceInventory&) = default;
+  ResourceInventory(ResourceInventory&&) noexcept;
+  ResourceInventory& operator=(const ResourceInventory&) = default;
+  ResourceInventory& operator=(ResourceInventory&&) = default;
+  ~ResourceInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -25,6 +25,15 @@ struct RevertSnapshotGroupResult {
   std::optional<bool> success;  ///< Boolean.
   std::optional<ErrorCode> error;  ///< \ref ErrorCode.
 
+  /// \cond
+  RevertSnapshotGroupResult();
+  RevertSnapshotGroupResult(const RevertSnapshotGroupResult&) = default;
+  RevertSnapshotGroupResult(RevertSnapshotGroupResult&&) noexcept;
+  RevertSnapshotGroupResult& operator=(const RevertSnapshotGroupResult&) = default;
+  RevertSnapshotGroupResult& operator=(RevertSnapshotGroupResult&&) = default;
+  ~RevertSnapshotGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

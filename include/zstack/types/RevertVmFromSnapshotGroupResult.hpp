@@ -21,6 +21,15 @@ namespace zstack {
 struct RevertVmFromSnapshotGroupResult {
   std::vector<RevertSnapshotGroupResult> results;  ///< List of \ref RevertSnapshotGroupResult.
 
+  /// \cond
+  RevertVmFromSnapshotGroupResult();
+  RevertVmFromSnapshotGroupResult(const RevertVmFromSnapshotGroupResult&) = default;
+  RevertVmFromSnapshotGroupResult(RevertVmFromSnapshotGroupResult&&) noexcept;
+  RevertVmFromSnapshotGroupResult& operator=(const RevertVmFromSnapshotGroupResult&) = default;
+  RevertVmFromSnapshotGroupResult& operator=(RevertVmFromSnapshotGroupResult&&) = default;
+  ~RevertVmFromSnapshotGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

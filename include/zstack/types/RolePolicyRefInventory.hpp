@@ -24,6 +24,15 @@ struct RolePolicyRefInventory {
   std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  RolePolicyRefInventory();
+  RolePolicyRefInventory(const RolePolicyRefInventory&) = default;
+  RolePolicyRefInventory(RolePolicyRefInventory&&) noexcept;
+  RolePolicyRefInventory& operator=(const RolePolicyRefInventory&) = default;
+  RolePolicyRefInventory& operator=(RolePolicyRefInventory&&) = default;
+  ~RolePolicyRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ namespace zstack {
 struct RolePolicyStatementInventory : Resource {
   std::optional<PolicyStatement> statement;  ///< \ref PolicyStatement.
 
+  /// \cond
+  RolePolicyStatementInventory();
+  RolePolicyStatementInventory(const RolePolicyStatementInventory&) = default;
+  RolePolicyStatementInventory(RolePolicyStatementInventory&&) noexcept;
+  RolePolicyStatementInventory& operator=(const RolePolicyStatementInventory&) = default;
+  RolePolicyStatementInventory& operator=(RolePolicyStatementInventory&&) = default;
+  ~RolePolicyStatementInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

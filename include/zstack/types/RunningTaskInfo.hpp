@@ -21,6 +21,15 @@ namespace zstack {
 /// A field of \ref ChainInfo.
 struct RunningTaskInfo : TaskInfo {
 
+  /// \cond
+  RunningTaskInfo();
+  RunningTaskInfo(const RunningTaskInfo&) = default;
+  RunningTaskInfo(RunningTaskInfo&&) noexcept;
+  RunningTaskInfo& operator=(const RunningTaskInfo&) = default;
+  RunningTaskInfo& operator=(RunningTaskInfo&&) = default;
+  ~RunningTaskInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct SNSDingTalkTestConnectionResult {
   std::optional<bool> connected;  ///< Boolean.
   Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SNSDingTalkTestConnectionResult();
+  SNSDingTalkTestConnectionResult(const SNSDingTalkTestConnectionResult&) = default;
+  SNSDingTalkTestConnectionResult(SNSDingTalkTestConnectionResult&&) noexcept;
+  SNSDingTalkTestConnectionResult& operator=(const SNSDingTalkTestConnectionResult&) = default;
+  SNSDingTalkTestConnectionResult& operator=(SNSDingTalkTestConnectionResult&&) = default;
+  ~SNSDingTalkTestConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

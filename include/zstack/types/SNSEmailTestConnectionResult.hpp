@@ -21,6 +21,15 @@ struct SNSEmailTestConnectionResult {
   std::optional<bool> connected;  ///< Boolean.
   Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SNSEmailTestConnectionResult();
+  SNSEmailTestConnectionResult(const SNSEmailTestConnectionResult&) = default;
+  SNSEmailTestConnectionResult(SNSEmailTestConnectionResult&&) noexcept;
+  SNSEmailTestConnectionResult& operator=(const SNSEmailTestConnectionResult&) = default;
+  SNSEmailTestConnectionResult& operator=(SNSEmailTestConnectionResult&&) = default;
+  ~SNSEmailTestConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

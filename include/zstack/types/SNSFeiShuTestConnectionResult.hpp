@@ -21,6 +21,15 @@ struct SNSFeiShuTestConnectionResult {
   std::optional<bool> connected;  ///< Boolean.
   Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SNSFeiShuTestConnectionResult();
+  SNSFeiShuTestConnectionResult(const SNSFeiShuTestConnectionResult&) = default;
+  SNSFeiShuTestConnectionResult(SNSFeiShuTestConnectionResult&&) noexcept;
+  SNSFeiShuTestConnectionResult& operator=(const SNSFeiShuTestConnectionResult&) = default;
+  SNSFeiShuTestConnectionResult& operator=(SNSFeiShuTestConnectionResult&&) = default;
+  ~SNSFeiShuTestConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

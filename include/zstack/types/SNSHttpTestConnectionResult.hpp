@@ -21,6 +21,15 @@ struct SNSHttpTestConnectionResult {
   std::optional<bool> connected;  ///< Boolean.
   std::string webhookResp;  ///< String.
 
+  /// \cond
+  SNSHttpTestConnectionResult();
+  SNSHttpTestConnectionResult(const SNSHttpTestConnectionResult&) = default;
+  SNSHttpTestConnectionResult(SNSHttpTestConnectionResult&&) noexcept;
+  SNSHttpTestConnectionResult& operator=(const SNSHttpTestConnectionResult&) = default;
+  SNSHttpTestConnectionResult& operator=(SNSHttpTestConnectionResult&&) = default;
+  ~SNSHttpTestConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct SNSMicrosoftTeamsTestConnectionResult {
   std::optional<bool> connected;  ///< Boolean.
   Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SNSMicrosoftTeamsTestConnectionResult();
+  SNSMicrosoftTeamsTestConnectionResult(const SNSMicrosoftTeamsTestConnectionResult&) = default;
+  SNSMicrosoftTeamsTestConnectionResult(SNSMicrosoftTeamsTestConnectionResult&&) noexcept;
+  SNSMicrosoftTeamsTestConnectionResult& operator=(const SNSMicrosoftTeamsTestConnectionResult&) = default;
+  SNSMicrosoftTeamsTestConnectionResult& operator=(SNSMicrosoftTeamsTestConnectionResult&&) = default;
+  ~SNSMicrosoftTeamsTestConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct SNSSnmpTestConnectionResult {
   std::optional<bool> connected;  ///< Boolean.
   Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SNSSnmpTestConnectionResult();
+  SNSSnmpTestConnectionResult(const SNSSnmpTestConnectionResult&) = default;
+  SNSSnmpTestConnectionResult(SNSSnmpTestConnectionResult&&) noexcept;
+  SNSSnmpTestConnectionResult& operator=(const SNSSnmpTestConnectionResult&) = default;
+  SNSSnmpTestConnectionResult& operator=(SNSSnmpTestConnectionResult&&) = default;
+  ~SNSSnmpTestConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ struct SNSWeComTestConnectionResult {
   std::optional<bool> connected;  ///< Boolean.
   Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SNSWeComTestConnectionResult();
+  SNSWeComTestConnectionResult(const SNSWeComTestConnectionResult&) = default;
+  SNSWeComTestConnectionResult(SNSWeComTestConnectionResult&&) noexcept;
+  SNSWeComTestConnectionResult& operator=(const SNSWeComTestConnectionResult&) = default;
+  SNSWeComTestConnectionResult& operator=(SNSWeComTestConnectionResult&&) = default;
+  ~SNSWeComTestConnectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -25,6 +25,15 @@ struct SSOClientInventory : NamedResource {
   std::string redirectUrl;  ///< String.
   std::string accountUuid;  ///< String; UUID of the account.
 
+  /// \cond
+  SSOClientInventory();
+  SSOClientInventory(const SSOClientInventory&) = default;
+  SSOClientInventory(SSOClientInventory&&) noexcept;
+  SSOClientInventory& operator=(const SSOClientInventory&) = default;
+  SSOClientInventory& operator=(SSOClientInventory&&) = default;
+  ~SSOClientInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -25,6 +25,15 @@ struct SSOServerTokenInventory : Resource {
   std::string refreshToken;  ///< String.
   std::string userUuid;  ///< String; UUID of the user.
 
+  /// \cond
+  SSOServerTokenInventory();
+  SSOServerTokenInventory(const SSOServerTokenInventory&) = default;
+  SSOServerTokenInventory(SSOServerTokenInventory&&) noexcept;
+  SSOServerTokenInventory& operator=(const SSOServerTokenInventory&) = default;
+  SSOServerTokenInventory& operator=(SSOServerTokenInventory&&) = default;
+  ~SSOServerTokenInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct SSOTokenInventory : Resource {
   std::string clientUuid;  ///< String; UUID of the client.
   std::string userUuid;  ///< String; UUID of the user.
 
+  /// \cond
+  SSOTokenInventory();
+  SSOTokenInventory(const SSOTokenInventory&) = default;
+  SSOTokenInventory(SSOTokenInventory&&) noexcept;
+  SSOTokenInventory& operator=(const SSOTokenInventory&) = default;
+  SSOTokenInventory& operator=(SSOTokenInventory&&) = default;
+  ~SSOTokenInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

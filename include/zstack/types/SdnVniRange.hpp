@@ -22,6 +22,15 @@ struct SdnVniRange {
   std::optional<std::int32_t> startVni;  ///< 32-bit integer.
   std::optional<std::int32_t> endVni;  ///< 32-bit integer.
 
+  /// \cond
+  SdnVniRange();
+  SdnVniRange(const SdnVniRange&) = default;
+  SdnVniRange(SdnVniRange&&) noexcept;
+  SdnVniRange& operator=(const SdnVniRange&) = default;
+  SdnVniRange& operator=(SdnVniRange&&) = default;
+  ~SdnVniRange();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -25,6 +25,15 @@ struct SecurityGroupRuleAO {
   std::optional<std::string> protocol;  ///< String; required; one of `TCP`, `UDP`, `ICMP`, `ALL` (case-insensitive).
   std::optional<std::string> allowedCidr;  ///< String; optional.
 
+  /// \cond
+  SecurityGroupRuleAO();
+  SecurityGroupRuleAO(const SecurityGroupRuleAO&) = default;
+  SecurityGroupRuleAO(SecurityGroupRuleAO&&) noexcept;
+  SecurityGroupRuleAO& operator=(const SecurityGroupRuleAO&) = default;
+  SecurityGroupRuleAO& operator=(SecurityGroupRuleAO&&) = default;
+  ~SecurityGroupRuleAO();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

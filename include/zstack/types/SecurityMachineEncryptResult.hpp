@@ -20,6 +20,15 @@ namespace zstack {
 struct SecurityMachineEncryptResult {
   std::string text;  ///< String.
 
+  /// \cond
+  SecurityMachineEncryptResult();
+  SecurityMachineEncryptResult(const SecurityMachineEncryptResult&) = default;
+  SecurityMachineEncryptResult(SecurityMachineEncryptResult&&) noexcept;
+  SecurityMachineEncryptResult& operator=(const SecurityMachineEncryptResult&) = default;
+  SecurityMachineEncryptResult& operator=(SecurityMachineEncryptResult&&) = default;
+  ~SecurityMachineEncryptResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

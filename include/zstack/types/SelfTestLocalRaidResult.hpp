@@ -20,6 +20,15 @@ namespace zstack {
 struct SelfTestLocalRaidResult {
   std::string result;  ///< String.
 
+  /// \cond
+  SelfTestLocalRaidResult();
+  SelfTestLocalRaidResult(const SelfTestLocalRaidResult&) = default;
+  SelfTestLocalRaidResult(SelfTestLocalRaidResult&&) noexcept;
+  SelfTestLocalRaidResult& operator=(const SelfTestLocalRaidResult&) = default;
+  SelfTestLocalRaidResult& operator=(SelfTestLocalRaidResult&&) = default;
+  ~SelfTestLocalRaidResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

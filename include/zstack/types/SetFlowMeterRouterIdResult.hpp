@@ -20,6 +20,15 @@ namespace zstack {
 struct SetFlowMeterRouterIdResult {
   std::optional<std::int64_t> routerId;  ///< 64-bit integer.
 
+  /// \cond
+  SetFlowMeterRouterIdResult();
+  SetFlowMeterRouterIdResult(const SetFlowMeterRouterIdResult&) = default;
+  SetFlowMeterRouterIdResult(SetFlowMeterRouterIdResult&&) noexcept;
+  SetFlowMeterRouterIdResult& operator=(const SetFlowMeterRouterIdResult&) = default;
+  SetFlowMeterRouterIdResult& operator=(SetFlowMeterRouterIdResult&&) = default;
+  ~SetFlowMeterRouterIdResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

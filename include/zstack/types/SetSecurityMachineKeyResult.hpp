@@ -20,6 +20,15 @@ namespace zstack {
 struct SetSecurityMachineKeyResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SetSecurityMachineKeyResult();
+  SetSecurityMachineKeyResult(const SetSecurityMachineKeyResult&) = default;
+  SetSecurityMachineKeyResult(SetSecurityMachineKeyResult&&) noexcept;
+  SetSecurityMachineKeyResult& operator=(const SetSecurityMachineKeyResult&) = default;
+  SetSecurityMachineKeyResult& operator=(SetSecurityMachineKeyResult&&) = default;
+  ~SetSecurityMachineKeyResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SetServiceTypeOnHostNetworkBondingResult {
   Json inventory;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SetServiceTypeOnHostNetworkBondingResult();
+  SetServiceTypeOnHostNetworkBondingResult(const SetServiceTypeOnHostNetworkBondingResult&) = default;
+  SetServiceTypeOnHostNetworkBondingResult(SetServiceTypeOnHostNetworkBondingResult&&) noexcept;
+  SetServiceTypeOnHostNetworkBondingResult& operator=(const SetServiceTypeOnHostNetworkBondingResult&) = default;
+  SetServiceTypeOnHostNetworkBondingResult& operator=(SetServiceTypeOnHostNetworkBondingResult&&) = default;
+  ~SetServiceTypeOnHostNetworkBondingResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

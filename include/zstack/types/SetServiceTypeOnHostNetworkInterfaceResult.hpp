@@ -20,6 +20,15 @@ namespace zstack {
 struct SetServiceTypeOnHostNetworkInterfaceResult {
   Json inventory;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SetServiceTypeOnHostNetworkInterfaceResult();
+  SetServiceTypeOnHostNetworkInterfaceResult(const SetServiceTypeOnHostNetworkInterfaceResult&) = default;
+  SetServiceTypeOnHostNetworkInterfaceResult(SetServiceTypeOnHostNetworkInterfaceResult&&) noexcept;
+  SetServiceTypeOnHostNetworkInterfaceResult& operator=(const SetServiceTypeOnHostNetworkInterfaceResult&) = default;
+  SetServiceTypeOnHostNetworkInterfaceResult& operator=(SetServiceTypeOnHostNetworkInterfaceResult&&) = default;
+  ~SetServiceTypeOnHostNetworkInterfaceResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

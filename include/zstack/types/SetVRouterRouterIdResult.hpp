@@ -20,6 +20,15 @@ namespace zstack {
 struct SetVRouterRouterIdResult {
   std::string routerId;  ///< String.
 
+  /// \cond
+  SetVRouterRouterIdResult();
+  SetVRouterRouterIdResult(const SetVRouterRouterIdResult&) = default;
+  SetVRouterRouterIdResult(SetVRouterRouterIdResult&&) noexcept;
+  SetVRouterRouterIdResult& operator=(const SetVRouterRouterIdResult&) = default;
+  SetVRouterRouterIdResult& operator=(SetVRouterRouterIdResult&&) = default;
+  ~SetVRouterRouterIdResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

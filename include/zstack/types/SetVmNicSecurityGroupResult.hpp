@@ -21,6 +21,15 @@ namespace zstack {
 struct SetVmNicSecurityGroupResult {
   std::vector<VmNicSecurityGroupRefInventory> inventory;  ///< List of \ref VmNicSecurityGroupRefInventory.
 
+  /// \cond
+  SetVmNicSecurityGroupResult();
+  SetVmNicSecurityGroupResult(const SetVmNicSecurityGroupResult&) = default;
+  SetVmNicSecurityGroupResult(SetVmNicSecurityGroupResult&&) noexcept;
+  SetVmNicSecurityGroupResult& operator=(const SetVmNicSecurityGroupResult&) = default;
+  SetVmNicSecurityGroupResult& operator=(SetVmNicSecurityGroupResult&&) = default;
+  ~SetVmNicSecurityGroupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

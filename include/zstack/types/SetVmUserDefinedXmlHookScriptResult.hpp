@@ -20,6 +20,15 @@ namespace zstack {
 struct SetVmUserDefinedXmlHookScriptResult {
   std::string vmUserDefinedXmlHookScript;  ///< String.
 
+  /// \cond
+  SetVmUserDefinedXmlHookScriptResult();
+  SetVmUserDefinedXmlHookScriptResult(const SetVmUserDefinedXmlHookScriptResult&) = default;
+  SetVmUserDefinedXmlHookScriptResult(SetVmUserDefinedXmlHookScriptResult&&) noexcept;
+  SetVmUserDefinedXmlHookScriptResult& operator=(const SetVmUserDefinedXmlHookScriptResult&) = default;
+  SetVmUserDefinedXmlHookScriptResult& operator=(SetVmUserDefinedXmlHookScriptResult&&) = default;
+  ~SetVmUserDefinedXmlHookScriptResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SetVmUserDefinedXmlResult {
   std::string vmUserDefinedXml;  ///< String.
 
+  /// \cond
+  SetVmUserDefinedXmlResult();
+  SetVmUserDefinedXmlResult(const SetVmUserDefinedXmlResult&) = default;
+  SetVmUserDefinedXmlResult(SetVmUserDefinedXmlResult&&) noexcept;
+  SetVmUserDefinedXmlResult& operator=(const SetVmUserDefinedXmlResult&) = default;
+  SetVmUserDefinedXmlResult& operator=(SetVmUserDefinedXmlResult&&) = default;
+  ~SetVmUserDefinedXmlResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

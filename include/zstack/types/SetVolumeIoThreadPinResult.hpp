@@ -22,6 +22,15 @@ struct SetVolumeIoThreadPinResult {
   std::optional<std::int32_t> ioThreadId;  ///< 32-bit integer.
   std::string pin;  ///< String.
 
+  /// \cond
+  SetVolumeIoThreadPinResult();
+  SetVolumeIoThreadPinResult(const SetVolumeIoThreadPinResult&) = default;
+  SetVolumeIoThreadPinResult(SetVolumeIoThreadPinResult&&) noexcept;
+  SetVolumeIoThreadPinResult& operator=(const SetVolumeIoThreadPinResult&) = default;
+  SetVolumeIoThreadPinResult& operator=(SetVolumeIoThreadPinResult&&) = default;
+  ~SetVolumeIoThreadPinResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

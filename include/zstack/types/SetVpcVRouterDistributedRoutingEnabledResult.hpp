@@ -20,6 +20,15 @@ namespace zstack {
 struct SetVpcVRouterDistributedRoutingEnabledResult {
   std::optional<bool> enabled;  ///< Boolean.
 
+  /// \cond
+  SetVpcVRouterDistributedRoutingEnabledResult();
+  SetVpcVRouterDistributedRoutingEnabledResult(const SetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  SetVpcVRouterDistributedRoutingEnabledResult(SetVpcVRouterDistributedRoutingEnabledResult&&) noexcept;
+  SetVpcVRouterDistributedRoutingEnabledResult& operator=(const SetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  SetVpcVRouterDistributedRoutingEnabledResult& operator=(SetVpcVRouterDistributedRoutingEnabledResult&&) = default;
+  ~SetVpcVRouterDistributedRoutingEnabledResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

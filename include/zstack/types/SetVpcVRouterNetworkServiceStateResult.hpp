@@ -20,6 +20,15 @@ namespace zstack {
 struct SetVpcVRouterNetworkServiceStateResult {
   std::string state;  ///< String.
 
+  /// \cond
+  SetVpcVRouterNetworkServiceStateResult();
+  SetVpcVRouterNetworkServiceStateResult(const SetVpcVRouterNetworkServiceStateResult&) = default;
+  SetVpcVRouterNetworkServiceStateResult(SetVpcVRouterNetworkServiceStateResult&&) noexcept;
+  SetVpcVRouterNetworkServiceStateResult& operator=(const SetVpcVRouterNetworkServiceStateResult&) = default;
+  SetVpcVRouterNetworkServiceStateResult& operator=(SetVpcVRouterNetworkServiceStateResult&&) = default;
+  ~SetVpcVRouterNetworkServiceStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

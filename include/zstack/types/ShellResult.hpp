@@ -25,6 +25,15 @@ struct ShellResult {
   std::string stderr;  ///< String.
   std::optional<ErrorCode> errorCode;  ///< \ref ErrorCode.
 
+  /// \cond
+  ShellResult();
+  ShellResult(const ShellResult&) = default;
+  ShellResult(ShellResult&&) noexcept;
+  ShellResult& operator=(const ShellResult&) = default;
+  ShellResult& operator=(ShellResult&&) = default;
+  ~ShellResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

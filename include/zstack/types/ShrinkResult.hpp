@@ -23,6 +23,15 @@ struct ShrinkResult {
   std::optional<std::int64_t> size;  ///< 64-bit integer.
   std::optional<std::int64_t> deltaSize;  ///< 64-bit integer.
 
+  /// \cond
+  ShrinkResult();
+  ShrinkResult(const ShrinkResult&) = default;
+  ShrinkResult(ShrinkResult&&) noexcept;
+  ShrinkResult& operator=(const ShrinkResult&) = default;
+  ShrinkResult& operator=(ShrinkResult&&) = default;
+  ~ShrinkResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

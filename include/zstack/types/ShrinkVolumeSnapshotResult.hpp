@@ -21,6 +21,15 @@ namespace zstack {
 struct ShrinkVolumeSnapshotResult {
   std::optional<ShrinkResult> shrinkResult;  ///< \ref ShrinkResult.
 
+  /// \cond
+  ShrinkVolumeSnapshotResult();
+  ShrinkVolumeSnapshotResult(const ShrinkVolumeSnapshotResult&) = default;
+  ShrinkVolumeSnapshotResult(ShrinkVolumeSnapshotResult&&) noexcept;
+  ShrinkVolumeSnapshotResult& operator=(const ShrinkVolumeSnapshotResult&) = default;
+  ShrinkVolumeSnapshotResult& operator=(ShrinkVolumeSnapshotResult&&) = default;
+  ~ShrinkVolumeSnapshotResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

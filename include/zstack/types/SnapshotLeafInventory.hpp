@@ -24,6 +24,15 @@ struct SnapshotLeafInventory {
   std::string parentUuid;  ///< String; UUID of the parent.
   Json children;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SnapshotLeafInventory();
+  SnapshotLeafInventory(const SnapshotLeafInventory&) = default;
+  SnapshotLeafInventory(SnapshotLeafInventory&&) noexcept;
+  SnapshotLeafInventory& operator=(const SnapshotLeafInventory&) = default;
+  SnapshotLeafInventory& operator=(SnapshotLeafInventory&&) = default;
+  ~SnapshotLeafInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

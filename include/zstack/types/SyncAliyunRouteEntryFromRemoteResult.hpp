@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncAliyunRouteEntryFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncAliyunRouteEntryFromRemoteResult();
+  SyncAliyunRouteEntryFromRemoteResult(const SyncAliyunRouteEntryFromRemoteResult&) = default;
+  SyncAliyunRouteEntryFromRemoteResult(SyncAliyunRouteEntryFromRemoteResult&&) noexcept;
+  SyncAliyunRouteEntryFromRemoteResult& operator=(const SyncAliyunRouteEntryFromRemoteResult&) = default;
+  SyncAliyunRouteEntryFromRemoteResult& operator=(SyncAliyunRouteEntryFromRemoteResult&&) = default;
+  ~SyncAliyunRouteEntryFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

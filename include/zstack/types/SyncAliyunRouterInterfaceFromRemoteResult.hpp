@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncAliyunRouterInterfaceFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncAliyunRouterInterfaceFromRemoteResult();
+  SyncAliyunRouterInterfaceFromRemoteResult(const SyncAliyunRouterInterfaceFromRemoteResult&) = default;
+  SyncAliyunRouterInterfaceFromRemoteResult(SyncAliyunRouterInterfaceFromRemoteResult&&) noexcept;
+  SyncAliyunRouterInterfaceFromRemoteResult& operator=(const SyncAliyunRouterInterfaceFromRemoteResult&) = default;
+  SyncAliyunRouterInterfaceFromRemoteResult& operator=(SyncAliyunRouterInterfaceFromRemoteResult&&) = default;
+  ~SyncAliyunRouterInterfaceFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

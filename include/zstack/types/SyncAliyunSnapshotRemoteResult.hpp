@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncAliyunSnapshotRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncAliyunSnapshotRemoteResult();
+  SyncAliyunSnapshotRemoteResult(const SyncAliyunSnapshotRemoteResult&) = default;
+  SyncAliyunSnapshotRemoteResult(SyncAliyunSnapshotRemoteResult&&) noexcept;
+  SyncAliyunSnapshotRemoteResult& operator=(const SyncAliyunSnapshotRemoteResult&) = default;
+  SyncAliyunSnapshotRemoteResult& operator=(SyncAliyunSnapshotRemoteResult&&) = default;
+  ~SyncAliyunSnapshotRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

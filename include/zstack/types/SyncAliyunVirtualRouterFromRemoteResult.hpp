@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncAliyunVirtualRouterFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncAliyunVirtualRouterFromRemoteResult();
+  SyncAliyunVirtualRouterFromRemoteResult(const SyncAliyunVirtualRouterFromRemoteResult&) = default;
+  SyncAliyunVirtualRouterFromRemoteResult(SyncAliyunVirtualRouterFromRemoteResult&&) noexcept;
+  SyncAliyunVirtualRouterFromRemoteResult& operator=(const SyncAliyunVirtualRouterFromRemoteResult&) = default;
+  SyncAliyunVirtualRouterFromRemoteResult& operator=(SyncAliyunVirtualRouterFromRemoteResult&&) = default;
+  ~SyncAliyunVirtualRouterFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

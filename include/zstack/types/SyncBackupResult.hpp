@@ -22,6 +22,15 @@ struct SyncBackupResult {
   std::optional<std::int32_t> deletedBackupCount;  ///< 32-bit integer.
   std::optional<std::int32_t> newBackupCount;  ///< 32-bit integer.
 
+  /// \cond
+  SyncBackupResult();
+  SyncBackupResult(const SyncBackupResult&) = default;
+  SyncBackupResult(SyncBackupResult&&) noexcept;
+  SyncBackupResult& operator=(const SyncBackupResult&) = default;
+  SyncBackupResult& operator=(SyncBackupResult&&) = default;
+  ~SyncBackupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncConnectionAccessPointFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncConnectionAccessPointFromRemoteResult();
+  SyncConnectionAccessPointFromRemoteResult(const SyncConnectionAccessPointFromRemoteResult&) = default;
+  SyncConnectionAccessPointFromRemoteResult(SyncConnectionAccessPointFromRemoteResult&&) noexcept;
+  SyncConnectionAccessPointFromRemoteResult& operator=(const SyncConnectionAccessPointFromRemoteResult&) = default;
+  SyncConnectionAccessPointFromRemoteResult& operator=(SyncConnectionAccessPointFromRemoteResult&&) = default;
+  ~SyncConnectionAccessPointFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -21,6 +21,15 @@ namespace zstack {
 struct SyncDatabaseBackupResult {
   std::optional<SyncBackupResult> result;  ///< \ref SyncBackupResult.
 
+  /// \cond
+  SyncDatabaseBackupResult();
+  SyncDatabaseBackupResult(const SyncDatabaseBackupResult&) = default;
+  SyncDatabaseBackupResult(SyncDatabaseBackupResult&&) noexcept;
+  SyncDatabaseBackupResult& operator=(const SyncDatabaseBackupResult&) = default;
+  SyncDatabaseBackupResult& operator=(SyncDatabaseBackupResult&&) = default;
+  ~SyncDatabaseBackupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

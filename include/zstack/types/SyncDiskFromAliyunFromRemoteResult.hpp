@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncDiskFromAliyunFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncDiskFromAliyunFromRemoteResult();
+  SyncDiskFromAliyunFromRemoteResult(const SyncDiskFromAliyunFromRemoteResult&) = default;
+  SyncDiskFromAliyunFromRemoteResult(SyncDiskFromAliyunFromRemoteResult&&) noexcept;
+  SyncDiskFromAliyunFromRemoteResult& operator=(const SyncDiskFromAliyunFromRemoteResult&) = default;
+  SyncDiskFromAliyunFromRemoteResult& operator=(SyncDiskFromAliyunFromRemoteResult&&) = default;
+  ~SyncDiskFromAliyunFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncEcsImageFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncEcsImageFromRemoteResult();
+  SyncEcsImageFromRemoteResult(const SyncEcsImageFromRemoteResult&) = default;
+  SyncEcsImageFromRemoteResult(SyncEcsImageFromRemoteResult&&) noexcept;
+  SyncEcsImageFromRemoteResult& operator=(const SyncEcsImageFromRemoteResult&) = default;
+  SyncEcsImageFromRemoteResult& operator=(SyncEcsImageFromRemoteResult&&) = default;
+  ~SyncEcsImageFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

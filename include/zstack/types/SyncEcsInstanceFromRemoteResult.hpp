@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncEcsInstanceFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncEcsInstanceFromRemoteResult();
+  SyncEcsInstanceFromRemoteResult(const SyncEcsInstanceFromRemoteResult&) = default;
+  SyncEcsInstanceFromRemoteResult(SyncEcsInstanceFromRemoteResult&&) noexcept;
+  SyncEcsInstanceFromRemoteResult& operator=(const SyncEcsInstanceFromRemoteResult&) = default;
+  SyncEcsInstanceFromRemoteResult& operator=(SyncEcsInstanceFromRemoteResult&&) = default;
+  ~SyncEcsInstanceFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncEcsSecurityGroupFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncEcsSecurityGroupFromRemoteResult();
+  SyncEcsSecurityGroupFromRemoteResult(const SyncEcsSecurityGroupFromRemoteResult&) = default;
+  SyncEcsSecurityGroupFromRemoteResult(SyncEcsSecurityGroupFromRemoteResult&&) noexcept;
+  SyncEcsSecurityGroupFromRemoteResult& operator=(const SyncEcsSecurityGroupFromRemoteResult&) = default;
+  SyncEcsSecurityGroupFromRemoteResult& operator=(SyncEcsSecurityGroupFromRemoteResult&&) = default;
+  ~SyncEcsSecurityGroupFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncEcsSecurityGroupRuleFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncEcsSecurityGroupRuleFromRemoteResult();
+  SyncEcsSecurityGroupRuleFromRemoteResult(const SyncEcsSecurityGroupRuleFromRemoteResult&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteResult(SyncEcsSecurityGroupRuleFromRemoteResult&&) noexcept;
+  SyncEcsSecurityGroupRuleFromRemoteResult& operator=(const SyncEcsSecurityGroupRuleFromRemoteResult&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteResult& operator=(SyncEcsSecurityGroupRuleFromRemoteResult&&) = default;
+  ~SyncEcsSecurityGroupRuleFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncEcsVSwitchFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncEcsVSwitchFromRemoteResult();
+  SyncEcsVSwitchFromRemoteResult(const SyncEcsVSwitchFromRemoteResult&) = default;
+  SyncEcsVSwitchFromRemoteResult(SyncEcsVSwitchFromRemoteResult&&) noexcept;
+  SyncEcsVSwitchFromRemoteResult& operator=(const SyncEcsVSwitchFromRemoteResult&) = default;
+  SyncEcsVSwitchFromRemoteResult& operator=(SyncEcsVSwitchFromRemoteResult&&) = default;
+  ~SyncEcsVSwitchFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncEcsVpcFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncEcsVpcFromRemoteResult();
+  SyncEcsVpcFromRemoteResult(const SyncEcsVpcFromRemoteResult&) = default;
+  SyncEcsVpcFromRemoteResult(SyncEcsVpcFromRemoteResult&&) noexcept;
+  SyncEcsVpcFromRemoteResult& operator=(const SyncEcsVpcFromRemoteResult&) = default;
+  SyncEcsVpcFromRemoteResult& operator=(SyncEcsVpcFromRemoteResult&&) = default;
+  ~SyncEcsVpcFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

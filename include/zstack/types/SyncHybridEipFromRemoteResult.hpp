@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncHybridEipFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncHybridEipFromRemoteResult();
+  SyncHybridEipFromRemoteResult(const SyncHybridEipFromRemoteResult&) = default;
+  SyncHybridEipFromRemoteResult(SyncHybridEipFromRemoteResult&&) noexcept;
+  SyncHybridEipFromRemoteResult& operator=(const SyncHybridEipFromRemoteResult&) = default;
+  SyncHybridEipFromRemoteResult& operator=(SyncHybridEipFromRemoteResult&&) = default;
+  ~SyncHybridEipFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncVirtualBorderRouterFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncVirtualBorderRouterFromRemoteResult();
+  SyncVirtualBorderRouterFromRemoteResult(const SyncVirtualBorderRouterFromRemoteResult&) = default;
+  SyncVirtualBorderRouterFromRemoteResult(SyncVirtualBorderRouterFromRemoteResult&&) noexcept;
+  SyncVirtualBorderRouterFromRemoteResult& operator=(const SyncVirtualBorderRouterFromRemoteResult&) = default;
+  SyncVirtualBorderRouterFromRemoteResult& operator=(SyncVirtualBorderRouterFromRemoteResult&&) = default;
+  ~SyncVirtualBorderRouterFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

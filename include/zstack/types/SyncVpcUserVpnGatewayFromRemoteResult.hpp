@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncVpcUserVpnGatewayFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncVpcUserVpnGatewayFromRemoteResult();
+  SyncVpcUserVpnGatewayFromRemoteResult(const SyncVpcUserVpnGatewayFromRemoteResult&) = default;
+  SyncVpcUserVpnGatewayFromRemoteResult(SyncVpcUserVpnGatewayFromRemoteResult&&) noexcept;
+  SyncVpcUserVpnGatewayFromRemoteResult& operator=(const SyncVpcUserVpnGatewayFromRemoteResult&) = default;
+  SyncVpcUserVpnGatewayFromRemoteResult& operator=(SyncVpcUserVpnGatewayFromRemoteResult&&) = default;
+  ~SyncVpcUserVpnGatewayFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

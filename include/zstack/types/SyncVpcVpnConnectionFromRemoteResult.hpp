@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncVpcVpnConnectionFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncVpcVpnConnectionFromRemoteResult();
+  SyncVpcVpnConnectionFromRemoteResult(const SyncVpcVpnConnectionFromRemoteResult&) = default;
+  SyncVpcVpnConnectionFromRemoteResult(SyncVpcVpnConnectionFromRemoteResult&&) noexcept;
+  SyncVpcVpnConnectionFromRemoteResult& operator=(const SyncVpcVpnConnectionFromRemoteResult&) = default;
+  SyncVpcVpnConnectionFromRemoteResult& operator=(SyncVpcVpnConnectionFromRemoteResult&&) = default;
+  ~SyncVpcVpnConnectionFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct SyncVpcVpnGatewayFromRemoteResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  SyncVpcVpnGatewayFromRemoteResult();
+  SyncVpcVpnGatewayFromRemoteResult(const SyncVpcVpnGatewayFromRemoteResult&) = default;
+  SyncVpcVpnGatewayFromRemoteResult(SyncVpcVpnGatewayFromRemoteResult&&) noexcept;
+  SyncVpcVpnGatewayFromRemoteResult& operator=(const SyncVpcVpnGatewayFromRemoteResult&) = default;
+  SyncVpcVpnGatewayFromRemoteResult& operator=(SyncVpcVpnGatewayFromRemoteResult&&) = default;
+  ~SyncVpcVpnGatewayFromRemoteResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

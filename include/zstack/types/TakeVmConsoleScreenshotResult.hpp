@@ -20,6 +20,15 @@ namespace zstack {
 struct TakeVmConsoleScreenshotResult {
   std::string imageData;  ///< String.
 
+  /// \cond
+  TakeVmConsoleScreenshotResult();
+  TakeVmConsoleScreenshotResult(const TakeVmConsoleScreenshotResult&) = default;
+  TakeVmConsoleScreenshotResult(TakeVmConsoleScreenshotResult&&) noexcept;
+  TakeVmConsoleScreenshotResult& operator=(const TakeVmConsoleScreenshotResult&) = default;
+  TakeVmConsoleScreenshotResult& operator=(TakeVmConsoleScreenshotResult&&) = default;
+  ~TakeVmConsoleScreenshotResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

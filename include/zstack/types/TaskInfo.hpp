@@ -28,6 +28,15 @@ struct TaskInfo {
   std::string apiName;  ///< String.
   std::vector<std::string> contextList;  ///< List of strings.
 
+  /// \cond
+  TaskInfo();
+  TaskInfo(const TaskInfo&) = default;
+  TaskInfo(TaskInfo&&) noexcept;
+  TaskInfo& operator=(const TaskInfo&) = default;
+  TaskInfo& operator=(TaskInfo&&) = default;
+  ~TaskInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -31,6 +31,15 @@ struct TaskProgressInventory {
   std::vector<TaskProgressInventory> subTasks;  ///< List of \ref TaskProgressInventory.
   std::string arguments;  ///< String.
 
+  /// \cond
+  TaskProgressInventory();
+  TaskProgressInventory(const TaskProgressInventory&) = default;
+  TaskProgressInventory(TaskProgressInventory&&) noexcept;
+  TaskProgressInventory& operator=(const TaskProgressInventory&) = default;
+  TaskProgressInventory& operator=(TaskProgressInventory&&) = default;
+  ~TaskProgressInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

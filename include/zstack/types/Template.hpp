@@ -22,6 +22,15 @@ struct Template {
   Json attributes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
   Json quota;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  Template();
+  Template(const Template&) = default;
+  Template(Template&&) noexcept;
+  Template& operator=(const Template&) = default;
+  Template& operator=(Template&&) = default;
+  ~Template();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

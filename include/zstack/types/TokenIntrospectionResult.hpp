@@ -20,6 +20,15 @@ namespace zstack {
 struct TokenIntrospectionResult {
   std::optional<bool> active;  ///< Boolean.
 
+  /// \cond
+  TokenIntrospectionResult();
+  TokenIntrospectionResult(const TokenIntrospectionResult&) = default;
+  TokenIntrospectionResult(TokenIntrospectionResult&&) noexcept;
+  TokenIntrospectionResult& operator=(const TokenIntrospectionResult&) = default;
+  TokenIntrospectionResult& operator=(TokenIntrospectionResult&&) = default;
+  ~TokenIntrospectionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -26,6 +26,15 @@ struct TrashCleanupResult {
   std::optional<std::int64_t> trashId;  ///< 64-bit integer.
   std::optional<std::int64_t> size;  ///< 64-bit integer.
 
+  /// \cond
+  TrashCleanupResult();
+  TrashCleanupResult(const TrashCleanupResult&) = default;
+  TrashCleanupResult(TrashCleanupResult&&) noexcept;
+  TrashCleanupResult& operator=(const TrashCleanupResult&) = default;
+  TrashCleanupResult& operator=(TrashCleanupResult&&) = default;
+  ~TrashCleanupResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct UpdateHostIommuStateResult {
   std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `HostIommuStateType`).
 
+  /// \cond
+  UpdateHostIommuStateResult();
+  UpdateHostIommuStateResult(const UpdateHostIommuStateResult&) = default;
+  UpdateHostIommuStateResult(UpdateHostIommuStateResult&&) noexcept;
+  UpdateHostIommuStateResult& operator=(const UpdateHostIommuStateResult&) = default;
+  UpdateHostIommuStateResult& operator=(UpdateHostIommuStateResult&&) = default;
+  ~UpdateHostIommuStateResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

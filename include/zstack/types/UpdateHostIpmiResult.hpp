@@ -21,6 +21,15 @@ namespace zstack {
 struct UpdateHostIpmiResult {
   std::optional<HostIpmiInventory> hostIpmiInventory;  ///< \ref HostIpmiInventory.
 
+  /// \cond
+  UpdateHostIpmiResult();
+  UpdateHostIpmiResult(const UpdateHostIpmiResult&) = default;
+  UpdateHostIpmiResult(UpdateHostIpmiResult&&) noexcept;
+  UpdateHostIpmiResult& operator=(const UpdateHostIpmiResult&) = default;
+  UpdateHostIpmiResult& operator=(UpdateHostIpmiResult&&) = default;
+  ~UpdateHostIpmiResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -20,6 +20,15 @@ namespace zstack {
 struct UpdateResourceConfigsResult {
   Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  UpdateResourceConfigsResult();
+  UpdateResourceConfigsResult(const UpdateResourceConfigsResult&) = default;
+  UpdateResourceConfigsResult(UpdateResourceConfigsResult&&) noexcept;
+  UpdateResourceConfigsResult& operator=(const UpdateResourceConfigsResult&) = default;
+  UpdateResourceConfigsResult& operator=(UpdateResourceConfigsResult&&) = default;
+  ~UpdateResourceConfigsResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

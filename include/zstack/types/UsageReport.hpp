@@ -25,6 +25,15 @@ struct UsageReport {
   std::optional<std::int64_t> startTime;  ///< 64-bit integer.
   std::optional<std::int64_t> interval;  ///< 64-bit integer.
 
+  /// \cond
+  UsageReport();
+  UsageReport(const UsageReport&) = default;
+  UsageReport(UsageReport&&) noexcept;
+  UsageReport& operator=(const UsageReport&) = default;
+  UsageReport& operator=(UsageReport&&) = default;
+  ~UsageReport();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct ValidateClusterSupportDRSResult {
   std::optional<bool> supported;  ///< Boolean.
   std::optional<ErrorCode> reason;  ///< \ref ErrorCode.
 
+  /// \cond
+  ValidateClusterSupportDRSResult();
+  ValidateClusterSupportDRSResult(const ValidateClusterSupportDRSResult&) = default;
+  ValidateClusterSupportDRSResult(ValidateClusterSupportDRSResult&&) noexcept;
+  ValidateClusterSupportDRSResult& operator=(const ValidateClusterSupportDRSResult&) = default;
+  ValidateClusterSupportDRSResult& operator=(ValidateClusterSupportDRSResult&&) = default;
+  ~ValidateClusterSupportDRSResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

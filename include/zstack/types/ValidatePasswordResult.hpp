@@ -20,6 +20,15 @@ namespace zstack {
 struct ValidatePasswordResult {
   std::optional<bool> available;  ///< Boolean.
 
+  /// \cond
+  ValidatePasswordResult();
+  ValidatePasswordResult(const ValidatePasswordResult&) = default;
+  ValidatePasswordResult(ValidatePasswordResult&&) noexcept;
+  ValidatePasswordResult& operator=(const ValidatePasswordResult&) = default;
+  ValidatePasswordResult& operator=(ValidatePasswordResult&&) = default;
+  ~ValidatePasswordResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -22,6 +22,15 @@ struct ValidateSecurityGroupRuleResult {
   std::string code;  ///< String.
   std::string reason;  ///< String.
 
+  /// \cond
+  ValidateSecurityGroupRuleResult();
+  ValidateSecurityGroupRuleResult(const ValidateSecurityGroupRuleResult&) = default;
+  ValidateSecurityGroupRuleResult(ValidateSecurityGroupRuleResult&&) noexcept;
+  ValidateSecurityGroupRuleResult& operator=(const ValidateSecurityGroupRuleResult&) = default;
+  ValidateSecurityGroupRuleResult& operator=(ValidateSecurityGroupRuleResult&&) = default;
+  ~ValidateSecurityGroupRuleResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

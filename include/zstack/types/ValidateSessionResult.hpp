@@ -20,6 +20,15 @@ namespace zstack {
 struct ValidateSessionResult {
   std::optional<bool> valid;  ///< Boolean.
 
+  /// \cond
+  ValidateSessionResult();
+  ValidateSessionResult(const ValidateSessionResult&) = default;
+  ValidateSessionResult(ValidateSessionResult&&) noexcept;
+  ValidateSessionResult& operator=(const ValidateSessionResult&) = default;
+  ValidateSessionResult& operator=(ValidateSessionResult&&) = default;
+  ~ValidateSessionResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct VdiPortInfo {
   std::optional<std::int32_t> spicePort;  ///< 32-bit integer.
   std::optional<std::int32_t> spiceTlsPort;  ///< 32-bit integer.
 
+  /// \cond
+  VdiPortInfo();
+  VdiPortInfo(const VdiPortInfo&) = default;
+  VdiPortInfo(VdiPortInfo&&) noexcept;
+  VdiPortInfo& operator=(const VdiPortInfo&) = default;
+  VdiPortInfo& operator=(VdiPortInfo&&) = default;
+  ~VdiPortInfo();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

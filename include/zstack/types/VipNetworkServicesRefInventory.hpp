@@ -23,6 +23,15 @@ struct VipNetworkServicesRefInventory : Resource {
   std::string serviceType;  ///< String.
   std::string vipUuid;  ///< String; UUID of the VIP.
 
+  /// \cond
+  VipNetworkServicesRefInventory();
+  VipNetworkServicesRefInventory(const VipNetworkServicesRefInventory&) = default;
+  VipNetworkServicesRefInventory(VipNetworkServicesRefInventory&&) noexcept;
+  VipNetworkServicesRefInventory& operator=(const VipNetworkServicesRefInventory&) = default;
+  VipNetworkServicesRefInventory& operator=(VipNetworkServicesRefInventory&&) = default;
+  ~VipNetworkServicesRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

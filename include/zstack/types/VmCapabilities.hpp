@@ -24,6 +24,15 @@ struct VmCapabilities {
   std::optional<bool> supportReimage;  ///< Boolean.
   std::optional<bool> supportMemorySnapshot;  ///< Boolean.
 
+  /// \cond
+  VmCapabilities();
+  VmCapabilities(const VmCapabilities&) = default;
+  VmCapabilities(VmCapabilities&&) noexcept;
+  VmCapabilities& operator=(const VmCapabilities&) = default;
+  VmCapabilities& operator=(VmCapabilities&&) = default;
+  ~VmCapabilities();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

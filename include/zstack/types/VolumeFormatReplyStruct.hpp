@@ -23,6 +23,15 @@ struct VolumeFormatReplyStruct {
   std::string masterHypervisorType;  ///< String.
   Json supportingHypervisorTypes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  VolumeFormatReplyStruct();
+  VolumeFormatReplyStruct(const VolumeFormatReplyStruct&) = default;
+  VolumeFormatReplyStruct(VolumeFormatReplyStruct&&) noexcept;
+  VolumeFormatReplyStruct& operator=(const VolumeFormatReplyStruct&) = default;
+  VolumeFormatReplyStruct& operator=(VolumeFormatReplyStruct&&) = default;
+  ~VolumeFormatReplyStruct();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct VolumeSnapshotBackupStorageRefInventory {
   std::string backupStorageUuid;  ///< String; UUID of the backup storage.
   std::string installPath;  ///< String.
 
+  /// \cond
+  VolumeSnapshotBackupStorageRefInventory();
+  VolumeSnapshotBackupStorageRefInventory(const VolumeSnapshotBackupStorageRefInventory&) = default;
+  VolumeSnapshotBackupStorageRefInventory(VolumeSnapshotBackupStorageRefInventory&&) noexcept;
+  VolumeSnapshotBackupStorageRefInventory& operator=(const VolumeSnapshotBackupStorageRefInventory&) = default;
+  VolumeSnapshotBackupStorageRefInventory& operator=(VolumeSnapshotBackupStorageRefInventory&&) = default;
+  ~VolumeSnapshotBackupStorageRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -23,6 +23,15 @@ struct VolumeSnapshotGroupAvailability {
   std::optional<bool> available;  ///< Boolean.
   std::string reason;  ///< String.
 
+  /// \cond
+  VolumeSnapshotGroupAvailability();
+  VolumeSnapshotGroupAvailability(const VolumeSnapshotGroupAvailability&) = default;
+  VolumeSnapshotGroupAvailability(VolumeSnapshotGroupAvailability&&) noexcept;
+  VolumeSnapshotGroupAvailability& operator=(const VolumeSnapshotGroupAvailability&) = default;
+  VolumeSnapshotGroupAvailability& operator=(VolumeSnapshotGroupAvailability&&) = default;
+  ~VolumeSnapshotGroupAvailability();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

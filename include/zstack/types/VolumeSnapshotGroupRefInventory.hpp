@@ -32,6 +32,15 @@ struct VolumeSnapshotGroupRefInventory {
   std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
   std::optional<Timestamp> volumeLastAttachDate;  ///< Timestamp (the server's local time).
 
+  /// \cond
+  VolumeSnapshotGroupRefInventory();
+  VolumeSnapshotGroupRefInventory(const VolumeSnapshotGroupRefInventory&) = default;
+  VolumeSnapshotGroupRefInventory(VolumeSnapshotGroupRefInventory&&) noexcept;
+  VolumeSnapshotGroupRefInventory& operator=(const VolumeSnapshotGroupRefInventory&) = default;
+  VolumeSnapshotGroupRefInventory& operator=(VolumeSnapshotGroupRefInventory&&) = default;
+  ~VolumeSnapshotGroupRefInventory();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -29,6 +29,15 @@ struct VpcVpnIkeConfigStruct {
   std::string LocalId;  ///< String.
   std::string RemoteId;  ///< String.
 
+  /// \cond
+  VpcVpnIkeConfigStruct();
+  VpcVpnIkeConfigStruct(const VpcVpnIkeConfigStruct&) = default;
+  VpcVpnIkeConfigStruct(VpcVpnIkeConfigStruct&&) noexcept;
+  VpcVpnIkeConfigStruct& operator=(const VpcVpnIkeConfigStruct&) = default;
+  VpcVpnIkeConfigStruct& operator=(VpcVpnIkeConfigStruct&&) = default;
+  ~VpcVpnIkeConfigStruct();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

@@ -24,6 +24,15 @@ struct VpcVpnIpSecConfigStruct {
   std::string IpsecPfs;  ///< String.
   std::optional<std::int32_t> IpsecLifetime;  ///< 32-bit integer.
 
+  /// \cond
+  VpcVpnIpSecConfigStruct();
+  VpcVpnIpSecConfigStruct(const VpcVpnIpSecConfigStruct&) = default;
+  VpcVpnIpSecConfigStruct(VpcVpnIpSecConfigStruct&&) noexcept;
+  VpcVpnIpSecConfigStruct& operator=(const VpcVpnIpSecConfigStruct&) = default;
+  VpcVpnIpSecConfigStruct& operator=(VpcVpnIpSecConfigStruct&&) = default;
+  ~VpcVpnIpSecConfigStruct();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 

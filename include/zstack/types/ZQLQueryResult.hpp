@@ -20,6 +20,15 @@ namespace zstack {
 struct ZQLQueryResult {
   Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
+  /// \cond
+  ZQLQueryResult();
+  ZQLQueryResult(const ZQLQueryResult&) = default;
+  ZQLQueryResult(ZQLQueryResult&&) noexcept;
+  ZQLQueryResult& operator=(const ZQLQueryResult&) = default;
+  ZQLQueryResult& operator=(ZQLQueryResult&&) = default;
+  ~ZQLQueryResult();
+  /// \endcond
+
   static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
